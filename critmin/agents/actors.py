@@ -1,0 +1,60 @@
+"""The Mesa agents: countries, state firms and manufacturers.
+
+The world's quantities live in the model's arrays; agents hold identity and behaviour and
+read their slice of the state.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+from critmin.agents.controllers import Controller, DefaultController
+
+if TYPE_CHECKING:
+    from critmin.engine.actions import ActionBase
+    from critmin.engine.model import WorldModel
+
+
+class Country(mesa.Agent):
+    """A country (or a bloc acting as one) and the controller that decides for it."""
+
+    def __init__(self, model: WorldModel, iso3: str, name: str, controller: Controller | None = None):
+        super().__init__(model)
+        self.iso3 = iso3
+        self.name = name
+        self.controller: Controller = controller or DefaultController()
+
+    def decide(self) -> list[ActionBase]:
+        """Ask the controller for this turn's actions, on this turn's observation."""
+        observation = self.model.observe(self.iso3)
+        return self.controller.decide(observation, self.model.legal_actions(self.iso3))
+
+
+class StateFirm(mesa.Agent):
+    """A firm acting for (or beside) its government: KABIL, IREL, Codelco, ..."""
+
+    def __init__(self, model: WorldModel, firm_id: str, name: str, country: str, kind: str):
+        super().__init__(model)
+        self.firm_id = firm_id
+        self.name = name
+        self.country = country
+        self.kind = kind
+
+
+class Manufacturer(mesa.Agent):
+    """The manufacturers of one sector in one country (battery makers, magnet users, ...).
+
+    Their demand lives in the model's arrays (grown each turn in one vectorised step); the
+    agent names the slice and reports on it.
+    """
+
+    def __init__(self, model: WorldModel, country: str, sector: str):
+        super().__init__(model)
+        self.country = country
+        self.sector = sector
+
+    def demand_tonnes(self) -> dict[tuple[str, str], float]:
+        """Tonnes per turn this sector wants, by (mineral, stage), at reference prices."""
+        return self.model.sector_demand(self.country, self.sector)

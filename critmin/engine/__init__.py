@@ -1,0 +1,1 @@
+"""The world model: vocabulary, state, the turn, market clearing, policies, deals, records."""

@@ -1,0 +1,170 @@
+"""Actions: frozen, JSON-serialisable records of one decision by one country.
+
+Every controller (AI doctrine, human in the UI, network client, RL policy) returns these and
+nothing else. The engine checks each one against the state (`rules.check_action`) and rejects
+an illegal one with a reason, changing nothing. Imports only the vocabulary.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+from critmin.engine.vocabulary import Mineral, Stage
+
+Tonnes = Annotated[float, msgspec.Meta(ge=0)]
+UsdMillion = Annotated[float, msgspec.Meta(ge=0)]
+Iso3 = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
+Regime = Literal["ban", "quota", "licence"]
+DealKind = Literal["offtake", "joint_exploration", "partnership", "stock_swap"]
+Program = Literal["exploration", "recycling", "processing"]
+
+
+class ActionBase(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True,
+                 tag_field="type"):  # fmt: skip
+    """Common to all actions: the acting country."""
+
+    country: Iso3
+
+
+class ImposeExportControl(ActionBase, kw_only=True, tag="impose_export_control"):
+    """Ban, cap (quota) or license exports of a mineral's stages, to some or all destinations."""
+
+    mineral: Mineral
+    stages: tuple[Stage, ...]
+    regime: Regime
+    destinations: tuple[Iso3, ...] = ()
+    quota_tonnes_per_year: Tonnes | None = None
+    leakage: Annotated[float, msgspec.Meta(ge=0, le=1)] = 0.0
+    approval_share: Annotated[float, msgspec.Meta(ge=0, le=1)] = 1.0
+    delay_turns: Annotated[int, msgspec.Meta(ge=0, le=8)] = 0
+
+
+class LiftExportControl(ActionBase, kw_only=True, tag="lift_export_control"):
+    """Remove the country's export controls on a mineral's stages."""
+
+    mineral: Mineral
+    stages: tuple[Stage, ...]
+
+
+class SetTariff(ActionBase, kw_only=True, tag="set_tariff"):
+    """Set the ad-valorem import tariff on a mineral's stages from origins (all if empty); 0 lifts it."""
+
+    mineral: Mineral
+    stages: tuple[Stage, ...]
+    rate: Annotated[float, msgspec.Meta(ge=0, le=5)]
+    origins: tuple[Iso3, ...] = ()
+
+
+class ProposeDeal(ActionBase, kw_only=True, tag="propose_deal"):
+    """Offer a contract to another country; it answers in its next decision."""
+
+    counterparty: Iso3
+    kind: DealKind = "offtake"
+    seller: Iso3
+    buyer: Iso3
+    mineral: Mineral
+    stage: Stage
+    tonnes_per_year: Annotated[float, msgspec.Meta(gt=0)]
+    price_rule: Literal["fixed", "index", "floor", "ceiling"] = "index"
+    price_usd_per_kg: Annotated[float, msgspec.Meta(ge=0)] | None = None
+    duration_turns: Annotated[int, msgspec.Meta(ge=1, le=200)] = 8
+    take_or_pay: Annotated[float, msgspec.Meta(ge=0, le=1)] = 0.0
+    breach_penalty_usd_m: UsdMillion = 0.0
+
+
+class AnswerDeal(ActionBase, kw_only=True, tag="answer_deal"):
+    """Accept or reject a pending proposal addressed to this country."""
+
+    proposal_id: str
+    accept: bool
+
+
+class BreakDeal(ActionBase, kw_only=True, tag="break_deal"):
+    """Walk away from a deal in force; the penalty is charged and trust falls."""
+
+    deal_id: str
+
+
+class Invest(ActionBase, kw_only=True, tag="invest"):
+    """Build capacity at home; it arrives after the stage's lead time."""
+
+    mineral: Mineral
+    stage: Stage
+    tonnes_per_year: Annotated[float, msgspec.Meta(gt=0)]
+
+
+class AcquireStake(ActionBase, kw_only=True, tag="acquire_stake"):
+    """A state firm of this country buys a share of a capacity line abroad."""
+
+    firm: str
+    host: Iso3
+    mineral: Mineral
+    stage: Stage
+    share: Annotated[float, msgspec.Meta(gt=0, le=1)]
+
+
+class BuyStockpile(ActionBase, kw_only=True, tag="buy_stockpile"):
+    """Buy for the strategic stockpile on this turn's spot market (up to a price cap)."""
+
+    mineral: Mineral
+    stage: Stage
+    tonnes: Annotated[float, msgspec.Meta(gt=0)]
+    max_price_usd_per_kg: Annotated[float, msgspec.Meta(gt=0)] | None = None
+
+
+class ReleaseStockpile(ActionBase, kw_only=True, tag="release_stockpile"):
+    """Sell from the strategic stockpile on this turn's spot market."""
+
+    mineral: Mineral
+    stage: Stage
+    tonnes: Annotated[float, msgspec.Meta(gt=0)]
+
+
+class FundProgram(ActionBase, kw_only=True, tag="fund_program"):
+    """Fund exploration (discovery odds), recycling (secondary supply) or processing (capacity)."""
+
+    program: Program
+    mineral: Mineral
+    usd_m: Annotated[float, msgspec.Meta(gt=0)]
+
+
+Action = (
+    ImposeExportControl | LiftExportControl | SetTariff | ProposeDeal | AnswerDeal | BreakDeal
+    | Invest | AcquireStake | BuyStockpile | ReleaseStockpile | FundProgram
+)  # fmt: skip
+ACTION_TYPES: tuple[type[ActionBase], ...] = ActionBase.__subclasses__()  # type: ignore[assignment]
+
+_encoder = msgspec.json.Encoder()
+_decoder = msgspec.json.Decoder(Action)
+
+
+class ActionFormatError(ValueError):
+    """Data that is not a well-formed action; the message says what is wrong."""
+
+
+def action_to_dict(action: ActionBase) -> dict:
+    """Plain JSON-ready data, with its `type` tag."""
+    return msgspec.to_builtins(action)
+
+
+def action_from_dict(data: object) -> Action:
+    """An action from plain data; raises ActionFormatError naming the bad field."""
+    try:
+        return msgspec.convert(data, Action)
+    except msgspec.ValidationError as error:
+        raise ActionFormatError(f"bad action: {error}") from None
+
+
+def action_to_json(action: ActionBase) -> bytes:
+    """Compact JSON bytes."""
+    return _encoder.encode(action)
+
+
+def action_from_json(data: bytes | str) -> Action:
+    """An action from JSON; raises ActionFormatError on anything malformed."""
+    try:
+        return _decoder.decode(data)
+    except (msgspec.ValidationError, msgspec.DecodeError) as error:
+        raise ActionFormatError(f"bad action: {error}") from None

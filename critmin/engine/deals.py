@@ -1,0 +1,109 @@
+"""The deal book: contracts in force, pending proposals, and their lifecycle."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from critmin.engine.actions import ProposeDeal, action_to_dict
+from critmin.engine.vocabulary import TURNS_PER_YEAR
+
+
+@dataclass(frozen=True)
+class Deal:
+    """A signed contract: the seller delivers `tonnes_per_turn` to the buyer before the spot market.
+
+    `kind` "equity" marks a firm's share of output abroad shipped home; it has no penalty.
+    """
+
+    id: str
+    kind: str
+    seller: str
+    buyer: str
+    mineral: str
+    stage: str
+    tonnes_per_turn: float
+    price_rule: str = "index"
+    price_usd_per_kg: float | None = None
+    start_turn: int = 0
+    end_turn: int = 10**6
+    take_or_pay: float = 0.0
+    breach_penalty_usd_m: float = 0.0
+    share: float = 0.0  # equity deals: share of the host line's output instead of fixed tonnes
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A deal offered and waiting for the counterparty's answer."""
+
+    id: str
+    turn: int
+    action: ProposeDeal
+
+
+@dataclass
+class DealBook:
+    """Deals in force and proposals pending, with deterministic ids."""
+
+    deals: dict[str, Deal] = field(default_factory=dict)
+    proposals: dict[str, Proposal] = field(default_factory=dict)
+    next_number: int = 1
+
+    def new_id(self, prefix: str) -> str:
+        """A fresh id such as 'P0007'."""
+        number, self.next_number = self.next_number, self.next_number + 1
+        return f"{prefix}{number:04d}"
+
+    def sign(self, deal: Deal) -> None:
+        """Put a deal in force."""
+        self.deals[deal.id] = deal
+
+    def propose(self, action: ProposeDeal, turn: int) -> Proposal:
+        """Record a proposal for the counterparty's next decision."""
+        proposal = Proposal(id=self.new_id("P"), turn=turn, action=action)
+        self.proposals[proposal.id] = proposal
+        return proposal
+
+    def accept(self, proposal_id: str, turn: int) -> Deal:
+        """Turn a pending proposal into a deal in force from the next turn."""
+        offer = self.proposals.pop(proposal_id).action
+        deal = Deal(
+            id=self.new_id("D"), kind=offer.kind, seller=offer.seller, buyer=offer.buyer,
+            mineral=offer.mineral.value, stage=offer.stage.value,
+            tonnes_per_turn=offer.tonnes_per_year / TURNS_PER_YEAR, price_rule=offer.price_rule,
+            price_usd_per_kg=offer.price_usd_per_kg, start_turn=turn + 1,
+            end_turn=turn + 1 + offer.duration_turns, take_or_pay=offer.take_or_pay,
+            breach_penalty_usd_m=offer.breach_penalty_usd_m,
+        )  # fmt: skip
+        self.sign(deal)
+        return deal
+
+    def reject(self, proposal_id: str) -> Proposal:
+        """Drop a pending proposal."""
+        return self.proposals.pop(proposal_id)
+
+    def end(self, deal_id: str) -> Deal:
+        """Remove a deal from force (broken or expired)."""
+        return self.deals.pop(deal_id)
+
+    def active(self, turn: int) -> list[Deal]:
+        """Deals delivering this turn, in id order."""
+        return [d for _, d in sorted(self.deals.items()) if d.start_turn <= turn < d.end_turn]
+
+    def expired(self, turn: int) -> list[Deal]:
+        """Deals whose term is over."""
+        return [d for _, d in sorted(self.deals.items()) if d.end_turn <= turn]
+
+    def stale_proposals(self, turn: int, patience: int = 2) -> list[Proposal]:
+        """Proposals left unanswered for `patience` turns."""
+        return [p for _, p in sorted(self.proposals.items()) if turn - p.turn >= patience]
+
+    def records(self) -> dict:
+        """Canonical plain data (for hashing, saving and observations)."""
+        return {
+            "deals": [asdict(d) for _, d in sorted(self.deals.items())],
+            "proposals": [
+                {"id": p.id, "turn": p.turn, "offer": action_to_dict(p.action)}
+                for _, p in sorted(self.proposals.items())
+            ],
+            "next_number": self.next_number,
+        }

@@ -1,0 +1,505 @@
+"""WorldModel: the world as a mesa.Model. One `step()` is one turn (a quarter).
+
+The turn runs eight phases in a fixed order (see docs/architecture.md):
+events, decide, diplomacy, policy, produce, trade, consume, account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import mesa
+import numpy as np
+
+from critmin.agents.actors import Country, Manufacturer, StateFirm
+from critmin.agents.controllers import Controller, QueuedController
+from critmin.engine import rules
+from critmin.engine.actions import (
+    ActionBase,
+    AnswerDeal,
+    BreakDeal,
+    ProposeDeal,
+    action_from_dict,
+    action_to_dict,
+)  # fmt: skip
+from critmin.engine.deals import Deal, DealBook
+from critmin.engine.events import Event
+from critmin.engine.legal import legal_actions
+from critmin.engine.observation import Observation
+from critmin.engine.observe import observe
+from critmin.engine.policies import ExportControl, PolicyBook, Tariff, quota_per_turn
+from critmin.engine.records import Recorder, TurnFigures
+from critmin.engine.state import build, position
+from critmin.engine.trade import Orders, final_need, run_spot_markets
+from critmin.engine.vocabulary import SECTORS, TURNS_PER_YEAR, quarter_label
+from critmin.scenarios.loader import Scenario, load_scenario
+
+DIPLOMATIC = (ProposeDeal, AnswerDeal, BreakDeal)
+EXPORT_HISTORY_TURNS = 4
+
+
+class WorldModel(mesa.Model):
+    """The critmin world. Public API: observe, legal_actions, check, submit, step, state_hash.
+
+    Args:
+        scenario: a loaded Scenario, a packaged scenario name or a path to a TOML file.
+        seed: seeds every random draw of the run (the scenario's default seed if None).
+        controllers: controllers by ISO3 for countries not played by the default controller.
+
+    """
+
+    def __init__(self, scenario: Scenario | str | Path, *, seed: int | None = None,
+                 controllers: Mapping[str, Controller] | None = None) -> None:  # fmt: skip
+        self.world_scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        spec = self.world_scenario.spec
+        self.seed = spec.scenario.seed if seed is None else int(seed)
+        super().__init__(rng=np.random.default_rng(np.random.SeedSequence(self.seed)))
+        self.settings = spec.market
+        self.index, self.constants, self.state = build(self.world_scenario)
+        self.turn = 0
+        self.policies = PolicyBook()
+        self.deals = DealBook()
+        self.orders = Orders()
+        self.events: list[Event] = []
+        self.action_log: list[list[dict]] = []
+        self.hashes: list[str] = []
+        self.ledger: dict[str, float] = {}
+        self.export_history = np.zeros(
+            (EXPORT_HISTORY_TURNS, *self.state.capacity.shape, len(self.index.countries))
+        )
+        self.recorder = Recorder(self.index, self.constants)
+        self.last = TurnFigures.empty(self.state)
+        self.create_agents(controllers or {})
+        self.load_policies_and_deals()
+
+    # --- set-up ---------------------------------------------------------------------------
+
+    def create_agents(self, controllers: Mapping[str, Controller]) -> None:
+        """Countries with their controllers, state firms, and manufacturers per sector."""
+        spec = self.world_scenario.spec
+        unknown = sorted(set(controllers) - set(self.index.country))
+        if unknown:
+            raise ValueError(f"controllers given for countries not in the scenario: {', '.join(unknown)}")
+        self.countries = {
+            c.iso3: Country(self, c.iso3, c.name, controllers.get(c.iso3)) for c in spec.countries
+        }
+        self.firms = {f.id: StateFirm(self, f.id, f.name, f.country, f.kind) for f in spec.firms}
+        demand = self.state.final_demand.sum(axis=(2, 3))
+        for k, c in zip(*np.nonzero(demand), strict=True):
+            Manufacturer(self, self.index.countries[c], SECTORS[k].value)
+
+    def load_policies_and_deals(self) -> None:
+        """Controls, tariffs, contracts and firms' stakes in force at the start."""
+        spec = self.world_scenario.spec
+        for policy in spec.policies:
+            for stage in policy.stages:
+                if policy.__struct_config__.tag == "tariff":
+                    self.policies.set_tariff(Tariff(policy.country, policy.mineral.value, stage.value,
+                                                    policy.rate, tuple(sorted(policy.origins))))  # fmt: skip
+                else:
+                    self.policies.impose(self.starting_control(policy, stage.value))
+        for deal in spec.deals:
+            self.deals.sign(Deal(
+                id=deal.id, kind=deal.kind, seller=deal.seller, buyer=deal.buyer,
+                mineral=deal.mineral.value, stage=deal.stage.value,
+                tonnes_per_turn=deal.tonnes_per_year / TURNS_PER_YEAR, price_rule=deal.price_rule,
+                price_usd_per_kg=deal.price_usd_per_kg, end_turn=deal.duration_turns,
+                breach_penalty_usd_m=deal.breach_penalty_usd_m,
+            ))  # fmt: skip
+        for firm in spec.firms:
+            for asset in firm.assets:
+                if asset.ships_home and asset.country != firm.country:
+                    self.acquire_stake(firm.id, asset.country, asset.mineral.value, asset.stage.value,
+                                       asset.share, announce=False)  # fmt: skip
+
+    def starting_control(self, policy, stage: str) -> ExportControl:
+        """A control in force at the start; licences refer to the scenario's trade at start."""
+        at = position(self.index, policy.country, policy.mineral, stage)
+        reference = self.state.capacity[at] * self.state.utilisation[at]
+        return ExportControl(
+            country=policy.country, mineral=policy.mineral.value, stage=stage, regime=policy.regime,
+            destinations=tuple(sorted(policy.destinations)),
+            quota_tonnes_per_turn=quota_per_turn(policy.quota_tonnes_per_year),
+            leakage=policy.leakage, approval_share=policy.approval_share,
+            delay_turns=policy.delay_turns, reference_tonnes=float(reference),
+        )  # fmt: skip
+
+    # --- the public API -------------------------------------------------------------------
+
+    @property
+    def date(self) -> str:
+        """The calendar quarter of the current turn, e.g. '2025Q2'."""
+        year, quarter = self.world_scenario.spec.scenario.start.split("Q")
+        return quarter_label(int(year), int(quarter), self.turn)
+
+    def observe(self, country: str) -> Observation:
+        """What `country` sees at the start of the current turn."""
+        return observe(self, country)
+
+    def legal_actions(self, country: str) -> list[ActionBase]:
+        """A menu of legal actions for `country` now (representative sizes)."""
+        return legal_actions(self, country)
+
+    def check(self, action: ActionBase) -> str | None:
+        """Why `action` is illegal now, or None."""
+        return rules.check(self, action)
+
+    def submit(self, country: str, actions: Sequence[ActionBase | dict]) -> list[str | None]:
+        """Queue actions of a human or external controller for the coming turn.
+
+        Returns one verdict per action: None when accepted for the turn, else the reason it
+        was refused. Refused actions change nothing.
+        """
+        controller = self.countries[country].controller
+        if not isinstance(controller, QueuedController):
+            raise ValueError(f"{country} is not played through submissions (its controller decides)")
+        verdicts, accepted = [], []
+        for action in actions:
+            action = action_from_dict(action) if isinstance(action, dict) else action
+            reason = "acts for another country" if action.country != country else self.check(action)
+            verdicts.append(reason)
+            if reason is None:
+                accepted.append(action)
+        controller.submit(accepted)
+        return verdicts
+
+    def step(self) -> None:
+        """Play one turn: the eight phases in order."""
+        self.begin_turn()
+        actions = self.apply_events()
+        actions += self.decide()
+        self.conduct_diplomacy(actions)
+        self.apply_policies(actions)
+        self.produce()
+        self.trade()
+        self.consume()
+        self.account()
+
+    def run(self, turns: int) -> None:
+        """Play `turns` turns."""
+        for _ in range(turns):
+            self.step()
+
+    def state_hash(self) -> str:
+        """sha256 of the whole state: arrays, policies, deals, turn."""
+        digest = self.state.digest()
+        digest.update(repr((self.turn, self.policies.records(), self.deals.records())).encode())
+        return digest.hexdigest()
+
+    # --- the phases -----------------------------------------------------------------------
+
+    def begin_turn(self) -> None:
+        """Clear this turn's orders and figures."""
+        self.orders = Orders()
+        self.last = TurnFigures.empty(self.state)
+        self.turn_actions: list[dict] = []
+
+    def apply_events(self) -> list[ActionBase]:
+        """1. Scripted events of this turn and random shocks; returns scripted actions."""
+        actions = []
+        self.event_actions: list[ActionBase] = actions
+        for event in self.world_scenario.spec.events:
+            if event.turn != self.turn:
+                continue
+            if event.kind == "action":
+                actions.append(action_from_dict({"country": event.country, **event.action}))
+            else:
+                self.shock(event)
+        self.random_disruptions()
+        return actions
+
+    def decide(self) -> list[ActionBase]:
+        """2. Every controller decides on the same observation; legal actions are kept."""
+        proposed = [a for country in self.countries.values() for a in country.decide()]
+        return proposed
+
+    def conduct_diplomacy(self, actions: list[ActionBase]) -> None:
+        """3. Proposals delivered, answers applied, deals broken or expired."""
+        self.carry_out([a for a in actions if isinstance(a, DIPLOMATIC)])
+        for deal in self.deals.expired(self.turn):
+            self.deals.end(deal.id)
+            self.emit("deal_expired", deal.seller, f"deal {deal.id} ({deal.mineral}) expires",
+                      target=deal.buyer, mineral=deal.mineral)  # fmt: skip
+        for proposal in self.deals.stale_proposals(self.turn):
+            self.deals.reject(proposal.id)
+
+    def apply_policies(self, actions: list[ActionBase]) -> None:
+        """4. Controls, tariffs, programs, investments and stockpile orders take effect."""
+        self.carry_out([a for a in actions if not isinstance(a, DIPLOMATIC)])
+
+    def produce(self) -> None:
+        """5. Mines produce; refiners and magnet makers process their feed, within capacity."""
+        state, constants = self.state, self.constants
+        state.capacity += state.construction[0]
+        state.construction = np.roll(state.construction, -1, axis=0)
+        state.construction[-1] = 0.0
+        running = state.capacity * state.utilisation * (1 - state.disruption)
+        output = running.copy()
+        for s in range(1, output.shape[2]):
+            feed = state.feed_stock[:, :, s - 1] * constants.yield_share[None, :, s]
+            output[:, :, s] = np.minimum(running[:, :, s], feed)
+            used = np.divide(output[:, :, s], constants.yield_share[None, :, s])
+            state.feed_stock[:, :, s - 1] -= used
+            self.last.feed_used[:, :, s - 1] = used
+        output *= constants.chain[None]
+        self.last.production = output
+        state.producer_stock += output
+        recycled = self.recycled_supply()
+        self.last.recycled = recycled
+        state.producer_stock += recycled
+        cost = (output * state.unit_cost).sum(axis=(1, 2)) / 1000
+        state.industry -= cost
+        self.book("production_cost", float(cost.sum()))
+
+    def trade(self) -> None:
+        """6. Contract deliveries first (a control can force a breach), then spot clearing."""
+        self.last.demand = final_need(self.state)
+        self.arrive_in_transit()
+        contract_flows = self.deliver_contracts()
+        stock_before = self.state.producer_stock.copy()
+        spot_flows, transport = run_spot_markets(self.state, self.constants, self.settings,
+                                                 self.policies, self.index, self.orders,
+                                                 contract_flows)  # fmt: skip
+        self.book("transport", transport)
+        flows = spot_flows + contract_flows
+        self.last.flows = flows
+        self.last.sold_spot = stock_before - self.state.producer_stock
+        exports = flows * (1 - np.eye(flows.shape[-1]))
+        self.export_history = np.roll(self.export_history, 1, axis=0)
+        self.export_history[0] = exports.transpose(2, 0, 1, 3)
+
+    def consume(self) -> None:
+        """7. Manufacturers use what they hold; what is missing is a shortage."""
+        state = self.state
+        need = final_need(state)
+        used = np.minimum(state.consumer_stock, need)
+        state.consumer_stock -= used
+        self.last.consumption = used
+        self.last.demand = need
+        self.last.shortage = need - used
+        state.final_demand *= 1 + state.demand_growth
+        self.tick_shocks()
+        self.report_shortages()
+
+    def account(self) -> None:
+        """8. Budgets, trust, records and the state hash of the turn."""
+        self.state.treasury += self.constants.budget_per_turn
+        self.book("budget_allocation", -float(self.constants.budget_per_turn.sum()))
+        self.recorder.record_turn(self.turn, self.last, self.state)
+        self.action_log.append(self.turn_actions)
+        self.turn += 1
+        self.hashes.append(self.state_hash())
+
+    # --- helpers the phases and rules use -------------------------------------------------
+
+    def carry_out(self, actions: list[ActionBase]) -> None:
+        """Check each action against the current state, apply it or reject it with a reason."""
+        for action in actions:
+            reason = self.check(action)
+            if reason is None:
+                rules.apply(self, action)
+                scripted = any(action is a for a in self.event_actions)
+                self.turn_actions.append(action_to_dict(action) | ({"_scripted": True} if scripted else {}))
+            else:
+                self.emit("action_rejected", action.country, f"rejected {type(action).__name__}: {reason}")
+
+    def position(self, country: str, mineral: str, stage: str) -> tuple[int, int, int]:
+        """Array position of a (country, mineral, stage) line."""
+        return position(self.index, country, mineral, stage)
+
+    def emit(self, kind: str, actor: str, detail: str, *, target: str = "", mineral: str = "") -> None:
+        """Record an event of this turn."""
+        self.events.append(Event(turn=self.turn, kind=kind, actor=actor, detail=detail,
+                                 target=target, mineral=mineral))  # fmt: skip
+
+    def book(self, account: str, usd_m: float) -> None:
+        """Money leaving the modelled accounts (positive) or entering them (negative)."""
+        self.ledger[account] = self.ledger.get(account, 0.0) + usd_m
+
+    def spend(self, country: str, usd_m: float, account: str) -> None:
+        """The treasury pays into a declared sink."""
+        self.state.treasury[self.index.country[country]] -= usd_m
+        self.book(account, usd_m)
+
+    def transfer(self, payer: str, payee: str, usd_m: float) -> None:
+        """Treasury to treasury."""
+        self.state.treasury[self.index.country[payer]] -= usd_m
+        self.state.treasury[self.index.country[payee]] += usd_m
+
+    def build(self, country: str, mineral: str, stage: str, tonnes_per_year: float) -> None:
+        """Queue new capacity; it arrives after the stage's lead time."""
+        lead = self.settings.lead_time_turns.get(stage, 8)
+        at = self.position(country, mineral, stage)
+        self.state.construction[(max(lead, 1) - 1, *at)] += tonnes_per_year / TURNS_PER_YEAR
+        if self.state.unit_cost[at] == 0:
+            self.state.unit_cost[at] = self.typical_cost(at[1], at[2])
+            self.state.utilisation[at] = 0.85
+
+    def typical_cost(self, m: int, s: int) -> float:
+        """Median unit cost of the producers of a mineral at a stage (new entrants' cost)."""
+        costs = self.state.unit_cost[:, m, s][self.state.capacity[:, m, s] > 0]
+        return float(np.median(costs)) if costs.size else 0.7 * self.constants.reference_price[m, s]
+
+    def fund(self, country: str, program: str, mineral: str, usd_m: float) -> None:
+        """Exploration raises discovery odds; recycling adds secondary supply; processing builds."""
+        c, m = self.index.country[country], self.index.mineral[mineral]
+        if program == "exploration":
+            self.state.exploration[c, m] += usd_m
+        elif program == "recycling":
+            tonnes_per_year = usd_m / self.settings.recycling_usd_m_per_tonne_per_year
+            self.state.recycling[c, m] += tonnes_per_year / TURNS_PER_YEAR
+        else:
+            stage = self.index.stages[
+                int(np.flatnonzero(self.constants.chain[m])[min(1, self.constants.chain[m].sum() - 1)])
+            ]
+            price = self.constants.reference_price[m, self.index.stage[stage]]
+            self.build(country, mineral, stage, usd_m * 1000 / (price * self.settings.capex_revenue_years))
+        self.emit("program_funded", country, f"{country} funds {program} for {mineral}: USD {usd_m:,.0f} m",
+                  mineral=mineral)  # fmt: skip
+
+    def stakes_in(self, host: str, mineral: str, stage: str) -> float:
+        """Share of a capacity line already held through equity deals."""
+        return sum(d.share for d in self.deals.deals.values()
+                   if d.kind == "equity" and (d.seller, d.mineral, d.stage) == (host, mineral, stage))  # fmt: skip
+
+    def acquire_stake(self, firm_id: str, host: str, mineral: str, stage: str, share: float,
+                      announce: bool = True) -> None:  # fmt: skip
+        """A firm's stake abroad: its share of output ships home each turn."""
+        firm = self.firms[firm_id]
+        deal_id = self.deals.new_id("E")
+        self.deals.sign(rules.equity_deal(deal_id, firm.country, host, mineral, stage, share))
+        if announce:
+            self.emit("stake_acquired", firm.country, f"{firm.name} buys {share:.0%} of {host}'s "
+                      f"{mineral} {stage} capacity", target=host, mineral=mineral)  # fmt: skip
+
+    def recent_exports(self, country: str, mineral: str, stage: str, destinations) -> float:
+        """Average tonnes per turn exported recently to `destinations` (all if empty)."""
+        c, m, s = self.position(country, mineral, stage)
+        exports = self.export_history[:, c, m, s, :]
+        if destinations:
+            exports = exports[:, [self.index.country[d] for d in destinations]]
+        recent = exports.sum(axis=1)[: max(self.turn, 1)]
+        if self.turn == 0:
+            at = (c, m, s)
+            return float(self.state.capacity[at] * self.state.utilisation[at])
+        return float(recent.mean())
+
+    def lose_trust(self, offender: str, victims: Sequence[str], amount: float) -> None:
+        """Victims (all other countries if none named) trust the offender less."""
+        o = self.index.country[offender]
+        rows = [self.index.country[v] for v in victims] or [
+            i for i in range(len(self.index.countries)) if i != o
+        ]
+        self.state.trust[rows, o] = np.clip(self.state.trust[rows, o] - amount, 0.0, 1.0)
+
+    def breach(self, deal: Deal, breaker: str, reason: str) -> None:
+        """A deal broken: the breaker pays the penalty to the other party and loses its trust."""
+        other = deal.buyer if breaker == deal.seller else deal.seller
+        if deal.breach_penalty_usd_m > 0:
+            self.transfer(breaker, other, deal.breach_penalty_usd_m)
+        self.lose_trust(breaker, [other], self.settings.trust_loss_on_breach)
+        self.emit("deal_breached", breaker, f"{breaker} breaches deal {deal.id} with {other} ({reason}); "
+                  f"penalty USD {deal.breach_penalty_usd_m:,.1f} m", target=deal.id, mineral=deal.mineral)  # fmt: skip
+
+    def shock(self, event) -> None:
+        """A scripted disruption, discovery or demand shock."""
+        c = self.index.country[event.country]
+        if event.kind == "demand_shock":
+            m = self.index.mineral[event.mineral.value]
+            self.state.demand_shock[c, m] = 1 + event.share
+            self.state.demand_shock_turns[c, m] = event.duration_turns
+        elif event.kind == "disruption":
+            at = self.position(event.country, event.mineral.value, event.stage.value)
+            self.state.disruption[at] = min(1.0, event.share)
+            self.state.disruption_turns[at] = event.duration_turns
+        else:
+            self.build(event.country, event.mineral.value, (event.stage or "mine"), event.tonnes_per_year)
+        self.emit(event.kind, event.country, event.title, mineral=getattr(event.mineral, "value", ""))
+
+    def random_disruptions(self) -> None:
+        """Strikes, floods and accidents: each producing line may lose part of its capacity."""
+        state, settings = self.state, self.settings
+        draws = self.rng.random(state.capacity.shape)
+        severity = self.rng.uniform(*settings.disruption_severity, size=state.capacity.shape)
+        hit = (
+            (draws < settings.disruption_probability_per_turn)
+            & (state.capacity > 0)
+            & (state.disruption_turns == 0)
+        )
+        state.disruption[hit] = severity[hit]
+        state.disruption_turns[hit] = 1
+        for c, m, s in zip(*np.nonzero(hit), strict=True):
+            self.emit("disruption", self.index.countries[c], f"disruption cuts {self.index.countries[c]}'s "
+                      f"{self.index.minerals[m]} {self.index.stages[s]} output by {severity[c, m, s]:.0%}",
+                      mineral=self.index.minerals[m])  # fmt: skip
+        self.discoveries()
+
+    def discoveries(self) -> None:
+        """Exploration spending turns into finds with odds rising with the money spent."""
+        state = self.state
+        odds = 1 - np.exp(-state.exploration / self.settings.exploration_usd_m_per_discovery / TURNS_PER_YEAR)
+        found = self.rng.random(odds.shape) < odds
+        mine = self.index.stage["mine"]
+        world = (state.capacity[:, :, mine] * state.utilisation[:, :, mine]).sum(axis=0)
+        for c, m in zip(*np.nonzero(found), strict=True):
+            state.exploration[c, m] = 0.0
+            tonnes = world[m] * TURNS_PER_YEAR * self.settings.discovery_share_of_world_output
+            self.build(self.index.countries[c], self.index.minerals[m], "mine", tonnes)
+            self.emit("discovery", self.index.countries[c], f"{self.index.countries[c]} finds a "
+                      f"{self.index.minerals[m]} deposit: {tonnes:,.0f} t/yr once developed",
+                      mineral=self.index.minerals[m])  # fmt: skip
+
+    def tick_shocks(self) -> None:
+        """Disruptions and demand shocks wear off."""
+        state = self.state
+        state.disruption_turns = np.maximum(state.disruption_turns - 1, 0)
+        state.disruption[state.disruption_turns == 0] = 0.0
+        state.demand_shock_turns = np.maximum(state.demand_shock_turns - 1, 0)
+        state.demand_shock[state.demand_shock_turns == 0] = 1.0
+
+    def recycled_supply(self) -> np.ndarray:
+        """Secondary supply at the refined stage: recycling capacity, capped by scrap."""
+        recycled = np.zeros_like(self.state.capacity)
+        refined = self.index.stage["refined"]
+        scrap = final_need(self.state).sum(axis=2) * self.settings.recycling_scrap_share
+        recycled[:, :, refined] = (
+            np.minimum(self.state.recycling, scrap) * self.constants.chain[None, :, refined]
+        )
+        return recycled
+
+    def arrive_in_transit(self) -> None:
+        """Licensed exports whose delay is over reach their buyers."""
+        state = self.state
+        arriving = state.in_transit[0]
+        has_final = final_need(state) > 0
+        state.consumer_stock += np.where(has_final, arriving, 0.0)
+        state.feed_stock += np.where(has_final, 0.0, arriving)
+        self.last.arrived = arriving.copy()
+        state.in_transit = np.roll(state.in_transit, -1, axis=0)
+        state.in_transit[-1] = 0.0
+
+    def deliver_contracts(self) -> np.ndarray:
+        """Deliver every deal in force before the spot market; a ban forces a breach."""
+        from critmin.engine.contracts import deliver
+
+        return deliver(self)
+
+    def report_shortages(self) -> None:
+        """An event for each country short of more than a tenth of a final need."""
+        need, short = self.last.demand, self.last.shortage
+        ratio = np.divide(short, need, out=np.zeros_like(short), where=need > 0)
+        for c, m, s in zip(*np.nonzero(ratio > 0.1), strict=True):
+            self.emit("shortage", self.index.countries[c], f"{self.index.countries[c]} is short of "
+                      f"{ratio[c, m, s]:.0%} of its {self.index.minerals[m]} ({self.index.stages[s]}) needs",
+                      mineral=self.index.minerals[m])  # fmt: skip
+
+    def sector_demand(self, country: str, sector: str) -> dict[tuple[str, str], float]:
+        """Tonnes per turn one sector of one country wants, by (mineral, stage)."""
+        k = [s.value for s in SECTORS].index(sector)
+        demand = self.state.final_demand[k, self.index.country[country]]
+        return {(self.index.minerals[m], self.index.stages[s]): float(demand[m, s])
+                for m, s in zip(*np.nonzero(demand), strict=True)}  # fmt: skip
+
+    def __repr__(self) -> str:
+        return f"WorldModel({self.world_scenario.id!r}, seed={self.seed}, turn={self.turn})"

@@ -1,0 +1,64 @@
+"""Run outputs: tidy tables and a manifest of inputs, seed, versions and command line."""
+
+from __future__ import annotations
+
+import json
+import platform
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+
+from critmin.engine.records import events_table, write_tables
+
+if TYPE_CHECKING:
+    from critmin.engine.model import WorldModel
+
+VERSIONED = ("critmin", "mesa", "numpy", "scipy", "ortools", "pyarrow", "msgspec")
+
+
+def run_tables(model: WorldModel) -> dict[str, pa.Table]:
+    """The run's tidy tables: flows, prices, countries, events."""
+    recorder = model.recorder
+    return {
+        "flows": recorder.flows_table(),
+        "prices": recorder.prices_table(),
+        "countries": recorder.countries_table(),
+        "events": events_table(model.events),
+    }
+
+
+def manifest(model: WorldModel, command_line: list[str] | None = None) -> dict:
+    """What produced the run: scenario, seed, turns, versions, command line, time."""
+    return {
+        "scenario": {
+            "id": model.world_scenario.id,
+            "hash": model.world_scenario.hash,
+            "origin": model.world_scenario.origin,
+        },  # fmt: skip
+        "seed": model.seed,
+        "turns": model.turn,
+        "final_state_hash": model.hashes[-1] if model.hashes else None,
+        "versions": {name: safe_version(name) for name in VERSIONED} | {"python": platform.python_version()},
+        "command": command_line or [],
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def safe_version(package: str) -> str:
+    """A package's installed version, or 'unknown'."""
+    try:
+        return version(package)
+    except Exception:
+        return "unknown"
+
+
+def write_run(model: WorldModel, directory: Path, file_format: str = "parquet",
+              command_line: list[str] | None = None) -> list[Path]:  # fmt: skip
+    """Write the tables and manifest.json into `directory`; returns the paths."""
+    paths = write_tables(run_tables(model), directory, file_format)
+    manifest_path = directory / "manifest.json"
+    manifest_path.write_text(json.dumps(manifest(model, command_line), indent=1))
+    return [*paths, manifest_path]

@@ -1,0 +1,123 @@
+"""The policy book: export controls and tariffs in force, and the route rules they make."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from critmin.engine.vocabulary import TURNS_PER_YEAR
+
+
+@dataclass(frozen=True)
+class ExportControl:
+    """One country's control on one mineral at one stage.
+
+    `destinations` empty means every foreign destination. A quota caps all foreign sales at
+    `quota_tonnes_per_turn * (1 + leakage)`; a licence regime lets `approval_share` of the
+    exports it had before (`reference_tonnes` per turn) through, `delay_turns` late.
+    """
+
+    country: str
+    mineral: str
+    stage: str
+    regime: str
+    destinations: tuple[str, ...] = ()
+    quota_tonnes_per_turn: float = 0.0
+    leakage: float = 0.0
+    approval_share: float = 1.0
+    delay_turns: int = 0
+    reference_tonnes: float = 0.0
+    since_turn: int = 0
+
+
+@dataclass(frozen=True)
+class Tariff:
+    """An importer's ad-valorem tariff on one mineral at one stage, from origins (all if empty)."""
+
+    country: str
+    mineral: str
+    stage: str
+    rate: float
+    origins: tuple[str, ...] = ()
+
+
+@dataclass
+class RouteRules:
+    """What the policies mean for one market's routes."""
+
+    route_open: np.ndarray  # (C, C) bool
+    licensed: np.ndarray  # (C, C) bool
+    export_cap: np.ndarray  # (C,) tonnes per turn, inf = none
+    licence_cap: np.ndarray  # (C,) tonnes per turn
+    delay: np.ndarray  # (C,) turns exports from i over licensed routes take
+    tariff: np.ndarray  # (C, C) ad-valorem rate from i into j
+
+
+@dataclass
+class PolicyBook:
+    """Controls and tariffs in force, keyed by (country, mineral, stage)."""
+
+    controls: dict[tuple[str, str, str], ExportControl] = field(default_factory=dict)
+    tariffs: dict[tuple[str, str, str], Tariff] = field(default_factory=dict)
+
+    def impose(self, control: ExportControl) -> None:
+        """Put a control in force, replacing the country's previous one on that line."""
+        self.controls[(control.country, control.mineral, control.stage)] = control
+
+    def lift(self, country: str, mineral: str, stage: str) -> bool:
+        """Remove a control; False if there was none."""
+        return self.controls.pop((country, mineral, stage), None) is not None
+
+    def set_tariff(self, tariff: Tariff) -> None:
+        """Set (or with rate 0, remove) a tariff."""
+        key = (tariff.country, tariff.mineral, tariff.stage)
+        if tariff.rate > 0:
+            self.tariffs[key] = tariff
+        else:
+            self.tariffs.pop(key, None)
+
+    def rules(self, countries: dict[str, int], mineral: str, stage: str) -> RouteRules:
+        """Route rules of one market under the policies in force."""
+        n = len(countries)
+        rules = RouteRules(
+            route_open=np.ones((n, n), dtype=bool), licensed=np.zeros((n, n), dtype=bool),
+            export_cap=np.full(n, np.inf), licence_cap=np.full(n, np.inf),
+            delay=np.zeros(n, dtype=int), tariff=np.zeros((n, n)),
+        )  # fmt: skip
+        for (country, m, s), control in self.controls.items():
+            if m == mineral and s == stage:
+                apply_control(rules, control, countries)
+        for (country, m, s), tariff in self.tariffs.items():
+            if m == mineral and s == stage:
+                origins = [countries[o] for o in tariff.origins] or slice(None)
+                rules.tariff[origins, countries[country]] = tariff.rate
+        np.fill_diagonal(rules.route_open, True)
+        np.fill_diagonal(rules.licensed, False)
+        np.fill_diagonal(rules.tariff, 0.0)
+        return rules
+
+    def records(self) -> list[dict]:
+        """Canonical, sorted plain data (for hashing, saving and observations)."""
+        controls = [vars(c) | {"kind": "export_control"} for _, c in sorted(self.controls.items())]
+        tariffs = [vars(t) | {"kind": "tariff"} for _, t in sorted(self.tariffs.items())]
+        return controls + tariffs
+
+
+def apply_control(rules: RouteRules, control: ExportControl, countries: dict[str, int]) -> None:
+    """Write one control into a market's route rules."""
+    exporter = countries[control.country]
+    targets = [countries[d] for d in control.destinations] or slice(None)
+    if control.regime == "ban":
+        rules.route_open[exporter, targets] = False
+    elif control.regime == "quota":
+        rules.export_cap[exporter] = control.quota_tonnes_per_turn * (1 + control.leakage)
+    else:
+        rules.licensed[exporter, targets] = True
+        rules.licence_cap[exporter] = control.approval_share * control.reference_tonnes
+        rules.delay[exporter] = control.delay_turns
+
+
+def quota_per_turn(tonnes_per_year: float | None) -> float:
+    """An annual quota as tonnes per turn."""
+    return (tonnes_per_year or 0.0) / TURNS_PER_YEAR

@@ -1,0 +1,313 @@
+"""The rules of actions: is an action legal in this state, and what does it do.
+
+`check(world, action)` returns a reason when the action is illegal (and nothing happens);
+`apply(world, action)` carries a legal action out. Every controller goes through both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from critmin.engine.actions import (
+    AcquireStake,
+    ActionBase,
+    AnswerDeal,
+    BreakDeal,
+    BuyStockpile,
+    FundProgram,
+    ImposeExportControl,
+    Invest,
+    LiftExportControl,
+    ProposeDeal,
+    ReleaseStockpile,
+    SetTariff,
+)  # fmt: skip
+from critmin.engine.deals import Deal
+from critmin.engine.policies import ExportControl, Tariff, quota_per_turn
+from critmin.engine.vocabulary import TURNS_PER_YEAR
+
+if TYPE_CHECKING:
+    from critmin.engine.model import WorldModel
+
+
+def check(world: WorldModel, action: ActionBase) -> str | None:
+    """Why `action` is illegal now, or None if it is legal."""
+    return next(iter(problems(world, action)), None)
+
+
+def problems(world: WorldModel, action: ActionBase) -> Iterator[str]:
+    """Every reason the action is illegal, most basic first."""
+    if action.country not in world.index.country:
+        yield f"unknown country {action.country!r}"
+        return
+    for key in ("counterparty", "seller", "buyer", "host"):
+        code = getattr(action, key, None)
+        if code is not None and code not in world.index.country:
+            yield f"unknown country {code!r} in {key}"
+            return
+    for code in (*getattr(action, "destinations", ()), *getattr(action, "origins", ())):
+        if code not in world.index.country:
+            yield f"unknown country {code!r}"
+        elif code == action.country:
+            yield "a country cannot target itself"
+    yield from mineral_problems(world, action)
+    yield from SPECIFIC[type(action)][0](world, action)
+
+
+def mineral_problems(world: WorldModel, action: ActionBase) -> Iterator[str]:
+    """The mineral must be in the scenario and the stages in its chain."""
+    mineral = getattr(action, "mineral", None)
+    if mineral is None:
+        return
+    if mineral.value not in world.index.mineral:
+        yield f"mineral {mineral.value!r} is not in this scenario"
+        return
+    m = world.index.mineral[mineral.value]
+    stages = getattr(action, "stages", None) or [getattr(action, "stage", None)]
+    for stage in stages:
+        if stage is not None and not world.constants.chain[m, world.index.stage[stage.value]]:
+            yield f"{mineral.value} has no {stage.value} stage in this scenario"
+    if getattr(action, "stages", None) == ():
+        yield "name at least one stage"
+
+
+def affordable(world: WorldModel, country: str, cost_usd_m: float) -> Iterator[str]:
+    """The treasury must hold the cost."""
+    available = world.state.treasury[world.index.country[country]]
+    if cost_usd_m > available + 1e-9:
+        yield f"costs USD {cost_usd_m:,.1f} m but the treasury holds USD {available:,.1f} m"
+
+
+# --- checks per action type -------------------------------------------------------------
+
+
+def check_impose(world: WorldModel, action: ImposeExportControl) -> Iterator[str]:
+    """A quota needs its tonnes."""
+    if action.regime == "quota" and action.quota_tonnes_per_year is None:
+        yield "a quota needs quota_tonnes_per_year"
+
+
+def check_lift(world: WorldModel, action: LiftExportControl) -> Iterator[str]:
+    """Something must be in force to lift."""
+    keys = [(action.country, action.mineral.value, s.value) for s in action.stages]
+    if not any(key in world.policies.controls for key in keys):
+        yield f"{action.country} has no export control on {action.mineral.value} at those stages"
+
+
+def check_tariff(world: WorldModel, action: SetTariff) -> Iterator[str]:
+    """Tariffs are always possible once the names check out."""
+    return iter(())
+
+
+def check_propose(world: WorldModel, action: ProposeDeal) -> Iterator[str]:
+    """The proposer is one party, the counterparty the other."""
+    if action.counterparty == action.country:
+        yield "a country cannot propose a deal to itself"
+    if {action.seller, action.buyer} != {action.country, action.counterparty}:
+        yield "seller and buyer must be the proposer and the counterparty"
+    if action.price_rule != "index" and action.price_usd_per_kg is None:
+        yield f"a {action.price_rule} price rule needs price_usd_per_kg"
+
+
+def check_answer(world: WorldModel, action: AnswerDeal) -> Iterator[str]:
+    """Only the addressee answers a pending proposal."""
+    proposal = world.deals.proposals.get(action.proposal_id)
+    if proposal is None:
+        yield f"no pending proposal {action.proposal_id!r}"
+    elif proposal.action.counterparty != action.country:
+        yield f"proposal {action.proposal_id} is addressed to {proposal.action.counterparty}"
+
+
+def check_break(world: WorldModel, action: BreakDeal) -> Iterator[str]:
+    """Only a party breaks a deal in force."""
+    deal = world.deals.deals.get(action.deal_id)
+    if deal is None:
+        yield f"no deal {action.deal_id!r} in force"
+    elif action.country not in (deal.seller, deal.buyer):
+        yield f"{action.country} is not a party to deal {action.deal_id}"
+
+
+def check_invest(world: WorldModel, action: Invest) -> Iterator[str]:
+    """The treasury pays the capital cost."""
+    yield from affordable(world, action.country, capex_usd_m(world, action.mineral.value,
+                                                              action.stage.value, action.tonnes_per_year))  # fmt: skip
+
+
+def check_stake(world: WorldModel, action: AcquireStake) -> Iterator[str]:
+    """The firm is the country's; the line exists; the share is for sale; the money is there."""
+    firm = world.firms.get(action.firm)
+    if firm is None or firm.country != action.country:
+        yield f"{action.country} has no firm {action.firm!r}"
+        return
+    at = world.position(action.host, action.mineral.value, action.stage.value)
+    if world.state.capacity[at] <= 0:
+        yield f"{action.host} has no {action.mineral.value} {action.stage.value} capacity"
+        return
+    held = world.stakes_in(action.host, action.mineral.value, action.stage.value)
+    if held + action.share > 1 + 1e-9:
+        yield f"only {1 - held:.0%} of that line is still for sale"
+    yield from affordable(world, action.country, stake_cost_usd_m(world, action))
+
+
+def check_buy(world: WorldModel, action: BuyStockpile) -> Iterator[str]:
+    """The treasury covers the order at its price cap (or twice today's price)."""
+    at = world.position(action.country, action.mineral.value, action.stage.value)
+    cap = action.max_price_usd_per_kg or 2 * world.state.price[at]
+    yield from affordable(world, action.country, action.tonnes * cap / 1000)
+
+
+def check_release(world: WorldModel, action: ReleaseStockpile) -> Iterator[str]:
+    """Only what the stockpile holds can be released."""
+    held = world.state.stockpile[world.position(action.country, action.mineral.value, action.stage.value)]
+    if action.tonnes > held + 1e-9:
+        yield f"the stockpile holds {held:,.1f} t, less than {action.tonnes:,.1f} t"
+
+
+def check_fund(world: WorldModel, action: FundProgram) -> Iterator[str]:
+    """The treasury pays the program."""
+    yield from affordable(world, action.country, action.usd_m)
+
+
+# --- effects per action type ------------------------------------------------------------
+
+
+def apply_impose(world: WorldModel, action: ImposeExportControl) -> None:
+    """Put the control in force on each stage; targets trust the imposer less."""
+    for stage in action.stages:
+        world.policies.impose(ExportControl(
+            country=action.country, mineral=action.mineral.value, stage=stage.value,
+            regime=action.regime, destinations=tuple(sorted(action.destinations)),
+            quota_tonnes_per_turn=quota_per_turn(action.quota_tonnes_per_year),
+            leakage=action.leakage, approval_share=action.approval_share,
+            delay_turns=action.delay_turns, since_turn=world.turn,
+            reference_tonnes=world.recent_exports(action.country, action.mineral.value,
+                                                  stage.value, action.destinations),
+        ))  # fmt: skip
+    world.lose_trust(action.country, action.destinations, world.settings.trust_loss_on_control)
+    stages = ", ".join(s.value for s in action.stages)
+    whom = ", ".join(action.destinations) or "all destinations"
+    world.emit("control_imposed", action.country, f"{action.country} imposes a {action.regime} on "
+               f"{action.mineral.value} ({stages}) exports to {whom}", mineral=action.mineral.value)  # fmt: skip
+
+
+def apply_lift(world: WorldModel, action: LiftExportControl) -> None:
+    """Remove the controls."""
+    for stage in action.stages:
+        world.policies.lift(action.country, action.mineral.value, stage.value)
+    world.emit("control_lifted", action.country,
+               f"{action.country} lifts its export control on {action.mineral.value}",
+               mineral=action.mineral.value)  # fmt: skip
+
+
+def apply_tariff(world: WorldModel, action: SetTariff) -> None:
+    """Set the tariff on each stage."""
+    for stage in action.stages:
+        world.policies.set_tariff(Tariff(action.country, action.mineral.value, stage.value,
+                                         action.rate, tuple(sorted(action.origins))))  # fmt: skip
+    world.emit("tariff_set", action.country, f"{action.country} sets a {action.rate:.0%} tariff "
+               f"on {action.mineral.value} imports", mineral=action.mineral.value)  # fmt: skip
+
+
+def apply_propose(world: WorldModel, action: ProposeDeal) -> None:
+    """Deliver the proposal to the counterparty's inbox."""
+    proposal = world.deals.propose(action, world.turn)
+    world.emit("deal_proposed", action.country, f"{action.country} proposes a {action.kind} of "
+               f"{action.tonnes_per_year:,.0f} t/yr {action.mineral.value} to {action.counterparty}",
+               target=proposal.id, mineral=action.mineral.value)  # fmt: skip
+
+
+def apply_answer(world: WorldModel, action: AnswerDeal) -> None:
+    """Sign the deal, or drop the proposal."""
+    offer = world.deals.proposals[action.proposal_id].action
+    if action.accept:
+        deal = world.deals.accept(action.proposal_id, world.turn)
+        world.emit("deal_signed", action.country, f"{deal.seller} and {deal.buyer} sign a "
+                   f"{deal.kind} on {deal.mineral} ({deal.id})", target=deal.id, mineral=deal.mineral)  # fmt: skip
+    else:
+        world.deals.reject(action.proposal_id)
+        world.emit("deal_rejected", action.country, f"{action.country} rejects {offer.country}'s "
+                   f"proposal {action.proposal_id}", target=action.proposal_id,
+                   mineral=offer.mineral.value)  # fmt: skip
+
+
+def apply_break(world: WorldModel, action: BreakDeal) -> None:
+    """End the deal; the breaker pays the penalty and loses trust."""
+    deal = world.deals.end(action.deal_id)
+    world.breach(deal, breaker=action.country, reason="walked away")
+
+
+def apply_invest(world: WorldModel, action: Invest) -> None:
+    """Pay the capital cost; the capacity arrives after the stage's lead time."""
+    mineral, stage = action.mineral.value, action.stage.value
+    cost = capex_usd_m(world, mineral, stage, action.tonnes_per_year)
+    world.spend(action.country, cost, "investment")
+    world.build(action.country, mineral, stage, action.tonnes_per_year)
+    world.emit("investment", action.country, f"{action.country} invests USD {cost:,.0f} m in "
+               f"{action.tonnes_per_year:,.0f} t/yr of {mineral} {stage} capacity", mineral=mineral)  # fmt: skip
+
+
+def apply_stake(world: WorldModel, action: AcquireStake) -> None:
+    """Pay the host; the firm's share of output ships home as an equity deal."""
+    cost = stake_cost_usd_m(world, action)
+    world.transfer(action.country, action.host, cost)
+    world.acquire_stake(action.firm, action.host, action.mineral.value, action.stage.value, action.share)
+
+
+def apply_buy(world: WorldModel, action: BuyStockpile) -> None:
+    """Place a strategic bid on this turn's spot market."""
+    at = world.position(action.country, action.mineral.value, action.stage.value)
+    cap = action.max_price_usd_per_kg or 2 * world.state.price[at]
+    tonnes, old_cap = world.orders.buy.get(at, (0.0, cap))
+    world.orders.buy[at] = (tonnes + action.tonnes, max(cap, old_cap))
+
+
+def apply_release(world: WorldModel, action: ReleaseStockpile) -> None:
+    """Offer stockpiled tonnes on this turn's spot market."""
+    at = world.position(action.country, action.mineral.value, action.stage.value)
+    world.orders.release[at] = world.orders.release.get(at, 0.0) + action.tonnes
+
+
+def apply_fund(world: WorldModel, action: FundProgram) -> None:
+    """Spend on a program: exploration odds, recycling capacity or processing capacity."""
+    world.spend(action.country, action.usd_m, "programs")
+    world.fund(action.country, action.program, action.mineral.value, action.usd_m)
+
+
+def capex_usd_m(world: WorldModel, mineral: str, stage: str, tonnes_per_year: float) -> float:
+    """Capital cost of new capacity: `capex_revenue_years` of its revenue at reference prices."""
+    price = world.constants.reference_price[world.index.mineral[mineral], world.index.stage[stage]]
+    return tonnes_per_year * price * world.settings.capex_revenue_years / 1000
+
+
+def stake_cost_usd_m(world: WorldModel, action: AcquireStake) -> float:
+    """Price of a share of a capacity line: that share of its replacement cost."""
+    at = world.position(action.host, action.mineral.value, action.stage.value)
+    tonnes_per_year = world.state.capacity[at] * TURNS_PER_YEAR
+    return action.share * capex_usd_m(world, action.mineral.value, action.stage.value, tonnes_per_year)
+
+
+SPECIFIC: dict[type, tuple[Callable, Callable]] = {
+    ImposeExportControl: (check_impose, apply_impose),
+    LiftExportControl: (check_lift, apply_lift),
+    SetTariff: (check_tariff, apply_tariff),
+    ProposeDeal: (check_propose, apply_propose),
+    AnswerDeal: (check_answer, apply_answer),
+    BreakDeal: (check_break, apply_break),
+    Invest: (check_invest, apply_invest),
+    AcquireStake: (check_stake, apply_stake),
+    BuyStockpile: (check_buy, apply_buy),
+    ReleaseStockpile: (check_release, apply_release),
+    FundProgram: (check_fund, apply_fund),
+}
+
+
+def apply(world: WorldModel, action: ActionBase) -> None:
+    """Carry out a legal action (call `check` first)."""
+    SPECIFIC[type(action)][1](world, action)
+
+
+def equity_deal(deal_id: str, owner_country: str, host: str, mineral: str, stage: str, share: float) -> Deal:
+    """The standing delivery of a firm's share of a line's output to its home country."""
+    return Deal(id=deal_id, kind="equity", seller=host, buyer=owner_country, mineral=mineral,
+                stage=stage, tonnes_per_turn=0.0, share=share)  # fmt: skip

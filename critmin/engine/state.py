@@ -1,0 +1,211 @@
+"""The world's state as numpy arrays indexed country x mineral x stage, built from a scenario.
+
+Quantities are tonnes per turn (one quarter) or tonnes held; prices USD/kg; money USD million.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+
+from critmin.engine.vocabulary import SECTORS, STAGES, TURNS_PER_YEAR, Stage
+from critmin.scenarios.loader import Scenario
+
+MAX_DELAY = 9
+MAX_LEAD = 61
+
+
+@dataclass
+class Index:
+    """Positions of countries, minerals and stages in the state arrays."""
+
+    countries: tuple[str, ...]
+    minerals: tuple[str, ...]
+    country: dict[str, int]
+    mineral: dict[str, int]
+    stage: dict[str, int] = field(default_factory=lambda: {s.value: i for i, s in enumerate(STAGES)})
+    stages: tuple[str, ...] = tuple(s.value for s in STAGES)
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Index:
+        """The index of a scenario's countries and minerals, in file order."""
+        countries = tuple(c.iso3 for c in scenario.spec.countries)
+        minerals = tuple(m.id.value for m in scenario.spec.minerals)
+        return cls(
+            countries=countries,
+            minerals=minerals,
+            country={code: i for i, code in enumerate(countries)},
+            mineral={name: i for i, name in enumerate(minerals)},
+        )
+
+
+@dataclass
+class WorldState:
+    """Everything that changes during a run, as arrays (hashed for reproducibility)."""
+
+    capacity: np.ndarray  # (C, M, S) tonnes per turn, nameplate
+    utilisation: np.ndarray  # (C, M, S) share of nameplate run
+    unit_cost: np.ndarray  # (C, M, S) USD/kg marginal cost
+    disruption: np.ndarray  # (C, M, S) share of capacity lost to shocks this turn
+    disruption_turns: np.ndarray  # (C, M, S) turns of disruption left
+    producer_stock: np.ndarray  # (C, M, S) unsold output
+    feed_stock: np.ndarray  # (C, M, S) stage-s material held by processors of the next stage
+    consumer_stock: np.ndarray  # (C, M, S) manufacturers' inventory
+    stockpile: np.ndarray  # (C, M, S) strategic stockpile
+    in_transit: np.ndarray  # (MAX_DELAY, C, M, S) licensed exports arriving in k turns
+    construction: np.ndarray  # (MAX_LEAD, C, M, S) capacity arriving in k turns
+    final_demand: np.ndarray  # (K, C, M, S) tonnes per turn wanted at the reference price
+    demand_growth: np.ndarray  # (K, C, M, S) growth per turn
+    essential_share: np.ndarray  # (K, C, M, S)
+    demand_shock: np.ndarray  # (C, M) multiplier on final demand
+    demand_shock_turns: np.ndarray  # (C, M)
+    price: np.ndarray  # (C, M, S) last clearing price, USD/kg
+    recycling: np.ndarray  # (C, M) secondary supply capacity, tonnes per turn (refined stage)
+    exploration: np.ndarray  # (C, M) exploration spending not yet turned into finds, USD m
+    treasury: np.ndarray  # (C,) government money, USD m
+    industry: np.ndarray  # (C,) private sector money from mineral trade, USD m
+    trust: np.ndarray  # (C, C) how far i trusts j, 0..1
+
+    def copy(self) -> WorldState:
+        """A deep copy (arrays copied)."""
+        return WorldState(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
+
+    def digest(self) -> hashlib._Hash:
+        """A running sha256 over every array's bytes, in field order."""
+        digest = hashlib.sha256()
+        for item in fields(self):
+            digest.update(np.ascontiguousarray(getattr(self, item.name)).tobytes())
+        return digest
+
+
+@dataclass(frozen=True)
+class Constants:
+    """What the scenario fixes for the whole run."""
+
+    chain: np.ndarray  # (M, S) bool: stage in the mineral's chain
+    final_stage: np.ndarray  # (M,) index of the last stage of each chain
+    reference_price: np.ndarray  # (M, S) starting price, USD/kg (0 off-chain)
+    yield_share: np.ndarray  # (M, S) output tonnes per tonne of input from the previous stage
+    distance_km: np.ndarray  # (C, C) great-circle distance
+    same_bloc: np.ndarray  # (C, C) bool
+    budget_per_turn: np.ndarray  # (C,) USD m
+    demand_elasticity: np.ndarray  # (M,)
+
+
+def build(scenario: Scenario) -> tuple[Index, Constants, WorldState]:
+    """Index, constants and the starting state of a scenario."""
+    index = Index.of(scenario)
+    constants = build_constants(scenario, index)
+    return index, constants, build_state(scenario, index, constants)
+
+
+def build_constants(scenario: Scenario, index: Index) -> Constants:
+    """Chains, reference prices, distances and budgets."""
+    spec = scenario.spec
+    n_minerals, n_stages = len(index.minerals), len(STAGES)
+    chain = np.zeros((n_minerals, n_stages), dtype=bool)
+    price = np.zeros((n_minerals, n_stages))
+    yields = np.ones((n_minerals, n_stages))
+    for m, mineral in enumerate(spec.minerals):
+        for stage in mineral.stages:
+            s = index.stage[stage.stage.value]
+            chain[m, s], price[m, s], yields[m, s] = True, stage.price_usd_per_kg, stage.yield_share
+    final = np.array([np.flatnonzero(row).max() for row in chain])
+    blocs = [set(c.blocs) for c in spec.countries]
+    same_bloc = np.array([[bool(a & b) for b in blocs] for a in blocs])
+    return Constants(
+        chain=chain,
+        final_stage=final,
+        reference_price=price,
+        yield_share=yields,
+        distance_km=great_circle_km(spec.countries),
+        same_bloc=same_bloc,
+        budget_per_turn=np.array([c.budget_usd_m for c in spec.countries]) / TURNS_PER_YEAR,
+        demand_elasticity=np.array([m.demand_elasticity for m in spec.minerals]),
+    )
+
+
+def great_circle_km(countries) -> np.ndarray:
+    """Pairwise great-circle distances between the countries' central points."""
+    lat = np.radians([c.lat for c in countries])
+    lon = np.radians([c.lon for c in countries])
+    dlat = lat[:, None] - lat[None, :]
+    dlon = lon[:, None] - lon[None, :]
+    a = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def build_state(scenario: Scenario, index: Index, constants: Constants) -> WorldState:
+    """The starting state: capacity, demand, stocks, prices, money and trust."""
+    spec = scenario.spec
+    shape = (len(index.countries), len(index.minerals), len(STAGES))
+    zeros = lambda *lead: np.zeros((*lead, *shape))  # noqa: E731
+    state = WorldState(
+        capacity=zeros(), utilisation=zeros(), unit_cost=zeros(), disruption=zeros(),
+        disruption_turns=zeros(), producer_stock=zeros(), feed_stock=zeros(),
+        consumer_stock=zeros(), stockpile=zeros(), in_transit=zeros(MAX_DELAY),
+        construction=zeros(MAX_LEAD), final_demand=zeros(len(SECTORS)),
+        demand_growth=zeros(len(SECTORS)), essential_share=zeros(len(SECTORS)),
+        demand_shock=np.ones(shape[:2]), demand_shock_turns=np.zeros(shape[:2]),
+        price=np.broadcast_to(constants.reference_price, shape).copy(),
+        recycling=np.zeros(shape[:2]), exploration=np.zeros(shape[:2]),
+        treasury=constants.budget_per_turn * TURNS_PER_YEAR,
+        industry=np.zeros(shape[0]),
+        trust=initial_trust(spec.market, constants.same_bloc),
+    )  # fmt: skip
+    fill_capacity(state, spec.capacity, index)
+    fill_demand(state, spec.demand, index)
+    fill_stocks(state, spec.stocks, index)
+    fill_pipeline(state, constants, spec.market.inventory_target_quarters)
+    return state
+
+
+def fill_pipeline(state: WorldState, constants: Constants, inventory_quarters: float) -> None:
+    """A running start: processors hold one turn of feed, manufacturers their inventory target."""
+    running = state.capacity * state.utilisation
+    state.feed_stock[:, :, :-1] += running[:, :, 1:] / constants.yield_share[None, :, 1:]
+    state.feed_stock *= constants.chain[None]
+    state.consumer_stock += state.final_demand.sum(axis=0) * inventory_quarters
+
+
+def initial_trust(market, same_bloc: np.ndarray) -> np.ndarray:
+    """Trust starts neutral, higher inside a bloc, full towards oneself."""
+    trust = np.full(same_bloc.shape, market.initial_trust) + market.bloc_trust_bonus * same_bloc
+    np.fill_diagonal(trust, 1.0)
+    return np.clip(trust, 0.0, 1.0)
+
+
+def fill_capacity(state: WorldState, lines, index: Index) -> None:
+    """Capacity, utilisation and unit cost per line (annual figures to per turn)."""
+    for line in lines:
+        at = position(index, line.country, line.mineral, line.stage)
+        state.capacity[at] = line.tonnes_per_year / TURNS_PER_YEAR
+        state.utilisation[at] = line.utilisation
+        state.unit_cost[at] = line.unit_cost_usd_per_kg
+
+
+def fill_demand(state: WorldState, lines, index: Index) -> None:
+    """Final demand per sector, with growth per turn and the essential share."""
+    sector = {s.value: k for k, s in enumerate(SECTORS)}
+    for line in lines:
+        at = (sector[line.sector.value], *position(index, line.country, line.mineral, line.stage))
+        state.final_demand[at] += line.tonnes_per_year / TURNS_PER_YEAR
+        state.demand_growth[at] = (1 + line.growth_per_year) ** (1 / TURNS_PER_YEAR) - 1
+        state.essential_share[at] = line.essential_share
+
+
+def fill_stocks(state: WorldState, lines, index: Index) -> None:
+    """Strategic stockpiles and commercial inventories at the start."""
+    for line in lines:
+        at = position(index, line.country, line.mineral, line.stage)
+        target = state.stockpile if line.strategic else state.consumer_stock
+        target[at] += line.tonnes
+
+
+def position(index: Index, country: str, mineral, stage: Stage | str) -> tuple[int, int, int]:
+    """(country, mineral, stage) array position."""
+    stage_name = stage.value if isinstance(stage, Stage) else stage
+    mineral_name = getattr(mineral, "value", mineral)
+    return index.country[country], index.mineral[mineral_name], index.stage[stage_name]

@@ -1,0 +1,73 @@
+"""The end-of-run summary printed by `critmin run`: prices, main flows, shortages."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from critmin.engine.records import off_diagonal
+
+if TYPE_CHECKING:
+    from critmin.engine.model import WorldModel
+
+TOP_FLOWS = 10
+
+
+def print_summary(model: WorldModel, console: Console) -> None:
+    """Prices against their start, the largest flows, and shortages by country."""
+    console.print(f"[bold]{model.world_scenario.spec.scenario.title}[/] — {model.turn} turns, "
+                  f"seed {model.seed}, now {model.date}")  # fmt: skip
+    console.print(price_table(model))
+    console.print(flow_table(model))
+    console.print(shortage_table(model))
+    console.print(f"state hash {model.hashes[-1][:16]}…" if model.hashes else "no turn played")
+
+
+def price_table(model: WorldModel) -> Table:
+    """World median price per mineral at its final stage, against the reference, and China's."""
+    index, constants, price = model.index, model.constants, model.state.price
+    china = index.country.get("CHN")
+    table = Table("mineral", "stage", "start USD/kg", "now (median)", "change", "China", title="Prices")
+    for m, mineral in enumerate(index.minerals):
+        for s in np.flatnonzero(constants.chain[m])[-2:]:
+            ref, now = constants.reference_price[m, s], float(np.median(price[:, m, s]))
+            inside = f"{price[china, m, s]:,.2f}" if china is not None else "-"
+            table.add_row(
+                mineral, index.stages[s], f"{ref:,.2f}", f"{now:,.2f}", f"{now / ref - 1:+.0%}", inside
+            )
+    return table
+
+
+def flow_table(model: WorldModel) -> Table:
+    """The largest international flows by value in the last turn."""
+    flows = off_diagonal(model.last.flows)
+    value = flows * model.constants.reference_price[:, :, None, None]
+    table = Table("mineral", "stage", "from", "to", "tonnes", "USD m", title="Main flows (last turn)")
+    for flat in np.argsort(value, axis=None)[::-1][:TOP_FLOWS]:
+        m, s, i, j = np.unravel_index(flat, value.shape)
+        if flows[m, s, i, j] <= 0:
+            break
+        table.add_row(model.index.minerals[m], model.index.stages[s], model.index.countries[i],
+                      model.index.countries[j], f"{flows[m, s, i, j]:,.0f}", f"{value[m, s, i, j] / 1000:,.1f}")  # fmt: skip
+    return table
+
+
+def shortage_table(model: WorldModel) -> Table:
+    """Share of final needs unmet over the run, per country, where above 1%."""
+    table = Table("country", "mineral", "stage", "unmet share", title="Shortages over the run")
+    rows = model.recorder.countries
+    if not rows:
+        return table
+    need = sum(r["demand"] for r in rows)
+    short = sum(r["shortage"] for r in rows)
+    ratio = np.divide(short, need, out=np.zeros_like(short), where=need > 0)
+    for c, m, s in zip(*np.nonzero(ratio > 0.01), strict=True):
+        table.add_row(
+            model.index.countries[c], model.index.minerals[m], model.index.stages[s], f"{ratio[c, m, s]:.0%}"
+        )
+    if not table.row_count:
+        table.add_row("none", "", "", "")
+    return table

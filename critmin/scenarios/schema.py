@@ -1,0 +1,247 @@
+"""The scenario schema: typed, immutable records a TOML scenario file is converted into.
+
+Field types and bounds live here (checked by msgspec while converting); rules that span
+records (known ids, duplicates, shares) live in `validate.py`. Annual figures in the file are
+per year; the engine converts them to per-turn (quarter) quantities.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+from critmin.engine.vocabulary import Mineral, Sector, Stage
+
+NonNegative = Annotated[float, msgspec.Meta(ge=0)]
+Positive = Annotated[float, msgspec.Meta(gt=0)]
+Share = Annotated[float, msgspec.Meta(ge=0, le=1)]
+Iso3 = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
+Identifier = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+TurnIndex = Annotated[int, msgspec.Meta(ge=0)]
+Source = Annotated[str, msgspec.Meta(min_length=3)]
+
+Controller = Literal["default", "ai", "human", "external"]
+Doctrine = Literal[
+    "passive", "dominant_processor", "resource_nationalist", "diversifying_importer",
+    "aligned_supplier",
+]  # fmt: skip
+
+
+class Record(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """Base of every scenario record: immutable, strict about unknown fields."""
+
+
+class ScenarioInfo(Record, kw_only=True):
+    """The [scenario] table."""
+
+    id: Identifier
+    title: str
+    description: str = ""
+    start: Annotated[str, msgspec.Meta(pattern=r"^\d{4}Q[1-4]$")]
+    turns: Annotated[int, msgspec.Meta(ge=1, le=400)] = 20
+    seed: int = 0
+    extends: Identifier | None = None
+
+
+class MarketSettings(Record, kw_only=True):
+    """The [market] table: behaviour parameters of the world, each overridable, with its source."""
+
+    freight_usd_per_kg_per_1000km: NonNegative = 0.01
+    inventory_target_quarters: NonNegative = 0.5
+    demand_price_multiples: tuple[Positive, ...] = (0.5, 0.8, 1.0, 1.25, 1.6, 2.5, 4.0, 7.0, 12.0, 20.0)
+    essential_price_multiple: Positive = 40.0
+    feed_elasticity: Annotated[float, msgspec.Meta(le=0, ge=-5)] = -0.5
+    lead_time_turns: dict[Stage, Annotated[int, msgspec.Meta(ge=0, le=60)]] = msgspec.field(
+        default_factory=lambda: {Stage.MINE: 24, Stage.REFINED: 10, Stage.MAGNET: 6}
+    )
+    capex_revenue_years: Positive = 1.5
+    disruption_probability_per_turn: Share = 0.005
+    disruption_severity: tuple[Share, Share] = (0.1, 0.5)
+    recycling_usd_m_per_tonne_per_year: Positive = 0.05
+    recycling_scrap_share: Share = 0.3
+    exploration_usd_m_per_discovery: Positive = 150.0
+    discovery_share_of_world_output: Share = 0.02
+    initial_trust: Share = 0.5
+    bloc_trust_bonus: Share = 0.2
+    trust_loss_on_control: Share = 0.15
+    trust_loss_on_breach: Share = 0.2
+    trust_gain_per_kept_turn: Share = 0.01
+    source: Source = "critmin defaults; see docs/mechanisms.md for each parameter and its basis"
+
+
+class StagePrice(Record, kw_only=True):
+    """One stage of a mineral's chain and its starting price."""
+
+    stage: Stage
+    price_usd_per_kg: Positive
+    yield_share: Annotated[float, msgspec.Meta(gt=0, le=1)] = 1.0
+    source: Source
+
+
+class MineralSpec(Record, kw_only=True):
+    """A mineral, its content basis, its chain and its demand response."""
+
+    id: Mineral
+    name: str
+    unit: str
+    stages: tuple[StagePrice, ...]
+    demand_elasticity: Annotated[float, msgspec.Meta(le=0, ge=-5)] = -0.3
+    source: Source
+
+
+class CountrySpec(Record, kw_only=True):
+    """A country (or a bloc acting as one, such as the EU)."""
+
+    iso3: Iso3
+    name: str
+    blocs: tuple[str, ...] = ()
+    lat: Annotated[float, msgspec.Meta(ge=-90, le=90)]
+    lon: Annotated[float, msgspec.Meta(ge=-180, le=180)]
+    budget_usd_m: NonNegative
+    controller: Controller = "default"
+    doctrine: Doctrine = "passive"
+    source: Source
+
+
+class CapacitySpec(Record, kw_only=True):
+    """Installed capacity of one stage of one mineral in one country."""
+
+    country: Iso3
+    mineral: Mineral
+    stage: Stage
+    tonnes_per_year: NonNegative
+    utilisation: Share = 0.85
+    unit_cost_usd_per_kg: NonNegative
+    source: Source
+
+
+class DemandSpec(Record, kw_only=True):
+    """What one sector of one country consumes of a mineral at a stage."""
+
+    country: Iso3
+    sector: Sector
+    mineral: Mineral
+    stage: Stage
+    tonnes_per_year: NonNegative
+    growth_per_year: Annotated[float, msgspec.Meta(ge=-0.5, le=2)] = 0.0
+    essential_share: Share = 0.0
+    source: Source
+
+
+class StockSpec(Record, kw_only=True):
+    """A stock held at the start: a strategic stockpile or commercial inventory."""
+
+    country: Iso3
+    mineral: Mineral
+    stage: Stage
+    tonnes: NonNegative
+    strategic: bool = True
+    source: Source
+
+
+class AssetSpec(Record, kw_only=True):
+    """A firm's stake in capacity (at home or abroad), giving it a share of the output."""
+
+    country: Iso3
+    mineral: Mineral
+    stage: Stage
+    share: Share
+    ships_home: bool = True
+    source: Source
+
+
+class FirmSpec(Record, kw_only=True):
+    """A state firm or a private producer acting for (or beside) a government."""
+
+    id: Identifier
+    name: str
+    country: Iso3
+    kind: Literal["state_firm", "producer"] = "state_firm"
+    budget_usd_m: NonNegative = 0.0
+    assets: tuple[AssetSpec, ...] = ()
+    source: Source
+
+
+class ExportControlSpec(Record, kw_only=True, tag_field="kind", tag="export_control"):
+    """An export control: a ban, a quota or a licence regime, by mineral, stages, destinations."""
+
+    country: Iso3
+    mineral: Mineral
+    stages: tuple[Stage, ...]
+    regime: Literal["ban", "quota", "licence"]
+    destinations: tuple[Iso3, ...] = ()
+    quota_tonnes_per_year: NonNegative | None = None
+    leakage: Share = 0.0
+    approval_share: Share = 1.0
+    delay_turns: Annotated[int, msgspec.Meta(ge=0, le=8)] = 0
+    source: Source
+
+
+class TariffSpec(Record, kw_only=True, tag_field="kind", tag="tariff"):
+    """An import tariff, ad valorem, on a mineral's stages from given origins (all if empty)."""
+
+    country: Iso3
+    mineral: Mineral
+    stages: tuple[Stage, ...]
+    rate: Annotated[float, msgspec.Meta(ge=0, le=5)]
+    origins: tuple[Iso3, ...] = ()
+    source: Source
+
+
+class DealSpec(Record, kw_only=True):
+    """A signed contract in force at the start: delivered before the spot market."""
+
+    id: Identifier
+    kind: Literal["offtake", "joint_exploration", "partnership", "stock_swap"] = "offtake"
+    seller: Iso3
+    buyer: Iso3
+    mineral: Mineral
+    stage: Stage
+    tonnes_per_year: NonNegative
+    price_rule: Literal["fixed", "index"] = "index"
+    price_usd_per_kg: NonNegative | None = None
+    duration_turns: Annotated[int, msgspec.Meta(ge=1)] = 20
+    breach_penalty_usd_m: NonNegative = 0.0
+    source: Source
+
+
+class EventSpec(Record, kw_only=True):
+    """A scripted event: an action taken for a country, or a shock, at a given turn."""
+
+    turn: TurnIndex
+    kind: Literal["action", "disruption", "discovery", "demand_shock"]
+    title: str
+    country: Iso3
+    mineral: Mineral | None = None
+    stage: Stage | None = None
+    action: dict[str, object] | None = None
+    share: Annotated[float, msgspec.Meta(ge=-1, le=10)] = 0.0
+    duration_turns: Annotated[int, msgspec.Meta(ge=1)] = 1
+    tonnes_per_year: NonNegative = 0.0
+    source: Source
+
+
+class ScoringSpec(Record, kw_only=True):
+    """How countries are scored: weights of supply security, budget and welfare."""
+
+    supply_security: NonNegative = 1.0
+    budget: NonNegative = 0.1
+    trade_balance: NonNegative = 0.0
+
+
+class ScenarioFile(Record, kw_only=True):
+    """A whole scenario file as written (before `extends` is resolved)."""
+
+    scenario: ScenarioInfo
+    market: MarketSettings = MarketSettings()
+    minerals: tuple[MineralSpec, ...] = ()
+    countries: tuple[CountrySpec, ...] = ()
+    capacity: tuple[CapacitySpec, ...] = ()
+    demand: tuple[DemandSpec, ...] = ()
+    stocks: tuple[StockSpec, ...] = ()
+    firms: tuple[FirmSpec, ...] = ()
+    policies: tuple[ExportControlSpec | TariffSpec, ...] = ()
+    deals: tuple[DealSpec, ...] = ()
+    events: tuple[EventSpec, ...] = ()
+    scoring: ScoringSpec = ScoringSpec()

@@ -1,0 +1,62 @@
+"""Bad scenario files: one clear message naming file and field, exit code 2, no traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import TINY
+
+GOOD = TINY.read_text()
+
+
+def edit(old: str, new: str, count: int = 1) -> str:
+    assert old in GOOD, old
+    return GOOD.replace(old, new, count)
+
+
+MISTAKES = {
+    "toml_syntax": (edit('title = "Tiny test world"', 'title = "Tiny test world'), "TOML syntax error"),
+    "missing_field": (edit('name = "India"\n', ""), "countries[1]"),
+    "wrong_type": (edit("budget_usd_m = 1000", 'budget_usd_m = "a lot"', 1), "countries[1].budget_usd_m"),
+    "unknown_country": (edit('country = "AUS"\nmineral = "lithium"', 'country = "XYZ"\nmineral = "lithium"'),
+                        "unknown country 'XYZ'"),
+    "unknown_mineral_name": (edit('mineral = "lithium"\nstage = "refined"\ntonnes_per_year = 15000',
+                                  'mineral = "unobtainium"\nstage = "refined"\ntonnes_per_year = 15000'),
+                             "demand[4].mineral"),
+    "mineral_not_declared": (edit('id = "lithium"', 'id = "cobalt"'), "is not declared in [[minerals]]"),
+    "negative_capacity": (edit("tonnes_per_year = 2000", "tonnes_per_year = -5"), "capacity[0].tonnes_per_year"),
+    "duplicate_id": (edit('iso3 = "AUS"', 'iso3 = "IND"'), "duplicate id 'IND'"),
+    "share_above_100": (edit("share = 0.1, ", "share = 1.5, "), "firms[0].assets[0].share"),
+    "utilisation_above_1": (edit("utilisation = 0.9", "utilisation = 1.2"), "capacity[0].utilisation"),
+    "stage_not_in_chain": (edit('mineral = "lithium"\nstage = "refined"\ntonnes_per_year = 80000',
+                                'mineral = "lithium"\nstage = "magnet"\ntonnes_per_year = 80000'),
+                           "lithium has no stage 'magnet'"),
+    "unknown_field": (edit('lat = 22.0', 'lat = 22.0\npopulation = 1400'), "unknown field"),
+    "bad_start_date": (edit('start = "2025Q1"', 'start = "2025-01"'), "scenario.start"),
+    "duplicate_capacity_line": (GOOD + GOOD[GOOD.index("[[capacity]]"):GOOD.index("[[capacity]]", GOOD.index("[[capacity]]") + 1)],
+                                "duplicate line for CHN ree_heavy mine"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(MISTAKES))
+def test_bad_scenario_gives_one_clear_message(kind, tmp_path, cli):
+    text, expected = MISTAKES[kind]
+    path = tmp_path / f"bad-{kind}.toml"
+    path.write_text(text)
+    code, out, err = cli("scenarios", "validate", path)
+    assert code == 2
+    assert f"bad-{kind}.toml" in err
+    assert expected in err
+    assert "Traceback" not in err + out
+
+
+def test_good_file_validates(cli):
+    code, out, _ = cli("scenarios", "validate", TINY)
+    assert code == 0
+    assert "ok" in out
+
+
+def test_missing_file_is_a_clear_error(cli):
+    code, _, err = cli("run", "no-such-scenario")
+    assert code == 2
+    assert "no-such-scenario: no such scenario" in err
