@@ -453,6 +453,10 @@ class _Graph:
     order: np.ndarray  # sorted position -> unsorted position
     bounds: np.ndarray  # (K + 1,)
     groups: dict[str, tuple[np.ndarray, slice]]
+    required: np.ndarray  # bool, sorted: the arc is a required bid
+    fast_caps: np.ndarray  # caps with required bid arcs at 0
+    fast_costs: np.ndarray  # costs with required bid arcs at 0
+    fast_supplies: np.ndarray  # (K, n_nodes) supplies with required demand fixed at in[j]
 
 
 def _node_ids(nn: int) -> dict[str, np.ndarray | int]:
@@ -527,17 +531,38 @@ def _build_graph(b: _Batch) -> _Graph:
         start += arrays[0].size
         parts.append(arrays)
     market, tails, heads, caps, costs = (np.concatenate([p[i] for p in parts]) for i in range(5))
+    required = np.zeros(market.size, dtype=bool)
+    bid_mask, bid_arcs = groups["bid"]
+    required[bid_arcs] = b.bid_required[bid_mask]
     order = np.argsort(market, kind="stable")
     bounds = np.searchsorted(market[order], np.arange(b.valid.shape[0] + 1))
+    caps, costs, required = caps[order], costs[order], required[order]
     return _Graph(
         tails=tails[order].astype(np.int32),
         heads=heads[order].astype(np.int32),
-        caps=caps[order].astype(np.int64),
-        costs=costs[order].astype(np.int64),
+        caps=caps.astype(np.int64),
+        costs=costs.astype(np.int64),
         order=order,
         bounds=bounds,
         groups=groups,
+        required=required,
+        fast_caps=np.where(required, 0, caps).astype(np.int64),
+        fast_costs=np.where(required, 0, costs).astype(np.int64),
+        fast_supplies=_fast_supplies(b, market[order], tails[order], caps, required),
     )
+
+
+def _fast_supplies(
+    b: _Batch, market: np.ndarray, tails: np.ndarray, caps: np.ndarray, required: np.ndarray
+) -> np.ndarray:
+    """(K, n_nodes) node supplies when required bids are fixed demands at their in[j] node."""
+    k_count, nn = b.valid.shape
+    supplies = np.zeros((k_count, 4 * nn + 2), dtype=np.int64)
+    np.add.at(supplies, (market[required], tails[required]), -caps[required])
+    fixed = -supplies.sum(axis=1)
+    supplies[:, 0] = b.total
+    supplies[:, 1] = fixed - b.total
+    return supplies
 
 
 def _solve_graph(g: _Graph, total: np.ndarray) -> np.ndarray:
@@ -547,23 +572,62 @@ def _solve_graph(g: _Graph, total: np.ndarray) -> np.ndarray:
     multiplies costs by the number of nodes + 1, so smaller graphs need fewer phases.
     """
     sorted_flow = np.empty(g.tails.size, dtype=np.int64)
-    supplies = np.zeros(2, dtype=np.int64)
-    terminals = np.array([0, 1], dtype=np.int32)
     for k in range(total.size):
         lo, hi = int(g.bounds[k]), int(g.bounds[k + 1])
-        smcf = min_cost_flow.SimpleMinCostFlow()
-        smcf.add_arcs_with_capacity_and_unit_cost(
-            g.tails[lo:hi], g.heads[lo:hi], g.caps[lo:hi], g.costs[lo:hi]
-        )
-        supplies[0], supplies[1] = total[k], -total[k]
-        smcf.set_nodes_supplies(terminals, supplies)
-        status = smcf.solve()
-        if status != smcf.OPTIMAL:
-            raise RuntimeError(f"min-cost flow of market {k} failed with status {status}")
-        sorted_flow[lo:hi] = smcf.flows(np.arange(hi - lo, dtype=np.int32))
+        sorted_flow[lo:hi] = _solve_market(g, k, slice(lo, hi), int(total[k]))
     flow = np.empty_like(sorted_flow)
     flow[g.order] = sorted_flow
     return flow
+
+
+def _solve_market(g: _Graph, k: int, arcs: slice, total: int) -> np.ndarray:
+    """Flows of one market's arcs.
+
+    Fast path: required bids become fixed demands of their in[j] node (their arc gets zero
+    capacity and is reported full), which keeps big-M out of the solver's cost range (fewer
+    cost-scaling phases). If that is infeasible, the big-M formulation gives the flow that
+    serves as much required demand as possible.
+    """
+    required = g.required[arcs]
+    if required.any():
+        nodes = np.arange(g.fast_supplies.shape[1], dtype=np.int32)
+        flow = _run_solver(
+            g, arcs, g.fast_caps[arcs], g.fast_costs[arcs], nodes, g.fast_supplies[k]
+        )
+        if flow is not None:
+            flow[required] = g.caps[arcs][required]
+            return flow
+    terminals = np.array([0, 1], dtype=np.int32)
+    supplies = np.array([total, -total], dtype=np.int64)
+    flow = _run_solver(g, arcs, g.caps[arcs], g.costs[arcs], terminals, supplies)
+    if flow is None:
+        raise RuntimeError(f"min-cost flow of market {k} is infeasible (bypass arc missing?)")
+    return flow
+
+
+def _run_solver(
+    g: _Graph,
+    arcs: slice,
+    caps: np.ndarray,
+    costs: np.ndarray,
+    nodes: np.ndarray,
+    supplies: np.ndarray,
+) -> np.ndarray | None:
+    """Run OR-Tools on one market; None if infeasible.
+
+    Raises:
+        RuntimeError: on any other non-optimal status (e.g. int64 range problems).
+
+    """
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    smcf.add_arcs_with_capacity_and_unit_cost(g.tails[arcs], g.heads[arcs], caps, costs)
+    smcf.set_nodes_supplies(nodes, supplies)
+    status = smcf.solve()
+    if status == smcf.INFEASIBLE:
+        return None
+    if status != smcf.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed with status {status}")
+    return np.asarray(smcf.flows(np.arange(caps.size, dtype=np.int32)), dtype=np.int64)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from critmin.agents.controllers import Controller, QueuedController
 from critmin.engine import rules
 from critmin.engine.actions import (
     ActionBase,
+    ActionFormatError,
     AnswerDeal,
     BreakDeal,
     ProposeDeal,
@@ -155,8 +156,12 @@ class WorldModel(mesa.Model):
         if not isinstance(controller, QueuedController):
             raise ValueError(f"{country} is not played through submissions (its controller decides)")
         verdicts, accepted = [], []
-        for action in actions:
-            action = action_from_dict(action) if isinstance(action, dict) else action
+        for item in actions:
+            try:
+                action = action_from_dict(item) if isinstance(item, dict) else item
+            except ActionFormatError as error:
+                verdicts.append(str(error))
+                continue
             reason = "acts for another country" if action.country != country else self.check(action)
             verdicts.append(reason)
             if reason is None:

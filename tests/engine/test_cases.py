@@ -1,0 +1,128 @@
+"""Named cases at the level of the whole turn: one small situation per rule, with its outcome."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from critmin.agents.controllers import QueuedController, ScriptedController
+from critmin.engine.actions import (
+    AnswerDeal, ImposeExportControl, ProposeDeal, ReleaseStockpile, SetTariff,
+)  # fmt: skip
+from critmin.engine.model import WorldModel
+from critmin.engine.vocabulary import Mineral, Stage
+from critmin.scenarios.loader import scenario_from_content
+
+OFFTAKE = {
+    "id": "CHN-IND-magnets", "kind": "offtake", "seller": "CHN", "buyer": "IND", "mineral": "ree_heavy",
+    "stage": "magnet", "tonnes_per_year": 200.0, "duration_turns": 8, "breach_penalty_usd_m": 25.0,
+    "source": "test fixture",
+}  # fmt: skip
+BAN_TO_INDIA = ImposeExportControl(country="CHN", mineral=Mineral.REE_HEAVY, stages=(Stage.MAGNET,),
+                                   regime="ban", destinations=("IND",))  # fmt: skip
+
+
+def with_deal(tiny):
+    content = copy.deepcopy(tiny.content)
+    content["deals"] = [OFFTAKE]
+    return scenario_from_content(content, "tiny-with-deal.toml")
+
+
+def test_contract_is_delivered_before_the_spot_market(tiny):
+    model = WorldModel(with_deal(tiny), seed=0)
+    model.step()
+    china, india = model.index.country["CHN"], model.index.country["IND"]
+    m, s = model.index.mineral["ree_heavy"], model.index.stage["magnet"]
+    assert model.last.flows[m, s, china, india] >= 50.0 - 1e-6  # 200 t/yr = 50 t per quarter
+
+
+def test_contract_breached_by_a_ban_charges_the_penalty_and_lowers_trust(tiny):
+    model = WorldModel(with_deal(tiny), seed=0, controllers={"CHN": ScriptedController({1: [BAN_TO_INDIA]})})
+    model.step()
+    china, india = model.index.country["CHN"], model.index.country["IND"]
+    treasury_before = model.state.treasury.copy()
+    trust_before = model.state.trust[india, china]
+    model.step()
+    m, s = model.index.mineral["ree_heavy"], model.index.stage["magnet"]
+    assert model.last.flows[m, s, china, india] == 0.0
+    assert "CHN-IND-magnets" not in model.deals.deals
+    budget = model.constants.budget_per_turn
+    assert model.state.treasury[china] == pytest.approx(treasury_before[china] + budget[china] - 25.0)
+    assert model.state.treasury[india] == pytest.approx(treasury_before[india] + budget[india] + 25.0)
+    assert model.state.trust[india, china] < trust_before - 0.2
+    assert [e.kind for e in model.events if e.turn == 1].count("deal_breached") == 1
+
+
+def test_ban_opens_a_price_wedge(tiny):
+    model = WorldModel(tiny, seed=0, controllers={"CHN": ScriptedController({0: [BAN_TO_INDIA]})})
+    model.run(3)
+    china, india = model.index.country["CHN"], model.index.country["IND"]
+    m, s = model.index.mineral["ree_heavy"], model.index.stage["magnet"]
+    assert model.last.flows[m, s, china, india] == 0.0
+    assert model.state.price[india, m, s] > 3 * model.state.price[china, m, s]
+
+
+def test_stockpile_release_supplies_the_market(tiny):
+    ban_all = ImposeExportControl(country="CHN", mineral=Mineral.REE_HEAVY, stages=(Stage.MAGNET,), regime="ban")
+    release = ReleaseStockpile(country="IND", mineral=Mineral.REE_HEAVY, stage=Stage.MAGNET, tonnes=20.0)
+    quiet = WorldModel(tiny, seed=0, controllers={"CHN": ScriptedController({0: [ban_all]})})
+    helped = WorldModel(tiny, seed=0, controllers={"CHN": ScriptedController({0: [ban_all]}),
+                                                   "IND": ScriptedController({1: [release]})})  # fmt: skip
+    quiet.run(2)
+    helped.run(2)
+    india = quiet.index.country["IND"]
+    m, s = quiet.index.mineral["ree_heavy"], quiet.index.stage["magnet"]
+    assert helped.state.stockpile[india, m, s] == pytest.approx(0.0, abs=1e-3)
+    assert helped.last.consumption[india, m, s] > quiet.last.consumption[india, m, s] + 10.0
+    assert helped.state.price[india, m, s] < quiet.state.price[india, m, s]
+
+
+def test_tariff_raises_the_importers_price(tiny):
+    tariff = SetTariff(country="IND", mineral=Mineral.LITHIUM, stages=(Stage.REFINED,), rate=0.5)
+    free = WorldModel(tiny, seed=0)
+    taxed = WorldModel(tiny, seed=0, controllers={"IND": ScriptedController({0: [tariff]})})
+    free.run(2)
+    taxed.run(2)
+    india, m, s = free.position("IND", "lithium", "refined")
+    assert taxed.state.price[india, m, s] > free.state.price[india, m, s] * 1.2
+
+
+def test_licence_delays_and_cuts_exports(tiny):
+    licence = ImposeExportControl(country="CHN", mineral=Mineral.REE_HEAVY, stages=(Stage.MAGNET,),
+                                  regime="licence", approval_share=0.25, delay_turns=2)  # fmt: skip
+    model = WorldModel(tiny, seed=0, controllers={"CHN": ScriptedController({2: [licence]})})
+    model.run(2)
+    china, m, s = model.position("CHN", "ree_heavy", "magnet")
+    before = model.last.exports()[china, m, s]
+    model.step()
+    control = model.policies.controls[("CHN", "ree_heavy", "magnet")]
+    assert control.reference_tonnes == pytest.approx(before, rel=0.5)
+    assert model.last.exports()[china, m, s] <= 0.25 * control.reference_tonnes + 1e-6
+    assert model.state.in_transit[1, :, m, s].sum() > 0  # shipped now, arriving in two turns
+
+
+def test_illegal_action_is_refused_with_a_reason_and_changes_nothing(tiny):
+    model = WorldModel(tiny, seed=0, controllers={"IND": QueuedController()})
+    before = model.state_hash()
+    too_much = ReleaseStockpile(country="IND", mineral=Mineral.REE_HEAVY, stage=Stage.MAGNET, tonnes=1e6)
+    not_yours = ReleaseStockpile(country="CHN", mineral=Mineral.REE_HEAVY, stage=Stage.MAGNET, tonnes=1.0)
+    verdicts = model.submit("IND", [too_much, not_yours, {"type": "set_tariff", "country": "IND"}])
+    assert "stockpile holds 20.0 t" in verdicts[0]
+    assert verdicts[1] == "acts for another country"
+    assert "bad action" in verdicts[2]
+    assert model.state_hash() == before
+    assert model.countries["IND"].controller.pending == []
+
+
+def test_a_proposal_accepted_becomes_a_deal(tiny):
+    offer = ProposeDeal(country="IND", counterparty="AUS", seller="AUS", buyer="IND",
+                        mineral=Mineral.LITHIUM, stage=Stage.MINE, tonnes_per_year=4000)  # fmt: skip
+    model = WorldModel(tiny, seed=0, controllers={"IND": ScriptedController({0: [offer]}),
+                                                  "AUS": QueuedController()})  # fmt: skip
+    model.step()
+    inbox = model.observe("AUS").inbox
+    assert len(inbox) == 1
+    model.submit("AUS", [AnswerDeal(country="AUS", proposal_id=inbox[0]["id"], accept=True)])
+    model.step()
+    assert [d.kind for d in model.deals.deals.values()].count("offtake") == 1
