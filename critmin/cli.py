@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from importlib import import_module
 from pathlib import Path
 
 from rich.console import Console
@@ -17,6 +18,10 @@ from rich.markup import escape
 from rich.table import Table
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+# Upper layers add their own sub-commands: each module has `register(commands)` and imports its
+# heavy or optional dependencies only when its command runs.
+PLUGIN_COMMANDS = ("critmin.ui.commands", "critmin.research.commands", "critmin.classroom.commands")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -52,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_scenarios(commands)
     add_replay(commands)
     add_bench(commands)
+    for module_name in PLUGIN_COMMANDS:
+        import_module(module_name).register(commands)
     return parser
 
 

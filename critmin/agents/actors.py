@@ -6,6 +6,7 @@ read their slice of the state.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import mesa
@@ -15,6 +16,27 @@ from critmin.agents.controllers import Controller, DefaultController
 if TYPE_CHECKING:
     from critmin.engine.actions import ActionBase
     from critmin.engine.model import WorldModel
+
+
+class LegalMenu(Sequence):
+    """The legal actions of a country, computed only if a controller looks at them."""
+
+    def __init__(self, compute: Callable[[], list[ActionBase]]):
+        self._compute = compute
+        self._actions: list[ActionBase] | None = None
+
+    @property
+    def actions(self) -> list[ActionBase]:
+        """The menu (computed on first use)."""
+        if self._actions is None:
+            self._actions = self._compute()
+        return self._actions
+
+    def __getitem__(self, index):
+        return self.actions[index]
+
+    def __len__(self) -> int:
+        return len(self.actions)
 
 
 class Country(mesa.Agent):
@@ -28,8 +50,10 @@ class Country(mesa.Agent):
 
     def decide(self) -> list[ActionBase]:
         """Ask the controller for this turn's actions, on this turn's observation."""
+        if getattr(self.controller, "passive", False):
+            return []
         observation = self.model.observe(self.iso3)
-        return self.controller.decide(observation, self.model.legal_actions(self.iso3))
+        return self.controller.decide(observation, LegalMenu(lambda: self.model.legal_actions(self.iso3)))
 
 
 class StateFirm(mesa.Agent):

@@ -23,6 +23,8 @@ class Controller(Protocol):
 class DefaultController:
     """Keeps current policies; its manufacturers simply buy what they need on the market."""
 
+    passive = True  # never acts: the engine skips building its observation
+
     def decide(self, observation: Observation, legal: Sequence[ActionBase]) -> list[ActionBase]:
         """No policy change."""
         return []

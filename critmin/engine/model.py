@@ -31,6 +31,7 @@ from critmin.engine.observation import Observation
 from critmin.engine.observe import observe
 from critmin.engine.policies import ExportControl, PolicyBook, Tariff, quota_per_turn
 from critmin.engine.records import Recorder, TurnFigures
+from critmin.engine.snapshot import WorldSnapshot, snapshot
 from critmin.engine.state import build, position
 from critmin.engine.trade import Orders, final_need, run_spot_markets
 from critmin.engine.vocabulary import SECTORS, TURNS_PER_YEAR, quarter_label
@@ -141,6 +142,16 @@ class WorldModel(mesa.Model):
     def legal_actions(self, country: str) -> list[ActionBase]:
         """A menu of legal actions for `country` now (representative sizes)."""
         return legal_actions(self, country)
+
+    def snapshot(self) -> WorldSnapshot:
+        """The public, JSON-ready picture of the world now (for front ends and tools)."""
+        return snapshot(self)
+
+    def tables(self) -> dict:
+        """The run so far as tidy pyarrow tables: flows, prices, countries, events."""
+        from critmin.engine.outputs import run_tables
+
+        return run_tables(self)
 
     def check(self, action: ActionBase) -> str | None:
         """Why `action` is illegal now, or None."""

@@ -1,0 +1,1 @@
+"""Classroom sessions: websocket server and clients, instructor controls, persistence, debrief."""

@@ -1,0 +1,128 @@
+"""WorldSnapshot: the public, JSON-ready picture of the whole world after a turn.
+
+What front ends, the classroom server and research tools read instead of the model's arrays.
+Quantities are tonnes per turn, prices USD/kg, money USD million.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import msgspec
+import numpy as np
+
+from critmin.engine.records import off_diagonal
+
+if TYPE_CHECKING:
+    from critmin.engine.model import WorldModel
+
+
+class Flow(msgspec.Struct, frozen=True):
+    """Tonnes shipped last turn from exporter to importer (contracts and spot)."""
+
+    mineral: str
+    stage: str
+    exporter: str
+    importer: str
+    tonnes: float
+
+
+class CountryFigures(msgspec.Struct, frozen=True, kw_only=True):
+    """One country's position in one mineral at one stage, last turn."""
+
+    country: str
+    mineral: str
+    stage: str
+    price: float
+    capacity: float
+    production: float
+    consumption: float
+    demand: float
+    imports: float
+    exports: float
+    stock: float
+    stockpile: float
+    shortage: float
+
+
+class WorldSnapshot(msgspec.Struct, frozen=True, kw_only=True):
+    """The world after the last turn played."""
+
+    scenario: str
+    turn: int
+    date: str
+    countries: list[str]
+    country_names: dict[str, str]
+    minerals: list[str]
+    chains: dict[str, list[str]]
+    reference_prices: dict[str, dict[str, float]]
+    treasury_usd_m: dict[str, float]
+    figures: list[CountryFigures]
+    flows: list[Flow]
+    policies: list[dict]
+    deals: list[dict]
+    events: list[dict]
+    state_hash: str
+
+    def figure(self, country: str, mineral: str, stage: str) -> CountryFigures | None:
+        """One country's figures for a mineral at a stage."""
+        return next((f for f in self.figures if (f.country, f.mineral, f.stage) == (country, mineral, stage)), None)
+
+
+def snapshot(world: WorldModel) -> WorldSnapshot:
+    """The public picture of `world` now."""
+    index, constants, state, last = world.index, world.constants, world.state, world.last
+    chain_positions = list(zip(*np.nonzero(constants.chain), strict=True))
+    return WorldSnapshot(
+        scenario=world.world_scenario.id,
+        turn=world.turn,
+        date=world.date,
+        countries=list(index.countries),
+        country_names={c.iso3: c.name for c in world.world_scenario.spec.countries},
+        minerals=list(index.minerals),
+        chains={index.minerals[m]: [index.stages[s] for s in np.flatnonzero(constants.chain[m])]
+                for m in range(len(index.minerals))},  # fmt: skip
+        reference_prices={index.minerals[m]: {index.stages[s]: float(constants.reference_price[m, s])
+                                              for s in np.flatnonzero(constants.chain[m])}
+                          for m in range(len(index.minerals))},  # fmt: skip
+        treasury_usd_m={code: float(state.treasury[c]) for c, code in enumerate(index.countries)},
+        figures=country_figures(world, chain_positions),
+        flows=last_flows(world),
+        policies=world.policies.records(),
+        deals=world.deals.records()["deals"],
+        events=[msgspec.to_builtins(e) for e in world.events if e.turn == world.turn - 1],
+        state_hash=world.hashes[-1] if world.hashes else world.state_hash(),
+    )
+
+
+def country_figures(world: WorldModel, chain_positions) -> list[CountryFigures]:
+    """Figures of every country with any activity in a mineral stage."""
+    index, state, last = world.index, world.state, world.last
+    imports, exports = last.imports(), last.exports()
+    stock = state.producer_stock + state.feed_stock + state.consumer_stock
+    rows = []
+    for c, code in enumerate(index.countries):
+        for m, s in chain_positions:
+            values = (state.capacity[c, m, s], last.production[c, m, s], last.demand[c, m, s],
+                      imports[c, m, s], exports[c, m, s], stock[c, m, s], state.stockpile[c, m, s])  # fmt: skip
+            if not any(values):
+                continue
+            rows.append(CountryFigures(
+                country=code, mineral=index.minerals[m], stage=index.stages[s],
+                price=float(state.price[c, m, s]), capacity=float(state.capacity[c, m, s]),
+                production=float(last.production[c, m, s]), consumption=float(last.consumption[c, m, s]),
+                demand=float(last.demand[c, m, s]), imports=float(imports[c, m, s]),
+                exports=float(exports[c, m, s]), stock=float(stock[c, m, s]),
+                stockpile=float(state.stockpile[c, m, s]), shortage=float(last.shortage[c, m, s]),
+            ))  # fmt: skip
+    return rows
+
+
+def last_flows(world: WorldModel) -> list[Flow]:
+    """International flows of the last turn, largest first."""
+    flows = off_diagonal(world.last.flows)
+    m, s, i, j = np.nonzero(flows > 1e-9)
+    order = np.argsort(-flows[m, s, i, j], kind="stable")
+    index = world.index
+    return [Flow(index.minerals[m[k]], index.stages[s[k]], index.countries[i[k]], index.countries[j[k]],
+                 float(flows[m[k], s[k], i[k], j[k]])) for k in order]  # fmt: skip

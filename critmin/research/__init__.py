@@ -1,0 +1,1 @@
+"""Research tools: batch runner, executors (local, Dask), outputs, sensitivity, EMA and RL adapters."""
