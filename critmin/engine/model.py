@@ -84,12 +84,27 @@ class WorldModel(mesa.Model):
         if unknown:
             raise ValueError(f"controllers given for countries not in the scenario: {', '.join(unknown)}")
         self.countries = {
-            c.iso3: Country(self, c.iso3, c.name, controllers.get(c.iso3)) for c in spec.countries
+            c.iso3: Country(self, c.iso3, c.name, controllers.get(c.iso3) or self.scenario_controller(c))
+            for c in spec.countries
         }
         self.firms = {f.id: StateFirm(self, f.id, f.name, f.country, f.kind) for f in spec.firms}
         demand = self.state.final_demand.sum(axis=(2, 3))
         for k, c in zip(*np.nonzero(demand), strict=True):
             Manufacturer(self, self.index.countries[c], SECTORS[k].value)
+
+    def scenario_controller(self, country) -> Controller:
+        """The controller a scenario names for a country: its AI doctrine, or the default."""
+        from critmin.agents.doctrines import make_controller
+
+        return make_controller(country, self.decision_rng(country.iso3))
+
+    def decision_rng(self, country: str) -> np.random.Generator:
+        """A country's own random stream for decisions, apart from the world's draws.
+
+        Replays that script decisions therefore leave the world's random draws unchanged.
+        """
+        position_of_country = self.index.country[country]
+        return np.random.default_rng(np.random.SeedSequence([self.seed, position_of_country, 1]))
 
     def load_policies_and_deals(self) -> None:
         """Controls, tariffs, contracts and firms' stakes in force at the start."""
