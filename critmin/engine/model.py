@@ -32,7 +32,7 @@ from critmin.engine.observe import observe
 from critmin.engine.policies import ExportControl, PolicyBook, Tariff, quota_per_turn
 from critmin.engine.records import Recorder, TurnFigures
 from critmin.engine.snapshot import WorldSnapshot, snapshot
-from critmin.engine.state import build, position
+from critmin.engine.state import build, conversion_cost, position
 from critmin.engine.trade import Orders, final_need, run_spot_markets
 from critmin.engine.vocabulary import SECTORS, TURNS_PER_YEAR, quarter_label
 from critmin.scenarios.loader import Scenario, load_scenario
@@ -262,6 +262,7 @@ class WorldModel(mesa.Model):
     def produce(self) -> None:
         """5. Mines produce; refiners and magnet makers process their feed, within capacity."""
         state, constants = self.state, self.constants
+        state.capacity *= 1 + state.capacity_growth
         state.capacity += state.construction[0]
         state.construction = np.roll(state.construction, -1, axis=0)
         state.construction[-1] = 0.0
@@ -279,7 +280,7 @@ class WorldModel(mesa.Model):
         recycled = self.recycled_supply()
         self.last.recycled = recycled
         state.producer_stock += recycled
-        cost = (output * state.unit_cost).sum(axis=(1, 2)) / 1000
+        cost = (output * conversion_cost(state, constants)).sum(axis=(1, 2)) / 1000
         state.industry -= cost
         self.book("production_cost", float(cost.sum()))
 
@@ -316,6 +317,8 @@ class WorldModel(mesa.Model):
     def account(self) -> None:
         """8. Budgets, trust, records and the state hash of the turn."""
         self.state.treasury += self.constants.budget_per_turn
+        weight = self.settings.price_expectation_weight
+        self.state.expected_price += weight * (self.state.price - self.state.expected_price)
         self.book("budget_allocation", -float(self.constants.budget_per_turn.sum()))
         self.recorder.record_turn(self.turn, self.last, self.state)
         self.action_log.append(self.turn_actions)

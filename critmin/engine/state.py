@@ -46,6 +46,7 @@ class WorldState:
     """Everything that changes during a run, as arrays (hashed for reproducibility)."""
 
     capacity: np.ndarray  # (C, M, S) tonnes per turn, nameplate
+    capacity_growth: np.ndarray  # (C, M, S) growth per turn from expansions under way at the start
     utilisation: np.ndarray  # (C, M, S) share of nameplate run
     unit_cost: np.ndarray  # (C, M, S) USD/kg marginal cost
     disruption: np.ndarray  # (C, M, S) share of capacity lost to shocks this turn
@@ -62,6 +63,7 @@ class WorldState:
     demand_shock: np.ndarray  # (C, M) multiplier on final demand
     demand_shock_turns: np.ndarray  # (C, M)
     price: np.ndarray  # (C, M, S) last clearing price, USD/kg
+    expected_price: np.ndarray  # (C, M, S) what traders expect: a moving average of the price
     recycling: np.ndarray  # (C, M) secondary supply capacity, tonnes per turn (refined stage)
     exploration: np.ndarray  # (C, M) exploration spending not yet turned into finds, USD m
     treasury: np.ndarray  # (C,) government money, USD m
@@ -92,6 +94,16 @@ class Constants:
     same_bloc: np.ndarray  # (C, C) bool
     budget_per_turn: np.ndarray  # (C,) USD m
     demand_elasticity: np.ndarray  # (M,)
+
+
+def conversion_cost(state: WorldState, constants: Constants) -> np.ndarray:
+    """(C, M, S) USD/kg a producer spends beyond its feed: all of its unit cost at the mine;
+    at a processing stage, the unit cost less the feed it takes at reference prices (at least
+    a tenth of the unit cost). Scenario unit costs are full costs at 2024 prices."""
+    feed_value = np.zeros_like(constants.reference_price)
+    feed_value[:, 1:] = constants.reference_price[:, :-1] / constants.yield_share[:, 1:]
+    feed_value *= constants.chain & np.roll(constants.chain, 1, axis=1)
+    return np.maximum(state.unit_cost - feed_value[None], 0.1 * state.unit_cost)
 
 
 def build(scenario: Scenario) -> tuple[Index, Constants, WorldState]:
@@ -143,13 +155,14 @@ def build_state(scenario: Scenario, index: Index, constants: Constants) -> World
     shape = (len(index.countries), len(index.minerals), len(STAGES))
     zeros = lambda *lead: np.zeros((*lead, *shape))  # noqa: E731
     state = WorldState(
-        capacity=zeros(), utilisation=zeros(), unit_cost=zeros(), disruption=zeros(),
+        capacity=zeros(), capacity_growth=zeros(), utilisation=zeros(), unit_cost=zeros(), disruption=zeros(),
         disruption_turns=zeros(), producer_stock=zeros(), feed_stock=zeros(),
         consumer_stock=zeros(), stockpile=zeros(), in_transit=zeros(MAX_DELAY),
         construction=zeros(MAX_LEAD), final_demand=zeros(len(SECTORS)),
         demand_growth=zeros(len(SECTORS)), essential_share=zeros(len(SECTORS)),
         demand_shock=np.ones(shape[:2]), demand_shock_turns=np.zeros(shape[:2]),
         price=np.broadcast_to(constants.reference_price, shape).copy(),
+        expected_price=np.broadcast_to(constants.reference_price, shape).copy(),
         recycling=np.zeros(shape[:2]), exploration=np.zeros(shape[:2]),
         treasury=constants.budget_per_turn * TURNS_PER_YEAR,
         industry=np.zeros(shape[0]),
@@ -184,6 +197,7 @@ def fill_capacity(state: WorldState, lines, index: Index) -> None:
         state.capacity[at] = line.tonnes_per_year / TURNS_PER_YEAR
         state.utilisation[at] = line.utilisation
         state.unit_cost[at] = line.unit_cost_usd_per_kg
+        state.capacity_growth[at] = (1 + line.growth_per_year) ** (1 / TURNS_PER_YEAR) - 1
 
 
 def fill_demand(state: WorldState, lines, index: Index) -> None:

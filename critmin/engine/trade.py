@@ -13,7 +13,7 @@ import numpy as np
 
 from critmin.engine.market import MarketClearing, MarketProblem, clear_markets
 from critmin.engine.policies import RouteRules
-from critmin.engine.state import Constants, WorldState
+from critmin.engine.state import Constants, WorldState, conversion_cost
 
 USD_M_PER_TONNE_USD_PER_KG = 1e-3  # tonnes x USD/kg = thousand USD
 BUYER_FINAL, BUYER_FEED, BUYER_STRATEGIC = 0, 1, 2
@@ -95,21 +95,29 @@ def feed_need(state: WorldState, constants: Constants) -> np.ndarray:
 
 def pose_market(state, constants, settings, rules: RouteRules, m: int, s: int, orders: Orders,
                 needs: tuple[np.ndarray, ...]) -> Market:  # fmt: skip
-    """Offers and bids of one market (mineral m at stage s)."""
+    """Offers and bids of one market (mineral m at stage s).
+
+    Buyers bid for what this turn's use lacks along their demand curve, and for the inventory
+    they want on top at no more than `inventory_price_multiple` times the reference price.
+    """
     final, essential, feed = needs
     n = state.capacity.shape[0]
-    target = settings.inventory_target_quarters
-    ref = constants.reference_price[m, s]
-    final_bid = np.maximum(final[:, m, s] * (1 + target) - state.consumer_stock[:, m, s], 0)
-    feed_bid = np.maximum(feed[:, m, s] * (1 + target) - state.feed_stock[:, m, s], 0)
-    final_t, final_p = bid_curve(final_bid, np.full(n, ref), constants.demand_elasticity[m],
-                                 settings, essential[:, m, s])  # fmt: skip
-    feed_t, feed_p = bid_curve(feed_bid, feed_reference(state, constants, m, s),
-                               settings.feed_elasticity, settings, np.zeros(n))  # fmt: skip
-    strategic = [(c, tonnes, cap) for (c, mm, ss), (tonnes, cap) in orders.buy.items()
-                 if (mm, ss) == (m, s)]  # fmt: skip
-    bids = stack_bids(final_t, final_p, feed_t, feed_p, strategic)
-    offers = stack_offers(state, orders, m, s)
+    ref = np.full(n, constants.reference_price[m, s])
+    final_use, final_stock = gaps(final[:, m, s], state.consumer_stock[:, m, s], settings)
+    feed_use, feed_stock = gaps(feed[:, m, s], state.feed_stock[:, m, s], settings)
+    feed_ref = feed_reference(state, constants, m, s)
+    feed_cap = break_even_feed_price(state, constants, m, s)[:, None]
+    stock_multiple = settings.inventory_price_multiple
+    parts = [
+        (*bid_curve(final_use, ref, constants.demand_elasticity[m], settings, essential[:, m, s]), BUYER_FINAL),
+        (final_stock[:, None], (ref * stock_multiple)[:, None], BUYER_FINAL),
+        (*capped(bid_curve(feed_use, feed_ref, settings.feed_elasticity, settings, np.zeros(n)), feed_cap),
+         BUYER_FEED),
+        (feed_stock[:, None], np.minimum(feed_ref * stock_multiple, feed_cap[:, 0])[:, None], BUYER_FEED),
+    ]  # fmt: skip
+    strategic = [(c, tonnes, cap) for (c, mm, ss), (tonnes, cap) in orders.buy.items() if (mm, ss) == (m, s)]
+    bids = stack_bids(parts, strategic)
+    offers = stack_offers(state, orders, m, s, offer_prices(state, constants, m, s))
     freight = settings.freight_usd_per_kg_per_1000km * constants.distance_km / 1000.0
     tariff = rules.tariff * state.price[:, m, s][:, None]
     problem = MarketProblem(
@@ -122,31 +130,66 @@ def pose_market(state, constants, settings, rules: RouteRules, m: int, s: int, o
     return Market(m, s, problem, offers[3], bids[3], rules, freight, tariff)
 
 
+def gaps(need: np.ndarray, stock: np.ndarray, settings) -> tuple[np.ndarray, np.ndarray]:
+    """(what this turn's use lacks, what the inventory target lacks on top), both >= 0."""
+    use = np.maximum(need - stock, 0.0)
+    total = np.maximum(need * (1 + settings.inventory_target_quarters) - stock, 0.0)
+    return use, total - use
+
+
+def capped(curve: tuple[np.ndarray, np.ndarray], cap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A bid curve whose prices are held at or below a cap per country."""
+    tonnes, prices = curve
+    return tonnes, np.minimum(prices, cap)
+
+
 def feed_reference(state, constants, m: int, s: int) -> np.ndarray:
     """What processors will pay for input: its reference price scaled by their output price."""
     ref = constants.reference_price[m, s]
     if s + 1 >= constants.chain.shape[1] or not constants.chain[m, s + 1]:
         return np.full(state.price.shape[0], ref)
-    ratio = state.price[:, m, s + 1] / constants.reference_price[m, s + 1]
+    ratio = state.expected_price[:, m, s + 1] / constants.reference_price[m, s + 1]
     return ref * np.clip(ratio, 0.05, 50.0)
 
 
-def stack_bids(final_t, final_p, feed_t, feed_p, strategic) -> tuple[np.ndarray, ...]:
-    """(country, tonnes, price, owner) arrays of all positive bids."""
-    n, k = final_t.shape
-    country = np.repeat(np.arange(n), k)
-    parts = [
-        (country, final_t.ravel(), final_p.ravel(), np.full(n * k, BUYER_FINAL)),
-        (country, feed_t.ravel(), feed_p.ravel(), np.full(n * k, BUYER_FEED)),
-    ]
+def break_even_feed_price(state: WorldState, constants: Constants, m: int, s: int) -> np.ndarray:
+    """(C,) the most processors of stage s+1 can pay for stage-s feed: output price less
+    conversion cost, per tonne of feed."""
+    n = state.price.shape[0]
+    if s + 1 >= constants.chain.shape[1] or not constants.chain[m, s + 1]:
+        return np.full(n, np.inf)
+    conversion = conversion_cost(state, constants)[:, m, s + 1]
+    margin = state.expected_price[:, m, s + 1] - conversion
+    return np.maximum(margin * constants.yield_share[m, s + 1], 0.0)
+
+
+def offer_prices(state: WorldState, constants: Constants, m: int, s: int) -> np.ndarray:
+    """(C,) producers' reservation prices: conversion cost plus the feed at today's local price."""
+    conversion = conversion_cost(state, constants)[:, m, s]
+    if s == 0 or not constants.chain[m, s - 1]:
+        return state.unit_cost[:, m, s]
+    return conversion + state.expected_price[:, m, s - 1] / constants.yield_share[m, s]
+
+
+def stack_bids(parts, strategic) -> tuple[np.ndarray, ...]:
+    """(country, tonnes, price, owner) arrays of all positive bids.
+
+    `parts` are (tonnes (C, K), price (C, K), owner) blocks; `strategic` government orders
+    (country, tonnes, price cap).
+    """
+    columns = []
+    for tonnes, prices, owner in parts:
+        n, k = tonnes.shape
+        prices = np.broadcast_to(prices, tonnes.shape)
+        columns.append((np.repeat(np.arange(n), k), tonnes.ravel(), prices.ravel(), np.full(n * k, owner)))
     for c, tonnes, cap in strategic:
-        parts.append((np.array([c]), np.array([tonnes]), np.array([cap]), np.array([BUYER_STRATEGIC])))
-    stacked = [np.concatenate(column) for column in zip(*parts, strict=True)]
+        columns.append((np.array([c]), np.array([tonnes]), np.array([cap]), np.array([BUYER_STRATEGIC])))
+    stacked = [np.concatenate(column) for column in zip(*columns, strict=True)]
     keep = stacked[1] > 1e-9
     return tuple(column[keep] for column in stacked)
 
 
-def stack_offers(state: WorldState, orders: Orders, m: int, s: int) -> tuple[np.ndarray, ...]:
+def stack_offers(state: WorldState, orders: Orders, m: int, s: int, reservation: np.ndarray) -> tuple[np.ndarray, ...]:
     """(country, tonnes, reservation price, owner) arrays of all positive offers."""
     n = state.capacity.shape[0]
     release = np.zeros(n)
@@ -155,7 +198,7 @@ def stack_offers(state: WorldState, orders: Orders, m: int, s: int) -> tuple[np.
             release[c] += min(tonnes, state.stockpile[c, m, s])
     country = np.concatenate([np.arange(n), np.arange(n)])
     tonnes = np.concatenate([state.producer_stock[:, m, s], release])
-    price = np.concatenate([state.unit_cost[:, m, s], np.zeros(n)])
+    price = np.concatenate([reservation, np.zeros(n)])
     owner = np.concatenate([np.full(n, SELLER_PRODUCER), np.full(n, SELLER_STOCKPILE)])
     keep = tonnes > 1e-9
     return country[keep], tonnes[keep], price[keep], owner[keep]
@@ -174,7 +217,7 @@ def run_spot_markets(state, constants, settings, policy_book, index, orders: Ord
         rules = policy_book.rules(index.country, index.minerals[m], index.stages[s])
         reduce_caps(rules, committed[m, s])
         markets.append(pose_market(state, constants, settings, rules, m, s, orders, needs))
-    clearings = clear_markets([market.problem for market in markets])
+    clearings = clear_among_active([market.problem for market in markets])
     n = state.capacity.shape[0]
     flows = np.zeros((*constants.chain.shape, n, n))
     transport = 0.0
@@ -183,6 +226,47 @@ def run_spot_markets(state, constants, settings, policy_book, index, orders: Ord
         flows[market.mineral, market.stage] = clearing.flows
         state.price[:, market.mineral, market.stage] = clearing.prices
     return flows, transport
+
+
+def clear_among_active(problems: list[MarketProblem]) -> list[MarketClearing]:
+    """Clear each market among the countries that offer or bid in it, then widen the answer.
+
+    A country outside a market gets the cheapest landed price from its members over an open
+    route (what it would pay to import), so every country still has a price.
+    """
+    reduced, members = zip(*(active_part(p) for p in problems), strict=True) if problems else ((), ())
+    answers = clear_markets(list(reduced))
+    return [widen(p, a, k) for p, a, k in zip(problems, answers, members, strict=True)]
+
+
+def active_part(problem: MarketProblem) -> tuple[MarketProblem, np.ndarray]:
+    """The same market restricted to its active countries, and their global positions."""
+    members = np.union1d(problem.supply_country, problem.demand_country).astype(int)
+    local = np.full(problem.route_cost.shape[0], -1)
+    local[members] = np.arange(len(members))
+    grid = np.ix_(members, members)
+    reduced = MarketProblem(
+        supply_country=local[problem.supply_country], supply_tonnes=problem.supply_tonnes,
+        supply_price=problem.supply_price, demand_country=local[problem.demand_country],
+        demand_tonnes=problem.demand_tonnes, demand_price=problem.demand_price,
+        demand_required=problem.demand_required, route_cost=problem.route_cost[grid],
+        route_open=problem.route_open[grid], export_cap=problem.export_cap[members],
+        licensed=problem.licensed[grid], licence_cap=problem.licence_cap[members],
+    )  # fmt: skip
+    return reduced, members
+
+
+def widen(problem: MarketProblem, answer: MarketClearing, members: np.ndarray) -> MarketClearing:
+    """A clearing among members written over all countries."""
+    n = problem.route_cost.shape[0]
+    flows = np.zeros((n, n))
+    flows[np.ix_(members, members)] = answer.flows
+    landed = np.where(problem.route_open[members], answer.prices[:, None] + problem.route_cost[members], np.inf)
+    prices = landed.min(axis=0) if len(members) else np.zeros(n)
+    prices[members] = answer.prices
+    prices[~np.isfinite(prices)] = answer.prices.max() if len(members) else 0.0
+    return MarketClearing(flows=flows, prices=prices, sold=answer.sold, bought=answer.bought,
+                          welfare=answer.welfare, feasible=answer.feasible)  # fmt: skip
 
 
 def reduce_caps(rules: RouteRules, committed: np.ndarray) -> None:

@@ -49,6 +49,8 @@ class MarketSettings(Record, kw_only=True):
 
     freight_usd_per_kg_per_1000km: NonNegative = 0.01
     inventory_target_quarters: NonNegative = 0.5
+    inventory_price_multiple: Positive = 1.0
+    price_expectation_weight: Annotated[float, msgspec.Meta(gt=0, le=1)] = 0.25
     demand_price_multiples: tuple[Positive, ...] = (0.5, 0.8, 1.0, 1.25, 1.6, 2.5, 4.0, 7.0, 12.0, 20.0)
     essential_price_multiple: Positive = 40.0
     feed_elasticity: Annotated[float, msgspec.Meta(le=0, ge=-5)] = -0.5
@@ -113,6 +115,7 @@ class CapacitySpec(Record, kw_only=True):
     tonnes_per_year: NonNegative
     utilisation: Share = 0.85
     unit_cost_usd_per_kg: NonNegative
+    growth_per_year: Annotated[float, msgspec.Meta(ge=-0.5, le=2)] = 0.0
     source: Source
 
 
