@@ -33,7 +33,7 @@ from critmin.engine.policies import ExportControl, PolicyBook, Tariff, quota_per
 from critmin.engine.records import Recorder, TurnFigures
 from critmin.engine.snapshot import WorldSnapshot, snapshot
 from critmin.engine.state import build, conversion_cost, position
-from critmin.engine.trade import Orders, final_need, run_spot_markets
+from critmin.engine.trade import Orders, feed_need, final_need, run_spot_markets
 from critmin.engine.vocabulary import SECTORS, TURNS_PER_YEAR, quarter_label
 from critmin.scenarios.loader import Scenario, load_scenario
 
@@ -131,9 +131,11 @@ class WorldModel(mesa.Model):
                                        asset.share, announce=False)  # fmt: skip
 
     def starting_control(self, policy, stage: str) -> ExportControl:
-        """A control in force at the start; licences refer to the scenario's trade at start."""
+        """A control in force at the start; a licence refers to what the line has to export:
+        its output less what the country's own processors and manufacturers use."""
         at = position(self.index, policy.country, policy.mineral, stage)
-        reference = self.state.capacity[at] * self.state.utilisation[at]
+        home_use = final_need(self.state)[at] + feed_need(self.state, self.constants)[at]
+        reference = max(self.state.capacity[at] * self.state.utilisation[at] - home_use, 0.0)
         return ExportControl(
             country=policy.country, mineral=policy.mineral.value, stage=stage, regime=policy.regime,
             destinations=tuple(sorted(policy.destinations)),

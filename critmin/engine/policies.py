@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -29,6 +29,17 @@ class ExportControl:
     delay_turns: int = 0
     reference_tonnes: float = 0.0
     since_turn: int = 0
+    also_banned: tuple[str, ...] = ()
+
+    def bans(self, destination: str) -> bool:
+        """True if exports to `destination` are banned outright."""
+        if destination in self.also_banned:
+            return True
+        return self.regime == "ban" and (not self.destinations or destination in self.destinations)
+
+    def covers(self, destination: str) -> bool:
+        """True if the control's own regime applies to `destination`."""
+        return not self.destinations or destination in self.destinations
 
 
 @dataclass(frozen=True)
@@ -62,8 +73,13 @@ class PolicyBook:
     tariffs: dict[tuple[str, str, str], Tariff] = field(default_factory=dict)
 
     def impose(self, control: ExportControl) -> None:
-        """Put a control in force, replacing the country's previous one on that line."""
-        self.controls[(control.country, control.mineral, control.stage)] = control
+        """Put a control in force on its line.
+
+        A new control replaces the line's previous one, except that bans aimed at named
+        destinations survive beside another regime: a ban to some plus a licence for the rest.
+        """
+        key = (control.country, control.mineral, control.stage)
+        self.controls[key] = merged(self.controls.get(key), control)
 
     def lift(self, country: str, mineral: str, stage: str) -> bool:
         """Remove a control; False if there was none."""
@@ -104,9 +120,26 @@ class PolicyBook:
         return controls + tariffs
 
 
+def merged(old: ExportControl | None, new: ExportControl) -> ExportControl:
+    """`new`, keeping the destination bans of `old` that `new` does not itself cover."""
+    if old is None:
+        return new
+    kept = set(old.also_banned)
+    if old.regime == "ban" and old.destinations:
+        kept |= set(old.destinations)
+    if new.regime == "ban" and new.destinations and old.regime != "ban":
+        return replace(old, also_banned=tuple(sorted(kept | set(new.destinations))))
+    if new.regime == "ban" and not new.destinations:
+        return new
+    kept -= set(new.destinations) if new.regime == "ban" else set()
+    return replace(new, also_banned=tuple(sorted(kept | set(new.also_banned))))
+
+
 def apply_control(rules: RouteRules, control: ExportControl, countries: dict[str, int]) -> None:
     """Write one control into a market's route rules."""
     exporter = countries[control.country]
+    if control.also_banned:
+        rules.route_open[exporter, [countries[d] for d in control.also_banned]] = False
     targets = [countries[d] for d in control.destinations] or slice(None)
     if control.regime == "ban":
         rules.route_open[exporter, targets] = False

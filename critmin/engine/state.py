@@ -97,13 +97,12 @@ class Constants:
 
 
 def conversion_cost(state: WorldState, constants: Constants) -> np.ndarray:
-    """(C, M, S) USD/kg a producer spends beyond its feed: all of its unit cost at the mine;
-    at a processing stage, the unit cost less the feed it takes at reference prices (at least
-    a tenth of the unit cost). Scenario unit costs are full costs at 2024 prices."""
-    feed_value = np.zeros_like(constants.reference_price)
-    feed_value[:, 1:] = constants.reference_price[:, :-1] / constants.yield_share[:, 1:]
-    feed_value *= constants.chain & np.roll(constants.chain, 1, axis=1)
-    return np.maximum(state.unit_cost - feed_value[None], 0.1 * state.unit_cost)
+    """(C, M, S) USD/kg a producer spends on top of its feed.
+
+    Scenario unit costs are cash costs at the mine and conversion costs (feed excluded) at
+    processing stages, so this is the unit cost itself; the name says how it is used.
+    """
+    return state.unit_cost
 
 
 def build(scenario: Scenario) -> tuple[Index, Constants, WorldState]:

@@ -126,3 +126,17 @@ def test_a_proposal_accepted_becomes_a_deal(tiny):
     model.submit("AUS", [AnswerDeal(country="AUS", proposal_id=inbox[0]["id"], accept=True)])
     model.step()
     assert [d.kind for d in model.deals.deals.values()].count("offtake") == 1
+
+
+def test_a_destination_ban_survives_a_licence_for_everyone_else(tiny):
+    ban_india = ImposeExportControl(country="CHN", mineral=Mineral.LITHIUM, stages=(Stage.REFINED,), regime="ban",
+                                    destinations=("IND",))  # fmt: skip
+    licence = ImposeExportControl(country="CHN", mineral=Mineral.LITHIUM, stages=(Stage.REFINED,),
+                                  regime="licence", approval_share=0.5)  # fmt: skip
+    model = WorldModel(tiny, seed=0, controllers={"CHN": ScriptedController({0: [ban_india], 1: [licence]})})
+    model.run(2)
+    control = model.policies.controls[("CHN", "lithium", "refined")]
+    assert control.regime == "licence"
+    assert control.bans("IND") and not control.bans("AUS")
+    china, m, s = model.position("CHN", "lithium", "refined")
+    assert model.last.flows[m, s, china, model.index.country["IND"]] == 0.0
