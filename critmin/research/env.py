@@ -1,0 +1,334 @@
+"""PettingZoo and Gymnasium environments over the critmin engine (needs the `rl` extra).
+
+`parallel_env(scenario=..., countries=None, turns=None, reward=None)` plays one agent per
+chosen country; the other countries keep their engine controllers. `single_agent_env(...)` is
+the same for one country, as a Gymnasium Env. Every step is one turn: each agent picks one
+entry of its fixed action catalogue (index 0 is the no-op); illegal picks change nothing.
+Spaces, features, catalogue and rewards are documented in docs/rl-environments.md.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+try:
+    import gymnasium
+    from gymnasium import spaces
+    from gymnasium.utils import seeding
+    from pettingzoo import ParallelEnv
+except ImportError as error:  # pragma: no cover - exercised only without the extra
+    raise ImportError(
+        "critmin.research.env needs gymnasium and pettingzoo: pip install 'critmin[rl]'"
+    ) from error
+
+from critmin.agents.controllers import QueuedController
+from critmin.engine.actions import ActionBase
+from critmin.engine.model import WorldModel
+from critmin.engine.observation import Observation
+from critmin.research.env_spaces import (
+    ScenarioScore,
+    Template,
+    catalogue,
+    default_countries,
+    encode,
+    feature_bounds,
+    feature_names,
+    instantiate,
+    scenario_lines,
+)
+from critmin.scenarios.loader import Scenario, load_scenario
+
+RewardFunction = Callable[[Observation, Observation], float]
+SEED_LIMIT = 2**32
+
+
+class CritminParallelEnv(ParallelEnv):
+    """A PettingZoo ParallelEnv: one agent per chosen country, one step per turn.
+
+    Args:
+        scenario: a loaded Scenario, a packaged scenario name or a path to a TOML file.
+        countries: ISO3 codes of the countries played by agents (default: the five with the
+            largest final demand at reference prices).
+        turns: turns per episode; truncation comes after them (default: the scenario's turns).
+        reward: `reward(observation_before, observation_after) -> float` per agent and turn
+            (default: the scenario's [scoring] weights, see `ScenarioScore`).
+        mask_in_observation: observations become dicts {"observation", "action_mask"}.
+
+    """
+
+    metadata = {"name": "critmin_v0", "render_modes": [], "is_parallelizable": True}  # noqa: RUF012
+
+    def __init__(
+        self,
+        scenario: Scenario | str | Path,
+        countries: Sequence[str] | None = None,
+        turns: int | None = None,
+        reward: RewardFunction | None = None,
+        mask_in_observation: bool = False,
+    ) -> None:
+        self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        self.possible_agents = list(countries or default_countries(self.scenario))
+        check_countries(self.scenario, self.possible_agents)
+        self.turns = int(turns or self.scenario.spec.scenario.turns)
+        self.reward_function = reward or ScenarioScore.of(self.scenario)
+        self.mask_in_observation = mask_in_observation
+        self.render_mode = None
+        self.catalogues = {a: catalogue(self.scenario, a) for a in self.possible_agents}
+        self.lines = scenario_lines(self.scenario)
+        self.feature_names = feature_names(self.lines)
+        self.observation_spaces = {a: self.make_observation_space(a) for a in self.possible_agents}
+        self.action_spaces = {a: spaces.Discrete(len(self.catalogues[a])) for a in self.possible_agents}
+        self.agents: list[str] = []
+        self.world: WorldModel | None = None
+        self.world_seed: int | None = None
+        self.np_random: np.random.Generator | None = None
+        self.observations: dict[str, Observation] = {}
+        self.pending: dict[str, list[ActionBase | None]] = {}
+        self.masks: dict[str, np.ndarray] = {}
+
+    # --- spaces --------------------------------------------------------------------------
+
+    def make_observation_space(self, agent: str) -> spaces.Space:
+        """A Box over the feature vector, or a Dict with the action mask beside it."""
+        low, high = feature_bounds(len(self.lines))
+        box = spaces.Box(low=low, high=high, dtype=np.float32)
+        if not self.mask_in_observation:
+            return box
+        mask = spaces.Box(low=0, high=1, shape=(len(self.catalogues[agent]),), dtype=np.int8)
+        return spaces.Dict({"observation": box, "action_mask": mask})
+
+    def observation_space(self, agent: str) -> spaces.Space:
+        """The agent's observation space (the same object on every call)."""
+        return self.observation_spaces[agent]
+
+    def action_space(self, agent: str) -> spaces.Discrete:
+        """Discrete over the agent's catalogue (the same object on every call)."""
+        return self.action_spaces[agent]
+
+    # --- the episode ---------------------------------------------------------------------
+
+    def reset(self, seed: int | None = None, options: dict | None = None) -> tuple[dict, dict]:
+        """Start an episode on a new world.
+
+        `reset(seed=s)` plays the world `WorldModel(scenario, seed=s)`; a later `reset()` draws
+        the next world seed from a generator seeded by `s` (from entropy if never seeded).
+        """
+        self.world_seed = self.next_world_seed(seed)
+        controllers = {agent: QueuedController() for agent in self.possible_agents}
+        self.world = WorldModel(self.scenario, seed=self.world_seed, controllers=controllers)
+        self.agents = list(self.possible_agents)
+        self.observe_all()
+        return self.agent_observations(), {a: self.info(a, "", False) for a in self.agents}
+
+    def next_world_seed(self, seed: int | None) -> int:
+        """The given seed (reseeding the generator), else the generator's next draw."""
+        if seed is not None:
+            self.np_random, _ = seeding.np_random(seed)
+            return int(seed)
+        if self.np_random is None:
+            self.np_random, _ = seeding.np_random(None)
+        return int(self.np_random.integers(SEED_LIMIT))
+
+    def step(self, actions: dict[str, Any]) -> tuple[dict, dict, dict, dict, dict]:
+        """Submit each agent's choice, play one turn, observe and score it."""
+        if self.world is None or not self.agents:
+            raise RuntimeError("the episode is over (or never started): call reset()")
+        applied = {agent: self.submit(agent, actions.get(agent)) for agent in self.agents}
+        before = dict(self.observations)
+        self.world.step()
+        self.observe_all()
+        rewards = {a: float(self.reward_function(before[a], self.observations[a])) for a in self.agents}
+        truncated = self.world.turn >= self.turns
+        terminations = dict.fromkeys(self.agents, False)
+        truncations = dict.fromkeys(self.agents, truncated)
+        infos = {a: self.info(a, *applied[a]) for a in self.agents}
+        observations = self.agent_observations()
+        if truncated:
+            self.agents = []
+        return observations, rewards, terminations, truncations, infos
+
+    def submit(self, agent: str, choice: Any) -> tuple[str, bool]:
+        """Queue the chosen template's action if the mask allows it; (label, applied)."""
+        if choice is None:
+            return self.catalogues[agent][0].label, False
+        index = int(choice)
+        template = self.catalogues[agent][index]
+        action = self.pending[agent][index]
+        if action is None or not self.masks[agent][index]:
+            return template.label, False
+        verdicts = self.world.submit(agent, [action])
+        return template.label, verdicts[0] is None
+
+    def observe_all(self) -> None:
+        """Each agent's Observation, the actions its templates stand for and its mask."""
+        for agent in self.agents:
+            observation = self.world.observe(agent)
+            self.observations[agent] = observation
+            self.pending[agent] = [instantiate(t, observation) for t in self.catalogues[agent]]
+            self.masks[agent] = self.compute_mask(self.pending[agent])
+
+    def compute_mask(self, actions: list[ActionBase | None]) -> np.ndarray:
+        """1 where the template is the no-op or its action passes the engine's check."""
+        mask = np.array([a is not None and self.world.check(a) is None for a in actions], dtype=np.int8)
+        mask[0] = 1
+        return mask
+
+    def agent_observations(self) -> dict[str, Any]:
+        """Fresh observation objects for every live agent."""
+        return {agent: self.encoded(agent) for agent in self.agents}
+
+    def encoded(self, agent: str) -> Any:
+        """The agent's observation as its space's element."""
+        progress = min(self.world.turn / self.turns, 1.0)
+        vector = encode(self.observations[agent], self.lines, progress)
+        if self.mask_in_observation:
+            return {"observation": vector, "action_mask": self.masks[agent].copy()}
+        return vector
+
+    def info(self, agent: str, label: str, applied: bool) -> dict[str, Any]:
+        """The action mask and what became of the last choice."""
+        return {
+            "action_mask": self.masks[agent].copy(),
+            "turn": self.world.turn,
+            "date": self.world.date,
+            "world_seed": self.world_seed,
+            "action": label,
+            "applied": applied,
+        }
+
+    # --- helpers for policies and tools --------------------------------------------------
+
+    def action_mask(self, agent: str) -> np.ndarray:
+        """The agent's current mask (int8, 1 = allowed)."""
+        return self.masks[agent].copy()
+
+    def observation(self, agent: str) -> Observation:
+        """The agent's current engine Observation (for hand-written policies)."""
+        return self.observations[agent]
+
+    def catalogue(self, agent: str) -> list[Template]:
+        """The agent's fixed action catalogue."""
+        return list(self.catalogues[agent])
+
+    def close(self) -> None:
+        """Drop the world."""
+        self.world = None
+
+
+class CritminEnv(gymnasium.Env):
+    """A Gymnasium Env: one country played by the agent, the others by their engine controllers.
+
+    Args:
+        scenario: a loaded Scenario, a packaged scenario name or a path to a TOML file.
+        country: the ISO3 code played (default: the country with the largest final demand).
+        turns: turns per episode (default: the scenario's).
+        reward: `reward(observation_before, observation_after) -> float` (default: scoring).
+
+    """
+
+    metadata = {"render_modes": []}  # noqa: RUF012
+
+    def __init__(
+        self,
+        scenario: Scenario | str | Path,
+        country: str | None = None,
+        turns: int | None = None,
+        reward: RewardFunction | None = None,
+    ) -> None:
+        loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        self.country = country or default_countries(loaded, 1)[0]
+        self.parallel = CritminParallelEnv(loaded, countries=[self.country], turns=turns, reward=reward)
+        self.observation_space = self.parallel.observation_space(self.country)
+        self.action_space = self.parallel.action_space(self.country)
+        self.render_mode = None
+
+    def reset(self, *, seed: int | None = None, options: dict | None = None) -> tuple[np.ndarray, dict]:
+        """A new world: seeded by `seed`, else by the env's generator."""
+        super().reset(seed=seed)
+        world_seed = seed if seed is not None else int(self.np_random.integers(SEED_LIMIT))
+        observations, infos = self.parallel.reset(seed=world_seed)
+        return observations[self.country], infos[self.country]
+
+    def step(self, action: Any) -> tuple[np.ndarray, float, bool, bool, dict]:
+        """Play one turn with the chosen catalogue entry."""
+        observations, rewards, terminations, truncations, infos = self.parallel.step({self.country: action})
+        c = self.country
+        return observations[c], rewards[c], bool(terminations[c]), bool(truncations[c]), infos[c]
+
+    def action_masks(self) -> np.ndarray:
+        """The current mask as booleans (the hook sb3-contrib's MaskablePPO calls)."""
+        return self.parallel.action_mask(self.country).astype(bool)
+
+    @property
+    def world(self) -> WorldModel | None:
+        """The engine world of the current episode."""
+        return self.parallel.world
+
+    def close(self) -> None:
+        """Drop the world."""
+        self.parallel.close()
+
+
+def check_countries(scenario: Scenario, countries: list[str]) -> None:
+    """Every agent is a distinct country of the scenario."""
+    known = {c.iso3 for c in scenario.spec.countries}
+    unknown = sorted(set(countries) - known)
+    if unknown:
+        raise ValueError(f"countries not in scenario {scenario.id}: {', '.join(unknown)}")
+    if len(set(countries)) != len(countries) or not countries:
+        raise ValueError("name each agent country once, and at least one")
+
+
+def parallel_env(
+    scenario: Scenario | str | Path = "world-2024",
+    countries: Sequence[str] | None = None,
+    turns: int | None = None,
+    reward: RewardFunction | None = None,
+    mask_in_observation: bool = False,
+) -> CritminParallelEnv:
+    """A PettingZoo ParallelEnv over a scenario (see `CritminParallelEnv`)."""
+    return CritminParallelEnv(scenario, countries, turns, reward, mask_in_observation)
+
+
+def single_agent_env(
+    scenario: Scenario | str | Path = "world-2024",
+    country: str | None = None,
+    turns: int | None = None,
+    reward: RewardFunction | None = None,
+) -> CritminEnv:
+    """A Gymnasium Env for one country against the engine's controllers (see `CritminEnv`)."""
+    return CritminEnv(scenario, country, turns, reward)
+
+
+def benchmark(
+    scenario: Scenario | str | Path = "world-2024",
+    steps: int = 200,
+    seed: int = 0,
+    countries: Sequence[str] | None = None,
+) -> dict[str, float]:
+    """Environment steps per second with random legal actions (resetting as episodes end).
+
+    One step is one turn of the whole world with every agent acting. Not a timed test.
+    """
+    env = parallel_env(scenario, countries=countries)
+    _, infos = env.reset(seed=seed)
+    for i, agent in enumerate(env.possible_agents):
+        env.action_space(agent).seed(seed + i)
+    start = time.perf_counter()
+    for _ in range(steps):
+        if not env.agents:
+            _, infos = env.reset()
+        actions = {a: env.action_space(a).sample(mask=infos[a]["action_mask"]) for a in env.agents}
+        _, _, _, _, infos = env.step(actions)
+    elapsed = time.perf_counter() - start
+    return {
+        "steps_per_second": steps / elapsed,
+        "ms_per_step": 1000 * elapsed / steps,
+        "agents": float(len(env.possible_agents)),
+        "steps": float(steps),
+    }
