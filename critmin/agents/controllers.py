@@ -37,7 +37,7 @@ class ScriptedController:
         self.actions_by_turn = {turn: list(actions) for turn, actions in actions_by_turn.items()}
 
     def decide(self, observation: Observation, legal: Sequence[ActionBase]) -> list[ActionBase]:
-        """This turn's scripted actions."""
+        """The scripted actions of this turn."""
         return list(self.actions_by_turn.get(observation.turn, []))
 
 

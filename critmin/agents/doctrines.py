@@ -1,16 +1,176 @@
 """AI doctrines: the decision rules of countries played by the computer.
 
-`make_controller` picks the controller a scenario asks for. Until the doctrines of the AI issue
-land, every country (AI or not) keeps its current policies through the default controller.
+Every doctrine is a `Controller` like any other: it sees only its country's Observation and
+returns Actions, which the engine checks like anyone's. A decision runs in four steps:
+
+1. read the observation (`Situation.read`) — lines, controls, deals, manufacturers' risks;
+2. let manufacturers press (`Pressure`): pressure jumps with supply risk and fades slowly;
+3. answer the inbox (`diplomacy.answer_inbox`): accept only what the country's own valuation
+   scores non-negative, never deliver to a country it embargoes, counter where it helps;
+4. play the doctrine (`play`): the moves of `behaviours` its character calls for.
+
+Doctrines (parameters in `doctrine_params`, per country where a source gives a figure):
+
+- `DominantProcessor` (China): licences on the lines it dominates as leverage against
+  distrusted countries and in retaliation; eases its licence regimes when its home market is
+  glutted; its reserve buys imported inputs when cheap; its champions buy stakes in mines abroad.
+- `ResourceNationalist` (DRC, Indonesia, Bolivia, Chile, ...): restricts raw exports of the
+  minerals it has leverage in and builds (or gets partners to build) processing at home;
+  defends its price with quotas; dislikes contracting unprocessed ore; picks trusted partners.
+- `DiversifyingImporter` (India, Japan, the EU, the USA, Korea, ...): offtakes with trusted
+  suppliers, co-financed partnerships, joint exploration, stockpiles, recycling, exploration and
+  processing programmes, stakes abroad through its state firms, capacity at home.
+- `AlignedSupplier` (Australia, Canada, Argentina, Kazakhstan, ...): offers floor-priced
+  offtakes to importers without letting one buyer take most of its contracts, and seeks
+  partners to finance its processing.
+
+`make_controller` picks the controller a scenario asks for. The AI draws randomness only from
+the country's own decision stream, so a run is reproducible under its seed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-from critmin.agents.controllers import Controller, DefaultController
+from critmin.agents import behaviours as moves
+from critmin.agents.controllers import Controller, DefaultController, QueuedController
+from critmin.agents.diplomacy import answer_inbox
+from critmin.agents.doctrine_params import DoctrineParams, params_for
+from critmin.agents.manufacturers import Pressure
+from critmin.agents.situation import Situation
+from critmin.agents.valuation import DealValue, value_offer
+from critmin.engine.actions import ActionBase, ProposeDeal
+from critmin.engine.observation import Observation
+
+
+class DoctrineController:
+    """An AI government: reads, lets its manufacturers press, answers its inbox, plays its doctrine."""
+
+    doctrine = "passive"
+
+    def __init__(self, country: str, params: DoctrineParams, rng: np.random.Generator) -> None:
+        self.country = country
+        self.params = params
+        self.rng = rng
+        self.pressure = Pressure(params.pressure_memory)
+        self.memory = moves.Memory()
+
+    def decide(self, observation: Observation, legal: Sequence[ActionBase]) -> list[ActionBase]:
+        """The actions of this turn (the legal menu is not needed: the engine checks every action)."""
+        situation = Situation.read(observation, self.params)
+        moves.recall_proposals(situation, self.memory)
+        pressure = self.pressure.update(situation.risks)
+        actions = answer_inbox(situation)
+        actions += self.play(situation, moves.pressed_lines(situation, pressure))
+        moves.remember_proposals(actions, observation.turn, self.memory)
+        return actions
+
+    def valuation(self, observation: Observation, offer: ProposeDeal) -> DealValue:
+        """What `offer` is worth to this country, judged on `observation` alone."""
+        return value_offer(Situation.read(observation, self.params), offer)
+
+    def play(self, situation: Situation, pressed) -> list[ActionBase]:
+        """The doctrine's own moves (none for the base class)."""
+        return []
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.country!r})"
+
+
+class DiversifyingImporter(DoctrineController):
+    """Partnerships, offtakes, stockpiles, programmes, stakes abroad and capacity at home."""
+
+    doctrine = "diversifying_importer"
+
+    def play(self, situation: Situation, pressed) -> list[ActionBase]:
+        """Secure supply where manufacturers press, in order of what it costs the treasury."""
+        offences = moves.new_offences(situation, self.memory)
+        return [
+            *moves.release_in_shortage(situation),
+            *moves.secure_supply(situation, pressed),
+            *moves.joint_exploration(situation, pressed, self.memory, self.rng),
+            *moves.build_stockpile(situation, pressed),
+            *moves.fund_programme(situation, pressed),
+            *moves.firm_moves(situation, pressed, self.memory),
+            *moves.retaliate_with_tariffs(situation, offences, self.rng),
+        ]
+
+
+class DominantProcessor(DoctrineController):
+    """Leverage through licences, managed easing, reserve buying and stakes in mines abroad."""
+
+    doctrine = "dominant_processor"
+
+    def play(self, situation: Situation, pressed) -> list[ActionBase]:
+        """Press adversaries and offenders, manage its regimes, secure its feed."""
+        offences = moves.new_offences(situation, self.memory)
+        targets = moves.leverage_targets(situation, offences, self.rng)
+        return [
+            *moves.release_in_shortage(situation),
+            *moves.ease_controls(situation),
+            *moves.leverage(situation, targets),
+            *moves.secure_supply(situation, pressed),
+            *moves.buy_the_dip(situation),
+            *moves.firm_moves(situation, pressed, self.memory),
+        ]
+
+
+class ResourceNationalist(DoctrineController):
+    """Raw-export restrictions, processing at home, price defence, trusted partners only."""
+
+    doctrine = "resource_nationalist"
+
+    def play(self, situation: Situation, pressed) -> list[ActionBase]:
+        """Defend prices, push processing home, and cover its own imports."""
+        return [
+            *moves.release_in_shortage(situation),
+            *moves.price_support(situation, self.memory),
+            *moves.downstream(situation, self.rng),
+            *moves.secure_supply(situation, pressed),
+            *moves.fund_programme(situation, pressed),
+        ]
+
+
+class AlignedSupplier(DoctrineController):
+    """Offtakes offered to importers, balanced between buyers; partners sought for processing."""
+
+    doctrine = "aligned_supplier"
+
+    def play(self, situation: Situation, pressed) -> list[ActionBase]:
+        """Sell forward, court investors, and cover its own imports."""
+        return [
+            *moves.release_in_shortage(situation),
+            *moves.seek_offtakes(situation, self.rng),
+            *moves.seek_investors(situation, self.memory),
+            *moves.secure_supply(situation, pressed),
+            *moves.fund_programme(situation, pressed),
+        ]
+
+
+DOCTRINE_CONTROLLERS: dict[str, type[DoctrineController]] = {
+    cls.doctrine: cls
+    for cls in (DiversifyingImporter, DominantProcessor, ResourceNationalist, AlignedSupplier)
+}
+
+
+def doctrine_controller(doctrine: str, country: str, rng: np.random.Generator) -> Controller:
+    """The AI controller of a doctrine for a country (the default controller for 'passive')."""
+    cls = DOCTRINE_CONTROLLERS.get(doctrine)
+    if cls is None:
+        return DefaultController()
+    return cls(country, params_for(doctrine, country), rng)
 
 
 def make_controller(country, rng: np.random.Generator) -> Controller:
-    """The controller for a scenario's country record (`controller`, `doctrine` fields)."""
+    """The controller for a scenario's country record (`controller`, `doctrine` fields).
+
+    'ai' plays the named doctrine; 'human' and 'external' play what is submitted through the
+    public API; 'default' keeps current policies.
+    """
+    if country.controller in ("human", "external"):
+        return QueuedController()
+    if country.controller == "ai":
+        return doctrine_controller(country.doctrine, country.iso3, rng)
     return DefaultController()

@@ -2,15 +2,28 @@
 
 A ban on the route forces a breach (the seller pays the penalty and loses trust); a licence
 regime lets only the approved share through, late; a quota counts contract exports first.
+
+Deal kinds differ in what they add to a delivery:
+
+- offtake: the tonnes, at the price rule;
+- strategic partnership: preferential access: the seller's licence regime neither cuts nor
+  delays a partner's deliveries (a ban still breaks the deal); its capacity was co-financed by
+  the partner at signing (see `rules.co_finance`);
+- joint exploration: the partner co-finances the host's exploration of the mineral every turn
+  (raising the host's discovery odds); once the host makes a find during the deal, the partner
+  is entitled to its tonnes from the host's output;
+- stock swap: the tonnes come from the seller's strategic stockpile, not its producers;
+- equity: a firm's share of a line's output abroad, shipped home.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from critmin.engine.deals import Deal
+from critmin.engine.deals import JOINT_EXPLORATION_FUNDING_SHARE, Deal
 from critmin.engine.policies import ExportControl
 
 if TYPE_CHECKING:
@@ -21,11 +34,18 @@ def deliver(world: WorldModel) -> np.ndarray:
     """Deliver all active deals; returns their flows (M, S, C, C) in tonnes."""
     n = len(world.index.countries)
     flows = np.zeros((*world.constants.chain.shape, n, n))
+    note_finds(world)
     for deal in world.deals.active(world.turn):
         control = world.policies.controls.get((deal.seller, deal.mineral, deal.stage))
         if blocks(control, deal.buyer):
             refuse(world, deal)
             continue
+        if deal.kind == "joint_exploration":
+            fund_exploration(world, deal)
+            if world.deals.finds.get((deal.seller, deal.mineral), -1) < deal.start_turn:
+                continue  # nothing found yet: nothing to share
+        if deal.kind == "partnership" and control is not None and control.regime == "licence":
+            control = None  # preferential access: a partner's deliveries pass the licence regime
         tonnes = deliverable(world, deal, control, flows)
         if tonnes > 0:
             hand_over(world, deal, tonnes, control, flows)
@@ -54,7 +74,7 @@ def deliverable(world: WorldModel, deal: Deal, control: ExportControl | None, fl
         wanted = deal.share * world.last.production[seller, m, s]
     else:
         wanted = deal.tonnes_per_turn
-    tonnes = min(wanted, world.state.producer_stock[seller, m, s])
+    tonnes = min(wanted, source_stock(world, deal)[seller, m, s])
     if control is not None and control.regime == "licence" and covers(control, deal.buyer):
         tonnes *= control.approval_share
     if control is not None and control.regime == "quota":
@@ -62,6 +82,28 @@ def deliverable(world: WorldModel, deal: Deal, control: ExportControl | None, fl
         room = control.quota_tonnes_per_turn * (1 + control.leakage) - exported
         tonnes = min(tonnes, max(room, 0.0))
     return max(float(tonnes), 0.0)
+
+
+def source_stock(world: WorldModel, deal: Deal) -> np.ndarray:
+    """Where a deal's tonnes come from: the strategic stockpile for a stock swap, else producers."""
+    return world.state.stockpile if deal.kind == "stock_swap" else world.state.producer_stock
+
+
+def note_finds(world: WorldModel) -> None:
+    """Remember this turn's discoveries (random or scripted), which joint explorations share."""
+    start = bisect_left(world.events, world.turn, key=lambda event: event.turn)
+    for event in world.events[start:]:
+        if event.kind == "discovery" and event.mineral:
+            world.deals.finds[(event.actor, event.mineral)] = event.turn
+
+
+def fund_exploration(world: WorldModel, deal: Deal) -> None:
+    """The partner of a joint exploration pays its share into the host's exploration budget."""
+    m, s = world.index.mineral[deal.mineral], world.index.stage[deal.stage]
+    reference = world.constants.reference_price[m, s]
+    usd_m = JOINT_EXPLORATION_FUNDING_SHARE * deal.tonnes_per_turn * reference / 1000
+    world.spend(deal.buyer, usd_m, "programs")
+    world.state.exploration[world.index.country[deal.seller], m] += usd_m
 
 
 def covers(control: ExportControl, buyer: str) -> bool:
@@ -74,7 +116,7 @@ def hand_over(world: WorldModel, deal: Deal, tonnes: float, control, flows: np.n
     state = world.state
     seller, m, s = world.position(deal.seller, deal.mineral, deal.stage)
     buyer = world.index.country[deal.buyer]
-    state.producer_stock[seller, m, s] -= tonnes
+    source_stock(world, deal)[seller, m, s] -= tonnes
     delay = control.delay_turns if control is not None and control.regime == "licence" else 0
     if delay > 0 and covers(control, deal.buyer):
         state.in_transit[delay - 1, buyer, m, s] += tonnes

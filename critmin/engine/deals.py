@@ -7,6 +7,15 @@ from dataclasses import asdict, dataclass, field
 from critmin.engine.actions import ProposeDeal, action_to_dict
 from critmin.engine.vocabulary import TURNS_PER_YEAR
 
+PARTNER_CAPEX_SHARE = 1.0
+"""Share of a strategic partnership's new capacity the partner (the buyer) finances at signing
+(MSP-style development finance: the partner's agencies fund the project that supplies it);
+critmin assumption."""
+
+JOINT_EXPLORATION_FUNDING_SHARE = 0.25
+"""Exploration money a joint-exploration partner puts into the host's exploration per turn, as a
+share of the reference value of the tonnes it is entitled to; critmin assumption."""
+
 
 @dataclass(frozen=True)
 class Deal:
@@ -47,6 +56,8 @@ class DealBook:
     deals: dict[str, Deal] = field(default_factory=dict)
     proposals: dict[str, Proposal] = field(default_factory=dict)
     next_number: int = 1
+    parties: dict[str, tuple[str, str]] = field(default_factory=dict)  # every id ever used -> its two parties
+    finds: dict[tuple[str, str], int] = field(default_factory=dict)  # (country, mineral) -> turn of a find
 
     def new_id(self, prefix: str) -> str:
         """A fresh id such as 'P0007'."""
@@ -56,11 +67,13 @@ class DealBook:
     def sign(self, deal: Deal) -> None:
         """Put a deal in force."""
         self.deals[deal.id] = deal
+        self.parties[deal.id] = (deal.seller, deal.buyer)
 
     def propose(self, action: ProposeDeal, turn: int) -> Proposal:
         """Record a proposal for the counterparty's next decision."""
         proposal = Proposal(id=self.new_id("P"), turn=turn, action=action)
         self.proposals[proposal.id] = proposal
+        self.parties[proposal.id] = (action.country, action.counterparty)
         return proposal
 
     def accept(self, proposal_id: str, turn: int) -> Deal:
@@ -97,8 +110,16 @@ class DealBook:
         """Proposals left unanswered for `patience` turns."""
         return [p for _, p in sorted(self.proposals.items()) if turn - p.turn >= patience]
 
+    def involving(self, country: str) -> list[Deal]:
+        """Deals in force to which `country` is a party, in id order."""
+        return [d for _, d in sorted(self.deals.items()) if country in (d.seller, d.buyer)]
+
     def records(self) -> dict:
-        """Canonical plain data (for hashing, saving and observations)."""
+        """Canonical plain data (for hashing, saving and observations).
+
+        `parties` and `finds` are derived from the history of proposals, deals and events and
+        are left out.
+        """
         return {
             "deals": [asdict(d) for _, d in sorted(self.deals.items())],
             "proposals": [

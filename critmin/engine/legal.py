@@ -9,6 +9,7 @@ import numpy as np
 
 from critmin.engine import rules
 from critmin.engine.actions import (
+    AcquireStake,
     ActionBase,
     AnswerDeal,
     BreakDeal,
@@ -17,16 +18,20 @@ from critmin.engine.actions import (
     ImposeExportControl,
     Invest,
     LiftExportControl,
+    ProposeDeal,
     ReleaseStockpile,
     SetTariff,
 )  # fmt: skip
-from critmin.engine.vocabulary import Mineral, Stage
+from critmin.engine.observe import last_turn
+from critmin.engine.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 
 if TYPE_CHECKING:
     from critmin.engine.model import WorldModel
 
 TARIFF_RATE = 0.25
 PROGRAM_SHARE_OF_BUDGET = 0.05
+OFFTAKE_SHARE = 0.25  # representative offtake: a quarter of last turn's imports (or exports)
+STAKE_SHARE = 0.05
 
 
 def legal_actions(world: WorldModel, country: str) -> list[ActionBase]:
@@ -38,6 +43,7 @@ def candidates(world: WorldModel, country: str) -> Iterator[ActionBase]:
     """Representative actions of every type for `country`."""
     c = world.index.country[country]
     state = world.state
+    last = last_turn(world)
     for m, s in zip(*np.nonzero(world.constants.chain), strict=True):
         mineral, stage = Mineral(world.index.minerals[m]), Stage(world.index.stages[s])
         if state.capacity[c, m, s] > 0 or state.producer_stock[c, m, s] > 0:
@@ -46,13 +52,13 @@ def candidates(world: WorldModel, country: str) -> Iterator[ActionBase]:
                                       regime="licence", approval_share=0.5, delay_turns=1)  # fmt: skip
         if (country, mineral.value, stage.value) in world.policies.controls:
             yield LiftExportControl(country=country, mineral=mineral, stages=(stage,))
-        if world.last.imports()[c, m, s] > 0 or world.last.demand[c, m, s] > 0:
+        if last.imports[c, m, s] > 0 or last.demand[c, m, s] > 0:
             current = world.policies.tariffs.get((country, mineral.value, stage.value))
             yield SetTariff(
                 country=country, mineral=mineral, stages=(stage,), rate=0.0 if current else TARIFF_RATE
             )
             yield BuyStockpile(country=country, mineral=mineral, stage=stage,
-                               tonnes=max(float(world.last.demand[c, m, s]), 1.0))  # fmt: skip
+                               tonnes=max(float(last.demand[c, m, s]), 1.0))  # fmt: skip
         if state.stockpile[c, m, s] > 0:
             yield ReleaseStockpile(country=country, mineral=mineral, stage=stage,
                                    tonnes=float(state.stockpile[c, m, s]) / 2)  # fmt: skip
@@ -66,6 +72,8 @@ def candidates(world: WorldModel, country: str) -> Iterator[ActionBase]:
                 yield FundProgram(
                     country=country, program=program, mineral=Mineral(mineral_name), usd_m=budget
                 )
+    yield from offtakes(world, country, last)
+    yield from stakes(world, country)
     for proposal_id, proposal in sorted(world.deals.proposals.items()):
         if proposal.action.counterparty == country:
             yield AnswerDeal(country=country, proposal_id=proposal_id, accept=True)
@@ -73,3 +81,36 @@ def candidates(world: WorldModel, country: str) -> Iterator[ActionBase]:
     for deal_id, deal in sorted(world.deals.deals.items()):
         if country in (deal.seller, deal.buyer) and deal.kind != "equity":
             yield BreakDeal(country=country, deal_id=deal_id)
+
+
+def offtakes(world: WorldModel, country: str, last) -> Iterator[ProposeDeal]:
+    """Offtakes with the largest foreign partner on every line the country imports or exports."""
+    c = world.index.country[country]
+    for m, s in zip(*np.nonzero(world.constants.chain), strict=True):
+        mineral, stage = Mineral(world.index.minerals[m]), Stage(world.index.stages[s])
+        for tonnes, partners, selling in ((last.imports[c, m, s], last.exports[:, m, s], False),
+                                          (last.exports[c, m, s], last.imports[:, m, s], True)):  # fmt: skip
+            others = partners.copy()
+            others[c] = 0.0
+            if tonnes <= 0 or others.max() <= 0:
+                continue
+            partner = world.index.countries[int(np.argmax(others))]
+            seller, buyer = (country, partner) if selling else (partner, country)
+            tonnes_per_year = float(tonnes) * OFFTAKE_SHARE * TURNS_PER_YEAR
+            yield ProposeDeal(country=country, counterparty=partner, seller=seller, buyer=buyer,
+                              mineral=mineral, stage=stage, tonnes_per_year=tonnes_per_year)  # fmt: skip
+
+
+def stakes(world: WorldModel, country: str) -> Iterator[AcquireStake]:
+    """For each of the country's firms, a stake in the largest foreign mine of every mineral."""
+    c, mine = world.index.country[country], world.index.stage["mine"]
+    firms = sorted(firm.firm_id for firm in world.firms.values() if firm.country == country)
+    for m, mineral_name in enumerate(world.index.minerals):
+        capacity = world.state.capacity[:, m, mine].copy()
+        capacity[c] = 0.0
+        if not firms or capacity.max() <= 0:
+            continue
+        host = world.index.countries[int(np.argmax(capacity))]
+        for firm in firms:
+            yield AcquireStake(country=country, firm=firm, host=host, mineral=Mineral(mineral_name),
+                               stage=Stage.MINE, share=STAKE_SHARE)  # fmt: skip

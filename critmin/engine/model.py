@@ -200,8 +200,7 @@ class WorldModel(mesa.Model):
     def step(self) -> None:
         """Play one turn: the eight phases in order."""
         self.begin_turn()
-        actions = self.apply_events()
-        actions += self.decide()
+        actions = [*self.apply_events(), *self.decide()]
         self.conduct_diplomacy(actions)
         self.apply_policies(actions)
         self.produce()

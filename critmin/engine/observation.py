@@ -1,4 +1,11 @@
-"""Observation: what a controller sees of the world before deciding. Plain, JSON-ready data."""
+"""Observation: what a controller sees of the world before deciding. Plain, JSON-ready data.
+
+People (through the UI or a network client), scripts, RL policies and the AI doctrines all
+decide on this same record: their own lines in detail, the world's main producers, importers
+and prices per line (public trade statistics), the policies in force, their deals, the
+proposals waiting for their answer (`inbox`), the proposals they made that wait for an answer
+(`outbox`), and a log of the diplomatic events that concern them (`diplomacy`).
+"""
 
 from __future__ import annotations
 
@@ -25,6 +32,22 @@ class MineralView(msgspec.Struct, frozen=True, kw_only=True):
     shortage: float
 
 
+class WorldLine(msgspec.Struct, frozen=True, kw_only=True):
+    """One mineral at one stage worldwide: who can sell it, who buys it, at what local prices.
+
+    Public information every country sees alike (the equivalent of trade statistics and
+    industry capacity surveys). Tonnes per turn, USD/kg; only the largest countries are listed.
+    """
+
+    mineral: str
+    stage: str
+    world_capacity: float
+    producers: dict[str, float]  # nameplate capacity of the largest producers
+    exporters: dict[str, float]  # last turn's exports of the largest exporters
+    importers: dict[str, float]  # last turn's imports of the largest importers
+    prices: dict[str, float]  # local price in every country listed above
+
+
 class Observation(msgspec.Struct, frozen=True, kw_only=True):
     """Everything a country's controller may know at the start of a turn."""
 
@@ -39,7 +62,15 @@ class Observation(msgspec.Struct, frozen=True, kw_only=True):
     inbox: list[dict]
     news: list[dict]
     trust: dict[str, float]
+    outbox: list[dict] = []
+    diplomacy: list[dict] = []
+    firms: list[dict] = []
+    world: list[WorldLine] = []
 
     def view(self, mineral: str, stage: str) -> MineralView | None:
         """The view of one mineral at one stage, if the country deals in it."""
         return next((v for v in self.minerals if (v.mineral, v.stage) == (mineral, stage)), None)
+
+    def line(self, mineral: str, stage: str) -> WorldLine | None:
+        """The world's picture of one mineral at one stage."""
+        return next((w for w in self.world if (w.mineral, w.stage) == (mineral, stage)), None)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from critmin.engine.actions import (
@@ -23,7 +24,7 @@ from critmin.engine.actions import (
     ReleaseStockpile,
     SetTariff,
 )  # fmt: skip
-from critmin.engine.deals import Deal
+from critmin.engine.deals import PARTNER_CAPEX_SHARE, Deal
 from critmin.engine.policies import ExportControl, Tariff, quota_per_turn
 from critmin.engine.vocabulary import TURNS_PER_YEAR
 
@@ -111,12 +112,15 @@ def check_propose(world: WorldModel, action: ProposeDeal) -> Iterator[str]:
 
 
 def check_answer(world: WorldModel, action: AnswerDeal) -> Iterator[str]:
-    """Only the addressee answers a pending proposal."""
+    """Only the addressee answers a pending proposal; a partnership's financier must afford it."""
     proposal = world.deals.proposals.get(action.proposal_id)
     if proposal is None:
         yield f"no pending proposal {action.proposal_id!r}"
     elif proposal.action.counterparty != action.country:
         yield f"proposal {action.proposal_id} is addressed to {proposal.action.counterparty}"
+    elif action.accept and proposal.action.kind == "partnership":
+        offer = proposal.action
+        yield from affordable(world, offer.buyer, partnership_capex_usd_m(world, offer))
 
 
 def check_break(world: WorldModel, action: BreakDeal) -> Iterator[str]:
@@ -173,9 +177,16 @@ def check_fund(world: WorldModel, action: FundProgram) -> Iterator[str]:
 
 
 def apply_impose(world: WorldModel, action: ImposeExportControl) -> None:
-    """Put the control in force on each stage; targets trust the imposer less."""
+    """Put the control in force on each stage; targets trust the imposer less.
+
+    Revising a control in force only to relax it (a larger quota, a higher approval share or a
+    shorter delay, for the same or fewer destinations) costs no trust, and a revised licence
+    regime keeps the reference exports of the regime it replaces.
+    """
+    relaxing = True
     for stage in action.stages:
-        world.policies.impose(ExportControl(
+        old = world.policies.controls.get((action.country, action.mineral.value, stage.value))
+        new = ExportControl(
             country=action.country, mineral=action.mineral.value, stage=stage.value,
             regime=action.regime, destinations=tuple(sorted(action.destinations)),
             quota_tonnes_per_turn=quota_per_turn(action.quota_tonnes_per_year),
@@ -183,21 +194,47 @@ def apply_impose(world: WorldModel, action: ImposeExportControl) -> None:
             delay_turns=action.delay_turns, since_turn=world.turn,
             reference_tonnes=world.recent_exports(action.country, action.mineral.value,
                                                   stage.value, action.destinations),
-        ))  # fmt: skip
-    world.lose_trust(action.country, action.destinations, world.settings.trust_loss_on_control)
+        )  # fmt: skip
+        if old is not None and (old.regime, old.destinations) == (new.regime, new.destinations):
+            new = replace(new, reference_tonnes=old.reference_tonnes)
+        relaxing = relaxing and relaxes(old, new)
+        world.policies.impose(new)
+    if not relaxing:
+        world.lose_trust(action.country, action.destinations, world.settings.trust_loss_on_control)
     stages = ", ".join(s.value for s in action.stages)
     whom = ", ".join(action.destinations) or "all destinations"
-    world.emit("control_imposed", action.country, f"{action.country} imposes a {action.regime} on "
-               f"{action.mineral.value} ({stages}) exports to {whom}", mineral=action.mineral.value)  # fmt: skip
+    kind, verb = ("control_eased", "eases its") if relaxing else ("control_imposed", "imposes a")
+    world.emit(kind, action.country, f"{action.country} {verb} {action.regime} on {action.mineral.value} "
+               f"({stages}) exports to {whom}", target=",".join(action.destinations),
+               mineral=action.mineral.value)  # fmt: skip
+
+
+def relaxes(old: ExportControl | None, new: ExportControl) -> bool:
+    """True if `new` only loosens `old`: same regime, no new destinations, no tighter terms."""
+    if old is None or old.regime != new.regime:
+        return False
+    narrower = not old.destinations or (new.destinations and set(new.destinations) <= set(old.destinations))
+    if not narrower:
+        return False
+    if new.regime == "quota":
+        return new.quota_tonnes_per_turn * (1 + new.leakage) >= old.quota_tonnes_per_turn * (1 + old.leakage)
+    if new.regime == "licence":
+        return new.approval_share >= old.approval_share and new.delay_turns <= old.delay_turns
+    return True
 
 
 def apply_lift(world: WorldModel, action: LiftExportControl) -> None:
-    """Remove the controls."""
+    """Remove the controls; the event names the destinations they covered (none: all)."""
+    destinations: set[str] = set()
     for stage in action.stages:
+        control = world.policies.controls.get((action.country, action.mineral.value, stage.value))
+        if control is not None:
+            destinations.update(control.destinations or ("",))
         world.policies.lift(action.country, action.mineral.value, stage.value)
+    target = "" if "" in destinations else ",".join(sorted(destinations))
     world.emit("control_lifted", action.country,
                f"{action.country} lifts its export control on {action.mineral.value}",
-               mineral=action.mineral.value)  # fmt: skip
+               target=target, mineral=action.mineral.value)  # fmt: skip
 
 
 def apply_tariff(world: WorldModel, action: SetTariff) -> None:
@@ -206,7 +243,8 @@ def apply_tariff(world: WorldModel, action: SetTariff) -> None:
         world.policies.set_tariff(Tariff(action.country, action.mineral.value, stage.value,
                                          action.rate, tuple(sorted(action.origins))))  # fmt: skip
     world.emit("tariff_set", action.country, f"{action.country} sets a {action.rate:.0%} tariff "
-               f"on {action.mineral.value} imports", mineral=action.mineral.value)  # fmt: skip
+               f"on {action.mineral.value} imports", target=",".join(action.origins),
+               mineral=action.mineral.value)  # fmt: skip
 
 
 def apply_propose(world: WorldModel, action: ProposeDeal) -> None:
@@ -224,6 +262,8 @@ def apply_answer(world: WorldModel, action: AnswerDeal) -> None:
         deal = world.deals.accept(action.proposal_id, world.turn)
         world.emit("deal_signed", action.country, f"{deal.seller} and {deal.buyer} sign a "
                    f"{deal.kind} on {deal.mineral} ({deal.id})", target=deal.id, mineral=deal.mineral)  # fmt: skip
+        if deal.kind == "partnership":
+            co_finance(world, offer)
     else:
         world.deals.reject(action.proposal_id)
         world.emit("deal_rejected", action.country, f"{action.country} rejects {offer.country}'s "
@@ -278,6 +318,22 @@ def capex_usd_m(world: WorldModel, mineral: str, stage: str, tonnes_per_year: fl
     """Capital cost of new capacity: `capex_revenue_years` of its revenue at reference prices."""
     price = world.constants.reference_price[world.index.mineral[mineral], world.index.stage[stage]]
     return tonnes_per_year * price * world.settings.capex_revenue_years / 1000
+
+
+def partnership_capex_usd_m(world: WorldModel, offer: ProposeDeal) -> float:
+    """What the partner (the buyer) pays to co-finance a partnership's new capacity at the seller."""
+    capex = capex_usd_m(world, offer.mineral.value, offer.stage.value, offer.tonnes_per_year)
+    return PARTNER_CAPEX_SHARE * capex
+
+
+def co_finance(world: WorldModel, offer: ProposeDeal) -> None:
+    """A strategic partnership builds its volume: the partner finances new capacity at the seller."""
+    mineral, stage = offer.mineral.value, offer.stage.value
+    world.spend(offer.buyer, partnership_capex_usd_m(world, offer), "investment")
+    world.build(offer.seller, mineral, stage, offer.tonnes_per_year)
+    world.emit("investment", offer.buyer, f"{offer.buyer} co-finances {offer.tonnes_per_year:,.0f} t/yr "
+               f"of {mineral} {stage} capacity in {offer.seller}", target=offer.seller,
+               mineral=mineral)  # fmt: skip
 
 
 def stake_cost_usd_m(world: WorldModel, action: AcquireStake) -> float:

@@ -1,0 +1,526 @@
+"""The moves doctrines are made of: small functions from a Situation to a few actions.
+
+Each returns a (possibly empty) list of actions and books the money it commits in the
+situation, so that a turn's actions never spend more than the treasury holds. Randomness comes
+only from the generator passed in: the country's own decision stream.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from critmin.agents.diplomacy import choose_buyer, choose_supplier, make_offer
+from critmin.agents.firms import invest_at_home, stake_abroad
+from critmin.agents.situation import Situation, covers
+from critmin.engine.actions import (
+    ActionBase,
+    BuyStockpile,
+    FundProgram,
+    ImposeExportControl,
+    LiftExportControl,
+    ProposeDeal,
+    ReleaseStockpile,
+    SetTariff,
+)
+from critmin.engine.vocabulary import TURNS_PER_YEAR, Mineral, Stage
+
+Line = tuple[str, str]
+RELEASE_AT_SHORTAGE = 0.1  # release the stockpile when a tenth of need goes unmet
+INVEST_EVERY_TURNS = 8
+EXPLORATION_EVERY_TURNS = 8
+REPROPOSE_AFTER_TURNS = 6  # a counterparty asked on a line is not asked again before this
+ACUTE_SHORTAGE = 0.05  # capacity is built at home only on acute pain: this share of need unmet ...
+ACUTE_PRICE_SPIKE = 0.25  # ... or the local price this far above the reference
+INVESTOR_EVERY_TURNS = 8
+RETALIATION_TARIFF = 0.25
+JOINT_EXPLORATION_TURNS = 20
+JOINT_EXPLORATION_SHARE = 0.2  # of the exposure, as the partner's entitlement
+FLOOR_SHARE_OF_REFERENCE = 0.8  # suppliers' price floor in the offtakes they offer
+
+
+@dataclass
+class Memory:
+    """What a controller remembers between turns (deterministic, derived from observations)."""
+
+    last_stake_turn: int = -(10**6)
+    last_invest: dict[Line, int] = field(default_factory=dict)
+    last_exploration: dict[str, int] = field(default_factory=dict)
+    last_investor_offer: dict[str, int] = field(default_factory=dict)
+    offences_seen: set[tuple] = field(default_factory=set)
+    baseline_taken: bool = False
+    price_support: set[Line] = field(default_factory=set)
+    proposed: dict[tuple[Line, str], int] = field(default_factory=dict)  # (line, counterparty) -> turn
+
+
+def recall_proposals(situation: Situation, memory: Memory) -> None:
+    """Leave alone, for a while, counterparties already asked on a line (answered or not)."""
+    turn = situation.obs.turn
+    for (line, counterparty), asked in memory.proposed.items():
+        if turn - asked < REPROPOSE_AFTER_TURNS:
+            situation.pending[line].add(counterparty)
+
+
+def remember_proposals(actions: list[ActionBase], turn: int, memory: Memory) -> None:
+    """Note this turn's proposals."""
+    for action in actions:
+        if isinstance(action, ProposeDeal):
+            memory.proposed[((action.mineral.value, action.stage.value), action.counterparty)] = turn
+
+
+def pressed_lines(situation: Situation, pressure: dict[Line, float]) -> list[tuple[Line, float]]:
+    """Lines where manufacturers' pressure passes the doctrine's threshold, most pressed first."""
+    act = situation.params.act_on_pressure
+    pressed = [(line, level) for line, level in pressure.items() if level >= act and line in situation.views]
+    return sorted(pressed, key=lambda item: (-item[1], item[0]))
+
+
+# --- importing -----------------------------------------------------------------------------
+
+
+def release_in_shortage(situation: Situation) -> list[ActionBase]:
+    """Release strategic stock on lines where manufacturers went short."""
+    actions: list[ActionBase] = []
+    for (mineral, stage), view in situation.views.items():
+        need = view.demand if view.demand > 0 else view.imports
+        if view.stockpile > 1e-6 and need > 0 and view.shortage > RELEASE_AT_SHORTAGE * need:
+            actions.append(
+                ReleaseStockpile(
+                    country=situation.obs.country,
+                    mineral=Mineral(mineral),
+                    stage=Stage(stage),
+                    tonnes=min(view.stockpile, view.shortage),
+                )
+            )
+    return actions
+
+
+def secure_supply(situation: Situation, pressed: list[tuple[Line, float]]) -> list[ActionBase]:
+    """Offtakes with trusted suppliers on pressed lines; a co-financed partnership if none has spare."""
+    params, actions = situation.params, []
+    for line, level in pressed:
+        if len(actions) >= params.max_proposals_per_turn:
+            break
+        exposure = situation.exposure(line)
+        wanted = params.offtake_cover * exposure - situation.bought[line]
+        if wanted <= 0.01 * exposure:
+            continue
+        supplier = choose_supplier(situation, line)
+        if supplier is not None:
+            offer = make_offer(situation, supplier[0], line, min(wanted, supplier[1]))
+        else:
+            offer = partnership(situation, line, wanted) if level >= 2 * params.act_on_pressure else None
+        if offer is not None:
+            actions.append(offer)
+    return actions
+
+
+def partnership(situation: Situation, line: Line, wanted: float):
+    """A strategic partnership offered to the most trusted producer that is not an adversary."""
+    world = situation.lines.get(line)
+    if world is None:
+        return None
+    candidates = [
+        code
+        for code in sorted(world.producers)
+        if code != situation.obs.country
+        and not situation.is_adversary(code, line)
+        and situation.trust(code) >= situation.params.partner_trust
+    ]
+    if not candidates:
+        return None
+    partner = max(candidates, key=lambda code: (situation.trust(code), world.producers[code]))
+    return make_offer(situation, partner, line, wanted, kind="partnership")
+
+
+def joint_exploration(
+    situation: Situation, pressed, memory: Memory, rng: np.random.Generator
+) -> list[ActionBase]:
+    """Offer joint exploration of a pressed mineral to one of the doctrine's exploration partners."""
+    partners = situation.params.exploration_partners
+    turn = situation.obs.turn
+    for (mineral, _), _level in pressed:
+        if not partners or turn - memory.last_exploration.get(mineral, -(10**6)) < EXPLORATION_EVERY_TURNS:
+            continue
+        line = (mineral, situation.first_stage(mineral))
+        partner = exploration_partner(situation, line, rng)
+        if partner is None:
+            continue
+        tonnes = JOINT_EXPLORATION_SHARE * max(
+            situation.exposure((mineral, s)) for s in situation.chains[mineral]
+        )
+        offer = make_offer(
+            situation, partner, line, tonnes, kind="joint_exploration", duration_turns=JOINT_EXPLORATION_TURNS
+        )
+        memory.last_exploration[mineral] = turn
+        if offer is not None:
+            return [offer]
+    return []
+
+
+def exploration_partner(situation: Situation, line: Line, rng: np.random.Generator) -> str | None:
+    """The most trusted exploration partner not yet exploring this mineral with us (ties drawn)."""
+    exploring = {
+        d["seller"]
+        for d in situation.obs.deals
+        if d["kind"] == "joint_exploration" and d["mineral"] == line[0]
+    }
+    candidates = [
+        code
+        for code in situation.params.exploration_partners
+        if code not in exploring and code not in situation.pending[line]
+    ]
+    if not candidates:
+        return None
+    best = max(situation.trust(code) for code in candidates)
+    tied = [code for code in candidates if situation.trust(code) == best]
+    return tied[int(rng.integers(len(tied)))]
+
+
+def build_stockpile(situation: Situation, pressed) -> list[ActionBase]:
+    """Buy strategic stock on pressed lines up to the target, at no more than the price cap."""
+    params, actions = situation.params, []
+    for line, _level in pressed:
+        view = situation.views[line]
+        cap = params.stockpile_price_cap * view.reference_price_usd_per_kg
+        gap = params.stockpile_target_quarters * situation.exposure(line) - view.stockpile
+        if gap <= 1e-6 or view.price_usd_per_kg > 0.8 * cap or view.shortage > 0:
+            continue
+        tonnes = min(gap, 0.5 * situation.exposure(line))
+        affordable = params.stockpile_budget_share * situation.budget_usd_m * 1000 / cap
+        tonnes = min(tonnes, affordable)
+        if tonnes > 1e-3 and situation.spend(tonnes * cap / 1000):
+            actions.append(
+                BuyStockpile(
+                    country=situation.obs.country,
+                    mineral=Mineral(line[0]),
+                    stage=Stage(line[1]),
+                    tonnes=tonnes,
+                    max_price_usd_per_kg=cap,
+                )
+            )
+    return actions
+
+
+def fund_programme(situation: Situation, pressed) -> list[ActionBase]:
+    """One programme a turn for the most pressed mineral, cycling through the doctrine's programmes.
+
+    Recycling is funded only for the minerals whose scrap streams the doctrine's recycling
+    schemes target; for others the turn's programme is skipped.
+    """
+    params = situation.params
+    if not pressed or not params.programs:
+        return []
+    mineral = pressed[0][0][0]
+    program = params.programs[situation.obs.turn % len(params.programs)]
+    if program == "recycling" and mineral not in params.recycling_minerals:
+        return []
+    usd_m = params.program_budget_share * situation.obs.budget_per_turn_usd_m
+    if usd_m <= 0 or not situation.spend(usd_m):
+        return []
+    return [
+        FundProgram(country=situation.obs.country, program=program, mineral=Mineral(mineral), usd_m=usd_m)
+    ]
+
+
+def firm_moves(situation: Situation, pressed, memory: Memory) -> list[ActionBase]:
+    """State firms: a stake abroad every few turns; new capacity at home on persistently pressed lines."""
+    params, turn, actions = situation.params, situation.obs.turn, []
+    if pressed and turn - memory.last_stake_turn >= params.stake_every_turns:
+        stake = stake_abroad(situation, pressed[0][0][0])
+        if stake is not None:
+            memory.last_stake_turn = turn
+            actions.append(stake)
+    for line, level in pressed:
+        if level < 1.5 * params.act_on_pressure or line[1] == situation.first_stage(line[0]):
+            continue
+        risk = situation.risks.get(line)
+        if risk is None or (risk.shortage_share < ACUTE_SHORTAGE and risk.price_spike < ACUTE_PRICE_SPIKE):
+            continue
+        if turn - memory.last_invest.get(line, -(10**6)) < INVEST_EVERY_TURNS:
+            continue
+        invest = invest_at_home(situation, line, params.invest_share_of_exposure * situation.exposure(line))
+        memory.last_invest[line] = turn
+        if invest is not None:
+            actions.append(invest)
+            break
+    return actions
+
+
+def new_offences(situation: Situation, memory: Memory) -> list[tuple[str, str]]:
+    """(offender, mineral) of controls and tariffs against this country not answered yet."""
+    me, offences = situation.obs.country, []
+    for event in situation.obs.diplomacy:
+        if event["kind"] not in ("control_imposed", "tariff_set") or event["actor"] == me:
+            continue
+        key = (event["kind"], event["turn"], event["actor"], event["mineral"])
+        if key in memory.offences_seen:
+            continue
+        memory.offences_seen.add(key)
+        if memory.baseline_taken:
+            offences.append((event["actor"], event["mineral"]))
+    memory.baseline_taken = True
+    return offences
+
+
+def retaliate_with_tariffs(situation: Situation, offences, rng: np.random.Generator) -> list[ActionBase]:
+    """Answer a control or tariff, now and then, with a tariff where the offender is easiest to replace.
+
+    The tariff falls on the line where the offender supplies the smallest share of what this
+    country imports (and others supply the rest), never on a line it cannot do without.
+    """
+    actions: list[ActionBase] = []
+    for offender in dict.fromkeys(offender for offender, _ in offences):
+        if rng.random() >= situation.params.retaliation_probability:
+            continue
+        line = replaceable_line(situation, offender)
+        if line is not None:
+            actions.append(
+                SetTariff(
+                    country=situation.obs.country,
+                    mineral=Mineral(line[0]),
+                    stages=(Stage(line[1]),),
+                    rate=RETALIATION_TARIFF,
+                    origins=(offender,),
+                )
+            )
+    return actions
+
+
+def replaceable_line(situation: Situation, offender: str) -> Line | None:
+    """The imported line where the offender's share is smallest, below half, with no tariff on it yet."""
+    tariffed = {
+        (p["mineral"], p["stage"])
+        for p in situation.obs.policies
+        if p.get("kind") == "tariff" and p["country"] == situation.obs.country
+    }
+    shares = {}
+    for line, view in situation.views.items():
+        from_offender = view.imports_by_origin.get(offender, 0.0)
+        if from_offender > 0 and line not in tariffed:
+            shares[line] = from_offender / view.imports
+    candidates = [line for line, share in shares.items() if share < 0.5]
+    return min(candidates, key=lambda line: (shares[line], line), default=None)
+
+
+# --- dominant processor --------------------------------------------------------------------
+
+
+def dominated_lines(situation: Situation) -> list[Line]:
+    """Lines where this country holds at least the dominance share of world capacity."""
+    share = situation.params.dominance_share
+    me = situation.obs.country
+    return sorted(line for line in situation.lines if situation.capacity_share(me, line) >= share)
+
+
+def leverage(situation: Situation, targets: list[str]) -> list[ActionBase]:
+    """A licence regime on a dominated line that a target imports and no control covers yet."""
+    me = situation.obs.country
+    for target in targets:
+        for line in dominated_lines(situation):
+            world = situation.lines[line]
+            if target in world.importers and situation.control_on(me, line) is None:
+                return [
+                    ImposeExportControl(
+                        country=me,
+                        mineral=Mineral(line[0]),
+                        stages=(Stage(line[1]),),
+                        regime="licence",
+                        destinations=(target,),
+                        approval_share=situation.params.leverage_approval_share,
+                        delay_turns=1,
+                    )
+                ]
+    return []
+
+
+def leverage_targets(situation: Situation, offences, rng: np.random.Generator) -> list[str]:
+    """Countries to press this turn: distrusted ones by chance, offenders by (greater) chance."""
+    params, me = situation.params, situation.obs.country
+    distrusted = sorted(
+        code for code, trust in situation.obs.trust.items() if code != me and trust < params.adversary_trust
+    )
+    targets = [code for code in distrusted if rng.random() < params.leverage_probability]
+    targets += [offender for offender, _ in offences if rng.random() < params.retaliation_probability]
+    return list(dict.fromkeys(targets))
+
+
+def ease_controls(situation: Situation) -> list[ActionBase]:
+    """Review licence regimes: where the home market is glutted, approve a larger share (up to a cap)."""
+    params, me, turn, actions = situation.params, situation.obs.country, situation.obs.turn, []
+    for (country, mineral, stage), control in sorted(situation.controls.items()):
+        if country != me or control["regime"] != "licence":
+            continue
+        view = situation.views.get((mineral, stage))
+        glutted = (
+            view is not None
+            and view.price_usd_per_kg < params.glut_price_ratio * view.reference_price_usd_per_kg
+        )
+        if turn - control["since_turn"] < params.ease_after_turns or not glutted:
+            continue
+        approval = min(round(control["approval_share"] + params.ease_step, 6), params.ease_cap)
+        if approval <= control["approval_share"]:
+            continue
+        actions.append(
+            ImposeExportControl(
+                country=me,
+                mineral=Mineral(mineral),
+                stages=(Stage(stage),),
+                regime="licence",
+                destinations=tuple(control["destinations"]),
+                approval_share=approval,
+                delay_turns=control["delay_turns"],
+            )
+        )
+    return actions
+
+
+def buy_the_dip(situation: Situation) -> list[ActionBase]:
+    """The state reserve buys imported inputs when their price is low."""
+    params, actions = situation.params, []
+    for line, view in sorted(situation.views.items()):
+        ceiling = params.dip_price_ratio * view.reference_price_usd_per_kg
+        if view.imports <= 0 or view.price_usd_per_kg >= ceiling or view.stockpile >= 2 * view.imports:
+            continue
+        tonnes = params.dip_buy_quarters * view.imports
+        tonnes = min(
+            tonnes, params.stockpile_budget_share * situation.budget_usd_m * 1000 / max(ceiling, 1e-9)
+        )
+        if tonnes > 1e-3 and situation.spend(tonnes * ceiling / 1000):
+            actions.append(
+                BuyStockpile(
+                    country=situation.obs.country,
+                    mineral=Mineral(line[0]),
+                    stage=Stage(line[1]),
+                    tonnes=tonnes,
+                    max_price_usd_per_kg=ceiling,
+                )
+            )
+    return actions
+
+
+# --- resource nationalist ------------------------------------------------------------------
+
+
+def raw_quota(situation: Situation, line: Line) -> ImposeExportControl:
+    """An export quota at a share of recent exports."""
+    view = situation.views[line]
+    quota = situation.params.raw_quota_share * view.exports * TURNS_PER_YEAR
+    return ImposeExportControl(
+        country=situation.obs.country,
+        mineral=Mineral(line[0]),
+        stages=(Stage(line[1]),),
+        regime="quota",
+        quota_tonnes_per_year=quota,
+        leakage=0.05,
+    )
+
+
+def price_support(situation: Situation, memory: Memory) -> list[ActionBase]:
+    """A big producer caps exports when its price is low, and lifts the cap once it has recovered."""
+    params, me, actions = situation.params, situation.obs.country, []
+    for line, view in sorted(situation.views.items()):
+        reference = view.reference_price_usd_per_kg
+        if line in memory.price_support:
+            if situation.control_on(me, line) is None:
+                memory.price_support.discard(line)
+            elif view.price_usd_per_kg >= reference:
+                actions.append(
+                    LiftExportControl(country=me, mineral=Mineral(line[0]), stages=(Stage(line[1]),))
+                )
+                memory.price_support.discard(line)
+            continue
+        leading = situation.capacity_share(me, line) >= params.price_support_share and view.exports > 0
+        if (
+            leading
+            and view.price_usd_per_kg < params.price_support_ratio * reference
+            and situation.control_on(me, line) is None
+        ):
+            actions.append(raw_quota(situation, line))
+            memory.price_support.add(line)
+    return actions
+
+
+def downstream(situation: Situation, rng: np.random.Generator) -> list[ActionBase]:
+    """Restrict raw exports of a leveraged mineral and build (or get partners to build) processing."""
+    params, me = situation.params, situation.obs.country
+    for mineral, stages in sorted(situation.chains.items()):
+        if len(stages) < 2:
+            continue
+        ore, processed = (mineral, stages[0]), (mineral, stages[1])
+        view, next_view = situation.views[ore], situation.views[processed]
+        leveraged = situation.capacity_share(me, ore) >= params.downstream_min_share and view.exports > 0
+        if (
+            not leveraged
+            or situation.control_on(me, ore) is not None
+            or next_view.capacity >= 0.5 * view.capacity
+        ):
+            continue
+        if rng.random() >= params.downstream_probability:
+            continue
+        build = invest_at_home(situation, processed, 0.25 * view.capacity) or investor_offer(
+            situation, processed, 0.25 * view.capacity
+        )
+        return [raw_quota(situation, ore)] + ([build] if build is not None else [])
+    return []
+
+
+# --- aligned supplier ----------------------------------------------------------------------
+
+
+def seek_offtakes(situation: Situation, rng: np.random.Generator) -> list[ActionBase]:
+    """Offer floor-priced offtakes to importers on lines with uncontracted exports."""
+    params, actions = situation.params, []
+    lines = sorted(
+        situation.views.items(), key=lambda item: (-item[1].exports * item[1].price_usd_per_kg, item[0])
+    )
+    for line, view in lines:
+        if len(actions) >= params.max_proposals_per_turn or view.exports <= 0:
+            break
+        free = params.offtake_cover * view.exports - situation.sold[line]
+        if free <= 0.01 * view.exports or rng.random() >= params.seek_offtake_probability:
+            continue
+        buyer = choose_buyer(situation, line)
+        if buyer is not None:
+            offer = make_offer(
+                situation,
+                buyer[0],
+                line,
+                min(free, 0.3 * buyer[1]),
+                selling=True,
+                floor_share=FLOOR_SHARE_OF_REFERENCE,
+            )
+            if offer is not None:
+                actions.append(offer)
+    return actions
+
+
+def seek_investors(situation: Situation, memory: Memory) -> list[ActionBase]:
+    """Offer a partnership in processing on a mineral mined here but hardly processed here."""
+    turn = situation.obs.turn
+    for mineral, stages in sorted(situation.chains.items()):
+        if len(stages) < 2 or turn - memory.last_investor_offer.get(mineral, -(10**6)) < INVESTOR_EVERY_TURNS:
+            continue
+        ore, processed = situation.views[(mineral, stages[0])], situation.views[(mineral, stages[1])]
+        if ore.capacity <= 0 or processed.capacity >= 0.25 * ore.capacity:
+            continue
+        memory.last_investor_offer[mineral] = turn
+        offer = investor_offer(situation, (mineral, stages[1]), 0.2 * ore.capacity)
+        if offer is not None:
+            return [offer]
+    return []
+
+
+def investor_offer(situation: Situation, line: Line, tonnes_per_turn: float):
+    """A partnership offered to the largest trusted importer of a line: it finances, we supply it."""
+    buyer = choose_buyer(situation, line)
+    if buyer is None or covers_me_not(situation, line, buyer[0]):
+        return None
+    return make_offer(situation, buyer[0], line, tonnes_per_turn, kind="partnership", selling=True)
+
+
+def covers_me_not(situation: Situation, line: Line, buyer: str) -> bool:
+    """True if this country's own control on the line would stop deliveries to the buyer."""
+    control = situation.control_on(situation.obs.country, line)
+    return control is not None and control["regime"] == "ban" and covers(control, buyer)

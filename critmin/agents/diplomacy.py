@@ -1,0 +1,190 @@
+"""The AI's side of the diplomacy protocol: answer the inbox, counter, and make offers.
+
+The protocol, on the engine's action API: a country sends `ProposeDeal`; the proposal reaches
+the counterparty's inbox and the counterparty answers in its next decision with `AnswerDeal`
+(accept or reject) — possibly followed by a counter-offer, a new `ProposeDeal` with changed
+terms; an accepted proposal is signed by the engine and delivers from the next turn; an
+unanswered one lapses after two turns. AI governments accept only what their own valuation
+scores non-negative (`valuation.value_offer`) and at most one offer per line and role a turn.
+"""
+
+from __future__ import annotations
+
+from critmin.agents.situation import Situation
+from critmin.agents.valuation import DealValue, value_offer
+from critmin.engine.actions import ActionBase, AnswerDeal, ProposeDeal, action_from_dict
+from critmin.engine.deals import PARTNER_CAPEX_SHARE
+from critmin.engine.vocabulary import TURNS_PER_YEAR, Mineral, Stage
+
+MIN_TONNES_PER_YEAR = 1.0  # offers below this are not worth the paperwork
+COUNTER_SCALES = (0.5, 0.25)  # volumes tried in a counter-offer, as shares of the offer's
+
+Line = tuple[str, str]
+
+
+def answer_inbox(situation: Situation) -> list[ActionBase]:
+    """Accept the best acceptable offer per line and role, reject the rest; counter where it helps."""
+    me = situation.obs.country
+    offers = [(item["id"], action_from_dict(item["offer"])) for item in situation.obs.inbox]
+    values = {pid: value_offer(situation, offer) for pid, offer in offers}
+    chosen = best_per_line(situation, offers, values)
+    actions: list[ActionBase] = []
+    for pid, offer in offers:
+        accept = pid in chosen and commit(situation, offer)
+        actions.append(AnswerDeal(country=me, proposal_id=pid, accept=accept))
+        if not accept and not values[pid].blocked:
+            counter = counter_offer(situation, offer)
+            if counter is not None:
+                actions.append(counter)
+    return actions
+
+
+def best_per_line(situation: Situation, offers, values: dict[str, DealValue]) -> set[str]:
+    """Ids of the most valuable acceptable offer for each (line, role)."""
+    best: dict[tuple, tuple[float, str]] = {}
+    for pid, offer in offers:
+        value = values[pid]
+        if not value.acceptable:
+            continue
+        key = (offer.mineral.value, offer.stage.value, offer.seller == situation.obs.country)
+        if key not in best or value.total_usd_m > best[key][0]:
+            best[key] = (value.total_usd_m, pid)
+    return {pid for _, pid in best.values()}
+
+
+def commit(situation: Situation, offer: ProposeDeal) -> bool:
+    """Book an accepted offer in the situation (money, tonnes); False if the money is not there."""
+    line = (offer.mineral.value, offer.stage.value)
+    tonnes = situation.per_turn(offer.tonnes_per_year)
+    if offer.buyer == situation.obs.country:
+        if offer.kind == "partnership":
+            financing = PARTNER_CAPEX_SHARE * situation.capex_usd_m(line, offer.tonnes_per_year)
+            if not situation.spend(financing):
+                return False
+        situation.bought[line] += tonnes
+    else:
+        situation.sold[line] += tonnes
+        situation.sold_to[(line, offer.buyer)] += tonnes
+    return True
+
+
+def counter_offer(situation: Situation, offer: ProposeDeal) -> ProposeDeal | None:
+    """Terms this country would accept instead: a smaller volume, or an index price."""
+    variants = [scaled(offer, share) for share in COUNTER_SCALES]
+    if offer.price_rule != "index":
+        variants.insert(0, with_terms(offer, price_rule="index", price_usd_per_kg=None))
+    for variant in variants:
+        if variant.tonnes_per_year >= MIN_TONNES_PER_YEAR and value_offer(situation, variant).acceptable:
+            situation.pending[(offer.mineral.value, offer.stage.value)].add(offer.country)
+            return variant
+    return None
+
+
+def scaled(offer: ProposeDeal, share: float) -> ProposeDeal:
+    """The counter-offer: the same deal at a share of the volume and penalty."""
+    return with_terms(
+        offer,
+        tonnes_per_year=offer.tonnes_per_year * share,
+        breach_penalty_usd_m=offer.breach_penalty_usd_m * share,
+    )
+
+
+def with_terms(offer: ProposeDeal, **terms) -> ProposeDeal:
+    """The offer sent back by its counterparty with changed terms."""
+    fields = {
+        "kind": offer.kind,
+        "seller": offer.seller,
+        "buyer": offer.buyer,
+        "mineral": offer.mineral,
+        "stage": offer.stage,
+        "tonnes_per_year": offer.tonnes_per_year,
+        "price_rule": offer.price_rule,
+        "price_usd_per_kg": offer.price_usd_per_kg,
+        "duration_turns": offer.duration_turns,
+        "take_or_pay": offer.take_or_pay,
+        "breach_penalty_usd_m": offer.breach_penalty_usd_m,
+    }
+    return ProposeDeal(country=offer.counterparty, counterparty=offer.country, **(fields | terms))
+
+
+# --- offers a government makes -------------------------------------------------------------
+
+
+def make_offer(
+    situation: Situation,
+    counterparty: str,
+    line: Line,
+    tonnes_per_turn: float,
+    *,
+    kind: str = "offtake",
+    selling: bool = False,
+    floor_share: float | None = None,
+    duration_turns: int | None = None,
+) -> ProposeDeal | None:
+    """A proposal to `counterparty` that this country's own valuation accepts, or None."""
+    me, params = situation.obs.country, situation.params
+    tonnes_per_year = tonnes_per_turn * TURNS_PER_YEAR
+    if tonnes_per_year < MIN_TONNES_PER_YEAR or counterparty in situation.pending[line]:
+        return None
+    seller, buyer = (me, counterparty) if selling else (counterparty, me)
+    price = situation.price_of(seller, line)
+    floor = None if floor_share is None else floor_share * situation.reference(line)
+    offer = ProposeDeal(
+        country=me,
+        counterparty=counterparty,
+        kind=kind,
+        seller=seller,
+        buyer=buyer,
+        mineral=Mineral(line[0]),
+        stage=Stage(line[1]),
+        tonnes_per_year=tonnes_per_year,
+        price_rule="index" if floor is None else "floor",
+        price_usd_per_kg=floor,
+        duration_turns=duration_turns or params.offtake_duration_turns,
+        breach_penalty_usd_m=round(params.penalty_quarters * tonnes_per_turn * price / 1000, 3),
+    )
+    if not value_offer(situation, offer).acceptable:
+        return None
+    situation.pending[line].add(counterparty)
+    return offer
+
+
+def choose_supplier(situation: Situation, line: Line) -> tuple[str, float] | None:
+    """The most trusted supplier with tonnes to spare on a line, and what it could sell a turn."""
+    world = situation.lines.get(line)
+    if world is None:
+        return None
+    me, params = situation.obs.country, situation.params
+    best = None
+    for code in sorted({*world.exporters, *world.producers}):
+        if code == me or code in situation.pending[line] or situation.is_adversary(code, line):
+            continue
+        if situation.trust(code) < params.partner_trust or situation.embargoes(code, me, line[0]):
+            continue
+        sellable = 0.5 * world.exporters.get(code, 0.0) + 0.1 * world.producers.get(code, 0.0)
+        score = situation.trust(code) * sellable
+        if sellable > 0 and (best is None or score > best[0]):
+            best = (score, code, sellable)
+    return None if best is None else (best[1], best[2])
+
+
+def choose_buyer(situation: Situation, line: Line) -> tuple[str, float] | None:
+    """An importer to offer tonnes to, balancing between buyers: none above its share of sales."""
+    world = situation.lines.get(line)
+    if world is None:
+        return None
+    me, params = situation.obs.country, situation.params
+    total_sold = sum(situation.sold.values()) or 0.0
+    best = None
+    for code, imports in sorted(world.importers.items()):
+        if code == me or code in situation.pending[line] or situation.trust(code) < params.partner_trust:
+            continue
+        if situation.embargoes(me, code, line[0]):
+            continue
+        share = situation.sold_to[(line, code)] / total_sold if total_sold > 0 else 0.0
+        if share >= params.max_share_to_one_buyer:
+            continue
+        score = imports * situation.trust(code)
+        if best is None or score > best[0]:
+            best = (score, code, imports)
+    return None if best is None else (best[1], best[2])

@@ -1,0 +1,106 @@
+"""Manufacturers' supply risk, and the pressure they put on their government.
+
+Battery, magnet, electronics, wind and defence makers buy on the spot market and hold
+inventory inside the engine's market clearing. What they *want* — secure supply when shortages
+or price spikes hit, or when they depend on a supplier that restricts exports or is not trusted
+— reaches the game through their country's decisions: the doctrines read `supply_risks` and act
+(stockpile purchases, offtakes, programmes, investment) when the manufacturers' `Pressure` on a
+line passes the doctrine's threshold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from critmin.agents.doctrine_params import DoctrineParams
+from critmin.engine.observation import MineralView
+
+SHORTAGE_GAIN = 3.0  # a third of need unmet counts as a full shortage signal
+SPIKE_CAP = 1.0  # a doubling of the local price counts as a full price signal
+
+Line = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class SupplyRisk:
+    """Supply risk on one line (mineral, stage) as a country's manufacturers see it.
+
+    Attributes:
+        exposure: tonnes per turn that must come from abroad: imports plus unmet need.
+        shortage_share: share of last turn's final need left unmet.
+        price_spike: how far the local price stands above the reference price (1 = doubled).
+        concentration: Herfindahl index of the import origins (1 = a single supplier).
+        adversary_share: share of imports from suppliers that restrict exports to the country
+            or that it does not trust.
+        main_origin: the largest supplier ('' if none).
+        score: the weighted risk, 0..1.
+
+    """
+
+    mineral: str
+    stage: str
+    exposure: float
+    shortage_share: float
+    price_spike: float
+    concentration: float
+    adversary_share: float
+    main_origin: str
+    score: float
+
+
+def supply_risk(
+    view: MineralView, trust: Mapping[str, float], restricting: set[str], params: DoctrineParams
+) -> SupplyRisk:
+    """The risk on one line, from last turn's figures and who restricts or is distrusted."""
+    need = view.demand if view.demand > 0 else view.imports
+    shortage_share = view.shortage / need if need > 0 else 0.0
+    reference = view.reference_price_usd_per_kg
+    spike = max(view.price_usd_per_kg / reference - 1.0, 0.0) if reference > 0 else 0.0
+    total = sum(view.imports_by_origin.values())
+    concentration = adversary = largest = 0.0
+    main_origin = ""
+    for code, tonnes in view.imports_by_origin.items():
+        share = tonnes / total
+        concentration += share * share
+        if code in restricting or trust.get(code, 0.0) < params.adversary_trust:
+            adversary += share
+        if share > largest:
+            largest, main_origin = share, code
+    weights = params.risk
+    score = (
+        weights.shortage * min(SHORTAGE_GAIN * shortage_share, 1.0)
+        + weights.price_spike * min(spike, SPIKE_CAP)
+        + weights.concentration * concentration
+        + weights.adversary * adversary
+    )
+    return SupplyRisk(
+        mineral=view.mineral,
+        stage=view.stage,
+        exposure=view.imports + view.shortage,
+        shortage_share=shortage_share,
+        price_spike=spike,
+        concentration=concentration,
+        adversary_share=adversary,
+        main_origin=main_origin,
+        score=min(max(score, 0.0), 1.0),
+    )
+
+
+class Pressure:
+    """Manufacturers' pressure on their government, per line: it jumps with risk and fades slowly.
+
+    Deterministic memory kept by a controller between turns.
+    """
+
+    def __init__(self, memory: float) -> None:
+        self.memory = memory
+        self.level: dict[Line, float] = {}
+
+    def update(self, risks: Mapping[Line, SupplyRisk]) -> dict[Line, float]:
+        """Pressure now: the higher of today's risk and what is kept of yesterday's."""
+        level = {line: self.memory * kept for line, kept in self.level.items()}
+        for line, risk in risks.items():
+            level[line] = max(risk.score, level.get(line, 0.0))
+        self.level = level
+        return level

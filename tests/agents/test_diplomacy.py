@@ -1,0 +1,127 @@
+"""The diplomacy protocol played by AI governments: propose, answer, sign, deliver, break."""
+
+from __future__ import annotations
+
+import pytest
+from ai_worlds import AUS_REFINERY, TINY_DOCTRINES, ai_controllers, control_event, tiny_with
+
+from critmin.agents.controllers import ScriptedController
+from critmin.engine.actions import AnswerDeal, ProposeDeal, action_from_dict
+from critmin.engine.model import WorldModel
+from critmin.engine.vocabulary import Mineral, Stage
+
+LICENCE = control_event(0, "CHN", "lithium", "refined", "licence", approval_share=0.3, delay_turns=1)
+BAN_TO_INDIA = control_event(4, "AUS", "lithium", "refined", "ban", destinations=["IND"])
+
+
+def lithium_world(tiny, *events):
+    """Tiny, with an Australian lithium refinery and China licensing refined lithium from turn 0."""
+    scenario = tiny_with(tiny, "tiny-lithium", capacity=[AUS_REFINERY], events=[LICENCE, *events])
+    return WorldModel(scenario, seed=3, controllers=ai_controllers(TINY_DOCTRINES))
+
+
+def ai_offtake(model: WorldModel, seller: str, buyer: str, mineral: str, stage: str):
+    """The offtake the AI governments signed between two countries on a line, if any."""
+    return next(
+        (
+            d
+            for d in model.deals.deals.values()
+            if d.kind == "offtake"
+            and (d.seller, d.buyer, d.mineral, d.stage) == (seller, buyer, mineral, stage)
+        ),
+        None,
+    )
+
+
+def test_an_importer_facing_a_licence_contracts_a_trusted_supplier_who_accepts(tiny):
+    model = lithium_world(tiny)
+    model.run(4)
+    proposals = [e for e in model.events if e.kind == "deal_proposed" and e.actor == "IND"]
+    assert proposals and proposals[0].turn == 1, "India's manufacturers press after China's licence"
+    deal = ai_offtake(model, "AUS", "IND", "lithium", "refined")
+    assert deal is not None and deal.breach_penalty_usd_m > 0
+    signed = next(e for e in model.events if e.kind == "deal_signed" and e.target == deal.id)
+    assert signed.actor == "AUS" and signed.turn == proposals[0].turn + 1, "answered in its next decision"
+    assert deal.start_turn == signed.turn + 1 == model.turn - 1
+    australia, m, s = model.position("AUS", "lithium", "refined")
+    assert model.last.flows[m, s, australia, model.index.country["IND"]] >= deal.tonnes_per_turn - 1e-6
+
+
+def test_a_deal_broken_by_an_export_control_charges_the_penalty_and_lowers_trust(tiny):
+    model = lithium_world(tiny, BAN_TO_INDIA)
+    model.run(4)
+    deal = ai_offtake(model, "AUS", "IND", "lithium", "refined")
+    assert deal is not None, "signed by the AI governments before the ban"
+    india, australia = model.index.country["IND"], model.index.country["AUS"]
+    trust_before = model.state.trust[india, australia]
+    model.begin_turn()  # turn 4, phase by phase up to the contract deliveries
+    actions = model.apply_events() + model.decide()
+    model.conduct_diplomacy(actions)
+    model.apply_policies(actions)
+    model.produce()
+    assert model.state.trust[india, australia] == pytest.approx(
+        trust_before - model.settings.trust_loss_on_control
+    )
+    trust_banned, treasury = model.state.trust[india, australia], model.state.treasury.copy()
+    model.deliver_contracts()
+    assert deal.id not in model.deals.deals
+    assert model.state.treasury[australia] == pytest.approx(treasury[australia] - deal.breach_penalty_usd_m)
+    assert model.state.treasury[india] == pytest.approx(treasury[india] + deal.breach_penalty_usd_m)
+    kept = [
+        d
+        for d in model.deals.active(model.turn)
+        if (d.seller, d.buyer) == ("AUS", "IND") and d.kind != "equity"
+    ]
+    gains = model.settings.trust_gain_per_kept_turn * len(kept)
+    assert model.state.trust[india, australia] == pytest.approx(
+        trust_banned - model.settings.trust_loss_on_breach + gains
+    )
+    breach = [e for e in model.events if e.kind == "deal_breached"]
+    assert [(e.actor, e.target) for e in breach] == [("AUS", deal.id)]
+    assert any(e["kind"] == "deal_breached" for e in model.observe("IND").diplomacy)
+
+
+def test_the_observation_shows_inbox_outbox_and_the_diplomatic_log(tiny):
+    offer = ProposeDeal(
+        country="IND",
+        counterparty="AUS",
+        seller="AUS",
+        buyer="IND",
+        mineral=Mineral.LITHIUM,
+        stage=Stage.MINE,
+        tonnes_per_year=4000.0,
+    )
+    model = WorldModel(tiny, seed=0, controllers={"IND": ScriptedController({0: [offer]})})
+    model.step()
+    inbox, outbox = model.observe("AUS").inbox, model.observe("IND").outbox
+    assert [item["offer"]["counterparty"] for item in inbox] == ["AUS"]
+    assert [item["id"] for item in outbox] == [item["id"] for item in inbox]
+    assert model.observe("CHN").inbox == [] and model.observe("CHN").outbox == []
+    for country in ("IND", "AUS"):
+        assert [e["kind"] for e in model.observe(country).diplomacy] == ["deal_proposed"]
+    assert model.observe("CHN").diplomacy == []
+    model.run(2)  # unanswered by Australia's default controller: the proposal lapses
+    assert model.observe("IND").outbox == [] and model.observe("AUS").inbox == []
+
+
+def test_no_ai_seller_contracts_to_deliver_to_a_country_it_embargoes(tiny_ai):
+    ban = action_from_dict(control_event(0, "AUS", "lithium", "mine", "ban", destinations=["IND"])["action"])
+    assert tiny_ai.check(ban) is None
+    tiny_ai.carry_out([ban])
+    offer = ProposeDeal(
+        country="IND",
+        counterparty="AUS",
+        seller="AUS",
+        buyer="IND",
+        mineral=Mineral.LITHIUM,
+        stage=Stage.MINE,
+        tonnes_per_year=400.0,
+        price_rule="fixed",
+        price_usd_per_kg=50.0,
+    )
+    australia = tiny_ai.countries["AUS"].controller
+    value = australia.valuation(tiny_ai.observe("AUS"), offer)
+    assert value.blocked == "AUS embargoes IND on lithium" and not value.acceptable
+    tiny_ai.carry_out([offer])
+    answers = [a for a in australia.decide(tiny_ai.observe("AUS"), []) if isinstance(a, AnswerDeal)]
+    assert [a.accept for a in answers] == [False]
