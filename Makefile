@@ -6,8 +6,8 @@ PYTHON ?= $(shell command -v python$(PYTHON_VERSION) || (command -v pyenv >/dev/
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-FLAGSHIP ?= china-ree-controls-2025
-TURNS ?= 20
+FLAGSHIP ?= india-central-asia-2025
+TURNS ?= 24
 
 .PHONY: run test lint bench clean
 
