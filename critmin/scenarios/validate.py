@@ -138,5 +138,25 @@ def event_rules(spec: ScenarioFile) -> Iterator[str]:
     for index, event in enumerate(spec.events):
         if event.turn >= spec.scenario.turns:
             yield f"events[{index}].turn: turn {event.turn} is past the scenario's {spec.scenario.turns} turns"
-        if event.kind == "action" and not event.action:
-            yield f"events[{index}].action: an 'action' event needs an action table"
+        if event.kind == "action":
+            yield from action_event_problems(index, event)
+        elif event.kind in ("disruption", "demand_shock") and event.mineral is None:
+            yield f"events[{index}].mineral: a {event.kind} event needs a mineral"
+        if event.kind == "disruption" and event.stage is None:
+            yield f"events[{index}].stage: a disruption event needs a stage"
+
+
+def action_event_problems(index: int, event) -> Iterator[str]:
+    """An 'action' event carries a well-formed action for its own country."""
+    from critmin.engine.actions import ActionFormatError, action_from_dict
+
+    if not event.action:
+        yield f"events[{index}].action: an 'action' event needs an action table"
+        return
+    try:
+        action = action_from_dict({"country": event.country, **event.action})
+    except ActionFormatError as error:
+        yield f"events[{index}].action: {error}"
+        return
+    if action.country != event.country:
+        yield f"events[{index}].action.country: the action is {action.country}'s, the event {event.country}'s"

@@ -33,6 +33,11 @@ MISTAKES = {
                            "lithium has no stage 'magnet'"),
     "unknown_field": (edit('lat = 22.0', 'lat = 22.0\npopulation = 1400'), "unknown field"),
     "bad_start_date": (edit('start = "2025Q1"', 'start = "2025-01"'), "scenario.start"),
+    "malformed_action_event": (GOOD + '\n[[events]]\nturn = 1\nkind = "action"\ntitle = "x"\ncountry = "CHN"\n'
+                               'action = {type = "impose_export_control", mineral = "ree_heavy"}\nsource = "test"\n',
+                               "events[0].action: bad action"),
+    "disruption_without_stage": (GOOD + '\n[[events]]\nturn = 1\nkind = "disruption"\ntitle = "x"\ncountry = "CHN"\n'
+                                 'mineral = "lithium"\nshare = 0.5\nsource = "test"\n', "events[0].stage"),
     "duplicate_capacity_line": (GOOD + GOOD[GOOD.index("[[capacity]]"):GOOD.index("[[capacity]]", GOOD.index("[[capacity]]") + 1)],
                                 "duplicate line for CHN ree_heavy mine"),
 }  # fmt: skip

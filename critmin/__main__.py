@@ -1,0 +1,7 @@
+"""`python -m critmin` runs the `critmin` command."""
+
+import sys
+
+from critmin.cli import main
+
+sys.exit(main())
