@@ -1,7 +1,385 @@
-"""Sub-commands of the classroom layer (registered by critmin.cli)."""
+"""Sub-commands of the classroom layer (registered by critmin.cli).
+
+`serve`, `bot`, `instructor`, `join`, `debrief` and `pack`. Heavy or optional dependencies
+(websockets, matplotlib, the engine) are imported only when a command runs.
+"""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from rich.markup import escape
+from rich.table import Table
+
+from critmin.cli import EXIT_FAILED, EXIT_OK, UserError, command, err, out, positive_int
+
+CODE_ENV = "CRITMIN_CODE"
+
 
 def register(commands) -> None:
-    """Add this layer's sub-commands to the `critmin` parser (none yet)."""
+    """Add this layer's sub-commands to the `critmin` parser."""
+    add_serve(commands)
+    add_bot(commands)
+    add_instructor(commands)
+    add_join(commands)
+    add_debrief(commands)
+    add_pack(commands)
+
+
+def add_code(sub: argparse.ArgumentParser) -> None:
+    """The address and join-code arguments of a client command."""
+    sub.add_argument("address", metavar="HOST:PORT", help="the session server, e.g. 192.168.1.20:8765")
+    sub.add_argument(
+        "--code",
+        default=os.environ.get(CODE_ENV),
+        help=f"join code (default: the {CODE_ENV} environment variable)",
+    )
+
+
+def require_code(args: argparse.Namespace) -> str:
+    """The join code, or a user error."""
+    if not args.code:
+        raise UserError(f"give the join code with --code or the {CODE_ENV} environment variable")
+    return args.code
+
+
+def need_websockets() -> None:
+    """A clear message when the classroom extra is not installed."""
+    try:
+        import websockets  # noqa: F401
+    except ImportError:
+        raise UserError("the classroom needs websockets: pip install 'critmin[classroom]'") from None
+
+
+def client_errors(run):
+    """Run a client coroutine, turning refusals and lost connections into user errors."""
+    from critmin.classroom.client import ConnectionLostError, JoinError
+
+    try:
+        return asyncio.run(run)
+    except (JoinError, ConnectionLostError, ValueError) as error:
+        raise UserError(str(error)) from None
+
+
+# --- serve --------------------------------------------------------------------------------
+
+
+def add_serve(commands) -> None:
+    """`critmin serve SCENARIO --teams ISO3,... --state DIR ...`."""
+    sub = command(
+        commands,
+        "serve",
+        serve_command,
+        "Run a classroom session server: teams join with codes, the instructor runs the clock.",
+    )
+    sub.add_argument("scenario", help="packaged scenario name or TOML path")
+    sub.add_argument("--teams", help="the countries played by teams, e.g. IND,CHN,USA,JPN,EUU,AUS")
+    sub.add_argument("--state", type=Path, required=True, help="directory for the session database and codes")
+    sub.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; 0.0.0.0 for the classroom network)",
+    )
+    sub.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    sub.add_argument(
+        "--codes-file", type=Path, help="where to write the join codes (default STATE/codes.json)"
+    )
+    sub.add_argument(
+        "--resume", action="store_true", help="continue the session in STATE after a stop or crash"
+    )
+    sub.add_argument(
+        "--turn-seconds", type=float, help="time per turn; missing teams then get default orders"
+    )
+    sub.add_argument("--turns", type=positive_int, help="turns in the session (default: the scenario's)")
+    sub.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    sub.add_argument("--pack", help="teaching pack (default: the packaged pack of the scenario, if any)")
+    sub.add_argument(
+        "--no-compression", action="store_true", help="send states as plain JSON (fast networks)"
+    )
+    sub.add_argument("--quiet", action="store_true", help="log warnings only")
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    """Create or resume a session and serve it until interrupted."""
+    need_websockets()
+    from critmin.classroom.server import ClassroomServer
+    from critmin.classroom.session import SessionError
+    from critmin.classroom.store import Store
+
+    configure_logging(args.quiet)
+    if args.turn_seconds is not None and args.turn_seconds <= 0:
+        raise UserError("--turn-seconds must be positive")
+    store = Store.in_directory(args.state, create=True)
+    try:
+        session = resume_session(store, args) if args.resume else new_session(store, args)
+    except SessionError as error:
+        raise UserError(str(error)) from None
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"[yellow]listening on {args.host}: reachable from the network; share the codes only "
+                  "with the class[/]")  # fmt: skip
+    server = ClassroomServer(session, host=args.host, port=args.port, state_dir=args.state,
+                             compress_states=not args.no_compression)  # fmt: skip
+    try:
+        asyncio.run(server.run())
+    except OSError as error:
+        raise UserError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def configure_logging(quiet: bool) -> None:
+    """The server's log on stderr: one line per join, submission and turn."""
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(message)s", datefmt="%H:%M:%S")  # fmt: skip
+    for noisy in ("websockets", "MESA"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def new_session(store, args: argparse.Namespace):
+    """A fresh session: codes printed and written, everything stored."""
+    from critmin.classroom import codes
+    from critmin.classroom.packs import pack_for
+    from critmin.classroom.session import Session
+    from critmin.cli import load
+
+    if not store.is_new():
+        raise UserError(
+            f"{args.state} already holds a session: add --resume to continue it, or use a new directory"
+        )
+    if not args.teams:
+        raise UserError("--teams is required for a new session, e.g. --teams IND,CHN,USA")
+    teams = [t.strip().upper() for t in args.teams.split(",") if t.strip()]
+    scenario = load(args.scenario)
+    pack = args.pack or getattr(getattr(pack_for(scenario.id), "pack", None), "id", None)
+    join_codes = codes.new_codes(teams)
+    session = Session.create(
+        store,
+        scenario,
+        teams=teams,
+        seed=args.seed,
+        turns=args.turns,
+        turn_seconds=args.turn_seconds,
+        pack=pack,
+        code_digests={seat: codes.digest(c) for seat, c in join_codes.items()},
+    )
+    path = write_codes(join_codes, args.codes_file or args.state / "codes.json")
+    print_codes(session, join_codes, path, args)
+    return session
+
+
+def resume_session(store, args: argparse.Namespace):
+    """The stored session, rebuilt and checked; refuses a different scenario or team list."""
+    from critmin.classroom.session import Session
+
+    session = Session.restore(store)
+    stored = session.meta["scenario_id"]
+    if Path(args.scenario).stem != stored and args.scenario != stored:
+        raise UserError(f"{args.state} holds a session of {stored}, not {args.scenario}")
+    if args.teams and [t.strip().upper() for t in args.teams.split(",")] != session.teams:
+        raise UserError(f"{args.state} holds a session with teams {','.join(session.teams)}")
+    out.print(
+        f"resumed {stored} at turn {session.turn} ({session.model.date}), {session.phase}; "
+        f"{len(session.model.hashes)} turns replayed with matching state hashes; join codes unchanged"
+    )
+    return session
+
+
+def write_codes(join_codes: dict[str, str], path: Path) -> Path:
+    """The codes as JSON, readable by the owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as stream:
+        json.dump(join_codes, stream, indent=1)
+    return path
+
+
+def print_codes(session, join_codes: dict[str, str], path: Path, args: argparse.Namespace) -> None:
+    """The join codes as a table, with how to use them."""
+    names = session.info().team_names
+    table = Table("seat", "name", "join code", title=f"{session.meta['scenario_id']}: join codes")
+    for seat, code in join_codes.items():
+        table.add_row(seat, escape(names.get(seat, "runs the session")), code)
+    out.print(table)
+    out.print(
+        f"codes written to {path}\nteams: critmin join HOST:PORT --code CODE   "
+        "instructor: critmin instructor HOST:PORT --code CODE start"
+    )
+
+
+# --- bot ----------------------------------------------------------------------------------
+
+
+def add_bot(commands) -> None:
+    """`critmin bot HOST:PORT --code C`."""
+    sub = command(commands, "bot", bot_command, "Play a team's seat headless with its country's AI doctrine.")
+    add_code(sub)
+    sub.add_argument("--until-turn", type=int, help="leave when the session reaches this turn")
+    sub.add_argument(
+        "--think", type=float, default=0.0, help="wait up to this many seconds before submitting"
+    )
+    sub.add_argument("--ack-log", type=Path, help="append each acknowledged submission here (JSON lines)")
+    sub.add_argument(
+        "--retry-for", type=float, default=120.0, help="seconds to keep trying to reach the server"
+    )
+    sub.add_argument("--quiet", action="store_true", help="say nothing")
+
+
+def bot_command(args: argparse.Namespace) -> int:
+    """Run one bot until the session ends."""
+    need_websockets()
+    from critmin.classroom.bot import Bot
+    from critmin.classroom.client import SessionClient
+
+    client = SessionClient(
+        args.address, require_code(args), snapshot=False, label="bot", retry_for=args.retry_for
+    )
+    bot = Bot(
+        client, until_turn=args.until_turn, think_seconds=args.think, ack_log=args.ack_log, quiet=args.quiet
+    )
+    return client_errors(bot.run())
+
+
+# --- instructor ---------------------------------------------------------------------------
+
+
+def add_instructor(commands) -> None:
+    """`critmin instructor HOST:PORT --code C COMMAND [ARG]`."""
+    from critmin.classroom.protocol import COMMANDS
+
+    sub = command(
+        commands,
+        "instructor",
+        instructor_command,
+        "Run the session: start, pause, resume, advance, undo, extend S, inject EVENT, "
+        "replace TEAM, status, watch.",
+    )
+    add_code(sub)
+    sub.add_argument(
+        "action",
+        choices=(*COMMANDS, "watch"),
+        metavar="COMMAND",
+        help=f"one of: {', '.join((*COMMANDS, 'watch'))}",
+    )
+    sub.add_argument(
+        "argument", nargs="?", help="seconds (extend), event id or JSON (inject), team (replace)"
+    )
+    sub.add_argument("--turn", type=int, help="advance: only if this turn is still open")
+    sub.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def instructor_command(args: argparse.Namespace) -> int:
+    """Send one command and print its outcome (or watch the room)."""
+    need_websockets()
+    import msgspec
+
+    from critmin.classroom.instructor import run_watch, send_command, status_table
+
+    code = require_code(args)
+    if args.action == "watch":
+        run_watch(args.address, code, out)
+        return EXIT_OK
+    result = client_errors(send_command(args.address, code, args.action, args.argument, turn=args.turn))
+    if args.json:
+        print(json.dumps(msgspec.to_builtins(result), indent=1))
+    else:
+        (out if result.ok else err).print(
+            ("" if result.ok else "[bold red]refused:[/] ") + escape(result.detail)
+        )
+        out.print(status_table(result.status))
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+# --- join ---------------------------------------------------------------------------------
+
+
+def add_join(commands) -> None:
+    """`critmin join HOST:PORT --code C`."""
+    sub = command(commands, "join", join_command, "Play a team's seat in a classroom session.")
+    add_code(sub)
+    sub.add_argument(
+        "--text", action="store_true", help="use the terminal client even if the pygame UI can play"
+    )
+
+
+def join_command(args: argparse.Namespace) -> int:
+    """Join with the pygame UI if it can drive a remote seat, else in the terminal."""
+    need_websockets()
+    from critmin.classroom.client import ConnectionLostError, JoinError
+    from critmin.classroom.join import run_join
+
+    try:
+        return run_join(args.address, require_code(args), text=args.text, console=out)
+    except (JoinError, ConnectionLostError, ValueError) as error:
+        raise UserError(str(error)) from None
+
+
+# --- debrief ------------------------------------------------------------------------------
+
+
+def add_debrief(commands) -> None:
+    """`critmin debrief STATE_DIR --out FILE.html`."""
+    sub = command(
+        commands,
+        "debrief",
+        debrief_command,
+        "Write a session's self-contained HTML debrief and CSV files for grading.",
+    )
+    sub.add_argument("state", type=Path, metavar="STATE_DIR", help="the session's --state directory")
+    sub.add_argument("--out", type=Path, required=True, help="the HTML report to write")
+    sub.add_argument("--csv", type=Path, help="directory for the CSV files (default: beside the report)")
+
+
+def debrief_command(args: argparse.Namespace) -> int:
+    """Read the session, replay the AI-only counterfactual, write the report."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise UserError("the debrief draws charts with matplotlib: pip install matplotlib") from None
+    from critmin.classroom.debrief import write_debrief
+    from critmin.classroom.store import StoreError
+
+    try:
+        report, csv_paths = write_debrief(args.state, args.out, args.csv)
+    except StoreError as error:
+        raise UserError(str(error)) from None
+    out.print(f"wrote {report} and {len(csv_paths)} CSV files in {csv_paths[0].parent}")
+    return EXIT_OK
+
+
+# --- pack ---------------------------------------------------------------------------------
+
+
+def add_pack(commands) -> None:
+    """`critmin pack [NAME] [--team ISO3]`."""
+    sub = command(
+        commands,
+        "pack",
+        pack_command,
+        "List teaching packs, or print one's briefing and role cards (Markdown, for handouts).",
+    )
+    sub.add_argument("name", nargs="?", help="pack name (its scenario's name) or TOML path")
+    sub.add_argument("--team", help="only this team's role cards (a handout)")
+
+
+def pack_command(args: argparse.Namespace) -> int:
+    """List packs or print one as Markdown."""
+    from critmin.classroom.packs import PackError, load_pack, pack_markdown, pack_names
+
+    if not args.name:
+        for name in pack_names():
+            pack = load_pack(name)
+            out.print(f"{name}: {escape(pack.pack.title)} (teams {', '.join(pack.pack.teams)})")
+        return EXIT_OK
+    try:
+        pack = load_pack(args.name)
+    except PackError as error:
+        raise UserError(str(error)) from None
+    print(pack_markdown(pack, args.team.upper() if args.team else None))
+    return EXIT_OK

@@ -1,0 +1,227 @@
+"""Benchmark: many clients on loopback, the time from `advance` to every client holding the new state.
+
+Run it with `python -m critmin.classroom.bench [--clients 40] [--turns 10]`. It starts a real
+`critmin serve` process, spreads the clients over worker processes (as on many laptops), lets
+one client per team play its AI doctrine, and has the instructor advance each turn once every
+team's orders are in. A client "holds" the new state when it has received the State message
+and decoded its observation and world snapshot. Clock: CLOCK_MONOTONIC, shared by the
+processes of one machine. Prints JSON; not a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import queue
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from critmin.classroom import protocol as p
+from critmin.classroom.bot import Bot, doctrine_of
+from critmin.classroom.client import SessionClient
+
+TEAMS = ["IND", "CHN", "USA", "JPN", "EUU", "AUS", "KOR", "KAZ"]
+START_TIMEOUT_S = 60.0
+
+
+async def watch_states(index: int, address: str, code: str, plays: bool, turns: int, times) -> None:
+    """One client: report when it holds each new state; the team's first client also plays."""
+    client = SessionClient(address, code, snapshot=True, label=f"bench-{index}", retry_for=30)
+    bot = Bot(client, quiet=True)
+    await client.open()
+    if plays:
+        bot.controller = doctrine_of(client.welcome)  # type: ignore[arg-type]
+    while True:
+        message = await client.recv()
+        if isinstance(message, p.State):
+            p.decode_observation(message)
+            p.decode_snapshot(message)
+            times.put((index, message.turn, time.monotonic()))
+            if message.turn >= turns:
+                break
+        if plays:
+            await bot.react(message)
+    await client.close()
+
+
+def worker(clients: list[tuple[int, str, bool]], address: str, turns: int, times) -> None:
+    """A process holding several clients."""
+
+    async def main():
+        await asyncio.gather(
+            *(watch_states(i, address, code, plays, turns, times) for i, code, plays in clients)
+        )
+
+    asyncio.run(main())
+
+
+def start_server(state: Path, scenario: str, compression: bool) -> tuple[subprocess.Popen, str]:
+    """A `critmin serve` process on a free loopback port."""
+    args = [
+        sys.executable,
+        "-c",
+        "import sys; from critmin.cli import main; sys.exit(main())",
+        "serve",
+        scenario,
+        "--teams",
+        ",".join(TEAMS),
+        "--state",
+        str(state),
+        "--port",
+        "0",
+        "--quiet",
+    ]
+    if not compression:
+        args.append("--no-compression")
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not (state / "server.json").is_file():
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.05)
+    return process, f"127.0.0.1:{json.loads((state / 'server.json').read_text())['port']}"
+
+
+async def drive(address: str, code: str, turns: int, count: int, times) -> list[dict]:
+    """The instructor: start, then for each turn wait for the orders, advance, wait for every client."""
+    instructor = SessionClient(address, code, snapshot=False, label="bench-instructor")
+    await instructor.open()
+    await wait_clients(times, count, turn=0)
+    await instructor.command("start")
+    samples = []
+    for turn in range(turns):
+        await wait_orders(instructor, turn)
+        started = time.monotonic()
+        result = await instructor.command("advance", turn=turn)
+        acknowledged = time.monotonic()
+        arrivals = await wait_clients(times, count, turn=turn + 1)
+        samples.append(
+            {
+                "turn": turn,
+                "ok": result.ok,
+                "advance_ack_s": acknowledged - started,
+                "all_clients_s": max(arrivals) - started,
+                "per_client_s": [t - started for t in arrivals],
+            }
+        )
+    await instructor.close()
+    return samples
+
+
+async def wait_orders(instructor: SessionClient, turn: int, timeout: float = 60.0) -> None:
+    """Until every team's orders for `turn` are in."""
+    async with asyncio.timeout(timeout):
+        while True:
+            status = (await instructor.command("status")).status
+            if status.turn == turn and all(t.submitted for t in status.teams):
+                return
+            await asyncio.sleep(0.05)
+
+
+async def wait_clients(times, count: int, turn: int, timeout: float = 120.0) -> list[float]:
+    """Arrival times of `turn`'s state at every client."""
+    arrivals: dict[int, float] = {}
+    deadline = time.monotonic() + timeout
+    while len(arrivals) < count:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"only {len(arrivals)} of {count} clients got turn {turn}")
+        try:
+            index, seen, at = await asyncio.to_thread(times.get, True, 1.0)
+        except queue.Empty:
+            continue
+        if seen == turn:
+            arrivals[index] = at
+    return list(arrivals.values())
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The `share` quantile (linear interpolation)."""
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
+        if len(values) > 1
+        else values[0]
+    )
+
+
+def run(
+    clients: int = 40,
+    turns: int = 10,
+    workers: int = 4,
+    scenario: str = "china-ree-controls-2025",
+    compression: bool = True,
+) -> dict:
+    """Run the benchmark and return its figures."""
+    with tempfile.TemporaryDirectory(prefix="critmin-bench-") as directory:
+        state = Path(directory)
+        server, address = start_server(state, scenario, compression)
+        try:
+            return measure(state, address, clients, turns, workers, scenario, compression)
+        finally:
+            os.kill(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+
+
+def measure(
+    state: Path, address: str, clients: int, turns: int, workers: int, scenario: str, compression: bool
+) -> dict:
+    """Start the client processes, drive the turns, summarise."""
+    codes = json.loads((state / "codes.json").read_text())
+    seats = [(i, codes[TEAMS[i % len(TEAMS)]], i < len(TEAMS)) for i in range(clients)]
+    context = multiprocessing.get_context("spawn")
+    times = context.Queue()
+    processes = [
+        context.Process(target=worker, args=(seats[w::workers], address, turns, times), daemon=True)
+        for w in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    try:
+        samples = asyncio.run(drive(address, codes["instructor"], turns, clients, times))
+    finally:
+        for process in processes:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.terminate()
+    return {"scenario": scenario, "clients": clients, "teams": len(TEAMS), "turns": turns,
+            "worker_processes": workers, "compression": compression, **summarise(samples)}  # fmt: skip
+
+
+def summarise(samples: list[dict]) -> dict:
+    """Percentiles of the time from advance to all clients, to each client, to the instructor's ack."""
+    all_clients = [s["all_clients_s"] for s in samples]
+    per_client = [t for s in samples for t in s["per_client_s"]]
+    return {
+        "advance_to_all_clients_p50_s": percentile(all_clients, 0.50),
+        "advance_to_all_clients_p95_s": percentile(all_clients, 0.95),
+        "advance_to_all_clients_max_s": max(all_clients),
+        "advance_to_one_client_p50_s": percentile(per_client, 0.50),
+        "advance_to_one_client_p95_s": percentile(per_client, 0.95),
+        "advance_acknowledged_p50_s": percentile([s["advance_ack_s"] for s in samples], 0.50),
+        "per_turn_all_clients_s": [round(v, 4) for v in all_clients],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: print the figures as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=40)
+    parser.add_argument("--turns", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=4, help="client processes")
+    parser.add_argument("--scenario", default="china-ree-controls-2025")
+    parser.add_argument("--no-compression", action="store_true")
+    args = parser.parse_args(argv)
+    figures = run(args.clients, args.turns, args.workers, args.scenario, not args.no_compression)
+    print(json.dumps(figures, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

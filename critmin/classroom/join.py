@@ -1,0 +1,198 @@
+"""`critmin join`: play a team's seat, in the pygame UI if it can drive a remote world, else here.
+
+The pygame front end plays a remote seat once it provides `critmin.ui.remote.play_remote(world)`
+taking a `RemoteWorld` (see remote.py). Until then, or with `--text`, this module's line client
+shows each turn's state and takes orders from the keyboard.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+import sys
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from critmin.classroom import protocol as p
+from critmin.classroom.client import SessionClient
+
+HELP = """commands:
+  menu               the legal actions this turn, numbered
+  add N | add JSON   add menu item N (or an action as JSON) to your draft orders
+  orders             your draft and the orders the server holds for this turn
+  clear              empty the draft
+  check              ask the server whether the draft would be accepted
+  send               submit the draft as your orders for this turn (replaces earlier ones)
+  say TO TEXT        message 'all', a team (ISO3) or 'instructor' (messages are logged)
+  state              show the state again
+  quit               leave"""
+
+
+def remote_ui():
+    """The pygame UI's entry point for a remote seat, if the UI provides one."""
+    if importlib.util.find_spec("pygame") is None or importlib.util.find_spec("critmin.ui.remote") is None:
+        return None
+    module = importlib.import_module("critmin.ui.remote")
+    return getattr(module, "play_remote", None)
+
+
+class TextClient:
+    """A terminal client for one team: prints the state, reads commands from stdin."""
+
+    def __init__(self, client: SessionClient, console: Console) -> None:
+        self.client = client
+        self.console = console
+        self.draft: list[dict] = []
+
+    async def run(self) -> int:
+        """Play until the session finishes or the user quits."""
+        await self.client.open()
+        if self.client.welcome is None or self.client.welcome.role != "team":
+            self.console.print("this code is not a team's; the instructor uses `critmin instructor`")
+            return 2
+        self.show_welcome(self.client.welcome)
+        receiver = asyncio.create_task(self.receive())
+        try:
+            await self.read_commands()
+            await self.flush()
+        finally:
+            receiver.cancel()
+            await self.client.close()
+        return 0
+
+    async def flush(self, timeout: float = 10.0) -> None:
+        """Before leaving, wait (a little) until the server acknowledged the orders sent."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self.client.pending and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.05)
+        if self.client.pending:
+            self.console.print("[red]your last orders were not acknowledged; send them again when back[/]")
+
+    async def receive(self) -> None:
+        """Print what the server sends."""
+        while True:
+            message = await self.client.recv()
+            self.show(message)
+
+    async def read_commands(self) -> None:
+        """Read and run commands until 'quit' or end of input."""
+        while True:
+            line = await asyncio.to_thread(sys.stdin.readline)
+            if not line or line.strip() in ("quit", "exit"):
+                return
+            try:
+                await self.run_command(line.strip())
+            except (ValueError, IndexError, KeyError) as error:
+                self.console.print(f"[red]{escape(str(error))}[/]")
+
+    async def run_command(self, line: str) -> None:
+        """One command line."""
+        word, _, rest = line.partition(" ")
+        state = self.client.state
+        if word == "menu" and state is not None:
+            for number, action in enumerate(p.decode_raw(state.legal) or []):
+                self.console.print(f"{number:3d}  {escape(json.dumps(action))}")
+        elif word == "add" and state is not None:
+            menu = p.decode_raw(state.legal) or []
+            self.draft.append(menu[int(rest)] if rest.strip().isdigit() else json.loads(rest))
+            self.console.print(f"draft: {len(self.draft)} action(s)")
+        elif word == "orders":
+            self.console.print(f"draft: {escape(json.dumps(self.draft))}")
+            held = state.orders if state is not None else None
+            self.console.print(f"held by the server: {escape(json.dumps(held.actions)) if held else 'none'}")
+        elif word == "clear":
+            self.draft = []
+        elif word == "check":
+            await self.client.send(p.Check(actions=self.draft, ref="check"))
+        elif word == "send" and state is not None:
+            await self.client.submit(state.turn, list(self.draft))
+        elif word == "say":
+            to, _, text = rest.partition(" ")
+            await self.client.send(p.Chat(to=to, text=text))
+        elif word == "state" and state is not None:
+            self.show(state)
+        elif word:
+            self.console.print(HELP)
+
+    # --- display ------------------------------------------------------------------------
+
+    def show_welcome(self, welcome: p.Welcome) -> None:
+        """Who we are, and the role card if the session has a teaching pack."""
+        info = welcome.session
+        self.console.print(
+            f"[bold]{info.title}[/] — you play {welcome.team} "
+            f"({escape(info.team_names.get(welcome.team or '', ''))}); type 'help'"
+        )
+        for role in (welcome.role_card or {}).get("roles", []):
+            self.console.print(f"\n[bold]{escape(role['title'])}[/]\n{escape(role['brief'])}")
+            for secret in role.get("private", []):
+                self.console.print(f"  [magenta]private:[/] {escape(secret)}")
+
+    def show(self, message: p.ServerMessage) -> None:
+        """Print one message."""
+        if isinstance(message, p.State):
+            self.show_state(message)
+        elif isinstance(message, p.Progress):
+            left = f", {message.deadline_in:.0f} s left" if message.deadline_in is not None else ""
+            self.console.print(
+                f"[dim]turn {message.turn} {message.phase}{left}; in: {', '.join(message.submitted)}[/]"
+            )
+        elif isinstance(message, p.Ack):
+            refused = [f"#{i}: {v}" for i, v in enumerate(message.verdicts) if v]
+            self.console.print(
+                f"[green]orders stored[/] ({message.accepted} accepted) {escape('; '.join(refused))}"
+            )
+        elif isinstance(message, p.Verdicts):
+            self.console.print(f"check: {escape(json.dumps(message.verdicts))}")
+        elif isinstance(message, p.ChatMessage):
+            self.console.print(f"[cyan]{message.sender} → {message.to}:[/] {escape(message.text)}")
+        elif isinstance(message, p.Error):
+            self.console.print(f"[red]refused ({message.code}):[/] {escape(message.reason)}")
+
+    def show_state(self, state: p.State) -> None:
+        """The turn, the team's lines and its news."""
+        observation = p.decode_observation(state)
+        self.console.rule(f"turn {state.turn}/{state.turns_total} {state.date} — {state.phase}")
+        if observation is None:
+            return
+        table = Table(
+            "mineral", "stage", "price", "demand", "consumption", "shortage", "imports", "stockpile"
+        )
+        for view in observation.minerals:
+            if view.demand or view.shortage:
+                table.add_row(
+                    view.mineral,
+                    view.stage,
+                    f"{view.price_usd_per_kg:,.1f}",
+                    f"{view.demand:,.0f}",
+                    f"{view.consumption:,.0f}",
+                    f"{view.shortage:,.0f}",
+                    f"{view.imports:,.0f}",
+                    f"{view.stockpile:,.0f}",
+                )
+        self.console.print(table)
+        self.console.print(
+            f"treasury: USD {observation.treasury_usd_m:,.0f} m; inbox: {len(observation.inbox)} "
+            f"proposal(s); last turn's defaults: {', '.join(state.last_defaulted) or 'none'}"
+        )
+        for item in observation.news[-8:]:
+            self.console.print(f"  · {escape(str(item.get('detail', item)))}")
+
+
+def run_join(address: str, code: str, *, text: bool, console: Console) -> int:
+    """Open the pygame UI on a remote seat if it can, else the text client."""
+    play_remote = None if text else remote_ui()
+    if play_remote is not None:
+        from critmin.classroom.remote import RemoteWorld
+
+        return int(play_remote(RemoteWorld(address, code).connect()) or 0)
+    if not text:
+        console.print(
+            "[yellow]The pygame client cannot play a remote seat yet (critmin.ui provides no "
+            "remote game scene); starting the text client instead.[/]"
+        )
+    client = SessionClient(address, code, snapshot=False, label="join-text")
+    return asyncio.run(TextClient(client, console).run())

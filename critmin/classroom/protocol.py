@@ -1,0 +1,333 @@
+"""The classroom wire protocol: every message as a msgspec Struct, JSON over websockets.
+
+Text frames carry JSON. The server may send a State as a binary frame holding the same JSON
+compressed with zlib (it compresses each team's state once, not once per connection); clients
+accept both. The server never decompresses what clients send.
+
+A client opens with `Hello` (its join code) and gets `Welcome` and a `State`. A team then
+sends `Submit` (its orders for the open turn, tagged with the turn and a submission id that
+makes a retry harmless), `Chat` and `Sync`; the instructor sends `Command`. The server answers
+with `Ack`, `Error`, `Progress`, `ChatMessage` and `CommandResult`, and sends a fresh `State`
+to everyone when a turn is resolved.
+
+Nothing here knows the game's rules: actions travel as plain JSON objects that the engine's
+`action_from_dict` checks, one by one, on the server.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+PROTOCOL_VERSION = 1
+COMPRESSION_LEVEL = 1  # zlib: a 250 kB state in about 1 ms, to about a quarter of its size
+MAX_STATE_BYTES = 256 * 1024 * 1024
+MAX_MESSAGE_BYTES = 64 * 1024  # largest message a client may send (websockets closes with 1009)
+MAX_ACTIONS_PER_SUBMISSION = 64
+MAX_CHAT_CHARS = 2000
+MAX_EVENT_CHARS = 8000
+NULL = msgspec.Raw(b"null")
+
+Team = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
+SubmissionId = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9._:\-]{1,64}$")]
+Recipient = Annotated[str, msgspec.Meta(pattern=r"^(all|instructor|[A-Z]{3})$")]
+ShortText = Annotated[str, msgspec.Meta(max_length=64)]
+Phase = Literal["lobby", "open", "paused", "resolving", "finished"]
+Role = Literal["team", "instructor"]
+CommandName = Literal[
+    "start",
+    "pause",
+    "resume",
+    "advance",
+    "undo",
+    "extend",
+    "inject",
+    "replace",
+    "status",
+]
+COMMANDS: tuple[str, ...] = CommandName.__args__  # type: ignore[attr-defined]
+
+
+class Message(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, tag_field="type"):
+    """Base of every message: a `type` tag and no unknown fields."""
+
+
+# --- client to server ---------------------------------------------------------------------
+
+
+class Hello(Message, frozen=True, kw_only=True, tag="hello"):
+    """The first message of a connection: who is joining.
+
+    Attributes:
+        code: the join code of a team or of the instructor.
+        snapshot: whether to receive the world snapshot with each state (bots do not need it).
+        client: a free label for the logs, e.g. 'bot', 'join', 'instructor'.
+
+    """
+
+    code: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    snapshot: bool = True
+    client: ShortText = ""
+    protocol: int = PROTOCOL_VERSION
+
+
+class Submit(Message, frozen=True, kw_only=True, tag="submit"):
+    """A team's orders for one turn; the latest submission of the turn replaces earlier ones.
+
+    Resending the same `submission_id` returns the first acknowledgement and changes nothing.
+    """
+
+    turn: Annotated[int, msgspec.Meta(ge=0)]
+    submission_id: SubmissionId
+    actions: Annotated[list[dict[str, Any]], msgspec.Meta(max_length=MAX_ACTIONS_PER_SUBMISSION)]
+
+
+class Check(Message, frozen=True, kw_only=True, tag="check"):
+    """Ask whether actions would be accepted now, without submitting them."""
+
+    actions: Annotated[list[dict[str, Any]], msgspec.Meta(max_length=MAX_ACTIONS_PER_SUBMISSION)]
+    ref: ShortText = ""
+
+
+class Chat(Message, frozen=True, kw_only=True, tag="chat"):
+    """A message to every team ('all'), to one team (its ISO3) or to the instructor. Logged."""
+
+    to: Recipient
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_CHAT_CHARS)]
+
+
+class Command(Message, frozen=True, kw_only=True, tag="command"):
+    """An instructor's command; `seconds` for extend, `event` for inject, `team` for replace."""
+
+    command: CommandName
+    seconds: Annotated[float, msgspec.Meta(gt=0, le=86400)] | None = None
+    event: Annotated[str, msgspec.Meta(max_length=MAX_EVENT_CHARS)] | None = None
+    team: Team | None = None
+    turn: Annotated[int, msgspec.Meta(ge=0)] | None = None  # advance: only if this turn is still open
+    request_id: ShortText = ""
+
+
+class Sync(Message, frozen=True, kw_only=True, tag="sync"):
+    """Ask for the current state again."""
+
+
+ClientMessage = Hello | Submit | Check | Chat | Command | Sync
+
+
+# --- server to client ---------------------------------------------------------------------
+
+
+class SessionInfo(msgspec.Struct, frozen=True, kw_only=True):
+    """What a session is: scenario, teams, seed, length, clock."""
+
+    scenario: str
+    title: str
+    teams: list[str]
+    team_names: dict[str, str]
+    seed: int
+    turns_total: int
+    turn_seconds: float | None
+    pack: str | None = None
+
+
+class TeamStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """One seat: who plays it, whether anyone is connected, whether its orders are in."""
+
+    team: str
+    name: str
+    seat: Literal["human", "ai"]
+    connected: int
+    submitted: bool
+    submission_id: str | None = None
+
+
+class Status(msgspec.Struct, frozen=True, kw_only=True):
+    """The session at a glance (the instructor's `status`)."""
+
+    scenario: str
+    phase: Phase
+    turn: int
+    date: str
+    turns_total: int
+    deadline_in: float | None
+    teams: list[TeamStatus]
+    instructors: int
+    state_hash: str
+    resolved_turns: int
+    last_defaulted: list[str] = []
+
+
+class Welcome(Message, frozen=True, kw_only=True, tag="welcome"):
+    """The answer to a good Hello: the role, the session and, for a team, its country and role card."""
+
+    role: Role
+    team: str | None
+    session: SessionInfo
+    country: dict[str, Any] | None = None
+    role_card: dict[str, Any] | None = None
+    protocol: int = PROTOCOL_VERSION
+
+
+class Orders(msgspec.Struct, frozen=True, kw_only=True):
+    """A team's orders standing for the open turn."""
+
+    submission_id: str
+    actions: list[dict[str, Any]]
+
+
+class State(Message, frozen=True, kw_only=True, tag="state"):
+    """The whole picture for one client, sent on (re)connect and after each resolved turn.
+
+    `observation` and `legal` (a team's own view and menu) and `snapshot` (the public world)
+    are embedded JSON: decode them with `decode_observation` / `decode_snapshot`.
+    """
+
+    turn: int
+    date: str
+    phase: Phase
+    turns_total: int
+    deadline_in: float | None
+    submitted: list[str]
+    seats: dict[str, str]
+    orders: Orders | None = None
+    last_defaulted: list[str] = []
+    observation: msgspec.Raw = NULL
+    legal: msgspec.Raw = NULL
+    snapshot: msgspec.Raw = NULL
+
+
+class Ack(Message, frozen=True, kw_only=True, tag="ack"):
+    """A submission stored: one verdict per action (None = accepted, else the reason)."""
+
+    submission_id: str
+    turn: int
+    verdicts: list[str | None]
+    accepted: int
+    duplicate: bool = False
+
+
+class Verdicts(Message, frozen=True, kw_only=True, tag="verdicts"):
+    """The answer to Check: one verdict per action."""
+
+    ref: str
+    verdicts: list[str | None]
+
+
+class Error(Message, frozen=True, kw_only=True, tag="error"):
+    """A refused message: `code` is machine-readable, `reason` is for people."""
+
+    code: Literal["auth", "malformed", "stale", "forbidden", "phase", "unknown", "busy", "protocol", "engine"]
+    reason: str
+    ref: str = ""
+
+
+class Progress(Message, frozen=True, kw_only=True, tag="progress"):
+    """The clock and who has submitted, sent whenever either changes."""
+
+    turn: int
+    phase: Phase
+    deadline_in: float | None
+    submitted: list[str]
+    seats: dict[str, str]
+    connected: dict[str, int] = {}
+
+
+class ChatMessage(Message, frozen=True, kw_only=True, tag="chat_message"):
+    """A delivered chat message."""
+
+    sender: str
+    to: str
+    text: str
+    turn: int
+
+
+class CommandResult(Message, frozen=True, kw_only=True, tag="command_result"):
+    """The outcome of an instructor's command, with the session's status after it."""
+
+    request_id: str
+    command: str
+    ok: bool
+    detail: str
+    status: Status
+
+
+ServerMessage = Welcome | State | Ack | Verdicts | Error | Progress | ChatMessage | CommandResult
+
+_encoder = msgspec.json.Encoder()
+_client_decoder = msgspec.json.Decoder(ClientMessage)
+_server_decoder = msgspec.json.Decoder(ServerMessage)
+
+
+class ProtocolError(ValueError):
+    """A message that is not valid JSON or breaks the schema; the text says where."""
+
+
+def encode(message: msgspec.Struct) -> bytes:
+    """Compact JSON bytes of a message."""
+    return _encoder.encode(message)
+
+
+def decode_client(data: str | bytes) -> ClientMessage:
+    """A client's message; raises ProtocolError on anything malformed."""
+    try:
+        return _client_decoder.decode(data)
+    except (msgspec.ValidationError, msgspec.DecodeError) as error:
+        raise ProtocolError(str(error)) from None
+
+
+def encode_compressed(message: msgspec.Struct) -> bytes:
+    """A message as zlib-compressed JSON (sent in a binary frame)."""
+    return zlib.compress(_encoder.encode(message), COMPRESSION_LEVEL)
+
+
+def inflate(data: bytes) -> bytes:
+    """The JSON inside a compressed binary frame (bounded, so a bad frame cannot exhaust memory)."""
+    inflater = zlib.decompressobj()
+    try:
+        plain = inflater.decompress(data, MAX_STATE_BYTES)
+    except zlib.error as error:
+        raise ProtocolError(f"bad compressed frame: {error}") from None
+    if inflater.unconsumed_tail:
+        raise ProtocolError("compressed frame too large")
+    return plain
+
+
+def decode_server(data: str | bytes) -> ServerMessage:
+    """A server's message (text JSON, or compressed JSON in a binary frame); ProtocolError if malformed."""
+    if isinstance(data, bytes | bytearray | memoryview) and bytes(data[:1]) != b"{":
+        data = inflate(bytes(data))
+    try:
+        return _server_decoder.decode(data)
+    except (msgspec.ValidationError, msgspec.DecodeError) as error:
+        raise ProtocolError(str(error)) from None
+
+
+def decode_raw(raw: msgspec.Raw, kind: type | None = None) -> Any:
+    """Embedded JSON as `kind` (or plain data); None when it is null."""
+    data = bytes(raw)
+    if data in (b"", b"null"):
+        return None
+    return msgspec.json.decode(data, type=kind) if kind is not None else msgspec.json.decode(data)
+
+
+def decode_observation(state: State):
+    """The team's Observation embedded in a State, or None."""
+    from critmin.engine.observation import Observation
+
+    return decode_raw(state.observation, Observation)
+
+
+def decode_snapshot(state: State):
+    """The WorldSnapshot embedded in a State, or None."""
+    from critmin.engine.snapshot import WorldSnapshot
+
+    return decode_raw(state.snapshot, WorldSnapshot)
+
+
+def decode_legal(state: State) -> list:
+    """The team's legal action menu embedded in a State (engine Action records)."""
+    from critmin.engine.actions import action_from_dict
+
+    return [action_from_dict(item) for item in decode_raw(state.legal) or []]

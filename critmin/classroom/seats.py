@@ -1,0 +1,64 @@
+"""Seats: the controller of a team's country in a classroom session.
+
+A seat plays what the team submitted for the turn. When the team sent nothing (absent, silent,
+or replaced by the instructor) it plays its country's AI doctrine instead: the default orders.
+The doctrine decides every turn, even when its orders are not used, so that its memory (supply
+pressure, past offers) follows the game and a replay of the same orders gives the same moves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import msgspec
+
+from critmin.agents.controllers import Controller, QueuedController
+from critmin.agents.doctrines import make_controller
+from critmin.engine.actions import ActionBase
+from critmin.engine.model import WorldModel
+from critmin.engine.observation import Observation
+from critmin.scenarios.loader import Scenario
+
+
+class Seat(QueuedController):
+    """A team's country: its submitted orders if any, else its AI doctrine's (default orders)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fallback: Controller | None = None
+        self.has_orders = False
+
+    def submit(self, actions: Sequence[ActionBase]) -> None:
+        """The team's orders for the coming turn (an empty list is a decision to do nothing)."""
+        super().submit(actions)
+        self.has_orders = True
+
+    def decide(self, observation: Observation, legal: Sequence[ActionBase]) -> list[ActionBase]:
+        """The team's orders, or the doctrine's when the team sent none."""
+        default_orders = self.fallback.decide(observation, legal) if self.fallback else []
+        orders = super().decide(observation, legal)
+        chosen = orders if self.has_orders else default_orders
+        self.has_orders = False
+        return chosen
+
+
+def ai_controller(scenario: Scenario, country: str, model: WorldModel) -> Controller:
+    """The AI controller a country would have with the computer playing it (its doctrine)."""
+    spec = next(c for c in scenario.spec.countries if c.iso3 == country)
+    return make_controller(msgspec.structs.replace(spec, controller="ai"), model.decision_rng(country))
+
+
+def seated_world(scenario: Scenario, seed: int, teams: Sequence[str]) -> tuple[WorldModel, dict[str, Seat]]:
+    """A new world whose teams' countries are seats backed by their AI doctrine."""
+    seats = {team: Seat() for team in teams}
+    model = WorldModel(scenario, seed=seed, controllers=seats)
+    for team, seat in seats.items():
+        seat.fallback = ai_controller(scenario, team, model)
+    return model, seats
+
+
+def play_turn(model: WorldModel, orders: Mapping[str, Sequence[dict]]) -> None:
+    """Queue the orders of the teams that submitted, then play the turn."""
+    for team, actions in orders.items():
+        model.submit(team, list(actions))
+    model.step()

@@ -1,0 +1,361 @@
+"""The session server: websockets in, session calls, websockets out.
+
+It knows nothing of the game's rules: it authenticates connections by join code, decodes and
+validates messages against the protocol, lets the session judge and store them, and sends the
+results. One asyncio lock serialises every use of the session; resolving a turn runs the engine
+in a worker thread while holding it, so a submission that arrives meanwhile waits and is then
+judged against the new turn (and refused as stale).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import signal
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from websockets.asyncio.server import ServerConnection, broadcast, serve
+from websockets.exceptions import ConnectionClosed
+
+from critmin.classroom import codes
+from critmin.classroom import protocol as p
+from critmin.classroom.session import INSTRUCTOR, RefusalError, Session
+
+log = logging.getLogger("critmin.classroom")
+
+HELLO_TIMEOUT_S = 10.0
+WRONG_CODE_DELAY_S = 0.25
+MAX_STRIKES = 20  # malformed messages tolerated on one connection before it is closed
+CLOCK_TICK_S = 0.2
+READY_FILE = "server.json"
+POLICY_VIOLATION = 1008
+
+
+@dataclass(eq=False)
+class Client:
+    """One open connection: whose seat it is and what it wants to receive."""
+
+    ws: ServerConnection
+    seat: str
+    snapshot: bool
+    label: str = ""
+    strikes: int = 0
+
+    @property
+    def is_instructor(self) -> bool:
+        """True for the instructor's connections."""
+        return self.seat == INSTRUCTOR
+
+
+@dataclass
+class ClassroomServer:
+    """Serves one session on a host and port until stopped."""
+
+    session: Session
+    host: str = "127.0.0.1"
+    port: int = 8765
+    state_dir: Path | None = None
+    compress_states: bool = True
+    clients: set[Client] = field(default_factory=set)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    bound_port: int = 0
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Serve until SIGINT/SIGTERM or `stop()`."""
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, self.stopping.set)
+        async with serve(
+            self.handle,
+            self.host,
+            self.port,
+            max_size=p.MAX_MESSAGE_BYTES,
+            compression=None,
+            ping_interval=20,
+            ping_timeout=20,
+            close_timeout=2,
+        ) as server:
+            self.bound_port = server.sockets[0].getsockname()[1]
+            self.write_ready_file()
+            log.info("serving %s on ws://%s:%d", self.session.meta["scenario_id"], self.host, self.bound_port)
+            clock = asyncio.create_task(self.run_clock())
+            await self.stopping.wait()
+            clock.cancel()
+        log.info("server stopped")
+
+    def stop(self) -> None:
+        """Ask the server to stop."""
+        self.stopping.set()
+
+    def write_ready_file(self) -> None:
+        """Tell scripts where the server listens: STATE/server.json (written atomically)."""
+        if self.state_dir is None:
+            return
+        path = Path(self.state_dir) / READY_FILE
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(
+            json.dumps(
+                {"host": self.host, "port": self.bound_port, "pid": os.getpid(), "started_at": time.time()}
+            )
+        )
+        temporary.replace(path)
+
+    # --- connections --------------------------------------------------------------------
+
+    async def handle(self, ws: ServerConnection) -> None:
+        """One connection: authenticate, send the state, then serve its messages."""
+        client = await self.authenticate(ws)
+        if client is None:
+            return
+        log.info("%s joined (%s) from %s", client.seat, client.label or "client", ws.remote_address)
+        try:
+            async with self.lock:  # Welcome and State go out before any broadcast reaches this client
+                self.broadcast([client], p.encode(self.session.welcome(client.seat)))
+                self.broadcast([client], self.state_bytes(client.seat, client.snapshot))
+                self.clients.add(client)
+            self.broadcast_progress()
+            async for data in ws:
+                await self.dispatch(client, data)
+        except ConnectionClosed:
+            pass
+        finally:
+            self.clients.discard(client)
+            self.broadcast_progress()
+            log.info("%s left", client.seat)
+
+    async def authenticate(self, ws: ServerConnection) -> Client | None:
+        """Wait for a Hello with a valid code; refuse and close otherwise."""
+        try:
+            async with asyncio.timeout(HELLO_TIMEOUT_S):
+                data = await ws.recv()
+            hello = p.decode_client(data)
+        except (TimeoutError, ConnectionClosed):
+            return None
+        except p.ProtocolError as error:
+            await self.refuse(ws, "protocol", f"the first message must be a hello: {error}")
+            return None
+        if not isinstance(hello, p.Hello):
+            await self.refuse(ws, "auth", "say hello with your join code first")
+            return None
+        if hello.protocol != p.PROTOCOL_VERSION:
+            await self.refuse(
+                ws, "protocol", f"protocol {hello.protocol} is not {p.PROTOCOL_VERSION}: update critmin"
+            )
+            return None
+        seat = codes.seat_of(hello.code, self.session.meta["code_digests"])
+        if seat is None:
+            await asyncio.sleep(WRONG_CODE_DELAY_S)
+            log.warning("wrong join code from %s", ws.remote_address)
+            await self.refuse(ws, "auth", "unknown join code")
+            return None
+        return Client(ws=ws, seat=seat, snapshot=hello.snapshot, label=hello.client)
+
+    async def refuse(self, ws: ServerConnection, code: str, reason: str) -> None:
+        """Send an error and close the connection."""
+        with contextlib.suppress(ConnectionClosed):
+            await ws.send(p.encode(p.Error(code=code, reason=reason)), text=True)
+            await ws.close(POLICY_VIOLATION, reason[:100])
+
+    # --- messages -----------------------------------------------------------------------
+
+    async def dispatch(self, client: Client, data: str | bytes) -> None:
+        """Decode one message and route it; refusals go back to the sender only."""
+        try:
+            message = p.decode_client(data)
+        except p.ProtocolError as error:
+            await self.strike(client, f"malformed message: {error}")
+            return
+        try:
+            await self.route(client, message)
+        except RefusalError as refusal:
+            await self.send(client, p.Error(code=refusal.code, reason=refusal.reason, ref=reference(message)))
+
+    async def route(self, client: Client, message: p.ClientMessage) -> None:
+        """Call the handler of a message type, checking who may send it."""
+        if isinstance(message, p.Sync):
+            async with self.lock:
+                data = self.state_bytes(client.seat, client.snapshot)
+            with contextlib.suppress(ConnectionClosed):
+                await client.ws.send(data, text=not self.compress_states)
+        elif isinstance(message, p.Chat):
+            await self.on_chat(client, message)
+        elif isinstance(message, p.Command):
+            if not client.is_instructor:
+                raise RefusalError("forbidden", "only the instructor gives commands")
+            await self.on_command(client, message)
+        elif isinstance(message, p.Submit | p.Check):
+            if client.is_instructor:
+                raise RefusalError("forbidden", "the instructor plays no country")
+            await (
+                self.on_submit(client, message)
+                if isinstance(message, p.Submit)
+                else self.on_check(client, message)
+            )
+        else:
+            raise RefusalError("protocol", "already joined")
+
+    async def strike(self, client: Client, reason: str) -> None:
+        """Refuse a malformed message; close a connection that keeps sending them."""
+        client.strikes += 1
+        await self.send(client, p.Error(code="malformed", reason=reason[:500]))
+        if client.strikes >= MAX_STRIKES:
+            await client.ws.close(POLICY_VIOLATION, "too many malformed messages")
+
+    async def on_submit(self, client: Client, message: p.Submit) -> None:
+        """Store a team's orders, acknowledge, tell everyone who has submitted."""
+        async with self.lock:
+            acknowledgement = self.session.submit(client.seat, message)
+        await self.send(client, acknowledgement)
+        if not acknowledgement.duplicate:
+            log.info(
+                "%s submitted %s for turn %d (%d accepted)",
+                client.seat,
+                message.submission_id,
+                message.turn,
+                acknowledgement.accepted,
+            )
+            self.broadcast_progress()
+
+    async def on_check(self, client: Client, message: p.Check) -> None:
+        """Verdicts on actions, nothing stored."""
+        async with self.lock:
+            verdicts = self.session.check(client.seat, message.actions)
+        await self.send(client, p.Verdicts(ref=message.ref, verdicts=verdicts))
+
+    async def on_chat(self, client: Client, message: p.Chat) -> None:
+        """Log and deliver a message: to all, to a team, or to the instructor."""
+        async with self.lock:
+            delivered = self.session.chat(client.seat, message)
+        targets = {
+            c
+            for c in self.clients
+            if c.is_instructor or c.seat == client.seat or message.to == "all" or c.seat == message.to
+        }
+        self.broadcast(targets, p.encode(delivered))
+
+    async def on_command(self, client: Client, message: p.Command) -> None:
+        """Run an instructor's command and answer with its outcome and the status."""
+        ok, detail = True, ""
+        try:
+            detail = await self.command(message)
+        except RefusalError as refusal:
+            ok, detail = False, refusal.reason
+        async with self.lock:
+            status = self.session.status(self.connected())
+            if ok and message.command in ("start", "pause", "resume", "extend", "advance"):
+                self.session.store.log(self.session.turn, INSTRUCTOR, message.command, detail)
+        await self.send(
+            client,
+            p.CommandResult(
+                request_id=message.request_id, command=message.command, ok=ok, detail=detail, status=status
+            ),
+        )
+
+    async def command(self, message: p.Command) -> str:
+        """Carry out a command; returns what happened (raises RefusalError)."""
+        name, session = message.command, self.session
+        if name == "advance":
+            return await self.advance("instructor", message.turn)
+        if name == "status":
+            return ""
+        async with self.lock:
+            if name in ("start", "pause", "resume"):
+                detail = getattr(session, name)()
+            elif name == "extend":
+                detail = session.extend(require(message.seconds, "extend needs seconds"))
+            elif name == "replace":
+                detail = session.replace(require(message.team, "replace needs a team"))
+            elif name == "inject":
+                detail = session.inject(require(message.event, "inject needs an event"))
+            else:  # undo
+                detail = session.undo()
+        if name == "undo":
+            self.broadcast_states()
+        else:
+            self.broadcast_progress()
+        return detail
+
+    async def advance(self, reason: str, expected_turn: int | None = None) -> str:
+        """Resolve the open turn (default orders for missing teams) and send everyone the new state."""
+        async with self.lock:
+            self.session.begin_resolve(expected_turn)
+            self.broadcast_progress()
+            started = time.perf_counter()
+            record = await asyncio.to_thread(self.session.resolve)
+            elapsed = time.perf_counter() - started
+            self.broadcast_states()
+        defaults = (
+            f"default orders for {', '.join(record.defaulted)}" if record.defaulted else "no default orders"
+        )
+        log.info("turn %d resolved (%s, %.2f s): %s", record.turn, reason, elapsed, defaults)
+        return f"turn {record.turn} ({record.date}) resolved; {defaults}; state {record.state_hash[:12]}"
+
+    async def run_clock(self) -> None:
+        """Resolve the turn when its countdown runs out."""
+        while True:
+            await asyncio.sleep(CLOCK_TICK_S)
+            session = self.session
+            if session.phase == "open" and session.clock.expired() and not self.lock.locked():
+                with contextlib.suppress(RefusalError):
+                    await self.advance("deadline", session.turn)
+
+    # --- sending ------------------------------------------------------------------------
+
+    def connected(self) -> dict[str, int]:
+        """Open connections per seat."""
+        return dict(Counter(c.seat for c in self.clients))
+
+    async def send(self, client: Client, message: p.Message) -> None:
+        """Send one message to one client (a closed connection is ignored)."""
+        with contextlib.suppress(ConnectionClosed):
+            await client.ws.send(p.encode(message), text=True)
+
+    def broadcast(self, clients, data: bytes) -> None:
+        """Push the same bytes to many clients at once, without waiting for slow readers.
+
+        JSON goes in text frames; compressed states (not JSON) in binary frames.
+        """
+        broadcast([c.ws for c in clients], data, text=data[:1] == b"{")
+
+    def broadcast_progress(self) -> None:
+        """Tell everyone the clock and who has submitted."""
+        self.broadcast(self.clients, p.encode(self.session.progress(self.connected())))
+
+    def broadcast_states(self) -> None:
+        """Send every client its new State, encoding each team's message once."""
+        groups: dict[tuple[str, bool], list[Client]] = {}
+        for client in self.clients:
+            groups.setdefault((client.seat, client.snapshot), []).append(client)
+        for (seat, snapshot), members in groups.items():
+            self.broadcast(members, self.state_bytes(seat, snapshot))
+
+    def state_bytes(self, seat: str, snapshot: bool) -> bytes:
+        """A seat's State, compressed unless the server was told not to."""
+        state = self.session.state(seat, snapshot)
+        return p.encode_compressed(state) if self.compress_states else p.encode(state)
+
+
+def reference(message: p.ClientMessage) -> str:
+    """What a refusal refers to: the submission id or request id, if any."""
+    return (
+        getattr(message, "submission_id", "")
+        or getattr(message, "request_id", "")
+        or getattr(message, "ref", "")
+    )
+
+
+def require(value, problem: str):
+    """A command's argument, or a refusal saying it is missing."""
+    if value is None:
+        raise RefusalError("malformed", problem)
+    return value

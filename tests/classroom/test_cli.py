@@ -1,0 +1,87 @@
+"""The classroom commands fail with one clear message (exit 2), never a traceback."""
+
+from __future__ import annotations
+
+import json
+import stat
+import subprocess
+
+from tests.classroom.conftest import CRITMIN, ServerProcess
+from tests.conftest import TINY
+
+
+def test_serve_refuses_unknown_teams(cli, tmp_path):
+    code, _, err = cli("serve", TINY, "--teams", "IND,FRA", "--state", tmp_path / "s", "--port", "0")
+    assert code == 2 and "FRA" in err and "Traceback" not in err
+
+
+def test_serve_refuses_to_overwrite_a_session_and_to_resume_another_scenario(tmp_path):
+    server = ServerProcess(tmp_path / "state", TINY, "CHN,IND").start()
+    server.kill()
+    codes_file = tmp_path / "state" / "codes.json"
+    assert set(json.loads(codes_file.read_text())) == {"CHN", "IND", "instructor"}
+    assert stat.S_IMODE(codes_file.stat().st_mode) == 0o600
+    again = subprocess.run(
+        [
+            *CRITMIN,
+            "serve",
+            str(TINY),
+            "--teams",
+            "CHN,IND",
+            "--state",
+            str(tmp_path / "state"),
+            "--port",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert again.returncode == 2 and "--resume" in again.stderr
+    other = subprocess.run(
+        [*CRITMIN, "serve", "world-2024", "--state", str(tmp_path / "state"), "--port", "0", "--resume"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert other.returncode == 2 and "not world-2024" in other.stderr
+
+
+def test_resume_without_a_session_is_a_user_error(cli, tmp_path):
+    code, _, err = cli("serve", TINY, "--state", tmp_path / "empty", "--resume", "--port", "0")
+    assert code == 2 and "no session" in err
+
+
+def test_clients_without_a_server_or_with_a_bad_code_get_a_clear_error(cli, tiny_server):
+    code, _, err = cli("instructor", tiny_server.address, "--code", "WRONG-CODE", "status")
+    assert code == 2 and "unknown join code" in err
+    code, _, err = cli(
+        "bot", tiny_server.address, "--code", tiny_server.codes["instructor"], "--retry-for", "1"
+    )
+    assert code == 2 and "not a team" in err
+    code, _, err = cli("instructor", "nohost", "--code", "X", "status")
+    assert code == 2 and "HOST:PORT" in err
+
+
+def test_the_instructor_command_prints_json_status(cli, tiny_server):
+    code, out, _ = cli(
+        "instructor", tiny_server.address, "--code", tiny_server.codes["instructor"], "status", "--json"
+    )
+    result = json.loads(out)
+    assert (
+        code == 0 and result["ok"] and {t["team"] for t in result["status"]["teams"]} == {"CHN", "IND", "AUS"}
+    )
+    code, _, err = cli("instructor", tiny_server.address, "--code", tiny_server.codes["instructor"], "extend")
+    assert code == 2 and "seconds" in err
+
+
+def test_debrief_of_a_directory_without_a_session(cli, tmp_path):
+    code, _, err = cli("debrief", tmp_path, "--out", tmp_path / "r.html")
+    assert code == 2 and "no classroom session" in err
+
+
+def test_pack_lists_and_prints_handouts(cli):
+    code, out, _ = cli("pack")
+    assert code == 0 and "india-central-asia-2025" in out and "china-ree-controls-2025" in out
+    code, out, _ = cli("pack", "china-ree-controls-2025", "--team", "JPN")
+    assert code == 0 and "JOGMEC" in out and "Private information" in out

@@ -1,0 +1,68 @@
+"""Teaching packs load, fit their scenarios, and their injects are playable events."""
+
+from __future__ import annotations
+
+import pytest
+
+from critmin.classroom.packs import check_pack, load_pack, pack_markdown, pack_names
+from critmin.classroom.session import event_problem
+from critmin.engine.model import WorldModel
+from critmin.scenarios import load_scenario, packaged_names
+from critmin.scenarios.loader import scenario_from_content
+
+PACKS = ["china-ree-controls-2025", "india-central-asia-2025"]
+ROLES = {
+    "india-mines": "IND",
+    "kabil": "IND",
+    "mofcom": "CHN",
+    "kazakhstan": "KAZ",
+    "chile-codelco": "CHL",
+    "eu": "EUU",
+    "usa": "USA",
+    "japan": "JPN",
+}
+
+
+def scenario_of(pack):
+    """The pack's scenario, or world-2024 (which india-central-asia-2025 builds on) until it ships."""
+    name = pack.pack.scenario if pack.pack.scenario in packaged_names() else "world-2024"
+    return load_scenario(name)
+
+
+def test_both_packs_ship():
+    assert set(PACKS) <= set(pack_names())
+
+
+@pytest.mark.parametrize("name", PACKS)
+def test_a_pack_fits_its_scenario(name):
+    pack = load_pack(name)
+    snapshot = WorldModel(scenario_of(pack)).snapshot()
+    assert check_pack(pack, set(snapshot.countries), snapshot.chains) == []
+    assert {r.id: r.team for r in pack.roles if r.id in ROLES} == ROLES
+    for team in pack.pack.teams:
+        assert pack.roles_of(team), f"{team} has no role card"
+        assert pack.goals_of(team), f"{team} has no goal"
+    assert pack.briefing.strip() and pack.objectives and pack.debrief
+    assert all(f.source for f in pack.figures) and len(pack.figures) >= 8
+
+
+@pytest.mark.parametrize("name", PACKS)
+def test_injects_are_events_the_engine_accepts(name):
+    pack = load_pack(name)
+    scenario = scenario_of(pack)
+    events = [{**inject.event(), "turn": 1} for inject in pack.injects]
+    assert all(event_problem(event) is None for event in events)
+    content = {**scenario.content, "events": [*scenario.content.get("events", []), *events]}
+    model = WorldModel(scenario_from_content(content, origin="pack.toml"), seed=1)
+    model.run(2)
+    titles = {e.detail for e in model.events}
+    assert {i.title for i in pack.injects if i.kind != "action"} <= titles
+
+
+def test_a_handout_holds_one_teams_private_information_only():
+    pack = load_pack("china-ree-controls-2025")
+    handout = pack_markdown(pack, "IND")
+    assert "KABIL" in handout and "Ministry of Mines" in handout
+    assert all(role.title not in handout for role in pack.roles if role.team != "IND")
+    assert all(secret not in handout for role in pack.roles_of("CHN") for secret in role.private)
+    assert "Debrief questions" in pack_markdown(pack)
