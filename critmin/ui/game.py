@@ -1,0 +1,218 @@
+"""`GameScene`: playing a scenario on the map — orders, diplomacy, end turn, hot-seat, save, load.
+
+Clicks become Actions drafted through the session, which checks them with `model.check` and
+hands them to `model.submit` at the end of the player's turn; the scene never changes the
+model itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIButton
+from pygame_gui.windows import UIFileDialog
+
+from critmin.engine.actions import ActionBase
+from critmin.engine.save import SaveError
+from critmin.ui.mapscene import MapScene
+from critmin.ui.orders import DiplomacyPanel, OrdersPanel
+from critmin.ui.panels import DealsPanel
+from critmin.ui.scenes import HandOverScene
+from critmin.ui.session import ReplayCursor, Session, describe
+from critmin.ui.widgets import reason_button
+
+
+class GameScene(MapScene):
+    """Playing a scenario: orders, diplomacy, end turn, hot-seat, save, load, replay."""
+
+    panel_types = (*MapScene.panel_types, DiplomacyPanel, OrdersPanel)
+
+    def __init__(
+        self, app, session: Session, save_dir: Path | None = None, selected: str | None = None
+    ) -> None:
+        super().__init__(app, selected)
+        self.session = session
+        self.save_dir = Path(save_dir or Path.cwd())
+        self.dialog: UIFileDialog | None = None
+        self.dialog_purpose = ""
+
+    @property
+    def model(self):
+        """The session's world."""
+        return self.session.model
+
+    @property
+    def player(self) -> str | None:
+        """The human country deciding now."""
+        return self.session.player
+
+    @property
+    def humans(self) -> list[str]:
+        """All human countries."""
+        return self.session.humans
+
+    def title_text(self) -> str:
+        """Scenario, date, turn, who plays."""
+        model, spec = self.model, self.model.world_scenario.spec.scenario
+        who = (
+            f"{self.names.get(self.player, self.player)} to play"
+            if self.player
+            else "observer: every country is AI"
+        )
+        turn = f"turn {model.turn + 1} of {spec.turns}" if not self.session.finished else "game over"
+        return f"{spec.title} · {model.date} · {turn} · {who}"
+
+    def build_actions(self, width: int) -> None:
+        """Save, Load, Replay, Help; End turn at the right of the second row."""
+        x = width - 460
+        self.action_buttons = {}
+        for label, command in (
+            ("Save", self.ask_save),
+            ("Load", self.ask_load),
+            ("Replay", self.ask_replay),
+            ("Help (F1)", self.show_help),
+        ):
+            self.action_buttons[self.own(UIButton(pygame.Rect(x, 4, 110, 28), label, self.ui))] = command
+            x += 114
+        end_x = 444 + 114 * len(self.panels) + 4
+        self.end_button = self.own(
+            reason_button((end_x, 38, max(width - end_x - 8, 120), 28), "End turn", self.ui)
+        )
+
+    def world_changed(self) -> None:
+        """Also update the End turn button."""
+        super().world_changed()
+        reason = "the scenario's last turn has been played" if self.session.finished else None
+        self.end_button.explain(reason, "submit your orders (Enter)")
+        humans = self.session.humans
+        last = self.session.player_index == len(humans) - 1
+        label = "End turn (Enter)" if len(humans) <= 1 or last else "Done: next player (Enter)"
+        self.end_button.set_text(label)
+
+    # --- acting -----------------------------------------------------------------------------
+
+    def draft(self, action: ActionBase | str) -> None:
+        """Add an order for the player (the session checks it with the engine)."""
+        reason = action if isinstance(action, str) else self.session.add_order(action)
+        if reason is None:
+            self.say(f"order added: {describe(action)}")
+        else:
+            self.say(f"not possible: {reason}")
+        for panel in self.panels:
+            if isinstance(panel, OrdersPanel | DiplomacyPanel | DealsPanel):
+                panel.refresh()
+
+    def reset_forms(self) -> None:
+        """The order and deal forms start afresh (new player, loaded game)."""
+        for panel in self.panels:
+            if isinstance(panel, OrdersPanel | DiplomacyPanel):
+                panel.form = None
+
+    def end_turn(self) -> None:
+        """Submit the player's orders; play the turn after the last player; hand over in hot-seat."""
+        if self.session.finished:
+            self.say("the scenario is over: save it, or replay it")
+            return
+        report = self.session.end_turn()
+        if len(self.session.humans) > 1:  # hot-seat: the next player starts from their own country
+            self.selected = self.session.player
+            self.reset_forms()
+        refused = "; ".join(f"{describe(a)}: {r}" for a, r in report.refused)
+        self.say(
+            f"refused by the engine: {refused}"
+            if refused
+            else (f"turn played: now {self.model.date}" if report.stepped else "orders submitted")
+        )
+        self.world_changed()
+        if len(self.session.humans) > 1:
+            self.app.scenes.push(HandOverScene(self.app, self.names.get(self.player, self.player)))
+
+    def button_pressed(self, element) -> None:
+        """End turn, Save, Load, Replay, Help, and the panel toggles."""
+        if element is self.end_button:
+            self.end_turn()
+        elif element in self.action_buttons:
+            self.action_buttons[element]()
+        else:
+            super().button_pressed(element)
+
+    def handle(self, event: pygame.event.Event) -> None:
+        """File dialogs' answers, then the usual."""
+        if event.type == pygame_gui.UI_FILE_DIALOG_PATH_PICKED and event.ui_element is self.dialog:
+            self.dialog = None
+            self.path_picked(Path(event.text))
+            return
+        super().handle(event)
+
+    def ctrl_shortcuts(self) -> dict:
+        """Ctrl+S save, Ctrl+O load, Ctrl+R replay."""
+        return {pygame.K_s: self.ask_save, pygame.K_o: self.ask_load, pygame.K_r: self.ask_replay}
+
+    def other_key(self, event: pygame.event.Event) -> None:
+        """Enter ends the turn."""
+        if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            self.end_turn()
+
+    # --- files --------------------------------------------------------------------------------
+
+    def ask_save(self) -> None:
+        """Pick where to save."""
+        name = f"{self.model.world_scenario.id}-{self.model.date}.json"
+        self.open_dialog("save", "Save the game", self.save_dir / name, existing_only=False)
+
+    def ask_load(self) -> None:
+        """Pick a save to resume."""
+        self.open_dialog("load", "Load a saved game", self.latest_save(), existing_only=True)
+
+    def ask_replay(self) -> None:
+        """Pick a save to watch in the replay viewer."""
+        self.open_dialog("replay", "Replay a saved game", self.latest_save(), existing_only=True)
+
+    def latest_save(self) -> Path:
+        """The newest save in the save directory (or the directory itself)."""
+        saves = sorted(self.save_dir.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        return saves[-1] if saves else self.save_dir
+
+    def open_dialog(self, purpose: str, title: str, path: Path, *, existing_only: bool) -> None:
+        """A pygame_gui file dialog; its answer comes back as UI_FILE_DIALOG_PATH_PICKED."""
+        if self.dialog is not None:
+            self.dialog.kill()
+        width, height = self.app.size
+        rect = pygame.Rect(0, 0, min(560, width - 40), min(440, height - 80))
+        rect.center = (width // 2, height // 2)
+        self.dialog = UIFileDialog(
+            rect,
+            self.ui,
+            title,
+            initial_file_path=str(path),
+            allow_existing_files_only=existing_only,
+            allowed_suffixes={".json"},
+        )
+        self.dialog_purpose = purpose
+
+    def path_picked(self, path: Path) -> None:
+        """Save to, load from or replay the picked file."""
+        try:
+            if self.dialog_purpose == "save":
+                self.session.save(path)
+                self.save_dir = path.parent
+                self.say(f"saved to {path}")
+            elif self.dialog_purpose == "load":
+                self.load(path)
+            else:
+                from critmin.ui.replay import ReplayScene
+
+                self.app.scenes.push(ReplayScene(self.app, ReplayCursor.open(path), path.name))
+        except (SaveError, OSError) as error:
+            self.app.message("Could not open the save", str(error))
+
+    def load(self, path: Path) -> None:
+        """Resume a saved game in this scene."""
+        self.session = Session.load(path)
+        if self.selected not in self.model.snapshot().countries:
+            self.selected = self.player
+        self.reset_forms()
+        self.resize()  # the new game may have other countries: rebuild the bar, map and panels
+        self.say(f"loaded {path.name}: {self.model.date}, turn {self.model.turn + 1}")

@@ -1,0 +1,427 @@
+"""`MapScene`: the world map with animated flows, filters, selection and the viewing panels.
+
+It renders the engine's public picture of the world (`snapshot`, `observe`, `tables`) and
+never changes the model. The game (`game.py`) and the replay viewer (`replay.py`) are MapScenes.
+"""
+
+from __future__ import annotations
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIButton, UIDropDownMenu, UILabel
+
+from critmin.ui.flows import FlowLayer
+from critmin.ui.indicators import (
+    ALL,
+    COLOUR_MODES,
+    Filter,
+    controlled_routes,
+    indicator_labels,
+    indicator_shares,
+    mapped_countries,
+    price_history,
+    shown_flows,
+)
+from critmin.ui.legend import legend_surface
+from critmin.ui.mapview import MapView
+from critmin.ui.palette import MUTED_TEXT, NO_DATA, ROLE_COLOURS, TEXT, scale_colour
+from critmin.ui.panels import DashboardPanel, DealsPanel, NewsPanel, Panel, PricesPanel
+from critmin.ui.scenes import HelpOverlay, Scene
+from critmin.ui.widgets import draw_text, typing_in
+
+BAR_H, STATUS_H = 70, 24
+BAR_COLOUR = (28, 34, 46)
+ALL_MINERALS, ALL_STAGES = "all minerals", "all stages"
+MESSAGE_SECONDS = 6.0
+
+
+class MapScene(Scene):
+    """The world map with animated flows, filters, hover and selection, and the viewing panels."""
+
+    panel_types: tuple[type[Panel], ...] = (DashboardPanel, PricesPanel, NewsPanel, DealsPanel)
+
+    def __init__(self, app, selected: str | None = None) -> None:
+        super().__init__(app)
+        self.chosen = Filter()
+        self.colour_mode = "role"
+        self.selected = selected
+        self.hovered: str | None = None
+        self.message, self.message_age = "", 0.0
+        self.flows = FlowLayer()
+        self.panels = [cls(self) for cls in self.panel_types]
+        self.open_order: list[Panel] = []
+        self.history_cache: tuple[int, dict] | None = None
+        self.mapview: MapView | None = None
+
+    # --- what the scene shows -------------------------------------------------------------
+
+    @property
+    def model(self):
+        """The world shown (subclasses)."""
+        raise NotImplementedError
+
+    @property
+    def player(self) -> str | None:
+        """The human country deciding now (None: nobody acts from this screen)."""
+        return None
+
+    @property
+    def focus(self) -> str | None:
+        """The country the dashboard describes: the selected one, else the player."""
+        return self.selected or self.player
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Country names by ISO3."""
+        return self.snapshot.country_names
+
+    @property
+    def start_date(self) -> str:
+        """The scenario's first quarter, e.g. '2025Q1'."""
+        return self.model.world_scenario.spec.scenario.start
+
+    def role(self, country: str) -> str:
+        """'player', 'human' or the AI doctrine of a country (its map colour in role mode)."""
+        if country == self.player:
+            return "player"
+        if country in getattr(self, "humans", ()):
+            return "human"
+        spec = next((c for c in self.model.world_scenario.spec.countries if c.iso3 == country), None)
+        return spec.doctrine if spec is not None and spec.controller == "ai" else "passive"
+
+    def history(self) -> dict:
+        """Price history per line (computed once per turn)."""
+        if self.history_cache is None or self.history_cache[0] != self.model.turn:
+            self.history_cache = (self.model.turn, price_history(self.model.tables()))
+        return self.history_cache[1]
+
+    def title_text(self) -> str:
+        """The first line of the top bar (subclasses)."""
+        return ""
+
+    # --- building -------------------------------------------------------------------------
+
+    def enter(self) -> None:
+        """Build the widgets and show the world."""
+        self.build()
+        self.world_changed()
+
+    def build(self) -> None:
+        """Top bar widgets and the map layout for the current window size."""
+        width, height = self.app.size
+        self.title = self.own(UILabel(pygame.Rect(8, 4, width - 470, 28), "", self.ui, object_id="#title"))
+        self.build_actions(width)
+        self.build_filters()
+        if self.mapview is None or set(self.mapview.countries) != set(self.model.snapshot().countries):
+            self.mapview = MapView(self.model.snapshot().countries)
+        self.mapview.layout(pygame.Rect(0, BAR_H, width, height - BAR_H - STATUS_H))
+
+    def build_actions(self, width: int) -> None:
+        """Buttons at the right of the first row (subclasses)."""
+
+    def build_filters(self) -> None:
+        """Mineral, stage and colour dropdowns, then the panel buttons, on the second row."""
+        snapshot = self.model.snapshot()
+        stages = sorted(
+            {s for chain in snapshot.chains.values() for s in chain}, key=["mine", "refined", "magnet"].index
+        )
+        y = 38
+        self.mineral_menu = self.own(
+            UIDropDownMenu(
+                [ALL_MINERALS, *snapshot.minerals],
+                self.chosen.mineral if self.chosen.mineral != ALL else ALL_MINERALS,
+                pygame.Rect(8, y, 150, 28),
+                self.ui,
+                expansion_height_limit=420,
+            )
+        )
+        self.stage_menu = self.own(
+            UIDropDownMenu(
+                [ALL_STAGES, *stages],
+                self.chosen.stage if self.chosen.stage != ALL else ALL_STAGES,
+                pygame.Rect(162, y, 110, 28),
+                self.ui,
+            )
+        )
+        self.colour_menu = self.own(
+            UIDropDownMenu(list(COLOUR_MODES), self.colour_mode, pygame.Rect(276, y, 160, 28), self.ui)
+        )
+        self.panel_buttons = {}
+        x = 444
+        for panel in self.panels:
+            label = f"{panel.title} ({pygame.key.name(panel.key).upper()})"
+            button = self.own(UIButton(pygame.Rect(x, y, 112, 28), label, self.ui))
+            self.panel_buttons[button] = panel
+            x += 114
+        self.filter_elements = [self.mineral_menu, self.stage_menu, self.colour_menu, *self.panel_buttons]
+
+    def resize(self) -> None:
+        """Rebuild the bar and the map at the new size; reopen the panels where they fit."""
+        reopen = [p for p in self.panels if p.is_open]
+        for panel in reopen:
+            panel.close()
+        self.open_order = []
+        super().resize()
+        self.world_changed()
+        for panel in reopen:
+            panel.open()
+
+    def exit(self) -> None:
+        """Close the panels too."""
+        for panel in self.panels:
+            panel.close()
+        super().exit()
+
+    def pause(self) -> None:
+        """Hide the panels with the bar (hot-seat must not show the last player's screen)."""
+        super().pause()
+        for panel in self.panels:
+            if panel.window is not None:
+                panel.window.hide()
+
+    def resume(self) -> None:
+        """Show the panels again, up to date."""
+        super().resume()
+        for panel in self.panels:
+            if panel.window is not None:
+                panel.window.show()
+                panel.refresh()
+
+    # --- reacting to the world ------------------------------------------------------------
+
+    def world_changed(self) -> None:
+        """A new turn, a load or another player: new snapshot, map, flows, panels, title."""
+        self.snapshot = self.model.snapshot()
+        self.repaint()
+        self.title.set_text(self.title_text())
+        for panel in self.panels:
+            panel.refresh()
+
+    def repaint(self) -> None:
+        """Paint the countries and rebuild the flows for the current filter and colouring."""
+        base = self.mapview.paint(self.country_colours())
+        spec = {c.iso3: c for c in self.model.world_scenario.spec.countries}
+        anchors = {
+            code: self.mapview.anchor(spec[code].lon, spec[code].lat) for code in self.snapshot.countries
+        }
+        mapped = mapped_countries(self.snapshot)
+        flows = shown_flows(self.snapshot, self.chosen, mapped)
+        self.flows.build(base, flows, controlled_routes(self.snapshot, self.chosen, mapped), anchors)
+        roles = sorted({self.role(c) for c in mapped})
+        minerals = sorted(
+            {f.mineral for f in flows}, key=lambda m: -sum(x.tonnes for x in flows if x.mineral == m)
+        )
+        self.indicator_labels = indicator_labels(self.snapshot, self.colour_mode, self.chosen)
+        legend = legend_surface(self.colour_mode, roles, minerals, self.filter_text())
+        self.flows.background.blit(legend, (8, self.mapview.rect.height - legend.get_height() - 8))
+
+    def country_colours(self) -> dict[str, tuple[int, int, int]]:
+        """Map colour of every scenario country for the colouring chosen."""
+        countries = self.snapshot.countries
+        if self.colour_mode == "role":
+            return {c: ROLE_COLOURS[self.role(c)] for c in countries}
+        shares = indicator_shares(self.snapshot, self.colour_mode, self.chosen)
+        return {c: scale_colour(shares[c]) if c in shares else NO_DATA for c in countries}
+
+    def filter_text(self) -> str:
+        """The filter in words."""
+        mineral = ALL_MINERALS if self.chosen.mineral == ALL else self.chosen.mineral
+        stage = ALL_STAGES if self.chosen.stage == ALL else self.chosen.stage
+        return f"{mineral}, {stage}"
+
+    def set_filter(
+        self, mineral: str | None = None, stage: str | None = None, mode: str | None = None
+    ) -> None:
+        """Change the filter or colouring (keyboard), rebuild the dropdowns to match, and repaint."""
+        self.chosen = Filter(mineral or self.chosen.mineral, stage or self.chosen.stage)
+        self.colour_mode = mode or self.colour_mode
+        for element in self.filter_elements:
+            self.elements.remove(element)
+            element.kill()
+        self.build_filters()
+        self.filters_changed()
+
+    def filters_changed(self) -> None:
+        """Repaint the map; the price chart follows the mineral filter."""
+        self.repaint()
+        for panel in self.panels:
+            if isinstance(panel, PricesPanel):
+                panel.line = None
+            if isinstance(panel, PricesPanel | DashboardPanel):
+                panel.refresh()
+
+    def say(self, text: str) -> None:
+        """Show a message in the status bar for a few seconds."""
+        self.message, self.message_age = text, 0.0
+
+    # --- panels -----------------------------------------------------------------------------
+
+    def panel_rect(self, panel: Panel) -> pygame.Rect:
+        """Where a panel opens: at the right, beside or below the open ones if there is room."""
+        width, height = self.app.size
+        area = pygame.Rect(0, BAR_H, width, height - BAR_H - STATUS_H).inflate(-12, -12)
+        w, h = min(panel.size[0], area.width), min(panel.size[1], area.height)
+        taken = [p.window.rect for p in self.panels if p.window is not None and p is not panel]
+        xs = [area.right - w, *(r.left - 6 - w for r in taken)]
+        ys = [area.top, *(r.bottom + 6 for r in taken)]
+        for x in xs:
+            for y in ys:
+                rect = pygame.Rect(x, y, w, h)
+                if area.contains(rect) and rect.collidelist(taken) < 0:
+                    return rect
+        k = len(taken) % 5
+        return pygame.Rect(area.right - w - 24 * k, area.top + 24 * k, w, h)
+
+    def opened(self, panel: Panel) -> None:
+        """Remember the order panels were opened (Esc closes the last)."""
+        self.open_order = [p for p in self.open_order if p.is_open and p is not panel] + [panel]
+
+    def close_last_panel(self) -> bool:
+        """Close the most recently opened panel still open; False if none."""
+        self.open_order = [p for p in self.open_order if p.is_open]
+        if not self.open_order:
+            return False
+        self.open_order.pop().close()
+        return True
+
+    def panel(self, cls: type[Panel]) -> Panel | None:
+        """The panel of a type in this scene."""
+        return next((p for p in self.panels if isinstance(p, cls)), None)
+
+    # --- events -----------------------------------------------------------------------------
+
+    def handle(self, event: pygame.event.Event) -> None:
+        """Panels first, then the bar, then the keyboard and the map."""
+        if any(panel.handle(event) for panel in self.panels):
+            return
+        if event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
+            self.menu_changed(event)
+        elif event.type == pygame_gui.UI_BUTTON_PRESSED:
+            self.button_pressed(event.ui_element)
+        elif event.type == pygame.KEYDOWN and not typing_in(self.ui):
+            self.key_pressed(event)
+        elif event.type == pygame.MOUSEMOTION:
+            self.hovered = self.mapview.country_at(event.pos)
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and event.pos[1] > BAR_H:
+            self.select(self.mapview.country_at(event.pos))
+
+    def menu_changed(self, event: pygame.event.Event) -> None:
+        """A filter or colouring dropdown changed."""
+        if event.ui_element is self.mineral_menu:
+            self.chosen = Filter(ALL if event.text == ALL_MINERALS else event.text, self.chosen.stage)
+        elif event.ui_element is self.stage_menu:
+            self.chosen = Filter(self.chosen.mineral, ALL if event.text == ALL_STAGES else event.text)
+        elif event.ui_element is self.colour_menu:
+            self.colour_mode = event.text
+        else:
+            return
+        self.filters_changed()
+
+    def button_pressed(self, element) -> None:
+        """Panel toggles (subclasses add their own buttons)."""
+        if element in self.panel_buttons:
+            self.panel_buttons[element].toggle()
+
+    def key_pressed(self, event: pygame.event.Event) -> None:
+        """Keyboard shortcuts (see the help overlay)."""
+        if event.mod & pygame.KMOD_CTRL:
+            command = {pygame.K_q: self.quit, **self.ctrl_shortcuts()}.get(event.key)
+            if command is not None:
+                command()
+        elif event.key == pygame.K_m:
+            self.cycle_mineral(-1 if event.mod & pygame.KMOD_SHIFT else 1)
+        elif event.key in self.shortcuts():
+            self.shortcuts()[event.key]()
+        else:
+            self.other_key(event)
+
+    def shortcuts(self) -> dict:
+        """Plain keys and what they do."""
+        return {
+            pygame.K_F1: self.show_help,
+            pygame.K_h: self.show_help,
+            pygame.K_ESCAPE: self.escape,
+            pygame.K_g: self.next_stage,
+            pygame.K_c: self.next_colouring,
+            pygame.K_f: self.toggle_flows,
+            **{panel.key: panel.toggle for panel in self.panels},
+        }
+
+    def ctrl_shortcuts(self) -> dict:
+        """Ctrl+key shortcuts (subclasses)."""
+        return {}
+
+    def quit(self) -> None:
+        """Close the window."""
+        self.app.running = False
+
+    def show_help(self) -> None:
+        """The help overlay."""
+        self.app.scenes.push(HelpOverlay(self.app))
+
+    def cycle_mineral(self, direction: int) -> None:
+        """The next (or previous) mineral in the filter."""
+        minerals = [ALL, *self.snapshot.minerals]
+        self.set_filter(mineral=minerals[(minerals.index(self.chosen.mineral) + direction) % len(minerals)])
+
+    def next_stage(self) -> None:
+        """The next stage in the filter."""
+        stages = [ALL, *dict.fromkeys(s for chain in self.snapshot.chains.values() for s in chain)]
+        self.set_filter(stage=stages[(stages.index(self.chosen.stage) + 1) % len(stages)])
+
+    def next_colouring(self) -> None:
+        """The next way of colouring countries."""
+        self.set_filter(mode=COLOUR_MODES[(COLOUR_MODES.index(self.colour_mode) + 1) % len(COLOUR_MODES)])
+
+    def toggle_flows(self) -> None:
+        """Show or hide the moving particles."""
+        self.flows.visible = not self.flows.visible
+
+    def other_key(self, event: pygame.event.Event) -> None:
+        """Keys only some scenes use (subclasses)."""
+
+    def escape(self) -> None:
+        """Esc closes the last panel."""
+        self.close_last_panel()
+
+    def select(self, country: str | None) -> None:
+        """Select a country on the map: the dashboard follows, forms aim at it."""
+        self.selected = country
+        for panel in self.panels:
+            if hasattr(panel, "aim_at") and country:
+                panel.aim_at(country)
+            elif isinstance(panel, DashboardPanel | DealsPanel):
+                panel.refresh()
+        if country:
+            self.say(f"selected {self.names.get(country, country)} ({country})")
+
+    # --- frame ------------------------------------------------------------------------------
+
+    def update(self, step_s: float) -> None:
+        """Animate the flows; age the status message."""
+        self.flows.advance(step_s)
+        self.message_age += step_s
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """Bar background, map with flows, selection, status bar."""
+        width, height = surface.get_size()
+        surface.fill(BAR_COLOUR, (0, 0, width, BAR_H))
+        self.flows.draw(surface, self.mapview.rect.topleft)
+        for code, colour in ((self.hovered, MUTED_TEXT), (self.selected, (250, 250, 250))):
+            if code:
+                self.mapview.outline(surface, code, colour)
+        surface.fill(BAR_COLOUR, (0, height - STATUS_H, width, STATUS_H))
+        draw_text(surface, self.status_text(), (8, height - STATUS_H + 3), 13, TEXT)
+
+    def status_text(self) -> str:
+        """The status bar: a recent message, else what is under the mouse."""
+        if self.message and self.message_age < MESSAGE_SECONDS:
+            return self.message
+        code = self.hovered
+        if not code:
+            hint = " (flows appear once a turn has been played)" if self.model.turn == 0 else ""
+            return f"{len(self.flows.arcs)} flows shown ({self.filter_text()}){hint} · F1 for help"
+        text = f"{self.names.get(code, code)} ({code})"
+        if self.colour_mode != "role":
+            text += f" · {self.colour_mode}: {self.indicator_labels.get(code, 'no data')}"
+        return text

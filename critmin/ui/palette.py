@@ -1,0 +1,72 @@
+"""Colours of the front end: minerals, country roles, indicator scales, map and routes."""
+
+from __future__ import annotations
+
+Colour = tuple[int, int, int]
+
+OCEAN: Colour = (16, 24, 38)
+LAND: Colour = (52, 58, 70)  # land outside the scenario (the rest of the world)
+BORDER: Colour = (24, 30, 42)
+SELECTED_BORDER: Colour = (250, 250, 250)
+TEXT: Colour = (225, 230, 238)
+MUTED_TEXT: Colour = (150, 160, 175)
+BANNED: Colour = (240, 50, 50)
+CONTROLLED: Colour = (255, 160, 40)
+NO_DATA: Colour = (70, 76, 88)
+
+MINERAL_COLOURS: dict[str, Colour] = {
+    "lithium": (120, 200, 255),
+    "cobalt": (60, 110, 240),
+    "nickel": (140, 220, 110),
+    "graphite": (205, 205, 205),
+    "ree_light": (240, 90, 200),
+    "ree_heavy": (175, 90, 255),
+    "copper": (235, 125, 55),
+    "tin": (150, 180, 170),
+    "molybdenum": (80, 200, 185),
+    "tungsten": (255, 220, 80),
+    "beryllium": (205, 255, 120),
+    "tantalum": (255, 150, 150),
+    "gallium": (100, 240, 240),
+    "germanium": (255, 185, 70),
+    "tellurium": (195, 145, 95),
+    "selenium": (230, 165, 235),
+    "antimony": (165, 200, 60),
+}
+OTHER_MINERAL: Colour = (220, 220, 220)
+
+ROLE_COLOURS: dict[str, Colour] = {
+    "player": (214, 172, 58),
+    "human": (190, 130, 60),
+    "dominant_processor": (165, 62, 62),
+    "resource_nationalist": (150, 105, 55),
+    "diversifying_importer": (60, 100, 160),
+    "aligned_supplier": (55, 125, 90),
+    "passive": (85, 92, 108),
+}
+ROLE_LABELS: dict[str, str] = {
+    "player": "you",
+    "human": "other players",
+    "dominant_processor": "dominant processor (AI)",
+    "resource_nationalist": "resource nationalist (AI)",
+    "diversifying_importer": "diversifying importer (AI)",
+    "aligned_supplier": "aligned supplier (AI)",
+    "passive": "passive",
+}
+
+# low -> high stops of the indicator scale (green, yellow, red)
+SCALE_STOPS: tuple[Colour, ...] = ((50, 120, 90), (200, 180, 70), (200, 60, 50))
+
+
+def mineral_colour(mineral: str) -> Colour:
+    """The colour of a mineral's flows."""
+    return MINERAL_COLOURS.get(mineral, OTHER_MINERAL)
+
+
+def scale_colour(share: float) -> Colour:
+    """A colour on the indicator scale for `share` in [0, 1] (clipped)."""
+    share = min(max(share, 0.0), 1.0) * (len(SCALE_STOPS) - 1)
+    low = min(int(share), len(SCALE_STOPS) - 2)
+    t = share - low
+    a, b = SCALE_STOPS[low], SCALE_STOPS[low + 1]
+    return (round(a[0] + (b[0] - a[0]) * t), round(a[1] + (b[1] - a[1]) * t), round(a[2] + (b[2] - a[2]) * t))

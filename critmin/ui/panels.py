@@ -1,0 +1,346 @@
+"""Panels over the map (pygame_gui windows): dashboard, prices, news and deals.
+
+A panel reads the scene's public picture of the world (snapshot, observation, price history)
+and rebuilds its contents when the turn, the player or the selected country changes. Panels
+that act (the deals panel's Break buttons, the orders and diplomacy panels in `orders.py`)
+only draft Actions through the session, which checks them with `model.check`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIDropDownMenu, UIImage, UILabel, UITextBox, UIWindow
+
+from critmin.engine.actions import ActionBase
+from critmin.engine.vocabulary import quarter_label
+from critmin.ui.chart import price_chart
+from critmin.ui.forms import as_action
+from critmin.ui.indicators import WEEKS_PER_TURN, quantity
+from critmin.ui.palette import ROLE_LABELS
+from critmin.ui.widgets import ReasonButton, escape, reason_button
+
+if TYPE_CHECKING:
+    from critmin.ui.mapscene import MapScene
+
+PAD = 8
+ROW = 30
+EVENT_COLOURS = {
+    "control_imposed": "#FF7070",
+    "control_lifted": "#70E070",
+    "shortage": "#FFB050",
+    "deal_signed": "#80C0FF",
+    "deal_breached": "#FF7070",
+    "deal_proposed": "#A0A0FF",
+    "disruption": "#FFB050",
+    "discovery": "#70E070",
+    "action_rejected": "#FF9090",
+    "tariff_set": "#FFD070",
+}
+NEWS_TURNS = 4
+NEWS_ITEMS = 80
+
+
+class Panel:
+    """A window over the map that can be toggled, refreshed and closed."""
+
+    title = "Panel"
+    key = pygame.K_UNKNOWN
+    size = (460, 440)
+
+    def __init__(self, scene: MapScene) -> None:
+        self.scene = scene
+        self.window: UIWindow | None = None
+        self.y = PAD
+
+    @property
+    def is_open(self) -> bool:
+        """True while the window is on screen."""
+        return self.window is not None
+
+    def toggle(self) -> None:
+        """Open if closed, close if open."""
+        if self.is_open:
+            self.close()
+        else:
+            self.open()
+
+    def open(self) -> None:
+        """Create the window and fill it."""
+        if self.window is None:
+            self.window = UIWindow(
+                self.scene.panel_rect(self),
+                self.scene.ui,
+                self.title,
+                object_id=f"#panel_{type(self).__name__.lower()}",
+            )
+            self.scene.opened(self)
+            self.refresh()
+
+    def close(self) -> None:
+        """Remove the window."""
+        if self.window is not None:
+            window, self.window = self.window, None
+            window.kill()
+
+    def refresh(self) -> None:
+        """Rebuild the contents from the scene's current picture of the world."""
+        if self.window is None:
+            return
+        self.window.get_container().clear()
+        self.y = PAD
+        self.fill()
+
+    @property
+    def width(self) -> int:
+        """Usable width inside the window."""
+        return int(self.window.get_container().get_size()[0]) - 2 * PAD
+
+    @property
+    def height_left(self) -> int:
+        """Usable height below the current row."""
+        return int(self.window.get_container().get_size()[1]) - self.y - PAD
+
+    def row(self, height: int = ROW, width: int | None = None, x: int = PAD) -> pygame.Rect:
+        """The next row's rectangle inside the window (advances when starting at the left edge)."""
+        rect = pygame.Rect(x, self.y, width or self.width, height)
+        return rect
+
+    def next_row(self, height: int = ROW) -> None:
+        """Move down past a row."""
+        self.y += height + 4
+
+    def header(self, text: str) -> UILabel:
+        """A one-line bold heading across the window."""
+        label = UILabel(self.row(24), text, self.scene.ui, container=self.window, object_id="#header")
+        self.next_row(24)
+        return label
+
+    def text(self, html: str, height: int | None = None) -> UITextBox:
+        """A text box filling the row (or the rest of the window)."""
+        height = height or self.height_left
+        box = UITextBox(html, self.row(height), self.scene.ui, container=self.window)
+        self.next_row(height)
+        return box
+
+    def fill(self) -> None:
+        """Create the contents (subclasses)."""
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        """React to an event of this panel's widgets; True if it was one."""
+        if event.type == pygame_gui.UI_WINDOW_CLOSE and event.ui_element is self.window:
+            self.window = None
+            return True
+        return self.is_open and self.active() and self.on_event(event)
+
+    def active(self) -> bool:
+        """True when the panel's widgets react (acting panels: only while someone plays)."""
+        return True
+
+    def on_event(self, event: pygame.event.Event) -> bool:
+        """React to widget events (subclasses)."""
+        return False
+
+
+class DashboardPanel(Panel):
+    """The focused country: money, and per line its use, output, imports by source, stock cover, shortage."""
+
+    title = "Dashboard"
+    key = pygame.K_d
+    size = (500, 470)
+
+    def fill(self) -> None:
+        """One text box of the focused country's figures."""
+        self.text(dashboard_html(self.scene, self.scene.focus))
+
+
+def dashboard_html(scene: MapScene, country: str | None) -> str:
+    """The dashboard of one country as pygame_gui HTML (the lines the map's filter selects)."""
+    if country is None:
+        return "Click a country on the map to see its dashboard."
+    observation = scene.model.observe(country)
+    role = ROLE_LABELS.get(scene.role(country), scene.role(country))
+    lines = [
+        f"<b>{escape(scene.names.get(country, country))} ({country})</b> · {escape(role)}",
+        f"Treasury USD {observation.treasury_usd_m:,.0f} m · budget USD "
+        f"{observation.budget_per_turn_usd_m:,.0f} m per turn · {observation.date}",
+        f"<b>Lines: {escape(scene.filter_text())}</b> (tonnes per turn; stock cover in weeks of use)",
+    ]
+    views = [
+        v
+        for v in observation.minerals
+        if scene.chosen.accepts(v.mineral, v.stage)
+        and (v.consumption or v.production or v.imports or v.demand or v.stock)
+    ]
+    views.sort(key=lambda v: -(max(v.consumption, v.demand, v.production) * v.reference_price_usd_per_kg))
+    lines += [line_html(view) for view in views] or ["<i>no activity in these lines</i>"]
+    return "<br>".join(lines)
+
+
+def line_html(view) -> str:
+    """One mineral line of the dashboard."""
+    use = max(view.consumption, view.demand, view.production + view.imports - view.exports)
+    cover = (view.stock + view.stockpile) / use * WEEKS_PER_TURN if use > 0 else float("inf")
+    sources = sorted(view.imports_by_origin.items(), key=lambda item: -item[1])[:3]
+    total = sum(view.imports_by_origin.values()) or 1.0
+    parts = [f"uses {quantity(use)}", f"makes {quantity(view.production)}"]
+    if view.imports:
+        origin = ", ".join(f"{code} {tonnes / total:.0%}" for code, tonnes in sources)
+        parts.append(f"imports {quantity(view.imports)}" + (f" ({origin})" if origin else ""))
+    if view.exports:
+        parts.append(f"exports {quantity(view.exports)}")
+    if use > 0:
+        parts.append(f"cover {cover:,.1f} wk")
+    parts.append(f"USD {quantity(view.price_usd_per_kg)}/kg")
+    text = f"<b>{view.mineral} {view.stage}</b>: " + " · ".join(parts)
+    if view.shortage > 0:
+        text += f" · <font color='#FF6060'>short {quantity(view.shortage)}</font>"
+    return text
+
+
+class PricesPanel(Panel):
+    """Price per turn of one line, inside and outside China."""
+
+    title = "Prices"
+    key = pygame.K_p
+    size = (480, 330)
+
+    def __init__(self, scene: MapScene) -> None:
+        super().__init__(scene)
+        self.line: tuple[str, str] | None = None
+
+    def lines(self) -> list[tuple[str, str]]:
+        """Every (mineral, stage) of the scenario."""
+        chains = self.scene.snapshot.chains
+        return [(m, s) for m in self.scene.snapshot.minerals for s in chains[m]]
+
+    def fill(self) -> None:
+        """A line picker and the chart."""
+        lines = self.lines()
+        chosen = self.scene.chosen
+        if self.line not in lines:
+            matching = [ln for ln in lines if chosen.accepts(*ln)]
+            self.line = (matching or lines)[-1 if chosen.stage == "all" and matching else 0]
+        labels = [f"{m} {s}" for m, s in lines]
+        self.picker = UIDropDownMenu(
+            labels,
+            f"{self.line[0]} {self.line[1]}",
+            self.row(28, 260),
+            self.scene.ui,
+            container=self.window,
+            expansion_height_limit=220,
+        )
+        self.next_row(28)
+        size = (self.width, self.height_left)
+        series = self.scene.history().get(self.line)
+        image = price_chart(series, size, f"{self.line[0]} {self.line[1]}, USD/kg", self.scene.start_date)
+        UIImage(self.row(size[1]), image, self.scene.ui, container=self.window)
+
+    def on_event(self, event: pygame.event.Event) -> bool:
+        """A new line picked: redraw."""
+        if event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED and event.ui_element is self.picker:
+            mineral, stage = event.text.rsplit(" ", 1)
+            self.line = (mineral, stage)
+            self.refresh()
+            return True
+        return False
+
+
+class NewsPanel(Panel):
+    """Events of the last turns, newest first."""
+
+    title = "News"
+    key = pygame.K_n
+    size = (520, 380)
+
+    def fill(self) -> None:
+        """One text box of events."""
+        self.text(news_html(self.scene))
+
+
+def news_html(scene: MapScene) -> str:
+    """Recent events as pygame_gui HTML."""
+    model = scene.model
+    recent = [e for e in model.events if e.turn >= model.turn - NEWS_TURNS][-NEWS_ITEMS:]
+    if not recent:
+        return "<i>Nothing has happened yet. End a turn to see the news.</i>"
+    year, quarter = scene.start_date.split("Q")
+    rows, last_turn = [], None
+    for event in reversed(recent):
+        if event.turn != last_turn:
+            rows.append(f"<b>{quarter_label(int(year), int(quarter), event.turn)}</b>")
+            last_turn = event.turn
+        colour = EVENT_COLOURS.get(event.kind, "#C8C8C8")
+        rows.append(f"<font color='{colour}'>{event.kind.replace('_', ' ')}</font> {escape(event.detail)}")
+    return "<br>".join(rows)
+
+
+class DealsPanel(Panel):
+    """Deals in force: the focused country's (with Break buttons for the player) and the world's."""
+
+    title = "Deals"
+    key = pygame.K_l
+    size = (540, 420)
+    shown = 6
+
+    def fill(self) -> None:
+        """The focused country's deals, then all deals in force."""
+        self.breaks: dict = {}
+        country = self.scene.focus
+        mine = (
+            [d for d in self.scene.snapshot.deals if country in (d["seller"], d["buyer"])] if country else []
+        )
+        if country:
+            self.header(f"{self.scene.names.get(country, country)}: deals in force {len(mine)}")
+        for deal in mine[: self.shown]:
+            self.deal_row(deal)
+        deals = self.scene.snapshot.deals
+        self.text(
+            f"<b>All deals in force: {len(deals)}</b><br>" + "<br>".join(deal_text(d) for d in deals[:80])
+        )
+
+    def deal_row(self, deal: dict) -> None:
+        """One deal, with a Break button when the player is a party."""
+        player = self.scene.player
+        width = self.width - 90 if player else self.width
+        UITextBox(deal_text(deal), self.row(ROW, width), self.scene.ui, container=self.window)
+        if player and deal["kind"] != "equity":
+            action = as_action({"type": "break_deal", "country": player, "deal_id": deal["id"]})
+            reason = action if isinstance(action, str) else self.scene.model.check(action)
+            button = reason_button(
+                self.row(ROW, 84, x=PAD + width + 6),
+                "Break",
+                self.scene.ui,
+                self.window,
+                reason,
+                "breach the deal: pay the penalty, lose trust",
+            )
+            self.breaks[button] = action
+        self.next_row(ROW)
+
+    def on_event(self, event: pygame.event.Event) -> bool:
+        """A Break button: draft the BreakDeal order."""
+        return draft_buttons(self, getattr(self, "breaks", {}), event)
+
+
+def deal_text(deal: dict) -> str:
+    """One deal in a line."""
+    if deal["kind"] == "equity":
+        return (
+            f"{deal['id']} stake: {deal['buyer']} owns {deal['share']:.0%} of {deal['seller']}'s "
+            f"{deal['mineral']} {deal['stage']}"
+        )
+    return (
+        f"{deal['id']} {deal['kind']}: {deal['seller']} → {deal['buyer']} {deal['mineral']} {deal['stage']} "
+        f"{quantity(deal['tonnes_per_turn'] * 4)} t/yr until turn {deal['end_turn']}"
+    )
+
+
+def draft_buttons(panel: Panel, actions: dict[ReasonButton, ActionBase], event: pygame.event.Event) -> bool:
+    """Draft the action of a pressed button among `actions`; True if one was pressed."""
+    if event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element in actions:
+        panel.scene.draft(actions[event.ui_element])
+        return True
+    return False
