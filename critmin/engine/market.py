@@ -9,9 +9,11 @@ cost minus route cost) and returns the flow matrix and one price per country.
 Units: quantities in tonnes, prices and costs in USD/kg, so tonnes x USD/kg = thousand USD;
 welfare is in thousand USD.
 
-Method (``clear_markets``): every market becomes one connected component of ONE min-cost-flow
-graph solved by OR-Tools' ``SimpleMinCostFlow`` (network simplex is not needed: the cost-scaling
-push-relabel solver is exact on integers). Per market, with source S and sink T::
+Method (``clear_markets``): each market becomes a min-cost-flow graph solved exactly (on
+integers) by OR-Tools' ``SimpleMinCostFlow``. The arcs of all markets are laid out at once
+with numpy (markets padded to common sizes); the solver then runs once per market, which is
+faster than one combined graph because its cost scaling multiplies costs by the number of
+nodes + 1. Per market, with source S and sink T::
 
     S -> T                      bypass (unsold supply), cost 0
     S -> out[i]                 one arc per offer, capacity tonnes, cost reservation price
@@ -21,26 +23,31 @@ push-relabel solver is exact on integers). Per market, with source S and sink T:
     gate[i] -> lic[i]           licensed foreign sales of i, capacity licence_cap[i]
     lic[i] -> in[j]             open, licensed route i->j, cost route_cost[i, j]
     in[j] -> T                  one arc per bid, capacity tonnes, cost -willingness to pay
-                                (required bids: cost -(wtp + M), M a big-M, see below)
 
-Quantities and costs are scaled per market to int64 (``_QTY_RES`` units for the market's
-largest quantity, ``_COST_RES`` units for its largest |cost|); capacities are rounded down, so
-no cap is ever exceeded. Flows are reported back in tonnes and welfare is recomputed from the
-real-valued data.
+Routes that cannot carry anything (out of a country without supply, into one without bids)
+are left out of the solver. Quantities and costs are scaled per market to int64
+(``_QTY_RES`` units for the market's largest quantity, ``_COST_RES`` units for its largest
+|cost|); capacities are rounded down, so no cap is ever exceeded. Flows are reported back in
+tonnes and welfare is recomputed from the real-valued data.
 
-Required bids carry an extra -M per tonne with M larger than twice the cost of any simple path
-of the market graph, so the solver serves required demand first (lexicographic optimum); the
-market is infeasible when a required bid is still short afterwards.
+Required bids: first solved as fixed demands of their ``in[j]`` node; if that is infeasible,
+the market is solved again with required bids costing an extra -M per tonne (M larger than
+twice the cost of any simple path, see ``_big_m``), which serves as much required demand as
+possible; the market is infeasible when a required bid is still short (by more than
+``_FEAS_RTOL`` of the market's largest quantity).
 
-Prices are node potentials: shortest-path distances from S in the residual graph of the
-optimal flow (no negative cycle at optimality), computed by a vectorised Bellman-Ford over all
-markets at once. The distance of ``in[j]`` is the cost of delivering one more tonne to
-country j, i.e. the LP dual of its demand balance (the right derivative when the dual is not
-unique). A simple residual path crosses T at most once, so a distance is ``x + k*M`` with
-``k`` in {-1, 0, 1} and ``|x| < M/2``; the price is ``x``: when the next tonne could only come
-from diverting required demand, it is priced at that demand's willingness to pay. A country
-that cannot be reached at all (no open, non-zero-capacity path from any offer) gets the
-highest willingness to pay among its unserved bids, or 0 if it has none.
+Prices are node potentials of the residual graph of the optimal flow (no negative cycle at
+optimality), computed by a vectorised Bellman-Ford over all markets at once, with S and T
+merged into one root of potential 0 (the LP has neither node). The price of country j is
+the shortest distance from the root to ``in[j]``: the cost of one more tonne of demand at j,
+i.e. the LP dual of its demand balance (the largest one, the right derivative, when the dual
+is not unique). Where that is impossible (j can get nothing at all, or only by cutting
+required demand, which required bids mark with a cost of +M), the price is the value of one
+more tonne in j instead, minus the distance from ``in[j]`` (or, if j's buyers have no use
+for it and j has supply, from ``out[j]``) to the root; 0 if neither has a use. For a country
+that can get nothing at all this is the highest willingness to pay among its unserved bids,
+or 0 if it has none. Residual capacities and flows below ``_PRICE_TOL_UNITS`` are ignored,
+so rounding crumbs do not move prices.
 
 ``solve_lp`` states the same problem as a linear program for scipy's HiGHS: it is the test
 oracle and the benchmark baseline.
@@ -62,7 +69,9 @@ __all__ = [
     "clear_market",
     "clear_markets",
     "random_problem",
+    "reachable",
     "solve_lp",
+    "welfare_of",
 ]
 
 _QTY_RES = 1e9
@@ -71,6 +80,8 @@ _COST_RES = 1e6
 """Integer units given to the largest |cost| of a market."""
 _FEAS_RTOL = 1e-6
 """A required bid short by less than this share of the market's largest quantity is served."""
+_PRICE_TOL_UNITS = 1e-6 * _QTY_RES
+"""Residual capacities and flows below this many integer units are zero for pricing."""
 _INF = np.inf
 
 
@@ -296,6 +307,8 @@ class _Batch:
     has_bid: np.ndarray  # (K, N) bool country has a bid with non-zero capacity
     export_cap: np.ndarray  # (K, N)
     licence_cap: np.ndarray  # (K, N)
+    export_free: np.ndarray  # (K, N) bool: the real export cap exceeds the total supply
+    licence_free: np.ndarray  # (K, N) bool: the real licence cap exceeds the total supply
 
 
 def _pad(values: list[np.ndarray], shape: tuple[int, ...], fill: float, dtype: type) -> np.ndarray:
@@ -361,11 +374,14 @@ def _batch(problems: Sequence[MarketProblem]) -> _Batch:
     """Scale and pad ``problems`` into one :class:`_Batch`."""
     r = _raw(problems)
     tot_t = r.off_t.sum(axis=1)
-    bid_t = np.minimum(r.bid_t, 2.0 * tot_t[:, None])
+    # Bids beyond twice the total supply are clipped (they stay unsaturated either way); with
+    # no supply at all, the bids set the scale.
+    bid_clip = np.where(tot_t > 0, 2.0 * tot_t, _INF)[:, None]
+    bid_t = np.minimum(r.bid_t, bid_clip)
     caps = np.minimum(np.concatenate([r.export_cap, r.licence_cap], axis=1), tot_t[:, None])
     q_max = np.maximum.reduce([r.off_t.max(axis=1, initial=0.0), bid_t.max(axis=1, initial=0.0)])
     q_max = np.maximum(q_max, caps.max(axis=1, initial=0.0))
-    qs = _QTY_RES / np.where(q_max > 0, q_max, _QTY_RES)
+    qs = _QTY_RES / np.where(q_max > 0, q_max, 1.0)
     c_off = np.abs(r.off_p).max(axis=1, initial=0.0)
     c_bid = np.abs(r.bid_p).max(axis=1, initial=0.0)
     c_route = np.abs(r.route_cost).max(axis=(1, 2), initial=0.0)
@@ -398,6 +414,8 @@ def _batch(problems: Sequence[MarketProblem]) -> _Batch:
         has_bid=_has_any(r.bid_country, bid_cap > 0, nn),
         export_cap=_scaled_caps(r.export_cap, qs, tot_t, total),
         licence_cap=_scaled_caps(r.licence_cap, qs, tot_t, total),
+        export_free=r.export_cap > tot_t[:, None],
+        licence_free=r.licence_cap > tot_t[:, None],
     )
 
 
@@ -457,18 +475,24 @@ class _Graph:
     fast_caps: np.ndarray  # caps with required bid arcs at 0
     fast_costs: np.ndarray  # costs with required bid arcs at 0
     fast_supplies: np.ndarray  # (K, n_nodes) supplies with required demand fixed at in[j]
+    n: np.ndarray  # (K,) countries per market
 
 
-def _node_ids(nn: int) -> dict[str, np.ndarray | int]:
-    """Local node ids of one (padded) market: S, T and (N,) out, gate, lic, in."""
-    col = np.arange(nn, dtype=np.int64)
+def _node_ids(n: np.ndarray, nn: int) -> dict[str, np.ndarray | int]:
+    """Local node ids in each market: S, T and (K, N) out, gate, lic, in.
+
+    Ids depend on the market's own number of countries only (not on the padding), so a
+    market gets the same graph, hence the same flows, whatever batch it is cleared in.
+    """
+    col = np.arange(nn, dtype=np.int64)[None, :]
+    n = n[:, None]
     return {
         "S": 0,
         "T": 1,
         "out": 2 + col,
-        "gate": 2 + nn + col,
-        "lic": 2 + 2 * nn + col,
-        "in": 2 + 3 * nn + col,
+        "gate": 2 + n + col,
+        "lic": 2 + 2 * n + col,
+        "in": 2 + 3 * n + col,
     }
 
 
@@ -478,15 +502,15 @@ def _arc_specs(b: _Batch) -> dict[str, tuple[np.ndarray, ...]]:
     Arcs that can never carry flow (routes out of a country without supply or into a country
     without bids) are left out of the solver; the price computation still sees them.
     """
-    ids = _node_ids(b.valid.shape[1])
-    k_count = b.valid.shape[0]
+    k_count, nn = b.valid.shape
+    ids = _node_ids(b.n, nn)
     full = b.total[:, None]
     has_lic = b.route_lic.any(axis=2) & b.has_sup
     trade = b.has_sup[:, :, None] & b.has_bid[:, None, :]
     exports = (b.route_fwd | b.route_lic) & trade
     zero = np.zeros((1, 1), dtype=np.int64)
-    out_of = ids["out"][b.off_country]
-    into = ids["in"][b.bid_country]
+    out_of = np.take_along_axis(ids["out"], b.off_country, axis=1)
+    into = np.take_along_axis(ids["in"], b.bid_country, axis=1)
     return {
         "bypass": (np.ones(k_count, bool), ids["S"], ids["T"], b.total, zero[0]),
         "offer": (b.off_cap > 0, ids["S"], out_of, b.off_cap, b.off_cost),
@@ -495,15 +519,15 @@ def _arc_specs(b: _Batch) -> dict[str, tuple[np.ndarray, ...]]:
         "licence": (has_lic, ids["gate"], ids["lic"], b.licence_cap, zero),
         "route": (
             b.route_fwd & trade,
-            ids["gate"][:, None],
-            ids["in"][None, :],
+            ids["gate"][:, :, None],
+            ids["in"][:, None, :],
             full[:, :, None],
             b.route_cost,
         ),
         "route_lic": (
             b.route_lic & trade,
-            ids["lic"][:, None],
-            ids["in"][None, :],
+            ids["lic"][:, :, None],
+            ids["in"][:, None, :],
             full[:, :, None],
             b.route_cost,
         ),
@@ -549,6 +573,7 @@ def _build_graph(b: _Batch) -> _Graph:
         fast_caps=np.where(required, 0, caps).astype(np.int64),
         fast_costs=np.where(required, 0, costs).astype(np.int64),
         fast_supplies=_fast_supplies(b, market[order], tails[order], caps, required),
+        n=b.n,
     )
 
 
@@ -590,9 +615,10 @@ def _solve_market(g: _Graph, k: int, arcs: slice, total: int) -> np.ndarray:
     """
     required = g.required[arcs]
     if required.any():
-        nodes = np.arange(g.fast_supplies.shape[1], dtype=np.int32)
+        n_nodes = 4 * int(g.n[k]) + 2
+        nodes = np.arange(n_nodes, dtype=np.int32)
         flow = _run_solver(
-            g, arcs, g.fast_caps[arcs], g.fast_costs[arcs], nodes, g.fast_supplies[k]
+            g, arcs, g.fast_caps[arcs], g.fast_costs[arcs], nodes, g.fast_supplies[k, :n_nodes]
         )
         if flow is not None:
             flow[required] = g.caps[arcs][required]
@@ -676,12 +702,14 @@ def _group_min(k_count: int, nn: int, country: np.ndarray, cost: np.ndarray) -> 
 class _Residual:
     """Residual arc costs (float, +inf = no residual arc) of the whole batch.
 
-    The reverse route arcs (routes with flow) are few, so they are kept as a sparse list:
-    from ``in`` (flat index into the (K, N) array) to ``gate`` or ``lic`` (flat index into the
-    (K, 2, N) array that stacks them).
+    S and T are merged into one root of potential 0 (the LP has neither: offers and bids are
+    bounded variables), so arcs into or out of them become per-country constants. The reverse
+    route arcs (routes with flow) are few and kept as a sparse list from ``in`` (flat index
+    into a (K, N) array) to ``gate`` or ``lic`` (flat index into the (K, 2, N) stack of both).
     """
 
-    offer_in: np.ndarray  # (K, N) S -> out[i], cheapest unsold offer
+    offer_in: np.ndarray  # (K, N) S -> out[i]: cheapest unsold offer
+    offer_out: np.ndarray  # (K, N) out[i] -> S: minus the dearest sold offer
     dom_fwd: np.ndarray  # (K, N) out[i] -> in[i]
     dom_rev: np.ndarray  # (K, N) in[i] -> out[i]
     exp_fwd: np.ndarray  # (K, N) out -> gate, cost 0
@@ -693,49 +721,59 @@ class _Residual:
     rev_from: np.ndarray  # (R,) flat index of in[j]
     rev_to: np.ndarray  # (R,) flat index of gate[i] or lic[i]
     rev_cost: np.ndarray  # (R,) -route cost
-    bid_fwd: np.ndarray  # (K, N) in[j] -> T, cheapest unsaturated bid
-    bid_rev: np.ndarray  # (K, N) T -> in[j], cheapest served bid
-    bypass_fwd: np.ndarray  # (K,) S -> T
+    bid_fwd: np.ndarray  # (K, N) in[j] -> T: cheapest unsaturated bid (-max wtp)
+    bid_rev: np.ndarray  # (K, N) T -> in[j]: cheapest served bid (min wtp)
 
 
 def _residual(b: _Batch, f: _Flows) -> _Residual:
-    """Residual arc costs of the optimal flow ``f`` (the full graph, pruned arcs included)."""
+    """Residual arc costs of the optimal flow ``f`` (the full graph, pruned arcs included).
+
+    Residual capacities and flows below ``_PRICE_TOL_UNITS`` count as zero: rounding tonnes
+    to integers leaves a few units here and there, which must not turn an exactly cleared
+    market (supply = demand) into one with spare supply.
+    """
     k_count, nn = b.valid.shape
+    tol = _PRICE_TOL_UNITS
     rc = b.route_cost.astype(np.float64)
     diag = _diag(rc)
-    full = b.total[:, None]
     bid_cost = b.bid_cost.astype(np.float64)
-    k_i, i_i, j_i = np.nonzero(f.route + f.route_lic)
+    off_cost = b.off_cost.astype(np.float64)
+    k_i, i_i, j_i = np.nonzero(f.route + f.route_lic > tol)
     is_lic = b.route_lic[k_i, i_i, j_i]
+    has_lic = b.route_lic.any(axis=2)
+    exp_room = (f.export < b.export_cap - tol) | b.export_free
+    lic_room = (f.licence < b.licence_cap - tol) | b.licence_free
     return _Residual(
         offer_in=_group_min(
-            k_count, nn, b.off_country, _where(f.offer < b.off_cap, b.off_cost.astype(float))
+            k_count, nn, b.off_country, _where(f.offer < b.off_cap - tol, off_cost)
         ),
-        dom_fwd=_where(b.valid & (f.domestic < full), diag),
-        dom_rev=_where(f.domestic > 0, -diag),
-        exp_fwd=_where(b.valid & (f.export < b.export_cap), 0.0),
-        exp_rev=_where(f.export > 0, 0.0),
-        lic_fwd=_where(b.route_lic.any(axis=2) & (f.licence < b.licence_cap), 0.0),
-        lic_rev=_where(f.licence > 0, 0.0),
-        route_fwd=_where(
-            (b.route_fwd | b.route_lic) & (f.route + f.route_lic < full[:, :, None]), rc
-        ),
+        offer_out=_group_min(k_count, nn, b.off_country, _where(f.offer > tol, -off_cost)),
+        dom_fwd=_where(b.valid, diag),
+        dom_rev=_where(f.domestic > tol, -diag),
+        exp_fwd=_where(b.valid & exp_room, 0.0),
+        exp_rev=_where(f.export > tol, 0.0),
+        lic_fwd=_where(has_lic & lic_room, 0.0),
+        lic_rev=_where(f.licence > tol, 0.0),
+        route_fwd=_where(b.route_fwd | b.route_lic, rc),
         route_is_lic=b.route_lic,
         rev_from=k_i * nn + j_i,
         rev_to=(2 * k_i + is_lic) * nn + i_i,
         rev_cost=-rc[k_i, i_i, j_i],
-        bid_fwd=_group_min(k_count, nn, b.bid_country, _where(f.bid < b.bid_cap, bid_cost)),
-        bid_rev=_group_min(k_count, nn, b.bid_country, _where(f.bid > 0, -bid_cost)),
-        bypass_fwd=_where(f.bypass < b.total, 0.0),
+        bid_fwd=_group_min(k_count, nn, b.bid_country, _where(f.bid < b.bid_cap - tol, bid_cost)),
+        bid_rev=_group_min(k_count, nn, b.bid_country, _where(f.bid > tol, -bid_cost)),
     )
 
 
-def _distances(r: _Residual, max_sweeps: int) -> np.ndarray:
-    """Shortest distances from S to every in[j] node, (K, N), +inf where unreachable.
+def _converged(before: tuple[np.ndarray, ...], after: tuple[np.ndarray, ...]) -> bool:
+    """True if a sweep changed nothing."""
+    return all(np.array_equal(x, y) for x, y in zip(before, after, strict=True))
+
+
+def _distances_from_root(r: _Residual, max_sweeps: int) -> np.ndarray:
+    """(K, N) shortest distances from the root (S = T) to every in[j], +inf if unreachable.
 
     Bellman-Ford vectorised over all markets. Each sweep relaxes the layers backward
-    (T -> in -> gate/lic -> out, along reverse arcs) then forward (out -> gate -> lic -> in ->
-    T); it stops when a sweep changes nothing. S is the root (distance 0).
+    (in -> gate/lic -> out, along reverse arcs) then forward (out -> gate -> lic -> in).
 
     Raises:
         RuntimeError: if it does not converge (a negative cycle: the flow is not optimal).
@@ -745,11 +783,9 @@ def _distances(r: _Residual, max_sweeps: int) -> np.ndarray:
     d_out = r.offer_in.copy()
     gl = np.full((k_count, 2, nn), _INF)
     d_gate, d_lic, gl_flat = gl[:, 0], gl[:, 1], gl.reshape(-1)
-    d_in = np.full((k_count, nn), _INF)
-    d_t = r.bypass_fwd.copy()
+    d_in = r.bid_rev.copy()
     for _ in range(max_sweeps):
-        before = (d_out.copy(), gl.copy(), d_in.copy(), d_t.copy())
-        np.minimum(d_in, d_t[:, None] + r.bid_rev, out=d_in)
+        before = (d_out.copy(), gl.copy(), d_in.copy())
         np.minimum.at(gl_flat, r.rev_to, d_in.reshape(-1)[r.rev_from] + r.rev_cost)
         np.minimum(d_gate, d_lic + r.lic_rev, out=d_gate)
         np.minimum(d_out, np.minimum(d_in + r.dom_rev, d_gate + r.exp_rev), out=d_out)
@@ -758,20 +794,80 @@ def _distances(r: _Residual, max_sweeps: int) -> np.ndarray:
         src = np.where(r.route_is_lic, d_lic[:, :, None], d_gate[:, :, None])
         np.minimum(d_in, (src + r.route_fwd).min(axis=1), out=d_in)
         np.minimum(d_in, d_out + r.dom_fwd, out=d_in)
-        np.minimum(d_t, (d_in + r.bid_fwd).min(axis=1), out=d_t)
-        after = (d_out, gl, d_in, d_t)
-        if all(np.array_equal(x, y) for x, y in zip(before, after, strict=True)):
+        if _converged(before, (d_out, gl, d_in)):
             return d_in
     raise RuntimeError("price computation did not converge: the flow is not optimal")
 
 
-def _prices_scaled(b: _Batch, d_in: np.ndarray) -> np.ndarray:
-    """Distances of the in[j] nodes with the big-M multiples removed, in USD/kg (+inf kept)."""
-    m = b.big_m.astype(np.float64)[:, None]
-    finite = np.isfinite(d_in)
-    safe_m = np.where(m > 0, m, 1.0)
-    shift = np.where((m > 0) & finite, np.rint(np.where(finite, d_in, 0.0) / safe_m), 0.0)
-    return (d_in - shift * m) / b.c_scale[:, None]
+def _distances_to_root(r: _Residual, max_sweeps: int) -> tuple[np.ndarray, np.ndarray]:
+    """(K, N) shortest distances from every in[j] and every out[i] to the root (S = T).
+
+    +inf where there is no path.
+
+    Raises:
+        RuntimeError: if it does not converge (a negative cycle: the flow is not optimal).
+
+    """
+    k_count, nn = r.offer_in.shape
+    e_in = r.bid_fwd.copy()
+    e_out = r.offer_out.copy()
+    gl = np.full((k_count, 2, nn), _INF)
+    e_gate, e_lic, gl_flat = gl[:, 0], gl[:, 1], gl.reshape(-1)
+    e_in_flat = e_in.reshape(-1)
+    for _ in range(max_sweeps):
+        before = (e_out.copy(), gl.copy(), e_in.copy())
+        via_in = r.route_fwd + e_in[:, None, :]
+        np.minimum(e_gate, np.where(r.route_is_lic, _INF, via_in).min(axis=2), out=e_gate)
+        np.minimum(e_lic, np.where(r.route_is_lic, via_in, _INF).min(axis=2), out=e_lic)
+        np.minimum(e_gate, e_lic + r.lic_fwd, out=e_gate)
+        np.minimum(e_out, np.minimum(e_in + r.dom_fwd, e_gate + r.exp_fwd), out=e_out)
+        np.minimum(e_gate, e_out + r.exp_rev, out=e_gate)
+        np.minimum(e_lic, e_gate + r.lic_rev, out=e_lic)
+        np.minimum.at(e_in_flat, r.rev_from, gl_flat[r.rev_to] + r.rev_cost)
+        np.minimum(e_in, e_out + r.dom_rev, out=e_in)
+        if _converged(before, (e_out, gl, e_in)):
+            return e_in, e_out
+    raise RuntimeError("price computation did not converge: the flow is not optimal")
+
+
+def _decode(x: np.ndarray, big_m: np.ndarray) -> np.ndarray:
+    """Remove the multiples of each market's big-M from finite distances."""
+    m = big_m.astype(np.float64)[:, None]
+    finite = np.isfinite(x) & (m > 0)
+    shift = np.rint(np.where(finite, x, 0.0) / np.where(m > 0, m, 1.0))
+    return x - shift * m
+
+
+def _prices(b: _Batch, r: _Residual) -> np.ndarray:
+    """(K, N) prices in USD/kg.
+
+    Where one more tonne of demand at in[j] can be met without cutting required demand: its
+    cost (the distance from the root to in[j]). Elsewhere the value of one more tonne there
+    (minus a distance to the root): arriving for its buyers at in[j], or, if they have no
+    use for it, offered by its sellers at out[j] (only if j has supply); 0 if neither.
+    """
+    max_sweeps = 4 * b.valid.shape[1] + 4
+    d_in = _distances_from_root(r, max_sweeps)
+    half_m = np.where(b.big_m > 0, b.big_m / 2.0, _INF)[:, None]
+    bad = ~(d_in < half_m)
+    prices = np.where(bad, 0.0, d_in)
+    if bad.any():
+        prices = np.where(bad, _fallback_values(b, r, bad, max_sweeps), prices)
+    return prices / b.c_scale[:, None]
+
+
+def _fallback_values(b: _Batch, r: _Residual, bad: np.ndarray, max_sweeps: int) -> np.ndarray:
+    """(K, N) value of one more tonne in each country (see :func:`_prices`), scaled units."""
+    # A country without inflow and without supply can only use a tonne for its unserved bids.
+    inflow = np.isfinite(r.dom_rev[bad]).any() or bad.reshape(-1)[r.rev_from].any()
+    if inflow or b.has_sup[bad].any():
+        e_in, e_out = _distances_to_root(r, max_sweeps)
+    else:
+        e_in, e_out = r.bid_fwd, np.full_like(r.bid_fwd, _INF)
+    value = -_decode(e_in, b.big_m)
+    seller = -_decode(e_out, b.big_m)
+    value = np.where(np.isfinite(value), value, np.where(b.has_sup, seller, _INF))
+    return np.where(np.isfinite(value), value, 0.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -782,8 +878,9 @@ def _prices_scaled(b: _Batch, d_in: np.ndarray) -> np.ndarray:
 def clear_markets(problems: Sequence[MarketProblem]) -> list[MarketClearing]:
     """Clear many markets in one call (the engine calls this once per turn).
 
-    All markets go into one min-cost-flow graph solved once; prices come from one vectorised
-    Bellman-Ford over all markets. See the module docstring for the construction.
+    Arcs are built for all markets at once, the min-cost flow is solved market by market and
+    prices come from one vectorised Bellman-Ford over all markets. A market's result does not
+    depend on the other markets of the batch. See the module docstring for the method.
 
     Args:
         problems: the markets to clear.
@@ -800,9 +897,7 @@ def clear_markets(problems: Sequence[MarketProblem]) -> list[MarketClearing]:
     batch = _batch(problems)
     graph = _build_graph(batch)
     flows = _scatter(graph, _solve_graph(graph, batch.total))
-    nn = batch.valid.shape[1]
-    d_in = _distances(_residual(batch, flows), max_sweeps=4 * nn + 4)
-    prices = _prices_scaled(batch, d_in)
+    prices = _prices(batch, _residual(batch, flows))
     return [_result(p, batch, flows, prices, k) for k, p in enumerate(problems)]
 
 
@@ -814,13 +909,11 @@ def _result(p: MarketProblem, b: _Batch, f: _Flows, prices: np.ndarray, k: int) 
     flows /= q
     sold = f.offer[k, : p.n_offers] / q
     bought = f.bid[k, : p.n_bids] / q
-    short = b.bid_cap[k, : p.n_bids] - f.bid[k, : p.n_bids]
-    slack = _FEAS_RTOL * _QTY_RES
-    feasible = not np.any(p.demand_required & (short > slack))
-    price = _apply_unreachable_rule(p, prices[k, :n], bought)
+    slack = _FEAS_RTOL * _QTY_RES / q
+    feasible = not np.any(p.demand_required & (p.demand_tonnes - bought > slack))
     return MarketClearing(
         flows=flows,
-        prices=price,
+        prices=prices[k, :n].copy(),
         sold=sold,
         bought=bought,
         welfare=welfare_of(p, flows, sold, bought),
@@ -828,17 +921,12 @@ def _result(p: MarketProblem, b: _Batch, f: _Flows, prices: np.ndarray, k: int) 
     )
 
 
-def _apply_unreachable_rule(p: MarketProblem, prices: np.ndarray, bought: np.ndarray) -> np.ndarray:
-    """Replace non-finite prices by the highest willingness to pay of unserved bids (or 0)."""
-    out = np.array(prices, dtype=np.float64)
-    bad = ~np.isfinite(out)
-    if not bad.any():
-        return out
+def _fallback_price(p: MarketProblem, bought: np.ndarray) -> np.ndarray:
+    """(n,) highest willingness to pay among each country's unserved bids (0 if none)."""
     best = np.full(p.n_countries, -_INF)
     unserved = (p.demand_tonnes > 0) & (bought < p.demand_tonnes)
     np.maximum.at(best, p.demand_country[unserved], p.demand_price[unserved])
-    out[bad] = np.where(np.isfinite(best[bad]), best[bad], 0.0)
-    return out
+    return np.where(np.isfinite(best), best, 0.0)
 
 
 def reachable(problem: MarketProblem) -> np.ndarray:
@@ -910,14 +998,24 @@ def _lp_caps(
     return a_ub, np.array(rhs)
 
 
-def solve_lp(problem: MarketProblem) -> MarketClearing:
+def solve_lp(problem: MarketProblem, extra_demand: np.ndarray | None = None) -> MarketClearing:
     """Clear ``problem`` as a linear program with scipy's HiGHS (the test oracle).
 
-    Prices are the marginals of the demand-balance rows ``inflow_j - bought_j = 0``: raising
-    the right-hand side by one tonne is one more tonne of demand at j, so the marginal of the
-    minimised cost is the price (no sign flip). HiGHS picks one dual when several exist.
-    Unreachable countries follow the same fallback rule as :func:`clear_markets`. An
-    infeasible problem returns zero flows, NaN prices, NaN welfare and ``feasible=False``.
+    Prices are the marginals of the demand-balance rows ``inflow_j - bought_j = extra_j``:
+    raising the right-hand side by one tonne is one more tonne of demand at j, so the marginal
+    of the minimised cost is the price (no sign flip). Where several duals exist HiGHS returns
+    one of them, which need not be the one :func:`clear_markets` reports; countries that no
+    offer can reach get the same fallback price as there.
+
+    Args:
+        problem: the market.
+        extra_demand: optional (n,) tonnes of demand added at each country's demand balance
+            (served whatever it costs, worth nothing): finite differences of the welfare in it
+            give the marginal cost of demand, which the tests compare with the prices.
+
+    Returns:
+        The clearing. An infeasible problem returns zero flows, NaN prices, NaN welfare and
+        ``feasible=False``.
 
     Raises:
         RuntimeError: if HiGHS ends with a status other than optimal or infeasible.
@@ -926,6 +1024,8 @@ def solve_lp(problem: MarketProblem) -> MarketClearing:
     p = problem
     n = p.n_countries
     cost, a_ub, b_ub, a_eq, b_eq, bounds, src, dst = _lp_matrices(p)
+    if extra_demand is not None:
+        b_eq[n:] = extra_demand
     res = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
     if res.status == 2:
         return MarketClearing(
@@ -942,10 +1042,10 @@ def solve_lp(problem: MarketProblem) -> MarketClearing:
     sold, bought = x[: p.n_offers], x[p.n_offers : p.n_offers + p.n_bids]
     flows = np.zeros((n, n))
     flows[src, dst] = x[p.n_offers + p.n_bids :]
-    prices = np.where(reachable(p), res.eqlin.marginals[n:], np.nan)
+    prices = np.where(reachable(p), res.eqlin.marginals[n:], _fallback_price(p, bought))
     return MarketClearing(
         flows=flows,
-        prices=_apply_unreachable_rule(p, prices, bought),
+        prices=prices,
         sold=sold,
         bought=bought,
         welfare=welfare_of(p, flows, sold, bought),
@@ -961,8 +1061,8 @@ def solve_lp(problem: MarketProblem) -> MarketClearing:
 def random_problem(rng: np.random.Generator, n_countries: int) -> MarketProblem:
     """Draw a realistic random market of ``n_countries`` countries.
 
-    A few producers hold most supply (Zipf-like shares, 2-8 cost blocks each, up to ~200
-    blocks for 35 countries); every country bids 1-4 blocks, some of them required; routes
+    A few producers hold most supply (Zipf-like shares, 2-8 cost blocks each: about 60-110
+    blocks for 30 countries); every country bids 1-4 blocks, some of them required; routes
     cost transport by distance plus occasional tariffs; about 4% of routes are banned, a few
     exporters have a quota (with leakage) and a few a licence regime on most destinations.
 

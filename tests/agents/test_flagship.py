@@ -46,5 +46,6 @@ def test_central_asian_partners_sign_joint_exploration_and_the_toyotsu_pact_is_s
 
 def test_the_magnet_scheme_builds_capacity_in_india(flagship):
     india, m, s = flagship.position("IND", "ree_heavy", "magnet")
+    start = WorldModel("india-central-asia-2025").state.capacity[india, m, s]
     built = flagship.state.capacity[india, m, s] + flagship.state.construction[:, india, m, s].sum()
-    assert built * 4 >= 120.0 + 15.0  # the scheme's 120 t/yr on top of 2024's 15 t/yr
+    assert (built - start) * 4 >= 120.0 - 1e-6  # the scheme's 120 t/yr on top of what India had
