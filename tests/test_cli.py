@@ -1,0 +1,57 @@
+"""The `critmin` command: run outputs, bench figures, helpful errors."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow.parquet as pq
+
+from tests.conftest import TINY
+
+COLUMNS = {
+    "flows": ["turn", "mineral", "stage", "exporter", "importer", "tonnes"],
+    "prices": ["turn", "country", "mineral", "stage", "price", "unit"],
+    "countries": ["turn", "country", "mineral", "stage", "production", "consumption", "demand", "imports",
+                  "exports", "stock", "stockpile", "shortage"],
+    "events": ["turn", "kind", "actor", "target", "mineral", "detail"],
+}  # fmt: skip
+
+
+def test_run_writes_tidy_tables_and_a_manifest(tmp_path, cli):
+    out = tmp_path / "run"
+    code, stdout, _ = cli("run", TINY, "--turns", "3", "--seed", "4", "--out", out, "--quiet")
+    assert code == 0
+    assert "Prices" in stdout
+    for name, columns in COLUMNS.items():
+        table = pq.read_table(out / f"{name}.parquet")
+        assert table.column_names == columns
+    countries = pq.read_table(out / "countries.parquet").to_pandas()
+    assert sorted(countries["turn"].unique()) == [0, 1, 2]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 4
+    assert manifest["turns"] == 3
+    assert manifest["scenario"]["id"] == "tiny"
+    assert "mesa" in manifest["versions"]
+
+
+def test_run_writes_csv_on_request(tmp_path, cli):
+    code, _, _ = cli("run", TINY, "--turns", "1", "--out", tmp_path, "--format", "csv", "--quiet")
+    assert code == 0
+    assert (tmp_path / "flows.csv").read_text().startswith('"turn","mineral"')
+
+
+def test_bad_flag_value_is_a_usage_error(cli, capsys):
+    try:
+        cli("run", TINY, "--turns", "zero")
+    except SystemExit as exit_:
+        assert exit_.code == 2
+    assert "expected a whole number" in capsys.readouterr().err
+
+
+def test_bench_reports_turn_time_and_clearing_speedup(cli):
+    code, stdout, _ = cli("bench", "--json", "--turns", "3")
+    assert code == 0
+    figures = json.loads(stdout)
+    assert figures["turn_ms_median"] > 0
+    assert figures["clearing_speedup_vs_lp"] > 1
+    assert figures["markets_per_turn"] >= 30
