@@ -11,10 +11,22 @@ from tests.conftest import TINY
 COLUMNS = {
     "flows": ["turn", "mineral", "stage", "exporter", "importer", "tonnes"],
     "prices": ["turn", "country", "mineral", "stage", "price", "unit"],
-    "countries": ["turn", "country", "mineral", "stage", "production", "consumption", "demand", "imports",
-                  "exports", "stock", "stockpile", "shortage"],
+    "countries": [
+        "turn",
+        "country",
+        "mineral",
+        "stage",
+        "production",
+        "consumption",
+        "demand",
+        "imports",
+        "exports",
+        "stock",
+        "stockpile",
+        "shortage",
+    ],
     "events": ["turn", "kind", "actor", "target", "mineral", "detail"],
-}  # fmt: skip
+}
 
 
 def test_run_writes_tidy_tables_and_a_manifest(tmp_path, cli):

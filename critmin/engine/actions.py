@@ -21,8 +21,7 @@ DealKind = Literal["offtake", "joint_exploration", "partnership", "stock_swap"]
 Program = Literal["exploration", "recycling", "processing"]
 
 
-class ActionBase(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True,
-                 tag_field="type"):  # fmt: skip
+class ActionBase(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, tag_field="type"):
     """Common to all actions: the acting country."""
 
     country: Iso3
@@ -131,9 +130,18 @@ class FundProgram(ActionBase, kw_only=True, tag="fund_program"):
 
 
 Action = (
-    ImposeExportControl | LiftExportControl | SetTariff | ProposeDeal | AnswerDeal | BreakDeal
-    | Invest | AcquireStake | BuyStockpile | ReleaseStockpile | FundProgram
-)  # fmt: skip
+    ImposeExportControl
+    | LiftExportControl
+    | SetTariff
+    | ProposeDeal
+    | AnswerDeal
+    | BreakDeal
+    | Invest
+    | AcquireStake
+    | BuyStockpile
+    | ReleaseStockpile
+    | FundProgram
+)
 ACTION_TYPES: tuple[type[ActionBase], ...] = ActionBase.__subclasses__()  # type: ignore[assignment]
 
 _encoder = msgspec.json.Encoder()

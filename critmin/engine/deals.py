@@ -80,13 +80,20 @@ class DealBook:
         """Turn a pending proposal into a deal in force from the next turn."""
         offer = self.proposals.pop(proposal_id).action
         deal = Deal(
-            id=self.new_id("D"), kind=offer.kind, seller=offer.seller, buyer=offer.buyer,
-            mineral=offer.mineral.value, stage=offer.stage.value,
-            tonnes_per_turn=offer.tonnes_per_year / TURNS_PER_YEAR, price_rule=offer.price_rule,
-            price_usd_per_kg=offer.price_usd_per_kg, start_turn=turn + 1,
-            end_turn=turn + 1 + offer.duration_turns, take_or_pay=offer.take_or_pay,
+            id=self.new_id("D"),
+            kind=offer.kind,
+            seller=offer.seller,
+            buyer=offer.buyer,
+            mineral=offer.mineral.value,
+            stage=offer.stage.value,
+            tonnes_per_turn=offer.tonnes_per_year / TURNS_PER_YEAR,
+            price_rule=offer.price_rule,
+            price_usd_per_kg=offer.price_usd_per_kg,
+            start_turn=turn + 1,
+            end_turn=turn + 1 + offer.duration_turns,
+            take_or_pay=offer.take_or_pay,
             breach_penalty_usd_m=offer.breach_penalty_usd_m,
-        )  # fmt: skip
+        )
         self.sign(deal)
         return deal
 

@@ -21,7 +21,7 @@ from critmin.engine.actions import (
     ProposeDeal,
     ReleaseStockpile,
     SetTariff,
-)  # fmt: skip
+)
 from critmin.engine.observe import last_turn
 from critmin.engine.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 
@@ -48,8 +48,14 @@ def candidates(world: WorldModel, country: str) -> Iterator[ActionBase]:
         mineral, stage = Mineral(world.index.minerals[m]), Stage(world.index.stages[s])
         if state.capacity[c, m, s] > 0 or state.producer_stock[c, m, s] > 0:
             yield ImposeExportControl(country=country, mineral=mineral, stages=(stage,), regime="ban")
-            yield ImposeExportControl(country=country, mineral=mineral, stages=(stage,),
-                                      regime="licence", approval_share=0.5, delay_turns=1)  # fmt: skip
+            yield ImposeExportControl(
+                country=country,
+                mineral=mineral,
+                stages=(stage,),
+                regime="licence",
+                approval_share=0.5,
+                delay_turns=1,
+            )
         if (country, mineral.value, stage.value) in world.policies.controls:
             yield LiftExportControl(country=country, mineral=mineral, stages=(stage,))
         if last.imports[c, m, s] > 0 or last.demand[c, m, s] > 0:
@@ -57,11 +63,13 @@ def candidates(world: WorldModel, country: str) -> Iterator[ActionBase]:
             yield SetTariff(
                 country=country, mineral=mineral, stages=(stage,), rate=0.0 if current else TARIFF_RATE
             )
-            yield BuyStockpile(country=country, mineral=mineral, stage=stage,
-                               tonnes=max(float(last.demand[c, m, s]), 1.0))  # fmt: skip
+            yield BuyStockpile(
+                country=country, mineral=mineral, stage=stage, tonnes=max(float(last.demand[c, m, s]), 1.0)
+            )
         if state.stockpile[c, m, s] > 0:
-            yield ReleaseStockpile(country=country, mineral=mineral, stage=stage,
-                                   tonnes=float(state.stockpile[c, m, s]) / 2)  # fmt: skip
+            yield ReleaseStockpile(
+                country=country, mineral=mineral, stage=stage, tonnes=float(state.stockpile[c, m, s]) / 2
+            )
         world_capacity = float(state.capacity[:, m, s].sum()) * 4
         if world_capacity > 0:
             yield Invest(country=country, mineral=mineral, stage=stage, tonnes_per_year=0.02 * world_capacity)
@@ -88,8 +96,10 @@ def offtakes(world: WorldModel, country: str, last) -> Iterator[ProposeDeal]:
     c = world.index.country[country]
     for m, s in zip(*np.nonzero(world.constants.chain), strict=True):
         mineral, stage = Mineral(world.index.minerals[m]), Stage(world.index.stages[s])
-        for tonnes, partners, selling in ((last.imports[c, m, s], last.exports[:, m, s], False),
-                                          (last.exports[c, m, s], last.imports[:, m, s], True)):  # fmt: skip
+        for tonnes, partners, selling in (
+            (last.imports[c, m, s], last.exports[:, m, s], False),
+            (last.exports[c, m, s], last.imports[:, m, s], True),
+        ):
             others = partners.copy()
             others[c] = 0.0
             if tonnes <= 0 or others.max() <= 0:
@@ -97,8 +107,15 @@ def offtakes(world: WorldModel, country: str, last) -> Iterator[ProposeDeal]:
             partner = world.index.countries[int(np.argmax(others))]
             seller, buyer = (country, partner) if selling else (partner, country)
             tonnes_per_year = float(tonnes) * OFFTAKE_SHARE * TURNS_PER_YEAR
-            yield ProposeDeal(country=country, counterparty=partner, seller=seller, buyer=buyer,
-                              mineral=mineral, stage=stage, tonnes_per_year=tonnes_per_year)  # fmt: skip
+            yield ProposeDeal(
+                country=country,
+                counterparty=partner,
+                seller=seller,
+                buyer=buyer,
+                mineral=mineral,
+                stage=stage,
+                tonnes_per_year=tonnes_per_year,
+            )
 
 
 def stakes(world: WorldModel, country: str) -> Iterator[AcquireStake]:
@@ -112,5 +129,11 @@ def stakes(world: WorldModel, country: str) -> Iterator[AcquireStake]:
             continue
         host = world.index.countries[int(np.argmax(capacity))]
         for firm in firms:
-            yield AcquireStake(country=country, firm=firm, host=host, mineral=Mineral(mineral_name),
-                               stage=Stage.MINE, share=STAKE_SHARE)  # fmt: skip
+            yield AcquireStake(
+                country=country,
+                firm=firm,
+                host=host,
+                mineral=Mineral(mineral_name),
+                stage=Stage.MINE,
+                share=STAKE_SHARE,
+            )

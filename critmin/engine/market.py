@@ -248,9 +248,7 @@ class MarketClearing:
     feasible: bool
 
 
-def welfare_of(
-    problem: MarketProblem, flows: np.ndarray, sold: np.ndarray, bought: np.ndarray
-) -> float:
+def welfare_of(problem: MarketProblem, flows: np.ndarray, sold: np.ndarray, bought: np.ndarray) -> float:
     """Welfare in thousand USD of a given allocation of ``problem``.
 
     Args:
@@ -264,9 +262,7 @@ def welfare_of(
 
     """
     route = np.where(flows != 0, problem.route_cost, 0.0)
-    return float(
-        problem.demand_price @ bought - problem.supply_price @ sold - np.sum(route * flows)
-    )
+    return float(problem.demand_price @ bought - problem.supply_price @ sold - np.sum(route * flows))
 
 
 def clear_market(problem: MarketProblem) -> MarketClearing:
@@ -442,9 +438,7 @@ def _has_any(country: np.ndarray, member: np.ndarray, nn: int) -> np.ndarray:
     return out
 
 
-def _scaled_caps(
-    caps: np.ndarray, qs: np.ndarray, tot_t: np.ndarray, total: np.ndarray
-) -> np.ndarray:
+def _scaled_caps(caps: np.ndarray, qs: np.ndarray, tot_t: np.ndarray, total: np.ndarray) -> np.ndarray:
     """Scale (K, N) per-country caps to integers, bounded by the market's total supply."""
     real = np.minimum(caps, tot_t[:, None])
     return np.minimum(np.floor(real * qs[:, None]).astype(np.int64), total[:, None])
@@ -547,9 +541,7 @@ def _build_graph(b: _Batch) -> _Graph:
     start = 0
     for name, (mask, *fields) in _arc_specs(b).items():
         mask = np.asarray(mask, dtype=bool)
-        market = np.broadcast_to(
-            np.arange(mask.shape[0]).reshape((-1,) + (1,) * (mask.ndim - 1)), mask.shape
-        )
+        market = np.broadcast_to(np.arange(mask.shape[0]).reshape((-1,) + (1,) * (mask.ndim - 1)), mask.shape)
         arrays = tuple(np.broadcast_to(a, mask.shape)[mask] for a in (market, *fields))
         groups[name] = (mask, slice(start, start + arrays[0].size))
         start += arrays[0].size
@@ -744,9 +736,7 @@ def _residual(b: _Batch, f: _Flows) -> _Residual:
     exp_room = (f.export < b.export_cap - tol) | b.export_free
     lic_room = (f.licence < b.licence_cap - tol) | b.licence_free
     return _Residual(
-        offer_in=_group_min(
-            k_count, nn, b.off_country, _where(f.offer < b.off_cap - tol, off_cost)
-        ),
+        offer_in=_group_min(k_count, nn, b.off_country, _where(f.offer < b.off_cap - tol, off_cost)),
         offer_out=_group_min(k_count, nn, b.off_country, _where(f.offer > tol, -off_cost)),
         dom_fwd=_where(b.valid, diag),
         dom_rev=_where(f.domestic > tol, -diag),
@@ -938,9 +928,7 @@ def reachable(problem: MarketProblem) -> np.ndarray:
     n = problem.n_countries
     has = np.bincount(problem.supply_country, problem.supply_tonnes, minlength=n) > 0
     foreign = problem.route_open & ~np.eye(n, dtype=bool)
-    gate_ok = (problem.export_cap > 0)[:, None] & (
-        ~problem.licensed | (problem.licence_cap > 0)[:, None]
-    )
+    gate_ok = (problem.export_cap > 0)[:, None] & (~problem.licensed | (problem.licence_cap > 0)[:, None])
     return has | np.any(has[:, None] & foreign & gate_ok, axis=0)
 
 

@@ -27,10 +27,20 @@ if TYPE_CHECKING:
 NEWS_TURNS = 2
 DIPLOMACY_LOG_TURNS = 4
 WORLD_LINE_COUNTRIES = 6
-DIPLOMATIC_KINDS = frozenset({
-    "deal_proposed", "deal_signed", "deal_rejected", "deal_breached", "deal_expired",
-    "control_imposed", "control_eased", "control_lifted", "tariff_set", "stake_acquired",
-})  # fmt: skip
+DIPLOMATIC_KINDS = frozenset(
+    {
+        "deal_proposed",
+        "deal_signed",
+        "deal_rejected",
+        "deal_breached",
+        "deal_expired",
+        "control_imposed",
+        "control_eased",
+        "control_lifted",
+        "tariff_set",
+        "stake_acquired",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -98,8 +108,15 @@ def proposals(world: WorldModel, wanted) -> list[dict]:
 
 def shared_view(world: WorldModel) -> Shared:
     """The shared parts of this turn's observations, computed on the first of them."""
-    key = (world.turn, len(world.events), len(world.policies.controls), len(world.policies.tariffs),
-           world.deals.next_number, len(world.deals.deals), len(world.hashes))  # fmt: skip
+    key = (
+        world.turn,
+        len(world.events),
+        len(world.policies.controls),
+        len(world.policies.tariffs),
+        world.deals.next_number,
+        len(world.deals.deals),
+        len(world.hashes),
+    )
     cached = _shared.get(world)
     if cached is not None and cached.key == key:
         return cached
@@ -125,11 +142,25 @@ def last_turn(world: WorldModel) -> LastTurn:
     recorder = world.recorder
     if recorder.countries:
         row = recorder.countries[-1]
-        return LastTurn(row["production"], row["consumption"], row["demand"], row["shortage"],
-                        row["imports"], row["exports"], recorder.flows[-1])  # fmt: skip
+        return LastTurn(
+            row["production"],
+            row["consumption"],
+            row["demand"],
+            row["shortage"],
+            row["imports"],
+            row["exports"],
+            recorder.flows[-1],
+        )
     last = world.last
-    return LastTurn(last.production + last.recycled, last.consumption, last.demand, last.shortage,
-                    last.imports(), last.exports(), last.flows)  # fmt: skip
+    return LastTurn(
+        last.production + last.recycled,
+        last.consumption,
+        last.demand,
+        last.shortage,
+        last.imports(),
+        last.exports(),
+        last.flows,
+    )
 
 
 def recent_events(world: WorldModel, turns: int) -> list:
@@ -177,12 +208,17 @@ def world_lines(world: WorldModel, last: LastTurn, chain: tuple[np.ndarray, np.n
         exporters = largest(exports[:, m, s], index.countries)
         importers = largest(imports[:, m, s], index.countries)
         listed = {*producers, *exporters, *importers}
-        lines.append(WorldLine(
-            mineral=index.minerals[m], stage=index.stages[s],
-            world_capacity=float(state.capacity[:, m, s].sum()),
-            producers=producers, exporters=exporters, importers=importers,
-            prices={code: float(state.price[index.country[code], m, s]) for code in sorted(listed)},
-        ))  # fmt: skip
+        lines.append(
+            WorldLine(
+                mineral=index.minerals[m],
+                stage=index.stages[s],
+                world_capacity=float(state.capacity[:, m, s].sum()),
+                producers=producers,
+                exporters=exporters,
+                importers=importers,
+                prices={code: float(state.price[index.country[code], m, s]) for code in sorted(listed)},
+            )
+        )
     return lines
 
 
@@ -209,23 +245,59 @@ def mineral_views(world: WorldModel, c: int, shared: Shared) -> list[MineralView
     at = (c, m_at, s_at)
     stock = state.producer_stock[at] + state.feed_stock[at] + state.consumer_stock[at]
     columns = (
-        m_at, s_at, state.price[at], shared.world_price[m_at, s_at],
-        world.constants.reference_price[m_at, s_at], state.capacity[at], last.production[at],
-        last.consumption[at], last.demand[at], inflow.sum(axis=1) - inflow[:, c],
-        outflow.sum(axis=1) - outflow[:, c], stock, state.stockpile[at], last.shortage[at],
-    )  # fmt: skip
+        m_at,
+        s_at,
+        state.price[at],
+        shared.world_price[m_at, s_at],
+        world.constants.reference_price[m_at, s_at],
+        state.capacity[at],
+        last.production[at],
+        last.consumption[at],
+        last.demand[at],
+        inflow.sum(axis=1) - inflow[:, c],
+        outflow.sum(axis=1) - outflow[:, c],
+        stock,
+        state.stockpile[at],
+        last.shortage[at],
+    )
     origins = origin_maps(inflow, c, index.countries)
     views = []
     for k, row in enumerate(zip(*(column.tolist() for column in columns), strict=True)):
-        m, s, price, world_price, reference, capacity, production, consumption, demand, imported, \
-            exported, held, stockpile, shortage = row  # fmt: skip
-        views.append(MineralView(
-            mineral=index.minerals[m], stage=index.stages[s], price_usd_per_kg=price,
-            world_price_usd_per_kg=world_price, reference_price_usd_per_kg=reference,
-            capacity=capacity, production=production, consumption=consumption, demand=demand,
-            imports=imported, exports=exported, imports_by_origin=origins[k], stock=held,
-            stockpile=stockpile, shortage=shortage,
-        ))  # fmt: skip
+        (
+            m,
+            s,
+            price,
+            world_price,
+            reference,
+            capacity,
+            production,
+            consumption,
+            demand,
+            imported,
+            exported,
+            held,
+            stockpile,
+            shortage,
+        ) = row
+        views.append(
+            MineralView(
+                mineral=index.minerals[m],
+                stage=index.stages[s],
+                price_usd_per_kg=price,
+                world_price_usd_per_kg=world_price,
+                reference_price_usd_per_kg=reference,
+                capacity=capacity,
+                production=production,
+                consumption=consumption,
+                demand=demand,
+                imports=imported,
+                exports=exported,
+                imports_by_origin=origins[k],
+                stock=held,
+                stockpile=stockpile,
+                shortage=shortage,
+            )
+        )
     return views
 
 

@@ -37,7 +37,7 @@ def manifest(model: WorldModel, command_line: list[str] | None = None) -> dict:
             "id": model.world_scenario.id,
             "hash": model.world_scenario.hash,
             "origin": model.world_scenario.origin,
-        },  # fmt: skip
+        },
         "seed": model.seed,
         "turns": model.turn,
         "final_state_hash": model.hashes[-1] if model.hashes else None,
@@ -55,8 +55,9 @@ def safe_version(package: str) -> str:
         return "unknown"
 
 
-def write_run(model: WorldModel, directory: Path, file_format: str = "parquet",
-              command_line: list[str] | None = None) -> list[Path]:  # fmt: skip
+def write_run(
+    model: WorldModel, directory: Path, file_format: str = "parquet", command_line: list[str] | None = None
+) -> list[Path]:
     """Write the tables and manifest.json into `directory`; returns the paths."""
     paths = write_tables(run_tables(model), directory, file_format)
     manifest_path = directory / "manifest.json"

@@ -97,11 +97,14 @@ class PolicyBook:
         """Route rules of one market under the policies in force."""
         n = len(countries)
         rules = RouteRules(
-            route_open=np.ones((n, n), dtype=bool), licensed=np.zeros((n, n), dtype=bool),
-            export_cap=np.full(n, np.inf), licence_cap=np.full(n, np.inf),
-            delay=np.zeros(n, dtype=int), tariff=np.zeros((n, n)),
-        )  # fmt: skip
-        for (country, m, s), control in self.controls.items():
+            route_open=np.ones((n, n), dtype=bool),
+            licensed=np.zeros((n, n), dtype=bool),
+            export_cap=np.full(n, np.inf),
+            licence_cap=np.full(n, np.inf),
+            delay=np.zeros(n, dtype=int),
+            tariff=np.zeros((n, n)),
+        )
+        for (_, m, s), control in self.controls.items():
             if m == mineral and s == stage:
                 apply_control(rules, control, countries)
         for (country, m, s), tariff in self.tariffs.items():

@@ -18,7 +18,7 @@ from critmin.engine.state import Constants, Index, WorldState
 
 @dataclass
 class TurnFigures:
-    """This turn's flows of goods, (C, M, S) unless noted."""
+    """The flows of goods of one turn, (C, M, S) unless noted."""
 
     production: np.ndarray
     feed_used: np.ndarray
@@ -35,8 +35,17 @@ class TurnFigures:
         """All zeros, shaped like the state."""
         zeros = np.zeros_like(state.capacity)
         c, m, s = zeros.shape
-        return cls(zeros, zeros.copy(), zeros.copy(), zeros.copy(), zeros.copy(), zeros.copy(),
-                   zeros.copy(), np.zeros((m, s, c, c)), zeros.copy())  # fmt: skip
+        return cls(
+            zeros,
+            zeros.copy(),
+            zeros.copy(),
+            zeros.copy(),
+            zeros.copy(),
+            zeros.copy(),
+            zeros.copy(),
+            np.zeros((m, s, c, c)),
+            zeros.copy(),
+        )
 
     def demand_at(self, c: int, m: int, s: int) -> float:
         """Final demand this turn at one position."""
@@ -71,16 +80,18 @@ class Recorder:
         """Keep this turn's figures."""
         self.turns.append(turn)
         stock = state.producer_stock + state.feed_stock + state.consumer_stock
-        self.countries.append({
-            "production": figures.production + figures.recycled,
-            "consumption": figures.consumption,
-            "demand": figures.demand,
-            "imports": figures.imports(),
-            "exports": figures.exports(),
-            "stock": stock,
-            "stockpile": state.stockpile.copy(),
-            "shortage": figures.shortage,
-        })  # fmt: skip
+        self.countries.append(
+            {
+                "production": figures.production + figures.recycled,
+                "consumption": figures.consumption,
+                "demand": figures.demand,
+                "imports": figures.imports(),
+                "exports": figures.exports(),
+                "stock": stock,
+                "stockpile": state.stockpile.copy(),
+                "shortage": figures.shortage,
+            }
+        )
         self.prices.append(state.price.copy())
         self.flows.append(figures.flows)
 
@@ -129,10 +140,16 @@ class Recorder:
         countries, minerals, stages = (
             np.array(n) for n in (self.index.countries, self.index.minerals, self.index.stages)
         )
-        return pa.table({
-            "turn": turn, "mineral": minerals[m], "stage": stages[s], "exporter": countries[i],
-            "importer": countries[j], "tonnes": tonnes,
-        })  # fmt: skip
+        return pa.table(
+            {
+                "turn": turn,
+                "mineral": minerals[m],
+                "stage": stages[s],
+                "exporter": countries[i],
+                "importer": countries[j],
+                "tonnes": tonnes,
+            }
+        )
 
 
 COUNTRY_MEASURES = (
@@ -150,8 +167,10 @@ COUNTRY_MEASURES = (
 def events_table(events) -> pa.Table:
     """One row per event."""
     columns = ("turn", "kind", "actor", "target", "mineral", "detail")
-    return pa.table({name: [getattr(e, name) for e in events] for name in columns},
-                    schema=pa.schema([("turn", pa.int64())] + [(n, pa.string()) for n in columns[1:]]))  # fmt: skip
+    return pa.table(
+        {name: [getattr(e, name) for e in events] for name in columns},
+        schema=pa.schema([("turn", pa.int64())] + [(n, pa.string()) for n in columns[1:]]),
+    )
 
 
 def write_tables(tables: dict[str, pa.Table], directory: Path, file_format: str = "parquet") -> list[Path]:

@@ -23,7 +23,7 @@ from critmin.engine.actions import (
     ProposeDeal,
     ReleaseStockpile,
     SetTariff,
-)  # fmt: skip
+)
 from critmin.engine.deals import PARTNER_CAPEX_SHARE, Deal
 from critmin.engine.policies import ExportControl, Tariff, quota_per_turn
 from critmin.engine.vocabulary import TURNS_PER_YEAR
@@ -134,8 +134,11 @@ def check_break(world: WorldModel, action: BreakDeal) -> Iterator[str]:
 
 def check_invest(world: WorldModel, action: Invest) -> Iterator[str]:
     """The treasury pays the capital cost."""
-    yield from affordable(world, action.country, capex_usd_m(world, action.mineral.value,
-                                                              action.stage.value, action.tonnes_per_year))  # fmt: skip
+    yield from affordable(
+        world,
+        action.country,
+        capex_usd_m(world, action.mineral.value, action.stage.value, action.tonnes_per_year),
+    )
 
 
 def check_stake(world: WorldModel, action: AcquireStake) -> Iterator[str]:
@@ -187,14 +190,20 @@ def apply_impose(world: WorldModel, action: ImposeExportControl) -> None:
     for stage in action.stages:
         old = world.policies.controls.get((action.country, action.mineral.value, stage.value))
         new = ExportControl(
-            country=action.country, mineral=action.mineral.value, stage=stage.value,
-            regime=action.regime, destinations=tuple(sorted(action.destinations)),
+            country=action.country,
+            mineral=action.mineral.value,
+            stage=stage.value,
+            regime=action.regime,
+            destinations=tuple(sorted(action.destinations)),
             quota_tonnes_per_turn=quota_per_turn(action.quota_tonnes_per_year),
-            leakage=action.leakage, approval_share=action.approval_share,
-            delay_turns=action.delay_turns, since_turn=world.turn,
-            reference_tonnes=world.recent_exports(action.country, action.mineral.value,
-                                                  stage.value, action.destinations),
-        )  # fmt: skip
+            leakage=action.leakage,
+            approval_share=action.approval_share,
+            delay_turns=action.delay_turns,
+            since_turn=world.turn,
+            reference_tonnes=world.recent_exports(
+                action.country, action.mineral.value, stage.value, action.destinations
+            ),
+        )
         if old is not None and (old.regime, old.destinations) == (new.regime, new.destinations):
             new = replace(new, reference_tonnes=old.reference_tonnes)
         relaxing = relaxing and relaxes(old, new)
@@ -204,9 +213,13 @@ def apply_impose(world: WorldModel, action: ImposeExportControl) -> None:
     stages = ", ".join(s.value for s in action.stages)
     whom = ", ".join(action.destinations) or "all destinations"
     kind, verb = ("control_eased", "eases its") if relaxing else ("control_imposed", "imposes a")
-    world.emit(kind, action.country, f"{action.country} {verb} {action.regime} on {action.mineral.value} "
-               f"({stages}) exports to {whom}", target=",".join(action.destinations),
-               mineral=action.mineral.value)  # fmt: skip
+    world.emit(
+        kind,
+        action.country,
+        f"{action.country} {verb} {action.regime} on {action.mineral.value} ({stages}) exports to {whom}",
+        target=",".join(action.destinations),
+        mineral=action.mineral.value,
+    )
 
 
 def relaxes(old: ExportControl | None, new: ExportControl) -> bool:
@@ -232,27 +245,43 @@ def apply_lift(world: WorldModel, action: LiftExportControl) -> None:
             destinations.update(control.destinations or ("",))
         world.policies.lift(action.country, action.mineral.value, stage.value)
     target = "" if "" in destinations else ",".join(sorted(destinations))
-    world.emit("control_lifted", action.country,
-               f"{action.country} lifts its export control on {action.mineral.value}",
-               target=target, mineral=action.mineral.value)  # fmt: skip
+    world.emit(
+        "control_lifted",
+        action.country,
+        f"{action.country} lifts its export control on {action.mineral.value}",
+        target=target,
+        mineral=action.mineral.value,
+    )
 
 
 def apply_tariff(world: WorldModel, action: SetTariff) -> None:
     """Set the tariff on each stage."""
     for stage in action.stages:
-        world.policies.set_tariff(Tariff(action.country, action.mineral.value, stage.value,
-                                         action.rate, tuple(sorted(action.origins))))  # fmt: skip
-    world.emit("tariff_set", action.country, f"{action.country} sets a {action.rate:.0%} tariff "
-               f"on {action.mineral.value} imports", target=",".join(action.origins),
-               mineral=action.mineral.value)  # fmt: skip
+        world.policies.set_tariff(
+            Tariff(
+                action.country, action.mineral.value, stage.value, action.rate, tuple(sorted(action.origins))
+            )
+        )
+    world.emit(
+        "tariff_set",
+        action.country,
+        f"{action.country} sets a {action.rate:.0%} tariff on {action.mineral.value} imports",
+        target=",".join(action.origins),
+        mineral=action.mineral.value,
+    )
 
 
 def apply_propose(world: WorldModel, action: ProposeDeal) -> None:
     """Deliver the proposal to the counterparty's inbox."""
     proposal = world.deals.propose(action, world.turn)
-    world.emit("deal_proposed", action.country, f"{action.country} proposes a {action.kind} of "
-               f"{action.tonnes_per_year:,.0f} t/yr {action.mineral.value} to {action.counterparty}",
-               target=proposal.id, mineral=action.mineral.value)  # fmt: skip
+    world.emit(
+        "deal_proposed",
+        action.country,
+        f"{action.country} proposes a {action.kind} of "
+        f"{action.tonnes_per_year:,.0f} t/yr {action.mineral.value} to {action.counterparty}",
+        target=proposal.id,
+        mineral=action.mineral.value,
+    )
 
 
 def apply_answer(world: WorldModel, action: AnswerDeal) -> None:
@@ -260,15 +289,24 @@ def apply_answer(world: WorldModel, action: AnswerDeal) -> None:
     offer = world.deals.proposals[action.proposal_id].action
     if action.accept:
         deal = world.deals.accept(action.proposal_id, world.turn)
-        world.emit("deal_signed", action.country, f"{deal.seller} and {deal.buyer} sign a "
-                   f"{deal.kind} on {deal.mineral} ({deal.id})", target=deal.id, mineral=deal.mineral)  # fmt: skip
+        world.emit(
+            "deal_signed",
+            action.country,
+            f"{deal.seller} and {deal.buyer} sign a {deal.kind} on {deal.mineral} ({deal.id})",
+            target=deal.id,
+            mineral=deal.mineral,
+        )
         if deal.kind == "partnership":
             co_finance(world, offer)
     else:
         world.deals.reject(action.proposal_id)
-        world.emit("deal_rejected", action.country, f"{action.country} rejects {offer.country}'s "
-                   f"proposal {action.proposal_id}", target=action.proposal_id,
-                   mineral=offer.mineral.value)  # fmt: skip
+        world.emit(
+            "deal_rejected",
+            action.country,
+            f"{action.country} rejects {offer.country}'s proposal {action.proposal_id}",
+            target=action.proposal_id,
+            mineral=offer.mineral.value,
+        )
 
 
 def apply_break(world: WorldModel, action: BreakDeal) -> None:
@@ -283,8 +321,13 @@ def apply_invest(world: WorldModel, action: Invest) -> None:
     cost = capex_usd_m(world, mineral, stage, action.tonnes_per_year)
     world.spend(action.country, cost, "investment")
     world.build(action.country, mineral, stage, action.tonnes_per_year)
-    world.emit("investment", action.country, f"{action.country} invests USD {cost:,.0f} m in "
-               f"{action.tonnes_per_year:,.0f} t/yr of {mineral} {stage} capacity", mineral=mineral)  # fmt: skip
+    world.emit(
+        "investment",
+        action.country,
+        f"{action.country} invests USD {cost:,.0f} m in "
+        f"{action.tonnes_per_year:,.0f} t/yr of {mineral} {stage} capacity",
+        mineral=mineral,
+    )
 
 
 def apply_stake(world: WorldModel, action: AcquireStake) -> None:
@@ -331,9 +374,14 @@ def co_finance(world: WorldModel, offer: ProposeDeal) -> None:
     mineral, stage = offer.mineral.value, offer.stage.value
     world.spend(offer.buyer, partnership_capex_usd_m(world, offer), "investment")
     world.build(offer.seller, mineral, stage, offer.tonnes_per_year)
-    world.emit("investment", offer.buyer, f"{offer.buyer} co-finances {offer.tonnes_per_year:,.0f} t/yr "
-               f"of {mineral} {stage} capacity in {offer.seller}", target=offer.seller,
-               mineral=mineral)  # fmt: skip
+    world.emit(
+        "investment",
+        offer.buyer,
+        f"{offer.buyer} co-finances {offer.tonnes_per_year:,.0f} t/yr "
+        f"of {mineral} {stage} capacity in {offer.seller}",
+        target=offer.seller,
+        mineral=mineral,
+    )
 
 
 def stake_cost_usd_m(world: WorldModel, action: AcquireStake) -> float:
@@ -365,5 +413,13 @@ def apply(world: WorldModel, action: ActionBase) -> None:
 
 def equity_deal(deal_id: str, owner_country: str, host: str, mineral: str, stage: str, share: float) -> Deal:
     """The standing delivery of a firm's share of a line's output to its home country."""
-    return Deal(id=deal_id, kind="equity", seller=host, buyer=owner_country, mineral=mineral,
-                stage=stage, tonnes_per_turn=0.0, share=share)  # fmt: skip
+    return Deal(
+        id=deal_id,
+        kind="equity",
+        seller=host,
+        buyer=owner_country,
+        mineral=mineral,
+        stage=stage,
+        tonnes_per_turn=0.0,
+        share=share,
+    )

@@ -41,12 +41,12 @@ def save_data(model: WorldModel, status: str = "in_progress") -> dict[str, Any]:
             "id": model.world_scenario.id,
             "hash": model.world_scenario.hash,
             "content": model.world_scenario.content,
-        },  # fmt: skip
+        },
         "seed": model.seed,
         "turns": [
             {"turn": t, "actions": actions, "state_hash": h}
             for t, (actions, h) in enumerate(zip(model.action_log, model.hashes, strict=True))
-        ],  # fmt: skip
+        ],
         "status": status,
     }
 
@@ -98,9 +98,11 @@ def replay(data: dict[str, Any], source: str = "save") -> tuple[WorldModel, Repl
     for record in data["turns"]:
         model.step()
         if model.hashes[-1] != record.get("state_hash"):
-            problem = (f"{source}: turn {record.get('turn')}: state hash differs "
-                       f"(save {str(record.get('state_hash'))[:12]}…, replay {model.hashes[-1][:12]}…); "
-                       "the save was altered or made by an incompatible engine")  # fmt: skip
+            problem = (
+                f"{source}: turn {record.get('turn')}: state hash differs "
+                f"(save {str(record.get('state_hash'))[:12]}…, replay {model.hashes[-1][:12]}…); "
+                "the save was altered or made by an incompatible engine"
+            )
             return model, ReplayReport(len(data["turns"]), model.turn - 1, problem)
     return model, ReplayReport(len(data["turns"]), len(data["turns"]), None)
 

@@ -66,12 +66,14 @@ class WorldSnapshot(msgspec.Struct, frozen=True, kw_only=True):
 
     def figure(self, country: str, mineral: str, stage: str) -> CountryFigures | None:
         """One country's figures for a mineral at a stage."""
-        return next((f for f in self.figures if (f.country, f.mineral, f.stage) == (country, mineral, stage)), None)
+        return next(
+            (f for f in self.figures if (f.country, f.mineral, f.stage) == (country, mineral, stage)), None
+        )
 
 
 def snapshot(world: WorldModel) -> WorldSnapshot:
     """The public picture of `world` now."""
-    index, constants, state, last = world.index, world.constants, world.state, world.last
+    index, constants, state = world.index, world.constants, world.state
     chain_positions = list(zip(*np.nonzero(constants.chain), strict=True))
     return WorldSnapshot(
         scenario=world.world_scenario.id,
@@ -80,11 +82,17 @@ def snapshot(world: WorldModel) -> WorldSnapshot:
         countries=list(index.countries),
         country_names={c.iso3: c.name for c in world.world_scenario.spec.countries},
         minerals=list(index.minerals),
-        chains={index.minerals[m]: [index.stages[s] for s in np.flatnonzero(constants.chain[m])]
-                for m in range(len(index.minerals))},  # fmt: skip
-        reference_prices={index.minerals[m]: {index.stages[s]: float(constants.reference_price[m, s])
-                                              for s in np.flatnonzero(constants.chain[m])}
-                          for m in range(len(index.minerals))},  # fmt: skip
+        chains={
+            index.minerals[m]: [index.stages[s] for s in np.flatnonzero(constants.chain[m])]
+            for m in range(len(index.minerals))
+        },
+        reference_prices={
+            index.minerals[m]: {
+                index.stages[s]: float(constants.reference_price[m, s])
+                for s in np.flatnonzero(constants.chain[m])
+            }
+            for m in range(len(index.minerals))
+        },
         treasury_usd_m={code: float(state.treasury[c]) for c, code in enumerate(index.countries)},
         figures=country_figures(world, chain_positions),
         flows=last_flows(world),
@@ -103,18 +111,34 @@ def country_figures(world: WorldModel, chain_positions) -> list[CountryFigures]:
     rows = []
     for c, code in enumerate(index.countries):
         for m, s in chain_positions:
-            values = (state.capacity[c, m, s], last.production[c, m, s], last.demand[c, m, s],
-                      imports[c, m, s], exports[c, m, s], stock[c, m, s], state.stockpile[c, m, s])  # fmt: skip
+            values = (
+                state.capacity[c, m, s],
+                last.production[c, m, s],
+                last.demand[c, m, s],
+                imports[c, m, s],
+                exports[c, m, s],
+                stock[c, m, s],
+                state.stockpile[c, m, s],
+            )
             if not any(values):
                 continue
-            rows.append(CountryFigures(
-                country=code, mineral=index.minerals[m], stage=index.stages[s],
-                price=float(state.price[c, m, s]), capacity=float(state.capacity[c, m, s]),
-                production=float(last.production[c, m, s]), consumption=float(last.consumption[c, m, s]),
-                demand=float(last.demand[c, m, s]), imports=float(imports[c, m, s]),
-                exports=float(exports[c, m, s]), stock=float(stock[c, m, s]),
-                stockpile=float(state.stockpile[c, m, s]), shortage=float(last.shortage[c, m, s]),
-            ))  # fmt: skip
+            rows.append(
+                CountryFigures(
+                    country=code,
+                    mineral=index.minerals[m],
+                    stage=index.stages[s],
+                    price=float(state.price[c, m, s]),
+                    capacity=float(state.capacity[c, m, s]),
+                    production=float(last.production[c, m, s]),
+                    consumption=float(last.consumption[c, m, s]),
+                    demand=float(last.demand[c, m, s]),
+                    imports=float(imports[c, m, s]),
+                    exports=float(exports[c, m, s]),
+                    stock=float(stock[c, m, s]),
+                    stockpile=float(state.stockpile[c, m, s]),
+                    shortage=float(last.shortage[c, m, s]),
+                )
+            )
     return rows
 
 
@@ -124,5 +148,13 @@ def last_flows(world: WorldModel) -> list[Flow]:
     m, s, i, j = np.nonzero(flows > 1e-9)
     order = np.argsort(-flows[m, s, i, j], kind="stable")
     index = world.index
-    return [Flow(index.minerals[m[k]], index.stages[s[k]], index.countries[i[k]], index.countries[j[k]],
-                 float(flows[m[k], s[k], i[k], j[k]])) for k in order]  # fmt: skip
+    return [
+        Flow(
+            index.minerals[m[k]],
+            index.stages[s[k]],
+            index.countries[i[k]],
+            index.countries[j[k]],
+            float(flows[m[k], s[k], i[k], j[k]]),
+        )
+        for k in order
+    ]

@@ -18,8 +18,10 @@ TOP_FLOWS = 10
 
 def print_summary(model: WorldModel, console: Console) -> None:
     """Prices against their start, the largest flows, and shortages by country."""
-    console.print(f"[bold]{model.world_scenario.spec.scenario.title}[/] — {model.turn} turns, "
-                  f"seed {model.seed}, now {model.date}")  # fmt: skip
+    console.print(
+        f"[bold]{model.world_scenario.spec.scenario.title}[/] — {model.turn} turns, "
+        f"seed {model.seed}, now {model.date}"
+    )
     console.print(price_table(model))
     console.print(flow_table(model))
     console.print(shortage_table(model))
@@ -50,8 +52,14 @@ def flow_table(model: WorldModel) -> Table:
         m, s, i, j = np.unravel_index(flat, value.shape)
         if flows[m, s, i, j] <= 0:
             break
-        table.add_row(model.index.minerals[m], model.index.stages[s], model.index.countries[i],
-                      model.index.countries[j], f"{flows[m, s, i, j]:,.0f}", f"{value[m, s, i, j] / 1000:,.1f}")  # fmt: skip
+        table.add_row(
+            model.index.minerals[m],
+            model.index.stages[s],
+            model.index.countries[i],
+            model.index.countries[j],
+            f"{flows[m, s, i, j]:,.0f}",
+            f"{value[m, s, i, j] / 1000:,.1f}",
+        )
     return table
 
 

@@ -16,8 +16,17 @@ from critmin.scenarios.schema import ScenarioFile
 from critmin.scenarios.validate import ScenarioError, check_references
 
 PACKAGED = resources.files("critmin.scenarios") / "data"
-LIST_TABLES = ("minerals", "countries", "capacity", "demand", "stocks", "firms", "policies",
-               "deals", "events")  # fmt: skip
+LIST_TABLES = (
+    "minerals",
+    "countries",
+    "capacity",
+    "demand",
+    "stocks",
+    "firms",
+    "policies",
+    "deals",
+    "events",
+)
 
 
 @dataclass(frozen=True)

@@ -47,8 +47,10 @@ def duplicate_lines(spec: ScenarioFile) -> Iterator[str]:
     counts = Counter((c.country, c.mineral, c.stage) for c in spec.capacity)
     for index, line in enumerate(spec.capacity):
         if counts[(line.country, line.mineral, line.stage)] > 1:
-            yield (f"capacity[{index}]: duplicate line for {line.country} {line.mineral.value} "
-                   f"{line.stage.value}")  # fmt: skip
+            yield (
+                f"capacity[{index}]: duplicate line for {line.country} {line.mineral.value} "
+                f"{line.stage.value}"
+            )
             return
 
 
@@ -137,7 +139,8 @@ def event_rules(spec: ScenarioFile) -> Iterator[str]:
     """Events fall inside the scenario; action events carry an action."""
     for index, event in enumerate(spec.events):
         if event.turn >= spec.scenario.turns:
-            yield f"events[{index}].turn: turn {event.turn} is past the scenario's {spec.scenario.turns} turns"
+            last = spec.scenario.turns
+            yield f"events[{index}].turn: turn {event.turn} is past the scenario's {last} turns"
         if event.kind == "action":
             yield from action_event_problems(index, event)
         elif event.kind in ("disruption", "demand_shock") and event.mineral is None:

@@ -8,19 +8,31 @@ import pytest
 
 from critmin.agents.controllers import QueuedController, ScriptedController
 from critmin.engine.actions import (
-    AnswerDeal, ImposeExportControl, ProposeDeal, ReleaseStockpile, SetTariff,
-)  # fmt: skip
+    AnswerDeal,
+    ImposeExportControl,
+    ProposeDeal,
+    ReleaseStockpile,
+    SetTariff,
+)
 from critmin.engine.model import WorldModel
 from critmin.engine.vocabulary import Mineral, Stage
 from critmin.scenarios.loader import scenario_from_content
 
 OFFTAKE = {
-    "id": "CHN-IND-magnets", "kind": "offtake", "seller": "CHN", "buyer": "IND", "mineral": "ree_heavy",
-    "stage": "magnet", "tonnes_per_year": 200.0, "duration_turns": 8, "breach_penalty_usd_m": 25.0,
+    "id": "CHN-IND-magnets",
+    "kind": "offtake",
+    "seller": "CHN",
+    "buyer": "IND",
+    "mineral": "ree_heavy",
+    "stage": "magnet",
+    "tonnes_per_year": 200.0,
+    "duration_turns": 8,
+    "breach_penalty_usd_m": 25.0,
     "source": "test fixture",
-}  # fmt: skip
-BAN_TO_INDIA = ImposeExportControl(country="CHN", mineral=Mineral.REE_HEAVY, stages=(Stage.MAGNET,),
-                                   regime="ban", destinations=("IND",))  # fmt: skip
+}
+BAN_TO_INDIA = ImposeExportControl(
+    country="CHN", mineral=Mineral.REE_HEAVY, stages=(Stage.MAGNET,), regime="ban", destinations=("IND",)
+)
 
 
 def with_deal(tiny):
@@ -64,11 +76,16 @@ def test_ban_opens_a_price_wedge(tiny):
 
 
 def test_stockpile_release_supplies_the_market(tiny):
-    ban_all = ImposeExportControl(country="CHN", mineral=Mineral.REE_HEAVY, stages=(Stage.MAGNET,), regime="ban")
+    ban_all = ImposeExportControl(
+        country="CHN", mineral=Mineral.REE_HEAVY, stages=(Stage.MAGNET,), regime="ban"
+    )
     release = ReleaseStockpile(country="IND", mineral=Mineral.REE_HEAVY, stage=Stage.MAGNET, tonnes=20.0)
     quiet = WorldModel(tiny, seed=0, controllers={"CHN": ScriptedController({0: [ban_all]})})
-    helped = WorldModel(tiny, seed=0, controllers={"CHN": ScriptedController({0: [ban_all]}),
-                                                   "IND": ScriptedController({1: [release]})})  # fmt: skip
+    helped = WorldModel(
+        tiny,
+        seed=0,
+        controllers={"CHN": ScriptedController({0: [ban_all]}), "IND": ScriptedController({1: [release]})},
+    )
     quiet.run(2)
     helped.run(2)
     india = quiet.index.country["IND"]
@@ -89,8 +106,14 @@ def test_tariff_raises_the_importers_price(tiny):
 
 
 def test_licence_delays_and_cuts_exports(tiny):
-    licence = ImposeExportControl(country="CHN", mineral=Mineral.REE_HEAVY, stages=(Stage.MAGNET,),
-                                  regime="licence", approval_share=0.25, delay_turns=2)  # fmt: skip
+    licence = ImposeExportControl(
+        country="CHN",
+        mineral=Mineral.REE_HEAVY,
+        stages=(Stage.MAGNET,),
+        regime="licence",
+        approval_share=0.25,
+        delay_turns=2,
+    )
     model = WorldModel(tiny, seed=0, controllers={"CHN": ScriptedController({2: [licence]})})
     model.run(2)
     china, m, s = model.position("CHN", "ree_heavy", "magnet")
@@ -116,10 +139,18 @@ def test_illegal_action_is_refused_with_a_reason_and_changes_nothing(tiny):
 
 
 def test_a_proposal_accepted_becomes_a_deal(tiny):
-    offer = ProposeDeal(country="IND", counterparty="AUS", seller="AUS", buyer="IND",
-                        mineral=Mineral.LITHIUM, stage=Stage.MINE, tonnes_per_year=4000)  # fmt: skip
-    model = WorldModel(tiny, seed=0, controllers={"IND": ScriptedController({0: [offer]}),
-                                                  "AUS": QueuedController()})  # fmt: skip
+    offer = ProposeDeal(
+        country="IND",
+        counterparty="AUS",
+        seller="AUS",
+        buyer="IND",
+        mineral=Mineral.LITHIUM,
+        stage=Stage.MINE,
+        tonnes_per_year=4000,
+    )
+    model = WorldModel(
+        tiny, seed=0, controllers={"IND": ScriptedController({0: [offer]}), "AUS": QueuedController()}
+    )
     model.step()
     inbox = model.observe("AUS").inbox
     assert len(inbox) == 1
@@ -129,10 +160,12 @@ def test_a_proposal_accepted_becomes_a_deal(tiny):
 
 
 def test_a_destination_ban_survives_a_licence_for_everyone_else(tiny):
-    ban_india = ImposeExportControl(country="CHN", mineral=Mineral.LITHIUM, stages=(Stage.REFINED,), regime="ban",
-                                    destinations=("IND",))  # fmt: skip
-    licence = ImposeExportControl(country="CHN", mineral=Mineral.LITHIUM, stages=(Stage.REFINED,),
-                                  regime="licence", approval_share=0.5)  # fmt: skip
+    ban_india = ImposeExportControl(
+        country="CHN", mineral=Mineral.LITHIUM, stages=(Stage.REFINED,), regime="ban", destinations=("IND",)
+    )
+    licence = ImposeExportControl(
+        country="CHN", mineral=Mineral.LITHIUM, stages=(Stage.REFINED,), regime="licence", approval_share=0.5
+    )
     model = WorldModel(tiny, seed=0, controllers={"CHN": ScriptedController({0: [ban_india], 1: [licence]})})
     model.run(2)
     control = model.policies.controls[("CHN", "lithium", "refined")]

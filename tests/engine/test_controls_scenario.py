@@ -36,4 +36,6 @@ def test_licence_cuts_chinese_exports_and_leaves_importers_short(runs):
     importers = [base.index.country[c] for c in OUTSIDE]
     short = controlled.last.shortage[importers, m, s].sum()
     assert short > 0.05 * controlled.last.demand[importers, m, s].sum()
-    assert np.isclose(base.last.shortage[importers, m, s].sum(), 0.0, atol=0.05 * base.last.demand[importers, m, s].sum())
+    assert np.isclose(
+        base.last.shortage[importers, m, s].sum(), 0.0, atol=0.05 * base.last.demand[importers, m, s].sum()
+    )

@@ -18,13 +18,26 @@ from critmin.engine.vocabulary import Mineral, Stage
 TOLERANCE = 1e-6
 COUNTRIES = ("CHN", "IND", "AUS")
 EXTRA_ACTIONS = [
-    ImposeExportControl(country="CHN", mineral=Mineral.REE_HEAVY, stages=(Stage.MAGNET,), regime="quota",
-                        quota_tonnes_per_year=100.0, leakage=0.2),
-    ImposeExportControl(country="CHN", mineral=Mineral.LITHIUM, stages=(Stage.REFINED,), regime="ban",
-                        destinations=("IND",)),
-    ImposeExportControl(country="AUS", mineral=Mineral.LITHIUM, stages=(Stage.MINE,), regime="licence",
-                        approval_share=0.3, delay_turns=2),
-]  # fmt: skip
+    ImposeExportControl(
+        country="CHN",
+        mineral=Mineral.REE_HEAVY,
+        stages=(Stage.MAGNET,),
+        regime="quota",
+        quota_tonnes_per_year=100.0,
+        leakage=0.2,
+    ),
+    ImposeExportControl(
+        country="CHN", mineral=Mineral.LITHIUM, stages=(Stage.REFINED,), regime="ban", destinations=("IND",)
+    ),
+    ImposeExportControl(
+        country="AUS",
+        mineral=Mineral.LITHIUM,
+        stages=(Stage.MINE,),
+        regime="licence",
+        approval_share=0.3,
+        delay_turns=2,
+    ),
+]
 
 
 def goods(model: WorldModel) -> np.ndarray:
@@ -42,7 +55,13 @@ def check_turn(model: WorldModel, goods_before, money_before, ledger_before) -> 
     last, state = model.last, model.state
     made = (last.production + last.recycled - last.feed_used - last.consumption).sum(axis=0)
     np.testing.assert_allclose(goods(model) - goods_before, made, atol=TOLERANCE * (1 + np.abs(made).max()))
-    for array in (state.producer_stock, state.feed_stock, state.consumer_stock, state.stockpile, state.in_transit):
+    for array in (
+        state.producer_stock,
+        state.feed_stock,
+        state.consumer_stock,
+        state.stockpile,
+        state.in_transit,
+    ):
         assert array.min() >= -TOLERANCE
     assert last.flows.min() >= -TOLERANCE
     sinks = sum(model.ledger.values()) - ledger_before
@@ -52,7 +71,9 @@ def check_turn(model: WorldModel, goods_before, money_before, ledger_before) -> 
         exports = last.flows[m, s, c].copy()
         exports[c] = 0.0
         if control.regime == "ban":
-            banned = [model.index.country[d] for d in control.destinations] or [i for i in range(len(exports)) if i != c]
+            banned = [model.index.country[d] for d in control.destinations] or [
+                i for i in range(len(exports)) if i != c
+            ]
             assert exports[banned].max() <= TOLERANCE
         if control.regime == "quota":
             assert exports.sum() <= control.quota_tonnes_per_turn * (1 + control.leakage) + TOLERANCE

@@ -12,7 +12,9 @@ from critmin.engine.model import WorldModel
 from critmin.engine.save import save_data
 from tests.conftest import TINY
 
-HASHES = "from critmin import WorldModel; m = WorldModel({path!r}, seed=7); m.run(6); print(','.join(m.hashes))"
+HASHES = (
+    "from critmin import WorldModel; m = WorldModel({path!r}, seed=7); m.run(6); print(','.join(m.hashes))"
+)
 
 
 def hashes_in_subprocess() -> list[str]:

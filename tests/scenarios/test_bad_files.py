@@ -18,29 +18,49 @@ MISTAKES = {
     "toml_syntax": (edit('title = "Tiny test world"', 'title = "Tiny test world'), "TOML syntax error"),
     "missing_field": (edit('name = "India"\n', ""), "countries[1]"),
     "wrong_type": (edit("budget_usd_m = 1000", 'budget_usd_m = "a lot"', 1), "countries[1].budget_usd_m"),
-    "unknown_country": (edit('country = "AUS"\nmineral = "lithium"', 'country = "XYZ"\nmineral = "lithium"'),
-                        "unknown country 'XYZ'"),
-    "unknown_mineral_name": (edit('mineral = "lithium"\nstage = "refined"\ntonnes_per_year = 15000',
-                                  'mineral = "unobtainium"\nstage = "refined"\ntonnes_per_year = 15000'),
-                             "demand[4].mineral"),
+    "unknown_country": (
+        edit('country = "AUS"\nmineral = "lithium"', 'country = "XYZ"\nmineral = "lithium"'),
+        "unknown country 'XYZ'",
+    ),
+    "unknown_mineral_name": (
+        edit(
+            'mineral = "lithium"\nstage = "refined"\ntonnes_per_year = 15000',
+            'mineral = "unobtainium"\nstage = "refined"\ntonnes_per_year = 15000',
+        ),
+        "demand[4].mineral",
+    ),
     "mineral_not_declared": (edit('id = "lithium"', 'id = "cobalt"'), "is not declared in [[minerals]]"),
-    "negative_capacity": (edit("tonnes_per_year = 2000", "tonnes_per_year = -5"), "capacity[0].tonnes_per_year"),
+    "negative_capacity": (
+        edit("tonnes_per_year = 2000", "tonnes_per_year = -5"),
+        "capacity[0].tonnes_per_year",
+    ),
     "duplicate_id": (edit('iso3 = "AUS"', 'iso3 = "IND"'), "duplicate id 'IND'"),
     "share_above_100": (edit("share = 0.1, ", "share = 1.5, "), "firms[0].assets[0].share"),
     "utilisation_above_1": (edit("utilisation = 0.9", "utilisation = 1.2"), "capacity[0].utilisation"),
-    "stage_not_in_chain": (edit('mineral = "lithium"\nstage = "refined"\ntonnes_per_year = 80000',
-                                'mineral = "lithium"\nstage = "magnet"\ntonnes_per_year = 80000'),
-                           "lithium has no stage 'magnet'"),
-    "unknown_field": (edit('lat = 22.0', 'lat = 22.0\npopulation = 1400'), "unknown field"),
+    "stage_not_in_chain": (
+        edit(
+            'mineral = "lithium"\nstage = "refined"\ntonnes_per_year = 80000',
+            'mineral = "lithium"\nstage = "magnet"\ntonnes_per_year = 80000',
+        ),
+        "lithium has no stage 'magnet'",
+    ),
+    "unknown_field": (edit("lat = 22.0", "lat = 22.0\npopulation = 1400"), "unknown field"),
     "bad_start_date": (edit('start = "2025Q1"', 'start = "2025-01"'), "scenario.start"),
-    "malformed_action_event": (GOOD + '\n[[events]]\nturn = 1\nkind = "action"\ntitle = "x"\ncountry = "CHN"\n'
-                               'action = {type = "impose_export_control", mineral = "ree_heavy"}\nsource = "test"\n',
-                               "events[0].action: bad action"),
-    "disruption_without_stage": (GOOD + '\n[[events]]\nturn = 1\nkind = "disruption"\ntitle = "x"\ncountry = "CHN"\n'
-                                 'mineral = "lithium"\nshare = 0.5\nsource = "test"\n', "events[0].stage"),
-    "duplicate_capacity_line": (GOOD + GOOD[GOOD.index("[[capacity]]"):GOOD.index("[[capacity]]", GOOD.index("[[capacity]]") + 1)],
-                                "duplicate line for CHN ree_heavy mine"),
-}  # fmt: skip
+    "malformed_action_event": (
+        GOOD + '\n[[events]]\nturn = 1\nkind = "action"\ntitle = "x"\ncountry = "CHN"\n'
+        'action = {type = "impose_export_control", mineral = "ree_heavy"}\nsource = "test"\n',
+        "events[0].action: bad action",
+    ),
+    "disruption_without_stage": (
+        GOOD + '\n[[events]]\nturn = 1\nkind = "disruption"\ntitle = "x"\ncountry = "CHN"\n'
+        'mineral = "lithium"\nshare = 0.5\nsource = "test"\n',
+        "events[0].stage",
+    ),
+    "duplicate_capacity_line": (
+        GOOD + GOOD[GOOD.index("[[capacity]]") : GOOD.index("[[capacity]]", GOOD.index("[[capacity]]") + 1)],
+        "duplicate line for CHN ree_heavy mine",
+    ),
+}
 
 
 @pytest.mark.parametrize("kind", sorted(MISTAKES))
