@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_scenarios(commands)
     add_replay(commands)
     add_bench(commands)
+    add_validate(commands)
     for module_name in PLUGIN_COMMANDS:
         import_module(module_name).register(commands)
     return parser
@@ -250,6 +251,68 @@ def bench_command(args: argparse.Namespace) -> int:
             table.add_row(key, f"{value:,.3f}" if isinstance(value, float) else str(value))
         out.print(table)
     return EXIT_OK
+
+
+# --- validate -----------------------------------------------------------------------------
+
+
+VALIDATE_HELP = "Backtest the model against the 2010 rare-earth crisis and the 2021-24 lithium cycle."
+
+
+def add_validate(commands) -> None:
+    """`critmin validate [--json] [--seeds N] [--plots DIR]`."""
+    sub = command(commands, "validate", validate_command, VALIDATE_HELP)
+    sub.add_argument("--seeds", type=positive_int, default=20, help="seeds per backtest (default 20)")
+    sub.add_argument("--json", action="store_true", help="print JSON only")
+    sub.add_argument("--plots", type=Path, metavar="DIR", help="write price paths as PNG files to DIR")
+
+
+def validate_command(args: argparse.Namespace) -> int:
+    """Run every check over the seeds; exit 0 only if every check holds on the median."""
+    from critmin.research.backtests import run_backtests, validation_seeds, write_plots
+
+    seeds = validation_seeds(args.seeds)
+    results, runs = run_backtests(seeds)
+    plots = write_plots(runs, args.plots) if args.plots else []
+    if args.json:
+        print(json.dumps({"seeds": seeds, "checks": [r.to_dict() for r in results]}, indent=1))
+    else:
+        out.print(validation_table(results, len(seeds)))
+        for path in plots:
+            out.print(f"wrote {path}")
+    return EXIT_OK if all(r.passed for r in results) else EXIT_FAILED
+
+
+def validation_table(results, n_seeds: int) -> Table:
+    """The backtest table: check, observed, simulated median and range, band, holds?"""
+    title = f"critmin validate: {n_seeds} seeds, median must lie in the band"
+    table = Table("check", "observed", "median", "range", "band", "holds?", title=title)
+    scenario = None
+    for result in results:
+        check = result.check
+        if check.scenario != scenario:
+            scenario = check.scenario
+            table.add_row(f"[bold]{scenario}[/]", "", "", "", "", "")
+        spread = f"{short(min(result.values))}..{short(max(result.values))}"
+        holds = "[green]yes[/]" if result.passed else "[bold red]no[/]"
+        band = band_text(check.band)
+        table.add_row(check.name, short(check.observed), short(result.median), spread, band, holds)
+    return table
+
+
+def short(value: float) -> str:
+    """A figure in at most 4 significant digits (dates stay whole)."""
+    return f"{value:.2f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
+def band_text(band: tuple[float | None, float | None]) -> str:
+    """'lo..hi', '>= lo' or '<= hi'."""
+    low, high = band
+    if low is None:
+        return f"<= {short(high)}"
+    if high is None:
+        return f">= {short(low)}"
+    return f"{short(low)}..{short(high)}"
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import numpy as np
 
 from critmin.agents.actors import Country, Manufacturer, StateFirm
 from critmin.agents.controllers import Controller, QueuedController
-from critmin.engine import rules
+from critmin.engine import dynamics, rules
 from critmin.engine.actions import (
     ActionBase,
     ActionFormatError,
@@ -23,7 +23,7 @@ from critmin.engine.actions import (
     ProposeDeal,
     action_from_dict,
     action_to_dict,
-)  # fmt: skip
+)
 from critmin.engine.deals import Deal, DealBook
 from critmin.engine.events import Event
 from critmin.engine.legal import legal_actions
@@ -51,8 +51,13 @@ class WorldModel(mesa.Model):
 
     """
 
-    def __init__(self, scenario: Scenario | str | Path, *, seed: int | None = None,
-                 controllers: Mapping[str, Controller] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        scenario: Scenario | str | Path,
+        *,
+        seed: int | None = None,
+        controllers: Mapping[str, Controller] | None = None,
+    ) -> None:
         self.world_scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         spec = self.world_scenario.spec
         self.seed = spec.scenario.seed if seed is None else int(seed)
@@ -72,6 +77,8 @@ class WorldModel(mesa.Model):
         )
         self.recorder = Recorder(self.index, self.constants)
         self.last = TurnFigures.empty(self.state)
+        self.price_before = self.state.price.copy()
+        self.stock_bought = np.zeros_like(self.state.consumer_stock)
         self.create_agents(controllers or {})
         self.load_policies_and_deals()
 
@@ -112,37 +119,66 @@ class WorldModel(mesa.Model):
         for policy in spec.policies:
             for stage in policy.stages:
                 if policy.__struct_config__.tag == "tariff":
-                    self.policies.set_tariff(Tariff(policy.country, policy.mineral.value, stage.value,
-                                                    policy.rate, tuple(sorted(policy.origins))))  # fmt: skip
+                    self.policies.set_tariff(
+                        Tariff(
+                            policy.country,
+                            policy.mineral.value,
+                            stage.value,
+                            policy.rate,
+                            tuple(sorted(policy.origins)),
+                        )
+                    )
                 else:
                     self.policies.impose(self.starting_control(policy, stage.value))
         for deal in spec.deals:
-            self.deals.sign(Deal(
-                id=deal.id, kind=deal.kind, seller=deal.seller, buyer=deal.buyer,
-                mineral=deal.mineral.value, stage=deal.stage.value,
-                tonnes_per_turn=deal.tonnes_per_year / TURNS_PER_YEAR, price_rule=deal.price_rule,
-                price_usd_per_kg=deal.price_usd_per_kg, end_turn=deal.duration_turns,
-                breach_penalty_usd_m=deal.breach_penalty_usd_m,
-            ))  # fmt: skip
+            self.deals.sign(
+                Deal(
+                    id=deal.id,
+                    kind=deal.kind,
+                    seller=deal.seller,
+                    buyer=deal.buyer,
+                    mineral=deal.mineral.value,
+                    stage=deal.stage.value,
+                    tonnes_per_turn=deal.tonnes_per_year / TURNS_PER_YEAR,
+                    price_rule=deal.price_rule,
+                    price_usd_per_kg=deal.price_usd_per_kg,
+                    end_turn=deal.duration_turns,
+                    breach_penalty_usd_m=deal.breach_penalty_usd_m,
+                )
+            )
         for firm in spec.firms:
             for asset in firm.assets:
                 if asset.ships_home and asset.country != firm.country:
-                    self.acquire_stake(firm.id, asset.country, asset.mineral.value, asset.stage.value,
-                                       asset.share, announce=False)  # fmt: skip
+                    self.acquire_stake(
+                        firm.id,
+                        asset.country,
+                        asset.mineral.value,
+                        asset.stage.value,
+                        asset.share,
+                        announce=False,
+                    )
 
     def starting_control(self, policy, stage: str) -> ExportControl:
-        """A control in force at the start; a licence refers to what the line has to export:
-        its output less what the country's own processors and manufacturers use."""
+        """A control in force at the start.
+
+        A licence refers to what the line has to export: its output less what the country's
+        own processors and manufacturers use.
+        """
         at = position(self.index, policy.country, policy.mineral, stage)
         home_use = final_need(self.state)[at] + feed_need(self.state, self.constants)[at]
         reference = max(self.state.capacity[at] * self.state.utilisation[at] - home_use, 0.0)
         return ExportControl(
-            country=policy.country, mineral=policy.mineral.value, stage=stage, regime=policy.regime,
+            country=policy.country,
+            mineral=policy.mineral.value,
+            stage=stage,
+            regime=policy.regime,
             destinations=tuple(sorted(policy.destinations)),
             quota_tonnes_per_turn=quota_per_turn(policy.quota_tonnes_per_year),
-            leakage=policy.leakage, approval_share=policy.approval_share,
-            delay_turns=policy.delay_turns, reference_tonnes=float(reference),
-        )  # fmt: skip
+            leakage=policy.leakage,
+            approval_share=policy.approval_share,
+            delay_turns=policy.delay_turns,
+            reference_tonnes=float(reference),
+        )
 
     # --- the public API -------------------------------------------------------------------
 
@@ -225,6 +261,8 @@ class WorldModel(mesa.Model):
         """Clear this turn's orders and figures."""
         self.orders = Orders()
         self.last = TurnFigures.empty(self.state)
+        self.price_before = self.state.price.copy()
+        self.stock_bought = np.zeros_like(self.state.consumer_stock)
         self.turn_actions: list[dict] = []
 
     def apply_events(self) -> list[ActionBase]:
@@ -239,6 +277,7 @@ class WorldModel(mesa.Model):
             else:
                 self.shock(event)
         self.random_disruptions()
+        dynamics.draw_demand_noise(self.state, self.settings, self.rng)
         return actions
 
     def decide(self) -> list[ActionBase]:
@@ -251,8 +290,13 @@ class WorldModel(mesa.Model):
         self.carry_out([a for a in actions if isinstance(a, DIPLOMATIC)])
         for deal in self.deals.expired(self.turn):
             self.deals.end(deal.id)
-            self.emit("deal_expired", deal.seller, f"deal {deal.id} ({deal.mineral}) expires",
-                      target=deal.buyer, mineral=deal.mineral)  # fmt: skip
+            self.emit(
+                "deal_expired",
+                deal.seller,
+                f"deal {deal.id} ({deal.mineral}) expires",
+                target=deal.buyer,
+                mineral=deal.mineral,
+            )
         for proposal in self.deals.stale_proposals(self.turn):
             self.deals.reject(proposal.id)
 
@@ -261,12 +305,35 @@ class WorldModel(mesa.Model):
         self.carry_out([a for a in actions if not isinstance(a, DIPLOMATIC)])
 
     def produce(self) -> None:
-        """5. Mines produce; refiners and magnet makers process their feed, within capacity."""
+        """5. Producers respond to margins; mines produce; processors process their feed.
+
+        Utilisation, closures and investment orders follow margins; refiners and magnet makers
+        process the feed they bought last turn, within capacity; scrap is recycled.
+        """
         state, constants = self.state, self.constants
+        self.respond_to_margins()
+        self.grow_capacity()
+        output = self.run_lines()
+        self.last.production = output
+        state.producer_stock += output
+        recycled, recycling_cost = self.recycled_supply()
+        self.last.recycled = recycled
+        state.producer_stock += recycled
+        cost = (output * conversion_cost(state, constants)).sum(axis=(1, 2)) / 1000 + recycling_cost
+        state.industry -= cost
+        self.book("production_cost", float(cost.sum()))
+
+    def grow_capacity(self) -> None:
+        """Expansions under way grow capacity; what was built arrives; the pipeline moves on."""
+        state = self.state
         state.capacity *= 1 + state.capacity_growth
         state.capacity += state.construction[0]
-        state.construction = np.roll(state.construction, -1, axis=0)
+        state.construction[:-1] = state.construction[1:]
         state.construction[-1] = 0.0
+
+    def run_lines(self) -> np.ndarray:
+        """(C, M, S) output: mines at running capacity, processors within their feed."""
+        state, constants = self.state, self.constants
         running = state.capacity * state.utilisation * (1 - state.disruption)
         output = running.copy()
         for s in range(1, output.shape[2]):
@@ -275,15 +342,22 @@ class WorldModel(mesa.Model):
             used = np.divide(output[:, :, s], constants.yield_share[None, :, s])
             state.feed_stock[:, :, s - 1] -= used
             self.last.feed_used[:, :, s - 1] = used
-        output *= constants.chain[None]
-        self.last.production = output
-        state.producer_stock += output
-        recycled = self.recycled_supply()
-        self.last.recycled = recycled
-        state.producer_stock += recycled
-        cost = (output * conversion_cost(state, constants)).sum(axis=(1, 2)) / 1000
-        state.industry -= cost
-        self.book("production_cost", float(cost.sum()))
+        return output * constants.chain[None]
+
+    def respond_to_margins(self) -> None:
+        """Utilisation follows margins; losing capacity closes; investors order new capacity."""
+        state, constants, settings = self.state, self.constants, self.settings
+        dynamics.adjust_utilisation(state, constants, settings)
+        dynamics.close_capacity(state, constants, settings)
+        orders = dynamics.investment_orders(state, constants, settings)
+        if not orders.any():
+            return
+        capex = (
+            (orders * constants.reference_price[None]).sum(axis=(1, 2)) * settings.capex_revenue_years / 1000
+        )
+        state.industry -= capex
+        self.book("investment", float(capex.sum()))
+        self.queue_construction(orders / TURNS_PER_YEAR)
 
     def trade(self) -> None:
         """6. Contract deliveries first (a control can force a breach), then spot clearing."""
@@ -291,35 +365,48 @@ class WorldModel(mesa.Model):
         self.arrive_in_transit()
         contract_flows = self.deliver_contracts()
         stock_before = self.state.producer_stock.copy()
-        spot_flows, transport = run_spot_markets(self.state, self.constants, self.settings,
-                                                 self.policies, self.index, self.orders,
-                                                 contract_flows)  # fmt: skip
-        self.book("transport", transport)
-        flows = spot_flows + contract_flows
+        spot = run_spot_markets(
+            self.state, self.constants, self.settings, self.policies, self.index, self.orders, contract_flows
+        )
+        self.book("transport", spot.transport_usd_m)
+        self.stock_bought = spot.stock_bought
+        flows = spot.flows + contract_flows
         self.last.flows = flows
         self.last.sold_spot = stock_before - self.state.producer_stock
         exports = flows * (1 - np.eye(flows.shape[-1]))
-        self.export_history = np.roll(self.export_history, 1, axis=0)
+        self.export_history[1:] = self.export_history[:-1]
         self.export_history[0] = exports.transpose(2, 0, 1, 3)
+        domestic = np.diagonal(flows, axis1=2, axis2=3).transpose(2, 0, 1)
+        recent = self.export_history[: min(self.turn + 1, EXPORT_HISTORY_TURNS)].mean(axis=0)
+        self.state.control_exposure = dynamics.control_exposure(recent, domestic, spot.severity)
 
     def consume(self) -> None:
-        """7. Manufacturers use what they hold; what is missing is a shortage."""
+        """7. Manufacturers use what they hold; what is missing is a shortage.
+
+        What they bought this turn for stock is kept, not used; need priced out counts as
+        missing.
+        """
         state = self.state
         need = final_need(state)
-        used = np.minimum(state.consumer_stock, need)
+        used = np.minimum(state.consumer_stock - self.stock_bought, need).clip(min=0.0)
         state.consumer_stock -= used
         self.last.consumption = used
         self.last.demand = need
         self.last.shortage = need - used
+        dynamics.thrift(state, self.constants, self.settings)
         state.final_demand *= 1 + state.demand_growth
+        state.demand_growth *= 1 - state.demand_growth_decay
         self.tick_shocks()
         self.report_shortages()
 
     def account(self) -> None:
         """8. Budgets, trust, records and the state hash of the turn."""
-        self.state.treasury += self.constants.budget_per_turn
-        weight = self.settings.price_expectation_weight
-        self.state.expected_price += weight * (self.state.price - self.state.expected_price)
+        state, settings = self.state, self.settings
+        state.treasury += self.constants.budget_per_turn
+        dynamics.update_expectations(state, settings, self.price_before)
+        need, short = self.last.demand, self.last.shortage
+        shortage_share = np.divide(short, need, out=np.zeros_like(short), where=need > 0)
+        dynamics.update_inventory_targets(state, self.constants, settings, shortage_share)
         self.book("budget_allocation", -float(self.constants.budget_per_turn.sum()))
         self.recorder.record_turn(self.turn, self.last, self.state)
         self.action_log.append(self.turn_actions)
@@ -345,8 +432,9 @@ class WorldModel(mesa.Model):
 
     def emit(self, kind: str, actor: str, detail: str, *, target: str = "", mineral: str = "") -> None:
         """Record an event of this turn."""
-        self.events.append(Event(turn=self.turn, kind=kind, actor=actor, detail=detail,
-                                 target=target, mineral=mineral))  # fmt: skip
+        self.events.append(
+            Event(turn=self.turn, kind=kind, actor=actor, detail=detail, target=target, mineral=mineral)
+        )
 
     def book(self, account: str, usd_m: float) -> None:
         """Money leaving the modelled accounts (positive) or entering them (negative)."""
@@ -362,19 +450,56 @@ class WorldModel(mesa.Model):
         self.state.treasury[self.index.country[payer]] -= usd_m
         self.state.treasury[self.index.country[payee]] += usd_m
 
-    def build(self, country: str, mineral: str, stage: str, tonnes_per_year: float) -> None:
-        """Queue new capacity; it arrives after the stage's lead time."""
-        lead = self.settings.lead_time_turns.get(stage, 8)
+    def build(
+        self,
+        country: str,
+        mineral: str,
+        stage: str,
+        tonnes_per_year: float,
+        lead_turns: int | None = None,
+        unit_cost: float | None = None,
+    ) -> None:
+        """Queue new capacity: it arrives over the stage's lead time, +/- its spread.
+
+        With `lead_turns` it arrives after exactly that many turns (0: at once).
+        """
         at = self.position(country, mineral, stage)
-        self.state.construction[(max(lead, 1) - 1, *at)] += tonnes_per_year / TURNS_PER_YEAR
-        if self.state.unit_cost[at] == 0:
-            self.state.unit_cost[at] = self.typical_cost(at[1], at[2])
-            self.state.utilisation[at] = 0.85
+        self.open_line(at, unit_cost)
+        if lead_turns == 0:
+            self.state.capacity[at] += tonnes_per_year / TURNS_PER_YEAR
+            return
+        order = np.zeros_like(self.state.capacity)
+        order[at] = tonnes_per_year / TURNS_PER_YEAR
+        self.queue_construction(order, lead_turns)
+
+    def queue_construction(self, tonnes_per_turn: np.ndarray, lead_turns: int | None = None) -> None:
+        """Add (C, M, S) capacity to the pipeline, spread over each stage's lead time."""
+        settings, pipeline = self.settings, self.state.construction
+        for s, stage in enumerate(self.index.stages):
+            if lead_turns is None:
+                lead = settings.lead_time_turns.get(stage, 8)
+                weights = dynamics.arrival_weights(lead, settings.lead_time_spread_turns.get(stage, 0))
+            else:
+                weights = dynamics.arrival_weights(lead_turns, 0)
+            pipeline[: len(weights), :, :, s] += weights[:, None, None] * tonnes_per_turn[None, :, :, s]
+
+    def open_line(self, at: tuple[int, int, int], unit_cost: float | None = None) -> None:
+        """A line new to a country gets a unit cost (given, or the typical one) and a utilisation."""
+        state = self.state
+        if unit_cost is not None:
+            state.unit_cost[at] = unit_cost
+        elif state.unit_cost[at] == 0:
+            state.unit_cost[at] = self.typical_cost(at[1], at[2])
+        if state.normal_utilisation[at] == 0:
+            state.normal_utilisation[at] = self.settings.new_capacity_utilisation
+            state.utilisation[at] = self.settings.new_capacity_utilisation
 
     def typical_cost(self, m: int, s: int) -> float:
         """Median unit cost of the producers of a mineral at a stage (new entrants' cost)."""
         costs = self.state.unit_cost[:, m, s][self.state.capacity[:, m, s] > 0]
-        return float(np.median(costs)) if costs.size else 0.7 * self.constants.reference_price[m, s]
+        if costs.size:
+            return float(np.median(costs))
+        return self.settings.entrant_cost_share * self.constants.reference_price[m, s]
 
     def fund(self, country: str, program: str, mineral: str, usd_m: float) -> None:
         """Exploration raises discovery odds; recycling adds secondary supply; processing builds."""
@@ -390,23 +515,36 @@ class WorldModel(mesa.Model):
             ]
             price = self.constants.reference_price[m, self.index.stage[stage]]
             self.build(country, mineral, stage, usd_m * 1000 / (price * self.settings.capex_revenue_years))
-        self.emit("program_funded", country, f"{country} funds {program} for {mineral}: USD {usd_m:,.0f} m",
-                  mineral=mineral)  # fmt: skip
+        self.emit(
+            "program_funded",
+            country,
+            f"{country} funds {program} for {mineral}: USD {usd_m:,.0f} m",
+            mineral=mineral,
+        )
 
     def stakes_in(self, host: str, mineral: str, stage: str) -> float:
         """Share of a capacity line already held through equity deals."""
-        return sum(d.share for d in self.deals.deals.values()
-                   if d.kind == "equity" and (d.seller, d.mineral, d.stage) == (host, mineral, stage))  # fmt: skip
+        return sum(
+            d.share
+            for d in self.deals.deals.values()
+            if d.kind == "equity" and (d.seller, d.mineral, d.stage) == (host, mineral, stage)
+        )
 
-    def acquire_stake(self, firm_id: str, host: str, mineral: str, stage: str, share: float,
-                      announce: bool = True) -> None:  # fmt: skip
+    def acquire_stake(
+        self, firm_id: str, host: str, mineral: str, stage: str, share: float, announce: bool = True
+    ) -> None:
         """A firm's stake abroad: its share of output ships home each turn."""
         firm = self.firms[firm_id]
         deal_id = self.deals.new_id("E")
         self.deals.sign(rules.equity_deal(deal_id, firm.country, host, mineral, stage, share))
         if announce:
-            self.emit("stake_acquired", firm.country, f"{firm.name} buys {share:.0%} of {host}'s "
-                      f"{mineral} {stage} capacity", target=host, mineral=mineral)  # fmt: skip
+            self.emit(
+                "stake_acquired",
+                firm.country,
+                f"{firm.name} buys {share:.0%} of {host}'s {mineral} {stage} capacity",
+                target=host,
+                mineral=mineral,
+            )
 
     def recent_exports(self, country: str, mineral: str, stage: str, destinations) -> float:
         """Average tonnes per turn exported recently to `destinations` (all if empty)."""
@@ -434,8 +572,14 @@ class WorldModel(mesa.Model):
         if deal.breach_penalty_usd_m > 0:
             self.transfer(breaker, other, deal.breach_penalty_usd_m)
         self.lose_trust(breaker, [other], self.settings.trust_loss_on_breach)
-        self.emit("deal_breached", breaker, f"{breaker} breaches deal {deal.id} with {other} ({reason}); "
-                  f"penalty USD {deal.breach_penalty_usd_m:,.1f} m", target=deal.id, mineral=deal.mineral)  # fmt: skip
+        self.emit(
+            "deal_breached",
+            breaker,
+            f"{breaker} breaches deal {deal.id} with {other} ({reason}); "
+            f"penalty USD {deal.breach_penalty_usd_m:,.1f} m",
+            target=deal.id,
+            mineral=deal.mineral,
+        )
 
     def shock(self, event) -> None:
         """A scripted disruption, discovery or demand shock."""
@@ -448,6 +592,16 @@ class WorldModel(mesa.Model):
             at = self.position(event.country, event.mineral.value, event.stage.value)
             self.state.disruption[at] = min(1.0, event.share)
             self.state.disruption_turns[at] = event.duration_turns
+        elif event.kind == "project":
+            stage = getattr(event.stage, "value", "mine")
+            self.build(
+                event.country,
+                event.mineral.value,
+                stage,
+                event.tonnes_per_year,
+                lead_turns=0,
+                unit_cost=event.unit_cost_usd_per_kg,
+            )
         else:
             self.build(event.country, event.mineral.value, (event.stage or "mine"), event.tonnes_per_year)
         self.emit(event.kind, event.country, event.title, mineral=getattr(event.mineral, "value", ""))
@@ -465,9 +619,13 @@ class WorldModel(mesa.Model):
         state.disruption[hit] = severity[hit]
         state.disruption_turns[hit] = 1
         for c, m, s in zip(*np.nonzero(hit), strict=True):
-            self.emit("disruption", self.index.countries[c], f"disruption cuts {self.index.countries[c]}'s "
-                      f"{self.index.minerals[m]} {self.index.stages[s]} output by {severity[c, m, s]:.0%}",
-                      mineral=self.index.minerals[m])  # fmt: skip
+            self.emit(
+                "disruption",
+                self.index.countries[c],
+                f"disruption cuts {self.index.countries[c]}'s "
+                f"{self.index.minerals[m]} {self.index.stages[s]} output by {severity[c, m, s]:.0%}",
+                mineral=self.index.minerals[m],
+            )
         self.discoveries()
 
     def discoveries(self) -> None:
@@ -481,9 +639,13 @@ class WorldModel(mesa.Model):
             state.exploration[c, m] = 0.0
             tonnes = world[m] * TURNS_PER_YEAR * self.settings.discovery_share_of_world_output
             self.build(self.index.countries[c], self.index.minerals[m], "mine", tonnes)
-            self.emit("discovery", self.index.countries[c], f"{self.index.countries[c]} finds a "
-                      f"{self.index.minerals[m]} deposit: {tonnes:,.0f} t/yr once developed",
-                      mineral=self.index.minerals[m])  # fmt: skip
+            self.emit(
+                "discovery",
+                self.index.countries[c],
+                f"{self.index.countries[c]} finds a "
+                f"{self.index.minerals[m]} deposit: {tonnes:,.0f} t/yr once developed",
+                mineral=self.index.minerals[m],
+            )
 
     def tick_shocks(self) -> None:
         """Disruptions and demand shocks wear off."""
@@ -493,15 +655,21 @@ class WorldModel(mesa.Model):
         state.demand_shock_turns = np.maximum(state.demand_shock_turns - 1, 0)
         state.demand_shock[state.demand_shock_turns == 0] = 1.0
 
-    def recycled_supply(self) -> np.ndarray:
-        """Secondary supply at the refined stage: recycling capacity, capped by scrap."""
-        recycled = np.zeros_like(self.state.capacity)
+    def recycled_supply(self) -> tuple[np.ndarray, np.ndarray]:
+        """Secondary supply at the refined stage, and its cost per country (USD m).
+
+        Scrap (a share of final use) is collected by private recyclers, more at higher prices,
+        and by funded recycling capacity; what is collected cannot exceed the scrap.
+        """
+        state, settings = self.state, self.settings
+        recycled = np.zeros_like(state.capacity)
         refined = self.index.stage["refined"]
-        scrap = final_need(self.state).sum(axis=2) * self.settings.recycling_scrap_share
-        recycled[:, :, refined] = (
-            np.minimum(self.state.recycling, scrap) * self.constants.chain[None, :, refined]
-        )
-        return recycled
+        scrap = final_need(state).sum(axis=2) * settings.recycling_scrap_share
+        private = scrap * dynamics.collection_share(state, self.constants, settings, refined)
+        collected = np.minimum(private + state.recycling, scrap) * self.constants.chain[None, :, refined]
+        recycled[:, :, refined] = collected
+        private_cost = np.minimum(private, collected) * state.expected_price[:, :, refined]
+        return recycled, private_cost.sum(axis=1) * settings.recycling_cost_share / 1000
 
     def arrive_in_transit(self) -> None:
         """Licensed exports whose delay is over reach their buyers."""
@@ -525,16 +693,22 @@ class WorldModel(mesa.Model):
         need, short = self.last.demand, self.last.shortage
         ratio = np.divide(short, need, out=np.zeros_like(short), where=need > 0)
         for c, m, s in zip(*np.nonzero(ratio > 0.1), strict=True):
-            self.emit("shortage", self.index.countries[c], f"{self.index.countries[c]} is short of "
-                      f"{ratio[c, m, s]:.0%} of its {self.index.minerals[m]} ({self.index.stages[s]}) needs",
-                      mineral=self.index.minerals[m])  # fmt: skip
+            self.emit(
+                "shortage",
+                self.index.countries[c],
+                f"{self.index.countries[c]} is short of "
+                f"{ratio[c, m, s]:.0%} of its {self.index.minerals[m]} ({self.index.stages[s]}) needs",
+                mineral=self.index.minerals[m],
+            )
 
     def sector_demand(self, country: str, sector: str) -> dict[tuple[str, str], float]:
         """Tonnes per turn one sector of one country wants, by (mineral, stage)."""
         k = [s.value for s in SECTORS].index(sector)
         demand = self.state.final_demand[k, self.index.country[country]]
-        return {(self.index.minerals[m], self.index.stages[s]): float(demand[m, s])
-                for m, s in zip(*np.nonzero(demand), strict=True)}  # fmt: skip
+        return {
+            (self.index.minerals[m], self.index.stages[s]): float(demand[m, s])
+            for m, s in zip(*np.nonzero(demand), strict=True)
+        }
 
     def __repr__(self) -> str:
         return f"WorldModel({self.world_scenario.id!r}, seed={self.seed}, turn={self.turn})"

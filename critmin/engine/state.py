@@ -59,11 +59,20 @@ class WorldState:
     construction: np.ndarray  # (MAX_LEAD, C, M, S) capacity arriving in k turns
     final_demand: np.ndarray  # (K, C, M, S) tonnes per turn wanted at the reference price
     demand_growth: np.ndarray  # (K, C, M, S) growth per turn
+    demand_growth_decay: np.ndarray  # (K, C, M, S) share of the growth rate lost per turn
     essential_share: np.ndarray  # (K, C, M, S)
     demand_shock: np.ndarray  # (C, M) multiplier on final demand
     demand_shock_turns: np.ndarray  # (C, M)
     price: np.ndarray  # (C, M, S) last clearing price, USD/kg
     expected_price: np.ndarray  # (C, M, S) what traders expect: a moving average of the price
+    long_run_price: np.ndarray  # (C, M, S) what investors expect: a slower moving average
+    price_trend: np.ndarray  # (C, M, S) smoothed log change of the price per turn
+    normal_utilisation: np.ndarray  # (C, M, S) utilisation at reference prices
+    inventory_target: np.ndarray  # (C, M, S) quarters of use manufacturers want in stock
+    supply_risk: np.ndarray  # (C, M, S) risk buyers feel (controls, shortages, high prices)
+    control_exposure: np.ndarray  # (C, M, S) share of recent supply over controlled routes
+    intensity: np.ndarray  # (C, M, S) demand intensity after thrifting and substitution (1 at start)
+    demand_noise: np.ndarray  # (C, M) random demand multiplier (1 at start)
     recycling: np.ndarray  # (C, M) secondary supply capacity, tonnes per turn (refined stage)
     exploration: np.ndarray  # (C, M) exploration spending not yet turned into finds, USD m
     treasury: np.ndarray  # (C,) government money, USD m
@@ -158,16 +167,23 @@ def build_state(scenario: Scenario, index: Index, constants: Constants) -> World
         disruption_turns=zeros(), producer_stock=zeros(), feed_stock=zeros(),
         consumer_stock=zeros(), stockpile=zeros(), in_transit=zeros(MAX_DELAY),
         construction=zeros(MAX_LEAD), final_demand=zeros(len(SECTORS)),
-        demand_growth=zeros(len(SECTORS)), essential_share=zeros(len(SECTORS)),
+        demand_growth=zeros(len(SECTORS)), demand_growth_decay=zeros(len(SECTORS)),
+        essential_share=zeros(len(SECTORS)),
         demand_shock=np.ones(shape[:2]), demand_shock_turns=np.zeros(shape[:2]),
         price=np.broadcast_to(constants.reference_price, shape).copy(),
         expected_price=np.broadcast_to(constants.reference_price, shape).copy(),
+        long_run_price=np.broadcast_to(constants.reference_price, shape).copy(),
+        price_trend=zeros(), normal_utilisation=zeros(),
+        inventory_target=np.full(shape, spec.market.inventory_target_quarters),
+        supply_risk=zeros(), control_exposure=zeros(), intensity=np.ones(shape),
+        demand_noise=np.ones(shape[:2]),
         recycling=np.zeros(shape[:2]), exploration=np.zeros(shape[:2]),
         treasury=constants.budget_per_turn * TURNS_PER_YEAR,
         industry=np.zeros(shape[0]),
         trust=initial_trust(spec.market, constants.same_bloc),
     )  # fmt: skip
     fill_capacity(state, spec.capacity, index)
+    state.normal_utilisation = state.utilisation.copy()
     fill_demand(state, spec.demand, index)
     fill_stocks(state, spec.stocks, index)
     fill_pipeline(state, constants, spec.market.inventory_target_quarters)
@@ -206,6 +222,7 @@ def fill_demand(state: WorldState, lines, index: Index) -> None:
         at = (sector[line.sector.value], *position(index, line.country, line.mineral, line.stage))
         state.final_demand[at] += line.tonnes_per_year / TURNS_PER_YEAR
         state.demand_growth[at] = (1 + line.growth_per_year) ** (1 / TURNS_PER_YEAR) - 1
+        state.demand_growth_decay[at] = 1 - (1 - line.growth_decay_per_year) ** (1 / TURNS_PER_YEAR)
         state.essential_share[at] = line.essential_share
 
 

@@ -69,6 +69,48 @@ class MarketSettings(Record, kw_only=True):
     trust_loss_on_control: Share = 0.15
     trust_loss_on_breach: Share = 0.2
     trust_gain_per_kept_turn: Share = 0.01
+    # Inventories: precautionary and speculative stock of manufacturers (docs/mechanisms.md).
+    inventory_target_min_quarters: NonNegative = 0.1
+    inventory_target_max_quarters: NonNegative = 1.5
+    inventory_adjustment_per_turn: Share = 0.5
+    inventory_gain_controls: NonNegative = 1.5
+    inventory_gain_shortage: NonNegative = 1.0
+    inventory_gain_price: NonNegative = 0.3
+    inventory_gain_trend: NonNegative = 0.5
+    inventory_affordability_exponent: NonNegative = 1.0
+    inventory_bid_premium: NonNegative = 0.5
+    control_risk_binding: Share = 1.0
+    control_risk_standing: Share = 0.2
+    price_trend_weight: Annotated[float, msgspec.Meta(gt=0, le=1)] = 0.8
+    # Producers: utilisation on margins, closures in a bust, private investment.
+    supply_elasticity: NonNegative = 0.5
+    utilisation_max: Share = 0.95
+    utilisation_floor_margin: NonNegative = 0.7
+    utilisation_adjustment_per_turn: Share = 0.5
+    closure_margin: NonNegative = 0.9
+    closure_rate_per_turn: Share = 0.02
+    new_capacity_utilisation: Share = 0.85
+    entrant_cost_share: Positive = 0.7
+    long_run_price_weight: Annotated[float, msgspec.Meta(gt=0, le=1)] = 0.1
+    investment_price_threshold: Positive = 1.3
+    investment_rate_per_year: NonNegative = 0.2
+    investment_max_share_per_year: NonNegative = 0.3
+    lead_time_spread_turns: dict[Stage, Annotated[int, msgspec.Meta(ge=0, le=12)]] = msgspec.field(
+        default_factory=lambda: {Stage.MINE: 4, Stage.REFINED: 2, Stage.MAGNET: 2}
+    )
+    # Demand: substitution and thrifting under high prices, random demand noise.
+    thrifting_max_per_year: Share = 0.05
+    thrifting_price_threshold: Positive = 1.5
+    thrifting_full_price_multiple: Positive = 4.0
+    thrifting_recovery_per_year: Share = 0.02
+    thrifting_floor: Share = 0.5
+    demand_noise_sd: NonNegative = 0.0
+    demand_noise_persistence: Share = 0.7
+    # Recycling: private collection of scrap responding to price (programs add capacity).
+    recycling_collection_share: Share = 0.0
+    recycling_price_elasticity: NonNegative = 1.0
+    recycling_collection_max: Share = 0.5
+    recycling_cost_share: NonNegative = 0.5
     source: Source = "critmin defaults; see docs/mechanisms.md for each parameter and its basis"
 
 
@@ -120,7 +162,11 @@ class CapacitySpec(Record, kw_only=True):
 
 
 class DemandSpec(Record, kw_only=True):
-    """What one sector of one country consumes of a mineral at a stage."""
+    """What one sector of one country consumes of a mineral at a stage.
+
+    Demand grows by `growth_per_year`; that rate itself shrinks by `growth_decay_per_year` of
+    itself each year (an adoption curve flattening), 0 keeping it constant.
+    """
 
     country: Iso3
     sector: Sector
@@ -128,6 +174,7 @@ class DemandSpec(Record, kw_only=True):
     stage: Stage
     tonnes_per_year: NonNegative
     growth_per_year: Annotated[float, msgspec.Meta(ge=-0.5, le=2)] = 0.0
+    growth_decay_per_year: Share = 0.0
     essential_share: Share = 0.0
     source: Source
 
@@ -210,10 +257,14 @@ class DealSpec(Record, kw_only=True):
 
 
 class EventSpec(Record, kw_only=True):
-    """A scripted event: an action taken for a country, or a shock, at a given turn."""
+    """A scripted event: an action taken for a country, or a shock, at a given turn.
+
+    A `project` is capacity under construction before the scenario starts (or outside its
+    scope) that comes on stream at the event's turn, at `unit_cost_usd_per_kg` if given.
+    """
 
     turn: TurnIndex
-    kind: Literal["action", "disruption", "discovery", "demand_shock"]
+    kind: Literal["action", "disruption", "discovery", "demand_shock", "project"]
     title: str
     country: Iso3
     mineral: Mineral | None = None
@@ -222,6 +273,7 @@ class EventSpec(Record, kw_only=True):
     share: Annotated[float, msgspec.Meta(ge=-1, le=10)] = 0.0
     duration_turns: Annotated[int, msgspec.Meta(ge=1)] = 1
     tonnes_per_year: NonNegative = 0.0
+    unit_cost_usd_per_kg: NonNegative | None = None
     source: Source
 
 

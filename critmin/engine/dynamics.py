@@ -1,0 +1,270 @@
+"""Market dynamics: the behaviour that moves prices from one turn to the next.
+
+Pure functions over the state arrays (country x mineral x stage), vectorised, called by the
+model's phases (docs/mechanisms.md names each parameter and its source):
+
+- expectations: traders' expected price (a moving average), a slower long-run price for
+  investors, and the price trend (a smoothed log change per turn);
+- inventories: manufacturers' inventory target rises with supply risk (controls on their
+  imports, shortages, prices above reference) and with a rising price trend, and falls when
+  prices fall;
+- utilisation: producers run more of their capacity when margins are good and less when they
+  are poor; capacity whose margin stays below its cash cost closes;
+- investment: when the long-run price justifies it, capacity is ordered and arrives after the
+  stage's lead time;
+- thrifting: under high prices demand intensity falls, and recovers slowly when they ease;
+- recycling: the share of scrap collected rises with the price;
+- demand noise: persistent random demand shocks drawn from the model's generator.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from critmin.engine.state import Constants, WorldState
+from critmin.engine.vocabulary import STAGES, TURNS_PER_YEAR
+
+TINY_PRICE = 1e-9  # USD/kg: below this a price counts as none (log guards)
+AT_CAP = 0.99  # exports at 99% of a quota or licence count as a binding control
+
+
+# --- expectations ----------------------------------------------------------------------------
+
+
+def update_expectations(state: WorldState, settings, previous_price: np.ndarray) -> None:
+    """Expected price, long-run price and price trend after this turn's clearing."""
+    state.expected_price += settings.price_expectation_weight * (state.price - state.expected_price)
+    state.long_run_price += settings.long_run_price_weight * (state.price - state.long_run_price)
+    change = np.log(np.maximum(state.price, TINY_PRICE) / np.maximum(previous_price, TINY_PRICE))
+    state.price_trend += settings.price_trend_weight * (change - state.price_trend)
+
+
+def price_ratio(prices: np.ndarray, constants: Constants) -> np.ndarray:
+    """(C, M, S) prices as multiples of the reference price (1 off-chain)."""
+    reference = np.broadcast_to(constants.reference_price[None], prices.shape)
+    return np.divide(prices, reference, out=np.ones_like(prices), where=reference > 0)
+
+
+# --- inventories -----------------------------------------------------------------------------
+
+
+def supply_risk(state: WorldState, constants: Constants, settings, shortage_share: np.ndarray) -> np.ndarray:
+    """(C, M, S) supply risk buyers feel: controls on their imports, shortages, high prices."""
+    premium = np.maximum(np.log(np.maximum(price_ratio(state.expected_price, constants), TINY_PRICE)), 0.0)
+    return (
+        settings.inventory_gain_controls * state.control_exposure
+        + settings.inventory_gain_shortage * shortage_share
+        + settings.inventory_gain_price * premium
+    )
+
+
+def desired_inventory(state: WorldState, settings, risk: np.ndarray) -> np.ndarray:
+    """(C, M, S) quarters of use buyers want in stock.
+
+    Precautionary stock grows with supply risk, less so while the price stands far above what
+    buyers expect in the long run (`inventory_affordability_exponent`: carrying dear stock
+    costs); speculative stock follows the price trend, up or down.
+    """
+    base = settings.inventory_target_quarters
+    affordable = np.divide(
+        state.long_run_price, state.price, out=np.ones_like(state.price), where=state.price > 0
+    )
+    precaution = risk * np.minimum(affordable, 1.0) ** settings.inventory_affordability_exponent
+    desired = base * (1 + precaution) + settings.inventory_gain_trend * state.price_trend
+    return np.clip(desired, settings.inventory_target_min_quarters, settings.inventory_target_max_quarters)
+
+
+def update_inventory_targets(state: WorldState, constants: Constants, settings, shortage_share) -> None:
+    """Move buyers' inventory targets part of the way towards what they now want."""
+    state.supply_risk = supply_risk(state, constants, settings, shortage_share)
+    desired = desired_inventory(state, settings, state.supply_risk)
+    state.inventory_target += settings.inventory_adjustment_per_turn * (desired - state.inventory_target)
+
+
+def stock_bid_price(state: WorldState, constants: Constants, settings) -> np.ndarray:
+    """(C, M, S) what buyers pay for stock above their routine target.
+
+    The last price (at least the routine price), carried up by `inventory_bid_premium` of a
+    rising trend (speculators extrapolate part of it); never above the top of the demand curve.
+    Supply risk raises how much stock buyers want, not what they pay for it, so stock bids do
+    not ratchet a price up while a control lasts.
+    """
+    reference = constants.reference_price[None]
+    anchor = np.maximum(state.price, reference * settings.inventory_price_multiple)
+    premium = settings.inventory_bid_premium * np.maximum(state.price_trend, 0.0)
+    return np.minimum(anchor * (1 + premium), reference * max(settings.demand_price_multiples))
+
+
+def stock_gaps(need, stock, target, base) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Three gaps, each >= 0: use this turn lacks, routine restocking, extra stock above routine."""
+    use = np.maximum(need - stock, 0.0)
+    routine_total = np.maximum(need * (1 + np.minimum(target, base)) - stock, 0.0)
+    wanted_total = np.maximum(need * (1 + target) - stock, 0.0)
+    return use, routine_total - use, np.maximum(wanted_total - routine_total, 0.0)
+
+
+def control_severity(rules, flows: np.ndarray, settings) -> np.ndarray:
+    """(C, C) how far each route is under an exporter's control.
+
+    A banned route counts 1; a quota or licence counts `control_risk_binding` when exports
+    reach it, `control_risk_standing` otherwise.
+    """
+    n = len(flows)
+    exports = (flows * (1 - np.eye(n))).sum(axis=1)
+    licensed = (flows * rules.licensed).sum(axis=1)
+    quota_hit = exports >= AT_CAP * rules.export_cap
+    licence_hit = licensed >= AT_CAP * rules.licence_cap
+    binding, standing = settings.control_risk_binding, settings.control_risk_standing
+    quota = np.where(np.isfinite(rules.export_cap), np.where(quota_hit, binding, standing), 0.0)
+    licence = np.where(licence_hit, binding, standing)[:, None] * rules.licensed
+    severity = np.maximum(np.broadcast_to(quota[:, None], (n, n)), licence)
+    severity = np.where(rules.route_open, severity, 1.0)
+    np.fill_diagonal(severity, 0.0)
+    return severity
+
+
+def control_exposure(recent_exports: np.ndarray, domestic: np.ndarray, severity: np.ndarray) -> np.ndarray:
+    """(C, M, S) share of each buyer's recent supply that comes over controlled routes.
+
+    Args:
+        recent_exports: (C_exporter, M, S, C_importer) average tonnes per turn of late.
+        domestic: (C, M, S) tonnes bought at home this turn.
+        severity: (M, S, C_exporter, C_importer) from `control_severity`.
+
+    """
+    controlled = np.einsum("imsj,msij->jms", recent_exports, severity)
+    supply = recent_exports.sum(axis=0).transpose(2, 0, 1) + domestic
+    return np.divide(controlled, supply, out=np.zeros_like(supply), where=supply > 0)
+
+
+# --- producers -------------------------------------------------------------------------------
+
+
+def margin_ratio(prices: np.ndarray, state: WorldState, constants: Constants) -> np.ndarray:
+    """(C, M, S) output value over cash cost (own cost plus feed at `prices`) per line."""
+    feed = np.zeros_like(prices)
+    feed[:, :, 1:] = prices[:, :, :-1] / constants.yield_share[None, :, 1:] * constants.chain[None, :, :-1]
+    cost = state.unit_cost + feed
+    return np.divide(prices, cost, out=price_ratio(prices, constants), where=cost > 0)
+
+
+def relative_margin(prices: np.ndarray, state: WorldState, constants: Constants) -> np.ndarray:
+    """(C, M, S) margin ratio at `prices` over the margin ratio at reference prices (1 there)."""
+    reference = np.broadcast_to(constants.reference_price[None], prices.shape)
+    at_reference = margin_ratio(reference, state, constants)
+    ratio = margin_ratio(prices, state, constants)
+    return np.divide(ratio, at_reference, out=np.ones_like(prices), where=at_reference > 0)
+
+
+def cost_cover(prices: np.ndarray, state: WorldState, constants: Constants) -> np.ndarray:
+    """(C, M, S) how far output value covers cash cost: below 1 a line loses money on each tonne.
+
+    Lines calibrated to run at reference prices count as covering their cost there.
+    """
+    reference = np.broadcast_to(constants.reference_price[None], prices.shape)
+    at_reference = np.minimum(margin_ratio(reference, state, constants), 1.0)
+    ratio = margin_ratio(prices, state, constants)
+    return np.divide(ratio, at_reference, out=np.ones_like(prices), where=at_reference > 0)
+
+
+def target_utilisation(state: WorldState, constants: Constants, settings) -> np.ndarray:
+    """(C, M, S) the utilisation producers aim for at expected prices.
+
+    Above reference margins, the normal utilisation rises with the relative margin to the
+    power of the short-run supply elasticity (idle capacity restarts), up to `utilisation_max`;
+    below them, lines keep their normal rate while output still covers cash cost, and cut it
+    towards zero as output value falls to `utilisation_floor_margin` of that cost (the line's
+    dearer mines stop first).
+    """
+    margin = relative_margin(state.expected_price, state, constants)
+    cover = cost_cover(state.expected_price, state, constants)
+    ceiling = np.maximum(settings.utilisation_max, state.normal_utilisation)
+    floor = settings.utilisation_floor_margin
+    shutting = np.clip((cover - floor) / max(1.0 - floor, 1e-9), 0.0, 1.0)
+    boom = np.maximum(margin, 1.0) ** settings.supply_elasticity
+    return np.minimum(state.normal_utilisation * boom, ceiling) * shutting
+
+
+def adjust_utilisation(state: WorldState, constants: Constants, settings) -> None:
+    """Utilisation moves part of the way towards its target each turn."""
+    target = target_utilisation(state, constants, settings)
+    running = state.capacity > 0
+    step = settings.utilisation_adjustment_per_turn * (target - state.utilisation)
+    state.utilisation = np.where(running, state.utilisation + step, state.utilisation)
+
+
+def close_capacity(state: WorldState, constants: Constants, settings) -> np.ndarray:
+    """Retire capacity whose output no longer covers `closure_margin` of its cash cost.
+
+    At expected prices, `closure_rate_per_turn` of such a line closes each turn; returns the
+    tonnes per turn retired.
+    """
+    cover = cost_cover(state.expected_price, state, constants)
+    closing = (cover < settings.closure_margin) & (state.capacity > 0)
+    closed = np.where(closing, state.capacity * settings.closure_rate_per_turn, 0.0)
+    state.capacity -= closed
+    return closed
+
+
+def investment_orders(state: WorldState, constants: Constants, settings) -> np.ndarray:
+    """(C, M, S) tonnes per year of new capacity ordered this turn by private investors.
+
+    Investors order when the long-run price lifts a line's margin above
+    `investment_price_threshold` times its margin at reference prices, in proportion to the
+    excess, once the line runs at least at its normal rate, and while their pipeline stays within
+    `investment_max_share_per_year` of capacity per year of lead time.
+    """
+    margin = relative_margin(state.long_run_price, state, constants)
+    rate = np.clip(
+        settings.investment_rate_per_year * (margin - settings.investment_price_threshold),
+        0.0,
+        settings.investment_max_share_per_year,
+    )
+    leads = lead_years(settings, state.capacity.shape[2])
+    pipeline_room = settings.investment_max_share_per_year * leads * state.capacity * TURNS_PER_YEAR
+    room = np.maximum(pipeline_room - state.construction.sum(axis=0) * TURNS_PER_YEAR, 0.0)
+    running_full = state.utilisation >= state.normal_utilisation  # idle capacity restarts first
+    return np.where(running_full, np.minimum(rate * state.capacity, room), 0.0)
+
+
+def lead_years(settings, n_stages: int) -> np.ndarray:
+    """(S,) lead time of each stage in years (stages in vocabulary order)."""
+    return np.array([settings.lead_time_turns.get(stage, 8) for stage in STAGES[:n_stages]]) / TURNS_PER_YEAR
+
+
+def arrival_weights(lead: int, spread: int) -> np.ndarray:
+    """Share of an order arriving k+1 turns later (k = index): uniform over lead +/- spread."""
+    first, last = max(lead - spread, 1), max(lead + spread, 1)
+    weights = np.zeros(last)
+    weights[first - 1 : last] = 1.0 / (last - first + 1)
+    return weights
+
+
+# --- demand ----------------------------------------------------------------------------------
+
+
+def thrift(state: WorldState, constants: Constants, settings) -> None:
+    """Demand intensity falls under high expected prices and recovers slowly when they ease."""
+    ratio = price_ratio(state.expected_price, constants)
+    span = max(settings.thrifting_full_price_multiple - settings.thrifting_price_threshold, 1e-9)
+    pressure = np.clip((ratio - settings.thrifting_price_threshold) / span, 0.0, 1.0)
+    cut = settings.thrifting_max_per_year / TURNS_PER_YEAR * pressure
+    recovery = np.where(pressure > 0, 0.0, settings.thrifting_recovery_per_year / TURNS_PER_YEAR)
+    state.intensity = state.intensity * (1 - cut) + recovery * (1 - state.intensity)
+    np.clip(state.intensity, settings.thrifting_floor, 1.0, out=state.intensity)
+
+
+def draw_demand_noise(state: WorldState, settings, rng: np.random.Generator) -> None:
+    """Persistent (AR(1) in logs) random demand shocks per country and mineral."""
+    if settings.demand_noise_sd <= 0:
+        return
+    shocks = rng.normal(0.0, settings.demand_noise_sd, size=state.demand_noise.shape)
+    log_noise = settings.demand_noise_persistence * np.log(state.demand_noise) + shocks
+    state.demand_noise = np.exp(log_noise)
+
+
+def collection_share(state: WorldState, constants: Constants, settings, stage: int) -> np.ndarray:
+    """(C, M) share of scrap private recyclers collect at the expected price of the stage."""
+    ratio = price_ratio(state.expected_price, constants)[:, :, stage]
+    share = settings.recycling_collection_share * ratio**settings.recycling_price_elasticity
+    return np.minimum(share, settings.recycling_collection_max)

@@ -1,0 +1,517 @@
+"""Backtests: does the model move like the real markets did?
+
+Two packaged scenarios replay history with every country on its default controller, so prices
+move only through the market behaviour of the engine (docs/mechanisms.md):
+
+- `ree-crisis-2010`: China's rare-earth export quota cut of 2010, the halt of shipments to
+  Japan, and the quota regime until 2015;
+- `lithium-cycle-2021`: the battery boom from 2021 and the bust of 2023-2024.
+
+Each `Check` measures one figure of a simulated trajectory (a price peak, its timing, the
+export/domestic wedge, leakage, the fall after the peak, mine supply in the bust) and holds if
+the median over the seeds lies in its band. Observed figures come from
+../shared/data/calibration/NOTES.md (sections 3a and 3f) with their sources and flags.
+`critmin validate` runs them all; seeds are drawn from one SeedSequence and reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+VALIDATION_ROOT_SEED = 20100921  # the day China's customs stopped rare-earth shipments to Japan
+REE, LITHIUM = "ree-crisis-2010", "lithium-cycle-2021"
+CUT_TURN = 4  # 2010Q1: the 2010 quota (30,258 t) replaces the 2009 one (50,145 t)
+QUOTA_2010_TONNES = 30258.0
+BASE_TURNS = 4  # the first year is the base level: 2009 for rare earths, 2020 for lithium
+QUARTERS_AFTER_PEAK = 12  # "three years after the peak"
+BUST_WINDOW = 8  # quarters after the lithium peak in which it must fall
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """What one run of a backtest scenario did, turn by turn (arrays (T, C, M, S) unless noted)."""
+
+    scenario: str
+    seed: int
+    start: float  # calendar year of the middle of turn 0, e.g. 2009.125
+    countries: tuple[str, ...]
+    minerals: tuple[str, ...]
+    stages: tuple[str, ...]
+    prices: np.ndarray
+    exports: np.ndarray
+    production: np.ndarray
+    demand: np.ndarray
+
+    def at(self, mineral: str, stage: str) -> tuple[int, int]:
+        """(mineral, stage) positions."""
+        return self.minerals.index(mineral), self.stages.index(stage)
+
+    def years(self) -> np.ndarray:
+        """(T,) calendar year of the middle of each turn."""
+        return self.start + np.arange(len(self.prices)) / 4
+
+    def china_price(self, mineral: str, stage: str = "refined") -> np.ndarray:
+        """(T,) China's price of a mineral at a stage."""
+        m, s = self.at(mineral, stage)
+        return self.prices[:, self.countries.index("CHN"), m, s]
+
+    def outside_price(self, mineral: str, stage: str = "refined") -> np.ndarray:
+        """(T,) median price over the countries outside China that consume the mineral."""
+        m, s = self.at(mineral, stage)
+        buyers = self.demand[0, :, m, s] > 0
+        buyers[self.countries.index("CHN")] = False
+        return np.median(self.prices[:, buyers, m, s], axis=1)
+
+    def world_price(self, mineral: str, stage: str = "refined") -> np.ndarray:
+        """(T,) median price over every country that consumes the mineral."""
+        m, s = self.at(mineral, stage)
+        buyers = self.demand[0, :, m, s] > 0
+        return np.median(self.prices[:, buyers, m, s], axis=1)
+
+
+def simulate(scenario: str, seed: int) -> Trajectory:
+    """Play a backtest scenario to its end and keep what the checks need."""
+    from critmin.engine.model import WorldModel
+
+    model = WorldModel(scenario, seed=seed)
+    prices, exports, production, demand = [], [], [], []
+    for _ in range(model.world_scenario.spec.scenario.turns):
+        model.step()
+        prices.append(model.state.price.copy())
+        exports.append(model.last.exports())
+        production.append(model.last.production.copy())
+        demand.append(model.last.demand.copy())
+    year, quarter = model.world_scenario.spec.scenario.start.split("Q")
+    return Trajectory(
+        scenario=scenario,
+        seed=seed,
+        start=int(year) + (int(quarter) - 1) / 4 + 0.125,
+        countries=model.index.countries,
+        minerals=model.index.minerals,
+        stages=model.index.stages,
+        prices=np.array(prices),
+        exports=np.array(exports),
+        production=np.array(production),
+        demand=np.array(demand),
+    )
+
+
+# --- measures ------------------------------------------------------------------------------
+
+
+PEAK_TOLERANCE = 0.99  # a plateau peaks when it first comes within 1% of its highest value
+
+
+def peak_turn(series: np.ndarray, first: int = 0, last: int | None = None) -> int:
+    """First turn within [first, last) where the series comes within 1% of its highest value.
+
+    That is the start of a plateau, not wherever rounding puts its top.
+    """
+    window = series[first:last]
+    return first + int(np.argmax(window >= PEAK_TOLERANCE * window.max()))
+
+
+def peak_multiple(series: np.ndarray, first: int = CUT_TURN) -> float:
+    """Highest value from `first` on, as a multiple of the base year's mean."""
+    return float(series[first:].max() / series[:BASE_TURNS].mean())
+
+
+def fraction_after(series: np.ndarray, quarters: int, first: int = CUT_TURN) -> float:
+    """Value `quarters` after the peak (or at the end) as a fraction of the peak."""
+    top = peak_turn(series, first)
+    return float(series[min(top + quarters, len(series) - 1)] / series[top])
+
+
+def ree_peak_multiple(mineral: str) -> Callable[[Trajectory], float]:
+    """Outside-China price peak after the cut over the 2009 level."""
+    return lambda t: peak_multiple(t.outside_price(mineral))
+
+
+def ree_peak_delay(mineral: str) -> Callable[[Trajectory], float]:
+    """Quarters from the quota cut (2010Q1) to the outside-China price peak."""
+    return lambda t: float(peak_turn(t.outside_price(mineral), CUT_TURN) - CUT_TURN)
+
+
+def ree_wedge(mineral: str) -> Callable[[Trajectory], float]:
+    """Outside-China price over China's domestic price, at the outside peak."""
+
+    def measure(t: Trajectory) -> float:
+        top = peak_turn(t.outside_price(mineral), CUT_TURN)
+        return float(t.outside_price(mineral)[top] / t.china_price(mineral)[top])
+
+    return measure
+
+
+def ree_after_peak(mineral: str) -> Callable[[Trajectory], float]:
+    """Outside-China price three years after its peak, as a fraction of the peak."""
+    return lambda t: fraction_after(t.outside_price(mineral), QUARTERS_AFTER_PEAK)
+
+
+def ree_light_vs_heavy(t: Trajectory) -> float:
+    """What light rare earths keep of their peak three years on, over what heavy ones keep."""
+    return ree_after_peak("ree_light")(t) / ree_after_peak("ree_heavy")(t)
+
+
+def ree_exports_over_quota(t: Trajectory) -> float:
+    """China's 2010 exports of separated rare earths over the 2010 quota."""
+    china = t.countries.index("CHN")
+    refined = t.stages.index("refined")
+    tonnes = t.exports[CUT_TURN : CUT_TURN + 4, china, :, refined].sum()
+    return float(tonnes / QUOTA_2010_TONNES)
+
+
+def lithium_price(t: Trajectory) -> np.ndarray:
+    """(T,) the lithium chemicals price (median over consuming countries)."""
+    return t.world_price("lithium")
+
+
+def lithium_peak_multiple(t: Trajectory) -> float:
+    """Lithium's highest price over its 2020 level."""
+    return peak_multiple(lithium_price(t), first=0)
+
+
+def lithium_peak_date(t: Trajectory) -> float:
+    """Calendar date (year + quarter / 4) of the start of lithium's peak quarter."""
+    return float(t.years()[peak_turn(lithium_price(t))] - 0.125)
+
+
+def lithium_fall(t: Trajectory) -> float:
+    """Largest fall from the peak within the next eight quarters (share of the peak)."""
+    series = lithium_price(t)
+    top = peak_turn(series)
+    window = series[top + 1 : top + 1 + BUST_WINDOW]
+    return float(1 - window.min() / series[top]) if window.size else 0.0
+
+
+def lithium_mine_growth(t: Trajectory) -> float:
+    """World mine output in the eight quarters after the peak over the eight up to it."""
+    m, s = t.at("lithium", "mine")
+    output = t.production[:, :, m, s].sum(axis=1)
+    top = peak_turn(lithium_price(t))
+    before = output[max(top - BUST_WINDOW + 1, 0) : top + 1]
+    after = output[top + 1 : top + 1 + BUST_WINDOW]
+    return float(after.mean() / before.mean()) if after.size and before.size else 0.0
+
+
+# --- checks ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """One backtest figure: how to measure it, what history says, and the band it must fall in."""
+
+    scenario: str
+    name: str
+    what: str
+    observed: float
+    source: str
+    band: tuple[float | None, float | None]
+    measure: Callable[[Trajectory], float] = field(repr=False)
+
+    def holds(self, value: float) -> bool:
+        """True if `value` lies in the band (ends included)."""
+        low, high = self.band
+        return (low is None or value >= low) and (high is None or value <= high)
+
+
+NOTES_3A = "NOTES 3a"
+CHECKS: tuple[Check, ...] = (
+    Check(
+        REE,
+        "nd_peak_multiple",
+        "outside-China Nd oxide peak / 2009 level",
+        18.0,
+        "~USD 300/kg mid-2011 over ~17 in 2009 (NOTES 3a) [L]",
+        (5.0, 40.0),
+        ree_peak_multiple("ree_light"),
+    ),
+    Check(
+        REE,
+        "dy_peak_multiple",
+        "outside-China Dy oxide peak / 2009 level",
+        24.0,
+        "~USD 2,800-3,000/kg mid-2011 over 118 in 2008 (NOTES 3a) [L]",
+        (5.0, 40.0),
+        ree_peak_multiple("ree_heavy"),
+    ),
+    Check(
+        REE,
+        "nd_peak_quarters_after_cut",
+        "quarters from the 2010 quota cut to the Nd peak",
+        6.0,
+        "peak mid-2011 (2011Q2-Q3) (NOTES 3a) [M]",
+        (4.0, 8.0),
+        ree_peak_delay("ree_light"),
+    ),
+    Check(
+        REE,
+        "dy_peak_quarters_after_cut",
+        "quarters from the 2010 quota cut to the Dy peak",
+        6.0,
+        "peak mid-2011 (2011Q2-Q3) (NOTES 3a) [M]",
+        (4.0, 8.0),
+        ree_peak_delay("ree_heavy"),
+    ),
+    Check(
+        REE,
+        "nd_wedge_at_peak",
+        "light REE export price / China's domestic price at the peak",
+        3.9,
+        "Sep 2011: La oxide USD 80 export vs 20.63 domestic (3.9x), Sm 7x "
+        "(Lynas via mining.com, NOTES 3a) [M]",
+        (3.0, 7.0),
+        ree_wedge("ree_light"),
+    ),
+    Check(
+        REE,
+        "dy_wedge_at_peak",
+        "heavy REE export price / China's domestic price at the peak",
+        3.9,
+        "Sep 2011 export premium 3.9-7x (NOTES 3a) [M]; "
+        "Mar 2012 Dy metal ~2,400 export vs oxide ~620 domestic [M]",
+        (3.0, 7.0),
+        ree_wedge("ree_heavy"),
+    ),
+    Check(
+        REE,
+        "exports_2010_over_quota",
+        "China's 2010 exports / the 2010 quota (leakage)",
+        1.16,
+        "Jan-Nov 2010 exports 35,000 t against a 30,258 t quota (MOC; evwind, NOTES 3a) [M]",
+        (1.0, None),
+        ree_exports_over_quota,
+    ),
+    Check(
+        REE,
+        "nd_three_years_after_peak",
+        "Nd oxide price 3 years after the peak / peak",
+        0.19,
+        "year-end 2014 USD 56-60/kg (USGS MCS 2016 [H]) over ~300 (NOTES 3a) [L]",
+        (None, 1 / 3),
+        ree_after_peak("ree_light"),
+    ),
+    Check(
+        REE,
+        "dy_three_years_after_peak",
+        "Dy oxide price 3 years after the peak / peak",
+        0.12,
+        "year-end 2014 USD 320-360/kg (USGS MCS 2016 [H]) over ~2,900 (NOTES 3a) [L]",
+        (None, 1 / 3),
+        ree_after_peak("ree_heavy"),
+    ),
+    Check(
+        REE,
+        "light_keeps_less_than_heavy",
+        "share of peak kept 3 years on: light / heavy",
+        0.25,
+        "Ce, La oxide fell 90%+ within 3-4 years, Dy less (NOTES 3a: ~0.03 vs ~0.12) [M]",
+        (None, 1.0),
+        ree_light_vs_heavy,
+    ),
+    Check(
+        LITHIUM,
+        "li_peak_multiple",
+        "lithium carbonate peak / 2020 level",
+        7.0,
+        "USGS: USD 10,100/t (2020) -> 71,100 (2022); IEA: ~8x over 2021-22 (NOTES 1c, 3f) [H]/[M]",
+        (4.0, None),
+        lithium_peak_multiple,
+    ),
+    Check(
+        LITHIUM,
+        "li_peak_date",
+        "quarter of the lithium peak (year + quarter/4)",
+        2022.75,
+        "China spot peak CNY 567,500/t in Nov 2022 (Kallanish, NOTES 3f) [M]",
+        (2021.0, 2022.75),
+        lithium_peak_date,
+    ),
+    Check(
+        LITHIUM,
+        "li_fall_within_8_quarters",
+        "fall from the peak within 8 quarters (share)",
+        0.80,
+        "USD 71,100/t (2022) -> 14,000 (2024), USGS [H]; >80% since 2023 (IEA, NOTES 3f) [M]",
+        (0.70, None),
+        lithium_fall,
+    ),
+    Check(
+        LITHIUM,
+        "li_mine_output_through_bust",
+        "world mine output, 8 quarters after / 8 up to the peak",
+        1.75,
+        "world mine output 107 + 146 kt (2021-22) [L] -> 204 + 240 kt (2023-24) [H] (USGS, NOTES 3f)",
+        (1.0, None),
+        lithium_mine_growth,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """A check measured over every seed."""
+
+    check: Check
+    values: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        """Median over the seeds."""
+        return float(np.median(self.values))
+
+    @property
+    def passed(self) -> bool:
+        """The median lies in the band."""
+        return self.check.holds(self.median)
+
+    def to_dict(self) -> dict:
+        """The JSON record of `critmin validate --json`."""
+        check = self.check
+        return {
+            "scenario": check.scenario,
+            "name": check.name,
+            "what": check.what,
+            "observed": check.observed,
+            "observed_source": check.source,
+            "simulated": {
+                "median": self.median,
+                "min": float(min(self.values)),
+                "max": float(max(self.values)),
+                "n": len(self.values),
+            },
+            "band": list(check.band),
+            "passed": self.passed,
+        }
+
+
+def validation_seeds(n: int, root: int = VALIDATION_ROOT_SEED) -> list[int]:
+    """`n` seeds drawn from one SeedSequence (the same for every run of `critmin validate`)."""
+    return [int(s) for s in np.random.SeedSequence(root).generate_state(n)]
+
+
+def backtest_scenarios() -> tuple[str, ...]:
+    """The scenarios the checks use, in order."""
+    return tuple(dict.fromkeys(check.scenario for check in CHECKS))
+
+
+def run_backtests(
+    seeds: Sequence[int], checks: Sequence[Check] | None = None
+) -> tuple[list[CheckResult], dict]:
+    """Every check (all of `CHECKS` by default) over every seed, and the runs by scenario."""
+    checks = CHECKS if checks is None else checks
+    scenarios = tuple(dict.fromkeys(check.scenario for check in checks))
+    runs = {name: [simulate(name, seed) for seed in seeds] for name in scenarios}
+    results = [CheckResult(c, tuple(c.measure(t) for t in runs[c.scenario])) for c in checks]
+    return results, runs
+
+
+# --- observed price paths (for the plots) --------------------------------------------------
+
+# (date as a calendar year, USD/kg); the first point is the base level the path is scaled by.
+OBSERVED_PATHS: dict[str, dict[str, tuple[tuple[float, float], ...]]] = {
+    REE: {
+        "Nd oxide, export (FOB China)": (
+            (2009.5, 17.0),
+            (2011.0, 130.0),
+            (2011.5, 300.0),
+            (2011.85, 260.0),
+            (2011.95, 195.0),
+            (2012.95, 77.5),
+            (2013.95, 67.5),
+            (2014.95, 58.0),
+            (2015.95, 40.0),
+        ),
+        "Dy oxide, export (FOB China)": (
+            (2009.5, 118.49),
+            (2011.4, 921.0),
+            (2011.5, 2900.0),
+            (2011.85, 2300.0),
+            (2011.95, 1410.0),
+            (2012.95, 615.0),
+            (2013.95, 465.0),
+            (2014.95, 340.0),
+            (2015.95, 228.0),
+        ),
+        "Nd oxide, China domestic": ((2009.5, 17.0), (2012.2, 75.0)),
+        "Dy oxide, China domestic": ((2009.5, 118.49), (2012.2, 620.0)),
+    },
+    LITHIUM: {
+        "Li2CO3 (USGS annual, contract)": (
+            (2020.5, 10.1),
+            (2021.5, 14.2),
+            (2022.5, 71.1),
+            (2023.5, 41.3),
+            (2024.5, 14.0),
+        ),
+        "Li2CO3 (China spot)": ((2020.5, 10.1), (2022.875, 80.0), (2023.95, 13.6), (2024.6, 9.0)),
+    },
+}
+OBSERVED_SOURCES = {
+    REE: "NOTES 3a: Lynas data via mining.com, Japan Metal Bulletin, USGS MCS 2016 year-end prices; "
+    "2009 Nd [L]",
+    LITHIUM: "NOTES 1c and 3f: USGS MCS 2025 salient statistics [H]; "
+    "China spot (Kallanish) at ~7.1 CNY/USD [M]",
+}
+SIMULATED_PATHS: dict[str, dict[str, Callable[[Trajectory], np.ndarray]]] = {
+    REE: {
+        "Nd oxide, export (FOB China)": lambda t: t.outside_price("ree_light"),
+        "Dy oxide, export (FOB China)": lambda t: t.outside_price("ree_heavy"),
+        "Nd oxide, China domestic": lambda t: t.china_price("ree_light"),
+        "Dy oxide, China domestic": lambda t: t.china_price("ree_heavy"),
+    },
+    LITHIUM: {
+        "Li2CO3 (USGS annual, contract)": lithium_price,
+        "Li2CO3 (China spot)": lithium_price,
+    },
+}
+
+
+def write_plots(runs: dict[str, list[Trajectory]], directory: Path) -> list[Path]:
+    """One PNG per scenario: simulated price paths against the observed ones.
+
+    The simulated median and range over the seeds, and the observed points, each as a multiple
+    of its first year's level.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for scenario, trajectories in runs.items():
+        panels = SIMULATED_PATHS[scenario]
+        figure, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.6), squeeze=False)
+        for axis, (title, path) in zip(axes[0], panels.items(), strict=True):
+            plot_panel(axis, title, trajectories, path, OBSERVED_PATHS[scenario].get(title, ()))
+        figure.suptitle(
+            f"{scenario}: simulated ({len(trajectories)} seeds) vs observed\n"
+            f"observed: {OBSERVED_SOURCES[scenario]}",
+            fontsize=8,
+        )
+        figure.tight_layout()
+        target = directory / f"{scenario}.png"
+        figure.savefig(target, dpi=110)
+        plt.close(figure)
+        paths.append(target)
+    return paths
+
+
+def plot_panel(axis, title: str, trajectories: list[Trajectory], path, observed) -> None:
+    """One price series: simulated median line and min-max band, observed points."""
+    years = trajectories[0].years()
+    scaled = np.array([path(t) / path(t)[:BASE_TURNS].mean() for t in trajectories])
+    axis.fill_between(years, scaled.min(axis=0), scaled.max(axis=0), alpha=0.25, label="simulated range")
+    axis.plot(years, np.median(scaled, axis=0), label="simulated median")
+    if observed:
+        dates, prices = np.array(observed).T
+        axis.plot(dates, prices / prices[0], "o--", color="black", label="observed")
+    axis.set_yscale("log")
+    axis.set_title(title, fontsize=9)
+    axis.set_ylabel("x first-year level")
+    axis.grid(alpha=0.3)
+    axis.legend(fontsize=7)
