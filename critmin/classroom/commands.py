@@ -258,20 +258,24 @@ def add_instructor(commands) -> None:
         "instructor",
         instructor_command,
         "Run the session: start, pause, resume, advance, undo, extend S, inject EVENT, "
-        "replace TEAM, status, watch.",
+        "replace TEAM, status, watch (a live board in the terminal), view (the room over the map "
+        "in the pygame window; --projector for the big screen).",
     )
     add_code(sub)
     sub.add_argument(
         "action",
-        choices=(*COMMANDS, "watch"),
+        choices=(*COMMANDS, "watch", "view"),
         metavar="COMMAND",
-        help=f"one of: {', '.join((*COMMANDS, 'watch'))}",
+        help=f"one of: {', '.join((*COMMANDS, 'watch', 'view'))}",
     )
     sub.add_argument(
         "argument", nargs="?", help="seconds (extend), event id or JSON (inject), team (replace)"
     )
     sub.add_argument("--turn", type=int, help="advance: only if this turn is still open")
     sub.add_argument("--json", action="store_true", help="print the result as JSON")
+    sub.add_argument(
+        "--projector", action="store_true", help="view: open in projector mode (map, flows, big timer)"
+    )
 
 
 def instructor_command(args: argparse.Namespace) -> int:
@@ -282,6 +286,12 @@ def instructor_command(args: argparse.Namespace) -> int:
     from critmin.classroom.instructor import run_watch, send_command, status_table
 
     code = require_code(args)
+    if args.projector and args.action != "view":
+        raise UserError("--projector goes with view: critmin instructor HOST:PORT --code C view --projector")
+    if args.action == "view":
+        if view_room(args.address, code, projector=args.projector):
+            return EXIT_OK
+        args.action = "watch"
     if args.action == "watch":
         run_watch(args.address, code, out)
         return EXIT_OK
@@ -294,6 +304,30 @@ def instructor_command(args: argparse.Namespace) -> int:
         )
         out.print(status_table(result.status))
     return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def view_room(address: str, code: str, *, projector: bool) -> bool:
+    """The instructor's view in the pygame window; False (said why) if it cannot open."""
+    import importlib.util
+
+    if any(importlib.util.find_spec(name) is None for name in ("pygame", "pygame_gui")):
+        err.print(
+            "[yellow]The instructor's view needs pygame-ce and pygame_gui (pip install 'critmin[ui]'); "
+            "showing the terminal board (watch) instead.[/]"
+        )
+        return False
+    from critmin.classroom.client import ConnectionLostError, JoinError
+    from critmin.classroom.remote import RemoteError
+    from critmin.ui.remote import instructor_view
+
+    try:
+        shown = instructor_view(address, code, projector=projector)
+    except (JoinError, ConnectionLostError, RemoteError, ValueError) as error:
+        raise UserError(str(error)) from None
+    if shown is None:
+        err.print("[yellow]Cannot open a window here (no display); showing the terminal board instead.[/]")
+        return False
+    return True
 
 
 # --- join ---------------------------------------------------------------------------------

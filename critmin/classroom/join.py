@@ -1,8 +1,9 @@
 """`critmin join`: play a team's seat, in the pygame UI if it can drive a remote world, else here.
 
-The pygame front end plays a remote seat once it provides `critmin.ui.remote.play_remote(world)`
-taking a `RemoteWorld` (see remote.py). Until then, or with `--text`, this module's line client
-shows each turn's state and takes orders from the keyboard.
+The pygame front end plays a remote seat through `critmin.ui.remote.play_remote(world)`, taking a
+joined `RemoteWorld` (see remote.py): the same screens as `critmin play`. Without pygame, without
+a display, or with `--text`, this module's line client shows each turn's state and takes orders
+from the keyboard.
 """
 
 from __future__ import annotations
@@ -32,11 +33,18 @@ HELP = """commands:
 
 
 def remote_ui():
-    """The pygame UI's entry point for a remote seat, if the UI provides one."""
-    if importlib.util.find_spec("pygame") is None or importlib.util.find_spec("critmin.ui.remote") is None:
+    """The pygame UI's entry point for a remote seat, or None without pygame-ce and pygame_gui."""
+    if any(importlib.util.find_spec(name) is None for name in ("pygame", "pygame_gui")):
         return None
     module = importlib.import_module("critmin.ui.remote")
     return getattr(module, "play_remote", None)
+
+
+NO_PYGAME = (
+    "The game window needs pygame-ce and pygame_gui (pip install 'critmin[ui]'); "
+    "starting the text client instead."
+)
+NO_WINDOW = "Cannot open a window here (no display); starting the text client instead."
 
 
 class TextClient:
@@ -46,6 +54,7 @@ class TextClient:
         self.client = client
         self.console = console
         self.draft: list[dict] = []
+        self.awaiting_ack = False
 
     async def run(self) -> int:
         """Play until the session finishes or the user quits."""
@@ -56,6 +65,7 @@ class TextClient:
         self.show_welcome(self.client.welcome)
         receiver = asyncio.create_task(self.receive())
         try:
+            await self.first_state()
             await self.read_commands()
             await self.flush()
         finally:
@@ -63,12 +73,18 @@ class TextClient:
             await self.client.close()
         return 0
 
+    async def first_state(self, timeout: float = 10.0) -> None:
+        """Wait (a little) for the turn's state, so that commands typed ahead act on it."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self.client.state is None and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.05)
+
     async def flush(self, timeout: float = 10.0) -> None:
         """Before leaving, wait (a little) until the server acknowledged the orders sent."""
         deadline = asyncio.get_running_loop().time() + timeout
-        while self.client.pending and asyncio.get_running_loop().time() < deadline:
+        while (self.client.pending or self.awaiting_ack) and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.05)
-        if self.client.pending:
+        if self.client.pending or self.awaiting_ack:
             self.console.print("[red]your last orders were not acknowledged; send them again when back[/]")
 
     async def receive(self) -> None:
@@ -108,6 +124,7 @@ class TextClient:
         elif word == "check":
             await self.client.send(p.Check(actions=self.draft, ref="check"))
         elif word == "send" and state is not None:
+            self.awaiting_ack = True
             await self.client.submit(state.turn, list(self.draft))
         elif word == "say":
             to, _, text = rest.partition(" ")
@@ -141,6 +158,7 @@ class TextClient:
                 f"[dim]turn {message.turn} {message.phase}{left}; in: {', '.join(message.submitted)}[/]"
             )
         elif isinstance(message, p.Ack):
+            self.awaiting_ack = False
             refused = [f"#{i}: {v}" for i, v in enumerate(message.verdicts) if v]
             self.console.print(
                 f"[green]orders stored[/] ({message.accepted} accepted) {escape('; '.join(refused))}"
@@ -188,11 +206,17 @@ def run_join(address: str, code: str, *, text: bool, console: Console) -> int:
     if play_remote is not None:
         from critmin.classroom.remote import RemoteWorld
 
-        return int(play_remote(RemoteWorld(address, code).connect()) or 0)
-    if not text:
-        console.print(
-            "[yellow]The pygame client cannot play a remote seat yet (critmin.ui provides no "
-            "remote game scene); starting the text client instead.[/]"
-        )
+        world = RemoteWorld(address, code).connect()
+        if world.is_instructor:
+            world.close()
+            console.print("this code is the instructor's: use `critmin instructor ADDRESS --code C view`")
+            return 2
+        outcome = play_remote(world)
+        if outcome is not None:
+            return int(outcome)
+        world.close()
+        console.print(f"[yellow]{NO_WINDOW}[/]")
+    elif not text:
+        console.print(f"[yellow]{escape(NO_PYGAME)}[/]")
     client = SessionClient(address, code, snapshot=False, label="join-text")
     return asyncio.run(TextClient(client, console).run())

@@ -167,6 +167,7 @@ class Welcome(Message, frozen=True, kw_only=True, tag="welcome"):
     session: SessionInfo
     country: dict[str, Any] | None = None
     role_card: dict[str, Any] | None = None
+    world: dict[str, Any] | None = None  # what a map needs: see `session.world_outline`
     protocol: int = PROTOCOL_VERSION
 
 

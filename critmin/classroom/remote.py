@@ -10,9 +10,11 @@ so the UI's loop knows when to redraw. `step()` is refused: the instructor moves
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import secrets
 import threading
+import time
 from collections.abc import Sequence
 
 import msgspec
@@ -26,6 +28,10 @@ class RemoteError(RuntimeError):
     """A request the server refused or did not answer in time."""
 
 
+class RemoteTimeoutError(RemoteError):
+    """The server did not answer in time (the link may be down; submissions are resent on rejoin)."""
+
+
 class RemoteWorld:
     """A team's seat in a remote session, with a model-like API.
 
@@ -36,8 +42,17 @@ class RemoteWorld:
 
     """
 
-    def __init__(self, address: str, code: str, *, snapshot: bool = True, timeout: float = 15.0) -> None:
-        self.client = SessionClient(address, code, snapshot=snapshot, label="join")
+    def __init__(
+        self,
+        address: str,
+        code: str,
+        *,
+        snapshot: bool = True,
+        timeout: float = 15.0,
+        label: str = "join",
+        retry_for: float = 60.0,
+    ) -> None:
+        self.client = SessionClient(address, code, snapshot=snapshot, label=label, retry_for=retry_for)
         self.timeout = timeout
         self.inbox: queue.Queue[p.ServerMessage] = queue.Queue()
         self.waiters: dict[str, asyncio.Future] = {}
@@ -48,22 +63,35 @@ class RemoteWorld:
     # --- connection ---------------------------------------------------------------------
 
     def connect(self) -> RemoteWorld:
-        """Join the session (raises JoinError / ConnectionLostError); returns self."""
+        """Join the session and wait for its first State (raises JoinError / ConnectionLostError)."""
         self.thread.start()
         asyncio.run_coroutine_threadsafe(self.client.open(), self.loop).result(self.client.retry_for + 10)
         asyncio.run_coroutine_threadsafe(self.receive_forever(), self.loop)
+        deadline = time.monotonic() + self.timeout
+        while self.client.state is None:  # the server sends the State right after the Welcome
+            if time.monotonic() > deadline:
+                raise RemoteError("the server sent no state after the welcome")
+            time.sleep(0.01)
         return self
 
     def close(self) -> None:
         """Leave the session and stop the network thread."""
-        asyncio.run_coroutine_threadsafe(self.client.close(), self.loop).result(5)
+        if not self.thread.is_alive():
+            return
+        with contextlib.suppress(TimeoutError, RuntimeError, OSError):  # the link may be gone already
+            asyncio.run_coroutine_threadsafe(self.client.close(), self.loop).result(5)
         self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
 
     async def receive_forever(self) -> None:
         """Deliver messages to the inbox and answer waiting requests."""
         while True:
             message = await self.client.recv()
-            reference = getattr(message, "submission_id", "") or getattr(message, "ref", "")
+            reference = (
+                getattr(message, "submission_id", "")
+                or getattr(message, "ref", "")
+                or getattr(message, "request_id", "")
+            )
             waiter = self.waiters.pop(reference, None)
             if waiter is not None and not waiter.done():
                 waiter.set_result(message)
@@ -80,9 +108,35 @@ class RemoteWorld:
         try:
             return asyncio.run_coroutine_threadsafe(exchange(), self.loop).result(self.timeout)
         except TimeoutError:
-            raise RemoteError("the server did not answer in time") from None
+            raise RemoteTimeoutError("the server did not answer in time") from None
 
     # --- the model-like API -------------------------------------------------------------
+
+    @property
+    def welcome(self) -> p.Welcome:
+        """The server's Welcome: role, session, team and the scenario's outline."""
+        if self.client.welcome is None:
+            raise RemoteError("not joined yet")
+        return self.client.welcome
+
+    @property
+    def is_instructor(self) -> bool:
+        """True when this seat is the instructor's."""
+        return self.welcome.role == "instructor"
+
+    def command(self, name: str, **fields) -> p.CommandResult:
+        """An instructor's command (start, pause, resume, advance, extend, inject, replace, …).
+
+        Raises:
+            RemoteError: the server refused it or did not answer in time.
+
+        """
+        request_id = secrets.token_hex(6)
+        message = p.Command(command=name, request_id=request_id, **fields)  # type: ignore[arg-type]
+        answer = self.request(lambda: self.client.send(message), request_id)
+        if isinstance(answer, p.Error):
+            raise RemoteError(answer.reason)
+        return answer  # type: ignore[return-value]
 
     @property
     def country(self) -> str:

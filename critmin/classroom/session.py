@@ -114,6 +114,7 @@ class Session:
         self.pack: Pack | None = load_optional_pack(meta.get("pack"))
         self.injections = store.injections()
         self.views = Views()
+        self.outline: dict | None = None
         self.rebuild()
         self.clock.new_turn(self.phase == "open")
 
@@ -230,13 +231,51 @@ class Session:
 
     def welcome(self, seat: str) -> p.Welcome:
         """The Welcome for a team or the instructor."""
+        world = self.world_outline()
         if seat == INSTRUCTOR:
-            return p.Welcome(role="instructor", team=None, session=self.info())
+            return p.Welcome(role="instructor", team=None, session=self.info(), world=world)
         spec = next(c for c in self.model.world_scenario.spec.countries if c.iso3 == seat)
         card = self.pack.role_card(seat) if self.pack else None
         return p.Welcome(
-            role="team", team=seat, session=self.info(), country=msgspec.to_builtins(spec), role_card=card
+            role="team",
+            team=seat,
+            session=self.info(),
+            country=msgspec.to_builtins(spec),
+            role_card=card,
+            world=world,
         )
+
+    def world_outline(self) -> dict:
+        """What a client's map needs of the scenario (sent with the Welcome).
+
+        Start, length, countries with their place and doctrine, and each country's demand per
+        line (tonnes a year, summed over sectors). Computed once per session (a few kB even for world-2024).
+        """
+        if self.outline is None:
+            spec = self.model.world_scenario.spec
+            demand: dict[tuple[str, str, str], float] = {}
+            for line in spec.demand:
+                key = (line.country, line.mineral.value, line.stage.value)
+                demand[key] = demand.get(key, 0.0) + line.tonnes_per_year
+            self.outline = {
+                "id": self.meta["scenario_id"],
+                "title": spec.scenario.title,
+                "start": spec.scenario.start,
+                "turns": self.turns_total,
+                "countries": [
+                    {
+                        "iso3": c.iso3,
+                        "name": c.name,
+                        "lat": c.lat,
+                        "lon": c.lon,
+                        "controller": c.controller,
+                        "doctrine": c.doctrine,
+                    }
+                    for c in spec.countries
+                ],
+                "demand": [[c, m, s, round(t, 3)] for (c, m, s), t in demand.items()],
+            }
+        return self.outline
 
     def submitted(self) -> list[str]:
         """Teams whose orders for the open turn are in (human seats only)."""

@@ -185,10 +185,17 @@ def price_history(tables: dict) -> dict[tuple[str, str], PriceSeries]:
     `tables` is `WorldModel.tables()`; outside China, each country's price weighs by its
     demand plus imports that turn (a plain mean when nobody uses the line).
     """
-    prices = tables["prices"].to_pandas()
+    return price_history_of(tables["prices"].to_pandas(), tables["countries"].to_pandas())
+
+
+def price_history_of(prices, use) -> dict[tuple[str, str], PriceSeries]:
+    """`price_history` from pandas frames (a network seat builds them from its snapshots).
+
+    `prices` has turn, country, mineral, stage and price; `use` the same keys with demand and imports.
+    """
     if prices.empty:
         return {}
-    use = tables["countries"].to_pandas()
+    use = use.copy()
     use["weight"] = use["demand"] + use["imports"]
     keys = ["turn", "country", "mineral", "stage"]
     prices = prices.merge(use[[*keys, "weight"]], on=keys, how="left").fillna({"weight": 0.0})

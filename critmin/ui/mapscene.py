@@ -92,7 +92,9 @@ class MapScene(Scene):
     def history(self) -> dict:
         """Price history per line (computed once per turn)."""
         if self.history_cache is None or self.history_cache[0] != self.model.turn:
-            self.history_cache = (self.model.turn, price_history(self.model.tables()))
+            own = getattr(self.model, "price_history", None)  # a network seat keeps its own
+            history = own() if own is not None else price_history(self.model.tables())
+            self.history_cache = (self.model.turn, history)
         return self.history_cache[1]
 
     def title_text(self) -> str:

@@ -161,6 +161,10 @@ def dashboard_html(scene: MapScene, country: str | None) -> str:
     if country is None:
         return "Click a country on the map to see its dashboard."
     observation = scene.model.observe(country)
+    if observation is None:  # a network seat sees only its own country's figures
+        name = escape(scene.names.get(country, country))
+        alone = "In a classroom session you see only your own country's figures."
+        return f"<b>{name} ({country})</b><br><i>{alone}</i>"
     role = ROLE_LABELS.get(scene.role(country), scene.role(country))
     lines = [
         f"<b>{escape(scene.names.get(country, country))} ({country})</b> · {escape(role)}",

@@ -1,0 +1,644 @@
+"""Network seats: the game screens on a classroom session, for a team and for the instructor.
+
+`critmin join` opens a team's seat, `critmin instructor HOST:PORT --code C view` the room.
+`RemoteModel` makes a `critmin.classroom.remote.RemoteWorld` look like the WorldModel the map
+scenes read (`snapshot`, `observe`, `legal_actions`, `check`, `turn`, `date`, `events`,
+`world_scenario.spec`, price history): the scenario's outline comes with the server's Welcome,
+the news and price history are gathered from the snapshots received. `RemoteSession` is the
+game's `Session` with End turn sending the team's orders to the server instead of stepping a
+local model, so `RemoteGameScene` is the `GameScene` of `critmin play` with the network's
+clock in the title. `InstructorScene` shows the room over the map: who has submitted, the
+countdown, the controls (start, advance, pause, resume, extend, inject, replace) and a
+projector mode (map, flows, big timer). Every change goes through the server's protocol.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from types import SimpleNamespace
+
+import msgspec
+import pandas as pd
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIButton, UIDropDownMenu
+
+from critmin.classroom import protocol as p
+from critmin.classroom.remote import RemoteError, RemoteTimeoutError, RemoteWorld
+from critmin.engine.actions import ActionBase
+from critmin.engine.events import Event
+from critmin.ui.game import GameScene
+from critmin.ui.indicators import price_history_of
+from critmin.ui.mapscene import BAR_H, STATUS_H, MapScene
+from critmin.ui.palette import MUTED_TEXT, TEXT
+from critmin.ui.session import Session, TurnReport, describe
+from critmin.ui.widgets import draw_text, reason_button
+
+SIZE = (1280, 720)
+TITLE_REFRESH_S = 0.25
+EXTEND_SECONDS = 60.0
+NO_INJECTS = "no pack events"
+HEADLESS_DRIVERS = ("offscreen", "dummy")
+
+
+def value_of(text: str) -> SimpleNamespace:
+    """An object whose `.value` is `text` (stands in for the schema's Mineral and Stage enums)."""
+    return SimpleNamespace(value=text)
+
+
+def scenario_outline(outline: dict) -> SimpleNamespace:
+    """A stand-in for `WorldModel.world_scenario` built from the Welcome's outline."""
+    countries = [SimpleNamespace(**c) for c in outline["countries"]]
+    demand = [
+        SimpleNamespace(country=c, mineral=value_of(m), stage=value_of(s), tonnes_per_year=t)
+        for c, m, s, t in outline.get("demand", [])
+    ]
+    scenario = SimpleNamespace(title=outline["title"], start=outline["start"], turns=outline["turns"])
+    return SimpleNamespace(
+        id=outline["id"], spec=SimpleNamespace(scenario=scenario, countries=countries, demand=demand)
+    )
+
+
+class RemoteModel:
+    """A RemoteWorld as the map scenes read a WorldModel (read-only; orders go through the session)."""
+
+    def __init__(self, world: RemoteWorld) -> None:
+        self.world = world
+        outline = world.welcome.world
+        if outline is None:
+            raise RemoteError("the server sent no scenario outline: it runs an older critmin")
+        self.world_scenario = scenario_outline(outline)
+        self.events: list[Event] = []
+        self.figures: dict[int, list] = {}  # turn played -> that turn's CountryFigures
+        self.verdicts: dict[tuple[int, bytes], str | None] = {}
+        self.absorbed: tuple[int, str] | None = None
+        self.absorb()
+
+    @property
+    def turn(self) -> int:
+        """The open turn (turns played so far)."""
+        return self.world.turn
+
+    @property
+    def date(self) -> str:
+        """The open turn's quarter."""
+        return self.world.date
+
+    def absorb(self, state: p.State | None = None) -> bool:
+        """Take in a State's snapshot (news, figures; default: the latest); True if it is new.
+
+        The scenes absorb every State they poll, in order, so no turn's news or prices are
+        missed when two turns are resolved between two frames.
+        """
+        latest = self.world.state()
+        state = latest if state is None else state
+        snapshot = self.world.snapshot() if state is latest else p.decode_snapshot(state)
+        key = (state.turn, snapshot.state_hash if snapshot is not None else "")
+        if key == self.absorbed:
+            return False
+        self.absorbed = key
+        self.events = [e for e in self.events if e.turn < state.turn]  # an undo takes turns back
+        self.figures = {t: f for t, f in self.figures.items() if t < state.turn}
+        if snapshot is not None and snapshot.turn > 0:
+            played = snapshot.turn - 1
+            self.events = [e for e in self.events if e.turn != played]
+            self.events += [msgspec.convert(e, Event) for e in snapshot.events]
+            self.figures[played] = snapshot.figures
+        self.verdicts = {}
+        return True
+
+    @property
+    def shown_turn(self) -> int:
+        """The open turn as the screens show it (the last State absorbed)."""
+        return self.absorbed[0] if self.absorbed is not None else self.turn
+
+    def snapshot(self):
+        """The public picture of the world after the last resolved turn."""
+        return self.world.snapshot()
+
+    def observe(self, country: str):
+        """The seat's own Observation; None for any other country (or for the instructor)."""
+        if self.world.is_instructor or country != self.world.country:
+            return None
+        return self.world.observe(country)
+
+    def legal_actions(self, country: str) -> list[ActionBase]:
+        """The seat's legal menu (empty for other countries)."""
+        if self.world.is_instructor or country != self.world.country:
+            return []
+        return self.world.legal_actions(country)
+
+    def check(self, action: ActionBase) -> str | None:
+        """Why the server would refuse `action` now (asked once per action and turn)."""
+        if action.country != self.world.country:
+            return f"you play {self.world.country or 'no country'}"
+        key = (self.turn, msgspec.json.encode(action))
+        if key not in self.verdicts and self.world.client.ws is None:
+            return "not connected to the server (reconnecting…)"
+        if key not in self.verdicts:
+            try:
+                self.verdicts[key] = self.world.check(action)
+            except RemoteError as error:
+                return f"the server could not check it: {error}"
+        return self.verdicts[key]
+
+    def price_history(self) -> dict:
+        """Per line, China's price and the use-weighted price elsewhere, for the turns seen."""
+        rows = [
+            (turn, f.country, f.mineral, f.stage, f.price, f.demand, f.imports)
+            for turn, figures in sorted(self.figures.items())
+            for f in figures
+        ]
+        columns = ["turn", "country", "mineral", "stage", "price", "demand", "imports"]
+        frame = pd.DataFrame(rows, columns=columns)
+        return price_history_of(frame[columns[:5]], frame[[*columns[:4], "demand", "imports"]])
+
+    # --- the room ----------------------------------------------------------------------
+
+    def clock(self, received_at: float) -> float | None:
+        """Seconds left in the turn, run down since the last State or Progress (None: no clock)."""
+        client = self.world.client
+        latest = client.progress if client.progress is not None else client.state
+        if latest is None or latest.turn != self.turn or latest.deadline_in is None:
+            return None
+        if client.phase != "open":
+            return latest.deadline_in
+        return max(latest.deadline_in - (time.monotonic() - received_at), 0.0)
+
+    def seats(self) -> dict[str, str]:
+        """'human' or 'ai' per team."""
+        client = self.world.client
+        progress = client.progress
+        if progress is not None and client.state is not None and progress.turn == client.state.turn:
+            return progress.seats
+        return client.state.seats if client.state is not None else {}
+
+    def connected(self) -> dict[str, int]:
+        """Open connections per seat, as last heard (empty until a Progress arrives)."""
+        progress = self.world.client.progress
+        return dict(progress.connected) if progress is not None else {}
+
+
+def option_text(menu: UIDropDownMenu) -> str:
+    """The option a dropdown shows (pygame_gui keeps it as text or as (text, id))."""
+    option = menu.selected_option
+    return option[0] if isinstance(option, tuple) else option
+
+
+def countdown(seconds: float | None) -> str:
+    """'4:05', or '–' without a clock."""
+    if seconds is None:
+        return "–"
+    whole = int(seconds + 0.999)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+class RemoteSession(Session):
+    """A team's game over the network: drafting as in `Session`, End turn = submit to the server.
+
+    The drafts stay after sending (sending again replaces the team's orders for the turn) and
+    are cleared when the server opens the next turn.
+    """
+
+    def __init__(self, world: RemoteWorld) -> None:
+        super().__init__(RemoteModel(world), [world.country])
+        self.world = world
+        self.sent_turn: int | None = None
+
+    @property
+    def finished(self) -> bool:
+        """True once the session is over."""
+        return self.world.phase == "finished" or self.model.turn >= self.world.state().turns_total
+
+    @property
+    def sent(self) -> bool:
+        """True once this turn's orders were acknowledged by the server."""
+        return self.sent_turn == self.model.turn
+
+    def end_turn(self) -> TurnReport:
+        """Send the drafts as the team's orders for the open turn (raises RemoteError)."""
+        orders = list(self.drafts[self.player])
+        verdicts = self.world.submit(self.player, orders)
+        self.sent_turn = self.model.turn
+        return TurnReport(refused=[(a, v) for a, v in zip(orders, verdicts, strict=True) if v is not None])
+
+    def new_turn(self) -> None:
+        """The server opened another turn: fresh drafts."""
+        self.drafts = {h: [] for h in self.humans}
+        self.sent_turn = None
+
+    def save(self, path):
+        """Refused: the server keeps the session (see `critmin debrief`)."""
+        raise RemoteError("a classroom session is saved by its server")
+
+
+class RoomMixin:
+    """Reading the server's messages each frame: new states, the clock, chat, results."""
+
+    world: RemoteWorld
+    received_at: float = 0.0
+    title_age: float = 0.0
+
+    def poll_world(self, step_s: float) -> None:
+        """Handle what arrived; refresh the title (the countdown) a few times a second."""
+        for message in self.world.poll():
+            if isinstance(message, p.State | p.Progress):
+                self.received_at = time.monotonic()
+            if isinstance(message, p.State):
+                if self.model.absorb(message):
+                    self.new_state()
+            elif isinstance(message, p.ChatMessage):
+                self.say(f"{message.sender} → {message.to}: {message.text}")
+            elif isinstance(message, p.Error) and not message.ref:
+                self.say(f"server: {message.reason}")
+        self.title_age += step_s
+        if self.title_age >= TITLE_REFRESH_S:
+            self.title_age = 0.0
+            self.title.set_text(self.title_text())
+
+    def room_text(self) -> str:
+        """Phase, clock and whose orders are in."""
+        client = self.world.client
+        clock = self.model.clock(self.received_at)
+        left = f" · {countdown(clock)} left" if clock is not None else ""
+        submitted = ", ".join(client.submitted()) or "none yet"
+        return f"{client.phase}{left} · orders in: {submitted}"
+
+    def new_state(self) -> None:
+        """A new turn (or an undo) arrived."""
+
+
+class RemoteGameScene(RoomMixin, GameScene):
+    """`GameScene` on a network seat: End turn sends the orders; the server's new state redraws."""
+
+    def __init__(self, app, session: RemoteSession) -> None:
+        super().__init__(app, session, selected=session.player)
+        self.world = session.world
+        self.received_at = time.monotonic()
+
+    def title_text(self) -> str:
+        """Scenario, date, turn, the team, the clock and who has submitted."""
+        spec = self.model.world_scenario.spec.scenario
+        turn = f"turn {self.model.turn + 1} of {spec.turns}" if not self.session.finished else "game over"
+        sent = " · your orders are in" if self.session.sent else ""
+        who = f"you play {self.player}{sent}"
+        return f"{spec.title} · {self.model.date} · {turn} · {who} · {self.room_text()}"
+
+    def role(self, country: str) -> str:
+        """The team, the other teams (human or AI seats), then the scenario's doctrines."""
+        if country == self.player:
+            return "player"
+        if self.model.seats().get(country) == "human":
+            return "human"
+        return super().role(country)
+
+    def build_actions(self, width: int) -> None:
+        """Help only on the first row (the server keeps the game: no save or load); End turn."""
+        self.title.set_dimensions((width - 134, 28))
+        self.action_buttons = {
+            self.own(UIButton(pygame.Rect(width - 118, 4, 110, 28), "Help (F1)", self.ui)): self.show_help
+        }
+        end_x = 444 + 114 * len(self.panels) + 4
+        self.end_button = self.own(
+            reason_button((end_x, 38, max(width - end_x - 8, 120), 28), "End turn", self.ui)
+        )
+
+    def world_changed(self) -> None:
+        """Also say whether the orders were sent."""
+        super().world_changed()
+        if not self.session.finished:
+            label = "Send again (Enter)" if self.session.sent else "End turn (Enter)"
+            self.end_button.set_text(label)
+
+    def ctrl_shortcuts(self) -> dict:
+        """No saving or loading on a network seat."""
+        return {}
+
+    def end_turn(self) -> None:
+        """Send the drafts as the team's orders; the server resolves the turn when the instructor says."""
+        if self.session.finished:
+            self.say("the session is over")
+            return
+        try:
+            report = self.session.end_turn()
+        except RemoteTimeoutError:
+            self.say("no answer from the server yet: your orders are resent when the connection is back")
+            return
+        except (RemoteError, PermissionError) as error:
+            self.say(f"orders not sent: {error}")
+            return
+        refused = "; ".join(f"{describe(a)}: {r}" for a, r in report.refused)
+        self.say(
+            f"sent, but the server refused: {refused}"
+            if refused
+            else "orders sent: the turn is played when the instructor (or the clock) says so"
+        )
+        self.world_changed()
+
+    def new_state(self) -> None:
+        """The next turn: fresh drafts, forms and screens."""
+        self.session.new_turn()
+        self.reset_forms()
+        self.world_changed()
+        self.say(f"the server opened {self.model.date} (turn {self.model.turn + 1})")
+
+    def update(self, step_s: float) -> None:
+        """The server's messages, then the animation."""
+        self.poll_world(step_s)
+        super().update(step_s)
+
+
+class InstructorScene(RoomMixin, MapScene):
+    """The instructor's screen: the map and flows, the room, the controls; projector mode.
+
+    Args:
+        app: the window.
+        world: the instructor's RemoteWorld.
+        projector: start in projector mode (map, flows and a big timer; `V` toggles).
+
+    """
+
+    def __init__(self, app, world: RemoteWorld, projector: bool = False) -> None:
+        self.world = world
+        self.remote = RemoteModel(world)
+        self.projector = projector
+        self.received_at = time.monotonic()
+        self.controls: dict = {}
+        self.last_result = ""
+        super().__init__(app)
+
+    @property
+    def model(self):
+        """The session's world as the server shows it."""
+        return self.remote
+
+    @property
+    def info(self) -> p.SessionInfo:
+        """The session."""
+        return self.world.welcome.session
+
+    def title_text(self) -> str:
+        """Scenario, date, turn and the room."""
+        turn = f"turn {self.model.turn + 1} of {self.world.state().turns_total}"
+        return f"Instructor · {self.info.title} · {self.model.date} · {turn} · {self.room_text()}"
+
+    def role(self, country: str) -> str:
+        """Human teams stand out; AI seats and other countries by their doctrine."""
+        if self.model.seats().get(country) == "human":
+            return "human"
+        return super().role(country)
+
+    def injects(self) -> list[str]:
+        """The pack's named events (`critmin pack NAME` describes them)."""
+        if not self.info.pack:
+            return []
+        from critmin.classroom.packs import PackError, load_pack
+
+        try:
+            return [inject.id for inject in load_pack(self.info.pack).injects]
+        except (PackError, OSError):
+            return []
+
+    # --- building ------------------------------------------------------------------------
+
+    def build_actions(self, width: int) -> None:
+        """Projector and Help on the first row; the room's controls at the right of the map."""
+        self.title.set_dimensions((width - 248, 28))
+        projector = pygame.Rect(width - 232, 4, 110, 28)
+        self.projector_button = self.own(UIButton(projector, "Projector (V)", self.ui))
+        self.help_button = self.own(UIButton(pygame.Rect(width - 118, 4, 110, 28), "Help (F1)", self.ui))
+        x, y, w = width - 236, BAR_H + 8, 228
+        self.controls = {}
+        buttons = (
+            ("Start", "start"),
+            ("Advance", "advance"),
+            ("Pause", "pause"),
+            ("Resume", "resume"),
+            (f"Extend +{EXTEND_SECONDS:.0f} s", "extend"),
+            ("Undo last turn", "undo"),
+        )
+        for index, (label, name) in enumerate(buttons):
+            rect = pygame.Rect(x + (index % 2) * (w // 2 + 2), y + (index // 2) * 32, w // 2 - 2, 28)
+            self.controls[self.own(UIButton(rect, label, self.ui))] = name
+        y += 3 * 32 + 6
+        injects = self.injects()
+        self.inject_menu = self.own(
+            UIDropDownMenu(
+                injects or [NO_INJECTS], (injects or [NO_INJECTS])[0], pygame.Rect(x, y, w - 84, 28), self.ui
+            )
+        )
+        self.inject_button = self.own(UIButton(pygame.Rect(x + w - 80, y, 80, 28), "Inject", self.ui))
+        if not injects:
+            self.inject_button.disable()
+        y += 32
+        teams = self.info.teams
+        self.replace_menu = self.own(UIDropDownMenu(teams, teams[0], pygame.Rect(x, y, w - 84, 28), self.ui))
+        self.replace_button = self.own(UIButton(pygame.Rect(x + w - 80, y, 80, 28), "AI plays", self.ui))
+        self.room_top = y + 36
+        self.control_elements = [
+            *self.controls,
+            self.inject_menu,
+            self.inject_button,
+            self.replace_menu,
+            self.replace_button,
+        ]
+        self.show_controls()
+
+    def show_controls(self) -> None:
+        """Controls hidden in projector mode."""
+        for element in self.control_elements:
+            element.hide() if self.projector else element.show()
+
+    def resume(self) -> None:
+        """Back from the help: keep the projector's choice."""
+        super().resume()
+        self.show_controls()
+
+    # --- acting --------------------------------------------------------------------------
+
+    def run_command(self, name: str, **fields) -> p.CommandResult | None:
+        """Send an instructor command; the result goes to the status bar."""
+        if name == "advance":  # the turn on screen: a double click cannot resolve the next one too
+            fields.setdefault("turn", self.model.shown_turn)
+        try:
+            result = self.world.command(name, **fields)
+        except RemoteError as error:
+            self.say(f"{name}: {error}")
+            return None
+        self.last_result = f"{name}: {result.detail}" if result.ok else f"{name} refused: {result.detail}"
+        self.say(self.last_result)
+        return result
+
+    def button_pressed(self, element) -> None:
+        """The room's controls, projector, help and the panel toggles."""
+        if element in self.controls:
+            name = self.controls[element]
+            self.run_command(name, **({"seconds": EXTEND_SECONDS} if name == "extend" else {}))
+        elif element is self.inject_button:
+            self.run_command("inject", event=option_text(self.inject_menu))
+        elif element is self.replace_button:
+            self.run_command("replace", team=option_text(self.replace_menu))
+        elif element is self.projector_button:
+            self.toggle_projector()
+        elif element is self.help_button:
+            self.show_help()
+        else:
+            super().button_pressed(element)
+
+    def toggle_projector(self) -> None:
+        """Projector mode on or off."""
+        self.projector = not self.projector
+        self.show_controls()
+        if self.projector:
+            for panel in self.panels:
+                panel.close()
+
+    def other_key(self, event: pygame.event.Event) -> None:
+        """V: projector mode."""
+        if event.key == pygame.K_v:
+            self.toggle_projector()
+
+    def handle(self, event: pygame.event.Event) -> None:
+        """Dropdowns of the controls change nothing by themselves."""
+        if event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED and event.ui_element in (
+            self.inject_menu,
+            self.replace_menu,
+        ):
+            return
+        super().handle(event)
+
+    # --- frame ---------------------------------------------------------------------------
+
+    def new_state(self) -> None:
+        """A turn was resolved (or undone): redraw the world."""
+        self.world_changed()
+
+    def update(self, step_s: float) -> None:
+        """The server's messages, then the animation."""
+        self.poll_world(step_s)
+        super().update(step_s)
+
+    def room_rows(self) -> list[tuple[str, str, tuple[int, int, int]]]:
+        """One row per team: code and name, its state, a colour."""
+        client, seats, connected = self.world.client, self.model.seats(), self.model.connected()
+        submitted = set(client.submitted())
+        rows = []
+        for team in self.info.teams:
+            name = self.info.team_names.get(team, team)
+            if team in submitted:
+                state, colour = "orders in", (120, 220, 120)
+            elif seats.get(team) == "ai":
+                state, colour = "AI plays", MUTED_TEXT
+            else:
+                state, colour = "waiting", (240, 200, 90)
+            if connected and not connected.get(team) and seats.get(team) != "ai":
+                state += " · away"
+            rows.append((f"{team} {name}", state, colour))
+        return rows
+
+    def submitted(self) -> list[str]:
+        """Teams whose orders for the open turn are in."""
+        return list(self.world.client.submitted())
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """The map, then the room: a side column, or the projector's big timer and team chips."""
+        super().draw(surface)
+        width, height = surface.get_size()
+        clock = countdown(self.model.clock(self.received_at))
+        phase = self.world.client.phase
+        if self.projector:
+            self.draw_projector(surface, clock, phase)
+            return
+        box = pygame.Rect(width - 240, BAR_H + 4, 236, height - BAR_H - STATUS_H - 8)
+        box.height = min(box.height, self.room_top - box.y + 60 + 22 * len(self.info.teams))
+        shade = pygame.Surface(box.size, pygame.SRCALPHA)
+        shade.fill((10, 14, 22, 200))
+        surface.blit(shade, box.topleft)
+        y = self.room_top
+        draw_text(surface, f"{clock}  {phase}", (box.x + 8, y), 30, TEXT)
+        y += 38
+        for label, state, colour in self.room_rows():
+            draw_text(surface, f"{label[:15]}: {state}", (box.x + 8, y), 14, colour)
+            y += 22
+
+    def draw_projector(self, surface: pygame.Surface, clock: str, phase: str) -> None:
+        """The big timer and one chip per team, over the southern oceans (the map stays readable)."""
+        width, height = surface.get_size()
+        box = pygame.Rect(270, height - STATUS_H - 136, min(width - 280, 780), 130)
+        shade = pygame.Surface(box.size, pygame.SRCALPHA)
+        shade.fill((10, 14, 22, 215))
+        surface.blit(shade, box.topleft)
+        draw_text(surface, clock, (box.x + 12, box.y - 2), 88, TEXT)
+        draw_text(surface, f"{self.model.date} · {phase}", (box.x + 16, box.y + 100), 18, MUTED_TEXT)
+        rows = self.room_rows()
+        columns = max(1, -(-len(rows) // 3))
+        column_w = (box.width - 260) // columns
+        for index, (label, state, colour) in enumerate(rows):
+            x, y = box.x + 260 + (index // 3) * column_w, box.y + 10 + (index % 3) * 38
+            draw_text(surface, f"{label.split()[0]} {state.replace(' · ', ', ')}", (x, y), 22, colour)
+
+
+# --- entry points -------------------------------------------------------------------------
+
+
+def open_window(size: tuple[int, int] = SIZE, caption: str = "critmin"):
+    """The app's window, or None when no display is available (unless SDL_VIDEODRIVER asks for one)."""
+    from critmin.ui.app import App
+
+    try:
+        app = App(size, caption)
+    except pygame.error:
+        return None
+    if pygame.display.get_driver() in HEADLESS_DRIVERS and not os.environ.get("SDL_VIDEODRIVER"):
+        app.close()  # SDL fell back to an invisible window: nobody could play in it
+        return None
+    return app
+
+
+def play_remote(world: RemoteWorld, size: tuple[int, int] = SIZE) -> int | None:
+    """`critmin join`: the game screens for the team of a joined RemoteWorld, until the window closes.
+
+    Returns 0, or None when no window can be opened (the caller falls back to the text client).
+    """
+    app = open_window(size, f"critmin · {world.country}")
+    if app is None:
+        return None
+    try:
+        app.scenes.push(RemoteGameScene(app, RemoteSession(world)))
+        card = world.welcome.role_card or {}
+        roles = card.get("roles", [])
+        if roles:
+            app.message(
+                "Your role",
+                "\n\n".join(f"{r['title']}: {r['brief']}" for r in roles),
+            )
+        app.run()
+        return 0
+    finally:
+        world.close()
+        app.close()
+
+
+def instructor_view(
+    address: str, code: str, *, projector: bool = False, size: tuple[int, int] = SIZE
+) -> int | None:
+    """`critmin instructor HOST:PORT --code C view [--projector]`: the room over the map.
+
+    Returns 0 when the window closes, None when no window can be opened.
+    """
+    world = RemoteWorld(address, code, label="instructor-view").connect()
+    try:
+        if not world.is_instructor:
+            raise RemoteError("this code is a team's: use `critmin join`")
+        app = open_window(size, "critmin · instructor")
+        if app is None:
+            return None
+        try:
+            app.scenes.push(InstructorScene(app, world, projector))
+            app.run()
+        finally:
+            app.close()
+        return 0
+    finally:
+        world.close()
