@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from critmin.engine.model import WorldModel
 
 TOP_FLOWS = 10
+TOP_SHORTAGES = 12
 
 
 def print_summary(model: WorldModel, console: Console) -> None:
@@ -64,18 +65,22 @@ def flow_table(model: WorldModel) -> Table:
 
 
 def shortage_table(model: WorldModel) -> Table:
-    """Share of final needs unmet over the run, per country, where above 1%."""
-    table = Table("country", "mineral", "stage", "unmet share", title="Shortages over the run")
+    """The largest shares of final needs left unmet over the run (above 1%)."""
+    table = Table("country", "mineral", "stage", "unmet share", title="Largest shortages over the run")
     rows = model.recorder.countries
     if not rows:
         return table
     need = sum(r["demand"] for r in rows)
     short = sum(r["shortage"] for r in rows)
     ratio = np.divide(short, need, out=np.zeros_like(short), where=need > 0)
-    for c, m, s in zip(*np.nonzero(ratio > 0.01), strict=True):
+    worst = [np.unravel_index(flat, ratio.shape) for flat in np.argsort(ratio, axis=None)[::-1]]
+    worst = [at for at in worst if ratio[at] > 0.01]
+    for c, m, s in worst[:TOP_SHORTAGES]:
         table.add_row(
             model.index.countries[c], model.index.minerals[m], model.index.stages[s], f"{ratio[c, m, s]:.0%}"
         )
+    if len(worst) > TOP_SHORTAGES:
+        table.add_row(f"… {len(worst) - TOP_SHORTAGES} more", "", "", "")
     if not table.row_count:
         table.add_row("none", "", "", "")
     return table
