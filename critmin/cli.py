@@ -151,8 +151,12 @@ def play(model, turns: int, quiet: bool = False) -> None:
 
 def add_scenarios(commands) -> None:
     """`critmin scenarios list | show NAME | validate FILE`."""
-    sub = command(commands, "scenarios", lambda a: (sub.print_help(), EXIT_USAGE)[1],
-                  "List, show and validate scenarios.")  # fmt: skip
+    sub = command(
+        commands,
+        "scenarios",
+        lambda a: (sub.print_help(), EXIT_USAGE)[1],
+        "List, show and validate scenarios.",
+    )
     actions = sub.add_subparsers(title="actions", metavar="ACTION")
     listing = actions.add_parser("list", help="packaged scenarios")
     listing.set_defaults(handler=scenarios_list)
@@ -172,8 +176,9 @@ def scenarios_list(args: argparse.Namespace) -> int:
     table = Table("name", "title", "start", "turns", "countries")
     for name in packaged_names():
         spec = load_scenario(name).spec
-        table.add_row(name, spec.scenario.title, spec.scenario.start, str(spec.scenario.turns),
-                      str(len(spec.countries)))  # fmt: skip
+        table.add_row(
+            name, spec.scenario.title, spec.scenario.start, str(spec.scenario.turns), str(len(spec.countries))
+        )
     out.print(table)
     return EXIT_OK
 
@@ -185,12 +190,20 @@ def scenarios_show(args: argparse.Namespace) -> int:
         out.print_json(json.dumps(scenario.content))
         return EXIT_OK
     spec = scenario.spec
-    out.print(f"[bold]{spec.scenario.id}[/] — {spec.scenario.title} ({spec.scenario.start}, "
-              f"{spec.scenario.turns} turns)\n{spec.scenario.description}")  # fmt: skip
-    for label, items in (("countries", spec.countries), ("minerals", spec.minerals),
-                         ("capacity lines", spec.capacity), ("demand lines", spec.demand),
-                         ("firms", spec.firms), ("policies", spec.policies), ("deals", spec.deals),
-                         ("events", spec.events)):  # fmt: skip
+    out.print(
+        f"[bold]{spec.scenario.id}[/] — {spec.scenario.title} ({spec.scenario.start}, "
+        f"{spec.scenario.turns} turns)\n{spec.scenario.description}"
+    )
+    for label, items in (
+        ("countries", spec.countries),
+        ("minerals", spec.minerals),
+        ("capacity lines", spec.capacity),
+        ("demand lines", spec.demand),
+        ("firms", spec.firms),
+        ("policies", spec.policies),
+        ("deals", spec.deals),
+        ("events", spec.events),
+    ):
         out.print(f"  {label}: {len(items)}")
     out.print(f"  hash: {scenario.hash}")
     return EXIT_OK
@@ -232,8 +245,12 @@ def replay_command(args: argparse.Namespace) -> int:
 
 def add_bench(commands) -> None:
     """`critmin bench [--json]`."""
-    sub = command(commands, "bench", bench_command,
-                  "Median turn time of world-2024, and the clearing's speed-up over the LP oracle.")  # fmt: skip
+    sub = command(
+        commands,
+        "bench",
+        bench_command,
+        "Median turn time of world-2024, and the clearing's speed-up over the LP oracle.",
+    )
     sub.add_argument("--json", action="store_true", help="print JSON only")
     sub.add_argument("--turns", type=positive_int, default=40, help="turns to time (default 40)")
 

@@ -41,6 +41,16 @@ DIPLOMATIC = (ProposeDeal, AnswerDeal, BreakDeal)
 EXPORT_HISTORY_TURNS = 4
 
 
+def world_shortage_share(model: WorldModel) -> float:
+    """Share of the world's final needs left unmet last turn, valued at reference prices."""
+    value = model.constants.reference_price[None]
+    need = float((model.last.demand * value).sum())
+    return float((model.last.shortage * value).sum()) / need if need > 0 else 0.0
+
+
+MODEL_REPORTERS = {"turn": "turn", "date": "date", "world_shortage_share": world_shortage_share}
+
+
 class WorldModel(mesa.Model):
     """The critmin world. Public API: observe, legal_actions, check, submit, step, state_hash.
 
@@ -80,6 +90,7 @@ class WorldModel(mesa.Model):
         self.price_before = self.state.price.copy()
         self.stock_bought = np.zeros_like(self.state.consumer_stock)
         self.create_agents(controllers or {})
+        self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
         self.load_policies_and_deals()
 
     # --- set-up ---------------------------------------------------------------------------
@@ -412,6 +423,12 @@ class WorldModel(mesa.Model):
         self.action_log.append(self.turn_actions)
         self.turn += 1
         self.hashes.append(self.state_hash())
+        self.collect_data()
+        self.running = self.turn < self.world_scenario.spec.scenario.turns
+
+    def collect_data(self) -> None:
+        """Collect this turn's model reporters (`datacollector`, as `mesa.batch_run` reads it)."""
+        self.datacollector.collect(self)
 
     # --- helpers the phases and rules use -------------------------------------------------
 

@@ -370,9 +370,7 @@ def test_tariff_raises_importer_price_by_tariff() -> None:
     # A: 100 t at 10 and a home bid of 50 t at 20; B: a bid of 30 t at 30. Transport 1/kg.
     def market(tariff: float) -> MarketProblem:
         cost = np.array([[0.0, 1.0 + tariff], [1.0, 0.0]])
-        return make_problem(
-            2, offers=[(0, 100, 10)], bids=[(0, 50, 20), (1, 30, 30)], route_cost=cost
-        )
+        return make_problem(2, offers=[(0, 100, 10)], bids=[(0, 50, 20), (1, 30, 30)], route_cost=cost)
 
     free, taxed = clear_market(market(0.0)), clear_market(market(4.0))
     assert_clearing(free, [[50, 30], [0, 0]], [10, 11])
@@ -420,9 +418,7 @@ def test_country_without_bids_or_access_has_price_zero() -> None:
 
 
 def test_domestic_trade_ignores_export_controls() -> None:
-    p = make_problem(
-        1, offers=[(0, 10, 5)], bids=[(0, 8, 8)], export_cap={0: 0}, licence_cap={0: 0}
-    )
+    p = make_problem(1, offers=[(0, 10, 5)], bids=[(0, 8, 8)], export_cap={0: 0}, licence_cap={0: 0})
     r = clear_market(p)
     assert_clearing(r, [[8]], [5])
 

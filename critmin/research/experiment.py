@@ -1,0 +1,396 @@
+"""Experiments: which scenario, what varies, how it is sampled, how often, and what is kept.
+
+An experiment is a TOML file (see `critmin batch --example` and docs/researcher-guide.md):
+
+    [experiment]   name, scenario, turns, replications, seed, common_random_numbers
+    [design]       kind = full_factorial | latin_hypercube | sobol, samples, second_order
+    [[factors]]    name, kind = set | scale | include | action, target, levels or range, ...
+    [outputs]      focus country, metrics, minerals and countries kept
+    [[outcomes]]   named scalar summaries of a metric, for `critmin analyze` and EMA
+
+Unknown fields are refused. Every problem is reported as `FILE: field.path: what is wrong`,
+and each factor level is tried on the scenario before anything runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from critmin.research.factors import FactorError, build_content, parse_target
+from critmin.research.metrics import METRIC_DIMENSIONS, METRICS
+from critmin.scenarios.loader import Scenario, describe_validation_error, load_scenario, scenario_from_content
+from critmin.scenarios.validate import ScenarioError
+
+Name = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+Identifier = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+Iso3 = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
+Level = bool | int | float | str
+MetricName = Literal[
+    "price_inside",
+    "price_outside",
+    "price_wedge",
+    "shortage_share",
+    "shortage_value_share",
+    "import_share_from_focus",
+]
+RESERVED = frozenset(
+    {"run_id", "point", "replication", "seed", "turn", "metric", "country", "mineral", "stage", "value"}
+)
+MAX_RUNS = 10_000_000
+
+
+class ExperimentError(ValueError):
+    """An experiment file that cannot be used; the message names the file and the field."""
+
+
+class Spec(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """Base of every experiment record: immutable, strict about unknown fields."""
+
+
+class ExperimentInfo(Spec, kw_only=True):
+    """The [experiment] table."""
+
+    name: Identifier
+    description: str = ""
+    scenario: str
+    turns: Annotated[int, msgspec.Meta(ge=1, le=400)] | None = None
+    replications: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 1
+    seed: Annotated[int, msgspec.Meta(ge=0)] = 0
+    common_random_numbers: bool = True
+
+
+class DesignSpec(Spec, kw_only=True):
+    """The [design] table: how factor levels are combined or sampled."""
+
+    kind: Literal["full_factorial", "latin_hypercube", "sobol"] = "full_factorial"
+    samples: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    second_order: bool = False
+
+
+class FactorSpec(Spec, kw_only=True):
+    """One [[factors]] entry: what it changes and the values it takes."""
+
+    name: Name
+    kind: Literal["set", "scale", "include", "action"] = "set"
+    target: str | None = None
+    levels: Annotated[tuple[Level, ...], msgspec.Meta(min_length=1)] | None = None
+    range: tuple[float, float] | None = None
+    integer: bool = False
+    role: Literal["uncertainty", "lever"] = "uncertainty"
+    action: dict[str, Any] | None = None
+    field: Annotated[str, msgspec.Meta(pattern=r"^[a-z_]+$")] = "turn"
+    turn: Annotated[int, msgspec.Meta(ge=0)] = 0
+    description: str = ""
+
+    def column_type(self) -> str:
+        """The dataset column type of this factor: bool, int, float or string."""
+        if self.kind == "include" or (self.kind == "action" and self.field == "enabled"):
+            return "bool"
+        values = self.levels or ()
+        if values and all(isinstance(v, str) for v in values):
+            return "string"
+        if values and all(isinstance(v, bool) for v in values):
+            return "bool"
+        integral = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+        if (
+            self.integer
+            or (self.kind == "action" and self.field == "turn")
+            or (integral and self.range is None)
+        ):
+            return "int"
+        return "float"
+
+    def coerce(self, value: Any) -> Level:
+        """A level as the factor's column type."""
+        kind = self.column_type()
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        return bool(value) if kind == "bool" else str(value)
+
+
+class OutputSpec(Spec, kw_only=True):
+    """The [outputs] table: per-turn metrics kept in the dataset."""
+
+    focus: Iso3 = "CHN"
+    metrics: tuple[MetricName, ...] = METRICS
+    minerals: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+
+
+class OutcomeSpec(Spec, kw_only=True):
+    """One [[outcomes]] entry: a metric series reduced to one number per run."""
+
+    name: Name
+    metric: MetricName
+    country: str | None = None
+    mineral: str | None = None
+    stage: str | None = None
+    reduce: Literal["mean", "last", "max", "min", "sum"] = "mean"
+    from_turn: Annotated[int, msgspec.Meta(ge=0)] = 0
+
+
+class ExperimentFile(Spec, kw_only=True):
+    """A whole experiment file."""
+
+    experiment: ExperimentInfo
+    design: DesignSpec = DesignSpec()
+    factors: tuple[FactorSpec, ...] = ()
+    outputs: OutputSpec = OutputSpec()
+    outcomes: tuple[OutcomeSpec, ...] = ()
+
+
+DEFAULT_OUTCOME = OutcomeSpec(name="world_shortage_value_share", metric="shortage_value_share", country="WLD")
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A loaded, checked experiment and the scenario it starts from.
+
+    Attributes:
+        spec: the typed records.
+        scenario: the base scenario (before factors).
+        origin: the experiment file (or '<data>').
+        text: the file as written (kept in the manifest).
+
+    """
+
+    spec: ExperimentFile
+    scenario: Scenario
+    origin: str = "<data>"
+    text: str = ""
+
+    @property
+    def name(self) -> str:
+        """The experiment's name."""
+        return self.spec.experiment.name
+
+    @property
+    def turns(self) -> int:
+        """Turns per run: the experiment's, else the scenario's."""
+        return self.spec.experiment.turns or self.scenario.spec.scenario.turns
+
+    @property
+    def outcomes(self) -> tuple[OutcomeSpec, ...]:
+        """The named outcomes, or the default one (world shortage value share)."""
+        return self.spec.outcomes or (DEFAULT_OUTCOME,)
+
+    def fingerprint(self) -> str:
+        """sha256 of the experiment's records and the base scenario's content hash."""
+        data = {"experiment": msgspec.to_builtins(self.spec), "scenario": self.scenario.hash}
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+    def factor(self, name: str) -> FactorSpec:
+        """A factor by name."""
+        return next(f for f in self.spec.factors if f.name == name)
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read, convert and check an experiment file; ExperimentError names the field at fault."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ExperimentError(f"{path.name}: cannot read file: {error.strerror}") from None
+    return experiment_from_text(text, origin=str(path))
+
+
+def experiment_from_text(text: str, origin: str = "<data>") -> Experiment:
+    """An experiment from TOML text; relative scenario paths are read beside `origin`."""
+    filename = Path(origin).name
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ExperimentError(f"{filename}: TOML syntax error: {error}") from None
+    return experiment_from_data(data, origin=origin, text=text)
+
+
+def experiment_from_data(data: dict[str, Any], origin: str = "<data>", text: str = "") -> Experiment:
+    """An experiment from plain data (e.g. the copy in a manifest)."""
+    filename = Path(origin).name
+    try:
+        spec = msgspec.convert(data, ExperimentFile)
+    except msgspec.ValidationError as error:
+        message = describe_validation_error(filename, str(error)).replace(" | null`", "`")
+        raise ExperimentError(message) from None
+    scenario = read_scenario(spec.experiment.scenario, origin, filename)
+    experiment = Experiment(spec=spec, scenario=scenario, origin=origin, text=text)
+    for problem in find_problems(experiment):
+        raise ExperimentError(f"{filename}: {problem}")
+    return experiment
+
+
+def read_scenario(name: str, origin: str, filename: str) -> Scenario:
+    """The experiment's scenario: a packaged name, or a path (tried beside the experiment file first)."""
+    candidates = [Path(origin).parent / name] if origin != "<data>" and name.endswith(".toml") else []
+    for candidate in candidates:
+        if candidate.is_file():
+            name = str(candidate)
+    try:
+        return load_scenario(name)
+    except ScenarioError as error:
+        raise ExperimentError(f"{filename}: experiment.scenario: {error}") from None
+
+
+def find_problems(experiment: Experiment):
+    """Every problem of a converted experiment, as 'field.path: what is wrong' (first ones first)."""
+    spec = experiment.spec
+    yield from design_problems(spec)
+    names = [f.name for f in spec.factors]
+    for index, factor in enumerate(spec.factors):
+        where = f"factors[{index}]"
+        if factor.name in RESERVED:
+            yield f"{where}.name: {factor.name!r} is reserved for a dataset column; choose another name"
+        elif names.count(factor.name) > 1:
+            yield f"{where}.name: factor {factor.name!r} is defined twice"
+        yield from factor_problems(factor, where, spec.design.kind)
+        yield from level_problems(experiment, factor, where)
+    yield from output_problems(experiment)
+
+
+def design_problems(spec: ExperimentFile):
+    """The design's own rules."""
+    design = spec.design
+    if design.kind != "full_factorial" and design.samples is None:
+        yield f"design.samples: the {design.kind} design needs a number of samples"
+    if design.kind == "sobol":
+        if not spec.factors:
+            yield "design.kind: a sobol design needs at least one factor"
+        elif design.samples and design.samples & (design.samples - 1):
+            yield f"design.samples: a sobol design needs a power of two (64, 128, ...), got {design.samples}"
+    runs = count_points(spec) * spec.experiment.replications
+    if runs > MAX_RUNS:
+        yield f"design: {runs:,} runs is more than the {MAX_RUNS:,} a batch accepts"
+
+
+def count_points(spec: ExperimentFile) -> int:
+    """Design points (before replications)."""
+    design = spec.design
+    if design.kind == "full_factorial":
+        points = 1
+        for factor in spec.factors:
+            points *= len(factor.levels or ())
+        return points
+    if design.kind == "latin_hypercube":
+        return design.samples or 0
+    width = 2 * len(spec.factors) + 2 if design.second_order else len(spec.factors) + 2
+    return (design.samples or 0) * width
+
+
+def factor_problems(factor: FactorSpec, where: str, design: str):
+    """The fields a factor needs for its kind and for the design."""
+    if factor.kind == "action":
+        if factor.action is None:
+            yield f"{where}.action: an action factor needs an action table"
+        if factor.target is not None:
+            yield f"{where}.target: an action factor has no target (its action is added as an event)"
+    elif factor.target is None:
+        yield f"{where}.target: a {factor.kind} factor needs a target"
+    else:
+        try:
+            parse_target(factor.target)
+        except FactorError as error:
+            yield f"{where}.target: {error}"
+    if design == "full_factorial" and factor.levels is None:
+        yield f"{where}.levels: the full_factorial design needs levels for every factor"
+    if factor.levels is None and factor.range is None:
+        yield f"{where}: give levels or a range"
+    if factor.range is not None and not factor.range[0] < factor.range[1]:
+        yield f"{where}.range: low must be below high, got {list(factor.range)}"
+    yield from level_type_problems(factor, where)
+
+
+def level_type_problems(factor: FactorSpec, where: str):
+    """Levels of the right type for the factor's kind."""
+    levels = factor.levels or ()
+    numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in levels)
+    if factor.kind == "include" and not all(isinstance(v, bool) for v in levels):
+        yield f"{where}.levels: an include factor takes true/false levels"
+    if factor.kind == "include" and factor.range is not None:
+        yield f"{where}.range: an include factor takes levels true/false, not a range"
+    if factor.kind == "scale" and not numeric:
+        yield f"{where}.levels: a scale factor takes numbers"
+    if len({type(v) for v in levels} - {int, float}) > 1 or (
+        not numeric and len({type(v) for v in levels}) > 1
+    ):
+        yield f"{where}.levels: mixes types ({', '.join(sorted({type(v).__name__ for v in levels}))})"
+    if factor.kind == "action" and factor.field == "turn" and not numeric:
+        yield f"{where}.levels: an action factor's levels are turns (whole numbers)"
+
+
+def trial_levels(factor: FactorSpec) -> list[Level]:
+    """The levels tried on the scenario at load: every level, or a range's two ends."""
+    if factor.levels is not None:
+        return [factor.coerce(v) for v in factor.levels]
+    low, high = factor.range or (0.0, 0.0)
+    return [factor.coerce(low), factor.coerce(high)]
+
+
+def level_problems(experiment: Experiment, factor: FactorSpec, where: str):
+    """Apply each trial level to the scenario; report the first that breaks it."""
+    scenario = experiment.scenario
+    for level in trial_levels(factor):
+        try:
+            content = build_content(scenario.content, experiment.turns, [(factor, level)])
+            scenario_from_content(content, origin=scenario.origin)
+        except FactorError as error:
+            yield f"{where}.{'action' if factor.kind == 'action' else 'target'}: {error}"
+            return
+        except ScenarioError as error:
+            field = "action" if factor.kind == "action" else "levels"
+            yield f"{where}.{field}: level {level!r} makes the scenario invalid: {error}"
+            return
+
+
+def output_problems(experiment: Experiment):
+    """Outputs and outcomes refer to what the scenario has."""
+    spec, scenario = experiment.spec, experiment.scenario.spec
+    countries = {c.iso3 for c in scenario.countries}
+    minerals = {m.id.value for m in scenario.minerals}
+    if spec.outputs.focus not in countries:
+        yield f"outputs.focus: {spec.outputs.focus} is not a country of scenario {scenario.scenario.id}"
+    for name, known, kept in (
+        ("minerals", minerals, spec.outputs.minerals),
+        ("countries", countries, spec.outputs.countries),
+    ):
+        unknown = sorted(set(kept) - known)
+        if unknown:
+            yield f"outputs.{name}: not in the scenario: {', '.join(unknown)}"
+    names = [o.name for o in spec.outcomes]
+    for index, outcome in enumerate(spec.outcomes):
+        where = f"outcomes[{index}]"
+        if names.count(outcome.name) > 1:
+            yield f"{where}.name: outcome {outcome.name!r} is defined twice"
+        if outcome.metric not in spec.outputs.metrics:
+            yield f"{where}.metric: {outcome.metric} is not among outputs.metrics"
+        yield from outcome_dimension_problems(outcome, where, countries | {"WLD"}, minerals)
+        kept_minerals, kept_countries = spec.outputs.minerals, spec.outputs.countries
+        if kept_minerals and outcome.mineral is not None and outcome.mineral not in kept_minerals:
+            yield f"{where}.mineral: {outcome.mineral} is not among outputs.minerals, so it is not kept"
+        if kept_countries and outcome.country not in (None, "WLD", *kept_countries):
+            yield f"{where}.country: {outcome.country} is not among outputs.countries, so it is not kept"
+
+
+def outcome_dimension_problems(
+    outcome: OutcomeSpec, where: str, countries: set[str] | None = None, minerals: set[str] | None = None
+):
+    """An outcome names exactly the dimensions its metric has, with known values (when given)."""
+    needed = METRIC_DIMENSIONS[outcome.metric]
+    for dimension in ("country", "mineral", "stage"):
+        value = getattr(outcome, dimension)
+        if dimension in needed and value is None:
+            yield f"{where}.{dimension}: metric {outcome.metric} needs a {dimension} ({', '.join(needed)})"
+        elif dimension not in needed and value is not None:
+            yield f"{where}.{dimension}: {outcome.metric} has no {dimension} (it has {', '.join(needed)})"
+    if countries is not None and outcome.country is not None and outcome.country not in countries:
+        yield f"{where}.country: {outcome.country} is not a country of the scenario"
+    if minerals is not None and outcome.mineral is not None and outcome.mineral not in minerals:
+        yield f"{where}.mineral: {outcome.mineral} is not a mineral of the scenario"
