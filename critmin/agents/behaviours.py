@@ -191,15 +191,7 @@ def build_stockpile(situation: Situation, pressed) -> list[ActionBase]:
         affordable = params.stockpile_budget_share * situation.budget_usd_m * 1000 / cap
         tonnes = min(tonnes, affordable)
         if tonnes > 1e-3 and situation.spend(tonnes * cap / 1000):
-            actions.append(
-                BuyStockpile(
-                    country=situation.obs.country,
-                    mineral=Mineral(line[0]),
-                    stage=Stage(line[1]),
-                    tonnes=tonnes,
-                    max_price_usd_per_kg=cap,
-                )
-            )
+            actions.append(stockpile_order(situation, line, tonnes, cap))
     return actions
 
 
@@ -388,16 +380,19 @@ def buy_the_dip(situation: Situation) -> list[ActionBase]:
             tonnes, params.stockpile_budget_share * situation.budget_usd_m * 1000 / max(ceiling, 1e-9)
         )
         if tonnes > 1e-3 and situation.spend(tonnes * ceiling / 1000):
-            actions.append(
-                BuyStockpile(
-                    country=situation.obs.country,
-                    mineral=Mineral(line[0]),
-                    stage=Stage(line[1]),
-                    tonnes=tonnes,
-                    max_price_usd_per_kg=ceiling,
-                )
-            )
+            actions.append(stockpile_order(situation, line, tonnes, ceiling))
     return actions
+
+
+def stockpile_order(situation, line: tuple[str, str], tonnes: float, cap: float) -> BuyStockpile:
+    """A strategic purchase of `tonnes` of a (mineral, stage) line, paying at most `cap` USD/kg."""
+    return BuyStockpile(
+        country=situation.obs.country,
+        mineral=Mineral(line[0]),
+        stage=Stage(line[1]),
+        tonnes=tonnes,
+        max_price_usd_per_kg=cap,
+    )
 
 
 # --- resource nationalist ------------------------------------------------------------------
