@@ -79,21 +79,7 @@ class DealBook:
     def accept(self, proposal_id: str, turn: int) -> Deal:
         """Turn a pending proposal into a deal in force from the next turn."""
         offer = self.proposals.pop(proposal_id).action
-        deal = Deal(
-            id=self.new_id("D"),
-            kind=offer.kind,
-            seller=offer.seller,
-            buyer=offer.buyer,
-            mineral=offer.mineral.value,
-            stage=offer.stage.value,
-            tonnes_per_turn=offer.tonnes_per_year / TURNS_PER_YEAR,
-            price_rule=offer.price_rule,
-            price_usd_per_kg=offer.price_usd_per_kg,
-            start_turn=turn + 1,
-            end_turn=turn + 1 + offer.duration_turns,
-            take_or_pay=offer.take_or_pay,
-            breach_penalty_usd_m=offer.breach_penalty_usd_m,
-        )
+        deal = deal_from_terms(self.new_id("D"), offer, start_turn=turn + 1)
         self.sign(deal)
         return deal
 
@@ -135,3 +121,22 @@ class DealBook:
             ],
             "next_number": self.next_number,
         }
+
+
+def deal_from_terms(deal_id: str, terms, start_turn: int = 0) -> Deal:
+    """A deal in force from `start_turn` on the terms of a proposal or a scenario's deal record."""
+    return Deal(
+        id=deal_id,
+        kind=terms.kind,
+        seller=terms.seller,
+        buyer=terms.buyer,
+        mineral=terms.mineral.value,
+        stage=terms.stage.value,
+        tonnes_per_turn=terms.tonnes_per_year / TURNS_PER_YEAR,
+        price_rule=terms.price_rule,
+        price_usd_per_kg=terms.price_usd_per_kg,
+        start_turn=start_turn,
+        end_turn=start_turn + terms.duration_turns,
+        take_or_pay=getattr(terms, "take_or_pay", 0.0),
+        breach_penalty_usd_m=terms.breach_penalty_usd_m,
+    )

@@ -24,7 +24,7 @@ from critmin.engine.actions import (
     action_from_dict,
     action_to_dict,
 )
-from critmin.engine.deals import Deal, DealBook
+from critmin.engine.deals import Deal, DealBook, deal_from_terms
 from critmin.engine.events import Event
 from critmin.engine.legal import legal_actions
 from critmin.engine.observation import Observation
@@ -142,21 +142,7 @@ class WorldModel(mesa.Model):
                 else:
                     self.policies.impose(self.starting_control(policy, stage.value))
         for deal in spec.deals:
-            self.deals.sign(
-                Deal(
-                    id=deal.id,
-                    kind=deal.kind,
-                    seller=deal.seller,
-                    buyer=deal.buyer,
-                    mineral=deal.mineral.value,
-                    stage=deal.stage.value,
-                    tonnes_per_turn=deal.tonnes_per_year / TURNS_PER_YEAR,
-                    price_rule=deal.price_rule,
-                    price_usd_per_kg=deal.price_usd_per_kg,
-                    end_turn=deal.duration_turns,
-                    breach_penalty_usd_m=deal.breach_penalty_usd_m,
-                )
-            )
+            self.deals.sign(deal_from_terms(deal.id, deal))
         for firm in spec.firms:
             for asset in firm.assets:
                 if asset.ships_home and asset.country != firm.country:
