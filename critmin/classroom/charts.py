@@ -72,19 +72,10 @@ def price_chart(rows: list[dict[str, Any]], lines: list[tuple[str, str]], teams:
     figure, axes = grid(len(lines))
     colour = colours(teams)
     for ax, (mineral, stage) in zip(axes, lines, strict=False):
-        for team in teams:
-            for world in (SESSION, AI_ONLY):
-                points = data.get((mineral, stage, team, world), [])
-                if points:
-                    ax.plot(
-                        *zip(*points, strict=True),
-                        STYLE[world],
-                        color=colour[team],
-                        label=team if world == SESSION else None,
-                    )
+        plot_teams(
+            ax, teams, colour, lambda team, world, m=mineral, s=stage: data.get((m, s, team, world), [])
+        )
         ax.set_title(f"{mineral} {stage}: price (USD/kg)")
-        ax.set_xlabel("turn")
-        ax.legend(fontsize=7, ncol=3)
     return data_uri(figure)
 
 
@@ -99,22 +90,32 @@ def imports_chart(rows: list[dict[str, Any]], lines: list[tuple[str, str]], team
     figure, axes = grid(len(lines))
     colour = colours(teams)
     for ax, (mineral, stage) in zip(axes, lines, strict=False):
-        for team in teams:
-            for world in (SESSION, AI_ONLY):
-                points = sorted(
-                    (k[4], v) for k, v in totals.items() if k[:4] == (mineral, stage, team, world)
-                )
-                if points:
-                    ax.plot(
-                        *zip(*points, strict=True),
-                        STYLE[world],
-                        color=colour[team],
-                        label=team if world == SESSION else None,
-                    )
+        plot_teams(
+            ax,
+            teams,
+            colour,
+            lambda team, world, m=mineral, s=stage: sorted(
+                (k[4], v) for k, v in totals.items() if k[:4] == (m, s, team, world)
+            ),
+        )
         ax.set_title(f"{mineral} {stage}: imports (t/turn)")
-        ax.set_xlabel("turn")
-        ax.legend(fontsize=7, ncol=3)
     return data_uri(figure)
+
+
+def plot_teams(ax, teams: list[str], colour: dict[str, Any], points_of) -> None:
+    """One line per team and world (session solid, AI-only dashed) from `points_of(team, world)`."""
+    for team in teams:
+        for world in (SESSION, AI_ONLY):
+            points = points_of(team, world)
+            if points:
+                ax.plot(
+                    *zip(*points, strict=True),
+                    STYLE[world],
+                    color=colour[team],
+                    label=team if world == SESSION else None,
+                )
+    ax.set_xlabel("turn")
+    ax.legend(fontsize=7, ncol=3)
 
 
 def goals_chart(rows: list[dict[str, Any]], teams: list[str]) -> str | None:

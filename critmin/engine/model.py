@@ -32,7 +32,7 @@ from critmin.engine.observe import observe
 from critmin.engine.policies import ExportControl, PolicyBook, Tariff, quota_per_turn
 from critmin.engine.records import Recorder, TurnFigures
 from critmin.engine.snapshot import WorldSnapshot, snapshot
-from critmin.engine.state import build, conversion_cost, position
+from critmin.engine.state import build, position
 from critmin.engine.trade import Orders, feed_need, final_need, run_spot_markets
 from critmin.engine.vocabulary import SECTORS, TURNS_PER_YEAR, quarter_label
 from critmin.scenarios.loader import Scenario, load_scenario
@@ -307,7 +307,7 @@ class WorldModel(mesa.Model):
         Utilisation, closures and investment orders follow margins; refiners and magnet makers
         process the feed they bought last turn, within capacity; scrap is recycled.
         """
-        state, constants = self.state, self.constants
+        state = self.state
         self.respond_to_margins()
         self.grow_capacity()
         output = self.run_lines()
@@ -316,7 +316,7 @@ class WorldModel(mesa.Model):
         recycled, recycling_cost = self.recycled_supply()
         self.last.recycled = recycled
         state.producer_stock += recycled
-        cost = (output * conversion_cost(state, constants)).sum(axis=(1, 2)) / 1000 + recycling_cost
+        cost = (output * state.unit_cost).sum(axis=(1, 2)) / 1000 + recycling_cost
         state.industry -= cost
         self.book("production_cost", float(cost.sum()))
 

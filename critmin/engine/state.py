@@ -48,7 +48,7 @@ class WorldState:
     capacity: np.ndarray  # (C, M, S) tonnes per turn, nameplate
     capacity_growth: np.ndarray  # (C, M, S) growth per turn from expansions under way at the start
     utilisation: np.ndarray  # (C, M, S) share of nameplate run
-    unit_cost: np.ndarray  # (C, M, S) USD/kg marginal cost
+    unit_cost: np.ndarray  # (C, M, S) USD/kg: cash cost at a mine, conversion cost (feed excluded) beyond
     disruption: np.ndarray  # (C, M, S) share of capacity lost to shocks this turn
     disruption_turns: np.ndarray  # (C, M, S) turns of disruption left
     producer_stock: np.ndarray  # (C, M, S) unsold output
@@ -103,15 +103,6 @@ class Constants:
     same_bloc: np.ndarray  # (C, C) bool
     budget_per_turn: np.ndarray  # (C,) USD m
     demand_elasticity: np.ndarray  # (M,)
-
-
-def conversion_cost(state: WorldState, constants: Constants) -> np.ndarray:
-    """(C, M, S) USD/kg a producer spends on top of its feed.
-
-    Scenario unit costs are cash costs at the mine and conversion costs (feed excluded) at
-    processing stages, so this is the unit cost itself; the name says how it is used.
-    """
-    return state.unit_cost
 
 
 def build(scenario: Scenario) -> tuple[Index, Constants, WorldState]:

@@ -14,7 +14,7 @@ import numpy as np
 from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
 from critmin.engine.market import MarketClearing, MarketProblem, clear_markets
 from critmin.engine.policies import RouteRules
-from critmin.engine.state import Constants, WorldState, conversion_cost
+from critmin.engine.state import Constants, WorldState
 
 USD_M_PER_TONNE_USD_PER_KG = 1e-3  # tonnes x USD/kg = thousand USD
 BUYER_FINAL, BUYER_FEED, BUYER_STRATEGIC, BUYER_STOCK = 0, 1, 2, 3
@@ -236,7 +236,7 @@ def break_even_feed_price(state: WorldState, constants: Constants) -> np.ndarray
     follows).
     """
     cap = np.full(state.price.shape, np.inf)
-    margin = state.price[:, :, 1:] - conversion_cost(state, constants)[:, :, 1:]
+    margin = state.price[:, :, 1:] - state.unit_cost[:, :, 1:]
     paid = np.maximum(margin * constants.yield_share[None, :, 1:], 0.0)
     cap[:, :, :-1] = np.where(constants.chain[None, :, 1:], paid, np.inf)
     return cap
@@ -247,7 +247,7 @@ def offer_prices(state: WorldState, constants: Constants) -> np.ndarray:
 
     A mine's cash cost; a processor's conversion cost plus its feed at today's local price.
     """
-    reservation = conversion_cost(state, constants).copy()
+    reservation = state.unit_cost.copy()
     feed = state.price[:, :, :-1] / constants.yield_share[None, :, 1:]
     reservation[:, :, 1:] += np.where(constants.chain[None, :, :-1], feed, 0.0)
     return reservation
