@@ -142,6 +142,14 @@ class MarketProblem:
             object.__setattr__(self, name, value)
         self.validate()
 
+    @classmethod
+    def trusted(cls, **fields: np.ndarray) -> MarketProblem:
+        """A problem from arrays the engine built itself: right dtypes and shapes, not copied or checked."""
+        problem = object.__new__(cls)
+        for name in _FIELD_DTYPES:
+            object.__setattr__(problem, name, fields[name])
+        return problem
+
     @property
     def n_countries(self) -> int:
         """Number of countries n of the market."""

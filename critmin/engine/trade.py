@@ -173,7 +173,7 @@ def pose_market(
     local = np.full(len(freight), -1)
     local[members] = np.arange(len(members))
     grid = np.ix_(members, members)
-    problem = MarketProblem(
+    problem = MarketProblem.trusted(
         supply_country=local[offers[0]],
         supply_tonnes=offers[1],
         supply_price=offers[2],
