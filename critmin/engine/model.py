@@ -249,7 +249,7 @@ class WorldModel(mesa.Model):
     def state_hash(self) -> str:
         """sha256 of the whole state: arrays, policies, deals, turn."""
         digest = self.state.digest()
-        digest.update(repr((self.turn, self.policies.records(), self.deals.records())).encode())
+        digest.update(repr((self.turn, self.policies.records(), self.deals.fingerprint())).encode())
         return digest.hexdigest()
 
     # --- the phases -----------------------------------------------------------------------

@@ -64,6 +64,26 @@ class RouteRules:
     delay: np.ndarray  # (C,) turns exports from i over licensed routes take
     tariff: np.ndarray  # (C, C) ad-valorem rate from i into j
 
+    @classmethod
+    def free(cls, n: int) -> RouteRules:
+        """Rules of a market without any policy: every route open, no cap, no tariff (read-only)."""
+        rules = cls(
+            route_open=np.ones((n, n), dtype=bool),
+            licensed=np.zeros((n, n), dtype=bool),
+            export_cap=np.full(n, np.inf),
+            licence_cap=np.full(n, np.inf),
+            delay=np.zeros(n, dtype=int),
+            tariff=np.zeros((n, n)),
+        )
+        return read_only(rules)
+
+
+def read_only(rules: RouteRules) -> RouteRules:
+    """`rules` with every array made read-only."""
+    for array in vars(rules).values():
+        array.flags.writeable = False
+    return rules
+
 
 @dataclass
 class PolicyBook:
@@ -71,6 +91,7 @@ class PolicyBook:
 
     controls: dict[tuple[str, str, str], ExportControl] = field(default_factory=dict)
     tariffs: dict[tuple[str, str, str], Tariff] = field(default_factory=dict)
+    _rules: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     def impose(self, control: ExportControl) -> None:
         """Put a control in force on its line.
@@ -80,30 +101,36 @@ class PolicyBook:
         """
         key = (control.country, control.mineral, control.stage)
         self.controls[key] = merged(self.controls.get(key), control)
+        self._rules = None
 
     def lift(self, country: str, mineral: str, stage: str) -> bool:
         """Remove a control; False if there was none."""
+        self._rules = None
         return self.controls.pop((country, mineral, stage), None) is not None
 
     def set_tariff(self, tariff: Tariff) -> None:
         """Set (or with rate 0, remove) a tariff."""
         key = (tariff.country, tariff.mineral, tariff.stage)
+        self._rules = None
         if tariff.rate > 0:
             self.tariffs[key] = tariff
         else:
             self.tariffs.pop(key, None)
 
+    def market_rules(self, countries: dict[str, int]) -> dict[tuple[str, str], RouteRules]:
+        """Route rules (read-only) of every market (mineral, stage) that has a policy in force.
+
+        Kept until a policy changes.
+        """
+        if self._rules is None:
+            markets = {key[1:] for key in self.controls} | {key[1:] for key in self.tariffs}
+            self._rules = {market: read_only(self.rules(countries, *market)) for market in markets}
+        return self._rules
+
     def rules(self, countries: dict[str, int], mineral: str, stage: str) -> RouteRules:
         """Route rules of one market under the policies in force."""
-        n = len(countries)
-        rules = RouteRules(
-            route_open=np.ones((n, n), dtype=bool),
-            licensed=np.zeros((n, n), dtype=bool),
-            export_cap=np.full(n, np.inf),
-            licence_cap=np.full(n, np.inf),
-            delay=np.zeros(n, dtype=int),
-            tariff=np.zeros((n, n)),
-        )
+        free = RouteRules.free(len(countries))
+        rules = RouteRules(**{name: array.copy() for name, array in vars(free).items()})
         for (_, m, s), control in self.controls.items():
             if m == mineral and s == stage:
                 apply_control(rules, control, countries)

@@ -84,10 +84,19 @@ class WorldState:
         return WorldState(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
 
     def digest(self) -> hashlib._Hash:
-        """A running sha256 over every array's bytes, in field order."""
+        """A running sha256 over every array's bytes, in field order.
+
+        The pipelines (construction, goods in transit) are long and mostly empty: only their
+        non-empty turns are hashed, each with its position.
+        """
         digest = hashlib.sha256()
         for item in fields(self):
-            digest.update(np.ascontiguousarray(getattr(self, item.name)).tobytes())
+            array = getattr(self, item.name)
+            if item.name in ("construction", "in_transit"):
+                busy = np.flatnonzero(array.reshape(len(array), -1).any(axis=1))
+                digest.update(busy.tobytes())
+                array = array[busy]
+            digest.update(np.ascontiguousarray(array).data)
         return digest
 
 

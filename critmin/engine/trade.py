@@ -8,6 +8,7 @@ three declared sinks: transport, and (elsewhere) production costs and policy spe
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 import numpy as np
 
@@ -162,17 +163,14 @@ def feed_bids(state: WorldState, constants: Constants, settings) -> list[tuple]:
 
 
 def pose_market(
-    book: BidBook, state, constants, settings, rules: RouteRules, m: int, s: int, orders: Orders
+    m: int, s: int, offers: tuple, bids: tuple, rules: RouteRules, freight: np.ndarray, tariff: np.ndarray
 ) -> Market:
     """One market (mineral m at stage s) as a problem among its active countries."""
-    bids = market_bids(book, orders, m, s)
-    offers = stack_offers(state, orders, m, s, book.reservation[:, m, s])
-    freight = settings.freight_usd_per_kg_per_1000km * constants.distance_km / 1000.0
-    tariff = rules.tariff * state.price[:, m, s][:, None]
-    members = np.union1d(offers[0], bids[0]).astype(int)
-    local = np.full(len(freight), -1)
-    local[members] = np.arange(len(members))
-    grid = np.ix_(members, members)
+    active = np.zeros(len(freight), dtype=bool)
+    active[offers[0]] = True
+    active[bids[0]] = True
+    members = np.flatnonzero(active)
+    local = np.cumsum(active) - 1
     problem = MarketProblem.trusted(
         supply_country=local[offers[0]],
         supply_tonnes=offers[1],
@@ -181,32 +179,61 @@ def pose_market(
         demand_tonnes=bids[1],
         demand_price=bids[2],
         demand_required=np.zeros(len(bids[0]), dtype=bool),
-        route_cost=(freight + tariff)[grid],
-        route_open=rules.route_open[grid],
+        route_cost=submatrix(freight + tariff, members),
+        route_open=submatrix(rules.route_open, members),
         export_cap=rules.export_cap[members],
-        licensed=rules.licensed[grid],
+        licensed=submatrix(rules.licensed, members),
         licence_cap=rules.licence_cap[members],
     )
     return Market(m, s, problem, members, offers[0], offers[3], bids[0], bids[3], rules, freight, tariff)
 
 
-def market_bids(book: BidBook, orders: Orders, m: int, s: int) -> tuple[np.ndarray, ...]:
-    """(country, tonnes, price, owner) arrays of one market's positive bids.
+def submatrix(matrix: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Rows and columns `members` of a square matrix."""
+    return matrix[members][:, members]
 
-    Government stockpile orders come last.
+
+def by_market(market: np.ndarray, n_markets: int, *columns: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+    """Columns of entries sorted by market id, cut into one tuple of slices per market."""
+    bounds = np.searchsorted(market, np.arange(n_markets + 1))
+    return [tuple(c[lo:hi] for c in columns) for lo, hi in pairwise(bounds)]
+
+
+def all_bids(book: BidBook, orders: Orders) -> list[tuple[np.ndarray, ...]]:
+    """(country, tonnes, price, owner) of every market's positive bids, by market id m * S + s.
+
+    Government stockpile orders come last in their market.
     """
-    tonnes = book.tonnes[:, m, s]
+    tonnes = book.tonnes.transpose(1, 2, 0, 3)
     keep = tonnes > 1e-9
-    country, block = np.nonzero(keep)
-    columns = [country, tonnes[keep], book.prices[:, m, s][keep], book.owner[block]]
-    strategic = [
-        (c, t, cap) for (c, mm, ss), (t, cap) in orders.buy.items() if (mm, ss) == (m, s) and t > 1e-9
-    ]
-    if strategic:
-        c, t, cap = (np.array(column) for column in zip(*strategic, strict=True))
-        extra = (c, t, cap, np.full(len(c), BUYER_STRATEGIC))
-        columns = [np.concatenate([a, b]) for a, b in zip(columns, extra, strict=True)]
-    return tuple(columns)
+    m, s, country, block = np.nonzero(keep)
+    n_m, n_s = tonnes.shape[:2]
+    prices = book.prices.transpose(1, 2, 0, 3)[keep]
+    bids = by_market(m * n_s + s, n_m * n_s, country, tonnes[keep], prices, book.owner[block])
+    strategic: dict[int, list] = {}
+    for (c, mm, ss), (t, cap) in orders.buy.items():
+        if t > 1e-9:
+            strategic.setdefault(mm * n_s + ss, []).append((c, t, cap, BUYER_STRATEGIC))
+    for key, extra in strategic.items():
+        columns = (np.array(column) for column in zip(*extra, strict=True))
+        bids[key] = tuple(np.concatenate([a, b]) for a, b in zip(bids[key], columns, strict=True))
+    return bids
+
+
+def all_offers(state: WorldState, orders: Orders, reservation: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+    """(country, tonnes, reservation price, owner) of every market's positive offers, by market id.
+
+    Producers' stocks at their reservation price, then stockpile releases at any price.
+    """
+    release = np.zeros_like(state.stockpile)
+    for (c, m, s), tonnes in orders.release.items():
+        release[c, m, s] += min(tonnes, state.stockpile[c, m, s])
+    tonnes = np.stack([state.producer_stock, release]).transpose(2, 3, 0, 1)
+    prices = np.stack([reservation, np.zeros_like(reservation)]).transpose(2, 3, 0, 1)
+    keep = tonnes > 1e-9
+    m, s, owner, country = np.nonzero(keep)
+    n_m, n_s = tonnes.shape[:2]
+    return by_market(m * n_s + s, n_m * n_s, country, tonnes[keep], prices[keep], owner)
 
 
 def feed_reference(state: WorldState, constants: Constants) -> np.ndarray:
@@ -253,23 +280,6 @@ def offer_prices(state: WorldState, constants: Constants) -> np.ndarray:
     return reservation
 
 
-def stack_offers(
-    state: WorldState, orders: Orders, m: int, s: int, reservation: np.ndarray
-) -> tuple[np.ndarray, ...]:
-    """(country, tonnes, reservation price, owner) arrays of all positive offers."""
-    n = state.capacity.shape[0]
-    release = np.zeros(n)
-    for (c, mm, ss), tonnes in orders.release.items():
-        if (mm, ss) == (m, s):
-            release[c] += min(tonnes, state.stockpile[c, m, s])
-    country = np.concatenate([np.arange(n), np.arange(n)])
-    tonnes = np.concatenate([state.producer_stock[:, m, s], release])
-    price = np.concatenate([reservation, np.zeros(n)])
-    owner = np.concatenate([np.full(n, SELLER_PRODUCER), np.full(n, SELLER_STOCKPILE)])
-    keep = tonnes > 1e-9
-    return country[keep], tonnes[keep], price[keep], owner[keep]
-
-
 def run_spot_markets(
     state, constants, settings, policy_book, index, orders: Orders, committed: np.ndarray
 ) -> SpotOutcome:
@@ -289,66 +299,68 @@ def pose_markets(state, constants, settings, policy_book, index, orders: Orders,
     The full rules are the controls' caps before contract deliveries used part of them.
     """
     book = pose_bids(state, constants, settings)
+    bids, offers = all_bids(book, orders), all_offers(state, orders, book.reservation)
+    freight = settings.freight_usd_per_kg_per_1000km * constants.distance_km / 1000.0
+    ruled = policy_book.market_rules(index.country)
+    free = RouteRules.free(len(freight))
+    no_tariff = np.zeros_like(freight)
+    n_s = constants.chain.shape[1]
     posed = []
     for m, s in zip(*np.nonzero(constants.chain), strict=True):
-        rules = policy_book.rules(index.country, index.minerals[m], index.stages[s])
+        rules = ruled.get((index.minerals[m], index.stages[s]), free)
+        tariff = rules.tariff * state.price[:, m, s][:, None] if rules is not free else no_tariff
         full_rules = None
         if controlled(rules):
-            full_rules = replace(
-                rules, export_cap=rules.export_cap.copy(), licence_cap=rules.licence_cap.copy()
-            )
-            reduce_caps(rules, committed[m, s])
-        posed.append((pose_market(book, state, constants, settings, rules, m, s, orders), full_rules))
+            full_rules, rules = rules, after_contracts(rules, committed[m, s])
+        key = m * n_s + s
+        posed.append((pose_market(m, s, offers[key], bids[key], rules, freight, tariff), full_rules))
     return posed
 
 
 def settle_markets(state, constants, settings, posed, clearings, committed: np.ndarray) -> SpotOutcome:
-    """Settle every cleared market; set prices; measure how far each control binds."""
+    """Write every clearing over all countries, set prices, then move goods and money at once.
+
+    Also measures how far each control binds.
+    """
     n = state.capacity.shape[0]
     flows = np.zeros((*constants.chain.shape, n, n))
+    tariffs = np.zeros_like(flows)
     severity = np.zeros_like(flows)
-    stock_bought = np.zeros_like(state.consumer_stock)
-    transport = 0.0
-    for (market, full_rules), clearing in zip(posed, clearings, strict=True):
-        m, s = market.mineral, market.stage
-        paid_freight, stock_bought[:, m, s] = settle(state, constants, market, clearing)
-        transport += paid_freight
-        flows[m, s] = clearing.flows
-        state.price[:, m, s] = clearing.prices
+    for (market, full_rules), answer in zip(posed, clearings, strict=True):
+        m, s, members = market.mineral, market.stage, market.members
+        flows[m, s][np.ix_(members, members)] = answer.flows
+        state.price[:, m, s] = widened_prices(market, answer)
+        tariffs[m, s] = market.tariff_usd_per_kg
         if full_rules is not None:
-            severity[m, s] = control_severity(full_rules, clearing.flows + committed[m, s], settings)
+            severity[m, s] = control_severity(full_rules, flows[m, s] + committed[m, s], settings)
+    markets = [market for market, _ in posed]
+    stock_bought = receive_goods(state, markets, clearings, flows)
+    hand_over_goods(state, markets, clearings)
+    freight = markets[0].freight if markets else np.zeros((n, n))
+    transport = pay_for_goods(state, markets, clearings, flows, tariffs, freight)
     return SpotOutcome(flows=flows, transport_usd_m=transport, severity=severity, stock_bought=stock_bought)
 
 
 def clear_among_active(markets: list[Market]) -> list[MarketClearing]:
-    """Clear every market among its active countries in one call; widen each answer.
+    """Clear every market among its active countries in one call."""
+    return clear_markets([market.problem for market in markets])
 
-    A country outside a market gets the cheapest landed price from its members over an open
+
+def widened_prices(market: Market, answer: MarketClearing) -> np.ndarray:
+    """(C,) prices of a clearing among a market's members, written over all countries.
+
+    A country outside the market gets the cheapest landed price from its members over an open
     route (what it would pay to import), so every country still has a price.
     """
-    answers = clear_markets([market.problem for market in markets])
-    return [widen(market, answer) for market, answer in zip(markets, answers, strict=True)]
-
-
-def widen(market: Market, answer: MarketClearing) -> MarketClearing:
-    """A clearing among a market's members written over all countries."""
     members = market.members
-    n = len(market.freight)
-    flows = np.zeros((n, n))
-    flows[np.ix_(members, members)] = answer.flows
+    if not len(members):
+        return np.zeros(len(market.freight))
     route_cost = market.freight[members] + market.tariff_usd_per_kg[members]
     landed = np.where(market.rules.route_open[members], answer.prices[:, None] + route_cost, np.inf)
-    prices = landed.min(axis=0) if len(members) else np.zeros(n)
+    prices = landed.min(axis=0)
     prices[members] = answer.prices
-    prices[~np.isfinite(prices)] = answer.prices.max() if len(members) else 0.0
-    return MarketClearing(
-        flows=flows,
-        prices=prices,
-        sold=answer.sold,
-        bought=answer.bought,
-        welfare=answer.welfare,
-        feasible=answer.feasible,
-    )
+    prices[~np.isfinite(prices)] = answer.prices.max()
+    return prices
 
 
 def controlled(rules: RouteRules) -> bool:
@@ -356,93 +368,107 @@ def controlled(rules: RouteRules) -> bool:
     return bool(rules.licensed.any() or np.isfinite(rules.export_cap).any() or not rules.route_open.all())
 
 
-def reduce_caps(rules: RouteRules, committed: np.ndarray) -> None:
-    """Contract exports count against quotas and licences before the spot market."""
+def after_contracts(rules: RouteRules, committed: np.ndarray) -> RouteRules:
+    """The rules left for the spot market: contract exports use up quotas and licences first."""
     foreign = committed * (1 - np.eye(len(committed)))
-    rules.export_cap = np.maximum(rules.export_cap - foreign.sum(axis=1), 0.0)
     licensed = (foreign * rules.licensed).sum(axis=1)
-    rules.licence_cap = np.maximum(rules.licence_cap - licensed, 0.0)
+    return replace(
+        rules,
+        export_cap=np.maximum(rules.export_cap - foreign.sum(axis=1), 0.0),
+        licence_cap=np.maximum(rules.licence_cap - licensed, 0.0),
+    )
 
 
-def settle(
-    state: WorldState, constants: Constants, market: Market, clearing: MarketClearing
-) -> tuple[float, np.ndarray]:
-    """Move goods and money for one cleared market.
-
-    Returns the transport paid (USD m) and, per country, the tonnes manufacturers bought for
-    stock and received this turn.
-    """
-    prices, flows = clearing.prices, clearing.flows
-    stock_bought = receive_goods(state, market, clearing)
-    hand_over_goods(state, market, clearing)
-    pay_sellers(state, market, clearing.sold * prices[market.offer_country])
-    pay_buyers(state, market, clearing.bought * prices[market.bid_country])
-    money = USD_M_PER_TONNE_USD_PER_KG
-    off_diagonal = flows * (1 - np.eye(len(prices)))
-    tariff_revenue = (off_diagonal * market.tariff_usd_per_kg).sum(axis=0) * money
-    transport = float((off_diagonal * market.freight).sum()) * money
-    margin = prices[None, :] - prices[:, None] - market.freight - market.tariff_usd_per_kg
-    rent = (off_diagonal * margin).sum(axis=1) * money
-    state.treasury += tariff_revenue + rent
-    return transport, stock_bought
+def entries(markets: list[Market], values: list[np.ndarray], side: str) -> tuple[np.ndarray, ...]:
+    """(country, mineral, stage, owner, value) of every offer (side "offer") or bid ("bid")."""
+    country = [getattr(market, f"{side}_country") for market in markets]
+    counts = [len(c) for c in country]
+    return (
+        np.concatenate(country).astype(int),
+        np.repeat([market.mineral for market in markets], counts).astype(int),
+        np.repeat([market.stage for market in markets], counts).astype(int),
+        np.concatenate([getattr(market, f"{side}_owner") for market in markets]).astype(int),
+        np.concatenate(values),
+    )
 
 
-def hand_over_goods(state: WorldState, market: Market, clearing: MarketClearing) -> None:
+def hand_over_goods(state: WorldState, markets: list[Market], answers: list[MarketClearing]) -> None:
     """Sellers give up what they sold: producers from their stock, governments from stockpiles."""
-    m, s = market.mineral, market.stage
-    for owner, target in ((SELLER_PRODUCER, state.producer_stock), (SELLER_STOCKPILE, state.stockpile)):
-        mask = market.offer_owner == owner
-        np.subtract.at(target[:, m, s], market.offer_country[mask], clearing.sold[mask])
-        np.maximum(target[:, m, s], 0.0, out=target[:, m, s])
+    country, m, s, owner, sold = entries(markets, [a.sold for a in answers], "offer")
+    for seller, target in ((SELLER_PRODUCER, state.producer_stock), (SELLER_STOCKPILE, state.stockpile)):
+        mask = owner == seller
+        np.subtract.at(target, (country[mask], m[mask], s[mask]), sold[mask])
+        np.maximum(target, 0.0, out=target)
 
 
-def receive_goods(state: WorldState, market: Market, clearing: MarketClearing) -> np.ndarray:
+def receive_goods(
+    state: WorldState, markets: list[Market], answers: list[MarketClearing], flows: np.ndarray
+) -> np.ndarray:
     """Buyers receive what they bought; licensed imports arrive `delay` turns late.
 
-    Returns (C,) the tonnes manufacturers bought for stock and received now.
+    Returns (C, M, S) the tonnes manufacturers bought for stock and received now.
     """
-    m, s = market.mineral, market.stage
-    delays = market.rules.delay
-    late_share = delayed_share(market, clearing) if delays.any() else np.zeros(len(delays))
-    received = {}
-    for owner, target in (
+    late_share = np.zeros(state.price.shape)
+    for market in markets:
+        if market.rules.delay.any():
+            late_share[:, market.mineral, market.stage] = hold_up(state, market, flows)
+    country, m, s, owner, bought = entries(markets, [a.bought for a in answers], "bid")
+    received = bought * (1 - late_share[country, m, s])
+    at = np.ravel_multi_index((country, m, s), late_share.shape)
+    got = {}
+    for buyer, target in (
         (BUYER_FINAL, state.consumer_stock),
         (BUYER_STOCK, state.consumer_stock),
         (BUYER_FEED, state.feed_stock),
         (BUYER_STRATEGIC, state.stockpile),
     ):
-        mask = market.bid_owner == owner
-        countries, tonnes = market.bid_country[mask], clearing.bought[mask]
-        received[owner] = np.bincount(
-            countries, tonnes * (1 - late_share[countries]), minlength=len(late_share)
-        )
-        target[:, m, s] += received[owner]
-    for exporter in np.flatnonzero(delays > 0):
-        late = clearing.flows[exporter] * market.rules.licensed[exporter]
-        state.in_transit[delays[exporter] - 1, :, m, s] += late
-    return received[BUYER_STOCK]
+        mask = owner == buyer
+        got[buyer] = np.bincount(at[mask], received[mask], minlength=late_share.size).reshape(target.shape)
+        target += got[buyer]
+    return got[BUYER_STOCK]
 
 
-def delayed_share(market: Market, clearing: MarketClearing) -> np.ndarray:
-    """Per importer, the share of this turn's purchases held up by licence delays."""
-    late = (clearing.flows * market.rules.licensed * (market.rules.delay[:, None] > 0)).sum(axis=0)
-    total = clearing.flows.sum(axis=0)
-    return np.divide(late, total, out=np.zeros_like(total), where=total > 0)
+def hold_up(state: WorldState, market: Market, flows: np.ndarray) -> np.ndarray:
+    """Put licensed exports under a delay in transit; (C,) each importer's share held up."""
+    m, s, rules = market.mineral, market.stage, market.rules
+    held = flows[m, s] * rules.licensed * (rules.delay[:, None] > 0)
+    for exporter in np.flatnonzero(rules.delay > 0):
+        state.in_transit[rules.delay[exporter] - 1, :, m, s] += held[exporter]
+    total = flows[m, s].sum(axis=0)
+    return np.divide(held.sum(axis=0), total, out=np.zeros_like(total), where=total > 0)
 
 
-def pay_sellers(state: WorldState, market: Market, revenue_thousand_usd: np.ndarray) -> None:
-    """Producers' revenue to industry, stockpile sales to the treasury."""
-    private = market.offer_owner == SELLER_PRODUCER
-    n = len(state.industry)
-    money = revenue_thousand_usd * USD_M_PER_TONNE_USD_PER_KG
-    state.industry += np.bincount(market.offer_country[private], money[private], minlength=n)
-    state.treasury += np.bincount(market.offer_country[~private], money[~private], minlength=n)
+def pay_for_goods(
+    state: WorldState,
+    markets: list[Market],
+    answers: list[MarketClearing],
+    flows: np.ndarray,
+    tariffs: np.ndarray,
+    freight: np.ndarray,
+) -> float:
+    """Money for every market: buyers pay sellers at local prices; importers collect tariffs.
 
-
-def pay_buyers(state: WorldState, market: Market, cost_thousand_usd: np.ndarray) -> None:
-    """Manufacturers and processors pay from industry, stockpile purchases from the treasury."""
-    public = market.bid_owner == BUYER_STRATEGIC
-    n = len(state.industry)
-    money = cost_thousand_usd * USD_M_PER_TONNE_USD_PER_KG
-    state.industry -= np.bincount(market.bid_country[~public], money[~public], minlength=n)
-    state.treasury -= np.bincount(market.bid_country[public], money[public], minlength=n)
+    Exporters' governments keep the rent between local prices net of route costs. Sellers'
+    revenue goes to industry (stockpile sales to the treasury), buyers pay from industry
+    (stockpile purchases from the treasury). Returns the transport paid, USD m.
+    """
+    money, n = USD_M_PER_TONNE_USD_PER_KG, len(state.industry)
+    country, m, s, owner, sold = entries(markets, [a.sold for a in answers], "offer")
+    revenue = sold * state.price[country, m, s] * money
+    private = owner == SELLER_PRODUCER
+    state.industry += np.bincount(country[private], revenue[private], minlength=n)
+    state.treasury += np.bincount(country[~private], revenue[~private], minlength=n)
+    country, m, s, owner, bought = entries(markets, [a.bought for a in answers], "bid")
+    cost = bought * state.price[country, m, s] * money
+    public = owner == BUYER_STRATEGIC
+    state.industry -= np.bincount(country[~public], cost[~public], minlength=n)
+    state.treasury -= np.bincount(country[public], cost[public], minlength=n)
+    traded = np.array([(market.mineral, market.stage) for market in markets]).reshape(-1, 2).T
+    exports = flows[tuple(traded)] * (1 - np.eye(n))  # (K, C, C) the traded markets only
+    tariffs = tariffs[tuple(traded)]
+    price = state.price[:, *traded].T[:, None, :]  # (K, 1, C)
+    margin = price - price.swapaxes(1, 2) - freight - tariffs
+    tariff_revenue = (exports * tariffs).sum(axis=(0, 1))
+    rent = (exports * margin).sum(axis=(0, 2))
+    state.treasury += (tariff_revenue + rent) * money
+    return float((exports * freight).sum()) * money
