@@ -104,42 +104,35 @@ def snapshot(world: WorldModel) -> WorldSnapshot:
 
 
 def country_figures(world: WorldModel, chain_positions) -> list[CountryFigures]:
-    """Figures of every country with any activity in a mineral stage."""
+    """Figures of every country with any activity in a mineral stage (by country, then market)."""
     index, state, last = world.index, world.state, world.last
-    imports, exports = last.imports(), last.exports()
     stock = state.producer_stock + state.feed_stock + state.consumer_stock
-    rows = []
-    for c, code in enumerate(index.countries):
-        for m, s in chain_positions:
-            values = (
-                state.capacity[c, m, s],
-                last.production[c, m, s],
-                last.demand[c, m, s],
-                imports[c, m, s],
-                exports[c, m, s],
-                stock[c, m, s],
-                state.stockpile[c, m, s],
-            )
-            if not any(values):
-                continue
-            rows.append(
-                CountryFigures(
-                    country=code,
-                    mineral=index.minerals[m],
-                    stage=index.stages[s],
-                    price=float(state.price[c, m, s]),
-                    capacity=float(state.capacity[c, m, s]),
-                    production=float(last.production[c, m, s]),
-                    consumption=float(last.consumption[c, m, s]),
-                    demand=float(last.demand[c, m, s]),
-                    imports=float(imports[c, m, s]),
-                    exports=float(exports[c, m, s]),
-                    stock=float(stock[c, m, s]),
-                    stockpile=float(state.stockpile[c, m, s]),
-                    shortage=float(last.shortage[c, m, s]),
-                )
-            )
-    return rows
+    columns = {
+        "price": state.price,
+        "capacity": state.capacity,
+        "production": last.production,
+        "consumption": last.consumption,
+        "demand": last.demand,
+        "imports": last.imports(),
+        "exports": last.exports(),
+        "stock": stock,
+        "stockpile": state.stockpile,
+        "shortage": last.shortage,
+    }
+    activity = ("capacity", "production", "demand", "imports", "exports", "stock", "stockpile")
+    m, s = (np.array(axis, dtype=int).reshape(-1) for axis in zip(*chain_positions, strict=True))
+    active = np.any([columns[name][:, m, s] != 0 for name in activity], axis=0)
+    c, k = np.nonzero(active)
+    values = [columns[name][c, m[k], s[k]].tolist() for name in columns]
+    return [
+        CountryFigures(
+            country=index.countries[ci],
+            mineral=index.minerals[mi],
+            stage=index.stages[si],
+            **dict(zip(columns, row, strict=True)),
+        )
+        for ci, mi, si, *row in zip(c.tolist(), m[k].tolist(), s[k].tolist(), *values, strict=True)
+    ]
 
 
 def last_flows(world: WorldModel) -> list[Flow]:
