@@ -82,9 +82,7 @@ class WorldModel(mesa.Model):
         self.action_log: list[list[dict]] = []
         self.hashes: list[str] = []
         self.ledger: dict[str, float] = {}
-        self.export_history = np.zeros(
-            (EXPORT_HISTORY_TURNS, *self.state.capacity.shape, len(self.index.countries))
-        )
+        self.export_history: list[np.ndarray] = []  # (C, M, S, C) exports of recent turns, newest first
         self.recorder = Recorder(self.index, self.constants)
         self.last = TurnFigures.empty(self.state)
         self.price_before = self.state.price.copy()
@@ -371,10 +369,10 @@ class WorldModel(mesa.Model):
         self.last.flows = flows
         self.last.sold_spot = stock_before - self.state.producer_stock
         exports = flows * (1 - np.eye(flows.shape[-1]))
-        self.export_history[1:] = self.export_history[:-1]
-        self.export_history[0] = exports.transpose(2, 0, 1, 3)
+        older = self.export_history[: EXPORT_HISTORY_TURNS - 1]
+        self.export_history = [exports.transpose(2, 0, 1, 3), *older]
         domestic = np.diagonal(flows, axis1=2, axis2=3).transpose(2, 0, 1)
-        recent = self.export_history[: min(self.turn + 1, EXPORT_HISTORY_TURNS)].mean(axis=0)
+        recent = sum(self.export_history[1:], self.export_history[0]) / len(self.export_history)
         self.state.control_exposure = dynamics.control_exposure(recent, domestic, spot.severity)
 
     def consume(self) -> None:
@@ -552,14 +550,10 @@ class WorldModel(mesa.Model):
     def recent_exports(self, country: str, mineral: str, stage: str, destinations) -> float:
         """Average tonnes per turn exported recently to `destinations` (all if empty)."""
         c, m, s = self.position(country, mineral, stage)
-        exports = self.export_history[:, c, m, s, :]
-        if destinations:
-            exports = exports[:, [self.index.country[d] for d in destinations]]
-        recent = exports.sum(axis=1)[: max(self.turn, 1)]
         if self.turn == 0:
-            at = (c, m, s)
-            return float(self.state.capacity[at] * self.state.utilisation[at])
-        return float(recent.mean())
+            return float(self.state.capacity[c, m, s] * self.state.utilisation[c, m, s])
+        to = [self.index.country[d] for d in destinations] if destinations else slice(None)
+        return float(np.mean([turn[c, m, s, to].sum() for turn in self.export_history]))
 
     def lose_trust(self, offender: str, victims: Sequence[str], amount: float) -> None:
         """Victims (all other countries if none named) trust the offender less."""
