@@ -324,20 +324,19 @@ def settle_markets(state, constants, settings, posed, clearings, committed: np.n
     """
     n = state.capacity.shape[0]
     flows = np.zeros((*constants.chain.shape, n, n))
-    tariffs = np.zeros_like(flows)
     severity = np.zeros_like(flows)
+    markets = [market for market, _ in posed]
     for (market, full_rules), answer in zip(posed, clearings, strict=True):
         m, s, members = market.mineral, market.stage, market.members
         flows[m, s][np.ix_(members, members)] = answer.flows
-        state.price[:, m, s] = widened_prices(market, answer)
-        tariffs[m, s] = market.tariff_usd_per_kg
         if full_rules is not None:
             severity[m, s] = control_severity(full_rules, flows[m, s] + committed[m, s], settings)
-    markets = [market for market, _ in posed]
+    if markets:
+        traded = tuple(np.array([(market.mineral, market.stage) for market in markets]).T)
+        state.price[:, *traded] = widened_prices(markets, clearings).T
     stock_bought = receive_goods(state, markets, clearings, flows)
     hand_over_goods(state, markets, clearings)
-    freight = markets[0].freight if markets else np.zeros((n, n))
-    transport = pay_for_goods(state, markets, clearings, flows, tariffs, freight)
+    transport = pay_for_goods(state, markets, clearings, flows) if markets else 0.0
     return SpotOutcome(flows=flows, transport_usd_m=transport, severity=severity, stock_bought=stock_bought)
 
 
@@ -346,21 +345,23 @@ def clear_among_active(markets: list[Market]) -> list[MarketClearing]:
     return clear_markets([market.problem for market in markets])
 
 
-def widened_prices(market: Market, answer: MarketClearing) -> np.ndarray:
-    """(C,) prices of a clearing among a market's members, written over all countries.
+def widened_prices(markets: list[Market], answers: list[MarketClearing]) -> np.ndarray:
+    """(K, C) prices of each market's clearing among its members, written over all countries.
 
-    A country outside the market gets the cheapest landed price from its members over an open
-    route (what it would pay to import), so every country still has a price.
+    A country outside a market gets the cheapest landed price from its members over an open
+    route (what it would pay to import); one no member can reach gets the members' highest
+    price. A market without members has price 0 everywhere.
     """
-    members = market.members
-    if not len(members):
-        return np.zeros(len(market.freight))
-    route_cost = market.freight[members] + market.tariff_usd_per_kg[members]
-    landed = np.where(market.rules.route_open[members], answer.prices[:, None] + route_cost, np.inf)
-    prices = landed.min(axis=0)
-    prices[members] = answer.prices
-    prices[~np.isfinite(prices)] = answer.prices.max()
-    return prices
+    local = np.full((len(markets), len(markets[0].freight)), np.inf)
+    for k, (market, answer) in enumerate(zip(markets, answers, strict=True)):
+        local[k, market.members] = answer.prices
+    route_cost = markets[0].freight + np.array([market.tariff_usd_per_kg for market in markets])
+    route_open = np.array([market.rules.route_open for market in markets])
+    landed = np.where(route_open, local[:, :, None] + route_cost, np.inf).min(axis=1)
+    member = np.isfinite(local)
+    highest = np.where(member, local, -np.inf).max(axis=1, keepdims=True)
+    prices = np.where(member, local, landed)
+    return np.where(np.isfinite(prices), prices, np.where(np.isfinite(highest), highest, 0.0))
 
 
 def controlled(rules: RouteRules) -> bool:
@@ -438,14 +439,7 @@ def hold_up(state: WorldState, market: Market, flows: np.ndarray) -> np.ndarray:
     return np.divide(held.sum(axis=0), total, out=np.zeros_like(total), where=total > 0)
 
 
-def pay_for_goods(
-    state: WorldState,
-    markets: list[Market],
-    answers: list[MarketClearing],
-    flows: np.ndarray,
-    tariffs: np.ndarray,
-    freight: np.ndarray,
-) -> float:
+def pay_for_goods(state: WorldState, markets: list[Market], answers: list[MarketClearing], flows) -> float:
     """Money for every market: buyers pay sellers at local prices; importers collect tariffs.
 
     Exporters' governments keep the rent between local prices net of route costs. Sellers'
@@ -463,9 +457,10 @@ def pay_for_goods(
     public = owner == BUYER_STRATEGIC
     state.industry -= np.bincount(country[~public], cost[~public], minlength=n)
     state.treasury -= np.bincount(country[public], cost[public], minlength=n)
-    traded = np.array([(market.mineral, market.stage) for market in markets]).reshape(-1, 2).T
-    exports = flows[tuple(traded)] * (1 - np.eye(n))  # (K, C, C) the traded markets only
-    tariffs = tariffs[tuple(traded)]
+    traded = tuple(np.array([(market.mineral, market.stage) for market in markets]).T)
+    exports = flows[traded] * (1 - np.eye(n))  # (K, C, C) the traded markets only
+    tariffs = np.array([market.tariff_usd_per_kg for market in markets])
+    freight = markets[0].freight
     price = state.price[:, *traded].T[:, None, :]  # (K, 1, C)
     margin = price - price.swapaxes(1, 2) - freight - tariffs
     tariff_revenue = (exports * tariffs).sum(axis=(0, 1))
