@@ -55,11 +55,16 @@ class Memory:
 
 
 def recall_proposals(situation: Situation, memory: Memory) -> None:
-    """Leave alone, for a while, counterparties already asked on a line (answered or not)."""
+    """Leave alone, for a while, counterparties already asked on a line (answered or not).
+
+    Older proposals are forgotten: turns only move on, so they would never count again.
+    """
     turn = situation.obs.turn
-    for (line, counterparty), asked in memory.proposed.items():
-        if turn - asked < REPROPOSE_AFTER_TURNS:
-            situation.pending[line].add(counterparty)
+    memory.proposed = {
+        asked: when for asked, when in memory.proposed.items() if turn - when < REPROPOSE_AFTER_TURNS
+    }
+    for line, counterparty in memory.proposed:
+        situation.pending[line].add(counterparty)
 
 
 def remember_proposals(actions: list[ActionBase], turn: int, memory: Memory) -> None:
@@ -426,7 +431,7 @@ def price_support(situation: Situation, memory: Memory) -> list[ActionBase]:
                 )
                 memory.price_support.discard(line)
             continue
-        leading = situation.capacity_share(me, line) >= params.price_support_share and view.exports > 0
+        leading = view.exports > 0 and situation.capacity_share(me, line) >= params.price_support_share
         if (
             leading
             and view.price_usd_per_kg < params.price_support_ratio * reference
@@ -445,7 +450,7 @@ def downstream(situation: Situation, rng: np.random.Generator) -> list[ActionBas
             continue
         ore, processed = (mineral, stages[0]), (mineral, stages[1])
         view, next_view = situation.views[ore], situation.views[processed]
-        leveraged = situation.capacity_share(me, ore) >= params.downstream_min_share and view.exports > 0
+        leveraged = view.exports > 0 and situation.capacity_share(me, ore) >= params.downstream_min_share
         if (
             not leveraged
             or situation.control_on(me, ore) is not None

@@ -10,9 +10,11 @@ scores non-negative (`valuation.value_offer`) and at most one offer per line and
 
 from __future__ import annotations
 
+import msgspec
+
 from critmin.agents.situation import Situation
 from critmin.agents.valuation import DealValue, value_offer
-from critmin.engine.actions import ActionBase, AnswerDeal, ProposeDeal, action_from_dict
+from critmin.engine.actions import ActionBase, AnswerDeal, ProposeDeal
 from critmin.engine.deals import PARTNER_CAPEX_SHARE
 from critmin.engine.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 
@@ -25,7 +27,7 @@ Line = tuple[str, str]
 def answer_inbox(situation: Situation) -> list[ActionBase]:
     """Accept the best acceptable offer per line and role, reject the rest; counter where it helps."""
     me = situation.obs.country
-    offers = [(item["id"], action_from_dict(item["offer"])) for item in situation.obs.inbox]
+    offers = [(item["id"], msgspec.convert(item["offer"], ProposeDeal)) for item in situation.obs.inbox]
     values = {pid: value_offer(situation, offer) for pid, offer in offers}
     chosen = best_per_line(situation, offers, values)
     actions: list[ActionBase] = []

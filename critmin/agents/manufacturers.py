@@ -10,8 +10,9 @@ line passes the doctrine's threshold.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+
+import msgspec
 
 from critmin.agents.doctrine_params import DoctrineParams
 from critmin.engine.observation import MineralView
@@ -22,8 +23,7 @@ SPIKE_CAP = 1.0  # a doubling of the local price counts as a full price signal
 Line = tuple[str, str]
 
 
-@dataclass(frozen=True)
-class SupplyRisk:
+class SupplyRisk(msgspec.Struct, frozen=True, kw_only=True):
     """Supply risk on one line (mineral, stage) as a country's manufacturers see it.
 
     Attributes:
@@ -50,7 +50,7 @@ class SupplyRisk:
 
 
 def supply_risk(
-    view: MineralView, trust: Mapping[str, float], restricting: set[str], params: DoctrineParams
+    view: MineralView, trust: Mapping[str, float], restricting: Collection[str], params: DoctrineParams
 ) -> SupplyRisk:
     """The risk on one line, from last turn's figures and who restricts or is distrusted."""
     need = view.demand if view.demand > 0 else view.imports

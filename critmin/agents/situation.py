@@ -19,6 +19,9 @@ CAPEX_REVENUE_YEARS = 1.5
 (`[market] capex_revenue_years`): the AI's estimate of what investment costs."""
 
 
+NO_ONE: frozenset[str] = frozenset()
+
+
 def covers(control: dict, country: str) -> bool:
     """True if an export control applies to exports to `country`."""
     return not control["destinations"] or country in control["destinations"]
@@ -39,7 +42,7 @@ class Situation:
     sold_to: dict[tuple[Line, str], float] = field(default_factory=lambda: defaultdict(float))
     pending: dict[Line, set[str]] = field(default_factory=lambda: defaultdict(set))
     chains: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    bans: list[tuple[str, str, dict]] = field(default_factory=list)
+    bans: dict[tuple[str, str], list[dict]] = field(default_factory=dict)  # (exporter, mineral) -> bans
     budget_usd_m: float = 0.0
 
     @classmethod
@@ -47,21 +50,24 @@ class Situation:
         """Read an observation."""
         reserve = params.reserve_quarters * obs.budget_per_turn_usd_m
         situation = cls(obs=obs, params=params, budget_usd_m=max(obs.treasury_usd_m - reserve, 0.0))
-        situation.views = {(v.mineral, v.stage): v for v in obs.minerals}
-        situation.lines = {(w.mineral, w.stage): w for w in obs.world}
+        views, chains = situation.views, situation.chains
         for view in obs.minerals:
-            situation.chains[view.mineral].append(view.stage)
-        situation.controls = {
-            (p["country"], p["mineral"], p["stage"]): p
-            for p in obs.policies
-            if p.get("kind") == "export_control"
-        }
-        situation.bans = [
-            (p["country"], p["mineral"], p) for p in situation.controls.values() if p["regime"] == "ban"
-        ]
+            views[(view.mineral, view.stage)] = view
+            chains[view.mineral].append(view.stage)
+        situation.lines = {(w.mineral, w.stage): w for w in obs.world}
+        situation.read_controls()
         situation.read_deals()
         situation.read_risks()
         return situation
+
+    def read_controls(self) -> None:
+        """Export controls in force by (exporter, mineral, stage), and the bans by exporter and mineral."""
+        for policy in self.obs.policies:
+            if policy.get("kind") == "export_control":
+                self.controls[(policy["country"], policy["mineral"], policy["stage"])] = policy
+        for (country, mineral, _), control in self.controls.items():
+            if control["regime"] == "ban":
+                self.bans.setdefault((country, mineral), []).append(control)
 
     def read_deals(self) -> None:
         """Contracted tonnes per line, in and out, and the counterparties of pending proposals."""
@@ -85,9 +91,10 @@ class Situation:
         for (country, mineral, stage), control in self.controls.items():
             if country != me and covers(control, me):
                 restricting[(mineral, stage)].add(country)
+        trust, params = self.obs.trust, self.params
         for line, view in self.views.items():
             if view.imports + view.shortage > 1e-9:
-                self.risks[line] = supply_risk(view, self.obs.trust, restricting[line], self.params)
+                self.risks[line] = supply_risk(view, trust, restricting.get(line, NO_ONE), params)
 
     # --- questions doctrines ask --------------------------------------------------------
 
@@ -97,7 +104,7 @@ class Situation:
 
     def embargoes(self, seller: str, buyer: str, mineral: str) -> bool:
         """True if `seller` bans exports of any stage of `mineral` to `buyer`."""
-        return any(country == seller and m == mineral and covers(ban, buyer) for country, m, ban in self.bans)
+        return any(covers(ban, buyer) for ban in self.bans.get((seller, mineral), ()))
 
     def capacity_share(self, country: str, line: Line) -> float:
         """The country's share of world capacity on a line (from the world picture)."""

@@ -21,7 +21,7 @@ ore sent abroad (`raw_export_aversion`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from critmin.agents.situation import Situation
 from critmin.engine.actions import ProposeDeal
@@ -33,8 +33,7 @@ CAPACITY_VALUE = 0.5  # a host's value of capacity a partner finances, per USD o
 GLUT_GAIN = 2.0  # how much more an outlet is worth per unit of price below reference
 
 
-@dataclass(frozen=True)
-class DealValue:
+class DealValue(msgspec.Struct, frozen=True, kw_only=True):
     """A deal's worth to one party, USD million, with the reason it is refused outright if any."""
 
     risk_removed_usd_m: float = 0.0

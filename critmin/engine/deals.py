@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 
 from critmin.engine.actions import ProposeDeal, action_to_dict
 from critmin.engine.vocabulary import TURNS_PER_YEAR
@@ -107,12 +107,6 @@ class DealBook:
         """Deals in force to which `country` is a party, in id order."""
         return [d for _, d in sorted(self.deals.items()) if country in (d.seller, d.buyer)]
 
-    def fingerprint(self) -> tuple:
-        """The content of `records` as a cheap canonical tuple (for the state hash)."""
-        deals = tuple(astuple_shallow(d) for _, d in sorted(self.deals.items()))
-        proposals = tuple((p.id, p.turn, repr(p.action)) for _, p in sorted(self.proposals.items()))
-        return deals, proposals, self.next_number
-
     def records(self) -> dict:
         """Canonical plain data (for hashing, saving and observations).
 
@@ -120,18 +114,13 @@ class DealBook:
         are left out.
         """
         return {
-            "deals": [asdict(d) for _, d in sorted(self.deals.items())],
+            "deals": [dict(vars(d)) for _, d in sorted(self.deals.items())],
             "proposals": [
                 {"id": p.id, "turn": p.turn, "offer": action_to_dict(p.action)}
                 for _, p in sorted(self.proposals.items())
             ],
             "next_number": self.next_number,
         }
-
-
-def astuple_shallow(record) -> tuple:
-    """The field values of a flat dataclass, in field order (no recursive copy)."""
-    return tuple(getattr(record, f.name) for f in fields(record))
 
 
 def deal_from_terms(deal_id: str, terms, start_turn: int = 0) -> Deal:

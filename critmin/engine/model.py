@@ -247,7 +247,7 @@ class WorldModel(mesa.Model):
     def state_hash(self) -> str:
         """sha256 of the whole state: arrays, policies, deals, turn."""
         digest = self.state.digest()
-        digest.update(repr((self.turn, self.policies.records(), self.deals.fingerprint())).encode())
+        digest.update(repr((self.turn, self.policies.records(), self.deals.records())).encode())
         return digest.hexdigest()
 
     # --- the phases -----------------------------------------------------------------------

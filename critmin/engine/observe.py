@@ -1,8 +1,9 @@
 """Build a country's Observation from the model's public state.
 
 What every country sees alike (world prices, the world's main producers and buyers, policies,
-news, the diplomatic log) is computed once per turn and shared by all observations of that turn;
-each country's own lines are then read in one vectorised pass.
+news, the diplomatic log, each country's deals and proposals) is computed once per turn and
+shared by all observations of that turn, together with every country's own lines, read for all
+countries in one vectorised pass; an observation then only picks its country's rows.
 
 Figures are those of the last turn played, read from the run's records, so that an observation
 taken during the decide phase (after the turn's working figures were reset) shows the same as
@@ -13,7 +14,9 @@ from __future__ import annotations
 
 import weakref
 from bisect import bisect_left
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import islice
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -23,6 +26,7 @@ from critmin.engine.observation import MineralView, Observation, WorldLine
 
 if TYPE_CHECKING:
     from critmin.engine.model import WorldModel
+    from critmin.engine.records import TurnFigures
 
 NEWS_TURNS = 2
 DIPLOMACY_LOG_TURNS = 4
@@ -41,6 +45,21 @@ DIPLOMATIC_KINDS = frozenset(
         "stake_acquired",
     }
 )
+LINE_FIGURES = (
+    "price_usd_per_kg",
+    "capacity",
+    "production",
+    "consumption",
+    "demand",
+    "stock",
+    "stockpile",
+    "shortage",
+    "world_price_usd_per_kg",
+    "reference_price_usd_per_kg",
+    "imports",
+    "exports",
+)
+"""The MineralView figures read from the arrays, in the order of `Shared.figures`' last axis."""
 
 
 @dataclass(frozen=True)
@@ -58,20 +77,92 @@ class LastTurn:
 
 @dataclass
 class Shared:
-    """The parts of this turn's observations that are the same for every country."""
+    """The observations of one turn: what all countries see alike, and each one's own rows."""
 
     key: tuple
-    last: LastTurn
-    chain: tuple[np.ndarray, np.ndarray]
-    world_price: np.ndarray
+    turn_figures: TurnFigures  # the model's working figures when this was built (a phase guard)
+    date: str
+    lines: list[tuple[str, str]]  # (mineral, stage) of every line of the chain
+    figures: np.ndarray  # (C, lines, LINE_FIGURES) each country's own figures per line
+    origins: ImportOrigins
     policies: list[dict]
     news: list[dict]
     diplomacy: dict[str, list[dict]]
     world: list[WorldLine]
     firms: dict[str, list[dict]]
+    deals: dict[str, list[dict]]
+    inbox: dict[str, list[dict]]
+    outbox: dict[str, list[dict]]
+
+
+@dataclass(frozen=True)
+class ImportOrigins:
+    """Every country's foreign imports per line and origin, flattened by country (C order)."""
+
+    starts: list[int]  # country c's entries are [starts[c], starts[c + 1])
+    lines: list[int]
+    origins: list[int]
+    tonnes: list[float]
+
+    @classmethod
+    def of(cls, inflow: np.ndarray) -> ImportOrigins:
+        """From (C, lines, origins) tonnes received, keeping positive foreign flows."""
+        received = inflow > 1e-9
+        domestic = np.arange(len(inflow))
+        received[domestic, :, domestic] = False
+        at = np.flatnonzero(received)  # one flat pass: np.nonzero is slow on three axes
+        countries, lines, origins = np.unravel_index(at, received.shape)
+        starts = np.searchsorted(countries, np.arange(len(inflow) + 1))
+        return cls(starts.tolist(), lines.tolist(), origins.tolist(), inflow.ravel()[at].tolist())
+
+    def maps(self, c: int, line_count: int, countries: tuple[str, ...]) -> list[dict[str, float]]:
+        """Per line, the tonnes country `c` received from each foreign origin."""
+        maps: list[dict[str, float]] = [{} for _ in range(line_count)]
+        start, end = self.starts[c], self.starts[c + 1]
+        entries = zip(self.lines[start:end], self.origins[start:end], self.tonnes[start:end], strict=True)
+        for k, i, tonnes in entries:
+            maps[k][countries[i]] = tonnes
+        return maps
+
+
+@dataclass
+class EventRecords:
+    """Recent events as plain data, with the countries each diplomatic event concerns, worked out once.
+
+    The model's event log only grows, and the proposals and deals an event names are registered
+    before the event is emitted, so neither changes once read. Events that fall out of the
+    observed window are forgotten.
+    """
+
+    events: list
+    first: int = 0  # index in `events` of the first record kept
+    records: list[dict] = field(default_factory=list)
+    concerned: list[tuple[str, ...]] = field(default_factory=list)  # () for non-diplomatic events
+
+    def window(self, world: WorldModel, start: int) -> None:
+        """Keep the events from index `start` on (it only moves forward), reading the new ones."""
+        read = self.first + len(self.records)
+        if start > self.first:
+            del self.records[: start - self.first]
+            del self.concerned[: start - self.first]
+            self.first = start
+        everyone = world.index.countries
+        for event in self.events[max(read, start) :]:
+            self.records.append(msgspec.to_builtins(event))
+            diplomatic = event.kind in DIPLOMATIC_KINDS
+            self.concerned.append(tuple(concerned(world, event, everyone)) if diplomatic else ())
+
+    def follows(self, events: list, start: int) -> bool:
+        """True if these records read `events` as it is, and the window has not moved back."""
+        return self.events is events and self.first <= start and self.first + len(self.records) <= len(events)
+
+    def since(self, start: int) -> list[dict]:
+        """The records of the events from index `start` on."""
+        return self.records[start - self.first :]
 
 
 _shared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_event_records: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def observe(world: WorldModel, country: str) -> Observation:
@@ -80,34 +171,25 @@ def observe(world: WorldModel, country: str) -> Observation:
     shared = shared_view(world)
     return Observation(
         turn=world.turn,
-        date=world.date,
+        date=shared.date,
         country=country,
         treasury_usd_m=float(world.state.treasury[c]),
         budget_per_turn_usd_m=float(world.constants.budget_per_turn[c]),
-        minerals=mineral_views(world, c, shared),
+        minerals=mineral_views(shared, c, world.index.countries),
         policies=list(shared.policies),
-        deals=[dict(vars(d)) for d in world.deals.involving(country)],
-        inbox=proposals(world, lambda offer: offer.counterparty == country),
+        deals=list(shared.deals.get(country, ())),
+        inbox=list(shared.inbox.get(country, ())),
         news=list(shared.news),
         trust=dict(zip(world.index.countries, world.state.trust[c].tolist(), strict=True)),
-        outbox=proposals(world, lambda offer: offer.country == country),
+        outbox=list(shared.outbox.get(country, ())),
         diplomacy=list(shared.diplomacy.get(country, ())),
         firms=list(shared.firms.get(country, ())),
         world=list(shared.world),
     )
 
 
-def proposals(world: WorldModel, wanted) -> list[dict]:
-    """Pending proposals whose offer satisfies `wanted`, as plain data, in id order."""
-    return [
-        {"id": p.id, "turn": p.turn, "offer": msgspec.to_builtins(p.action)}
-        for _, p in sorted(world.deals.proposals.items())
-        if wanted(p.action)
-    ]
-
-
 def shared_view(world: WorldModel) -> Shared:
-    """The shared parts of this turn's observations, computed on the first of them."""
+    """The shared view of the current turn, computed on the turn's first observation."""
     key = (
         world.turn,
         len(world.events),
@@ -118,20 +200,27 @@ def shared_view(world: WorldModel) -> Shared:
         len(world.hashes),
     )
     cached = _shared.get(world)
-    if cached is not None and cached.key == key:
+    if cached is not None and cached.key == key and cached.turn_figures is world.last:
         return cached
-    chain = np.nonzero(world.constants.chain)
+    m_at, s_at = np.nonzero(world.constants.chain)
     last = last_turn(world)
+    flows = last.flows[m_at, s_at]  # (lines, origins, destinations)
+    inflow = np.ascontiguousarray(flows.transpose(2, 0, 1))  # (destinations, lines, origins)
+    events = event_records(world)
     shared = Shared(
         key=key,
-        last=last,
-        chain=chain,
-        world_price=np.median(world.state.price, axis=0),
+        turn_figures=world.last,
+        date=world.date,
+        lines=[(world.index.minerals[m], world.index.stages[s]) for m, s in zip(m_at, s_at, strict=True)],
+        figures=line_figures(world, last, (m_at, s_at), flows, inflow),
+        origins=ImportOrigins.of(inflow),
         policies=world.policies.records(),
-        news=[msgspec.to_builtins(e) for e in recent_events(world, NEWS_TURNS)],
-        diplomacy=diplomatic_log(world),
-        world=world_lines(world, last, chain),
+        news=events.since(recent_start(world, NEWS_TURNS)),
+        diplomacy=diplomatic_log(world, events),
+        world=world_lines(world, last, (m_at, s_at)),
         firms=firms_by_country(world),
+        deals=deals_by_country(world),
+        **pending_proposals(world),
     )
     _shared[world] = shared
     return shared
@@ -163,27 +252,66 @@ def last_turn(world: WorldModel) -> LastTurn:
     )
 
 
-def recent_events(world: WorldModel, turns: int) -> list:
-    """Events of the last `turns` turns (events are kept in turn order)."""
-    start = bisect_left(world.events, world.turn - turns, key=lambda e: e.turn)
-    return world.events[start:]
+def line_figures(
+    world: WorldModel,
+    last: LastTurn,
+    chain: tuple[np.ndarray, np.ndarray],
+    flows: np.ndarray,
+    inflow: np.ndarray,
+) -> np.ndarray:
+    """(C, lines, LINE_FIGURES): every country's own figures on every line of the chain.
+
+    Imports and exports are sums over a contiguous last axis, as numpy sums one country's row.
+    """
+    state = world.state
+    count = len(world.index.countries)
+    domestic = np.arange(count)
+    stock = state.producer_stock + state.feed_stock + state.consumer_stock
+    own = (state.price, state.capacity, last.production, last.consumption, last.demand, stock)
+    per_country = np.stack([*own, state.stockpile, last.shortage])[:, :, chain[0], chain[1]]  # (8, C, lines)
+    per_line = np.stack([column_median(per_country[0]), world.constants.reference_price[chain]])
+    exports = flows.sum(axis=2).T - flows[:, domestic, domestic].T
+    imports = inflow.sum(axis=2) - inflow[domestic, :, domestic]
+    columns = np.concatenate(
+        [per_country, np.broadcast_to(per_line[:, None], (2, *imports.shape)), imports[None], exports[None]]
+    )
+    return np.ascontiguousarray(columns.transpose(1, 2, 0))
 
 
-def diplomatic_log(world: WorldModel) -> dict[str, list[dict]]:
+def event_records(world: WorldModel) -> EventRecords:
+    """The events of the observed window as plain data, up to date."""
+    start = recent_start(world, max(NEWS_TURNS, DIPLOMACY_LOG_TURNS))
+    records = _event_records.get(world)
+    if records is None or not records.follows(world.events, start):
+        records = _event_records[world] = EventRecords(world.events)
+    records.window(world, start)
+    return records
+
+
+def column_median(values: np.ndarray) -> np.ndarray:
+    """np.median(values, axis=0) of finite values (the middle one, or the mean of the middle pair)."""
+    ranked = np.sort(values, axis=0)
+    middle = len(values) // 2
+    return ranked[middle] if len(values) % 2 else (ranked[middle - 1] + ranked[middle]) / 2
+
+
+def recent_start(world: WorldModel, turns: int) -> int:
+    """Index of the first event of the last `turns` turns (events are kept in turn order)."""
+    return bisect_left(world.events, world.turn - turns, key=lambda e: e.turn)
+
+
+def diplomatic_log(world: WorldModel, events: EventRecords) -> dict[str, list[dict]]:
     """Per country, the recent diplomatic events that concern it (oldest first).
 
     An event concerns a country when it acted, when it is named in the target (a control's
     destinations, a tariff's origins, a stake's host), when the target is a proposal or deal it
     is party to, or when a control or tariff names no one (it applies to all).
     """
-    log: dict[str, list[dict]] = {}
-    everyone = world.index.countries
-    for event in recent_events(world, DIPLOMACY_LOG_TURNS):
-        if event.kind not in DIPLOMATIC_KINDS:
-            continue
-        record = msgspec.to_builtins(event)
-        for code in concerned(world, event, everyone):
-            log.setdefault(code, []).append(record)
+    log: dict[str, list[dict]] = defaultdict(list)
+    start = recent_start(world, DIPLOMACY_LOG_TURNS) - events.first
+    for record, countries in zip(events.records[start:], events.concerned[start:], strict=True):
+        for code in countries:
+            log[code].append(record)
     return log
 
 
@@ -201,31 +329,42 @@ def concerned(world: WorldModel, event, everyone: tuple[str, ...]) -> set[str] |
 def world_lines(world: WorldModel, last: LastTurn, chain: tuple[np.ndarray, np.ndarray]) -> list[WorldLine]:
     """The world's main producers, exporters and importers per line, with their prices."""
     state, index = world.state, world.index
-    imports, exports = last.imports, last.exports
-    lines = []
-    for m, s in zip(*chain, strict=True):
-        producers = largest(state.capacity[:, m, s], index.countries)
-        exporters = largest(exports[:, m, s], index.countries)
-        importers = largest(imports[:, m, s], index.countries)
-        listed = {*producers, *exporters, *importers}
-        lines.append(
-            WorldLine(
-                mineral=index.minerals[m],
-                stage=index.stages[s],
-                world_capacity=float(state.capacity[:, m, s].sum()),
-                producers=producers,
-                exporters=exporters,
-                importers=importers,
-                prices={code: float(state.price[index.country[code], m, s]) for code in sorted(listed)},
-            )
+    # (capacity, exports, imports) x lines x C, rows contiguous: a row sums as one line's column does
+    figures = np.stack([state.capacity, last.exports, last.imports])[:, :, chain[0], chain[1]]
+    figures = np.ascontiguousarray(figures.transpose(0, 2, 1))
+    producers, exporters, importers = largest(figures, index.countries)
+    world_capacity = figures[0].sum(axis=1).tolist()
+    listed = [sorted({*p, *e, *i}) for p, e, i in zip(producers, exporters, importers, strict=True)]
+    prices = listed_prices(state.price[:, chain[0], chain[1]], listed, index.country)
+    return [
+        WorldLine(
+            mineral=index.minerals[m],
+            stage=index.stages[s],
+            world_capacity=world_capacity[k],
+            producers=producers[k],
+            exporters=exporters[k],
+            importers=importers[k],
+            prices=prices[k],
         )
-    return lines
+        for k, (m, s) in enumerate(zip(*chain, strict=True))
+    ]
 
 
-def largest(values: np.ndarray, countries: tuple[str, ...]) -> dict[str, float]:
-    """The WORLD_LINE_COUNTRIES largest positive values, by country, largest first."""
-    order = np.argsort(-values, kind="stable")[:WORLD_LINE_COUNTRIES]
-    return {countries[i]: float(values[i]) for i in order if values[i] > 1e-9}
+def listed_prices(price: np.ndarray, listed: list[list[str]], country: dict[str, int]) -> list[dict]:
+    """Per line, the local prices of the countries listed on it, from (C, lines) prices."""
+    lines = [k for k, codes in enumerate(listed) for _ in codes]
+    values = iter(price[[country[code] for codes in listed for code in codes], lines].tolist())
+    return [dict(zip(codes, islice(values, len(codes)), strict=True)) for codes in listed]
+
+
+def largest(values: np.ndarray, countries: tuple[str, ...]) -> list[list[dict[str, float]]]:
+    """Per row of (..., C) values, the WORLD_LINE_COUNTRIES largest positive ones, largest first."""
+    order = np.argsort(-values, axis=-1, kind="stable")[..., :WORLD_LINE_COUNTRIES]
+    top = np.take_along_axis(values, order, axis=-1)
+    positive = top > 1e-9  # sorted largest first: a row's positive values lead it
+    names = np.array(countries, dtype=object)[order[positive]].tolist()
+    entries = zip(names, top[positive].tolist(), strict=True)  # row after row
+    return [[dict(islice(entries, count)) for count in counts] for counts in positive.sum(axis=-1).tolist()]
 
 
 def firms_by_country(world: WorldModel) -> dict[str, list[dict]]:
@@ -236,53 +375,51 @@ def firms_by_country(world: WorldModel) -> dict[str, list[dict]]:
     return firms
 
 
-def mineral_views(world: WorldModel, c: int, shared: Shared) -> list[MineralView]:
+def deals_by_country(world: WorldModel) -> dict[str, list[dict]]:
+    """Each country's deals in force as plain data, in id order."""
+    deals: dict[str, list[dict]] = defaultdict(list)
+    for _, deal in sorted(world.deals.deals.items()):
+        record = dict(vars(deal))
+        deals[deal.seller].append(record)
+        if deal.buyer != deal.seller:
+            deals[deal.buyer].append(record)
+    return deals
+
+
+def pending_proposals(world: WorldModel) -> dict[str, dict[str, list[dict]]]:
+    """Pending proposals as plain data, in id order: each country's inbox (to answer) and outbox (made)."""
+    inbox: dict[str, list[dict]] = defaultdict(list)
+    outbox: dict[str, list[dict]] = defaultdict(list)
+    for _, proposal in sorted(world.deals.proposals.items()):
+        record = {"id": proposal.id, "turn": proposal.turn, "offer": msgspec.to_builtins(proposal.action)}
+        inbox[proposal.action.counterparty].append(record)
+        outbox[proposal.action.country].append(record)
+    return {"inbox": inbox, "outbox": outbox}
+
+
+def mineral_views(shared: Shared, c: int, countries: tuple[str, ...]) -> list[MineralView]:
     """One view per mineral and stage of the chain, from last turn's figures."""
-    state, last, index = world.state, shared.last, world.index
-    m_at, s_at = shared.chain
-    inflow = last.flows[m_at, s_at, :, c]  # (lines, origins)
-    outflow = last.flows[m_at, s_at, c, :]
-    at = (c, m_at, s_at)
-    stock = state.producer_stock[at] + state.feed_stock[at] + state.consumer_stock[at]
-    columns = (
-        m_at,
-        s_at,
-        state.price[at],
-        shared.world_price[m_at, s_at],
-        world.constants.reference_price[m_at, s_at],
-        state.capacity[at],
-        last.production[at],
-        last.consumption[at],
-        last.demand[at],
-        inflow.sum(axis=1) - inflow[:, c],
-        outflow.sum(axis=1) - outflow[:, c],
-        stock,
-        state.stockpile[at],
-        last.shortage[at],
-    )
-    origins = origin_maps(inflow, c, index.countries)
+    origins = shared.origins.maps(c, len(shared.lines), countries)
     views = []
-    for k, row in enumerate(zip(*(column.tolist() for column in columns), strict=True)):
+    for (mineral, stage), row, origin in zip(shared.lines, shared.figures[c].tolist(), origins, strict=True):
         (
-            m,
-            s,
             price,
-            world_price,
-            reference,
             capacity,
             production,
             consumption,
             demand,
-            imported,
-            exported,
-            held,
+            stock,
             stockpile,
             shortage,
+            world_price,
+            reference,
+            imported,
+            exported,
         ) = row
         views.append(
             MineralView(
-                mineral=index.minerals[m],
-                stage=index.stages[s],
+                mineral=mineral,
+                stage=stage,
                 price_usd_per_kg=price,
                 world_price_usd_per_kg=world_price,
                 reference_price_usd_per_kg=reference,
@@ -292,20 +429,10 @@ def mineral_views(world: WorldModel, c: int, shared: Shared) -> list[MineralView
                 demand=demand,
                 imports=imported,
                 exports=exported,
-                imports_by_origin=origins[k],
-                stock=held,
+                imports_by_origin=origin,
+                stock=stock,
                 stockpile=stockpile,
                 shortage=shortage,
             )
         )
     return views
-
-
-def origin_maps(inflow: np.ndarray, c: int, countries: tuple[str, ...]) -> list[dict[str, float]]:
-    """Per line, the tonnes received from each foreign origin."""
-    maps: list[dict[str, float]] = [{} for _ in range(len(inflow))]
-    lines, origins = np.nonzero(inflow > 1e-9)
-    for k, i in zip(lines.tolist(), origins.tolist(), strict=True):
-        if i != c:
-            maps[k][countries[i]] = float(inflow[k, i])
-    return maps

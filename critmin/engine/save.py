@@ -7,6 +7,7 @@ through scripted controllers and checks every hash.
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,14 +34,14 @@ def engine_version() -> str:
 
 
 def save_data(model: WorldModel, status: str = "in_progress") -> dict[str, Any]:
-    """The save of a model as plain data."""
+    """The save of a model as plain data (its own copy: changing it leaves the model alone)."""
     return {
         "format": SAVE_FORMAT,
         "engine_version": engine_version(),
         "scenario": {
             "id": model.world_scenario.id,
             "hash": model.world_scenario.hash,
-            "content": model.world_scenario.content,
+            "content": copy.deepcopy(model.world_scenario.content),
         },
         "seed": model.seed,
         "turns": [
