@@ -477,12 +477,15 @@ class WorldModel(mesa.Model):
         """Add (C, M, S) capacity to the pipeline, spread over each stage's lead time."""
         settings, pipeline = self.settings, self.state.construction
         for s, stage in enumerate(self.index.stages):
+            c, m = np.nonzero(tonnes_per_turn[:, :, s])
+            if not len(c):
+                continue
             if lead_turns is None:
                 lead = settings.lead_time_turns.get(stage, 8)
                 weights = dynamics.arrival_weights(lead, settings.lead_time_spread_turns.get(stage, 0))
             else:
                 weights = dynamics.arrival_weights(lead_turns, 0)
-            pipeline[: len(weights), :, :, s] += weights[:, None, None] * tonnes_per_turn[None, :, :, s]
+            pipeline[: len(weights), c, m, s] += weights[:, None] * tonnes_per_turn[c, m, s][None, :]
 
     def open_line(self, at: tuple[int, int, int], unit_cost: float | None = None) -> None:
         """A line new to a country gets a unit cost (given, or the typical one) and a utilisation."""
