@@ -27,8 +27,8 @@ class Flow(msgspec.Struct, frozen=True):
     tonnes: float
 
 
-class CountryFigures(msgspec.Struct, frozen=True, kw_only=True):
-    """One country's position in one mineral at one stage, last turn."""
+class CountryFigures(msgspec.Struct, frozen=True):
+    """One country's position in one mineral at one stage, last turn (fields in this order)."""
 
     country: str
     mineral: str
@@ -124,13 +124,9 @@ def country_figures(world: WorldModel, chain_positions) -> list[CountryFigures]:
     active = np.any([columns[name][:, m, s] != 0 for name in activity], axis=0)
     c, k = np.nonzero(active)
     values = [columns[name][c, m[k], s[k]].tolist() for name in columns]
+    names = index.countries, index.minerals, index.stages
     return [
-        CountryFigures(
-            country=index.countries[ci],
-            mineral=index.minerals[mi],
-            stage=index.stages[si],
-            **dict(zip(columns, row, strict=True)),
-        )
+        CountryFigures(names[0][ci], names[1][mi], names[2][si], *row)
         for ci, mi, si, *row in zip(c.tolist(), m[k].tolist(), s[k].tolist(), *values, strict=True)
     ]
 
@@ -139,15 +135,10 @@ def last_flows(world: WorldModel) -> list[Flow]:
     """International flows of the last turn, largest first."""
     flows = off_diagonal(world.last.flows)
     m, s, i, j = np.nonzero(flows > 1e-9)
-    order = np.argsort(-flows[m, s, i, j], kind="stable")
+    tonnes = flows[m, s, i, j]
+    order = np.argsort(-tonnes, kind="stable")
     index = world.index
     return [
-        Flow(
-            index.minerals[m[k]],
-            index.stages[s[k]],
-            index.countries[i[k]],
-            index.countries[j[k]],
-            float(flows[m[k], s[k], i[k], j[k]]),
-        )
-        for k in order
+        Flow(index.minerals[mk], index.stages[sk], index.countries[ik], index.countries[jk], t)
+        for mk, sk, ik, jk, t in zip(*(a[order].tolist() for a in (m, s, i, j, tonnes)), strict=True)
     ]

@@ -48,29 +48,17 @@ COLUMNS = ("metric", "country", "mineral", "stage", "value")
 Rows = dict[str, list]
 
 
-class FigureArrays:
-    """The snapshot's per-country figures as parallel numpy arrays."""
-
-    def __init__(self, snapshot: WorldSnapshot) -> None:
-        figures = snapshot.figures
-        self.country = np.array([f.country for f in figures], dtype=object)
-        self.mineral = np.array([f.mineral for f in figures], dtype=object)
-        self.stage = np.array([f.stage for f in figures], dtype=object)
-        self.price = np.array([f.price for f in figures], dtype=float)
-        self.demand = np.array([f.demand for f in figures], dtype=float)
-        self.shortage = np.array([f.shortage for f in figures], dtype=float)
-        use = np.array([f.production + f.imports - f.exports for f in figures], dtype=float)
-        self.weight = np.maximum(use, self.demand)
-
-
-def group_sum(keys: Sequence[np.ndarray], *values: np.ndarray) -> tuple[list[tuple], list[np.ndarray]]:
-    """Sum `values` per distinct tuple of `keys`; returns the keys (sorted) and the sums."""
-    if len(keys[0]) == 0:
-        return [], [np.zeros(0) for _ in values]
-    joined = np.array(["\x1f".join(parts) for parts in zip(*keys, strict=True)], dtype=object)
-    unique, inverse = np.unique(joined, return_inverse=True)
-    sums = [np.bincount(inverse, weights=v, minlength=len(unique)) for v in values]
-    return [tuple(u.split("\x1f")) for u in unique], sums
+def group_sums(keys: Iterable[tuple], values: Iterable[tuple[float, ...]]) -> dict[tuple, list[float]]:
+    """Sum the value tuples per key, in input order; keys sorted."""
+    sums: dict[tuple, list[float]] = {}
+    for key, row in zip(keys, values, strict=True):
+        total = sums.get(key)
+        if total is None:
+            sums[key] = list(row)
+        else:
+            for k, value in enumerate(row):
+                total[k] += value
+    return dict(sorted(sums.items()))
 
 
 def add_rows(rows: Rows, metric: str, keys: Iterable[dict], values: Iterable[float]) -> None:
@@ -83,23 +71,23 @@ def add_rows(rows: Rows, metric: str, keys: Iterable[dict], values: Iterable[flo
         rows["value"].append(float(value))
 
 
-def price_rows(rows: Rows, figures: FigureArrays, focus: str, wanted: set[str]) -> None:
+def weight(figure) -> float:
+    """What a country uses (production + imports - exports) or wants, whichever is larger."""
+    return max(figure.production + figure.imports - figure.exports, figure.demand)
+
+
+def price_rows(rows: Rows, figures: Sequence, focus: str, wanted: set[str]) -> None:
     """price_inside, price_outside and price_wedge per mineral and stage."""
-    inside = figures.country == focus
-    inside_price = {
-        (m, s): p
-        for m, s, p in zip(figures.mineral[inside], figures.stage[inside], figures.price[inside], strict=True)
-    }
-    out = ~inside
-    lines, (weight, weighted, count, total) = group_sum(
-        (figures.mineral[out], figures.stage[out]),
-        figures.weight[out],
-        figures.weight[out] * figures.price[out],
-        np.ones(out.sum()),
-        figures.price[out],
+    inside_price = {(f.mineral, f.stage): f.price for f in figures if f.country == focus}
+    outside = [f for f in figures if f.country != focus]
+    sums = group_sums(
+        ((f.mineral, f.stage) for f in outside),
+        ((weight(f), weight(f) * f.price, 1.0, f.price) for f in outside),
     )
-    outside = np.where(weight > 0, weighted / np.where(weight > 0, weight, 1), total / np.maximum(count, 1))
-    outside_price = dict(zip(lines, outside, strict=True))
+    outside_price = {
+        line: weighted / total_weight if total_weight > 0 else total / max(count, 1.0)
+        for line, (total_weight, weighted, count, total) in sums.items()
+    }
     if "price_inside" in wanted:
         add_rows(
             rows, "price_inside", ({"mineral": m, "stage": s} for m, s in inside_price), inside_price.values()
@@ -121,45 +109,43 @@ def price_rows(rows: Rows, figures: FigureArrays, focus: str, wanted: set[str]) 
         )
 
 
-def shortage_rows(rows: Rows, figures: FigureArrays, wanted: set[str]) -> None:
+def shortage_rows(rows: Rows, figures: Sequence, wanted: set[str]) -> None:
     """shortage_share per country and mineral; shortage_value_share per country and the world."""
-    needs = figures.demand > 0
+    needs = [f for f in figures if f.demand > 0]
     if "shortage_share" in wanted:
-        keys, (short, demand) = group_sum(
-            (figures.country[needs], figures.mineral[needs]), figures.shortage[needs], figures.demand[needs]
-        )
-        add_rows(rows, "shortage_share", ({"country": c, "mineral": m} for c, m in keys), short / demand)
-    if "shortage_value_share" in wanted:
-        value_short = figures.shortage[needs] * figures.price[needs]
-        value_need = figures.demand[needs] * figures.price[needs]
-        keys, (short, need) = group_sum((figures.country[needs],), value_short, value_need)
-        valued = need > 0
+        sums = group_sums(((f.country, f.mineral) for f in needs), ((f.shortage, f.demand) for f in needs))
         add_rows(
             rows,
-            "shortage_value_share",
-            ({"country": k[0]} for k, v in zip(keys, valued, strict=True) if v),
-            short[valued] / need[valued],
+            "shortage_share",
+            ({"country": c, "mineral": m} for c, m in sums),
+            (short / demand for short, demand in sums.values()),
         )
-        if value_need.sum() > 0:
+    if "shortage_value_share" in wanted:
+        value_short = [f.shortage * f.price for f in needs]
+        value_need = [f.demand * f.price for f in needs]
+        sums = group_sums(((f.country,) for f in needs), zip(value_short, value_need, strict=True))
+        valued = {key: short / need for key, (short, need) in sums.items() if need > 0}
+        add_rows(rows, "shortage_value_share", ({"country": key[0]} for key in valued), valued.values())
+        world_need = float(np.sum(value_need))
+        if world_need > 0:
             add_rows(
-                rows, "shortage_value_share", [{"country": WORLD}], [value_short.sum() / value_need.sum()]
+                rows, "shortage_value_share", [{"country": WORLD}], [float(np.sum(value_short)) / world_need]
             )
 
 
 def import_rows(rows: Rows, snapshot: WorldSnapshot, focus: str) -> None:
     """import_share_from_focus per importing country and mineral."""
     flows = [f for f in snapshot.flows if f.importer != focus]
-    importer = np.array([f.importer for f in flows], dtype=object)
-    mineral = np.array([f.mineral for f in flows], dtype=object)
-    tonnes = np.array([f.tonnes for f in flows], dtype=float)
-    from_focus = np.array([f.exporter == focus for f in flows], dtype=bool)
-    keys, (total, focused) = group_sum((importer, mineral), tonnes, np.where(from_focus, tonnes, 0.0))
-    has = total > 0
+    sums = group_sums(
+        ((f.importer, f.mineral) for f in flows),
+        ((f.tonnes, f.tonnes if f.exporter == focus else 0.0) for f in flows),
+    )
+    shares = {key: focused / total for key, (total, focused) in sums.items() if total > 0}
     add_rows(
         rows,
         "import_share_from_focus",
-        ({"country": c, "mineral": m} for (c, m), h in zip(keys, has, strict=True) if h),
-        focused[has] / total[has],
+        ({"country": c, "mineral": m} for c, m in shares),
+        shares.values(),
     )
 
 
@@ -167,9 +153,8 @@ def turn_metrics(snapshot: WorldSnapshot, focus: str, wanted: Iterable[str] = ME
     """The metric rows of the turn just played, as column lists."""
     wanted = set(wanted)
     rows: Rows = {name: [] for name in COLUMNS}
-    figures = FigureArrays(snapshot)
-    price_rows(rows, figures, focus, wanted)
-    shortage_rows(rows, figures, wanted)
+    price_rows(rows, snapshot.figures, focus, wanted)
+    shortage_rows(rows, snapshot.figures, wanted)
     if "import_share_from_focus" in wanted:
         import_rows(rows, snapshot, focus)
     return rows
