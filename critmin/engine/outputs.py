@@ -16,7 +16,7 @@ from critmin.engine.records import events_table, write_tables
 if TYPE_CHECKING:
     from critmin.engine.model import WorldModel
 
-VERSIONED = ("critmin", "mesa", "numpy", "scipy", "ortools", "pyarrow", "msgspec")
+VERSIONED = ("critmin", "mesa", "numpy", "numba", "scipy", "pyarrow", "msgspec")
 
 
 def run_tables(model: WorldModel) -> dict[str, pa.Table]:

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import pickle
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -428,6 +433,45 @@ def test_empty_markets() -> None:
     r = clear_market(make_problem(3, offers=[], bids=[]))
     assert_clearing(r, np.zeros((3, 3)).tolist(), [0, 0, 0])
     assert r.feasible and r.welfare == 0.0
+
+
+def test_equal_bids_in_a_country_are_served_in_list_order() -> None:
+    # 10 t for two bids of 8 t at the same price: the first listed (the engine lists
+    # stockpile orders last) is served in full, the second gets the rest.
+    r = clear_market(make_problem(1, offers=[(0, 10, 5)], bids=[(0, 8, 10), (0, 8, 10)]))
+    np.testing.assert_allclose(r.bought, [8, 2])
+
+
+def test_equally_cheap_bids_go_to_the_highest_willingness_to_pay() -> None:
+    # A's 10 t are worth 10 at home and 11 - 1 in B: the tie goes to B's higher bid.
+    p = make_problem(2, offers=[(0, 10, 5)], bids=[(0, 8, 10), (1, 8, 11)], route_cost=1)
+    r = clear_market(p)
+    assert_clearing(r, [[2, 8], [0, 0]], [10, 11])
+    assert r.welfare == pytest.approx(solve_lp(p).welfare)
+
+
+def digest(results: list[MarketClearing]) -> str:
+    """SHA-256 of every field of every result (the subprocess below computes the same)."""
+    return hashlib.sha256(pickle.dumps([dataclasses.astuple(r) for r in results])).hexdigest()
+
+
+def test_results_are_bit_identical_in_another_process() -> None:
+    rng = np.random.default_rng(7)
+    problems = [random_problem(rng, n) for n in (3, 12, 30)]
+    script = (
+        "import dataclasses, hashlib, pickle, sys\n"
+        "from critmin.engine.market import clear_markets\n"
+        "results = clear_markets(pickle.loads(sys.stdin.buffer.read()))\n"
+        "print(hashlib.sha256(pickle.dumps([dataclasses.astuple(r) for r in results])).hexdigest())\n"
+    )
+    there = subprocess.run(
+        [sys.executable, "-c", script],
+        input=pickle.dumps(problems),
+        capture_output=True,
+        check=True,
+        cwd=Path(__file__).parents[2],
+    )
+    assert there.stdout.decode().strip() == digest(clear_markets(problems))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,691 @@
+"""Compiled kernels (numba) of the market clearing, whose method :mod:`critmin.engine.market` describes.
+
+:func:`clear_batch` clears a batch of markets given as flat arrays (each market's offers,
+bids, n x n route matrices and per-country caps one after another, located by offset
+arrays), each market on its own: integer scaling, min-cost flow by successive shortest paths
+on a dense supplier x bidder network, prices by Bellman-Ford on the residual graph, and the
+result in tonnes and USD/kg. Plain loops throughout: they compile faster than numpy array
+expressions and make no temporaries. Compiled code is cached on disk (``cache=True``): the
+first call after a fresh checkout compiles for about 10 s, later processes load the cache.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+QTY_RES = 1e9
+"""Integer units given to the largest quantity of a market."""
+COST_RES = 1e6
+"""Integer units given to the largest |cost| of a market."""
+FEAS_RTOL = 1e-6
+"""A required bid short by less than this share of the market's largest quantity is served."""
+PRICE_TOL_UNITS = 1e-6 * QTY_RES
+"""Residual capacities and flows below this many integer units are zero for pricing."""
+BIG = np.int64(1) << np.int64(62)
+"""Integer infinity (no arc, or a node S cannot reach)."""
+
+OK, NO_CONVERGENCE, TOO_MANY_PATHS = 0, 1, 2
+"""Status of a market: cleared; prices did not converge; the min-cost flow did not finish."""
+
+_JIT = {"cache": True, "nogil": True, "boundscheck": False}
+
+
+# --------------------------------------------------------------------------------------------
+# Scaling to integers
+# --------------------------------------------------------------------------------------------
+
+
+@nb.njit(**_JIT)
+def _scales(off_t, off_p, bid_t, bid_p, req, rc, route_open, export_cap, licence_cap):
+    """(total tonnes, bid clip, units per tonne, units per USD/kg, big-M) of one market.
+
+    Bids beyond twice the total supply are clipped (they stay unsaturated either way); with no
+    supply at all, the bids set the scale. big-M is 0 without required bids. A simple path or
+    cycle of the residual graph meets S and T at most once each (at most two offer arcs and
+    two bid arcs) and each in[j] node at most once (at most two route arcs per country), so
+    the part of its cost that is not a multiple of M is at most ``L = 2 c_off + 2 c_bid +
+    2 n c_route``. With ``M > 2 L`` serving required demand always wins and a distance
+    ``x + k M`` decodes uniquely to x.
+    """
+    n = rc.shape[0]
+    tot_t, q_max, c_off, c_bid, c_route = 0.0, 0.0, 0.0, 0.0, 0.0
+    for k in range(off_t.size):
+        tot_t += off_t[k]
+        q_max = max(q_max, off_t[k])
+        c_off = max(c_off, abs(off_p[k]))
+    clip = 2.0 * tot_t if tot_t > 0 else np.inf
+    for k in range(bid_t.size):
+        q_max = max(q_max, min(bid_t[k], clip))
+        c_bid = max(c_bid, abs(bid_p[k]))
+    for i in range(n):
+        q_max = max(q_max, min(export_cap[i], tot_t), min(licence_cap[i], tot_t))
+        for j in range(n):
+            if i == j or route_open[i, j]:
+                c_route = max(c_route, abs(rc[i, j]))
+    qs = QTY_RES / (q_max if q_max > 0 else 1.0)
+    c_max = max(c_off, c_bid, c_route)
+    cs = COST_RES / (c_max if c_max > 0 else COST_RES)
+    big_m = np.int64(0)
+    if np.any(req):
+        bound = 2.0 * (np.ceil(c_off * cs) + np.ceil(c_bid * cs) + n * np.ceil(c_route * cs) + 1.0)
+        big_m = 2 * np.int64(bound) + 1
+    return tot_t, clip, qs, cs, big_m
+
+
+@nb.njit(**_JIT)
+def _units(tonnes, price, clip, qs, cs, sign):
+    """Capacities (rounded down) and ``sign`` x unit costs of offers or bids, in integer units."""
+    cap = np.empty(tonnes.size, np.int64)
+    cost = np.empty(tonnes.size, np.int64)
+    for k in range(tonnes.size):
+        cap[k] = np.int64(np.floor(min(tonnes[k], clip) * qs))
+        cost[k] = sign * np.int64(np.rint(price[k] * cs))
+    return cap, cost
+
+
+@nb.njit(**_JIT)
+def _routes(rc, route_open, licensed, cs):
+    """Integer route costs (0 where unusable) and the open foreign routes, unlicensed and licensed."""
+    n = rc.shape[0]
+    rci = np.zeros((n, n), np.int64)
+    fwd = np.zeros((n, n), np.bool_)
+    lic = np.zeros((n, n), np.bool_)
+    for i in range(n):
+        for j in range(n):
+            if i == j or route_open[i, j]:
+                rci[i, j] = np.int64(np.rint(rc[i, j] * cs))
+            if i != j and route_open[i, j]:
+                lic[i, j] = licensed[i, j]
+                fwd[i, j] = not licensed[i, j]
+    return rci, fwd, lic
+
+
+@nb.njit(**_JIT)
+def _caps(caps, tot_t, qs, total):
+    """Integer per-country caps, bounded by the total supply; and whether each is free (> supply)."""
+    out = np.empty(caps.size, np.int64)
+    free = np.empty(caps.size, np.bool_)
+    for i in range(caps.size):
+        out[i] = min(np.int64(np.floor(min(caps[i], tot_t) * qs)), total)
+        free[i] = caps[i] > tot_t
+    return out, free
+
+
+@nb.njit(**_JIT)
+def _present(country, cap, n):
+    """(n,) bool: the country has a member (offer or bid) with non-zero capacity."""
+    out = np.zeros(n, np.bool_)
+    for k in range(country.size):
+        if cap[k] > 0:
+            out[country[k]] = True
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# The network between suppliers and bidders (dense tables, compact indices)
+# --------------------------------------------------------------------------------------------
+# S suppliers (countries with supply), B bidders (countries with bids). Arcs without a cap of
+# their own have the market's total supply as capacity. Tables (int64): ``sup`` (9, S) rows
+# and ``pair`` (6, S, B) planes below; a queue of offers (per supplier) or bids (per bidder):
+# ``mem`` (3, members with capacity) rows MEMBER, REM (capacity left), UNIT_COST, sorted by
+# cost within each group (ties in list order), and ``grp`` (2, groups) rows PTR, END: the
+# group's members left are ``mem[:, PTR:END]``.
+
+EXP_CAP, LIC_CAP, DOM, DOM_COST, HAS_LIC, F_DOM, F_EXP, F_LIC, N_USED = range(9)
+"""Rows of ``sup``: caps, own bidder index (-1 if none), domestic cost, has licensed routes,
+the flows on its domestic, export and licence arcs, and its number of routes with flow."""
+COST, LICENSED, FLOW, ROOM_FWD, ROOM_LIC, USED = range(6)
+"""Planes of ``pair``: route cost (BIG if closed), licensed, flow, the cost of the forward arc
+out of gate (unlicensed) or lic (licensed) while it has room (BIG otherwise), and, first
+``sup[N_USED, s]`` entries of row s, the bidders its routes with flow go to."""
+MEMBER, REM, UNIT_COST = range(3)
+"""Rows of a queue's ``mem``."""
+PTR, END = range(2)
+"""Rows of a queue's ``grp``."""
+
+
+@nb.njit(**_JIT)
+def _index(has):
+    """Countries where ``has`` holds, and each country's index among them (-1 if none)."""
+    index = np.full(has.size, -1, np.int64)
+    count = 0
+    for i in range(has.size):
+        if has[i]:
+            index[i] = count
+            count += 1
+    members = np.empty(count, np.int64)
+    for i in range(has.size):
+        if has[i]:
+            members[index[i]] = i
+    return members, index
+
+
+@nb.njit(**_JIT)
+def _tables(rc, fwd, lic, suppliers, bidders, bid_index, exp_cap, lic_cap):
+    """(sup, pair) of a market with no flow yet (``bid_index``: each country's bidder index)."""
+    ns, nbid = suppliers.size, bidders.size
+    sup = np.zeros((9, ns), np.int64)
+    pair = np.zeros((6, ns, nbid), np.int64)
+    for s in range(ns):
+        i = suppliers[s]
+        sup[EXP_CAP, s], sup[LIC_CAP, s] = exp_cap[i], lic_cap[i]
+        sup[DOM, s], sup[DOM_COST, s] = bid_index[i], rc[i, i]
+        for j in range(rc.shape[0]):
+            sup[HAS_LIC, s] |= lic[i, j]
+        for b in range(nbid):
+            j = bidders[b]
+            pair[COST, s, b], pair[ROOM_FWD, s, b], pair[ROOM_LIC, s, b] = BIG, BIG, BIG
+            if fwd[i, j] or lic[i, j]:
+                pair[COST, s, b], pair[LICENSED, s, b] = rc[i, j], lic[i, j]
+                pair[ROOM_LIC if lic[i, j] else ROOM_FWD, s, b] = rc[i, j]
+    return sup, pair
+
+
+@nb.njit(**_JIT)
+def _queue(country, cap, cost, index, n_groups):
+    """(mem, grp) of the members with capacity, grouped by ``index[country]``, sorted by cost.
+
+    A counting sort by group, then an insertion sort by cost within each (short) group:
+    stable, so equal costs keep their list order.
+    """
+    grp = np.zeros((2, n_groups), np.int64)
+    for k in range(country.size):
+        if cap[k] > 0:
+            grp[END, index[country[k]]] += 1
+    start = 0
+    for g in range(n_groups):
+        grp[PTR, g], start = start, start + grp[END, g]
+        grp[END, g] = grp[PTR, g]
+    mem = np.empty((3, start), np.int64)
+    for k in range(country.size):
+        if cap[k] > 0:
+            g = index[country[k]]
+            pos = grp[END, g]
+            while pos > grp[PTR, g] and mem[UNIT_COST, pos - 1] > cost[k]:
+                for row in range(3):
+                    mem[row, pos] = mem[row, pos - 1]
+                pos -= 1
+            mem[MEMBER, pos], mem[REM, pos], mem[UNIT_COST, pos] = k, cap[k], cost[k]
+            grp[END, g] += 1
+    return mem, grp
+
+
+@nb.njit(**_JIT)
+def _used(mem, cap):
+    """(members,) capacity used of every offer or bid, integer units."""
+    used = np.zeros(cap.size, np.int64)
+    for k in range(mem.shape[1]):
+        used[mem[MEMBER, k]] = cap[mem[MEMBER, k]] - mem[REM, k]
+    return used
+
+
+# --------------------------------------------------------------------------------------------
+# Shortest distances from S (label-correcting, exact: the residual graph has no negative cycle)
+# --------------------------------------------------------------------------------------------
+# Nodes: out[s] = s, gate[s] = S + s, lic[s] = 2S + s, in[b] = 3S + b; pred -1 = from S.
+# Hot loops index the tables inline: each call of a compiled function costs reference
+# counting on every array it takes.
+
+
+@nb.njit(**_JIT)
+def _better(du, cost, dv):
+    """True if arc u -> v of this cost improves v's distance."""
+    return du < BIG and du + cost < dv
+
+
+@nb.njit(**_JIT)
+def _distances(total, sup, pair, o_mem, o_grp, d, pred, dirty):
+    """Exact shortest distances from S (BIG if unreachable); False if they do not converge.
+
+    Rounds of: each dirty supplier's own zero-cost arcs (out <-> gate <-> lic, one pass in
+    this order suffices) and its arcs into the bidders; then the reverse arcs back from the
+    bidders, which make suppliers dirty again.
+    """
+    ns, nbid = pair.shape[1], pair.shape[2]
+    first = 3 * ns
+    for v in range(d.size):
+        d[v] = BIG
+    for s in range(ns):
+        k = o_grp[PTR, s]
+        d[s] = o_mem[UNIT_COST, k] if k < o_grp[END, s] else BIG
+        pred[s] = -1
+        dirty[s] = True
+    for _ in range(2 * d.size + 2):
+        for s in range(ns):
+            if not dirty[s]:
+                continue
+            dirty[s] = False
+            out, gate, lic = s, ns + s, 2 * ns + s
+            if sup[F_EXP, s] < sup[EXP_CAP, s] and _better(d[out], 0, d[gate]):
+                d[gate], pred[gate] = d[out], out
+            if sup[F_LIC, s] > 0 and _better(d[lic], 0, d[gate]):
+                d[gate], pred[gate] = d[lic], lic
+            if sup[F_EXP, s] > 0 and _better(d[gate], 0, d[out]):
+                d[out], pred[out] = d[gate], gate
+            if sup[HAS_LIC, s] and sup[F_LIC, s] < sup[LIC_CAP, s] and _better(d[gate], 0, d[lic]):
+                d[lic], pred[lic] = d[gate], gate
+            v = first + sup[DOM, s]
+            if v >= first and sup[F_DOM, s] < total and _better(d[out], sup[DOM_COST, s], d[v]):
+                d[v], pred[v] = d[out] + sup[DOM_COST, s], out
+            for plane, u in ((ROOM_FWD, gate), (ROOM_LIC, lic)):
+                du = d[u]
+                if du < BIG:
+                    for b in range(nbid):  # branch-free, so that it vectorises
+                        old, new = d[first + b], du + pair[plane, s, b]
+                        d[first + b] = min(old, new)
+                        pred[first + b] = u if new < old else pred[first + b]
+        changed = False
+        for s in range(ns):
+            for k in range(sup[N_USED, s]):
+                b = pair[USED, s, k]
+                u, v = first + b, (2 * ns if pair[LICENSED, s, b] else ns) + s
+                if _better(d[u], -pair[COST, s, b], d[v]):
+                    d[v], pred[v], dirty[s], changed = d[u] - pair[COST, s, b], u, True, True
+            u = first + sup[DOM, s]
+            if sup[F_DOM, s] > 0 and _better(d[u], -sup[DOM_COST, s], d[s]):
+                d[s], pred[s], dirty[s], changed = d[u] - sup[DOM_COST, s], u, True, True
+        if not changed:
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------------------------
+# Successive shortest paths
+# --------------------------------------------------------------------------------------------
+
+
+@nb.njit(**_JIT)
+def _kind(ns, v):
+    """(kind, index) of node v: kind 0 out, 1 gate, 2 lic, 3 in."""
+    k = 3 if ns == 0 else min(v // ns, 3)
+    return k, v - k * ns
+
+
+@nb.njit(**_JIT)
+def _flow_slot(ns, u, v):
+    """Where the flow of arc u -> v (or of its forward arc) lives: (in_pair, row, s, b, sign).
+
+    ``sup[row, s]``, or ``pair[FLOW, s, b]`` if in_pair; sign -1 on a reverse arc.
+    """
+    ku, iu = _kind(ns, u)
+    kv, iv = _kind(ns, v)
+    if ku == 3:
+        return (False, F_DOM, iv, 0, -1) if kv == 0 else (True, FLOW, iv, iu, -1)
+    if kv == 3:
+        return (False, F_DOM, iu, 0, 1) if ku == 0 else (True, FLOW, iu, iv, 1)
+    if ku == 0 or kv == 0:
+        return False, F_EXP, iu, 0, 1 if ku == 0 else -1
+    return False, F_LIC, iu, 0, 1 if ku == 1 else -1
+
+
+@nb.njit(**_JIT)
+def _cap(total, sup, in_pair, row, s):
+    """Capacity of a forward arc whose flow is in ``sup[row, s]`` (or in ``pair``)."""
+    if in_pair or row == F_DOM:
+        return total
+    return sup[EXP_CAP if row == F_EXP else LIC_CAP, s]
+
+
+@nb.njit(**_JIT)
+def _path_room(total, sup, pair, pred, v, delta):
+    """(bottleneck, capped at delta, of the tree path from S to node v; its first supplier)."""
+    ns = sup.shape[1]
+    while pred[v] >= 0:
+        in_pair, row, s, b, sign = _flow_slot(ns, pred[v], v)
+        flow = pair[FLOW, s, b] if in_pair else sup[row, s]
+        delta = min(delta, flow if sign < 0 else _cap(total, sup, in_pair, row, s) - flow)
+        v = pred[v]
+    return delta, v
+
+
+@nb.njit(**_JIT)
+def _path_push(total, sup, pair, pred, v, delta):
+    """Send delta along the tree path from S to node v; True if one of its arcs saturated."""
+    ns = sup.shape[1]
+    saturated = False
+    while pred[v] >= 0:
+        in_pair, row, s, b, sign = _flow_slot(ns, pred[v], v)
+        if in_pair:
+            flow = pair[FLOW, s, b] + sign * delta
+            pair[FLOW, s, b] = flow
+            room = pair[COST, s, b] if flow < total else BIG
+            pair[ROOM_LIC if pair[LICENSED, s, b] else ROOM_FWD, s, b] = room
+            if flow == sign * delta or flow == 0:
+                _list_route(sup, pair, s, b, flow > 0)
+        else:
+            flow = sup[row, s] + sign * delta
+            sup[row, s] = flow
+        saturated |= flow == (0 if sign < 0 else _cap(total, sup, in_pair, row, s))
+        v = pred[v]
+    return saturated
+
+
+@nb.njit(**_JIT)
+def _list_route(sup, pair, s, b, add):
+    """Add route s -> b to, or remove it from, supplier s's list of routes with flow."""
+    count = sup[N_USED, s]
+    if add:
+        pair[USED, s, count] = b
+        sup[N_USED, s] = count + 1
+        return
+    for k in range(count):
+        if pair[USED, s, k] == b:
+            pair[USED, s, k] = pair[USED, s, count - 1]
+            sup[N_USED, s] = count - 1
+            return
+
+
+@nb.njit(**_JIT)
+def _next_bidder(d, first, b_mem, b_grp):
+    """Bidder whose next bid closes the cheapest S -> T path, -1 if none costs less than 0.
+
+    Ties: the bid with the highest willingness to pay, then the first bidder.
+    """
+    best, pick = np.int64(0), -1
+    for j in range(b_grp.shape[1]):
+        k = b_grp[PTR, j]
+        if k < b_grp[END, j] and d[first + j] < BIG:
+            c = d[first + j] + b_mem[UNIT_COST, k]
+            richer = pick >= 0 and b_mem[UNIT_COST, k] < b_mem[UNIT_COST, b_grp[PTR, pick]]
+            if c < best or (c == best and richer):
+                best, pick = c, j
+    return pick
+
+
+@nb.njit(**_JIT)
+def _ssp(total, sup, pair, o_mem, o_grp, b_mem, b_grp):
+    """Min-cost flow from S to T by successive shortest paths; False if it did not finish.
+
+    After a path whose bottleneck is its bid, distances from S are unchanged (the new reverse
+    arcs have zero reduced cost), so they are recomputed only when an earlier arc saturates (a
+    middle arc, or the offer block unless its supplier's next block costs the same).
+    """
+    ns = pair.shape[1]
+    first = 3 * ns
+    d = np.empty(first + pair.shape[2], np.int64)
+    pred = np.full(d.size, -2, np.int64)
+    dirty = np.empty(ns, np.bool_)
+    if not _distances(total, sup, pair, o_mem, o_grp, d, pred, dirty):
+        return False
+    for _ in range(10 * (pair.size + o_mem.size + b_mem.size) + 100):
+        b = _next_bidder(d, first, b_mem, b_grp)
+        if b < 0:
+            return True
+        bid = b_grp[PTR, b]
+        delta, s = _path_room(total, sup, pair, pred, first + b, b_mem[REM, bid])
+        offer = o_grp[PTR, s]
+        delta = min(delta, o_mem[REM, offer])
+        stale = _path_push(total, sup, pair, pred, first + b, delta)
+        o_mem[REM, offer] -= delta
+        if o_mem[REM, offer] == 0:
+            o_grp[PTR, s] += 1
+            stale |= offer + 1 == o_grp[END, s] or o_mem[UNIT_COST, offer + 1] != o_mem[UNIT_COST, offer]
+        b_mem[REM, bid] -= delta
+        if b_mem[REM, bid] == 0:
+            b_grp[PTR, b] += 1
+        if stale and not _distances(total, sup, pair, o_mem, o_grp, d, pred, dirty):
+            return False
+    return False
+
+
+# --------------------------------------------------------------------------------------------
+# Prices: shortest paths between the root (S = T) and every node of the full residual graph
+# --------------------------------------------------------------------------------------------
+# Nodes of a market with n countries: out[i] = i, gate[i] = n + i, lic[i] = 2n + i,
+# in[j] = 3n + j. Distances are float (+inf: no path); they are sums of integers, so exact.
+
+
+@nb.njit(**_JIT)
+def _group_min(dist, offset, country, cost, sign, keep):
+    """``dist[offset + c]`` = min(itself, sign x cost) over the kept members in country c."""
+    for k in range(country.size):
+        if keep[k]:
+            v = offset + country[k]
+            dist[v] = min(dist[v], float(sign * cost[k]))
+
+
+@nb.njit(**_JIT)
+def _price_arcs(rc, fwd, lic, f_dom, f_exp, f_lic, f_route, caps):
+    """Residual arcs (tail, head, cost) of the full graph, flows below the tolerance ignored.
+
+    ``caps``: (export cap, licence cap, export cap free, licence cap free). Ordered for a fast
+    Bellman-Ford from the root: backward arcs first, then forward layers.
+    """
+    n, tol = rc.shape[0], PRICE_TOL_UNITS
+    exp_cap, lic_cap, exp_free, lic_free = caps
+    tail = np.empty(2 * n * n + 6 * n, np.int64)
+    head = np.empty(tail.size, np.int64)
+    cost = np.empty(tail.size, np.float64)
+    e = 0
+    for j in range(n):
+        for i in range(n):
+            if (fwd[i, j] or lic[i, j]) and f_route[i, j] > tol:
+                tail[e], head[e], cost[e] = 3 * n + j, (2 * n if lic[i, j] else n) + i, -float(rc[i, j])
+                e += 1
+    for i in range(n):
+        for u, v, c, ok in (
+            (2 * n + i, n + i, 0.0, f_lic[i] > tol),
+            (3 * n + i, i, -float(rc[i, i]), f_dom[i] > tol),
+            (n + i, i, 0.0, f_exp[i] > tol),
+        ):
+            if ok:
+                tail[e], head[e], cost[e] = u, v, c
+                e += 1
+    for i in range(n):
+        has_lic = False
+        for j in range(n):
+            has_lic |= lic[i, j]
+        for u, v, ok in (
+            (i, n + i, f_exp[i] < exp_cap[i] - tol or exp_free[i]),
+            (n + i, 2 * n + i, has_lic and (f_lic[i] < lic_cap[i] - tol or lic_free[i])),
+        ):
+            if ok:
+                tail[e], head[e], cost[e] = u, v, 0.0
+                e += 1
+    for i in range(n):
+        for j in range(n):
+            if fwd[i, j] or lic[i, j]:
+                tail[e], head[e], cost[e] = (2 * n if lic[i, j] else n) + i, 3 * n + j, float(rc[i, j])
+                e += 1
+    for i in range(n):
+        tail[e], head[e], cost[e] = i, 3 * n + i, float(rc[i, i])
+        e += 1
+    return tail[:e], head[:e], cost[:e]
+
+
+@nb.njit(**_JIT)
+def _bellman_ford(dist, tail, head, cost, backward):
+    """Shortest distances from the root (initial ``dist``: its arcs), or to it if ``backward``.
+
+    Returns False if they do not converge (a negative cycle: the flow is not optimal).
+    """
+    for _ in range(dist.size + 2):
+        changed = False
+        for k in range(tail.size):
+            e = tail.size - 1 - k if backward else k
+            u, v = (head[e], tail[e]) if backward else (tail[e], head[e])
+            if dist[u] + cost[e] < dist[v]:
+                dist[v] = dist[u] + cost[e]
+                changed = True
+        if not changed:
+            return True
+    return False
+
+
+@nb.njit(**_JIT)
+def _decode(x, big_m):
+    """Remove the multiples of big-M from a finite distance."""
+    if big_m > 0 and np.isfinite(x):
+        return x - np.rint(x / big_m) * big_m
+    return x
+
+
+@nb.njit(**_JIT)
+def _prices(cs, big_m, has_sup, arcs, offers, bids, prices):
+    """Write the prices (USD/kg) into ``prices``; False if Bellman-Ford does not converge.
+
+    ``offers`` and ``bids``: (country, integer cost, capacity, flow) each. Where one more
+    tonne of demand at in[j] can be met without cutting required demand, the price is its
+    cost: the distance from the root to in[j]. Elsewhere it is the value of one more tonne
+    there: minus the distance from in[j] to the root, or, if j's buyers have no use for it
+    and j has supply, from out[j]; 0 if neither has a use.
+    """
+    n, tol = prices.size, PRICE_TOL_UNITS
+    tail, head, cost = arcs
+    (o_c, o_cost, o_cap, o_f), (b_c, b_cost, b_cap, b_f) = offers, bids
+    d = np.full(4 * n, np.inf)
+    _group_min(d, 0, o_c, o_cost, 1, o_f < o_cap - tol)
+    _group_min(d, 3 * n, b_c, b_cost, -1, b_f > tol)
+    if not _bellman_ford(d, tail, head, cost, False):
+        return False
+    half_m = big_m / 2.0 if big_m > 0 else np.inf
+    e = np.full(4 * n, np.inf)
+    _group_min(e, 0, o_c, o_cost, -1, o_f > tol)
+    _group_min(e, 3 * n, b_c, b_cost, 1, b_f < b_cap - tol)
+    backward_done = False
+    for j in range(n):
+        price = d[3 * n + j]
+        if not price < half_m:
+            if not backward_done and not _bellman_ford(e, tail, head, cost, True):
+                return False
+            backward_done = True
+            price = -_decode(e[3 * n + j], big_m)
+            if not np.isfinite(price):
+                price = -_decode(e[j], big_m) if has_sup[j] else np.inf
+            price = price if np.isfinite(price) else 0.0
+        prices[j] = price / cs
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+# One market, then the batch
+# --------------------------------------------------------------------------------------------
+
+
+@nb.njit(**_JIT)
+def _flows_of(sup, pair, suppliers, bidders, n):
+    """Flows (integer units) per country: domestic, export, licence (n,) and routes (n, n)."""
+    f_dom, f_exp, f_lic = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64)
+    f_route = np.zeros((n, n), np.int64)
+    for s in range(suppliers.size):
+        i = suppliers[s]
+        f_dom[i], f_exp[i], f_lic[i] = sup[F_DOM, s], sup[F_EXP, s], sup[F_LIC, s]
+        for b in range(bidders.size):
+            f_route[i, bidders[b]] = pair[FLOW, s, b]
+    return f_dom, f_exp, f_lic, f_route
+
+
+@nb.njit(**_JIT)
+def _write_result(qs, f_dom, f_route, f_off, f_bid, out):
+    """Write flows, sold and bought in tonnes into ``out`` = (flows, prices, sold, bought)."""
+    flows, _, sold, bought = out
+    n = f_dom.size
+    for i in range(n):
+        for j in range(n):
+            flows[i, j] = (f_dom[i] if i == j else f_route[i, j]) / qs
+    for k in range(sold.size):
+        sold[k] = f_off[k] / qs
+    for k in range(bought.size):
+        bought[k] = f_bid[k] / qs
+
+
+@nb.njit(**_JIT)
+def _welfare(off_p, sold, bid_p, bought, rc, flows):
+    """Buyers' value minus sellers' cost minus route cost, in thousand USD."""
+    w = 0.0
+    for b in range(bid_p.size):
+        w += bid_p[b] * bought[b]
+    for o in range(off_p.size):
+        w -= off_p[o] * sold[o]
+    n = rc.shape[0]
+    for i in range(n):
+        for j in range(n):
+            if flows[i, j] != 0:
+                w -= rc[i, j] * flows[i, j]
+    return w
+
+
+@nb.njit(**_JIT)
+def _feasible(req, bid_t, bought, qs):
+    """False if a required bid is short by more than ``FEAS_RTOL`` of the largest quantity."""
+    slack = FEAS_RTOL * QTY_RES / qs
+    short = False
+    for k in range(req.size):
+        short |= req[k] and bid_t[k] - bought[k] > slack
+    return not short
+
+
+@nb.njit(**_JIT)
+def _clear_one(offers, bids, routes, caps, out):
+    """Clear one market into ``out`` = (flows, prices, sold, bought); (status, welfare, feasible).
+
+    ``offers``: (country, tonnes, price); ``bids``: the same and required; ``routes``: (cost,
+    open, licensed), each (n, n); ``caps``: (export cap, licence cap).
+    """
+    (off_c, off_t, off_p), (bid_c, bid_t, bid_p, req) = offers, bids
+    (rc, route_open, licensed), (exp_r, lic_r) = routes, caps
+    n = rc.shape[0]
+    tot_t, clip, qs, cs, big_m = _scales(off_t, off_p, bid_t, bid_p, req, rc, route_open, exp_r, lic_r)
+    off_cap, off_cost = _units(off_t, off_p, np.inf, qs, cs, 1)
+    bid_cap, bid_cost = _units(bid_t, bid_p, clip, qs, cs, -1)
+    total = np.int64(0)
+    for k in range(off_cap.size):
+        total += off_cap[k]
+    for k in range(req.size):
+        bid_cost[k] -= big_m * req[k]
+    rci, fwd, lic = _routes(rc, route_open, licensed, cs)
+    exp_cap, exp_free = _caps(exp_r, tot_t, qs, total)
+    lic_cap, lic_free = _caps(lic_r, tot_t, qs, total)
+    has_sup = _present(off_c, off_cap, n)
+    (suppliers, sup_index), (bidders, bid_index) = _index(has_sup), _index(_present(bid_c, bid_cap, n))
+    sup, pair = _tables(rci, fwd, lic, suppliers, bidders, bid_index, exp_cap, lic_cap)
+    o_mem, o_grp = _queue(off_c, off_cap, off_cost, sup_index, suppliers.size)
+    b_mem, b_grp = _queue(bid_c, bid_cap, bid_cost, bid_index, bidders.size)
+    if not _ssp(total, sup, pair, o_mem, o_grp, b_mem, b_grp):
+        return TOO_MANY_PATHS, 0.0, False
+    f_off, f_bid = _used(o_mem, off_cap), _used(b_mem, bid_cap)
+    f_dom, f_exp, f_lic, f_route = _flows_of(sup, pair, suppliers, bidders, n)
+    free = (exp_cap, lic_cap, exp_free, lic_free)
+    arcs = _price_arcs(rci, fwd, lic, f_dom, f_exp, f_lic, f_route, free)
+    priced = (off_c, off_cost, off_cap, f_off), (bid_c, bid_cost, bid_cap, f_bid)
+    if not _prices(cs, big_m, has_sup, arcs, priced[0], priced[1], out[1]):
+        return NO_CONVERGENCE, 0.0, False
+    _write_result(qs, f_dom, f_route, f_off, f_bid, out)
+    flows, _, sold, bought = out
+    return OK, _welfare(off_p, sold, bid_p, bought, rc, flows), _feasible(req, bid_t, bought, qs)
+
+
+@nb.njit(**_JIT)
+def clear_batch(n, offers, bids, routes, countries):
+    """Clear every market of a flat batch.
+
+    Args:
+        n: (K,) countries per market.
+        offers: (at, country, tonnes, price): market k's offers are ``at[k]:at[k + 1]``.
+        bids: (at, country, tonnes, price, required), the same way.
+        routes: (at, cost, open, licensed): the n x n matrices, flat, one after another.
+        countries: (at, export cap, licence cap).
+
+    Returns:
+        flows (the n x n matrices, flat), prices, sold, bought, welfare (K,), feasible (K,),
+        status (K,): ``OK``, ``NO_CONVERGENCE`` or ``TOO_MANY_PATHS``.
+
+    """
+    (o_at, o_c, o_t, o_p), (b_at, b_c, b_t, b_p, b_req) = offers, bids
+    (r_at, r_cost, r_open, r_lic), (c_at, c_exp, c_lic) = routes, countries
+    flows, prices = np.zeros(r_at[n.size]), np.zeros(c_at[n.size])
+    sold, bought = np.zeros(o_at[n.size]), np.zeros(b_at[n.size])
+    welfare, feasible, status = np.zeros(n.size), np.zeros(n.size, np.bool_), np.zeros(n.size, np.int64)
+    for k in range(n.size):
+        o, b = slice(o_at[k], o_at[k + 1]), slice(b_at[k], b_at[k + 1])
+        r, c, shape = slice(r_at[k], r_at[k + 1]), slice(c_at[k], c_at[k + 1]), (n[k], n[k])
+        out = (flows[r].reshape(shape), prices[c], sold[o], bought[b])
+        status[k], welfare[k], feasible[k] = _clear_one(
+            (o_c[o], o_t[o], o_p[o]),
+            (b_c[b], b_t[b], b_p[b], b_req[b]),
+            (r_cost[r].reshape(shape), r_open[r].reshape(shape), r_lic[r].reshape(shape)),
+            (c_exp[c], c_lic[c]),
+            out,
+        )
+    return flows, prices, sold, bought, welfare, feasible, status
