@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -64,6 +65,11 @@ class RouteRules:
     delay: np.ndarray  # (C,) turns exports from i over licensed routes take
     tariff: np.ndarray  # (C, C) ad-valorem rate from i into j
 
+    @cached_property
+    def controlled(self) -> bool:
+        """True if any export control (ban, quota or licence) applies."""
+        return bool(self.licensed.any() or np.isfinite(self.export_cap).any() or not self.route_open.all())
+
     @classmethod
     def free(cls, n: int) -> RouteRules:
         """Rules of a market without any policy: every route open, no cap, no tariff (read-only)."""
@@ -80,8 +86,8 @@ class RouteRules:
 
 def read_only(rules: RouteRules) -> RouteRules:
     """`rules` with every array made read-only."""
-    for array in vars(rules).values():
-        array.flags.writeable = False
+    for item in fields(rules):
+        getattr(rules, item.name).flags.writeable = False
     return rules
 
 
@@ -130,7 +136,7 @@ class PolicyBook:
     def rules(self, countries: dict[str, int], mineral: str, stage: str) -> RouteRules:
         """Route rules of one market under the policies in force."""
         free = RouteRules.free(len(countries))
-        rules = RouteRules(**{name: array.copy() for name, array in vars(free).items()})
+        rules = RouteRules(**{item.name: getattr(free, item.name).copy() for item in fields(free)})
         for (_, m, s), control in self.controls.items():
             if m == mineral and s == stage:
                 apply_control(rules, control, countries)

@@ -310,7 +310,7 @@ def pose_markets(state, constants, settings, policy_book, index, orders: Orders,
         rules = ruled.get((index.minerals[m], index.stages[s]), free)
         tariff = rules.tariff * state.price[:, m, s][:, None] if rules is not free else no_tariff
         full_rules = None
-        if controlled(rules):
+        if rules.controlled:
             full_rules, rules = rules, after_contracts(rules, committed[m, s])
         key = m * n_s + s
         posed.append((pose_market(m, s, offers[key], bids[key], rules, freight, tariff), full_rules))
@@ -362,11 +362,6 @@ def widened_prices(markets: list[Market], answers: list[MarketClearing]) -> np.n
     highest = np.where(member, local, -np.inf).max(axis=1, keepdims=True)
     prices = np.where(member, local, landed)
     return np.where(np.isfinite(prices), prices, np.where(np.isfinite(highest), highest, 0.0))
-
-
-def controlled(rules: RouteRules) -> bool:
-    """True if any export control (ban, quota or licence) applies in the market."""
-    return bool(rules.licensed.any() or np.isfinite(rules.export_cap).any() or not rules.route_open.all())
 
 
 def after_contracts(rules: RouteRules, committed: np.ndarray) -> RouteRules:
