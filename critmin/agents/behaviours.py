@@ -13,7 +13,7 @@ import numpy as np
 
 from critmin.agents.diplomacy import choose_buyer, choose_supplier, make_offer
 from critmin.agents.firms import invest_at_home, stake_abroad
-from critmin.agents.situation import Situation, covers
+from critmin.agents.situation import MINERAL_NAMED, STAGE_NAMED, Situation, covers, offer_line
 from critmin.engine.actions import (
     ActionBase,
     BuyStockpile,
@@ -40,7 +40,7 @@ JOINT_EXPLORATION_SHARE = 0.2  # of the exposure, as the partner's entitlement
 FLOOR_SHARE_OF_REFERENCE = 0.8  # suppliers' price floor in the offtakes they offer
 
 
-@dataclass
+@dataclass(slots=True)
 class Memory:
     """What a controller remembers between turns (deterministic, derived from observations)."""
 
@@ -71,7 +71,7 @@ def remember_proposals(actions: list[ActionBase], turn: int, memory: Memory) -> 
     """Note this turn's proposals."""
     for action in actions:
         if isinstance(action, ProposeDeal):
-            memory.proposed[((action.mineral.value, action.stage.value), action.counterparty)] = turn
+            memory.proposed[(offer_line(action), action.counterparty)] = turn
 
 
 def pressed_lines(situation: Situation, pressure: dict[Line, float]) -> list[tuple[Line, float]]:
@@ -88,13 +88,15 @@ def release_in_shortage(situation: Situation) -> list[ActionBase]:
     """Release strategic stock on lines where manufacturers went short."""
     actions: list[ActionBase] = []
     for (mineral, stage), view in situation.views.items():
+        if not (view.stockpile > 1e-6 and view.shortage > 0):  # nothing to release, or no one short
+            continue
         need = view.demand if view.demand > 0 else view.imports
-        if view.stockpile > 1e-6 and need > 0 and view.shortage > RELEASE_AT_SHORTAGE * need:
+        if need > 0 and view.shortage > RELEASE_AT_SHORTAGE * need:
             actions.append(
                 ReleaseStockpile(
                     country=situation.obs.country,
-                    mineral=Mineral(mineral),
-                    stage=Stage(stage),
+                    mineral=MINERAL_NAMED[mineral],
+                    stage=STAGE_NAMED[stage],
                     tonnes=min(view.stockpile, view.shortage),
                 )
             )
@@ -420,7 +422,9 @@ def raw_quota(situation: Situation, line: Line) -> ImposeExportControl:
 def price_support(situation: Situation, memory: Memory) -> list[ActionBase]:
     """A big producer caps exports when its price is low, and lifts the cap once it has recovered."""
     params, me, actions = situation.params, situation.obs.country, []
-    for line, view in sorted(situation.views.items()):
+    watched = memory.price_support
+    exporting = (item for item in situation.views.items() if item[0] in watched or item[1].exports > 0)
+    for line, view in sorted(exporting):  # lines neither watched nor exported call for nothing
         reference = view.reference_price_usd_per_kg
         if line in memory.price_support:
             if situation.control_on(me, line) is None:
@@ -471,11 +475,9 @@ def downstream(situation: Situation, rng: np.random.Generator) -> list[ActionBas
 
 def seek_offtakes(situation: Situation, rng: np.random.Generator) -> list[ActionBase]:
     """Offer floor-priced offtakes to importers on lines with uncontracted exports."""
-    params, actions = situation.params, []
-    lines = sorted(
-        situation.views.items(), key=lambda item: (-item[1].exports * item[1].price_usd_per_kg, item[0])
-    )
-    for line, view in lines:
+    params, actions, views = situation.params, [], situation.views
+    export_values = [-view.exports * view.price_usd_per_kg for view in views.values()]
+    for _, line, view in sorted(zip(export_values, views, views.values(), strict=True)):  # by value
         if len(actions) >= params.max_proposals_per_turn or view.exports <= 0:
             break
         free = params.offtake_cover * view.exports - situation.sold[line]

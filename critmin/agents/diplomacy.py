@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import msgspec
 
-from critmin.agents.situation import Situation
+from critmin.agents.situation import MINERAL_NAMED, STAGE_NAMED, Situation, offer_line
 from critmin.agents.valuation import DealValue, value_offer
 from critmin.engine.actions import ActionBase, AnswerDeal, ProposeDeal
 from critmin.engine.deals import PARTNER_CAPEX_SHARE
-from critmin.engine.vocabulary import TURNS_PER_YEAR, Mineral, Stage
+from critmin.engine.vocabulary import TURNS_PER_YEAR
 
 MIN_TONNES_PER_YEAR = 1.0  # offers below this are not worth the paperwork
 COUNTER_SCALES = (0.5, 0.25)  # volumes tried in a counter-offer, as shares of the offer's
@@ -48,7 +48,7 @@ def best_per_line(situation: Situation, offers, values: dict[str, DealValue]) ->
         value = values[pid]
         if not value.acceptable:
             continue
-        key = (offer.mineral.value, offer.stage.value, offer.seller == situation.obs.country)
+        key = (*offer_line(offer), offer.seller == situation.obs.country)
         if key not in best or value.total_usd_m > best[key][0]:
             best[key] = (value.total_usd_m, pid)
     return {pid for _, pid in best.values()}
@@ -56,7 +56,7 @@ def best_per_line(situation: Situation, offers, values: dict[str, DealValue]) ->
 
 def commit(situation: Situation, offer: ProposeDeal) -> bool:
     """Book an accepted offer in the situation (money, tonnes); False if the money is not there."""
-    line = (offer.mineral.value, offer.stage.value)
+    line = offer_line(offer)
     tonnes = situation.per_turn(offer.tonnes_per_year)
     if offer.buyer == situation.obs.country:
         if offer.kind == "partnership":
@@ -77,7 +77,7 @@ def counter_offer(situation: Situation, offer: ProposeDeal) -> ProposeDeal | Non
         variants.insert(0, with_terms(offer, price_rule="index", price_usd_per_kg=None))
     for variant in variants:
         if variant.tonnes_per_year >= MIN_TONNES_PER_YEAR and value_offer(situation, variant).acceptable:
-            situation.pending[(offer.mineral.value, offer.stage.value)].add(offer.country)
+            situation.pending[offer_line(offer)].add(offer.country)
             return variant
     return None
 
@@ -137,8 +137,8 @@ def make_offer(
         kind=kind,
         seller=seller,
         buyer=buyer,
-        mineral=Mineral(line[0]),
-        stage=Stage(line[1]),
+        mineral=MINERAL_NAMED[line[0]],
+        stage=STAGE_NAMED[line[1]],
         tonnes_per_year=tonnes_per_year,
         price_rule="index" if floor is None else "floor",
         price_usd_per_kg=floor,
@@ -158,7 +158,7 @@ def choose_supplier(situation: Situation, line: Line) -> tuple[str, float] | Non
         return None
     me, params = situation.obs.country, situation.params
     best = None
-    for code in sorted({*world.exporters, *world.producers}):
+    for code in situation.sellers(line):
         if code == me or code in situation.pending[line] or situation.is_adversary(code, line):
             continue
         if situation.trust(code) < params.partner_trust or situation.embargoes(code, me, line[0]):

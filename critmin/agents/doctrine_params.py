@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RiskWeights:
     """How manufacturers read supply risk on a line (weights of a 0..1 score)."""
 
@@ -25,7 +25,7 @@ class RiskWeights:
     adversary: float = 0.35  # share of imports from suppliers that control or are not trusted
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DoctrineParams:
     """Parameters of one doctrine (see docs/ai-and-diplomacy.md for what each one drives).
 

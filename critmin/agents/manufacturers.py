@@ -52,32 +52,49 @@ class SupplyRisk(msgspec.Struct, frozen=True, kw_only=True):
 def supply_risk(
     view: MineralView, trust: Mapping[str, float], restricting: Collection[str], params: DoctrineParams
 ) -> SupplyRisk:
-    """The risk on one line, from last turn's figures and who restricts or is distrusted."""
-    need = view.demand if view.demand > 0 else view.imports
-    shortage_share = view.shortage / need if need > 0 else 0.0
+    """The risk on one line, from last turn's figures and who restricts or is distrusted.
+
+    Worked out for every line a country imports, every turn, so written for speed: conditional
+    expressions stand for `min` and `max` (and give what they give, NaN included), and the loop
+    over origins is skipped for the common single origin (same figures).
+    """
+    imports, shortage = view.imports, view.shortage
+    need = view.demand if view.demand > 0 else imports
+    shortage_share = shortage / need if need > 0 else 0.0
     reference = view.reference_price_usd_per_kg
-    spike = max(view.price_usd_per_kg / reference - 1.0, 0.0) if reference > 0 else 0.0
-    total = sum(view.imports_by_origin.values())
-    concentration = adversary = largest = 0.0
-    main_origin = ""
-    for code, tonnes in view.imports_by_origin.items():
-        share = tonnes / total
-        concentration += share * share
-        if code in restricting or trust.get(code, 0.0) < params.adversary_trust:
-            adversary += share
-        if share > largest:
-            largest, main_origin = share, code
+    spike = view.price_usd_per_kg / reference - 1.0 if reference > 0 else 0.0
+    spike = 0.0 if spike < 0.0 else spike
+    origins, adversary_trust = view.imports_by_origin, params.adversary_trust
+    if len(origins) == 1:
+        ((main_origin, tonnes),) = origins.items()
+        share = tonnes / tonnes
+        concentration = share * share
+        hostile = main_origin in restricting or trust.get(main_origin, 0.0) < adversary_trust
+        adversary = share if hostile else 0.0
+        main_origin = main_origin if share > 0.0 else ""
+    else:
+        total = sum(origins.values())
+        concentration = adversary = largest = 0.0
+        main_origin = ""
+        for code, tonnes in origins.items():
+            share = tonnes / total
+            concentration += share * share
+            if code in restricting or trust.get(code, 0.0) < adversary_trust:
+                adversary += share
+            if share > largest:
+                largest, main_origin = share, code
+    shortage_signal = SHORTAGE_GAIN * shortage_share
     weights = params.risk
     score = (
-        weights.shortage * min(SHORTAGE_GAIN * shortage_share, 1.0)
-        + weights.price_spike * min(spike, SPIKE_CAP)
+        weights.shortage * (1.0 if shortage_signal > 1.0 else shortage_signal)
+        + weights.price_spike * (SPIKE_CAP if spike > SPIKE_CAP else spike)
         + weights.concentration * concentration
         + weights.adversary * adversary
     )
     return SupplyRisk(
         mineral=view.mineral,
         stage=view.stage,
-        exposure=view.imports + view.shortage,
+        exposure=imports + shortage,
         shortage_share=shortage_share,
         price_spike=spike,
         concentration=concentration,
@@ -99,8 +116,10 @@ class Pressure:
 
     def update(self, risks: Mapping[Line, SupplyRisk]) -> dict[Line, float]:
         """Pressure now: the higher of today's risk and what is kept of yesterday's."""
-        level = {line: self.memory * kept for line, kept in self.level.items()}
+        memory = self.memory
+        level = {line: memory * kept for line, kept in self.level.items()}
         for line, risk in risks.items():
-            level[line] = max(risk.score, level.get(line, 0.0))
+            kept, score = level.get(line, 0.0), risk.score
+            level[line] = kept if kept > score else score  # max(score, kept)
         self.level = level
         return level

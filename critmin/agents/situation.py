@@ -1,18 +1,23 @@
 """A government's reading of its Observation before it decides: lines, controls, deals, risks.
 
 Built once per decision from the observation alone (no engine internals), so that anything a
-doctrine concludes a person or a bot could conclude from the same observation.
+doctrine concludes a person or a bot could conclude from the same observation. What every
+country reads alike (the world lines, export controls and bans) is read once per turn: the
+observations of a turn share those objects, and a `WorldReading` serves every observation that
+carries the very same ones.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import attrgetter, is_
 
 from critmin.agents.doctrine_params import DoctrineParams
 from critmin.agents.manufacturers import Line, SupplyRisk, supply_risk
+from critmin.engine.actions import ProposeDeal
 from critmin.engine.observation import MineralView, Observation, WorldLine
-from critmin.engine.vocabulary import TURNS_PER_YEAR
+from critmin.engine.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 
 CAPEX_REVENUE_YEARS = 1.5
 """The engine's default capital cost of capacity in years of revenue at reference prices
@@ -20,6 +25,15 @@ CAPEX_REVENUE_YEARS = 1.5
 
 
 NO_ONE: frozenset[str] = frozenset()
+MINERAL_NAMED: dict[str, Mineral] = {mineral.value: mineral for mineral in Mineral}
+STAGE_NAMED: dict[str, Stage] = {stage.value: stage for stage in Stage}
+LINE_OF = attrgetter("mineral", "stage")  # a MineralView's or WorldLine's line
+MINERAL_OF, STAGE_OF = attrgetter("mineral"), attrgetter("stage")
+
+
+def offer_line(offer: ProposeDeal) -> Line:
+    """The (mineral, stage) line of an offer, as plain strings."""
+    return offer.mineral._value_, offer.stage._value_
 
 
 def covers(control: dict, country: str) -> bool:
@@ -27,47 +41,121 @@ def covers(control: dict, country: str) -> bool:
     return not control["destinations"] or country in control["destinations"]
 
 
-@dataclass
+@dataclass(frozen=True)
+class WorldReading:
+    """What every country reads alike from its observation: lines, chains, controls and bans.
+
+    Situations share it and only read it.
+    """
+
+    world: list[WorldLine]  # the objects read (held, so that no other object takes their identity)
+    policies: list[dict]
+    lines: dict[Line, WorldLine]
+    minerals: list[str]  # the lines' minerals and stages, in order
+    stages: list[str]
+    chains: dict[str, list[str]]  # mineral -> its stages, in the order of the lines
+    controls: dict[tuple[str, str, str], dict]  # export controls in force by (exporter, mineral, stage)
+    bans: dict[tuple[str, str], list[dict]]  # (exporter, mineral) -> bans
+    sellers: dict[Line, list[str]] = field(default_factory=dict)  # filled as asked: see `sellers_of`
+
+    @classmethod
+    def of(cls, obs: Observation) -> WorldReading:
+        """The reading of an observation: the last one made, if it read the same objects."""
+        last = _last_reading[0]
+        if last is not None and last.reads(obs):
+            return last
+        controls = {
+            (policy["country"], policy["mineral"], policy["stage"]): policy
+            for policy in obs.policies
+            if policy.get("kind") == "export_control"
+        }
+        bans: dict[tuple[str, str], list[dict]] = {}
+        for (country, mineral, _), control in controls.items():
+            if control["regime"] == "ban":
+                bans.setdefault((country, mineral), []).append(control)
+        lines = dict(zip(map(LINE_OF, obs.world), obs.world, strict=True))
+        minerals, stages = [line[0] for line in lines], [line[1] for line in lines]
+        reading = cls(
+            list(obs.world), list(obs.policies), lines, minerals, stages, chains_of(lines), controls, bans
+        )
+        _last_reading[0] = reading
+        return reading
+
+    def reads(self, obs: Observation) -> bool:
+        """True if this is the reading of the observation's world lines and policies."""
+        return same_objects(self.world, obs.world) and same_objects(self.policies, obs.policies)
+
+    def views(self, minerals: list[MineralView]) -> tuple[dict[Line, MineralView], dict[str, list[str]]]:
+        """A country's views by line, and its chains (the reading's own if its lines are the world's)."""
+        if list(map(MINERAL_OF, minerals)) == self.minerals and list(map(STAGE_OF, minerals)) == self.stages:
+            return dict(zip(self.lines, minerals, strict=True)), self.chains
+        views = dict(zip(map(LINE_OF, minerals), minerals, strict=True))
+        return views, chains_of(views)
+
+    def sellers_of(self, line: Line) -> list[str]:
+        """The countries that export or produce on a line, in code order."""
+        sellers = self.sellers.get(line)
+        if sellers is None:
+            world = self.lines[line]
+            sellers = self.sellers[line] = sorted({*world.exporters, *world.producers})
+        return sellers
+
+
+_last_reading: list[WorldReading | None] = [None]
+
+
+def same_objects(held: list, seen: list) -> bool:
+    """True if both lists hold the very same objects in the same order."""
+    return len(held) == len(seen) and all(map(is_, held, seen))
+
+
+def chains_of(lines) -> dict[str, list[str]]:
+    """Each mineral's stages, in the order of the (mineral, stage) lines."""
+    chains: dict[str, list[str]] = {}
+    for mineral, stage in lines:
+        chains.setdefault(mineral, []).append(stage)
+    return chains
+
+
+@dataclass(slots=True)
 class Situation:
     """What a government makes of its observation this turn."""
 
     obs: Observation
     params: DoctrineParams
     views: dict[Line, MineralView] = field(default_factory=dict)
-    lines: dict[Line, WorldLine] = field(default_factory=dict)
+    lines: dict[Line, WorldLine] = field(default_factory=dict)  # lines, controls, chains, bans: shared
     controls: dict[tuple[str, str, str], dict] = field(default_factory=dict)
     risks: dict[Line, SupplyRisk] = field(default_factory=dict)
     bought: dict[Line, float] = field(default_factory=lambda: defaultdict(float))
     sold: dict[Line, float] = field(default_factory=lambda: defaultdict(float))
     sold_to: dict[tuple[Line, str], float] = field(default_factory=lambda: defaultdict(float))
     pending: dict[Line, set[str]] = field(default_factory=lambda: defaultdict(set))
-    chains: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    chains: dict[str, list[str]] = field(default_factory=dict)
     bans: dict[tuple[str, str], list[dict]] = field(default_factory=dict)  # (exporter, mineral) -> bans
     budget_usd_m: float = 0.0
+    reading: WorldReading | None = None  # the turn's shared reading (None for a situation made by hand)
 
     @classmethod
     def read(cls, obs: Observation, params: DoctrineParams) -> Situation:
         """Read an observation."""
         reserve = params.reserve_quarters * obs.budget_per_turn_usd_m
-        situation = cls(obs=obs, params=params, budget_usd_m=max(obs.treasury_usd_m - reserve, 0.0))
-        views, chains = situation.views, situation.chains
-        for view in obs.minerals:
-            views[(view.mineral, view.stage)] = view
-            chains[view.mineral].append(view.stage)
-        situation.lines = {(w.mineral, w.stage): w for w in obs.world}
-        situation.read_controls()
+        reading = WorldReading.of(obs)
+        views, chains = reading.views(obs.minerals)
+        situation = cls(
+            obs=obs,
+            params=params,
+            views=views,
+            lines=reading.lines,
+            controls=reading.controls,
+            chains=chains,
+            bans=reading.bans,
+            budget_usd_m=max(obs.treasury_usd_m - reserve, 0.0),
+            reading=reading,
+        )
         situation.read_deals()
         situation.read_risks()
         return situation
-
-    def read_controls(self) -> None:
-        """Export controls in force by (exporter, mineral, stage), and the bans by exporter and mineral."""
-        for policy in self.obs.policies:
-            if policy.get("kind") == "export_control":
-                self.controls[(policy["country"], policy["mineral"], policy["stage"])] = policy
-        for (country, mineral, _), control in self.controls.items():
-            if control["regime"] == "ban":
-                self.bans.setdefault((country, mineral), []).append(control)
 
     def read_deals(self) -> None:
         """Contracted tonnes per line, in and out, and the counterparties of pending proposals."""
@@ -104,7 +192,15 @@ class Situation:
 
     def embargoes(self, seller: str, buyer: str, mineral: str) -> bool:
         """True if `seller` bans exports of any stage of `mineral` to `buyer`."""
-        return any(covers(ban, buyer) for ban in self.bans.get((seller, mineral), ()))
+        bans = self.bans.get((seller, mineral))
+        return bans is not None and any(covers(ban, buyer) for ban in bans)
+
+    def sellers(self, line: Line) -> list[str]:
+        """The countries that export or produce on a line of the world picture, in code order."""
+        if self.reading is not None:
+            return self.reading.sellers_of(line)
+        world = self.lines[line]
+        return sorted({*world.exporters, *world.producers})
 
     def capacity_share(self, country: str, line: Line) -> float:
         """The country's share of world capacity on a line (from the world picture)."""

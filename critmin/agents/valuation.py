@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import msgspec
 
-from critmin.agents.situation import Situation
+from critmin.agents.situation import Situation, offer_line
 from critmin.engine.actions import ProposeDeal
 from critmin.engine.deals import JOINT_EXPLORATION_FUNDING_SHARE, PARTNER_CAPEX_SHARE
 
@@ -57,7 +57,7 @@ class DealValue(msgspec.Struct, frozen=True, kw_only=True):
 def value_offer(situation: Situation, offer: ProposeDeal) -> DealValue:
     """What `offer` is worth to the observing country, as buyer or as seller."""
     me = situation.obs.country
-    line = (offer.mineral.value, offer.stage.value)
+    line = offer_line(offer)
     if me not in (offer.seller, offer.buyer):
         return DealValue(blocked=f"{me} is not a party")
     if line not in situation.views:

@@ -16,6 +16,7 @@ import weakref
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -147,8 +148,9 @@ class EventRecords:
             del self.concerned[: start - self.first]
             self.first = start
         everyone = world.index.countries
-        for event in self.events[max(read, start) :]:
-            self.records.append(msgspec.to_builtins(event))
+        new = self.events[max(read, start) :]
+        self.records += msgspec.to_builtins(new)
+        for event in new:
             diplomatic = event.kind in DIPLOMATIC_KINDS
             self.concerned.append(tuple(concerned(world, event, everyone)) if diplomatic else ())
 
@@ -268,13 +270,12 @@ def line_figures(
     domestic = np.arange(count)
     stock = state.producer_stock + state.feed_stock + state.consumer_stock
     own = (state.price, state.capacity, last.production, last.consumption, last.demand, stock)
-    per_country = np.stack([*own, state.stockpile, last.shortage])[:, :, chain[0], chain[1]]  # (8, C, lines)
-    per_line = np.stack([column_median(per_country[0]), world.constants.reference_price[chain]])
-    exports = flows.sum(axis=2).T - flows[:, domestic, domestic].T
-    imports = inflow.sum(axis=2) - inflow[domestic, :, domestic]
-    columns = np.concatenate(
-        [per_country, np.broadcast_to(per_line[:, None], (2, *imports.shape)), imports[None], exports[None]]
-    )
+    columns = np.empty((len(LINE_FIGURES), count, len(chain[0])))  # (LINE_FIGURES, C, lines)
+    columns[:8] = np.stack([*own, state.stockpile, last.shortage])[:, :, chain[0], chain[1]]
+    columns[8] = column_median(columns[0])  # the world price: the median local price
+    columns[9] = world.constants.reference_price[chain]
+    columns[10] = inflow.sum(axis=2) - inflow[domestic, :, domestic]
+    columns[11] = flows.sum(axis=2).T - flows[:, domestic, domestic].T
     return np.ascontiguousarray(columns.transpose(1, 2, 0))
 
 
@@ -332,10 +333,10 @@ def world_lines(world: WorldModel, last: LastTurn, chain: tuple[np.ndarray, np.n
     # (capacity, exports, imports) x lines x C, rows contiguous: a row sums as one line's column does
     figures = np.stack([state.capacity, last.exports, last.imports])[:, :, chain[0], chain[1]]
     figures = np.ascontiguousarray(figures.transpose(0, 2, 1))
-    producers, exporters, importers = largest(figures, index.countries)
+    top = Largest.of(figures)
+    producers, exporters, importers = top.ranked(index.countries)
     world_capacity = figures[0].sum(axis=1).tolist()
-    listed = [sorted({*p, *e, *i}) for p, e, i in zip(producers, exporters, importers, strict=True)]
-    prices = listed_prices(state.price[:, chain[0], chain[1]], listed, index.country)
+    prices = listed_prices(state.price, chain, top.listed(), index.countries)
     return [
         WorldLine(
             mineral=index.minerals[m],
@@ -350,21 +351,53 @@ def world_lines(world: WorldModel, last: LastTurn, chain: tuple[np.ndarray, np.n
     ]
 
 
-def listed_prices(price: np.ndarray, listed: list[list[str]], country: dict[str, int]) -> list[dict]:
-    """Per line, the local prices of the countries listed on it, from (C, lines) prices."""
-    lines = [k for k, codes in enumerate(listed) for _ in codes]
-    values = iter(price[[country[code] for codes in listed for code in codes], lines].tolist())
-    return [dict(zip(codes, islice(values, len(codes)), strict=True)) for codes in listed]
+@dataclass(frozen=True)
+class Largest:
+    """The WORLD_LINE_COUNTRIES largest positive values of each row of (figures, lines, C) values."""
+
+    columns: np.ndarray  # (figures, lines, WORLD_LINE_COUNTRIES): the country of each, largest first
+    values: np.ndarray
+    positive: np.ndarray  # sorted largest first: a row's positive values lead it
+    countries: int  # C
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> Largest:
+        """The largest values of every row."""
+        columns = np.argsort(-values, axis=-1, kind="stable")[..., :WORLD_LINE_COUNTRIES]
+        starts = np.arange(0, values.size, values.shape[-1]).reshape(*values.shape[:-1], 1)
+        top = values.reshape(-1)[columns + starts]  # np.take_along_axis, without its overhead
+        return cls(columns, top, top > 1e-9, values.shape[-1])
+
+    def ranked(self, countries: tuple[str, ...]) -> list[list[dict[str, float]]]:
+        """Per figure and line, the positive values by country, largest first."""
+        names = np.array(countries, dtype=object)[self.columns[self.positive]].tolist()
+        entries = zip(names, self.values[self.positive].tolist(), strict=True)  # row after row
+        counts = self.positive.sum(axis=-1).tolist()
+        return [[dict(islice(entries, count)) for count in row] for row in counts]
+
+    def listed(self) -> np.ndarray:
+        """(lines, C): True for the countries listed on a line under any figure."""
+        listed = np.zeros((self.positive.shape[1], self.countries), dtype=bool)
+        listed[np.nonzero(self.positive)[1], self.columns[self.positive]] = True
+        return listed
 
 
-def largest(values: np.ndarray, countries: tuple[str, ...]) -> list[list[dict[str, float]]]:
-    """Per row of (..., C) values, the WORLD_LINE_COUNTRIES largest positive ones, largest first."""
-    order = np.argsort(-values, axis=-1, kind="stable")[..., :WORLD_LINE_COUNTRIES]
-    top = np.take_along_axis(values, order, axis=-1)
-    positive = top > 1e-9  # sorted largest first: a row's positive values lead it
-    names = np.array(countries, dtype=object)[order[positive]].tolist()
-    entries = zip(names, top[positive].tolist(), strict=True)  # row after row
-    return [[dict(islice(entries, count)) for count in counts] for counts in positive.sum(axis=-1).tolist()]
+def listed_prices(
+    price: np.ndarray, chain: tuple[np.ndarray, np.ndarray], listed: np.ndarray, countries: tuple[str, ...]
+) -> list[dict[str, float]]:
+    """Per line, the local prices of the countries listed on it, in code order."""
+    by_code = code_order(countries)
+    at_line, at = np.nonzero(listed[:, by_code])
+    chosen = by_code[at]
+    names = np.array(countries, dtype=object)[chosen].tolist()
+    entries = zip(names, price[chosen, chain[0][at_line], chain[1][at_line]].tolist(), strict=True)
+    return [dict(islice(entries, count)) for count in listed.sum(axis=1).tolist()]
+
+
+@cache
+def code_order(countries: tuple[str, ...]) -> np.ndarray:
+    """Country indices in the order of their codes."""
+    return np.array(sorted(range(len(countries)), key=countries.__getitem__))
 
 
 def firms_by_country(world: WorldModel) -> dict[str, list[dict]]:
@@ -378,8 +411,10 @@ def firms_by_country(world: WorldModel) -> dict[str, list[dict]]:
 def deals_by_country(world: WorldModel) -> dict[str, list[dict]]:
     """Each country's deals in force as plain data, in id order."""
     deals: dict[str, list[dict]] = defaultdict(list)
-    for _, deal in sorted(world.deals.deals.items()):
-        record = dict(vars(deal))
+    book = world.deals.deals
+    for deal_id in sorted(book):
+        deal = book[deal_id]
+        record = deal.__dict__.copy()
         deals[deal.seller].append(record)
         if deal.buyer != deal.seller:
             deals[deal.buyer].append(record)
@@ -390,8 +425,10 @@ def pending_proposals(world: WorldModel) -> dict[str, dict[str, list[dict]]]:
     """Pending proposals as plain data, in id order: each country's inbox (to answer) and outbox (made)."""
     inbox: dict[str, list[dict]] = defaultdict(list)
     outbox: dict[str, list[dict]] = defaultdict(list)
-    for _, proposal in sorted(world.deals.proposals.items()):
-        record = {"id": proposal.id, "turn": proposal.turn, "offer": msgspec.to_builtins(proposal.action)}
+    proposals = [proposal for _, proposal in sorted(world.deals.proposals.items())]
+    offers = msgspec.to_builtins([proposal.action for proposal in proposals])
+    for proposal, offer in zip(proposals, offers, strict=True):
+        record = {"id": proposal.id, "turn": proposal.turn, "offer": offer}
         inbox[proposal.action.counterparty].append(record)
         outbox[proposal.action.country].append(record)
     return {"inbox": inbox, "outbox": outbox}

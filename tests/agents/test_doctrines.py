@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import msgspec
 import numpy as np
@@ -55,7 +55,7 @@ def test_make_controller_follows_the_scenario(controller, doctrine, expected):
 def test_every_parameter_set_names_its_source():
     assert all(len(params.source) > 40 for params in DOCTRINES.values() if params.name != "passive")
     for country, (changes, source) in COUNTRY_OVERRIDES.items():
-        doctrine = next(d for d in DOCTRINES if set(changes) <= set(vars(DOCTRINES[d])))
+        doctrine = next(d for d in DOCTRINES if set(changes) <= {f.name for f in fields(DOCTRINES[d])})
         assert source in params_for(doctrine, country).source
 
 
