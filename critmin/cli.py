@@ -249,7 +249,8 @@ def add_bench(commands) -> None:
         commands,
         "bench",
         bench_command,
-        "Median turn time of world-2024, and the clearing's speed-up over the LP oracle.",
+        "Median turn time of world-2024 (default controllers, and AI doctrines), and the clearing's "
+        "speed-up over the LP oracle.",
     )
     sub.add_argument("--json", action="store_true", help="print JSON only")
     sub.add_argument("--turns", type=positive_int, default=40, help="turns to time (default 40)")

@@ -1,8 +1,11 @@
 """Benchmarks behind `critmin bench`: turn time of world-2024 and clearing speed vs the LP oracle.
 
-The clearing is timed on two sets of problems: the markets world-2024 actually poses in one
-turn (the problems the engine solves), and 40 random 30-country markets (a harder, synthetic
-load). Each set is also solved one problem at a time with `scipy.optimize.linprog` (HiGHS).
+Turn time is measured twice: the engine core with every country on the default controller
+(`turn_ms_median`: keep current policies, buy what is needed), and the world as the scenario
+ships it, every country played by its AI doctrine (`turn_ms_median_ai`). The clearing is timed
+on two sets of problems: the markets world-2024 actually poses in one turn (the problems the
+engine solves), and 40 random 30-country markets (a harder, synthetic load). Each set is also
+solved one problem at a time with `scipy.optimize.linprog` (HiGHS).
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ MARKETS, COUNTRIES, LP_ROUNDS = 40, 30, 3
 
 
 def run_benchmarks(turns: int = 40, scenario: str = "world-2024") -> dict[str, float]:
-    """Median turn time (ms) and the clearing's speed-up over linprog on the same problems."""
-    turn_ms, engine_problems = median_turn_ms(scenario, turns)
+    """Median turn times (ms) and the clearing's speed-up over linprog on the same problems."""
+    turn_ms, _ = median_turn_ms(scenario, turns, ai=False)
+    ai_turn_ms, engine_problems = median_turn_ms(scenario, turns, ai=True)
     engine = speedup(engine_problems)
     synthetic = speedup(random_problems())
     return {
         "turn_ms_median": turn_ms,
+        "turn_ms_median_ai": ai_turn_ms,
         "clearing_speedup_vs_lp": engine["speedup"],
         "clearing_ms": engine["ours_ms"],
         "lp_ms": engine["lp_ms"],
@@ -32,11 +37,18 @@ def run_benchmarks(turns: int = 40, scenario: str = "world-2024") -> dict[str, f
     }
 
 
-def median_turn_ms(scenario: str, turns: int) -> tuple[float, list]:
-    """Median wall time of one turn after two warm-up turns, and the last turn's markets."""
-    from critmin.engine.model import WorldModel
+def median_turn_ms(scenario: str, turns: int, ai: bool = True) -> tuple[float, list]:
+    """Median wall time of one turn after two warm-up turns, and the last turn's markets.
 
-    model = WorldModel(scenario, seed=0)
+    With `ai` False every country plays the default controller instead of its doctrine.
+    """
+    from critmin.agents.controllers import DefaultController
+    from critmin.engine.model import WorldModel
+    from critmin.scenarios.loader import load_scenario
+
+    world = load_scenario(scenario)
+    defaults = {} if ai else {c.iso3: DefaultController() for c in world.spec.countries}
+    model = WorldModel(world, seed=0, controllers=defaults)
     model.run(2)
     times = []
     for _ in range(turns - 1):

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import mesa
+import msgspec
 import numpy as np
 
 from critmin.agents.actors import Country, Manufacturer, StateFirm
@@ -247,7 +248,7 @@ class WorldModel(mesa.Model):
     def state_hash(self) -> str:
         """sha256 of the whole state: arrays, policies, deals, turn."""
         digest = self.state.digest()
-        digest.update(repr((self.turn, self.policies.records(), self.deals.records())).encode())
+        digest.update(msgspec.json.encode((self.turn, self.policies.records(), self.deals.records())))
         return digest.hexdigest()
 
     # --- the phases -----------------------------------------------------------------------
