@@ -104,23 +104,24 @@ def stock_gaps(need, stock, target, base) -> tuple[np.ndarray, np.ndarray, np.nd
 
 
 def control_severity(rules, flows: np.ndarray, settings) -> np.ndarray:
-    """(C, C) how far each route is under an exporter's control.
+    """(..., C, C) how far each route is under an exporter's control.
 
     A banned route counts 1; a quota or licence counts `control_risk_binding` when exports
-    reach it, `control_risk_standing` otherwise.
+    reach it, `control_risk_standing` otherwise. `rules` and `flows` may carry leading market
+    axes (rules stacked with `RouteRules.stack`).
     """
-    n = len(flows)
-    exports = (flows * (1 - np.eye(n))).sum(axis=1)
-    licensed = (flows * rules.licensed).sum(axis=1)
+    n = flows.shape[-1]
+    domestic = np.eye(n, dtype=bool)
+    exports = np.where(domestic, 0.0, flows).sum(axis=-1)
+    licensed = (flows * rules.licensed).sum(axis=-1)
     quota_hit = exports >= AT_CAP * rules.export_cap
     licence_hit = licensed >= AT_CAP * rules.licence_cap
     binding, standing = settings.control_risk_binding, settings.control_risk_standing
     quota = np.where(np.isfinite(rules.export_cap), np.where(quota_hit, binding, standing), 0.0)
-    licence = np.where(licence_hit, binding, standing)[:, None] * rules.licensed
-    severity = np.maximum(np.broadcast_to(quota[:, None], (n, n)), licence)
+    licence = np.where(licence_hit, binding, standing)[..., None] * rules.licensed
+    severity = np.maximum(quota[..., None], licence)
     severity = np.where(rules.route_open, severity, 1.0)
-    np.fill_diagonal(severity, 0.0)
-    return severity
+    return np.where(domestic, 0.0, severity)
 
 
 def control_exposure(recent_exports: np.ndarray, domestic: np.ndarray, severity: np.ndarray) -> np.ndarray:

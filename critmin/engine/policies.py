@@ -71,6 +71,11 @@ class RouteRules:
         return bool(self.licensed.any() or np.isfinite(self.export_cap).any() or not self.route_open.all())
 
     @classmethod
+    def stack(cls, rules: list[RouteRules]) -> RouteRules:
+        """Several markets' rules stacked along a leading axis."""
+        return cls(**{item.name: np.array([getattr(r, item.name) for r in rules]) for item in fields(cls)})
+
+    @classmethod
     def free(cls, n: int) -> RouteRules:
         """Rules of a market without any policy: every route open, no cap, no tariff (read-only)."""
         rules = cls(

@@ -326,17 +326,22 @@ def settle_markets(state, constants, settings, posed, clearings, committed: np.n
     flows = np.zeros((*constants.chain.shape, n, n))
     severity = np.zeros_like(flows)
     markets = [market for market, _ in posed]
-    for (market, full_rules), answer in zip(posed, clearings, strict=True):
-        m, s, members = market.mineral, market.stage, market.members
-        flows[m, s][np.ix_(members, members)] = answer.flows
-        if full_rules is not None:
-            severity[m, s] = control_severity(full_rules, flows[m, s] + committed[m, s], settings)
-    if markets:
-        traded = tuple(np.array([(market.mineral, market.stage) for market in markets]).T)
-        state.price[:, *traded] = widened_prices(markets, clearings).T
-    stock_bought = receive_goods(state, markets, clearings, flows)
-    hand_over_goods(state, markets, clearings)
-    transport = pay_for_goods(state, markets, clearings, flows) if markets else 0.0
+    if not markets:
+        return SpotOutcome(flows, 0.0, severity, np.zeros_like(state.consumer_stock))
+    for market, answer in zip(markets, clearings, strict=True):
+        flows[market.mineral, market.stage][np.ix_(market.members, market.members)] = answer.flows
+    traded = tuple(np.array([(market.mineral, market.stage) for market in markets]).T)
+    tariffs = np.array([market.tariff_usd_per_kg for market in markets])
+    state.price[:, *traded] = widened_prices(markets, clearings, tariffs).T
+    controlled = [(market.mineral, market.stage, rules) for market, rules in posed if rules is not None]
+    if controlled:
+        m, s, rules = zip(*controlled, strict=True)
+        severity[m, s] = control_severity(RouteRules.stack(rules), flows[m, s] + committed[m, s], settings)
+    sales = entries(markets, [a.sold for a in clearings], "offer")
+    purchases = entries(markets, [a.bought for a in clearings], "bid")
+    stock_bought = receive_goods(state, markets, purchases, flows)
+    hand_over_goods(state, sales)
+    transport = pay_for_goods(state, sales, purchases, traded, flows, tariffs, markets[0].freight)
     return SpotOutcome(flows=flows, transport_usd_m=transport, severity=severity, stock_bought=stock_bought)
 
 
@@ -345,7 +350,7 @@ def clear_among_active(markets: list[Market]) -> list[MarketClearing]:
     return clear_markets([market.problem for market in markets])
 
 
-def widened_prices(markets: list[Market], answers: list[MarketClearing]) -> np.ndarray:
+def widened_prices(markets: list[Market], answers: list[MarketClearing], tariffs: np.ndarray) -> np.ndarray:
     """(K, C) prices of each market's clearing among its members, written over all countries.
 
     A country outside a market gets the cheapest landed price from its members over an open
@@ -355,7 +360,7 @@ def widened_prices(markets: list[Market], answers: list[MarketClearing]) -> np.n
     local = np.full((len(markets), len(markets[0].freight)), np.inf)
     for k, (market, answer) in enumerate(zip(markets, answers, strict=True)):
         local[k, market.members] = answer.prices
-    route_cost = markets[0].freight + np.array([market.tariff_usd_per_kg for market in markets])
+    route_cost = markets[0].freight + tariffs
     route_open = np.array([market.rules.route_open for market in markets])
     landed = np.where(route_open, local[:, :, None] + route_cost, np.inf).min(axis=1)
     member = np.isfinite(local)
@@ -388,9 +393,9 @@ def entries(markets: list[Market], values: list[np.ndarray], side: str) -> tuple
     )
 
 
-def hand_over_goods(state: WorldState, markets: list[Market], answers: list[MarketClearing]) -> None:
+def hand_over_goods(state: WorldState, sales: tuple[np.ndarray, ...]) -> None:
     """Sellers give up what they sold: producers from their stock, governments from stockpiles."""
-    country, m, s, owner, sold = entries(markets, [a.sold for a in answers], "offer")
+    country, m, s, owner, sold = sales
     for seller, target in ((SELLER_PRODUCER, state.producer_stock), (SELLER_STOCKPILE, state.stockpile)):
         mask = owner == seller
         np.subtract.at(target, (country[mask], m[mask], s[mask]), sold[mask])
@@ -398,7 +403,7 @@ def hand_over_goods(state: WorldState, markets: list[Market], answers: list[Mark
 
 
 def receive_goods(
-    state: WorldState, markets: list[Market], answers: list[MarketClearing], flows: np.ndarray
+    state: WorldState, markets: list[Market], purchases: tuple[np.ndarray, ...], flows: np.ndarray
 ) -> np.ndarray:
     """Buyers receive what they bought; licensed imports arrive `delay` turns late.
 
@@ -408,7 +413,7 @@ def receive_goods(
     for market in markets:
         if market.rules.delay.any():
             late_share[:, market.mineral, market.stage] = hold_up(state, market, flows)
-    country, m, s, owner, bought = entries(markets, [a.bought for a in answers], "bid")
+    country, m, s, owner, bought = purchases
     received = bought * (1 - late_share[country, m, s])
     at = np.ravel_multi_index((country, m, s), late_share.shape)
     got = {}
@@ -434,28 +439,34 @@ def hold_up(state: WorldState, market: Market, flows: np.ndarray) -> np.ndarray:
     return np.divide(held.sum(axis=0), total, out=np.zeros_like(total), where=total > 0)
 
 
-def pay_for_goods(state: WorldState, markets: list[Market], answers: list[MarketClearing], flows) -> float:
+def pay_for_goods(
+    state: WorldState,
+    sales: tuple[np.ndarray, ...],
+    purchases: tuple[np.ndarray, ...],
+    traded: tuple[np.ndarray, np.ndarray],
+    flows: np.ndarray,
+    tariffs: np.ndarray,
+    freight: np.ndarray,
+) -> float:
     """Money for every market: buyers pay sellers at local prices; importers collect tariffs.
 
     Exporters' governments keep the rent between local prices net of route costs. Sellers'
     revenue goes to industry (stockpile sales to the treasury), buyers pay from industry
-    (stockpile purchases from the treasury). Returns the transport paid, USD m.
+    (stockpile purchases from the treasury). `traded` are the markets' (mineral, stage) indices,
+    `tariffs` their (K, C, C) tariffs in USD/kg. Returns the transport paid, USD m.
     """
     money, n = USD_M_PER_TONNE_USD_PER_KG, len(state.industry)
-    country, m, s, owner, sold = entries(markets, [a.sold for a in answers], "offer")
+    country, m, s, owner, sold = sales
     revenue = sold * state.price[country, m, s] * money
     private = owner == SELLER_PRODUCER
     state.industry += np.bincount(country[private], revenue[private], minlength=n)
     state.treasury += np.bincount(country[~private], revenue[~private], minlength=n)
-    country, m, s, owner, bought = entries(markets, [a.bought for a in answers], "bid")
+    country, m, s, owner, bought = purchases
     cost = bought * state.price[country, m, s] * money
     public = owner == BUYER_STRATEGIC
     state.industry -= np.bincount(country[~public], cost[~public], minlength=n)
     state.treasury -= np.bincount(country[public], cost[public], minlength=n)
-    traded = tuple(np.array([(market.mineral, market.stage) for market in markets]).T)
-    exports = flows[traded] * (1 - np.eye(n))  # (K, C, C) the traded markets only
-    tariffs = np.array([market.tariff_usd_per_kg for market in markets])
-    freight = markets[0].freight
+    exports = flows[traded] * (1 - np.eye(n))  # (K, C, C)
     price = state.price[:, *traded].T[:, None, :]  # (K, 1, C)
     margin = price - price.swapaxes(1, 2) - freight - tariffs
     tariff_revenue = (exports * tariffs).sum(axis=(0, 1))
