@@ -59,6 +59,8 @@ class WorldModel(mesa.Model):
         scenario: a loaded Scenario, a packaged scenario name or a path to a TOML file.
         seed: seeds every random draw of the run (the scenario's default seed if None).
         controllers: controllers by ISO3 for countries not played by the default controller.
+        record_hashes: keep the state hash of every turn (saves, replays and the classroom need
+            them; a batch run that only keeps metrics can leave them out).
 
     """
 
@@ -68,6 +70,7 @@ class WorldModel(mesa.Model):
         *,
         seed: int | None = None,
         controllers: Mapping[str, Controller] | None = None,
+        record_hashes: bool = True,
     ) -> None:
         self.world_scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         spec = self.world_scenario.spec
@@ -82,6 +85,7 @@ class WorldModel(mesa.Model):
         self.events: list[Event] = []
         self.action_log: list[list[dict]] = []
         self.hashes: list[str] = []
+        self.record_hashes = record_hashes
         self.ledger: dict[str, float] = {}
         self.export_history: list[np.ndarray] = []  # (C, M, S, C) exports of recent turns, newest first
         self.recorder = Recorder(self.index, self.constants)
@@ -407,7 +411,8 @@ class WorldModel(mesa.Model):
         self.recorder.record_turn(self.turn, self.last, self.state)
         self.action_log.append(self.turn_actions)
         self.turn += 1
-        self.hashes.append(self.state_hash())
+        if self.record_hashes:
+            self.hashes.append(self.state_hash())
         self.collect_data()
         self.running = self.turn < self.world_scenario.spec.scenario.turns
 

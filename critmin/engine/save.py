@@ -34,7 +34,14 @@ def engine_version() -> str:
 
 
 def save_data(model: WorldModel, status: str = "in_progress") -> dict[str, Any]:
-    """The save of a model as plain data (its own copy: changing it leaves the model alone)."""
+    """The save of a model as plain data (its own copy: changing it leaves the model alone).
+
+    Raises:
+        ValueError: if the model keeps no state hashes (`record_hashes=False`).
+
+    """
+    if not model.record_hashes:
+        raise ValueError("this world keeps no state hashes (record_hashes=False), so it cannot be saved")
     return {
         "format": SAVE_FORMAT,
         "engine_version": engine_version(),

@@ -99,8 +99,15 @@ def snapshot(world: WorldModel) -> WorldSnapshot:
         policies=world.policies.records(),
         deals=world.deals.records()["deals"],
         events=[msgspec.to_builtins(e) for e in world.events if e.turn == world.turn - 1],
-        state_hash=world.hashes[-1] if world.hashes else world.state_hash(),
+        state_hash=current_hash(world),
     )
+
+
+def current_hash(world: WorldModel) -> str:
+    """The state hash after the last turn ("" if the world keeps no hashes)."""
+    if world.hashes:
+        return world.hashes[-1]
+    return world.state_hash() if world.record_hashes else ""
 
 
 def country_figures(world: WorldModel, chain_positions) -> list[CountryFigures]:

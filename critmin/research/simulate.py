@@ -2,7 +2,8 @@
 
 Workers receive a `RunContext` once (the base scenario content and what the experiment keeps)
 and then `Run`s; `simulate` returns the run's rows as a pyarrow table. It only uses the
-engine's public API: `WorldModel(scenario, seed=...)`, `step()` and `snapshot()`.
+engine's public API: `WorldModel(scenario, seed=..., record_hashes=False)` (a run keeps metrics,
+not per-turn state hashes), `step()` and `snapshot()`.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class RunContext:
 
 def simulate(context: RunContext, run: Run) -> pa.Table:
     """Play one run and return its metric rows (one per turn x metric x dimensions)."""
-    model = WorldModel(context.scenario(run.levels), seed=run.seed)
+    model = WorldModel(context.scenario(run.levels), seed=run.seed, record_hashes=False)
     columns: dict[str, list] = {name: [] for name in (*COLUMNS, "turn")}
     for _ in range(context.turns):
         model.step()

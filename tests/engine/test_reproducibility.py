@@ -8,6 +8,8 @@ import subprocess
 import sys
 import weakref
 
+import pytest
+
 from critmin.engine.model import WorldModel
 from critmin.engine.save import save_data
 from tests.conftest import TINY
@@ -88,3 +90,14 @@ def test_finished_model_is_garbage_collected(tiny):
     del model
     gc.collect()
     assert ref() is None
+
+
+def test_a_world_without_hashes_plays_the_same_and_cannot_be_saved(tiny):
+    hashed, bare = WorldModel(tiny, seed=4), WorldModel(tiny, seed=4, record_hashes=False)
+    hashed.run(4)
+    bare.run(4)
+    assert bare.hashes == [] and len(hashed.hashes) == 4
+    assert bare.state_hash() == hashed.hashes[-1]
+    assert bare.snapshot().state_hash == ""
+    with pytest.raises(ValueError, match="record_hashes=False"):
+        save_data(bare)
