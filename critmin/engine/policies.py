@@ -76,9 +76,9 @@ class RouteRules:
         return cls(**{item.name: np.array([getattr(r, item.name) for r in rules]) for item in fields(cls)})
 
     @classmethod
-    def free(cls, n: int) -> RouteRules:
-        """Rules of a market without any policy: every route open, no cap, no tariff (read-only)."""
-        rules = cls(
+    def unrestricted(cls, n: int) -> RouteRules:
+        """Rules of a market without any policy: every route open, no cap, no tariff."""
+        return cls(
             route_open=np.ones((n, n), dtype=bool),
             licensed=np.zeros((n, n), dtype=bool),
             export_cap=np.full(n, np.inf),
@@ -86,7 +86,6 @@ class RouteRules:
             delay=np.zeros(n, dtype=int),
             tariff=np.zeros((n, n)),
         )
-        return read_only(rules)
 
 
 def read_only(rules: RouteRules) -> RouteRules:
@@ -140,8 +139,7 @@ class PolicyBook:
 
     def rules(self, countries: dict[str, int], mineral: str, stage: str) -> RouteRules:
         """Route rules of one market under the policies in force."""
-        free = RouteRules.free(len(countries))
-        rules = RouteRules(**{item.name: getattr(free, item.name).copy() for item in fields(free)})
+        rules = RouteRules.unrestricted(len(countries))
         for (_, m, s), control in self.controls.items():
             if m == mineral and s == stage:
                 apply_control(rules, control, countries)

@@ -131,9 +131,9 @@ def country_figures(world: WorldModel, chain_positions) -> list[CountryFigures]:
     active = np.any([columns[name][:, m, s] != 0 for name in activity], axis=0)
     c, k = np.nonzero(active)
     values = [columns[name][c, m[k], s[k]].tolist() for name in columns]
-    names = index.countries, index.minerals, index.stages
+    countries, minerals, stages = index.countries, index.minerals, index.stages
     return [
-        CountryFigures(names[0][ci], names[1][mi], names[2][si], *row)
+        CountryFigures(countries[ci], minerals[mi], stages[si], *row)
         for ci, mi, si, *row in zip(c.tolist(), m[k].tolist(), s[k].tolist(), *values, strict=True)
     ]
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
 from critmin.engine.market import MarketClearing, MarketProblem, clear_markets
-from critmin.engine.policies import RouteRules
+from critmin.engine.policies import RouteRules, read_only
 from critmin.engine.state import Constants, WorldState
 
 USD_M_PER_TONNE_USD_PER_KG = 1e-3  # tonnes x USD/kg = thousand USD
@@ -302,7 +302,7 @@ def pose_markets(state, constants, settings, policy_book, index, orders: Orders,
     bids, offers = all_bids(book, orders), all_offers(state, orders, book.reservation)
     freight = settings.freight_usd_per_kg_per_1000km * constants.distance_km / 1000.0
     ruled = policy_book.market_rules(index.country)
-    free = RouteRules.free(len(freight))
+    free = read_only(RouteRules.unrestricted(len(freight)))
     no_tariff = np.zeros_like(freight)
     n_s = constants.chain.shape[1]
     posed = []
