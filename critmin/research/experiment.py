@@ -24,7 +24,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from critmin.research.factors import FactorError, build_content, parse_target
-from critmin.research.metrics import METRIC_DIMENSIONS, METRICS
+from critmin.research.metrics import METRIC_DIMENSIONS, METRICS, MetricName
 from critmin.scenarios.loader import Scenario, describe_validation_error, load_scenario, scenario_from_content
 from critmin.scenarios.validate import ScenarioError
 
@@ -32,14 +32,6 @@ Name = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 Identifier = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
 Iso3 = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
 Level = bool | int | float | str
-MetricName = Literal[
-    "price_inside",
-    "price_outside",
-    "price_wedge",
-    "shortage_share",
-    "shortage_value_share",
-    "import_share_from_focus",
-]
 RESERVED = frozenset(
     {"run_id", "point", "replication", "seed", "turn", "metric", "country", "mineral", "stage", "value"}
 )

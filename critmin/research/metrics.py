@@ -18,7 +18,7 @@ Metrics (a tidy row each: metric, country, mineral, stage, value; missing dimens
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
 import pyarrow as pa
@@ -27,14 +27,15 @@ import pyarrow.compute as pc
 if TYPE_CHECKING:
     from critmin.engine.snapshot import WorldSnapshot
 
-METRICS = (
+MetricName = Literal[
     "price_inside",
     "price_outside",
     "price_wedge",
     "shortage_share",
     "shortage_value_share",
     "import_share_from_focus",
-)
+]
+METRICS: tuple[str, ...] = get_args(MetricName)
 METRIC_DIMENSIONS: dict[str, tuple[str, ...]] = {
     "price_inside": ("mineral", "stage"),
     "price_outside": ("mineral", "stage"),
@@ -79,10 +80,9 @@ def weight(figure) -> float:
 def price_rows(rows: Rows, figures: Sequence, focus: str, wanted: set[str]) -> None:
     """price_inside, price_outside and price_wedge per mineral and stage."""
     inside_price = {(f.mineral, f.stage): f.price for f in figures if f.country == focus}
-    outside = [f for f in figures if f.country != focus]
+    outside = [(f, weight(f)) for f in figures if f.country != focus]
     sums = group_sums(
-        ((f.mineral, f.stage) for f in outside),
-        ((weight(f), weight(f) * f.price, 1.0, f.price) for f in outside),
+        ((f.mineral, f.stage) for f, _ in outside), ((w, w * f.price, 1.0, f.price) for f, w in outside)
     )
     outside_price = {
         line: weighted / total_weight if total_weight > 0 else total / max(count, 1.0)
