@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from critmin.engine.state import Constants, WorldState
+from critmin.engine.substitution import adopt, remaining_use
 from critmin.engine.vocabulary import STAGES, TURNS_PER_YEAR
 
 TINY_PRICE = 1e-9  # USD/kg: below this a price counts as none (log guards)
@@ -51,8 +52,9 @@ def price_ratio(prices: np.ndarray, constants: Constants) -> np.ndarray:
 def supply_risk(state: WorldState, constants: Constants, settings, shortage_share: np.ndarray) -> np.ndarray:
     """(C, M, S) supply risk buyers feel: controls on their imports, shortages, high prices."""
     premium = np.maximum(np.log(np.maximum(price_ratio(state.expected_price, constants), TINY_PRICE)), 0.0)
+    exposure = np.maximum(state.control_exposure, settings.announcement_exposure * state.news_exposure)
     return (
-        settings.inventory_gain_controls * state.control_exposure
+        settings.inventory_gain_controls * exposure
         + settings.inventory_gain_shortage * shortage_share
         + settings.inventory_gain_price * premium
     )
@@ -81,16 +83,38 @@ def update_inventory_targets(state: WorldState, constants: Constants, settings, 
     state.inventory_target += settings.inventory_adjustment_per_turn * (desired - state.inventory_target)
 
 
+def react_to_news(state: WorldState, constants: Constants, settings) -> None:
+    """Expectations and inventory targets jump at once on news of controls.
+
+    `state.news_exposure` is the share of each buyer's supply the news says will be cut,
+    `state.news_market` that of its whole market. Traders expect the price to rise by the
+    incidence rule, market cut / (|demand elasticity| + supply elasticity) (BEHAVIOUR.md 1b), and the inventory target jumps to what the news makes buyers
+    want, in the same turn, before the market clears (news is a discrete event, not a drift);
+    neither falls on news. Stock bought on the news is bid at the expected price.
+    """
+    news = settings.announcement_exposure * state.news_exposure
+    market = settings.announcement_exposure * state.news_market
+    elasticity = np.abs(constants.demand_elasticity)[None, :, None] + settings.supply_elasticity
+    jump = np.maximum(state.price, state.expected_price) * (1 + market / elasticity)
+    state.expected_price = np.where(market > 0, np.maximum(state.expected_price, jump), state.expected_price)
+    exposure = np.maximum(state.control_exposure, news)
+    risk = state.supply_risk + settings.inventory_gain_controls * np.maximum(
+        exposure - state.control_exposure, 0.0
+    )
+    state.inventory_target = np.maximum(state.inventory_target, desired_inventory(state, settings, risk))
+
+
 def stock_bid_price(state: WorldState, constants: Constants, settings) -> np.ndarray:
     """(C, M, S) what buyers pay for stock above their routine target.
 
-    The last price (at least the routine price), carried up by `inventory_bid_premium` of a
-    rising trend (speculators extrapolate part of it); never above the top of the demand curve.
+    The last price (at least the routine price; the expected price on news of controls), carried
+    up by `inventory_bid_premium` of a rising trend (speculators extrapolate part of it); never above the top of the demand curve.
     Supply risk raises how much stock buyers want, not what they pay for it, so stock bids do
     not ratchet a price up while a control lasts.
     """
     reference = constants.reference_price[None]
     anchor = np.maximum(state.price, reference * settings.inventory_price_multiple)
+    anchor = np.where(state.news_market > 0, np.maximum(anchor, state.expected_price), anchor)
     premium = settings.inventory_bid_premium * np.maximum(state.price_trend, 0.0)
     return np.minimum(anchor * (1 + premium), reference * max(settings.demand_price_multiples))
 
@@ -253,6 +277,13 @@ def thrift(state: WorldState, constants: Constants, settings) -> None:
     recovery = np.where(pressure > 0, 0.0, settings.thrifting_recovery_per_year / TURNS_PER_YEAR)
     state.intensity = state.intensity * (1 - cut) + recovery * (1 - state.intensity)
     np.clip(state.intensity, settings.thrifting_floor, 1.0, out=state.intensity)
+
+
+def substitute(state: WorldState, constants: Constants, turn: int) -> None:
+    """Users adopt (or slowly leave) substitutes by the expected price (substitution.py)."""
+    ratio = price_ratio(state.expected_price, constants)
+    state.adoption = adopt(state.adoption, constants.substitutes, ratio, turn)
+    state.substitution = 1 - remaining_use(state.adoption, constants.substitutes, state.substitution.shape)
 
 
 def draw_demand_noise(state: WorldState, settings, rng: np.random.Generator) -> None:

@@ -25,6 +25,7 @@ from critmin.engine.actions import (
     action_from_dict,
     action_to_dict,
 )
+from critmin.engine.announcements import news_exposure, pending_controls
 from critmin.engine.deals import Deal, DealBook, deal_from_terms
 from critmin.engine.events import Event
 from critmin.engine.legal import legal_actions
@@ -92,6 +93,8 @@ class WorldModel(mesa.Model):
         self.last = TurnFigures.empty(self.state)
         self.price_before = self.state.price.copy()
         self.stock_bought = np.zeros_like(self.state.consumer_stock)
+        shape = self.state.capacity.shape
+        self.recent_supply = (np.zeros((shape[0], *shape[1:], shape[0])), np.zeros(shape))
         self.create_agents(controllers or {})
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
         self.load_policies_and_deals()
@@ -278,6 +281,10 @@ class WorldModel(mesa.Model):
                 self.shock(event)
         self.random_disruptions()
         dynamics.draw_demand_noise(self.state, self.settings, self.rng)
+        pending = pending_controls(self.world_scenario.spec.events, self.turn)
+        self.state.news_exposure, self.state.news_market = news_exposure(
+            pending, self.index, *self.recent_supply
+        )
         return actions
 
     def decide(self) -> list[ActionBase]:
@@ -362,6 +369,7 @@ class WorldModel(mesa.Model):
     def trade(self) -> None:
         """6. Contract deliveries first (a control can force a breach), then spot clearing."""
         self.last.demand = final_need(self.state)
+        self.react_to_news()
         self.arrive_in_transit()
         contract_flows = self.deliver_contracts()
         stock_before = self.state.producer_stock.copy()
@@ -379,6 +387,17 @@ class WorldModel(mesa.Model):
         domestic = np.diagonal(flows, axis1=2, axis2=3).transpose(2, 0, 1)
         recent = sum(self.export_history[1:], self.export_history[0]) / len(self.export_history)
         self.state.control_exposure = dynamics.control_exposure(recent, domestic, spot.severity)
+        self.recent_supply = (recent, domestic)
+
+    def react_to_news(self) -> None:
+        """Buyers stock up at once on controls announced or imposed this turn (announcements.py)."""
+        imposed = [a for a in self.turn_actions if a.get("type") == "impose_export_control"]
+        state = self.state
+        exposure, market = news_exposure(imposed, self.index, *self.recent_supply)
+        state.news_exposure = np.maximum(state.news_exposure, exposure)
+        state.news_market = np.maximum(state.news_market, market)
+        if state.news_market.any():
+            dynamics.react_to_news(state, self.constants, self.settings)
 
     def consume(self) -> None:
         """7. Manufacturers use what they hold; what is missing is a shortage.
@@ -394,6 +413,7 @@ class WorldModel(mesa.Model):
         self.last.demand = need
         self.last.shortage = need - used
         dynamics.thrift(state, self.constants, self.settings)
+        dynamics.substitute(state, self.constants, self.turn)
         state.final_demand *= 1 + state.demand_growth
         state.demand_growth *= 1 - state.demand_growth_decay
         self.tick_shocks()

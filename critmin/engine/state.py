@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from critmin.engine.substitution import Substitutes
 from critmin.engine.vocabulary import SECTORS, STAGES, TURNS_PER_YEAR, Stage
 from critmin.scenarios.loader import Scenario
 
@@ -71,7 +72,11 @@ class WorldState:
     inventory_target: np.ndarray  # (C, M, S) quarters of use manufacturers want in stock
     supply_risk: np.ndarray  # (C, M, S) risk buyers feel (controls, shortages, high prices)
     control_exposure: np.ndarray  # (C, M, S) share of recent supply over controlled routes
-    intensity: np.ndarray  # (C, M, S) demand intensity after thrifting and substitution (1 at start)
+    intensity: np.ndarray  # (C, M, S) demand intensity after thrifting (1 at start)
+    adoption: np.ndarray  # (O, C, S) share of use switched to each substitution option
+    substitution: np.ndarray  # (C, M, S) share of use switched to alternatives, all options together
+    news_exposure: np.ndarray  # (C, M, S) share of supply cut by controls announced or imposed this turn
+    news_market: np.ndarray  # (C, M, S) share of the supply of each country's market such news cuts
     demand_noise: np.ndarray  # (C, M) random demand multiplier (1 at start)
     recycling: np.ndarray  # (C, M) secondary supply capacity, tonnes per turn (refined stage)
     exploration: np.ndarray  # (C, M) exploration spending not yet turned into finds, USD m
@@ -112,6 +117,7 @@ class Constants:
     same_bloc: np.ndarray  # (C, C) bool
     budget_per_turn: np.ndarray  # (C,) USD m
     demand_elasticity: np.ndarray  # (M,)
+    substitutes: Substitutes  # the substitution options for the scenario's minerals
 
 
 def build(scenario: Scenario) -> tuple[Index, Constants, WorldState]:
@@ -144,7 +150,14 @@ def build_constants(scenario: Scenario, index: Index) -> Constants:
         same_bloc=same_bloc,
         budget_per_turn=np.array([c.budget_usd_m for c in spec.countries]) / TURNS_PER_YEAR,
         demand_elasticity=np.array([m.demand_elasticity for m in spec.minerals]),
+        substitutes=Substitutes.of(spec.market.substitutes, index.mineral, index.stage, start_year(spec)),
     )
+
+
+def start_year(spec) -> float:
+    """The scenario's start as a fractional year (2025Q2 -> 2025.25)."""
+    year, quarter = spec.scenario.start.split("Q")
+    return int(year) + (int(quarter) - 1) / 4
 
 
 def great_circle_km(countries) -> np.ndarray:
@@ -176,6 +189,8 @@ def build_state(scenario: Scenario, index: Index, constants: Constants) -> World
         price_trend=zeros(), normal_utilisation=zeros(),
         inventory_target=np.full(shape, spec.market.inventory_target_quarters),
         supply_risk=zeros(), control_exposure=zeros(), intensity=np.ones(shape),
+        adoption=np.zeros((len(constants.substitutes.names), shape[0], shape[2])),
+        substitution=zeros(), news_exposure=zeros(), news_market=zeros(),
         demand_noise=np.ones(shape[:2]),
         recycling=np.zeros(shape[:2]), exploration=np.zeros(shape[:2]),
         treasury=constants.budget_per_turn * TURNS_PER_YEAR,

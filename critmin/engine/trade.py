@@ -61,24 +61,31 @@ class SpotOutcome:
     stock_bought: np.ndarray  # (C, M, S) manufacturers' purchases for stock, received this turn
 
 
-def demand_fractions(multiples: np.ndarray, elasticity: float) -> np.ndarray:
+def demand_fractions(
+    multiples: np.ndarray, elasticity: float, kink: float = np.inf, destruction: float | None = None
+) -> np.ndarray:
     """Share of demand (at the reference price) bid at each price multiple.
 
-    Demand follows q(p) = q0 * (p / p0) ** elasticity; the bid at multiple k is the slice of
-    demand whose willingness to pay lies between multiples k and k + 1.
+    Demand follows q(p) = q0 * (p / p0) ** elasticity up to `kink` times p0 and, above it, the
+    steeper `destruction` elasticity (users cut output rather than pay more); the bid at multiple
+    k is the slice of demand whose willingness to pay lies between multiples k and k + 1, and the
+    top multiple holds all demand willing to pay at least that.
     """
-    at_multiple = multiples**elasticity
+    steep = elasticity if destruction is None else destruction
+    below = multiples**elasticity
+    above = kink**elasticity * (multiples / kink) ** steep if np.isfinite(kink) else below
+    at_multiple = np.where(multiples <= kink, below, above)
     return at_multiple - np.append(at_multiple[1:], 0.0)
 
 
 def final_need(state: WorldState) -> np.ndarray:
     """Final demand this turn at the reference price, (C, M, S).
 
-    Sector demand times demand shocks, random demand noise and the intensity left after
-    thrifting and substitution.
+    Sector demand times demand shocks, random demand noise, the intensity left after thrifting
+    and the share not yet switched to substitutes.
     """
     shocks = (state.demand_shock * state.demand_noise)[:, :, None]
-    return state.final_demand.sum(axis=0) * shocks * state.intensity
+    return state.final_demand.sum(axis=0) * shocks * state.intensity * (1 - state.substitution)
 
 
 def essential_share(state: WorldState) -> np.ndarray:
@@ -138,10 +145,13 @@ def final_bids(state: WorldState, constants: Constants, settings) -> list[tuple]
         need, state.consumer_stock, state.inventory_target, settings.inventory_target_quarters
     )
     multiples = np.asarray(settings.demand_price_multiples)
-    fractions = np.stack([demand_fractions(multiples, e) for e in constants.demand_elasticity])  # (M, K)
+    kink, destruction = settings.demand_destruction_multiple, settings.destruction_elasticity
+    fractions = np.stack(
+        [demand_fractions(multiples, e, kink, destruction) for e in constants.demand_elasticity]
+    )  # (M, K)
     flexible = (use * (1 - essential))[..., None] * fractions[None, :, None, :]
     curve = np.concatenate([flexible, (use * essential)[..., None]], axis=-1)
-    levels = np.append(multiples, settings.essential_price_multiple)
+    levels = np.append(multiples, multiples.max())
     return [
         (curve, ref[..., None] * levels, BUYER_FINAL),
         (routine[..., None], (ref * settings.inventory_price_multiple)[..., None], BUYER_STOCK),
@@ -150,16 +160,27 @@ def final_bids(state: WorldState, constants: Constants, settings) -> list[tuple]
 
 
 def feed_bids(state: WorldState, constants: Constants, settings) -> list[tuple]:
-    """Processors' blocks for feed (tonnes, prices, owner), each (C, M, S, k)."""
+    """Processors' blocks for feed (tonnes, prices, owner), each (C, M, S, k).
+
+    Like manufacturers, processors want more feed in stock when their supply is at risk (the
+    same inventory target), bid at `stock_bid_price` but never above break-even.
+    """
     base = settings.inventory_target_quarters
-    use, routine, _ = stock_gaps(feed_need(state, constants), state.feed_stock, base, base)
+    use, routine, extra = stock_gaps(
+        feed_need(state, constants), state.feed_stock, state.inventory_target, base
+    )
     multiples = np.asarray(settings.demand_price_multiples)
     reference = feed_reference(state, constants)
     cap = break_even_feed_price(state, constants)
     curve = use[..., None] * demand_fractions(multiples, settings.feed_elasticity)
     curve_prices = np.minimum(reference[..., None] * multiples, cap[..., None])
     routine_price = np.minimum(reference * settings.inventory_price_multiple, cap)
-    return [(curve, curve_prices, BUYER_FEED), (routine[..., None], routine_price[..., None], BUYER_FEED)]
+    extra_price = np.minimum(stock_bid_price(state, constants, settings), cap)
+    return [
+        (curve, curve_prices, BUYER_FEED),
+        (routine[..., None], routine_price[..., None], BUYER_FEED),
+        (extra[..., None], extra_price[..., None], BUYER_FEED),
+    ]
 
 
 def pose_market(
@@ -220,18 +241,37 @@ def all_bids(book: BidBook, orders: Orders) -> list[tuple[np.ndarray, ...]]:
     return bids
 
 
-def all_offers(state: WorldState, orders: Orders, reservation: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+def producer_storage(state: WorldState, settings, reservation: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(C, M, S) tonnes producers can store rather than sell, and the price they hold out for.
+
+    Up to `producer_storage_quarters` of their running output stays unsold below
+    `producer_storage_price_share` of the expected price (never below the reservation price):
+    storage keeps prices near what sellers expect until the store is full (Deaton & Laroque;
+    Chinese smelters' stocks before the 2023 Wa tin halt, BEHAVIOUR.md section 3).
+    """
+    running = state.capacity * state.utilisation * (1 - state.disruption)
+    storable = np.minimum(state.producer_stock, settings.producer_storage_quarters * running)
+    held_price = np.maximum(reservation, settings.producer_storage_price_share * state.expected_price)
+    return storable, held_price
+
+
+def all_offers(
+    state: WorldState, orders: Orders, reservation: np.ndarray, settings
+) -> list[tuple[np.ndarray, ...]]:
     """(country, tonnes, reservation price, owner) of every market's positive offers, by market id.
 
-    Producers' stocks at their reservation price, then stockpile releases at any price.
+    Producers' stocks: what they cannot store at their reservation price, what they can store
+    at the price they hold out for (`producer_storage`); then stockpile releases at any price.
     """
     release = np.zeros_like(state.stockpile)
     for (c, m, s), tonnes in orders.release.items():
         release[c, m, s] += min(tonnes, state.stockpile[c, m, s])
-    tonnes = np.stack([state.producer_stock, release]).transpose(2, 3, 0, 1)
-    prices = np.stack([reservation, np.zeros_like(reservation)]).transpose(2, 3, 0, 1)
+    storable, held_price = producer_storage(state, settings, reservation)
+    tonnes = np.stack([state.producer_stock - storable, storable, release]).transpose(2, 3, 0, 1)
+    prices = np.stack([reservation, held_price, np.zeros_like(reservation)]).transpose(2, 3, 0, 1)
     keep = tonnes > 1e-9
-    m, s, owner, country = np.nonzero(keep)
+    m, s, block, country = np.nonzero(keep)
+    owner = np.where(block == 2, SELLER_STOCKPILE, SELLER_PRODUCER)
     n_m, n_s = tonnes.shape[:2]
     return by_market(m * n_s + s, n_m * n_s, country, tonnes[keep], prices[keep], owner)
 
@@ -260,10 +300,11 @@ def break_even_feed_price(state: WorldState, constants: Constants) -> np.ndarray
     """(C, M, S) the most processors of stage s+1 can pay for stage-s feed.
 
     Their output price less conversion cost, per tonne of feed (unbounded where no stage
-    follows).
+    follows). On news of controls on their output they price it at what they now expect.
     """
     cap = np.full(state.price.shape, np.inf)
-    margin = state.price[:, :, 1:] - state.unit_cost[:, :, 1:]
+    output = np.where(state.news_market > 0, np.maximum(state.price, state.expected_price), state.price)
+    margin = output[:, :, 1:] - state.unit_cost[:, :, 1:]
     paid = np.maximum(margin * constants.yield_share[None, :, 1:], 0.0)
     cap[:, :, :-1] = np.where(constants.chain[None, :, 1:], paid, np.inf)
     return cap
@@ -299,7 +340,7 @@ def pose_markets(state, constants, settings, policy_book, index, orders: Orders,
     The full rules are the controls' caps before contract deliveries used part of them.
     """
     book = pose_bids(state, constants, settings)
-    bids, offers = all_bids(book, orders), all_offers(state, orders, book.reservation)
+    bids, offers = all_bids(book, orders), all_offers(state, orders, book.reservation, settings)
     freight = settings.freight_usd_per_kg_per_1000km * constants.distance_km / 1000.0
     ruled = policy_book.market_rules(index.country)
     free = read_only(RouteRules.unrestricted(len(freight)))

@@ -44,6 +44,34 @@ class ScenarioInfo(Record, kw_only=True):
     extends: Identifier | None = None
 
 
+class SubstituteSpec(Record, kw_only=True):
+    """A named alternative to a mineral at a stage of final use (docs/mechanisms.md).
+
+    Users adopt it while the mineral's expected price stays above `price_multiple` times its
+    reference (the alternative's extra cost, expressed as the mineral's price at which users are
+    indifferent), reaching `max_share` of their use after `adoption_quarters`; when the price
+    eases they go back over `reversal_quarters` (redesigns stay redesigned). Nobody adopts it
+    before the year it was ready for mass production, `available_from`.
+    """
+
+    name: str
+    mineral: Mineral
+    stages: tuple[Stage, ...]
+    max_share: Share
+    price_multiple: Annotated[float, msgspec.Meta(ge=1, le=100)]
+    adoption_quarters: Annotated[float, msgspec.Meta(ge=1, le=80)]
+    reversal_quarters: Annotated[float, msgspec.Meta(ge=1, le=400)] = 40.0
+    available_from: Annotated[int, msgspec.Meta(ge=1900, le=2200)] = 1900
+    source: Source
+
+
+def default_substitutes() -> tuple[SubstituteSpec, ...]:
+    """The substitution options of the calibration notes (BEHAVIOUR.md section 2)."""
+    from critmin.scenarios.substitutes import SUBSTITUTES
+
+    return SUBSTITUTES
+
+
 class MarketSettings(Record, kw_only=True):
     """The [market] table: behaviour parameters of the world, each overridable, with its source."""
 
@@ -51,8 +79,20 @@ class MarketSettings(Record, kw_only=True):
     inventory_target_quarters: NonNegative = 0.5
     inventory_price_multiple: Positive = 1.0
     price_expectation_weight: Annotated[float, msgspec.Meta(gt=0, le=1)] = 0.25
-    demand_price_multiples: tuple[Positive, ...] = (0.5, 0.8, 1.0, 1.25, 1.6, 2.5, 4.0, 7.0, 12.0, 20.0)
-    essential_price_multiple: Positive = 40.0
+    demand_price_multiples: tuple[Positive, ...] = (
+        0.4, 0.5, 0.63, 0.8, 1.0, 1.25, 1.6, 2.0, 2.5, 3.2, 4.0, 5.0, 6.3, 8.0, 10.0, 12.5, 16.0, 20.0,
+    )  # fmt: skip
+    # Short-run demand at scarcity: above `demand_destruction_multiple` x reference, users cut
+    # output (demand destruction) along `destruction_elasticity`; the essential share bids only at
+    # the top of the curve, and what it lacks there is a shortage (docs/mechanisms.md).
+    demand_destruction_multiple: Annotated[float, msgspec.Meta(ge=1, le=100)] = 2.0
+    destruction_elasticity: Annotated[float, msgspec.Meta(le=0, ge=-5)] = -0.45
+    substitutes: tuple[SubstituteSpec, ...] = msgspec.field(default_factory=default_substitutes)
+    # Producers store rather than sell below what they expect (docs/mechanisms.md).
+    producer_storage_quarters: NonNegative = 0.5
+    producer_storage_price_share: Share = 0.8
+    # Announced controls: buyers exposed to a control announced for a later turn stock up now.
+    announcement_exposure: NonNegative = 1.0
     feed_elasticity: Annotated[float, msgspec.Meta(le=0, ge=-5)] = -0.5
     lead_time_turns: dict[Stage, Annotated[int, msgspec.Meta(ge=0, le=60)]] = msgspec.field(
         default_factory=lambda: {Stage.MINE: 24, Stage.REFINED: 10, Stage.MAGNET: 6}
@@ -104,12 +144,12 @@ class MarketSettings(Record, kw_only=True):
     thrifting_full_price_multiple: Positive = 4.0
     thrifting_recovery_per_year: Share = 0.02
     thrifting_floor: Share = 0.5
-    demand_noise_sd: NonNegative = 0.0
+    demand_noise_sd: NonNegative = 0.03
     demand_noise_persistence: Share = 0.7
     # Recycling: private collection of scrap responding to price (programs add capacity).
-    recycling_collection_share: Share = 0.0
+    recycling_collection_share: Share = 0.01
     recycling_price_elasticity: NonNegative = 1.0
-    recycling_collection_max: Share = 0.5
+    recycling_collection_max: Share = 0.1
     recycling_cost_share: NonNegative = 0.5
     source: Source = "critmin defaults; see docs/mechanisms.md for each parameter and its basis"
 
@@ -260,10 +300,12 @@ class EventSpec(Record, kw_only=True):
     """A scripted event: an action taken for a country, or a shock, at a given turn.
 
     A `project` is capacity under construction before the scenario starts (or outside its
-    scope) that comes on stream at the event's turn, at `unit_cost_usd_per_kg` if given.
+    scope) that comes on stream at the event's turn, at `unit_cost_usd_per_kg` if given. An
+    event `announced` before its `turn` is known from that turn on: buyers react at the news.
     """
 
     turn: TurnIndex
+    announced: TurnIndex | None = None
     kind: Literal["action", "disruption", "discovery", "demand_shock", "project"]
     title: str
     country: Iso3

@@ -194,7 +194,7 @@ def test_demand_growth_slows_by_its_decay(tiny):
 
 
 def test_demand_noise_is_drawn_from_the_model_generator_only_when_asked(tiny):
-    quiet = WorldModel(tiny, seed=0)
+    quiet = WorldModel(with_market(tiny, demand_noise_sd=0.0), seed=0)
     quiet.run(2)
     assert (quiet.state.demand_noise == 1.0).all()
     noisy, again = (WorldModel(with_market(tiny, demand_noise_sd=0.05), seed=seed) for seed in (4, 4))

@@ -1,0 +1,85 @@
+"""News of export controls: buyers react when a control is announced or imposed, not when it bites.
+
+A scenario event may be `announced` some turns before it takes effect (the Wa tin halt was
+announced on 15 April 2023 and in force from 1 August). From the announcement until it is in
+force, and in the turn a control is imposed, each buyer measures the share of its recent supply
+that the control will cut (its exposure to the news); the inventory target then rises at once
+(precautionary buying, export rushes before the effective date), so prices move in the quarter
+the news breaks (BEHAVIOUR.md section 3: tin +8-9% in a day at the Wa announcement).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def cut_share(control: dict, recent_exports: float) -> float:
+    """How much of its exports a control cuts: all for a ban, the refused share for a licence.
+
+    A quota cuts what recent exports exceed it by (quota per year against exports per turn).
+    """
+    regime = control.get("regime")
+    if regime == "ban":
+        return 1.0
+    if regime == "licence":
+        return 1.0 - float(control.get("approval_share", 1.0))
+    quota = control.get("quota_tonnes_per_year")
+    if quota is None or recent_exports <= 0:
+        return 0.0
+    return float(np.clip(1.0 - quota / 4.0 / recent_exports, 0.0, 1.0))
+
+
+def news_exposure(
+    controls: list[dict], index, recent_exports: np.ndarray, domestic: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(C, M, S) share of each buyer's supply that announced or new controls will cut, and of its market's.
+
+    The first is what a buyer stocks up against; the second, the share of the whole supply of
+    the countries the control reaches (outside the exporter), is what moves everyone's price
+    expectation there, exporters to those countries included: markets are one.
+
+    Args:
+        controls: impose_export_control actions as dicts (country, mineral, stages, regime, ...).
+        index: the model's Index.
+        recent_exports: (C_exporter, M, S, C_importer) average tonnes per turn of late.
+        domestic: (C, M, S) tonnes bought at home last turn.
+
+    """
+    exposure, market = np.zeros(domestic.shape), np.zeros(domestic.shape)
+    supply = recent_exports.sum(axis=0).transpose(2, 0, 1) + domestic  # (C, M, S)
+    for control in controls:
+        exporter, m = index.country[control["country"]], index.mineral[control["mineral"]]
+        targets = [index.country[d] for d in control.get("destinations", ()) if d in index.country]
+        for stage in control["stages"]:
+            s = index.stage[stage]
+            shipped = recent_exports[exporter, m, s].copy()
+            if targets:
+                mask = np.zeros_like(shipped, dtype=bool)
+                mask[targets] = True
+                shipped = np.where(mask, shipped, 0.0)
+            shipped[exporter] = 0.0
+            cut = cut_share(control, float(recent_exports[exporter, m, s].sum()))
+            share = np.divide(shipped, supply[:, m, s], out=np.zeros_like(shipped), where=supply[:, m, s] > 0)
+            exposure[:, m, s] = np.maximum(exposure[:, m, s], cut * share)
+            reached = (
+                np.ones(len(shipped), dtype=bool)
+                if not targets
+                else np.isin(np.arange(len(shipped)), targets)
+            )
+            reached[exporter] = False
+            total = supply[reached, m, s].sum()
+            if total > 0:
+                market[reached, m, s] = np.maximum(market[reached, m, s], cut * shipped.sum() / total)
+    return np.clip(exposure, 0.0, 1.0), np.clip(market, 0.0, 1.0)
+
+
+def pending_controls(events, turn: int) -> list[dict]:
+    """Controls announced by now that are not yet in force (announced <= turn < turn of effect)."""
+    return [
+        {"country": event.country, **event.action}
+        for event in events
+        if event.kind == "action"
+        and event.announced is not None
+        and event.announced <= turn < event.turn
+        and (event.action or {}).get("type") == "impose_export_control"
+    ]

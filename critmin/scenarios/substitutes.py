@@ -1,0 +1,146 @@
+"""Named substitution options: what users of a mineral switch to when it stays dear.
+
+One table serves every scenario (the `[market]` default, overridable as `[[market.substitutes]]`).
+Figures come from ../shared/data/calibration/BEHAVIOUR.md section 2 (substitution and thrifting),
+with its confidence flags. `price_multiple` is the mineral's price, over reference, at which the
+alternative's extra cost is paid back; it is derived from the stated cost penalty and flagged [L].
+`adoption_quarters` follows the stylised speeds there: process thrifting 2-6 quarters, a chemistry
+switch in an existing chain 1-4 years, a new material 5-10 years; `available_from` is the year the
+alternative reached mass production (before it, none can be adopted).
+"""
+
+from __future__ import annotations
+
+from critmin.engine.vocabulary import Mineral, Stage
+from critmin.scenarios.schema import SubstituteSpec
+
+BEHAVIOUR = "BEHAVIOUR.md section 2"
+
+SUBSTITUTES: tuple[SubstituteSpec, ...] = (
+    SubstituteSpec(
+        name="grain-boundary diffusion (Dy/Tb-lean NdFeB grades)",
+        mineral=Mineral.REE_HEAVY,
+        stages=(Stage.REFINED, Stage.MAGNET),
+        max_share=0.45,
+        price_multiple=1.3,
+        adoption_quarters=4,
+        available_from=2012,
+        source=f"{BEHAVIOUR}: GBD cuts heavy REE 30-60% at equal coercivity for +5-15% processing cost, "
+        "mainstream in EV motors, suits thin motor magnets only [L]; Shin-Etsu converted its output within ~1 year (mid-2012 to "
+        "spring 2013), so not at scale before 2012 [M]",
+    ),
+    SubstituteSpec(
+        name="Dy-free grades, ferrite and rare-earth-free motors",
+        mineral=Mineral.REE_HEAVY,
+        stages=(Stage.REFINED, Stage.MAGNET),
+        max_share=0.25,
+        price_multiple=2.5,
+        adoption_quarters=10,
+        available_from=2012,
+        source=f"{BEHAVIOUR}: Hitachi Dy 8% -> 4% in 2-3 years, Nissan Leaf -40% Dy a year after the "
+        "2010 shock (Nov 2011) [M]; induction and wound-rotor motors off the shelf with a few % "
+        "efficiency penalty [L]",
+    ),
+    SubstituteSpec(
+        name="ferrite magnets, induction and wound-rotor motors",
+        mineral=Mineral.REE_LIGHT,
+        stages=(Stage.MAGNET,),
+        max_share=0.25,
+        price_multiple=2.0,
+        adoption_quarters=8,
+        available_from=2012,
+        source=f"{BEHAVIOUR}: 'increasing number of Japanese companies' returned to ferrite in 2012 [M]; "
+        "ferrite (BH)max ~1/8-1/10 of NdFeB, so larger magnets [L]; EESM/induction motors [L]",
+    ),
+    SubstituteSpec(
+        name="alumina for ceria polishing, lower loadings in other uses",
+        mineral=Mineral.REE_LIGHT,
+        stages=(Stage.REFINED,),
+        max_share=0.2,
+        price_multiple=2.0,
+        adoption_quarters=4,
+        source=f"{BEHAVIOUR}: switching polishing to alumina cut Japan's REE demand by >15% within a "
+        "year (Time 2011) [M]",
+    ),
+    SubstituteSpec(
+        name="NMC 811 and LFP cathodes",
+        mineral=Mineral.COBALT,
+        stages=(Stage.REFINED,),
+        max_share=0.5,
+        price_multiple=1.5,
+        adoption_quarters=12,
+        available_from=2018,
+        source=f"{BEHAVIOUR}: NMC111 -> 811 cuts cobalt from 1/3 to 10% of cathode metals; 811 from 1% "
+        "to 13% of China's EV batteries in Jan-Aug 2018, so from 2018 [M]; LFP 7% -> 27% of EV "
+        "batteries 2018-22 [M]",
+    ),
+    SubstituteSpec(
+        name="LFP cathodes instead of nickel-rich ones",
+        mineral=Mineral.NICKEL,
+        stages=(Stage.REFINED,),
+        max_share=0.2,
+        price_multiple=2.0,
+        adoption_quarters=12,
+        available_from=2019,
+        source=f"{BEHAVIOUR}: LFP 7% (2018) -> 27% (2022) of EV batteries (IEA GEVO 2023) [M]; "
+        "batteries are a minority of nickel use [L]",
+    ),
+    SubstituteSpec(
+        name="sodium-ion cells",
+        mineral=Mineral.LITHIUM,
+        stages=(Stage.REFINED,),
+        max_share=0.1,
+        price_multiple=3.0,
+        adoption_quarters=20,
+        available_from=2023,
+        source=f"{BEHAVIOUR}: commercial launch 2021-23 (CATL, BYD), very small share; a new "
+        "material takes 5-10 years [L]",
+    ),
+    SubstituteSpec(
+        name="ceramics, cermets and PCD/cBN tools; steel and lead for heavy alloys",
+        mineral=Mineral.TUNGSTEN,
+        stages=(Stage.REFINED,),
+        max_share=0.2,
+        price_multiple=2.0,
+        adoption_quarters=16,
+        source=f"{BEHAVIOUR}: tool-life and density penalties, slow qualification; military uses hard "
+        "to replace (USGS MCS substitutes) [L]",
+    ),
+    SubstituteSpec(
+        name="MLCC, aluminium and niobium-oxide capacitors",
+        mineral=Mineral.TANTALUM,
+        stages=(Stage.REFINED,),
+        max_share=0.3,
+        price_multiple=2.0,
+        adoption_quarters=4,
+        source=f"{BEHAVIOUR}: fast after the 2000 tantalum spike [L]",
+    ),
+    SubstituteSpec(
+        name="silicon and indium phosphide devices",
+        mineral=Mineral.GALLIUM,
+        stages=(Stage.REFINED,),
+        max_share=0.2,
+        price_multiple=3.0,
+        adoption_quarters=16,
+        source=f"{BEHAVIOUR}: RF-power penalties; years of design-in [L]",
+    ),
+    SubstituteSpec(
+        name="zinc selenide and chalcogenide glass optics",
+        mineral=Mineral.GERMANIUM,
+        stages=(Stage.REFINED,),
+        max_share=0.2,
+        price_multiple=3.0,
+        adoption_quarters=16,
+        source=f"{BEHAVIOUR}: IR-range penalties; years of design-in [L]",
+    ),
+    SubstituteSpec(
+        name="aluminium wire and heat exchangers",
+        mineral=Mineral.COPPER,
+        stages=(Stage.REFINED,),
+        max_share=0.1,
+        price_multiple=1.5,
+        adoption_quarters=16,
+        source=f"{BEHAVIOUR}: conductivity and volume penalty; marginal, over years (Pindyck & "
+        "Rubinfeld) [M]",
+    ),
+)
