@@ -88,7 +88,8 @@ def react_to_news(state: WorldState, constants: Constants, settings) -> None:
 
     `state.news_exposure` is the share of each buyer's supply the news says will be cut,
     `state.news_market` that of its whole market. Traders expect the price to rise by the
-    incidence rule, market cut / (|demand elasticity| + supply elasticity) (BEHAVIOUR.md 1b), and the inventory target jumps to what the news makes buyers
+    incidence rule, market cut / (|demand elasticity| + supply elasticity) (BEHAVIOUR.md 1b),
+    and the inventory target jumps to what the news makes buyers
     want, in the same turn, before the market clears (news is a discrete event, not a drift);
     neither falls on news. Stock bought on the news is bid at the expected price.
     """
@@ -108,7 +109,8 @@ def stock_bid_price(state: WorldState, constants: Constants, settings) -> np.nda
     """(C, M, S) what buyers pay for stock above their routine target.
 
     The last price (at least the routine price; the expected price on news of controls), carried
-    up by `inventory_bid_premium` of a rising trend (speculators extrapolate part of it); never above the top of the demand curve.
+    up by `inventory_bid_premium` of a rising trend (speculators extrapolate part of it); never
+    above the top of the demand curve.
     Supply risk raises how much stock buyers want, not what they pay for it, so stock bids do
     not ratchet a price up while a control lasts.
     """

@@ -26,8 +26,8 @@ SUBSTITUTES: tuple[SubstituteSpec, ...] = (
         adoption_quarters=4,
         available_from=2012,
         source=f"{BEHAVIOUR}: GBD cuts heavy REE 30-60% at equal coercivity for +5-15% processing cost, "
-        "mainstream in EV motors, suits thin motor magnets only [L]; Shin-Etsu converted its output within ~1 year (mid-2012 to "
-        "spring 2013), so not at scale before 2012 [M]",
+        "mainstream in EV motors, suits thin motor magnets only [L]; Shin-Etsu converted its output "
+        "within ~1 year (mid-2012 to spring 2013), so not at scale before 2012 [M]",
     ),
     SubstituteSpec(
         name="Dy-free grades, ferrite and rare-earth-free motors",
