@@ -24,6 +24,7 @@ COLUMNS = {
         "stock",
         "stockpile",
         "shortage",
+        "embedded_dependence",
     ],
     "events": ["turn", "kind", "actor", "target", "mineral", "detail"],
 }

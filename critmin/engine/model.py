@@ -209,6 +209,16 @@ class WorldModel(mesa.Model):
 
         return run_tables(self)
 
+    def embedded_dependence(self, supplier: str) -> np.ndarray:
+        """(C, M, S) share of each country's supply last turn that passed through `supplier`.
+
+        Counts the feed of a country's own processors (engine/dependence.py): magnets made at
+        home from Chinese oxide depend on China.
+        """
+        from critmin.engine.dependence import embedded_dependence
+
+        return embedded_dependence(self.last.flows, self.constants.chain)[:, self.index.country[supplier]]
+
     def check(self, action: ActionBase) -> str | None:
         """Why `action` is illegal now, or None."""
         return rules.check(self, action)

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from critmin.engine.dependence import embedded_dependence, largest_foreign_dependence
 from critmin.engine.state import Constants, Index, WorldState
 
 
@@ -90,6 +91,9 @@ class Recorder:
                 "stock": stock,
                 "stockpile": state.stockpile.copy(),
                 "shortage": figures.shortage,
+                "embedded_dependence": largest_foreign_dependence(
+                    embedded_dependence(figures.flows, self.constants.chain)
+                ),
             }
         )
         self.prices.append(state.price.copy())
@@ -161,6 +165,7 @@ COUNTRY_MEASURES = (
     "stock",
     "stockpile",
     "shortage",
+    "embedded_dependence",  # share of supply that passed through the largest foreign supplier (dependence.py)
 )
 
 

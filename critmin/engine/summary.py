@@ -1,4 +1,4 @@
-"""The end-of-run summary printed by `critmin run`: prices, main flows, shortages."""
+"""The end-of-run summary printed by `critmin run`: prices, main flows, shortages, dependence."""
 
 from __future__ import annotations
 
@@ -26,21 +26,63 @@ def print_summary(model: WorldModel, console: Console) -> None:
     console.print(price_table(model))
     console.print(flow_table(model))
     console.print(shortage_table(model))
+    console.print(dependence_table(model))
     console.print(f"state hash {model.hashes[-1][:16]}…" if model.hashes else "no turn played")
 
 
+def active_markets(model: WorldModel) -> np.ndarray:
+    """(C, M, S) lines a country produces, uses or processes: the markets that carry a price."""
+    state = model.state
+    return (state.final_demand.sum(axis=0) > 0) | (state.capacity > 0) | (state.feed_stock > 0)
+
+
 def price_table(model: WorldModel) -> Table:
-    """World median price per mineral at its final stage, against the reference, and China's."""
+    """Median price over active markets per mineral at its last two stages, and China's.
+
+    A country that neither produces nor uses a line only carries a landed price, so it is left
+    out of the median (it would show moves no market made).
+    """
     index, constants, price = model.index, model.constants, model.state.price
     china = index.country.get("CHN")
-    table = Table("mineral", "stage", "start USD/kg", "now (median)", "change", "China", title="Prices")
+    active = active_markets(model)
+    table = Table(
+        "mineral", "stage", "start USD/kg", "now (median, active)", "change", "China", title="Prices"
+    )
     for m, mineral in enumerate(index.minerals):
         for s in np.flatnonzero(constants.chain[m])[-2:]:
-            ref, now = constants.reference_price[m, s], float(np.median(price[:, m, s]))
+            markets = price[active[:, m, s], m, s]
+            if not markets.size:
+                continue
+            ref, now = constants.reference_price[m, s], float(np.median(markets))
             inside = f"{price[china, m, s]:,.2f}" if china is not None else "-"
             table.add_row(
                 mineral, index.stages[s], f"{ref:,.2f}", f"{now:,.2f}", f"{now / ref - 1:+.0%}", inside
             )
+    return table
+
+
+def dependence_table(model: WorldModel) -> Table:
+    """The largest embedded dependences on one foreign supplier, last turn (above 50%)."""
+    from critmin.engine.dependence import embedded_dependence
+
+    table = Table(
+        "country", "mineral", "stage", "supplier", "embedded share",
+        title="Largest embedded dependences (feed of own processors counted)",
+    )  # fmt: skip
+    share = embedded_dependence(model.last.flows, model.constants.chain)
+    share[np.arange(len(share)), np.arange(len(share))] = 0.0
+    need = model.last.demand > 0
+    best = np.where(need, share.max(axis=1), 0.0)
+    supplier = share.argmax(axis=1)
+    for flat in np.argsort(best, axis=None)[::-1][:TOP_SHORTAGES]:
+        c, m, s = np.unravel_index(flat, best.shape)
+        if best[c, m, s] <= 0.5:
+            break
+        index = model.index
+        table.add_row(
+            index.countries[c], index.minerals[m], index.stages[s],
+            index.countries[supplier[c, m, s]], f"{best[c, m, s]:.0%}",
+        )  # fmt: skip
     return table
 
 
