@@ -27,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
+from critmin.research.ceilings import CeilingSpell, ceiling_spells, summarise
+
 VALIDATION_ROOT_SEED = 20100921  # the day China's customs stopped rare-earth shipments to Japan
 REE, LITHIUM = "ree-crisis-2010", "lithium-cycle-2021"
 COBALT, TIN, TUNGSTEN = "cobalt-spike-2017", "tin-wa-2023", "tungsten-quotas-2007"
@@ -51,10 +53,18 @@ class Trajectory:
     exports: np.ndarray
     production: np.ndarray
     demand: np.ndarray
+    reference: np.ndarray  # (M, S) reference prices
+    ceiling_multiples: tuple[float, float]  # (top demand block, essential multiple) × reference
 
     def at(self, mineral: str, stage: str) -> tuple[int, int]:
         """(mineral, stage) positions."""
         return self.minerals.index(mineral), self.stages.index(stage)
+
+    def ceilings(self) -> tuple[CeilingSpell, ...]:
+        """Active (country, mineral, stage) prices that reached the top of their demand curve."""
+        active = (self.demand > 0).any(axis=0) | (self.production > 0).any(axis=0)
+        labels = (self.countries, self.minerals, self.stages)
+        return ceiling_spells(self.prices, self.reference, active, self.ceiling_multiples, labels)
 
     def years(self) -> np.ndarray:
         """(T,) calendar year of the middle of each turn."""
@@ -103,6 +113,11 @@ def simulate(scenario: str, seed: int) -> Trajectory:
         exports=np.array(exports),
         production=np.array(production),
         demand=np.array(demand),
+        reference=model.constants.reference_price.copy(),
+        ceiling_multiples=(
+            max(model.settings.demand_price_multiples),
+            model.settings.essential_price_multiple,
+        ),
     )
 
 
@@ -662,6 +677,7 @@ class CheckResult:
 
     check: Check
     values: tuple[float, ...]
+    ceilings: tuple[tuple[CeilingSpell, ...], ...] = ()  # per seed: prices at their ceiling
 
     @property
     def median(self) -> float:
@@ -672,6 +688,11 @@ class CheckResult:
     def passed(self) -> bool:
         """The median lies in the band."""
         return self.check.holds(self.median)
+
+    @property
+    def ceiling(self) -> dict:
+        """Which prices of the episode sat at the top of their demand curve, over the seeds."""
+        return summarise(self.ceilings)
 
     def to_dict(self) -> dict:
         """The JSON record of `critmin validate --json`."""
@@ -690,6 +711,7 @@ class CheckResult:
             },
             "band": list(check.band),
             "passed": self.passed,
+            "ceiling": self.ceiling,
         }
 
 
@@ -710,13 +732,17 @@ def run_backtests(
     checks = CHECKS if checks is None else checks
     scenarios = tuple(dict.fromkeys(check.scenario for check in checks))
     runs = {name: [simulate(name, seed) for seed in seeds] for name in scenarios}
-    results = [CheckResult(c, tuple(c.measure(t) for t in runs[c.scenario])) for c in checks]
+    ceilings = {name: tuple(t.ceilings() for t in trajectories) for name, trajectories in runs.items()}
+    results = [
+        CheckResult(c, tuple(c.measure(t) for t in runs[c.scenario]), ceilings[c.scenario]) for c in checks
+    ]
     return results, runs
 
 
 # --- observed price paths (for the plots) --------------------------------------------------
 
-# (date as a calendar year, USD/kg); the first point is the base level the path is scaled by.
+# (date as a calendar year, USD/kg; APT in USD/mtu WO3); the first point is the base level the
+# path is scaled by (the first year's mean where known).
 OBSERVED_PATHS: dict[str, dict[str, tuple[tuple[float, float], ...]]] = {
     REE: {
         "Nd oxide, export (FOB China)": (
@@ -754,12 +780,55 @@ OBSERVED_PATHS: dict[str, dict[str, tuple[tuple[float, float], ...]]] = {
         ),
         "Li2CO3 (China spot)": ((2020.5, 10.1), (2022.875, 80.0), (2023.95, 13.6), (2024.6, 9.0)),
     },
+    COBALT: {
+        "Co metal (LME)": (
+            (2016.5, 25.5),
+            (2017.0, 32.75),
+            (2017.43, 56.5),
+            (2017.51, 58.5),
+            (2018.12, 82.0),
+            (2018.2, 95.0),
+            (2019.55, 26.5),
+            (2019.67, 31.3),
+        ),
+        "Co metal (LME cash, annual mean)": (
+            (2016.5, 25.5),
+            (2017.5, 55.7),
+            (2018.5, 72.6),
+            (2019.5, 33.1),
+        ),
+    },
+    TIN: {
+        "Sn metal (LME)": (
+            (2023.5, 25.95),
+            (2023.29, 25.64),
+            (2023.55, 29.0),
+            (2024.05, 24.1),
+            (2024.3, 36.05),
+        ),
+        "Sn metal (LME cash, annual mean)": ((2023.5, 25.95), (2024.5, 30.86)),
+    },
+    TUNGSTEN: {
+        "APT, Europe": (
+            (2007.5, 250.0),
+            (2010.5, 250.0),
+            (2011.75, 460.0),
+            (2014.2, 377.0),
+            (2015.95, 190.0),
+        ),
+        "APT, China domestic": (),
+    },
 }
 OBSERVED_SOURCES = {
     REE: "NOTES 3a: Lynas data via mining.com, Japan Metal Bulletin, USGS MCS 2016 year-end prices; "
     "2009 Nd [L]",
     LITHIUM: "NOTES 1c and 3f: USGS MCS 2025 salient statistics [H]; "
     "China spot (Kallanish) at ~7.1 CNY/USD [M]",
+    COBALT: "BEHAVIOUR 6b: LME 3M (Reuters, WSJ, AFP, mining.com, Metal Bulletin) [M]; "
+    "annual LME cash means, USGS MCS 2020 [H]",
+    TIN: "BEHAVIOUR 6d: LME (ITA, Reuters) [M]; annual LME cash means, USGS MCS 2025 [H]",
+    TUNGSTEN: "BEHAVIOUR 6e: APT Europe, blog citing USGS [L], Nikkei via PM-Review (2014) [M]; "
+    "end-2015 from memory [L]; no China domestic series in the data",
 }
 SIMULATED_PATHS: dict[str, dict[str, Callable[[Trajectory], np.ndarray]]] = {
     REE: {
@@ -771,6 +840,18 @@ SIMULATED_PATHS: dict[str, dict[str, Callable[[Trajectory], np.ndarray]]] = {
     LITHIUM: {
         "Li2CO3 (USGS annual, contract)": lithium_price,
         "Li2CO3 (China spot)": lithium_price,
+    },
+    COBALT: {
+        "Co metal (LME)": cobalt_price,
+        "Co metal (LME cash, annual mean)": cobalt_price,
+    },
+    TIN: {
+        "Sn metal (LME)": tin_price,
+        "Sn metal (LME cash, annual mean)": tin_price,
+    },
+    TUNGSTEN: {
+        "APT, Europe": tungsten_price,
+        "APT, China domestic": lambda t: t.china_price("tungsten"),
     },
 }
 
@@ -814,7 +895,8 @@ def plot_panel(axis, title: str, trajectories: list[Trajectory], path, observed)
     axis.plot(years, np.median(scaled, axis=0), label="simulated median")
     if observed:
         dates, prices = np.array(observed).T
-        axis.plot(dates, prices / prices[0], "o--", color="black", label="observed")
+        order = np.argsort(dates, kind="stable")  # the first point is the base, wherever it falls
+        axis.plot(dates[order], (prices / prices[0])[order], "o--", color="black", label="observed")
     axis.set_yscale("log")
     axis.set_title(title, fontsize=9)
     axis.set_ylabel("x first-year level")
