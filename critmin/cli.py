@@ -290,7 +290,8 @@ def add_validate(commands) -> None:
 
 def validate_command(args: argparse.Namespace) -> int:
     """Run every check over the seeds; exit 0 only if every check holds on the median."""
-    from critmin.research.backtests import run_backtests, validation_seeds, write_plots
+    from critmin.research.backtest_plots import write_plots
+    from critmin.research.backtests import run_backtests, validation_seeds
 
     seeds = validation_seeds(args.seeds)
     results, runs = run_backtests(seeds)
