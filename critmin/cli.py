@@ -274,7 +274,10 @@ def bench_command(args: argparse.Namespace) -> int:
 # --- validate -----------------------------------------------------------------------------
 
 
-VALIDATE_HELP = "Backtest the model against the 2010 rare-earth crisis and the 2021-24 lithium cycle."
+VALIDATE_HELP = (
+    "Backtest the model against five episodes: rare earths 2010, lithium 2021-24, cobalt 2017-19, "
+    "the Wa tin halt 2023 and China's tungsten quotas 2007-15."
+)
 
 
 def add_validate(commands) -> None:
@@ -287,7 +290,8 @@ def add_validate(commands) -> None:
 
 def validate_command(args: argparse.Namespace) -> int:
     """Run every check over the seeds; exit 0 only if every check holds on the median."""
-    from critmin.research.backtests import run_backtests, validation_seeds, write_plots
+    from critmin.research.backtest_plots import write_plots
+    from critmin.research.backtests import run_backtests, validation_seeds
 
     seeds = validation_seeds(args.seeds)
     results, runs = run_backtests(seeds)
@@ -296,6 +300,7 @@ def validate_command(args: argparse.Namespace) -> int:
         print(json.dumps({"seeds": seeds, "checks": [r.to_dict() for r in results]}, indent=1))
     else:
         out.print(validation_table(results, len(seeds)))
+        out.print(ceiling_table(results))
         for path in plots:
             out.print(f"wrote {path}")
     return EXIT_OK if all(r.passed for r in results) else EXIT_FAILED
@@ -315,6 +320,21 @@ def validation_table(results, n_seeds: int) -> Table:
         holds = "[green]yes[/]" if result.passed else "[bold red]no[/]"
         band = band_text(check.band)
         table.add_row(check.name, short(check.observed), short(result.median), spread, band, holds)
+    return table
+
+
+def ceiling_table(results) -> Table:
+    """Per episode, the prices that sat at the top of their demand curve: seeds, turns, longest stay."""
+    title = "prices at the top of their demand curve (most turns over the seeds)"
+    table = Table("episode", "line", "seeds", "turns", "longest", "at essential", title=title)
+    for result in {r.check.scenario: r for r in results}.values():
+        ceiling = result.ceiling
+        if not ceiling["reached"]:
+            table.add_row(result.check.scenario, "none", f"0/{ceiling['of_seeds']}", "0", "0", "0")
+        for line, stats in ceiling["lines"].items():
+            seeds = f"{stats['seeds']}/{ceiling['of_seeds']}"
+            figures = (str(stats[key]) for key in ("turns", "longest", "essential_turns"))
+            table.add_row(result.check.scenario, line, seeds, *figures)
     return table
 
 

@@ -1,8 +1,11 @@
-"""`critmin validate` on five seeds: every backtest check holds on the median, and the JSON and
-plots come out as documented. The full 20-seed run is `critmin validate` (docs/mechanisms.md)."""
+"""`critmin validate` on five seeds: the two public backtests hold on the median; the three newer
+episodes run, give finite figures and list each check's result; the JSON and plots come out as
+documented. The full 20-seed run is `critmin validate` (docs/mechanisms.md)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 
 import numpy as np
@@ -10,10 +13,14 @@ import pytest
 
 from critmin.research.backtests import (
     CHECKS,
+    COBALT,
     LITHIUM,
     REE,
+    TIN,
+    TUNGSTEN,
     Check,
     CheckResult,
+    backtest_scenarios,
     lithium_fall,
     peak_multiple,
     run_backtests,
@@ -22,49 +29,109 @@ from critmin.research.backtests import (
 )
 
 CI_SEEDS = 5
+PUBLIC = (REE, LITHIUM)
+NEW = (COBALT, TIN, TUNGSTEN)
+CALIBRATING = (
+    "the shared [market] mechanism (demand side, announcements) is being recalibrated in issue 12; "
+    "this episode's band is fixed and recorded, not yet required to hold"
+)
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    """`critmin validate --json --seeds 5 --plots DIR`, run once for the module."""
+    """`critmin validate --json --seeds 5 --plots DIR`, run once for the module: (code, JSON, DIR)."""
     from critmin.cli import main
 
     plots = tmp_path_factory.mktemp("plots")
-    return main(["validate", "--json", "--seeds", str(CI_SEEDS), "--plots", str(plots)]), plots
+    stdout = io.StringIO()
+    with contextlib.redirect_stdout(stdout):
+        code = main(["validate", "--json", "--seeds", str(CI_SEEDS), "--plots", str(plots)])
+    return code, json.loads(stdout.getvalue()), plots
 
 
-KNOWN_FAILING = (  # under the one shared [market] set of issue 12 (docs/mechanisms.md says why)
+KNOWN_FAILING = (  # public checks out of band under the one shared [market] set (docs/mechanisms.md)
     "light_keeps_less_than_heavy", "li_peak_multiple", "li_fall_within_8_quarters",
 )  # fmt: skip
 
 
-def test_every_check_but_the_known_failing_ones_holds():
-    results, _ = run_backtests(validation_seeds(CI_SEEDS))
-    failing = {r.check.name for r in results if not r.passed}
-    assert failing <= set(KNOWN_FAILING), f"newly failing: {sorted(failing - set(KNOWN_FAILING))}"
+def records(report, scenarios) -> dict[str, dict]:
+    """The JSON check records of some scenarios, by check name."""
+    return {c["name"]: c for c in report[1]["checks"] if c["scenario"] in scenarios}
 
 
-@pytest.mark.xfail(reason="three checks fail under the shared [market] set (KNOWN_FAILING)", strict=False)
-def test_validate_exits_0_with_every_check_holding(report, capsys):
-    code, _ = report
-    assert code == 0
-
-
-def test_validate_json_lists_at_least_eight_checks_over_both_episodes(tmp_path, cli):
-    code, out, _ = cli("validate", "--json", "--seeds", "2")
-    data = json.loads(out)
-    assert len(data["seeds"]) == 2
-    assert len(data["checks"]) >= 8
-    assert {c["scenario"] for c in data["checks"]} == {REE, LITHIUM}
-    for check in data["checks"]:
-        assert set(check) >= {"scenario", "name", "observed", "simulated", "band", "passed"}
-        assert check["simulated"]["min"] <= check["simulated"]["median"] <= check["simulated"]["max"]
+def test_validate_covers_five_episodes_and_exits_1_while_a_check_fails(report):
+    code, data, _ = report
+    assert len(data["seeds"]) == CI_SEEDS
+    assert {c["scenario"] for c in data["checks"]} == {*PUBLIC, *NEW} == set(backtest_scenarios())
     assert code == (0 if all(c["passed"] for c in data["checks"]) else 1)
 
 
+def test_the_public_backtests_hold_on_the_median_but_the_known_failing_checks(report):
+    failing = [name for name, c in records(report, PUBLIC).items() if not c["passed"]]
+    unexpected = sorted(set(failing) - set(KNOWN_FAILING))
+    assert not unexpected, f"public backtest checks newly out of their band: {unexpected}"
+
+
+def test_the_new_episodes_run_and_give_finite_figures(report):
+    new = records(report, NEW)
+    assert {c["scenario"] for c in new.values()} == set(NEW)
+    assert sum(1 for c in new.values() if c["scenario"] == COBALT) >= 5
+    for name, check in new.items():
+        simulated = check["simulated"]
+        assert simulated["n"] == CI_SEEDS
+        assert all(np.isfinite(simulated[key]) for key in ("median", "min", "max")), name
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(c.name, marks=pytest.mark.xfail(strict=False, reason=CALIBRATING))
+        for c in CHECKS
+        if c.scenario in NEW
+    ],
+)
+def test_new_episode_check_holds(report, name):
+    """One result per check of the new episodes (XPASS when it holds, XFAIL when not)."""
+    check = records(report, NEW)[name]
+    low, high = check["band"]
+    assert check["passed"], f"{name}: median {check['simulated']['median']:.3g} outside {low}..{high}"
+
+
+def test_every_check_record_has_its_band_source_and_ceiling(report):
+    for check in report[1]["checks"]:
+        assert set(check) >= {"scenario", "name", "observed", "observed_source", "simulated", "band"}
+        assert check["simulated"]["min"] <= check["simulated"]["median"] <= check["simulated"]["max"]
+        ceiling = check["ceiling"]
+        assert ceiling["of_seeds"] == CI_SEEDS and 0 <= ceiling["seeds"] <= CI_SEEDS
+        assert ceiling["reached"] == bool(ceiling["lines"])
+        assert ceiling["max_turns"] == max((s["turns"] for s in ceiling["lines"].values()), default=0)
+
+
+def test_checks_of_one_episode_report_the_same_ceiling(report):
+    by_scenario: dict[str, list] = {}
+    for check in report[1]["checks"]:
+        by_scenario.setdefault(check["scenario"], []).append(json.dumps(check["ceiling"]))
+    assert all(len(set(ceilings)) == 1 for ceilings in by_scenario.values())
+
+
 def test_validate_writes_one_plot_per_backtest_scenario(report):
-    _, plots = report
-    assert sorted(p.name for p in plots.iterdir()) == [f"{LITHIUM}.png", f"{REE}.png"]
+    plots = report[2]
+    assert sorted(p.name for p in plots.iterdir()) == sorted(f"{s}.png" for s in backtest_scenarios())
+
+
+def test_the_new_scenarios_set_no_market_parameters():
+    """One parameter set serves every scenario: the new episodes take the schema defaults."""
+    from critmin.scenarios import load_scenario
+    from critmin.scenarios.schema import MarketSettings
+
+    for name in NEW:
+        assert load_scenario(name).spec.market == MarketSettings(), name
+
+
+def test_validate_prints_the_table_and_the_ceilings(cli):
+    code, out, _ = cli("validate", "--seeds", "1")
+    assert "median must lie in the band" in out and "top of their demand curve" in out
+    assert code in (0, 1)  # which one: test_validate_covers_five_episodes_and_exits_1_while_a_check_fails
 
 
 def test_a_failing_check_makes_validate_exit_1(monkeypatch, cli):
@@ -73,7 +140,7 @@ def test_a_failing_check_makes_validate_exit_1(monkeypatch, cli):
     impossible = Check(
         LITHIUM, "impossible", "a peak below zero", 0.0, "test", (None, -1.0), peak_multiple_of_li
     )
-    monkeypatch.setattr(backtests, "CHECKS", (*CHECKS[-1:], impossible))
+    monkeypatch.setattr(backtests, "CHECKS", (impossible,))
     code, out, _ = cli("validate", "--seeds", "1")
     assert code == 1
     assert "impossible" in out
@@ -102,3 +169,4 @@ def test_run_backtests_measures_every_check_on_every_seed():
     results, runs = run_backtests([11, 12], CHECKS[:2])
     assert set(runs) == {REE}
     assert all(len(result.values) == 2 for result in results)
+    assert all(len(result.ceilings) == 2 for result in results)

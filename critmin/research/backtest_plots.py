@@ -1,0 +1,190 @@
+"""Backtest plots: each episode's simulated price paths against the observed ones.
+
+`critmin validate --plots DIR` writes one PNG per scenario (critmin/research/backtests.py runs
+the episodes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from critmin.research.backtests import (
+    BASE_TURNS,
+    COBALT,
+    LITHIUM,
+    REE,
+    TIN,
+    TUNGSTEN,
+    Trajectory,
+    cobalt_price,
+    lithium_price,
+    tin_price,
+    tungsten_price,
+)
+
+# --- observed price paths (for the plots) --------------------------------------------------
+
+# (date as a calendar year, USD/kg; APT in USD/mtu WO3); the first point is the base level the
+# path is scaled by (the first year's mean where known).
+OBSERVED_PATHS: dict[str, dict[str, tuple[tuple[float, float], ...]]] = {
+    REE: {
+        "Nd oxide, export (FOB China)": (
+            (2009.5, 17.0),
+            (2011.0, 130.0),
+            (2011.5, 300.0),
+            (2011.85, 260.0),
+            (2011.95, 195.0),
+            (2012.95, 77.5),
+            (2013.95, 67.5),
+            (2014.95, 58.0),
+            (2015.95, 40.0),
+        ),
+        "Dy oxide, export (FOB China)": (
+            (2009.5, 118.49),
+            (2011.4, 921.0),
+            (2011.5, 2900.0),
+            (2011.85, 2300.0),
+            (2011.95, 1410.0),
+            (2012.95, 615.0),
+            (2013.95, 465.0),
+            (2014.95, 340.0),
+            (2015.95, 228.0),
+        ),
+        "Nd oxide, China domestic": ((2009.5, 17.0), (2012.2, 75.0)),
+        "Dy oxide, China domestic": ((2009.5, 118.49), (2012.2, 620.0)),
+    },
+    LITHIUM: {
+        "Li2CO3 (USGS annual, contract)": (
+            (2020.5, 10.1),
+            (2021.5, 14.2),
+            (2022.5, 71.1),
+            (2023.5, 41.3),
+            (2024.5, 14.0),
+        ),
+        "Li2CO3 (China spot)": ((2020.5, 10.1), (2022.875, 80.0), (2023.95, 13.6), (2024.6, 9.0)),
+    },
+    COBALT: {
+        "Co metal (LME)": (
+            (2016.5, 25.5),
+            (2017.0, 32.75),
+            (2017.43, 56.5),
+            (2017.51, 58.5),
+            (2018.12, 82.0),
+            (2018.2, 95.0),
+            (2019.55, 26.5),
+            (2019.67, 31.3),
+        ),
+        "Co metal (LME cash, annual mean)": (
+            (2016.5, 25.5),
+            (2017.5, 55.7),
+            (2018.5, 72.6),
+            (2019.5, 33.1),
+        ),
+    },
+    TIN: {
+        "Sn metal (LME)": (
+            (2023.5, 25.95),
+            (2023.29, 25.64),
+            (2023.55, 29.0),
+            (2024.05, 24.1),
+            (2024.3, 36.05),
+        ),
+        "Sn metal (LME cash, annual mean)": ((2023.5, 25.95), (2024.5, 30.86)),
+    },
+    TUNGSTEN: {
+        "APT, Europe": (
+            (2007.5, 250.0),
+            (2010.5, 250.0),
+            (2011.75, 460.0),
+            (2014.2, 377.0),
+            (2015.95, 190.0),
+        ),
+        "APT, China domestic": (),
+    },
+}
+OBSERVED_SOURCES = {
+    REE: "NOTES 3a: Lynas data via mining.com, Japan Metal Bulletin, USGS MCS 2016 year-end prices; "
+    "2009 Nd [L]",
+    LITHIUM: "NOTES 1c and 3f: USGS MCS 2025 salient statistics [H]; "
+    "China spot (Kallanish) at ~7.1 CNY/USD [M]",
+    COBALT: "BEHAVIOUR 6b: LME 3M (Reuters, WSJ, AFP, mining.com, Metal Bulletin) [M]; "
+    "annual LME cash means, USGS MCS 2020 [H]",
+    TIN: "BEHAVIOUR 6d: LME (ITA, Reuters) [M]; annual LME cash means, USGS MCS 2025 [H]",
+    TUNGSTEN: "BEHAVIOUR 6e: APT Europe, blog citing USGS [L], Nikkei via PM-Review (2014) [M]; "
+    "end-2015 from memory [L]; no China domestic series in the data",
+}
+SIMULATED_PATHS: dict[str, dict[str, Callable[[Trajectory], np.ndarray]]] = {
+    REE: {
+        "Nd oxide, export (FOB China)": lambda t: t.outside_price("ree_light"),
+        "Dy oxide, export (FOB China)": lambda t: t.outside_price("ree_heavy"),
+        "Nd oxide, China domestic": lambda t: t.china_price("ree_light"),
+        "Dy oxide, China domestic": lambda t: t.china_price("ree_heavy"),
+    },
+    LITHIUM: {
+        "Li2CO3 (USGS annual, contract)": lithium_price,
+        "Li2CO3 (China spot)": lithium_price,
+    },
+    COBALT: {
+        "Co metal (LME)": cobalt_price,
+        "Co metal (LME cash, annual mean)": cobalt_price,
+    },
+    TIN: {
+        "Sn metal (LME)": tin_price,
+        "Sn metal (LME cash, annual mean)": tin_price,
+    },
+    TUNGSTEN: {
+        "APT, Europe": tungsten_price,
+        "APT, China domestic": lambda t: t.china_price("tungsten"),
+    },
+}
+
+
+def write_plots(runs: dict[str, list[Trajectory]], directory: Path) -> list[Path]:
+    """One PNG per scenario: simulated price paths against the observed ones.
+
+    The simulated median and range over the seeds, and the observed points, each as a multiple
+    of its first year's level.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for scenario, trajectories in runs.items():
+        panels = SIMULATED_PATHS[scenario]
+        figure, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.6), squeeze=False)
+        for axis, (title, path) in zip(axes[0], panels.items(), strict=True):
+            plot_panel(axis, title, trajectories, path, OBSERVED_PATHS[scenario].get(title, ()))
+        figure.suptitle(
+            f"{scenario}: simulated ({len(trajectories)} seeds) vs observed\n"
+            f"observed: {OBSERVED_SOURCES[scenario]}",
+            fontsize=8,
+        )
+        figure.tight_layout()
+        target = directory / f"{scenario}.png"
+        figure.savefig(target, dpi=110)
+        plt.close(figure)
+        paths.append(target)
+    return paths
+
+
+def plot_panel(axis, title: str, trajectories: list[Trajectory], path, observed) -> None:
+    """One price series: simulated median line and min-max band, observed points."""
+    years = trajectories[0].years()
+    scaled = np.array([path(t) / path(t)[:BASE_TURNS].mean() for t in trajectories])
+    axis.fill_between(years, scaled.min(axis=0), scaled.max(axis=0), alpha=0.25, label="simulated range")
+    axis.plot(years, np.median(scaled, axis=0), label="simulated median")
+    if observed:
+        dates, prices = np.array(observed).T
+        order = np.argsort(dates, kind="stable")  # the first point is the base, wherever it falls
+        axis.plot(dates[order], (prices / prices[0])[order], "o--", color="black", label="observed")
+    axis.set_yscale("log")
+    axis.set_title(title, fontsize=9)
+    axis.set_ylabel("x first-year level")
+    axis.grid(alpha=0.3)
+    axis.legend(fontsize=7)
