@@ -113,10 +113,8 @@ def simulate(scenario: str, seed: int) -> Trajectory:
         production=np.array(production),
         demand=np.array(demand),
         reference=model.constants.reference_price.copy(),
-        ceiling_multiples=(
-            max(model.settings.demand_price_multiples),
-            model.settings.essential_price_multiple,
-        ),
+        # the essential share bids at the top block too: one ceiling (docs/mechanisms.md)
+        ceiling_multiples=(max(model.settings.demand_price_multiples),) * 2,
     )
 
 
