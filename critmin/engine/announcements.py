@@ -1,7 +1,7 @@
 """News of export controls: buyers react when a control is announced or imposed, not when it bites.
 
-A scenario event may be `announced` some turns before it takes effect (the Wa tin halt was
-announced on 15 April 2023 and in force from 1 August). From the announcement until it is in
+A scenario event (an export control or a disruption) may be `announced` some turns before it
+takes effect (the Wa tin halt was announced on 15 April 2023 and in force from 1 August). From the announcement until it is in
 force, and in the turn a control is imposed, each buyer measures the share of its recent supply
 that the control will cut (its exposure to the news); the inventory target then rises at once
 (precautionary buying, export rushes before the effective date), so prices move in the quarter
@@ -74,12 +74,26 @@ def news_exposure(
 
 
 def pending_controls(events, turn: int) -> list[dict]:
-    """Controls announced by now that are not yet in force (announced <= turn < turn of effect)."""
-    return [
-        {"country": event.country, **event.action}
-        for event in events
-        if event.kind == "action"
-        and event.announced is not None
-        and event.announced <= turn < event.turn
-        and (event.action or {}).get("type") == "impose_export_control"
-    ]
+    """Cuts announced by now that are not yet in force (announced <= turn < turn of effect).
+
+    Export controls as written; an announced disruption (a mining halt) as a cut of its share
+    of the producer's shipments to everyone.
+    """
+    pending = []
+    for event in events:
+        if event.announced is None or not event.announced <= turn < event.turn:
+            continue
+        if event.kind == "action" and (event.action or {}).get("type") == "impose_export_control":
+            pending.append({"country": event.country, **event.action})
+        elif event.kind == "disruption" and event.mineral is not None:
+            stage = event.stage.value if event.stage is not None else "mine"
+            pending.append(
+                {
+                    "country": event.country,
+                    "mineral": event.mineral.value,
+                    "stages": [stage],
+                    "regime": "licence",
+                    "approval_share": 1.0 - min(event.share, 1.0),
+                }
+            )
+    return pending
