@@ -13,7 +13,7 @@ import numpy as np
 
 from critmin.agents.diplomacy import choose_buyer, choose_supplier, make_offer
 from critmin.agents.firms import invest_at_home, stake_abroad
-from critmin.agents.situation import MINERAL_NAMED, STAGE_NAMED, Situation, covers, offer_line
+from critmin.agents.situation import MINERAL_NAMED, STAGE_NAMED, Situation, bans, offer_line
 from critmin.engine.actions import (
     ActionBase,
     BuyStockpile,
@@ -525,4 +525,4 @@ def investor_offer(situation: Situation, line: Line, tonnes_per_turn: float):
 def covers_me_not(situation: Situation, line: Line, buyer: str) -> bool:
     """True if this country's own control on the line would stop deliveries to the buyer."""
     control = situation.control_on(situation.obs.country, line)
-    return control is not None and control["regime"] == "ban" and covers(control, buyer)
+    return control is not None and bans(control, buyer)

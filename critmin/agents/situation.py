@@ -16,6 +16,7 @@ from operator import attrgetter, is_
 from critmin.agents.doctrine_params import DoctrineParams
 from critmin.agents.manufacturers import Line, SupplyRisk, supply_risk
 from critmin.engine.actions import ProposeDeal
+from critmin.engine.export_control import ExportControl
 from critmin.engine.observation import MineralView, Observation, WorldLine
 from critmin.engine.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 
@@ -37,8 +38,13 @@ def offer_line(offer: ProposeDeal) -> Line:
 
 
 def covers(control: dict, country: str) -> bool:
-    """True if an export control applies to exports to `country`."""
-    return not control["destinations"] or country in control["destinations"]
+    """True if an export control (a policy record) restricts exports to `country`."""
+    return ExportControl.from_record(control).restricts(country)
+
+
+def bans(control: dict, country: str) -> bool:
+    """True if an export control (a policy record) bans exports to `country`."""
+    return ExportControl.from_record(control).bans(country)
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,7 @@ class WorldReading:
         }
         bans: dict[tuple[str, str], list[dict]] = {}
         for (country, mineral, _), control in controls.items():
-            if control["regime"] == "ban":
+            if control["regime"] == "ban" or control.get("also_banned"):
                 bans.setdefault((country, mineral), []).append(control)
         lines = dict(zip(map(LINE_OF, obs.world), obs.world, strict=True))
         minerals, stages = [line[0] for line in lines], [line[1] for line in lines]
@@ -192,8 +198,8 @@ class Situation:
 
     def embargoes(self, seller: str, buyer: str, mineral: str) -> bool:
         """True if `seller` bans exports of any stage of `mineral` to `buyer`."""
-        bans = self.bans.get((seller, mineral))
-        return bans is not None and any(covers(ban, buyer) for ban in bans)
+        controls = self.bans.get((seller, mineral))
+        return controls is not None and any(bans(control, buyer) for control in controls)
 
     def sellers(self, line: Line) -> list[str]:
         """The countries that export or produce on a line of the world picture, in code order."""

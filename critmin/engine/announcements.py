@@ -1,11 +1,12 @@
 """News of export controls: buyers react when a control is announced or imposed, not when it bites.
 
 A scenario event (an export control or a disruption) may be `announced` some turns before it
-takes effect (the Wa tin halt was announced on 15 April 2023 and in force from 1 August). From the announcement until it is in
-force, and in the turn a control is imposed, each buyer measures the share of its recent supply
-that the control will cut (its exposure to the news); the inventory target then rises at once
-(precautionary buying, export rushes before the effective date), so prices move in the quarter
-the news breaks (BEHAVIOUR.md section 3: tin +8-9% in a day at the Wa announcement).
+takes effect (the Wa tin halt was announced on 15 April 2023 and in force from 1 August). From
+the announcement until it is in force, and in the turn a control is imposed, each buyer measures
+the share of its recent supply that the control will cut (its exposure to the news); the
+inventory target then rises at once (precautionary buying, export rushes before the effective
+date), so prices move in the quarter the news breaks (BEHAVIOUR.md section 3: tin +8-9% in a day
+at the Wa announcement).
 """
 
 from __future__ import annotations

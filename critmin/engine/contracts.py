@@ -44,7 +44,7 @@ def deliver(world: WorldModel) -> np.ndarray:
             fund_exploration(world, deal)
             if world.deals.finds.get((deal.seller, deal.mineral), -1) < deal.start_turn:
                 continue  # nothing found yet: nothing to share
-        if deal.kind == "partnership" and control is not None and control.regime == "licence":
+        if deal.kind == "partnership" and control is not None and control.licenses(deal.buyer):
             control = None  # preferential access: a partner's deliveries pass the licence regime
         tonnes = deliverable(world, deal, control, flows)
         if tonnes > 0:
@@ -53,10 +53,8 @@ def deliver(world: WorldModel) -> np.ndarray:
 
 
 def blocks(control: ExportControl | None, buyer: str) -> bool:
-    """True if the control bans exports to `buyer`."""
-    if control is None or control.regime != "ban":
-        return False
-    return not control.destinations or buyer in control.destinations
+    """True if the control bans exports to `buyer` (its regime or a ban beside it)."""
+    return control is not None and control.bans(buyer)
 
 
 def refuse(world: WorldModel, deal: Deal) -> None:
@@ -75,11 +73,11 @@ def deliverable(world: WorldModel, deal: Deal, control: ExportControl | None, fl
     else:
         wanted = deal.tonnes_per_turn
     tonnes = min(wanted, source_stock(world, deal)[seller, m, s])
-    if control is not None and control.regime == "licence" and covers(control, deal.buyer):
+    if control is not None and control.licenses(deal.buyer):
         tonnes *= control.approval_share
-    if control is not None and control.regime == "quota":
+    if control is not None and control.regime_for(deal.buyer) == "quota":
         exported = flows[m, s, seller].sum() - flows[m, s, seller, seller]
-        room = control.quota_tonnes_per_turn * (1 + control.leakage) - exported
+        room = control.quota_cap_tonnes_per_turn - exported
         tonnes = min(tonnes, max(room, 0.0))
     return max(float(tonnes), 0.0)
 
@@ -106,19 +104,14 @@ def fund_exploration(world: WorldModel, deal: Deal) -> None:
     world.state.exploration[world.index.country[deal.seller], m] += usd_m
 
 
-def covers(control: ExportControl, buyer: str) -> bool:
-    """True if the control's destinations include `buyer` (all when none are named)."""
-    return not control.destinations or buyer in control.destinations
-
-
 def hand_over(world: WorldModel, deal: Deal, tonnes: float, control, flows: np.ndarray) -> None:
     """Move the goods (late under a licence delay) and the money, and build trust."""
     state = world.state
     seller, m, s = world.position(deal.seller, deal.mineral, deal.stage)
     buyer = world.index.country[deal.buyer]
     source_stock(world, deal)[seller, m, s] -= tonnes
-    delay = control.delay_turns if control is not None and control.regime == "licence" else 0
-    if delay > 0 and covers(control, deal.buyer):
+    delay = control.delay_turns if control is not None and control.licenses(deal.buyer) else 0
+    if delay > 0:
         state.in_transit[delay - 1, buyer, m, s] += tonnes
     elif world.last.demand_at(buyer, m, s) > 0:
         state.consumer_stock[buyer, m, s] += tonnes

@@ -7,40 +7,10 @@ from functools import cached_property
 
 import numpy as np
 
+from critmin.engine.export_control import BAN, QUOTA, ExportControl
 from critmin.engine.vocabulary import TURNS_PER_YEAR
 
-
-@dataclass(frozen=True)
-class ExportControl:
-    """One country's control on one mineral at one stage.
-
-    `destinations` empty means every foreign destination. A quota caps all foreign sales at
-    `quota_tonnes_per_turn * (1 + leakage)`; a licence regime lets `approval_share` of the
-    exports it had before (`reference_tonnes` per turn) through, `delay_turns` late.
-    """
-
-    country: str
-    mineral: str
-    stage: str
-    regime: str
-    destinations: tuple[str, ...] = ()
-    quota_tonnes_per_turn: float = 0.0
-    leakage: float = 0.0
-    approval_share: float = 1.0
-    delay_turns: int = 0
-    reference_tonnes: float = 0.0
-    since_turn: int = 0
-    also_banned: tuple[str, ...] = ()
-
-    def bans(self, destination: str) -> bool:
-        """True if exports to `destination` are banned outright."""
-        if destination in self.also_banned:
-            return True
-        return self.regime == "ban" and (not self.destinations or destination in self.destinations)
-
-    def covers(self, destination: str) -> bool:
-        """True if the control's own regime applies to `destination`."""
-        return not self.destinations or destination in self.destinations
+__all__ = ["ExportControl", "PolicyBook", "RouteRules", "Tariff", "quota_per_turn", "read_only"]
 
 
 @dataclass(frozen=True)
@@ -180,10 +150,10 @@ def apply_control(rules: RouteRules, control: ExportControl, countries: dict[str
     if control.also_banned:
         rules.route_open[exporter, [countries[d] for d in control.also_banned]] = False
     targets = [countries[d] for d in control.destinations] or slice(None)
-    if control.regime == "ban":
+    if control.regime == BAN:
         rules.route_open[exporter, targets] = False
-    elif control.regime == "quota":
-        rules.export_cap[exporter] = control.quota_tonnes_per_turn * (1 + control.leakage)
+    elif control.regime == QUOTA:
+        rules.export_cap[exporter] = control.quota_cap_tonnes_per_turn
     else:
         rules.licensed[exporter, targets] = True
         rules.licence_cap[exporter] = control.approval_share * control.reference_tonnes

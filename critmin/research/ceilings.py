@@ -1,9 +1,10 @@
 """Which prices of a run sat at the top of their demand curve, and for how long.
 
 A price reaches the ceiling of its demand curve when it comes within 1% of the top block,
-`max(demand_price_multiples)` × reference, where only the need nothing can substitute still
-bids (the essential share and the tail of the demand curve); what it lacks there is a shortage. Every backtest reports these spells: a check can hold
-while a price sits at a ceiling the market should not reach (docs/mechanisms.md).
+`max(demand_price_multiples)` × reference, where only the need nothing can substitute still bids
+(the essential share and the tail of the demand curve); what it lacks there is a shortage. Every
+backtest reports these spells: a check can hold while a price sits at a ceiling the market
+should not reach (docs/mechanisms.md).
 """
 
 from __future__ import annotations

@@ -175,3 +175,38 @@ def test_a_destination_ban_survives_a_licence_for_everyone_else(tiny):
     assert control.bans("IND") and not control.bans("AUS")
     china, m, s = model.position("CHN", "lithium", "refined")
     assert model.last.flows[m, s, china, model.index.country["IND"]] == 0.0
+
+
+def test_an_offtake_over_a_destination_ban_beside_a_licence_is_blocked_and_breached(tiny):
+    """A ban to India stands beside a licence to everyone: the CHN->IND offtake cannot deliver."""
+    from critmin.engine.policies import ExportControl
+
+    model = WorldModel(with_deal(tiny), seed=0)
+    line = {"country": "CHN", "mineral": "ree_heavy", "stage": "magnet"}
+    model.policies.impose(ExportControl(**line, regime="ban", destinations=("IND",)))
+    model.policies.impose(ExportControl(**line, regime="licence", approval_share=0.5, reference_tonnes=50.0))
+    control = model.policies.controls[("CHN", "ree_heavy", "magnet")]
+    assert control.regime == "licence" and control.bans("IND") and control.licenses("JPN")
+    model.step()
+    china, india = model.index.country["CHN"], model.index.country["IND"]
+    m, s = model.index.mineral["ree_heavy"], model.index.stage["magnet"]
+    assert model.last.flows[m, s, china, india] == 0.0
+    assert "CHN-IND-magnets" not in model.deals.deals
+    assert [e.kind for e in model.events].count("deal_breached") == 1
+
+
+def test_the_ai_reading_sees_a_ban_standing_beside_a_licence():
+    from critmin.agents.situation import bans, covers
+    from critmin.engine.export_control import ExportControl
+
+    record = {
+        "kind": "export_control", "country": "CHN", "mineral": "ree_heavy", "stage": "magnet",
+        "regime": "licence", "destinations": ["JPN"], "also_banned": ["IND"], "approval_share": 0.5,
+    }  # fmt: skip
+    assert bans(record, "IND") and not bans(record, "JPN") and not bans(record, "USA")
+    assert covers(record, "IND") and covers(record, "JPN") and not covers(record, "USA")
+    control = ExportControl.from_record(record)
+    assert control.regime_for("IND") == "ban"
+    assert control.regime_for("JPN") == "licence"
+    assert control.regime_for("USA") is None
+    assert control.regime_for("CHN") is None

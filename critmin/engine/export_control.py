@@ -1,0 +1,77 @@
+"""What an export control means, answered in one place for every part that asks.
+
+Spot routes (policies.apply_control), contract deliveries (contracts), the AI's reading of its
+observation (agents/situation), the UI's map of controlled routes and the invariant tests all ask
+`ExportControl` rather than read its fields: on one exporter x mineral x stage there may stand a
+regime for some destinations (a licence, a quota, a ban), bans to others (`also_banned`), and an
+unrestricted rest. This module imports nothing of the project (the agents layer reads it too).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+BAN, QUOTA, LICENCE = "ban", "quota", "licence"
+
+
+@dataclass(frozen=True)
+class ExportControl:
+    """One country's control on one mineral at one stage.
+
+    `destinations` empty means every foreign destination. A quota caps all foreign sales at
+    `quota_tonnes_per_turn * (1 + leakage)`; a licence regime lets `approval_share` of the
+    exports it had before (`reference_tonnes` per turn) through, `delay_turns` late; countries in
+    `also_banned` are banned beside the regime.
+    """
+
+    country: str
+    mineral: str
+    stage: str
+    regime: str
+    destinations: tuple[str, ...] = ()
+    quota_tonnes_per_turn: float = 0.0
+    leakage: float = 0.0
+    approval_share: float = 1.0
+    delay_turns: int = 0
+    reference_tonnes: float = 0.0
+    since_turn: int = 0
+    also_banned: tuple[str, ...] = ()
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> ExportControl:
+        """The control a policy record (`PolicyBook.records()`, an observation) describes."""
+        known = {item.name for item in fields(cls)}
+        values = {key: value for key, value in record.items() if key in known}
+        for key in ("destinations", "also_banned"):
+            values[key] = tuple(values.get(key, ()))
+        return cls(**values)
+
+    def regime_for(self, destination: str) -> str | None:
+        """The regime exports to `destination` fall under: "ban", "quota", "licence" or None."""
+        if destination == self.country:
+            return None
+        if destination in self.also_banned:
+            return BAN
+        return self.regime if self.covers(destination) else None
+
+    def bans(self, destination: str) -> bool:
+        """True if exports to `destination` are banned outright."""
+        return self.regime_for(destination) == BAN
+
+    def licenses(self, destination: str) -> bool:
+        """True if exports to `destination` need a licence (approved share, delay)."""
+        return self.regime_for(destination) == LICENCE
+
+    def restricts(self, destination: str) -> bool:
+        """True if any regime of the control applies to exports to `destination`."""
+        return self.regime_for(destination) is not None
+
+    def covers(self, destination: str) -> bool:
+        """True if the control's own regime names `destination` (all when none are named)."""
+        return not self.destinations or destination in self.destinations
+
+    @property
+    def quota_cap_tonnes_per_turn(self) -> float:
+        """What a quota lets abroad per turn, leakage included (inf when it is not a quota)."""
+        return self.quota_tonnes_per_turn * (1 + self.leakage) if self.regime == QUOTA else float("inf")
