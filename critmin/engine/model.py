@@ -24,6 +24,7 @@ from critmin.engine.actions import (
     ProposeDeal,
     action_from_dict,
     action_to_dict,
+    scripted_action,
 )
 from critmin.engine.deals import Deal, DealBook, deal_from_terms
 from critmin.engine.events import Event
@@ -117,7 +118,7 @@ class WorldModel(mesa.Model):
         """The controller a scenario names for a country: its AI doctrine, or the default."""
         from critmin.agents.doctrines import make_controller
 
-        return make_controller(country, self.decision_rng(country.iso3))
+        return make_controller(country, self.decision_rng(country.iso3), self.world_scenario.spec.doctrines)
 
     def decision_rng(self, country: str) -> np.random.Generator:
         """A country's own random stream for decisions, apart from the world's draws.
@@ -273,7 +274,7 @@ class WorldModel(mesa.Model):
             if event.turn != self.turn:
                 continue
             if event.kind == "action":
-                actions.append(action_from_dict({"country": event.country, **event.action}))
+                actions.append(scripted_action(event.country, event.action, event.title))
             else:
                 self.shock(event)
         self.random_disruptions()
