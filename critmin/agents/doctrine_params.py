@@ -73,8 +73,12 @@ DOCTRINES: dict[str, DoctrineParams] = {
             "control of lithium (YLB; National Lithium Strategy, Apr 2023, NOTES 4c); DRC's cobalt "
             "export suspension (ARECOMS, 22 Feb 2025) followed by export quotas from Oct 2025, "
             "when cobalt prices were near multi-year lows [M] -> a new raw-export restriction on a "
-            "leveraged line about once every three years (0.08 per turn) [L], price support below "
-            "0.7 x reference for producers above 40% of world capacity [L]"
+            "leveraged line about once every three years (0.08 per turn) [L] once triggered: by a "
+            "tight ore market (Zimbabwe's lithium-ore ban, Dec 2022, and Namibia's, Jun 2023, near "
+            "record lithium prices [M]; trigger at 1.5 x reference [L]) or by a peer's new "
+            "restriction of the same ore (Zimbabwe then Namibia [M]); price support below 0.7 x "
+            "reference for two turns in a row (a slump, not a quarter's wobble [L]) for producers "
+            "above 40% of world capacity [L]"
         ),
     ),
     "diversifying_importer": replace(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import msgspec
 import numpy as np
 import pytest
@@ -21,6 +23,7 @@ from critmin.engine.model import WorldModel
 from critmin.engine.rules import REASON_MARK
 from critmin.engine.save import replay, save_data
 from critmin.scenarios import load_scenario
+from critmin.scenarios.loader import scenario_from_content
 
 LICENCE_ON_MAGNETS = control_event(
     0, "CHN", "ree_heavy", "magnet", "licence", approval_share=0.25, delay_turns=1
@@ -50,6 +53,19 @@ def test_make_controller_follows_the_scenario(controller, doctrine, expected):
         msgspec.structs.replace(spec, controller=controller, doctrine=doctrine), np.random.default_rng(0)
     )
     assert type(made) is expected
+
+
+def test_a_scenario_doctrine_table_sets_a_parameter_for_every_country_on_the_doctrine():
+    content = copy.deepcopy(load_scenario("world-2024").content)
+    content["doctrines"] = {"resource_nationalist": {"price_support_ratio": 0.5, "source": "test case [L]"}}
+    model = WorldModel(scenario_from_content(content, "tabled.toml"), seed=1)
+    nationalists = [c for c in model.countries.values() if isinstance(c.controller, ResourceNationalist)]
+    assert {"COD", "CHL", "IDN"} <= {c.iso3 for c in nationalists}
+    for country in nationalists:
+        assert country.controller.params.price_support_ratio == 0.5, "the table wins over COD's own 0.8"
+        assert country.controller.params.source.endswith("scenario: test case [L]")
+    untouched = WorldModel("world-2024", seed=1).countries["COD"].controller.params
+    assert untouched == params_for("resource_nationalist", "COD") and untouched.price_support_ratio == 0.8
 
 
 def test_every_parameter_set_names_its_source():
