@@ -16,7 +16,7 @@ TURNS = 20
 SEEDS = (1, 2, 3, 4, 5)
 BAND = 0.25
 MEASURES = ("control_imposed", "control_eased", "control_lifted", "tariff_set")
-REASON = re.compile(rf"\({re.escape(REASON_MARK)}(?P<reason>[^)]*)\)$")
+REASON = re.compile(rf"\({re.escape(REASON_MARK)}(?P<reason>.*)\)$")
 
 
 def active_moves(model: WorldModel, start: np.ndarray) -> dict[str, float]:
@@ -53,12 +53,18 @@ def test_nine_in_ten_active_prices_end_within_a_quarter_of_their_start(runs):
         assert within >= 0.9, f"seed {seed}: {within:.1%} within ±25%; largest moves {largest}"
 
 
+def reason_of(event) -> str:
+    """The reason a trade-measure event gives ('' if none)."""
+    found = REASON.search(event.detail)
+    return found["reason"].strip() if found else ""
+
+
 def unreasoned(events) -> list[str]:
     """The sentences of trade-measure events that give no reason."""
-    return [e.detail for e in events if not ((m := REASON.search(e.detail)) and m["reason"].strip())]
+    return [e.detail for e in events if not reason_of(e)]
 
 
-def test_every_trade_measure_in_a_no_shock_world_names_its_reason(runs):
+def test_the_ai_takes_no_trade_measure_without_a_reason_in_a_no_shock_world(runs):
     for seed, (_, measures) in runs.items():
         assert not unreasoned(measures), f"seed {seed}"
 
@@ -68,8 +74,6 @@ def test_every_trade_measure_after_a_shock_names_its_reason():
     model.run(12)
     measures = [e for e in model.events if e.kind in MEASURES]
     scripted = {str(e.title) for e in model.world_scenario.spec.events}
-    by_the_ai = [
-        e for e in measures if REASON.search(e.detail) and REASON.search(e.detail)["reason"] not in scripted
-    ]
+    by_the_ai = [e for e in measures if reason_of(e) and reason_of(e) not in scripted]
     assert len(by_the_ai) >= 3, "the AI answers the controls with measures of its own"
     assert not unreasoned(measures)
