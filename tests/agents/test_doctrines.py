@@ -98,6 +98,7 @@ def test_a_dominant_processor_licenses_a_line_it_dominates_to_a_country_it_distr
     model.run(8)
     controls = kinds_by(model, "control_imposed", "CHN")
     assert controls and all(e.target == "IND" for e in controls)
+    assert all(f"({REASON_MARK}bargaining pressure on IND, trusted" in e.detail for e in controls)
     china = model.countries["CHN"].controller.params
     assert all(c.approval_share == china.leverage_approval_share for c in model.policies.controls.values())
 
@@ -113,6 +114,7 @@ def test_a_dominant_processor_eases_its_licences_when_its_home_market_is_glutted
     control = model.policies.controls[("CHN", "ree_heavy", "magnet")]
     params = model.countries["CHN"].controller.params
     assert eased and eased[0].turn >= params.ease_after_turns
+    assert all("x reference, below 0.8x: licences eased)" in e.detail for e in eased)
     assert 0.25 < control.approval_share <= params.ease_cap
     assert not kinds_by(model, "control_lifted", "CHN")
 
