@@ -3,11 +3,17 @@
 Each returns a (possibly empty) list of actions and books the money it commits in the
 situation, so that a turn's actions never spend more than the treasury holds. Randomness comes
 only from the generator passed in: the country's own decision stream.
+
+Trade measures (export controls, quotas, tariffs, their easing and lifting) are taken only for a
+reason the observation shows, which the measure carries into its event: a price past a
+threshold relative to the reference price, a rival's measure, or a bargaining aim against a
+country trust has fallen for. A world where nothing happens gives no reason for any.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -40,6 +46,18 @@ JOINT_EXPLORATION_SHARE = 0.2  # of the exposure, as the partner's entitlement
 FLOOR_SHARE_OF_REFERENCE = 0.8  # suppliers' price floor in the offtakes they offer
 
 
+class Offence(NamedTuple):
+    """A measure another country took against this one: who, on what mineral, of what kind."""
+
+    actor: str
+    mineral: str
+    kind: str  # "control_imposed" or "tariff_set"
+
+    def __str__(self) -> str:
+        measure = "export control" if self.kind == "control_imposed" else "tariff"
+        return f"answers {self.actor}'s {measure} on {self.mineral}"
+
+
 @dataclass(slots=True)
 class Memory:
     """What a controller remembers between turns (deterministic, derived from observations)."""
@@ -51,6 +69,8 @@ class Memory:
     offences_seen: set[tuple] = field(default_factory=set)
     baseline_taken: bool = False
     price_support: set[Line] = field(default_factory=set)
+    low_price_turns: dict[Line, int] = field(default_factory=dict)  # turns in a row below the support price
+    standing_controls: frozenset[tuple[str, str, str]] | None = None  # in force at the first decision
     proposed: dict[tuple[Line, str], int] = field(default_factory=dict)  # (line, counterparty) -> turn
 
 
@@ -247,8 +267,8 @@ def firm_moves(situation: Situation, pressed, memory: Memory) -> list[ActionBase
     return actions
 
 
-def new_offences(situation: Situation, memory: Memory) -> list[tuple[str, str]]:
-    """(offender, mineral) of controls and tariffs against this country not answered yet."""
+def new_offences(situation: Situation, memory: Memory) -> list[Offence]:
+    """Controls and tariffs against this country not answered yet."""
     me, offences = situation.obs.country, []
     for event in situation.obs.diplomacy:
         if event["kind"] not in ("control_imposed", "tariff_set") or event["actor"] == me:
@@ -258,19 +278,22 @@ def new_offences(situation: Situation, memory: Memory) -> list[tuple[str, str]]:
             continue
         memory.offences_seen.add(key)
         if memory.baseline_taken:
-            offences.append((event["actor"], event["mineral"]))
+            offences.append(Offence(event["actor"], event["mineral"], event["kind"]))
     memory.baseline_taken = True
     return offences
 
 
-def retaliate_with_tariffs(situation: Situation, offences, rng: np.random.Generator) -> list[ActionBase]:
+def retaliate_with_tariffs(
+    situation: Situation, offences: list[Offence], rng: np.random.Generator
+) -> list[ActionBase]:
     """Answer a control or tariff, now and then, with a tariff where the offender is easiest to replace.
 
     The tariff falls on the line where the offender supplies the smallest share of what this
     country imports (and others supply the rest), never on a line it cannot do without.
     """
     actions: list[ActionBase] = []
-    for offender in dict.fromkeys(offender for offender, _ in offences):
+    first_offence = {offence.actor: offence for offence in reversed(offences)}
+    for offender in dict.fromkeys(offence.actor for offence in offences):
         if rng.random() >= situation.params.retaliation_probability:
             continue
         line = replaceable_line(situation, offender)
@@ -282,6 +305,7 @@ def retaliate_with_tariffs(situation: Situation, offences, rng: np.random.Genera
                     stages=(Stage(line[1]),),
                     rate=RETALIATION_TARIFF,
                     origins=(offender,),
+                    reason=str(first_offence[offender]),
                 )
             )
     return actions
@@ -313,10 +337,13 @@ def dominated_lines(situation: Situation) -> list[Line]:
     return sorted(line for line in situation.lines if situation.capacity_share(me, line) >= share)
 
 
-def leverage(situation: Situation, targets: list[str]) -> list[ActionBase]:
-    """A licence regime on a dominated line that a target imports and no control covers yet."""
+def leverage(situation: Situation, targets: dict[str, str]) -> list[ActionBase]:
+    """A licence regime on a dominated line that a target imports and no control covers yet.
+
+    `targets` maps each country to press to the reason for pressing it.
+    """
     me = situation.obs.country
-    for target in targets:
+    for target, reason in targets.items():
         for line in dominated_lines(situation):
             world = situation.lines[line]
             if target in world.importers and situation.control_on(me, line) is None:
@@ -329,20 +356,32 @@ def leverage(situation: Situation, targets: list[str]) -> list[ActionBase]:
                         destinations=(target,),
                         approval_share=situation.params.leverage_approval_share,
                         delay_turns=1,
+                        reason=reason,
                     )
                 ]
     return []
 
 
-def leverage_targets(situation: Situation, offences, rng: np.random.Generator) -> list[str]:
-    """Countries to press this turn: distrusted ones by chance, offenders by (greater) chance."""
+def leverage_targets(
+    situation: Situation, offences: list[Offence], rng: np.random.Generator
+) -> dict[str, str]:
+    """Countries to press this turn, each with the reason for pressing it.
+
+    Offenders by chance, and by (smaller) chance countries whose trust has fallen below the
+    adversary threshold (a bargaining aim).
+    """
     params, me = situation.params, situation.obs.country
     distrusted = sorted(
         code for code, trust in situation.obs.trust.items() if code != me and trust < params.adversary_trust
     )
-    targets = [code for code in distrusted if rng.random() < params.leverage_probability]
-    targets += [offender for offender, _ in offences if rng.random() < params.retaliation_probability]
-    return list(dict.fromkeys(targets))
+    threshold = params.adversary_trust
+    targets = {
+        code: f"bargaining pressure on {code}, trusted {situation.trust(code):.2f} < {threshold:g}"
+        for code in distrusted
+        if rng.random() < params.leverage_probability
+    }
+    answered = {o.actor: str(o) for o in offences if rng.random() < params.retaliation_probability}
+    return {**targets, **answered}
 
 
 def ease_controls(situation: Situation) -> list[ActionBase]:
@@ -361,6 +400,8 @@ def ease_controls(situation: Situation) -> list[ActionBase]:
         approval = min(round(control["approval_share"] + params.ease_step, 6), params.ease_cap)
         if approval <= control["approval_share"]:
             continue
+        glut = params.glut_price_ratio
+        reason = f"home price {price_ratio(view):.2f}x reference, below {glut:g}x: licences eased"
         actions.append(
             ImposeExportControl(
                 country=me,
@@ -370,6 +411,7 @@ def ease_controls(situation: Situation) -> list[ActionBase]:
                 destinations=tuple(control["destinations"]),
                 approval_share=approval,
                 delay_turns=control["delay_turns"],
+                reason=reason,
             )
         )
     return actions
@@ -405,8 +447,8 @@ def stockpile_order(situation, line: tuple[str, str], tonnes: float, cap: float)
 # --- resource nationalist ------------------------------------------------------------------
 
 
-def raw_quota(situation: Situation, line: Line) -> ImposeExportControl:
-    """An export quota at a share of recent exports."""
+def raw_quota(situation: Situation, line: Line, reason: str) -> ImposeExportControl:
+    """An export quota at a share of recent exports, for the reason given."""
     view = situation.views[line]
     quota = situation.params.raw_quota_share * view.exports * TURNS_PER_YEAR
     return ImposeExportControl(
@@ -416,39 +458,90 @@ def raw_quota(situation: Situation, line: Line) -> ImposeExportControl:
         regime="quota",
         quota_tonnes_per_year=quota,
         leakage=0.05,
+        reason=reason,
     )
 
 
+def price_ratio(view) -> float:
+    """A line's local price over its reference price (1 if it has none)."""
+    reference = view.reference_price_usd_per_kg
+    return view.price_usd_per_kg / reference if reference > 0 else 1.0
+
+
 def price_support(situation: Situation, memory: Memory) -> list[ActionBase]:
-    """A big producer caps exports when its price is low, and lifts the cap once it has recovered."""
+    """A big producer caps exports when its price has stayed low, and lifts the cap once it has recovered.
+
+    The trigger is the local price below `price_support_ratio` x reference for
+    `price_support_turns` turns in a row: a slump, not a quarter's wobble.
+    """
     params, me, actions = situation.params, situation.obs.country, []
     watched = memory.price_support
     exporting = (item for item in situation.views.items() if item[0] in watched or item[1].exports > 0)
     for line, view in sorted(exporting):  # lines neither watched nor exported call for nothing
-        reference = view.reference_price_usd_per_kg
-        if line in memory.price_support:
-            if situation.control_on(me, line) is None:
-                memory.price_support.discard(line)
-            elif view.price_usd_per_kg >= reference:
-                actions.append(
-                    LiftExportControl(country=me, mineral=Mineral(line[0]), stages=(Stage(line[1]),))
-                )
-                memory.price_support.discard(line)
+        ratio = price_ratio(view)
+        if line in watched:
+            actions += lift_price_support(situation, memory, line, ratio)
             continue
+        turns = memory.low_price_turns[line] = (
+            memory.low_price_turns.get(line, 0) + 1 if ratio < params.price_support_ratio else 0
+        )
         leading = view.exports > 0 and situation.capacity_share(me, line) >= params.price_support_share
-        if (
-            leading
-            and view.price_usd_per_kg < params.price_support_ratio * reference
-            and situation.control_on(me, line) is None
-        ):
-            actions.append(raw_quota(situation, line))
-            memory.price_support.add(line)
+        if leading and turns >= params.price_support_turns and situation.control_on(me, line) is None:
+            reason = (
+                f"price {ratio:.2f}x reference, below {params.price_support_ratio:g}x for {turns} turns: "
+                "exports capped to defend it"
+            )
+            actions.append(raw_quota(situation, line, reason))
+            watched.add(line)
     return actions
 
 
-def downstream(situation: Situation, rng: np.random.Generator) -> list[ActionBase]:
-    """Restrict raw exports of a leveraged mineral and build (or get partners to build) processing."""
-    params, me = situation.params, situation.obs.country
+def lift_price_support(situation: Situation, memory: Memory, line: Line, ratio: float) -> list[ActionBase]:
+    """Lift a price-support cap once the price is back at its reference (forget it if gone)."""
+    me = situation.obs.country
+    if situation.control_on(me, line) is None:
+        memory.price_support.discard(line)
+        return []
+    if ratio < 1.0:
+        return []
+    memory.price_support.discard(line)
+    reason = f"price recovered to {ratio:.2f}x reference: export cap lifted"
+    return [LiftExportControl(country=me, mineral=Mineral(line[0]), stages=(Stage(line[1]),), reason=reason)]
+
+
+def new_controls(situation: Situation, memory: Memory) -> set[tuple[str, str, str]]:
+    """Export controls in force now that were not in force at this country's first decision."""
+    if memory.standing_controls is None:
+        memory.standing_controls = frozenset(situation.controls)
+    return set(situation.controls) - memory.standing_controls
+
+
+def downstream_trigger(situation: Situation, ore: Line, new: set[tuple[str, str, str]]) -> str | None:
+    """Why restricting raw exports of an ore would pay now, if it would (None if not).
+
+    A tight market (the world ore price well above its reference) or another country newly
+    restricting exports of the same ore (`new`: controls imposed since the first decision).
+    """
+    params, view = situation.params, situation.views[ore]
+    reference = view.reference_price_usd_per_kg
+    if reference > 0 and view.world_price_usd_per_kg >= params.downstream_price_ratio * reference:
+        ratio = view.world_price_usd_per_kg / reference
+        return f"world {ore[0]} ore price {ratio:.2f}x reference (trigger {params.downstream_price_ratio:g}x)"
+    if params.downstream_follows_peers:
+        me = situation.obs.country
+        peers = sorted(code for code, *line in new if code != me and tuple(line) == ore)
+        if peers:
+            return f"follows {peers[0]}'s restriction of raw {ore[0]} exports"
+    return None
+
+
+def downstream(situation: Situation, memory: Memory, rng: np.random.Generator) -> list[ActionBase]:
+    """Restrict raw exports of a leveraged mineral and build (or get partners to build) processing.
+
+    Only when a trigger gives the restriction a reason (`downstream_trigger`); then, at the
+    doctrine's pace, by chance per turn.
+    """
+    params, me, new = situation.params, situation.obs.country, new_controls(situation, memory)
     for mineral, stages in sorted(situation.chains.items()):
         if len(stages) < 2:
             continue
@@ -461,12 +554,14 @@ def downstream(situation: Situation, rng: np.random.Generator) -> list[ActionBas
             or next_view.capacity >= 0.5 * view.capacity
         ):
             continue
-        if rng.random() >= params.downstream_probability:
+        trigger = downstream_trigger(situation, ore, new)
+        if trigger is None or rng.random() >= params.downstream_probability:
             continue
         build = invest_at_home(situation, processed, 0.25 * view.capacity) or investor_offer(
             situation, processed, 0.25 * view.capacity
         )
-        return [raw_quota(situation, ore)] + ([build] if build is not None else [])
+        reason = f"{trigger}: raw exports capped to move processing home"
+        return [raw_quota(situation, ore, reason)] + ([build] if build is not None else [])
     return []
 
 

@@ -6,87 +6,18 @@ override carries its source; figures without one are critmin assumptions, flagge
 to make the doctrine's documented behaviour appear at about its observed pace. Confidence flags
 as in the calibration notes: `[H]` primary data, `[M]` reputable secondary, `[L]` assumption.
 
-No scenario-schema change is needed: a scenario names a country's doctrine; the parameters
-come from here (`params_for`).
+A scenario names a country's doctrine; the parameters come from here (`params_for`), except
+those a scenario's `[doctrines.NAME]` table replaces (`critmin.scenarios.doctrine_table`) for
+every country on that doctrine, so that experiments can vary them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from msgspec.structs import replace
 
+from critmin.scenarios.doctrine_table import DoctrineParams, RiskWeights, changes
 
-@dataclass(frozen=True, slots=True)
-class RiskWeights:
-    """How manufacturers read supply risk on a line (weights of a 0..1 score)."""
-
-    shortage: float = 0.45  # share of need unmet last turn (x3, capped at 1)
-    price_spike: float = 0.25  # local price above the reference price (a doubling counts 1)
-    concentration: float = 0.1  # Herfindahl index of import origins
-    adversary: float = 0.35  # share of imports from suppliers that control or are not trusted
-
-
-@dataclass(frozen=True, slots=True)
-class DoctrineParams:
-    """Parameters of one doctrine (see docs/ai-and-diplomacy.md for what each one drives).
-
-    Quantities are shares, multiples of reference prices, turns (quarters) or probabilities per
-    turn; money shares are of the treasury or of the per-turn budget.
-    """
-
-    name: str
-    # manufacturers: reading and remembering supply risk
-    risk: RiskWeights = field(default_factory=RiskWeights)
-    adversary_trust: float = 0.45  # a supplier trusted less than this counts as an adversary
-    partner_trust: float = 0.5  # trust needed to seek a partner (offtakes, stakes, partnerships)
-    pressure_memory: float = 0.8  # share of last turn's pressure manufacturers keep up
-    act_on_pressure: float = 0.2  # pressure at which the government acts on a line
-    # valuation of deals
-    horizon_turns: int = 8  # turns of a deal's life a government counts
-    security_value: float = 1.5  # USD per kg of secured supply at risk 1, x the reference price
-    outlet_value: float = 0.03  # seller: an assured outlet, as a share of the contract's value
-    leverage_value: float = 0.0  # seller: leverage given up by contracting a dominated line
-    raw_export_aversion: float = 0.0  # seller: cost of contracting unprocessed (mine-stage) output
-    exploration_option: float = 0.25  # buyer: share of secured value a joint exploration promises
-    # importing: contracts, stockpiles, programmes, firms, investment
-    offtake_cover: float = 0.5  # share of exposed imports to cover with contracts
-    max_proposals_per_turn: int = 2
-    offtake_duration_turns: int = 12
-    penalty_quarters: float = 1.0  # breach penalty asked, in quarters of the contract's value
-    stockpile_target_quarters: float = 0.0  # strategic stock target, in quarters of exposure
-    stockpile_budget_share: float = 0.2  # of the treasury, per turn, for stockpile purchases
-    stockpile_price_cap: float = 2.5  # highest price paid for the stockpile, x reference
-    program_budget_share: float = 0.25  # of the per-turn budget, for programmes when pressed
-    programs: tuple[str, ...] = ("recycling", "exploration")
-    recycling_minerals: tuple[str, ...] = ("lithium", "cobalt", "nickel", "copper", "graphite")
-    invest_budget_share: float = 0.3  # of the treasury, for capacity at home or abroad
-    reserve_quarters: float = 1.5  # budget kept back for commitments already decided (e.g. schemes)
-    invest_share_of_exposure: float = 0.25  # new capacity, as a share of the exposure it answers
-    stake_share: float = 0.05  # share of a line abroad a state firm bids for
-    stake_every_turns: int = 4
-    exploration_partners: tuple[str, ...] = ()  # countries sought for joint exploration
-    firm_for: dict[str, str] = field(default_factory=dict)  # mineral (or "*") -> acting firm id
-    retaliation_probability: float = 0.0  # chance per turn of a tariff answering a control
-    # dominant processor
-    leverage_probability: float = 0.0  # chance per turn of licensing a dominated line to an adversary
-    leverage_approval_share: float = 0.5
-    dominance_share: float = 0.5  # share of world capacity that makes a line "dominated"
-    ease_after_turns: int = 4  # a licence regime is reviewed after this many turns
-    glut_price_ratio: float = 0.8  # ... and eased if the home price fell below this x reference
-    ease_step: float = 0.1  # approval share added at each easing
-    ease_cap: float = 0.8  # a dominated line's licence regime is eased up to this, never lifted
-    dip_price_ratio: float = 0.0  # state reserve buys imported inputs below this x reference
-    dip_buy_quarters: float = 0.5  # ... up to this many quarters of imports per turn
-    # resource nationalist
-    downstream_probability: float = 0.0  # chance per turn of restricting raw exports on a line
-    downstream_min_share: float = 0.1  # share of world mine capacity that gives leverage
-    raw_quota_share: float = 0.6  # export quota, as a share of recent raw exports
-    price_support_share: float = 0.4  # world share above which a producer defends its price
-    price_support_ratio: float = 0.0  # ... with a quota when its price is below this x reference
-    # aligned supplier
-    seek_offtake_probability: float = 0.0  # chance per turn of offering an offtake on a line
-    max_share_to_one_buyer: float = 0.5  # of contracted exports, to balance between blocs
-    source: str = ""
-
+__all__ = ["BASE", "COUNTRY_OVERRIDES", "DOCTRINES", "DoctrineParams", "RiskWeights", "params_for"]
 
 BASE = DoctrineParams(name="passive", source="critmin defaults [L]")
 
@@ -142,8 +73,12 @@ DOCTRINES: dict[str, DoctrineParams] = {
             "control of lithium (YLB; National Lithium Strategy, Apr 2023, NOTES 4c); DRC's cobalt "
             "export suspension (ARECOMS, 22 Feb 2025) followed by export quotas from Oct 2025, "
             "when cobalt prices were near multi-year lows [M] -> a new raw-export restriction on a "
-            "leveraged line about once every three years (0.08 per turn) [L], price support below "
-            "0.7 x reference for producers above 40% of world capacity [L]"
+            "leveraged line about once every three years (0.08 per turn) [L] once triggered: by a "
+            "tight ore market (Zimbabwe's lithium-ore ban, Dec 2022, and Namibia's, Jun 2023, near "
+            "record lithium prices [M]; trigger at 1.5 x reference [L]) or by a peer's new "
+            "restriction of the same ore (Zimbabwe then Namibia [M]); price support below 0.7 x "
+            "reference for two turns in a row (a slump, not a quarter's wobble [L]) for producers "
+            "above 40% of world capacity [L]"
         ),
     ),
     "diversifying_importer": replace(
@@ -256,11 +191,17 @@ COUNTRY_OVERRIDES: dict[str, tuple[dict, str]] = {
 }
 
 
-def params_for(doctrine: str, country: str) -> DoctrineParams:
-    """A doctrine's parameters with the country's documented adjustments applied."""
+def params_for(doctrine: str, country: str, table=None) -> DoctrineParams:
+    """A doctrine's parameters for a country.
+
+    The country's documented adjustments apply first, then the scenario's `[doctrines.NAME]`
+    table (a `DoctrineTable`, or None) over both.
+    """
     params = DOCTRINES.get(doctrine, BASE)
     override = COUNTRY_OVERRIDES.get(country)
-    if override is None:
-        return params
-    changes, source = override
-    return replace(params, **changes, source=f"{params.source}; {country}: {source}")
+    if override is not None:
+        adjusted, source = override
+        params = replace(params, **adjusted, source=f"{params.source}; {country}: {source}")
+    if table is not None:
+        params = replace(params, **changes(table), source=f"{params.source}; scenario: {table.source}")
+    return params

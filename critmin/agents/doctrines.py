@@ -24,7 +24,8 @@ Doctrines (parameters in `doctrine_params`, per country where a source gives a f
   offtakes to importers without letting one buyer take most of its contracts, and seeks
   partners to finance its processing.
 
-`make_controller` picks the controller a scenario asks for. The AI draws randomness only from
+`make_controller` picks the controller a scenario asks for, with the scenario's `[doctrines.NAME]`
+tables over the doctrines' parameters. The AI draws randomness only from
 the country's own decision stream, so a run is reproducible under its seed.
 """
 
@@ -43,6 +44,7 @@ from critmin.agents.situation import Situation
 from critmin.agents.valuation import DealValue, value_offer
 from critmin.engine.actions import ActionBase, ProposeDeal
 from critmin.engine.observation import Observation
+from critmin.scenarios.doctrine_table import DoctrineTables
 
 
 class DoctrineController:
@@ -127,7 +129,7 @@ class ResourceNationalist(DoctrineController):
         return [
             *moves.release_in_shortage(situation),
             *moves.price_support(situation, self.memory),
-            *moves.downstream(situation, self.rng),
+            *moves.downstream(situation, self.memory, self.rng),
             *moves.secure_supply(situation, pressed),
             *moves.fund_programme(situation, pressed),
         ]
@@ -155,22 +157,27 @@ DOCTRINE_CONTROLLERS: dict[str, type[DoctrineController]] = {
 }
 
 
-def doctrine_controller(doctrine: str, country: str, rng: np.random.Generator) -> Controller:
-    """The AI controller of a doctrine for a country (the default controller for 'passive')."""
+def doctrine_controller(doctrine: str, country: str, rng: np.random.Generator, table=None) -> Controller:
+    """The AI controller of a doctrine for a country (the default controller for 'passive').
+
+    `table` is the scenario's `[doctrines.NAME]` table for the doctrine, if any.
+    """
     cls = DOCTRINE_CONTROLLERS.get(doctrine)
     if cls is None:
         return DefaultController()
-    return cls(country, params_for(doctrine, country), rng)
+    return cls(country, params_for(doctrine, country, table), rng)
 
 
-def make_controller(country, rng: np.random.Generator) -> Controller:
+def make_controller(country, rng: np.random.Generator, doctrines: DoctrineTables | None = None) -> Controller:
     """The controller for a scenario's country record (`controller`, `doctrine` fields).
 
-    'ai' plays the named doctrine; 'human' and 'external' play what is submitted through the
-    public API; 'default' keeps current policies.
+    'ai' plays the named doctrine, with the scenario's `[doctrines]` tables over its parameters;
+    'human' and 'external' play what is submitted through the public API; 'default' keeps
+    current policies.
     """
     if country.controller in ("human", "external"):
         return QueuedController()
     if country.controller == "ai":
-        return doctrine_controller(country.doctrine, country.iso3, rng)
+        table = doctrines.table(country.doctrine) if doctrines is not None else None
+        return doctrine_controller(country.doctrine, country.iso3, rng, table)
     return DefaultController()

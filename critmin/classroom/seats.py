@@ -45,7 +45,8 @@ class Seat(QueuedController):
 def ai_controller(scenario: Scenario, country: str, model: WorldModel) -> Controller:
     """The AI controller a country would have with the computer playing it (its doctrine)."""
     spec = next(c for c in scenario.spec.countries if c.iso3 == country)
-    return make_controller(msgspec.structs.replace(spec, controller="ai"), model.decision_rng(country))
+    ai = msgspec.structs.replace(spec, controller="ai")
+    return make_controller(ai, model.decision_rng(country), scenario.spec.doctrines)
 
 
 def seated_world(scenario: Scenario, seed: int, teams: Sequence[str]) -> tuple[WorldModel, dict[str, Seat]]:

@@ -19,6 +19,9 @@ Iso3 = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
 Regime = Literal["ban", "quota", "licence"]
 DealKind = Literal["offtake", "joint_exploration", "partnership", "stock_swap"]
 Program = Literal["exploration", "recycling", "processing"]
+Reason = Annotated[str, msgspec.Meta(max_length=300)]
+"""Why a government takes a trade measure (a price trigger, a rival's move, a bargaining aim):
+optional, shown in the measure's event."""
 
 
 class ActionBase(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, tag_field="type"):
@@ -38,6 +41,7 @@ class ImposeExportControl(ActionBase, kw_only=True, tag="impose_export_control")
     leakage: Annotated[float, msgspec.Meta(ge=0, le=1)] = 0.0
     approval_share: Annotated[float, msgspec.Meta(ge=0, le=1)] = 1.0
     delay_turns: Annotated[int, msgspec.Meta(ge=0, le=8)] = 0
+    reason: Reason = ""
 
 
 class LiftExportControl(ActionBase, kw_only=True, tag="lift_export_control"):
@@ -45,6 +49,7 @@ class LiftExportControl(ActionBase, kw_only=True, tag="lift_export_control"):
 
     mineral: Mineral
     stages: tuple[Stage, ...]
+    reason: Reason = ""
 
 
 class SetTariff(ActionBase, kw_only=True, tag="set_tariff"):
@@ -54,6 +59,7 @@ class SetTariff(ActionBase, kw_only=True, tag="set_tariff"):
     stages: tuple[Stage, ...]
     rate: Annotated[float, msgspec.Meta(ge=0, le=5)]
     origins: tuple[Iso3, ...] = ()
+    reason: Reason = ""
 
 
 class ProposeDeal(ActionBase, kw_only=True, tag="propose_deal"):
@@ -143,6 +149,7 @@ Action = (
     | FundProgram
 )
 ACTION_TYPES: tuple[type[ActionBase], ...] = ActionBase.__subclasses__()  # type: ignore[assignment]
+REASONED: tuple[type[ActionBase], ...] = tuple(t for t in ACTION_TYPES if "reason" in t.__struct_fields__)
 
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(Action)
@@ -163,6 +170,14 @@ def action_from_dict(data: object) -> Action:
         return msgspec.convert(data, Action)
     except msgspec.ValidationError as error:
         raise ActionFormatError(f"bad action: {error}") from None
+
+
+def scripted_action(country: str, data: dict, title: str) -> Action:
+    """A scenario event's action; a trade measure given no reason takes the event's title as one."""
+    action = action_from_dict({"country": country, **data})
+    if isinstance(action, REASONED) and not action.reason:  # type: ignore[attr-defined]
+        return msgspec.structs.replace(action, reason=title[:300])
+    return action
 
 
 def action_to_json(action: ActionBase) -> bytes:

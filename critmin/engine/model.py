@@ -24,6 +24,7 @@ from critmin.engine.actions import (
     ProposeDeal,
     action_from_dict,
     action_to_dict,
+    scripted_action,
 )
 from critmin.engine.announcements import news_exposure, pending_controls
 from critmin.engine.deals import Deal, DealBook, deal_from_terms
@@ -120,7 +121,7 @@ class WorldModel(mesa.Model):
         """The controller a scenario names for a country: its AI doctrine, or the default."""
         from critmin.agents.doctrines import make_controller
 
-        return make_controller(country, self.decision_rng(country.iso3))
+        return make_controller(country, self.decision_rng(country.iso3), self.world_scenario.spec.doctrines)
 
     def decision_rng(self, country: str) -> np.random.Generator:
         """A country's own random stream for decisions, apart from the world's draws.
@@ -286,7 +287,7 @@ class WorldModel(mesa.Model):
             if event.turn != self.turn:
                 continue
             if event.kind == "action":
-                actions.append(action_from_dict({"country": event.country, **event.action}))
+                actions.append(scripted_action(event.country, event.action, event.title))
             else:
                 self.shock(event)
         self.random_disruptions()

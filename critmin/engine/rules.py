@@ -31,6 +31,8 @@ from critmin.engine.vocabulary import TURNS_PER_YEAR
 if TYPE_CHECKING:
     from critmin.engine.model import WorldModel
 
+REASON_MARK = "reason: "  # precedes a measure's reason in its event's sentence
+
 
 def check(world: WorldModel, action: ActionBase) -> str | None:
     """Why `action` is illegal now, or None if it is legal."""
@@ -216,10 +218,18 @@ def apply_impose(world: WorldModel, action: ImposeExportControl) -> None:
     world.emit(
         kind,
         action.country,
-        f"{action.country} {verb} {action.regime} on {action.mineral.value} ({stages}) exports to {whom}",
+        with_reason(
+            f"{action.country} {verb} {action.regime} on {action.mineral.value} ({stages}) exports to {whom}",
+            action.reason,
+        ),
         target=",".join(action.destinations),
         mineral=action.mineral.value,
     )
+
+
+def with_reason(detail: str, reason: str) -> str:
+    """An event's sentence followed by the reason the measure was taken, if one was given."""
+    return f"{detail} ({REASON_MARK}{reason})" if reason else detail
 
 
 def relaxes(old: ExportControl | None, new: ExportControl) -> bool:
@@ -248,7 +258,7 @@ def apply_lift(world: WorldModel, action: LiftExportControl) -> None:
     world.emit(
         "control_lifted",
         action.country,
-        f"{action.country} lifts its export control on {action.mineral.value}",
+        with_reason(f"{action.country} lifts its export control on {action.mineral.value}", action.reason),
         target=target,
         mineral=action.mineral.value,
     )
@@ -265,7 +275,10 @@ def apply_tariff(world: WorldModel, action: SetTariff) -> None:
     world.emit(
         "tariff_set",
         action.country,
-        f"{action.country} sets a {action.rate:.0%} tariff on {action.mineral.value} imports",
+        with_reason(
+            f"{action.country} sets a {action.rate:.0%} tariff on {action.mineral.value} imports",
+            action.reason,
+        ),
         target=",".join(action.origins),
         mineral=action.mineral.value,
     )

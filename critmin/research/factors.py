@@ -6,9 +6,12 @@ A target names fields in the scenario content (the plain data a TOML scenario re
     stocks[country=IND,mineral=ree_light,stage=magnet].tonnes
     events[country=CHN,turn=1].action.approval_share
     capacity[country=KAZ,stage=mine].tonnes_per_year       (every matching record)
+    doctrines.resource_nationalist.downstream_probability  (an AI doctrine's parameter)
 
 A segment `table[key=value,...]` picks the records of a list whose fields equal the values (a
-list field matches when it contains the value). Every level of every factor is applied to a
+list field matches when it contains the value). A `scale` of a `market` or `doctrines` parameter
+the scenario leaves unwritten scales its default (for a doctrine, the doctrine's own value, which
+the scenario's table then gives every country on that doctrine). Every level of every factor is applied to a
 copy of the scenario content, which the engine's loader then validates again.
 """
 
@@ -20,7 +23,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
+from critmin.agents.doctrine_params import DOCTRINES
 from critmin.engine.actions import ActionFormatError, action_from_dict
+from critmin.scenarios.schema import MarketSettings
 
 if TYPE_CHECKING:
     from critmin.research.experiment import FactorSpec
@@ -151,11 +158,23 @@ def scale_field(content: dict, steps: tuple[Step, ...], factor: float) -> int:
     last = steps[-1]
     tables = parents(content, steps)
     for table in tables:
-        value = table.get(last.key) if isinstance(table, dict) else None
+        value = table.get(last.key, default_of(steps)) if isinstance(table, dict) else None
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise FactorError(f"{describe(steps)}: no number to scale (found {value!r})")
         table[last.key] = value * factor
     return len(tables)
+
+
+def default_of(steps: tuple[Step, ...]) -> Any:
+    """The value a `market.NAME` or `doctrines.DOCTRINE.NAME` parameter has when left unwritten."""
+    keys = tuple(step.key for step in steps if step.where is None)
+    if len(keys) != len(steps):
+        return None
+    if len(keys) == 2 and keys[0] == "market":
+        return msgspec.to_builtins(getattr(MarketSettings(), keys[1], None))
+    if len(keys) == 3 and keys[0] == "doctrines" and keys[1] in DOCTRINES and keys[2] != "name":
+        return msgspec.to_builtins(getattr(DOCTRINES[keys[1]], keys[2], None))
+    return None
 
 
 def remove_records(content: dict, steps: tuple[Step, ...]) -> int:
@@ -194,6 +213,10 @@ def apply_level(content: dict, factor: FactorSpec, level: Any) -> None:
         scale_field(content, steps, level)
     elif not level and remove_records(content, steps) == 0:
         raise FactorError(f"matches nothing in the scenario: {describe(steps)}")
+    if factor.kind in ("set", "scale") and steps[0].key == "doctrines" and len(steps) == 3:
+        table = content["doctrines"][steps[1].key]
+        if isinstance(table, dict):
+            table.setdefault("source", f"batch experiment factor {factor.name} [L]")
 
 
 def add_action(content: dict, factor: FactorSpec, level: Any) -> None:

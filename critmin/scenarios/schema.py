@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from critmin.engine.vocabulary import Mineral, Sector, Stage
+from critmin.scenarios.doctrine_table import DoctrineTables
 
 NonNegative = Annotated[float, msgspec.Meta(ge=0)]
 Positive = Annotated[float, msgspec.Meta(gt=0)]
@@ -342,3 +343,4 @@ class ScenarioFile(Record, kw_only=True):
     deals: tuple[DealSpec, ...] = ()
     events: tuple[EventSpec, ...] = ()
     scoring: ScoringSpec = ScoringSpec()
+    doctrines: DoctrineTables = DoctrineTables()

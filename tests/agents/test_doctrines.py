@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+import copy
 
 import msgspec
 import numpy as np
 import pytest
 from ai_worlds import AUS_REFINERY, TINY_DOCTRINES, ai_controllers, control_event, tiny_with
+from msgspec.structs import fields, replace
 
 from critmin.agents.controllers import DefaultController, QueuedController
 from critmin.agents.doctrine_params import COUNTRY_OVERRIDES, DOCTRINES, params_for
@@ -19,8 +20,10 @@ from critmin.agents.doctrines import (
     make_controller,
 )
 from critmin.engine.model import WorldModel
+from critmin.engine.rules import REASON_MARK
 from critmin.engine.save import replay, save_data
 from critmin.scenarios import load_scenario
+from critmin.scenarios.loader import scenario_from_content
 
 LICENCE_ON_MAGNETS = control_event(
     0, "CHN", "ree_heavy", "magnet", "licence", approval_share=0.25, delay_turns=1
@@ -50,6 +53,19 @@ def test_make_controller_follows_the_scenario(controller, doctrine, expected):
         msgspec.structs.replace(spec, controller=controller, doctrine=doctrine), np.random.default_rng(0)
     )
     assert type(made) is expected
+
+
+def test_a_scenario_doctrine_table_sets_a_parameter_for_every_country_on_the_doctrine():
+    content = copy.deepcopy(load_scenario("world-2024").content)
+    content["doctrines"] = {"resource_nationalist": {"price_support_ratio": 0.5, "source": "test case [L]"}}
+    model = WorldModel(scenario_from_content(content, "tabled.toml"), seed=1)
+    nationalists = [c for c in model.countries.values() if isinstance(c.controller, ResourceNationalist)]
+    assert {"COD", "CHL", "IDN"} <= {c.iso3 for c in nationalists}
+    for country in nationalists:
+        assert country.controller.params.price_support_ratio == 0.5, "the table wins over COD's own 0.8"
+        assert country.controller.params.source.endswith("scenario: test case [L]")
+    untouched = WorldModel("world-2024", seed=1).countries["COD"].controller.params
+    assert untouched == params_for("resource_nationalist", "COD") and untouched.price_support_ratio == 0.8
 
 
 def test_every_parameter_set_names_its_source():
@@ -82,6 +98,7 @@ def test_a_dominant_processor_licenses_a_line_it_dominates_to_a_country_it_distr
     model.run(8)
     controls = kinds_by(model, "control_imposed", "CHN")
     assert controls and all(e.target == "IND" for e in controls)
+    assert all(f"({REASON_MARK}bargaining pressure on IND, trusted" in e.detail for e in controls)
     china = model.countries["CHN"].controller.params
     assert all(c.approval_share == china.leverage_approval_share for c in model.policies.controls.values())
 
@@ -97,22 +114,74 @@ def test_a_dominant_processor_eases_its_licences_when_its_home_market_is_glutted
     control = model.policies.controls[("CHN", "ree_heavy", "magnet")]
     params = model.countries["CHN"].controller.params
     assert eased and eased[0].turn >= params.ease_after_turns
+    assert all("x reference, below 0.8x: licences eased)" in e.detail for e in eased)
     assert 0.25 < control.approval_share <= params.ease_cap
     assert not kinds_by(model, "control_lifted", "CHN")
 
 
-def test_a_resource_nationalist_restricts_raw_exports_and_builds_processing(tiny):
+def eager_nationalist(**changes) -> dict:
+    """The tiny world's AI with Australia a resource nationalist that acts on any trigger at once."""
     controllers = ai_controllers({**TINY_DOCTRINES, "AUS": "resource_nationalist"})
     australia = controllers["AUS"]
-    australia.params = replace(australia.params, downstream_probability=1.0)
-    model = WorldModel(tiny, seed=1, controllers=controllers)
-    model.run(3)
+    australia.params = replace(australia.params, **{"downstream_probability": 1.0, **changes})
+    return controllers
+
+
+LITHIUM_BOOM = {
+    "turn": 1,
+    "kind": "demand_shock",
+    "title": "storage boom",
+    "country": "CHN",
+    "mineral": "lithium",
+    "stage": "refined",
+    "share": 1.0,
+    "duration_turns": 8,
+    "source": "test fixture",
+}
+CHINESE_LITHIUM_MINE = {**AUS_REFINERY, "country": "CHN", "stage": "mine", "tonnes_per_year": 20000.0}
+
+
+def test_a_resource_nationalist_imposes_nothing_without_a_trigger(tiny):
+    model = WorldModel(tiny, seed=1, controllers=eager_nationalist(price_support_ratio=0.7))
+    model.run(8)
+    assert not [e for e in model.events if e.kind in ("control_imposed", "tariff_set")]
+
+
+def test_a_tight_ore_market_makes_a_resource_nationalist_restrict_raw_exports_and_build_processing(tiny):
+    model = WorldModel(
+        tiny_with(tiny, "tiny-boom", events=[LITHIUM_BOOM]), seed=1, controllers=eager_nationalist()
+    )
+    model.run(6)
     quota = model.policies.controls.get(("AUS", "lithium", "mine"))
     assert quota is not None and quota.regime == "quota"
+    (imposed,) = kinds_by(model, "control_imposed", "AUS")
+    assert f"({REASON_MARK}world lithium ore price" in imposed.detail
     built = kinds_by(model, "investment", "AUS") + [
         e for e in kinds_by(model, "deal_proposed", "AUS") if "partnership" in e.detail
     ]
     assert built, "processing at home, or a partner asked to finance it"
+
+
+def test_a_resource_nationalist_follows_a_peer_restricting_the_same_ore(tiny):
+    peer_quota = control_event(2, "CHN", "lithium", "mine", "quota", quota_tonnes_per_year=1000.0)
+    scenario = tiny_with(tiny, "tiny-peer", capacity=[CHINESE_LITHIUM_MINE], events=[peer_quota])
+    model = WorldModel(scenario, seed=1, controllers=eager_nationalist())
+    model.run(5)
+    (imposed,) = kinds_by(model, "control_imposed", "AUS")
+    assert imposed.turn == 3, "the turn after the peer's move, not before"
+    assert f"{REASON_MARK}follows CHN's restriction of raw lithium exports" in imposed.detail
+
+
+def test_a_big_producer_defends_its_price_only_after_a_sustained_slump(tiny):
+    slump = {**LITHIUM_BOOM, "title": "storage bust", "share": -0.6}
+    model = WorldModel(
+        tiny_with(tiny, "tiny-bust", events=[slump]),
+        seed=1,
+        controllers=eager_nationalist(downstream_probability=0.0, price_support_ratio=0.9),
+    )
+    model.run(8)
+    imposed = kinds_by(model, "control_imposed", "AUS")
+    assert imposed and f"{REASON_MARK}price" in imposed[0].detail and "for 2 turns" in imposed[0].detail
 
 
 def test_an_aligned_supplier_offers_floor_priced_offtakes(tiny):

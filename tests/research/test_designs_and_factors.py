@@ -9,9 +9,20 @@ import pytest
 from msgspec.structs import replace
 from research_helpers import SAMPLED
 
+from critmin.engine.model import WorldModel
 from critmin.research.design import design_points, plan_runs, run_seeds
-from critmin.research.experiment import load_experiment
-from critmin.research.factors import FactorError, parse_target, remove_records, scale_field, set_field
+from critmin.research.experiment import FactorSpec, load_experiment
+from critmin.research.factors import (
+    FactorError,
+    build_content,
+    parse_target,
+    remove_records,
+    scale_field,
+    set_field,
+)
+from critmin.scenarios import load_scenario
+from critmin.scenarios.loader import scenario_from_content
+from critmin.scenarios.schema import MarketSettings
 
 
 def test_full_factorial_crosses_levels_and_repeats_points(factorial):
@@ -89,6 +100,25 @@ def test_targets_set_scale_and_remove_matching_records():
     assert [p["mineral"] for p in content["policies"]] == ["graphite"]
     set_field(content, parse_target("market.disruption_probability_per_turn"), 0.1)
     assert content["market"] == {"disruption_probability_per_turn": 0.1}, "a missing table is created"
+
+
+def test_scaling_an_unwritten_doctrine_or_market_parameter_scales_its_default():
+    content = copy.deepcopy(CONTENT)
+    assert scale_field(content, parse_target("doctrines.resource_nationalist.downstream_probability"), 2) == 1
+    assert content["doctrines"] == {"resource_nationalist": {"downstream_probability": 0.16}}
+    scale_field(content, parse_target("market.trust_loss_on_control"), 2)
+    assert content["market"]["trust_loss_on_control"] == 2 * MarketSettings().trust_loss_on_control
+    with pytest.raises(FactorError, match="no number to scale"):
+        scale_field(content, parse_target("doctrines.resource_nationalist.no_such_parameter"), 2)
+
+
+def test_an_experiment_varies_a_doctrine_parameter_through_the_scenario_table():
+    factor = FactorSpec(name="quota", kind="scale", target="doctrines.resource_nationalist.raw_quota_share")
+    content = build_content(load_scenario("world-2024").content, 2, [(factor, 0.5)])
+    model = WorldModel(scenario_from_content(content, "varied.toml"), seed=1)
+    chile = model.countries["CHL"].controller.params
+    assert chile.raw_quota_share == 0.3
+    assert "scenario: batch experiment factor quota [L]" in chile.source
 
 
 @pytest.mark.parametrize(

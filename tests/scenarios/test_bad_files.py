@@ -14,6 +14,7 @@ def edit(old: str, new: str, count: int = 1) -> str:
     return GOOD.replace(old, new, count)
 
 
+DOCTRINE_TABLE = '\n[doctrines.resource_nationalist]\n{line}\nsource = "test [L]"\n'
 MISTAKES = {
     "toml_syntax": (edit('title = "Tiny test world"', 'title = "Tiny test world'), "TOML syntax error"),
     "missing_field": (edit('name = "India"\n', ""), "countries[1]"),
@@ -59,6 +60,22 @@ MISTAKES = {
     "duplicate_capacity_line": (
         GOOD + GOOD[GOOD.index("[[capacity]]") : GOOD.index("[[capacity]]", GOOD.index("[[capacity]]") + 1)],
         "duplicate line for CHN ree_heavy mine",
+    ),
+    "doctrine_parameter_out_of_bounds": (
+        GOOD + DOCTRINE_TABLE.format(line="downstream_probability = 1.5"),
+        "doctrines.resource_nationalist.downstream_probability: expected `float` <= 1.0",
+    ),
+    "unknown_doctrine_parameter": (
+        GOOD + DOCTRINE_TABLE.format(line="downstream_probabilty = 0.5"),
+        "doctrines.resource_nationalist: object contains unknown field `downstream_probabilty`",
+    ),
+    "unknown_doctrine": (
+        GOOD + DOCTRINE_TABLE.replace("resource_nationalist", "populist").format(line=""),
+        "doctrines: object contains unknown field `populist`",
+    ),
+    "doctrine_table_without_source": (
+        GOOD + DOCTRINE_TABLE.replace('source = "test [L]"', "").format(line="raw_quota_share = 0.5"),
+        "doctrines.resource_nationalist: object missing required field `source`",
     ),
 }
 
