@@ -68,3 +68,22 @@ def test_bench_reports_turn_time_and_clearing_speedup(cli):
     assert figures["turn_ms_median"] > 0 and figures["turn_ms_median_ai"] > 0
     assert figures["clearing_speedup_vs_lp"] > 1
     assert figures["markets_per_turn"] >= 30
+
+
+def test_run_summary_prices_are_medians_over_active_markets_only(tiny):
+    """A country that neither produces nor uses a line carries only a landed price: left out."""
+    import numpy as np
+
+    from critmin.engine.model import WorldModel
+    from critmin.engine.summary import active_markets, price_table
+
+    model = WorldModel(tiny, seed=0)
+    model.run(2)
+    active = active_markets(model)
+    m, s = model.index.mineral["lithium"], model.index.stage["refined"]
+    idle = np.flatnonzero(~active[:, m, s])
+    assert idle.size, "the tiny world should have a country without a lithium refined line"
+    expected = float(np.median(model.state.price[active[:, m, s], m, s]))
+    model.state.price[idle, m, s] = 1e6  # an idle country's landed price must not move the median
+    rows = {(r[0], r[1]): r for r in zip(*(c._cells for c in price_table(model).columns), strict=True)}
+    assert rows[("lithium", "refined")][3] == f"{expected:,.2f}"
