@@ -171,7 +171,7 @@ def feed_bids(state: WorldState, constants: Constants, settings) -> list[tuple]:
     )
     multiples = np.asarray(settings.demand_price_multiples)
     reference = feed_reference(state, constants)
-    cap = break_even_feed_price(state, constants)
+    cap = break_even_feed_price(state, constants, settings)
     curve = use[..., None] * demand_fractions(multiples, settings.feed_elasticity)
     curve_prices = np.minimum(reference[..., None] * multiples, cap[..., None])
     routine_price = np.minimum(reference * settings.inventory_price_multiple, cap)
@@ -296,15 +296,18 @@ def feed_reference(state: WorldState, constants: Constants) -> np.ndarray:
     return scaled
 
 
-def break_even_feed_price(state: WorldState, constants: Constants) -> np.ndarray:
+def break_even_feed_price(state: WorldState, constants: Constants, settings) -> np.ndarray:
     """(C, M, S) the most processors of stage s+1 can pay for stage-s feed.
 
-    Their output price less conversion cost, per tonne of feed (unbounded where no stage
-    follows). On news of controls on their output they price it at what they now expect.
+    Their output price less the conversion cost they would save by standing idle (all of it but
+    `processor_idle_cost_share`, what idling costs them anyway), per tonne of feed (unbounded
+    where no stage follows). A chain sitting at cost therefore keeps trading instead of stopping
+    dead on a tie. On news of controls on their output they price it at what they now expect.
     """
     cap = np.full(state.price.shape, np.inf)
     output = np.where(state.news_market > 0, np.maximum(state.price, state.expected_price), state.price)
-    margin = output[:, :, 1:] - state.unit_cost[:, :, 1:]
+    saved = 1.0 - settings.processor_idle_cost_share
+    margin = output[:, :, 1:] - saved * state.unit_cost[:, :, 1:]
     paid = np.maximum(margin * constants.yield_share[None, :, 1:], 0.0)
     cap[:, :, :-1] = np.where(constants.chain[None, :, 1:], paid, np.inf)
     return cap

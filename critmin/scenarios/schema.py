@@ -94,6 +94,8 @@ class MarketSettings(Record, kw_only=True):
     producer_storage_price_share: Share = 0.8
     # Announced controls: buyers exposed to a control announced for a later turn stock up now.
     announcement_exposure: NonNegative = 1.0
+    # Processors run at a small loss rather than stand idle (restarts, contracts).
+    processor_idle_cost_share: Share = 0.2
     feed_elasticity: Annotated[float, msgspec.Meta(le=0, ge=-5)] = -0.5
     lead_time_turns: dict[Stage, Annotated[int, msgspec.Meta(ge=0, le=60)]] = msgspec.field(
         default_factory=lambda: {Stage.MINE: 24, Stage.REFINED: 10, Stage.MAGNET: 6}
