@@ -789,6 +789,23 @@ DEALS = [
 ]  # fmt: skip
 
 
+# --------------------------------------------------------------------------------------------
+# Reserves: what exploration can find (critmin.engine.exploration). USGS reserves by country;
+# rare earths split as production; resources where USGS has nothing and a source gives them.
+# --------------------------------------------------------------------------------------------
+
+RESERVE_TABLES = {
+    **{table: mineral for mineral, table in USGS_TABLE.items()},
+    "Tellurium (refinery)": "tellurium", "Selenium (refinery)": "selenium",
+}  # fmt: skip
+RESERVE_FACTOR = {"molybdenum": 1000.0}  # USGS gives molybdenum reserves in thousand tonnes (NOTES 1)
+RESOURCES = [
+    ("IND", "lithium", 3400.0,
+     "Reasi (J&K): GSI G3 inferred resource, 5.9 Mt of ore at 583 ppm Li = ~3,400 t Li contained (an "
+     "implication, not an official figure; NOTES 4a) [M]"),
+]  # fmt: skip
+
+
 # ============================================================================================
 # Calibration years. The tables above are 2024's; a Year says what differs for another year.
 # ============================================================================================
@@ -812,27 +829,31 @@ MINERALS_2023 = {
         "lithium", 41.3 * LCE_PER_LI,
         f"{SALIENT_2023}: battery-grade Li2CO3 USD 41,300/t LCE x 5.323 kg LCE/kg Li [H]"),
     "cobalt": price_2023(
-        "cobalt", 15.48 * LB_PER_KG, f"{SALIENT_2023}: LME cash USD 15.48/lb (US spot cathode USD 17.2/lb) [H]"),
+        "cobalt", 15.48 * LB_PER_KG,
+        f"{SALIENT_2023}: LME cash USD 15.48/lb (US spot cathode USD 17.2/lb) [H]"),
     "nickel": price_2023("nickel", 21.495, f"{SALIENT_2023}: LME cash USD 21,495/t [H]"),
     "graphite": price_2023(
         "graphite", 2.2, f"processed graphite ~USD 2,200/t FOB China, {CARRIED}",
         1.08 / 2.2, f"mine stage = flake concentrate, {SALIENT_2023}: flake USD 1,080/t [H]"),
     "ree_light": price_2023(
-        "ree_light", 78.0, f"{SALIENT_2023}: Nd oxide 99.5% USD 78/kg; NdPr oxide trades close to it [H]/[M]"),
+        "ree_light", 78.0,
+        f"{SALIENT_2023}: Nd oxide 99.5% USD 78/kg; NdPr oxide trades close to it [H]/[M]"),
     "ree_heavy": price_2023(
         "ree_heavy", 0.8 * 330.0 + 0.2 * 1298.0,
         f"{SALIENT_2023}: Dy2O3 USD 330/kg, Tb oxide USD 1,298/kg, weighted 4:1 (Dy 2-3 kt, Tb 0.5-0.7 kt) "
         "[H]/[L]"),
     "copper": price_2023("copper", 3.848 * LB_PER_KG, f"{SALIENT_2023}: LME grade A 384.8 c/lb [H]"),
     "tin": price_2023("tin", 11.77 * LB_PER_KG, f"{SALIENT_2023}: LME cash 1,177 c/lb [H]"),
-    "molybdenum": price_2023("molybdenum", 54.32, f"{SALIENT_2023}: Mo in technical-grade oxide USD 54.32/kg [H]"),
+    "molybdenum": price_2023(
+        "molybdenum", 54.32, f"{SALIENT_2023}: Mo in technical-grade oxide USD 54.32/kg [H]"),
     "tungsten": price_2023(
         "tungsten", 330.0 / KG_W_PER_MTU_WO3, f"APT Europe ~USD 330/mtu WO3 / 7.93 kg W/mtu, {CARRIED}",
         258.0 / 330.0, f"mine stage = concentrate, {SALIENT_2023}: USD 258/mtu WO3 [H]"),
     "beryllium": price_2023(
         "beryllium", 1400.0, f"{SALIENT_2023}: Be in Cu-Be master alloy, import unit value USD 1,400/kg [H]"),
     "tantalum": price_2023(
-        "tantalum", 170.0 / TA_IN_TA2O5 / 0.6, "refined Ta (K-salt, powder, oxide) = tantalite price / 0.6 [L]",
+        "tantalum", 170.0 / TA_IN_TA2O5 / 0.6,
+        "refined Ta (K-salt, powder, oxide) = tantalite price / 0.6 [L]",
         0.6, f"mine stage = tantalite, {SALIENT_2023}: USD 170/kg Ta2O5 / 0.819 kg Ta/kg [H]"),
     "gallium": price_2023(
         "gallium", 450.0, f"{SALIENT_2023}: high-purity gallium USD 450/kg [H]",
@@ -846,14 +867,20 @@ MINERALS_2023 = {
 }  # fmt: skip
 
 CARVE_OUTS_2023 = [
-    ("lithium", "mine", "BOL", 480.0,
-     "YLB La Palca, ~15 kt/yr Li2CO3 at ~17% utilisation (2023) = ~2.6 kt LCE = ~480 t Li (NOTES 4c) [L]; "
-     "USGS lists no Bolivian output and its 2023 rounding residual is smaller, so added to the world"),
+    (
+        "lithium",
+        "mine",
+        "BOL",
+        480.0,
+        "YLB La Palca, ~15 kt/yr Li2CO3 at ~17% utilisation (2023) = ~2.6 kt LCE = ~480 t Li (NOTES 4c) [L]; "
+        "USGS lists no Bolivian output and its 2023 rounding residual is smaller, so added to the world",
+    ),
     ("copper", "mine", "UZB", 150_000.0, f"Almalyk MMC ~150 kt Cu, inside USGS 'Other', {CARRIED}"),
     ("copper", "refined", "UZB", 130_000.0, f"Almalyk MMC ~130 kt cathode, inside USGS 'Other', {CARRIED}"),
 ]  # fmt: skip  (no Kazakh tungsten: Boguty opened on 1 Nov 2024)
 UTILISATION_2023 = {
-    ("lithium", stage, "BOL"): (0.17, "YLB La Palca ~17% in 2023 (NOTES 4c) [L]") for stage in ("mine", "refined")
+    ("lithium", stage, "BOL"): (0.17, "YLB La Palca ~17% in 2023 (NOTES 4c) [L]")
+    for stage in ("mine", "refined")
 }
 REFINED_SHARES_2023 = {
     **REFINED_SHARES,
@@ -924,6 +951,7 @@ class Year:
     deals: list
     description: str
     carried: str = ""
+    reserves_note: str = ""
 
     @property
     def id(self) -> str:
@@ -938,7 +966,9 @@ class Year:
     @property
     def header(self) -> str:
         """The generated file's opening comment."""
-        return HEADER_TEXT.format(year=self.year, next=self.year + 1, script=self.script, carried=self.carried)
+        return HEADER_TEXT.format(
+            year=self.year, next=self.year + 1, script=self.script, carried=self.carried
+        )
 
 
 DESCRIPTION = (
@@ -948,14 +978,14 @@ DESCRIPTION = (
     "the export controls, tariffs and contracts in force at the start of {next}. No events."
 )
 YEARS = {
-    2024: Year(2024, "prod_2024e", "tools/build_world_2024.py", MINERALS, CARVE_OUTS, UTILISATION, REFINED_SHARES,
-               STOCKPILES, POLICIES, DEALS, DESCRIPTION.format(year=2024, next=2025)),
-    2023: Year(2023, "prod_2023", "tools/build_world.py 2023", MINERALS_2023, CARVE_OUTS_2023, UTILISATION_2023,
-               REFINED_SHARES_2023, STOCKPILES_2023, POLICIES_2023, DEALS_2023,
+    2024: Year(2024, "prod_2024e", "tools/build_world_2024.py", MINERALS, CARVE_OUTS, UTILISATION,
+               REFINED_SHARES, STOCKPILES, POLICIES, DEALS, DESCRIPTION.format(year=2024, next=2025)),
+    2023: Year(2023, "prod_2023", "tools/build_world.py 2023", MINERALS_2023, CARVE_OUTS_2023,
+               UTILISATION_2023, REFINED_SHARES_2023, STOCKPILES_2023, POLICIES_2023, DEALS_2023,
                DESCRIPTION.format(year=2023, next=2024)
                + " Prices are 2023 averages (USGS salient statistics) where USGS gives them; what is "
                "carried over from 2024 is listed in the file header [L].",
-               CARRIED_2023),
+               CARRIED_2023, "; reserves as of 2024 (USGS gives no 2023 reserves), carried back [L]"),
 }  # fmt: skip
 
 
@@ -1270,6 +1300,46 @@ def capacity_records(lines: list[Line]) -> list[dict]:
     return records
 
 
+def read_reserves() -> dict[tuple[str, str], float]:
+    """USGS reserves (t of content) by (scenario country, mineral); rare earths as total REO."""
+    reserves: dict[tuple[str, str], float] = defaultdict(float)
+    with USGS_CSV.open(encoding="utf-8") as stream:
+        for row in csv.DictReader(stream):
+            mineral = RESERVE_TABLES.get(
+                row["mineral"], "rare earths" if row["mineral"].startswith("Rare") else ""
+            )
+            text = row["reserves_2024"].replace(",", "")
+            if not mineral or row["country"].startswith("World total") or not text.replace(".", "").isdigit():
+                continue
+            factor = UNIT_TO_TONNES[row["unit"]] * RESERVE_FACTOR.get(mineral, 1.0)
+            reserves[(USGS_COUNTRY[row["country"]], mineral)] += float(text) * factor
+    return reserves
+
+
+def reserve_records(year: Year) -> list[dict]:
+    """[[reserves]]: USGS reserves by country (rare earths split into NdPr and Dy+Tb), then resources."""
+    usgs, records = read_reserves(), []
+    for mineral in MINERALS:
+        for (country, table_mineral), tonnes in sorted(usgs.items()):
+            if mineral in ("ree_light", "ree_heavy") and table_mineral == "rare earths":
+                split = REE_SPLIT.get(country)
+                share = (split or REE_SPLIT[ROW])[mineral == "ree_heavy"]
+                note = f"t REO {REE_SPLIT_SOURCE}" + ("" if split else f"; no split for {country}: ROW's [L]")
+                text = f"{USGS}, rare earths reserves (2024) {note}"
+                tonnes *= share
+            elif table_mineral == mineral:
+                text = f"{USGS}, {mineral} reserves (2024) [H]"
+            else:
+                continue
+            records.append({"country": country, "mineral": mineral, "tonnes": significant(tonnes),
+                            "basis": "reserves", "source": text + year.reserves_note})  # fmt: skip
+    records += [
+        {"country": country, "mineral": mineral, "tonnes": tonnes, "basis": "resources", "source": text}
+        for country, mineral, tonnes, text in RESOURCES
+    ]
+    return records
+
+
 def firm_records() -> list[dict]:
     """[[firms]] with their [[firms.assets]]."""
     return [
@@ -1292,7 +1362,7 @@ def check(doc: dict, totals: dict[str, tuple[float, float]]) -> None:
     lines = {(c["country"], c["mineral"], c["stage"]): c for c in doc["capacity"]}
     problems = [
         f"{table}: unknown country {record['country']}"
-        for table in ("capacity", "demand", "stocks", "firms", "policies")
+        for table in ("capacity", "demand", "stocks", "firms", "reserves", "policies")
         for record in doc[table]
         if record["country"] not in countries
     ]
@@ -1359,10 +1429,13 @@ def toml_tables(name: str, records: list[dict]) -> list[str]:
     return out
 
 
+TABLES = ("minerals", "countries", "capacity", "demand", "stocks", "firms", "reserves", "policies", "deals")
+
+
 def render(doc: dict, year: Year) -> str:
     """The whole scenario file as TOML text."""
     out = [year.header, "[scenario]", *(f"{k} = {toml_value(v)}" for k, v in doc["scenario"].items()), ""]
-    for table in ("minerals", "countries", "capacity", "demand", "stocks", "firms", "policies", "deals"):
+    for table in TABLES:
         out += [f"# ---------------------------------------- {table} ({len(doc[table])})", ""]
         out += toml_tables(table, doc[table])
     out.append(f"# events: none in the baseline; scenarios extending {year.id} add them")
@@ -1390,6 +1463,7 @@ def build(year: Year) -> tuple[dict, list[Line], dict[str, tuple[float, float]]]
         "demand": demand,
         "stocks": build_stocks(lines, demand, year.stockpiles),
         "firms": firm_records(),
+        "reserves": reserve_records(year),
         "policies": year.policies,
         "deals": year.deals,
     }
@@ -1399,7 +1473,7 @@ def build(year: Year) -> tuple[dict, list[Line], dict[str, tuple[float, float]]]
 
 def summary(doc: dict, lines: list[Line], totals: dict[str, tuple[float, float]]) -> None:
     """Print the record counts and each mineral's supply by stage and final demand."""
-    for table in ("minerals", "countries", "capacity", "demand", "stocks", "firms", "policies", "deals"):
+    for table in TABLES:
         print(f"  {table:10s} {len(doc[table]):5d}")
     print(f"  {'assets':10s} {sum(len(f['assets']) for f in doc['firms']):5d}")
     supply: dict[tuple[str, str], float] = defaultdict(float)
