@@ -9,9 +9,10 @@ Where the scenario's `[[reserves]]` hold nothing for that country and mineral th
 A find holds a share of the country's remaining known reserves (`discovery_size_share`), which
 it takes out of them, and produces its contained metal over `discovery_mine_life_years`. Its
 capacity arrives after a lead time drawn from the brownfield range where the country already
-mines the mineral, else from the greenfield range. A find made while a joint exploration of
-that country and mineral is in force gives the partner its share of the find's output, up to
-its entitlement, from the turn the find comes on stream (`contracts.deliver`).
+mines the mineral and the find at most doubles its capacity, else from the greenfield range. A
+find made while a joint exploration of that country and mineral is in force gives the partner
+its share of the find's output, up to its entitlement, from the turn the find comes on stream
+(`contracts.deliver`).
 
 Every parameter is in `MarketSettings`; docs/mechanisms.md gives their sources.
 """
@@ -78,6 +79,11 @@ def lead_time(brownfield: bool, draw: float, settings: MarketSettings) -> int:
     return min(high, low + math.floor(draw * (high - low + 1)))
 
 
+def is_brownfield(tonnes_per_year: float, capacity_per_year: float) -> bool:
+    """True for an expansion: the country mines the mineral and the find at most doubles it."""
+    return 0 < tonnes_per_year <= capacity_per_year
+
+
 def partner_tonnes_per_turn(find: Find, entitlement_per_turn: float, settings: MarketSettings) -> float:
     """What a joint-exploration partner receives from a find in a turn once it is on stream."""
     output = find.tonnes_per_year / TURNS_PER_YEAR * settings.new_capacity_utilisation
@@ -93,8 +99,8 @@ def discover(world: WorldModel) -> list[Find]:
     found = world.rng.random(odds.shape) < odds
     finds = []
     for c, m in zip(*np.nonzero(found), strict=True):
-        brownfield = bool(state.capacity[c, m, mine] > 0)
         contained, tonnes_per_year = find_size(float(state.reserves[c, m]), world.rng.random(), settings)
+        brownfield = is_brownfield(tonnes_per_year, float(state.capacity[c, m, mine]) * TURNS_PER_YEAR)
         lead = lead_time(brownfield, world.rng.random(), settings)
         state.reserves[c, m] -= contained
         country, mineral = world.index.countries[c], world.index.minerals[m]
@@ -132,5 +138,5 @@ def scripted_find(world: WorldModel, country: str, mineral: str, tonnes_per_year
     """Keep a scripted discovery (the event builds it over the mine lead time) for joint explorations."""
     c, m, s = world.position(country, mineral, "mine")
     lead = world.settings.lead_time_turns.get("mine", 24) - 1  # `build` spreads it around this turn
-    brownfield = bool(world.state.capacity[c, m, s] > 0)
+    brownfield = is_brownfield(tonnes_per_year, float(world.state.capacity[c, m, s]) * TURNS_PER_YEAR)
     remember(world, Find(country, mineral, world.turn, 0.0, tonnes_per_year, world.turn + lead, brownfield))

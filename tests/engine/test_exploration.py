@@ -75,6 +75,12 @@ def test_lead_time_is_in_its_sourced_range(brownfield, low, high):
     assert min(leads) == low and max(leads) == high
 
 
+def test_a_find_is_brownfield_only_where_it_at_most_doubles_existing_mines():
+    assert exploration.is_brownfield(300.0, 300.0)
+    assert not exploration.is_brownfield(301.0, 300.0)  # larger than the mines there: a new mine
+    assert not exploration.is_brownfield(10.0, 0.0)  # nothing mined there yet
+
+
 def test_a_country_mining_the_mineral_finds_brownfield_and_produces_from_its_on_stream_turn(tiny):
     controllers = {"AUS": ScriptedController({0: [fund("AUS", "ree_heavy", 15_000.0)]})}
     model = WorldModel(rich(tiny), seed=0, controllers=controllers)
