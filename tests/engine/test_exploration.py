@@ -136,3 +136,12 @@ def test_reserves_twice_for_one_line_are_refused(tiny):
     content["reserves"] = [*content["reserves"], dict(content["reserves"][0])]
     with pytest.raises(ScenarioError, match=r"reserves\[3\]: duplicate reserves for AUS lithium"):
         scenario_from_content(content, "tiny-bad.toml")
+
+
+def test_the_uk_finds_no_copper_in_world_2024_however_much_it_spends():
+    controllers = {"GBR": ScriptedController({0: [fund("GBR", "copper", 100.0)]})}
+    model = WorldModel("world-2024", seed=3, controllers=controllers)
+    model.run(4)
+    left = model.state.exploration[model.index.country["GBR"], model.index.mineral["copper"]]
+    assert 0 < left < 100.0  # funded and being spent
+    assert not [e for e in discoveries(model) if e.actor == "GBR"]

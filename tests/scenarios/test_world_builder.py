@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from critmin.scenarios import load_scenario
+
 REPO = Path(__file__).resolve().parents[2]
 TOOL = REPO / "tools" / "build_world.py"
 
@@ -54,3 +56,12 @@ def test_the_scenarios_command_lists_shows_and_validates_world_2023(cli):
     assert code == 0 and "(2024Q1, 20 turns)" in out and "reserves: 139" in out
     code, out, _ = cli("scenarios", "validate", "world-2023")
     assert (code, out.strip()) == (0, "world-2023: ok (world-2023, 37 countries)")
+
+
+def test_scenarios_extending_world_2024_inherit_its_reserves():
+    base = load_scenario("world-2024").spec.reserves
+    assert len(base) > 100
+    assert load_scenario("india-central-asia-2025").spec.reserves == base
+    reasi = [r for r in base if (r.country, r.mineral.value) == ("IND", "lithium")]
+    assert [(r.tonnes, r.basis) for r in reasi] == [(3400.0, "resources")]
+    assert not [r for r in base if r.country == "GBR"]  # USGS lists no UK reserves
