@@ -200,6 +200,7 @@ def scenarios_show(args: argparse.Namespace) -> int:
         ("capacity lines", spec.capacity),
         ("demand lines", spec.demand),
         ("firms", spec.firms),
+        ("reserves", spec.reserves),
         ("policies", spec.policies),
         ("deals", spec.deals),
         ("events", spec.events),

@@ -10,20 +10,22 @@ Deal kinds differ in what they add to a delivery:
   delays a partner's deliveries (a ban still breaks the deal); its capacity was co-financed by
   the partner at signing (see `rules.co_finance`);
 - joint exploration: the partner co-finances the host's exploration of the mineral every turn
-  (raising the host's discovery odds); once the host makes a find during the deal, the partner
-  is entitled to its tonnes from the host's output;
+  (raising the host's discovery odds) until the host makes a find during the deal; once that
+  find comes on stream the partner receives its share of the find's output, up to its entitled
+  tonnes (`exploration.partner_tonnes_per_turn`), the deal running on for a full term;
 - stock swap: the tonnes come from the seller's strategic stockpile, not its producers;
 - equity: a firm's share of a line's output abroad, shipped home.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from critmin.engine.deals import JOINT_EXPLORATION_FUNDING_SHARE, Deal
+from critmin.engine.exploration import partner_tonnes_per_turn
 from critmin.engine.policies import ExportControl
 
 if TYPE_CHECKING:
@@ -34,16 +36,15 @@ def deliver(world: WorldModel) -> np.ndarray:
     """Deliver all active deals; returns their flows (M, S, C, C) in tonnes."""
     n = len(world.index.countries)
     flows = np.zeros((*world.constants.chain.shape, n, n))
-    note_finds(world)
     for deal in world.deals.active(world.turn):
         control = world.policies.controls.get((deal.seller, deal.mineral, deal.stage))
         if blocks(control, deal.buyer):
             refuse(world, deal)
             continue
         if deal.kind == "joint_exploration":
-            fund_exploration(world, deal)
-            if world.deals.finds.get((deal.seller, deal.mineral), -1) < deal.start_turn:
-                continue  # nothing found yet: nothing to share
+            deal = joint_exploration_share(world, deal)
+            if deal is None:
+                continue  # exploring, or the find is not yet on stream: nothing to share
         if deal.kind == "partnership" and control is not None and control.licenses(deal.buyer):
             control = None  # preferential access: a partner's deliveries pass the licence regime
         tonnes = deliverable(world, deal, control, flows)
@@ -87,12 +88,19 @@ def source_stock(world: WorldModel, deal: Deal) -> np.ndarray:
     return world.state.stockpile if deal.kind == "stock_swap" else world.state.producer_stock
 
 
-def note_finds(world: WorldModel) -> None:
-    """Remember this turn's discoveries (random or scripted), which joint explorations share."""
-    start = bisect_left(world.events, world.turn, key=lambda event: event.turn)
-    for event in world.events[start:]:
-        if event.kind == "discovery" and event.mineral:
-            world.deals.finds[(event.actor, event.mineral)] = event.turn
+def joint_exploration_share(world: WorldModel, deal: Deal) -> Deal | None:
+    """A joint exploration's delivery this turn: the partner's share of a find on stream, or none.
+
+    Until a find is made under the deal, the partner funds the host's exploration instead.
+    """
+    finds = world.deals.finds.get((deal.seller, deal.mineral), [])
+    find = next((f for f in finds if f.turn >= deal.start_turn), None)
+    if find is None:
+        fund_exploration(world, deal)
+        return None
+    if world.turn < find.on_stream_turn:
+        return None
+    return replace(deal, tonnes_per_turn=partner_tonnes_per_turn(find, deal.tonnes_per_turn, world.settings))
 
 
 def fund_exploration(world: WorldModel, deal: Deal) -> None:

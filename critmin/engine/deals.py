@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from critmin.engine.actions import ProposeDeal, action_to_dict
+from critmin.engine.exploration import Find
 from critmin.engine.vocabulary import TURNS_PER_YEAR
 
 PARTNER_CAPEX_SHARE = 1.0
@@ -57,7 +58,7 @@ class DealBook:
     proposals: dict[str, Proposal] = field(default_factory=dict)
     next_number: int = 1
     parties: dict[str, tuple[str, str]] = field(default_factory=dict)  # every id ever used -> its two parties
-    finds: dict[tuple[str, str], int] = field(default_factory=dict)  # (country, mineral) -> turn of a find
+    finds: dict[tuple[str, str], list[Find]] = field(default_factory=dict)  # (country, mineral) -> finds
 
     def new_id(self, prefix: str) -> str:
         """A fresh id such as 'P0007'."""
@@ -110,8 +111,7 @@ class DealBook:
     def records(self) -> dict:
         """Canonical plain data (for hashing, saving and observations).
 
-        `parties` and `finds` are derived from the history of proposals, deals and events and
-        are left out.
+        `parties` and `finds` are rebuilt when a save is replayed and are left out.
         """
         return {
             "deals": [dict(vars(d)) for _, d in sorted(self.deals.items())],

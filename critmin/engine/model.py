@@ -15,7 +15,7 @@ import numpy as np
 
 from critmin.agents.actors import Country, Manufacturer, StateFirm
 from critmin.agents.controllers import Controller, QueuedController
-from critmin.engine import dynamics, rules
+from critmin.engine import dynamics, exploration, rules
 from critmin.engine.actions import (
     ActionBase,
     ActionFormatError,
@@ -641,6 +641,7 @@ class WorldModel(mesa.Model):
             )
         else:
             self.build(event.country, event.mineral.value, (event.stage or "mine"), event.tonnes_per_year)
+            exploration.scripted_find(self, event.country, event.mineral.value, event.tonnes_per_year)
         self.emit(event.kind, event.country, event.title, mineral=getattr(event.mineral, "value", ""))
 
     def random_disruptions(self) -> None:
@@ -666,23 +667,8 @@ class WorldModel(mesa.Model):
         self.discoveries()
 
     def discoveries(self) -> None:
-        """Exploration spending turns into finds with odds rising with the money spent."""
-        state = self.state
-        odds = 1 - np.exp(-state.exploration / self.settings.exploration_usd_m_per_discovery / TURNS_PER_YEAR)
-        found = self.rng.random(odds.shape) < odds
-        mine = self.index.stage["mine"]
-        world = (state.capacity[:, :, mine] * state.utilisation[:, :, mine]).sum(axis=0)
-        for c, m in zip(*np.nonzero(found), strict=True):
-            state.exploration[c, m] = 0.0
-            tonnes = world[m] * TURNS_PER_YEAR * self.settings.discovery_share_of_world_output
-            self.build(self.index.countries[c], self.index.minerals[m], "mine", tonnes)
-            self.emit(
-                "discovery",
-                self.index.countries[c],
-                f"{self.index.countries[c]} finds a "
-                f"{self.index.minerals[m]} deposit: {tonnes:,.0f} t/yr once developed",
-                mineral=self.index.minerals[m],
-            )
+        """Exploration money turns into finds where reserves are known (`exploration`)."""
+        exploration.discover(self)
 
     def tick_shocks(self) -> None:
         """Disruptions and demand shocks wear off."""

@@ -15,7 +15,7 @@ from critmin.engine.vocabulary import SECTORS, STAGES, TURNS_PER_YEAR, Stage
 from critmin.scenarios.loader import Scenario
 
 MAX_DELAY = 9
-MAX_LEAD = 61
+MAX_LEAD = 71
 
 
 @dataclass
@@ -79,7 +79,8 @@ class WorldState:
     news_market: np.ndarray  # (C, M, S) share of the supply of each country's market such news cuts
     demand_noise: np.ndarray  # (C, M) random demand multiplier (1 at start)
     recycling: np.ndarray  # (C, M) secondary supply capacity, tonnes per turn (refined stage)
-    exploration: np.ndarray  # (C, M) exploration spending not yet turned into finds, USD m
+    exploration: np.ndarray  # (C, M) exploration money not yet spent, USD m
+    reserves: np.ndarray  # (C, M) known reserves not yet taken by a find, tonnes
     treasury: np.ndarray  # (C,) government money, USD m
     industry: np.ndarray  # (C,) private sector money from mineral trade, USD m
     trust: np.ndarray  # (C, C) how far i trusts j, 0..1
@@ -192,7 +193,7 @@ def build_state(scenario: Scenario, index: Index, constants: Constants) -> World
         adoption=np.zeros((len(constants.substitutes.names), shape[0], shape[2])),
         substitution=zeros(), news_exposure=zeros(), news_market=zeros(),
         demand_noise=np.ones(shape[:2]),
-        recycling=np.zeros(shape[:2]), exploration=np.zeros(shape[:2]),
+        recycling=np.zeros(shape[:2]), exploration=np.zeros(shape[:2]), reserves=np.zeros(shape[:2]),
         treasury=constants.budget_per_turn * TURNS_PER_YEAR,
         industry=np.zeros(shape[0]),
         trust=initial_trust(spec.market, constants.same_bloc),
@@ -201,6 +202,8 @@ def build_state(scenario: Scenario, index: Index, constants: Constants) -> World
     state.normal_utilisation = state.utilisation.copy()
     fill_demand(state, spec.demand, index)
     fill_stocks(state, spec.stocks, index)
+    for record in spec.reserves:
+        state.reserves[index.country[record.country], index.mineral[record.mineral.value]] = record.tonnes
     fill_pipeline(state, constants, spec.market.inventory_target_quarters)
     return state
 

@@ -23,6 +23,7 @@ LIST_TABLES = (
     "demand",
     "stocks",
     "firms",
+    "reserves",
     "policies",
     "deals",
     "events",

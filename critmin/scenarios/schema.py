@@ -21,6 +21,7 @@ Iso3 = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
 Identifier = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
 TurnIndex = Annotated[int, msgspec.Meta(ge=0)]
 Source = Annotated[str, msgspec.Meta(min_length=3)]
+LeadTurns = Annotated[int, msgspec.Meta(ge=1, le=70)]  # the construction pipeline holds 71 turns
 
 Controller = Literal["default", "ai", "human", "external"]
 Doctrine = Literal[
@@ -105,8 +106,6 @@ class MarketSettings(Record, kw_only=True):
     disruption_severity: tuple[Share, Share] = (0.1, 0.5)
     recycling_usd_m_per_tonne_per_year: Positive = 0.05
     recycling_scrap_share: Share = 0.3
-    exploration_usd_m_per_discovery: Positive = 150.0
-    discovery_share_of_world_output: Share = 0.02
     initial_trust: Share = 0.5
     bloc_trust_bonus: Share = 0.2
     trust_loss_on_control: Share = 0.15
@@ -154,6 +153,18 @@ class MarketSettings(Record, kw_only=True):
     recycling_price_elasticity: NonNegative = 1.0
     recycling_collection_max: Share = 0.1
     recycling_cost_share: NonNegative = 0.5
+    # Exploration: finds from known reserves, lead times to first output (docs/mechanisms.md, S&P
+    # Global and MinEx figures in ../shared/data/calibration/BEHAVIOUR.md section 4).
+    exploration_spend_years: Positive = 1.0  # a programme's money is spent over a year (annual budgets)
+    discovery_finding_cost_share: Positive = (
+        0.01  # cost of finding metal / its mine value: ~0.5% Cu, ~2% Au (MinEx)
+    )
+    discovery_min_cost_usd_m: Positive = 200.0  # a significant find: USD 136 bn / 647 finds, 2002-12 (MinEx)
+    discovery_size_share: tuple[Share, Share] = (0.01, 0.15)  # a find / the country's known reserves [L]
+    discovery_mine_life_years: Positive = 20.0  # output = contained / life (Taylor's rule, ~100 Mt of ore)
+    greenfield_lead_time_turns: tuple[LeadTurns, LeadTurns] = (40, 70)  # S&P: 15.7 yr mean, 6-32 yr
+    brownfield_lead_time_turns: tuple[LeadTurns, LeadTurns] = (4, 12)  # expansions, restarts (BEHAVIOUR 4)
+    joint_exploration_partner_share: Share = 0.5  # the partner's share of a find (KABIL-CMFO 50:50)
     source: Source = "critmin defaults; see docs/mechanisms.md for each parameter and its basis"
 
 
@@ -256,6 +267,19 @@ class FirmSpec(Record, kw_only=True):
     source: Source
 
 
+class ReserveSpec(Record, kw_only=True):
+    """Known reserves (or resources) of a mineral in a country, in tonnes of content.
+
+    What exploration can find there; nothing where a country has no record.
+    """
+
+    country: Iso3
+    mineral: Mineral
+    tonnes: NonNegative
+    basis: Literal["reserves", "resources"] = "reserves"
+    source: Source
+
+
 class ExportControlSpec(Record, kw_only=True, tag_field="kind", tag="export_control"):
     """An export control: a ban, a quota or a licence regime, by mineral, stages, destinations."""
 
@@ -341,6 +365,7 @@ class ScenarioFile(Record, kw_only=True):
     demand: tuple[DemandSpec, ...] = ()
     stocks: tuple[StockSpec, ...] = ()
     firms: tuple[FirmSpec, ...] = ()
+    reserves: tuple[ReserveSpec, ...] = ()
     policies: tuple[ExportControlSpec | TariffSpec, ...] = ()
     deals: tuple[DealSpec, ...] = ()
     events: tuple[EventSpec, ...] = ()

@@ -26,6 +26,8 @@ def find_problems(spec: ScenarioFile) -> Iterator[str]:
     yield from duplicates("firms", (f.id for f in spec.firms), "id")
     yield from duplicates("deals", (d.id for d in spec.deals), "id")
     yield from duplicate_lines(spec)
+    yield from duplicate_reserves(spec)
+    yield from market_ranges(spec)
     yield from mineral_chains(spec)
     yield from unknown_references(spec)
     yield from asset_shares(spec)
@@ -52,6 +54,24 @@ def duplicate_lines(spec: ScenarioFile) -> Iterator[str]:
                 f"{line.stage.value}"
             )
             return
+
+
+def duplicate_reserves(spec: ScenarioFile) -> Iterator[str]:
+    """Reserves of a mineral in a country given twice."""
+    seen: set[tuple] = set()
+    for index, record in enumerate(spec.reserves):
+        key = (record.country, record.mineral)
+        if key in seen:
+            yield f"reserves[{index}]: duplicate reserves for {record.country} {record.mineral.value}"
+        seen.add(key)
+
+
+def market_ranges(spec: ScenarioFile) -> Iterator[str]:
+    """A (low, high) range of the [market] table with its ends the wrong way round."""
+    for name in ("discovery_size_share", "greenfield_lead_time_turns", "brownfield_lead_time_turns"):
+        low, high = getattr(spec.market, name)
+        if low > high:
+            yield f"market.{name}: low {low} is above high {high}"
 
 
 def mineral_chains(spec: ScenarioFile) -> Iterator[str]:
@@ -96,7 +116,7 @@ def unknown_mineral_or_stage(path: str, record: object, chains: dict) -> Iterato
 
 def referencing_records(spec: ScenarioFile) -> Iterator[tuple[str, object]]:
     """Every record that refers to countries or minerals, with its field path."""
-    for table in ("capacity", "demand", "stocks", "firms", "policies", "deals", "events"):
+    for table in ("capacity", "demand", "stocks", "firms", "reserves", "policies", "deals", "events"):
         for index, record in enumerate(getattr(spec, table)):
             yield f"{table}[{index}]", record
     for index, firm in enumerate(spec.firms):

@@ -15,9 +15,10 @@ from critmin.engine.vocabulary import Mineral, Stage
 from critmin.scenarios.loader import scenario_from_content
 
 
-def signed_world(tiny, offer: ProposeDeal, *, extra_events=(), stocks=(), seed=0) -> WorldModel:
+def signed_world(tiny, offer: ProposeDeal, *, extra_events=(), stocks=(), seed=0, market=None) -> WorldModel:
     """Tiny, where `offer` is proposed at turn 0 and accepted at turn 1 by scripts."""
     content = copy.deepcopy(tiny.content)
+    content["market"] = {**content.get("market", {}), **(market or {})}
     content["events"] = list(extra_events)
     content["stocks"] = [*content["stocks"], *stocks]
     accept = AnswerDeal(country=offer.counterparty, proposal_id="P0002", accept=True)
@@ -31,7 +32,7 @@ def signed_world(tiny, offer: ProposeDeal, *, extra_events=(), stocks=(), seed=0
     return model
 
 
-def test_a_joint_exploration_funds_the_hosts_exploration_and_shares_only_what_is_found(tiny):
+def test_a_joint_exploration_funds_the_hosts_exploration_and_shares_its_find_once_on_stream(tiny):
     offer = ProposeDeal(
         country="IND",
         counterparty="AUS",
@@ -53,17 +54,23 @@ def test_a_joint_exploration_funds_the_hosts_exploration_and_shares_only_what_is
         "tonnes_per_year": 10.0,
         "source": "test fixture",
     }
-    model = signed_world(tiny, offer, extra_events=[find])
+    leads = {"lead_time_turns": {"mine": 4, "refined": 10, "magnet": 6},
+             "lead_time_spread_turns": {"mine": 0, "refined": 2, "magnet": 2}}  # fmt: skip
+    model = signed_world(tiny, offer, extra_events=[find], market=leads)
     australia, m, s = model.position("AUS", "ree_heavy", "mine")
     india = model.index.country["IND"]
     per_turn = JOINT_EXPLORATION_FUNDING_SHARE * 10.0 * model.constants.reference_price[m, s] / 1000
-    exploration, programs = model.state.exploration[australia, m], model.ledger.get("programs", 0.0)
+    programs = model.ledger.get("programs", 0.0)
     model.run(2)  # turns 2 and 3: funding, nothing delivered
-    assert model.state.exploration[australia, m] == pytest.approx(exploration + 2 * per_turn)
     assert model.ledger["programs"] == pytest.approx(programs + 2 * per_turn)
     assert model.last.flows[m, s, australia, india] == 0.0
-    model.run(1)  # turn 4: Australia finds ree_heavy; the partner's tonnes flow from its output
-    assert model.last.flows[m, s, australia, india] == pytest.approx(10.0)
+    model.run(3)  # turn 4: Australia's find (on stream at turn 7) ends the funding; 4-6: nothing yet
+    assert model.deals.finds[("AUS", "ree_heavy")][0].on_stream_turn == 7
+    assert model.ledger["programs"] == pytest.approx(programs + 2 * per_turn)
+    assert model.last.flows[m, s, australia, india] == 0.0
+    model.run(1)  # turn 7: the partner's half of the find's output, within its 40 t/yr
+    half = 0.5 * 10.0 / 4 * model.settings.new_capacity_utilisation
+    assert model.last.flows[m, s, australia, india] == pytest.approx(half)
 
 
 def test_a_partnership_finances_capacity_at_the_seller_and_passes_its_licences(tiny):

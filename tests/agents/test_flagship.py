@@ -49,3 +49,10 @@ def test_the_magnet_scheme_builds_capacity_in_india(flagship):
     start = WorldModel("india-central-asia-2025").state.capacity[india, m, s]
     built = flagship.state.capacity[india, m, s] + flagship.state.construction[:, india, m, s].sum()
     assert (built - start) * 4 >= 120.0 - 1e-6  # the scheme's 120 t/yr on top of what India had
+
+
+def test_indias_lithium_finds_stay_within_reasi_and_take_a_greenfield_decade(flagship):
+    finds = flagship.deals.finds.get(("IND", "lithium"), [])
+    assert finds, "GSI's lithium exploration (turns 0 and 2) finds part of Reasi (seed 2025)"
+    assert sum(f.contained_tonnes for f in finds) <= 3400.0  # Reasi: ~3,400 t Li contained
+    assert all(not f.brownfield and f.on_stream_turn - f.turn >= 40 for f in finds)
