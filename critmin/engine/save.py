@@ -293,6 +293,9 @@ def scenario_of(data: dict[str, Any], source: str):
         raise SaveError(f"{source}: scenario.content: missing")
     if content_hash(embedded["content"]) != embedded.get("hash"):
         raise SaveError(f"{source}: scenario.content: does not match its hash (the save was altered)")
+    inner = embedded["content"].get("scenario")
+    if not isinstance(inner, dict) or inner.get("id") != embedded.get("id"):
+        raise SaveError(f"{source}: scenario.id: {embedded.get('id')!r} is not the id of the saved content")
     try:
         return scenario_from_content(embedded["content"], origin=f"{embedded.get('id', 'scenario')}.toml")
     except ScenarioError as error:
