@@ -150,8 +150,16 @@ def check_outputs(args: argparse.Namespace) -> None:
         if args.out is not None:
             check_run_folder(args.out, args.force)
             check_folder_target(args.out, "--out")
+        if args.save is not None and args.out is not None and inside(args.save, args.out):
+            raise UserError(f"--save: {args.save} is in the run folder {args.out}; keep the save beside it")
     except (RunFolderError, WritableError) as error:
         raise UserError(str(error)) from None
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """True when `path` is `folder` or lies within it."""
+    path, folder = path.resolve(), folder.resolve()
+    return path == folder or folder in path.parents
 
 
 def write_outputs(model, args: argparse.Namespace) -> None:
