@@ -24,7 +24,13 @@ import msgspec
 
 from critmin.research.factors import FactorError, build_content, parse_target
 from critmin.research.metrics import METRIC_DIMENSIONS, METRICS, MetricName
-from critmin.scenarios.loader import Scenario, describe_validation_error, load_scenario, scenario_from_content
+from critmin.scenarios.loader import (
+    Scenario,
+    describe_validation_error,
+    is_file,
+    load_scenario,
+    scenario_from_content,
+)
 from critmin.scenarios.reading import ReadError, parse_toml, read_text
 from critmin.scenarios.validate import ScenarioError
 
@@ -224,7 +230,7 @@ def read_scenario(name: str, origin: str, filename: str) -> Scenario:
     """The experiment's scenario: a packaged name, or a path (tried beside the experiment file first)."""
     candidates = [Path(origin).parent / name] if origin != "<data>" and name.endswith(".toml") else []
     for candidate in candidates:
-        if candidate.is_file():
+        if is_file(candidate):
             name = str(candidate)
     try:
         return load_scenario(name)
