@@ -69,7 +69,22 @@ def batch_command(args: argparse.Namespace) -> int:
         return show_plan(experiment)
     if args.out is None:
         raise UserError("batch: give an output directory with --out DIR")
+    check_out(args.out)
     return run(experiment, args)
+
+
+def check_out(folder: Path) -> None:
+    """The batch's --out is a folder (or can be one) we may write in."""
+    from critmin.engine.writable import WritableError, check_folder_target
+
+    if str(folder) in ("", "."):
+        raise UserError("--out: give a folder for the batch (not the working directory)")
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"--out: {folder} is a file, not a folder")
+    try:
+        check_folder_target(folder, "--out")
+    except WritableError as error:
+        raise UserError(str(error)) from None
 
 
 def example_text() -> str:

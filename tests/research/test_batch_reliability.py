@@ -124,3 +124,12 @@ def test_analyze_never_overwrites_without_force(cli, reference):
     code, _, err = cli("analyze", reference, "--no-plots")
     assert code == 2 and "already holds an analysis" in err and "--force" in err
     assert summary.stat().st_mtime_ns == stamp
+
+
+def test_batch_out_on_a_file_is_refused(cli, tmp_path):
+    (tmp_path / "taken").write_text("x")
+    code, out, err = cli("batch", FACTORIAL, "--out", tmp_path / "taken", "--quiet")
+    assert (
+        code == 2 and "--out: " in err and "is a file, not a folder" in err and "Traceback" not in out + err
+    )
+    assert (tmp_path / "taken").read_text() == "x"
