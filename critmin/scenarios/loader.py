@@ -76,20 +76,24 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     """
     path = resolve_path(name_or_path)
     content, origins = merge_layers(read_chain(path))
-    return scenario_from_content(content, origin=str(path), origins=origins)
+    return scenario_from_content(content, origin=str(path), origins=origins, bounded=True)
 
 
 def scenario_from_content(
-    content: dict[str, Any], origin: str = "<data>", origins: Origins | None = None
+    content: dict[str, Any],
+    origin: str = "<data>",
+    origins: Origins | None = None,
+    bounded: bool = False,
 ) -> Scenario:
     """Build a Scenario from already resolved content (e.g. the copy inside a save file).
 
     `origins` (from `merge_layers`) says which file and index each record came from, so
-    errors speak in each file's own terms.
+    errors speak in each file's own terms; `bounded` says the files were bounds-checked.
     """
     name = Path(origin).name
     try:
-        check_bounds(content, name)
+        if not bounded:
+            check_bounds(content, name)
     except ReadError as error:
         raise ScenarioError(str(error)) from None
     spec = convert(content, name, origins)
