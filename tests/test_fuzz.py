@@ -21,7 +21,7 @@ import msgspec
 import numpy as np
 import pytest
 import tomli_w
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from critmin.agents.controllers import QueuedController
@@ -161,8 +161,7 @@ SCENARIO = tomllib.loads(TINY.read_text())
     )
 )
 def test_fuzzed_scenario_files(text):
-    if text is None:
-        return
+    assume(text is not None)  # data TOML cannot express (e.g. a NUL in a key)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "fuzzed.toml"
         path.write_bytes(text)
@@ -176,7 +175,7 @@ def test_fuzzed_scenario_files(text):
 
 # --- experiment TOML ---------------------------------------------------------------------------
 
-EXPERIMENT = tomllib.loads(FACTORIAL.read_text()) | {}
+EXPERIMENT = tomllib.loads(FACTORIAL.read_text())
 EXPERIMENT["experiment"]["scenario"] = str(TINY)
 
 
@@ -190,8 +189,7 @@ def test_fuzzed_experiment_files(text):
     from critmin.research.experiment import load_experiment
     from critmin.research.factors import build_content
 
-    if text is None:
-        return
+    assume(text is not None)  # data TOML cannot express (e.g. a NUL in a key)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "fuzzed.toml"
         path.write_bytes(text)
