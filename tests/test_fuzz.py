@@ -226,10 +226,23 @@ def essence(data: Any) -> Any:
     return {k: v for k, v in data.items() if k not in NEUTRAL} if isinstance(data, dict) else data
 
 
+ACTION_FIGURES = [
+    (("turns", turn, "actions", index, key), value)
+    for turn, record in enumerate(SAVE["turns"])
+    for index, action in enumerate(record["actions"])
+    for key in ("rate", "tonnes")
+    if key in action
+    for value in (0.0, 0.2, 1.0, 4.0, 50.0)
+]
+
+
 @FUZZ
 @given(
     st.one_of(
         changes_of(SAVE).map(lambda c: json.dumps(mutated(SAVE, c)).encode()),
+        st.lists(st.sampled_from(ACTION_FIGURES), min_size=1, max_size=2).map(
+            lambda c: json.dumps(mutated(SAVE, c)).encode()  # legal but different orders
+        ),
         byte_edits(json.dumps(SAVE, indent=1).encode()),
     )
 )
