@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+MAX_TURNS = 400
 
 # Upper layers add their own sub-commands: each module has `register(commands)` and imports its
 # heavy or optional dependencies only when its command runs.
@@ -88,6 +89,25 @@ def positive_int(text: str) -> int:
     return value
 
 
+def seed_int(text: str) -> int:
+    """An argparse type: a random seed, a whole number from 0 to 2**63 - 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"expected a seed from 0 to 2**63 - 1, got {value}")
+    return value
+
+
+def turn_count(text: str) -> int:
+    """An argparse type: a number of turns from 1 to 400 (a scenario's longest)."""
+    value = positive_int(text)
+    if value > MAX_TURNS:
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_TURNS} turns, got {value}")
+    return value
+
+
 # --- run ----------------------------------------------------------------------------------
 
 
@@ -95,33 +115,81 @@ def add_run(commands) -> None:
     """`critmin run SCENARIO ...`."""
     sub = command(commands, "run", run_command, "Play a scenario headless and print its outcome.")
     sub.add_argument("scenario", help="packaged scenario name (see `critmin scenarios list`) or TOML path")
-    sub.add_argument("--turns", type=positive_int, help="turns to play (default: the scenario's)")
-    sub.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
-    sub.add_argument("--out", type=Path, help="directory for tidy tables and manifest.json")
+    sub.add_argument("--turns", type=turn_count, help="turns to play (default: the scenario's)")
+    sub.add_argument("--seed", type=seed_int, help="random seed (default: the scenario's)")
+    sub.add_argument("--out", type=Path, help="directory for tidy tables and manifest.json (one run each)")
+    sub.add_argument("--force", action="store_true", help="replace the run already in --out")
     sub.add_argument("--save", type=Path, help="write a replayable save file (JSON)")
     sub.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="table format")
     sub.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """Play, summarise, write outputs."""
+    """Check the outputs can be written, play, summarise, write the save then the tables."""
     from critmin.engine.model import WorldModel
-    from critmin.engine.outputs import write_run
-    from critmin.engine.save import write_save
     from critmin.engine.summary import print_summary
 
+    check_outputs(args)
     scenario = load(args.scenario)
     model = WorldModel(scenario, seed=args.seed)
     turns = args.turns or scenario.spec.scenario.turns
     play(model, turns, quiet=args.quiet)
     print_summary(model, out)
-    if args.out:
-        paths = write_run(model, args.out, args.format, command_line=sys.argv)
-        out.print(f"wrote {len(paths)} files to {args.out}")
-    if args.save:
-        write_save(model, args.save, status="finished")
-        out.print(f"saved to {args.save}")
+    write_outputs(model, args)
     return EXIT_OK
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Refuse, before playing, a --save or --out that cannot be written."""
+    from critmin.engine.run_folder import RunFolderError, check_run_folder
+    from critmin.engine.writable import WritableError, check_file_target, check_folder_target
+
+    try:
+        if args.save is not None:
+            check_file_target(args.save, "--save")
+        if args.out is not None:
+            check_run_folder(args.out, args.force)
+            check_folder_target(args.out, "--out")
+        if args.save is not None and args.out is not None and inside(args.save, args.out):
+            raise UserError(f"--save: {args.save} is in the run folder {args.out}; keep the save beside it")
+    except (RunFolderError, WritableError) as error:
+        raise UserError(str(error)) from None
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """True when `path` is `folder` or lies within it."""
+    path, folder = path.resolve(), folder.resolve()
+    return path == folder or folder in path.parents
+
+
+def write_outputs(model, args: argparse.Namespace) -> None:
+    """The save first (small, and enough to re-create the run), then the tables and manifest."""
+    from critmin.engine.outputs import write_run
+    from critmin.engine.run_folder import RunFolderError
+    from critmin.engine.save import write_save
+    from critmin.engine.writable import reason
+
+    rerun = "the run is reproducible: run the same command again once the problem is fixed"
+    if args.save:
+        try:
+            write_save(model, args.save, status="finished")
+        except OSError as error:
+            raise UserError(
+                f"--save: cannot write {args.save}: {reason(error)}; no save was written; {rerun}"
+            ) from None
+        out.print(f"saved to {escape(str(args.save))}")
+    if args.out:
+        try:
+            paths = write_run(model, args.out, args.format, command_line=sys.argv, force=args.force)
+        except RunFolderError as error:
+            raise UserError(str(error)) from None
+        except OSError as error:
+            kept = f"the save {args.save} is kept (`critmin replay` re-plays it)" if args.save else rerun
+            raise UserError(
+                f"--out: cannot write the run's tables to {args.out}: {reason(error)}; "
+                f"no file of this run was left there; {kept}"
+            ) from None
+        out.print(f"wrote {len(paths)} files to {escape(str(args.out))}")
 
 
 def load(name: str):
@@ -158,7 +226,8 @@ def add_scenarios(commands) -> None:
         "List, show and validate scenarios.",
     )
     actions = sub.add_subparsers(title="actions", metavar="ACTION")
-    listing = actions.add_parser("list", help="packaged scenarios")
+    listing = actions.add_parser("list", help="packaged scenarios (a table; plain lines when piped)")
+    listing.add_argument("--json", action="store_true", help="a JSON list, one object per scenario")
     listing.set_defaults(handler=scenarios_list)
     show = actions.add_parser("show", help="a scenario's contents in brief")
     show.add_argument("name")
@@ -170,17 +239,43 @@ def add_scenarios(commands) -> None:
 
 
 def scenarios_list(args: argparse.Namespace) -> int:
-    """A table of packaged scenarios."""
+    """Packaged scenarios: a table on a terminal, tab-separated lines when piped, or JSON."""
     from critmin.scenarios import load_scenario, packaged_names
 
-    table = Table("name", "title", "start", "turns", "countries")
+    rows = []
     for name in packaged_names():
         spec = load_scenario(name).spec
-        table.add_row(
-            name, spec.scenario.title, spec.scenario.start, str(spec.scenario.turns), str(len(spec.countries))
+        info = spec.scenario
+        rows.append(
+            {
+                "name": name,
+                "title": info.title,
+                "start": info.start,
+                "turns": info.turns,
+                "countries": len(spec.countries),
+            }
         )
-    out.print(table)
+    print_rows(rows, args.json)
     return EXIT_OK
+
+
+def print_rows(rows: list[dict], as_json: bool) -> None:
+    """Rows as JSON, as a rich table on a terminal, or as tab-separated lines; never truncated."""
+    if as_json:
+        print(json.dumps(rows, indent=1))
+        return
+    columns = list(rows[0]) if rows else []
+    if not out.is_terminal:
+        print("\t".join(columns))
+        for row in rows:
+            print("\t".join(str(value) for value in row.values()))
+        return
+    table = Table()
+    for index, column in enumerate(columns):
+        table.add_column(column, no_wrap=index == 0, overflow="fold")
+    for row in rows:
+        table.add_row(*(escape(str(value)) for value in row.values()))
+    out.print(table)
 
 
 def scenarios_show(args: argparse.Namespace) -> int:
@@ -191,8 +286,8 @@ def scenarios_show(args: argparse.Namespace) -> int:
         return EXIT_OK
     spec = scenario.spec
     out.print(
-        f"[bold]{spec.scenario.id}[/] — {spec.scenario.title} ({spec.scenario.start}, "
-        f"{spec.scenario.turns} turns)\n{spec.scenario.description}"
+        f"[bold]{spec.scenario.id}[/] — {escape(spec.scenario.title)} ({spec.scenario.start}, "
+        f"{spec.scenario.turns} turns)\n{escape(spec.scenario.description)}"
     )
     for label, items in (
         ("countries", spec.countries),
@@ -213,7 +308,7 @@ def scenarios_show(args: argparse.Namespace) -> int:
 def scenarios_validate(args: argparse.Namespace) -> int:
     """Load a file; the loader raises on the first problem."""
     scenario = load(args.file)
-    out.print(f"{args.file}: ok ({scenario.id}, {len(scenario.spec.countries)} countries)")
+    out.print(f"{escape(args.file)}: ok ({scenario.id}, {len(scenario.spec.countries)} countries)")
     return EXIT_OK
 
 
@@ -222,12 +317,14 @@ def scenarios_validate(args: argparse.Namespace) -> int:
 
 def add_replay(commands) -> None:
     """`critmin replay FILE`."""
-    sub = command(commands, "replay", replay_command, "Replay a save and check every turn's state hash.")
+    sub = command(
+        commands, "replay", replay_command, "Replay a save and check every turn's actions and state hash."
+    )
     sub.add_argument("file", type=Path)
 
 
 def replay_command(args: argparse.Namespace) -> int:
-    """Exit 0 when all hashes match, 1 when one differs, 2 when the save is unusable."""
+    """Exit 0 when every turn matches, 1 when one differs, 2 when the save is unusable."""
     from critmin.engine.save import SaveError, read_save, replay
 
     try:
@@ -235,9 +332,11 @@ def replay_command(args: argparse.Namespace) -> int:
     except SaveError as error:
         raise UserError(str(error)) from None
     if report.ok:
-        out.print(f"{args.file}: all {report.turns} turns replay to the same state hashes")
+        out.print(
+            f"{escape(str(args.file))}: all {report.turns} turns replay to the saved actions and state hashes"
+        )
         return EXIT_OK
-    err.print(f"[bold red]replay failed:[/] {report.problem}")
+    err.print(f"[bold red]replay failed:[/] {escape(str(report.problem))}")
     return EXIT_FAILED
 
 
@@ -303,7 +402,7 @@ def validate_command(args: argparse.Namespace) -> int:
         out.print(validation_table(results, len(seeds)))
         out.print(ceiling_table(results))
         for path in plots:
-            out.print(f"wrote {path}")
+            out.print(f"wrote {escape(str(path))}")
     return EXIT_OK if all(r.passed for r in results) else EXIT_FAILED
 
 

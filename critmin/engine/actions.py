@@ -7,14 +7,16 @@ an illegal one with a reason, changing nothing. Imports only the vocabulary.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
 import msgspec
 
 from critmin.engine.vocabulary import Mineral, Stage
 
-Tonnes = Annotated[float, msgspec.Meta(ge=0)]
-UsdMillion = Annotated[float, msgspec.Meta(ge=0)]
+MAX_FIGURE = 1e12  # tonnes, USD m and prices above this are not physical
+Tonnes = Annotated[float, msgspec.Meta(ge=0, le=MAX_FIGURE)]
+UsdMillion = Annotated[float, msgspec.Meta(ge=0, le=MAX_FIGURE)]
 Iso3 = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
 Regime = Literal["ban", "quota", "licence"]
 DealKind = Literal["offtake", "joint_exploration", "partnership", "stock_swap"]
@@ -71,9 +73,9 @@ class ProposeDeal(ActionBase, kw_only=True, tag="propose_deal"):
     buyer: Iso3
     mineral: Mineral
     stage: Stage
-    tonnes_per_year: Annotated[float, msgspec.Meta(gt=0)]
+    tonnes_per_year: Annotated[float, msgspec.Meta(gt=0, le=MAX_FIGURE)]
     price_rule: Literal["fixed", "index", "floor", "ceiling"] = "index"
-    price_usd_per_kg: Annotated[float, msgspec.Meta(ge=0)] | None = None
+    price_usd_per_kg: Annotated[float, msgspec.Meta(ge=0, le=MAX_FIGURE)] | None = None
     duration_turns: Annotated[int, msgspec.Meta(ge=1, le=200)] = 8
     take_or_pay: Annotated[float, msgspec.Meta(ge=0, le=1)] = 0.0
     breach_penalty_usd_m: UsdMillion = 0.0
@@ -97,7 +99,7 @@ class Invest(ActionBase, kw_only=True, tag="invest"):
 
     mineral: Mineral
     stage: Stage
-    tonnes_per_year: Annotated[float, msgspec.Meta(gt=0)]
+    tonnes_per_year: Annotated[float, msgspec.Meta(gt=0, le=MAX_FIGURE)]
 
 
 class AcquireStake(ActionBase, kw_only=True, tag="acquire_stake"):
@@ -115,8 +117,8 @@ class BuyStockpile(ActionBase, kw_only=True, tag="buy_stockpile"):
 
     mineral: Mineral
     stage: Stage
-    tonnes: Annotated[float, msgspec.Meta(gt=0)]
-    max_price_usd_per_kg: Annotated[float, msgspec.Meta(gt=0)] | None = None
+    tonnes: Annotated[float, msgspec.Meta(gt=0, le=MAX_FIGURE)]
+    max_price_usd_per_kg: Annotated[float, msgspec.Meta(gt=0, le=MAX_FIGURE)] | None = None
 
 
 class ReleaseStockpile(ActionBase, kw_only=True, tag="release_stockpile"):
@@ -124,7 +126,7 @@ class ReleaseStockpile(ActionBase, kw_only=True, tag="release_stockpile"):
 
     mineral: Mineral
     stage: Stage
-    tonnes: Annotated[float, msgspec.Meta(gt=0)]
+    tonnes: Annotated[float, msgspec.Meta(gt=0, le=MAX_FIGURE)]
 
 
 class FundProgram(ActionBase, kw_only=True, tag="fund_program"):
@@ -132,7 +134,7 @@ class FundProgram(ActionBase, kw_only=True, tag="fund_program"):
 
     program: Program
     mineral: Mineral
-    usd_m: Annotated[float, msgspec.Meta(gt=0)]
+    usd_m: Annotated[float, msgspec.Meta(gt=0, le=MAX_FIGURE)]
 
 
 Action = (
@@ -166,6 +168,8 @@ def action_to_dict(action: ActionBase) -> dict:
 
 def action_from_dict(data: object) -> Action:
     """An action from plain data; raises ActionFormatError naming the bad field."""
+    if not all_finite(data):
+        raise ActionFormatError("bad action: a number is NaN or infinite")
     try:
         return msgspec.convert(data, Action)
     except msgspec.ValidationError as error:
@@ -178,6 +182,36 @@ def scripted_action(country: str, data: dict, title: str) -> Action:
     if isinstance(action, REASONED) and not action.reason:  # type: ignore[attr-defined]
         return msgspec.structs.replace(action, reason=title[:300])
     return action
+
+
+def validated(action: object) -> Action:
+    """An action checked exactly as its dict form would be: types, enums, bounds, finite numbers.
+
+    Action objects built in Python skip msgspec's checks (a Struct does not validate on
+    construction), so the engine passes every action through here before judging it.
+    """
+    if isinstance(action, dict):
+        return action_from_dict(action)
+    if not isinstance(action, ActionBase):
+        raise ActionFormatError(f"bad action: expected an action or a dict, got {type(action).__name__}")
+    try:
+        data = msgspec.to_builtins(action)
+    except (TypeError, ValueError) as error:
+        raise ActionFormatError(f"bad action: {error}") from None
+    if not all_finite(data):
+        raise ActionFormatError(f"bad action: {type(action).__name__} has a non-finite number")
+    return action_from_dict(data)
+
+
+def all_finite(data: object) -> bool:
+    """True when no float in plain data is NaN or infinite."""
+    if isinstance(data, float):
+        return math.isfinite(data)
+    if isinstance(data, dict):
+        return all(all_finite(v) for v in data.values())
+    if isinstance(data, list | tuple):
+        return all(all_finite(v) for v in data)
+    return True
 
 
 def action_to_json(action: ActionBase) -> bytes:

@@ -22,9 +22,9 @@ from critmin.engine.actions import (
     AnswerDeal,
     BreakDeal,
     ProposeDeal,
-    action_from_dict,
     action_to_dict,
     scripted_action,
+    validated,
 )
 from critmin.engine.announcements import news_exposure, pending_controls
 from critmin.engine.deals import Deal, DealBook, deal_from_terms
@@ -220,9 +220,12 @@ class WorldModel(mesa.Model):
 
         return embedded_dependence(self.last.flows, self.constants.chain)[:, self.index.country[supplier]]
 
-    def check(self, action: ActionBase) -> str | None:
-        """Why `action` is illegal now, or None."""
-        return rules.check(self, action)
+    def check(self, action: ActionBase | dict) -> str | None:
+        """Why `action` is malformed or illegal now, or None."""
+        try:
+            return rules.check(self, validated(action))
+        except ActionFormatError as error:
+            return str(error)
 
     def submit(self, country: str, actions: Sequence[ActionBase | dict]) -> list[str | None]:
         """Queue actions of a human or external controller for the coming turn.
@@ -230,13 +233,16 @@ class WorldModel(mesa.Model):
         Returns one verdict per action: None when accepted for the turn, else the reason it
         was refused. Refused actions change nothing.
         """
+        if country not in self.countries:
+            known = ", ".join(self.countries)
+            raise ValueError(f"submit: unknown country {country!r} (this scenario has {known})")
         controller = self.countries[country].controller
         if not isinstance(controller, QueuedController):
             raise ValueError(f"{country} is not played through submissions (its controller decides)")
         verdicts, accepted = [], []
         for item in actions:
             try:
-                action = action_from_dict(item) if isinstance(item, dict) else item
+                action = validated(item)
             except ActionFormatError as error:
                 verdicts.append(str(error))
                 continue
@@ -455,11 +461,16 @@ class WorldModel(mesa.Model):
 
     def carry_out(self, actions: list[ActionBase]) -> None:
         """Check each action against the current state, apply it or reject it with a reason."""
-        for action in actions:
-            reason = self.check(action)
+        for proposed in actions:
+            try:
+                action = validated(proposed)
+            except ActionFormatError as error:
+                self.emit("action_rejected", str(getattr(proposed, "country", "")), f"rejected: {error}")
+                continue
+            reason = rules.check(self, action)
             if reason is None:
                 rules.apply(self, action)
-                scripted = any(action is a for a in self.event_actions)
+                scripted = any(proposed is a for a in self.event_actions)
                 self.turn_actions.append(action_to_dict(action) | ({"_scripted": True} if scripted else {}))
             else:
                 self.emit("action_rejected", action.country, f"rejected {type(action).__name__}: {reason}")

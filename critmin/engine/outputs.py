@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
+from critmin.engine.atomic import write_atomic
 from critmin.engine.records import events_table, write_tables
+from critmin.engine.run_folder import MANIFEST, check_run_folder, clear_run_folder
 
 if TYPE_CHECKING:
     from critmin.engine.model import WorldModel
@@ -56,10 +58,34 @@ def safe_version(package: str) -> str:
 
 
 def write_run(
-    model: WorldModel, directory: Path, file_format: str = "parquet", command_line: list[str] | None = None
+    model: WorldModel,
+    directory: Path,
+    file_format: str = "parquet",
+    command_line: list[str] | None = None,
+    force: bool = False,
 ) -> list[Path]:
-    """Write the tables and manifest.json into `directory`; returns the paths."""
-    paths = write_tables(run_tables(model), directory, file_format)
-    manifest_path = directory / "manifest.json"
-    manifest_path.write_text(json.dumps(manifest(model, command_line), indent=1))
-    return [*paths, manifest_path]
+    """Write the tables, then manifest.json, into `directory`; returns the paths.
+
+    Every file is written atomically. A folder that already holds a run is refused unless
+    `force` (then its old files go first). If writing fails (a full disk, a read-only folder)
+    the files of this run written so far are removed and the OSError is raised.
+
+    Raises:
+        RunFolderError: the folder cannot take the run.
+        OSError: writing failed; the folder holds no file of this run.
+
+    """
+    check_run_folder(directory, force)
+    directory.mkdir(parents=True, exist_ok=True)
+    clear_run_folder(directory)
+    written: list[Path] = []
+    try:
+        for name, table in run_tables(model).items():
+            written += write_tables({name: table}, directory, file_format)
+        data = manifest(model, command_line) | {"files": [p.name for p in written]}
+        written.append(write_atomic(directory / MANIFEST, json.dumps(data, indent=1).encode()))
+    except OSError:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return written

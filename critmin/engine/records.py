@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from critmin.engine.atomic import atomic_path
 from critmin.engine.dependence import embedded_dependence, largest_foreign_dependence
 from critmin.engine.state import Constants, Index, WorldState
 
@@ -179,7 +180,7 @@ def events_table(events) -> pa.Table:
 
 
 def write_tables(tables: dict[str, pa.Table], directory: Path, file_format: str = "parquet") -> list[Path]:
-    """Write each table as DIR/NAME.parquet (or .csv); returns the paths."""
+    """Write each table as DIR/NAME.parquet (or .csv), each atomically; returns the paths."""
     import pyarrow.csv as csv
     import pyarrow.parquet as pq
 
@@ -187,9 +188,10 @@ def write_tables(tables: dict[str, pa.Table], directory: Path, file_format: str 
     paths = []
     for name, table in tables.items():
         path = directory / f"{name}.{file_format}"
-        if file_format == "csv":
-            csv.write_csv(table, path)
-        else:
-            pq.write_table(table, path)
+        with atomic_path(path) as temporary:
+            if file_format == "csv":
+                csv.write_csv(table, str(temporary))
+            else:
+                pq.write_table(table, str(temporary))
         paths.append(path)
     return paths

@@ -69,7 +69,22 @@ def batch_command(args: argparse.Namespace) -> int:
         return show_plan(experiment)
     if args.out is None:
         raise UserError("batch: give an output directory with --out DIR")
+    check_out(args.out)
     return run(experiment, args)
+
+
+def check_out(folder: Path) -> None:
+    """The batch's --out is a folder (or can be one) we may write in."""
+    from critmin.engine.writable import WritableError, check_folder_target
+
+    if str(folder) in ("", "."):
+        raise UserError("--out: give a folder for the batch (not the working directory)")
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"--out: {folder} is a file, not a folder")
+    try:
+        check_folder_target(folder, "--out")
+    except WritableError as error:
+        raise UserError(str(error)) from None
 
 
 def example_text() -> str:
@@ -174,14 +189,28 @@ def add_analyze(commands) -> None:
         "--bins", type=positive_int, default=5, help="quantile bins for sampled factors (default 5)"
     )
     sub.add_argument("--no-plots", action="store_true", help="skip the plots")
+    sub.add_argument("--force", action="store_true", help="replace an earlier analysis in DIR/analysis")
 
 
 def analyze_command(args: argparse.Namespace) -> int:
     """Analyse and print the summary tables."""
-    from critmin.research.analysis import AnalysisError, analyze, parse_outcome
+    from critmin.research.analysis import AnalysisError, analyze, load_spec, parse_outcome
+    from critmin.research.outcome_check import existing_analysis, outcome_problems
 
     try:
         outcomes = [parse_outcome(text) for text in args.outcome]
+        spec = load_spec(args.directory)
+    except AnalysisError as error:
+        raise UserError(str(error)) from None
+    for problem in outcome_problems(args.directory, spec, list(zip(args.outcome, outcomes, strict=True))):
+        raise UserError(problem)
+    earlier = existing_analysis(args.directory)
+    if earlier and not args.force:
+        raise UserError(
+            f"{args.directory / 'analysis'} already holds an analysis ({', '.join(earlier[:3])}, ...); "
+            "pass --force to replace it"
+        )
+    try:
         analysis = analyze(args.directory, outcomes or None, bins=args.bins, plots=not args.no_plots)
     except AnalysisError as error:
         raise UserError(str(error)) from None

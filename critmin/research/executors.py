@@ -24,9 +24,16 @@ from typing import Any
 import pyarrow as pa
 
 from critmin.research.design import Run
+from critmin.research.parent_death import die_with_parent
 from critmin.research.simulate import RunContext, install, simulate, simulate_installed
 
 IN_FLIGHT_PER_SLOT = 2
+
+
+def install_worker(context: RunContext, parent_pid: int) -> None:
+    """A local worker's set-up: it dies with the batch process, then keeps the context."""
+    die_with_parent(parent_pid)
+    install(context)
 
 
 class ExecutorError(RuntimeError):
@@ -165,8 +172,8 @@ class LocalExecutor(Executor):
         self.pool = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=install,
-            initargs=(context,),
+            initializer=install_worker,
+            initargs=(context, os.getpid()),
         )
 
     def submit(self, run: Run) -> Any:

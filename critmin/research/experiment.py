@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -25,7 +24,14 @@ import msgspec
 
 from critmin.research.factors import FactorError, build_content, parse_target
 from critmin.research.metrics import METRIC_DIMENSIONS, METRICS, MetricName
-from critmin.scenarios.loader import Scenario, describe_validation_error, load_scenario, scenario_from_content
+from critmin.scenarios.loader import (
+    Scenario,
+    describe_validation_error,
+    is_file,
+    load_scenario,
+    scenario_from_content,
+)
+from critmin.scenarios.reading import ReadError, parse_toml, read_text
 from critmin.scenarios.validate import ScenarioError
 
 Name = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
@@ -36,6 +42,7 @@ RESERVED = frozenset(
     {"run_id", "point", "replication", "seed", "turn", "metric", "country", "mineral", "stage", "value"}
 )
 MAX_RUNS = 10_000_000
+MAX_LEVELS = 256  # each level is tried on the scenario at load
 
 
 class ExperimentError(ValueError):
@@ -72,7 +79,7 @@ class FactorSpec(Spec, kw_only=True):
     name: Name
     kind: Literal["set", "scale", "include", "action"] = "set"
     target: str | None = None
-    levels: Annotated[tuple[Level, ...], msgspec.Meta(min_length=1)] | None = None
+    levels: Annotated[tuple[Level, ...], msgspec.Meta(min_length=1, max_length=MAX_LEVELS)] | None = None
     range: tuple[float, float] | None = None
     integer: bool = False
     role: Literal["uncertainty", "lever"] = "uncertainty"
@@ -187,11 +194,10 @@ class Experiment:
 
 def load_experiment(path: str | Path) -> Experiment:
     """Read, convert and check an experiment file; ExperimentError names the field at fault."""
-    path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ExperimentError(f"{path.name}: cannot read file: {error.strerror}") from None
+        text = read_text(Path(path), "experiment file")
+    except ReadError as error:
+        raise ExperimentError(str(error)) from None
     return experiment_from_text(text, origin=str(path))
 
 
@@ -199,9 +205,9 @@ def experiment_from_text(text: str, origin: str = "<data>") -> Experiment:
     """An experiment from TOML text; relative scenario paths are read beside `origin`."""
     filename = Path(origin).name
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ExperimentError(f"{filename}: TOML syntax error: {error}") from None
+        data = parse_toml(text, filename)
+    except ReadError as error:
+        raise ExperimentError(str(error)) from None
     return experiment_from_data(data, origin=origin, text=text)
 
 
@@ -224,7 +230,7 @@ def read_scenario(name: str, origin: str, filename: str) -> Scenario:
     """The experiment's scenario: a packaged name, or a path (tried beside the experiment file first)."""
     candidates = [Path(origin).parent / name] if origin != "<data>" and name.endswith(".toml") else []
     for candidate in candidates:
-        if candidate.is_file():
+        if is_file(candidate):
             name = str(candidate)
     try:
         return load_scenario(name)
@@ -253,11 +259,10 @@ def design_problems(spec: ExperimentFile):
     design = spec.design
     if design.kind != "full_factorial" and design.samples is None:
         yield f"design.samples: the {design.kind} design needs a number of samples"
-    if design.kind == "sobol":
-        if not spec.factors:
-            yield "design.kind: a sobol design needs at least one factor"
-        elif design.samples and design.samples & (design.samples - 1):
-            yield f"design.samples: a sobol design needs a power of two (64, 128, ...), got {design.samples}"
+    if design.kind != "full_factorial" and not spec.factors:
+        yield f"design.kind: a {design.kind} design needs at least one factor"
+    if design.kind == "sobol" and spec.factors and design.samples and design.samples & (design.samples - 1):
+        yield f"design.samples: a sobol design needs a power of two (64, 128, ...), got {design.samples}"
     runs = count_points(spec) * spec.experiment.replications
     if runs > MAX_RUNS:
         yield f"design: {runs:,} runs is more than the {MAX_RUNS:,} a batch accepts"

@@ -14,8 +14,9 @@ import msgspec
 from critmin.engine.vocabulary import Mineral, Sector, Stage
 from critmin.scenarios.doctrine_table import DoctrineTables
 
-NonNegative = Annotated[float, msgspec.Meta(ge=0)]
-Positive = Annotated[float, msgspec.Meta(gt=0)]
+# Physical figures (tonnes, USD, prices) are finite and below 1e12 in the file's units.
+NonNegative = Annotated[float, msgspec.Meta(ge=0, le=1e12)]
+Positive = Annotated[float, msgspec.Meta(gt=0, le=1e12)]
 Share = Annotated[float, msgspec.Meta(ge=0, le=1)]
 Iso3 = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
 Identifier = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
@@ -42,7 +43,7 @@ class ScenarioInfo(Record, kw_only=True):
     description: str = ""
     start: Annotated[str, msgspec.Meta(pattern=r"^\d{4}Q[1-4]$")]
     turns: Annotated[int, msgspec.Meta(ge=1, le=400)] = 20
-    seed: int = 0
+    seed: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)] = 0
     extends: Identifier | None = None
 
 

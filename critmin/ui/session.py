@@ -15,6 +15,7 @@ from pathlib import Path
 
 from critmin.agents.controllers import QueuedController, ScriptedController
 from critmin.engine.actions import ActionBase, ActionFormatError, action_from_dict, action_to_dict
+from critmin.engine.atomic import write_atomic
 from critmin.engine.model import WorldModel
 from critmin.engine.observation import Observation
 from critmin.engine.save import SaveError, read_save, save_data, scenario_countries, scenario_of
@@ -149,7 +150,7 @@ class Session:
         data = save_data(self.model, status="finished" if self.finished else "in_progress")
         data["ui"] = {"humans": self.humans}
         path = Path(path)
-        path.write_text(json.dumps(data, indent=1, sort_keys=True))
+        write_atomic(path, json.dumps(data, indent=1, sort_keys=True).encode())
         return path
 
     @classmethod

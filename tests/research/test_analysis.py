@@ -35,7 +35,7 @@ def test_summary_gives_mean_and_interval_per_factor_level(reference, reference_f
 
 def test_outcomes_from_the_command_line_and_plots(cli, reference):
     code, out, _ = cli(
-        "analyze", reference, "--outcome", "price_wedge:mineral=ree_heavy,stage=magnet,reduce=max"
+        "analyze", reference, "--force", "--outcome", "price_wedge:mineral=ree_heavy,stage=magnet,reduce=max"
     )
     assert code == 0 and "price_wedge_ree_heavy_magnet_max" in out
     files = {p.name for p in (reference / "analysis").iterdir()}
