@@ -388,17 +388,17 @@ def ease_controls(situation: Situation) -> list[ActionBase]:
     """Review licence regimes: where the home market is glutted, approve a larger share (up to a cap)."""
     params, me, turn, actions = situation.params, situation.obs.country, situation.obs.turn, []
     for (country, mineral, stage), control in sorted(situation.controls.items()):
-        if country != me or control["regime"] != "licence":
+        if country != me or control.regime != "licence":
             continue
         view = situation.views.get((mineral, stage))
         glutted = (
             view is not None
             and view.price_usd_per_kg < params.glut_price_ratio * view.reference_price_usd_per_kg
         )
-        if turn - control["since_turn"] < params.ease_after_turns or not glutted:
+        if turn - control.since_turn < params.ease_after_turns or not glutted:
             continue
-        approval = min(round(control["approval_share"] + params.ease_step, 6), params.ease_cap)
-        if approval <= control["approval_share"]:
+        approval = min(round(control.approval_share + params.ease_step, 6), params.ease_cap)
+        if approval <= control.approval_share:
             continue
         glut = params.glut_price_ratio
         reason = f"home price {price_ratio(view):.2f}x reference, below {glut:g}x: licences eased"
@@ -408,9 +408,9 @@ def ease_controls(situation: Situation) -> list[ActionBase]:
                 mineral=Mineral(mineral),
                 stages=(Stage(stage),),
                 regime="licence",
-                destinations=tuple(control["destinations"]),
+                destinations=tuple(control.destinations),
                 approval_share=approval,
-                delay_turns=control["delay_turns"],
+                delay_turns=control.delay_turns,
                 reason=reason,
             )
         )

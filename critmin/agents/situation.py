@@ -37,14 +37,14 @@ def offer_line(offer: ProposeDeal) -> Line:
     return offer.mineral._value_, offer.stage._value_
 
 
-def covers(control: dict, country: str) -> bool:
-    """True if an export control (a policy record) restricts exports to `country`."""
-    return ExportControl.from_record(control).restricts(country)
+def covers(control: ExportControl, country: str) -> bool:
+    """True if an export control restricts exports to `country`."""
+    return control.restricts(country)
 
 
-def bans(control: dict, country: str) -> bool:
-    """True if an export control (a policy record) bans exports to `country`."""
-    return ExportControl.from_record(control).bans(country)
+def bans(control: ExportControl, country: str) -> bool:
+    """True if an export control bans exports to `country`."""
+    return control.bans(country)
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,8 @@ class WorldReading:
     minerals: list[str]  # the lines' minerals and stages, in order
     stages: list[str]
     chains: dict[str, list[str]]  # mineral -> its stages, in the order of the lines
-    controls: dict[tuple[str, str, str], dict]  # export controls in force by (exporter, mineral, stage)
-    bans: dict[tuple[str, str], list[dict]]  # (exporter, mineral) -> bans
+    controls: dict[tuple[str, str, str], ExportControl]  # in force, by (exporter, mineral, stage)
+    bans: dict[tuple[str, str], list[ExportControl]]  # (exporter, mineral) -> controls that ban someone
     sellers: dict[Line, list[str]] = field(default_factory=dict)  # filled as asked: see `sellers_of`
 
     @classmethod
@@ -71,13 +71,13 @@ class WorldReading:
         if last is not None and last.reads(obs):
             return last
         controls = {
-            (policy["country"], policy["mineral"], policy["stage"]): policy
+            (policy["country"], policy["mineral"], policy["stage"]): ExportControl.from_record(policy)
             for policy in obs.policies
             if policy.get("kind") == "export_control"
         }
-        bans: dict[tuple[str, str], list[dict]] = {}
+        bans: dict[tuple[str, str], list[ExportControl]] = {}
         for (country, mineral, _), control in controls.items():
-            if control["regime"] == "ban" or control.get("also_banned"):
+            if control.regime == "ban" or control.also_banned:
                 bans.setdefault((country, mineral), []).append(control)
         lines = dict(zip(map(LINE_OF, obs.world), obs.world, strict=True))
         minerals, stages = [line[0] for line in lines], [line[1] for line in lines]
@@ -131,14 +131,16 @@ class Situation:
     params: DoctrineParams
     views: dict[Line, MineralView] = field(default_factory=dict)
     lines: dict[Line, WorldLine] = field(default_factory=dict)  # lines, controls, chains, bans: shared
-    controls: dict[tuple[str, str, str], dict] = field(default_factory=dict)
+    controls: dict[tuple[str, str, str], ExportControl] = field(default_factory=dict)
     risks: dict[Line, SupplyRisk] = field(default_factory=dict)
     bought: dict[Line, float] = field(default_factory=lambda: defaultdict(float))
     sold: dict[Line, float] = field(default_factory=lambda: defaultdict(float))
     sold_to: dict[tuple[Line, str], float] = field(default_factory=lambda: defaultdict(float))
     pending: dict[Line, set[str]] = field(default_factory=lambda: defaultdict(set))
     chains: dict[str, list[str]] = field(default_factory=dict)
-    bans: dict[tuple[str, str], list[dict]] = field(default_factory=dict)  # (exporter, mineral) -> bans
+    bans: dict[tuple[str, str], list[ExportControl]] = field(
+        default_factory=dict
+    )  # (exporter, mineral) -> bans
     budget_usd_m: float = 0.0
     reading: WorldReading | None = None  # the turn's shared reading (None for a situation made by hand)
 
@@ -192,7 +194,7 @@ class Situation:
 
     # --- questions doctrines ask --------------------------------------------------------
 
-    def control_on(self, exporter: str, line: Line) -> dict | None:
+    def control_on(self, exporter: str, line: Line) -> ExportControl | None:
         """The exporter's control on a line, if any."""
         return self.controls.get((exporter, *line))
 

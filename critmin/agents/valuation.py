@@ -90,12 +90,11 @@ def reliability(situation: Situation, offer: ProposeDeal, line) -> float:
     """Share of the contracted tonnes the buyer expects to arrive: trust, cut by the seller's controls."""
     share = situation.trust(offer.seller)
     control = situation.control_on(offer.seller, line)
-    if control is None or (offer.buyer not in control["destinations"] and control["destinations"]):
-        return share
-    if control["regime"] == "ban":
+    regime = None if control is None else control.regime_for(offer.buyer)
+    if regime == "ban":
         return 0.0
-    if control["regime"] == "licence" and offer.kind != "partnership":
-        return share * control["approval_share"]
+    if regime == "licence" and offer.kind != "partnership":
+        return share * control.approval_share
     return share
 
 

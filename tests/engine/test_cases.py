@@ -203,9 +203,9 @@ def test_the_ai_reading_sees_a_ban_standing_beside_a_licence():
         "kind": "export_control", "country": "CHN", "mineral": "ree_heavy", "stage": "magnet",
         "regime": "licence", "destinations": ["JPN"], "also_banned": ["IND"], "approval_share": 0.5,
     }  # fmt: skip
-    assert bans(record, "IND") and not bans(record, "JPN") and not bans(record, "USA")
-    assert covers(record, "IND") and covers(record, "JPN") and not covers(record, "USA")
     control = ExportControl.from_record(record)
+    assert bans(control, "IND") and not bans(control, "JPN") and not bans(control, "USA")
+    assert covers(control, "IND") and covers(control, "JPN") and not covers(control, "USA")
     assert control.regime_for("IND") == "ban"
     assert control.regime_for("JPN") == "licence"
     assert control.regime_for("USA") is None
