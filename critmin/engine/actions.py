@@ -64,6 +64,20 @@ class SetTariff(ActionBase, kw_only=True, tag="set_tariff"):
     reason: Reason = ""
 
 
+class SetSubsidy(ActionBase, kw_only=True, tag="set_subsidy"):
+    """Pay home producers of a mineral's stages a share of their sales value for some turns; 0 lifts it.
+
+    A production-linked incentive (India's magnet scheme pays sales-linked incentives): producers
+    accept a lower market price by that share, and the treasury pays the difference.
+    """
+
+    mineral: Mineral
+    stages: tuple[Stage, ...]
+    rate: Annotated[float, msgspec.Meta(ge=0, le=0.9)]
+    turns: Annotated[int, msgspec.Meta(ge=1, le=80)] = 20
+    reason: Reason = ""
+
+
 class ProposeDeal(ActionBase, kw_only=True, tag="propose_deal"):
     """Offer a contract to another country; it answers in its next decision."""
 
@@ -141,6 +155,7 @@ Action = (
     ImposeExportControl
     | LiftExportControl
     | SetTariff
+    | SetSubsidy
     | ProposeDeal
     | AnswerDeal
     | BreakDeal

@@ -20,6 +20,7 @@ from critmin.engine.actions import (
     LiftExportControl,
     ProposeDeal,
     ReleaseStockpile,
+    SetSubsidy,
     SetTariff,
 )
 from critmin.engine.observe import last_turn
@@ -28,6 +29,7 @@ from critmin.engine.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 if TYPE_CHECKING:
     from critmin.engine.model import WorldModel
 
+SUBSIDY_RATE = 0.2  # a representative production-linked incentive, share of sales value
 TARIFF_RATE = 0.25
 PROGRAM_SHARE_OF_BUDGET = 0.05
 OFFTAKE_SHARE = 0.25  # representative offtake: a quarter of last turn's imports (or exports)
@@ -69,6 +71,11 @@ def candidates(world: WorldModel, country: str) -> Iterator[ActionBase]:
         if state.stockpile[c, m, s] > 0:
             yield ReleaseStockpile(
                 country=country, mineral=mineral, stage=stage, tonnes=float(state.stockpile[c, m, s]) / 2
+            )
+        if state.capacity[c, m, s] > 0:
+            current = world.policies.subsidies.get((country, mineral.value, stage.value))
+            yield SetSubsidy(
+                country=country, mineral=mineral, stages=(stage,), rate=0.0 if current else SUBSIDY_RATE
             )
         world_capacity = float(state.capacity[:, m, s].sum()) * 4
         if world_capacity > 0:

@@ -325,7 +325,10 @@ class WorldModel(mesa.Model):
             self.deals.reject(proposal.id)
 
     def apply_policies(self, actions: list[ActionBase]) -> None:
-        """4. Controls, tariffs, programs, investments and stockpile orders take effect."""
+        """4. Controls, tariffs, subsidies, programs, investments and stockpile orders take effect."""
+        for ended in self.policies.end_subsidies(self.turn):
+            detail = f"{ended.country}'s {ended.mineral} {ended.stage} production subsidy ends"
+            self.emit("subsidy_ended", ended.country, detail, mineral=ended.mineral)
         self.carry_out([a for a in actions if not isinstance(a, DIPLOMATIC)])
 
     def produce(self) -> None:

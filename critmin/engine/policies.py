@@ -10,7 +10,7 @@ import numpy as np
 from critmin.engine.export_control import BAN, QUOTA, ExportControl
 from critmin.engine.vocabulary import TURNS_PER_YEAR
 
-__all__ = ["ExportControl", "PolicyBook", "RouteRules", "Tariff", "quota_per_turn", "read_only"]
+__all__ = ["ExportControl", "PolicyBook", "RouteRules", "Subsidy", "Tariff", "quota_per_turn", "read_only"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,17 @@ class Tariff:
     stage: str
     rate: float
     origins: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Subsidy:
+    """A production-linked incentive: the treasury pays `rate` of the line's sales value until a turn."""
+
+    country: str
+    mineral: str
+    stage: str
+    rate: float
+    until_turn: int
 
 
 @dataclass
@@ -71,6 +82,7 @@ class PolicyBook:
 
     controls: dict[tuple[str, str, str], ExportControl] = field(default_factory=dict)
     tariffs: dict[tuple[str, str, str], Tariff] = field(default_factory=dict)
+    subsidies: dict[tuple[str, str, str], Subsidy] = field(default_factory=dict)
     _rules: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     def impose(self, control: ExportControl) -> None:
@@ -96,6 +108,30 @@ class PolicyBook:
             self.tariffs[key] = tariff
         else:
             self.tariffs.pop(key, None)
+
+    def set_subsidy(self, subsidy: Subsidy) -> None:
+        """Set (or with rate 0, remove) a production subsidy."""
+        key = (subsidy.country, subsidy.mineral, subsidy.stage)
+        if subsidy.rate > 0:
+            self.subsidies[key] = subsidy
+        else:
+            self.subsidies.pop(key, None)
+
+    def end_subsidies(self, turn: int) -> list[Subsidy]:
+        """Remove and return the subsidies whose last turn has passed."""
+        ended = [s for s in self.subsidies.values() if s.until_turn < turn]
+        for subsidy in ended:
+            del self.subsidies[(subsidy.country, subsidy.mineral, subsidy.stage)]
+        return ended
+
+    def subsidy_rates(self, index) -> np.ndarray:
+        """(C, M, S) subsidy rate of every line (0 where none)."""
+        rates = np.zeros((len(index.countries), len(index.minerals), len(index.stages)))
+        for subsidy in self.subsidies.values():
+            rates[
+                index.country[subsidy.country], index.mineral[subsidy.mineral], index.stage[subsidy.stage]
+            ] = subsidy.rate
+        return rates
 
     def market_rules(self, countries: dict[str, int]) -> dict[tuple[str, str], RouteRules]:
         """Route rules (read-only) of every market (mineral, stage) that has a policy in force.
@@ -126,7 +162,8 @@ class PolicyBook:
         """Canonical, sorted plain data (for hashing, saving and observations)."""
         controls = [vars(c) | {"kind": "export_control"} for _, c in sorted(self.controls.items())]
         tariffs = [vars(t) | {"kind": "tariff"} for _, t in sorted(self.tariffs.items())]
-        return controls + tariffs
+        subsidies = [vars(s) | {"kind": "subsidy"} for _, s in sorted(self.subsidies.items())]
+        return controls + tariffs + subsidies
 
 
 def merged(old: ExportControl | None, new: ExportControl) -> ExportControl:

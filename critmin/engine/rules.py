@@ -22,10 +22,11 @@ from critmin.engine.actions import (
     LiftExportControl,
     ProposeDeal,
     ReleaseStockpile,
+    SetSubsidy,
     SetTariff,
 )
 from critmin.engine.deals import PARTNER_CAPEX_SHARE, Deal
-from critmin.engine.policies import ExportControl, Tariff, quota_per_turn
+from critmin.engine.policies import ExportControl, Subsidy, Tariff, quota_per_turn
 from critmin.engine.vocabulary import TURNS_PER_YEAR
 
 if TYPE_CHECKING:
@@ -101,6 +102,16 @@ def check_lift(world: WorldModel, action: LiftExportControl) -> Iterator[str]:
 def check_tariff(world: WorldModel, action: SetTariff) -> Iterator[str]:
     """Tariffs are always possible once the names check out."""
     return iter(())
+
+
+def check_subsidy(world: WorldModel, action: SetSubsidy) -> Iterator[str]:
+    """A subsidy needs producers at home, running or being built, on each stage (lifting does not)."""
+    if action.rate == 0:
+        return
+    for stage in action.stages:
+        at = world.position(action.country, action.mineral.value, stage.value)
+        if world.state.capacity[at] <= 0 and world.state.construction[(slice(None), *at)].sum() <= 0:
+            yield f"{action.country} has no {action.mineral.value} {stage.value} producers to subsidise"
 
 
 def check_propose(world: WorldModel, action: ProposeDeal) -> Iterator[str]:
@@ -397,6 +408,25 @@ def co_finance(world: WorldModel, offer: ProposeDeal) -> None:
     )
 
 
+def apply_subsidy(world: WorldModel, action: SetSubsidy) -> None:
+    """Set the subsidy on each stage, for `turns` turns from this one."""
+    until = world.turn + action.turns - 1
+    for stage in action.stages:
+        world.policies.set_subsidy(
+            Subsidy(action.country, action.mineral.value, stage.value, action.rate, until)
+        )
+    stages = ", ".join(s.value for s in action.stages)
+    detail = (
+        f"{action.country} pays its {action.mineral.value} producers ({stages}) {action.rate:.0%} of "
+        f"their sales for {action.turns} turns"
+        if action.rate > 0
+        else f"{action.country} ends its {action.mineral.value} production subsidy ({stages})"
+    )
+    world.emit(
+        "subsidy_set", action.country, with_reason(detail, action.reason), mineral=action.mineral.value
+    )
+
+
 def stake_cost_usd_m(world: WorldModel, action: AcquireStake) -> float:
     """Price of a share of a capacity line: that share of its replacement cost."""
     at = world.position(action.host, action.mineral.value, action.stage.value)
@@ -408,6 +438,7 @@ SPECIFIC: dict[type, tuple[Callable, Callable]] = {
     ImposeExportControl: (check_impose, apply_impose),
     LiftExportControl: (check_lift, apply_lift),
     SetTariff: (check_tariff, apply_tariff),
+    SetSubsidy: (check_subsidy, apply_subsidy),
     ProposeDeal: (check_propose, apply_propose),
     AnswerDeal: (check_answer, apply_answer),
     BreakDeal: (check_break, apply_break),

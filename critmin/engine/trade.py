@@ -256,16 +256,19 @@ def producer_storage(state: WorldState, settings, reservation: np.ndarray) -> tu
 
 
 def all_offers(
-    state: WorldState, orders: Orders, reservation: np.ndarray, settings
+    state: WorldState, orders: Orders, reservation: np.ndarray, settings, subsidy: np.ndarray | None = None
 ) -> list[tuple[np.ndarray, ...]]:
     """(country, tonnes, reservation price, owner) of every market's positive offers, by market id.
 
     Producers' stocks: what they cannot store at their reservation price, what they can store
     at the price they hold out for (`producer_storage`); then stockpile releases at any price.
+    A subsidised producer, paid `subsidy` of its sales value on top, asks that much less.
     """
     release = np.zeros_like(state.stockpile)
     for (c, m, s), tonnes in orders.release.items():
         release[c, m, s] += min(tonnes, state.stockpile[c, m, s])
+    if subsidy is not None:
+        reservation = reservation / (1 + subsidy)  # the treasury pays `subsidy` of the sales value
     storable, held_price = producer_storage(state, settings, reservation)
     tonnes = np.stack([state.producer_stock - storable, storable, release]).transpose(2, 3, 0, 1)
     prices = np.stack([reservation, held_price, np.zeros_like(reservation)]).transpose(2, 3, 0, 1)
@@ -332,18 +335,22 @@ def run_spot_markets(
     `committed` (M, S, C, C) are this turn's contract deliveries: they use up quota and
     licence room first, and count towards how far each control binds.
     """
-    posed = pose_markets(state, constants, settings, policy_book, index, orders, committed)
+    subsidy = policy_book.subsidy_rates(index)
+    posed = pose_markets(state, constants, settings, policy_book, index, orders, committed, subsidy)
     clearings = clear_among_active([market for market, _ in posed])
-    return settle_markets(state, constants, settings, posed, clearings, committed)
+    return settle_markets(state, constants, settings, posed, clearings, committed, subsidy)
 
 
-def pose_markets(state, constants, settings, policy_book, index, orders: Orders, committed: np.ndarray):
+def pose_markets(
+    state, constants, settings, policy_book, index, orders: Orders, committed: np.ndarray, subsidy=None
+):
     """Every market as posed, each with its full route rules (None where no control applies).
 
     The full rules are the controls' caps before contract deliveries used part of them.
+    Subsidised producers (`subsidy`, (C, M, S) shares of sales value) sell for that much less.
     """
     book = pose_bids(state, constants, settings)
-    bids, offers = all_bids(book, orders), all_offers(state, orders, book.reservation, settings)
+    bids, offers = all_bids(book, orders), all_offers(state, orders, book.reservation, settings, subsidy)
     freight = settings.freight_usd_per_kg_per_1000km * constants.distance_km / 1000.0
     ruled = policy_book.market_rules(index.country)
     free = read_only(RouteRules.unrestricted(len(freight)))
@@ -361,7 +368,9 @@ def pose_markets(state, constants, settings, policy_book, index, orders: Orders,
     return posed
 
 
-def settle_markets(state, constants, settings, posed, clearings, committed: np.ndarray) -> SpotOutcome:
+def settle_markets(
+    state, constants, settings, posed, clearings, committed: np.ndarray, subsidy=None
+) -> SpotOutcome:
     """Write every clearing over all countries, set prices, then move goods and money at once.
 
     Also measures how far each control binds.
@@ -386,6 +395,8 @@ def settle_markets(state, constants, settings, posed, clearings, committed: np.n
     stock_bought = receive_goods(state, markets, purchases, flows)
     hand_over_goods(state, sales)
     transport = pay_for_goods(state, sales, purchases, traded, flows, tariffs, markets[0].freight)
+    if subsidy is not None and subsidy.any():
+        pay_subsidies(state, sales, subsidy)
     return SpotOutcome(flows=flows, transport_usd_m=transport, severity=severity, stock_bought=stock_bought)
 
 
@@ -481,6 +492,16 @@ def hold_up(state: WorldState, market: Market, flows: np.ndarray) -> np.ndarray:
         state.in_transit[rules.delay[exporter] - 1, :, m, s] += held[exporter]
     total = flows[m, s].sum(axis=0)
     return np.divide(held.sum(axis=0), total, out=np.zeros_like(total), where=total > 0)
+
+
+def pay_subsidies(state: WorldState, sales: tuple[np.ndarray, ...], subsidy: np.ndarray) -> None:
+    """Treasuries pay their subsidised producers `subsidy` of the value they sold (a transfer)."""
+    country, m, s, owner, sold = sales
+    private = owner == SELLER_PRODUCER
+    paid = sold * state.price[country, m, s] * subsidy[country, m, s] * USD_M_PER_TONNE_USD_PER_KG
+    paid = np.bincount(country[private], paid[private], minlength=len(state.treasury))
+    state.treasury -= paid
+    state.industry += paid
 
 
 def pay_for_goods(

@@ -210,3 +210,33 @@ def test_the_ai_reading_sees_a_ban_standing_beside_a_licence():
     assert control.regime_for("JPN") == "licence"
     assert control.regime_for("USA") is None
     assert control.regime_for("CHN") is None
+
+
+def test_a_production_subsidy_lowers_the_producers_ask_and_the_treasury_pays_its_share(tiny):
+    from critmin.engine.actions import SetSubsidy
+
+    subsidy = SetSubsidy(country="AUS", mineral=Mineral.LITHIUM, stages=(Stage.MINE,), rate=0.5, turns=2)
+    plain = WorldModel(tiny, seed=0)
+    helped = WorldModel(tiny, seed=0, controllers={"AUS": ScriptedController({0: [subsidy]})})
+    plain.step()
+    helped.step()
+    australia, m, s = helped.position("AUS", "lithium", "mine")
+    sold = helped.last.sold_spot[australia, m, s]
+    assert sold >= plain.last.sold_spot[australia, m, s] - 1e-9
+    paid = 0.5 * sold * helped.state.price[australia, m, s] / 1000  # USD m
+    budget = helped.constants.budget_per_turn[australia]
+    start = WorldModel(tiny, seed=0).state.treasury[australia]
+    assert helped.state.treasury[australia] == pytest.approx(start + budget - paid, rel=1e-6)
+    assert [e.kind for e in helped.events].count("subsidy_set") == 1
+    helped.run(2)
+    assert ("AUS", "lithium", "mine") not in helped.policies.subsidies  # two turns, then it ends
+    assert [e.kind for e in helped.events].count("subsidy_ended") == 1
+
+
+def test_a_subsidy_needs_producers_at_home(tiny):
+    from critmin.engine.actions import SetSubsidy
+
+    model = WorldModel(tiny, seed=0)
+    nothing = [c for c in model.index.countries if model.state.capacity[model.index.country[c], 0, 2] == 0]
+    action = SetSubsidy(country=nothing[0], mineral=Mineral.REE_HEAVY, stages=(Stage.MAGNET,), rate=0.3)
+    assert "no ree_heavy magnet producers to subsidise" in model.check(action)
