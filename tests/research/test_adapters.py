@@ -44,7 +44,7 @@ def test_mesa_batch_run_plays_the_same_runs_as_critmin_batch(factorial, referenc
         (reference_frame["metric"] == "shortage_value_share") & (reference_frame["country"] == "WLD")
     ]
     expected = {
-        (r.seed, r.disruption_probability, r.china_magnet_ban_turn, r.turn): r.value
+        (r.seed, r.disruption_probability, r.china_magnet_ban_turn, r.turn): r.share
         for r in world.itertuples()
     }
     got = {

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
-from research_helpers import SAMPLED
+from research_helpers import SOBOL
 
 from critmin.research.analysis import analyze, parse_outcome
 from critmin.research.executors import InlineExecutor
@@ -28,7 +30,7 @@ def test_summary_gives_mean_and_interval_per_factor_level(reference, reference_f
         & (reference_frame["country"] == "IND")
         & (reference_frame["mineral"] == "ree_heavy")
     ]
-    by_run = shortage.groupby("run_id")["value"].mean()
+    by_run = shortage.groupby("run_id")["share"].mean()
     expected = by_run[shortage.groupby("run_id")["china_magnet_ban_turn"].first() == 1].mean()
     assert early == pytest.approx(expected)
 
@@ -60,21 +62,63 @@ def test_bad_analyze_requests_exit_2(cli, tmp_path, reference):
     assert (outcome.name, outcome.from_turn) == ("shortage_share_ind_lithium", 2)
 
 
-def test_a_sobol_design_gives_sobol_indices(tmp_path):
-    experiment = load_experiment(SAMPLED)
-    run_batch(experiment, InlineExecutor(), BatchOptions(out=tmp_path, quiet=True))
-    analysis = analyze(tmp_path)
-    indices = analysis.sobol
-    assert set(indices["factor"]) == {
-        "disruption_probability",
-        "china_magnet_ban_turn",
-        "india_lithium_demand_scale",
-    }
-    ban = indices[
-        (indices["outcome"] == "india_heavy_shortage") & (indices["factor"] == "china_magnet_ban_turn")
-    ]
-    assert ban["ST"].item() > 0.5, "the ban's timing drives India's heavy rare-earth shortage"
-    assert (tmp_path / "analysis" / "india_heavy_shortage_sobol.png").exists()
-    assert (tmp_path / "analysis" / "sobol.csv").exists()
+def test_a_small_sobol_design_is_refused_unless_forced(cli, tmp_path):
+    code, _, err = cli("batch", SOBOL, "--out", tmp_path / "out")
+    assert code == 2 and "below the 64 a sobol design needs" in err and "--force" in err
+    assert not (tmp_path / "out" / "manifest.json").exists(), "nothing runs"
+
+
+@pytest.fixture(scope="module")
+def forced_sobol(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sobol")
+    experiment = load_experiment(SOBOL)
+    run_batch(experiment, InlineExecutor(), BatchOptions(out=out, quiet=True, force=True))
+    return out
+
+
+def test_sobol_indices_with_a_dummy_factor_warnings_and_second_order(cli, forced_sobol):
+    code, out, err = cli("analyze", forced_sobol, "--no-plots")
+    assert code == 0
+    assert "warning:" in err and "not reliable" in err, "a too-small N is flagged in the output"
+    summary = json.loads((forced_sobol / "analysis" / "summary.json").read_text())
+    assert any("below the 64" in w for w in summary["warnings"]), "and in analysis/summary.json"
+    indices = pd.read_csv(forced_sobol / "analysis" / "sobol.csv")
+    dummy = indices[indices["factor"] == "noise"].iloc[0]
+    assert abs(dummy["ST"]) <= dummy["ST_conf"] + 1e-12, "the dummy's ST is zero within its interval"
+    assert bool(dummy["dummy"]) and pd.isna(dummy["above_dummy"])
+    ban = indices[indices["factor"] == "china_magnet_ban_turn"].iloc[0]
+    assert ban["ST"] > 0.5 and ban["above_dummy"], "the ban's timing stands clear of the dummy"
+    pairs = pd.read_csv(forced_sobol / "analysis" / "sobol_s2.csv")
+    assert len(pairs) == 3 and set(pairs.columns) >= {"factor", "with", "S2", "S2_conf"}
+    assert "sobol_s2.csv" in summary["files"]
+
+
+def test_sampled_designs_describe_bins_without_pooled_intervals(forced_sobol):
+    analysis = analyze(forced_sobol, plots=True)
     binned = analysis.summary[analysis.summary["factor"] == "disruption_probability"]
-    assert len(binned) == 2 * 5, "a sampled factor is cut into five quantile bins per outcome"
+    assert len(binned) == 5, "a sampled factor is cut into five quantile bins"
+    assert binned["ci_low"].isna().all(), "a bin mixes the other factors: no interval"
+    terms = set(analysis.anova["term"])
+    assert {"disruption_probability", "noise", "disruption_probability:noise", "Residual"} <= terms
+    noise = analysis.coefficients[analysis.coefficients["term"] == "noise"].iloc[0]
+    assert noise["ci_low"] < 0 < noise["ci_high"], "the inert factor's coefficient spans zero"
+    assert (forced_sobol / "analysis" / "india_heavy_shortage_sobol.png").exists()
+
+
+def test_paired_effects_use_common_random_numbers(reference):
+    analysis = analyze(reference, plots=False)
+    effects = analysis.effects
+    ban = effects[
+        (effects["factor"] == "china_magnet_ban_turn") & (effects["outcome"] == "india_heavy_shortage")
+    ]
+    row = ban.iloc[0]
+    assert (row["level"], row["baseline"], row["pairs"], row["replications"]) == ("4", "1", 10, 5)
+    values = analysis.values
+    late = values[values["china_magnet_ban_turn"] == 4].set_index(["disruption_probability", "replication"])
+    early = values[values["china_magnet_ban_turn"] == 1].set_index(["disruption_probability", "replication"])
+    differences = (late["india_heavy_shortage"] - early["india_heavy_shortage"]).groupby("replication").mean()
+    assert row["effect"] == pytest.approx(differences.mean())
+    assert row["ci_high"] < 0, "a later ban leaves India less short, clear of seed noise"
+    anova_terms = set(analysis.anova["term"])
+    assert "C(disruption_probability):C(china_magnet_ban_turn)" in anova_terms
+    assert "C(replication)" in anova_terms, "common random numbers: the replication is a block"
