@@ -24,7 +24,7 @@ from typing import Any
 import pyarrow as pa
 
 from critmin.research.design import Run
-from critmin.research.simulate import RunContext, install, simulate, simulate_installed
+from critmin.research.simulate import RunContext, install, simulate, simulate_and_free, simulate_installed
 
 IN_FLIGHT_PER_SLOT = 2
 
@@ -236,7 +236,7 @@ class DaskExecutor(Executor):
 
     def submit(self, run: Run) -> Any:
         """Submit one run (not pure: every run is played even if asked twice)."""
-        return self.client.submit(simulate, self.context_future, run, pure=False)
+        return self.client.submit(simulate_and_free, self.context_future, run, pure=False)
 
     def wait_any(self, pending: set[Any]) -> tuple[set[Any], set[Any]]:
         """distributed.wait for the first to finish."""
