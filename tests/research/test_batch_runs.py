@@ -148,6 +148,8 @@ def test_a_killed_batch_process_resumes_where_it_stopped(tmp_path, cli):
     assert f"{20 - len(committed)} runs played, {len(committed)} already done" in stdout
     assert run_ids_once(results_frame(out)) == set(range(20))
     assert not any((out / "_staging").iterdir()), "uncommitted leftovers are removed"
+    statuses = [i["status"] for i in json.loads((out / "manifest.json").read_text())["invocations"]]
+    assert statuses == ["interrupted", "done"], "the killed invocation is marked interrupted"
 
 
 def test_failed_runs_are_recorded_and_retried(tmp_path, factorial):
