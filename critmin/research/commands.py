@@ -195,9 +195,18 @@ def bench(args: argparse.Namespace) -> int:
     """`critmin batch --bench`: print the benchmark's figures."""
     from rich.table import Table
 
-    from critmin.research.bench import benchmark
+    from critmin.research.bench import MIN_PAIRS, benchmark
 
-    figures = benchmark(runs=args.runs, turns=args.turns, workers=args.workers or 2, progress=not args.json)
+    if args.pairs < MIN_PAIRS:
+        raise UserError(f"batch --bench: --pairs must be at least {MIN_PAIRS} for a median and a spread")
+    figures = benchmark(
+        runs=args.runs,
+        turns=args.turns,
+        workers=args.workers or 2,
+        scenario=args.scenario,
+        pairs=args.pairs,
+        progress=not args.json,
+    )
     if args.json:
         print(json.dumps(figures, indent=1))
         return EXIT_OK
