@@ -64,7 +64,10 @@ class CritminFunction:
             for f in self.context.factors
         }
         table = simulate(self.context, Run(run_id=0, point=0, replication=0, seed=int(seed), levels=chosen))
-        return {o.name: reduce_series(table, o).get(0, math.nan) for o in self.outcomes}
+        metrics = self.context.metrics
+        return {
+            o.name: reduce_series(table, o, metrics[o.metric].column).get(0, math.nan) for o in self.outcomes
+        }
 
 
 def parameter(factor: FactorSpec):

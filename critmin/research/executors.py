@@ -196,18 +196,24 @@ class LocalExecutor(Executor):
 
 
 class DaskExecutor(Executor):
-    """A Dask distributed cluster: `address` of a scheduler, or `local` for a LocalCluster.
+    """A Dask distributed cluster: a scheduler's address, `local`, or a cluster object.
+
+    `local` starts a LocalCluster (closed with the executor); a cluster object, such as
+    dask-jobqueue's `SLURMCluster`, stays the caller's to close.
 
     Workers of a remote cluster need critmin installed (the same version); they receive the
     scenario content from the client, so no file has to exist on their machines.
     """
 
-    def __init__(self, address: str = "local", workers: int | None = None, timeout_s: float = 15.0) -> None:
+    def __init__(self, address: Any = "local", workers: int | None = None, timeout_s: float = 15.0) -> None:
         from distributed import Client, LocalCluster
 
         self.cluster = None
         try:
-            if address == "local":
+            if not isinstance(address, str):
+                self.client = Client(address, timeout=timeout_s)
+                address = type(address).__name__
+            elif address == "local":
                 self.cluster = LocalCluster(
                     n_workers=workers or default_workers(),
                     threads_per_worker=1,
