@@ -65,7 +65,7 @@ def factor_frame(values: pd.DataFrame, factors: list[FactorSpec]) -> pd.DataFram
         if factor.range is not None and factor.column_type() in ("int", "float"):
             frame[factor.name] = column.astype(float)
         else:
-            frame[factor.name] = pd.Categorical(column)
+            frame[factor.name] = pd.Categorical(column.astype(str))
     return frame
 
 

@@ -7,8 +7,8 @@
     model = ema_model("magnets.toml")
     with MultiprocessingEvaluator(model, n_processes=4) as evaluator:
         experiments, outcomes = evaluator.perform_experiments(scenarios=200, policies=4)
-    box = prim.Prim(experiments[[u.name for u in model.uncertainties]],
-                    outcomes["india_heavy_shortage"] > 0.2).find_box()
+    x = prim_inputs(model, experiments)          # integer and categorical factors as PRIM wants them
+    box = prim.Prim(x, outcomes["india_heavy_shortage"] > 0.2).find_box()
 
 A factor with role "uncertainty" (the default) is an uncertainty, one with role "lever" a
 lever. A factor over a range is a RealParameter (an IntegerParameter if integer); a factor
@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from ema_workbench import (
     BooleanParameter,
     CategoricalParameter,
@@ -104,3 +105,19 @@ def ema_model(experiment: Experiment | str | Path, name: str | None = None) -> M
         ScalarOutcome(o.name, function=np.mean if replicated else None) for o in experiment.outcomes
     ]
     return model
+
+
+def prim_inputs(model: Model | ReplicatorModel, experiments: pd.DataFrame) -> pd.DataFrame:
+    """The uncertainties of EMA's experiments as PRIM takes them.
+
+    PRIM pastes fractional limits, so integer parameters become real numbers; categorical and
+    boolean parameters become pandas categories of their values as text (PRIM keeps sets of them).
+    """
+    frame = pd.DataFrame(index=experiments.index)
+    for uncertainty in model.uncertainties:
+        column = experiments[uncertainty.name]
+        if isinstance(uncertainty, CategoricalParameter | BooleanParameter):
+            frame[uncertainty.name] = pd.Categorical(column.astype(str))
+        else:
+            frame[uncertainty.name] = column.astype(float)
+    return frame

@@ -13,6 +13,7 @@ from research_helpers import FACTORIAL
 from test_batch_runs import InterruptingExecutor
 
 from critmin.research.executors import InlineExecutor
+from critmin.research.experiment import load_experiment
 from critmin.research.runner import BatchOptions, run_batch
 
 
@@ -69,8 +70,7 @@ def test_replay_reproduces_a_run_bit_for_bit_and_notices_a_change(cli, reference
     code, out, _ = cli("batch", "replay", reference, "7")
     assert code == 0 and "run 7" in out and "bit for bit" in out
     copy = tmp_path / "copy"
-    code, _, _ = cli("batch", FACTORIAL, "--out", copy, "--workers", "1", "--quiet")
-    assert code == 0
+    run_batch(load_experiment(FACTORIAL), InlineExecutor(), BatchOptions(out=copy, quiet=True))
     part = next(p for p in (copy / "results" / "metric=shortage_share").glob("*.parquet"))
     table = pq.read_table(part)
     changed = pc.if_else(pc.equal(table["run_id"], 7), pc.add(table["share"], 1e-15), table["share"])
