@@ -148,3 +148,24 @@ def test_morris_and_efast_designs_give_their_indices_beside_the_dummy(tmp_path, 
     assert table.loc["china_magnet_ban_turn", measure] > table.loc["noise", measure]
     assert table.loc["china_magnet_ban_turn", "above_dummy"]
     assert (tmp_path / "out" / "analysis" / f"{kind}.csv").exists()
+
+
+def test_prim_finds_the_box_of_an_integer_factor(cli, forced_sobol):
+    code, out, err = cli("analyze", forced_sobol, "--no-plots", "--prim", "india_heavy_shortage>0.5")
+    assert code == 0, err
+    assert "PRIM box for india_heavy_shortage > 0.5" in out
+    box = pd.read_csv(forced_sobol / "analysis" / "prim_india_heavy_shortage.csv").set_index("factor")
+    assert "noise" not in box.index, "the dummy factor is left out"
+    ban = box.loc["china_magnet_ban_turn"]
+    assert ban["restricted"] and (ban["low"], ban["high"]) == (1, 2), "a ban by turn 2: whole turns"
+    trajectory = pd.read_csv(forced_sobol / "analysis" / "prim_india_heavy_shortage_trajectory.csv")
+    assert {"coverage", "density", "mass"} <= set(trajectory.columns)
+
+
+def test_bad_prim_requests_exit_2(cli, forced_sobol):
+    code, _, err = cli("analyze", forced_sobol, "--no-plots", "--prim", "nothing_here")
+    assert code == 2 and "no outcome 'nothing_here'" in err
+    code, _, err = cli("analyze", forced_sobol, "--no-plots", "--prim", "india_heavy_shortage>>1")
+    assert code == 2 and "expected OUTCOME, OUTCOME>VALUE or OUTCOME<VALUE" in err
+    code, _, err = cli("analyze", forced_sobol, "--no-plots", "--prim", "india_heavy_shortage>5")
+    assert code == 2 and "no run has india_heavy_shortage > 5" in err
