@@ -1,14 +1,15 @@
 """critmin as an EMA Workbench model: factors become uncertainties and levers, outcomes outcomes.
 
-    from ema_workbench import MultiprocessingEvaluator, Samplers
+    from ema_workbench import MultiprocessingEvaluator
     from ema_workbench.analysis import prim
-    from critmin.research.ema import ema_model
+    from critmin.research.ema import ema_model, prim_inputs
 
-    model = ema_model("magnets.toml")
-    with MultiprocessingEvaluator(model, n_processes=4) as evaluator:
-        experiments, outcomes = evaluator.perform_experiments(scenarios=200, policies=4)
-    x = prim_inputs(model, experiments)          # integer and categorical factors as PRIM wants them
-    box = prim.Prim(x, outcomes["india_heavy_shortage"] > 0.2).find_box()
+    if __name__ == "__main__":                   # workers are spawned: guard the script
+        model = ema_model("magnets.toml")
+        with MultiprocessingEvaluator(model, n_processes=4) as evaluator:
+            experiments, outcomes = evaluator.perform_experiments(scenarios=200, policies=4)
+        x = prim_inputs(model, experiments)      # integer and categorical factors as PRIM wants
+        box = prim.Prim(x, outcomes["india_heavy_shortage"] > 0.2).find_box()
 
 A factor with role "uncertainty" (the default) is an uncertainty, one with role "lever" a
 lever. A factor over a range is a RealParameter (an IntegerParameter if integer); a factor

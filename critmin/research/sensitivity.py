@@ -57,6 +57,8 @@ def sensitivity(
         for name, frame in indices(kind, spec, y).items():
             tables.setdefault(name, []).append(frame.assign(outcome=outcome))
     result = {name: tidy(pd.concat(frames, ignore_index=True)) for name, frames in tables.items()}
+    if kind == "fast" and result:
+        notes.append("eFAST intervals are bootstrap estimates SALib calls indicative only: read the dummy")
     if kind in result:
         result[kind] = dummy_check(result[kind], spec, kind, warnings)
         warnings.extend(convergence_warnings(result[kind], kind))
@@ -75,6 +77,7 @@ def indices(kind: str, spec: ExperimentFile, y: np.ndarray) -> dict[str, pd.Data
     seed = spec.experiment.seed
     with python_warnings.catch_warnings():
         python_warnings.simplefilter("ignore", RuntimeWarning)
+        python_warnings.filterwarnings("ignore", message="FAST confidence intervals")  # noted instead
         if kind == "sobol":
             from SALib.analyze import sobol
 
