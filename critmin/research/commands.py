@@ -29,7 +29,8 @@ def add_batch(commands) -> None:
         commands,
         "batch",
         batch_command,
-        "Run an experiment's simulations (local processes or Dask) into a Parquet dataset.",
+        "Run an experiment's simulations (local processes or Dask) into a Parquet dataset; "
+        "`critmin batch replay DIR RUN_ID` plays one run again and checks it bit for bit.",
     )
     sub.add_argument(
         "experiment", nargs="?", type=Path, help="experiment file (TOML; see --example), or `replay`"
