@@ -252,12 +252,12 @@ def add_analyze(commands) -> None:
 def analyze_command(args: argparse.Namespace) -> int:
     """Analyse and print the tables, warnings and notes."""
     from critmin.research.analysis import AnalysisError, analyze, parse_outcome
-    from critmin.research.discovery import DiscoveryError, discover, parse_condition
+    from critmin.research.discovery import DiscoveryError, discover
 
     try:
-        if args.prim:
-            parse_condition(args.prim)
         outcomes = [parse_outcome(text) for text in args.outcome]
+        if args.prim:
+            check_prim(args.prim, outcomes, args.directory)
         analysis = analyze(args.directory, outcomes or None, bins=args.bins, plots=not args.no_plots)
         found = (
             discover(analysis.values, analysis_spec(args.directory), args.prim, args.directory / "analysis")
@@ -284,6 +284,18 @@ def analyze_command(args: argparse.Namespace) -> int:
         f"outcomes: {', '.join(o.name for o in analysis.outcomes)}; wrote {args.directory / 'analysis'}"
     )
     return EXIT_OK
+
+
+def check_prim(text: str, outcomes: list, directory: Path) -> None:
+    """A --prim condition on one of the outcomes analysed (checked before anything is written)."""
+    from critmin.research.analysis import load_spec
+    from critmin.research.discovery import DiscoveryError, parse_condition
+    from critmin.research.experiment import DEFAULT_OUTCOME
+
+    outcome = parse_condition(text)[0]
+    names = [o.name for o in outcomes or load_spec(directory).outcomes or (DEFAULT_OUTCOME,)]
+    if outcome not in names:
+        raise DiscoveryError(f"--prim: no outcome {outcome!r} in this analysis ({', '.join(names)})")
 
 
 def analysis_spec(directory: Path):

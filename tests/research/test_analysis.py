@@ -163,8 +163,11 @@ def test_prim_finds_the_box_of_an_integer_factor(cli, forced_sobol):
 
 
 def test_bad_prim_requests_exit_2(cli, forced_sobol):
+    assert cli("analyze", forced_sobol, "--no-plots")[0] == 0
+    before = (forced_sobol / "analysis" / "summary.json").stat().st_mtime_ns
     code, _, err = cli("analyze", forced_sobol, "--no-plots", "--prim", "nothing_here")
     assert code == 2 and "no outcome 'nothing_here'" in err
+    assert (forced_sobol / "analysis" / "summary.json").stat().st_mtime_ns == before, "nothing rewritten"
     code, _, err = cli("analyze", forced_sobol, "--no-plots", "--prim", "india_heavy_shortage>>1")
     assert code == 2 and "expected OUTCOME, OUTCOME>VALUE or OUTCOME<VALUE" in err
     code, _, err = cli("analyze", forced_sobol, "--no-plots", "--prim", "india_heavy_shortage>5")
