@@ -111,11 +111,13 @@ def discover(values: pd.DataFrame, spec: ExperimentFile, text: str, folder: Path
     condition = f"{outcome} {op} {threshold:.6g}"
     if not cases.any() or cases.all():
         raise DiscoveryError(f"--prim: {'no' if not cases.any() else 'every'} run has {condition}")
-    from ema_workbench.analysis import prim
-
     x = factor_frame(data, factors)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter(
+            "ignore"
+        )  # ema_workbench warns that ipyparallel is missing, pandas of deprecations
+        from ema_workbench.analysis import prim
+
         box = prim.Prim(x, cases).find_box()
     result = PrimResult(
         outcome=outcome,
