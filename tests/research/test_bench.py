@@ -46,3 +46,20 @@ def test_pairs_give_a_median_ratio_and_its_spread():
 def test_fewer_than_three_pairs_are_refused(cli):
     code, _, err = cli("batch", "--bench", "--pairs", "2")
     assert code == 2 and "--pairs must be at least 3" in err
+
+
+def test_the_arms_alternate_a_b_a_b(monkeypatch):
+    from critmin.research import bench
+
+    calls = []
+
+    def fake_arm(arm, experiment, processes, out):
+        calls.append((arm, processes))
+        return report(30.0 if arm == "critmin" else 20.0)
+
+    monkeypatch.setattr(bench, "run_arm", fake_arm)
+    figures = bench.benchmark(runs=20, turns=1, workers=2, pairs=3, progress=False)
+    assert calls == [("critmin", 2), ("mesa", 2)] * 3, "interleaved, on the same processes"
+    assert figures["ratio_median"] == 1.5 and figures["pairs"] == 3
+    with pytest.raises(ValueError, match="at least 3 pairs"):
+        bench.benchmark(pairs=2, progress=False)
