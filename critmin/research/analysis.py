@@ -1,10 +1,18 @@
-"""`critmin analyze DIR`: outcomes per run, a summary per factor level, Sobol indices, plots.
+"""`critmin analyze DIR`: outcomes per run, level means, design-aware effects, sensitivity, plots.
 
-Each outcome reduces one metric series of a run to a number (mean, last, max, min or sum
-over turns from `from_turn`). The summary gives, per factor and level, the number of runs,
-the mean and its 95% confidence interval (Student t); factors sampled over a range are cut
-into quantile bins. Sobol indices (first order and total, with confidence intervals, SALib)
-are computed when the design is `sobol` and every run is in. Files go to DIR/analysis/.
+Each outcome reduces one metric series of a run to a number (mean, last, max, min or sum over
+turns from `from_turn`). Written to DIR/analysis/:
+
+- `outcomes.csv`: one row per run (keys, factor levels, outcomes);
+- `summary.csv`: per factor and level, the runs, mean and standard deviation; for a full
+  factorial with replications, the 95% interval of the level mean over replications (each
+  replication's mean over the other factors' cells: the design is balanced, so the other
+  factors do not leak into it). Sampled factors are cut into quantile bins, described only:
+  a bin's mean mixes the other factors, so it carries no interval;
+- `effects.csv` (full factorial): paired differences against the first level (`effects`);
+- `anova.csv`, `coefficients.csv`: OLS with interactions and its type II ANOVA (`effects`);
+- `sobol.csv` (+ `sobol_s2.csv`), `morris.csv` or `fast.csv`: indices (`sensitivity`);
+- `summary.json`: the design, the files and every warning and note (also printed).
 """
 
 from __future__ import annotations
@@ -19,18 +27,19 @@ import pandas as pd
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from critmin.research.design import salib_problem
+from critmin.research.effects import CONFIDENCE, anova, paired_effects
 from critmin.research.experiment import (
     DEFAULT_OUTCOME,
     ExperimentFile,
     FactorSpec,
     OutcomeSpec,
+    kept_metrics,
     outcome_dimension_problems,
 )
 from critmin.research.metrics import outcome_filter, reduce_series
 from critmin.research.store import ResultStore, StoreError
 
-CONFIDENCE = 0.95
+SENSITIVITY_DESIGNS = ("sobol", "morris", "fast")
 
 
 class AnalysisError(ValueError):
@@ -39,13 +48,33 @@ class AnalysisError(ValueError):
 
 @dataclass
 class Analysis:
-    """What `analyze` found: outcome values per run, the level summary, Sobol indices, notes."""
+    """What `analyze` found: outcome values per run, tables, warnings and notes."""
 
     values: pd.DataFrame
     summary: pd.DataFrame
-    sobol: pd.DataFrame | None
     outcomes: list[OutcomeSpec]
+    effects: pd.DataFrame | None = None
+    anova: pd.DataFrame | None = None
+    coefficients: pd.DataFrame | None = None
+    indices: dict[str, pd.DataFrame] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def sobol(self) -> pd.DataFrame | None:
+        """The Sobol indices (S1, ST), if the design is a Sobol design."""
+        return self.indices.get("sobol")
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by file stem."""
+        found = {
+            "summary": self.summary,
+            "outcomes": self.values,
+            "effects": self.effects,
+            "anova": self.anova,
+            "coefficients": self.coefficients,
+        } | self.indices
+        return {name: table for name, table in found.items() if table is not None and not table.empty}
 
 
 def load_spec(directory: Path) -> ExperimentFile:
@@ -59,17 +88,24 @@ def load_spec(directory: Path) -> ExperimentFile:
 def analyze(
     directory: str | Path, outcomes: list[OutcomeSpec] | None = None, bins: int = 5, plots: bool = True
 ) -> Analysis:
-    """Analyse a batch directory; writes DIR/analysis/{summary,outcomes,sobol}.csv and plots."""
+    """Analyse a batch directory; writes DIR/analysis/ (see the module's docstring)."""
     directory = Path(directory)
     spec = load_spec(directory)
     chosen = list(outcomes or spec.outcomes or (DEFAULT_OUTCOME,))
     values = outcome_values(directory, spec, chosen)
     names = [o.name for o in chosen]
-    summary = level_summary(values, spec.factors, names, bins)
-    analysis = Analysis(values=values, summary=summary, sobol=None, outcomes=chosen)
-    if spec.design.kind == "sobol":
-        analysis.sobol = sobol_indices(values, spec, names, analysis.notes)
-    write_tables(directory / "analysis", analysis)
+    analysis = Analysis(values=values, summary=level_summary(values, spec, names, bins), outcomes=chosen)
+    if spec.design.kind == "full_factorial" and spec.factors:
+        analysis.effects = paired_effects(values, spec, names)
+    if spec.design.kind in ("full_factorial", "latin_hypercube", "sobol"):
+        analysis.anova, analysis.coefficients = anova(values, spec, names, analysis.notes)
+    if spec.design.kind in SENSITIVITY_DESIGNS:
+        from critmin.research.sensitivity import sensitivity
+
+        analysis.indices = sensitivity(values, spec, names, analysis.warnings, analysis.notes)
+    if spec.design.kind == "full_factorial" and spec.experiment.replications < 2:
+        analysis.notes.append("one replication: no intervals for level means or effects (no noise estimate)")
+    write_tables(directory / "analysis", spec, analysis)
     if plots:
         from critmin.research.plots import plot_analysis
 
@@ -87,15 +123,20 @@ def outcome_values(directory: Path, spec: ExperimentFile, outcomes: list[Outcome
         dataset = store.dataset()
     except StoreError as error:
         raise AnalysisError(str(error)) from None
+    metrics = kept_metrics(spec)
     design = pq.read_table(directory / "design.parquet").to_pandas().set_index("run_id")
     finished = store.finished_runs()
     frame = design.loc[sorted(finished & set(design.index))].copy()
     for outcome in outcomes:
+        problems = list(outcome_dimension_problems(outcome, "outcome", metrics))
+        if problems:
+            raise AnalysisError(f"outcome {outcome.name}: {problems[0].removeprefix('outcome.')}")
+        column = metrics[outcome.metric].column
         table = dataset.to_table(
-            columns=["run_id", "turn", "value", "metric", "country", "mineral", "stage"],
+            columns=["run_id", "turn", column, "metric", "country", "partner", "mineral", "stage"],
             filter=outcome_filter(outcome) & (pc.field("turn") >= outcome.from_turn),
         )
-        series = reduce_series(table, outcome)
+        series = reduce_series(table, outcome, column)
         frame[outcome.name] = pd.Series(series, dtype=float).reindex(frame.index)
     return frame.reset_index()
 
@@ -107,78 +148,58 @@ def level_labels(values: pd.Series, factor: FactorSpec, bins: int) -> pd.Series:
     return pd.qcut(values, q=bins, duplicates="drop").astype(str)
 
 
-def level_summary(
-    values: pd.DataFrame, factors: tuple[FactorSpec, ...], outcomes: list[str], bins: int
-) -> pd.DataFrame:
-    """n, mean and 95% interval per outcome x factor x level."""
+def level_summary(values: pd.DataFrame, spec: ExperimentFile, outcomes: list[str], bins: int) -> pd.DataFrame:
+    """Runs, mean, sd and (balanced designs with replications) a 95% interval per level."""
+    balanced = spec.design.kind == "full_factorial"
     rows = []
-    for factor in factors:
+    for factor in spec.factors:
         labels = level_labels(values[factor.name], factor, bins)
         for outcome in outcomes:
-            for level, group in values[outcome].groupby(labels, sort=True, observed=True):
-                rows.append(
-                    {"outcome": outcome, "factor": factor.name, "level": str(level)} | interval(group)
-                )
-    if not factors:
-        rows = [{"outcome": o, "factor": "(all runs)", "level": ""} | interval(values[o]) for o in outcomes]
-    return pd.DataFrame(rows, columns=["outcome", "factor", "level", "n", "mean", "ci_low", "ci_high"])
+            for level, group in values.groupby(labels, sort=True, observed=True):
+                described = describe(group, outcome, balanced)
+                rows.append({"outcome": outcome, "factor": factor.name, "level": str(level)} | described)
+    if not spec.factors:
+        rows = [
+            {"outcome": o, "factor": "(all runs)", "level": ""} | describe(values, o, True) for o in outcomes
+        ]
+    columns = ["outcome", "factor", "level", "n", "mean", "sd", "ci_low", "ci_high"]
+    return pd.DataFrame(rows, columns=columns)
 
 
-def interval(sample: pd.Series) -> dict[str, float]:
-    """Mean and two-sided 95% Student-t interval of a sample (NaNs dropped)."""
+def describe(group: pd.DataFrame, outcome: str, interval: bool) -> dict[str, float]:
+    """n, mean, sd of the runs; the interval of the mean over replications when asked."""
     from scipy import stats
 
-    sample = sample.dropna()
+    sample = group[[outcome, "replication"]].dropna()
     n = len(sample)
-    mean = float(sample.mean()) if n else float("nan")
-    if n < 2:
-        return {"n": n, "mean": mean, "ci_low": float("nan"), "ci_high": float("nan")}
-    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * sample.std(ddof=1) / np.sqrt(n))
-    return {"n": n, "mean": mean, "ci_low": mean - half, "ci_high": mean + half}
+    mean = float(sample[outcome].mean()) if n else float("nan")
+    sd = float(sample[outcome].std(ddof=1)) if n > 1 else float("nan")
+    low = high = float("nan")
+    per_replication = sample.groupby("replication")[outcome].mean()
+    r = len(per_replication)
+    if interval and r > 1:
+        half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, r - 1) * per_replication.std(ddof=1) / np.sqrt(r))
+        low, high = mean - half, mean + half
+    return {"n": n, "mean": mean, "sd": sd, "ci_low": low, "ci_high": high}
 
 
-def sobol_indices(
-    values: pd.DataFrame, spec: ExperimentFile, outcomes: list[str], notes: list[str]
-) -> pd.DataFrame | None:
-    """First-order and total Sobol indices per outcome and factor (replications averaged)."""
-    from SALib.analyze import sobol
-
-    problem = salib_problem(spec.factors)
-    points = values.groupby("point")[outcomes].mean()
-    expected = points.index.max() + 1 if len(points) else 0
-    if len(points) != expected or expected == 0 or values["replication"].nunique() == 0:
-        notes.append("sobol indices need every design point: run the batch to completion first")
-        return None
-    rows = []
-    for outcome in outcomes:
-        y = points[outcome].to_numpy()
-        if np.isnan(y).any():
-            notes.append(f"sobol indices skipped for {outcome}: some runs have no value")
-            continue
-        result = sobol.analyze(
-            problem, y, calc_second_order=spec.design.second_order, seed=spec.experiment.seed
-        )
-        for i, name in enumerate(problem["names"]):
-            rows.append(
-                {
-                    "outcome": outcome,
-                    "factor": name,
-                    "S1": result["S1"][i],
-                    "S1_conf": result["S1_conf"][i],
-                    "ST": result["ST"][i],
-                    "ST_conf": result["ST_conf"][i],
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def write_tables(folder: Path, analysis: Analysis) -> None:
-    """summary.csv, outcomes.csv and (for Sobol designs) sobol.csv."""
+def write_tables(folder: Path, spec: ExperimentFile, analysis: Analysis) -> None:
+    """Every table as CSV and summary.json with the warnings and notes."""
     folder.mkdir(parents=True, exist_ok=True)
-    analysis.summary.to_csv(folder / "summary.csv", index=False)
-    analysis.values.to_csv(folder / "outcomes.csv", index=False)
-    if analysis.sobol is not None:
-        analysis.sobol.to_csv(folder / "sobol.csv", index=False)
+    files = []
+    for name, table in analysis.tables().items():
+        table.to_csv(folder / f"{name}.csv", index=False)
+        files.append(f"{name}.csv")
+    summary = {
+        "experiment": spec.experiment.name,
+        "design": msgspec.to_builtins(spec.design),
+        "runs": len(analysis.values),
+        "outcomes": [msgspec.to_builtins(o) for o in analysis.outcomes],
+        "warnings": analysis.warnings,
+        "notes": analysis.notes,
+        "files": files,
+    }
+    (folder / "summary.json").write_text(json.dumps(summary, indent=1))
 
 
 def parse_outcome(text: str) -> OutcomeSpec:
@@ -192,12 +213,9 @@ def parse_outcome(text: str) -> OutcomeSpec:
         data[key.strip()] = (
             int(value) if key.strip() == "from_turn" and value.strip().isdigit() else value.strip()
         )
-    parts = (str(v) for k, v in data.items() if k in ("metric", "country", "mineral", "stage", "reduce"))
-    data.setdefault("name", "_".join(parts).lower())
+    keys = ("metric", "country", "partner", "mineral", "stage", "reduce")
+    data.setdefault("name", "_".join(str(v) for k, v in data.items() if k in keys).lower())
     try:
-        outcome = msgspec.convert(data, OutcomeSpec)
+        return msgspec.convert(data, OutcomeSpec)
     except msgspec.ValidationError as error:
         raise AnalysisError(f"--outcome {text!r}: {error}") from None
-    for problem in outcome_dimension_problems(outcome, "outcome"):
-        raise AnalysisError(f"--outcome {text!r}: {problem.removeprefix('outcome.')}")
-    return outcome

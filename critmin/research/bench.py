@@ -1,15 +1,19 @@
-"""Benchmark behind `critmin batch --bench`: critmin's batch runner against `mesa.batch_run`.
+"""Benchmark behind `critmin batch --bench`: critmin's batch runner against `mesa.batch_run`, fairly.
 
-The same runs (a 4 x 5 full factorial on world-2024 with replications sharing seeds, so that
-mesa.batch_run's `rng` list reproduces them exactly) are played by
+Both arms play the same runs (a 4 x 5 full factorial with replications sharing seeds, so that
+mesa.batch_run's `rng` list reproduces them), on the same number of processes, doing the same
+work and producing the same output:
 
-- `critmin`: the batch runner on N local worker processes, streaming to Parquet;
-- `mesa_batch_run_Np`: `mesa.batch_run(BatchWorldModel, ..., number_processes=N)`;
-- `mesa_batch_run_1p`: the same with mesa's default of one process.
+- `critmin`: `run_batch` on N local worker processes, streaming the rows to the Parquet dataset;
+- `mesa`: `mesa.batch_run(BatchWorldModel, ..., number_processes=N)`, whose collector gathers
+  the same tidy rows each turn, then written as the same Hive-partitioned Parquet dataset.
 
-Each arm runs in a fresh Python process, so its peak memory (its own, and its workers') is
-its alone. Reported: runs per minute, the ratio to each mesa arm, peak resident memory, and
-whether the arms produced the same numbers (a checksum of the world shortage share).
+Both build their worlds with `record_hashes=False` and compute the same metrics. Each arm runs
+in a fresh Python process (its peak memory is its own and its workers'), timed from before its
+pool starts to after its Parquet is written. The arms are interleaved A B A B for `pairs`
+pairs (at least 3), so that a change of machine load hits both; reported are each arm's runs
+per minute, the ratio critmin / mesa in every pair, their median and spread (min and max),
+peak memory, and whether both arms wrote the same rows and numbers.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import json
 import math
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,9 +42,9 @@ replications = {replications}
 seed = 11
 
 [[factors]]
-name = "graphite_licence_approval"
-target = "policies[country=CHN,mineral=graphite].approval_share"
-levels = [0.4, 0.6, 0.8, 1.0]
+name = "inventory_target_quarters"
+target = "market.inventory_target_quarters"
+levels = [0.25, 0.5, 0.75, 1.0]
 
 [[factors]]
 name = "disruption_probability"
@@ -47,32 +52,31 @@ target = "market.disruption_probability_per_turn"
 levels = [0.002, 0.005, 0.01, 0.02, 0.05]
 """
 POINTS = 20
+MIN_PAIRS = 3
 
 
 def benchmark(
-    runs: int = 200, turns: int = 40, workers: int = 2, scenario: str = "world-2024", progress: bool = True
-) -> dict[str, float | int | bool | str]:
-    """Run the three arms and compare them."""
+    runs: int = 200,
+    turns: int = 40,
+    workers: int = 2,
+    scenario: str = "world-2024",
+    pairs: int = MIN_PAIRS,
+    progress: bool = True,
+) -> dict:
+    """Interleave the two arms `pairs` times and compare them."""
+    if pairs < MIN_PAIRS:
+        raise ValueError(f"a fair comparison needs at least {MIN_PAIRS} pairs, got {pairs}")
     replications = max(1, math.ceil(runs / POINTS))
     with tempfile.TemporaryDirectory(prefix="critmin-bench-") as folder:
         path = Path(folder) / "bench.toml"
         path.write_text(EXPERIMENT.format(scenario=scenario, turns=turns, replications=replications))
-        arms = {
-            "critmin": ("critmin", workers),
-            f"mesa_batch_run_{workers}p": ("mesa", workers),
-            "mesa_batch_run_1p": ("mesa", 1),
-        }
-        figures: dict[str, float | int | bool | str] = {
-            "scenario": scenario,
-            "runs": POINTS * replications,
-            "turns": turns,
-            "workers": workers,
-        }
-        results = {}
-        for label, (arm, processes) in arms.items():
-            if progress:
-                print(f"bench: {label} ...", file=sys.stderr, flush=True)
-            results[label] = run_arm(arm, path, processes, Path(folder) / label)
+        results: dict[str, list[dict]] = {"critmin": [], "mesa": []}
+        for pair in range(pairs):
+            for arm in ("critmin", "mesa"):
+                if progress:
+                    print(f"bench: pair {pair + 1}/{pairs}, {arm} ...", file=sys.stderr, flush=True)
+                results[arm].append(run_arm(arm, path, workers, Path(folder) / f"{arm}-{pair}"))
+    figures = {"scenario": scenario, "runs": POINTS * replications, "turns": turns, "processes": workers}
     return figures | summarise(results)
 
 
@@ -95,24 +99,29 @@ def run_arm(arm: str, experiment: Path, processes: int, out: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def summarise(results: dict[str, dict]) -> dict[str, float | bool]:
-    """Runs per minute, ratios, peak memory, same numbers."""
-    ours = results["critmin"]
-    figures: dict[str, float | bool] = {}
-    for label, result in results.items():
-        figures[f"{label}_runs_per_min"] = result["runs_per_min"]
-        figures[f"{label}_peak_main_mb"] = result["peak_main_mb"]
-        figures[f"{label}_peak_worker_mb"] = result["peak_worker_mb"]
-        figures[f"{label}_peak_total_mb"] = result["peak_total_mb"]
-        figures[f"{label}_checksum"] = result["checksum"]
-        figures[f"{label}_load_average"] = "{:.1f} -> {:.1f}".format(*result["load_average"])
-    for label, result in results.items():
-        if label != "critmin":
-            figures[f"speedup_vs_{label}"] = ours["runs_per_min"] / result["runs_per_min"]
-    figures["same_code"] = len({r["code_hash"] for r in results.values()}) == 1
-    figures["same_numbers"] = all(
-        math.isclose(r["checksum"], ours["checksum"], rel_tol=1e-9, abs_tol=1e-12) for r in results.values()
-    )
+def summarise(results: dict[str, list[dict]]) -> dict:
+    """Per-arm medians, the per-pair ratios with their median and spread, same output."""
+    ours, theirs = results["critmin"], results["mesa"]
+    ratios = [a["runs_per_min"] / b["runs_per_min"] for a, b in zip(ours, theirs, strict=True)]
+    figures: dict = {"pairs": len(ratios), "order": "critmin, mesa, critmin, mesa, ..."}
+    for arm, reports in results.items():
+        figures[f"{arm}_runs_per_min"] = [round(r["runs_per_min"], 2) for r in reports]
+        figures[f"{arm}_runs_per_min_median"] = statistics.median(r["runs_per_min"] for r in reports)
+        figures[f"{arm}_peak_total_mb_median"] = statistics.median(r["peak_total_mb"] for r in reports)
+        figures[f"{arm}_peak_worker_mb_median"] = statistics.median(r["peak_worker_mb"] for r in reports)
+    figures |= {
+        "ratio_per_pair": [round(r, 3) for r in ratios],
+        "ratio_median": statistics.median(ratios),
+        "ratio_min": min(ratios),
+        "ratio_max": max(ratios),
+        "same_code": len({r["code_hash"] for r in ours + theirs}) == 1,
+        "same_rows": len({r["rows"] for r in ours + theirs}) == 1,
+        "same_numbers": all(
+            math.isclose(r["checksum"], ours[0]["checksum"], rel_tol=1e-9, abs_tol=1e-12)
+            for r in ours + theirs
+        ),
+        "load_average": [r["load_average"] for r in ours + theirs],
+    }
     return figures
 
 
@@ -166,57 +175,74 @@ class MemorySampler(threading.Thread):
         }
 
 
-def critmin_arm(experiment_path: Path, processes: int, out: Path) -> dict:
-    """The batch runner on local processes."""
+def checksum(results: Path) -> tuple[int, float]:
+    """Rows and the sum of every value column of a written dataset (read back from Parquet)."""
     import pyarrow.compute as pc
+    import pyarrow.dataset as ds
 
+    table = ds.dataset(results, format="parquet", partitioning="hive").to_table()
+    columns = [c for c in ("usd_per_kg", "share", "ratio") if c in table.column_names]
+    return table.num_rows, float(sum(pc.sum(table[c]).as_py() or 0.0 for c in columns))
+
+
+def critmin_arm(experiment_path: Path, processes: int, out: Path) -> dict:
+    """The batch runner on local processes, streaming to Parquet."""
     from critmin.research.executors import LocalExecutor
     from critmin.research.experiment import load_experiment
     from critmin.research.runner import BatchOptions, run_batch
-    from critmin.research.store import read_results
 
     experiment = load_experiment(experiment_path)
     start = time.perf_counter()
     with LocalExecutor(processes) as executor:
         report = run_batch(experiment, executor, BatchOptions(out=out, quiet=True))
     seconds = time.perf_counter() - start
-    last = experiment.turns - 1
-    rows = read_results(
-        out,
-        columns=["value"],
-        filter=(pc.field("metric") == "shortage_value_share")
-        & (pc.field("country") == "WLD")
-        & (pc.field("turn") == last),
-    )
-    return {"runs": report.completed, "seconds": seconds, "checksum": float(pc.sum(rows["value"]).as_py())}
+    rows, total = checksum(out / "results")
+    return {"runs": report.completed, "seconds": seconds, "rows": rows, "checksum": total}
 
 
 def mesa_arm(experiment_path: Path, processes: int, out: Path) -> dict:
-    """mesa.batch_run over the same runs (factor levels x the replication seeds)."""
+    """mesa.batch_run over the same runs (factor levels x the replication seeds), then the same Parquet."""
     import mesa
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
-    from critmin.research.design import replication_seeds
+    from critmin.research.design import iter_runs, replication_seeds
     from critmin.research.experiment import load_experiment
     from critmin.research.mesa_adapter import BatchWorldModel
+    from critmin.research.simulate import RunContext, rows_table
 
     experiment = load_experiment(experiment_path)
-    spec = experiment.spec
+    spec, context = experiment.spec, RunContext.of(experiment)
     parameters = {"experiment": str(experiment_path)} | {f.name: list(f.levels or ()) for f in spec.factors}
-    seeds = replication_seeds(spec)
+    runs = {(run.seed, *run.levels.values()): run for run in iter_runs(spec)}
     start = time.perf_counter()
-    rows = mesa.batch_run(
+    collected = mesa.batch_run(
         BatchWorldModel,
         parameters=parameters,
-        rng=seeds,
+        rng=replication_seeds(spec),
         max_steps=experiment.turns,
         number_processes=processes,
         data_collection_period=1,
         display_progress=False,
     )
+    tables = []
+    by_run: dict[int, dict[str, list]] = {}
+    for row in sorted(collected, key=lambda r: (r["RunId"], r["Step"])):
+        if row["Step"] < 1:
+            continue
+        run = runs[(row["seed"], *(row[f.name] for f in spec.factors))]
+        columns = by_run.setdefault(
+            run.run_id, {"run": run, "turn": []} | {k: [] for k in row["metric_rows"]}
+        )
+        for key, values in row["metric_rows"].items():
+            columns[key].extend(values)
+        columns["turn"].extend([row["Step"] - 1] * len(row["metric_rows"]["value"]))
+    for columns in by_run.values():
+        tables.append(rows_table(context, columns.pop("run"), columns))
+    pq.write_to_dataset(pa.concat_tables(tables), out / "results", partition_cols=["metric"])
     seconds = time.perf_counter() - start
-    last = [row for row in rows if row["Step"] == experiment.turns]
-    checksum = sum(row["shortage_value_share"].get("WLD", 0.0) for row in last)
-    return {"runs": len(last), "seconds": seconds, "checksum": checksum}
+    rows, total = checksum(out / "results")
+    return {"runs": len(by_run), "seconds": seconds, "rows": rows, "checksum": total}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -233,7 +259,7 @@ def main(argv: list[str] | None = None) -> None:
     code, load_before = code_hash(), os.getloadavg()[0]
     result = arm(args.experiment, args.processes, args.out)
     result |= {"runs_per_min": 60 * result["runs"] / result["seconds"]} | sampler.stop()
-    result |= {"code_hash": code, "load_average": [load_before, os.getloadavg()[0]]}
+    result |= {"code_hash": code, "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
     print(json.dumps(result))
 
 

@@ -24,14 +24,18 @@ def register(commands) -> None:
 
 
 def add_batch(commands) -> None:
-    """`critmin batch EXPERIMENT.toml --out DIR [--workers N] [--dask ADDRESS|local]`."""
+    """`critmin batch EXPERIMENT.toml --out DIR [...]`, and `critmin batch replay DIR RUN_ID`."""
     sub = command(
         commands,
         "batch",
         batch_command,
-        "Run an experiment's simulations (local processes or Dask) into a Parquet dataset.",
+        "Run an experiment's simulations (local processes or Dask) into a Parquet dataset; "
+        "`critmin batch replay DIR RUN_ID` plays one run again and checks it bit for bit.",
     )
-    sub.add_argument("experiment", nargs="?", type=Path, help="experiment file (TOML); see --example")
+    sub.add_argument(
+        "experiment", nargs="?", type=Path, help="experiment file (TOML; see --example), or `replay`"
+    )
+    sub.add_argument("replay", nargs="*", metavar="DIR RUN_ID", help="replay: a batch directory and a run id")
     sub.add_argument("--out", type=Path, help="output directory (rerun it to finish an interrupted batch)")
     sub.add_argument("--workers", type=positive_int, help="worker processes (default: all cores)")
     sub.add_argument(
@@ -44,14 +48,22 @@ def add_batch(commands) -> None:
     sub.add_argument(
         "--plan", action="store_true", help="check the experiment and show its design; run nothing"
     )
+    sub.add_argument("--run-timeout", type=positive_float, metavar="SECONDS", help="fail a run taking longer")
+    sub.add_argument(
+        "--force", action="store_true", help="run a sensitivity design below its minimum samples anyway"
+    )
     sub.add_argument("--example", action="store_true", help="print a commented example experiment and exit")
     sub.add_argument(
         "--bench",
         action="store_true",
-        help="benchmark: runs per minute on local workers vs mesa.batch_run, and peak memory",
+        help="benchmark: critmin batch vs mesa.batch_run on the same processes, interleaved A B A B",
     )
     sub.add_argument("--runs", type=positive_int, default=200, help="--bench: runs (default 200)")
     sub.add_argument("--turns", type=positive_int, default=40, help="--bench: turns per run (default 40)")
+    sub.add_argument(
+        "--pairs", type=positive_int, default=3, help="--bench: A B pairs (default 3, at least 3)"
+    )
+    sub.add_argument("--scenario", default="world-2024", help="--bench: scenario (default world-2024)")
     sub.add_argument("--json", action="store_true", help="--bench: print JSON only")
 
 
@@ -62,6 +74,10 @@ def batch_command(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.bench:
         return bench(args)
+    if args.experiment is not None and str(args.experiment) == "replay":
+        return replay(args.replay)
+    if args.replay:
+        raise UserError(f"batch: unexpected arguments {' '.join(args.replay)} (one experiment file)")
     if args.experiment is None:
         raise UserError("batch: give an experiment file (see `critmin batch --example`)")
     experiment = read_experiment(args.experiment)
@@ -92,6 +108,40 @@ def example_text() -> str:
     return (resources.files("critmin.research") / "example.toml").read_text(encoding="utf-8")
 
 
+def positive_float(text: str) -> float:
+    """An argparse type: a number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text}")
+    return value
+
+
+def replay(arguments: list[str]) -> int:
+    """`critmin batch replay DIR RUN_ID`: exit 0 when the run replays bit for bit, 1 when not."""
+    from critmin.research.replay import ReplayError, replay_run
+    from critmin.research.store import StoreError
+
+    if len(arguments) != 2 or not arguments[1].isdigit():
+        raise UserError(
+            "batch replay: give a batch directory and a run id, e.g. `critmin batch replay DIR 3`"
+        )
+    directory, run_id = Path(arguments[0]), int(arguments[1])
+    try:
+        report = replay_run(directory, run_id)
+    except (ReplayError, StoreError, FileNotFoundError) as error:
+        raise UserError(str(error)) from None
+    if report.identical:
+        out.print(f"run {run_id} of {directory}: {report.rows} rows replayed bit for bit")
+        return EXIT_OK
+    err.print(f"[bold red]run {run_id} differs from the dataset:[/]")
+    for difference in report.differences:
+        err.print(f"  {difference}")
+    return EXIT_FAILED
+
+
 def read_experiment(path: Path):
     """Load an experiment, turning its problems into user errors."""
     from critmin.research.experiment import ExperimentError, load_experiment
@@ -104,7 +154,7 @@ def read_experiment(path: Path):
 
 def show_plan(experiment) -> int:
     """What the experiment would run."""
-    from critmin.research.experiment import count_points
+    from critmin.research.experiment import count_points, kept_metrics, small_design
 
     spec = experiment.spec
     points = count_points(spec)
@@ -116,23 +166,32 @@ def show_plan(experiment) -> int:
     for factor in spec.factors:
         values = factor.levels if factor.levels is not None else f"range {list(factor.range or ())}"
         out.print(f"  {factor.name} ({factor.kind}, {factor.role}): {values}")
+    out.print(f"  metrics: {', '.join(f'{n} ({i.unit})' for n, i in kept_metrics(spec).items())}")
     out.print(f"  outcomes: {', '.join(o.name for o in experiment.outcomes)}")
+    if (problem := small_design(spec)) is not None:
+        err.print(f"[bold yellow]warning:[/] {problem} (--force)")
     return EXIT_OK
 
 
 def run(experiment, args: argparse.Namespace) -> int:
     """Run the batch and report."""
     from critmin.research.executors import ExecutorError, make_executor
+    from critmin.research.experiment import ExperimentError
     from critmin.research.runner import BatchOptions, run_batch
     from critmin.research.store import StoreError
 
     options = BatchOptions(
-        out=args.out, quiet=args.quiet, flush_runs=args.flush_runs, command=tuple(sys.argv)
+        out=args.out,
+        quiet=args.quiet,
+        flush_runs=args.flush_runs,
+        command=tuple(sys.argv),
+        run_timeout_s=args.run_timeout,
+        force=args.force,
     )
     try:
         with make_executor(args.workers, args.dask) as executor:
             report = run_batch(experiment, executor, options)
-    except (ExecutorError, StoreError) as error:
+    except (ExecutorError, StoreError, ExperimentError) as error:
         raise UserError(str(error)) from None
     out.print(
         f"{experiment.name}: {report.completed} runs played, {report.skipped} already done, "
@@ -152,9 +211,18 @@ def bench(args: argparse.Namespace) -> int:
     """`critmin batch --bench`: print the benchmark's figures."""
     from rich.table import Table
 
-    from critmin.research.bench import benchmark
+    from critmin.research.bench import MIN_PAIRS, benchmark
 
-    figures = benchmark(runs=args.runs, turns=args.turns, workers=args.workers or 2, progress=not args.json)
+    if args.pairs < MIN_PAIRS:
+        raise UserError(f"batch --bench: --pairs must be at least {MIN_PAIRS} for a median and a spread")
+    figures = benchmark(
+        runs=args.runs,
+        turns=args.turns,
+        workers=args.workers or 2,
+        scenario=args.scenario,
+        pairs=args.pairs,
+        progress=not args.json,
+    )
     if args.json:
         print(json.dumps(figures, indent=1))
         return EXIT_OK
@@ -169,12 +237,12 @@ def bench(args: argparse.Namespace) -> int:
 
 
 def add_analyze(commands) -> None:
-    """`critmin analyze DIR [--outcome SPEC ...]`."""
+    """`critmin analyze DIR [--outcome SPEC ...] [--prim OUTCOME[>VALUE]]`."""
     sub = command(
         commands,
         "analyze",
         analyze_command,
-        "Summarise a batch: mean and 95 percent interval per factor level, Sobol indices, plots.",
+        "Summarise a batch: level means, paired effects, ANOVA, sensitivity indices, PRIM, plots.",
     )
     sub.add_argument("directory", type=Path, help="a batch output directory")
     sub.add_argument(
@@ -190,18 +258,31 @@ def add_analyze(commands) -> None:
     )
     sub.add_argument("--no-plots", action="store_true", help="skip the plots")
     sub.add_argument("--force", action="store_true", help="replace an earlier analysis in DIR/analysis")
+    sub.add_argument(
+        "--prim",
+        metavar="OUTCOME[>VALUE|<VALUE]",
+        help="scenario discovery (EMA Workbench PRIM) on the runs meeting the condition (default: top 10%%)",
+    )
 
 
 def analyze_command(args: argparse.Namespace) -> int:
-    """Analyse and print the summary tables."""
+    """Analyse and print the tables, warnings and notes."""
     from critmin.research.analysis import AnalysisError, analyze, load_spec, parse_outcome
+    from critmin.research.discovery import DiscoveryError, discover
     from critmin.research.outcome_check import existing_analysis, outcome_problems
 
     try:
         outcomes = [parse_outcome(text) for text in args.outcome]
         spec = load_spec(args.directory)
-    except AnalysisError as error:
+        if args.prim:
+            check_prim(args.prim, outcomes, args.directory)
+    except (AnalysisError, DiscoveryError) as error:
         raise UserError(str(error)) from None
+    from critmin.research.experiment import kept_metrics, outcome_dimension_problems
+
+    for outcome in outcomes:
+        for problem in outcome_dimension_problems(outcome, "outcome", kept_metrics(spec)):
+            raise UserError(f"outcome {outcome.name}: {problem.removeprefix('outcome.')}")
     for problem in outcome_problems(args.directory, spec, list(zip(args.outcome, outcomes, strict=True))):
         raise UserError(problem)
     earlier = existing_analysis(args.directory)
@@ -212,17 +293,50 @@ def analyze_command(args: argparse.Namespace) -> int:
         )
     try:
         analysis = analyze(args.directory, outcomes or None, bins=args.bins, plots=not args.no_plots)
-    except AnalysisError as error:
+        found = (
+            discover(analysis.values, analysis_spec(args.directory), args.prim, args.directory / "analysis")
+            if args.prim
+            else None
+        )
+    except (AnalysisError, DiscoveryError) as error:
         raise UserError(str(error)) from None
-    print_frame(analysis.summary, "per factor level: mean and 95% interval")
-    if analysis.sobol is not None:
-        print_frame(analysis.sobol, "Sobol indices")
+    print_frame(analysis.summary, "per factor level: runs, mean, sd (95% interval over replications)")
+    for name, title in (("effects", "paired effects against the first level"), ("anova", "ANOVA (type II)")):
+        table = getattr(analysis, name)
+        if table is not None and not table.empty:
+            print_frame(table, title)
+    for name, table in analysis.indices.items():
+        print_frame(table, f"{name} indices")
+    if found is not None:
+        print_frame(found.box, f"PRIM box for {found.condition} ({found.cases} runs)")
+        out.print(f"coverage {found.coverage:.2f}, density {found.density:.2f}, mass {found.mass:.2f}")
+    for warning in analysis.warnings:
+        err.print(f"[bold yellow]warning:[/] {warning}")
     for note in analysis.notes:
         err.print(f"note: {note}")
     out.print(
         f"outcomes: {', '.join(o.name for o in analysis.outcomes)}; wrote {args.directory / 'analysis'}"
     )
     return EXIT_OK
+
+
+def check_prim(text: str, outcomes: list, directory: Path) -> None:
+    """A --prim condition on one of the outcomes analysed (checked before anything is written)."""
+    from critmin.research.analysis import load_spec
+    from critmin.research.discovery import DiscoveryError, parse_condition
+    from critmin.research.experiment import DEFAULT_OUTCOME
+
+    outcome = parse_condition(text)[0]
+    names = [o.name for o in outcomes or load_spec(directory).outcomes or (DEFAULT_OUTCOME,)]
+    if outcome not in names:
+        raise DiscoveryError(f"--prim: no outcome {outcome!r} in this analysis ({', '.join(names)})")
+
+
+def analysis_spec(directory: Path):
+    """The experiment recorded in a batch directory."""
+    from critmin.research.analysis import load_spec
+
+    return load_spec(directory)
 
 
 def print_frame(frame, title: str) -> None:

@@ -3,7 +3,9 @@
 - full factorial: every combination of the factors' levels;
 - Latin hypercube: `samples` points (SALib's `latin` sampler);
 - Sobol: Saltelli's scheme (SALib's `sobol` sampler), `samples` x (D + 2) points, or
-  `samples` x (2D + 2) with second-order indices.
+  `samples` x (2D + 2) with second-order indices;
+- Morris: `samples` trajectories of D + 1 points on a grid of `levels` (SALib's `morris`);
+- eFAST: `samples` x D points (SALib's `fast_sampler`, interference parameter `harmonics`).
 
 Samplers draw in [0, 1) per factor scaled to its range; a factor with levels takes level
 floor(u x k), an integer factor floor(u) over [low, high + 1). Each point is run
@@ -67,13 +69,21 @@ def decode(factor: FactorSpec, value: float) -> Level:
 
 
 def sample_matrix(spec: ExperimentFile) -> np.ndarray:
-    """The sampler's raw matrix (points x factors) for Latin hypercube and Sobol designs."""
+    """The sampler's raw matrix (points x factors) for the sampled designs (all but full factorial)."""
     problem = salib_problem(spec.factors)
     design, seed = spec.design, spec.experiment.seed
     if design.kind == "latin_hypercube":
         from SALib.sample import latin
 
         return latin.sample(problem, design.samples, seed=seed)
+    if design.kind == "morris":
+        from SALib.sample import morris
+
+        return morris.sample(problem, design.samples, num_levels=design.levels, seed=seed)
+    if design.kind == "fast":
+        from SALib.sample import fast_sampler
+
+        return fast_sampler.sample(problem, design.samples, M=design.harmonics, seed=seed)
     from SALib.sample import sobol
 
     return sobol.sample(problem, design.samples, calc_second_order=design.second_order, seed=seed)

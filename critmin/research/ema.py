@@ -1,14 +1,15 @@
 """critmin as an EMA Workbench model: factors become uncertainties and levers, outcomes outcomes.
 
-    from ema_workbench import MultiprocessingEvaluator, Samplers
+    from ema_workbench import MultiprocessingEvaluator
     from ema_workbench.analysis import prim
-    from critmin.research.ema import ema_model
+    from critmin.research.ema import ema_model, prim_inputs
 
-    model = ema_model("magnets.toml")
-    with MultiprocessingEvaluator(model, n_processes=4) as evaluator:
-        experiments, outcomes = evaluator.perform_experiments(scenarios=200, policies=4)
-    box = prim.Prim(experiments[[u.name for u in model.uncertainties]],
-                    outcomes["india_heavy_shortage"] > 0.2).find_box()
+    if __name__ == "__main__":                   # workers are spawned: guard the script
+        model = ema_model("magnets.toml")
+        with MultiprocessingEvaluator(model, n_processes=4) as evaluator:
+            experiments, outcomes = evaluator.perform_experiments(scenarios=200, policies=4)
+        x = prim_inputs(model, experiments)      # integer and categorical factors as PRIM wants
+        box = prim.Prim(x, outcomes["india_heavy_shortage"] > 0.2).find_box()
 
 A factor with role "uncertainty" (the default) is an uncertainty, one with role "lever" a
 lever. A factor over a range is a RealParameter (an IntegerParameter if integer); a factor
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from ema_workbench import (
     BooleanParameter,
     CategoricalParameter,
@@ -64,7 +66,10 @@ class CritminFunction:
             for f in self.context.factors
         }
         table = simulate(self.context, Run(run_id=0, point=0, replication=0, seed=int(seed), levels=chosen))
-        return {o.name: reduce_series(table, o).get(0, math.nan) for o in self.outcomes}
+        metrics = self.context.metrics
+        return {
+            o.name: reduce_series(table, o, metrics[o.metric].column).get(0, math.nan) for o in self.outcomes
+        }
 
 
 def parameter(factor: FactorSpec):
@@ -101,3 +106,19 @@ def ema_model(experiment: Experiment | str | Path, name: str | None = None) -> M
         ScalarOutcome(o.name, function=np.mean if replicated else None) for o in experiment.outcomes
     ]
     return model
+
+
+def prim_inputs(model: Model | ReplicatorModel, experiments: pd.DataFrame) -> pd.DataFrame:
+    """The uncertainties of EMA's experiments as PRIM takes them.
+
+    PRIM pastes fractional limits, so integer parameters become real numbers; categorical and
+    boolean parameters become pandas categories of their values as text (PRIM keeps sets of them).
+    """
+    frame = pd.DataFrame(index=experiments.index)
+    for uncertainty in model.uncertainties:
+        column = experiments[uncertainty.name]
+        if isinstance(uncertainty, CategoricalParameter | BooleanParameter):
+            frame[uncertainty.name] = pd.Categorical(column.astype(str))
+        else:
+            frame[uncertainty.name] = column.astype(float)
+    return frame

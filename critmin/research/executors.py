@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from critmin.research.design import Run
 from critmin.research.parent_death import die_with_parent
-from critmin.research.simulate import RunContext, install, simulate, simulate_installed
+from critmin.research.simulate import RunContext, install, simulate, simulate_and_free, simulate_installed
 
 IN_FLIGHT_PER_SLOT = 2
 
@@ -203,18 +203,24 @@ class LocalExecutor(Executor):
 
 
 class DaskExecutor(Executor):
-    """A Dask distributed cluster: `address` of a scheduler, or `local` for a LocalCluster.
+    """A Dask distributed cluster: a scheduler's address, `local`, or a cluster object.
+
+    `local` starts a LocalCluster (closed with the executor); a cluster object, such as
+    dask-jobqueue's `SLURMCluster`, stays the caller's to close.
 
     Workers of a remote cluster need critmin installed (the same version); they receive the
     scenario content from the client, so no file has to exist on their machines.
     """
 
-    def __init__(self, address: str = "local", workers: int | None = None, timeout_s: float = 15.0) -> None:
+    def __init__(self, address: Any = "local", workers: int | None = None, timeout_s: float = 15.0) -> None:
         from distributed import Client, LocalCluster
 
         self.cluster = None
         try:
-            if address == "local":
+            if not isinstance(address, str):
+                self.client = Client(address, timeout=timeout_s)
+                address = type(address).__name__
+            elif address == "local":
                 self.cluster = LocalCluster(
                     n_workers=workers or default_workers(),
                     threads_per_worker=1,
@@ -243,7 +249,7 @@ class DaskExecutor(Executor):
 
     def submit(self, run: Run) -> Any:
         """Submit one run (not pure: every run is played even if asked twice)."""
-        return self.client.submit(simulate, self.context_future, run, pure=False)
+        return self.client.submit(simulate_and_free, self.context_future, run, pure=False)
 
     def wait_any(self, pending: set[Any]) -> tuple[set[Any], set[Any]]:
         """distributed.wait for the first to finish."""

@@ -3,8 +3,9 @@
 An experiment is a TOML file (see `critmin batch --example` and docs/researcher-guide.md):
 
     [experiment]   name, scenario, turns, replications, seed, common_random_numbers
-    [design]       kind = full_factorial | latin_hypercube | sobol, samples, second_order
-    [[factors]]    name, kind = set | scale | include | action, target, levels or range, ...
+    [design]       kind = full_factorial | latin_hypercube | sobol | morris | fast, samples, ...
+    [[factors]]    name, kind = set | scale | include | action | dummy, target, levels or range, ...
+    [[metrics]]    user metrics: a function by import path, or a selector over a snapshot table
     [outputs]      focus country, metrics, minerals and countries kept
     [[outcomes]]   named scalar summaries of a metric, for `critmin analyze` and EMA
 
@@ -23,7 +24,8 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from critmin.research.factors import FactorError, build_content, parse_target
-from critmin.research.metrics import METRIC_DIMENSIONS, METRICS, MetricName
+from critmin.research.metrics import BUILT_IN, DEFAULT_METRICS, Dimension, MetricInfo, Unit
+from critmin.research.user_metrics import MetricError, add_search_path, resolve, selector_problems
 from critmin.scenarios.loader import (
     Scenario,
     describe_validation_error,
@@ -39,10 +41,13 @@ Identifier = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$
 Iso3 = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
 Level = bool | int | float | str
 RESERVED = frozenset(
-    {"run_id", "point", "replication", "seed", "turn", "metric", "country", "mineral", "stage", "value"}
+    {"run_id", "point", "replication", "seed", "turn", "metric", "country", "partner", "mineral", "stage"}
+    | {"value", "usd_per_kg", "share", "ratio", "tonnes", "tonnes_per_turn", "usd_million", "count"}
 )
 MAX_RUNS = 10_000_000
 MAX_LEVELS = 256  # each level is tried on the scenario at load
+# Below these base samples SALib's estimates are unstable: a batch refuses them unless forced.
+MINIMUM_SAMPLES = {"sobol": 64, "morris": 10, "fast": 65}
 
 
 class ExperimentError(ValueError):
@@ -68,16 +73,18 @@ class ExperimentInfo(Spec, kw_only=True):
 class DesignSpec(Spec, kw_only=True):
     """The [design] table: how factor levels are combined or sampled."""
 
-    kind: Literal["full_factorial", "latin_hypercube", "sobol"] = "full_factorial"
+    kind: Literal["full_factorial", "latin_hypercube", "sobol", "morris", "fast"] = "full_factorial"
     samples: Annotated[int, msgspec.Meta(ge=1)] | None = None
     second_order: bool = False
+    levels: Annotated[int, msgspec.Meta(ge=2, le=20)] = 4  # Morris: grid levels per factor
+    harmonics: Annotated[int, msgspec.Meta(ge=1, le=10)] = 4  # eFAST: interference parameter M
 
 
 class FactorSpec(Spec, kw_only=True):
     """One [[factors]] entry: what it changes and the values it takes."""
 
     name: Name
-    kind: Literal["set", "scale", "include", "action"] = "set"
+    kind: Literal["set", "scale", "include", "action", "dummy"] = "set"
     target: str | None = None
     levels: Annotated[tuple[Level, ...], msgspec.Meta(min_length=1, max_length=MAX_LEVELS)] | None = None
     range: tuple[float, float] | None = None
@@ -87,6 +94,20 @@ class FactorSpec(Spec, kw_only=True):
     field: Annotated[str, msgspec.Meta(pattern=r"^[a-z_]+$")] = "turn"
     turn: Annotated[int, msgspec.Meta(ge=0)] = 0
     description: str = ""
+    unit: str = ""
+
+    def meaning(self) -> str:
+        """What the factor's column holds, for the dataset's schema."""
+        if self.description:
+            return self.description
+        if self.kind == "dummy":
+            return "dummy factor: changes nothing (a yardstick for the estimators' noise)"
+        if self.kind == "action":
+            kind = (self.action or {}).get("type", "action")
+            return f"{kind} added as a scripted action; the level sets its {self.field}"
+        return {"set": "value set at", "scale": "multiplier of", "include": "records kept (true) at"}[
+            self.kind
+        ] + f" {self.target}"
 
     def column_type(self) -> str:
         """The dataset column type of this factor: bool, int, float or string."""
@@ -120,7 +141,7 @@ class OutputSpec(Spec, kw_only=True):
     """The [outputs] table: per-turn metrics kept in the dataset."""
 
     focus: Iso3 = "CHN"
-    metrics: tuple[MetricName, ...] = METRICS
+    metrics: tuple[str, ...] = DEFAULT_METRICS
     minerals: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
 
@@ -129,12 +150,33 @@ class OutcomeSpec(Spec, kw_only=True):
     """One [[outcomes]] entry: a metric series reduced to one number per run."""
 
     name: Name
-    metric: MetricName
+    metric: str
     country: str | None = None
+    partner: str | None = None
     mineral: str | None = None
     stage: str | None = None
     reduce: Literal["mean", "last", "max", "min", "sum"] = "mean"
     from_turn: Annotated[int, msgspec.Meta(ge=0)] = 0
+
+
+class MetricSpec(Spec, kw_only=True):
+    """One [[metrics]] entry: a user metric, by function or by selector (see `user_metrics`)."""
+
+    name: Name
+    unit: Unit
+    description: str = ""
+    function: str | None = None
+    dimensions: tuple[Dimension, ...] = ()
+    table: Literal["figures", "flows"] | None = None
+    column: str | None = None
+    where: dict[str, str | list[str]] = {}
+    by: tuple[Dimension, ...] = ()
+    aggregate: Literal["sum", "mean", "max", "min"] = "sum"
+
+    def info(self) -> MetricInfo:
+        """Its dimensions, unit and meaning."""
+        dimensions = self.dimensions if self.function is not None else self.by
+        return MetricInfo(self.name, dimensions, self.unit, self.description or f"user metric {self.name}")
 
 
 class ExperimentFile(Spec, kw_only=True):
@@ -143,6 +185,7 @@ class ExperimentFile(Spec, kw_only=True):
     experiment: ExperimentInfo
     design: DesignSpec = DesignSpec()
     factors: tuple[FactorSpec, ...] = ()
+    metrics: tuple[MetricSpec, ...] = ()
     outputs: OutputSpec = OutputSpec()
     outcomes: tuple[OutcomeSpec, ...] = ()
 
@@ -192,6 +235,18 @@ class Experiment:
         return next(f for f in self.spec.factors if f.name == name)
 
 
+def known_metrics(spec: ExperimentFile) -> dict[str, MetricInfo]:
+    """Built-in metrics and the experiment's own, by name."""
+    return BUILT_IN | {m.name: m.info() for m in spec.metrics}
+
+
+def kept_metrics(spec: ExperimentFile) -> dict[str, MetricInfo]:
+    """The metrics a run keeps: those of outputs.metrics, then every user metric."""
+    known = known_metrics(spec)
+    names = [*spec.outputs.metrics, *(m.name for m in spec.metrics if m.name not in spec.outputs.metrics)]
+    return {name: known[name] for name in names if name in known}
+
+
 def load_experiment(path: str | Path) -> Experiment:
     """Read, convert and check an experiment file; ExperimentError names the field at fault."""
     try:
@@ -219,6 +274,8 @@ def experiment_from_data(data: dict[str, Any], origin: str = "<data>", text: str
     except msgspec.ValidationError as error:
         message = describe_validation_error(filename, str(error)).replace(" | null`", "`")
         raise ExperimentError(message) from None
+    if origin != "<data>" and any(m.function for m in spec.metrics):
+        add_search_path(Path(origin).parent)
     scenario = read_scenario(spec.experiment.scenario, origin, filename)
     experiment = Experiment(spec=spec, scenario=scenario, origin=origin, text=text)
     for problem in find_problems(experiment):
@@ -251,6 +308,7 @@ def find_problems(experiment: Experiment):
             yield f"{where}.name: factor {factor.name!r} is defined twice"
         yield from factor_problems(factor, where, spec.design.kind)
         yield from level_problems(experiment, factor, where)
+    yield from metric_problems(spec)
     yield from output_problems(experiment)
 
 
@@ -263,6 +321,13 @@ def design_problems(spec: ExperimentFile):
         yield f"design.kind: a {design.kind} design needs at least one factor"
     if design.kind == "sobol" and spec.factors and design.samples and design.samples & (design.samples - 1):
         yield f"design.samples: a sobol design needs a power of two (64, 128, ...), got {design.samples}"
+    if design.kind == "fast" and design.samples and design.samples <= 4 * design.harmonics**2:
+        yield (
+            f"design.samples: eFAST needs more than 4 x harmonics^2 = {4 * design.harmonics**2} "
+            f"samples, got {design.samples}"
+        )
+    if design.kind == "morris" and design.samples is not None and design.samples < 2:
+        yield "design.samples: a morris design needs at least 2 trajectories"
     runs = count_points(spec) * spec.experiment.replications
     if runs > MAX_RUNS:
         yield f"design: {runs:,} runs is more than the {MAX_RUNS:,} a batch accepts"
@@ -278,13 +343,35 @@ def count_points(spec: ExperimentFile) -> int:
         return points
     if design.kind == "latin_hypercube":
         return design.samples or 0
-    width = 2 * len(spec.factors) + 2 if design.second_order else len(spec.factors) + 2
+    factors = len(spec.factors)
+    width = {
+        "sobol": 2 * factors + 2 if design.second_order else factors + 2,
+        "morris": factors + 1,
+        "fast": factors,
+    }[design.kind]
     return (design.samples or 0) * width
+
+
+def small_design(spec: ExperimentFile) -> str | None:
+    """Why the design is too small for stable sensitivity indices, or None."""
+    design = spec.design
+    minimum = MINIMUM_SAMPLES.get(design.kind)
+    if minimum is None or (design.samples or 0) >= minimum:
+        return None
+    unit = "trajectories" if design.kind == "morris" else "samples"
+    return (
+        f"design.samples: {design.samples} {unit} is below the {minimum} a {design.kind} design needs "
+        "for stable indices (intervals would be wider than the indices); raise it, or force the batch "
+        "(--force)"
+    )
 
 
 def factor_problems(factor: FactorSpec, where: str, design: str):
     """The fields a factor needs for its kind and for the design."""
-    if factor.kind == "action":
+    if factor.kind == "dummy":
+        if factor.target is not None or factor.action is not None:
+            yield f"{where}: a dummy factor changes nothing, so it takes no target or action"
+    elif factor.kind == "action":
         if factor.action is None:
             yield f"{where}.action: an action factor needs an action table"
         if factor.target is not None:
@@ -347,18 +434,49 @@ def level_problems(experiment: Experiment, factor: FactorSpec, where: str):
             return
 
 
+def metric_problems(spec: ExperimentFile):
+    """User metrics: a known import path, or a selector on a known table and column."""
+    names = [m.name for m in spec.metrics]
+    for index, metric in enumerate(spec.metrics):
+        where = f"metrics[{index}]"
+        if metric.name in BUILT_IN or names.count(metric.name) > 1:
+            yield f"{where}.name: metric {metric.name!r} is defined twice (or is a built-in metric)"
+        if (metric.function is None) == (metric.table is None):
+            yield f"{where}: give either function = 'module:function' or table (a selector)"
+        elif metric.function is not None:
+            if metric.by or metric.where or metric.column:
+                yield f"{where}: a function metric takes dimensions, not column, where or by"
+            try:
+                resolve(metric.function)
+            except MetricError as error:
+                yield f"{where}.function: {error}"
+        else:
+            if metric.column is None:
+                yield f"{where}.column: a selector needs the column it reads"
+            elif metric.dimensions:
+                yield f"{where}.dimensions: a selector's dimensions are its `by`"
+            else:
+                for problem in selector_problems(metric):
+                    yield f"{where}.{problem}"
+
+
 def output_problems(experiment: Experiment):
     """Outputs and outcomes refer to what the scenario has."""
     spec, scenario = experiment.spec, experiment.scenario.spec
+    known = known_metrics(spec)
+    for name in spec.outputs.metrics:
+        if name not in known:
+            yield f"outputs.metrics: unknown metric {name!r} (built-in: {', '.join(BUILT_IN)})"
+    kept = kept_metrics(spec)
     countries = {c.iso3 for c in scenario.countries}
     minerals = {m.id.value for m in scenario.minerals}
     if spec.outputs.focus not in countries:
         yield f"outputs.focus: {spec.outputs.focus} is not a country of scenario {scenario.scenario.id}"
-    for name, known, kept in (
+    for name, existing, chosen in (
         ("minerals", minerals, spec.outputs.minerals),
         ("countries", countries, spec.outputs.countries),
     ):
-        unknown = sorted(set(kept) - known)
+        unknown = sorted(set(chosen) - existing)
         if unknown:
             yield f"outputs.{name}: not in the scenario: {', '.join(unknown)}"
     names = [o.name for o in spec.outcomes]
@@ -366,9 +484,10 @@ def output_problems(experiment: Experiment):
         where = f"outcomes[{index}]"
         if names.count(outcome.name) > 1:
             yield f"{where}.name: outcome {outcome.name!r} is defined twice"
-        if outcome.metric not in spec.outputs.metrics:
-            yield f"{where}.metric: {outcome.metric} is not among outputs.metrics"
-        yield from outcome_dimension_problems(outcome, where, countries | {"WLD"}, minerals)
+        if outcome.metric not in kept:
+            yield f"{where}.metric: {outcome.metric} is not among outputs.metrics or the [[metrics]]"
+            continue
+        yield from outcome_dimension_problems(outcome, where, kept, countries | {"WLD"}, minerals)
         kept_minerals, kept_countries = spec.outputs.minerals, spec.outputs.countries
         if kept_minerals and outcome.mineral is not None and outcome.mineral not in kept_minerals:
             yield f"{where}.mineral: {outcome.mineral} is not among outputs.minerals, so it is not kept"
@@ -377,17 +496,26 @@ def output_problems(experiment: Experiment):
 
 
 def outcome_dimension_problems(
-    outcome: OutcomeSpec, where: str, countries: set[str] | None = None, minerals: set[str] | None = None
+    outcome: OutcomeSpec,
+    where: str,
+    metrics: dict[str, MetricInfo],
+    countries: set[str] | None = None,
+    minerals: set[str] | None = None,
 ):
     """An outcome names exactly the dimensions its metric has, with known values (when given)."""
-    needed = METRIC_DIMENSIONS[outcome.metric]
-    for dimension in ("country", "mineral", "stage"):
+    if outcome.metric not in metrics:
+        yield f"{where}.metric: unknown metric {outcome.metric!r} (known: {', '.join(metrics)})"
+        return
+    needed = metrics[outcome.metric].dimensions
+    for dimension in ("country", "partner", "mineral", "stage"):
         value = getattr(outcome, dimension)
         if dimension in needed and value is None:
             yield f"{where}.{dimension}: metric {outcome.metric} needs a {dimension} ({', '.join(needed)})"
         elif dimension not in needed and value is not None:
             yield f"{where}.{dimension}: {outcome.metric} has no {dimension} (it has {', '.join(needed)})"
-    if countries is not None and outcome.country is not None and outcome.country not in countries:
-        yield f"{where}.country: {outcome.country} is not a country of the scenario"
+    for dimension in ("country", "partner"):
+        value = getattr(outcome, dimension)
+        if countries is not None and value is not None and value not in countries:
+            yield f"{where}.{dimension}: {value} is not a country of the scenario"
     if minerals is not None and outcome.mineral is not None and outcome.mineral not in minerals:
         yield f"{where}.mineral: {outcome.mineral} is not a mineral of the scenario"

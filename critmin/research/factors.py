@@ -11,8 +11,9 @@ A target names fields in the scenario content (the plain data a TOML scenario re
 A segment `table[key=value,...]` picks the records of a list whose fields equal the values (a
 list field matches when it contains the value). A `scale` of a `market` or `doctrines` parameter
 the scenario leaves unwritten scales its default (for a doctrine, the doctrine's own value, which
-the scenario's table then gives every country on that doctrine). Every level of every factor is applied to a
-copy of the scenario content, which the engine's loader then validates again.
+the scenario's table then gives every country on that doctrine). Every level of every factor is
+applied to a copy of the scenario content, which the engine's loader then validates again. A
+`dummy` factor changes nothing: its sensitivity indices measure the estimators' own noise.
 """
 
 from __future__ import annotations
@@ -202,7 +203,9 @@ def build_content(content: dict, turns: int, changes: Iterable[tuple[FactorSpec,
 
 
 def apply_level(content: dict, factor: FactorSpec, level: Any) -> None:
-    """Change `content` in place as `factor` does at `level`."""
+    """Change `content` in place as `factor` does at `level` (a dummy factor changes nothing)."""
+    if factor.kind == "dummy":
+        return
     if factor.kind == "action":
         add_action(content, factor, level)
         return

@@ -5,7 +5,8 @@ seed=...)`, steps it while `model.running` and `model.steps < max_steps`, then r
 `model.datacollector`. `WorldModel`'s own collector keeps a few world figures;
 `BatchWorldModel` replaces it with one whose model reporters are the
 batch metrics (see `critmin.research.metrics`), each a dict {"country/mineral/stage": value}
-for the turn just played, so `mesa.batch_run` and `critmin batch` produce the same numbers:
+for the turn just played, plus `metric_rows` (the turn's tidy rows, as `critmin batch` keeps
+them), so `mesa.batch_run` and `critmin batch` produce the same numbers:
 
     import mesa
     from critmin.research.mesa_adapter import BatchWorldModel
@@ -28,8 +29,8 @@ from typing import Any
 import mesa
 
 from critmin.engine.model import WorldModel
-from critmin.research.experiment import Experiment, load_experiment
-from critmin.research.metrics import METRICS, keep_only, turn_metrics
+from critmin.research.experiment import Experiment, OutputSpec, load_experiment
+from critmin.research.metrics import BUILT_IN, DEFAULT_METRICS
 from critmin.research.simulate import RunContext
 from critmin.scenarios.loader import Scenario, load_scenario
 
@@ -63,6 +64,11 @@ def metric_reporter(metric: str, model: BatchWorldModel) -> dict[str, float]:
     }
 
 
+def tidy_rows(model: BatchWorldModel) -> dict[str, list]:
+    """A model reporter: the turn's metric rows as columns (metric, country, ..., value)."""
+    return model.latest_metrics
+
+
 class BatchWorldModel(WorldModel):
     """A WorldModel that collects the batch metrics every turn in a mesa DataCollector.
 
@@ -70,6 +76,7 @@ class BatchWorldModel(WorldModel):
         scenario: a Scenario, a packaged name or a TOML path (ignored when `experiment` is given).
         seed: the run's seed (mesa.batch_run passes it).
         controllers: controllers by ISO3, as for WorldModel.
+        record_hashes: keep per-turn state hashes (off, as in `critmin batch`: runs keep metrics).
         experiment: an Experiment or an experiment file; its factors become keyword arguments.
         **levels: factor levels by factor name.
 
@@ -82,27 +89,30 @@ class BatchWorldModel(WorldModel):
         seed: int | None = None,
         controllers: dict | None = None,
         experiment: Experiment | str | Path | None = None,
+        record_hashes: bool = False,
         **levels: Any,
     ) -> None:
         if isinstance(experiment, str | Path):
             experiment = cached_experiment(str(experiment))
-        world, self.outputs, self.horizon = self.resolve(scenario, experiment, levels)
-        super().__init__(world, seed=seed, controllers=controllers)
+        world, self.context = self.resolve(scenario, experiment, levels)
+        self.horizon = self.context.turns
+        super().__init__(world, seed=seed, controllers=controllers, record_hashes=record_hashes)
         self.latest_metrics: dict[str, list] = {}
-        self.datacollector = mesa.DataCollector(
-            model_reporters={metric: partial(metric_reporter, metric) for metric in self.outputs.metrics}
-        )
+        reporters = {metric: partial(metric_reporter, metric) for metric in self.context.metrics}
+        self.datacollector = mesa.DataCollector(model_reporters=reporters | {"metric_rows": tidy_rows})
 
     @staticmethod
-    def resolve(scenario, experiment: Experiment | None, levels: dict[str, Any]):
-        """The scenario to play, the outputs kept and the horizon in turns."""
+    def resolve(
+        scenario, experiment: Experiment | None, levels: dict[str, Any]
+    ) -> tuple[Scenario, RunContext]:
+        """The scenario to play and the run context (metrics kept, horizon in turns)."""
         if experiment is None:
             if levels:
                 raise TypeError(f"unknown parameters {sorted(levels)}: factor levels need an experiment")
-            from critmin.research.experiment import OutputSpec
-
             world = scenario if isinstance(scenario, Scenario) else cached_scenario(str(scenario))
-            return world, OutputSpec(), world.spec.scenario.turns
+            metrics = {name: BUILT_IN[name] for name in DEFAULT_METRICS}
+            turns = world.spec.scenario.turns
+            return world, RunContext(world.content, world.origin, (), OutputSpec(), turns, metrics)
         names = {f.name for f in experiment.spec.factors}
         unknown = sorted(set(levels) - names)
         if unknown:
@@ -111,12 +121,12 @@ class BatchWorldModel(WorldModel):
             f.name: f.coerce(levels[f.name]) if f.name in levels else default_level(f)
             for f in experiment.spec.factors
         }
-        return RunContext.of(experiment).scenario(chosen), experiment.spec.outputs, experiment.turns
+        context = RunContext.of(experiment)
+        return context.scenario(chosen), context
 
     def collect_data(self) -> None:
-        """Compute the turn's batch metrics, then collect them."""
-        rows = turn_metrics(self.snapshot(), self.outputs.focus, self.outputs.metrics or METRICS)
-        self.latest_metrics = keep_only(rows, self.outputs.minerals, self.outputs.countries)
+        """Compute the turn's batch metrics (built-in and user), then collect them."""
+        self.latest_metrics = self.context.turn_rows(self)
         super().collect_data()
 
     def step(self) -> None:

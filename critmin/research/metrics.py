@@ -1,6 +1,7 @@
 """Per-turn metrics of a run, read from the engine's public snapshot, and outcomes reduced from them.
 
-Metrics (a tidy row each: metric, country, mineral, stage, value; missing dimensions are null):
+Built-in metrics (a tidy row each: metric, country, partner, mineral, stage and the value in
+the column of the metric's unit; missing dimensions are null):
 
 - `price_inside` (mineral, stage): the price in the focus country (China by default), USD/kg.
 - `price_outside` (mineral, stage): the mean price elsewhere, weighted by what each country
@@ -13,12 +14,22 @@ Metrics (a tidy row each: metric, country, mineral, stage, value; missing dimens
   country `WLD` is the world.
 - `import_share_from_focus` (country, mineral): the share of a country's imports (tonnes of
   content, all stages) that come from the focus country.
+- `stock` (country, mineral, stage): tonnes held by producers, processors and users.
+- `stockpile` (country, mineral, stage): tonnes in the strategic stockpile.
+- `treasury` (country): the government's treasury, USD million.
+- `capacity` (country, mineral, stage): production capacity, tonnes per turn.
+- `flows` (country = exporter, partner = importer, mineral, stage): tonnes shipped per turn.
+- `deals` (country): deals in force to which the country is a party.
+
+User metrics (see `user_metrics`) add to these. Each metric has one unit, and each unit its
+own value column (`UNIT_COLUMNS`), so no column mixes USD/kg with shares.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Literal, get_args
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import numpy as np
 import pyarrow as pa
@@ -27,6 +38,75 @@ import pyarrow.compute as pc
 if TYPE_CHECKING:
     from critmin.engine.snapshot import WorldSnapshot
 
+Unit = Literal["USD/kg", "share", "ratio", "t", "t/turn", "USD m", "count"]
+UNIT_COLUMNS: dict[str, str] = {
+    "USD/kg": "usd_per_kg",
+    "share": "share",
+    "ratio": "ratio",
+    "t": "tonnes",
+    "t/turn": "tonnes_per_turn",
+    "USD m": "usd_million",
+    "count": "count",
+}
+UNIT_MEANINGS: dict[str, str] = {
+    "USD/kg": "US dollars per kilogram of content",
+    "share": "a fraction between 0 and 1",
+    "ratio": "a dimensionless relative difference (0 = equal)",
+    "t": "tonnes of content",
+    "t/turn": "tonnes of content per turn (a quarter)",
+    "USD m": "millions of US dollars",
+    "count": "a number of records",
+}
+Dimension = Literal["country", "partner", "mineral", "stage"]
+DIMENSIONS: tuple[str, ...] = get_args(Dimension)
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    """What a metric measures: its dimensions, unit and meaning."""
+
+    name: str
+    dimensions: tuple[str, ...]
+    unit: str
+    description: str
+
+    @property
+    def column(self) -> str:
+        """The dataset column holding its values."""
+        return UNIT_COLUMNS[self.unit]
+
+
+BUILT_IN: dict[str, MetricInfo] = {
+    info.name: info
+    for info in (
+        MetricInfo("price_inside", ("mineral", "stage"), "USD/kg", "price in the focus country"),
+        MetricInfo(
+            "price_outside",
+            ("mineral", "stage"),
+            "USD/kg",
+            "mean price outside the focus country, weighted by use or demand",
+        ),
+        MetricInfo("price_wedge", ("mineral", "stage"), "ratio", "price_outside / price_inside - 1"),
+        MetricInfo("shortage_share", ("country", "mineral"), "share", "unmet final demand / final demand"),
+        MetricInfo(
+            "shortage_value_share", ("country",), "share", "unmet final demand valued at prices; WLD = world"
+        ),
+        MetricInfo(
+            "import_share_from_focus",
+            ("country", "mineral"),
+            "share",
+            "share of a country's imports from the focus country",
+        ),
+        MetricInfo("stock", ("country", "mineral", "stage"), "t", "tonnes held by producers and users"),
+        MetricInfo("stockpile", ("country", "mineral", "stage"), "t", "tonnes in the strategic stockpile"),
+        MetricInfo("treasury", ("country",), "USD m", "the government's treasury"),
+        MetricInfo("capacity", ("country", "mineral", "stage"), "t/turn", "production capacity"),
+        MetricInfo(
+            "flows", ("country", "partner", "mineral", "stage"), "t/turn", "shipped from country to partner"
+        ),
+        MetricInfo("deals", ("country",), "count", "deals in force with the country as a party"),
+    )
+}
 MetricName = Literal[
     "price_inside",
     "price_outside",
@@ -34,18 +114,18 @@ MetricName = Literal[
     "shortage_share",
     "shortage_value_share",
     "import_share_from_focus",
+    "stock",
+    "stockpile",
+    "treasury",
+    "capacity",
+    "flows",
+    "deals",
 ]
-METRICS: tuple[str, ...] = get_args(MetricName)
-METRIC_DIMENSIONS: dict[str, tuple[str, ...]] = {
-    "price_inside": ("mineral", "stage"),
-    "price_outside": ("mineral", "stage"),
-    "price_wedge": ("mineral", "stage"),
-    "shortage_share": ("country", "mineral"),
-    "shortage_value_share": ("country",),
-    "import_share_from_focus": ("country", "mineral"),
-}
+METRICS: tuple[str, ...] = tuple(BUILT_IN)
+DEFAULT_METRICS: tuple[str, ...] = METRICS[:6]
+METRIC_DIMENSIONS: dict[str, tuple[str, ...]] = {name: info.dimensions for name, info in BUILT_IN.items()}
 WORLD = "WLD"
-COLUMNS = ("metric", "country", "mineral", "stage", "value")
+COLUMNS = ("metric", "country", "partner", "mineral", "stage", "value")
 Rows = dict[str, list]
 
 
@@ -67,6 +147,7 @@ def add_rows(rows: Rows, metric: str, keys: Iterable[dict], values: Iterable[flo
     for key, value in zip(keys, values, strict=True):
         rows["metric"].append(metric)
         rows["country"].append(key.get("country"))
+        rows["partner"].append(key.get("partner"))
         rows["mineral"].append(key.get("mineral"))
         rows["stage"].append(key.get("stage"))
         rows["value"].append(float(value))
@@ -149,14 +230,58 @@ def import_rows(rows: Rows, snapshot: WorldSnapshot, focus: str) -> None:
     )
 
 
-def turn_metrics(snapshot: WorldSnapshot, focus: str, wanted: Iterable[str] = METRICS) -> Rows:
-    """The metric rows of the turn just played, as column lists."""
+def figure_rows(rows: Rows, figures: Sequence, wanted: set[str]) -> None:
+    """stock, stockpile and capacity per country, mineral and stage (lines holding any)."""
+    for metric in ("stock", "stockpile", "capacity"):
+        if metric in wanted:
+            held = [f for f in figures if getattr(f, metric) != 0]
+            add_rows(
+                rows,
+                metric,
+                ({"country": f.country, "mineral": f.mineral, "stage": f.stage} for f in held),
+                (getattr(f, metric) for f in held),
+            )
+
+
+def flow_rows(rows: Rows, snapshot: WorldSnapshot) -> None:
+    """Flows per route: exporter (country), importer (partner), mineral and stage."""
+    add_rows(
+        rows,
+        "flows",
+        (
+            {"country": f.exporter, "partner": f.importer, "mineral": f.mineral, "stage": f.stage}
+            for f in snapshot.flows
+        ),
+        (f.tonnes for f in snapshot.flows),
+    )
+
+
+def deal_rows(rows: Rows, snapshot: WorldSnapshot) -> None:
+    """Deals in force per country (as buyer or seller; zero for a country without any)."""
+    counts = dict.fromkeys(snapshot.countries, 0)
+    for deal in snapshot.deals:
+        if deal.get("start_turn", 0) <= snapshot.turn - 1 < deal.get("end_turn", 10**9):
+            for party in {deal.get("buyer"), deal.get("seller")} & set(counts):
+                counts[party] += 1
+    add_rows(rows, "deals", ({"country": c} for c in counts), counts.values())
+
+
+def turn_metrics(snapshot: WorldSnapshot, focus: str, wanted: Iterable[str] = DEFAULT_METRICS) -> Rows:
+    """The built-in metric rows of the turn just played, as column lists."""
     wanted = set(wanted)
     rows: Rows = {name: [] for name in COLUMNS}
     price_rows(rows, snapshot.figures, focus, wanted)
     shortage_rows(rows, snapshot.figures, wanted)
     if "import_share_from_focus" in wanted:
         import_rows(rows, snapshot, focus)
+    figure_rows(rows, snapshot.figures, wanted)
+    if "treasury" in wanted:
+        treasury = snapshot.treasury_usd_m
+        add_rows(rows, "treasury", ({"country": c} for c in treasury), treasury.values())
+    if "flows" in wanted:
+        flow_rows(rows, snapshot)
+    if "deals" in wanted:
+        deal_rows(rows, snapshot)
     return rows
 
 
@@ -167,28 +292,45 @@ def keep_only(rows: Rows, minerals: Sequence[str], countries: Sequence[str]) -> 
     kept_minerals, kept_countries = set(minerals), set(countries) | {WORLD}
     keep = [
         (not minerals or m is None or m in kept_minerals)
-        and (not countries or c is None or c in kept_countries)
-        for m, c in zip(rows["mineral"], rows["country"], strict=True)
+        and (not countries or ((c is None or c in kept_countries) and (p is None or p in kept_countries)))
+        for m, c, p in zip(rows["mineral"], rows["country"], rows["partner"], strict=True)
     ]
     return {name: [v for v, k in zip(values, keep, strict=True) if k] for name, values in rows.items()}
 
 
-def outcome_filter(outcome) -> pc.Expression:
+def unit_columns(metrics: dict[str, MetricInfo]) -> list[str]:
+    """The value columns the metrics need, in the order of UNIT_COLUMNS."""
+    used = {info.unit for info in metrics.values()}
+    return [column for unit, column in UNIT_COLUMNS.items() if unit in used]
+
+
+def split_values(metric: pa.Array, value: pa.Array, metrics: dict[str, MetricInfo]) -> dict[str, pa.Array]:
+    """The one `value` column split into one column per unit (null where another unit applies)."""
+    columns = {}
+    for unit, column in UNIT_COLUMNS.items():
+        names = [name for name, info in metrics.items() if info.unit == unit]
+        if names:
+            mask = pc.is_in(metric, value_set=pa.array(names, pa.string()))
+            columns[column] = pc.if_else(mask, value, pa.scalar(None, pa.float64()))
+    return columns
+
+
+def outcome_filter(outcome: Any) -> pc.Expression:
     """A dataset filter for the rows of one outcome's metric series."""
     expression = pc.field("metric") == outcome.metric
-    for dimension in ("country", "mineral", "stage"):
-        value = getattr(outcome, dimension)
+    for dimension in DIMENSIONS:
+        value = getattr(outcome, dimension, None)
         field = pc.field(dimension)
         expression &= field.is_null() if value is None else field == value
     return expression
 
 
-def reduce_series(table: pa.Table, outcome) -> dict[int, float]:
-    """One value per run_id: the outcome's reduction of its series over turns >= from_turn."""
+def reduce_series(table: pa.Table, outcome: Any, column: str) -> dict[int, float]:
+    """One value per run_id: the outcome's reduction of its series (in `column`) over turns >= from_turn."""
     table = table.filter(outcome_filter(outcome) & (pc.field("turn") >= outcome.from_turn))
     if table.num_rows == 0:
         return {}
-    frame = table.select(["run_id", "turn", "value"]).to_pandas().sort_values(["run_id", "turn"])
-    grouped = frame.groupby("run_id")["value"]
+    frame = table.select(["run_id", "turn", column]).to_pandas().sort_values(["run_id", "turn"])
+    grouped = frame.groupby("run_id")[column]
     reduced = grouped.last() if outcome.reduce == "last" else grouped.agg(outcome.reduce)
     return {int(k): float(v) for k, v in reduced.items()}

@@ -1,6 +1,7 @@
 """Plots of `critmin analyze` (matplotlib, written as PNG files without a display).
 
-- `OUTCOME.png`: mean and 95% interval of the outcome per level of each factor;
+- `OUTCOME.png`: mean of the outcome per level of each factor (with its 95% interval over
+  replications, for full factorial designs);
 - `OUTCOME_turns.png`: the outcome's metric over turns, mean per level of the first factor;
 - `OUTCOME_sobol.png`: first-order and total Sobol indices with their intervals.
 """
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
+from critmin.research.experiment import kept_metrics
 from critmin.research.metrics import outcome_filter
 from critmin.research.store import ResultStore
 
@@ -56,7 +58,7 @@ def plot_levels(folder: Path, summary: pd.DataFrame, outcome: str) -> Path:
         axis.set_xticks(x, [str(v) for v in part["level"]], rotation=30, ha="right", fontsize=8)
         axis.set_xlabel(factor)
         axis.set_ylabel(outcome)
-    figure.suptitle(f"{outcome}: mean and 95% interval per level")
+    figure.suptitle(f"{outcome}: mean per level (95% interval over replications where balanced)")
     return save(figure, folder / f"{outcome}.png")
 
 
@@ -64,6 +66,7 @@ def plot_turns(directory: Path, spec: ExperimentFile, outcome: OutcomeSpec) -> P
     """The outcome's metric series, mean over runs per turn, by level of the first factor."""
     import matplotlib.pyplot as plt
 
+    column = kept_metrics(spec)[outcome.metric].column
     table = (
         ResultStore(directory).dataset().to_table(filter=outcome_filter(outcome) & (pc.field("turn") >= 0))
     )
@@ -76,10 +79,10 @@ def plot_turns(directory: Path, spec: ExperimentFile, outcome: OutcomeSpec) -> P
     figure, axis = plt.subplots(figsize=(6, 3.5))
     groups = frame.groupby(factor) if factor else [("all runs", frame)]
     for level, group in groups:
-        series = group.groupby("turn")["value"].mean()
+        series = group.groupby("turn")[column].mean()
         axis.plot(series.index, series.to_numpy(), label=f"{factor} = {level}" if factor else level)
     axis.set_xlabel("turn")
-    axis.set_ylabel(outcome.metric)
+    axis.set_ylabel(f"{outcome.metric} ({kept_metrics(spec)[outcome.metric].unit})")
     axis.set_title(f"{outcome.name}: mean over runs per turn")
     axis.legend(fontsize=7)
     return save(figure, directory / "analysis" / f"{outcome.name}_turns.png")

@@ -6,18 +6,26 @@
 
 Results are committed in parts as runs finish (see `store`), so memory stays flat and an
 interrupted batch, run again with the same experiment and directory, plays only the runs
-that are missing. The manifest records the experiment, versions, seeds and every command.
+that are missing. The manifest records the experiment and its scenario's content, versions
+and critmin's git commit, seeds, and every invocation with its command, working directory
+and status: `running` while it plays, then `done`, `failed` (runs failed, or it broke) or
+`interrupted` (Ctrl-C or SIGTERM; one found still `running` by a later invocation was killed).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
 import platform
+import signal
+import subprocess
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import msgspec
@@ -27,8 +35,9 @@ import pyarrow.parquet as pq
 from critmin.engine.outputs import safe_version
 from critmin.research.design import Run, iter_runs, replication_seeds
 from critmin.research.executors import Executor, RunFailure
-from critmin.research.experiment import Experiment, count_points
-from critmin.research.simulate import ARROW_TYPES, RunContext
+from critmin.research.experiment import Experiment, ExperimentError, count_points, small_design
+from critmin.research.schema import design_schema
+from critmin.research.simulate import RunContext
 from critmin.research.store import ResultStore, StoreError, write_atomically
 
 MANIFEST_SEEDS = 100_000  # up to this many runs, the manifest lists every run's seed
@@ -56,6 +65,8 @@ class BatchOptions:
     flush_rows: int = 500_000
     flush_seconds: float = 30.0
     command: tuple[str, ...] = ()
+    run_timeout_s: float | None = None
+    force: bool = False
 
 
 @dataclass
@@ -110,7 +121,13 @@ class Buffer:
 
 
 def run_batch(experiment: Experiment, executor: Executor, options: BatchOptions) -> BatchReport:
-    """Play the runs of `experiment` not yet in `options.out`; returns what was done."""
+    """Play the runs of `experiment` not yet in `options.out`; returns what was done.
+
+    A sensitivity design below its minimum samples is refused (ExperimentError) unless forced.
+    """
+    problem = small_design(experiment.spec)
+    if problem and not options.force:
+        raise ExperimentError(f"{Path(experiment.origin).name}: {problem}")
     store = ResultStore(options.out)
     with store.exclusive():
         store.recover()
@@ -118,15 +135,38 @@ def run_batch(experiment: Experiment, executor: Executor, options: BatchOptions)
         finished = store.finished_runs()
         todo = (run for run in iter_runs(experiment.spec) if run.run_id not in finished)
         report = BatchReport(total=total_runs(experiment), skipped=len(finished))
-        start = time.monotonic()
+        start, status = time.monotonic(), "failed"
         try:
-            if report.skipped < report.total:
-                executor.start(RunContext.of(experiment))
-                play(executor, todo, store, options, report, experiment.name)
+            with sigterm_interrupts():
+                if report.skipped < report.total:
+                    executor.start(RunContext.of(experiment, options.run_timeout_s))
+                    play(executor, todo, store, options, report, experiment.name)
+            status = "failed" if report.failed else "done"
+        except KeyboardInterrupt:
+            status = "interrupted"
+            raise
         finally:
             report.seconds = time.monotonic() - start
-            close_invocation(store, report)
+            close_invocation(store, report, status)
     return report
+
+
+class sigterm_interrupts:  # noqa: N801 (a context manager used like a function)
+    """SIGTERM (a cluster's job limit, `kill`) stops the batch as Ctrl-C does (main thread only)."""
+
+    def __enter__(self) -> None:
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGTERM, self.interrupt)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
+
+    @staticmethod
+    def interrupt(signum: int, frame: object) -> None:
+        """Raise KeyboardInterrupt where the batch is."""
+        raise KeyboardInterrupt(f"signal {signum}")
 
 
 def play(
@@ -184,13 +224,22 @@ def prepare_directory(
     else:
         manifest = new_manifest(experiment)
         write_design(store.directory / "design.parquet", experiment)
+    for earlier in manifest["invocations"]:
+        if earlier.get("status") == "running":  # we hold the lock: that one was killed
+            earlier["status"] = "interrupted"
     manifest["invocations"].append(
         {
             "command": list(options.command),
+            "working_directory": os.getcwd(),
             "executor": executor.description,
+            "run_timeout_s": options.run_timeout_s,
+            "forced": options.force,
             "started": now(),
             "host": platform.node(),
+            "pid": os.getpid(),
             "versions": versions(),
+            "critmin_git": git_commit(),
+            "status": "running",
         }
     )
     write_atomically(path, json.dumps(manifest, indent=1))
@@ -213,7 +262,13 @@ def new_manifest(experiment: Experiment) -> dict:
             "text": experiment.text,
             "content": msgspec.to_builtins(spec),
         },
-        "scenario": {"id": scenario.id, "hash": scenario.hash, "origin": scenario.origin},
+        "scenario": {
+            "id": scenario.id,
+            "hash": scenario.hash,
+            "origin": scenario.origin,
+            "content": scenario.content,
+        },
+        "critmin": {"version": safe_version("critmin"), "git": git_commit()},
         "design": {
             "kind": spec.design.kind,
             "points": count_points(spec),
@@ -240,10 +295,7 @@ def new_manifest(experiment: Experiment) -> dict:
 def write_design(path: Path, experiment: Experiment, batch_size: int = 65_536) -> None:
     """design.parquet: one row per run with its keys, seed and factor levels (written in batches)."""
     factors = experiment.spec.factors
-    schema = pa.schema(
-        [("run_id", pa.int64()), ("point", pa.int64()), ("replication", pa.int64()), ("seed", pa.int64())]
-        + [(f.name, ARROW_TYPES[f.column_type()]) for f in factors]
-    )
+    schema = design_schema(factors)
     temporary = path.with_name(path.name + ".tmp")
     with pq.ParquetWriter(temporary, schema) as writer:
         runs = iter_runs(experiment.spec)
@@ -258,11 +310,12 @@ def write_design(path: Path, experiment: Experiment, batch_size: int = 65_536) -
     temporary.replace(path)
 
 
-def close_invocation(store: ResultStore, report: BatchReport) -> None:
-    """Record how the invocation ended and how far the batch is."""
+def close_invocation(store: ResultStore, report: BatchReport, status: str) -> None:
+    """Record how the invocation ended (done, failed or interrupted) and how far the batch is."""
     path = store.directory / "manifest.json"
     manifest = json.loads(path.read_text())
     manifest["invocations"][-1] |= {
+        "status": status,
         "finished": now(),
         "runs_completed": report.completed,
         "runs_failed": report.failed,
@@ -280,6 +333,29 @@ def close_invocation(store: ResultStore, report: BatchReport) -> None:
 def versions() -> dict[str, str]:
     """Versions of Python and the packages a run depends on."""
     return {name: safe_version(name) for name in VERSIONED} | {"python": platform.python_version()}
+
+
+@cache
+def git_commit() -> dict[str, str | bool] | None:
+    """The git commit of critmin's source checkout (and whether it has local changes), or None."""
+    import critmin
+
+    folder = Path(critmin.__file__).resolve().parent
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10
+        )
+        changes = subprocess.run(
+            ["git", "-C", str(folder), "status", "--porcelain", "--", "."],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if commit.returncode != 0:
+        return None
+    return {"commit": commit.stdout.strip(), "dirty": bool(changes.stdout.strip())}
 
 
 def now() -> str:

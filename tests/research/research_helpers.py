@@ -11,6 +11,7 @@ from critmin.research.store import read_results
 DATA = Path(__file__).parent / "data"
 FACTORIAL = DATA / "tiny_factorial.toml"
 SAMPLED = DATA / "tiny_sampled.toml"
+SOBOL = DATA / "tiny_sobol.toml"
 ORDER = ["run_id", "turn", "metric", "country", "mineral", "stage"]
 
 

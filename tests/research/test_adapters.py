@@ -20,7 +20,7 @@ with warnings.catch_warnings():
     from ema_workbench.em_framework import get_SALib_problem
 from SALib.analyze import sobol
 
-from critmin.research.ema import ema_model
+from critmin.research.ema import ema_model, prim_inputs
 
 
 def test_mesa_batch_run_plays_the_same_runs_as_critmin_batch(factorial, reference_frame):
@@ -44,7 +44,7 @@ def test_mesa_batch_run_plays_the_same_runs_as_critmin_batch(factorial, referenc
         (reference_frame["metric"] == "shortage_value_share") & (reference_frame["country"] == "WLD")
     ]
     expected = {
-        (r.seed, r.disruption_probability, r.china_magnet_ban_turn, r.turn): r.value
+        (r.seed, r.disruption_probability, r.china_magnet_ban_turn, r.turn): r.share
         for r in world.itertuples()
     }
     got = {
@@ -95,7 +95,9 @@ def test_twenty_ema_experiments_sequential_and_multiprocessing_agree_and_prim_ru
         assert values.shape == (20,) and np.isfinite(values).all()
         np.testing.assert_array_equal(values[order], parallel_outcomes[name][parallel_order])
     early_ban = outcomes["india_heavy_shortage"] > np.median(outcomes["india_heavy_shortage"])
-    box = prim.Prim(experiments[names[:2]], early_ban).find_box()
+    x = prim_inputs(sampled_model, experiments)
+    assert list(x.columns) == names[:2] and all(d.kind == "f" for d in x.dtypes), "integers as reals"
+    box = prim.Prim(x, early_ban).find_box()
     assert box is not None and len(box.peeling_trajectory) > 0
 
 

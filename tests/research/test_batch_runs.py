@@ -148,6 +148,38 @@ def test_a_killed_batch_process_resumes_where_it_stopped(tmp_path, cli):
     assert f"{20 - len(committed)} runs played, {len(committed)} already done" in stdout
     assert run_ids_once(results_frame(out)) == set(range(20))
     assert not any((out / "_staging").iterdir()), "uncommitted leftovers are removed"
+    statuses = [i["status"] for i in json.loads((out / "manifest.json").read_text())["invocations"]]
+    assert statuses == ["interrupted", "done"], "the killed invocation is marked interrupted"
+
+
+def test_sigterm_stops_a_batch_as_ctrl_c_does_and_marks_it_interrupted(tmp_path):
+    slow = tmp_path / "slow.toml"
+    slow.write_text(
+        FACTORIAL.read_text()
+        .replace("turns = 6", "turns = 50")
+        .replace(
+            '"../../data/tiny.toml"', json.dumps(str(FACTORIAL.parent.parent.parent / "data" / "tiny.toml"))
+        )
+    )
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "critmin.cli", "batch", str(slow), "--out", str(out), "--workers", "1"]
+    process = subprocess.Popen(
+        [*command, "--flush-runs", "1", "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not list((out / "_commits").glob("part-*.json")) and time.monotonic() < deadline:
+            assert process.poll() is None, process.stderr.read().decode()
+            time.sleep(0.02)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 130
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["invocations"][-1]["status"] == "interrupted"
+    assert 1 <= manifest["status"]["runs_finished"] < 20, "finished runs were committed"
 
 
 def test_failed_runs_are_recorded_and_retried(tmp_path, factorial):

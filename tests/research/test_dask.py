@@ -90,3 +90,24 @@ def test_dask_local_from_the_command_line(cli, tmp_path, reference_frame):
 def test_an_unreachable_scheduler_is_a_clear_error():
     with pytest.raises(ExecutorError, match=r"cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         DaskExecutor("tcp://127.0.0.1:9", timeout_s=1)
+
+
+def test_the_cluster_recipe_on_a_local_cluster(factorial, tmp_path, reference_frame):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster:
+        with DaskExecutor(cluster) as executor:
+            report = run_batch(factorial, executor, BatchOptions(out=tmp_path, quiet=True, run_timeout_s=600))
+        assert cluster.status.name == "running", "a cluster given to the executor stays the caller's"
+    assert (report.completed, report.failed) == (20, 0)
+    pd.testing.assert_frame_equal(results_frame(tmp_path), reference_frame)
+
+
+def test_the_slurm_recipe_makes_a_job_script():
+    from dask_jobqueue import SLURMCluster
+
+    with SLURMCluster(
+        cores=1, processes=1, memory="2GB", walltime="02:00:00", scheduler_options={"host": "127.0.0.1"}
+    ) as cluster:
+        script = cluster.job_script()
+    assert "#SBATCH" in script and "--nthreads 1" in script and "02:00:00" in script

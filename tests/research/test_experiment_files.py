@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from research_helpers import DATA
 
+from critmin.engine.model import WorldModel
 from critmin.research.design import iter_runs
 from critmin.research.experiment import experiment_from_text, load_experiment
 from critmin.research.simulate import RunContext, simulate
@@ -131,6 +132,21 @@ def test_the_printed_example_is_a_valid_experiment_that_plays(cli):
     first = next(iter_runs(experiment.spec))
     rows = simulate(RunContext.of(experiment), first)
     assert set(rows["metric"].to_pylist()) == set(experiment.spec.outputs.metrics), "its first run plays"
+
+
+def test_the_example_sets_the_approval_share_for_the_whole_control(cli):
+    _, text, _ = cli("batch", "--example")
+    experiment = experiment_from_text(text, origin="example.toml")
+    context = RunContext.of(experiment)
+    model = WorldModel(context.scenario({"licence_approval_share": 0.1, "heavy_control_lifted_at_turn": 8}))
+    for _ in range(4):  # past the scenario's own easing at turn 2
+        model.step()
+    licences = [
+        p
+        for p in model.snapshot().policies
+        if p["country"] == "CHN" and p["mineral"] in ("ree_heavy", "ree_light")
+    ]
+    assert len(licences) == 3 and all(p["approval_share"] == 0.1 for p in licences)
 
 
 @pytest.mark.parametrize("command", [[], ["batch"], ["analyze"]])
