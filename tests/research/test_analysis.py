@@ -151,7 +151,9 @@ def test_morris_and_efast_designs_give_their_indices_beside_the_dummy(tmp_path, 
 
 
 def test_prim_finds_the_box_of_an_integer_factor(cli, forced_sobol):
-    code, out, err = cli("analyze", forced_sobol, "--force", "--no-plots", "--prim", "india_heavy_shortage>0.5")
+    code, out, err = cli(
+        "analyze", forced_sobol, "--force", "--no-plots", "--prim", "india_heavy_shortage>0.5"
+    )
     assert code == 0, err
     assert "PRIM box for india_heavy_shortage > 0.5" in out
     box = pd.read_csv(forced_sobol / "analysis" / "prim_india_heavy_shortage.csv").set_index("factor")
