@@ -15,6 +15,7 @@ from pygame_gui.windows import UIMessageWindow
 
 from critmin.ui.indicators import Filter
 from critmin.ui.options import MIN_SIZE, PlayOptions
+from critmin.ui.routing import taken_by_widgets
 from critmin.ui.scenes import SceneStack
 from critmin.ui.session import ReplayCursor, Session
 from critmin.ui.widgets import escape
@@ -29,7 +30,9 @@ FONTS = [{"name": "noto_sans", "point_size": 14, "style": "italic"}]  # the them
 class App:
     """The pygame window with its widget manager and scene stack."""
 
-    def __init__(self, size: tuple[int, int], caption: str = "critmin") -> None:
+    def __init__(
+        self, size: tuple[int, int], caption: str = "critmin", layout_file: Path | None = None
+    ) -> None:
         try:
             pygame.display.init()
             self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
@@ -46,6 +49,8 @@ class App:
         self.running = True
         self.accumulator = 0.0
         self.clock = pygame.time.Clock()
+        self.frames = 0
+        self.layout_file = layout_file
 
     @property
     def size(self) -> tuple[int, int]:
@@ -54,8 +59,11 @@ class App:
 
     def frame(self, dt_s: float) -> None:
         """One frame: events, fixed animation steps, drawing."""
-        for event in pygame.event.get():
+        events = pygame.event.get()
+        for event in events:
             self.dispatch(event)
+        for scene in self.scenes.scenes:
+            scene.between_events()  # widgets are rebuilt here, never while an event is handled
         self.ui.update(dt_s)
         self.accumulator = min(self.accumulator + dt_s, MAX_STEPS_PER_FRAME * STEP_S)
         while self.accumulator >= STEP_S:
@@ -64,6 +72,11 @@ class App:
                 scene.update(STEP_S)
         self.draw()
         pygame.display.flip()
+        self.frames += 1
+        if self.layout_file is not None and (events or self.frames % FPS == 1):
+            from critmin.ui.layout import write_layout
+
+            write_layout(self, self.frames, self.layout_file)
 
     def dispatch(self, event: pygame.event.Event) -> None:
         """Give an event to the window, the widgets and the top scene."""
@@ -73,9 +86,12 @@ class App:
         if event.type == pygame.VIDEORESIZE:
             self.resize((event.w, event.h))
             return
-        self.ui.process_events(event)
-        if self.scenes.top is not None:
-            self.scenes.top.handle(event)
+        top = self.scenes.top
+        if taken_by_widgets(self.ui, event):
+            if top is not None and event.type == pygame.MOUSEMOTION:
+                top.pointer_on_widget()
+        elif top is not None:
+            top.handle(event)
 
     def draw(self) -> None:
         """The visible scenes, bottom first, then the widgets."""
@@ -157,7 +173,7 @@ def first_scene(app: App, options: PlayOptions) -> None:
 
 def play(options: PlayOptions) -> int:
     """`critmin play`: open the window and play until it closes (or write a screenshot and exit)."""
-    app = App(options.size)
+    app = App(options.size, layout_file=options.layout_file)
     try:
         first_scene(app, options)
         if options.screenshot is not None:

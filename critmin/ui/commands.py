@@ -74,6 +74,14 @@ def register(commands) -> None:
     sub.add_argument(
         "--save-dir", type=Path, default=None, help="where the save dialog starts (default: here)"
     )
+    sub.add_argument(
+        "--layout-file",
+        type=Path,
+        default=os.environ.get("CRITMIN_LAYOUT_FILE") or None,
+        metavar="FILE",
+        help="keep FILE up to date with the widgets' rectangles and the game's state (JSON, for tools "
+        "driving the window)",
+    )
     sub.add_argument("--bench", action="store_true", help="measure the median frame time and exit")
     sub.add_argument("--json", action="store_true", help="--bench: print JSON only")
 
@@ -160,6 +168,7 @@ def play_options(args: argparse.Namespace) -> PlayOptions:
         mineral=args.mineral,
         colour=args.colour,
         save_dir=args.save_dir or Path.cwd(),
+        layout_file=Path(args.layout_file) if args.layout_file else None,
     )
     if options.screenshot is not None and options.autoplay is None:
         options.autoplay = 0

@@ -21,7 +21,10 @@ from critmin.ui.orders import DiplomacyPanel, OrdersPanel
 from critmin.ui.panels import DealsPanel
 from critmin.ui.scenes import HandOverScene
 from critmin.ui.session import ReplayCursor, Session, describe
+from critmin.ui.toolbar import right_aligned
 from critmin.ui.widgets import reason_button
+
+END_TURN_W = 180
 
 
 class GameScene(MapScene):
@@ -64,26 +67,34 @@ class GameScene(MapScene):
         turn = f"turn {model.turn + 1} of {spec.turns}" if not self.session.finished else "game over"
         return f"{spec.title} · {model.date} · {turn} · {who}"
 
-    def build_actions(self, width: int) -> None:
-        """Save, Load, Replay, Help; End turn at the right of the second row."""
-        x = width - 460
-        self.action_buttons = {}
-        for label, command in (
-            ("Save", self.ask_save),
-            ("Load", self.ask_load),
-            ("Replay", self.ask_replay),
-            ("Help (F1)", self.show_help),
-        ):
-            self.action_buttons[self.own(UIButton(pygame.Rect(x, 4, 110, 28), label, self.ui))] = command
-            x += 114
-        end_x = 444 + 114 * len(self.panels) + 4
-        self.end_button = self.own(
-            reason_button((end_x, 38, max(width - end_x - 8, 120), 28), "End turn", self.ui)
-        )
+    def actions(self) -> list[tuple[str, int, object]]:
+        """The first row's buttons: label, width, command."""
+        return [
+            ("Save", 64, self.ask_save),
+            ("Load", 64, self.ask_load),
+            ("Replay", 76, self.ask_replay),
+            ("Help (F1)", 84, self.show_help),
+        ]
+
+    def build_actions(self, width: int) -> int:
+        """Save, Load, Replay, Help and End turn, right-aligned on the first row."""
+        actions = self.actions()
+        rects = right_aligned([w for _, w, _ in actions] + [END_TURN_W], width)
+        self.action_buttons = {
+            self.own(UIButton(rect, label, self.ui)): command
+            for rect, (label, _, command) in zip(rects, actions, strict=False)
+        }
+        self.end_button = self.own(reason_button(rects[-1], "End turn", self.ui, object_id="#end_turn"))
+        self.update_end_button()
+        return rects[0].left
 
     def world_changed(self) -> None:
         """Also update the End turn button."""
         super().world_changed()
+        self.update_end_button()
+
+    def update_end_button(self) -> None:
+        """End turn, greyed out once the scenario is over; 'next player' in hot-seat."""
         reason = "the scenario's last turn has been played" if self.session.finished else None
         self.end_button.explain(reason, "submit your orders (Enter)")
         humans = self.session.humans

@@ -27,9 +27,10 @@ from critmin.ui.mapview import MapView
 from critmin.ui.palette import MUTED_TEXT, NO_DATA, ROLE_COLOURS, TEXT, scale_colour
 from critmin.ui.panels import DashboardPanel, DealsPanel, NewsPanel, Panel, PricesPanel
 from critmin.ui.scenes import HelpOverlay, Scene
+from critmin.ui.toolbar import Flow
 from critmin.ui.widgets import draw_text, typing_in
 
-BAR_H, STATUS_H = 70, 24
+STATUS_H = 24
 BAR_COLOUR = (28, 34, 46)
 ALL_MINERALS, ALL_STAGES = "all minerals", "all stages"
 MESSAGE_SECONDS = 6.0
@@ -52,6 +53,7 @@ class MapScene(Scene):
         self.open_order: list[Panel] = []
         self.history_cache: tuple[int, dict] | None = None
         self.mapview: MapView | None = None
+        self.bar_h = 70
 
     # --- what the scene shows -------------------------------------------------------------
 
@@ -110,29 +112,37 @@ class MapScene(Scene):
 
     def build(self) -> None:
         """Top bar widgets and the map layout for the current window size."""
-        width, height = self.app.size
-        self.title = self.own(UILabel(pygame.Rect(8, 4, width - 470, 28), "", self.ui, object_id="#title"))
-        self.build_actions(width)
-        self.build_filters()
+        width = self.app.size[0]
+        actions_left = self.build_actions(width)
+        title = pygame.Rect(8, 4, max(actions_left - 16, 120), 28)
+        self.title = self.own(UILabel(title, "", self.ui, object_id="#title"))
+        flow = Flow(width)
+        self.build_filters(flow)
+        self.bar_h = flow.bottom
         if self.mapview is None or set(self.mapview.countries) != set(self.model.snapshot().countries):
             self.mapview = MapView(self.model.snapshot().countries)
-        self.mapview.layout(pygame.Rect(0, BAR_H, width, height - BAR_H - STATUS_H))
+        self.mapview.layout(self.map_area())
 
-    def build_actions(self, width: int) -> None:
-        """Buttons at the right of the first row (subclasses)."""
+    def map_area(self) -> pygame.Rect:
+        """The window below the top bar and above the status bar."""
+        width, height = self.app.size
+        return pygame.Rect(0, self.bar_h, width, height - self.bar_h - STATUS_H)
 
-    def build_filters(self) -> None:
-        """Mineral, stage and colour dropdowns, then the panel buttons, on the second row."""
+    def build_actions(self, width: int) -> int:
+        """Buttons at the right of the first row (subclasses); returns where they start."""
+        return width
+
+    def build_filters(self, flow: Flow) -> None:
+        """Mineral, stage and colour dropdowns, then the panel buttons, flowing from the second row."""
         snapshot = self.model.snapshot()
         stages = sorted(
             {s for chain in snapshot.chains.values() for s in chain}, key=["mine", "refined", "magnet"].index
         )
-        y = 38
         self.mineral_menu = self.own(
             UIDropDownMenu(
                 [ALL_MINERALS, *snapshot.minerals],
                 self.chosen.mineral if self.chosen.mineral != ALL else ALL_MINERALS,
-                pygame.Rect(8, y, 150, 28),
+                flow.take(150),
                 self.ui,
                 expansion_height_limit=420,
             )
@@ -141,21 +151,17 @@ class MapScene(Scene):
             UIDropDownMenu(
                 [ALL_STAGES, *stages],
                 self.chosen.stage if self.chosen.stage != ALL else ALL_STAGES,
-                pygame.Rect(162, y, 110, 28),
+                flow.take(110),
                 self.ui,
             )
         )
         self.colour_menu = self.own(
-            UIDropDownMenu(list(COLOUR_MODES), self.colour_mode, pygame.Rect(276, y, 160, 28), self.ui)
+            UIDropDownMenu(list(COLOUR_MODES), self.colour_mode, flow.take(160), self.ui)
         )
         self.panel_buttons = {}
-        x = 444
         for panel in self.panels:
             label = f"{panel.title} ({pygame.key.name(panel.key).upper()})"
-            button = self.own(UIButton(pygame.Rect(x, y, 112, 28), label, self.ui))
-            self.panel_buttons[button] = panel
-            x += 114
-        self.filter_elements = [self.mineral_menu, self.stage_menu, self.colour_menu, *self.panel_buttons]
+            self.panel_buttons[self.own(UIButton(flow.take(112), label, self.ui))] = panel
 
     def resize(self) -> None:
         """Rebuild the bar and the map at the new size; reopen the panels where they fit."""
@@ -237,10 +243,9 @@ class MapScene(Scene):
         """Change the filter or colouring (keyboard), rebuild the dropdowns to match, and repaint."""
         self.chosen = Filter(mineral or self.chosen.mineral, stage or self.chosen.stage)
         self.colour_mode = mode or self.colour_mode
-        for element in self.filter_elements:
-            self.elements.remove(element)
-            element.kill()
-        self.build_filters()
+        self.clear()  # the dropdowns show the new choice: the bar is built again
+        self.build()
+        self.title.set_text(self.title_text())
         self.filters_changed()
 
     def filters_changed(self) -> None:
@@ -260,8 +265,7 @@ class MapScene(Scene):
 
     def panel_rect(self, panel: Panel) -> pygame.Rect:
         """Where a panel opens: at the right, beside or below the open ones if there is room."""
-        width, height = self.app.size
-        area = pygame.Rect(0, BAR_H, width, height - BAR_H - STATUS_H).inflate(-12, -12)
+        area = self.map_area().inflate(-12, -12)
         w, h = min(panel.size[0], area.width), min(panel.size[1], area.height)
         taken = [p.window.rect for p in self.panels if p.window is not None and p is not panel]
         xs = [area.right - w, *(r.left - 6 - w for r in taken)]
@@ -304,7 +308,7 @@ class MapScene(Scene):
             self.key_pressed(event)
         elif event.type == pygame.MOUSEMOTION:
             self.hovered = self.mapview.country_at(event.pos)
-        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and event.pos[1] > BAR_H:
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and event.pos[1] > self.bar_h:
             self.select(self.mapview.country_at(event.pos))
 
     def menu_changed(self, event: pygame.event.Event) -> None:
@@ -346,6 +350,7 @@ class MapScene(Scene):
             pygame.K_g: self.next_stage,
             pygame.K_c: self.next_colouring,
             pygame.K_f: self.toggle_flows,
+            pygame.K_r: self.reset_layout,
             **{panel.key: panel.toggle for panel in self.panels},
         }
 
@@ -397,6 +402,29 @@ class MapScene(Scene):
         if country:
             self.say(f"selected {self.names.get(country, country)} ({country})")
 
+    def pointer_on_widget(self) -> None:
+        """The mouse is over a widget: no country is hovered."""
+        self.hovered = None
+
+    def between_events(self) -> None:
+        """Rebuild the panels the events made stale; bring panels dragged out back inside the window."""
+        for panel in self.panels:
+            panel.rebuild_if_stale()
+        if not pygame.mouse.get_pressed()[0]:  # not while one is being dragged
+            area = self.map_area()
+            for panel in self.panels:
+                if panel.window is not None and not area.contains(panel.window.rect):
+                    panel.window.set_position(panel.window.rect.clamp(area).topleft)
+
+    def reset_layout(self) -> None:
+        """Every open panel back to its own place inside the window (the R key)."""
+        reopen = [p for p in self.panels if p.is_open]
+        for panel in reopen:
+            panel.close()
+        for panel in reopen:
+            panel.open()
+        self.say("layout reset: panels back in their places")
+
     # --- frame ------------------------------------------------------------------------------
 
     def update(self, step_s: float) -> None:
@@ -407,7 +435,7 @@ class MapScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         """Bar background, map with flows, selection, status bar."""
         width, height = surface.get_size()
-        surface.fill(BAR_COLOUR, (0, 0, width, BAR_H))
+        surface.fill(BAR_COLOUR, (0, 0, width, self.bar_h))
         self.flows.draw(surface, self.mapview.rect.topleft)
         for code, colour in ((self.hovered, MUTED_TEXT), (self.selected, (250, 250, 250))):
             if code:

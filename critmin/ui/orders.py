@@ -291,9 +291,11 @@ class DiplomacyPanel(ActingPanel):
     def proposal_rows(self, player: str) -> None:
         """Counterparty, side, mineral, stage; tonnes, duration, Propose."""
         snapshot = self.scene.snapshot
-        if self.form is None:
+        if self.form is None:  # aimed at the country selected on the map, if it is not the player
             mineral, stage = top_import(snapshot, player)
-            self.form = self.defaulted(DealForm(mineral=mineral, stage=stage), player)
+            aimed = self.scene.selected if self.scene.selected not in (None, player) else ""
+            form = DealForm(mineral=mineral, stage=stage, counterparty=aimed)
+            self.form = self.defaulted(form, player)
         form = self.form
         self.header("Propose an offtake (index price; they answer next turn)")
         others = [country_label(self.scene, c) for c in snapshot.countries if c != player]

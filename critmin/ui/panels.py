@@ -54,6 +54,7 @@ class Panel:
         self.scene = scene
         self.window: UIWindow | None = None
         self.y = PAD
+        self.stale = False
 
     @property
     def is_open(self) -> bool:
@@ -77,7 +78,7 @@ class Panel:
                 object_id=f"#panel_{type(self).__name__.lower()}",
             )
             self.scene.opened(self)
-            self.refresh()
+            self.rebuild()
 
     def close(self) -> None:
         """Remove the window."""
@@ -86,7 +87,21 @@ class Panel:
             window.kill()
 
     def refresh(self) -> None:
-        """Rebuild the contents from the scene's current picture of the world."""
+        """Ask for new contents: they are rebuilt after this frame's events (`rebuild_if_stale`).
+
+        Rebuilding at once would destroy the widget whose event is being handled (a button
+        pressed, a dropdown changed) while pygame_gui still processes it.
+        """
+        self.stale = self.window is not None
+
+    def rebuild_if_stale(self) -> None:
+        """Rebuild the contents if a refresh was asked for."""
+        if self.stale:
+            self.rebuild()
+
+    def rebuild(self) -> None:
+        """Rebuild the contents now from the scene's current picture of the world."""
+        self.stale = False
         if self.window is None:
             return
         self.window.get_container().clear()

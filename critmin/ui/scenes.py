@@ -89,6 +89,12 @@ class Scene:
     def handle(self, event: pygame.event.Event) -> None:
         """React to one event."""
 
+    def pointer_on_widget(self) -> None:
+        """The mouse moved onto a widget (the map under it is not hovered)."""
+
+    def between_events(self) -> None:
+        """After a frame's events: rebuild what they made stale (subclasses)."""
+
     def update(self, step_s: float) -> None:
         """Advance animations by one fixed step."""
 
