@@ -73,7 +73,7 @@ class App:
         self.draw()
         pygame.display.flip()
         self.frames += 1
-        if self.layout_file is not None and (events or self.frames % FPS == 1):
+        if self.layout_file is not None:
             from critmin.ui.layout import write_layout
 
             write_layout(self, self.frames, self.layout_file)

@@ -2,7 +2,7 @@
 
 Tools and tests that drive the real window (xdotool under Xvfb) read it to click widgets at
 their on-screen rectangles: `critmin play --layout-file FILE` (or CRITMIN_LAYOUT_FILE) makes
-the app write it after every frame that handled events, and once a second otherwise.
+the app write it after every frame.
 """
 
 from __future__ import annotations

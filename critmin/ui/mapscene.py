@@ -264,11 +264,11 @@ class MapScene(Scene):
     # --- panels -----------------------------------------------------------------------------
 
     def panel_rect(self, panel: Panel) -> pygame.Rect:
-        """Where a panel opens: at the right, beside or below the open ones if there is room."""
+        """Where a panel opens: docked at the right, below the open ones, else docked at the left."""
         area = self.map_area().inflate(-12, -12)
         w, h = min(panel.size[0], area.width), min(panel.size[1], area.height)
         taken = [p.window.rect for p in self.panels if p.window is not None and p is not panel]
-        xs = [area.right - w, *(r.left - 6 - w for r in taken)]
+        xs = [area.right - w, area.left]
         ys = [area.top, *(r.bottom + 6 for r in taken)]
         for x in xs:
             for y in ys:
