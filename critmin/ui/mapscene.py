@@ -26,6 +26,7 @@ from critmin.ui.legend import legend_surface
 from critmin.ui.mapview import MapView
 from critmin.ui.palette import MUTED_TEXT, NO_DATA, ROLE_COLOURS, TEXT, scale_colour
 from critmin.ui.panels import DashboardPanel, DealsPanel, NewsPanel, Panel, PricesPanel
+from critmin.ui.routing import lift_above_windows
 from critmin.ui.scenes import HelpOverlay, Scene
 from critmin.ui.toolbar import Flow
 from critmin.ui.widgets import draw_text, typing_in
@@ -410,6 +411,9 @@ class MapScene(Scene):
         """Rebuild the panels the events made stale; bring panels dragged out back inside the window."""
         for panel in self.panels:
             panel.rebuild_if_stale()
+        for menu in (self.mineral_menu, self.stage_menu, self.colour_menu):
+            if menu.current_state is menu.menu_states["expanded"]:
+                lift_above_windows(self.ui, menu.current_state.options_selection_list)
         if not pygame.mouse.get_pressed()[0]:  # not while one is being dragged
             area = self.map_area()
             for panel in self.panels:

@@ -37,3 +37,30 @@ def taken_by_widgets(manager: pygame_gui.UIManager, event: pygame.event.Event) -
     consumed = manager.process_events(event)
     pos = event_pos(event)
     return bool(consumed) or (pos is not None and over_widget(manager, pos))
+
+
+def descends_from(element, ancestor) -> bool:
+    """True if `element` is `ancestor` or lies inside it (through parent elements or containers)."""
+    seen = 0
+    while element is not None and seen < 32:
+        if element is ancestor:
+            return True
+        element = getattr(element, "parent_element", None) or getattr(element, "ui_container", None)
+        seen += 1
+    return False
+
+
+def lift_above_windows(manager: pygame_gui.UIManager, element) -> None:
+    """Raise a widget and all inside it above every window (a toolbar dropdown's open list).
+
+    pygame_gui puts windows above the root container's widgets, so a list dropping from the
+    top bar would otherwise open underneath the panels and its clicks would go to them.
+    """
+    windows = manager.get_window_stack().get_full_stack()
+    top = max((window.get_top_layer() for window in windows), default=0)
+    rise = top + 1 - element.layer
+    if rise <= 0:
+        return
+    for sprite in list(manager.get_sprite_group().sprites()):
+        if descends_from(sprite, element):
+            sprite.change_layer(sprite.layer + rise)
