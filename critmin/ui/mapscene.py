@@ -268,7 +268,7 @@ class MapScene(Scene):
         """Where a panel opens: docked at the right, below the open ones, else docked at the left."""
         area = self.map_area().inflate(-12, -12)
         w, h = min(panel.size[0], area.width), min(panel.size[1], area.height)
-        taken = [p.window.rect for p in self.panels if p.window is not None and p is not panel]
+        taken = [p.frame for p in self.panels if p.window is not None and p is not panel]
         xs = [area.right - w, area.left]
         ys = [area.top, *(r.bottom + 6 for r in taken)]
         for x in xs:
@@ -417,8 +417,8 @@ class MapScene(Scene):
         if not pygame.mouse.get_pressed()[0]:  # not while one is being dragged
             area = self.map_area()
             for panel in self.panels:
-                if panel.window is not None and not area.contains(panel.window.rect):
-                    panel.window.set_position(panel.window.rect.clamp(area).topleft)
+                if panel.window is not None and not area.contains(panel.frame):
+                    panel.place(panel.frame.clamp(area))
 
     def reset_layout(self) -> None:
         """Every open panel back to its own place inside the window (the R key)."""

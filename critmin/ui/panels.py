@@ -109,6 +109,19 @@ class Panel:
         self.fill()
 
     @property
+    def frame(self) -> pygame.Rect | None:
+        """The window as drawn (its rectangle without the shadow around it), None when closed."""
+        if self.window is None:
+            return None
+        shadow = self.window.shadow_width
+        return self.window.rect.inflate(-2 * shadow, -2 * shadow)
+
+    def place(self, frame: pygame.Rect) -> None:
+        """Move the window so that it is drawn at `frame`'s top-left."""
+        shadow = self.window.shadow_width
+        self.window.set_position((frame.x - shadow, frame.y - shadow))
+
+    @property
     def width(self) -> int:
         """Usable width inside the window."""
         return int(self.window.get_container().get_size()[0]) - 2 * PAD

@@ -18,11 +18,17 @@ POINTER_EVENTS = frozenset(
 def over_widget(manager: pygame_gui.UIManager, pos: tuple[int, int]) -> bool:
     """True if a visible widget (other than the root container) lies under `pos`."""
     root = manager.get_root_container()
-    x, y = pos
     return any(
-        element is not root and element.visible and element.hover_point(x, y)
+        element is not root and element.visible and covers(element, pos)
         for element in manager.get_sprite_group().sprites()
     )
+
+
+def covers(element, pos: tuple[int, int]) -> bool:
+    """True if a widget's rectangle (shadow included, clipped by its container) contains `pos`."""
+    container = element.ui_container
+    inside = container is None or container.get_container().get_rect().collidepoint(pos)
+    return bool(inside and element.rect.collidepoint(pos))
 
 
 def event_pos(event: pygame.event.Event) -> tuple[int, int] | None:
