@@ -20,9 +20,10 @@ from critmin.ui.mapscene import MapScene
 from critmin.ui.orders import DiplomacyPanel, OrdersPanel
 from critmin.ui.panels import DealsPanel
 from critmin.ui.scenes import HandOverScene
-from critmin.ui.session import ReplayCursor, Session, describe
+from critmin.ui.session import ReplayCursor, Session
 from critmin.ui.toolbar import right_aligned
 from critmin.ui.widgets import reason_button
+from critmin.ui.wording import plain_reason
 
 END_TURN_W = 180
 
@@ -108,9 +109,9 @@ class GameScene(MapScene):
         """Add an order for the player (the session checks it with the engine)."""
         reason = action if isinstance(action, str) else self.session.add_order(action)
         if reason is None:
-            self.say(f"order added: {describe(action)}")
+            self.say(f"order added: {self.words.order(action)}")
         else:
-            self.say(f"not possible: {reason}")
+            self.say(f"not possible: {plain_reason(reason)}")
         for panel in self.panels:
             if isinstance(panel, OrdersPanel | DiplomacyPanel | DealsPanel):
                 panel.refresh()
@@ -130,7 +131,7 @@ class GameScene(MapScene):
         if len(self.session.humans) > 1:  # hot-seat: the next player starts from their own country
             self.selected = self.session.player
             self.reset_forms()
-        refused = "; ".join(f"{describe(a)}: {r}" for a, r in report.refused)
+        refused = "; ".join(f"{self.words.order(a)}: {plain_reason(r)}" for a, r in report.refused)
         self.say(
             f"refused by the engine: {refused}"
             if refused

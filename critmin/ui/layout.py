@@ -112,8 +112,6 @@ def form_data(panel) -> dict | None:
 
 def scene_state(scene) -> dict:
     """What a test asserts on: selection, hover, player, turn, drafted orders, panels, message."""
-    from critmin.ui.session import describe
-
     session = getattr(scene, "session", None)
     panels = getattr(scene, "panels", ())
     return {
@@ -122,7 +120,7 @@ def scene_state(scene) -> dict:
         "hovered": getattr(scene, "hovered", None),
         "player": getattr(scene, "player", None),
         "turn": scene.model.turn if hasattr(scene, "model") else None,
-        "orders": [describe(a) for a in session.orders()] if session is not None else [],
+        "orders": [scene.words.order(a) for a in session.orders()] if session is not None else [],
         "open_panels": [p.title for p in panels if p.is_open],
         "forms": {p.title: form_data(p) for p in panels if form_data(p) is not None},
         "bar_h": getattr(scene, "bar_h", None),

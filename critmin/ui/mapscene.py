@@ -30,6 +30,7 @@ from critmin.ui.routing import lift_above_windows
 from critmin.ui.scenes import HelpOverlay, Scene
 from critmin.ui.toolbar import Flow
 from critmin.ui.widgets import draw_text, typing_in
+from critmin.ui.wording import Wording, wording_for
 
 STATUS_H = 24
 BAR_COLOUR = (28, 34, 46)
@@ -82,6 +83,13 @@ class MapScene(Scene):
     def start_date(self) -> str:
         """The scenario's first quarter, e.g. '2025Q1'."""
         return self.model.world_scenario.spec.scenario.start
+
+    @property
+    def words(self) -> Wording:
+        """Plain language for this scenario at the current turn (orders, refusals, quantities)."""
+        if getattr(self, "words_cache", (None,))[0] != self.model.turn:
+            self.words_cache = (self.model.turn, wording_for(self.model))
+        return self.words_cache[1]
 
     def role(self, country: str) -> str:
         """'player', 'human' or the AI doctrine of a country (its map colour in role mode)."""

@@ -32,7 +32,6 @@ from critmin.ui.forms import (
 )
 from critmin.ui.indicators import quantity
 from critmin.ui.panels import PAD, ROW, Panel, draft_buttons
-from critmin.ui.session import describe
 from critmin.ui.widgets import ReasonButton, escape, reason_button
 
 SHOWN_ORDERS = 6
@@ -158,8 +157,9 @@ class OrdersPanel(ActingPanel):
         """Grey out Add with the engine's reason, or enable it describing the order."""
         action = build_order(self.form, self.scene.player)
         reason = verdict(self.scene, action)
-        self.add.explain(reason, None if reason else describe(action))
-        self.add.set_text("Add order" if reason else f"Add order: {describe(action)}"[:70])
+        words = None if reason else self.scene.words.order(action)
+        self.add.explain(reason, words)
+        self.add.set_text("Add order" if reason else f"Add order: {words}"[:75])
 
     def order_rows(self) -> None:
         """The orders drafted this turn, each with a Remove button."""
@@ -168,7 +168,10 @@ class OrdersPanel(ActingPanel):
         self.removes = {}
         for index, action in enumerate(orders[:SHOWN_ORDERS]):
             UITextBox(
-                escape(describe(action)), self.row(ROW, self.width - 90), self.scene.ui, container=self.window
+                escape(self.scene.words.order(action)),
+                self.row(ROW, self.width - 90),
+                self.scene.ui,
+                container=self.window,
             )
             button = reason_button(
                 self.row(ROW, 84, PAD + self.width - 84), "Remove", self.scene.ui, self.window
@@ -186,10 +189,10 @@ class OrdersPanel(ActingPanel):
                 break
             button = reason_button(
                 self.row(ROW),
-                f"+ {describe(action)}"[:80],
+                f"+ {self.scene.words.order(action)}"[:80],
                 self.scene.ui,
                 self.window,
-                tooltip=describe(action),
+                tooltip=self.scene.words.order(action),
             )
             self.actions[button] = action
             self.next_row(ROW)
@@ -339,7 +342,7 @@ class DiplomacyPanel(ActingPanel):
         """Grey out Propose with the engine's reason."""
         action = build_deal(self.form, self.scene.player)
         reason = verdict(self.scene, action)
-        self.propose.explain(reason, None if reason else describe(action))
+        self.propose.explain(reason, None if reason else self.scene.words.order(action))
 
     def log(self, observation) -> None:
         """Proposals waiting for others, and the diplomatic events that concern the player."""

@@ -32,9 +32,10 @@ from critmin.ui.game import GameScene
 from critmin.ui.indicators import price_history_of
 from critmin.ui.mapscene import STATUS_H, MapScene
 from critmin.ui.palette import MUTED_TEXT, TEXT
-from critmin.ui.session import Session, TurnReport, describe
+from critmin.ui.session import Session, TurnReport
 from critmin.ui.toolbar import right_aligned
 from critmin.ui.widgets import draw_text
+from critmin.ui.wording import plain_reason
 
 SIZE = (1280, 720)
 TITLE_REFRESH_S = 0.25
@@ -322,7 +323,7 @@ class RemoteGameScene(RoomMixin, GameScene):
         except (RemoteError, PermissionError) as error:
             self.say(f"orders not sent: {error}")
             return
-        refused = "; ".join(f"{describe(a)}: {r}" for a, r in report.refused)
+        refused = "; ".join(f"{self.words.order(a)}: {plain_reason(r)}" for a, r in report.refused)
         self.say(
             f"sent, but the server refused: {refused}"
             if refused

@@ -10,6 +10,7 @@ import pygame_gui
 from pygame_gui.elements import UIButton, UITextEntryLine
 
 from critmin.ui.palette import TEXT
+from critmin.ui.wording import plain_reason
 
 
 class ReasonButton(UIButton):
@@ -36,7 +37,7 @@ class ReasonButton(UIButton):
             self.set_tooltip(tooltip, delay=0.4)
         else:
             self.disable()
-            self.set_tooltip(f"Not possible: {reason}", delay=0.2, wrap_width=320)
+            self.set_tooltip(f"Not possible: {plain_reason(reason)}", delay=0.2, wrap_width=320)
 
 
 def reason_button(
