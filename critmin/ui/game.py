@@ -18,7 +18,7 @@ from critmin.engine.actions import ActionBase
 from critmin.engine.save import SaveError
 from critmin.ui.mapscene import MapScene
 from critmin.ui.orders import DiplomacyPanel, OrdersPanel
-from critmin.ui.panels import DealsPanel
+from critmin.ui.panels import DealsPanel, ReportPanel
 from critmin.ui.scenes import HandOverScene
 from critmin.ui.session import ReplayCursor, Session
 from critmin.ui.toolbar import right_aligned
@@ -31,7 +31,7 @@ END_TURN_W = 180
 class GameScene(MapScene):
     """Playing a scenario: orders, diplomacy, end turn, hot-seat, save, load, replay."""
 
-    panel_types = (*MapScene.panel_types, DiplomacyPanel, OrdersPanel)
+    panel_types = (*MapScene.panel_types, DiplomacyPanel, OrdersPanel, ReportPanel)
 
     def __init__(
         self, app, session: Session, save_dir: Path | None = None, selected: str | None = None
@@ -40,6 +40,8 @@ class GameScene(MapScene):
         self.session = session
         self.save_dir = Path(save_dir or Path.cwd())
         self.dialog: UIFileDialog | None = None
+        self.turn_start = None  # the world before the turn last played, for the turn report
+        self.refused: dict[str, list] = {}
         self.dialog_purpose = ""
 
     @property
@@ -127,17 +129,25 @@ class GameScene(MapScene):
         if self.session.finished:
             self.say("the scenario is over: save it, or replay it")
             return
+        player, before = self.player, self.model.snapshot()
+        if self.session.player_index == 0:
+            self.turn_start, self.refused = before, {}
         report = self.session.end_turn()
-        if len(self.session.humans) > 1:  # hot-seat: the next player starts from their own country
+        self.refused[player] = report.refused
+        hot_seat = len(self.session.humans) > 1
+        if hot_seat:  # the next player starts afresh from their own country: nothing of the last one's
             self.selected = self.session.player
             self.reset_forms()
         refused = "; ".join(f"{self.words.order(a)}: {plain_reason(r)}" for a, r in report.refused)
-        self.say(
-            f"refused by the engine: {refused}"
-            if refused
-            else (f"turn played: now {self.model.date}" if report.stepped else "orders submitted")
-        )
+        if hot_seat and not report.stepped:
+            self.say("")
+        elif refused:
+            self.say(f"refused by the engine: {refused}")
+        else:
+            self.say(f"turn played: now {self.model.date}" if report.stepped else "orders submitted")
         self.world_changed()
+        if report.stepped and self.player is not None:
+            self.panel(ReportPanel).open()
         if len(self.session.humans) > 1:
             self.app.scenes.push(HandOverScene(self.app, self.names.get(self.player, self.player)))
 

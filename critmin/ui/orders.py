@@ -395,7 +395,7 @@ def offer_text(offer: dict) -> str:
         f" {quantity(offer['price_usd_per_kg'])} USD/kg" if offer.get("price_usd_per_kg") else ""
     )
     return (
-        f"{offer['country']}: {offer['kind']} {offer['seller']} → {offer['buyer']} {offer['mineral']} "
+        f"{offer['country']}: {offer['kind']} {offer['seller']} to {offer['buyer']} {offer['mineral']} "
         f"{offer['stage']} {quantity(offer['tonnes_per_year'])} t/yr, {price}, "
         f"{offer['duration_turns']} turns"
     )

@@ -293,19 +293,54 @@ class NewsPanel(Panel):
 
 
 def news_html(scene: MapScene) -> str:
-    """Recent events as pygame_gui HTML."""
+    """Recent events as pygame_gui HTML, newest turn first: the scenario's marked, shortages grouped."""
+    from critmin.ui.news import news_items
+
     model = scene.model
-    recent = [e for e in model.events if e.turn >= model.turn - NEWS_TURNS][-NEWS_ITEMS:]
-    if not recent:
+    items = news_items(model, scene.words, since_turn=model.turn - NEWS_TURNS)[-NEWS_ITEMS:]
+    if not items:
         return "<i>Nothing has happened yet. End a turn to see the news.</i>"
     year, quarter = scene.start_date.split("Q")
     rows, last_turn = [], None
-    for event in reversed(recent):
-        if event.turn != last_turn:
-            rows.append(f"<b>{quarter_label(int(year), int(quarter), event.turn)}</b>")
-            last_turn = event.turn
-        colour = EVENT_COLOURS.get(event.kind, "#C8C8C8")
-        rows.append(f"<font color='{colour}'>{event.kind.replace('_', ' ')}</font> {escape(event.detail)}")
+    for item in sorted(items, key=lambda i: -i.turn):
+        if item.turn != last_turn:
+            rows.append(f"<b>{quarter_label(int(year), int(quarter), item.turn)}</b>")
+            last_turn = item.turn
+        colour = EVENT_COLOURS.get(item.kind, "#C8C8C8")
+        label = "<font color='#E0A0FF'>scenario</font> · " if item.scripted else ""
+        kind = item.kind.replace("_", " ")
+        rows.append(f"{label}<font color='{colour}'>{kind}</font> {escape(item.text)}")
+    return "<br>".join(rows)
+
+
+class ReportPanel(Panel):
+    """The turn report: what the last turn changed for the player (opens after each turn)."""
+
+    title = "Turn report"
+    key = pygame.K_t
+    size = (540, 470)
+
+    def fill(self) -> None:
+        """The report's sections, or the starting position before the first turn."""
+        self.text(report_html(self.scene))
+
+
+def report_html(scene: MapScene) -> str:
+    """The turn report of the player as pygame_gui HTML."""
+    from critmin.ui.report import turn_report
+
+    player, before = scene.player, getattr(scene, "turn_start", None)
+    if player is None:
+        return "<i>Observer mode: the turn report is for a player.</i>"
+    if before is None or scene.model.turn == 0:
+        return "<i>Your first turn report appears when you end the turn.</i>"
+    refused = getattr(scene, "refused", {}).get(player, [])
+    sections = turn_report(scene.model, player, scene.words, before, refused)
+    name = escape(scene.names.get(player, player))
+    rows = [f"<b>{name}: what {escape(before.date)} changed for you</b>"]
+    for heading, lines in sections:
+        rows.append(f"<br><b>{escape(heading)}</b>")
+        rows += [f"· {escape(line)}" for line in lines]
     return "<br>".join(rows)
 
 
@@ -365,7 +400,7 @@ def deal_text(deal: dict) -> str:
             f"{deal['mineral']} {deal['stage']}"
         )
     return (
-        f"{deal['id']} {deal['kind']}: {deal['seller']} → {deal['buyer']} {deal['mineral']} {deal['stage']} "
+        f"{deal['id']} {deal['kind']}: {deal['seller']} to {deal['buyer']} {deal['mineral']} {deal['stage']} "
         f"{quantity(deal['tonnes_per_turn'] * 4)} t/yr until turn {deal['end_turn']}"
     )
 

@@ -251,7 +251,7 @@ class RoomMixin:
                 if self.model.absorb(message):
                     self.new_state()
             elif isinstance(message, p.ChatMessage):
-                self.say(f"{message.sender} → {message.to}: {message.text}")
+                self.say(f"{message.sender} to {message.to}: {message.text}")
             elif isinstance(message, p.Error) and not message.ref:
                 self.say(f"server: {message.reason}")
         self.title_age += step_s

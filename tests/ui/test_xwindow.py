@@ -91,7 +91,7 @@ def test_clicks_on_panels_over_land_act_and_never_select_the_country_beneath(ind
 def test_every_toolbar_action_is_reachable_at_the_minimum_size(india):
     layout = india.resize(800, 560)
     toolbar = {n: w for n, w in layout["widgets"].items() if n.startswith(TOOLBAR)}
-    assert len(toolbar) == 3 + 1 + 6 + 4, sorted(toolbar)
+    assert len(toolbar) == 3 + 1 + 7 + 4, sorted(toolbar)  # filters, End turn, panels, actions
     for name, widget in toolbar.items():
         x, y, w, h = widget["rect"]
         assert x >= 0 and x + w <= 800 and y >= 0 and y + h <= layout["state"]["bar_h"], name
