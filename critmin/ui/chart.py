@@ -6,6 +6,7 @@ import math
 
 import pygame
 
+from critmin.engine.vocabulary import quarter_label
 from critmin.ui.indicators import PriceSeries
 from critmin.ui.palette import MUTED_TEXT, TEXT
 from critmin.ui.widgets import draw_text
@@ -48,12 +49,38 @@ def price_chart(
 
 
 def axis_range(values: list[float]) -> tuple[float, float]:
-    """A y range with some room around the values."""
+    """A y range with some room around the values, ending on round ticks."""
     if not values:
         return 0.0, 1.0
     low, high = min(values), max(values)
-    pad = (high - low) * 0.1 or abs(high) * 0.1 or 1.0
-    return max(low - pad, 0.0), high + pad
+    flat = high - low <= abs(high) * 1e-3
+    pad = (abs(high) * 0.1 or 1.0) if flat else (high - low) * 0.1
+    ticks = nice_ticks(max(low - pad, 0.0), high + pad)
+    return ticks[0], ticks[-1]
+
+
+def nice_step(span: float, count: int = 4) -> float:
+    """A round tick step (1, 2 or 5 times a power of ten) giving about `count` intervals."""
+    raw = span / count
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+
+
+def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
+    """Round tick values covering low..high."""
+    step = nice_step(max(high - low, 1e-9), count)
+    first = math.floor(low / step) * step
+    ticks = [first]
+    while ticks[-1] < high - step * 1e-9:
+        ticks.append(first + step * len(ticks))
+    return ticks if len(ticks) > 1 else [first, first + step]
+
+
+def tick_labels(ticks: list[float]) -> list[str]:
+    """Tick labels with one format for all: as many decimals as the step needs, thousands separated."""
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+    return [f"{t:,.{decimals}f}" for t in ticks]
 
 
 def to_screen(
@@ -69,17 +96,26 @@ def to_screen(
 def draw_axes(
     surface: pygame.Surface, plot: pygame.Rect, low: float, high: float, turns: list[int], start_label: str
 ) -> None:
-    """Grid lines with price labels, and the first and last turn."""
-    for k in range(5):
-        value = low + (high - low) * k / 4
-        y = plot.bottom - plot.height * k / 4
+    """Grid lines at round prices with labels of one format, and the first and last quarter played."""
+    ticks = nice_ticks(low, high)
+    for value, label in zip(ticks, tick_labels(ticks), strict=True):
+        y = plot.bottom - (value - low) / (high - low) * plot.height
         pygame.draw.line(surface, GRID, (plot.left, y), (plot.right, y))
-        draw_text(surface, f"{value:,.4g}", (4, int(y) - 8), 11, MUTED_TEXT)
+        draw_text(surface, label, (4, int(y) - 8), 11, MUTED_TEXT)
     pygame.draw.rect(surface, GRID, plot, 1)
-    first = f"turn {turns[0]}" + (f" ({start_label})" if start_label else "")
+    first, last = (quarter(start_label, t) for t in (turns[0], turns[-1]))
     draw_text(surface, first, (plot.left, plot.bottom + 4), 11, MUTED_TEXT)
-    last = f"turn {turns[-1]}"
-    draw_text(surface, last, (plot.right - 44, plot.bottom + 4), 11, MUTED_TEXT)
+    if turns[-1] != turns[0]:
+        image = draw_text(surface, last, (0, -100), 11, MUTED_TEXT)
+        draw_text(surface, last, (plot.right - image.width, plot.bottom + 4), 11, MUTED_TEXT)
+
+
+def quarter(start_label: str, turn: int) -> str:
+    """'2025Q3' for a turn from a start such as '2025Q1' ('turn N' without one)."""
+    if not start_label:
+        return f"turn {turn}"
+    year, q = (int(part) for part in start_label.split("Q"))
+    return quarter_label(year, q, turn)
 
 
 def legend(surface: pygame.Surface, plot: pygame.Rect) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from critmin.engine.actions import BuyStockpile, ImposeExportControl, ProposeDeal, SetTariff
+from critmin.ui.chart import axis_range, nice_ticks, tick_labels
 from critmin.ui.forms import OrderForm, build_order
 from critmin.ui.wording import Wording, amount, mineral_name, plain_reason
 
@@ -52,3 +53,19 @@ def test_orders_read_as_sentences_with_units_and_costs():
 def test_amounts_hide_solver_dust_and_names_read_naturally():
     assert amount(2.88e-06) == "< 0.01" and amount(19480.2, " t") == "19,480 t" and amount(9.03) == "9.03"
     assert mineral_name("Graphite (natural)") == "graphite"
+
+
+def test_chart_axes_have_round_distinct_ticks_in_one_format():
+    for values in ([841.0], [841.0, 841.0001], [9740.0, 19480.0], [0.031, 0.034], [0.0]):
+        ticks = nice_ticks(*axis_range(values))
+        labels = tick_labels(ticks)
+        assert len(set(labels)) == len(labels) >= 2, labels
+        assert ticks[0] <= min(values) and ticks[-1] >= max(values)
+        assert len({len(label.split(".")[-1]) if "." in label else 0 for label in labels}) == 1, labels
+    assert tick_labels(nice_ticks(*axis_range([9740.0, 19480.0]))) == [
+        "5,000",
+        "10,000",
+        "15,000",
+        "20,000",
+        "25,000",
+    ]
