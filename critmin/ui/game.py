@@ -12,7 +12,7 @@ from pathlib import Path
 import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton
-from pygame_gui.windows import UIFileDialog
+from pygame_gui.windows import UIConfirmationDialog, UIFileDialog
 
 from critmin.engine.actions import ActionBase
 from critmin.engine.save import SaveError
@@ -40,6 +40,7 @@ class GameScene(MapScene):
         self.session = session
         self.save_dir = Path(save_dir or Path.cwd())
         self.dialog: UIFileDialog | None = None
+        self.confirm: UIConfirmationDialog | None = None
         self.turn_start = None  # the world before the turn last played, for the turn report
         self.refused: dict[str, list] = {}
         self.dialog_purpose = ""
@@ -162,6 +163,10 @@ class GameScene(MapScene):
 
     def handle(self, event: pygame.event.Event) -> None:
         """File dialogs' answers, then the usual."""
+        if event.type == pygame_gui.UI_CONFIRMATION_DIALOG_CONFIRMED and event.ui_element is self.confirm:
+            self.confirm = None
+            self.pick_save_to_load()
+            return
         if event.type == pygame_gui.UI_FILE_DIALOG_PATH_PICKED and event.ui_element is self.dialog:
             self.dialog = None
             self.path_picked(Path(event.text))
@@ -185,7 +190,23 @@ class GameScene(MapScene):
         self.open_dialog("save", "Save the game", self.save_dir / name, existing_only=False)
 
     def ask_load(self) -> None:
-        """Pick a save to resume."""
+        """Pick a save to resume; first ask whether to drop the game in progress, if there is one."""
+        if self.model.turn == 0 and not any(self.session.drafts.values()):
+            self.pick_save_to_load()
+            return
+        width, height = self.app.size
+        rect = pygame.Rect(0, 0, 420, 200)
+        rect.center = (width // 2, height // 2)
+        self.confirm = UIConfirmationDialog(
+            rect,
+            "Loading a save ends the game in progress: what you have not saved is lost.",
+            self.ui,
+            window_title="Load a saved game?",
+            action_short_name="Load",
+        )
+
+    def pick_save_to_load(self) -> None:
+        """The file dialog of Load."""
         self.open_dialog("load", "Load a saved game", self.latest_save(), existing_only=True)
 
     def ask_replay(self) -> None:

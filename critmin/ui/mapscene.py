@@ -23,6 +23,7 @@ from critmin.ui.indicators import (
     shown_flows,
 )
 from critmin.ui.legend import legend_surface
+from critmin.ui.mapstory import ALL_FLOWS, VIEWS, YOUR_TRADE, story
 from critmin.ui.mapview import MapView
 from critmin.ui.palette import MUTED_TEXT, NO_DATA, ROLE_COLOURS, TEXT, scale_colour
 from critmin.ui.panels import DashboardPanel, DealsPanel, NewsPanel, Panel, PricesPanel
@@ -36,6 +37,7 @@ STATUS_H = 24
 BAR_COLOUR = (28, 34, 46)
 ALL_MINERALS, ALL_STAGES = "all minerals", "all stages"
 MESSAGE_SECONDS = 6.0
+LABELS_BY_NAME = 14  # more countries than this are labelled by their codes
 
 
 class MapScene(Scene):
@@ -56,6 +58,7 @@ class MapScene(Scene):
         self.history_cache: tuple[int, dict] | None = None
         self.mapview: MapView | None = None
         self.bar_h = 70
+        self.view: str | None = None  # "your trade" once a player is known, else "all flows"
 
     # --- what the scene shows -------------------------------------------------------------
 
@@ -151,7 +154,7 @@ class MapScene(Scene):
             UIDropDownMenu(
                 [ALL_MINERALS, *snapshot.minerals],
                 self.chosen.mineral if self.chosen.mineral != ALL else ALL_MINERALS,
-                flow.take(150),
+                flow.take(140),
                 self.ui,
                 expansion_height_limit=420,
             )
@@ -160,17 +163,21 @@ class MapScene(Scene):
             UIDropDownMenu(
                 [ALL_STAGES, *stages],
                 self.chosen.stage if self.chosen.stage != ALL else ALL_STAGES,
-                flow.take(110),
+                flow.take(100),
                 self.ui,
             )
         )
         self.colour_menu = self.own(
-            UIDropDownMenu(list(COLOUR_MODES), self.colour_mode, flow.take(160), self.ui)
+            UIDropDownMenu(list(COLOUR_MODES), self.colour_mode, flow.take(150), self.ui)
+        )
+        views = list(VIEWS) if self.player else [ALL_FLOWS]
+        self.view_menu = self.own(
+            UIDropDownMenu(views, self.view if self.view in views else views[0], flow.take(100), self.ui)
         )
         self.panel_buttons = {}
         for panel in self.panels:
             label = f"{panel.title} ({pygame.key.name(panel.key).upper()})"
-            self.panel_buttons[self.own(UIButton(flow.take(112), label, self.ui))] = panel
+            self.panel_buttons[self.own(UIButton(flow.take(102), label, self.ui))] = panel
 
     def resize(self) -> None:
         """Rebuild the bar and the map at the new size; reopen the panels where they fit."""
@@ -215,7 +222,7 @@ class MapScene(Scene):
             panel.refresh()
 
     def repaint(self) -> None:
-        """Paint the countries and rebuild the flows for the current filter and colouring."""
+        """Paint the countries and rebuild the flows for the current filter, view and colouring."""
         base = self.mapview.paint(self.country_colours())
         spec = {c.iso3: c for c in self.model.world_scenario.spec.countries}
         anchors = {
@@ -223,14 +230,43 @@ class MapScene(Scene):
         }
         mapped = mapped_countries(self.snapshot)
         flows = shown_flows(self.snapshot, self.chosen, mapped)
-        self.flows.build(base, flows, controlled_routes(self.snapshot, self.chosen, mapped), anchors)
+        if self.view is None or (self.view == YOUR_TRADE and not self.player):
+            self.view = YOUR_TRADE if self.player else ALL_FLOWS
+        told = story(self.snapshot, flows, self.view, self.player, self.chosen.mineral == ALL)
+        routes = controlled_routes(self.snapshot, self.chosen, mapped)
+        if self.view == YOUR_TRADE and self.player:
+            routes = [r for r in routes if self.player in (r.exporter, r.importer)]
+        self.story = told
+        self.flows.build(base, told.shown, routes, anchors, told.faded, overall=told.width_by == "value")
+        self.label_countries(told, anchors)
         roles = sorted({self.role(c) for c in mapped})
         minerals = sorted(
-            {f.mineral for f in flows}, key=lambda m: -sum(x.tonnes for x in flows if x.mineral == m)
+            {f.mineral for f in told.shown},
+            key=lambda m: -sum(x.tonnes for x in told.shown if x.mineral == m),
         )
         self.indicator_labels = indicator_labels(self.snapshot, self.colour_mode, self.chosen)
-        legend = legend_surface(self.colour_mode, roles, minerals, self.filter_text())
+        legend = legend_surface(
+            self.colour_mode,
+            roles,
+            minerals,
+            f"{self.view}: {self.filter_text()}",
+            told,
+            self.mapview.rect.height - 16,
+        )
         self.flows.background.blit(legend, (8, self.mapview.rect.height - legend.get_height() - 8))
+
+    def label_countries(self, told, anchors: dict[str, tuple[float, float]]) -> None:
+        """Names at the player's, the selection's and the shown flows' countries (codes when crowded)."""
+        involved = {c for f in told.shown for c in (f.exporter, f.importer)} | {self.player, self.selected}
+        involved &= mapped_countries(self.snapshot)
+        crowded = len(involved) > LABELS_BY_NAME or self.mapview.rect.width < 1000
+        for code in sorted(involved, key=lambda c: c != self.player):
+            name = code if crowded and code != self.player else self.names.get(code, code)
+            x, y = anchors[code]
+            for dx, dy in ((1, 1), (-1, -1), (1, -1), (-1, 1)):
+                draw_text(self.flows.background, name, (int(x) + 5 + dx, int(y) - 8 + dy), 12, (0, 0, 0))
+            draw_text(self.flows.background, name, (int(x) + 5, int(y) - 8), 12, TEXT, bold=True)
+            pygame.draw.circle(self.flows.background, TEXT, (int(x), int(y)), 2)
 
     def country_colours(self) -> dict[str, tuple[int, int, int]]:
         """Map colour of every scenario country for the colouring chosen."""
@@ -247,11 +283,16 @@ class MapScene(Scene):
         return f"{mineral}, {stage}"
 
     def set_filter(
-        self, mineral: str | None = None, stage: str | None = None, mode: str | None = None
+        self,
+        mineral: str | None = None,
+        stage: str | None = None,
+        mode: str | None = None,
+        view: str | None = None,
     ) -> None:
         """Change the filter or colouring (keyboard), rebuild the dropdowns to match, and repaint."""
         self.chosen = Filter(mineral or self.chosen.mineral, stage or self.chosen.stage)
         self.colour_mode = mode or self.colour_mode
+        self.view = view or self.view
         self.clear()  # the dropdowns show the new choice: the bar is built again
         self.build()
         self.title.set_text(self.title_text())
@@ -328,6 +369,8 @@ class MapScene(Scene):
             self.chosen = Filter(self.chosen.mineral, ALL if event.text == ALL_STAGES else event.text)
         elif event.ui_element is self.colour_menu:
             self.colour_mode = event.text
+        elif event.ui_element is self.view_menu:
+            self.view = event.text
         else:
             return
         self.filters_changed()
@@ -360,6 +403,7 @@ class MapScene(Scene):
             pygame.K_c: self.next_colouring,
             pygame.K_f: self.toggle_flows,
             pygame.K_r: self.reset_layout,
+            pygame.K_a: self.toggle_view,
             **{panel.key: panel.toggle for panel in self.panels},
         }
 
@@ -388,6 +432,11 @@ class MapScene(Scene):
     def next_colouring(self) -> None:
         """The next way of colouring countries."""
         self.set_filter(mode=COLOUR_MODES[(COLOUR_MODES.index(self.colour_mode) + 1) % len(COLOUR_MODES)])
+
+    def toggle_view(self) -> None:
+        """Your trade (the rest faded) or all flows (A)."""
+        if self.player:
+            self.set_filter(view=ALL_FLOWS if self.view == YOUR_TRADE else YOUR_TRADE)
 
     def toggle_flows(self) -> None:
         """Show or hide the moving particles."""
@@ -419,7 +468,7 @@ class MapScene(Scene):
         """Rebuild the panels the events made stale; bring panels dragged out back inside the window."""
         for panel in self.panels:
             panel.rebuild_if_stale()
-        for menu in (self.mineral_menu, self.stage_menu, self.colour_menu):
+        for menu in (self.mineral_menu, self.stage_menu, self.colour_menu, self.view_menu):
             if menu.current_state is menu.menu_states["expanded"]:
                 lift_above_windows(self.ui, menu.current_state.options_selection_list)
         if not pygame.mouse.get_pressed()[0]:  # not while one is being dragged
@@ -462,7 +511,9 @@ class MapScene(Scene):
         code = self.hovered
         if not code:
             hint = " (flows appear once a turn has been played)" if self.model.turn == 0 else ""
-            return f"{len(self.flows.arcs)} flows shown ({self.filter_text()}){hint} · F1 for help"
+            note = getattr(self, "story", None)
+            shown = note.note if note is not None else f"{len(self.flows.arcs)} flows"
+            return f"{self.view}: {shown} ({self.filter_text()}){hint} · A: your trade / all flows · F1 help"
         text = f"{self.names.get(code, code)} ({code})"
         if self.colour_mode != "role":
             text += f" · {self.colour_mode}: {self.indicator_labels.get(code, 'no data')}"

@@ -8,6 +8,7 @@ only draft Actions through the session, which checks them with `model.check`.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
 import pygame
@@ -18,9 +19,10 @@ from critmin.engine.actions import ActionBase
 from critmin.engine.vocabulary import quarter_label
 from critmin.ui.chart import price_chart
 from critmin.ui.forms import as_action
-from critmin.ui.indicators import WEEKS_PER_TURN, quantity
+from critmin.ui.indicators import WEEKS_PER_TURN, quantity, reference_price
 from critmin.ui.palette import ROLE_LABELS
 from critmin.ui.widgets import ReasonButton, escape, reason_button
+from critmin.ui.wording import TINY, amount
 
 if TYPE_CHECKING:
     from critmin.ui.mapscene import MapScene
@@ -40,6 +42,7 @@ EVENT_COLOURS = {
     "tariff_set": "#FFD070",
 }
 NEWS_TURNS = 4
+TURNS_PER_YEAR = 4  # a turn is a quarter
 NEWS_ITEMS = 80
 
 
@@ -198,8 +201,10 @@ def dashboard_html(scene: MapScene, country: str | None) -> str:
         f"<b>{escape(scene.names.get(country, country))} ({country})</b> · {escape(role)}",
         f"Treasury USD {observation.treasury_usd_m:,.0f} m · budget USD "
         f"{observation.budget_per_turn_usd_m:,.0f} m per turn · {observation.date}",
-        f"<b>Lines: {escape(scene.filter_text())}</b> (tonnes per turn; stock cover in weeks of use)",
+        f"<b>Lines: {escape(scene.filter_text())}</b> (t/yr at last quarter's pace; cover in weeks of use)",
     ]
+    if scene.model.turn == 0:
+        return "<br>".join(lines[:2] + starting_lines(scene, country))
     views = [
         v
         for v in observation.minerals
@@ -207,28 +212,56 @@ def dashboard_html(scene: MapScene, country: str | None) -> str:
         and (v.consumption or v.production or v.imports or v.demand or v.stock)
     ]
     views.sort(key=lambda v: -(max(v.consumption, v.demand, v.production) * v.reference_price_usd_per_kg))
-    lines += [line_html(view) for view in views] or ["<i>no activity in these lines</i>"]
+    lines += [line_html(view, scene.words) for view in views] or ["<i>no activity in these lines</i>"]
     return "<br>".join(lines)
 
 
-def line_html(view) -> str:
-    """One mineral line of the dashboard."""
+def starting_lines(scene: MapScene, country: str) -> list[str]:
+    """Before the first turn: the scenario's starting figures (needs, capacity, stocks) per line."""
+    spec = scene.model.world_scenario.spec
+    need, make, stock = defaultdict(float), defaultdict(float), defaultdict(float)
+    for d in spec.demand:
+        if d.country == country:
+            need[(d.mineral.value, d.stage.value)] += d.tonnes_per_year
+    for c in spec.capacity:
+        if c.country == country:
+            make[(c.mineral.value, c.stage.value)] += c.tonnes_per_year * c.utilisation
+    for s in spec.stocks:
+        if s.country == country:
+            stock[(s.mineral.value, s.stage.value)] += s.tonnes
+    keys = [k for k in {**need, **make, **stock} if scene.chosen.accepts(*k)]
+    keys.sort(key=lambda k: -(max(need[k], make[k]) * reference_price(scene.snapshot, *k)))
+    rows = [
+        f"<b>Starting figures: {escape(scene.filter_text())}</b> (t/yr; the first trade happens when you "
+        "end the turn)"
+    ]
+    for key in keys:
+        parts = [f"needs {amount(need[key])}", f"can make {amount(make[key])}"]
+        if stock[key]:
+            parts.append(f"stock {amount(stock[key])} t")
+        rows.append(f"<b>{escape(scene.words.line(*key))}</b>: " + " · ".join(parts))
+    return rows if keys else [*rows, "<i>no activity in these lines</i>"]
+
+
+def line_html(view, words=None) -> str:
+    """One mineral line of the dashboard (quantities in t/yr at the last quarter's pace)."""
     use = max(view.consumption, view.demand, view.production + view.imports - view.exports)
     cover = (view.stock + view.stockpile) / use * WEEKS_PER_TURN if use > 0 else float("inf")
     sources = sorted(view.imports_by_origin.items(), key=lambda item: -item[1])[:3]
     total = sum(view.imports_by_origin.values()) or 1.0
-    parts = [f"uses {quantity(use)}", f"makes {quantity(view.production)}"]
+    parts = [f"uses {amount(use * TURNS_PER_YEAR)}", f"makes {amount(view.production * TURNS_PER_YEAR)}"]
     if view.imports:
         origin = ", ".join(f"{code} {tonnes / total:.0%}" for code, tonnes in sources)
-        parts.append(f"imports {quantity(view.imports)}" + (f" ({origin})" if origin else ""))
+        parts.append(f"imports {amount(view.imports * TURNS_PER_YEAR)}" + (f" ({origin})" if origin else ""))
     if view.exports:
-        parts.append(f"exports {quantity(view.exports)}")
+        parts.append(f"exports {amount(view.exports * TURNS_PER_YEAR)}")
     if use > 0:
         parts.append(f"cover {cover:,.1f} wk")
-    parts.append(f"USD {quantity(view.price_usd_per_kg)}/kg")
-    text = f"<b>{view.mineral} {view.stage}</b>: " + " · ".join(parts)
-    if view.shortage > 0:
-        text += f" · <font color='#FF6060'>short {quantity(view.shortage)}</font>"
+    parts.append(f"USD {amount(view.price_usd_per_kg)}/kg")
+    name = words.line(view.mineral, view.stage) if words is not None else f"{view.mineral} {view.stage}"
+    text = f"<b>{escape(name)}</b>: " + " · ".join(parts)
+    if view.shortage > TINY:
+        text += f" · <font color='#FF6060'>short {amount(view.shortage * TURNS_PER_YEAR)} t/yr</font>"
     return text
 
 
@@ -316,7 +349,7 @@ def news_html(scene: MapScene) -> str:
 class ReportPanel(Panel):
     """The turn report: what the last turn changed for the player (opens after each turn)."""
 
-    title = "Turn report"
+    title = "Report"
     key = pygame.K_t
     size = (540, 470)
 

@@ -15,6 +15,7 @@ def toolbar(game) -> list:
         game.mineral_menu,
         game.stage_menu,
         game.colour_menu,
+        game.view_menu,
         *game.panel_buttons,
         *game.action_buttons,
         game.end_button,

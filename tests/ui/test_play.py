@@ -106,6 +106,8 @@ def test_pick_india_act_end_turn_save_and_load(driver, tmp_path):
     # load it back: a new session, replayed to the same state
     old_hashes = list(model.hashes)
     driver.click(next(b for b, command in game.action_buttons.items() if command == game.ask_load))
+    assert game.dialog is None and game.confirm is not None, "asks before dropping the game in progress"
+    driver.click(game.confirm.confirm_button)
     driver.click(game.dialog.ok_button)
     assert game.model is not model
     assert game.model.hashes == old_hashes and game.player == "IND"

@@ -7,7 +7,15 @@ from xwindow import XWindow, start_xvfb
 
 pytestmark = pytest.mark.xwindow
 
-TOOLBAR = ("mineral_menu", "stage_menu", "colour_menu", "end_button", "panel_buttons[", "action_buttons[")
+TOOLBAR = (
+    "mineral_menu",
+    "stage_menu",
+    "colour_menu",
+    "view_menu",
+    "end_button",
+    "panel_buttons[",
+    "action_buttons[",
+)
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +99,7 @@ def test_clicks_on_panels_over_land_act_and_never_select_the_country_beneath(ind
 def test_every_toolbar_action_is_reachable_at_the_minimum_size(india):
     layout = india.resize(800, 560)
     toolbar = {n: w for n, w in layout["widgets"].items() if n.startswith(TOOLBAR)}
-    assert len(toolbar) == 3 + 1 + 7 + 4, sorted(toolbar)  # filters, End turn, panels, actions
+    assert len(toolbar) == 4 + 1 + 7 + 4, sorted(toolbar)  # filters, End turn, panels, actions
     for name, widget in toolbar.items():
         x, y, w, h = widget["rect"]
         assert x >= 0 and x + w <= 800 and y >= 0 and y + h <= layout["state"]["bar_h"], name
@@ -106,7 +114,7 @@ def test_every_toolbar_action_is_reachable_at_the_minimum_size(india):
         was_open = title in india.last["state"]["open_panels"]
         india.click(name, until=panel_open(title, not was_open))
     # the dropdowns open
-    for name in ("mineral_menu", "stage_menu", "colour_menu"):
+    for name in ("mineral_menu", "stage_menu", "colour_menu", "view_menu"):
         india.click(name, until=expanded(name))
         india.click(name, until=expanded(name, False))
     # Save, Load and Replay open their dialogs; Help its overlay

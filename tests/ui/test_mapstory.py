@@ -1,0 +1,56 @@
+"""The map tells the story: your own trade by default, the world's routes aggregated, a full legend."""
+
+from __future__ import annotations
+
+import pygame
+import pytest
+
+from critmin.ui.legend import legend_rows
+from critmin.ui.mapstory import ALL_FLOWS, MAX_ROUTES, YOUR_TRADE
+from critmin.ui.options import PlayOptions
+from critmin.ui.panels import dashboard_html
+from critmin.ui.session import Session
+
+
+@pytest.fixture(scope="module")
+def world_after_two_turns():
+    """World 2024 with India human, two turns played."""
+    session = Session.start("world-2024", ["IND"])
+    session.end_turn()
+    session.end_turn()
+    return session
+
+
+def test_the_default_view_is_your_trade_with_the_rest_faded(driver, world_after_two_turns):
+    game = driver.app.start_game(world_after_two_turns, PlayOptions())
+    driver.frames(2)
+    assert game.view == YOUR_TRADE
+    shown = [arc.flow for arc in game.flows.arcs]
+    assert shown and all("IND" in (f.exporter, f.importer) for f in shown)
+    assert game.story.faded and not any("IND" in (f.exporter, f.importer) for f in game.story.faded)
+    assert len(game.flows.arcs) < len(game.snapshot.flows) / 4, "far fewer lines than the world's"
+    legend = [
+        label
+        for _, _, label in legend_rows("role", ["player"], sorted({f.mineral for f in shown}), game.story)
+    ]
+    assert {f.mineral for f in shown} <= set(legend), "every mineral drawn is in the legend"
+    assert any("width" in label for label in legend) and any("direction" in label for label in legend)
+
+
+def test_all_flows_aggregates_routes_by_value(driver, world_after_two_turns):
+    game = driver.app.start_game(world_after_two_turns, PlayOptions())
+    driver.key(pygame.K_a)
+    assert game.view == ALL_FLOWS and game.view_menu.selected_option[0] == ALL_FLOWS
+    pairs = [(arc.flow.exporter, arc.flow.importer) for arc in game.flows.arcs]
+    assert len(pairs) == len(set(pairs)) <= MAX_ROUTES, "one line per route, the biggest only"
+    assert len(game.snapshot.flows) > 3 * len(pairs)
+    assert game.story.width_by == "value"
+    driver.key(pygame.K_m)  # one mineral: its flows one by one again
+    assert game.story.width_by == "tonnes"
+
+
+def test_turn_zero_shows_the_starting_figures(driver):
+    game = driver.app.start_game(Session.start("world-2024", ["IND"]), PlayOptions())
+    html = dashboard_html(game, "IND")
+    assert "Starting figures" in html and "needs 0 · can make 0" not in html
+    assert "uses 0 · makes 0" not in html
