@@ -6,24 +6,29 @@ for the time elapsed, drawing. Tests and the benchmark call it directly with a f
 
 from __future__ import annotations
 
+import os
+import time
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygame
 import pygame_gui
 from pygame_gui.windows import UIMessageWindow
 
-from critmin.ui.indicators import Filter
 from critmin.ui.options import MIN_SIZE, PlayOptions
 from critmin.ui.routing import taken_by_widgets
 from critmin.ui.scenes import SceneStack
-from critmin.ui.session import ReplayCursor, Session
 from critmin.ui.widgets import escape
+
+if TYPE_CHECKING:
+    from critmin.ui.session import Session
 
 FPS = 60
 STEP_S = 1.0 / FPS  # fixed animation step, independent of turns and of the frame rate
 MAX_STEPS_PER_FRAME = 5
 SETTLE_FRAMES = 40  # frames drawn before an autoplay screenshot, so particles spread along the arcs
+FIRST_FRAME_ENV = "CRITMIN_FIRST_FRAME_FILE"  # the time of the first frame is written there
 FONTS = [{"name": "noto_sans", "point_size": 14, "style": "italic"}]  # the theme loads the others
 
 
@@ -73,6 +78,8 @@ class App:
         self.draw()
         pygame.display.flip()
         self.frames += 1
+        if self.frames == 1 and os.environ.get(FIRST_FRAME_ENV):  # for `critmin play --bench`
+            Path(os.environ[FIRST_FRAME_ENV]).write_text(repr(time.time()))
         if self.layout_file is not None:
             from critmin.ui.layout import write_layout
 
@@ -128,6 +135,7 @@ class App:
     def start_game(self, session: Session, options: PlayOptions):
         """Replace the current scene with the game."""
         from critmin.ui.game import GameScene
+        from critmin.ui.indicators import Filter
 
         focus = session.player or (options.countries[0] if options.countries else None)
         scene = GameScene(self, session, options.save_dir, selected=focus)
@@ -155,11 +163,15 @@ class App:
 def first_scene(app: App, options: PlayOptions) -> None:
     """Picker, briefing, game or replay viewer, depending on the options."""
     from critmin.ui.picker import BriefingScene, PickerScene
-    from critmin.ui.replay import ReplayScene
 
     if options.replay is not None:
+        from critmin.ui.replay import ReplayScene
+        from critmin.ui.session import ReplayCursor
+
         app.scenes.push(ReplayScene(app, ReplayCursor.open(options.replay), options.replay.name))
     elif options.autoplay is not None:
+        from critmin.ui.session import Session
+
         session = Session.start(options.scenario, options.countries, options.seed)
         session.model.run(options.autoplay)  # the AI plays; countries played with --as stay idle
         app.start_game(session, options)

@@ -9,7 +9,7 @@ import pygame
 from critmin.engine.vocabulary import quarter_label
 from critmin.ui.indicators import PriceSeries
 from critmin.ui.palette import MUTED_TEXT, TEXT
-from critmin.ui.widgets import draw_text
+from critmin.ui.widgets import draw_text, font
 
 CHINA_COLOUR = (230, 80, 70)
 OUTSIDE_COLOUR = (90, 160, 240)
@@ -106,8 +106,8 @@ def draw_axes(
     first, last = (quarter(start_label, t) for t in (turns[0], turns[-1]))
     draw_text(surface, first, (plot.left, plot.bottom + 4), 11, MUTED_TEXT)
     if turns[-1] != turns[0]:
-        image = draw_text(surface, last, (0, -100), 11, MUTED_TEXT)
-        draw_text(surface, last, (plot.right - image.width, plot.bottom + 4), 11, MUTED_TEXT)
+        width = font(11).size(last)[0]
+        draw_text(surface, last, (plot.right - width, plot.bottom + 4), 11, MUTED_TEXT)
 
 
 def quarter(start_label: str, turn: int) -> str:

@@ -18,7 +18,7 @@ from critmin.ui.options import DEFAULT_SIZE, MIN_SIZE, PlayOptions
 INSTALL_HINT = (
     "the game window needs pygame-ce and pygame_gui: install the UI extra with  pip install 'critmin[ui]'"
 )
-PANELS = ("dashboard", "prices", "news", "deals", "diplomacy", "orders")
+PANELS = ("dashboard", "prices", "news", "deals", "diplomacy", "orders", "report")
 
 
 def register(commands) -> None:
@@ -82,7 +82,11 @@ def register(commands) -> None:
         help="keep FILE up to date with the widgets' rectangles and the game's state (JSON, for tools "
         "driving the window)",
     )
-    sub.add_argument("--bench", action="store_true", help="measure the median frame time and exit")
+    sub.add_argument(
+        "--bench",
+        action="store_true",
+        help="measure the first frame after start-up and the frame times, print them and exit",
+    )
     sub.add_argument("--json", action="store_true", help="--bench: print JSON only")
 
 
@@ -213,9 +217,11 @@ def check_save(path: Path) -> None:
 
 def bench(options: PlayOptions, as_json: bool) -> int:
     """Print the frame-time benchmark."""
-    from critmin.ui.bench import measure_frame_time
+    from critmin.ui.bench import measure_first_frames, measure_frame_time
 
-    figures = measure_frame_time(options.scenario or "world-2024", size=options.size)
+    scenario = options.scenario or "world-2024"
+    figures = measure_frame_time(scenario, countries=options.countries, size=options.size)
+    figures |= measure_first_frames(scenario, options.countries)
     if as_json:
         print(json.dumps(figures, indent=1))
     else:

@@ -168,7 +168,7 @@ class MapScene(Scene):
             )
         )
         self.colour_menu = self.own(
-            UIDropDownMenu(list(COLOUR_MODES), self.colour_mode, flow.take(150), self.ui)
+            UIDropDownMenu(list(COLOUR_MODES), self.colour_mode, flow.take(160), self.ui)
         )
         views = list(VIEWS) if self.player else [ALL_FLOWS]
         self.view_menu = self.own(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from critmin.engine.actions import action_from_dict
 from critmin.engine.snapshot import WorldSnapshot
-from critmin.ui.news import news_items
+from critmin.ui.news import REWORDED, news_items
 from critmin.ui.wording import TINY, Wording, amount, plain_reason
 
 PRICE_MOVE = 0.02  # price changes smaller than this are not news
@@ -50,7 +50,8 @@ def world_section(model, player: str, words: Wording, lines: dict) -> list[str]:
     minerals = {m for m, _ in lines}
     rows = []
     for item in news_items(model, words, since_turn=model.turn - 1):
-        yours = player in item.countries and item.kind != "shortage"  # your shortages have their section
+        own_order = item.countries[:1] == (player,) and item.kind in REWORDED and not item.scripted
+        yours = player in item.countries and item.kind != "shortage" and not own_order  # those have sections
         on_your_lines = item.kind in CONTROLS and item.mineral in minerals
         if item.scripted or yours or on_your_lines:
             rows.append(("scenario event: " if item.scripted else "") + item.text)
