@@ -55,6 +55,7 @@ class App:
         self.accumulator = 0.0
         self.clock = pygame.time.Clock()
         self.frames = 0
+        self.map_shown = False
         self.layout_file = layout_file
 
     @property
@@ -76,14 +77,31 @@ class App:
             for scene in self.scenes.visible():
                 scene.update(STEP_S)
         self.draw()
-        pygame.display.flip()
-        self.frames += 1
-        if self.frames == 1 and os.environ.get(FIRST_FRAME_ENV):  # for `critmin play --bench`
-            Path(os.environ[FIRST_FRAME_ENV]).write_text(repr(time.time()))
+        self.flip()
         if self.layout_file is not None:
             from critmin.ui.layout import write_layout
 
             write_layout(self, self.frames, self.layout_file)
+
+    def flip(self) -> None:
+        """Show the frame drawn; note the first frame and the first of a map (`critmin play --bench`)."""
+        pygame.display.flip()
+        self.frames += 1
+        marker = os.environ.get(FIRST_FRAME_ENV)
+        if marker and self.frames == 1:
+            Path(marker).write_text(repr(time.time()))
+        if marker and not self.map_shown and hasattr(self.scenes.top, "mapview"):
+            self.map_shown = True
+            Path(marker + ".map").write_text(repr(time.time()))
+
+    def loading(self, what: str) -> None:
+        """A frame saying what is loading (the world model takes a few seconds to start)."""
+        from critmin.ui.widgets import draw_text
+
+        self.screen.fill((16, 24, 38))
+        width, height = self.size
+        draw_text(self.screen, f"Loading {what}…", (width // 2 - 160, height // 2 - 20), 24, bold=True)
+        self.flip()
 
     def dispatch(self, event: pygame.event.Event) -> None:
         """Give an event to the window, the widgets and the top scene."""
@@ -187,6 +205,8 @@ def play(options: PlayOptions) -> int:
     """`critmin play`: open the window and play until it closes (or write a screenshot and exit)."""
     app = App(options.size, layout_file=options.layout_file)
     try:
+        if options.replay is not None or options.autoplay is not None:
+            app.loading(options.replay.name if options.replay is not None else f"{options.scenario}")
         first_scene(app, options)
         if options.screenshot is not None:
             app.settle()
