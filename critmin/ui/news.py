@@ -7,6 +7,7 @@ marked as the scenario's when the scenario's script gave the order.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -21,8 +22,21 @@ ORDER_OF_EVENT = {
     "investment": "invest",
     "deal_breached": "break_deal",
     "deal_proposed": "propose_deal",
+    "program_funded": "fund_program",
 }
-REWORDED = frozenset({"control_imposed", "control_eased", "control_lifted", "tariff_set", "investment"})
+REWORDED = frozenset(
+    {
+        "control_imposed",
+        "control_eased",
+        "control_lifted",
+        "tariff_set",
+        "investment",
+        "deal_proposed",
+        "program_funded",
+    }
+)
+DISRUPTION = re.compile(r"disruption cuts (\w{3})'s (\w+) (\w+) output by (\d+%)")
+DISCOVERY = re.compile(r"(\w{3}) finds a (\w+) deposit: (.*)")
 SHOCKS = frozenset({"disruption", "discovery", "demand_shock", "project"})
 GROUP_FROM = 3  # this many countries short of the same thing make one line
 
@@ -91,7 +105,7 @@ def turn_items(model, words: Wording, events: list, logged: list[dict]) -> list[
 def event_item(model, words: Wording, event, order: dict | None, scripted_actors: set) -> NewsItem:
     """One event in words."""
     who = words.country(event.actor)
-    text, scripted = event.detail, False
+    text, scripted = plain_detail(words, event.detail), False
     if order is not None:
         scripted = bool(order.get("_scripted"))
         if event.kind in REWORDED:
@@ -100,11 +114,22 @@ def event_item(model, words: Wording, event, order: dict | None, scripted_actors
     elif event.kind in SHOCKS:
         title = scripted_shock(model, event)
         scripted = title is not None
-        text = f"{title}: {event.detail}" if title else event.detail
+        text = f"{title}: {text}" if title else text
     elif event.kind == "deal_breached" and "export ban" in event.detail:
         scripted = event.actor in scripted_actors  # forced by a ban the script imposed
     parties = (event.actor, *(c for c in event.target.split(",") if len(c) == 3 and c.isupper()))
     return NewsItem(event.turn, event.kind, text, scripted, parties, event.mineral)
+
+
+def plain_detail(words: Wording, detail: str) -> str:
+    """The engine's sentence with names instead of codes and identifiers."""
+    if match := DISRUPTION.fullmatch(detail):
+        country, mineral, stage, share = match.groups()
+        return f"{words.country(country)}: {words.line(mineral, stage)} output cut by {share}"
+    if match := DISCOVERY.fullmatch(detail):
+        country, mineral, rest = match.groups()
+        return f"{words.country(country)} finds a {words.mineral(mineral)} deposit: {rest}"
+    return re.sub(r"\ba (?=[aeiou])", "an ", detail)
 
 
 def shortage_items(words: Wording, mineral: str, shortages: list) -> list[NewsItem]:

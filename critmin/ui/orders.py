@@ -31,7 +31,8 @@ from critmin.ui.forms import (
     top_import,
 )
 from critmin.ui.indicators import quantity
-from critmin.ui.panels import PAD, ROW, Panel, draft_buttons
+from critmin.ui.news import plain_detail
+from critmin.ui.panels import PAD, ROW, Panel, draft_buttons, fitted_height
 from critmin.ui.widgets import ReasonButton, escape, reason_button
 
 SHOWN_ORDERS = 6
@@ -167,17 +168,14 @@ class OrdersPanel(ActingPanel):
         self.header(f"Orders this turn ({len(orders)}), carried out when you end the turn")
         self.removes = {}
         for index, action in enumerate(orders[:SHOWN_ORDERS]):
-            UITextBox(
-                escape(self.scene.words.order(action)),
-                self.row(ROW, self.width - 90),
-                self.scene.ui,
-                container=self.window,
-            )
+            text = self.scene.words.order(action)
+            height = fitted_height(text, self.width - 90)
+            UITextBox(escape(text), self.row(height, self.width - 90), self.scene.ui, container=self.window)
             button = reason_button(
                 self.row(ROW, 84, PAD + self.width - 84), "Remove", self.scene.ui, self.window
             )
             self.removes[button] = index
-            self.next_row(ROW)
+            self.next_row(height)
 
     def suggestions(self, player: str) -> None:
         """A few legal moves from the engine's menu, one click to draft."""
@@ -265,13 +263,9 @@ class DiplomacyPanel(ActingPanel):
         """Each pending proposal to the player, with Accept and Reject."""
         self.header(f"Inbox ({len(inbox)}): proposals waiting for your answer")
         for proposal in inbox[:SHOWN_PROPOSALS]:
-            offer = proposal["offer"]
-            UITextBox(
-                escape(offer_text(offer)),
-                self.row(ROW, self.width - 170),
-                self.scene.ui,
-                container=self.window,
-            )
+            text = offer_text(proposal["offer"], self.scene.words)
+            height = fitted_height(text, self.width - 170)
+            UITextBox(escape(text), self.row(height, self.width - 170), self.scene.ui, container=self.window)
             for k, accept in enumerate((True, False)):
                 action = as_action(
                     {
@@ -289,7 +283,7 @@ class DiplomacyPanel(ActingPanel):
                     verdict(self.scene, action),
                 )
                 self.actions[button] = action
-            self.next_row(ROW)
+            self.next_row(height)
 
     def proposal_rows(self, player: str) -> None:
         """Counterparty, side, mineral, stage; tonnes, duration, Propose."""
@@ -346,8 +340,11 @@ class DiplomacyPanel(ActingPanel):
 
     def log(self, observation) -> None:
         """Proposals waiting for others, and the diplomatic events that concern the player."""
-        waiting = [f"waiting: {offer_text(p['offer'])}" for p in observation.outbox]
-        events = [f"{e['kind'].replace('_', ' ')}: {e['detail']}" for e in reversed(observation.diplomacy)]
+        waiting = [f"waiting: {offer_text(p['offer'], self.scene.words)}" for p in observation.outbox]
+        events = [
+            f"{e['kind'].replace('_', ' ')}: {plain_detail(self.scene.words, e['detail'])}"
+            for e in reversed(observation.diplomacy)
+        ]
         rows = waiting + events
         self.text("<b>Log</b><br>" + ("<br>".join(escape(r) for r in rows) if rows else "<i>nothing yet</i>"))
 
@@ -389,8 +386,11 @@ class DiplomacyPanel(ActingPanel):
             self.refresh()
 
 
-def offer_text(offer: dict) -> str:
-    """A proposal in a line."""
+def offer_text(offer: dict, words=None) -> str:
+    """A proposal in a line, in words when it reads as an offer."""
+    action = as_action({**offer, "type": "propose_deal"})
+    if words is not None and not isinstance(action, str):
+        return f"{words.country(offer['country'])}: {words.order(action)}"
     price = offer["price_rule"] + (
         f" {quantity(offer['price_usd_per_kg'])} USD/kg" if offer.get("price_usd_per_kg") else ""
     )

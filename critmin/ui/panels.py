@@ -19,10 +19,10 @@ from critmin.engine.actions import ActionBase
 from critmin.engine.vocabulary import quarter_label
 from critmin.ui.chart import price_chart
 from critmin.ui.forms import as_action
-from critmin.ui.indicators import WEEKS_PER_TURN, quantity, reference_price
+from critmin.ui.indicators import WEEKS_PER_TURN, reference_price
 from critmin.ui.palette import ROLE_LABELS
-from critmin.ui.widgets import ReasonButton, escape, reason_button
-from critmin.ui.wording import TINY, amount
+from critmin.ui.widgets import ReasonButton, escape, font, reason_button
+from critmin.ui.wording import TINY, Wording, amount
 
 if TYPE_CHECKING:
     from critmin.ui.mapscene import MapScene
@@ -398,14 +398,17 @@ class DealsPanel(Panel):
             self.deal_row(deal)
         deals = self.scene.snapshot.deals
         self.text(
-            f"<b>All deals in force: {len(deals)}</b><br>" + "<br>".join(deal_text(d) for d in deals[:80])
+            f"<b>All deals in force: {len(deals)}</b><br>"
+            + "<br>".join(escape(deal_text(d, self.scene.words)) for d in deals[:80])
         )
 
     def deal_row(self, deal: dict) -> None:
         """One deal, with a Break button when the player is a party."""
         player = self.scene.player
         width = self.width - 90 if player else self.width
-        UITextBox(deal_text(deal), self.row(ROW, width), self.scene.ui, container=self.window)
+        text = deal_text(deal, self.scene.words)
+        height = fitted_height(text, width)
+        UITextBox(escape(text), self.row(height, width), self.scene.ui, container=self.window)
         if player and deal["kind"] != "equity":
             action = as_action({"type": "break_deal", "country": player, "deal_id": deal["id"]})
             reason = action if isinstance(action, str) else self.scene.model.check(action)
@@ -418,24 +421,28 @@ class DealsPanel(Panel):
                 "breach the deal: pay the penalty, lose trust",
             )
             self.breaks[button] = action
-        self.next_row(ROW)
+        self.next_row(height)
 
     def on_event(self, event: pygame.event.Event) -> bool:
         """A Break button: draft the BreakDeal order."""
         return draft_buttons(self, getattr(self, "breaks", {}), event)
 
 
-def deal_text(deal: dict) -> str:
-    """One deal in a line."""
+def deal_text(deal: dict, words=None) -> str:
+    """One deal in words: who sells what to whom, how much, until when."""
+    words = words or Wording()
+    line = words.line(deal["mineral"], deal["stage"])
+    seller, buyer = words.country(deal["seller"]), words.country(deal["buyer"])
     if deal["kind"] == "equity":
-        return (
-            f"{deal['id']} stake: {deal['buyer']} owns {deal['share']:.0%} of {deal['seller']}'s "
-            f"{deal['mineral']} {deal['stage']}"
-        )
-    return (
-        f"{deal['id']} {deal['kind']}: {deal['seller']} to {deal['buyer']} {deal['mineral']} {deal['stage']} "
-        f"{quantity(deal['tonnes_per_turn'] * 4)} t/yr until turn {deal['end_turn']}"
-    )
+        return f"{deal['id']} stake: {buyer} owns {deal['share']:.0%} of {seller}'s {line}"
+    tonnes = amount(deal["tonnes_per_turn"] * TURNS_PER_YEAR)
+    until = f"until turn {deal['end_turn']}"
+    return f"{deal['id']} {deal['kind']}: {seller} sells {buyer} {tonnes} t/yr of {line} {until}"
+
+
+def fitted_height(text: str, width: int, size: int = 14) -> int:
+    """A text box's height for `text` in `width` pixels: one row, or two when it wraps."""
+    return ROW if font(size).size(text)[0] <= width - 14 else 2 * ROW - 2
 
 
 def draft_buttons(panel: Panel, actions: dict[ReasonButton, ActionBase], event: pygame.event.Event) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from critmin.engine.actions import BuyStockpile, ImposeExportControl, ProposeDeal, SetTariff
 from critmin.ui.chart import axis_range, nice_ticks, tick_labels
 from critmin.ui.forms import OrderForm, build_order
+from critmin.ui.news import plain_detail
 from critmin.ui.wording import Wording, amount, mineral_name, plain_reason
 
 WORDS = Wording(
@@ -69,3 +70,12 @@ def test_chart_axes_have_round_distinct_ticks_in_one_format():
         "20,000",
         "25,000",
     ]
+
+
+def test_engine_sentences_in_the_news_read_with_names():
+    assert plain_detail(WORDS, "disruption cuts IND's ree_heavy mine output by 27%") == (
+        "India: mined heavy rare earths output cut by 27%"
+    )
+    assert plain_detail(WORDS, "CHN and IND sign a offtake on lithium (D0001)") == (
+        "CHN and IND sign an offtake on lithium (D0001)"
+    )
