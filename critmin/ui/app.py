@@ -203,6 +203,9 @@ def first_scene(app: App, options: PlayOptions) -> None:
 
 def play(options: PlayOptions) -> int:
     """`critmin play`: open the window and play until it closes (or write a screenshot and exit)."""
+    from critmin.ui.palette import use_palette
+
+    use_palette(options.palette)
     app = App(options.size, layout_file=options.layout_file)
     try:
         if options.replay is not None or options.autoplay is not None:

@@ -75,6 +75,12 @@ def register(commands) -> None:
         "--save-dir", type=Path, default=None, help="where the save dialog starts (default: here)"
     )
     sub.add_argument(
+        "--palette",
+        choices=("standard", "colour-blind"),
+        default="standard",
+        help="colours of roles, indicator scales and controlled routes (colour-blind: Okabe-Ito, viridis)",
+    )
+    sub.add_argument(
         "--layout-file",
         type=Path,
         default=os.environ.get("CRITMIN_LAYOUT_FILE") or None,
@@ -173,6 +179,7 @@ def play_options(args: argparse.Namespace) -> PlayOptions:
         colour=args.colour,
         save_dir=args.save_dir or Path.cwd(),
         layout_file=Path(args.layout_file) if args.layout_file else None,
+        palette=args.palette,
     )
     if options.screenshot is not None and options.autoplay is None:
         options.autoplay = 0

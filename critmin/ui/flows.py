@@ -17,7 +17,7 @@ import pygame
 
 from critmin.engine.snapshot import Flow
 from critmin.ui.indicators import Route
-from critmin.ui.palette import BANNED, CONTROLLED, MINERAL_COLOURS, mineral_colour
+from critmin.ui.palette import MINERAL_COLOURS, mineral_colour, route_colour
 
 ARC_POINTS = 24
 ARC_BEND = 0.12  # control point offset, as a share of the chord
@@ -132,7 +132,7 @@ class FlowLayer:
         background = base.copy()
         lines = pygame.Surface(base.get_size(), pygame.SRCALPHA)
         for route in routes:
-            colour = BANNED if route.regime == "ban" else CONTROLLED
+            colour = route_colour(route.regime)
             dashed(lines, (*colour, 255), arc_points(anchors[route.exporter], anchors[route.importer]), 2)
         for flow in faded:
             points = arc_points(anchors[flow.exporter], anchors[flow.importer], bend=mineral_bend(flow))

@@ -6,13 +6,12 @@ import pygame
 
 from critmin.ui.indicators import PRICE_RATIO_RANGE, STOCK_COVER_FULL_WEEKS
 from critmin.ui.palette import (
-    BANNED,
-    CONTROLLED,
     MUTED_TEXT,
     NO_DATA,
     ROLE_COLOURS,
     ROLE_LABELS,
     mineral_colour,
+    route_colour,
     scale_colour,
 )
 from critmin.ui.widgets import draw_text
@@ -76,7 +75,10 @@ def legend_rows(mode: str, roles: list[str], minerals: list[str], story=None, ro
     ]
     if story is not None and story.faded:
         marks.append(("faded", (150, 160, 175), "others' trade (faded)"))
-    marks += [("dash", BANNED, "exports banned"), ("dash", CONTROLLED, "licence or quota")]
+    marks += [
+        ("dash", route_colour("ban"), "exports banned"),
+        ("dash", route_colour("licence"), "licence or quota"),
+    ]
     free = room - len(rows) - len(marks)
     shown = minerals if len(minerals) <= free else minerals[: max(free - 1, 0)]
     label = "main mineral of the route: " if by_value else ""

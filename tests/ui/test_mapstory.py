@@ -8,6 +8,7 @@ import pytest
 from critmin.ui.legend import legend_rows
 from critmin.ui.mapstory import ALL_FLOWS, MAX_ROUTES, YOUR_TRADE
 from critmin.ui.options import PlayOptions
+from critmin.ui.palette import route_colour, scale_colour, use_palette
 from critmin.ui.panels import dashboard_html
 from critmin.ui.session import Session
 
@@ -54,3 +55,15 @@ def test_turn_zero_shows_the_starting_figures(driver):
     html = dashboard_html(game, "IND")
     assert "Starting figures" in html and "needs 0 · can make 0" not in html
     assert "uses 0 · makes 0" not in html
+
+
+def test_the_colour_blind_palette_repaints_roles_scales_and_routes(driver):
+    game = driver.app.start_game(Session.start("china-ree-controls-2025", ["IND"]), PlayOptions())
+    standard = game.country_colours()["CHN"]
+    try:
+        use_palette("colour-blind")
+        assert game.country_colours()["CHN"] == (213, 94, 0) != standard
+        assert scale_colour(0.0) == (68, 1, 84) and route_colour("ban") == (213, 94, 0)
+    finally:
+        use_palette("standard")
+    assert game.country_colours()["CHN"] == standard
