@@ -114,7 +114,7 @@ class App:
         top = self.scenes.top
         if taken_by_widgets(self.ui, event):
             if top is not None and event.type == pygame.MOUSEMOTION:
-                top.pointer_on_widget()
+                top.pointer_on_widget(event.pos)
         elif top is not None:
             top.handle(event)
 

@@ -28,9 +28,7 @@ def price_chart(
     if series is None or not series.turns:
         draw_text(surface, "no prices yet: end a turn", (MARGIN_LEFT, size[1] // 2), 13, MUTED_TEXT)
         return surface
-    plot = pygame.Rect(
-        MARGIN_LEFT, MARGIN_TOP, size[0] - MARGIN_LEFT - MARGIN_RIGHT, size[1] - MARGIN_TOP - MARGIN_BOTTOM
-    )
+    plot = plot_area(size)
     values = [v for v in (*series.china, *series.outside) if not math.isnan(v)]
     low, high = axis_range(values)
     draw_axes(surface, plot, low, high, series.turns, start_label)
@@ -46,6 +44,23 @@ def price_chart(
             pygame.draw.circle(surface, colour, point, 3)
     legend(surface, plot)
     return surface
+
+
+def plot_area(size: tuple[int, int]) -> pygame.Rect:
+    """Where the lines are drawn inside a chart of `size`."""
+    return pygame.Rect(
+        MARGIN_LEFT, MARGIN_TOP, size[0] - MARGIN_LEFT - MARGIN_RIGHT, size[1] - MARGIN_TOP - MARGIN_BOTTOM
+    )
+
+
+def point_at(series: PriceSeries | None, size: tuple[int, int], x: int) -> int | None:
+    """The index of the turn nearest to a chart x (chart pixels), None outside the plot or no data."""
+    plot = plot_area(size)
+    if series is None or not series.turns or not plot.left - 8 <= x <= plot.right + 8:
+        return None
+    span = max(series.turns[-1] - series.turns[0], 1)
+    turn = series.turns[0] + (x - plot.left) / max(plot.width, 1) * span
+    return min(range(len(series.turns)), key=lambda k: abs(series.turns[k] - turn))
 
 
 def axis_range(values: list[float]) -> tuple[float, float]:

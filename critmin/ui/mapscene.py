@@ -357,7 +357,7 @@ class MapScene(Scene):
         elif event.type == pygame.KEYDOWN and not typing_in(self.ui):
             self.key_pressed(event)
         elif event.type == pygame.MOUSEMOTION:
-            self.hovered = self.mapview.country_at(event.pos)
+            self.hovered, self.chart_value = self.mapview.country_at(event.pos), None
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and event.pos[1] > self.bar_h:
             self.select(self.mapview.country_at(event.pos))
 
@@ -460,9 +460,11 @@ class MapScene(Scene):
         if country:
             self.say(f"selected {self.names.get(country, country)} ({country})")
 
-    def pointer_on_widget(self) -> None:
-        """The mouse is over a widget: no country is hovered."""
+    def pointer_on_widget(self, pos: tuple[int, int]) -> None:
+        """The mouse is over a widget: no country is hovered; over the price chart, its values show."""
         self.hovered = None
+        prices = self.panel(PricesPanel)
+        self.chart_value = prices.value_at(pos) if prices is not None else None
 
     def between_events(self) -> None:
         """Rebuild the panels the events made stale; bring panels dragged out back inside the window."""
@@ -506,6 +508,8 @@ class MapScene(Scene):
 
     def status_text(self) -> str:
         """The status bar: a recent message, else what is under the mouse."""
+        if getattr(self, "chart_value", None):
+            return self.chart_value
         if self.message and self.message_age < MESSAGE_SECONDS:
             return self.message
         code = self.hovered

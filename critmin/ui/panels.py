@@ -17,7 +17,7 @@ from pygame_gui.elements import UIDropDownMenu, UIImage, UILabel, UITextBox, UIW
 
 from critmin.engine.actions import ActionBase
 from critmin.engine.vocabulary import quarter_label
-from critmin.ui.chart import price_chart
+from critmin.ui.chart import point_at, price_chart
 from critmin.ui.forms import as_action
 from critmin.ui.indicators import WEEKS_PER_TURN, reference_price
 from critmin.ui.palette import ROLE_LABELS
@@ -301,7 +301,24 @@ class PricesPanel(Panel):
         size = (self.width, self.height_left)
         series = self.scene.history().get(self.line)
         image = price_chart(series, size, f"{self.line[0]} {self.line[1]}, USD/kg", self.scene.start_date)
-        UIImage(self.row(size[1]), image, self.scene.ui, container=self.window)
+        self.chart = UIImage(self.row(size[1]), image, self.scene.ui, container=self.window)
+        self.series, self.chart_size = series, size
+
+    def value_at(self, pos: tuple[int, int]) -> str | None:
+        """The prices of the quarter under the mouse on the chart, in words (None elsewhere)."""
+        chart = getattr(self, "chart", None)
+        if self.window is None or chart is None or not chart.alive() or not chart.rect.collidepoint(pos):
+            return None
+        k = point_at(self.series, self.chart_size, pos[0] - chart.rect.x)
+        if k is None:
+            return None
+        year, quarter = self.scene.start_date.split("Q")
+        when = quarter_label(int(year), int(quarter), self.series.turns[k])
+        inside, outside = self.series.china[k], self.series.outside[k]
+        return (
+            f"{self.scene.words.line(*self.line)}, {when}: inside China USD {amount(inside)}/kg · "
+            f"outside China USD {amount(outside)}/kg"
+        )
 
     def on_event(self, event: pygame.event.Event) -> bool:
         """A new line picked: redraw."""

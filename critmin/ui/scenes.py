@@ -92,7 +92,7 @@ class Scene:
     def handle(self, event: pygame.event.Event) -> None:
         """React to one event."""
 
-    def pointer_on_widget(self) -> None:
+    def pointer_on_widget(self, pos: tuple[int, int]) -> None:
         """The mouse moved onto a widget (the map under it is not hovered)."""
 
     def between_events(self) -> None:

@@ -9,7 +9,7 @@ from critmin.ui.legend import legend_rows
 from critmin.ui.mapstory import ALL_FLOWS, MAX_ROUTES, YOUR_TRADE
 from critmin.ui.options import PlayOptions
 from critmin.ui.palette import route_colour, scale_colour, use_palette
-from critmin.ui.panels import dashboard_html
+from critmin.ui.panels import PricesPanel, dashboard_html
 from critmin.ui.session import Session
 
 
@@ -67,3 +67,14 @@ def test_the_colour_blind_palette_repaints_roles_scales_and_routes(driver):
     finally:
         use_palette("standard")
     assert game.country_colours()["CHN"] == standard
+
+
+def test_hovering_the_price_chart_reads_the_quarters_prices(driver, world_after_two_turns):
+    game = driver.app.start_game(world_after_two_turns, PlayOptions(panels=["prices"]))
+    driver.frames(2)
+    chart = game.panel(PricesPanel).chart
+    driver.hover(chart, seconds=0.1)
+    assert "inside China USD" in game.status_text() and "2025Q" in game.status_text()
+    assert game.hovered is None, "the country under the chart is not hovered"
+    driver.park_mouse()
+    assert "inside China" not in game.status_text()
