@@ -13,6 +13,7 @@ from critmin.ui.widgets import draw_text, font
 
 CHINA_COLOUR = (230, 80, 70)
 OUTSIDE_COLOUR = (90, 160, 240)
+TREND_COLOUR = (120, 210, 150)
 BACKGROUND = (30, 36, 48)
 GRID = (55, 62, 78)
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 58, 12, 28, 26
@@ -43,6 +44,28 @@ def price_chart(
         for point in points:
             pygame.draw.circle(surface, colour, point, 3)
     legend(surface, plot)
+    return surface
+
+
+def trend_chart(
+    turns: list[int], values: list[float], size: tuple[int, int], title: str, start_label: str = ""
+) -> pygame.Surface:
+    """A one-line chart of a figure per turn (for example a country's import dependence)."""
+    surface = pygame.Surface(size)
+    surface.fill(BACKGROUND)
+    draw_text(surface, title, (8, 4), 13, TEXT, bold=True)
+    points = [(t, v) for t, v in zip(turns, values, strict=True) if not math.isnan(v)]
+    if not points:
+        draw_text(surface, "no data yet: end a turn", (MARGIN_LEFT, size[1] // 2), 13, MUTED_TEXT)
+        return surface
+    plot = plot_area(size)
+    low, high = axis_range([v for _, v in points])
+    draw_axes(surface, plot, low, high, turns, start_label)
+    screen = [to_screen(plot, turns, t, v, low, high) for t, v in points]
+    if len(screen) > 1:
+        pygame.draw.lines(surface, TREND_COLOUR, False, screen, 2)
+    for point in screen:
+        pygame.draw.circle(surface, TREND_COLOUR, point, 3)
     return surface
 
 

@@ -455,7 +455,7 @@ class MapScene(Scene):
         for panel in self.panels:
             if hasattr(panel, "aim_at") and country:
                 panel.aim_at(country)
-            elif isinstance(panel, DashboardPanel | DealsPanel):
+            elif isinstance(panel, DashboardPanel | DealsPanel | PricesPanel):
                 panel.refresh()
         if country:
             self.say(f"selected {self.names.get(country, country)} ({country})")

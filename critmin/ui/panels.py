@@ -17,7 +17,7 @@ from pygame_gui.elements import UIDropDownMenu, UIImage, UILabel, UITextBox, UIW
 
 from critmin.engine.actions import ActionBase
 from critmin.engine.vocabulary import quarter_label
-from critmin.ui.chart import point_at, price_chart
+from critmin.ui.chart import point_at, price_chart, trend_chart
 from critmin.ui.forms import as_action
 from critmin.ui.indicators import WEEKS_PER_TURN, reference_price
 from critmin.ui.palette import ROLE_LABELS
@@ -266,11 +266,11 @@ def line_html(view, words=None) -> str:
 
 
 class PricesPanel(Panel):
-    """Price per turn of one line, inside and outside China."""
+    """One line over time: its price inside and outside China, the focused country's dependence and cover."""
 
     title = "Prices"
     key = pygame.K_p
-    size = (480, 330)
+    size = (480, 560)
 
     def __init__(self, scene: MapScene) -> None:
         super().__init__(scene)
@@ -298,11 +298,30 @@ class PricesPanel(Panel):
             expansion_height_limit=220,
         )
         self.next_row(28)
-        size = (self.width, self.height_left)
+        price_height = max(self.height_left // 2, 120)
+        size = (self.width, price_height)
         series = self.scene.history().get(self.line)
         image = price_chart(series, size, f"{self.line[0]} {self.line[1]}, USD/kg", self.scene.start_date)
         self.chart = UIImage(self.row(size[1]), image, self.scene.ui, container=self.window)
         self.series, self.chart_size = series, size
+        self.next_row(price_height)
+        self.trends()
+
+    def trends(self) -> None:
+        """The focused country's import dependence and stock cover on the line, per quarter."""
+        country, tables = self.scene.focus, getattr(self.scene.model, "tables", None)
+        height = (self.height_left - 4) // 2
+        if country is None or tables is None or height < 80:  # a network seat has no tables
+            return
+        turns, dependence, cover = line_trends(tables(), country, *self.line)
+        name = self.scene.names.get(country, country)
+        for values, title in (
+            (dependence, f"{name}: import dependence, % of supply"),
+            (cover, f"{name}: stock cover, weeks of use"),
+        ):
+            image = trend_chart(turns, values, (self.width, height), title, self.scene.start_date)
+            UIImage(self.row(height), image, self.scene.ui, container=self.window)
+            self.next_row(height)
 
     def value_at(self, pos: tuple[int, int]) -> str | None:
         """The prices of the quarter under the mouse on the chart, in words (None elsewhere)."""
@@ -328,6 +347,20 @@ class PricesPanel(Panel):
             self.refresh()
             return True
         return False
+
+
+def line_trends(tables: dict, country: str, mineral: str, stage: str) -> tuple[list, list, list]:
+    """Turns, import dependence (% of production plus imports) and stock cover (weeks) of one line."""
+    rows = tables["countries"].to_pandas()
+    rows = rows[(rows["country"] == country) & (rows["mineral"] == mineral) & (rows["stage"] == stage)]
+    rows = rows.sort_values("turn")
+    supply = rows["production"] + rows["imports"]
+    use = rows[["consumption", "demand"]].max(axis=1)
+    nan = float("nan")
+    dependence = [100 * i / s if s > 0 else nan for i, s in zip(rows["imports"], supply, strict=True)]
+    stocks = rows["stock"] + rows["stockpile"]
+    cover = [st / u * WEEKS_PER_TURN if u > 0 else nan for st, u in zip(stocks, use, strict=True)]
+    return rows["turn"].tolist(), dependence, cover
 
 
 class NewsPanel(Panel):

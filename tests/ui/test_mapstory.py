@@ -9,7 +9,7 @@ from critmin.ui.legend import legend_rows
 from critmin.ui.mapstory import ALL_FLOWS, MAX_ROUTES, YOUR_TRADE
 from critmin.ui.options import PlayOptions
 from critmin.ui.palette import route_colour, scale_colour, use_palette
-from critmin.ui.panels import PricesPanel, dashboard_html
+from critmin.ui.panels import PricesPanel, dashboard_html, line_trends
 from critmin.ui.session import Session
 
 
@@ -78,3 +78,9 @@ def test_hovering_the_price_chart_reads_the_quarters_prices(driver, world_after_
     assert game.hovered is None, "the country under the chart is not hovered"
     driver.park_mouse()
     assert "inside China" not in game.status_text()
+
+
+def test_the_prices_panel_charts_the_focused_countrys_dependence_and_cover(world_after_two_turns):
+    turns, dependence, cover = line_trends(world_after_two_turns.model.tables(), "IND", "lithium", "refined")
+    assert turns == [0, 1] and len(dependence) == len(cover) == 2
+    assert all(0 <= d <= 100 for d in dependence) and all(c >= 0 for c in cover)
