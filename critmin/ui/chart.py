@@ -48,9 +48,14 @@ def price_chart(
 
 
 def trend_chart(
-    turns: list[int], values: list[float], size: tuple[int, int], title: str, start_label: str = ""
+    turns: list[int],
+    values: list[float],
+    size: tuple[int, int],
+    title: str,
+    start_label: str = "",
+    ceiling: float | None = None,
 ) -> pygame.Surface:
-    """A one-line chart of a figure per turn (for example a country's import dependence)."""
+    """A one-line chart of a figure per turn (a share has `ceiling` 100: the axis stops there)."""
     surface = pygame.Surface(size)
     surface.fill(BACKGROUND)
     draw_text(surface, title, (8, 4), 13, TEXT, bold=True)
@@ -60,6 +65,8 @@ def trend_chart(
         return surface
     plot = plot_area(size)
     low, high = axis_range([v for _, v in points])
+    if ceiling is not None and high > ceiling >= max(v for _, v in points):
+        low, high = nice_ticks(low, ceiling)[0], ceiling
     draw_axes(surface, plot, low, high, turns, start_label)
     screen = [to_screen(plot, turns, t, v, low, high) for t, v in points]
     if len(screen) > 1:

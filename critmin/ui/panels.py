@@ -315,11 +315,12 @@ class PricesPanel(Panel):
             return
         turns, dependence, cover = line_trends(tables(), country, *self.line)
         name = self.scene.names.get(country, country)
-        for values, title in (
-            (dependence, f"{name}: import dependence, % of supply"),
-            (cover, f"{name}: stock cover, weeks of use"),
+        for values, title, ceiling in (
+            (dependence, f"{name}: import dependence, % of supply", 100.0),
+            (cover, f"{name}: stock cover, weeks of use", None),
         ):
-            image = trend_chart(turns, values, (self.width, height), title, self.scene.start_date)
+            size = (self.width, height)
+            image = trend_chart(turns, values, size, title, self.scene.start_date, ceiling)
             UIImage(self.row(height), image, self.scene.ui, container=self.window)
             self.next_row(height)
 
