@@ -181,6 +181,8 @@ def play_options(args: argparse.Namespace) -> PlayOptions:
         layout_file=Path(args.layout_file) if args.layout_file else None,
         palette=args.palette,
     )
+    if options.layout_file is not None and not options.layout_file.parent.is_dir():
+        raise UserError(f"--layout-file: folder {options.layout_file.parent} does not exist")
     if options.screenshot is not None and options.autoplay is None:
         options.autoplay = 0
     if options.replay is not None:

@@ -26,6 +26,11 @@ def test_play_refuses_countries_not_in_the_scenario(cli):
     assert code == 2 and "XYZ not in scenario world-2024" in err
 
 
+def test_play_refuses_a_layout_file_in_a_missing_folder(cli, tmp_path):
+    code, _, err = cli("play", "world-2024", "--layout-file", str(tmp_path / "no" / "layout.json"))
+    assert code == 2 and "--layout-file" in err and "does not exist" in err
+
+
 def test_play_refuses_a_bad_window_size(cli):
     with pytest.raises(SystemExit) as raised:
         cli("play", "world-2024", "--size", "big")
