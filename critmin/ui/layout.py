@@ -30,7 +30,7 @@ def widget_entry(element: UIElement, scene) -> dict:
         "over": mapview.country_at(rect.center) if mapview is not None else None,
     }
     if isinstance(element, UIButton):
-        entry |= {"text": element.text, "enabled": bool(element.is_enabled)}
+        entry |= {"text": element.text, "enabled": bool(element.is_enabled), "tooltip": element.tool_tip_text}
     if isinstance(element, UIDropDownMenu):
         entry |= {
             "text": element.selected_option[0],

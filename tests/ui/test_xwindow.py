@@ -125,3 +125,14 @@ def test_every_toolbar_action_is_reachable_at_the_minimum_size(india):
     india.click("close", until=state_is("scene", "GameScene"))
     # and End turn plays the turn
     india.click("end_button", until=state_is("turn", 1))
+
+
+def test_a_tariff_typed_out_of_range_is_refused_in_the_forms_words(india):
+    india.click("Orders.amount")
+    india.type_text("5000")
+    layout = india.settled(until=lambda layout: not layout["widgets"]["Orders.add"]["enabled"])
+    tooltip = layout["widgets"]["Orders.add"]["tooltip"]
+    assert tooltip == "Not possible: the tariff rate must be at most 500%", tooltip
+    india.type_text("30")
+    layout = india.settled(until=lambda layout: layout["widgets"]["Orders.add"]["enabled"])
+    assert layout["widgets"]["Orders.add"]["text"].startswith("Add order: 30% tariff on")

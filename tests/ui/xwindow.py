@@ -104,6 +104,11 @@ class XWindow:
         x, y, w, h = self.widget(name)["rect"]
         return self.click_at(x + w // 2, y + h // 2, until)
 
+    def type_text(self, text: str) -> None:
+        """Select what the focused text entry holds and type over it."""
+        self.xdotool("key", "--window", self.window, "ctrl+a")
+        self.xdotool("type", "--window", self.window, "--delay", "30", text)
+
     def resize(self, width: int, height: int) -> dict:
         """Resize the window through X; the layout once the app has laid itself out again."""
         self.xdotool("windowsize", self.window, str(width), str(height))
