@@ -22,6 +22,7 @@ SCALE_ENDS = {
     "price": (f"{PRICE_RATIO_RANGE[0]:g}× start price", f"{PRICE_RATIO_RANGE[1]:g}×"),
 }
 LINE = 17
+PAIR_FROM = 6  # more minerals than this are listed two to a row
 
 
 def legend_surface(
@@ -47,6 +48,12 @@ def legend_surface(
         elif kind == "arrow":
             pygame.draw.line(surface, colour, (8, y + 8), (18, y + 8), 2)
             pygame.draw.polygon(surface, colour, [(22, y + 8), (16, y + 4), (16, y + 12)])
+        elif kind == "pair":  # two minerals side by side: (colour, label) each
+            for x, dot_colour, text in zip((15, 145), colour, label, strict=True):
+                pygame.draw.circle(surface, dot_colour, (x, y + 8), 4)
+                draw_text(surface, text, (x + 13, y), 12, colour=(225, 230, 238))
+            y += LINE
+            continue
         elif kind == "faded":
             pygame.draw.line(surface, colour, (8, y + 8), (22, y + 8), 1)
         else:
@@ -80,9 +87,16 @@ def legend_rows(mode: str, roles: list[str], minerals: list[str], story=None, ro
         ("dash", route_colour("licence"), "licence or quota"),
     ]
     free = room - len(rows) - len(marks)
-    shown = minerals if len(minerals) <= free else minerals[: max(free - 1, 0)]
-    label = "main mineral of the route: " if by_value else ""
-    rows += [("dot", mineral_colour(m), f"{label}{m}" if k == 0 else m) for k, m in enumerate(shown)]
+    capacity = 2 * free if len(minerals) > PAIR_FROM else free
+    shown = minerals if len(minerals) <= capacity else minerals[: max(capacity - 2, 0)]
+    if by_value and shown:
+        rows.append(("note", MUTED_TEXT, "colour: the route's main mineral"))
+    dots = [(mineral_colour(m), m) for m in shown]
+    if len(dots) > PAIR_FROM:
+        rows += [("pair", *zip(*dots[k : k + 2], strict=True)) for k in range(0, len(dots) - 1, 2)]
+        rows += [("dot", *dots[-1])] if len(dots) % 2 else []
+    else:
+        rows += [("dot", colour, name) for colour, name in dots]
     if len(minerals) > len(shown):
         rows.append(("note", MUTED_TEXT, f"+ {len(minerals) - len(shown)} more (filter by mineral: M)"))
     return rows + marks

@@ -30,7 +30,7 @@ from critmin.ui.panels import DashboardPanel, DealsPanel, NewsPanel, Panel, Pric
 from critmin.ui.routing import lift_above_windows
 from critmin.ui.scenes import HelpOverlay, Scene
 from critmin.ui.toolbar import Flow
-from critmin.ui.widgets import draw_text, typing_in
+from critmin.ui.widgets import draw_text, font, typing_in
 from critmin.ui.wording import Wording, wording_for
 
 STATUS_H = 24
@@ -260,13 +260,26 @@ class MapScene(Scene):
         involved = {c for f in told.shown for c in (f.exporter, f.importer)} | {self.player, self.selected}
         involved &= mapped_countries(self.snapshot)
         crowded = len(involved) > LABELS_BY_NAME or self.mapview.rect.width < 1000
-        for code in sorted(involved, key=lambda c: c != self.player):
+        taken: list[pygame.Rect] = []
+        for code in sorted(involved, key=lambda c: c != self.player):  # yours first, never hidden
             name = code if crowded and code != self.player else self.names.get(code, code)
-            x, y = anchors[code]
+            x, y = (int(v) for v in anchors[code])
+            size = font(12, bold=True).size(name)
+            spot = next(
+                (
+                    r
+                    for r in (pygame.Rect(x + 5, y - 8 + dy, *size) for dy in (0, 12, -12))
+                    if r.collidelist(taken) < 0
+                ),
+                None,
+            )
+            pygame.draw.circle(self.flows.background, TEXT, (x, y), 2)
+            if spot is None:
+                continue  # no room: the status bar names it on hover
+            taken.append(spot)
             for dx, dy in ((1, 1), (-1, -1), (1, -1), (-1, 1)):
-                draw_text(self.flows.background, name, (int(x) + 5 + dx, int(y) - 8 + dy), 12, (0, 0, 0))
-            draw_text(self.flows.background, name, (int(x) + 5, int(y) - 8), 12, TEXT, bold=True)
-            pygame.draw.circle(self.flows.background, TEXT, (int(x), int(y)), 2)
+                draw_text(self.flows.background, name, (spot.x + dx, spot.y + dy), 12, (0, 0, 0), bold=True)
+            draw_text(self.flows.background, name, spot.topleft, 12, TEXT, bold=True)
 
     def country_colours(self) -> dict[str, tuple[int, int, int]]:
         """Map colour of every scenario country for the colouring chosen."""

@@ -30,10 +30,8 @@ def test_the_default_view_is_your_trade_with_the_rest_faded(driver, world_after_
     assert shown and all("IND" in (f.exporter, f.importer) for f in shown)
     assert game.story.faded and not any("IND" in (f.exporter, f.importer) for f in game.story.faded)
     assert len(game.flows.arcs) < len(game.snapshot.flows) / 4, "far fewer lines than the world's"
-    legend = [
-        label
-        for _, _, label in legend_rows("role", ["player"], sorted({f.mineral for f in shown}), game.story)
-    ]
+    rows = legend_rows("role", ["player"], sorted({f.mineral for f in shown}), game.story)
+    legend = [text for _, _, label in rows for text in ((label,) if isinstance(label, str) else label)]
     assert {f.mineral for f in shown} <= set(legend), "every mineral drawn is in the legend"
     assert any("width" in label for label in legend) and any("direction" in label for label in legend)
 
