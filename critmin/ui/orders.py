@@ -33,7 +33,7 @@ from critmin.ui.forms import (
 from critmin.ui.indicators import quantity
 from critmin.ui.news import plain_detail
 from critmin.ui.panels import PAD, ROW, Panel, draft_buttons, fitted_height
-from critmin.ui.widgets import ReasonButton, escape, reason_button
+from critmin.ui.widgets import ReasonButton, escape, fit, reason_button
 
 SHOWN_ORDERS = 6
 SHOWN_SUGGESTIONS = 5
@@ -160,7 +160,7 @@ class OrdersPanel(ActingPanel):
         reason = verdict(self.scene, action)
         words = None if reason else self.scene.words.order(action)
         self.add.explain(reason, words)
-        self.add.set_text("Add order" if reason else f"Add order: {words}"[:75])
+        self.add.set_text("Add order" if reason else fit(f"Add order: {words}", self.add.rect.width - 16))
 
     def order_rows(self) -> None:
         """The orders drafted this turn, each with a Remove button."""
@@ -187,7 +187,7 @@ class OrdersPanel(ActingPanel):
                 break
             button = reason_button(
                 self.row(ROW),
-                f"+ {self.scene.words.order(action)}"[:80],
+                fit(f"+ {self.scene.words.order(action)}", self.width - 16),
                 self.scene.ui,
                 self.window,
                 tooltip=self.scene.words.order(action),

@@ -77,6 +77,16 @@ def draw_text(
     return surface.blit(image, pos)
 
 
+def fit(text: str, width: int, size: int = 14) -> str:
+    """`text` shortened with an ellipsis to fit `width` pixels (a button's label)."""
+    face = font(size)
+    if face.size(text)[0] <= width:
+        return text
+    while text and face.size(text + "…")[0] > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def escape(text: str) -> str:
     """Text made safe for pygame_gui's HTML-like text boxes."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
