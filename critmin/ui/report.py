@@ -50,8 +50,9 @@ def world_section(model, player: str, words: Wording, lines: dict) -> list[str]:
     minerals = {m for m, _ in lines}
     rows = []
     for item in news_items(model, words, since_turn=model.turn - 1):
-        own_order = item.countries[:1] == (player,) and item.kind in REWORDED and not item.scripted
-        yours = player in item.countries and item.kind != "shortage" and not own_order  # those have sections
+        if item.countries[:1] == (player,) and item.kind in REWORDED and not item.scripted:
+            continue  # your own orders: told above
+        yours = player in item.countries and item.kind != "shortage"  # your shortages: told below
         on_your_lines = item.kind in CONTROLS and item.mineral in minerals
         if item.scripted or yours or on_your_lines:
             rows.append(("scenario event: " if item.scripted else "") + item.text)

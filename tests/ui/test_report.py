@@ -34,6 +34,8 @@ def test_the_turn_report_opens_after_the_turn_and_says_what_your_orders_did(driv
     assert "carried out: 25% tariff on refined lithium imports from Russia" in html
     for heading in ("Your orders", "Around the world, for you", "Prices on your lines", "Your shortages"):
         assert heading in html
+    world = html.split("Around the world, for you")[1].split("Prices on your lines")[0]
+    assert "25% tariff" not in world, "your own orders are told once, under Your orders"
     assert "e-0" not in html and "_" not in html.replace("<br>", ""), "no solver dust, no engine identifiers"
 
 
