@@ -12,7 +12,7 @@ from critmin.ui.options import PlayOptions
 from critmin.ui.routing import descends_from
 from critmin.ui.session import Session
 
-PANELS = ("Dashboard", "Prices", "News", "Deals", "Diplomacy", "Orders")
+PANELS = ("Dashboard", "Prices", "News", "Deals", "Diplomacy", "Orders", "Report")
 
 
 @pytest.fixture(scope="module")
