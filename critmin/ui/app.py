@@ -6,30 +6,38 @@ for the time elapsed, drawing. Tests and the benchmark call it directly with a f
 
 from __future__ import annotations
 
+import os
+import time
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygame
 import pygame_gui
 from pygame_gui.windows import UIMessageWindow
 
-from critmin.ui.indicators import Filter
 from critmin.ui.options import MIN_SIZE, PlayOptions
+from critmin.ui.routing import taken_by_widgets
 from critmin.ui.scenes import SceneStack
-from critmin.ui.session import ReplayCursor, Session
 from critmin.ui.widgets import escape
+
+if TYPE_CHECKING:
+    from critmin.ui.session import Session
 
 FPS = 60
 STEP_S = 1.0 / FPS  # fixed animation step, independent of turns and of the frame rate
 MAX_STEPS_PER_FRAME = 5
 SETTLE_FRAMES = 40  # frames drawn before an autoplay screenshot, so particles spread along the arcs
+FIRST_FRAME_ENV = "CRITMIN_FIRST_FRAME_FILE"  # the time of the first frame is written there
 FONTS = [{"name": "noto_sans", "point_size": 14, "style": "italic"}]  # the theme loads the others
 
 
 class App:
     """The pygame window with its widget manager and scene stack."""
 
-    def __init__(self, size: tuple[int, int], caption: str = "critmin") -> None:
+    def __init__(
+        self, size: tuple[int, int], caption: str = "critmin", layout_file: Path | None = None
+    ) -> None:
         try:
             pygame.display.init()
             self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
@@ -46,6 +54,9 @@ class App:
         self.running = True
         self.accumulator = 0.0
         self.clock = pygame.time.Clock()
+        self.frames = 0
+        self.map_shown = False
+        self.layout_file = layout_file
 
     @property
     def size(self) -> tuple[int, int]:
@@ -54,8 +65,11 @@ class App:
 
     def frame(self, dt_s: float) -> None:
         """One frame: events, fixed animation steps, drawing."""
-        for event in pygame.event.get():
+        events = pygame.event.get()
+        for event in events:
             self.dispatch(event)
+        for scene in self.scenes.scenes:
+            scene.between_events()  # widgets are rebuilt here, never while an event is handled
         self.ui.update(dt_s)
         self.accumulator = min(self.accumulator + dt_s, MAX_STEPS_PER_FRAME * STEP_S)
         while self.accumulator >= STEP_S:
@@ -63,7 +77,31 @@ class App:
             for scene in self.scenes.visible():
                 scene.update(STEP_S)
         self.draw()
+        self.flip()
+        if self.layout_file is not None:
+            from critmin.ui.layout import write_layout
+
+            write_layout(self, self.frames, self.layout_file)
+
+    def flip(self) -> None:
+        """Show the frame drawn; note the first frame and the first of a map (`critmin play --bench`)."""
         pygame.display.flip()
+        self.frames += 1
+        marker = os.environ.get(FIRST_FRAME_ENV)
+        if marker and self.frames == 1:
+            Path(marker).write_text(repr(time.time()))
+        if marker and not self.map_shown and hasattr(self.scenes.top, "mapview"):
+            self.map_shown = True
+            Path(marker + ".map").write_text(repr(time.time()))
+
+    def loading(self, what: str) -> None:
+        """A frame saying what is loading (the world model takes a few seconds to start)."""
+        from critmin.ui.widgets import draw_text
+
+        self.screen.fill((16, 24, 38))
+        width, height = self.size
+        draw_text(self.screen, f"Loading {what}…", (width // 2 - 160, height // 2 - 20), 24, bold=True)
+        self.flip()
 
     def dispatch(self, event: pygame.event.Event) -> None:
         """Give an event to the window, the widgets and the top scene."""
@@ -73,9 +111,12 @@ class App:
         if event.type == pygame.VIDEORESIZE:
             self.resize((event.w, event.h))
             return
-        self.ui.process_events(event)
-        if self.scenes.top is not None:
-            self.scenes.top.handle(event)
+        top = self.scenes.top
+        if taken_by_widgets(self.ui, event):
+            if top is not None and event.type == pygame.MOUSEMOTION:
+                top.pointer_on_widget(event.pos)
+        elif top is not None:
+            top.handle(event)
 
     def draw(self) -> None:
         """The visible scenes, bottom first, then the widgets."""
@@ -112,6 +153,7 @@ class App:
     def start_game(self, session: Session, options: PlayOptions):
         """Replace the current scene with the game."""
         from critmin.ui.game import GameScene
+        from critmin.ui.indicators import Filter
 
         focus = session.player or (options.countries[0] if options.countries else None)
         scene = GameScene(self, session, options.save_dir, selected=focus)
@@ -139,11 +181,15 @@ class App:
 def first_scene(app: App, options: PlayOptions) -> None:
     """Picker, briefing, game or replay viewer, depending on the options."""
     from critmin.ui.picker import BriefingScene, PickerScene
-    from critmin.ui.replay import ReplayScene
 
     if options.replay is not None:
+        from critmin.ui.replay import ReplayScene
+        from critmin.ui.session import ReplayCursor
+
         app.scenes.push(ReplayScene(app, ReplayCursor.open(options.replay), options.replay.name))
     elif options.autoplay is not None:
+        from critmin.ui.session import Session
+
         session = Session.start(options.scenario, options.countries, options.seed)
         session.model.run(options.autoplay)  # the AI plays; countries played with --as stay idle
         app.start_game(session, options)
@@ -157,8 +203,13 @@ def first_scene(app: App, options: PlayOptions) -> None:
 
 def play(options: PlayOptions) -> int:
     """`critmin play`: open the window and play until it closes (or write a screenshot and exit)."""
-    app = App(options.size)
+    from critmin.ui.palette import use_palette
+
+    use_palette(options.palette)
+    app = App(options.size, layout_file=options.layout_file)
     try:
+        if options.replay is not None or options.autoplay is not None:
+            app.loading(options.replay.name if options.replay is not None else f"{options.scenario}")
         first_scene(app, options)
         if options.screenshot is not None:
             app.settle()

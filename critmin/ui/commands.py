@@ -18,7 +18,7 @@ from critmin.ui.options import DEFAULT_SIZE, MIN_SIZE, PlayOptions
 INSTALL_HINT = (
     "the game window needs pygame-ce and pygame_gui: install the UI extra with  pip install 'critmin[ui]'"
 )
-PANELS = ("dashboard", "prices", "news", "deals", "diplomacy", "orders")
+PANELS = ("dashboard", "prices", "news", "deals", "diplomacy", "orders", "report")
 
 
 def register(commands) -> None:
@@ -74,7 +74,25 @@ def register(commands) -> None:
     sub.add_argument(
         "--save-dir", type=Path, default=None, help="where the save dialog starts (default: here)"
     )
-    sub.add_argument("--bench", action="store_true", help="measure the median frame time and exit")
+    sub.add_argument(
+        "--palette",
+        choices=("standard", "colour-blind"),
+        default="standard",
+        help="colours of roles, indicator scales and controlled routes (colour-blind: Okabe-Ito, viridis)",
+    )
+    sub.add_argument(
+        "--layout-file",
+        type=Path,
+        default=os.environ.get("CRITMIN_LAYOUT_FILE") or None,
+        metavar="FILE",
+        help="keep FILE up to date with the widgets' rectangles and the game's state (JSON, for tools "
+        "driving the window)",
+    )
+    sub.add_argument(
+        "--bench",
+        action="store_true",
+        help="measure the first frame after start-up and the frame times, print them and exit",
+    )
     sub.add_argument("--json", action="store_true", help="--bench: print JSON only")
 
 
@@ -160,7 +178,11 @@ def play_options(args: argparse.Namespace) -> PlayOptions:
         mineral=args.mineral,
         colour=args.colour,
         save_dir=args.save_dir or Path.cwd(),
+        layout_file=Path(args.layout_file) if args.layout_file else None,
+        palette=args.palette,
     )
+    if options.layout_file is not None and not options.layout_file.parent.is_dir():
+        raise UserError(f"--layout-file: folder {options.layout_file.parent} does not exist")
     if options.screenshot is not None and options.autoplay is None:
         options.autoplay = 0
     if options.replay is not None:
@@ -204,9 +226,11 @@ def check_save(path: Path) -> None:
 
 def bench(options: PlayOptions, as_json: bool) -> int:
     """Print the frame-time benchmark."""
-    from critmin.ui.bench import measure_frame_time
+    from critmin.ui.bench import measure_first_frames, measure_frame_time
 
-    figures = measure_frame_time(options.scenario or "world-2024", size=options.size)
+    scenario = options.scenario or "world-2024"
+    figures = measure_frame_time(scenario, countries=options.countries, size=options.size)
+    figures |= measure_first_frames(scenario, options.countries)
     if as_json:
         print(json.dumps(figures, indent=1))
     else:

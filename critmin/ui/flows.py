@@ -17,7 +17,7 @@ import pygame
 
 from critmin.engine.snapshot import Flow
 from critmin.ui.indicators import Route
-from critmin.ui.palette import BANNED, CONTROLLED, MINERAL_COLOURS, mineral_colour
+from critmin.ui.palette import MINERAL_COLOURS, mineral_colour, route_colour
 
 ARC_POINTS = 24
 ARC_BEND = 0.12  # control point offset, as a share of the chord
@@ -27,6 +27,8 @@ PARTICLE_SPACING_PX = 48.0
 MAX_PARTICLES_PER_FLOW = 12
 MAX_WIDTH_PX = 6
 DASH_PX = 7
+FADED_ALPHA = 30
+ARROW_AT = 0.72  # arrowheads sit this far along each arc
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,24 @@ def volume_shares(flows: list[Flow]) -> list[float]:
     return [f.tonnes / largest[(f.mineral, f.stage)] if largest[(f.mineral, f.stage)] else 0.0 for f in flows]
 
 
+def overall_shares(flows: list[Flow]) -> list[float]:
+    """Each flow's size over the largest of all."""
+    largest = max((f.tonnes for f in flows), default=0.0)
+    return [f.tonnes / largest if largest else 0.0 for f in flows]
+
+
+def arrowhead(points: np.ndarray, size: float, at: float = ARROW_AT) -> list[tuple[float, float]]:
+    """A triangle pointing along an arc (towards the importer), `at` of the way along it."""
+    k = min(max(round(at * (len(points) - 1)), 1), len(points) - 2)
+    direction = points[k + 1] - points[k - 1]
+    norm = float(np.hypot(*direction)) or 1.0
+    ux, uy = direction / norm
+    tip = points[k] + np.array([ux, uy]) * size
+    back = points[k] - np.array([ux, uy]) * size * 0.6
+    side = np.array([-uy, ux]) * size * 0.7
+    return [tuple(tip), tuple(back + side), tuple(back - side)]
+
+
 class FlowLayer:
     """The flows of the last turn over the painted map, with moving particles."""
 
@@ -96,9 +116,14 @@ class FlowLayer:
         flows: list[Flow],
         routes: list[Route],
         anchors: dict[str, tuple[float, float]],
+        faded: list[Flow] = (),
+        overall: bool = False,
     ) -> None:
-        """Draw routes and arcs onto a copy of the painted map and seed the particles."""
-        shares = volume_shares(flows)
+        """Draw routes, faded flows and arcs with arrowheads onto a copy of the map; seed the particles.
+
+        Widths are relative to the largest flow of the same line, or (`overall`) of all flows.
+        """
+        shares = overall_shares(flows) if overall else volume_shares(flows)
         self.routes = routes
         self.arcs = [
             Arc(f, arc_points(anchors[f.exporter], anchors[f.importer], bend=mineral_bend(f)), share)
@@ -107,13 +132,15 @@ class FlowLayer:
         background = base.copy()
         lines = pygame.Surface(base.get_size(), pygame.SRCALPHA)
         for route in routes:
-            colour = BANNED if route.regime == "ban" else CONTROLLED
+            colour = route_colour(route.regime)
             dashed(lines, (*colour, 255), arc_points(anchors[route.exporter], anchors[route.importer]), 2)
+        for flow in faded:
+            points = arc_points(anchors[flow.exporter], anchors[flow.importer], bend=mineral_bend(flow))
+            pygame.draw.lines(lines, (*mineral_colour(flow.mineral), FADED_ALPHA), False, points.tolist(), 1)
         for arc in sorted(self.arcs, key=lambda a: a.share):
-            alpha = round(40 + 120 * math.sqrt(arc.share))
-            pygame.draw.lines(
-                lines, (*mineral_colour(arc.flow.mineral), alpha), False, arc.points.tolist(), arc.width
-            )
+            colour = (*mineral_colour(arc.flow.mineral), round(60 + 140 * math.sqrt(arc.share)))
+            pygame.draw.lines(lines, colour, False, arc.points.tolist(), arc.width)
+            pygame.draw.polygon(lines, (*colour[:3], 230), arrowhead(arc.points, 4 + arc.width))
         background.blit(lines, (0, 0))
         self.background = background
         self.set_particles(self.arcs)

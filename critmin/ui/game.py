@@ -12,22 +12,26 @@ from pathlib import Path
 import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton
-from pygame_gui.windows import UIFileDialog
+from pygame_gui.windows import UIConfirmationDialog, UIFileDialog
 
 from critmin.engine.actions import ActionBase
 from critmin.engine.save import SaveError
 from critmin.ui.mapscene import MapScene
 from critmin.ui.orders import DiplomacyPanel, OrdersPanel
-from critmin.ui.panels import DealsPanel
+from critmin.ui.panels import DealsPanel, ReportPanel
 from critmin.ui.scenes import HandOverScene
-from critmin.ui.session import ReplayCursor, Session, describe
+from critmin.ui.session import ReplayCursor, Session
+from critmin.ui.toolbar import right_aligned
 from critmin.ui.widgets import reason_button
+from critmin.ui.wording import plain_reason
+
+END_TURN_W = 180
 
 
 class GameScene(MapScene):
     """Playing a scenario: orders, diplomacy, end turn, hot-seat, save, load, replay."""
 
-    panel_types = (*MapScene.panel_types, DiplomacyPanel, OrdersPanel)
+    panel_types = (*MapScene.panel_types, DiplomacyPanel, OrdersPanel, ReportPanel)
 
     def __init__(
         self, app, session: Session, save_dir: Path | None = None, selected: str | None = None
@@ -36,6 +40,9 @@ class GameScene(MapScene):
         self.session = session
         self.save_dir = Path(save_dir or Path.cwd())
         self.dialog: UIFileDialog | None = None
+        self.confirm: UIConfirmationDialog | None = None
+        self.turn_start = None  # the world before the turn last played, for the turn report
+        self.refused: dict[str, list] = {}
         self.dialog_purpose = ""
 
     @property
@@ -64,26 +71,34 @@ class GameScene(MapScene):
         turn = f"turn {model.turn + 1} of {spec.turns}" if not self.session.finished else "game over"
         return f"{spec.title} · {model.date} · {turn} · {who}"
 
-    def build_actions(self, width: int) -> None:
-        """Save, Load, Replay, Help; End turn at the right of the second row."""
-        x = width - 460
-        self.action_buttons = {}
-        for label, command in (
-            ("Save", self.ask_save),
-            ("Load", self.ask_load),
-            ("Replay", self.ask_replay),
-            ("Help (F1)", self.show_help),
-        ):
-            self.action_buttons[self.own(UIButton(pygame.Rect(x, 4, 110, 28), label, self.ui))] = command
-            x += 114
-        end_x = 444 + 114 * len(self.panels) + 4
-        self.end_button = self.own(
-            reason_button((end_x, 38, max(width - end_x - 8, 120), 28), "End turn", self.ui)
-        )
+    def actions(self) -> list[tuple[str, int, object]]:
+        """The first row's buttons: label, width, command."""
+        return [
+            ("Save", 64, self.ask_save),
+            ("Load", 64, self.ask_load),
+            ("Replay", 76, self.ask_replay),
+            ("Help (F1)", 84, self.show_help),
+        ]
+
+    def build_actions(self, width: int) -> int:
+        """Save, Load, Replay, Help and End turn, right-aligned on the first row."""
+        actions = self.actions()
+        rects = right_aligned([w for _, w, _ in actions] + [END_TURN_W], width)
+        self.action_buttons = {
+            self.own(UIButton(rect, label, self.ui)): command
+            for rect, (label, _, command) in zip(rects, actions, strict=False)
+        }
+        self.end_button = self.own(reason_button(rects[-1], "End turn", self.ui, object_id="#end_turn"))
+        self.update_end_button()
+        return rects[0].left
 
     def world_changed(self) -> None:
         """Also update the End turn button."""
         super().world_changed()
+        self.update_end_button()
+
+    def update_end_button(self) -> None:
+        """End turn, greyed out once the scenario is over; 'next player' in hot-seat."""
         reason = "the scenario's last turn has been played" if self.session.finished else None
         self.end_button.explain(reason, "submit your orders (Enter)")
         humans = self.session.humans
@@ -97,9 +112,9 @@ class GameScene(MapScene):
         """Add an order for the player (the session checks it with the engine)."""
         reason = action if isinstance(action, str) else self.session.add_order(action)
         if reason is None:
-            self.say(f"order added: {describe(action)}")
+            self.say(f"order added: {self.words.order(action)}")
         else:
-            self.say(f"not possible: {reason}")
+            self.say(f"not possible: {plain_reason(reason)}")
         for panel in self.panels:
             if isinstance(panel, OrdersPanel | DiplomacyPanel | DealsPanel):
                 panel.refresh()
@@ -115,17 +130,25 @@ class GameScene(MapScene):
         if self.session.finished:
             self.say("the scenario is over: save it, or replay it")
             return
+        player, before = self.player, self.model.snapshot()
+        if self.session.player_index == 0:
+            self.turn_start, self.refused = before, {}
         report = self.session.end_turn()
-        if len(self.session.humans) > 1:  # hot-seat: the next player starts from their own country
+        self.refused[player] = report.refused
+        hot_seat = len(self.session.humans) > 1
+        if hot_seat:  # the next player starts afresh from their own country: nothing of the last one's
             self.selected = self.session.player
             self.reset_forms()
-        refused = "; ".join(f"{describe(a)}: {r}" for a, r in report.refused)
-        self.say(
-            f"refused by the engine: {refused}"
-            if refused
-            else (f"turn played: now {self.model.date}" if report.stepped else "orders submitted")
-        )
+        refused = "; ".join(f"{self.words.order(a)}: {plain_reason(r)}" for a, r in report.refused)
+        if hot_seat and not report.stepped:
+            self.say("")
+        elif refused:
+            self.say(f"refused by the engine: {refused}")
+        else:
+            self.say(f"turn played: now {self.model.date}" if report.stepped else "orders submitted")
         self.world_changed()
+        if report.stepped and self.player is not None:
+            self.panel(ReportPanel).open()
         if len(self.session.humans) > 1:
             self.app.scenes.push(HandOverScene(self.app, self.names.get(self.player, self.player)))
 
@@ -140,6 +163,10 @@ class GameScene(MapScene):
 
     def handle(self, event: pygame.event.Event) -> None:
         """File dialogs' answers, then the usual."""
+        if event.type == pygame_gui.UI_CONFIRMATION_DIALOG_CONFIRMED and event.ui_element is self.confirm:
+            self.confirm = None
+            self.pick_save_to_load()
+            return
         if event.type == pygame_gui.UI_FILE_DIALOG_PATH_PICKED and event.ui_element is self.dialog:
             self.dialog = None
             self.path_picked(Path(event.text))
@@ -163,7 +190,23 @@ class GameScene(MapScene):
         self.open_dialog("save", "Save the game", self.save_dir / name, existing_only=False)
 
     def ask_load(self) -> None:
-        """Pick a save to resume."""
+        """Pick a save to resume; first ask whether to drop the game in progress, if there is one."""
+        if self.model.turn == 0 and not any(self.session.drafts.values()):
+            self.pick_save_to_load()
+            return
+        width, height = self.app.size
+        rect = pygame.Rect(0, 0, 420, 200)
+        rect.center = (width // 2, height // 2)
+        self.confirm = UIConfirmationDialog(
+            rect,
+            "Loading a save ends the game in progress: what you have not saved is lost.",
+            self.ui,
+            window_title="Load a saved game?",
+            action_short_name="Load",
+        )
+
+    def pick_save_to_load(self) -> None:
+        """The file dialog of Load."""
         self.open_dialog("load", "Load a saved game", self.latest_save(), existing_only=True)
 
     def ask_replay(self) -> None:

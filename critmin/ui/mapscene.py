@@ -23,16 +23,21 @@ from critmin.ui.indicators import (
     shown_flows,
 )
 from critmin.ui.legend import legend_surface
+from critmin.ui.mapstory import ALL_FLOWS, VIEWS, YOUR_TRADE, story
 from critmin.ui.mapview import MapView
 from critmin.ui.palette import MUTED_TEXT, NO_DATA, ROLE_COLOURS, TEXT, scale_colour
 from critmin.ui.panels import DashboardPanel, DealsPanel, NewsPanel, Panel, PricesPanel
+from critmin.ui.routing import lift_above_windows
 from critmin.ui.scenes import HelpOverlay, Scene
-from critmin.ui.widgets import draw_text, typing_in
+from critmin.ui.toolbar import Flow
+from critmin.ui.widgets import draw_text, font, typing_in
+from critmin.ui.wording import Wording, wording_for
 
-BAR_H, STATUS_H = 70, 24
+STATUS_H = 24
 BAR_COLOUR = (28, 34, 46)
 ALL_MINERALS, ALL_STAGES = "all minerals", "all stages"
 MESSAGE_SECONDS = 6.0
+LABELS_BY_NAME = 14  # more countries than this are labelled by their codes
 
 
 class MapScene(Scene):
@@ -52,6 +57,8 @@ class MapScene(Scene):
         self.open_order: list[Panel] = []
         self.history_cache: tuple[int, dict] | None = None
         self.mapview: MapView | None = None
+        self.bar_h = 70
+        self.view: str | None = None  # "your trade" once a player is known, else "all flows"
 
     # --- what the scene shows -------------------------------------------------------------
 
@@ -79,6 +86,13 @@ class MapScene(Scene):
     def start_date(self) -> str:
         """The scenario's first quarter, e.g. '2025Q1'."""
         return self.model.world_scenario.spec.scenario.start
+
+    @property
+    def words(self) -> Wording:
+        """Plain language for this scenario at the current turn (orders, refusals, quantities)."""
+        if getattr(self, "words_cache", (None,))[0] != self.model.turn:
+            self.words_cache = (self.model.turn, wording_for(self.model))
+        return self.words_cache[1]
 
     def role(self, country: str) -> str:
         """'player', 'human' or the AI doctrine of a country (its map colour in role mode)."""
@@ -110,29 +124,37 @@ class MapScene(Scene):
 
     def build(self) -> None:
         """Top bar widgets and the map layout for the current window size."""
-        width, height = self.app.size
-        self.title = self.own(UILabel(pygame.Rect(8, 4, width - 470, 28), "", self.ui, object_id="#title"))
-        self.build_actions(width)
-        self.build_filters()
+        width = self.app.size[0]
+        actions_left = self.build_actions(width)
+        title = pygame.Rect(8, 4, max(actions_left - 16, 120), 28)
+        self.title = self.own(UILabel(title, "", self.ui, object_id="#title"))
+        flow = Flow(width)
+        self.build_filters(flow)
+        self.bar_h = flow.bottom
         if self.mapview is None or set(self.mapview.countries) != set(self.model.snapshot().countries):
             self.mapview = MapView(self.model.snapshot().countries)
-        self.mapview.layout(pygame.Rect(0, BAR_H, width, height - BAR_H - STATUS_H))
+        self.mapview.layout(self.map_area())
 
-    def build_actions(self, width: int) -> None:
-        """Buttons at the right of the first row (subclasses)."""
+    def map_area(self) -> pygame.Rect:
+        """The window below the top bar and above the status bar."""
+        width, height = self.app.size
+        return pygame.Rect(0, self.bar_h, width, height - self.bar_h - STATUS_H)
 
-    def build_filters(self) -> None:
-        """Mineral, stage and colour dropdowns, then the panel buttons, on the second row."""
+    def build_actions(self, width: int) -> int:
+        """Buttons at the right of the first row (subclasses); returns where they start."""
+        return width
+
+    def build_filters(self, flow: Flow) -> None:
+        """Mineral, stage and colour dropdowns, then the panel buttons, flowing from the second row."""
         snapshot = self.model.snapshot()
         stages = sorted(
             {s for chain in snapshot.chains.values() for s in chain}, key=["mine", "refined", "magnet"].index
         )
-        y = 38
         self.mineral_menu = self.own(
             UIDropDownMenu(
                 [ALL_MINERALS, *snapshot.minerals],
                 self.chosen.mineral if self.chosen.mineral != ALL else ALL_MINERALS,
-                pygame.Rect(8, y, 150, 28),
+                flow.take(140),
                 self.ui,
                 expansion_height_limit=420,
             )
@@ -141,21 +163,21 @@ class MapScene(Scene):
             UIDropDownMenu(
                 [ALL_STAGES, *stages],
                 self.chosen.stage if self.chosen.stage != ALL else ALL_STAGES,
-                pygame.Rect(162, y, 110, 28),
+                flow.take(100),
                 self.ui,
             )
         )
         self.colour_menu = self.own(
-            UIDropDownMenu(list(COLOUR_MODES), self.colour_mode, pygame.Rect(276, y, 160, 28), self.ui)
+            UIDropDownMenu(list(COLOUR_MODES), self.colour_mode, flow.take(160), self.ui)
+        )
+        views = list(VIEWS) if self.player else [ALL_FLOWS]
+        self.view_menu = self.own(
+            UIDropDownMenu(views, self.view if self.view in views else views[0], flow.take(100), self.ui)
         )
         self.panel_buttons = {}
-        x = 444
         for panel in self.panels:
             label = f"{panel.title} ({pygame.key.name(panel.key).upper()})"
-            button = self.own(UIButton(pygame.Rect(x, y, 112, 28), label, self.ui))
-            self.panel_buttons[button] = panel
-            x += 114
-        self.filter_elements = [self.mineral_menu, self.stage_menu, self.colour_menu, *self.panel_buttons]
+            self.panel_buttons[self.own(UIButton(flow.take(102), label, self.ui))] = panel
 
     def resize(self) -> None:
         """Rebuild the bar and the map at the new size; reopen the panels where they fit."""
@@ -200,7 +222,7 @@ class MapScene(Scene):
             panel.refresh()
 
     def repaint(self) -> None:
-        """Paint the countries and rebuild the flows for the current filter and colouring."""
+        """Paint the countries and rebuild the flows for the current filter, view and colouring."""
         base = self.mapview.paint(self.country_colours())
         spec = {c.iso3: c for c in self.model.world_scenario.spec.countries}
         anchors = {
@@ -208,14 +230,56 @@ class MapScene(Scene):
         }
         mapped = mapped_countries(self.snapshot)
         flows = shown_flows(self.snapshot, self.chosen, mapped)
-        self.flows.build(base, flows, controlled_routes(self.snapshot, self.chosen, mapped), anchors)
+        if self.view is None or (self.view == YOUR_TRADE and not self.player):
+            self.view = YOUR_TRADE if self.player else ALL_FLOWS
+        told = story(self.snapshot, flows, self.view, self.player, self.chosen.mineral == ALL)
+        routes = controlled_routes(self.snapshot, self.chosen, mapped)
+        if self.view == YOUR_TRADE and self.player:
+            routes = [r for r in routes if self.player in (r.exporter, r.importer)]
+        self.story = told
+        self.flows.build(base, told.shown, routes, anchors, told.faded, overall=told.width_by == "value")
+        self.label_countries(told, anchors)
         roles = sorted({self.role(c) for c in mapped})
         minerals = sorted(
-            {f.mineral for f in flows}, key=lambda m: -sum(x.tonnes for x in flows if x.mineral == m)
+            {f.mineral for f in told.shown},
+            key=lambda m: -sum(x.tonnes for x in told.shown if x.mineral == m),
         )
         self.indicator_labels = indicator_labels(self.snapshot, self.colour_mode, self.chosen)
-        legend = legend_surface(self.colour_mode, roles, minerals, self.filter_text())
+        legend = legend_surface(
+            self.colour_mode,
+            roles,
+            minerals,
+            f"{self.view}: {self.filter_text()}",
+            told,
+            self.mapview.rect.height - 16,
+        )
         self.flows.background.blit(legend, (8, self.mapview.rect.height - legend.get_height() - 8))
+
+    def label_countries(self, told, anchors: dict[str, tuple[float, float]]) -> None:
+        """Names at the player's, the selection's and the shown flows' countries (codes when crowded)."""
+        involved = {c for f in told.shown for c in (f.exporter, f.importer)} | {self.player, self.selected}
+        involved &= mapped_countries(self.snapshot)
+        crowded = len(involved) > LABELS_BY_NAME or self.mapview.rect.width < 1000
+        taken: list[pygame.Rect] = []
+        for code in sorted(involved, key=lambda c: c != self.player):  # yours first, never hidden
+            name = code if crowded and code != self.player else self.names.get(code, code)
+            x, y = (int(v) for v in anchors[code])
+            size = font(12, bold=True).size(name)
+            spot = next(
+                (
+                    r
+                    for r in (pygame.Rect(x + 5, y - 8 + dy, *size) for dy in (0, 12, -12))
+                    if r.collidelist(taken) < 0
+                ),
+                None,
+            )
+            pygame.draw.circle(self.flows.background, TEXT, (x, y), 2)
+            if spot is None:
+                continue  # no room: the status bar names it on hover
+            taken.append(spot)
+            for dx, dy in ((1, 1), (-1, -1), (1, -1), (-1, 1)):
+                draw_text(self.flows.background, name, (spot.x + dx, spot.y + dy), 12, (0, 0, 0), bold=True)
+            draw_text(self.flows.background, name, spot.topleft, 12, TEXT, bold=True)
 
     def country_colours(self) -> dict[str, tuple[int, int, int]]:
         """Map colour of every scenario country for the colouring chosen."""
@@ -232,15 +296,19 @@ class MapScene(Scene):
         return f"{mineral}, {stage}"
 
     def set_filter(
-        self, mineral: str | None = None, stage: str | None = None, mode: str | None = None
+        self,
+        mineral: str | None = None,
+        stage: str | None = None,
+        mode: str | None = None,
+        view: str | None = None,
     ) -> None:
         """Change the filter or colouring (keyboard), rebuild the dropdowns to match, and repaint."""
         self.chosen = Filter(mineral or self.chosen.mineral, stage or self.chosen.stage)
         self.colour_mode = mode or self.colour_mode
-        for element in self.filter_elements:
-            self.elements.remove(element)
-            element.kill()
-        self.build_filters()
+        self.view = view or self.view
+        self.clear()  # the dropdowns show the new choice: the bar is built again
+        self.build()
+        self.title.set_text(self.title_text())
         self.filters_changed()
 
     def filters_changed(self) -> None:
@@ -259,12 +327,11 @@ class MapScene(Scene):
     # --- panels -----------------------------------------------------------------------------
 
     def panel_rect(self, panel: Panel) -> pygame.Rect:
-        """Where a panel opens: at the right, beside or below the open ones if there is room."""
-        width, height = self.app.size
-        area = pygame.Rect(0, BAR_H, width, height - BAR_H - STATUS_H).inflate(-12, -12)
+        """Where a panel opens: docked at the right, below the open ones, else docked at the left."""
+        area = self.map_area().inflate(-12, -12)
         w, h = min(panel.size[0], area.width), min(panel.size[1], area.height)
-        taken = [p.window.rect for p in self.panels if p.window is not None and p is not panel]
-        xs = [area.right - w, *(r.left - 6 - w for r in taken)]
+        taken = [p.frame for p in self.panels if p.window is not None and p is not panel]
+        xs = [area.right - w, area.left]
         ys = [area.top, *(r.bottom + 6 for r in taken)]
         for x in xs:
             for y in ys:
@@ -303,8 +370,8 @@ class MapScene(Scene):
         elif event.type == pygame.KEYDOWN and not typing_in(self.ui):
             self.key_pressed(event)
         elif event.type == pygame.MOUSEMOTION:
-            self.hovered = self.mapview.country_at(event.pos)
-        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and event.pos[1] > BAR_H:
+            self.hovered, self.chart_value = self.mapview.country_at(event.pos), None
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and event.pos[1] > self.bar_h:
             self.select(self.mapview.country_at(event.pos))
 
     def menu_changed(self, event: pygame.event.Event) -> None:
@@ -315,6 +382,8 @@ class MapScene(Scene):
             self.chosen = Filter(self.chosen.mineral, ALL if event.text == ALL_STAGES else event.text)
         elif event.ui_element is self.colour_menu:
             self.colour_mode = event.text
+        elif event.ui_element is self.view_menu:
+            self.view = event.text
         else:
             return
         self.filters_changed()
@@ -346,6 +415,8 @@ class MapScene(Scene):
             pygame.K_g: self.next_stage,
             pygame.K_c: self.next_colouring,
             pygame.K_f: self.toggle_flows,
+            pygame.K_r: self.reset_layout,
+            pygame.K_a: self.toggle_view,
             **{panel.key: panel.toggle for panel in self.panels},
         }
 
@@ -375,6 +446,11 @@ class MapScene(Scene):
         """The next way of colouring countries."""
         self.set_filter(mode=COLOUR_MODES[(COLOUR_MODES.index(self.colour_mode) + 1) % len(COLOUR_MODES)])
 
+    def toggle_view(self) -> None:
+        """Your trade (the rest faded) or all flows (A)."""
+        if self.player:
+            self.set_filter(view=ALL_FLOWS if self.view == YOUR_TRADE else YOUR_TRADE)
+
     def toggle_flows(self) -> None:
         """Show or hide the moving particles."""
         self.flows.visible = not self.flows.visible
@@ -392,10 +468,38 @@ class MapScene(Scene):
         for panel in self.panels:
             if hasattr(panel, "aim_at") and country:
                 panel.aim_at(country)
-            elif isinstance(panel, DashboardPanel | DealsPanel):
+            elif isinstance(panel, DashboardPanel | DealsPanel | PricesPanel):
                 panel.refresh()
         if country:
             self.say(f"selected {self.names.get(country, country)} ({country})")
+
+    def pointer_on_widget(self, pos: tuple[int, int]) -> None:
+        """The mouse is over a widget: no country is hovered; over the price chart, its values show."""
+        self.hovered = None
+        prices = self.panel(PricesPanel)
+        self.chart_value = prices.value_at(pos) if prices is not None else None
+
+    def between_events(self) -> None:
+        """Rebuild the panels the events made stale; bring panels dragged out back inside the window."""
+        for panel in self.panels:
+            panel.rebuild_if_stale()
+        for menu in (self.mineral_menu, self.stage_menu, self.colour_menu, self.view_menu):
+            if menu.current_state is menu.menu_states["expanded"]:
+                lift_above_windows(self.ui, menu.current_state.options_selection_list)
+        if not pygame.mouse.get_pressed()[0]:  # not while one is being dragged
+            area = self.map_area()
+            for panel in self.panels:
+                if panel.window is not None and not area.contains(panel.frame):
+                    panel.place(panel.frame.clamp(area))
+
+    def reset_layout(self) -> None:
+        """Every open panel back to its own place inside the window (the R key)."""
+        reopen = [p for p in self.panels if p.is_open]
+        for panel in reopen:
+            panel.close()
+        for panel in reopen:
+            panel.open()
+        self.say("layout reset: panels back in their places")
 
     # --- frame ------------------------------------------------------------------------------
 
@@ -407,7 +511,7 @@ class MapScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         """Bar background, map with flows, selection, status bar."""
         width, height = surface.get_size()
-        surface.fill(BAR_COLOUR, (0, 0, width, BAR_H))
+        surface.fill(BAR_COLOUR, (0, 0, width, self.bar_h))
         self.flows.draw(surface, self.mapview.rect.topleft)
         for code, colour in ((self.hovered, MUTED_TEXT), (self.selected, (250, 250, 250))):
             if code:
@@ -417,12 +521,16 @@ class MapScene(Scene):
 
     def status_text(self) -> str:
         """The status bar: a recent message, else what is under the mouse."""
+        if getattr(self, "chart_value", None):
+            return self.chart_value
         if self.message and self.message_age < MESSAGE_SECONDS:
             return self.message
         code = self.hovered
         if not code:
             hint = " (flows appear once a turn has been played)" if self.model.turn == 0 else ""
-            return f"{len(self.flows.arcs)} flows shown ({self.filter_text()}){hint} · F1 for help"
+            note = getattr(self, "story", None)
+            shown = note.note if note is not None else f"{len(self.flows.arcs)} flows"
+            return f"{self.view}: {shown} ({self.filter_text()}){hint} · A: your trade / all flows · F1 help"
         text = f"{self.names.get(code, code)} ({code})"
         if self.colour_mode != "role":
             text += f" · {self.colour_mode}: {self.indicator_labels.get(code, 'no data')}"

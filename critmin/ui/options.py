@@ -24,6 +24,9 @@ class PlayOptions:
         panels: panels to open at the start (by title, e.g. "dashboard").
         mineral: mineral filter at the start; colour: map colouring at the start.
         save_dir: where the save dialog starts.
+        palette: "standard" or "colour-blind" (role, scale and route colours).
+        layout_file: write the widgets' rectangles and the scene's state there as JSON (for tools
+            driving the window).
 
     """
 
@@ -38,3 +41,5 @@ class PlayOptions:
     mineral: str | None = None
     colour: str | None = None
     save_dir: Path = field(default_factory=Path.cwd)
+    layout_file: Path | None = None
+    palette: str = "standard"

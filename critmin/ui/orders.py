@@ -31,9 +31,9 @@ from critmin.ui.forms import (
     top_import,
 )
 from critmin.ui.indicators import quantity
-from critmin.ui.panels import PAD, ROW, Panel, draft_buttons
-from critmin.ui.session import describe
-from critmin.ui.widgets import ReasonButton, escape, reason_button
+from critmin.ui.news import plain_detail
+from critmin.ui.panels import PAD, ROW, Panel, draft_buttons, fitted_height
+from critmin.ui.widgets import ReasonButton, escape, fit, reason_button
 
 SHOWN_ORDERS = 6
 SHOWN_SUGGESTIONS = 5
@@ -158,8 +158,9 @@ class OrdersPanel(ActingPanel):
         """Grey out Add with the engine's reason, or enable it describing the order."""
         action = build_order(self.form, self.scene.player)
         reason = verdict(self.scene, action)
-        self.add.explain(reason, None if reason else describe(action))
-        self.add.set_text("Add order" if reason else f"Add order: {describe(action)}"[:70])
+        words = None if reason else self.scene.words.order(action)
+        self.add.explain(reason, words)
+        self.add.set_text("Add order" if reason else fit(f"Add order: {words}", self.add.rect.width - 16))
 
     def order_rows(self) -> None:
         """The orders drafted this turn, each with a Remove button."""
@@ -167,14 +168,14 @@ class OrdersPanel(ActingPanel):
         self.header(f"Orders this turn ({len(orders)}), carried out when you end the turn")
         self.removes = {}
         for index, action in enumerate(orders[:SHOWN_ORDERS]):
-            UITextBox(
-                escape(describe(action)), self.row(ROW, self.width - 90), self.scene.ui, container=self.window
-            )
+            text = self.scene.words.order(action)
+            height = fitted_height(text, self.width - 90)
+            UITextBox(escape(text), self.row(height, self.width - 90), self.scene.ui, container=self.window)
             button = reason_button(
                 self.row(ROW, 84, PAD + self.width - 84), "Remove", self.scene.ui, self.window
             )
             self.removes[button] = index
-            self.next_row(ROW)
+            self.next_row(height)
 
     def suggestions(self, player: str) -> None:
         """A few legal moves from the engine's menu, one click to draft."""
@@ -186,10 +187,10 @@ class OrdersPanel(ActingPanel):
                 break
             button = reason_button(
                 self.row(ROW),
-                f"+ {describe(action)}"[:80],
+                fit(f"+ {self.scene.words.order(action)}", self.width - 16),
                 self.scene.ui,
                 self.window,
-                tooltip=describe(action),
+                tooltip=self.scene.words.order(action),
             )
             self.actions[button] = action
             self.next_row(ROW)
@@ -262,13 +263,9 @@ class DiplomacyPanel(ActingPanel):
         """Each pending proposal to the player, with Accept and Reject."""
         self.header(f"Inbox ({len(inbox)}): proposals waiting for your answer")
         for proposal in inbox[:SHOWN_PROPOSALS]:
-            offer = proposal["offer"]
-            UITextBox(
-                escape(offer_text(offer)),
-                self.row(ROW, self.width - 170),
-                self.scene.ui,
-                container=self.window,
-            )
+            text = offer_text(proposal["offer"], self.scene.words)
+            height = fitted_height(text, self.width - 170)
+            UITextBox(escape(text), self.row(height, self.width - 170), self.scene.ui, container=self.window)
             for k, accept in enumerate((True, False)):
                 action = as_action(
                     {
@@ -286,14 +283,16 @@ class DiplomacyPanel(ActingPanel):
                     verdict(self.scene, action),
                 )
                 self.actions[button] = action
-            self.next_row(ROW)
+            self.next_row(height)
 
     def proposal_rows(self, player: str) -> None:
         """Counterparty, side, mineral, stage; tonnes, duration, Propose."""
         snapshot = self.scene.snapshot
-        if self.form is None:
+        if self.form is None:  # aimed at the country selected on the map, if it is not the player
             mineral, stage = top_import(snapshot, player)
-            self.form = self.defaulted(DealForm(mineral=mineral, stage=stage), player)
+            aimed = self.scene.selected if self.scene.selected not in (None, player) else ""
+            form = DealForm(mineral=mineral, stage=stage, counterparty=aimed)
+            self.form = self.defaulted(form, player)
         form = self.form
         self.header("Propose an offtake (index price; they answer next turn)")
         others = [country_label(self.scene, c) for c in snapshot.countries if c != player]
@@ -337,12 +336,15 @@ class DiplomacyPanel(ActingPanel):
         """Grey out Propose with the engine's reason."""
         action = build_deal(self.form, self.scene.player)
         reason = verdict(self.scene, action)
-        self.propose.explain(reason, None if reason else describe(action))
+        self.propose.explain(reason, None if reason else self.scene.words.order(action))
 
     def log(self, observation) -> None:
         """Proposals waiting for others, and the diplomatic events that concern the player."""
-        waiting = [f"waiting: {offer_text(p['offer'])}" for p in observation.outbox]
-        events = [f"{e['kind'].replace('_', ' ')}: {e['detail']}" for e in reversed(observation.diplomacy)]
+        waiting = [f"waiting: {offer_text(p['offer'], self.scene.words)}" for p in observation.outbox]
+        events = [
+            f"{e['kind'].replace('_', ' ')}: {plain_detail(self.scene.words, e['detail'])}"
+            for e in reversed(observation.diplomacy)
+        ]
         rows = waiting + events
         self.text("<b>Log</b><br>" + ("<br>".join(escape(r) for r in rows) if rows else "<i>nothing yet</i>"))
 
@@ -384,13 +386,16 @@ class DiplomacyPanel(ActingPanel):
             self.refresh()
 
 
-def offer_text(offer: dict) -> str:
-    """A proposal in a line."""
+def offer_text(offer: dict, words=None) -> str:
+    """A proposal in a line, in words when it reads as an offer."""
+    action = as_action({**offer, "type": "propose_deal"})
+    if words is not None and not isinstance(action, str):
+        return f"{words.country(offer['country'])}: {words.order(action)}"
     price = offer["price_rule"] + (
         f" {quantity(offer['price_usd_per_kg'])} USD/kg" if offer.get("price_usd_per_kg") else ""
     )
     return (
-        f"{offer['country']}: {offer['kind']} {offer['seller']} → {offer['buyer']} {offer['mineral']} "
+        f"{offer['country']}: {offer['kind']} {offer['seller']} to {offer['buyer']} {offer['mineral']} "
         f"{offer['stage']} {quantity(offer['tonnes_per_year'])} t/yr, {price}, "
         f"{offer['duration_turns']} turns"
     )

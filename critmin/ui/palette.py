@@ -56,6 +56,43 @@ ROLE_LABELS: dict[str, str] = {
 
 # low -> high stops of the indicator scale (green, yellow, red)
 SCALE_STOPS: tuple[Colour, ...] = ((50, 120, 90), (200, 180, 70), (200, 60, 50))
+ROUTE_COLOURS: dict[str, Colour] = {"ban": BANNED, "restricted": CONTROLLED}
+
+# Colour-blind-safe choices: Okabe-Ito hues for roles and routes, a viridis-like scale
+PALETTES: dict[str, dict] = {
+    "standard": {
+        "roles": dict(ROLE_COLOURS),
+        "scale": SCALE_STOPS,
+        "routes": dict(ROUTE_COLOURS),
+    },
+    "colour-blind": {
+        "roles": {
+            "player": (240, 228, 66),
+            "human": (230, 159, 0),
+            "dominant_processor": (213, 94, 0),
+            "resource_nationalist": (204, 121, 167),
+            "diversifying_importer": (0, 114, 178),
+            "aligned_supplier": (0, 158, 115),
+            "passive": (85, 92, 108),
+        },
+        "scale": ((68, 1, 84), (33, 145, 140), (253, 231, 37)),
+        "routes": {"ban": (213, 94, 0), "restricted": (86, 180, 233)},
+    },
+}
+
+
+def use_palette(name: str) -> None:
+    """Switch the role, scale and route colours (see PALETTES); the map must be repainted."""
+    global SCALE_STOPS
+    chosen = PALETTES[name]
+    ROLE_COLOURS.update(chosen["roles"])
+    ROUTE_COLOURS.update(chosen["routes"])
+    SCALE_STOPS = chosen["scale"]
+
+
+def route_colour(regime: str) -> Colour:
+    """Dashes of a controlled route: 'ban', else restricted (licence or quota)."""
+    return ROUTE_COLOURS["ban" if regime == "ban" else "restricted"]
 
 
 def mineral_colour(mineral: str) -> Colour:

@@ -8,6 +8,7 @@ only draft Actions through the session, which checks them with `model.check`.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
 import pygame
@@ -16,11 +17,12 @@ from pygame_gui.elements import UIDropDownMenu, UIImage, UILabel, UITextBox, UIW
 
 from critmin.engine.actions import ActionBase
 from critmin.engine.vocabulary import quarter_label
-from critmin.ui.chart import price_chart
+from critmin.ui.chart import point_at, price_chart, trend_chart
 from critmin.ui.forms import as_action
-from critmin.ui.indicators import WEEKS_PER_TURN, quantity
+from critmin.ui.indicators import WEEKS_PER_TURN, reference_price
 from critmin.ui.palette import ROLE_LABELS
-from critmin.ui.widgets import ReasonButton, escape, reason_button
+from critmin.ui.widgets import ReasonButton, escape, font, reason_button
+from critmin.ui.wording import TINY, Wording, amount
 
 if TYPE_CHECKING:
     from critmin.ui.mapscene import MapScene
@@ -40,6 +42,7 @@ EVENT_COLOURS = {
     "tariff_set": "#FFD070",
 }
 NEWS_TURNS = 4
+TURNS_PER_YEAR = 4  # a turn is a quarter
 NEWS_ITEMS = 80
 
 
@@ -54,6 +57,7 @@ class Panel:
         self.scene = scene
         self.window: UIWindow | None = None
         self.y = PAD
+        self.stale = False
 
     @property
     def is_open(self) -> bool:
@@ -77,7 +81,7 @@ class Panel:
                 object_id=f"#panel_{type(self).__name__.lower()}",
             )
             self.scene.opened(self)
-            self.refresh()
+            self.rebuild()
 
     def close(self) -> None:
         """Remove the window."""
@@ -86,12 +90,39 @@ class Panel:
             window.kill()
 
     def refresh(self) -> None:
-        """Rebuild the contents from the scene's current picture of the world."""
+        """Ask for new contents: they are rebuilt after this frame's events (`rebuild_if_stale`).
+
+        Rebuilding at once would destroy the widget whose event is being handled (a button
+        pressed, a dropdown changed) while pygame_gui still processes it.
+        """
+        self.stale = self.window is not None
+
+    def rebuild_if_stale(self) -> None:
+        """Rebuild the contents if a refresh was asked for."""
+        if self.stale:
+            self.rebuild()
+
+    def rebuild(self) -> None:
+        """Rebuild the contents now from the scene's current picture of the world."""
+        self.stale = False
         if self.window is None:
             return
         self.window.get_container().clear()
         self.y = PAD
         self.fill()
+
+    @property
+    def frame(self) -> pygame.Rect | None:
+        """The window as drawn (its rectangle without the shadow around it), None when closed."""
+        if self.window is None:
+            return None
+        shadow = self.window.shadow_width
+        return self.window.rect.inflate(-2 * shadow, -2 * shadow)
+
+    def place(self, frame: pygame.Rect) -> None:
+        """Move the window so that it is drawn at `frame`'s top-left."""
+        shadow = self.window.shadow_width
+        self.window.set_position((frame.x - shadow, frame.y - shadow))
 
     @property
     def width(self) -> int:
@@ -170,8 +201,10 @@ def dashboard_html(scene: MapScene, country: str | None) -> str:
         f"<b>{escape(scene.names.get(country, country))} ({country})</b> · {escape(role)}",
         f"Treasury USD {observation.treasury_usd_m:,.0f} m · budget USD "
         f"{observation.budget_per_turn_usd_m:,.0f} m per turn · {observation.date}",
-        f"<b>Lines: {escape(scene.filter_text())}</b> (tonnes per turn; stock cover in weeks of use)",
+        f"<b>Lines: {escape(scene.filter_text())}</b> (t/yr at last quarter's pace; cover in weeks of use)",
     ]
+    if scene.model.turn == 0:
+        return "<br>".join(lines[:2] + starting_lines(scene, country))
     views = [
         v
         for v in observation.minerals
@@ -179,37 +212,65 @@ def dashboard_html(scene: MapScene, country: str | None) -> str:
         and (v.consumption or v.production or v.imports or v.demand or v.stock)
     ]
     views.sort(key=lambda v: -(max(v.consumption, v.demand, v.production) * v.reference_price_usd_per_kg))
-    lines += [line_html(view) for view in views] or ["<i>no activity in these lines</i>"]
+    lines += [line_html(view, scene.words) for view in views] or ["<i>no activity in these lines</i>"]
     return "<br>".join(lines)
 
 
-def line_html(view) -> str:
-    """One mineral line of the dashboard."""
+def starting_lines(scene: MapScene, country: str) -> list[str]:
+    """Before the first turn: the scenario's starting figures (needs, capacity, stocks) per line."""
+    spec = scene.model.world_scenario.spec
+    need, make, stock = defaultdict(float), defaultdict(float), defaultdict(float)
+    for d in spec.demand:
+        if d.country == country:
+            need[(d.mineral.value, d.stage.value)] += d.tonnes_per_year
+    for c in spec.capacity:
+        if c.country == country:
+            make[(c.mineral.value, c.stage.value)] += c.tonnes_per_year * c.utilisation
+    for s in spec.stocks:
+        if s.country == country:
+            stock[(s.mineral.value, s.stage.value)] += s.tonnes
+    keys = [k for k in {**need, **make, **stock} if scene.chosen.accepts(*k)]
+    keys.sort(key=lambda k: -(max(need[k], make[k]) * reference_price(scene.snapshot, *k)))
+    rows = [
+        f"<b>Starting figures: {escape(scene.filter_text())}</b> (t/yr; the first trade happens when you "
+        "end the turn)"
+    ]
+    for key in keys:
+        parts = [f"needs {amount(need[key])}", f"can make {amount(make[key])}"]
+        if stock[key]:
+            parts.append(f"stock {amount(stock[key])} t")
+        rows.append(f"<b>{escape(scene.words.line(*key))}</b>: " + " · ".join(parts))
+    return rows if keys else [*rows, "<i>no activity in these lines</i>"]
+
+
+def line_html(view, words=None) -> str:
+    """One mineral line of the dashboard (quantities in t/yr at the last quarter's pace)."""
     use = max(view.consumption, view.demand, view.production + view.imports - view.exports)
     cover = (view.stock + view.stockpile) / use * WEEKS_PER_TURN if use > 0 else float("inf")
     sources = sorted(view.imports_by_origin.items(), key=lambda item: -item[1])[:3]
     total = sum(view.imports_by_origin.values()) or 1.0
-    parts = [f"uses {quantity(use)}", f"makes {quantity(view.production)}"]
+    parts = [f"uses {amount(use * TURNS_PER_YEAR)}", f"makes {amount(view.production * TURNS_PER_YEAR)}"]
     if view.imports:
         origin = ", ".join(f"{code} {tonnes / total:.0%}" for code, tonnes in sources)
-        parts.append(f"imports {quantity(view.imports)}" + (f" ({origin})" if origin else ""))
+        parts.append(f"imports {amount(view.imports * TURNS_PER_YEAR)}" + (f" ({origin})" if origin else ""))
     if view.exports:
-        parts.append(f"exports {quantity(view.exports)}")
+        parts.append(f"exports {amount(view.exports * TURNS_PER_YEAR)}")
     if use > 0:
         parts.append(f"cover {cover:,.1f} wk")
-    parts.append(f"USD {quantity(view.price_usd_per_kg)}/kg")
-    text = f"<b>{view.mineral} {view.stage}</b>: " + " · ".join(parts)
-    if view.shortage > 0:
-        text += f" · <font color='#FF6060'>short {quantity(view.shortage)}</font>"
+    parts.append(f"USD {amount(view.price_usd_per_kg)}/kg")
+    name = words.line(view.mineral, view.stage) if words is not None else f"{view.mineral} {view.stage}"
+    text = f"<b>{escape(name)}</b>: " + " · ".join(parts)
+    if view.shortage > TINY:
+        text += f" · <font color='#FF6060'>short {amount(view.shortage * TURNS_PER_YEAR)} t/yr</font>"
     return text
 
 
 class PricesPanel(Panel):
-    """Price per turn of one line, inside and outside China."""
+    """One line over time: its price inside and outside China, the focused country's dependence and cover."""
 
     title = "Prices"
     key = pygame.K_p
-    size = (480, 330)
+    size = (480, 560)
 
     def __init__(self, scene: MapScene) -> None:
         super().__init__(scene)
@@ -237,10 +298,47 @@ class PricesPanel(Panel):
             expansion_height_limit=220,
         )
         self.next_row(28)
-        size = (self.width, self.height_left)
+        price_height = max(self.height_left // 2, 120)
+        size = (self.width, price_height)
         series = self.scene.history().get(self.line)
         image = price_chart(series, size, f"{self.line[0]} {self.line[1]}, USD/kg", self.scene.start_date)
-        UIImage(self.row(size[1]), image, self.scene.ui, container=self.window)
+        self.chart = UIImage(self.row(size[1]), image, self.scene.ui, container=self.window)
+        self.series, self.chart_size = series, size
+        self.next_row(price_height)
+        self.trends()
+
+    def trends(self) -> None:
+        """The focused country's import dependence and stock cover on the line, per quarter."""
+        country, tables = self.scene.focus, getattr(self.scene.model, "tables", None)
+        height = (self.height_left - 4) // 2
+        if country is None or tables is None or height < 80:  # a network seat has no tables
+            return
+        turns, dependence, cover = line_trends(tables(), country, *self.line)
+        name = self.scene.names.get(country, country)
+        for values, title, ceiling in (
+            (dependence, f"{name}: import dependence, % of supply", 100.0),
+            (cover, f"{name}: stock cover, weeks of use", None),
+        ):
+            size = (self.width, height)
+            image = trend_chart(turns, values, size, title, self.scene.start_date, ceiling)
+            UIImage(self.row(height), image, self.scene.ui, container=self.window)
+            self.next_row(height)
+
+    def value_at(self, pos: tuple[int, int]) -> str | None:
+        """The prices of the quarter under the mouse on the chart, in words (None elsewhere)."""
+        chart = getattr(self, "chart", None)
+        if self.window is None or chart is None or not chart.alive() or not chart.rect.collidepoint(pos):
+            return None
+        k = point_at(self.series, self.chart_size, pos[0] - chart.rect.x)
+        if k is None:
+            return None
+        year, quarter = self.scene.start_date.split("Q")
+        when = quarter_label(int(year), int(quarter), self.series.turns[k])
+        inside, outside = self.series.china[k], self.series.outside[k]
+        return (
+            f"{self.scene.words.line(*self.line)}, {when}: inside China USD {amount(inside)}/kg · "
+            f"outside China USD {amount(outside)}/kg"
+        )
 
     def on_event(self, event: pygame.event.Event) -> bool:
         """A new line picked: redraw."""
@@ -250,6 +348,20 @@ class PricesPanel(Panel):
             self.refresh()
             return True
         return False
+
+
+def line_trends(tables: dict, country: str, mineral: str, stage: str) -> tuple[list, list, list]:
+    """Turns, import dependence (% of production plus imports) and stock cover (weeks) of one line."""
+    rows = tables["countries"].to_pandas()
+    rows = rows[(rows["country"] == country) & (rows["mineral"] == mineral) & (rows["stage"] == stage)]
+    rows = rows.sort_values("turn")
+    supply = rows["production"] + rows["imports"]
+    use = rows[["consumption", "demand"]].max(axis=1)
+    nan = float("nan")
+    dependence = [100 * i / s if s > 0 else nan for i, s in zip(rows["imports"], supply, strict=True)]
+    stocks = rows["stock"] + rows["stockpile"]
+    cover = [st / u * WEEKS_PER_TURN if u > 0 else nan for st, u in zip(stocks, use, strict=True)]
+    return rows["turn"].tolist(), dependence, cover
 
 
 class NewsPanel(Panel):
@@ -265,19 +377,54 @@ class NewsPanel(Panel):
 
 
 def news_html(scene: MapScene) -> str:
-    """Recent events as pygame_gui HTML."""
+    """Recent events as pygame_gui HTML, newest turn first: the scenario's marked, shortages grouped."""
+    from critmin.ui.news import news_items
+
     model = scene.model
-    recent = [e for e in model.events if e.turn >= model.turn - NEWS_TURNS][-NEWS_ITEMS:]
-    if not recent:
+    items = news_items(model, scene.words, since_turn=model.turn - NEWS_TURNS)[-NEWS_ITEMS:]
+    if not items:
         return "<i>Nothing has happened yet. End a turn to see the news.</i>"
     year, quarter = scene.start_date.split("Q")
     rows, last_turn = [], None
-    for event in reversed(recent):
-        if event.turn != last_turn:
-            rows.append(f"<b>{quarter_label(int(year), int(quarter), event.turn)}</b>")
-            last_turn = event.turn
-        colour = EVENT_COLOURS.get(event.kind, "#C8C8C8")
-        rows.append(f"<font color='{colour}'>{event.kind.replace('_', ' ')}</font> {escape(event.detail)}")
+    for item in sorted(items, key=lambda i: -i.turn):
+        if item.turn != last_turn:
+            rows.append(f"<b>{quarter_label(int(year), int(quarter), item.turn)}</b>")
+            last_turn = item.turn
+        colour = EVENT_COLOURS.get(item.kind, "#C8C8C8")
+        label = "<font color='#E0A0FF'>scenario</font> · " if item.scripted else ""
+        kind = item.kind.replace("_", " ")
+        rows.append(f"{label}<font color='{colour}'>{kind}</font> {escape(item.text)}")
+    return "<br>".join(rows)
+
+
+class ReportPanel(Panel):
+    """The turn report: what the last turn changed for the player (opens after each turn)."""
+
+    title = "Report"
+    key = pygame.K_t
+    size = (540, 470)
+
+    def fill(self) -> None:
+        """The report's sections, or the starting position before the first turn."""
+        self.text(report_html(self.scene))
+
+
+def report_html(scene: MapScene) -> str:
+    """The turn report of the player as pygame_gui HTML."""
+    from critmin.ui.report import turn_report
+
+    player, before = scene.player, getattr(scene, "turn_start", None)
+    if player is None:
+        return "<i>Observer mode: the turn report is for a player.</i>"
+    if before is None or scene.model.turn == 0:
+        return "<i>Your first turn report appears when you end the turn.</i>"
+    refused = getattr(scene, "refused", {}).get(player, [])
+    sections = turn_report(scene.model, player, scene.words, before, refused)
+    name = escape(scene.names.get(player, player))
+    rows = [f"<b>{name}: what {escape(before.date)} changed for you</b>"]
+    for heading, lines in sections:
+        rows.append(f"<br><b>{escape(heading)}</b>")
+        rows += [f"· {escape(line)}" for line in lines]
     return "<br>".join(rows)
 
 
@@ -302,14 +449,17 @@ class DealsPanel(Panel):
             self.deal_row(deal)
         deals = self.scene.snapshot.deals
         self.text(
-            f"<b>All deals in force: {len(deals)}</b><br>" + "<br>".join(deal_text(d) for d in deals[:80])
+            f"<b>All deals in force: {len(deals)}</b><br>"
+            + "<br>".join(escape(deal_text(d, self.scene.words)) for d in deals[:80])
         )
 
     def deal_row(self, deal: dict) -> None:
         """One deal, with a Break button when the player is a party."""
         player = self.scene.player
         width = self.width - 90 if player else self.width
-        UITextBox(deal_text(deal), self.row(ROW, width), self.scene.ui, container=self.window)
+        text = deal_text(deal, self.scene.words)
+        height = fitted_height(text, width)
+        UITextBox(escape(text), self.row(height, width), self.scene.ui, container=self.window)
         if player and deal["kind"] != "equity":
             action = as_action({"type": "break_deal", "country": player, "deal_id": deal["id"]})
             reason = action if isinstance(action, str) else self.scene.model.check(action)
@@ -322,24 +472,28 @@ class DealsPanel(Panel):
                 "breach the deal: pay the penalty, lose trust",
             )
             self.breaks[button] = action
-        self.next_row(ROW)
+        self.next_row(height)
 
     def on_event(self, event: pygame.event.Event) -> bool:
         """A Break button: draft the BreakDeal order."""
         return draft_buttons(self, getattr(self, "breaks", {}), event)
 
 
-def deal_text(deal: dict) -> str:
-    """One deal in a line."""
+def deal_text(deal: dict, words=None) -> str:
+    """One deal in words: who sells what to whom, how much, until when."""
+    words = words or Wording()
+    line = words.line(deal["mineral"], deal["stage"])
+    seller, buyer = words.country(deal["seller"]), words.country(deal["buyer"])
     if deal["kind"] == "equity":
-        return (
-            f"{deal['id']} stake: {deal['buyer']} owns {deal['share']:.0%} of {deal['seller']}'s "
-            f"{deal['mineral']} {deal['stage']}"
-        )
-    return (
-        f"{deal['id']} {deal['kind']}: {deal['seller']} → {deal['buyer']} {deal['mineral']} {deal['stage']} "
-        f"{quantity(deal['tonnes_per_turn'] * 4)} t/yr until turn {deal['end_turn']}"
-    )
+        return f"{deal['id']} stake: {buyer} owns {deal['share']:.0%} of {seller}'s {line}"
+    tonnes = amount(deal["tonnes_per_turn"] * TURNS_PER_YEAR)
+    until = f"until turn {deal['end_turn']}"
+    return f"{deal['id']} {deal['kind']}: {seller} sells {buyer} {tonnes} t/yr of {line} {until}"
+
+
+def fitted_height(text: str, width: int, size: int = 14) -> int:
+    """A text box's height for `text` in `width` pixels: one row, or two when it wraps."""
+    return ROW if font(size).size(text)[0] <= width - 14 else 2 * ROW - 2
 
 
 def draft_buttons(panel: Panel, actions: dict[ReasonButton, ActionBase], event: pygame.event.Event) -> bool:

@@ -10,15 +10,13 @@ import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UISelectionList, UITextBox
 from pygame_gui.windows import UIFileDialog
 
-from critmin.engine.save import SaveError
 from critmin.scenarios import ScenarioError, load_scenario, packaged_names
 from critmin.ui.geo import REST_OF_WORLD
-from critmin.ui.indicators import quantity
 from critmin.ui.options import PlayOptions
 from critmin.ui.palette import OCEAN
 from critmin.ui.scenes import Scene
-from critmin.ui.session import ReplayCursor, Session
 from critmin.ui.widgets import escape, reason_button
+from critmin.ui.wording import amount as quantity
 
 BRIEFING_NEEDS = 6
 
@@ -160,6 +158,8 @@ class PickerScene(Scene):
         if element is self.start and self.scenario is not None:
             self.app.scenes.replace(BriefingScene(self.app, self.scenario, self.chosen, self.options))
         elif element is self.watch and self.scenario is not None:
+            from critmin.ui.session import Session  # the engine loads when a game starts
+
             self.app.start_game(Session.start(self.scenario, (), self.options.seed), self.options)
         elif element is self.replay:
             rect = pygame.Rect(0, 0, 560, 440)
@@ -177,7 +177,9 @@ class PickerScene(Scene):
 
     def open_replay(self, path: Path) -> None:
         """The replay viewer on a save."""
+        from critmin.engine.save import SaveError
         from critmin.ui.replay import ReplayScene
+        from critmin.ui.session import ReplayCursor
 
         try:
             self.app.scenes.push(ReplayScene(self.app, ReplayCursor.open(path), path.name))
@@ -221,6 +223,8 @@ class BriefingScene(Scene):
         """Back to the picker, or start (Enter)."""
         start_key = event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER)
         if start_key or (event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.begin):
+            from critmin.ui.session import Session  # the engine loads when a game starts
+
             self.app.start_game(Session.start(self.scenario, self.humans, self.options.seed), self.options)
         elif event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.back:
             options = PlayOptions(**{**vars(self.options), "countries": self.humans})

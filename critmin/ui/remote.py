@@ -30,10 +30,12 @@ from critmin.engine.actions import ActionBase
 from critmin.engine.events import Event
 from critmin.ui.game import GameScene
 from critmin.ui.indicators import price_history_of
-from critmin.ui.mapscene import BAR_H, STATUS_H, MapScene
+from critmin.ui.mapscene import STATUS_H, MapScene
 from critmin.ui.palette import MUTED_TEXT, TEXT
-from critmin.ui.session import Session, TurnReport, describe
-from critmin.ui.widgets import draw_text, reason_button
+from critmin.ui.session import Session, TurnReport
+from critmin.ui.toolbar import right_aligned
+from critmin.ui.widgets import draw_text
+from critmin.ui.wording import plain_reason
 
 SIZE = (1280, 720)
 TITLE_REFRESH_S = 0.25
@@ -249,7 +251,7 @@ class RoomMixin:
                 if self.model.absorb(message):
                     self.new_state()
             elif isinstance(message, p.ChatMessage):
-                self.say(f"{message.sender} → {message.to}: {message.text}")
+                self.say(f"{message.sender} to {message.to}: {message.text}")
             elif isinstance(message, p.Error) and not message.ref:
                 self.say(f"server: {message.reason}")
         self.title_age += step_s
@@ -293,16 +295,9 @@ class RemoteGameScene(RoomMixin, GameScene):
             return "human"
         return super().role(country)
 
-    def build_actions(self, width: int) -> None:
-        """Help only on the first row (the server keeps the game: no save or load); End turn."""
-        self.title.set_dimensions((width - 134, 28))
-        self.action_buttons = {
-            self.own(UIButton(pygame.Rect(width - 118, 4, 110, 28), "Help (F1)", self.ui)): self.show_help
-        }
-        end_x = 444 + 114 * len(self.panels) + 4
-        self.end_button = self.own(
-            reason_button((end_x, 38, max(width - end_x - 8, 120), 28), "End turn", self.ui)
-        )
+    def actions(self) -> list[tuple[str, int, object]]:
+        """Help only (the server keeps the game: no save or load)."""
+        return [("Help (F1)", 84, self.show_help)]
 
     def world_changed(self) -> None:
         """Also say whether the orders were sent."""
@@ -328,7 +323,7 @@ class RemoteGameScene(RoomMixin, GameScene):
         except (RemoteError, PermissionError) as error:
             self.say(f"orders not sent: {error}")
             return
-        refused = "; ".join(f"{describe(a)}: {r}" for a, r in report.refused)
+        refused = "; ".join(f"{self.words.order(a)}: {plain_reason(r)}" for a, r in report.refused)
         self.say(
             f"sent, but the server refused: {refused}"
             if refused
@@ -402,13 +397,18 @@ class InstructorScene(RoomMixin, MapScene):
 
     # --- building ------------------------------------------------------------------------
 
-    def build_actions(self, width: int) -> None:
-        """Projector and Help on the first row; the room's controls at the right of the map."""
-        self.title.set_dimensions((width - 248, 28))
-        projector = pygame.Rect(width - 232, 4, 110, 28)
+    def build_actions(self, width: int) -> int:
+        """Projector and Help on the first row."""
+        projector, help_rect = right_aligned([110, 110], width)
         self.projector_button = self.own(UIButton(projector, "Projector (V)", self.ui))
-        self.help_button = self.own(UIButton(pygame.Rect(width - 118, 4, 110, 28), "Help (F1)", self.ui))
-        x, y, w = width - 236, BAR_H + 8, 228
+        self.help_button = self.own(UIButton(help_rect, "Help (F1)", self.ui))
+        return projector.left
+
+    def build(self) -> None:
+        """The bar and the map, then the room's controls at the right of the map."""
+        super().build()
+        width = self.app.size[0]
+        x, y, w = width - 236, self.bar_h + 8, 228
         self.controls = {}
         buttons = (
             ("Start", "start"),
@@ -550,7 +550,7 @@ class InstructorScene(RoomMixin, MapScene):
         if self.projector:
             self.draw_projector(surface, clock, phase)
             return
-        box = pygame.Rect(width - 240, BAR_H + 4, 236, height - BAR_H - STATUS_H - 8)
+        box = pygame.Rect(width - 240, self.bar_h + 4, 236, height - self.bar_h - STATUS_H - 8)
         box.height = min(box.height, self.room_top - box.y + 60 + 22 * len(self.info.teams))
         shade = pygame.Surface(box.size, pygame.SRCALPHA)
         shade.fill((10, 14, 22, 200))

@@ -7,6 +7,7 @@ from pygame_gui.elements import UIButton
 
 from critmin.ui.mapscene import MapScene
 from critmin.ui.session import ReplayCursor
+from critmin.ui.toolbar import right_aligned
 
 
 class ReplayScene(MapScene):
@@ -28,14 +29,13 @@ class ReplayScene(MapScene):
         turn = f"turn {self.cursor.turn} of {self.cursor.turns}"
         return f"Replay of {self.name} · {self.model.date} · {turn} · {check}"
 
-    def build_actions(self, width: int) -> None:
-        """Back, Forward, Close."""
-        x = width - 460
-        self.back_button = self.own(UIButton(pygame.Rect(x, 4, 140, 28), "« Back (Left)", self.ui))
-        self.forward_button = self.own(
-            UIButton(pygame.Rect(x + 144, 4, 160, 28), "Forward (Right) »", self.ui)
-        )
-        self.close_button = self.own(UIButton(pygame.Rect(x + 308, 4, 140, 28), "Close viewer", self.ui))
+    def build_actions(self, width: int) -> int:
+        """Back, Forward, Close, right-aligned on the first row."""
+        back, forward, close = right_aligned([130, 150, 120], width)
+        self.back_button = self.own(UIButton(back, "« Back (Left)", self.ui))
+        self.forward_button = self.own(UIButton(forward, "Forward (Right) »", self.ui))
+        self.close_button = self.own(UIButton(close, "Close viewer", self.ui))
+        return back.left
 
     def step(self, forward: bool) -> None:
         """One turn forward or back."""

@@ -19,20 +19,23 @@ if TYPE_CHECKING:
 
 HELP_TEXT = """<b>Keyboard</b><br>
 <b>Enter</b> end your turn (hot-seat: hand over to the next player)<br>
-<b>D</b> dashboard · <b>P</b> prices · <b>N</b> news · <b>I</b> diplomacy inbox · <b>L</b> deals<br>
+<b>D</b> dashboard · <b>P</b> prices · <b>N</b> news · <b>I</b> diplomacy inbox · <b>L</b> deals ·
+<b>T</b> turn report<br>
 <b>O</b> orders (export controls, tariffs, investment, programs, stockpile)<br>
 <b>M</b> / <b>Shift+M</b> next / previous mineral · <b>G</b> next stage · <b>C</b> next map colouring<br>
-<b>F</b> flows on / off · <b>Esc</b> close the last panel (or this help)<br>
-<b>Ctrl+S</b> save · <b>Ctrl+O</b> load · <b>Ctrl+R</b> replay a save · <b>Ctrl+Q</b> quit<br>
+<b>A</b> your trade / all flows · <b>F</b> moving dots on / off · <b>R</b> panels back in place<br>
+<b>Esc</b> close the last panel (or this help)<br>
+<b>Ctrl+S</b> save · <b>Ctrl+O</b> load · <b>Ctrl+R</b> replay a save · <b>Ctrl+Q</b> quit ·
 <b>F1</b> or <b>H</b> this help<br>
 In the replay viewer: <b>Left</b> / <b>Right</b> one turn back / forward.<br><br>
 <b>Mouse</b><br>
 Click a country to select it: the dashboard shows it and the deal and order forms aim at it.
-Hover a greyed-out button to read why that choice is not possible now.<br><br>
+Hover a greyed-out button to read why that choice is not possible now. Drag panels by their title.<br><br>
 <b>Map</b><br>
-Arcs are last turn's trade flows, coloured by mineral, wider for bigger volumes (relative to the
-largest flow of the same mineral and stage). Red dashes: exports banned on that route; orange
-dashes: exports under licence or quota. The rest of the world (ROW) is not drawn."""
+Arcs are last turn's trade flows, coloured by mineral, with arrowheads from exporter to importer.
+<i>Your trade</i> shows your own flows (wider for more tonnes) and fades the rest; <i>all flows</i>
+sums each route's trade by value. Red dashes: exports banned on that route; orange dashes: exports
+under licence or quota. The rest of the world (ROW) is not drawn."""
 
 
 class Scene:
@@ -88,6 +91,12 @@ class Scene:
 
     def handle(self, event: pygame.event.Event) -> None:
         """React to one event."""
+
+    def pointer_on_widget(self, pos: tuple[int, int]) -> None:
+        """The mouse moved onto a widget (the map under it is not hovered)."""
+
+    def between_events(self) -> None:
+        """After a frame's events: rebuild what they made stale (subclasses)."""
 
     def update(self, step_s: float) -> None:
         """Advance animations by one fixed step."""

@@ -10,6 +10,7 @@ import pygame_gui
 from pygame_gui.elements import UIButton, UITextEntryLine
 
 from critmin.ui.palette import TEXT
+from critmin.ui.wording import plain_reason
 
 
 class ReasonButton(UIButton):
@@ -36,7 +37,7 @@ class ReasonButton(UIButton):
             self.set_tooltip(tooltip, delay=0.4)
         else:
             self.disable()
-            self.set_tooltip(f"Not possible: {reason}", delay=0.2, wrap_width=320)
+            self.set_tooltip(f"Not possible: {plain_reason(reason)}", delay=0.2, wrap_width=320)
 
 
 def reason_button(
@@ -74,6 +75,16 @@ def draw_text(
     """Render one line of text at `pos` (top-left); returns its rectangle."""
     image = font(size, bold).render(text, True, colour)
     return surface.blit(image, pos)
+
+
+def fit(text: str, width: int, size: int = 14) -> str:
+    """`text` shortened with an ellipsis to fit `width` pixels (a button's label)."""
+    face = font(size)
+    if face.size(text)[0] <= width:
+        return text
+    while text and face.size(text + "…")[0] > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def escape(text: str) -> str:

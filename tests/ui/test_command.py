@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import numpy as np
 import pygame
 import pytest
 
-from critmin.ui.bench import measure_frame_time
+from critmin.ui.bench import first_frame_seconds, measure_frame_time
 from critmin.ui.palette import MINERAL_COLOURS, ROLE_COLOURS
 
 
@@ -23,6 +24,11 @@ def test_play_without_pygame_explains_how_to_install_the_extra(cli, monkeypatch)
 def test_play_refuses_countries_not_in_the_scenario(cli):
     code, _, err = cli("play", "world-2024", "--as", "IND,XYZ", "--screenshot", "x.png")
     assert code == 2 and "XYZ not in scenario world-2024" in err
+
+
+def test_play_refuses_a_layout_file_in_a_missing_folder(cli, tmp_path):
+    code, _, err = cli("play", "world-2024", "--layout-file", str(tmp_path / "no" / "layout.json"))
+    assert code == 2 and "--layout-file" in err and "does not exist" in err
 
 
 def test_play_refuses_a_bad_window_size(cli):
@@ -90,3 +96,10 @@ def test_play_without_a_display_says_so(cli, monkeypatch):
     monkeypatch.setenv("SDL_VIDEODRIVER", "no-such-driver")
     code, _, err = cli("play", "world-2024", "--as", "IND")
     assert code == 2 and "cannot open a window" in err
+
+
+def test_benchmark_times_the_first_frame_of_a_fresh_process():
+    tiny = str(Path(__file__).parents[1] / "data" / "tiny.toml")
+    first = first_frame_seconds([tiny, "--as", "IND", "--autoplay", "0"])
+    first_map = first_frame_seconds([tiny, "--as", "IND", "--autoplay", "0"], ".map")
+    assert 0 < first < first_map, "a loading frame shows before the map (the world model takes a while)"

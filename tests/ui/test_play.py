@@ -12,6 +12,7 @@ from critmin.engine.actions import ProposeDeal, SetTariff
 from critmin.ui import picker
 from critmin.ui.app import first_scene
 from critmin.ui.game import GameScene
+from critmin.ui.layout import free_points
 from critmin.ui.options import PlayOptions
 from critmin.ui.orders import DiplomacyPanel, OrdersPanel
 from critmin.ui.panels import DashboardPanel, DealsPanel, NewsPanel, PricesPanel
@@ -28,6 +29,11 @@ def screen_point(scene: GameScene, code: str) -> tuple[int, int]:
     spec = next(c for c in scene.model.world_scenario.spec.countries if c.iso3 == code)
     x, y = scene.mapview.anchor(spec.lon, spec.lat)
     return int(x + scene.mapview.rect.x), int(y + scene.mapview.rect.y)
+
+
+def free_point(scene: GameScene, code: str) -> tuple[int, int]:
+    """A point of a country that no panel covers (where a player clicks to select it)."""
+    return tuple(free_points(scene, scene.ui)[code])
 
 
 def pick_india(driver: Driver, save_dir: Path) -> GameScene:
@@ -59,7 +65,7 @@ def test_pick_india_act_end_turn_save_and_load(driver, tmp_path):
     # propose a deal: pick Australia on the map, then Propose in the diplomacy panel
     driver.key(pygame.K_i)
     diplomacy = game.panel(DiplomacyPanel)
-    driver.click_at(screen_point(game, "AUS"))
+    driver.click_at(free_point(game, "AUS"))
     assert game.selected == "AUS" and diplomacy.form.counterparty == "AUS"
     assert diplomacy.propose.is_enabled
     driver.click(diplomacy.propose)
@@ -100,6 +106,8 @@ def test_pick_india_act_end_turn_save_and_load(driver, tmp_path):
     # load it back: a new session, replayed to the same state
     old_hashes = list(model.hashes)
     driver.click(next(b for b, command in game.action_buttons.items() if command == game.ask_load))
+    assert game.dialog is None and game.confirm is not None, "asks before dropping the game in progress"
+    driver.click(game.confirm.confirm_button)
     driver.click(game.dialog.ok_button)
     assert game.model is not model
     assert game.model.hashes == old_hashes and game.player == "IND"
@@ -221,9 +229,10 @@ def end_turn_and_hand_over(driver: Driver) -> None:
 
 def test_hot_seat_players_propose_and_accept_a_deal(driver, tmp_path):
     game = driver.app.start_game(Session.start(TINY, ["IND", "AUS"]), PlayOptions(save_dir=tmp_path))
+    driver.click_at(free_point(game, "AUS"))
     driver.key(pygame.K_i)
     diplomacy = game.panel(DiplomacyPanel)
-    driver.click_at(screen_point(game, "AUS"))
+    assert diplomacy.form.counterparty == "AUS", "the form aims at the country selected"
     driver.choose(diplomacy.mineral, "lithium")
     driver.choose(diplomacy.stage, "mine")
     driver.click(diplomacy.propose)

@@ -1,0 +1,110 @@
+"""The turn report: what the last turn changed for the player, in plain words with units (no pygame).
+
+Built from the engine's public picture before and after the turn (two snapshots), its event
+list and its action log: what your orders did, the scenario's events, new controls and deals
+that touch you, price moves on your lines, and your shortages with their likely causes.
+"""
+
+from __future__ import annotations
+
+from critmin.engine.actions import action_from_dict
+from critmin.engine.snapshot import WorldSnapshot
+from critmin.ui.news import REWORDED, news_items
+from critmin.ui.wording import TINY, Wording, amount, plain_reason
+
+PRICE_MOVE = 0.02  # price changes smaller than this are not news
+SHOWN_PRICES = 6
+CONTROLS = frozenset({"control_imposed", "control_eased", "control_lifted", "tariff_set"})
+REGIME_VERBS = {"ban": "bans", "licence": "licenses", "quota": "caps"}
+
+
+def your_lines(snapshot: WorldSnapshot, player: str) -> dict[tuple[str, str], object]:
+    """The player's figures on every line the player uses, makes or imports."""
+    return {
+        (f.mineral, f.stage): f
+        for f in snapshot.figures
+        if f.country == player and (f.consumption or f.demand or f.production or f.imports)
+    }
+
+
+def orders_section(model, player: str, words: Wording, refused: list) -> list[str]:
+    """What the player's orders did: carried out, or refused and why."""
+    turn = model.turn - 1
+    logged = model.action_log[turn] if 0 <= turn < len(model.action_log) else []
+    done = [
+        words.order(action_from_dict({k: v for k, v in d.items() if not k.startswith("_")}))
+        for d in logged
+        if d.get("country") == player and not d.get("_scripted")
+    ]
+    lines = [f"carried out: {text}" for text in done]
+    lines += [f"refused: {words.order(a)} ({plain_reason(r)})" for a, r in refused]
+    rejected = [
+        e for e in model.events if e.turn == turn and e.kind == "action_rejected" and e.actor == player
+    ]
+    lines += [f"refused when carried out: {plain_reason(e.detail.split(': ', 1)[-1])}" for e in rejected]
+    return lines or ["you gave no orders"]
+
+
+def world_section(model, player: str, words: Wording, lines: dict) -> list[str]:
+    """The scenario's events, what others did to or with the player, and controls on the player's lines."""
+    minerals = {m for m, _ in lines}
+    rows = []
+    for item in news_items(model, words, since_turn=model.turn - 1):
+        if item.countries[:1] == (player,) and item.kind in REWORDED and not item.scripted:
+            continue  # your own orders: told above
+        yours = player in item.countries and item.kind != "shortage"  # your shortages: told below
+        on_your_lines = item.kind in CONTROLS and item.mineral in minerals
+        if item.scripted or yours or on_your_lines:
+            rows.append(("scenario event: " if item.scripted else "") + item.text)
+    return rows or ["nothing that touches you"]
+
+
+def price_section(before: WorldSnapshot, after: WorldSnapshot, player: str, words: Wording) -> list[str]:
+    """The biggest price moves on the player's lines."""
+    old = {(f.mineral, f.stage): f.price for f in before.figures if f.country == player}
+    moves = []
+    for key, figure in your_lines(after, player).items():
+        if old.get(key) and figure.price:
+            change = figure.price / old[key] - 1
+            if abs(change) >= PRICE_MOVE:
+                moves.append((abs(change), key, old[key], figure.price, change))
+    moves.sort(reverse=True)
+    return [
+        f"{words.line(*key)}: USD {amount(a)} to {amount(b)} per kg ({change:+.0%})"
+        for _, key, a, b, change in moves[:SHOWN_PRICES]
+    ] or ["no price on your lines moved by more than 2%"]
+
+
+def shortage_section(after: WorldSnapshot, player: str, words: Wording) -> list[str]:
+    """The player's shortages, each with its suppliers and the export controls on the line."""
+    rows = []
+    for (mineral, stage), figure in your_lines(after, player).items():
+        if figure.shortage <= TINY:
+            continue
+        need = max(figure.demand, figure.consumption + figure.shortage)
+        share = f" ({figure.shortage / need:.0%} of your need)" if need > 0 else ""
+        causes = [
+            f"{words.country(p['country'])} {REGIME_VERBS.get(p['regime'], p['regime'])} exports"
+            for p in after.policies
+            if p.get("kind") == "export_control" and (p["mineral"], p["stage"]) == (mineral, stage)
+            and p["country"] != player and (not p["destinations"] or player in p["destinations"])
+        ]  # fmt: skip
+        why = f"; {', '.join(causes)}" if causes else "; not enough on offer at the price"
+        rows.append(
+            f"short of {amount(figure.shortage)} t of {words.line(mineral, stage)} this turn{share}{why}"
+        )
+    return rows or ["none: every need was met"]
+
+
+def turn_report(
+    model, player: str, words: Wording, before: WorldSnapshot, refused: list | None = None
+) -> list[tuple[str, list[str]]]:
+    """Sections of the report on the turn just played, each a heading and its lines."""
+    after = model.snapshot()
+    lines = your_lines(after, player)
+    return [
+        ("Your orders", orders_section(model, player, words, refused or [])),
+        ("Around the world, for you", world_section(model, player, words, lines)),
+        ("Prices on your lines", price_section(before, after, player, words)),
+        ("Your shortages", shortage_section(after, player, words)),
+    ]

@@ -1,0 +1,75 @@
+"""The turn report and the news: what changed for the player, scripted events labelled, shortages grouped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+import pytest
+
+from critmin.ui.forms import as_action
+from critmin.ui.news import news_items
+from critmin.ui.options import PlayOptions
+from critmin.ui.panels import ReportPanel, news_html, report_html
+from critmin.ui.scenes import HandOverScene
+from critmin.ui.session import Session
+
+TINY = Path(__file__).parents[1] / "data" / "tiny.toml"
+TARIFF = {"type": "set_tariff", "country": "IND", "mineral": "lithium", "stages": ["refined"], "rate": 0.25}
+
+
+@pytest.fixture
+def licences(driver):
+    """China's rare-earth licences as India: a tariff on Russian refined lithium, then two turns."""
+    game = driver.app.start_game(Session.start("china-ree-controls-2025", ["IND"]), PlayOptions())
+    assert game.session.add_order(as_action(TARIFF | {"origins": ["RUS"]})) is None
+    driver.key(pygame.K_RETURN)
+    return game
+
+
+def test_the_turn_report_opens_after_the_turn_and_says_what_your_orders_did(driver, licences):
+    game = licences
+    assert game.panel(ReportPanel).is_open
+    html = report_html(game)
+    assert "carried out: 25% tariff on refined lithium imports from Russia" in html
+    for heading in ("Your orders", "Around the world, for you", "Prices on your lines", "Your shortages"):
+        assert heading in html
+    world = html.split("Around the world, for you")[1].split("Prices on your lines")[0]
+    assert "25% tariff" not in world, "your own orders are told once, under Your orders"
+    assert "e-0" not in html and "_" not in html.replace("<br>", ""), "no solver dust, no engine identifiers"
+
+
+def test_news_labels_the_scenarios_own_orders_and_words_yours_exactly(driver, licences):
+    game = licences
+    driver.key(pygame.K_RETURN)  # the script's licences come on the second turn
+    items = news_items(game.model, game.words)
+    ours = [i for i in items if i.kind == "tariff_set" and "IND" in i.countries]
+    assert [(i.text, i.scripted) for i in ours] == [
+        ("India: 25% tariff on refined lithium imports from Russia", False)
+    ]
+    chinese = [i for i in items if i.kind == "control_imposed" and i.countries[0] == "CHN"]
+    assert chinese and all(i.scripted for i in chinese), (
+        "the scenario's licences are marked as the scenario's"
+    )
+    assert "scenario</font>" in news_html(game)
+
+
+def test_news_groups_shortages_of_one_mineral_into_one_line(driver, licences):
+    game = licences
+    driver.key(pygame.K_RETURN)
+    shortages = [i for i in news_items(game.model, game.words) if i.kind == "shortage"]
+    grouped = [i for i in shortages if len(i.countries) >= 3]
+    assert grouped, "many countries short of one mineral make one line"
+    assert all(i.text.startswith(f"{len(i.countries)} countries short of") for i in grouped)
+    per_turn = {(i.turn, i.mineral) for i in grouped}
+    assert len(per_turn) == len(grouped), "one line per mineral and turn"
+
+
+def test_hot_seat_hands_over_a_clean_screen(driver):
+    game = driver.app.start_game(Session.start(TINY, ["IND", "AUS"]), PlayOptions())
+    assert game.session.add_order(as_action(TARIFF)) is None
+    driver.key(pygame.K_RETURN)
+    assert isinstance(driver.scene, HandOverScene)
+    driver.key(pygame.K_RETURN)
+    assert game.player == "AUS" and game.selected == "AUS"
+    assert game.message == "" and game.session.orders() == [], "nothing of India's turn is shown to Australia"
