@@ -257,8 +257,9 @@ def add_instructor(commands) -> None:
         commands,
         "instructor",
         instructor_command,
-        "Run the session: start, pause, resume, advance, undo, extend S, inject EVENT, "
-        "replace TEAM, status, watch (a live board in the terminal), view (the room over the map "
+        "Run the session: start, pause, resume, advance, undo, rollback TURN, extend S, inject EVENT, "
+        "withdraw TITLE, replace TEAM, restore TEAM, revoke TEAM, mute, unmute, show_leaderboard, "
+        "hide_leaderboard, status, watch (a live board in the terminal), view (the room over the map "
         "in the pygame window; --projector for the big screen).",
     )
     add_code(sub)
@@ -269,7 +270,10 @@ def add_instructor(commands) -> None:
         help=f"one of: {', '.join((*COMMANDS, 'watch', 'view'))}",
     )
     sub.add_argument(
-        "argument", nargs="?", help="seconds (extend), event id or JSON (inject), team (replace)"
+        "argument",
+        nargs="?",
+        help="seconds (extend), event id or JSON (inject), title (withdraw), team (replace, restore, "
+        "revoke), turn (rollback)",
     )
     sub.add_argument("--turn", type=int, help="advance: only if this turn is still open")
     sub.add_argument("--json", action="store_true", help="print the result as JSON")
