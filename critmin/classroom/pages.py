@@ -3,13 +3,14 @@
 websockets calls `answer` with every opening request (its `process_request` hook). A websocket
 upgrade goes on to the session; a plain GET is answered here with one of the files shipped in
 `critmin/classroom/web/` (plain HTML, JavaScript and CSS: nothing to build) or the map's
-public-domain outlines. The pages then talk to the server over the same websocket protocol as
-every other client. A Content-Security-Policy keeps them from loading or sending anything to
-another host: nothing a page does leaves the classroom network.
+public-domain outlines and mineral colours. The pages then talk to the server over the same
+websocket protocol as every other client. A Content-Security-Policy keeps them from loading or
+sending anything to another host: nothing a page does leaves the classroom network.
 """
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from importlib import resources
 
@@ -63,6 +64,8 @@ def asset(path: str) -> tuple[bytes, str] | None:
     """The bytes and content type of a page or static file, or None."""
     if path == "/world.geojson":
         return world_geometry(), TYPES[".geojson"]
+    if path == "/palette.json":
+        return palette(), "application/json"
     name = ROUTES.get(path) or (path.removeprefix("/static/") if path.startswith("/static/") else None)
     if not name or "/" in name or name.startswith("."):
         return None
@@ -80,3 +83,11 @@ def read(name: str) -> bytes:
 def world_geometry() -> bytes:
     """The Natural Earth outlines the pygame map draws (public domain), shipped with critmin.ui."""
     return (resources.files("critmin.ui") / "assets" / "world.geojson").read_bytes()
+
+
+@cache
+def palette() -> bytes:
+    """The pygame map's mineral colours as CSS hex, so both maps colour flows alike."""
+    from critmin.ui.palette import MINERAL_COLOURS
+
+    return json.dumps({m: "#{:02x}{:02x}{:02x}".format(*rgb) for m, rgb in MINERAL_COLOURS.items()}).encode()
