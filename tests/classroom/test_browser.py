@@ -286,3 +286,45 @@ def test_pages_are_served_with_a_policy_that_keeps_them_on_the_server(server):
     with pytest.raises(urllib.error.HTTPError) as missing:
         urllib.request.urlopen(url(server) + "static/../session.sqlite")
     assert missing.value.code == 404
+
+
+def test_pages_reconnect_after_a_kill_9_and_nothing_acknowledged_is_lost(server, pages):
+    instructor = pages(join_instructor(url(server), server.codes["instructor"]))
+    asha = pages(join_student(url(server), server.codes["IND"], "Asha"))
+    chen = pages(join_student(url(server), server.codes["CHN"], "Chen"))
+    command(instructor, "#start", "session started")
+    add_order(asha, "release_stockpile")
+    asha.click("#send")
+    asha.until(lambda: "1 accepted" in asha.text("#orders-result"), "Asha's acknowledgement")
+    acknowledged = asha.find("#standing p").get_attribute("data-submission")
+    chen.click("button[data-tab=chat]")
+    chen.type("#chat-text", "said before the crash")
+    chen.click("#chat-send")
+    asha.click("button[data-tab=chat]")
+    asha.until(lambda: "said before the crash" in asha.text("#messages"), "the message")
+
+    server.kill(signal.SIGKILL)
+    for page in (instructor, asha, chen):
+        page.until(lambda p=page: p.text("#link") == "reconnecting", "the page to notice the crash")
+    add_order(chen, "invest")
+    chen.click("#send")  # while the server is down: kept in the page and sent once it is back
+    assert "will be sent when the connection is back" in chen.text("#orders-result")
+
+    server.start(resume=True)
+    for page in (instructor, asha, chen):
+        page.until(lambda p=page: p.text("#link") == "connected", "the page to reconnect", timeout=30)
+    chen.until(lambda: "1 accepted" in chen.text("#orders-result"), "Chen's queued orders acknowledged")
+    asha.click("button[data-tab=orders]")
+    standing = "#standing p"
+    asha.until(lambda: asha.find(standing).get_attribute("data-submission") == acknowledged, "Asha's orders")
+    asha.click("button[data-tab=chat]")
+    assert "said before the crash" in asha.text("#messages")
+    orders = "#teams tr[data-team=CHN] .orders"
+    instructor.until(lambda: "in (Chen)" in instructor.text(orders), "CHN's orders")
+    command(instructor, "#advance", "turn 0")
+
+    submissions, messages, turns, _ = stored(server)
+    assert [(s.team, s.name) for s in submissions] == [("IND", "Asha"), ("CHN", "Chen")]
+    assert turns[0].orders["IND"]["submission_id"] == acknowledged
+    assert turns[0].orders["CHN"]["submission_id"] == submissions[1].submission_id
+    assert [m["text"] for m in messages] == ["said before the crash"]
