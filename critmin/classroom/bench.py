@@ -1,11 +1,15 @@
 """Benchmark: many clients on loopback, the time from `advance` to every client holding the new state.
 
-Run it with `python -m critmin.classroom.bench [--clients 40] [--turns 10]`. It starts a real
-`critmin serve` process, spreads the clients over worker processes (as on many laptops), lets
-one client per team play its AI doctrine, and has the instructor advance each turn once every
-team's orders are in. A client "holds" the new state when it has received the State message
-and decoded its observation and world snapshot. Clock: CLOCK_MONOTONIC, shared by the
-processes of one machine. Prints JSON; not a timed test.
+Run it with `python -m critmin.classroom.bench [--clients 40] [--turns 10] [--browser]`. It
+starts a real `critmin serve` process, spreads the clients over worker processes (as on many
+laptops), lets one client per team play its AI doctrine, and has the instructor advance each
+turn once every team's orders are in. A client "holds" the new state when it has received the
+State message and decoded its observation and world snapshot.
+
+With `--browser` every counted client speaks as the browser page does (student.js and room.js):
+a hello with a person's name, each State inflated and parsed as plain JSON, nothing typed; the
+teams' orders then come from one extra bot per team, not counted. Clock: CLOCK_MONOTONIC,
+shared by the processes of one machine. Prints JSON; not a timed test.
 """
 
 from __future__ import annotations
@@ -22,11 +26,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 from critmin.classroom import protocol as p
 from critmin.classroom.bot import Bot, doctrine_of
-from critmin.classroom.client import SessionClient
+from critmin.classroom.client import MAX_INCOMING_BYTES, SessionClient
 
 TEAMS = ["IND", "CHN", "USA", "JPN", "EUU", "AUS", "KOR", "KAZ"]
 START_TIMEOUT_S = 60.0
@@ -52,13 +57,42 @@ async def watch_states(index: int, address: str, code: str, plays: bool, turns: 
     await client.close()
 
 
-def worker(clients: list[tuple[int, str, bool]], address: str, turns: int, times) -> None:
+async def watch_as_browser(index: int, address: str, code: str, turns: int, times) -> None:
+    """One browser-protocol client: what the page does with each frame, timed at the parsed State."""
+    from websockets.asyncio.client import connect
+
+    async with connect(f"ws://{address}/ws", max_size=MAX_INCOMING_BYTES, compression=None) as ws:
+        await ws.send(
+            json.dumps({"type": "hello", "code": code, "client": "browser", "name": f"student {index}"})
+        )
+        async for frame in ws:
+            data = zlib.decompress(frame) if isinstance(frame, bytes) and frame[:1] != b"{" else frame
+            message = json.loads(data)
+            if message["type"] == "state":
+                times.put((index, message["turn"], time.monotonic()))
+                if message["turn"] >= turns:
+                    return
+
+
+async def play_only(address: str, code: str, turns: int) -> None:
+    """A bot that only sends a team's orders (browser mode: not counted)."""
+    client = SessionClient(address, code, snapshot=False, label="bench-player", retry_for=30)
+    bot = Bot(client, quiet=True, until_turn=turns)
+    await bot.run()
+
+
+def worker(clients: list[tuple[int, str, bool]], address: str, turns: int, times, browser: bool) -> None:
     """A process holding several clients."""
 
     async def main():
-        await asyncio.gather(
-            *(watch_states(i, address, code, plays, turns, times) for i, code, plays in clients)
-        )
+        if browser:
+            players = [play_only(address, code, turns) for _, code, plays in clients if plays]
+            watchers = [watch_as_browser(i, address, code, turns, times) for i, code, _ in clients]
+            await asyncio.gather(*players, *watchers)
+        else:
+            await asyncio.gather(
+                *(watch_states(i, address, code, plays, turns, times) for i, code, plays in clients)
+            )
 
     asyncio.run(main())
 
@@ -157,20 +191,28 @@ def run(
     workers: int = 4,
     scenario: str = "china-ree-controls-2025",
     compression: bool = True,
+    browser: bool = False,
 ) -> dict:
     """Run the benchmark and return its figures."""
     with tempfile.TemporaryDirectory(prefix="critmin-bench-") as directory:
         state = Path(directory)
         server, address = start_server(state, scenario, compression)
         try:
-            return measure(state, address, clients, turns, workers, scenario, compression)
+            return measure(state, address, clients, turns, workers, scenario, compression, browser)
         finally:
             os.kill(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
 
 
 def measure(
-    state: Path, address: str, clients: int, turns: int, workers: int, scenario: str, compression: bool
+    state: Path,
+    address: str,
+    clients: int,
+    turns: int,
+    workers: int,
+    scenario: str,
+    compression: bool,
+    browser: bool,
 ) -> dict:
     """Start the client processes, drive the turns, summarise."""
     codes = json.loads((state / "codes.json").read_text())
@@ -178,7 +220,7 @@ def measure(
     context = multiprocessing.get_context("spawn")
     times = context.Queue()
     processes = [
-        context.Process(target=worker, args=(seats[w::workers], address, turns, times), daemon=True)
+        context.Process(target=worker, args=(seats[w::workers], address, turns, times, browser), daemon=True)
         for w in range(workers)
     ]
     for process in processes:
@@ -190,8 +232,9 @@ def measure(
             process.join(timeout=30)
             if process.is_alive():
                 process.terminate()
-    return {"scenario": scenario, "clients": clients, "teams": len(TEAMS), "turns": turns,
-            "worker_processes": workers, "compression": compression, **summarise(samples)}  # fmt: skip
+    return {"scenario": scenario, "clients": clients, "client_kind": "browser" if browser else "python",
+            "teams": len(TEAMS), "turns": turns, "worker_processes": workers, "compression": compression,
+            "load_average_1min": round(os.getloadavg()[0], 2), **summarise(samples)}  # fmt: skip
 
 
 def summarise(samples: list[dict]) -> dict:
@@ -217,8 +260,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=4, help="client processes")
     parser.add_argument("--scenario", default="china-ree-controls-2025")
     parser.add_argument("--no-compression", action="store_true")
+    parser.add_argument("--browser", action="store_true", help="clients speak as the browser page does")
     args = parser.parse_args(argv)
-    figures = run(args.clients, args.turns, args.workers, args.scenario, not args.no_compression)
+    figures = run(
+        args.clients, args.turns, args.workers, args.scenario, not args.no_compression, args.browser
+    )
     print(json.dumps(figures, indent=1))
     return 0
 
