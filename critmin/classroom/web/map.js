@@ -10,7 +10,7 @@ const LAT_BOTTOM = -58.0;
 const SCALE = 4; // SVG units per degree
 const WIDTH = 360 * SCALE;
 const HEIGHT = (LAT_TOP - LAT_BOTTOM) * SCALE;
-const MAX_FLOWS = 80; // the largest flows are drawn; the rest would only blur the picture
+const MAX_FLOWS = 40; // the largest flows are drawn; the rest would only blur the picture
 const EU = new Set("AUT BEL BGR HRV CYP CZE DNK EST FIN FRA DEU GRC HUN IRL ITA LVA LTU LUX MLT NLD POL PRT ROU SVK SVN ESP SWE".split(" "));
 let COLOURS = {};
 

@@ -63,11 +63,22 @@ function draw() {
     el("span", { class: "chip " + (submitted.includes(t) ? "in" : latest.seats[t] === "ai" ? "ai" : "waiting"), text: `${t} ${submitted.includes(t) ? "✓" : "…"}` })));
   const snapshot = state.snapshot;
   if (page.map && snapshot) page.map.ready.then(() => { page.map.showFlows(snapshot); page.map.mark("submitted", submitted); });
-  const events = snapshot ? snapshot.events.filter((e) => e.turn === state.turn - 1).slice(-HEADLINES) : [];
+  const teams = room.welcome.session.teams;
+  const events = (snapshot ? snapshot.events : [])
+    .filter((e) => e.turn === state.turn - 1 && (e.kind !== "shortage" || teams.includes(e.actor)))
+    .sort((a, b) => rank(a) - rank(b))
+    .slice(0, HEADLINES);
   fill($("headlines"), ...(events.length ? events.map((e) => el("li", { text: e.detail })) : [el("li", { class: "empty", text: "No headline events yet." })]));
   const board = room.progress && room.progress.leaderboard;
   $("leaderboard").hidden = !board;
   if (board) fill($("leaderboard"), el("h2", { text: "Leaderboard" }), el("ol", {}, ...board.map((r) => el("li", { text: `${r.name} — ${r.goals_met}/${r.goals} goals` }))));
+}
+
+// Shocks and controls first, then deals, then the teams' own shortages.
+function rank(event) {
+  if (["disruption", "discovery", "demand_shock", "control_imposed", "control_lifted", "control_eased"].includes(event.kind)) return 0;
+  if (event.kind.startsWith("deal")) return 1;
+  return 2;
 }
 
 start();

@@ -100,9 +100,10 @@ function onState(state) {
     page.draft = [];
     page.verdicts = [];
     $("orders-result").textContent = "";
-    notice(`Turn ${state.turn} is open (${state.date}): read the turn report.`);
+    notice(`Turn ${state.turn + 1} is open (${state.date}): read the turn report.`);
   }
   page.previous = observation;
+  page.playedDate = state.date; // the date of this turn once it is played
   $("turn").textContent = `turn ${state.turn + 1}/${state.turns_total} · ${state.date}`;
   drawPhase();
   drawDashboard(observation);
@@ -158,7 +159,7 @@ function drawDashboard(o) {
       el("div", { class: "figure" }, el("b", { text: String(o.deals.length) }), el("span", { text: "deals" }))),
     el("table", { class: "lines" },
       el("thead", {}, el("tr", {}, ...["line", "price $/kg", "world $/kg", "demand t", "used t", "shortage t", "imports t", "stockpile t"].map((h) => el("th", { text: h })))),
-      el("tbody", {}, ...rows.map((m) => el("tr", { class: m.shortage > 0 ? "short" : "" },
+      el("tbody", {}, ...rows.map((m) => el("tr", { class: m.shortage >= 0.5 ? "short" : "" },
         el("td", { text: `${words(m.mineral)} ${m.stage}` }), el("td", { text: number(m.price_usd_per_kg) }), el("td", { text: number(m.world_price_usd_per_kg) }),
         el("td", { text: number(m.demand, 0) }), el("td", { text: number(m.consumption, 0) }), el("td", { text: number(m.shortage, 0) }),
         el("td", { text: number(m.imports, 0) }), el("td", { text: number(m.stockpile, 0) }))))),
@@ -170,12 +171,14 @@ function drawDashboard(o) {
 function drawReport(state, before, now) {
   const tab = $("tab-report");
   const events = (state.snapshot ? state.snapshot.events : []).filter((e) => e.turn === state.turn - 1);
-  const headlines = events.filter((e) => HEADLINE_KINDS.has(e.kind));
-  const parts = [el("h2", { text: state.turn ? `What happened in turn ${state.turn} (${state.snapshot ? state.snapshot.date : ""})` : "Before the first turn" })];
+  const teams = page.room.welcome.session.teams;
+  const headlines = events.filter((e) => HEADLINE_KINDS.has(e.kind) && (e.kind !== "shortage" || teams.includes(e.actor)));
+  const played = before ? ` (${page.playedDate})` : "";
+  const parts = [el("h2", { text: state.turn ? `What happened in turn ${state.turn}${played}` : "Before the first turn" })];
   if (before && now) {
     const delta = now.treasury_usd_m - before.treasury_usd_m;
     parts.push(el("p", { text: `Treasury ${delta >= 0 ? "rose" : "fell"} by USD ${number(Math.abs(delta))} m to USD ${number(now.treasury_usd_m)} m.` }));
-    const shortages = now.minerals.filter((m) => m.shortage > 0);
+    const shortages = now.minerals.filter((m) => m.shortage >= 0.5);
     parts.push(el("p", { text: shortages.length ? "Shortages: " + shortages.map((m) => `${words(m.mineral)} ${m.stage} ${number(m.shortage, 0)} t`).join(", ") : "No shortages." }));
   }
   if (state.last_defaulted && state.last_defaulted.includes(page.room.welcome.team)) parts.push(el("p", { class: "warn", text: "Your country got default orders last turn (the AI played it)." }));
