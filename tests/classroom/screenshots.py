@@ -56,7 +56,8 @@ def photograph(out: Path) -> list[Path]:
         shot(join, "refused-order")
         join.click("#draft li button.remove")
         add_order(join, "invest")
-        join.type("#reasoning", "Build our own separation capacity: Chinese licences are slow and will stay political")
+        reasoning = "Build our own separation capacity: Chinese licences are slow and will stay political"
+        join.type("#reasoning", reasoning)
         join.click("#send")
         join.until(lambda: "accepted" in join.text("#orders-result"), "the acknowledgement")
         chen.click("button[data-tab=chat]")
