@@ -59,12 +59,9 @@ async def watch_states(index: int, address: str, code: str, plays: bool, turns: 
 
 async def watch_as_browser(index: int, address: str, code: str, turns: int, times) -> None:
     """One browser-protocol client: what the page does with each frame, timed at the parsed State."""
-    from websockets.asyncio.client import connect
-
-    async with connect(f"ws://{address}/ws", max_size=MAX_INCOMING_BYTES, compression=None) as ws:
-        await ws.send(
-            json.dumps({"type": "hello", "code": code, "client": "browser", "name": f"student {index}"})
-        )
+    async with await browser_connection(address) as ws:
+        hello = {"type": "hello", "code": code, "client": "browser", "name": f"student {index}"}
+        await ws.send(json.dumps(hello))
         async for frame in ws:
             data = zlib.decompress(frame) if isinstance(frame, bytes) and frame[:1] != b"{" else frame
             message = json.loads(data)
@@ -72,6 +69,20 @@ async def watch_as_browser(index: int, address: str, code: str, turns: int, time
                 times.put((index, message["turn"], time.monotonic()))
                 if message["turn"] >= turns:
                     return
+
+
+async def browser_connection(address: str):
+    """A websocket to the server, retried like the page retries (a loaded machine answers slowly)."""
+    from websockets.asyncio.client import connect
+
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            return await connect(f"ws://{address}/ws", max_size=MAX_INCOMING_BYTES, compression=None)
+        except (OSError, TimeoutError):
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.5)
 
 
 async def play_only(address: str, code: str, turns: int) -> None:

@@ -207,9 +207,11 @@ def print_codes(session, join_codes: dict[str, str], path: Path, args: argparse.
     for seat, code in join_codes.items():
         table.add_row(seat, escape(names.get(seat, "runs the session")), code)
     out.print(table)
+    host = "ADDRESS" if args.host in ("0.0.0.0", "::") else args.host
+    port = args.port or "PORT"
     out.print(
-        f"codes written to {path}\nteams: critmin join HOST:PORT --code CODE   "
-        "instructor: critmin instructor HOST:PORT --code CODE start"
+        f"codes written to {path}\nstudents: open http://{host}:{port} in a browser (or critmin join "
+        f"{host}:{port} --code CODE)   instructor: http://{host}:{port}/instructor"
     )
 
 

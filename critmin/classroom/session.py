@@ -104,6 +104,7 @@ class Views:
     snapshot: msgspec.Raw = field(default_factory=lambda: p.NULL)
     observations: dict[str, msgspec.Raw] = field(default_factory=dict)
     legal: dict[str, msgspec.Raw] = field(default_factory=dict)
+    standings: list[dict[str, Any]] | None = None
 
 
 class Session:
@@ -375,9 +376,13 @@ class Session:
         )
 
     def leaderboard(self) -> list[dict[str, Any]]:
-        """The standings after the last turn (see `leaderboard.standings`)."""
-        now = msgspec.json.decode(bytes(self.views.snapshot), type=type(self.start_snapshot))
-        return standings(self.pack, self.teams, self.info().team_names, now, self.start_snapshot)
+        """The standings after the last turn (see `leaderboard.standings`), computed once per turn."""
+        if self.views.standings is None:
+            now = msgspec.json.decode(bytes(self.views.snapshot), type=type(self.start_snapshot))
+            self.views.standings = standings(
+                self.pack, self.teams, self.info().team_names, now, self.start_snapshot
+            )
+        return self.views.standings
 
     def status(self, connected: dict[str, int], people: dict[str, list[str]] | None = None) -> p.Status:
         """The instructor's view; `connected` counts open connections per seat, `people` names them."""
