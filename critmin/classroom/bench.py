@@ -60,7 +60,8 @@ async def watch_states(index: int, address: str, code: str, plays: bool, turns: 
 async def watch_as_browser(index: int, address: str, code: str, turns: int, times) -> None:
     """One browser-protocol client: what the page does with each frame, timed at the parsed State."""
     async with await browser_connection(address) as ws:
-        hello = {"type": "hello", "code": code, "client": "browser", "name": f"student {index}"}
+        name = f"student {index}"
+        hello = {"type": "hello", "code": code, "client": "browser", "figures": False, "name": name}
         await ws.send(json.dumps(hello))
         async for frame in ws:
             data = zlib.decompress(frame) if isinstance(frame, bytes) and frame[:1] != b"{" else frame
@@ -97,15 +98,28 @@ def worker(clients: list[tuple[int, str, bool]], address: str, turns: int, times
 
     async def main():
         if browser:
-            players = [play_only(address, code, turns) for _, code, plays in clients if plays]
-            watchers = [watch_as_browser(i, address, code, turns, times) for i, code, _ in clients]
+            players = [reported(i, play_only(address, code, turns)) for i, code, plays in clients if plays]
+            watchers = [
+                reported(i, watch_as_browser(i, address, code, turns, times)) for i, code, _ in clients
+            ]
             await asyncio.gather(*players, *watchers)
         else:
             await asyncio.gather(
-                *(watch_states(i, address, code, plays, turns, times) for i, code, plays in clients)
+                *(
+                    reported(i, watch_states(i, address, code, plays, turns, times))
+                    for i, code, plays in clients
+                )
             )
 
     asyncio.run(main())
+
+
+async def reported(index: int, client) -> None:
+    """Run one client; say on stderr if it fails (the others go on)."""
+    try:
+        await client
+    except Exception as error:
+        print(f"bench client {index} failed: {error!r}", file=sys.stderr, flush=True)
 
 
 def start_server(state: Path, scenario: str, compression: bool) -> tuple[subprocess.Popen, str]:
@@ -177,7 +191,8 @@ async def wait_clients(times, count: int, turn: int, timeout: float = 120.0) -> 
     deadline = time.monotonic() + timeout
     while len(arrivals) < count:
         if time.monotonic() > deadline:
-            raise TimeoutError(f"only {len(arrivals)} of {count} clients got turn {turn}")
+            missing = sorted(set(range(count)) - set(arrivals))
+            raise TimeoutError(f"only {len(arrivals)} of {count} clients got turn {turn}; missing {missing}")
         try:
             index, seen, at = await asyncio.to_thread(times.get, True, 1.0)
         except queue.Empty:

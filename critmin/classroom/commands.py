@@ -346,6 +346,7 @@ def add_join(commands) -> None:
     sub.add_argument(
         "--text", action="store_true", help="use the terminal client even if the pygame UI can play"
     )
+    sub.add_argument("--name", default="", help="your name, recorded on your orders and messages")
 
 
 def join_command(args: argparse.Namespace) -> int:
@@ -355,7 +356,9 @@ def join_command(args: argparse.Namespace) -> int:
     from critmin.classroom.join import run_join
 
     try:
-        return run_join(args.address, require_code(args), text=args.text, console=out)
+        if len(args.name) > 40:
+            raise UserError(f"--name is {len(args.name)} characters long; at most 40")
+        return run_join(args.address, require_code(args), text=args.text, console=out, name=args.name.strip())
     except (JoinError, ConnectionLostError, ValueError) as error:
         raise UserError(str(error)) from None
 

@@ -36,6 +36,7 @@ SubmissionId = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9._:\-]{1,64}$")]
 Recipient = Annotated[str, msgspec.Meta(pattern=r"^(all|instructor|[A-Z]{3})$")]
 ShortText = Annotated[str, msgspec.Meta(max_length=64)]
 Phase = Literal["lobby", "open", "paused", "resolving", "finished"]
+View = Literal["full", "map", "none"]  # which snapshot a client gets: all of it, without figures, none
 Role = Literal["team", "instructor"]
 CommandName = Literal[
     "start",
@@ -66,12 +67,19 @@ class Message(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
 # --- client to server ---------------------------------------------------------------------
 
 
+def view_of(hello: Hello) -> View:
+    """The snapshot a client asked for in its Hello."""
+    return ("full" if hello.figures else "map") if hello.snapshot else "none"
+
+
 class Hello(Message, frozen=True, kw_only=True, tag="hello"):
     """The first message of a connection: who is joining.
 
     Attributes:
         code: the join code of a team or of the instructor.
         snapshot: whether to receive the world snapshot with each state (bots do not need it).
+        figures: whether that snapshot holds every country's figures (the browser pages' map
+            needs only flows, events, policies and deals: a third of the bytes).
         client: a free label for the logs, e.g. 'bot', 'join', 'instructor', 'browser'.
         name: the person joining (a student's name), recorded on their orders and messages.
 
@@ -79,6 +87,7 @@ class Hello(Message, frozen=True, kw_only=True, tag="hello"):
 
     code: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
     snapshot: bool = True
+    figures: bool = True
     client: ShortText = ""
     name: Annotated[str, msgspec.Meta(max_length=40)] = ""
     protocol: int = PROTOCOL_VERSION

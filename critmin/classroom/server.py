@@ -51,7 +51,7 @@ class Client:
 
     ws: ServerConnection
     seat: str
-    snapshot: bool
+    view: p.View
     label: str = ""
     name: str = ""
     strikes: int = 0
@@ -142,7 +142,7 @@ class ClassroomServer:
         try:
             async with self.lock:  # Welcome and State go out before any broadcast reaches this client
                 self.broadcast([client], p.encode(self.session.welcome(client.seat, client.name)))
-                self.broadcast([client], self.state_bytes(client.seat, client.snapshot))
+                self.broadcast([client], self.state_bytes(client.seat, client.view))
                 self.clients.add(client)
             self.broadcast_progress()
             async for data in ws:
@@ -179,7 +179,7 @@ class ClassroomServer:
             log.warning("wrong join code from %s", ws.remote_address)
             await self.refuse(ws, "auth", "unknown join code")
             return None
-        return Client(ws=ws, seat=seat, snapshot=hello.snapshot, label=hello.client, name=hello.name.strip())
+        return Client(ws=ws, seat=seat, view=p.view_of(hello), label=hello.client, name=hello.name.strip())
 
     async def refuse(self, ws: ServerConnection, code: str, reason: str) -> None:
         """Send an error and close the connection."""
@@ -205,7 +205,7 @@ class ClassroomServer:
         """Call the handler of a message type, checking who may send it."""
         if isinstance(message, p.Sync):
             async with self.lock:
-                data = self.state_bytes(client.seat, client.snapshot)
+                data = self.state_bytes(client.seat, client.view)
             with contextlib.suppress(ConnectionClosed):
                 await client.ws.send(data, text=not self.compress_states)
         elif isinstance(message, p.Chat):
@@ -387,16 +387,16 @@ class ClassroomServer:
         self.broadcast(self.clients, p.encode(self.session.progress(self.connected())))
 
     def broadcast_states(self) -> None:
-        """Send every client its new State, encoding each team's message once."""
-        groups: dict[tuple[str, bool], list[Client]] = {}
+        """Send every client its new State, encoding each team's message once per kind of snapshot."""
+        groups: dict[tuple[str, str], list[Client]] = {}
         for client in self.clients:
-            groups.setdefault((client.seat, client.snapshot), []).append(client)
-        for (seat, snapshot), members in groups.items():
-            self.broadcast(members, self.state_bytes(seat, snapshot))
+            groups.setdefault((client.seat, client.view), []).append(client)
+        for (seat, view), members in groups.items():
+            self.broadcast(members, self.state_bytes(seat, view))
 
-    def state_bytes(self, seat: str, snapshot: bool) -> bytes:
-        """A seat's State, compressed unless the server was told not to."""
-        state = self.session.state(seat, snapshot)
+    def state_bytes(self, seat: str, view: p.View) -> bytes:
+        """A seat's State with the snapshot it asked for, compressed unless told not to."""
+        state = self.session.state(seat, view)
         return p.encode_compressed(state) if self.compress_states else p.encode(state)
 
 

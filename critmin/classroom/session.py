@@ -102,6 +102,7 @@ class Views:
     """Encoded views of the current turn, computed once after each change of the world."""
 
     snapshot: msgspec.Raw = field(default_factory=lambda: p.NULL)
+    map_snapshot: msgspec.Raw = field(default_factory=lambda: p.NULL)  # without the figures
     observations: dict[str, msgspec.Raw] = field(default_factory=dict)
     legal: dict[str, msgspec.Raw] = field(default_factory=dict)
     standings: list[dict[str, Any]] | None = None
@@ -208,8 +209,10 @@ class Session:
     def refresh_views(self) -> None:
         """Encode the snapshot and each team's observation and legal menu for this turn."""
         model = self.model
+        snapshot = model.snapshot()
         self.views = Views(
-            snapshot=msgspec.Raw(msgspec.json.encode(model.snapshot())),
+            snapshot=msgspec.Raw(msgspec.json.encode(snapshot)),
+            map_snapshot=msgspec.Raw(msgspec.json.encode(msgspec.structs.replace(snapshot, figures=[]))),
             observations={t: msgspec.Raw(msgspec.json.encode(model.observe(t))) for t in self.teams},
             legal={t: msgspec.Raw(msgspec.json.encode(model.legal_actions(t))) for t in self.teams},
         )
@@ -334,8 +337,8 @@ class Session:
         """Teams that got default orders in the last resolved turn."""
         return list(self.defaulted)
 
-    def state(self, seat: str, with_snapshot: bool = True) -> p.State:
-        """The State message for a team or the instructor."""
+    def state(self, seat: str, view: p.View = "full") -> p.State:
+        """The State message for a team or the instructor, with the snapshot `view` asks for."""
         team = seat if seat in self.teams else None
         standing = self.orders.get(team) if team else None
         views = self.views
@@ -359,7 +362,7 @@ class Session:
             muted=self.muted,
             observation=views.observations.get(team, p.NULL) if team else p.NULL,
             legal=views.legal.get(team, p.NULL) if team else p.NULL,
-            snapshot=views.snapshot if with_snapshot else p.NULL,
+            snapshot={"full": views.snapshot, "map": views.map_snapshot}.get(view, p.NULL),
         )
 
     def progress(self, connected: dict[str, int]) -> p.Progress:
@@ -532,9 +535,8 @@ class Session:
         return f"{team} is played by its students again (default orders if they send none)"
 
     def revoke(self, seat: str) -> str:
-        """A new join code for a team (or the instructor); the old one stops working. Returns the code."""
-        if seat != INSTRUCTOR:
-            self.require_team(seat)
+        """A new join code for a team; the old one stops working. Returns the new code."""
+        self.require_team(seat)
         code = codes.new_code()
         digests = {**self.meta["code_digests"], seat: codes.digest(code)}
         self.meta["code_digests"] = digests

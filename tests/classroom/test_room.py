@@ -165,3 +165,17 @@ def test_the_debrief_compares_teams_and_keeps_the_reasoning(tmp_path, tiny):
     assert rows and {(r["sent_by"], r["reasoning"]) for r in rows} == {
         ("Asha", "shield the refiners from Australian ore")
     }
+
+
+def test_the_pages_map_snapshot_leaves_out_the_figures(tmp_path, tiny):
+    session = new_session(tmp_path, tiny)
+    session.start()
+    resolve(session)
+    full = p.decode_raw(session.state("IND", "full").snapshot)
+    lean = p.decode_raw(session.state("IND", "map").snapshot)
+    assert full["figures"] and lean["figures"] == []
+    assert lean["flows"] == full["flows"] and lean["flows"]
+    del full["figures"], lean["figures"]
+    assert lean == full
+    assert p.decode_raw(session.state("IND", "none").snapshot) is None
+    assert p.view_of(p.Hello(code="x", figures=False)) == "map"

@@ -50,7 +50,8 @@ export class Room {
     this.ws = ws;
     this.emit("link", "connecting");
     ws.onopen = () => {
-      const hello = { type: "hello", code: this.code, snapshot: this.snapshot, client: this.label, name: this.name };
+      // the map needs flows, events, policies and deals, not every country's figures
+      const hello = { type: "hello", code: this.code, snapshot: this.snapshot, figures: false, client: this.label, name: this.name };
       ws.send(JSON.stringify(hello));
     };
     ws.onmessage = (event) => {
