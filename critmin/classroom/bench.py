@@ -31,7 +31,7 @@ from pathlib import Path
 
 from critmin.classroom import protocol as p
 from critmin.classroom.bot import Bot, doctrine_of
-from critmin.classroom.client import MAX_INCOMING_BYTES, SessionClient
+from critmin.classroom.client import MAX_INCOMING_BYTES, POLICY_VIOLATION, SessionClient
 
 TEAMS = ["IND", "CHN", "USA", "JPN", "EUU", "AUS", "KOR", "KAZ"]
 START_TIMEOUT_S = 60.0
@@ -58,18 +58,30 @@ async def watch_states(index: int, address: str, code: str, plays: bool, turns: 
 
 
 async def watch_as_browser(index: int, address: str, code: str, turns: int, times) -> None:
-    """One browser-protocol client: what the page does with each frame, timed at the parsed State."""
-    async with await browser_connection(address) as ws:
-        name = f"student {index}"
-        hello = {"type": "hello", "code": code, "client": "browser", "figures": False, "name": name}
-        await ws.send(json.dumps(hello))
-        async for frame in ws:
-            data = zlib.decompress(frame) if isinstance(frame, bytes) and frame[:1] != b"{" else frame
-            message = json.loads(data)
-            if message["type"] == "state":
-                times.put((index, message["turn"], time.monotonic()))
-                if message["turn"] >= turns:
-                    return
+    """One browser-protocol client: what the page does with each frame, timed at the parsed State.
+
+    Like the page, it joins again when the server closes the connection (a hello that a loaded
+    machine sent too late, a restart), and gives up only on a refusal.
+    """
+    from websockets.exceptions import ConnectionClosed
+
+    name = f"student {index}"
+    hello = json.dumps({"type": "hello", "code": code, "client": "browser", "figures": False, "name": name})
+    while True:
+        async with await browser_connection(address) as ws:
+            await ws.send(hello)
+            try:
+                async for frame in ws:
+                    data = zlib.decompress(frame) if isinstance(frame, bytes) and frame[:1] != b"{" else frame
+                    message = json.loads(data)
+                    if message["type"] == "state":
+                        times.put((index, message["turn"], time.monotonic()))
+                        if message["turn"] >= turns:
+                            return
+            except ConnectionClosed:
+                pass
+        if ws.close_code == POLICY_VIOLATION:
+            raise RuntimeError(f"refused: {ws.close_reason}")
 
 
 async def browser_connection(address: str):
