@@ -7,8 +7,9 @@ turn once every team's orders are in. A client "holds" the new state when it has
 State message and decoded its observation and world snapshot.
 
 With `--browser` every counted client speaks as the browser page does (student.js and room.js):
-a hello with a person's name, each State inflated and parsed as plain JSON, nothing typed; the
-teams' orders then come from one extra bot per team, not counted. Clock: CLOCK_MONOTONIC,
+a hello with a person's name, the map snapshot, each State inflated and parsed as plain JSON,
+nothing typed; the teams' orders then come from one extra bot per team, in a process of their
+own (as from other laptops), not counted. Clock: CLOCK_MONOTONIC,
 shared by the processes of one machine. Prints JSON; not a timed test.
 """
 
@@ -110,9 +111,11 @@ def worker(clients: list[tuple[int, str, bool]], address: str, turns: int, times
 
     async def main():
         if browser:
-            players = [reported(i, play_only(address, code, turns)) for i, code, plays in clients if plays]
+            players = [reported(i, play_only(address, code, turns)) for i, code, _ in clients if i < 0]
             watchers = [
-                reported(i, watch_as_browser(i, address, code, turns, times)) for i, code, _ in clients
+                reported(i, watch_as_browser(i, address, code, turns, times))
+                for i, code, _ in clients
+                if i >= 0
             ]
             await asyncio.gather(*players, *watchers)
         else:
@@ -261,6 +264,10 @@ def measure(
         context.Process(target=worker, args=(seats[w::workers], address, turns, times, browser), daemon=True)
         for w in range(workers)
     ]
+    if browser:  # the teams' orders come from their own process, as from other laptops
+        players = [(-1, codes[team], True) for team in TEAMS]
+        arguments = (players, address, turns, None, browser)
+        processes.append(context.Process(target=worker, args=arguments, daemon=True))
     for process in processes:
         process.start()
     try:
