@@ -250,13 +250,21 @@ def test_mute_chat_and_leaderboard_show_hide(server, pages):
     student.type("#chat-text", "may we talk?")
     student.click("#chat-send")
     instructor.until(lambda: "may we talk?" in instructor.text("#messages"), "the message to the instructor")
+    instructor.choose("#chat-to", "IND")
+    instructor.type("#chat-text", "yes, after this turn")
+    instructor.click("#chat-form button[type=submit]")
+    answer = "Instructor to India: yes, after this turn"
+    student.until(lambda: answer in student.text("#messages"), "the instructor's answer")
     command(instructor, "#mute", "chat open")
     command(instructor, "#leaderboard", "leaderboard shown")
     student.until(lambda: student.find("#leaderboard").is_displayed(), "the leaderboard on the student page")
     assert "India" in student.text("#leaderboard") and "1/1" in student.text("#leaderboard")
     command(instructor, "#leaderboard", "leaderboard hidden")
     student.until(lambda: not student.find("#leaderboard").is_displayed(), "the leaderboard hidden")
-    assert [m["text"] for m in stored(server)[1]] == ["may we talk?"]
+    assert [(m["sender"], m["text"]) for m in stored(server)[1]] == [
+        ("IND", "may we talk?"),
+        ("instructor", "yes, after this turn"),
+    ]
 
 
 def test_projector_view_renders_map_timer_and_headlines(server, pages, tmp_path):
