@@ -1,11 +1,16 @@
 """Benchmark: many clients on loopback, the time from `advance` to every client holding the new state.
 
-Run it with `python -m critmin.classroom.bench [--clients 40] [--turns 10]`. It starts a real
-`critmin serve` process, spreads the clients over worker processes (as on many laptops), lets
-one client per team play its AI doctrine, and has the instructor advance each turn once every
-team's orders are in. A client "holds" the new state when it has received the State message
-and decoded its observation and world snapshot. Clock: CLOCK_MONOTONIC, shared by the
-processes of one machine. Prints JSON; not a timed test.
+Run it with `python -m critmin.classroom.bench [--clients 40] [--turns 10] [--browser]`. It
+starts a real `critmin serve` process, spreads the clients over worker processes (as on many
+laptops), lets one client per team play its AI doctrine, and has the instructor advance each
+turn once every team's orders are in. A client "holds" the new state when it has received the
+State message and decoded its observation and world snapshot.
+
+With `--browser` every counted client speaks as the browser page does (student.js and room.js):
+a hello with a person's name, the map snapshot, each State inflated and parsed as plain JSON,
+nothing typed; the teams' orders then come from one extra bot per team, in a process of their
+own (as from other laptops), not counted. Clock: CLOCK_MONOTONIC,
+shared by the processes of one machine. Prints JSON; not a timed test.
 """
 
 from __future__ import annotations
@@ -22,11 +27,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 from critmin.classroom import protocol as p
 from critmin.classroom.bot import Bot, doctrine_of
-from critmin.classroom.client import SessionClient
+from critmin.classroom.client import MAX_INCOMING_BYTES, POLICY_VIOLATION, SessionClient
 
 TEAMS = ["IND", "CHN", "USA", "JPN", "EUU", "AUS", "KOR", "KAZ"]
 START_TIMEOUT_S = 60.0
@@ -52,15 +58,83 @@ async def watch_states(index: int, address: str, code: str, plays: bool, turns: 
     await client.close()
 
 
-def worker(clients: list[tuple[int, str, bool]], address: str, turns: int, times) -> None:
+async def watch_as_browser(index: int, address: str, code: str, turns: int, times) -> None:
+    """One browser-protocol client: what the page does with each frame, timed at the parsed State.
+
+    Like the page, it joins again when the server closes the connection (a hello that a loaded
+    machine sent too late, a restart), and gives up only on a refusal.
+    """
+    from websockets.exceptions import ConnectionClosed
+
+    name = f"student {index}"
+    hello = json.dumps({"type": "hello", "code": code, "client": "browser", "figures": False, "name": name})
+    while True:
+        async with await browser_connection(address) as ws:
+            await ws.send(hello)
+            try:
+                async for frame in ws:
+                    data = zlib.decompress(frame) if isinstance(frame, bytes) and frame[:1] != b"{" else frame
+                    message = json.loads(data)
+                    if message["type"] == "state":
+                        times.put((index, message["turn"], time.monotonic()))
+                        if message["turn"] >= turns:
+                            return
+            except ConnectionClosed:
+                pass
+        if ws.close_code == POLICY_VIOLATION:
+            raise RuntimeError(f"refused: {ws.close_reason}")
+
+
+async def browser_connection(address: str):
+    """A websocket to the server, retried like the page retries (a loaded machine answers slowly)."""
+    from websockets.asyncio.client import connect
+
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            return await connect(f"ws://{address}/ws", max_size=MAX_INCOMING_BYTES, compression=None)
+        except (OSError, TimeoutError):
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+
+
+async def play_only(address: str, code: str, turns: int) -> None:
+    """A bot that only sends a team's orders (browser mode: not counted)."""
+    client = SessionClient(address, code, snapshot=False, label="bench-player", retry_for=30)
+    bot = Bot(client, quiet=True, until_turn=turns)
+    await bot.run()
+
+
+def worker(clients: list[tuple[int, str, bool]], address: str, turns: int, times, browser: bool) -> None:
     """A process holding several clients."""
 
     async def main():
-        await asyncio.gather(
-            *(watch_states(i, address, code, plays, turns, times) for i, code, plays in clients)
-        )
+        if browser:
+            players = [reported(i, play_only(address, code, turns)) for i, code, _ in clients if i < 0]
+            watchers = [
+                reported(i, watch_as_browser(i, address, code, turns, times))
+                for i, code, _ in clients
+                if i >= 0
+            ]
+            await asyncio.gather(*players, *watchers)
+        else:
+            await asyncio.gather(
+                *(
+                    reported(i, watch_states(i, address, code, plays, turns, times))
+                    for i, code, plays in clients
+                )
+            )
 
     asyncio.run(main())
+
+
+async def reported(index: int, client) -> None:
+    """Run one client; say on stderr if it fails (the others go on)."""
+    try:
+        await client
+    except Exception as error:
+        print(f"bench client {index} failed: {error!r}", file=sys.stderr, flush=True)
 
 
 def start_server(state: Path, scenario: str, compression: bool) -> tuple[subprocess.Popen, str]:
@@ -132,7 +206,8 @@ async def wait_clients(times, count: int, turn: int, timeout: float = 120.0) -> 
     deadline = time.monotonic() + timeout
     while len(arrivals) < count:
         if time.monotonic() > deadline:
-            raise TimeoutError(f"only {len(arrivals)} of {count} clients got turn {turn}")
+            missing = sorted(set(range(count)) - set(arrivals))
+            raise TimeoutError(f"only {len(arrivals)} of {count} clients got turn {turn}; missing {missing}")
         try:
             index, seen, at = await asyncio.to_thread(times.get, True, 1.0)
         except queue.Empty:
@@ -157,20 +232,28 @@ def run(
     workers: int = 4,
     scenario: str = "china-ree-controls-2025",
     compression: bool = True,
+    browser: bool = False,
 ) -> dict:
     """Run the benchmark and return its figures."""
     with tempfile.TemporaryDirectory(prefix="critmin-bench-") as directory:
         state = Path(directory)
         server, address = start_server(state, scenario, compression)
         try:
-            return measure(state, address, clients, turns, workers, scenario, compression)
+            return measure(state, address, clients, turns, workers, scenario, compression, browser)
         finally:
             os.kill(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
 
 
 def measure(
-    state: Path, address: str, clients: int, turns: int, workers: int, scenario: str, compression: bool
+    state: Path,
+    address: str,
+    clients: int,
+    turns: int,
+    workers: int,
+    scenario: str,
+    compression: bool,
+    browser: bool,
 ) -> dict:
     """Start the client processes, drive the turns, summarise."""
     codes = json.loads((state / "codes.json").read_text())
@@ -178,9 +261,13 @@ def measure(
     context = multiprocessing.get_context("spawn")
     times = context.Queue()
     processes = [
-        context.Process(target=worker, args=(seats[w::workers], address, turns, times), daemon=True)
+        context.Process(target=worker, args=(seats[w::workers], address, turns, times, browser), daemon=True)
         for w in range(workers)
     ]
+    if browser:  # the teams' orders come from their own process, as from other laptops
+        players = [(-1, codes[team], True) for team in TEAMS]
+        arguments = (players, address, turns, None, browser)
+        processes.append(context.Process(target=worker, args=arguments, daemon=True))
     for process in processes:
         process.start()
     try:
@@ -190,8 +277,9 @@ def measure(
             process.join(timeout=30)
             if process.is_alive():
                 process.terminate()
-    return {"scenario": scenario, "clients": clients, "teams": len(TEAMS), "turns": turns,
-            "worker_processes": workers, "compression": compression, **summarise(samples)}  # fmt: skip
+    return {"scenario": scenario, "clients": clients, "client_kind": "browser" if browser else "python",
+            "teams": len(TEAMS), "turns": turns, "worker_processes": workers, "compression": compression,
+            "load_average_1min": round(os.getloadavg()[0], 2), **summarise(samples)}  # fmt: skip
 
 
 def summarise(samples: list[dict]) -> dict:
@@ -217,8 +305,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=4, help="client processes")
     parser.add_argument("--scenario", default="china-ree-controls-2025")
     parser.add_argument("--no-compression", action="store_true")
+    parser.add_argument("--browser", action="store_true", help="clients speak as the browser page does")
     args = parser.parse_args(argv)
-    figures = run(args.clients, args.turns, args.workers, args.scenario, not args.no_compression)
+    figures = run(
+        args.clients, args.turns, args.workers, args.scenario, not args.no_compression, args.browser
+    )
     print(json.dumps(figures, indent=1))
     return 0
 

@@ -167,3 +167,22 @@ def security_chart(rows: list[dict[str, Any]], teams: list[str]) -> str:
     ax.set_ylim(0, 1.05)
     ax.legend(fontsize=7, ncol=6)
     return data_uri(figure)
+
+
+COMPARED = (
+    ("price_index", "prices: local / reference (mean of demanded lines)"),
+    ("dependence", "dependence: share of imports from the top supplier"),
+    ("security", "supply security: consumption / demand"),
+    ("treasury_usd_m", "budget: treasury (USD m)"),
+)
+
+
+def comparison_chart(rows: list[dict[str, Any]], teams: list[str]) -> str:
+    """Four panels comparing the teams turn by turn (dashed: AI only)."""
+    figure, axes = grid(len(COMPARED))
+    colour = colours(teams)
+    for ax, (key, title) in zip(axes, COMPARED, strict=False):
+        grouped = series(rows, ("team", "world"), key)
+        plot_teams(ax, teams, colour, lambda team, world, g=grouped: sorted(g.get((team, world), [])))
+        ax.set_title(title, fontsize=9)
+    return data_uri(figure)

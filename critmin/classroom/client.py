@@ -55,6 +55,7 @@ class SessionClient:
         snapshot: whether to receive the world snapshot with each State.
         label: shown in the server's log ('bot', 'join', 'instructor', …).
         retry_for: seconds to keep trying to reach the server before giving up.
+        name: the person playing, recorded on their orders and messages.
 
     """
 
@@ -66,8 +67,10 @@ class SessionClient:
         snapshot: bool = True,
         label: str = "",
         retry_for: float = 60.0,
+        name: str = "",
     ) -> None:
         self.uri = websocket_uri(address)
+        self.name = name
         self.code = code
         self.snapshot = snapshot
         self.label = label
@@ -114,7 +117,8 @@ class SessionClient:
             )
         except InvalidURI as error:
             raise JoinError(str(error)) from None
-        await ws.send(p.encode(p.Hello(code=self.code, snapshot=self.snapshot, client=self.label)), text=True)
+        hello = p.Hello(code=self.code, snapshot=self.snapshot, client=self.label, name=self.name)
+        await ws.send(p.encode(hello), text=True)
         first = p.decode_server(await ws.recv())
         if isinstance(first, p.Error):
             await ws.close()

@@ -207,9 +207,11 @@ def print_codes(session, join_codes: dict[str, str], path: Path, args: argparse.
     for seat, code in join_codes.items():
         table.add_row(seat, escape(names.get(seat, "runs the session")), code)
     out.print(table)
+    host = "ADDRESS" if args.host in ("0.0.0.0", "::") else args.host
+    port = args.port or "PORT"
     out.print(
-        f"codes written to {path}\nteams: critmin join HOST:PORT --code CODE   "
-        "instructor: critmin instructor HOST:PORT --code CODE start"
+        f"codes written to {path}\nstudents: open http://{host}:{port} in a browser (or critmin join "
+        f"{host}:{port} --code CODE)   instructor: http://{host}:{port}/instructor"
     )
 
 
@@ -257,8 +259,9 @@ def add_instructor(commands) -> None:
         commands,
         "instructor",
         instructor_command,
-        "Run the session: start, pause, resume, advance, undo, extend S, inject EVENT, "
-        "replace TEAM, status, watch (a live board in the terminal), view (the room over the map "
+        "Run the session: start, pause, resume, advance, undo, rollback TURN, extend S, inject EVENT, "
+        "withdraw TITLE, replace TEAM, restore TEAM, revoke TEAM, mute, unmute, show_leaderboard, "
+        "hide_leaderboard, status, watch (a live board in the terminal), view (the room over the map "
         "in the pygame window; --projector for the big screen).",
     )
     add_code(sub)
@@ -269,7 +272,10 @@ def add_instructor(commands) -> None:
         help=f"one of: {', '.join((*COMMANDS, 'watch', 'view'))}",
     )
     sub.add_argument(
-        "argument", nargs="?", help="seconds (extend), event id or JSON (inject), team (replace)"
+        "argument",
+        nargs="?",
+        help="seconds (extend), event id or JSON (inject), title (withdraw), team (replace, restore, "
+        "revoke), turn (rollback)",
     )
     sub.add_argument("--turn", type=int, help="advance: only if this turn is still open")
     sub.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -340,6 +346,7 @@ def add_join(commands) -> None:
     sub.add_argument(
         "--text", action="store_true", help="use the terminal client even if the pygame UI can play"
     )
+    sub.add_argument("--name", default="", help="your name, recorded on your orders and messages")
 
 
 def join_command(args: argparse.Namespace) -> int:
@@ -349,7 +356,9 @@ def join_command(args: argparse.Namespace) -> int:
     from critmin.classroom.join import run_join
 
     try:
-        return run_join(args.address, require_code(args), text=args.text, console=out)
+        if len(args.name) > 40:
+            raise UserError(f"--name is {len(args.name)} characters long; at most 40")
+        return run_join(args.address, require_code(args), text=args.text, console=out, name=args.name.strip())
     except (JoinError, ConnectionLostError, ValueError) as error:
         raise UserError(str(error)) from None
 

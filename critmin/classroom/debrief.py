@@ -1,7 +1,8 @@
 """`critmin debrief`: a self-contained HTML report of a session, and CSV files for grading.
 
 The report opens without network access: inline CSS, charts as PNG data URIs, no scripts and
-no external links. Sections: overview, timeline of decisions and events, prices, flows, supply
+no external links. Sections: overview, the teams compared (prices, dependence, supply security,
+budget), a short timeline (headlines, who sent each team's orders and why), prices, flows, supply
 security against each team's goals, deals signed and broken, messages, the AI-only
 counterfactual, the grading files, and the pack's debrief questions.
 """
@@ -21,8 +22,10 @@ from critmin.classroom import record as tables
 from critmin.classroom.record import SessionRecord, read_session
 
 TIMELINE_EVENTS_PER_TURN = 25
+TIMELINE_HEADLINES_PER_TURN = 3
 SECTIONS = (
     "overview",
+    "compare",
     "timeline",
     "prices",
     "flows",
@@ -32,6 +35,7 @@ SECTIONS = (
     "counterfactual",
     "grading",
     "questions",
+    "full-log",
 )
 
 CSS = """
@@ -105,6 +109,7 @@ def report_html(record: SessionRecord, csv_paths: list[Path]) -> str:
         f"<h1>{esc(title)}</h1>",
         "<nav>" + "".join(f'<a href="#{s}">{s.replace("-", " ")}</a>' for s in SECTIONS) + "</nav>",
         overview(record),
+        compare_section(record),
         timeline(record),
         prices_section(record),
         flows_section(record),
@@ -114,6 +119,7 @@ def report_html(record: SessionRecord, csv_paths: list[Path]) -> str:
         counterfactual_section(record),
         grading_section(csv_paths),
         questions_section(record),
+        full_log(record),
     ]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -195,8 +201,70 @@ def overview(record: SessionRecord) -> str:
     return section("overview", "Overview", *parts)
 
 
+def compare_section(record: SessionRecord) -> str:
+    """The teams side by side: prices, dependence, supply security and budget over the turns."""
+    if not record.turns:
+        return section("compare", "Teams compared", "<p>No turn was played.</p>")
+    rows = tables.comparison(record)
+    last = [r for r in rows if r["world"] == tables.SESSION and r["turn"] == len(record.turns) - 1]
+    return section(
+        "compare",
+        "Teams compared",
+        image(charts.comparison_chart(rows, record.teams), "teams compared"),
+        "<h3>After the last turn</h3>",
+        table(
+            ("team", "price index", "top supplier", "dependence", "supply security", "treasury USD m"),
+            [
+                (r["team"], r["price_index"], r["top_supplier"], r["dependence"], r["security"],
+                 r["treasury_usd_m"])
+                for r in last
+            ],
+        ),
+    )  # fmt: skip
+
+
 def timeline(record: SessionRecord) -> str:
-    """Per turn: the teams' decisions (their own or AI default orders), notable events, instructor acts."""
+    """Short: per turn, the headline events and one line per team (who sent its orders and why)."""
+    decisions = defaultdict(list)
+    for row in tables.decisions(record):
+        decisions[(row["turn"], row["team"])].append(row)
+    headlines = defaultdict(list)
+    for row in tables.events(record):
+        if row["injected"] or row["kind"] in tables.WORLD_EVENTS or row["kind"] in tables.DEAL_EVENTS:
+            headlines[row["turn"]].append(row)
+    parts = []
+    for turn in record.turns:
+        shown = headlines[turn.turn][:TIMELINE_HEADLINES_PER_TURN]
+        lines = [f"<li>{esc(e['detail'])}</li>" for e in shown]
+        teams = [team_line(team, turn, decisions[(turn.turn, team)]) for team in record.teams]
+        parts.append(
+            f"<h3>Turn {turn.turn} — {esc(turn.date)}</h3>"
+            + (f"<ul>{''.join(lines)}</ul>" if lines else '<p class="muted">No headline event.</p>')
+            + table(("team", "orders", "reasoning"), teams)
+        )
+    return section(
+        "timeline",
+        "Timeline",
+        '<p class="muted">Headline events and each team\'s orders; every decision and event is in the '
+        '<a href="#full-log">full log</a> at the end (and in decisions.csv, events.csv).</p>',
+        *parts or ["<p>No turn was played.</p>"],
+    )
+
+
+def team_line(team: str, turn, rows: list[dict]) -> tuple[str, str, str]:
+    """One team's turn in a line: who sent how many decisions, or default orders; its reasoning."""
+    if team in turn.defaulted:
+        return team, f"default orders (AI), {len(rows)} decisions", ""
+    sender = rows[0]["sent_by"] if rows else ""
+    return (
+        team,
+        f"{len(rows)} decisions" + (f", sent by {sender}" if sender else ""),
+        (rows[0]["reasoning"] if rows else ""),
+    )
+
+
+def full_log(record: SessionRecord) -> str:
+    """Every turn's decisions, notable events and instructor acts (collapsed)."""
     decisions = defaultdict(list)
     for row in tables.decisions(record):
         decisions[row["turn"]].append(row)
@@ -207,12 +275,14 @@ def timeline(record: SessionRecord) -> str:
     parts = []
     for turn in record.turns:
         acts = [
-            r for r in record.journal if r["turn"] == turn.turn and r["kind"] in ("inject", "undo", "seat")
+            r
+            for r in record.journal
+            if r["turn"] == turn.turn and r["kind"] in ("inject", "withdraw", "undo", "rollback", "seat")
         ]
         parts.append(turn_block(turn, decisions[turn.turn], events[turn.turn], acts))
     return section(
-        "timeline",
-        "Timeline of decisions and events",
+        "full-log",
+        "Full log of decisions and events",
         '<p class="muted">Yellow rows are default orders (the team\'s AI doctrine played); '
         "red rows are events the instructor injected.</p>",
         *parts or ["<p>No turn was played.</p>"],
@@ -239,7 +309,7 @@ def turn_block(turn, decisions: list[dict], events: list[dict], acts: list[dict]
     summary = f"<summary><strong>Turn {turn.turn} — {esc(turn.date)}</strong>{esc(defaults)}</summary>"
     acted = f"<ul>{instructor}</ul>" if instructor else ""
     decided = decision_table if decisions else '<p class="muted">No decisions.</p>'
-    return f"<details open>{summary}{acted}{decided}{event_table}{tail}</details>"
+    return f"<details>{summary}{acted}{decided}{event_table}{tail}</details>"
 
 
 def prices_section(record: SessionRecord) -> str:
@@ -342,13 +412,13 @@ def deals_section(record: SessionRecord) -> str:
 
 def messages_section(record: SessionRecord) -> str:
     """The messages between teams (public and private), as logged."""
-    rows = [(m["turn"], m["sender"], m["to"], m["text"]) for m in record.messages]
+    rows = [(m["turn"], m["sender"], m.get("name", ""), m["to"], m["text"]) for m in record.messages]
     return section(
         "messages",
         "Messages between teams",
         "<p class=\"muted\">Public messages went to 'all'; private ones to one team. "
         "All were logged for this debrief.</p>",
-        table(("turn", "from", "to", "text"), rows) if rows else "<p>No messages.</p>",
+        table(("turn", "from", "by", "to", "text"), rows) if rows else "<p>No messages.</p>",
     )
 
 

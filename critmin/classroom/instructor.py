@@ -37,17 +37,28 @@ async def send_command(
 
 def command_fields(name: str, argument: str | None, turn: int | None) -> dict:
     """The Command fields of a CLI command and its argument."""
-    needs = {"extend": "seconds", "inject": "event", "replace": "team"}
+    needs = {
+        "extend": "seconds",
+        "inject": "event",
+        "withdraw": "event",
+        "replace": "team",
+        "restore": "team",
+        "revoke": "team",
+        "rollback": "turn",
+    }
     if name not in needs:
         return {"turn": turn} if name == "advance" and turn is not None else {}
     if argument is None:
-        raise ValueError(f"{name} needs {'a number of seconds' if name == 'extend' else 'an argument'}")
-    if name == "extend":
+        raise ValueError(f"{name} needs {ARGUMENT_HELP.get(needs[name], 'an argument')}")
+    if needs[name] in ("seconds", "turn"):
         try:
-            return {"seconds": float(argument)}
+            return {needs[name]: float(argument) if name == "extend" else int(argument)}
         except ValueError:
-            raise ValueError(f"extend needs seconds, got {argument!r}") from None
-    return {needs[name]: argument.upper() if name == "replace" else argument}
+            raise ValueError(f"{name} needs {ARGUMENT_HELP[needs[name]]}, got {argument!r}") from None
+    return {needs[name]: argument.upper() if needs[name] == "team" else argument}
+
+
+ARGUMENT_HELP = {"seconds": "a number of seconds", "turn": "a turn number", "team": "a team (ISO3)"}
 
 
 def status_table(status: p.Status) -> Table:

@@ -160,13 +160,15 @@ class TextClient:
         elif isinstance(message, p.Ack):
             self.awaiting_ack = False
             refused = [f"#{i}: {v}" for i, v in enumerate(message.verdicts) if v]
+            by = f" from {escape(message.name)}" if message.name else ""
             self.console.print(
-                f"[green]orders stored[/] ({message.accepted} accepted) {escape('; '.join(refused))}"
+                f"[green]orders stored{by}[/] ({message.accepted} accepted) {escape('; '.join(refused))}"
             )
         elif isinstance(message, p.Verdicts):
             self.console.print(f"check: {escape(json.dumps(message.verdicts))}")
         elif isinstance(message, p.ChatMessage):
-            self.console.print(f"[cyan]{message.sender} → {message.to}:[/] {escape(message.text)}")
+            who = f"{escape(message.name)} ({message.sender})" if message.name else message.sender
+            self.console.print(f"[cyan]{who} → {message.to}:[/] {escape(message.text)}")
         elif isinstance(message, p.Error):
             self.console.print(f"[red]refused ({message.code}):[/] {escape(message.reason)}")
 
@@ -200,13 +202,13 @@ class TextClient:
             self.console.print(f"  · {escape(str(item.get('detail', item)))}")
 
 
-def run_join(address: str, code: str, *, text: bool, console: Console) -> int:
-    """Open the pygame UI on a remote seat if it can, else the text client."""
+def run_join(address: str, code: str, *, text: bool, console: Console, name: str = "") -> int:
+    """Open the pygame UI on a remote seat if it can, else the text client (`name`: the player's)."""
     play_remote = None if text else remote_ui()
     if play_remote is not None:
         from critmin.classroom.remote import RemoteWorld
 
-        world = RemoteWorld(address, code).connect()
+        world = RemoteWorld(address, code, name=name).connect()
         if world.is_instructor:
             world.close()
             console.print("this code is the instructor's: use `critmin instructor ADDRESS --code C view`")
@@ -218,5 +220,5 @@ def run_join(address: str, code: str, *, text: bool, console: Console) -> int:
         console.print(f"[yellow]{NO_WINDOW}[/]")
     elif not text:
         console.print(f"[yellow]{escape(NO_PYGAME)}[/]")
-    client = SessionClient(address, code, snapshot=False, label="join-text")
+    client = SessionClient(address, code, snapshot=False, label="join-text", name=name)
     return asyncio.run(TextClient(client, console).run())

@@ -3,7 +3,9 @@
 A pack names its scenario and holds a briefing, learning objectives, key figures with their
 sources, role cards (one or more per team: a ministry, a state firm, …) with public brief,
 private information, levers and measurable goals, events the instructor may inject by name,
-and debrief questions. The server sends each team its role cards; the debrief scores the goals.
+debrief questions, a class-length agenda (minutes per activity) and a grading rubric (criteria
+with weights, what each level looks like and where the debrief shows the evidence). The server
+sends each team its role cards; the debrief scores the goals.
 
 Goal metrics (computed per turn from the public snapshot):
 
@@ -104,6 +106,26 @@ class Inject(PackRecord, kw_only=True):
         return {k: v for k, v in data.items() if k not in ("id", "note") and v is not None}
 
 
+class AgendaItem(PackRecord, kw_only=True):
+    """One block of the class: how long, what happens, what the instructor does."""
+
+    minutes: Annotated[int, msgspec.Meta(ge=1, le=240)]
+    activity: str
+    notes: str = ""
+    turns: int = 0  # game turns played in this block
+
+
+class Criterion(PackRecord, kw_only=True):
+    """One criterion of the grading rubric, with what strong, adequate and weak work look like."""
+
+    criterion: str
+    weight: Annotated[float, msgspec.Meta(gt=0, le=1)]
+    strong: str
+    adequate: str
+    weak: str
+    evidence: str = ""  # where the debrief shows it (a section or CSV column)
+
+
 class PackInfo(PackRecord, kw_only=True):
     """The [pack] table."""
 
@@ -127,6 +149,13 @@ class Pack(PackRecord, kw_only=True):
     roles: tuple[Role, ...]
     injects: tuple[Inject, ...] = ()
     debrief: tuple[str, ...] = ()
+    agenda: tuple[AgendaItem, ...] = ()
+    rubric: tuple[Criterion, ...] = ()
+
+    @property
+    def agenda_minutes(self) -> int:
+        """The length of the class the agenda plans."""
+        return sum(item.minutes for item in self.agenda)
 
     def roles_of(self, team: str) -> list[Role]:
         """The role cards of a team."""
@@ -195,6 +224,9 @@ def check_pack(pack: Pack, countries: set[str], chains: dict[str, list[str]]) ->
     for inject in pack.injects:
         if inject.country not in countries:
             problems.append(f"inject {inject.id}: country {inject.country} is not in the scenario")
+    weights = sum(c.weight for c in pack.rubric)
+    if pack.rubric and abs(weights - 1.0) > 1e-6:
+        problems.append(f"rubric weights add up to {weights:g}, not 1")
     return problems
 
 
@@ -227,6 +259,16 @@ def pack_markdown(pack: Pack, team: str | None = None) -> str:
         ):
             if items:
                 lines += ["", f"**{heading}**", "", *[f"- {item}" for item in items]]
+    if team is None and pack.agenda:
+        lines += ["", f"## Agenda ({pack.agenda_minutes} minutes)", "", "| minutes | activity | notes |"]
+        lines += ["|---|---|---|", *[f"| {a.minutes} | {a.activity} | {a.notes} |" for a in pack.agenda]]
+    if team is None and pack.rubric:
+        lines += ["", "## Grading rubric", "", "| criterion | weight | strong | adequate | weak | evidence |"]
+        lines += ["|---|---|---|---|---|---|"]
+        lines += [
+            f"| {c.criterion} | {c.weight:.0%} | {c.strong} | {c.adequate} | {c.weak} | {c.evidence} |"
+            for c in pack.rubric
+        ]
     if team is None:
         lines += ["", "## Events the instructor may inject", ""]
         lines += [f"- `{i.id}`: {i.title} ({i.source})" for i in pack.injects]

@@ -28,6 +28,7 @@ MAX_MESSAGE_BYTES = 64 * 1024  # largest message a client may send (websockets c
 MAX_ACTIONS_PER_SUBMISSION = 64
 MAX_CHAT_CHARS = 2000
 MAX_EVENT_CHARS = 8000
+MAX_REASONING_CHARS = 1000
 NULL = msgspec.Raw(b"null")
 
 Team = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
@@ -35,6 +36,7 @@ SubmissionId = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9._:\-]{1,64}$")]
 Recipient = Annotated[str, msgspec.Meta(pattern=r"^(all|instructor|[A-Z]{3})$")]
 ShortText = Annotated[str, msgspec.Meta(max_length=64)]
 Phase = Literal["lobby", "open", "paused", "resolving", "finished"]
+View = Literal["full", "map", "none"]  # which snapshot a client gets: all of it, without figures, none
 Role = Literal["team", "instructor"]
 CommandName = Literal[
     "start",
@@ -45,6 +47,14 @@ CommandName = Literal[
     "extend",
     "inject",
     "replace",
+    "restore",
+    "withdraw",
+    "rollback",
+    "revoke",
+    "mute",
+    "unmute",
+    "show_leaderboard",
+    "hide_leaderboard",
     "status",
 ]
 COMMANDS: tuple[str, ...] = CommandName.__args__  # type: ignore[attr-defined]
@@ -57,19 +67,29 @@ class Message(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
 # --- client to server ---------------------------------------------------------------------
 
 
+def view_of(hello: Hello) -> View:
+    """The snapshot a client asked for in its Hello."""
+    return ("full" if hello.figures else "map") if hello.snapshot else "none"
+
+
 class Hello(Message, frozen=True, kw_only=True, tag="hello"):
     """The first message of a connection: who is joining.
 
     Attributes:
         code: the join code of a team or of the instructor.
         snapshot: whether to receive the world snapshot with each state (bots do not need it).
-        client: a free label for the logs, e.g. 'bot', 'join', 'instructor'.
+        figures: whether that snapshot holds every country's figures (the browser pages' map
+            needs only flows, events, policies and deals: a third of the bytes).
+        client: a free label for the logs, e.g. 'bot', 'join', 'instructor', 'browser'.
+        name: the person joining (a student's name), recorded on their orders and messages.
 
     """
 
     code: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
     snapshot: bool = True
+    figures: bool = True
     client: ShortText = ""
+    name: Annotated[str, msgspec.Meta(max_length=40)] = ""
     protocol: int = PROTOCOL_VERSION
 
 
@@ -77,11 +97,13 @@ class Submit(Message, frozen=True, kw_only=True, tag="submit"):
     """A team's orders for one turn; the latest submission of the turn replaces earlier ones.
 
     Resending the same `submission_id` returns the first acknowledgement and changes nothing.
+    `reasoning` is the team's short explanation of its orders (kept for the debrief).
     """
 
     turn: Annotated[int, msgspec.Meta(ge=0)]
     submission_id: SubmissionId
     actions: Annotated[list[dict[str, Any]], msgspec.Meta(max_length=MAX_ACTIONS_PER_SUBMISSION)]
+    reasoning: Annotated[str, msgspec.Meta(max_length=MAX_REASONING_CHARS)] = ""
 
 
 class Check(Message, frozen=True, kw_only=True, tag="check"):
@@ -99,13 +121,18 @@ class Chat(Message, frozen=True, kw_only=True, tag="chat"):
 
 
 class Command(Message, frozen=True, kw_only=True, tag="command"):
-    """An instructor's command; `seconds` for extend, `event` for inject, `team` for replace."""
+    """An instructor's command.
+
+    `seconds` for extend; `event` for inject (a pack inject id or JSON) and withdraw (its title or
+    id); `team` for replace, restore and revoke; `turn` for advance (only if still open) and
+    rollback (the turn to open again).
+    """
 
     command: CommandName
     seconds: Annotated[float, msgspec.Meta(gt=0, le=86400)] | None = None
     event: Annotated[str, msgspec.Meta(max_length=MAX_EVENT_CHARS)] | None = None
     team: Team | None = None
-    turn: Annotated[int, msgspec.Meta(ge=0)] | None = None  # advance: only if this turn is still open
+    turn: Annotated[int, msgspec.Meta(ge=0)] | None = None
     request_id: ShortText = ""
 
 
@@ -141,6 +168,8 @@ class TeamStatus(msgspec.Struct, frozen=True, kw_only=True):
     connected: int
     submitted: bool
     submission_id: str | None = None
+    people: list[str] = []
+    submitted_by: str = ""
 
 
 class Status(msgspec.Struct, frozen=True, kw_only=True):
@@ -157,6 +186,19 @@ class Status(msgspec.Struct, frozen=True, kw_only=True):
     state_hash: str
     resolved_turns: int
     last_defaulted: list[str] = []
+    muted: bool = False
+    leaderboard: bool = False
+    injected: list[str] = []  # titles of the events injected into the open turn
+
+
+class ChatMessage(Message, frozen=True, kw_only=True, tag="chat_message"):
+    """A delivered chat message."""
+
+    sender: str
+    to: str
+    text: str
+    turn: int
+    name: str = ""
 
 
 class Welcome(Message, frozen=True, kw_only=True, tag="welcome"):
@@ -168,6 +210,9 @@ class Welcome(Message, frozen=True, kw_only=True, tag="welcome"):
     country: dict[str, Any] | None = None
     role_card: dict[str, Any] | None = None
     world: dict[str, Any] | None = None  # what a map needs: see `session.world_outline`
+    pack: dict[str, Any] | None = None  # the instructor's: injects, agenda and rubric of the pack
+    chat: list[ChatMessage] = []  # the latest messages this seat may read
+    name: str = ""
     protocol: int = PROTOCOL_VERSION
 
 
@@ -176,6 +221,8 @@ class Orders(msgspec.Struct, frozen=True, kw_only=True):
 
     submission_id: str
     actions: list[dict[str, Any]]
+    name: str = ""
+    reasoning: str = ""
 
 
 class State(Message, frozen=True, kw_only=True, tag="state"):
@@ -194,19 +241,26 @@ class State(Message, frozen=True, kw_only=True, tag="state"):
     seats: dict[str, str]
     orders: Orders | None = None
     last_defaulted: list[str] = []
+    muted: bool = False
     observation: msgspec.Raw = NULL
     legal: msgspec.Raw = NULL
     snapshot: msgspec.Raw = NULL
 
 
 class Ack(Message, frozen=True, kw_only=True, tag="ack"):
-    """A submission stored: one verdict per action (None = accepted, else the reason)."""
+    """A submission stored: one verdict per action (None = accepted, else the reason).
+
+    Sent to every connection of the team, so teammates see who sent which orders.
+    """
 
     submission_id: str
     turn: int
     verdicts: list[str | None]
     accepted: int
     duplicate: bool = False
+    name: str = ""
+    actions: list[dict[str, Any]] = []
+    reasoning: str = ""
 
 
 class Verdicts(Message, frozen=True, kw_only=True, tag="verdicts"):
@@ -233,15 +287,8 @@ class Progress(Message, frozen=True, kw_only=True, tag="progress"):
     submitted: list[str]
     seats: dict[str, str]
     connected: dict[str, int] = {}
-
-
-class ChatMessage(Message, frozen=True, kw_only=True, tag="chat_message"):
-    """A delivered chat message."""
-
-    sender: str
-    to: str
-    text: str
-    turn: int
+    muted: bool = False
+    leaderboard: list[dict[str, Any]] | None = None  # shown by the instructor, else None
 
 
 class CommandResult(Message, frozen=True, kw_only=True, tag="command_result"):

@@ -106,7 +106,11 @@ def ai_only_run(scenario: Scenario, meta: dict[str, Any], turns: int) -> list[Wo
 
 
 def decisions(record: SessionRecord) -> list[dict[str, Any]]:
-    """Every action the teams' countries carried out, and whether the team or its AI chose it."""
+    """Every action the teams' countries carried out and whether the team or its AI chose it.
+
+    Each row also names who sent the team's orders and the reasoning they attached.
+    """
+    sent = {(s.team, s.submission_id): s for s in record.submissions}
     rows = []
     for turn in record.turns:
         for action in turn.actions:
@@ -123,9 +127,68 @@ def decisions(record: SessionRecord) -> list[dict[str, Any]]:
                     "submission_id": turn.orders.get(team, {}).get("submission_id", ""),
                     "type": action.get("type", ""),
                     "summary": describe(action),
+                    **authorship(sent.get((team, turn.orders.get(team, {}).get("submission_id", "")))),
                 }
             )
     return rows
+
+
+def authorship(submission: SubmissionRecord | None) -> dict[str, str]:
+    """Who sent a team's orders and why (empty for default orders)."""
+    return {
+        "sent_by": submission.name if submission else "",
+        "reasoning": submission.reasoning if submission else "",
+    }
+
+
+def comparison(record: SessionRecord) -> list[dict[str, Any]]:
+    """Per team, world and turn: price index, dependence on the top supplier, supply security, budget.
+
+    The price index is the mean over the team's demanded lines of local price / reference price;
+    dependence is the share of the team's imports (at reference prices) from its largest supplier.
+    """
+    rows = []
+    for world, snapshots in record.worlds().items():
+        for turn, snapshot in enumerate(snapshots):
+            for team in record.teams:
+                supplier, dependence = top_supplier(snapshot, team)
+                rows.append(
+                    {
+                        "turn": turn,
+                        "world": world,
+                        "team": team,
+                        "price_index": price_index(snapshot, team),
+                        "dependence": dependence,
+                        "top_supplier": supplier,
+                        "security": overall_security(snapshot, team),
+                        "treasury_usd_m": snapshot.treasury_usd_m.get(team),
+                    }
+                )
+    return rows
+
+
+def price_index(snapshot: WorldSnapshot, team: str) -> float | None:
+    """Mean local price over reference price of the lines a team demands."""
+    ratios = [
+        f.price / snapshot.reference_prices[f.mineral][f.stage]
+        for f in snapshot.figures
+        if f.country == team and f.demand > 0 and snapshot.reference_prices[f.mineral][f.stage] > 0
+    ]
+    return sum(ratios) / len(ratios) if ratios else None
+
+
+def top_supplier(snapshot: WorldSnapshot, team: str) -> tuple[str, float | None]:
+    """A team's largest supplier and its share of the team's imports at reference prices."""
+    by_origin: dict[str, float] = {}
+    for flow in snapshot.flows:
+        if flow.importer == team and flow.exporter != team:
+            value = flow.tonnes * snapshot.reference_prices[flow.mineral][flow.stage]
+            by_origin[flow.exporter] = by_origin.get(flow.exporter, 0.0) + value
+    total = sum(by_origin.values())
+    if not total:
+        return "", None
+    origin = max(by_origin, key=by_origin.__getitem__)
+    return origin, by_origin[origin] / total
 
 
 def describe(action: dict[str, Any]) -> str:

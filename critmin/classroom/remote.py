@@ -51,8 +51,11 @@ class RemoteWorld:
         timeout: float = 15.0,
         label: str = "join",
         retry_for: float = 60.0,
+        name: str = "",
     ) -> None:
-        self.client = SessionClient(address, code, snapshot=snapshot, label=label, retry_for=retry_for)
+        self.client = SessionClient(
+            address, code, snapshot=snapshot, label=label, retry_for=retry_for, name=name
+        )
         self.timeout = timeout
         self.inbox: queue.Queue[p.ServerMessage] = queue.Queue()
         self.waiters: dict[str, asyncio.Future] = {}

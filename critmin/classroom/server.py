@@ -23,7 +23,7 @@ from pathlib import Path
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 from websockets.exceptions import ConnectionClosed
 
-from critmin.classroom import codes
+from critmin.classroom import codes, pages
 from critmin.classroom import protocol as p
 from critmin.classroom.session import INSTRUCTOR, RefusalError, Session
 
@@ -34,7 +34,15 @@ WRONG_CODE_DELAY_S = 0.25
 MAX_STRIKES = 20  # malformed messages tolerated on one connection before it is closed
 CLOCK_TICK_S = 0.2
 READY_FILE = "server.json"
+CODES_FILE = "codes.json"
 POLICY_VIOLATION = 1008
+SEAT_COMMANDS = {"replace": "replace", "restore": "give_back", "revoke": "revoke"}  # command: method
+FLAG_COMMANDS = {
+    "mute": ("muted", True),
+    "unmute": ("muted", False),
+    "show_leaderboard": ("leaderboard", True),
+    "hide_leaderboard": ("leaderboard", False),
+}
 
 
 @dataclass(eq=False)
@@ -43,8 +51,9 @@ class Client:
 
     ws: ServerConnection
     seat: str
-    snapshot: bool
+    view: p.View
     label: str = ""
+    name: str = ""
     strikes: int = 0
 
     @property
@@ -79,6 +88,7 @@ class ClassroomServer:
             self.handle,
             self.host,
             self.port,
+            process_request=pages.answer,
             max_size=p.MAX_MESSAGE_BYTES,
             compression=None,
             ping_interval=20,
@@ -87,7 +97,12 @@ class ClassroomServer:
         ) as server:
             self.bound_port = server.sockets[0].getsockname()[1]
             self.write_ready_file()
-            log.info("serving %s on ws://%s:%d", self.session.meta["scenario_id"], self.host, self.bound_port)
+            log.info(
+                "serving %s on http://%s:%d (pages and websockets)",
+                self.session.meta["scenario_id"],
+                self.host,
+                self.bound_port,
+            )
             clock = asyncio.create_task(self.run_clock())
             await self.stopping.wait()
             clock.cancel()
@@ -117,11 +132,17 @@ class ClassroomServer:
         client = await self.authenticate(ws)
         if client is None:
             return
-        log.info("%s joined (%s) from %s", client.seat, client.label or "client", ws.remote_address)
+        log.info(
+            "%s joined (%s%s) from %s",
+            client.seat,
+            client.label or "client",
+            f", {client.name}" if client.name else "",
+            ws.remote_address,
+        )
         try:
             async with self.lock:  # Welcome and State go out before any broadcast reaches this client
-                self.broadcast([client], p.encode(self.session.welcome(client.seat)))
-                self.broadcast([client], self.state_bytes(client.seat, client.snapshot))
+                self.broadcast([client], p.encode(self.session.welcome(client.seat, client.name)))
+                self.broadcast([client], self.state_bytes(client.seat, client.view))
                 self.clients.add(client)
             self.broadcast_progress()
             async for data in ws:
@@ -158,7 +179,7 @@ class ClassroomServer:
             log.warning("wrong join code from %s", ws.remote_address)
             await self.refuse(ws, "auth", "unknown join code")
             return None
-        return Client(ws=ws, seat=seat, snapshot=hello.snapshot, label=hello.client)
+        return Client(ws=ws, seat=seat, view=p.view_of(hello), label=hello.client, name=hello.name.strip())
 
     async def refuse(self, ws: ServerConnection, code: str, reason: str) -> None:
         """Send an error and close the connection."""
@@ -184,7 +205,7 @@ class ClassroomServer:
         """Call the handler of a message type, checking who may send it."""
         if isinstance(message, p.Sync):
             async with self.lock:
-                data = self.state_bytes(client.seat, client.snapshot)
+                data = self.state_bytes(client.seat, client.view)
             with contextlib.suppress(ConnectionClosed):
                 await client.ws.send(data, text=not self.compress_states)
         elif isinstance(message, p.Chat):
@@ -214,9 +235,12 @@ class ClassroomServer:
     async def on_submit(self, client: Client, message: p.Submit) -> None:
         """Store a team's orders, acknowledge, tell everyone who has submitted."""
         async with self.lock:
-            acknowledgement = self.session.submit(client.seat, message)
-        await self.send(client, acknowledgement)
-        if not acknowledgement.duplicate:
+            acknowledgement = self.session.submit(client.seat, message, client.name)
+        if acknowledgement.duplicate:
+            await self.send(client, acknowledgement)
+        else:  # teammates see who sent which orders
+            team = [c for c in self.clients if c.seat == client.seat] or [client]
+            self.broadcast(team, p.encode(acknowledgement))
             log.info(
                 "%s submitted %s for turn %d (%d accepted)",
                 client.seat,
@@ -235,7 +259,7 @@ class ClassroomServer:
     async def on_chat(self, client: Client, message: p.Chat) -> None:
         """Log and deliver a message: to all, to a team, or to the instructor."""
         async with self.lock:
-            delivered = self.session.chat(client.seat, message)
+            delivered = self.session.chat(client.seat, message, client.name)
         targets = {
             c
             for c in self.clients
@@ -251,7 +275,7 @@ class ClassroomServer:
         except RefusalError as refusal:
             ok, detail = False, refusal.reason
         async with self.lock:
-            status = self.session.status(self.connected())
+            status = self.session.status(self.connected(), self.people())
             if ok and message.command in ("start", "pause", "resume", "extend", "advance"):
                 self.session.store.log(self.session.turn, INSTRUCTOR, message.command, detail)
         await self.send(
@@ -269,21 +293,44 @@ class ClassroomServer:
         if name == "status":
             return ""
         async with self.lock:
-            if name in ("start", "pause", "resume"):
+            if name in ("start", "pause", "resume", "undo"):
                 detail = getattr(session, name)()
             elif name == "extend":
                 detail = session.extend(require(message.seconds, "extend needs seconds"))
-            elif name == "replace":
-                detail = session.replace(require(message.team, "replace needs a team"))
+            elif name in SEAT_COMMANDS:
+                seat = require(message.team, f"{name} needs a team")
+                detail = getattr(session, SEAT_COMMANDS[name])(seat)
+                if name == "revoke":
+                    detail = self.reissue(seat, detail)
+            elif name in FLAG_COMMANDS:
+                detail = session.set_flag(*FLAG_COMMANDS[name])
             elif name == "inject":
                 detail = session.inject(require(message.event, "inject needs an event"))
-            else:  # undo
-                detail = session.undo()
-        if name == "undo":
+            elif name == "withdraw":
+                detail = session.withdraw(require(message.event, "withdraw needs the event's title or id"))
+            else:  # rollback
+                detail = session.rollback(require(message.turn, "rollback needs the turn to go back to"))
+        if name in ("undo", "rollback"):
             self.broadcast_states()
         else:
             self.broadcast_progress()
         return detail
+
+    def reissue(self, seat: str, code: str) -> str:
+        """After a revoke: write the new code to the codes file, drop the seat's connections."""
+        path = Path(self.state_dir) / CODES_FILE if self.state_dir is not None else None
+        if path is not None and path.is_file():
+            known = json.loads(path.read_text())
+            known[seat] = code
+            temporary = path.with_suffix(".tmp")
+            temporary.write_text(json.dumps(known, indent=1))
+            temporary.chmod(0o600)
+            temporary.replace(path)
+        for client in [c for c in self.clients if c.seat == seat]:
+            asyncio.get_running_loop().create_task(
+                client.ws.close(POLICY_VIOLATION, "this join code was revoked: ask the instructor")
+            )
+        return f"new code for {seat}: {code} (the old one no longer works)"
 
     async def advance(self, reason: str, expected_turn: int | None = None) -> str:
         """Resolve the open turn (default orders for missing teams) and send everyone the new state."""
@@ -315,6 +362,14 @@ class ClassroomServer:
         """Open connections per seat."""
         return dict(Counter(c.seat for c in self.clients))
 
+    def people(self) -> dict[str, list[str]]:
+        """The names of the people connected to each seat (sorted, without repeats)."""
+        names: dict[str, set[str]] = {}
+        for client in self.clients:
+            if client.name:
+                names.setdefault(client.seat, set()).add(client.name)
+        return {seat: sorted(found) for seat, found in names.items()}
+
     async def send(self, client: Client, message: p.Message) -> None:
         """Send one message to one client (a closed connection is ignored)."""
         with contextlib.suppress(ConnectionClosed):
@@ -332,16 +387,16 @@ class ClassroomServer:
         self.broadcast(self.clients, p.encode(self.session.progress(self.connected())))
 
     def broadcast_states(self) -> None:
-        """Send every client its new State, encoding each team's message once."""
-        groups: dict[tuple[str, bool], list[Client]] = {}
+        """Send every client its new State, encoding each team's message once per kind of snapshot."""
+        groups: dict[tuple[str, str], list[Client]] = {}
         for client in self.clients:
-            groups.setdefault((client.seat, client.snapshot), []).append(client)
-        for (seat, snapshot), members in groups.items():
-            self.broadcast(members, self.state_bytes(seat, snapshot))
+            groups.setdefault((client.seat, client.view), []).append(client)
+        for (seat, view), members in groups.items():
+            self.broadcast(members, self.state_bytes(seat, view))
 
-    def state_bytes(self, seat: str, snapshot: bool) -> bytes:
-        """A seat's State, compressed unless the server was told not to."""
-        state = self.session.state(seat, snapshot)
+    def state_bytes(self, seat: str, view: p.View) -> bytes:
+        """A seat's State with the snapshot it asked for, compressed unless told not to."""
+        state = self.session.state(seat, view)
         return p.encode_compressed(state) if self.compress_states else p.encode(state)
 
 

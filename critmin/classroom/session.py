@@ -18,8 +18,11 @@ from typing import Any
 
 import msgspec
 
+from critmin.classroom import codes
 from critmin.classroom import protocol as p
+from critmin.classroom.leaderboard import standings
 from critmin.classroom.packs import Pack, PackError, load_pack
+from critmin.classroom.plain import plain_reason
 from critmin.classroom.seats import play_turn, seated_world
 from critmin.classroom.store import Store, SubmissionRecord, TurnRecord
 from critmin.engine.actions import ActionFormatError, action_from_dict, action_to_dict
@@ -30,6 +33,11 @@ from critmin.scenarios.validate import ScenarioError
 
 STORE_FORMAT = 1
 INSTRUCTOR = "instructor"
+FLAG_LABELS = {
+    "muted": ("chat muted", "chat open"),
+    "leaderboard": ("leaderboard shown", "leaderboard hidden"),
+}
+CHAT_HISTORY = 100  # messages a (re)joining page receives with its Welcome
 
 
 class SessionError(RuntimeError):
@@ -94,8 +102,10 @@ class Views:
     """Encoded views of the current turn, computed once after each change of the world."""
 
     snapshot: msgspec.Raw = field(default_factory=lambda: p.NULL)
+    map_snapshot: msgspec.Raw = field(default_factory=lambda: p.NULL)  # without the figures
     observations: dict[str, msgspec.Raw] = field(default_factory=dict)
     legal: dict[str, msgspec.Raw] = field(default_factory=dict)
+    standings: list[dict[str, Any]] | None = None
 
 
 class Session:
@@ -109,6 +119,8 @@ class Session:
         self.turns_total = int(meta["turns_total"])
         self.seat_modes: dict[str, str] = dict(meta["seats"])
         self.stored_phase: str = meta["phase"]
+        self.muted: bool = bool(meta.get("muted", False))
+        self.leaderboard_shown: bool = bool(meta.get("leaderboard", False))
         self.resolving = False
         self.clock = Clock(meta.get("turn_seconds"))
         self.pack: Pack | None = load_optional_pack(meta.get("pack"))
@@ -181,6 +193,7 @@ class Session:
     def rebuild(self) -> None:
         """Rebuild the world from the store: replay every active turn and check its hash."""
         self.model, self.seats = seated_world(self.scenario(), self.seed, self.teams)
+        self.start_snapshot = self.model.snapshot()
         turns = self.store.turns()
         for record in turns:
             play_turn(self.model, {team: o["actions"] for team, o in record.orders.items()})
@@ -196,8 +209,10 @@ class Session:
     def refresh_views(self) -> None:
         """Encode the snapshot and each team's observation and legal menu for this turn."""
         model = self.model
+        snapshot = model.snapshot()
         self.views = Views(
-            snapshot=msgspec.Raw(msgspec.json.encode(model.snapshot())),
+            snapshot=msgspec.Raw(msgspec.json.encode(snapshot)),
+            map_snapshot=msgspec.Raw(msgspec.json.encode(msgspec.structs.replace(snapshot, figures=[]))),
             observations={t: msgspec.Raw(msgspec.json.encode(model.observe(t))) for t in self.teams},
             legal={t: msgspec.Raw(msgspec.json.encode(model.legal_actions(t))) for t in self.teams},
         )
@@ -229,11 +244,20 @@ class Session:
             pack=self.pack.pack.id if self.pack else None,
         )
 
-    def welcome(self, seat: str) -> p.Welcome:
-        """The Welcome for a team or the instructor."""
+    def welcome(self, seat: str, name: str = "") -> p.Welcome:
+        """The Welcome for a team or the instructor (with the messages the seat may read)."""
         world = self.world_outline()
+        chat = self.chat_history(seat)
         if seat == INSTRUCTOR:
-            return p.Welcome(role="instructor", team=None, session=self.info(), world=world)
+            return p.Welcome(
+                role="instructor",
+                team=None,
+                session=self.info(),
+                world=world,
+                pack=self.pack_summary(),
+                chat=chat,
+                name=name,
+            )
         spec = next(c for c in self.model.world_scenario.spec.countries if c.iso3 == seat)
         card = self.pack.role_card(seat) if self.pack else None
         return p.Welcome(
@@ -243,7 +267,35 @@ class Session:
             country=msgspec.to_builtins(spec),
             role_card=card,
             world=world,
+            chat=chat,
+            name=name,
         )
+
+    def chat_history(self, seat: str) -> list[p.ChatMessage]:
+        """The latest logged messages a seat may read (the instructor reads them all)."""
+        readable = [
+            m
+            for m in self.store.messages()
+            if seat == INSTRUCTOR or m["sender"] == seat or m["to"] in ("all", seat)
+        ]
+        return [
+            p.ChatMessage(sender=m["sender"], to=m["to"], text=m["text"], turn=m["turn"], name=m["name"])
+            for m in readable[-CHAT_HISTORY:]
+        ]
+
+    def pack_summary(self) -> dict | None:
+        """What the instructor's page needs of the pack: its injects, agenda and rubric."""
+        if self.pack is None:
+            return None
+        pack = self.pack
+        return {
+            "id": pack.pack.id,
+            "title": pack.pack.title,
+            "injects": [{"id": i.id, "title": i.title, "note": i.note} for i in pack.injects],
+            "agenda": [msgspec.to_builtins(item) for item in pack.agenda],
+            "rubric": [msgspec.to_builtins(item) for item in pack.rubric],
+            "debrief": list(pack.debrief),
+        }
 
     def world_outline(self) -> dict:
         """What a client's map needs of the scenario (sent with the Welcome).
@@ -285,8 +337,8 @@ class Session:
         """Teams that got default orders in the last resolved turn."""
         return list(self.defaulted)
 
-    def state(self, seat: str, with_snapshot: bool = True) -> p.State:
-        """The State message for a team or the instructor."""
+    def state(self, seat: str, view: p.View = "full") -> p.State:
+        """The State message for a team or the instructor, with the snapshot `view` asks for."""
         team = seat if seat in self.teams else None
         standing = self.orders.get(team) if team else None
         views = self.views
@@ -298,13 +350,19 @@ class Session:
             deadline_in=self.clock.remaining(),
             submitted=self.submitted(),
             seats=dict(self.seat_modes),
-            orders=p.Orders(submission_id=standing.submission_id, actions=standing.actions)
+            orders=p.Orders(
+                submission_id=standing.submission_id,
+                actions=standing.actions,
+                name=standing.name,
+                reasoning=standing.reasoning,
+            )
             if standing
             else None,
             last_defaulted=self.last_defaulted(),
+            muted=self.muted,
             observation=views.observations.get(team, p.NULL) if team else p.NULL,
             legal=views.legal.get(team, p.NULL) if team else p.NULL,
-            snapshot=views.snapshot if with_snapshot else p.NULL,
+            snapshot={"full": views.snapshot, "map": views.map_snapshot}.get(view, p.NULL),
         )
 
     def progress(self, connected: dict[str, int]) -> p.Progress:
@@ -316,10 +374,22 @@ class Session:
             submitted=self.submitted(),
             seats=dict(self.seat_modes),
             connected=connected,
+            muted=self.muted,
+            leaderboard=self.leaderboard() if self.leaderboard_shown else None,
         )
 
-    def status(self, connected: dict[str, int]) -> p.Status:
-        """The instructor's view; `connected` counts open connections per seat."""
+    def leaderboard(self) -> list[dict[str, Any]]:
+        """The standings after the last turn (see `leaderboard.standings`), computed once per turn."""
+        if self.views.standings is None:
+            now = msgspec.json.decode(bytes(self.views.snapshot), type=type(self.start_snapshot))
+            self.views.standings = standings(
+                self.pack, self.teams, self.info().team_names, now, self.start_snapshot
+            )
+        return self.views.standings
+
+    def status(self, connected: dict[str, int], people: dict[str, list[str]] | None = None) -> p.Status:
+        """The instructor's view; `connected` counts open connections per seat, `people` names them."""
+        people = people or {}
         names = self.info().team_names
         teams = [
             p.TeamStatus(
@@ -329,6 +399,8 @@ class Session:
                 connected=connected.get(t, 0),
                 submitted=t in self.submitted(),
                 submission_id=self.orders[t].submission_id if t in self.orders else None,
+                people=people.get(t, []),
+                submitted_by=self.orders[t].name if t in self.orders else "",
             )
             for t in self.teams
         ]
@@ -344,12 +416,18 @@ class Session:
             state_hash=self.model.hashes[-1] if self.model.hashes else "",
             resolved_turns=len(self.model.hashes),
             last_defaulted=self.last_defaulted(),
+            muted=self.muted,
+            leaderboard=self.leaderboard_shown,
+            injected=[e["title"] for e in self.injections if e.get("turn") == self.turn],
         )
 
     # --- teams --------------------------------------------------------------------------
 
-    def submit(self, team: str, message: p.Submit) -> p.Ack:
-        """Store a team's orders for the open turn and acknowledge them (idempotent by id)."""
+    def submit(self, team: str, message: p.Submit, name: str = "") -> p.Ack:
+        """Store a team's orders for the open turn and acknowledge them (idempotent by id).
+
+        `name` is the person who sent them; the orders keep it and the team's reasoning.
+        """
         stored = self.store.submission(team, message.submission_id)
         if stored is not None:
             return ack(stored, duplicate=True)
@@ -366,6 +444,8 @@ class Session:
             actions=accepted,
             verdicts=verdicts,
             received_at=time.time(),
+            name=name,
+            reasoning=message.reasoning.strip(),
         )
         self.store.add_submission(record)
         self.orders[team] = record
@@ -381,7 +461,7 @@ class Session:
             try:
                 action = action_from_dict(raw)
             except ActionFormatError as error:
-                verdicts.append(str(error))
+                verdicts.append(plain_reason(str(error)))
                 continue
             if action.country != team:
                 verdicts.append(f"acts for another team ({action.country}); you play {team}")
@@ -397,12 +477,19 @@ class Session:
         self.require_phase("lobby", "open", "paused", action="check orders")
         return self.judge(team, raw_actions)[0]
 
-    def chat(self, sender: str, message: p.Chat) -> p.ChatMessage:
-        """Log a message between teams (or with the instructor) and return it for delivery."""
+    def chat(self, sender: str, message: p.Chat, name: str = "") -> p.ChatMessage:
+        """Log a message between teams (or with the instructor) and return it for delivery.
+
+        While the chat is muted, teams may still write to the instructor.
+        """
         if message.to not in ("all", INSTRUCTOR, *self.teams):
             raise RefusalError("unknown", f"no team {message.to} in this session")
-        self.store.add_message(self.turn, sender, message.to, message.text)
-        return p.ChatMessage(sender=sender, to=message.to, text=message.text, turn=self.turn)
+        if self.muted and sender != INSTRUCTOR and message.to != INSTRUCTOR:
+            raise RefusalError(
+                "forbidden", "the instructor has paused the chat: only messages to them go through"
+            )
+        self.store.add_message(self.turn, sender, message.to, message.text, name)
+        return p.ChatMessage(sender=sender, to=message.to, text=message.text, turn=self.turn, name=name)
 
     # --- the instructor -----------------------------------------------------------------
 
@@ -435,10 +522,42 @@ class Session:
 
     def replace(self, team: str) -> str:
         """Let the AI play a team (until the team submits again)."""
-        if team not in self.teams:
-            raise RefusalError("unknown", f"no team {team} in this session")
+        self.require_team(team)
         self.set_seat(team, "ai", actor=INSTRUCTOR)
         return f"{team} is played by its AI doctrine until it submits again"
+
+    def give_back(self, team: str) -> str:
+        """Give a team played by the AI back to its students."""
+        self.require_team(team)
+        if self.seat_modes[team] == "human":
+            raise RefusalError("phase", f"{team} is already played by its students")
+        self.set_seat(team, "human", actor=INSTRUCTOR)
+        return f"{team} is played by its students again (default orders if they send none)"
+
+    def revoke(self, seat: str) -> str:
+        """A new join code for a team; the old one stops working. Returns the new code."""
+        self.require_team(seat)
+        code = codes.new_code()
+        digests = {**self.meta["code_digests"], seat: codes.digest(code)}
+        self.meta["code_digests"] = digests
+        self.store.set_meta(code_digests=digests)
+        self.store.log(self.turn, INSTRUCTOR, "revoke", f"new code for {seat}")
+        return code
+
+    def set_flag(self, flag: str, value: bool) -> str:
+        """Mute or unmute the chat ('muted'), show or hide the leaderboard ('leaderboard')."""
+        if flag == "muted":
+            self.muted = value
+        else:
+            self.leaderboard_shown = value
+        self.store.set_meta(**{flag: value})
+        self.store.log(self.turn, INSTRUCTOR, flag, "on" if value else "off")
+        return FLAG_LABELS[flag][0 if value else 1]
+
+    def require_team(self, team: str) -> None:
+        """Refuse a team that is not in the session."""
+        if team not in self.teams:
+            raise RefusalError("unknown", f"no team {team} in this session")
 
     def inject(self, text: str) -> str:
         """Add an event to the open turn: a pack inject's id or a scenario event as JSON."""
@@ -455,6 +574,23 @@ class Session:
         self.rebuild()
         self.store.log(self.turn, INSTRUCTOR, "inject", json.dumps(event))
         return f"event '{event['title']}' will strike when turn {self.turn} is resolved"
+
+    def withdraw(self, name: str) -> str:
+        """Take back an event injected into the open turn, by its title or pack inject id."""
+        self.require_phase("lobby", "open", "paused", action="withdraw an event")
+        named = self.pack.inject(name.strip()) if self.pack else None
+        title = named.title if named is not None else name.strip()
+        if not self.store.withdraw_injection(self.turn, title):
+            standing = [e["title"] for e in self.injections if e.get("turn") == self.turn]
+            raise RefusalError(
+                "unknown",
+                f"no event '{title}' injected into turn {self.turn} "
+                f"(standing: {', '.join(standing) or 'none'})",
+            )
+        self.injections = self.store.injections()
+        self.rebuild()
+        self.store.log(self.turn, INSTRUCTOR, "withdraw", title)
+        return f"event '{title}' withdrawn from turn {self.turn}"
 
     def event_from(self, text: str) -> dict:
         """A scenario event record for the open turn from an inject id or JSON."""
@@ -485,11 +621,27 @@ class Session:
         turn = self.store.undo_last_turn()
         if turn is None:
             raise RefusalError("phase", "no resolved turn to undo")
+        self.reopen()
+        self.store.log(self.turn, INSTRUCTOR, "undo", f"turn {turn}")
+        return f"turn {turn} undone; paused on turn {self.turn} with its orders as submitted"
+
+    def rollback(self, turn: int) -> str:
+        """Go back to a chosen turn: every turn from it on is undone, its orders stand again."""
+        self.require_phase("open", "paused", "finished", action="roll back")
+        if turn >= self.turn:
+            raise RefusalError(
+                "phase", f"turn {turn} is not resolved yet: roll back to a turn before {self.turn}"
+            )
+        undone = self.store.undo_turns_from(turn)
+        self.reopen()
+        self.store.log(self.turn, INSTRUCTOR, "rollback", f"to turn {turn} ({undone} turns undone)")
+        return f"rolled back to turn {turn} ({self.model.date}): {undone} turns undone; paused"
+
+    def reopen(self) -> None:
+        """After undoing turns: rebuild the world and pause on the open turn."""
         self.rebuild()
         self.set_phase("paused")
         self.clock.new_turn(running=False)
-        self.store.log(self.turn, INSTRUCTOR, "undo", f"turn {turn}")
-        return f"turn {turn} undone; paused on turn {self.turn} with its orders as submitted"
 
     def begin_resolve(self, expected_turn: int | None = None) -> None:
         """Claim the world for resolving the open turn (refused unless that turn is open)."""
@@ -598,6 +750,9 @@ def ack(record: SubmissionRecord, duplicate: bool = False) -> p.Ack:
         verdicts=record.verdicts,
         accepted=len(record.actions),
         duplicate=duplicate,
+        name=record.name,
+        actions=record.actions,
+        reasoning=record.reasoning,
     )
 
 

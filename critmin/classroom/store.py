@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS submissions (
     id INTEGER PRIMARY KEY AUTOINCREMENT, team TEXT NOT NULL, turn INTEGER NOT NULL,
     submission_id TEXT NOT NULL, actions TEXT NOT NULL, verdicts TEXT NOT NULL,
-    received_at REAL NOT NULL, UNIQUE (team, submission_id));
+    received_at REAL NOT NULL, name TEXT NOT NULL DEFAULT '', reasoning TEXT NOT NULL DEFAULT '',
+    UNIQUE (team, submission_id));
 CREATE TABLE IF NOT EXISTS turns (
     id INTEGER PRIMARY KEY AUTOINCREMENT, turn INTEGER NOT NULL, date TEXT NOT NULL,
     state_hash TEXT NOT NULL, orders TEXT NOT NULL, defaulted TEXT NOT NULL, seats TEXT NOT NULL,
@@ -39,14 +40,21 @@ CREATE TABLE IF NOT EXISTS turns (
     resolved_at REAL NOT NULL, undone INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS messages (
     id INTEGER PRIMARY KEY AUTOINCREMENT, turn INTEGER NOT NULL, sender TEXT NOT NULL,
-    recipient TEXT NOT NULL, text TEXT NOT NULL, sent_at REAL NOT NULL);
+    recipient TEXT NOT NULL, text TEXT NOT NULL, sent_at REAL NOT NULL, name TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS injections (
     id INTEGER PRIMARY KEY AUTOINCREMENT, turn INTEGER NOT NULL, event TEXT NOT NULL,
-    made_at REAL NOT NULL);
+    made_at REAL NOT NULL, withdrawn INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS journal (
     id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, turn INTEGER NOT NULL,
     actor TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL);
 """
+# Columns added after the first release, added to older databases when they are opened.
+ADDED_COLUMNS = (
+    ("submissions", "name", "TEXT NOT NULL DEFAULT ''"),
+    ("submissions", "reasoning", "TEXT NOT NULL DEFAULT ''"),
+    ("messages", "name", "TEXT NOT NULL DEFAULT ''"),
+    ("injections", "withdrawn", "INTEGER NOT NULL DEFAULT 0"),
+)
 
 
 class StoreError(RuntimeError):
@@ -62,6 +70,8 @@ class SubmissionRecord(msgspec.Struct, frozen=True, kw_only=True):
     actions: list[dict[str, Any]]
     verdicts: list[str | None]
     received_at: float
+    name: str = ""
+    reasoning: str = ""
 
 
 class TurnRecord(msgspec.Struct, frozen=True, kw_only=True):
@@ -102,6 +112,14 @@ class Store:
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)
+        self.add_missing_columns()
+
+    def add_missing_columns(self) -> None:
+        """Bring a database written by an older critmin up to the current columns."""
+        for table, column, declaration in ADDED_COLUMNS:
+            present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
     @classmethod
     def in_directory(cls, directory: Path, *, create: bool) -> Store:
@@ -160,8 +178,8 @@ class Store:
     def add_submission(self, record: SubmissionRecord) -> None:
         """Store a submission (committed when this returns)."""
         self.write(
-            "INSERT INTO submissions (team, turn, submission_id, actions, verdicts, received_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO submissions (team, turn, submission_id, actions, verdicts, received_at, name, "
+            "reasoning) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 record.team,
                 record.turn,
@@ -169,6 +187,8 @@ class Store:
                 json.dumps(record.actions),
                 json.dumps(record.verdicts),
                 record.received_at,
+                record.name,
+                record.reasoning,
             ),
         )
 
@@ -180,7 +200,7 @@ class Store:
     def submissions(self, where: str = "", parameters: tuple = ()) -> list[SubmissionRecord]:
         """Stored submissions in arrival order, optionally filtered by an SQL WHERE clause."""
         rows = self.rows(
-            "SELECT team, turn, submission_id, actions, verdicts, received_at "
+            "SELECT team, turn, submission_id, actions, verdicts, received_at, name, reasoning "
             f"FROM submissions {where} ORDER BY id",
             parameters,
         )
@@ -192,6 +212,8 @@ class Store:
                 actions=json.loads(r[3]),
                 verdicts=json.loads(r[4]),
                 received_at=r[5],
+                name=r[6],
+                reasoning=r[7],
             )
             for r in rows
         ]
@@ -253,19 +275,25 @@ class Store:
         self.write("UPDATE turns SET undone = 1 WHERE id = ?", (last[0][0],))
         return int(last[0][1])
 
+    def undo_turns_from(self, turn: int) -> int:
+        """Mark every active turn from `turn` on undone (one transaction); returns how many."""
+        count = self.rows("SELECT COUNT(*) FROM turns WHERE undone = 0 AND turn >= ?", (turn,))[0][0]
+        self.write("UPDATE turns SET undone = 1 WHERE undone = 0 AND turn >= ?", (turn,))
+        return int(count)
+
     # --- messages, injections, journal --------------------------------------------------
 
-    def add_message(self, turn: int, sender: str, recipient: str, text: str) -> None:
-        """Log a chat message."""
+    def add_message(self, turn: int, sender: str, recipient: str, text: str, name: str = "") -> None:
+        """Log a chat message (`name`: the person who sent it)."""
         self.write(
-            "INSERT INTO messages (turn, sender, recipient, text, sent_at) VALUES (?, ?, ?, ?, ?)",
-            (turn, sender, recipient, text, time.time()),
+            "INSERT INTO messages (turn, sender, recipient, text, sent_at, name) VALUES (?, ?, ?, ?, ?, ?)",
+            (turn, sender, recipient, text, time.time(), name),
         )
 
     def messages(self) -> list[dict[str, Any]]:
         """Every chat message in order."""
-        rows = self.rows("SELECT turn, sender, recipient, text, sent_at FROM messages ORDER BY id")
-        return [dict(zip(("turn", "sender", "to", "text", "sent_at"), r, strict=True)) for r in rows]
+        rows = self.rows("SELECT turn, sender, recipient, text, sent_at, name FROM messages ORDER BY id")
+        return [dict(zip(("turn", "sender", "to", "text", "sent_at", "name"), r, strict=True)) for r in rows]
 
     def add_injection(self, turn: int, event: dict[str, Any]) -> None:
         """Record an event the instructor injected for a turn."""
@@ -275,8 +303,19 @@ class Store:
         )
 
     def injections(self) -> list[dict[str, Any]]:
-        """Injected events (scenario event records) in order."""
-        return [json.loads(r[0]) for r in self.rows("SELECT event FROM injections ORDER BY id")]
+        """Injected events still standing (scenario event records) in order."""
+        rows = self.rows("SELECT event FROM injections WHERE withdrawn = 0 ORDER BY id")
+        return [json.loads(r[0]) for r in rows]
+
+    def withdraw_injection(self, turn: int, title: str) -> bool:
+        """Withdraw the latest standing injection of a turn with that title; False if none."""
+        for row_id, event in self.rows(
+            "SELECT id, event FROM injections WHERE withdrawn = 0 AND turn = ? ORDER BY id DESC", (turn,)
+        ):
+            if json.loads(event).get("title") == title:
+                self.write("UPDATE injections SET withdrawn = 1 WHERE id = ?", (row_id,))
+                return True
+        return False
 
     def log(self, turn: int, actor: str, kind: str, detail: str = "") -> None:
         """Journal an instructor command, a seat change or a connection."""

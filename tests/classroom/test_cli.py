@@ -85,3 +85,20 @@ def test_pack_lists_and_prints_handouts(cli):
     assert code == 0 and "india-central-asia-2025" in out and "china-ree-controls-2025" in out
     code, out, _ = cli("pack", "china-ree-controls-2025", "--team", "JPN")
     assert code == 0 and "JOGMEC" in out and "Private information" in out
+
+
+def test_the_room_commands_from_the_command_line(cli, tiny_server):
+    instructor = ("instructor", tiny_server.address, "--code", tiny_server.codes["instructor"])
+    code, _, err = cli(*instructor, "rollback")
+    assert code == 2 and "rollback needs a turn number" in err
+    code, _, err = cli(*instructor, "rollback", "two")
+    assert code == 2 and "rollback needs a turn number, got 'two'" in err
+    code, out, _ = cli(*instructor, "mute", "--json")
+    assert code == 0 and '"muted": true' in out
+    code, out, _ = cli(*instructor, "unmute")
+    assert code == 0 and "chat open" in out
+    old = tiny_server.codes["AUS"]
+    code, out, _ = cli(*instructor, "revoke", "aus")
+    assert code == 0 and tiny_server.codes["AUS"] != old and tiny_server.codes["AUS"] in out
+    code, _, err = cli("instructor", tiny_server.address, "--code", old, "status")
+    assert code == 2 and "unknown join code" in err

@@ -29,7 +29,9 @@ def test_the_report_holds_every_section(debrief):
     for anchor in SECTIONS:
         assert f'id="{anchor}"' in html
     for heading in (
-        "Timeline of decisions and events",
+        "Teams compared",
+        "Timeline",
+        "Full log of decisions and events",
         "Prices over time",
         "Flows over time",
         "Supply security against goals",

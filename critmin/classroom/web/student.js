@@ -1,0 +1,333 @@
+// The student's page: join with the team code and a name, then play the team's country.
+"use strict";
+
+import { $, Countdown, Room, describe, el, fill, number, remember, remembered, words } from "./room.js";
+import { WorldMap } from "./map.js";
+
+const KEY = "critmin-student";
+const HEADLINE_KINDS = new Set(["control_imposed", "control_lifted", "control_eased", "disruption", "discovery", "demand_shock", "deal_signed", "deal_breached", "shortage", "action"]);
+
+const page = {
+  room: null,
+  map: null,
+  draft: [], // actions being prepared: plain objects, edited in place
+  verdicts: [], // the last check's or acknowledgement's verdict per draft action
+  legal: [],
+  lastTreasury: null,
+  previous: null, // the observation of the turn before, for the turn report
+  unread: 0,
+};
+
+// --- joining --------------------------------------------------------------------------------
+
+function start() {
+  $("join-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    join($("code").value.trim(), $("name").value.trim());
+  });
+  for (const button of $("tabs").querySelectorAll("button")) button.addEventListener("click", () => show(button.dataset.tab));
+  $("check").addEventListener("click", check);
+  $("send").addEventListener("click", send);
+  $("menu-filter").addEventListener("input", drawMenu);
+  $("chat-form").addEventListener("submit", chat);
+  page.countdown = new Countdown($("timer"));
+  const saved = remembered(KEY);
+  if (saved) join(saved.code, saved.name);
+}
+
+function join(code, name) {
+  if (!code || !name) return;
+  $("join-error").textContent = "";
+  $("join-button").disabled = true;
+  page.room = new Room({
+    code,
+    name,
+    label: "browser",
+    on: {
+      welcome: onWelcome,
+      state: onState,
+      progress: onProgress,
+      ack: onAck,
+      verdicts: onVerdicts,
+      error: onError,
+      chat_message: (m) => addMessage(m, true),
+      link: (status) => {
+        $("link").textContent = status;
+        $("link").className = "link " + status;
+      },
+      refused: (reason) => {
+        remember(KEY, null);
+        $("game").hidden = true;
+        $("join").hidden = false;
+        $("join-button").disabled = false;
+        $("join-error").textContent = reason;
+      },
+    },
+  });
+  page.room.connect();
+}
+
+function onWelcome(welcome) {
+  if (welcome.role !== "team") {
+    page.room.close();
+    $("join-error").textContent = "This is the instructor's code: open /instructor instead.";
+    $("join-button").disabled = false;
+    return;
+  }
+  remember(KEY, { code: page.room.code, name: page.room.name });
+  $("join").hidden = true;
+  $("game").hidden = false;
+  document.title = `critmin — ${welcome.session.team_names[welcome.team]}`;
+  $("country").textContent = `${welcome.session.team_names[welcome.team]} (${welcome.team})`;
+  $("who").textContent = welcome.name;
+  if (!page.map) page.map = new WorldMap($("map"), welcome.world, welcome.team);
+  const to = $("chat-to");
+  fill(to, el("option", { value: "all", text: "everyone" }), el("option", { value: "instructor", text: "the instructor" }),
+    ...welcome.session.teams.filter((t) => t !== welcome.team).map((t) => el("option", { value: t, text: `${welcome.session.team_names[t]} (${t})` })));
+  fill($("messages"));
+  for (const message of welcome.chat) addMessage(message, false);
+  drawRole(welcome);
+}
+
+// --- the state of the turn ------------------------------------------------------------------
+
+function onState(state) {
+  const observation = state.observation;
+  page.legal = state.legal || [];
+  const newTurn = page.previous && observation && page.previous.turn !== observation.turn;
+  if (newTurn) {
+    drawReport(state, page.previous, observation);
+    page.draft = [];
+    page.verdicts = [];
+    $("orders-result").textContent = "";
+    notice(`Turn ${state.turn + 1} is open (${state.date}): read the turn report.`);
+  }
+  page.previous = observation;
+  page.playedDate = state.date; // the date of this turn once it is played
+  $("turn").textContent = `turn ${state.turn + 1}/${state.turns_total} · ${state.date}`;
+  drawPhase();
+  drawDashboard(observation);
+  drawStanding(state.orders);
+  drawDraft();
+  drawMenu();
+  if (page.map) page.map.ready.then(() => page.map.showFlows(state.snapshot));
+  drawChips();
+  if (!$("tab-report").childElementCount) drawReport(state, null, observation);
+}
+
+function onProgress(progress) {
+  drawPhase();
+  drawChips();
+  const board = $("leaderboard");
+  board.hidden = !progress.leaderboard;
+  if (progress.leaderboard) drawLeaderboard(board, progress.leaderboard);
+}
+
+function drawPhase() {
+  const room = page.room;
+  const phase = room.phase;
+  const latest = room.progress && room.state && room.progress.turn === room.state.turn ? room.progress : room.state;
+  $("phase").textContent = phase;
+  $("phase").className = "phase " + phase;
+  page.countdown.set(latest ? latest.deadline_in : null, phase === "open");
+  const muted = latest && latest.muted;
+  $("chat-send").disabled = false;
+  $("chat-text").placeholder = muted ? "chat paused by the instructor (messages to the instructor still go)" : "message";
+  const canOrder = phase === "open" || phase === "paused";
+  $("send").disabled = !canOrder;
+}
+
+function drawChips() {
+  const room = page.room;
+  if (!room.welcome) return;
+  const submitted = room.submitted;
+  const seats = (room.progress || room.state || {}).seats || {};
+  fill($("submitted"), ...room.welcome.session.teams.map((t) =>
+    el("span", { class: "chip " + (submitted.includes(t) ? "in" : seats[t] === "ai" ? "ai" : "waiting"), text: `${t} ${submitted.includes(t) ? "✓" : seats[t] === "ai" ? "AI" : "…"}` })));
+  if (page.map) page.map.ready.then(() => page.map.mark("submitted", submitted));
+}
+
+function drawDashboard(o) {
+  const tab = $("tab-dashboard");
+  if (!o) return fill(tab, el("p", { text: "Waiting for the state of the world…" }));
+  const change = page.lastTreasury === null ? "" : ` (${o.treasury_usd_m >= page.lastTreasury ? "+" : ""}${number(o.treasury_usd_m - page.lastTreasury)})`;
+  const rows = o.minerals.filter((m) => m.demand > 0 || m.capacity > 0 || m.imports > 0 || m.stockpile > 0);
+  fill(tab,
+    el("div", { class: "figures" },
+      el("div", { class: "figure" }, el("b", { id: "treasury", text: `USD ${number(o.treasury_usd_m)} m` }), el("span", { text: "treasury" + change })),
+      el("div", { class: "figure" }, el("b", { text: `USD ${number(o.budget_per_turn_usd_m)} m` }), el("span", { text: "budget per turn" })),
+      el("div", { class: "figure" }, el("b", { text: String(o.deals.length) }), el("span", { text: "deals" }))),
+    el("table", { class: "lines" },
+      el("thead", {}, el("tr", {}, ...["line", "price $/kg", "world $/kg", "demand t", "used t", "shortage t", "imports t", "stockpile t"].map((h) => el("th", { text: h })))),
+      el("tbody", {}, ...rows.map((m) => el("tr", { class: m.shortage >= 0.5 ? "short" : "" },
+        el("td", { text: `${words(m.mineral)} ${m.stage}` }), el("td", { text: number(m.price_usd_per_kg) }), el("td", { text: number(m.world_price_usd_per_kg) }),
+        el("td", { text: number(m.demand, 0) }), el("td", { text: number(m.consumption, 0) }), el("td", { text: number(m.shortage, 0) }),
+        el("td", { text: number(m.imports, 0) }), el("td", { text: number(m.stockpile, 0) }))))),
+    o.inbox.length ? el("h3", { text: "Proposals to you" }) : null,
+    o.inbox.length ? el("ul", {}, ...o.inbox.map((item) => el("li", { text: item.detail || describe(item.action || item) }))) : null);
+  page.lastTreasury = o.treasury_usd_m;
+}
+
+function drawReport(state, before, now) {
+  const tab = $("tab-report");
+  const events = (state.snapshot ? state.snapshot.events : []).filter((e) => e.turn === state.turn - 1);
+  const teams = page.room.welcome.session.teams;
+  const headlines = events.filter((e) => HEADLINE_KINDS.has(e.kind) && (e.kind !== "shortage" || teams.includes(e.actor)));
+  const played = before ? ` (${page.playedDate})` : "";
+  const parts = [el("h2", { text: state.turn ? `What happened in turn ${state.turn}${played}` : "Before the first turn" })];
+  if (before && now) {
+    const delta = now.treasury_usd_m - before.treasury_usd_m;
+    parts.push(el("p", { text: `Treasury ${delta >= 0 ? "rose" : "fell"} by USD ${number(Math.abs(delta))} m to USD ${number(now.treasury_usd_m)} m.` }));
+    const shortages = now.minerals.filter((m) => m.shortage >= 0.5);
+    parts.push(el("p", { text: shortages.length ? "Shortages: " + shortages.map((m) => `${words(m.mineral)} ${m.stage} ${number(m.shortage, 0)} t`).join(", ") : "No shortages." }));
+  }
+  if (state.last_defaulted && state.last_defaulted.includes(page.room.welcome.team)) parts.push(el("p", { class: "warn", text: "Your country got default orders last turn (the AI played it)." }));
+  parts.push(el("h3", { text: "Headlines" }));
+  parts.push(headlines.length ? el("ul", { class: "headlines" }, ...headlines.map((e) => el("li", { text: e.detail }))) : el("p", { text: "No headline events." }));
+  const news = now ? now.news.filter((n) => n.turn === state.turn - 1) : [];
+  if (news.length) parts.push(el("h3", { text: "Your news" }), el("ul", {}, ...news.map((n) => el("li", { text: n.detail || JSON.stringify(n) }))));
+  fill(tab, ...parts);
+}
+
+function drawRole(welcome) {
+  const card = welcome.role_card;
+  const tab = $("tab-role");
+  if (!card) return fill(tab, el("p", { text: "No role card in this session." }));
+  fill(tab, el("h2", { text: card.title }), el("p", { class: "briefing", text: card.briefing }),
+    el("h3", { text: "Objectives" }), el("ul", {}, ...card.objectives.map((o) => el("li", { text: o }))),
+    ...card.roles.flatMap((role) => [
+      el("h3", { text: role.title }), el("p", { text: role.brief }),
+      role.private.length ? el("p", { class: "private", text: "Private: " + role.private.join(" ") }) : null,
+      role.goals.length ? el("ul", { class: "goals" }, ...role.goals.map((g) => el("li", { text: g.text }))) : null,
+    ]));
+}
+
+function drawLeaderboard(node, rows) {
+  fill(node, el("h3", { text: "Leaderboard" }), el("table", {},
+    el("thead", {}, el("tr", {}, ...["#", "team", "goals met", "supply security"].map((h) => el("th", { text: h })))),
+    el("tbody", {}, ...rows.map((r) => el("tr", {}, el("td", { text: String(r.rank) }), el("td", { text: r.name }),
+      el("td", { text: `${r.goals_met}/${r.goals}` }), el("td", { text: r.security === null ? "–" : `${Math.round(r.security * 100)}%` }))))));
+}
+
+// --- orders ---------------------------------------------------------------------------------
+
+function drawMenu() {
+  const filter = $("menu-filter").value.trim().toLowerCase();
+  const items = page.legal.filter((a) => !filter || describe(a).toLowerCase().includes(filter)).slice(0, 200);
+  fill($("menu"), ...items.map((action) => el("li", {},
+    el("button", { class: "add", text: "Add", onclick: () => { page.draft.push(structuredClone(action)); page.verdicts = []; drawDraft(); } }),
+    el("span", { text: describe(action) }))));
+}
+
+function drawDraft() {
+  const list = $("draft");
+  if (!page.draft.length) return fill(list, el("li", { class: "empty", text: "No orders yet: add some from the list below (sending none leaves your country to its AI doctrine)." }));
+  fill(list, ...page.draft.map((action, index) => {
+    const verdict = page.verdicts[index];
+    const fields = Object.entries(action).filter(([k]) => k !== "type" && k !== "country").map(([key, value]) => {
+      if (typeof value === "number" || value === null) {
+        return el("label", { class: "field" }, words(key) + " ", el("input", { type: "number", step: "any", value: value === null ? "" : String(value), "data-key": key,
+          oninput: (e) => { action[key] = e.target.value === "" ? null : Number(e.target.value); page.verdicts = []; markVerdicts(); } }));
+      }
+      return el("span", { class: "field", text: typeof value === "object" ? `${words(key)} ${JSON.stringify(value)}` : `${words(key)} ${value}` });
+    });
+    return el("li", { class: "order" + (verdict ? " refused" : verdict === null ? " accepted" : "") },
+      el("b", { text: words(action.type) }), ...fields,
+      el("button", { class: "remove", text: "Remove", onclick: () => { page.draft.splice(index, 1); page.verdicts = []; drawDraft(); } }),
+      el("div", { class: "verdict", text: verdict ? "Refused: " + verdict : verdict === null ? "OK" : "" }));
+  }));
+}
+
+function markVerdicts() {
+  const items = $("draft").querySelectorAll("li.order");
+  items.forEach((item, i) => {
+    const verdict = page.verdicts[i];
+    item.classList.toggle("refused", Boolean(verdict));
+    item.classList.toggle("accepted", verdict === null);
+    item.querySelector(".verdict").textContent = verdict ? "Refused: " + verdict : verdict === null ? "OK" : "";
+  });
+}
+
+function check() {
+  page.room.send({ type: "check", actions: page.draft, ref: "draft" });
+}
+
+function onVerdicts(message) {
+  if (message.ref !== "draft") return;
+  page.verdicts = message.verdicts;
+  markVerdicts();
+  const refused = message.verdicts.filter(Boolean).length;
+  $("orders-result").textContent = refused ? `${refused} of ${message.verdicts.length} orders would be refused: see the reasons above.` : "Every order would be accepted.";
+}
+
+function send() {
+  const id = page.room.submit(page.draft, $("reasoning").value.trim());
+  page.sent = id;
+  $("orders-result").textContent = page.room.ws ? "Sending…" : "Not connected: your orders will be sent when the connection is back.";
+}
+
+function onAck(ack) {
+  const mine = ack.submission_id === page.sent;
+  if (mine) {
+    page.verdicts = ack.verdicts;
+    markVerdicts();
+    const refused = ack.verdicts.filter(Boolean).length;
+    $("orders-result").textContent = `Orders received by the server: ${ack.accepted} accepted` + (refused ? `, ${refused} refused (reasons above).` : ".");
+  }
+  if (ack.turn === page.room.state.turn) drawStanding({ submission_id: ack.submission_id, actions: ack.actions, name: ack.name, reasoning: ack.reasoning });
+}
+
+function drawStanding(orders) {
+  const node = $("standing");
+  if (!orders) return fill(node, el("p", { text: "Your team has sent no orders for this turn yet." }));
+  fill(node, el("p", { class: "ok", "data-submission": orders.submission_id,
+    text: `Standing orders (${orders.actions.length}) sent by ${orders.name || "your team"}` + (orders.reasoning ? ` — “${orders.reasoning}”` : "") }),
+  el("ul", {}, ...orders.actions.map((a) => el("li", { text: describe(a) }))));
+}
+
+function onError(error) {
+  if (error.ref && error.ref.startsWith(page.room.welcome?.team || "?")) $("orders-result").textContent = "Refused: " + error.reason;
+  else if (error.code === "forbidden" || error.code === "unknown") $("chat-error").textContent = error.reason;
+  else notice(error.reason);
+}
+
+// --- chat -----------------------------------------------------------------------------------
+
+function chat(event) {
+  event.preventDefault();
+  const text = $("chat-text").value.trim();
+  if (!text) return;
+  $("chat-error").textContent = "";
+  if (page.room.send({ type: "chat", to: $("chat-to").value, text })) $("chat-text").value = "";
+  else $("chat-error").textContent = "Not connected: try again in a moment.";
+}
+
+function addMessage(m, fresh) {
+  const names = page.room.welcome.session.team_names;
+  const from = m.sender === "instructor" ? "Instructor" : `${m.name || "someone"} (${m.sender})`;
+  const to = m.to === "all" ? "everyone" : m.to === "instructor" ? "the instructor" : names[m.to] || m.to;
+  const list = $("messages");
+  list.append(el("li", { class: m.to === "all" ? "public" : "private" }, el("b", { text: from }), el("span", { text: ` to ${to}: ` }), el("span", { class: "text", text: m.text })));
+  list.scrollTop = list.scrollHeight;
+  if (fresh && $("tab-chat").hidden) {
+    page.unread += 1;
+    $("unread").textContent = `(${page.unread})`;
+  }
+}
+
+// --- helpers --------------------------------------------------------------------------------
+
+function show(tab) {
+  for (const button of $("tabs").querySelectorAll("button")) button.classList.toggle("active", button.dataset.tab === tab);
+  for (const name of ["dashboard", "orders", "chat", "report", "role"]) $("tab-" + name).hidden = name !== tab;
+  if (tab === "chat") {
+    page.unread = 0;
+    $("unread").textContent = "";
+  }
+}
+
+function notice(text) {
+  $("notice").textContent = text;
+}
+
+start();
