@@ -172,13 +172,14 @@ def security_chart(rows: list[dict[str, Any]], teams: list[str]) -> str:
 COMPARED = (
     ("price_index", "prices: local / reference (mean of demanded lines)"),
     ("dependence", "dependence: share of imports from the top supplier"),
+    ("embedded", "embedded dependence: supply through the top foreign supplier, feed counted"),
     ("security", "supply security: consumption / demand"),
     ("treasury_usd_m", "budget: treasury (USD m)"),
 )
 
 
 def comparison_chart(rows: list[dict[str, Any]], teams: list[str]) -> str:
-    """Four panels comparing the teams turn by turn (dashed: AI only)."""
+    """One panel per compared figure, the teams turn by turn (dashed: AI only)."""
     figure, axes = grid(len(COMPARED))
     colour = colours(teams)
     for ax, (key, title) in zip(axes, COMPARED, strict=False):

@@ -213,10 +213,11 @@ def compare_section(record: SessionRecord) -> str:
         image(charts.comparison_chart(rows, record.teams), "teams compared"),
         "<h3>After the last turn</h3>",
         table(
-            ("team", "price index", "top supplier", "dependence", "supply security", "treasury USD m"),
+            ("team", "price index", "top supplier", "dependence", "embedded dependence", "supply security",
+             "treasury USD m"),
             [
-                (r["team"], r["price_index"], r["top_supplier"], r["dependence"], r["security"],
-                 r["treasury_usd_m"])
+                (r["team"], r["price_index"], r["top_supplier"], r["dependence"], r["embedded"],
+                 r["security"], r["treasury_usd_m"])
                 for r in last
             ],
         ),

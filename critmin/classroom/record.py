@@ -145,7 +145,8 @@ def comparison(record: SessionRecord) -> list[dict[str, Any]]:
     """Per team, world and turn: price index, dependence on the top supplier, supply security, budget.
 
     The price index is the mean over the team's demanded lines of local price / reference price;
-    dependence is the share of the team's imports (at reference prices) from its largest supplier.
+    dependence is the share of the team's imports (at reference prices) from its largest supplier;
+    embedded dependence follows the feed of the team's own processors up the chain.
     """
     rows = []
     for world, snapshots in record.worlds().items():
@@ -160,6 +161,7 @@ def comparison(record: SessionRecord) -> list[dict[str, Any]]:
                         "price_index": price_index(snapshot, team),
                         "dependence": dependence,
                         "top_supplier": supplier,
+                        "embedded": embedded_dependence(snapshot, team),
                         "security": overall_security(snapshot, team),
                         "treasury_usd_m": snapshot.treasury_usd_m.get(team),
                     }
@@ -175,6 +177,21 @@ def price_index(snapshot: WorldSnapshot, team: str) -> float | None:
         if f.country == team and f.demand > 0 and snapshot.reference_prices[f.mineral][f.stage] > 0
     ]
     return sum(ratios) / len(ratios) if ratios else None
+
+
+def embedded_dependence(snapshot: WorldSnapshot, team: str) -> float | None:
+    """A team's embedded dependence on its top foreign supplier, over the lines it uses.
+
+    The mean of each demanded line's embedded share (engine/dependence.py: the feed of the team's
+    own processors counted), weighted by the line's demand at reference prices.
+    """
+    weighted = total = 0.0
+    for f in snapshot.figures:
+        if f.country == team and f.demand > 0:
+            value = f.demand * snapshot.reference_prices[f.mineral][f.stage]
+            weighted += value * f.embedded_dependence
+            total += value
+    return weighted / total if total else None
 
 
 def top_supplier(snapshot: WorldSnapshot, team: str) -> tuple[str, float | None]:

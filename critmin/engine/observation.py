@@ -30,6 +30,7 @@ class MineralView(msgspec.Struct, frozen=True, kw_only=True):
     stock: float
     stockpile: float
     shortage: float
+    embedded_dependence: float = 0.0  # share of supply through the largest foreign supplier, feed counted
 
 
 class WorldLine(msgspec.Struct, frozen=True, kw_only=True):

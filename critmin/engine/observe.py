@@ -94,6 +94,7 @@ class Shared:
     deals: dict[str, list[dict]]
     inbox: dict[str, list[dict]]
     outbox: dict[str, list[dict]]
+    embedded: np.ndarray  # (C, lines) embedded dependence on the largest foreign supplier
 
 
 @dataclass(frozen=True)
@@ -222,10 +223,18 @@ def shared_view(world: WorldModel) -> Shared:
         world=world_lines(world, last, (m_at, s_at)),
         firms=firms_by_country(world),
         deals=deals_by_country(world),
+        embedded=last_embedded(world)[:, m_at, s_at],
         **pending_proposals(world),
     )
     _shared[world] = shared
     return shared
+
+
+def last_embedded(world: WorldModel) -> np.ndarray:
+    """(C, M, S) last turn's embedded dependence on each country's largest foreign supplier."""
+    if world.recorder.countries:
+        return world.recorder.countries[-1]["embedded_dependence"]
+    return np.zeros_like(world.state.price)
 
 
 def last_turn(world: WorldModel) -> LastTurn:
@@ -438,7 +447,8 @@ def mineral_views(shared: Shared, c: int, countries: tuple[str, ...]) -> list[Mi
     """One view per mineral and stage of the chain, from last turn's figures."""
     origins = shared.origins.maps(c, len(shared.lines), countries)
     views = []
-    for (mineral, stage), row, origin in zip(shared.lines, shared.figures[c].tolist(), origins, strict=True):
+    rows = zip(shared.lines, shared.figures[c].tolist(), origins, shared.embedded[c].tolist(), strict=True)
+    for (mineral, stage), row, origin, embedded in rows:
         (
             price,
             capacity,
@@ -470,6 +480,7 @@ def mineral_views(shared: Shared, c: int, countries: tuple[str, ...]) -> list[Mi
                 stock=stock,
                 stockpile=stockpile,
                 shortage=shortage,
+                embedded_dependence=embedded,
             )
         )
     return views

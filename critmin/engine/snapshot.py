@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import msgspec
 import numpy as np
 
+from critmin.engine.dependence import embedded_dependence
 from critmin.engine.records import off_diagonal
 
 if TYPE_CHECKING:
@@ -43,6 +44,8 @@ class CountryFigures(msgspec.Struct, frozen=True):
     stock: float
     stockpile: float
     shortage: float
+    embedded_dependence: float = 0.0  # share of supply through the largest foreign supplier, feed counted
+    embedded_supplier: str = ""  # that supplier (engine/dependence.py)
 
 
 class WorldSnapshot(msgspec.Struct, frozen=True, kw_only=True):
@@ -129,13 +132,28 @@ def country_figures(world: WorldModel, chain_positions) -> list[CountryFigures]:
     activity = ("capacity", "production", "demand", "imports", "exports", "stock", "stockpile")
     m, s = (np.array(axis, dtype=int).reshape(-1) for axis in zip(*chain_positions, strict=True))
     active = np.any([columns[name][:, m, s] != 0 for name in activity], axis=0)
+    share, supplier = embedded_figures(last.flows, world.constants.chain)
+    columns["embedded_dependence"] = share
     c, k = np.nonzero(active)
     values = [columns[name][c, m[k], s[k]].tolist() for name in columns]
     countries, minerals, stages = index.countries, index.minerals, index.stages
-    return [
-        CountryFigures(countries[ci], minerals[mi], stages[si], *row)
-        for ci, mi, si, *row in zip(c.tolist(), m[k].tolist(), s[k].tolist(), *values, strict=True)
+    suppliers = [
+        countries[x] if v > 0 else "" for x, v in zip(supplier[c, m[k], s[k]], values[-1], strict=True)
     ]
+    return [
+        CountryFigures(countries[ci], minerals[mi], stages[si], *row, embedded_supplier=who)
+        for ci, mi, si, who, *row in zip(
+            c.tolist(), m[k].tolist(), s[k].tolist(), suppliers, *values, strict=True
+        )
+    ]
+
+
+def embedded_figures(flows: np.ndarray, chain: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(C, M, S) the largest foreign supplier's embedded share, and that supplier's position."""
+    share = embedded_dependence(flows, chain)
+    n = share.shape[0]
+    share[np.arange(n), np.arange(n)] = 0.0
+    return share.max(axis=1), share.argmax(axis=1)
 
 
 def last_flows(world: WorldModel) -> list[Flow]:

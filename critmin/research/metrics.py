@@ -20,6 +20,9 @@ the column of the metric's unit; missing dimensions are null):
 - `capacity` (country, mineral, stage): production capacity, tonnes per turn.
 - `flows` (country = exporter, partner = importer, mineral, stage): tonnes shipped per turn.
 - `deals` (country): deals in force to which the country is a party.
+- `embedded_dependence` (country, mineral, stage): of a line the country uses, the share of its
+  supply that passed through its largest foreign supplier, the feed of its own processors
+  counted (magnets made at home from Chinese oxide depend on China; engine/dependence.py).
 
 User metrics (see `user_metrics`) add to these. Each metric has one unit, and each unit its
 own value column (`UNIT_COLUMNS`), so no column mixes USD/kg with shares.
@@ -105,6 +108,13 @@ BUILT_IN: dict[str, MetricInfo] = {
             "flows", ("country", "partner", "mineral", "stage"), "t/turn", "shipped from country to partner"
         ),
         MetricInfo("deals", ("country",), "count", "deals in force with the country as a party"),
+        MetricInfo(
+            "embedded_dependence",
+            ("country", "mineral", "stage"),
+            "share",
+            "share of the supply of a line the country uses that passed through its top foreign supplier, "
+            "its own processors' feed counted",
+        ),
     )
 }
 MetricName = Literal[
@@ -120,6 +130,7 @@ MetricName = Literal[
     "capacity",
     "flows",
     "deals",
+    "embedded_dependence",
 ]
 METRICS: tuple[str, ...] = tuple(BUILT_IN)
 DEFAULT_METRICS: tuple[str, ...] = METRICS[:6]
@@ -282,6 +293,14 @@ def turn_metrics(snapshot: WorldSnapshot, focus: str, wanted: Iterable[str] = DE
         flow_rows(rows, snapshot)
     if "deals" in wanted:
         deal_rows(rows, snapshot)
+    if "embedded_dependence" in wanted:
+        used = [f for f in snapshot.figures if f.demand > 0]
+        add_rows(
+            rows,
+            "embedded_dependence",
+            ({"country": f.country, "mineral": f.mineral, "stage": f.stage} for f in used),
+            (f.embedded_dependence for f in used),
+        )
     return rows
 
 

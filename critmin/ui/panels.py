@@ -257,6 +257,8 @@ def line_html(view, words=None) -> str:
         parts.append(f"exports {amount(view.exports * TURNS_PER_YEAR)}")
     if use > 0:
         parts.append(f"cover {cover:,.1f} wk")
+    if view.embedded_dependence > 0.005:
+        parts.append(f"embedded dependence {view.embedded_dependence:.0%}")
     parts.append(f"USD {amount(view.price_usd_per_kg)}/kg")
     name = words.line(view.mineral, view.stage) if words is not None else f"{view.mineral} {view.stage}"
     text = f"<b>{escape(name)}</b>: " + " · ".join(parts)
@@ -308,15 +310,20 @@ class PricesPanel(Panel):
         self.trends()
 
     def trends(self) -> None:
-        """The focused country's import dependence and stock cover on the line, per quarter."""
+        """The focused country's import and embedded dependence and stock cover on the line, per quarter.
+
+        Embedded dependence counts the feed of the country's own processors (engine/dependence.py):
+        magnets made at home from imported oxide still depend on the oxide's supplier.
+        """
         country, tables = self.scene.focus, getattr(self.scene.model, "tables", None)
-        height = (self.height_left - 4) // 2
-        if country is None or tables is None or height < 80:  # a network seat has no tables
+        height = (self.height_left - 6) // 3
+        if country is None or tables is None or height < 70:  # a network seat has no tables
             return
-        turns, dependence, cover = line_trends(tables(), country, *self.line)
+        turns, dependence, cover, embedded = line_trends(tables(), country, *self.line)
         name = self.scene.names.get(country, country)
         for values, title, ceiling in (
             (dependence, f"{name}: import dependence, % of supply", 100.0),
+            (embedded, f"{name}: embedded dependence on its top foreign supplier, %", 100.0),
             (cover, f"{name}: stock cover, weeks of use", None),
         ):
             size = (self.width, height)
@@ -350,8 +357,12 @@ class PricesPanel(Panel):
         return False
 
 
-def line_trends(tables: dict, country: str, mineral: str, stage: str) -> tuple[list, list, list]:
-    """Turns, import dependence (% of production plus imports) and stock cover (weeks) of one line."""
+def line_trends(tables: dict, country: str, mineral: str, stage: str) -> tuple[list, list, list, list]:
+    """Turns, import dependence, stock cover and embedded dependence of one line.
+
+    Import dependence is % of production plus imports; stock cover is in weeks of use; embedded
+    dependence is % of supply through the largest foreign supplier, its feed counted.
+    """
     rows = tables["countries"].to_pandas()
     rows = rows[(rows["country"] == country) & (rows["mineral"] == mineral) & (rows["stage"] == stage)]
     rows = rows.sort_values("turn")
@@ -361,7 +372,8 @@ def line_trends(tables: dict, country: str, mineral: str, stage: str) -> tuple[l
     dependence = [100 * i / s if s > 0 else nan for i, s in zip(rows["imports"], supply, strict=True)]
     stocks = rows["stock"] + rows["stockpile"]
     cover = [st / u * WEEKS_PER_TURN if u > 0 else nan for st, u in zip(stocks, use, strict=True)]
-    return rows["turn"].tolist(), dependence, cover
+    embedded = (100 * rows["embedded_dependence"]).tolist()
+    return rows["turn"].tolist(), dependence, cover, embedded
 
 
 class NewsPanel(Panel):

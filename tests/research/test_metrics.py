@@ -152,3 +152,22 @@ def test_a_wrong_import_path_fails_at_plan(cli, folder):
 def test_plan_lists_metrics_with_their_units(cli, folder):
     code, out, _ = cli("batch", folder / "metrics.toml", "--plan")
     assert code == 0 and "india_stock_by_function (t)" in out and "treasury (USD m)" in out
+
+
+def test_the_embedded_dependence_metric_counts_the_feed_of_home_processors():
+    from critmin.engine.model import WorldModel
+    from critmin.research.metrics import turn_metrics
+
+    model = WorldModel("world-2024", seed=1)
+    model.run(2)
+    rows = turn_metrics(model.snapshot(), "CHN", ["embedded_dependence"])
+    values = {
+        (c, m, s): v
+        for metric, c, m, s, v in zip(
+            rows["metric"], rows["country"], rows["mineral"], rows["stage"], rows["value"], strict=True
+        )
+        if metric == "embedded_dependence"
+    }
+    assert values and all(0.0 <= v <= 1.0 for v in values.values())
+    assert values[("IND", "ree_heavy", "magnet")] > 0.5  # India's heavy magnets pass through China
+    assert ("CHN", "ree_heavy", "magnet") in values

@@ -79,6 +79,10 @@ def test_hovering_the_price_chart_reads_the_quarters_prices(driver, world_after_
 
 
 def test_the_prices_panel_charts_the_focused_countrys_dependence_and_cover(world_after_two_turns):
-    turns, dependence, cover = line_trends(world_after_two_turns.model.tables(), "IND", "lithium", "refined")
-    assert turns == [0, 1] and len(dependence) == len(cover) == 2
+    tables = world_after_two_turns.model.tables()
+    turns, dependence, cover, embedded = line_trends(tables, "IND", "lithium", "refined")
+    assert turns == [0, 1] and len(dependence) == len(cover) == len(embedded) == 2
     assert all(0 <= d <= 100 for d in dependence) and all(c >= 0 for c in cover)
+    assert all(0 <= e <= 100 for e in embedded)
+    magnets = line_trends(tables, "IND", "ree_heavy", "magnet")[3]
+    assert magnets[-1] > 50, "India's heavy-REE magnets pass through China, feed counted"
