@@ -45,6 +45,24 @@ def embedded_dependence(flows: np.ndarray, chain: np.ndarray) -> np.ndarray:
 
 def largest_foreign_dependence(dependence: np.ndarray) -> np.ndarray:
     """(C, M, S) embedded share of each country's largest foreign supplier."""
+    return top_foreign_supplier(dependence)[0]
+
+
+def top_foreign_supplier(
+    dependence: np.ndarray, flows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(C, M, S) each country's largest foreign supplier's embedded share, and its position.
+
+    Shares are not exclusive (refined lithium bought from China and made from Australian ore
+    passed through both); on a tie the supplier the country bought from directly (`flows`,
+    (M, S, seller, buyer)) is named.
+    """
     n = dependence.shape[0]
     foreign = np.where(np.eye(n, dtype=bool)[:, :, None, None], 0.0, dependence)
-    return foreign.max(axis=1)
+    ranked = foreign
+    if flows is not None:
+        bought = flows.transpose(3, 2, 0, 1)  # (buyer, seller, M, S)
+        total = bought.sum(axis=1, keepdims=True)
+        direct = np.divide(bought, total, out=np.zeros_like(bought), where=total > 0)
+        ranked = foreign + 1e-6 * direct
+    return foreign.max(axis=1), ranked.argmax(axis=1)

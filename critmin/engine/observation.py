@@ -31,6 +31,7 @@ class MineralView(msgspec.Struct, frozen=True, kw_only=True):
     stockpile: float
     shortage: float
     embedded_dependence: float = 0.0  # share of supply through the largest foreign supplier, feed counted
+    embedded_supplier: str = ""  # that supplier
 
 
 class WorldLine(msgspec.Struct, frozen=True, kw_only=True):

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import msgspec
 import numpy as np
 
+from critmin.engine.dependence import embedded_dependence, top_foreign_supplier
 from critmin.engine.observation import MineralView, Observation, WorldLine
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ class Shared:
     inbox: dict[str, list[dict]]
     outbox: dict[str, list[dict]]
     embedded: np.ndarray  # (C, lines) embedded dependence on the largest foreign supplier
+    embedded_supplier: np.ndarray  # (C, lines) that supplier's position
 
 
 @dataclass(frozen=True)
@@ -223,18 +225,17 @@ def shared_view(world: WorldModel) -> Shared:
         world=world_lines(world, last, (m_at, s_at)),
         firms=firms_by_country(world),
         deals=deals_by_country(world),
-        embedded=last_embedded(world)[:, m_at, s_at],
+        **embedded_lines(last.flows, world.constants.chain, (m_at, s_at)),
         **pending_proposals(world),
     )
     _shared[world] = shared
     return shared
 
 
-def last_embedded(world: WorldModel) -> np.ndarray:
-    """(C, M, S) last turn's embedded dependence on each country's largest foreign supplier."""
-    if world.recorder.countries:
-        return world.recorder.countries[-1]["embedded_dependence"]
-    return np.zeros_like(world.state.price)
+def embedded_lines(flows: np.ndarray, chain: np.ndarray, lines: tuple[np.ndarray, np.ndarray]) -> dict:
+    """Per country and line: embedded dependence on its largest foreign supplier, and who that is."""
+    share, supplier = top_foreign_supplier(embedded_dependence(flows, chain), flows)
+    return {"embedded": share[:, lines[0], lines[1]], "embedded_supplier": supplier[:, lines[0], lines[1]]}
 
 
 def last_turn(world: WorldModel) -> LastTurn:
@@ -447,8 +448,9 @@ def mineral_views(shared: Shared, c: int, countries: tuple[str, ...]) -> list[Mi
     """One view per mineral and stage of the chain, from last turn's figures."""
     origins = shared.origins.maps(c, len(shared.lines), countries)
     views = []
-    rows = zip(shared.lines, shared.figures[c].tolist(), origins, shared.embedded[c].tolist(), strict=True)
-    for (mineral, stage), row, origin, embedded in rows:
+    embedded = zip(shared.embedded[c].tolist(), shared.embedded_supplier[c].tolist(), strict=True)
+    rows = zip(shared.lines, shared.figures[c].tolist(), origins, embedded, strict=True)
+    for (mineral, stage), row, origin, (embedded_share, supplier) in rows:
         (
             price,
             capacity,
@@ -480,7 +482,8 @@ def mineral_views(shared: Shared, c: int, countries: tuple[str, ...]) -> list[Mi
                 stock=stock,
                 stockpile=stockpile,
                 shortage=shortage,
-                embedded_dependence=embedded,
+                embedded_dependence=embedded_share,
+                embedded_supplier=countries[supplier] if embedded_share > 0 else "",
             )
         )
     return views

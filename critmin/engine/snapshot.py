@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import msgspec
 import numpy as np
 
-from critmin.engine.dependence import embedded_dependence
+from critmin.engine.dependence import embedded_dependence, top_foreign_supplier
 from critmin.engine.records import off_diagonal
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ def country_figures(world: WorldModel, chain_positions) -> list[CountryFigures]:
     activity = ("capacity", "production", "demand", "imports", "exports", "stock", "stockpile")
     m, s = (np.array(axis, dtype=int).reshape(-1) for axis in zip(*chain_positions, strict=True))
     active = np.any([columns[name][:, m, s] != 0 for name in activity], axis=0)
-    share, supplier = embedded_figures(last.flows, world.constants.chain)
+    share, supplier = top_foreign_supplier(embedded_dependence(last.flows, world.constants.chain), last.flows)
     columns["embedded_dependence"] = share
     c, k = np.nonzero(active)
     values = [columns[name][c, m[k], s[k]].tolist() for name in columns]
@@ -146,14 +146,6 @@ def country_figures(world: WorldModel, chain_positions) -> list[CountryFigures]:
             c.tolist(), m[k].tolist(), s[k].tolist(), suppliers, *values, strict=True
         )
     ]
-
-
-def embedded_figures(flows: np.ndarray, chain: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(C, M, S) the largest foreign supplier's embedded share, and that supplier's position."""
-    share = embedded_dependence(flows, chain)
-    n = share.shape[0]
-    share[np.arange(n), np.arange(n)] = 0.0
-    return share.max(axis=1), share.argmax(axis=1)
 
 
 def last_flows(world: WorldModel) -> list[Flow]:

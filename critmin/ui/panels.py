@@ -258,7 +258,7 @@ def line_html(view, words=None) -> str:
     if use > 0:
         parts.append(f"cover {cover:,.1f} wk")
     if view.embedded_dependence > 0.005:
-        parts.append(f"embedded dependence {view.embedded_dependence:.0%}")
+        parts.append(f"embedded dependence on {view.embedded_supplier} {view.embedded_dependence:.0%}")
     parts.append(f"USD {amount(view.price_usd_per_kg)}/kg")
     name = words.line(view.mineral, view.stage) if words is not None else f"{view.mineral} {view.stage}"
     text = f"<b>{escape(name)}</b>: " + " · ".join(parts)
