@@ -57,14 +57,56 @@ class Country(mesa.Agent):
 
 
 class StateFirm(mesa.Agent):
-    """A firm acting for (or beside) its government: KABIL, IREL, Codelco, ..."""
+    """A firm acting for (or beside) its government: KABIL, IREL, Codelco, ...
 
-    def __init__(self, model: WorldModel, firm_id: str, name: str, country: str, kind: str):
+    It decides with its own budget on its mandate (agents/firm_doctrine.py), through its
+    controller: the firm AI by default, or a seat (`controllers={"kabil": QueuedController()}`).
+    """
+
+    def __init__(
+        self,
+        model: WorldModel,
+        firm_id: str,
+        name: str,
+        country: str,
+        kind: str,
+        mandate: str,
+        controller: Controller | None = None,
+    ):
         super().__init__(model)
         self.firm_id = firm_id
         self.name = name
         self.country = country
         self.kind = kind
+        self.mandate = mandate
+        if controller is None:
+            from critmin.agents.firm_doctrine import FirmDoctrine
+
+            controller = FirmDoctrine()
+        self.controller: Controller = controller
+
+    def observe(self, view):
+        """What the firm sees this turn, on the turn's shared view."""
+        from critmin.agents.firm_doctrine import FirmObservation
+
+        cash = float(self.model.state.firm_cash[self.model.firm_index[self.firm_id]])
+        return FirmObservation(
+            turn=self.model.turn,
+            firm=self.firm_id,
+            country=self.country,
+            mandate=self.mandate,
+            cash_usd_m=cash,
+            view=view,
+        )
+
+    def step(self) -> None:
+        """Decide this turn on the model's shared firm view; proposals go to the model."""
+        if getattr(self.controller, "passive", False):
+            return
+        observation = self.observe(self.model.firm_view)
+        menu = LegalMenu(lambda: self.model.legal_actions(self.firm_id))
+        for action in self.controller.decide(observation, menu):
+            self.model.propose_for_firm(self, action)
 
 
 class Manufacturer(mesa.Agent):

@@ -401,10 +401,19 @@ def code_order(countries: tuple[str, ...]) -> np.ndarray:
 
 
 def firms_by_country(world: WorldModel) -> dict[str, list[dict]]:
-    """Each country's firms: id, name and kind (state firm or producer)."""
+    """Each country's firms: id, name, kind (state firm or producer), mandate and budget left."""
     firms: dict[str, list[dict]] = {}
     for firm in world.firms.values():
-        firms.setdefault(firm.country, []).append({"id": firm.firm_id, "name": firm.name, "kind": firm.kind})
+        cash = float(world.state.firm_cash[world.firm_index[firm.firm_id]])
+        firms.setdefault(firm.country, []).append(
+            {
+                "id": firm.firm_id,
+                "name": firm.name,
+                "kind": firm.kind,
+                "mandate": firm.mandate,
+                "cash_usd_m": cash,
+            }
+        )
     return firms
 
 

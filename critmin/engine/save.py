@@ -101,7 +101,8 @@ def replay(data: dict[str, Any], source: str = "save") -> tuple[WorldModel, Repl
     """
     scenario = scenario_of(data, source)
     scripts = scripted_actions(data, source)
-    controllers = {code: ScriptedController(scripts.get(code, {})) for code in scenario_countries(scenario)}
+    seats = [*scenario_countries(scenario), *(firm.id for firm in scenario.spec.firms)]
+    controllers = {code: ScriptedController(scripts.get(code, {})) for code in seats}
     model = WorldModel(scenario, seed=int(data["seed"]), controllers=controllers)
     for record in data["turns"]:
         model.step()
@@ -134,7 +135,7 @@ def scenario_countries(scenario) -> list[str]:
 
 
 def scripted_actions(data: dict[str, Any], source: str) -> dict[str, dict[int, list]]:
-    """Actions per country per turn, as the controllers of the replay will play them.
+    """Actions per seat (country, or firm for a firm's own moves) per turn, as the replay plays them.
 
     Actions that scripted scenario events produced are replayed by the events themselves.
     """
@@ -145,8 +146,9 @@ def scripted_actions(data: dict[str, Any], source: str) -> dict[str, dict[int, l
             if raw.get("_scripted"):
                 continue
             try:
-                action = action_from_dict(raw)
+                action = action_from_dict({k: v for k, v in raw.items() if k != "_firm"})
             except ActionFormatError as error:
                 raise SaveError(f"{source}: turn {turn}: {error}") from None
-            scripts.setdefault(action.country, {}).setdefault(turn, []).append(action)
+            seat = raw.get("_firm") or action.country  # a firm's own moves are replayed by the firm
+            scripts.setdefault(seat, {}).setdefault(turn, []).append(action)
     return scripts

@@ -250,8 +250,14 @@ class FirmSpec(Record, kw_only=True):
     country: Iso3
     kind: Literal["state_firm", "producer"] = "state_firm"
     budget_usd_m: NonNegative = 0.0
+    mandate: Literal["supply_security", "profit", "national_champion"] | None = None
     assets: tuple[AssetSpec, ...] = ()
     source: Source
+
+    @property
+    def goal(self) -> str:
+        """The mandate it acts on: as given, else home supply security for a state firm, profit otherwise."""
+        return self.mandate or ("supply_security" if self.kind == "state_firm" else "profit")
 
 
 class ExportControlSpec(Record, kw_only=True, tag_field="kind", tag="export_control"):
