@@ -503,7 +503,7 @@ class WorldModel(mesa.Model):
         """8. Budgets, trust, records and the state hash of the turn."""
         state, settings = self.state, self.settings
         state.treasury += self.constants.budget_per_turn
-        firm_accounts.earn(self)
+        self.firm_earnings = firm_accounts.earn(self)  # (F,) USD m kept by each firm this turn
         dynamics.update_expectations(state, settings, self.price_before)
         need, short = self.last.demand, self.last.shortage
         shortage_share = np.divide(short, need, out=np.zeros_like(short), where=need > 0)
