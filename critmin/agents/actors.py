@@ -112,8 +112,9 @@ class StateFirm(mesa.Agent):
 class Manufacturer(mesa.Agent):
     """The manufacturers of one sector in one country (battery makers, magnet users, ...).
 
-    Their demand lives in the model's arrays (grown each turn in one vectorised step); the
-    agent names the slice and reports on it.
+    Their demand lives in the model's arrays (grown each turn in one vectorised step); their
+    decisions (substitution when short, lobbying) are taken for all at once on the turn's arrays;
+    the agent names the slice and reports on it.
     """
 
     def __init__(self, model: WorldModel, country: str, sector: str):
@@ -124,3 +125,16 @@ class Manufacturer(mesa.Agent):
     def demand_tonnes(self) -> dict[tuple[str, str], float]:
         """Tonnes per turn this sector wants, by (mineral, stage), at reference prices."""
         return self.model.sector_demand(self.country, self.sector)
+
+    def lost_output_usd_m(self) -> float:
+        """Value of this sector's final output lost to shortages last turn (USD m).
+
+        All manufacturers decide at once on shared arrays (agents/manufacturer_doctrine.py,
+        called by the model each turn); the agent reads its slice.
+        """
+        if not self.model.lost_output:
+            return 0.0
+        from critmin.engine.vocabulary import SECTORS
+
+        k = [s.value for s in SECTORS].index(self.sector)
+        return float(self.model.lost_output[-1][k, self.model.index.country[self.country]])

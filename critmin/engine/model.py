@@ -98,6 +98,8 @@ class WorldModel(mesa.Model):
         self.refused: set[str] = set()  # contracts whose buyer refuses this turn's tonnes
         self.delivered: dict[str, float] = {}  # tonnes delivered so far, by deal id
         self.firm_actions: dict[int, str] = {}  # id of an action a firm decided -> the firm
+        self.lost_output: list[np.ndarray] = []  # per turn, (K, C) USD m of final output lost
+        self.lobbying_before = np.zeros(shape[:2])  # (C, M) manufacturers' lobbying last turn
         self.create_agents(controllers or {})
         self.firm_shares = np.zeros((len(self.firms), *shape))
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
@@ -493,11 +495,24 @@ class WorldModel(mesa.Model):
         self.last.demand = need
         self.last.shortage = need - used
         dynamics.thrift(state, self.constants, self.settings)
-        dynamics.substitute(state, self.constants, self.turn)
+        self.manufacturers_decide(need, need - used)
         state.final_demand *= 1 + state.demand_growth
         state.demand_growth *= 1 - state.demand_growth_decay
         self.tick_shocks()
         self.report_shortages()
+
+    def manufacturers_decide(self, need: np.ndarray, shortage: np.ndarray) -> None:
+        """Manufacturers of every country and sector decide at once (agents/manufacturer_doctrine.py)."""
+        from critmin.agents import manufacturer_doctrine as makers
+
+        shortage_share = np.divide(shortage, need, out=np.zeros_like(need), where=need > 0)
+        self.manufacturer_turn = makers.read_turn(self, need, shortage)
+        self.lost_output.append(self.manufacturer_turn.lost_output_usd_m)
+        before = self.state.adoption.copy()
+        dynamics.substitute(
+            self.state, self.constants, self.turn, makers.pressed_to_substitute(self, shortage_share)
+        )
+        makers.report(self, before, shortage_share, self.manufacturer_turn)
 
     def account(self) -> None:
         """8. Budgets, trust, records and the state hash of the turn."""

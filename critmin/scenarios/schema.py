@@ -89,6 +89,7 @@ class MarketSettings(Record, kw_only=True):
     demand_destruction_multiple: Annotated[float, msgspec.Meta(ge=1, le=100)] = 2.0
     destruction_elasticity: Annotated[float, msgspec.Meta(le=0, ge=-5)] = -0.45
     substitutes: tuple[SubstituteSpec, ...] = msgspec.field(default_factory=default_substitutes)
+    substitute_on_shortage: Share | None = None  # makers also switch when short of this share of need
     # Producers store rather than sell below what they expect (docs/mechanisms.md).
     producer_storage_quarters: NonNegative = 0.5
     producer_storage_price_share: Share = 0.8

@@ -47,6 +47,8 @@ def test_every_firm_with_a_budget_decides_and_the_events_table_gives_its_reasons
     for event in decisions:
         assert REASON_MARK in event["detail"] or event["kind"] == "firm_refused", event["detail"]
     assert {e["kind"] for e in decisions} >= {"stake_acquired", "investment"}
+    makers = [e for e in events if e["kind"] in ("manufacturer_substitutes", "manufacturer_lobbies")]
+    assert makers and all(":" in e["actor"] and "reason: " in e["detail"] for e in makers)
 
 
 def test_firms_spend_their_own_budget_and_earn_on_what_they_own(india_run):
