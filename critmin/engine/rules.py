@@ -352,9 +352,7 @@ def apply_invest(world: WorldModel, action: Invest) -> None:
     if action.firm:
         firm_accounts.pay(world, action.firm, cost)
         world.book("investment", cost)
-        world.firm_shares[
-            (world.firm_index[action.firm], *world.position(action.country, mineral, stage))
-        ] = 1.0
+        own_new_capacity(world, action)
     else:
         world.spend(action.country, cost, "investment")
     world.build(action.country, mineral, stage, action.tonnes_per_year)
@@ -369,6 +367,15 @@ def apply_invest(world: WorldModel, action: Invest) -> None:
         ),
         mineral=mineral,
     )
+
+
+def own_new_capacity(world: WorldModel, action: Invest) -> None:
+    """The firm owns what it builds: its share of the line grows with the new capacity."""
+    line = world.position(action.country, action.mineral.value, action.stage.value)
+    at = (world.firm_index[action.firm], *line)
+    capacity = float(world.state.capacity[line]) * TURNS_PER_YEAR
+    owned = world.firm_shares[at] * capacity + action.tonnes_per_year
+    world.firm_shares[at] = min(owned / (capacity + action.tonnes_per_year), 1.0)
 
 
 def apply_stake(world: WorldModel, action: AcquireStake) -> None:
