@@ -187,7 +187,20 @@ def observe(world: WorldModel, country: str) -> Observation:
         diplomacy=list(shared.diplomacy.get(country, ())),
         firms=list(shared.firms.get(country, ())),
         world=list(shared.world),
+        lobbying=lobbying(world, c),
     )
+
+
+def lobbying(world: WorldModel, c: int) -> dict[str, float]:
+    """Last turn's lobbying of the country's manufacturers by "mineral/stage" (manufacturer_doctrine)."""
+    turn = getattr(world, "manufacturer_turn", None)
+    if turn is None:
+        return {}
+    levels = turn.lobbying[c]
+    return {
+        f"{world.index.minerals[m]}/{world.index.stages[s]}": float(levels[m, s])
+        for m, s in zip(*np.nonzero(levels), strict=True)
+    }
 
 
 def shared_view(world: WorldModel) -> Shared:

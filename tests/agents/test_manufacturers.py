@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 
+import numpy as np
 import pytest
 
+from critmin.agents.manufacturers import Pressure
 from critmin.engine.model import WorldModel
 from critmin.scenarios import load_scenario
 from critmin.scenarios.loader import scenario_from_content
@@ -85,3 +87,17 @@ def test_makers_short_of_supply_switch_sooner_when_the_scenario_lets_shortage_dr
     assert on_shortage.state.adoption.sum() > on_price.state.adoption.sum()
     reasons = [e.detail for e in on_shortage.events if e.kind == "manufacturer_substitutes"]
     assert any("(reason: short of" in detail for detail in reasons)
+
+
+def test_lobbying_reaches_the_governments_observation_and_raises_its_pressure(with_and_without):
+    on, _ = with_and_without
+    levels = on.manufacturer_turn.lobbying
+    assert levels.max() > 0
+    c, m, s = np.argwhere(levels > 0)[0]
+    mineral, stage = on.index.minerals[m], on.index.stages[s]
+    heard = on.observe(on.index.countries[c]).lobbying
+    assert heard[f"{mineral}/{stage}"] == pytest.approx(levels[c, m, s])
+    pressure = Pressure(memory=0.5)
+    pressure.update({})
+    pressure.hear({f"{mineral}/{stage}": 0.8})
+    assert pressure.level[(mineral, stage)] == 0.8
