@@ -16,6 +16,7 @@ from critmin.engine.save import replay, save_data
 from critmin.engine.vocabulary import Mineral, Stage
 from critmin.scenarios import load_scenario
 from critmin.scenarios.loader import scenario_from_content
+from critmin.scenarios.validate import ScenarioError
 
 INDIA = "india-central-asia-2025"
 DECISIONS = ("stake_acquired", "investment", "firm_refused")
@@ -160,3 +161,12 @@ def test_a_refused_delivery_stays_with_the_seller_and_the_buyer_is_charged(tiny)
     assert charged and "pays USD 10.00 m (50% take-or-pay)" in charged[0].detail
     model.step()  # the refusal held for one turn only: the next delivery goes through
     assert model.delivered.get(deal.id, 0.0) > 0
+
+
+def test_a_mandate_defaults_by_kind_and_a_bad_one_is_named(tiny):
+    firm = tiny.spec.firms[0]
+    assert firm.mandate is None and firm.goal == "supply_security"
+    content = copy.deepcopy(tiny.content)
+    content["firms"][0]["mandate"] = "greed"
+    with pytest.raises(ScenarioError, match=r"firms\[0\]\.mandate"):
+        scenario_from_content(content, "bad-mandate.toml")
