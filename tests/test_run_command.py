@@ -66,6 +66,7 @@ def test_bench_reports_turn_time_and_clearing_speedup(cli):
     assert code == 0
     figures = json.loads(stdout)
     assert figures["turn_ms_median"] > 0 and figures["turn_ms_median_ai"] > 0
+    assert figures["turn_ms_median_ai_10x_firms"] > 0
     assert figures["clearing_speedup_vs_lp"] > 1
     assert figures["markets_per_turn"] >= 30
 

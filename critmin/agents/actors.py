@@ -57,21 +57,64 @@ class Country(mesa.Agent):
 
 
 class StateFirm(mesa.Agent):
-    """A firm acting for (or beside) its government: KABIL, IREL, Codelco, ..."""
+    """A firm acting for (or beside) its government: KABIL, IREL, Codelco, ...
 
-    def __init__(self, model: WorldModel, firm_id: str, name: str, country: str, kind: str):
+    It decides with its own budget on its mandate (agents/firm_doctrine.py), through its
+    controller: the firm AI by default, or a seat (`controllers={"kabil": QueuedController()}`).
+    """
+
+    def __init__(
+        self,
+        model: WorldModel,
+        firm_id: str,
+        name: str,
+        country: str,
+        kind: str,
+        mandate: str,
+        controller: Controller | None = None,
+    ):
         super().__init__(model)
         self.firm_id = firm_id
         self.name = name
         self.country = country
         self.kind = kind
+        self.mandate = mandate
+        if controller is None:
+            from critmin.agents.firm_doctrine import FirmDoctrine
+
+            controller = FirmDoctrine()
+        self.controller: Controller = controller
+
+    def observe(self, view):
+        """What the firm sees this turn, on the turn's shared view."""
+        from critmin.agents.firm_doctrine import FirmObservation
+
+        cash = float(self.model.state.firm_cash[self.model.firm_index[self.firm_id]])
+        return FirmObservation(
+            turn=self.model.turn,
+            firm=self.firm_id,
+            country=self.country,
+            mandate=self.mandate,
+            cash_usd_m=cash,
+            view=view,
+        )
+
+    def step(self) -> None:
+        """Decide this turn on the model's shared firm view; proposals go to the model."""
+        if getattr(self.controller, "passive", False):
+            return
+        observation = self.observe(self.model.firm_view)
+        menu = LegalMenu(lambda: self.model.legal_actions(self.firm_id))
+        for action in self.controller.decide(observation, menu):
+            self.model.propose_for_firm(self, action)
 
 
 class Manufacturer(mesa.Agent):
     """The manufacturers of one sector in one country (battery makers, magnet users, ...).
 
-    Their demand lives in the model's arrays (grown each turn in one vectorised step); the
-    agent names the slice and reports on it.
+    Their demand lives in the model's arrays (grown each turn in one vectorised step); their
+    decisions (substitution when short, lobbying) are taken for all at once on the turn's arrays;
+    the agent names the slice and reports on it.
     """
 
     def __init__(self, model: WorldModel, country: str, sector: str):
@@ -82,3 +125,16 @@ class Manufacturer(mesa.Agent):
     def demand_tonnes(self) -> dict[tuple[str, str], float]:
         """Tonnes per turn this sector wants, by (mineral, stage), at reference prices."""
         return self.model.sector_demand(self.country, self.sector)
+
+    def lost_output_usd_m(self) -> float:
+        """Value of this sector's final output lost to shortages last turn (USD m).
+
+        All manufacturers decide at once on shared arrays (agents/manufacturer_doctrine.py,
+        called by the model each turn); the agent reads its slice.
+        """
+        if not self.model.lost_output:
+            return 0.0
+        from critmin.engine.vocabulary import SECTORS
+
+        k = [s.value for s in SECTORS].index(self.sector)
+        return float(self.model.lost_output[-1][k, self.model.index.country[self.country]])

@@ -64,6 +64,7 @@ class DoctrineController:
         situation = Situation.read(observation, self.params)
         moves.recall_proposals(situation, self.memory)
         pressure = self.pressure.update(situation.risks)
+        self.pressure.hear(observation.lobbying)
         actions = answer_inbox(situation)
         actions += self.play(situation, moves.pressed_lines(situation, pressure))
         moves.remember_proposals(actions, observation.turn, self.memory)

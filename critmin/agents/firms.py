@@ -2,8 +2,9 @@
 
 KABIL bids for shares of lithium and cobalt lines abroad, IREL and its peers build separation
 and magnet capacity at home, China's champions buy into mines that feed their refineries: each
-move is an `AcquireStake` (by firm id) or an `Invest`, paid from the government's treasury, and
-the engine checks it like any other action.
+move is an `AcquireStake` (by firm id, paid from the firm's own budget, which the firm may refuse:
+agents/firm_doctrine.py) or an `Invest` paid from the treasury; the engine checks it like any
+other action.
 """
 
 from __future__ import annotations
@@ -36,9 +37,11 @@ def stake_abroad(situation: Situation, mineral: str) -> AcquireStake | None:
         return None
     share = situation.params.stake_share
     tonnes_per_year = situation.lines[line].producers[host] * TURNS_PER_YEAR
-    if not situation.spend(share * situation.capex_usd_m(line, tonnes_per_year)):
-        return None
+    cash = next(f.get("cash_usd_m", 0.0) for f in situation.obs.firms if f["id"] == firm)
+    if share * situation.capex_usd_m(line, tonnes_per_year) > cash:
+        return None  # the firm pays its stakes from its own budget
     return AcquireStake(
+        reason=f"directed by {situation.obs.country}: supply risk on {mineral}",
         country=situation.obs.country,
         firm=firm,
         host=host,

@@ -123,3 +123,11 @@ class Pressure:
             level[line] = kept if kept > score else score  # max(score, kept)
         self.level = level
         return level
+
+    def hear(self, lobbying: Mapping[str, float]) -> None:
+        """Manufacturers' lobbying ("mineral/stage" -> 0..1) raises the pressure on those lines."""
+        for key, loud in lobbying.items():
+            mineral, stage = key.split("/")
+            line = (mineral, stage)
+            if loud > self.level.get(line, 0.0):
+                self.level[line] = loud

@@ -115,8 +115,8 @@ def decisions(record: SessionRecord) -> list[dict[str, Any]]:
     for turn in record.turns:
         for action in turn.actions:
             team = action.get("country")
-            if team not in record.teams or action.get("_scripted"):
-                continue
+            if team not in record.teams or action.get("_scripted") or action.get("_firm"):
+                continue  # scripted events' and firms' own moves are not the team's
             source = "team" if team in turn.orders else "AI default"
             rows.append(
                 {

@@ -109,21 +109,34 @@ class BreakDeal(ActionBase, kw_only=True, tag="break_deal"):
 
 
 class Invest(ActionBase, kw_only=True, tag="invest"):
-    """Build capacity at home; it arrives after the stage's lead time."""
+    """Build capacity at home; it arrives after the stage's lead time.
+
+    With `firm` named, one of the country's firms builds and pays from its own budget.
+    """
 
     mineral: Mineral
     stage: Stage
     tonnes_per_year: Annotated[float, msgspec.Meta(gt=0, le=MAX_FIGURE)]
+    firm: str = ""
+    reason: Reason = ""
 
 
 class AcquireStake(ActionBase, kw_only=True, tag="acquire_stake"):
-    """A state firm of this country buys a share of a capacity line abroad."""
+    """A firm of this country buys a share of a capacity line abroad, paid from the firm's budget."""
 
     firm: str
     host: Iso3
     mineral: Mineral
     stage: Stage
     share: Annotated[float, msgspec.Meta(gt=0, le=1)]
+    reason: Reason = ""
+
+
+class RefuseDelivery(ActionBase, kw_only=True, tag="refuse_delivery"):
+    """The buyer declines this turn's tonnes of a contract; take-or-pay makes it pay its share."""
+
+    deal_id: str
+    reason: Reason = ""
 
 
 class BuyStockpile(ActionBase, kw_only=True, tag="buy_stockpile"):
@@ -161,6 +174,7 @@ Action = (
     | BreakDeal
     | Invest
     | AcquireStake
+    | RefuseDelivery
     | BuyStockpile
     | ReleaseStockpile
     | FundProgram

@@ -2,7 +2,9 @@
 
 Turn time is measured twice: the engine core with every country on the default controller
 (`turn_ms_median`: keep current policies, buy what is needed), and the world as the scenario
-ships it, every country played by its AI doctrine (`turn_ms_median_ai`). The clearing is timed
+ships it, every country played by its AI doctrine and every firm and manufacturer deciding
+(`turn_ms_median_ai`), and that world with ten times its firms (`turn_ms_median_ai_10x_firms`:
+each firm copied ten times with a tenth of its assets and its whole budget). The clearing is timed
 on two sets of problems: the markets world-2024 actually poses in one turn (the problems the
 engine solves), and 40 random 30-country markets (a harder, synthetic load). Each set is also
 solved one problem at a time with `scipy.optimize.linprog` (HiGHS).
@@ -22,11 +24,13 @@ def run_benchmarks(turns: int = 40, scenario: str = "world-2024") -> dict[str, f
     """Median turn times (ms) and the clearing's speed-up over linprog on the same problems."""
     turn_ms, _ = median_turn_ms(scenario, turns, ai=False)
     ai_turn_ms, engine_problems = median_turn_ms(scenario, turns, ai=True)
+    many_firms_ms, _ = median_turn_ms(ten_times_the_firms(scenario), turns, ai=True)
     engine = speedup(engine_problems)
     synthetic = speedup(random_problems())
     return {
         "turn_ms_median": turn_ms,
         "turn_ms_median_ai": ai_turn_ms,
+        "turn_ms_median_ai_10x_firms": many_firms_ms,
         "clearing_speedup_vs_lp": engine["speedup"],
         "clearing_ms": engine["ours_ms"],
         "lp_ms": engine["lp_ms"],
@@ -37,7 +41,26 @@ def run_benchmarks(turns: int = 40, scenario: str = "world-2024") -> dict[str, f
     }
 
 
-def median_turn_ms(scenario: str, turns: int, ai: bool = True) -> tuple[float, list]:
+def ten_times_the_firms(scenario: str):
+    """The scenario with each firm copied ten times, each copy holding a tenth of its assets."""
+    import copy
+
+    from critmin.scenarios.loader import load_scenario, scenario_from_content
+
+    content = copy.deepcopy(load_scenario(scenario).content)
+    content["firms"] = [
+        firm
+        | {
+            "id": f"{firm['id']}-{k}",
+            "assets": [a | {"share": a["share"] / 10} for a in firm.get("assets", [])],
+        }
+        for k in range(10)
+        for firm in content.get("firms", [])
+    ]
+    return scenario_from_content(content, f"{scenario}-10x-firms.toml")
+
+
+def median_turn_ms(scenario, turns: int, ai: bool = True) -> tuple[float, list]:
     """Median wall time of one turn after two warm-up turns, and the last turn's markets.
 
     With `ai` False every country plays the default controller instead of its doctrine.
@@ -46,7 +69,7 @@ def median_turn_ms(scenario: str, turns: int, ai: bool = True) -> tuple[float, l
     from critmin.engine.model import WorldModel
     from critmin.scenarios.loader import load_scenario
 
-    world = load_scenario(scenario)
+    world = load_scenario(scenario) if isinstance(scenario, str) else scenario
     defaults = {} if ai else {c.iso3: DefaultController() for c in world.spec.countries}
     model = WorldModel(world, seed=0, controllers=defaults)
     model.run(2)

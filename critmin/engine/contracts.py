@@ -15,6 +15,9 @@ Deal kinds differ in what they add to a delivery:
   tonnes (`exploration.partner_tonnes_per_turn`), the deal running on for a full term;
 - stock swap: the tonnes come from the seller's strategic stockpile, not its producers;
 - equity: a firm's share of a line's output abroad, shipped home.
+
+A buyer that refuses a turn's tonnes (`RefuseDelivery`) pays the seller its take-or-pay share
+of their contract value; the seller keeps the goods.
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ def deliver(world: WorldModel) -> np.ndarray:
         if blocks(control, deal.buyer):
             refuse(world, deal)
             continue
+        if deal.id in world.refused:
+            take_or_pay(world, deal)
+            continue
         if deal.kind == "joint_exploration":
             deal = joint_exploration_share(world, deal)
             if deal is None:
@@ -64,6 +70,23 @@ def refuse(world: WorldModel, deal: Deal) -> None:
         return
     world.deals.end(deal.id)
     world.breach(deal, breaker=deal.seller, reason="export ban")
+
+
+def take_or_pay(world: WorldModel, deal: Deal) -> None:
+    """The buyer declined this turn's tonnes: it pays the agreed share of their value all the same."""
+    seller, m, s = world.position(deal.seller, deal.mineral, deal.stage)
+    buyer = world.index.country[deal.buyer]
+    owed = deal.take_or_pay * deal.tonnes_per_turn * contract_price(world, deal, seller, m, s) / 1000
+    world.state.industry[buyer] -= owed
+    world.state.industry[seller] += owed
+    world.emit(
+        "take_or_pay",
+        deal.buyer,
+        f"{deal.buyer} refuses {deal.tonnes_per_turn:,.1f} t of deal {deal.id} from {deal.seller} and pays "
+        f"USD {owed:,.2f} m ({deal.take_or_pay:.0%} take-or-pay)",
+        target=deal.id,
+        mineral=deal.mineral,
+    )
 
 
 def deliverable(world: WorldModel, deal: Deal, control: ExportControl | None, flows: np.ndarray) -> float:
@@ -126,6 +149,7 @@ def hand_over(world: WorldModel, deal: Deal, tonnes: float, control, flows: np.n
     else:
         state.feed_stock[buyer, m, s] += tonnes
     flows[m, s, seller, buyer] += tonnes
+    world.delivered[deal.id] = world.delivered.get(deal.id, 0.0) + tonnes
     pay(world, deal, tonnes, seller, buyer, m, s)
     if deal.kind != "equity":
         gain = world.settings.trust_gain_per_kept_turn
@@ -135,14 +159,18 @@ def hand_over(world: WorldModel, deal: Deal, tonnes: float, control, flows: np.n
 def pay(world: WorldModel, deal: Deal, tonnes: float, seller: int, buyer: int, m: int, s: int) -> None:
     """Buyer pays the contract price to the seller, and the freight."""
     state = world.state
-    if deal.price_rule == "fixed" and deal.price_usd_per_kg is not None:
-        price = deal.price_usd_per_kg
-    else:
-        price = clamp(state.price[seller, m, s], deal)
+    price = contract_price(world, deal, seller, m, s)
     freight = world.settings.freight_usd_per_kg_per_1000km * world.constants.distance_km[seller, buyer] / 1000
     state.industry[buyer] -= tonnes * (price + freight) / 1000
     state.industry[seller] += tonnes * price / 1000
     world.book("transport", tonnes * freight / 1000)
+
+
+def contract_price(world: WorldModel, deal: Deal, seller: int, m: int, s: int) -> float:
+    """USD/kg the buyer owes: the fixed price, or the seller's index price within the deal's bounds."""
+    if deal.price_rule == "fixed" and deal.price_usd_per_kg is not None:
+        return deal.price_usd_per_kg
+    return clamp(world.state.price[seller, m, s], deal)
 
 
 def clamp(index_price: float, deal: Deal) -> float:

@@ -39,6 +39,7 @@ class Deal:
     take_or_pay: float = 0.0
     breach_penalty_usd_m: float = 0.0
     share: float = 0.0  # equity deals: share of the host line's output instead of fixed tonnes
+    firm: str = ""  # equity deals: the firm that owns the stake
 
 
 @dataclass(frozen=True)

@@ -281,10 +281,10 @@ def thrift(state: WorldState, constants: Constants, settings) -> None:
     np.clip(state.intensity, settings.thrifting_floor, 1.0, out=state.intensity)
 
 
-def substitute(state: WorldState, constants: Constants, turn: int) -> None:
-    """Users adopt (or slowly leave) substitutes by the expected price (substitution.py)."""
+def substitute(state: WorldState, constants: Constants, turn: int, pressed: np.ndarray | None = None) -> None:
+    """Users adopt (or slowly leave) substitutes by the expected price, or where short (substitution.py)."""
     ratio = price_ratio(state.expected_price, constants)
-    state.adoption = adopt(state.adoption, constants.substitutes, ratio, turn)
+    state.adoption = adopt(state.adoption, constants.substitutes, ratio, turn, pressed)
     state.substitution = 1 - remaining_use(state.adoption, constants.substitutes, state.substitution.shape)
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from critmin.agents.actors import Country, Manufacturer, StateFirm
 from critmin.agents.controllers import Controller, QueuedController
-from critmin.engine import dynamics, exploration, rules
+from critmin.engine import dynamics, exploration, firm_accounts, rules
 from critmin.engine.actions import (
     ActionBase,
     ActionFormatError,
@@ -30,7 +30,6 @@ from critmin.engine.announcements import news_exposure, pending_controls
 from critmin.engine.deals import Deal, DealBook, deal_from_terms
 from critmin.engine.events import Event
 from critmin.engine.legal import legal_actions
-from critmin.engine.observation import Observation
 from critmin.engine.observe import observe
 from critmin.engine.policies import ExportControl, PolicyBook, Tariff, quota_per_turn
 from critmin.engine.records import Recorder, TurnFigures
@@ -96,23 +95,36 @@ class WorldModel(mesa.Model):
         self.stock_bought = np.zeros_like(self.state.consumer_stock)
         shape = self.state.capacity.shape
         self.recent_supply = (np.zeros((shape[0], *shape[1:], shape[0])), np.zeros(shape))
+        self.refused: set[str] = set()  # contracts whose buyer refuses this turn's tonnes
+        self.delivered: dict[str, float] = {}  # tonnes delivered so far, by deal id
+        self.firm_actions: dict[int, str] = {}  # id of an action a firm decided -> the firm
+        self.lost_output: list[np.ndarray] = []  # per turn, (K, C) USD m of final output lost
+        self.lobbying_before = np.zeros(shape[:2])  # (C, M) manufacturers' lobbying last turn
         self.create_agents(controllers or {})
+        self.firm_shares = np.zeros((len(self.firms), *shape))
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
         self.load_policies_and_deals()
+        self.firm_shares = firm_accounts.owned_shares(self)
 
     # --- set-up ---------------------------------------------------------------------------
 
     def create_agents(self, controllers: Mapping[str, Controller]) -> None:
-        """Countries with their controllers, state firms, and manufacturers per sector."""
+        """Countries with their controllers, firms (a firm id may name a controller too), manufacturers."""
         spec = self.world_scenario.spec
-        unknown = sorted(set(controllers) - set(self.index.country))
+        unknown = sorted(set(controllers) - set(self.index.country) - {f.id for f in spec.firms})
         if unknown:
-            raise ValueError(f"controllers given for countries not in the scenario: {', '.join(unknown)}")
+            raise ValueError(
+                f"controllers given for countries or firms not in the scenario: {', '.join(unknown)}"
+            )
         self.countries = {
             c.iso3: Country(self, c.iso3, c.name, controllers.get(c.iso3) or self.scenario_controller(c))
             for c in spec.countries
         }
-        self.firms = {f.id: StateFirm(self, f.id, f.name, f.country, f.kind) for f in spec.firms}
+        self.firm_index = {f.id: i for i, f in enumerate(spec.firms)}
+        self.firms = {
+            f.id: StateFirm(self, f.id, f.name, f.country, f.kind, f.goal, controllers.get(f.id))
+            for f in spec.firms
+        }
         demand = self.state.final_demand.sum(axis=(2, 3))
         for k, c in zip(*np.nonzero(demand), strict=True):
             Manufacturer(self, self.index.countries[c], SECTORS[k].value)
@@ -192,12 +204,20 @@ class WorldModel(mesa.Model):
         year, quarter = self.world_scenario.spec.scenario.start.split("Q")
         return quarter_label(int(year), int(quarter), self.turn)
 
-    def observe(self, country: str) -> Observation:
-        """What `country` sees at the start of the current turn."""
+    def observe(self, country: str):
+        """What `country` (or a firm, by its id) sees at the start of the current turn."""
+        if country in self.firms:
+            from critmin.agents.firm_doctrine import FirmView
+
+            return self.firms[country].observe(FirmView.of(self))
         return observe(self, country)
 
     def legal_actions(self, country: str) -> list[ActionBase]:
-        """A menu of legal actions for `country` now (representative sizes)."""
+        """A menu of legal actions for `country` (or a firm, by its id) now (representative sizes)."""
+        if country in self.firms:
+            from critmin.engine.firm_legal import firm_menu
+
+            return firm_menu(self, country)
         return legal_actions(self, country)
 
     def snapshot(self) -> WorldSnapshot:
@@ -233,10 +253,11 @@ class WorldModel(mesa.Model):
         Returns one verdict per action: None when accepted for the turn, else the reason it
         was refused. Refused actions change nothing.
         """
-        if country not in self.countries:
-            known = ", ".join(self.countries)
-            raise ValueError(f"submit: unknown country {country!r} (this scenario has {known})")
-        controller = self.countries[country].controller
+        seat = self.firms.get(country) or self.countries.get(country)
+        if seat is None:
+            known = ", ".join([*self.countries, *self.firms])
+            raise ValueError(f"submit: unknown country or firm {country!r} (this scenario has {known})")
+        controller = seat.controller
         if not isinstance(controller, QueuedController):
             raise ValueError(f"{country} is not played through submissions (its controller decides)")
         verdicts, accepted = [], []
@@ -246,12 +267,20 @@ class WorldModel(mesa.Model):
             except ActionFormatError as error:
                 verdicts.append(str(error))
                 continue
-            reason = "acts for another country" if action.country != country else self.check(action)
+            reason = self.seat_problem(country, action) or self.check(action)
             verdicts.append(reason)
             if reason is None:
                 accepted.append(action)
         controller.submit(accepted)
         return verdicts
+
+    def seat_problem(self, seat: str, action: ActionBase) -> str | None:
+        """Why a seat may not submit `action` (another country's, or not a firm's move), or None."""
+        if seat in self.firms:
+            from critmin.engine.firm_legal import firm_problem
+
+            return firm_problem(self, seat, action)
+        return "acts for another country" if action.country != seat else None
 
     def step(self) -> None:
         """Play one turn: the eight phases in order."""
@@ -284,6 +313,7 @@ class WorldModel(mesa.Model):
         self.price_before = self.state.price.copy()
         self.stock_bought = np.zeros_like(self.state.consumer_stock)
         self.turn_actions: list[dict] = []
+        self.refused = set()
 
     def apply_events(self) -> list[ActionBase]:
         """1. Scripted events of this turn and random shocks; returns scripted actions."""
@@ -305,9 +335,50 @@ class WorldModel(mesa.Model):
         return actions
 
     def decide(self) -> list[ActionBase]:
-        """2. Every controller decides on the same observation; legal actions are kept."""
+        """2. Every controller decides on the same observation; then the firms, on one shared view.
+
+        A firm reviews what its government orders it to do and may refuse (with a reason); its
+        government may veto the firm's own moves (agents/firm_doctrine.py).
+        """
         proposed = [a for country in self.countries.values() for a in country.decide()]
-        return proposed
+        self.firm_actions = {}
+        if not self.firms:
+            return proposed
+        from critmin.agents.firm_doctrine import FirmView
+
+        self.firm_view = FirmView.of(self)
+        kept = [a for a in proposed if self.firm_accepts(a)]
+        self.firm_proposals: list[ActionBase] = []
+        for firm in self.firms.values():
+            firm.step()
+        return kept + self.firm_proposals
+
+    def firm_accepts(self, action: ActionBase) -> bool:
+        """False (with a refusal event) when the firm a government order names refuses it."""
+        from critmin.agents.firm_doctrine import review_order
+
+        firm = self.firms.get(getattr(action, "firm", "") or "")
+        if firm is None or not hasattr(firm.controller, "params"):
+            return True
+        cash = float(self.state.firm_cash[self.firm_index[firm.firm_id]])
+        reason = review_order(self.firm_view, firm.mandate, cash, action, firm.controller.params)
+        if reason is not None:
+            self.emit("firm_refused", firm.firm_id, f"{firm.name} refuses {action.country}'s order: {reason}")
+        return reason is None
+
+    def propose_for_firm(self, firm: StateFirm, action: ActionBase) -> None:
+        """A firm's own move, unless its government vetoes it (an event says why)."""
+        from critmin.agents.firm_doctrine import FirmParams, government_veto
+
+        params = getattr(firm.controller, "params", FirmParams())
+        veto = government_veto(self.firm_view, action, params)
+        if veto is not None:
+            self.emit("firm_vetoed", firm.country, veto, target=firm.firm_id, mineral=action.mineral.value)
+            if hasattr(firm.controller, "vetoed_by_government"):
+                firm.controller.vetoed_by_government(action)
+            return
+        self.firm_actions[id(action)] = firm.firm_id
+        self.firm_proposals.append(action)
 
     def conduct_diplomacy(self, actions: list[ActionBase]) -> None:
         """3. Proposals delivered, answers applied, deals broken or expired."""
@@ -433,16 +504,30 @@ class WorldModel(mesa.Model):
         self.last.demand = need
         self.last.shortage = need - used
         dynamics.thrift(state, self.constants, self.settings)
-        dynamics.substitute(state, self.constants, self.turn)
+        self.manufacturers_decide(need, need - used)
         state.final_demand *= 1 + state.demand_growth
         state.demand_growth *= 1 - state.demand_growth_decay
         self.tick_shocks()
         self.report_shortages()
 
+    def manufacturers_decide(self, need: np.ndarray, shortage: np.ndarray) -> None:
+        """Manufacturers of every country and sector decide at once (agents/manufacturer_doctrine.py)."""
+        from critmin.agents import manufacturer_doctrine as makers
+
+        shortage_share = np.divide(shortage, need, out=np.zeros_like(need), where=need > 0)
+        self.manufacturer_turn = makers.read_turn(self, need, shortage)
+        self.lost_output.append(self.manufacturer_turn.lost_output_usd_m)
+        before = self.state.adoption.copy()
+        dynamics.substitute(
+            self.state, self.constants, self.turn, makers.pressed_to_substitute(self, shortage_share)
+        )
+        makers.report(self, before, shortage_share, self.manufacturer_turn)
+
     def account(self) -> None:
         """8. Budgets, trust, records and the state hash of the turn."""
         state, settings = self.state, self.settings
         state.treasury += self.constants.budget_per_turn
+        self.firm_earnings = firm_accounts.earn(self)  # (F,) USD m kept by each firm this turn
         dynamics.update_expectations(state, settings, self.price_before)
         need, short = self.last.demand, self.last.shortage
         shortage_share = np.divide(short, need, out=np.zeros_like(short), where=need > 0)
@@ -465,18 +550,23 @@ class WorldModel(mesa.Model):
     def carry_out(self, actions: list[ActionBase]) -> None:
         """Check each action against the current state, apply it or reject it with a reason."""
         for proposed in actions:
+            firm = self.firm_actions.get(id(proposed))
             try:
                 action = validated(proposed)
             except ActionFormatError as error:
-                self.emit("action_rejected", str(getattr(proposed, "country", "")), f"rejected: {error}")
+                actor = firm or str(getattr(proposed, "country", ""))
+                self.emit("action_rejected", actor, f"rejected: {error}")
                 continue
             reason = rules.check(self, action)
             if reason is None:
                 rules.apply(self, action)
                 scripted = any(proposed is a for a in self.event_actions)
-                self.turn_actions.append(action_to_dict(action) | ({"_scripted": True} if scripted else {}))
+                mark = {"_scripted": True} if scripted else {"_firm": firm} if firm else {}
+                self.turn_actions.append(action_to_dict(action) | mark)
             else:
-                self.emit("action_rejected", action.country, f"rejected {type(action).__name__}: {reason}")
+                self.emit(
+                    "action_rejected", firm or action.country, f"rejected {type(action).__name__}: {reason}"
+                )
 
     def position(self, country: str, mineral: str, stage: str) -> tuple[int, int, int]:
         """Array position of a (country, mineral, stage) line."""
@@ -586,17 +676,29 @@ class WorldModel(mesa.Model):
         )
 
     def acquire_stake(
-        self, firm_id: str, host: str, mineral: str, stage: str, share: float, announce: bool = True
+        self,
+        firm_id: str,
+        host: str,
+        mineral: str,
+        stage: str,
+        share: float,
+        announce: bool = True,
+        reason: str = "",
     ) -> None:
-        """A firm's stake abroad: its share of output ships home each turn."""
+        """A firm's stake abroad: its share of output ships home each turn and earns it a margin."""
         firm = self.firms[firm_id]
         deal_id = self.deals.new_id("E")
-        self.deals.sign(rules.equity_deal(deal_id, firm.country, host, mineral, stage, share))
+        self.deals.sign(rules.equity_deal(deal_id, firm.country, host, mineral, stage, share, firm=firm_id))
+        at = self.position(host, mineral, stage)
+        self.firm_shares[(self.firm_index[firm_id], *at)] += share
         if announce:
             self.emit(
                 "stake_acquired",
-                firm.country,
-                f"{firm.name} buys {share:.0%} of {host}'s {mineral} {stage} capacity",
+                firm_id,
+                rules.with_reason(
+                    f"{firm.name} ({firm.country}) buys {share:.2%} of {host}'s {mineral} {stage} capacity",
+                    reason,
+                ),
                 target=host,
                 mineral=mineral,
             )

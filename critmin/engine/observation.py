@@ -68,6 +68,7 @@ class Observation(msgspec.Struct, frozen=True, kw_only=True):
     diplomacy: list[dict] = []
     firms: list[dict] = []
     world: list[WorldLine] = []
+    lobbying: dict[str, float] = {}  # "mineral/stage" -> how hard short manufacturers lobby, 0..1
 
     def view(self, mineral: str, stage: str) -> MineralView | None:
         """The view of one mineral at one stage, if the country deals in it."""

@@ -190,7 +190,20 @@ def observe(world: WorldModel, country: str) -> Observation:
         diplomacy=list(shared.diplomacy.get(country, ())),
         firms=list(shared.firms.get(country, ())),
         world=list(shared.world),
+        lobbying=lobbying(world, c),
     )
+
+
+def lobbying(world: WorldModel, c: int) -> dict[str, float]:
+    """Last turn's lobbying of the country's manufacturers by "mineral/stage" (manufacturer_doctrine)."""
+    turn = getattr(world, "manufacturer_turn", None)
+    if turn is None:
+        return {}
+    levels = turn.lobbying[c]
+    return {
+        f"{world.index.minerals[m]}/{world.index.stages[s]}": float(levels[m, s])
+        for m, s in zip(*np.nonzero(levels), strict=True)
+    }
 
 
 def shared_view(world: WorldModel) -> Shared:
@@ -411,10 +424,19 @@ def code_order(countries: tuple[str, ...]) -> np.ndarray:
 
 
 def firms_by_country(world: WorldModel) -> dict[str, list[dict]]:
-    """Each country's firms: id, name and kind (state firm or producer)."""
+    """Each country's firms: id, name, kind (state firm or producer), mandate and budget left."""
     firms: dict[str, list[dict]] = {}
     for firm in world.firms.values():
-        firms.setdefault(firm.country, []).append({"id": firm.firm_id, "name": firm.name, "kind": firm.kind})
+        cash = float(world.state.firm_cash[world.firm_index[firm.firm_id]])
+        firms.setdefault(firm.country, []).append(
+            {
+                "id": firm.firm_id,
+                "name": firm.name,
+                "kind": firm.kind,
+                "mandate": firm.mandate,
+                "cash_usd_m": cash,
+            }
+        )
     return firms
 
 

@@ -9,6 +9,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pyarrow as pa
 
 from critmin.engine.atomic import write_atomic
@@ -22,14 +23,30 @@ VERSIONED = ("critmin", "mesa", "numpy", "numba", "scipy", "pyarrow", "msgspec")
 
 
 def run_tables(model: WorldModel) -> dict[str, pa.Table]:
-    """The run's tidy tables: flows, prices, countries, events."""
+    """The run's tidy tables: flows, prices, countries, events, sectors (lost output)."""
     recorder = model.recorder
     return {
         "flows": recorder.flows_table(),
         "prices": recorder.prices_table(),
         "countries": recorder.countries_table(),
         "events": events_table(model.events),
+        "sectors": sectors_table(model),
     }
+
+
+def sectors_table(model: WorldModel) -> pa.Table:
+    """Per turn, country and sector with demand: the value of final output lost to shortages."""
+    from critmin.engine.vocabulary import SECTORS
+
+    rows: dict[str, list] = {"turn": [], "country": [], "sector": [], "lost_output_usd_m": []}
+    active = model.state.final_demand.sum(axis=(2, 3)) > 0  # (K, C)
+    for turn, lost in enumerate(model.lost_output):
+        for k, c in zip(*np.nonzero(active), strict=True):
+            rows["turn"].append(turn)
+            rows["country"].append(model.index.countries[c])
+            rows["sector"].append(SECTORS[k].value)
+            rows["lost_output_usd_m"].append(float(lost[k, c]))
+    return pa.table(rows)
 
 
 def manifest(model: WorldModel, command_line: list[str] | None = None) -> dict:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from critmin.engine import firm_accounts
 from critmin.engine.actions import (
     AcquireStake,
     ActionBase,
@@ -21,6 +22,7 @@ from critmin.engine.actions import (
     Invest,
     LiftExportControl,
     ProposeDeal,
+    RefuseDelivery,
     ReleaseStockpile,
     SetSubsidy,
     SetTariff,
@@ -146,12 +148,16 @@ def check_break(world: WorldModel, action: BreakDeal) -> Iterator[str]:
 
 
 def check_invest(world: WorldModel, action: Invest) -> Iterator[str]:
-    """The treasury pays the capital cost."""
-    yield from affordable(
-        world,
-        action.country,
-        capex_usd_m(world, action.mineral.value, action.stage.value, action.tonnes_per_year),
-    )
+    """The treasury pays the capital cost, or the firm named pays it from its budget."""
+    cost = capex_usd_m(world, action.mineral.value, action.stage.value, action.tonnes_per_year)
+    if not action.firm:
+        yield from affordable(world, action.country, cost)
+        return
+    firm = world.firms.get(action.firm)
+    if firm is None or firm.country != action.country:
+        yield f"{action.country} has no firm {action.firm!r}"
+        return
+    yield from firm_accounts.affordable(world, action.firm, cost)
 
 
 def check_stake(world: WorldModel, action: AcquireStake) -> Iterator[str]:
@@ -167,7 +173,18 @@ def check_stake(world: WorldModel, action: AcquireStake) -> Iterator[str]:
     held = world.stakes_in(action.host, action.mineral.value, action.stage.value)
     if held + action.share > 1 + 1e-9:
         yield f"only {1 - held:.0%} of that line is still for sale"
-    yield from affordable(world, action.country, stake_cost_usd_m(world, action))
+    yield from firm_accounts.affordable(world, action.firm, stake_cost_usd_m(world, action))
+
+
+def check_refuse(world: WorldModel, action: RefuseDelivery) -> Iterator[str]:
+    """Only the buyer of a contract in force, with tonnes to deliver, can refuse them."""
+    deal = world.deals.deals.get(action.deal_id)
+    if deal is None:
+        yield f"no deal {action.deal_id!r} in force"
+    elif deal.buyer != action.country:
+        yield f"{action.country} is not the buyer in deal {action.deal_id}"
+    elif deal.kind not in ("offtake", "partnership", "stock_swap"):
+        yield f"deal {action.deal_id} is a {deal.kind.replace('_', ' ')}: it has no deliveries to refuse"
 
 
 def check_buy(world: WorldModel, action: BuyStockpile) -> Iterator[str]:
@@ -340,25 +357,51 @@ def apply_break(world: WorldModel, action: BreakDeal) -> None:
 
 
 def apply_invest(world: WorldModel, action: Invest) -> None:
-    """Pay the capital cost; the capacity arrives after the stage's lead time."""
+    """Pay the capital cost (treasury or firm); the capacity arrives after the stage's lead time."""
     mineral, stage = action.mineral.value, action.stage.value
     cost = capex_usd_m(world, mineral, stage, action.tonnes_per_year)
-    world.spend(action.country, cost, "investment")
+    if action.firm:
+        firm_accounts.pay(world, action.firm, cost)
+        world.book("investment", cost)
+        own_new_capacity(world, action)
+    else:
+        world.spend(action.country, cost, "investment")
     world.build(action.country, mineral, stage, action.tonnes_per_year)
+    who = world.firms[action.firm].name if action.firm else action.country
     world.emit(
         "investment",
-        action.country,
-        f"{action.country} invests USD {cost:,.0f} m in "
-        f"{action.tonnes_per_year:,.0f} t/yr of {mineral} {stage} capacity",
+        action.firm or action.country,
+        with_reason(
+            f"{who} invests USD {cost:,.0f} m in "
+            f"{action.tonnes_per_year:,.0f} t/yr of {mineral} {stage} capacity",
+            action.reason,
+        ),
         mineral=mineral,
     )
 
 
+def own_new_capacity(world: WorldModel, action: Invest) -> None:
+    """The firm owns what it builds: its share of the line grows with the new capacity."""
+    line = world.position(action.country, action.mineral.value, action.stage.value)
+    at = (world.firm_index[action.firm], *line)
+    capacity = float(world.state.capacity[line]) * TURNS_PER_YEAR
+    owned = world.firm_shares[at] * capacity + action.tonnes_per_year
+    world.firm_shares[at] = min(owned / (capacity + action.tonnes_per_year), 1.0)
+
+
 def apply_stake(world: WorldModel, action: AcquireStake) -> None:
-    """Pay the host; the firm's share of output ships home as an equity deal."""
+    """The firm pays the host's treasury; its share of output ships home as an equity deal."""
     cost = stake_cost_usd_m(world, action)
-    world.transfer(action.country, action.host, cost)
-    world.acquire_stake(action.firm, action.host, action.mineral.value, action.stage.value, action.share)
+    firm_accounts.pay(world, action.firm, cost)
+    world.state.treasury[world.index.country[action.host]] += cost
+    world.acquire_stake(
+        action.firm, action.host, action.mineral.value, action.stage.value, action.share, reason=action.reason
+    )
+
+
+def apply_refuse(world: WorldModel, action: RefuseDelivery) -> None:
+    """Mark the contract's tonnes refused for this turn (contracts.py settles take-or-pay)."""
+    world.refused.add(action.deal_id)
 
 
 def apply_buy(world: WorldModel, action: BuyStockpile) -> None:
@@ -444,6 +487,7 @@ SPECIFIC: dict[type, tuple[Callable, Callable]] = {
     BreakDeal: (check_break, apply_break),
     Invest: (check_invest, apply_invest),
     AcquireStake: (check_stake, apply_stake),
+    RefuseDelivery: (check_refuse, apply_refuse),
     BuyStockpile: (check_buy, apply_buy),
     ReleaseStockpile: (check_release, apply_release),
     FundProgram: (check_fund, apply_fund),
@@ -455,9 +499,12 @@ def apply(world: WorldModel, action: ActionBase) -> None:
     SPECIFIC[type(action)][1](world, action)
 
 
-def equity_deal(deal_id: str, owner_country: str, host: str, mineral: str, stage: str, share: float) -> Deal:
+def equity_deal(
+    deal_id: str, owner_country: str, host: str, mineral: str, stage: str, share: float, firm: str = ""
+) -> Deal:
     """The standing delivery of a firm's share of a line's output to its home country."""
     return Deal(
+        firm=firm,
         id=deal_id,
         kind="equity",
         seller=host,

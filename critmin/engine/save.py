@@ -185,8 +185,10 @@ def replay(data: dict[str, Any], source: str = "save") -> tuple[WorldModel, Repl
     """
     check_save(data, source)
     scenario = scenario_of(data, source)
-    scripts = scripted_actions(data, scenario_countries(scenario), source)
-    controllers = {code: ScriptedController(scripts.get(code, {})) for code in scenario_countries(scenario)}
+    countries = scenario_countries(scenario)
+    seats = [*countries, *(firm.id for firm in scenario.spec.firms)]
+    scripts = scripted_actions(data, countries, seats, source)
+    controllers = {code: ScriptedController(scripts.get(code, {})) for code in seats}
     model = WorldModel(scenario, seed=int(data["seed"]), controllers=controllers)
     return model, play_saved_turns(model, data, source)
 
@@ -209,20 +211,22 @@ def resume(
     check_save(data, source)
     scenario = scenario_of(data, source)
     countries = scenario_countries(scenario)
-    unknown = sorted(set(controllers or {}) - set(countries))
+    seats = [*countries, *(firm.id for firm in scenario.spec.firms)]
+    unknown = sorted(set(controllers or {}) - set(seats))
     if unknown:
-        raise SaveError(f"{source}: controllers given for countries not in the saved scenario: {unknown}")
+        raise SaveError(f"{source}: controllers given for seats not in the saved scenario: {unknown}")
     model = WorldModel(scenario, seed=int(data["seed"]), controllers=controllers)
-    scripts = scripted_actions(data, countries, source)
-    for code, country in model.countries.items():
-        if isinstance(country.controller, QueuedController):
-            country.controller = Resumed(scripts.get(code, {}), len(data["turns"]), country.controller)
+    scripts = scripted_actions(data, countries, seats, source)
+    played = {**model.countries, **model.firms}
+    for code, seat in played.items():
+        if isinstance(seat.controller, QueuedController):
+            seat.controller = Resumed(scripts.get(code, {}), len(data["turns"]), seat.controller)
     report = play_saved_turns(model, data, source)
     if not report.ok:
         raise SaveError(f"{report.problem} (were these the controllers it was played with?)")
-    for country in model.countries.values():
-        if isinstance(country.controller, Resumed):
-            country.controller = country.controller.then
+    for seat in played.values():
+        if isinstance(seat.controller, Resumed):
+            seat.controller = seat.controller.then
     return model
 
 
@@ -308,9 +312,9 @@ def scenario_countries(scenario) -> list[str]:
 
 
 def scripted_actions(
-    data: dict[str, Any], countries: Sequence[str], source: str
+    data: dict[str, Any], countries: Sequence[str], seats: Sequence[str], source: str
 ) -> dict[str, dict[int, list[ActionBase]]]:
-    """Actions per country per turn, as the controllers of the replay will play them.
+    """Actions per seat (country, or firm for a firm's own moves) per turn, as the replay plays them.
 
     Actions that scripted scenario events produced are replayed by the events themselves.
     """
@@ -320,11 +324,14 @@ def scripted_actions(
         for index, raw in enumerate(record["actions"]):
             where = f"{source}: turns[{turn}].actions[{index}]"
             try:
-                action = action_from_dict({k: v for k, v in raw.items() if k != "_scripted"})
+                action = action_from_dict({k: v for k, v in raw.items() if k not in ("_scripted", "_firm")})
             except ActionFormatError as error:
                 raise SaveError(f"{where}: {error}") from None
             if action.country not in countries:
                 raise SaveError(f"{where}.country: {action.country!r} is not a country of the saved scenario")
+            seat = raw.get("_firm") or action.country  # a firm's own moves are replayed by the firm
+            if seat not in seats:
+                raise SaveError(f"{where}._firm: {seat!r} is not a firm of the saved scenario")
             if not raw.get("_scripted"):
-                scripts.setdefault(action.country, {}).setdefault(turn, []).append(action)
+                scripts.setdefault(seat, {}).setdefault(turn, []).append(action)
     return scripts

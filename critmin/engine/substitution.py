@@ -58,13 +58,24 @@ def remaining_use(adoption: np.ndarray, substitutes: Substitutes, shape: tuple[i
     return remaining
 
 
-def adopt(adoption: np.ndarray, substitutes: Substitutes, price_ratio: np.ndarray, turn: int) -> np.ndarray:
-    """Adoption (O, C, S) after quarter `turn` at `price_ratio` (C, M, S expected over reference)."""
+def adopt(
+    adoption: np.ndarray,
+    substitutes: Substitutes,
+    price_ratio: np.ndarray,
+    turn: int,
+    pressed: np.ndarray | None = None,
+) -> np.ndarray:
+    """Adoption (O, C, S) after quarter `turn` at `price_ratio` (C, M, S expected over reference).
+
+    `pressed` (O, C, S), when given, marks where manufacturers choose to switch whatever the
+    price (short of supply: agents/manufacturer_doctrine.py).
+    """
     if not len(substitutes.names):
         return adoption
     ratio = price_ratio[:, substitutes.mineral, :].transpose(1, 0, 2)  # (O, C, S)
     ready = (substitutes.available_turn <= turn)[:, None, None]
-    economical = ready & (ratio > substitutes.price_multiple[:, None, None])
+    wanted = ratio > substitutes.price_multiple[:, None, None]
+    economical = ready & (wanted if pressed is None else wanted | pressed)
     step = np.where(
         economical,
         substitutes.adoption_per_turn[:, None, None],

@@ -41,6 +41,7 @@ from critmin.research.env_spaces import (
     instantiate,
     scenario_lines,
 )
+from critmin.research.firm_seat import firm_action, firm_cash, firm_catalogue, firm_ids, firm_reward
 from critmin.scenarios.loader import Scenario, load_scenario
 
 RewardFunction = Callable[[Observation, Observation], float]
@@ -53,7 +54,8 @@ class CritminParallelEnv(ParallelEnv):
     Args:
         scenario: a loaded Scenario, a packaged scenario name or a path to a TOML file.
         countries: ISO3 codes of the countries played by agents (default: the five with the
-            largest final demand at reference prices).
+            largest final demand at reference prices); a firm id makes that firm an agent
+            (critmin/research/firm_seat.py: its stakes and expansions, rewarded by its budget).
         turns: turns per episode; truncation comes after them (default: the scenario's turns).
         reward: `reward(observation_before, observation_after) -> float` per agent and turn
             (default: the scenario's [scoring] weights, see `ScenarioScore`).
@@ -78,7 +80,11 @@ class CritminParallelEnv(ParallelEnv):
         self.reward_function = reward or ScenarioScore.of(self.scenario)
         self.mask_in_observation = mask_in_observation
         self.render_mode = None
-        self.catalogues = {a: catalogue(self.scenario, a) for a in self.possible_agents}
+        self.firms = firm_ids(self.scenario) & set(self.possible_agents)
+        self.catalogues = {
+            a: firm_catalogue(self.scenario, a) if a in self.firms else catalogue(self.scenario, a)
+            for a in self.possible_agents
+        }
         self.lines = scenario_lines(self.scenario)
         self.feature_names = feature_names(self.lines)
         self.observation_spaces = {a: self.make_observation_space(a) for a in self.possible_agents}
@@ -140,9 +146,15 @@ class CritminParallelEnv(ParallelEnv):
             raise RuntimeError("the episode is over (or never started): call reset()")
         applied = {agent: self.submit(agent, actions.get(agent)) for agent in self.agents}
         before = dict(self.observations)
+        cash = {a: firm_cash(self.world, a) for a in self.firms}
         self.world.step()
         self.observe_all()
-        rewards = {a: float(self.reward_function(before[a], self.observations[a])) for a in self.agents}
+        rewards = {
+            a: firm_reward(self.world, a, cash[a])
+            if a in self.firms
+            else float(self.reward_function(before[a], self.observations[a]))
+            for a in self.agents
+        }
         truncated = self.world.turn >= self.turns
         terminations = dict.fromkeys(self.agents, False)
         truncations = dict.fromkeys(self.agents, truncated)
@@ -167,10 +179,15 @@ class CritminParallelEnv(ParallelEnv):
     def observe_all(self) -> None:
         """Each agent's Observation, the actions its templates stand for and its mask."""
         for agent in self.agents:
-            observation = self.world.observe(agent)
+            if agent in self.firms:  # a firm sees its country's lines and acts as the firm
+                observation = self.world.observe(self.world.firms[agent].country)
+                pending = [firm_action(self.world, agent, t) for t in self.catalogues[agent]]
+            else:
+                observation = self.world.observe(agent)
+                pending = [instantiate(t, observation) for t in self.catalogues[agent]]
             self.observations[agent] = observation
-            self.pending[agent] = [instantiate(t, observation) for t in self.catalogues[agent]]
-            self.masks[agent] = self.compute_mask(self.pending[agent])
+            self.pending[agent] = pending
+            self.masks[agent] = self.compute_mask(pending)
 
     def compute_mask(self, actions: list[ActionBase | None]) -> np.ndarray:
         """1 where the template is the no-op or its action passes the engine's check."""
@@ -275,11 +292,11 @@ class CritminEnv(gymnasium.Env):
 
 
 def check_countries(scenario: Scenario, countries: list[str]) -> None:
-    """Every agent is a distinct country of the scenario."""
-    known = {c.iso3 for c in scenario.spec.countries}
+    """Every agent is a distinct country (or firm, by its id) of the scenario."""
+    known = {c.iso3 for c in scenario.spec.countries} | firm_ids(scenario)
     unknown = sorted(set(countries) - known)
     if unknown:
-        raise ValueError(f"countries not in scenario {scenario.id}: {', '.join(unknown)}")
+        raise ValueError(f"countries or firms not in scenario {scenario.id}: {', '.join(unknown)}")
     if len(set(countries)) != len(countries) or not countries:
         raise ValueError("name each agent country once, and at least one")
 

@@ -91,6 +91,7 @@ class MarketSettings(Record, kw_only=True):
     demand_destruction_multiple: Annotated[float, msgspec.Meta(ge=1, le=100)] = 2.0
     destruction_elasticity: Annotated[float, msgspec.Meta(le=0, ge=-5)] = -0.45
     substitutes: tuple[SubstituteSpec, ...] = msgspec.field(default_factory=default_substitutes)
+    substitute_on_shortage: Share | None = None  # makers also switch when short of this share of need
     # Producers store rather than sell below what they expect (docs/mechanisms.md).
     producer_storage_quarters: NonNegative = 0.5
     producer_storage_price_share: Share = 0.8
@@ -264,8 +265,14 @@ class FirmSpec(Record, kw_only=True):
     country: Iso3
     kind: Literal["state_firm", "producer"] = "state_firm"
     budget_usd_m: NonNegative = 0.0
+    mandate: Literal["supply_security", "profit", "national_champion"] | None = None
     assets: tuple[AssetSpec, ...] = ()
     source: Source
+
+    @property
+    def goal(self) -> str:
+        """The mandate it acts on: as given, else home supply security for a state firm, profit otherwise."""
+        return self.mandate or ("supply_security" if self.kind == "state_firm" else "profit")
 
 
 class ReserveSpec(Record, kw_only=True):

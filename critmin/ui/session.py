@@ -219,13 +219,14 @@ def saved_orders(data: dict, scenario: Scenario, source: str) -> dict[str, dict[
         events = event_actions(scenario, turn)
         for raw in record.get("actions", []):
             try:
-                action = action_from_dict({k: v for k, v in raw.items() if k != "_scripted"})
+                action = action_from_dict({k: v for k, v in raw.items() if k not in ("_scripted", "_firm")})
             except ActionFormatError as error:
                 raise SaveError(f"{source}: turn {turn}: {error}") from None
             if action in events:
                 events.remove(action)
                 continue
-            scripts.setdefault(action.country, {}).setdefault(turn, []).append(action)
+            seat = raw.get("_firm") or action.country  # a firm's own moves belong to the firm
+            scripts.setdefault(seat, {}).setdefault(turn, []).append(action)
     return scripts
 
 

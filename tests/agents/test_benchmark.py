@@ -18,11 +18,12 @@ def test_ai_decisions_of_one_world_2024_turn(benchmark):
     model.run(6)
     model.begin_turn()
     model.apply_events()
-    saved = {code: copy.deepcopy(country.controller) for code, country in model.countries.items()}
+    seats = {**model.countries, **model.firms}
+    saved = {code: copy.deepcopy(seat.controller) for code, seat in seats.items()}
 
     def restore():
-        for code, country in model.countries.items():
-            country.controller = copy.deepcopy(saved[code])
+        for code, seat in seats.items():
+            seat.controller = copy.deepcopy(saved[code])
         return (), {}
 
     decisions = benchmark.pedantic(model.decide, setup=restore, rounds=20)

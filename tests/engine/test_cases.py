@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from critmin.agents.controllers import QueuedController, ScriptedController
+from critmin.agents.controllers import DefaultController, QueuedController, ScriptedController
 from critmin.engine.actions import (
     AnswerDeal,
     ImposeExportControl,
@@ -50,7 +50,8 @@ def test_contract_is_delivered_before_the_spot_market(tiny):
 
 
 def test_contract_breached_by_a_ban_charges_the_penalty_and_lowers_trust(tiny):
-    model = WorldModel(with_deal(tiny), seed=0, controllers={"CHN": ScriptedController({1: [BAN_TO_INDIA]})})
+    controllers = {"CHN": ScriptedController({1: [BAN_TO_INDIA]}), "KABIL": DefaultController()}  # no stakes
+    model = WorldModel(with_deal(tiny), seed=0, controllers=controllers)
     model.step()
     china, india = model.index.country["CHN"], model.index.country["IND"]
     treasury_before = model.state.treasury.copy()

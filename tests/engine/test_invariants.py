@@ -48,7 +48,9 @@ def goods(model: WorldModel) -> np.ndarray:
 
 
 def money(model: WorldModel) -> float:
-    return float(model.state.treasury.sum() + model.state.industry.sum())
+    """Governments', industries' and firms' money."""
+    state = model.state
+    return float(state.treasury.sum() + state.industry.sum() + state.firm_cash.sum())
 
 
 def check_turn(model: WorldModel, goods_before, money_before, ledger_before) -> None:
