@@ -77,6 +77,7 @@ def test_a_second_run_into_the_same_out_is_refused_unless_forced(cli, tmp_path):
         "prices.parquet",
         "countries.parquet",
         "events.parquet",
+        "sectors.parquet",
         "manifest.json",
     }
     manifest = json.loads((out / "manifest.json").read_text())
@@ -107,3 +108,12 @@ def test_scenarios_list_piped_gives_whole_names_and_json():
     assert {"name": "india-central-asia-2025", "turns": 24}.items() <= next(
         row for row in listed if row["name"] == "india-central-asia-2025"
     ).items()
+
+
+def test_the_run_folder_knows_every_table_a_run_writes(tiny):
+    from critmin.engine.model import WorldModel
+    from critmin.engine.run_folder import TABLES
+
+    model = WorldModel(tiny, seed=0)
+    model.run(1)
+    assert tuple(model.tables()) == TABLES

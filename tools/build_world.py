@@ -589,6 +589,8 @@ class Firm:
     budget_usd_m: float
     source: str
     assets: list[Asset] = field(default_factory=list)
+    mandate: str = ""  # "" leaves the schema's default for the firm's kind
+    mandate_basis: str = ""
 
 
 FIRMS = [
@@ -610,7 +612,8 @@ FIRMS = [
              Asset("IND", "ree_light", "refined", 1.0, True, "OSCOM/Aluva separation (NOTES 4a) [M]"),
              Asset("IND", "ree_heavy", "refined", 1.0, True, "Aluva Dy and Tb pilot plants (NOTES 4a) [M]"),
              Asset("IND", "ree_light", "magnet", 1.0, True, "Visakhapatnam magnet plant, pilot [M]/[L]"),
-         ]),
+         ], mandate="national_champion",
+         mandate_basis="builds separation and magnet capacity at home under the REPM scheme (NOTES 4a) [M]"),
     Firm("codelco", "Codelco", "CHL", "state_firm", 4000.0,
          "Chile's state copper miner, 1.33 Mt Cu in 2024; SQM's partner in the Salar de Atacama "
          "(agreement 31 May 2024, NovaAndino JV formed 27 Dec 2025, NOTES 4c) [M]; capex ~USD 4 bn/yr [L]", [
@@ -620,7 +623,9 @@ FIRMS = [
                    "share of the Atacama margin 2025-2030 under the Codelco-SQM agreement; the JV itself "
                    "was formed in Dec 2025: game assumption [L]"),
              Asset("CHL", "lithium", "refined", 0.05, True, "as for the mine stage [L]"),
-         ]),
+         ], mandate="profit",
+         mandate_basis="pays its surplus to the Chilean treasury; expands its own mines "
+                       "(game assumption) [L]"),
     Firm("sqm", "SQM", "CHL", "producer", 1500.0,
          "Sociedad Química y Minera, ~204 kt LCE sold in 2024 (~38 kt Li); Tianqi holds ~22% [M]", [
              Asset("CHL", "lithium", "mine", 0.73, True, "SQM Salar, ~78% of Chile less Codelco [M]/[L]"),
@@ -1344,7 +1349,8 @@ def firm_records() -> list[dict]:
     """[[firms]] with their [[firms.assets]]."""
     return [
         {"id": f.id, "name": f.name, "country": f.country, "kind": f.kind, "budget_usd_m": f.budget_usd_m,
-         "source": f.source,
+         **({"mandate": f.mandate} if f.mandate else {}),
+         "source": f"{f.source}; mandate: {f.mandate_basis}" if f.mandate else f.source,
          "assets": [{"country": a.country, "mineral": a.mineral, "stage": a.stage, "share": a.share,
                      "ships_home": a.home, "source": a.source} for a in f.assets]}
         for f in FIRMS

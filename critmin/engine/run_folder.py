@@ -10,7 +10,7 @@ from pathlib import Path
 
 from critmin.engine.atomic import is_temporary
 
-TABLES = ("flows", "prices", "countries", "events")
+TABLES = ("flows", "prices", "countries", "events", "sectors")  # outputs.run_tables, in order
 FORMATS = ("parquet", "csv")
 MANIFEST = "manifest.json"
 

@@ -50,7 +50,7 @@ def test_a_nan_fund_program_from_a_controller_changes_nothing(tiny):
 
 def test_submit_for_an_unknown_country_is_a_clear_error(model):
     with pytest.raises(
-        ValueError, match="submit: unknown country 'ZZZ' \\(this scenario has CHN, IND, AUS\\)"
+        ValueError, match="submit: unknown country or firm 'ZZZ' \\(this scenario has CHN, IND, AUS, KABIL\\)"
     ):
         model.submit("ZZZ", [])
 

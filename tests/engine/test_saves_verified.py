@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 import pytest
 
@@ -49,7 +50,8 @@ def test_an_illegal_action_in_a_save_fails_the_replay(cli, tmp_path, save):
     lift = {"type": "lift_export_control", "country": "IND", "mineral": "lithium", "stages": ["mine"]}
     save["turns"][1]["actions"].append(lift)
     code, text = replayed(cli, tmp_path, save)
-    assert code == 1 and "turn 1: the engine carried out 1 actions, the save lists 2" in text
+    assert code == 1 and re.search(r"turn 1: the engine carried out (\d+) actions, the save lists \d+", text)
+    assert "(lift_export_control by IND not carried out)" in text
 
 
 def test_an_action_for_an_unknown_country_in_a_save_is_refused(cli, tmp_path, save):
