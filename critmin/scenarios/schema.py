@@ -94,7 +94,7 @@ class MarketSettings(Record, kw_only=True):
     substitute_on_shortage: Share | None = None  # makers also switch when short of this share of need
     # Producers store rather than sell below what they expect (docs/mechanisms.md).
     producer_storage_quarters: NonNegative = 0.5
-    producer_storage_price_share: Share = 0.6
+    producer_storage_price_share: Share = 0.8
     # Announced controls: buyers exposed to a control announced for a later turn stock up now.
     announcement_exposure: NonNegative = 1.0
     # Processors run at a small loss rather than stand idle (restarts, contracts).
