@@ -32,6 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from critmin.engine.snapshot import CountryFigures
 from critmin.research.metrics import Rows, add_rows
 
 if TYPE_CHECKING:
@@ -43,17 +44,8 @@ TABLES: dict[str, dict[str, str]] = {  # dimension -> field of the table's recor
     "flows": {"country": "exporter", "partner": "importer", "mineral": "mineral", "stage": "stage"},
 }
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "figures": (
-        "price",
-        "capacity",
-        "production",
-        "consumption",
-        "demand",
-        "imports",
-        "exports",
-        "stock",
-        "stockpile",
-        "shortage",
+    "figures": tuple(  # the numeric fields of the snapshot's figures
+        name for name, kind in CountryFigures.__annotations__.items() if kind in ("float", float)
     ),
     "flows": ("tonnes",),
 }

@@ -91,14 +91,14 @@ def turn_items(model, words: Wording, events: list, logged: list[dict]) -> list[
     """One turn's events as news items: shortages grouped by line, the rest one by one."""
     used: set[int] = set()
     scripted_actors = {d.get("country") for d in logged if d.get("_scripted")}
-    items, short = [], defaultdict(list)
+    items, grouped = [], defaultdict(list)
     for event in events:
-        if event.kind == "shortage":
-            short[event.mineral].append(event)
+        if event.kind in GROUPED:
+            grouped[(event.kind, event.mineral)].append(event)
             continue
         items.append(event_item(model, words, event, order_for(event, logged, used), scripted_actors))
-    for mineral, shortages in short.items():
-        items += shortage_items(words, mineral, shortages)
+    for (kind, mineral), similar in grouped.items():
+        items += grouped_items(words, kind, mineral, similar)
     return items
 
 
@@ -132,14 +132,19 @@ def plain_detail(words: Wording, detail: str) -> str:
     return re.sub(r"\ba (?=[aeiou])", "an ", detail)
 
 
-def shortage_items(words: Wording, mineral: str, shortages: list) -> list[NewsItem]:
+GROUPED = {  # events that many countries share in a turn: one line per kind and mineral
+    "shortage": "countries short of {mineral} (over a tenth of their needs)",
+    "manufacturer_substitutes": "countries' users of {mineral} begin switching to substitutes",
+    "manufacturer_lobbies": "countries' users of {mineral} press their government",
+}
+
+
+def grouped_items(words: Wording, kind: str, mineral: str, events: list) -> list[NewsItem]:
     """'12 countries short of heavy rare earths: ...' or one line per country when few."""
-    turn = shortages[0].turn
-    if len(shortages) < GROUP_FROM:
-        return [
-            NewsItem(turn, "shortage", s.detail, countries=(s.actor,), mineral=mineral) for s in shortages
-        ]
-    codes = tuple(sorted({s.actor for s in shortages}))
+    turn = events[0].turn
+    if len(events) < GROUP_FROM:
+        return [NewsItem(turn, kind, e.detail, countries=(e.actor,), mineral=mineral) for e in events]
+    codes = tuple(sorted({e.actor.split(":")[0] for e in events}))  # a manufacturer is "IND:ev"
     names = ", ".join(words.country(c) for c in codes[:8]) + (" and others" if len(codes) > 8 else "")
-    text = f"{len(codes)} countries short of {words.mineral(mineral)} (over a tenth of their needs): {names}"
-    return [NewsItem(turn, "shortage", text, countries=codes, mineral=mineral)]
+    what = GROUPED[kind].format(mineral=words.mineral(mineral))
+    return [NewsItem(turn, kind, f"{len(codes)} {what}: {names}", countries=codes, mineral=mineral)]
