@@ -7,6 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLAGSHIP ?= india-central-asia-2025
+FOCUS ?= IND
 TURNS ?= 24
 
 .PHONY: run test lint bench clean
@@ -18,7 +19,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/critmin run $(FLAGSHIP) --turns $(TURNS)
+	$(BIN)/critmin run $(FLAGSHIP) --turns $(TURNS) --focus $(FOCUS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -122,6 +122,9 @@ def add_run(commands) -> None:
     sub.add_argument("--save", type=Path, help="write a replayable save file (JSON)")
     sub.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="table format")
     sub.add_argument("--quiet", action="store_true", help="no progress bar")
+    sub.add_argument(
+        "--focus", metavar="ISO3", help="also summarise one country's import reliance and embedded dependence"
+    )
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -131,10 +134,12 @@ def run_command(args: argparse.Namespace) -> int:
 
     check_outputs(args)
     scenario = load(args.scenario)
+    if args.focus is not None and args.focus not in {c.iso3 for c in scenario.spec.countries}:
+        raise UserError(f"--focus: {args.focus!r} is not a country of {scenario.id}")
     model = WorldModel(scenario, seed=args.seed)
     turns = args.turns or scenario.spec.scenario.turns
     play(model, turns, quiet=args.quiet)
-    print_summary(model, out)
+    print_summary(model, out, focus=args.focus)
     write_outputs(model, args)
     return EXIT_OK
 

@@ -88,3 +88,14 @@ def test_run_summary_prices_are_medians_over_active_markets_only(tiny):
     model.state.price[idle, m, s] = 1e6  # an idle country's landed price must not move the median
     rows = {(r[0], r[1]): r for r in zip(*(c._cells for c in price_table(model).columns), strict=True)}
     assert rows[("lithium", "refined")][3] == f"{expected:,.2f}"
+
+
+def test_run_focus_summarises_one_countrys_import_reliance_and_embedded_dependence(cli):
+    code, out, _ = cli("run", "tests/data/tiny.toml", "--turns", "2", "--quiet", "--focus", "IND")
+    assert code == 0
+    assert "India: dependence on the lines it uses" in out
+    section = out.split("India: dependence on the lines it uses")[1]
+    row = next(line for line in section.splitlines() if "ree_heavy" in line and "magnet" in line)
+    assert row.count("100%") >= 2  # India's heavy magnets: all imported, all from China
+    code, _, err = cli("run", "tests/data/tiny.toml", "--turns", "1", "--focus", "ZZZ")
+    assert code == 2 and "--focus: 'ZZZ' is not a country of tiny" in err

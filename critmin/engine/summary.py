@@ -17,8 +17,8 @@ TOP_FLOWS = 10
 TOP_SHORTAGES = 12
 
 
-def print_summary(model: WorldModel, console: Console) -> None:
-    """Prices against their start, the largest flows, and shortages by country."""
+def print_summary(model: WorldModel, console: Console, focus: str | None = None) -> None:
+    """Prices against their start, the largest flows, shortages, dependences (and one country's)."""
     console.print(
         f"[bold]{model.world_scenario.spec.scenario.title}[/] — {model.turn} turns, "
         f"seed {model.seed}, now {model.date}"
@@ -27,6 +27,8 @@ def print_summary(model: WorldModel, console: Console) -> None:
     console.print(flow_table(model))
     console.print(shortage_table(model))
     console.print(dependence_table(model))
+    if focus is not None:
+        console.print(focus_table(model, focus))
     console.print(f"state hash {model.hashes[-1][:16]}…" if model.hashes else "no turn played")
 
 
@@ -125,4 +127,31 @@ def shortage_table(model: WorldModel) -> Table:
         table.add_row(f"… {len(worst) - TOP_SHORTAGES} more", "", "", "")
     if not table.row_count:
         table.add_row("none", "", "", "")
+    return table
+
+
+def focus_table(model: WorldModel, country: str, supplier: str = "CHN") -> Table:
+    """One country's lines of use: import reliance, embedded dependence on `supplier` and the top one.
+
+    Import reliance is the share of the country's supply (what it bought) that came from abroad;
+    embedded dependence counts the feed of its own processors (engine/dependence.py).
+    """
+    from critmin.engine.dependence import embedded_dependence, top_foreign_supplier
+
+    index, last = model.index, model.last
+    c = index.country[country]
+    shares = embedded_dependence(last.flows, model.constants.chain)
+    top, who = top_foreign_supplier(shares, last.flows)
+    on = index.country.get(supplier)
+    table = Table(
+        "mineral", "stage", "import reliance", f"embedded on {supplier}", "top foreign supplier",
+        title=f"{model.world_scenario.spec.countries[c].name}: dependence on the lines it uses (last turn)",
+    )  # fmt: skip
+    bought = last.flows.sum(axis=2)[:, :, c]  # (M, S) everything the country bought
+    imported = bought - last.flows[:, :, c, c]
+    for m, s in zip(*np.nonzero(last.demand[c] > 0), strict=True):
+        reliance = imported[m, s] / bought[m, s] if bought[m, s] > 0 else float("nan")
+        embedded = shares[c, on, m, s] if on is not None else float("nan")
+        named = f"{index.countries[who[c, m, s]]} {top[c, m, s]:.0%}" if top[c, m, s] > 0 else "-"
+        table.add_row(index.minerals[m], index.stages[s], f"{reliance:.0%}", f"{embedded:.0%}", named)
     return table
