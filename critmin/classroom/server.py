@@ -194,7 +194,7 @@ class ClassroomServer:
         try:
             message = p.decode_client(data)
         except p.ProtocolError as error:
-            await self.strike(client, f"malformed message: {error}")
+            await self.strike(client, f"malformed message: {error}", p.reference_of(data))
             return
         try:
             await self.route(client, message)
@@ -225,10 +225,10 @@ class ClassroomServer:
         else:
             raise RefusalError("protocol", "already joined")
 
-    async def strike(self, client: Client, reason: str) -> None:
-        """Refuse a malformed message; close a connection that keeps sending them."""
+    async def strike(self, client: Client, reason: str, ref: str = "") -> None:
+        """Refuse a malformed message (naming it by `ref`); close a connection that keeps sending them."""
         client.strikes += 1
-        await self.send(client, p.Error(code="malformed", reason=reason[:500]))
+        await self.send(client, p.Error(code="malformed", reason=reason[:500], ref=ref))
         if client.strikes >= MAX_STRIKES:
             await client.ws.close(POLICY_VIOLATION, "too many malformed messages")
 

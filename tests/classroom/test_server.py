@@ -266,3 +266,18 @@ def test_join_plays_a_seat_in_the_terminal(tiny_server):
     assert "orders stored" in joined_run.stdout
     after = next(t for t in tiny_server.status().teams if t.team == "AUS")
     assert after.submitted and after.submission_id != before
+
+
+def test_a_server_error_on_a_malformed_command_carries_its_request_id(tiny_server):
+    async def attempt():
+        ws, _ = await raw_join(tiny_server, "instructor")
+        bad = {"type": "command", "command": "extend", "seconds": -5, "request_id": "req-minus-5"}
+        await ws.send(json.dumps(bad), text=True)
+        error = await answer(ws, (p.Error,))
+        await ws.close()
+        return error
+
+    error = run(attempt())
+    assert (error.code, error.ref) == ("malformed", "req-minus-5")
+    assert "seconds" in error.reason
+    still_serving(tiny_server)
