@@ -123,6 +123,7 @@ class ClassroomServer:
                 {"host": self.host, "port": self.bound_port, "pid": os.getpid(), "started_at": time.time()}
             )
         )
+        temporary.chmod(0o600)
         temporary.replace(path)
 
     # --- connections --------------------------------------------------------------------

@@ -15,6 +15,7 @@ A session is restored by replaying the active turns' orders and checking each st
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -24,6 +25,8 @@ from typing import Any
 import msgspec
 
 DATABASE_NAME = "session.sqlite"
+PRIVATE_DIRECTORY = 0o700  # the state folder holds code digests, chat and orders: owner only
+PRIVATE_FILE = 0o600
 SCHEMA_VERSION = 1
 
 SCHEMA = """
@@ -55,6 +58,15 @@ ADDED_COLUMNS = (
     ("messages", "name", "TEXT NOT NULL DEFAULT ''"),
     ("injections", "withdrawn", "INTEGER NOT NULL DEFAULT 0"),
 )
+
+
+def private_file(path: Path) -> None:
+    """Make `path` readable by its owner only; SQLite gives its -wal and -shm the same mode."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE))
+    path.chmod(PRIVATE_FILE)
+    for companion in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if companion.exists():
+            companion.chmod(PRIVATE_FILE)
 
 
 class StoreError(RuntimeError):
@@ -128,7 +140,9 @@ class Store:
         path = directory / DATABASE_NAME
         if not create and not path.is_file():
             raise StoreError(f"{directory}: no classroom session here (missing {DATABASE_NAME})")
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
+        directory.chmod(PRIVATE_DIRECTORY)
+        private_file(path)
         return cls(path)
 
     def close(self) -> None:

@@ -118,3 +118,15 @@ def test_instructor_extend_minus_5_is_refused_at_once_with_exit_2(cli, tiny_serv
                        "advance", "--turn", "-3")  # fmt: skip
     assert code == 2 and "needs a turn number, got" in err
     assert time.monotonic() - started < 10, "a refused argument must not wait for the server"
+
+
+def test_session_sqlite_is_not_world_readable(tmp_path):
+    server = ServerProcess(tmp_path / "state", TINY, "CHN,IND").start()
+    try:
+        assert server.instructor("start").ok
+        modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in server.state.iterdir()}
+    finally:
+        server.kill()
+    assert stat.S_IMODE(server.state.stat().st_mode) == 0o700
+    assert {"session.sqlite", "session.sqlite-wal", "codes.json", "server.json"} <= set(modes)
+    assert modes == dict.fromkeys(modes, 0o600)
