@@ -274,7 +274,9 @@ class Verdicts(Message, frozen=True, kw_only=True, tag="verdicts"):
 class Error(Message, frozen=True, kw_only=True, tag="error"):
     """A refused message: `code` is machine-readable, `reason` is for people."""
 
-    code: Literal["auth", "malformed", "stale", "forbidden", "phase", "unknown", "busy", "protocol", "engine"]
+    code: Literal[
+        "auth", "malformed", "stale", "forbidden", "phase", "unknown", "busy", "protocol", "engine", "limit"
+    ]
     reason: str
     ref: str = ""
 

@@ -31,6 +31,9 @@ log = logging.getLogger("critmin.classroom")
 
 HELLO_TIMEOUT_S = 10.0
 WRONG_CODE_DELAY_S = 0.25
+# One join code opens at most this many connections at once: a team of 4-5 students with a page
+# each and a spare, or an instructor with a board, a projector and commands; more is a leak or abuse.
+MAX_CONNECTIONS_PER_SEAT = 8
 MAX_STRIKES = 20  # malformed messages tolerated on one connection before it is closed
 CLOCK_TICK_S = 0.2
 READY_FILE = "server.json"
@@ -74,6 +77,7 @@ class ClassroomServer:
     clients: set[Client] = field(default_factory=set)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    admitted: Counter[str] = field(default_factory=Counter)  # authenticated connections per seat
     bound_port: int = 0
 
     # --- lifecycle ----------------------------------------------------------------------
@@ -151,6 +155,7 @@ class ClassroomServer:
         except ConnectionClosed:
             pass
         finally:
+            self.admitted[client.seat] -= 1
             self.clients.discard(client)
             self.broadcast_progress()
             log.info("%s left", client.seat)
@@ -180,6 +185,17 @@ class ClassroomServer:
             log.warning("wrong join code from %s", ws.remote_address)
             await self.refuse(ws, "auth", "unknown join code")
             return None
+        if self.admitted[seat] >= MAX_CONNECTIONS_PER_SEAT:
+            log.warning(
+                "%s refused a connection from %s: %d open", seat, ws.remote_address, MAX_CONNECTIONS_PER_SEAT
+            )
+            await self.refuse(
+                ws,
+                "limit",
+                f"this join code already has {MAX_CONNECTIONS_PER_SEAT} connections open: close one first",
+            )
+            return None
+        self.admitted[seat] += 1  # counted at once, so simultaneous joins cannot pass the cap together
         return Client(ws=ws, seat=seat, view=p.view_of(hello), label=hello.client, name=hello.name.strip())
 
     async def refuse(self, ws: ServerConnection, code: str, reason: str) -> None:

@@ -12,6 +12,7 @@ from websockets.exceptions import ConnectionClosed
 
 from critmin.classroom import protocol as p
 from critmin.classroom.client import JoinError, SessionClient
+from critmin.classroom.server import MAX_CONNECTIONS_PER_SEAT
 from critmin.classroom.store import Store
 from tests.classroom.conftest import ServerProcess, joined, next_of, run, wait_for
 from tests.conftest import TINY
@@ -280,4 +281,30 @@ def test_a_server_error_on_a_malformed_command_carries_its_request_id(tiny_serve
     error = run(attempt())
     assert (error.code, error.ref) == ("malformed", "req-minus-5")
     assert "seconds" in error.reason
+    still_serving(tiny_server)
+
+
+def test_one_team_code_cannot_open_300_connections(tiny_server):
+    async def hello(code: str):
+        ws = await connect(f"ws://{tiny_server.address}", proxy=None, max_size=None)
+        await ws.send(p.encode(p.Hello(code=code, snapshot=False)), text=True)
+        return ws, p.decode_server(await ws.recv())
+
+    async def attempt():
+        code = tiny_server.codes["AUS"]
+        opened = await asyncio.gather(*(hello(code) for _ in range(MAX_CONNECTIONS_PER_SEAT + 4)))
+        firsts = [first for _, first in opened]
+        await opened[0][0].close()
+        await asyncio.sleep(0.3)
+        ws, again = await hello(code)  # a freed place can be taken again
+        for socket, _ in [*opened, (ws, None)]:
+            await socket.close()
+        return firsts, again
+
+    firsts, again = run(attempt())
+    welcomed = [f for f in firsts if isinstance(f, p.Welcome)]
+    refused = [f for f in firsts if isinstance(f, p.Error)]
+    assert (len(welcomed), len(refused)) == (MAX_CONNECTIONS_PER_SEAT, 4)
+    assert all(r.code == "limit" and "connections open" in r.reason for r in refused)
+    assert isinstance(again, p.Welcome)
     still_serving(tiny_server)
