@@ -16,7 +16,7 @@ import logging
 import os
 import signal
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +34,7 @@ WRONG_CODE_DELAY_S = 0.25
 # One join code opens at most this many connections at once: a team of 4-5 students with a page
 # each and a spare, or an instructor with a board, a projector and commands; more is a leak or abuse.
 MAX_CONNECTIONS_PER_SEAT = 8
+CHAT_BURST, CHAT_WINDOW_S = 5, 10.0  # chat messages one connection may send per window (people type slower)
 MAX_STRIKES = 20  # malformed messages tolerated on one connection before it is closed
 CLOCK_TICK_S = 0.2
 READY_FILE = "server.json"
@@ -58,6 +59,16 @@ class Client:
     label: str = ""
     name: str = ""
     strikes: int = 0
+    chat_times: deque[float] = field(default_factory=deque)  # when its latest chat messages came
+
+    def may_chat(self, now: float) -> bool:
+        """Count a chat message against the rate limit; False when over it (then not counted)."""
+        while self.chat_times and now - self.chat_times[0] >= CHAT_WINDOW_S:
+            self.chat_times.popleft()
+        if len(self.chat_times) >= CHAT_BURST:
+            return False
+        self.chat_times.append(now)
+        return True
 
     @property
     def is_instructor(self) -> bool:
@@ -274,7 +285,11 @@ class ClassroomServer:
         await self.send(client, p.Verdicts(ref=message.ref, verdicts=verdicts))
 
     async def on_chat(self, client: Client, message: p.Chat) -> None:
-        """Log and deliver a message: to all, to a team, or to the instructor."""
+        """Log and deliver a message: to all, to a team, or to the instructor (rate-limited)."""
+        if not client.may_chat(time.monotonic()):
+            raise RefusalError(
+                "limit", f"slow down: at most {CHAT_BURST} chat messages every {CHAT_WINDOW_S:g} s"
+            )
         async with self.lock:
             delivered = self.session.chat(client.seat, message, client.name)
         targets = {

@@ -12,7 +12,7 @@ from websockets.exceptions import ConnectionClosed
 
 from critmin.classroom import protocol as p
 from critmin.classroom.client import JoinError, SessionClient
-from critmin.classroom.server import MAX_CONNECTIONS_PER_SEAT
+from critmin.classroom.server import CHAT_BURST, MAX_CONNECTIONS_PER_SEAT
 from critmin.classroom.store import Store
 from tests.classroom.conftest import ServerProcess, joined, next_of, run, wait_for
 from tests.conftest import TINY
@@ -308,3 +308,30 @@ def test_one_team_code_cannot_open_300_connections(tiny_server):
     assert all(r.code == "limit" and "connections open" in r.reason for r in refused)
     assert isinstance(again, p.Welcome)
     still_serving(tiny_server)
+
+
+def test_chat_has_a_rate_limit_so_2000_messages_cannot_flood_the_debrief(tiny_server):
+    async def attempt():
+        ws, _ = await raw_join(tiny_server, "CHN")
+        for n in range(40):
+            await ws.send(p.encode(p.Chat(to="CHN", text=f"flood {n}")), text=True)
+        answers = []
+        async with asyncio.timeout(10):
+            while len(answers) < 40:
+                message = p.decode_server(await ws.recv())
+                if isinstance(message, p.ChatMessage | p.Error):
+                    answers.append(message)
+        await ws.close()
+        return answers
+
+    answers = run(attempt())
+    delivered = [a for a in answers if isinstance(a, p.ChatMessage)]
+    refused = [a for a in answers if isinstance(a, p.Error)]
+    assert len(delivered) == CHAT_BURST and len(refused) == 40 - CHAT_BURST
+    assert all(r.code == "limit" and "slow down" in r.reason for r in refused)
+    store = Store.in_directory(tiny_server.state, create=False)
+    try:
+        logged = [m["text"] for m in store.messages() if m["text"].startswith("flood ")]
+    finally:
+        store.close()
+    assert logged == [f"flood {n}" for n in range(CHAT_BURST)]
