@@ -35,6 +35,8 @@ WRONG_CODE_DELAY_S = 0.25
 # each and a spare, or an instructor with a board, a projector and commands; more is a leak or abuse.
 MAX_CONNECTIONS_PER_SEAT = 8
 CHAT_BURST, CHAT_WINDOW_S = 5, 10.0  # chat messages one connection may send per window (people type slower)
+SEND_TIMEOUT_S = 10.0  # a client whose socket takes longer than this to accept one message is dropped
+MAX_BUFFERED_BYTES = 8 * 1024 * 1024  # bytes waiting for one client (broadcasts) beyond which it is dropped
 MAX_STRIKES = 20  # malformed messages tolerated on one connection before it is closed
 CLOCK_TICK_S = 0.2
 READY_FILE = "server.json"
@@ -59,6 +61,7 @@ class Client:
     label: str = ""
     name: str = ""
     strikes: int = 0
+    dropped: bool = False
     chat_times: deque[float] = field(default_factory=deque)  # when its latest chat messages came
 
     def may_chat(self, now: float) -> bool:
@@ -234,8 +237,7 @@ class ClassroomServer:
         if isinstance(message, p.Sync):
             async with self.lock:
                 data = self.state_bytes(client.seat, client.view)
-            with contextlib.suppress(ConnectionClosed):
-                await client.ws.send(data, text=not self.compress_states)
+            await self.send_bytes(client, data, text=not self.compress_states)
         elif isinstance(message, p.Chat):
             await self.on_chat(client, message)
         elif isinstance(message, p.Command):
@@ -404,15 +406,44 @@ class ClassroomServer:
 
     async def send(self, client: Client, message: p.Message) -> None:
         """Send one message to one client (a closed connection is ignored)."""
-        with contextlib.suppress(ConnectionClosed):
-            await client.ws.send(p.encode(message), text=True)
+        await self.send_bytes(client, p.encode(message), text=True)
+
+    async def send_bytes(self, client: Client, data: bytes, *, text: bool) -> None:
+        """Send to one client, dropping it if it does not take the message within SEND_TIMEOUT_S."""
+        try:
+            async with asyncio.timeout(SEND_TIMEOUT_S):
+                await client.ws.send(data, text=text)
+        except ConnectionClosed:
+            pass
+        except TimeoutError:
+            self.drop(client, f"did not read a message for {SEND_TIMEOUT_S:g} s")
 
     def broadcast(self, clients, data: bytes) -> None:
         """Push the same bytes to many clients at once, without waiting for slow readers.
 
-        JSON goes in text frames; compressed states (not JSON) in binary frames.
+        A client with more than MAX_BUFFERED_BYTES still unread is dropped instead. JSON goes in
+        text frames; compressed states (not JSON) in binary frames.
         """
-        broadcast([c.ws for c in clients], data, text=data[:1] == b"{")
+        readers = [c for c in clients if not self.too_slow(c)]
+        broadcast([c.ws for c in readers], data, text=data[:1] == b"{")
+
+    def too_slow(self, client: Client) -> bool:
+        """True (and the client dropped) when it has let too much pile up unread."""
+        transport = client.ws.transport
+        if client.dropped or transport is None:
+            return client.dropped
+        if transport.get_write_buffer_size() <= MAX_BUFFERED_BYTES:
+            return False
+        self.drop(client, f"left more than {MAX_BUFFERED_BYTES // 2**20} MiB unread")
+        return True
+
+    def drop(self, client: Client, why: str) -> None:
+        """Close a slow reader's connection (once); its page may rejoin."""
+        if client.dropped:
+            return
+        client.dropped = True
+        log.warning("%s dropped from %s: %s", client.seat, client.ws.remote_address, why)
+        asyncio.get_running_loop().create_task(client.ws.close(POLICY_VIOLATION, f"too slow: {why}"[:100]))
 
     def broadcast_progress(self) -> None:
         """Tell everyone the clock and who has submitted."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import signal
+import time
 
 import pytest
 from websockets.asyncio.client import connect
@@ -12,7 +14,7 @@ from websockets.exceptions import ConnectionClosed
 
 from critmin.classroom import protocol as p
 from critmin.classroom.client import JoinError, SessionClient
-from critmin.classroom.server import CHAT_BURST, MAX_CONNECTIONS_PER_SEAT
+from critmin.classroom.server import CHAT_BURST, MAX_CONNECTIONS_PER_SEAT, SEND_TIMEOUT_S
 from critmin.classroom.store import Store
 from tests.classroom.conftest import ServerProcess, joined, next_of, run, wait_for
 from tests.conftest import TINY
@@ -335,3 +337,27 @@ def test_chat_has_a_rate_limit_so_2000_messages_cannot_flood_the_debrief(tiny_se
     finally:
         store.close()
     assert logged == [f"flood {n}" for n in range(CHAT_BURST)]
+
+
+def test_a_client_that_sends_sync_and_never_reads_is_dropped(tiny_server):
+    def connected_ind() -> int:
+        return next(t.connected for t in tiny_server.status().teams if t.team == "IND")
+
+    async def flood():
+        ws = await connect(f"ws://{tiny_server.address}", proxy=None, max_size=None, max_queue=1)
+        await ws.send(p.encode(p.Hello(code=tiny_server.codes["IND"], snapshot=True)), text=True)
+        sync = p.encode(p.Sync())
+        with contextlib.suppress(ConnectionClosed):
+            for _ in range(4000):  # never reads: the states pile up until the server gives up
+                await ws.send(sync, text=True)
+
+        started = time.monotonic()
+        await asyncio.to_thread(
+            wait_for, lambda: connected_ind() == 0, SEND_TIMEOUT_S + 20, what="the slow reader to be dropped"
+        )
+        await ws.close()
+        return time.monotonic() - started
+
+    assert run(flood(), timeout=SEND_TIMEOUT_S + 40) < SEND_TIMEOUT_S + 20
+    assert "IND dropped" in tiny_server.log_text()
+    still_serving(tiny_server)
