@@ -39,6 +39,7 @@ SEND_TIMEOUT_S = 10.0  # a client whose socket takes longer than this to accept 
 MAX_BUFFERED_BYTES = 8 * 1024 * 1024  # bytes waiting for one client (broadcasts) beyond which it is dropped
 MAX_STRIKES = 20  # malformed messages tolerated on one connection before it is closed
 CLOCK_TICK_S = 0.2
+CLOCK_SAVE_S = 2.0  # how often a running clock is saved: what a crash can cost the turn's countdown
 READY_FILE = "server.json"
 CODES_FILE = "codes.json"
 POLICY_VIOLATION = 1008
@@ -382,10 +383,15 @@ class ClassroomServer:
         return f"turn {record.turn} ({record.date}) resolved; {defaults}; state {record.state_hash[:12]}"
 
     async def run_clock(self) -> None:
-        """Resolve the turn when its countdown runs out."""
+        """Resolve the turn when its countdown runs out; save the seconds left every CLOCK_SAVE_S."""
+        saved_at = time.monotonic()
         while True:
             await asyncio.sleep(CLOCK_TICK_S)
             session = self.session
+            if session.phase == "open" and time.monotonic() - saved_at >= CLOCK_SAVE_S:
+                saved_at = time.monotonic()
+                if not self.lock.locked():
+                    session.save_clock()
             if session.phase == "open" and session.clock.expired() and not self.lock.locked():
                 with contextlib.suppress(RefusalError):
                     await self.advance("deadline", session.turn)

@@ -241,3 +241,26 @@ def test_the_clock_pauses_resumes_and_extends():
 def test_teams_must_exist_in_the_scenario(tmp_path, tiny):
     with pytest.raises(SessionError, match="not in tiny"):
         new_session(tmp_path, tiny, teams=["IND", "FRA"])
+
+
+def test_the_turn_clock_resumes_where_it_stood_instead_of_restarting_at_full_length(tmp_path, tiny):
+    session = new_session(tmp_path, tiny, turn_seconds=100.0)
+    session.start()
+    session.clock.deadline -= 60  # 60 s of the turn have run
+    session.save_clock()  # what the server's clock does every CLOCK_SAVE_S
+    session.store.close()
+    resumed = Session.restore(Store.in_directory(tmp_path, create=False))
+    assert resumed.phase == "open" and 38 < resumed.clock.remaining() <= 40
+    resumed.pause()
+    resumed.clock.left = 12.5
+    resumed.save_clock()
+    resumed.store.close()
+    paused = Session.restore(Store.in_directory(tmp_path, create=False))
+    assert (paused.phase, paused.clock.remaining()) == ("paused", 12.5)
+    paused.resume()
+    resolve(paused)  # a new turn gets its full length
+    assert 99 < paused.clock.remaining() <= 100
+    paused.store.close()
+    fresh = Session.restore(Store.in_directory(tmp_path, create=False))
+    assert 99 < fresh.clock.remaining() <= 100
+    fresh.store.close()
