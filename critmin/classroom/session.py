@@ -640,7 +640,10 @@ class Session:
             raise RefusalError("phase", "no resolved turn to undo")
         self.reopen()
         self.store.log(self.turn, INSTRUCTOR, "undo", f"turn {turn}")
-        return f"turn {turn} undone; paused on turn {self.turn} with its orders as submitted"
+        return (
+            f"turn {turn} undone with its injected events; paused on turn {self.turn} "
+            "with its orders as submitted"
+        )
 
     def rollback(self, turn: int) -> str:
         """Go back to a chosen turn: every turn from it on is undone, its orders stand again."""
@@ -655,7 +658,8 @@ class Session:
         return f"rolled back to turn {turn} ({self.model.date}): {undone} turns undone; paused"
 
     def reopen(self) -> None:
-        """After undoing turns: rebuild the world and pause on the open turn."""
+        """After undoing turns: rebuild the world without their injects and pause on the open turn."""
+        self.injections = self.store.injections()
         self.rebuild()
         self.set_phase("paused")
         self.clock.new_turn(running=False)

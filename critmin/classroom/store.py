@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     id INTEGER PRIMARY KEY AUTOINCREMENT, team TEXT NOT NULL, turn INTEGER NOT NULL,
     submission_id TEXT NOT NULL, actions TEXT NOT NULL, verdicts TEXT NOT NULL,
     received_at REAL NOT NULL, name TEXT NOT NULL DEFAULT '', reasoning TEXT NOT NULL DEFAULT '',
-    UNIQUE (team, submission_id));
+    withdrawn INTEGER NOT NULL DEFAULT 0, UNIQUE (team, submission_id));
 CREATE TABLE IF NOT EXISTS turns (
     id INTEGER PRIMARY KEY AUTOINCREMENT, turn INTEGER NOT NULL, date TEXT NOT NULL,
     state_hash TEXT NOT NULL, orders TEXT NOT NULL, defaulted TEXT NOT NULL, seats TEXT NOT NULL,
@@ -57,6 +57,7 @@ ADDED_COLUMNS = (
     ("submissions", "reasoning", "TEXT NOT NULL DEFAULT ''"),
     ("messages", "name", "TEXT NOT NULL DEFAULT ''"),
     ("injections", "withdrawn", "INTEGER NOT NULL DEFAULT 0"),
+    ("submissions", "withdrawn", "INTEGER NOT NULL DEFAULT 0"),
 )
 
 
@@ -234,7 +235,9 @@ class Store:
 
     def standing_orders(self, turn: int) -> dict[str, SubmissionRecord]:
         """The latest submission of each team for a turn."""
-        return {record.team: record for record in self.submissions("WHERE turn = ?", (turn,))}
+        return {
+            record.team: record for record in self.submissions("WHERE turn = ? AND withdrawn = 0", (turn,))
+        }
 
     # --- turns --------------------------------------------------------------------------
 
@@ -282,17 +285,36 @@ class Store:
         ]
 
     def undo_last_turn(self) -> int | None:
-        """Mark the last active turn undone; returns its turn number, or None if none."""
-        last = self.rows("SELECT id, turn FROM turns WHERE undone = 0 ORDER BY id DESC LIMIT 1")
+        """Undo the last active turn (see `undo_turns_from`); returns its turn number, or None if none."""
+        last = self.rows("SELECT turn FROM turns WHERE undone = 0 ORDER BY id DESC LIMIT 1")
         if not last:
             return None
-        self.write("UPDATE turns SET undone = 1 WHERE id = ?", (last[0][0],))
-        return int(last[0][1])
+        self.undo_turns_from(int(last[0][0]))
+        return int(last[0][0])
 
     def undo_turns_from(self, turn: int) -> int:
-        """Mark every active turn from `turn` on undone (one transaction); returns how many."""
-        count = self.rows("SELECT COUNT(*) FROM turns WHERE undone = 0 AND turn >= ?", (turn,))[0][0]
-        self.write("UPDATE turns SET undone = 1 WHERE undone = 0 AND turn >= ?", (turn,))
+        """Undo every active turn from `turn` on, in one transaction; returns how many.
+
+        The events injected into those turns are withdrawn, and so are the orders sent for the
+        turns after `turn` (they belong to a timeline that no longer exists); `turn`'s own orders
+        stand again.
+        """
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                count = self.db.execute(
+                    "UPDATE turns SET undone = 1 WHERE undone = 0 AND turn >= ?", (turn,)
+                ).rowcount
+                self.db.execute(
+                    "UPDATE injections SET withdrawn = 1 WHERE withdrawn = 0 AND turn >= ?", (turn,)
+                )
+                self.db.execute(
+                    "UPDATE submissions SET withdrawn = 1 WHERE withdrawn = 0 AND turn > ?", (turn,)
+                )
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
         return int(count)
 
     # --- messages, injections, journal --------------------------------------------------

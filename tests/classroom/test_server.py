@@ -16,7 +16,7 @@ from critmin.classroom import protocol as p
 from critmin.classroom.client import JoinError, SessionClient
 from critmin.classroom.server import CHAT_BURST, MAX_CONNECTIONS_PER_SEAT, SEND_TIMEOUT_S
 from critmin.classroom.store import Store
-from tests.classroom.conftest import ServerProcess, joined, next_of, run, wait_for
+from tests.classroom.conftest import ServerProcess, joined, next_of, read_acks, run, start_bot, stop, wait_for
 from tests.conftest import TINY
 
 
@@ -361,3 +361,28 @@ def test_a_client_that_sends_sync_and_never_reads_is_dropped(tiny_server):
     assert run(flood(), timeout=SEND_TIMEOUT_S + 40) < SEND_TIMEOUT_S + 20
     assert "IND dropped" in tiny_server.log_text()
     still_serving(tiny_server)
+
+
+def test_bots_follow_undo_and_play_the_turn_after_it_again(tmp_path):
+    server = ServerProcess(tmp_path / "state", TINY, "CHN,IND").start()
+    bot = start_bot(server, "IND", tmp_path / "ind.jsonl")
+
+    def ind_submitted(turn: int) -> bool:
+        status = server.status()
+        return status.turn == turn and any(t.submitted for t in status.teams if t.team == "IND")
+
+    try:
+        assert server.instructor("start").ok
+        for turn in (0, 1):
+            wait_for(lambda t=turn: ind_submitted(t), timeout=60, what=f"the bot's orders for turn {turn}")
+            assert server.instructor("advance", turn=turn).ok
+        wait_for(lambda: ind_submitted(2), timeout=60, what="the bot's orders for turn 2")
+        assert server.instructor("undo").ok  # back to turn 1; the orders sent for turn 2 are void
+        assert server.instructor("resume").ok
+        assert server.instructor("advance", turn=1).ok
+        wait_for(lambda: ind_submitted(2), timeout=60, what="the bot's orders for turn 2 after the undo")
+    finally:
+        stop([bot])
+        server.kill(signal.SIGTERM)
+    turns = [a["turn"] for a in read_acks([tmp_path / "ind.jsonl"])]
+    assert turns.count(2) == 2 and turns.count(1) == 1
