@@ -141,8 +141,9 @@ class Store:
         path = directory / DATABASE_NAME
         if not create and not path.is_file():
             raise StoreError(f"{directory}: no classroom session here (missing {DATABASE_NAME})")
-        directory.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
-        directory.chmod(PRIVATE_DIRECTORY)
+        if not directory.is_dir():  # a folder given that exists keeps its mode; the files are private
+            directory.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
+            directory.chmod(PRIVATE_DIRECTORY)
         private_file(path)
         return cls(path)
 
