@@ -72,12 +72,18 @@ class Bot:
 
     async def react(self, message: p.ServerMessage) -> None:
         """Play when a turn is open and our orders are not in; log acknowledgements and errors."""
+        if isinstance(message, p.State):
+            self.follow_undo(message.turn)
         if isinstance(message, p.State | p.Progress):
             await self.maybe_play()
         elif isinstance(message, p.Ack):
             self.record(message)
         elif isinstance(message, p.Error):
             self.say(f"refused ({message.code}): {message.reason}")
+
+    def follow_undo(self, turn: int) -> None:
+        """After an undo or rollback to `turn`: the turns from it on are to be played again."""
+        self.played = {t for t in self.played if t < turn}
 
     async def maybe_play(self) -> None:
         """Decide and submit once per turn, when the turn takes orders."""

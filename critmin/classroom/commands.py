@@ -65,6 +65,8 @@ def client_errors(run):
         return asyncio.run(run)
     except (JoinError, ConnectionLostError, ValueError) as error:
         raise UserError(str(error)) from None
+    except TimeoutError:
+        raise UserError("the server did not answer in time: is the session still running?") from None
 
 
 # --- serve --------------------------------------------------------------------------------
@@ -361,6 +363,8 @@ def join_command(args: argparse.Namespace) -> int:
         return run_join(args.address, require_code(args), text=args.text, console=out, name=args.name.strip())
     except (JoinError, ConnectionLostError, ValueError) as error:
         raise UserError(str(error)) from None
+    except TimeoutError:
+        raise UserError("the server did not answer in time: is the session still running?") from None
 
 
 # --- debrief ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 
 from rich.console import Console, Group
@@ -25,12 +26,13 @@ async def send_command(
     timeout: float = 120.0,
 ) -> p.CommandResult:
     """Join as the instructor, run one command, return its result."""
+    fields = command_fields(name, argument, turn)  # bad arguments are refused before connecting
     client = SessionClient(address, code, snapshot=False, label="instructor", retry_for=5.0)
     await client.open()
     try:
         if client.welcome is None or client.welcome.role != "instructor":
             raise JoinError("this code is a team's, not the instructor's")
-        return await client.command(name, timeout=timeout, **command_fields(name, argument, turn))
+        return await client.command(name, timeout=timeout, **fields)
     finally:
         await client.close()
 
@@ -47,15 +49,42 @@ def command_fields(name: str, argument: str | None, turn: int | None) -> dict:
         "rollback": "turn",
     }
     if name not in needs:
-        return {"turn": turn} if name == "advance" and turn is not None else {}
+        if name == "advance" and turn is not None:
+            return {"turn": bounded_turn("advance --turn", str(turn))}
+        return {}
     if argument is None:
         raise ValueError(f"{name} needs {ARGUMENT_HELP.get(needs[name], 'an argument')}")
-    if needs[name] in ("seconds", "turn"):
-        try:
-            return {needs[name]: float(argument) if name == "extend" else int(argument)}
-        except ValueError:
-            raise ValueError(f"{name} needs {ARGUMENT_HELP[needs[name]]}, got {argument!r}") from None
+    if needs[name] == "seconds":
+        return {"seconds": bounded_seconds(argument)}
+    if needs[name] == "turn":
+        return {"turn": bounded_turn(name, argument)}
+    if needs[name] == "event" and len(argument) > p.MAX_EVENT_CHARS:
+        raise ValueError(f"{name}: the event is {len(argument)} characters, at most {p.MAX_EVENT_CHARS}")
     return {needs[name]: argument.upper() if needs[name] == "team" else argument}
+
+
+def bounded_seconds(argument: str) -> float:
+    """The seconds of extend: a finite number in (0, MAX_EXTEND_SECONDS] (the server's bounds)."""
+    try:
+        seconds = float(argument)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds <= p.MAX_EXTEND_SECONDS:
+        raise ValueError(
+            f"extend needs a number of seconds above 0 and at most {p.MAX_EXTEND_SECONDS:g}, got {argument!r}"
+        )
+    return seconds
+
+
+def bounded_turn(name: str, argument: str) -> int:
+    """A turn number: a whole number from 0."""
+    try:
+        turn = int(argument)
+    except ValueError:
+        turn = -1
+    if turn < 0:
+        raise ValueError(f"{name} needs a turn number, got {argument!r} (turns count from 0)")
+    return turn
 
 
 ARGUMENT_HELP = {"seconds": "a number of seconds", "turn": "a turn number", "team": "a team (ISO3)"}

@@ -29,6 +29,7 @@ MAX_ACTIONS_PER_SUBMISSION = 64
 MAX_CHAT_CHARS = 2000
 MAX_EVENT_CHARS = 8000
 MAX_REASONING_CHARS = 1000
+MAX_EXTEND_SECONDS = 86400.0  # one extend gives a turn at most a day more
 NULL = msgspec.Raw(b"null")
 
 Team = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
@@ -129,7 +130,7 @@ class Command(Message, frozen=True, kw_only=True, tag="command"):
     """
 
     command: CommandName
-    seconds: Annotated[float, msgspec.Meta(gt=0, le=86400)] | None = None
+    seconds: Annotated[float, msgspec.Meta(gt=0, le=MAX_EXTEND_SECONDS)] | None = None
     event: Annotated[str, msgspec.Meta(max_length=MAX_EVENT_CHARS)] | None = None
     team: Team | None = None
     turn: Annotated[int, msgspec.Meta(ge=0)] | None = None
@@ -273,7 +274,9 @@ class Verdicts(Message, frozen=True, kw_only=True, tag="verdicts"):
 class Error(Message, frozen=True, kw_only=True, tag="error"):
     """A refused message: `code` is machine-readable, `reason` is for people."""
 
-    code: Literal["auth", "malformed", "stale", "forbidden", "phase", "unknown", "busy", "protocol", "engine"]
+    code: Literal[
+        "auth", "malformed", "stale", "forbidden", "phase", "unknown", "busy", "protocol", "engine", "limit"
+    ]
     reason: str
     ref: str = ""
 
@@ -323,6 +326,24 @@ def decode_client(data: str | bytes) -> ClientMessage:
         return _client_decoder.decode(data)
     except (msgspec.ValidationError, msgspec.DecodeError) as error:
         raise ProtocolError(str(error)) from None
+
+
+def reference_of(data: str | bytes) -> str:
+    """The request id, submission id or ref of a raw client message, even a malformed one ('' if none).
+
+    A refusal of a message that failed validation still names it, so its sender stops waiting.
+    """
+    try:
+        raw = msgspec.json.decode(data)
+    except msgspec.DecodeError:
+        return ""
+    if not isinstance(raw, dict):
+        return ""
+    for key in ("request_id", "submission_id", "ref"):
+        value = raw.get(key)
+        if isinstance(value, str) and 0 < len(value) <= 64:
+            return value
+    return ""
 
 
 def encode_compressed(message: msgspec.Struct) -> bytes:

@@ -16,7 +16,7 @@ import logging
 import os
 import signal
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,8 +31,15 @@ log = logging.getLogger("critmin.classroom")
 
 HELLO_TIMEOUT_S = 10.0
 WRONG_CODE_DELAY_S = 0.25
+# One join code opens at most this many connections at once: a team of 4-5 students with a page
+# each and a spare, or an instructor with a board, a projector and commands; more is a leak or abuse.
+MAX_CONNECTIONS_PER_SEAT = 8
+CHAT_BURST, CHAT_WINDOW_S = 5, 10.0  # chat messages one connection may send per window (people type slower)
+SEND_TIMEOUT_S = 10.0  # a client whose socket takes longer than this to accept one message is dropped
+MAX_BUFFERED_BYTES = 8 * 1024 * 1024  # bytes waiting for one client (broadcasts) beyond which it is dropped
 MAX_STRIKES = 20  # malformed messages tolerated on one connection before it is closed
 CLOCK_TICK_S = 0.2
+CLOCK_SAVE_S = 2.0  # how often a running clock is saved: what a crash can cost the turn's countdown
 READY_FILE = "server.json"
 CODES_FILE = "codes.json"
 POLICY_VIOLATION = 1008
@@ -55,6 +62,17 @@ class Client:
     label: str = ""
     name: str = ""
     strikes: int = 0
+    dropped: bool = False
+    chat_times: deque[float] = field(default_factory=deque)  # when its latest chat messages came
+
+    def may_chat(self, now: float) -> bool:
+        """Count a chat message against the rate limit; False when over it (then not counted)."""
+        while self.chat_times and now - self.chat_times[0] >= CHAT_WINDOW_S:
+            self.chat_times.popleft()
+        if len(self.chat_times) >= CHAT_BURST:
+            return False
+        self.chat_times.append(now)
+        return True
 
     @property
     def is_instructor(self) -> bool:
@@ -74,6 +92,7 @@ class ClassroomServer:
     clients: set[Client] = field(default_factory=set)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    admitted: Counter[str] = field(default_factory=Counter)  # authenticated connections per seat
     bound_port: int = 0
 
     # --- lifecycle ----------------------------------------------------------------------
@@ -123,6 +142,7 @@ class ClassroomServer:
                 {"host": self.host, "port": self.bound_port, "pid": os.getpid(), "started_at": time.time()}
             )
         )
+        temporary.chmod(0o600)
         temporary.replace(path)
 
     # --- connections --------------------------------------------------------------------
@@ -150,6 +170,7 @@ class ClassroomServer:
         except ConnectionClosed:
             pass
         finally:
+            self.admitted[client.seat] -= 1
             self.clients.discard(client)
             self.broadcast_progress()
             log.info("%s left", client.seat)
@@ -179,6 +200,17 @@ class ClassroomServer:
             log.warning("wrong join code from %s", ws.remote_address)
             await self.refuse(ws, "auth", "unknown join code")
             return None
+        if self.admitted[seat] >= MAX_CONNECTIONS_PER_SEAT:
+            log.warning(
+                "%s refused a connection from %s: %d open", seat, ws.remote_address, MAX_CONNECTIONS_PER_SEAT
+            )
+            await self.refuse(
+                ws,
+                "limit",
+                f"this join code already has {MAX_CONNECTIONS_PER_SEAT} connections open: close one first",
+            )
+            return None
+        self.admitted[seat] += 1  # counted at once, so simultaneous joins cannot pass the cap together
         return Client(ws=ws, seat=seat, view=p.view_of(hello), label=hello.client, name=hello.name.strip())
 
     async def refuse(self, ws: ServerConnection, code: str, reason: str) -> None:
@@ -194,7 +226,7 @@ class ClassroomServer:
         try:
             message = p.decode_client(data)
         except p.ProtocolError as error:
-            await self.strike(client, f"malformed message: {error}")
+            await self.strike(client, f"malformed message: {error}", p.reference_of(data))
             return
         try:
             await self.route(client, message)
@@ -206,8 +238,7 @@ class ClassroomServer:
         if isinstance(message, p.Sync):
             async with self.lock:
                 data = self.state_bytes(client.seat, client.view)
-            with contextlib.suppress(ConnectionClosed):
-                await client.ws.send(data, text=not self.compress_states)
+            await self.send_bytes(client, data, text=not self.compress_states)
         elif isinstance(message, p.Chat):
             await self.on_chat(client, message)
         elif isinstance(message, p.Command):
@@ -225,10 +256,10 @@ class ClassroomServer:
         else:
             raise RefusalError("protocol", "already joined")
 
-    async def strike(self, client: Client, reason: str) -> None:
-        """Refuse a malformed message; close a connection that keeps sending them."""
+    async def strike(self, client: Client, reason: str, ref: str = "") -> None:
+        """Refuse a malformed message (naming it by `ref`); close a connection that keeps sending them."""
         client.strikes += 1
-        await self.send(client, p.Error(code="malformed", reason=reason[:500]))
+        await self.send(client, p.Error(code="malformed", reason=reason[:500], ref=ref))
         if client.strikes >= MAX_STRIKES:
             await client.ws.close(POLICY_VIOLATION, "too many malformed messages")
 
@@ -257,7 +288,11 @@ class ClassroomServer:
         await self.send(client, p.Verdicts(ref=message.ref, verdicts=verdicts))
 
     async def on_chat(self, client: Client, message: p.Chat) -> None:
-        """Log and deliver a message: to all, to a team, or to the instructor."""
+        """Log and deliver a message: to all, to a team, or to the instructor (rate-limited)."""
+        if not client.may_chat(time.monotonic()):
+            raise RefusalError(
+                "limit", f"slow down: at most {CHAT_BURST} chat messages every {CHAT_WINDOW_S:g} s"
+            )
         async with self.lock:
             delivered = self.session.chat(client.seat, message, client.name)
         targets = {
@@ -348,10 +383,15 @@ class ClassroomServer:
         return f"turn {record.turn} ({record.date}) resolved; {defaults}; state {record.state_hash[:12]}"
 
     async def run_clock(self) -> None:
-        """Resolve the turn when its countdown runs out."""
+        """Resolve the turn when its countdown runs out; save the seconds left every CLOCK_SAVE_S."""
+        saved_at = time.monotonic()
         while True:
             await asyncio.sleep(CLOCK_TICK_S)
             session = self.session
+            if session.phase == "open" and time.monotonic() - saved_at >= CLOCK_SAVE_S:
+                saved_at = time.monotonic()
+                if not self.lock.locked():
+                    session.save_clock()
             if session.phase == "open" and session.clock.expired() and not self.lock.locked():
                 with contextlib.suppress(RefusalError):
                     await self.advance("deadline", session.turn)
@@ -372,15 +412,44 @@ class ClassroomServer:
 
     async def send(self, client: Client, message: p.Message) -> None:
         """Send one message to one client (a closed connection is ignored)."""
-        with contextlib.suppress(ConnectionClosed):
-            await client.ws.send(p.encode(message), text=True)
+        await self.send_bytes(client, p.encode(message), text=True)
+
+    async def send_bytes(self, client: Client, data: bytes, *, text: bool) -> None:
+        """Send to one client, dropping it if it does not take the message within SEND_TIMEOUT_S."""
+        try:
+            async with asyncio.timeout(SEND_TIMEOUT_S):
+                await client.ws.send(data, text=text)
+        except ConnectionClosed:
+            pass
+        except TimeoutError:
+            self.drop(client, f"did not read a message for {SEND_TIMEOUT_S:g} s")
 
     def broadcast(self, clients, data: bytes) -> None:
         """Push the same bytes to many clients at once, without waiting for slow readers.
 
-        JSON goes in text frames; compressed states (not JSON) in binary frames.
+        A client with more than MAX_BUFFERED_BYTES still unread is dropped instead. JSON goes in
+        text frames; compressed states (not JSON) in binary frames.
         """
-        broadcast([c.ws for c in clients], data, text=data[:1] == b"{")
+        readers = [c for c in clients if not self.too_slow(c)]
+        broadcast([c.ws for c in readers], data, text=data[:1] == b"{")
+
+    def too_slow(self, client: Client) -> bool:
+        """True (and the client dropped) when it has let too much pile up unread."""
+        transport = client.ws.transport
+        if client.dropped or transport is None:
+            return client.dropped
+        if transport.get_write_buffer_size() <= MAX_BUFFERED_BYTES:
+            return False
+        self.drop(client, f"left more than {MAX_BUFFERED_BYTES // 2**20} MiB unread")
+        return True
+
+    def drop(self, client: Client, why: str) -> None:
+        """Close a slow reader's connection (once); its page may rejoin."""
+        if client.dropped:
+            return
+        client.dropped = True
+        log.warning("%s dropped from %s: %s", client.seat, client.ws.remote_address, why)
+        asyncio.get_running_loop().create_task(client.ws.close(POLICY_VIOLATION, f"too slow: {why}"[:100]))
 
     def broadcast_progress(self) -> None:
         """Tell everyone the clock and who has submitted."""

@@ -128,7 +128,20 @@ class Session:
         self.views = Views()
         self.outline: dict | None = None
         self.rebuild()
-        self.clock.new_turn(self.phase == "open")
+        self.restore_clock(meta.get("clock"))
+
+    def restore_clock(self, saved: dict | None) -> None:
+        """The open turn's countdown as last saved (or a fresh one): a resume does not restart it."""
+        self.clock.new_turn(running=False)
+        if saved and saved.get("turn") == self.turn:
+            left = saved.get("left")
+            self.clock.left = None if left is None else max(float(left), 0.0)
+        if self.phase == "open":
+            self.clock.resume()
+
+    def save_clock(self) -> None:
+        """Persist the seconds left in the open turn, so a resumed session continues from there."""
+        self.store.set_meta(clock={"turn": self.turn, "left": self.clock.remaining()})
 
     # --- creation and restoration -------------------------------------------------------
 
@@ -498,6 +511,7 @@ class Session:
         self.require_phase("lobby", action="start")
         self.set_phase("open")
         self.clock.new_turn(running=True)
+        self.save_clock()
         return f"session started: turn {self.turn} ({self.model.date}) is open"
 
     def pause(self) -> str:
@@ -505,6 +519,7 @@ class Session:
         self.require_phase("open", action="pause")
         self.clock.pause()
         self.set_phase("paused")
+        self.save_clock()
         return "paused"
 
     def resume(self) -> str:
@@ -512,12 +527,14 @@ class Session:
         self.require_phase("paused", action="resume")
         self.clock.resume()
         self.set_phase("open")
+        self.save_clock()
         return "resumed"
 
     def extend(self, seconds: float) -> str:
         """More time for this turn."""
         self.require_phase("open", "paused", action="extend the turn")
         self.clock.extend(seconds, running=self.phase == "open")
+        self.save_clock()
         return f"turn extended by {seconds:g} s; {self.clock.remaining() or 0:.0f} s left"
 
     def replace(self, team: str) -> str:
@@ -623,7 +640,10 @@ class Session:
             raise RefusalError("phase", "no resolved turn to undo")
         self.reopen()
         self.store.log(self.turn, INSTRUCTOR, "undo", f"turn {turn}")
-        return f"turn {turn} undone; paused on turn {self.turn} with its orders as submitted"
+        return (
+            f"turn {turn} undone with its injected events; paused on turn {self.turn} "
+            "with its orders as submitted"
+        )
 
     def rollback(self, turn: int) -> str:
         """Go back to a chosen turn: every turn from it on is undone, its orders stand again."""
@@ -638,10 +658,12 @@ class Session:
         return f"rolled back to turn {turn} ({self.model.date}): {undone} turns undone; paused"
 
     def reopen(self) -> None:
-        """After undoing turns: rebuild the world and pause on the open turn."""
+        """After undoing turns: rebuild the world without their injects and pause on the open turn."""
+        self.injections = self.store.injections()
         self.rebuild()
         self.set_phase("paused")
         self.clock.new_turn(running=False)
+        self.save_clock()
 
     def begin_resolve(self, expected_turn: int | None = None) -> None:
         """Claim the world for resolving the open turn (refused unless that turn is open)."""
@@ -698,6 +720,7 @@ class Session:
             self.clock.left = None
         else:
             self.clock.new_turn(running=self.stored_phase == "open")
+        self.save_clock()
 
     def require_phase(self, *phases: str, action: str) -> None:
         """Refuse unless the session is in one of `phases`."""

@@ -15,6 +15,7 @@ A session is restored by replaying the active turns' orders and checking each st
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -24,6 +25,8 @@ from typing import Any
 import msgspec
 
 DATABASE_NAME = "session.sqlite"
+PRIVATE_DIRECTORY = 0o700  # the state folder holds code digests, chat and orders: owner only
+PRIVATE_FILE = 0o600
 SCHEMA_VERSION = 1
 
 SCHEMA = """
@@ -32,7 +35,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     id INTEGER PRIMARY KEY AUTOINCREMENT, team TEXT NOT NULL, turn INTEGER NOT NULL,
     submission_id TEXT NOT NULL, actions TEXT NOT NULL, verdicts TEXT NOT NULL,
     received_at REAL NOT NULL, name TEXT NOT NULL DEFAULT '', reasoning TEXT NOT NULL DEFAULT '',
-    UNIQUE (team, submission_id));
+    withdrawn INTEGER NOT NULL DEFAULT 0, UNIQUE (team, submission_id));
 CREATE TABLE IF NOT EXISTS turns (
     id INTEGER PRIMARY KEY AUTOINCREMENT, turn INTEGER NOT NULL, date TEXT NOT NULL,
     state_hash TEXT NOT NULL, orders TEXT NOT NULL, defaulted TEXT NOT NULL, seats TEXT NOT NULL,
@@ -54,7 +57,17 @@ ADDED_COLUMNS = (
     ("submissions", "reasoning", "TEXT NOT NULL DEFAULT ''"),
     ("messages", "name", "TEXT NOT NULL DEFAULT ''"),
     ("injections", "withdrawn", "INTEGER NOT NULL DEFAULT 0"),
+    ("submissions", "withdrawn", "INTEGER NOT NULL DEFAULT 0"),
 )
+
+
+def private_file(path: Path) -> None:
+    """Make `path` readable by its owner only; SQLite gives its -wal and -shm the same mode."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE))
+    path.chmod(PRIVATE_FILE)
+    for companion in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if companion.exists():
+            companion.chmod(PRIVATE_FILE)
 
 
 class StoreError(RuntimeError):
@@ -128,7 +141,10 @@ class Store:
         path = directory / DATABASE_NAME
         if not create and not path.is_file():
             raise StoreError(f"{directory}: no classroom session here (missing {DATABASE_NAME})")
-        directory.mkdir(parents=True, exist_ok=True)
+        if not directory.is_dir():  # a folder given that exists keeps its mode; the files are private
+            directory.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
+            directory.chmod(PRIVATE_DIRECTORY)
+        private_file(path)
         return cls(path)
 
     def close(self) -> None:
@@ -220,7 +236,9 @@ class Store:
 
     def standing_orders(self, turn: int) -> dict[str, SubmissionRecord]:
         """The latest submission of each team for a turn."""
-        return {record.team: record for record in self.submissions("WHERE turn = ?", (turn,))}
+        return {
+            record.team: record for record in self.submissions("WHERE turn = ? AND withdrawn = 0", (turn,))
+        }
 
     # --- turns --------------------------------------------------------------------------
 
@@ -268,17 +286,36 @@ class Store:
         ]
 
     def undo_last_turn(self) -> int | None:
-        """Mark the last active turn undone; returns its turn number, or None if none."""
-        last = self.rows("SELECT id, turn FROM turns WHERE undone = 0 ORDER BY id DESC LIMIT 1")
+        """Undo the last active turn (see `undo_turns_from`); returns its turn number, or None if none."""
+        last = self.rows("SELECT turn FROM turns WHERE undone = 0 ORDER BY id DESC LIMIT 1")
         if not last:
             return None
-        self.write("UPDATE turns SET undone = 1 WHERE id = ?", (last[0][0],))
-        return int(last[0][1])
+        self.undo_turns_from(int(last[0][0]))
+        return int(last[0][0])
 
     def undo_turns_from(self, turn: int) -> int:
-        """Mark every active turn from `turn` on undone (one transaction); returns how many."""
-        count = self.rows("SELECT COUNT(*) FROM turns WHERE undone = 0 AND turn >= ?", (turn,))[0][0]
-        self.write("UPDATE turns SET undone = 1 WHERE undone = 0 AND turn >= ?", (turn,))
+        """Undo every active turn from `turn` on, in one transaction; returns how many.
+
+        The events injected into those turns are withdrawn, and so are the orders sent for the
+        turns after `turn` (they belong to a timeline that no longer exists); `turn`'s own orders
+        stand again.
+        """
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                count = self.db.execute(
+                    "UPDATE turns SET undone = 1 WHERE undone = 0 AND turn >= ?", (turn,)
+                ).rowcount
+                self.db.execute(
+                    "UPDATE injections SET withdrawn = 1 WHERE withdrawn = 0 AND turn >= ?", (turn,)
+                )
+                self.db.execute(
+                    "UPDATE submissions SET withdrawn = 1 WHERE withdrawn = 0 AND turn > ?", (turn,)
+                )
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
         return int(count)
 
     # --- messages, injections, journal --------------------------------------------------

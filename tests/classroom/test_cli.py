@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import stat
 import subprocess
+import time
 
 from tests.classroom.conftest import CRITMIN, ServerProcess
 from tests.conftest import TINY
@@ -102,3 +103,30 @@ def test_the_room_commands_from_the_command_line(cli, tiny_server):
     assert code == 0 and tiny_server.codes["AUS"] != old and tiny_server.codes["AUS"] in out
     code, _, err = cli("instructor", tiny_server.address, "--code", old, "status")
     assert code == 2 and "unknown join code" in err
+
+
+def test_instructor_extend_minus_5_is_refused_at_once_with_exit_2(cli, tiny_server):
+    started = time.monotonic()
+    for argument in ("-5", "0", "nan", "inf", "1e9", "soon"):
+        code, _, err = cli("instructor", tiny_server.address, "--code", tiny_server.codes["instructor"],
+                           "extend", argument)  # fmt: skip
+        assert code == 2 and "extend needs a number of seconds" in err and "Traceback" not in err
+    code, _, err = cli("instructor", tiny_server.address, "--code", tiny_server.codes["instructor"],
+                       "rollback", "-1")  # fmt: skip
+    assert code == 2 and "needs a turn number, got" in err
+    code, _, err = cli("instructor", tiny_server.address, "--code", tiny_server.codes["instructor"],
+                       "advance", "--turn", "-3")  # fmt: skip
+    assert code == 2 and "needs a turn number, got" in err
+    assert time.monotonic() - started < 10, "a refused argument must not wait for the server"
+
+
+def test_session_sqlite_is_not_world_readable(tmp_path):
+    server = ServerProcess(tmp_path / "state", TINY, "CHN,IND").start()
+    try:
+        assert server.instructor("start").ok
+        modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in server.state.iterdir()}
+    finally:
+        server.kill()
+    assert stat.S_IMODE(server.state.stat().st_mode) == 0o700
+    assert {"session.sqlite", "session.sqlite-wal", "codes.json", "server.json"} <= set(modes)
+    assert modes == dict.fromkeys(modes, 0o600)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import signal
+import time
 
 import pytest
 from websockets.asyncio.client import connect
@@ -12,8 +14,9 @@ from websockets.exceptions import ConnectionClosed
 
 from critmin.classroom import protocol as p
 from critmin.classroom.client import JoinError, SessionClient
+from critmin.classroom.server import CHAT_BURST, MAX_CONNECTIONS_PER_SEAT, SEND_TIMEOUT_S
 from critmin.classroom.store import Store
-from tests.classroom.conftest import ServerProcess, joined, next_of, run, wait_for
+from tests.classroom.conftest import ServerProcess, joined, next_of, read_acks, run, start_bot, stop, wait_for
 from tests.conftest import TINY
 
 
@@ -266,3 +269,120 @@ def test_join_plays_a_seat_in_the_terminal(tiny_server):
     assert "orders stored" in joined_run.stdout
     after = next(t for t in tiny_server.status().teams if t.team == "AUS")
     assert after.submitted and after.submission_id != before
+
+
+def test_a_server_error_on_a_malformed_command_carries_its_request_id(tiny_server):
+    async def attempt():
+        ws, _ = await raw_join(tiny_server, "instructor")
+        bad = {"type": "command", "command": "extend", "seconds": -5, "request_id": "req-minus-5"}
+        await ws.send(json.dumps(bad), text=True)
+        error = await answer(ws, (p.Error,))
+        await ws.close()
+        return error
+
+    error = run(attempt())
+    assert (error.code, error.ref) == ("malformed", "req-minus-5")
+    assert "seconds" in error.reason
+    still_serving(tiny_server)
+
+
+def test_one_team_code_cannot_open_300_connections(tiny_server):
+    async def hello(code: str):
+        ws = await connect(f"ws://{tiny_server.address}", proxy=None, max_size=None)
+        await ws.send(p.encode(p.Hello(code=code, snapshot=False)), text=True)
+        return ws, p.decode_server(await ws.recv())
+
+    async def attempt():
+        code = tiny_server.codes["AUS"]
+        opened = await asyncio.gather(*(hello(code) for _ in range(MAX_CONNECTIONS_PER_SEAT + 4)))
+        firsts = [first for _, first in opened]
+        await opened[0][0].close()
+        await asyncio.sleep(0.3)
+        ws, again = await hello(code)  # a freed place can be taken again
+        for socket, _ in [*opened, (ws, None)]:
+            await socket.close()
+        return firsts, again
+
+    firsts, again = run(attempt())
+    welcomed = [f for f in firsts if isinstance(f, p.Welcome)]
+    refused = [f for f in firsts if isinstance(f, p.Error)]
+    assert (len(welcomed), len(refused)) == (MAX_CONNECTIONS_PER_SEAT, 4)
+    assert all(r.code == "limit" and "connections open" in r.reason for r in refused)
+    assert isinstance(again, p.Welcome)
+    still_serving(tiny_server)
+
+
+def test_chat_has_a_rate_limit_so_2000_messages_cannot_flood_the_debrief(tiny_server):
+    async def attempt():
+        ws, _ = await raw_join(tiny_server, "CHN")
+        for n in range(40):
+            await ws.send(p.encode(p.Chat(to="CHN", text=f"flood {n}")), text=True)
+        answers = []
+        async with asyncio.timeout(10):
+            while len(answers) < 40:
+                message = p.decode_server(await ws.recv())
+                if isinstance(message, p.ChatMessage | p.Error):
+                    answers.append(message)
+        await ws.close()
+        return answers
+
+    answers = run(attempt())
+    delivered = [a for a in answers if isinstance(a, p.ChatMessage)]
+    refused = [a for a in answers if isinstance(a, p.Error)]
+    assert len(delivered) == CHAT_BURST and len(refused) == 40 - CHAT_BURST
+    assert all(r.code == "limit" and "slow down" in r.reason for r in refused)
+    store = Store.in_directory(tiny_server.state, create=False)
+    try:
+        logged = [m["text"] for m in store.messages() if m["text"].startswith("flood ")]
+    finally:
+        store.close()
+    assert logged == [f"flood {n}" for n in range(CHAT_BURST)]
+
+
+def test_a_client_that_sends_sync_and_never_reads_is_dropped(tiny_server):
+    def connected_ind() -> int:
+        return next(t.connected for t in tiny_server.status().teams if t.team == "IND")
+
+    async def flood():
+        ws = await connect(f"ws://{tiny_server.address}", proxy=None, max_size=None, max_queue=1)
+        await ws.send(p.encode(p.Hello(code=tiny_server.codes["IND"], snapshot=True)), text=True)
+        sync = p.encode(p.Sync())
+        with contextlib.suppress(ConnectionClosed):
+            for _ in range(4000):  # never reads: the states pile up until the server gives up
+                await ws.send(sync, text=True)
+
+        started = time.monotonic()
+        await asyncio.to_thread(
+            wait_for, lambda: connected_ind() == 0, SEND_TIMEOUT_S + 20, what="the slow reader to be dropped"
+        )
+        await ws.close()
+        return time.monotonic() - started
+
+    assert run(flood(), timeout=SEND_TIMEOUT_S + 40) < SEND_TIMEOUT_S + 20
+    assert "IND dropped" in tiny_server.log_text()
+    still_serving(tiny_server)
+
+
+def test_bots_follow_undo_and_play_the_turn_after_it_again(tmp_path):
+    server = ServerProcess(tmp_path / "state", TINY, "CHN,IND").start()
+    bot = start_bot(server, "IND", tmp_path / "ind.jsonl")
+
+    def ind_submitted(turn: int) -> bool:
+        status = server.status()
+        return status.turn == turn and any(t.submitted for t in status.teams if t.team == "IND")
+
+    try:
+        assert server.instructor("start").ok
+        for turn in (0, 1):
+            wait_for(lambda t=turn: ind_submitted(t), timeout=60, what=f"the bot's orders for turn {turn}")
+            assert server.instructor("advance", turn=turn).ok
+        wait_for(lambda: ind_submitted(2), timeout=60, what="the bot's orders for turn 2")
+        assert server.instructor("undo").ok  # back to turn 1; the orders sent for turn 2 are void
+        assert server.instructor("resume").ok
+        assert server.instructor("advance", turn=1).ok
+        wait_for(lambda: ind_submitted(2), timeout=60, what="the bot's orders for turn 2 after the undo")
+    finally:
+        stop([bot])
+        server.kill(signal.SIGTERM)
+    turns = [a["turn"] for a in read_acks([tmp_path / "ind.jsonl"])]
+    assert turns.count(2) == 2 and turns.count(1) == 1

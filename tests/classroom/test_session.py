@@ -241,3 +241,69 @@ def test_the_clock_pauses_resumes_and_extends():
 def test_teams_must_exist_in_the_scenario(tmp_path, tiny):
     with pytest.raises(SessionError, match="not in tiny"):
         new_session(tmp_path, tiny, teams=["IND", "FRA"])
+
+
+def test_the_turn_clock_resumes_where_it_stood_instead_of_restarting_at_full_length(tmp_path, tiny):
+    session = new_session(tmp_path, tiny, turn_seconds=100.0)
+    session.start()
+    session.clock.deadline -= 60  # 60 s of the turn have run
+    session.save_clock()  # what the server's clock does every CLOCK_SAVE_S
+    session.store.close()
+    resumed = Session.restore(Store.in_directory(tmp_path, create=False))
+    assert resumed.phase == "open" and 38 < resumed.clock.remaining() <= 40
+    resumed.pause()
+    resumed.clock.left = 12.5
+    resumed.save_clock()
+    resumed.store.close()
+    paused = Session.restore(Store.in_directory(tmp_path, create=False))
+    assert (paused.phase, paused.clock.remaining()) == ("paused", 12.5)
+    paused.resume()
+    resolve(paused)  # a new turn gets its full length
+    assert 99 < paused.clock.remaining() <= 100
+    paused.store.close()
+    fresh = Session.restore(Store.in_directory(tmp_path, create=False))
+    assert 99 < fresh.clock.remaining() <= 100
+    fresh.store.close()
+
+
+FLOODS = (
+    '{"kind": "disruption", "country": "AUS", "mineral": "lithium", "stage": "mine", '
+    '"share": 0.5, "title": "Floods in the Pilbara"}'
+)
+
+
+def test_undo_takes_back_an_injected_event(tmp_path, tiny):
+    session = new_session(tmp_path, tiny)
+    session.start()
+    plain = new_session(tmp_path / "plain", tiny)  # the same turn without the event
+    plain.start()
+    resolve(plain)
+    session.inject(FLOODS)
+    struck = resolve(session)
+    assert struck.state_hash != plain.model.hashes[-1]
+    session.undo()
+    assert session.injections == [] and session.store.injections() == []
+    session.resume()
+    again = resolve(session)
+    assert not any(e["detail"] == "Floods in the Pilbara" for e in again.events)
+    assert again.state_hash == plain.model.hashes[-1]
+    restored = Session.restore(Store.in_directory(tmp_path, create=False))
+    assert restored.model.hashes == session.model.hashes
+
+
+def test_orders_from_an_undone_turn_never_come_back_after_a_crash(tmp_path, tiny):
+    session = new_session(tmp_path, tiny)
+    session.start()
+    resolve(session)
+    orders(session, "IND", [tariff("IND")], "for-turn-1")
+    resolve(session)
+    orders(session, "CHN", [tariff("CHN", origins=("IND",))], "for-turn-2-before-undo")
+    session.inject(FLOODS)  # into turn 2, which the undo abandons
+    session.undo()  # back to turn 1: its orders stand again; turn 2's belong to a dropped timeline
+    session.resume()
+    resolve(session)
+    assert session.turn == 2 and "CHN" not in session.orders
+    session.store.close()  # the crash
+    restored = Session.restore(Store.in_directory(tmp_path, create=False))
+    assert restored.turn == 2 and restored.orders == {} and restored.injections == []
+    assert restored.model.hashes == session.model.hashes
