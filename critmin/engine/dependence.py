@@ -43,11 +43,6 @@ def embedded_dependence(flows: np.ndarray, chain: np.ndarray) -> np.ndarray:
     return np.clip(result, 0.0, 1.0)
 
 
-def largest_foreign_dependence(dependence: np.ndarray) -> np.ndarray:
-    """(C, M, S) embedded share of each country's largest foreign supplier."""
-    return top_foreign_supplier(dependence)[0]
-
-
 def top_foreign_supplier(
     dependence: np.ndarray, flows: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 import msgspec
 import numpy as np
 
-from critmin.engine.dependence import embedded_dependence, top_foreign_supplier
 from critmin.engine.observation import MineralView, Observation, WorldLine
 
 if TYPE_CHECKING:
@@ -238,16 +237,16 @@ def shared_view(world: WorldModel) -> Shared:
         world=world_lines(world, last, (m_at, s_at)),
         firms=firms_by_country(world),
         deals=deals_by_country(world),
-        **embedded_lines(last.flows, world.constants.chain, (m_at, s_at)),
+        **embedded_lines(world, (m_at, s_at)),
         **pending_proposals(world),
     )
     _shared[world] = shared
     return shared
 
 
-def embedded_lines(flows: np.ndarray, chain: np.ndarray, lines: tuple[np.ndarray, np.ndarray]) -> dict:
+def embedded_lines(world: WorldModel, lines: tuple[np.ndarray, np.ndarray]) -> dict:
     """Per country and line: embedded dependence on its largest foreign supplier, and who that is."""
-    share, supplier = top_foreign_supplier(embedded_dependence(flows, chain), flows)
+    share, supplier = world.recorder.last_embedded()
     return {"embedded": share[:, lines[0], lines[1]], "embedded_supplier": supplier[:, lines[0], lines[1]]}
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from critmin.engine.atomic import atomic_path
-from critmin.engine.dependence import embedded_dependence, largest_foreign_dependence
+from critmin.engine.dependence import embedded_dependence, top_foreign_supplier
 from critmin.engine.state import Constants, Index, WorldState
 
 
@@ -92,13 +92,22 @@ class Recorder:
                 "stock": stock,
                 "stockpile": state.stockpile.copy(),
                 "shortage": figures.shortage,
-                "embedded_dependence": largest_foreign_dependence(
-                    embedded_dependence(figures.flows, self.constants.chain)
-                ),
+                **embedded_figures(figures.flows, self.constants.chain),
             }
         )
         self.prices.append(state.price.copy())
         self.flows.append(figures.flows)
+
+    def last_embedded(self) -> tuple[np.ndarray, np.ndarray]:
+        """(C, M, S) last turn's embedded share of each country's top foreign supplier, and who it is.
+
+        Zeros before the first turn.
+        """
+        if not self.countries:
+            shape = (len(self.index.countries), *self.constants.chain.shape)
+            return np.zeros(shape), np.zeros(shape, dtype=int)
+        row = self.countries[-1]
+        return row["embedded_dependence"], row["embedded_supplier"]
 
     def chain_positions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(country, mineral, stage) positions of every line in a chain."""
@@ -195,3 +204,9 @@ def write_tables(tables: dict[str, pa.Table], directory: Path, file_format: str 
                 pq.write_table(table, str(temporary))
         paths.append(path)
     return paths
+
+
+def embedded_figures(flows: np.ndarray, chain: np.ndarray) -> dict[str, np.ndarray]:
+    """A turn's embedded dependence on each country's top foreign supplier, and who that is."""
+    share, supplier = top_foreign_supplier(embedded_dependence(flows, chain), flows)
+    return {"embedded_dependence": share, "embedded_supplier": supplier}

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 import msgspec
 import numpy as np
 
-from critmin.engine.dependence import embedded_dependence, top_foreign_supplier
 from critmin.engine.records import off_diagonal
 
 if TYPE_CHECKING:
@@ -132,7 +131,7 @@ def country_figures(world: WorldModel, chain_positions) -> list[CountryFigures]:
     activity = ("capacity", "production", "demand", "imports", "exports", "stock", "stockpile")
     m, s = (np.array(axis, dtype=int).reshape(-1) for axis in zip(*chain_positions, strict=True))
     active = np.any([columns[name][:, m, s] != 0 for name in activity], axis=0)
-    share, supplier = top_foreign_supplier(embedded_dependence(last.flows, world.constants.chain), last.flows)
+    share, supplier = world.recorder.last_embedded()
     columns["embedded_dependence"] = share
     c, k = np.nonzero(active)
     values = [columns[name][c, m[k], s[k]].tolist() for name in columns]

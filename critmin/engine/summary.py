@@ -65,17 +65,12 @@ def price_table(model: WorldModel) -> Table:
 
 def dependence_table(model: WorldModel) -> Table:
     """The largest embedded dependences on one foreign supplier, last turn (above 50%)."""
-    from critmin.engine.dependence import embedded_dependence
-
     table = Table(
         "country", "mineral", "stage", "supplier", "embedded share",
         title="Largest embedded dependences (feed of own processors counted)",
     )  # fmt: skip
-    share = embedded_dependence(model.last.flows, model.constants.chain)
-    share[np.arange(len(share)), np.arange(len(share))] = 0.0
-    need = model.last.demand > 0
-    best = np.where(need, share.max(axis=1), 0.0)
-    supplier = share.argmax(axis=1)
+    share, supplier = model.recorder.last_embedded()
+    best = np.where(model.last.demand > 0, share, 0.0)
     for flat in np.argsort(best, axis=None)[::-1][:TOP_SHORTAGES]:
         c, m, s = np.unravel_index(flat, best.shape)
         if best[c, m, s] <= 0.5:

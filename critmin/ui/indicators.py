@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from critmin.engine.export_control import ExportControl
 from critmin.engine.snapshot import CountryFigures, Flow, WorldSnapshot
 from critmin.ui.geo import REST_OF_WORLD
 
@@ -156,11 +157,10 @@ def controlled_routes(snapshot: WorldSnapshot, chosen: Filter, mapped: set[str])
         exporter, mineral, stage = policy["country"], policy["mineral"], policy["stage"]
         if exporter not in mapped:
             continue
-        covered = set(policy["destinations"]) or set(snapshot.countries) - {exporter}
-        banned = set(policy.get("also_banned", ())) | (covered if policy["regime"] == "ban" else set())
-        for importer in sorted(covered | banned):
-            if importer in mapped and importer != exporter and (importer, mineral, stage) in users:
-                regime = "ban" if importer in banned else policy["regime"]
+        control = ExportControl.from_record(policy)
+        for importer in sorted(mapped - {exporter}):
+            regime = control.regime_for(importer)
+            if regime is not None and (importer, mineral, stage) in users:
                 routes.append(Route(mineral, stage, exporter, importer, regime))
     return routes
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from critmin.engine.model import WorldModel
+from critmin.engine.summary import active_markets
 
 TURNS = 6
 OUTSIDE = ("JPN", "IND", "USA", "EUU", "KOR")
@@ -33,12 +34,6 @@ def price_multiples(name: str, seed: int) -> tuple[WorldModel, np.ndarray]:
     return model, np.array(path)
 
 
-def active_lines(model: WorldModel) -> np.ndarray:
-    """(C, M, S) lines a country produces or uses (final or as feed)."""
-    state = model.state
-    return (state.final_demand.sum(axis=0) > 0) | (state.capacity > 0) | (state.feed_stock > 0)
-
-
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_outside_dy_tb_oxide_rises_in_the_first_controlled_quarter_while_chinas_holds(seed):
     model, path = price_multiples("china-ree-controls-2025", seed)
@@ -58,7 +53,7 @@ def test_no_active_price_stays_above_8x_its_start_for_more_than_two_turns(name):
     for turn in over:
         run = np.where(turn, run + 1, 0)
         longest = np.maximum(longest, run)
-    longest[~active_lines(model)] = 0
+    longest[~active_markets(model)] = 0
     worst = np.unravel_index(longest.argmax(), longest.shape)
     label = (model.index.countries[worst[0]], model.index.minerals[worst[1]], model.index.stages[worst[2]])
     assert longest.max() <= CEILING_TURNS, f"{label} above {CEILING_MULTIPLE}x for {longest.max()} turns"
