@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from critmin.agents.controllers import QueuedController
 from critmin.cli import main
-from critmin.engine.actions import ACTION_TYPES, BuyStockpile, SetTariff
+from critmin.core.actions import ACTION_TYPES, BuyStockpile, SetTariff
 from critmin.engine.model import WorldModel
 from critmin.engine.save import save_data
 from critmin.scenarios.loader import load_scenario, scenario_from_content

@@ -14,7 +14,7 @@ import mesa
 from critmin.agents.controllers import Controller, DefaultController
 
 if TYPE_CHECKING:
-    from critmin.engine.actions import ActionBase
+    from critmin.core.actions import ActionBase
     from critmin.engine.model import WorldModel
 
 
@@ -134,7 +134,7 @@ class Manufacturer(mesa.Agent):
         """
         if not self.model.lost_output:
             return 0.0
-        from critmin.engine.vocabulary import SECTORS
+        from critmin.core.vocabulary import SECTORS
 
         k = [s.value for s in SECTORS].index(self.sector)
         return float(self.model.lost_output[-1][k, self.model.index.country[self.country]])

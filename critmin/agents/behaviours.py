@@ -20,7 +20,7 @@ import numpy as np
 from critmin.agents.diplomacy import choose_buyer, choose_supplier, make_offer
 from critmin.agents.firms import invest_at_home, stake_abroad
 from critmin.agents.situation import MINERAL_NAMED, STAGE_NAMED, Situation, bans, offer_line
-from critmin.engine.actions import (
+from critmin.core.actions import (
     ActionBase,
     BuyStockpile,
     FundProgram,
@@ -30,7 +30,7 @@ from critmin.engine.actions import (
     ReleaseStockpile,
     SetTariff,
 )
-from critmin.engine.vocabulary import TURNS_PER_YEAR, Mineral, Stage
+from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 
 Line = tuple[str, str]
 RELEASE_AT_SHORTAGE = 0.1  # release the stockpile when a tenth of need goes unmet

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from critmin.engine.actions import ActionBase
-from critmin.engine.observation import Observation
+from critmin.core.actions import ActionBase
+from critmin.core.observation import Observation
 
 
 class Controller(Protocol):

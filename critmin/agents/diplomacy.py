@@ -14,9 +14,9 @@ import msgspec
 
 from critmin.agents.situation import MINERAL_NAMED, STAGE_NAMED, Situation, offer_line
 from critmin.agents.valuation import DealValue, value_offer
-from critmin.engine.actions import ActionBase, AnswerDeal, ProposeDeal
+from critmin.core.actions import ActionBase, AnswerDeal, ProposeDeal
+from critmin.core.vocabulary import TURNS_PER_YEAR
 from critmin.engine.deals import PARTNER_CAPEX_SHARE
-from critmin.engine.vocabulary import TURNS_PER_YEAR
 
 MIN_TONNES_PER_YEAR = 1.0  # offers below this are not worth the paperwork
 COUNTER_SCALES = (0.5, 0.25)  # volumes tried in a counter-offer, as shares of the offer's

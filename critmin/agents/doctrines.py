@@ -42,8 +42,8 @@ from critmin.agents.doctrine_params import DoctrineParams, params_for
 from critmin.agents.manufacturers import Pressure
 from critmin.agents.situation import Situation
 from critmin.agents.valuation import DealValue, value_offer
-from critmin.engine.actions import ActionBase, ProposeDeal
-from critmin.engine.observation import Observation
+from critmin.core.actions import ActionBase, ProposeDeal
+from critmin.core.observation import Observation
 from critmin.scenarios.doctrine_table import DoctrineTables
 
 

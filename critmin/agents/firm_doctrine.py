@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING
 import msgspec
 import numpy as np
 
-from critmin.engine.actions import AcquireStake, ActionBase, Invest
+from critmin.core.actions import AcquireStake, ActionBase, Invest
+from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 from critmin.engine.firm_accounts import unit_margin
-from critmin.engine.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 
 if TYPE_CHECKING:
     from critmin.engine.model import WorldModel

@@ -10,8 +10,8 @@ other action.
 from __future__ import annotations
 
 from critmin.agents.situation import Situation
-from critmin.engine.actions import AcquireStake, Invest
-from critmin.engine.vocabulary import TURNS_PER_YEAR, Mineral, Stage
+from critmin.core.actions import AcquireStake, Invest
+from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 
 Line = tuple[str, str]
 

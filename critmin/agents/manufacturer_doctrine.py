@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from critmin.engine.vocabulary import SECTORS
+from critmin.core.vocabulary import SECTORS
 
 if TYPE_CHECKING:
     from critmin.engine.model import WorldModel

@@ -15,7 +15,7 @@ from collections.abc import Collection, Mapping
 import msgspec
 
 from critmin.agents.doctrine_params import DoctrineParams
-from critmin.engine.observation import MineralView
+from critmin.core.observation import MineralView
 
 SHORTAGE_GAIN = 3.0  # a third of need unmet counts as a full shortage signal
 SPIKE_CAP = 1.0  # a doubling of the local price counts as a full price signal

@@ -15,10 +15,10 @@ from operator import attrgetter, is_
 
 from critmin.agents.doctrine_params import DoctrineParams
 from critmin.agents.manufacturers import Line, SupplyRisk, supply_risk
-from critmin.engine.actions import ProposeDeal
-from critmin.engine.export_control import ExportControl
-from critmin.engine.observation import MineralView, Observation, WorldLine
-from critmin.engine.vocabulary import TURNS_PER_YEAR, Mineral, Stage
+from critmin.core.actions import ProposeDeal
+from critmin.core.export_control import ExportControl
+from critmin.core.observation import MineralView, Observation, WorldLine
+from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 
 CAPEX_REVENUE_YEARS = 1.5
 """The engine's default capital cost of capacity in years of revenue at reference prices

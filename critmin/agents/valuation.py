@@ -24,7 +24,7 @@ from __future__ import annotations
 import msgspec
 
 from critmin.agents.situation import Situation, offer_line
-from critmin.engine.actions import ProposeDeal
+from critmin.core.actions import ProposeDeal
 from critmin.engine.deals import JOINT_EXPLORATION_FUNDING_SHARE, PARTNER_CAPEX_SHARE
 
 EXCESS_LOSS = 0.5  # share of the price lost on contracted tonnes beyond need (held, resold later)

@@ -25,7 +25,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from critmin.engine.vocabulary import Mineral, Stage
+from critmin.core.vocabulary import Mineral, Stage
 
 TEACHING = resources.files("critmin.scenarios") / "teaching"
 Iso3 = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]

@@ -383,7 +383,7 @@ def decode_raw(raw: msgspec.Raw, kind: type | None = None) -> Any:
 
 def decode_observation(state: State):
     """The team's Observation embedded in a State, or None."""
-    from critmin.engine.observation import Observation
+    from critmin.core.observation import Observation
 
     return decode_raw(state.observation, Observation)
 
@@ -397,6 +397,6 @@ def decode_snapshot(state: State):
 
 def decode_legal(state: State) -> list:
     """The team's legal action menu embedded in a State (engine Action records)."""
-    from critmin.engine.actions import action_from_dict
+    from critmin.core.actions import action_from_dict
 
     return [action_from_dict(item) for item in decode_raw(state.legal) or []]

@@ -21,7 +21,7 @@ import msgspec
 
 from critmin.classroom import protocol as p
 from critmin.classroom.client import SessionClient, new_submission_id
-from critmin.engine.actions import ActionBase
+from critmin.core.actions import ActionBase
 
 
 class RemoteError(RuntimeError):

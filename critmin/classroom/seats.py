@@ -14,9 +14,9 @@ import msgspec
 
 from critmin.agents.controllers import Controller, QueuedController
 from critmin.agents.doctrines import make_controller
-from critmin.engine.actions import ActionBase
+from critmin.core.actions import ActionBase
+from critmin.core.observation import Observation
 from critmin.engine.model import WorldModel
-from critmin.engine.observation import Observation
 from critmin.scenarios.loader import Scenario
 
 

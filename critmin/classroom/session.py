@@ -25,9 +25,9 @@ from critmin.classroom.packs import Pack, PackError, load_pack
 from critmin.classroom.plain import plain_reason
 from critmin.classroom.seats import play_turn, seated_world
 from critmin.classroom.store import Store, SubmissionRecord, TurnRecord
-from critmin.engine.actions import ActionFormatError, action_from_dict, action_to_dict
+from critmin.core.actions import ActionFormatError, action_from_dict, action_to_dict
+from critmin.core.vocabulary import quarter_label
 from critmin.engine.model import WorldModel
-from critmin.engine.vocabulary import quarter_label
 from critmin.scenarios.loader import Scenario, scenario_from_content
 from critmin.scenarios.validate import ScenarioError
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from critmin.engine.actions import ProposeDeal, action_to_dict
+from critmin.core.actions import ProposeDeal, action_to_dict
+from critmin.core.vocabulary import TURNS_PER_YEAR
 from critmin.engine.exploration import Find
-from critmin.engine.vocabulary import TURNS_PER_YEAR
 
 PARTNER_CAPEX_SHARE = 1.0
 """Share of a strategic partnership's new capacity the partner (the buyer) finances at signing

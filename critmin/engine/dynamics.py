@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from critmin.core.vocabulary import STAGES, TURNS_PER_YEAR
 from critmin.engine.state import Constants, WorldState
 from critmin.engine.substitution import adopt, remaining_use
-from critmin.engine.vocabulary import STAGES, TURNS_PER_YEAR
 
 TINY_PRICE = 1e-9  # USD/kg: below this a price counts as none (log guards)
 AT_CAP = 0.99  # exports at 99% of a quota or licence count as a binding control

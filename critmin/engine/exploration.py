@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from critmin.engine.vocabulary import TURNS_PER_YEAR
+from critmin.core.vocabulary import TURNS_PER_YEAR
 
 if TYPE_CHECKING:
     from critmin.engine.model import WorldModel

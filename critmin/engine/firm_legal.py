@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from critmin.engine.actions import AcquireStake, ActionBase, Invest
-from critmin.engine.vocabulary import TURNS_PER_YEAR, Mineral, Stage
+from critmin.core.actions import AcquireStake, ActionBase, Invest
+from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 
 if TYPE_CHECKING:
     from critmin.engine.model import WorldModel

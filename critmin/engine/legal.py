@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from critmin.engine import rules
-from critmin.engine.actions import (
+from critmin.core.actions import (
     AcquireStake,
     ActionBase,
     AnswerDeal,
@@ -23,8 +22,9 @@ from critmin.engine.actions import (
     SetSubsidy,
     SetTariff,
 )
+from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
+from critmin.engine import rules
 from critmin.engine.observe import last_turn
-from critmin.engine.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 
 if TYPE_CHECKING:
     from critmin.engine.model import WorldModel

@@ -15,8 +15,7 @@ import numpy as np
 
 from critmin.agents.actors import Country, Manufacturer, StateFirm
 from critmin.agents.controllers import Controller, QueuedController
-from critmin.engine import dynamics, exploration, firm_accounts, rules
-from critmin.engine.actions import (
+from critmin.core.actions import (
     ActionBase,
     ActionFormatError,
     AnswerDeal,
@@ -26,9 +25,11 @@ from critmin.engine.actions import (
     scripted_action,
     validated,
 )
+from critmin.core.events import Event
+from critmin.core.vocabulary import SECTORS, TURNS_PER_YEAR, quarter_label
+from critmin.engine import dynamics, exploration, firm_accounts, rules
 from critmin.engine.announcements import news_exposure, pending_controls
 from critmin.engine.deals import Deal, DealBook, deal_from_terms
-from critmin.engine.events import Event
 from critmin.engine.legal import legal_actions
 from critmin.engine.observe import observe
 from critmin.engine.policies import ExportControl, PolicyBook, Tariff, quota_per_turn
@@ -36,7 +37,6 @@ from critmin.engine.records import Recorder, TurnFigures
 from critmin.engine.snapshot import WorldSnapshot, snapshot
 from critmin.engine.state import build, position
 from critmin.engine.trade import Orders, feed_need, final_need, run_spot_markets
-from critmin.engine.vocabulary import SECTORS, TURNS_PER_YEAR, quarter_label
 from critmin.scenarios.loader import Scenario, load_scenario
 
 DIPLOMATIC = (ProposeDeal, AnswerDeal, BreakDeal)

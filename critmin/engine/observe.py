@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import msgspec
 import numpy as np
 
-from critmin.engine.observation import MineralView, Observation, WorldLine
+from critmin.core.observation import MineralView, Observation, WorldLine
 
 if TYPE_CHECKING:
     from critmin.engine.model import WorldModel

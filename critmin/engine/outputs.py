@@ -36,7 +36,7 @@ def run_tables(model: WorldModel) -> dict[str, pa.Table]:
 
 def sectors_table(model: WorldModel) -> pa.Table:
     """Per turn, country and sector with demand: the value of final output lost to shortages."""
-    from critmin.engine.vocabulary import SECTORS
+    from critmin.core.vocabulary import SECTORS
 
     rows: dict[str, list] = {"turn": [], "country": [], "sector": [], "lost_output_usd_m": []}
     active = model.state.final_demand.sum(axis=(2, 3)) > 0  # (K, C)

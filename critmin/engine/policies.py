@@ -7,8 +7,8 @@ from functools import cached_property
 
 import numpy as np
 
-from critmin.engine.export_control import BAN, QUOTA, ExportControl
-from critmin.engine.vocabulary import TURNS_PER_YEAR
+from critmin.core.export_control import BAN, QUOTA, ExportControl
+from critmin.core.vocabulary import TURNS_PER_YEAR
 
 __all__ = ["ExportControl", "PolicyBook", "RouteRules", "Subsidy", "Tariff", "quota_per_turn", "read_only"]
 

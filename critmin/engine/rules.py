@@ -10,8 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from critmin.engine import firm_accounts
-from critmin.engine.actions import (
+from critmin.core.actions import (
     AcquireStake,
     ActionBase,
     AnswerDeal,
@@ -27,9 +26,10 @@ from critmin.engine.actions import (
     SetSubsidy,
     SetTariff,
 )
+from critmin.core.vocabulary import TURNS_PER_YEAR
+from critmin.engine import firm_accounts
 from critmin.engine.deals import PARTNER_CAPEX_SHARE, Deal
 from critmin.engine.policies import ExportControl, Subsidy, Tariff, quota_per_turn
-from critmin.engine.vocabulary import TURNS_PER_YEAR
 
 if TYPE_CHECKING:
     from critmin.engine.model import WorldModel

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from critmin.agents.controllers import Controller, QueuedController, ScriptedController
-from critmin.engine.actions import ActionBase, ActionFormatError, action_from_dict
+from critmin.core.actions import ActionBase, ActionFormatError, action_from_dict
 from critmin.engine.atomic import write_atomic
 from critmin.engine.model import WorldModel
 from critmin.scenarios.loader import content_hash, scenario_from_content

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from critmin.core.vocabulary import SECTORS, STAGES, TURNS_PER_YEAR, Stage
 from critmin.engine.substitution import Substitutes
-from critmin.engine.vocabulary import SECTORS, STAGES, TURNS_PER_YEAR, Stage
 from critmin.scenarios.loader import Scenario
 
 MAX_DELAY = 9

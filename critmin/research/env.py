@@ -27,9 +27,9 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
     ) from error
 
 from critmin.agents.controllers import QueuedController
-from critmin.engine.actions import ActionBase
+from critmin.core.actions import ActionBase
+from critmin.core.observation import Observation
 from critmin.engine.model import WorldModel
-from critmin.engine.observation import Observation
 from critmin.research.env_spaces import (
     ScenarioScore,
     Template,

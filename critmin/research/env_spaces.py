@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from critmin.engine.actions import (
+from critmin.core.actions import (
     ActionBase,
     AnswerDeal,
     BuyStockpile,
@@ -25,8 +25,8 @@ from critmin.engine.actions import (
     ReleaseStockpile,
     SetTariff,
 )
-from critmin.engine.observation import MineralView, Observation
-from critmin.engine.vocabulary import STAGES, TURNS_PER_YEAR, Mineral, Stage
+from critmin.core.observation import MineralView, Observation
+from critmin.core.vocabulary import STAGES, TURNS_PER_YEAR, Mineral, Stage
 from critmin.scenarios.loader import Scenario
 
 # --- observation features ----------------------------------------------------------------

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from critmin.agents.doctrine_params import DOCTRINES
-from critmin.engine.actions import ActionFormatError, action_from_dict
+from critmin.core.actions import ActionFormatError, action_from_dict
 from critmin.scenarios.schema import MarketSettings
 
 if TYPE_CHECKING:

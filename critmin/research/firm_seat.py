@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from critmin.engine.actions import AcquireStake, ActionBase, Invest
-from critmin.engine.vocabulary import TURNS_PER_YEAR, Mineral, Stage
+from critmin.core.actions import AcquireStake, ActionBase, Invest
+from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 from critmin.research.env_spaces import Template, scenario_lines
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from critmin.engine.vocabulary import Mineral
+from critmin.core.vocabulary import Mineral
 
 Share = Annotated[float, msgspec.Meta(ge=0, le=1)]
 NonNegative = Annotated[float, msgspec.Meta(ge=0)]

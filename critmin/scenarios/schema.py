@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from critmin.engine.vocabulary import Mineral, Sector, Stage
+from critmin.core.vocabulary import Mineral, Sector, Stage
 from critmin.scenarios.doctrine_table import DoctrineTables
 
 # Physical figures (tonnes, USD, prices) are finite and below 1e12 in the file's units.

@@ -11,7 +11,7 @@ alternative reached mass production (before it, none can be adopted).
 
 from __future__ import annotations
 
-from critmin.engine.vocabulary import Mineral, Stage
+from critmin.core.vocabulary import Mineral, Stage
 from critmin.scenarios.schema import SubstituteSpec
 
 BEHAVIOUR = "BEHAVIOUR.md section 2"

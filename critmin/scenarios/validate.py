@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
-from critmin.engine.vocabulary import STAGES
+from critmin.core.vocabulary import STAGES
 from critmin.scenarios.schema import ExportControlSpec, ScenarioFile
 
 
@@ -171,7 +171,7 @@ def event_rules(spec: ScenarioFile) -> Iterator[str]:
 
 def action_event_problems(index: int, event) -> Iterator[str]:
     """An 'action' event carries a well-formed action for its own country."""
-    from critmin.engine.actions import ActionFormatError, action_from_dict
+    from critmin.core.actions import ActionFormatError, action_from_dict
 
     if not event.action:
         yield f"events[{index}].action: an 'action' event needs an action table"

@@ -6,7 +6,7 @@ import math
 
 import pygame
 
-from critmin.engine.vocabulary import quarter_label
+from critmin.core.vocabulary import quarter_label
 from critmin.ui.indicators import PriceSeries
 from critmin.ui.palette import MUTED_TEXT, TEXT
 from critmin.ui.widgets import draw_text, font

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from critmin.engine.actions import ActionBase, ActionFormatError, action_from_dict
+from critmin.core.actions import ActionBase, ActionFormatError, action_from_dict
 from critmin.engine.snapshot import WorldSnapshot
 
 ALL_PARTNERS = "all countries"

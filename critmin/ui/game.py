@@ -14,7 +14,7 @@ import pygame_gui
 from pygame_gui.elements import UIButton
 from pygame_gui.windows import UIConfirmationDialog, UIFileDialog
 
-from critmin.engine.actions import ActionBase
+from critmin.core.actions import ActionBase
 from critmin.engine.save import SaveError
 from critmin.ui.mapscene import MapScene
 from critmin.ui.orders import DiplomacyPanel, OrdersPanel

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from critmin.engine.export_control import ExportControl
+from critmin.core.export_control import ExportControl
 from critmin.engine.snapshot import CountryFigures, Flow, WorldSnapshot
 from critmin.ui.geo import REST_OF_WORLD
 

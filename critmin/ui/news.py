@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from critmin.engine.actions import action_from_dict
+from critmin.core.actions import action_from_dict
 from critmin.ui.wording import Wording
 
 ORDER_OF_EVENT = {

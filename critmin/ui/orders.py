@@ -13,7 +13,7 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIDropDownMenu, UILabel, UITextBox, UITextEntryLine
 
-from critmin.engine.actions import ActionBase
+from critmin.core.actions import ActionBase
 from critmin.ui.forms import (
     ALL_PARTNERS,
     DEAL_SIDES,

@@ -15,8 +15,8 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIDropDownMenu, UIImage, UILabel, UITextBox, UIWindow
 
-from critmin.engine.actions import ActionBase
-from critmin.engine.vocabulary import quarter_label
+from critmin.core.actions import ActionBase
+from critmin.core.vocabulary import quarter_label
 from critmin.ui.chart import point_at, price_chart, trend_chart
 from critmin.ui.forms import as_action
 from critmin.ui.indicators import WEEKS_PER_TURN, reference_price

@@ -26,8 +26,8 @@ from pygame_gui.elements import UIButton, UIDropDownMenu
 
 from critmin.classroom import protocol as p
 from critmin.classroom.remote import RemoteError, RemoteTimeoutError, RemoteWorld
-from critmin.engine.actions import ActionBase
-from critmin.engine.events import Event
+from critmin.core.actions import ActionBase
+from critmin.core.events import Event
 from critmin.ui.game import GameScene
 from critmin.ui.indicators import price_history_of
 from critmin.ui.mapscene import STATUS_H, MapScene

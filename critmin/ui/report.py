@@ -7,7 +7,7 @@ that touch you, price moves on your lines, and your shortages with their likely 
 
 from __future__ import annotations
 
-from critmin.engine.actions import action_from_dict
+from critmin.core.actions import action_from_dict
 from critmin.engine.snapshot import WorldSnapshot
 from critmin.ui.news import REWORDED, news_items
 from critmin.ui.wording import TINY, Wording, amount, plain_reason

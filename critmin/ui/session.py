@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from critmin.agents.controllers import QueuedController, ScriptedController
-from critmin.engine.actions import ActionBase, ActionFormatError, action_from_dict, action_to_dict
+from critmin.core.actions import ActionBase, ActionFormatError, action_from_dict, action_to_dict
+from critmin.core.observation import Observation
 from critmin.engine.atomic import write_atomic
 from critmin.engine.model import WorldModel
-from critmin.engine.observation import Observation
 from critmin.engine.save import SaveError, read_save, save_data, scenario_countries, scenario_of
 from critmin.scenarios.loader import Scenario
 from critmin.ui.indicators import quantity

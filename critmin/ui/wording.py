@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from critmin.engine.actions import (
+from critmin.core.actions import (
     AcquireStake,
     ActionBase,
     AnswerDeal,

@@ -7,11 +7,11 @@ import copy
 import pytest
 
 from critmin.agents.controllers import ScriptedController
-from critmin.engine.actions import AnswerDeal, ImposeExportControl, ProposeDeal
+from critmin.core.actions import AnswerDeal, ImposeExportControl, ProposeDeal
+from critmin.core.vocabulary import Mineral, Stage
 from critmin.engine.deals import JOINT_EXPLORATION_FUNDING_SHARE, PARTNER_CAPEX_SHARE
 from critmin.engine.model import WorldModel
 from critmin.engine.rules import capex_usd_m
-from critmin.engine.vocabulary import Mineral, Stage
 from critmin.scenarios.loader import scenario_from_content
 
 

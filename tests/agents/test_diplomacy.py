@@ -6,9 +6,9 @@ import pytest
 from ai_worlds import AUS_REFINERY, TINY_DOCTRINES, ai_controllers, control_event, tiny_with
 
 from critmin.agents.controllers import ScriptedController
-from critmin.engine.actions import AnswerDeal, ProposeDeal, action_from_dict
+from critmin.core.actions import AnswerDeal, ProposeDeal, action_from_dict
+from critmin.core.vocabulary import Mineral, Stage
 from critmin.engine.model import WorldModel
-from critmin.engine.vocabulary import Mineral, Stage
 
 LICENCE = control_event(0, "CHN", "lithium", "refined", "licence", approval_share=0.3, delay_turns=1)
 BAN_TO_INDIA = control_event(4, "AUS", "lithium", "refined", "ban", destinations=["IND"])

@@ -7,13 +7,13 @@ import copy
 import pytest
 
 from critmin.agents.controllers import QueuedController
-from critmin.engine.actions import AcquireStake, FundProgram, Invest, RefuseDelivery
+from critmin.core.actions import AcquireStake, FundProgram, Invest, RefuseDelivery
+from critmin.core.vocabulary import Mineral, Stage
 from critmin.engine.contracts import take_or_pay
 from critmin.engine.deals import Deal
 from critmin.engine.model import WorldModel
 from critmin.engine.rules import REASON_MARK, stake_cost_usd_m
 from critmin.engine.save import replay, save_data
-from critmin.engine.vocabulary import Mineral, Stage
 from critmin.scenarios import load_scenario
 from critmin.scenarios.loader import scenario_from_content
 from critmin.scenarios.validate import ScenarioError

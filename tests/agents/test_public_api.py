@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from critmin.agents.controllers import QueuedController
-from critmin.engine.actions import AnswerDeal, BuyStockpile, ProposeDeal, action_to_dict
+from critmin.core.actions import AnswerDeal, BuyStockpile, ProposeDeal, action_to_dict
+from critmin.core.observation import Observation
 from critmin.engine.model import WorldModel
-from critmin.engine.observation import Observation
 
 TURNS = 8
 

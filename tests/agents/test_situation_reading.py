@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from critmin.agents.doctrine_params import DOCTRINES
 from critmin.agents.manufacturers import SHORTAGE_GAIN, SPIKE_CAP, supply_risk
 from critmin.agents.situation import Situation, WorldReading
+from critmin.core.observation import MineralView
 from critmin.engine.model import WorldModel
-from critmin.engine.observation import MineralView
 
 PARAMS = DOCTRINES["diversifying_importer"]
 

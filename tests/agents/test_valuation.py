@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from critmin.agents.doctrine_params import DOCTRINES
 from critmin.agents.situation import Situation
 from critmin.agents.valuation import value_offer
-from critmin.engine.actions import AnswerDeal, ProposeDeal
+from critmin.core.actions import AnswerDeal, ProposeDeal
+from critmin.core.vocabulary import Mineral, Stage
 from critmin.engine.model import WorldModel
-from critmin.engine.vocabulary import Mineral, Stage
 
 LINES = [
     ("ree_heavy", "mine"),

@@ -236,8 +236,8 @@ def test_recycling_keeps_mass_and_money_balanced(tiny):
 
 
 def test_a_binding_quota_exposes_its_importers(tiny):
-    from critmin.engine.actions import ImposeExportControl
-    from critmin.engine.vocabulary import Mineral, Stage
+    from critmin.core.actions import ImposeExportControl
+    from critmin.core.vocabulary import Mineral, Stage
 
     quota = ImposeExportControl(
         country="CHN",

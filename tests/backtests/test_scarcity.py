@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 
 from critmin.agents.controllers import ScriptedController
-from critmin.engine.actions import ImposeExportControl
+from critmin.core.actions import ImposeExportControl
+from critmin.core.vocabulary import Mineral, Stage
 from critmin.engine.dependence import embedded_dependence, top_foreign_supplier
 from critmin.engine.model import WorldModel
 from critmin.engine.substitution import Substitutes, adopt, remaining_use
 from critmin.engine.trade import demand_fractions, producer_storage
-from critmin.engine.vocabulary import Mineral, Stage
 from critmin.scenarios.loader import scenario_from_content
 from critmin.scenarios.substitutes import SUBSTITUTES
 

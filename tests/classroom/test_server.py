@@ -231,7 +231,7 @@ def test_the_deadline_resolves_the_turn_with_default_orders(tmp_path):
 
 def test_a_remote_world_offers_the_models_calls_to_a_front_end(tiny_server):
     from critmin.classroom.remote import RemoteWorld
-    from critmin.engine.actions import SetTariff
+    from critmin.core.actions import SetTariff
 
     world = RemoteWorld(tiny_server.address, tiny_server.codes["IND"]).connect()
     try:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from critmin.agents.controllers import QueuedController, ScriptedController
-from critmin.engine.actions import BuyStockpile, FundProgram, Invest, SetTariff
+from critmin.core.actions import BuyStockpile, FundProgram, Invest, SetTariff
 from critmin.engine.model import WorldModel
 
 

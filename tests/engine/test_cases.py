@@ -7,15 +7,15 @@ import copy
 import pytest
 
 from critmin.agents.controllers import DefaultController, QueuedController, ScriptedController
-from critmin.engine.actions import (
+from critmin.core.actions import (
     AnswerDeal,
     ImposeExportControl,
     ProposeDeal,
     ReleaseStockpile,
     SetTariff,
 )
+from critmin.core.vocabulary import Mineral, Stage
 from critmin.engine.model import WorldModel
-from critmin.engine.vocabulary import Mineral, Stage
 from critmin.scenarios.loader import scenario_from_content
 
 OFFTAKE = {
@@ -198,7 +198,7 @@ def test_an_offtake_over_a_destination_ban_beside_a_licence_is_blocked_and_breac
 
 def test_the_ai_reading_sees_a_ban_standing_beside_a_licence():
     from critmin.agents.situation import bans, covers
-    from critmin.engine.export_control import ExportControl
+    from critmin.core.export_control import ExportControl
 
     record = {
         "kind": "export_control", "country": "CHN", "mineral": "ree_heavy", "stage": "magnet",
@@ -214,7 +214,7 @@ def test_the_ai_reading_sees_a_ban_standing_beside_a_licence():
 
 
 def test_a_production_subsidy_lowers_the_producers_ask_and_the_treasury_pays_its_share(tiny):
-    from critmin.engine.actions import SetSubsidy
+    from critmin.core.actions import SetSubsidy
 
     subsidy = SetSubsidy(country="AUS", mineral=Mineral.LITHIUM, stages=(Stage.MINE,), rate=0.5, turns=2)
     plain = WorldModel(tiny, seed=0)
@@ -235,7 +235,7 @@ def test_a_production_subsidy_lowers_the_producers_ask_and_the_treasury_pays_its
 
 
 def test_a_subsidy_needs_producers_at_home(tiny):
-    from critmin.engine.actions import SetSubsidy
+    from critmin.core.actions import SetSubsidy
 
     model = WorldModel(tiny, seed=0)
     nothing = [c for c in model.index.countries if model.state.capacity[model.index.country[c], 0, 2] == 0]

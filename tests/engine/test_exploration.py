@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from critmin.agents.controllers import ScriptedController
+from critmin.core.actions import AnswerDeal, FundProgram, ProposeDeal
+from critmin.core.vocabulary import Mineral, Stage
 from critmin.engine import exploration
-from critmin.engine.actions import AnswerDeal, FundProgram, ProposeDeal
 from critmin.engine.model import WorldModel
-from critmin.engine.vocabulary import Mineral, Stage
 from critmin.scenarios.loader import scenario_from_content
 from critmin.scenarios.schema import MarketSettings
 from critmin.scenarios.validate import ScenarioError

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from critmin.agents.controllers import QueuedController
-from critmin.engine.actions import ImposeExportControl
+from critmin.core.actions import ImposeExportControl
+from critmin.core.vocabulary import Mineral, Stage
 from critmin.engine.model import WorldModel
-from critmin.engine.vocabulary import Mineral, Stage
 
 TOLERANCE = 1e-6
 COUNTRIES = ("CHN", "IND", "AUS")

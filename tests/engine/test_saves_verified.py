@@ -9,7 +9,7 @@ import re
 import pytest
 
 from critmin.agents.controllers import QueuedController
-from critmin.engine.actions import BuyStockpile, SetTariff
+from critmin.core.actions import BuyStockpile, SetTariff
 from critmin.engine.model import WorldModel
 from critmin.engine.save import SaveError, read_save, replay, resume, save_data, write_save
 from critmin.scenarios.loader import content_hash, scenario_from_content

@@ -14,8 +14,8 @@ pytest.importorskip("gymnasium")
 from gymnasium.utils.env_checker import check_env
 from pettingzoo.test import parallel_api_test, parallel_seed_test
 
-from critmin.engine.actions import LiftExportControl
-from critmin.engine.observation import MineralView, Observation
+from critmin.core.actions import LiftExportControl
+from critmin.core.observation import MineralView, Observation
 from critmin.research.env import benchmark, parallel_env, single_agent_env
 from critmin.research.env_spaces import (
     ScenarioScore,

@@ -10,7 +10,7 @@ pytest.importorskip("gymnasium")
 
 from pettingzoo.test import parallel_api_test
 
-from critmin.engine.actions import AcquireStake
+from critmin.core.actions import AcquireStake
 from critmin.research.env import parallel_env
 
 INDIA = "india-central-asia-2025"

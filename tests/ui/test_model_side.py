@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from critmin.engine.actions import ProposeDeal, SetTariff
+from critmin.core.actions import ProposeDeal, SetTariff
 from critmin.engine.save import SaveError, read_save, replay
 from critmin.ui.forms import DealForm, OrderForm, build_deal, build_order
 from critmin.ui.geo import EU_BLOC, Projection, map_code, world_outlines

@@ -8,7 +8,7 @@ import pygame
 import pytest
 from uidriver import Driver, check_golden
 
-from critmin.engine.actions import ProposeDeal, SetTariff
+from critmin.core.actions import ProposeDeal, SetTariff
 from critmin.ui import picker
 from critmin.ui.app import first_scene
 from critmin.ui.game import GameScene

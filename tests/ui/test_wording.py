@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from critmin.engine.actions import BuyStockpile, ImposeExportControl, ProposeDeal, SetTariff
+from critmin.core.actions import BuyStockpile, ImposeExportControl, ProposeDeal, SetTariff
 from critmin.ui.chart import axis_range, nice_ticks, tick_labels
 from critmin.ui.forms import OrderForm, build_order
 from critmin.ui.news import plain_detail

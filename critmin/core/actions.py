@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from critmin.engine.vocabulary import Mineral, Stage
+from critmin.core.vocabulary import Mineral, Stage
 
 MAX_FIGURE = 1e12  # tonnes, USD m and prices above this are not physical
 Tonnes = Annotated[float, msgspec.Meta(ge=0, le=MAX_FIGURE)]
