@@ -85,14 +85,16 @@ def test_the_phase_profile_adds_up_to_the_turn_and_leaves_the_model_as_it_was(ti
     assert model.hashes == twin.hashes, "timing changes nothing"
 
 
-def test_recorded_bytes_grow_with_the_turns_recorded(tiny):
+def test_recorded_bytes_count_every_array_the_recorder_keeps_per_turn(tiny):
     model = WorldModel(tiny, seed=1)
-    empty = recorded_bytes(model.recorder)
     model.run(1)
-    one = recorded_bytes(model.recorder) - empty
-    model.run(2)
-    assert one > 0
-    assert recorded_bytes(model.recorder) - empty == pytest.approx(3 * one, rel=0.2)
+    before = recorded_bytes(model.recorder)
+    model.run(3)
+    rows = model.recorder.country_rows[1:] + [{"p": p} for p in model.recorder.price_rows[1:]]
+    rows += [{"f": f} for f in model.recorder.flow_rows[1:]]
+    arrays = sum(kept.at.nbytes + kept.values.nbytes for row in rows for kept in row.values())
+    grown = recorded_bytes(model.recorder) - before
+    assert arrays < grown < arrays + 20_000, "arrays plus their containers"
 
 
 def test_tiny_world_copies_play(tiny):
