@@ -136,7 +136,7 @@ def run_command(args: argparse.Namespace) -> int:
     scenario = load(args.scenario)
     if args.focus is not None and args.focus not in {c.iso3 for c in scenario.spec.countries}:
         raise UserError(f"--focus: {args.focus!r} is not a country of {scenario.id}")
-    model = WorldModel(scenario, seed=args.seed)
+    model = WorldModel(scenario, seed=args.seed, record_hashes=args.save is not None)
     turns = args.turns or scenario.spec.scenario.turns
     play(model, turns, quiet=args.quiet)
     print_summary(model, out, focus=args.focus)

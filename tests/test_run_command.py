@@ -47,6 +47,18 @@ def test_run_writes_tidy_tables_and_a_manifest(tmp_path, cli):
     assert "mesa" in manifest["versions"]
 
 
+def test_a_run_without_a_save_reports_the_same_final_state_hash(tmp_path, cli):
+    from critmin.engine.model import WorldModel
+
+    code, stdout, _ = cli("run", TINY, "--turns", "3", "--seed", "4", "--out", tmp_path / "run", "--quiet")
+    assert code == 0
+    hashed = WorldModel(TINY, seed=4)
+    hashed.run(3)
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["final_state_hash"] == hashed.hashes[-1]
+    assert f"state hash {hashed.hashes[-1][:16]}" in stdout
+
+
 def test_run_writes_csv_on_request(tmp_path, cli):
     code, _, _ = cli("run", TINY, "--turns", "1", "--out", tmp_path, "--format", "csv", "--quiet")
     assert code == 0

@@ -59,11 +59,22 @@ def manifest(model: WorldModel, command_line: list[str] | None = None) -> dict:
         },
         "seed": model.seed,
         "turns": model.turn,
-        "final_state_hash": model.hashes[-1] if model.hashes else None,
+        "final_state_hash": final_state_hash(model),
         "versions": {name: safe_version(name) for name in VERSIONED} | {"python": platform.python_version()},
         "command": command_line or [],
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+
+
+def final_state_hash(model: WorldModel) -> str | None:
+    """The state hash after the last turn: the recorded one, else computed now (None before any turn).
+
+    A run that keeps no per-turn hashes (`record_hashes=False`: nothing to save or replay) pays
+    for one hash, at the end.
+    """
+    if model.hashes:
+        return model.hashes[-1]
+    return model.state_hash() if model.turn else None
 
 
 def safe_version(package: str) -> str:

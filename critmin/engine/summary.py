@@ -8,6 +8,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from critmin.engine.outputs import final_state_hash
 from critmin.engine.records import off_diagonal
 
 if TYPE_CHECKING:
@@ -29,7 +30,8 @@ def print_summary(model: WorldModel, console: Console, focus: str | None = None)
     console.print(dependence_table(model))
     if focus is not None:
         console.print(focus_table(model, focus))
-    console.print(f"state hash {model.hashes[-1][:16]}…" if model.hashes else "no turn played")
+    final = final_state_hash(model)
+    console.print(f"state hash {final[:16]}…" if final else "no turn played")
 
 
 def active_markets(model: WorldModel) -> np.ndarray:

@@ -126,7 +126,9 @@ class CritminParallelEnv(ParallelEnv):
         """
         self.world_seed = self.next_world_seed(seed)
         controllers = {agent: QueuedController() for agent in self.possible_agents}
-        self.world = WorldModel(self.scenario, seed=self.world_seed, controllers=controllers)
+        self.world = WorldModel(
+            self.scenario, seed=self.world_seed, controllers=controllers, record_hashes=False
+        )
         self.agents = list(self.possible_agents)
         self.observe_all()
         return self.agent_observations(), {a: self.info(a, "", False) for a in self.agents}
