@@ -12,21 +12,11 @@ import copy
 import itertools
 import string
 
-from critmin.scenarios.loader import Scenario, load_scenario, scenario_from_content
+from critmin.scenarios.loader import LIST_TABLES, Scenario, load_scenario, scenario_from_content
 
 COUNTRY_KEYS = ("iso3", "country", "destinations", "origins", "seller", "buyer", "counterparty", "host")
 """Fields of scenario records that name countries."""
-RECORD_LISTS = (
-    "countries",
-    "capacity",
-    "demand",
-    "stocks",
-    "firms",
-    "reserves",
-    "policies",
-    "deals",
-    "events",
-)
+RECORD_LISTS = tuple(table for table in LIST_TABLES if table != "minerals")
 """The scenario's lists whose records belong to countries (each is repeated per copy)."""
 
 

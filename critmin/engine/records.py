@@ -3,6 +3,9 @@
 Tables (one row per ...): `countries` turn x country x mineral x stage; `prices` turn x mineral x
 stage x country; `flows` turn x mineral x stage x exporter x importer (international, > 0);
 `events` one per event. Written as Parquet (or CSV) by `write_tables`.
+
+The recorder keeps each turn's arrays as their non-zero entries (`Sparse`): world-2024 has ~700
+non-zero flows a turn in its (M, S, C, C) = 107,000 cells.
 """
 
 from __future__ import annotations
