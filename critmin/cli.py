@@ -352,7 +352,8 @@ BENCH_HELP = (
     "Time the engine: turns of world-2024 (default controllers, AI doctrines, and the AI world with 10x "
     "its firms and 4x its countries, stepped in turn A B C D), what the recorder keeps per turn, the "
     "clearing against the LP and OR-Tools on the same markets (welfare checked equal), and the RL "
-    "environment's steps per second. Progress goes to stderr; figures are ratios on a noisy machine."
+    "environment's steps per second. Progress goes to stderr. Timings drift with the machine's load: "
+    "compare figures of one run, and ratios."
 )
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from critmin.engine.market import MarketProblem, welfare_of
 
 QTY_UNITS = 1e9
-"""Integer units given to the market's largest quantity (OR-Tools checks that costs x flows fit int64)."""
+"""Integer units given to the market's largest quantity (the kernel's resolution, flow.QTY_RES)."""
 COST_UNITS = 1e6
 """Integer units given to the market's largest |cost|."""
 
@@ -74,7 +74,7 @@ def scales(p: MarketProblem) -> tuple[float, float, float]:
     q_max = max(p.supply_tonnes.sum(), p.demand_tonnes.max(initial=0.0), 1e-12)
     costs = (p.supply_price, p.demand_price, p.route_cost[usable])
     c_max = max(max(float(np.abs(c).max(initial=0.0)) for c in costs), 1e-12)
-    path = 2 * COST_UNITS * (4 + 2 * p.n_countries)  # bound on a simple path's cost (see market.py)
+    path = 2 * COST_UNITS * (4 + 2 * p.n_countries)  # > twice a simple path's or cycle's cost (flow._scales)
     return QTY_UNITS / q_max, COST_UNITS / c_max, 2 * path + 1 if p.demand_required.any() else 0.0
 
 
