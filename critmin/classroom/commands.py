@@ -1,4 +1,4 @@
-"""Sub-commands of the classroom layer (registered by critmin.cli).
+"""Sub-commands of the classroom layer (the CLI asks `register` to add them).
 
 `serve`, `bot`, `instructor`, `join`, `debrief` and `pack`. Heavy or optional dependencies
 (websockets, matplotlib, the engine) are imported only when a command runs.
@@ -17,7 +17,7 @@ from pathlib import Path
 from rich.markup import escape
 from rich.table import Table
 
-from critmin.cli import EXIT_FAILED, EXIT_OK, UserError, command, err, out, positive_int
+from critmin.core.console import EXIT_FAILED, EXIT_OK, UserError, command, err, out, positive_int, user_errors
 
 CODE_ENV = "CRITMIN_CODE"
 
@@ -149,7 +149,7 @@ def new_session(store, args: argparse.Namespace):
     from critmin.classroom import codes
     from critmin.classroom.packs import pack_for
     from critmin.classroom.session import Session
-    from critmin.cli import load
+    from critmin.scenarios import ScenarioError, load_scenario
 
     if not store.is_new():
         raise UserError(
@@ -158,7 +158,8 @@ def new_session(store, args: argparse.Namespace):
     if not args.teams:
         raise UserError("--teams is required for a new session, e.g. --teams IND,CHN,USA")
     teams = [t.strip().upper() for t in args.teams.split(",") if t.strip()]
-    scenario = load(args.scenario)
+    with user_errors(ScenarioError):
+        scenario = load_scenario(args.scenario)
     pack = args.pack or getattr(getattr(pack_for(scenario.id), "pack", None), "id", None)
     join_codes = codes.new_codes(teams)
     session = Session.create(

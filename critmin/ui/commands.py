@@ -1,4 +1,4 @@
-"""Sub-commands of the ui layer (registered by critmin.cli): `critmin play`.
+"""Sub-commands of the ui layer: `critmin play` (the CLI asks `register` to add it).
 
 pygame and pygame_gui are imported only when `play` runs, so `critmin` works without them;
 `play` then says how to install the UI extra and exits with 2.
@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 
-from critmin.cli import EXIT_OK, UserError, command, out
+from critmin.core.console import EXIT_OK, UserError, command, out, user_errors
 from critmin.ui.options import DEFAULT_SIZE, MIN_SIZE, PlayOptions
 
 INSTALL_HINT = (
@@ -29,6 +29,13 @@ def register(commands) -> None:
         play_command,
         "Play a scenario in a window: the world map, flows, panels; one or several human countries.",
     )
+    add_game_arguments(sub)
+    add_view_arguments(sub)
+    add_tool_arguments(sub)
+
+
+def add_game_arguments(sub: argparse.ArgumentParser) -> None:
+    """What to play: the scenario, who plays, the seed, turns played first, a save to replay."""
     sub.add_argument(
         "scenario", nargs="?", help="packaged scenario name or TOML path (default: pick in the window)"
     )
@@ -48,7 +55,14 @@ def register(commands) -> None:
         help="play N turns first, the computer playing every country (those given with --as stay idle, "
         "then are yours)",
     )
-    sub.add_argument("--screenshot", type=Path, metavar="FILE", help="write the map as a PNG and exit")
+    sub.add_argument("--replay", type=Path, metavar="SAVE", help="open a save in the replay viewer")
+    sub.add_argument(
+        "--save-dir", type=Path, default=None, help="where the save dialog starts (default: here)"
+    )
+
+
+def add_view_arguments(sub: argparse.ArgumentParser) -> None:
+    """How the window looks at the start: size, panels, mineral, colouring, palette."""
     sub.add_argument(
         "--size",
         type=window_size,
@@ -56,7 +70,6 @@ def register(commands) -> None:
         metavar="WxH",
         help=f"window size (default {DEFAULT_SIZE[0]}x{DEFAULT_SIZE[1]})",
     )
-    sub.add_argument("--replay", type=Path, metavar="SAVE", help="open a save in the replay viewer")
     sub.add_argument(
         "--open",
         dest="panels",
@@ -72,14 +85,16 @@ def register(commands) -> None:
         help="colour countries by role (default) or by an indicator",
     )
     sub.add_argument(
-        "--save-dir", type=Path, default=None, help="where the save dialog starts (default: here)"
-    )
-    sub.add_argument(
         "--palette",
         choices=("standard", "colour-blind"),
         default="standard",
         help="colours of roles, indicator scales and controlled routes (colour-blind: Okabe-Ito, viridis)",
     )
+
+
+def add_tool_arguments(sub: argparse.ArgumentParser) -> None:
+    """For tools and tests: a screenshot, the layout file, the frame-time benchmark."""
+    sub.add_argument("--screenshot", type=Path, metavar="FILE", help="write the map as a PNG and exit")
     sub.add_argument(
         "--layout-file",
         type=Path,
@@ -197,9 +212,10 @@ def play_options(args: argparse.Namespace) -> PlayOptions:
 
 def check_scenario(options: PlayOptions) -> None:
     """The scenario loads, and the countries and mineral asked for are in it."""
-    from critmin.cli import load
+    from critmin.scenarios import ScenarioError, load_scenario
 
-    spec = load(options.scenario).spec
+    with user_errors(ScenarioError):
+        spec = load_scenario(options.scenario).spec
     codes = [c.iso3 for c in spec.countries]
     unknown = [c for c in options.countries if c not in codes]
     if unknown:
@@ -218,10 +234,8 @@ def check_save(path: Path) -> None:
     """The replay file is a readable save."""
     from critmin.engine.save import SaveError, read_save
 
-    try:
+    with user_errors(SaveError):
         read_save(path)
-    except SaveError as error:
-        raise UserError(str(error)) from None
 
 
 def bench(options: PlayOptions, as_json: bool) -> int:
