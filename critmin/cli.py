@@ -30,12 +30,9 @@ from critmin.core.console import (
     turn_count,
     user_errors,
 )
+from critmin.launcher import PygameWindows
 from critmin.research import commands as research_commands
 from critmin.ui import commands as ui_commands
-
-# Each front end adds its own sub-commands: `register(commands)` imports its heavy or optional
-# dependencies only when one of its commands runs.
-FRONT_ENDS = (ui_commands, research_commands, classroom_commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -64,8 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_scenarios(commands)
     add_replay(commands)
     add_bench(commands)
-    for front_end in FRONT_ENDS:
-        front_end.register(commands)
+    # each front end adds its own sub-commands, importing heavy or optional dependencies only when
+    # one of them runs; the classroom's network seats open in the UI's window through the launcher
+    ui_commands.register(commands)
+    research_commands.register(commands)
+    classroom_commands.register(commands, windows=PygameWindows())
     return parser
 
 

@@ -1,6 +1,7 @@
 """Network seats: the game screens on a classroom session, for a team and for the instructor.
 
-`critmin join` opens a team's seat, `critmin instructor HOST:PORT --code C view` the room.
+`critmin join` opens a team's seat, `critmin instructor HOST:PORT --code C view` the room (the
+launcher, critmin/launcher.py, hands these screens a joined remote world).
 `RemoteModel` makes a `critmin.classroom.remote.RemoteWorld` look like the WorldModel the map
 scenes read (`snapshot`, `observe`, `legal_actions`, `check`, `turn`, `date`, `events`,
 `world_scenario.spec`, price history): the scenario's outline comes with the server's Welcome,
@@ -620,25 +621,19 @@ def play_remote(world: RemoteWorld, size: tuple[int, int] = SIZE) -> int | None:
         app.close()
 
 
-def instructor_view(
-    address: str, code: str, *, projector: bool = False, size: tuple[int, int] = SIZE
+def instructor_window(
+    world: RemoteWorld, *, projector: bool = False, size: tuple[int, int] = SIZE
 ) -> int | None:
     """`critmin instructor HOST:PORT --code C view [--projector]`: the room over the map.
 
     Returns 0 when the window closes, None when no window can be opened.
     """
-    world = RemoteWorld(address, code, label="instructor-view").connect()
+    app = open_window(size, "critmin · instructor")
+    if app is None:
+        return None
     try:
-        if not world.is_instructor:
-            raise RemoteError("this code is a team's: use `critmin join`")
-        app = open_window(size, "critmin · instructor")
-        if app is None:
-            return None
-        try:
-            app.scenes.push(InstructorScene(app, world, projector))
-            app.run()
-        finally:
-            app.close()
-        return 0
+        app.scenes.push(InstructorScene(app, world, projector))
+        app.run()
     finally:
-        world.close()
+        app.close()
+    return 0
