@@ -32,11 +32,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from critmin.engine.snapshot import CountryFigures
+from critmin.core.snapshot import CountryFigures
 from critmin.research.metrics import Rows, add_rows
 
 if TYPE_CHECKING:
-    from critmin.engine.snapshot import WorldSnapshot
+    from critmin.core.snapshot import WorldSnapshot
     from critmin.research.experiment import MetricSpec
 
 TABLES: dict[str, dict[str, str]] = {  # dimension -> field of the table's records

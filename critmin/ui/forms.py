@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from critmin.core.actions import ActionBase, ActionFormatError, action_from_dict
-from critmin.engine.snapshot import WorldSnapshot
+from critmin.core.snapshot import WorldSnapshot
 
 ALL_PARTNERS = "all countries"
 ORDER_KINDS: dict[str, str] = {

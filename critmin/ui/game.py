@@ -62,7 +62,7 @@ class GameScene(MapScene):
 
     def title_text(self) -> str:
         """Scenario, date, turn, who plays."""
-        model, spec = self.model, self.model.world_scenario.spec.scenario
+        model, spec = self.model, self.outline
         who = (
             f"{self.names.get(self.player, self.player)} to play"
             if self.player
@@ -186,7 +186,7 @@ class GameScene(MapScene):
 
     def ask_save(self) -> None:
         """Pick where to save."""
-        name = f"{self.model.world_scenario.id}-{self.model.date}.json"
+        name = f"{self.outline.id}-{self.model.date}.json"
         self.open_dialog("save", "Save the game", self.save_dir / name, existing_only=False)
 
     def ask_load(self) -> None:

@@ -326,9 +326,9 @@ class DiplomacyPanel(ActingPanel):
         )
         buyer = player if form.side == DEAL_SIDES[0] else counterparty
         need = sum(
-            d.tonnes_per_year
-            for d in self.scene.model.world_scenario.spec.demand
-            if (d.country, d.mineral.value, d.stage.value) == (buyer, form.mineral, form.stage)
+            d.tonnes
+            for d in self.scene.outline.demand
+            if (d.country, d.mineral, d.stage) == (buyer, form.mineral, form.stage)
         )
         return replace(form, tonnes_per_year=default_deal_tonnes(form, player, snapshot, need))
 

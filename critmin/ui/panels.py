@@ -8,7 +8,6 @@ only draft Actions through the session, which checks them with `model.check`.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 import pygame
@@ -218,26 +217,20 @@ def dashboard_html(scene: MapScene, country: str | None) -> str:
 
 def starting_lines(scene: MapScene, country: str) -> list[str]:
     """Before the first turn: the scenario's starting figures (needs, capacity, stocks) per line."""
-    spec = scene.model.world_scenario.spec
-    need, make, stock = defaultdict(float), defaultdict(float), defaultdict(float)
-    for d in spec.demand:
-        if d.country == country:
-            need[(d.mineral.value, d.stage.value)] += d.tonnes_per_year
-    for c in spec.capacity:
-        if c.country == country:
-            make[(c.mineral.value, c.stage.value)] += c.tonnes_per_year * c.utilisation
-    for s in spec.stocks:
-        if s.country == country:
-            stock[(s.mineral.value, s.stage.value)] += s.tonnes
+    outline = scene.outline
+    need, make, stock = (
+        {(line.mineral, line.stage): line.tonnes for line in lines if line.country == country}
+        for lines in (outline.demand, outline.capacity, outline.stocks)
+    )
     keys = [k for k in {**need, **make, **stock} if scene.chosen.accepts(*k)]
-    keys.sort(key=lambda k: -(max(need[k], make[k]) * reference_price(scene.snapshot, *k)))
+    keys.sort(key=lambda k: -(max(need.get(k, 0.0), make.get(k, 0.0)) * reference_price(scene.snapshot, *k)))
     rows = [
         f"<b>Starting figures: {escape(scene.filter_text())}</b> (t/yr; the first trade happens when you "
         "end the turn)"
     ]
     for key in keys:
-        parts = [f"needs {amount(need[key])}", f"can make {amount(make[key])}"]
-        if stock[key]:
+        parts = [f"needs {amount(need.get(key, 0.0))}", f"can make {amount(make.get(key, 0.0))}"]
+        if stock.get(key):
             parts.append(f"stock {amount(stock[key])} t")
         rows.append(f"<b>{escape(scene.words.line(*key))}</b>: " + " · ".join(parts))
     return rows if keys else [*rows, "<i>no activity in these lines</i>"]
@@ -315,11 +308,10 @@ class PricesPanel(Panel):
         Embedded dependence counts the feed of the country's own processors (engine/dependence.py):
         magnets made at home from imported oxide still depend on the oxide's supplier.
         """
-        country, tables = self.scene.focus, getattr(self.scene.model, "tables", None)
-        height = (self.height_left - 6) // 3
-        if country is None or tables is None or height < 70:  # a network seat has no tables
+        country, height = self.scene.focus, (self.height_left - 6) // 3
+        if country is None or height < 70:
             return
-        turns, dependence, cover, embedded = line_trends(tables(), country, *self.line)
+        turns, dependence, cover, embedded = line_trends(self.scene.model.tables(), country, *self.line)
         name = self.scene.names.get(country, country)
         for values, title, ceiling in (
             (dependence, f"{name}: import dependence, % of supply", 100.0),
@@ -393,7 +385,8 @@ def news_html(scene: MapScene) -> str:
     from critmin.ui.news import news_items
 
     model = scene.model
-    items = news_items(model, scene.words, since_turn=model.turn - NEWS_TURNS)[-NEWS_ITEMS:]
+    since = model.turn - NEWS_TURNS
+    items = news_items(model, scene.words, since_turn=since, script=scene.outline.events)[-NEWS_ITEMS:]
     if not items:
         return "<i>Nothing has happened yet. End a turn to see the news.</i>"
     year, quarter = scene.start_date.split("Q")
@@ -425,13 +418,13 @@ def report_html(scene: MapScene) -> str:
     """The turn report of the player as pygame_gui HTML."""
     from critmin.ui.report import turn_report
 
-    player, before = scene.player, getattr(scene, "turn_start", None)
+    player, before = scene.player, scene.turn_start
     if player is None:
         return "<i>Observer mode: the turn report is for a player.</i>"
     if before is None or scene.model.turn == 0:
         return "<i>Your first turn report appears when you end the turn.</i>"
-    refused = getattr(scene, "refused", {}).get(player, [])
-    sections = turn_report(scene.model, player, scene.words, before, refused)
+    refused = scene.refused.get(player, [])
+    sections = turn_report(scene.model, player, scene.words, before, refused, script=scene.outline.events)
     name = escape(scene.names.get(player, player))
     rows = [f"<b>{name}: what {escape(before.date)} changed for you</b>"]
     for heading, lines in sections:

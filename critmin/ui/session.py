@@ -16,6 +16,7 @@ from pathlib import Path
 from critmin.agents.controllers import QueuedController, ScriptedController
 from critmin.core.actions import ActionBase, ActionFormatError, action_from_dict, action_to_dict
 from critmin.core.observation import Observation
+from critmin.core.world_view import WorldView
 from critmin.engine.atomic import write_atomic
 from critmin.engine.model import WorldModel
 from critmin.engine.save import SaveError, read_save, save_data, scenario_countries, scenario_of
@@ -68,13 +69,15 @@ class Session:
     """A game being played: the model, the human countries in hot-seat order, their draft orders.
 
     Args:
-        model: the world; each human country must have a QueuedController.
+        model: the world (a local WorldModel, which `end_turn` steps; or a network seat, see
+            remote.py); each human country must have a QueuedController.
         humans: ISO3 codes of the human countries, in playing order (empty: everyone is AI).
 
     """
 
-    def __init__(self, model: WorldModel, humans: Sequence[str] = ()) -> None:
+    def __init__(self, model: WorldView, humans: Sequence[str] = ()) -> None:
         self.model = model
+        self.outline = model.outline()
         self.humans = list(humans)
         self.player_index = 0
         self.drafts: dict[str, list[ActionBase]] = {h: [] for h in self.humans}
@@ -97,7 +100,7 @@ class Session:
     @property
     def finished(self) -> bool:
         """True once the scenario's turns are all played."""
-        return self.model.turn >= self.model.world_scenario.spec.scenario.turns
+        return self.model.turn >= self.outline.turns
 
     def observe(self) -> Observation | None:
         """What the current player sees."""

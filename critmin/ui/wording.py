@@ -23,6 +23,8 @@ from critmin.core.actions import (
     ReleaseStockpile,
     SetTariff,
 )
+from critmin.core.outline import WorldOutline
+from critmin.core.snapshot import WorldSnapshot
 
 TINY = 0.05  # tonnes: less than this is "none" for a player (solver dust)
 FIELDS = {  # field: (what the player's form calls it, factor from the engine's unit to the form's)
@@ -193,9 +195,7 @@ class Wording:
         )
 
 
-def wording_for(model) -> Wording:
-    """The Wording of a model's scenario, with its current prices."""
-    snapshot = model.snapshot()
-    spec = model.world_scenario.spec
+def wording_for(snapshot: WorldSnapshot, outline: WorldOutline) -> Wording:
+    """The Wording of a scenario (its outline), with the snapshot's prices."""
     prices = {(f.mineral, f.stage): f.price for f in snapshot.figures if f.price}
-    return Wording(snapshot.country_names, {m.id.value: m.name for m in spec.minerals}, prices)
+    return Wording(snapshot.country_names, outline.mineral_names(), prices)

@@ -92,7 +92,7 @@ def test_a_joined_team_ends_a_turn_and_sees_the_next(server, seat, app, driver):
     frames_until(driver, lambda: scene.model.turn == turn + 1, "the new state on screen")
     assert scene.session.orders() == [] and not scene.session.sent
     assert f"turn {turn + 2} of" in scene.title.text
-    assert turn in scene.model.figures  # the played turn's figures, from the new snapshot
+    assert turn in scene.model.tables()["countries"]["turn"].to_pylist()  # from the new snapshot
     assert scene.history()  # the price chart's history, built from the snapshots received
 
 
@@ -105,7 +105,7 @@ def test_the_instructor_view_shows_submissions_and_advances(server, seat, app, d
     frames_until(driver, lambda: "CHN" in scene.submitted(), "CHN's orders on the board")
     rows = room(scene)
     assert rows["CHN"] == "orders in" and rows["IND"].startswith("waiting")
-    assert ":" in countdown(scene.model.clock(scene.received_at))
+    assert ":" in countdown(scene.world.seconds_left())
 
     advance = next(button for button, name in scene.controls.items() if name == "advance")
     driver.click(advance)
@@ -142,7 +142,7 @@ class FakeWindows:
         return self.why
 
     def team(self, world) -> int:
-        self.opened.append((world.country, world.welcome.world["id"]))
+        self.opened.append((world.seat, world.outline().id))
         world.close()
         return 0
 
