@@ -21,7 +21,7 @@ import msgspec
 from critmin.classroom import codes
 from critmin.classroom import protocol as p
 from critmin.classroom.leaderboard import standings
-from critmin.classroom.packs import Pack, PackError, load_pack
+from critmin.classroom.packs import Pack, load_optional_pack
 from critmin.classroom.plain import plain_reason
 from critmin.classroom.seats import play_turn, seated_world
 from critmin.classroom.store import Store, SubmissionRecord, TurnRecord
@@ -753,13 +753,3 @@ def ack(record: SubmissionRecord, duplicate: bool = False) -> p.Ack:
         actions=record.actions,
         reasoning=record.reasoning,
     )
-
-
-def load_optional_pack(name: str | None) -> Pack | None:
-    """The session's teaching pack, if it names one that can be loaded."""
-    if not name:
-        return None
-    try:
-        return load_pack(name)
-    except PackError:
-        return None

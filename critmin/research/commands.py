@@ -329,7 +329,7 @@ def check_prim(text: str, outcomes: list, directory: Path) -> None:
     """A --prim condition on one of the outcomes analysed (checked before anything is written)."""
     from critmin.research.analysis import load_spec
     from critmin.research.discovery import DiscoveryError, parse_condition
-    from critmin.research.experiment import DEFAULT_OUTCOME
+    from critmin.research.experiment_file import DEFAULT_OUTCOME
 
     outcome = parse_condition(text)[0]
     names = [o.name for o in outcomes or load_spec(directory).outcomes or (DEFAULT_OUTCOME,)]

@@ -37,7 +37,7 @@ from critmin.research.metrics import Rows, add_rows
 
 if TYPE_CHECKING:
     from critmin.core.snapshot import WorldSnapshot
-    from critmin.research.experiment import MetricSpec
+    from critmin.research.experiment_file import MetricSpec
 
 TABLES: dict[str, dict[str, str]] = {  # dimension -> field of the table's records
     "figures": {"country": "country", "mineral": "mineral", "stage": "stage"},

@@ -8,8 +8,6 @@ only draft Actions through the session, which checks them with `model.check`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pygame
 import pygame_gui
 from pygame_gui.elements import UIDropDownMenu, UIImage, UILabel, UITextBox, UIWindow
@@ -18,13 +16,11 @@ from critmin.core.actions import ActionBase
 from critmin.core.vocabulary import quarter_label
 from critmin.ui.chart import point_at, price_chart, trend_chart
 from critmin.ui.forms import as_action
+from critmin.ui.host import GameHost, MapHost
 from critmin.ui.indicators import WEEKS_PER_TURN, reference_price
 from critmin.ui.palette import ROLE_LABELS
 from critmin.ui.widgets import ReasonButton, escape, font, reason_button
 from critmin.ui.wording import TINY, Wording, amount
-
-if TYPE_CHECKING:
-    from critmin.ui.mapscene import MapScene
 
 PAD = 8
 ROW = 30
@@ -52,7 +48,7 @@ class Panel:
     key = pygame.K_UNKNOWN
     size = (460, 440)
 
-    def __init__(self, scene: MapScene) -> None:
+    def __init__(self, scene: MapHost) -> None:
         self.scene = scene
         self.window: UIWindow | None = None
         self.y = PAD
@@ -186,7 +182,7 @@ class DashboardPanel(Panel):
         self.text(dashboard_html(self.scene, self.scene.focus))
 
 
-def dashboard_html(scene: MapScene, country: str | None) -> str:
+def dashboard_html(scene: MapHost, country: str | None) -> str:
     """The dashboard of one country as pygame_gui HTML (the lines the map's filter selects)."""
     if country is None:
         return "Click a country on the map to see its dashboard."
@@ -215,7 +211,7 @@ def dashboard_html(scene: MapScene, country: str | None) -> str:
     return "<br>".join(lines)
 
 
-def starting_lines(scene: MapScene, country: str) -> list[str]:
+def starting_lines(scene: MapHost, country: str) -> list[str]:
     """Before the first turn: the scenario's starting figures (needs, capacity, stocks) per line."""
     outline = scene.outline
     need, make, stock = (
@@ -267,7 +263,7 @@ class PricesPanel(Panel):
     key = pygame.K_p
     size = (480, 560)
 
-    def __init__(self, scene: MapScene) -> None:
+    def __init__(self, scene: MapHost) -> None:
         super().__init__(scene)
         self.line: tuple[str, str] | None = None
 
@@ -380,7 +376,7 @@ class NewsPanel(Panel):
         self.text(news_html(self.scene))
 
 
-def news_html(scene: MapScene) -> str:
+def news_html(scene: MapHost) -> str:
     """Recent events as pygame_gui HTML, newest turn first: the scenario's marked, shortages grouped."""
     from critmin.ui.news import news_items
 
@@ -414,7 +410,7 @@ class ReportPanel(Panel):
         self.text(report_html(self.scene))
 
 
-def report_html(scene: MapScene) -> str:
+def report_html(scene: GameHost) -> str:
     """The turn report of the player as pygame_gui HTML."""
     from critmin.ui.report import turn_report
 
