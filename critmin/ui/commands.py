@@ -18,7 +18,7 @@ from critmin.ui.options import DEFAULT_SIZE, MIN_SIZE, PlayOptions
 INSTALL_HINT = (
     "the game window needs pygame-ce and pygame_gui: install the UI extra with  pip install 'critmin[ui]'"
 )
-PANELS = ("dashboard", "prices", "news", "deals", "diplomacy", "orders", "report")
+PANELS = ("dashboard", "prices", "news", "deals", "diplomacy", "orders", "report", "firm", "bids")
 
 
 def register(commands) -> None:
@@ -42,10 +42,11 @@ def add_game_arguments(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--as",
         dest="countries",
-        type=country_list,
+        type=seat_list,
         default=[],
-        metavar="ISO3[,ISO3...]",
-        help="the countries you play (several: hot-seat); the computer plays the rest",
+        metavar="ISO3[,ISO3...]|FIRM",
+        help="the countries you play (several: hot-seat), or one of the scenario's firms (e.g. kabil); "
+        "the computer plays the rest",
     )
     sub.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
     sub.add_argument(
@@ -111,13 +112,15 @@ def add_tool_arguments(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--json", action="store_true", help="--bench: print JSON only")
 
 
-def country_list(text: str) -> list[str]:
-    """An argparse type: 'IND,JPN' -> ['IND', 'JPN']."""
-    codes = [c.strip().upper() for c in text.split(",") if c.strip()]
-    bad = [c for c in codes if not re.fullmatch(r"[A-Z]{3}", c)]
-    if bad or not codes:
-        raise argparse.ArgumentTypeError(f"expected ISO3 codes separated by commas, got {text!r}")
-    return list(dict.fromkeys(codes))
+def seat_list(text: str) -> list[str]:
+    """An argparse type: 'ind,JPN' -> ['IND', 'JPN']; a firm's id as given ('kabil')."""
+    seats = [s.strip() for s in text.split(",") if s.strip()]
+    bad = [s for s in seats if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]*", s)]
+    if bad or not seats:
+        raise argparse.ArgumentTypeError(
+            f"expected ISO3 codes or a firm's id separated by commas, got {text!r}"
+        )
+    return list(dict.fromkeys(s.upper() if re.fullmatch(r"[A-Za-z]{3}", s) else s for s in seats))
 
 
 def panel_list(text: str) -> list[str]:
@@ -207,6 +210,10 @@ def play_options(args: argparse.Namespace) -> PlayOptions:
         options.scenario = options.scenario or "world-2024"
     if options.scenario:
         check_scenario(options)
+    elif firms := [s for s in options.countries if not re.fullmatch(r"[A-Z]{3}", s)]:
+        raise UserError(
+            f"--as {firms[0]}: to play a firm, name its scenario: critmin play SCENARIO --as {firms[0]}"
+        )
     return options
 
 
@@ -216,18 +223,29 @@ def check_scenario(options: PlayOptions) -> None:
 
     with user_errors(ScenarioError):
         spec = load_scenario(options.scenario).spec
-    codes = [c.iso3 for c in spec.countries]
-    unknown = [c for c in options.countries if c not in codes]
-    if unknown:
-        raise UserError(
-            f"--as: {', '.join(unknown)} not in scenario {spec.scenario.id} "
-            f"(its countries: {', '.join(codes)})"
-        )
+    options.countries = seats_in(spec, options.countries)
     minerals = [m.id.value for m in spec.minerals]
     if options.mineral and options.mineral not in minerals:
         raise UserError(
             f"--mineral: {options.mineral!r} not in scenario {spec.scenario.id} ({', '.join(minerals)})"
         )
+
+
+def seats_in(spec, seats: list[str]) -> list[str]:
+    """The seats asked for, as the scenario names them: countries' codes, or one firm's id (any case)."""
+    codes = [c.iso3 for c in spec.countries]
+    firms = {f.id.casefold(): f.id for f in spec.firms}
+    found = [s if s in codes else firms.get(s.casefold(), s) for s in seats]
+    unknown = [s for s in found if s not in codes and s not in firms.values()]
+    if unknown:
+        raise UserError(
+            f"--as: {', '.join(unknown)} not in scenario {spec.scenario.id}: neither a country nor a firm "
+            f"(its countries: {', '.join(codes)}; its firms: {', '.join(firms.values()) or 'none'})"
+        )
+    played = [s for s in found if s in firms.values()]
+    if played and len(found) > 1:
+        raise UserError(f"--as: a firm is played alone, not beside others ({', '.join(found)})")
+    return found
 
 
 def check_save(path: Path) -> None:

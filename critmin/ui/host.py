@@ -52,7 +52,12 @@ class MapHost(Protocol):
 
     @property
     def player(self) -> str | None:
-        """The human seat deciding now."""
+        """The country the screen is centred on: the human country deciding now, or the firm's home."""
+        ...
+
+    @property
+    def seat(self) -> str | None:
+        """Who decides from this screen: the player's country, or the firm it runs."""
         ...
 
     @property

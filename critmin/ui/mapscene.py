@@ -87,6 +87,11 @@ class MapScene(Scene):
         return None
 
     @property
+    def seat(self) -> str | None:
+        """Who decides from this screen: the player (a country), or a firm (see firm.py)."""
+        return self.player
+
+    @property
     def humans(self) -> list[str]:
         """Every human seat (subclasses)."""
         return []

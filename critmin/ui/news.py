@@ -40,6 +40,7 @@ REWORDED = frozenset(
 )
 DISRUPTION = re.compile(r"disruption cuts (\w{3})'s (\w+) (\w+) output by (\d+%)")
 DISCOVERY = re.compile(r"(\w{3}) finds a (\w+) deposit: (.*)")
+STAKE = re.compile(r"(.+) \(\w{3}\) buys ([\d.]+%) of (\w{3})'s (\w+) (\w+) capacity(.*)")
 SHOCKS = frozenset({"disruption", "discovery", "demand_shock", "project"})
 GROUP_FROM = 3  # this many countries short of the same thing make one line
 
@@ -143,6 +144,9 @@ def plain_detail(words: Wording, detail: str) -> str:
     if match := DISCOVERY.fullmatch(detail):
         country, mineral, rest = match.groups()
         return f"{words.country(country)} finds a {words.mineral(mineral)} deposit: {rest}"
+    if match := STAKE.fullmatch(detail):
+        firm, share, host, mineral, stage, rest = match.groups()
+        return f"{firm} buys {share} of {words.country(host)}'s {words.line(mineral, stage)} capacity{rest}"
     return re.sub(r"\ba (?=[aeiou])", "an ", detail)
 
 

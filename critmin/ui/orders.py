@@ -56,17 +56,17 @@ class ActingPanel(Panel):
     def fill(self) -> None:
         """The player's forms, or a note when nobody plays."""
         self.actions: dict[ReasonButton, ActionBase] = {}
-        if self.scene.player is None:
+        if self.scene.seat is None:
             self.text("<i>Observer mode: every country is played by the computer.</i>")
             return
-        self.fill_forms(self.scene.player)
+        self.fill_forms(self.scene.seat)
 
     def fill_forms(self, player: str) -> None:
         """Create the forms (subclasses)."""
 
     def active(self) -> bool:
         """Forms exist only while a human country plays."""
-        return self.scene.player is not None
+        return self.scene.seat is not None
 
     def dropdown(self, options: list[str], current: str, width: int, x: int) -> UIDropDownMenu:
         """A dropdown in the current row."""
@@ -154,9 +154,13 @@ class OrdersPanel(ActingPanel):
         self.next_row(ROW)
         self.check_form()
 
+    def built(self) -> ActionBase | str:
+        """The order the form describes, or why it is not one."""
+        return build_order(self.form, self.scene.seat)
+
     def check_form(self) -> None:
         """Grey out Add with the engine's reason, or enable it describing the order."""
-        action = build_order(self.form, self.scene.player)
+        action = self.built()
         reason = verdict(self.scene, action)
         words = None if reason else self.scene.words.order(action)
         self.add.explain(reason, words)
@@ -206,7 +210,7 @@ class OrdersPanel(ActingPanel):
         if event.type != pygame_gui.UI_BUTTON_PRESSED:
             return False
         if event.ui_element is self.add:
-            self.scene.draft(build_order(self.form, self.scene.player))
+            self.scene.draft(self.built())
             return True
         if event.ui_element in self.removes:
             self.scene.session.remove_order(self.removes[event.ui_element])
@@ -230,13 +234,13 @@ class OrdersPanel(ActingPanel):
         else:
             return False
         partner = form.partner
-        self.form = replace(self.defaulted(form, self.scene.player), partner=partner)
+        self.form = replace(self.defaulted(form, self.scene.seat), partner=partner)
         self.refresh()
         return True
 
     def aim_at(self, country: str) -> None:
         """Target a country picked on the map (destination of a control, origin of a tariff)."""
-        if self.form is not None and country != self.scene.player:
+        if self.form is not None and country != self.scene.seat:
             self.form = replace(self.form, partner=country)
             self.refresh()
 
@@ -334,7 +338,7 @@ class DiplomacyPanel(ActingPanel):
 
     def check_form(self) -> None:
         """Grey out Propose with the engine's reason."""
-        action = build_deal(self.form, self.scene.player)
+        action = build_deal(self.form, self.scene.seat)
         reason = verdict(self.scene, action)
         self.propose.explain(reason, None if reason else self.scene.words.order(action))
 
@@ -358,7 +362,7 @@ class DiplomacyPanel(ActingPanel):
             self.check_form()
             return True
         if event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is getattr(self, "propose", None):
-            self.scene.draft(build_deal(self.form, self.scene.player))
+            self.scene.draft(build_deal(self.form, self.scene.seat))
             return True
         return draft_buttons(self, self.actions, event)
 
@@ -375,14 +379,14 @@ class DiplomacyPanel(ActingPanel):
             form = replace(form, stage=text)
         else:
             return False
-        self.form = self.defaulted(form, self.scene.player)
+        self.form = self.defaulted(form, self.scene.seat)
         self.refresh()
         return True
 
     def aim_at(self, country: str) -> None:
         """Make the country picked on the map the counterparty."""
-        if self.form is not None and self.scene.player and country != self.scene.player:
-            self.form = self.defaulted(replace(self.form, counterparty=country), self.scene.player)
+        if self.form is not None and self.scene.seat and country != self.scene.seat:
+            self.form = self.defaulted(replace(self.form, counterparty=country), self.scene.seat)
             self.refresh()
 
 

@@ -456,7 +456,7 @@ class DealsPanel(Panel):
 
     def deal_row(self, deal: dict) -> None:
         """One deal, with a Break button when the player is a party."""
-        player = self.scene.player
+        player = self.scene.player if self.scene.seat == self.scene.player else None  # a country's seat
         width = self.width - 90 if player else self.width
         text = deal_text(deal, self.scene.words)
         height = fitted_height(text, width)
