@@ -180,20 +180,13 @@ class BidsPanel(OrdersPanel):
 
     def form_changed(self, event: pygame.event.Event) -> bool:
         """A dropdown of the form changed: update the form and rebuild it."""
-        form, text = self.form, event.text
-        if event.ui_element is self.kind:
-            form = replace(form, kind=text)
-        elif event.ui_element is self.partner:
-            form = replace(form, host=text[:3])
-        elif event.ui_element is self.mineral:
-            form = replace(form, mineral=text)
-        elif event.ui_element is self.stage:
-            form = replace(form, stage=text)
-        else:
-            return False
-        self.form = self.defaulted(form, self.scene.seat)
-        self.refresh()
-        return True
+        fields = {
+            self.kind: ("kind", str),
+            self.partner: ("host", lambda text: text[:3]),
+            self.mineral: ("mineral", str),
+            self.stage: ("stage", str),
+        }
+        return self.picked(event, fields)
 
     def aim_at(self, country: str) -> None:
         """A country picked on the map hosts the stake."""

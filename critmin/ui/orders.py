@@ -68,6 +68,18 @@ class ActingPanel(Panel):
         """Forms exist only while a human country plays."""
         return self.scene.seat is not None
 
+    def picked(self, event: pygame.event.Event, fields: dict) -> bool:
+        """A dropdown of the form changed: set the field it stands for, default the rest, rebuild.
+
+        `fields` maps each dropdown to its form field and how to read the field from its text.
+        """
+        for widget, (field, value) in fields.items():
+            if widget is not None and event.ui_element is widget:
+                self.form = self.defaulted(replace(self.form, **{field: value(event.text)}), self.scene.seat)
+                self.refresh()
+                return True
+        return False
+
     def dropdown(self, options: list[str], current: str, width: int, x: int) -> UIDropDownMenu:
         """A dropdown in the current row."""
         current = current if current in options else options[0]
@@ -368,20 +380,13 @@ class DiplomacyPanel(ActingPanel):
 
     def form_changed(self, event: pygame.event.Event) -> bool:
         """A dropdown of the proposal form changed."""
-        form, text = self.form, event.text
-        if event.ui_element is self.counterparty:
-            form = replace(form, counterparty=text[:3])
-        elif event.ui_element is self.side:
-            form = replace(form, side=text)
-        elif event.ui_element is self.mineral:
-            form = replace(form, mineral=text)
-        elif event.ui_element is self.stage:
-            form = replace(form, stage=text)
-        else:
-            return False
-        self.form = self.defaulted(form, self.scene.seat)
-        self.refresh()
-        return True
+        fields = {
+            self.counterparty: ("counterparty", lambda text: text[:3]),
+            self.side: ("side", str),
+            self.mineral: ("mineral", str),
+            self.stage: ("stage", str),
+        }
+        return self.picked(event, fields)
 
     def aim_at(self, country: str) -> None:
         """Make the country picked on the map the counterparty."""
