@@ -26,6 +26,7 @@ from critmin.core.actions import (
     validated,
 )
 from critmin.core.events import Event
+from critmin.core.outline import WorldOutline
 from critmin.core.vocabulary import SECTORS, TURNS_PER_YEAR, quarter_label
 from critmin.engine import dynamics, exploration, firm_accounts, rules
 from critmin.engine.announcements import news_exposure, pending_controls
@@ -38,6 +39,7 @@ from critmin.engine.snapshot import WorldSnapshot, snapshot
 from critmin.engine.state import build, position
 from critmin.engine.trade import Orders, feed_need, final_need, run_spot_markets
 from critmin.scenarios.loader import Scenario, load_scenario
+from critmin.scenarios.outline import scenario_outline
 
 DIPLOMATIC = (ProposeDeal, AnswerDeal, BreakDeal)
 EXPORT_HISTORY_TURNS = 4
@@ -203,6 +205,10 @@ class WorldModel(mesa.Model):
         """The calendar quarter of the current turn, e.g. '2025Q2'."""
         year, quarter = self.world_scenario.spec.scenario.start.split("Q")
         return quarter_label(int(year), int(quarter), self.turn)
+
+    def outline(self) -> WorldOutline:
+        """The scenario as front ends read it: countries, minerals, starting lines, script, firms."""
+        return scenario_outline(self.world_scenario)
 
     def observe(self, country: str):
         """What `country` (or a firm, by its id) sees at the start of the current turn."""
