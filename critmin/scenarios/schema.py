@@ -13,26 +13,24 @@ import msgspec
 
 from critmin.core.vocabulary import Mineral, Sector, Stage
 from critmin.scenarios.doctrine_table import DoctrineTables
-
-# Physical figures (tonnes, USD, prices) are finite and below 1e12 in the file's units.
-NonNegative = Annotated[float, msgspec.Meta(ge=0, le=1e12)]
-Positive = Annotated[float, msgspec.Meta(gt=0, le=1e12)]
-Share = Annotated[float, msgspec.Meta(ge=0, le=1)]
-Iso3 = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
-Identifier = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
-TurnIndex = Annotated[int, msgspec.Meta(ge=0)]
-Source = Annotated[str, msgspec.Meta(min_length=3)]
-LeadTurns = Annotated[int, msgspec.Meta(ge=1, le=70)]  # the construction pipeline holds 71 turns
+from critmin.scenarios.record import (
+    Identifier,
+    Iso3,
+    LeadTurns,
+    NonNegative,
+    Positive,
+    Record,
+    Share,
+    Source,
+    TurnIndex,
+)
+from critmin.scenarios.substitutes import SUBSTITUTES, SubstituteSpec
 
 Controller = Literal["default", "ai", "human", "external"]
 Doctrine = Literal[
     "passive", "dominant_processor", "resource_nationalist", "diversifying_importer",
     "aligned_supplier",
 ]  # fmt: skip
-
-
-class Record(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
-    """Base of every scenario record: immutable, strict about unknown fields."""
 
 
 class ScenarioInfo(Record, kw_only=True):
@@ -45,34 +43,6 @@ class ScenarioInfo(Record, kw_only=True):
     turns: Annotated[int, msgspec.Meta(ge=1, le=400)] = 20
     seed: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)] = 0
     extends: Identifier | None = None
-
-
-class SubstituteSpec(Record, kw_only=True):
-    """A named alternative to a mineral at a stage of final use (docs/mechanisms.md).
-
-    Users adopt it while the mineral's expected price stays above `price_multiple` times its
-    reference (the alternative's extra cost, expressed as the mineral's price at which users are
-    indifferent), reaching `max_share` of their use after `adoption_quarters`; when the price
-    eases they go back over `reversal_quarters` (redesigns stay redesigned). Nobody adopts it
-    before the year it was ready for mass production, `available_from`.
-    """
-
-    name: str
-    mineral: Mineral
-    stages: tuple[Stage, ...]
-    max_share: Share
-    price_multiple: Annotated[float, msgspec.Meta(ge=1, le=100)]
-    adoption_quarters: Annotated[float, msgspec.Meta(ge=1, le=80)]
-    reversal_quarters: Annotated[float, msgspec.Meta(ge=1, le=400)] = 40.0
-    available_from: Annotated[int, msgspec.Meta(ge=1900, le=2200)] = 1900
-    source: Source
-
-
-def default_substitutes() -> tuple[SubstituteSpec, ...]:
-    """The substitution options of the calibration notes (BEHAVIOUR.md section 2)."""
-    from critmin.scenarios.substitutes import SUBSTITUTES
-
-    return SUBSTITUTES
 
 
 class MarketSettings(Record, kw_only=True):
@@ -90,7 +60,7 @@ class MarketSettings(Record, kw_only=True):
     # the top of the curve, and what it lacks there is a shortage (docs/mechanisms.md).
     demand_destruction_multiple: Annotated[float, msgspec.Meta(ge=1, le=100)] = 2.0
     destruction_elasticity: Annotated[float, msgspec.Meta(le=0, ge=-5)] = -0.45
-    substitutes: tuple[SubstituteSpec, ...] = msgspec.field(default_factory=default_substitutes)
+    substitutes: tuple[SubstituteSpec, ...] = SUBSTITUTES
     substitute_on_shortage: Share | None = None  # makers also switch when short of this share of need
     # Producers store rather than sell below what they expect (docs/mechanisms.md).
     producer_storage_quarters: NonNegative = 0.5
