@@ -19,7 +19,7 @@ import numpy as np
 
 from critmin.agents.diplomacy import choose_buyer, choose_supplier, make_offer
 from critmin.agents.firms import invest_at_home, stake_abroad
-from critmin.agents.situation import MINERAL_NAMED, STAGE_NAMED, Situation, bans, offer_line
+from critmin.agents.situation import MINERAL_NAMED, STAGE_NAMED, Situation, offer_line
 from critmin.core.actions import (
     ActionBase,
     BuyStockpile,
@@ -30,6 +30,7 @@ from critmin.core.actions import (
     ReleaseStockpile,
     SetTariff,
 )
+from critmin.core.units import tonnes_for_usd_m, usd_m
 from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 
 Line = tuple[str, str]
@@ -215,9 +216,9 @@ def build_stockpile(situation: Situation, pressed) -> list[ActionBase]:
         if gap <= 1e-6 or view.price_usd_per_kg > 0.8 * cap or view.shortage > 0:
             continue
         tonnes = min(gap, 0.5 * situation.exposure(line))
-        affordable = params.stockpile_budget_share * situation.budget_usd_m * 1000 / cap
+        affordable = tonnes_for_usd_m(params.stockpile_budget_share * situation.budget_usd_m, cap)
         tonnes = min(tonnes, affordable)
-        if tonnes > 1e-3 and situation.spend(tonnes * cap / 1000):
+        if tonnes > 1e-3 and situation.spend(usd_m(tonnes, cap)):
             actions.append(stockpile_order(situation, line, tonnes, cap))
     return actions
 
@@ -426,9 +427,10 @@ def buy_the_dip(situation: Situation) -> list[ActionBase]:
             continue
         tonnes = params.dip_buy_quarters * view.imports
         tonnes = min(
-            tonnes, params.stockpile_budget_share * situation.budget_usd_m * 1000 / max(ceiling, 1e-9)
+            tonnes,
+            tonnes_for_usd_m(params.stockpile_budget_share * situation.budget_usd_m, max(ceiling, 1e-9)),
         )
-        if tonnes > 1e-3 and situation.spend(tonnes * ceiling / 1000):
+        if tonnes > 1e-3 and situation.spend(usd_m(tonnes, ceiling)):
             actions.append(stockpile_order(situation, line, tonnes, ceiling))
     return actions
 
@@ -620,4 +622,4 @@ def investor_offer(situation: Situation, line: Line, tonnes_per_turn: float):
 def covers_me_not(situation: Situation, line: Line, buyer: str) -> bool:
     """True if this country's own control on the line would stop deliveries to the buyer."""
     control = situation.control_on(situation.obs.country, line)
-    return control is not None and bans(control, buyer)
+    return control is not None and control.bans(buyer)

@@ -15,6 +15,7 @@ import msgspec
 from critmin.agents.situation import MINERAL_NAMED, STAGE_NAMED, Situation, offer_line
 from critmin.agents.valuation import DealValue, value_offer
 from critmin.core.actions import ActionBase, AnswerDeal, ProposeDeal
+from critmin.core.units import usd_m
 from critmin.core.vocabulary import TURNS_PER_YEAR
 from critmin.engine.deals import PARTNER_CAPEX_SHARE
 
@@ -143,7 +144,7 @@ def make_offer(
         price_rule="index" if floor is None else "floor",
         price_usd_per_kg=floor,
         duration_turns=duration_turns or params.offtake_duration_turns,
-        breach_penalty_usd_m=round(params.penalty_quarters * tonnes_per_turn * price / 1000, 3),
+        breach_penalty_usd_m=round(usd_m(params.penalty_quarters * tonnes_per_turn, price), 3),
     )
     if not value_offer(situation, offer).acceptable:
         return None

@@ -25,6 +25,7 @@ import msgspec
 import numpy as np
 
 from critmin.core.actions import AcquireStake, ActionBase, Invest
+from critmin.core.units import capex_usd_m, tonnes_for_usd_m, usd_m
 from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 from critmin.engine.firm_accounts import unit_margin
 
@@ -70,7 +71,7 @@ class FirmView:
         imported = recent_exports.sum(axis=0).transpose(2, 0, 1)
         received = imported + domestic
         imports = np.divide(imported, received, out=np.zeros_like(received), where=received > 0)
-        need = (final_need(state) + feed_need(state, constants)) * constants.reference_price[None] / 1000
+        need = usd_m(final_need(state) + feed_need(state, constants), constants.reference_price[None])
         price = state.long_run_price
         margin = unit_margin(price, state, constants)
         held = np.zeros_like(state.capacity)
@@ -133,9 +134,11 @@ class FirmDoctrine:
             self.last_turn = -(10**6)
 
 
-def capex_usd_m(world: WorldModel, m: int, s: int, tonnes_per_year: float) -> float:
-    """The engine's capital cost of capacity (as rules.capex_usd_m)."""
-    return tonnes_per_year * world.constants.reference_price[m, s] * world.settings.capex_revenue_years / 1000
+def line_capex_usd_m(world: WorldModel, m: int, s: int, tonnes_per_year: float) -> float:
+    """The engine's capital cost of capacity on a line (as rules.capex_usd_m)."""
+    return capex_usd_m(
+        tonnes_per_year, world.constants.reference_price[m, s], world.settings.capex_revenue_years
+    )
 
 
 def budget(observation: FirmObservation, params: FirmParams) -> float:
@@ -148,7 +151,7 @@ def stake(
 ) -> AcquireStake | None:
     """A stake in a foreign line, as large as the budget and the free share allow."""
     world, view = observation.view.world, observation.view
-    line_cost = capex_usd_m(world, m, s, world.state.capacity[host, m, s] * TURNS_PER_YEAR)
+    line_cost = line_capex_usd_m(world, m, s, world.state.capacity[host, m, s] * TURNS_PER_YEAR)
     if line_cost <= 0:
         return None
     share = min(params.max_stake, view.free[host, m, s], budget(observation, params) / line_cost)
@@ -238,9 +241,11 @@ def expansion(
     world = observation.view.world
     home = world.index.country[observation.country]
     capacity = world.state.capacity[home, m, s] * TURNS_PER_YEAR
-    need = observation.view.need_value[home, m, s] * 1000 / max(world.constants.reference_price[m, s], 1e-9)
+    need = tonnes_for_usd_m(
+        observation.view.need_value[home, m, s], max(world.constants.reference_price[m, s], 1e-9)
+    )
     tonnes = params.expand_share * (capacity if capacity > 0 else need * TURNS_PER_YEAR)
-    cost = capex_usd_m(world, m, s, tonnes)
+    cost = line_capex_usd_m(world, m, s, tonnes)
     limit = budget(observation, params)
     if cost > limit:
         tonnes *= limit / cost
@@ -287,7 +292,7 @@ def review_order(view: FirmView, mandate: str, cash_usd_m: float, action: Action
         return f"its budget of USD {cash_usd_m:,.1f} m does not cover the USD {cost:,.1f} m stake"
     at = world.position(action.host, action.mineral.value, action.stage.value)
     output = world.state.capacity[at] * world.state.utilisation[at] * TURNS_PER_YEAR
-    earned = action.share * output * max(float(view.margin[at]), 0.0) / 1000 * params.payback_years
+    earned = usd_m(action.share * output, max(float(view.margin[at]), 0.0)) * params.payback_years
     needed = (1 - params.loss_tolerance.get(mandate, 0.0)) * cost
     if earned < needed:
         return (

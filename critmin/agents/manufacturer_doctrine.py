@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from critmin.core.units import usd_m
 from critmin.core.vocabulary import SECTORS
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def read_turn(world: WorldModel, need: np.ndarray, shortage: np.ndarray) -> Manu
     demand = state.final_demand  # (K, C, M, S)
     total = demand.sum(axis=0)
     sector_share = np.divide(demand, total[None], out=np.zeros_like(demand), where=total[None] > 0)
-    missing_value = shortage * constants.reference_price[None] / 1000
+    missing_value = usd_m(shortage, constants.reference_price[None])
     multiple = np.array([OUTPUT_VALUE_MULTIPLE[s.value] for s in SECTORS])
     lost = np.einsum("kcms,cms->kc", sector_share, missing_value) * multiple[:, None]
     contracted = np.zeros_like(need)

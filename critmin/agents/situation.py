@@ -37,16 +37,6 @@ def offer_line(offer: ProposeDeal) -> Line:
     return offer.mineral._value_, offer.stage._value_
 
 
-def covers(control: ExportControl, country: str) -> bool:
-    """True if an export control restricts exports to `country`."""
-    return control.restricts(country)
-
-
-def bans(control: ExportControl, country: str) -> bool:
-    """True if an export control bans exports to `country`."""
-    return control.bans(country)
-
-
 @dataclass(frozen=True)
 class WorldReading:
     """What every country reads alike from its observation: lines, chains, controls and bans.
@@ -77,7 +67,7 @@ class WorldReading:
         }
         bans: dict[tuple[str, str], list[ExportControl]] = {}
         for (country, mineral, _), control in controls.items():
-            if control.regime == "ban" or control.also_banned:
+            if control.bans_anyone():
                 bans.setdefault((country, mineral), []).append(control)
         lines = dict(zip(map(LINE_OF, obs.world), obs.world, strict=True))
         minerals, stages = [line[0] for line in lines], [line[1] for line in lines]
@@ -185,7 +175,7 @@ class Situation:
         """Manufacturers' supply risk on every line the country must import."""
         me, restricting = self.obs.country, defaultdict(set)
         for (country, mineral, stage), control in self.controls.items():
-            if country != me and covers(control, me):
+            if country != me and control.restricts(me):
                 restricting[(mineral, stage)].add(country)
         trust, params = self.obs.trust, self.params
         for line, view in self.views.items():
@@ -201,7 +191,7 @@ class Situation:
     def embargoes(self, seller: str, buyer: str, mineral: str) -> bool:
         """True if `seller` bans exports of any stage of `mineral` to `buyer`."""
         controls = self.bans.get((seller, mineral))
-        return controls is not None and any(bans(control, buyer) for control in controls)
+        return controls is not None and any(control.bans(buyer) for control in controls)
 
     def sellers(self, line: Line) -> list[str]:
         """The countries that export or produce on a line of the world picture, in code order."""
@@ -224,7 +214,7 @@ class Situation:
     def is_adversary(self, country: str, line: Line) -> bool:
         """A supplier that restricts this line to us, or that we do not trust."""
         control = self.control_on(country, line)
-        restricts = control is not None and covers(control, self.obs.country)
+        restricts = control is not None and control.restricts(self.obs.country)
         return restricts or self.trust(country) < self.params.adversary_trust
 
     def first_stage(self, mineral: str) -> str:

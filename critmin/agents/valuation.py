@@ -25,6 +25,7 @@ import msgspec
 
 from critmin.agents.situation import Situation, offer_line
 from critmin.core.actions import ProposeDeal
+from critmin.core.units import thousand_usd_in_usd_m, usd_m
 from critmin.engine.deals import JOINT_EXPLORATION_FUNDING_SHARE, PARTNER_CAPEX_SHARE
 
 EXCESS_LOSS = 0.5  # share of the price lost on contracted tonnes beyond need (held, resold later)
@@ -94,7 +95,7 @@ def reliability(situation: Situation, offer: ProposeDeal, line) -> float:
     if regime == "ban":
         return 0.0
     if regime == "licence" and offer.kind != "partnership":
-        return share * control.approval_share
+        return share * control.licence_share(offer.buyer)
     return share
 
 
@@ -118,9 +119,9 @@ def buyer_value(situation: Situation, offer: ProposeDeal, line) -> DealValue:
     if financing > situation.budget_usd_m:
         return DealValue(blocked=f"cannot finance USD {financing:,.0f} m")
     return DealValue(
-        risk_removed_usd_m=covered * security * turns / 1000,
-        gains_usd_m=max(-premium, 0.0) * turns / 1000,
-        costs_usd_m=(max(premium, 0.0) + excess) * turns / 1000 + financing,
+        risk_removed_usd_m=thousand_usd_in_usd_m(covered * security * turns),
+        gains_usd_m=thousand_usd_in_usd_m(max(-premium, 0.0) * turns),
+        costs_usd_m=thousand_usd_in_usd_m((max(premium, 0.0) + excess) * turns) + financing,
     )
 
 
@@ -140,9 +141,9 @@ def exploration_partner_value(situation: Situation, offer: ProposeDeal, line) ->
     worst = max(risks, key=lambda risk: risk.score, default=None)
     covered = min(tonnes, worst.exposure) * situation.trust(offer.seller) if worst else 0.0
     security = params.security_value * situation.reference(line) * (worst.score if worst else 0.0)
-    funding = JOINT_EXPLORATION_FUNDING_SHARE * tonnes * situation.reference(line) / 1000
+    funding = usd_m(JOINT_EXPLORATION_FUNDING_SHARE * tonnes, situation.reference(line))
     return DealValue(
-        risk_removed_usd_m=params.exploration_option * covered * security * turns / 1000,
+        risk_removed_usd_m=thousand_usd_in_usd_m(params.exploration_option * covered * security * turns),
         costs_usd_m=funding * turns,
     )
 
@@ -171,8 +172,8 @@ def seller_value(situation: Situation, offer: ProposeDeal, line) -> DealValue:
     per_turn_gain = outlet + max(premium, 0.0)
     per_turn_cost = displaced * price + committed * home_security + max(-premium, 0.0) + leverage + raw
     return DealValue(
-        gains_usd_m=per_turn_gain * turns / 1000 + finance_gained(situation, offer, line),
-        costs_usd_m=per_turn_cost * turns / 1000,
+        gains_usd_m=thousand_usd_in_usd_m(per_turn_gain * turns) + finance_gained(situation, offer, line),
+        costs_usd_m=thousand_usd_in_usd_m(per_turn_cost * turns),
     )
 
 
@@ -199,11 +200,6 @@ def finance_gained(situation: Situation, offer: ProposeDeal, line) -> float:
         return CAPACITY_VALUE * PARTNER_CAPEX_SHARE * situation.capex_usd_m(line, offer.tonnes_per_year)
     if offer.kind == "joint_exploration":
         tonnes = situation.per_turn(offer.tonnes_per_year)
-        return (
-            JOINT_EXPLORATION_FUNDING_SHARE
-            * tonnes
-            * situation.reference(line)
-            / 1000
-            * horizon(situation, offer)
-        )
+        funding = usd_m(JOINT_EXPLORATION_FUNDING_SHARE * tonnes, situation.reference(line))
+        return funding * horizon(situation, offer)
     return 0.0

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from critmin.core.export_control import QUOTA
+from critmin.core.units import freight_usd_per_kg, usd_m
 from critmin.engine.deals import JOINT_EXPLORATION_FUNDING_SHARE, Deal
 from critmin.engine.exploration import partner_tonnes_per_turn
 from critmin.engine.policies import ExportControl
@@ -76,7 +78,7 @@ def take_or_pay(world: WorldModel, deal: Deal) -> None:
     """The buyer declined this turn's tonnes: it pays the agreed share of their value all the same."""
     seller, m, s = world.position(deal.seller, deal.mineral, deal.stage)
     buyer = world.index.country[deal.buyer]
-    owed = deal.take_or_pay * deal.tonnes_per_turn * contract_price(world, deal, seller, m, s) / 1000
+    owed = usd_m(deal.take_or_pay * deal.tonnes_per_turn, contract_price(world, deal, seller, m, s))
     world.state.industry[buyer] -= owed
     world.state.industry[seller] += owed
     world.emit(
@@ -97,12 +99,11 @@ def deliverable(world: WorldModel, deal: Deal, control: ExportControl | None, fl
     else:
         wanted = deal.tonnes_per_turn
     tonnes = min(wanted, source_stock(world, deal)[seller, m, s])
-    if control is not None and control.licenses(deal.buyer):
-        tonnes *= control.approval_share
-    if control is not None and control.regime_for(deal.buyer) == "quota":
-        exported = flows[m, s, seller].sum() - flows[m, s, seller, seller]
-        room = control.quota_cap_tonnes_per_turn - exported
-        tonnes = min(tonnes, max(room, 0.0))
+    if control is not None:
+        tonnes *= control.licence_share(deal.buyer)
+        if control.regime_for(deal.buyer) == QUOTA:  # a quota counts contracts and spot together
+            exported = flows[m, s, seller].sum() - flows[m, s, seller, seller]
+            tonnes = min(tonnes, max(control.cap() - exported, 0.0))
     return max(float(tonnes), 0.0)
 
 
@@ -130,9 +131,9 @@ def fund_exploration(world: WorldModel, deal: Deal) -> None:
     """The partner of a joint exploration pays its share into the host's exploration budget."""
     m, s = world.index.mineral[deal.mineral], world.index.stage[deal.stage]
     reference = world.constants.reference_price[m, s]
-    usd_m = JOINT_EXPLORATION_FUNDING_SHARE * deal.tonnes_per_turn * reference / 1000
-    world.spend(deal.buyer, usd_m, "programs")
-    world.state.exploration[world.index.country[deal.seller], m] += usd_m
+    funding = usd_m(JOINT_EXPLORATION_FUNDING_SHARE * deal.tonnes_per_turn, reference)
+    world.spend(deal.buyer, funding, "programs")
+    world.state.exploration[world.index.country[deal.seller], m] += funding
 
 
 def hand_over(world: WorldModel, deal: Deal, tonnes: float, control, flows: np.ndarray) -> None:
@@ -141,7 +142,7 @@ def hand_over(world: WorldModel, deal: Deal, tonnes: float, control, flows: np.n
     seller, m, s = world.position(deal.seller, deal.mineral, deal.stage)
     buyer = world.index.country[deal.buyer]
     source_stock(world, deal)[seller, m, s] -= tonnes
-    delay = control.delay_turns if control is not None and control.licenses(deal.buyer) else 0
+    delay = control.delay(deal.buyer) if control is not None else 0
     if delay > 0:
         state.in_transit[delay - 1, buyer, m, s] += tonnes
     elif world.last.demand_at(buyer, m, s) > 0:
@@ -160,10 +161,12 @@ def pay(world: WorldModel, deal: Deal, tonnes: float, seller: int, buyer: int, m
     """Buyer pays the contract price to the seller, and the freight."""
     state = world.state
     price = contract_price(world, deal, seller, m, s)
-    freight = world.settings.freight_usd_per_kg_per_1000km * world.constants.distance_km[seller, buyer] / 1000
-    state.industry[buyer] -= tonnes * (price + freight) / 1000
-    state.industry[seller] += tonnes * price / 1000
-    world.book("transport", tonnes * freight / 1000)
+    freight = freight_usd_per_kg(
+        world.settings.freight_usd_per_kg_per_1000km, world.constants.distance_km[seller, buyer]
+    )
+    state.industry[buyer] -= usd_m(tonnes, price + freight)
+    state.industry[seller] += usd_m(tonnes, price)
+    world.book("transport", usd_m(tonnes, freight))
 
 
 def contract_price(world: WorldModel, deal: Deal, seller: int, m: int, s: int) -> float:

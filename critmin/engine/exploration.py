@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from critmin.core.units import usd_m
 from critmin.core.vocabulary import TURNS_PER_YEAR
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def find_odds(
     significant discovery costs on average.
     """
     low, high = settings.discovery_size_share
-    expected_value_usd_m = reserves_t * (low + high) / 2 * mine_price / 1000
+    expected_value_usd_m = usd_m(reserves_t * (low + high) / 2, mine_price)
     cost = np.maximum(
         settings.discovery_finding_cost_share * expected_value_usd_m, settings.discovery_min_cost_usd_m
     )

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from critmin.core.units import usd_m
+
 if TYPE_CHECKING:
     from critmin.engine.model import WorldModel
     from critmin.engine.state import Constants, WorldState
@@ -52,7 +54,7 @@ def earn(world: WorldModel) -> np.ndarray:
     if not len(world.firms):
         return np.zeros(0)
     state = world.state
-    margin = world.last.production * unit_margin(state.price, state, world.constants) / 1000
+    margin = usd_m(world.last.production, unit_margin(state.price, state, world.constants))
     by_country = np.einsum("fcms,cms->fc", world.firm_shares, margin) * RETAINED_SHARE
     state.firm_cash += by_country.sum(axis=1)
     state.industry -= by_country.sum(axis=0)

@@ -26,6 +26,7 @@ from critmin.core.actions import (
     validated,
 )
 from critmin.core.events import Event
+from critmin.core.units import capacity_for_usd_m, capex_of_revenue_usd_m, thousand_usd_in_usd_m
 from critmin.core.vocabulary import SECTORS, TURNS_PER_YEAR, quarter_label
 from critmin.engine import dynamics, exploration, firm_accounts, rules
 from critmin.engine.announcements import news_exposure, pending_controls
@@ -417,7 +418,7 @@ class WorldModel(mesa.Model):
         recycled, recycling_cost = self.recycled_supply()
         self.last.recycled = recycled
         state.producer_stock += recycled
-        cost = (output * state.unit_cost).sum(axis=(1, 2)) / 1000 + recycling_cost
+        cost = thousand_usd_in_usd_m((output * state.unit_cost).sum(axis=(1, 2))) + recycling_cost
         state.industry -= cost
         self.book("production_cost", float(cost.sum()))
 
@@ -450,9 +451,8 @@ class WorldModel(mesa.Model):
         orders = dynamics.investment_orders(state, constants, settings)
         if not orders.any():
             return
-        capex = (
-            (orders * constants.reference_price[None]).sum(axis=(1, 2)) * settings.capex_revenue_years / 1000
-        )
+        revenue = (orders * constants.reference_price[None]).sum(axis=(1, 2))
+        capex = capex_of_revenue_usd_m(revenue, settings.capex_revenue_years)
         state.industry -= capex
         self.book("investment", float(capex.sum()))
         self.queue_construction(orders / TURNS_PER_YEAR)
@@ -659,7 +659,9 @@ class WorldModel(mesa.Model):
                 int(np.flatnonzero(self.constants.chain[m])[min(1, self.constants.chain[m].sum() - 1)])
             ]
             price = self.constants.reference_price[m, self.index.stage[stage]]
-            self.build(country, mineral, stage, usd_m * 1000 / (price * self.settings.capex_revenue_years))
+            self.build(
+                country, mineral, stage, capacity_for_usd_m(usd_m, price, self.settings.capex_revenue_years)
+            )
         self.emit(
             "program_funded",
             country,
@@ -808,7 +810,7 @@ class WorldModel(mesa.Model):
         collected = np.minimum(private + state.recycling, scrap) * self.constants.chain[None, :, refined]
         recycled[:, :, refined] = collected
         private_cost = np.minimum(private, collected) * state.expected_price[:, :, refined]
-        return recycled, private_cost.sum(axis=1) * settings.recycling_cost_share / 1000
+        return recycled, thousand_usd_in_usd_m(private_cost.sum(axis=1) * settings.recycling_cost_share)
 
     def arrive_in_transit(self) -> None:
         """Licensed exports whose delay is over reach their buyers."""

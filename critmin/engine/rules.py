@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from critmin.core import units
 from critmin.core.actions import (
     AcquireStake,
     ActionBase,
@@ -26,6 +27,7 @@ from critmin.core.actions import (
     SetSubsidy,
     SetTariff,
 )
+from critmin.core.units import usd_m
 from critmin.core.vocabulary import TURNS_PER_YEAR
 from critmin.engine import firm_accounts
 from critmin.engine.deals import PARTNER_CAPEX_SHARE, Deal
@@ -191,7 +193,7 @@ def check_buy(world: WorldModel, action: BuyStockpile) -> Iterator[str]:
     """The treasury covers the order at its price cap (or twice today's price)."""
     at = world.position(action.country, action.mineral.value, action.stage.value)
     cap = action.max_price_usd_per_kg or 2 * world.state.price[at]
-    yield from affordable(world, action.country, action.tonnes * cap / 1000)
+    yield from affordable(world, action.country, usd_m(action.tonnes, cap))
 
 
 def check_release(world: WorldModel, action: ReleaseStockpile) -> Iterator[str]:
@@ -268,7 +270,7 @@ def relaxes(old: ExportControl | None, new: ExportControl) -> bool:
     if not narrower:
         return False
     if new.regime == "quota":
-        return new.quota_tonnes_per_turn * (1 + new.leakage) >= old.quota_tonnes_per_turn * (1 + old.leakage)
+        return new.cap() >= old.cap()
     if new.regime == "licence":
         return new.approval_share >= old.approval_share and new.delay_turns <= old.delay_turns
     return True
@@ -427,7 +429,7 @@ def apply_fund(world: WorldModel, action: FundProgram) -> None:
 def capex_usd_m(world: WorldModel, mineral: str, stage: str, tonnes_per_year: float) -> float:
     """Capital cost of new capacity: `capex_revenue_years` of its revenue at reference prices."""
     price = world.constants.reference_price[world.index.mineral[mineral], world.index.stage[stage]]
-    return tonnes_per_year * price * world.settings.capex_revenue_years / 1000
+    return units.capex_usd_m(tonnes_per_year, price, world.settings.capex_revenue_years)
 
 
 def partnership_capex_usd_m(world: WorldModel, offer: ProposeDeal) -> float:

@@ -197,16 +197,23 @@ def test_an_offtake_over_a_destination_ban_beside_a_licence_is_blocked_and_breac
 
 
 def test_the_ai_reading_sees_a_ban_standing_beside_a_licence():
-    from critmin.agents.situation import bans, covers
-    from critmin.core.export_control import ExportControl
+    from critmin.agents.situation import WorldReading
+    from critmin.core.observation import Observation
 
     record = {
         "kind": "export_control", "country": "CHN", "mineral": "ree_heavy", "stage": "magnet",
         "regime": "licence", "destinations": ["JPN"], "also_banned": ["IND"], "approval_share": 0.5,
     }  # fmt: skip
-    control = ExportControl.from_record(record)
-    assert bans(control, "IND") and not bans(control, "JPN") and not bans(control, "USA")
-    assert covers(control, "IND") and covers(control, "JPN") and not covers(control, "USA")
+    observation = Observation(
+        turn=0, date="2025Q2", country="IND", treasury_usd_m=0.0, budget_per_turn_usd_m=0.0, minerals=[],
+        policies=[record], deals=[], inbox=[], news=[], trust={},
+    )  # fmt: skip
+    reading = WorldReading.of(observation)
+    control = reading.controls[("CHN", "ree_heavy", "magnet")]
+    assert reading.bans[("CHN", "ree_heavy")] == [control]
+    assert control.bans("IND") and not control.bans("JPN") and not control.bans("USA")
+    assert control.restricts("IND") and control.restricts("JPN") and not control.restricts("USA")
+    assert control.licence_share("JPN") == 0.5 and control.licence_share("USA") == 1.0
     assert control.regime_for("IND") == "ban"
     assert control.regime_for("JPN") == "licence"
     assert control.regime_for("USA") is None
