@@ -18,12 +18,8 @@ from critmin.agents.manufacturers import Line, SupplyRisk, supply_risk
 from critmin.core.actions import ProposeDeal
 from critmin.core.export_control import ExportControl
 from critmin.core.observation import MineralView, Observation, WorldLine
+from critmin.core.units import capex_usd_m
 from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
-
-CAPEX_REVENUE_YEARS = 1.5
-"""The engine's default capital cost of capacity in years of revenue at reference prices
-(`[market] capex_revenue_years`): the AI's estimate of what investment costs."""
-
 
 NO_ONE: frozenset[str] = frozenset()
 MINERAL_NAMED: dict[str, Mineral] = {mineral.value: mineral for mineral in Mineral}
@@ -234,8 +230,8 @@ class Situation:
         return world.prices.get(country, fallback) if world else fallback
 
     def capex_usd_m(self, line: Line, tonnes_per_year: float) -> float:
-        """The AI's estimate of the capital cost of new capacity."""
-        return tonnes_per_year * self.reference(line) * CAPEX_REVENUE_YEARS / 1000
+        """The capital cost of new capacity on the observation's terms (what the engine charges)."""
+        return capex_usd_m(tonnes_per_year, self.reference(line), self.obs.terms.capex_revenue_years)
 
     def spend(self, usd_m: float) -> bool:
         """Commit money from this turn's treasury if it is there; False if not."""

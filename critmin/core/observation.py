@@ -50,6 +50,16 @@ class WorldLine(msgspec.Struct, frozen=True, kw_only=True):
     prices: dict[str, float]  # local price in every country listed above
 
 
+class Terms(msgspec.Struct, frozen=True, kw_only=True):
+    """Standing terms of the world that every controller may know: what new capacity costs.
+
+    The engine fills them from the scenario's `[market]` table; the defaults are that table's
+    (tests/scenarios pins them together).
+    """
+
+    capex_revenue_years: float = 1.5  # capital cost of capacity, in years of revenue at reference prices
+
+
 class Observation(msgspec.Struct, frozen=True, kw_only=True):
     """Everything a country's controller may know at the start of a turn."""
 
@@ -69,6 +79,7 @@ class Observation(msgspec.Struct, frozen=True, kw_only=True):
     firms: list[dict] = []
     world: list[WorldLine] = []
     lobbying: dict[str, float] = {}  # "mineral/stage" -> how hard short manufacturers lobby, 0..1
+    terms: Terms = Terms()
 
     def view(self, mineral: str, stage: str) -> MineralView | None:
         """The view of one mineral at one stage, if the country deals in it."""

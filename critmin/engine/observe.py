@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import msgspec
 import numpy as np
 
-from critmin.core.observation import MineralView, Observation, WorldLine
+from critmin.core.observation import MineralView, Observation, Terms, WorldLine
 
 if TYPE_CHECKING:
     from critmin.engine.model import WorldModel
@@ -96,6 +96,7 @@ class Shared:
     outbox: dict[str, list[dict]]
     embedded: np.ndarray  # (C, lines) embedded dependence on the largest foreign supplier
     embedded_supplier: np.ndarray  # (C, lines) that supplier's position
+    terms: Terms
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,7 @@ def observe(world: WorldModel, country: str) -> Observation:
         firms=list(shared.firms.get(country, ())),
         world=list(shared.world),
         lobbying=lobbying(world, c),
+        terms=shared.terms,
     )
 
 
@@ -237,6 +239,7 @@ def shared_view(world: WorldModel) -> Shared:
         world=world_lines(world, last, (m_at, s_at)),
         firms=firms_by_country(world),
         deals=deals_by_country(world),
+        terms=Terms(capex_revenue_years=world.settings.capex_revenue_years),
         **embedded_lines(world, (m_at, s_at)),
         **pending_proposals(world),
     )
