@@ -29,7 +29,7 @@ def owned_shares(world: WorldModel) -> np.ndarray:
     """(F, C, M, S) share of each line's output each firm owns: home assets that ship home, stakes."""
     state = world.state
     shares = np.zeros((len(world.firms), *state.capacity.shape))
-    for f, firm in enumerate(world.world_scenario.spec.firms):
+    for f, firm in enumerate(world.firms.values()):
         for asset in firm.assets:
             if asset.ships_home and asset.country == firm.country:
                 shares[(f, *world.position(asset.country, asset.mineral.value, asset.stage.value))] += (

@@ -25,19 +25,17 @@ from critmin.core.actions import (
     scripted_action,
     validated,
 )
-from critmin.core.events import Event
 from critmin.core.units import capacity_for_usd_m, capex_of_revenue_usd_m, thousand_usd_in_usd_m
-from critmin.core.vocabulary import SECTORS, TURNS_PER_YEAR, quarter_label
-from critmin.engine import dynamics, exploration, firm_accounts, rules
+from critmin.core.vocabulary import SECTORS, TURNS_PER_YEAR
+from critmin.engine import dynamics, exploration, firm_accounts, rules, start
 from critmin.engine.announcements import news_exposure, pending_controls
-from critmin.engine.deals import Deal, DealBook, deal_from_terms
+from critmin.engine.deals import Deal
 from critmin.engine.legal import legal_actions
 from critmin.engine.observe import observe
-from critmin.engine.policies import ExportControl, PolicyBook, Tariff, quota_per_turn
 from critmin.engine.records import Recorder, TurnFigures
 from critmin.engine.snapshot import WorldSnapshot, snapshot
-from critmin.engine.state import build, position
-from critmin.engine.trade import Orders, feed_need, final_need, run_spot_markets
+from critmin.engine.stakes import sign_stake
+from critmin.engine.trade import Orders, final_need, run_spot_markets
 from critmin.scenarios.loader import Scenario, load_scenario
 
 DIPLOMATIC = (ProposeDeal, AnswerDeal, BreakDeal)
@@ -54,6 +52,19 @@ def world_shortage_share(model: WorldModel) -> float:
 MODEL_REPORTERS = {"turn": "turn", "date": "date", "world_shortage_share": world_shortage_share}
 
 
+class WorldField:
+    """A WorldModel attribute that is its World's (`model.state` is `model.world.state`)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, model, owner=None):
+        return self if model is None else getattr(model.world, self.name)
+
+    def __set__(self, model, value) -> None:
+        setattr(model.world, self.name, value)
+
+
 class WorldModel(mesa.Model):
     """The critmin world. Public API: observe, legal_actions, check, submit, step, state_hash.
 
@@ -65,6 +76,32 @@ class WorldModel(mesa.Model):
             them; a batch run that only keeps metrics can leave them out).
 
     """
+
+    # The World's own, read and written through the model: model.state is model.world.state.
+    index = WorldField()
+    constants = WorldField()
+    settings = WorldField()
+    state = WorldField()
+    policies = WorldField()
+    deals = WorldField()
+    orders = WorldField()
+    events = WorldField()
+    ledger = WorldField()
+    last = WorldField()
+    turn = WorldField()
+    date = WorldField()
+    firm_index = WorldField()
+    firm_shares = WorldField()
+    delivered = WorldField()
+    lost_output = WorldField()
+    stock_bought = WorldField()
+    position = WorldField()
+    emit = WorldField()
+    export_history = WorldField()
+    recent_supply = WorldField()
+    price_before = WorldField()
+    refused = WorldField()
+    lobbying_before = WorldField()
 
     def __init__(
         self,
@@ -78,34 +115,14 @@ class WorldModel(mesa.Model):
         spec = self.world_scenario.spec
         self.seed = spec.scenario.seed if seed is None else int(seed)
         super().__init__(rng=np.random.default_rng(np.random.SeedSequence(self.seed)))
-        self.settings = spec.market
-        self.index, self.constants, self.state = build(self.world_scenario)
-        self.turn = 0
-        self.policies = PolicyBook()
-        self.deals = DealBook()
-        self.orders = Orders()
-        self.events: list[Event] = []
+        self.world = start.build(self.world_scenario, self.rng)
         self.action_log: list[list[dict]] = []
         self.hashes: list[str] = []
         self.record_hashes = record_hashes
-        self.ledger: dict[str, float] = {}
-        self.export_history: list[np.ndarray] = []  # (C, M, S, C) exports of recent turns, newest first
-        self.recorder = Recorder(self.index, self.constants)
-        self.last = TurnFigures.empty(self.state)
-        self.price_before = self.state.price.copy()
-        self.stock_bought = np.zeros_like(self.state.consumer_stock)
-        shape = self.state.capacity.shape
-        self.recent_supply = (np.zeros((shape[0], *shape[1:], shape[0])), np.zeros(shape))
-        self.refused: set[str] = set()  # contracts whose buyer refuses this turn's tonnes
-        self.delivered: dict[str, float] = {}  # tonnes delivered so far, by deal id
         self.firm_actions: dict[int, str] = {}  # id of an action a firm decided -> the firm
-        self.lost_output: list[np.ndarray] = []  # per turn, (K, C) USD m of final output lost
-        self.lobbying_before = np.zeros(shape[:2])  # (C, M) manufacturers' lobbying last turn
+        self.recorder = Recorder(self.index, self.constants)
         self.create_agents(controllers or {})
-        self.firm_shares = np.zeros((len(self.firms), *shape))
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
-        self.load_policies_and_deals()
-        self.firm_shares = firm_accounts.owned_shares(self)
 
     # --- set-up ---------------------------------------------------------------------------
 
@@ -121,7 +138,6 @@ class WorldModel(mesa.Model):
             c.iso3: Country(self, c.iso3, c.name, controllers.get(c.iso3) or self.scenario_controller(c))
             for c in spec.countries
         }
-        self.firm_index = {f.id: i for i, f in enumerate(spec.firms)}
         self.firms = {
             f.id: StateFirm(self, f.id, f.name, f.country, f.kind, f.goal, controllers.get(f.id))
             for f in spec.firms
@@ -144,66 +160,7 @@ class WorldModel(mesa.Model):
         position_of_country = self.index.country[country]
         return np.random.default_rng(np.random.SeedSequence([self.seed, position_of_country, 1]))
 
-    def load_policies_and_deals(self) -> None:
-        """Controls, tariffs, contracts and firms' stakes in force at the start."""
-        spec = self.world_scenario.spec
-        for policy in spec.policies:
-            for stage in policy.stages:
-                if policy.__struct_config__.tag == "tariff":
-                    self.policies.set_tariff(
-                        Tariff(
-                            policy.country,
-                            policy.mineral.value,
-                            stage.value,
-                            policy.rate,
-                            tuple(sorted(policy.origins)),
-                        )
-                    )
-                else:
-                    self.policies.impose(self.starting_control(policy, stage.value))
-        for deal in spec.deals:
-            self.deals.sign(deal_from_terms(deal.id, deal))
-        for firm in spec.firms:
-            for asset in firm.assets:
-                if asset.ships_home and asset.country != firm.country:
-                    self.acquire_stake(
-                        firm.id,
-                        asset.country,
-                        asset.mineral.value,
-                        asset.stage.value,
-                        asset.share,
-                        announce=False,
-                    )
-
-    def starting_control(self, policy, stage: str) -> ExportControl:
-        """A control in force at the start.
-
-        A licence refers to what the line has to export: its output less what the country's
-        own processors and manufacturers use.
-        """
-        at = position(self.index, policy.country, policy.mineral, stage)
-        home_use = final_need(self.state)[at] + feed_need(self.state, self.constants)[at]
-        reference = max(self.state.capacity[at] * self.state.utilisation[at] - home_use, 0.0)
-        return ExportControl(
-            country=policy.country,
-            mineral=policy.mineral.value,
-            stage=stage,
-            regime=policy.regime,
-            destinations=tuple(sorted(policy.destinations)),
-            quota_tonnes_per_turn=quota_per_turn(policy.quota_tonnes_per_year),
-            leakage=policy.leakage,
-            approval_share=policy.approval_share,
-            delay_turns=policy.delay_turns,
-            reference_tonnes=float(reference),
-        )
-
     # --- the public API -------------------------------------------------------------------
-
-    @property
-    def date(self) -> str:
-        """The calendar quarter of the current turn, e.g. '2025Q2'."""
-        year, quarter = self.world_scenario.spec.scenario.start.split("Q")
-        return quarter_label(int(year), int(quarter), self.turn)
 
     def observe(self, country: str):
         """What `country` (or a firm, by its id) sees at the start of the current turn."""
@@ -568,16 +525,6 @@ class WorldModel(mesa.Model):
                     "action_rejected", firm or action.country, f"rejected {type(action).__name__}: {reason}"
                 )
 
-    def position(self, country: str, mineral: str, stage: str) -> tuple[int, int, int]:
-        """Array position of a (country, mineral, stage) line."""
-        return position(self.index, country, mineral, stage)
-
-    def emit(self, kind: str, actor: str, detail: str, *, target: str = "", mineral: str = "") -> None:
-        """Record an event of this turn."""
-        self.events.append(
-            Event(turn=self.turn, kind=kind, actor=actor, detail=detail, target=target, mineral=mineral)
-        )
-
     def book(self, account: str, usd_m: float) -> None:
         """Money leaving the modelled accounts (positive) or entering them (negative)."""
         self.ledger[account] = self.ledger.get(account, 0.0) + usd_m
@@ -689,10 +636,7 @@ class WorldModel(mesa.Model):
     ) -> None:
         """A firm's stake abroad: its share of output ships home each turn and earns it a margin."""
         firm = self.firms[firm_id]
-        deal_id = self.deals.new_id("E")
-        self.deals.sign(rules.equity_deal(deal_id, firm.country, host, mineral, stage, share, firm=firm_id))
-        at = self.position(host, mineral, stage)
-        self.firm_shares[(self.firm_index[firm_id], *at)] += share
+        sign_stake(self.world, firm_id, host, mineral, stage, share)
         if announce:
             self.emit(
                 "stake_acquired",
