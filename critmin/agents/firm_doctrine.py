@@ -135,7 +135,7 @@ class FirmDoctrine:
 
 
 def line_capex_usd_m(world: WorldModel, m: int, s: int, tonnes_per_year: float) -> float:
-    """The engine's capital cost of capacity on a line (as rules.capex_usd_m)."""
+    """The engine's capital cost of capacity on a line (as treasury.capex_usd_m)."""
     return capex_usd_m(
         tonnes_per_year, world.constants.reference_price[m, s], world.settings.capex_revenue_years
     )
@@ -284,10 +284,10 @@ def review_order(view: FirmView, mandate: str, cash_usd_m: float, action: Action
     """Why a firm refuses what its government orders (unaffordable, or loss-making), or None."""
     if not isinstance(action, AcquireStake):
         return None
-    from critmin.engine.rules import stake_cost_usd_m
+    from critmin.engine.stakes import stake_cost_usd_m
 
     world = view.world
-    cost = stake_cost_usd_m(world, action)
+    cost = stake_cost_usd_m(world.world, action)
     if cost > cash_usd_m + 1e-9:
         return f"its budget of USD {cash_usd_m:,.1f} m does not cover the USD {cost:,.1f} m stake"
     at = world.position(action.host, action.mineral.value, action.stage.value)

@@ -10,22 +10,19 @@ home (options under exploration) earn nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from critmin.core.units import usd_m
-
-if TYPE_CHECKING:
-    from critmin.engine.model import WorldModel
-    from critmin.engine.state import Constants, WorldState
+from critmin.engine.state import Constants, WorldState
+from critmin.engine.world import World
 
 RETAINED_SHARE = 0.3
 """Share of its lines' cash margin a firm keeps for its own decisions; the rest (dividends,
 royalties, taxes) stays with the country's industry. critmin assumption [L]."""
 
 
-def owned_shares(world: WorldModel) -> np.ndarray:
+def owned_shares(world: World) -> np.ndarray:
     """(F, C, M, S) share of each line's output each firm owns: home assets that ship home, stakes."""
     state = world.state
     shares = np.zeros((len(world.firms), *state.capacity.shape))
@@ -49,7 +46,7 @@ def unit_margin(prices: np.ndarray, state: WorldState, constants: Constants) -> 
     return (prices - state.unit_cost - feed) * constants.chain[None]
 
 
-def earn(world: WorldModel) -> np.ndarray:
+def earn(world: World) -> np.ndarray:
     """Each firm keeps its share of this turn's margin on what it owns; returns (F,) USD m."""
     if not len(world.firms):
         return np.zeros(0)
@@ -61,13 +58,13 @@ def earn(world: WorldModel) -> np.ndarray:
     return by_country.sum(axis=1)
 
 
-def affordable(world: WorldModel, firm_id: str, cost_usd_m: float) -> Iterator[str]:
+def affordable(world: World, firm_id: str, cost_usd_m: float) -> Iterator[str]:
     """The firm's own budget must hold the cost."""
     cash = float(world.state.firm_cash[world.firm_index[firm_id]])
     if cost_usd_m > cash + 1e-9:
         yield f"costs USD {cost_usd_m:,.1f} m but {world.firms[firm_id].name} holds USD {cash:,.1f} m"
 
 
-def pay(world: WorldModel, firm_id: str, usd_m: float) -> None:
+def pay(world: World, firm_id: str, usd_m: float) -> None:
     """The firm's budget pays `usd_m` (to whoever the caller credits)."""
     world.state.firm_cash[world.firm_index[firm_id]] -= usd_m

@@ -7,21 +7,18 @@ rest (rules.check_stake, rules.check_invest).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from critmin.core.actions import AcquireStake, ActionBase, Invest
 from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
-
-if TYPE_CHECKING:
-    from critmin.engine.model import WorldModel
+from critmin.engine.rules import check
+from critmin.engine.world import World
 
 MENU_STAKE = 0.01  # the menu's representative stake
 MENU_EXPANSION = 0.1  # the menu's representative expansion, a share of the line
 
 
-def firm_problem(world: WorldModel, firm_id: str, action: ActionBase) -> str | None:
+def firm_problem(world: World, firm_id: str, action: ActionBase) -> str | None:
     """Why the firm's seat may not submit `action`, or None."""
     firm = world.firms[firm_id]
     if action.country != firm.country:
@@ -31,14 +28,12 @@ def firm_problem(world: WorldModel, firm_id: str, action: ActionBase) -> str | N
     return None
 
 
-def firm_menu(world: WorldModel, firm_id: str) -> list[ActionBase]:
+def firm_menu(world: World, firm_id: str) -> list[ActionBase]:
     """The firm's menu: the moves the rules allow now.
 
     A 1% stake in the largest foreign line of each stage of each mineral, and a 10% expansion
     of each home line the firm owns.
     """
-    from critmin.engine.rules import check
-
     firm, state = world.firms[firm_id], world.state
     home = world.index.country[firm.country]
     menu: list[ActionBase] = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,10 +23,8 @@ from critmin.core.actions import (
 )
 from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 from critmin.engine import rules
-from critmin.engine.observe import last_turn
-
-if TYPE_CHECKING:
-    from critmin.engine.model import WorldModel
+from critmin.engine.observe import LastTurn
+from critmin.engine.world import World
 
 SUBSIDY_RATE = 0.2  # a representative production-linked incentive, share of sales value
 TARIFF_RATE = 0.25
@@ -36,16 +33,15 @@ OFFTAKE_SHARE = 0.25  # representative offtake: a quarter of last turn's imports
 STAKE_SHARE = 0.05
 
 
-def legal_actions(world: WorldModel, country: str) -> list[ActionBase]:
-    """Every candidate in the menu that the rules accept now."""
-    return [a for a in candidates(world, country) if rules.check(world, a) is None]
+def legal_actions(world: World, last: LastTurn, country: str) -> list[ActionBase]:
+    """Every candidate in the menu that the rules accept now (`last`: the last turn's figures)."""
+    return [a for a in candidates(world, last, country) if rules.check(world, a) is None]
 
 
-def candidates(world: WorldModel, country: str) -> Iterator[ActionBase]:
+def candidates(world: World, last: LastTurn, country: str) -> Iterator[ActionBase]:
     """Representative actions of every type for `country`."""
     c = world.index.country[country]
     state = world.state
-    last = last_turn(world)
     for m, s in zip(*np.nonzero(world.constants.chain), strict=True):
         mineral, stage = Mineral(world.index.minerals[m]), Stage(world.index.stages[s])
         if state.capacity[c, m, s] > 0 or state.producer_stock[c, m, s] > 0:
@@ -98,7 +94,7 @@ def candidates(world: WorldModel, country: str) -> Iterator[ActionBase]:
             yield BreakDeal(country=country, deal_id=deal_id)
 
 
-def offtakes(world: WorldModel, country: str, last) -> Iterator[ProposeDeal]:
+def offtakes(world: World, country: str, last: LastTurn) -> Iterator[ProposeDeal]:
     """Offtakes with the largest foreign partner on every line the country imports or exports."""
     c = world.index.country[country]
     for m, s in zip(*np.nonzero(world.constants.chain), strict=True):
@@ -125,10 +121,10 @@ def offtakes(world: WorldModel, country: str, last) -> Iterator[ProposeDeal]:
             )
 
 
-def stakes(world: WorldModel, country: str) -> Iterator[AcquireStake]:
+def stakes(world: World, country: str) -> Iterator[AcquireStake]:
     """For each of the country's firms, a stake in the largest foreign mine of every mineral."""
     c, mine = world.index.country[country], world.index.stage["mine"]
-    firms = sorted(firm.firm_id for firm in world.firms.values() if firm.country == country)
+    firms = sorted(firm_id for firm_id, firm in world.firms.items() if firm.country == country)
     for m, mineral_name in enumerate(world.index.minerals):
         capacity = world.state.capacity[:, m, mine].copy()
         capacity[c] = 0.0

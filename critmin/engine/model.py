@@ -22,24 +22,34 @@ from critmin.core.actions import (
     BreakDeal,
     ProposeDeal,
     action_to_dict,
-    scripted_action,
     validated,
 )
-from critmin.core.units import capacity_for_usd_m, capex_of_revenue_usd_m, thousand_usd_in_usd_m
-from critmin.core.vocabulary import SECTORS, TURNS_PER_YEAR
-from critmin.engine import dynamics, exploration, firm_accounts, rules, start
-from critmin.engine.announcements import news_exposure, pending_controls
-from critmin.engine.deals import Deal
+from critmin.core.vocabulary import SECTORS
+from critmin.engine import (
+    announcements,
+    consumption,
+    contracts,
+    controls,
+    diplomacy,
+    dynamics,
+    exploration,
+    exports,
+    firm_accounts,
+    production,
+    rules,
+    shocks,
+    start,
+    subsidies,
+    treasury,
+)
 from critmin.engine.legal import legal_actions
-from critmin.engine.observe import observe
+from critmin.engine.observe import last_turn, observe
 from critmin.engine.records import Recorder, TurnFigures
 from critmin.engine.snapshot import WorldSnapshot, snapshot
-from critmin.engine.stakes import sign_stake
 from critmin.engine.trade import Orders, final_need, run_spot_markets
 from critmin.scenarios.loader import Scenario, load_scenario
 
 DIPLOMATIC = (ProposeDeal, AnswerDeal, BreakDeal)
-EXPORT_HISTORY_TURNS = 4
 
 
 def world_shortage_share(model: WorldModel) -> float:
@@ -175,8 +185,8 @@ class WorldModel(mesa.Model):
         if country in self.firms:
             from critmin.engine.firm_legal import firm_menu
 
-            return firm_menu(self, country)
-        return legal_actions(self, country)
+            return firm_menu(self.world, country)
+        return legal_actions(self.world, last_turn(self), country)
 
     def snapshot(self) -> WorldSnapshot:
         """The public, JSON-ready picture of the world now (for front ends and tools)."""
@@ -201,7 +211,7 @@ class WorldModel(mesa.Model):
     def check(self, action: ActionBase | dict) -> str | None:
         """Why `action` is malformed or illegal now, or None."""
         try:
-            return rules.check(self, validated(action))
+            return rules.check(self.world, validated(action))
         except ActionFormatError as error:
             return str(error)
 
@@ -237,7 +247,7 @@ class WorldModel(mesa.Model):
         if seat in self.firms:
             from critmin.engine.firm_legal import firm_problem
 
-            return firm_problem(self, seat, action)
+            return firm_problem(self.world, seat, action)
         return "acts for another country" if action.country != seat else None
 
     def step(self) -> None:
@@ -266,31 +276,24 @@ class WorldModel(mesa.Model):
 
     def begin_turn(self) -> None:
         """Clear this turn's orders and figures."""
-        self.orders = Orders()
-        self.last = TurnFigures.empty(self.state)
-        self.price_before = self.state.price.copy()
-        self.stock_bought = np.zeros_like(self.state.consumer_stock)
+        world = self.world
+        world.orders = Orders()
+        world.last = TurnFigures.empty(world.state)
+        world.price_before = world.state.price.copy()
+        world.stock_bought = np.zeros_like(world.state.consumer_stock)
+        world.refused = set()
+        world.version += 1
         self.turn_actions: list[dict] = []
-        self.refused = set()
 
     def apply_events(self) -> list[ActionBase]:
         """1. Scripted events of this turn and random shocks; returns scripted actions."""
-        actions = []
-        self.event_actions: list[ActionBase] = actions
-        for event in self.world_scenario.spec.events:
-            if event.turn != self.turn:
-                continue
-            if event.kind == "action":
-                actions.append(scripted_action(event.country, event.action, event.title))
-            else:
-                self.shock(event)
-        self.random_disruptions()
-        dynamics.draw_demand_noise(self.state, self.settings, self.rng)
-        pending = pending_controls(self.world_scenario.spec.events, self.turn)
-        self.state.news_exposure, self.state.news_market = news_exposure(
-            pending, self.index, *self.recent_supply
-        )
-        return actions
+        world = self.world
+        self.event_actions = shocks.scripted_events(world)
+        shocks.random_disruptions(world)
+        exploration.discover(world)
+        dynamics.draw_demand_noise(world.state, world.settings, world.rng)
+        announcements.hear_announcements(world)
+        return self.event_actions
 
     def decide(self) -> list[ActionBase]:
         """2. Every controller decides on the same observation; then the firms, on one shared view.
@@ -341,131 +344,50 @@ class WorldModel(mesa.Model):
     def conduct_diplomacy(self, actions: list[ActionBase]) -> None:
         """3. Proposals delivered, answers applied, deals broken or expired."""
         self.carry_out([a for a in actions if isinstance(a, DIPLOMATIC)])
-        for deal in self.deals.expired(self.turn):
-            self.deals.end(deal.id)
-            self.emit(
-                "deal_expired",
-                deal.seller,
-                f"deal {deal.id} ({deal.mineral}) expires",
-                target=deal.buyer,
-                mineral=deal.mineral,
-            )
-        for proposal in self.deals.stale_proposals(self.turn):
-            self.deals.reject(proposal.id)
+        diplomacy.expire(self.world)
 
     def apply_policies(self, actions: list[ActionBase]) -> None:
         """4. Controls, tariffs, subsidies, programs, investments and stockpile orders take effect."""
-        for ended in self.policies.end_subsidies(self.turn):
-            detail = f"{ended.country}'s {ended.mineral} {ended.stage} production subsidy ends"
-            self.emit("subsidy_ended", ended.country, detail, mineral=ended.mineral)
+        subsidies.end_subsidies(self.world)
         self.carry_out([a for a in actions if not isinstance(a, DIPLOMATIC)])
 
     def produce(self) -> None:
-        """5. Producers respond to margins; mines produce; processors process their feed.
-
-        Utilisation, closures and investment orders follow margins; refiners and magnet makers
-        process the feed they bought last turn, within capacity; scrap is recycled.
-        """
-        state = self.state
-        self.respond_to_margins()
-        self.grow_capacity()
-        output = self.run_lines()
-        self.last.production = output
-        state.producer_stock += output
-        recycled, recycling_cost = self.recycled_supply()
-        self.last.recycled = recycled
-        state.producer_stock += recycled
-        cost = thousand_usd_in_usd_m((output * state.unit_cost).sum(axis=(1, 2))) + recycling_cost
-        state.industry -= cost
-        self.book("production_cost", float(cost.sum()))
-
-    def grow_capacity(self) -> None:
-        """Expansions under way grow capacity; what was built arrives; the pipeline moves on."""
-        state = self.state
-        state.capacity *= 1 + state.capacity_growth
-        state.capacity += state.construction[0]
-        state.construction[:-1] = state.construction[1:]
-        state.construction[-1] = 0.0
-
-    def run_lines(self) -> np.ndarray:
-        """(C, M, S) output: mines at running capacity, processors within their feed."""
-        state, constants = self.state, self.constants
-        running = state.capacity * state.utilisation * (1 - state.disruption)
-        output = running.copy()
-        for s in range(1, output.shape[2]):
-            feed = state.feed_stock[:, :, s - 1] * constants.yield_share[None, :, s]
-            output[:, :, s] = np.minimum(running[:, :, s], feed)
-            used = np.divide(output[:, :, s], constants.yield_share[None, :, s])
-            state.feed_stock[:, :, s - 1] -= used
-            self.last.feed_used[:, :, s - 1] = used
-        return output * constants.chain[None]
-
-    def respond_to_margins(self) -> None:
-        """Utilisation follows margins; losing capacity closes; investors order new capacity."""
-        state, constants, settings = self.state, self.constants, self.settings
-        dynamics.adjust_utilisation(state, constants, settings)
-        dynamics.close_capacity(state, constants, settings)
-        orders = dynamics.investment_orders(state, constants, settings)
-        if not orders.any():
-            return
-        revenue = (orders * constants.reference_price[None]).sum(axis=(1, 2))
-        capex = capex_of_revenue_usd_m(revenue, settings.capex_revenue_years)
-        state.industry -= capex
-        self.book("investment", float(capex.sum()))
-        self.queue_construction(orders / TURNS_PER_YEAR)
+        """5. Producers respond to margins; mines produce; processors process their feed (production.py)."""
+        production.produce(self.world)
 
     def trade(self) -> None:
-        """6. Contract deliveries first (a control can force a breach), then spot clearing."""
-        self.last.demand = final_need(self.state)
-        self.react_to_news()
-        self.arrive_in_transit()
-        contract_flows = self.deliver_contracts()
-        stock_before = self.state.producer_stock.copy()
-        spot = run_spot_markets(
-            self.state, self.constants, self.settings, self.policies, self.index, self.orders, contract_flows
-        )
-        self.book("transport", spot.transport_usd_m)
-        self.stock_bought = spot.stock_bought
-        flows = spot.flows + contract_flows
-        self.last.flows = flows
-        self.last.sold_spot = stock_before - self.state.producer_stock
-        exports = flows * (1 - np.eye(flows.shape[-1]))
-        older = self.export_history[: EXPORT_HISTORY_TURNS - 1]
-        self.export_history = [exports.transpose(2, 0, 1, 3), *older]
-        domestic = np.diagonal(flows, axis1=2, axis2=3).transpose(2, 0, 1)
-        recent = sum(self.export_history[1:], self.export_history[0]) / len(self.export_history)
-        self.state.control_exposure = dynamics.control_exposure(recent, domestic, spot.severity)
-        self.recent_supply = (recent, domestic)
-
-    def react_to_news(self) -> None:
-        """Buyers stock up at once on controls announced or imposed this turn (announcements.py)."""
+        """6. Licensed shipments arrive; contracts deliver (a control may force a breach); spot clears."""
+        world = self.world
+        world.last.demand = final_need(world.state)
         imposed = [a for a in self.turn_actions if a.get("type") == "impose_export_control"]
-        state = self.state
-        exposure, market = news_exposure(imposed, self.index, *self.recent_supply)
-        state.news_exposure = np.maximum(state.news_exposure, exposure)
-        state.news_market = np.maximum(state.news_market, market)
-        if state.news_market.any():
-            dynamics.react_to_news(state, self.constants, self.settings)
+        announcements.react_to_news(world, imposed)
+        controls.arrive_in_transit(world)
+        contract_flows = contracts.deliver(world)
+        stock_before = world.state.producer_stock.copy()
+        spot = run_spot_markets(
+            world.state,
+            world.constants,
+            world.settings,
+            world.policies,
+            world.index,
+            world.orders,
+            contract_flows,
+        )
+        treasury.book(world, "transport", spot.transport_usd_m)
+        world.stock_bought = spot.stock_bought
+        world.last.flows = spot.flows + contract_flows
+        world.last.sold_spot = stock_before - world.state.producer_stock
+        exports.remember(world, world.last.flows, spot.severity)
 
     def consume(self) -> None:
-        """7. Manufacturers use what they hold; what is missing is a shortage.
-
-        What they bought this turn for stock is kept, not used; need priced out counts as
-        missing.
-        """
-        state = self.state
-        need = final_need(state)
-        used = np.minimum(state.consumer_stock - self.stock_bought, need).clip(min=0.0)
-        state.consumer_stock -= used
-        self.last.consumption = used
-        self.last.demand = need
-        self.last.shortage = need - used
-        dynamics.thrift(state, self.constants, self.settings)
-        self.manufacturers_decide(need, need - used)
-        state.final_demand *= 1 + state.demand_growth
-        state.demand_growth *= 1 - state.demand_growth_decay
-        self.tick_shocks()
-        self.report_shortages()
+        """7. Manufacturers use what they hold; what is missing is a shortage; they decide; demand grows."""
+        world = self.world
+        need, shortage = consumption.use_stock(world)
+        dynamics.thrift(world.state, world.constants, world.settings)
+        self.manufacturers_decide(need, shortage)
+        consumption.grow_demand(world)
+        shocks.wear_off(world)
+        consumption.report_shortages(world)
 
     def manufacturers_decide(self, need: np.ndarray, shortage: np.ndarray) -> None:
         """Manufacturers of every country and sector decide at once (agents/manufacturer_doctrine.py)."""
@@ -481,22 +403,22 @@ class WorldModel(mesa.Model):
         makers.report(self, before, shortage_share, self.manufacturer_turn)
 
     def account(self) -> None:
-        """8. Budgets, trust, records and the state hash of the turn."""
-        state, settings = self.state, self.settings
-        state.treasury += self.constants.budget_per_turn
-        self.firm_earnings = firm_accounts.earn(self)  # (F,) USD m kept by each firm this turn
-        dynamics.update_expectations(state, settings, self.price_before)
-        need, short = self.last.demand, self.last.shortage
+        """8. Budgets, firms' earnings, expectations, records and the state hash of the turn."""
+        world, state, settings = self.world, self.world.state, self.world.settings
+        treasury.allocate_budgets(world)
+        self.firm_earnings = firm_accounts.earn(world)  # (F,) USD m kept by each firm this turn
+        dynamics.update_expectations(state, settings, world.price_before)
+        need, short = world.last.demand, world.last.shortage
         shortage_share = np.divide(short, need, out=np.zeros_like(short), where=need > 0)
-        dynamics.update_inventory_targets(state, self.constants, settings, shortage_share)
-        self.book("budget_allocation", -float(self.constants.budget_per_turn.sum()))
-        self.recorder.record_turn(self.turn, self.last, self.state)
+        dynamics.update_inventory_targets(state, world.constants, settings, shortage_share)
+        self.recorder.record_turn(world.turn, world.last, state)
         self.action_log.append(self.turn_actions)
-        self.turn += 1
+        world.turn += 1
+        world.version += 1
         if self.record_hashes:
             self.hashes.append(self.state_hash())
         self.collect_data()
-        self.running = self.turn < self.world_scenario.spec.scenario.turns
+        self.running = world.turn < self.world_scenario.spec.scenario.turns
 
     def collect_data(self) -> None:
         """Collect this turn's model reporters (`datacollector`, as `mesa.batch_run` reads it)."""
@@ -514,9 +436,10 @@ class WorldModel(mesa.Model):
                 actor = firm or str(getattr(proposed, "country", ""))
                 self.emit("action_rejected", actor, f"rejected: {error}")
                 continue
-            reason = rules.check(self, action)
+            reason = rules.check(self.world, action)
             if reason is None:
-                rules.apply(self, action)
+                rules.apply(self.world, action)
+                self.world.version += 1
                 scripted = any(proposed is a for a in self.event_actions)
                 mark = {"_scripted": True} if scripted else {"_firm": firm} if firm else {}
                 self.turn_actions.append(action_to_dict(action) | mark)
@@ -524,267 +447,6 @@ class WorldModel(mesa.Model):
                 self.emit(
                     "action_rejected", firm or action.country, f"rejected {type(action).__name__}: {reason}"
                 )
-
-    def book(self, account: str, usd_m: float) -> None:
-        """Money leaving the modelled accounts (positive) or entering them (negative)."""
-        self.ledger[account] = self.ledger.get(account, 0.0) + usd_m
-
-    def spend(self, country: str, usd_m: float, account: str) -> None:
-        """The treasury pays into a declared sink."""
-        self.state.treasury[self.index.country[country]] -= usd_m
-        self.book(account, usd_m)
-
-    def transfer(self, payer: str, payee: str, usd_m: float) -> None:
-        """Treasury to treasury."""
-        self.state.treasury[self.index.country[payer]] -= usd_m
-        self.state.treasury[self.index.country[payee]] += usd_m
-
-    def build(
-        self,
-        country: str,
-        mineral: str,
-        stage: str,
-        tonnes_per_year: float,
-        lead_turns: int | None = None,
-        unit_cost: float | None = None,
-    ) -> None:
-        """Queue new capacity: it arrives over the stage's lead time, +/- its spread.
-
-        With `lead_turns` it arrives after exactly that many turns (0: at once).
-        """
-        at = self.position(country, mineral, stage)
-        self.open_line(at, unit_cost)
-        if lead_turns == 0:
-            self.state.capacity[at] += tonnes_per_year / TURNS_PER_YEAR
-            return
-        order = np.zeros_like(self.state.capacity)
-        order[at] = tonnes_per_year / TURNS_PER_YEAR
-        self.queue_construction(order, lead_turns)
-
-    def queue_construction(self, tonnes_per_turn: np.ndarray, lead_turns: int | None = None) -> None:
-        """Add (C, M, S) capacity to the pipeline, spread over each stage's lead time."""
-        settings, pipeline = self.settings, self.state.construction
-        for s, stage in enumerate(self.index.stages):
-            c, m = np.nonzero(tonnes_per_turn[:, :, s])
-            if not len(c):
-                continue
-            if lead_turns is None:
-                lead = settings.lead_time_turns.get(stage, 8)
-                weights = dynamics.arrival_weights(lead, settings.lead_time_spread_turns.get(stage, 0))
-            else:
-                weights = dynamics.arrival_weights(lead_turns, 0)
-            pipeline[: len(weights), c, m, s] += weights[:, None] * tonnes_per_turn[c, m, s][None, :]
-
-    def open_line(self, at: tuple[int, int, int], unit_cost: float | None = None) -> None:
-        """A line new to a country gets a unit cost (given, or the typical one) and a utilisation."""
-        state = self.state
-        if unit_cost is not None:
-            state.unit_cost[at] = unit_cost
-        elif state.unit_cost[at] == 0:
-            state.unit_cost[at] = self.typical_cost(at[1], at[2])
-        if state.normal_utilisation[at] == 0:
-            state.normal_utilisation[at] = self.settings.new_capacity_utilisation
-            state.utilisation[at] = self.settings.new_capacity_utilisation
-
-    def typical_cost(self, m: int, s: int) -> float:
-        """Median unit cost of the producers of a mineral at a stage (new entrants' cost)."""
-        costs = self.state.unit_cost[:, m, s][self.state.capacity[:, m, s] > 0]
-        if costs.size:
-            return float(np.median(costs))
-        return self.settings.entrant_cost_share * self.constants.reference_price[m, s]
-
-    def fund(self, country: str, program: str, mineral: str, usd_m: float) -> None:
-        """Exploration raises discovery odds; recycling adds secondary supply; processing builds."""
-        c, m = self.index.country[country], self.index.mineral[mineral]
-        if program == "exploration":
-            self.state.exploration[c, m] += usd_m
-        elif program == "recycling":
-            tonnes_per_year = usd_m / self.settings.recycling_usd_m_per_tonne_per_year
-            self.state.recycling[c, m] += tonnes_per_year / TURNS_PER_YEAR
-        else:
-            stage = self.index.stages[
-                int(np.flatnonzero(self.constants.chain[m])[min(1, self.constants.chain[m].sum() - 1)])
-            ]
-            price = self.constants.reference_price[m, self.index.stage[stage]]
-            self.build(
-                country, mineral, stage, capacity_for_usd_m(usd_m, price, self.settings.capex_revenue_years)
-            )
-        self.emit(
-            "program_funded",
-            country,
-            f"{country} funds {program} for {mineral}: USD {usd_m:,.0f} m",
-            mineral=mineral,
-        )
-
-    def stakes_in(self, host: str, mineral: str, stage: str) -> float:
-        """Share of a capacity line already held through equity deals."""
-        return sum(
-            d.share
-            for d in self.deals.deals.values()
-            if d.kind == "equity" and (d.seller, d.mineral, d.stage) == (host, mineral, stage)
-        )
-
-    def acquire_stake(
-        self,
-        firm_id: str,
-        host: str,
-        mineral: str,
-        stage: str,
-        share: float,
-        announce: bool = True,
-        reason: str = "",
-    ) -> None:
-        """A firm's stake abroad: its share of output ships home each turn and earns it a margin."""
-        firm = self.firms[firm_id]
-        sign_stake(self.world, firm_id, host, mineral, stage, share)
-        if announce:
-            self.emit(
-                "stake_acquired",
-                firm_id,
-                rules.with_reason(
-                    f"{firm.name} ({firm.country}) buys {share:.2%} of {host}'s {mineral} {stage} capacity",
-                    reason,
-                ),
-                target=host,
-                mineral=mineral,
-            )
-
-    def recent_exports(self, country: str, mineral: str, stage: str, destinations) -> float:
-        """Average tonnes per turn exported recently to `destinations` (all if empty)."""
-        c, m, s = self.position(country, mineral, stage)
-        if self.turn == 0:
-            return float(self.state.capacity[c, m, s] * self.state.utilisation[c, m, s])
-        to = [self.index.country[d] for d in destinations] if destinations else slice(None)
-        return float(np.mean([turn[c, m, s, to].sum() for turn in self.export_history]))
-
-    def lose_trust(self, offender: str, victims: Sequence[str], amount: float) -> None:
-        """Victims (all other countries if none named) trust the offender less."""
-        o = self.index.country[offender]
-        rows = [self.index.country[v] for v in victims] or [
-            i for i in range(len(self.index.countries)) if i != o
-        ]
-        self.state.trust[rows, o] = np.clip(self.state.trust[rows, o] - amount, 0.0, 1.0)
-
-    def breach(self, deal: Deal, breaker: str, reason: str) -> None:
-        """A deal broken: the breaker pays the penalty to the other party and loses its trust."""
-        other = deal.buyer if breaker == deal.seller else deal.seller
-        if deal.breach_penalty_usd_m > 0:
-            self.transfer(breaker, other, deal.breach_penalty_usd_m)
-        self.lose_trust(breaker, [other], self.settings.trust_loss_on_breach)
-        self.emit(
-            "deal_breached",
-            breaker,
-            f"{breaker} breaches deal {deal.id} with {other} ({reason}); "
-            f"penalty USD {deal.breach_penalty_usd_m:,.1f} m",
-            target=deal.id,
-            mineral=deal.mineral,
-        )
-
-    def shock(self, event) -> None:
-        """A scripted disruption, discovery or demand shock."""
-        c = self.index.country[event.country]
-        if event.kind == "demand_shock":
-            m = self.index.mineral[event.mineral.value]
-            self.state.demand_shock[c, m] = 1 + event.share
-            self.state.demand_shock_turns[c, m] = event.duration_turns
-        elif event.kind == "disruption":
-            at = self.position(event.country, event.mineral.value, event.stage.value)
-            self.state.disruption[at] = min(1.0, event.share)
-            self.state.disruption_turns[at] = event.duration_turns
-        elif event.kind == "project":
-            stage = getattr(event.stage, "value", "mine")
-            self.build(
-                event.country,
-                event.mineral.value,
-                stage,
-                event.tonnes_per_year,
-                lead_turns=0,
-                unit_cost=event.unit_cost_usd_per_kg,
-            )
-        else:
-            self.build(event.country, event.mineral.value, (event.stage or "mine"), event.tonnes_per_year)
-            exploration.scripted_find(self, event.country, event.mineral.value, event.tonnes_per_year)
-        self.emit(event.kind, event.country, event.title, mineral=getattr(event.mineral, "value", ""))
-
-    def random_disruptions(self) -> None:
-        """Strikes, floods and accidents: each producing line may lose part of its capacity."""
-        state, settings = self.state, self.settings
-        draws = self.rng.random(state.capacity.shape)
-        severity = self.rng.uniform(*settings.disruption_severity, size=state.capacity.shape)
-        hit = (
-            (draws < settings.disruption_probability_per_turn)
-            & (state.capacity > 0)
-            & (state.disruption_turns == 0)
-        )
-        state.disruption[hit] = severity[hit]
-        state.disruption_turns[hit] = 1
-        for c, m, s in zip(*np.nonzero(hit), strict=True):
-            self.emit(
-                "disruption",
-                self.index.countries[c],
-                f"disruption cuts {self.index.countries[c]}'s "
-                f"{self.index.minerals[m]} {self.index.stages[s]} output by {severity[c, m, s]:.0%}",
-                mineral=self.index.minerals[m],
-            )
-        self.discoveries()
-
-    def discoveries(self) -> None:
-        """Exploration money turns into finds where reserves are known (`exploration`)."""
-        exploration.discover(self)
-
-    def tick_shocks(self) -> None:
-        """Disruptions and demand shocks wear off."""
-        state = self.state
-        state.disruption_turns = np.maximum(state.disruption_turns - 1, 0)
-        state.disruption[state.disruption_turns == 0] = 0.0
-        state.demand_shock_turns = np.maximum(state.demand_shock_turns - 1, 0)
-        state.demand_shock[state.demand_shock_turns == 0] = 1.0
-
-    def recycled_supply(self) -> tuple[np.ndarray, np.ndarray]:
-        """Secondary supply at the refined stage, and its cost per country (USD m).
-
-        Scrap (a share of final use) is collected by private recyclers, more at higher prices,
-        and by funded recycling capacity; what is collected cannot exceed the scrap.
-        """
-        state, settings = self.state, self.settings
-        recycled = np.zeros_like(state.capacity)
-        refined = self.index.stage["refined"]
-        scrap = final_need(state).sum(axis=2) * settings.recycling_scrap_share
-        private = scrap * dynamics.collection_share(state, self.constants, settings, refined)
-        collected = np.minimum(private + state.recycling, scrap) * self.constants.chain[None, :, refined]
-        recycled[:, :, refined] = collected
-        private_cost = np.minimum(private, collected) * state.expected_price[:, :, refined]
-        return recycled, thousand_usd_in_usd_m(private_cost.sum(axis=1) * settings.recycling_cost_share)
-
-    def arrive_in_transit(self) -> None:
-        """Licensed exports whose delay is over reach their buyers."""
-        state = self.state
-        arriving = state.in_transit[0]
-        has_final = final_need(state) > 0
-        state.consumer_stock += np.where(has_final, arriving, 0.0)
-        state.feed_stock += np.where(has_final, 0.0, arriving)
-        self.last.arrived = arriving.copy()
-        state.in_transit = np.roll(state.in_transit, -1, axis=0)
-        state.in_transit[-1] = 0.0
-
-    def deliver_contracts(self) -> np.ndarray:
-        """Deliver every deal in force before the spot market; a ban forces a breach."""
-        from critmin.engine.contracts import deliver
-
-        return deliver(self)
-
-    def report_shortages(self) -> None:
-        """An event for each country short of more than a tenth of a final need."""
-        need, short = self.last.demand, self.last.shortage
-        ratio = np.divide(short, need, out=np.zeros_like(short), where=need > 0)
-        for c, m, s in zip(*np.nonzero(ratio > 0.1), strict=True):
-            self.emit(
-                "shortage",
-                self.index.countries[c],
-                f"{self.index.countries[c]} is short of "
-                f"{ratio[c, m, s]:.0%} of its {self.index.minerals[m]} ({self.index.stages[s]}) needs",
-                mineral=self.index.minerals[m],
-            )
 
     def sector_demand(self, country: str, sector: str) -> dict[tuple[str, str], float]:
         """Tonnes per turn one sector of one country wants, by (mineral, stage)."""

@@ -11,7 +11,7 @@ from critmin.core.actions import AnswerDeal, ImposeExportControl, ProposeDeal
 from critmin.core.vocabulary import Mineral, Stage
 from critmin.engine.deals import JOINT_EXPLORATION_FUNDING_SHARE, PARTNER_CAPEX_SHARE
 from critmin.engine.model import WorldModel
-from critmin.engine.rules import capex_usd_m
+from critmin.engine.treasury import capex_usd_m
 from critmin.scenarios.loader import scenario_from_content
 
 
@@ -102,7 +102,7 @@ def test_a_partnership_finances_capacity_at_the_seller_and_passes_its_licences(t
     }
     model = signed_world(tiny, offer, extra_events=[licence])
     australia, m, s = model.position("AUS", "lithium", "mine")
-    capex = PARTNER_CAPEX_SHARE * capex_usd_m(model, "lithium", "mine", 4000.0)
+    capex = PARTNER_CAPEX_SHARE * capex_usd_m(model.world, "lithium", "mine", 4000.0)
     assert model.ledger["investment"] == pytest.approx(capex)
     assert model.state.construction[:, australia, m, s].sum() == pytest.approx(1000.0)
     model.run(1)  # under a 10% licence with a two-turn delay, the partner's 1,000 t still arrive now

@@ -19,8 +19,8 @@ from critmin.agents.doctrines import (
     ResourceNationalist,
     make_controller,
 )
+from critmin.core.events import REASON_MARK
 from critmin.engine.model import WorldModel
-from critmin.engine.rules import REASON_MARK
 from critmin.engine.save import replay, save_data
 from critmin.scenarios import load_scenario
 from critmin.scenarios.loader import scenario_from_content

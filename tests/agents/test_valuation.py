@@ -114,7 +114,7 @@ def test_a_seller_short_at_home_does_not_contract_its_scarce_output_away(world):
 def test_the_ais_capital_cost_is_the_engines_on_the_scenarios_terms(tiny):
     """A scenario that makes capacity dearer makes it dearer for the AI's estimates too."""
     from critmin.core.observation import Terms
-    from critmin.engine.rules import capex_usd_m
+    from critmin.engine.treasury import capex_usd_m
     from critmin.scenarios.loader import scenario_from_content
     from critmin.scenarios.schema import MarketSettings
 
@@ -123,6 +123,8 @@ def test_the_ais_capital_cost_is_the_engines_on_the_scenarios_terms(tiny):
     content["market"]["capex_revenue_years"] = 3.0
     model = WorldModel(scenario_from_content(content, "tiny-dear-capex.toml"), seed=1)
     situation = Situation.read(model.observe("IND"), DOCTRINES["diversifying_importer"])
-    engine = capex_usd_m(model, "lithium", "refined", 1000.0)
+    engine = capex_usd_m(model.world, "lithium", "refined", 1000.0)
     assert situation.capex_usd_m(("lithium", "refined"), 1000.0) == pytest.approx(engine)
-    assert engine == pytest.approx(2 * capex_usd_m(WorldModel(tiny, seed=1), "lithium", "refined", 1000.0))
+    assert engine == pytest.approx(
+        2 * capex_usd_m(WorldModel(tiny, seed=1).world, "lithium", "refined", 1000.0)
+    )
