@@ -1,21 +1,52 @@
 """The Mesa agents: countries, state firms and manufacturers.
 
-The world's quantities live in the model's arrays; agents hold identity and behaviour and
-read their slice of the state.
+The world's quantities live in the model's arrays; agents hold identity and behaviour, decide
+on what the model hands them (an observation, the turn's view) and read their slice of it. They
+know the model only through `Host`: the agents layer imports nothing of the engine.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import mesa
+import numpy as np
 
 from critmin.agents.controllers import Controller, DefaultController
+from critmin.core.actions import ActionBase
+from critmin.core.turn_view import Names, TurnView
 
-if TYPE_CHECKING:
-    from critmin.core.actions import ActionBase
-    from critmin.engine.model import WorldModel
+
+class Host(Protocol):
+    """What the agents ask of the model they live in (engine.model.WorldModel)."""
+
+    lost_output: list[np.ndarray]  # per turn, (K, C) USD m of final output lost to shortages
+
+    def observe(self, country: str):
+        """What a country sees now."""
+        ...
+
+    def legal_actions(self, country: str) -> list[ActionBase]:
+        """A country's or a firm's menu of legal actions now."""
+        ...
+
+    def turn_view(self) -> TurnView:
+        """The world as controllers see it at the start of the turn."""
+        ...
+
+    def propose_for_firm(self, firm: StateFirm, action: ActionBase, view: TurnView) -> None:
+        """Pass a firm's own move on, unless its government vetoes it."""
+        ...
+
+    def sector_demand(self, country: str, sector: str) -> dict[tuple[str, str], float]:
+        """Tonnes per turn one sector of one country wants, by (mineral, stage)."""
+        ...
+
+    @property
+    def index(self) -> Names:
+        """The names along the world's axes."""
+        ...
 
 
 class LegalMenu(Sequence):
@@ -42,7 +73,9 @@ class LegalMenu(Sequence):
 class Country(mesa.Agent):
     """A country (or a bloc acting as one) and the controller that decides for it."""
 
-    def __init__(self, model: WorldModel, iso3: str, name: str, controller: Controller | None = None):
+    model: Host
+
+    def __init__(self, model: mesa.Model, iso3: str, name: str, controller: Controller | None = None):
         super().__init__(model)
         self.iso3 = iso3
         self.name = name
@@ -63,9 +96,11 @@ class StateFirm(mesa.Agent):
     controller: the firm AI by default, or a seat (`controllers={"kabil": QueuedController()}`).
     """
 
+    model: Host
+
     def __init__(
         self,
-        model: WorldModel,
+        model: mesa.Model,
         firm_id: str,
         name: str,
         country: str,
@@ -85,13 +120,13 @@ class StateFirm(mesa.Agent):
             controller = FirmDoctrine()
         self.controller: Controller = controller
 
-    def observe(self, view):
-        """What the firm sees this turn, on the turn's shared view."""
+    def observe(self, view: TurnView):
+        """What the firm sees this turn, on the turn's view."""
         from critmin.agents.firm_doctrine import FirmObservation
 
-        cash = float(self.model.state.firm_cash[self.model.firm_index[self.firm_id]])
+        cash = float(view.firms.cash[view.firms.index[self.firm_id]])
         return FirmObservation(
-            turn=self.model.turn,
+            turn=view.turn,
             firm=self.firm_id,
             country=self.country,
             mandate=self.mandate,
@@ -99,14 +134,33 @@ class StateFirm(mesa.Agent):
             view=view,
         )
 
-    def step(self) -> None:
-        """Decide this turn on the model's shared firm view; proposals go to the model."""
+    def step(self, view: TurnView) -> None:
+        """Decide this turn on the turn's view; proposals go to the model."""
         if getattr(self.controller, "passive", False):
             return
-        observation = self.observe(self.model.firm_view)
+        observation = self.observe(view)
         menu = LegalMenu(lambda: self.model.legal_actions(self.firm_id))
         for action in self.controller.decide(observation, menu):
-            self.model.propose_for_firm(self, action)
+            self.model.propose_for_firm(self, action, view)
+
+    def refuses(self, view: TurnView, order: ActionBase) -> str | None:
+        """Why the firm refuses what its government orders it to do (its AI reviews it), or None."""
+        from critmin.agents.firm_doctrine import review_order
+
+        params = getattr(self.controller, "params", None)
+        if params is None:
+            return None
+        cash = float(view.firms.cash[view.firms.index[self.firm_id]])
+        return review_order(view, self.mandate, cash, order, params)
+
+    def vetoed(self, view: TurnView, action: ActionBase) -> str | None:
+        """Why the firm's government vetoes its own move, or None; the firm's AI remembers a veto."""
+        from critmin.agents.firm_doctrine import FirmParams, government_veto
+
+        veto = government_veto(view, action, getattr(self.controller, "params", FirmParams()))
+        if veto is not None and hasattr(self.controller, "vetoed_by_government"):
+            self.controller.vetoed_by_government(action)
+        return veto
 
 
 class Manufacturer(mesa.Agent):
@@ -117,7 +171,9 @@ class Manufacturer(mesa.Agent):
     the agent names the slice and reports on it.
     """
 
-    def __init__(self, model: WorldModel, country: str, sector: str):
+    model: Host
+
+    def __init__(self, model: mesa.Model, country: str, sector: str):
         super().__init__(model)
         self.country = country
         self.sector = sector

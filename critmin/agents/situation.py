@@ -2,9 +2,9 @@
 
 Built once per decision from the observation alone (no engine internals), so that anything a
 doctrine concludes a person or a bot could conclude from the same observation. What every
-country reads alike (the world lines, export controls and bans) is read once per turn: the
-observations of a turn share those objects, and a `WorldReading` serves every observation that
-carries the very same ones.
+country reads alike (the world lines, export controls and bans) is a `WorldReading`: the
+engine builds one per turn beside the observations (engine/observe.py), and a situation reads
+it when its observation carries the very same world lines and policies, else reads its own.
 """
 
 from __future__ import annotations
@@ -52,26 +52,24 @@ class WorldReading:
 
     @classmethod
     def of(cls, obs: Observation) -> WorldReading:
-        """The reading of an observation: the last one made, if it read the same objects."""
-        last = _last_reading[0]
-        if last is not None and last.reads(obs):
-            return last
+        """The reading of an observation's world lines and policies."""
+        return cls.of_parts(obs.world, obs.policies)
+
+    @classmethod
+    def of_parts(cls, world: list[WorldLine], policies: list[dict]) -> WorldReading:
+        """The reading of world lines and policy records (those observations carry)."""
         controls = {
             (policy["country"], policy["mineral"], policy["stage"]): ExportControl.from_record(policy)
-            for policy in obs.policies
+            for policy in policies
             if policy.get("kind") == "export_control"
         }
         bans: dict[tuple[str, str], list[ExportControl]] = {}
         for (country, mineral, _), control in controls.items():
             if control.bans_anyone():
                 bans.setdefault((country, mineral), []).append(control)
-        lines = dict(zip(map(LINE_OF, obs.world), obs.world, strict=True))
+        lines = dict(zip(map(LINE_OF, world), world, strict=True))
         minerals, stages = [line[0] for line in lines], [line[1] for line in lines]
-        reading = cls(
-            list(obs.world), list(obs.policies), lines, minerals, stages, chains_of(lines), controls, bans
-        )
-        _last_reading[0] = reading
-        return reading
+        return cls(list(world), list(policies), lines, minerals, stages, chains_of(lines), controls, bans)
 
     def reads(self, obs: Observation) -> bool:
         """True if this is the reading of the observation's world lines and policies."""
@@ -91,9 +89,6 @@ class WorldReading:
             world = self.lines[line]
             sellers = self.sellers[line] = sorted({*world.exporters, *world.producers})
         return sellers
-
-
-_last_reading: list[WorldReading | None] = [None]
 
 
 def same_objects(held: list, seen: list) -> bool:
@@ -131,10 +126,10 @@ class Situation:
     reading: WorldReading | None = None  # the turn's shared reading (None for a situation made by hand)
 
     @classmethod
-    def read(cls, obs: Observation, params: DoctrineParams) -> Situation:
-        """Read an observation."""
+    def read(cls, obs: Observation, params: DoctrineParams, shared: WorldReading | None = None) -> Situation:
+        """Read an observation, on the turn's `shared` reading if it is the reading of this observation."""
         reserve = params.reserve_quarters * obs.budget_per_turn_usd_m
-        reading = WorldReading.of(obs)
+        reading = shared if shared is not None and shared.reads(obs) else WorldReading.of(obs)
         views, chains = reading.views(obs.minerals)
         situation = cls(
             obs=obs,

@@ -21,9 +21,9 @@ from critmin.core.actions import (
     SetSubsidy,
     SetTariff,
 )
+from critmin.core.turn_view import LastTurn
 from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 from critmin.engine import rules
-from critmin.engine.observe import LastTurn
 from critmin.engine.world import World
 
 SUBSIDY_RATE = 0.2  # a representative production-linked incentive, share of sales value

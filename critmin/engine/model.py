@@ -13,8 +13,10 @@ import mesa
 import msgspec
 import numpy as np
 
+from critmin.agents import manufacturer_doctrine as makers
 from critmin.agents.actors import Country, Manufacturer, StateFirm
 from critmin.agents.controllers import Controller, QueuedController
+from critmin.agents.situation import WorldReading
 from critmin.core.actions import (
     ActionBase,
     ActionFormatError,
@@ -24,6 +26,8 @@ from critmin.core.actions import (
     action_to_dict,
     validated,
 )
+from critmin.core.observation import Observation
+from critmin.core.turn_view import TurnView
 from critmin.core.vocabulary import SECTORS
 from critmin.engine import (
     announcements,
@@ -41,9 +45,10 @@ from critmin.engine import (
     start,
     subsidies,
     treasury,
+    views,
 )
 from critmin.engine.legal import legal_actions
-from critmin.engine.observe import last_turn, observe
+from critmin.engine.observe import EventRecords, ObservationBook, observation_book, observe, read_events
 from critmin.engine.records import Recorder, TurnFigures
 from critmin.engine.snapshot import WorldSnapshot, snapshot
 from critmin.engine.trade import Orders, final_need, run_spot_markets
@@ -94,7 +99,6 @@ class WorldModel(mesa.Model):
     state = WorldField()
     policies = WorldField()
     deals = WorldField()
-    orders = WorldField()
     events = WorldField()
     ledger = WorldField()
     last = WorldField()
@@ -107,11 +111,6 @@ class WorldModel(mesa.Model):
     stock_bought = WorldField()
     position = WorldField()
     emit = WorldField()
-    export_history = WorldField()
-    recent_supply = WorldField()
-    price_before = WorldField()
-    refused = WorldField()
-    lobbying_before = WorldField()
 
     def __init__(
         self,
@@ -130,6 +129,9 @@ class WorldModel(mesa.Model):
         self.hashes: list[str] = []
         self.record_hashes = record_hashes
         self.firm_actions: dict[int, str] = {}  # id of an action a firm decided -> the firm
+        self.view: TurnView | None = None  # what controllers read this turn (turn_view())
+        self.book: ObservationBook | None = None  # what observations are picked from (observation_book())
+        self.event_records: EventRecords | None = None  # recent events as plain data, for observations
         self.recorder = Recorder(self.index, self.constants)
         self.create_agents(controllers or {})
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
@@ -160,7 +162,8 @@ class WorldModel(mesa.Model):
         """The controller a scenario names for a country: its AI doctrine, or the default."""
         from critmin.agents.doctrines import make_controller
 
-        return make_controller(country, self.decision_rng(country.iso3), self.world_scenario.spec.doctrines)
+        doctrines = self.world_scenario.spec.doctrines
+        return make_controller(country, self.decision_rng(country.iso3), doctrines, self.shared_reading)
 
     def decision_rng(self, country: str) -> np.random.Generator:
         """A country's own random stream for decisions, apart from the world's draws.
@@ -175,10 +178,27 @@ class WorldModel(mesa.Model):
     def observe(self, country: str):
         """What `country` (or a firm, by its id) sees at the start of the current turn."""
         if country in self.firms:
-            from critmin.agents.firm_doctrine import FirmView
+            return self.firms[country].observe(self.turn_view())
+        return observe(self.observation_book(), country)
 
-            return self.firms[country].observe(FirmView.of(self))
-        return observe(self, country)
+    def turn_view(self) -> TurnView:
+        """The world as controllers see it now (core/turn_view.py), built again once it changed."""
+        if self.view is None or self.view.version != self.world.version:
+            self.view = views.build(self.world, self.recorder)
+        return self.view
+
+    def observation_book(self) -> ObservationBook:
+        """What every country's observation is picked from, for the current view (engine/observe.py)."""
+        view = self.turn_view()
+        if self.book is None or self.book.view is not view:
+            self.event_records = read_events(self.event_records, self.world)
+            self.book = observation_book(self.world, view, self.event_records)
+        return self.book
+
+    def shared_reading(self, observation: Observation) -> WorldReading | None:
+        """The turn's reading of what every country sees alike, if `observation` was made from it."""
+        book = self.book
+        return book.reading if book is not None and book.reading.reads(observation) else None
 
     def legal_actions(self, country: str) -> list[ActionBase]:
         """A menu of legal actions for `country` (or a firm, by its id) now (representative sizes)."""
@@ -186,7 +206,7 @@ class WorldModel(mesa.Model):
             from critmin.engine.firm_legal import firm_menu
 
             return firm_menu(self.world, country)
-        return legal_actions(self.world, last_turn(self), country)
+        return legal_actions(self.world, self.turn_view().last, country)
 
     def snapshot(self) -> WorldSnapshot:
         """The public, JSON-ready picture of the world now (for front ends and tools)."""
@@ -305,38 +325,26 @@ class WorldModel(mesa.Model):
         self.firm_actions = {}
         if not self.firms:
             return proposed
-        from critmin.agents.firm_doctrine import FirmView
-
-        self.firm_view = FirmView.of(self)
-        kept = [a for a in proposed if self.firm_accepts(a)]
+        view = self.turn_view()
+        kept = [a for a in proposed if self.firm_accepts(view, a)]
         self.firm_proposals: list[ActionBase] = []
         for firm in self.firms.values():
-            firm.step()
+            firm.step(view)
         return kept + self.firm_proposals
 
-    def firm_accepts(self, action: ActionBase) -> bool:
+    def firm_accepts(self, view: TurnView, action: ActionBase) -> bool:
         """False (with a refusal event) when the firm a government order names refuses it."""
-        from critmin.agents.firm_doctrine import review_order
-
         firm = self.firms.get(getattr(action, "firm", "") or "")
-        if firm is None or not hasattr(firm.controller, "params"):
-            return True
-        cash = float(self.state.firm_cash[self.firm_index[firm.firm_id]])
-        reason = review_order(self.firm_view, firm.mandate, cash, action, firm.controller.params)
+        reason = firm.refuses(view, action) if firm is not None else None
         if reason is not None:
             self.emit("firm_refused", firm.firm_id, f"{firm.name} refuses {action.country}'s order: {reason}")
         return reason is None
 
-    def propose_for_firm(self, firm: StateFirm, action: ActionBase) -> None:
+    def propose_for_firm(self, firm: StateFirm, action: ActionBase, view: TurnView) -> None:
         """A firm's own move, unless its government vetoes it (an event says why)."""
-        from critmin.agents.firm_doctrine import FirmParams, government_veto
-
-        params = getattr(firm.controller, "params", FirmParams())
-        veto = government_veto(self.firm_view, action, params)
+        veto = firm.vetoed(view, action)
         if veto is not None:
             self.emit("firm_vetoed", firm.country, veto, target=firm.firm_id, mineral=action.mineral.value)
-            if hasattr(firm.controller, "vetoed_by_government"):
-                firm.controller.vetoed_by_government(action)
             return
         self.firm_actions[id(action)] = firm.firm_id
         self.firm_proposals.append(action)
@@ -391,16 +399,15 @@ class WorldModel(mesa.Model):
 
     def manufacturers_decide(self, need: np.ndarray, shortage: np.ndarray) -> None:
         """Manufacturers of every country and sector decide at once (agents/manufacturer_doctrine.py)."""
-        from critmin.agents import manufacturer_doctrine as makers
-
-        shortage_share = np.divide(shortage, need, out=np.zeros_like(need), where=need > 0)
-        self.manufacturer_turn = makers.read_turn(self, need, shortage)
-        self.lost_output.append(self.manufacturer_turn.lost_output_usd_m)
-        before = self.state.adoption.copy()
-        dynamics.substitute(
-            self.state, self.constants, self.turn, makers.pressed_to_substitute(self, shortage_share)
-        )
-        makers.report(self, before, shortage_share, self.manufacturer_turn)
+        world = self.world
+        view = views.makers_view(world, need, shortage)
+        self.manufacturer_turn = makers.read_turn(view)
+        world.lost_output.append(self.manufacturer_turn.lost_output_usd_m)
+        before = world.state.adoption.copy()
+        dynamics.substitute(world.state, world.constants, world.turn, makers.pressed_to_substitute(view))
+        for event in makers.report(view, before, world.state.adoption, self.manufacturer_turn):
+            world.emit(event.kind, event.actor, event.detail, target=event.target, mineral=event.mineral)
+        world.lobbying = self.manufacturer_turn.lobbying
 
     def account(self) -> None:
         """8. Budgets, firms' earnings, expectations, records and the state hash of the turn."""

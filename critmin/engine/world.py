@@ -54,7 +54,7 @@ class World:
     refused: set[str] = field(default_factory=set)  # contracts whose buyer refuses this turn's tonnes
     delivered: dict[str, float] = field(default_factory=dict)  # tonnes delivered so far, by deal id
     lost_output: list[np.ndarray] = field(default_factory=list)  # per turn, (K, C) USD m of output lost
-    lobbying_before: np.ndarray = field(init=False)  # (C, M) manufacturers' lobbying last turn
+    lobbying: np.ndarray = field(init=False)  # (C, M, S) how hard manufacturers lobbied last turn, 0..1
 
     def __post_init__(self) -> None:
         shape = self.state.capacity.shape
@@ -64,7 +64,7 @@ class World:
         self.recent_supply = (np.zeros((shape[0], *shape[1:], shape[0])), np.zeros(shape))
         self.price_before = self.state.price.copy()
         self.stock_bought = np.zeros_like(self.state.consumer_stock)
-        self.lobbying_before = np.zeros(shape[:2])
+        self.lobbying = np.zeros(shape)
 
     @property
     def settings(self) -> MarketSettings:
