@@ -49,6 +49,7 @@ from critmin.engine import (
 )
 from critmin.engine.legal import legal_actions
 from critmin.engine.observe import EventRecords, ObservationBook, observation_book, observe, read_events
+from critmin.engine.outputs import run_tables
 from critmin.engine.records import Recorder, TurnFigures
 from critmin.engine.snapshot import WorldSnapshot, snapshot
 from critmin.engine.trade import Orders, final_need, run_spot_markets
@@ -210,13 +211,12 @@ class WorldModel(mesa.Model):
 
     def snapshot(self) -> WorldSnapshot:
         """The public, JSON-ready picture of the world now (for front ends and tools)."""
-        return snapshot(self)
+        state_hash = self.hashes[-1] if self.hashes else self.state_hash() if self.record_hashes else ""
+        return snapshot(self.world, self.recorder, state_hash)
 
     def tables(self) -> dict:
-        """The run so far as tidy pyarrow tables: flows, prices, countries, events."""
-        from critmin.engine.outputs import run_tables
-
-        return run_tables(self)
+        """The run so far as tidy pyarrow tables: flows, prices, countries, events, sectors."""
+        return run_tables(self.world, self.recorder)
 
     def embedded_dependence(self, supplier: str) -> np.ndarray:
         """(C, M, S) share of each country's supply last turn that passed through `supplier`.
