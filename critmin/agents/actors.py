@@ -7,7 +7,7 @@ know the model only through `Host`: the agents layer imports nothing of the engi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 import mesa
@@ -16,6 +16,7 @@ import numpy as np
 from critmin.agents.controllers import Controller, DefaultController
 from critmin.core.actions import ActionBase
 from critmin.core.turn_view import Names, TurnView
+from critmin.core.vocabulary import SECTORS, Sector
 
 
 class Host(Protocol):
@@ -37,10 +38,6 @@ class Host(Protocol):
 
     def propose_for_firm(self, firm: StateFirm, action: ActionBase, view: TurnView) -> None:
         """Pass a firm's own move on, unless its government vetoes it."""
-        ...
-
-    def sector_demand(self, country: str, sector: str) -> dict[tuple[str, str], float]:
-        """Tonnes per turn one sector of one country wants, by (mineral, stage)."""
         ...
 
     @property
@@ -179,8 +176,14 @@ class Manufacturer(mesa.Agent):
         self.sector = sector
 
     def demand_tonnes(self) -> dict[tuple[str, str], float]:
-        """Tonnes per turn this sector wants, by (mineral, stage), at reference prices."""
-        return self.model.sector_demand(self.country, self.sector)
+        """Tonnes per turn this sector wants, by (mineral, stage), at reference prices (this turn)."""
+        view = self.model.turn_view()
+        names = view.names
+        demand = view.final_demand[self.sector_position, names.country[self.country]]
+        return {
+            (names.minerals[m], names.stages[s]): float(demand[m, s])
+            for m, s in zip(*np.nonzero(demand), strict=True)
+        }
 
     def lost_output_usd_m(self) -> float:
         """Value of this sector's final output lost to shortages last turn (USD m).
@@ -190,7 +193,43 @@ class Manufacturer(mesa.Agent):
         """
         if not self.model.lost_output:
             return 0.0
-        from critmin.core.vocabulary import SECTORS
+        return float(self.model.lost_output[-1][self.sector_position, self.model.index.country[self.country]])
 
-        k = [s.value for s in SECTORS].index(self.sector)
-        return float(self.model.lost_output[-1][k, self.model.index.country[self.country]])
+    @property
+    def sector_position(self) -> int:
+        """The sector's position along the sector axis."""
+        return SECTORS.index(Sector(self.sector))
+
+
+def populate(
+    model: mesa.Model, spec, controllers: Mapping[str, Controller], scenario_controller: Callable
+) -> tuple[dict[str, Country], dict[str, StateFirm]]:
+    """A scenario's countries and firms as agents of `model`, by ISO3 code and firm id.
+
+    `controllers` name the controller of some countries or firms; the other countries get
+    `scenario_controller(country record)`, the other firms their AI.
+
+    Raises:
+        ValueError: a controller is given for a country or firm not in the scenario.
+
+    """
+    unknown = sorted(set(controllers) - {c.iso3 for c in spec.countries} - {f.id for f in spec.firms})
+    if unknown:
+        raise ValueError(
+            f"controllers given for countries or firms not in the scenario: {', '.join(unknown)}"
+        )
+    countries = {
+        c.iso3: Country(model, c.iso3, c.name, controllers.get(c.iso3) or scenario_controller(c))
+        for c in spec.countries
+    }
+    firms = {
+        f.id: StateFirm(model, f.id, f.name, f.country, f.kind, f.goal, controllers.get(f.id))
+        for f in spec.firms
+    }
+    return countries, firms
+
+
+def add_manufacturers(model: mesa.Model, use: np.ndarray, countries: Sequence[str]) -> None:
+    """The manufacturers of every sector and country that uses critical minerals ((K, C) `use` > 0)."""
+    for k, c in zip(*np.nonzero(use), strict=True):
+        Manufacturer(model, countries[c], SECTORS[k].value)

@@ -90,6 +90,7 @@ class TurnView:
     utilisation: np.ndarray  # (C, M, S) share of nameplate run
     stock: np.ndarray  # (C, M, S) producers', processors' and manufacturers' stocks
     stockpile: np.ndarray  # (C, M, S) strategic stockpiles
+    final_demand: np.ndarray  # (K, C, M, S) tonnes per turn each sector wants at reference prices
     treasury: np.ndarray  # (C,) USD m
     budget_per_turn: np.ndarray  # (C,) USD m
     trust: np.ndarray  # (C, C) how far i trusts j

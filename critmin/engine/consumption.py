@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from critmin.agents import manufacturer_doctrine as makers
+from critmin.engine import dynamics
 from critmin.engine.trade import final_need
+from critmin.engine.views import makers_view
 from critmin.engine.world import World
 
 SHORTAGE_NEWS_SHARE = 0.1
@@ -27,11 +30,35 @@ def use_stock(world: World) -> tuple[np.ndarray, np.ndarray]:
     return need, need - used
 
 
+def manufacturers_decide(world: World, need: np.ndarray, shortage: np.ndarray) -> makers.ManufacturerTurn:
+    """Manufacturers of every country and sector decide at once (agents/manufacturer_doctrine.py).
+
+    They read their `MakersView`; the substitutions they choose drive `state.adoption`, and their
+    lost output and lobbying are kept (`world.lost_output`, `world.lobbying`).
+    """
+    view = makers_view(world, need, shortage)
+    turn = makers.read_turn(view)
+    world.lost_output.append(turn.lost_output_usd_m)
+    before = world.state.adoption.copy()
+    dynamics.substitute(world.state, world.constants, world.turn, makers.pressed_to_substitute(view))
+    for event in makers.report(view, before, world.state.adoption, turn):
+        world.emit(event.kind, event.actor, event.detail, target=event.target, mineral=event.mineral)
+    world.lobbying = turn.lobbying
+    return turn
+
+
 def grow_demand(world: World) -> None:
     """Final demand grows at its rate; the rate itself decays (adoption curves flatten)."""
     state = world.state
     state.final_demand *= 1 + state.demand_growth
     state.demand_growth *= 1 - state.demand_growth_decay
+
+
+def world_shortage_share(world: World) -> float:
+    """Share of the world's final needs left unmet last turn, valued at reference prices."""
+    value = world.constants.reference_price[None]
+    need = float((world.last.demand * value).sum())
+    return float((world.last.shortage * value).sum()) / need if need > 0 else 0.0
 
 
 def report_shortages(world: World) -> None:

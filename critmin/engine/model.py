@@ -13,9 +13,9 @@ import mesa
 import msgspec
 import numpy as np
 
-from critmin.agents import manufacturer_doctrine as makers
-from critmin.agents.actors import Country, Manufacturer, StateFirm
+from critmin.agents.actors import StateFirm, add_manufacturers, populate
 from critmin.agents.controllers import Controller, QueuedController
+from critmin.agents.doctrines import make_controller
 from critmin.agents.situation import WorldReading
 from critmin.core.actions import (
     ActionBase,
@@ -23,12 +23,10 @@ from critmin.core.actions import (
     AnswerDeal,
     BreakDeal,
     ProposeDeal,
-    action_to_dict,
     validated,
 )
 from critmin.core.observation import Observation
 from critmin.core.turn_view import TurnView
-from critmin.core.vocabulary import SECTORS
 from critmin.engine import (
     announcements,
     consumption,
@@ -47,41 +45,28 @@ from critmin.engine import (
     treasury,
     views,
 )
+from critmin.engine.dependence import embedded_dependence
+from critmin.engine.firm_legal import firm_menu, firm_problem
 from critmin.engine.legal import legal_actions
-from critmin.engine.observe import EventRecords, ObservationBook, observation_book, observe, read_events
+from critmin.engine.observe import ObservationBook, observe
 from critmin.engine.outputs import run_tables
-from critmin.engine.records import Recorder, TurnFigures
+from critmin.engine.records import Recorder
 from critmin.engine.snapshot import WorldSnapshot, snapshot
-from critmin.engine.trade import Orders, final_need, run_spot_markets
+from critmin.engine.trade import final_need, run_spot_markets
+from critmin.engine.world import WorldHolder
 from critmin.scenarios.loader import Scenario, load_scenario
 
 DIPLOMATIC = (ProposeDeal, AnswerDeal, BreakDeal)
 
 
-def world_shortage_share(model: WorldModel) -> float:
-    """Share of the world's final needs left unmet last turn, valued at reference prices."""
-    value = model.constants.reference_price[None]
-    need = float((model.last.demand * value).sum())
-    return float((model.last.shortage * value).sum()) / need if need > 0 else 0.0
+MODEL_REPORTERS = {
+    "turn": "turn",
+    "date": "date",
+    "world_shortage_share": lambda model: consumption.world_shortage_share(model.world),
+}
 
 
-MODEL_REPORTERS = {"turn": "turn", "date": "date", "world_shortage_share": world_shortage_share}
-
-
-class WorldField:
-    """A WorldModel attribute that is its World's (`model.state` is `model.world.state`)."""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, model, owner=None):
-        return self if model is None else getattr(model.world, self.name)
-
-    def __set__(self, model, value) -> None:
-        setattr(model.world, self.name, value)
-
-
-class WorldModel(mesa.Model):
+class WorldModel(WorldHolder, mesa.Model):
     """The critmin world. Public API: observe, legal_actions, check, submit, step, state_hash.
 
     Args:
@@ -92,26 +77,6 @@ class WorldModel(mesa.Model):
             them; a batch run that only keeps metrics can leave them out).
 
     """
-
-    # The World's own, read and written through the model: model.state is model.world.state.
-    index = WorldField()
-    constants = WorldField()
-    settings = WorldField()
-    state = WorldField()
-    policies = WorldField()
-    deals = WorldField()
-    events = WorldField()
-    ledger = WorldField()
-    last = WorldField()
-    turn = WorldField()
-    date = WorldField()
-    firm_index = WorldField()
-    firm_shares = WorldField()
-    delivered = WorldField()
-    lost_output = WorldField()
-    stock_bought = WorldField()
-    position = WorldField()
-    emit = WorldField()
 
     def __init__(
         self,
@@ -130,39 +95,16 @@ class WorldModel(mesa.Model):
         self.hashes: list[str] = []
         self.record_hashes = record_hashes
         self.firm_actions: dict[int, str] = {}  # id of an action a firm decided -> the firm
-        self.view: TurnView | None = None  # what controllers read this turn (turn_view())
-        self.book: ObservationBook | None = None  # what observations are picked from (observation_book())
-        self.event_records: EventRecords | None = None  # recent events as plain data, for observations
         self.recorder = Recorder(self.index, self.constants)
-        self.create_agents(controllers or {})
+        self.views = views.TurnViews(self.world, self.recorder)  # what controllers read this turn
+        self.countries, self.firms = populate(self, spec, controllers or {}, self.scenario_controller)
+        add_manufacturers(self, self.state.final_demand.sum(axis=(2, 3)), self.index.countries)
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
 
     # --- set-up ---------------------------------------------------------------------------
 
-    def create_agents(self, controllers: Mapping[str, Controller]) -> None:
-        """Countries with their controllers, firms (a firm id may name a controller too), manufacturers."""
-        spec = self.world_scenario.spec
-        unknown = sorted(set(controllers) - set(self.index.country) - {f.id for f in spec.firms})
-        if unknown:
-            raise ValueError(
-                f"controllers given for countries or firms not in the scenario: {', '.join(unknown)}"
-            )
-        self.countries = {
-            c.iso3: Country(self, c.iso3, c.name, controllers.get(c.iso3) or self.scenario_controller(c))
-            for c in spec.countries
-        }
-        self.firms = {
-            f.id: StateFirm(self, f.id, f.name, f.country, f.kind, f.goal, controllers.get(f.id))
-            for f in spec.firms
-        }
-        demand = self.state.final_demand.sum(axis=(2, 3))
-        for k, c in zip(*np.nonzero(demand), strict=True):
-            Manufacturer(self, self.index.countries[c], SECTORS[k].value)
-
     def scenario_controller(self, country) -> Controller:
         """The controller a scenario names for a country: its AI doctrine, or the default."""
-        from critmin.agents.doctrines import make_controller
-
         doctrines = self.world_scenario.spec.doctrines
         return make_controller(country, self.decision_rng(country.iso3), doctrines, self.shared_reading)
 
@@ -184,28 +126,19 @@ class WorldModel(mesa.Model):
 
     def turn_view(self) -> TurnView:
         """The world as controllers see it now (core/turn_view.py), built again once it changed."""
-        if self.view is None or self.view.version != self.world.version:
-            self.view = views.build(self.world, self.recorder)
-        return self.view
+        return self.views.turn_view()
 
     def observation_book(self) -> ObservationBook:
-        """What every country's observation is picked from, for the current view (engine/observe.py)."""
-        view = self.turn_view()
-        if self.book is None or self.book.view is not view:
-            self.event_records = read_events(self.event_records, self.world)
-            self.book = observation_book(self.world, view, self.event_records)
-        return self.book
+        """What every country's observation is picked from now (engine/observe.py)."""
+        return self.views.observation_book()
 
     def shared_reading(self, observation: Observation) -> WorldReading | None:
         """The turn's reading of what every country sees alike, if `observation` was made from it."""
-        book = self.book
-        return book.reading if book is not None and book.reading.reads(observation) else None
+        return self.views.shared_reading(observation)
 
     def legal_actions(self, country: str) -> list[ActionBase]:
         """A menu of legal actions for `country` (or a firm, by its id) now (representative sizes)."""
         if country in self.firms:
-            from critmin.engine.firm_legal import firm_menu
-
             return firm_menu(self.world, country)
         return legal_actions(self.world, self.turn_view().last, country)
 
@@ -224,8 +157,6 @@ class WorldModel(mesa.Model):
         Counts the feed of a country's own processors (engine/dependence.py): magnets made at
         home from Chinese oxide depend on China.
         """
-        from critmin.engine.dependence import embedded_dependence
-
         return embedded_dependence(self.last.flows, self.constants.chain)[:, self.index.country[supplier]]
 
     def check(self, action: ActionBase | dict) -> str | None:
@@ -248,25 +179,15 @@ class WorldModel(mesa.Model):
         controller = seat.controller
         if not isinstance(controller, QueuedController):
             raise ValueError(f"{country} is not played through submissions (its controller decides)")
-        verdicts, accepted = [], []
-        for item in actions:
-            try:
-                action = validated(item)
-            except ActionFormatError as error:
-                verdicts.append(str(error))
-                continue
-            reason = self.seat_problem(country, action) or self.check(action)
-            verdicts.append(reason)
-            if reason is None:
-                accepted.append(action)
+        verdicts, accepted = rules.verdicts(
+            self.world, actions, lambda action: self.seat_problem(country, action)
+        )
         controller.submit(accepted)
         return verdicts
 
     def seat_problem(self, seat: str, action: ActionBase) -> str | None:
         """Why a seat may not submit `action` (another country's, or not a firm's move), or None."""
         if seat in self.firms:
-            from critmin.engine.firm_legal import firm_problem
-
             return firm_problem(self.world, seat, action)
         return "acts for another country" if action.country != seat else None
 
@@ -295,14 +216,8 @@ class WorldModel(mesa.Model):
     # --- the phases -----------------------------------------------------------------------
 
     def begin_turn(self) -> None:
-        """Clear this turn's orders and figures."""
-        world = self.world
-        world.orders = Orders()
-        world.last = TurnFigures.empty(world.state)
-        world.price_before = world.state.price.copy()
-        world.stock_bought = np.zeros_like(world.state.consumer_stock)
-        world.refused = set()
-        world.version += 1
+        """Clear this turn's orders, figures and actions."""
+        self.world.begin_turn()
         self.turn_actions: list[dict] = []
 
     def apply_events(self) -> list[ActionBase]:
@@ -372,15 +287,8 @@ class WorldModel(mesa.Model):
         controls.arrive_in_transit(world)
         contract_flows = contracts.deliver(world)
         stock_before = world.state.producer_stock.copy()
-        spot = run_spot_markets(
-            world.state,
-            world.constants,
-            world.settings,
-            world.policies,
-            world.index,
-            world.orders,
-            contract_flows,
-        )
+        books = (world.state, world.constants, world.settings, world.policies, world.index, world.orders)
+        spot = run_spot_markets(*books, contract_flows)
         treasury.book(world, "transport", spot.transport_usd_m)
         world.stock_bought = spot.stock_bought
         world.last.flows = spot.flows + contract_flows
@@ -392,22 +300,10 @@ class WorldModel(mesa.Model):
         world = self.world
         need, shortage = consumption.use_stock(world)
         dynamics.thrift(world.state, world.constants, world.settings)
-        self.manufacturers_decide(need, shortage)
+        self.manufacturer_turn = consumption.manufacturers_decide(world, need, shortage)
         consumption.grow_demand(world)
         shocks.wear_off(world)
         consumption.report_shortages(world)
-
-    def manufacturers_decide(self, need: np.ndarray, shortage: np.ndarray) -> None:
-        """Manufacturers of every country and sector decide at once (agents/manufacturer_doctrine.py)."""
-        world = self.world
-        view = views.makers_view(world, need, shortage)
-        self.manufacturer_turn = makers.read_turn(view)
-        world.lost_output.append(self.manufacturer_turn.lost_output_usd_m)
-        before = world.state.adoption.copy()
-        dynamics.substitute(world.state, world.constants, world.turn, makers.pressed_to_substitute(view))
-        for event in makers.report(view, before, world.state.adoption, self.manufacturer_turn):
-            world.emit(event.kind, event.actor, event.detail, target=event.target, mineral=event.mineral)
-        world.lobbying = self.manufacturer_turn.lobbying
 
     def account(self) -> None:
         """8. Budgets, firms' earnings, expectations, records and the state hash of the turn."""
@@ -435,34 +331,7 @@ class WorldModel(mesa.Model):
 
     def carry_out(self, actions: list[ActionBase]) -> None:
         """Check each action against the current state, apply it or reject it with a reason."""
-        for proposed in actions:
-            firm = self.firm_actions.get(id(proposed))
-            try:
-                action = validated(proposed)
-            except ActionFormatError as error:
-                actor = firm or str(getattr(proposed, "country", ""))
-                self.emit("action_rejected", actor, f"rejected: {error}")
-                continue
-            reason = rules.check(self.world, action)
-            if reason is None:
-                rules.apply(self.world, action)
-                self.world.version += 1
-                scripted = any(proposed is a for a in self.event_actions)
-                mark = {"_scripted": True} if scripted else {"_firm": firm} if firm else {}
-                self.turn_actions.append(action_to_dict(action) | mark)
-            else:
-                self.emit(
-                    "action_rejected", firm or action.country, f"rejected {type(action).__name__}: {reason}"
-                )
-
-    def sector_demand(self, country: str, sector: str) -> dict[tuple[str, str], float]:
-        """Tonnes per turn one sector of one country wants, by (mineral, stage)."""
-        k = [s.value for s in SECTORS].index(sector)
-        demand = self.state.final_demand[k, self.index.country[country]]
-        return {
-            (self.index.minerals[m], self.index.stages[s]): float(demand[m, s])
-            for m, s in zip(*np.nonzero(demand), strict=True)
-        }
+        self.turn_actions += rules.carry_out(self.world, actions, self.firm_actions, self.event_actions)
 
     def __repr__(self) -> str:
         return f"WorldModel({self.world_scenario.id!r}, seed={self.seed}, turn={self.turn})"

@@ -8,12 +8,13 @@ named after it, which holds its check and its effect (the table `RULES`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
 from critmin.core.actions import (
     AcquireStake,
     ActionBase,
+    ActionFormatError,
     AnswerDeal,
     BreakDeal,
     BuyStockpile,
@@ -26,6 +27,8 @@ from critmin.core.actions import (
     ReleaseStockpile,
     SetSubsidy,
     SetTariff,
+    action_to_dict,
+    validated,
 )
 from critmin.engine import (
     capacity,
@@ -63,6 +66,64 @@ RULES: dict[type[ActionBase], Rule] = {
     ReleaseStockpile: Rule(stockpiles.check_release, stockpiles.release),
     FundProgram: Rule(programs.check_fund, programs.fund),
 }
+
+
+def carry_out(
+    world: World, actions: Sequence[ActionBase], firm_of: dict[int, str], scripted: Sequence[ActionBase]
+) -> list[dict]:
+    """Check each action against the current state, apply it or reject it with a reason (an event).
+
+    Returns the actions carried out as records (a save's), marked `_scripted` when the scenario
+    scripted them (`scripted`) and `_firm` when a firm took them (`firm_of`: by the action's id).
+    """
+    done = []
+    for proposed in actions:
+        firm = firm_of.get(id(proposed))
+        try:
+            action = validated(proposed)
+        except ActionFormatError as error:
+            world.emit("action_rejected", firm or str(getattr(proposed, "country", "")), f"rejected: {error}")
+            continue
+        reason = check(world, action)
+        if reason is None:
+            apply(world, action)
+            world.version += 1
+            mark = (
+                {"_scripted": True}
+                if any(proposed is a for a in scripted)
+                else {"_firm": firm}
+                if firm
+                else {}
+            )
+            done.append(action_to_dict(action) | mark)
+        else:
+            world.emit(
+                "action_rejected", firm or action.country, f"rejected {type(action).__name__}: {reason}"
+            )
+    return done
+
+
+def verdicts(
+    world: World, submitted: Sequence[ActionBase | dict], seat_problem: Callable[[ActionBase], str | None]
+) -> tuple[list[str | None], list[ActionBase]]:
+    """A verdict on each submitted action (None: accepted, else why it is refused), and those accepted.
+
+    An action is refused when malformed, when its seat may not play it (`seat_problem`), or when
+    the rules forbid it now.
+    """
+    reasons: list[str | None] = []
+    accepted: list[ActionBase] = []
+    for item in submitted:
+        try:
+            action = validated(item)
+        except ActionFormatError as error:
+            reasons.append(str(error))
+            continue
+        reason = seat_problem(action) or check(world, action)
+        reasons.append(reason)
+        if reason is None:
+            accepted.append(action)
+    return reasons, accepted
 
 
 def check(world: World, action: ActionBase) -> str | None:

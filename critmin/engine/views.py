@@ -9,15 +9,49 @@ from __future__ import annotations
 
 import numpy as np
 
-from critmin.core.observation import Terms
+from critmin.agents.situation import WorldReading
+from critmin.core.observation import Observation, Terms
 from critmin.core.turn_view import FirmArrays, LastTurn, MakersView, Names, TurnView
 from critmin.core.units import usd_m
 from critmin.engine.firm_accounts import unit_margin
+from critmin.engine.observe import EventRecords, ObservationBook, observation_book, read_events
 from critmin.engine.records import Recorder
 from critmin.engine.trade import feed_need, final_need
 from critmin.engine.world import World
 
 LAST_TURN_FIGURES = ("production", "consumption", "demand", "shortage", "imports", "exports")
+
+
+class TurnViews:
+    """A model's views of its world, each built again once the world has changed (its `version`).
+
+    The turn view, the book observations are picked from, and the event records they read.
+    """
+
+    def __init__(self, world: World, recorder: Recorder) -> None:
+        self.world, self.recorder = world, recorder
+        self.view: TurnView | None = None
+        self.book: ObservationBook | None = None
+        self.events: EventRecords | None = None
+
+    def turn_view(self) -> TurnView:
+        """The world as controllers see it now."""
+        if self.view is None or self.view.version != self.world.version:
+            self.view = build(self.world, self.recorder)
+        return self.view
+
+    def observation_book(self) -> ObservationBook:
+        """What every country's observation is picked from, for the current view."""
+        view = self.turn_view()
+        if self.book is None or self.book.view is not view:
+            self.events = read_events(self.events, self.world)
+            self.book = observation_book(self.world, view, self.events)
+        return self.book
+
+    def shared_reading(self, observation: Observation) -> WorldReading | None:
+        """The reading of what every country sees alike, if `observation` was picked from the book."""
+        book = self.book
+        return book.reading if book is not None and book.reading.reads(observation) else None
 
 
 def build(world: World, recorder: Recorder) -> TurnView:
@@ -37,6 +71,7 @@ def build(world: World, recorder: Recorder) -> TurnView:
         utilisation=state.utilisation.copy(),
         stock=state.producer_stock + state.feed_stock + state.consumer_stock,
         stockpile=state.stockpile.copy(),
+        final_demand=state.final_demand.copy(),
         treasury=state.treasury.copy(),
         budget_per_turn=constants.budget_per_turn,
         trust=state.trust.copy(),

@@ -77,6 +77,15 @@ class World:
         year, quarter = self.scenario.spec.scenario.start.split("Q")
         return quarter_label(int(year), int(quarter), self.turn)
 
+    def begin_turn(self) -> None:
+        """A new turn: no orders, figures, purchases for stock or refusals yet."""
+        self.orders = Orders()
+        self.last = TurnFigures.empty(self.state)
+        self.price_before = self.state.price.copy()
+        self.stock_bought = np.zeros_like(self.state.consumer_stock)
+        self.refused = set()
+        self.version += 1
+
     def position(self, country: str, mineral: str, stage: str) -> tuple[int, int, int]:
         """Array position of a (country, mineral, stage) line."""
         return position(self.index, country, mineral, stage)
@@ -87,3 +96,40 @@ class World:
             Event(turn=self.turn, kind=kind, actor=actor, detail=detail, target=target, mineral=mineral)
         )
         self.version += 1
+
+
+class WorldField:
+    """An attribute of an object holding a World that is the World's: `model.state` is `model.world.state`."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, holder, owner=None):
+        return self if holder is None else getattr(holder.world, self.name)
+
+    def __set__(self, holder, value) -> None:
+        setattr(holder.world, self.name, value)
+
+
+class WorldHolder:
+    """What holds a World (`world`) offers its fields and helpers: `model.state` is `model.world.state`."""
+
+    world: World
+    index = WorldField()
+    constants = WorldField()
+    settings = WorldField()
+    state = WorldField()
+    policies = WorldField()
+    deals = WorldField()
+    events = WorldField()
+    ledger = WorldField()
+    last = WorldField()
+    turn = WorldField()
+    date = WorldField()
+    firm_index = WorldField()
+    firm_shares = WorldField()
+    delivered = WorldField()
+    lost_output = WorldField()
+    stock_bought = WorldField()
+    position = WorldField()
+    emit = WorldField()

@@ -7,6 +7,7 @@ import copy
 import numpy as np
 
 from critmin.engine.model import WorldModel
+from critmin.engine.views import TurnViews
 
 TURNS = 6
 
@@ -17,7 +18,7 @@ def test_observations_picked_from_a_turns_view_match_those_of_a_fresh_model():
         model.step()
         picked = {code: model.observe(code) for code in model.index.countries}
         fresh = copy.deepcopy(model)
-        fresh.view = fresh.book = fresh.event_records = None  # nothing of this turn is reused
+        fresh.views = TurnViews(fresh.world, fresh.recorder)  # nothing of this turn is reused
         assert all(fresh.observe(code) == picked[code] for code in model.index.countries)
 
 
