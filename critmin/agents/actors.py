@@ -14,6 +14,13 @@ import mesa
 import numpy as np
 
 from critmin.agents.controllers import Controller, DefaultController
+from critmin.agents.firm_doctrine import (
+    FirmDoctrine,
+    FirmObservation,
+    FirmParams,
+    government_veto,
+    review_order,
+)
 from critmin.core.actions import ActionBase
 from critmin.core.turn_view import Names, TurnView
 from critmin.core.vocabulary import SECTORS, Sector
@@ -112,15 +119,11 @@ class StateFirm(mesa.Agent):
         self.kind = kind
         self.mandate = mandate
         if controller is None:
-            from critmin.agents.firm_doctrine import FirmDoctrine
-
             controller = FirmDoctrine()
         self.controller: Controller = controller
 
     def observe(self, view: TurnView):
         """What the firm sees this turn, on the turn's view."""
-        from critmin.agents.firm_doctrine import FirmObservation
-
         cash = float(view.firms.cash[view.firms.index[self.firm_id]])
         return FirmObservation(
             turn=view.turn,
@@ -142,8 +145,6 @@ class StateFirm(mesa.Agent):
 
     def refuses(self, view: TurnView, order: ActionBase) -> str | None:
         """Why the firm refuses what its government orders it to do (its AI reviews it), or None."""
-        from critmin.agents.firm_doctrine import review_order
-
         params = getattr(self.controller, "params", None)
         if params is None:
             return None
@@ -152,8 +153,6 @@ class StateFirm(mesa.Agent):
 
     def vetoed(self, view: TurnView, action: ActionBase) -> str | None:
         """Why the firm's government vetoes its own move, or None; the firm's AI remembers a veto."""
-        from critmin.agents.firm_doctrine import FirmParams, government_veto
-
         veto = government_veto(view, action, getattr(self.controller, "params", FirmParams()))
         if veto is not None and hasattr(self.controller, "vetoed_by_government"):
             self.controller.vetoed_by_government(action)
@@ -207,7 +206,8 @@ def populate(
     """A scenario's countries and firms as agents of `model`, by ISO3 code and firm id.
 
     `controllers` name the controller of some countries or firms; the other countries get
-    `scenario_controller(country record)`, the other firms their AI.
+    `scenario_controller(country record)`, the other firms their AI on the scenario's
+    `[firm_doctrine]` parameters.
 
     Raises:
         ValueError: a controller is given for a country or firm not in the scenario.
@@ -222,8 +222,11 @@ def populate(
         c.iso3: Country(model, c.iso3, c.name, controllers.get(c.iso3) or scenario_controller(c))
         for c in spec.countries
     }
+    firm_ai = spec.firm_doctrine
     firms = {
-        f.id: StateFirm(model, f.id, f.name, f.country, f.kind, f.goal, controllers.get(f.id))
+        f.id: StateFirm(
+            model, f.id, f.name, f.country, f.kind, f.goal, controllers.get(f.id) or FirmDoctrine(firm_ai)
+        )
         for f in spec.firms
     }
     return countries, firms

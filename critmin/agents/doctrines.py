@@ -179,17 +179,18 @@ def doctrine_controller(
     doctrine: str,
     country: str,
     rng: np.random.Generator,
-    table=None,
+    tables: Sequence = (),
     shared_reading: SharedReading | None = None,
 ) -> Controller:
     """The AI controller of a doctrine for a country (the default controller for 'passive').
 
-    `table` is the scenario's `[doctrines.NAME]` table for the doctrine, if any.
+    `tables` are the scenario's `DoctrineTable`s over the doctrine's parameters, in order (None
+    for none): its `[doctrines.NAME]` table, the country's own `doctrine_params`.
     """
     cls = DOCTRINE_CONTROLLERS.get(doctrine)
     if cls is None:
         return DefaultController()
-    return cls(country, params_for(doctrine, country, table), rng, shared_reading)
+    return cls(country, params_for(doctrine, country, *tables), rng, shared_reading)
 
 
 def make_controller(
@@ -200,7 +201,8 @@ def make_controller(
 ) -> Controller:
     """The controller for a scenario's country record (`controller`, `doctrine` fields).
 
-    'ai' plays the named doctrine, with the scenario's `[doctrines]` tables over its parameters;
+    'ai' plays the named doctrine, with the scenario's `[doctrines]` tables and the country's own
+    `doctrine_params` over its parameters;
     'human' and 'external' play what is submitted through the public API; 'default' keeps
     current policies.
     """
@@ -208,5 +210,6 @@ def make_controller(
         return QueuedController()
     if country.controller == "ai":
         table = doctrines.table(country.doctrine) if doctrines is not None else None
-        return doctrine_controller(country.doctrine, country.iso3, rng, table, shared_reading)
+        tables = (table, country.doctrine_params)
+        return doctrine_controller(country.doctrine, country.iso3, rng, tables, shared_reading)
     return DefaultController()

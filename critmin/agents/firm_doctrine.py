@@ -20,29 +20,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import msgspec
 import numpy as np
 
 from critmin.core.actions import AcquireStake, ActionBase, Invest
 from critmin.core.turn_view import TurnView
 from critmin.core.units import capex_usd_m, tonnes_for_usd_m, usd_m
 from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
-
-
-class FirmParams(msgspec.Struct, frozen=True, kw_only=True):
-    """How firms decide (critmin assumptions [L], documented in docs/ai-and-diplomacy.md)."""
-
-    act_every_turns: int = 4  # a firm takes a decision at most once a year
-    spend_share: float = 0.5  # share of its budget one decision may spend
-    max_stake: float = 0.1  # largest share of a line bought at once
-    min_stake: float = 0.0005  # smaller stakes are not worth the deal
-    hurdle_margin: float = 0.2  # margin over price at long-run prices a profit decision needs
-    expand_share: float = 0.1  # an expansion adds this share of the line's capacity
-    payback_years: float = 10.0  # horizon over which an ordered stake must pay back
-    veto_trust: float = 0.4  # the government vetoes stakes in countries it trusts less
-    loss_tolerance: dict[str, float] = msgspec.field(
-        default_factory=lambda: {"supply_security": 0.5, "national_champion": 0.25, "profit": 0.0}
-    )  # share of an ordered stake's cost the firm accepts not to earn back
+from critmin.scenarios.doctrine_table import FirmParams
 
 
 @dataclass

@@ -8,10 +8,10 @@ electronics, defence, industry) look at what they got:
   are short of more than that share of their need (supply they cannot get is dearer than any
   price); their choice drives `state.adoption`, and each start is an event with its reason;
 - procurement and stock: the share of their need under contract and their inventory cover in
-  weeks; when cover falls under `LOBBY_COVER_WEEKS` while short they lobby their government
+  weeks; when cover falls under `[market] lobby_cover_weeks` while short they lobby their government
   (an event, and `ManufacturerTurn.lobbying`, a (C, M, S) signal 0..1);
 - lost output: what shortages cost them, counted per sector in value of final goods
-  (`OUTPUT_VALUE_MULTIPLE` times the value of the missing mineral at reference prices).
+  (`[market] output_value_multiple` times the value of the missing mineral at reference prices).
 
 The engine's market clearing still buys for them on the spot market; these decisions are the
 part of their behaviour the market does not already carry.
@@ -28,26 +28,7 @@ from critmin.core.turn_view import MakersView
 from critmin.core.units import usd_m
 from critmin.core.vocabulary import SECTORS
 
-LOBBY_SHORTAGE = 0.1
-"""Share of need left unmet at which short manufacturers press their government hardest. [L]"""
-
-LOBBY_COVER_WEEKS = 6.0
-"""Inventory cover under which short manufacturers lobby their government. critmin assumption [L]."""
-
 WEEKS_PER_TURN = 13.0
-
-OUTPUT_VALUE_MULTIPLE = {
-    "ev": 30.0,
-    "storage": 20.0,
-    "wind": 25.0,
-    "electronics": 50.0,
-    "defence": 100.0,
-    "industry": 10.0,
-}
-"""Value of final output lost per USD of critical mineral missing, by sector: a magnet or a cell
-is a small share of a car's, turbine's, phone's or missile's value but stops its assembly.
-Orders of magnitude, critmin assumption [L] (cf. the IEA's and the EU CRMA's framing of
-critical inputs as small cost, large output at stake)."""
 
 
 @dataclass
@@ -80,13 +61,13 @@ def read_turn(view: MakersView) -> ManufacturerTurn:
     total = demand.sum(axis=0)
     sector_share = np.divide(demand, total[None], out=np.zeros_like(demand), where=total[None] > 0)
     missing_value = usd_m(view.shortage, view.reference_price[None])
-    multiple = np.array([OUTPUT_VALUE_MULTIPLE[s.value] for s in SECTORS])
-    lost = np.einsum("kcms,cms->kc", sector_share, missing_value) * multiple[:, None]
+    lost = np.einsum("kcms,cms->kc", sector_share, missing_value) * view.output_value_multiple[:, None]
     contracted = view.contracted
     contract_share = np.minimum(np.divide(contracted, need, out=np.zeros_like(need), where=need > 0), 1.0)
     cover = np.divide(view.stock, need, out=np.zeros_like(need), where=need > 0) * WEEKS_PER_TURN
     short = np.divide(view.shortage, need, out=np.zeros_like(need), where=need > 0)
-    lobbying = np.where(cover < LOBBY_COVER_WEEKS, np.clip(short / LOBBY_SHORTAGE, 0.0, 1.0), 0.0)
+    pressing = np.clip(short / view.lobby_shortage_share, 0.0, 1.0)
+    lobbying = np.where(cover < view.lobby_cover_weeks, pressing, 0.0)
     return ManufacturerTurn(lost, contract_share, cover, lobbying)
 
 

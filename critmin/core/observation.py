@@ -51,13 +51,17 @@ class WorldLine(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Terms(msgspec.Struct, frozen=True, kw_only=True):
-    """Standing terms of the world that every controller may know: what new capacity costs.
+    """Standing terms of the world that every controller may know: what capacity and deals cost.
 
     The engine fills them from the scenario's `[market]` table; the defaults are that table's
-    (tests/scenarios pins them together).
+    (tests/agents/test_valuation.py pins them together).
     """
 
     capex_revenue_years: float = 1.5  # capital cost of capacity, in years of revenue at reference prices
+    partner_capex_share: float = 1.0  # share of a partnership's new capacity the partner finances
+    joint_exploration_funding_share: float = (
+        0.25  # a joint explorer's funding per turn, share of its entitlement
+    )
 
 
 class Observation(msgspec.Struct, frozen=True, kw_only=True):

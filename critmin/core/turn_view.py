@@ -118,3 +118,6 @@ class MakersView:
     substitute_price_multiple: np.ndarray  # (O,) price over reference at which it pays
     substitute_names: tuple[str, ...]
     substitute_on_shortage: float | None  # share of need short at which makers switch regardless
+    lobby_shortage_share: float  # short of this share of need, makers press their government hardest
+    lobby_cover_weeks: float  # ... once their inventory cover falls under this
+    output_value_multiple: np.ndarray  # (K,) USD of final output lost per USD of mineral missing

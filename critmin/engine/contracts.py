@@ -30,7 +30,7 @@ import numpy as np
 from critmin.core.actions import RefuseDelivery
 from critmin.core.export_control import QUOTA
 from critmin.core.units import freight_usd_per_kg, usd_m
-from critmin.engine.deals import JOINT_EXPLORATION_FUNDING_SHARE, Deal
+from critmin.engine.deals import Deal
 from critmin.engine.exploration import partner_tonnes_per_turn
 from critmin.engine.policies import ExportControl
 from critmin.engine.treasury import book, spend, transfer
@@ -164,7 +164,7 @@ def fund_exploration(world: World, deal: Deal) -> None:
     """The partner of a joint exploration pays its share into the host's exploration budget."""
     m, s = world.index.mineral[deal.mineral], world.index.stage[deal.stage]
     reference = world.constants.reference_price[m, s]
-    funding = usd_m(JOINT_EXPLORATION_FUNDING_SHARE * deal.tonnes_per_turn, reference)
+    funding = usd_m(world.settings.joint_exploration_funding_share * deal.tonnes_per_turn, reference)
     spend(world, deal.buyer, funding, "programs")
     world.state.exploration[world.index.country[deal.seller], m] += funding
 

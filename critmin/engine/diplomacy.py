@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from critmin.core.actions import AnswerDeal, BreakDeal, ProposeDeal
 from critmin.engine.capacity import build
 from critmin.engine.contracts import breach
-from critmin.engine.deals import PARTNER_CAPEX_SHARE
 from critmin.engine.treasury import affordable, capex_usd_m, spend
 from critmin.engine.world import World
 
@@ -95,7 +94,7 @@ def break_deal(world: World, action: BreakDeal) -> None:
 def partnership_capex_usd_m(world: World, offer: ProposeDeal) -> float:
     """What the partner (the buyer) pays to co-finance a partnership's new capacity at the seller."""
     capex = capex_usd_m(world, offer.mineral.value, offer.stage.value, offer.tonnes_per_year)
-    return PARTNER_CAPEX_SHARE * capex
+    return world.settings.partner_capex_share * capex
 
 
 def co_finance(world: World, offer: ProposeDeal) -> None:

@@ -13,11 +13,11 @@ import numpy as np
 from critmin.engine import dynamics
 from critmin.engine.world import World
 
-EXPORT_HISTORY_TURNS = 4
-
 
 def remember(world: World, flows: np.ndarray, severity: np.ndarray) -> None:
-    """Keep this turn's exports; recent supply and buyers' exposure to controls follow.
+    """Keep this turn's exports among the last `export_history_turns`; recent supply follows.
+
+    So does buyers' exposure to controls.
 
     Args:
         world: the world.
@@ -26,7 +26,7 @@ def remember(world: World, flows: np.ndarray, severity: np.ndarray) -> None:
 
     """
     exports = flows * (1 - np.eye(flows.shape[-1]))
-    older = world.export_history[: EXPORT_HISTORY_TURNS - 1]
+    older = world.export_history[: world.settings.export_history_turns - 1]
     world.export_history = [exports.transpose(2, 0, 1, 3), *older]
     domestic = np.diagonal(flows, axis1=2, axis2=3).transpose(2, 0, 1)
     recent = sum(world.export_history[1:], world.export_history[0]) / len(world.export_history)

@@ -1,8 +1,8 @@
 """Firms' own money: a firm's budget pays its stakes and new capacity; its lines earn it a margin.
 
 Each firm starts with the scenario's `budget_usd_m` (WorldState.firm_cash, hashed with the rest
-of the state). Every turn it keeps `RETAINED_SHARE` of the cash margin of the output it owns: its
-home assets that ship home and its stakes (equity deals) abroad. That money moves from the
+of the state). Every turn it keeps `[market] firm_retained_share` of the cash margin of the output
+it owns: its home assets that ship home and its stakes (equity deals) abroad. That money moves from the
 producing country's industry account to the firm, so money is conserved. Assets that do not ship
 home (options under exploration) earn nothing.
 """
@@ -16,10 +16,6 @@ import numpy as np
 from critmin.core.units import usd_m
 from critmin.engine.state import Constants, WorldState
 from critmin.engine.world import World
-
-RETAINED_SHARE = 0.3
-"""Share of its lines' cash margin a firm keeps for its own decisions; the rest (dividends,
-royalties, taxes) stays with the country's industry. critmin assumption [L]."""
 
 
 def owned_shares(world: World) -> np.ndarray:
@@ -52,7 +48,7 @@ def earn(world: World) -> np.ndarray:
         return np.zeros(0)
     state = world.state
     margin = usd_m(world.last.production, unit_margin(state.price, state, world.constants))
-    by_country = np.einsum("fcms,cms->fc", world.firm_shares, margin) * RETAINED_SHARE
+    by_country = np.einsum("fcms,cms->fc", world.firm_shares, margin) * world.settings.firm_retained_share
     state.firm_cash += by_country.sum(axis=1)
     state.industry -= by_country.sum(axis=0)
     return by_country.sum(axis=1)

@@ -14,9 +14,6 @@ from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 from critmin.engine.rules import check
 from critmin.engine.world import World
 
-MENU_STAKE = 0.01  # the menu's representative stake
-MENU_EXPANSION = 0.1  # the menu's representative expansion, a share of the line
-
 
 def firm_problem(world: World, firm_id: str, action: ActionBase) -> str | None:
     """Why the firm's seat may not submit `action`, or None."""
@@ -50,11 +47,15 @@ def firm_menu(world: World, firm_id: str) -> list[ActionBase]:
                     host=host,
                     mineral=mineral,
                     stage=stage,
-                    share=MENU_STAKE,
+                    share=world.scenario.spec.menu.firm_stake_share,
                 )
             )
         if world.firm_shares[world.firm_index[firm_id], home, m, s] > 0 and state.capacity[home, m, s] > 0:
-            tonnes = MENU_EXPANSION * float(state.capacity[home, m, s]) * TURNS_PER_YEAR
+            tonnes = (
+                world.scenario.spec.menu.firm_expansion_share
+                * float(state.capacity[home, m, s])
+                * TURNS_PER_YEAR
+            )
             menu.append(
                 Invest(
                     country=firm.country, firm=firm_id, mineral=mineral, stage=stage, tonnes_per_year=tonnes

@@ -1,4 +1,7 @@
-"""A menu of legal actions for a country: representative choices, each checked by the rules."""
+"""A menu of legal actions for a country: representative choices, each checked by the rules.
+
+The sizes of the choices are the scenario's `[menu]` table (scenarios/schema.py: MenuSizes).
+"""
 
 from __future__ import annotations
 
@@ -26,12 +29,6 @@ from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 from critmin.engine import rules
 from critmin.engine.world import World
 
-SUBSIDY_RATE = 0.2  # a representative production-linked incentive, share of sales value
-TARIFF_RATE = 0.25
-PROGRAM_SHARE_OF_BUDGET = 0.05
-OFFTAKE_SHARE = 0.25  # representative offtake: a quarter of last turn's imports (or exports)
-STAKE_SHARE = 0.05
-
 
 def legal_actions(world: World, last: LastTurn, country: str) -> list[ActionBase]:
     """Every candidate in the menu that the rules accept now (`last`: the last turn's figures)."""
@@ -41,7 +38,7 @@ def legal_actions(world: World, last: LastTurn, country: str) -> list[ActionBase
 def candidates(world: World, last: LastTurn, country: str) -> Iterator[ActionBase]:
     """Representative actions of every type for `country`."""
     c = world.index.country[country]
-    state = world.state
+    state, menu = world.state, world.scenario.spec.menu
     for m, s in zip(*np.nonzero(world.constants.chain), strict=True):
         mineral, stage = Mineral(world.index.minerals[m]), Stage(world.index.stages[s])
         if state.capacity[c, m, s] > 0 or state.producer_stock[c, m, s] > 0:
@@ -51,32 +48,36 @@ def candidates(world: World, last: LastTurn, country: str) -> Iterator[ActionBas
                 mineral=mineral,
                 stages=(stage,),
                 regime="licence",
-                approval_share=0.5,
-                delay_turns=1,
+                approval_share=menu.licence_approval_share,
+                delay_turns=menu.licence_delay_turns,
             )
         if (country, mineral.value, stage.value) in world.policies.controls:
             yield LiftExportControl(country=country, mineral=mineral, stages=(stage,))
         if last.imports[c, m, s] > 0 or last.demand[c, m, s] > 0:
             current = world.policies.tariffs.get((country, mineral.value, stage.value))
             yield SetTariff(
-                country=country, mineral=mineral, stages=(stage,), rate=0.0 if current else TARIFF_RATE
+                country=country, mineral=mineral, stages=(stage,), rate=0.0 if current else menu.tariff_rate
             )
             yield BuyStockpile(
                 country=country, mineral=mineral, stage=stage, tonnes=max(float(last.demand[c, m, s]), 1.0)
             )
         if state.stockpile[c, m, s] > 0:
             yield ReleaseStockpile(
-                country=country, mineral=mineral, stage=stage, tonnes=float(state.stockpile[c, m, s]) / 2
+                country=country,
+                mineral=mineral,
+                stage=stage,
+                tonnes=float(state.stockpile[c, m, s]) * menu.stockpile_release_share,
             )
         if state.capacity[c, m, s] > 0:
             current = world.policies.subsidies.get((country, mineral.value, stage.value))
             yield SetSubsidy(
-                country=country, mineral=mineral, stages=(stage,), rate=0.0 if current else SUBSIDY_RATE
+                country=country, mineral=mineral, stages=(stage,), rate=0.0 if current else menu.subsidy_rate
             )
         world_capacity = float(state.capacity[:, m, s].sum()) * 4
         if world_capacity > 0:
-            yield Invest(country=country, mineral=mineral, stage=stage, tonnes_per_year=0.02 * world_capacity)
-    budget = float(world.constants.budget_per_turn[c]) * 4 * PROGRAM_SHARE_OF_BUDGET
+            tonnes_per_year = menu.investment_share_of_world * world_capacity
+            yield Invest(country=country, mineral=mineral, stage=stage, tonnes_per_year=tonnes_per_year)
+    budget = float(world.constants.budget_per_turn[c]) * 4 * menu.program_share_of_budget
     for mineral_name in world.index.minerals:
         for program in ("exploration", "recycling", "processing"):
             if budget > 0:
@@ -109,7 +110,7 @@ def offtakes(world: World, country: str, last: LastTurn) -> Iterator[ProposeDeal
                 continue
             partner = world.index.countries[int(np.argmax(others))]
             seller, buyer = (country, partner) if selling else (partner, country)
-            tonnes_per_year = float(tonnes) * OFFTAKE_SHARE * TURNS_PER_YEAR
+            tonnes_per_year = float(tonnes) * world.scenario.spec.menu.offtake_share * TURNS_PER_YEAR
             yield ProposeDeal(
                 country=country,
                 counterparty=partner,
@@ -138,5 +139,5 @@ def stakes(world: World, country: str) -> Iterator[AcquireStake]:
                 host=host,
                 mineral=Mineral(mineral_name),
                 stage=Stage.MINE,
-                share=STAKE_SHARE,
+                share=world.scenario.spec.menu.stake_share,
             )

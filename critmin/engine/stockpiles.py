@@ -14,13 +14,11 @@ from critmin.core.units import usd_m
 from critmin.engine.treasury import affordable
 from critmin.engine.world import World
 
-DEFAULT_PRICE_CAP = 2.0  # with no cap given, an order bids up to twice today's local price
-
 
 def price_cap(world: World, action: BuyStockpile) -> float:
-    """The highest price an order pays, USD/kg: its own cap, else twice today's price."""
+    """The highest price an order pays, USD/kg: its own cap, else `stockpile_bid_cap_multiple` x today's."""
     at = world.position(action.country, action.mineral.value, action.stage.value)
-    return action.max_price_usd_per_kg or DEFAULT_PRICE_CAP * world.state.price[at]
+    return action.max_price_usd_per_kg or world.settings.stockpile_bid_cap_multiple * world.state.price[at]
 
 
 def check_buy(world: World, action: BuyStockpile) -> Iterator[str]:

@@ -13,6 +13,7 @@ from critmin.agents.situation import WorldReading
 from critmin.core.observation import Observation, Terms
 from critmin.core.turn_view import FirmArrays, LastTurn, MakersView, Names, TurnView
 from critmin.core.units import usd_m
+from critmin.core.vocabulary import SECTORS
 from critmin.engine.firm_accounts import unit_margin
 from critmin.engine.observe import EventRecords, ObservationBook, observation_book, read_events
 from critmin.engine.records import Recorder
@@ -64,7 +65,7 @@ def build(world: World, recorder: Recorder) -> TurnView:
         names=names(world),
         chain=constants.chain,
         reference_price=constants.reference_price,
-        terms=Terms(capex_revenue_years=world.settings.capex_revenue_years),
+        terms=terms(world.settings),
         price=state.price.copy(),
         long_run_price=state.long_run_price.copy(),
         capacity=state.capacity.copy(),
@@ -80,6 +81,11 @@ def build(world: World, recorder: Recorder) -> TurnView:
         last=last_turn(world, recorder),
         firms=firm_arrays(world) if world.firms else no_firms(world),
     )
+
+
+def terms(settings) -> Terms:
+    """The standing terms of the world, from the scenario's `[market]` settings."""
+    return Terms(**{name: getattr(settings, name) for name in Terms.__struct_fields__})
 
 
 def names(world: World) -> Names:
@@ -202,4 +208,7 @@ def makers_view(world: World, need: np.ndarray, shortage: np.ndarray) -> MakersV
         substitute_price_multiple=substitutes.price_multiple,
         substitute_names=substitutes.names,
         substitute_on_shortage=settings.substitute_on_shortage,
+        lobby_shortage_share=settings.lobby_shortage_share,
+        lobby_cover_weeks=settings.lobby_cover_weeks,
+        output_value_multiple=np.array([settings.output_value_multiple[sector] for sector in SECTORS]),
     )

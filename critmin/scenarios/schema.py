@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from critmin.core.vocabulary import Mineral, Sector, Stage
-from critmin.scenarios.doctrine_table import DoctrineTables
+from critmin.scenarios.doctrine_table import DoctrineTable, DoctrineTables, FirmParams
 from critmin.scenarios.record import (
     Identifier,
     Iso3,
@@ -137,7 +137,57 @@ class MarketSettings(Record, kw_only=True):
     greenfield_lead_time_turns: tuple[LeadTurns, LeadTurns] = (40, 70)  # S&P: 15.7 yr mean, 6-32 yr
     brownfield_lead_time_turns: tuple[LeadTurns, LeadTurns] = (4, 12)  # expansions, restarts (BEHAVIOUR 4)
     joint_exploration_partner_share: Share = 0.5  # the partner's share of a find (KABIL-CMFO 50:50)
+    # Deals (critmin assumptions): a strategic partner finances this share of the seller's new
+    # capacity at signing (MSP-style development finance); a joint-exploration partner puts this
+    # share of the reference value of its entitled tonnes into the host's exploration every turn.
+    partner_capex_share: Share = 1.0
+    joint_exploration_funding_share: Share = 0.25
+    # Rules of the game: a stockpile order without a price cap bids up to this multiple of today's
+    # local price; a new licence regime refers to the average exports of this many recent turns.
+    stockpile_bid_cap_multiple: Annotated[float, msgspec.Meta(ge=1, le=100)] = 2.0
+    export_history_turns: Annotated[int, msgspec.Meta(ge=1, le=40)] = 4
+    # Firms keep this share of their lines' cash margin for their own decisions; the rest
+    # (dividends, royalties, taxes) stays with the country's industry (critmin assumption [L]).
+    firm_retained_share: Share = 0.3
+    # Manufacturers: short of `lobby_shortage_share` of need they press hardest, lobbying once
+    # their cover falls under `lobby_cover_weeks`; a USD of missing mineral costs
+    # `output_value_multiple` USD of final output per sector: orders of magnitude, critmin
+    # assumption [L] (cf. the IEA's and the EU CRMA's framing of critical inputs as a small cost
+    # with a large output at stake).
+    lobby_shortage_share: Annotated[float, msgspec.Meta(gt=0, le=1)] = 0.1
+    lobby_cover_weeks: NonNegative = 6.0
+    output_value_multiple: dict[Sector, NonNegative] = msgspec.field(
+        default_factory=lambda: {
+            Sector.EV: 30.0,
+            Sector.STORAGE: 20.0,
+            Sector.WIND: 25.0,
+            Sector.ELECTRONICS: 50.0,
+            Sector.DEFENCE: 100.0,
+            Sector.INDUSTRY: 10.0,
+        }
+    )
     source: Source = "critmin defaults; see docs/mechanisms.md for each parameter and its basis"
+
+
+class MenuSizes(Record, kw_only=True):
+    """The [menu] table: sizes of the representative actions a legal menu offers.
+
+    A menu (`WorldModel.legal_actions`, for players and RL policies) shows one action of each kind
+    per line, of these sizes; any other size can be submitted. Modelling choices, not figures.
+    """
+
+    licence_approval_share: Share = 0.5
+    licence_delay_turns: Annotated[int, msgspec.Meta(ge=0, le=8)] = 1
+    tariff_rate: Annotated[float, msgspec.Meta(ge=0, le=5)] = 0.25
+    subsidy_rate: Share = 0.2  # a production-linked incentive, share of sales value
+    stockpile_release_share: Share = 0.5  # of what the stockpile holds
+    investment_share_of_world: Share = 0.02  # of world capacity on the line
+    program_share_of_budget: Share = 0.05  # of the annual budget
+    offtake_share: Share = 0.25  # of last turn's imports (or exports) on the line
+    stake_share: Share = 0.05  # a country's firms' stake in the largest foreign mine
+    firm_stake_share: Share = 0.01  # a firm seat's stake in the largest foreign line
+    firm_expansion_share: Share = 0.1  # a firm seat's expansion, share of its home line
+    source: Source = "critmin modelling choice: representative sizes; any other can be submitted"
 
 
 class StagePrice(Record, kw_only=True):
@@ -171,6 +221,8 @@ class CountrySpec(Record, kw_only=True):
     budget_usd_m: NonNegative
     controller: Controller = "default"
     doctrine: Doctrine = "passive"
+    # this country's own doctrine parameters, over its doctrine's and the [doctrines.NAME] table's
+    doctrine_params: DoctrineTable | None = None  # type: ignore[valid-type]
     source: Source
 
 
@@ -349,3 +401,5 @@ class ScenarioFile(Record, kw_only=True):
     events: tuple[EventSpec, ...] = ()
     scoring: ScoringSpec = ScoringSpec()
     doctrines: DoctrineTables = DoctrineTables()
+    firm_doctrine: FirmParams = FirmParams()
+    menu: MenuSizes = MenuSizes()

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from critmin.agents.doctrine_params import DOCTRINES
-from critmin.agents.manufacturers import SHORTAGE_GAIN, SPIKE_CAP, supply_risk
+from critmin.agents.manufacturers import supply_risk
 from critmin.agents.situation import Situation, WorldReading
 from critmin.core.observation import MineralView
 from critmin.engine.model import WorldModel
@@ -83,8 +83,8 @@ def reference_risk(view: MineralView, trust, restricting, params):
             largest, main_origin = share, code
     weights = params.risk
     score = (
-        weights.shortage * min(SHORTAGE_GAIN * shortage_share, 1.0)
-        + weights.price_spike * min(spike, SPIKE_CAP)
+        weights.shortage * min(weights.shortage_gain * shortage_share, 1.0)
+        + weights.price_spike * min(spike, weights.spike_cap)
         + weights.concentration * concentration
         + weights.adversary * adversary
     )
