@@ -1,7 +1,7 @@
 """What an export control means, answered in one place for every part that asks.
 
 Spot routes (policies.apply_control), contract deliveries (contracts), the revision of a
-control (rules.relaxes), the AI's reading of its observation (agents/situation), the UI's map
+control (controls.relaxes), the AI's reading of its observation (agents/situation), the UI's map
 of controlled routes and the invariant tests all ask `ExportControl` (`bans`, `cap`,
 `licence_share`, `delay`, `regime_for`) rather than read its fields: on one exporter x mineral x
 stage there may stand a regime for some destinations (a licence, a quota, a ban), bans to others

@@ -2,7 +2,7 @@
 
 A firm acts for its country (`country` is the firm's home) and pays from its own budget, so its
 moves are `AcquireStake` naming the firm and `Invest` naming the firm; the rules check the
-rest (rules.check_stake, rules.check_invest).
+rest (stakes.check_stake, capacity.check_invest).
 """
 
 from __future__ import annotations
