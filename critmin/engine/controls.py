@@ -70,20 +70,24 @@ def impose(world: World, action: ImposeExportControl) -> None:
 
 def control_of(world: World, action: ImposeExportControl, stage: str) -> ExportControl:
     """The control an action puts on one stage, referring to the exports of recent turns."""
+    reference = recent_exports(world, action.country, action.mineral.value, stage, action.destinations)
+    return control_on(action, stage, reference, since_turn=world.turn)
+
+
+def control_on(terms, stage: str, reference_tonnes: float, since_turn: int = 0) -> ExportControl:
+    """A control on one stage on the terms of an action or a scenario's policy record."""
     return ExportControl(
-        country=action.country,
-        mineral=action.mineral.value,
+        country=terms.country,
+        mineral=terms.mineral.value,
         stage=stage,
-        regime=action.regime,
-        destinations=tuple(sorted(action.destinations)),
-        quota_tonnes_per_turn=quota_per_turn(action.quota_tonnes_per_year),
-        leakage=action.leakage,
-        approval_share=action.approval_share,
-        delay_turns=action.delay_turns,
-        since_turn=world.turn,
-        reference_tonnes=recent_exports(
-            world, action.country, action.mineral.value, stage, action.destinations
-        ),
+        regime=terms.regime,
+        destinations=tuple(sorted(terms.destinations)),
+        quota_tonnes_per_turn=quota_per_turn(terms.quota_tonnes_per_year),
+        leakage=terms.leakage,
+        approval_share=terms.approval_share,
+        delay_turns=terms.delay_turns,
+        since_turn=since_turn,
+        reference_tonnes=reference_tonnes,
     )
 
 
@@ -129,18 +133,7 @@ def starting_control(world: World, policy, stage: str) -> ExportControl:
     state = world.state
     home_use = final_need(state)[at] + feed_need(state, world.constants)[at]
     reference = max(state.capacity[at] * state.utilisation[at] - home_use, 0.0)
-    return ExportControl(
-        country=policy.country,
-        mineral=policy.mineral.value,
-        stage=stage,
-        regime=policy.regime,
-        destinations=tuple(sorted(policy.destinations)),
-        quota_tonnes_per_turn=quota_per_turn(policy.quota_tonnes_per_year),
-        leakage=policy.leakage,
-        approval_share=policy.approval_share,
-        delay_turns=policy.delay_turns,
-        reference_tonnes=float(reference),
-    )
+    return control_on(policy, stage, float(reference))
 
 
 def arrive_in_transit(world: World) -> None:
