@@ -1,7 +1,7 @@
 """Actions: frozen, JSON-serialisable records of one decision by one country.
 
 Every controller (AI doctrine, human in the UI, network client, RL policy) returns these and
-nothing else. The engine checks each one against the state (`rules.check_action`) and rejects
+nothing else. The engine checks each one against the state (`engine/rules.py`: `check`) and rejects
 an illegal one with a reason, changing nothing. Imports only the vocabulary.
 """
 

@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import msgspec
 import numpy as np
 
 from critmin.core.snapshot import CountryFigures, Flow, WorldSnapshot
-from critmin.engine.records import off_diagonal
-
-if TYPE_CHECKING:
-    from critmin.engine.model import WorldModel
+from critmin.engine.records import Recorder, off_diagonal
+from critmin.engine.world import World
 
 __all__ = ["CountryFigures", "Flow", "WorldSnapshot", "snapshot"]
 
 
-def snapshot(world: WorldModel) -> WorldSnapshot:
-    """The public picture of `world` now."""
-    index, constants, state = world.index, world.constants, world.state
+def snapshot(world: World, recorder: Recorder, state_hash: str) -> WorldSnapshot:
+    """The public picture of `world` now; `state_hash` is the hash of the turn played last ("": none)."""
+    index, constants, state, scenario = world.index, world.constants, world.state, world.scenario
     chain_positions = list(zip(*np.nonzero(constants.chain), strict=True))
     return WorldSnapshot(
-        scenario=world.world_scenario.id,
+        scenario=scenario.id,
         turn=world.turn,
         date=world.date,
         countries=list(index.countries),
-        country_names={c.iso3: c.name for c in world.world_scenario.spec.countries},
+        country_names={c.iso3: c.name for c in scenario.spec.countries},
         minerals=list(index.minerals),
         chains={
             index.minerals[m]: [index.stages[s] for s in np.flatnonzero(constants.chain[m])]
@@ -39,23 +35,16 @@ def snapshot(world: WorldModel) -> WorldSnapshot:
             for m in range(len(index.minerals))
         },
         treasury_usd_m={code: float(state.treasury[c]) for c, code in enumerate(index.countries)},
-        figures=country_figures(world, chain_positions),
+        figures=country_figures(world, recorder, chain_positions),
         flows=last_flows(world),
         policies=world.policies.records(),
         deals=world.deals.records()["deals"],
         events=[msgspec.to_builtins(e) for e in world.events if e.turn == world.turn - 1],
-        state_hash=current_hash(world),
+        state_hash=state_hash,
     )
 
 
-def current_hash(world: WorldModel) -> str:
-    """The state hash after the last turn ("" if the world keeps no hashes)."""
-    if world.hashes:
-        return world.hashes[-1]
-    return world.state_hash() if world.record_hashes else ""
-
-
-def country_figures(world: WorldModel, chain_positions) -> list[CountryFigures]:
+def country_figures(world: World, recorder: Recorder, chain_positions) -> list[CountryFigures]:
     """Figures of every country with any activity in a mineral stage (by country, then market)."""
     index, state, last = world.index, world.state, world.last
     stock = state.producer_stock + state.feed_stock + state.consumer_stock
@@ -74,7 +63,7 @@ def country_figures(world: WorldModel, chain_positions) -> list[CountryFigures]:
     activity = ("capacity", "production", "demand", "imports", "exports", "stock", "stockpile")
     m, s = (np.array(axis, dtype=int).reshape(-1) for axis in zip(*chain_positions, strict=True))
     active = np.any([columns[name][:, m, s] != 0 for name in activity], axis=0)
-    share, supplier = world.recorder.last_embedded()
+    share, supplier = recorder.last_embedded()
     columns["embedded_dependence"] = share
     c, k = np.nonzero(active)
     values = [columns[name][c, m[k], s[k]].tolist() for name in columns]
@@ -90,7 +79,7 @@ def country_figures(world: WorldModel, chain_positions) -> list[CountryFigures]:
     ]
 
 
-def last_flows(world: WorldModel) -> list[Flow]:
+def last_flows(world: World) -> list[Flow]:
     """International flows of the last turn, largest first."""
     flows = off_diagonal(world.last.flows)
     m, s, i, j = np.nonzero(flows > 1e-9)

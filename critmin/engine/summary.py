@@ -8,6 +8,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from critmin.core.units import thousand_usd_in_usd_m
 from critmin.engine.outputs import final_state_hash
 from critmin.engine.records import off_diagonal
 
@@ -100,7 +101,7 @@ def flow_table(model: WorldModel) -> Table:
             model.index.countries[i],
             model.index.countries[j],
             f"{flows[m, s, i, j]:,.0f}",
-            f"{value[m, s, i, j] / 1000:,.1f}",
+            f"{thousand_usd_in_usd_m(value[m, s, i, j]):,.1f}",
         )
     return table
 
