@@ -69,6 +69,13 @@ class ExportControl:
         """True if any regime of the control applies to exports to `destination`."""
         return self.regime_for(destination) is not None
 
+    def restricted_among(self, destinations) -> list[bool]:
+        """`restricts(d)` for each of `destinations`, in one pass."""
+        if not self.destinations:
+            return [d != self.country for d in destinations]
+        named = {*self.destinations, *self.also_banned}
+        return [d != self.country and d in named for d in destinations]
+
     def covers(self, destination: str) -> bool:
         """True if the control's own regime names `destination` (all when none are named)."""
         return not self.destinations or destination in self.destinations

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from critmin.agents.situation import WorldReading
+from critmin.agents.reading import WorldReading
 from critmin.core.observation import Observation, Terms
 from critmin.core.turn_view import FirmArrays, LastTurn, MakersView, Names, TurnView
 from critmin.core.units import usd_m
