@@ -20,6 +20,7 @@ import numpy as np
 from critmin.agents.diplomacy import choose_buyer, choose_supplier, make_offer
 from critmin.agents.firms import invest_at_home, stake_abroad
 from critmin.agents.manufacturers import Pressure
+from critmin.agents.reading import FIGURE, WorldReading
 from critmin.agents.situation import MINERAL_NAMED, STAGE_NAMED, Situation, offer_line
 from critmin.core.actions import (
     ActionBase,
@@ -97,11 +98,7 @@ def pressed_lines(situation: Situation, pressure: Pressure) -> list[tuple[Line, 
 
 def release_in_shortage(situation: Situation) -> list[ActionBase]:
     """Release strategic stock on lines where manufacturers went short."""
-    stockpile, shortage = situation.column("stockpile"), situation.column("shortage")
-    demand, imports = situation.column("demand"), situation.column("imports")
-    need = np.where(demand > 0, demand, imports)
-    short = (stockpile > 1e-6) & (shortage > 0) & (need > 0)  # something to release, and someone short
-    short &= shortage > situation.params.release_at_shortage * need
+    short = situation.rows_of(short_with_stock, situation.params.release_at_shortage)
     actions: list[ActionBase] = []
     for k in np.flatnonzero(short).tolist():
         mineral, stage = line = situation.line_order[k]
@@ -115,6 +112,16 @@ def release_in_shortage(situation: Situation) -> list[ActionBase]:
             )
         )
     return actions
+
+
+def short_with_stock(reading: WorldReading, release_at_shortage: float) -> np.ndarray:
+    """(R, L) lines with strategic stock where users went short of more than that share of their need."""
+    figures = reading.rows.figures
+    stockpile, shortage = figures[..., FIGURE["stockpile"]], figures[..., FIGURE["shortage"]]
+    demand, imports = figures[..., FIGURE["demand"]], figures[..., FIGURE["imports"]]
+    need = np.where(demand > 0, demand, imports)
+    short = (stockpile > 1e-6) & (shortage > 0) & (need > 0)  # something to release, and someone short
+    return short & (shortage > release_at_shortage * need)
 
 
 def secure_supply(situation: Situation, pressed: list[tuple[Line, float]]) -> list[ActionBase]:

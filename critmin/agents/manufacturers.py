@@ -205,24 +205,27 @@ class Pressure:
     def update(self, lines: list[Line], at_risk: np.ndarray, score: np.ndarray) -> np.ndarray:
         """Pressure now: the higher of today's risk and what is kept of yesterday's, on (L,) lines."""
         self.align(lines)
-        kept = np.where(self.held, self.memory * self.level, 0.0)
+        kept = self.memory * self.level  # a line without a level holds 0 (and keeps it)
         self.level = np.where(at_risk & ~(kept > score), score, kept)
-        self.held = self.held | at_risk
+        self.held |= at_risk
         return self.level
 
     def hear(self, lobbying: np.ndarray) -> None:
         """Manufacturers' lobbying ((L,) 0..1) raises the pressure on those lines."""
-        louder = (lobbying != 0) & (lobbying > self.level)
+        louder = lobbying > self.level
         self.level = np.where(louder, lobbying, self.level)
-        self.held = self.held | louder
+        self.held |= louder
 
     def align(self, lines: list[Line]) -> None:
         """Carry the levels over to the reading's lines, by name, if they are not the same lines."""
+        if self.lines is lines:
+            return
         if self.lines == lines:
+            self.lines = lines
             return
         levels = zip(self.lines, self.level.tolist(), self.held.tolist(), strict=True)
         kept = {line: level for line, level, held in levels if held}
-        self.lines = list(lines)
+        self.lines = lines
         self.level = np.array([kept.get(line, 0.0) for line in self.lines])
         self.held = np.array([line in kept for line in self.lines], dtype=bool)
 

@@ -12,8 +12,9 @@ could conclude from the same observation.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import is_
 from typing import NamedTuple
 
@@ -77,7 +78,12 @@ class Lines:
 
     @classmethod
     def of(cls, lines: list[Line]) -> Lines:
-        """The lines, positions, ranks and chains of a list of (mineral, stage) lines."""
+        """The lines, positions, ranks and chains of a list of (mineral, stage) lines (made once per list)."""
+        return lines_of(tuple(lines))
+
+    @classmethod
+    def make(cls, lines: tuple[Line, ...]) -> Lines:
+        """The lines, positions, ranks and chains of (mineral, stage) lines."""
         rank = np.empty(len(lines), dtype=np.int64)
         rank[sorted(range(len(lines)), key=lines.__getitem__)] = np.arange(len(lines))
         at = {line: k for k, line in enumerate(lines)}
@@ -112,6 +118,13 @@ class Imports:
         restricted = np.zeros(len(flat), dtype=bool)
         return cls(flat[first], starts, rows, lines, origins, tonnes, restricted)
 
+    def received(self, row: int, origin: int, lines: int) -> np.ndarray:
+        """(L,) tonnes a row received from an origin, per line (0 where none)."""
+        at = np.flatnonzero((self.row == row) & (self.origin == origin))
+        received = np.zeros(lines)
+        received[self.line[at]] = self.tonnes[at]
+        return received
+
     def restrict(self, controls: dict, seen: Lines, codes: list[str], axis: dict[str, int]) -> None:
         """Mark the entries whose origin's export control on the line restricts the row's country."""
         for (exporter, mineral, stage), control in controls.items():
@@ -130,8 +143,7 @@ class Rows:
     at: dict[str, int]  # country -> its row
     countries: tuple[str, ...]  # the origin (and trust) axis
     figures: np.ndarray  # (R, L, LINE_FIGURES)
-    foreign: np.ndarray  # (R, L, O) tonnes received from each foreign origin (0: none)
-    imports: Imports  # the same, entry by entry
+    imports: Imports  # tonnes received from each foreign origin, entry by entry
     trust: np.ndarray  # (R, O) how far each country trusts each origin
     lobbying: np.ndarray  # (R, L) how hard its manufacturers lobbied, 0..1
     capacity_share: np.ndarray  # (R, L) its share of world capacity (0 unless a listed producer)
@@ -150,7 +162,7 @@ class WorldReading:
     seen: Lines  # the lines countries see their own figures on
     rows: Rows
     sellers: dict[Line, list[str]] = field(default_factory=dict)  # filled as asked: see `sellers_of`
-    boards: dict[tuple, RiskBoard] = field(default_factory=dict)  # by risk parameters, as asked
+    worked_out: dict[tuple, object] = field(default_factory=dict)  # `once`'s results, by key
 
     @classmethod
     def of(cls, obs: Observation) -> WorldReading:
@@ -165,13 +177,17 @@ class WorldReading:
             and same_objects(self.policies, obs.policies)
         )
 
+    def once(self, work: Callable, *args):
+        """`work(self, *args)`, worked out once per reading for every row (by `work` and `args`)."""
+        key = (work, *args)
+        result = self.worked_out.get(key, self)
+        if result is self:
+            result = self.worked_out[key] = work(self, *args)
+        return result
+
     def risk_board(self, adversary_trust: float, weights) -> RiskBoard:
         """Every row's supply risk per line under these parameters (worked out once per reading)."""
-        key = (adversary_trust, weights)
-        board = self.boards.get(key)
-        if board is None:
-            board = self.boards[key] = risk_board(self.rows, adversary_trust, weights)
-        return board
+        return self.once(board_of, adversary_trust, weights)
 
     def sellers_of(self, line: Line) -> list[str]:
         """The countries that export or produce on a line, in code order."""
@@ -203,6 +219,17 @@ class LineViews(Mapping):
 
     def __len__(self) -> int:
         return len(self.seen.order)
+
+
+@lru_cache(maxsize=16)
+def lines_of(lines: tuple[Line, ...]) -> Lines:
+    """`Lines.make`, once per tuple of lines (a run sees the same lines every turn)."""
+    return Lines.make(lines)
+
+
+def board_of(reading: WorldReading, adversary_trust: float, weights) -> RiskBoard:
+    """Every row's supply risk per line (manufacturers.risk_board)."""
+    return risk_board(reading.rows, adversary_trust, weights)
 
 
 def same_objects(held: list, seen: list) -> bool:
@@ -243,15 +270,12 @@ def of_observation(obs: Observation) -> WorldReading:
     axis = {code: o for o, code in enumerate(codes)}
     imports = observed_imports(obs, seen, axis)
     imports.restrict(public["controls"], seen, [obs.country], axis)
-    foreign = np.zeros((1, len(seen.order), len(axis)))
-    foreign[0, imports.line, imports.origin] = imports.tonnes
     figures = [[getattr(view, name) for name in LINE_FIGURES] for view in obs.minerals]
     shares = [capacity_share(public["lines"].get(line), obs.country) for line in seen.order]
     rows = Rows(
         at={obs.country: 0},
         countries=tuple(axis),
         figures=np.array(figures, dtype=float).reshape(1, len(seen.order), len(LINE_FIGURES)),
-        foreign=foreign,
         imports=imports,
         trust=np.array([[obs.trust.get(code, 0.0) for code in axis]]),
         lobbying=observed_lobbying(obs, seen)[None],

@@ -138,6 +138,10 @@ class Situation:
         """(L,) one figure of every line (a MineralView field name)."""
         return self.figures[:, FIGURE[name]]
 
+    def rows_of(self, work, *args) -> np.ndarray:
+        """The country's row of `work(reading, *args)`, worked out once for every country of the reading."""
+        return self.reading.once(work, *args)[self.row]
+
     @property
     def line_order(self) -> list[Line]:
         """The lines of the row's arrays, in order."""
@@ -152,7 +156,7 @@ class Situation:
         """(L,) tonnes received last turn from a foreign origin, per line (0 if none or unknown)."""
         rows = self.reading.rows
         o = rows.countries.index(country) if country in rows.countries else -1
-        return rows.foreign[self.row, :, o] if o >= 0 else np.zeros(len(self.line_order))
+        return rows.imports.received(self.row, o, len(self.line_order))
 
     # --- questions doctrines ask --------------------------------------------------------
 

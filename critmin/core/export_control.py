@@ -43,8 +43,7 @@ class ExportControl:
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> ExportControl:
         """The control a policy record (`PolicyBook.records()`, an observation) describes."""
-        known = {item.name for item in fields(cls)}
-        values = {key: value for key, value in record.items() if key in known}
+        values = {key: value for key, value in record.items() if key in FIELDS}
         for key in ("destinations", "also_banned"):
             values[key] = tuple(values.get(key, ()))
         return cls(**values)
@@ -102,3 +101,7 @@ class ExportControl:
     def delay(self, destination: str) -> int:
         """Turns that licensed exports to `destination` take to arrive (0 where no licence applies)."""
         return self.delay_turns if self.licenses(destination) else 0
+
+
+FIELDS = frozenset(item.name for item in fields(ExportControl))
+"""The fields of a control (what `from_record` reads of a record)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import islice
 
 import msgspec
@@ -49,7 +50,9 @@ class ObservationBook:
     view: TurnView
     lines: list[tuple[str, str]]  # (mineral, stage) of every line of the chain
     figures: np.ndarray  # (C, lines, LINE_FIGURES) each country's own figures per line
-    origins: ImportOrigins
+    imports: Imports  # (country, line, origin) entries of the tonnes received from each foreign origin
+    capacity_share: np.ndarray  # (C, lines) each country's listed share of world capacity
+    lobbying: np.ndarray  # (C, lines) how hard each country's manufacturers lobbied
     policies: list[dict]
     news: list[dict]
     diplomacy: dict[str, list[dict]]
@@ -60,7 +63,16 @@ class ObservationBook:
     outbox: dict[str, list[dict]]
     embedded: np.ndarray  # (C, lines) embedded dependence on the largest foreign supplier
     embedded_supplier: np.ndarray  # (C, lines) that supplier's position
-    reading: WorldReading  # the AI's reading of what all countries see alike (agents/situation.py)
+
+    @cached_property
+    def reading(self) -> WorldReading:
+        """The AI's reading of the book, a row per country (agents/reading.py), made when first asked."""
+        return ai_reading(self)
+
+    @cached_property
+    def origins(self) -> ImportOrigins:
+        """Every country's foreign imports as lists, for its observation's `imports_by_origin`."""
+        return ImportOrigins.of(self.imports, len(self.figures))
 
 
 @dataclass(frozen=True)
@@ -167,36 +179,35 @@ def observation_book(world: World, view: TurnView, events: EventRecords) -> Obse
     m_at, s_at = np.nonzero(view.chain)
     flows = view.last.flows[m_at, s_at]  # (lines, origins, destinations)
     inflow = np.ascontiguousarray(flows.transpose(2, 0, 1))  # (destinations, lines, origins)
-    foreign = foreign_inflow(inflow)
-    at = np.flatnonzero(foreign)  # one flat pass: np.nonzero is slow on three axes
-    imports = Imports.of(*np.unravel_index(at, foreign.shape), foreign.ravel()[at], len(m_at))
+    imports = foreign_imports(inflow)
     names = view.names
     lines, producers = world_lines(view, (m_at, s_at))
-    parts = {
-        "view": view,
-        "lines": [(names.minerals[m], names.stages[s]) for m, s in zip(m_at, s_at, strict=True)],
-        "figures": line_figures(view, (m_at, s_at), flows, inflow),
-        "origins": ImportOrigins.of(imports, len(inflow)),
-        "policies": world.policies.records(),
-        "news": events.since(recent_start(world, NEWS_TURNS)),
-        "diplomacy": diplomatic_log(world, events),
-        "world": lines,
-        "firms": firms_by_country(view),
-        "deals": deals_by_country(world),
+    return ObservationBook(
+        view=view,
+        lines=[(names.minerals[m], names.stages[s]) for m, s in zip(m_at, s_at, strict=True)],
+        figures=line_figures(view, (m_at, s_at), flows, inflow),
+        imports=imports,
+        capacity_share=producers,
+        lobbying=view.lobbying[:, m_at, s_at],
+        policies=world.policies.records(),
+        news=events.since(recent_start(world, NEWS_TURNS)),
+        diplomacy=diplomatic_log(world, events),
+        world=lines,
+        firms=firms_by_country(view),
+        deals=deals_by_country(world),
         **pending_proposals(world),
-        "embedded": view.last.embedded[:, m_at, s_at],
-        "embedded_supplier": view.last.embedded_supplier[:, m_at, s_at],
-    }
-    lobbying = view.lobbying[:, m_at, s_at]
-    return ObservationBook(**parts, reading=ai_reading(parts, foreign, imports, producers, lobbying))
+        embedded=view.last.embedded[:, m_at, s_at],
+        embedded_supplier=view.last.embedded_supplier[:, m_at, s_at],
+    )
 
 
-def foreign_inflow(inflow: np.ndarray) -> np.ndarray:
-    """(C, lines, origins) tonnes received from each foreign origin, where more than 1e-9 (else 0)."""
-    foreign = np.where(inflow > 1e-9, inflow, 0.0)
-    domestic = np.arange(len(inflow))
-    foreign[domestic, :, domestic] = 0.0
-    return foreign
+def foreign_imports(inflow: np.ndarray) -> Imports:
+    """The entries of (C, lines, origins) tonnes received from foreign origins, where more than 1e-9."""
+    at = np.flatnonzero(inflow > 1e-9)  # one flat pass: np.nonzero is slow on three axes
+    countries, lines, origins = np.unravel_index(at, inflow.shape)
+    foreign = countries != origins
+    at, countries, lines, origins = at[foreign], countries[foreign], lines[foreign], origins[foreign]
+    return Imports.of(countries, lines, origins, inflow.ravel()[at], inflow.shape[1])
 
 
 def line_figures(

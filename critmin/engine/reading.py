@@ -9,10 +9,11 @@ a doctrine asks for that country. The numbers are those its Observation would ca
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
-from critmin.agents.reading import Imports, Lines, Own, Rows, WorldReading, public_part
+from critmin.agents.reading import Lines, Own, Rows, WorldReading, public_part
 
 
 class OwnParts(dict):
@@ -27,37 +28,30 @@ class OwnParts(dict):
         return own
 
 
-def ai_reading(
-    parts: dict, foreign: np.ndarray, imports: Imports, capacity_share: np.ndarray, lobbying: np.ndarray
-) -> WorldReading:
-    """The turn's reading from the observation book's parts (engine/observe.py), a row per country.
-
-    `foreign` (C, lines, C) is what each country received from each foreign origin (`imports`
-    its entries), `capacity_share` (C, lines) each country's listed share of world capacity,
-    `lobbying` (C, lines) its manufacturers' lobbying.
-    """
-    view = parts["view"]
+def ai_reading(book) -> WorldReading:
+    """The turn's reading from an observation book (engine/observe.ObservationBook), a row per country."""
+    view = book.view
     countries = view.names.countries
-    public = public_part(parts["world"], parts["policies"])
-    seen = Lines.of(parts["lines"])
+    public = public_part(book.world, book.policies)
+    seen = Lines.of(book.lines)
+    imports = replace(book.imports, restricted=np.zeros_like(book.imports.restricted))
     imports.restrict(public["controls"], seen, list(countries), view.names.country)
     rows = Rows(
         at=view.names.country,
         countries=countries,
-        figures=parts["figures"],
-        foreign=foreign,
+        figures=book.figures,
         imports=imports,
         trust=view.trust,
-        lobbying=lobbying,
-        capacity_share=capacity_share,
-        own=OwnParts(lambda country: own_part(parts, country)),
+        lobbying=book.lobbying,
+        capacity_share=book.capacity_share,
+        own=OwnParts(lambda country: own_part(book, country)),
     )
     return WorldReading(**public, seen=seen, rows=rows)
 
 
-def own_part(parts: dict, country: str) -> Own:
+def own_part(book, country: str) -> Own:
     """A country's own part of the observation book: what its Observation carries besides figures."""
-    view = parts["view"]
+    view = book.view
     c = view.names.country[country]
     return Own(
         country=country,
@@ -65,11 +59,11 @@ def own_part(parts: dict, country: str) -> Own:
         treasury_usd_m=float(view.treasury[c]),
         budget_per_turn_usd_m=float(view.budget_per_turn[c]),
         trust=dict(zip(view.names.countries, view.trust[c].tolist(), strict=True)),
-        deals=parts["deals"].get(country, []),
-        inbox=parts["inbox"].get(country, []),
-        outbox=parts["outbox"].get(country, []),
-        diplomacy=parts["diplomacy"].get(country, []),
-        firms=parts["firms"].get(country, []),
-        policies=parts["policies"],
+        deals=book.deals.get(country, []),
+        inbox=book.inbox.get(country, []),
+        outbox=book.outbox.get(country, []),
+        diplomacy=book.diplomacy.get(country, []),
+        firms=book.firms.get(country, []),
+        policies=book.policies,
         terms=view.terms,
     )
