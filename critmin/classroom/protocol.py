@@ -37,7 +37,9 @@ SubmissionId = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9._:\-]{1,64}$")]
 Recipient = Annotated[str, msgspec.Meta(pattern=r"^(all|instructor|[A-Z]{3})$")]
 ShortText = Annotated[str, msgspec.Meta(max_length=64)]
 Phase = Literal["lobby", "open", "paused", "resolving", "finished"]
-View = Literal["full", "map", "none"]  # which snapshot a client gets: all of it, without figures, none
+# Which snapshot a client gets: all of it; what a browser page draws (`page_view`, also for the
+# team's observation); none.
+View = Literal["full", "map", "none"]
 Role = Literal["team", "instructor"]
 CommandName = Literal[
     "start",
@@ -79,8 +81,9 @@ class Hello(Message, frozen=True, kw_only=True, tag="hello"):
     Attributes:
         code: the join code of a team or of the instructor.
         snapshot: whether to receive the world snapshot with each state (bots do not need it).
-        figures: whether that snapshot holds every country's figures (the browser pages' map
-            needs only flows, events, policies and deals: a third of the bytes).
+        figures: whether to receive the whole snapshot and observation; False asks for what a
+            browser page draws (`page_view`: flows and the turn's events, the team's dashboard),
+            about half the bytes.
         client: a free label for the logs, e.g. 'bot', 'join', 'instructor', 'browser'.
         name: the person joining (a student's name), recorded on their orders and messages.
 

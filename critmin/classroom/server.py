@@ -346,7 +346,8 @@ class ClassroomServer:
             else:  # rollback
                 detail = session.rollback(require(message.turn, "rollback needs the turn to go back to"))
         if name in ("undo", "rollback"):
-            self.broadcast_states()
+            async with self.lock:
+                await self.broadcast_states()
         else:
             self.broadcast_progress()
         return detail
@@ -375,7 +376,7 @@ class ClassroomServer:
             started = time.perf_counter()
             record = await asyncio.to_thread(self.session.resolve)
             elapsed = time.perf_counter() - started
-            self.broadcast_states()
+            await self.broadcast_states()
         defaults = (
             f"default orders for {', '.join(record.defaulted)}" if record.defaulted else "no default orders"
         )
@@ -455,13 +456,17 @@ class ClassroomServer:
         """Tell everyone the clock and who has submitted."""
         self.broadcast(self.clients, p.encode(self.session.progress(self.connected())))
 
-    def broadcast_states(self) -> None:
-        """Send every client its new State, encoding each team's message once per kind of snapshot."""
+    async def broadcast_states(self) -> None:
+        """Send every client its new State (call with the lock held).
+
+        Each (seat, snapshot kind) is prepared once, in a worker thread, and sent as soon as it is
+        ready: clients decode one team's State while the next team's is being prepared.
+        """
         groups: dict[tuple[str, str], list[Client]] = {}
         for client in self.clients:
             groups.setdefault((client.seat, client.view), []).append(client)
         for (seat, view), members in groups.items():
-            self.broadcast(members, self.state_bytes(seat, view))
+            self.broadcast(members, await asyncio.to_thread(self.state_bytes, seat, view))
 
     def state_bytes(self, seat: str, view: p.View) -> bytes:
         """A seat's State with the snapshot it asked for, compressed unless told not to."""

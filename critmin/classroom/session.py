@@ -22,6 +22,7 @@ from critmin.classroom import codes
 from critmin.classroom import protocol as p
 from critmin.classroom.leaderboard import standings
 from critmin.classroom.packs import Pack, PackError, load_pack
+from critmin.classroom.page_view import page_observation, page_snapshot
 from critmin.classroom.plain import plain_reason
 from critmin.classroom.seats import play_turn, seated_world
 from critmin.classroom.store import Store, SubmissionRecord, TurnRecord
@@ -98,13 +99,25 @@ class Clock:
 
 
 @dataclass
+class TeamViews:
+    """One team's encoded observation (whole, and as its page reads it) and legal menu."""
+
+    observation: msgspec.Raw
+    page_observation: msgspec.Raw
+    legal: msgspec.Raw
+
+
+@dataclass
 class Views:
-    """Encoded views of the current turn, computed once after each change of the world."""
+    """Encoded views of the current turn: the public ones at once, a team's on first use.
+
+    A team's views are encoded when its State is first asked for, so the server can send each
+    team its State while the next team's is still being prepared.
+    """
 
     snapshot: msgspec.Raw = field(default_factory=lambda: p.NULL)
-    map_snapshot: msgspec.Raw = field(default_factory=lambda: p.NULL)  # without the figures
-    observations: dict[str, msgspec.Raw] = field(default_factory=dict)
-    legal: dict[str, msgspec.Raw] = field(default_factory=dict)
+    map_snapshot: msgspec.Raw = field(default_factory=lambda: p.NULL)  # what a page draws
+    teams: dict[str, TeamViews] = field(default_factory=dict)
     standings: list[dict[str, Any]] | None = None
 
 
@@ -220,15 +233,27 @@ class Session:
         self.refresh_views()
 
     def refresh_views(self) -> None:
-        """Encode the snapshot and each team's observation and legal menu for this turn."""
-        model = self.model
-        snapshot = model.snapshot()
+        """Encode this turn's public snapshot (whole and as pages draw it); teams' views follow on use."""
+        snapshot = self.model.snapshot()
         self.views = Views(
             snapshot=msgspec.Raw(msgspec.json.encode(snapshot)),
-            map_snapshot=msgspec.Raw(msgspec.json.encode(msgspec.structs.replace(snapshot, figures=[]))),
-            observations={t: msgspec.Raw(msgspec.json.encode(model.observe(t))) for t in self.teams},
-            legal={t: msgspec.Raw(msgspec.json.encode(model.legal_actions(t))) for t in self.teams},
+            map_snapshot=msgspec.Raw(msgspec.json.encode(page_snapshot(snapshot))),
         )
+
+    def team_views(self, team: str) -> TeamViews:
+        """A team's encoded observation and legal menu for this turn (computed once)."""
+        views = self.views.teams.get(team)
+        if views is None:
+            observation = self.model.observe(team)
+            views = TeamViews(
+                observation=msgspec.Raw(msgspec.json.encode(observation)),
+                page_observation=msgspec.Raw(
+                    msgspec.json.encode(page_observation(observation, self.turn - 1))
+                ),
+                legal=msgspec.Raw(msgspec.json.encode(self.model.legal_actions(team))),
+            )
+            self.views.teams[team] = views
+        return views
 
     # --- what clients see ---------------------------------------------------------------
 
@@ -355,6 +380,7 @@ class Session:
         team = seat if seat in self.teams else None
         standing = self.orders.get(team) if team else None
         views = self.views
+        mine = self.team_views(team) if team else None
         return p.State(
             turn=self.turn,
             date=self.model.date,
@@ -373,8 +399,8 @@ class Session:
             else None,
             last_defaulted=self.last_defaulted(),
             muted=self.muted,
-            observation=views.observations.get(team, p.NULL) if team else p.NULL,
-            legal=views.legal.get(team, p.NULL) if team else p.NULL,
+            observation=(mine.page_observation if view == "map" else mine.observation) if mine else p.NULL,
+            legal=mine.legal if mine else p.NULL,
             snapshot={"full": views.snapshot, "map": views.map_snapshot}.get(view, p.NULL),
         )
 
