@@ -26,6 +26,7 @@ from websockets.exceptions import ConnectionClosed
 from critmin.classroom import codes, pages
 from critmin.classroom import protocol as p
 from critmin.classroom.session import INSTRUCTOR, RefusalError, Session
+from critmin.classroom.warm_up import warm_up
 
 log = logging.getLogger("critmin.classroom")
 
@@ -99,6 +100,7 @@ class ClassroomServer:
 
     async def run(self) -> None:
         """Serve until SIGINT/SIGTERM or `stop()`."""
+        warm_up()  # before listening: the first advance then resolves as fast as the others
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
@@ -375,12 +377,20 @@ class ClassroomServer:
             self.broadcast_progress()
             started = time.perf_counter()
             record = await asyncio.to_thread(self.session.resolve)
-            elapsed = time.perf_counter() - started
+            resolved = time.perf_counter()
             await self.broadcast_states()
+            sent = time.perf_counter()
         defaults = (
             f"default orders for {', '.join(record.defaulted)}" if record.defaulted else "no default orders"
         )
-        log.info("turn %d resolved (%s, %.2f s): %s", record.turn, reason, elapsed, defaults)
+        log.info(
+            "turn %d resolved (%s, %.2f s; states sent in %.2f s): %s",
+            record.turn,
+            reason,
+            resolved - started,
+            sent - resolved,
+            defaults,
+        )
         return f"turn {record.turn} ({record.date}) resolved; {defaults}; state {record.state_hash[:12]}"
 
     async def run_clock(self) -> None:
@@ -460,12 +470,13 @@ class ClassroomServer:
         """Send every client its new State (call with the lock held).
 
         Each (seat, snapshot kind) is prepared once, in a worker thread, and sent as soon as it is
-        ready: clients decode one team's State while the next team's is being prepared.
+        ready, the groups with the most connections first: clients decode one team's State while
+        the next team's is being prepared.
         """
         groups: dict[tuple[str, str], list[Client]] = {}
         for client in self.clients:
             groups.setdefault((client.seat, client.view), []).append(client)
-        for (seat, view), members in groups.items():
+        for (seat, view), members in sorted(groups.items(), key=lambda group: -len(group[1])):
             self.broadcast(members, await asyncio.to_thread(self.state_bytes, seat, view))
 
     def state_bytes(self, seat: str, view: p.View) -> bytes:
