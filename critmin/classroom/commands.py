@@ -81,7 +81,7 @@ def add_serve(commands) -> None:
         "Run a classroom session server: teams join with codes, the instructor runs the clock.",
     )
     sub.add_argument("scenario", help="packaged scenario name or TOML path")
-    sub.add_argument("--teams", help="the countries played by teams, e.g. IND,CHN,USA,JPN,EUU,AUS")
+    sub.add_argument("--teams", help="the seats played by teams, countries or state firms: IND,CHN,USA,kabil")
     sub.add_argument("--state", type=Path, required=True, help="directory for the session database and codes")
     sub.add_argument(
         "--host",
@@ -148,7 +148,7 @@ def new_session(store, args: argparse.Namespace):
     """A fresh session: codes printed and written, everything stored."""
     from critmin.classroom import codes
     from critmin.classroom.packs import pack_for
-    from critmin.classroom.session import Session
+    from critmin.classroom.session import Session, seat_list
     from critmin.cli import load
 
     if not store.is_new():
@@ -157,8 +157,8 @@ def new_session(store, args: argparse.Namespace):
         )
     if not args.teams:
         raise UserError("--teams is required for a new session, e.g. --teams IND,CHN,USA")
-    teams = [t.strip().upper() for t in args.teams.split(",") if t.strip()]
     scenario = load(args.scenario)
+    teams = seat_list(scenario, args.teams)
     pack = args.pack or getattr(getattr(pack_for(scenario.id), "pack", None), "id", None)
     join_codes = codes.new_codes(teams)
     session = Session.create(
@@ -178,13 +178,13 @@ def new_session(store, args: argparse.Namespace):
 
 def resume_session(store, args: argparse.Namespace):
     """The stored session, rebuilt and checked; refuses a different scenario or team list."""
-    from critmin.classroom.session import Session
+    from critmin.classroom.session import Session, seat_list
 
     session = Session.restore(store)
     stored = session.meta["scenario_id"]
     if Path(args.scenario).stem != stored and args.scenario != stored:
         raise UserError(f"{args.state} holds a session of {stored}, not {args.scenario}")
-    if args.teams and [t.strip().upper() for t in args.teams.split(",")] != session.teams:
+    if args.teams and seat_list(session.model.world_scenario, args.teams) != session.teams:
         raise UserError(f"{args.state} holds a session with teams {','.join(session.teams)}")
     out.print(
         f"resumed {stored} at turn {session.turn} ({session.model.date}), {session.phase}; "

@@ -300,7 +300,7 @@ class ClassroomServer:
         targets = {
             c
             for c in self.clients
-            if c.is_instructor or c.seat == client.seat or message.to == "all" or c.seat == message.to
+            if c.is_instructor or c.seat == client.seat or delivered.to == "all" or c.seat == delivered.to
         }
         self.broadcast(targets, p.encode(delivered))
 
@@ -335,7 +335,7 @@ class ClassroomServer:
             elif name == "extend":
                 detail = session.extend(require(message.seconds, "extend needs seconds"))
             elif name in SEAT_COMMANDS:
-                seat = require(message.team, f"{name} needs a team")
+                seat = session.require_team(require(message.team, f"{name} needs a team"))
                 detail = getattr(session, SEAT_COMMANDS[name])(seat)
                 if name == "revoke":
                     detail = self.reissue(seat, detail)

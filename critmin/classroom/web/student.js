@@ -77,10 +77,11 @@ function onWelcome(welcome) {
   remember(KEY, { code: page.room.code, name: page.room.name });
   $("join").hidden = true;
   $("game").hidden = false;
+  const firm = welcome.firm;
   document.title = `critmin — ${welcome.session.team_names[welcome.team]}`;
-  $("country").textContent = `${welcome.session.team_names[welcome.team]} (${welcome.team})`;
+  $("country").textContent = firm ? `${firm.name}, a state firm of ${firm.country}` : `${welcome.session.team_names[welcome.team]} (${welcome.team})`;
   $("who").textContent = welcome.name;
-  if (!page.map) page.map = new WorldMap($("map"), welcome.world, welcome.team);
+  if (!page.map) page.map = new WorldMap($("map"), welcome.world, firm ? firm.country : welcome.team);
   const to = $("chat-to");
   fill(to, el("option", { value: "all", text: "everyone" }), el("option", { value: "instructor", text: "the instructor" }),
     ...welcome.session.teams.filter((t) => t !== welcome.team).map((t) => el("option", { value: t, text: `${welcome.session.team_names[t]} (${t})` })));
@@ -106,7 +107,8 @@ function onState(state) {
   page.playedDate = state.date; // the date of this turn once it is played
   $("turn").textContent = `turn ${state.turn + 1}/${state.turns_total} · ${state.date}`;
   drawPhase();
-  drawDashboard(observation);
+  if (page.room.welcome.firm) drawFirmDashboard(observation);
+  else drawDashboard(observation);
   drawStanding(state.orders);
   drawDraft();
   drawMenu();
@@ -151,21 +153,50 @@ function drawDashboard(o) {
   const tab = $("tab-dashboard");
   if (!o) return fill(tab, el("p", { text: "Waiting for the state of the world…" }));
   const change = page.lastTreasury === null ? "" : ` (${o.treasury_usd_m >= page.lastTreasury ? "+" : ""}${number(o.treasury_usd_m - page.lastTreasury)})`;
-  const rows = o.minerals.filter((m) => m.demand > 0 || m.capacity > 0 || m.imports > 0 || m.stockpile > 0);
   fill(tab,
     el("div", { class: "figures" },
       el("div", { class: "figure" }, el("b", { id: "treasury", text: `USD ${number(o.treasury_usd_m)} m` }), el("span", { text: "treasury" + change })),
       el("div", { class: "figure" }, el("b", { text: `USD ${number(o.budget_per_turn_usd_m)} m` }), el("span", { text: "budget per turn" })),
       el("div", { class: "figure" }, el("b", { text: String(o.deals.length) }), el("span", { text: "deals" }))),
-    el("table", { class: "lines" },
-      el("thead", {}, el("tr", {}, ...["line", "price $/kg", "world $/kg", "demand t", "used t", "shortage t", "imports t", "stockpile t"].map((h) => el("th", { text: h })))),
-      el("tbody", {}, ...rows.map((m) => el("tr", { class: m.shortage >= 0.5 ? "short" : "" },
-        el("td", { text: `${words(m.mineral)} ${m.stage}` }), el("td", { text: number(m.price_usd_per_kg) }), el("td", { text: number(m.world_price_usd_per_kg) }),
-        el("td", { text: number(m.demand, 0) }), el("td", { text: number(m.consumption, 0) }), el("td", { text: number(m.shortage, 0) }),
-        el("td", { text: number(m.imports, 0) }), el("td", { text: number(m.stockpile, 0) }))))),
+    linesTable(o.minerals),
     o.inbox.length ? el("h3", { text: "Proposals to you" }) : null,
     o.inbox.length ? el("ul", {}, ...o.inbox.map((item) => el("li", { text: item.detail || describe(item.action || item) }))) : null);
   page.lastTreasury = o.treasury_usd_m;
+}
+
+// A country's lines (a firm's: its country's), those it uses, makes, imports or stocks.
+function linesTable(minerals) {
+  const rows = minerals.filter((m) => m.demand > 0 || m.capacity > 0 || m.imports > 0 || m.stockpile > 0);
+  return el("table", { class: "lines" },
+    el("thead", {}, el("tr", {}, ...["line", "price $/kg", "world $/kg", "demand t", "used t", "shortage t", "imports t", "stockpile t"].map((h) => el("th", { text: h })))),
+    el("tbody", {}, ...rows.map((m) => el("tr", { class: m.shortage >= 0.5 ? "short" : "" },
+      el("td", { text: `${words(m.mineral)} ${m.stage}` }), el("td", { text: number(m.price_usd_per_kg) }), el("td", { text: number(m.world_price_usd_per_kg) }),
+      el("td", { text: number(m.demand, 0) }), el("td", { text: number(m.consumption, 0) }), el("td", { text: number(m.shortage, 0) }),
+      el("td", { text: number(m.imports, 0) }), el("td", { text: number(m.stockpile, 0) })))));
+}
+
+// A firm seat's dashboard: its cash and mandate, what it holds, its analysts' advice, its country's lines, its record.
+function drawFirmDashboard(o) {
+  const tab = $("tab-dashboard");
+  if (!o) return fill(tab, el("p", { text: "Waiting for the state of the world…" }));
+  fill(tab,
+    el("div", { class: "figures" },
+      el("div", { class: "figure" }, el("b", { id: "cash", text: `USD ${number(o.cash_usd_m)} m` }), el("span", { text: "the firm's cash" })),
+      el("div", { class: "figure" }, el("b", { text: `USD ${number(o.earnings_usd_m, 2)} m` }), el("span", { text: "earned last turn" })),
+      el("div", { class: "figure" }, el("b", { text: words(o.mandate) }), el("span", { text: "mandate" }))),
+    el("h3", { text: "What the firm holds" }),
+    o.holdings.length
+      ? el("table", { class: "holdings" },
+        el("thead", {}, el("tr", {}, ...["line", "share", "line's output t", "line's capacity t"].map((h) => el("th", { text: h })))),
+        el("tbody", {}, ...o.holdings.map((h) => el("tr", {}, el("td", { text: `${h.country} ${words(h.mineral)} ${h.stage}` }),
+          el("td", { text: `${number(h.share * 100, 2)}%` }), el("td", { text: number(h.production_tonnes, 0) }), el("td", { text: number(h.capacity_tonnes, 0) })))))
+      : el("p", { text: "No producing line yet: buy a stake abroad or expand a line the firm owns." }),
+    el("h3", { text: "The firm's analysts advise" }),
+    o.advice.length ? el("ul", { class: "advice" }, ...o.advice.map((a) => el("li", { text: describe(a) }))) : el("p", { text: "Nothing this turn." }),
+    el("h3", { text: `${o.country}'s lines` }),
+    linesTable(o.home_lines),
+    o.record.length ? el("h3", { text: "The firm's record" }) : null,
+    o.record.length ? el("ul", { class: "record" }, ...o.record.slice(-8).map((e) => el("li", { text: e.detail }))) : null);
 }
 
 function drawReport(state, before, now) {
@@ -176,9 +207,10 @@ function drawReport(state, before, now) {
   const played = before ? ` (${page.playedDate})` : "";
   const parts = [el("h2", { text: state.turn ? `What happened in turn ${state.turn}${played}` : "Before the first turn" })];
   if (before && now) {
-    const delta = now.treasury_usd_m - before.treasury_usd_m;
-    parts.push(el("p", { text: `Treasury ${delta >= 0 ? "rose" : "fell"} by USD ${number(Math.abs(delta))} m to USD ${number(now.treasury_usd_m)} m.` }));
-    const shortages = now.minerals.filter((m) => m.shortage >= 0.5);
+    const firm = Boolean(page.room.welcome.firm);
+    const [was, is] = firm ? [before.cash_usd_m, now.cash_usd_m] : [before.treasury_usd_m, now.treasury_usd_m];
+    parts.push(el("p", { text: `${firm ? "The firm's cash" : "Treasury"} ${is - was >= 0 ? "rose" : "fell"} by USD ${number(Math.abs(is - was))} m to USD ${number(is)} m.` }));
+    const shortages = (firm ? now.home_lines : now.minerals).filter((m) => m.shortage >= 0.5);
     parts.push(el("p", { text: shortages.length ? "Shortages: " + shortages.map((m) => `${words(m.mineral)} ${m.stage} ${number(m.shortage, 0)} t`).join(", ") : "No shortages." }));
   }
   if (state.last_defaulted && state.last_defaulted.includes(page.room.welcome.team)) parts.push(el("p", { class: "warn", text: "Your country got default orders last turn (the AI played it)." }));
