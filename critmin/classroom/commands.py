@@ -172,6 +172,7 @@ def new_session(store, args: argparse.Namespace):
         code_digests={seat: codes.digest(c) for seat, c in join_codes.items()},
     )
     path = write_codes(join_codes, args.codes_file or args.state / "codes.json")
+    session.keep_codes_file(path)
     print_codes(session, join_codes, path, args)
     return session
 
@@ -186,6 +187,8 @@ def resume_session(store, args: argparse.Namespace):
         raise UserError(f"{args.state} holds a session of {stored}, not {args.scenario}")
     if args.teams and seat_list(session.model.world_scenario, args.teams) != session.teams:
         raise UserError(f"{args.state} holds a session with teams {','.join(session.teams)}")
+    if args.codes_file:  # a revoke writes its new code there from now on
+        session.keep_codes_file(args.codes_file)
     out.print(
         f"resumed {stored} at turn {session.turn} ({session.model.date}), {session.phase}; "
         f"{len(session.model.hashes)} turns replayed with matching state hashes; join codes unchanged"

@@ -355,15 +355,14 @@ class ClassroomServer:
         return detail
 
     def reissue(self, seat: str, code: str) -> str:
-        """After a revoke: write the new code to the codes file, drop the seat's connections."""
-        path = Path(self.state_dir) / CODES_FILE if self.state_dir is not None else None
-        if path is not None and path.is_file():
-            known = json.loads(path.read_text())
-            known[seat] = code
-            temporary = path.with_suffix(".tmp")
-            temporary.write_text(json.dumps(known, indent=1))
-            temporary.chmod(0o600)
-            temporary.replace(path)
+        """After a revoke: write the new code where the session's codes are, drop the seat's connections.
+
+        That is the `--codes-file` the session was created with (kept in its meta), else
+        STATE/codes.json.
+        """
+        path = self.session.codes_file or (Path(self.state_dir) / CODES_FILE if self.state_dir else None)
+        if path is not None:
+            codes.write_code(path, seat, code)
         for client in [c for c in self.clients if c.seat == seat]:
             asyncio.get_running_loop().create_task(
                 client.ws.close(POLICY_VIOLATION, "this join code was revoked: ask the instructor")

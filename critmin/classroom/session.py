@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -591,6 +592,17 @@ class Session:
         self.store.set_meta(code_digests=digests)
         self.store.log(self.turn, INSTRUCTOR, "revoke", f"new code for {seat}")
         return code
+
+    def keep_codes_file(self, path: Path) -> None:
+        """Remember where the join codes are written, so a reissued code goes there too."""
+        self.meta["codes_file"] = str(Path(path).resolve())
+        self.store.set_meta(codes_file=self.meta["codes_file"])
+
+    @property
+    def codes_file(self) -> Path | None:
+        """The file the session's join codes were written to (None for sessions that did not say)."""
+        stored = self.meta.get("codes_file")
+        return Path(stored) if stored else None
 
     def set_flag(self, flag: str, value: bool) -> str:
         """Mute or unmute the chat ('muted'), show or hide the leaderboard ('leaderboard')."""
