@@ -513,7 +513,7 @@ class Session:
                 reason = f"acts for another team ({action.country}); you play {team}"
             else:
                 reason = self.model.check(action)
-            verdicts.append(reason)
+            verdicts.append(plain_reason(reason) if reason else None)
             if reason is None:
                 accepted.append(action_to_dict(action))
         return verdicts, accepted

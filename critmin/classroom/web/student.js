@@ -30,6 +30,7 @@ function start() {
   $("send").addEventListener("click", send);
   $("menu-filter").addEventListener("input", drawMenu);
   $("chat-form").addEventListener("submit", chat);
+  $("deal-form").addEventListener("submit", proposeDeal);
   page.countdown = new Countdown($("timer"));
   const saved = remembered(KEY);
   if (saved) join(saved.code, saved.name);
@@ -87,6 +88,9 @@ function onWelcome(welcome) {
     ...welcome.session.teams.filter((t) => t !== welcome.team).map((t) => el("option", { value: t, text: `${welcome.session.team_names[t]} (${t})` })));
   fill($("messages"));
   for (const message of welcome.chat) addMessage(message, false);
+  $("deals-tab").hidden = Boolean(firm); // a firm seat's orders are stakes and investments
+  fill($("deal-partner"), ...welcome.world.countries.filter((c) => c.iso3 !== welcome.team && c.iso3 !== "ROW")
+    .map((c) => el("option", { value: c.iso3, text: `${c.name} (${c.iso3})` })));
   drawRole(welcome);
 }
 
@@ -108,7 +112,10 @@ function onState(state) {
   $("turn").textContent = `turn ${state.turn + 1}/${state.turns_total} · ${state.date}`;
   drawPhase();
   if (page.room.welcome.firm) drawFirmDashboard(observation);
-  else drawDashboard(observation);
+  else {
+    drawDashboard(observation);
+    drawDeals(observation);
+  }
   drawStanding(state.orders);
   drawDraft();
   drawMenu();
@@ -285,6 +292,7 @@ function check() {
 }
 
 function onVerdicts(message) {
+  if (message.ref === "deal") return onDealVerdict(message.verdicts[0]);
   if (message.ref !== "draft") return;
   page.verdicts = message.verdicts;
   markVerdicts();
@@ -323,6 +331,88 @@ function onError(error) {
   else notice(error.reason);
 }
 
+// --- deals: propose, answer and break, each checked by the server before it joins the orders -----
+
+const DEAL_EVENTS = new Set(["deal_proposed", "deal_signed", "deal_rejected", "deal_breached", "deal_expired", "deal_broken"]);
+
+function drawDeals(o) {
+  if (!o) return;
+  const team = page.room.welcome.team;
+  $("proposals").textContent = o.inbox.length ? `(${o.inbox.length})` : "";
+  const lines = $("deal-line");
+  const chosen = lines.value;
+  fill(lines, ...o.minerals.map((m) => el("option", { value: `${m.mineral}/${m.stage}`, text: `${words(m.mineral)} ${m.stage}` })));
+  if (chosen) lines.value = chosen;
+  fill($("deal-inbox"), el("h3", { text: "Proposals to you" }),
+    o.inbox.length ? el("ul", { class: "proposals inbox" }, ...o.inbox.map((p) => el("li", { "data-proposal": p.id },
+      el("span", { text: `${p.id}: ${offerWords(p.offer, team)}` }),
+      el("button", { class: "accept", text: "Accept", onclick: () => checkDeal({ type: "answer_deal", country: team, proposal_id: p.id, accept: true }) }),
+      el("button", { class: "reject", text: "Reject", onclick: () => checkDeal({ type: "answer_deal", country: team, proposal_id: p.id, accept: false }) }))))
+      : el("p", { class: "empty", text: "No proposal is waiting for your answer." }));
+  fill($("deal-outbox"), ...(o.outbox.length ? [el("h3", { text: "Your proposals, waiting for an answer" }),
+    el("ul", { class: "proposals outbox" }, ...o.outbox.map((p) => el("li", { text: `${p.id}: ${offerWords(p.offer, team)}` })))] : []));
+  fill($("deal-book"), el("h3", { text: "Deals in force" }),
+    o.deals.length ? el("ul", { class: "book" }, ...o.deals.map((d) => el("li", { "data-deal": d.id },
+      el("span", { text: dealWords(d) }),
+      d.kind === "equity" ? null : el("button", { class: "break", text: "Break", onclick: () => checkDeal({ type: "break_deal", country: team, deal_id: d.id }) }))))
+      : el("p", { class: "empty", text: "No deal in force." }));
+  const log = o.diplomacy.filter((e) => DEAL_EVENTS.has(e.kind)).slice(-10);
+  fill($("deal-log"), ...(log.length ? [el("h3", { text: "What happened to proposals" }), el("ul", {}, ...log.map((e) => el("li", { text: `turn ${e.turn + 1}: ${e.detail}` })))] : []));
+}
+
+// A proposal in words, from the point of view of `team`.
+function offerWords(offer, team) {
+  const price = offer.price_rule === "index" ? "at the market price" : `${offer.price_rule} price USD ${number(offer.price_usd_per_kg)}/kg`;
+  const who = offer.country === team ? `to ${offer.counterparty}: you ${offer.buyer === team ? "buy" : "sell"}` : `from ${offer.country}: you ${offer.buyer === team ? "buy" : "sell"}`;
+  return `${words(offer.kind)} ${who} ${number(offer.tonnes_per_year, 0)} t a year of ${words(offer.mineral)} ${offer.stage}, ${price}, for ${offer.duration_turns} turns` +
+    (offer.take_or_pay ? `, take or pay ${Math.round(offer.take_or_pay * 100)}%` : "") + (offer.breach_penalty_usd_m ? `, penalty USD ${number(offer.breach_penalty_usd_m)} m` : "");
+}
+
+function dealWords(deal) {
+  const what = deal.kind === "equity" ? `${number(deal.share * 100, 2)}% of ${deal.seller}'s ${words(deal.mineral)} ${deal.stage}` : `${deal.seller} → ${deal.buyer}, ${number(deal.tonnes_per_turn, 0)} t a turn of ${words(deal.mineral)} ${deal.stage}`;
+  return `${deal.id} ${words(deal.kind)}: ${what}`;
+}
+
+function proposeDeal(event) {
+  event.preventDefault();
+  const team = page.room.welcome.team;
+  const partner = $("deal-partner").value;
+  const [mineral, stage] = $("deal-line").value.split("/");
+  const buying = $("deal-side").value === "buy";
+  const price = $("deal-price").value.trim();
+  checkDeal({
+    type: "propose_deal", country: team, counterparty: partner, kind: $("deal-kind").value,
+    seller: buying ? partner : team, buyer: buying ? team : partner, mineral, stage,
+    tonnes_per_year: Number($("deal-tonnes").value), price_rule: $("deal-rule").value,
+    price_usd_per_kg: price === "" ? null : Number(price), duration_turns: Number($("deal-turns").value),
+    take_or_pay: Number($("deal-take-or-pay").value || 0), breach_penalty_usd_m: Number($("deal-penalty").value || 0),
+  });
+}
+
+// The server checks a deal order as it checks any order; only an accepted one joins the draft.
+function checkDeal(action) {
+  page.dealAction = action;
+  $("deal-result").className = "result";
+  $("deal-result").textContent = page.room.send({ type: "check", actions: [action], ref: "deal" }) ? "Checking…" : "Not connected: try again in a moment.";
+}
+
+function onDealVerdict(verdict) {
+  const action = page.dealAction;
+  if (!action) return;
+  page.dealAction = null;
+  const result = $("deal-result");
+  if (verdict) {
+    result.className = "result refused";
+    result.textContent = "Refused: " + verdict;
+    return;
+  }
+  page.draft.push(action);
+  page.verdicts = [];
+  drawDraft();
+  result.className = "result ok";
+  result.textContent = `Added to your orders: ${describe(action)}. Send them from the Orders tab before the turn ends.`;
+}
+
 // --- chat -----------------------------------------------------------------------------------
 
 function chat(event) {
@@ -351,7 +441,7 @@ function addMessage(m, fresh) {
 
 function show(tab) {
   for (const button of $("tabs").querySelectorAll("button")) button.classList.toggle("active", button.dataset.tab === tab);
-  for (const name of ["dashboard", "orders", "chat", "report", "role"]) $("tab-" + name).hidden = name !== tab;
+  for (const name of ["dashboard", "orders", "deals", "chat", "report", "role"]) $("tab-" + name).hidden = name !== tab;
   if (tab === "chat") {
     page.unread = 0;
     $("unread").textContent = "";
