@@ -165,17 +165,23 @@ def send_orders(page: Page, accepted: str) -> None:
     page.until(lambda: accepted in page.text("#orders-result"), f"'{accepted}'")
 
 
+def propose_to_buy(page: Page, partner: str, line: str, tonnes: str, rule: str, price: str = "") -> None:
+    """Fill the deal form for a purchase (MINERAL/STAGE line) and press its button."""
+    page.click("button[data-tab=deals]")
+    page.choose("#deal-partner", partner)
+    page.choose("#deal-side", "buy")
+    page.choose("#deal-line", line)
+    page.type("#deal-tonnes", tonnes)
+    page.choose("#deal-rule", rule)
+    page.type("#deal-price", price)
+    page.click("#deal-propose")
+
+
 def test_a_deal_is_proposed_refused_in_plain_words_and_answered_from_the_deal_form(server, pages):
     server.instructor("start")
     asha = pages(join_student(url(server), server.codes["IND"], "Asha"))
     chen = pages(join_student(url(server), server.codes["CHN"], "Chen"))
-    asha.click("button[data-tab=deals]")
-    asha.choose("#deal-partner", "CHN")
-    asha.choose("#deal-side", "buy")
-    asha.choose("#deal-line", "ree_heavy/magnet")
-    asha.type("#deal-tonnes", "100")
-    asha.choose("#deal-rule", "fixed")
-    asha.click("#deal-propose")
+    propose_to_buy(asha, "CHN", "ree_heavy/magnet", "100", "fixed")
     asha.until(lambda: "Refused" in asha.text("#deal-result"), "the refusal")
     assert asha.text("#deal-result") == "Refused: A fixed price needs a price in USD/kg"
     assert not asha.all("#draft li.order")
