@@ -17,6 +17,9 @@ from critmin.classroom import protocol as p
 from critmin.classroom.bot import Bot
 from critmin.classroom.client import SessionClient
 from critmin.classroom.debrief import write_debrief
+from critmin.classroom.seats import play_turn, seated_world
+from critmin.cli import load
+from critmin.engine.model import WorldModel
 from tests.classroom.conftest import ServerProcess, joined, next_of, run
 
 FIRM = "kabil"
@@ -121,3 +124,15 @@ def test_a_bot_plays_the_firm_seat_with_the_firms_advice(firm_server):
     assert ack.actions == advice
     status = firm_server.status()
     assert next(t for t in status.teams if t.team == FIRM).submitted
+
+
+def test_a_firm_seat_left_to_its_ai_plays_as_the_firm_does_without_a_team():
+    scenario = load("india-central-asia-2025")
+    alone = WorldModel(scenario, seed=3)
+    seated, seats = seated_world(scenario, 3, ["kabil", "irel"])
+    assert set(seats) == {"kabil", "irel"}
+    for _ in range(6):
+        alone.step()
+        play_turn(seated, {})
+    assert seated.hashes == alone.hashes  # default orders: the firm's own AI, to the bit
+    assert any(e.actor == "kabil" for e in seated.events)
