@@ -66,11 +66,6 @@ def seat_of(scenario: Scenario, name: str) -> str | None:
     return by_fold.get(name.strip().casefold())
 
 
-def is_firm(scenario: Scenario, seat: str) -> bool:
-    """True when the seat is a state firm's."""
-    return any(f.id == seat for f in scenario.spec.firms)
-
-
 def seated_world(scenario: Scenario, seed: int, teams: Sequence[str]) -> tuple[WorldModel, dict[str, Seat]]:
     """A new world whose teams' countries are seats backed by their AI doctrine."""
     seats = {team: Seat() for team in teams}
