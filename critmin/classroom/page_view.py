@@ -22,7 +22,8 @@ SNAPSHOT_LEFT_OUT = ("figures", "deals", "policies")
 
 def page_snapshot(snapshot: msgspec.Struct) -> dict[str, Any]:
     """The public snapshot as a page draws it: flows as rows, no figures, deals or policies."""
-    public = {k: v for k, v in msgspec.to_builtins(snapshot).items() if k not in SNAPSHOT_LEFT_OUT}
+    lean = msgspec.structs.replace(snapshot, **{key: [] for key in SNAPSHOT_LEFT_OUT})  # not converted
+    public = {k: v for k, v in msgspec.to_builtins(lean).items() if k not in SNAPSHOT_LEFT_OUT}
     public["flow_fields"] = list(FLOW_FIELDS)
     public["flows"] = [[flow[field] for field in FLOW_FIELDS] for flow in public["flows"]]
     return public
