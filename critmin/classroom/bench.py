@@ -9,11 +9,11 @@ State message and decoded its observation and world snapshot.
 With `--browser` every counted client speaks as the browser page does (student.js and room.js):
 a hello with a person's name, the page's view, each State inflated and parsed as plain JSON
 and checked to hold the new turn, nothing typed; the teams' orders then come from one extra bot
-per team, in a process of their own (as from other laptops), not counted. Those bots order once
-every counted client holds the turn, as students read the new state before they decide: their
-deciding would otherwise run on this machine's two cores in the very second measured, which in a
-class it does on other laptops (`--eager-players` lets them decide at once). Clock:
-CLOCK_MONOTONIC, shared by the processes of one machine. Prints JSON; not a timed test.
+per team, in a process of their own (as from other laptops), not counted; they order as soon as
+a State arrives, on this machine's cores. With `--players-wait` they order only once every counted
+client holds the turn, as students read before they decide (their thinking then falls outside
+the second measured, as it does on other laptops in a class). Clock: CLOCK_MONOTONIC, shared by
+the processes of one machine. Prints JSON; not a timed test.
 """
 
 from __future__ import annotations
@@ -273,7 +273,7 @@ class Options:
     scenario: str = "china-ree-controls-2025"
     compression: bool = True
     browser: bool = False
-    eager_players: bool = False  # browser mode: players decide as soon as a State arrives
+    players_wait: bool = False  # browser mode: players order once every counted client holds the turn
 
 
 def run(options: Options = Options()) -> dict:
@@ -295,7 +295,7 @@ def measure(state: Path, address: str, options: Options) -> dict:
     seats = [(i, codes[TEAMS[i % len(TEAMS)]], i < len(TEAMS)) for i in range(count)]
     context = multiprocessing.get_context("spawn")
     times = context.Queue()
-    gate = None if options.eager_players or not browser else context.Value("i", -1)
+    gate = context.Value("i", -1) if options.players_wait and browser else None
     processes = [
         context.Process(
             target=worker, args=(seats[w :: options.workers], address, turns, times, browser, gate)
@@ -346,11 +346,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-compression", action="store_true")
     parser.add_argument("--browser", action="store_true", help="clients speak as the browser page does")
     parser.add_argument(
-        "--eager-players", action="store_true", help="browser mode: the bots order as soon as a State arrives"
+        "--players-wait", action="store_true", help="browser mode: bots order once every client has the turn"
     )
     args = parser.parse_args(argv)
     options = Options(args.clients, args.turns, args.workers, args.scenario, not args.no_compression,
-                      args.browser, args.eager_players)  # fmt: skip
+                      args.browser, args.players_wait)  # fmt: skip
     figures = run(options)
     print(json.dumps(figures, indent=1))
     return 0
