@@ -70,6 +70,24 @@ def pressed_to_substitute(world: WorldModel, shortage_share: np.ndarray) -> np.n
     return shortage_share[:, substitutes.mineral, :].transpose(1, 0, 2) > threshold
 
 
+def doubt_suppliers(state, settings, severity: np.ndarray) -> None:
+    """Buyers choose whom to doubt: a supplier whose controls reached them, and for how long.
+
+    `severity` (M, S, C_exporter, C_importer) is how far each route was under control this turn
+    (a ban or a binding quota or licence 1, a standing one `control_risk_standing`). A buyer's
+    doubt of a supplier of a mineral at a stage jumps to the severity of a control that cuts it,
+    stays while a control stands on the route (a licence once withheld can be withheld again)
+    and, once the control is lifted, keeps `supplier_doubt_memory_per_turn` of itself a turn: buyers
+    remember (Japan's users diversified away from China for years after 2010, BEHAVIOUR.md 1c).
+    The market reads it as the premium buyers pay to hedge that supplier (engine/trade.py), so a
+    control moves their procurement to other suppliers, their own plants and contracts.
+    """
+    route = severity.transpose(3, 2, 0, 1)  # (C_importer, C_exporter, M, S)
+    cut = np.where(route >= settings.control_risk_binding, route, 0.0)  # controls that cut supply
+    memory = np.where(route > 0, 1.0, settings.supplier_doubt_memory_per_turn)  # kept while one stands
+    state.supplier_doubt = np.maximum(cut, state.supplier_doubt * memory)
+
+
 def read_turn(world: WorldModel, need: np.ndarray, shortage: np.ndarray) -> ManufacturerTurn:
     """Lost output, contract share, cover and lobbying of every country and sector, at once."""
     state, constants = world.state, world.constants

@@ -95,6 +95,7 @@ class WorldModel(mesa.Model):
         self.stock_bought = np.zeros_like(self.state.consumer_stock)
         shape = self.state.capacity.shape
         self.recent_supply = (np.zeros((shape[0], *shape[1:], shape[0])), np.zeros(shape))
+        self.route_severity = np.zeros((*shape[1:], shape[0], shape[0]))  # (M, S, C, C), set by trade
         self.refused: set[str] = set()  # contracts whose buyer refuses this turn's tonnes
         self.delivered: dict[str, float] = {}  # tonnes delivered so far, by deal id
         self.firm_actions: dict[int, str] = {}  # id of an action a firm decided -> the firm
@@ -468,7 +469,9 @@ class WorldModel(mesa.Model):
             self.state, self.constants, self.settings, self.policies, self.index, self.orders, contract_flows
         )
         self.book("transport", spot.transport_usd_m)
+        self.book("supplier_risk", spot.supplier_risk_usd_m)
         self.stock_bought = spot.stock_bought
+        self.route_severity = spot.severity
         flows = spot.flows + contract_flows
         self.last.flows = flows
         self.last.sold_spot = stock_before - self.state.producer_stock
@@ -517,6 +520,7 @@ class WorldModel(mesa.Model):
         shortage_share = np.divide(shortage, need, out=np.zeros_like(need), where=need > 0)
         self.manufacturer_turn = makers.read_turn(self, need, shortage)
         self.lost_output.append(self.manufacturer_turn.lost_output_usd_m)
+        makers.doubt_suppliers(self.state, self.settings, self.route_severity)
         before = self.state.adoption.copy()
         dynamics.substitute(
             self.state, self.constants, self.turn, makers.pressed_to_substitute(self, shortage_share)

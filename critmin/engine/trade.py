@@ -49,6 +49,7 @@ class Market:
     rules: RouteRules
     freight: np.ndarray  # (C, C) USD/kg
     tariff_usd_per_kg: np.ndarray  # (C, C)
+    risk_usd_per_kg: np.ndarray  # (C, C) what buyers pay to hedge a supplier they doubt
 
 
 @dataclass
@@ -57,6 +58,7 @@ class SpotOutcome:
 
     flows: np.ndarray  # (M, S, C, C) spot tonnes, domestic on the diagonal
     transport_usd_m: float
+    supplier_risk_usd_m: float  # paid by buyers to hedge suppliers they doubt (a declared sink)
     severity: np.ndarray  # (M, S, C, C) how far each route is under control (see dynamics)
     stock_bought: np.ndarray  # (C, M, S) manufacturers' purchases for stock, received this turn
 
@@ -184,7 +186,14 @@ def feed_bids(state: WorldState, constants: Constants, settings) -> list[tuple]:
 
 
 def pose_market(
-    m: int, s: int, offers: tuple, bids: tuple, rules: RouteRules, freight: np.ndarray, tariff: np.ndarray
+    m: int,
+    s: int,
+    offers: tuple,
+    bids: tuple,
+    rules: RouteRules,
+    freight: np.ndarray,
+    tariff: np.ndarray,
+    risk: np.ndarray,
 ) -> Market:
     """One market (mineral m at stage s) as a problem among its active countries."""
     active = np.zeros(len(freight), dtype=bool)
@@ -200,13 +209,15 @@ def pose_market(
         demand_tonnes=bids[1],
         demand_price=bids[2],
         demand_required=np.zeros(len(bids[0]), dtype=bool),
-        route_cost=submatrix(freight + tariff, members),
+        route_cost=submatrix(freight + tariff + risk, members),
         route_open=submatrix(rules.route_open, members),
         export_cap=rules.export_cap[members],
         licensed=submatrix(rules.licensed, members),
         licence_cap=rules.licence_cap[members],
     )
-    return Market(m, s, problem, members, offers[0], offers[3], bids[0], bids[3], rules, freight, tariff)
+    return Market(
+        m, s, problem, members, offers[0], offers[3], bids[0], bids[3], rules, freight, tariff, risk
+    )
 
 
 def submatrix(matrix: np.ndarray, members: np.ndarray) -> np.ndarray:
@@ -364,8 +375,20 @@ def pose_markets(
         if rules.controlled:
             full_rules, rules = rules, after_contracts(rules, committed[m, s])
         key = m * n_s + s
-        posed.append((pose_market(m, s, offers[key], bids[key], rules, freight, tariff), full_rules))
+        risk = supplier_risk_cost(state, constants, settings, m, s)
+        posed.append((pose_market(m, s, offers[key], bids[key], rules, freight, tariff, risk), full_rules))
     return posed
+
+
+def supplier_risk_cost(state: WorldState, constants: Constants, settings, m: int, s: int) -> np.ndarray:
+    """(C_exporter, C_importer) USD/kg buyers add to goods from suppliers they doubt.
+
+    Buyers hedge a supplier whose controls reached them (`state.supplier_doubt`, chosen by the
+    manufacturers: agents/manufacturer_doctrine.py): dual sourcing, qualification of other
+    suppliers, safety stock financed. Up to `supplier_risk_premium` of the line's reference price.
+    """
+    premium = settings.supplier_risk_premium * constants.reference_price[m, s]
+    return premium * state.supplier_doubt[:, :, m, s].T
 
 
 def settle_markets(
@@ -380,12 +403,13 @@ def settle_markets(
     severity = np.zeros_like(flows)
     markets = [market for market, _ in posed]
     if not markets:
-        return SpotOutcome(flows, 0.0, severity, np.zeros_like(state.consumer_stock))
+        return SpotOutcome(flows, 0.0, 0.0, severity, np.zeros_like(state.consumer_stock))
     for market, answer in zip(markets, clearings, strict=True):
         flows[market.mineral, market.stage][np.ix_(market.members, market.members)] = answer.flows
     traded = tuple(np.array([(market.mineral, market.stage) for market in markets]).T)
     tariffs = np.array([market.tariff_usd_per_kg for market in markets])
-    state.price[:, *traded] = widened_prices(markets, clearings, tariffs).T
+    risks = np.array([market.risk_usd_per_kg for market in markets])
+    state.price[:, *traded] = widened_prices(markets, clearings, tariffs + risks).T
     controlled = [(market.mineral, market.stage, rules) for market, rules in posed if rules is not None]
     if controlled:
         m, s, rules = zip(*controlled, strict=True)
@@ -394,10 +418,20 @@ def settle_markets(
     purchases = entries(markets, [a.bought for a in clearings], "bid")
     stock_bought = receive_goods(state, markets, purchases, flows)
     hand_over_goods(state, sales)
-    transport = pay_for_goods(state, sales, purchases, traded, flows, tariffs, markets[0].freight)
+    routes = RouteCosts(markets[0].freight, tariffs, risks)
+    transport, hedging = pay_for_goods(state, sales, purchases, traded, flows, routes)
     if subsidy is not None and subsidy.any():
         pay_subsidies(state, sales, subsidy)
-    return SpotOutcome(flows=flows, transport_usd_m=transport, severity=severity, stock_bought=stock_bought)
+    return SpotOutcome(flows, transport, hedging, severity, stock_bought)
+
+
+@dataclass(frozen=True)
+class RouteCosts:
+    """What moving goods between countries costs beyond the prices: (C, C) and (K, C, C) USD/kg."""
+
+    freight: np.ndarray  # (C, C)
+    tariffs: np.ndarray  # (K, C, C), to the importer's treasury
+    risk: np.ndarray  # (K, C, C), buyers' hedging of suppliers they doubt (a sink)
 
 
 def clear_among_active(markets: list[Market]) -> list[MarketClearing]:
@@ -510,16 +544,16 @@ def pay_for_goods(
     purchases: tuple[np.ndarray, ...],
     traded: tuple[np.ndarray, np.ndarray],
     flows: np.ndarray,
-    tariffs: np.ndarray,
-    freight: np.ndarray,
-) -> float:
+    routes: RouteCosts,
+) -> tuple[float, float]:
     """Money for every market: buyers pay sellers at local prices; importers collect tariffs.
 
     Exporters' governments keep the rent between local prices net of route costs. Sellers'
     revenue goes to industry (stockpile sales to the treasury), buyers pay from industry
-    (stockpile purchases from the treasury). `traded` are the markets' (mineral, stage) indices,
-    `tariffs` their (K, C, C) tariffs in USD/kg. Returns the transport paid, USD m.
+    (stockpile purchases from the treasury). `traded` are the markets' (mineral, stage) indices.
+    Returns the transport and the hedging of doubted suppliers paid, USD m (declared sinks).
     """
+    freight, tariffs = routes.freight, routes.tariffs
     money, n = USD_M_PER_TONNE_USD_PER_KG, len(state.industry)
     country, m, s, owner, sold = sales
     revenue = sold * state.price[country, m, s] * money
@@ -533,8 +567,8 @@ def pay_for_goods(
     state.treasury -= np.bincount(country[public], cost[public], minlength=n)
     exports = flows[traded] * (1 - np.eye(n))  # (K, C, C)
     price = state.price[:, *traded].T[:, None, :]  # (K, 1, C)
-    margin = price - price.swapaxes(1, 2) - freight - tariffs
+    margin = price - price.swapaxes(1, 2) - freight - tariffs - routes.risk
     tariff_revenue = (exports * tariffs).sum(axis=(0, 1))
     rent = (exports * margin).sum(axis=(0, 2))
     state.treasury += (tariff_revenue + rent) * money
-    return float((exports * freight).sum()) * money
+    return float((exports * freight).sum()) * money, float((exports * routes.risk).sum()) * money

@@ -95,6 +95,11 @@ class MarketSettings(Record, kw_only=True):
     # Producers store rather than sell below what they expect (docs/mechanisms.md).
     producer_storage_quarters: NonNegative = 0.5
     producer_storage_price_share: Share = 0.8
+    # Procurement: buyers doubt a supplier whose controls reached them and pay this share of the
+    # reference price more for its goods (hedging, dual sourcing); doubt fades by
+    # `supplier_doubt_memory_per_turn` a turn once the control no longer binds (docs/mechanisms.md).
+    supplier_risk_premium: NonNegative = 0.5
+    supplier_doubt_memory_per_turn: Share = 0.6
     # Announced controls: buyers exposed to a control announced for a later turn stock up now.
     announcement_exposure: NonNegative = 1.0
     # Processors run at a small loss rather than stand idle (restarts, contracts).

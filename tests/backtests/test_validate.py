@@ -82,16 +82,27 @@ def test_the_new_episodes_run_and_give_finite_figures(report):
         assert all(np.isfinite(simulated[key]) for key in ("median", "min", "max")), name
 
 
+STILL_CALIBRATING = (  # new-episode checks out of band over 20 seeds (docs/mechanisms.md)
+    "co_peak_multiple", "co_peak_date", "co_2018_over_2016", "co_fall_within_6_quarters",
+    "co_refined_output_2017_over_2016", "sn_peak_quarters_after_halt",
+)  # fmt: skip
+
+
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param(c.name, marks=pytest.mark.xfail(strict=False, reason=CALIBRATING))
+        pytest.param(
+            c.name,
+            marks=[pytest.mark.xfail(strict=False, reason=CALIBRATING)]
+            if c.name in STILL_CALIBRATING
+            else [],
+        )
         for c in CHECKS
         if c.scenario in NEW
     ],
 )
 def test_new_episode_check_holds(report, name):
-    """One result per check of the new episodes (XPASS when it holds, XFAIL when not)."""
+    """One result per check of the new episodes: required once it holds over 20 seeds, else XFAIL."""
     check = records(report, NEW)[name]
     low, high = check["band"]
     assert check["passed"], f"{name}: median {check['simulated']['median']:.3g} outside {low}..{high}"
