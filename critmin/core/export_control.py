@@ -72,6 +72,15 @@ class ExportControl:
         return not self.destinations or destination in self.destinations
 
     @property
+    def leak_tonnes_per_turn(self) -> float:
+        """What gets round the control through third countries per turn, at a higher cost.
+
+        `leakage` of the quota, or of the exports before the control (a licence or a ban).
+        """
+        base = self.quota_tonnes_per_turn if self.regime == QUOTA else self.reference_tonnes
+        return self.leakage * base
+
+    @property
     def quota_cap_tonnes_per_turn(self) -> float:
         """What a quota lets abroad per turn, leakage included (inf when it is not a quota)."""
         return self.quota_tonnes_per_turn * (1 + self.leakage) if self.regime == QUOTA else float("inf")

@@ -470,6 +470,7 @@ class WorldModel(mesa.Model):
         )
         self.book("transport", spot.transport_usd_m)
         self.book("supplier_risk", spot.supplier_risk_usd_m)
+        self.book("re_export", spot.re_export_usd_m)
         self.stock_bought = spot.stock_bought
         self.route_severity = spot.severity
         flows = spot.flows + contract_flows

@@ -45,6 +45,8 @@ class RouteRules:
     licence_cap: np.ndarray  # (C,) tonnes per turn
     delay: np.ndarray  # (C,) turns exports from i over licensed routes take
     tariff: np.ndarray  # (C, C) ad-valorem rate from i into j
+    leak_cap: np.ndarray  # (C,) tonnes per turn of i's goods that get round its control (engine/leakage.py)
+    leak_open: np.ndarray  # (C, C) bool: where those goods may go (not where a ban stands beside the regime)
 
     @cached_property
     def controlled(self) -> bool:
@@ -66,6 +68,8 @@ class RouteRules:
             licence_cap=np.full(n, np.inf),
             delay=np.zeros(n, dtype=int),
             tariff=np.zeros((n, n)),
+            leak_cap=np.zeros(n),
+            leak_open=np.ones((n, n), dtype=bool),
         )
 
 
@@ -186,15 +190,17 @@ def apply_control(rules: RouteRules, control: ExportControl, countries: dict[str
     exporter = countries[control.country]
     if control.also_banned:
         rules.route_open[exporter, [countries[d] for d in control.also_banned]] = False
+        rules.leak_open[exporter, [countries[d] for d in control.also_banned]] = False
     targets = [countries[d] for d in control.destinations] or slice(None)
     if control.regime == BAN:
         rules.route_open[exporter, targets] = False
     elif control.regime == QUOTA:
-        rules.export_cap[exporter] = control.quota_cap_tonnes_per_turn
+        rules.export_cap[exporter] = control.quota_tonnes_per_turn
     else:
         rules.licensed[exporter, targets] = True
         rules.licence_cap[exporter] = control.approval_share * control.reference_tonnes
         rules.delay[exporter] = control.delay_turns
+    rules.leak_cap[exporter] = control.leak_tonnes_per_turn
 
 
 def quota_per_turn(tonnes_per_year: float | None) -> float:

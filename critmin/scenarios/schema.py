@@ -98,8 +98,11 @@ class MarketSettings(Record, kw_only=True):
     # Procurement: buyers doubt a supplier whose controls reached them and pay this share of the
     # reference price more for its goods (hedging, dual sourcing); doubt fades by
     # `supplier_doubt_memory_per_turn` a turn once the control no longer binds (docs/mechanisms.md).
-    supplier_risk_premium: NonNegative = 0.5
+    supplier_risk_premium: NonNegative = 0.4
     supplier_doubt_memory_per_turn: Share = 0.6
+    # Leakage: goods that get round a control through third countries pay this share of the
+    # line's reference price above the direct route (engine/leakage.py).
+    leakage_cost_share: NonNegative = 0.25
     # Announced controls: buyers exposed to a control announced for a later turn stock up now.
     announcement_exposure: NonNegative = 1.0
     # Processors run at a small loss rather than stand idle (restarts, contracts).
