@@ -136,6 +136,8 @@ class MarketSettings(Record, kw_only=True):
     price_trend_weight: Annotated[float, msgspec.Meta(gt=0, le=1)] = 0.8
     # Producers: utilisation on margins, closures in a bust, private investment.
     supply_elasticity: NonNegative = 0.5
+    # Idle capacity restarts tranche by tranche: cost dispersion of the tranches (log-normal sd).
+    idle_cost_dispersion: Positive = 0.3
     utilisation_max: Share = 0.95
     utilisation_floor_margin: NonNegative = 0.7
     utilisation_adjustment_per_turn: Share = 0.5
