@@ -295,7 +295,10 @@ def producer_storage(state: WorldState, settings, reservation: np.ndarray) -> tu
     """
     running = state.capacity * state.utilisation * (1 - state.disruption)
     storable = np.minimum(state.producer_stock, settings.producer_storage_quarters * running)
-    held_price = np.maximum(reservation, settings.producer_storage_price_share * state.expected_price)
+    falling = np.exp(settings.producer_storage_trend_quarters * np.minimum(state.price_trend, 0.0))
+    held_price = np.maximum(
+        reservation, settings.producer_storage_price_share * state.expected_price * falling
+    )
     return storable, held_price
 
 
