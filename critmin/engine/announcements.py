@@ -87,14 +87,30 @@ def pending_controls(events, turn: int) -> list[dict]:
         if event.kind == "action" and (event.action or {}).get("type") == "impose_export_control":
             pending.append({"country": event.country, **event.action})
         elif event.kind == "disruption" and event.mineral is not None:
-            stage = event.stage.value if event.stage is not None else "mine"
-            pending.append(
-                {
-                    "country": event.country,
-                    "mineral": event.mineral.value,
-                    "stages": [stage],
-                    "regime": "licence",
-                    "approval_share": 1.0 - min(event.share, 1.0),
-                }
-            )
+            pending.append(disruption_as_cut(event))
     return pending
+
+
+def breaking_disruptions(events, turn: int) -> list[dict]:
+    """Scripted disruptions that strike this turn unannounced: the news breaks as they happen.
+
+    (An announced one was news at its announcement.) Each as a cut of its share of the
+    producer's shipments to everyone, like an announced one.
+    """
+    return [
+        disruption_as_cut(event)
+        for event in events
+        if event.kind == "disruption" and event.turn == turn and event.announced is None and event.mineral
+    ]
+
+
+def disruption_as_cut(event) -> dict:
+    """A disruption event as the control-like cut the news measures."""
+    stage = event.stage.value if event.stage is not None else "mine"
+    return {
+        "country": event.country,
+        "mineral": event.mineral.value,
+        "stages": [stage],
+        "regime": "licence",
+        "approval_share": 1.0 - min(event.share, 1.0),
+    }

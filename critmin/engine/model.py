@@ -28,7 +28,7 @@ from critmin.core.actions import (
 from critmin.core.events import Event
 from critmin.core.vocabulary import SECTORS, TURNS_PER_YEAR, quarter_label
 from critmin.engine import dynamics, exploration, firm_accounts, rules
-from critmin.engine.announcements import news_exposure, pending_controls
+from critmin.engine.announcements import breaking_disruptions, news_exposure, pending_controls
 from critmin.engine.deals import Deal, DealBook, deal_from_terms
 from critmin.engine.legal import legal_actions
 from critmin.engine.observe import observe
@@ -487,6 +487,7 @@ class WorldModel(mesa.Model):
     def react_to_news(self) -> None:
         """Buyers stock up at once on controls announced or imposed this turn (announcements.py)."""
         imposed = [a for a in self.turn_actions if a.get("type") == "impose_export_control"]
+        imposed += breaking_disruptions(self.world_scenario.spec.events, self.turn)
         state = self.state
         exposure, market = news_exposure(imposed, self.index, *self.recent_supply)
         state.news_exposure = np.maximum(state.news_exposure, exposure)
