@@ -84,7 +84,6 @@ def test_the_new_episodes_run_and_give_finite_figures(report):
 
 STILL_CALIBRATING = (  # new-episode checks out of band over 20 seeds (docs/mechanisms.md)
     "co_peak_multiple", "co_peak_date", "co_2018_over_2016", "co_fall_within_6_quarters",
-    "sn_peak_quarters_after_halt",
 )  # fmt: skip
 
 
