@@ -7,14 +7,17 @@ electronics, defence, industry) look at what they got:
   mineral stays dear and, if the scenario sets `[market] substitute_on_shortage`, also when they
   are short of more than that share of their need (supply they cannot get is dearer than any
   price); their choice drives `state.adoption`, and each start is an event with its reason;
-- procurement and stock: the share of their need under contract and their inventory cover in
-  weeks; when cover falls under `LOBBY_COVER_WEEKS` while short they lobby their government
-  (an event, and `ManufacturerTurn.lobbying`, a (C, M, S) signal 0..1);
+- procurement and stock: whom they doubt (`doubt_suppliers`: a supplier whose control cut
+  them, hedged at a premium the market charges on its goods, so they buy from others and from
+  their own plants), the share of their supply still from doubted suppliers, the share of their
+  need under contract, their inventory cover in weeks against the cover they aim for (their
+  inventory target, engine/dynamics.py); when cover falls under `LOBBY_COVER_WEEKS` while short
+  they lobby their government (an event, and `ManufacturerTurn.lobbying`, a (C, M, S) signal 0..1);
 - lost output: what shortages cost them, counted per sector in value of final goods
   (`OUTPUT_VALUE_MULTIPLE` times the value of the missing mineral at reference prices).
 
-The engine's market clearing still buys for them on the spot market; these decisions are the
-part of their behaviour the market does not already carry.
+The engine's market clearing buys for them on the spot market, reading their doubt of each
+supplier and their inventory targets; the rest of these decisions sit beside the market.
 """
 
 from __future__ import annotations
@@ -58,6 +61,8 @@ class ManufacturerTurn:
     lost_output_usd_m: np.ndarray  # (K, C) value of final output lost to shortages
     contract_share: np.ndarray  # (C, M, S) share of need contracted
     cover_weeks: np.ndarray  # (C, M, S) inventory cover after use
+    cover_target_weeks: np.ndarray  # (C, M, S) the cover they aim for (their inventory target)
+    doubted_share: np.ndarray  # (C, M, S) share of this turn's supply from suppliers they doubt
     lobbying: np.ndarray  # (C, M, S) 0..1: how hard they press their government
 
 
@@ -105,7 +110,17 @@ def read_turn(world: WorldModel, need: np.ndarray, shortage: np.ndarray) -> Manu
     cover = np.divide(state.consumer_stock, need, out=np.zeros_like(need), where=need > 0) * WEEKS_PER_TURN
     short = np.divide(shortage, need, out=np.zeros_like(need), where=need > 0)
     lobbying = np.where(cover < LOBBY_COVER_WEEKS, np.clip(short / LOBBY_SHORTAGE, 0.0, 1.0), 0.0)
-    return ManufacturerTurn(lost, contract_share, cover, lobbying)
+    target = state.inventory_target * WEEKS_PER_TURN
+    return ManufacturerTurn(lost, contract_share, cover, target, doubted_share(world), lobbying)
+
+
+def doubted_share(world: WorldModel) -> np.ndarray:
+    """(C, M, S) share of each buyer's supply this turn that came from suppliers it doubts."""
+    flows = world.last.flows  # (M, S, C_exporter, C_importer)
+    doubted = world.state.supplier_doubt.transpose(2, 3, 1, 0) > 0  # (M, S, C_exporter, C_importer)
+    total = flows.sum(axis=2)
+    share = np.divide((flows * doubted).sum(axis=2), total, out=np.zeros_like(total), where=total > 0)
+    return share.transpose(2, 0, 1)
 
 
 def main_sector(world: WorldModel, c: int, m: int) -> str:
@@ -144,7 +159,9 @@ def report(world: WorldModel, before: np.ndarray, shortage_share: np.ndarray, tu
             f"{index.countries[c]}:{main_sector(world, c, m)}",
             f"{index.countries[c]}'s {index.minerals[m]} users lobby for supply (reason: short of "
             f"{shortage_share[c, m].max():.0%} of need with {turn.cover_weeks[c, m].min():.0f} weeks "
-            f"of cover, {turn.contract_share[c, m].max():.0%} under contract)",
+            f"of cover against {turn.cover_target_weeks[c, m].max():.0f} wanted, "
+            f"{turn.contract_share[c, m].max():.0%} under contract, "
+            f"{turn.doubted_share[c, m].max():.0%} from suppliers they doubt)",
             target=index.countries[c],
             mineral=index.minerals[m],
         )

@@ -142,3 +142,20 @@ def test_a_doubted_supplier_costs_its_buyers_a_premium_in_the_market_and_in_mone
     assert (
         doubting.ledger["supplier_risk"] == pytest.approx(hedged) and trusting.ledger["supplier_risk"] == 0.0
     )
+
+
+def test_under_chinas_licences_buyers_doubt_china_and_report_what_they_still_buy_from_it():
+    trusting, controlled = WorldModel("world-2024", seed=3), WorldModel("china-ree-controls-2025", seed=3)
+    trusting.run(4)
+    controlled.run(4)
+    japan, m, s = controlled.position("JPN", "ree_heavy", "refined")
+    china = controlled.index.country["CHN"]
+    assert controlled.state.supplier_doubt[japan, china, m, s] == 1.0
+    assert trusting.state.supplier_doubt[japan, china, m, s] == 0.0
+    assert trusting.manufacturer_turn.doubted_share[japan, m, s] == 0.0
+    doubted = controlled.state.supplier_doubt[japan, :, m, s] > 0
+    flows = controlled.last.flows[m, s, :, japan]
+    share = controlled.manufacturer_turn.doubted_share[japan, m, s]
+    assert share == pytest.approx(flows[doubted].sum() / flows.sum())
+    wanted = controlled.manufacturer_turn.cover_target_weeks[japan, m, s]
+    assert wanted > trusting.manufacturer_turn.cover_target_weeks[japan, m, s]  # more cover against the risk
