@@ -19,10 +19,12 @@ BAN, QUOTA, LICENCE = "ban", "quota", "licence"
 class ExportControl:
     """One country's control on one mineral at one stage.
 
-    `destinations` empty means every foreign destination. A quota caps all foreign sales at
-    `quota_tonnes_per_turn * (1 + leakage)`; a licence regime lets `approval_share` of the
-    exports it had before (`reference_tonnes` per turn) through, `delay_turns` late; countries in
-    `also_banned` are banned beside the regime.
+    `destinations` empty means every foreign destination. A quota caps direct foreign sales at
+    `quota_tonnes_per_turn`, and `leak_tonnes_per_turn` more get round any regime through third
+    countries at a higher cost (engine/leakage.py), so at most `quota_tonnes_per_turn * (1 +
+    leakage)` leave under a quota; a licence regime lets `approval_share` of the exports it had
+    before (`reference_tonnes` per turn) through, `delay_turns` late; countries in `also_banned`
+    are banned beside the regime (no leakage reaches them).
     """
 
     country: str
