@@ -240,7 +240,7 @@ def pose_market(
         route_cost=route_cost,
         route_open=route_open,
         export_cap=widened(rules.export_cap[members], n, np.inf),
-        licensed=np.pad(submatrix(rules.licensed, members), (0, len(hubs))),
+        licensed=padded(submatrix(rules.licensed, members), len(hubs)),
         licence_cap=widened(rules.licence_cap[members], n, np.inf),
     )
     return Market(
@@ -249,13 +249,25 @@ def pose_market(
 
 
 def widened(values: np.ndarray, n: int, fill: float) -> np.ndarray:
-    """`values` padded with `fill` to length n."""
+    """`values` padded with `fill` to length n (`values` itself if that long already)."""
+    if len(values) == n:
+        return values
     return np.concatenate([values, np.full(n - len(values), fill)])
 
 
+def padded(matrix: np.ndarray, extra: int) -> np.ndarray:
+    """A square boolean matrix with `extra` False rows and columns appended (itself if none)."""
+    if not extra:
+        return matrix
+    k = len(matrix)
+    out = np.zeros((k + extra, k + extra), dtype=bool)
+    out[:k, :k] = matrix
+    return out
+
+
 def submatrix(matrix: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """Rows and columns `members` of a square matrix."""
-    return matrix[members][:, members]
+    """Rows and columns `members` of a square matrix (a copy)."""
+    return matrix[members[:, None], members]
 
 
 def by_market(market: np.ndarray, n_markets: int, *columns: np.ndarray) -> list[tuple[np.ndarray, ...]]:
@@ -443,10 +455,8 @@ def settle_markets(
         return SpotOutcome(flows, 0.0, 0.0, 0.0, severity, np.zeros_like(state.consumer_stock), leaked)
     for market, answer in zip(markets, clearings, strict=True):
         at = market.mineral, market.stage
-        (
-            flows[at][np.ix_(market.members, market.members)],
-            leaked[at][np.ix_(market.members, market.members)],
-        ) = leakage.fold(answer.flows, market.hubs)
+        rows, columns = market.members[:, None], market.members
+        flows[at][rows, columns], leaked[at][rows, columns] = leakage.fold(answer.flows, market.hubs)
     traded = tuple(np.array([(market.mineral, market.stage) for market in markets]).T)
     tariffs = np.array([market.costs.tariffs for market in markets])
     risks = np.array([market.costs.risk for market in markets])
