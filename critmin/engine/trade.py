@@ -414,6 +414,7 @@ def pose_markets(
     ruled = policy_book.market_rules(index.country)
     free = read_only(RouteRules.unrestricted(len(freight)))
     no_tariff = np.zeros_like(freight)
+    risk = supplier_risk_costs(state, constants, settings)
     n_s = constants.chain.shape[1]
     posed = []
     for m, s in zip(*np.nonzero(constants.chain), strict=True):
@@ -423,7 +424,7 @@ def pose_markets(
         if rules.controlled:
             full_rules, rules = rules, after_contracts(rules, committed[m, s])
         key = m * n_s + s
-        costs = RouteCosts(freight, tariff, supplier_risk_cost(state, constants, settings, m, s))
+        costs = RouteCosts(freight, tariff, risk[m, s])
         leak = settings.leakage_cost_share * constants.reference_price[m, s]
         posed.append((pose_market(m, s, offers[key], bids[key], rules, costs, leak), full_rules))
     return posed
@@ -436,8 +437,13 @@ def supplier_risk_cost(state: WorldState, constants: Constants, settings, m: int
     manufacturers: agents/manufacturer_doctrine.py): dual sourcing, qualification of other
     suppliers, safety stock financed. Up to `supplier_risk_premium` of the line's reference price.
     """
-    premium = settings.supplier_risk_premium * constants.reference_price[m, s]
-    return premium * state.supplier_doubt[:, :, m, s].T
+    return supplier_risk_costs(state, constants, settings)[m, s]
+
+
+def supplier_risk_costs(state: WorldState, constants: Constants, settings) -> np.ndarray:
+    """(M, S, C_exporter, C_importer) `supplier_risk_cost` of every market at once."""
+    premium = settings.supplier_risk_premium * constants.reference_price
+    return premium[:, :, None, None] * state.supplier_doubt.transpose(2, 3, 1, 0)
 
 
 def settle_markets(
@@ -456,7 +462,10 @@ def settle_markets(
     for market, answer in zip(markets, clearings, strict=True):
         at = market.mineral, market.stage
         rows, columns = market.members[:, None], market.members
-        flows[at][rows, columns], leaked[at][rows, columns] = leakage.fold(answer.flows, market.hubs)
+        if market.hubs.size:
+            flows[at][rows, columns], leaked[at][rows, columns] = leakage.fold(answer.flows, market.hubs)
+        else:
+            flows[at][rows, columns] = answer.flows + 0.0  # as folded with no hub: -0.0 reads 0.0
     traded = tuple(np.array([(market.mineral, market.stage) for market in markets]).T)
     tariffs = np.array([market.costs.tariffs for market in markets])
     risks = np.array([market.costs.risk for market in markets])
