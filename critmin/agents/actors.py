@@ -21,6 +21,7 @@ from critmin.agents.firm_doctrine import (
     government_veto,
     review_order,
 )
+from critmin.agents.reading import WorldReading
 from critmin.core.actions import ActionBase
 from critmin.core.turn_view import Names, TurnView
 from critmin.core.vocabulary import SECTORS, Sector
@@ -33,6 +34,10 @@ class Host(Protocol):
 
     def observe(self, country: str):
         """What a country sees now."""
+        ...
+
+    def reading(self) -> WorldReading:
+        """The AI's reading of what every country sees now, a row per country (agents/reading.py)."""
         ...
 
     def legal_actions(self, country: str) -> list[ActionBase]:
@@ -89,8 +94,11 @@ class Country(mesa.Agent):
         """Ask the controller for this turn's actions, on this turn's observation."""
         if getattr(self.controller, "passive", False):
             return []
-        observation = self.model.observe(self.iso3)
-        return self.controller.decide(observation, LegalMenu(lambda: self.model.legal_actions(self.iso3)))
+        legal = LegalMenu(lambda: self.model.legal_actions(self.iso3))
+        on_reading = getattr(self.controller, "decide_on_reading", None)
+        if on_reading is not None:  # an AI reads its row of the turn's arrays: no Observation is made
+            return on_reading(self.model.reading(), self.iso3, legal)
+        return self.controller.decide(self.model.observe(self.iso3), legal)
 
 
 class StateFirm(mesa.Agent):

@@ -19,6 +19,8 @@ import numpy as np
 
 from critmin.agents.diplomacy import choose_buyer, choose_supplier, make_offer
 from critmin.agents.firms import invest_at_home, stake_abroad
+from critmin.agents.manufacturers import Pressure
+from critmin.agents.reading import FIGURE, WorldReading
 from critmin.agents.situation import MINERAL_NAMED, STAGE_NAMED, Situation, offer_line
 from critmin.core.actions import (
     ActionBase,
@@ -86,11 +88,9 @@ def remember_proposals(actions: list[ActionBase], turn: int, memory: Memory) -> 
             memory.proposed[(offer_line(action), action.counterparty)] = turn
 
 
-def pressed_lines(situation: Situation, pressure: dict[Line, float]) -> list[tuple[Line, float]]:
+def pressed_lines(situation: Situation, pressure: Pressure) -> list[tuple[Line, float]]:
     """Lines where manufacturers' pressure passes the doctrine's threshold, most pressed first."""
-    act = situation.params.act_on_pressure
-    pressed = [(line, level) for line, level in pressure.items() if level >= act and line in situation.views]
-    return sorted(pressed, key=lambda item: (-item[1], item[0]))
+    return pressure.pressed(situation.params.act_on_pressure, situation.reading.seen.rank)
 
 
 # --- importing -----------------------------------------------------------------------------
@@ -98,21 +98,30 @@ def pressed_lines(situation: Situation, pressure: dict[Line, float]) -> list[tup
 
 def release_in_shortage(situation: Situation) -> list[ActionBase]:
     """Release strategic stock on lines where manufacturers went short."""
+    short = situation.rows_of(short_with_stock, situation.params.release_at_shortage)
     actions: list[ActionBase] = []
-    for (mineral, stage), view in situation.views.items():
-        if not (view.stockpile > 1e-6 and view.shortage > 0):  # nothing to release, or no one short
-            continue
-        need = view.demand if view.demand > 0 else view.imports
-        if need > 0 and view.shortage > situation.params.release_at_shortage * need:
-            actions.append(
-                ReleaseStockpile(
-                    country=situation.obs.country,
-                    mineral=MINERAL_NAMED[mineral],
-                    stage=STAGE_NAMED[stage],
-                    tonnes=min(view.stockpile, view.shortage),
-                )
+    for k in np.flatnonzero(short).tolist():
+        mineral, stage = line = situation.line_order[k]
+        view = situation.views[line]
+        actions.append(
+            ReleaseStockpile(
+                country=situation.obs.country,
+                mineral=MINERAL_NAMED[mineral],
+                stage=STAGE_NAMED[stage],
+                tonnes=min(view.stockpile, view.shortage),
             )
+        )
     return actions
+
+
+def short_with_stock(reading: WorldReading, release_at_shortage: float) -> np.ndarray:
+    """(R, L) lines with strategic stock where users went short of more than that share of their need."""
+    figures = reading.rows.figures
+    stockpile, shortage = figures[..., FIGURE["stockpile"]], figures[..., FIGURE["shortage"]]
+    demand, imports = figures[..., FIGURE["demand"]], figures[..., FIGURE["imports"]]
+    need = np.where(demand > 0, demand, imports)
+    short = (stockpile > 1e-6) & (shortage > 0) & (need > 0)  # something to release, and someone short
+    return short & (shortage > release_at_shortage * need)
 
 
 def secure_supply(situation: Situation, pressed: list[tuple[Line, float]]) -> list[ActionBase]:
@@ -323,10 +332,11 @@ def replaceable_line(situation: Situation, offender: str) -> Line | None:
         if p.get("kind") == "tariff" and p["country"] == situation.obs.country
     }
     shares = {}
-    for line, view in situation.views.items():
-        from_offender = view.imports_by_origin.get(offender, 0.0)
-        if from_offender > 0 and line not in tariffed:
-            shares[line] = from_offender / view.imports
+    from_offender, imports = situation.foreign_from(offender), situation.column("imports")
+    for k in np.flatnonzero(from_offender > 0).tolist():
+        line = situation.line_order[k]
+        if line not in tariffed:
+            shares[line] = float(from_offender[k]) / float(imports[k])
     candidates = [line for line, share in shares.items() if share < 0.5]
     return min(candidates, key=lambda line: (shares[line], line), default=None)
 
@@ -424,10 +434,12 @@ def ease_controls(situation: Situation) -> list[ActionBase]:
 def buy_the_dip(situation: Situation) -> list[ActionBase]:
     """The state reserve buys imported inputs when their price is low."""
     params, actions = situation.params, []
-    for line, view in sorted(situation.views.items()):
+    imports, stockpile = situation.column("imports"), situation.column("stockpile")
+    ceilings = params.dip_price_ratio * situation.column("reference_price_usd_per_kg")
+    cheap = (imports > 0) & (situation.column("price_usd_per_kg") < ceilings) & (stockpile < 2 * imports)
+    for line in sorted_lines(situation, cheap):
+        view = situation.views[line]
         ceiling = params.dip_price_ratio * view.reference_price_usd_per_kg
-        if view.imports <= 0 or view.price_usd_per_kg >= ceiling or view.stockpile >= 2 * view.imports:
-            continue
         tonnes = params.dip_buy_quarters * view.imports
         tonnes = min(
             tonnes,
@@ -436,6 +448,13 @@ def buy_the_dip(situation: Situation) -> list[ActionBase]:
         if tonnes > 1e-3 and situation.spend(usd_m(tonnes, ceiling)):
             actions.append(stockpile_order(situation, line, tonnes, ceiling))
     return actions
+
+
+def sorted_lines(situation: Situation, chosen: np.ndarray) -> list[Line]:
+    """The lines where `chosen` ((L,) bool) is True, in (mineral, stage) order."""
+    at = np.flatnonzero(chosen)
+    order = situation.line_order
+    return [order[k] for k in at[np.argsort(situation.reading.seen.rank[at])].tolist()]
 
 
 def stockpile_order(situation, line: tuple[str, str], tonnes: float, cap: float) -> BuyStockpile:
@@ -480,17 +499,22 @@ def price_support(situation: Situation, memory: Memory) -> list[ActionBase]:
     `price_support_turns` turns in a row: a slump, not a quarter's wobble.
     """
     params, me, actions = situation.params, situation.obs.country, []
-    watched = memory.price_support
-    exporting = (item for item in situation.views.items() if item[0] in watched or item[1].exports > 0)
-    for line, view in sorted(exporting):  # lines neither watched nor exported call for nothing
-        ratio = price_ratio(view)
+    watched, exports = memory.price_support, situation.column("exports")
+    exporting = exports > 0
+    for line in watched:
+        k = situation.reading.seen.at.get(line)
+        if k is not None:
+            exporting[k] = True
+    leads = (exports > 0) & (situation.capacity_shares >= params.price_support_share)
+    for line in sorted_lines(situation, exporting):  # lines neither watched nor exported call for nothing
+        ratio = price_ratio(situation.views[line])
         if line in watched:
             actions += lift_price_support(situation, memory, line, ratio)
             continue
         turns = memory.low_price_turns[line] = (
             memory.low_price_turns.get(line, 0) + 1 if ratio < params.price_support_ratio else 0
         )
-        leading = view.exports > 0 and situation.capacity_share(me, line) >= params.price_support_share
+        leading = leads[situation.reading.seen.at[line]]
         if leading and turns >= params.price_support_turns and situation.control_on(me, line) is None:
             reason = (
                 f"price {ratio:.2f}x reference, below {params.price_support_ratio:g}x for {turns} turns: "
@@ -547,18 +571,16 @@ def downstream(situation: Situation, memory: Memory, rng: np.random.Generator) -
     doctrine's pace, by chance per turn.
     """
     params, me, new = situation.params, situation.obs.country, new_controls(situation, memory)
-    for mineral, stages in sorted(situation.chains.items()):
-        if len(stages) < 2:
+    seen = situation.reading.seen
+    exports, capacity = situation.column("exports")[seen.ores], situation.column("capacity")
+    leveraged = (exports > 0) & (situation.capacity_shares[seen.ores] >= params.downstream_min_share)
+    room = capacity[seen.processed] < 0.5 * capacity[seen.ores]  # processing at home below half the ore
+    for p in np.flatnonzero(leveraged & room).tolist():
+        mineral = seen.chained[p]
+        ore, processed = (mineral, seen.chains[mineral][0]), (mineral, seen.chains[mineral][1])
+        if situation.control_on(me, ore) is not None:
             continue
-        ore, processed = (mineral, stages[0]), (mineral, stages[1])
-        view, next_view = situation.views[ore], situation.views[processed]
-        leveraged = view.exports > 0 and situation.capacity_share(me, ore) >= params.downstream_min_share
-        if (
-            not leveraged
-            or situation.control_on(me, ore) is not None
-            or next_view.capacity >= 0.5 * view.capacity
-        ):
-            continue
+        view = situation.views[ore]
         trigger = downstream_trigger(situation, ore, new)
         if trigger is None or rng.random() >= params.downstream_probability:
             continue
@@ -575,11 +597,14 @@ def downstream(situation: Situation, memory: Memory, rng: np.random.Generator) -
 
 def seek_offtakes(situation: Situation, rng: np.random.Generator) -> list[ActionBase]:
     """Offer floor-priced offtakes to importers on lines with uncontracted exports."""
-    params, actions, views = situation.params, [], situation.views
-    export_values = [-view.exports * view.price_usd_per_kg for view in views.values()]
-    for _, line, view in sorted(zip(export_values, views, views.values(), strict=True)):  # by value
-        if len(actions) >= params.max_proposals_per_turn or view.exports <= 0:
+    params, actions, seen = situation.params, [], situation.reading.seen
+    exports = situation.column("exports")
+    export_values = -exports * situation.column("price_usd_per_kg")
+    for k in np.lexsort((seen.rank, export_values)).tolist():  # by value, ties in line order
+        if len(actions) >= params.max_proposals_per_turn or exports[k] <= 0:
             break
+        line = seen.order[k]
+        view = situation.views[line]
         free = params.offtake_cover * view.exports - situation.sold[line]
         if free <= 0.01 * view.exports or rng.random() >= params.seek_offtake_probability:
             continue
@@ -600,19 +625,16 @@ def seek_offtakes(situation: Situation, rng: np.random.Generator) -> list[Action
 
 def seek_investors(situation: Situation, memory: Memory) -> list[ActionBase]:
     """Offer a partnership in processing on a mineral mined here but hardly processed here."""
-    turn = situation.obs.turn
-    for mineral, stages in sorted(situation.chains.items()):
-        if (
-            len(stages) < 2
-            or turn - memory.last_investor_offer.get(mineral, -(10**6))
-            < situation.params.investor_every_turns
-        ):
+    turn, seen = situation.obs.turn, situation.reading.seen
+    capacity = situation.column("capacity")
+    unprocessed = (capacity[seen.ores] > 0) & (capacity[seen.processed] < 0.25 * capacity[seen.ores])
+    for p in np.flatnonzero(unprocessed).tolist():
+        mineral = seen.chained[p]
+        if turn - memory.last_investor_offer.get(mineral, -(10**6)) < situation.params.investor_every_turns:
             continue
-        ore, processed = situation.views[(mineral, stages[0])], situation.views[(mineral, stages[1])]
-        if ore.capacity <= 0 or processed.capacity >= 0.25 * ore.capacity:
-            continue
+        ore = situation.views[(mineral, seen.chains[mineral][0])]
         memory.last_investor_offer[mineral] = turn
-        offer = investor_offer(situation, (mineral, stages[1]), 0.2 * ore.capacity)
+        offer = investor_offer(situation, (mineral, seen.chains[mineral][1]), 0.2 * ore.capacity)
         if offer is not None:
             return [offer]
     return []

@@ -42,7 +42,8 @@ from critmin.agents.controllers import Controller, DefaultController, QueuedCont
 from critmin.agents.diplomacy import answer_inbox
 from critmin.agents.doctrine_params import DoctrineParams, params_for
 from critmin.agents.manufacturers import Pressure
-from critmin.agents.situation import Situation, WorldReading
+from critmin.agents.reading import WorldReading
+from critmin.agents.situation import Situation
 from critmin.agents.valuation import DealValue, value_offer
 from critmin.core.actions import ActionBase, ProposeDeal
 from critmin.core.observation import Observation
@@ -73,13 +74,23 @@ class DoctrineController:
 
     def decide(self, observation: Observation, legal: Sequence[ActionBase]) -> list[ActionBase]:
         """The actions of this turn (the legal menu is not needed: the engine checks every action)."""
-        situation = self.read(observation)
+        return self.decide_on(self.read(observation))
+
+    def decide_on_reading(
+        self, reading: WorldReading, country: str, legal: Sequence[ActionBase]
+    ) -> list[ActionBase]:
+        """The actions of this turn, on the country's row of the turn's reading (no Observation made)."""
+        return self.decide_on(Situation.of_row(reading, country, self.params))
+
+    def decide_on(self, situation: Situation) -> list[ActionBase]:
+        """The actions of this turn on the situation read."""
         moves.recall_proposals(situation, self.memory)
-        pressure = self.pressure.update(situation.risks)
-        self.pressure.hear(observation.lobbying)
+        risks, seen = situation.risks, situation.reading.seen
+        self.pressure.update(seen.order, risks.active, risks.board.score[situation.row])
+        self.pressure.hear(situation.reading.rows.lobbying[situation.row])
         actions = answer_inbox(situation)
-        actions += self.play(situation, moves.pressed_lines(situation, pressure))
-        moves.remember_proposals(actions, observation.turn, self.memory)
+        actions += self.play(situation, moves.pressed_lines(situation, self.pressure))
+        moves.remember_proposals(actions, situation.obs.turn, self.memory)
         return actions
 
     def valuation(self, observation: Observation, offer: ProposeDeal) -> DealValue:

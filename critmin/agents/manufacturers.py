@@ -3,21 +3,25 @@
 Battery, magnet, electronics, wind and defence makers buy on the spot market and hold
 inventory inside the engine's market clearing. What they *want* — secure supply when shortages
 or price spikes hit, or when they depend on a supplier that restricts exports or is not trusted
-— reaches the game through their country's decisions: the doctrines read `supply_risks` and act
-(stockpile purchases, offtakes, programmes, investment) when the manufacturers' `Pressure` on a
-line passes the doctrine's threshold.
+— reaches the game through their country's decisions: the doctrines read their supply risks
+(`risk_board`, every country and line at once) and act (stockpile purchases, offtakes,
+programmes, investment) when the manufacturers' `Pressure` on a line passes the doctrine's
+threshold.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 
 import msgspec
+import numba as nb
+import numpy as np
 
-from critmin.agents.doctrine_params import DoctrineParams
-from critmin.core.observation import MineralView
+from critmin.core.observation import LINE_FIGURES
 
 Line = tuple[str, str]
+IMPORTS, SHORTAGE, DEMAND = (LINE_FIGURES.index(name) for name in ("imports", "shortage", "demand"))
+PRICE, REFERENCE = LINE_FIGURES.index("price_usd_per_kg"), LINE_FIGURES.index("reference_price_usd_per_kg")
 
 
 class SupplyRisk(msgspec.Struct, frozen=True, kw_only=True):
@@ -46,85 +50,187 @@ class SupplyRisk(msgspec.Struct, frozen=True, kw_only=True):
     score: float
 
 
-def supply_risk(
-    view: MineralView, trust: Mapping[str, float], restricting: Collection[str], params: DoctrineParams
-) -> SupplyRisk:
-    """The risk on one line, from last turn's figures and who restricts or is distrusted.
+@dataclass(frozen=True, eq=False)
+class RiskBoard:
+    """Supply risk of every country (row) on every line, (R, L) arrays.
 
-    Worked out for every line a country imports, every turn, so written for speed: conditional
-    expressions stand for `min` and `max` (and give what they give, NaN included), and the loop
-    over origins is skipped for the common single origin (same figures).
+    A line is at risk (`active`) where the country imports or went short; elsewhere the
+    figures mean nothing.
     """
-    imports, shortage = view.imports, view.shortage
-    need = view.demand if view.demand > 0 else imports
-    shortage_share = shortage / need if need > 0 else 0.0
-    reference = view.reference_price_usd_per_kg
-    spike = view.price_usd_per_kg / reference - 1.0 if reference > 0 else 0.0
-    spike = 0.0 if spike < 0.0 else spike
-    origins, adversary_trust = view.imports_by_origin, params.adversary_trust
-    if len(origins) == 1:
-        ((main_origin, tonnes),) = origins.items()
-        share = tonnes / tonnes
-        concentration = share * share
-        hostile = main_origin in restricting or trust.get(main_origin, 0.0) < adversary_trust
-        adversary = share if hostile else 0.0
-        main_origin = main_origin if share > 0.0 else ""
-    else:
-        total = sum(origins.values())
-        concentration = adversary = largest = 0.0
-        main_origin = ""
-        for code, tonnes in origins.items():
-            share = tonnes / total
-            concentration += share * share
-            if code in restricting or trust.get(code, 0.0) < adversary_trust:
-                adversary += share
-            if share > largest:
-                largest, main_origin = share, code
-    weights = params.risk
-    shortage_signal = weights.shortage_gain * shortage_share
+
+    active: np.ndarray  # bool
+    exposure: np.ndarray
+    shortage_share: np.ndarray
+    price_spike: np.ndarray
+    concentration: np.ndarray
+    adversary_share: np.ndarray
+    main_origin: np.ndarray  # position along the origin axis, -1 for none
+    score: np.ndarray
+
+    def risk(self, r: int, k: int, line: Line, countries: tuple[str, ...]) -> SupplyRisk:
+        """The risk of row `r` on line `k` as a record."""
+        origin = int(self.main_origin[r, k])
+        return SupplyRisk(
+            mineral=line[0],
+            stage=line[1],
+            exposure=float(self.exposure[r, k]),
+            shortage_share=float(self.shortage_share[r, k]),
+            price_spike=float(self.price_spike[r, k]),
+            concentration=float(self.concentration[r, k]),
+            adversary_share=float(self.adversary_share[r, k]),
+            main_origin=countries[origin] if origin >= 0 else "",
+            score=float(self.score[r, k]),
+        )
+
+
+def risk_board(rows, adversary_trust: float, weights) -> RiskBoard:
+    """Every row's supply risk on every line, from last turn's figures and who restricts or is distrusted.
+
+    `rows` are a reading's rows (agents/reading.py: `figures`, `imports`, `trust`). Element by
+    element the arithmetic of the risk as first written for one line: `min` and `max` are
+    comparisons that keep what they keep, NaN included, and the import origins are summed as
+    Python's `sum` does (`_origin_shares`).
+    """
+    figures = rows.figures
+    imports, shortage = figures[..., IMPORTS], figures[..., SHORTAGE]
+    demand, price, reference = figures[..., DEMAND], figures[..., PRICE], figures[..., REFERENCE]
+    need = np.where(demand > 0, demand, imports)
+    with np.errstate(over="ignore"):  # a quotient too large is infinite, as Python's
+        shortage_share = np.divide(shortage, need, out=np.zeros_like(need), where=need > 0)
+        ratio = np.divide(price, reference, out=np.zeros_like(price), where=reference > 0)
+    spike = np.where(reference > 0, ratio - 1.0, 0.0)
+    spike = np.where(spike < 0.0, 0.0, spike)
+    concentration, adversary, main = origin_shares(rows, adversary_trust)
+    signal = weights.shortage_gain * shortage_share
     score = (
-        weights.shortage * (1.0 if shortage_signal > 1.0 else shortage_signal)
-        + weights.price_spike * (weights.spike_cap if spike > weights.spike_cap else spike)
+        weights.shortage * np.where(signal > 1.0, 1.0, signal)
+        + weights.price_spike * np.where(spike > weights.spike_cap, weights.spike_cap, spike)
         + weights.concentration * concentration
         + weights.adversary * adversary
     )
-    return SupplyRisk(
-        mineral=view.mineral,
-        stage=view.stage,
-        exposure=imports + shortage,
+    score = np.where(score < 0.0, 0.0, score)
+    exposure = imports + shortage
+    return RiskBoard(
+        active=exposure > 1e-9,
+        exposure=exposure,
         shortage_share=shortage_share,
         price_spike=spike,
         concentration=concentration,
         adversary_share=adversary,
-        main_origin=main_origin,
-        score=min(max(score, 0.0), 1.0),
+        main_origin=main,
+        score=np.where(score > 1.0, 1.0, score),
     )
+
+
+def origin_shares(rows, adversary_trust: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(R, L) Herfindahl index of the import origins, share from adversaries, main origin (-1: none).
+
+    An origin is an adversary where its control restricts the country or the country trusts
+    it less than `adversary_trust`.
+    """
+    imports = rows.imports
+    shape = rows.figures.shape[:2]
+    hostile = imports.restricted | (rows.trust[imports.row, imports.origin] < adversary_trust)
+    pairs = len(imports.pair)
+    concentration, adversary = np.zeros(pairs), np.zeros(pairs)
+    main = np.full(pairs, -1, dtype=np.int64)
+    if pairs:
+        _origin_shares(
+            imports.starts, imports.tonnes, hostile, imports.origin, concentration, adversary, main
+        )
+    at = imports.pair
+    return (
+        scattered(concentration, at, shape),
+        scattered(adversary, at, shape),
+        scattered(main, at, shape, -1),
+    )
+
+
+def scattered(values: np.ndarray, at: np.ndarray, shape: tuple[int, int], empty=0.0) -> np.ndarray:
+    """A (R, L) array holding `values` at the flat positions `at`, `empty` elsewhere."""
+    full = np.full(shape, empty, dtype=values.dtype)
+    full.flat[at] = values
+    return full
+
+
+@nb.njit(cache=True, nogil=True)
+def _origin_shares(starts, tonnes, hostile, origin, concentration, adversary, main):  # pragma: no cover
+    """Per importing pair p (entries starts[p]:starts[p + 1], origins in order): shares of the origins.
+
+    The total is Python 3.12's `sum` of the tonnes (0 plus the first, then Neumaier's
+    compensated sum, the compensation added last if non-zero and finite); each share is
+    tonnes over total; the Herfindahl index and the adversaries' share add up in origin order;
+    the main origin is the first with the largest share.
+    """
+    for p in range(starts.size - 1):
+        lo, hi = starts[p], starts[p + 1]
+        total = 0.0 + tonnes[lo]
+        compensation = 0.0
+        for e in range(lo + 1, hi):
+            x = tonnes[e]
+            t = total + x
+            if abs(total) >= abs(x):
+                compensation += (total - t) + x
+            else:
+                compensation += (x - t) + total
+            total = t
+        if compensation != 0.0 and np.isfinite(compensation):
+            total += compensation
+        herfindahl, hostile_share, largest = 0.0, 0.0, 0.0
+        for e in range(lo, hi):
+            share = tonnes[e] / total
+            herfindahl += share * share
+            if hostile[e]:
+                hostile_share += share
+            if share > largest:
+                largest = share
+                main[p] = origin[e]
+        concentration[p] = herfindahl
+        adversary[p] = hostile_share
 
 
 class Pressure:
     """Manufacturers' pressure on their government, per line: it jumps with risk and fades slowly.
 
-    Deterministic memory kept by a controller between turns.
+    Deterministic memory kept by a controller between turns, (L,) arrays over the lines of the
+    reading it last heard (carried over by name if the lines change).
     """
 
     def __init__(self, memory: float) -> None:
         self.memory = memory
-        self.level: dict[Line, float] = {}
+        self.lines: list[Line] = []
+        self.level = np.zeros(0)
+        self.held = np.zeros(0, dtype=bool)  # lines with a level at all
 
-    def update(self, risks: Mapping[Line, SupplyRisk]) -> dict[Line, float]:
-        """Pressure now: the higher of today's risk and what is kept of yesterday's."""
-        memory = self.memory
-        level = {line: memory * kept for line, kept in self.level.items()}
-        for line, risk in risks.items():
-            kept, score = level.get(line, 0.0), risk.score
-            level[line] = kept if kept > score else score  # max(score, kept)
-        self.level = level
-        return level
+    def update(self, lines: list[Line], at_risk: np.ndarray, score: np.ndarray) -> np.ndarray:
+        """Pressure now: the higher of today's risk and what is kept of yesterday's, on (L,) lines."""
+        self.align(lines)
+        kept = self.memory * self.level  # a line without a level holds 0 (and keeps it)
+        self.level = np.where(at_risk & ~(kept > score), score, kept)
+        self.held |= at_risk
+        return self.level
 
-    def hear(self, lobbying: Mapping[str, float]) -> None:
-        """Manufacturers' lobbying ("mineral/stage" -> 0..1) raises the pressure on those lines."""
-        for key, loud in lobbying.items():
-            mineral, stage = key.split("/")
-            line = (mineral, stage)
-            if loud > self.level.get(line, 0.0):
-                self.level[line] = loud
+    def hear(self, lobbying: np.ndarray) -> None:
+        """Manufacturers' lobbying ((L,) 0..1) raises the pressure on those lines."""
+        louder = lobbying > self.level
+        self.level = np.where(louder, lobbying, self.level)
+        self.held |= louder
+
+    def align(self, lines: list[Line]) -> None:
+        """Carry the levels over to the reading's lines, by name, if they are not the same lines."""
+        if self.lines is lines:
+            return
+        if self.lines == lines:
+            self.lines = lines
+            return
+        levels = zip(self.lines, self.level.tolist(), self.held.tolist(), strict=True)
+        kept = {line: level for line, level, held in levels if held}
+        self.lines = lines
+        self.level = np.array([kept.get(line, 0.0) for line in self.lines])
+        self.held = np.array([line in kept for line in self.lines], dtype=bool)
+
+    def pressed(self, act: float, rank: np.ndarray) -> list[tuple[Line, float]]:
+        """Lines where the pressure reaches `act`, most pressed first (ties by `rank`, (L,))."""
+        at = np.flatnonzero(self.held & (self.level >= act))
+        order = at[np.lexsort((rank[at], -self.level[at]))].tolist()
+        return [(self.lines[k], level) for k, level in zip(order, self.level[order].tolist(), strict=True)]

@@ -1,31 +1,35 @@
-"""A government's reading of its Observation before it decides: lines, controls, deals, risks.
+"""A government's reading of its observation before it decides: lines, controls, deals, risks.
 
-Built once per decision from the observation alone (no engine internals), so that anything a
-doctrine concludes a person or a bot could conclude from the same observation. What every
-country reads alike (the world lines, export controls and bans) is a `WorldReading`: the
-engine builds one per turn beside the observations (engine/observe.py), and a situation reads
-it when its observation carries the very same world lines and policies, else reads its own.
+Read from its country's row of the turn's `WorldReading` (agents/reading.py): the engine's
+arrays of every country's observation, or a reading of one Observation alone, with the same
+numbers. A situation asks nothing of the engine, so that anything a doctrine concludes a person
+or a bot could conclude from the same observation. Per-line figures and risks are read from the
+row's arrays when a move asks for a line; moves that look at every line read the arrays whole.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from operator import attrgetter, is_
+from operator import attrgetter
+
+import numpy as np
 
 from critmin.agents.doctrine_params import DoctrineParams
-from critmin.agents.manufacturers import Line, SupplyRisk, supply_risk
+from critmin.agents.manufacturers import Line, RiskBoard, SupplyRisk
+from critmin.agents.reading import FIGURE, LineViews, Own, WorldReading
 from critmin.core.actions import ProposeDeal
 from critmin.core.export_control import ExportControl
-from critmin.core.observation import MineralView, Observation, WorldLine
+from critmin.core.observation import Observation, WorldLine
 from critmin.core.units import capex_usd_m
 from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 
-NO_ONE: frozenset[str] = frozenset()
 MINERAL_NAMED: dict[str, Mineral] = {mineral.value: mineral for mineral in Mineral}
 STAGE_NAMED: dict[str, Stage] = {stage.value: stage for stage in Stage}
 LINE_OF = attrgetter("mineral", "stage")  # a MineralView's or WorldLine's line
-MINERAL_OF, STAGE_OF = attrgetter("mineral"), attrgetter("stage")
+
+__all__ = ["MINERAL_NAMED", "STAGE_NAMED", "Risks", "Situation", "WorldReading", "offer_line"]
 
 
 def offer_line(offer: ProposeDeal) -> Line:
@@ -33,117 +37,83 @@ def offer_line(offer: ProposeDeal) -> Line:
     return offer.mineral._value_, offer.stage._value_
 
 
-@dataclass(frozen=True)
-class WorldReading:
-    """What every country reads alike from its observation: lines, chains, controls and bans.
+class Risks(Mapping):
+    """A country's supply risk on the lines it imports or went short on, read from its risk board."""
 
-    Situations share it and only read it.
-    """
+    def __init__(self, board: RiskBoard, row: int, reading: WorldReading) -> None:
+        self.board, self.row, self.reading = board, row, reading
+        self.active = board.active[row]
+        self.read: dict[Line, SupplyRisk] = {}
 
-    world: list[WorldLine]  # the objects read (held, so that no other object takes their identity)
-    policies: list[dict]
-    lines: dict[Line, WorldLine]
-    minerals: list[str]  # the lines' minerals and stages, in order
-    stages: list[str]
-    chains: dict[str, list[str]]  # mineral -> its stages, in the order of the lines
-    controls: dict[tuple[str, str, str], ExportControl]  # in force, by (exporter, mineral, stage)
-    bans: dict[tuple[str, str], list[ExportControl]]  # (exporter, mineral) -> controls that ban someone
-    sellers: dict[Line, list[str]] = field(default_factory=dict)  # filled as asked: see `sellers_of`
+    def __getitem__(self, line: Line) -> SupplyRisk:
+        risk = self.read.get(line)
+        if risk is None:
+            k = self.reading.seen.at.get(line)
+            if k is None or not self.active[k]:
+                raise KeyError(line)
+            risk = self.read[line] = self.board.risk(self.row, k, line, self.reading.rows.countries)
+        return risk
 
-    @classmethod
-    def of(cls, obs: Observation) -> WorldReading:
-        """The reading of an observation's world lines and policies."""
-        return cls.of_parts(obs.world, obs.policies)
+    def __contains__(self, line: object) -> bool:
+        k = self.reading.seen.at.get(line)  # type: ignore[arg-type]
+        return k is not None and bool(self.active[k])
 
-    @classmethod
-    def of_parts(cls, world: list[WorldLine], policies: list[dict]) -> WorldReading:
-        """The reading of world lines and policy records (those observations carry)."""
-        controls = {
-            (policy["country"], policy["mineral"], policy["stage"]): ExportControl.from_record(policy)
-            for policy in policies
-            if policy.get("kind") == "export_control"
-        }
-        bans: dict[tuple[str, str], list[ExportControl]] = {}
-        for (country, mineral, _), control in controls.items():
-            if control.bans_anyone():
-                bans.setdefault((country, mineral), []).append(control)
-        lines = dict(zip(map(LINE_OF, world), world, strict=True))
-        minerals, stages = [line[0] for line in lines], [line[1] for line in lines]
-        return cls(list(world), list(policies), lines, minerals, stages, chains_of(lines), controls, bans)
+    def __iter__(self) -> Iterator[Line]:
+        order = self.reading.seen.order
+        return (order[k] for k in np.flatnonzero(self.active).tolist())
 
-    def reads(self, obs: Observation) -> bool:
-        """True if this is the reading of the observation's world lines and policies."""
-        return same_objects(self.world, obs.world) and same_objects(self.policies, obs.policies)
-
-    def views(self, minerals: list[MineralView]) -> tuple[dict[Line, MineralView], dict[str, list[str]]]:
-        """A country's views by line, and its chains (the reading's own if its lines are the world's)."""
-        if list(map(MINERAL_OF, minerals)) == self.minerals and list(map(STAGE_OF, minerals)) == self.stages:
-            return dict(zip(self.lines, minerals, strict=True)), self.chains
-        views = dict(zip(map(LINE_OF, minerals), minerals, strict=True))
-        return views, chains_of(views)
-
-    def sellers_of(self, line: Line) -> list[str]:
-        """The countries that export or produce on a line, in code order."""
-        sellers = self.sellers.get(line)
-        if sellers is None:
-            world = self.lines[line]
-            sellers = self.sellers[line] = sorted({*world.exporters, *world.producers})
-        return sellers
-
-
-def same_objects(held: list, seen: list) -> bool:
-    """True if both lists hold the very same objects in the same order."""
-    return len(held) == len(seen) and all(map(is_, held, seen))
-
-
-def chains_of(lines) -> dict[str, list[str]]:
-    """Each mineral's stages, in the order of the (mineral, stage) lines."""
-    chains: dict[str, list[str]] = {}
-    for mineral, stage in lines:
-        chains.setdefault(mineral, []).append(stage)
-    return chains
+    def __len__(self) -> int:
+        return int(self.active.sum())
 
 
 @dataclass(slots=True)
 class Situation:
     """What a government makes of its observation this turn."""
 
-    obs: Observation
+    obs: Own  # its own part of the observation: country, turn, money, trust, deals, proposals, ...
     params: DoctrineParams
-    views: dict[Line, MineralView] = field(default_factory=dict)
+    reading: WorldReading  # the turn's reading (shared by every country read from it)
+    row: int  # the country's row in it
+    views: LineViews  # its figures by line, read as asked
+    risks: Risks
+    figures: np.ndarray  # (L, LINE_FIGURES) its row of figures
     lines: dict[Line, WorldLine] = field(default_factory=dict)  # lines, controls, chains, bans: shared
     controls: dict[tuple[str, str, str], ExportControl] = field(default_factory=dict)
-    risks: dict[Line, SupplyRisk] = field(default_factory=dict)
     bought: dict[Line, float] = field(default_factory=lambda: defaultdict(float))
     sold: dict[Line, float] = field(default_factory=lambda: defaultdict(float))
     sold_to: dict[tuple[Line, str], float] = field(default_factory=lambda: defaultdict(float))
     pending: dict[Line, set[str]] = field(default_factory=lambda: defaultdict(set))
     chains: dict[str, list[str]] = field(default_factory=dict)
-    bans: dict[tuple[str, str], list[ExportControl]] = field(
-        default_factory=dict
-    )  # (exporter, mineral) -> bans
+    bans: dict[tuple[str, str], list[ExportControl]] = field(default_factory=dict)
     budget_usd_m: float = 0.0
-    reading: WorldReading | None = None  # the turn's shared reading (None for a situation made by hand)
 
     @classmethod
     def read(cls, obs: Observation, params: DoctrineParams, shared: WorldReading | None = None) -> Situation:
         """Read an observation, on the turn's `shared` reading if it is the reading of this observation."""
-        reserve = params.reserve_quarters * obs.budget_per_turn_usd_m
         reading = shared if shared is not None and shared.reads(obs) else WorldReading.of(obs)
-        views, chains = reading.views(obs.minerals)
+        return cls.of_row(reading, obs.country, params)
+
+    @classmethod
+    def of_row(cls, reading: WorldReading, country: str, params: DoctrineParams) -> Situation:
+        """The situation of a country from its row of a reading."""
+        own, row = reading.rows.own[country], reading.rows.at[country]
+        reserve = params.reserve_quarters * own.budget_per_turn_usd_m
+        figures = reading.rows.figures[row]
         situation = cls(
-            obs=obs,
+            obs=own,
             params=params,
-            views=views,
+            reading=reading,
+            row=row,
+            views=LineViews(figures, reading.seen),
+            risks=Risks(reading.risk_board(params.adversary_trust, params.risk), row, reading),
+            figures=figures,
             lines=reading.lines,
             controls=reading.controls,
-            chains=chains,
+            chains=reading.seen.chains,
             bans=reading.bans,
-            budget_usd_m=max(obs.treasury_usd_m - reserve, 0.0),
-            reading=reading,
+            budget_usd_m=max(own.treasury_usd_m - reserve, 0.0),
         )
         situation.read_deals()
-        situation.read_risks()
         return situation
 
     def read_deals(self) -> None:
@@ -162,16 +132,31 @@ class Situation:
             offer = item["offer"]
             self.pending[(offer["mineral"], offer["stage"])].add(offer["counterparty"])
 
-    def read_risks(self) -> None:
-        """Manufacturers' supply risk on every line the country must import."""
-        me, restricting = self.obs.country, defaultdict(set)
-        for (country, mineral, stage), control in self.controls.items():
-            if country != me and control.restricts(me):
-                restricting[(mineral, stage)].add(country)
-        trust, params = self.obs.trust, self.params
-        for line, view in self.views.items():
-            if view.imports + view.shortage > 1e-9:
-                self.risks[line] = supply_risk(view, trust, restricting.get(line, NO_ONE), params)
+    # --- the row's arrays, for moves that look at every line --------------------------------
+
+    def column(self, name: str) -> np.ndarray:
+        """(L,) one figure of every line (a MineralView field name)."""
+        return self.figures[:, FIGURE[name]]
+
+    def rows_of(self, work, *args) -> np.ndarray:
+        """The country's row of `work(reading, *args)`, worked out once for every country of the reading."""
+        return self.reading.once(work, *args)[self.row]
+
+    @property
+    def line_order(self) -> list[Line]:
+        """The lines of the row's arrays, in order."""
+        return self.reading.seen.order
+
+    @property
+    def capacity_shares(self) -> np.ndarray:
+        """(L,) the country's share of world capacity on each line (from the world picture)."""
+        return self.reading.rows.capacity_share[self.row]
+
+    def foreign_from(self, country: str) -> np.ndarray:
+        """(L,) tonnes received last turn from a foreign origin, per line (0 if none or unknown)."""
+        rows = self.reading.rows
+        o = rows.countries.index(country) if country in rows.countries else -1
+        return rows.imports.received(self.row, o, len(self.line_order))
 
     # --- questions doctrines ask --------------------------------------------------------
 
@@ -186,10 +171,7 @@ class Situation:
 
     def sellers(self, line: Line) -> list[str]:
         """The countries that export or produce on a line of the world picture, in code order."""
-        if self.reading is not None:
-            return self.reading.sellers_of(line)
-        world = self.lines[line]
-        return sorted({*world.exporters, *world.producers})
+        return self.reading.sellers_of(line)
 
     def capacity_share(self, country: str, line: Line) -> float:
         """The country's share of world capacity on a line (from the world picture)."""
@@ -237,8 +219,9 @@ class Situation:
 
     def exposure(self, line: Line) -> float:
         """Tonnes per turn to be found abroad on a line (0 if none)."""
-        risk = self.risks.get(line)
-        return risk.exposure if risk else 0.0
+        k = self.reading.seen.at.get(line)
+        at_risk = k is not None and self.risks.active[k]
+        return float(self.risks.board.exposure[self.row, k]) if at_risk else 0.0
 
     def per_turn(self, tonnes_per_year: float) -> float:
         """Annual tonnes as tonnes per turn."""

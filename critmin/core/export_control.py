@@ -45,8 +45,7 @@ class ExportControl:
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> ExportControl:
         """The control a policy record (`PolicyBook.records()`, an observation) describes."""
-        known = {item.name for item in fields(cls)}
-        values = {key: value for key, value in record.items() if key in known}
+        values = {key: value for key, value in record.items() if key in FIELDS}
         for key in ("destinations", "also_banned"):
             values[key] = tuple(values.get(key, ()))
         return cls(**values)
@@ -70,6 +69,13 @@ class ExportControl:
     def restricts(self, destination: str) -> bool:
         """True if any regime of the control applies to exports to `destination`."""
         return self.regime_for(destination) is not None
+
+    def restricted_among(self, destinations) -> list[bool]:
+        """`restricts(d)` for each of `destinations`, in one pass."""
+        if not self.destinations:
+            return [d != self.country for d in destinations]
+        named = {*self.destinations, *self.also_banned}
+        return [d != self.country and d in named for d in destinations]
 
     def covers(self, destination: str) -> bool:
         """True if the control's own regime names `destination` (all when none are named)."""
@@ -113,3 +119,7 @@ class ExportControl:
     def delay(self, destination: str) -> int:
         """Turns that licensed exports to `destination` take to arrive (0 where no licence applies)."""
         return self.delay_turns if self.licenses(destination) else 0
+
+
+FIELDS = frozenset(item.name for item in fields(ExportControl))
+"""The fields of a control (what `from_record` reads of a record)."""

@@ -34,6 +34,23 @@ class MineralView(msgspec.Struct, frozen=True, kw_only=True):
     embedded_supplier: str = ""  # that supplier
 
 
+LINE_FIGURES = (
+    "price_usd_per_kg",
+    "capacity",
+    "production",
+    "consumption",
+    "demand",
+    "stock",
+    "stockpile",
+    "shortage",
+    "world_price_usd_per_kg",
+    "reference_price_usd_per_kg",
+    "imports",
+    "exports",
+)
+"""The MineralView figures observations are read from, in the order of the arrays' last axis."""
+
+
 class WorldLine(msgspec.Struct, frozen=True, kw_only=True):
     """One mineral at one stage worldwide: who can sell it, who buys it, at what local prices.
 

@@ -67,9 +67,12 @@ def hub_routes(route_cost, route_open, leak_open, hubs: np.ndarray, premium: flo
 
     A hub ships where its exporter's leak may go (`leak_open`: destinations its regime covers,
     banned ones included, not those of a ban standing beside it) at the exporter's route cost
-    plus `premium` USD/kg, and home at no cost; nothing ships into a hub.
+    plus `premium` USD/kg, and home at no cost; nothing ships into a hub. Without hubs, the
+    arrays themselves.
     """
     k, h = len(route_cost), len(hubs)
+    if not h:
+        return route_cost, route_open
     cost = np.zeros((k + h, k + h))
     cost[:k, :k] = route_cost
     cost[k:, :k] = route_cost[hubs] + premium
@@ -89,5 +92,6 @@ def fold(flows: np.ndarray, hubs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     k = len(flows) - len(hubs)
     leaked = np.zeros((k, k))
-    np.add.at(leaked, hubs, flows[k:, :k])
+    if len(hubs):
+        np.add.at(leaked, hubs, flows[k:, :k])
     return flows[:k, :k] + leaked, leaked

@@ -16,7 +16,7 @@ import numpy as np
 from critmin.agents.actors import StateFirm, add_manufacturers, populate
 from critmin.agents.controllers import Controller, QueuedController
 from critmin.agents.doctrines import make_controller
-from critmin.agents.situation import WorldReading
+from critmin.agents.reading import WorldReading
 from critmin.core.actions import (
     ActionBase,
     ActionFormatError,
@@ -137,6 +137,10 @@ class WorldModel(WorldHolder, mesa.Model):
     def observation_book(self) -> ObservationBook:
         """What every country's observation is picked from now (engine/observe.py)."""
         return self.views.observation_book()
+
+    def reading(self) -> WorldReading:
+        """The AI's reading of what every country sees now (agents/reading.py), a row per country."""
+        return self.observation_book().reading
 
     def shared_reading(self, observation: Observation) -> WorldReading | None:
         """The turn's reading of what every country sees alike, if `observation` was made from it."""

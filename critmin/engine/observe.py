@@ -12,14 +12,16 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import islice
 
 import msgspec
 import numpy as np
 
-from critmin.agents.situation import WorldReading
-from critmin.core.observation import MineralView, Observation, WorldLine
+from critmin.agents.reading import Imports, WorldReading
+from critmin.core.observation import LINE_FIGURES, MineralView, Observation, WorldLine
 from critmin.core.turn_view import TurnView
+from critmin.engine.reading import ai_reading
 from critmin.engine.world import World
 
 NEWS_TURNS = 2
@@ -39,21 +41,6 @@ DIPLOMATIC_KINDS = frozenset(
         "stake_acquired",
     }
 )
-LINE_FIGURES = (
-    "price_usd_per_kg",
-    "capacity",
-    "production",
-    "consumption",
-    "demand",
-    "stock",
-    "stockpile",
-    "shortage",
-    "world_price_usd_per_kg",
-    "reference_price_usd_per_kg",
-    "imports",
-    "exports",
-)
-"""The MineralView figures read from the arrays, in the order of `ObservationBook.figures`' last axis."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,7 +50,9 @@ class ObservationBook:
     view: TurnView
     lines: list[tuple[str, str]]  # (mineral, stage) of every line of the chain
     figures: np.ndarray  # (C, lines, LINE_FIGURES) each country's own figures per line
-    origins: ImportOrigins
+    imports: Imports  # (country, line, origin) entries of the tonnes received from each foreign origin
+    capacity_share: np.ndarray  # (C, lines) each country's listed share of world capacity
+    lobbying: np.ndarray  # (C, lines) how hard each country's manufacturers lobbied
     policies: list[dict]
     news: list[dict]
     diplomacy: dict[str, list[dict]]
@@ -74,7 +63,16 @@ class ObservationBook:
     outbox: dict[str, list[dict]]
     embedded: np.ndarray  # (C, lines) embedded dependence on the largest foreign supplier
     embedded_supplier: np.ndarray  # (C, lines) that supplier's position
-    reading: WorldReading  # the AI's reading of what all countries see alike (agents/situation.py)
+
+    @cached_property
+    def reading(self) -> WorldReading:
+        """The AI's reading of the book, a row per country (agents/reading.py), made when first asked."""
+        return ai_reading(self)
+
+    @cached_property
+    def origins(self) -> ImportOrigins:
+        """Every country's foreign imports as lists, for its observation's `imports_by_origin`."""
+        return ImportOrigins.of(self.imports, len(self.figures))
 
 
 @dataclass(frozen=True)
@@ -87,15 +85,10 @@ class ImportOrigins:
     tonnes: list[float]
 
     @classmethod
-    def of(cls, inflow: np.ndarray) -> ImportOrigins:
-        """From (C, lines, origins) tonnes received, keeping positive foreign flows."""
-        received = inflow > 1e-9
-        domestic = np.arange(len(inflow))
-        received[domestic, :, domestic] = False
-        at = np.flatnonzero(received)  # one flat pass: np.nonzero is slow on three axes
-        countries, lines, origins = np.unravel_index(at, received.shape)
-        starts = np.searchsorted(countries, np.arange(len(inflow) + 1))
-        return cls(starts.tolist(), lines.tolist(), origins.tolist(), inflow.ravel()[at].tolist())
+    def of(cls, imports: Imports, countries: int) -> ImportOrigins:
+        """From the entries of what every country received from abroad, in (country, line, origin) order."""
+        starts = np.searchsorted(imports.row, np.arange(countries + 1))
+        return cls(starts.tolist(), imports.line.tolist(), imports.origin.tolist(), imports.tonnes.tolist())
 
     def maps(self, c: int, line_count: int, countries: tuple[str, ...]) -> list[dict[str, float]]:
         """Per line, the tonnes country `c` received from each foreign origin."""
@@ -186,15 +179,17 @@ def observation_book(world: World, view: TurnView, events: EventRecords) -> Obse
     m_at, s_at = np.nonzero(view.chain)
     flows = view.last.flows[m_at, s_at]  # (lines, origins, destinations)
     inflow = np.ascontiguousarray(flows.transpose(2, 0, 1))  # (destinations, lines, origins)
+    imports = foreign_imports(inflow)
     names = view.names
-    policies = world.policies.records()
-    lines = world_lines(view, (m_at, s_at))
+    lines, producers = world_lines(view, (m_at, s_at))
     return ObservationBook(
         view=view,
         lines=[(names.minerals[m], names.stages[s]) for m, s in zip(m_at, s_at, strict=True)],
         figures=line_figures(view, (m_at, s_at), flows, inflow),
-        origins=ImportOrigins.of(inflow),
-        policies=policies,
+        imports=imports,
+        capacity_share=producers,
+        lobbying=view.lobbying[:, m_at, s_at],
+        policies=world.policies.records(),
         news=events.since(recent_start(world, NEWS_TURNS)),
         diplomacy=diplomatic_log(world, events),
         world=lines,
@@ -203,8 +198,16 @@ def observation_book(world: World, view: TurnView, events: EventRecords) -> Obse
         **pending_proposals(world),
         embedded=view.last.embedded[:, m_at, s_at],
         embedded_supplier=view.last.embedded_supplier[:, m_at, s_at],
-        reading=WorldReading.of_parts(lines, policies),
     )
+
+
+def foreign_imports(inflow: np.ndarray) -> Imports:
+    """The entries of (C, lines, origins) tonnes received from foreign origins, where more than 1e-9."""
+    at = np.flatnonzero(inflow > 1e-9)  # one flat pass: np.nonzero is slow on three axes
+    countries, lines, origins = np.unravel_index(at, inflow.shape)
+    foreign = countries != origins
+    at, countries, lines, origins = at[foreign], countries[foreign], lines[foreign], origins[foreign]
+    return Imports.of(countries, lines, origins, inflow.ravel()[at], inflow.shape[1])
 
 
 def line_figures(
@@ -274,17 +277,22 @@ def concerned(world: World, event, everyone: tuple[str, ...]) -> set[str] | tupl
     return {event.actor, *event.target.split(",")}
 
 
-def world_lines(view: TurnView, chain: tuple[np.ndarray, np.ndarray]) -> list[WorldLine]:
-    """The world's main producers, exporters and importers per line, with their prices."""
+def world_lines(view: TurnView, chain: tuple[np.ndarray, np.ndarray]) -> tuple[list[WorldLine], np.ndarray]:
+    """The world's main producers, exporters and importers per line, with their prices.
+
+    Also (C, lines) each country's share of world capacity as the lines show it: its listed
+    capacity over the world's (0 where it is not listed).
+    """
     index, last = view.names, view.last
     # (capacity, exports, imports) x lines x C, rows contiguous: a row sums as one line's column does
     figures = np.stack([view.capacity, last.exports, last.imports])[:, :, chain[0], chain[1]]
     figures = np.ascontiguousarray(figures.transpose(0, 2, 1))
     top = Largest.of(figures)
     producers, exporters, importers = top.ranked(index.countries)
-    world_capacity = figures[0].sum(axis=1).tolist()
+    capacity = figures[0].sum(axis=1)
+    world_capacity = capacity.tolist()
     prices = listed_prices(view.price, chain, top.listed(), index.countries)
-    return [
+    lines = [
         WorldLine(
             mineral=index.minerals[m],
             stage=index.stages[s],
@@ -296,6 +304,7 @@ def world_lines(view: TurnView, chain: tuple[np.ndarray, np.ndarray]) -> list[Wo
         )
         for k, (m, s) in enumerate(zip(*chain, strict=True))
     ]
+    return lines, top.shares(0, capacity)
 
 
 @dataclass(frozen=True)
@@ -321,6 +330,13 @@ class Largest:
         entries = zip(names, self.values[self.positive].tolist(), strict=True)  # row after row
         counts = self.positive.sum(axis=-1).tolist()
         return [[dict(islice(entries, count)) for count in row] for row in counts]
+
+    def shares(self, figure: int, totals: np.ndarray) -> np.ndarray:
+        """(C, lines) each listed value of a figure over its line's total (0 unlisted, or no total)."""
+        shares = np.zeros((self.countries, self.positive.shape[1]))
+        k, j = np.nonzero(self.positive[figure] & (totals[:, None] > 0))
+        shares[self.columns[figure][k, j], k] = self.values[figure][k, j] / totals[k]
+        return shares
 
     def listed(self) -> np.ndarray:
         """(lines, C): True for the countries listed on a line under any figure."""

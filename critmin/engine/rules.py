@@ -45,18 +45,23 @@ from critmin.engine.world import World
 
 
 class Rule(NamedTuple):
-    """An action type's check (yields reasons it is illegal) and effect."""
+    """An action type's check (yields reasons it is illegal) and effect.
+
+    `reads_state` is False for a check that reads nothing but the action (its verdict never
+    changes during a run: engine/masks.py judges it once).
+    """
 
     check: Callable[[World, ActionBase], Iterator[str]]
     apply: Callable[[World, ActionBase], None]
+    reads_state: bool = True
 
 
 RULES: dict[type[ActionBase], Rule] = {
-    ImposeExportControl: Rule(controls.check_impose, controls.impose),
+    ImposeExportControl: Rule(controls.check_impose, controls.impose, reads_state=False),
     LiftExportControl: Rule(controls.check_lift, controls.lift),
-    SetTariff: Rule(tariffs.check_tariff, tariffs.set_tariff),
+    SetTariff: Rule(tariffs.check_tariff, tariffs.set_tariff, reads_state=False),
     SetSubsidy: Rule(subsidies.check_subsidy, subsidies.set_subsidy),
-    ProposeDeal: Rule(diplomacy.check_propose, diplomacy.propose),
+    ProposeDeal: Rule(diplomacy.check_propose, diplomacy.propose, reads_state=False),
     AnswerDeal: Rule(diplomacy.check_answer, diplomacy.answer),
     BreakDeal: Rule(diplomacy.check_break, diplomacy.break_deal),
     Invest: Rule(capacity.check_invest, capacity.invest),
@@ -138,6 +143,12 @@ def apply(world: World, action: ActionBase) -> None:
 
 def problems(world: World, action: ActionBase) -> Iterator[str]:
     """Every reason the action is illegal, most basic first: its names, then its own rule."""
+    yield from name_problems(world, action)
+    yield from RULES[type(action)].check(world, action)
+
+
+def name_problems(world: World, action: ActionBase) -> Iterator[str]:
+    """What is wrong with the action's names: countries, mineral and stages (fixed for a run)."""
     if action.country not in world.index.country:
         yield f"unknown country {action.country!r}"
         return
@@ -152,7 +163,6 @@ def problems(world: World, action: ActionBase) -> Iterator[str]:
         elif code == action.country:
             yield "a country cannot target itself"
     yield from mineral_problems(world, action)
-    yield from RULES[type(action)].check(world, action)
 
 
 def mineral_problems(world: World, action: ActionBase) -> Iterator[str]:

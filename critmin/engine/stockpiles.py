@@ -8,6 +8,9 @@ the treasury; a release offers the stockpiled tonnes and the treasury receives t
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
 
 from critmin.core.actions import BuyStockpile, ReleaseStockpile
 from critmin.core.units import usd_m
@@ -19,6 +22,35 @@ def price_cap(world: World, action: BuyStockpile) -> float:
     """The highest price an order pays, USD/kg: its own cap, else `stockpile_bid_cap_multiple` x today's."""
     at = world.position(action.country, action.mineral.value, action.stage.value)
     return action.max_price_usd_per_kg or world.settings.stockpile_bid_cap_multiple * world.state.price[at]
+
+
+@dataclass(frozen=True)
+class Orders:
+    """Many stockpile orders as arrays: who pays, where, how many tonnes, up to what price (NaN: none)."""
+
+    payers: np.ndarray  # (N,) country position
+    at: np.ndarray  # (N,) flat (country, mineral, stage) position of the line bought
+    tonnes: np.ndarray
+    max_price: np.ndarray
+
+    @classmethod
+    def of(cls, world: World, orders: list[BuyStockpile]) -> Orders:
+        """The arrays of a list of orders."""
+        shape = world.state.price.shape
+        lines = [world.position(o.country, o.mineral.value, o.stage.value) for o in orders]
+        return cls(
+            np.array([world.index.country[o.country] for o in orders], dtype=np.int64),
+            np.array([np.ravel_multi_index(line, shape) for line in lines], dtype=np.int64),
+            np.array([o.tonnes for o in orders], dtype=float),
+            np.array([o.max_price_usd_per_kg or np.nan for o in orders], dtype=float),
+        )
+
+
+def order_costs(world: World, orders: Orders) -> np.ndarray:
+    """What each order costs at its price cap (`price_cap`), USD m: the check of many orders at once."""
+    caps = world.settings.stockpile_bid_cap_multiple * world.state.price.flat[orders.at]
+    caps = np.where(np.isnan(orders.max_price), caps, orders.max_price)
+    return usd_m(orders.tonnes, caps)
 
 
 def check_buy(world: World, action: BuyStockpile) -> Iterator[str]:

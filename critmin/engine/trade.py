@@ -240,7 +240,7 @@ def pose_market(
         route_cost=route_cost,
         route_open=route_open,
         export_cap=widened(rules.export_cap[members], n, np.inf),
-        licensed=np.pad(submatrix(rules.licensed, members), (0, len(hubs))),
+        licensed=padded(submatrix(rules.licensed, members), len(hubs)),
         licence_cap=widened(rules.licence_cap[members], n, np.inf),
     )
     return Market(
@@ -249,13 +249,25 @@ def pose_market(
 
 
 def widened(values: np.ndarray, n: int, fill: float) -> np.ndarray:
-    """`values` padded with `fill` to length n."""
+    """`values` padded with `fill` to length n (`values` itself if that long already)."""
+    if len(values) == n:
+        return values
     return np.concatenate([values, np.full(n - len(values), fill)])
 
 
+def padded(matrix: np.ndarray, extra: int) -> np.ndarray:
+    """A square boolean matrix with `extra` False rows and columns appended (itself if none)."""
+    if not extra:
+        return matrix
+    k = len(matrix)
+    out = np.zeros((k + extra, k + extra), dtype=bool)
+    out[:k, :k] = matrix
+    return out
+
+
 def submatrix(matrix: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """Rows and columns `members` of a square matrix."""
-    return matrix[members][:, members]
+    """Rows and columns `members` of a square matrix (a copy)."""
+    return matrix[members[:, None], members]
 
 
 def by_market(market: np.ndarray, n_markets: int, *columns: np.ndarray) -> list[tuple[np.ndarray, ...]]:
@@ -402,6 +414,7 @@ def pose_markets(
     ruled = policy_book.market_rules(index.country)
     free = read_only(RouteRules.unrestricted(len(freight)))
     no_tariff = np.zeros_like(freight)
+    risk = supplier_risk_costs(state, constants, settings)
     n_s = constants.chain.shape[1]
     posed = []
     for m, s in zip(*np.nonzero(constants.chain), strict=True):
@@ -411,7 +424,7 @@ def pose_markets(
         if rules.controlled:
             full_rules, rules = rules, after_contracts(rules, committed[m, s])
         key = m * n_s + s
-        costs = RouteCosts(freight, tariff, supplier_risk_cost(state, constants, settings, m, s))
+        costs = RouteCosts(freight, tariff, risk[m, s])
         leak = settings.leakage_cost_share * constants.reference_price[m, s]
         posed.append((pose_market(m, s, offers[key], bids[key], rules, costs, leak), full_rules))
     return posed
@@ -424,8 +437,13 @@ def supplier_risk_cost(state: WorldState, constants: Constants, settings, m: int
     manufacturers: agents/manufacturer_doctrine.py): dual sourcing, qualification of other
     suppliers, safety stock financed. Up to `supplier_risk_premium` of the line's reference price.
     """
-    premium = settings.supplier_risk_premium * constants.reference_price[m, s]
-    return premium * state.supplier_doubt[:, :, m, s].T
+    return supplier_risk_costs(state, constants, settings)[m, s]
+
+
+def supplier_risk_costs(state: WorldState, constants: Constants, settings) -> np.ndarray:
+    """(M, S, C_exporter, C_importer) `supplier_risk_cost` of every market at once."""
+    premium = settings.supplier_risk_premium * constants.reference_price
+    return premium[:, :, None, None] * state.supplier_doubt.transpose(2, 3, 1, 0)
 
 
 def settle_markets(
@@ -443,10 +461,11 @@ def settle_markets(
         return SpotOutcome(flows, 0.0, 0.0, 0.0, severity, np.zeros_like(state.consumer_stock), leaked)
     for market, answer in zip(markets, clearings, strict=True):
         at = market.mineral, market.stage
-        (
-            flows[at][np.ix_(market.members, market.members)],
-            leaked[at][np.ix_(market.members, market.members)],
-        ) = leakage.fold(answer.flows, market.hubs)
+        rows, columns = market.members[:, None], market.members
+        if market.hubs.size:
+            flows[at][rows, columns], leaked[at][rows, columns] = leakage.fold(answer.flows, market.hubs)
+        else:
+            flows[at][rows, columns] = answer.flows + 0.0  # as folded with no hub: -0.0 reads 0.0
     traded = tuple(np.array([(market.mineral, market.stage) for market in markets]).T)
     tariffs = np.array([market.costs.tariffs for market in markets])
     risks = np.array([market.costs.risk for market in markets])

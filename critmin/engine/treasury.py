@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
+
 from critmin.core import units
 from critmin.engine.world import World
 
@@ -35,6 +37,11 @@ def affordable(world: World, country: str, cost_usd_m: float) -> Iterator[str]:
     available = world.state.treasury[world.index.country[country]]
     if cost_usd_m > available + 1e-9:
         yield f"costs USD {cost_usd_m:,.1f} m but the treasury holds USD {available:,.1f} m"
+
+
+def affordable_each(world: World, payers: np.ndarray, costs: np.ndarray) -> np.ndarray:
+    """`affordable` for many costs at once: True where the payer's treasury holds the cost."""
+    return ~(costs > world.state.treasury[payers] + 1e-9)
 
 
 def allocate_budgets(world: World) -> None:

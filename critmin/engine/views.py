@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from critmin.agents.situation import WorldReading
+from critmin.agents.reading import WorldReading
 from critmin.core.observation import Observation, Terms
 from critmin.core.turn_view import FirmArrays, LastTurn, MakersView, Names, TurnView
 from critmin.core.units import usd_m
@@ -179,9 +179,9 @@ def restrictions(world: World) -> np.ndarray:
     index = world.index
     restricted = np.zeros((*world.state.trust.shape, len(index.minerals)), dtype=bool)
     for (country, mineral, _), control in world.policies.controls.items():
-        for b, buyer in enumerate(index.countries):
-            if buyer != country and control.restricts(buyer):
-                restricted[index.country[country], b, index.mineral[mineral]] = True
+        restricted[index.country[country], :, index.mineral[mineral]] |= control.restricted_among(
+            index.countries
+        )
     return restricted
 
 

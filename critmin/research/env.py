@@ -29,8 +29,10 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
 from critmin.agents.controllers import QueuedController
 from critmin.core.actions import ActionBase
 from critmin.core.observation import Observation
+from critmin.engine.masks import Catalogue
 from critmin.engine.model import WorldModel
 from critmin.research.env_spaces import (
+    STANDING_KINDS,
     ScenarioScore,
     Template,
     catalogue,
@@ -38,9 +40,9 @@ from critmin.research.env_spaces import (
     encode,
     feature_bounds,
     feature_names,
-    instantiate,
     instantiate_all,
     scenario_lines,
+    standing_action,
 )
 from critmin.research.firm_seat import firm_action, firm_cash, firm_catalogue, firm_ids, firm_reward
 from critmin.scenarios.loader import Scenario, load_scenario
@@ -96,7 +98,8 @@ class CritminParallelEnv(ParallelEnv):
         self.np_random: np.random.Generator | None = None
         self.observations: dict[str, Observation] = {}
         self.pending: dict[str, list[ActionBase | None]] = {}
-        self.fixed: dict[str, list[ActionBase | None]] = {}  # each country's actions that never change
+        self.fixed: dict[str, list[ActionBase | None]] = {}  # each country's standing actions
+        self.catalogues_now: dict[str, Catalogue] = {}  # each country's standing actions, for its masks
         self.masks: dict[str, np.ndarray] = {}
 
     # --- spaces --------------------------------------------------------------------------
@@ -131,6 +134,7 @@ class CritminParallelEnv(ParallelEnv):
         self.world = WorldModel(
             self.scenario, seed=self.world_seed, controllers=controllers, record_hashes=False
         )
+        self.catalogues_now = {}
         self.agents = list(self.possible_agents)
         self.observe_all()
         return self.agent_observations(), {a: self.info(a, "", False) for a in self.agents}
@@ -186,20 +190,44 @@ class CritminParallelEnv(ParallelEnv):
             if agent in self.firms:  # a firm sees its country's lines and acts as the firm
                 observation = self.world.observe(self.world.firms[agent].country)
                 pending = [firm_action(self.world, agent, t) for t in self.catalogues[agent]]
+                mask = self.compute_mask(pending)
             else:
                 observation = self.world.observe(agent)
                 pending = instantiate_all(
-                    self.catalogues[agent], observation, self.fixed_actions(agent, observation)
+                    self.catalogues[agent], observation, self.standing_actions(agent, observation)
                 )
+                mask = self.country_mask(agent, observation, pending)
             self.observations[agent] = observation
             self.pending[agent] = pending
-            self.masks[agent] = self.compute_mask(pending)
+            self.masks[agent] = mask
 
-    def fixed_actions(self, agent: str, observation: Observation) -> list[ActionBase | None]:
-        """The agent's actions of FIXED_KINDS templates, built on its first observation."""
+    def standing_actions(self, agent: str, observation: Observation) -> list[ActionBase | None]:
+        """The agent's `standing_action` of every template, built on its first observation."""
         if agent not in self.fixed:
-            self.fixed[agent] = [instantiate(t, observation) for t in self.catalogues[agent]]
+            self.fixed[agent] = [standing_action(t, observation) for t in self.catalogues[agent]]
         return self.fixed[agent]
+
+    def country_mask(
+        self, agent: str, observation: Observation, actions: list[ActionBase | None]
+    ) -> np.ndarray:
+        """`compute_mask` of a country's actions: its standing actions judged on the state's arrays.
+
+        A STANDING_KINDS template stands for the same action whenever it stands for one, so the
+        engine reads the catalogue of those once per world (engine/masks.py) and judges it in a
+        few array operations; the others (releases, answers) are checked one by one.
+        """
+        catalogue = self.catalogues_now.get(agent)
+        if catalogue is None:
+            standing = self.standing_actions(agent, observation)
+            catalogue = self.catalogues_now[agent] = Catalogue(self.world.world, standing)
+        built = np.array([action is not None for action in actions])
+        legal = catalogue.legal(self.world.world, built)
+        for k, template in enumerate(self.catalogues[agent]):
+            if template.kind not in STANDING_KINDS and built[k]:
+                legal[k] = self.world.check(actions[k]) is None
+        mask = (built & legal).astype(np.int8)
+        mask[0] = 1
+        return mask
 
     def compute_mask(self, actions: list[ActionBase | None]) -> np.ndarray:
         """1 where the template is the no-op or its action passes the engine's check."""

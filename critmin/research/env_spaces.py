@@ -311,17 +311,34 @@ def instantiate(template: Template, observation: Observation) -> ActionBase | No
 
 FIXED_KINDS = frozenset({"noop", "ban", "licence", "buy", "propose", "invest", "program"})
 """Templates whose builders read nothing of the observation but its country: the same action all episode."""
+STANDING_KINDS = frozenset({*FIXED_KINDS, "lift", "tariff", "untariff"})
+"""Templates that stand for the same action all episode whenever they stand for one (`standing_action`)."""
 
 
 def instantiate_all(
-    templates: list[Template], observation: Observation, fixed: list[ActionBase | None]
+    templates: list[Template], observation: Observation, standing: list[ActionBase | None]
 ) -> list[ActionBase | None]:
-    """Every template's action now: `fixed` (built once, for the same country) for FIXED_KINDS."""
+    """Every template's action now, as `instantiate` builds it.
+
+    `standing` holds each template's `standing_action`, built once for the same country: a
+    STANDING_KINDS template stands for it now when its condition holds (`STANDS`).
+    """
     policies = own_policies(observation)
-    return [
-        fixed[k] if template.kind in FIXED_KINDS else BUILDERS[template.kind](template, observation, policies)
-        for k, template in enumerate(templates)
-    ]
+    views = {(view.mineral, view.stage): view for view in observation.minerals}
+    actions: list[ActionBase | None] = []
+    for k, template in enumerate(templates):
+        kind = template.kind
+        if kind in FIXED_KINDS:
+            actions.append(standing[k])
+        elif kind in STANDS:
+            actions.append(standing[k] if STANDS[kind](template, policies) else None)
+        elif kind == "release":
+            actions.append(
+                release_action(template, observation.country, views.get((template.mineral, template.stage)))
+            )
+        else:
+            actions.append(BUILDERS[kind](template, observation, policies))
+    return actions
 
 
 def build_noop(template: Template, observation: Observation, policies: OwnPolicies) -> None:
@@ -344,26 +361,57 @@ def build_control(template: Template, observation: Observation, policies: OwnPol
 
 def build_lift(template: Template, observation: Observation, policies: OwnPolicies) -> ActionBase | None:
     """Lift the country's control on the line, if one is in force."""
+    return lift_action(template, observation.country) if lift_stands(template, policies) else None
+
+
+def lift_stands(template: Template, policies: OwnPolicies) -> bool:
+    """A control is in force on the template's line (something to lift)."""
     controls, _ = policies
-    if (template.mineral, template.stage) not in controls:
-        return None
+    return (template.mineral, template.stage) in controls
+
+
+def lift_action(template: Template, country: str) -> ActionBase:
+    """Lift the country's control on the template's line."""
     return LiftExportControl(
-        country=observation.country, mineral=Mineral(template.mineral), stages=(Stage(template.stage),)
+        country=country, mineral=Mineral(template.mineral), stages=(Stage(template.stage),)
     )
 
 
 def build_tariff(template: Template, observation: Observation, policies: OwnPolicies) -> ActionBase | None:
     """Set the tariff to TARIFF_RATE (or to 0 for `untariff`), if that changes it."""
+    return tariff_action(template, observation.country) if tariff_stands(template, policies) else None
+
+
+def tariff_stands(template: Template, policies: OwnPolicies) -> bool:
+    """The template's rate would change the tariff on its line."""
     _, tariffs = policies
-    rate = TARIFF_RATE if template.kind == "tariff" else 0.0
-    if tariffs.get((template.mineral, template.stage), 0.0) == rate:
-        return None
+    return tariffs.get((template.mineral, template.stage), 0.0) != tariff_rate(template)
+
+
+def tariff_rate(template: Template) -> float:
+    """The rate a tariff template sets: TARIFF_RATE, or 0 for `untariff`."""
+    return TARIFF_RATE if template.kind == "tariff" else 0.0
+
+
+def tariff_action(template: Template, country: str) -> ActionBase:
+    """Set the tariff on the template's line to its rate."""
     return SetTariff(
-        country=observation.country,
+        country=country,
         mineral=Mineral(template.mineral),
         stages=(Stage(template.stage),),
-        rate=rate,
+        rate=tariff_rate(template),
     )
+
+
+def standing_action(template: Template, observation: Observation) -> ActionBase | None:
+    """The action a STANDING_KINDS template stands for whenever it stands for one (None for others)."""
+    if template.kind == "lift":
+        return lift_action(template, observation.country)
+    if template.kind in ("tariff", "untariff"):
+        return tariff_action(template, observation.country)
+    if template.kind in FIXED_KINDS:
+        return instantiate(template, observation)
+    return None
 
 
 def build_buy(template: Template, observation: Observation, policies: OwnPolicies) -> ActionBase:
@@ -378,11 +426,15 @@ def build_buy(template: Template, observation: Observation, policies: OwnPolicie
 
 def build_release(template: Template, observation: Observation, policies: OwnPolicies) -> ActionBase | None:
     """Release half the stockpile, if any."""
-    view = observation.view(template.mineral, template.stage)
+    return release_action(template, observation.country, observation.view(template.mineral, template.stage))
+
+
+def release_action(template: Template, country: str, view: MineralView | None) -> ActionBase | None:
+    """Release half the stockpile `view` shows on the template's line, if any."""
     if view is None or view.stockpile <= 0:
         return None
     return ReleaseStockpile(
-        country=observation.country,
+        country=country,
         mineral=Mineral(template.mineral),
         stage=Stage(template.stage),
         tonnes=view.stockpile / 2,
@@ -421,6 +473,14 @@ def build_program(template: Template, observation: Observation, policies: OwnPol
         mineral=Mineral(template.mineral),
         usd_m=template.usd_m,
     )
+
+
+STANDS: dict[str, Callable[[Template, OwnPolicies], bool]] = {
+    "lift": lift_stands,
+    "tariff": tariff_stands,
+    "untariff": tariff_stands,
+}
+"""When a template of a STANDING_KINDS kind beyond FIXED_KINDS stands for its action."""
 
 
 def build_answer(template: Template, observation: Observation, policies: OwnPolicies) -> ActionBase | None:

@@ -97,10 +97,14 @@ def test_lobbying_reaches_the_governments_observation_and_raises_its_pressure(wi
     mineral, stage = on.index.minerals[m], on.index.stages[s]
     heard = on.observe(on.index.countries[c]).lobbying
     assert heard[f"{mineral}/{stage}"] == pytest.approx(levels[c, m, s])
+    reading = on.reading()  # what the government's AI reads: the same lobbying, line by line
+    lobbying = reading.rows.lobbying[reading.rows.at[on.index.countries[c]]]
+    assert lobbying[reading.seen.at[(mineral, stage)]] == heard[f"{mineral}/{stage}"]
+    lines = reading.seen.order
     pressure = Pressure(memory=0.5)
-    pressure.update({})
-    pressure.hear({f"{mineral}/{stage}": 0.8})
-    assert pressure.level[(mineral, stage)] == 0.8
+    pressure.update(lines, np.zeros(len(lines), dtype=bool), np.zeros(len(lines)))
+    pressure.hear(np.where(np.arange(len(lines)) == reading.seen.at[(mineral, stage)], 0.8, 0.0))
+    assert pressure.pressed(0.5, reading.seen.rank) == [((mineral, stage), 0.8)]
 
 
 def test_buyers_doubt_a_supplier_whose_control_cut_them_while_it_stands_and_then_forget():

@@ -1,4 +1,4 @@
-"""A situation read on the turn's shared reading must equal one read from scratch."""
+"""The AI reads the turn's arrays exactly as it would read each country's observation alone."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from critmin.agents.doctrine_params import DOCTRINES
-from critmin.agents.manufacturers import supply_risk
-from critmin.agents.situation import Situation, WorldReading
-from critmin.core.observation import MineralView
+from critmin.agents.doctrines import DoctrineController
+from critmin.agents.reading import LineFigures, WorldReading
+from critmin.agents.situation import Situation
+from critmin.core.observation import LINE_FIGURES, MineralView, Observation
 from critmin.engine.model import WorldModel
 
 PARAMS = DOCTRINES["diversifying_importer"]
@@ -21,7 +22,7 @@ def readout(situation: Situation) -> bytes:
     """Everything a situation read, in order, as bytes."""
     return msgspec.json.encode(
         [
-            list(situation.views.items()),
+            [list(situation.views[line]) for line in situation.views],
             list(situation.lines.items()),
             list(situation.controls.items()),
             list(situation.risks.items()),
@@ -32,24 +33,35 @@ def readout(situation: Situation) -> bytes:
             [[*line, buyer, tonnes] for (line, buyer), tonnes in situation.sold_to.items()],
             [[*line, sorted(codes)] for line, codes in situation.pending.items()],
             situation.budget_usd_m,
+            situation.capacity_shares.tolist(),
+            situation.reading.rows.lobbying[situation.row].tolist(),
         ]
     )
 
 
-def test_situations_of_one_turn_share_a_reading_and_read_as_if_alone():
+def test_a_situation_read_from_the_turns_arrays_equals_one_read_from_the_observation_alone():
     model = WorldModel("china-ree-controls-2025", seed=1)
     for _ in range(4):
         model.step()
-        observations = {code: model.observe(code) for code in model.index.countries}
-        situations = {
-            code: Situation.read(obs, PARAMS, model.shared_reading(obs)) for code, obs in observations.items()
-        }
-        readings = {id(situation.reading) for situation in situations.values()}
-        assert readings == {id(model.observation_book().reading)}
-        for code, obs in observations.items():
-            alone = Situation.read(copy.deepcopy(obs), PARAMS)  # objects of its own: read afresh
-            assert alone.reading is not situations[code].reading
-            assert readout(alone) == readout(situations[code])
+        reading = model.reading()
+        for code in model.index.countries:
+            alone = Situation.read(copy.deepcopy(model.observe(code)), PARAMS)  # objects of its own
+            assert alone.reading is not reading
+            assert readout(alone) == readout(Situation.of_row(reading, code, PARAMS))
+
+
+def test_every_ai_decides_on_the_turns_arrays_as_on_its_observation_alone():
+    model = WorldModel("india-central-asia-2025", seed=2)
+    for _ in range(6):
+        model.step()
+        reading = model.reading()
+        for code, country in model.countries.items():
+            controller = country.controller
+            if not isinstance(controller, DoctrineController):
+                continue
+            on_arrays = copy.deepcopy(controller).decide_on_reading(reading, code, [])
+            on_observation = copy.deepcopy(controller).decide(copy.deepcopy(model.observe(code)), [])
+            assert on_arrays == on_observation
 
 
 def test_a_reading_serves_only_the_observations_of_its_turn():
@@ -57,7 +69,7 @@ def test_a_reading_serves_only_the_observations_of_its_turn():
     model.run(2)
     india, china = model.observe("IND"), model.observe("CHN")
     first = model.shared_reading(india)
-    assert first is not None and model.shared_reading(china) is first
+    assert first is not None and model.shared_reading(china) is first is model.reading()
     model.step()
     assert model.shared_reading(india) is None  # an observation of the turn before
     assert model.shared_reading(model.observe("IND")) is not first
@@ -65,8 +77,13 @@ def test_a_reading_serves_only_the_observations_of_its_turn():
     assert alone is not first and alone.controls == first.controls and alone.lines == first.lines
 
 
+def test_line_figures_are_the_mineral_views_figures_in_order():
+    assert LineFigures._fields == LINE_FIGURES
+    assert set(LINE_FIGURES) <= set(MineralView.__struct_fields__)
+
+
 def reference_risk(view: MineralView, trust, restricting, params):
-    """supply_risk as first written: min, max and one loop over the origins."""
+    """supply_risk as first written: min, max, Python's sum and one loop over the origins."""
     need = view.demand if view.demand > 0 else view.imports
     shortage_share = view.shortage / need if need > 0 else 0.0
     reference = view.reference_price_usd_per_kg
@@ -92,12 +109,17 @@ def reference_risk(view: MineralView, trust, restricting, params):
 
 
 figures = st.floats(0.0, 1e6, allow_subnormal=False)
-origins = st.dictionaries(st.sampled_from(["AUS", "CHN", "CHL", "USA"]), st.floats(1e-6, 1e6), max_size=4)
+origins = st.dictionaries(
+    st.sampled_from(["AUS", "CHN", "CHL", "USA", "IND", "JPN", "KOR", "DEU", "BRA"]),
+    st.floats(1e-6, 1e6),
+    max_size=9,
+)
+CONTROL = {"kind": "export_control", "country": "CHN", "mineral": "lithium", "stage": "refined"}
 
 
-@given(figures, figures, figures, figures, st.floats(0.0, 100.0), origins, st.sets(st.sampled_from(["CHN"])))
-def test_supply_risk_gives_the_figures_of_its_first_writing(
-    imports, shortage, demand, price, reference, by_origin, restricting
+@given(figures, figures, figures, figures, st.floats(0.0, 100.0), origins, st.booleans())
+def test_the_risk_board_gives_the_figures_of_supply_risk_as_first_written(
+    imports, shortage, demand, price, reference, by_origin, chinese_control
 ):
     view = MineralView(
         mineral="lithium",
@@ -117,6 +139,16 @@ def test_supply_risk_gives_the_figures_of_its_first_writing(
         shortage=shortage,
     )
     trust = {"AUS": 0.9, "CHN": 0.3, "CHL": 0.5}
-    risk = supply_risk(view, trust, restricting, PARAMS)
+    policies = [CONTROL | {"regime": "licence", "destinations": ["IND"]}] if chinese_control else []
+    observation = Observation(
+        turn=1, date="2025Q1", country="IND", treasury_usd_m=0.0, budget_per_turn_usd_m=0.0,
+        minerals=[view], policies=policies, deals=[], inbox=[], news=[], trust=trust,
+    )  # fmt: skip
+    situation = Situation.read(observation, PARAMS)
+    expected = reference_risk(view, trust, {"CHN"} if chinese_control else set(), PARAMS)
+    if imports + shortage <= 1e-9:
+        assert not situation.risks
+        return
+    risk = situation.risks[("lithium", "refined")]
     got = [risk.concentration, risk.adversary_share, risk.main_origin, risk.shortage_share, risk.price_spike]
-    assert [*got, risk.score] == reference_risk(view, trust, restricting, PARAMS)
+    assert [*got, risk.score] == expected

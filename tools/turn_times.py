@@ -1,0 +1,71 @@
+"""CPU time of the AI turns of world-2024 in two or more source trees, runs alternated A B A B.
+
+    git archive main | tar -x -C /tmp/a      # the old code
+    git archive HEAD | tar -x -C /tmp/b      # the new one
+    python tools/turn_times.py /tmp/a /tmp/b --runs 5
+
+Each run is a fresh process on one tree: 4 untimed turns, then `--turns` timed ones (CPU time,
+which a shared machine's load disturbs less than wall time). A speed-up keeps the per-turn state
+hashes, so every tree plays the same turns: per turn, the least time over the runs is the least
+disturbed measure, and their mean is printed beside the median of the runs' medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+RUN = """
+import json, time
+from critmin.engine.model import WorldModel
+model = WorldModel({scenario!r}, seed=0)
+model.run(4)
+times = []
+for _ in range({turns}):
+    start = time.process_time()
+    model.step()
+    times.append((time.process_time() - start) * 1000)
+print(json.dumps(times))
+"""
+
+
+def run_once(tree: Path, scenario: str, turns: int) -> list[float]:
+    """CPU ms of each timed turn of one run on `tree`."""
+    code = RUN.format(scenario=scenario, turns=turns)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tree, env={"PYTHONPATH": str(tree)}, capture_output=True, text=True
+    )
+    if done.returncode:
+        sys.exit(f"{tree}: the run failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("trees", nargs="+", type=Path, help="source trees (each with critmin/ inside)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--turns", type=int, default=25)
+    parser.add_argument("--scenario", default="world-2024")
+    args = parser.parse_args()
+    missing = [str(tree) for tree in args.trees if not (tree / "critmin").is_dir()]
+    if missing:
+        sys.exit(f"not a critmin source tree: {', '.join(missing)}")
+    runs: dict[Path, list[list[float]]] = {tree: [] for tree in args.trees}
+    for _ in range(args.runs):
+        for tree in args.trees:
+            runs[tree].append(run_once(tree.resolve(), args.scenario, args.turns))
+    for tree, times in runs.items():
+        best = [min(column) for column in zip(*times, strict=True)]
+        medians = [statistics.median(run) for run in times]
+        print(
+            f"{tree}: mean of per-turn least {statistics.fmean(best):.2f} ms, "
+            f"median of run medians {statistics.median(medians):.2f} ms (CPU)"
+        )
+
+
+if __name__ == "__main__":
+    main()
