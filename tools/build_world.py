@@ -5,7 +5,8 @@ world at the start of 2024 (2024Q1), calibrated on 2023 data; 20 quarterly turns
 
 - ../shared/data/calibration/usgs_mcs2025_selected.csv: USGS MCS 2025 World Data Release
   (doi:10.5066/P13XCP3R), mine and refinery production 2023 and 2024 by country, gallium
-  capacity (2024 only);
+  capacity (2024 only); the release's own file (usgs-mcs2025/MCS2025_World_Data.csv) for the
+  minerals the selection lacks (vanadium);
 - the small tables below, each with its source: prices (USGS MCS 2025 salient files), IEA
   refining shares, demand splits and region specifics (../shared/data/calibration/NOTES.md),
   company and policy figures, and the assumptions where nothing better exists. Confidence flags
@@ -27,12 +28,14 @@ import csv
 import math
 import sys
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 USGS_CSV = SHARED_DATA / "calibration" / "usgs_mcs2025_selected.csv"
+USGS_WORLD_CSV = SHARED_DATA / "calibration" / "usgs-mcs2025" / "MCS2025_World_Data.csv"
 OUT_DIR = REPO / "critmin" / "scenarios" / "data"
 
 USGS = "USGS MCS 2025 World Data Release (doi:10.5066/P13XCP3R)"
@@ -135,8 +138,10 @@ USGS_TABLE = {
     "lithium": "Lithium", "cobalt": "Cobalt", "nickel": "Nickel", "graphite": "Graphite (natural)",
     "copper": "Copper (mine)", "tin": "Tin", "molybdenum": "Molybdenum", "tungsten": "Tungsten",
     "beryllium": "Beryllium", "tantalum": "Tantalum", "gallium": "Gallium (primary, low-purity)",
-    "antimony": "Antimony",
+    "antimony": "Antimony", "niobium": "Niobium", "vanadium": "Vanadium",
 }  # fmt: skip
+# Tables read from the release's own file (COMMODITY, TYPE there), for minerals the selection lacks.
+WORLD_DATA_TABLES = {"Vanadium": ("Vanadium", "Mine production, vanadium content")}
 OTHER_TABLES = ("Rare earths (total REO)", "Copper (refinery)", "Tellurium (refinery)", "Selenium (refinery)")
 UNIT_TO_TONNES = {"metric tons": 1.0, "thousand metric tons": 1000.0, "kilograms": 0.001}
 
@@ -272,6 +277,19 @@ MINERALS = {
         9.5 * LB_PER_KG, f"{SALIENT}: metal 99.65% USD 9.5/lb (end-2024 spot ~USD 40/kg, NOTES 1c) [H]",
         0.7, "antimony concentrate payable ~70% [L]",
         -0.2),
+    "niobium": MineralInfo(
+        "Niobium", "t Nb content",
+        26.0, f"{SALIENT}: niobium USD 26/kg (ferroniobium, Nb content; series basis from memory [L]) [H]",
+        0.5, "pyrochlore concentrate is not traded (CBMM, CMOC and Niobec convert their own): ~50% of the "
+             "ferroniobium value [L]",
+        -0.15),
+    "vanadium": MineralInfo(
+        "Vanadium", "t V content",
+        25.0, "ferrovanadium 80%, Europe, ~USD 24.5-25/kg V in 2024 (Fastmarkets via ferroalloynet/"
+              "vanadiumprice.com, undated 2024 report) [M]/[L]",
+        0.4, "mine stage = V in titanomagnetite concentrate and steel slag: ~40% of the ferrovanadium "
+             "value (V2O5 Europe USD 5.5-6.5/lb in the same report is the refined oxide) [L]",
+        -0.2),
 }  # fmt: skip
 
 # --------------------------------------------------------------------------------------------
@@ -346,6 +364,14 @@ REFINED_SHARES = {
         {"CHN": 0.68, "TJK": 0.06, "RUS": 0.05, "BOL": 0.03, "MMR": 0.02, "TUR": 0.02, "VNM": 0.02,
          "EUU": 0.02, "KAZ": 0.01, "USA": 0.005, "MEX": 0.005},
         "Sb metal/trioxide smelting, China ~2/3 incl. imported concentrates, Oman in ROW [L]"),
+    "niobium": (
+        {"BRA": 0.905, "CAN": 0.064, "CHN": 0.012, "RUS": 0.003, "KAZ": 0.002, "EUU": 0.002},
+        "ferroniobium where the pyrochlore is mined (CBMM Araxa, CMOC Catalao, Niobec) [M]; columbite-"
+        "tantalite from Africa converted in China, Kazakhstan (Ulba), Estonia (NPM Silmet) [L]"),
+    "vanadium": (
+        {"CHN": 0.68, "RUS": 0.19, "ZAF": 0.07, "BRA": 0.045, "EUU": 0.01, "USA": 0.005},
+        "V2O5 and ferrovanadium where the slag and magnetite are produced (Pangang, HBIS, Evraz Vanadiy "
+        "Tula, Bushveld Vametco, Glencore Rhovan, Largo Maracas) [M]; AMG and Treibacher from residues [L]"),
     "ree_light": (
         {"MYS": 3300.0, "USA": 1300.0, "RUS": 300.0, "VNM": 200.0, "EUU": 200.0},
         "NdPr separation, t: USA = MP 1,300 t (USGS salient) [H]; Malaysia = Lynas, capped at the NdPr "
@@ -395,6 +421,8 @@ COST_ORDER = {
     ("tin", "mine"): ["MMR", "CHN", "IDN"],
     ("tungsten", "mine"): ["CHN"],
     ("antimony", "mine"): ["CHN", "TJK", "RUS"],
+    ("niobium", "mine"): ["BRA"],
+    ("vanadium", "mine"): ["CHN", "RUS"],  # co-product of steel slag
 }
 
 # --------------------------------------------------------------------------------------------
@@ -443,6 +471,12 @@ SECTOR_SHARES = {
     "selenium": ({"electronics": 0.05, "industry": 0.95}, "metallurgy ~40%, glass ~25%, agriculture [L]"),
     "antimony": ({"storage": 0.20, "electronics": 0.10, "defence": 0.10, "industry": 0.60},
                  "USGS T4: flame retardants ~50%, lead-acid batteries ~20% (storage), munitions [H]/[L]"),
+    "niobium": ({"ev": 0.03, "electronics": 0.03, "defence": 0.06, "industry": 0.88},
+                "~90% as ferroniobium in HSLA steel (pipelines, cars, structures); superalloys for jet "
+                "engines, NbTi superconductors, Nb-oxide anodes [M]/[L]"),
+    "vanadium": ({"storage": 0.05, "defence": 0.04, "industry": 0.91},
+                 "~90% in steel (rebar, HSLA, tool steel); Ti-6Al-4V for aerospace; vanadium redox flow "
+                 "batteries (storage) a few % [M]/[L]"),
 }  # fmt: skip
 
 MAGNET_USERS = {"CHN": 0.70, "USA": 0.08, "EUU": 0.07, "JPN": 0.055, "KOR": 0.03, "IND": 0.015, "VNM": 0.015,
@@ -489,6 +523,14 @@ COUNTRY_SHARES = {
                  "manganese electrolysis, glass, agriculture [L]"),
     "antimony": ({"CHN": 0.45, "USA": 0.22, "EUU": 0.10, "JPN": 0.06, "IND": 0.04, "KOR": 0.03},
                  "USA 24 kt (USGS salient) [H]; flame retardants, lead-acid batteries [L]"),
+    "niobium": ({"CHN": 0.40, "EUU": 0.15, "JPN": 0.08, "USA": 0.076, "KOR": 0.05, "IND": 0.03, "RUS": 0.02,
+                 "BRA": 0.02, "TUR": 0.01},
+                "ferroniobium use follows HSLA steel: China ~40% [L]; USA 8,400 t apparent consumption of "
+                "110 kt (USGS salient 2024) [H]; India ~3%: all imported (no USGS output) [L]"),
+    "vanadium": ({"CHN": 0.60, "EUU": 0.09, "USA": 0.07, "JPN": 0.06, "IND": 0.05, "KOR": 0.04, "RUS": 0.04,
+                  "TUR": 0.01, "BRA": 0.01},
+                 "steel pattern, China ~60% (rebar standard) [L]; India, the 2nd steel maker, imports its "
+                 "ferrovanadium (no USGS output) [L]"),
 }  # fmt: skip
 DEFENCE_SHARES = (
     {"USA": 0.40, "CHN": 0.20, "EUU": 0.12, "RUS": 0.08, "IND": 0.05, "GBR": 0.04, "JPN": 0.03,
@@ -506,6 +548,7 @@ GROWTH_OVERRIDE = {
     ("ree_heavy", "ev"): 0.15, ("ree_heavy", "wind"): 0.08, ("ree_heavy", "industry"): 0.08,
     ("copper", "ev"): 0.15,
     ("antimony", "storage"): 0.02,  # lead-acid batteries, not grid storage
+    ("vanadium", "storage"): 0.20,  # vanadium redox flow batteries [L]
 }  # fmt: skip
 GROWTH_SOURCE = "IEA GCMO 2025 and Adamas NdFeB CAGR 8.7% (NOTES 2a) [M]; per sector [L]"
 ESSENTIAL = {
@@ -540,6 +583,7 @@ STOCKPILES = [
     ("JPN", "cobalt", "refined", None, 42, JOGMEC_42),
     ("JPN", "tungsten", "refined", None, 42, JOGMEC_42),
     ("JPN", "molybdenum", "refined", None, 42, JOGMEC_42),
+    ("JPN", "vanadium", "refined", None, 42, JOGMEC_42),
     ("JPN", "ree_light", "refined", None, 60, JOGMEC_60),
     ("JPN", "ree_heavy", "refined", None, 60, JOGMEC_60),
     ("JPN", "gallium", "refined", None, 60, JOGMEC_60),
@@ -803,7 +847,8 @@ RESERVE_TABLES = {
     **{table: mineral for mineral, table in USGS_TABLE.items()},
     "Tellurium (refinery)": "tellurium", "Selenium (refinery)": "selenium",
 }  # fmt: skip
-RESERVE_FACTOR = {"molybdenum": 1000.0}  # USGS gives molybdenum reserves in thousand tonnes (NOTES 1)
+# USGS gives molybdenum (NOTES 1) and vanadium (its world-total note) reserves in thousand tonnes.
+RESERVE_FACTOR = {"molybdenum": 1000.0, "vanadium": 1000.0}
 RESOURCES = [
     ("IND", "lithium", 3400.0,
      "Reasi (J&K): GSI G3 inferred resource, 5.9 Mt of ore at 583 ppm Li = ~3,400 t Li contained (an "
@@ -869,6 +914,11 @@ MINERALS_2023 = {
         "selenium", 23.11, f"{SALIENT_2023}: US USD 23.11/kg (Europe USD 19.30/kg; the US series unit is "
         "UNSURE, NOTES 1c) [H]/[L]"),
     "antimony": price_2023("antimony", 5.49 * LB_PER_KG, f"{SALIENT_2023}: metal 99.65% USD 5.49/lb [H]"),
+    "niobium": price_2023(
+        "niobium", 25.0, f"{SALIENT_2023}: niobium USD 25/kg (ferroniobium, Nb content) [H]"),
+    "vanadium": price_2023(
+        "vanadium", 33.0, "ferrovanadium 80%, Europe, ~USD 33/kg V as the 2023 average (from ~42 in "
+        "Jan to ~28 in Dec; from memory) [L]"),
 }  # fmt: skip
 
 CARVE_OUTS_2023 = [
@@ -978,16 +1028,17 @@ class Year:
 
 DESCRIPTION = (
     "Reference scenario: 36 countries and the EU as one bloc, with the rest of the world as "
-    "ROW; 17 critical minerals; mine, refining and magnet capacity calibrated on {year} output "
+    "ROW; {minerals} critical minerals; mine, refining and magnet capacity calibrated on {year} output "
     "(USGS MCS 2025, IEA refining shares); final demand; strategic stockpiles; state firms; "
     "the export controls, tariffs and contracts in force at the start of {next}. No events."
 )
 YEARS = {
     2024: Year(2024, "prod_2024e", "tools/build_world_2024.py", MINERALS, CARVE_OUTS, UTILISATION,
-               REFINED_SHARES, STOCKPILES, POLICIES, DEALS, DESCRIPTION.format(year=2024, next=2025)),
+               REFINED_SHARES, STOCKPILES, POLICIES, DEALS, DESCRIPTION.format(
+                   year=2024, next=2025, minerals=len(MINERALS))),
     2023: Year(2023, "prod_2023", "tools/build_world.py 2023", MINERALS_2023, CARVE_OUTS_2023,
                UTILISATION_2023, REFINED_SHARES_2023, STOCKPILES_2023, POLICIES_2023, DEALS_2023,
-               DESCRIPTION.format(year=2023, next=2024)
+               DESCRIPTION.format(year=2023, next=2024, minerals=len(MINERALS))
                + " Prices are 2023 averages (USGS salient statistics) where USGS gives them; what is "
                "carried over from 2024 is listed in the file header [L].",
                CARRIED_2023, "; reserves as of 2024 (USGS gives no 2023 reserves), carried back [L]"),
@@ -1021,6 +1072,22 @@ def significant(x: float, digits: int = 4) -> float:
     return round(x, digits - 1 - math.floor(math.log10(abs(x))))
 
 
+def usgs_rows() -> Iterator[dict[str, str]]:
+    """USGS rows as in the selection's columns: the selection, then the release's own rows it lacks."""
+    with USGS_CSV.open(encoding="utf-8") as stream:
+        yield from csv.DictReader(stream)
+    wanted = {(commodity, kind): table for table, (commodity, kind) in WORLD_DATA_TABLES.items()}
+    with USGS_WORLD_CSV.open(encoding="utf-8-sig") as stream:
+        for row in csv.DictReader(stream):
+            table = wanted.get((row["COMMODITY"].strip(), row["TYPE"].strip()))
+            if table is not None:
+                yield {
+                    "mineral": table, "country": row["COUNTRY"].strip(), "unit": row["UNIT_MEAS"].strip(),
+                    "prod_2023": row["PROD_2023"], "prod_2024e": row["PROD_EST_ 2024"],
+                    "capacity_2024": row["CAP_EST_ 2024"], "reserves_2024": row["RESERVES_2024"],
+                }  # fmt: skip
+
+
 def read_usgs(year: Year) -> dict[str, dict]:
     """USGS production of the year (t) by scenario country for the tables used, with capacity (gallium).
 
@@ -1030,21 +1097,20 @@ def read_usgs(year: Year) -> dict[str, dict]:
     wanted = {*USGS_TABLE.values(), *OTHER_TABLES}
     tables: dict[str, dict] = {name: {"by_country": defaultdict(float), "capacity": {}} for name in wanted}
     worlds: dict[str, float] = {}
-    with USGS_CSV.open(encoding="utf-8") as stream:
-        for row in csv.DictReader(stream):
-            if row["mineral"] not in wanted:
-                continue
-            table, factor = tables[row["mineral"]], UNIT_TO_TONNES[row["unit"]]
-            value = float(row[year.column] or 0.0) * factor
-            if row["country"].startswith("World total"):
-                worlds[row["mineral"]] = value
-            elif row["country"] not in USGS_COUNTRY:
-                raise SystemExit(f"unknown USGS country {row['country']!r}: add it to USGS_COUNTRY")
-            else:
-                code = USGS_COUNTRY[row["country"]]
-                table["by_country"][code] += value
-                if row["capacity_2024"]:
-                    table["capacity"][code] = float(row["capacity_2024"]) * factor
+    for row in usgs_rows():
+        if row["mineral"] not in wanted:
+            continue
+        table, factor = tables[row["mineral"]], UNIT_TO_TONNES[row["unit"]]
+        value = float(row[year.column] or 0.0) * factor
+        if row["country"].startswith("World total"):
+            worlds[row["mineral"]] = value
+        elif row["country"] not in USGS_COUNTRY:
+            raise SystemExit(f"unknown USGS country {row['country']!r}: add it to USGS_COUNTRY")
+        else:
+            code = USGS_COUNTRY[row["country"]]
+            table["by_country"][code] += value
+            if row["capacity_2024"]:
+                table["capacity"][code] = float(row["capacity_2024"]) * factor
     for name, table in tables.items():
         residual = worlds[name] - sum(table["by_country"].values())
         if residual > 0:
@@ -1308,16 +1374,14 @@ def capacity_records(lines: list[Line]) -> list[dict]:
 def read_reserves() -> dict[tuple[str, str], float]:
     """USGS reserves (t of content) by (scenario country, mineral); rare earths as total REO."""
     reserves: dict[tuple[str, str], float] = defaultdict(float)
-    with USGS_CSV.open(encoding="utf-8") as stream:
-        for row in csv.DictReader(stream):
-            mineral = RESERVE_TABLES.get(
-                row["mineral"], "rare earths" if row["mineral"].startswith("Rare") else ""
-            )
-            text = row["reserves_2024"].replace(",", "")
-            if not mineral or row["country"].startswith("World total") or not text.replace(".", "").isdigit():
-                continue
-            factor = UNIT_TO_TONNES[row["unit"]] * RESERVE_FACTOR.get(mineral, 1.0)
-            reserves[(USGS_COUNTRY[row["country"]], mineral)] += float(text) * factor
+    for row in usgs_rows():
+        table = row["mineral"]
+        mineral = RESERVE_TABLES.get(table, "rare earths" if table.startswith("Rare") else "")
+        text = row["reserves_2024"].replace(",", "")
+        if not mineral or row["country"].startswith("World total") or not text.replace(".", "").isdigit():
+            continue
+        factor = UNIT_TO_TONNES[row["unit"]] * RESERVE_FACTOR.get(mineral, 1.0)
+        reserves[(USGS_COUNTRY[row["country"]], mineral)] += float(text) * factor
     return reserves
 
 

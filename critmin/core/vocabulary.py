@@ -31,6 +31,8 @@ class Mineral(StrEnum):
     TELLURIUM = "tellurium"
     SELENIUM = "selenium"
     ANTIMONY = "antimony"
+    NIOBIUM = "niobium"
+    VANADIUM = "vanadium"
 
 
 class Stage(StrEnum):

@@ -32,6 +32,8 @@ MINERAL_COLOURS: dict[str, Colour] = {
     "tellurium": (195, 145, 95),
     "selenium": (230, 165, 235),
     "antimony": (165, 200, 60),
+    "niobium": (120, 150, 230),
+    "vanadium": (230, 110, 120),
 }
 OTHER_MINERAL: Colour = (220, 220, 220)
 
