@@ -850,10 +850,27 @@ RESERVE_TABLES = {
 # USGS gives molybdenum (NOTES 1) and vanadium (its world-total note) reserves in thousand tonnes.
 RESERVE_FACTOR = {"molybdenum": 1000.0, "vanadium": 1000.0}
 RESOURCES = [
-    ("IND", "lithium", 3400.0,
-     "Reasi (J&K): GSI G3 inferred resource, 5.9 Mt of ore at 583 ppm Li = ~3,400 t Li contained (an "
-     "implication, not an official figure; NOTES 4a) [M]"),
+    ("IND", "lithium", 5000.0,
+     "India's lithium by state: Jammu & Kashmir, Reasi, GSI G3 inferred resource, 5.9 Mt of ore at 583 "
+     "ppm Li = ~3,400 t Li contained (an implication, not an official figure; NOTES 4a) [M]; Karnataka, "
+     "Marlagalla-Allapatna (Mandya), AMD inferred 1,600 t Li in pegmatites (Rajya Sabha reply, 3 Feb 2021, "
+     "via press) [M]. Rajasthan's Degana (Nagaur) 'lithium find' of May 2023 has no published resource and "
+     "GSI did not confirm it [M]/[L]"),
 ]  # fmt: skip
+# Where India's USGS reserves lie, by state (the exploration behind the NCMM looks there).
+STATE_NOTES = {
+    ("IND", "rare earths"):
+        "; India by state: beach-sand monazite in Andhra Pradesh, Odisha, Tamil Nadu, Kerala, West Bengal "
+        "and Jharkhand, 13.15 Mt of monazite holding 7.23 Mt REO (AMD via Economic Times/Business Standard, "
+        "13 Oct 2025) [M]; hard-rock REE in Rajasthan (Siwana ring complex), where CMPDI took a REE "
+        "exploration licence in Oct 2025 [M]",
+    ("IND", "copper"):
+        "; India by state: Rajasthan (Khetri belt, ~52% of resources), Madhya Pradesh (Malanjkhand, ~23%), "
+        "Jharkhand (Singhbhum, ~15%) (Indian Bureau of Mines, via exam notes) [L]",
+    ("IND", "graphite"):
+        "; India by state: Arunachal Pradesh and Jammu & Kashmir hold most resources, then Jharkhand, "
+        "Odisha and Tamil Nadu (Indian Bureau of Mines; from memory) [L]",
+}  # fmt: skip
 
 
 # ============================================================================================
@@ -1400,6 +1417,7 @@ def reserve_records(year: Year) -> list[dict]:
                 text = f"{USGS}, {mineral} reserves (2024) [H]"
             else:
                 continue
+            text += STATE_NOTES.get((country, table_mineral), "")
             records.append({"country": country, "mineral": mineral, "tonnes": significant(tonnes),
                             "basis": "reserves", "source": text + year.reserves_note})  # fmt: skip
     records += [

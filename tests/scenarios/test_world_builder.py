@@ -62,6 +62,9 @@ def test_scenarios_extending_world_2024_inherit_its_reserves():
     base = load_scenario("world-2024").spec.reserves
     assert len(base) > 100
     assert load_scenario("india-central-asia-2025").spec.reserves == base
-    reasi = [r for r in base if (r.country, r.mineral.value) == ("IND", "lithium")]
-    assert [(r.tonnes, r.basis) for r in reasi] == [(3400.0, "resources")]
+    lithium = [r for r in base if (r.country, r.mineral.value) == ("IND", "lithium")]
+    assert [(r.tonnes, r.basis) for r in lithium] == [(5000.0, "resources")]  # Reasi + Mandya
+    assert "Karnataka" in lithium[0].source and "Jammu & Kashmir" in lithium[0].source
+    rare_earths = next(r for r in base if (r.country, r.mineral.value) == ("IND", "ree_light"))
+    assert "Odisha" in rare_earths.source and "Rajasthan" in rare_earths.source
     assert not [r for r in base if r.country == "GBR"]  # USGS lists no UK reserves
