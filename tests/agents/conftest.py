@@ -14,3 +14,11 @@ def tiny_ai(tiny):
     model = WorldModel(tiny, seed=3, controllers=ai_controllers(TINY_DOCTRINES))
     model.run(2)
     return model
+
+
+@pytest.fixture(scope="session")
+def flagship_24() -> WorldModel:
+    """india-central-asia-2025 played for its 24 turns, every country on its doctrine (seed 2025)."""
+    model = WorldModel("india-central-asia-2025")
+    model.run(24)
+    return model

@@ -32,10 +32,8 @@ def with_budget(firm_id: str, usd_m: float):
 
 
 @pytest.fixture(scope="module")
-def india_run() -> WorldModel:
-    model = WorldModel(INDIA)
-    model.run(24)
-    return model
+def india_run(flagship_24) -> WorldModel:
+    return flagship_24
 
 
 def test_every_firm_with_a_budget_decides_and_the_events_table_gives_its_reasons(india_run):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+
 import pytest
 
 from critmin.engine.model import WorldModel
@@ -63,8 +65,82 @@ def indias_lithium_finds(seeds=range(2025, 2037), turns: int = 8) -> list:
     return finds
 
 
-def test_indias_lithium_finds_stay_within_reasi_and_take_a_greenfield_decade():
+def test_indias_lithium_finds_stay_within_reasi_and_mandya_and_take_a_greenfield_decade():
     finds = indias_lithium_finds()
-    assert finds, "GSI's lithium exploration (turns 0 and 2) finds part of Reasi in some seed"
-    assert sum(f.contained_tonnes for f in finds) <= 3400.0  # Reasi: ~3,400 t Li contained
+    assert finds, "GSI's lithium exploration (turns 0, 1 and 2) finds part of India's lithium in some seed"
+    assert sum(f.contained_tonnes for f in finds) <= 5000.0  # Reasi ~3,400 t + Mandya 1,600 t Li
     assert all(not f.brownfield and f.on_stream_turn - f.turn >= 40 for f in finds)
+
+
+RS_PER_USD = 86.0  # the scenario's exchange rate (RBI reference, Jan 2025)
+
+
+def crore_in_usd_m(crore: float) -> float:
+    """Rs crore (1e7 rupees) in USD million at the scenario's rate."""
+    return crore * 1e7 / RS_PER_USD / 1e6
+
+
+def indian_actions(model_or_spec) -> list:
+    """The scenario's scripted action events of India."""
+    return [e for e in model_or_spec.events if e.kind == "action" and e.country == "IND"]
+
+
+def fired(action: dict, turn: int) -> tuple:
+    """What identifies a scripted action: its turn, type, mineral, stage(s) and programme."""
+    stages = action.get("stages") or [action.get("stage", "")]
+    return (turn, action["type"], action.get("mineral", ""), tuple(stages), action.get("program", ""))
+
+
+def test_every_scripted_item_of_india_fires_in_its_turn_over_24_turns(flagship_24):
+    rejected = [e.detail for e in flagship_24.events if e.kind == "action_rejected" and e.actor == "IND"]
+    assert rejected == []
+    wanted = Counter(fired(e.action, e.turn) for e in indian_actions(flagship_24.world_scenario.spec))
+    done = Counter(
+        fired(a, turn)
+        for turn, actions in enumerate(flagship_24.action_log)
+        for a in actions
+        if a.get("_scripted") and a["country"] == "IND"
+    )
+    assert done == wanted
+    assert len(wanted) >= 60  # exploration and recycling every year, the schemes, the stockpile, the deals
+
+
+def test_the_ncmm_money_is_paid_year_by_year_over_the_mission_not_once():
+    spec = load_scenario("india-central-asia-2025").spec
+    programmes = [e for e in indian_actions(spec) if e.action["type"] == "fund_program"]
+    per_year: dict[tuple[str, int], float] = defaultdict(float)
+    for event in programmes:
+        financial_year = (event.turn - 1) // 4 if event.turn else -1  # April 2025 = turn 1
+        per_year[(event.action["program"], financial_year)] += event.action["usd_m"]
+    exploration = [per_year[("exploration", year)] for year in range(6)]  # FY2025-26..FY2030-31
+    assert exploration == pytest.approx([crore_in_usd_m(1000)] * 6, rel=0.01)  # (GSI 4,000 + NMET 3,000) / 7
+    recycling = [per_year[("recycling", year)] for year in range(6)]
+    assert recycling == pytest.approx([crore_in_usd_m(250)] * 6, rel=0.01)  # Rs 1,500 crore over six years
+    recycled = {e.action["mineral"] for e in programmes if e.action["program"] == "recycling"}
+    assert recycled == {"lithium", "cobalt", "nickel", "copper"}
+    assert min(e.turn for e in programmes if e.action["program"] == "recycling") == 2  # approved Sep 2025
+
+
+def test_the_national_stockpile_holds_magnets_not_only_oxide(flagship_24):
+    india, m, s = flagship_24.position("IND", "ree_light", "magnet")
+    before, after = (flagship_24.recorder.countries[turn]["stockpile"][india, m, s] for turn in (4, 5))
+    assert before == 0.0 and after > 0.0  # the NCMS buys magnets in April 2026 (turn 5)
+
+
+def test_hindustan_copper_expands_with_its_own_money_and_the_psus_buy_abroad(flagship_24):
+    events = flagship_24.events
+    hcl = [e for e in events if e.actor == "hcl" and e.kind == "investment" and e.turn == 1]
+    assert hcl and "18,000 t/yr of copper mine" in hcl[0].detail
+    india, m, s = flagship_24.position("IND", "copper", "mine")
+    start = WorldModel("india-central-asia-2025").state.capacity[india, m, s]
+    built = flagship_24.state.capacity[india, m, s] + flagship_24.state.construction[:, india, m, s].sum()
+    assert (built - start) * 4 >= 18000.0 - 1e-6
+    psus = [d for d in flagship_24.deals.deals.values() if d.kind == "equity" and d.firm == "india-psus"]
+    assert psus and all(d.seller != "IND" for d in psus)
+
+
+def test_india_explores_zambian_copper_under_the_government_to_government_allocation(flagship):
+    deal = flagship.deals.deals["gsi-zambia-copper-cobalt"]
+    assert (deal.seller, deal.buyer, deal.kind, deal.mineral) == ("ZMB", "IND", "joint_exploration", "copper")
+    zambia, copper = flagship.index.country["ZMB"], flagship.index.mineral["copper"]
+    assert flagship.state.exploration[zambia, copper] > 0  # India's money in Zambia's exploration
