@@ -13,7 +13,11 @@ Goal metrics (computed per turn from the public snapshot):
 - `import_share`: share of the team's imports of a mineral at a stage that come from `origin`
   (at most `target`);
 - `export_share`: the team's share of world exports of a mineral at a stage (at least `target`);
-- `treasury`: treasury relative to the start of the session (at least `target`).
+- `treasury`: treasury relative to the start of the session (at least `target`);
+- `assets_abroad`: number of mineral lines abroad (host and mineral) the team holds through its
+  firms' stakes, joint explorations and partnerships (at least `target`; the NCMM's 50 mines abroad);
+- `stockpile_cover`: months of the team's final demand of a mineral at a stage held in its strategic
+  stockpile (at least `target`; the national stockpile's two months).
 """
 
 from __future__ import annotations
@@ -30,7 +34,10 @@ from critmin.core.vocabulary import Mineral, Stage
 TEACHING = resources.files("critmin.scenarios") / "teaching"
 Iso3 = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
 Identifier = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9\-]*$")]
-Metric = Literal["supply_security", "import_share", "export_share", "treasury"]
+Metric = Literal[
+    "supply_security", "import_share", "export_share", "treasury", "assets_abroad", "stockpile_cover"
+]
+WHOLE_TEAM = frozenset({"treasury", "assets_abroad"})  # metrics of no one mineral line
 AT_MOST = frozenset({"import_share"})
 
 
@@ -233,7 +240,7 @@ def check_pack(pack: Pack, countries: set[str], chains: dict[str, list[str]]) ->
 def goal_problems(role: str, goal: Goal, countries: set[str], chains: dict[str, list[str]]) -> list[str]:
     """Problems of one goal: a line the scenario lacks, a missing origin."""
     problems = []
-    if goal.metric != "treasury":
+    if goal.metric not in WHOLE_TEAM:
         if goal.mineral is None or goal.stage is None:
             problems.append(f"role {role}: goal '{goal.text}' needs a mineral and a stage")
         elif goal.stage.value not in chains.get(goal.mineral.value, []):

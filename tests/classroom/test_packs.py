@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from critmin.classroom.packs import check_pack, load_pack, pack_markdown, pack_names
+from critmin.classroom.record import goal_value
 from critmin.classroom.session import event_problem
 from critmin.engine.model import WorldModel
 from critmin.scenarios import load_scenario, packaged_names
@@ -66,3 +67,19 @@ def test_a_handout_holds_one_teams_private_information_only():
     assert all(role.title not in handout for role in pack.roles if role.team != "IND")
     assert all(secret not in handout for role in pack.roles_of("CHN") for secret in role.private)
     assert "Debrief questions" in pack_markdown(pack)
+
+
+def test_the_debrief_scores_india_against_the_ncmms_own_targets():
+    goals = {g.metric: g for g in load_pack("india-central-asia-2025").goals_of("IND")}
+    assert goals["assets_abroad"].target == 14.0  # 50 mines abroad over seven years: two years' pace
+    assert (goals["stockpile_cover"].target, goals["stockpile_cover"].stage.value) == (2.0, "magnet")
+    model = WorldModel("india-central-asia-2025")
+    start = model.snapshot()
+    held = goal_value(goals["assets_abroad"], "IND", start, start)
+    assert held == 3.0  # KABIL in Catamarca and with Australia's CMFO, GSI in Zambia
+    model.run(6)
+    later = model.snapshot()
+    assert goal_value(goals["assets_abroad"], "IND", later, start) > held  # Central Asia, the PSUs' stakes
+    magnets = later.figure("IND", "ree_light", "magnet")
+    cover = goal_value(goals["stockpile_cover"], "IND", later, start)
+    assert magnets.stockpile > 0 and cover == pytest.approx(magnets.stockpile / magnets.demand * 3)
