@@ -6,6 +6,8 @@ from collections import Counter, defaultdict
 
 import pytest
 
+from critmin.core.actions import AcquireStake, BuyStockpile, FundProgram, Invest, ProposeDeal, SetSubsidy
+from critmin.core.vocabulary import Mineral, Stage
 from critmin.engine.model import WorldModel
 from critmin.scenarios import load_scenario
 from critmin.scenarios.loader import read_toml, resolve_path
@@ -144,3 +146,40 @@ def test_india_explores_zambian_copper_under_the_government_to_government_alloca
     assert (deal.seller, deal.buyer, deal.kind, deal.mineral) == ("ZMB", "IND", "joint_exploration", "copper")
     zambia, copper = flagship.index.country["ZMB"], flagship.index.mineral["copper"]
     assert flagship.state.exploration[zambia, copper] > 0  # India's money in Zambia's exploration
+
+
+def levers_of_india() -> dict[str, object]:
+    """One action per lever India holds from the start, as a player would send it."""
+    ree, magnet, mine = Mineral.REE_LIGHT, Stage.MAGNET, Stage.MINE
+    copper, lithium = Mineral.COPPER, Mineral.LITHIUM
+    return {
+        "explore at home": FundProgram(country="IND", program="exploration", mineral=copper, usd_m=20.0),
+        "recycle": FundProgram(country="IND", program="recycling", mineral=Mineral.COBALT, usd_m=10.0),
+        "process at home": FundProgram(country="IND", program="processing", mineral=lithium, usd_m=10.0),
+        "stockpile magnets": BuyStockpile(country="IND", mineral=ree, stage=magnet, tonnes=50.0),
+        "subsidise magnet makers": SetSubsidy(country="IND", mineral=ree, stages=(magnet,), rate=0.2),
+        "PSUs buy abroad": AcquireStake(
+            country="IND", firm="india-psus", host="AUS", mineral=lithium, stage=mine, share=0.01
+        ),
+        "HCL builds": Invest(country="IND", firm="hcl", mineral=copper, stage=mine, tonnes_per_year=1000.0),
+        "explore abroad": ProposeDeal(
+            country="IND", counterparty="CHL", kind="joint_exploration", seller="CHL", buyer="IND",
+            mineral=lithium, stage=mine, tonnes_per_year=500.0, duration_turns=12,
+        ),
+    }  # fmt: skip
+
+
+def test_each_lever_of_india_is_a_legal_action_at_the_start():
+    model = WorldModel("india-central-asia-2025")
+    refused = {name: model.check(action) for name, action in levers_of_india().items()}
+    assert {name: why for name, why in refused.items() if why is not None} == {}
+
+
+def test_a_lever_india_cannot_afford_is_refused_with_its_reason():
+    model = WorldModel("india-central-asia-2025")
+    too_dear = FundProgram(country="IND", program="exploration", mineral=Mineral.COPPER, usd_m=10_000.0)
+    assert "treasury holds" in model.check(too_dear)
+    no_money = Invest(
+        country="IND", firm="hcl", mineral=Mineral.COPPER, stage=Stage.MINE, tonnes_per_year=1e6
+    )
+    assert "Hindustan Copper" in model.check(no_money)
