@@ -16,9 +16,12 @@ def tiny_ai(tiny):
     return model
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def flagship_24() -> WorldModel:
-    """india-central-asia-2025 played for its 24 turns, every country on its doctrine (seed 2025)."""
+    """india-central-asia-2025 played for its 24 turns, every country on its doctrine (seed 2025).
+
+    One per test module, freed after it (tests/research checks that no model is left behind).
+    """
     model = WorldModel("india-central-asia-2025")
     model.run(24)
     return model
