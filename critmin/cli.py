@@ -9,27 +9,30 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
-from importlib import import_module
+from collections.abc import Sequence
 from pathlib import Path
 
-from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-MAX_TURNS = 400
-
-# Upper layers add their own sub-commands: each module has `register(commands)` and imports its
-# heavy or optional dependencies only when its command runs.
-PLUGIN_COMMANDS = ("critmin.ui.commands", "critmin.research.commands", "critmin.classroom.commands")
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-class UserError(Exception):
-    """A mistake in what the user asked for; printed without a traceback, exit code 2."""
+from critmin.classroom import commands as classroom_commands
+from critmin.core.console import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    UserError,
+    command,
+    err,
+    out,
+    positive_int,
+    print_figures,
+    print_rows,
+    seed_int,
+    turn_count,
+    user_errors,
+)
+from critmin.launcher import PygameWindows
+from critmin.research import commands as research_commands
+from critmin.ui import commands as ui_commands
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -58,9 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_scenarios(commands)
     add_replay(commands)
     add_bench(commands)
-    add_validate(commands)
-    for module_name in PLUGIN_COMMANDS:
-        import_module(module_name).register(commands)
+    # each front end adds its own sub-commands, importing heavy or optional dependencies only when
+    # one of them runs; the classroom's network seats open in the UI's window through the launcher
+    ui_commands.register(commands)
+    research_commands.register(commands)
+    classroom_commands.register(commands, windows=PygameWindows())
     return parser
 
 
@@ -69,43 +74,6 @@ def version_text() -> str:
     from critmin import __version__
 
     return f"critmin {__version__}"
-
-
-def command(commands, name: str, handler: Callable, help_text: str) -> argparse.ArgumentParser:
-    """Register a sub-command."""
-    sub = commands.add_parser(name, help=help_text, description=help_text)
-    sub.set_defaults(handler=handler)
-    return sub
-
-
-def positive_int(text: str) -> int:
-    """An argparse type: an integer >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    return value
-
-
-def seed_int(text: str) -> int:
-    """An argparse type: a random seed, a whole number from 0 to 2**63 - 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"expected a seed from 0 to 2**63 - 1, got {value}")
-    return value
-
-
-def turn_count(text: str) -> int:
-    """An argparse type: a number of turns from 1 to 400 (a scenario's longest)."""
-    value = positive_int(text)
-    if value > MAX_TURNS:
-        raise argparse.ArgumentTypeError(f"expected at most {MAX_TURNS} turns, got {value}")
-    return value
 
 
 # --- run ----------------------------------------------------------------------------------
@@ -136,7 +104,7 @@ def run_command(args: argparse.Namespace) -> int:
     scenario = load(args.scenario)
     if args.focus is not None and args.focus not in {c.iso3 for c in scenario.spec.countries}:
         raise UserError(f"--focus: {args.focus!r} is not a country of {scenario.id}")
-    model = WorldModel(scenario, seed=args.seed)
+    model = WorldModel(scenario, seed=args.seed, record_hashes=args.save is not None)
     turns = args.turns or scenario.spec.scenario.turns
     play(model, turns, quiet=args.quiet)
     print_summary(model, out, focus=args.focus)
@@ -201,10 +169,8 @@ def load(name: str):
     """Load a scenario, turning its errors into user errors."""
     from critmin.scenarios import ScenarioError, load_scenario
 
-    try:
+    with user_errors(ScenarioError):
         return load_scenario(name)
-    except ScenarioError as error:
-        raise UserError(str(error)) from None
 
 
 def play(model, turns: int, quiet: bool = False) -> None:
@@ -262,25 +228,6 @@ def scenarios_list(args: argparse.Namespace) -> int:
         )
     print_rows(rows, args.json)
     return EXIT_OK
-
-
-def print_rows(rows: list[dict], as_json: bool) -> None:
-    """Rows as JSON, as a rich table on a terminal, or as tab-separated lines; never truncated."""
-    if as_json:
-        print(json.dumps(rows, indent=1))
-        return
-    columns = list(rows[0]) if rows else []
-    if not out.is_terminal:
-        print("\t".join(columns))
-        for row in rows:
-            print("\t".join(str(value) for value in row.values()))
-        return
-    table = Table()
-    for index, column in enumerate(columns):
-        table.add_column(column, no_wrap=index == 0, overflow="fold")
-    for row in rows:
-        table.add_row(*(escape(str(value)) for value in row.values()))
-    out.print(table)
 
 
 def scenarios_show(args: argparse.Namespace) -> int:
@@ -348,114 +295,81 @@ def replay_command(args: argparse.Namespace) -> int:
 # --- bench --------------------------------------------------------------------------------
 
 
+BENCH_HELP = (
+    "Time the engine: turns of world-2024 (default controllers, AI doctrines, and the AI world with 10x "
+    "its firms and 4x its countries, stepped in turn A B C D), what the recorder keeps per turn, the "
+    "clearing against the LP and OR-Tools on the same markets (welfare checked equal), and the RL "
+    "environment's steps per second. Progress goes to stderr. Timings drift with the machine's load: "
+    "compare figures of one run, and ratios."
+)
+
+
 def add_bench(commands) -> None:
-    """`critmin bench [--json]`."""
-    sub = command(
-        commands,
-        "bench",
-        bench_command,
-        "Median turn time of world-2024 (default controllers, and AI doctrines), and the clearing's "
-        "speed-up over the LP oracle.",
+    """`critmin bench [--json] [--turns N] [--rounds N] [--rl-steps N] [--phases]`."""
+    sub = command(commands, "bench", bench_command, BENCH_HELP)
+    sub.add_argument("--json", action="store_true", help="print JSON only (progress still goes to stderr)")
+    sub.add_argument("--turns", type=positive_int, default=40, help="turns timed per world (default 40)")
+    sub.add_argument(
+        "--rounds", type=positive_int, default=5, help="interleaved rounds of each clearing (default 5)"
     )
-    sub.add_argument("--json", action="store_true", help="print JSON only")
-    sub.add_argument("--turns", type=positive_int, default=40, help="turns to time (default 40)")
+    sub.add_argument(
+        "--rl-steps",
+        type=int,
+        default=100,
+        metavar="N",
+        help="steps of the PettingZoo environment to time (default 100; 0 skips it)",
+    )
+    sub.add_argument(
+        "--phases", action="store_true", help="also time each phase of the AI turn (mean ms per turn)"
+    )
 
 
 def bench_command(args: argparse.Namespace) -> int:
     """Run the benchmarks and print their figures."""
     from critmin.engine.bench import run_benchmarks
+    from critmin.engine.ortools_flow import ortools_missing
 
-    figures = run_benchmarks(turns=args.turns)
-    if args.json:
-        print(json.dumps(figures, indent=1))
-    else:
-        table = Table("measure", "value")
-        for key, value in figures.items():
-            table.add_row(key, f"{value:,.3f}" if isinstance(value, float) else str(value))
-        out.print(table)
+    if args.rl_steps < 0:
+        raise UserError(f"--rl-steps must be 0 or more, got {args.rl_steps}")
+    figures: dict = run_benchmarks(turns=args.turns, rounds=args.rounds, progress=bench_progress)
+    if figures["clearing_speedup_vs_ortools"] is None:
+        bench_progress(f"clearing_speedup_vs_ortools not measured: {ortools_missing()}")
+    figures["rl_steps_per_s"] = rl_steps_per_second(args.rl_steps)
+    if args.phases:
+        figures["phase_ms_ai"] = ai_phases(args.turns)
+    print_figures(figures, args.json)
     return EXIT_OK
 
 
-# --- validate -----------------------------------------------------------------------------
+def bench_progress(message: str) -> None:
+    """One line of benchmark progress on stderr."""
+    err.print(f"bench: {escape(message)}")
 
 
-VALIDATE_HELP = (
-    "Backtest the model against five episodes: rare earths 2010, lithium 2021-24, cobalt 2017-19, "
-    "the Wa tin halt 2023 and China's tungsten quotas 2007-15."
-)
+def rl_steps_per_second(steps: int) -> float | None:
+    """Steps per second of the PettingZoo environment (world-2024, 5 agents, random legal actions)."""
+    if steps == 0:
+        return None
+    try:
+        from critmin.research.env import benchmark
+    except ImportError:
+        bench_progress(
+            "rl_steps_per_s not measured: the environment needs the rl extra (pip install 'critmin[rl]')"
+        )
+        return None
+    bench_progress(f"RL environment: {steps} steps")
+    return benchmark("world-2024", steps=steps)["steps_per_second"]
 
 
-def add_validate(commands) -> None:
-    """`critmin validate [--json] [--seeds N] [--plots DIR]`."""
-    sub = command(commands, "validate", validate_command, VALIDATE_HELP)
-    sub.add_argument("--seeds", type=positive_int, default=20, help="seeds per backtest (default 20)")
-    sub.add_argument("--json", action="store_true", help="print JSON only")
-    sub.add_argument("--plots", type=Path, metavar="DIR", help="write price paths as PNG files to DIR")
+def ai_phases(turns: int) -> dict[str, float]:
+    """Mean ms per turn of each phase of world-2024's AI turn."""
+    from critmin.engine.bench_phases import phase_profile
+    from critmin.engine.model import WorldModel
 
-
-def validate_command(args: argparse.Namespace) -> int:
-    """Run every check over the seeds; exit 0 only if every check holds on the median."""
-    from critmin.research.backtest_plots import write_plots
-    from critmin.research.backtests import run_backtests, validation_seeds
-
-    seeds = validation_seeds(args.seeds)
-    results, runs = run_backtests(seeds)
-    plots = write_plots(runs, args.plots) if args.plots else []
-    if args.json:
-        print(json.dumps({"seeds": seeds, "checks": [r.to_dict() for r in results]}, indent=1))
-    else:
-        out.print(validation_table(results, len(seeds)))
-        out.print(ceiling_table(results))
-        for path in plots:
-            out.print(f"wrote {escape(str(path))}")
-    return EXIT_OK if all(r.passed for r in results) else EXIT_FAILED
-
-
-def validation_table(results, n_seeds: int) -> Table:
-    """The backtest table: check, observed, simulated median and range, band, holds?"""
-    title = f"critmin validate: {n_seeds} seeds, median must lie in the band"
-    table = Table("check", "observed", "median", "range", "band", "holds?", title=title)
-    scenario = None
-    for result in results:
-        check = result.check
-        if check.scenario != scenario:
-            scenario = check.scenario
-            table.add_row(f"[bold]{scenario}[/]", "", "", "", "", "")
-        spread = f"{short(min(result.values))}..{short(max(result.values))}"
-        holds = "[green]yes[/]" if result.passed else "[bold red]no[/]"
-        band = band_text(check.band)
-        table.add_row(check.name, short(check.observed), short(result.median), spread, band, holds)
-    return table
-
-
-def ceiling_table(results) -> Table:
-    """Per episode, the prices that sat at the top of their demand curve: seeds, turns, longest stay."""
-    title = "prices at the top of their demand curve (most turns over the seeds)"
-    table = Table("episode", "line", "seeds", "turns", "longest", "at essential", title=title)
-    for result in {r.check.scenario: r for r in results}.values():
-        ceiling = result.ceiling
-        if not ceiling["reached"]:
-            table.add_row(result.check.scenario, "none", f"0/{ceiling['of_seeds']}", "0", "0", "0")
-        for line, stats in ceiling["lines"].items():
-            seeds = f"{stats['seeds']}/{ceiling['of_seeds']}"
-            figures = (str(stats[key]) for key in ("turns", "longest", "essential_turns"))
-            table.add_row(result.check.scenario, line, seeds, *figures)
-    return table
-
-
-def short(value: float) -> str:
-    """A figure in at most 4 significant digits (dates stay whole)."""
-    return f"{value:.2f}" if abs(value) >= 1000 else f"{value:.3g}"
-
-
-def band_text(band: tuple[float | None, float | None]) -> str:
-    """'lo..hi', '>= lo' or '<= hi'."""
-    low, high = band
-    if low is None:
-        return f"<= {short(high)}"
-    if high is None:
-        return f">= {short(low)}"
-    return f"{short(low)}..{short(high)}"
+    bench_progress(f"phases of the AI turn: {turns} turns")
+    model = WorldModel("world-2024", seed=0)
+    model.run(2)
+    return phase_profile(model, turns)
 
 
 if __name__ == "__main__":

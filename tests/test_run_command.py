@@ -47,6 +47,18 @@ def test_run_writes_tidy_tables_and_a_manifest(tmp_path, cli):
     assert "mesa" in manifest["versions"]
 
 
+def test_a_run_without_a_save_reports_the_same_final_state_hash(tmp_path, cli):
+    from critmin.engine.model import WorldModel
+
+    code, stdout, _ = cli("run", TINY, "--turns", "3", "--seed", "4", "--out", tmp_path / "run", "--quiet")
+    assert code == 0
+    hashed = WorldModel(TINY, seed=4)
+    hashed.run(3)
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["final_state_hash"] == hashed.hashes[-1]
+    assert f"state hash {hashed.hashes[-1][:16]}" in stdout
+
+
 def test_run_writes_csv_on_request(tmp_path, cli):
     code, _, _ = cli("run", TINY, "--turns", "1", "--out", tmp_path, "--format", "csv", "--quiet")
     assert code == 0
@@ -61,14 +73,42 @@ def test_bad_flag_value_is_a_usage_error(cli, capsys):
     assert "expected a whole number" in capsys.readouterr().err
 
 
-def test_bench_reports_turn_time_and_clearing_speedup(cli):
-    code, stdout, _ = cli("bench", "--json", "--turns", "3")
+def test_bench_reports_turn_times_growth_memory_clearing_and_rl_steps(cli):
+    code, stdout, stderr = cli("bench", "--json", "--turns", "2", "--rounds", "1", "--rl-steps", "2")
     assert code == 0
     figures = json.loads(stdout)
     assert figures["turn_ms_median"] > 0 and figures["turn_ms_median_ai"] > 0
     assert figures["turn_ms_median_ai_10x_firms"] > 0
+    assert (
+        figures["growth_10x_firms"] == figures["turn_ms_median_ai_10x_firms"] / figures["turn_ms_median_ai"]
+    )
+    assert figures["growth_4x_countries"] > 1, "four times the countries cost more than one"
+    assert figures["recorded_bytes_per_turn"] > 1000
     assert figures["clearing_speedup_vs_lp"] > 1
     assert figures["markets_per_turn"] >= 30
+    assert figures["rl_steps_per_s"] > 0
+    if figures["clearing_speedup_vs_ortools"] is not None:  # the bench extra is installed
+        assert figures["clearing_speedup_vs_ortools"] > 0 and figures["ortools_ms"] > 0
+    assert "turn 2/2" in stderr, "progress goes to stderr"
+
+
+def test_bench_says_clearly_when_or_tools_is_missing(cli, monkeypatch):
+    from critmin.engine import ortools_flow
+
+    monkeypatch.setattr(ortools_flow, "ortools_missing", lambda: "OR-Tools is not installed (pip install x)")
+    code, stdout, stderr = cli("bench", "--json", "--turns", "1", "--rounds", "1", "--rl-steps", "0")
+    assert code == 0
+    figures = json.loads(stdout)
+    assert figures["clearing_speedup_vs_ortools"] is None and figures["ortools_ms"] is None
+    assert figures["clearing_speedup_vs_lp"] > 1
+    assert figures["rl_steps_per_s"] is None
+    assert "clearing_speedup_vs_ortools not measured: OR-Tools is not installed" in stderr
+
+
+def test_bench_refuses_a_negative_step_count(cli):
+    code, _, stderr = cli("bench", "--rl-steps", "-3")
+    assert code == 2
+    assert "--rl-steps must be 0 or more" in stderr
 
 
 def test_run_summary_prices_are_medians_over_active_markets_only(tiny):

@@ -1,21 +1,56 @@
 """The Mesa agents: countries, state firms and manufacturers.
 
-The world's quantities live in the model's arrays; agents hold identity and behaviour and
-read their slice of the state.
+The world's quantities live in the model's arrays; agents hold identity and behaviour, decide
+on what the model hands them (an observation, the turn's view) and read their slice of it. They
+know the model only through `Host`: the agents layer imports nothing of the engine.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol
 
 import mesa
+import numpy as np
 
 from critmin.agents.controllers import Controller, DefaultController
+from critmin.agents.firm_doctrine import (
+    FirmDoctrine,
+    FirmObservation,
+    FirmParams,
+    government_veto,
+    review_order,
+)
+from critmin.core.actions import ActionBase
+from critmin.core.turn_view import Names, TurnView
+from critmin.core.vocabulary import SECTORS, Sector
 
-if TYPE_CHECKING:
-    from critmin.core.actions import ActionBase
-    from critmin.engine.model import WorldModel
+
+class Host(Protocol):
+    """What the agents ask of the model they live in (engine.model.WorldModel)."""
+
+    lost_output: list[np.ndarray]  # per turn, (K, C) USD m of final output lost to shortages
+
+    def observe(self, country: str):
+        """What a country sees now."""
+        ...
+
+    def legal_actions(self, country: str) -> list[ActionBase]:
+        """A country's or a firm's menu of legal actions now."""
+        ...
+
+    def turn_view(self) -> TurnView:
+        """The world as controllers see it at the start of the turn."""
+        ...
+
+    def propose_for_firm(self, firm: StateFirm, action: ActionBase, view: TurnView) -> None:
+        """Pass a firm's own move on, unless its government vetoes it."""
+        ...
+
+    @property
+    def index(self) -> Names:
+        """The names along the world's axes."""
+        ...
 
 
 class LegalMenu(Sequence):
@@ -42,7 +77,9 @@ class LegalMenu(Sequence):
 class Country(mesa.Agent):
     """A country (or a bloc acting as one) and the controller that decides for it."""
 
-    def __init__(self, model: WorldModel, iso3: str, name: str, controller: Controller | None = None):
+    model: Host
+
+    def __init__(self, model: mesa.Model, iso3: str, name: str, controller: Controller | None = None):
         super().__init__(model)
         self.iso3 = iso3
         self.name = name
@@ -63,9 +100,11 @@ class StateFirm(mesa.Agent):
     controller: the firm AI by default, or a seat (`controllers={"kabil": QueuedController()}`).
     """
 
+    model: Host
+
     def __init__(
         self,
-        model: WorldModel,
+        model: mesa.Model,
         firm_id: str,
         name: str,
         country: str,
@@ -80,18 +119,14 @@ class StateFirm(mesa.Agent):
         self.kind = kind
         self.mandate = mandate
         if controller is None:
-            from critmin.agents.firm_doctrine import FirmDoctrine
-
             controller = FirmDoctrine()
         self.controller: Controller = controller
 
-    def observe(self, view):
-        """What the firm sees this turn, on the turn's shared view."""
-        from critmin.agents.firm_doctrine import FirmObservation
-
-        cash = float(self.model.state.firm_cash[self.model.firm_index[self.firm_id]])
+    def observe(self, view: TurnView):
+        """What the firm sees this turn, on the turn's view."""
+        cash = float(view.firms.cash[view.firms.index[self.firm_id]])
         return FirmObservation(
-            turn=self.model.turn,
+            turn=view.turn,
             firm=self.firm_id,
             country=self.country,
             mandate=self.mandate,
@@ -99,14 +134,29 @@ class StateFirm(mesa.Agent):
             view=view,
         )
 
-    def step(self) -> None:
-        """Decide this turn on the model's shared firm view; proposals go to the model."""
+    def step(self, view: TurnView) -> None:
+        """Decide this turn on the turn's view; proposals go to the model."""
         if getattr(self.controller, "passive", False):
             return
-        observation = self.observe(self.model.firm_view)
+        observation = self.observe(view)
         menu = LegalMenu(lambda: self.model.legal_actions(self.firm_id))
         for action in self.controller.decide(observation, menu):
-            self.model.propose_for_firm(self, action)
+            self.model.propose_for_firm(self, action, view)
+
+    def refuses(self, view: TurnView, order: ActionBase) -> str | None:
+        """Why the firm refuses what its government orders it to do (its AI reviews it), or None."""
+        params = getattr(self.controller, "params", None)
+        if params is None:
+            return None
+        cash = float(view.firms.cash[view.firms.index[self.firm_id]])
+        return review_order(view, self.mandate, cash, order, params)
+
+    def vetoed(self, view: TurnView, action: ActionBase) -> str | None:
+        """Why the firm's government vetoes its own move, or None; the firm's AI remembers a veto."""
+        veto = government_veto(view, action, getattr(self.controller, "params", FirmParams()))
+        if veto is not None and hasattr(self.controller, "vetoed_by_government"):
+            self.controller.vetoed_by_government(action)
+        return veto
 
 
 class Manufacturer(mesa.Agent):
@@ -117,14 +167,22 @@ class Manufacturer(mesa.Agent):
     the agent names the slice and reports on it.
     """
 
-    def __init__(self, model: WorldModel, country: str, sector: str):
+    model: Host
+
+    def __init__(self, model: mesa.Model, country: str, sector: str):
         super().__init__(model)
         self.country = country
         self.sector = sector
 
     def demand_tonnes(self) -> dict[tuple[str, str], float]:
-        """Tonnes per turn this sector wants, by (mineral, stage), at reference prices."""
-        return self.model.sector_demand(self.country, self.sector)
+        """Tonnes per turn this sector wants, by (mineral, stage), at reference prices (this turn)."""
+        view = self.model.turn_view()
+        names = view.names
+        demand = view.final_demand[self.sector_position, names.country[self.country]]
+        return {
+            (names.minerals[m], names.stages[s]): float(demand[m, s])
+            for m, s in zip(*np.nonzero(demand), strict=True)
+        }
 
     def lost_output_usd_m(self) -> float:
         """Value of this sector's final output lost to shortages last turn (USD m).
@@ -134,7 +192,47 @@ class Manufacturer(mesa.Agent):
         """
         if not self.model.lost_output:
             return 0.0
-        from critmin.core.vocabulary import SECTORS
+        return float(self.model.lost_output[-1][self.sector_position, self.model.index.country[self.country]])
 
-        k = [s.value for s in SECTORS].index(self.sector)
-        return float(self.model.lost_output[-1][k, self.model.index.country[self.country]])
+    @property
+    def sector_position(self) -> int:
+        """The sector's position along the sector axis."""
+        return SECTORS.index(Sector(self.sector))
+
+
+def populate(
+    model: mesa.Model, spec, controllers: Mapping[str, Controller], scenario_controller: Callable
+) -> tuple[dict[str, Country], dict[str, StateFirm]]:
+    """A scenario's countries and firms as agents of `model`, by ISO3 code and firm id.
+
+    `controllers` name the controller of some countries or firms; the other countries get
+    `scenario_controller(country record)`, the other firms their AI on the scenario's
+    `[firm_doctrine]` parameters.
+
+    Raises:
+        ValueError: a controller is given for a country or firm not in the scenario.
+
+    """
+    unknown = sorted(set(controllers) - {c.iso3 for c in spec.countries} - {f.id for f in spec.firms})
+    if unknown:
+        raise ValueError(
+            f"controllers given for countries or firms not in the scenario: {', '.join(unknown)}"
+        )
+    countries = {
+        c.iso3: Country(model, c.iso3, c.name, controllers.get(c.iso3) or scenario_controller(c))
+        for c in spec.countries
+    }
+    firm_ai = spec.firm_doctrine
+    firms = {
+        f.id: StateFirm(
+            model, f.id, f.name, f.country, f.kind, f.goal, controllers.get(f.id) or FirmDoctrine(firm_ai)
+        )
+        for f in spec.firms
+    }
+    return countries, firms
+
+
+def add_manufacturers(model: mesa.Model, use: np.ndarray, countries: Sequence[str]) -> None:
+    """The manufacturers of every sector and country that uses critical minerals ((K, C) `use` > 0)."""
+    for k, c in zip(*np.nonzero(use), strict=True):
+        Manufacturer(model, countries[c], SECTORS[k].value)

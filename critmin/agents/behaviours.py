@@ -19,7 +19,7 @@ import numpy as np
 
 from critmin.agents.diplomacy import choose_buyer, choose_supplier, make_offer
 from critmin.agents.firms import invest_at_home, stake_abroad
-from critmin.agents.situation import MINERAL_NAMED, STAGE_NAMED, Situation, bans, offer_line
+from critmin.agents.situation import MINERAL_NAMED, STAGE_NAMED, Situation, offer_line
 from critmin.core.actions import (
     ActionBase,
     BuyStockpile,
@@ -30,20 +30,10 @@ from critmin.core.actions import (
     ReleaseStockpile,
     SetTariff,
 )
+from critmin.core.units import tonnes_for_usd_m, usd_m
 from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 
 Line = tuple[str, str]
-RELEASE_AT_SHORTAGE = 0.1  # release the stockpile when a tenth of need goes unmet
-INVEST_EVERY_TURNS = 8
-EXPLORATION_EVERY_TURNS = 8
-REPROPOSE_AFTER_TURNS = 6  # a counterparty asked on a line is not asked again before this
-ACUTE_SHORTAGE = 0.05  # capacity is built at home only on acute pain: this share of need unmet ...
-ACUTE_PRICE_SPIKE = 0.25  # ... or the local price this far above the reference
-INVESTOR_EVERY_TURNS = 8
-RETALIATION_TARIFF = 0.25
-JOINT_EXPLORATION_TURNS = 20
-JOINT_EXPLORATION_SHARE = 0.2  # of the exposure, as the partner's entitlement
-FLOOR_SHARE_OF_REFERENCE = 0.8  # suppliers' price floor in the offtakes they offer
 
 
 class Offence(NamedTuple):
@@ -81,7 +71,9 @@ def recall_proposals(situation: Situation, memory: Memory) -> None:
     """
     turn = situation.obs.turn
     memory.proposed = {
-        asked: when for asked, when in memory.proposed.items() if turn - when < REPROPOSE_AFTER_TURNS
+        asked: when
+        for asked, when in memory.proposed.items()
+        if turn - when < situation.params.repropose_after_turns
     }
     for line, counterparty in memory.proposed:
         situation.pending[line].add(counterparty)
@@ -111,7 +103,7 @@ def release_in_shortage(situation: Situation) -> list[ActionBase]:
         if not (view.stockpile > 1e-6 and view.shortage > 0):  # nothing to release, or no one short
             continue
         need = view.demand if view.demand > 0 else view.imports
-        if need > 0 and view.shortage > RELEASE_AT_SHORTAGE * need:
+        if need > 0 and view.shortage > situation.params.release_at_shortage * need:
             actions.append(
                 ReleaseStockpile(
                     country=situation.obs.country,
@@ -168,17 +160,26 @@ def joint_exploration(
     partners = situation.params.exploration_partners
     turn = situation.obs.turn
     for (mineral, _), _level in pressed:
-        if not partners or turn - memory.last_exploration.get(mineral, -(10**6)) < EXPLORATION_EVERY_TURNS:
+        if (
+            not partners
+            or turn - memory.last_exploration.get(mineral, -(10**6))
+            < situation.params.exploration_every_turns
+        ):
             continue
         line = (mineral, situation.first_stage(mineral))
         partner = exploration_partner(situation, line, rng)
         if partner is None:
             continue
-        tonnes = JOINT_EXPLORATION_SHARE * max(
+        tonnes = situation.params.joint_exploration_share * max(
             situation.exposure((mineral, s)) for s in situation.chains[mineral]
         )
         offer = make_offer(
-            situation, partner, line, tonnes, kind="joint_exploration", duration_turns=JOINT_EXPLORATION_TURNS
+            situation,
+            partner,
+            line,
+            tonnes,
+            kind="joint_exploration",
+            duration_turns=situation.params.joint_exploration_turns,
         )
         memory.last_exploration[mineral] = turn
         if offer is not None:
@@ -215,9 +216,9 @@ def build_stockpile(situation: Situation, pressed) -> list[ActionBase]:
         if gap <= 1e-6 or view.price_usd_per_kg > 0.8 * cap or view.shortage > 0:
             continue
         tonnes = min(gap, 0.5 * situation.exposure(line))
-        affordable = params.stockpile_budget_share * situation.budget_usd_m * 1000 / cap
+        affordable = tonnes_for_usd_m(params.stockpile_budget_share * situation.budget_usd_m, cap)
         tonnes = min(tonnes, affordable)
-        if tonnes > 1e-3 and situation.spend(tonnes * cap / 1000):
+        if tonnes > 1e-3 and situation.spend(usd_m(tonnes, cap)):
             actions.append(stockpile_order(situation, line, tonnes, cap))
     return actions
 
@@ -255,9 +256,12 @@ def firm_moves(situation: Situation, pressed, memory: Memory) -> list[ActionBase
         if level < 1.5 * params.act_on_pressure or line[1] == situation.first_stage(line[0]):
             continue
         risk = situation.risks.get(line)
-        if risk is None or (risk.shortage_share < ACUTE_SHORTAGE and risk.price_spike < ACUTE_PRICE_SPIKE):
+        if risk is None or (
+            risk.shortage_share < situation.params.acute_shortage
+            and risk.price_spike < situation.params.acute_price_spike
+        ):
             continue
-        if turn - memory.last_invest.get(line, -(10**6)) < INVEST_EVERY_TURNS:
+        if turn - memory.last_invest.get(line, -(10**6)) < situation.params.invest_every_turns:
             continue
         invest = invest_at_home(situation, line, params.invest_share_of_exposure * situation.exposure(line))
         memory.last_invest[line] = turn
@@ -303,7 +307,7 @@ def retaliate_with_tariffs(
                     country=situation.obs.country,
                     mineral=Mineral(line[0]),
                     stages=(Stage(line[1]),),
-                    rate=RETALIATION_TARIFF,
+                    rate=situation.params.retaliation_tariff,
                     origins=(offender,),
                     reason=str(first_offence[offender]),
                 )
@@ -426,9 +430,10 @@ def buy_the_dip(situation: Situation) -> list[ActionBase]:
             continue
         tonnes = params.dip_buy_quarters * view.imports
         tonnes = min(
-            tonnes, params.stockpile_budget_share * situation.budget_usd_m * 1000 / max(ceiling, 1e-9)
+            tonnes,
+            tonnes_for_usd_m(params.stockpile_budget_share * situation.budget_usd_m, max(ceiling, 1e-9)),
         )
-        if tonnes > 1e-3 and situation.spend(tonnes * ceiling / 1000):
+        if tonnes > 1e-3 and situation.spend(usd_m(tonnes, ceiling)):
             actions.append(stockpile_order(situation, line, tonnes, ceiling))
     return actions
 
@@ -586,7 +591,7 @@ def seek_offtakes(situation: Situation, rng: np.random.Generator) -> list[Action
                 line,
                 min(free, 0.3 * buyer[1]),
                 selling=True,
-                floor_share=FLOOR_SHARE_OF_REFERENCE,
+                floor_share=situation.params.floor_share_of_reference,
             )
             if offer is not None:
                 actions.append(offer)
@@ -597,7 +602,11 @@ def seek_investors(situation: Situation, memory: Memory) -> list[ActionBase]:
     """Offer a partnership in processing on a mineral mined here but hardly processed here."""
     turn = situation.obs.turn
     for mineral, stages in sorted(situation.chains.items()):
-        if len(stages) < 2 or turn - memory.last_investor_offer.get(mineral, -(10**6)) < INVESTOR_EVERY_TURNS:
+        if (
+            len(stages) < 2
+            or turn - memory.last_investor_offer.get(mineral, -(10**6))
+            < situation.params.investor_every_turns
+        ):
             continue
         ore, processed = situation.views[(mineral, stages[0])], situation.views[(mineral, stages[1])]
         if ore.capacity <= 0 or processed.capacity >= 0.25 * ore.capacity:
@@ -620,4 +629,4 @@ def investor_offer(situation: Situation, line: Line, tonnes_per_turn: float):
 def covers_me_not(situation: Situation, line: Line, buyer: str) -> bool:
     """True if this country's own control on the line would stop deliveries to the buyer."""
     control = situation.control_on(situation.obs.country, line)
-    return control is not None and bans(control, buyer)
+    return control is not None and control.bans(buyer)

@@ -15,11 +15,8 @@ import msgspec
 from critmin.agents.situation import MINERAL_NAMED, STAGE_NAMED, Situation, offer_line
 from critmin.agents.valuation import DealValue, value_offer
 from critmin.core.actions import ActionBase, AnswerDeal, ProposeDeal
+from critmin.core.units import usd_m
 from critmin.core.vocabulary import TURNS_PER_YEAR
-from critmin.engine.deals import PARTNER_CAPEX_SHARE
-
-MIN_TONNES_PER_YEAR = 1.0  # offers below this are not worth the paperwork
-COUNTER_SCALES = (0.5, 0.25)  # volumes tried in a counter-offer, as shares of the offer's
 
 Line = tuple[str, str]
 
@@ -60,7 +57,9 @@ def commit(situation: Situation, offer: ProposeDeal) -> bool:
     tonnes = situation.per_turn(offer.tonnes_per_year)
     if offer.buyer == situation.obs.country:
         if offer.kind == "partnership":
-            financing = PARTNER_CAPEX_SHARE * situation.capex_usd_m(line, offer.tonnes_per_year)
+            financing = situation.obs.terms.partner_capex_share * situation.capex_usd_m(
+                line, offer.tonnes_per_year
+            )
             if not situation.spend(financing):
                 return False
         situation.bought[line] += tonnes
@@ -72,11 +71,14 @@ def commit(situation: Situation, offer: ProposeDeal) -> bool:
 
 def counter_offer(situation: Situation, offer: ProposeDeal) -> ProposeDeal | None:
     """Terms this country would accept instead: a smaller volume, or an index price."""
-    variants = [scaled(offer, share) for share in COUNTER_SCALES]
+    variants = [scaled(offer, share) for share in situation.params.counter_scales]
     if offer.price_rule != "index":
         variants.insert(0, with_terms(offer, price_rule="index", price_usd_per_kg=None))
     for variant in variants:
-        if variant.tonnes_per_year >= MIN_TONNES_PER_YEAR and value_offer(situation, variant).acceptable:
+        if (
+            variant.tonnes_per_year >= situation.params.min_offer_tonnes_per_year
+            and value_offer(situation, variant).acceptable
+        ):
             situation.pending[offer_line(offer)].add(offer.country)
             return variant
     return None
@@ -126,7 +128,10 @@ def make_offer(
     """A proposal to `counterparty` that this country's own valuation accepts, or None."""
     me, params = situation.obs.country, situation.params
     tonnes_per_year = tonnes_per_turn * TURNS_PER_YEAR
-    if tonnes_per_year < MIN_TONNES_PER_YEAR or counterparty in situation.pending[line]:
+    if (
+        tonnes_per_year < situation.params.min_offer_tonnes_per_year
+        or counterparty in situation.pending[line]
+    ):
         return None
     seller, buyer = (me, counterparty) if selling else (counterparty, me)
     price = situation.price_of(seller, line)
@@ -143,7 +148,7 @@ def make_offer(
         price_rule="index" if floor is None else "floor",
         price_usd_per_kg=floor,
         duration_turns=duration_turns or params.offtake_duration_turns,
-        breach_penalty_usd_m=round(params.penalty_quarters * tonnes_per_turn * price / 1000, 3),
+        breach_penalty_usd_m=round(usd_m(params.penalty_quarters * tonnes_per_turn, price), 3),
     )
     if not value_offer(situation, offer).acceptable:
         return None

@@ -8,7 +8,8 @@ as in the calibration notes: `[H]` primary data, `[M]` reputable secondary, `[L]
 
 A scenario names a country's doctrine; the parameters come from here (`params_for`), except
 those a scenario's `[doctrines.NAME]` table replaces (`critmin.scenarios.doctrine_table`) for
-every country on that doctrine, so that experiments can vary them.
+every country on that doctrine, and those a country record's own `doctrine_params` replace for
+that country, so that experiments can vary them.
 """
 
 from __future__ import annotations
@@ -191,17 +192,19 @@ COUNTRY_OVERRIDES: dict[str, tuple[dict, str]] = {
 }
 
 
-def params_for(doctrine: str, country: str, table=None) -> DoctrineParams:
+def params_for(doctrine: str, country: str, *tables) -> DoctrineParams:
     """A doctrine's parameters for a country.
 
-    The country's documented adjustments apply first, then the scenario's `[doctrines.NAME]`
-    table (a `DoctrineTable`, or None) over both.
+    The country's documented adjustments apply first, then the scenario's tables (`DoctrineTable`
+    records, or None) in order: its `[doctrines.NAME]` table, then the country's own
+    `doctrine_params`.
     """
     params = DOCTRINES.get(doctrine, BASE)
     override = COUNTRY_OVERRIDES.get(country)
     if override is not None:
         adjusted, source = override
         params = replace(params, **adjusted, source=f"{params.source}; {country}: {source}")
-    if table is not None:
-        params = replace(params, **changes(table), source=f"{params.source}; scenario: {table.source}")
+    for table in tables:
+        if table is not None:
+            params = replace(params, **changes(table), source=f"{params.source}; scenario: {table.source}")
     return params

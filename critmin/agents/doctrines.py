@@ -26,12 +26,14 @@ Doctrines (parameters in `doctrine_params`, per country where a source gives a f
 
 `make_controller` picks the controller a scenario asks for, with the scenario's `[doctrines.NAME]`
 tables over the doctrines' parameters. The AI draws randomness only from
-the country's own decision stream, so a run is reproducible under its seed.
+the country's own decision stream, so a run is reproducible under its seed. A controller the
+engine makes reads the turn's shared `WorldReading` (`shared_reading`, WorldModel.shared_reading)
+instead of reading every observation's public part again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -40,11 +42,14 @@ from critmin.agents.controllers import Controller, DefaultController, QueuedCont
 from critmin.agents.diplomacy import answer_inbox
 from critmin.agents.doctrine_params import DoctrineParams, params_for
 from critmin.agents.manufacturers import Pressure
-from critmin.agents.situation import Situation
+from critmin.agents.situation import Situation, WorldReading
 from critmin.agents.valuation import DealValue, value_offer
 from critmin.core.actions import ActionBase, ProposeDeal
 from critmin.core.observation import Observation
 from critmin.scenarios.doctrine_table import DoctrineTables
+
+SharedReading = Callable[[Observation], WorldReading | None]
+"""The turn's shared reading of an observation's public part, if the engine has one for it."""
 
 
 class DoctrineController:
@@ -52,16 +57,23 @@ class DoctrineController:
 
     doctrine = "passive"
 
-    def __init__(self, country: str, params: DoctrineParams, rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        country: str,
+        params: DoctrineParams,
+        rng: np.random.Generator,
+        shared_reading: SharedReading | None = None,
+    ) -> None:
         self.country = country
         self.params = params
         self.rng = rng
+        self.shared_reading = shared_reading
         self.pressure = Pressure(params.pressure_memory)
         self.memory = moves.Memory()
 
     def decide(self, observation: Observation, legal: Sequence[ActionBase]) -> list[ActionBase]:
         """The actions of this turn (the legal menu is not needed: the engine checks every action)."""
-        situation = Situation.read(observation, self.params)
+        situation = self.read(observation)
         moves.recall_proposals(situation, self.memory)
         pressure = self.pressure.update(situation.risks)
         self.pressure.hear(observation.lobbying)
@@ -72,7 +84,12 @@ class DoctrineController:
 
     def valuation(self, observation: Observation, offer: ProposeDeal) -> DealValue:
         """What `offer` is worth to this country, judged on `observation` alone."""
-        return value_offer(Situation.read(observation, self.params), offer)
+        return value_offer(self.read(observation), offer)
+
+    def read(self, observation: Observation) -> Situation:
+        """The situation of an observation, on the turn's shared reading where there is one."""
+        shared = self.shared_reading(observation) if self.shared_reading is not None else None
+        return Situation.read(observation, self.params, shared)
 
     def play(self, situation: Situation, pressed) -> list[ActionBase]:
         """The doctrine's own moves (none for the base class)."""
@@ -158,21 +175,34 @@ DOCTRINE_CONTROLLERS: dict[str, type[DoctrineController]] = {
 }
 
 
-def doctrine_controller(doctrine: str, country: str, rng: np.random.Generator, table=None) -> Controller:
+def doctrine_controller(
+    doctrine: str,
+    country: str,
+    rng: np.random.Generator,
+    tables: Sequence = (),
+    shared_reading: SharedReading | None = None,
+) -> Controller:
     """The AI controller of a doctrine for a country (the default controller for 'passive').
 
-    `table` is the scenario's `[doctrines.NAME]` table for the doctrine, if any.
+    `tables` are the scenario's `DoctrineTable`s over the doctrine's parameters, in order (None
+    for none): its `[doctrines.NAME]` table, the country's own `doctrine_params`.
     """
     cls = DOCTRINE_CONTROLLERS.get(doctrine)
     if cls is None:
         return DefaultController()
-    return cls(country, params_for(doctrine, country, table), rng)
+    return cls(country, params_for(doctrine, country, *tables), rng, shared_reading)
 
 
-def make_controller(country, rng: np.random.Generator, doctrines: DoctrineTables | None = None) -> Controller:
+def make_controller(
+    country,
+    rng: np.random.Generator,
+    doctrines: DoctrineTables | None = None,
+    shared_reading: SharedReading | None = None,
+) -> Controller:
     """The controller for a scenario's country record (`controller`, `doctrine` fields).
 
-    'ai' plays the named doctrine, with the scenario's `[doctrines]` tables over its parameters;
+    'ai' plays the named doctrine, with the scenario's `[doctrines]` tables and the country's own
+    `doctrine_params` over its parameters;
     'human' and 'external' play what is submitted through the public API; 'default' keeps
     current policies.
     """
@@ -180,5 +210,6 @@ def make_controller(country, rng: np.random.Generator, doctrines: DoctrineTables
         return QueuedController()
     if country.controller == "ai":
         table = doctrines.table(country.doctrine) if doctrines is not None else None
-        return doctrine_controller(country.doctrine, country.iso3, rng, table)
+        tables = (table, country.doctrine_params)
+        return doctrine_controller(country.doctrine, country.iso3, rng, tables, shared_reading)
     return DefaultController()

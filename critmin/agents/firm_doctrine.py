@@ -1,7 +1,7 @@
 """State firms' own decisions: what a firm does with its budget, by its mandate, and why.
 
-Every firm reads one `FirmView` of the world, built once per turn from the model's arrays, and
-decides at most every `act_every_turns` turns:
+Every firm reads the turn's view (core/turn_view.py: `TurnView`, its firm arrays included), built
+once per turn by the engine, and decides at most every `act_every_turns` turns:
 
 - supply_security (state firms by default): buy a stake in the largest foreign mine of the
   mineral its home country imports most (by value), so that its share of output ships home;
@@ -19,90 +19,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-import msgspec
 import numpy as np
 
 from critmin.core.actions import AcquireStake, ActionBase, Invest
+from critmin.core.turn_view import TurnView
+from critmin.core.units import capex_usd_m, tonnes_for_usd_m, usd_m
 from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
-from critmin.engine.firm_accounts import unit_margin
-
-if TYPE_CHECKING:
-    from critmin.engine.model import WorldModel
-
-
-class FirmParams(msgspec.Struct, frozen=True, kw_only=True):
-    """How firms decide (critmin assumptions [L], documented in docs/ai-and-diplomacy.md)."""
-
-    act_every_turns: int = 4  # a firm takes a decision at most once a year
-    spend_share: float = 0.5  # share of its budget one decision may spend
-    max_stake: float = 0.1  # largest share of a line bought at once
-    min_stake: float = 0.0005  # smaller stakes are not worth the deal
-    hurdle_margin: float = 0.2  # margin over price at long-run prices a profit decision needs
-    expand_share: float = 0.1  # an expansion adds this share of the line's capacity
-    payback_years: float = 10.0  # horizon over which an ordered stake must pay back
-    veto_trust: float = 0.4  # the government vetoes stakes in countries it trusts less
-    loss_tolerance: dict[str, float] = msgspec.field(
-        default_factory=lambda: {"supply_security": 0.5, "national_champion": 0.25, "profit": 0.0}
-    )  # share of an ordered stake's cost the firm accepts not to earn back
-
-
-@dataclass
-class FirmView:
-    """The turn's shared reading of the world for every firm (arrays, built once)."""
-
-    world: WorldModel
-    import_share: np.ndarray  # (C, M, S) share of last turn's supply that came from abroad
-    need_value: np.ndarray  # (C, M, S) USD m a turn of final and feed need at reference prices
-    margin: np.ndarray  # (C, M, S) USD/kg cash margin at long-run prices
-    margin_share: np.ndarray  # (C, M, S) margin over long-run price
-    free: np.ndarray  # (C, M, S) share of each line not yet held through stakes
-    restricted: np.ndarray  # (C, C, M) exporter restricts the mineral to the importer
-
-    @classmethod
-    def of(cls, world: WorldModel) -> FirmView:
-        """Read the model's arrays once for all firms."""
-        from critmin.engine.trade import feed_need, final_need
-
-        state, constants = world.state, world.constants
-        recent_exports, domestic = world.recent_supply  # (C, M, S, C) and (C, M, S), recent turns
-        imported = recent_exports.sum(axis=0).transpose(2, 0, 1)
-        received = imported + domestic
-        imports = np.divide(imported, received, out=np.zeros_like(received), where=received > 0)
-        need = (final_need(state) + feed_need(state, constants)) * constants.reference_price[None] / 1000
-        price = state.long_run_price
-        margin = unit_margin(price, state, constants)
-        held = np.zeros_like(state.capacity)
-        for deal in world.deals.deals.values():
-            if deal.kind == "equity":
-                held[world.position(deal.seller, deal.mineral, deal.stage)] += deal.share
-        restricted = np.zeros((*state.trust.shape, len(world.index.minerals)), dtype=bool)
-        for (country, mineral, _), control in world.policies.controls.items():
-            for b, buyer in enumerate(world.index.countries):
-                if buyer != country and control.restricts(buyer):
-                    restricted[world.index.country[country], b, world.index.mineral[mineral]] = True
-        return cls(
-            world=world,
-            import_share=imports,
-            need_value=need,
-            margin=margin,
-            margin_share=np.divide(margin, price, out=np.zeros_like(margin), where=price > 0),
-            free=np.clip(1.0 - held, 0.0, 1.0),
-            restricted=restricted,
-        )
+from critmin.scenarios.doctrine_table import FirmParams
 
 
 @dataclass
 class FirmObservation:
-    """What a firm sees: itself, its budget, and the turn's shared view."""
+    """What a firm sees: itself, its budget, and the turn's view."""
 
     turn: int
     firm: str
     country: str
     mandate: str
     cash_usd_m: float
-    view: FirmView = field(repr=False)
+    view: TurnView = field(repr=False)
 
 
 class FirmDoctrine:
@@ -133,9 +69,15 @@ class FirmDoctrine:
             self.last_turn = -(10**6)
 
 
-def capex_usd_m(world: WorldModel, m: int, s: int, tonnes_per_year: float) -> float:
-    """The engine's capital cost of capacity (as rules.capex_usd_m)."""
-    return tonnes_per_year * world.constants.reference_price[m, s] * world.settings.capex_revenue_years / 1000
+def line_capex_usd_m(view: TurnView, m: int, s: int, tonnes_per_year: float) -> float:
+    """The engine's capital cost of capacity on a line, on the view's terms."""
+    return capex_usd_m(tonnes_per_year, view.reference_price[m, s], view.terms.capex_revenue_years)
+
+
+def stake_cost_usd_m(view: TurnView, action: AcquireStake) -> float:
+    """What a stake costs: its share of the line's replacement cost (as the engine's stakes.py)."""
+    host, m, s = view.names.position(action.host, action.mineral.value, action.stage.value)
+    return action.share * line_capex_usd_m(view, m, s, view.capacity[host, m, s] * TURNS_PER_YEAR)
 
 
 def budget(observation: FirmObservation, params: FirmParams) -> float:
@@ -147,19 +89,19 @@ def stake(
     observation: FirmObservation, params: FirmParams, host: int, m: int, s: int, reason: str
 ) -> AcquireStake | None:
     """A stake in a foreign line, as large as the budget and the free share allow."""
-    world, view = observation.view.world, observation.view
-    line_cost = capex_usd_m(world, m, s, world.state.capacity[host, m, s] * TURNS_PER_YEAR)
+    view, names = observation.view, observation.view.names
+    line_cost = line_capex_usd_m(view, m, s, view.capacity[host, m, s] * TURNS_PER_YEAR)
     if line_cost <= 0:
         return None
-    share = min(params.max_stake, view.free[host, m, s], budget(observation, params) / line_cost)
+    share = min(params.max_stake, view.firms.free[host, m, s], budget(observation, params) / line_cost)
     if share < params.min_stake:
         return None
     return AcquireStake(
         country=observation.country,
         firm=observation.firm,
-        host=world.index.countries[host],
-        mineral=Mineral(world.index.minerals[m]),
-        stage=Stage(world.index.stages[s]),
+        host=names.countries[host],
+        mineral=Mineral(names.minerals[m]),
+        stage=Stage(names.stages[s]),
         share=round(float(share), 6),
         reason=reason[:300],
     )
@@ -167,27 +109,27 @@ def stake(
 
 def security_move(observation: FirmObservation, params: FirmParams, vetoed) -> AcquireStake | None:
     """A stake upstream of what home imports most, in the largest producer that does not restrict it."""
-    view, world = observation.view, observation.view.world
-    home = world.index.country[observation.country]
-    imported = (view.import_share[home] * view.need_value[home]).sum(axis=1)  # (M,)
+    view, names, firms = observation.view, observation.view.names, observation.view.firms
+    home = names.country[observation.country]
+    imported = (firms.import_share[home] * firms.need_value[home]).sum(axis=1)  # (M,)
     for m in np.argsort(-imported, kind="stable"):
         if imported[m] <= 0:
             break
-        s = int(np.flatnonzero(world.constants.chain[m])[0])
-        mineral = world.index.minerals[m]
-        capacity = world.state.capacity[:, m, s] * (view.free[:, m, s] >= params.min_stake)
-        capacity = capacity * ~view.restricted[:, home, m]
+        s = int(np.flatnonzero(view.chain[m])[0])
+        mineral = names.minerals[m]
+        capacity = view.capacity[:, m, s] * (firms.free[:, m, s] >= params.min_stake)
+        capacity = capacity * ~firms.restricted[:, home, m]
         capacity[home] = 0.0
         for code, _ in vetoed:
             if (code, mineral) in vetoed:
-                capacity[world.index.country[code]] = 0.0
+                capacity[names.country[code]] = 0.0
         if capacity.max() <= 0:
             continue
         host = int(np.argmax(capacity))
-        share = float(view.import_share[home, m].max())
+        share = float(firms.import_share[home, m].max())
         reason = (
             f"home supply security: {observation.country} imports {share:.0%} of its {mineral}; "
-            f"{world.index.countries[host]} is the largest producer open to it"
+            f"{names.countries[host]} is the largest producer open to it"
         )
         action = stake(observation, params, host, m, s, reason)
         if action is not None:
@@ -201,10 +143,10 @@ def profit_move(observation: FirmObservation, params: FirmParams, vetoed) -> Act
     A profit-seeking firm does not buy abroad here: a stake's output ships home, and a firm
     after margins has no home use for it.
     """
-    view, world = observation.view, observation.view.world
-    home = world.index.country[observation.country]
-    owned = world.firm_shares[world.firm_index[observation.firm], home] > 0
-    margins = np.where(owned & (world.state.capacity[home] > 0), view.margin_share[home], -np.inf)
+    view, firms = observation.view, observation.view.firms
+    home = view.names.country[observation.country]
+    owned = firms.shares[firms.index[observation.firm], home] > 0
+    margins = np.where(owned & (view.capacity[home] > 0), firms.margin_share[home], -np.inf)
     m, s = np.unravel_index(int(np.argmax(margins)), margins.shape)
     if margins[m, s] < params.hurdle_margin:
         return None
@@ -213,20 +155,19 @@ def profit_move(observation: FirmObservation, params: FirmParams, vetoed) -> Act
 
 def champion_move(observation: FirmObservation, params: FirmParams, vetoed) -> ActionBase | None:
     """Build at home the next stage of a chain it works in, where the country imports that stage."""
-    view, world = observation.view, observation.view.world
-    home = world.index.country[observation.country]
-    f = world.firm_index[observation.firm]
-    chain = world.constants.chain
-    owned = world.firm_shares[f, home] > 0
+    view, names, firms = observation.view, observation.view.names, observation.view.firms
+    home = names.country[observation.country]
+    chain = view.chain
+    owned = firms.shares[firms.index[observation.firm], home] > 0
     downstream = np.zeros_like(owned)
     downstream[:, 1:] = owned[:, :-1] & chain[:, 1:]
-    gap = np.where(downstream, view.import_share[home] * view.need_value[home], 0.0)
+    gap = np.where(downstream, firms.import_share[home] * firms.need_value[home], 0.0)
     m, s = np.unravel_index(int(np.argmax(gap)), gap.shape)
     if gap[m, s] <= 0:
         return profit_move(observation, params, vetoed)
     reason = (
-        f"national champion: {observation.country} imports {view.import_share[home, m, s]:.0%} of its "
-        f"{world.index.minerals[m]} {world.index.stages[s]}; the firm builds it at home"
+        f"national champion: {observation.country} imports {firms.import_share[home, m, s]:.0%} of its "
+        f"{names.minerals[m]} {names.stages[s]}; the firm builds it at home"
     )
     return expansion(observation, params, int(m), int(s), reason, None)
 
@@ -235,12 +176,13 @@ def expansion(
     observation: FirmObservation, params: FirmParams, m: int, s: int, reason: str, margin: float | None
 ) -> Invest | None:
     """New capacity on a home line: a share of the line (or of home need), within the budget."""
-    world = observation.view.world
-    home = world.index.country[observation.country]
-    capacity = world.state.capacity[home, m, s] * TURNS_PER_YEAR
-    need = observation.view.need_value[home, m, s] * 1000 / max(world.constants.reference_price[m, s], 1e-9)
+    view, names = observation.view, observation.view.names
+    home = names.country[observation.country]
+    capacity = view.capacity[home, m, s] * TURNS_PER_YEAR
+    reference = max(view.reference_price[m, s], 1e-9)
+    need = tonnes_for_usd_m(view.firms.need_value[home, m, s], reference)
     tonnes = params.expand_share * (capacity if capacity > 0 else need * TURNS_PER_YEAR)
-    cost = capex_usd_m(world, m, s, tonnes)
+    cost = line_capex_usd_m(view, m, s, tonnes)
     limit = budget(observation, params)
     if cost > limit:
         tonnes *= limit / cost
@@ -248,25 +190,25 @@ def expansion(
         return None
     if margin is not None:
         reason = (
-            f"profit: its {world.index.minerals[m]} {world.index.stages[s]} line earns {margin:.0%} of its "
+            f"profit: its {names.minerals[m]} {names.stages[s]} line earns {margin:.0%} of its "
             f"price at long-run prices, above the {params.hurdle_margin:.0%} hurdle"
         )
     return Invest(
         country=observation.country,
         firm=observation.firm,
-        mineral=Mineral(world.index.minerals[m]),
-        stage=Stage(world.index.stages[s]),
+        mineral=Mineral(names.minerals[m]),
+        stage=Stage(names.stages[s]),
         tonnes_per_year=round(float(tonnes), 3),
         reason=reason[:300],
     )
 
 
-def government_veto(view: FirmView, action: ActionBase, params: FirmParams) -> str | None:
+def government_veto(view: TurnView, action: ActionBase, params: FirmParams) -> str | None:
     """Why the firm's government vetoes its stake (a host it distrusts), or None."""
     if not isinstance(action, AcquireStake):
         return None
-    index = view.world.index
-    trust = float(view.world.state.trust[index.country[action.country], index.country[action.host]])
+    country = view.names.country
+    trust = float(view.trust[country[action.country], country[action.host]])
     if trust < params.veto_trust:
         return (
             f"{action.country} vetoes {action.firm}'s stake in {action.host}: "
@@ -275,19 +217,16 @@ def government_veto(view: FirmView, action: ActionBase, params: FirmParams) -> s
     return None
 
 
-def review_order(view: FirmView, mandate: str, cash_usd_m: float, action: ActionBase, params: FirmParams):
+def review_order(view: TurnView, mandate: str, cash_usd_m: float, action: ActionBase, params: FirmParams):
     """Why a firm refuses what its government orders (unaffordable, or loss-making), or None."""
     if not isinstance(action, AcquireStake):
         return None
-    from critmin.engine.rules import stake_cost_usd_m
-
-    world = view.world
-    cost = stake_cost_usd_m(world, action)
+    cost = stake_cost_usd_m(view, action)
     if cost > cash_usd_m + 1e-9:
         return f"its budget of USD {cash_usd_m:,.1f} m does not cover the USD {cost:,.1f} m stake"
-    at = world.position(action.host, action.mineral.value, action.stage.value)
-    output = world.state.capacity[at] * world.state.utilisation[at] * TURNS_PER_YEAR
-    earned = action.share * output * max(float(view.margin[at]), 0.0) / 1000 * params.payback_years
+    at = view.names.position(action.host, action.mineral.value, action.stage.value)
+    output = view.capacity[at] * view.utilisation[at] * TURNS_PER_YEAR
+    earned = usd_m(action.share * output, max(float(view.firms.margin[at]), 0.0)) * params.payback_years
     needed = (1 - params.loss_tolerance.get(mandate, 0.0)) * cost
     if earned < needed:
         return (

@@ -3,15 +3,15 @@
 After each turn's consumption the manufacturers of every country and sector (EVs, storage, wind,
 electronics, defence, industry) look at what they got:
 
-- substitution: they switch to a named alternative (critmin/engine/substitution.py) when the
+- substitution: they switch to a named alternative (the `[market]` substitutes) when the
   mineral stays dear and, if the scenario sets `[market] substitute_on_shortage`, also when they
   are short of more than that share of their need (supply they cannot get is dearer than any
   price); their choice drives `state.adoption`, and each start is an event with its reason;
 - procurement and stock: the share of their need under contract and their inventory cover in
-  weeks; when cover falls under `LOBBY_COVER_WEEKS` while short they lobby their government
+  weeks; when cover falls under `[market] lobby_cover_weeks` while short they lobby their government
   (an event, and `ManufacturerTurn.lobbying`, a (C, M, S) signal 0..1);
 - lost output: what shortages cost them, counted per sector in value of final goods
-  (`OUTPUT_VALUE_MULTIPLE` times the value of the missing mineral at reference prices).
+  (`[market] output_value_multiple` times the value of the missing mineral at reference prices).
 
 The engine's market clearing still buys for them on the spot market; these decisions are the
 part of their behaviour the market does not already carry.
@@ -20,35 +20,15 @@ part of their behaviour the market does not already carry.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from critmin.core.events import Event
+from critmin.core.turn_view import MakersView
+from critmin.core.units import usd_m
 from critmin.core.vocabulary import SECTORS
 
-if TYPE_CHECKING:
-    from critmin.engine.model import WorldModel
-
-LOBBY_SHORTAGE = 0.1
-"""Share of need left unmet at which short manufacturers press their government hardest. [L]"""
-
-LOBBY_COVER_WEEKS = 6.0
-"""Inventory cover under which short manufacturers lobby their government. critmin assumption [L]."""
-
 WEEKS_PER_TURN = 13.0
-
-OUTPUT_VALUE_MULTIPLE = {
-    "ev": 30.0,
-    "storage": 20.0,
-    "wind": 25.0,
-    "electronics": 50.0,
-    "defence": 100.0,
-    "industry": 10.0,
-}
-"""Value of final output lost per USD of critical mineral missing, by sector: a magnet or a cell
-is a small share of a car's, turbine's, phone's or missile's value but stops its assembly.
-Orders of magnitude, critmin assumption [L] (cf. the IEA's and the EU CRMA's framing of
-critical inputs as small cost, large output at stake)."""
 
 
 @dataclass
@@ -61,73 +41,97 @@ class ManufacturerTurn:
     lobbying: np.ndarray  # (C, M, S) 0..1: how hard they press their government
 
 
-def pressed_to_substitute(world: WorldModel, shortage_share: np.ndarray) -> np.ndarray | None:
+def pressed_to_substitute(view: MakersView) -> np.ndarray | None:
     """(O, C, S) True where makers are short enough to switch to each option (None: price alone)."""
-    threshold = world.settings.substitute_on_shortage
+    threshold = view.substitute_on_shortage
     if threshold is None:
         return None
-    substitutes = world.constants.substitutes
-    return shortage_share[:, substitutes.mineral, :].transpose(1, 0, 2) > threshold
+    return shortage_share(view)[:, view.substitute_mineral, :].transpose(1, 0, 2) > threshold
 
 
-def read_turn(world: WorldModel, need: np.ndarray, shortage: np.ndarray) -> ManufacturerTurn:
+def shortage_share(view: MakersView) -> np.ndarray:
+    """(C, M, S) share of need left unmet this turn."""
+    need = view.need
+    return np.divide(view.shortage, need, out=np.zeros_like(need), where=need > 0)
+
+
+def read_turn(view: MakersView) -> ManufacturerTurn:
     """Lost output, contract share, cover and lobbying of every country and sector, at once."""
-    state, constants = world.state, world.constants
-    demand = state.final_demand  # (K, C, M, S)
+    need, demand = view.need, view.final_demand  # (K, C, M, S)
     total = demand.sum(axis=0)
     sector_share = np.divide(demand, total[None], out=np.zeros_like(demand), where=total[None] > 0)
-    missing_value = shortage * constants.reference_price[None] / 1000
-    multiple = np.array([OUTPUT_VALUE_MULTIPLE[s.value] for s in SECTORS])
-    lost = np.einsum("kcms,cms->kc", sector_share, missing_value) * multiple[:, None]
-    contracted = np.zeros_like(need)
-    for deal in world.deals.active(world.turn):
-        if deal.kind != "equity":
-            contracted[world.position(deal.buyer, deal.mineral, deal.stage)] += deal.tonnes_per_turn
+    missing_value = usd_m(view.shortage, view.reference_price[None])
+    lost = np.einsum("kcms,cms->kc", sector_share, missing_value) * view.output_value_multiple[:, None]
+    contracted = view.contracted
     contract_share = np.minimum(np.divide(contracted, need, out=np.zeros_like(need), where=need > 0), 1.0)
-    cover = np.divide(state.consumer_stock, need, out=np.zeros_like(need), where=need > 0) * WEEKS_PER_TURN
-    short = np.divide(shortage, need, out=np.zeros_like(need), where=need > 0)
-    lobbying = np.where(cover < LOBBY_COVER_WEEKS, np.clip(short / LOBBY_SHORTAGE, 0.0, 1.0), 0.0)
+    cover = np.divide(view.stock, need, out=np.zeros_like(need), where=need > 0) * WEEKS_PER_TURN
+    short = np.divide(view.shortage, need, out=np.zeros_like(need), where=need > 0)
+    pressing = np.clip(short / view.lobby_shortage_share, 0.0, 1.0)
+    lobbying = np.where(cover < view.lobby_cover_weeks, pressing, 0.0)
     return ManufacturerTurn(lost, contract_share, cover, lobbying)
 
 
-def main_sector(world: WorldModel, c: int, m: int) -> str:
+def main_sector(view: MakersView, c: int, m: int) -> str:
     """The sector that uses most of a mineral in a country."""
-    use = world.state.final_demand[:, c, m].sum(axis=1)
+    use = view.final_demand[:, c, m].sum(axis=1)
     return SECTORS[int(np.argmax(use))].value
 
 
-def report(world: WorldModel, before: np.ndarray, shortage_share: np.ndarray, turn: ManufacturerTurn) -> None:
-    """Events for the decisions that changed: substitutions begun, lobbying begun."""
-    substitutes, index = world.constants.substitutes, world.index
-    after = world.state.adoption
+def report(view: MakersView, before: np.ndarray, after: np.ndarray, turn: ManufacturerTurn) -> list[Event]:
+    """Events for the decisions that changed: substitutions begun, lobbying begun.
+
+    `before` and `after` are the (O, C, S) adoption of every substitution option.
+    """
+    return [*substitutions_begun(view, before, after), *lobbying_begun(view, turn)]
+
+
+def substitutions_begun(view: MakersView, before: np.ndarray, after: np.ndarray) -> list[Event]:
+    """An event for each country whose users of a mineral began switching to an option."""
+    names, events = view.names, []
     began = (before.sum(axis=2) == 0) & (after.sum(axis=2) > 0)  # (O, C)
-    ratio = world.state.expected_price / np.maximum(world.constants.reference_price[None], 1e-12)
+    ratio = view.expected_price / np.maximum(view.reference_price[None], 1e-12)
+    shortage, threshold = shortage_share(view), view.substitute_on_shortage
     for o, c in zip(*np.nonzero(began), strict=True):
-        m = int(substitutes.mineral[o])
-        short, dear = float(shortage_share[c, m].max()), float(ratio[c, m].max())
-        threshold = world.settings.substitute_on_shortage
+        m = int(view.substitute_mineral[o])
+        short, dear, multiple = (
+            float(shortage[c, m].max()),
+            float(ratio[c, m].max()),
+            view.substitute_price_multiple[o],
+        )
         why = (
             f"short of {short:.0%} of need"
-            if threshold is not None and short > threshold and dear <= substitutes.price_multiple[o]
-            else f"price {dear:.1f}x reference, above the option's {substitutes.price_multiple[o]:.1f}x"
+            if threshold is not None and short > threshold and dear <= multiple
+            else f"price {dear:.1f}x reference, above the option's {multiple:.1f}x"
             + (f", short of {short:.0%} of need" if short > 0.005 else "")
         )
-        world.emit(
-            "manufacturer_substitutes",
-            f"{index.countries[c]}:{main_sector(world, c, m)}",
-            f"{index.countries[c]}'s {index.minerals[m]} users begin switching to "
-            f"{substitutes.names[o]} (reason: {why})",
-            mineral=index.minerals[m],
+        events.append(
+            Event(
+                turn=view.turn,
+                kind="manufacturer_substitutes",
+                actor=f"{names.countries[c]}:{main_sector(view, c, m)}",
+                detail=f"{names.countries[c]}'s {names.minerals[m]} users begin switching to "
+                f"{view.substitute_names[o]} (reason: {why})",
+                mineral=names.minerals[m],
+            )
         )
+    return events
+
+
+def lobbying_begun(view: MakersView, turn: ManufacturerTurn) -> list[Event]:
+    """An event for each country whose users of a mineral began lobbying their government."""
+    names, events, shortage = view.names, [], shortage_share(view)
     lobbying = turn.lobbying.max(axis=2)
-    for c, m in zip(*np.nonzero((lobbying >= 1.0) & (world.lobbying_before < 1.0)), strict=True):
-        world.emit(
-            "manufacturer_lobbies",
-            f"{index.countries[c]}:{main_sector(world, c, m)}",
-            f"{index.countries[c]}'s {index.minerals[m]} users lobby for supply (reason: short of "
-            f"{shortage_share[c, m].max():.0%} of need with {turn.cover_weeks[c, m].min():.0f} weeks "
-            f"of cover, {turn.contract_share[c, m].max():.0%} under contract)",
-            target=index.countries[c],
-            mineral=index.minerals[m],
+    for c, m in zip(*np.nonzero((lobbying >= 1.0) & (view.lobbying_before < 1.0)), strict=True):
+        events.append(
+            Event(
+                turn=view.turn,
+                kind="manufacturer_lobbies",
+                actor=f"{names.countries[c]}:{main_sector(view, c, m)}",
+                detail=f"{names.countries[c]}'s {names.minerals[m]} users lobby for supply (reason: short of "
+                f"{shortage[c, m].max():.0%} of need with {turn.cover_weeks[c, m].min():.0f} weeks "
+                f"of cover, {turn.contract_share[c, m].max():.0%} under contract)",
+                target=names.countries[c],
+                mineral=names.minerals[m],
+            )
         )
-    world.lobbying_before = lobbying
+    return events

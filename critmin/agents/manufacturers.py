@@ -17,9 +17,6 @@ import msgspec
 from critmin.agents.doctrine_params import DoctrineParams
 from critmin.core.observation import MineralView
 
-SHORTAGE_GAIN = 3.0  # a third of need unmet counts as a full shortage signal
-SPIKE_CAP = 1.0  # a doubling of the local price counts as a full price signal
-
 Line = tuple[str, str]
 
 
@@ -83,11 +80,11 @@ def supply_risk(
                 adversary += share
             if share > largest:
                 largest, main_origin = share, code
-    shortage_signal = SHORTAGE_GAIN * shortage_share
     weights = params.risk
+    shortage_signal = weights.shortage_gain * shortage_share
     score = (
         weights.shortage * (1.0 if shortage_signal > 1.0 else shortage_signal)
-        + weights.price_spike * (SPIKE_CAP if spike > SPIKE_CAP else spike)
+        + weights.price_spike * (weights.spike_cap if spike > weights.spike_cap else spike)
         + weights.concentration * concentration
         + weights.adversary * adversary
     )

@@ -2,9 +2,9 @@
 
 Built once per decision from the observation alone (no engine internals), so that anything a
 doctrine concludes a person or a bot could conclude from the same observation. What every
-country reads alike (the world lines, export controls and bans) is read once per turn: the
-observations of a turn share those objects, and a `WorldReading` serves every observation that
-carries the very same ones.
+country reads alike (the world lines, export controls and bans) is a `WorldReading`: the
+engine builds one per turn beside the observations (engine/observe.py), and a situation reads
+it when its observation carries the very same world lines and policies, else reads its own.
 """
 
 from __future__ import annotations
@@ -18,12 +18,8 @@ from critmin.agents.manufacturers import Line, SupplyRisk, supply_risk
 from critmin.core.actions import ProposeDeal
 from critmin.core.export_control import ExportControl
 from critmin.core.observation import MineralView, Observation, WorldLine
+from critmin.core.units import capex_usd_m
 from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
-
-CAPEX_REVENUE_YEARS = 1.5
-"""The engine's default capital cost of capacity in years of revenue at reference prices
-(`[market] capex_revenue_years`): the AI's estimate of what investment costs."""
-
 
 NO_ONE: frozenset[str] = frozenset()
 MINERAL_NAMED: dict[str, Mineral] = {mineral.value: mineral for mineral in Mineral}
@@ -35,16 +31,6 @@ MINERAL_OF, STAGE_OF = attrgetter("mineral"), attrgetter("stage")
 def offer_line(offer: ProposeDeal) -> Line:
     """The (mineral, stage) line of an offer, as plain strings."""
     return offer.mineral._value_, offer.stage._value_
-
-
-def covers(control: ExportControl, country: str) -> bool:
-    """True if an export control restricts exports to `country`."""
-    return control.restricts(country)
-
-
-def bans(control: ExportControl, country: str) -> bool:
-    """True if an export control bans exports to `country`."""
-    return control.bans(country)
 
 
 @dataclass(frozen=True)
@@ -66,26 +52,24 @@ class WorldReading:
 
     @classmethod
     def of(cls, obs: Observation) -> WorldReading:
-        """The reading of an observation: the last one made, if it read the same objects."""
-        last = _last_reading[0]
-        if last is not None and last.reads(obs):
-            return last
+        """The reading of an observation's world lines and policies."""
+        return cls.of_parts(obs.world, obs.policies)
+
+    @classmethod
+    def of_parts(cls, world: list[WorldLine], policies: list[dict]) -> WorldReading:
+        """The reading of world lines and policy records (those observations carry)."""
         controls = {
             (policy["country"], policy["mineral"], policy["stage"]): ExportControl.from_record(policy)
-            for policy in obs.policies
+            for policy in policies
             if policy.get("kind") == "export_control"
         }
         bans: dict[tuple[str, str], list[ExportControl]] = {}
         for (country, mineral, _), control in controls.items():
-            if control.regime == "ban" or control.also_banned:
+            if control.bans_anyone():
                 bans.setdefault((country, mineral), []).append(control)
-        lines = dict(zip(map(LINE_OF, obs.world), obs.world, strict=True))
+        lines = dict(zip(map(LINE_OF, world), world, strict=True))
         minerals, stages = [line[0] for line in lines], [line[1] for line in lines]
-        reading = cls(
-            list(obs.world), list(obs.policies), lines, minerals, stages, chains_of(lines), controls, bans
-        )
-        _last_reading[0] = reading
-        return reading
+        return cls(list(world), list(policies), lines, minerals, stages, chains_of(lines), controls, bans)
 
     def reads(self, obs: Observation) -> bool:
         """True if this is the reading of the observation's world lines and policies."""
@@ -105,9 +89,6 @@ class WorldReading:
             world = self.lines[line]
             sellers = self.sellers[line] = sorted({*world.exporters, *world.producers})
         return sellers
-
-
-_last_reading: list[WorldReading | None] = [None]
 
 
 def same_objects(held: list, seen: list) -> bool:
@@ -145,10 +126,10 @@ class Situation:
     reading: WorldReading | None = None  # the turn's shared reading (None for a situation made by hand)
 
     @classmethod
-    def read(cls, obs: Observation, params: DoctrineParams) -> Situation:
-        """Read an observation."""
+    def read(cls, obs: Observation, params: DoctrineParams, shared: WorldReading | None = None) -> Situation:
+        """Read an observation, on the turn's `shared` reading if it is the reading of this observation."""
         reserve = params.reserve_quarters * obs.budget_per_turn_usd_m
-        reading = WorldReading.of(obs)
+        reading = shared if shared is not None and shared.reads(obs) else WorldReading.of(obs)
         views, chains = reading.views(obs.minerals)
         situation = cls(
             obs=obs,
@@ -185,7 +166,7 @@ class Situation:
         """Manufacturers' supply risk on every line the country must import."""
         me, restricting = self.obs.country, defaultdict(set)
         for (country, mineral, stage), control in self.controls.items():
-            if country != me and covers(control, me):
+            if country != me and control.restricts(me):
                 restricting[(mineral, stage)].add(country)
         trust, params = self.obs.trust, self.params
         for line, view in self.views.items():
@@ -201,7 +182,7 @@ class Situation:
     def embargoes(self, seller: str, buyer: str, mineral: str) -> bool:
         """True if `seller` bans exports of any stage of `mineral` to `buyer`."""
         controls = self.bans.get((seller, mineral))
-        return controls is not None and any(bans(control, buyer) for control in controls)
+        return controls is not None and any(control.bans(buyer) for control in controls)
 
     def sellers(self, line: Line) -> list[str]:
         """The countries that export or produce on a line of the world picture, in code order."""
@@ -224,7 +205,7 @@ class Situation:
     def is_adversary(self, country: str, line: Line) -> bool:
         """A supplier that restricts this line to us, or that we do not trust."""
         control = self.control_on(country, line)
-        restricts = control is not None and covers(control, self.obs.country)
+        restricts = control is not None and control.restricts(self.obs.country)
         return restricts or self.trust(country) < self.params.adversary_trust
 
     def first_stage(self, mineral: str) -> str:
@@ -244,8 +225,8 @@ class Situation:
         return world.prices.get(country, fallback) if world else fallback
 
     def capex_usd_m(self, line: Line, tonnes_per_year: float) -> float:
-        """The AI's estimate of the capital cost of new capacity."""
-        return tonnes_per_year * self.reference(line) * CAPEX_REVENUE_YEARS / 1000
+        """The capital cost of new capacity on the observation's terms (what the engine charges)."""
+        return capex_usd_m(tonnes_per_year, self.reference(line), self.obs.terms.capex_revenue_years)
 
     def spend(self, usd_m: float) -> bool:
         """Commit money from this turn's treasury if it is there; False if not."""

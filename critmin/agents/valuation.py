@@ -25,12 +25,7 @@ import msgspec
 
 from critmin.agents.situation import Situation, offer_line
 from critmin.core.actions import ProposeDeal
-from critmin.engine.deals import JOINT_EXPLORATION_FUNDING_SHARE, PARTNER_CAPEX_SHARE
-
-EXCESS_LOSS = 0.5  # share of the price lost on contracted tonnes beyond need (held, resold later)
-STOCK_DRAW = 0.25  # share of surplus stock a seller counts as available per turn
-CAPACITY_VALUE = 0.5  # a host's value of capacity a partner finances, per USD of capex
-GLUT_GAIN = 2.0  # how much more an outlet is worth per unit of price below reference
+from critmin.core.units import thousand_usd_in_usd_m, usd_m
 
 
 class DealValue(msgspec.Struct, frozen=True, kw_only=True):
@@ -94,7 +89,7 @@ def reliability(situation: Situation, offer: ProposeDeal, line) -> float:
     if regime == "ban":
         return 0.0
     if regime == "licence" and offer.kind != "partnership":
-        return share * control.approval_share
+        return share * control.licence_share(offer.buyer)
     return share
 
 
@@ -112,15 +107,15 @@ def buyer_value(situation: Situation, offer: ProposeDeal, line) -> DealValue:
     security = params.security_value * situation.reference(line) * (risk.score if risk else 0.0)
     price = contract_price(situation, offer, line)
     premium = (price - view.price_usd_per_kg) * arriving
-    excess = max(arriving - uncovered, 0.0) * price * EXCESS_LOSS
-    financing = PARTNER_CAPEX_SHARE * situation.capex_usd_m(line, offer.tonnes_per_year)
+    excess = max(arriving - uncovered, 0.0) * price * params.excess_loss
+    financing = situation.obs.terms.partner_capex_share * situation.capex_usd_m(line, offer.tonnes_per_year)
     financing = financing if offer.kind == "partnership" else 0.0
     if financing > situation.budget_usd_m:
         return DealValue(blocked=f"cannot finance USD {financing:,.0f} m")
     return DealValue(
-        risk_removed_usd_m=covered * security * turns / 1000,
-        gains_usd_m=max(-premium, 0.0) * turns / 1000,
-        costs_usd_m=(max(premium, 0.0) + excess) * turns / 1000 + financing,
+        risk_removed_usd_m=thousand_usd_in_usd_m(covered * security * turns),
+        gains_usd_m=thousand_usd_in_usd_m(max(-premium, 0.0) * turns),
+        costs_usd_m=thousand_usd_in_usd_m((max(premium, 0.0) + excess) * turns) + financing,
     )
 
 
@@ -140,9 +135,9 @@ def exploration_partner_value(situation: Situation, offer: ProposeDeal, line) ->
     worst = max(risks, key=lambda risk: risk.score, default=None)
     covered = min(tonnes, worst.exposure) * situation.trust(offer.seller) if worst else 0.0
     security = params.security_value * situation.reference(line) * (worst.score if worst else 0.0)
-    funding = JOINT_EXPLORATION_FUNDING_SHARE * tonnes * situation.reference(line) / 1000
+    funding = usd_m(situation.obs.terms.joint_exploration_funding_share * tonnes, situation.reference(line))
     return DealValue(
-        risk_removed_usd_m=params.exploration_option * covered * security * turns / 1000,
+        risk_removed_usd_m=thousand_usd_in_usd_m(params.exploration_option * covered * security * turns),
         costs_usd_m=funding * turns,
     )
 
@@ -161,7 +156,7 @@ def seller_value(situation: Situation, offer: ProposeDeal, line) -> DealValue:
     premium = (contract_price(situation, offer, line) - price) * (tonnes - displaced)
     glut = max(1.0 - price / max(situation.reference(line), 1e-9), 0.0)
     trust = situation.trust(offer.buyer)
-    outlet = params.outlet_value * tonnes * price * (1 + GLUT_GAIN * glut) * (0.5 + trust)
+    outlet = params.outlet_value * tonnes * price * (1 + params.glut_gain * glut) * (0.5 + trust)
     leverage = 0.0
     if situation.capacity_share(situation.obs.country, line) >= params.dominance_share:
         leverage = params.leverage_value * (1 - trust) * tonnes * price
@@ -171,8 +166,8 @@ def seller_value(situation: Situation, offer: ProposeDeal, line) -> DealValue:
     per_turn_gain = outlet + max(premium, 0.0)
     per_turn_cost = displaced * price + committed * home_security + max(-premium, 0.0) + leverage + raw
     return DealValue(
-        gains_usd_m=per_turn_gain * turns / 1000 + finance_gained(situation, offer, line),
-        costs_usd_m=per_turn_cost * turns / 1000,
+        gains_usd_m=thousand_usd_in_usd_m(per_turn_gain * turns) + finance_gained(situation, offer, line),
+        costs_usd_m=thousand_usd_in_usd_m(per_turn_cost * turns),
     )
 
 
@@ -187,23 +182,25 @@ def available_to_sell(situation: Situation, offer: ProposeDeal, line) -> float:
     if new_supply(offer):
         return situation.per_turn(offer.tonnes_per_year)
     free_exports = max(view.exports - situation.sold[line], 0.0)
-    surplus_stock = max(view.stock - 2 * view.demand, 0.0) * STOCK_DRAW
+    surplus_stock = max(view.stock - 2 * view.demand, 0.0) * situation.params.stock_draw
     if offer.kind == "stock_swap":
-        return view.stockpile * STOCK_DRAW
+        return view.stockpile * situation.params.stock_draw
     return free_exports + surplus_stock
 
 
 def finance_gained(situation: Situation, offer: ProposeDeal, line) -> float:
     """What the seller gains from the partner's money: financed capacity or exploration funds."""
     if offer.kind == "partnership":
-        return CAPACITY_VALUE * PARTNER_CAPEX_SHARE * situation.capex_usd_m(line, offer.tonnes_per_year)
+        terms, params = situation.obs.terms, situation.params
+        return (
+            params.capacity_value
+            * terms.partner_capex_share
+            * situation.capex_usd_m(line, offer.tonnes_per_year)
+        )
     if offer.kind == "joint_exploration":
         tonnes = situation.per_turn(offer.tonnes_per_year)
-        return (
-            JOINT_EXPLORATION_FUNDING_SHARE
-            * tonnes
-            * situation.reference(line)
-            / 1000
-            * horizon(situation, offer)
+        funding = usd_m(
+            situation.obs.terms.joint_exploration_funding_share * tonnes, situation.reference(line)
         )
+        return funding * horizon(situation, offer)
     return 0.0

@@ -1,4 +1,4 @@
-"""Sub-commands of the classroom layer (registered by critmin.cli).
+"""Sub-commands of the classroom layer (the CLI asks `register` to add them).
 
 `serve`, `bot`, `instructor`, `join`, `debrief` and `pack`. Heavy or optional dependencies
 (websockets, matplotlib, the engine) are imported only when a command runs.
@@ -13,21 +13,29 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.table import Table
 
-from critmin.cli import EXIT_FAILED, EXIT_OK, UserError, command, err, out, positive_int
+from critmin.core.console import EXIT_FAILED, EXIT_OK, UserError, command, err, out, positive_int, user_errors
+
+if TYPE_CHECKING:
+    from critmin.classroom.join import SeatWindows
 
 CODE_ENV = "CRITMIN_CODE"
 
 
-def register(commands) -> None:
-    """Add this layer's sub-commands to the `critmin` parser."""
+def register(commands, windows: SeatWindows | None = None) -> None:
+    """Add this layer's sub-commands to the `critmin` parser.
+
+    `windows` opens game windows on a joined seat (`critmin join`, `critmin instructor ... view`);
+    without it those commands use the terminal.
+    """
     add_serve(commands)
     add_bot(commands)
-    add_instructor(commands)
-    add_join(commands)
+    add_instructor(commands).set_defaults(windows=windows)
+    add_join(commands).set_defaults(windows=windows)
     add_debrief(commands)
     add_pack(commands)
 
@@ -149,7 +157,7 @@ def new_session(store, args: argparse.Namespace):
     from critmin.classroom import codes
     from critmin.classroom.packs import pack_for
     from critmin.classroom.session import Session
-    from critmin.cli import load
+    from critmin.scenarios import ScenarioError, load_scenario
 
     if not store.is_new():
         raise UserError(
@@ -158,7 +166,8 @@ def new_session(store, args: argparse.Namespace):
     if not args.teams:
         raise UserError("--teams is required for a new session, e.g. --teams IND,CHN,USA")
     teams = [t.strip().upper() for t in args.teams.split(",") if t.strip()]
-    scenario = load(args.scenario)
+    with user_errors(ScenarioError):
+        scenario = load_scenario(args.scenario)
     pack = args.pack or getattr(getattr(pack_for(scenario.id), "pack", None), "id", None)
     join_codes = codes.new_codes(teams)
     session = Session.create(
@@ -253,7 +262,7 @@ def bot_command(args: argparse.Namespace) -> int:
 # --- instructor ---------------------------------------------------------------------------
 
 
-def add_instructor(commands) -> None:
+def add_instructor(commands) -> argparse.ArgumentParser:
     """`critmin instructor HOST:PORT --code C COMMAND [ARG]`."""
     from critmin.classroom.protocol import COMMANDS
 
@@ -284,6 +293,7 @@ def add_instructor(commands) -> None:
     sub.add_argument(
         "--projector", action="store_true", help="view: open in projector mode (map, flows, big timer)"
     )
+    return sub
 
 
 def instructor_command(args: argparse.Namespace) -> int:
@@ -297,7 +307,7 @@ def instructor_command(args: argparse.Namespace) -> int:
     if args.projector and args.action != "view":
         raise UserError("--projector goes with view: critmin instructor HOST:PORT --code C view --projector")
     if args.action == "view":
-        if view_room(args.address, code, projector=args.projector):
+        if view_room(args.address, code, projector=args.projector, windows=args.windows):
             return EXIT_OK
         args.action = "watch"
     if args.action == "watch":
@@ -314,24 +324,25 @@ def instructor_command(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
-def view_room(address: str, code: str, *, projector: bool) -> bool:
-    """The instructor's view in the pygame window; False (said why) if it cannot open."""
-    import importlib.util
-
-    if any(importlib.util.find_spec(name) is None for name in ("pygame", "pygame_gui")):
-        err.print(
-            "[yellow]The instructor's view needs pygame-ce and pygame_gui (pip install 'critmin[ui]'); "
-            "showing the terminal board (watch) instead.[/]"
-        )
-        return False
+def view_room(address: str, code: str, *, projector: bool, windows: SeatWindows | None) -> bool:
+    """The instructor's view in a game window; False (said why) if none can open."""
     from critmin.classroom.client import ConnectionLostError, JoinError
-    from critmin.classroom.remote import RemoteError
-    from critmin.ui.remote import instructor_view
+    from critmin.classroom.remote import RemoteError, RemoteWorld
 
+    missing = "no game window was given" if windows is None else windows.missing()
+    if missing is not None:
+        err.print(f"[yellow]The instructor's view cannot open: {escape(missing)}; showing the terminal "
+                  "board (watch) instead.[/]")  # fmt: skip
+        return False
+    with user_errors(JoinError, ConnectionLostError, RemoteError, ValueError):
+        world = RemoteWorld(address, code, label="instructor-view").connect()
     try:
-        shown = instructor_view(address, code, projector=projector)
-    except (JoinError, ConnectionLostError, RemoteError, ValueError) as error:
-        raise UserError(str(error)) from None
+        if not world.is_instructor:
+            raise UserError("this code is a team's: use `critmin join`")
+        with user_errors(RemoteError):
+            shown = windows.instructor(world, projector)
+    finally:
+        world.close()
     if shown is None:
         err.print("[yellow]Cannot open a window here (no display); showing the terminal board instead.[/]")
         return False
@@ -341,7 +352,7 @@ def view_room(address: str, code: str, *, projector: bool) -> bool:
 # --- join ---------------------------------------------------------------------------------
 
 
-def add_join(commands) -> None:
+def add_join(commands) -> argparse.ArgumentParser:
     """`critmin join HOST:PORT --code C`."""
     sub = command(commands, "join", join_command, "Play a team's seat in a classroom session.")
     add_code(sub)
@@ -349,6 +360,7 @@ def add_join(commands) -> None:
         "--text", action="store_true", help="use the terminal client even if the pygame UI can play"
     )
     sub.add_argument("--name", default="", help="your name, recorded on your orders and messages")
+    return sub
 
 
 def join_command(args: argparse.Namespace) -> int:
@@ -360,7 +372,14 @@ def join_command(args: argparse.Namespace) -> int:
     try:
         if len(args.name) > 40:
             raise UserError(f"--name is {len(args.name)} characters long; at most 40")
-        return run_join(args.address, require_code(args), text=args.text, console=out, name=args.name.strip())
+        return run_join(
+            args.address,
+            require_code(args),
+            text=args.text,
+            console=out,
+            name=args.name.strip(),
+            windows=args.windows,
+        )
     except (JoinError, ConnectionLostError, ValueError) as error:
         raise UserError(str(error)) from None
     except TimeoutError:

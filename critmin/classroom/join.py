@@ -1,17 +1,17 @@
-"""`critmin join`: play a team's seat, in the pygame UI if it can drive a remote world, else here.
+"""`critmin join`: play a team's seat, in a game window if one can open, else here.
 
-The pygame front end plays a remote seat through `critmin.ui.remote.play_remote(world)`, taking a
-joined `RemoteWorld` (see remote.py): the same screens as `critmin play`. Without pygame, without
-a display, or with `--text`, this module's line client shows each turn's state and takes orders
-from the keyboard.
+The CLI hands `run_join` the windows it can open (`SeatWindows`: the pygame UI's game screens on a
+joined `RemoteWorld`, see remote.py; the classroom imports no other front end). Without them,
+without a display, or with `--text`, this module's line client shows each turn's state and takes
+orders from the keyboard.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import sys
+from typing import Protocol
 
 from rich.console import Console
 from rich.markup import escape
@@ -19,6 +19,7 @@ from rich.table import Table
 
 from critmin.classroom import protocol as p
 from critmin.classroom.client import SessionClient
+from critmin.classroom.remote import RemoteWorld
 
 HELP = """commands:
   menu               the legal actions this turn, numbered
@@ -32,18 +33,19 @@ HELP = """commands:
   quit               leave"""
 
 
-def remote_ui():
-    """The pygame UI's entry point for a remote seat, or None without pygame-ce and pygame_gui."""
-    if any(importlib.util.find_spec(name) is None for name in ("pygame", "pygame_gui")):
-        return None
-    module = importlib.import_module("critmin.ui.remote")
-    return getattr(module, "play_remote", None)
+class SeatWindows(Protocol):
+    """Game windows on a joined remote world (the CLI's `critmin.launcher.PygameWindows`)."""
+
+    def missing(self) -> str | None:
+        """Why no window can open here, or None."""
+
+    def team(self, world: RemoteWorld) -> int | None:
+        """A team's game screens until the window closes; None when no display can show them."""
+
+    def instructor(self, world: RemoteWorld, projector: bool) -> int | None:
+        """The instructor's room over the map; None when no display can show it."""
 
 
-NO_PYGAME = (
-    "The game window needs pygame-ce and pygame_gui (pip install 'critmin[ui]'); "
-    "starting the text client instead."
-)
 NO_WINDOW = "Cannot open a window here (no display); starting the text client instead."
 
 
@@ -202,23 +204,29 @@ class TextClient:
             self.console.print(f"  · {escape(str(item.get('detail', item)))}")
 
 
-def run_join(address: str, code: str, *, text: bool, console: Console, name: str = "") -> int:
-    """Open the pygame UI on a remote seat if it can, else the text client (`name`: the player's)."""
-    play_remote = None if text else remote_ui()
-    if play_remote is not None:
-        from critmin.classroom.remote import RemoteWorld
-
+def run_join(
+    address: str,
+    code: str,
+    *,
+    text: bool,
+    console: Console,
+    name: str = "",
+    windows: SeatWindows | None = None,
+) -> int:
+    """Open a game window on a remote seat if it can, else the text client (`name`: the player's)."""
+    missing = "no game window was given" if windows is None else windows.missing()
+    if not text and missing is None:
         world = RemoteWorld(address, code, name=name).connect()
         if world.is_instructor:
             world.close()
             console.print("this code is the instructor's: use `critmin instructor ADDRESS --code C view`")
             return 2
-        outcome = play_remote(world)
+        outcome = windows.team(world)
         if outcome is not None:
             return int(outcome)
         world.close()
         console.print(f"[yellow]{NO_WINDOW}[/]")
     elif not text:
-        console.print(f"[yellow]{escape(NO_PYGAME)}[/]")
+        console.print(f"[yellow]The game window cannot open: {escape(missing)}; starting the text client.[/]")
     client = SessionClient(address, code, snapshot=False, label="join-text", name=name)
     return asyncio.run(TextClient(client, console).run())

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from critmin.classroom.packs import Pack
-from critmin.engine.snapshot import WorldSnapshot
+from critmin.core.snapshot import WorldSnapshot
 
 
 def standings(

@@ -211,6 +211,16 @@ def load_pack(name_or_path: str | Path) -> Pack:
         raise PackError(f"{path.name}: {error}") from None
 
 
+def load_optional_pack(name: str | None) -> Pack | None:
+    """A session's teaching pack, if it names one that can be loaded."""
+    if not name:
+        return None
+    try:
+        return load_pack(name)
+    except PackError:
+        return None
+
+
 def pack_for(scenario_id: str) -> Pack | None:
     """The packaged pack written for a scenario, if any."""
     for name in pack_names():

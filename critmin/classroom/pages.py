@@ -18,6 +18,8 @@ from websockets.asyncio.server import ServerConnection
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
+from critmin.core.world_map import MINERAL_COLOURS, world_geojson
+
 WEB = resources.files("critmin.classroom") / "web"
 ROUTES = {
     "/": "student.html",
@@ -63,7 +65,7 @@ def answer(connection: ServerConnection, request: Request) -> Response | None:
 def asset(path: str) -> tuple[bytes, str] | None:
     """The bytes and content type of a page or static file, or None."""
     if path == "/world.geojson":
-        return world_geometry(), TYPES[".geojson"]
+        return world_geojson(), TYPES[".geojson"]
     if path == "/palette.json":
         return palette(), "application/json"
     name = ROUTES.get(path) or (path.removeprefix("/static/") if path.startswith("/static/") else None)
@@ -80,14 +82,6 @@ def read(name: str) -> bytes:
 
 
 @cache
-def world_geometry() -> bytes:
-    """The Natural Earth outlines the pygame map draws (public domain), shipped with critmin.ui."""
-    return (resources.files("critmin.ui") / "assets" / "world.geojson").read_bytes()
-
-
-@cache
 def palette() -> bytes:
-    """The pygame map's mineral colours as CSS hex, so both maps colour flows alike."""
-    from critmin.ui.palette import MINERAL_COLOURS
-
+    """The mineral colours of every map (core/world_map.py) as CSS hex, so both maps colour flows alike."""
     return json.dumps({m: "#{:02x}{:02x}{:02x}".format(*rgb) for m, rgb in MINERAL_COLOURS.items()}).encode()

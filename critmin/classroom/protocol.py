@@ -21,6 +21,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from critmin.core.outline import WorldOutline
+
 PROTOCOL_VERSION = 1
 COMPRESSION_LEVEL = 1  # zlib: a 250 kB state in about 1 ms, to about a quarter of its size
 MAX_STATE_BYTES = 256 * 1024 * 1024
@@ -210,7 +212,7 @@ class Welcome(Message, frozen=True, kw_only=True, tag="welcome"):
     session: SessionInfo
     country: dict[str, Any] | None = None
     role_card: dict[str, Any] | None = None
-    world: dict[str, Any] | None = None  # what a map needs: see `session.world_outline`
+    world: WorldOutline | None = None  # the scenario as front ends read it (core/outline.py)
     pack: dict[str, Any] | None = None  # the instructor's: injects, agenda and rubric of the pack
     chat: list[ChatMessage] = []  # the latest messages this seat may read
     name: str = ""
@@ -390,7 +392,7 @@ def decode_observation(state: State):
 
 def decode_snapshot(state: State):
     """The WorldSnapshot embedded in a State, or None."""
-    from critmin.engine.snapshot import WorldSnapshot
+    from critmin.core.snapshot import WorldSnapshot
 
     return decode_raw(state.snapshot, WorldSnapshot)
 

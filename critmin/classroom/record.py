@@ -13,11 +13,10 @@ from typing import Any
 
 import msgspec
 
-from critmin.classroom.packs import Goal, Pack
+from critmin.classroom.packs import Goal, Pack, load_optional_pack
 from critmin.classroom.seats import play_turn, seated_world
-from critmin.classroom.session import load_optional_pack
 from critmin.classroom.store import Store, StoreError, SubmissionRecord, TurnRecord
-from critmin.engine.snapshot import WorldSnapshot
+from critmin.core.snapshot import WorldSnapshot
 from critmin.scenarios.loader import Scenario, scenario_from_content
 
 SESSION, AI_ONLY = "session", "ai_only"

@@ -1,10 +1,12 @@
-"""RemoteWorld: a classroom session seen through the same calls a front end makes on a model.
+"""RemoteWorld: a seat in a classroom session, as a WorldView (core/world_view.py).
 
-A pygame scene written against `observe`, `snapshot`, `legal_actions`, `check` and `submit`
-can play a network seat by taking a RemoteWorld instead of a WorldModel. The network runs in a
-background thread; every call here is synchronous and safe from the UI's thread. `poll()`
-returns what arrived since the last call (new State after each resolved turn, Progress, chat),
-so the UI's loop knows when to redraw. `step()` is refused: the instructor moves the clock.
+The pygame screens written against `WorldView` (outline, snapshot, observe, legal actions,
+check, submit, events, tables) play a network seat by taking a RemoteWorld instead of a
+WorldModel, and its `RoomView` calls show the room. The network runs in a background thread;
+every call here is synchronous and safe from the UI's thread. The world shown moves on when
+`poll()` takes in what arrived (a new State after each resolved turn, Progress, chat), so a
+frame never mixes two turns; the news and price history are gathered from the snapshots taken
+in. `step()` is refused: the instructor moves the clock.
 """
 
 from __future__ import annotations
@@ -16,28 +18,34 @@ import secrets
 import threading
 import time
 from collections.abc import Sequence
+from typing import Any
 
 import msgspec
 
 from critmin.classroom import protocol as p
 from critmin.classroom.client import SessionClient, new_submission_id
+from critmin.classroom.seen import SeenTurns
 from critmin.core.actions import ActionBase
+from critmin.core.events import Event
+from critmin.core.outline import WorldOutline
+from critmin.core.snapshot import WorldSnapshot
+from critmin.core.world_view import CommandOutcome, RoomError, RoomNotice, RoomTimeoutError
 
 
-class RemoteError(RuntimeError):
+class RemoteError(RoomError):
     """A request the server refused or did not answer in time."""
 
 
-class RemoteTimeoutError(RemoteError):
+class RemoteTimeoutError(RemoteError, RoomTimeoutError):
     """The server did not answer in time (the link may be down; submissions are resent on rejoin)."""
 
 
 class RemoteWorld:
-    """A team's seat in a remote session, with a model-like API.
+    """A team's (or the instructor's) seat in a remote session: a WorldView and a RoomView.
 
     Args:
         address: 'HOST:PORT' of the session server.
-        code: the team's join code.
+        code: the seat's join code.
         snapshot: receive the world snapshot with each state (the map and flows need it).
 
     """
@@ -62,6 +70,10 @@ class RemoteWorld:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="critmin-remote", daemon=True)
         self.decoded: dict[tuple[int, str], object] = {}
+        self.current: p.State | None = None  # the State the world shows (taken in by poll)
+        self.heard_at = time.monotonic()  # when the last State or Progress was taken in
+        self.seen = SeenTurns()
+        self.verdicts: dict[tuple[int, bytes], str | None] = {}
 
     # --- connection ---------------------------------------------------------------------
 
@@ -75,6 +87,7 @@ class RemoteWorld:
             if time.monotonic() > deadline:
                 raise RemoteError("the server sent no state after the welcome")
             time.sleep(0.01)
+        self.take_in(self.client.state)
         return self
 
     def close(self) -> None:
@@ -113,7 +126,29 @@ class RemoteWorld:
         except TimeoutError:
             raise RemoteTimeoutError("the server did not answer in time") from None
 
-    # --- the model-like API -------------------------------------------------------------
+    def drain(self) -> list[tuple[p.ServerMessage, bool]]:
+        """The messages received since the last call, oldest first (each State taken in).
+
+        With each message, whether it moved the world shown (a new turn, or an undo).
+        """
+        messages = []
+        while not self.inbox.empty():
+            message = self.inbox.get_nowait()
+            if isinstance(message, p.State | p.Progress):
+                self.heard_at = time.monotonic()
+            moved = self.take_in(message) if isinstance(message, p.State) else False
+            messages.append((message, moved))
+        return messages
+
+    def take_in(self, state: p.State) -> bool:
+        """Show `state` from now on, keeping its snapshot's news and figures; True if the world moved."""
+        self.current = state
+        moved = self.seen.take_in(state.turn, self.cached("snapshot", p.decode_snapshot))
+        if moved:
+            self.verdicts = {}
+        return moved
+
+    # --- the session ----------------------------------------------------------------------
 
     @property
     def welcome(self) -> p.Welcome:
@@ -127,7 +162,97 @@ class RemoteWorld:
         """True when this seat is the instructor's."""
         return self.welcome.role == "instructor"
 
-    def command(self, name: str, **fields) -> p.CommandResult:
+    @property
+    def seat(self) -> str:
+        """The team's code ('' for the instructor)."""
+        return self.client.team or ""
+
+    @property
+    def title(self) -> str:
+        """The session's title."""
+        return self.welcome.session.title
+
+    @property
+    def teams(self) -> list[str]:
+        """The teams' seats, in order."""
+        return list(self.welcome.session.teams)
+
+    @property
+    def team_names(self) -> dict[str, str]:
+        """Each team's name."""
+        return dict(self.welcome.session.team_names)
+
+    @property
+    def turns_total(self) -> int:
+        """Turns in the session."""
+        return self.state().turns_total
+
+    @property
+    def phase(self) -> str:
+        """lobby, open, paused, resolving or finished."""
+        return self.client.phase
+
+    @property
+    def linked(self) -> bool:
+        """True while connected to the server."""
+        return self.client.ws is not None
+
+    def role_briefs(self) -> list[str]:
+        """The team's role cards as 'title: brief' (none without a teaching pack)."""
+        card = self.welcome.role_card or {}
+        return [f"{role['title']}: {role['brief']}" for role in card.get("roles", [])]
+
+    def injects(self) -> list[str]:
+        """The pack's named events (the instructor's Welcome lists them)."""
+        pack = self.welcome.pack or {}
+        return [inject["id"] for inject in pack.get("injects", [])]
+
+    def state(self) -> p.State:
+        """The State the world shows (the latest taken in)."""
+        if self.current is None:
+            raise RemoteError("no state received yet")
+        return self.current
+
+    def poll(self) -> list[RoomNotice]:
+        """What arrived since the last poll, in words; the world shown moves on with it."""
+        notices = []
+        for message, moved in self.drain():
+            if moved:
+                notices.append(RoomNotice("turn", message.date))  # type: ignore[union-attr]
+            elif isinstance(message, p.ChatMessage):
+                notices.append(RoomNotice("chat", f"{message.sender} to {message.to}: {message.text}"))
+            elif isinstance(message, p.Error) and not message.ref:
+                notices.append(RoomNotice("error", message.reason))
+        return notices
+
+    def seconds_left(self) -> float | None:
+        """Seconds left in the turn shown, run down since the last State or Progress (None: no clock)."""
+        client = self.client
+        latest = client.progress if client.progress is not None else client.state
+        if latest is None or latest.turn != self.turn or latest.deadline_in is None:
+            return None
+        if client.phase != "open":
+            return latest.deadline_in
+        return max(latest.deadline_in - (time.monotonic() - self.heard_at), 0.0)
+
+    def seats(self) -> dict[str, str]:
+        """'human' or 'ai' per team."""
+        client = self.client
+        progress = client.progress
+        if progress is not None and client.state is not None and progress.turn == client.state.turn:
+            return progress.seats
+        return client.state.seats if client.state is not None else {}
+
+    def connected(self) -> dict[str, int]:
+        """Open connections per seat, as last heard (empty until a Progress arrives)."""
+        progress = self.client.progress
+        return dict(progress.connected) if progress is not None else {}
+
+    def submitted(self) -> list[str]:
+        """Teams whose orders for the open turn are in, as last heard."""
+        return list(self.client.submitted())
+
+    def command(self, name: str, **fields: Any) -> CommandOutcome:
         """An instructor's command (start, pause, resume, advance, extend, inject, replace, …).
 
         Raises:
@@ -139,16 +264,17 @@ class RemoteWorld:
         answer = self.request(lambda: self.client.send(message), request_id)
         if isinstance(answer, p.Error):
             raise RemoteError(answer.reason)
-        return answer  # type: ignore[return-value]
+        return CommandOutcome(answer.ok, answer.detail)  # type: ignore[union-attr]
 
-    @property
-    def country(self) -> str:
-        """The team's ISO3 code."""
-        return self.client.team or ""
+    def say(self, to: str, text: str) -> None:
+        """Send a chat message to 'all', a team, or 'instructor'."""
+        asyncio.run_coroutine_threadsafe(self.client.send(p.Chat(to=to, text=text)), self.loop).result(5)
+
+    # --- the world (WorldView) --------------------------------------------------------------
 
     @property
     def turn(self) -> int:
-        """The open turn."""
+        """The open turn shown."""
         return self.state().turn
 
     @property
@@ -157,34 +283,46 @@ class RemoteWorld:
         return self.state().date
 
     @property
-    def phase(self) -> str:
-        """lobby, open, paused, resolving or finished."""
-        return self.client.phase
+    def events(self) -> list[Event]:
+        """The events of every turn whose snapshot arrived, oldest first."""
+        return self.seen.events
 
-    def state(self) -> p.State:
-        """The latest State."""
-        if self.client.state is None:
-            raise RemoteError("no state received yet")
-        return self.client.state
+    @property
+    def action_log(self) -> list[list[dict]]:
+        """Empty: the server does not tell a seat the actions carried out (the events say what happened)."""
+        return []
 
-    def observe(self, country: str):
-        """The team's Observation of the open turn (only its own country)."""
-        if country != self.country:
-            raise PermissionError(f"a remote seat observes only its own country ({self.country})")
+    def outline(self) -> WorldOutline:
+        """The scenario's outline, sent with the Welcome."""
+        if self.welcome.world is None:
+            raise RemoteError("the server sent no scenario outline: it runs an older critmin")
+        return self.welcome.world
+
+    def snapshot(self) -> WorldSnapshot:
+        """The public WorldSnapshot after the last resolved turn."""
+        snapshot = self.cached("snapshot", p.decode_snapshot)
+        if snapshot is None:
+            raise RemoteError("this seat receives no snapshots (joined with snapshot=False)")
+        return snapshot
+
+    def tables(self) -> dict[str, Any]:
+        """Prices, countries' figures and events of the turns seen, as pyarrow tables."""
+        return self.seen.tables()
+
+    def observe(self, seat: str):
+        """The team's Observation of the open turn; None for any other seat (and the instructor)."""
+        if self.is_instructor or seat != self.seat:
+            return None
         return self.cached("observation", p.decode_observation)
 
-    def snapshot(self):
-        """The public WorldSnapshot after the last resolved turn."""
-        return self.cached("snapshot", p.decode_snapshot)
-
-    def legal_actions(self, country: str) -> list[ActionBase]:
-        """The team's legal action menu for the open turn."""
-        if country != self.country:
-            raise PermissionError(f"a remote seat acts only for its own country ({self.country})")
+    def legal_actions(self, seat: str) -> list[ActionBase]:
+        """The team's legal action menu for the open turn (empty for other seats)."""
+        if self.is_instructor or seat != self.seat:
+            return []
         return self.cached("legal", p.decode_legal)
 
     def cached(self, kind: str, decode):
-        """Decode part of the State once per turn."""
+        """Decode part of the State shown once per turn."""
         state = self.state()
         key = (state.turn, kind)
         if key not in self.decoded:
@@ -192,37 +330,41 @@ class RemoteWorld:
             self.decoded[key] = decode(state)
         return self.decoded[key]
 
-    def check(self, action: ActionBase) -> str | None:
-        """Why the server would refuse `action` now, or None."""
+    def check(self, action: ActionBase | dict) -> str | None:
+        """Why the server would refuse `action` now, or None (asked once per action and turn)."""
+        data = action if isinstance(action, dict) else msgspec.to_builtins(action)
+        if data.get("country") != self.seat:
+            return f"you play {self.seat or 'no country'}"
+        key = (self.turn, msgspec.json.encode(data))
+        if key not in self.verdicts and not self.linked:
+            return "not connected to the server (reconnecting…)"
+        if key not in self.verdicts:
+            try:
+                self.verdicts[key] = self.ask_check(data)
+            except RemoteError as error:
+                return f"the server could not check it: {error}"
+        return self.verdicts[key]
+
+    def ask_check(self, data: dict) -> str | None:
+        """The server's verdict on one action."""
         reference = secrets.token_hex(6)
-        message = p.Check(actions=[msgspec.to_builtins(action)], ref=reference)
+        message = p.Check(actions=[data], ref=reference)
         answer = self.request(lambda: self.client.send(message), reference)
         if isinstance(answer, p.Error):
             raise RemoteError(answer.reason)
         return answer.verdicts[0]  # type: ignore[union-attr]
 
-    def submit(self, country: str, actions: Sequence[ActionBase | dict]) -> list[str | None]:
+    def submit(self, seat: str, actions: Sequence[ActionBase | dict]) -> list[str | None]:
         """Send the team's orders for the open turn (they replace earlier ones); one verdict each."""
-        if country != self.country:
-            raise PermissionError(f"a remote seat acts only for its own country ({self.country})")
+        if seat != self.seat or self.is_instructor:
+            raise PermissionError(f"a remote seat acts only for its own country ({self.seat or 'none'})")
         data = [a if isinstance(a, dict) else msgspec.to_builtins(a) for a in actions]
         turn = self.turn
-        submission_id = new_submission_id(self.country, turn)
+        submission_id = new_submission_id(self.seat, turn)
         answer = self.request(lambda: self.client.submit(turn, data, submission_id), submission_id)
         if isinstance(answer, p.Error):
             raise RemoteError(answer.reason)
         return answer.verdicts  # type: ignore[union-attr]
-
-    def say(self, to: str, text: str) -> None:
-        """Send a chat message to 'all', a team, or 'instructor'."""
-        asyncio.run_coroutine_threadsafe(self.client.send(p.Chat(to=to, text=text)), self.loop).result(5)
-
-    def poll(self) -> list[p.ServerMessage]:
-        """Messages received since the last poll (oldest first)."""
-        messages = []
-        while not self.inbox.empty():
-            messages.append(self.inbox.get_nowait())
-        return messages
 
     def step(self) -> None:
         """Refused: in a classroom session the instructor (or the clock) resolves turns."""

@@ -21,14 +21,16 @@ import msgspec
 from critmin.classroom import codes
 from critmin.classroom import protocol as p
 from critmin.classroom.leaderboard import standings
-from critmin.classroom.packs import Pack, PackError, load_pack
+from critmin.classroom.packs import Pack, load_optional_pack
 from critmin.classroom.plain import plain_reason
 from critmin.classroom.seats import play_turn, seated_world
 from critmin.classroom.store import Store, SubmissionRecord, TurnRecord
 from critmin.core.actions import ActionFormatError, action_from_dict, action_to_dict
+from critmin.core.outline import WorldOutline
 from critmin.core.vocabulary import quarter_label
 from critmin.engine.model import WorldModel
 from critmin.scenarios.loader import Scenario, scenario_from_content
+from critmin.scenarios.outline import scenario_outline
 from critmin.scenarios.validate import ScenarioError
 
 STORE_FORMAT = 1
@@ -126,7 +128,7 @@ class Session:
         self.pack: Pack | None = load_optional_pack(meta.get("pack"))
         self.injections = store.injections()
         self.views = Views()
-        self.outline: dict | None = None
+        self.outline: WorldOutline | None = None
         self.rebuild()
         self.restore_clock(meta.get("clock"))
 
@@ -310,36 +312,10 @@ class Session:
             "debrief": list(pack.debrief),
         }
 
-    def world_outline(self) -> dict:
-        """What a client's map needs of the scenario (sent with the Welcome).
-
-        Start, length, countries with their place and doctrine, and each country's demand per
-        line (tonnes a year, summed over sectors). Computed once per session (a few kB even for world-2024).
-        """
+    def world_outline(self) -> WorldOutline:
+        """The scenario as a client's screens read it (sent with the Welcome; without its script)."""
         if self.outline is None:
-            spec = self.model.world_scenario.spec
-            demand: dict[tuple[str, str, str], float] = {}
-            for line in spec.demand:
-                key = (line.country, line.mineral.value, line.stage.value)
-                demand[key] = demand.get(key, 0.0) + line.tonnes_per_year
-            self.outline = {
-                "id": self.meta["scenario_id"],
-                "title": spec.scenario.title,
-                "start": spec.scenario.start,
-                "turns": self.turns_total,
-                "countries": [
-                    {
-                        "iso3": c.iso3,
-                        "name": c.name,
-                        "lat": c.lat,
-                        "lon": c.lon,
-                        "controller": c.controller,
-                        "doctrine": c.doctrine,
-                    }
-                    for c in spec.countries
-                ],
-                "demand": [[c, m, s, round(t, 3)] for (c, m, s), t in demand.items()],
-            }
+            self.outline = scenario_outline(self.model.world_scenario, turns=self.turns_total, script=False)
         return self.outline
 
     def submitted(self) -> list[str]:
@@ -777,13 +753,3 @@ def ack(record: SubmissionRecord, duplicate: bool = False) -> p.Ack:
         actions=record.actions,
         reasoning=record.reasoning,
     )
-
-
-def load_optional_pack(name: str | None) -> Pack | None:
-    """The session's teaching pack, if it names one that can be loaded."""
-    if not name:
-        return None
-    try:
-        return load_pack(name)
-    except PackError:
-        return None

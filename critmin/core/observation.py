@@ -50,6 +50,20 @@ class WorldLine(msgspec.Struct, frozen=True, kw_only=True):
     prices: dict[str, float]  # local price in every country listed above
 
 
+class Terms(msgspec.Struct, frozen=True, kw_only=True):
+    """Standing terms of the world that every controller may know: what capacity and deals cost.
+
+    The engine fills them from the scenario's `[market]` table; the defaults are that table's
+    (tests/agents/test_valuation.py pins them together).
+    """
+
+    capex_revenue_years: float = 1.5  # capital cost of capacity, in years of revenue at reference prices
+    partner_capex_share: float = 1.0  # share of a partnership's new capacity the partner finances
+    joint_exploration_funding_share: float = (
+        0.25  # a joint explorer's funding per turn, share of its entitlement
+    )
+
+
 class Observation(msgspec.Struct, frozen=True, kw_only=True):
     """Everything a country's controller may know at the start of a turn."""
 
@@ -69,6 +83,7 @@ class Observation(msgspec.Struct, frozen=True, kw_only=True):
     firms: list[dict] = []
     world: list[WorldLine] = []
     lobbying: dict[str, float] = {}  # "mineral/stage" -> how hard short manufacturers lobby, 0..1
+    terms: Terms = Terms()
 
     def view(self, mineral: str, stage: str) -> MineralView | None:
         """The view of one mineral at one stage, if the country deals in it."""

@@ -1,4 +1,4 @@
-"""The shared vocabulary: minerals, stages, sectors, units and ids.
+"""The shared vocabulary: minerals, stages, sectors, turns and ids (units: core/units.py).
 
 Every layer speaks these words. This module imports nothing of the project.
 Quantities are tonnes of contained material (the mineral's declared content basis),
@@ -59,15 +59,8 @@ STAGES: tuple[Stage, ...] = tuple(Stage)
 SECTORS: tuple[Sector, ...] = tuple(Sector)
 
 TURNS_PER_YEAR = 4
-KG_PER_TONNE = 1000.0
-USD_PER_MILLION = 1e6
 
 ISO3_PATTERN = re.compile(r"^[A-Z]{3}$")
-
-
-def tonnes_times_usd_per_kg_in_usd_million(tonnes: float, usd_per_kg: float) -> float:
-    """Value of `tonnes` at `usd_per_kg`, in USD million."""
-    return tonnes * usd_per_kg * KG_PER_TONNE / USD_PER_MILLION
 
 
 def quarter_label(start_year: int, start_quarter: int, turn: int) -> str:

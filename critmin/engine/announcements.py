@@ -13,6 +13,26 @@ from __future__ import annotations
 
 import numpy as np
 
+from critmin.engine import dynamics
+from critmin.engine.world import World
+
+
+def hear_announcements(world: World) -> None:
+    """At the start of a turn: the exposure of every buyer to the cuts announced and not yet in force."""
+    pending = pending_controls(world.scenario.spec.events, world.turn)
+    state = world.state
+    state.news_exposure, state.news_market = news_exposure(pending, world.index, *world.recent_supply)
+
+
+def react_to_news(world: World, imposed: list[dict]) -> None:
+    """Buyers stock up at once on the controls announced, or imposed this turn (as action dicts)."""
+    state = world.state
+    exposure, market = news_exposure(imposed, world.index, *world.recent_supply)
+    state.news_exposure = np.maximum(state.news_exposure, exposure)
+    state.news_market = np.maximum(state.news_market, market)
+    if state.news_market.any():
+        dynamics.react_to_news(state, world.constants, world.settings)
+
 
 def cut_share(control: dict, recent_exports: float) -> float:
     """How much of its exports a control cuts: all for a ban, the refused share for a licence.

@@ -1,94 +1,122 @@
-"""Benchmarks behind `critmin bench`: turn time of world-2024 and clearing speed vs the LP oracle.
+"""Benchmarks behind `critmin bench`: turn times, growth with the world, memory, clearing speed.
 
-Turn time is measured twice: the engine core with every country on the default controller
-(`turn_ms_median`: keep current policies, buy what is needed), and the world as the scenario
-ships it, every country played by its AI doctrine and every firm and manufacturer deciding
-(`turn_ms_median_ai`), and that world with ten times its firms (`turn_ms_median_ai_10x_firms`:
-each firm copied ten times with a tenth of its assets and its whole budget). The clearing is timed
-on two sets of problems: the markets world-2024 actually poses in one turn (the problems the
-engine solves), and 40 random 30-country markets (a harder, synthetic load). Each set is also
-solved one problem at a time with `scipy.optimize.linprog` (HiGHS).
+Turn times: four worlds step in turn, A B C D A B C D, in one process, so that a change of
+machine load hits them alike: world-2024 with every country on the default controller (keep
+current policies, buy what is needed: `turn_ms_median`); as the scenario ships it, every
+country on its AI doctrine and every firm and manufacturer deciding (`turn_ms_median_ai`);
+that world with ten times its firms (each firm copied ten times with a tenth of its assets);
+and with four times its countries (each country repeated under new codes, with its lines,
+demand, firms, policies and deals). `growth_10x_firms` and `growth_4x_countries` are the
+medians of the larger worlds' AI turns over world-2024's. `recorded_bytes_per_turn` is what
+the AI world's recorder keeps per turn (bytes of its arrays and containers, growth over the
+timed turns).
+
+Clearing: the markets world-2024 poses in one AI turn (the problems the engine solves) and 40
+random 30-country markets are each cleared by `clear_markets` (one call), by
+`scipy.optimize.linprog` (HiGHS) one market at a time, and by OR-Tools' min-cost flow one
+market at a time with its graph build (if installed), rounds interleaved; each alternative's
+welfare is checked equal to ours. Speed-ups are ratios of median times.
 """
 
 from __future__ import annotations
 
+import sys
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 
 import numpy as np
 
-MARKETS, COUNTRIES, LP_ROUNDS = 40, 30, 3
+from critmin.engine.bench_worlds import copies_of_the_countries, scenario_of, ten_times_the_firms
+
+MARKETS, COUNTRIES = 40, 30
+WARMUP_TURNS = 2
+CLEARING_ROUNDS = 5
+WELFARE_RTOL = 1e-6
+"""Largest relative welfare difference between two solvers of the same market."""
+
+Progress = Callable[[str], None]
 
 
-def run_benchmarks(turns: int = 40, scenario: str = "world-2024") -> dict[str, float]:
-    """Median turn times (ms) and the clearing's speed-up over linprog on the same problems."""
-    turn_ms, _ = median_turn_ms(scenario, turns, ai=False)
-    ai_turn_ms, engine_problems = median_turn_ms(scenario, turns, ai=True)
-    many_firms_ms, _ = median_turn_ms(ten_times_the_firms(scenario), turns, ai=True)
-    engine = speedup(engine_problems)
-    synthetic = speedup(random_problems())
+def silent(message: str) -> None:
+    """A progress reporter that says nothing."""
+
+
+def run_benchmarks(
+    turns: int = 40, scenario: str = "world-2024", rounds: int = CLEARING_ROUNDS, progress: Progress = silent
+) -> dict[str, float | None]:
+    """Every figure of `critmin bench` (see the module docstring); None where not measurable."""
+    worlds = bench_worlds(scenario)
+    times, problems, recorded = interleaved_turns(worlds, turns, progress)
+    ms = {name: float(np.median(values) * 1000) for name, values in times.items()}
+    figures: dict[str, float | None] = {
+        "turn_ms_median": ms["default"],
+        "turn_ms_median_ai": ms["ai"],
+        "turn_ms_median_ai_10x_firms": ms["ai_10x_firms"],
+        "turn_ms_median_ai_4x_countries": ms["ai_4x_countries"],
+        "growth_10x_firms": ms["ai_10x_firms"] / ms["ai"],
+        "growth_4x_countries": ms["ai_4x_countries"] / ms["ai"],
+        "recorded_bytes_per_turn": recorded,
+    }
+    progress(f"clearing: {len(problems)} markets of one turn")
+    figures |= clearing_figures(problems, rounds, "")
+    progress(f"clearing: {MARKETS} random {COUNTRIES}-country markets")
+    figures |= clearing_figures(random_problems(), rounds, "random_")
+    figures["markets_per_turn"] = float(len(problems))
+    return figures
+
+
+# --- turn times ------------------------------------------------------------------------------
+
+
+def bench_worlds(scenario: str) -> dict:
+    """The four worlds whose turns are timed, by arm name."""
+    from critmin.agents.controllers import DefaultController
+    from critmin.engine.model import WorldModel
+
+    world = scenario_of(scenario)
+    defaults = {c.iso3: DefaultController() for c in world.spec.countries}
     return {
-        "turn_ms_median": turn_ms,
-        "turn_ms_median_ai": ai_turn_ms,
-        "turn_ms_median_ai_10x_firms": many_firms_ms,
-        "clearing_speedup_vs_lp": engine["speedup"],
-        "clearing_ms": engine["ours_ms"],
-        "lp_ms": engine["lp_ms"],
-        "markets_per_turn": float(len(engine_problems)),
-        "random_clearing_speedup_vs_lp": synthetic["speedup"],
-        "random_clearing_ms": synthetic["ours_ms"],
-        "random_lp_ms": synthetic["lp_ms"],
+        "default": WorldModel(world, seed=0, controllers=defaults),
+        "ai": WorldModel(world, seed=0),
+        "ai_10x_firms": WorldModel(ten_times_the_firms(world), seed=0),
+        "ai_4x_countries": WorldModel(copies_of_the_countries(world, 4), seed=0),
     }
 
 
-def ten_times_the_firms(scenario: str):
-    """The scenario with each firm copied ten times, each copy holding a tenth of its assets."""
-    import copy
+def interleaved_turns(
+    worlds: dict, turns: int, progress: Progress
+) -> tuple[dict[str, list[float]], list, float]:
+    """Seconds of each world's turns, stepped in turn; the AI world's last markets; its bytes per turn.
 
-    from critmin.scenarios.loader import load_scenario, scenario_from_content
-
-    content = copy.deepcopy(load_scenario(scenario).content)
-    content["firms"] = [
-        firm
-        | {
-            "id": f"{firm['id']}-{k}",
-            "assets": [a | {"share": a["share"] / 10} for a in firm.get("assets", [])],
-        }
-        for k in range(10)
-        for firm in content.get("firms", [])
-    ]
-    return scenario_from_content(content, f"{scenario}-10x-firms.toml")
-
-
-def median_turn_ms(scenario, turns: int, ai: bool = True) -> tuple[float, list]:
-    """Median wall time of one turn after two warm-up turns, and the last turn's markets.
-
-    With `ai` False every country plays the default controller instead of its doctrine.
+    Every world first plays `WARMUP_TURNS` untimed turns.
     """
-    from critmin.agents.controllers import DefaultController
-    from critmin.engine.model import WorldModel
-    from critmin.scenarios.loader import load_scenario
-
-    world = load_scenario(scenario) if isinstance(scenario, str) else scenario
-    defaults = {} if ai else {c.iso3: DefaultController() for c in world.spec.countries}
-    model = WorldModel(world, seed=0, controllers=defaults)
-    model.run(2)
-    times = []
-    for _ in range(turns - 1):
-        start = time.perf_counter()
-        model.step()
-        times.append(time.perf_counter() - start)
-    with captured_markets() as problems:
-        model.step()
-    return float(np.median(times) * 1000), problems
+    for model in worlds.values():
+        model.run(WARMUP_TURNS)
+    ai = worlds["ai"]
+    recorded_before = recorded_bytes(ai.recorder)
+    times: dict[str, list[float]] = {name: [] for name in worlds}
+    problems: list = []
+    for turn in range(turns):
+        for name, model in worlds.items():
+            with captured_markets(problems if name == "ai" and turn == turns - 1 else None):
+                start = time.perf_counter()
+                model.step()
+                times[name].append(time.perf_counter() - start)
+        progress(
+            f"turn {turn + 1}/{turns}: " + ", ".join(f"{n} {t[-1] * 1000:.1f} ms" for n, t in times.items())
+        )
+    return times, problems, (recorded_bytes(ai.recorder) - recorded_before) / turns
 
 
 @contextmanager
-def captured_markets():
-    """Collect the market problems the engine clears while the block runs."""
+def captured_markets(problems: list | None):
+    """Collect the market problems the engine clears while the block runs (None: collect nothing)."""
     from critmin.engine import trade
 
-    problems: list = []
+    if problems is None:
+        yield
+        return
     original = trade.clear_markets
 
     def recording(batch):
@@ -97,9 +125,35 @@ def captured_markets():
 
     trade.clear_markets = recording
     try:
-        yield problems
+        yield
     finally:
         trade.clear_markets = original
+
+
+def recorded_bytes(recorder) -> int:
+    """Bytes the recorder's per-turn records hold: arrays (their whole buffers) and containers."""
+    seen: set[int] = set()
+
+    def size(item) -> int:
+        if isinstance(item, np.ndarray):
+            owner = item if item.base is None else item.base
+            if id(owner) in seen:
+                return 0
+            seen.add(id(owner))
+            return owner.nbytes if isinstance(owner, np.ndarray) else sys.getsizeof(owner)
+        if isinstance(item, dict):
+            return sys.getsizeof(item) + sum(size(v) for v in item.values())
+        if isinstance(item, list | tuple):
+            return sys.getsizeof(item) + sum(size(v) for v in item)
+        if hasattr(item, "__dataclass_fields__"):
+            return sys.getsizeof(item) + sum(size(getattr(item, f)) for f in item.__dataclass_fields__)
+        return sys.getsizeof(item)
+
+    kept = [name for name in recorder.__dataclass_fields__ if name not in ("index", "constants")]
+    return sum(size(getattr(recorder, name)) for name in kept)
+
+
+# --- clearing --------------------------------------------------------------------------------
 
 
 def random_problems(seed: int = 0) -> list:
@@ -110,21 +164,56 @@ def random_problems(seed: int = 0) -> list:
     return [random_problem(rng, COUNTRIES) for _ in range(MARKETS)]
 
 
-def speedup(problems: list) -> dict[str, float]:
-    """Best-of timings of `clear_markets` on the batch and of `solve_lp` one by one."""
+def solvers() -> dict[str, Callable]:
+    """Each way to clear a batch of markets, by name: ours, the LP one by one, OR-Tools (if installed)."""
     from critmin.engine.market import clear_markets, solve_lp
+    from critmin.engine.ortools_flow import ortools_missing, solve_ortools
 
-    clear_markets(problems)
-    ours = best_of(lambda: clear_markets(problems), rounds=7)
-    oracle = best_of(lambda: [solve_lp(p) for p in problems], rounds=LP_ROUNDS)
-    return {"ours_ms": ours * 1000, "lp_ms": oracle * 1000, "speedup": oracle / ours}
+    ways: dict[str, Callable] = {
+        "ours": clear_markets,
+        "lp": lambda problems: [solve_lp(p) for p in problems],
+    }
+    if ortools_missing() is None:
+        ways["ortools"] = lambda problems: [solve_ortools(p) for p in problems]
+    return ways
 
 
-def best_of(task, rounds: int) -> float:
-    """Best wall time of `rounds` runs of `task`, in seconds."""
-    best = float("inf")
+def clearing_figures(problems: list, rounds: int, prefix: str) -> dict[str, float | None]:
+    """Median times (ms) of each solver on the batch, rounds interleaved, and speed-ups over ours.
+
+    Raises:
+        RuntimeError: if another solver's welfare differs from ours on some market.
+
+    """
+    ways = solvers()
+    results = {name: solve(problems) for name, solve in ways.items()}
+    for name in ways:
+        if name != "ours":
+            check_same_welfare(problems, results["ours"], results[name], name)
+    seconds: dict[str, list[float]] = {name: [] for name in ways}
     for _ in range(rounds):
-        start = time.perf_counter()
-        task()
-        best = min(best, time.perf_counter() - start)
-    return best
+        for name, solve in ways.items():
+            start = time.perf_counter()
+            solve(problems)
+            seconds[name].append(time.perf_counter() - start)
+    ms = {name: float(np.median(values) * 1000) for name, values in seconds.items()}
+    ortools = ms.get("ortools")
+    return {
+        f"{prefix}clearing_ms": ms["ours"],
+        f"{prefix}lp_ms": ms["lp"],
+        f"{prefix}ortools_ms": ortools,
+        f"{prefix}clearing_speedup_vs_lp": ms["lp"] / ms["ours"],
+        f"{prefix}clearing_speedup_vs_ortools": None if ortools is None else ortools / ms["ours"],
+    }
+
+
+def check_same_welfare(problems: list, ours: list, theirs: list, name: str) -> None:
+    """Each market's welfare by `name` equals ours (relative `WELFARE_RTOL`, infeasible ones skipped)."""
+    for k, (mine, other) in enumerate(zip(ours, theirs, strict=True)):
+        if not getattr(other, "feasible", True) or not mine.feasible:
+            continue
+        if abs(mine.welfare - other.welfare) > WELFARE_RTOL * max(abs(mine.welfare), 1.0):
+            raise RuntimeError(
+                f"market {k}: {name} finds welfare {other.welfare:,.6f}, ours {mine.welfare:,.6f} "
+                f"({len(problems[k].supply_tonnes)} offers)"
+            )

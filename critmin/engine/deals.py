@@ -6,16 +6,19 @@ from dataclasses import dataclass, field
 
 from critmin.core.actions import ProposeDeal, action_to_dict
 from critmin.core.vocabulary import TURNS_PER_YEAR
-from critmin.engine.exploration import Find
 
-PARTNER_CAPEX_SHARE = 1.0
-"""Share of a strategic partnership's new capacity the partner (the buyer) finances at signing
-(MSP-style development finance: the partner's agencies fund the project that supplies it);
-critmin assumption."""
 
-JOINT_EXPLORATION_FUNDING_SHARE = 0.25
-"""Exploration money a joint-exploration partner puts into the host's exploration per turn, as a
-share of the reference value of the tonnes it is entitled to; critmin assumption."""
+@dataclass(frozen=True)
+class Find:
+    """A deposit found in `turn`: its annual output once developed and the turn it comes on stream."""
+
+    country: str
+    mineral: str
+    turn: int
+    contained_tonnes: float
+    tonnes_per_year: float
+    on_stream_turn: int
+    brownfield: bool
 
 
 @dataclass(frozen=True)

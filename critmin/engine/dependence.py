@@ -16,7 +16,10 @@ earlier one. The measure reads the flows of one turn.
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
+from numba.core import types
+from numba.extending import intrinsic
 
 
 def embedded_dependence(flows: np.ndarray, chain: np.ndarray) -> np.ndarray:
@@ -61,3 +64,102 @@ def top_foreign_supplier(
         direct = np.divide(bought, total, out=np.zeros_like(bought), where=total > 0)
         ranked = foreign + 1e-6 * direct
     return foreign.max(axis=1), ranked.argmax(axis=1)
+
+
+# --- the recorder's figure, from the turn's non-zero flows -----------------------------------
+
+
+def top_foreign_suppliers(
+    at: np.ndarray, tonnes: np.ndarray, shape: tuple[int, ...], chain: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """`top_foreign_supplier(embedded_dependence(flows, chain), flows)` from the non-zero flows only.
+
+    The same arithmetic in the same order as the dense functions (sums over sellers in
+    ascending order, one fused multiply-add per term of a matrix product, as the BLAS kernel
+    does), without their (C, C, M, S) arrays: linear in the flows instead of cubic in the
+    countries.
+
+    Args:
+        at: ascending flat positions in `shape` = (M, S, C, C) of the non-zero flows.
+        tonnes: their tonnes.
+        shape: the shape of the dense flows.
+        chain: (M, S) bool.
+
+    """
+    mineral, stage, seller, buyer = np.unravel_index(at, shape)
+    line = mineral * shape[1] + stage
+    starts = np.searchsorted(line, np.arange(shape[0] * shape[1] + 1))
+    return _top_suppliers(starts, seller, buyer, tonnes, chain, shape[2])
+
+
+@intrinsic
+def _fused_multiply_add(typingctx, a, b, c):
+    """The product a * b plus c, rounded once (LLVM's fma)."""
+    signature = types.float64(types.float64, types.float64, types.float64)
+
+    def codegen(context, builder, sig, args):
+        return builder.fma(*args)
+
+    return signature, codegen
+
+
+@nb.njit(cache=True, nogil=True)
+def _top_suppliers(starts, seller, buyer, tonnes, chain, n):
+    """(C, M, S) shares and suppliers; line k's flows are entries ``starts[k]:starts[k + 1]``."""
+    n_m, n_s = chain.shape
+    share = np.zeros((n, n_m, n_s))
+    supplier = np.zeros((n, n_m, n_s), np.int64)
+    for m in range(n_m):
+        previous = np.zeros((n, n))
+        for s in range(n_s):
+            if chain[m, s]:
+                lo, hi = starts[m * n_s + s], starts[m * n_s + s + 1]
+                direct = _direct_shares(seller[lo:hi], buyer[lo:hi], tonnes[lo:hi], n)
+                previous = _line(seller[lo:hi], buyer[lo:hi], direct, previous)
+                _rank(previous, direct, share[:, m, s], supplier[:, m, s])
+    return share, supplier
+
+
+@nb.njit(cache=True, nogil=True)
+def _direct_shares(seller, buyer, tonnes, n):
+    """(buyer, seller) share of each buyer's purchases (summed over sellers in ascending order)."""
+    total = np.zeros(n)
+    for e in range(tonnes.size):
+        total[buyer[e]] += tonnes[e]
+    direct = np.zeros((n, n))
+    for e in range(tonnes.size):
+        direct[buyer[e], seller[e]] = tonnes[e] / total[buyer[e]]
+    return direct
+
+
+@nb.njit(cache=True, nogil=True)
+def _line(seller, buyer, direct, previous):
+    """D of one line: each buyer's shares by seller times what each seller's output carries."""
+    n = previous.shape[0]
+    current = np.zeros((n, n))
+    for e in range(seller.size):
+        i, j = seller[e], buyer[e]
+        weight = direct[j, i]
+        for x in range(n):
+            carried = max(1.0 if x == i else 0.0, previous[i, x])
+            if carried != 0.0:
+                current[j, x] = _fused_multiply_add(weight, carried, current[j, x])
+    return current
+
+
+@nb.njit(cache=True, nogil=True)
+def _rank(current, direct, share, supplier):
+    """Each buyer's largest foreign share and who (a tie goes to its larger direct seller).
+
+    Countries that bought nothing keep share 0 and supplier 0, as `top_foreign_supplier` gives.
+    """
+    n = current.shape[0]
+    for j in range(n):
+        best, top, pick = 0.0, 0.0, 0
+        for x in range(n):
+            foreign = 0.0 if x == j else min(max(current[j, x], 0.0), 1.0)
+            ranked = foreign + 1e-6 * direct[j, x]
+            best = max(best, foreign)
+            if ranked > top:
+                top, pick = ranked, x
+        share[j], supplier[j] = best, pick

@@ -20,29 +20,19 @@ Every parameter is in `MarketSettings`; docs/mechanisms.md gives their sources.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from critmin.core.units import usd_m
 from critmin.core.vocabulary import TURNS_PER_YEAR
+from critmin.engine.capacity import build
+from critmin.engine.deals import Find
+from critmin.engine.world import World
 
 if TYPE_CHECKING:
-    from critmin.engine.model import WorldModel
     from critmin.scenarios.schema import MarketSettings
-
-
-@dataclass(frozen=True)
-class Find:
-    """A deposit found in `turn`: its annual output once developed and the turn it comes on stream."""
-
-    country: str
-    mineral: str
-    turn: int
-    contained_tonnes: float
-    tonnes_per_year: float
-    on_stream_turn: int
-    brownfield: bool
 
 
 def spent(exploration: np.ndarray, settings: MarketSettings) -> np.ndarray:
@@ -59,7 +49,7 @@ def find_odds(
     significant discovery costs on average.
     """
     low, high = settings.discovery_size_share
-    expected_value_usd_m = reserves_t * (low + high) / 2 * mine_price / 1000
+    expected_value_usd_m = usd_m(reserves_t * (low + high) / 2, mine_price)
     cost = np.maximum(
         settings.discovery_finding_cost_share * expected_value_usd_m, settings.discovery_min_cost_usd_m
     )
@@ -90,7 +80,7 @@ def partner_tonnes_per_turn(find: Find, entitlement_per_turn: float, settings: M
     return min(entitlement_per_turn, settings.joint_exploration_partner_share * output)
 
 
-def discover(world: WorldModel) -> list[Find]:
+def discover(world: World) -> list[Find]:
     """Draw the turn's finds, take them out of the reserves, build them and tell the deals."""
     state, settings, mine = world.state, world.settings, world.index.stage["mine"]
     money = spent(state.exploration, settings)
@@ -107,12 +97,14 @@ def discover(world: WorldModel) -> list[Find]:
         finds.append(
             Find(country, mineral, world.turn, contained, tonnes_per_year, world.turn + lead, brownfield)
         )
-        world.build(country, mineral, "mine", tonnes_per_year, lead_turns=lead + 1)  # produces at turn + lead
+        build(
+            world, country, mineral, "mine", tonnes_per_year, lead_turns=lead + 1
+        )  # produces at turn + lead
         record(world, finds[-1])
     return finds
 
 
-def record(world: WorldModel, find: Find) -> None:
+def record(world: World, find: Find) -> None:
     """Announce a find and keep it for joint explorations."""
     kind = "brownfield" if find.brownfield else "greenfield"
     world.emit(
@@ -125,7 +117,7 @@ def record(world: WorldModel, find: Find) -> None:
     remember(world, find)
 
 
-def remember(world: WorldModel, find: Find) -> None:
+def remember(world: World, find: Find) -> None:
     """Keep a find; a joint exploration it falls under runs on until the find has produced a full term."""
     world.deals.finds.setdefault((find.country, find.mineral), []).append(find)
     for deal in world.deals.active(world.turn):
@@ -134,7 +126,7 @@ def remember(world: WorldModel, find: Find) -> None:
             world.deals.sign(replace(deal, end_turn=max(deal.end_turn, find.on_stream_turn + term)))
 
 
-def scripted_find(world: WorldModel, country: str, mineral: str, tonnes_per_year: float) -> None:
+def scripted_find(world: World, country: str, mineral: str, tonnes_per_year: float) -> None:
     """Keep a scripted discovery (the event builds it over the mine lead time) for joint explorations."""
     c, m, s = world.position(country, mineral, "mine")
     lead = world.settings.lead_time_turns.get("mine", 24) - 1  # `build` spreads it around this turn

@@ -1,8 +1,8 @@
 """Firms' own money: a firm's budget pays its stakes and new capacity; its lines earn it a margin.
 
 Each firm starts with the scenario's `budget_usd_m` (WorldState.firm_cash, hashed with the rest
-of the state). Every turn it keeps `RETAINED_SHARE` of the cash margin of the output it owns: its
-home assets that ship home and its stakes (equity deals) abroad. That money moves from the
+of the state). Every turn it keeps `[market] firm_retained_share` of the cash margin of the output
+it owns: its home assets that ship home and its stakes (equity deals) abroad. That money moves from the
 producing country's industry account to the firm, so money is conserved. Assets that do not ship
 home (options under exploration) earn nothing.
 """
@@ -10,24 +10,19 @@ home (options under exploration) earn nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from critmin.engine.model import WorldModel
-    from critmin.engine.state import Constants, WorldState
-
-RETAINED_SHARE = 0.3
-"""Share of its lines' cash margin a firm keeps for its own decisions; the rest (dividends,
-royalties, taxes) stays with the country's industry. critmin assumption [L]."""
+from critmin.core.units import usd_m
+from critmin.engine.state import Constants, WorldState
+from critmin.engine.world import World
 
 
-def owned_shares(world: WorldModel) -> np.ndarray:
+def owned_shares(world: World) -> np.ndarray:
     """(F, C, M, S) share of each line's output each firm owns: home assets that ship home, stakes."""
     state = world.state
     shares = np.zeros((len(world.firms), *state.capacity.shape))
-    for f, firm in enumerate(world.world_scenario.spec.firms):
+    for f, firm in enumerate(world.firms.values()):
         for asset in firm.assets:
             if asset.ships_home and asset.country == firm.country:
                 shares[(f, *world.position(asset.country, asset.mineral.value, asset.stage.value))] += (
@@ -47,25 +42,25 @@ def unit_margin(prices: np.ndarray, state: WorldState, constants: Constants) -> 
     return (prices - state.unit_cost - feed) * constants.chain[None]
 
 
-def earn(world: WorldModel) -> np.ndarray:
+def earn(world: World) -> np.ndarray:
     """Each firm keeps its share of this turn's margin on what it owns; returns (F,) USD m."""
     if not len(world.firms):
         return np.zeros(0)
     state = world.state
-    margin = world.last.production * unit_margin(state.price, state, world.constants) / 1000
-    by_country = np.einsum("fcms,cms->fc", world.firm_shares, margin) * RETAINED_SHARE
+    margin = usd_m(world.last.production, unit_margin(state.price, state, world.constants))
+    by_country = np.einsum("fcms,cms->fc", world.firm_shares, margin) * world.settings.firm_retained_share
     state.firm_cash += by_country.sum(axis=1)
     state.industry -= by_country.sum(axis=0)
     return by_country.sum(axis=1)
 
 
-def affordable(world: WorldModel, firm_id: str, cost_usd_m: float) -> Iterator[str]:
+def affordable(world: World, firm_id: str, cost_usd_m: float) -> Iterator[str]:
     """The firm's own budget must hold the cost."""
     cash = float(world.state.firm_cash[world.firm_index[firm_id]])
     if cost_usd_m > cash + 1e-9:
         yield f"costs USD {cost_usd_m:,.1f} m but {world.firms[firm_id].name} holds USD {cash:,.1f} m"
 
 
-def pay(world: WorldModel, firm_id: str, usd_m: float) -> None:
+def pay(world: World, firm_id: str, usd_m: float) -> None:
     """The firm's budget pays `usd_m` (to whoever the caller credits)."""
     world.state.firm_cash[world.firm_index[firm_id]] -= usd_m

@@ -2,26 +2,20 @@
 
 A firm acts for its country (`country` is the firm's home) and pays from its own budget, so its
 moves are `AcquireStake` naming the firm and `Invest` naming the firm; the rules check the
-rest (rules.check_stake, rules.check_invest).
+rest (stakes.check_stake, capacity.check_invest).
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from critmin.core.actions import AcquireStake, ActionBase, Invest
 from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
-
-if TYPE_CHECKING:
-    from critmin.engine.model import WorldModel
-
-MENU_STAKE = 0.01  # the menu's representative stake
-MENU_EXPANSION = 0.1  # the menu's representative expansion, a share of the line
+from critmin.engine.rules import check
+from critmin.engine.world import World
 
 
-def firm_problem(world: WorldModel, firm_id: str, action: ActionBase) -> str | None:
+def firm_problem(world: World, firm_id: str, action: ActionBase) -> str | None:
     """Why the firm's seat may not submit `action`, or None."""
     firm = world.firms[firm_id]
     if action.country != firm.country:
@@ -31,14 +25,12 @@ def firm_problem(world: WorldModel, firm_id: str, action: ActionBase) -> str | N
     return None
 
 
-def firm_menu(world: WorldModel, firm_id: str) -> list[ActionBase]:
+def firm_menu(world: World, firm_id: str) -> list[ActionBase]:
     """The firm's menu: the moves the rules allow now.
 
     A 1% stake in the largest foreign line of each stage of each mineral, and a 10% expansion
     of each home line the firm owns.
     """
-    from critmin.engine.rules import check
-
     firm, state = world.firms[firm_id], world.state
     home = world.index.country[firm.country]
     menu: list[ActionBase] = []
@@ -55,11 +47,15 @@ def firm_menu(world: WorldModel, firm_id: str) -> list[ActionBase]:
                     host=host,
                     mineral=mineral,
                     stage=stage,
-                    share=MENU_STAKE,
+                    share=world.scenario.spec.menu.firm_stake_share,
                 )
             )
         if world.firm_shares[world.firm_index[firm_id], home, m, s] > 0 and state.capacity[home, m, s] > 0:
-            tonnes = MENU_EXPANSION * float(state.capacity[home, m, s]) * TURNS_PER_YEAR
+            tonnes = (
+                world.scenario.spec.menu.firm_expansion_share
+                * float(state.capacity[home, m, s])
+                * TURNS_PER_YEAR
+            )
             menu.append(
                 Invest(
                     country=firm.country, firm=firm_id, mineral=mineral, stage=stage, tonnes_per_year=tonnes

@@ -1,9 +1,11 @@
-"""A menu of legal actions for a country: representative choices, each checked by the rules."""
+"""A menu of legal actions for a country: representative choices, each checked by the rules.
+
+The sizes of the choices are the scenario's `[menu]` table (scenarios/schema.py: MenuSizes).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,30 +24,21 @@ from critmin.core.actions import (
     SetSubsidy,
     SetTariff,
 )
+from critmin.core.turn_view import LastTurn
 from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
 from critmin.engine import rules
-from critmin.engine.observe import last_turn
-
-if TYPE_CHECKING:
-    from critmin.engine.model import WorldModel
-
-SUBSIDY_RATE = 0.2  # a representative production-linked incentive, share of sales value
-TARIFF_RATE = 0.25
-PROGRAM_SHARE_OF_BUDGET = 0.05
-OFFTAKE_SHARE = 0.25  # representative offtake: a quarter of last turn's imports (or exports)
-STAKE_SHARE = 0.05
+from critmin.engine.world import World
 
 
-def legal_actions(world: WorldModel, country: str) -> list[ActionBase]:
-    """Every candidate in the menu that the rules accept now."""
-    return [a for a in candidates(world, country) if rules.check(world, a) is None]
+def legal_actions(world: World, last: LastTurn, country: str) -> list[ActionBase]:
+    """Every candidate in the menu that the rules accept now (`last`: the last turn's figures)."""
+    return [a for a in candidates(world, last, country) if rules.check(world, a) is None]
 
 
-def candidates(world: WorldModel, country: str) -> Iterator[ActionBase]:
+def candidates(world: World, last: LastTurn, country: str) -> Iterator[ActionBase]:
     """Representative actions of every type for `country`."""
     c = world.index.country[country]
-    state = world.state
-    last = last_turn(world)
+    state, menu = world.state, world.scenario.spec.menu
     for m, s in zip(*np.nonzero(world.constants.chain), strict=True):
         mineral, stage = Mineral(world.index.minerals[m]), Stage(world.index.stages[s])
         if state.capacity[c, m, s] > 0 or state.producer_stock[c, m, s] > 0:
@@ -55,32 +48,36 @@ def candidates(world: WorldModel, country: str) -> Iterator[ActionBase]:
                 mineral=mineral,
                 stages=(stage,),
                 regime="licence",
-                approval_share=0.5,
-                delay_turns=1,
+                approval_share=menu.licence_approval_share,
+                delay_turns=menu.licence_delay_turns,
             )
         if (country, mineral.value, stage.value) in world.policies.controls:
             yield LiftExportControl(country=country, mineral=mineral, stages=(stage,))
         if last.imports[c, m, s] > 0 or last.demand[c, m, s] > 0:
             current = world.policies.tariffs.get((country, mineral.value, stage.value))
             yield SetTariff(
-                country=country, mineral=mineral, stages=(stage,), rate=0.0 if current else TARIFF_RATE
+                country=country, mineral=mineral, stages=(stage,), rate=0.0 if current else menu.tariff_rate
             )
             yield BuyStockpile(
                 country=country, mineral=mineral, stage=stage, tonnes=max(float(last.demand[c, m, s]), 1.0)
             )
         if state.stockpile[c, m, s] > 0:
             yield ReleaseStockpile(
-                country=country, mineral=mineral, stage=stage, tonnes=float(state.stockpile[c, m, s]) / 2
+                country=country,
+                mineral=mineral,
+                stage=stage,
+                tonnes=float(state.stockpile[c, m, s]) * menu.stockpile_release_share,
             )
         if state.capacity[c, m, s] > 0:
             current = world.policies.subsidies.get((country, mineral.value, stage.value))
             yield SetSubsidy(
-                country=country, mineral=mineral, stages=(stage,), rate=0.0 if current else SUBSIDY_RATE
+                country=country, mineral=mineral, stages=(stage,), rate=0.0 if current else menu.subsidy_rate
             )
         world_capacity = float(state.capacity[:, m, s].sum()) * 4
         if world_capacity > 0:
-            yield Invest(country=country, mineral=mineral, stage=stage, tonnes_per_year=0.02 * world_capacity)
-    budget = float(world.constants.budget_per_turn[c]) * 4 * PROGRAM_SHARE_OF_BUDGET
+            tonnes_per_year = menu.investment_share_of_world * world_capacity
+            yield Invest(country=country, mineral=mineral, stage=stage, tonnes_per_year=tonnes_per_year)
+    budget = float(world.constants.budget_per_turn[c]) * 4 * menu.program_share_of_budget
     for mineral_name in world.index.minerals:
         for program in ("exploration", "recycling", "processing"):
             if budget > 0:
@@ -98,7 +95,7 @@ def candidates(world: WorldModel, country: str) -> Iterator[ActionBase]:
             yield BreakDeal(country=country, deal_id=deal_id)
 
 
-def offtakes(world: WorldModel, country: str, last) -> Iterator[ProposeDeal]:
+def offtakes(world: World, country: str, last: LastTurn) -> Iterator[ProposeDeal]:
     """Offtakes with the largest foreign partner on every line the country imports or exports."""
     c = world.index.country[country]
     for m, s in zip(*np.nonzero(world.constants.chain), strict=True):
@@ -113,7 +110,7 @@ def offtakes(world: WorldModel, country: str, last) -> Iterator[ProposeDeal]:
                 continue
             partner = world.index.countries[int(np.argmax(others))]
             seller, buyer = (country, partner) if selling else (partner, country)
-            tonnes_per_year = float(tonnes) * OFFTAKE_SHARE * TURNS_PER_YEAR
+            tonnes_per_year = float(tonnes) * world.scenario.spec.menu.offtake_share * TURNS_PER_YEAR
             yield ProposeDeal(
                 country=country,
                 counterparty=partner,
@@ -125,10 +122,10 @@ def offtakes(world: WorldModel, country: str, last) -> Iterator[ProposeDeal]:
             )
 
 
-def stakes(world: WorldModel, country: str) -> Iterator[AcquireStake]:
+def stakes(world: World, country: str) -> Iterator[AcquireStake]:
     """For each of the country's firms, a stake in the largest foreign mine of every mineral."""
     c, mine = world.index.country[country], world.index.stage["mine"]
-    firms = sorted(firm.firm_id for firm in world.firms.values() if firm.country == country)
+    firms = sorted(firm_id for firm_id, firm in world.firms.items() if firm.country == country)
     for m, mineral_name in enumerate(world.index.minerals):
         capacity = world.state.capacity[:, m, mine].copy()
         capacity[c] = 0.0
@@ -142,5 +139,5 @@ def stakes(world: WorldModel, country: str) -> Iterator[AcquireStake]:
                 host=host,
                 mineral=Mineral(mineral_name),
                 stage=Stage.MINE,
-                share=STAKE_SHARE,
+                share=world.scenario.spec.menu.stake_share,
             )

@@ -1,33 +1,26 @@
-"""Build a country's Observation from the model's public state.
+"""Observations: what each country sees, picked from the turn's view (core/turn_view.py).
 
 What every country sees alike (world prices, the world's main producers and buyers, policies,
-news, the diplomatic log, each country's deals and proposals) is computed once per turn and
-shared by all observations of that turn, together with every country's own lines, read for all
-countries in one vectorised pass; an observation then only picks its country's rows.
-
-Figures are those of the last turn played, read from the run's records, so that an observation
-taken during the decide phase (after the turn's working figures were reset) shows the same as
-one taken between turns.
+news, the diplomatic log, each country's deals and proposals) is gathered once per view into an
+`ObservationBook`, together with every country's own figures per line, read for all countries
+in one vectorised pass; an observation then only picks its country's rows. The model keeps the
+book of its current view (WorldModel.observation_book) and the event records it reads.
 """
 
 from __future__ import annotations
 
-import weakref
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
 from itertools import islice
-from typing import TYPE_CHECKING
 
 import msgspec
 import numpy as np
 
+from critmin.agents.situation import WorldReading
 from critmin.core.observation import MineralView, Observation, WorldLine
-
-if TYPE_CHECKING:
-    from critmin.engine.model import WorldModel
-    from critmin.engine.records import TurnFigures
+from critmin.core.turn_view import TurnView
+from critmin.engine.world import World
 
 NEWS_TURNS = 2
 DIPLOMACY_LOG_TURNS = 4
@@ -60,29 +53,14 @@ LINE_FIGURES = (
     "imports",
     "exports",
 )
-"""The MineralView figures read from the arrays, in the order of `Shared.figures`' last axis."""
+"""The MineralView figures read from the arrays, in the order of `ObservationBook.figures`' last axis."""
 
 
-@dataclass(frozen=True)
-class LastTurn:
-    """The figures of the last turn played, (C, M, S) unless noted."""
+@dataclass(frozen=True, eq=False)
+class ObservationBook:
+    """The observations of one view: what all countries see alike, and each one's own rows."""
 
-    production: np.ndarray
-    consumption: np.ndarray
-    demand: np.ndarray
-    shortage: np.ndarray
-    imports: np.ndarray
-    exports: np.ndarray
-    flows: np.ndarray  # (M, S, C, C)
-
-
-@dataclass
-class Shared:
-    """The observations of one turn: what all countries see alike, and each one's own rows."""
-
-    key: tuple
-    turn_figures: TurnFigures  # the model's working figures when this was built (a phase guard)
-    date: str
+    view: TurnView
     lines: list[tuple[str, str]]  # (mineral, stage) of every line of the chain
     figures: np.ndarray  # (C, lines, LINE_FIGURES) each country's own figures per line
     origins: ImportOrigins
@@ -96,6 +74,7 @@ class Shared:
     outbox: dict[str, list[dict]]
     embedded: np.ndarray  # (C, lines) embedded dependence on the largest foreign supplier
     embedded_supplier: np.ndarray  # (C, lines) that supplier's position
+    reading: WorldReading  # the AI's reading of what all countries see alike (agents/situation.py)
 
 
 @dataclass(frozen=True)
@@ -142,7 +121,7 @@ class EventRecords:
     records: list[dict] = field(default_factory=list)
     concerned: list[tuple[str, ...]] = field(default_factory=list)  # () for non-diplomatic events
 
-    def window(self, world: WorldModel, start: int) -> None:
+    def window(self, world: World, start: int) -> None:
         """Keep the events from index `start` on (it only moves forward), reading the new ones."""
         read = self.first + len(self.records)
         if start > self.first:
@@ -165,148 +144,94 @@ class EventRecords:
         return self.records[start - self.first :]
 
 
-_shared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_event_records: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def observe(world: WorldModel, country: str) -> Observation:
+def observe(book: ObservationBook, country: str) -> Observation:
     """What `country` sees at the start of the current turn."""
-    c = world.index.country[country]
-    shared = shared_view(world)
+    view = book.view
+    c = view.names.country[country]
     return Observation(
-        turn=world.turn,
-        date=shared.date,
+        turn=view.turn,
+        date=view.date,
         country=country,
-        treasury_usd_m=float(world.state.treasury[c]),
-        budget_per_turn_usd_m=float(world.constants.budget_per_turn[c]),
-        minerals=mineral_views(shared, c, world.index.countries),
-        policies=list(shared.policies),
-        deals=list(shared.deals.get(country, ())),
-        inbox=list(shared.inbox.get(country, ())),
-        news=list(shared.news),
-        trust=dict(zip(world.index.countries, world.state.trust[c].tolist(), strict=True)),
-        outbox=list(shared.outbox.get(country, ())),
-        diplomacy=list(shared.diplomacy.get(country, ())),
-        firms=list(shared.firms.get(country, ())),
-        world=list(shared.world),
-        lobbying=lobbying(world, c),
+        treasury_usd_m=float(view.treasury[c]),
+        budget_per_turn_usd_m=float(view.budget_per_turn[c]),
+        minerals=mineral_views(book, c),
+        policies=list(book.policies),
+        deals=list(book.deals.get(country, ())),
+        inbox=list(book.inbox.get(country, ())),
+        news=list(book.news),
+        trust=dict(zip(view.names.countries, view.trust[c].tolist(), strict=True)),
+        outbox=list(book.outbox.get(country, ())),
+        diplomacy=list(book.diplomacy.get(country, ())),
+        firms=list(book.firms.get(country, ())),
+        world=list(book.world),
+        lobbying=lobbying(view, c),
+        terms=view.terms,
     )
 
 
-def lobbying(world: WorldModel, c: int) -> dict[str, float]:
+def lobbying(view: TurnView, c: int) -> dict[str, float]:
     """Last turn's lobbying of the country's manufacturers by "mineral/stage" (manufacturer_doctrine)."""
-    turn = getattr(world, "manufacturer_turn", None)
-    if turn is None:
-        return {}
-    levels = turn.lobbying[c]
+    levels, names = view.lobbying[c], view.names
     return {
-        f"{world.index.minerals[m]}/{world.index.stages[s]}": float(levels[m, s])
+        f"{names.minerals[m]}/{names.stages[s]}": float(levels[m, s])
         for m, s in zip(*np.nonzero(levels), strict=True)
     }
 
 
-def shared_view(world: WorldModel) -> Shared:
-    """The shared view of the current turn, computed on the turn's first observation."""
-    key = (
-        world.turn,
-        len(world.events),
-        len(world.policies.controls),
-        len(world.policies.tariffs),
-        world.deals.next_number,
-        len(world.deals.deals),
-        len(world.hashes),
-    )
-    cached = _shared.get(world)
-    if cached is not None and cached.key == key and cached.turn_figures is world.last:
-        return cached
-    m_at, s_at = np.nonzero(world.constants.chain)
-    last = last_turn(world)
-    flows = last.flows[m_at, s_at]  # (lines, origins, destinations)
+def observation_book(world: World, view: TurnView, events: EventRecords) -> ObservationBook:
+    """The observations of `view`: what everyone sees alike, and every country's own figures.
+
+    `events` are the model's event records, brought up to date (`read_events`).
+    """
+    m_at, s_at = np.nonzero(view.chain)
+    flows = view.last.flows[m_at, s_at]  # (lines, origins, destinations)
     inflow = np.ascontiguousarray(flows.transpose(2, 0, 1))  # (destinations, lines, origins)
-    events = event_records(world)
-    shared = Shared(
-        key=key,
-        turn_figures=world.last,
-        date=world.date,
-        lines=[(world.index.minerals[m], world.index.stages[s]) for m, s in zip(m_at, s_at, strict=True)],
-        figures=line_figures(world, last, (m_at, s_at), flows, inflow),
+    names = view.names
+    policies = world.policies.records()
+    lines = world_lines(view, (m_at, s_at))
+    return ObservationBook(
+        view=view,
+        lines=[(names.minerals[m], names.stages[s]) for m, s in zip(m_at, s_at, strict=True)],
+        figures=line_figures(view, (m_at, s_at), flows, inflow),
         origins=ImportOrigins.of(inflow),
-        policies=world.policies.records(),
+        policies=policies,
         news=events.since(recent_start(world, NEWS_TURNS)),
         diplomacy=diplomatic_log(world, events),
-        world=world_lines(world, last, (m_at, s_at)),
-        firms=firms_by_country(world),
+        world=lines,
+        firms=firms_by_country(view),
         deals=deals_by_country(world),
-        **embedded_lines(world, (m_at, s_at)),
         **pending_proposals(world),
-    )
-    _shared[world] = shared
-    return shared
-
-
-def embedded_lines(world: WorldModel, lines: tuple[np.ndarray, np.ndarray]) -> dict:
-    """Per country and line: embedded dependence on its largest foreign supplier, and who that is."""
-    share, supplier = world.recorder.last_embedded()
-    return {"embedded": share[:, lines[0], lines[1]], "embedded_supplier": supplier[:, lines[0], lines[1]]}
-
-
-def last_turn(world: WorldModel) -> LastTurn:
-    """The last turn's figures from the records (zeros before the first turn)."""
-    recorder = world.recorder
-    if recorder.countries:
-        row = recorder.countries[-1]
-        return LastTurn(
-            row["production"],
-            row["consumption"],
-            row["demand"],
-            row["shortage"],
-            row["imports"],
-            row["exports"],
-            recorder.flows[-1],
-        )
-    last = world.last
-    return LastTurn(
-        last.production + last.recycled,
-        last.consumption,
-        last.demand,
-        last.shortage,
-        last.imports(),
-        last.exports(),
-        last.flows,
+        embedded=view.last.embedded[:, m_at, s_at],
+        embedded_supplier=view.last.embedded_supplier[:, m_at, s_at],
+        reading=WorldReading.of_parts(lines, policies),
     )
 
 
 def line_figures(
-    world: WorldModel,
-    last: LastTurn,
-    chain: tuple[np.ndarray, np.ndarray],
-    flows: np.ndarray,
-    inflow: np.ndarray,
+    view: TurnView, chain: tuple[np.ndarray, np.ndarray], flows: np.ndarray, inflow: np.ndarray
 ) -> np.ndarray:
     """(C, lines, LINE_FIGURES): every country's own figures on every line of the chain.
 
     Imports and exports are sums over a contiguous last axis, as numpy sums one country's row.
     """
-    state = world.state
-    count = len(world.index.countries)
+    last = view.last
+    count = len(view.names.countries)
     domestic = np.arange(count)
-    stock = state.producer_stock + state.feed_stock + state.consumer_stock
-    own = (state.price, state.capacity, last.production, last.consumption, last.demand, stock)
+    own = (view.price, view.capacity, last.production, last.consumption, last.demand, view.stock)
     columns = np.empty((len(LINE_FIGURES), count, len(chain[0])))  # (LINE_FIGURES, C, lines)
-    columns[:8] = np.stack([*own, state.stockpile, last.shortage])[:, :, chain[0], chain[1]]
+    columns[:8] = np.stack([*own, view.stockpile, last.shortage])[:, :, chain[0], chain[1]]
     columns[8] = column_median(columns[0])  # the world price: the median local price
-    columns[9] = world.constants.reference_price[chain]
+    columns[9] = view.reference_price[chain]
     columns[10] = inflow.sum(axis=2) - inflow[domestic, :, domestic]
     columns[11] = flows.sum(axis=2).T - flows[:, domestic, domestic].T
     return np.ascontiguousarray(columns.transpose(1, 2, 0))
 
 
-def event_records(world: WorldModel) -> EventRecords:
-    """The events of the observed window as plain data, up to date."""
+def read_events(records: EventRecords | None, world: World) -> EventRecords:
+    """The events of the observed window as plain data, brought up to date (new records if need be)."""
     start = recent_start(world, max(NEWS_TURNS, DIPLOMACY_LOG_TURNS))
-    records = _event_records.get(world)
     if records is None or not records.follows(world.events, start):
-        records = _event_records[world] = EventRecords(world.events)
+        records = EventRecords(world.events)
     records.window(world, start)
     return records
 
@@ -318,12 +243,12 @@ def column_median(values: np.ndarray) -> np.ndarray:
     return ranked[middle] if len(values) % 2 else (ranked[middle - 1] + ranked[middle]) / 2
 
 
-def recent_start(world: WorldModel, turns: int) -> int:
+def recent_start(world: World, turns: int) -> int:
     """Index of the first event of the last `turns` turns (events are kept in turn order)."""
     return bisect_left(world.events, world.turn - turns, key=lambda e: e.turn)
 
 
-def diplomatic_log(world: WorldModel, events: EventRecords) -> dict[str, list[dict]]:
+def diplomatic_log(world: World, events: EventRecords) -> dict[str, list[dict]]:
     """Per country, the recent diplomatic events that concern it (oldest first).
 
     An event concerns a country when it acted, when it is named in the target (a control's
@@ -338,7 +263,7 @@ def diplomatic_log(world: WorldModel, events: EventRecords) -> dict[str, list[di
     return log
 
 
-def concerned(world: WorldModel, event, everyone: tuple[str, ...]) -> set[str] | tuple[str, ...]:
+def concerned(world: World, event, everyone: tuple[str, ...]) -> set[str] | tuple[str, ...]:
     """The countries an event concerns."""
     if not event.target:
         universal = event.kind in ("control_imposed", "control_eased", "control_lifted", "tariff_set")
@@ -349,16 +274,16 @@ def concerned(world: WorldModel, event, everyone: tuple[str, ...]) -> set[str] |
     return {event.actor, *event.target.split(",")}
 
 
-def world_lines(world: WorldModel, last: LastTurn, chain: tuple[np.ndarray, np.ndarray]) -> list[WorldLine]:
+def world_lines(view: TurnView, chain: tuple[np.ndarray, np.ndarray]) -> list[WorldLine]:
     """The world's main producers, exporters and importers per line, with their prices."""
-    state, index = world.state, world.index
+    index, last = view.names, view.last
     # (capacity, exports, imports) x lines x C, rows contiguous: a row sums as one line's column does
-    figures = np.stack([state.capacity, last.exports, last.imports])[:, :, chain[0], chain[1]]
+    figures = np.stack([view.capacity, last.exports, last.imports])[:, :, chain[0], chain[1]]
     figures = np.ascontiguousarray(figures.transpose(0, 2, 1))
     top = Largest.of(figures)
     producers, exporters, importers = top.ranked(index.countries)
     world_capacity = figures[0].sum(axis=1).tolist()
-    prices = listed_prices(state.price, chain, top.listed(), index.countries)
+    prices = listed_prices(view.price, chain, top.listed(), index.countries)
     return [
         WorldLine(
             mineral=index.minerals[m],
@@ -416,30 +341,29 @@ def listed_prices(
     return [dict(islice(entries, count)) for count in listed.sum(axis=1).tolist()]
 
 
-@cache
 def code_order(countries: tuple[str, ...]) -> np.ndarray:
     """Country indices in the order of their codes."""
     return np.array(sorted(range(len(countries)), key=countries.__getitem__))
 
 
-def firms_by_country(world: WorldModel) -> dict[str, list[dict]]:
+def firms_by_country(view: TurnView) -> dict[str, list[dict]]:
     """Each country's firms: id, name, kind (state firm or producer), mandate and budget left."""
     firms: dict[str, list[dict]] = {}
-    for firm in world.firms.values():
-        cash = float(world.state.firm_cash[world.firm_index[firm.firm_id]])
-        firms.setdefault(firm.country, []).append(
+    arrays = view.firms
+    for f, firm_id in enumerate(arrays.ids):
+        firms.setdefault(arrays.countries[f], []).append(
             {
-                "id": firm.firm_id,
-                "name": firm.name,
-                "kind": firm.kind,
-                "mandate": firm.mandate,
-                "cash_usd_m": cash,
+                "id": firm_id,
+                "name": arrays.names[f],
+                "kind": arrays.kinds[f],
+                "mandate": arrays.mandates[f],
+                "cash_usd_m": float(arrays.cash[f]),
             }
         )
     return firms
 
 
-def deals_by_country(world: WorldModel) -> dict[str, list[dict]]:
+def deals_by_country(world: World) -> dict[str, list[dict]]:
     """Each country's deals in force as plain data, in id order."""
     deals: dict[str, list[dict]] = defaultdict(list)
     book = world.deals.deals
@@ -452,7 +376,7 @@ def deals_by_country(world: WorldModel) -> dict[str, list[dict]]:
     return deals
 
 
-def pending_proposals(world: WorldModel) -> dict[str, dict[str, list[dict]]]:
+def pending_proposals(world: World) -> dict[str, dict[str, list[dict]]]:
     """Pending proposals as plain data, in id order: each country's inbox (to answer) and outbox (made)."""
     inbox: dict[str, list[dict]] = defaultdict(list)
     outbox: dict[str, list[dict]] = defaultdict(list)
@@ -465,12 +389,13 @@ def pending_proposals(world: WorldModel) -> dict[str, dict[str, list[dict]]]:
     return {"inbox": inbox, "outbox": outbox}
 
 
-def mineral_views(shared: Shared, c: int, countries: tuple[str, ...]) -> list[MineralView]:
+def mineral_views(book: ObservationBook, c: int) -> list[MineralView]:
     """One view per mineral and stage of the chain, from last turn's figures."""
-    origins = shared.origins.maps(c, len(shared.lines), countries)
+    countries = book.view.names.countries
+    origins = book.origins.maps(c, len(book.lines), countries)
     views = []
-    embedded = zip(shared.embedded[c].tolist(), shared.embedded_supplier[c].tolist(), strict=True)
-    rows = zip(shared.lines, shared.figures[c].tolist(), origins, embedded, strict=True)
+    embedded = zip(book.embedded[c].tolist(), book.embedded_supplier[c].tolist(), strict=True)
+    rows = zip(book.lines, book.figures[c].tolist(), origins, embedded, strict=True)
     for (mineral, stage), row, origin, (embedded_share, supplier) in rows:
         (
             price,

@@ -7,63 +7,80 @@ import platform
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pyarrow as pa
 
+from critmin.core.vocabulary import SECTORS
 from critmin.engine.atomic import write_atomic
-from critmin.engine.records import events_table, write_tables
+from critmin.engine.records import Recorder, events_table, write_tables
 from critmin.engine.run_folder import MANIFEST, check_run_folder, clear_run_folder
-
-if TYPE_CHECKING:
-    from critmin.engine.model import WorldModel
+from critmin.engine.world import World
 
 VERSIONED = ("critmin", "mesa", "numpy", "numba", "scipy", "pyarrow", "msgspec")
 
 
-def run_tables(model: WorldModel) -> dict[str, pa.Table]:
+class Run(Protocol):
+    """What a run's outputs are made from (engine.model.WorldModel)."""
+
+    world: World
+    recorder: Recorder
+    seed: int
+    hashes: list[str]
+
+    def state_hash(self) -> str:
+        """The state hash now."""
+        ...
+
+
+def run_tables(world: World, recorder: Recorder) -> dict[str, pa.Table]:
     """The run's tidy tables: flows, prices, countries, events, sectors (lost output)."""
-    recorder = model.recorder
     return {
         "flows": recorder.flows_table(),
         "prices": recorder.prices_table(),
         "countries": recorder.countries_table(),
-        "events": events_table(model.events),
-        "sectors": sectors_table(model),
+        "events": events_table(world.events),
+        "sectors": sectors_table(world),
     }
 
 
-def sectors_table(model: WorldModel) -> pa.Table:
+def sectors_table(world: World) -> pa.Table:
     """Per turn, country and sector with demand: the value of final output lost to shortages."""
-    from critmin.core.vocabulary import SECTORS
-
     rows: dict[str, list] = {"turn": [], "country": [], "sector": [], "lost_output_usd_m": []}
-    active = model.state.final_demand.sum(axis=(2, 3)) > 0  # (K, C)
-    for turn, lost in enumerate(model.lost_output):
+    active = world.state.final_demand.sum(axis=(2, 3)) > 0  # (K, C)
+    for turn, lost in enumerate(world.lost_output):
         for k, c in zip(*np.nonzero(active), strict=True):
             rows["turn"].append(turn)
-            rows["country"].append(model.index.countries[c])
+            rows["country"].append(world.index.countries[c])
             rows["sector"].append(SECTORS[k].value)
             rows["lost_output_usd_m"].append(float(lost[k, c]))
     return pa.table(rows)
 
 
-def manifest(model: WorldModel, command_line: list[str] | None = None) -> dict:
+def manifest(run: Run, command_line: list[str] | None = None) -> dict:
     """What produced the run: scenario, seed, turns, versions, command line, time."""
+    scenario = run.world.scenario
     return {
-        "scenario": {
-            "id": model.world_scenario.id,
-            "hash": model.world_scenario.hash,
-            "origin": model.world_scenario.origin,
-        },
-        "seed": model.seed,
-        "turns": model.turn,
-        "final_state_hash": model.hashes[-1] if model.hashes else None,
+        "scenario": {"id": scenario.id, "hash": scenario.hash, "origin": scenario.origin},
+        "seed": run.seed,
+        "turns": run.world.turn,
+        "final_state_hash": final_state_hash(run),
         "versions": {name: safe_version(name) for name in VERSIONED} | {"python": platform.python_version()},
         "command": command_line or [],
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+
+
+def final_state_hash(run: Run) -> str | None:
+    """The state hash after the last turn: the recorded one, else computed now (None before any turn).
+
+    A run that keeps no per-turn hashes (`record_hashes=False`: nothing to save or replay) pays
+    for one hash, at the end.
+    """
+    if run.hashes:
+        return run.hashes[-1]
+    return run.state_hash() if run.world.turn else None
 
 
 def safe_version(package: str) -> str:
@@ -75,7 +92,7 @@ def safe_version(package: str) -> str:
 
 
 def write_run(
-    model: WorldModel,
+    run: Run,
     directory: Path,
     file_format: str = "parquet",
     command_line: list[str] | None = None,
@@ -97,9 +114,9 @@ def write_run(
     clear_run_folder(directory)
     written: list[Path] = []
     try:
-        for name, table in run_tables(model).items():
+        for name, table in run_tables(run.world, run.recorder).items():
             written += write_tables({name: table}, directory, file_format)
-        data = manifest(model, command_line) | {"files": [p.name for p in written]}
+        data = manifest(run, command_line) | {"files": [p.name for p in written]}
         written.append(write_atomic(directory / MANIFEST, json.dumps(data, indent=1).encode()))
     except OSError:
         for path in written:

@@ -7,7 +7,7 @@ from functools import cached_property
 
 import numpy as np
 
-from critmin.core.export_control import BAN, QUOTA, ExportControl
+from critmin.core.export_control import ExportControl
 from critmin.core.vocabulary import TURNS_PER_YEAR
 
 __all__ = ["ExportControl", "PolicyBook", "RouteRules", "Subsidy", "Tariff", "quota_per_turn", "read_only"]
@@ -182,19 +182,14 @@ def merged(old: ExportControl | None, new: ExportControl) -> ExportControl:
 
 
 def apply_control(rules: RouteRules, control: ExportControl, countries: dict[str, int]) -> None:
-    """Write one control into a market's route rules."""
+    """Write one control into a market's route rules, destination by destination."""
     exporter = countries[control.country]
-    if control.also_banned:
-        rules.route_open[exporter, [countries[d] for d in control.also_banned]] = False
-    targets = [countries[d] for d in control.destinations] or slice(None)
-    if control.regime == BAN:
-        rules.route_open[exporter, targets] = False
-    elif control.regime == QUOTA:
-        rules.export_cap[exporter] = control.quota_cap_tonnes_per_turn
-    else:
-        rules.licensed[exporter, targets] = True
-        rules.licence_cap[exporter] = control.approval_share * control.reference_tonnes
-        rules.delay[exporter] = control.delay_turns
+    for destination, j in countries.items():
+        rules.route_open[exporter, j] = not control.bans(destination)
+        rules.licensed[exporter, j] = control.licenses(destination)
+    rules.export_cap[exporter] = control.cap()
+    rules.licence_cap[exporter] = control.licence_cap()
+    rules.delay[exporter] = max(control.delay(destination) for destination in countries)
 
 
 def quota_per_turn(tonnes_per_year: float | None) -> float:

@@ -3,10 +3,14 @@
 Tables (one row per ...): `countries` turn x country x mineral x stage; `prices` turn x mineral x
 stage x country; `flows` turn x mineral x stage x exporter x importer (international, > 0);
 `events` one per event. Written as Parquet (or CSV) by `write_tables`.
+
+The recorder keeps each turn's arrays as their non-zero entries (`Sparse`): world-2024 has ~700
+non-zero flows a turn in its (M, S, C, C) = 107,000 cells.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from critmin.engine.atomic import atomic_path
-from critmin.engine.dependence import embedded_dependence, top_foreign_supplier
+from critmin.engine.dependence import top_foreign_suppliers
 from critmin.engine.state import Constants, Index, WorldState
 
 
@@ -67,46 +71,102 @@ def off_diagonal(flows: np.ndarray) -> np.ndarray:
     return flows * (1 - np.eye(flows.shape[-1]))
 
 
+@dataclass(frozen=True)
+class Sparse:
+    """An array kept as its non-zero entries: ascending flat positions and their values."""
+
+    shape: tuple[int, ...]
+    at: np.ndarray  # (nnz,) int32 flat positions
+    values: np.ndarray  # (nnz,) the array's dtype
+
+    @classmethod
+    def of(cls, array: np.ndarray) -> Sparse:
+        """The non-zero entries of `array` (values copied)."""
+        at = np.flatnonzero(array)
+        return cls(array.shape, at.astype(np.int32), array.ravel()[at])
+
+    def dense(self) -> np.ndarray:
+        """The array again (a new one)."""
+        out = np.zeros(self.shape, self.values.dtype)
+        out.ravel()[self.at] = self.values
+        return out
+
+
+class Decoded(Sequence):
+    """A read-only sequence of records that turns each into its dense form when read."""
+
+    def __init__(self, records: list, decode: Callable, latest: Callable[[], object]) -> None:
+        self.records, self.decode, self.latest = records, decode, latest
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __getitem__(self, k):
+        if not self.records:
+            raise IndexError("no turn recorded yet")
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        if k in (-1, len(self) - 1):
+            return self.latest()
+        return self.decode(self.records[k])
+
+
 @dataclass
 class Recorder:
-    """Keeps each turn's arrays; builds tidy tables on demand."""
+    """Keeps each turn's figures as their non-zero entries; builds tidy tables on demand.
+
+    `countries` and `flows` read as lists of dense per-turn arrays (dicts of (C, M, S) measures,
+    (M, S, C, C) flows); the last turn's dense arrays are kept as well, for the observations.
+    """
 
     index: Index
     constants: Constants
     turns: list[int] = field(default_factory=list)
-    countries: list[dict[str, np.ndarray]] = field(default_factory=list)
-    prices: list[np.ndarray] = field(default_factory=list)
-    flows: list[np.ndarray] = field(default_factory=list)
+    country_rows: list[dict[str, Sparse]] = field(default_factory=list)
+    price_rows: list[Sparse] = field(default_factory=list)
+    flow_rows: list[Sparse] = field(default_factory=list)
+    latest: tuple[dict[str, np.ndarray], np.ndarray] | None = None
 
     def record_turn(self, turn: int, figures: TurnFigures, state: WorldState) -> None:
         """Keep this turn's figures."""
-        self.turns.append(turn)
+        flows = Sparse.of(figures.flows)
         stock = state.producer_stock + state.feed_stock + state.consumer_stock
-        self.countries.append(
-            {
-                "production": figures.production + figures.recycled,
-                "consumption": figures.consumption,
-                "demand": figures.demand,
-                "imports": figures.imports(),
-                "exports": figures.exports(),
-                "stock": stock,
-                "stockpile": state.stockpile.copy(),
-                "shortage": figures.shortage,
-                **embedded_figures(figures.flows, self.constants.chain),
-            }
-        )
-        self.prices.append(state.price.copy())
-        self.flows.append(figures.flows)
+        row = {
+            "production": figures.production + figures.recycled,
+            "consumption": figures.consumption,
+            "demand": figures.demand,
+            "imports": figures.imports(),
+            "exports": figures.exports(),
+            "stock": stock,
+            "stockpile": state.stockpile.copy(),
+            "shortage": figures.shortage,
+            **embedded_figures(flows, self.constants.chain),
+        }
+        self.turns.append(turn)
+        self.country_rows.append({name: Sparse.of(values) for name, values in row.items()})
+        self.price_rows.append(Sparse.of(state.price))
+        self.flow_rows.append(flows)
+        self.latest = (row, figures.flows)
+
+    @property
+    def countries(self) -> Decoded:
+        """Per turn, the (C, M, S) measures by name (COUNTRY_MEASURES and `embedded_supplier`)."""
+        return Decoded(self.country_rows, dense_row, lambda: self.latest[0])
+
+    @property
+    def flows(self) -> Decoded:
+        """Per turn, the (M, S, C, C) tonnes shipped, domestic on the diagonal."""
+        return Decoded(self.flow_rows, Sparse.dense, lambda: self.latest[1])
 
     def last_embedded(self) -> tuple[np.ndarray, np.ndarray]:
         """(C, M, S) last turn's embedded share of each country's top foreign supplier, and who it is.
 
         Zeros before the first turn.
         """
-        if not self.countries:
+        if self.latest is None:
             shape = (len(self.index.countries), *self.constants.chain.shape)
             return np.zeros(shape), np.zeros(shape, dtype=int)
-        row = self.countries[-1]
+        row = self.latest[0]
         return row["embedded_dependence"], row["embedded_supplier"]
 
     def chain_positions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -129,23 +189,26 @@ class Recorder:
         c, m, s = self.chain_positions()
         columns = self.keys(c, m, s)
         for name in COUNTRY_MEASURES:
-            columns[name] = np.concatenate([row[name][c, m, s] for row in self.countries] or [np.zeros(0)])
+            values = [row[name].dense()[c, m, s] for row in self.country_rows]
+            columns[name] = np.concatenate(values or [np.zeros(0)])
         return pa.table(columns)
 
     def prices_table(self) -> pa.Table:
         """One row per turn x mineral x stage x country."""
         c, m, s = self.chain_positions()
         columns = self.keys(c, m, s)
-        columns["price"] = np.concatenate([p[c, m, s] for p in self.prices] or [np.zeros(0)])
+        columns["price"] = np.concatenate([p.dense()[c, m, s] for p in self.price_rows] or [np.zeros(0)])
         columns["unit"] = np.full(len(columns["price"]), "USD/kg")
         return pa.table(columns)
 
     def flows_table(self) -> pa.Table:
         """One row per international flow above zero."""
         rows = []
-        for turn, flows in zip(self.turns, self.flows, strict=True):
-            m, s, i, j = np.nonzero(off_diagonal(flows) > 1e-9)
-            rows.append((np.full(len(m), turn, dtype=np.int64), m, s, i, j, flows[m, s, i, j]))
+        for turn, flows in zip(self.turns, self.flow_rows, strict=True):
+            m, s, i, j = np.unravel_index(flows.at, flows.shape)
+            keep = (i != j) & (flows.values > 1e-9)
+            rows.append((np.full(int(keep.sum()), turn, dtype=np.int64), m[keep], s[keep], i[keep], j[keep]))
+            rows[-1] += (flows.values[keep],)
         turn, m, s, i, j, tonnes = (
             (np.concatenate(column) for column in zip(*rows, strict=True))
             if rows
@@ -164,6 +227,11 @@ class Recorder:
                 "tonnes": tonnes,
             }
         )
+
+
+def dense_row(row: dict[str, Sparse]) -> dict[str, np.ndarray]:
+    """A turn's measures as dense arrays."""
+    return {name: values.dense() for name, values in row.items()}
 
 
 COUNTRY_MEASURES = (
@@ -206,7 +274,7 @@ def write_tables(tables: dict[str, pa.Table], directory: Path, file_format: str 
     return paths
 
 
-def embedded_figures(flows: np.ndarray, chain: np.ndarray) -> dict[str, np.ndarray]:
+def embedded_figures(flows: Sparse, chain: np.ndarray) -> dict[str, np.ndarray]:
     """A turn's embedded dependence on each country's top foreign supplier, and who that is."""
-    share, supplier = top_foreign_supplier(embedded_dependence(flows, chain), flows)
+    share, supplier = top_foreign_suppliers(flows.at, flows.values, flows.shape, chain)
     return {"embedded_dependence": share, "embedded_supplier": supplier}

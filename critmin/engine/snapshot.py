@@ -1,88 +1,27 @@
-"""WorldSnapshot: the public, JSON-ready picture of the whole world after a turn.
-
-What front ends, the classroom server and research tools read instead of the model's arrays.
-Quantities are tonnes per turn, prices USD/kg, money USD million.
-"""
+"""Building the WorldSnapshot (core/snapshot.py): the public picture of the whole world after a turn."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import msgspec
 import numpy as np
 
-from critmin.engine.records import off_diagonal
+from critmin.core.snapshot import CountryFigures, Flow, WorldSnapshot
+from critmin.engine.records import Recorder, off_diagonal
+from critmin.engine.world import World
 
-if TYPE_CHECKING:
-    from critmin.engine.model import WorldModel
-
-
-class Flow(msgspec.Struct, frozen=True):
-    """Tonnes shipped last turn from exporter to importer (contracts and spot)."""
-
-    mineral: str
-    stage: str
-    exporter: str
-    importer: str
-    tonnes: float
+__all__ = ["CountryFigures", "Flow", "WorldSnapshot", "snapshot"]
 
 
-class CountryFigures(msgspec.Struct, frozen=True):
-    """One country's position in one mineral at one stage, last turn (fields in this order)."""
-
-    country: str
-    mineral: str
-    stage: str
-    price: float
-    capacity: float
-    production: float
-    consumption: float
-    demand: float
-    imports: float
-    exports: float
-    stock: float
-    stockpile: float
-    shortage: float
-    embedded_dependence: float = 0.0  # share of supply through the largest foreign supplier, feed counted
-    embedded_supplier: str = ""  # that supplier (engine/dependence.py)
-
-
-class WorldSnapshot(msgspec.Struct, frozen=True, kw_only=True):
-    """The world after the last turn played."""
-
-    scenario: str
-    turn: int
-    date: str
-    countries: list[str]
-    country_names: dict[str, str]
-    minerals: list[str]
-    chains: dict[str, list[str]]
-    reference_prices: dict[str, dict[str, float]]
-    treasury_usd_m: dict[str, float]
-    figures: list[CountryFigures]
-    flows: list[Flow]
-    policies: list[dict]
-    deals: list[dict]
-    events: list[dict]
-    state_hash: str
-
-    def figure(self, country: str, mineral: str, stage: str) -> CountryFigures | None:
-        """One country's figures for a mineral at a stage."""
-        return next(
-            (f for f in self.figures if (f.country, f.mineral, f.stage) == (country, mineral, stage)), None
-        )
-
-
-def snapshot(world: WorldModel) -> WorldSnapshot:
-    """The public picture of `world` now."""
-    index, constants, state = world.index, world.constants, world.state
+def snapshot(world: World, recorder: Recorder, state_hash: str) -> WorldSnapshot:
+    """The public picture of `world` now; `state_hash` is the hash of the turn played last ("": none)."""
+    index, constants, state, scenario = world.index, world.constants, world.state, world.scenario
     chain_positions = list(zip(*np.nonzero(constants.chain), strict=True))
     return WorldSnapshot(
-        scenario=world.world_scenario.id,
+        scenario=scenario.id,
         turn=world.turn,
         date=world.date,
         countries=list(index.countries),
-        country_names={c.iso3: c.name for c in world.world_scenario.spec.countries},
+        country_names={c.iso3: c.name for c in scenario.spec.countries},
         minerals=list(index.minerals),
         chains={
             index.minerals[m]: [index.stages[s] for s in np.flatnonzero(constants.chain[m])]
@@ -96,23 +35,16 @@ def snapshot(world: WorldModel) -> WorldSnapshot:
             for m in range(len(index.minerals))
         },
         treasury_usd_m={code: float(state.treasury[c]) for c, code in enumerate(index.countries)},
-        figures=country_figures(world, chain_positions),
+        figures=country_figures(world, recorder, chain_positions),
         flows=last_flows(world),
         policies=world.policies.records(),
         deals=world.deals.records()["deals"],
         events=[msgspec.to_builtins(e) for e in world.events if e.turn == world.turn - 1],
-        state_hash=current_hash(world),
+        state_hash=state_hash,
     )
 
 
-def current_hash(world: WorldModel) -> str:
-    """The state hash after the last turn ("" if the world keeps no hashes)."""
-    if world.hashes:
-        return world.hashes[-1]
-    return world.state_hash() if world.record_hashes else ""
-
-
-def country_figures(world: WorldModel, chain_positions) -> list[CountryFigures]:
+def country_figures(world: World, recorder: Recorder, chain_positions) -> list[CountryFigures]:
     """Figures of every country with any activity in a mineral stage (by country, then market)."""
     index, state, last = world.index, world.state, world.last
     stock = state.producer_stock + state.feed_stock + state.consumer_stock
@@ -131,7 +63,7 @@ def country_figures(world: WorldModel, chain_positions) -> list[CountryFigures]:
     activity = ("capacity", "production", "demand", "imports", "exports", "stock", "stockpile")
     m, s = (np.array(axis, dtype=int).reshape(-1) for axis in zip(*chain_positions, strict=True))
     active = np.any([columns[name][:, m, s] != 0 for name in activity], axis=0)
-    share, supplier = world.recorder.last_embedded()
+    share, supplier = recorder.last_embedded()
     columns["embedded_dependence"] = share
     c, k = np.nonzero(active)
     values = [columns[name][c, m[k], s[k]].tolist() for name in columns]
@@ -147,7 +79,7 @@ def country_figures(world: WorldModel, chain_positions) -> list[CountryFigures]:
     ]
 
 
-def last_flows(world: WorldModel) -> list[Flow]:
+def last_flows(world: World) -> list[Flow]:
     """International flows of the last turn, largest first."""
     flows = off_diagonal(world.last.flows)
     m, s, i, j = np.nonzero(flows > 1e-9)

@@ -8,6 +8,8 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from critmin.core.units import thousand_usd_in_usd_m
+from critmin.engine.outputs import final_state_hash
 from critmin.engine.records import off_diagonal
 
 if TYPE_CHECKING:
@@ -29,7 +31,8 @@ def print_summary(model: WorldModel, console: Console, focus: str | None = None)
     console.print(dependence_table(model))
     if focus is not None:
         console.print(focus_table(model, focus))
-    console.print(f"state hash {model.hashes[-1][:16]}…" if model.hashes else "no turn played")
+    final = final_state_hash(model)
+    console.print(f"state hash {final[:16]}…" if final else "no turn played")
 
 
 def active_markets(model: WorldModel) -> np.ndarray:
@@ -98,7 +101,7 @@ def flow_table(model: WorldModel) -> Table:
             model.index.countries[i],
             model.index.countries[j],
             f"{flows[m, s, i, j]:,.0f}",
-            f"{value[m, s, i, j] / 1000:,.1f}",
+            f"{thousand_usd_in_usd_m(value[m, s, i, j]):,.1f}",
         )
     return table
 

@@ -12,12 +12,12 @@ from itertools import pairwise
 
 import numpy as np
 
+from critmin.core.units import USD_M_PER_TONNE_USD_PER_KG, freight_usd_per_kg
 from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
 from critmin.engine.market import MarketClearing, MarketProblem, clear_markets
 from critmin.engine.policies import RouteRules, read_only
 from critmin.engine.state import Constants, WorldState
 
-USD_M_PER_TONNE_USD_PER_KG = 1e-3  # tonnes x USD/kg = thousand USD
 BUYER_FINAL, BUYER_FEED, BUYER_STRATEGIC, BUYER_STOCK = 0, 1, 2, 3
 SELLER_PRODUCER, SELLER_STOCKPILE = 0, 1
 
@@ -351,7 +351,7 @@ def pose_markets(
     """
     book = pose_bids(state, constants, settings)
     bids, offers = all_bids(book, orders), all_offers(state, orders, book.reservation, settings, subsidy)
-    freight = settings.freight_usd_per_kg_per_1000km * constants.distance_km / 1000.0
+    freight = freight_usd_per_kg(settings.freight_usd_per_kg_per_1000km, constants.distance_km)
     ruled = policy_book.market_rules(index.country)
     free = read_only(RouteRules.unrestricted(len(freight)))
     no_tariff = np.zeros_like(freight)

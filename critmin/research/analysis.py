@@ -28,14 +28,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from critmin.research.effects import CONFIDENCE, anova, paired_effects
-from critmin.research.experiment import (
-    DEFAULT_OUTCOME,
-    ExperimentFile,
-    FactorSpec,
-    OutcomeSpec,
-    kept_metrics,
-    outcome_dimension_problems,
-)
+from critmin.research.experiment import kept_metrics, outcome_dimension_problems
+from critmin.research.experiment_file import DEFAULT_OUTCOME, ExperimentFile, FactorSpec, OutcomeSpec
 from critmin.research.metrics import outcome_filter, reduce_series
 from critmin.research.store import ResultStore, StoreError
 
@@ -109,7 +103,7 @@ def analyze(
     if plots:
         from critmin.research.plots import plot_analysis
 
-        plot_analysis(directory, spec, analysis)
+        plot_analysis(directory, spec, analysis.outcomes, analysis.summary, analysis.sobol)
     return analysis
 
 

@@ -92,7 +92,7 @@ def simulate(scenario: str, seed: int) -> Trajectory:
     """Play a backtest scenario to its end and keep what the checks need."""
     from critmin.engine.model import WorldModel
 
-    model = WorldModel(scenario, seed=seed)
+    model = WorldModel(scenario, seed=seed, record_hashes=False)  # nothing to save or replay
     prices, exports, production, demand = [], [], [], []
     for _ in range(model.world_scenario.spec.scenario.turns):
         model.step()

@@ -1,4 +1,4 @@
-"""Sub-commands of the research layer (registered by critmin.cli): `batch` and `analyze`.
+"""Sub-commands of the research layer: `batch`, `analyze` and `validate` (added by `register`).
 
 Heavy dependencies (dask, SALib, matplotlib, tqdm) are imported only when a command runs.
 """
@@ -11,13 +11,26 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from critmin.cli import EXIT_FAILED, EXIT_OK, UserError, command, err, out, positive_int
+from rich.markup import escape
+from rich.table import Table
+
+from critmin.core.console import (
+    EXIT_FAILED,
+    EXIT_OK,
+    UserError,
+    command,
+    err,
+    out,
+    positive_int,
+    print_figures,
+)
 
 
 def register(commands) -> None:
-    """Add `critmin batch` and `critmin analyze`."""
+    """Add `critmin batch`, `critmin analyze` and `critmin validate`."""
     add_batch(commands)
     add_analyze(commands)
+    add_validate(commands)
 
 
 # --- batch --------------------------------------------------------------------------------
@@ -209,8 +222,6 @@ def run(experiment, args: argparse.Namespace) -> int:
 
 def bench(args: argparse.Namespace) -> int:
     """`critmin batch --bench`: print the benchmark's figures."""
-    from rich.table import Table
-
     from critmin.research.bench import MIN_PAIRS, benchmark
 
     if args.pairs < MIN_PAIRS:
@@ -223,13 +234,7 @@ def bench(args: argparse.Namespace) -> int:
         pairs=args.pairs,
         progress=not args.json,
     )
-    if args.json:
-        print(json.dumps(figures, indent=1))
-        return EXIT_OK
-    table = Table("measure", "value")
-    for key, value in figures.items():
-        table.add_row(key, f"{value:,.2f}" if isinstance(value, float) else str(value))
-    out.print(table)
+    print_figures(figures, args.json, digits=2)
     return EXIT_OK
 
 
@@ -324,7 +329,7 @@ def check_prim(text: str, outcomes: list, directory: Path) -> None:
     """A --prim condition on one of the outcomes analysed (checked before anything is written)."""
     from critmin.research.analysis import load_spec
     from critmin.research.discovery import DiscoveryError, parse_condition
-    from critmin.research.experiment import DEFAULT_OUTCOME
+    from critmin.research.experiment_file import DEFAULT_OUTCOME
 
     outcome = parse_condition(text)[0]
     names = [o.name for o in outcomes or load_spec(directory).outcomes or (DEFAULT_OUTCOME,)]
@@ -341,11 +346,91 @@ def analysis_spec(directory: Path):
 
 def print_frame(frame, title: str) -> None:
     """A pandas frame as a rich table."""
-    from rich.table import Table
-
     table = Table(title=title)
     for column in frame.columns:
         table.add_column(str(column), overflow="fold")
     for row in frame.itertuples(index=False):
         table.add_row(*(f"{v:,.4g}" if isinstance(v, float) else str(v) for v in row))
     out.print(table)
+
+
+# --- validate -----------------------------------------------------------------------------
+
+
+VALIDATE_HELP = (
+    "Backtest the model against five episodes: rare earths 2010, lithium 2021-24, cobalt 2017-19, "
+    "the Wa tin halt 2023 and China's tungsten quotas 2007-15."
+)
+
+
+def add_validate(commands) -> None:
+    """`critmin validate [--json] [--seeds N] [--plots DIR]`."""
+    sub = command(commands, "validate", validate_command, VALIDATE_HELP)
+    sub.add_argument("--seeds", type=positive_int, default=20, help="seeds per backtest (default 20)")
+    sub.add_argument("--json", action="store_true", help="print JSON only")
+    sub.add_argument("--plots", type=Path, metavar="DIR", help="write price paths as PNG files to DIR")
+
+
+def validate_command(args: argparse.Namespace) -> int:
+    """Run every check over the seeds; exit 0 only if every check holds on the median."""
+    from critmin.research.backtest_plots import write_plots
+    from critmin.research.backtests import run_backtests, validation_seeds
+
+    seeds = validation_seeds(args.seeds)
+    results, runs = run_backtests(seeds)
+    plots = write_plots(runs, args.plots) if args.plots else []
+    if args.json:
+        print(json.dumps({"seeds": seeds, "checks": [r.to_dict() for r in results]}, indent=1))
+    else:
+        out.print(validation_table(results, len(seeds)))
+        out.print(ceiling_table(results))
+        for path in plots:
+            out.print(f"wrote {escape(str(path))}")
+    return EXIT_OK if all(r.passed for r in results) else EXIT_FAILED
+
+
+def validation_table(results, n_seeds: int) -> Table:
+    """The backtest table: check, observed, simulated median and range, band, holds?"""
+    title = f"critmin validate: {n_seeds} seeds, median must lie in the band"
+    table = Table("check", "observed", "median", "range", "band", "holds?", title=title)
+    scenario = None
+    for result in results:
+        check = result.check
+        if check.scenario != scenario:
+            scenario = check.scenario
+            table.add_row(f"[bold]{scenario}[/]", "", "", "", "", "")
+        spread = f"{short(min(result.values))}..{short(max(result.values))}"
+        holds = "[green]yes[/]" if result.passed else "[bold red]no[/]"
+        band = band_text(check.band)
+        table.add_row(check.name, short(check.observed), short(result.median), spread, band, holds)
+    return table
+
+
+def ceiling_table(results) -> Table:
+    """Per episode, the prices that sat at the top of their demand curve: seeds, turns, longest stay."""
+    title = "prices at the top of their demand curve (most turns over the seeds)"
+    table = Table("episode", "line", "seeds", "turns", "longest", "at essential", title=title)
+    for result in {r.check.scenario: r for r in results}.values():
+        ceiling = result.ceiling
+        if not ceiling["reached"]:
+            table.add_row(result.check.scenario, "none", f"0/{ceiling['of_seeds']}", "0", "0", "0")
+        for line, stats in ceiling["lines"].items():
+            seeds = f"{stats['seeds']}/{ceiling['of_seeds']}"
+            figures = (str(stats[key]) for key in ("turns", "longest", "essential_turns"))
+            table.add_row(result.check.scenario, line, seeds, *figures)
+    return table
+
+
+def short(value: float) -> str:
+    """A figure in at most 4 significant digits (dates stay whole)."""
+    return f"{value:.2f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
+def band_text(band: tuple[float | None, float | None]) -> str:
+    """'lo..hi', '>= lo' or '<= hi'."""
+    low, high = band
+    if low is None:
+        return f"<= {short(high)}"
+    if high is None:
+        return f">= {short(low)}"
+    return f"{short(low)}..{short(high)}"

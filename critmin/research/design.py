@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from critmin.research.experiment import ExperimentFile, FactorSpec, Level
+from critmin.research.experiment_file import ExperimentFile, FactorSpec, Level
 
 SEED_MASK = (1 << 63) - 1
 

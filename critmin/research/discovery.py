@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from critmin.research.experiment import ExperimentFile, FactorSpec
+from critmin.research.experiment_file import ExperimentFile, FactorSpec
 
 CONDITION = re.compile(r"^(?P<outcome>[a-z][a-z0-9_]*)\s*(?:(?P<op>[<>])\s*(?P<value>[-+0-9.eE]+))?$")
 TOP_QUANTILE = 0.9

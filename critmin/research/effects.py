@@ -19,7 +19,7 @@ import warnings as python_warnings
 import numpy as np
 import pandas as pd
 
-from critmin.research.experiment import ExperimentFile, FactorSpec
+from critmin.research.experiment_file import ExperimentFile, FactorSpec
 
 CONFIDENCE = 0.95
 

@@ -43,7 +43,8 @@ from ema_workbench import (
 )
 
 from critmin.research.design import Run, replication_seeds
-from critmin.research.experiment import Experiment, FactorSpec, OutcomeSpec, load_experiment
+from critmin.research.experiment import Experiment, load_experiment
+from critmin.research.experiment_file import FactorSpec, OutcomeSpec
 from critmin.research.mesa_adapter import default_level
 from critmin.research.metrics import reduce_series
 from critmin.research.simulate import RunContext, simulate

@@ -39,6 +39,7 @@ from critmin.research.env_spaces import (
     feature_bounds,
     feature_names,
     instantiate,
+    instantiate_all,
     scenario_lines,
 )
 from critmin.research.firm_seat import firm_action, firm_cash, firm_catalogue, firm_ids, firm_reward
@@ -95,6 +96,7 @@ class CritminParallelEnv(ParallelEnv):
         self.np_random: np.random.Generator | None = None
         self.observations: dict[str, Observation] = {}
         self.pending: dict[str, list[ActionBase | None]] = {}
+        self.fixed: dict[str, list[ActionBase | None]] = {}  # each country's actions that never change
         self.masks: dict[str, np.ndarray] = {}
 
     # --- spaces --------------------------------------------------------------------------
@@ -126,7 +128,9 @@ class CritminParallelEnv(ParallelEnv):
         """
         self.world_seed = self.next_world_seed(seed)
         controllers = {agent: QueuedController() for agent in self.possible_agents}
-        self.world = WorldModel(self.scenario, seed=self.world_seed, controllers=controllers)
+        self.world = WorldModel(
+            self.scenario, seed=self.world_seed, controllers=controllers, record_hashes=False
+        )
         self.agents = list(self.possible_agents)
         self.observe_all()
         return self.agent_observations(), {a: self.info(a, "", False) for a in self.agents}
@@ -184,10 +188,18 @@ class CritminParallelEnv(ParallelEnv):
                 pending = [firm_action(self.world, agent, t) for t in self.catalogues[agent]]
             else:
                 observation = self.world.observe(agent)
-                pending = [instantiate(t, observation) for t in self.catalogues[agent]]
+                pending = instantiate_all(
+                    self.catalogues[agent], observation, self.fixed_actions(agent, observation)
+                )
             self.observations[agent] = observation
             self.pending[agent] = pending
             self.masks[agent] = self.compute_mask(pending)
+
+    def fixed_actions(self, agent: str, observation: Observation) -> list[ActionBase | None]:
+        """The agent's actions of FIXED_KINDS templates, built on its first observation."""
+        if agent not in self.fixed:
+            self.fixed[agent] = [instantiate(t, observation) for t in self.catalogues[agent]]
+        return self.fixed[agent]
 
     def compute_mask(self, actions: list[ActionBase | None]) -> np.ndarray:
         """1 where the template is the no-op or its action passes the engine's check."""

@@ -300,17 +300,36 @@ def catalogue(scenario: Scenario, country: str) -> list[Template]:
     return templates
 
 
+OwnPolicies = tuple[set[tuple[str, str]], dict[tuple[str, str], float]]
+"""The observing country's export controls and tariff rates (`own_policies`)."""
+
+
 def instantiate(template: Template, observation: Observation) -> ActionBase | None:
     """The Action a template stands for now, or None (no-op, or nothing to act on)."""
-    return BUILDERS[template.kind](template, observation)
+    return BUILDERS[template.kind](template, observation, own_policies(observation))
 
 
-def build_noop(template: Template, observation: Observation) -> None:
+FIXED_KINDS = frozenset({"noop", "ban", "licence", "buy", "propose", "invest", "program"})
+"""Templates whose builders read nothing of the observation but its country: the same action all episode."""
+
+
+def instantiate_all(
+    templates: list[Template], observation: Observation, fixed: list[ActionBase | None]
+) -> list[ActionBase | None]:
+    """Every template's action now: `fixed` (built once, for the same country) for FIXED_KINDS."""
+    policies = own_policies(observation)
+    return [
+        fixed[k] if template.kind in FIXED_KINDS else BUILDERS[template.kind](template, observation, policies)
+        for k, template in enumerate(templates)
+    ]
+
+
+def build_noop(template: Template, observation: Observation, policies: OwnPolicies) -> None:
     """Nothing."""
     return None
 
 
-def build_control(template: Template, observation: Observation) -> ActionBase:
+def build_control(template: Template, observation: Observation, policies: OwnPolicies) -> ActionBase:
     """A ban or a licence regime on all destinations."""
     licence = template.kind == "licence"
     return ImposeExportControl(
@@ -323,9 +342,9 @@ def build_control(template: Template, observation: Observation) -> ActionBase:
     )
 
 
-def build_lift(template: Template, observation: Observation) -> ActionBase | None:
+def build_lift(template: Template, observation: Observation, policies: OwnPolicies) -> ActionBase | None:
     """Lift the country's control on the line, if one is in force."""
-    controls, _ = own_policies(observation)
+    controls, _ = policies
     if (template.mineral, template.stage) not in controls:
         return None
     return LiftExportControl(
@@ -333,9 +352,9 @@ def build_lift(template: Template, observation: Observation) -> ActionBase | Non
     )
 
 
-def build_tariff(template: Template, observation: Observation) -> ActionBase | None:
+def build_tariff(template: Template, observation: Observation, policies: OwnPolicies) -> ActionBase | None:
     """Set the tariff to TARIFF_RATE (or to 0 for `untariff`), if that changes it."""
-    _, tariffs = own_policies(observation)
+    _, tariffs = policies
     rate = TARIFF_RATE if template.kind == "tariff" else 0.0
     if tariffs.get((template.mineral, template.stage), 0.0) == rate:
         return None
@@ -347,7 +366,7 @@ def build_tariff(template: Template, observation: Observation) -> ActionBase | N
     )
 
 
-def build_buy(template: Template, observation: Observation) -> ActionBase:
+def build_buy(template: Template, observation: Observation, policies: OwnPolicies) -> ActionBase:
     """Buy a quarter's need for the stockpile (price cap: the engine's default)."""
     return BuyStockpile(
         country=observation.country,
@@ -357,7 +376,7 @@ def build_buy(template: Template, observation: Observation) -> ActionBase:
     )
 
 
-def build_release(template: Template, observation: Observation) -> ActionBase | None:
+def build_release(template: Template, observation: Observation, policies: OwnPolicies) -> ActionBase | None:
     """Release half the stockpile, if any."""
     view = observation.view(template.mineral, template.stage)
     if view is None or view.stockpile <= 0:
@@ -370,7 +389,7 @@ def build_release(template: Template, observation: Observation) -> ActionBase | 
     )
 
 
-def build_propose(template: Template, observation: Observation) -> ActionBase:
+def build_propose(template: Template, observation: Observation, policies: OwnPolicies) -> ActionBase:
     """An index-priced offtake from the line's main producer, as buyer."""
     return ProposeDeal(
         country=observation.country,
@@ -384,7 +403,7 @@ def build_propose(template: Template, observation: Observation) -> ActionBase:
     )
 
 
-def build_invest(template: Template, observation: Observation) -> ActionBase:
+def build_invest(template: Template, observation: Observation, policies: OwnPolicies) -> ActionBase:
     """New capacity at home."""
     return Invest(
         country=observation.country,
@@ -394,7 +413,7 @@ def build_invest(template: Template, observation: Observation) -> ActionBase:
     )
 
 
-def build_program(template: Template, observation: Observation) -> ActionBase:
+def build_program(template: Template, observation: Observation, policies: OwnPolicies) -> ActionBase:
     """Fund a program for a mineral."""
     return FundProgram(
         country=observation.country,
@@ -404,7 +423,7 @@ def build_program(template: Template, observation: Observation) -> ActionBase:
     )
 
 
-def build_answer(template: Template, observation: Observation) -> ActionBase | None:
+def build_answer(template: Template, observation: Observation, policies: OwnPolicies) -> ActionBase | None:
     """Answer the oldest proposal in the inbox, if any."""
     if not observation.inbox:
         return None
@@ -413,7 +432,7 @@ def build_answer(template: Template, observation: Observation) -> ActionBase | N
     )
 
 
-BUILDERS: dict[str, Callable[[Template, Observation], ActionBase | None]] = {
+BUILDERS: dict[str, Callable[[Template, Observation, OwnPolicies], ActionBase | None]] = {
     "noop": build_noop,
     "ban": build_control,
     "licence": build_control,

@@ -31,7 +31,7 @@ from critmin.core.actions import ActionFormatError, action_from_dict
 from critmin.scenarios.schema import MarketSettings
 
 if TYPE_CHECKING:
-    from critmin.research.experiment import FactorSpec
+    from critmin.research.experiment_file import FactorSpec
 
 SEGMENT = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_]*)(?:\[(?P<where>[^\[\]]*)\])?$")
 FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

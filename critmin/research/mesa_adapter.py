@@ -29,7 +29,8 @@ from typing import Any
 import mesa
 
 from critmin.engine.model import WorldModel
-from critmin.research.experiment import Experiment, OutputSpec, load_experiment
+from critmin.research.experiment import Experiment, load_experiment
+from critmin.research.experiment_file import OutputSpec
 from critmin.research.metrics import BUILT_IN, DEFAULT_METRICS
 from critmin.research.simulate import RunContext
 from critmin.scenarios.loader import Scenario, load_scenario

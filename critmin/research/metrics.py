@@ -39,7 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 if TYPE_CHECKING:
-    from critmin.engine.snapshot import WorldSnapshot
+    from critmin.core.snapshot import WorldSnapshot
 
 Unit = Literal["USD/kg", "share", "ratio", "t", "t/turn", "USD m", "count"]
 UNIT_COLUMNS: dict[str, str] = {

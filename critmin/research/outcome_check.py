@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyarrow.compute as pc
 
-from critmin.research.experiment import ExperimentFile, OutcomeSpec
+from critmin.research.experiment_file import ExperimentFile, OutcomeSpec
 from critmin.research.store import ResultStore, StoreError
 
 

@@ -20,24 +20,29 @@ from critmin.research.metrics import outcome_filter
 from critmin.research.store import ResultStore
 
 if TYPE_CHECKING:
-    from critmin.research.analysis import Analysis
-    from critmin.research.experiment import ExperimentFile, OutcomeSpec
+    from critmin.research.experiment_file import ExperimentFile, OutcomeSpec
 
 MAX_LINES = 8
 
 
-def plot_analysis(directory: Path, spec: ExperimentFile, analysis: Analysis) -> list[Path]:
-    """Every plot of an analysis; returns the files written."""
+def plot_analysis(
+    directory: Path,
+    spec: ExperimentFile,
+    outcomes: list[OutcomeSpec],
+    summary: pd.DataFrame,
+    sobol: pd.DataFrame | None = None,
+) -> list[Path]:
+    """Every plot of an analysis (its outcomes, level summary, Sobol indices); returns the files written."""
     import matplotlib
 
     matplotlib.use("Agg")
     folder = directory / "analysis"
     paths = []
-    for outcome in analysis.outcomes:
-        paths.append(plot_levels(folder, analysis.summary, outcome.name))
+    for outcome in outcomes:
+        paths.append(plot_levels(folder, summary, outcome.name))
         paths.append(plot_turns(directory, spec, outcome))
-        if analysis.sobol is not None and not analysis.sobol.empty:
-            paths.append(plot_sobol(folder, analysis.sobol, outcome.name))
+        if sobol is not None and not sobol.empty:
+            paths.append(plot_sobol(folder, sobol, outcome.name))
     return [p for p in paths if p is not None]
 
 

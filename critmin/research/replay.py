@@ -20,7 +20,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from critmin.research.design import Run, seed_of
-from critmin.research.experiment import Experiment, ExperimentFile
+from critmin.research.experiment import Experiment
+from critmin.research.experiment_file import ExperimentFile
 from critmin.research.simulate import RunContext, simulate
 from critmin.research.store import read_results
 from critmin.research.user_metrics import add_search_path

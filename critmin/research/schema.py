@@ -14,7 +14,7 @@ import pyarrow as pa
 from critmin.research.metrics import UNIT_COLUMNS, UNIT_MEANINGS, MetricInfo
 
 if TYPE_CHECKING:
-    from critmin.research.experiment import FactorSpec
+    from critmin.research.experiment_file import FactorSpec
 
 ARROW_TYPES = {"bool": pa.bool_(), "int": pa.int64(), "float": pa.float64(), "string": pa.string()}
 TEXT = pa.dictionary(pa.int32(), pa.string())

@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from critmin.research.design import salib_problem, sample_matrix
-from critmin.research.experiment import MINIMUM_SAMPLES, ExperimentFile, small_design
+from critmin.research.experiment import MINIMUM_SAMPLES, small_design
+from critmin.research.experiment_file import ExperimentFile
 
 RESAMPLES = 1000
 CONFIDENCE = 0.95

@@ -18,7 +18,8 @@ import pyarrow as pa
 
 from critmin.engine.model import WorldModel
 from critmin.research.design import Run
-from critmin.research.experiment import Experiment, FactorSpec, MetricSpec, OutputSpec, kept_metrics
+from critmin.research.experiment import Experiment, kept_metrics
+from critmin.research.experiment_file import FactorSpec, MetricSpec, OutputSpec
 from critmin.research.factors import build_content
 from critmin.research.metrics import (
     BUILT_IN,

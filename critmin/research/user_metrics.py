@@ -32,12 +32,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from critmin.engine.snapshot import CountryFigures
+from critmin.core.snapshot import CountryFigures
 from critmin.research.metrics import Rows, add_rows
 
 if TYPE_CHECKING:
-    from critmin.engine.snapshot import WorldSnapshot
-    from critmin.research.experiment import MetricSpec
+    from critmin.core.snapshot import WorldSnapshot
+    from critmin.research.experiment_file import MetricSpec
 
 TABLES: dict[str, dict[str, str]] = {  # dimension -> field of the table's records
     "figures": {"country": "country", "mineral": "mineral", "stage": "stage"},

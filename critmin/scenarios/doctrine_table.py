@@ -21,6 +21,7 @@ Positive = Annotated[float, msgspec.Meta(gt=0)]
 Turns = Annotated[int, msgspec.Meta(ge=1, le=200)]
 Iso3 = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
 Program = Literal["exploration", "recycling", "processing"]
+Mandate = Literal["supply_security", "profit", "national_champion"]
 
 
 class RiskWeights(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -30,6 +31,8 @@ class RiskWeights(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     price_spike: NonNegative = 0.25  # local price above the reference price (a doubling counts 1)
     concentration: NonNegative = 0.1  # Herfindahl index of import origins
     adversary: NonNegative = 0.35  # share of imports from suppliers that control or are not trusted
+    shortage_gain: Positive = 3.0  # a share of need unmet this many times over counts as a full signal
+    spike_cap: Positive = 1.0  # a price this far above reference counts as a full price signal
 
 
 class DoctrineParams(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -96,7 +99,45 @@ class DoctrineParams(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     # aligned supplier
     seek_offtake_probability: Share = 0.0  # chance per turn of offering an offtake on a line
     max_share_to_one_buyer: Share = 0.5  # of contracted exports, to balance between blocs
+    # timing, sizes and judgements every doctrine shares (critmin assumptions [L])
+    release_at_shortage: Share = 0.1  # the stockpile is released when this share of need goes unmet
+    acute_shortage: Share = 0.05  # capacity is built at home only when this share of need goes unmet...
+    acute_price_spike: NonNegative = 0.25  # ... or the local price is this far above the reference
+    invest_every_turns: Turns = 8  # a line gets capacity at home at most this often
+    exploration_every_turns: Turns = 8  # joint exploration of a mineral is sought at most this often
+    investor_every_turns: Turns = 8  # partners to finance processing are sought at most this often
+    repropose_after_turns: Turns = 6  # a counterparty asked on a line is not asked again before this
+    retaliation_tariff: Annotated[float, msgspec.Meta(ge=0, le=5)] = 0.25  # rate of a retaliatory tariff
+    joint_exploration_turns: Turns = 20  # term of a joint exploration proposed
+    joint_exploration_share: NonNegative = 0.2  # the partner's entitlement, as a share of its exposure
+    floor_share_of_reference: NonNegative = 0.8  # suppliers' price floor in the offtakes they offer
+    min_offer_tonnes_per_year: NonNegative = 1.0  # offers below this are not worth the paperwork
+    counter_scales: tuple[Share, ...] = (0.5, 0.25)  # volumes tried in a counter-offer, shares of the offer's
+    excess_loss: Share = 0.5  # share of the price lost on contracted tonnes beyond need (held, resold later)
+    stock_draw: Share = 0.25  # share of surplus stock a seller counts as available per turn
+    capacity_value: NonNegative = 0.5  # a host's value of capacity a partner finances, per USD of capex
+    glut_gain: NonNegative = 2.0  # how much more an outlet is worth per unit of price below reference
     source: str = ""
+
+
+class FirmParams(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The [firm_doctrine] table: how firms' AI decides (agents/firm_doctrine.py).
+
+    Critmin assumptions [L], documented in docs/ai-and-diplomacy.md; a scenario may set any of them.
+    """
+
+    act_every_turns: Turns = 4  # a firm takes a decision at most once a year
+    spend_share: Share = 0.5  # share of its budget one decision may spend
+    max_stake: Share = 0.1  # largest share of a line bought at once
+    min_stake: Share = 0.0005  # smaller stakes are not worth the deal
+    hurdle_margin: NonNegative = 0.2  # margin over price at long-run prices a profit decision needs
+    expand_share: NonNegative = 0.1  # an expansion adds this share of the line's capacity
+    payback_years: Positive = 10.0  # horizon over which an ordered stake must pay back
+    veto_trust: Share = 0.4  # the government vetoes stakes in countries it trusts less
+    loss_tolerance: dict[Mandate, Share] = msgspec.field(
+        default_factory=lambda: {"supply_security": 0.5, "national_champion": 0.25, "profit": 0.0}
+    )  # share of an ordered stake's cost the firm accepts not to earn back
+    source: str = "critmin assumptions [L] (docs/ai-and-diplomacy.md)"
 
 
 NOT_IN_TABLE = ("name", "source")

@@ -12,27 +12,25 @@ from typing import Annotated, Literal
 import msgspec
 
 from critmin.core.vocabulary import Mineral, Sector, Stage
-from critmin.scenarios.doctrine_table import DoctrineTables
-
-# Physical figures (tonnes, USD, prices) are finite and below 1e12 in the file's units.
-NonNegative = Annotated[float, msgspec.Meta(ge=0, le=1e12)]
-Positive = Annotated[float, msgspec.Meta(gt=0, le=1e12)]
-Share = Annotated[float, msgspec.Meta(ge=0, le=1)]
-Iso3 = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
-Identifier = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
-TurnIndex = Annotated[int, msgspec.Meta(ge=0)]
-Source = Annotated[str, msgspec.Meta(min_length=3)]
-LeadTurns = Annotated[int, msgspec.Meta(ge=1, le=70)]  # the construction pipeline holds 71 turns
+from critmin.scenarios.doctrine_table import DoctrineTable, DoctrineTables, FirmParams
+from critmin.scenarios.record import (
+    Identifier,
+    Iso3,
+    LeadTurns,
+    NonNegative,
+    Positive,
+    Record,
+    Share,
+    Source,
+    TurnIndex,
+)
+from critmin.scenarios.substitutes import SUBSTITUTES, SubstituteSpec
 
 Controller = Literal["default", "ai", "human", "external"]
 Doctrine = Literal[
     "passive", "dominant_processor", "resource_nationalist", "diversifying_importer",
     "aligned_supplier",
 ]  # fmt: skip
-
-
-class Record(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
-    """Base of every scenario record: immutable, strict about unknown fields."""
 
 
 class ScenarioInfo(Record, kw_only=True):
@@ -45,34 +43,6 @@ class ScenarioInfo(Record, kw_only=True):
     turns: Annotated[int, msgspec.Meta(ge=1, le=400)] = 20
     seed: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)] = 0
     extends: Identifier | None = None
-
-
-class SubstituteSpec(Record, kw_only=True):
-    """A named alternative to a mineral at a stage of final use (docs/mechanisms.md).
-
-    Users adopt it while the mineral's expected price stays above `price_multiple` times its
-    reference (the alternative's extra cost, expressed as the mineral's price at which users are
-    indifferent), reaching `max_share` of their use after `adoption_quarters`; when the price
-    eases they go back over `reversal_quarters` (redesigns stay redesigned). Nobody adopts it
-    before the year it was ready for mass production, `available_from`.
-    """
-
-    name: str
-    mineral: Mineral
-    stages: tuple[Stage, ...]
-    max_share: Share
-    price_multiple: Annotated[float, msgspec.Meta(ge=1, le=100)]
-    adoption_quarters: Annotated[float, msgspec.Meta(ge=1, le=80)]
-    reversal_quarters: Annotated[float, msgspec.Meta(ge=1, le=400)] = 40.0
-    available_from: Annotated[int, msgspec.Meta(ge=1900, le=2200)] = 1900
-    source: Source
-
-
-def default_substitutes() -> tuple[SubstituteSpec, ...]:
-    """The substitution options of the calibration notes (BEHAVIOUR.md section 2)."""
-    from critmin.scenarios.substitutes import SUBSTITUTES
-
-    return SUBSTITUTES
 
 
 class MarketSettings(Record, kw_only=True):
@@ -90,7 +60,7 @@ class MarketSettings(Record, kw_only=True):
     # the top of the curve, and what it lacks there is a shortage (docs/mechanisms.md).
     demand_destruction_multiple: Annotated[float, msgspec.Meta(ge=1, le=100)] = 2.0
     destruction_elasticity: Annotated[float, msgspec.Meta(le=0, ge=-5)] = -0.45
-    substitutes: tuple[SubstituteSpec, ...] = msgspec.field(default_factory=default_substitutes)
+    substitutes: tuple[SubstituteSpec, ...] = SUBSTITUTES
     substitute_on_shortage: Share | None = None  # makers also switch when short of this share of need
     # Producers store rather than sell below what they expect (docs/mechanisms.md).
     producer_storage_quarters: NonNegative = 0.5
@@ -167,7 +137,57 @@ class MarketSettings(Record, kw_only=True):
     greenfield_lead_time_turns: tuple[LeadTurns, LeadTurns] = (40, 70)  # S&P: 15.7 yr mean, 6-32 yr
     brownfield_lead_time_turns: tuple[LeadTurns, LeadTurns] = (4, 12)  # expansions, restarts (BEHAVIOUR 4)
     joint_exploration_partner_share: Share = 0.5  # the partner's share of a find (KABIL-CMFO 50:50)
+    # Deals (critmin assumptions): a strategic partner finances this share of the seller's new
+    # capacity at signing (MSP-style development finance); a joint-exploration partner puts this
+    # share of the reference value of its entitled tonnes into the host's exploration every turn.
+    partner_capex_share: Share = 1.0
+    joint_exploration_funding_share: Share = 0.25
+    # Rules of the game: a stockpile order without a price cap bids up to this multiple of today's
+    # local price; a new licence regime refers to the average exports of this many recent turns.
+    stockpile_bid_cap_multiple: Annotated[float, msgspec.Meta(ge=1, le=100)] = 2.0
+    export_history_turns: Annotated[int, msgspec.Meta(ge=1, le=40)] = 4
+    # Firms keep this share of their lines' cash margin for their own decisions; the rest
+    # (dividends, royalties, taxes) stays with the country's industry (critmin assumption [L]).
+    firm_retained_share: Share = 0.3
+    # Manufacturers: short of `lobby_shortage_share` of need they press hardest, lobbying once
+    # their cover falls under `lobby_cover_weeks`; a USD of missing mineral costs
+    # `output_value_multiple` USD of final output per sector: orders of magnitude, critmin
+    # assumption [L] (cf. the IEA's and the EU CRMA's framing of critical inputs as a small cost
+    # with a large output at stake).
+    lobby_shortage_share: Annotated[float, msgspec.Meta(gt=0, le=1)] = 0.1
+    lobby_cover_weeks: NonNegative = 6.0
+    output_value_multiple: dict[Sector, NonNegative] = msgspec.field(
+        default_factory=lambda: {
+            Sector.EV: 30.0,
+            Sector.STORAGE: 20.0,
+            Sector.WIND: 25.0,
+            Sector.ELECTRONICS: 50.0,
+            Sector.DEFENCE: 100.0,
+            Sector.INDUSTRY: 10.0,
+        }
+    )
     source: Source = "critmin defaults; see docs/mechanisms.md for each parameter and its basis"
+
+
+class MenuSizes(Record, kw_only=True):
+    """The [menu] table: sizes of the representative actions a legal menu offers.
+
+    A menu (`WorldModel.legal_actions`, for players and RL policies) shows one action of each kind
+    per line, of these sizes; any other size can be submitted. Modelling choices, not figures.
+    """
+
+    licence_approval_share: Share = 0.5
+    licence_delay_turns: Annotated[int, msgspec.Meta(ge=0, le=8)] = 1
+    tariff_rate: Annotated[float, msgspec.Meta(ge=0, le=5)] = 0.25
+    subsidy_rate: Share = 0.2  # a production-linked incentive, share of sales value
+    stockpile_release_share: Share = 0.5  # of what the stockpile holds
+    investment_share_of_world: Share = 0.02  # of world capacity on the line
+    program_share_of_budget: Share = 0.05  # of the annual budget
+    offtake_share: Share = 0.25  # of last turn's imports (or exports) on the line
+    stake_share: Share = 0.05  # a country's firms' stake in the largest foreign mine
+    firm_stake_share: Share = 0.01  # a firm seat's stake in the largest foreign line
+    firm_expansion_share: Share = 0.1  # a firm seat's expansion, share of its home line
+    source: Source = "critmin modelling choice: representative sizes; any other can be submitted"
 
 
 class StagePrice(Record, kw_only=True):
@@ -201,6 +221,8 @@ class CountrySpec(Record, kw_only=True):
     budget_usd_m: NonNegative
     controller: Controller = "default"
     doctrine: Doctrine = "passive"
+    # this country's own doctrine parameters, over its doctrine's and the [doctrines.NAME] table's
+    doctrine_params: DoctrineTable | None = None  # type: ignore[valid-type]
     source: Source
 
 
@@ -379,3 +401,5 @@ class ScenarioFile(Record, kw_only=True):
     events: tuple[EventSpec, ...] = ()
     scoring: ScoringSpec = ScoringSpec()
     doctrines: DoctrineTables = DoctrineTables()
+    firm_doctrine: FirmParams = FirmParams()
+    menu: MenuSizes = MenuSizes()

@@ -11,8 +11,12 @@ alternative reached mass production (before it, none can be adopted).
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import msgspec
+
 from critmin.core.vocabulary import Mineral, Stage
-from critmin.scenarios.schema import SubstituteSpec
+from critmin.scenarios.record import Record, Share, Source
 
 BEHAVIOUR = "BEHAVIOUR.md section 2"
 SODIUM_ION = (
@@ -28,6 +32,28 @@ SODIUM_ION = (
     "break-even put at 2x the reference lithium price [L]. Speed: a new material, 5-10 years "
     "(BEHAVIOUR.md), quicker where Li-ion lines are converted: 20 quarters [L]"
 )
+
+
+class SubstituteSpec(Record, kw_only=True):
+    """A named alternative to a mineral at a stage of final use (docs/mechanisms.md).
+
+    Users adopt it while the mineral's expected price stays above `price_multiple` times its
+    reference (the alternative's extra cost, expressed as the mineral's price at which users are
+    indifferent), reaching `max_share` of their use after `adoption_quarters`; when the price
+    eases they go back over `reversal_quarters` (redesigns stay redesigned). Nobody adopts it
+    before the year it was ready for mass production, `available_from`.
+    """
+
+    name: str
+    mineral: Mineral
+    stages: tuple[Stage, ...]
+    max_share: Share
+    price_multiple: Annotated[float, msgspec.Meta(ge=1, le=100)]
+    adoption_quarters: Annotated[float, msgspec.Meta(ge=1, le=80)]
+    reversal_quarters: Annotated[float, msgspec.Meta(ge=1, le=400)] = 40.0
+    available_from: Annotated[int, msgspec.Meta(ge=1900, le=2200)] = 1900
+    source: Source
+
 
 SUBSTITUTES: tuple[SubstituteSpec, ...] = (
     SubstituteSpec(

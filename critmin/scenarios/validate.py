@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
-from critmin.core.vocabulary import STAGES
+from critmin.core.vocabulary import SECTORS, STAGES
 from critmin.scenarios.schema import ExportControlSpec, ScenarioFile
 
 
@@ -72,6 +72,9 @@ def market_ranges(spec: ScenarioFile) -> Iterator[str]:
         low, high = getattr(spec.market, name)
         if low > high:
             yield f"market.{name}: low {low} is above high {high}"
+    missing = [sector.value for sector in SECTORS if sector not in spec.market.output_value_multiple]
+    if missing:
+        yield f"market.output_value_multiple: name every sector (missing: {', '.join(missing)})"
 
 
 def mineral_chains(spec: ScenarioFile) -> Iterator[str]:

@@ -151,12 +151,14 @@ class App:
         UIMessageWindow(rect, escape(text), self.ui, window_title=title)
 
     def start_game(self, session: Session, options: PlayOptions):
-        """Replace the current scene with the game."""
+        """Replace the current scene with the game (a firm's if the player runs a firm)."""
+        from critmin.ui.firm import FirmScene
         from critmin.ui.game import GameScene
         from critmin.ui.indicators import Filter
 
-        focus = session.player or (options.countries[0] if options.countries else None)
-        scene = GameScene(self, session, options.save_dir, selected=focus)
+        focus = session.acting_country or (options.countries[0] if options.countries else None)
+        scene_type = FirmScene if session.firm is not None else GameScene
+        scene = scene_type(self, session, options.save_dir, selected=focus)
         if options.mineral or options.colour:
             scene.chosen = Filter(options.mineral or scene.chosen.mineral, scene.chosen.stage)
             scene.colour_mode = options.colour or scene.colour_mode

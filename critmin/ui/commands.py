@@ -1,4 +1,4 @@
-"""Sub-commands of the ui layer (registered by critmin.cli): `critmin play`.
+"""Sub-commands of the ui layer: `critmin play` (the CLI asks `register` to add it).
 
 pygame and pygame_gui are imported only when `play` runs, so `critmin` works without them;
 `play` then says how to install the UI extra and exits with 2.
@@ -12,13 +12,13 @@ import os
 import re
 from pathlib import Path
 
-from critmin.cli import EXIT_OK, UserError, command, out
+from critmin.core.console import EXIT_OK, UserError, command, out, user_errors
 from critmin.ui.options import DEFAULT_SIZE, MIN_SIZE, PlayOptions
 
 INSTALL_HINT = (
     "the game window needs pygame-ce and pygame_gui: install the UI extra with  pip install 'critmin[ui]'"
 )
-PANELS = ("dashboard", "prices", "news", "deals", "diplomacy", "orders", "report")
+PANELS = ("dashboard", "prices", "news", "deals", "diplomacy", "orders", "report", "firm", "bids")
 
 
 def register(commands) -> None:
@@ -29,16 +29,24 @@ def register(commands) -> None:
         play_command,
         "Play a scenario in a window: the world map, flows, panels; one or several human countries.",
     )
+    add_game_arguments(sub)
+    add_view_arguments(sub)
+    add_tool_arguments(sub)
+
+
+def add_game_arguments(sub: argparse.ArgumentParser) -> None:
+    """What to play: the scenario, who plays, the seed, turns played first, a save to replay."""
     sub.add_argument(
         "scenario", nargs="?", help="packaged scenario name or TOML path (default: pick in the window)"
     )
     sub.add_argument(
         "--as",
         dest="countries",
-        type=country_list,
+        type=seat_list,
         default=[],
-        metavar="ISO3[,ISO3...]",
-        help="the countries you play (several: hot-seat); the computer plays the rest",
+        metavar="ISO3[,ISO3...]|FIRM",
+        help="the countries you play (several: hot-seat), or one of the scenario's firms (e.g. kabil); "
+        "the computer plays the rest",
     )
     sub.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
     sub.add_argument(
@@ -48,7 +56,14 @@ def register(commands) -> None:
         help="play N turns first, the computer playing every country (those given with --as stay idle, "
         "then are yours)",
     )
-    sub.add_argument("--screenshot", type=Path, metavar="FILE", help="write the map as a PNG and exit")
+    sub.add_argument("--replay", type=Path, metavar="SAVE", help="open a save in the replay viewer")
+    sub.add_argument(
+        "--save-dir", type=Path, default=None, help="where the save dialog starts (default: here)"
+    )
+
+
+def add_view_arguments(sub: argparse.ArgumentParser) -> None:
+    """How the window looks at the start: size, panels, mineral, colouring, palette."""
     sub.add_argument(
         "--size",
         type=window_size,
@@ -56,7 +71,6 @@ def register(commands) -> None:
         metavar="WxH",
         help=f"window size (default {DEFAULT_SIZE[0]}x{DEFAULT_SIZE[1]})",
     )
-    sub.add_argument("--replay", type=Path, metavar="SAVE", help="open a save in the replay viewer")
     sub.add_argument(
         "--open",
         dest="panels",
@@ -72,14 +86,16 @@ def register(commands) -> None:
         help="colour countries by role (default) or by an indicator",
     )
     sub.add_argument(
-        "--save-dir", type=Path, default=None, help="where the save dialog starts (default: here)"
-    )
-    sub.add_argument(
         "--palette",
         choices=("standard", "colour-blind"),
         default="standard",
         help="colours of roles, indicator scales and controlled routes (colour-blind: Okabe-Ito, viridis)",
     )
+
+
+def add_tool_arguments(sub: argparse.ArgumentParser) -> None:
+    """For tools and tests: a screenshot, the layout file, the frame-time benchmark."""
+    sub.add_argument("--screenshot", type=Path, metavar="FILE", help="write the map as a PNG and exit")
     sub.add_argument(
         "--layout-file",
         type=Path,
@@ -96,13 +112,15 @@ def register(commands) -> None:
     sub.add_argument("--json", action="store_true", help="--bench: print JSON only")
 
 
-def country_list(text: str) -> list[str]:
-    """An argparse type: 'IND,JPN' -> ['IND', 'JPN']."""
-    codes = [c.strip().upper() for c in text.split(",") if c.strip()]
-    bad = [c for c in codes if not re.fullmatch(r"[A-Z]{3}", c)]
-    if bad or not codes:
-        raise argparse.ArgumentTypeError(f"expected ISO3 codes separated by commas, got {text!r}")
-    return list(dict.fromkeys(codes))
+def seat_list(text: str) -> list[str]:
+    """An argparse type: 'ind,JPN' -> ['IND', 'JPN']; a firm's id as given ('kabil')."""
+    seats = [s.strip() for s in text.split(",") if s.strip()]
+    bad = [s for s in seats if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]*", s)]
+    if bad or not seats:
+        raise argparse.ArgumentTypeError(
+            f"expected ISO3 codes or a firm's id separated by commas, got {text!r}"
+        )
+    return list(dict.fromkeys(s.upper() if re.fullmatch(r"[A-Za-z]{3}", s) else s for s in seats))
 
 
 def panel_list(text: str) -> list[str]:
@@ -192,21 +210,20 @@ def play_options(args: argparse.Namespace) -> PlayOptions:
         options.scenario = options.scenario or "world-2024"
     if options.scenario:
         check_scenario(options)
+    elif firms := [s for s in options.countries if not re.fullmatch(r"[A-Z]{3}", s)]:
+        raise UserError(
+            f"--as {firms[0]}: to play a firm, name its scenario: critmin play SCENARIO --as {firms[0]}"
+        )
     return options
 
 
 def check_scenario(options: PlayOptions) -> None:
     """The scenario loads, and the countries and mineral asked for are in it."""
-    from critmin.cli import load
+    from critmin.scenarios import ScenarioError, load_scenario
 
-    spec = load(options.scenario).spec
-    codes = [c.iso3 for c in spec.countries]
-    unknown = [c for c in options.countries if c not in codes]
-    if unknown:
-        raise UserError(
-            f"--as: {', '.join(unknown)} not in scenario {spec.scenario.id} "
-            f"(its countries: {', '.join(codes)})"
-        )
+    with user_errors(ScenarioError):
+        spec = load_scenario(options.scenario).spec
+    options.countries = seats_in(spec, options.countries)
     minerals = [m.id.value for m in spec.minerals]
     if options.mineral and options.mineral not in minerals:
         raise UserError(
@@ -214,14 +231,29 @@ def check_scenario(options: PlayOptions) -> None:
         )
 
 
+def seats_in(spec, seats: list[str]) -> list[str]:
+    """The seats asked for, as the scenario names them: countries' codes, or one firm's id (any case)."""
+    codes = [c.iso3 for c in spec.countries]
+    firms = {f.id.casefold(): f.id for f in spec.firms}
+    found = [s if s in codes else firms.get(s.casefold(), s) for s in seats]
+    unknown = [s for s in found if s not in codes and s not in firms.values()]
+    if unknown:
+        raise UserError(
+            f"--as: {', '.join(unknown)} not in scenario {spec.scenario.id}: neither a country nor a firm "
+            f"(its countries: {', '.join(codes)}; its firms: {', '.join(firms.values()) or 'none'})"
+        )
+    played = [s for s in found if s in firms.values()]
+    if played and len(found) > 1:
+        raise UserError(f"--as: a firm is played alone, not beside others ({', '.join(found)})")
+    return found
+
+
 def check_save(path: Path) -> None:
     """The replay file is a readable save."""
     from critmin.engine.save import SaveError, read_save
 
-    try:
+    with user_errors(SaveError):
         read_save(path)
-    except SaveError as error:
-        raise UserError(str(error)) from None
 
 
 def bench(options: PlayOptions, as_json: bool) -> int:

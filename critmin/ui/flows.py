@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pygame
 
-from critmin.engine.snapshot import Flow
+from critmin.core.snapshot import Flow
 from critmin.ui.indicators import Route
 from critmin.ui.palette import MINERAL_COLOURS, mineral_colour, route_colour
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from critmin.core.actions import ActionBase, ActionFormatError, action_from_dict
-from critmin.engine.snapshot import WorldSnapshot
+from critmin.core.snapshot import WorldSnapshot
 
 ALL_PARTNERS = "all countries"
 ORDER_KINDS: dict[str, str] = {
@@ -197,3 +197,51 @@ def default_deal_tonnes(
 def plain_number(value: float) -> str:
     """A number a text entry can show and parse back: whole above 100, three digits below."""
     return f"{value:.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+FIRM_MOVES = ("stake", "invest")  # what a firm's seat may order (engine/firm_legal.py)
+FIRM_AMOUNTS = {"stake": "share %", "invest": "t/yr"}
+
+
+@dataclass(frozen=True)
+class FirmForm:
+    """A firm's move being drafted: a stake in a line abroad, or new capacity on a line at home."""
+
+    kind: str = "stake"
+    host: str = ""
+    mineral: str = ""
+    stage: str = ""
+    amount: str = "1"
+
+
+def build_firm_order(form: FirmForm, firm: str, home: str) -> ActionBase | str:
+    """The AcquireStake or Invest a firm's form describes (paid by the firm), or why it cannot be built."""
+    try:
+        amount = float(form.amount)
+    except ValueError:
+        return f"{FIRM_AMOUNTS[form.kind]}: {form.amount!r} is not a number"
+    data = {"country": home, "firm": firm, "mineral": form.mineral, "stage": form.stage}
+    if form.kind == "stake":
+        return as_action({**data, "type": "acquire_stake", "host": form.host, "share": amount / 100})
+    return as_action({**data, "type": "invest", "tonnes_per_year": amount})
+
+
+def firm_form_of(action: ActionBase, kind: str) -> FirmForm:
+    """A firm's form filled from a move of its menu."""
+    share = getattr(action, "share", 0.0)
+    amount = share * 100 if kind == "stake" else getattr(action, "tonnes_per_year", 0.0)
+    return FirmForm(
+        kind=kind,
+        host=getattr(action, "host", ""),
+        mineral=action.mineral.value,
+        stage=action.stage.value,
+        amount=plain_number(amount),
+    )
+
+
+def default_firm_amount(form: FirmForm, home: str, snapshot: WorldSnapshot) -> str:
+    """1% of the host's line for a stake; a tenth of the home line (t/yr) for new capacity."""
+    if form.kind == "stake":
+        return "1"
+    figure = snapshot.figure(home, form.mineral, form.stage)
+    return plain_number(0.1 * figure.capacity * 4 if figure else 0.0)

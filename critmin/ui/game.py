@@ -17,6 +17,7 @@ from pygame_gui.windows import UIConfirmationDialog, UIFileDialog
 from critmin.core.actions import ActionBase
 from critmin.engine.save import SaveError
 from critmin.ui.mapscene import MapScene
+from critmin.ui.options import PlayOptions
 from critmin.ui.orders import DiplomacyPanel, OrdersPanel
 from critmin.ui.panels import DealsPanel, ReportPanel
 from critmin.ui.scenes import HandOverScene
@@ -32,6 +33,7 @@ class GameScene(MapScene):
     """Playing a scenario: orders, diplomacy, end turn, hot-seat, save, load, replay."""
 
     panel_types = (*MapScene.panel_types, DiplomacyPanel, OrdersPanel, ReportPanel)
+    plays_firm = False  # firm.py's FirmScene plays a firm
 
     def __init__(
         self, app, session: Session, save_dir: Path | None = None, selected: str | None = None
@@ -56,13 +58,18 @@ class GameScene(MapScene):
         return self.session.player
 
     @property
+    def seat(self) -> str | None:
+        """The human seat deciding now."""
+        return self.session.player
+
+    @property
     def humans(self) -> list[str]:
         """All human countries."""
         return self.session.humans
 
     def title_text(self) -> str:
         """Scenario, date, turn, who plays."""
-        model, spec = self.model, self.model.world_scenario.spec.scenario
+        model, spec = self.model, self.outline
         who = (
             f"{self.names.get(self.player, self.player)} to play"
             if self.player
@@ -148,9 +155,13 @@ class GameScene(MapScene):
             self.say(f"turn played: now {self.model.date}" if report.stepped else "orders submitted")
         self.world_changed()
         if report.stepped and self.player is not None:
-            self.panel(ReportPanel).open()
+            self.after_turn()
         if len(self.session.humans) > 1:
             self.app.scenes.push(HandOverScene(self.app, self.names.get(self.player, self.player)))
+
+    def after_turn(self) -> None:
+        """The world stepped: show the player what the turn changed."""
+        self.panel(ReportPanel).open()
 
     def button_pressed(self, element) -> None:
         """End turn, Save, Load, Replay, Help, and the panel toggles."""
@@ -186,7 +197,7 @@ class GameScene(MapScene):
 
     def ask_save(self) -> None:
         """Pick where to save."""
-        name = f"{self.model.world_scenario.id}-{self.model.date}.json"
+        name = f"{self.outline.id}-{self.model.date}.json"
         self.open_dialog("save", "Save the game", self.save_dir / name, existing_only=False)
 
     def ask_load(self) -> None:
@@ -252,8 +263,13 @@ class GameScene(MapScene):
             self.app.message("Could not open the save", str(error))
 
     def load(self, path: Path) -> None:
-        """Resume a saved game in this scene."""
-        self.session = Session.load(path)
+        """Resume a saved game in this scene (in a firm's scene if a firm plays it, or back)."""
+        session = Session.load(path)
+        if (session.firm is not None) != self.plays_firm:
+            self.app.start_game(session, PlayOptions(save_dir=self.save_dir))
+            self.app.message("Loaded", f"{path.name}: {session.model.date}, turn {session.model.turn + 1}")
+            return
+        self.session = session
         if self.selected not in self.model.snapshot().countries:
             self.selected = self.player
         self.reset_forms()

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import numpy as np
+
+from critmin.core.world_map import world_geojson
 
 EU_BLOC = "EUU"
 REST_OF_WORLD = "ROW"
@@ -62,8 +63,7 @@ class Outline:
 @cache
 def world_outlines() -> tuple[Outline, ...]:
     """The packaged Natural Earth outlines (read once)."""
-    text = (resources.files("critmin.ui") / "assets" / "world.geojson").read_text(encoding="utf-8")
-    return outlines_from_geojson(json.loads(text))
+    return outlines_from_geojson(json.loads(world_geojson()))
 
 
 def outlines_from_geojson(data: dict) -> tuple[Outline, ...]:

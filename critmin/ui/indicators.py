@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from critmin.core.export_control import ExportControl
-from critmin.engine.snapshot import CountryFigures, Flow, WorldSnapshot
+from critmin.core.snapshot import CountryFigures, Flow, WorldSnapshot
 from critmin.ui.geo import REST_OF_WORLD
 
 ALL = "all"

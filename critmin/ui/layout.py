@@ -126,6 +126,7 @@ def scene_state(scene) -> dict:
         "bar_h": getattr(scene, "bar_h", None),
         "dialog": getattr(scene, "dialog_purpose", "") if alive(getattr(scene, "dialog", None)) else "",
         "message": getattr(scene, "message", ""),
+        "firm": scene.firm_state() if hasattr(scene, "firm_state") else None,
     }
 
 

@@ -1,7 +1,8 @@
 """`MapScene`: the world map with animated flows, filters, selection and the viewing panels.
 
-It renders the engine's public picture of the world (`snapshot`, `observe`, `tables`) and
-never changes the model. The game (`game.py`) and the replay viewer (`replay.py`) are MapScenes.
+It renders a `WorldView` (core/world_view.py: the outline, `snapshot`, `observe`, `tables`, the
+events), local or remote alike, and never changes the world. The game (`game.py`), the replay
+viewer (`replay.py`) and the network seats (`remote.py`) are MapScenes.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UIDropDownMenu, UILabel
 
+from critmin.core.outline import WorldOutline
+from critmin.core.world_view import WorldView
 from critmin.ui.flows import FlowLayer
 from critmin.ui.indicators import (
     ALL,
@@ -59,18 +62,39 @@ class MapScene(Scene):
         self.mapview: MapView | None = None
         self.bar_h = 70
         self.view: str | None = None  # "your trade" once a player is known, else "all flows"
+        self.words_cache: tuple[int, Wording] | None = None
+        self.outline_cache: tuple[WorldView, WorldOutline] | None = None
+        self.chart_value: str | None = None
+        self.story = None
 
     # --- what the scene shows -------------------------------------------------------------
 
     @property
-    def model(self):
+    def model(self) -> WorldView:
         """The world shown (subclasses)."""
         raise NotImplementedError
+
+    @property
+    def outline(self) -> WorldOutline:
+        """The scenario of the world shown (read once per world)."""
+        if self.outline_cache is None or self.outline_cache[0] is not self.model:
+            self.outline_cache = (self.model, self.model.outline())
+        return self.outline_cache[1]
 
     @property
     def player(self) -> str | None:
         """The human country deciding now (None: nobody acts from this screen)."""
         return None
+
+    @property
+    def seat(self) -> str | None:
+        """Who decides from this screen: the player (a country), or a firm (see firm.py)."""
+        return self.player
+
+    @property
+    def humans(self) -> list[str]:
+        """Every human seat (subclasses)."""
+        return []
 
     @property
     def focus(self) -> str | None:
@@ -85,30 +109,28 @@ class MapScene(Scene):
     @property
     def start_date(self) -> str:
         """The scenario's first quarter, e.g. '2025Q1'."""
-        return self.model.world_scenario.spec.scenario.start
+        return self.outline.start
 
     @property
     def words(self) -> Wording:
         """Plain language for this scenario at the current turn (orders, refusals, quantities)."""
-        if getattr(self, "words_cache", (None,))[0] != self.model.turn:
-            self.words_cache = (self.model.turn, wording_for(self.model))
+        if self.words_cache is None or self.words_cache[0] != self.model.turn:
+            self.words_cache = (self.model.turn, wording_for(self.model.snapshot(), self.outline))
         return self.words_cache[1]
 
     def role(self, country: str) -> str:
         """'player', 'human' or the AI doctrine of a country (its map colour in role mode)."""
         if country == self.player:
             return "player"
-        if country in getattr(self, "humans", ()):
+        if country in self.humans:
             return "human"
-        spec = next((c for c in self.model.world_scenario.spec.countries if c.iso3 == country), None)
+        spec = self.outline.country(country)
         return spec.doctrine if spec is not None and spec.controller == "ai" else "passive"
 
     def history(self) -> dict:
         """Price history per line (computed once per turn)."""
         if self.history_cache is None or self.history_cache[0] != self.model.turn:
-            own = getattr(self.model, "price_history", None)  # a network seat keeps its own
-            history = own() if own is not None else price_history(self.model.tables())
-            self.history_cache = (self.model.turn, history)
+            self.history_cache = (self.model.turn, price_history(self.model.tables()))
         return self.history_cache[1]
 
     def title_text(self) -> str:
@@ -224,7 +246,7 @@ class MapScene(Scene):
     def repaint(self) -> None:
         """Paint the countries and rebuild the flows for the current filter, view and colouring."""
         base = self.mapview.paint(self.country_colours())
-        spec = {c.iso3: c for c in self.model.world_scenario.spec.countries}
+        spec = {c.iso3: c for c in self.outline.countries}
         anchors = {
             code: self.mapview.anchor(spec[code].lon, spec[code].lat) for code in self.snapshot.countries
         }
@@ -521,15 +543,14 @@ class MapScene(Scene):
 
     def status_text(self) -> str:
         """The status bar: a recent message, else what is under the mouse."""
-        if getattr(self, "chart_value", None):
+        if self.chart_value:
             return self.chart_value
         if self.message and self.message_age < MESSAGE_SECONDS:
             return self.message
         code = self.hovered
         if not code:
             hint = " (flows appear once a turn has been played)" if self.model.turn == 0 else ""
-            note = getattr(self, "story", None)
-            shown = note.note if note is not None else f"{len(self.flows.arcs)} flows"
+            shown = self.story.note if self.story is not None else f"{len(self.flows.arcs)} flows"
             return f"{self.view}: {shown} ({self.filter_text()}){hint} · A: your trade / all flows · F1 help"
         text = f"{self.names.get(code, code)} ({code})"
         if self.colour_mode != "role":

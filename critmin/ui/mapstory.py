@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from critmin.engine.snapshot import Flow, WorldSnapshot
+from critmin.core.snapshot import Flow, WorldSnapshot
 
 YOUR_TRADE, ALL_FLOWS = "your trade", "all flows"
 VIEWS = (YOUR_TRADE, ALL_FLOWS)

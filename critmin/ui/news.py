@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from critmin.core.actions import action_from_dict
+from critmin.core.outline import ScriptedEvent
+from critmin.core.world_view import WorldView
 from critmin.ui.wording import Wording
 
 ORDER_OF_EVENT = {
@@ -37,6 +40,7 @@ REWORDED = frozenset(
 )
 DISRUPTION = re.compile(r"disruption cuts (\w{3})'s (\w+) (\w+) output by (\d+%)")
 DISCOVERY = re.compile(r"(\w{3}) finds a (\w+) deposit: (.*)")
+STAKE = re.compile(r"(.+) \(\w{3}\) buys ([\d.]+%) of (\w{3})'s (\w+) (\w+) capacity(.*)")
 SHOCKS = frozenset({"disruption", "discovery", "demand_shock", "project"})
 GROUP_FROM = 3  # this many countries short of the same thing make one line
 
@@ -66,28 +70,37 @@ def order_for(event, logged: list[dict], used: set[int]) -> dict | None:
     return None
 
 
-def scripted_shock(model, event) -> str | None:
+def scripted_shock(script: Sequence[ScriptedEvent], event) -> str | None:
     """The title of the scenario's scripted shock behind an event, if it is one."""
-    for spec in model.world_scenario.spec.events:
+    for spec in script:
         if spec.turn == event.turn and spec.kind == event.kind and spec.country == event.actor:
             return spec.title
     return None
 
 
-def news_items(model, words: Wording, since_turn: int = 0) -> list[NewsItem]:
-    """Events from `since_turn` on, re-worded, labelled and grouped, oldest first."""
+def news_items(
+    world: WorldView, words: Wording, since_turn: int = 0, script: Sequence[ScriptedEvent] | None = None
+) -> list[NewsItem]:
+    """Events from `since_turn` on, re-worded, labelled and grouped, oldest first.
+
+    `script` is the scenario's scripted timeline (default: the world's outline's).
+    """
+    script = world.outline().events if script is None else script
     by_turn: dict[int, list] = defaultdict(list)
-    for event in model.events:
+    for event in world.events:
         if event.turn >= since_turn:
             by_turn[event.turn].append(event)
     items: list[NewsItem] = []
+    log = world.action_log
     for turn in sorted(by_turn):
-        logged = model.action_log[turn] if turn < len(model.action_log) else []
-        items += turn_items(model, words, by_turn[turn], logged)
+        logged = log[turn] if turn < len(log) else []
+        items += turn_items(script, words, by_turn[turn], logged)
     return items
 
 
-def turn_items(model, words: Wording, events: list, logged: list[dict]) -> list[NewsItem]:
+def turn_items(
+    script: Sequence[ScriptedEvent], words: Wording, events: list, logged: list[dict]
+) -> list[NewsItem]:
     """One turn's events as news items: shortages grouped by line, the rest one by one."""
     used: set[int] = set()
     scripted_actors = {d.get("country") for d in logged if d.get("_scripted")}
@@ -96,13 +109,15 @@ def turn_items(model, words: Wording, events: list, logged: list[dict]) -> list[
         if event.kind in GROUPED:
             grouped[(event.kind, event.mineral)].append(event)
             continue
-        items.append(event_item(model, words, event, order_for(event, logged, used), scripted_actors))
+        items.append(event_item(script, words, event, order_for(event, logged, used), scripted_actors))
     for (kind, mineral), similar in grouped.items():
         items += grouped_items(words, kind, mineral, similar)
     return items
 
 
-def event_item(model, words: Wording, event, order: dict | None, scripted_actors: set) -> NewsItem:
+def event_item(
+    script: Sequence[ScriptedEvent], words: Wording, event, order: dict | None, scripted_actors: set
+) -> NewsItem:
     """One event in words."""
     who = words.country(event.actor)
     text, scripted = plain_detail(words, event.detail), False
@@ -112,7 +127,7 @@ def event_item(model, words: Wording, event, order: dict | None, scripted_actors
             action = action_from_dict({k: v for k, v in order.items() if not k.startswith("_")})
             text = f"{who}: {words.order(action)}"
     elif event.kind in SHOCKS:
-        title = scripted_shock(model, event)
+        title = scripted_shock(script, event)
         scripted = title is not None
         text = f"{title}: {text}" if title else text
     elif event.kind == "deal_breached" and "export ban" in event.detail:
@@ -129,6 +144,9 @@ def plain_detail(words: Wording, detail: str) -> str:
     if match := DISCOVERY.fullmatch(detail):
         country, mineral, rest = match.groups()
         return f"{words.country(country)} finds a {words.mineral(mineral)} deposit: {rest}"
+    if match := STAKE.fullmatch(detail):
+        firm, share, host, mineral, stage, rest = match.groups()
+        return f"{firm} buys {share} of {words.country(host)}'s {words.line(mineral, stage)} capacity{rest}"
     return re.sub(r"\ba (?=[aeiou])", "an ", detail)
 
 

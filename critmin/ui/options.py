@@ -15,7 +15,8 @@ class PlayOptions:
 
     Attributes:
         scenario: packaged name or TOML path; None opens the scenario picker.
-        countries: the human countries (hot-seat order); idle during `autoplay`.
+        countries: the human seats: countries (hot-seat order), or one firm by its id; idle during
+            `autoplay`.
         seed: random seed (the scenario's when None).
         autoplay: turns played first (the AI plays every other country) before showing or screenshotting.
         screenshot: write a PNG of the map after autoplay, then exit.

@@ -56,17 +56,29 @@ class ActingPanel(Panel):
     def fill(self) -> None:
         """The player's forms, or a note when nobody plays."""
         self.actions: dict[ReasonButton, ActionBase] = {}
-        if self.scene.player is None:
+        if self.scene.seat is None:
             self.text("<i>Observer mode: every country is played by the computer.</i>")
             return
-        self.fill_forms(self.scene.player)
+        self.fill_forms(self.scene.seat)
 
     def fill_forms(self, player: str) -> None:
         """Create the forms (subclasses)."""
 
     def active(self) -> bool:
         """Forms exist only while a human country plays."""
-        return self.scene.player is not None
+        return self.scene.seat is not None
+
+    def picked(self, event: pygame.event.Event, fields: dict) -> bool:
+        """A dropdown of the form changed: set the field it stands for, default the rest, rebuild.
+
+        `fields` maps each dropdown to its form field and how to read the field from its text.
+        """
+        for widget, (field, value) in fields.items():
+            if widget is not None and event.ui_element is widget:
+                self.form = self.defaulted(replace(self.form, **{field: value(event.text)}), self.scene.seat)
+                self.refresh()
+                return True
+        return False
 
     def dropdown(self, options: list[str], current: str, width: int, x: int) -> UIDropDownMenu:
         """A dropdown in the current row."""
@@ -154,9 +166,13 @@ class OrdersPanel(ActingPanel):
         self.next_row(ROW)
         self.check_form()
 
+    def built(self) -> ActionBase | str:
+        """The order the form describes, or why it is not one."""
+        return build_order(self.form, self.scene.seat)
+
     def check_form(self) -> None:
         """Grey out Add with the engine's reason, or enable it describing the order."""
-        action = build_order(self.form, self.scene.player)
+        action = self.built()
         reason = verdict(self.scene, action)
         words = None if reason else self.scene.words.order(action)
         self.add.explain(reason, words)
@@ -206,7 +222,7 @@ class OrdersPanel(ActingPanel):
         if event.type != pygame_gui.UI_BUTTON_PRESSED:
             return False
         if event.ui_element is self.add:
-            self.scene.draft(build_order(self.form, self.scene.player))
+            self.scene.draft(self.built())
             return True
         if event.ui_element in self.removes:
             self.scene.session.remove_order(self.removes[event.ui_element])
@@ -230,13 +246,13 @@ class OrdersPanel(ActingPanel):
         else:
             return False
         partner = form.partner
-        self.form = replace(self.defaulted(form, self.scene.player), partner=partner)
+        self.form = replace(self.defaulted(form, self.scene.seat), partner=partner)
         self.refresh()
         return True
 
     def aim_at(self, country: str) -> None:
         """Target a country picked on the map (destination of a control, origin of a tariff)."""
-        if self.form is not None and country != self.scene.player:
+        if self.form is not None and country != self.scene.seat:
             self.form = replace(self.form, partner=country)
             self.refresh()
 
@@ -326,15 +342,15 @@ class DiplomacyPanel(ActingPanel):
         )
         buyer = player if form.side == DEAL_SIDES[0] else counterparty
         need = sum(
-            d.tonnes_per_year
-            for d in self.scene.model.world_scenario.spec.demand
-            if (d.country, d.mineral.value, d.stage.value) == (buyer, form.mineral, form.stage)
+            d.tonnes
+            for d in self.scene.outline.demand
+            if (d.country, d.mineral, d.stage) == (buyer, form.mineral, form.stage)
         )
         return replace(form, tonnes_per_year=default_deal_tonnes(form, player, snapshot, need))
 
     def check_form(self) -> None:
         """Grey out Propose with the engine's reason."""
-        action = build_deal(self.form, self.scene.player)
+        action = build_deal(self.form, self.scene.seat)
         reason = verdict(self.scene, action)
         self.propose.explain(reason, None if reason else self.scene.words.order(action))
 
@@ -358,31 +374,24 @@ class DiplomacyPanel(ActingPanel):
             self.check_form()
             return True
         if event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is getattr(self, "propose", None):
-            self.scene.draft(build_deal(self.form, self.scene.player))
+            self.scene.draft(build_deal(self.form, self.scene.seat))
             return True
         return draft_buttons(self, self.actions, event)
 
     def form_changed(self, event: pygame.event.Event) -> bool:
         """A dropdown of the proposal form changed."""
-        form, text = self.form, event.text
-        if event.ui_element is self.counterparty:
-            form = replace(form, counterparty=text[:3])
-        elif event.ui_element is self.side:
-            form = replace(form, side=text)
-        elif event.ui_element is self.mineral:
-            form = replace(form, mineral=text)
-        elif event.ui_element is self.stage:
-            form = replace(form, stage=text)
-        else:
-            return False
-        self.form = self.defaulted(form, self.scene.player)
-        self.refresh()
-        return True
+        fields = {
+            self.counterparty: ("counterparty", lambda text: text[:3]),
+            self.side: ("side", str),
+            self.mineral: ("mineral", str),
+            self.stage: ("stage", str),
+        }
+        return self.picked(event, fields)
 
     def aim_at(self, country: str) -> None:
         """Make the country picked on the map the counterparty."""
-        if self.form is not None and self.scene.player and country != self.scene.player:
-            self.form = self.defaulted(replace(self.form, counterparty=country), self.scene.player)
+        if self.form is not None and self.scene.seat and country != self.scene.seat:
+            self.form = self.defaulted(replace(self.form, counterparty=country), self.scene.seat)
             self.refresh()
 
 

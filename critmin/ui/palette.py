@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-Colour = tuple[int, int, int]
+from critmin.core.world_map import MINERAL_COLOURS, OTHER_MINERAL, Colour
 
 OCEAN: Colour = (16, 24, 38)
 LAND: Colour = (52, 58, 70)  # land outside the scenario (the rest of the world)
@@ -14,28 +14,6 @@ BANNED: Colour = (240, 50, 50)
 CONTROLLED: Colour = (255, 160, 40)
 NO_DATA: Colour = (70, 76, 88)
 
-MINERAL_COLOURS: dict[str, Colour] = {
-    "lithium": (120, 200, 255),
-    "cobalt": (60, 110, 240),
-    "nickel": (140, 220, 110),
-    "graphite": (205, 205, 205),
-    "ree_light": (240, 90, 200),
-    "ree_heavy": (175, 90, 255),
-    "copper": (235, 125, 55),
-    "tin": (150, 180, 170),
-    "molybdenum": (80, 200, 185),
-    "tungsten": (255, 220, 80),
-    "beryllium": (205, 255, 120),
-    "tantalum": (255, 150, 150),
-    "gallium": (100, 240, 240),
-    "germanium": (255, 185, 70),
-    "tellurium": (195, 145, 95),
-    "selenium": (230, 165, 235),
-    "antimony": (165, 200, 60),
-    "niobium": (120, 150, 230),
-    "vanadium": (230, 110, 120),
-}
-OTHER_MINERAL: Colour = (220, 220, 220)
 
 ROLE_COLOURS: dict[str, Colour] = {
     "player": (214, 172, 58),

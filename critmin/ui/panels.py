@@ -8,9 +8,6 @@ only draft Actions through the session, which checks them with `model.check`.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import TYPE_CHECKING
-
 import pygame
 import pygame_gui
 from pygame_gui.elements import UIDropDownMenu, UIImage, UILabel, UITextBox, UIWindow
@@ -19,13 +16,11 @@ from critmin.core.actions import ActionBase
 from critmin.core.vocabulary import quarter_label
 from critmin.ui.chart import point_at, price_chart, trend_chart
 from critmin.ui.forms import as_action
+from critmin.ui.host import GameHost, MapHost
 from critmin.ui.indicators import WEEKS_PER_TURN, reference_price
 from critmin.ui.palette import ROLE_LABELS
 from critmin.ui.widgets import ReasonButton, escape, font, reason_button
 from critmin.ui.wording import TINY, Wording, amount
-
-if TYPE_CHECKING:
-    from critmin.ui.mapscene import MapScene
 
 PAD = 8
 ROW = 30
@@ -53,7 +48,7 @@ class Panel:
     key = pygame.K_UNKNOWN
     size = (460, 440)
 
-    def __init__(self, scene: MapScene) -> None:
+    def __init__(self, scene: MapHost) -> None:
         self.scene = scene
         self.window: UIWindow | None = None
         self.y = PAD
@@ -187,7 +182,7 @@ class DashboardPanel(Panel):
         self.text(dashboard_html(self.scene, self.scene.focus))
 
 
-def dashboard_html(scene: MapScene, country: str | None) -> str:
+def dashboard_html(scene: MapHost, country: str | None) -> str:
     """The dashboard of one country as pygame_gui HTML (the lines the map's filter selects)."""
     if country is None:
         return "Click a country on the map to see its dashboard."
@@ -216,28 +211,22 @@ def dashboard_html(scene: MapScene, country: str | None) -> str:
     return "<br>".join(lines)
 
 
-def starting_lines(scene: MapScene, country: str) -> list[str]:
+def starting_lines(scene: MapHost, country: str) -> list[str]:
     """Before the first turn: the scenario's starting figures (needs, capacity, stocks) per line."""
-    spec = scene.model.world_scenario.spec
-    need, make, stock = defaultdict(float), defaultdict(float), defaultdict(float)
-    for d in spec.demand:
-        if d.country == country:
-            need[(d.mineral.value, d.stage.value)] += d.tonnes_per_year
-    for c in spec.capacity:
-        if c.country == country:
-            make[(c.mineral.value, c.stage.value)] += c.tonnes_per_year * c.utilisation
-    for s in spec.stocks:
-        if s.country == country:
-            stock[(s.mineral.value, s.stage.value)] += s.tonnes
+    outline = scene.outline
+    need, make, stock = (
+        {(line.mineral, line.stage): line.tonnes for line in lines if line.country == country}
+        for lines in (outline.demand, outline.capacity, outline.stocks)
+    )
     keys = [k for k in {**need, **make, **stock} if scene.chosen.accepts(*k)]
-    keys.sort(key=lambda k: -(max(need[k], make[k]) * reference_price(scene.snapshot, *k)))
+    keys.sort(key=lambda k: -(max(need.get(k, 0.0), make.get(k, 0.0)) * reference_price(scene.snapshot, *k)))
     rows = [
         f"<b>Starting figures: {escape(scene.filter_text())}</b> (t/yr; the first trade happens when you "
         "end the turn)"
     ]
     for key in keys:
-        parts = [f"needs {amount(need[key])}", f"can make {amount(make[key])}"]
-        if stock[key]:
+        parts = [f"needs {amount(need.get(key, 0.0))}", f"can make {amount(make.get(key, 0.0))}"]
+        if stock.get(key):
             parts.append(f"stock {amount(stock[key])} t")
         rows.append(f"<b>{escape(scene.words.line(*key))}</b>: " + " · ".join(parts))
     return rows if keys else [*rows, "<i>no activity in these lines</i>"]
@@ -274,7 +263,7 @@ class PricesPanel(Panel):
     key = pygame.K_p
     size = (480, 560)
 
-    def __init__(self, scene: MapScene) -> None:
+    def __init__(self, scene: MapHost) -> None:
         super().__init__(scene)
         self.line: tuple[str, str] | None = None
 
@@ -315,11 +304,10 @@ class PricesPanel(Panel):
         Embedded dependence counts the feed of the country's own processors (engine/dependence.py):
         magnets made at home from imported oxide still depend on the oxide's supplier.
         """
-        country, tables = self.scene.focus, getattr(self.scene.model, "tables", None)
-        height = (self.height_left - 6) // 3
-        if country is None or tables is None or height < 70:  # a network seat has no tables
+        country, height = self.scene.focus, (self.height_left - 6) // 3
+        if country is None or height < 70:
             return
-        turns, dependence, cover, embedded = line_trends(tables(), country, *self.line)
+        turns, dependence, cover, embedded = line_trends(self.scene.model.tables(), country, *self.line)
         name = self.scene.names.get(country, country)
         for values, title, ceiling in (
             (dependence, f"{name}: import dependence, % of supply", 100.0),
@@ -388,12 +376,13 @@ class NewsPanel(Panel):
         self.text(news_html(self.scene))
 
 
-def news_html(scene: MapScene) -> str:
+def news_html(scene: MapHost) -> str:
     """Recent events as pygame_gui HTML, newest turn first: the scenario's marked, shortages grouped."""
     from critmin.ui.news import news_items
 
     model = scene.model
-    items = news_items(model, scene.words, since_turn=model.turn - NEWS_TURNS)[-NEWS_ITEMS:]
+    since = model.turn - NEWS_TURNS
+    items = news_items(model, scene.words, since_turn=since, script=scene.outline.events)[-NEWS_ITEMS:]
     if not items:
         return "<i>Nothing has happened yet. End a turn to see the news.</i>"
     year, quarter = scene.start_date.split("Q")
@@ -421,17 +410,17 @@ class ReportPanel(Panel):
         self.text(report_html(self.scene))
 
 
-def report_html(scene: MapScene) -> str:
+def report_html(scene: GameHost) -> str:
     """The turn report of the player as pygame_gui HTML."""
     from critmin.ui.report import turn_report
 
-    player, before = scene.player, getattr(scene, "turn_start", None)
+    player, before = scene.player, scene.turn_start
     if player is None:
         return "<i>Observer mode: the turn report is for a player.</i>"
     if before is None or scene.model.turn == 0:
         return "<i>Your first turn report appears when you end the turn.</i>"
-    refused = getattr(scene, "refused", {}).get(player, [])
-    sections = turn_report(scene.model, player, scene.words, before, refused)
+    refused = scene.refused.get(player, [])
+    sections = turn_report(scene.model, player, scene.words, before, refused, script=scene.outline.events)
     name = escape(scene.names.get(player, player))
     rows = [f"<b>{name}: what {escape(before.date)} changed for you</b>"]
     for heading, lines in sections:
@@ -467,7 +456,7 @@ class DealsPanel(Panel):
 
     def deal_row(self, deal: dict) -> None:
         """One deal, with a Break button when the player is a party."""
-        player = self.scene.player
+        player = self.scene.player if self.scene.seat == self.scene.player else None  # a country's seat
         width = self.width - 90 if player else self.width
         text = deal_text(deal, self.scene.words)
         height = fitted_height(text, width)

@@ -243,14 +243,38 @@ def briefing_html(scenario, humans: list[str]) -> str:
         f"quarterly turns.<br>{escape(spec.scenario.description)}"
     ]
     producers = world_producers(spec)
+    firms = {firm.id: firm for firm in spec.firms}
     for code in humans:
-        parts.append(player_brief(spec, code, producers))
+        parts.append(firm_brief(firms[code]) if code in firms else player_brief(spec, code, producers))
     parts.append(
-        "Each turn: look at the map and the dashboard, draft orders (O) and offers (I), then end the "
+        "Each turn: look at the map and the firm's dashboard (B), draft bids (O), then end the turn "
+        "(Enter). Your government may veto a stake in a country it distrusts; every move is paid from "
+        "the firm's budget. F1 shows every shortcut."
+        if any(code in firms for code in humans)
+        else "Each turn: look at the map and the dashboard, draft orders (O) and offers (I), then end the "
         "turn (Enter). All countries decide at the same time; the world then produces, trades and "
         "consumes. F1 shows every shortcut."
     )
     return "<br><br>".join(parts)
+
+
+def firm_brief(firm) -> str:
+    """A firm's position: home, mandate, budget and assets."""
+    kind = "state firm" if firm.kind == "state_firm" else "producer"
+    mandate = firm.goal.replace("_", " ")
+    rows = [
+        f"<b>You run {escape(firm.name)}</b> — a {kind} of {firm.country}, mandate {mandate}, "
+        f"budget USD {firm.budget_usd_m:,.0f} m"
+    ]
+    for asset in firm.assets:
+        where = "at home" if asset.country == firm.country else f"in {asset.country}"
+        ships = "" if asset.ships_home else " (an option: its output does not ship home yet)"
+        rows.append(f"· {asset.share:.1%} of {asset.mineral.value} {asset.stage.value} {where}{ships}")
+    rows.append(
+        "· Your moves: buy a stake in a line abroad (its share of output ships home and earns the firm a "
+        "margin), or add capacity to a line you own at home."
+    )
+    return "<br>".join(rows)
 
 
 def world_producers(spec) -> dict[tuple[str, str], dict[str, float]]:

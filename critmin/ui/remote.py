@@ -1,35 +1,26 @@
 """Network seats: the game screens on a classroom session, for a team and for the instructor.
 
-`critmin join` opens a team's seat, `critmin instructor HOST:PORT --code C view` the room.
-`RemoteModel` makes a `critmin.classroom.remote.RemoteWorld` look like the WorldModel the map
-scenes read (`snapshot`, `observe`, `legal_actions`, `check`, `turn`, `date`, `events`,
-`world_scenario.spec`, price history): the scenario's outline comes with the server's Welcome,
-the news and price history are gathered from the snapshots received. `RemoteSession` is the
-game's `Session` with End turn sending the team's orders to the server instead of stepping a
-local model, so `RemoteGameScene` is the `GameScene` of `critmin play` with the network's
-clock in the title. `InstructorScene` shows the room over the map: who has submitted, the
-countdown, the controls (start, advance, pause, resume, extend, inject, replace) and a
-projector mode (map, flows, big timer). Every change goes through the server's protocol.
+A seat is a `RoomView` (core/world_view.py): a `WorldView` of the session's world, which the map
+scenes read as they read a local model, and the room around it (phase, clock, who has sent
+orders, chat, the instructor's commands). The launcher (critmin/launcher.py) hands these screens
+a joined seat: `critmin join` opens a team's, `critmin instructor HOST:PORT --code C view` the
+room. `RemoteSession` is the game's `Session` with End turn sending the team's orders to the
+server instead of stepping a local model, so `RemoteGameScene` is the `GameScene` of `critmin
+play` with the network's clock in the title. `InstructorScene` shows the room over the map: who
+has submitted, the countdown, the controls (start, advance, pause, resume, extend, inject,
+replace) and a projector mode (map, flows, big timer). Every change goes through the server.
 """
 
 from __future__ import annotations
 
 import os
-import time
-from types import SimpleNamespace
 
-import msgspec
-import pandas as pd
 import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UIDropDownMenu
 
-from critmin.classroom import protocol as p
-from critmin.classroom.remote import RemoteError, RemoteTimeoutError, RemoteWorld
-from critmin.core.actions import ActionBase
-from critmin.core.events import Event
+from critmin.core.world_view import CommandOutcome, RoomError, RoomTimeoutError, RoomView
 from critmin.ui.game import GameScene
-from critmin.ui.indicators import price_history_of
 from critmin.ui.mapscene import STATUS_H, MapScene
 from critmin.ui.palette import MUTED_TEXT, TEXT
 from critmin.ui.session import Session, TurnReport
@@ -42,144 +33,6 @@ TITLE_REFRESH_S = 0.25
 EXTEND_SECONDS = 60.0
 NO_INJECTS = "no pack events"
 HEADLESS_DRIVERS = ("offscreen", "dummy")
-
-
-def value_of(text: str) -> SimpleNamespace:
-    """An object whose `.value` is `text` (stands in for the schema's Mineral and Stage enums)."""
-    return SimpleNamespace(value=text)
-
-
-def scenario_outline(outline: dict) -> SimpleNamespace:
-    """A stand-in for `WorldModel.world_scenario` built from the Welcome's outline."""
-    countries = [SimpleNamespace(**c) for c in outline["countries"]]
-    demand = [
-        SimpleNamespace(country=c, mineral=value_of(m), stage=value_of(s), tonnes_per_year=t)
-        for c, m, s, t in outline.get("demand", [])
-    ]
-    scenario = SimpleNamespace(title=outline["title"], start=outline["start"], turns=outline["turns"])
-    return SimpleNamespace(
-        id=outline["id"], spec=SimpleNamespace(scenario=scenario, countries=countries, demand=demand)
-    )
-
-
-class RemoteModel:
-    """A RemoteWorld as the map scenes read a WorldModel (read-only; orders go through the session)."""
-
-    def __init__(self, world: RemoteWorld) -> None:
-        self.world = world
-        outline = world.welcome.world
-        if outline is None:
-            raise RemoteError("the server sent no scenario outline: it runs an older critmin")
-        self.world_scenario = scenario_outline(outline)
-        self.events: list[Event] = []
-        self.figures: dict[int, list] = {}  # turn played -> that turn's CountryFigures
-        self.verdicts: dict[tuple[int, bytes], str | None] = {}
-        self.absorbed: tuple[int, str] | None = None
-        self.absorb()
-
-    @property
-    def turn(self) -> int:
-        """The open turn (turns played so far)."""
-        return self.world.turn
-
-    @property
-    def date(self) -> str:
-        """The open turn's quarter."""
-        return self.world.date
-
-    def absorb(self, state: p.State | None = None) -> bool:
-        """Take in a State's snapshot (news, figures; default: the latest); True if it is new.
-
-        The scenes absorb every State they poll, in order, so no turn's news or prices are
-        missed when two turns are resolved between two frames.
-        """
-        latest = self.world.state()
-        state = latest if state is None else state
-        snapshot = self.world.snapshot() if state is latest else p.decode_snapshot(state)
-        key = (state.turn, snapshot.state_hash if snapshot is not None else "")
-        if key == self.absorbed:
-            return False
-        self.absorbed = key
-        self.events = [e for e in self.events if e.turn < state.turn]  # an undo takes turns back
-        self.figures = {t: f for t, f in self.figures.items() if t < state.turn}
-        if snapshot is not None and snapshot.turn > 0:
-            played = snapshot.turn - 1
-            self.events = [e for e in self.events if e.turn != played]
-            self.events += [msgspec.convert(e, Event) for e in snapshot.events]
-            self.figures[played] = snapshot.figures
-        self.verdicts = {}
-        return True
-
-    @property
-    def shown_turn(self) -> int:
-        """The open turn as the screens show it (the last State absorbed)."""
-        return self.absorbed[0] if self.absorbed is not None else self.turn
-
-    def snapshot(self):
-        """The public picture of the world after the last resolved turn."""
-        return self.world.snapshot()
-
-    def observe(self, country: str):
-        """The seat's own Observation; None for any other country (or for the instructor)."""
-        if self.world.is_instructor or country != self.world.country:
-            return None
-        return self.world.observe(country)
-
-    def legal_actions(self, country: str) -> list[ActionBase]:
-        """The seat's legal menu (empty for other countries)."""
-        if self.world.is_instructor or country != self.world.country:
-            return []
-        return self.world.legal_actions(country)
-
-    def check(self, action: ActionBase) -> str | None:
-        """Why the server would refuse `action` now (asked once per action and turn)."""
-        if action.country != self.world.country:
-            return f"you play {self.world.country or 'no country'}"
-        key = (self.turn, msgspec.json.encode(action))
-        if key not in self.verdicts and self.world.client.ws is None:
-            return "not connected to the server (reconnecting…)"
-        if key not in self.verdicts:
-            try:
-                self.verdicts[key] = self.world.check(action)
-            except RemoteError as error:
-                return f"the server could not check it: {error}"
-        return self.verdicts[key]
-
-    def price_history(self) -> dict:
-        """Per line, China's price and the use-weighted price elsewhere, for the turns seen."""
-        rows = [
-            (turn, f.country, f.mineral, f.stage, f.price, f.demand, f.imports)
-            for turn, figures in sorted(self.figures.items())
-            for f in figures
-        ]
-        columns = ["turn", "country", "mineral", "stage", "price", "demand", "imports"]
-        frame = pd.DataFrame(rows, columns=columns)
-        return price_history_of(frame[columns[:5]], frame[[*columns[:4], "demand", "imports"]])
-
-    # --- the room ----------------------------------------------------------------------
-
-    def clock(self, received_at: float) -> float | None:
-        """Seconds left in the turn, run down since the last State or Progress (None: no clock)."""
-        client = self.world.client
-        latest = client.progress if client.progress is not None else client.state
-        if latest is None or latest.turn != self.turn or latest.deadline_in is None:
-            return None
-        if client.phase != "open":
-            return latest.deadline_in
-        return max(latest.deadline_in - (time.monotonic() - received_at), 0.0)
-
-    def seats(self) -> dict[str, str]:
-        """'human' or 'ai' per team."""
-        client = self.world.client
-        progress = client.progress
-        if progress is not None and client.state is not None and progress.turn == client.state.turn:
-            return progress.seats
-        return client.state.seats if client.state is not None else {}
-
-    def connected(self) -> dict[str, int]:
-        """Open connections per seat, as last heard (empty until a Progress arrives)."""
-        progress = self.world.client.progress
-        return dict(progress.connected) if progress is not None else {}
 
 
 def option_text(menu: UIDropDownMenu) -> str:
@@ -203,15 +56,15 @@ class RemoteSession(Session):
     are cleared when the server opens the next turn.
     """
 
-    def __init__(self, world: RemoteWorld) -> None:
-        super().__init__(RemoteModel(world), [world.country])
+    def __init__(self, world: RoomView) -> None:
+        super().__init__(world, [world.seat])
         self.world = world
         self.sent_turn: int | None = None
 
     @property
     def finished(self) -> bool:
         """True once the session is over."""
-        return self.world.phase == "finished" or self.model.turn >= self.world.state().turns_total
+        return self.world.phase == "finished" or self.world.turn >= self.world.turns_total
 
     @property
     def sent(self) -> bool:
@@ -219,7 +72,7 @@ class RemoteSession(Session):
         return self.sent_turn == self.model.turn
 
     def end_turn(self) -> TurnReport:
-        """Send the drafts as the team's orders for the open turn (raises RemoteError)."""
+        """Send the drafts as the team's orders for the open turn (raises RoomError)."""
         orders = list(self.drafts[self.player])
         verdicts = self.world.submit(self.player, orders)
         self.sent_turn = self.model.turn
@@ -232,28 +85,22 @@ class RemoteSession(Session):
 
     def save(self, path):
         """Refused: the server keeps the session (see `critmin debrief`)."""
-        raise RemoteError("a classroom session is saved by its server")
+        raise RoomError("a classroom session is saved by its server")
 
 
 class RoomMixin:
-    """Reading the server's messages each frame: new states, the clock, chat, results."""
+    """Hearing the room each frame: new states, the clock, chat, results."""
 
-    world: RemoteWorld
-    received_at: float = 0.0
+    world: RoomView
     title_age: float = 0.0
 
     def poll_world(self, step_s: float) -> None:
         """Handle what arrived; refresh the title (the countdown) a few times a second."""
-        for message in self.world.poll():
-            if isinstance(message, p.State | p.Progress):
-                self.received_at = time.monotonic()
-            if isinstance(message, p.State):
-                if self.model.absorb(message):
-                    self.new_state()
-            elif isinstance(message, p.ChatMessage):
-                self.say(f"{message.sender} to {message.to}: {message.text}")
-            elif isinstance(message, p.Error) and not message.ref:
-                self.say(f"server: {message.reason}")
+        for notice in self.world.poll():
+            if notice.kind == "turn":
+                self.new_state()
+            else:
+                self.say(notice.text if notice.kind == "chat" else f"server: {notice.text}")
         self.title_age += step_s
         if self.title_age >= TITLE_REFRESH_S:
             self.title_age = 0.0
@@ -261,11 +108,10 @@ class RoomMixin:
 
     def room_text(self) -> str:
         """Phase, clock and whose orders are in."""
-        client = self.world.client
-        clock = self.model.clock(self.received_at)
+        clock = self.world.seconds_left()
         left = f" · {countdown(clock)} left" if clock is not None else ""
-        submitted = ", ".join(client.submitted()) or "none yet"
-        return f"{client.phase}{left} · orders in: {submitted}"
+        submitted = ", ".join(self.world.submitted()) or "none yet"
+        return f"{self.world.phase}{left} · orders in: {submitted}"
 
     def new_state(self) -> None:
         """A new turn (or an undo) arrived."""
@@ -277,11 +123,10 @@ class RemoteGameScene(RoomMixin, GameScene):
     def __init__(self, app, session: RemoteSession) -> None:
         super().__init__(app, session, selected=session.player)
         self.world = session.world
-        self.received_at = time.monotonic()
 
     def title_text(self) -> str:
         """Scenario, date, turn, the team, the clock and who has submitted."""
-        spec = self.model.world_scenario.spec.scenario
+        spec = self.outline
         turn = f"turn {self.model.turn + 1} of {spec.turns}" if not self.session.finished else "game over"
         sent = " · your orders are in" if self.session.sent else ""
         who = f"you play {self.player}{sent}"
@@ -291,7 +136,7 @@ class RemoteGameScene(RoomMixin, GameScene):
         """The team, the other teams (human or AI seats), then the scenario's doctrines."""
         if country == self.player:
             return "player"
-        if self.model.seats().get(country) == "human":
+        if self.world.seats().get(country) == "human":
             return "human"
         return super().role(country)
 
@@ -317,12 +162,13 @@ class RemoteGameScene(RoomMixin, GameScene):
             return
         try:
             report = self.session.end_turn()
-        except RemoteTimeoutError:
+        except RoomTimeoutError:
             self.say("no answer from the server yet: your orders are resent when the connection is back")
             return
-        except (RemoteError, PermissionError) as error:
+        except (RoomError, PermissionError) as error:
             self.say(f"orders not sent: {error}")
             return
+        self.refused = {self.player: report.refused}
         refused = "; ".join(f"{self.words.order(a)}: {plain_reason(r)}" for a, r in report.refused)
         self.say(
             f"sent, but the server refused: {refused}"
@@ -332,7 +178,8 @@ class RemoteGameScene(RoomMixin, GameScene):
         self.world_changed()
 
     def new_state(self) -> None:
-        """The next turn: fresh drafts, forms and screens."""
+        """The next turn: fresh drafts, forms and screens; the turn report compares with the last."""
+        self.turn_start = self.snapshot
         self.session.new_turn()
         self.reset_forms()
         self.world_changed()
@@ -349,51 +196,33 @@ class InstructorScene(RoomMixin, MapScene):
 
     Args:
         app: the window.
-        world: the instructor's RemoteWorld.
+        world: the instructor's seat.
         projector: start in projector mode (map, flows and a big timer; `V` toggles).
 
     """
 
-    def __init__(self, app, world: RemoteWorld, projector: bool = False) -> None:
+    def __init__(self, app, world: RoomView, projector: bool = False) -> None:
         self.world = world
-        self.remote = RemoteModel(world)
         self.projector = projector
-        self.received_at = time.monotonic()
         self.controls: dict = {}
         self.last_result = ""
         super().__init__(app)
 
     @property
-    def model(self):
+    def model(self) -> RoomView:
         """The session's world as the server shows it."""
-        return self.remote
-
-    @property
-    def info(self) -> p.SessionInfo:
-        """The session."""
-        return self.world.welcome.session
+        return self.world
 
     def title_text(self) -> str:
         """Scenario, date, turn and the room."""
-        turn = f"turn {self.model.turn + 1} of {self.world.state().turns_total}"
-        return f"Instructor · {self.info.title} · {self.model.date} · {turn} · {self.room_text()}"
+        turn = f"turn {self.model.turn + 1} of {self.world.turns_total}"
+        return f"Instructor · {self.world.title} · {self.model.date} · {turn} · {self.room_text()}"
 
     def role(self, country: str) -> str:
         """Human teams stand out; AI seats and other countries by their doctrine."""
-        if self.model.seats().get(country) == "human":
+        if self.world.seats().get(country) == "human":
             return "human"
         return super().role(country)
-
-    def injects(self) -> list[str]:
-        """The pack's named events (`critmin pack NAME` describes them)."""
-        if not self.info.pack:
-            return []
-        from critmin.classroom.packs import PackError, load_pack
-
-        try:
-            return [inject.id for inject in load_pack(self.info.pack).injects]
-        except (PackError, OSError):
-            return []
 
     # --- building ------------------------------------------------------------------------
 
@@ -422,7 +251,7 @@ class InstructorScene(RoomMixin, MapScene):
             rect = pygame.Rect(x + (index % 2) * (w // 2 + 2), y + (index // 2) * 32, w // 2 - 2, 28)
             self.controls[self.own(UIButton(rect, label, self.ui))] = name
         y += 3 * 32 + 6
-        injects = self.injects()
+        injects = self.world.injects()
         self.inject_menu = self.own(
             UIDropDownMenu(
                 injects or [NO_INJECTS], (injects or [NO_INJECTS])[0], pygame.Rect(x, y, w - 84, 28), self.ui
@@ -432,7 +261,7 @@ class InstructorScene(RoomMixin, MapScene):
         if not injects:
             self.inject_button.disable()
         y += 32
-        teams = self.info.teams
+        teams = self.world.teams
         self.replace_menu = self.own(UIDropDownMenu(teams, teams[0], pygame.Rect(x, y, w - 84, 28), self.ui))
         self.replace_button = self.own(UIButton(pygame.Rect(x + w - 80, y, 80, 28), "AI plays", self.ui))
         self.room_top = y + 36
@@ -457,13 +286,13 @@ class InstructorScene(RoomMixin, MapScene):
 
     # --- acting --------------------------------------------------------------------------
 
-    def run_command(self, name: str, **fields) -> p.CommandResult | None:
+    def run_command(self, name: str, **fields) -> CommandOutcome | None:
         """Send an instructor command; the result goes to the status bar."""
         if name == "advance":  # the turn on screen: a double click cannot resolve the next one too
-            fields.setdefault("turn", self.model.shown_turn)
+            fields.setdefault("turn", self.model.turn)
         try:
             result = self.world.command(name, **fields)
-        except RemoteError as error:
+        except RoomError as error:
             self.say(f"{name}: {error}")
             return None
         self.last_result = f"{name}: {result.detail}" if result.ok else f"{name} refused: {result.detail}"
@@ -521,11 +350,11 @@ class InstructorScene(RoomMixin, MapScene):
 
     def room_rows(self) -> list[tuple[str, str, tuple[int, int, int]]]:
         """One row per team: code and name, its state, a colour."""
-        client, seats, connected = self.world.client, self.model.seats(), self.model.connected()
-        submitted = set(client.submitted())
+        seats, connected = self.world.seats(), self.world.connected()
+        submitted = set(self.world.submitted())
         rows = []
-        for team in self.info.teams:
-            name = self.info.team_names.get(team, team)
+        for team in self.world.teams:
+            name = self.world.team_names.get(team, team)
             if team in submitted:
                 state, colour = "orders in", (120, 220, 120)
             elif seats.get(team) == "ai":
@@ -539,19 +368,19 @@ class InstructorScene(RoomMixin, MapScene):
 
     def submitted(self) -> list[str]:
         """Teams whose orders for the open turn are in."""
-        return list(self.world.client.submitted())
+        return self.world.submitted()
 
     def draw(self, surface: pygame.Surface) -> None:
         """The map, then the room: a side column, or the projector's big timer and team chips."""
         super().draw(surface)
         width, height = surface.get_size()
-        clock = countdown(self.model.clock(self.received_at))
-        phase = self.world.client.phase
+        clock = countdown(self.world.seconds_left())
+        phase = self.world.phase
         if self.projector:
             self.draw_projector(surface, clock, phase)
             return
         box = pygame.Rect(width - 240, self.bar_h + 4, 236, height - self.bar_h - STATUS_H - 8)
-        box.height = min(box.height, self.room_top - box.y + 60 + 22 * len(self.info.teams))
+        box.height = min(box.height, self.room_top - box.y + 60 + 22 * len(self.world.teams))
         shade = pygame.Surface(box.size, pygame.SRCALPHA)
         shade.fill((10, 14, 22, 200))
         surface.blit(shade, box.topleft)
@@ -596,23 +425,19 @@ def open_window(size: tuple[int, int] = SIZE, caption: str = "critmin"):
     return app
 
 
-def play_remote(world: RemoteWorld, size: tuple[int, int] = SIZE) -> int | None:
-    """`critmin join`: the game screens for the team of a joined RemoteWorld, until the window closes.
+def play_remote(world: RoomView, size: tuple[int, int] = SIZE) -> int | None:
+    """`critmin join`: the game screens for the team of a joined seat, until the window closes.
 
     Returns 0, or None when no window can be opened (the caller falls back to the text client).
     """
-    app = open_window(size, f"critmin · {world.country}")
+    app = open_window(size, f"critmin · {world.seat}")
     if app is None:
         return None
     try:
         app.scenes.push(RemoteGameScene(app, RemoteSession(world)))
-        card = world.welcome.role_card or {}
-        roles = card.get("roles", [])
-        if roles:
-            app.message(
-                "Your role",
-                "\n\n".join(f"{r['title']}: {r['brief']}" for r in roles),
-            )
+        briefs = world.role_briefs()
+        if briefs:
+            app.message("Your role", "\n\n".join(briefs))
         app.run()
         return 0
     finally:
@@ -620,25 +445,19 @@ def play_remote(world: RemoteWorld, size: tuple[int, int] = SIZE) -> int | None:
         app.close()
 
 
-def instructor_view(
-    address: str, code: str, *, projector: bool = False, size: tuple[int, int] = SIZE
+def instructor_window(
+    world: RoomView, *, projector: bool = False, size: tuple[int, int] = SIZE
 ) -> int | None:
     """`critmin instructor HOST:PORT --code C view [--projector]`: the room over the map.
 
     Returns 0 when the window closes, None when no window can be opened.
     """
-    world = RemoteWorld(address, code, label="instructor-view").connect()
+    app = open_window(size, "critmin · instructor")
+    if app is None:
+        return None
     try:
-        if not world.is_instructor:
-            raise RemoteError("this code is a team's: use `critmin join`")
-        app = open_window(size, "critmin · instructor")
-        if app is None:
-            return None
-        try:
-            app.scenes.push(InstructorScene(app, world, projector))
-            app.run()
-        finally:
-            app.close()
-        return 0
+        app.scenes.push(InstructorScene(app, world, projector))
+        app.run()
     finally:
-        world.close()
+        app.close()
+    return 0

@@ -7,8 +7,11 @@ that touch you, price moves on your lines, and your shortages with their likely 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from critmin.core.actions import action_from_dict
-from critmin.engine.snapshot import WorldSnapshot
+from critmin.core.outline import ScriptedEvent
+from critmin.core.snapshot import WorldSnapshot
 from critmin.ui.news import REWORDED, news_items
 from critmin.ui.wording import TINY, Wording, amount, plain_reason
 
@@ -45,11 +48,13 @@ def orders_section(model, player: str, words: Wording, refused: list) -> list[st
     return lines or ["you gave no orders"]
 
 
-def world_section(model, player: str, words: Wording, lines: dict) -> list[str]:
+def world_section(
+    model, player: str, words: Wording, lines: dict, script: Sequence[ScriptedEvent] | None = None
+) -> list[str]:
     """The scenario's events, what others did to or with the player, and controls on the player's lines."""
     minerals = {m for m, _ in lines}
     rows = []
-    for item in news_items(model, words, since_turn=model.turn - 1):
+    for item in news_items(model, words, since_turn=model.turn - 1, script=script):
         if item.countries[:1] == (player,) and item.kind in REWORDED and not item.scripted:
             continue  # your own orders: told above
         yours = player in item.countries and item.kind != "shortage"  # your shortages: told below
@@ -97,14 +102,22 @@ def shortage_section(after: WorldSnapshot, player: str, words: Wording) -> list[
 
 
 def turn_report(
-    model, player: str, words: Wording, before: WorldSnapshot, refused: list | None = None
+    model,
+    player: str,
+    words: Wording,
+    before: WorldSnapshot,
+    refused: list | None = None,
+    script: Sequence[ScriptedEvent] | None = None,
 ) -> list[tuple[str, list[str]]]:
-    """Sections of the report on the turn just played, each a heading and its lines."""
+    """Sections of the report on the turn just played, each a heading and its lines.
+
+    `script` is the scenario's scripted timeline (default: the world's outline's).
+    """
     after = model.snapshot()
     lines = your_lines(after, player)
     return [
         ("Your orders", orders_section(model, player, words, refused or [])),
-        ("Around the world, for you", world_section(model, player, words, lines)),
+        ("Around the world, for you", world_section(model, player, words, lines, script)),
         ("Prices on your lines", price_section(before, after, player, words)),
         ("Your shortages", shortage_section(after, player, words)),
     ]

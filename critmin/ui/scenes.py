@@ -6,7 +6,7 @@ and draws. The scene on top gets the events; scenes under a see-through one stil
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import pygame
 import pygame_gui
@@ -15,7 +15,8 @@ from pygame_gui.elements import UIButton, UILabel, UITextBox
 from critmin.ui.palette import OCEAN
 
 if TYPE_CHECKING:
-    from critmin.ui.app import App
+    from critmin.ui.options import PlayOptions
+    from critmin.ui.session import Session
 
 HELP_TEXT = """<b>Keyboard</b><br>
 <b>Enter</b> end your turn (hot-seat: hand over to the next player)<br>
@@ -38,12 +39,33 @@ sums each route's trade by value. Red dashes: exports banned on that route; oran
 under licence or quota. The rest of the world (ROW) is not drawn."""
 
 
+class Window(Protocol):
+    """What scenes use of the window that shows them (app.py's `App`)."""
+
+    ui: pygame_gui.UIManager
+    scenes: SceneStack
+    running: bool
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """The window's size in pixels."""
+        ...
+
+    def message(self, title: str, text: str) -> None:
+        """A message window over everything."""
+        ...
+
+    def start_game(self, session: Session, options: PlayOptions) -> Scene:
+        """Replace the current scene with the game of a session."""
+        ...
+
+
 class Scene:
     """A screen of the game. Subclasses build widgets in `build` and react in `handle`."""
 
     opaque = True
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: Window) -> None:
         self.app = app
         self.elements: list = []
 
@@ -183,7 +205,7 @@ class HelpOverlay(Scene):
 class HandOverScene(Scene):
     """Hot-seat: hides the last player's screen until the next player is ready."""
 
-    def __init__(self, app: App, player_name: str) -> None:
+    def __init__(self, app: Window, player_name: str) -> None:
         super().__init__(app)
         self.player_name = player_name
 

@@ -16,6 +16,8 @@ from pathlib import Path
 from critmin.agents.controllers import QueuedController, ScriptedController
 from critmin.core.actions import ActionBase, ActionFormatError, action_from_dict, action_to_dict
 from critmin.core.observation import Observation
+from critmin.core.outline import OutlineFirm
+from critmin.core.world_view import WorldView
 from critmin.engine.atomic import write_atomic
 from critmin.engine.model import WorldModel
 from critmin.engine.save import SaveError, read_save, save_data, scenario_countries, scenario_of
@@ -68,13 +70,16 @@ class Session:
     """A game being played: the model, the human countries in hot-seat order, their draft orders.
 
     Args:
-        model: the world; each human country must have a QueuedController.
-        humans: ISO3 codes of the human countries, in playing order (empty: everyone is AI).
+        model: the world (a local WorldModel, which `end_turn` steps; or a network seat, see
+            remote.py); each human country must have a QueuedController.
+        humans: the human seats in playing order: countries' ISO3 codes, or a firm's id (empty:
+            everyone is AI). A firm's orders are its own moves (stakes, investments) for its home.
 
     """
 
-    def __init__(self, model: WorldModel, humans: Sequence[str] = ()) -> None:
+    def __init__(self, model: WorldView, humans: Sequence[str] = ()) -> None:
         self.model = model
+        self.outline = model.outline()
         self.humans = list(humans)
         self.player_index = 0
         self.drafts: dict[str, list[ActionBase]] = {h: [] for h in self.humans}
@@ -95,9 +100,20 @@ class Session:
         return self.humans[self.player_index] if self.humans else None
 
     @property
+    def firm(self) -> OutlineFirm | None:
+        """The firm the current player runs, or None when the player is a country (or nobody)."""
+        return self.outline.firm(self.player) if self.player else None
+
+    @property
+    def acting_country(self) -> str | None:
+        """The country the current player's orders are for: the player's, or its firm's home."""
+        firm = self.firm
+        return firm.country if firm is not None else self.player
+
+    @property
     def finished(self) -> bool:
         """True once the scenario's turns are all played."""
-        return self.model.turn >= self.model.world_scenario.spec.scenario.turns
+        return self.model.turn >= self.outline.turns
 
     def observe(self) -> Observation | None:
         """What the current player sees."""
@@ -111,7 +127,7 @@ class Session:
         """Draft an order for the current player; the reason it is refused, or None if drafted."""
         if self.player is None:
             return "no human country is playing"
-        if action.country != self.player:
+        if action.country != self.acting_country:
             return f"it is {self.player}'s turn to decide"
         reason = self.model.check(action)
         if reason is None and action in self.drafts[self.player]:
@@ -185,9 +201,10 @@ def replayed(data: dict, humans: Sequence[str], source: str, *, ai_replays: bool
     scenario = scenario_of(data, source)
     scripts = saved_orders(data, scenario, source)
     saved_turns = len(data["turns"])
-    unknown = sorted(set(humans) - set(scenario_countries(scenario)))
+    seats = {*scenario_countries(scenario), *(firm.id for firm in scenario.spec.firms)}
+    unknown = sorted(set(humans) - seats)
     if unknown:
-        raise SaveError(f"{source}: countries not in the saved scenario: {', '.join(unknown)}")
+        raise SaveError(f"{source}: countries or firms not in the saved scenario: {', '.join(unknown)}")
     controllers: dict = {h: ResumedHuman(scripts.get(h, {}), saved_turns) for h in humans}
     if not ai_replays:
         controllers |= {

@@ -23,6 +23,8 @@ from critmin.core.actions import (
     ReleaseStockpile,
     SetTariff,
 )
+from critmin.core.outline import WorldOutline
+from critmin.core.snapshot import WorldSnapshot
 
 TINY = 0.05  # tonnes: less than this is "none" for a player (solver dust)
 FIELDS = {  # field: (what the player's form calls it, factor from the engine's unit to the form's)
@@ -87,6 +89,7 @@ class Wording:
         countries: country names by ISO3.
         minerals: mineral names by id (the scenario's, e.g. 'Rare earths, heavy (Dy+Tb oxide)').
         prices: USD/kg by (mineral, stage), for costs shown with an order.
+        firms: firm names by id.
 
     """
 
@@ -95,14 +98,22 @@ class Wording:
         countries: dict[str, str] | None = None,
         minerals: dict[str, str] | None = None,
         prices: dict[tuple[str, str], float] | None = None,
+        firms: dict[str, str] | None = None,
     ) -> None:
         self.countries = countries or {}
+        self.firms = firms or {}
         self.minerals = {k: mineral_name(v) for k, v in (minerals or {}).items()}
         self.prices = prices or {}
 
     def country(self, code: str) -> str:
         """A country's name."""
         return self.countries.get(code, code)
+
+    def firm(self, firm_id: str) -> str:
+        """A firm's short name: 'KABIL' for 'Khanij Bidesh India Ltd (KABIL)'."""
+        name = self.firms.get(firm_id, firm_id)
+        match = re.search(r"\(([^()]+)\)$", name)
+        return match[1] if match else name
 
     def mineral(self, mineral) -> str:
         """A mineral in words."""
@@ -150,7 +161,8 @@ class Wording:
         if isinstance(action, LiftExportControl):
             return f"lift your export controls on {goods}"
         if isinstance(action, Invest):
-            return f"invest in {amount(action.tonnes_per_year)} t/yr of new {goods} capacity"
+            payer = f" (paid by {self.firm(action.firm)})" if action.firm else ""
+            return f"invest in {amount(action.tonnes_per_year)} t/yr of new {goods} capacity{payer}"
         if isinstance(action, BuyStockpile):
             cost = self.cost(action.mineral, action.stage, action.tonnes)
             return f"buy {amount(action.tonnes)} t of {goods} for the stockpile{cost}"
@@ -166,7 +178,7 @@ class Wording:
             return f"break deal {action.deal_id} (you pay the penalty and lose trust)"
         if isinstance(action, AcquireStake):
             share, host = amount(action.share * 100), self.country(action.host)
-            return f"buy {share}% of {action.firm} ({goods} in {host})"
+            return f"{self.firm(action.firm)} buys {share}% of {goods} capacity in {host}"
         return type(action).__name__
 
     def control(self, action: ImposeExportControl) -> str:
@@ -193,9 +205,8 @@ class Wording:
         )
 
 
-def wording_for(model) -> Wording:
-    """The Wording of a model's scenario, with its current prices."""
-    snapshot = model.snapshot()
-    spec = model.world_scenario.spec
+def wording_for(snapshot: WorldSnapshot, outline: WorldOutline) -> Wording:
+    """The Wording of a scenario (its outline), with the snapshot's prices."""
     prices = {(f.mineral, f.stage): f.price for f in snapshot.figures if f.price}
-    return Wording(snapshot.country_names, {m.id.value: m.name for m in spec.minerals}, prices)
+    firms = {f.id: f.name for f in outline.firms}
+    return Wording(snapshot.country_names, outline.mineral_names(), prices, firms)

@@ -8,8 +8,8 @@ import re
 import numpy as np
 import pytest
 
+from critmin.core.events import REASON_MARK
 from critmin.engine.model import WorldModel
-from critmin.engine.rules import REASON_MARK
 from critmin.scenarios import load_scenario
 
 TURNS = 20

@@ -9,9 +9,8 @@ import pytest
 from critmin.agents.controllers import ScriptedController
 from critmin.core.actions import AnswerDeal, ImposeExportControl, ProposeDeal
 from critmin.core.vocabulary import Mineral, Stage
-from critmin.engine.deals import JOINT_EXPLORATION_FUNDING_SHARE, PARTNER_CAPEX_SHARE
 from critmin.engine.model import WorldModel
-from critmin.engine.rules import capex_usd_m
+from critmin.engine.treasury import capex_usd_m
 from critmin.scenarios.loader import scenario_from_content
 
 
@@ -59,7 +58,9 @@ def test_a_joint_exploration_funds_the_hosts_exploration_and_shares_its_find_onc
     model = signed_world(tiny, offer, extra_events=[find], market=leads)
     australia, m, s = model.position("AUS", "ree_heavy", "mine")
     india = model.index.country["IND"]
-    per_turn = JOINT_EXPLORATION_FUNDING_SHARE * 10.0 * model.constants.reference_price[m, s] / 1000
+    per_turn = (
+        model.settings.joint_exploration_funding_share * 10.0 * model.constants.reference_price[m, s] / 1000
+    )
     programs = model.ledger.get("programs", 0.0)
     model.run(2)  # turns 2 and 3: funding, nothing delivered
     assert model.ledger["programs"] == pytest.approx(programs + 2 * per_turn)
@@ -102,7 +103,7 @@ def test_a_partnership_finances_capacity_at_the_seller_and_passes_its_licences(t
     }
     model = signed_world(tiny, offer, extra_events=[licence])
     australia, m, s = model.position("AUS", "lithium", "mine")
-    capex = PARTNER_CAPEX_SHARE * capex_usd_m(model, "lithium", "mine", 4000.0)
+    capex = model.settings.partner_capex_share * capex_usd_m(model.world, "lithium", "mine", 4000.0)
     assert model.ledger["investment"] == pytest.approx(capex)
     assert model.state.construction[:, australia, m, s].sum() == pytest.approx(1000.0)
     model.run(1)  # under a 10% licence with a two-turn delay, the partner's 1,000 t still arrive now

@@ -8,6 +8,7 @@ from ai_worlds import AUS_REFINERY, TINY_DOCTRINES, ai_controllers, control_even
 from critmin.agents.controllers import ScriptedController
 from critmin.core.actions import AnswerDeal, ProposeDeal, action_from_dict
 from critmin.core.vocabulary import Mineral, Stage
+from critmin.engine import contracts
 from critmin.engine.model import WorldModel
 
 LICENCE = control_event(0, "CHN", "lithium", "refined", "licence", approval_share=0.3, delay_turns=1)
@@ -63,7 +64,7 @@ def test_a_deal_broken_by_an_export_control_charges_the_penalty_and_lowers_trust
         trust_before - model.settings.trust_loss_on_control
     )
     trust_banned, treasury = model.state.trust[india, australia], model.state.treasury.copy()
-    model.deliver_contracts()
+    contracts.deliver(model.world)
     assert deal.id not in model.deals.deals
     assert model.state.treasury[australia] == pytest.approx(treasury[australia] - deal.breach_penalty_usd_m)
     assert model.state.treasury[india] == pytest.approx(treasury[india] + deal.breach_penalty_usd_m)

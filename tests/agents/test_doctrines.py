@@ -19,8 +19,8 @@ from critmin.agents.doctrines import (
     ResourceNationalist,
     make_controller,
 )
+from critmin.core.events import REASON_MARK
 from critmin.engine.model import WorldModel
-from critmin.engine.rules import REASON_MARK
 from critmin.engine.save import replay, save_data
 from critmin.scenarios import load_scenario
 from critmin.scenarios.loader import scenario_from_content
@@ -66,6 +66,19 @@ def test_a_scenario_doctrine_table_sets_a_parameter_for_every_country_on_the_doc
         assert country.controller.params.source.endswith("scenario: test case [L]")
     untouched = WorldModel("world-2024", seed=1).countries["COD"].controller.params
     assert untouched == params_for("resource_nationalist", "COD") and untouched.price_support_ratio == 0.8
+
+
+def test_a_countrys_own_doctrine_params_set_a_parameter_for_that_country_alone():
+    content = copy.deepcopy(load_scenario("world-2024").content)
+    content["doctrines"] = {"resource_nationalist": {"price_support_ratio": 0.5, "source": "test case [L]"}}
+    for country in content["countries"]:
+        if country["iso3"] == "IDN":
+            country["doctrine_params"] = {"price_support_ratio": 0.6, "source": "Indonesia's own [L]"}
+    model = WorldModel(scenario_from_content(content, "tabled.toml"), seed=1)
+    indonesia = model.countries["IDN"].controller.params
+    assert indonesia.price_support_ratio == 0.6, "the country's own value wins over its doctrine's table"
+    assert indonesia.source.endswith("scenario: test case [L]; scenario: Indonesia's own [L]")
+    assert model.countries["COD"].controller.params.price_support_ratio == 0.5
 
 
 def test_every_parameter_set_names_its_source():

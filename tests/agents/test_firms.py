@@ -8,12 +8,13 @@ import pytest
 
 from critmin.agents.controllers import QueuedController
 from critmin.core.actions import AcquireStake, FundProgram, Invest, RefuseDelivery
+from critmin.core.events import REASON_MARK
 from critmin.core.vocabulary import Mineral, Stage
 from critmin.engine.contracts import take_or_pay
 from critmin.engine.deals import Deal
 from critmin.engine.model import WorldModel
-from critmin.engine.rules import REASON_MARK, stake_cost_usd_m
 from critmin.engine.save import replay, save_data
+from critmin.engine.stakes import stake_cost_usd_m
 from critmin.scenarios import load_scenario
 from critmin.scenarios.loader import scenario_from_content
 from critmin.scenarios.validate import ScenarioError
@@ -96,7 +97,7 @@ def test_a_seat_can_play_a_firm_through_the_python_api():
     fund = FundProgram(country="IND", program="exploration", mineral=Mineral.LITHIUM, usd_m=1.0)
     verdicts = model.submit("kabil", [stake, fund])
     assert verdicts[0] is None and "firm seat" in verdicts[1]
-    cost = stake_cost_usd_m(model, stake)
+    cost = stake_cost_usd_m(model.world, stake)
     model.step()
     assert [e.actor for e in model.events if e.kind == "stake_acquired"].count("kabil") == 1
     k = model.firm_index["kabil"]

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from critmin.agents.doctrine_params import DOCTRINES
-from critmin.agents.manufacturers import SHORTAGE_GAIN, SPIKE_CAP, supply_risk
+from critmin.agents.manufacturers import supply_risk
 from critmin.agents.situation import Situation, WorldReading
 from critmin.core.observation import MineralView
 from critmin.engine.model import WorldModel
@@ -41,22 +41,28 @@ def test_situations_of_one_turn_share_a_reading_and_read_as_if_alone():
     for _ in range(4):
         model.step()
         observations = {code: model.observe(code) for code in model.index.countries}
-        situations = {code: Situation.read(obs, PARAMS) for code, obs in observations.items()}
+        situations = {
+            code: Situation.read(obs, PARAMS, model.shared_reading(obs)) for code, obs in observations.items()
+        }
         readings = {id(situation.reading) for situation in situations.values()}
-        assert len(readings) == 1
+        assert readings == {id(model.observation_book().reading)}
         for code, obs in observations.items():
             alone = Situation.read(copy.deepcopy(obs), PARAMS)  # objects of its own: read afresh
             assert alone.reading is not situations[code].reading
             assert readout(alone) == readout(situations[code])
 
 
-def test_a_reading_is_not_reused_once_the_world_lines_or_policies_differ():
+def test_a_reading_serves_only_the_observations_of_its_turn():
     model = WorldModel("china-ree-controls-2025", seed=1)
     model.run(2)
-    first = WorldReading.of(model.observe("IND"))
-    assert WorldReading.of(model.observe("CHN")) is first
+    india, china = model.observe("IND"), model.observe("CHN")
+    first = model.shared_reading(india)
+    assert first is not None and model.shared_reading(china) is first
     model.step()
-    assert WorldReading.of(model.observe("IND")) is not first
+    assert model.shared_reading(india) is None  # an observation of the turn before
+    assert model.shared_reading(model.observe("IND")) is not first
+    alone = WorldReading.of(india)
+    assert alone is not first and alone.controls == first.controls and alone.lines == first.lines
 
 
 def reference_risk(view: MineralView, trust, restricting, params):
@@ -77,8 +83,8 @@ def reference_risk(view: MineralView, trust, restricting, params):
             largest, main_origin = share, code
     weights = params.risk
     score = (
-        weights.shortage * min(SHORTAGE_GAIN * shortage_share, 1.0)
-        + weights.price_spike * min(spike, SPIKE_CAP)
+        weights.shortage * min(weights.shortage_gain * shortage_share, 1.0)
+        + weights.price_spike * min(spike, weights.spike_cap)
         + weights.concentration * concentration
         + weights.adversary * adversary
     )

@@ -109,3 +109,23 @@ def test_a_seller_short_at_home_does_not_contract_its_scarce_output_away(world):
     value = value_offer(india, offer)
     assert india.risks[("ree_heavy", "magnet")].score > 0.3
     assert value.costs_usd_m > value.gains_usd_m and not value.acceptable
+
+
+def test_the_ais_capital_cost_is_the_engines_on_the_scenarios_terms(tiny):
+    """A scenario that makes capacity dearer makes it dearer for the AI's estimates too."""
+    from critmin.core.observation import Terms
+    from critmin.engine.treasury import capex_usd_m
+    from critmin.scenarios.loader import scenario_from_content
+    from critmin.scenarios.schema import MarketSettings
+
+    defaults, market = Terms(), MarketSettings()
+    assert all(getattr(defaults, name) == getattr(market, name) for name in Terms.__struct_fields__)
+    content = copy.deepcopy(tiny.content)
+    content["market"]["capex_revenue_years"] = 3.0
+    model = WorldModel(scenario_from_content(content, "tiny-dear-capex.toml"), seed=1)
+    situation = Situation.read(model.observe("IND"), DOCTRINES["diversifying_importer"])
+    engine = capex_usd_m(model.world, "lithium", "refined", 1000.0)
+    assert situation.capex_usd_m(("lithium", "refined"), 1000.0) == pytest.approx(engine)
+    assert engine == pytest.approx(
+        2 * capex_usd_m(WorldModel(tiny, seed=1).world, "lithium", "refined", 1000.0)
+    )

@@ -7,7 +7,7 @@ import copy
 import numpy as np
 import pytest
 
-from critmin.engine import dynamics
+from critmin.engine import capacity, dynamics
 from critmin.engine.model import WorldModel
 from critmin.engine.trade import final_need
 from critmin.scenarios.loader import scenario_from_content
@@ -124,7 +124,7 @@ def test_investors_order_capacity_only_when_long_run_prices_justify_it(world):
 @pytest.mark.parametrize(("stage", "years"), [("mine", (5, 7)), ("refined", (2, 3)), ("magnet", (1, 2))])
 def test_new_capacity_arrives_after_realistic_lead_times(world, stage, years):
     at = line(world, "AUS", stage=stage)
-    world.build("AUS", "ree_heavy", stage, 400.0)
+    capacity.build(world.world, "AUS", "ree_heavy", stage, 400.0)
     arriving = world.state.construction[(slice(None), *at)]
     turns = np.flatnonzero(arriving) + 1
     assert arriving.sum() == pytest.approx(100.0)  # 400 t/yr is 100 t per turn
@@ -135,7 +135,7 @@ def test_private_investment_pays_capex_into_a_declared_sink(tiny):
     model = WorldModel(tiny, seed=0)
     model.state.long_run_price[:] = 3 * model.constants.reference_price[None]
     industry = model.state.industry.sum()
-    model.respond_to_margins()
+    capacity.respond_to_margins(model.world)
     assert model.ledger["investment"] > 0
     assert model.state.industry.sum() == pytest.approx(industry - model.ledger["investment"])
     assert model.state.construction.sum() > 0

@@ -229,29 +229,6 @@ def test_the_deadline_resolves_the_turn_with_default_orders(tmp_path):
         server.kill(signal.SIGTERM)
 
 
-def test_a_remote_world_offers_the_models_calls_to_a_front_end(tiny_server):
-    from critmin.classroom.remote import RemoteWorld
-    from critmin.core.actions import SetTariff
-
-    world = RemoteWorld(tiny_server.address, tiny_server.codes["IND"]).connect()
-    try:
-        wait_for(lambda: world.client.state is not None, what="the first state")
-        assert world.country == "IND" and world.observe("IND").country == "IND"
-        assert world.snapshot().turn == world.turn and world.legal_actions("IND")
-        tariff = SetTariff(country="IND", mineral="lithium", stages=("refined",), rate=0.2)
-        assert world.check(tariff) is None
-        assert world.submit("IND", [tariff]) == [None]
-        assert any(isinstance(m, p.Ack) for m in world.poll())
-        with pytest.raises(PermissionError):
-            world.observe("CHN")
-        with pytest.raises(PermissionError):
-            world.submit("CHN", [])
-        with pytest.raises(RuntimeError, match="instructor"):
-            world.step()
-    finally:
-        world.close()
-
-
 def test_join_plays_a_seat_in_the_terminal(tiny_server):
     import subprocess
 

@@ -76,3 +76,22 @@ def test_check_judges_objects_and_dicts_alike(model):
     }
     as_object = SetTariff(country="IND", mineral="lithium", stages=("refined",), rate=-1.0)
     assert model.check(as_dict) == model.check(as_object) is not None
+
+
+def test_a_non_finite_number_in_an_optional_field_is_named_not_taken_for_none(model):
+    bad = BuyStockpile(
+        country="IND", mineral="lithium", stage="refined", tonnes=5.0, max_price_usd_per_kg=float("nan")
+    )
+    assert "non-finite" in model.check(bad)
+
+
+def test_a_well_formed_object_comes_back_typed_as_its_dict_would(model):
+    from critmin.core.actions import ActionFormatError, action_from_dict, action_to_dict, validated
+    from critmin.core.vocabulary import Mineral
+
+    loose = SetTariff(country="IND", mineral="lithium", stages=("refined",), rate=1)
+    checked = validated(loose)
+    assert checked == action_from_dict(action_to_dict(loose))
+    assert isinstance(checked.mineral, Mineral) and isinstance(checked.rate, float)
+    with pytest.raises(ActionFormatError, match=r"Expected `float`, got `bool` - at `\$.rate`"):
+        validated(SetTariff(country="IND", mineral="lithium", stages=("refined",), rate=True))

@@ -1,9 +1,82 @@
-"""Named cases at the level of the whole turn: one small situation per rule, with its outcome."""
+"""Named cases at the level of the whole turn: one tiny situation per rule, with its outcome.
+
+In the manner of the Diplomacy adjudicator's test cases: set up a situation on the tiny world,
+play the turn, assert the flows, prices, money and events it must produce. The table: each rule
+(the file it lives in) and each pair of rules that meet, and its case (`*`: in another file).
+
+Rules:
+- ban (controls):
+    test_ban_opens_a_price_wedge
+- quota with leakage (controls):
+    test_quota_with_leakage_caps_contracts_and_spot_together
+- licence: cut and delay (controls):
+    test_licence_delays_and_cuts_exports
+- lift (controls):
+    test_lifting_a_control_reopens_the_route_and_names_whom_it_covered
+- relaxing costs no trust (controls):
+    *tests/agents/test_deal_kinds.py::test_relaxing_a_control_costs_no_trust_and_keeps_its_reference
+- tariff (tariffs):
+    test_tariff_raises_the_importers_price
+- subsidy (subsidies):
+    test_a_production_subsidy_lowers_the_producers_ask_and_the_treasury_pays_its_share
+    test_a_subsidy_needs_producers_at_home
+- stockpile purchase, release (stockpiles):
+    test_a_stockpile_order_bids_on_the_spot_market_and_the_treasury_pays
+    test_stockpile_release_supplies_the_market
+- investment (capacity):
+    test_an_investment_is_paid_now_and_arrives_after_the_stages_lead_time
+- stake (stakes):
+    test_a_stake_is_paid_to_the_host_and_ships_its_share_home
+- programme (programs):
+    test_funding_processing_builds_the_first_stage_after_the_mine
+- contract before spot (contracts):
+    test_contract_is_delivered_before_the_spot_market
+- take-or-pay (contracts):
+    *tests/agents/test_firms.py::test_a_refused_delivery_stays_with_the_seller_and_the_buyer_is_charged
+- proposal, answer (diplomacy):
+    test_a_proposal_accepted_becomes_a_deal
+- break (diplomacy, trust):
+    test_breaking_a_deal_charges_the_breaker_the_penalty_and_costs_it_trust
+- expiry (diplomacy):
+    test_a_deal_expires_at_the_end_of_its_term
+- partnership, joint exploration, stock swap (diplomacy, contracts):
+    *tests/agents/test_deal_kinds.py
+- scripted shock (shocks):
+    test_a_scripted_disruption_cuts_output_for_its_turns_then_wears_off
+- exploration (exploration):
+    *tests/engine/test_exploration.py
+- an illegal action (rules):
+    test_illegal_action_is_refused_with_a_reason_and_changes_nothing
+
+Rules that meet:
+- ban beside a licence, on routes:
+    test_a_destination_ban_survives_a_licence_for_everyone_else
+- ban beside a licence blocks a contract:
+    test_an_offtake_over_a_destination_ban_beside_a_licence_is_blocked_and_breached
+- ban beside a licence, as the AI reads it:
+    test_the_ai_reading_sees_a_ban_standing_beside_a_licence
+- ban and contract: breach, penalty, trust:
+    test_contract_breached_by_a_ban_charges_the_penalty_and_lowers_trust
+- quota and contract: one cap for both:
+    test_quota_with_leakage_caps_contracts_and_spot_together
+- licence and contract: cut and late:
+    test_a_contract_under_a_licence_is_cut_to_the_approved_share_and_arrives_late
+- licence and partnership: preferential access:
+    *tests/agents/test_deal_kinds.py::test_a_partnership_finances_capacity_at_the_seller_and_passes_its_licences
+- ban and stake: output stays home, no breach:
+    test_a_stakes_output_stays_home_under_a_ban_and_breaks_nothing
+- ban and take-or-pay: the ban breaks the deal:
+    test_take_or_pay_under_a_ban_is_a_breach_not_a_payment
+- ban and stockpile release:
+    test_stockpile_release_supplies_the_market
+"""
 
 from __future__ import annotations
 
 import copy
+import re
 
+import numpy as np
 import pytest
 
 from critmin.agents.controllers import DefaultController, QueuedController, ScriptedController
@@ -197,16 +270,23 @@ def test_an_offtake_over_a_destination_ban_beside_a_licence_is_blocked_and_breac
 
 
 def test_the_ai_reading_sees_a_ban_standing_beside_a_licence():
-    from critmin.agents.situation import bans, covers
-    from critmin.core.export_control import ExportControl
+    from critmin.agents.situation import WorldReading
+    from critmin.core.observation import Observation
 
     record = {
         "kind": "export_control", "country": "CHN", "mineral": "ree_heavy", "stage": "magnet",
         "regime": "licence", "destinations": ["JPN"], "also_banned": ["IND"], "approval_share": 0.5,
     }  # fmt: skip
-    control = ExportControl.from_record(record)
-    assert bans(control, "IND") and not bans(control, "JPN") and not bans(control, "USA")
-    assert covers(control, "IND") and covers(control, "JPN") and not covers(control, "USA")
+    observation = Observation(
+        turn=0, date="2025Q2", country="IND", treasury_usd_m=0.0, budget_per_turn_usd_m=0.0, minerals=[],
+        policies=[record], deals=[], inbox=[], news=[], trust={},
+    )  # fmt: skip
+    reading = WorldReading.of(observation)
+    control = reading.controls[("CHN", "ree_heavy", "magnet")]
+    assert reading.bans[("CHN", "ree_heavy")] == [control]
+    assert control.bans("IND") and not control.bans("JPN") and not control.bans("USA")
+    assert control.restricts("IND") and control.restricts("JPN") and not control.restricts("USA")
+    assert control.licence_share("JPN") == 0.5 and control.licence_share("USA") == 1.0
     assert control.regime_for("IND") == "ban"
     assert control.regime_for("JPN") == "licence"
     assert control.regime_for("USA") is None
@@ -241,3 +321,257 @@ def test_a_subsidy_needs_producers_at_home(tiny):
     nothing = [c for c in model.index.countries if model.state.capacity[model.index.country[c], 0, 2] == 0]
     action = SetSubsidy(country=nothing[0], mineral=Mineral.REE_HEAVY, stages=(Stage.MAGNET,), rate=0.3)
     assert "no ree_heavy magnet producers to subsidise" in model.check(action)
+
+
+# --- the case table, continued: one tiny named situation per rule and per pair of rules that meet ---
+
+CHN_MAGNETS = {"country": "CHN", "mineral": Mineral.REE_HEAVY, "stages": (Stage.MAGNET,)}
+
+
+def magnets(model):
+    """China's and India's positions, and the heavy rare-earth magnet line."""
+    china, m, s = model.position("CHN", "ree_heavy", "magnet")
+    return china, model.index.country["IND"], m, s
+
+
+def exports_of(model, exporter: int, m: int, s: int) -> float:
+    """Tonnes `exporter` shipped abroad last turn on a line."""
+    return float(model.last.flows[m, s, exporter].sum() - model.last.flows[m, s, exporter, exporter])
+
+
+def decided(model) -> list:
+    """Begin a turn and play it up to the decisions; returns the actions decided."""
+    model.begin_turn()
+    return [*model.apply_events(), *model.decide()]
+
+
+def finish(model) -> None:
+    """Play the rest of a turn from its production on."""
+    model.produce()
+    model.trade()
+    model.consume()
+    model.account()
+
+
+def kinds(model, turn=None) -> list[str]:
+    """The kinds of the events emitted (on one turn, if given)."""
+    return [e.kind for e in model.events if turn is None or e.turn == turn]
+
+
+def test_quota_with_leakage_caps_contracts_and_spot_together(tiny):
+    """A 40 t/yr quota with 20% leakage lets 12 t a turn abroad, the 50 t offtake included."""
+    quota = ImposeExportControl(**CHN_MAGNETS, regime="quota", quota_tonnes_per_year=40.0, leakage=0.2)
+    model = WorldModel(with_deal(tiny), seed=0, controllers={"CHN": ScriptedController({0: [quota]})})
+    model.step()
+    china, india, m, s = magnets(model)
+    assert model.policies.controls[("CHN", "ree_heavy", "magnet")].cap() == pytest.approx(12.0)
+    assert exports_of(model, china, m, s) == pytest.approx(12.0, abs=1e-6)  # binding: all the room used
+    assert model.delivered["CHN-IND-magnets"] == pytest.approx(12.0)  # the contract takes the room first
+    assert model.last.flows[m, s, china, india] == pytest.approx(12.0)
+    assert "CHN-IND-magnets" in model.deals.deals  # a quota cuts deliveries; it breaches nothing
+
+
+def test_a_contract_under_a_licence_is_cut_to_the_approved_share_and_arrives_late(tiny):
+    licence = ImposeExportControl(**CHN_MAGNETS, regime="licence", approval_share=0.4, delay_turns=2)
+    model = WorldModel(with_deal(tiny), seed=0, controllers={"CHN": ScriptedController({0: [licence]})})
+    model.step()
+    china, india, m, s = magnets(model)
+    assert model.delivered["CHN-IND-magnets"] == pytest.approx(0.4 * 50.0)
+    assert model.state.in_transit[1, india, m, s] >= 0.4 * 50.0 - 1e-6  # arrives in two turns
+    assert model.last.flows[m, s, china, india] >= 0.4 * 50.0 - 1e-6
+
+
+def test_a_stakes_output_stays_home_under_a_ban_and_breaks_nothing(tiny):
+    """KABIL's 10% of Australia's lithium mines ships to India, unless Australia bans India."""
+    ban = ImposeExportControl(
+        country="AUS", mineral=Mineral.LITHIUM, stages=(Stage.MINE,), regime="ban", destinations=("IND",)
+    )
+    free = WorldModel(tiny, seed=0)
+    banned = WorldModel(tiny, seed=0, controllers={"AUS": ScriptedController({0: [ban]})})
+    free.step()
+    banned.step()
+    australia, m, s = free.position("AUS", "lithium", "mine")
+    india = free.index.country["IND"]
+    stake = next(d for d in free.deals.deals.values() if d.kind == "equity")
+    assert free.delivered[stake.id] == pytest.approx(0.1 * free.last.production[australia, m, s])
+    assert banned.last.flows[m, s, australia, india] == 0.0 and stake.id not in banned.delivered
+    assert stake.id in banned.deals.deals and "deal_breached" not in kinds(banned)
+
+
+def test_take_or_pay_under_a_ban_is_a_breach_not_a_payment(tiny):
+    """India refuses the turn's tonnes as China bans India: the ban breaks the deal; no take-or-pay."""
+    from dataclasses import replace
+
+    from critmin.core.actions import RefuseDelivery
+
+    controllers = {"CHN": ScriptedController({1: [BAN_TO_INDIA]}), "IND": QueuedController()}
+    model = WorldModel(with_deal(tiny), seed=0, controllers=controllers)
+    deal = model.deals.deals["CHN-IND-magnets"]
+    model.deals.sign(replace(deal, take_or_pay=0.5))
+    model.step()
+    assert model.submit("IND", [RefuseDelivery(country="IND", deal_id=deal.id)]) == [None]
+    model.step()
+    assert kinds(model, turn=1).count("deal_breached") == 1 and "take_or_pay" not in kinds(model)
+    assert deal.id not in model.deals.deals
+
+
+def test_lifting_a_control_reopens_the_route_and_names_whom_it_covered(tiny):
+    from critmin.core.actions import LiftExportControl
+
+    lift = LiftExportControl(**CHN_MAGNETS)
+    model = WorldModel(tiny, seed=0, controllers={"CHN": ScriptedController({0: [BAN_TO_INDIA], 2: [lift]})})
+    model.run(2)
+    china, india, m, s = magnets(model)
+    assert model.last.flows[m, s, china, india] == 0.0
+    model.step()
+    assert ("CHN", "ree_heavy", "magnet") not in model.policies.controls
+    assert model.last.flows[m, s, china, india] > 0.0
+    lifted = next(e for e in model.events if e.kind == "control_lifted")
+    assert (lifted.turn, lifted.target) == (2, "IND")
+
+
+def test_a_stockpile_order_bids_on_the_spot_market_and_the_treasury_pays(tiny):
+    from critmin.core.actions import BuyStockpile
+
+    order = BuyStockpile(country="IND", mineral=Mineral.REE_HEAVY, stage=Stage.MAGNET, tonnes=10.0)
+    plain = WorldModel(tiny, seed=0)
+    buying = WorldModel(tiny, seed=0, controllers={"IND": ScriptedController({0: [order]})})
+    plain.step()
+    buying.step()
+    china, india, m, s = magnets(buying)
+    held = buying.state.stockpile[india, m, s] - plain.state.stockpile[india, m, s]
+    assert held == pytest.approx(10.0)
+    paid = plain.state.treasury[india] - buying.state.treasury[india]
+    assert paid == pytest.approx(10.0 * buying.state.price[india, m, s] / 1000, rel=1e-6)  # at India's price
+    assert buying.last.flows[m, s, china, india] > plain.last.flows[m, s, china, india]
+
+
+def test_an_investment_is_paid_now_and_arrives_after_the_stages_lead_time(tiny):
+    from critmin.core.actions import Invest
+    from critmin.engine.treasury import capex_usd_m
+
+    invest = Invest(country="AUS", mineral=Mineral.REE_HEAVY, stage=Stage.REFINED, tonnes_per_year=400.0)
+    model = WorldModel(tiny, seed=0, controllers={"AUS": ScriptedController({0: [invest]})})
+    actions = decided(model)
+    model.conduct_diplomacy(actions)
+    before = model.state.treasury.copy()
+    model.apply_policies(actions)
+    australia, m, s = model.position("AUS", "ree_heavy", "refined")
+    cost = capex_usd_m(model.world, "ree_heavy", "refined", 400.0)
+    assert model.state.treasury[australia] == pytest.approx(before[australia] - cost)
+    assert model.ledger["investment"] == pytest.approx(cost)
+    finish(model)
+    arriving = np.flatnonzero(model.state.construction[:, australia, m, s])
+    assert model.state.construction[:, australia, m, s].sum() == pytest.approx(100.0)  # 400 t/yr
+    lead, spread = model.settings.lead_time_turns["refined"], model.settings.lead_time_spread_turns["refined"]
+    waits = arriving + 2  # turns from the order: this one played, and pipeline slot 0 arrives next turn
+    assert waits.min() == lead - spread and waits.max() == lead + spread
+    assert model.state.capacity[australia, m, s] == 0.0  # nothing yet
+
+
+def test_a_stake_is_paid_to_the_host_and_ships_its_share_home(tiny):
+    from critmin.core.actions import AcquireStake
+    from critmin.engine.stakes import stake_cost_usd_m
+
+    content = copy.deepcopy(tiny.content)
+    content["firms"][0]["budget_usd_m"] = 500.0
+    stake = AcquireStake(
+        country="IND", firm="KABIL", host="CHN", mineral=Mineral.REE_HEAVY, stage=Stage.MAGNET, share=0.05
+    )
+    controllers = {"IND": ScriptedController({0: [stake]}), "KABIL": QueuedController()}
+    model = WorldModel(scenario_from_content(content, "tiny-kabil.toml"), seed=0, controllers=controllers)
+    cost = stake_cost_usd_m(model.world, stake)
+    actions = decided(model)
+    model.conduct_diplomacy(actions)
+    treasury, cash = model.state.treasury.copy(), model.state.firm_cash.copy()
+    model.apply_policies(actions)
+    china, _, m, s = magnets(model)
+    assert model.state.treasury[china] == pytest.approx(treasury[china] + cost)
+    assert model.state.firm_cash[0] == pytest.approx(cash[0] - cost)
+    finish(model)
+    equity = next(d for d in model.deals.deals.values() if d.kind == "equity" and d.seller == "CHN")
+    assert (equity.share, equity.firm) == (0.05, "KABIL")
+    assert model.delivered[equity.id] == pytest.approx(0.05 * model.last.production[china, m, s])
+    assert kinds(model, turn=0).count("stake_acquired") == 1
+
+
+def test_funding_processing_builds_the_first_stage_after_the_mine(tiny):
+    from critmin.core.actions import FundProgram
+    from critmin.core.units import capacity_for_usd_m
+
+    fund = FundProgram(country="IND", program="processing", mineral=Mineral.LITHIUM, usd_m=60.0)
+    model = WorldModel(tiny, seed=0, controllers={"IND": ScriptedController({0: [fund]})})
+    model.step()
+    india, m, s = model.position("IND", "lithium", "refined")
+    tonnes_per_year = capacity_for_usd_m(60.0, 12.0, model.settings.capex_revenue_years)
+    assert model.state.construction[:, india, m, s].sum() == pytest.approx(tonnes_per_year / 4)
+    assert model.ledger["programs"] == pytest.approx(60.0)
+    assert kinds(model, turn=0).count("program_funded") == 1
+
+
+def test_breaking_a_deal_charges_the_breaker_the_penalty_and_costs_it_trust(tiny):
+    from critmin.core.actions import BreakDeal
+
+    walk_away = BreakDeal(country="IND", deal_id="CHN-IND-magnets")
+    model = WorldModel(with_deal(tiny), seed=0, controllers={"IND": ScriptedController({1: [walk_away]})})
+    model.step()
+    china, india, _, _ = magnets(model)
+    delivered = model.delivered["CHN-IND-magnets"]
+    actions = decided(model)
+    treasury, trust = model.state.treasury.copy(), model.state.trust[china, india]
+    model.conduct_diplomacy(actions)
+    assert model.state.treasury[india] == pytest.approx(treasury[india] - 25.0)
+    assert model.state.treasury[china] == pytest.approx(treasury[china] + 25.0)
+    assert model.state.trust[china, india] == pytest.approx(trust - model.settings.trust_loss_on_breach)
+    model.apply_policies(actions)
+    finish(model)
+    assert "CHN-IND-magnets" not in model.deals.deals
+    assert model.delivered["CHN-IND-magnets"] == delivered  # nothing delivered after the break
+    assert kinds(model, turn=1).count("deal_breached") == 1
+
+
+def test_a_deal_expires_at_the_end_of_its_term(tiny):
+    model = WorldModel(with_deal(tiny), seed=0)
+    model.run(8)  # 8 turns of delivery (turns 0-7)
+    assert "CHN-IND-magnets" in model.deals.deals
+    model.step()
+    assert "CHN-IND-magnets" not in model.deals.deals
+    expired = next(e for e in model.events if e.kind == "deal_expired")
+    assert (expired.turn, expired.actor, expired.target) == (8, "CHN", "IND")
+
+
+def test_a_scripted_disruption_cuts_output_for_its_turns_then_wears_off(tiny):
+    content = copy.deepcopy(tiny.content)
+    content["events"] = [
+        {
+            "turn": 1, "kind": "disruption", "title": "flood at Bayan Obo", "country": "CHN",
+            "mineral": "ree_heavy", "stage": "mine", "share": 0.5, "duration_turns": 2, "source": "test",
+        }
+    ]  # fmt: skip
+    model = WorldModel(scenario_from_content(content, "tiny-flood.toml"), seed=0)
+    china, m, s = model.position("CHN", "ree_heavy", "mine")
+    output = []
+    for _ in range(4):
+        model.step()
+        output.append(float(model.last.production[china, m, s]))
+    running = model.state.capacity[china, m, s] * model.state.utilisation[china, m, s]
+    assert output[1] == pytest.approx(0.5 * output[0], rel=0.05)
+    assert output[2] == pytest.approx(output[1], rel=0.05)
+    assert output[3] == pytest.approx(running, rel=0.05)  # worn off after its two turns
+    assert kinds(model, turn=1).count("disruption") == 1
+
+
+def test_the_case_table_names_only_cases_that_exist():
+    """Every case the table above names is a test, here or in the file it names."""
+    from pathlib import Path
+
+    root = Path(__file__).parents[2]
+    named = re.findall(r"^ {4}(\*?)(\S+)$", __doc__, re.MULTILINE)
+    assert len(named) >= 30
+    for elsewhere, case in named:
+        if not elsewhere:
+            assert callable(globals().get(case)), case
+            continue
+        path, _, test = case.partition("::")
+        assert (root / path).is_file(), path
+        assert not test or f"def {test}(" in (root / path).read_text(), case

@@ -101,3 +101,15 @@ def test_a_world_without_hashes_plays_the_same_and_cannot_be_saved(tiny):
     assert bare.snapshot().state_hash == ""
     with pytest.raises(ValueError, match="record_hashes=False"):
         save_data(bare)
+
+
+def test_a_world_without_hashes_gives_its_final_hash_when_asked(tiny):
+    from critmin.engine.outputs import final_state_hash, manifest
+
+    hashed, bare = WorldModel(tiny, seed=4), WorldModel(tiny, seed=4, record_hashes=False)
+    assert final_state_hash(bare) is None, "no turn played"
+    hashed.run(3)
+    bare.run(3)
+    assert bare.hashes == []
+    assert final_state_hash(bare) == final_state_hash(hashed) == hashed.hashes[-1]
+    assert manifest(bare)["final_state_hash"] == hashed.hashes[-1]

@@ -11,7 +11,8 @@ from research_helpers import SAMPLED
 
 from critmin.engine.model import WorldModel
 from critmin.research.design import design_points, plan_runs, run_seeds
-from critmin.research.experiment import FactorSpec, load_experiment
+from critmin.research.experiment import load_experiment
+from critmin.research.experiment_file import FactorSpec
 from critmin.research.factors import (
     FactorError,
     build_content,

@@ -73,6 +73,18 @@ MISTAKES = {
         GOOD + DOCTRINE_TABLE.replace("resource_nationalist", "populist").format(line=""),
         "doctrines: object contains unknown field `populist`",
     ),
+    "output_value_multiple_missing_a_sector": (
+        edit(
+            "disruption_probability_per_turn = 0.0",
+            "disruption_probability_per_turn = 0.0\noutput_value_multiple = {ev = 30}",
+        ),
+        "market.output_value_multiple: name every sector (missing: storage, wind",
+    ),
+    "menu_size_out_of_bounds": (GOOD + "\n[menu]\ntariff_rate = -1\n", "menu.tariff_rate"),
+    "unknown_firm_doctrine_parameter": (
+        GOOD + "\n[firm_doctrine]\nspend_shar = 0.4\n",
+        "firm_doctrine: object contains unknown field `spend_shar`",
+    ),
     "doctrine_table_without_source": (
         GOOD + DOCTRINE_TABLE.replace('source = "test [L]"', "").format(line="raw_quota_share = 0.5"),
         "doctrines.resource_nationalist: object missing required field `source`",

@@ -92,7 +92,7 @@ def test_a_joined_team_ends_a_turn_and_sees_the_next(server, seat, app, driver):
     frames_until(driver, lambda: scene.model.turn == turn + 1, "the new state on screen")
     assert scene.session.orders() == [] and not scene.session.sent
     assert f"turn {turn + 2} of" in scene.title.text
-    assert turn in scene.model.figures  # the played turn's figures, from the new snapshot
+    assert turn in scene.model.tables()["countries"]["turn"].to_pylist()  # from the new snapshot
     assert scene.history()  # the price chart's history, built from the snapshots received
 
 
@@ -105,7 +105,7 @@ def test_the_instructor_view_shows_submissions_and_advances(server, seat, app, d
     frames_until(driver, lambda: "CHN" in scene.submitted(), "CHN's orders on the board")
     rows = room(scene)
     assert rows["CHN"] == "orders in" and rows["IND"].startswith("waiting")
-    assert ":" in countdown(scene.model.clock(scene.received_at))
+    assert ":" in countdown(scene.world.seconds_left())
 
     advance = next(button for button, name in scene.controls.items() if name == "advance")
     driver.click(advance)
@@ -132,31 +132,66 @@ def test_the_instructor_hands_a_team_to_the_ai_and_projects(server, seat, app, d
     assert time.monotonic() - before < 5
 
 
-def test_join_opens_the_window_for_a_team(server, monkeypatch):
-    opened = []
+class FakeWindows:
+    """Game windows that record the seat they were asked to show (or say they cannot open)."""
 
-    def fake_play(world):
-        opened.append((world.country, world.welcome.world["id"]))
+    def __init__(self, missing: str | None = None) -> None:
+        self.why, self.opened = missing, []
+
+    def missing(self) -> str | None:
+        return self.why
+
+    def team(self, world) -> int:
+        self.opened.append((world.seat, world.outline().id))
         world.close()
         return 0
 
-    monkeypatch.setattr("critmin.ui.remote.play_remote", fake_play)
+    def instructor(self, world, projector: bool) -> int:
+        self.opened.append(("instructor", projector, world.is_instructor))
+        return 0
+
+
+def test_join_opens_the_window_for_a_team(server):
     from rich.console import Console
 
-    assert join.run_join(server.address, server.codes["AUS"], text=False, console=Console()) == 0
-    assert opened == [("AUS", "tiny")]
+    windows = FakeWindows()
+    assert (
+        join.run_join(server.address, server.codes["AUS"], text=False, console=Console(), windows=windows)
+        == 0
+    )
+    assert windows.opened == [("AUS", "tiny")]
+
+
+def test_the_instructor_view_opens_a_window_on_the_instructors_code_only(server):
+    from critmin.classroom.commands import view_room
+    from critmin.core.console import UserError
+
+    windows = FakeWindows()
+    assert view_room(server.address, server.codes["instructor"], projector=True, windows=windows)
+    assert windows.opened == [("instructor", True, True)]
+    with pytest.raises(UserError, match="a team's"):
+        view_room(server.address, server.codes["IND"], projector=False, windows=windows)
+    assert not view_room(server.address, "x", projector=False, windows=FakeWindows(missing="no pygame"))
+
+
+def test_the_cli_hands_join_the_pygame_windows():
+    from critmin.cli import build_parser
+    from critmin.launcher import PygameWindows
+
+    args = build_parser().parse_args(["join", "127.0.0.1:9", "--code", "x"])
+    assert isinstance(args.windows, PygameWindows) and args.windows.missing() is None
 
 
 def test_join_without_pygame_says_so_and_uses_the_text_client(monkeypatch, capsys):
     async def text_client(self):
         return 0
 
-    monkeypatch.setattr(join, "remote_ui", lambda: None)
     monkeypatch.setattr(join.TextClient, "run", text_client)
     from rich.console import Console
 
-    assert join.run_join("127.0.0.1:9", "code", text=False, console=Console(width=200)) == 0
-    assert "pip install 'critmin[ui]'" in capsys.readouterr().out
+    windows = FakeWindows(missing="pygame not installed (pip install 'critmin[ui]')")
+    assert join.run_join("127.0.0.1:9", "code", text=False, console=Console(width=200), windows=windows) == 0
+    assert "pip install 'critmin[ui]'" in capsys.readouterr().out and windows.opened == []
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs a Linux session without a display")

@@ -136,3 +136,51 @@ def test_a_tariff_typed_out_of_range_is_refused_in_the_forms_words(india):
     india.type_text("30")
     layout = india.settled(until=lambda layout: layout["widgets"]["Orders.add"]["enabled"])
     assert layout["widgets"]["Orders.add"]["text"].startswith("Add order: 30% tariff on")
+
+
+@pytest.fixture
+def kabil(display, tmp_path):
+    """India and Central Asia 2025 as KABIL, India's state firm, with its dashboard and bids open."""
+    window = XWindow(
+        display,
+        [
+            *("india-central-asia-2025", "--as", "kabil", "--autoplay", "0"),
+            "--open",
+            "firm,bids",
+            "--size",
+            "1280x720",
+        ],
+        tmp_path,
+        scene="FirmScene",
+    )
+    yield window
+    window.close()
+
+
+def test_a_person_runs_kabil_bids_for_a_stake_and_sees_it_on_the_firms_dashboard(kabil, tmp_path):
+    start = kabil.last["state"]["firm"]
+    assert start["id"] == "kabil" and start["cash_usd_m"] == 10.0 and start["record"] == []
+    kabil.screenshot(tmp_path / "kabil-start.png")
+
+    # a move of the firm's own menu, in one click
+    offer = next(name for name in kabil.last["widgets"] if name.startswith("Bids.actions["))
+    layout = kabil.click(offer, until=orders_drafted(1))
+    assert layout["state"]["orders"][0].startswith("KABIL buys 1% of")
+
+    # new capacity typed beyond its budget: refused in the form, with the engine's reason
+    kabil.click("Bids.kind", until=expanded("Bids.kind"))
+    kabil.click(
+        "Bids.kind.option[invest]", until=lambda layout: layout["state"]["forms"]["Bids"]["kind"] == "invest"
+    )
+    kabil.click("Bids.amount")
+    kabil.type_text("100000")
+    layout = kabil.settled(until=lambda layout: not layout["widgets"]["Bids.add"]["enabled"])
+    assert "holds USD 10.0 m" in layout["widgets"]["Bids.add"]["tooltip"]
+
+    # end the turn: the stake ships home, the budget paid for it, the record says so
+    layout = kabil.click("end_button", until=state_is("turn", 1))
+    firm = layout["state"]["firm"]
+    assert firm["record"] == ["stake_acquired"] and firm["cash_usd_m"] < 10.0
+    assert [h for h in firm["holdings"] if h["deal"]], firm["holdings"]
+    assert "Firm" in layout["state"]["open_panels"]
+    kabil.screenshot(tmp_path / "kabil-after-turn.png")

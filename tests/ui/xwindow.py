@@ -34,7 +34,7 @@ def start_xvfb() -> tuple[subprocess.Popen, str]:
 class XWindow:
     """`critmin play ARGS` in a real window on `display`, with its layout file."""
 
-    def __init__(self, display: str, args: list[str], workdir: Path) -> None:
+    def __init__(self, display: str, args: list[str], workdir: Path, scene: str = "GameScene") -> None:
         self.display = display
         self.layout_file = workdir / "layout.json"
         env = {
@@ -49,7 +49,7 @@ class XWindow:
             command, env=env, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
         )
         self.env = env
-        self.last = self.wait(lambda layout: layout.get("state", {}).get("scene") == "GameScene")
+        self.last = self.wait(lambda layout: layout.get("state", {}).get("scene") == scene)
         self.window = self.find_window()
 
     def xdotool(self, *args: str) -> str:
@@ -115,6 +115,17 @@ class XWindow:
         layout = self.wait(lambda layout: layout["size"] == [width, height])
         self.window = self.find_window()  # SDL may give the resized window a new X window
         return layout
+
+    def screenshot(self, path: Path) -> Path:
+        """What the X server shows of the window, as a PNG (Pillow's X11 grab)."""
+        from PIL import ImageGrab
+
+        geometry = dict(
+            line.split("=") for line in self.xdotool("getwindowgeometry", "--shell", self.window).split()
+        )
+        x, y, w, h = (int(geometry[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
+        ImageGrab.grab(bbox=(x, y, x + w, y + h), xdisplay=self.display).save(path)
+        return path
 
     def find_window(self) -> str:
         """The X window of the game's process."""

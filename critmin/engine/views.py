@@ -1,0 +1,214 @@
+"""The turn views controllers read (core/turn_view.py), built from the World once per turn.
+
+The arrays are copied, so a view shows the world as it was when built whatever the turn does
+next. Last turn's figures come from the run's records, so a view built during the decide phase
+(after the turn's working figures were reset) shows the same as one built between turns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from critmin.agents.situation import WorldReading
+from critmin.core.observation import Observation, Terms
+from critmin.core.turn_view import FirmArrays, LastTurn, MakersView, Names, TurnView
+from critmin.core.units import usd_m
+from critmin.core.vocabulary import SECTORS
+from critmin.engine.firm_accounts import unit_margin
+from critmin.engine.observe import EventRecords, ObservationBook, observation_book, read_events
+from critmin.engine.records import Recorder
+from critmin.engine.trade import feed_need, final_need
+from critmin.engine.world import World
+
+LAST_TURN_FIGURES = ("production", "consumption", "demand", "shortage", "imports", "exports")
+
+
+class TurnViews:
+    """A model's views of its world, each built again once the world has changed (its `version`).
+
+    The turn view, the book observations are picked from, and the event records they read.
+    """
+
+    def __init__(self, world: World, recorder: Recorder) -> None:
+        self.world, self.recorder = world, recorder
+        self.view: TurnView | None = None
+        self.book: ObservationBook | None = None
+        self.events: EventRecords | None = None
+
+    def turn_view(self) -> TurnView:
+        """The world as controllers see it now."""
+        if self.view is None or self.view.version != self.world.version:
+            self.view = build(self.world, self.recorder)
+        return self.view
+
+    def observation_book(self) -> ObservationBook:
+        """What every country's observation is picked from, for the current view."""
+        view = self.turn_view()
+        if self.book is None or self.book.view is not view:
+            self.events = read_events(self.events, self.world)
+            self.book = observation_book(self.world, view, self.events)
+        return self.book
+
+    def shared_reading(self, observation: Observation) -> WorldReading | None:
+        """The reading of what every country sees alike, if `observation` was picked from the book."""
+        book = self.book
+        return book.reading if book is not None and book.reading.reads(observation) else None
+
+
+def build(world: World, recorder: Recorder) -> TurnView:
+    """The view of the world now."""
+    state, constants = world.state, world.constants
+    return TurnView(
+        turn=world.turn,
+        date=world.date,
+        version=world.version,
+        names=names(world),
+        chain=constants.chain,
+        reference_price=constants.reference_price,
+        terms=terms(world.settings),
+        price=state.price.copy(),
+        long_run_price=state.long_run_price.copy(),
+        capacity=state.capacity.copy(),
+        utilisation=state.utilisation.copy(),
+        stock=state.producer_stock + state.feed_stock + state.consumer_stock,
+        stockpile=state.stockpile.copy(),
+        final_demand=state.final_demand.copy(),
+        treasury=state.treasury.copy(),
+        budget_per_turn=constants.budget_per_turn,
+        trust=state.trust.copy(),
+        lobbying=world.lobbying.copy(),
+        controls=dict(world.policies.controls),
+        last=last_turn(world, recorder),
+        firms=firm_arrays(world) if world.firms else no_firms(world),
+    )
+
+
+def terms(settings) -> Terms:
+    """The standing terms of the world, from the scenario's `[market]` settings."""
+    return Terms(**{name: getattr(settings, name) for name in Terms.__struct_fields__})
+
+
+def names(world: World) -> Names:
+    """The names along the World's axes."""
+    index = world.index
+    return Names(index.countries, index.minerals, index.stages, index.country, index.mineral, index.stage)
+
+
+def last_turn(world: World, recorder: Recorder) -> LastTurn:
+    """The last turn's figures from the records (the working figures before the first turn)."""
+    share, supplier = recorder.last_embedded()
+    if recorder.countries:
+        row = recorder.countries[-1]
+        figures = [
+            row[name] for name in ("production", "consumption", "demand", "shortage", "imports", "exports")
+        ]
+        return LastTurn(*figures, recorder.flows[-1], share, supplier)
+    last = world.last
+    return LastTurn(
+        last.production + last.recycled,
+        last.consumption,
+        last.demand,
+        last.shortage,
+        last.imports(),
+        last.exports(),
+        last.flows,
+        share,
+        supplier,
+    )
+
+
+def firm_arrays(world: World) -> FirmArrays:
+    """The firms, and what each reads alike: import shares, need, margins, free shares, restrictions."""
+    state, constants = world.state, world.constants
+    firms = list(world.firms.values())
+    recent_exports, domestic = world.recent_supply  # (C, M, S, C) and (C, M, S), recent turns
+    imported = recent_exports.sum(axis=0).transpose(2, 0, 1)
+    received = imported + domestic
+    price = state.long_run_price
+    margin = unit_margin(price, state, constants)
+    return FirmArrays(
+        ids=tuple(firm.id for firm in firms),
+        names=tuple(firm.name for firm in firms),
+        countries=tuple(firm.country for firm in firms),
+        kinds=tuple(firm.kind for firm in firms),
+        mandates=tuple(firm.goal for firm in firms),
+        cash=state.firm_cash.copy(),
+        shares=world.firm_shares.copy(),
+        import_share=np.divide(imported, received, out=np.zeros_like(received), where=received > 0),
+        need_value=usd_m(final_need(state) + feed_need(state, constants), constants.reference_price[None]),
+        margin=margin,
+        margin_share=np.divide(margin, price, out=np.zeros_like(margin), where=price > 0),
+        free=np.clip(1.0 - held_shares(world), 0.0, 1.0),
+        restricted=restrictions(world),
+        index=dict(world.firm_index),
+    )
+
+
+def no_firms(world: World) -> FirmArrays:
+    """The firm part of a world without firms: nothing to read."""
+    zeros = np.zeros_like(world.state.capacity)
+    return FirmArrays(
+        ids=(),
+        names=(),
+        countries=(),
+        kinds=(),
+        mandates=(),
+        cash=np.zeros(0),
+        shares=np.zeros((0, *zeros.shape)),
+        import_share=zeros,
+        need_value=zeros,
+        margin=zeros,
+        margin_share=zeros,
+        free=zeros,
+        restricted=np.zeros((*world.state.trust.shape, zeros.shape[1]), dtype=bool),
+        index={},
+    )
+
+
+def held_shares(world: World) -> np.ndarray:
+    """(C, M, S) share of each line held through stakes (equity deals)."""
+    held = np.zeros_like(world.state.capacity)
+    for deal in world.deals.deals.values():
+        if deal.kind == "equity":
+            held[world.position(deal.seller, deal.mineral, deal.stage)] += deal.share
+    return held
+
+
+def restrictions(world: World) -> np.ndarray:
+    """(C_exporter, C_importer, M) True where an export control restricts a mineral to an importer."""
+    index = world.index
+    restricted = np.zeros((*world.state.trust.shape, len(index.minerals)), dtype=bool)
+    for (country, mineral, _), control in world.policies.controls.items():
+        for b, buyer in enumerate(index.countries):
+            if buyer != country and control.restricts(buyer):
+                restricted[index.country[country], b, index.mineral[mineral]] = True
+    return restricted
+
+
+def makers_view(world: World, need: np.ndarray, shortage: np.ndarray) -> MakersView:
+    """What manufacturers read after consumption: their need, shortage, stock, contracts, prices."""
+    state, constants, settings = world.state, world.constants, world.settings
+    contracted = np.zeros_like(need)
+    for deal in world.deals.active(world.turn):
+        if deal.kind != "equity":
+            contracted[world.position(deal.buyer, deal.mineral, deal.stage)] += deal.tonnes_per_turn
+    substitutes = constants.substitutes
+    return MakersView(
+        turn=world.turn,
+        names=names(world),
+        reference_price=constants.reference_price,
+        final_demand=state.final_demand.copy(),
+        need=need,
+        shortage=shortage,
+        stock=state.consumer_stock.copy(),
+        contracted=contracted,
+        expected_price=state.expected_price.copy(),
+        lobbying_before=world.lobbying.max(axis=2),
+        substitute_mineral=substitutes.mineral,
+        substitute_price_multiple=substitutes.price_multiple,
+        substitute_names=substitutes.names,
+        substitute_on_shortage=settings.substitute_on_shortage,
+        lobby_shortage_share=settings.lobby_shortage_share,
+        lobby_cover_weeks=settings.lobby_cover_weeks,
+        output_value_multiple=np.array([settings.output_value_multiple[sector] for sector in SECTORS]),
+    )

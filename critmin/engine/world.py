@@ -1,0 +1,135 @@
+"""The World: everything a run holds, as data.
+
+Index, constants, settings and state arrays (engine/state.py), the policy and deal books, this
+turn's stockpile orders and figures, the ledger of declared sinks, the events of the run, the
+firm registry and the shares of output firms own, and a version. `start.build(scenario)` makes
+the World of a scenario's first turn; each rule (controls.py, tariffs.py, capacity.py, ...)
+checks actions against it and changes it; `WorldModel` runs the turn's phases over it.
+
+`version` grows whenever something a controller could see changes (an action carried out, an
+event, a turn begun or ended), so a view built on the World knows when it is stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from critmin.core.events import Event
+from critmin.core.vocabulary import quarter_label
+from critmin.engine.deals import DealBook
+from critmin.engine.policies import PolicyBook
+from critmin.engine.records import TurnFigures
+from critmin.engine.state import Constants, Index, WorldState, position
+from critmin.engine.trade import Orders
+from critmin.scenarios.loader import Scenario
+from critmin.scenarios.schema import FirmSpec, MarketSettings
+
+
+@dataclass(eq=False)
+class World:
+    """A run's whole world: what the scenario fixes, what changes, and the books kept on it."""
+
+    scenario: Scenario
+    index: Index
+    constants: Constants
+    state: WorldState
+    rng: np.random.Generator  # the model's generator: every random draw of the world comes from it
+    firms: dict[str, FirmSpec]  # the firm registry, by id, in scenario order
+    firm_shares: np.ndarray = field(init=False)  # (F, C, M, S) share of each line's output each firm owns
+    firm_index: dict[str, int] = field(init=False)  # each firm's position in the firm arrays
+    policies: PolicyBook = field(default_factory=PolicyBook)
+    deals: DealBook = field(default_factory=DealBook)
+    orders: Orders = field(default_factory=Orders)  # this turn's stockpile orders
+    last: TurnFigures = field(init=False)  # this turn's figures (goods produced, traded, used)
+    turn: int = 0
+    version: int = 0
+    events: list[Event] = field(default_factory=list)
+    ledger: dict[str, float] = field(default_factory=dict)  # USD m into declared sinks (< 0: from sources)
+    export_history: list[np.ndarray] = field(default_factory=list)  # (C, M, S, C) recent turns, newest first
+    recent_supply: tuple[np.ndarray, np.ndarray] = field(init=False)  # (C, M, S, C) exports, (C, M, S) home
+    price_before: np.ndarray = field(init=False)  # (C, M, S) prices when the turn began
+    stock_bought: np.ndarray = field(init=False)  # (C, M, S) manufacturers' purchases for stock this turn
+    refused: set[str] = field(default_factory=set)  # contracts whose buyer refuses this turn's tonnes
+    delivered: dict[str, float] = field(default_factory=dict)  # tonnes delivered so far, by deal id
+    lost_output: list[np.ndarray] = field(default_factory=list)  # per turn, (K, C) USD m of output lost
+    lobbying: np.ndarray = field(init=False)  # (C, M, S) how hard manufacturers lobbied last turn, 0..1
+
+    def __post_init__(self) -> None:
+        shape = self.state.capacity.shape
+        self.firm_index = {firm_id: f for f, firm_id in enumerate(self.firms)}
+        self.firm_shares = np.zeros((len(self.firms), *shape))
+        self.last = TurnFigures.empty(self.state)
+        self.recent_supply = (np.zeros((shape[0], *shape[1:], shape[0])), np.zeros(shape))
+        self.price_before = self.state.price.copy()
+        self.stock_bought = np.zeros_like(self.state.consumer_stock)
+        self.lobbying = np.zeros(shape)
+
+    @property
+    def settings(self) -> MarketSettings:
+        """The scenario's `[market]` settings: the behaviour parameters of the world."""
+        return self.scenario.spec.market
+
+    @property
+    def date(self) -> str:
+        """The calendar quarter of the current turn, e.g. '2025Q2'."""
+        year, quarter = self.scenario.spec.scenario.start.split("Q")
+        return quarter_label(int(year), int(quarter), self.turn)
+
+    def begin_turn(self) -> None:
+        """A new turn: no orders, figures, purchases for stock or refusals yet."""
+        self.orders = Orders()
+        self.last = TurnFigures.empty(self.state)
+        self.price_before = self.state.price.copy()
+        self.stock_bought = np.zeros_like(self.state.consumer_stock)
+        self.refused = set()
+        self.version += 1
+
+    def position(self, country: str, mineral: str, stage: str) -> tuple[int, int, int]:
+        """Array position of a (country, mineral, stage) line."""
+        return position(self.index, country, mineral, stage)
+
+    def emit(self, kind: str, actor: str, detail: str, *, target: str = "", mineral: str = "") -> None:
+        """Record an event of this turn."""
+        self.events.append(
+            Event(turn=self.turn, kind=kind, actor=actor, detail=detail, target=target, mineral=mineral)
+        )
+        self.version += 1
+
+
+class WorldField:
+    """An attribute of an object holding a World that is the World's: `model.state` is `model.world.state`."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, holder, owner=None):
+        return self if holder is None else getattr(holder.world, self.name)
+
+    def __set__(self, holder, value) -> None:
+        setattr(holder.world, self.name, value)
+
+
+class WorldHolder:
+    """What holds a World (`world`) offers its fields and helpers: `model.state` is `model.world.state`."""
+
+    world: World
+    index = WorldField()
+    constants = WorldField()
+    settings = WorldField()
+    state = WorldField()
+    policies = WorldField()
+    deals = WorldField()
+    events = WorldField()
+    ledger = WorldField()
+    last = WorldField()
+    turn = WorldField()
+    date = WorldField()
+    firm_index = WorldField()
+    firm_shares = WorldField()
+    delivered = WorldField()
+    lost_output = WorldField()
+    stock_bought = WorldField()
+    position = WorldField()
+    emit = WorldField()

@@ -1,0 +1,80 @@
+"""The turn view: built once per change of the world, read by every controller, owned by the model."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from critmin.engine.model import WorldModel
+from critmin.engine.views import TurnViews
+
+TURNS = 6
+
+
+def test_observations_picked_from_a_turns_view_match_those_of_a_fresh_model():
+    model = WorldModel("china-ree-controls-2025", seed=1)
+    for _ in range(TURNS):
+        model.step()
+        picked = {code: model.observe(code) for code in model.index.countries}
+        fresh = copy.deepcopy(model)
+        fresh.views = TurnViews(fresh.world, fresh.recorder)  # nothing of this turn is reused
+        assert all(fresh.observe(code) == picked[code] for code in model.index.countries)
+
+
+def test_an_observation_is_the_callers_own():
+    model = WorldModel("china-ree-controls-2025", seed=1)
+    model.run(2)
+    first, second = model.observe("IND"), model.observe("IND")
+    assert first == second
+    first.policies.clear()
+    first.world.clear()
+    first.deals.clear()
+    assert model.observe("IND") == second and second.world
+
+
+def test_the_view_is_built_once_until_the_world_changes():
+    model = WorldModel("china-ree-controls-2025", seed=1)
+    model.run(2)
+    view = model.turn_view()
+    model.observe("IND"), model.observe("CHN"), model.legal_actions("JPN")
+    assert model.turn_view() is view and model.observation_book().view is view
+    model.begin_turn()  # a new turn begins: the view is built again
+    assert model.turn_view() is not view
+
+
+def test_a_view_shows_the_world_as_it_was_when_built():
+    model = WorldModel("china-ree-controls-2025", seed=1)
+    model.run(2)
+    before = model.observe("CHN")
+    view = model.turn_view()
+    prices = view.price.copy()
+    model.state.price *= 2  # the arrays the view was built from change...
+    assert np.array_equal(view.price, prices)  # ...the view does not
+    model.begin_turn()
+    after = model.observe("CHN")
+    assert [v.price_usd_per_kg for v in after.minerals] == [2 * v.price_usd_per_kg for v in before.minerals]
+
+
+def test_countries_and_firms_decide_on_one_view_per_turn():
+    model = WorldModel("india-central-asia-2025", seed=1)
+    model.run(1)
+    model.begin_turn()
+    model.apply_events()
+    model.decide()
+    view = model.turn_view()
+    assert model.observe("kabil").view is view
+    assert model.shared_reading(model.observe("IND")) is model.observation_book().reading
+    assert model.shared_reading(copy.deepcopy(model.observe("IND"))) is None  # not made from this view
+
+
+def test_two_models_played_in_turn_play_as_each_alone():
+    """Nothing is shared between models: interleaving their turns changes neither."""
+    alone = [WorldModel(name, seed=1) for name in ("china-ree-controls-2025", "india-central-asia-2025")]
+    for model in alone:
+        model.run(3)
+    together = [WorldModel(name, seed=1) for name in ("china-ree-controls-2025", "india-central-asia-2025")]
+    for _ in range(3):
+        for model in together:
+            model.step()
+    assert [m.hashes for m in together] == [m.hashes for m in alone]
