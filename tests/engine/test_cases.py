@@ -69,6 +69,8 @@ Rules that meet:
     test_take_or_pay_under_a_ban_is_a_breach_not_a_payment
 - ban and stockpile release:
     test_stockpile_release_supplies_the_market
+- licence delay and stockpile purchase: the late tonnes reach the stockpile the treasury paid for:
+    test_a_stockpile_purchase_held_up_by_a_licence_arrives_in_the_stockpile
 """
 
 from __future__ import annotations
@@ -444,6 +446,34 @@ def test_a_stockpile_order_bids_on_the_spot_market_and_the_treasury_pays(tiny):
     paid = plain.state.treasury[india] - buying.state.treasury[india]
     assert paid == pytest.approx(10.0 * buying.state.price[india, m, s] / 1000, rel=1e-6)  # at India's price
     assert buying.last.flows[m, s, china, india] > plain.last.flows[m, s, china, india]
+
+
+def test_a_stockpile_purchase_held_up_by_a_licence_arrives_in_the_stockpile(tiny):
+    """India buys 10 t of magnets for its stockpile while China licenses them one turn late.
+
+    The treasury pays at once; the tonnes held up go to the stockpile when they arrive, not to
+    India's manufacturers.
+    """
+    from critmin.core.actions import BuyStockpile
+
+    licence = ImposeExportControl(**CHN_MAGNETS, regime="licence", approval_share=1.0, delay_turns=1)
+    order = BuyStockpile(country="IND", mineral=Mineral.REE_HEAVY, stage=Stage.MAGNET, tonnes=10.0)
+    plain = WorldModel(tiny, seed=0, controllers={"CHN": ScriptedController({2: [licence]})})
+    buying = WorldModel(
+        tiny,
+        seed=0,
+        controllers={"CHN": ScriptedController({2: [licence]}), "IND": ScriptedController({2: [order]})},
+    )
+    plain.run(3)
+    buying.run(3)
+    _, india, m, s = magnets(buying)
+    paid = plain.state.treasury[india] - buying.state.treasury[india]
+    assert paid == pytest.approx(10.0 * buying.state.price[india, m, s] / 1000, rel=1e-6)
+    assert buying.state.in_transit[0, india, m, s] > plain.state.in_transit[0, india, m, s]  # held up
+    assert buying.state.stockpile[india, m, s] - plain.state.stockpile[india, m, s] < 1.0  # not yet here
+    plain.step()
+    buying.step()
+    assert buying.state.stockpile[india, m, s] - plain.state.stockpile[india, m, s] == pytest.approx(10.0)
 
 
 def test_an_investment_is_paid_now_and_arrives_after_the_stages_lead_time(tiny):
