@@ -10,10 +10,12 @@ from __future__ import annotations
 import numpy as np
 
 from critmin.agents.situation import WorldReading
+from critmin.core.actions import ProposeDeal
 from critmin.core.observation import Observation, Terms
-from critmin.core.turn_view import FirmArrays, LastTurn, MakersView, Names, TurnView
+from critmin.core.turn_view import BlockOnOffer, FirmArrays, LastTurn, MakersView, Names, TurnView
 from critmin.core.units import usd_m
 from critmin.core.vocabulary import SECTORS
+from critmin.engine import auctions
 from critmin.engine.firm_accounts import unit_margin
 from critmin.engine.observe import EventRecords, ObservationBook, observation_book, read_events
 from critmin.engine.records import Recorder
@@ -80,7 +82,34 @@ def build(world: World, recorder: Recorder) -> TurnView:
         controls=dict(world.policies.controls),
         last=last_turn(world, recorder),
         firms=firm_arrays(world) if world.firms else no_firms(world),
+        blocks=blocks_on_offer(world),
+        firm_offers=firm_offers(world),
     )
+
+
+def blocks_on_offer(world: World) -> tuple[BlockOnOffer, ...]:
+    """The mineral blocks on offer at auction, with what a bidder must hold to qualify."""
+    return tuple(
+        BlockOnOffer(
+            id=block.id,
+            country=block.country,
+            mineral=block.mineral,
+            contained_tonnes=block.contained_tonnes,
+            tonnes_per_year=auctions.output_tonnes_per_year(world, block),
+            licence=block.licence,
+            entry_usd_m=auctions.entry_cost_usd_m(world, block),
+        )
+        for _, block in sorted(world.auctions.open.items())
+    )
+
+
+def firm_offers(world: World) -> dict[str, tuple[tuple[str, ProposeDeal], ...]]:
+    """Each firm's inbox: the pending offers addressed to it, (proposal id, offer), in id order."""
+    offers: dict[str, list[tuple[str, ProposeDeal]]] = {}
+    for proposal_id, proposal in sorted(world.deals.proposals.items()):
+        if proposal.action.with_firm:
+            offers.setdefault(proposal.action.with_firm, []).append((proposal_id, proposal.action))
+    return {firm: tuple(items) for firm, items in offers.items()}
 
 
 def terms(settings) -> Terms:

@@ -134,6 +134,7 @@ class FirmParams(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     expand_share: NonNegative = 0.1  # an expansion adds this share of the line's capacity
     payback_years: Positive = 10.0  # horizon over which an ordered stake must pay back
     veto_trust: Share = 0.4  # the government vetoes stakes in countries it trusts less
+    bid_margin_share: NonNegative = 0.8  # a block bid's premium: this + loss tolerance, x the mine margin
     loss_tolerance: dict[Mandate, Share] = msgspec.field(
         default_factory=lambda: {"supply_security": 0.5, "national_champion": 0.25, "profit": 0.0}
     )  # share of an ordered stake's cost the firm accepts not to earn back

@@ -47,6 +47,21 @@ Rules:
     *tests/engine/test_exploration.py
 - an illegal action (rules):
     test_illegal_action_is_refused_with_a_reason_and_changes_nothing
+- block auction: award, failure, known resources, firms' bids (auctions):
+    *tests/engine/test_lever_cases.py::test_a_block_goes_to_the_best_premium_and_produces_after_its_lead_time
+    *tests/engine/test_lever_cases.py::test_a_block_with_under_three_bidders_fails_and_its_resources_return
+    *tests/engine/test_lever_cases.py::test_a_block_beyond_the_known_resources_is_refused
+    *tests/engine/test_lever_cases.py::test_indian_firms_bid_by_their_doctrine_for_a_block_india_imports
+- trade agreement: duty-free, investment channel, a club (agreements):
+    *tests/engine/test_lever_cases.py::test_an_investment_channel_makes_the_host_co_finance_a_stake
+    *tests/engine/test_lever_cases.py::test_a_clubs_other_members_co_finance_a_stake_by_their_budgets
+- an offer to a firm, answered by its doctrine (diplomacy, agents/firm_offers):
+    *tests/engine/test_lever_cases.py::test_a_state_firm_refuses_ore_it_processes_and_accepts_a_partnership
+    *tests/engine/test_lever_cases.py::test_only_the_firm_an_offer_names_may_answer_it
+- a firm seat's moves: offtakes, bids, answers (firm_legal):
+    *tests/engine/test_lever_cases.py::test_a_firm_seat_may_offer_offtakes_bid_for_blocks_and_answer_offers
+- cell incentive (cells):
+    *tests/engine/test_lever_cases.py::test_a_cell_incentive_moves_cell_materials_home_and_pays_per_kwh
 
 Rules that meet:
 - ban beside a licence, on routes:
@@ -69,6 +84,8 @@ Rules that meet:
     test_take_or_pay_under_a_ban_is_a_breach_not_a_payment
 - ban and stockpile release:
     test_stockpile_release_supplies_the_market
+- tariff and a duty-free agreement: the partner leaves the tariff:
+    *tests/engine/test_lever_cases.py::test_a_duty_free_agreement_takes_the_partner_out_of_the_tariff
 - licence delay and stockpile purchase: the late tonnes reach the stockpile the treasury paid for:
     test_a_stockpile_purchase_held_up_by_a_licence_arrives_in_the_stockpile
 """
