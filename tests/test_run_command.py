@@ -142,12 +142,12 @@ def test_run_focus_summarises_one_countrys_import_reliance_and_embedded_dependen
 
 
 # India's 30 critical minerals (Ministry of Mines, "Critical Minerals for India", 28 Jun 2023, via
-# Business Standard [M]) as the model names them: those it has. Bismuth, cadmium, hafnium, indium,
-# PGE, phosphorus, potash, rhenium, silicon, strontium, titanium and zirconium are not in the model.
+# Business Standard [M]) as the model names them: every one but hafnium (no USGS row of its own).
 INDIAS_CRITICAL_MINERALS_IN_THE_MODEL = {
-    "antimony", "beryllium", "cobalt", "copper", "gallium", "germanium", "graphite", "lithium",
-    "molybdenum", "niobium", "nickel", "ree_light", "ree_heavy", "selenium", "tantalum", "tellurium",
-    "tin", "tungsten", "vanadium",
+    "antimony", "beryllium", "bismuth", "cadmium", "cobalt", "copper", "gallium", "germanium", "graphite",
+    "indium", "lithium", "molybdenum", "niobium", "nickel", "pge", "phosphate", "potash", "ree_light",
+    "ree_heavy", "rhenium", "selenium", "silicon", "strontium", "tantalum", "tellurium", "tin", "titanium",
+    "tungsten", "vanadium", "zirconium",
 }  # fmt: skip
 
 
@@ -159,3 +159,5 @@ def test_the_flagship_focus_covers_each_of_indias_critical_minerals_in_the_model
     assert rows >= INDIAS_CRITICAL_MINERALS_IN_THE_MODEL
     niobium = next(line for line in section.splitlines() if "niobium" in line)
     assert "100%" in niobium and "BRA" in niobium  # all imported, from Brazil (USGS: 91% of mine output)
+    potash = next(line for line in section.splitlines() if "potash" in line)
+    assert "100%" in potash  # India mines no potash (USGS MCS 2025)

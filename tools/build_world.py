@@ -131,6 +131,10 @@ USGS_COUNTRY = {
     "Spain": "EUU", "Sri Lanka": ROW, "Sweden": "EUU", "Tajikistan": "TJK", "Tanzania": ROW,
     "Thailand": "THA", "Turkey": "TUR", "Uganda": ROW, "Ukraine": ROW, "United States": "USA",
     "Uzbekistan": "UZB", "Vietnam": "VNM", "Zambia": "ZMB", "Zimbabwe": "ZWE",
+    # the producers of the minerals added for India's list (USGS World Data file)
+    "Algeria": ROW, "Belarus": ROW, "Bhutan": ROW, "Egypt": ROW, "France": "EUU", "Iceland": ROW,
+    "Israel": ROW, "Jordan": ROW, "Kenya": ROW, "Morocco": ROW, "Netherlands": "EUU", "Saudi Arabia": ROW,
+    "Senegal": ROW, "Sierra Leone": ROW, "Syria": ROW, "Togo": ROW, "Tunisia": ROW,
 }  # fmt: skip
 
 # The USGS table giving each mineral's mine stage (tellurium, selenium: see build_supply).
@@ -139,9 +143,36 @@ USGS_TABLE = {
     "copper": "Copper (mine)", "tin": "Tin", "molybdenum": "Molybdenum", "tungsten": "Tungsten",
     "beryllium": "Beryllium", "tantalum": "Tantalum", "gallium": "Gallium (primary, low-purity)",
     "antimony": "Antimony", "niobium": "Niobium", "vanadium": "Vanadium",
+    "titanium": "Titanium", "zirconium": "Zirconium", "pge": "Platinum-group metals", "silicon": "Silicon",
+    "phosphate": "Phosphate rock", "potash": "Potash", "bismuth": "Bismuth", "cadmium": "Cadmium",
+    "indium": "Indium", "rhenium": "Rhenium", "strontium": "Strontium",
 }  # fmt: skip
-# Tables read from the release's own file (COMMODITY, TYPE there), for minerals the selection lacks.
-WORLD_DATA_TABLES = {"Vanadium": ("Vanadium", "Mine production, vanadium content")}
+# Tables read from the release's own file (COMMODITY, TYPE there), for minerals the selection lacks;
+# a table of several rows adds them up (ilmenite and rutile; palladium and platinum; ferrosilicon's
+# silicon and silicon metal). The minerals of India's list added in issue 20 have one stage, the
+# product whose supply India depends on (docs/data-sources.md).
+WORLD_DATA_TABLES = (
+    ("Vanadium", "Vanadium", "Mine production, vanadium content"),
+    ("Titanium", "Titanium Mineral Concentrates",
+     "Mine production, ilmentite, titanium dioxide (TiO2) content"),
+    ("Titanium", "Titanium Mineral Concentrates", "Mine production, rutile, titanium dioxide (TiO2) content"),
+    ("Zirconium", "Zirconium and Hafnium", "Mine production, zirconium, gross weight"),
+    ("Platinum-group metals", "Platinum-Group metals", "Mine production, Palladium content"),
+    ("Platinum-group metals", "Platinum-Group metals", "Mine production, Platinum content"),
+    ("Silicon", "Silicon", "Plant production, Ferosilicon, silicon content"),
+    ("Silicon", "Silicon", "Plant production, silicon metal"),
+    ("Phosphate rock", "Phosphate rock", "Mine production, marketable phosphate rock"),
+    ("Potash", "Potash", "Mine production, potassium oxide (K2O) equivalent"),
+    ("Bismuth", "Bismuth", "Refinery production"),
+    ("Cadmium", "Cadmium", "Refinery production, estimated"),
+    ("Indium", "Indium", "Refinery production"),
+    ("Rhenium", "Rhenium", "Mine production, rhenium content"),
+    ("Strontium", "Strontium", "Mine production, strontium content"),
+)  # fmt: skip
+# The World Data file labels titanium concentrates "metric tons" (and one rutile row not at all),
+# but its figures are thousand tonnes of TiO2: world ilmenite and rutile 9.4 Mt in 2024, as the
+# MCS 2025 titanium summary gives it [H]; the file's unit is a slip [M].
+UNIT_OVERRIDE = {"Titanium": "thousand metric tons"}
 OTHER_TABLES = ("Rare earths (total REO)", "Copper (refinery)", "Tellurium (refinery)", "Selenium (refinery)")
 UNIT_TO_TONNES = {"metric tons": 1.0, "thousand metric tons": 1000.0, "kilograms": 0.001}
 
@@ -162,6 +193,11 @@ CARVE_OUTS = [
 # --------------------------------------------------------------------------------------------
 
 LB_PER_KG = 2.2046
+TROY_OZ_PER_KG = 32.1507
+SINGLE_STAGE = (
+    "one stage: the product India buys (refined metal, concentrate or rock); its processing is not the "
+    "chokepoint this scenario models, so the chain is not split [L]"
+)
 LCE_PER_LI = 5.323  # kg Li2CO3 per kg Li
 KG_W_PER_MTU_WO3 = 7.93
 TA_IN_TA2O5 = 0.819
@@ -290,6 +326,64 @@ MINERALS = {
         0.4, "mine stage = V in titanomagnetite concentrate and steel slag: ~40% of the ferrovanadium "
              "value (V2O5 Europe USD 5.5-6.5/lb in the same report is the refined oxide) [L]",
         -0.2),
+    # India's other critical minerals (Ministry of Mines list, Jun 2023): one stage each, the product
+    # India buys, priced at its 2024 average; `refined_price` holds that product's price.
+    "titanium": MineralInfo(
+        "Titanium (ilmenite and rutile)", "t TiO2 content",
+        0.67, "ilmenite 54% TiO2 FOB Australia ~USD 330/t (USD 0.61/kg TiO2) and rutile 95% ~USD 1,700/t "
+              "(USD 1.79/kg), weighted by 2024 output (8.9 and 0.45 Mt TiO2); USGS MCS 2025 titanium mineral "
+              "concentrates, quoted from memory [M]",
+        1.0, SINGLE_STAGE, -0.2, final_stage="mine"),
+    "zirconium": MineralInfo(
+        "Zirconium (zircon)", "t zircon concentrate",
+        2.0, "zircon ~USD 2,000/t in 2024 (USGS MCS 2025 zirconium and hafnium, import unit value; quoted "
+             "from memory) [M]",
+        1.0, SINGLE_STAGE, -0.2, final_stage="mine"),
+    "pge": MineralInfo(
+        "Platinum-group metals (platinum and palladium)", "t Pt+Pd",
+        971.0 * TROY_OZ_PER_KG, "platinum ~USD 955/troy oz and palladium ~USD 985/troy oz, 2024 averages, "
+                                "weighted by 2024 output (170 t Pt, 190 t Pd); USGS MCS 2025 platinum-group "
+                                "metals, quoted from memory [M]",
+        1.0, SINGLE_STAGE, -0.3, final_stage="mine"),
+    "silicon": MineralInfo(
+        "Silicon (ferrosilicon and silicon metal)", "t Si content",
+        3.0, "silicon metal ~165 c/lb and ferrosilicon 50% ~110 c/lb of contained Si in 2024, weighted by "
+             "output: ~USD 3.0/kg Si (USGS MCS 2025 silicon, quoted from memory) [M]/[L]",
+        1.0, SINGLE_STAGE, -0.3, final_stage="mine"),
+    "phosphate": MineralInfo(
+        "Phosphate rock", "t marketable rock",
+        0.152, "phosphate rock, Morocco FOB, USD 152/t, 2024 average (World Bank commodity price data, "
+               "'Pink Sheet'; quoted from memory) [M]",
+        1.0, SINGLE_STAGE, -0.3, final_stage="mine"),
+    "potash": MineralInfo(
+        "Potash", "t K2O",
+        0.50, "potassium chloride ~USD 300/t in 2024 (World Bank 'Pink Sheet', from memory) / 0.6 t K2O "
+              "per t KCl [M]",
+        1.0, SINGLE_STAGE, -0.3, final_stage="mine"),
+    "bismuth": MineralInfo(
+        "Bismuth (refined)", "t Bi",
+        13.0, "bismuth 99.99%, Rotterdam, ~USD 6/lb as the 2024 average (USD 4.5 early, 7+ late; USGS MCS "
+              "2025 bismuth, quoted from memory) [M]",
+        1.0, SINGLE_STAGE, -0.2, final_stage="mine"),
+    "cadmium": MineralInfo(
+        "Cadmium (refined)", "t Cd",
+        2.9, "cadmium 99.95% ~USD 1.3/lb in 2024 (USGS MCS 2025 cadmium, quoted from memory) [M]/[L]",
+        1.0, SINGLE_STAGE, -0.2, final_stage="mine"),
+    "indium": MineralInfo(
+        "Indium (refined)", "t In",
+        350.0, "indium 99.99% ~USD 350/kg in 2024 (USGS MCS 2025 indium, New York dealer, quoted from "
+               "memory) [M]",
+        1.0, SINGLE_STAGE, -0.15, final_stage="mine"),
+    "rhenium": MineralInfo(
+        "Rhenium", "t Re",
+        1100.0, "rhenium metal pellets 99.99% ~USD 1,100/kg in 2024 (USGS MCS 2025 rhenium, quoted from "
+                "memory) [M]/[L]",
+        1.0, SINGLE_STAGE, -0.1, final_stage="mine"),
+    "strontium": MineralInfo(
+        "Strontium (celestite)", "t Sr content",
+        0.2, "celestite ~USD 85/t at ~43% Sr (90% SrSO4 concentrate): ~USD 0.2/kg Sr (USGS MCS 2025 "
+             "strontium, import unit value, quoted from memory) [L]",
+        1.0, SINGLE_STAGE, -0.2, final_stage="mine"),
 }  # fmt: skip
 
 # --------------------------------------------------------------------------------------------
@@ -477,6 +571,36 @@ SECTOR_SHARES = {
     "vanadium": ({"storage": 0.05, "defence": 0.04, "industry": 0.91},
                  "~90% in steel (rebar, HSLA, tool steel); Ti-6Al-4V for aerospace; vanadium redox flow "
                  "batteries (storage) a few % [M]/[L]"),
+    "titanium": ({"electronics": 0.02, "defence": 0.05, "industry": 0.93},
+                 "USGS: ~90% of concentrates become TiO2 pigment (paint, plastics, paper); sponge metal for "
+                 "aerospace and defence; welding fluxes [M]/[L]"),
+    "zirconium": ({"electronics": 0.05, "industry": 0.95},
+                  "ceramics ~50% (tiles), refractories and foundry ~30%, chemicals, zirconium metal for "
+                  "nuclear "
+                  "fuel cladding [L]"),
+    "pge": ({"storage": 0.03, "electronics": 0.06, "industry": 0.91},
+            "autocatalysts ~60-70%, chemical and petroleum catalysts, glass, jewellery; electronics; fuel "
+            "cells and electrolysers (storage) [L]"),
+    "silicon": ({"ev": 0.03, "electronics": 0.25, "industry": 0.72},
+                "ferrosilicon for steel and silicon metal for aluminium alloys and silicones ~70%; "
+                "polysilicon "
+                "for solar cells and semiconductors ~25% [L]"),
+    "phosphate": ({"ev": 0.015, "storage": 0.005, "industry": 0.98},
+                  "USGS: ~95% for fertilisers and feed; LFP cathode precursors a percent or two [M]/[L]"),
+    "potash": ({"industry": 1.0}, "USGS: ~85-90% for fertilisers, the rest chemicals [M]"),
+    "bismuth": ({"electronics": 0.10, "industry": 0.90},
+                "chemicals and pharmaceuticals ~60%, metallurgical additives ~30%, solders and "
+                "thermoelectrics [L]"),
+    "cadmium": ({"storage": 0.70, "electronics": 0.10, "industry": 0.20},
+                "nickel-cadmium batteries ~70%, pigments and coatings, CdTe solar cells [L]"),
+    "indium": ({"electronics": 0.85, "industry": 0.15}, "indium tin oxide for flat panels ~60%, solders, "
+               "semiconductors [L]"),
+    "rhenium": ({"defence": 0.30, "industry": 0.70},
+                "superalloys for jet engines ~80% (military and civil), platinum-rhenium reforming "
+                "catalysts [L]"),
+    "strontium": ({"electronics": 0.20, "defence": 0.10, "industry": 0.70},
+                  "celestite in drilling fluids ~50%, ferrite magnets ~20%, pyrotechnics and flares, master "
+                  "alloys [L]"),
 }  # fmt: skip
 
 MAGNET_USERS = {"CHN": 0.70, "USA": 0.08, "EUU": 0.07, "JPN": 0.055, "KOR": 0.03, "IND": 0.015, "VNM": 0.015,
@@ -531,6 +655,41 @@ COUNTRY_SHARES = {
                   "TUR": 0.01, "BRA": 0.01},
                  "steel pattern, China ~60% (rebar standard) [L]; India, the 2nd steel maker, imports its "
                  "ferrovanadium (no USGS output) [L]"),
+    "titanium": ({"CHN": 0.40, "EUU": 0.12, "USA": 0.12, "IND": 0.05, "JPN": 0.04, "KOR": 0.03, "RUS": 0.03,
+                  "BRA": 0.02},
+                 "TiO2 pigment production and sponge pattern [L]; India ~5%: its pigment makers and KMML, "
+                 "with "
+                 "210 kt TiO2 of its own ilmenite and 300 t of sponge (USGS MCS 2025) [H]/[L]"),
+    "zirconium": ({"CHN": 0.45, "EUU": 0.15, "IND": 0.08, "USA": 0.05, "JPN": 0.03, "KOR": 0.02, "TUR": 0.02,
+                   "BRA": 0.02, "VNM": 0.02},
+                  "ceramic tile pattern: China, Italy and Spain, India (Morbi is the world's second tile "
+                  "cluster) [L]"),
+    "pge": ({"CHN": 0.30, "EUU": 0.20, "USA": 0.15, "JPN": 0.12, "IND": 0.04, "KOR": 0.04, "GBR": 0.03,
+             "RUS": 0.02},
+            "car and chemical-catalyst production pattern [L]; India's autocatalysts, jewellery [L]"),
+    "silicon": ({"CHN": 0.65, "EUU": 0.10, "USA": 0.06, "JPN": 0.05, "IND": 0.04, "KOR": 0.03, "RUS": 0.02},
+                "steel, aluminium and polysilicon pattern, China ~65% [L]; India makes 60 kt of "
+                "ferrosilicon's "
+                "Si and no silicon metal (USGS MCS 2025) [H]"),
+    "phosphate": ({"CHN": 0.45, "USA": 0.09, "IND": 0.05, "RUS": 0.05, "BRA": 0.05, "IDN": 0.02,
+                   "VNM": 0.01, "EUU": 0.02},
+                  "fertiliser pattern [L]; India ~5%: 1.6 Mt mined (USGS) and ~8 Mt of imported rock a year, "
+                  "besides the DAP it imports [L]; Morocco's OCP, Jordan and Saudi Arabia process their own "
+                  "(ROW)"),
+    "potash": ({"CHN": 0.22, "BRA": 0.15, "USA": 0.12, "EUU": 0.08, "IND": 0.05, "IDN": 0.05, "MYS": 0.03,
+                "RUS": 0.03},
+               "fertiliser pattern [L]; India imports all its potash (~3 Mt of muriate a year, ~1.8 Mt "
+               "K2O) [L]"),
+    "bismuth": ({"CHN": 0.50, "EUU": 0.15, "USA": 0.10, "JPN": 0.08, "KOR": 0.04, "IND": 0.03},
+                "chemicals and alloys pattern [L]"),
+    "cadmium": ({"CHN": 0.40, "EUU": 0.15, "JPN": 0.10, "KOR": 0.08, "USA": 0.05, "IND": 0.05},
+                "NiCd battery pattern [L]; India's railway and defence batteries [L]"),
+    "indium": ({"CHN": 0.40, "KOR": 0.20, "JPN": 0.20, "USA": 0.07, "EUU": 0.05, "IND": 0.01},
+               "display-panel pattern (ROW incl. Taiwan) [L]"),
+    "rhenium": ({"USA": 0.45, "EUU": 0.15, "GBR": 0.10, "CHN": 0.10, "RUS": 0.05, "JPN": 0.03, "IND": 0.02},
+                "jet-engine superalloy pattern [L]"),
+    "strontium": ({"CHN": 0.40, "USA": 0.15, "EUU": 0.10, "MEX": 0.05, "IND": 0.03},
+                  "drilling and ferrite pattern [L]"),
 }  # fmt: skip
 DEFENCE_SHARES = (
     {"USA": 0.40, "CHN": 0.20, "EUU": 0.12, "RUS": 0.08, "IND": 0.05, "GBR": 0.04, "JPN": 0.03,
@@ -936,6 +1095,11 @@ MINERALS_2023 = {
     "vanadium": price_2023(
         "vanadium", 33.0, "ferrovanadium 80%, Europe, ~USD 33/kg V as the 2023 average (from ~42 in "
         "Jan to ~28 in Dec; from memory) [L]"),
+    **{  # the one-stage minerals of India's list: their 2024 prices, carried back
+        mineral: replace(info, refined_source=f"{info.refined_source}; {CARRIED}")
+        for mineral, info in MINERALS.items()
+        if info.final_stage == "mine"
+    },
 }  # fmt: skip
 
 CARVE_OUTS_2023 = [
@@ -1093,16 +1257,19 @@ def usgs_rows() -> Iterator[dict[str, str]]:
     """USGS rows as in the selection's columns: the selection, then the release's own rows it lacks."""
     with USGS_CSV.open(encoding="utf-8") as stream:
         yield from csv.DictReader(stream)
-    wanted = {(commodity, kind): table for table, (commodity, kind) in WORLD_DATA_TABLES.items()}
+    wanted = {(commodity, kind): table for table, commodity, kind in WORLD_DATA_TABLES}
     with USGS_WORLD_CSV.open(encoding="utf-8-sig") as stream:
         for row in csv.DictReader(stream):
             table = wanted.get((row["COMMODITY"].strip(), row["TYPE"].strip()))
-            if table is not None:
-                yield {
-                    "mineral": table, "country": row["COUNTRY"].strip(), "unit": row["UNIT_MEAS"].strip(),
-                    "prod_2023": row["PROD_2023"], "prod_2024e": row["PROD_EST_ 2024"],
-                    "capacity_2024": row["CAP_EST_ 2024"], "reserves_2024": row["RESERVES_2024"],
-                }  # fmt: skip
+            country = row["COUNTRY"].strip()
+            if table is None or (country.startswith("World total") and " and " in country):
+                continue  # a world total of two rows the table adds up itself (ilmenite and rutile)
+            yield {
+                "mineral": table, "country": country,
+                "unit": UNIT_OVERRIDE.get(table, row["UNIT_MEAS"].strip()),
+                "prod_2023": row["PROD_2023"], "prod_2024e": row["PROD_EST_ 2024"],
+                "capacity_2024": row["CAP_EST_ 2024"], "reserves_2024": row["RESERVES_2024"],
+            }  # fmt: skip
 
 
 def read_usgs(year: Year) -> dict[str, dict]:
@@ -1118,9 +1285,9 @@ def read_usgs(year: Year) -> dict[str, dict]:
         if row["mineral"] not in wanted:
             continue
         table, factor = tables[row["mineral"]], UNIT_TO_TONNES[row["unit"]]
-        value = float(row[year.column] or 0.0) * factor
+        value = number(row[year.column]) * factor
         if row["country"].startswith("World total"):
-            worlds[row["mineral"]] = value
+            worlds[row["mineral"]] = worlds.get(row["mineral"], 0.0) + value
         elif row["country"] not in USGS_COUNTRY:
             raise SystemExit(f"unknown USGS country {row['country']!r}: add it to USGS_COUNTRY")
         else:
@@ -1133,6 +1300,15 @@ def read_usgs(year: Year) -> dict[str, dict]:
         if residual > 0:
             table["by_country"][ROW] += residual
     return tables
+
+
+def number(text: str) -> float:
+    """A USGS figure; blank, withheld ("W") or not available counts as 0."""
+    text = text.replace(",", "").strip()
+    try:
+        return float(text)
+    except ValueError:
+        return 0.0
 
 
 def shares_to_tonnes(shares: dict[str, float], world: float) -> dict[str, float]:
@@ -1227,7 +1403,9 @@ def add_gallium_capacity(lines: list[Line], capacity: dict[str, float], year: in
 
 
 def stage_prices(info: MineralInfo) -> dict[str, float]:
-    """USD/kg at each stage of a mineral's chain."""
+    """USD/kg at each stage of a mineral's chain (a one-stage chain: its product's price)."""
+    if info.final_stage == "mine":
+        return {"mine": info.refined_price}
     prices = {"mine": info.refined_price * info.payable, "refined": info.refined_price}
     if info.final_stage == "magnet":
         prices["magnet"] = info.refined_price * MAGNET_MARKUP
@@ -1351,6 +1529,9 @@ def mineral_records(minerals: dict[str, MineralInfo]) -> list[dict]:
              "source": f"{info.payable:.0%} payable of the refined price: {info.payable_source}"},
             {"stage": "refined", "price_usd_per_kg": significant(prices["refined"]),
              "source": info.refined_source},
+        ] if info.final_stage != "mine" else [
+            {"stage": "mine", "price_usd_per_kg": significant(prices["mine"]),
+             "source": f"{info.refined_source}; {info.payable_source}"},
         ]  # fmt: skip
         if info.final_stage == "magnet":
             stages.append({"stage": "magnet", "price_usd_per_kg": significant(prices["magnet"]),

@@ -367,6 +367,13 @@ def goal_value(goal: Goal, team: str, snapshot: WorldSnapshot, initial: WorldSna
         return snapshot.treasury_usd_m.get(team, 0.0) / start if start else None
     if goal.metric == "assets_abroad":
         return float(len(assets_abroad(snapshot, team)))
+    totals = snapshot.totals.get(team, {})
+    if goal.metric == "exploration_projects":
+        return totals.get("exploration_usd_m", 0.0) / (goal.unit_usd_m or 1.0)
+    if goal.metric == "blocks_auctioned":
+        return totals.get("blocks_awarded", 0.0)
+    if goal.metric == "recycled_tonnes":
+        return totals.get("recycled_t_per_year", 0.0)
     if goal.metric in ("supply_security", "stockpile_cover"):
         figure = snapshot.figure(team, mineral, stage)
         if figure is None or figure.demand <= 0:

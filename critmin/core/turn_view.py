@@ -71,6 +71,8 @@ class FirmArrays:
     margin_share: np.ndarray  # (C, M, S) that margin over the long-run price
     free: np.ndarray  # (C, M, S) share of each line not yet held through stakes
     restricted: np.ndarray  # (C_exporter, C_importer, M) bool: the exporter restricts the mineral
+    contracted: np.ndarray  # (C, M, S) tonnes per turn each line sells under contracts in force
+    contracted_in: np.ndarray  # (C, M, S) tonnes per turn each country buys under contracts in force
     index: dict[str, int]  # each firm's position along the firm axis
 
 

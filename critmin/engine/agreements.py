@@ -125,23 +125,31 @@ def duty_free_origins(
     return left or None
 
 
+def co_financing(world: World, investor: str, host: str, mineral: str) -> Agreement | None:
+    """The agreement that co-finances an investment by `investor` in `host`'s `mineral`, or None.
+
+    The one in force with the largest share counts: shares do not add up.
+    """
+    if investor == host:
+        return None
+    agreements = world.agreements.between(world.turn, investor, host, mineral=mineral)
+    best = max(agreements, key=lambda a: a.co_finance_share, default=None)
+    return best if best is not None and best.co_finance_share > 0 else None
+
+
 def co_financiers(world: World, investor: str, host: str, mineral: str) -> tuple[float, dict[str, float]]:
     """The co-financed share of an investment by `investor` in `host`, and who pays it (payer -> share).
 
-    The agreement in force with the largest share counts (shares do not add up); its parties
-    other than the investor pay, the host alone in a bilateral agreement, a club's members by
-    their budgets.
+    The parties other than the investor pay: the host alone in a bilateral agreement, a club's
+    members by their budgets.
     """
-    if investor == host:
+    agreement = co_financing(world, investor, host, mineral)
+    if agreement is None:
         return 0.0, {}
-    agreements = world.agreements.between(world.turn, investor, host, mineral=mineral)
-    best = max(agreements, key=lambda a: a.co_finance_share, default=None)
-    if best is None or best.co_finance_share <= 0:
-        return 0.0, {}
-    payers = [party for party in best.parties if party != investor]
+    payers = [party for party in agreement.parties if party != investor]
     budgets = {p: float(world.constants.budget_per_turn[world.index.country[p]]) for p in payers}
     total = sum(budgets.values()) or 1.0
-    return best.co_finance_share, {p: budget / total for p, budget in budgets.items()}
+    return agreement.co_finance_share, {p: budget / total for p, budget in budgets.items()}
 
 
 def co_finance_usd_m(
@@ -164,11 +172,12 @@ def co_finance(world: World, investor: str, host: str, mineral: str, cost_usd_m:
         world.state.treasury[world.index.country[payer]] -= usd_m
     total = sum(paid.values())
     if total > 0:
-        payers = ", ".join(f"{p} USD {v:,.1f} m" for p, v in sorted(paid.items()))
+        agreement = co_financing(world, investor, host, mineral)
         world.emit(
             "co_financed",
             investor,
-            f"under their agreement, {payers} co-finance {investor}'s investment in {host}'s {mineral}",
+            f"under the {agreement.name}, {', '.join(sorted(paid))} co-finance USD {total:,.2f} m of "
+            f"{investor}'s investment in {host}'s {mineral}",
             target=host,
             mineral=mineral,
         )

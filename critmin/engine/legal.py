@@ -92,7 +92,7 @@ def candidates(world: World, last: LastTurn, country: str) -> Iterator[ActionBas
     yield from stakes(world, country)
     yield from blocks(world, country)
     yield from agreements(world, country)
-    yield from firm_partnerships(world, country, last)
+    yield from firm_partnerships(world, country)
     yield from cell_incentive(world, country)
     yield from answers(world, country)
     for deal_id, deal in sorted(world.deals.deals.items()):
@@ -188,18 +188,19 @@ def agreements(world: World, country: str) -> Iterator[ProposeAgreement]:
         )
 
 
-def firm_partnerships(world: World, country: str, last: LastTurn) -> Iterator[ProposeDeal]:
-    """A partnership offered to each foreign state firm on its largest line of what the country imports.
+def firm_partnerships(world: World, country: str) -> Iterator[ProposeDeal]:
+    """A partnership offered to each foreign state firm on its largest line of what the country uses.
 
     The firm (Codelco, YLB, a provincial miner) answers it by its own doctrine; the country's
     treasury finances the new capacity it brings.
     """
-    c, menu = world.index.country[country], world.scenario.spec.menu
+    c, state, menu = world.index.country[country], world.state, world.scenario.spec.menu
+    wanted = state.final_demand.sum(axis=0)[c] + state.feed_stock[c]  # (M, S) what home uses
     for f, (firm_id, firm) in enumerate(world.firms.items()):
         if firm.country == country or firm.kind != "state_firm":
             continue
         host = world.index.country[firm.country]
-        owned = world.firm_shares[f, host] * world.state.capacity[host] * (last.imports[c] > 0)
+        owned = world.firm_shares[f, host] * state.capacity[host] * (wanted > 0)
         if owned.max() <= 0:
             continue
         m, s = np.unravel_index(int(np.argmax(owned)), owned.shape)
@@ -212,7 +213,7 @@ def firm_partnerships(world: World, country: str, last: LastTurn) -> Iterator[Pr
             buyer=country,
             mineral=Mineral(world.index.minerals[m]),
             stage=Stage(world.index.stages[s]),
-            tonnes_per_year=float(last.imports[c, m, s]) * menu.offtake_share * TURNS_PER_YEAR,
+            tonnes_per_year=float(min(wanted[m, s], owned[m, s])) * menu.offtake_share * TURNS_PER_YEAR,
         )
 
 

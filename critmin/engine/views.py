@@ -169,6 +169,8 @@ def firm_arrays(world: World) -> FirmArrays:
         margin_share=np.divide(margin, price, out=np.zeros_like(margin), where=price > 0),
         free=np.clip(1.0 - held_shares(world), 0.0, 1.0),
         restricted=restrictions(world),
+        contracted=contracted_tonnes(world, "seller"),
+        contracted_in=contracted_tonnes(world, "buyer"),
         index=dict(world.firm_index),
     )
 
@@ -190,8 +192,19 @@ def no_firms(world: World) -> FirmArrays:
         margin_share=zeros,
         free=zeros,
         restricted=np.zeros((*world.state.trust.shape, zeros.shape[1]), dtype=bool),
+        contracted=zeros,
+        contracted_in=zeros,
         index={},
     )
+
+
+def contracted_tonnes(world: World, party: str) -> np.ndarray:
+    """(C, M, S) tonnes a turn each country sells (`party` "seller") or buys ("buyer") under contract."""
+    tonnes = np.zeros_like(world.state.capacity)
+    for deal in world.deals.active(world.turn):
+        if deal.kind != "equity":
+            tonnes[world.position(getattr(deal, party), deal.mineral, deal.stage)] += deal.tonnes_per_turn
+    return tonnes
 
 
 def held_shares(world: World) -> np.ndarray:

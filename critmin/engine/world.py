@@ -1,7 +1,8 @@
 """The World: everything a run holds, as data.
 
-Index, constants, settings and state arrays (engine/state.py), the policy and deal books, this
-turn's stockpile orders and figures, the ledger of declared sinks, the events of the run, the
+Index, constants, settings and state arrays (engine/state.py), the policy, deal, agreement and
+auction books, the cell schemes, the money put into each programme so far, this turn's stockpile
+orders and figures, the ledger of declared sinks, the events of the run, the
 firm registry and the shares of output firms own, and a version. `start.build(scenario)` makes
 the World of a scenario's first turn; each rule (controls.py, tariffs.py, capacity.py, ...)
 checks actions against it and changes it; `WorldModel` runs the turn's phases over it.

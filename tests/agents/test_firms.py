@@ -15,7 +15,7 @@ from critmin.engine.deals import Deal
 from critmin.engine.firm_legal import FIRM_MOVES
 from critmin.engine.model import WorldModel
 from critmin.engine.save import replay, save_data
-from critmin.engine.stakes import stake_cost_usd_m
+from critmin.engine.stakes import firms_part_usd_m
 from critmin.scenarios import load_scenario
 from critmin.scenarios.loader import scenario_from_content
 from critmin.scenarios.validate import ScenarioError
@@ -98,7 +98,7 @@ def test_a_seat_can_play_a_firm_through_the_python_api():
     fund = FundProgram(country="IND", program="exploration", mineral=Mineral.LITHIUM, usd_m=1.0)
     verdicts = model.submit("kabil", [stake, fund])
     assert verdicts[0] is None and "firm seat" in verdicts[1]
-    cost = stake_cost_usd_m(model.world, stake)
+    cost = firms_part_usd_m(model.world, stake)  # the MSP's members co-finance part of it
     model.step()
     assert [e.actor for e in model.events if e.kind == "stake_acquired"].count("kabil") == 1
     k = model.firm_index["kabil"]

@@ -6,7 +6,18 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from critmin.core.actions import AcquireStake, BuyStockpile, FundProgram, Invest, ProposeDeal, SetSubsidy
+from critmin.core.actions import (
+    AcquireStake,
+    AuctionBlock,
+    BidForBlock,
+    BuyStockpile,
+    FundProgram,
+    Invest,
+    ProposeAgreement,
+    ProposeDeal,
+    SetSubsidy,
+    SubsidiseCells,
+)
 from critmin.core.vocabulary import Mineral, Stage
 from critmin.engine.model import WorldModel
 from critmin.scenarios import load_scenario
@@ -125,8 +136,8 @@ def test_the_ncmm_money_is_paid_year_by_year_over_the_mission_not_once():
 
 def test_the_national_stockpile_holds_magnets_not_only_oxide(flagship_24):
     india, m, s = flagship_24.position("IND", "ree_light", "magnet")
-    before, after = (flagship_24.recorder.countries[turn]["stockpile"][india, m, s] for turn in (4, 5))
-    assert before == 0.0 and after > 0.0  # the NCMS buys magnets in April 2026 (turn 5)
+    before, after = (flagship_24.recorder.countries[turn]["stockpile"][india, m, s] for turn in (4, 7))
+    assert before == 0.0 and after > 0.0  # the NCMS's three tenders from April 2026 (turns 5-7)
 
 
 def test_hindustan_copper_expands_with_its_own_money_and_the_psus_buy_abroad(flagship_24):
@@ -150,9 +161,34 @@ def test_india_explores_zambian_copper_under_the_government_to_government_alloca
 
 def levers_of_india() -> dict[str, object]:
     """One action per lever India holds from the start, as a player would send it."""
-    ree, magnet, mine = Mineral.REE_LIGHT, Stage.MAGNET, Stage.MINE
+    ree, magnet, mine, refined = Mineral.REE_LIGHT, Stage.MAGNET, Stage.MINE, Stage.REFINED
     copper, lithium = Mineral.COPPER, Mineral.LITHIUM
+    triangle = {"country": "IND", "buyer": "IND", "mineral": lithium, "stage": refined, "kind": "partnership"}
     return {
+        "auction blocks": AuctionBlock(
+            country="IND", mineral=Mineral.GRAPHITE, contained_tonnes=50_000.0, blocks=2
+        ),
+        "talks with Italy and the EU": ProposeAgreement(
+            country="IND", counterparty="EUU", name="India-EU partnership", co_finance_share=0.1
+        ),
+        "a CECA chapter with Australia": ProposeAgreement(
+            country="IND", counterparty="AUS", name="CECA critical-minerals chapter", co_finance_share=0.25
+        ),
+        "partnership with Codelco": ProposeDeal(
+            counterparty="CHL", with_firm="codelco", seller="CHL", tonnes_per_year=500.0, **triangle
+        ),
+        "partnership with YLB": ProposeDeal(
+            counterparty="BOL", with_firm="ylb", seller="BOL", tonnes_per_year=300.0, **triangle
+        ),
+        "KABIL's offtake from Jujuy": ProposeDeal(
+            country="IND", firm="kabil", counterparty="ARG", with_firm="jemse", seller="ARG", buyer="IND",
+            mineral=lithium, stage=refined, tonnes_per_year=50.0,
+        ),
+        "joint exploration with Catamarca": ProposeDeal(
+            country="IND", counterparty="ARG", with_firm="camyen", kind="joint_exploration", seller="ARG",
+            buyer="IND", mineral=lithium, stage=mine, tonnes_per_year=300.0, duration_turns=20,
+        ),
+        "incentives for cell makers": SubsidiseCells(country="IND", gwh_per_year=5.0, usd_per_kwh=8.4),
         "explore at home": FundProgram(country="IND", program="exploration", mineral=copper, usd_m=20.0),
         "recycle": FundProgram(country="IND", program="recycling", mineral=Mineral.COBALT, usd_m=10.0),
         "process at home": FundProgram(country="IND", program="processing", mineral=lithium, usd_m=10.0),
@@ -175,6 +211,41 @@ def test_each_lever_of_india_is_a_legal_action_at_the_start():
     assert {name: why for name, why in refused.items() if why is not None} == {}
 
 
+def test_the_new_levers_are_on_indias_menu_from_the_start():
+    model = WorldModel("india-central-asia-2025")
+    menu = model.legal_actions("IND")
+    kinds = {type(a).__name__ for a in menu}
+    assert {"AuctionBlock", "ProposeAgreement", "SubsidiseCells"} <= kinds
+    to_firms = {a.with_firm for a in menu if isinstance(a, ProposeDeal) and a.with_firm}
+    assert {"codelco", "ylb"} <= to_firms  # the Lithium Triangle's state firms
+    auctioned = {a.mineral.value for a in menu if isinstance(a, AuctionBlock)}
+    assert auctioned == {
+        "lithium",
+        "ree_light",
+        "ree_heavy",
+        "copper",
+        "graphite",
+        "titanium",
+        "phosphate",
+        "selenium",
+    }
+
+
+def test_a_bid_is_legal_only_while_a_block_is_on_offer_and_answers_only_when_proposed(flagship):
+    bid = BidForBlock(country="IND", firm="coal-india", block_id="B0001", premium=0.5)
+    assert "no block 'B0001' on offer" in WorldModel("india-central-asia-2025").check(bid)
+    model = WorldModel("india-central-asia-2025")
+    model.run(1)
+    model.begin_turn()
+    model.apply_events()
+    model.conduct_diplomacy([])
+    model.apply_policies(model.event_actions)
+    assert model.check(bid) is None  # tranche 5 is on offer from turn 1 until turn 2's policy phase
+    assert "no pending agreement proposal" in model.check(
+        {"type": "answer_agreement", "country": "AUS", "proposal_id": "Q0099", "accept": True}
+    )
+
+
 def test_a_lever_india_cannot_afford_is_refused_with_its_reason():
     model = WorldModel("india-central-asia-2025")
     too_dear = FundProgram(country="IND", program="exploration", mineral=Mineral.COPPER, usd_m=10_000.0)
@@ -183,3 +254,16 @@ def test_a_lever_india_cannot_afford_is_refused_with_its_reason():
         country="IND", firm="hcl", mineral=Mineral.COPPER, stage=Stage.MINE, tonnes_per_year=1e6
     )
     assert "Hindustan Copper" in model.check(no_money)
+
+
+def test_the_new_scripted_items_fire_and_their_counterparts_answer(flagship_24):
+    events = flagship_24.events
+    offered = [e for e in events if e.kind == "blocks_offered" and e.actor == "IND"]
+    assert len(offered) == 6 and all(e.turn == 1 for e in offered)  # tranche 5: 25 blocks
+    closed = [e for e in events if e.kind in ("block_awarded", "block_auction_failed") and e.turn == 2]
+    assert len(closed) == 25  # every block awarded or failed, with its reason
+    answered = {e.actor for e in events if e.kind in ("agreement_signed", "agreement_declined")}
+    assert {"AUS", "EUU"} <= answered  # the CECA chapter and the EU talks, decided by their governments
+    assert [e.turn for e in events if e.kind == "cell_plants_on_stream" and e.actor == "IND"] == [8]
+    paid = flagship_24.world.programme_spend[("IND", "cells")]
+    assert paid == pytest.approx(16 * 5.0 / 4 * 0.85 * 8.4)  # turns 8-23 of the ACC PLI

@@ -73,13 +73,25 @@ def test_the_debrief_scores_india_against_the_ncmms_own_targets():
     goals = {g.metric: g for g in load_pack("india-central-asia-2025").goals_of("IND")}
     assert goals["assets_abroad"].target == 14.0  # 50 mines abroad over seven years: two years' pace
     assert (goals["stockpile_cover"].target, goals["stockpile_cover"].stage.value) == (2.0, "magnet")
+    assert goals["exploration_projects"].target == 343.0  # 1,200 projects over seven years
+    assert goals["blocks_auctioned"].target == 29.0  # 100+ blocks over seven years
     model = WorldModel("india-central-asia-2025")
     start = model.snapshot()
     held = goal_value(goals["assets_abroad"], "IND", start, start)
     assert held == 3.0  # KABIL in Catamarca and with Australia's CMFO, GSI in Zambia
-    model.run(6)
+    assert goal_value(goals["blocks_auctioned"], "IND", start, start) == 0.0
+    model.run(8)
     later = model.snapshot()
     assert goal_value(goals["assets_abroad"], "IND", later, start) > held  # Central Asia, the PSUs' stakes
     magnets = later.figure("IND", "ree_light", "magnet")
     cover = goal_value(goals["stockpile_cover"], "IND", later, start)
     assert magnets.stockpile > 0 and cover == pytest.approx(magnets.stockpile / magnets.demand * 3)
+    explored = model.world.programme_spend[("IND", "exploration")]
+    projects = goal_value(goals["exploration_projects"], "IND", later, start)
+    assert explored >= 300.0 and projects == pytest.approx(
+        explored / 0.678
+    )  # the mission's Rs 1,000 crore a year
+    awarded = [e for e in model.events if e.kind == "block_awarded" and e.target == "IND"]
+    assert awarded and goal_value(goals["blocks_auctioned"], "IND", later, start) == len(awarded)
+    recycled = goal_value(goals["recycled_tonnes"], "IND", later, start)
+    assert recycled == pytest.approx(float(model.last.recycled[model.index.country["IND"]].sum()) * 4)

@@ -53,7 +53,7 @@ def test_the_scenarios_command_lists_shows_and_validates_world_2023(cli):
     code, out, _ = cli("scenarios", "list")
     assert code == 0 and "world-2023" in out and "2024Q1" in out
     code, out, _ = cli("scenarios", "show", "world-2023")
-    assert code == 0 and "(2024Q1, 20 turns)" in out and "reserves: 148" in out
+    assert code == 0 and "(2024Q1, 20 turns)" in out and "reserves: 208" in out
     code, out, _ = cli("scenarios", "validate", "world-2023")
     assert (code, out.strip()) == (0, "world-2023: ok (world-2023, 37 countries)")
 
