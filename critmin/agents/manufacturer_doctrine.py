@@ -7,14 +7,18 @@ electronics, defence, industry) look at what they got:
   mineral stays dear and, if the scenario sets `[market] substitute_on_shortage`, also when they
   are short of more than that share of their need (supply they cannot get is dearer than any
   price); their choice drives `state.adoption`, and each start is an event with its reason;
-- procurement and stock: the share of their need under contract and their inventory cover in
-  weeks; when cover falls under `[market] lobby_cover_weeks` while short they lobby their government
-  (an event, and `ManufacturerTurn.lobbying`, a (C, M, S) signal 0..1);
+- procurement and stock: whom they doubt (`doubt_suppliers`: a supplier whose control cut
+  them, hedged at a premium the market charges on its goods, so they buy from others and from
+  their own plants), the share of their supply still from doubted suppliers, the share of their
+  need under contract, their inventory cover in weeks against the cover they aim for (their
+  inventory target, engine/dynamics.py); when cover falls under `[market] lobby_cover_weeks`
+  while short they lobby their government (an event, and `ManufacturerTurn.lobbying`, a (C, M, S)
+  signal 0..1);
 - lost output: what shortages cost them, counted per sector in value of final goods
   (`[market] output_value_multiple` times the value of the missing mineral at reference prices).
 
-The engine's market clearing still buys for them on the spot market; these decisions are the
-part of their behaviour the market does not already carry.
+The engine's market clearing buys for them on the spot market, reading their doubt of each
+supplier and their inventory targets; the rest of these decisions sit beside the market.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ class ManufacturerTurn:
     lost_output_usd_m: np.ndarray  # (K, C) value of final output lost to shortages
     contract_share: np.ndarray  # (C, M, S) share of need contracted
     cover_weeks: np.ndarray  # (C, M, S) inventory cover after use
+    cover_target_weeks: np.ndarray  # (C, M, S) the cover they aim for (their inventory target)
+    doubted_share: np.ndarray  # (C, M, S) share of this turn's supply from suppliers they doubt
     lobbying: np.ndarray  # (C, M, S) 0..1: how hard they press their government
 
 
@@ -55,6 +61,25 @@ def shortage_share(view: MakersView) -> np.ndarray:
     return np.divide(view.shortage, need, out=np.zeros_like(need), where=need > 0)
 
 
+def doubt_suppliers(view: MakersView) -> np.ndarray:
+    """(C_importer, C_exporter, M, S) whom buyers doubt after this turn, and how far, 0..1.
+
+    `view.route_severity` (M, S, C_exporter, C_importer) is how far each route was under control
+    this turn (a ban or a binding quota or licence 1, a standing one `control_risk_standing`). A
+    buyer's doubt of a supplier of a mineral at a stage jumps to the severity of a control that
+    cuts it, stays while a control stands on the route (a licence once withheld can be withheld
+    again) and, once the control is lifted, keeps `supplier_doubt_memory_per_turn` of itself a
+    turn: buyers remember (Japan's users diversified away from China for years after 2010,
+    BEHAVIOUR.md 1c). The market reads it as the premium buyers pay to hedge that supplier
+    (engine/trade.py), so a control moves their procurement to other suppliers, their own plants
+    and contracts.
+    """
+    route = view.route_severity.transpose(3, 2, 0, 1)  # (C_importer, C_exporter, M, S)
+    cut = np.where(route >= view.control_risk_binding, route, 0.0)  # controls that cut supply
+    memory = np.where(route > 0, 1.0, view.supplier_doubt_memory_per_turn)  # kept while one stands
+    return np.maximum(cut, view.supplier_doubt * memory)
+
+
 def read_turn(view: MakersView) -> ManufacturerTurn:
     """Lost output, contract share, cover and lobbying of every country and sector, at once."""
     need, demand = view.need, view.final_demand  # (K, C, M, S)
@@ -68,7 +93,17 @@ def read_turn(view: MakersView) -> ManufacturerTurn:
     short = np.divide(view.shortage, need, out=np.zeros_like(need), where=need > 0)
     pressing = np.clip(short / view.lobby_shortage_share, 0.0, 1.0)
     lobbying = np.where(cover < view.lobby_cover_weeks, pressing, 0.0)
-    return ManufacturerTurn(lost, contract_share, cover, lobbying)
+    target = view.inventory_target * WEEKS_PER_TURN
+    return ManufacturerTurn(lost, contract_share, cover, target, doubted_share(view), lobbying)
+
+
+def doubted_share(view: MakersView) -> np.ndarray:
+    """(C, M, S) share of each buyer's supply this turn that came from suppliers it doubts."""
+    flows = view.flows  # (M, S, C_exporter, C_importer)
+    doubted = view.supplier_doubt.transpose(2, 3, 1, 0) > 0  # (M, S, C_exporter, C_importer)
+    total = flows.sum(axis=2)
+    share = np.divide((flows * doubted).sum(axis=2), total, out=np.zeros_like(total), where=total > 0)
+    return share.transpose(2, 0, 1)
 
 
 def main_sector(view: MakersView, c: int, m: int) -> str:
@@ -129,7 +164,9 @@ def lobbying_begun(view: MakersView, turn: ManufacturerTurn) -> list[Event]:
                 actor=f"{names.countries[c]}:{main_sector(view, c, m)}",
                 detail=f"{names.countries[c]}'s {names.minerals[m]} users lobby for supply (reason: short of "
                 f"{shortage[c, m].max():.0%} of need with {turn.cover_weeks[c, m].min():.0f} weeks "
-                f"of cover, {turn.contract_share[c, m].max():.0%} under contract)",
+                f"of cover against {turn.cover_target_weeks[c, m].max():.0f} wanted, "
+                f"{turn.contract_share[c, m].max():.0%} under contract, "
+                f"{turn.doubted_share[c, m].max():.0%} from suppliers they doubt)",
                 target=names.countries[c],
                 mineral=names.minerals[m],
             )

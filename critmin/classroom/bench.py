@@ -7,10 +7,13 @@ turn once every team's orders are in. A client "holds" the new state when it has
 State message and decoded its observation and world snapshot.
 
 With `--browser` every counted client speaks as the browser page does (student.js and room.js):
-a hello with a person's name, the map snapshot, each State inflated and parsed as plain JSON,
-nothing typed; the teams' orders then come from one extra bot per team, in a process of their
-own (as from other laptops), not counted. Clock: CLOCK_MONOTONIC,
-shared by the processes of one machine. Prints JSON; not a timed test.
+a hello with a person's name, the page's view, each State inflated and parsed as plain JSON
+and checked to hold the new turn, nothing typed; the teams' orders then come from one extra bot
+per team, in a process of their own (as from other laptops), not counted; they order as soon as
+a State arrives, on this machine's cores. With `--players-wait` they order only once every counted
+client holds the turn, as students read before they decide (their thinking then falls outside
+the second measured, as it does on other laptops in a class). Clock: CLOCK_MONOTONIC, shared by
+the processes of one machine. Prints JSON; not a timed test.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import sys
 import tempfile
 import time
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from critmin.classroom import protocol as p
@@ -76,6 +80,7 @@ async def watch_as_browser(index: int, address: str, code: str, turns: int, time
                     data = zlib.decompress(frame) if isinstance(frame, bytes) and frame[:1] != b"{" else frame
                     message = json.loads(data)
                     if message["type"] == "state":
+                        require_new_turn(message)
                         times.put((index, message["turn"], time.monotonic()))
                         if message["turn"] >= turns:
                             return
@@ -83,6 +88,13 @@ async def watch_as_browser(index: int, address: str, code: str, turns: int, time
                 pass
         if ws.close_code == POLICY_VIOLATION:
             raise RuntimeError(f"refused: {ws.close_reason}")
+
+
+def require_new_turn(state: dict) -> None:
+    """Fail unless a parsed State holds what the page draws, all of the same turn."""
+    snapshot, observation = state["snapshot"], state["observation"]
+    if snapshot["turn"] != state["turn"] or observation["turn"] != state["turn"] or state["legal"] is None:
+        raise RuntimeError(f"state of turn {state['turn']} holds another turn's views")
 
 
 async def browser_connection(address: str):
@@ -99,19 +111,33 @@ async def browser_connection(address: str):
             await asyncio.sleep(0.5)
 
 
-async def play_only(address: str, code: str, turns: int) -> None:
+class ReadingBot(Bot):
+    """A team's bot that orders a turn only once `gate` (shared by processes) has reached it."""
+
+    def __init__(self, client: SessionClient, gate, **options) -> None:
+        super().__init__(client, **options)
+        self.gate = gate
+
+    async def maybe_play(self) -> None:
+        """Wait for the gate, then play as any bot does."""
+        state = self.client.state
+        while self.gate is not None and state is not None and self.gate.value < state.turn:
+            await asyncio.sleep(0.01)
+        await super().maybe_play()
+
+
+async def play_only(address: str, code: str, turns: int, gate) -> None:
     """A bot that only sends a team's orders (browser mode: not counted)."""
     client = SessionClient(address, code, snapshot=False, label="bench-player", retry_for=30)
-    bot = Bot(client, quiet=True, until_turn=turns)
-    await bot.run()
+    await ReadingBot(client, gate, quiet=True, until_turn=turns).run()
 
 
-def worker(clients: list[tuple[int, str, bool]], address: str, turns: int, times, browser: bool) -> None:
+def worker(clients: list[tuple[int, str, bool]], address: str, turns: int, times, browser: bool, gate):
     """A process holding several clients."""
 
     async def main():
         if browser:
-            players = [reported(i, play_only(address, code, turns)) for i, code, _ in clients if i < 0]
+            players = [reported(i, play_only(address, code, turns, gate)) for i, code, _ in clients if i < 0]
             watchers = [
                 reported(i, watch_as_browser(i, address, code, turns, times))
                 for i, code, _ in clients
@@ -164,11 +190,15 @@ def start_server(state: Path, scenario: str, compression: bool) -> tuple[subproc
     return process, f"127.0.0.1:{json.loads((state / 'server.json').read_text())['port']}"
 
 
-async def drive(address: str, code: str, turns: int, count: int, times) -> list[dict]:
-    """The instructor: start, then for each turn wait for the orders, advance, wait for every client."""
+async def drive(address: str, code: str, turns: int, count: int, times, gate=None) -> list[dict]:
+    """The instructor: start, then for each turn wait for the orders, advance, wait for every client.
+
+    `gate` (if any) is raised to each turn once every client holds it: the players may order.
+    """
     instructor = SessionClient(address, code, snapshot=False, label="bench-instructor")
     await instructor.open()
     await wait_clients(times, count, turn=0)
+    raise_gate(gate, 0)
     await instructor.command("start")
     samples = []
     for turn in range(turns):
@@ -177,6 +207,7 @@ async def drive(address: str, code: str, turns: int, count: int, times) -> list[
         result = await instructor.command("advance", turn=turn)
         acknowledged = time.monotonic()
         arrivals = await wait_clients(times, count, turn=turn + 1)
+        raise_gate(gate, turn + 1)
         samples.append(
             {
                 "turn": turn,
@@ -188,6 +219,12 @@ async def drive(address: str, code: str, turns: int, count: int, times) -> list[
         )
     await instructor.close()
     return samples
+
+
+def raise_gate(gate, turn: int) -> None:
+    """Let the players order `turn`."""
+    if gate is not None:
+        gate.value = turn
 
 
 async def wait_orders(instructor: SessionClient, turn: int, timeout: float = 60.0) -> None:
@@ -226,59 +263,61 @@ def percentile(values: list[float], share: float) -> float:
     )
 
 
-def run(
-    clients: int = 40,
-    turns: int = 10,
-    workers: int = 4,
-    scenario: str = "china-ree-controls-2025",
-    compression: bool = True,
-    browser: bool = False,
-) -> dict:
+@dataclass(frozen=True)
+class Options:
+    """What to measure: how many clients of which kind, for how many turns, of which scenario."""
+
+    clients: int = 40
+    turns: int = 10
+    workers: int = 4
+    scenario: str = "china-ree-controls-2025"
+    compression: bool = True
+    browser: bool = False
+    players_wait: bool = False  # browser mode: players order once every counted client holds the turn
+
+
+def run(options: Options = Options()) -> dict:
     """Run the benchmark and return its figures."""
     with tempfile.TemporaryDirectory(prefix="critmin-bench-") as directory:
         state = Path(directory)
-        server, address = start_server(state, scenario, compression)
+        server, address = start_server(state, options.scenario, options.compression)
         try:
-            return measure(state, address, clients, turns, workers, scenario, compression, browser)
+            return measure(state, address, options)
         finally:
             os.kill(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
 
 
-def measure(
-    state: Path,
-    address: str,
-    clients: int,
-    turns: int,
-    workers: int,
-    scenario: str,
-    compression: bool,
-    browser: bool,
-) -> dict:
+def measure(state: Path, address: str, options: Options) -> dict:
     """Start the client processes, drive the turns, summarise."""
     codes = json.loads((state / "codes.json").read_text())
-    seats = [(i, codes[TEAMS[i % len(TEAMS)]], i < len(TEAMS)) for i in range(clients)]
+    count, turns, browser = options.clients, options.turns, options.browser
+    seats = [(i, codes[TEAMS[i % len(TEAMS)]], i < len(TEAMS)) for i in range(count)]
     context = multiprocessing.get_context("spawn")
     times = context.Queue()
+    gate = context.Value("i", -1) if options.players_wait and browser else None
     processes = [
-        context.Process(target=worker, args=(seats[w::workers], address, turns, times, browser), daemon=True)
-        for w in range(workers)
+        context.Process(
+            target=worker, args=(seats[w :: options.workers], address, turns, times, browser, gate)
+        )
+        for w in range(options.workers)
     ]
     if browser:  # the teams' orders come from their own process, as from other laptops
         players = [(-1, codes[team], True) for team in TEAMS]
-        arguments = (players, address, turns, None, browser)
-        processes.append(context.Process(target=worker, args=arguments, daemon=True))
+        processes.append(context.Process(target=worker, args=(players, address, turns, None, browser, gate)))
     for process in processes:
+        process.daemon = True
         process.start()
     try:
-        samples = asyncio.run(drive(address, codes["instructor"], turns, clients, times))
+        samples = asyncio.run(drive(address, codes["instructor"], turns, count, times, gate))
     finally:
         for process in processes:
             process.join(timeout=30)
             if process.is_alive():
                 process.terminate()
-    return {"scenario": scenario, "clients": clients, "client_kind": "browser" if browser else "python",
-            "teams": len(TEAMS), "turns": turns, "worker_processes": workers, "compression": compression,
+    return {"scenario": options.scenario, "clients": count, "client_kind": "browser" if browser else "python",
+            "teams": len(TEAMS), "turns": turns, "worker_processes": options.workers,
+            "compression": options.compression, "players_wait_for_the_clients": gate is not None,
             "load_average_1min": round(os.getloadavg()[0], 2), **summarise(samples)}  # fmt: skip
 
 
@@ -306,10 +345,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", default="china-ree-controls-2025")
     parser.add_argument("--no-compression", action="store_true")
     parser.add_argument("--browser", action="store_true", help="clients speak as the browser page does")
-    args = parser.parse_args(argv)
-    figures = run(
-        args.clients, args.turns, args.workers, args.scenario, not args.no_compression, args.browser
+    parser.add_argument(
+        "--players-wait", action="store_true", help="browser mode: bots order once every client has the turn"
     )
+    args = parser.parse_args(argv)
+    options = Options(args.clients, args.turns, args.workers, args.scenario, not args.no_compression,
+                      args.browser, args.players_wait)  # fmt: skip
+    figures = run(options)
     print(json.dumps(figures, indent=1))
     return 0
 

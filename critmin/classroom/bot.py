@@ -3,6 +3,8 @@
 It fills empty seats in a class and drives the tests and the benchmark. It decides on the
 Observation the server sends, exactly as a person at the UI would, and submits once per turn;
 after a lost connection it rejoins and resends an unacknowledged submission under the same id.
+A firm's AI reads the turn's arrays, which stay on the server: on a firm seat the bot orders
+what the firm's dashboard advises (what the firm's own AI would order now).
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ class Bot:
         if self.client.welcome is None or self.client.welcome.role != "team":
             self.say("this code is not a team's: a bot plays a team")
             return 2
-        self.controller = self.controller or doctrine_of(self.client.welcome)
+        if self.client.welcome.firm is None:
+            self.controller = self.controller or doctrine_of(self.client.welcome)
         while not self.done():
             message = await self.client.recv()
             await self.react(message)
@@ -106,7 +109,10 @@ class Bot:
             await client.submit(state.turn, actions)
 
     def decide(self, state: p.State) -> list[dict]:
-        """The doctrine's actions on this turn's observation, as plain data."""
+        """The doctrine's actions on this turn's observation (a firm's advice), as plain data."""
+        if self.client.welcome is not None and self.client.welcome.firm is not None:
+            dashboard = p.decode_firm(state)
+            return list(dashboard.advice) if dashboard is not None else []
         observation = p.decode_observation(state)
         if observation is None or self.controller is None:
             return []

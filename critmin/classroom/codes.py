@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import math
+import os
 import secrets
+from pathlib import Path
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 GROUPS = 4
@@ -58,3 +61,15 @@ def seat_of(code: str, digests: dict[str, str]) -> str | None:
         if hmac.compare_digest(given, stored):
             found = seat
     return found
+
+
+def write_code(path: Path, seat: str, code: str) -> None:
+    """Put a seat's new code in a codes file (created if missing), owner-readable, replaced atomically."""
+    known = json.loads(path.read_text()) if path.is_file() else {}
+    known[seat] = code
+    temporary = path.with_name(path.name + ".tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as stream:
+        json.dump(known, stream, indent=1)
+    temporary.chmod(0o600)
+    temporary.replace(path)

@@ -89,7 +89,7 @@ def add_serve(commands) -> None:
         "Run a classroom session server: teams join with codes, the instructor runs the clock.",
     )
     sub.add_argument("scenario", help="packaged scenario name or TOML path")
-    sub.add_argument("--teams", help="the countries played by teams, e.g. IND,CHN,USA,JPN,EUU,AUS")
+    sub.add_argument("--teams", help="the seats played by teams, countries or state firms: IND,CHN,USA,kabil")
     sub.add_argument("--state", type=Path, required=True, help="directory for the session database and codes")
     sub.add_argument(
         "--host",
@@ -156,7 +156,7 @@ def new_session(store, args: argparse.Namespace):
     """A fresh session: codes printed and written, everything stored."""
     from critmin.classroom import codes
     from critmin.classroom.packs import pack_for
-    from critmin.classroom.session import Session
+    from critmin.classroom.session import Session, seat_list
     from critmin.scenarios import ScenarioError, load_scenario
 
     if not store.is_new():
@@ -165,9 +165,9 @@ def new_session(store, args: argparse.Namespace):
         )
     if not args.teams:
         raise UserError("--teams is required for a new session, e.g. --teams IND,CHN,USA")
-    teams = [t.strip().upper() for t in args.teams.split(",") if t.strip()]
     with user_errors(ScenarioError):
         scenario = load_scenario(args.scenario)
+    teams = seat_list(scenario, args.teams)
     pack = args.pack or getattr(getattr(pack_for(scenario.id), "pack", None), "id", None)
     join_codes = codes.new_codes(teams)
     session = Session.create(
@@ -181,20 +181,23 @@ def new_session(store, args: argparse.Namespace):
         code_digests={seat: codes.digest(c) for seat, c in join_codes.items()},
     )
     path = write_codes(join_codes, args.codes_file or args.state / "codes.json")
+    session.keep_codes_file(path)
     print_codes(session, join_codes, path, args)
     return session
 
 
 def resume_session(store, args: argparse.Namespace):
     """The stored session, rebuilt and checked; refuses a different scenario or team list."""
-    from critmin.classroom.session import Session
+    from critmin.classroom.session import Session, seat_list
 
     session = Session.restore(store)
     stored = session.meta["scenario_id"]
     if Path(args.scenario).stem != stored and args.scenario != stored:
         raise UserError(f"{args.state} holds a session of {stored}, not {args.scenario}")
-    if args.teams and [t.strip().upper() for t in args.teams.split(",")] != session.teams:
+    if args.teams and seat_list(session.model.world_scenario, args.teams) != session.teams:
         raise UserError(f"{args.state} holds a session with teams {','.join(session.teams)}")
+    if args.codes_file:  # a revoke writes its new code there from now on
+        session.keep_codes_file(args.codes_file)
     out.print(
         f"resumed {stored} at turn {session.turn} ({session.model.date}), {session.phase}; "
         f"{len(session.model.hashes)} turns replayed with matching state hashes; join codes unchanged"

@@ -175,7 +175,7 @@ def image(uri: str | None, alt: str) -> str:
 def overview(record: SessionRecord) -> str:
     """What was played, by whom, and how long."""
     meta, turns = record.meta, record.turns
-    names = record.initial.country_names
+    names = record.names
     pack = record.pack
     facts = [
         ("scenario", f"{meta['scenario_id']}: {meta['scenario_content']['scenario'].get('title', '')}"),

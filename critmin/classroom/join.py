@@ -47,6 +47,10 @@ class SeatWindows(Protocol):
 
 
 NO_WINDOW = "Cannot open a window here (no display); starting the text client instead."
+FIRM_IN_TEXT = (
+    "The game window plays countries; this code is a state firm's seat: its dashboard and orders "
+    "are in the text client (or the browser page)."
+)
 
 
 class TextClient:
@@ -138,6 +142,11 @@ class TextClient:
 
     # --- display ------------------------------------------------------------------------
 
+    def show_firm(self, dashboard: p.FirmDashboard) -> None:
+        """A firm seat's dashboard."""
+        for line in firm_lines(dashboard):
+            self.console.print(escape(line))
+
     def show_welcome(self, welcome: p.Welcome) -> None:
         """Who we are, and the role card if the session has a teaching pack."""
         info = welcome.session
@@ -175,9 +184,14 @@ class TextClient:
             self.console.print(f"[red]refused ({message.code}):[/] {escape(message.reason)}")
 
     def show_state(self, state: p.State) -> None:
-        """The turn, the team's lines and its news."""
-        observation = p.decode_observation(state)
+        """The turn, the team's lines and its news (a firm seat: the firm's dashboard)."""
         self.console.rule(f"turn {state.turn}/{state.turns_total} {state.date} — {state.phase}")
+        if self.client.welcome is not None and self.client.welcome.firm is not None:
+            dashboard = p.decode_firm(state)
+            if dashboard is not None:
+                self.show_firm(dashboard)
+            return
+        observation = p.decode_observation(state)
         if observation is None:
             return
         table = Table(
@@ -204,6 +218,27 @@ class TextClient:
             self.console.print(f"  · {escape(str(item.get('detail', item)))}")
 
 
+def words(key: str) -> str:
+    """An identifier as words ('supply_security' -> 'supply security')."""
+    return key.replace("_", " ")
+
+
+def firm_lines(dashboard: p.FirmDashboard) -> list[str]:
+    """A firm seat's dashboard as lines of text: money, holdings, record and advice."""
+    lines = [
+        f"{dashboard.name}, mandate {words(dashboard.mandate)}: "
+        f"cash USD {dashboard.cash_usd_m:,.1f} m, earned USD {dashboard.earnings_usd_m:,.2f} m last turn"
+    ]
+    lines += [
+        f"  holds {h.share:.2%} of {h.country}'s {h.mineral} {h.stage} "
+        f"({h.production_tonnes:,.0f} t produced last turn)"
+        for h in dashboard.holdings
+    ] or ["  holds no producing line yet"]
+    lines += [f"  · {item['detail']}" for item in dashboard.record[-5:]]
+    lines += [f"  advice: {words(item['type'])} — {item.get('reason', '')}" for item in dashboard.advice]
+    return lines
+
+
 def run_join(
     address: str,
     code: str,
@@ -221,6 +256,10 @@ def run_join(
             world.close()
             console.print("this code is the instructor's: use `critmin instructor ADDRESS --code C view`")
             return 2
+        if world.welcome.firm is not None:
+            world.close()
+            console.print(f"[yellow]{FIRM_IN_TEXT}[/]")
+            return asyncio.run(TextClient(text_client(address, code, name), console).run())
         outcome = windows.team(world)
         if outcome is not None:
             return int(outcome)
@@ -228,5 +267,9 @@ def run_join(
         console.print(f"[yellow]{NO_WINDOW}[/]")
     elif not text:
         console.print(f"[yellow]The game window cannot open: {escape(missing)}; starting the text client.[/]")
-    client = SessionClient(address, code, snapshot=False, label="join-text", name=name)
-    return asyncio.run(TextClient(client, console).run())
+    return asyncio.run(TextClient(text_client(address, code, name), console).run())
+
+
+def text_client(address: str, code: str, name: str) -> SessionClient:
+    """The text client's connection (no snapshot: it prints the team's own view)."""
+    return SessionClient(address, code, snapshot=False, label="join-text", name=name)

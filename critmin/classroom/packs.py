@@ -39,6 +39,7 @@ from critmin.core.vocabulary import Mineral, Stage
 
 TEACHING = resources.files("critmin.scenarios") / "teaching"
 Iso3 = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
+Seat = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")]  # a country or a firm id
 Identifier = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9\-]*$")]
 Metric = Literal[
     "supply_security", "import_share", "export_share", "treasury", "assets_abroad", "stockpile_cover",
@@ -85,7 +86,7 @@ class Role(PackRecord, kw_only=True):
     """A role card: who the players are, what they want, what only they know."""
 
     id: Identifier
-    team: Iso3
+    team: Seat
     title: str
     brief: str
     private: tuple[str, ...] = ()
@@ -151,7 +152,7 @@ class PackInfo(PackRecord, kw_only=True):
     title: str
     audience: str = ""
     duration: str = ""
-    teams: tuple[Iso3, ...]
+    teams: tuple[Seat, ...]  # countries' ISO3 codes and state firms' ids
     turns: Annotated[int, msgspec.Meta(ge=1)] | None = None
     turn_seconds: Annotated[float, msgspec.Meta(gt=0)] | None = None
 
@@ -240,11 +241,14 @@ def pack_for(scenario_id: str) -> Pack | None:
     return None
 
 
-def check_pack(pack: Pack, countries: set[str], chains: dict[str, list[str]]) -> list[str]:
-    """Problems of a pack against its scenario's countries and mineral chains (empty if none)."""
-    problems = [f"pack team {t} is not in the scenario" for t in pack.pack.teams if t not in countries]
+def check_pack(
+    pack: Pack, countries: set[str], chains: dict[str, list[str]], firms: frozenset[str] = frozenset()
+) -> list[str]:
+    """Problems of a pack against its scenario's countries, firms and mineral chains (empty if none)."""
+    seats = countries | firms
+    problems = [f"pack team {t} is not in the scenario" for t in pack.pack.teams if t not in seats]
     for role in pack.roles:
-        if role.team not in countries:
+        if role.team not in seats:
             problems.append(f"role {role.id}: team {role.team} is not in the scenario")
         for goal in role.goals:
             problems += goal_problems(role.id, goal, countries, chains)

@@ -34,12 +34,15 @@ MAX_REASONING_CHARS = 1000
 MAX_EXTEND_SECONDS = 86400.0  # one extend gives a turn at most a day more
 NULL = msgspec.Raw(b"null")
 
-Team = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
+# A seat: a country's ISO3 code or a state firm's id (e.g. 'kabil'), as the scenario spells it.
+Team = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")]
 SubmissionId = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9._:\-]{1,64}$")]
-Recipient = Annotated[str, msgspec.Meta(pattern=r"^(all|instructor|[A-Z]{3})$")]
+Recipient = Team  # 'all', 'instructor' or a seat
 ShortText = Annotated[str, msgspec.Meta(max_length=64)]
 Phase = Literal["lobby", "open", "paused", "resolving", "finished"]
-View = Literal["full", "map", "none"]  # which snapshot a client gets: all of it, without figures, none
+# Which snapshot a client gets: all of it; what a browser page draws (`page_view`, also for the
+# team's observation); none.
+View = Literal["full", "map", "none"]
 Role = Literal["team", "instructor"]
 CommandName = Literal[
     "start",
@@ -81,8 +84,9 @@ class Hello(Message, frozen=True, kw_only=True, tag="hello"):
     Attributes:
         code: the join code of a team or of the instructor.
         snapshot: whether to receive the world snapshot with each state (bots do not need it).
-        figures: whether that snapshot holds every country's figures (the browser pages' map
-            needs only flows, events, policies and deals: a third of the bytes).
+        figures: whether to receive the whole snapshot and observation; False asks for what a
+            browser page draws (`page_view`: flows and the turn's events, the team's dashboard),
+            about half the bytes.
         client: a free label for the logs, e.g. 'bot', 'join', 'instructor', 'browser'.
         name: the person joining (a student's name), recorded on their orders and messages.
 
@@ -210,7 +214,8 @@ class Welcome(Message, frozen=True, kw_only=True, tag="welcome"):
     role: Role
     team: str | None
     session: SessionInfo
-    country: dict[str, Any] | None = None
+    country: dict[str, Any] | None = None  # a country seat's scenario record
+    firm: dict[str, Any] | None = None  # a firm seat's: id, name, country, kind, mandate, budget
     role_card: dict[str, Any] | None = None
     world: WorldOutline | None = None  # the scenario as front ends read it (core/outline.py)
     pack: dict[str, Any] | None = None  # the instructor's: injects, agenda and rubric of the pack
@@ -228,11 +233,46 @@ class Orders(msgspec.Struct, frozen=True, kw_only=True):
     reasoning: str = ""
 
 
+class Holding(msgspec.Struct, frozen=True, kw_only=True):
+    """A firm's share of one line (a country's mine, refinery or plant) and that line's output."""
+
+    country: str
+    mineral: str
+    stage: str
+    share: float
+    capacity_tonnes: float  # the whole line's, per turn
+    production_tonnes: float  # the whole line's last turn
+
+
+class FirmDashboard(msgspec.Struct, frozen=True, kw_only=True):
+    """What a firm seat sees: the firm, its money, its holdings, its record and its analysts' advice.
+
+    `home_lines` are its country's lines (the same records as a country's observation), the
+    supply the firm's mandate is about; `record` its decisions and refusals so far; `advice`
+    what the firm's own AI would order now (the orders it gets if the team sends none).
+    """
+
+    turn: int
+    date: str
+    firm: str
+    name: str
+    country: str
+    mandate: str
+    cash_usd_m: float
+    earnings_usd_m: float  # last turn's
+    holdings: list[Holding]
+    home_lines: list[dict[str, Any]]
+    record: list[dict[str, Any]]
+    news: list[dict[str, Any]]  # last turn's events about the firm or its lines
+    advice: list[dict[str, Any]]
+
+
 class State(Message, frozen=True, kw_only=True, tag="state"):
     """The whole picture for one client, sent on (re)connect and after each resolved turn.
 
     `observation` and `legal` (a team's own view and menu) and `snapshot` (the public world)
-    are embedded JSON: decode them with `decode_observation` / `decode_snapshot`.
+    are embedded JSON: decode them with `decode_observation` (a firm seat's: `decode_firm`) /
+    `decode_snapshot`.
     """
 
     turn: int
@@ -388,6 +428,11 @@ def decode_observation(state: State):
     from critmin.core.observation import Observation
 
     return decode_raw(state.observation, Observation)
+
+
+def decode_firm(state: State) -> FirmDashboard | None:
+    """A firm seat's dashboard embedded in a State, or None."""
+    return decode_raw(state.observation, FirmDashboard)
 
 
 def decode_snapshot(state: State):

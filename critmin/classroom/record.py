@@ -14,7 +14,7 @@ from typing import Any
 import msgspec
 
 from critmin.classroom.packs import Goal, Pack, load_optional_pack
-from critmin.classroom.seats import play_turn, seated_world
+from critmin.classroom.seats import play_turn, seat_names, seated_world
 from critmin.classroom.store import Store, StoreError, SubmissionRecord, TurnRecord
 from critmin.core.snapshot import WorldSnapshot
 from critmin.scenarios.loader import Scenario, scenario_from_content
@@ -48,6 +48,7 @@ class SessionRecord:
     initial: WorldSnapshot
     ai_only: list[WorldSnapshot] = field(default_factory=list)
     pack: Pack | None = None
+    names: dict[str, str] = field(default_factory=dict)  # every seat's name: countries and firms
 
     @property
     def teams(self) -> list[str]:
@@ -83,6 +84,7 @@ def read_session(state_dir: Path, *, counterfactual: bool = True) -> SessionReco
         initial=model.snapshot(),
         pack=load_optional_pack(meta.get("pack")),
         ai_only=ai_only_run(scenario, meta, len(turns)) if counterfactual else [],
+        names=seat_names(scenario),
     )
 
 
@@ -107,17 +109,18 @@ def ai_only_run(scenario: Scenario, meta: dict[str, Any], turns: int) -> list[Wo
 
 
 def decisions(record: SessionRecord) -> list[dict[str, Any]]:
-    """Every action the teams' countries carried out and whether the team or its AI chose it.
+    """Every action the teams' seats carried out and whether the team or its AI chose it.
 
-    Each row also names who sent the team's orders and the reasoning they attached.
+    A firm's own moves are its seat's (a country team's only if it plays the firm). Each row also
+    names who sent the team's orders and the reasoning they attached.
     """
     sent = {(s.team, s.submission_id): s for s in record.submissions}
     rows = []
     for turn in record.turns:
         for action in turn.actions:
-            team = action.get("country")
-            if team not in record.teams or action.get("_scripted") or action.get("_firm"):
-                continue  # scripted events' and firms' own moves are not the team's
+            team = action.get("_firm") or action.get("country")
+            if team not in record.teams or action.get("_scripted"):
+                continue  # scripted events and firms no team plays
             source = "team" if team in turn.orders else "AI default"
             rows.append(
                 {

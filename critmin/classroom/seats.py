@@ -1,9 +1,10 @@
-"""Seats: the controller of a team's country in a classroom session.
+"""Seats: the controller of a team's country, or of a state firm, in a classroom session.
 
 A seat plays what the team submitted for the turn. When the team sent nothing (absent, silent,
-or replaced by the instructor) it plays its country's AI doctrine instead: the default orders.
-The doctrine decides every turn, even when its orders are not used, so that its memory (supply
-pressure, past offers) follows the game and a replay of the same orders gives the same moves.
+or replaced by the instructor) it plays its country's AI doctrine (a firm's: the firm's AI)
+instead: the default orders. The doctrine decides every turn, even when its orders are not used,
+so that its memory (supply pressure, past offers) follows the game and a replay of the same
+orders gives the same moves. A seat is named by the country's ISO3 code or the firm's id.
 """
 
 from __future__ import annotations
@@ -43,10 +44,26 @@ class Seat(QueuedController):
 
 
 def ai_controller(scenario: Scenario, country: str, model: WorldModel) -> Controller:
-    """The AI controller a country would have with the computer playing it (its doctrine)."""
+    """The AI controller a seat would have with the computer playing it (its doctrine, a firm's AI)."""
+    if country in model.firms:
+        from critmin.agents.firm_doctrine import FirmDoctrine
+
+        return FirmDoctrine()
     spec = next(c for c in scenario.spec.countries if c.iso3 == country)
     ai = msgspec.structs.replace(spec, controller="ai")
     return make_controller(ai, model.decision_rng(country), scenario.spec.doctrines)
+
+
+def seat_names(scenario: Scenario) -> dict[str, str]:
+    """Every seat a team may take: countries by ISO3 and firms by id, with their names."""
+    spec = scenario.spec
+    return {c.iso3: c.name for c in spec.countries} | {f.id: f"{f.name}, {f.country}" for f in spec.firms}
+
+
+def seat_of(scenario: Scenario, name: str) -> str | None:
+    """The seat a name means, whatever its case ('kabil', 'KABIL', 'ind'), or None."""
+    by_fold = {seat.casefold(): seat for seat in seat_names(scenario)}
+    return by_fold.get(name.strip().casefold())
 
 
 def seated_world(scenario: Scenario, seed: int, teams: Sequence[str]) -> tuple[WorldModel, dict[str, Seat]]:

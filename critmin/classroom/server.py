@@ -26,6 +26,7 @@ from websockets.exceptions import ConnectionClosed
 from critmin.classroom import codes, pages
 from critmin.classroom import protocol as p
 from critmin.classroom.session import INSTRUCTOR, RefusalError, Session
+from critmin.classroom.warm_up import warm_up
 
 log = logging.getLogger("critmin.classroom")
 
@@ -99,6 +100,7 @@ class ClassroomServer:
 
     async def run(self) -> None:
         """Serve until SIGINT/SIGTERM or `stop()`."""
+        warm_up()  # before listening: the first advance then resolves as fast as the others
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
@@ -298,7 +300,7 @@ class ClassroomServer:
         targets = {
             c
             for c in self.clients
-            if c.is_instructor or c.seat == client.seat or message.to == "all" or c.seat == message.to
+            if c.is_instructor or c.seat == client.seat or delivered.to == "all" or c.seat == delivered.to
         }
         self.broadcast(targets, p.encode(delivered))
 
@@ -333,7 +335,7 @@ class ClassroomServer:
             elif name == "extend":
                 detail = session.extend(require(message.seconds, "extend needs seconds"))
             elif name in SEAT_COMMANDS:
-                seat = require(message.team, f"{name} needs a team")
+                seat = session.require_team(require(message.team, f"{name} needs a team"))
                 detail = getattr(session, SEAT_COMMANDS[name])(seat)
                 if name == "revoke":
                     detail = self.reissue(seat, detail)
@@ -346,21 +348,21 @@ class ClassroomServer:
             else:  # rollback
                 detail = session.rollback(require(message.turn, "rollback needs the turn to go back to"))
         if name in ("undo", "rollback"):
-            self.broadcast_states()
+            async with self.lock:
+                await self.broadcast_states()
         else:
             self.broadcast_progress()
         return detail
 
     def reissue(self, seat: str, code: str) -> str:
-        """After a revoke: write the new code to the codes file, drop the seat's connections."""
-        path = Path(self.state_dir) / CODES_FILE if self.state_dir is not None else None
-        if path is not None and path.is_file():
-            known = json.loads(path.read_text())
-            known[seat] = code
-            temporary = path.with_suffix(".tmp")
-            temporary.write_text(json.dumps(known, indent=1))
-            temporary.chmod(0o600)
-            temporary.replace(path)
+        """After a revoke: write the new code where the session's codes are, drop the seat's connections.
+
+        That is the `--codes-file` the session was created with (kept in its meta), else
+        STATE/codes.json.
+        """
+        path = self.session.codes_file or (Path(self.state_dir) / CODES_FILE if self.state_dir else None)
+        if path is not None:
+            codes.write_code(path, seat, code)
         for client in [c for c in self.clients if c.seat == seat]:
             asyncio.get_running_loop().create_task(
                 client.ws.close(POLICY_VIOLATION, "this join code was revoked: ask the instructor")
@@ -374,12 +376,20 @@ class ClassroomServer:
             self.broadcast_progress()
             started = time.perf_counter()
             record = await asyncio.to_thread(self.session.resolve)
-            elapsed = time.perf_counter() - started
-            self.broadcast_states()
+            resolved = time.perf_counter()
+            await self.broadcast_states()
+            sent = time.perf_counter()
         defaults = (
             f"default orders for {', '.join(record.defaulted)}" if record.defaulted else "no default orders"
         )
-        log.info("turn %d resolved (%s, %.2f s): %s", record.turn, reason, elapsed, defaults)
+        log.info(
+            "turn %d resolved (%s, %.2f s; states sent in %.2f s): %s",
+            record.turn,
+            reason,
+            resolved - started,
+            sent - resolved,
+            defaults,
+        )
         return f"turn {record.turn} ({record.date}) resolved; {defaults}; state {record.state_hash[:12]}"
 
     async def run_clock(self) -> None:
@@ -455,13 +465,18 @@ class ClassroomServer:
         """Tell everyone the clock and who has submitted."""
         self.broadcast(self.clients, p.encode(self.session.progress(self.connected())))
 
-    def broadcast_states(self) -> None:
-        """Send every client its new State, encoding each team's message once per kind of snapshot."""
+    async def broadcast_states(self) -> None:
+        """Send every client its new State (call with the lock held).
+
+        Each (seat, snapshot kind) is prepared once, in a worker thread, and sent as soon as it is
+        ready, the groups with the most connections first: clients decode one team's State while
+        the next team's is being prepared.
+        """
         groups: dict[tuple[str, str], list[Client]] = {}
         for client in self.clients:
             groups.setdefault((client.seat, client.view), []).append(client)
-        for (seat, view), members in groups.items():
-            self.broadcast(members, self.state_bytes(seat, view))
+        for (seat, view), members in sorted(groups.items(), key=lambda group: -len(group[1])):
+            self.broadcast(members, await asyncio.to_thread(self.state_bytes, seat, view))
 
     def state_bytes(self, seat: str, view: p.View) -> bytes:
         """A seat's State with the snapshot it asked for, compressed unless told not to."""

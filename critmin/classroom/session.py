@@ -14,16 +14,19 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from critmin.classroom import codes
 from critmin.classroom import protocol as p
+from critmin.classroom.firm_seat import firm_dashboard
 from critmin.classroom.leaderboard import standings
 from critmin.classroom.packs import Pack, load_optional_pack
+from critmin.classroom.page_view import page_observation, page_snapshot
 from critmin.classroom.plain import plain_reason
-from critmin.classroom.seats import play_turn, seated_world
+from critmin.classroom.seats import play_turn, seat_names, seat_of, seated_world
 from critmin.classroom.store import Store, SubmissionRecord, TurnRecord
 from critmin.core.actions import ActionFormatError, action_from_dict, action_to_dict
 from critmin.core.outline import WorldOutline
@@ -100,13 +103,25 @@ class Clock:
 
 
 @dataclass
+class TeamViews:
+    """One team's encoded observation (whole, and as its page reads it) and legal menu."""
+
+    observation: msgspec.Raw
+    page_observation: msgspec.Raw
+    legal: msgspec.Raw
+
+
+@dataclass
 class Views:
-    """Encoded views of the current turn, computed once after each change of the world."""
+    """Encoded views of the current turn: the public ones at once, a team's on first use.
+
+    A team's views are encoded when its State is first asked for, so the server can send each
+    team its State while the next team's is still being prepared.
+    """
 
     snapshot: msgspec.Raw = field(default_factory=lambda: p.NULL)
-    map_snapshot: msgspec.Raw = field(default_factory=lambda: p.NULL)  # without the figures
-    observations: dict[str, msgspec.Raw] = field(default_factory=dict)
-    legal: dict[str, msgspec.Raw] = field(default_factory=dict)
+    map_snapshot: msgspec.Raw = field(default_factory=lambda: p.NULL)  # what a page draws
+    teams: dict[str, TeamViews] = field(default_factory=dict)
     standings: list[dict[str, Any]] | None = None
 
 
@@ -160,15 +175,12 @@ class Session:
         pack: str | None,
         code_digests: dict[str, str],
     ) -> Session:
-        """A new session in an empty store."""
-        known = [c.iso3 for c in scenario.spec.countries]
-        unknown = [t for t in teams if t not in known]
+        """A new session in an empty store (teams: countries' ISO3 codes or firms' ids, see `seat_list`)."""
+        unknown = [t for t in teams if t not in seat_names(scenario)]
         if unknown:
-            raise SessionError(
-                f"teams not in {scenario.id}: {', '.join(unknown)} (countries: {', '.join(known)})"
-            )
+            raise SessionError(f"teams not in {scenario.id}: {', '.join(unknown)} ({known_seats(scenario)})")
         if len(set(teams)) != len(teams) or not teams:
-            raise SessionError("--teams needs one or more distinct ISO3 codes")
+            raise SessionError("--teams needs one or more distinct ISO3 codes or firm ids")
         store.set_meta(
             format=STORE_FORMAT,
             scenario_id=scenario.id,
@@ -222,15 +234,31 @@ class Session:
         self.refresh_views()
 
     def refresh_views(self) -> None:
-        """Encode the snapshot and each team's observation and legal menu for this turn."""
-        model = self.model
-        snapshot = model.snapshot()
+        """Encode this turn's public snapshot (whole and as pages draw it); teams' views follow on use."""
+        snapshot = self.model.snapshot()
         self.views = Views(
             snapshot=msgspec.Raw(msgspec.json.encode(snapshot)),
-            map_snapshot=msgspec.Raw(msgspec.json.encode(msgspec.structs.replace(snapshot, figures=[]))),
-            observations={t: msgspec.Raw(msgspec.json.encode(model.observe(t))) for t in self.teams},
-            legal={t: msgspec.Raw(msgspec.json.encode(model.legal_actions(t))) for t in self.teams},
+            map_snapshot=msgspec.Raw(msgspec.json.encode(page_snapshot(snapshot))),
         )
+
+    def team_views(self, team: str) -> TeamViews:
+        """A team's encoded observation and legal menu for this turn (computed once)."""
+        views = self.views.teams.get(team)
+        if views is None:
+            if team in self.model.firms:  # a firm's dashboard is small: pages get all of it
+                dashboard = firm_dashboard(self.model, team, self.seats[team].fallback)
+                whole = page = msgspec.json.encode(dashboard)
+            else:
+                observation = self.model.observe(team)
+                whole = msgspec.json.encode(observation)
+                page = msgspec.json.encode(page_observation(observation, self.turn - 1))
+            views = TeamViews(
+                observation=msgspec.Raw(whole),
+                page_observation=msgspec.Raw(page),
+                legal=msgspec.Raw(msgspec.json.encode(self.model.legal_actions(team))),
+            )
+            self.views.teams[team] = views
+        return views
 
     # --- what clients see ---------------------------------------------------------------
 
@@ -246,11 +274,10 @@ class Session:
 
     def info(self) -> p.SessionInfo:
         """What the session is."""
-        spec = self.model.world_scenario.spec
-        names = {c.iso3: c.name for c in spec.countries}
+        names = seat_names(self.model.world_scenario)
         return p.SessionInfo(
             scenario=self.meta["scenario_id"],
-            title=spec.scenario.title,
+            title=self.model.world_scenario.spec.scenario.title,
             teams=self.teams,
             team_names={t: names[t] for t in self.teams},
             seed=self.seed,
@@ -273,13 +300,16 @@ class Session:
                 chat=chat,
                 name=name,
             )
-        spec = next(c for c in self.model.world_scenario.spec.countries if c.iso3 == seat)
+        spec = self.model.world_scenario.spec
+        country = next((c for c in spec.countries if c.iso3 == seat), None)
+        firm = next((f for f in spec.firms if f.id == seat), None)
         card = self.pack.role_card(seat) if self.pack else None
         return p.Welcome(
             role="team",
             team=seat,
             session=self.info(),
-            country=msgspec.to_builtins(spec),
+            country=msgspec.to_builtins(country) if country else None,
+            firm=firm_record(firm) if firm else None,
             role_card=card,
             world=world,
             chat=chat,
@@ -331,6 +361,7 @@ class Session:
         team = seat if seat in self.teams else None
         standing = self.orders.get(team) if team else None
         views = self.views
+        mine = self.team_views(team) if team else None
         return p.State(
             turn=self.turn,
             date=self.model.date,
@@ -349,8 +380,8 @@ class Session:
             else None,
             last_defaulted=self.last_defaulted(),
             muted=self.muted,
-            observation=views.observations.get(team, p.NULL) if team else p.NULL,
-            legal=views.legal.get(team, p.NULL) if team else p.NULL,
+            observation=(mine.page_observation if view == "map" else mine.observation) if mine else p.NULL,
+            legal=mine.legal if mine else p.NULL,
             snapshot={"full": views.snapshot, "map": views.map_snapshot}.get(view, p.NULL),
         )
 
@@ -452,11 +483,13 @@ class Session:
             except ActionFormatError as error:
                 verdicts.append(plain_reason(str(error)))
                 continue
-            if action.country != team:
-                verdicts.append(f"acts for another team ({action.country}); you play {team}")
-                continue
-            reason = self.model.check(action)
-            verdicts.append(reason)
+            if team in self.model.firms:
+                reason = self.model.seat_problem(team, action) or self.model.check(action)
+            elif action.country != team:
+                reason = f"acts for another team ({action.country}); you play {team}"
+            else:
+                reason = self.model.check(action)
+            verdicts.append(plain_reason(reason) if reason else None)
             if reason is None:
                 accepted.append(action_to_dict(action))
         return verdicts, accepted
@@ -471,14 +504,13 @@ class Session:
 
         While the chat is muted, teams may still write to the instructor.
         """
-        if message.to not in ("all", INSTRUCTOR, *self.teams):
-            raise RefusalError("unknown", f"no team {message.to} in this session")
-        if self.muted and sender != INSTRUCTOR and message.to != INSTRUCTOR:
+        to = message.to if message.to in ("all", INSTRUCTOR) else self.require_team(message.to)
+        if self.muted and sender != INSTRUCTOR and to != INSTRUCTOR:
             raise RefusalError(
                 "forbidden", "the instructor has paused the chat: only messages to them go through"
             )
-        self.store.add_message(self.turn, sender, message.to, message.text, name)
-        return p.ChatMessage(sender=sender, to=message.to, text=message.text, turn=self.turn, name=name)
+        self.store.add_message(self.turn, sender, to, message.text, name)
+        return p.ChatMessage(sender=sender, to=to, text=message.text, turn=self.turn, name=name)
 
     # --- the instructor -----------------------------------------------------------------
 
@@ -515,13 +547,13 @@ class Session:
 
     def replace(self, team: str) -> str:
         """Let the AI play a team (until the team submits again)."""
-        self.require_team(team)
+        team = self.require_team(team)
         self.set_seat(team, "ai", actor=INSTRUCTOR)
         return f"{team} is played by its AI doctrine until it submits again"
 
     def give_back(self, team: str) -> str:
         """Give a team played by the AI back to its students."""
-        self.require_team(team)
+        team = self.require_team(team)
         if self.seat_modes[team] == "human":
             raise RefusalError("phase", f"{team} is already played by its students")
         self.set_seat(team, "human", actor=INSTRUCTOR)
@@ -529,13 +561,24 @@ class Session:
 
     def revoke(self, seat: str) -> str:
         """A new join code for a team; the old one stops working. Returns the new code."""
-        self.require_team(seat)
+        seat = self.require_team(seat)
         code = codes.new_code()
         digests = {**self.meta["code_digests"], seat: codes.digest(code)}
         self.meta["code_digests"] = digests
         self.store.set_meta(code_digests=digests)
         self.store.log(self.turn, INSTRUCTOR, "revoke", f"new code for {seat}")
         return code
+
+    def keep_codes_file(self, path: Path) -> None:
+        """Remember where the join codes are written, so a reissued code goes there too."""
+        self.meta["codes_file"] = str(Path(path).resolve())
+        self.store.set_meta(codes_file=self.meta["codes_file"])
+
+    @property
+    def codes_file(self) -> Path | None:
+        """The file the session's join codes were written to (None for sessions that did not say)."""
+        stored = self.meta.get("codes_file")
+        return Path(stored) if stored else None
 
     def set_flag(self, flag: str, value: bool) -> str:
         """Mute or unmute the chat ('muted'), show or hide the leaderboard ('leaderboard')."""
@@ -547,10 +590,12 @@ class Session:
         self.store.log(self.turn, INSTRUCTOR, flag, "on" if value else "off")
         return FLAG_LABELS[flag][0 if value else 1]
 
-    def require_team(self, team: str) -> None:
-        """Refuse a team that is not in the session."""
-        if team not in self.teams:
+    def require_team(self, team: str) -> str:
+        """The session's seat a name means, whatever its case ('KABIL' is 'kabil'); refused if none."""
+        seat = {t.casefold(): t for t in self.teams}.get(team.casefold())
+        if seat is None:
             raise RefusalError("unknown", f"no team {team} in this session")
+        return seat
 
     def inject(self, text: str) -> str:
         """Add an event to the open turn: a pack inject's id or a scenario event as JSON."""
@@ -716,6 +761,35 @@ class Session:
         self.seat_modes[team] = mode
         self.store.set_meta(seats=self.seat_modes)
         self.store.log(self.turn, actor, "seat", f"{team} -> {mode}")
+
+
+def seat_list(scenario: Scenario, text: str) -> list[str]:
+    """The seats a comma-separated list names ('IND,chn,kabil'), as the scenario spells them."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    seats = [seat_of(scenario, name) for name in names]
+    unknown = [name for name, seat in zip(names, seats, strict=True) if seat is None]
+    if unknown:
+        raise SessionError(f"teams not in {scenario.id}: {', '.join(unknown)} ({known_seats(scenario)})")
+    return [seat for seat in seats if seat is not None]
+
+
+def known_seats(scenario: Scenario) -> str:
+    """What a team may play in a scenario, for error messages."""
+    spec = scenario.spec
+    firms = ", ".join(f.id for f in spec.firms)
+    return f"countries: {', '.join(c.iso3 for c in spec.countries)}" + (f"; firms: {firms}" if firms else "")
+
+
+def firm_record(firm) -> dict[str, Any]:
+    """What a firm seat's Welcome says of the firm (its assets are on its dashboard)."""
+    return {
+        "id": firm.id,
+        "name": firm.name,
+        "country": firm.country,
+        "kind": firm.kind,
+        "mandate": firm.goal,
+        "budget_usd_m": firm.budget_usd_m,
+    }
 
 
 def played_date(model: WorldModel, turn: int) -> str:

@@ -3,10 +3,10 @@
 Spot routes (policies.apply_control), contract deliveries (contracts), the revision of a
 control (controls.relaxes), the AI's reading of its observation (agents/situation), the UI's map
 of controlled routes and the invariant tests all ask `ExportControl` (`bans`, `cap`,
-`licence_share`, `delay`, `regime_for`) rather than read its fields: on one exporter x mineral x
-stage there may stand a regime for some destinations (a licence, a quota, a ban), bans to others
-(`also_banned`), and an unrestricted rest. This module imports nothing of the project (the
-agents layer reads it too).
+`direct_cap`, `leak_cap`, `licence_share`, `delay`, `regime_for`) rather than read its fields:
+on one exporter x mineral x stage there may stand a regime for some destinations (a licence, a
+quota, a ban), bans to others (`also_banned`), and an unrestricted rest. This module imports
+nothing of the project (the agents layer reads it too).
 """
 
 from __future__ import annotations
@@ -21,10 +21,12 @@ BAN, QUOTA, LICENCE = "ban", "quota", "licence"
 class ExportControl:
     """One country's control on one mineral at one stage.
 
-    `destinations` empty means every foreign destination. A quota caps all foreign sales at
-    `quota_tonnes_per_turn * (1 + leakage)`; a licence regime lets `approval_share` of the
-    exports it had before (`reference_tonnes` per turn) through, `delay_turns` late; countries in
-    `also_banned` are banned beside the regime.
+    `destinations` empty means every foreign destination. A quota caps direct foreign sales at
+    `quota_tonnes_per_turn`, and `leak_cap()` more get round any regime through third
+    countries at a higher cost (engine/leakage.py), so at most `quota_tonnes_per_turn * (1 +
+    leakage)` leave under a quota; a licence regime lets `approval_share` of the exports it had
+    before (`reference_tonnes` per turn) through, `delay_turns` late; countries in `also_banned`
+    are banned beside the regime (no leakage reaches them).
     """
 
     country: str
@@ -76,6 +78,22 @@ class ExportControl:
     def bans_anyone(self) -> bool:
         """True if the control bans exports to at least one destination."""
         return self.regime == BAN or bool(self.also_banned)
+
+    def leaks_to(self, destination: str) -> bool:
+        """True if leaked goods may reach `destination` (not where a ban stands beside the regime)."""
+        return destination not in self.also_banned
+
+    def leak_cap(self) -> float:
+        """Tonnes per turn that get round the control through third countries, at a higher cost.
+
+        `leakage` of the quota, or of the exports before the control (a licence or a ban).
+        """
+        base = self.quota_tonnes_per_turn if self.regime == QUOTA else self.reference_tonnes
+        return self.leakage * base
+
+    def direct_cap(self) -> float:
+        """Tonnes per turn a quota lets abroad on direct routes (inf when it is not a quota)."""
+        return self.quota_tonnes_per_turn if self.regime == QUOTA else float("inf")
 
     def cap(self) -> float:
         """Tonnes per turn a quota lets abroad, leakage included (inf when it is not a quota).

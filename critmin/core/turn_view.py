@@ -139,3 +139,9 @@ class MakersView:
     lobby_shortage_share: float  # short of this share of need, makers press their government hardest
     lobby_cover_weeks: float  # ... once their inventory cover falls under this
     output_value_multiple: np.ndarray  # (K,) USD of final output lost per USD of mineral missing
+    inventory_target: np.ndarray  # turns of need they aim to hold
+    flows: np.ndarray  # (M, S, C_exporter, C_importer) tonnes received this turn
+    route_severity: np.ndarray  # (M, S, C_exporter, C_importer) how far each route was under control
+    supplier_doubt: np.ndarray  # (C_importer, C_exporter, M, S) their doubt of each supplier so far, 0..1
+    control_risk_binding: float  # severity of a control that cuts supply
+    supplier_doubt_memory_per_turn: float  # share of doubt kept a turn once no control stands

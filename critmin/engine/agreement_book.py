@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from critmin.core.actions import ProposeAgreement, action_to_dict
+from critmin.engine.deals import Proposal
 
 
 @dataclass(frozen=True)
@@ -34,21 +35,12 @@ class Agreement:
         return all(country in self.parties for country in countries)
 
 
-@dataclass(frozen=True)
-class AgreementProposal:
-    """An agreement offered and waiting for the counterparty's answer."""
-
-    id: str
-    turn: int
-    action: ProposeAgreement
-
-
 @dataclass
 class AgreementBook:
     """Agreements in force and proposals pending, with deterministic ids."""
 
     agreements: dict[str, Agreement] = field(default_factory=dict)
-    proposals: dict[str, AgreementProposal] = field(default_factory=dict)
+    proposals: dict[str, Proposal] = field(default_factory=dict)  # offers of an agreement
     next_number: int = 1
 
     def new_id(self, prefix: str) -> str:
@@ -60,9 +52,9 @@ class AgreementBook:
         """Put an agreement in force."""
         self.agreements[agreement.id] = agreement
 
-    def propose(self, action: ProposeAgreement, turn: int) -> AgreementProposal:
+    def propose(self, action: ProposeAgreement, turn: int) -> Proposal:
         """Record a proposal for the counterparty's next decision."""
-        proposal = AgreementProposal(self.new_id("Q"), turn, action)
+        proposal = Proposal(self.new_id("Q"), turn, action)
         self.proposals[proposal.id] = proposal
         return proposal
 

@@ -25,9 +25,13 @@ def hear_announcements(world: World) -> None:
 
 
 def react_to_news(world: World, imposed: list[dict]) -> None:
-    """Buyers stock up at once on the controls announced, or imposed this turn (as action dicts)."""
+    """Buyers stock up at once on the controls announced, or imposed this turn (as action dicts).
+
+    A scripted disruption that strikes unannounced this turn is news as it strikes.
+    """
     state = world.state
-    exposure, market = news_exposure(imposed, world.index, *world.recent_supply)
+    news = [*imposed, *breaking_disruptions(world.scenario.spec.events, world.turn)]
+    exposure, market = news_exposure(news, world.index, *world.recent_supply)
     state.news_exposure = np.maximum(state.news_exposure, exposure)
     state.news_market = np.maximum(state.news_market, market)
     if state.news_market.any():
@@ -107,14 +111,30 @@ def pending_controls(events, turn: int) -> list[dict]:
         if event.kind == "action" and (event.action or {}).get("type") == "impose_export_control":
             pending.append({"country": event.country, **event.action})
         elif event.kind == "disruption" and event.mineral is not None:
-            stage = event.stage.value if event.stage is not None else "mine"
-            pending.append(
-                {
-                    "country": event.country,
-                    "mineral": event.mineral.value,
-                    "stages": [stage],
-                    "regime": "licence",
-                    "approval_share": 1.0 - min(event.share, 1.0),
-                }
-            )
+            pending.append(disruption_as_cut(event))
     return pending
+
+
+def breaking_disruptions(events, turn: int) -> list[dict]:
+    """Scripted disruptions that strike this turn unannounced: the news breaks as they happen.
+
+    (An announced one was news at its announcement.) Each as a cut of its share of the
+    producer's shipments to everyone, like an announced one.
+    """
+    return [
+        disruption_as_cut(event)
+        for event in events
+        if event.kind == "disruption" and event.turn == turn and event.announced is None and event.mineral
+    ]
+
+
+def disruption_as_cut(event) -> dict:
+    """A disruption event as the control-like cut the news measures."""
+    stage = event.stage.value if event.stage is not None else "mine"
+    return {
+        "country": event.country,
+        "mineral": event.mineral.value,
+        "stages": [stage],
+        "regime": "licence",
+        "approval_share": 1.0 - min(event.share, 1.0),
+    }

@@ -20,6 +20,7 @@ model's phases (docs/mechanisms.md names each parameter and its source):
 from __future__ import annotations
 
 import numpy as np
+from scipy import special
 
 from critmin.core.vocabulary import STAGES, TURNS_PER_YEAR
 from critmin.engine.state import Constants, WorldState
@@ -208,8 +209,20 @@ def target_utilisation(state: WorldState, constants: Constants, settings) -> np.
     ceiling = np.maximum(settings.utilisation_max, state.normal_utilisation)
     floor = settings.utilisation_floor_margin
     shutting = np.clip((cover - floor) / max(1.0 - floor, 1e-9), 0.0, 1.0)
-    boom = np.maximum(margin, 1.0) ** settings.supply_elasticity
-    return np.minimum(state.normal_utilisation * boom, ceiling) * shutting
+    restarted = idle_in_the_money(margin, settings.idle_cost_dispersion)
+    return (state.normal_utilisation + (ceiling - state.normal_utilisation) * restarted) * shutting
+
+
+def idle_in_the_money(margin: np.ndarray, dispersion: float) -> np.ndarray:
+    """Share of a line's idle capacity whose cash cost its relative margin now covers, 0..1.
+
+    A country's idle capacity (care and maintenance, older plants) is a set of tranches whose
+    costs lie above what pays at reference prices, log-normally spread by `dispersion`: at a
+    relative margin m >= 1 the share 2 Phi(ln m / dispersion) - 1 of them is in the money, so
+    idle capacity restarts tranche by tranche, not all at once.
+    """
+    z = np.log(np.maximum(margin, 1.0)) / max(dispersion, 1e-9)
+    return np.asarray(special.erf(z / np.sqrt(2.0)))
 
 
 def adjust_utilisation(state: WorldState, constants: Constants, settings) -> None:

@@ -292,7 +292,10 @@ class WorldModel(WorldHolder, mesa.Model):
         books = (world.state, world.constants, world.settings, world.policies, world.index, world.orders)
         spot = run_spot_markets(*books, contract_flows)
         treasury.book(world, "transport", spot.transport_usd_m)
+        treasury.book(world, "supplier_risk", spot.supplier_risk_usd_m)
+        treasury.book(world, "re_export", spot.re_export_usd_m)
         world.stock_bought = spot.stock_bought
+        world.route_severity = spot.severity
         world.last.flows = spot.flows + contract_flows
         world.last.sold_spot = stock_before - world.state.producer_stock
         exports.remember(world, world.last.flows, spot.severity)

@@ -45,6 +45,8 @@ class RouteRules:
     licence_cap: np.ndarray  # (C,) tonnes per turn
     delay: np.ndarray  # (C,) turns exports from i over licensed routes take
     tariff: np.ndarray  # (C, C) ad-valorem rate from i into j
+    leak_cap: np.ndarray  # (C,) tonnes per turn of i's goods that get round its control (engine/leakage.py)
+    leak_open: np.ndarray  # (C, C) bool: where those goods may go (not where a ban stands beside the regime)
 
     @cached_property
     def controlled(self) -> bool:
@@ -66,6 +68,8 @@ class RouteRules:
             licence_cap=np.full(n, np.inf),
             delay=np.zeros(n, dtype=int),
             tariff=np.zeros((n, n)),
+            leak_cap=np.zeros(n),
+            leak_open=np.ones((n, n), dtype=bool),
         )
 
 
@@ -187,9 +191,11 @@ def apply_control(rules: RouteRules, control: ExportControl, countries: dict[str
     for destination, j in countries.items():
         rules.route_open[exporter, j] = not control.bans(destination)
         rules.licensed[exporter, j] = control.licenses(destination)
-    rules.export_cap[exporter] = control.cap()
+        rules.leak_open[exporter, j] = control.leaks_to(destination)
+    rules.export_cap[exporter] = control.direct_cap()
     rules.licence_cap[exporter] = control.licence_cap()
     rules.delay[exporter] = max(control.delay(destination) for destination in countries)
+    rules.leak_cap[exporter] = control.leak_cap()
 
 
 def quota_per_turn(tonnes_per_year: float | None) -> float:

@@ -85,6 +85,7 @@ class WorldState:
     treasury: np.ndarray  # (C,) government money, USD m
     industry: np.ndarray  # (C,) private sector money from mineral trade, USD m
     trust: np.ndarray  # (C, C) how far i trusts j, 0..1
+    supplier_doubt: np.ndarray  # (C, C, M, S) how unreliable buyers in i deem supplier j of m at s, 0..1
     firm_cash: (
         np.ndarray
     )  # (F,) each firm's own money, USD m (spent on stakes and capacity, earned on its assets)
@@ -202,6 +203,7 @@ def build_state(scenario: Scenario, index: Index, constants: Constants) -> World
         treasury=constants.budget_per_turn * TURNS_PER_YEAR,
         industry=np.zeros(shape[0]),
         trust=initial_trust(spec.market, constants.same_bloc),
+        supplier_doubt=np.zeros((shape[0], *shape)),
         firm_cash=np.array([firm.budget_usd_m for firm in spec.firms], dtype=float),
     )  # fmt: skip
     fill_capacity(state, spec.capacity, index)

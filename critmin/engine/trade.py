@@ -13,6 +13,7 @@ from itertools import pairwise
 import numpy as np
 
 from critmin.core.units import USD_M_PER_TONNE_USD_PER_KG, freight_usd_per_kg
+from critmin.engine import leakage
 from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
 from critmin.engine.market import MarketClearing, MarketProblem, clear_markets
 from critmin.engine.policies import RouteRules, read_only
@@ -28,6 +29,15 @@ class Orders:
 
     buy: dict[tuple[int, int, int], tuple[float, float]] = field(default_factory=dict)
     release: dict[tuple[int, int, int], float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RouteCosts:
+    """What moving goods between countries costs beyond the prices: (C, C) and (K, C, C) USD/kg."""
+
+    freight: np.ndarray  # (C, C)
+    tariffs: np.ndarray  # (C, C) or (K, C, C) over K markets, to the importer's treasury
+    risk: np.ndarray  # (C, C) or (K, C, C), buyers' hedging of suppliers they doubt (a sink)
 
 
 @dataclass
@@ -47,8 +57,9 @@ class Market:
     bid_country: np.ndarray  # global position per bid
     bid_owner: np.ndarray  # BUYER_* per bid
     rules: RouteRules
-    freight: np.ndarray  # (C, C) USD/kg
-    tariff_usd_per_kg: np.ndarray  # (C, C)
+    costs: RouteCosts  # (C, C) USD/kg: freight, tariffs, buyers' hedging of doubted suppliers
+    hubs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # local exporter per hub
+    leak_premium: float = 0.0  # USD/kg a hub's shipments cost above its exporter's route
 
 
 @dataclass
@@ -57,8 +68,11 @@ class SpotOutcome:
 
     flows: np.ndarray  # (M, S, C, C) spot tonnes, domestic on the diagonal
     transport_usd_m: float
+    supplier_risk_usd_m: float  # paid by buyers to hedge suppliers they doubt (a declared sink)
+    re_export_usd_m: float  # what leaked goods paid to get round controls through third countries
     severity: np.ndarray  # (M, S, C, C) how far each route is under control (see dynamics)
     stock_bought: np.ndarray  # (C, M, S) manufacturers' purchases for stock, received this turn
+    leaked: np.ndarray  # (M, S, C, C) spot tonnes that left through third countries (in `flows` too)
 
 
 def demand_fractions(
@@ -184,29 +198,59 @@ def feed_bids(state: WorldState, constants: Constants, settings) -> list[tuple]:
 
 
 def pose_market(
-    m: int, s: int, offers: tuple, bids: tuple, rules: RouteRules, freight: np.ndarray, tariff: np.ndarray
+    m: int,
+    s: int,
+    offers: tuple,
+    bids: tuple,
+    rules: RouteRules,
+    costs: RouteCosts,
+    leak_premium: float = 0.0,
 ) -> Market:
-    """One market (mineral m at stage s) as a problem among its active countries."""
-    active = np.zeros(len(freight), dtype=bool)
+    """One market (mineral m at stage s) as a problem among its active countries.
+
+    `costs` holds this market's (C, C) freight, tariff and risk; an exporter with leak room
+    (`rules.leak_cap`) gets a hub member of its own (engine/leakage.py) shipping at
+    `leak_premium` USD/kg more.
+    """
+    active = np.zeros(len(costs.freight), dtype=bool)
     active[offers[0]] = True
     active[bids[0]] = True
     members = np.flatnonzero(active)
     local = np.cumsum(active) - 1
+    hubs = leakage.leaking_exporters(rules.leak_cap, members, local[offers[0]])
+    supply = (local[offers[0]], offers[1], offers[2], offers[0], offers[3])
+    supply = leakage.carve(supply, hubs, rules.leak_cap[members[hubs]], len(members))
+    route_cost = submatrix(costs.freight + costs.tariffs + costs.risk, members)
+    route_cost, route_open = leakage.hub_routes(
+        route_cost,
+        submatrix(rules.route_open, members),
+        submatrix(rules.leak_open, members),
+        hubs,
+        leak_premium,
+    )
+    n = len(route_cost)
     problem = MarketProblem.trusted(
-        supply_country=local[offers[0]],
-        supply_tonnes=offers[1],
-        supply_price=offers[2],
+        supply_country=supply[0],
+        supply_tonnes=supply[1],
+        supply_price=supply[2],
         demand_country=local[bids[0]],
         demand_tonnes=bids[1],
         demand_price=bids[2],
         demand_required=np.zeros(len(bids[0]), dtype=bool),
-        route_cost=submatrix(freight + tariff, members),
-        route_open=submatrix(rules.route_open, members),
-        export_cap=rules.export_cap[members],
-        licensed=submatrix(rules.licensed, members),
-        licence_cap=rules.licence_cap[members],
+        route_cost=route_cost,
+        route_open=route_open,
+        export_cap=widened(rules.export_cap[members], n, np.inf),
+        licensed=np.pad(submatrix(rules.licensed, members), (0, len(hubs))),
+        licence_cap=widened(rules.licence_cap[members], n, np.inf),
     )
-    return Market(m, s, problem, members, offers[0], offers[3], bids[0], bids[3], rules, freight, tariff)
+    return Market(
+        m, s, problem, members, supply[3], supply[4], bids[0], bids[3], rules, costs, hubs, leak_premium
+    )
+
+
+def widened(values: np.ndarray, n: int, fill: float) -> np.ndarray:
+    """`values` padded with `fill` to length n."""
+    return np.concatenate([values, np.full(n - len(values), fill)])
 
 
 def submatrix(matrix: np.ndarray, members: np.ndarray) -> np.ndarray:
@@ -251,7 +295,10 @@ def producer_storage(state: WorldState, settings, reservation: np.ndarray) -> tu
     """
     running = state.capacity * state.utilisation * (1 - state.disruption)
     storable = np.minimum(state.producer_stock, settings.producer_storage_quarters * running)
-    held_price = np.maximum(reservation, settings.producer_storage_price_share * state.expected_price)
+    falling = np.exp(settings.producer_storage_trend_quarters * np.minimum(state.price_trend, 0.0))
+    held_price = np.maximum(
+        reservation, settings.producer_storage_price_share * state.expected_price * falling
+    )
     return storable, held_price
 
 
@@ -364,8 +411,21 @@ def pose_markets(
         if rules.controlled:
             full_rules, rules = rules, after_contracts(rules, committed[m, s])
         key = m * n_s + s
-        posed.append((pose_market(m, s, offers[key], bids[key], rules, freight, tariff), full_rules))
+        costs = RouteCosts(freight, tariff, supplier_risk_cost(state, constants, settings, m, s))
+        leak = settings.leakage_cost_share * constants.reference_price[m, s]
+        posed.append((pose_market(m, s, offers[key], bids[key], rules, costs, leak), full_rules))
     return posed
+
+
+def supplier_risk_cost(state: WorldState, constants: Constants, settings, m: int, s: int) -> np.ndarray:
+    """(C_exporter, C_importer) USD/kg buyers add to goods from suppliers they doubt.
+
+    Buyers hedge a supplier whose controls reached them (`state.supplier_doubt`, chosen by the
+    manufacturers: agents/manufacturer_doctrine.py): dual sourcing, qualification of other
+    suppliers, safety stock financed. Up to `supplier_risk_premium` of the line's reference price.
+    """
+    premium = settings.supplier_risk_premium * constants.reference_price[m, s]
+    return premium * state.supplier_doubt[:, :, m, s].T
 
 
 def settle_markets(
@@ -377,27 +437,48 @@ def settle_markets(
     """
     n = state.capacity.shape[0]
     flows = np.zeros((*constants.chain.shape, n, n))
-    severity = np.zeros_like(flows)
+    severity, leaked = np.zeros_like(flows), np.zeros_like(flows)
     markets = [market for market, _ in posed]
     if not markets:
-        return SpotOutcome(flows, 0.0, severity, np.zeros_like(state.consumer_stock))
+        return SpotOutcome(flows, 0.0, 0.0, 0.0, severity, np.zeros_like(state.consumer_stock), leaked)
     for market, answer in zip(markets, clearings, strict=True):
-        flows[market.mineral, market.stage][np.ix_(market.members, market.members)] = answer.flows
+        at = market.mineral, market.stage
+        (
+            flows[at][np.ix_(market.members, market.members)],
+            leaked[at][np.ix_(market.members, market.members)],
+        ) = leakage.fold(answer.flows, market.hubs)
     traded = tuple(np.array([(market.mineral, market.stage) for market in markets]).T)
-    tariffs = np.array([market.tariff_usd_per_kg for market in markets])
-    state.price[:, *traded] = widened_prices(markets, clearings, tariffs).T
+    tariffs = np.array([market.costs.tariffs for market in markets])
+    risks = np.array([market.costs.risk for market in markets])
+    state.price[:, *traded] = widened_prices(markets, clearings, tariffs + risks).T
     controlled = [(market.mineral, market.stage, rules) for market, rules in posed if rules is not None]
     if controlled:
         m, s, rules = zip(*controlled, strict=True)
         severity[m, s] = control_severity(RouteRules.stack(rules), flows[m, s] + committed[m, s], settings)
     sales = entries(markets, [a.sold for a in clearings], "offer")
     purchases = entries(markets, [a.bought for a in clearings], "bid")
-    stock_bought = receive_goods(state, markets, purchases, flows)
+    stock_bought = receive_goods(state, markets, purchases, flows - leaked)
     hand_over_goods(state, sales)
-    transport = pay_for_goods(state, sales, purchases, traded, flows, tariffs, markets[0].freight)
+    routes = RouteCosts(markets[0].costs.freight, tariffs, risks)
+    transport, hedging = pay_for_goods(state, sales, purchases, traded, flows, routes)
+    re_export = pay_for_leakage(state, markets, leaked)
     if subsidy is not None and subsidy.any():
         pay_subsidies(state, sales, subsidy)
-    return SpotOutcome(flows=flows, transport_usd_m=transport, severity=severity, stock_bought=stock_bought)
+    return SpotOutcome(flows, transport, hedging, re_export, severity, stock_bought, leaked)
+
+
+def pay_for_leakage(state: WorldState, markets: list[Market], leaked: np.ndarray) -> float:
+    """Exporters' governments give up the leak premium on what left through hubs; USD m (a sink).
+
+    The price gap on those routes covers it (so it is not rent), paid to whoever runs the hub.
+    """
+    paid = np.zeros(len(state.treasury))
+    for market in markets:
+        if market.hubs.size:
+            paid += leaked[market.mineral, market.stage].sum(axis=1) * market.leak_premium
+    paid *= USD_M_PER_TONNE_USD_PER_KG
+    state.treasury -= paid
+    return float(paid.sum())
 
 
 def clear_among_active(markets: list[Market]) -> list[MarketClearing]:
@@ -412,10 +493,10 @@ def widened_prices(markets: list[Market], answers: list[MarketClearing], tariffs
     route (what it would pay to import); one no member can reach gets the members' highest
     price. A market without members has price 0 everywhere.
     """
-    local = np.full((len(markets), len(markets[0].freight)), np.inf)
+    local = np.full((len(markets), len(markets[0].costs.freight)), np.inf)
     for k, (market, answer) in enumerate(zip(markets, answers, strict=True)):
-        local[k, market.members] = answer.prices
-    route_cost = markets[0].freight + tariffs
+        local[k, market.members] = answer.prices[: len(market.members)]
+    route_cost = markets[0].costs.freight + tariffs
     route_open = np.array([market.rules.route_open for market in markets])
     landed = np.where(route_open, local[:, :, None] + route_cost, np.inf).min(axis=1)
     member = np.isfinite(local)
@@ -425,13 +506,19 @@ def widened_prices(markets: list[Market], answers: list[MarketClearing], tariffs
 
 
 def after_contracts(rules: RouteRules, committed: np.ndarray) -> RouteRules:
-    """The rules left for the spot market: contract exports use up quotas and licences first."""
+    """The rules left for the spot market: contract exports use up quotas and licences first.
+
+    Contracts may take a quota's leakage too (contracts.py reads `ExportControl.cap()`): what
+    they deliver beyond the direct quota comes out of the leak room.
+    """
     foreign = committed * (1 - np.eye(len(committed)))
+    exported = foreign.sum(axis=1)
     licensed = (foreign * rules.licensed).sum(axis=1)
     return replace(
         rules,
-        export_cap=np.maximum(rules.export_cap - foreign.sum(axis=1), 0.0),
+        export_cap=np.maximum(rules.export_cap - exported, 0.0),
         licence_cap=np.maximum(rules.licence_cap - licensed, 0.0),
+        leak_cap=np.maximum(rules.leak_cap - np.maximum(exported - rules.export_cap, 0.0), 0.0),
     )
 
 
@@ -489,9 +576,9 @@ def strategic_share(purchases: tuple[np.ndarray, ...], market: Market) -> np.nda
     """(C,) the share of each country's purchases on a market bought for its strategic stockpile."""
     country, m, s, owner, bought = purchases
     mine = (m == market.mineral) & (s == market.stage)
-    total = np.bincount(country[mine], bought[mine], minlength=len(market.freight))
+    total = np.bincount(country[mine], bought[mine], minlength=len(market.rules.delay))
     public = mine & (owner == BUYER_STRATEGIC)
-    strategic = np.bincount(country[public], bought[public], minlength=len(market.freight))
+    strategic = np.bincount(country[public], bought[public], minlength=len(market.rules.delay))
     return np.divide(strategic, total, out=np.zeros_like(total), where=total > 0)
 
 
@@ -526,16 +613,16 @@ def pay_for_goods(
     purchases: tuple[np.ndarray, ...],
     traded: tuple[np.ndarray, np.ndarray],
     flows: np.ndarray,
-    tariffs: np.ndarray,
-    freight: np.ndarray,
-) -> float:
+    routes: RouteCosts,
+) -> tuple[float, float]:
     """Money for every market: buyers pay sellers at local prices; importers collect tariffs.
 
     Exporters' governments keep the rent between local prices net of route costs. Sellers'
     revenue goes to industry (stockpile sales to the treasury), buyers pay from industry
-    (stockpile purchases from the treasury). `traded` are the markets' (mineral, stage) indices,
-    `tariffs` their (K, C, C) tariffs in USD/kg. Returns the transport paid, USD m.
+    (stockpile purchases from the treasury). `traded` are the markets' (mineral, stage) indices.
+    Returns the transport and the hedging of doubted suppliers paid, USD m (declared sinks).
     """
+    freight, tariffs = routes.freight, routes.tariffs
     money, n = USD_M_PER_TONNE_USD_PER_KG, len(state.industry)
     country, m, s, owner, sold = sales
     revenue = sold * state.price[country, m, s] * money
@@ -549,8 +636,8 @@ def pay_for_goods(
     state.treasury -= np.bincount(country[public], cost[public], minlength=n)
     exports = flows[traded] * (1 - np.eye(n))  # (K, C, C)
     price = state.price[:, *traded].T[:, None, :]  # (K, 1, C)
-    margin = price - price.swapaxes(1, 2) - freight - tariffs
+    margin = price - price.swapaxes(1, 2) - freight - tariffs - routes.risk
     tariff_revenue = (exports * tariffs).sum(axis=(0, 1))
     rent = (exports * margin).sum(axis=(0, 2))
     state.treasury += (tariff_revenue + rent) * money
-    return float((exports * freight).sum()) * money
+    return float((exports * freight).sum()) * money, float((exports * routes.risk).sum()) * money

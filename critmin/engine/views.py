@@ -253,4 +253,10 @@ def makers_view(world: World, need: np.ndarray, shortage: np.ndarray) -> MakersV
         lobby_shortage_share=settings.lobby_shortage_share,
         lobby_cover_weeks=settings.lobby_cover_weeks,
         output_value_multiple=np.array([settings.output_value_multiple[sector] for sector in SECTORS]),
+        inventory_target=state.inventory_target.copy(),
+        flows=world.last.flows,
+        route_severity=world.route_severity,
+        supplier_doubt=state.supplier_doubt.copy(),
+        control_risk_binding=settings.control_risk_binding,
+        supplier_doubt_memory_per_turn=settings.supplier_doubt_memory_per_turn,
     )

@@ -60,6 +60,7 @@ class World:
     recent_supply: tuple[np.ndarray, np.ndarray] = field(init=False)  # (C, M, S, C) exports, (C, M, S) home
     price_before: np.ndarray = field(init=False)  # (C, M, S) prices when the turn began
     stock_bought: np.ndarray = field(init=False)  # (C, M, S) manufacturers' purchases for stock this turn
+    route_severity: np.ndarray = field(init=False)  # (M, S, C, C) how far each route was under control
     refused: set[str] = field(default_factory=set)  # contracts whose buyer refuses this turn's tonnes
     delivered: dict[str, float] = field(default_factory=dict)  # tonnes delivered so far, by deal id
     lost_output: list[np.ndarray] = field(default_factory=list)  # per turn, (K, C) USD m of output lost
@@ -73,6 +74,7 @@ class World:
         self.recent_supply = (np.zeros((shape[0], *shape[1:], shape[0])), np.zeros(shape))
         self.price_before = self.state.price.copy()
         self.stock_bought = np.zeros_like(self.state.consumer_stock)
+        self.route_severity = np.zeros((*shape[1:], shape[0], shape[0]))  # set by trade
         self.lobbying = np.zeros(shape)
 
     @property

@@ -65,6 +65,15 @@ class MarketSettings(Record, kw_only=True):
     # Producers store rather than sell below what they expect (docs/mechanisms.md).
     producer_storage_quarters: NonNegative = 0.5
     producer_storage_price_share: Share = 0.8
+    producer_storage_trend_quarters: NonNegative = 4.0  # a falling trend, extrapolated this far, lowers it
+    # Procurement: buyers doubt a supplier whose controls reached them and pay this share of the
+    # reference price more for its goods (hedging, dual sourcing); doubt fades by
+    # `supplier_doubt_memory_per_turn` a turn once the control no longer binds (docs/mechanisms.md).
+    supplier_risk_premium: NonNegative = 0.4
+    supplier_doubt_memory_per_turn: Share = 0.6
+    # Leakage: goods that get round a control through third countries pay this share of the
+    # line's reference price above the direct route (engine/leakage.py).
+    leakage_cost_share: NonNegative = 0.25
     # Announced controls: buyers exposed to a control announced for a later turn stock up now.
     announcement_exposure: NonNegative = 1.0
     # Processors run at a small loss rather than stand idle (restarts, contracts).
@@ -98,6 +107,8 @@ class MarketSettings(Record, kw_only=True):
     price_trend_weight: Annotated[float, msgspec.Meta(gt=0, le=1)] = 0.8
     # Producers: utilisation on margins, closures in a bust, private investment.
     supply_elasticity: NonNegative = 0.5
+    # Idle capacity restarts tranche by tranche: cost dispersion of the tranches (log-normal sd).
+    idle_cost_dispersion: Positive = 0.3
     utilisation_max: Share = 0.95
     utilisation_floor_margin: NonNegative = 0.7
     utilisation_adjustment_per_turn: Share = 0.5

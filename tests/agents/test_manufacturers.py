@@ -107,3 +107,66 @@ def test_lobbying_reaches_the_governments_observation_and_raises_its_pressure(wi
     pressure.update({})
     pressure.hear({f"{mineral}/{stage}": 0.8})
     assert pressure.level[(mineral, stage)] == 0.8
+
+
+def test_buyers_doubt_a_supplier_whose_control_cut_them_while_it_stands_and_then_forget():
+    from types import SimpleNamespace
+
+    from critmin.agents.manufacturer_doctrine import doubt_suppliers
+    from critmin.scenarios.schema import MarketSettings
+
+    settings = MarketSettings()
+    severity = np.zeros((1, 1, 2, 2))  # (M, S, exporter, importer)
+    view = SimpleNamespace(
+        route_severity=severity,
+        supplier_doubt=np.zeros((2, 2, 1, 1)),  # (importer, exporter, M, S)
+        control_risk_binding=settings.control_risk_binding,
+        supplier_doubt_memory_per_turn=settings.supplier_doubt_memory_per_turn,
+    )
+    severity[0, 0, 0, 1] = settings.control_risk_binding  # 0's licence binds on its sales to 1
+    view.supplier_doubt = doubt_suppliers(view)
+    assert view.supplier_doubt[1, 0, 0, 0] == 1.0 and view.supplier_doubt[0, 1, 0, 0] == 0.0
+    severity[0, 0, 0, 1] = settings.control_risk_standing  # the licence stands, no longer binding
+    view.supplier_doubt = doubt_suppliers(view)
+    assert view.supplier_doubt[1, 0, 0, 0] == 1.0
+    severity[:] = 0.0  # lifted
+    view.supplier_doubt = doubt_suppliers(view)
+    assert view.supplier_doubt[1, 0, 0, 0] == pytest.approx(settings.supplier_doubt_memory_per_turn)
+
+
+def test_a_doubted_supplier_costs_its_buyers_a_premium_in_the_market_and_in_money():
+    from critmin.engine.trade import supplier_risk_cost
+
+    trusting, doubting = WorldModel("world-2024", seed=1), WorldModel("world-2024", seed=1)
+    china, m, s = doubting.position("CHN", "ree_heavy", "magnet")
+    india = doubting.index.country["IND"]
+    doubting.state.supplier_doubt[india, china, m, s] = 1.0
+    cost = supplier_risk_cost(doubting.state, doubting.constants, doubting.settings, m, s)
+    premium = doubting.settings.supplier_risk_premium * doubting.constants.reference_price[m, s]
+    assert cost[china, india] == pytest.approx(premium) and cost[india, china] == 0.0
+    trusting.step()
+    doubting.step()
+    assert trusting.last.flows[m, s, china, india] > 0  # India buys Chinese magnets when it trusts China
+    assert doubting.last.flows[m, s, china, india] < trusting.last.flows[m, s, china, india]
+    assert doubting.state.price[india, m, s] > trusting.state.price[india, m, s]
+    hedged = doubting.last.flows[m, s, china, india] * premium / 1000  # USD m, the only doubted route
+    assert (
+        doubting.ledger["supplier_risk"] == pytest.approx(hedged) and trusting.ledger["supplier_risk"] == 0.0
+    )
+
+
+def test_under_chinas_licences_buyers_doubt_china_and_report_what_they_still_buy_from_it():
+    trusting, controlled = WorldModel("world-2024", seed=3), WorldModel("china-ree-controls-2025", seed=3)
+    trusting.run(4)
+    controlled.run(4)
+    japan, m, s = controlled.position("JPN", "ree_heavy", "refined")
+    china = controlled.index.country["CHN"]
+    assert controlled.state.supplier_doubt[japan, china, m, s] == 1.0
+    assert trusting.state.supplier_doubt[japan, china, m, s] == 0.0
+    assert trusting.manufacturer_turn.doubted_share[japan, m, s] == 0.0
+    doubted = controlled.state.supplier_doubt[japan, :, m, s] > 0
+    flows = controlled.last.flows[m, s, :, japan]
+    share = controlled.manufacturer_turn.doubted_share[japan, m, s]
+    assert share == pytest.approx(flows[doubted].sum() / flows.sum())
+    wanted = controlled.manufacturer_turn.cover_target_weeks[japan, m, s]
+    assert wanted > trusting.manufacturer_turn.cover_target_weeks[japan, m, s]  # more cover against the risk

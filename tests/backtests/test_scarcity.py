@@ -159,6 +159,25 @@ def test_an_announced_control_moves_prices_in_the_announcement_quarter(tiny):
     assert stocked > unannounced.state.consumer_stock[india, m, s]  # bought ahead of the ban
 
 
+def test_an_unannounced_disruption_is_news_the_turn_it_strikes(tiny):
+    halt = {
+        "turn": 2, "kind": "disruption", "title": "China's magnet plants halt", "country": "CHN",
+        "mineral": "ree_heavy", "stage": "magnet", "share": 0.6, "duration_turns": 1, "source": "test",
+    }  # fmt: skip
+    quiet, struck = WorldModel(tiny, seed=0), WorldModel(with_content(tiny, events=[halt]), seed=0)
+    quiet.run(2)
+    struck.run(2)
+    india, m, s = struck.position("IND", "ree_heavy", "magnet")  # India buys its magnets from China
+    assert struck.state.news_market[india, m, s] == 0.0  # no news before it strikes
+    quiet.step()
+    struck.step()
+    assert struck.state.news_market[india, m, s] > 0.0  # the news breaks with the halt
+    assert struck.state.expected_price[india, m, s] > quiet.state.expected_price[india, m, s]
+    announced = WorldModel(with_content(tiny, events=[halt | {"announced": 1}]), seed=0)
+    announced.run(3)  # an announced halt was news before: its turn of effect brings none
+    assert announced.state.news_market[india, m, s] == 0.0
+
+
 # --- embedded dependence -------------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
-"""`critmin validate` on five seeds: the two public backtests hold on the median; the three newer
-episodes run, give finite figures and list each check's result; the JSON and plots come out as
-documented. The full 20-seed run is `critmin validate` (docs/mechanisms.md)."""
+"""`critmin validate` as documented (20 seeds): the checks that hold are required to hold, the
+others (listed) are reported; every episode runs and gives finite figures; the JSON and plots come
+out as documented (docs/mechanisms.md)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from critmin.research.backtests import (
     validation_seeds,
 )
 
-CI_SEEDS = 5
+CI_SEEDS = 20  # the seeds `critmin validate` uses: CI guards the figures docs/mechanisms.md reports
 PUBLIC = (REE, LITHIUM)
 NEW = (COBALT, TIN, TUNGSTEN)
 CALIBRATING = (
@@ -39,7 +39,7 @@ CALIBRATING = (
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    """`critmin validate --json --seeds 5 --plots DIR`, run once for the module: (code, JSON, DIR)."""
+    """`critmin validate --json --seeds 20 --plots DIR`, run once for the module: (code, JSON, DIR)."""
     from critmin.cli import main
 
     plots = tmp_path_factory.mktemp("plots")
@@ -50,7 +50,7 @@ def report(tmp_path_factory):
 
 
 KNOWN_FAILING = (  # public checks out of band under the one shared [market] set (docs/mechanisms.md)
-    "light_keeps_less_than_heavy", "li_peak_multiple", "li_fall_within_8_quarters",
+    "light_keeps_less_than_heavy",
 )  # fmt: skip
 
 
@@ -82,16 +82,26 @@ def test_the_new_episodes_run_and_give_finite_figures(report):
         assert all(np.isfinite(simulated[key]) for key in ("median", "min", "max")), name
 
 
+STILL_CALIBRATING = (  # new-episode checks out of band over 20 seeds (docs/mechanisms.md)
+    "co_peak_multiple", "co_peak_date", "co_2018_over_2016", "co_fall_within_6_quarters",
+)  # fmt: skip
+
+
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param(c.name, marks=pytest.mark.xfail(strict=False, reason=CALIBRATING))
+        pytest.param(
+            c.name,
+            marks=[pytest.mark.xfail(strict=False, reason=CALIBRATING)]
+            if c.name in STILL_CALIBRATING
+            else [],
+        )
         for c in CHECKS
         if c.scenario in NEW
     ],
 )
 def test_new_episode_check_holds(report, name):
-    """One result per check of the new episodes (XPASS when it holds, XFAIL when not)."""
+    """One result per check of the new episodes: required once it holds over 20 seeds, else XFAIL."""
     check = records(report, NEW)[name]
     low, high = check["band"]
     assert check["passed"], f"{name}: median {check['simulated']['median']:.3g} outside {low}..{high}"

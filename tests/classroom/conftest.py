@@ -57,6 +57,7 @@ class ServerProcess:
 
     def __init__(self, state: Path, scenario: str | Path, teams: str, *extra: str) -> None:
         self.state, self.scenario, self.teams, self.extra = state, str(scenario), teams, extra
+        self.codes_path = state / "codes.json"  # where the server writes the join codes
         self.process: subprocess.Popen | None = None
         self.port = 0
         self.starts = 0
@@ -109,8 +110,8 @@ class ServerProcess:
 
     @property
     def codes(self) -> dict[str, str]:
-        """The join codes written at creation."""
-        return json.loads((self.state / "codes.json").read_text())
+        """The join codes as the codes file holds them now."""
+        return json.loads(self.codes_path.read_text())
 
     def kill(self, signum: int = signal.SIGKILL) -> None:
         """Signal the server and wait for it to exit."""

@@ -1,9 +1,9 @@
 """The teacher's guide's screenshots: a real browser session on loopback, photographed.
 
 Run `python -m tests.classroom.screenshots docs/images` (needs chromium, chromedriver and
-selenium). It serves china-ree-controls-2025 with its pack, joins the instructor, the projector
-and students of two teams, plays two turns with orders, reasoning, a refused order and chat,
-and saves PNGs of each page.
+selenium). It serves china-ree-controls-2025 with its pack, joins the instructor, the projector,
+students of two teams and a team playing the state firm KABIL, plays two turns with orders,
+reasoning, a refused order, chat, a deal proposal and a stake, and saves PNGs of each page.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from pathlib import Path
 
 from tests.classroom.browsers import Page, join_instructor, join_student
 from tests.classroom.conftest import ServerProcess
-from tests.classroom.test_browser import add_order, command
+from tests.classroom.test_browser import add_order, command, propose_to_buy
 
-TEAMS = "CHN,IND,USA,JPN,EUU,AUS"
+TEAMS = "CHN,IND,USA,JPN,EUU,AUS,kabil"
 SIZE = (1400, 860)
 
 
@@ -67,6 +67,15 @@ def photograph(out: Path) -> list[Path]:
         join.until(lambda: "Chen" in join.text("#messages"), "the message")
         join.type("#chat-text", "India wants a two-year offtake first")
         join.click("#chat-send")
+        propose_to_buy(ben, "CHN", "ree_heavy/magnet", "400", "ceiling", "450")
+        ben.until(lambda: "Added to your orders" in ben.text("#deal-result"), "the proposal in the orders")
+        shot(ben, "deal-form")
+        kabil = join_student(url, server.codes["kabil"], "Dev")
+        pages.append(kabil)
+        add_order(kabil, "acquire_stake")
+        kabil.type("#reasoning", "A foothold in heavy rare earths outside China")
+        kabil.click("#send")
+        kabil.until(lambda: "accepted" in kabil.text("#orders-result"), "the firm's acknowledgement")
         for turn in range(2):
             command(instructor, "#advance", f"turn {turn} (")
         join.until(lambda: join.find("g.flows").get_attribute("data-turn") == "2", "the flows of turn 2")
@@ -74,6 +83,9 @@ def photograph(out: Path) -> list[Path]:
         shot(join, "student")
         join.click("button[data-tab=report]")
         shot(join, "turn-report")
+        kabil.until(lambda: kabil.all("table.holdings tbody tr"), "the firm's stake")
+        kabil.click("button[data-tab=dashboard]")
+        shot(kabil, "firm")
         command(instructor, "#leaderboard", "leaderboard shown")
         instructor.choose("#inject-pick", "kachin-fighting")
         command(instructor, "#inject", "Kachin")

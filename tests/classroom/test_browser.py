@@ -158,6 +158,88 @@ def test_a_malformed_order_is_explained_in_plain_language(server, pages):
     assert asha.text("#draft li .verdict") == "Refused: Tonnes per year must be more than 0.0"
 
 
+def send_orders(page: Page, accepted: str) -> None:
+    """Send the draft from the orders tab and wait for the acknowledgement."""
+    page.click("button[data-tab=orders]")
+    page.click("#send")
+    page.until(lambda: accepted in page.text("#orders-result"), f"'{accepted}'")
+
+
+def propose_to_buy(page: Page, partner: str, line: str, tonnes: str, rule: str, price: str = "") -> None:
+    """Fill the deal form for a purchase (MINERAL/STAGE line) and press its button."""
+    page.click("button[data-tab=deals]")
+    page.choose("#deal-partner", partner)
+    page.choose("#deal-side", "buy")
+    page.choose("#deal-line", line)
+    page.type("#deal-tonnes", tonnes)
+    page.choose("#deal-rule", rule)
+    page.type("#deal-price", price)
+    page.click("#deal-propose")
+
+
+def test_a_deal_is_proposed_refused_in_plain_words_and_answered_from_the_deal_form(server, pages):
+    server.instructor("start")
+    asha = pages(join_student(url(server), server.codes["IND"], "Asha"))
+    chen = pages(join_student(url(server), server.codes["CHN"], "Chen"))
+    propose_to_buy(asha, "CHN", "ree_heavy/magnet", "100", "fixed")
+    asha.until(lambda: "Refused" in asha.text("#deal-result"), "the refusal")
+    assert asha.text("#deal-result") == "Refused: A fixed price needs a price in USD/kg"
+    assert not asha.all("#draft li.order")
+    asha.type("#deal-price", "300")
+    asha.click("#deal-propose")
+    asha.until(lambda: "Added to your orders" in asha.text("#deal-result"), "the proposal in the orders")
+    send_orders(asha, "1 accepted")
+    assert server.instructor("advance", turn=0).ok
+
+    chen.click("button[data-tab=deals]")
+    chen.until(lambda: chen.all("#deal-inbox li[data-proposal]"), "IND's proposal at China's")
+    assert "from IND: you sell 100 t a year of ree heavy magnet, fixed price USD 300/kg" in chen.text(
+        "#deal-inbox"
+    )
+    chen.click("#deal-inbox li[data-proposal] button.accept")
+    chen.until(lambda: "Added to your orders" in chen.text("#deal-result"), "the answer in the orders")
+    send_orders(chen, "1 accepted")
+    assert server.instructor("advance", turn=1).ok
+    asha.until(lambda: "CHN → IND" in asha.text("#deal-book"), "the deal in force on India's page")
+    assert "CHN and IND sign a offtake" in asha.text("#deal-log")
+    submissions, _, turns, _ = stored(server)
+    assert [(s.team, s.actions[0]["type"]) for s in submissions] == [
+        ("IND", "propose_deal"),
+        ("CHN", "answer_deal"),
+    ]
+    assert any(e["kind"] == "deal_signed" for e in turns[1].events)
+    assert not asha.errors() and not chen.errors()
+
+
+def test_a_firm_team_plays_kabil_and_sends_an_order_from_the_browser(tmp_path, pages):
+    server = ServerProcess(tmp_path / "state", "china-ree-controls-2025", "IND,kabil").start()
+    try:
+        server.instructor("start")
+        asha = pages(join_student(url(server), server.codes["kabil"], "Asha"))
+        assert asha.text("#country") == "Khanij Bidesh India Ltd (KABIL), a state firm of IND"
+        assert asha.text("#cash") == "USD 10 m" and "No producing line yet" in asha.text("#tab-dashboard")
+        assert not asha.find("#deals-tab").is_displayed()
+        add_order(asha, "acquire_stake")
+        asha.type("#reasoning", "A first foothold abroad")
+        asha.click("#send")
+        asha.until(lambda: "1 accepted" in asha.text("#orders-result"), "the firm's acknowledgement")
+        assert server.instructor("advance", turn=0).ok
+        asha.until(lambda: asha.text("#turn").startswith("turn 2/"), "the next turn")
+        asha.click("button[data-tab=dashboard]")
+        asha.until(lambda: asha.all("table.holdings tbody tr"), "the stake among the firm's holdings")
+        assert "%" in asha.text("table.holdings tbody tr") and asha.text("#cash") != "USD 10 m"
+        asha.click("button[data-tab=report]")
+        assert "The firm's cash fell" in asha.text("#tab-report")
+        submissions, _, turns, _ = stored(server)
+        assert [(s.team, s.name, s.actions[0]["type"]) for s in submissions] == [
+            ("kabil", "Asha", "acquire_stake")
+        ]
+        assert turns[0].orders["kabil"]["actions"][0]["firm"] == "kabil"
+        assert not asha.errors()
+    finally:
+        server.kill(signal.SIGTERM)
+
+
 def test_clock_controls_pause_resume_extend(server, pages):
     instructor = pages(join_instructor(url(server), server.codes["instructor"]))
     student = pages(join_student(url(server), server.codes["AUS"], "Ari"))

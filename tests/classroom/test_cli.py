@@ -7,7 +7,10 @@ import stat
 import subprocess
 import time
 
-from tests.classroom.conftest import CRITMIN, ServerProcess
+import pytest
+
+from critmin.classroom.client import JoinError, SessionClient
+from tests.classroom.conftest import CRITMIN, ServerProcess, joined, run
 from tests.conftest import TINY
 
 
@@ -130,3 +133,35 @@ def test_session_sqlite_is_not_world_readable(tmp_path):
     assert stat.S_IMODE(server.state.stat().st_mode) == 0o700
     assert {"session.sqlite", "session.sqlite-wal", "codes.json", "server.json"} <= set(modes)
     assert modes == dict.fromkeys(modes, 0o600)
+
+
+def test_a_revoked_code_goes_to_the_codes_file_the_session_was_started_with(tmp_path):
+    handouts = tmp_path / "handouts" / "codes.json"
+    server = ServerProcess(tmp_path / "state", TINY, "CHN,IND", "--codes-file", str(handouts))
+    server.codes_path = handouts
+    server.start()
+    try:
+        assert not (server.state / "codes.json").exists()
+        old = server.codes["IND"]
+        revoked = server.instructor("revoke", "IND")
+        new = server.codes["IND"]
+        assert revoked.ok and new != old and new in revoked.detail
+        assert stat.S_IMODE(handouts.stat().st_mode) == 0o600
+        with pytest.raises(JoinError, match="unknown join code"):
+            run(SessionClient(server.address, old, retry_for=2).open())
+        assert run(joined_as(server, "IND")) == "IND"
+        server.kill()
+        server.extra = ()  # resumed without --codes-file: the session remembers where its codes are
+        server.start(resume=True)
+        before = server.codes["CHN"]
+        assert server.instructor("revoke", "chn").ok and server.codes["CHN"] != before
+        assert not (server.state / "codes.json").exists()
+    finally:
+        server.kill()
+
+
+async def joined_as(server: ServerProcess, seat: str) -> str | None:
+    """The team a seat's code from the codes file opens (joined, then left)."""
+    client = await joined(server, seat)
+    await client.close()
+    return client.team

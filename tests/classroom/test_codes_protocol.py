@@ -56,7 +56,7 @@ def test_client_messages_round_trip():
         b'{"type": "hello", "code": ""}',
         b'{"type": "submit", "turn": 0, "submission_id": "has spaces", "actions": []}',
         b'{"type": "submit", "turn": 0, "submission_id": "' + b"x" * 65 + b'", "actions": []}',
-        b'{"type": "chat", "to": "everyone", "text": "hi"}',
+        b'{"type": "chat", "to": "every one", "text": "hi"}',
         b'{"type": "chat", "to": "all", "text": ""}',
         b'{"type": "command", "command": "delete_everything"}',
         b'{"type": "command", "command": "extend", "seconds": -5}',

@@ -167,15 +167,27 @@ def test_the_debrief_compares_teams_and_keeps_the_reasoning(tmp_path, tiny):
     }
 
 
-def test_the_pages_map_snapshot_leaves_out_the_figures(tmp_path, tiny):
+def test_the_pages_view_keeps_what_the_page_draws_and_leaves_out_the_rest(tmp_path, tiny):
     session = new_session(tmp_path, tiny)
     session.start()
     resolve(session)
     full = p.decode_raw(session.state("IND", "full").snapshot)
-    lean = p.decode_raw(session.state("IND", "map").snapshot)
-    assert full["figures"] and lean["figures"] == []
-    assert lean["flows"] == full["flows"] and lean["flows"]
-    del full["figures"], lean["figures"]
-    assert lean == full
+    page = p.decode_raw(session.state("IND", "map").snapshot)
+    assert full["figures"] and full["deals"] is not None and full["flows"]
+    assert not {"figures", "deals", "policies"} & set(page)
+    rows = [dict(zip(page["flow_fields"], row, strict=True)) for row in page["flows"]]
+    assert rows == full["flows"]
+    assert page["events"] == full["events"] and page["turn"] == full["turn"] == 1
+    whole = p.decode_observation(session.state("IND", "full"))
+    lean = p.decode_observation(session.state("IND", "map"))
+    assert whole.world and lean.world == [] and lean.policies == []
+    assert lean.news == [n for n in whole.news if n["turn"] == 0] and lean.minerals == whole.minerals
+    assert (lean.deals, lean.inbox, lean.outbox, lean.diplomacy) == (
+        whole.deals,
+        whole.inbox,
+        whole.outbox,
+        whole.diplomacy,
+    )
+    assert session.state("IND", "map").legal == session.state("IND", "full").legal
     assert p.decode_raw(session.state("IND", "none").snapshot) is None
     assert p.view_of(p.Hello(code="x", figures=False)) == "map"

@@ -3,16 +3,20 @@ does not, and no price sits on a ceiling for long (issue 12's acceptance for the
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
 from critmin.engine.model import WorldModel
 from critmin.engine.summary import active_markets
+from critmin.scenarios.loader import load_scenario, scenario_from_content
 
 TURNS = 6
 OUTSIDE = ("JPN", "IND", "USA", "EUU", "KOR")
 CEILING_MULTIPLE = 8.0  # history: Dy/Tb oxide 3-4x outside China in 2025, magnets up to 6x
 CEILING_TURNS = 2
+CONTROL = "impose_export_control"
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +102,39 @@ def test_licence_leaves_importers_short_over_the_controlled_turns(runs):
     assert short > 0.05 * demand
     short, demand = (over_controlled_turns(base, f, list(OUTSIDE)) for f in ("shortage", "demand"))
     assert short < 0.05 * demand
+
+
+def without_chinas_controls(name: str):
+    """The same scenario with China's scripted export controls taken out (the counterfactual)."""
+    scenario = load_scenario(name)
+    content = copy.deepcopy(scenario.content)
+    content["events"] = [
+        event
+        for event in content["events"]
+        if not (
+            event.get("country") == "CHN" and event.get("action", {}).get("type") == "impose_export_control"
+        )
+    ]
+    assert len(content["events"]) < len(scenario.content["events"])
+    return scenario_from_content(content, origin=f"{name} without China's controls")
+
+
+def indias_magnet_dependence_on_china(scenario, seed: int, last: int = 8) -> float:
+    """India's embedded dependence on China for heavy-REE magnets, mean over the last turns."""
+    model = WorldModel(scenario, seed=seed)
+    india, m, s = model.position("IND", "ree_heavy", "magnet")
+    path = []
+    for _ in range(model.world_scenario.spec.scenario.turns):
+        model.step()
+        path.append(model.embedded_dependence("CHN")[india, m, s])
+    return float(np.mean(path[-last:]))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_chinas_controls_lower_indias_embedded_dependence_on_china_for_heavy_magnets(seed):
+    """Buyers doubt a supplier whose licences cut them and hedge it: India's magnets and their
+    feed come from elsewhere, so with the controls India depends less on China than without."""
+    name = "india-central-asia-2025"
+    with_controls = indias_magnet_dependence_on_china(load_scenario(name), seed)
+    without = indias_magnet_dependence_on_china(without_chinas_controls(name), seed)
+    assert with_controls < without, (with_controls, without)

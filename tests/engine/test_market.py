@@ -521,3 +521,79 @@ def test_inputs_are_copied_and_frozen() -> None:
     assert p.supply_tonnes[0] == 10.0
     with pytest.raises(ValueError):
         p.supply_tonnes[0] = 1.0
+
+
+def leak_gate_lp(supply, demand, route_cost, exporter, quota, leak, premium) -> float:
+    """Optimal welfare of a market where `exporter` sells abroad through a quota gate (`quota`)
+    and a leak gate of its own (`leak` tonnes at `premium` USD/kg more), as a linear program.
+
+    `supply`/`demand`: (country, tonnes, price) rows. Variables: sold, bought, direct flows
+    x[i, j] and leaked flows y[j] (from the exporter to j != exporter).
+    """
+    from scipy.optimize import linprog
+
+    n, n_s, n_d = len(route_cost), len(supply), len(demand)
+    n_x = n * n
+    size = n_s + n_d + n_x + n
+    cost = np.zeros(size)
+    cost[:n_s] = [p for _, _, p in supply]
+    cost[n_s : n_s + n_d] = [-p for _, _, p in demand]
+    cost[n_s + n_d : n_s + n_d + n_x] = np.asarray(route_cost).ravel()
+    cost[n_s + n_d + n_x :] = np.asarray(route_cost)[exporter] + premium
+    equal, rhs = [], []
+    for i in range(n):  # what i sells leaves i, directly or (the exporter) through the leak gate
+        row = np.zeros(size)
+        row[[k for k, (c, _, _) in enumerate(supply) if c == i]] = 1.0
+        row[n_s + n_d + i * n : n_s + n_d + (i + 1) * n] = -1.0
+        if i == exporter:
+            row[n_s + n_d + n_x :] = -1.0
+        equal.append(row)
+        rhs.append(0.0)
+    for j in range(n):  # what j buys arrives in j
+        row = np.zeros(size)
+        row[[n_s + k for k, (c, _, _) in enumerate(demand) if c == j]] = 1.0
+        row[n_s + n_d + j : n_s + n_d + n_x : n] = -1.0
+        row[n_s + n_d + n_x + j] = -1.0
+        equal.append(row)
+        rhs.append(0.0)
+    caps = np.zeros((2, size))
+    caps[0, n_s + n_d + exporter * n : n_s + n_d + (exporter + 1) * n] = 1.0
+    caps[0, n_s + n_d + exporter * n + exporter] = 0.0  # home sales are outside the quota
+    caps[1, n_s + n_d + n_x :] = 1.0
+    bounds = [(0, t) for _, t, _ in supply] + [(0, t) for _, t, _ in demand] + [(0, None)] * (n_x + n)
+    bounds[n_s + n_d + n_x + exporter] = (0, 0)
+    result = linprog(cost, A_ub=caps, b_ub=[quota, leak], A_eq=np.array(equal), b_eq=rhs, bounds=bounds)
+    assert result.status == 0
+    return -result.fun
+
+
+def test_leakage_through_a_hub_is_a_dearer_route_that_matches_a_leak_gate_lp() -> None:
+    """An exporter under a quota leaks through its hub at a premium: the engine's posing
+    (engine/leakage.py, an extra member, the kernel unchanged) clears to the optimum of an LP with
+    a leak gate of its own, and the leak is used only where the outside price pays its premium."""
+    from critmin.engine.policies import RouteRules
+    from critmin.engine.trade import RouteCosts, pose_market
+
+    supply = [(0, 100.0, 1.0), (0, 40.0, 2.0), (1, 5.0, 6.0)]  # exporter 0, dear producer 1
+    demand = [(0, 60.0, 3.0), (1, 50.0, 9.0), (2, 30.0, 4.5)]
+    freight = np.array([[0.0, 0.5, 0.5], [0.5, 0.0, 0.5], [0.5, 0.5, 0.0]])
+    quota, leak, premium = 20.0, 15.0, 2.0
+    rules = dataclasses.replace(
+        RouteRules.unrestricted(3),
+        export_cap=np.array([quota, np.inf, np.inf]),
+        leak_cap=np.array([leak, 0.0, 0.0]),
+    )
+    offers = tuple(np.array(c) for c in zip(*[(c, t, p, 0) for c, t, p in supply], strict=True))
+    bids = tuple(np.array(c) for c in zip(*[(c, t, p, 0) for c, t, p in demand], strict=True))
+    market = pose_market(
+        0, 0, offers, bids, rules, RouteCosts(freight, np.zeros((3, 3)), np.zeros((3, 3))), premium
+    )
+    assert market.problem.n_countries == 4 and list(market.hubs) == [0]
+    answer = clear_market(market.problem)
+    assert answer.welfare == pytest.approx(
+        leak_gate_lp(supply, demand, freight, 0, quota, leak, premium), rel=1e-6
+    )
+    direct, hub = answer.flows[0, 1:3].sum(), answer.flows[3, 1:3]
+    assert direct == pytest.approx(quota) and hub.sum() == pytest.approx(leak)
+    assert hub[0] == pytest.approx(leak) and hub[1] == pytest.approx(0.0)  # only 9.0 pays 1 + 0.5 + 2
+    assert answer.prices[1] - answer.prices[0] >= 0.5 + premium - 1e-6  # the leak's cost stays in the wedge

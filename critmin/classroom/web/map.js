@@ -46,6 +46,14 @@ export function mineralColour(mineral) {
   return COLOURS[mineral] || "#ffd54f";
 }
 
+// A snapshot's flows as objects: a page receives them as rows whose columns `flow_fields` names.
+export function flowsOf(snapshot) {
+  if (!snapshot) return [];
+  const fields = snapshot.flow_fields;
+  if (!fields) return snapshot.flows;
+  return snapshot.flows.map((row) => Object.fromEntries(fields.map((field, i) => [field, row[i]])));
+}
+
 export class WorldMap {
   // `world` is the Welcome's outline of the scenario: countries with lat, lon, name.
   constructor(container, world, team = null) {
@@ -95,7 +103,7 @@ export class WorldMap {
   // Draw a snapshot's flows (the largest MAX_FLOWS), each arc's width growing with the
   // square root of its tonnes over the largest flow of its mineral and stage.
   showFlows(snapshot) {
-    const flows = (snapshot ? snapshot.flows : []).filter((f) => this.anchors[f.exporter] && this.anchors[f.importer] && f.tonnes > 0);
+    const flows = flowsOf(snapshot).filter((f) => this.anchors[f.exporter] && this.anchors[f.importer] && f.tonnes > 0);
     const largest = {};
     for (const f of flows) {
       const key = f.mineral + "/" + f.stage;

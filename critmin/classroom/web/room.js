@@ -50,7 +50,7 @@ export class Room {
     this.ws = ws;
     this.emit("link", "connecting");
     ws.onopen = () => {
-      // the map needs flows, events, policies and deals, not every country's figures
+      // a page's view: flows and the turn's events, the team's dashboard (critmin/classroom/page_view.py)
       const hello = { type: "hello", code: this.code, snapshot: this.snapshot, figures: false, client: this.label, name: this.name };
       ws.send(JSON.stringify(hello));
     };

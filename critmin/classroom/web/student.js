@@ -30,6 +30,7 @@ function start() {
   $("send").addEventListener("click", send);
   $("menu-filter").addEventListener("input", drawMenu);
   $("chat-form").addEventListener("submit", chat);
+  $("deal-form").addEventListener("submit", proposeDeal);
   page.countdown = new Countdown($("timer"));
   const saved = remembered(KEY);
   if (saved) join(saved.code, saved.name);
@@ -77,15 +78,19 @@ function onWelcome(welcome) {
   remember(KEY, { code: page.room.code, name: page.room.name });
   $("join").hidden = true;
   $("game").hidden = false;
+  const firm = welcome.firm;
   document.title = `critmin — ${welcome.session.team_names[welcome.team]}`;
-  $("country").textContent = `${welcome.session.team_names[welcome.team]} (${welcome.team})`;
+  $("country").textContent = firm ? `${firm.name}, a state firm of ${firm.country}` : `${welcome.session.team_names[welcome.team]} (${welcome.team})`;
   $("who").textContent = welcome.name;
-  if (!page.map) page.map = new WorldMap($("map"), welcome.world, welcome.team);
+  if (!page.map) page.map = new WorldMap($("map"), welcome.world, firm ? firm.country : welcome.team);
   const to = $("chat-to");
   fill(to, el("option", { value: "all", text: "everyone" }), el("option", { value: "instructor", text: "the instructor" }),
     ...welcome.session.teams.filter((t) => t !== welcome.team).map((t) => el("option", { value: t, text: `${welcome.session.team_names[t]} (${t})` })));
   fill($("messages"));
   for (const message of welcome.chat) addMessage(message, false);
+  $("deals-tab").hidden = Boolean(firm); // a firm seat's orders are stakes and investments
+  fill($("deal-partner"), ...welcome.world.countries.filter((c) => c.iso3 !== welcome.team && c.iso3 !== "ROW")
+    .map((c) => el("option", { value: c.iso3, text: `${c.name} (${c.iso3})` })));
   drawRole(welcome);
 }
 
@@ -106,7 +111,11 @@ function onState(state) {
   page.playedDate = state.date; // the date of this turn once it is played
   $("turn").textContent = `turn ${state.turn + 1}/${state.turns_total} · ${state.date}`;
   drawPhase();
-  drawDashboard(observation);
+  if (page.room.welcome.firm) drawFirmDashboard(observation);
+  else {
+    drawDashboard(observation);
+    drawDeals(observation);
+  }
   drawStanding(state.orders);
   drawDraft();
   drawMenu();
@@ -151,21 +160,50 @@ function drawDashboard(o) {
   const tab = $("tab-dashboard");
   if (!o) return fill(tab, el("p", { text: "Waiting for the state of the world…" }));
   const change = page.lastTreasury === null ? "" : ` (${o.treasury_usd_m >= page.lastTreasury ? "+" : ""}${number(o.treasury_usd_m - page.lastTreasury)})`;
-  const rows = o.minerals.filter((m) => m.demand > 0 || m.capacity > 0 || m.imports > 0 || m.stockpile > 0);
   fill(tab,
     el("div", { class: "figures" },
       el("div", { class: "figure" }, el("b", { id: "treasury", text: `USD ${number(o.treasury_usd_m)} m` }), el("span", { text: "treasury" + change })),
       el("div", { class: "figure" }, el("b", { text: `USD ${number(o.budget_per_turn_usd_m)} m` }), el("span", { text: "budget per turn" })),
       el("div", { class: "figure" }, el("b", { text: String(o.deals.length) }), el("span", { text: "deals" }))),
-    el("table", { class: "lines" },
-      el("thead", {}, el("tr", {}, ...["line", "price $/kg", "world $/kg", "demand t", "used t", "shortage t", "imports t", "stockpile t"].map((h) => el("th", { text: h })))),
-      el("tbody", {}, ...rows.map((m) => el("tr", { class: m.shortage >= 0.5 ? "short" : "" },
-        el("td", { text: `${words(m.mineral)} ${m.stage}` }), el("td", { text: number(m.price_usd_per_kg) }), el("td", { text: number(m.world_price_usd_per_kg) }),
-        el("td", { text: number(m.demand, 0) }), el("td", { text: number(m.consumption, 0) }), el("td", { text: number(m.shortage, 0) }),
-        el("td", { text: number(m.imports, 0) }), el("td", { text: number(m.stockpile, 0) }))))),
+    linesTable(o.minerals),
     o.inbox.length ? el("h3", { text: "Proposals to you" }) : null,
     o.inbox.length ? el("ul", {}, ...o.inbox.map((item) => el("li", { text: item.detail || describe(item.action || item) }))) : null);
   page.lastTreasury = o.treasury_usd_m;
+}
+
+// A country's lines (a firm's: its country's), those it uses, makes, imports or stocks.
+function linesTable(minerals) {
+  const rows = minerals.filter((m) => m.demand > 0 || m.capacity > 0 || m.imports > 0 || m.stockpile > 0);
+  return el("table", { class: "lines" },
+    el("thead", {}, el("tr", {}, ...["line", "price $/kg", "world $/kg", "demand t", "used t", "shortage t", "imports t", "stockpile t"].map((h) => el("th", { text: h })))),
+    el("tbody", {}, ...rows.map((m) => el("tr", { class: m.shortage >= 0.5 ? "short" : "" },
+      el("td", { text: `${words(m.mineral)} ${m.stage}` }), el("td", { text: number(m.price_usd_per_kg) }), el("td", { text: number(m.world_price_usd_per_kg) }),
+      el("td", { text: number(m.demand, 0) }), el("td", { text: number(m.consumption, 0) }), el("td", { text: number(m.shortage, 0) }),
+      el("td", { text: number(m.imports, 0) }), el("td", { text: number(m.stockpile, 0) })))));
+}
+
+// A firm seat's dashboard: its cash and mandate, what it holds, its analysts' advice, its country's lines, its record.
+function drawFirmDashboard(o) {
+  const tab = $("tab-dashboard");
+  if (!o) return fill(tab, el("p", { text: "Waiting for the state of the world…" }));
+  fill(tab,
+    el("div", { class: "figures" },
+      el("div", { class: "figure" }, el("b", { id: "cash", text: `USD ${number(o.cash_usd_m)} m` }), el("span", { text: "the firm's cash" })),
+      el("div", { class: "figure" }, el("b", { text: `USD ${number(o.earnings_usd_m, 2)} m` }), el("span", { text: "earned last turn" })),
+      el("div", { class: "figure" }, el("b", { text: words(o.mandate) }), el("span", { text: "mandate" }))),
+    el("h3", { text: "What the firm holds" }),
+    o.holdings.length
+      ? el("table", { class: "holdings" },
+        el("thead", {}, el("tr", {}, ...["line", "share", "line's output t", "line's capacity t"].map((h) => el("th", { text: h })))),
+        el("tbody", {}, ...o.holdings.map((h) => el("tr", {}, el("td", { text: `${h.country} ${words(h.mineral)} ${h.stage}` }),
+          el("td", { text: `${number(h.share * 100, 2)}%` }), el("td", { text: number(h.production_tonnes, 0) }), el("td", { text: number(h.capacity_tonnes, 0) })))))
+      : el("p", { text: "No producing line yet: buy a stake abroad or expand a line the firm owns." }),
+    el("h3", { text: "The firm's analysts advise" }),
+    o.advice.length ? el("ul", { class: "advice" }, ...o.advice.map((a) => el("li", { text: describe(a) }))) : el("p", { text: "Nothing this turn." }),
+    el("h3", { text: `${o.country}'s lines` }),
+    linesTable(o.home_lines),
+    o.record.length ? el("h3", { text: "The firm's record" }) : null,
+    o.record.length ? el("ul", { class: "record" }, ...o.record.slice(-8).map((e) => el("li", { text: e.detail }))) : null);
 }
 
 function drawReport(state, before, now) {
@@ -176,9 +214,10 @@ function drawReport(state, before, now) {
   const played = before ? ` (${page.playedDate})` : "";
   const parts = [el("h2", { text: state.turn ? `What happened in turn ${state.turn}${played}` : "Before the first turn" })];
   if (before && now) {
-    const delta = now.treasury_usd_m - before.treasury_usd_m;
-    parts.push(el("p", { text: `Treasury ${delta >= 0 ? "rose" : "fell"} by USD ${number(Math.abs(delta))} m to USD ${number(now.treasury_usd_m)} m.` }));
-    const shortages = now.minerals.filter((m) => m.shortage >= 0.5);
+    const firm = Boolean(page.room.welcome.firm);
+    const [was, is] = firm ? [before.cash_usd_m, now.cash_usd_m] : [before.treasury_usd_m, now.treasury_usd_m];
+    parts.push(el("p", { text: `${firm ? "The firm's cash" : "Treasury"} ${is - was >= 0 ? "rose" : "fell"} by USD ${number(Math.abs(is - was))} m to USD ${number(is)} m.` }));
+    const shortages = (firm ? now.home_lines : now.minerals).filter((m) => m.shortage >= 0.5);
     parts.push(el("p", { text: shortages.length ? "Shortages: " + shortages.map((m) => `${words(m.mineral)} ${m.stage} ${number(m.shortage, 0)} t`).join(", ") : "No shortages." }));
   }
   if (state.last_defaulted && state.last_defaulted.includes(page.room.welcome.team)) parts.push(el("p", { class: "warn", text: "Your country got default orders last turn (the AI played it)." }));
@@ -253,6 +292,7 @@ function check() {
 }
 
 function onVerdicts(message) {
+  if (message.ref === "deal") return onDealVerdict(message.verdicts[0]);
   if (message.ref !== "draft") return;
   page.verdicts = message.verdicts;
   markVerdicts();
@@ -291,6 +331,88 @@ function onError(error) {
   else notice(error.reason);
 }
 
+// --- deals: propose, answer and break, each checked by the server before it joins the orders -----
+
+const DEAL_EVENTS = new Set(["deal_proposed", "deal_signed", "deal_rejected", "deal_breached", "deal_expired", "deal_broken"]);
+
+function drawDeals(o) {
+  if (!o) return;
+  const team = page.room.welcome.team;
+  $("proposals").textContent = o.inbox.length ? `(${o.inbox.length})` : "";
+  const lines = $("deal-line");
+  const chosen = lines.value;
+  fill(lines, ...o.minerals.map((m) => el("option", { value: `${m.mineral}/${m.stage}`, text: `${words(m.mineral)} ${m.stage}` })));
+  if (chosen) lines.value = chosen;
+  fill($("deal-inbox"), el("h3", { text: "Proposals to you" }),
+    o.inbox.length ? el("ul", { class: "proposals inbox" }, ...o.inbox.map((p) => el("li", { "data-proposal": p.id },
+      el("span", { text: `${p.id}: ${offerWords(p.offer, team)}` }),
+      el("button", { class: "accept", text: "Accept", onclick: () => checkDeal({ type: "answer_deal", country: team, proposal_id: p.id, accept: true }) }),
+      el("button", { class: "reject", text: "Reject", onclick: () => checkDeal({ type: "answer_deal", country: team, proposal_id: p.id, accept: false }) }))))
+      : el("p", { class: "empty", text: "No proposal is waiting for your answer." }));
+  fill($("deal-outbox"), ...(o.outbox.length ? [el("h3", { text: "Your proposals, waiting for an answer" }),
+    el("ul", { class: "proposals outbox" }, ...o.outbox.map((p) => el("li", { text: `${p.id}: ${offerWords(p.offer, team)}` })))] : []));
+  fill($("deal-book"), el("h3", { text: "Deals in force" }),
+    o.deals.length ? el("ul", { class: "book" }, ...o.deals.map((d) => el("li", { "data-deal": d.id },
+      el("span", { text: dealWords(d) }),
+      d.kind === "equity" ? null : el("button", { class: "break", text: "Break", onclick: () => checkDeal({ type: "break_deal", country: team, deal_id: d.id }) }))))
+      : el("p", { class: "empty", text: "No deal in force." }));
+  const log = o.diplomacy.filter((e) => DEAL_EVENTS.has(e.kind)).slice(-10);
+  fill($("deal-log"), ...(log.length ? [el("h3", { text: "What happened to proposals" }), el("ul", {}, ...log.map((e) => el("li", { text: `turn ${e.turn + 1}: ${e.detail}` })))] : []));
+}
+
+// A proposal in words, from the point of view of `team`.
+function offerWords(offer, team) {
+  const price = offer.price_rule === "index" ? "at the market price" : `${offer.price_rule} price USD ${number(offer.price_usd_per_kg)}/kg`;
+  const who = offer.country === team ? `to ${offer.counterparty}: you ${offer.buyer === team ? "buy" : "sell"}` : `from ${offer.country}: you ${offer.buyer === team ? "buy" : "sell"}`;
+  return `${words(offer.kind)} ${who} ${number(offer.tonnes_per_year, 0)} t a year of ${words(offer.mineral)} ${offer.stage}, ${price}, for ${offer.duration_turns} turns` +
+    (offer.take_or_pay ? `, take or pay ${Math.round(offer.take_or_pay * 100)}%` : "") + (offer.breach_penalty_usd_m ? `, penalty USD ${number(offer.breach_penalty_usd_m)} m` : "");
+}
+
+function dealWords(deal) {
+  const what = deal.kind === "equity" ? `${number(deal.share * 100, 2)}% of ${deal.seller}'s ${words(deal.mineral)} ${deal.stage}` : `${deal.seller} → ${deal.buyer}, ${number(deal.tonnes_per_turn, 0)} t a turn of ${words(deal.mineral)} ${deal.stage}`;
+  return `${deal.id} ${words(deal.kind)}: ${what}`;
+}
+
+function proposeDeal(event) {
+  event.preventDefault();
+  const team = page.room.welcome.team;
+  const partner = $("deal-partner").value;
+  const [mineral, stage] = $("deal-line").value.split("/");
+  const buying = $("deal-side").value === "buy";
+  const price = $("deal-price").value.trim();
+  checkDeal({
+    type: "propose_deal", country: team, counterparty: partner, kind: $("deal-kind").value,
+    seller: buying ? partner : team, buyer: buying ? team : partner, mineral, stage,
+    tonnes_per_year: Number($("deal-tonnes").value), price_rule: $("deal-rule").value,
+    price_usd_per_kg: price === "" ? null : Number(price), duration_turns: Number($("deal-turns").value),
+    take_or_pay: Number($("deal-take-or-pay").value || 0), breach_penalty_usd_m: Number($("deal-penalty").value || 0),
+  });
+}
+
+// The server checks a deal order as it checks any order; only an accepted one joins the draft.
+function checkDeal(action) {
+  page.dealAction = action;
+  $("deal-result").className = "result";
+  $("deal-result").textContent = page.room.send({ type: "check", actions: [action], ref: "deal" }) ? "Checking…" : "Not connected: try again in a moment.";
+}
+
+function onDealVerdict(verdict) {
+  const action = page.dealAction;
+  if (!action) return;
+  page.dealAction = null;
+  const result = $("deal-result");
+  if (verdict) {
+    result.className = "result refused";
+    result.textContent = "Refused: " + verdict;
+    return;
+  }
+  page.draft.push(action);
+  page.verdicts = [];
+  drawDraft();
+  result.className = "result ok";
+  result.textContent = `Added to your orders: ${describe(action)}. Send them from the Orders tab before the turn ends.`;
+}
+
 // --- chat -----------------------------------------------------------------------------------
 
 function chat(event) {
@@ -319,7 +441,7 @@ function addMessage(m, fresh) {
 
 function show(tab) {
   for (const button of $("tabs").querySelectorAll("button")) button.classList.toggle("active", button.dataset.tab === tab);
-  for (const name of ["dashboard", "orders", "chat", "report", "role"]) $("tab-" + name).hidden = name !== tab;
+  for (const name of ["dashboard", "orders", "deals", "chat", "report", "role"]) $("tab-" + name).hidden = name !== tab;
   if (tab === "chat") {
     page.unread = 0;
     $("unread").textContent = "";
