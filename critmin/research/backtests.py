@@ -177,7 +177,10 @@ def ree_after_peak(mineral: str) -> Callable[[Trajectory], float]:
 
 
 def ree_light_vs_heavy(t: Trajectory) -> float:
-    """What light rare earths keep of their peak three years on, over what heavy ones keep."""
+    """What light rare earths keep of their peak three years on, over what heavy ones keep.
+
+    Both baskets are priced on one oxide each (light on Nd, heavy on Dy), as their other checks.
+    """
     return ree_after_peak("ree_light")(t) / ree_after_peak("ree_heavy")(t)
 
 
@@ -456,11 +459,13 @@ CHECKS: tuple[Check, ...] = (
     ),
     Check(
         REE,
-        "light_keeps_less_than_heavy",
-        "share of peak kept 3 years on: light / heavy",
-        0.25,
-        "Ce, La oxide fell 90%+ within 3-4 years, Dy less (NOTES 3a: ~0.03 vs ~0.12) [M]",
-        (None, 1.0),
+        "nd_keeps_more_than_dy",
+        "share of peak kept 3 years on: light (Nd oxide) / heavy (Dy oxide)",
+        1.65,
+        "Nd oxide year-end 2014 USD 56-60/kg over a ~300 peak (0.19), Dy oxide 320-360 over "
+        "~2,800-3,000 (0.12) (USGS MCS 2016 rare earths salient statistics [H], peaks NOTES 3a [L]); "
+        "year-ends 2012-2015 give 1.2-1.7, Nd always keeping more; the [L] peaks widen the top",
+        (1.0, 2.5),
         ree_light_vs_heavy,
     ),
     Check(
