@@ -9,6 +9,7 @@ import pytest
 from critmin.agents.controllers import ScriptedController
 from critmin.core.actions import (
     AcquireStake,
+    AnswerAgreement,
     AuctionBlock,
     BuyStockpile,
     FundProgram,
@@ -23,6 +24,7 @@ from critmin.core.actions import (
 )
 from critmin.core.vocabulary import Mineral, Stage
 from critmin.engine.model import WorldModel
+from critmin.scenarios.loader import load_scenario, scenario_from_content
 
 LI, REE, COPPER, GRAPHITE = Mineral.LITHIUM, Mineral.REE_LIGHT, Mineral.COPPER, Mineral.GRAPHITE
 MINE, REFINED, MAGNET = Stage.MINE, Stage.REFINED, Stage.MAGNET
@@ -69,11 +71,45 @@ PLAN = {
 }  # fmt: skip
 
 
+ANSWER_TURN = 5  # Japan's offer of an agreement arrives at turn 4; India answers it the next turn
+JAPANS_OFFER = {
+    "turn": 4,
+    "kind": "action",
+    "title": "Japan offers India a critical-minerals agreement",
+    "country": "JPN",
+    "action": {
+        "type": "propose_agreement",
+        "country": "JPN",
+        "counterparty": "IND",
+        "name": "Japan-India critical-minerals partnership",
+        "duty_free": True,
+        "co_finance_share": 0.1,
+    },
+    "source": "test: an offer India must answer (answer_agreement)",
+}
+
+
+class PlayerIndia(ScriptedController):
+    """India played by the plan, signing the agreements offered to it at ANSWER_TURN."""
+
+    def decide(self, observation, legal):
+        answers = [a for a in legal if isinstance(a, AnswerAgreement) and a.accept]
+        return super().decide(observation, legal) + (answers if observation.turn == ANSWER_TURN else [])
+
+
+def flagship_with_japans_offer():
+    """The flagship with one offer of an agreement to India, so that it has one to answer."""
+    scenario = load_scenario("india-central-asia-2025")
+    content = {**scenario.content, "events": [*scenario.content["events"], JAPANS_OFFER]}
+    return scenario_from_content(content, origin="india-central-asia-2025 with Japan's offer")
+
+
 @pytest.fixture(scope="module")
 def runs() -> tuple[WorldModel, WorldModel]:
     """The flagship's 24 turns with India played by the plan, and with India on its doctrine."""
-    played = WorldModel("india-central-asia-2025", controllers={"IND": ScriptedController(PLAN)})
-    ai = WorldModel("india-central-asia-2025")
+    scenario = flagship_with_japans_offer()
+    played = WorldModel(scenario, controllers={"IND": PlayerIndia(PLAN)})
+    ai = WorldModel(scenario)
     played.run(24)
     ai.run(24)
     return played, ai
@@ -90,8 +126,9 @@ def test_the_player_pulls_every_lever_and_none_is_refused(runs):
         if a["country"] == "IND" and not set(a) & {"_scripted", "_firm"}
     ]
     planned = {type(a).__struct_config__.tag for actions in PLAN.values() for a in actions}
-    assert {a["type"] for a in mine} == planned
-    assert len(mine) == sum(len(actions) for actions in PLAN.values())
+    assert {a["type"] for a in mine} == planned | {"answer_agreement"}
+    assert len(mine) == sum(len(actions) for actions in PLAN.values()) + 1
+    assert any(e.kind == "agreement_signed" and "Japan-India" in e.detail for e in played.events)
 
 
 def test_the_firms_answer_the_players_offers_with_their_reasons(runs):
@@ -114,3 +151,13 @@ def test_the_players_india_ends_somewhere_else_than_the_ais(runs):
     agreements = [len(model.observe("IND").agreements) for model in (played, ai)]
     assert agreements[0] > agreements[1]  # Japan signs too
     assert not np.allclose(played.state.price[india], ai.state.price[india])
+
+
+def test_the_players_magnet_subsidy_lowers_indias_embedded_dependence_on_china_for_ndfeb(runs):
+    """India's NdFeB magnets at the last turn: with the player's levers (a magnet subsidy, a tariff
+    on Chinese magnets, a ban on rare-earth ore exports) less of their supply passed through China
+    than with the AI's India (seed 2025: 0.30 against 0.53)."""
+    played, ai = runs
+    india, m, s = played.position("IND", "ree_light", "magnet")
+    dependence = [model.embedded_dependence("CHN")[india, m, s] for model in (played, ai)]
+    assert dependence[0] < dependence[1] - 0.1, dependence
