@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 
+from critmin.classroom.debrief import write_debrief
 from critmin.classroom.packs import check_pack, load_pack, pack_markdown, pack_names
 from critmin.classroom.record import goal_value
-from critmin.classroom.session import event_problem
+from critmin.classroom.session import Session, event_problem
+from critmin.classroom.store import Store
 from critmin.engine.model import WorldModel
 from critmin.scenarios import load_scenario, packaged_names
 from critmin.scenarios.loader import scenario_from_content
@@ -95,3 +100,50 @@ def test_the_debrief_scores_india_against_the_ncmms_own_targets():
     assert awarded and goal_value(goals["blocks_auctioned"], "IND", later, start) == len(awarded)
     recycled = goal_value(goals["recycled_tonnes"], "IND", later, start)
     assert recycled == pytest.approx(float(model.last.recycled[model.index.country["IND"]].sum()) * 4)
+
+
+NCMM_METRICS = (
+    "exploration_projects",
+    "blocks_auctioned",
+    "recycled_tonnes",
+    "assets_abroad",
+    "stockpile_cover",
+)
+CELL = "<td>[^<]*</td>"
+GOAL_ROW = re.compile(rf"<tr><td>IND</td>{CELL}{CELL}<td>([^<]*)</td><td class=\"num\">([^<]*)</td>")
+
+
+def final_goal_rows(report: str) -> dict[str, str]:
+    """The debrief's goals after the last turn: the target's label -> India's value as printed."""
+    table = report.split("Goals after the last turn")[1].split("</table>")[0]
+    return {html.unescape(label): value for label, value in GOAL_ROW.findall(table)}
+
+
+def test_the_debrief_prints_each_ncmm_target_beside_indias_value(tmp_path):
+    """A two-turn class as India: the report's goal table names each NCMM target and India's figure."""
+    store = Store.in_directory(tmp_path / "state", create=True)
+    session = Session.create(
+        store,
+        load_scenario("india-central-asia-2025"),
+        teams=["IND"],
+        seed=None,
+        turns=2,
+        turn_seconds=None,
+        pack="india-central-asia-2025",
+        code_digests={},
+    )
+    session.start()
+    for _ in range(2):
+        session.begin_resolve()
+        session.resolve()
+    session.store.close()
+    report, _ = write_debrief(tmp_path / "state", tmp_path / "debrief.html")
+    printed = final_goal_rows(report.read_text(encoding="utf-8"))
+    goals = {g.metric: g for g in load_pack("india-central-asia-2025").goals_of("IND")}
+    for metric in NCMM_METRICS:
+        assert goals[metric].label() in printed, metric
+    model = WorldModel("india-central-asia-2025")
+    model.run(2)
+    projects = model.world.programme_spend[("IND", "exploration")] / goals["exploration_projects"].unit_usd_m
+    assert printed[goals["exploration_projects"].label()] == f"{projects:,.0f}"  # 142: Rs 1,000 crore a year
+    assert float(printed[goals["assets_abroad"].label()]) >= 3.0  # Catamarca, Australia, Zambia at least
