@@ -43,6 +43,7 @@ class ScenarioInfo(Record, kw_only=True):
     turns: Annotated[int, msgspec.Meta(ge=1, le=400)] = 20
     seed: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)] = 0
     extends: Identifier | None = None
+    focus: Iso3 | None = None  # the country the scenario is about: `critmin run` summarises its dependence
 
 
 class MarketSettings(Record, kw_only=True):

@@ -113,6 +113,8 @@ def unknown_references(spec: ScenarioFile) -> Iterator[str]:
     """Countries, minerals and stages that records use but the scenario does not define."""
     countries = {c.iso3 for c in spec.countries}
     chains = {m.id: {s.stage for s in m.stages} for m in spec.minerals}
+    if spec.scenario.focus is not None and spec.scenario.focus not in countries:
+        yield f"scenario.focus: unknown country {spec.scenario.focus!r}"
     for path, record in referencing_records(spec):
         for key in ("country", "seller", "buyer"):
             code = getattr(record, key, None)
