@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import pytest
 
@@ -267,3 +269,59 @@ def test_the_new_scripted_items_fire_and_their_counterparts_answer(flagship_24):
     assert [e.turn for e in events if e.kind == "cell_plants_on_stream" and e.actor == "IND"] == [8]
     paid = flagship_24.world.programme_spend[("IND", "cells")]
     assert paid == pytest.approx(16 * 5.0 / 4 * 0.85 * 8.4)  # turns 8-23 of the ACC PLI
+
+
+def test_india_receives_the_ncmm_outlay_as_its_budget_each_turn():
+    """Rs 16,300 crore of government outlay over seven years (~Rs 2,330 crore a year) is India's
+    yearly budget, a quarter of it paid into the treasury each turn."""
+    model = WorldModel("india-central-asia-2025")
+    india = next(c for c in model.world_scenario.spec.countries if c.iso3 == "IND")
+    assert india.budget_usd_m == pytest.approx(16_300 / 7 * 10 / 86, rel=0.05)  # USD m at Rs 83-86
+    assert model.observe("IND").budget_per_turn_usd_m == pytest.approx(india.budget_usd_m / 4)
+
+
+def test_kabils_joint_explorations_in_argentina_and_australia_fund_the_hosts_exploration(flagship):
+    for deal_id, host, mineral in (
+        ("kabil-camyen-catamarca", "ARG", "lithium"),
+        ("kabil-cmfo-cobalt", "AUS", "cobalt"),
+    ):
+        deal = flagship.deals.deals[deal_id]
+        assert (deal.seller, deal.buyer, deal.kind, deal.mineral) == (
+            host,
+            "IND",
+            "joint_exploration",
+            mineral,
+        )
+        assert flagship.state.exploration[flagship.index.country[host], flagship.index.mineral[mineral]] > 0
+
+
+def test_the_msp_and_the_lithium_triangle_raise_trust_between_their_members():
+    model = WorldModel("india-central-asia-2025")
+    trust, bonus = model.state.trust, model.world_scenario.spec.market.bloc_trust_bonus
+    c = model.index.country
+    outsiders = trust[c["IND"], c["CHL"]]  # no bloc in common
+    assert trust[c["IND"], c["USA"]] == pytest.approx(outsiders + bonus)  # the MSP (and the Quad)
+    assert trust[c["CHL"], c["BOL"]] == pytest.approx(outsiders + bonus)  # the Lithium Triangle
+
+
+def test_the_ecta_and_the_msp_club_are_in_force_from_the_start():
+    agreements = WorldModel("india-central-asia-2025").world.agreements.agreements
+    ecta, msp = agreements["india-australia-ecta"], agreements["minerals-security-partnership"]
+    assert set(ecta.parties) == {"IND", "AUS"} and ecta.duty_free
+    assert {"IND", "USA", "EUU", "JPN", "KOR", "AUS"} <= set(msp.parties)
+    assert (msp.duty_free, msp.co_finance_share) == (False, 0.2)  # no tariff preference; its Finance Network
+
+
+def test_every_row_of_the_flagship_table_names_tests_that_exist():
+    """docs/scenarios.md's flagship table: each item names, in its Tests column, tests that exist."""
+    root = Path(__file__).parents[2]
+    doc = (root / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    table = doc.split("| Item | In the game | Figures | Sources | Tests |")[1].split("\n\n")[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("|--")]
+    assert len(rows) >= 29
+    for row in rows:
+        named = re.findall(r"`(\w+\.py)::(\w+)`", row.rsplit(" | ", 1)[1])
+        assert named, row[:60]
+        for file, test in named:
+            sources = [path.read_text(encoding="utf-8") for path in root.joinpath("tests").rglob(file)]
+            assert any(f"def {test}(" in source for source in sources), f"{file}::{test}"
