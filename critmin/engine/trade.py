@@ -579,7 +579,7 @@ def strategic_share(purchases: tuple[np.ndarray, ...], market: Market) -> np.nda
     total = np.bincount(country[mine], bought[mine], minlength=len(market.rules.delay))
     public = mine & (owner == BUYER_STRATEGIC)
     strategic = np.bincount(country[public], bought[public], minlength=len(market.rules.delay))
-    return np.divide(strategic, total, out=np.zeros_like(total), where=total > 0)
+    return np.divide(strategic, total, out=np.zeros(len(total)), where=total > 0)  # bincount of none is int
 
 
 def hold_up(state: WorldState, market: Market, flows: np.ndarray, strategic: np.ndarray) -> np.ndarray:
