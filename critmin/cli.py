@@ -91,7 +91,9 @@ def add_run(commands) -> None:
     sub.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="table format")
     sub.add_argument("--quiet", action="store_true", help="no progress bar")
     sub.add_argument(
-        "--focus", metavar="ISO3", help="also summarise one country's import reliance and embedded dependence"
+        "--focus",
+        metavar="ISO3",
+        help="also summarise one country's import reliance and embedded dependence (default: the scenario's)",
     )
 
 
@@ -107,7 +109,7 @@ def run_command(args: argparse.Namespace) -> int:
     model = WorldModel(scenario, seed=args.seed, record_hashes=args.save is not None)
     turns = args.turns or scenario.spec.scenario.turns
     play(model, turns, quiet=args.quiet)
-    print_summary(model, out, focus=args.focus)
+    print_summary(model, out, focus=args.focus or scenario.spec.scenario.focus)
     write_outputs(model, args)
     return EXIT_OK
 

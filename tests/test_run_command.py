@@ -139,3 +139,26 @@ def test_run_focus_summarises_one_countrys_import_reliance_and_embedded_dependen
     assert row.count("100%") >= 2  # India's heavy magnets: all imported, all from China
     code, _, err = cli("run", "tests/data/tiny.toml", "--turns", "1", "--focus", "ZZZ")
     assert code == 2 and "--focus: 'ZZZ' is not a country of tiny" in err
+
+
+# India's 30 critical minerals (Ministry of Mines, "Critical Minerals for India", 28 Jun 2023, via
+# Business Standard [M]) as the model names them: every one but hafnium (no USGS row of its own).
+INDIAS_CRITICAL_MINERALS_IN_THE_MODEL = {
+    "antimony", "beryllium", "bismuth", "cadmium", "cobalt", "copper", "gallium", "germanium", "graphite",
+    "indium", "lithium", "molybdenum", "niobium", "nickel", "pge", "phosphate", "potash", "ree_light",
+    "ree_heavy", "rhenium", "selenium", "silicon", "strontium", "tantalum", "tellurium", "tin", "titanium",
+    "tungsten", "vanadium", "zirconium",
+}  # fmt: skip
+
+
+def test_the_flagship_run_summarises_each_of_indias_critical_minerals_in_the_model(cli):
+    """`critmin run india-central-asia-2025` focuses on India (the scenario's `focus`) unasked."""
+    code, out, _ = cli("run", "india-central-asia-2025", "--turns", "1", "--quiet")
+    assert code == 0
+    section = out.split("India: dependence on the lines it uses")[1].split("state hash")[0]
+    rows = {line.split("│")[1].strip() for line in section.splitlines() if line.count("│") >= 6}
+    assert rows >= INDIAS_CRITICAL_MINERALS_IN_THE_MODEL
+    niobium = next(line for line in section.splitlines() if "niobium" in line)
+    assert "100%" in niobium and "BRA" in niobium  # all imported, from Brazil (USGS: 91% of mine output)
+    potash = next(line for line in section.splitlines() if "potash" in line)
+    assert "100%" in potash  # India mines no potash (USGS MCS 2025)

@@ -5,7 +5,8 @@ world at the start of 2024 (2024Q1), calibrated on 2023 data; 20 quarterly turns
 
 - ../shared/data/calibration/usgs_mcs2025_selected.csv: USGS MCS 2025 World Data Release
   (doi:10.5066/P13XCP3R), mine and refinery production 2023 and 2024 by country, gallium
-  capacity (2024 only);
+  capacity (2024 only); the release's own file (usgs-mcs2025/MCS2025_World_Data.csv) for the
+  minerals the selection lacks (vanadium);
 - the small tables below, each with its source: prices (USGS MCS 2025 salient files), IEA
   refining shares, demand splits and region specifics (../shared/data/calibration/NOTES.md),
   company and policy figures, and the assumptions where nothing better exists. Confidence flags
@@ -27,12 +28,14 @@ import csv
 import math
 import sys
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 USGS_CSV = SHARED_DATA / "calibration" / "usgs_mcs2025_selected.csv"
+USGS_WORLD_CSV = SHARED_DATA / "calibration" / "usgs-mcs2025" / "MCS2025_World_Data.csv"
 OUT_DIR = REPO / "critmin" / "scenarios" / "data"
 
 USGS = "USGS MCS 2025 World Data Release (doi:10.5066/P13XCP3R)"
@@ -128,6 +131,10 @@ USGS_COUNTRY = {
     "Spain": "EUU", "Sri Lanka": ROW, "Sweden": "EUU", "Tajikistan": "TJK", "Tanzania": ROW,
     "Thailand": "THA", "Turkey": "TUR", "Uganda": ROW, "Ukraine": ROW, "United States": "USA",
     "Uzbekistan": "UZB", "Vietnam": "VNM", "Zambia": "ZMB", "Zimbabwe": "ZWE",
+    # the producers of the minerals added for India's list (USGS World Data file)
+    "Algeria": ROW, "Belarus": ROW, "Bhutan": ROW, "Egypt": ROW, "France": "EUU", "Iceland": ROW,
+    "Israel": ROW, "Jordan": ROW, "Kenya": ROW, "Morocco": ROW, "Netherlands": "EUU", "Saudi Arabia": ROW,
+    "Senegal": ROW, "Sierra Leone": ROW, "Syria": ROW, "Togo": ROW, "Tunisia": ROW,
 }  # fmt: skip
 
 # The USGS table giving each mineral's mine stage (tellurium, selenium: see build_supply).
@@ -135,8 +142,37 @@ USGS_TABLE = {
     "lithium": "Lithium", "cobalt": "Cobalt", "nickel": "Nickel", "graphite": "Graphite (natural)",
     "copper": "Copper (mine)", "tin": "Tin", "molybdenum": "Molybdenum", "tungsten": "Tungsten",
     "beryllium": "Beryllium", "tantalum": "Tantalum", "gallium": "Gallium (primary, low-purity)",
-    "antimony": "Antimony",
+    "antimony": "Antimony", "niobium": "Niobium", "vanadium": "Vanadium",
+    "titanium": "Titanium", "zirconium": "Zirconium", "pge": "Platinum-group metals", "silicon": "Silicon",
+    "phosphate": "Phosphate rock", "potash": "Potash", "bismuth": "Bismuth", "cadmium": "Cadmium",
+    "indium": "Indium", "rhenium": "Rhenium", "strontium": "Strontium",
 }  # fmt: skip
+# Tables read from the release's own file (COMMODITY, TYPE there), for minerals the selection lacks;
+# a table of several rows adds them up (ilmenite and rutile; palladium and platinum; ferrosilicon's
+# silicon and silicon metal). The minerals of India's list added in issue 20 have one stage, the
+# product whose supply India depends on (docs/data-sources.md).
+WORLD_DATA_TABLES = (
+    ("Vanadium", "Vanadium", "Mine production, vanadium content"),
+    ("Titanium", "Titanium Mineral Concentrates",
+     "Mine production, ilmentite, titanium dioxide (TiO2) content"),
+    ("Titanium", "Titanium Mineral Concentrates", "Mine production, rutile, titanium dioxide (TiO2) content"),
+    ("Zirconium", "Zirconium and Hafnium", "Mine production, zirconium, gross weight"),
+    ("Platinum-group metals", "Platinum-Group metals", "Mine production, Palladium content"),
+    ("Platinum-group metals", "Platinum-Group metals", "Mine production, Platinum content"),
+    ("Silicon", "Silicon", "Plant production, Ferosilicon, silicon content"),
+    ("Silicon", "Silicon", "Plant production, silicon metal"),
+    ("Phosphate rock", "Phosphate rock", "Mine production, marketable phosphate rock"),
+    ("Potash", "Potash", "Mine production, potassium oxide (K2O) equivalent"),
+    ("Bismuth", "Bismuth", "Refinery production"),
+    ("Cadmium", "Cadmium", "Refinery production, estimated"),
+    ("Indium", "Indium", "Refinery production"),
+    ("Rhenium", "Rhenium", "Mine production, rhenium content"),
+    ("Strontium", "Strontium", "Mine production, strontium content"),
+)  # fmt: skip
+# The World Data file labels titanium concentrates "metric tons" (and one rutile row not at all),
+# but its figures are thousand tonnes of TiO2: world ilmenite and rutile 9.4 Mt in 2024, as the
+# MCS 2025 titanium summary gives it [H]; the file's unit is a slip [M].
+UNIT_OVERRIDE = {"Titanium": "thousand metric tons"}
 OTHER_TABLES = ("Rare earths (total REO)", "Copper (refinery)", "Tellurium (refinery)", "Selenium (refinery)")
 UNIT_TO_TONNES = {"metric tons": 1.0, "thousand metric tons": 1000.0, "kilograms": 0.001}
 
@@ -157,6 +193,11 @@ CARVE_OUTS = [
 # --------------------------------------------------------------------------------------------
 
 LB_PER_KG = 2.2046
+TROY_OZ_PER_KG = 32.1507
+SINGLE_STAGE = (
+    "one stage: the product India buys (refined metal, concentrate or rock); its processing is not the "
+    "chokepoint this scenario models, so the chain is not split [L]"
+)
 LCE_PER_LI = 5.323  # kg Li2CO3 per kg Li
 KG_W_PER_MTU_WO3 = 7.93
 TA_IN_TA2O5 = 0.819
@@ -272,6 +313,77 @@ MINERALS = {
         9.5 * LB_PER_KG, f"{SALIENT}: metal 99.65% USD 9.5/lb (end-2024 spot ~USD 40/kg, NOTES 1c) [H]",
         0.7, "antimony concentrate payable ~70% [L]",
         -0.2),
+    "niobium": MineralInfo(
+        "Niobium", "t Nb content",
+        26.0, f"{SALIENT}: niobium USD 26/kg (ferroniobium, Nb content; series basis from memory [L]) [H]",
+        0.5, "pyrochlore concentrate is not traded (CBMM, CMOC and Niobec convert their own): ~50% of the "
+             "ferroniobium value [L]",
+        -0.15),
+    "vanadium": MineralInfo(
+        "Vanadium", "t V content",
+        25.0, "ferrovanadium 80%, Europe, ~USD 24.5-25/kg V in 2024 (Fastmarkets via ferroalloynet/"
+              "vanadiumprice.com, undated 2024 report) [M]/[L]",
+        0.4, "mine stage = V in titanomagnetite concentrate and steel slag: ~40% of the ferrovanadium "
+             "value (V2O5 Europe USD 5.5-6.5/lb in the same report is the refined oxide) [L]",
+        -0.2),
+    # India's other critical minerals (Ministry of Mines list, Jun 2023): one stage each, the product
+    # India buys, priced at its 2024 average; `refined_price` holds that product's price.
+    "titanium": MineralInfo(
+        "Titanium (ilmenite and rutile)", "t TiO2 content",
+        0.67, "ilmenite 54% TiO2 FOB Australia ~USD 330/t (USD 0.61/kg TiO2) and rutile 95% ~USD 1,700/t "
+              "(USD 1.79/kg), weighted by 2024 output (8.9 and 0.45 Mt TiO2); USGS MCS 2025 titanium mineral "
+              "concentrates, quoted from memory [M]",
+        1.0, SINGLE_STAGE, -0.2, final_stage="mine"),
+    "zirconium": MineralInfo(
+        "Zirconium (zircon)", "t zircon concentrate",
+        2.0, "zircon ~USD 2,000/t in 2024 (USGS MCS 2025 zirconium and hafnium, import unit value; quoted "
+             "from memory) [M]",
+        1.0, SINGLE_STAGE, -0.2, final_stage="mine"),
+    "pge": MineralInfo(
+        "Platinum-group metals (platinum and palladium)", "t Pt+Pd",
+        971.0 * TROY_OZ_PER_KG, "platinum ~USD 955/troy oz and palladium ~USD 985/troy oz, 2024 averages, "
+                                "weighted by 2024 output (170 t Pt, 190 t Pd); USGS MCS 2025 platinum-group "
+                                "metals, quoted from memory [M]",
+        1.0, SINGLE_STAGE, -0.3, final_stage="mine"),
+    "silicon": MineralInfo(
+        "Silicon (ferrosilicon and silicon metal)", "t Si content",
+        3.0, "silicon metal ~165 c/lb and ferrosilicon 50% ~110 c/lb of contained Si in 2024, weighted by "
+             "output: ~USD 3.0/kg Si (USGS MCS 2025 silicon, quoted from memory) [M]/[L]",
+        1.0, SINGLE_STAGE, -0.3, final_stage="mine"),
+    "phosphate": MineralInfo(
+        "Phosphate rock", "t marketable rock",
+        0.152, "phosphate rock, Morocco FOB, USD 152/t, 2024 average (World Bank commodity price data, "
+               "'Pink Sheet'; quoted from memory) [M]",
+        1.0, SINGLE_STAGE, -0.3, final_stage="mine"),
+    "potash": MineralInfo(
+        "Potash", "t K2O",
+        0.50, "potassium chloride ~USD 300/t in 2024 (World Bank 'Pink Sheet', from memory) / 0.6 t K2O "
+              "per t KCl [M]",
+        1.0, SINGLE_STAGE, -0.3, final_stage="mine"),
+    "bismuth": MineralInfo(
+        "Bismuth (refined)", "t Bi",
+        13.0, "bismuth 99.99%, Rotterdam, ~USD 6/lb as the 2024 average (USD 4.5 early, 7+ late; USGS MCS "
+              "2025 bismuth, quoted from memory) [M]",
+        1.0, SINGLE_STAGE, -0.2, final_stage="mine"),
+    "cadmium": MineralInfo(
+        "Cadmium (refined)", "t Cd",
+        2.9, "cadmium 99.95% ~USD 1.3/lb in 2024 (USGS MCS 2025 cadmium, quoted from memory) [M]/[L]",
+        1.0, SINGLE_STAGE, -0.2, final_stage="mine"),
+    "indium": MineralInfo(
+        "Indium (refined)", "t In",
+        350.0, "indium 99.99% ~USD 350/kg in 2024 (USGS MCS 2025 indium, New York dealer, quoted from "
+               "memory) [M]",
+        1.0, SINGLE_STAGE, -0.15, final_stage="mine"),
+    "rhenium": MineralInfo(
+        "Rhenium", "t Re",
+        1100.0, "rhenium metal pellets 99.99% ~USD 1,100/kg in 2024 (USGS MCS 2025 rhenium, quoted from "
+                "memory) [M]/[L]",
+        1.0, SINGLE_STAGE, -0.1, final_stage="mine"),
+    "strontium": MineralInfo(
+        "Strontium (celestite)", "t Sr content",
+        0.2, "celestite ~USD 85/t at ~43% Sr (90% SrSO4 concentrate): ~USD 0.2/kg Sr (USGS MCS 2025 "
+             "strontium, import unit value, quoted from memory) [L]",
+        1.0, SINGLE_STAGE, -0.2, final_stage="mine"),
 }  # fmt: skip
 
 # --------------------------------------------------------------------------------------------
@@ -346,6 +458,14 @@ REFINED_SHARES = {
         {"CHN": 0.68, "TJK": 0.06, "RUS": 0.05, "BOL": 0.03, "MMR": 0.02, "TUR": 0.02, "VNM": 0.02,
          "EUU": 0.02, "KAZ": 0.01, "USA": 0.005, "MEX": 0.005},
         "Sb metal/trioxide smelting, China ~2/3 incl. imported concentrates, Oman in ROW [L]"),
+    "niobium": (
+        {"BRA": 0.905, "CAN": 0.064, "CHN": 0.012, "RUS": 0.003, "KAZ": 0.002, "EUU": 0.002},
+        "ferroniobium where the pyrochlore is mined (CBMM Araxa, CMOC Catalao, Niobec) [M]; columbite-"
+        "tantalite from Africa converted in China, Kazakhstan (Ulba), Estonia (NPM Silmet) [L]"),
+    "vanadium": (
+        {"CHN": 0.68, "RUS": 0.19, "ZAF": 0.07, "BRA": 0.045, "EUU": 0.01, "USA": 0.005},
+        "V2O5 and ferrovanadium where the slag and magnetite are produced (Pangang, HBIS, Evraz Vanadiy "
+        "Tula, Bushveld Vametco, Glencore Rhovan, Largo Maracas) [M]; AMG and Treibacher from residues [L]"),
     "ree_light": (
         {"MYS": 3300.0, "USA": 1300.0, "RUS": 300.0, "VNM": 200.0, "EUU": 200.0},
         "NdPr separation, t: USA = MP 1,300 t (USGS salient) [H]; Malaysia = Lynas, capped at the NdPr "
@@ -395,6 +515,8 @@ COST_ORDER = {
     ("tin", "mine"): ["MMR", "CHN", "IDN"],
     ("tungsten", "mine"): ["CHN"],
     ("antimony", "mine"): ["CHN", "TJK", "RUS"],
+    ("niobium", "mine"): ["BRA"],
+    ("vanadium", "mine"): ["CHN", "RUS"],  # co-product of steel slag
 }
 
 # --------------------------------------------------------------------------------------------
@@ -443,6 +565,42 @@ SECTOR_SHARES = {
     "selenium": ({"electronics": 0.05, "industry": 0.95}, "metallurgy ~40%, glass ~25%, agriculture [L]"),
     "antimony": ({"storage": 0.20, "electronics": 0.10, "defence": 0.10, "industry": 0.60},
                  "USGS T4: flame retardants ~50%, lead-acid batteries ~20% (storage), munitions [H]/[L]"),
+    "niobium": ({"ev": 0.03, "electronics": 0.03, "defence": 0.06, "industry": 0.88},
+                "~90% as ferroniobium in HSLA steel (pipelines, cars, structures); superalloys for jet "
+                "engines, NbTi superconductors, Nb-oxide anodes [M]/[L]"),
+    "vanadium": ({"storage": 0.05, "defence": 0.04, "industry": 0.91},
+                 "~90% in steel (rebar, HSLA, tool steel); Ti-6Al-4V for aerospace; vanadium redox flow "
+                 "batteries (storage) a few % [M]/[L]"),
+    "titanium": ({"electronics": 0.02, "defence": 0.05, "industry": 0.93},
+                 "USGS: ~90% of concentrates become TiO2 pigment (paint, plastics, paper); sponge metal for "
+                 "aerospace and defence; welding fluxes [M]/[L]"),
+    "zirconium": ({"electronics": 0.05, "industry": 0.95},
+                  "ceramics ~50% (tiles), refractories and foundry ~30%, chemicals, zirconium metal for "
+                  "nuclear "
+                  "fuel cladding [L]"),
+    "pge": ({"storage": 0.03, "electronics": 0.06, "industry": 0.91},
+            "autocatalysts ~60-70%, chemical and petroleum catalysts, glass, jewellery; electronics; fuel "
+            "cells and electrolysers (storage) [L]"),
+    "silicon": ({"ev": 0.03, "electronics": 0.25, "industry": 0.72},
+                "ferrosilicon for steel and silicon metal for aluminium alloys and silicones ~70%; "
+                "polysilicon "
+                "for solar cells and semiconductors ~25% [L]"),
+    "phosphate": ({"ev": 0.015, "storage": 0.005, "industry": 0.98},
+                  "USGS: ~95% for fertilisers and feed; LFP cathode precursors a percent or two [M]/[L]"),
+    "potash": ({"industry": 1.0}, "USGS: ~85-90% for fertilisers, the rest chemicals [M]"),
+    "bismuth": ({"electronics": 0.10, "industry": 0.90},
+                "chemicals and pharmaceuticals ~60%, metallurgical additives ~30%, solders and "
+                "thermoelectrics [L]"),
+    "cadmium": ({"storage": 0.70, "electronics": 0.10, "industry": 0.20},
+                "nickel-cadmium batteries ~70%, pigments and coatings, CdTe solar cells [L]"),
+    "indium": ({"electronics": 0.85, "industry": 0.15}, "indium tin oxide for flat panels ~60%, solders, "
+               "semiconductors [L]"),
+    "rhenium": ({"defence": 0.30, "industry": 0.70},
+                "superalloys for jet engines ~80% (military and civil), platinum-rhenium reforming "
+                "catalysts [L]"),
+    "strontium": ({"electronics": 0.20, "defence": 0.10, "industry": 0.70},
+                  "celestite in drilling fluids ~50%, ferrite magnets ~20%, pyrotechnics and flares, master "
+                  "alloys [L]"),
 }  # fmt: skip
 
 MAGNET_USERS = {"CHN": 0.70, "USA": 0.08, "EUU": 0.07, "JPN": 0.055, "KOR": 0.03, "IND": 0.015, "VNM": 0.015,
@@ -489,6 +647,49 @@ COUNTRY_SHARES = {
                  "manganese electrolysis, glass, agriculture [L]"),
     "antimony": ({"CHN": 0.45, "USA": 0.22, "EUU": 0.10, "JPN": 0.06, "IND": 0.04, "KOR": 0.03},
                  "USA 24 kt (USGS salient) [H]; flame retardants, lead-acid batteries [L]"),
+    "niobium": ({"CHN": 0.40, "EUU": 0.15, "JPN": 0.08, "USA": 0.076, "KOR": 0.05, "IND": 0.03, "RUS": 0.02,
+                 "BRA": 0.02, "TUR": 0.01},
+                "ferroniobium use follows HSLA steel: China ~40% [L]; USA 8,400 t apparent consumption of "
+                "110 kt (USGS salient 2024) [H]; India ~3%: all imported (no USGS output) [L]"),
+    "vanadium": ({"CHN": 0.60, "EUU": 0.09, "USA": 0.07, "JPN": 0.06, "IND": 0.05, "KOR": 0.04, "RUS": 0.04,
+                  "TUR": 0.01, "BRA": 0.01},
+                 "steel pattern, China ~60% (rebar standard) [L]; India, the 2nd steel maker, imports its "
+                 "ferrovanadium (no USGS output) [L]"),
+    "titanium": ({"CHN": 0.40, "EUU": 0.12, "USA": 0.12, "IND": 0.05, "JPN": 0.04, "KOR": 0.03, "RUS": 0.03,
+                  "BRA": 0.02},
+                 "TiO2 pigment production and sponge pattern [L]; India ~5%: its pigment makers and KMML, "
+                 "with "
+                 "210 kt TiO2 of its own ilmenite and 300 t of sponge (USGS MCS 2025) [H]/[L]"),
+    "zirconium": ({"CHN": 0.45, "EUU": 0.15, "IND": 0.08, "USA": 0.05, "JPN": 0.03, "KOR": 0.02, "TUR": 0.02,
+                   "BRA": 0.02, "VNM": 0.02},
+                  "ceramic tile pattern: China, Italy and Spain, India (Morbi is the world's second tile "
+                  "cluster) [L]"),
+    "pge": ({"CHN": 0.30, "EUU": 0.20, "USA": 0.15, "JPN": 0.12, "IND": 0.04, "KOR": 0.04, "GBR": 0.03,
+             "RUS": 0.02},
+            "car and chemical-catalyst production pattern [L]; India's autocatalysts, jewellery [L]"),
+    "silicon": ({"CHN": 0.65, "EUU": 0.10, "USA": 0.06, "JPN": 0.05, "IND": 0.04, "KOR": 0.03, "RUS": 0.02},
+                "steel, aluminium and polysilicon pattern, China ~65% [L]; India makes 60 kt of "
+                "ferrosilicon's "
+                "Si and no silicon metal (USGS MCS 2025) [H]"),
+    "phosphate": ({"CHN": 0.45, "USA": 0.09, "IND": 0.05, "RUS": 0.05, "BRA": 0.05, "IDN": 0.02,
+                   "VNM": 0.01, "EUU": 0.02},
+                  "fertiliser pattern [L]; India ~5%: 1.6 Mt mined (USGS) and ~8 Mt of imported rock a year, "
+                  "besides the DAP it imports [L]; Morocco's OCP, Jordan and Saudi Arabia process their own "
+                  "(ROW)"),
+    "potash": ({"CHN": 0.22, "BRA": 0.15, "USA": 0.12, "EUU": 0.08, "IND": 0.05, "IDN": 0.05, "MYS": 0.03,
+                "RUS": 0.03},
+               "fertiliser pattern [L]; India imports all its potash (~3 Mt of muriate a year, ~1.8 Mt "
+               "K2O) [L]"),
+    "bismuth": ({"CHN": 0.50, "EUU": 0.15, "USA": 0.10, "JPN": 0.08, "KOR": 0.04, "IND": 0.03},
+                "chemicals and alloys pattern [L]"),
+    "cadmium": ({"CHN": 0.40, "EUU": 0.15, "JPN": 0.10, "KOR": 0.08, "USA": 0.05, "IND": 0.05},
+                "NiCd battery pattern [L]; India's railway and defence batteries [L]"),
+    "indium": ({"CHN": 0.40, "KOR": 0.20, "JPN": 0.20, "USA": 0.07, "EUU": 0.05, "IND": 0.01},
+               "display-panel pattern (ROW incl. Taiwan) [L]"),
+    "rhenium": ({"USA": 0.45, "EUU": 0.15, "GBR": 0.10, "CHN": 0.10, "RUS": 0.05, "JPN": 0.03, "IND": 0.02},
+                "jet-engine superalloy pattern [L]"),
+    "strontium": ({"CHN": 0.40, "USA": 0.15, "EUU": 0.10, "MEX": 0.05, "IND": 0.03},
+                  "drilling and ferrite pattern [L]"),
 }  # fmt: skip
 DEFENCE_SHARES = (
     {"USA": 0.40, "CHN": 0.20, "EUU": 0.12, "RUS": 0.08, "IND": 0.05, "GBR": 0.04, "JPN": 0.03,
@@ -506,6 +707,7 @@ GROWTH_OVERRIDE = {
     ("ree_heavy", "ev"): 0.15, ("ree_heavy", "wind"): 0.08, ("ree_heavy", "industry"): 0.08,
     ("copper", "ev"): 0.15,
     ("antimony", "storage"): 0.02,  # lead-acid batteries, not grid storage
+    ("vanadium", "storage"): 0.20,  # vanadium redox flow batteries [L]
 }  # fmt: skip
 GROWTH_SOURCE = "IEA GCMO 2025 and Adamas NdFeB CAGR 8.7% (NOTES 2a) [M]; per sector [L]"
 ESSENTIAL = {
@@ -540,6 +742,7 @@ STOCKPILES = [
     ("JPN", "cobalt", "refined", None, 42, JOGMEC_42),
     ("JPN", "tungsten", "refined", None, 42, JOGMEC_42),
     ("JPN", "molybdenum", "refined", None, 42, JOGMEC_42),
+    ("JPN", "vanadium", "refined", None, 42, JOGMEC_42),
     ("JPN", "ree_light", "refined", None, 60, JOGMEC_60),
     ("JPN", "ree_heavy", "refined", None, 60, JOGMEC_60),
     ("JPN", "gallium", "refined", None, 60, JOGMEC_60),
@@ -803,12 +1006,30 @@ RESERVE_TABLES = {
     **{table: mineral for mineral, table in USGS_TABLE.items()},
     "Tellurium (refinery)": "tellurium", "Selenium (refinery)": "selenium",
 }  # fmt: skip
-RESERVE_FACTOR = {"molybdenum": 1000.0}  # USGS gives molybdenum reserves in thousand tonnes (NOTES 1)
+# USGS gives molybdenum (NOTES 1) and vanadium (its world-total note) reserves in thousand tonnes.
+RESERVE_FACTOR = {"molybdenum": 1000.0, "vanadium": 1000.0}
 RESOURCES = [
-    ("IND", "lithium", 3400.0,
-     "Reasi (J&K): GSI G3 inferred resource, 5.9 Mt of ore at 583 ppm Li = ~3,400 t Li contained (an "
-     "implication, not an official figure; NOTES 4a) [M]"),
+    ("IND", "lithium", 5000.0,
+     "India's lithium by state: Jammu & Kashmir, Reasi, GSI G3 inferred resource, 5.9 Mt of ore at 583 "
+     "ppm Li = ~3,400 t Li contained (an implication, not an official figure; NOTES 4a) [M]; Karnataka, "
+     "Marlagalla-Allapatna (Mandya), AMD inferred 1,600 t Li in pegmatites (Rajya Sabha reply, 3 Feb 2021, "
+     "via press) [M]. Rajasthan's Degana (Nagaur) 'lithium find' of May 2023 has no published resource and "
+     "GSI did not confirm it [M]/[L]"),
 ]  # fmt: skip
+# Where India's USGS reserves lie, by state (the exploration behind the NCMM looks there).
+STATE_NOTES = {
+    ("IND", "rare earths"):
+        "; India by state: beach-sand monazite in Andhra Pradesh, Odisha, Tamil Nadu, Kerala, West Bengal "
+        "and Jharkhand, 13.15 Mt of monazite holding 7.23 Mt REO (AMD via Economic Times/Business Standard, "
+        "13 Oct 2025) [M]; hard-rock REE in Rajasthan (Siwana ring complex), where CMPDI took a REE "
+        "exploration licence in Oct 2025 [M]",
+    ("IND", "copper"):
+        "; India by state: Rajasthan (Khetri belt, ~52% of resources), Madhya Pradesh (Malanjkhand, ~23%), "
+        "Jharkhand (Singhbhum, ~15%) (Indian Bureau of Mines, via exam notes) [L]",
+    ("IND", "graphite"):
+        "; India by state: Arunachal Pradesh and Jammu & Kashmir hold most resources, then Jharkhand, "
+        "Odisha and Tamil Nadu (Indian Bureau of Mines; from memory) [L]",
+}  # fmt: skip
 
 
 # ============================================================================================
@@ -869,6 +1090,16 @@ MINERALS_2023 = {
         "selenium", 23.11, f"{SALIENT_2023}: US USD 23.11/kg (Europe USD 19.30/kg; the US series unit is "
         "UNSURE, NOTES 1c) [H]/[L]"),
     "antimony": price_2023("antimony", 5.49 * LB_PER_KG, f"{SALIENT_2023}: metal 99.65% USD 5.49/lb [H]"),
+    "niobium": price_2023(
+        "niobium", 25.0, f"{SALIENT_2023}: niobium USD 25/kg (ferroniobium, Nb content) [H]"),
+    "vanadium": price_2023(
+        "vanadium", 33.0, "ferrovanadium 80%, Europe, ~USD 33/kg V as the 2023 average (from ~42 in "
+        "Jan to ~28 in Dec; from memory) [L]"),
+    **{  # the one-stage minerals of India's list: their 2024 prices, carried back
+        mineral: replace(info, refined_source=f"{info.refined_source}; {CARRIED}")
+        for mineral, info in MINERALS.items()
+        if info.final_stage == "mine"
+    },
 }  # fmt: skip
 
 CARVE_OUTS_2023 = [
@@ -978,16 +1209,17 @@ class Year:
 
 DESCRIPTION = (
     "Reference scenario: 36 countries and the EU as one bloc, with the rest of the world as "
-    "ROW; 17 critical minerals; mine, refining and magnet capacity calibrated on {year} output "
+    "ROW; {minerals} critical minerals; mine, refining and magnet capacity calibrated on {year} output "
     "(USGS MCS 2025, IEA refining shares); final demand; strategic stockpiles; state firms; "
     "the export controls, tariffs and contracts in force at the start of {next}. No events."
 )
 YEARS = {
     2024: Year(2024, "prod_2024e", "tools/build_world_2024.py", MINERALS, CARVE_OUTS, UTILISATION,
-               REFINED_SHARES, STOCKPILES, POLICIES, DEALS, DESCRIPTION.format(year=2024, next=2025)),
+               REFINED_SHARES, STOCKPILES, POLICIES, DEALS, DESCRIPTION.format(
+                   year=2024, next=2025, minerals=len(MINERALS))),
     2023: Year(2023, "prod_2023", "tools/build_world.py 2023", MINERALS_2023, CARVE_OUTS_2023,
                UTILISATION_2023, REFINED_SHARES_2023, STOCKPILES_2023, POLICIES_2023, DEALS_2023,
-               DESCRIPTION.format(year=2023, next=2024)
+               DESCRIPTION.format(year=2023, next=2024, minerals=len(MINERALS))
                + " Prices are 2023 averages (USGS salient statistics) where USGS gives them; what is "
                "carried over from 2024 is listed in the file header [L].",
                CARRIED_2023, "; reserves as of 2024 (USGS gives no 2023 reserves), carried back [L]"),
@@ -1021,6 +1253,25 @@ def significant(x: float, digits: int = 4) -> float:
     return round(x, digits - 1 - math.floor(math.log10(abs(x))))
 
 
+def usgs_rows() -> Iterator[dict[str, str]]:
+    """USGS rows as in the selection's columns: the selection, then the release's own rows it lacks."""
+    with USGS_CSV.open(encoding="utf-8") as stream:
+        yield from csv.DictReader(stream)
+    wanted = {(commodity, kind): table for table, commodity, kind in WORLD_DATA_TABLES}
+    with USGS_WORLD_CSV.open(encoding="utf-8-sig") as stream:
+        for row in csv.DictReader(stream):
+            table = wanted.get((row["COMMODITY"].strip(), row["TYPE"].strip()))
+            country = row["COUNTRY"].strip()
+            if table is None or (country.startswith("World total") and " and " in country):
+                continue  # a world total of two rows the table adds up itself (ilmenite and rutile)
+            yield {
+                "mineral": table, "country": country,
+                "unit": UNIT_OVERRIDE.get(table, row["UNIT_MEAS"].strip()),
+                "prod_2023": row["PROD_2023"], "prod_2024e": row["PROD_EST_ 2024"],
+                "capacity_2024": row["CAP_EST_ 2024"], "reserves_2024": row["RESERVES_2024"],
+            }  # fmt: skip
+
+
 def read_usgs(year: Year) -> dict[str, dict]:
     """USGS production of the year (t) by scenario country for the tables used, with capacity (gallium).
 
@@ -1030,26 +1281,34 @@ def read_usgs(year: Year) -> dict[str, dict]:
     wanted = {*USGS_TABLE.values(), *OTHER_TABLES}
     tables: dict[str, dict] = {name: {"by_country": defaultdict(float), "capacity": {}} for name in wanted}
     worlds: dict[str, float] = {}
-    with USGS_CSV.open(encoding="utf-8") as stream:
-        for row in csv.DictReader(stream):
-            if row["mineral"] not in wanted:
-                continue
-            table, factor = tables[row["mineral"]], UNIT_TO_TONNES[row["unit"]]
-            value = float(row[year.column] or 0.0) * factor
-            if row["country"].startswith("World total"):
-                worlds[row["mineral"]] = value
-            elif row["country"] not in USGS_COUNTRY:
-                raise SystemExit(f"unknown USGS country {row['country']!r}: add it to USGS_COUNTRY")
-            else:
-                code = USGS_COUNTRY[row["country"]]
-                table["by_country"][code] += value
-                if row["capacity_2024"]:
-                    table["capacity"][code] = float(row["capacity_2024"]) * factor
+    for row in usgs_rows():
+        if row["mineral"] not in wanted:
+            continue
+        table, factor = tables[row["mineral"]], UNIT_TO_TONNES[row["unit"]]
+        value = number(row[year.column]) * factor
+        if row["country"].startswith("World total"):
+            worlds[row["mineral"]] = worlds.get(row["mineral"], 0.0) + value
+        elif row["country"] not in USGS_COUNTRY:
+            raise SystemExit(f"unknown USGS country {row['country']!r}: add it to USGS_COUNTRY")
+        else:
+            code = USGS_COUNTRY[row["country"]]
+            table["by_country"][code] += value
+            if row["capacity_2024"]:
+                table["capacity"][code] = float(row["capacity_2024"]) * factor
     for name, table in tables.items():
         residual = worlds[name] - sum(table["by_country"].values())
         if residual > 0:
             table["by_country"][ROW] += residual
     return tables
+
+
+def number(text: str) -> float:
+    """A USGS figure; blank, withheld ("W") or not available counts as 0."""
+    text = text.replace(",", "").strip()
+    try:
+        return float(text)
+    except ValueError:
+        return 0.0
 
 
 def shares_to_tonnes(shares: dict[str, float], world: float) -> dict[str, float]:
@@ -1144,7 +1403,9 @@ def add_gallium_capacity(lines: list[Line], capacity: dict[str, float], year: in
 
 
 def stage_prices(info: MineralInfo) -> dict[str, float]:
-    """USD/kg at each stage of a mineral's chain."""
+    """USD/kg at each stage of a mineral's chain (a one-stage chain: its product's price)."""
+    if info.final_stage == "mine":
+        return {"mine": info.refined_price}
     prices = {"mine": info.refined_price * info.payable, "refined": info.refined_price}
     if info.final_stage == "magnet":
         prices["magnet"] = info.refined_price * MAGNET_MARKUP
@@ -1268,6 +1529,9 @@ def mineral_records(minerals: dict[str, MineralInfo]) -> list[dict]:
              "source": f"{info.payable:.0%} payable of the refined price: {info.payable_source}"},
             {"stage": "refined", "price_usd_per_kg": significant(prices["refined"]),
              "source": info.refined_source},
+        ] if info.final_stage != "mine" else [
+            {"stage": "mine", "price_usd_per_kg": significant(prices["mine"]),
+             "source": f"{info.refined_source}; {info.payable_source}"},
         ]  # fmt: skip
         if info.final_stage == "magnet":
             stages.append({"stage": "magnet", "price_usd_per_kg": significant(prices["magnet"]),
@@ -1308,16 +1572,14 @@ def capacity_records(lines: list[Line]) -> list[dict]:
 def read_reserves() -> dict[tuple[str, str], float]:
     """USGS reserves (t of content) by (scenario country, mineral); rare earths as total REO."""
     reserves: dict[tuple[str, str], float] = defaultdict(float)
-    with USGS_CSV.open(encoding="utf-8") as stream:
-        for row in csv.DictReader(stream):
-            mineral = RESERVE_TABLES.get(
-                row["mineral"], "rare earths" if row["mineral"].startswith("Rare") else ""
-            )
-            text = row["reserves_2024"].replace(",", "")
-            if not mineral or row["country"].startswith("World total") or not text.replace(".", "").isdigit():
-                continue
-            factor = UNIT_TO_TONNES[row["unit"]] * RESERVE_FACTOR.get(mineral, 1.0)
-            reserves[(USGS_COUNTRY[row["country"]], mineral)] += float(text) * factor
+    for row in usgs_rows():
+        table = row["mineral"]
+        mineral = RESERVE_TABLES.get(table, "rare earths" if table.startswith("Rare") else "")
+        text = row["reserves_2024"].replace(",", "")
+        if not mineral or row["country"].startswith("World total") or not text.replace(".", "").isdigit():
+            continue
+        factor = UNIT_TO_TONNES[row["unit"]] * RESERVE_FACTOR.get(mineral, 1.0)
+        reserves[(USGS_COUNTRY[row["country"]], mineral)] += float(text) * factor
     return reserves
 
 
@@ -1336,6 +1598,7 @@ def reserve_records(year: Year) -> list[dict]:
                 text = f"{USGS}, {mineral} reserves (2024) [H]"
             else:
                 continue
+            text += STATE_NOTES.get((country, table_mineral), "")
             records.append({"country": country, "mineral": mineral, "tonnes": significant(tonnes),
                             "basis": "reserves", "source": text + year.reserves_note})  # fmt: skip
     records += [

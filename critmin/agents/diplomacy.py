@@ -6,6 +6,7 @@ the counterparty's inbox and the counterparty answers in its next decision with 
 terms; an accepted proposal is signed by the engine and delivers from the next turn; an
 unanswered one lapses after two turns. AI governments accept only what their own valuation
 scores non-negative (`valuation.value_offer`) and at most one offer per line and role a turn.
+A proposed trade agreement is signed with a partner trusted at least `partner_trust`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import msgspec
 
 from critmin.agents.situation import MINERAL_NAMED, STAGE_NAMED, Situation, offer_line
 from critmin.agents.valuation import DealValue, value_offer
-from critmin.core.actions import ActionBase, AnswerDeal, ProposeDeal
+from critmin.core.actions import ActionBase, AnswerAgreement, AnswerDeal, ProposeDeal
 from critmin.core.units import usd_m
 from critmin.core.vocabulary import TURNS_PER_YEAR
 
@@ -22,12 +23,15 @@ Line = tuple[str, str]
 
 
 def answer_inbox(situation: Situation) -> list[ActionBase]:
-    """Accept the best acceptable offer per line and role, reject the rest; counter where it helps."""
+    """Accept the best acceptable offer per line and role, reject the rest; counter where it helps.
+
+    Proposed trade agreements are answered too (`answer_agreement`).
+    """
     me = situation.obs.country
     offers = [(item["id"], msgspec.convert(item["offer"], ProposeDeal)) for item in situation.obs.inbox]
     values = {pid: value_offer(situation, offer) for pid, offer in offers}
     chosen = best_per_line(situation, offers, values)
-    actions: list[ActionBase] = []
+    actions: list[ActionBase] = [answer_agreement(situation, item) for item in situation.obs.agreement_inbox]
     for pid, offer in offers:
         accept = pid in chosen and commit(situation, offer)
         actions.append(AnswerDeal(country=me, proposal_id=pid, accept=accept))
@@ -36,6 +40,16 @@ def answer_inbox(situation: Situation) -> list[ActionBase]:
             if counter is not None:
                 actions.append(counter)
     return actions
+
+
+def answer_agreement(situation: Situation, item: dict) -> AnswerAgreement:
+    """Sign an agreement with a partner it trusts (`partner_trust`), decline it otherwise; say why."""
+    offer, me = item["offer"], situation.obs.country
+    trust, needed = situation.trust(offer["country"]), situation.params.partner_trust
+    accept = trust >= needed
+    verdict = "at least" if accept else "below"
+    reason = f"{me} trusts {offer['country']} at {trust:.2f}, {verdict} the {needed:.2f} it asks of a partner"
+    return AnswerAgreement(country=me, proposal_id=item["id"], accept=accept, reason=reason)
 
 
 def best_per_line(situation: Situation, offers, values: dict[str, DealValue]) -> set[str]:

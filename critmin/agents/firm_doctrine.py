@@ -4,14 +4,17 @@ Every firm reads the turn's view (core/turn_view.py: `TurnView`, its firm arrays
 once per turn by the engine, and decides at most every `act_every_turns` turns:
 
 - supply_security (state firms by default): buy a stake in the largest foreign mine of the
-  mineral its home country imports most (by value), so that its share of output ships home;
+  mineral its home country imports most (by value), so that its share of output ships home, and
+  offer an offtake to the foreign state firm best placed to sell it (agents/firm_offers.py);
 - profit (producers by default): expand its own home line with the best margin at long-run
   prices if that margin clears the hurdle;
 - national_champion: build the next stage at home where the country imports it, else as profit.
 
-Its government can veto a stake in a country it distrusts (`government_veto`), and a firm
-reviews what its government orders it to do (`review_order`): it refuses an order it cannot pay
-or whose margin would not pay back enough of the cost within `payback_years`, and says why.
+Every turn a firm also answers the offers addressed to it and bids for the mineral blocks on offer
+at home (agents/firm_offers.py). Its government can veto a stake in a country it distrusts
+(`government_veto`), and a firm reviews what its government orders it to do (`review_order`): it
+refuses an order it cannot pay or whose margin would not pay back enough of the cost within
+`payback_years`, and says why.
 Each decision is an ordinary action carrying its reason; the engine checks and applies it.
 """
 
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from critmin.agents.firm_offers import answer_offers, bids, partner_offer
 from critmin.core.actions import AcquireStake, ActionBase, Invest
 from critmin.core.turn_view import TurnView
 from critmin.core.units import capex_usd_m, tonnes_for_usd_m, usd_m
@@ -48,19 +52,23 @@ class FirmDoctrine:
         self.params = params or FirmParams()
         self.last_turn = -(10**6)
         self.vetoed: set[tuple[str, str]] = set()  # (host, mineral) its government refused
+        self.asked: dict[str, int] = {}  # foreign firm -> the turn it was last offered an offtake
 
     def decide(self, observation: FirmObservation, legal: Sequence[ActionBase]) -> list[ActionBase]:
-        """The decision of the turn (an action with its reason), or none."""
+        """Answers to the offers addressed to it, bids for blocks, and the decision of the turn, if any."""
+        view, firm, mandate = observation.view, observation.firm, observation.mandate
+        actions: list[ActionBase] = [*answer_offers(view, firm, mandate, self.params)]
+        actions += bids(view, firm, mandate, observation.cash_usd_m, self.params)
         if observation.turn - self.last_turn < self.params.act_every_turns or observation.cash_usd_m <= 0:
-            return []
-        choose = {"profit": profit_move, "national_champion": champion_move}.get(
-            observation.mandate, security_move
-        )
-        action = choose(observation, self.params, self.vetoed)
-        if action is None:
-            return []
-        self.last_turn = observation.turn
-        return [action]
+            return actions
+        choose = {"profit": profit_move, "national_champion": champion_move}.get(mandate, security_move)
+        moves = [choose(observation, self.params, self.vetoed)]
+        if mandate == "supply_security":
+            moves.append(partner_offer(view, firm, self.params, self.asked))
+        moves = [move for move in moves if move is not None]
+        if moves:
+            self.last_turn = observation.turn
+        return [*actions, *moves]
 
     def vetoed_by_government(self, action: ActionBase) -> None:
         """Remember a refused host so as to look elsewhere next time."""

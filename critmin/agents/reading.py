@@ -58,6 +58,8 @@ class Own:
     deals: list[dict]
     inbox: list[dict]
     outbox: list[dict]
+    agreements: list[dict]  # trade agreements in force it is a party to
+    agreement_inbox: list[dict]  # agreement proposals awaiting its answer
     diplomacy: list[dict]
     firms: list[dict]
     policies: list[dict]
@@ -326,6 +328,8 @@ def own_part(obs: Observation) -> Own:
         deals=obs.deals,
         inbox=obs.inbox,
         outbox=obs.outbox,
+        agreements=obs.agreements,
+        agreement_inbox=obs.agreement_inbox,
         diplomacy=obs.diplomacy,
         firms=obs.firms,
         policies=obs.policies,

@@ -13,7 +13,17 @@ Goal metrics (computed per turn from the public snapshot):
 - `import_share`: share of the team's imports of a mineral at a stage that come from `origin`
   (at most `target`);
 - `export_share`: the team's share of world exports of a mineral at a stage (at least `target`);
-- `treasury`: treasury relative to the start of the session (at least `target`).
+- `treasury`: treasury relative to the start of the session (at least `target`);
+- `assets_abroad`: number of mineral lines abroad (host and mineral) the team holds through its
+  firms' stakes, joint explorations and partnerships (at least `target`; the NCMM's 50 mines abroad);
+- `stockpile_cover`: months of the team's final demand of a mineral at a stage held in its strategic
+  stockpile (at least `target`; the national stockpile's two months);
+- `exploration_projects`: the team's money put into exploration at home so far, counted in projects
+  of `unit_usd_m` each (at least `target`; the NCMM's 1,200 projects);
+- `blocks_auctioned`: mineral blocks auctioned in the team's country so far (at least `target`; the
+  NCMM's 100+ blocks);
+- `recycled_tonnes`: tonnes a year of critical minerals the team's country recovers from scrap (at
+  least `target`; the recycling scheme's 40 kt/yr).
 """
 
 from __future__ import annotations
@@ -31,7 +41,13 @@ TEACHING = resources.files("critmin.scenarios") / "teaching"
 Iso3 = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
 Seat = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")]  # a country or a firm id
 Identifier = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9\-]*$")]
-Metric = Literal["supply_security", "import_share", "export_share", "treasury"]
+Metric = Literal[
+    "supply_security", "import_share", "export_share", "treasury", "assets_abroad", "stockpile_cover",
+    "exploration_projects", "blocks_auctioned", "recycled_tonnes",
+]  # fmt: skip
+WHOLE_TEAM = frozenset(  # metrics of no one mineral line
+    {"treasury", "assets_abroad", "exploration_projects", "blocks_auctioned", "recycled_tonnes"}
+)
 AT_MOST = frozenset({"import_share"})
 
 
@@ -52,6 +68,7 @@ class Goal(PackRecord, kw_only=True):
     mineral: Mineral | None = None
     stage: Stage | None = None
     origin: Iso3 | None = None
+    unit_usd_m: Annotated[float, msgspec.Meta(gt=0)] | None = None  # exploration_projects: USD m a project
 
     @property
     def at_most(self) -> bool:
@@ -247,13 +264,15 @@ def check_pack(
 def goal_problems(role: str, goal: Goal, countries: set[str], chains: dict[str, list[str]]) -> list[str]:
     """Problems of one goal: a line the scenario lacks, a missing origin."""
     problems = []
-    if goal.metric != "treasury":
+    if goal.metric not in WHOLE_TEAM:
         if goal.mineral is None or goal.stage is None:
             problems.append(f"role {role}: goal '{goal.text}' needs a mineral and a stage")
         elif goal.stage.value not in chains.get(goal.mineral.value, []):
             problems.append(f"role {role}: {goal.mineral.value} has no {goal.stage.value} stage")
     if goal.metric == "import_share" and goal.origin not in countries:
         problems.append(f"role {role}: goal '{goal.text}' needs an origin country in the scenario")
+    if goal.metric == "exploration_projects" and goal.unit_usd_m is None:
+        problems.append(f"role {role}: goal '{goal.text}' needs unit_usd_m, the money of one project")
     return problems
 
 

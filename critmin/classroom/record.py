@@ -20,6 +20,8 @@ from critmin.core.snapshot import WorldSnapshot
 from critmin.scenarios.loader import Scenario, scenario_from_content
 
 SESSION, AI_ONLY = "session", "ai_only"
+MONTHS_PER_TURN = 3
+HOLDINGS = ("equity", "joint_exploration", "partnership")  # deal kinds that give a team a line abroad
 DEAL_EVENTS = ("deal_signed", "deal_breached", "deal_expired", "deal_rejected")
 WORLD_EVENTS = (
     "control_imposed",
@@ -366,9 +368,22 @@ def goal_value(goal: Goal, team: str, snapshot: WorldSnapshot, initial: WorldSna
     if goal.metric == "treasury":
         start = initial.treasury_usd_m.get(team, 0.0)
         return snapshot.treasury_usd_m.get(team, 0.0) / start if start else None
-    if goal.metric == "supply_security":
+    if goal.metric == "assets_abroad":
+        return float(len(assets_abroad(snapshot, team)))
+    totals = snapshot.totals.get(team, {})
+    if goal.metric == "exploration_projects":
+        return totals.get("exploration_usd_m", 0.0) / (goal.unit_usd_m or 1.0)
+    if goal.metric == "blocks_auctioned":
+        return totals.get("blocks_awarded", 0.0)
+    if goal.metric == "recycled_tonnes":
+        return totals.get("recycled_t_per_year", 0.0)
+    if goal.metric in ("supply_security", "stockpile_cover"):
         figure = snapshot.figure(team, mineral, stage)
-        return figure.consumption / figure.demand if figure is not None and figure.demand > 0 else None
+        if figure is None or figure.demand <= 0:
+            return None
+        if goal.metric == "stockpile_cover":
+            return figure.stockpile / figure.demand * MONTHS_PER_TURN
+        return figure.consumption / figure.demand
     line = [f for f in snapshot.flows if (f.mineral, f.stage) == (mineral, stage)]
     if goal.metric == "import_share":
         imports = [f for f in line if f.importer == team]
@@ -376,6 +391,15 @@ def goal_value(goal: Goal, team: str, snapshot: WorldSnapshot, initial: WorldSna
         return sum(f.tonnes for f in imports if f.exporter == goal.origin) / total if total else 0.0
     total = sum(f.tonnes for f in line)
     return sum(f.tonnes for f in line if f.exporter == team) / total if total else None
+
+
+def assets_abroad(snapshot: WorldSnapshot, team: str) -> set[tuple[str, str]]:
+    """(host, mineral) lines abroad a team holds through stakes, joint explorations or partnerships."""
+    return {
+        (deal["seller"], deal["mineral"])
+        for deal in snapshot.deals
+        if deal["buyer"] == team and deal["seller"] != team and deal["kind"] in HOLDINGS
+    }
 
 
 def met(goal: Goal, value: float | None) -> bool | None:

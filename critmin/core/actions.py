@@ -78,8 +78,17 @@ class SetSubsidy(ActionBase, kw_only=True, tag="set_subsidy"):
     reason: Reason = ""
 
 
+FirmId = Annotated[str, msgspec.Meta(max_length=64)]
+
+
 class ProposeDeal(ActionBase, kw_only=True, tag="propose_deal"):
-    """Offer a contract to another country; it answers in its next decision."""
+    """Offer a contract to another country; it answers in its next decision.
+
+    With `firm` named, one of the proposer's firms makes the offer (a partnership's co-financing
+    or a joint exploration's funding is then paid from its budget); with `with_firm` named, the
+    offer is addressed to one of the counterparty's firms (Codelco, YLB, a provincial miner),
+    whose own doctrine answers it.
+    """
 
     counterparty: Iso3
     kind: DealKind = "offtake"
@@ -93,13 +102,17 @@ class ProposeDeal(ActionBase, kw_only=True, tag="propose_deal"):
     duration_turns: Annotated[int, msgspec.Meta(ge=1, le=200)] = 8
     take_or_pay: Annotated[float, msgspec.Meta(ge=0, le=1)] = 0.0
     breach_penalty_usd_m: UsdMillion = 0.0
+    firm: FirmId = ""
+    with_firm: FirmId = ""
 
 
 class AnswerDeal(ActionBase, kw_only=True, tag="answer_deal"):
-    """Accept or reject a pending proposal addressed to this country."""
+    """Accept or reject a pending proposal addressed to this country (or, `firm` named, to its firm)."""
 
     proposal_id: str
     accept: bool
+    firm: FirmId = ""
+    reason: Reason = ""
 
 
 class BreakDeal(ActionBase, kw_only=True, tag="break_deal"):
@@ -164,6 +177,71 @@ class FundProgram(ActionBase, kw_only=True, tag="fund_program"):
     usd_m: Annotated[float, msgspec.Meta(gt=0, le=MAX_FIGURE)]
 
 
+class AuctionBlock(ActionBase, kw_only=True, tag="auction_block"):
+    """Offer mineral blocks with known resources at auction; firms bid next turn.
+
+    Each of `blocks` holds `contained_tonnes` of the country's known reserves of the mineral. A
+    composite licence (`licence` "composite") still needs exploration before a mining lease; a
+    mining lease goes straight to clearances and construction. The highest premium wins when
+    enough bidders qualify (engine/auctions.py).
+    """
+
+    mineral: Mineral
+    contained_tonnes: Annotated[float, msgspec.Meta(gt=0, le=MAX_FIGURE)]
+    blocks: Annotated[int, msgspec.Meta(ge=1, le=50)] = 1
+    licence: Literal["composite", "mining_lease"] = "composite"
+    reason: Reason = ""
+
+
+class BidForBlock(ActionBase, kw_only=True, tag="bid_for_block"):
+    """A firm bids for a block on offer: the premium, a share of the value of what it will despatch."""
+
+    firm: FirmId
+    block_id: str
+    premium: Annotated[float, msgspec.Meta(gt=0, le=5)]
+    reason: Reason = ""
+
+
+class ProposeAgreement(ActionBase, kw_only=True, tag="propose_agreement"):
+    """Propose a trade agreement covering some minerals (all if empty) to another country.
+
+    `duty_free`: neither party's tariffs on the covered minerals apply to the other's goods.
+    `co_finance_share`: the investment channel: of what a party's firm pays for a stake, or a
+    party for a partnership, in the other's lines of a covered mineral, the other party pays
+    this share.
+    """
+
+    counterparty: Iso3
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+    minerals: tuple[Mineral, ...] = ()
+    duty_free: bool = True
+    co_finance_share: Annotated[float, msgspec.Meta(ge=0, le=1)] = 0.0
+    duration_turns: Annotated[int, msgspec.Meta(ge=1, le=400)] = 40
+    reason: Reason = ""
+
+
+class AnswerAgreement(ActionBase, kw_only=True, tag="answer_agreement"):
+    """Sign or decline a pending trade-agreement proposal addressed to this country."""
+
+    proposal_id: str
+    accept: bool
+    reason: Reason = ""
+
+
+class SubsidiseCells(ActionBase, kw_only=True, tag="subsidise_cells"):
+    """Pay home battery-cell makers an incentive per kWh made, for cell plants the scheme brings.
+
+    The plants come on stream after the cell-plant lead time; from then the treasury pays
+    `usd_per_kwh` on their output for `turns` turns, and the cells' lithium, nickel, cobalt and
+    graphite are bought at home instead of arriving inside imported cells (engine/cells.py).
+    """
+
+    gwh_per_year: Annotated[float, msgspec.Meta(gt=0, le=10_000)]
+    usd_per_kwh: Annotated[float, msgspec.Meta(ge=0, le=100)]
+    turns: Annotated[int, msgspec.Meta(ge=1, le=80)] = 20
+    reason: Reason = ""
+
+
 Action = (
     ImposeExportControl
     | LiftExportControl
@@ -178,6 +256,11 @@ Action = (
     | BuyStockpile
     | ReleaseStockpile
     | FundProgram
+    | AuctionBlock
+    | BidForBlock
+    | ProposeAgreement
+    | AnswerAgreement
+    | SubsidiseCells
 )
 ACTION_TYPES: tuple[type[ActionBase], ...] = ActionBase.__subclasses__()  # type: ignore[assignment]
 REASONED: tuple[type[ActionBase], ...] = tuple(t for t in ACTION_TYPES if "reason" in t.__struct_fields__)

@@ -4,7 +4,8 @@ People (through the UI or a network client), scripts, RL policies and the AI doc
 decide on this same record: their own lines in detail, the world's main producers, importers
 and prices per line (public trade statistics), the policies in force, their deals, the
 proposals waiting for their answer (`inbox`), the proposals they made that wait for an answer
-(`outbox`), and a log of the diplomatic events that concern them (`diplomacy`).
+(`outbox`), their trade agreements and the agreement proposals waiting for their answer, and a
+log of the diplomatic events that concern them (`diplomacy`).
 """
 
 from __future__ import annotations
@@ -96,6 +97,8 @@ class Observation(msgspec.Struct, frozen=True, kw_only=True):
     news: list[dict]
     trust: dict[str, float]
     outbox: list[dict] = []
+    agreements: list[dict] = []  # trade agreements in force this country is a party to
+    agreement_inbox: list[dict] = []  # agreement proposals awaiting its answer
     diplomacy: list[dict] = []
     firms: list[dict] = []
     world: list[WorldLine] = []

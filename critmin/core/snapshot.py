@@ -58,6 +58,10 @@ class WorldSnapshot(msgspec.Struct, frozen=True, kw_only=True):
     deals: list[dict]
     events: list[dict]
     state_hash: str
+    # per country, running totals the debrief scores: USD m put into each programme so far
+    # ("exploration", "recycling", "processing", "exploration_abroad", "cells"), "blocks_awarded"
+    # (mineral blocks auctioned in it) and "recycled_t_per_year" (critical minerals recovered)
+    totals: dict[str, dict[str, float]] = {}
 
     def figure(self, country: str, mineral: str, stage: str) -> CountryFigures | None:
         """One country's figures for a mineral at a stage."""

@@ -14,10 +14,11 @@ was built on, so its owner knows when to build a new one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from critmin.core.actions import ProposeDeal
 from critmin.core.export_control import ExportControl
 from critmin.core.observation import Terms
 
@@ -70,7 +71,22 @@ class FirmArrays:
     margin_share: np.ndarray  # (C, M, S) that margin over the long-run price
     free: np.ndarray  # (C, M, S) share of each line not yet held through stakes
     restricted: np.ndarray  # (C_exporter, C_importer, M) bool: the exporter restricts the mineral
+    contracted: np.ndarray  # (C, M, S) tonnes per turn each line sells under contracts in force
+    contracted_in: np.ndarray  # (C, M, S) tonnes per turn each country buys under contracts in force
     index: dict[str, int]  # each firm's position along the firm axis
+
+
+@dataclass(frozen=True)
+class BlockOnOffer:
+    """A mineral block on offer at auction, as bidders see it."""
+
+    id: str
+    country: str
+    mineral: str
+    contained_tonnes: float
+    tonnes_per_year: float  # what its mine would produce
+    licence: str  # "composite" (exploration first) or "mining_lease"
+    entry_usd_m: float  # what a bidder's budget must hold to qualify: upfront payment and the mine
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,6 +114,8 @@ class TurnView:
     controls: dict[tuple[str, str, str], ExportControl]  # in force, by (exporter, mineral, stage)
     last: LastTurn
     firms: FirmArrays
+    blocks: tuple[BlockOnOffer, ...] = ()  # mineral blocks on offer at auction
+    firm_offers: dict[str, tuple[tuple[str, ProposeDeal], ...]] = field(default_factory=dict)  # firm -> inbox
 
 
 @dataclass(frozen=True, eq=False)

@@ -31,6 +31,19 @@ class Mineral(StrEnum):
     TELLURIUM = "tellurium"
     SELENIUM = "selenium"
     ANTIMONY = "antimony"
+    NIOBIUM = "niobium"
+    VANADIUM = "vanadium"
+    TITANIUM = "titanium"  # TiO2 in ilmenite and rutile
+    ZIRCONIUM = "zirconium"  # zircon
+    PGE = "pge"  # platinum and palladium
+    SILICON = "silicon"  # ferrosilicon's silicon and silicon metal
+    PHOSPHATE = "phosphate"  # phosphate rock
+    POTASH = "potash"  # K2O
+    BISMUTH = "bismuth"
+    CADMIUM = "cadmium"
+    INDIUM = "indium"
+    RHENIUM = "rhenium"
+    STRONTIUM = "strontium"
 
 
 class Stage(StrEnum):

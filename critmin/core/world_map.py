@@ -29,6 +29,19 @@ MINERAL_COLOURS: dict[str, Colour] = {
     "tellurium": (195, 145, 95),
     "selenium": (230, 165, 235),
     "antimony": (165, 200, 60),
+    "niobium": (120, 150, 230),
+    "vanadium": (230, 110, 120),
+    "titanium": (200, 200, 230),
+    "zirconium": (235, 200, 150),
+    "pge": (180, 190, 200),
+    "silicon": (120, 120, 160),
+    "phosphate": (160, 210, 140),
+    "potash": (230, 150, 190),
+    "bismuth": (255, 130, 200),
+    "cadmium": (250, 240, 110),
+    "indium": (140, 170, 255),
+    "rhenium": (110, 200, 255),
+    "strontium": (255, 110, 80),
 }
 OTHER_MINERAL: Colour = (220, 220, 220)
 

@@ -207,12 +207,26 @@ def clearing_figures(problems: list, rounds: int, prefix: str) -> dict[str, floa
     }
 
 
+def welfare_tolerance(problem, welfare: float) -> float:
+    """How far two solvers' welfare on `problem` may differ.
+
+    `WELFARE_RTOL` of the welfare, or the clearing's cost resolution (its largest |cost| over
+    `flow.COST_RES`) on every tonne offered where that is larger: a cheap mineral sold by the
+    million tonnes (strontium, phosphate) clears within it, not within a millionth of its welfare.
+    """
+    from critmin.engine.flow import COST_RES
+
+    costs = np.concatenate([problem.supply_price, problem.demand_price, np.ravel(problem.route_cost)])
+    largest = float(np.abs(costs[np.isfinite(costs)]).max(initial=0.0))
+    return max(WELFARE_RTOL * max(abs(welfare), 1.0), largest / COST_RES * float(problem.supply_tonnes.sum()))
+
+
 def check_same_welfare(problems: list, ours: list, theirs: list, name: str) -> None:
-    """Each market's welfare by `name` equals ours (relative `WELFARE_RTOL`, infeasible ones skipped)."""
+    """Each market's welfare by `name` equals ours (within `welfare_tolerance`, infeasible ones skipped)."""
     for k, (mine, other) in enumerate(zip(ours, theirs, strict=True)):
         if not getattr(other, "feasible", True) or not mine.feasible:
             continue
-        if abs(mine.welfare - other.welfare) > WELFARE_RTOL * max(abs(mine.welfare), 1.0):
+        if abs(mine.welfare - other.welfare) > welfare_tolerance(problems[k], mine.welfare):
             raise RuntimeError(
                 f"market {k}: {name} finds welfare {other.welfare:,.6f}, ours {mine.welfare:,.6f} "
                 f"({len(problems[k].supply_tonnes)} offers)"

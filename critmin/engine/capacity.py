@@ -62,10 +62,15 @@ def invest(world: World, action: Invest) -> None:
 def own_new_capacity(world: World, action: Invest) -> None:
     """The firm owns what it builds: its share of the line grows with the new capacity."""
     line = world.position(action.country, action.mineral.value, action.stage.value)
-    at = (world.firm_index[action.firm], *line)
+    own_capacity(world, action.firm, line, action.tonnes_per_year)
+
+
+def own_capacity(world: World, firm_id: str, line: tuple[int, int, int], tonnes_per_year: float) -> None:
+    """A firm's share of a line grows with `tonnes_per_year` of new capacity it will own."""
+    at = (world.firm_index[firm_id], *line)
     capacity = float(world.state.capacity[line]) * TURNS_PER_YEAR
-    owned = world.firm_shares[at] * capacity + action.tonnes_per_year
-    world.firm_shares[at] = min(owned / (capacity + action.tonnes_per_year), 1.0)
+    owned = world.firm_shares[at] * capacity + tonnes_per_year
+    world.firm_shares[at] = min(owned / (capacity + tonnes_per_year), 1.0)
 
 
 def build(

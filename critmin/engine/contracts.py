@@ -166,6 +166,7 @@ def fund_exploration(world: World, deal: Deal) -> None:
     reference = world.constants.reference_price[m, s]
     funding = usd_m(world.settings.joint_exploration_funding_share * deal.tonnes_per_turn, reference)
     spend(world, deal.buyer, funding, "programs")
+    world.spent_on(deal.buyer, "exploration_abroad", funding)
     world.state.exploration[world.index.country[deal.seller], m] += funding
 
 

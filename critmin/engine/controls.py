@@ -137,12 +137,20 @@ def starting_control(world: World, policy, stage: str) -> ExportControl:
 
 
 def arrive_in_transit(world: World) -> None:
-    """Licensed exports whose delay is over reach their buyers (manufacturers, else processors)."""
+    """Licensed exports whose delay is over reach their buyers.
+
+    What governments bought goes to their stockpiles; the rest to manufacturers, else processors.
+    """
     state = world.state
     arriving = state.in_transit[0]
+    strategic = np.minimum(state.stockpile_in_transit[0], arriving)
+    private = arriving - strategic
     has_final = final_need(state) > 0
-    state.consumer_stock += np.where(has_final, arriving, 0.0)
-    state.feed_stock += np.where(has_final, 0.0, arriving)
+    state.stockpile += strategic
+    state.consumer_stock += np.where(has_final, private, 0.0)
+    state.feed_stock += np.where(has_final, 0.0, private)
     world.last.arrived = arriving.copy()
-    state.in_transit = np.roll(state.in_transit, -1, axis=0)
-    state.in_transit[-1] = 0.0
+    for pipeline in ("in_transit", "stockpile_in_transit"):
+        moved = np.roll(getattr(state, pipeline), -1, axis=0)
+        moved[-1] = 0.0
+        setattr(state, pipeline, moved)

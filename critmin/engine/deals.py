@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from critmin.core.actions import ProposeDeal, action_to_dict
+from critmin.core.actions import ProposeAgreement, ProposeDeal, action_to_dict
 from critmin.core.vocabulary import TURNS_PER_YEAR
 
 
@@ -47,11 +47,11 @@ class Deal:
 
 @dataclass(frozen=True)
 class Proposal:
-    """A deal offered and waiting for the counterparty's answer."""
+    """An offer waiting for the counterparty's answer: a deal's, or a trade agreement's."""
 
     id: str
     turn: int
-    action: ProposeDeal
+    action: ProposeDeal | ProposeAgreement
 
 
 @dataclass

@@ -12,21 +12,25 @@ import numpy as np
 from critmin.core.actions import (
     AcquireStake,
     ActionBase,
+    AnswerAgreement,
     AnswerDeal,
+    AuctionBlock,
     BreakDeal,
     BuyStockpile,
     FundProgram,
     ImposeExportControl,
     Invest,
     LiftExportControl,
+    ProposeAgreement,
     ProposeDeal,
     ReleaseStockpile,
     SetSubsidy,
     SetTariff,
+    SubsidiseCells,
 )
 from critmin.core.turn_view import LastTurn
-from critmin.core.vocabulary import TURNS_PER_YEAR, Mineral, Stage
-from critmin.engine import rules
+from critmin.core.vocabulary import SECTORS, TURNS_PER_YEAR, Mineral, Sector, Stage
+from critmin.engine import cells, rules
 from critmin.engine.world import World
 
 
@@ -86,13 +90,26 @@ def candidates(world: World, last: LastTurn, country: str) -> Iterator[ActionBas
                 )
     yield from offtakes(world, country, last)
     yield from stakes(world, country)
-    for proposal_id, proposal in sorted(world.deals.proposals.items()):
-        if proposal.action.counterparty == country:
-            yield AnswerDeal(country=country, proposal_id=proposal_id, accept=True)
-            yield AnswerDeal(country=country, proposal_id=proposal_id, accept=False)
+    yield from blocks(world, country)
+    yield from agreements(world, country)
+    yield from firm_partnerships(world, country)
+    yield from cell_incentive(world, country)
+    yield from answers(world, country)
     for deal_id, deal in sorted(world.deals.deals.items()):
         if country in (deal.seller, deal.buyer) and deal.kind != "equity":
             yield BreakDeal(country=country, deal_id=deal_id)
+
+
+def answers(world: World, country: str) -> Iterator[AnswerDeal | AnswerAgreement]:
+    """Acceptance and refusal of each deal and agreement proposed to the country's government."""
+    for proposal_id, proposal in sorted(world.deals.proposals.items()):
+        if proposal.action.counterparty == country and not proposal.action.with_firm:
+            yield AnswerDeal(country=country, proposal_id=proposal_id, accept=True)
+            yield AnswerDeal(country=country, proposal_id=proposal_id, accept=False)
+    for proposal_id, agreement in sorted(world.agreements.proposals.items()):
+        if agreement.action.counterparty == country:
+            yield AnswerAgreement(country=country, proposal_id=proposal_id, accept=True)
+            yield AnswerAgreement(country=country, proposal_id=proposal_id, accept=False)
 
 
 def offtakes(world: World, country: str, last: LastTurn) -> Iterator[ProposeDeal]:
@@ -141,3 +158,71 @@ def stakes(world: World, country: str) -> Iterator[AcquireStake]:
                 stage=Stage.MINE,
                 share=world.scenario.spec.menu.stake_share,
             )
+
+
+def blocks(world: World, country: str) -> Iterator[AuctionBlock]:
+    """A block of each mineral whose known reserves at home are not yet found or offered."""
+    c, share = world.index.country[country], world.scenario.spec.menu.block_share_of_reserves
+    for m, mineral_name in enumerate(world.index.minerals):
+        known = float(world.state.reserves[c, m])
+        if known > 0:
+            yield AuctionBlock(country=country, mineral=Mineral(mineral_name), contained_tonnes=share * known)
+
+
+def agreements(world: World, country: str) -> Iterator[ProposeAgreement]:
+    """A duty-free agreement with an investment channel to each bloc partner not yet bound to it."""
+    c, menu = world.index.country[country], world.scenario.spec.menu
+    for partner in world.index.countries:
+        p = world.index.country[partner]
+        if (
+            p == c
+            or not world.constants.same_bloc[c, p]
+            or world.agreements.between(world.turn, country, partner)
+        ):
+            continue
+        yield ProposeAgreement(
+            country=country,
+            counterparty=partner,
+            name=f"{country}-{partner} critical minerals agreement",
+            co_finance_share=menu.agreement_co_finance_share,
+        )
+
+
+def firm_partnerships(world: World, country: str) -> Iterator[ProposeDeal]:
+    """A partnership offered to each foreign state firm on its largest line of what the country uses.
+
+    The firm (Codelco, YLB, a provincial miner) answers it by its own doctrine; the country's
+    treasury finances the new capacity it brings.
+    """
+    c, state, menu = world.index.country[country], world.state, world.scenario.spec.menu
+    wanted = state.final_demand.sum(axis=0)[c] + state.feed_stock[c]  # (M, S) what home uses
+    for f, (firm_id, firm) in enumerate(world.firms.items()):
+        if firm.country == country or firm.kind != "state_firm":
+            continue
+        host = world.index.country[firm.country]
+        owned = world.firm_shares[f, host] * state.capacity[host] * (wanted > 0)
+        if owned.max() <= 0:
+            continue
+        m, s = np.unravel_index(int(np.argmax(owned)), owned.shape)
+        yield ProposeDeal(
+            country=country,
+            counterparty=firm.country,
+            with_firm=firm_id,
+            kind="partnership",
+            seller=firm.country,
+            buyer=country,
+            mineral=Mineral(world.index.minerals[m]),
+            stage=Stage(world.index.stages[s]),
+            tonnes_per_year=float(min(wanted[m, s], owned[m, s])) * menu.offtake_share * TURNS_PER_YEAR,
+        )
+
+
+def cell_incentive(world: World, country: str) -> Iterator[SubsidiseCells]:
+    """An incentive for home cell plants, where the country's EV or storage makers use cell materials."""
+    c = world.index.country[country]
+    sectors = [SECTORS.index(Sector.EV), SECTORS.index(Sector.STORAGE)]
+    if any(world.state.final_demand[sectors, c, m].sum() > 0 for m in cells.materials(world)):
+        menu = world.scenario.spec.menu
+        yield SubsidiseCells(
+            country=country, gwh_per_year=menu.cell_gwh_per_year, usd_per_kwh=menu.cell_usd_per_kwh
+        )

@@ -20,9 +20,6 @@ from critmin.agents.reading import WorldReading
 from critmin.core.actions import (
     ActionBase,
     ActionFormatError,
-    AnswerDeal,
-    BreakDeal,
-    ProposeDeal,
     validated,
 )
 from critmin.core.observation import Observation
@@ -30,6 +27,8 @@ from critmin.core.outline import WorldOutline
 from critmin.core.turn_view import TurnView
 from critmin.engine import (
     announcements,
+    auctions,
+    cells,
     consumption,
     contracts,
     controls,
@@ -57,9 +56,6 @@ from critmin.engine.trade import final_need, run_spot_markets
 from critmin.engine.world import WorldHolder
 from critmin.scenarios.loader import Scenario, load_scenario
 from critmin.scenarios.outline import scenario_outline
-
-DIPLOMATIC = (ProposeDeal, AnswerDeal, BreakDeal)
-
 
 MODEL_REPORTERS = {
     "turn": "turn",
@@ -220,7 +216,8 @@ class WorldModel(WorldHolder, mesa.Model):
     def state_hash(self) -> str:
         """sha256 of the whole state: arrays, policies, deals, turn."""
         digest = self.state.digest()
-        digest.update(msgspec.json.encode((self.turn, self.policies.records(), self.deals.records())))
+        books = (self.turn, self.policies.records(), self.deals.records(), self.world.books())
+        digest.update(msgspec.json.encode(books))
         return digest.hexdigest()
 
     # --- the phases -----------------------------------------------------------------------
@@ -276,17 +273,20 @@ class WorldModel(WorldHolder, mesa.Model):
 
     def conduct_diplomacy(self, actions: list[ActionBase]) -> None:
         """3. Proposals delivered, answers applied, deals broken or expired."""
-        self.carry_out([a for a in actions if isinstance(a, DIPLOMATIC)])
+        self.carry_out([a for a in actions if isinstance(a, rules.DIPLOMATIC)])
         diplomacy.expire(self.world)
 
     def apply_policies(self, actions: list[ActionBase]) -> None:
-        """4. Controls, tariffs, subsidies, programs, investments and stockpile orders take effect."""
+        """4. Controls, tariffs, subsidies, programs, investments, auctions, stockpile orders take effect."""
         subsidies.end_subsidies(self.world)
-        self.carry_out([a for a in actions if not isinstance(a, DIPLOMATIC)])
+        self.carry_out([a for a in actions if not isinstance(a, rules.DIPLOMATIC)])
+        auctions.close(self.world)
+        cells.run(self.world)
 
     def produce(self) -> None:
         """5. Producers respond to margins; mines produce; processors process their feed (production.py)."""
         production.produce(self.world)
+        auctions.collect_premiums(self.world)
 
     def trade(self) -> None:
         """6. Licensed shipments arrive; contracts deliver (a control may force a breach); spot clears."""

@@ -39,6 +39,9 @@ DIPLOMATIC_KINDS = frozenset(
         "control_lifted",
         "tariff_set",
         "stake_acquired",
+        "agreement_proposed",
+        "agreement_signed",
+        "agreement_declined",
     }
 )
 
@@ -61,6 +64,8 @@ class ObservationBook:
     deals: dict[str, list[dict]]
     inbox: dict[str, list[dict]]
     outbox: dict[str, list[dict]]
+    agreements: dict[str, list[dict]]  # each country's agreements in force
+    agreement_inbox: dict[str, list[dict]]  # agreement proposals awaiting each country's answer
     embedded: np.ndarray  # (C, lines) embedded dependence on the largest foreign supplier
     embedded_supplier: np.ndarray  # (C, lines) that supplier's position
 
@@ -154,6 +159,8 @@ def observe(book: ObservationBook, country: str) -> Observation:
         news=list(book.news),
         trust=dict(zip(view.names.countries, view.trust[c].tolist(), strict=True)),
         outbox=list(book.outbox.get(country, ())),
+        agreements=list(book.agreements.get(country, ())),
+        agreement_inbox=list(book.agreement_inbox.get(country, ())),
         diplomacy=list(book.diplomacy.get(country, ())),
         firms=list(book.firms.get(country, ())),
         world=list(book.world),
@@ -196,6 +203,7 @@ def observation_book(world: World, view: TurnView, events: EventRecords) -> Obse
         firms=firms_by_country(view),
         deals=deals_by_country(world),
         **pending_proposals(world),
+        **agreements_by_country(world),
         embedded=view.last.embedded[:, m_at, s_at],
         embedded_supplier=view.last.embedded_supplier[:, m_at, s_at],
     )
@@ -400,9 +408,24 @@ def pending_proposals(world: World) -> dict[str, dict[str, list[dict]]]:
     offers = msgspec.to_builtins([proposal.action for proposal in proposals])
     for proposal, offer in zip(proposals, offers, strict=True):
         record = {"id": proposal.id, "turn": proposal.turn, "offer": offer}
-        inbox[proposal.action.counterparty].append(record)
+        if not proposal.action.with_firm:  # an offer to a firm is the firm's to answer
+            inbox[proposal.action.counterparty].append(record)
         outbox[proposal.action.country].append(record)
     return {"inbox": inbox, "outbox": outbox}
+
+
+def agreements_by_country(world: World) -> dict[str, dict[str, list[dict]]]:
+    """Each country's trade agreements in force, and the agreement proposals awaiting its answer."""
+    records = world.agreements.records()
+    in_force: dict[str, list[dict]] = defaultdict(list)
+    for agreement in records["agreements"]:
+        if agreement["start_turn"] <= world.turn < agreement["end_turn"]:
+            for party in agreement["parties"]:
+                in_force[party].append(agreement)
+    pending: dict[str, list[dict]] = defaultdict(list)
+    for proposal in records["proposals"]:
+        pending[proposal["offer"]["counterparty"]].append(proposal)
+    return {"agreements": in_force, "agreement_inbox": pending}
 
 
 def mineral_views(book: ObservationBook, c: int) -> list[MineralView]:

@@ -27,6 +27,7 @@ def check_fund(world: World, action: FundProgram) -> Iterator[str]:
 def fund(world: World, action: FundProgram) -> None:
     """Spend on a programme: exploration odds, recycling capacity or processing capacity."""
     spend(world, action.country, action.usd_m, "programs")
+    world.spent_on(action.country, action.program, action.usd_m)
     country, mineral, usd_m = action.country, action.mineral.value, action.usd_m
     c, m = world.index.country[country], world.index.mineral[mineral]
     if action.program == "exploration":

@@ -62,6 +62,8 @@ def own_part(book, country: str) -> Own:
         deals=book.deals.get(country, []),
         inbox=book.inbox.get(country, []),
         outbox=book.outbox.get(country, []),
+        agreements=book.agreements.get(country, []),
+        agreement_inbox=book.agreement_inbox.get(country, []),
         diplomacy=book.diplomacy.get(country, []),
         firms=book.firms.get(country, []),
         policies=book.policies,

@@ -15,23 +15,31 @@ from critmin.core.actions import (
     AcquireStake,
     ActionBase,
     ActionFormatError,
+    AnswerAgreement,
     AnswerDeal,
+    AuctionBlock,
+    BidForBlock,
     BreakDeal,
     BuyStockpile,
     FundProgram,
     ImposeExportControl,
     Invest,
     LiftExportControl,
+    ProposeAgreement,
     ProposeDeal,
     RefuseDelivery,
     ReleaseStockpile,
     SetSubsidy,
     SetTariff,
+    SubsidiseCells,
     action_to_dict,
     validated,
 )
 from critmin.engine import (
+    agreements,
+    auctions,
     capacity,
+    cells,
     contracts,
     controls,
     diplomacy,
@@ -70,7 +78,14 @@ RULES: dict[type[ActionBase], Rule] = {
     BuyStockpile: Rule(stockpiles.check_buy, stockpiles.buy),
     ReleaseStockpile: Rule(stockpiles.check_release, stockpiles.release),
     FundProgram: Rule(programs.check_fund, programs.fund),
+    AuctionBlock: Rule(auctions.check_auction, auctions.offer),
+    BidForBlock: Rule(auctions.check_bid, auctions.bid),
+    ProposeAgreement: Rule(agreements.check_propose, agreements.propose),
+    AnswerAgreement: Rule(agreements.check_answer, agreements.answer),
+    SubsidiseCells: Rule(cells.check_cells, cells.subsidise),
 }
+
+DIPLOMATIC = (ProposeDeal, AnswerDeal, BreakDeal, ProposeAgreement, AnswerAgreement)  # the diplomacy phase's
 
 
 def carry_out(

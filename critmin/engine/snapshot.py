@@ -6,6 +6,7 @@ import msgspec
 import numpy as np
 
 from critmin.core.snapshot import CountryFigures, Flow, WorldSnapshot
+from critmin.core.vocabulary import TURNS_PER_YEAR
 from critmin.engine.records import Recorder, off_diagonal
 from critmin.engine.world import World
 
@@ -41,7 +42,22 @@ def snapshot(world: World, recorder: Recorder, state_hash: str) -> WorldSnapshot
         deals=world.deals.records()["deals"],
         events=[msgspec.to_builtins(e) for e in world.events if e.turn == world.turn - 1],
         state_hash=state_hash,
+        totals=country_totals(world),
     )
+
+
+def country_totals(world: World) -> dict[str, dict[str, float]]:
+    """Per country with any: programme money so far, blocks awarded, recycled tonnes a year."""
+    totals: dict[str, dict[str, float]] = {}
+    for (country, programme), usd_m in sorted(world.programme_spend.items()):
+        totals.setdefault(country, {})[f"{programme}_usd_m"] = usd_m
+    for award in world.auctions.awards:
+        row = totals.setdefault(award.block.country, {})
+        row["blocks_awarded"] = row.get("blocks_awarded", 0.0) + 1.0
+    recycled = world.last.recycled.sum(axis=(1, 2)) * TURNS_PER_YEAR
+    for c in np.flatnonzero(recycled > 0):
+        totals.setdefault(world.index.countries[c], {})["recycled_t_per_year"] = float(recycled[c])
+    return totals
 
 
 def country_figures(world: World, recorder: Recorder, chain_positions) -> list[CountryFigures]:

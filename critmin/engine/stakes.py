@@ -1,6 +1,7 @@
 """Stakes abroad: a firm buys a share of a foreign line; that share of its output ships home.
 
-The firm pays the host's treasury that share of the line's replacement cost; the stake stands
+The firm pays the host's treasury that share of the line's replacement cost (less what partners
+under a trade agreement's investment channel co-finance: agreements.py); the stake stands
 as an equity deal (contracts.deliver ships the share of output home, which a ban keeps at home),
 and the firm keeps a share of the margin on it (firm_accounts.earn).
 """
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from critmin.core.actions import AcquireStake
 from critmin.core.events import with_reason
 from critmin.core.vocabulary import TURNS_PER_YEAR
-from critmin.engine import firm_accounts
+from critmin.engine import agreements, firm_accounts
 from critmin.engine.deals import Deal
 from critmin.engine.treasury import capex_usd_m
 from critmin.engine.world import World
@@ -31,13 +32,14 @@ def check_stake(world: World, action: AcquireStake) -> Iterator[str]:
     held = stakes_in(world, action.host, action.mineral.value, action.stage.value)
     if held + action.share > 1 + 1e-9:
         yield f"only {1 - held:.0%} of that line is still for sale"
-    yield from firm_accounts.affordable(world, action.firm, stake_cost_usd_m(world, action))
+    yield from firm_accounts.affordable(world, action.firm, firms_part_usd_m(world, action))
 
 
 def acquire(world: World, action: AcquireStake) -> None:
-    """The firm pays the host's treasury; its share of output ships home as an equity deal."""
+    """The firm pays the host's treasury, partners co-financing; its share of output ships home."""
     cost = stake_cost_usd_m(world, action)
-    firm_accounts.pay(world, action.firm, cost)
+    co_financed = agreements.co_finance(world, action.country, action.host, action.mineral.value, cost)
+    firm_accounts.pay(world, action.firm, cost - co_financed)
     world.state.treasury[world.index.country[action.host]] += cost
     mineral, stage = action.mineral.value, action.stage.value
     sign_stake(world, action.firm, action.host, mineral, stage, action.share)
@@ -57,6 +59,13 @@ def stake_cost_usd_m(world: World, action: AcquireStake) -> float:
     at = world.position(action.host, action.mineral.value, action.stage.value)
     tonnes_per_year = world.state.capacity[at] * TURNS_PER_YEAR
     return action.share * capex_usd_m(world, action.mineral.value, action.stage.value, tonnes_per_year)
+
+
+def firms_part_usd_m(world: World, action: AcquireStake) -> float:
+    """What the firm pays of a stake: its cost less what agreement partners co-finance."""
+    cost = stake_cost_usd_m(world, action)
+    partners = agreements.co_finance_usd_m(world, action.country, action.host, action.mineral.value, cost)
+    return cost - sum(partners.values())
 
 
 def stakes_in(world: World, host: str, mineral: str, stage: str) -> float:

@@ -1,10 +1,10 @@
-"""The world at the start of a run: a scenario's arrays, policies, deals and firms' stakes."""
+"""The world at the start of a run: a scenario's arrays, policies, agreements, deals and firms' stakes."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from critmin.engine import firm_accounts, state
+from critmin.engine import agreements, firm_accounts, state
 from critmin.engine.controls import starting_control
 from critmin.engine.deals import deal_from_terms
 from critmin.engine.stakes import sign_stake
@@ -19,6 +19,8 @@ def build(scenario: Scenario, rng: np.random.Generator) -> World:
     spec = scenario.spec
     world = World(scenario, index, constants, arrays, rng, firms={f.id: f for f in spec.firms})
     start_policies(world)
+    for record in spec.agreements:
+        agreements.sign(world, agreements.starting_agreement(record))
     for deal in spec.deals:
         world.deals.sign(deal_from_terms(deal.id, deal))
     for firm in spec.firms:

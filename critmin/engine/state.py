@@ -57,6 +57,7 @@ class WorldState:
     consumer_stock: np.ndarray  # (C, M, S) manufacturers' inventory
     stockpile: np.ndarray  # (C, M, S) strategic stockpile
     in_transit: np.ndarray  # (MAX_DELAY, C, M, S) licensed exports arriving in k turns
+    stockpile_in_transit: np.ndarray  # (MAX_DELAY, C, M, S) the part of in_transit bought for stockpiles
     construction: np.ndarray  # (MAX_LEAD, C, M, S) capacity arriving in k turns
     final_demand: np.ndarray  # (K, C, M, S) tonnes per turn wanted at the reference price
     demand_growth: np.ndarray  # (K, C, M, S) growth per turn
@@ -102,7 +103,7 @@ class WorldState:
         digest = hashlib.sha256()
         for item in fields(self):
             array = getattr(self, item.name)
-            if item.name in ("construction", "in_transit"):
+            if item.name in ("construction", "in_transit", "stockpile_in_transit"):
                 busy = np.flatnonzero(array.reshape(len(array), -1).any(axis=1))
                 digest.update(busy.tobytes())
                 array = array[busy]
@@ -184,6 +185,7 @@ def build_state(scenario: Scenario, index: Index, constants: Constants) -> World
         capacity=zeros(), capacity_growth=zeros(), utilisation=zeros(), unit_cost=zeros(), disruption=zeros(),
         disruption_turns=zeros(), producer_stock=zeros(), feed_stock=zeros(),
         consumer_stock=zeros(), stockpile=zeros(), in_transit=zeros(MAX_DELAY),
+        stockpile_in_transit=zeros(MAX_DELAY),
         construction=zeros(MAX_LEAD), final_demand=zeros(len(SECTORS)),
         demand_growth=zeros(len(SECTORS)), demand_growth_decay=zeros(len(SECTORS)),
         essential_share=zeros(len(SECTORS)),

@@ -573,7 +573,8 @@ def receive_goods(
     late_share = np.zeros(state.price.shape)
     for market in markets:
         if market.rules.delay.any():
-            late_share[:, market.mineral, market.stage] = hold_up(state, market, flows)
+            strategic = strategic_share(purchases, market)
+            late_share[:, market.mineral, market.stage] = hold_up(state, market, flows, strategic)
     country, m, s, owner, bought = purchases
     received = bought * (1 - late_share[country, m, s])
     at = np.ravel_multi_index((country, m, s), late_share.shape)
@@ -590,12 +591,27 @@ def receive_goods(
     return got[BUYER_STOCK]
 
 
-def hold_up(state: WorldState, market: Market, flows: np.ndarray) -> np.ndarray:
-    """Put licensed exports under a delay in transit; (C,) each importer's share held up."""
+def strategic_share(purchases: tuple[np.ndarray, ...], market: Market) -> np.ndarray:
+    """(C,) the share of each country's purchases on a market bought for its strategic stockpile."""
+    country, m, s, owner, bought = purchases
+    mine = (m == market.mineral) & (s == market.stage)
+    total = np.bincount(country[mine], bought[mine], minlength=len(market.rules.delay))
+    public = mine & (owner == BUYER_STRATEGIC)
+    strategic = np.bincount(country[public], bought[public], minlength=len(market.rules.delay))
+    return np.divide(strategic, total, out=np.zeros(len(total)), where=total > 0)  # bincount of none is int
+
+
+def hold_up(state: WorldState, market: Market, flows: np.ndarray, strategic: np.ndarray) -> np.ndarray:
+    """Put licensed exports under a delay in transit; (C,) each importer's share held up.
+
+    The part of each importer's held tonnes its government bought (`strategic`, a share of its
+    purchases) is kept apart, so that it reaches the stockpile the treasury paid for.
+    """
     m, s, rules = market.mineral, market.stage, market.rules
     held = flows[m, s] * rules.licensed * (rules.delay[:, None] > 0)
     for exporter in np.flatnonzero(rules.delay > 0):
         state.in_transit[rules.delay[exporter] - 1, :, m, s] += held[exporter]
+        state.stockpile_in_transit[rules.delay[exporter] - 1, :, m, s] += held[exporter] * strategic
     total = flows[m, s].sum(axis=0)
     return np.divide(held.sum(axis=0), total, out=np.zeros_like(total), where=total > 0)
 

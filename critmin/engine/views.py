@@ -10,10 +10,12 @@ from __future__ import annotations
 import numpy as np
 
 from critmin.agents.reading import WorldReading
+from critmin.core.actions import ProposeDeal
 from critmin.core.observation import Observation, Terms
-from critmin.core.turn_view import FirmArrays, LastTurn, MakersView, Names, TurnView
+from critmin.core.turn_view import BlockOnOffer, FirmArrays, LastTurn, MakersView, Names, TurnView
 from critmin.core.units import usd_m
 from critmin.core.vocabulary import SECTORS
+from critmin.engine import auctions
 from critmin.engine.firm_accounts import unit_margin
 from critmin.engine.observe import EventRecords, ObservationBook, observation_book, read_events
 from critmin.engine.records import Recorder
@@ -80,7 +82,34 @@ def build(world: World, recorder: Recorder) -> TurnView:
         controls=dict(world.policies.controls),
         last=last_turn(world, recorder),
         firms=firm_arrays(world) if world.firms else no_firms(world),
+        blocks=blocks_on_offer(world),
+        firm_offers=firm_offers(world),
     )
+
+
+def blocks_on_offer(world: World) -> tuple[BlockOnOffer, ...]:
+    """The mineral blocks on offer at auction, with what a bidder must hold to qualify."""
+    return tuple(
+        BlockOnOffer(
+            id=block.id,
+            country=block.country,
+            mineral=block.mineral,
+            contained_tonnes=block.contained_tonnes,
+            tonnes_per_year=auctions.output_tonnes_per_year(world, block),
+            licence=block.licence,
+            entry_usd_m=auctions.entry_cost_usd_m(world, block),
+        )
+        for _, block in sorted(world.auctions.open.items())
+    )
+
+
+def firm_offers(world: World) -> dict[str, tuple[tuple[str, ProposeDeal], ...]]:
+    """Each firm's inbox: the pending offers addressed to it, (proposal id, offer), in id order."""
+    offers: dict[str, list[tuple[str, ProposeDeal]]] = {}
+    for proposal_id, proposal in sorted(world.deals.proposals.items()):
+        if proposal.action.with_firm:
+            offers.setdefault(proposal.action.with_firm, []).append((proposal_id, proposal.action))
+    return {firm: tuple(items) for firm, items in offers.items()}
 
 
 def terms(settings) -> Terms:
@@ -140,6 +169,8 @@ def firm_arrays(world: World) -> FirmArrays:
         margin_share=np.divide(margin, price, out=np.zeros_like(margin), where=price > 0),
         free=np.clip(1.0 - held_shares(world), 0.0, 1.0),
         restricted=restrictions(world),
+        contracted=contracted_tonnes(world, "seller"),
+        contracted_in=contracted_tonnes(world, "buyer"),
         index=dict(world.firm_index),
     )
 
@@ -161,8 +192,19 @@ def no_firms(world: World) -> FirmArrays:
         margin_share=zeros,
         free=zeros,
         restricted=np.zeros((*world.state.trust.shape, zeros.shape[1]), dtype=bool),
+        contracted=zeros,
+        contracted_in=zeros,
         index={},
     )
+
+
+def contracted_tonnes(world: World, party: str) -> np.ndarray:
+    """(C, M, S) tonnes a turn each country sells (`party` "seller") or buys ("buyer") under contract."""
+    tonnes = np.zeros_like(world.state.capacity)
+    for deal in world.deals.active(world.turn):
+        if deal.kind != "equity":
+            tonnes[world.position(getattr(deal, party), deal.mineral, deal.stage)] += deal.tonnes_per_turn
+    return tonnes
 
 
 def held_shares(world: World) -> np.ndarray:

@@ -1,7 +1,8 @@
 """The World: everything a run holds, as data.
 
-Index, constants, settings and state arrays (engine/state.py), the policy and deal books, this
-turn's stockpile orders and figures, the ledger of declared sinks, the events of the run, the
+Index, constants, settings and state arrays (engine/state.py), the policy, deal, agreement and
+auction books, the cell schemes, the money put into each programme so far, this turn's stockpile
+orders and figures, the ledger of declared sinks, the events of the run, the
 firm registry and the shares of output firms own, and a version. `start.build(scenario)` makes
 the World of a scenario's first turn; each rule (controls.py, tariffs.py, capacity.py, ...)
 checks actions against it and changes it; `WorldModel` runs the turn's phases over it.
@@ -18,6 +19,10 @@ import numpy as np
 
 from critmin.core.events import Event
 from critmin.core.vocabulary import quarter_label
+from critmin.engine import cell_book
+from critmin.engine.agreement_book import AgreementBook
+from critmin.engine.auction_book import AuctionBook
+from critmin.engine.cell_book import CellScheme
 from critmin.engine.deals import DealBook
 from critmin.engine.policies import PolicyBook
 from critmin.engine.records import TurnFigures
@@ -41,6 +46,10 @@ class World:
     firm_index: dict[str, int] = field(init=False)  # each firm's position in the firm arrays
     policies: PolicyBook = field(default_factory=PolicyBook)
     deals: DealBook = field(default_factory=DealBook)
+    agreements: AgreementBook = field(default_factory=AgreementBook)  # trade agreements and clubs
+    auctions: AuctionBook = field(default_factory=AuctionBook)  # mineral blocks on offer and awarded
+    cell_schemes: list[CellScheme] = field(default_factory=list)  # incentives for home cell plants
+    programme_spend: dict[tuple[str, str], float] = field(default_factory=dict)  # USD m so far
     orders: Orders = field(default_factory=Orders)  # this turn's stockpile orders
     last: TurnFigures = field(init=False)  # this turn's figures (goods produced, traded, used)
     turn: int = 0
@@ -87,6 +96,20 @@ class World:
         self.stock_bought = np.zeros_like(self.state.consumer_stock)
         self.refused = set()
         self.version += 1
+
+    def books(self) -> dict:
+        """The agreements, auctions and cell schemes as canonical plain data (for hashing)."""
+        return {
+            "agreements": self.agreements.records(),
+            "auctions": self.auctions.records(),
+            "cells": cell_book.records(self.cell_schemes),
+            "programmes": sorted([*key, round(usd_m, 9)] for key, usd_m in self.programme_spend.items()),
+        }
+
+    def spent_on(self, country: str, programme: str, usd_m: float) -> None:
+        """Count money a country put into a programme (exploration, recycling, ...), for the records."""
+        key = (country, programme)
+        self.programme_spend[key] = self.programme_spend.get(key, 0.0) + float(usd_m)
 
     def position(self, country: str, mineral: str, stage: str) -> tuple[int, int, int]:
         """Array position of a (country, mineral, stage) line."""

@@ -134,6 +134,10 @@ class FirmParams(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     expand_share: NonNegative = 0.1  # an expansion adds this share of the line's capacity
     payback_years: Positive = 10.0  # horizon over which an ordered stake must pay back
     veto_trust: Share = 0.4  # the government vetoes stakes in countries it trusts less
+    bid_margin_share: NonNegative = 0.8  # a block bid's premium: this + loss tolerance, x the mine margin
+    partner_offtake_share: Share = 0.2  # an offtake offered to a foreign state firm: share of its output
+    partner_memory_turns: Turns = 8  # a firm asked is not asked again for this many turns
+    keep_home_import_share: Share = 0.25  # a state firm sells none abroad of a line home imports this much of
     loss_tolerance: dict[Mandate, Share] = msgspec.field(
         default_factory=lambda: {"supply_security": 0.5, "national_champion": 0.25, "profit": 0.0}
     )  # share of an ordered stake's cost the firm accepts not to earn back

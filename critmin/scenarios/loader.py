@@ -28,6 +28,7 @@ LIST_TABLES = (
     "reserves",
     "policies",
     "deals",
+    "agreements",
     "events",
 )
 MAX_EXTENDS = 16

@@ -43,6 +43,7 @@ class ScenarioInfo(Record, kw_only=True):
     turns: Annotated[int, msgspec.Meta(ge=1, le=400)] = 20
     seed: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)] = 0
     extends: Identifier | None = None
+    focus: Iso3 | None = None  # the country the scenario is about: `critmin run` summarises its dependence
 
 
 class MarketSettings(Record, kw_only=True):
@@ -157,6 +158,33 @@ class MarketSettings(Record, kw_only=True):
     # local price; a new licence regime refers to the average exports of this many recent turns.
     stockpile_bid_cap_multiple: Annotated[float, msgspec.Meta(ge=1, le=100)] = 2.0
     export_history_turns: Annotated[int, msgspec.Meta(ge=1, le=40)] = 4
+    # Block auctions (engine/auctions.py): a block on offer is awarded to the highest premium when
+    # at least `auction_min_bidders` firms qualify (India's auction rules annul a first attempt with
+    # fewer than three technically qualified bidders); the winner pays `block_upfront_share` of the
+    # value of the block's resources at once (0.5% under India's Mineral Auction Rules) and builds
+    # the mine: a composite licence explores first for `block_exploration_turns` (three years),
+    # then the country's clearances take `regulatory_delay_turns` (India: 3-5 years of environment,
+    # forest and wildlife clearances; elsewhere none modelled) and construction
+    # `block_construction_turns` (docs/mechanisms.md gives the sources).
+    auction_min_bidders: Annotated[int, msgspec.Meta(ge=1, le=20)] = 3
+    block_upfront_share: Share = 0.005
+    block_exploration_turns: Annotated[int, msgspec.Meta(ge=0, le=40)] = 12
+    block_construction_turns: tuple[LeadTurns, LeadTurns] = (8, 12)
+    regulatory_delay_turns: dict[Iso3, tuple[LeadTurns, LeadTurns]] = msgspec.field(
+        default_factory=lambda: {"IND": (12, 20)}
+    )
+    # Battery-cell incentives (engine/cells.py): cell plants come on stream after
+    # `cell_plant_lead_turns`, run at `new_capacity_utilisation` and use these tonnes of refined
+    # material per GWh of cells (a 50:50 LFP / NMC-811 mix, docs/mechanisms.md).
+    cell_plant_lead_turns: Annotated[int, msgspec.Meta(ge=0, le=40)] = 8
+    cell_materials_t_per_gwh: dict[Mineral, NonNegative] = msgspec.field(
+        default_factory=lambda: {
+            Mineral.LITHIUM: 100.0,
+            Mineral.NICKEL: 340.0,
+            Mineral.COBALT: 40.0,
+            Mineral.GRAPHITE: 1050.0,
+        }
+    )
     # Firms keep this share of their lines' cash margin for their own decisions; the rest
     # (dividends, royalties, taxes) stays with the country's industry (critmin assumption [L]).
     firm_retained_share: Share = 0.3
@@ -198,6 +226,11 @@ class MenuSizes(Record, kw_only=True):
     stake_share: Share = 0.05  # a country's firms' stake in the largest foreign mine
     firm_stake_share: Share = 0.01  # a firm seat's stake in the largest foreign line
     firm_expansion_share: Share = 0.1  # a firm seat's expansion, share of its home line
+    block_share_of_reserves: Share = 0.02  # a block on offer, share of the country's known reserves
+    block_premium: Annotated[float, msgspec.Meta(gt=0, le=5)] = 0.5  # a bid's premium, share of value
+    cell_gwh_per_year: Positive = 5.0  # cell plants an incentive brings
+    cell_usd_per_kwh: NonNegative = 8.0  # incentive per kWh made
+    agreement_co_finance_share: Share = 0.25  # an investment channel's co-financing
     source: Source = "critmin modelling choice: representative sizes; any other can be submitted"
 
 
@@ -387,6 +420,24 @@ class EventSpec(Record, kw_only=True):
     source: Source
 
 
+class AgreementSpec(Record, kw_only=True):
+    """A trade agreement (or a club of several members) in force at the start.
+
+    `duty_free`: no party's tariffs on the covered minerals (all if `minerals` is empty) apply to
+    another party's goods; `co_finance_share`: of what one party or its firm invests in another
+    party's line of a covered mineral, the other parties pay this share (engine/agreements.py).
+    """
+
+    id: Identifier
+    name: str
+    parties: tuple[Iso3, ...]
+    minerals: tuple[Mineral, ...] = ()
+    duty_free: bool = True
+    co_finance_share: Share = 0.0
+    duration_turns: Annotated[int, msgspec.Meta(ge=1)] = 400
+    source: Source
+
+
 class ScoringSpec(Record, kw_only=True):
     """How countries are scored: weights of supply security, budget and welfare."""
 
@@ -409,6 +460,7 @@ class ScenarioFile(Record, kw_only=True):
     reserves: tuple[ReserveSpec, ...] = ()
     policies: tuple[ExportControlSpec | TariffSpec, ...] = ()
     deals: tuple[DealSpec, ...] = ()
+    agreements: tuple[AgreementSpec, ...] = ()
     events: tuple[EventSpec, ...] = ()
     scoring: ScoringSpec = ScoringSpec()
     doctrines: DoctrineTables = DoctrineTables()

@@ -25,6 +25,8 @@ def find_problems(spec: ScenarioFile) -> Iterator[str]:
     yield from duplicates("minerals", (m.id.value for m in spec.minerals), "id")
     yield from duplicates("firms", (f.id for f in spec.firms), "id")
     yield from duplicates("deals", (d.id for d in spec.deals), "id")
+    yield from duplicates("agreements", (a.id for a in spec.agreements), "id")
+    yield from agreement_parties(spec)
     yield from duplicate_lines(spec)
     yield from duplicate_reserves(spec)
     yield from market_ranges(spec)
@@ -66,12 +68,32 @@ def duplicate_reserves(spec: ScenarioFile) -> Iterator[str]:
         seen.add(key)
 
 
+def agreement_parties(spec: ScenarioFile) -> Iterator[str]:
+    """An agreement has at least two parties, each a country of the scenario, none twice."""
+    countries = {c.iso3 for c in spec.countries}
+    for index, agreement in enumerate(spec.agreements):
+        parties = agreement.parties
+        if len(set(parties)) < 2 or len(set(parties)) != len(parties):
+            yield f"agreements[{index}].parties: name at least two different countries, each once"
+        for code in parties:
+            if code not in countries:
+                yield f"agreements[{index}].parties: unknown country {code!r}"
+
+
 def market_ranges(spec: ScenarioFile) -> Iterator[str]:
     """A (low, high) range of the [market] table with its ends the wrong way round."""
-    for name in ("discovery_size_share", "greenfield_lead_time_turns", "brownfield_lead_time_turns"):
+    for name in (
+        "discovery_size_share",
+        "greenfield_lead_time_turns",
+        "brownfield_lead_time_turns",
+        "block_construction_turns",
+    ):
         low, high = getattr(spec.market, name)
         if low > high:
             yield f"market.{name}: low {low} is above high {high}"
+    for code, (low, high) in spec.market.regulatory_delay_turns.items():
+        if low > high:
+            yield f"market.regulatory_delay_turns.{code}: low {low} is above high {high}"
     missing = [sector.value for sector in SECTORS if sector not in spec.market.output_value_multiple]
     if missing:
         yield f"market.output_value_multiple: name every sector (missing: {', '.join(missing)})"
@@ -91,6 +113,8 @@ def unknown_references(spec: ScenarioFile) -> Iterator[str]:
     """Countries, minerals and stages that records use but the scenario does not define."""
     countries = {c.iso3 for c in spec.countries}
     chains = {m.id: {s.stage for s in m.stages} for m in spec.minerals}
+    if spec.scenario.focus is not None and spec.scenario.focus not in countries:
+        yield f"scenario.focus: unknown country {spec.scenario.focus!r}"
     for path, record in referencing_records(spec):
         for key in ("country", "seller", "buyer"):
             code = getattr(record, key, None)

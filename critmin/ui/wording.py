@@ -12,16 +12,22 @@ import re
 from critmin.core.actions import (
     AcquireStake,
     ActionBase,
+    AnswerAgreement,
     AnswerDeal,
+    AuctionBlock,
+    BidForBlock,
     BreakDeal,
     BuyStockpile,
     FundProgram,
     ImposeExportControl,
     Invest,
     LiftExportControl,
+    ProposeAgreement,
     ProposeDeal,
     ReleaseStockpile,
+    SetSubsidy,
     SetTariff,
+    SubsidiseCells,
 )
 from critmin.core.outline import WorldOutline
 from critmin.core.snapshot import WorldSnapshot
@@ -179,6 +185,34 @@ class Wording:
         if isinstance(action, AcquireStake):
             share, host = amount(action.share * 100), self.country(action.host)
             return f"{self.firm(action.firm)} buys {share}% of {goods} capacity in {host}"
+        return self.lever(action)
+
+    def lever(self, action: ActionBase) -> str:
+        """The orders of issue 20's levers (auctions, agreements, cell incentives) in words."""
+        if isinstance(action, AuctionBlock):
+            licence = "composite licence" if action.licence == "composite" else "mining lease"
+            tonnes = amount(action.contained_tonnes)
+            return (
+                f"auction {action.blocks} {self.mineral(action.mineral)} block(s) of {tonnes} t ({licence})"
+            )
+        if isinstance(action, BidForBlock):
+            premium = amount(action.premium * 100)
+            return f"{self.firm(action.firm)} bids a {premium}% premium for block {action.block_id}"
+        if isinstance(action, ProposeAgreement):
+            channel = (
+                f", co-financing {amount(action.co_finance_share * 100)}%" if action.co_finance_share else ""
+            )
+            return f"propose the {action.name} to {self.country(action.counterparty)}{channel}"
+        if isinstance(action, AnswerAgreement):
+            return f"{'sign' if action.accept else 'decline'} agreement proposal {action.proposal_id}"
+        if isinstance(action, SetSubsidy):
+            rate, goods = amount(action.rate * 100), self.goods(action)
+            return f"pay your {goods} makers {rate}% of their sales for {action.turns} turns"
+        if isinstance(action, SubsidiseCells):
+            return (
+                f"pay USD {amount(action.usd_per_kwh)}/kWh for {action.turns} turns on "
+                f"{amount(action.gwh_per_year)} GWh/yr of home cell plants"
+            )
         return type(action).__name__
 
     def control(self, action: ImposeExportControl) -> str:
@@ -199,9 +233,11 @@ class Wording:
             price += f" of {amount(action.price_usd_per_kg)} USD/kg"
         preposition = "from" if buying else "to"
         tonnes, goods = amount(action.tonnes_per_year), self.goods(action)
+        whom = self.country(other) + (f" ({self.firm(action.with_firm)})" if action.with_firm else "")
+        kind = "" if action.kind == "offtake" else f" ({action.kind.replace('_', ' ')})"
         return (
-            f"offer to {verb} {tonnes} t/yr of {goods} {preposition} {self.country(other)} "
-            f"for {action.duration_turns} turns {price}"
+            f"offer to {verb} {tonnes} t/yr of {goods} {preposition} {whom} "
+            f"for {action.duration_turns} turns {price}{kind}"
         )
 
 

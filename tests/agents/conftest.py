@@ -14,3 +14,14 @@ def tiny_ai(tiny):
     model = WorldModel(tiny, seed=3, controllers=ai_controllers(TINY_DOCTRINES))
     model.run(2)
     return model
+
+
+@pytest.fixture(scope="module")
+def flagship_24() -> WorldModel:
+    """india-central-asia-2025 played for its 24 turns, every country on its doctrine (seed 2025).
+
+    One per test module, freed after it (tests/research checks that no model is left behind).
+    """
+    model = WorldModel("india-central-asia-2025")
+    model.run(24)
+    return model

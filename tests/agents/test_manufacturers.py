@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+import msgspec
 import numpy as np
 import pytest
 
@@ -11,6 +12,7 @@ from critmin.agents.manufacturers import Pressure
 from critmin.engine.model import WorldModel
 from critmin.scenarios import load_scenario
 from critmin.scenarios.loader import scenario_from_content
+from critmin.scenarios.substitutes import SUBSTITUTES
 
 TURNS = 12
 MAGNET_BAN = {
@@ -28,12 +30,13 @@ MAGNET_BAN = {
 }
 
 
-def banned_world(substitutes: bool, turns: int = TURNS, **market) -> WorldModel:
+def banned_world(substitutes: bool | list[dict], turns: int = TURNS, **market) -> WorldModel:
+    """The 2025 scenario with a heavy-REE ban: default substitutes (True), none (False) or those given."""
     content = copy.deepcopy(load_scenario("china-ree-controls-2025").content)
     content["events"] = [*content.get("events", []), MAGNET_BAN]
     content.setdefault("market", {}).update(market)
-    if not substitutes:
-        content["market"]["substitutes"] = []
+    if substitutes is not True:
+        content["market"]["substitutes"] = substitutes or []
     model = WorldModel(scenario_from_content(content, f"magnet-ban-{substitutes}.toml"))
     model.run(turns)
     return model
@@ -80,11 +83,14 @@ def test_short_manufacturers_lobby_their_government_with_reasons(with_and_withou
 
 
 def test_makers_short_of_supply_switch_sooner_when_the_scenario_lets_shortage_drive_them():
+    """With alternatives only worth it at 100x the price, makers switch only when shortage drives them."""
+    dear = [msgspec.to_builtins(s) | {"price_multiple": 100.0} for s in SUBSTITUTES]
     on_price, on_shortage = (
-        banned_world(True, turns=2),
-        banned_world(True, turns=2, substitute_on_shortage=0.1),
+        banned_world(dear, turns=2),
+        banned_world(dear, turns=2, substitute_on_shortage=0.1),
     )
-    assert on_shortage.state.adoption.sum() > on_price.state.adoption.sum()
+    assert on_price.state.adoption.sum() == 0.0
+    assert on_shortage.state.adoption.sum() > 0.0
     reasons = [e.detail for e in on_shortage.events if e.kind == "manufacturer_substitutes"]
     assert any("(reason: short of" in detail for detail in reasons)
 

@@ -85,6 +85,25 @@ def test_no_one_adopts_a_substitute_before_it_exists():
     assert later[early.names.index("NMC 811 and LFP cathodes")].max() == 0.0
 
 
+def test_sodium_ion_takes_a_tenth_of_lithium_use_over_five_years_of_twice_the_price_from_2023():
+    sodium = "sodium-ion cells (stationary storage, small cars, two-wheelers)"
+    table = substitutes_for(("lithium",), start=2022.0)
+    k = table.names.index(sodium)
+    ratio = np.ones((2, 1, 3))  # (country, mineral, stage)
+    ratio[0, 0, :] = 2.1  # country 0 pays 2.1x the reference lithium price, country 1 1.9x
+    ratio[1, 0, :] = 1.9
+    adoption = np.zeros((len(table.names), 2, 3))
+    path = []
+    for turn in range(28):  # 2022Q1 to 2028Q4
+        adoption = adopt(adoption, table, ratio, turn)
+        path.append(adoption[k, 0, 1])
+    assert max(path[:4]) == 0.0  # not before 2023
+    assert path[4] == pytest.approx(0.1 / 20)  # 2023Q1: the first of 20 quarters
+    assert path[23] == pytest.approx(0.1)  # the whole tenth after 20 quarters
+    assert adoption[k, 1].max() == 0.0  # below twice the price: not worth it
+    assert adoption[k, 0, 0] == 0.0  # the cells replace refined lithium, not ore
+
+
 def test_a_substitute_given_up_slowly_when_the_price_eases():
     table = substitutes_for()
     adoption = np.zeros((len(table.names), 2, 3))

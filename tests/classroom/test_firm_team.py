@@ -63,11 +63,13 @@ def test_a_team_plays_kabil_end_to_end(firm_server, tmp_path):
     assert welcome.firm["country"] == "IND" and welcome.firm["budget_usd_m"] == 10.0
     assert (dashboard.firm, dashboard.cash_usd_m, dashboard.mandate) == (FIRM, 10.0, "supply_security")
     assert dashboard.home_lines and dashboard.holdings == []
-    assert seen["menu"] and {a["type"] for a in seen["menu"]} <= {"acquire_stake", "invest"}
+    kinds = {a["type"] for a in seen["menu"]}
+    assert kinds <= {"acquire_stake", "invest", "propose_deal", "bid_for_block", "answer_deal"}
+    assert {"acquire_stake", "propose_deal"} <= kinds  # stakes abroad and offtakes for India (firm_legal)
     assert all(a["firm"] == FIRM and a["country"] == "IND" for a in seen["menu"])
     ack = seen["ack"]
     assert ack.accepted == 1 and ack.verdicts[0] is None
-    assert "a firm seat plays only stakes and investments" in ack.verdicts[1]
+    assert "a firm seat plays only stakes, investments, offers, bids for blocks" in ack.verdicts[1]
 
     firm_server.instructor("advance", turn=0)
     after = run(firm_state(firm_server))

@@ -101,3 +101,21 @@ def test_tiny_world_copies_play(tiny):
     model = WorldModel(copies_of_the_countries(load_scenario(TINY), 2), seed=1)
     model.run(2)
     assert model.turn == 2 and len(model.index.countries) == 2 * len(tiny.spec.countries)
+
+
+def test_a_cheap_mineral_sold_by_the_million_tonnes_is_judged_by_the_clearings_cost_resolution():
+    """A gap within the clearing's cost resolution on every tonne offered passes, twice it fails
+    (strontium in world-2024, USD 0.08-0.19/kg and 1.9 Mt offered: the LP finds 1.0e-6 more welfare)."""
+    from critmin.engine.bench import WELFARE_RTOL, welfare_tolerance
+
+    problem = random_problem(np.random.default_rng(1), 5)
+    ours = clear_markets([problem])[0]
+    tolerance = welfare_tolerance(problem, ours.welfare)
+    assert tolerance >= WELFARE_RTOL * abs(ours.welfare)
+    for gap, refused in ((0.5 * tolerance, False), (2.0 * tolerance, True)):
+        other = [type("Allocation", (), {"welfare": ours.welfare + gap})()]
+        if refused:
+            with pytest.raises(RuntimeError, match="market 0: lp finds welfare"):
+                check_same_welfare([problem], [ours], other, "lp")
+        else:
+            check_same_welfare([problem], [ours], other, "lp")

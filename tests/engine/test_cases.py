@@ -47,6 +47,21 @@ Rules:
     *tests/engine/test_exploration.py
 - an illegal action (rules):
     test_illegal_action_is_refused_with_a_reason_and_changes_nothing
+- block auction: award, failure, known resources, firms' bids (auctions):
+    *tests/engine/test_lever_cases.py::test_a_block_goes_to_the_best_premium_and_produces_after_its_lead_time
+    *tests/engine/test_lever_cases.py::test_a_block_with_under_three_bidders_fails_and_its_resources_return
+    *tests/engine/test_lever_cases.py::test_a_block_beyond_the_known_resources_is_refused
+    *tests/engine/test_lever_cases.py::test_indian_firms_bid_by_their_doctrine_for_a_block_india_imports
+- trade agreement: duty-free, investment channel, a club (agreements):
+    *tests/engine/test_lever_cases.py::test_an_investment_channel_makes_the_host_co_finance_a_stake
+    *tests/engine/test_lever_cases.py::test_a_clubs_other_members_co_finance_a_stake_by_their_budgets
+- an offer to a firm, answered by its doctrine (diplomacy, agents/firm_offers):
+    *tests/engine/test_lever_cases.py::test_a_state_firm_refuses_ore_it_processes_and_accepts_a_partnership
+    *tests/engine/test_lever_cases.py::test_only_the_firm_an_offer_names_may_answer_it
+- a firm seat's moves: offtakes, bids, answers (firm_legal):
+    *tests/engine/test_lever_cases.py::test_a_firm_seat_may_offer_offtakes_bid_for_blocks_and_answer_offers
+- cell incentive (cells):
+    *tests/engine/test_lever_cases.py::test_a_cell_incentive_moves_cell_materials_home_and_pays_per_kwh
 
 Rules that meet:
 - ban beside a licence, on routes:
@@ -69,6 +84,10 @@ Rules that meet:
     test_take_or_pay_under_a_ban_is_a_breach_not_a_payment
 - ban and stockpile release:
     test_stockpile_release_supplies_the_market
+- tariff and a duty-free agreement: the partner leaves the tariff:
+    *tests/engine/test_lever_cases.py::test_a_duty_free_agreement_takes_the_partner_out_of_the_tariff
+- licence delay and stockpile purchase: the late tonnes reach the stockpile the treasury paid for:
+    test_a_stockpile_purchase_held_up_by_a_licence_arrives_in_the_stockpile
 """
 
 from __future__ import annotations
@@ -444,6 +463,34 @@ def test_a_stockpile_order_bids_on_the_spot_market_and_the_treasury_pays(tiny):
     paid = plain.state.treasury[india] - buying.state.treasury[india]
     assert paid == pytest.approx(10.0 * buying.state.price[india, m, s] / 1000, rel=1e-6)  # at India's price
     assert buying.last.flows[m, s, china, india] > plain.last.flows[m, s, china, india]
+
+
+def test_a_stockpile_purchase_held_up_by_a_licence_arrives_in_the_stockpile(tiny):
+    """India buys 10 t of magnets for its stockpile while China licenses them one turn late.
+
+    The treasury pays at once; the tonnes held up go to the stockpile when they arrive, not to
+    India's manufacturers.
+    """
+    from critmin.core.actions import BuyStockpile
+
+    licence = ImposeExportControl(**CHN_MAGNETS, regime="licence", approval_share=1.0, delay_turns=1)
+    order = BuyStockpile(country="IND", mineral=Mineral.REE_HEAVY, stage=Stage.MAGNET, tonnes=10.0)
+    plain = WorldModel(tiny, seed=0, controllers={"CHN": ScriptedController({2: [licence]})})
+    buying = WorldModel(
+        tiny,
+        seed=0,
+        controllers={"CHN": ScriptedController({2: [licence]}), "IND": ScriptedController({2: [order]})},
+    )
+    plain.run(3)
+    buying.run(3)
+    _, india, m, s = magnets(buying)
+    paid = plain.state.treasury[india] - buying.state.treasury[india]
+    assert paid == pytest.approx(10.0 * buying.state.price[india, m, s] / 1000, rel=1e-6)
+    assert buying.state.in_transit[0, india, m, s] > plain.state.in_transit[0, india, m, s]  # held up
+    assert buying.state.stockpile[india, m, s] - plain.state.stockpile[india, m, s] < 1.0  # not yet here
+    plain.step()
+    buying.step()
+    assert buying.state.stockpile[india, m, s] - plain.state.stockpile[india, m, s] == pytest.approx(10.0)
 
 
 def test_an_investment_is_paid_now_and_arrives_after_the_stages_lead_time(tiny):

@@ -597,3 +597,15 @@ def test_leakage_through_a_hub_is_a_dearer_route_that_matches_a_leak_gate_lp() -
     assert direct == pytest.approx(quota) and hub.sum() == pytest.approx(leak)
     assert hub[0] == pytest.approx(leak) and hub[1] == pytest.approx(0.0)  # only 9.0 pays 1 + 0.5 + 2
     assert answer.prices[1] - answer.prices[0] >= 0.5 + premium - 1e-6  # the leak's cost stays in the wedge
+
+
+def test_a_market_nobody_bought_on_has_no_strategic_share():
+    """No purchase on the market (numpy counts none as integers): every country's share is 0.0."""
+    from types import SimpleNamespace
+
+    from critmin.engine.trade import strategic_share
+
+    none = np.zeros(0, dtype=int)
+    market = SimpleNamespace(mineral=1, stage=0, rules=SimpleNamespace(delay=np.zeros(3, dtype=int)))
+    share = strategic_share((none, none, none, none, np.zeros(0)), market)
+    assert share.dtype == float and share.tolist() == [0.0, 0.0, 0.0]

@@ -47,6 +47,10 @@ MISTAKES = {
     ),
     "unknown_field": (edit("lat = 22.0", "lat = 22.0\npopulation = 1400"), "unknown field"),
     "bad_start_date": (edit('start = "2025Q1"', 'start = "2025-01"'), "scenario.start"),
+    "unknown_focus": (
+        edit('start = "2025Q1"', 'start = "2025Q1"\nfocus = "XYZ"'),
+        "scenario.focus: unknown country 'XYZ'",
+    ),
     "malformed_action_event": (
         GOOD + '\n[[events]]\nturn = 1\nkind = "action"\ntitle = "x"\ncountry = "CHN"\n'
         'action = {type = "impose_export_control", mineral = "ree_heavy"}\nsource = "test"\n',

@@ -53,7 +53,7 @@ def test_the_scenarios_command_lists_shows_and_validates_world_2023(cli):
     code, out, _ = cli("scenarios", "list")
     assert code == 0 and "world-2023" in out and "2024Q1" in out
     code, out, _ = cli("scenarios", "show", "world-2023")
-    assert code == 0 and "(2024Q1, 20 turns)" in out and "reserves: 139" in out
+    assert code == 0 and "(2024Q1, 20 turns)" in out and "reserves: 208" in out
     code, out, _ = cli("scenarios", "validate", "world-2023")
     assert (code, out.strip()) == (0, "world-2023: ok (world-2023, 37 countries)")
 
@@ -62,6 +62,9 @@ def test_scenarios_extending_world_2024_inherit_its_reserves():
     base = load_scenario("world-2024").spec.reserves
     assert len(base) > 100
     assert load_scenario("india-central-asia-2025").spec.reserves == base
-    reasi = [r for r in base if (r.country, r.mineral.value) == ("IND", "lithium")]
-    assert [(r.tonnes, r.basis) for r in reasi] == [(3400.0, "resources")]
+    lithium = [r for r in base if (r.country, r.mineral.value) == ("IND", "lithium")]
+    assert [(r.tonnes, r.basis) for r in lithium] == [(5000.0, "resources")]  # Reasi + Mandya
+    assert "Karnataka" in lithium[0].source and "Jammu & Kashmir" in lithium[0].source
+    rare_earths = next(r for r in base if (r.country, r.mineral.value) == ("IND", "ree_light"))
+    assert "Odisha" in rare_earths.source and "Rajasthan" in rare_earths.source
     assert not [r for r in base if r.country == "GBR"]  # USGS lists no UK reserves
