@@ -64,6 +64,7 @@ class Own:
     firms: list[dict]
     policies: list[dict]
     terms: Terms
+    committed_usd_m: tuple[float, ...] = ()  # scheduled outlays of the coming turns, this one first
 
 
 @dataclass(frozen=True, eq=False)
@@ -334,4 +335,5 @@ def own_part(obs: Observation) -> Own:
         firms=obs.firms,
         policies=obs.policies,
         terms=obs.terms,
+        committed_usd_m=tuple(obs.committed_usd_m),
     )

@@ -19,6 +19,7 @@ import numpy as np
 from critmin.agents.doctrine_params import DoctrineParams
 from critmin.agents.manufacturers import Line, RiskBoard, SupplyRisk
 from critmin.agents.reading import FIGURE, LineViews, Own, WorldReading
+from critmin.agents.reserve import discretionary_usd_m
 from critmin.core.actions import ProposeDeal
 from critmin.core.export_control import ExportControl
 from critmin.core.observation import Observation, WorldLine
@@ -97,7 +98,6 @@ class Situation:
     def of_row(cls, reading: WorldReading, country: str, params: DoctrineParams) -> Situation:
         """The situation of a country from its row of a reading."""
         own, row = reading.rows.own[country], reading.rows.at[country]
-        reserve = params.reserve_quarters * own.budget_per_turn_usd_m
         figures = reading.rows.figures[row]
         situation = cls(
             obs=own,
@@ -111,7 +111,7 @@ class Situation:
             controls=reading.controls,
             chains=reading.seen.chains,
             bans=reading.bans,
-            budget_usd_m=max(own.treasury_usd_m - reserve, 0.0),
+            budget_usd_m=discretionary_usd_m(own, params),
         )
         situation.read_deals()
         return situation

@@ -104,6 +104,7 @@ class Observation(msgspec.Struct, frozen=True, kw_only=True):
     world: list[WorldLine] = []
     lobbying: dict[str, float] = {}  # "mineral/stage" -> how hard short manufacturers lobby, 0..1
     terms: Terms = Terms()
+    committed_usd_m: list[float] = []  # what its scenario schedules it to pay in each coming turn
 
     def view(self, mineral: str, stage: str) -> MineralView | None:
         """The view of one mineral at one stage, if the country deals in it."""

@@ -109,6 +109,7 @@ class TurnView:
     final_demand: np.ndarray  # (K, C, M, S) tonnes per turn each sector wants at reference prices
     treasury: np.ndarray  # (C,) USD m
     budget_per_turn: np.ndarray  # (C,) USD m
+    committed: np.ndarray  # (C, H) USD m its scenario schedules it to pay in each coming turn, this one first
     trust: np.ndarray  # (C, C) how far i trusts j
     lobbying: np.ndarray  # (C, M, S) how hard short manufacturers lobby their government, 0..1
     controls: dict[tuple[str, str, str], ExportControl]  # in force, by (exporter, mineral, stage)

@@ -166,6 +166,7 @@ def observe(book: ObservationBook, country: str) -> Observation:
         world=list(book.world),
         lobbying=lobbying(view, c),
         terms=view.terms,
+        committed_usd_m=view.committed[c].tolist(),
     )
 
 

@@ -68,4 +68,5 @@ def own_part(book, country: str) -> Own:
         firms=book.firms.get(country, []),
         policies=book.policies,
         terms=view.terms,
+        committed_usd_m=tuple(view.committed[c].tolist()),
     )

@@ -16,6 +16,7 @@ from critmin.core.turn_view import BlockOnOffer, FirmArrays, LastTurn, MakersVie
 from critmin.core.units import usd_m
 from critmin.core.vocabulary import SECTORS
 from critmin.engine import auctions
+from critmin.engine.commitments import committed_outlays
 from critmin.engine.firm_accounts import unit_margin
 from critmin.engine.observe import EventRecords, ObservationBook, observation_book, read_events
 from critmin.engine.records import Recorder
@@ -77,6 +78,7 @@ def build(world: World, recorder: Recorder) -> TurnView:
         final_demand=state.final_demand.copy(),
         treasury=state.treasury.copy(),
         budget_per_turn=constants.budget_per_turn,
+        committed=committed_outlays(world),
         trust=state.trust.copy(),
         lobbying=world.lobbying.copy(),
         controls=dict(world.policies.controls),

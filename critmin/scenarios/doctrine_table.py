@@ -70,7 +70,7 @@ class DoctrineParams(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
         Mineral.LITHIUM, Mineral.COBALT, Mineral.NICKEL, Mineral.COPPER, Mineral.GRAPHITE,
     )  # fmt: skip
     invest_budget_share: Share = 0.3  # of the treasury, for capacity at home or abroad
-    reserve_quarters: NonNegative = 1.5  # budget kept back for commitments already decided (e.g. schemes)
+    reserve_quarters: NonNegative = 1.5  # budget kept back besides the scheduled outlays (agents/reserve.py)
     invest_share_of_exposure: NonNegative = 0.25  # new capacity, as a share of the exposure it answers
     stake_share: Annotated[float, msgspec.Meta(gt=0, le=1)] = 0.05  # share of a line abroad a firm bids for
     stake_every_turns: Turns = 4

@@ -106,17 +106,6 @@ def fired(action: dict, turn: int) -> tuple:
     return (turn, action["type"], action.get("mineral", ""), tuple(stages), action.get("program", ""))
 
 
-@pytest.mark.xfail(
-    reason=(
-        "since main's market mechanisms India's treasury runs dry in the last turn: turn 23's second "
-        "exploration tranche (USD 22 m) is refused with USD 3.1 m left (treasury USD 318 m at turn 0, 25 m "
-        "at turn 22; 53 m before the merge). Over 24 turns the scripted plan pays USD 877 m of programmes, "
-        "143 m for cells and 411 m of magnet subsidies; India's AI adds 245 m of programmes, 105 m of "
-        "investment and stakes and 12 stockpile purchases: it keeps back 1.5 quarters of budget "
-        "(reserve_quarters), not what its government's scheduled programmes will cost"
-    ),
-    strict=False,
-)
 def test_every_scripted_item_of_india_fires_in_its_turn_over_24_turns(flagship_24):
     rejected = [e.detail for e in flagship_24.events if e.kind == "action_rejected" and e.actor == "IND"]
     assert rejected == []

@@ -62,6 +62,8 @@ Rules:
     *tests/engine/test_lever_cases.py::test_a_firm_seat_may_offer_offtakes_bid_for_blocks_and_answer_offers
 - cell incentive (cells):
     *tests/engine/test_lever_cases.py::test_a_cell_incentive_moves_cell_materials_home_and_pays_per_kwh
+- reserve for scheduled outlays (engine/commitments, agents/reserve):
+    test_the_ai_keeps_the_money_of_a_tranche_its_scenario_schedules
 
 Rules that meet:
 - ban beside a licence, on routes:
@@ -99,6 +101,7 @@ import numpy as np
 import pytest
 
 from critmin.agents.controllers import DefaultController, QueuedController, ScriptedController
+from critmin.agents.doctrines import doctrine_controller
 from critmin.core.actions import (
     AnswerDeal,
     ImposeExportControl,
@@ -622,3 +625,45 @@ def test_the_case_table_names_only_cases_that_exist():
         path, _, test = case.partition("::")
         assert (root / path).is_file(), path
         assert not test or f"def {test}(" in (root / path).read_text(), case
+
+
+def with_tranche(tiny, usd_m: float):
+    """The tiny world with China banning heavy-REE magnets at turn 0 (India's AI is pressed to spend) and,
+    if `usd_m`, an exploration tranche of India's scheduled for turn 3."""
+    content = copy.deepcopy(tiny.content)
+    ban = {"type": "impose_export_control", "country": "CHN", "mineral": "ree_heavy", "stages": ["magnet"]}
+    content["events"] = [
+        {"turn": 0, "kind": "action", "title": "ban", "country": "CHN", "source": "test fixture",
+         "action": ban | {"regime": "ban"}},
+    ]  # fmt: skip
+    if usd_m:
+        tranche = {"type": "fund_program", "country": "IND", "program": "exploration", "mineral": "ree_heavy"}
+        content["events"].append(
+            {"turn": 3, "kind": "action", "title": "tranche", "country": "IND", "source": "test fixture",
+             "action": tranche | {"usd_m": usd_m}}
+        )  # fmt: skip
+    return scenario_from_content(content, "tiny-with-tranche.toml")
+
+
+def test_the_ai_keeps_the_money_of_a_tranche_its_scenario_schedules(tiny):
+    doctrines = {"CHN": "dominant_processor", "IND": "diversifying_importer", "AUS": "aligned_supplier"}
+
+    def played(usd_m: float) -> WorldModel:
+        controllers = {
+            code: doctrine_controller(doctrine, code, np.random.default_rng([0, k]))
+            for k, (code, doctrine) in enumerate(sorted(doctrines.items()))
+        }
+        model = WorldModel(with_tranche(tiny, usd_m), seed=3, controllers=controllers)
+        model.run(3)
+        return model
+
+    scheduled, free = played(1900.0), played(0.0)
+    india = scheduled.index.country["IND"]
+    assert free.state.treasury[india] < 1900.0  # unwarned, India's AI spends what the tranche needs
+    assert scheduled.observe("IND").committed_usd_m[0] == pytest.approx(1900.0)
+    assert scheduled.reading().rows.own["IND"].committed_usd_m == (pytest.approx(1900.0), *[0.0] * 4)
+    assert scheduled.state.treasury[india] >= 1900.0
+    scheduled.step()
+    paid = [a for a in scheduled.action_log[-1] if a["country"] == "IND" and a["type"] == "fund_program"]
+    assert [(a["usd_m"], a.get("_scripted")) for a in paid] == [(1900.0, True)]  # the AI adds nothing
+    assert not [e for e in scheduled.events if e.kind == "action_rejected" and e.actor == "IND"]
