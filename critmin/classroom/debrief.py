@@ -224,6 +224,11 @@ def compare_section(record: SessionRecord) -> str:
     )  # fmt: skip
 
 
+def plain(record: SessionRecord, detail: str) -> str:
+    """An event sentence with the scenario's names (as recorded where the record has none)."""
+    return record.words.sentence(detail) if record.words else detail
+
+
 def timeline(record: SessionRecord) -> str:
     """Short: per turn, the headline events and one line per team (who sent its orders and why)."""
     decisions = defaultdict(list)
@@ -236,7 +241,7 @@ def timeline(record: SessionRecord) -> str:
     parts = []
     for turn in record.turns:
         shown = headlines[turn.turn][:TIMELINE_HEADLINES_PER_TURN]
-        lines = [f"<li>{esc(e['detail'])}</li>" for e in shown]
+        lines = [f"<li>{esc(plain(record, e['detail']))}</li>" for e in shown]
         teams = [team_line(team, turn, decisions[(turn.turn, team)]) for team in record.teams]
         parts.append(
             f"<h3>Turn {turn.turn} — {esc(turn.date)}</h3>"

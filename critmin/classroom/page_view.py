@@ -14,18 +14,24 @@ from typing import Any
 
 import msgspec
 
+from critmin.core.event_words import EventWords
 from critmin.core.observation import Observation
 
 FLOW_FIELDS = ("mineral", "stage", "exporter", "importer", "tonnes")
 SNAPSHOT_LEFT_OUT = ("figures", "deals", "policies")
 
 
-def page_snapshot(snapshot: msgspec.Struct) -> dict[str, Any]:
-    """The public snapshot as a page draws it: flows as rows, no figures, deals or policies."""
+def page_snapshot(snapshot: msgspec.Struct, words: EventWords | None = None) -> dict[str, Any]:
+    """The public snapshot as a page draws it: flows as rows, no figures, deals or policies.
+
+    With `words`, events read with names instead of codes (core/event_words.py).
+    """
     lean = msgspec.structs.replace(snapshot, **{key: [] for key in SNAPSHOT_LEFT_OUT})  # not converted
     public = {k: v for k, v in msgspec.to_builtins(lean).items() if k not in SNAPSHOT_LEFT_OUT}
     public["flow_fields"] = list(FLOW_FIELDS)
     public["flows"] = [[flow[field] for field in FLOW_FIELDS] for flow in public["flows"]]
+    if words is not None:
+        public["events"] = [{**e, "detail": words.sentence(e["detail"])} for e in public["events"]]
     return public
 
 

@@ -14,8 +14,9 @@ from typing import Any
 import msgspec
 
 from critmin.classroom.packs import Goal, Pack, load_optional_pack
-from critmin.classroom.seats import play_turn, seat_names, seated_world
+from critmin.classroom.seats import event_words, play_turn, seat_names, seated_world
 from critmin.classroom.store import Store, StoreError, SubmissionRecord, TurnRecord
+from critmin.core.event_words import EventWords
 from critmin.core.snapshot import WorldSnapshot
 from critmin.scenarios.loader import Scenario, scenario_from_content
 
@@ -49,6 +50,7 @@ class SessionRecord:
     ai_only: list[WorldSnapshot] = field(default_factory=list)
     pack: Pack | None = None
     names: dict[str, str] = field(default_factory=dict)  # every seat's name: countries and firms
+    words: EventWords | None = None  # names for codes in event sentences (core/event_words.py)
 
     @property
     def teams(self) -> list[str]:
@@ -85,6 +87,7 @@ def read_session(state_dir: Path, *, counterfactual: bool = True) -> SessionReco
         pack=load_optional_pack(meta.get("pack")),
         ai_only=ai_only_run(scenario, meta, len(turns)) if counterfactual else [],
         names=seat_names(scenario),
+        words=event_words(scenario),
     )
 
 

@@ -16,6 +16,7 @@ import msgspec
 from critmin.agents.controllers import Controller, QueuedController
 from critmin.agents.doctrines import make_controller
 from critmin.core.actions import ActionBase
+from critmin.core.event_words import EventWords
 from critmin.core.observation import Observation
 from critmin.engine.model import WorldModel
 from critmin.scenarios.loader import Scenario
@@ -58,6 +59,16 @@ def seat_names(scenario: Scenario) -> dict[str, str]:
     """Every seat a team may take: countries by ISO3 and firms by id, with their names."""
     spec = scenario.spec
     return {c.iso3: c.name for c in spec.countries} | {f.id: f"{f.name}, {f.country}" for f in spec.firms}
+
+
+def event_words(scenario: Scenario) -> EventWords:
+    """The scenario's names for rewording event sentences on pages and in the debrief."""
+    spec = scenario.spec
+    return EventWords(
+        {c.iso3: c.name for c in spec.countries},
+        {m.id: m.name for m in spec.minerals},
+        {f.id: f.name for f in spec.firms},
+    )
 
 
 def seat_of(scenario: Scenario, name: str) -> str | None:

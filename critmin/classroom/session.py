@@ -11,6 +11,7 @@ replaying every stored turn's orders and checks each turn's state hash.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from dataclasses import dataclass, field
@@ -26,9 +27,10 @@ from critmin.classroom.leaderboard import standings
 from critmin.classroom.packs import Pack, load_optional_pack
 from critmin.classroom.page_view import page_observation, page_snapshot
 from critmin.classroom.plain import plain_reason
-from critmin.classroom.seats import play_turn, seat_names, seat_of, seated_world
+from critmin.classroom.seats import event_words, play_turn, seat_names, seat_of, seated_world
 from critmin.classroom.store import Store, SubmissionRecord, TurnRecord
 from critmin.core.actions import ActionFormatError, action_from_dict, action_to_dict
+from critmin.core.event_words import EventWords
 from critmin.core.outline import WorldOutline
 from critmin.core.vocabulary import quarter_label
 from critmin.engine.model import WorldModel
@@ -238,7 +240,7 @@ class Session:
         snapshot = self.model.snapshot()
         self.views = Views(
             snapshot=msgspec.Raw(msgspec.json.encode(snapshot)),
-            map_snapshot=msgspec.Raw(msgspec.json.encode(page_snapshot(snapshot))),
+            map_snapshot=msgspec.Raw(msgspec.json.encode(page_snapshot(snapshot, self.words))),
         )
 
     def team_views(self, team: str) -> TeamViews:
@@ -341,6 +343,11 @@ class Session:
             "rubric": [msgspec.to_builtins(item) for item in pack.rubric],
             "debrief": list(pack.debrief),
         }
+
+    @functools.cached_property
+    def words(self) -> EventWords:
+        """The scenario's names, for event sentences on the pages (core/event_words.py)."""
+        return event_words(self.model.world_scenario)
 
     def world_outline(self) -> WorldOutline:
         """The scenario as a client's screens read it (sent with the Welcome; without its script)."""

@@ -147,7 +147,7 @@ def plain_detail(words: Wording, detail: str) -> str:
     if match := STAKE.fullmatch(detail):
         firm, share, host, mineral, stage, rest = match.groups()
         return f"{firm} buys {share} of {words.country(host)}'s {words.line(mineral, stage)} capacity{rest}"
-    return re.sub(r"\ba (?=[aeiou])", "an ", detail)
+    return words.sentence(detail)
 
 
 GROUPED = {  # events that many countries share in a turn: one line per kind and mineral

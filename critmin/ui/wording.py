@@ -29,6 +29,7 @@ from critmin.core.actions import (
     SetTariff,
     SubsidiseCells,
 )
+from critmin.core.event_words import EventWords, mineral_name, short_firm_name
 from critmin.core.outline import WorldOutline
 from critmin.core.snapshot import WorldSnapshot
 
@@ -79,15 +80,6 @@ def plain_reason(reason: str) -> str:
     return ENGINE_WORDS.get(text, text)
 
 
-def mineral_name(name: str) -> str:
-    """'Rare earths, heavy (Dy+Tb oxide)' -> 'heavy rare earths'; 'Lithium' -> 'lithium'."""
-    base = re.sub(r"\s*\(.*?\)", "", name).strip()
-    if "," in base:
-        noun, qualifier = (part.strip() for part in base.split(",", 1))
-        base = f"{qualifier} {noun}"
-    return base.lower()
-
-
 class Wording:
     """Orders in words, with the scenario's country and mineral names and the current prices.
 
@@ -110,6 +102,11 @@ class Wording:
         self.firms = firms or {}
         self.minerals = {k: mineral_name(v) for k, v in (minerals or {}).items()}
         self.prices = prices or {}
+        self.events = EventWords(self.countries, minerals or {}, self.firms)
+
+    def sentence(self, detail: str) -> str:
+        """An engine event's sentence with names for codes (core/event_words.py)."""
+        return self.events.sentence(detail)
 
     def country(self, code: str) -> str:
         """A country's name."""
@@ -117,9 +114,7 @@ class Wording:
 
     def firm(self, firm_id: str) -> str:
         """A firm's short name: 'KABIL' for 'Khanij Bidesh India Ltd (KABIL)'."""
-        name = self.firms.get(firm_id, firm_id)
-        match = re.search(r"\(([^()]+)\)$", name)
-        return match[1] if match else name
+        return short_firm_name(self.firms.get(firm_id, firm_id))
 
     def mineral(self, mineral) -> str:
         """A mineral in words."""

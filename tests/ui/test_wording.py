@@ -77,5 +77,5 @@ def test_engine_sentences_in_the_news_read_with_names():
         "India: mined heavy rare earths output cut by 27%"
     )
     assert plain_detail(WORDS, "CHN and IND sign a offtake on lithium (D0001)") == (
-        "CHN and IND sign an offtake on lithium (D0001)"
+        "China and India sign an offtake on lithium (D0001)"
     )
