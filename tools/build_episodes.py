@@ -33,7 +33,7 @@ class Episode:
     scenario: dict
     header: str
     events: tuple[dict, ...]
-    dropped: tuple[tuple[str, str], ...] = ()  # (country, mineral) stocks not yet held at the start
+    dropped_stocks: tuple[tuple[str, str], ...] = ()  # (country, mineral): not yet held at the start
 
 
 def licence(country: str, mineral: str, stages: list[str], share: float, to: list[str] | None = None) -> dict:
@@ -228,7 +228,7 @@ EPISODES = (
         },
         GA_GE_HEADER,
         GA_GE_EVENTS,
-        dropped=(("CHN", "germanium"),),
+        dropped_stocks=(("CHN", "germanium"),),
     ),
     Episode(
         "antimony-2024",
@@ -254,7 +254,8 @@ def cut(world: dict, episode: Episode) -> dict:
     doc = {"minerals": [m for m in world["minerals"] if m["id"] in episode.minerals]}
     for table in RECORD_TABLES:
         records = [r for r in world.get(table, []) if r["mineral"] in episode.minerals]
-        doc[table] = [r for r in records if (r.get("country"), r["mineral"]) not in episode.dropped]
+        dropped = episode.dropped_stocks if table == "stocks" else ()
+        doc[table] = [r for r in records if (r.get("country"), r["mineral"]) not in dropped]
     named = {
         r.get(key) for table in RECORD_TABLES for r in doc[table] for key in ("country", "seller", "buyer")
     }
