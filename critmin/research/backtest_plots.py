@@ -129,7 +129,7 @@ OBSERVED_PATHS: dict[str, dict[str, tuple[tuple[float, float], ...]]] = {
             (2024.99, 39.75),
             (2025.5, 59.0),
         ),
-        "Sb ingot, China domestic": ((2023.5, 12.1), (2024.62, 21.0), (2024.71, 25.25), (2024.88, 19.48)),
+        "Sb ingot, China domestic": ((2024.62, 21.0), (2024.71, 25.25), (2024.88, 19.48)),
     },
 }
 OBSERVED_SOURCES = {
@@ -144,8 +144,8 @@ OBSERVED_SOURCES = {
     "end-2015 from memory [L]; no China domestic series in the data",
     GALLIUM_GERMANIUM: "Fastmarkets, SMM, Asian Metal via Reuters/Bloomberg, RFI [M] (scaled by 2023Q2); "
     "Ge annual means USGS MCS 2025 [H]; China Ge by its Aug 2023 level",
-    ANTIMONY: "USGS MCS 2025 annual means [H] (scaled by the 2023 mean); Rotterdam (Reuters, Argus) "
-    "and China ingot (SMM) [M] at 7.24 CNY/USD",
+    ANTIMONY: "USGS MCS 2025 annual means [H] (scaled by the 2023 mean); Rotterdam (Reuters, Argus) [M]; "
+    "China ingot (SMM via Reuters) [M] by its 15 Aug 2024 level",
 }
 SIMULATED_PATHS: dict[str, dict[str, Callable[[Trajectory], np.ndarray]]] = {
     REE: {
