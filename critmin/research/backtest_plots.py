@@ -12,8 +12,11 @@ from pathlib import Path
 import numpy as np
 
 from critmin.research.backtests import (
+    ANTIMONY,
     BASE_TURNS,
     COBALT,
+    GA_GE_BASE,
+    GALLIUM_GERMANIUM,
     LITHIUM,
     REE,
     TIN,
@@ -104,6 +107,30 @@ OBSERVED_PATHS: dict[str, dict[str, tuple[tuple[float, float], ...]]] = {
         ),
         "APT, China domestic": (),
     },
+    GALLIUM_GERMANIUM: {
+        "Ga 4N, Rotterdam": (
+            (2023.49, 257.5),
+            (2023.52, 326.0),
+            (2023.54, 331.0),
+            (2023.8, 475.0),
+            (2023.92, 505.0),
+            (2023.96, 550.0),
+            (2024.23, 575.0),
+        ),
+        "Ga, China domestic": ((2023.5, 229.0), (2023.66, 227.0), (2023.8, 270.0)),
+        "Ge metal, Europe (annual mean)": ((2023.5, 1392.0), (2024.5, 2100.0)),
+        "Ge ingot, China domestic": ((2023.66, 1329.0), (2024.45, 1826.0)),
+    },
+    ANTIMONY: {
+        "Sb metal, Rotterdam": (
+            (2023.5, 12.1),
+            (2024.5, 20.9),
+            (2024.88, 30.0),
+            (2024.99, 39.75),
+            (2025.5, 59.0),
+        ),
+        "Sb ingot, China domestic": ((2024.62, 21.0), (2024.71, 25.25), (2024.88, 19.48)),
+    },
 }
 OBSERVED_SOURCES = {
     REE: "NOTES 3a: Lynas data via mining.com, Japan Metal Bulletin, USGS MCS 2016 year-end prices; "
@@ -115,6 +142,10 @@ OBSERVED_SOURCES = {
     TIN: "BEHAVIOUR 6d: LME (ITA, Reuters) [M]; annual LME cash means, USGS MCS 2025 [H]",
     TUNGSTEN: "BEHAVIOUR 6e: APT Europe, blog citing USGS [L], Nikkei via PM-Review (2014) [M]; "
     "end-2015 from memory [L]; no China domestic series in the data",
+    GALLIUM_GERMANIUM: "Fastmarkets, SMM, Asian Metal via Reuters/Bloomberg, RFI [M] (scaled by 2023Q2); "
+    "Ge annual means USGS MCS 2025 [H]; China Ge by its Aug 2023 level",
+    ANTIMONY: "USGS MCS 2025 annual means [H] (scaled by the 2023 mean); Rotterdam (Reuters, Argus) [M]; "
+    "China ingot (SMM via Reuters) [M] by its 15 Aug 2024 level",
 }
 SIMULATED_PATHS: dict[str, dict[str, Callable[[Trajectory], np.ndarray]]] = {
     REE: {
@@ -139,14 +170,34 @@ SIMULATED_PATHS: dict[str, dict[str, Callable[[Trajectory], np.ndarray]]] = {
         "APT, Europe": tungsten_price,
         "APT, China domestic": lambda t: t.china_price("tungsten"),
     },
+    GALLIUM_GERMANIUM: {
+        "Ga 4N, Rotterdam": lambda t: t.outside_price("gallium"),
+        "Ga, China domestic": lambda t: t.china_price("gallium"),
+        "Ge metal, Europe (annual mean)": lambda t: t.outside_price("germanium"),
+        "Ge ingot, China domestic": lambda t: t.china_price("germanium"),
+    },
+    ANTIMONY: {
+        "Sb metal, Rotterdam": lambda t: t.outside_price("antimony"),
+        "Sb ingot, China domestic": lambda t: t.china_price("antimony"),
+    },
 }
+# What a simulated path is scaled by: the first year's mean unless the episode says otherwise.
+PLOT_BASES: dict[str, Callable[[Trajectory, np.ndarray], float]] = {
+    GALLIUM_GERMANIUM: lambda t, series: float(series[GA_GE_BASE]),  # 2023Q2, before the licences
+    ANTIMONY: lambda t, series: float(t.reference[t.at("antimony", "refined")]),  # the 2023 mean
+}
+
+
+def first_year_mean(t: Trajectory, series: np.ndarray) -> float:
+    """The mean of a series over the first year's turns."""
+    return float(series[:BASE_TURNS].mean())
 
 
 def write_plots(runs: dict[str, list[Trajectory]], directory: Path) -> list[Path]:
     """One PNG per scenario: simulated price paths against the observed ones.
 
     The simulated median and range over the seeds, and the observed points, each as a multiple
-    of its first year's level.
+    of its base level (the first year's mean, or the episode's `PLOT_BASES`).
     """
     import matplotlib
 
@@ -159,7 +210,8 @@ def write_plots(runs: dict[str, list[Trajectory]], directory: Path) -> list[Path
         panels = SIMULATED_PATHS[scenario]
         figure, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.6), squeeze=False)
         for axis, (title, path) in zip(axes[0], panels.items(), strict=True):
-            plot_panel(axis, title, trajectories, path, OBSERVED_PATHS[scenario].get(title, ()))
+            base = PLOT_BASES.get(scenario, first_year_mean)
+            plot_panel(axis, title, trajectories, (path, base), OBSERVED_PATHS[scenario].get(title, ()))
         figure.suptitle(
             f"{scenario}: simulated ({len(trajectories)} seeds) vs observed\n"
             f"observed: {OBSERVED_SOURCES[scenario]}",
@@ -173,10 +225,11 @@ def write_plots(runs: dict[str, list[Trajectory]], directory: Path) -> list[Path
     return paths
 
 
-def plot_panel(axis, title: str, trajectories: list[Trajectory], path, observed) -> None:
+def plot_panel(axis, title: str, trajectories: list[Trajectory], path_and_base, observed) -> None:
     """One price series: simulated median line and min-max band, observed points."""
+    path, base = path_and_base
     years = trajectories[0].years()
-    scaled = np.array([path(t) / path(t)[:BASE_TURNS].mean() for t in trajectories])
+    scaled = np.array([path(t) / base(t, path(t)) for t in trajectories])
     axis.fill_between(years, scaled.min(axis=0), scaled.max(axis=0), alpha=0.25, label="simulated range")
     axis.plot(years, np.median(scaled, axis=0), label="simulated median")
     if observed:
@@ -185,6 +238,6 @@ def plot_panel(axis, title: str, trajectories: list[Trajectory], path, observed)
         axis.plot(dates[order], (prices / prices[0])[order], "o--", color="black", label="observed")
     axis.set_yscale("log")
     axis.set_title(title, fontsize=9)
-    axis.set_ylabel("x first-year level")
+    axis.set_ylabel("x base level")
     axis.grid(alpha=0.3)
     axis.legend(fontsize=7)

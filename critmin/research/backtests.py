@@ -9,14 +9,20 @@ move only through the market behaviour of the engine (docs/mechanisms.md), with 
 - `lithium-cycle-2021`: the battery boom from 2021 and the bust of 2023-2024;
 - `cobalt-spike-2017`: the cobalt price spike of 2017-18 and its fall in 2019;
 - `tin-wa-2023`: the halt of tin mining in Myanmar's Wa State from August 2023;
-- `tungsten-quotas-2007`: China's tungsten export quotas, 2007 until their end in 2015.
+- `tungsten-quotas-2007`: China's tungsten export quotas, 2007 until their end in 2015;
+- `germanium-gallium-2023`: China's export licences on gallium and germanium (announced 3 Jul
+  2023, in force 1 Aug 2023), 2023-2024;
+- `antimony-2024`: China's export licences on antimony (announced 15 Aug 2024, in force 15 Sep
+  2024) and its ban on shipments to the US (3 Dec 2024), 2024-2025Q2.
 
 Each `Check` measures one figure of a simulated trajectory (a price peak, its timing, the
 export/domestic wedge, leakage, the fall after the peak, supply through the episode) and holds
 if the median over the seeds lies in its band. Observed figures come from
 ../shared/data/calibration/NOTES.md (sections 3a and 3f) and BEHAVIOUR.md (section 6) with
-their sources and flags; the bands of the last three episodes were fixed before their first
-simulated run. `critmin validate` runs them all; seeds are drawn from one SeedSequence.
+their sources and flags, and for the 2023-24 controls from the press figures named on each
+check (Fastmarkets, Argus and SMM via Reuters; China customs) and USGS MCS 2025 [H]; the bands of
+the last five episodes were fixed before their first simulated run. `critmin validate` runs
+them all; seeds are drawn from one SeedSequence.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from critmin.research.ceilings import CeilingSpell, ceiling_spells, summarise
 VALIDATION_ROOT_SEED = 20100921  # the day China's customs stopped rare-earth shipments to Japan
 REE, LITHIUM = "ree-crisis-2010", "lithium-cycle-2021"
 COBALT, TIN, TUNGSTEN = "cobalt-spike-2017", "tin-wa-2023", "tungsten-quotas-2007"
+GALLIUM_GERMANIUM, ANTIMONY = "germanium-gallium-2023", "antimony-2024"
 CUT_TURN = 4  # 2010Q1: the 2010 quota (30,258 t) replaces the 2009 one (50,145 t)
 QUOTA_2010_TONNES = 30258.0
 BASE_TURNS = 4  # the first year is the base level: 2009 for rare earths, 2020 for lithium
@@ -337,6 +344,56 @@ def tungsten_end_over_2014q1(t: Trajectory) -> float:
 def tungsten_wedge_at_end(t: Trajectory) -> float:
     """Outside-China APT price over China's in 2015Q4, a year after the quotas ended."""
     return float(tungsten_price(t)[TUNGSTEN_END] / t.china_price("tungsten")[TUNGSTEN_END])
+
+
+# germanium-gallium-2023: starts 2023Q1; 2023Q2 is the last quarter before the licences, which
+# were announced (3 Jul) and in force (1 Aug) within 2023Q3.
+GA_GE_BASE, GA_GE_CONTROL, GA_GE_2024Q1 = 1, 2, 4
+# antimony-2024: starts 2024Q1; announced 15 Aug (2024Q3), biting from October (2024Q4).
+SB_ANNOUNCED, SB_BITES, SB_2025Q2 = 2, 3, 5
+
+
+def outside_ratio(mineral: str, turn: int, base: int) -> Callable[[Trajectory], float]:
+    """Outside-China price at `turn` over the same price at `base`."""
+    return lambda t: float(t.outside_price(mineral)[turn] / t.outside_price(mineral)[base])
+
+
+def china_ratio(mineral: str, turn: int, base: int) -> Callable[[Trajectory], float]:
+    """China's domestic price at `turn` over its price at `base`."""
+    return lambda t: float(t.china_price(mineral)[turn] / t.china_price(mineral)[base])
+
+
+def wedge_at(mineral: str, turn: int) -> Callable[[Trajectory], float]:
+    """Outside-China price over China's domestic price at `turn`."""
+    return lambda t: float(t.outside_price(mineral)[turn] / t.china_price(mineral)[turn])
+
+
+def outside_year_over_year(mineral: str, year: int, base: int) -> Callable[[Trajectory], float]:
+    """Outside-China mean price in `year` over its mean in `base`."""
+
+    def measure(t: Trajectory) -> float:
+        series = t.outside_price(mineral)
+        return annual_mean(t, series, year) / annual_mean(t, series, base)
+
+    return measure
+
+
+def china_exports(t: Trajectory, mineral: str, stage: str = "refined") -> np.ndarray:
+    """(T,) China's exports of a mineral at a stage, tonnes a turn."""
+    m, s = t.at(mineral, stage)
+    return t.exports[:, t.countries.index("CHN"), m, s]
+
+
+def antimony_export_rush(t: Trajectory) -> float:
+    """China's refined antimony exports in 2024Q3 (announcement) over the 2024Q1-Q2 mean."""
+    series = china_exports(t, "antimony")
+    return float(series[SB_ANNOUNCED] / series[:SB_ANNOUNCED].mean())
+
+
+def antimony_2024_over_2023(t: Trajectory) -> float:
+    """Antimony's 2024 mean price (median over consumers) over the 2023 average (the reference)."""
+    m, s = t.at("antimony", "refined")
+    return annual_mean(t, t.world_price("antimony"), 2024) / float(t.reference[m, s])
 
 
 def quarters_of(t: Trajectory, first: int, last: int) -> np.ndarray:
@@ -669,6 +726,148 @@ CHECKS: tuple[Check, ...] = (
         f"(BEHAVIOUR 5) [M]; for Mo in late 2014 outside <= domestic + ~20% duty [L] ({NOTES_6E})",
         (None, 1.3),
         tungsten_wedge_at_end,
+    ),
+    Check(
+        GALLIUM_GERMANIUM,
+        "ga_outside_2023q3_over_q2",
+        "outside-China gallium price, 2023Q3 (licences from 1 Aug) / 2023Q2",
+        1.4,
+        "Rotterdam 4N USD 250-265/kg on 30 Jun 2023 (Fastmarkets) [M], 326 on 7 Jul (+27% in the "
+        "announcement week) and 331 a week later (Fastmarkets via Bloomberg) [M], >40% above by "
+        "Sep (TRADIUM) [M], 475 on 18 Oct, +23% on August (Fastmarkets via Reuters) [M]; "
+        "quarter means [L]",
+        (1.1, 2.0),
+        outside_ratio("gallium", GA_GE_CONTROL, GA_GE_BASE),
+    ),
+    Check(
+        GALLIUM_GERMANIUM,
+        "ga_outside_2023q4_over_q2",
+        "outside-China gallium price, 2023Q4 / 2023Q2",
+        1.9,
+        "Rotterdam 4N USD 475/kg on 18 Oct 2023, +68% on early July (Fastmarkets via Reuters) [M]; "
+        "460-550 at the start of Dec and 500-600 on 15 Dec, +114% on 30 Jun (Fastmarkets) [M]; "
+        "quarter means [L]",
+        (1.3, 3.0),
+        outside_ratio("gallium", GA_GE_CONTROL + 1, GA_GE_BASE),
+    ),
+    Check(
+        GALLIUM_GERMANIUM,
+        "ga_china_2023q4_over_q2",
+        "China's domestic gallium price, 2023Q4 / 2023Q2",
+        1.15,
+        "SMM spot 1,655 yuan/kg on 31 Aug 2023 (-9% in August: stock kept at home) and 1,975 on "
+        "18 Oct, +18% on early July (SMM via Reuters) [M]; quarter means [L]",
+        (0.85, 1.4),
+        china_ratio("gallium", GA_GE_CONTROL + 1, GA_GE_BASE),
+    ),
+    Check(
+        GALLIUM_GERMANIUM,
+        "ga_wedge_2023q4",
+        "gallium price outside / inside China, 2023Q4",
+        1.76,
+        "18 Oct 2023: Rotterdam USD 475/kg (Fastmarkets) over China's spot 1,975 yuan = USD 270/kg "
+        "(SMM), both via Reuters [M]; before the controls ~1.0-1.2 (Rotterdam 250-265 on 30 Jun, "
+        "China FOB USD 290 after a 16% jump, Asian Metal via Bloomberg) [M]",
+        (1.2, 3.0),
+        wedge_at("gallium", GA_GE_CONTROL + 1),
+    ),
+    Check(
+        GALLIUM_GERMANIUM,
+        "ga_outside_2024q1_over_2023q2",
+        "outside-China gallium price, 2024Q1 / 2023Q2 (the wedge persists)",
+        2.2,
+        "Rotterdam USD 575/kg in late Mar 2024, 'more than doubled' in eight months (RFI via "
+        "Chinascope, Apr 2024) [M] over 250-265 on 30 Jun 2023 (Fastmarkets) [M]; exports of "
+        "Chinese gallium in Jan-Feb 2024 2.7 t against 8.8 t a year before (RFI) [M]",
+        (1.4, 3.5),
+        outside_ratio("gallium", GA_GE_2024Q1, GA_GE_BASE),
+    ),
+    Check(
+        GALLIUM_GERMANIUM,
+        "ge_2024_over_2023",
+        "outside-China germanium metal price, 2024 mean / 2023 mean",
+        1.51,
+        "germanium metal, Europe, USD 2,100/kg (2024) over 1,392 (2023) (USGS MCS 2025 salient "
+        "statistics) [H]; part of 2024's rise is China's reported state buying of ~100 t from mid-2024 "
+        "(Project Blue, Oct 2024; Reuters, Jun 2024) [M], not scripted (market talk, not a figure)",
+        (1.0, 2.0),
+        outside_year_over_year("germanium", 2024, 2023),
+    ),
+    Check(
+        GALLIUM_GERMANIUM,
+        "ge_china_2023q4_over_q2",
+        "China's domestic germanium price, 2023Q4 / 2023Q2",
+        1.0,
+        "SMM germanium ingot 9,700 yuan/kg at the end of Aug 2023, +1% in August (SMM via Reuters) "
+        "[M]; Chinese prices 'relatively stable after the introduction of restrictions' while the "
+        "West's rose, until July 2024 (Project Blue, Oct 2024) [M]",
+        (0.85, 1.2),
+        china_ratio("germanium", GA_GE_CONTROL + 1, GA_GE_BASE),
+    ),
+    Check(
+        ANTIMONY,
+        "sb_export_rush_2024q3",
+        "China's antimony exports, 2024Q3 (announced 15 Aug) / 2024Q1-Q2 mean",
+        1.32,
+        "China customs via Reuters [M]: 29,379 t in Jan-Aug 2024, 4,075 t in August (+12% on July, "
+        "so ~3,640 t in July) and 6,533 t in September, the rush before the licences bit: "
+        "14,250 t in Q3 against 10,830 t a quarter in H1 (derived)",
+        (1.05, 2.0),
+        antimony_export_rush,
+    ),
+    Check(
+        ANTIMONY,
+        "sb_outside_2024q4_over_q3",
+        "outside-China antimony price, 2024Q4 (licences bite) / 2024Q3",
+        1.4,
+        "European prices +57.3% from the control's start (mid-Sep 2024) to Jan 2025 (Argus via "
+        "Reuters, 20 Jan 2025) [M]; above USD 30,000/t by mid-Nov and 39,500-40,000 on 31 Dec "
+        "(Reuters) [M]; China's ingot USD 25,250/t on 18 Sep (SMM) [M]; quarter means [L]",
+        (1.15, 2.5),
+        outside_ratio("antimony", SB_BITES, SB_ANNOUNCED),
+    ),
+    Check(
+        ANTIMONY,
+        "sb_china_2024q4_over_q3",
+        "China's domestic antimony price, 2024Q4 / 2024Q3",
+        0.9,
+        "Chinese domestic prices -10.5% since the control took effect (Argus via Reuters, 20 Jan "
+        "2025) [M]; SMM ingot 141,000 yuan/t on 19 Nov, -11.5% on 15 Aug after +20% to 18 Sep in the "
+        "rush, cargoes held at home awaiting licences (SMM via Reuters) [M]",
+        (0.7, 1.05),
+        china_ratio("antimony", SB_BITES, SB_ANNOUNCED),
+    ),
+    Check(
+        ANTIMONY,
+        "sb_wedge_2024q4",
+        "antimony price outside / inside China, 2024Q4",
+        2.0,
+        "Rotterdam USD 39,500-40,000/t on 31 Dec 2024 (Reuters) [M] over China's ingot 141,000 "
+        "yuan/t = USD 19,480 on 19 Nov (SMM via Reuters) [M]; +57% outside and -10.5% inside since "
+        "September (Argus via Reuters) [M]",
+        (1.3, 3.0),
+        wedge_at("antimony", SB_BITES),
+    ),
+    Check(
+        ANTIMONY,
+        "sb_2024_over_2023",
+        "antimony mean price 2024 / 2023",
+        1.73,
+        "metal 99.65%, USD 9.5/lb (2024e) over 5.49 (2023) (USGS MCS 2025 salient statistics) [H]; "
+        "Rotterdam up ~250% over 2024 (Reuters, 6 Jan 2025) [M]; the rise began before the controls",
+        (1.15, 2.35),
+        antimony_2024_over_2023,
+    ),
+    Check(
+        ANTIMONY,
+        "sb_outside_2025q2_over_2024q4",
+        "outside-China antimony price, 2025Q2 / 2024Q4 (the wedge persists)",
+        1.5,
+        "Rotterdam regulus USD 58,000-60,000/t in mid-2025 (Argus via Metalnomist, Sep 2025) [M] "
+        "over 39,500-40,000 at the end of 2024 (Reuters) [M]; no shipments from China to the EU "
+        "from Oct 2024 to Mar 2025 (China customs via Reuters) [M]; quarter means [L]",
+        (1.0, 2.5),
+        outside_ratio("antimony", SB_2025Q2, SB_BITES),
     ),
 )
 

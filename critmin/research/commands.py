@@ -358,8 +358,9 @@ def print_frame(frame, title: str) -> None:
 
 
 VALIDATE_HELP = (
-    "Backtest the model against five episodes: rare earths 2010, lithium 2021-24, cobalt 2017-19, "
-    "the Wa tin halt 2023 and China's tungsten quotas 2007-15."
+    "Backtest the model against seven episodes: rare earths 2010, lithium 2021-24, cobalt 2017-19, "
+    "the Wa tin halt 2023, China's tungsten quotas 2007-15, its gallium and germanium licences "
+    "2023-24 and its antimony licences 2024-25."
 )
 
 
