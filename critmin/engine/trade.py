@@ -14,6 +14,7 @@ import numpy as np
 
 from critmin.core.units import USD_M_PER_TONNE_USD_PER_KG, freight_usd_per_kg
 from critmin.engine import leakage
+from critmin.engine.convenience_yield import restocking_bids
 from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
 from critmin.engine.market import MarketClearing, MarketProblem, clear_markets
 from critmin.engine.policies import RouteRules, read_only
@@ -168,7 +169,12 @@ def final_bids(state: WorldState, constants: Constants, settings) -> list[tuple]
     levels = np.append(multiples, multiples.max())
     return [
         (curve, ref[..., None] * levels, BUYER_FINAL),
-        (routine[..., None], (ref * settings.inventory_price_multiple)[..., None], BUYER_STOCK),
+        (
+            *restocking_bids(
+                need, state.consumer_stock, routine, ref * settings.inventory_price_multiple, settings
+            ),
+            BUYER_STOCK,
+        ),
         (extra[..., None], stock_bid_price(state, constants, settings)[..., None], BUYER_STOCK),
     ]
 
