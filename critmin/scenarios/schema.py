@@ -70,6 +70,8 @@ class MarketSettings(Record, kw_only=True):
     # Producers store rather than sell below what they expect (docs/mechanisms.md).
     producer_storage_quarters: NonNegative = 0.5
     producer_storage_price_share: Share = 0.8
+    # ... and this share under their own country's export licence or ban (engine/controlled_storage.py).
+    controlled_storage_price_share: Share = 1.0
     producer_storage_trend_quarters: NonNegative = 4.0  # a falling trend, extrapolated this far, lowers it
     # Procurement: buyers doubt a supplier whose controls reached them and pay this share of the
     # reference price more for its goods (hedging, dual sourcing); doubt fades by
