@@ -6,8 +6,8 @@ hold out for `controlled_storage_price_share` of it instead: the state that cuts
 curbs output and stocks what its licences leave at home, so the control raises prices abroad
 without breaking its own. Observed: China's Dy/Tb oxide flat inside China under the 2025 licences
 while buyers outside paid ~3x (issue 12) [M]; China's quotas on rare-earth and tungsten mining
-beside its export controls, and its State Reserve Bureau buying when prices fall (BEHAVIOUR.md 3)
-[M]. A quota counts only by the licences and bans beside it: a quota may stand without binding
+beside its export controls [L]; its State Reserve Bureau buying when prices are low (BEHAVIOUR.md
+3) [M]. A quota counts only by the licences and bans beside it: a quota may stand without binding
 (China's 2009 rare-earth quota), and then it leaves no glut at home.
 """
 
