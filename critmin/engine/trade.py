@@ -14,6 +14,8 @@ import numpy as np
 
 from critmin.core.units import USD_M_PER_TONNE_USD_PER_KG, freight_usd_per_kg
 from critmin.engine import leakage
+from critmin.engine.controlled_storage import storage_price_shares
+from critmin.engine.convenience_yield import restocking_bids
 from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
 from critmin.engine.market import MarketClearing, MarketProblem, clear_markets
 from critmin.engine.policies import RouteRules, read_only
@@ -168,7 +170,12 @@ def final_bids(state: WorldState, constants: Constants, settings) -> list[tuple]
     levels = np.append(multiples, multiples.max())
     return [
         (curve, ref[..., None] * levels, BUYER_FINAL),
-        (routine[..., None], (ref * settings.inventory_price_multiple)[..., None], BUYER_STOCK),
+        (
+            *restocking_bids(
+                need, state.consumer_stock, routine, ref * settings.inventory_price_multiple, settings
+            ),
+            BUYER_STOCK,
+        ),
         (extra[..., None], stock_bid_price(state, constants, settings)[..., None], BUYER_STOCK),
     ]
 
@@ -297,25 +304,33 @@ def all_bids(book: BidBook, orders: Orders) -> list[tuple[np.ndarray, ...]]:
     return bids
 
 
-def producer_storage(state: WorldState, settings, reservation: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def producer_storage(
+    state: WorldState, settings, reservation: np.ndarray, share: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(C, M, S) tonnes producers can store rather than sell, and the price they hold out for.
 
     Up to `producer_storage_quarters` of their running output stays unsold below
-    `producer_storage_price_share` of the expected price (never below the reservation price):
+    `producer_storage_price_share` of the expected price (`share`, (C, M, S), where given: more
+    under their own country's export licence or ban, engine/controlled_storage.py), never below
+    the reservation price:
     storage keeps prices near what sellers expect until the store is full (Deaton & Laroque;
     Chinese smelters' stocks before the 2023 Wa tin halt, BEHAVIOUR.md section 3).
     """
     running = state.capacity * state.utilisation * (1 - state.disruption)
     storable = np.minimum(state.producer_stock, settings.producer_storage_quarters * running)
     falling = np.exp(settings.producer_storage_trend_quarters * np.minimum(state.price_trend, 0.0))
-    held_price = np.maximum(
-        reservation, settings.producer_storage_price_share * state.expected_price * falling
-    )
+    share = settings.producer_storage_price_share if share is None else share
+    held_price = np.maximum(reservation, share * state.expected_price * falling)
     return storable, held_price
 
 
 def all_offers(
-    state: WorldState, orders: Orders, reservation: np.ndarray, settings, subsidy: np.ndarray | None = None
+    state: WorldState,
+    orders: Orders,
+    reservation: np.ndarray,
+    settings,
+    subsidy: np.ndarray | None = None,
+    storage_share: np.ndarray | None = None,
 ) -> list[tuple[np.ndarray, ...]]:
     """(country, tonnes, reservation price, owner) of every market's positive offers, by market id.
 
@@ -328,7 +343,7 @@ def all_offers(
         release[c, m, s] += min(tonnes, state.stockpile[c, m, s])
     if subsidy is not None:
         reservation = reservation / (1 + subsidy)  # the treasury pays `subsidy` of the sales value
-    storable, held_price = producer_storage(state, settings, reservation)
+    storable, held_price = producer_storage(state, settings, reservation, storage_share)
     tonnes = np.stack([state.producer_stock - storable, storable, release]).transpose(2, 3, 0, 1)
     prices = np.stack([reservation, held_price, np.zeros_like(reservation)]).transpose(2, 3, 0, 1)
     keep = tonnes > 1e-9
@@ -409,9 +424,11 @@ def pose_markets(
     Subsidised producers (`subsidy`, (C, M, S) shares of sales value) sell for that much less.
     """
     book = pose_bids(state, constants, settings)
-    bids, offers = all_bids(book, orders), all_offers(state, orders, book.reservation, settings, subsidy)
-    freight = freight_usd_per_kg(settings.freight_usd_per_kg_per_1000km, constants.distance_km)
     ruled = policy_book.market_rules(index.country)
+    held = storage_price_shares(ruled, index, state.price.shape, settings)
+    bids = all_bids(book, orders)
+    offers = all_offers(state, orders, book.reservation, settings, subsidy, held)
+    freight = freight_usd_per_kg(settings.freight_usd_per_kg_per_1000km, constants.distance_km)
     free = read_only(RouteRules.unrestricted(len(freight)))
     no_tariff = np.zeros_like(freight)
     risk = supplier_risk_costs(state, constants, settings)

@@ -52,6 +52,10 @@ class MarketSettings(Record, kw_only=True):
     freight_usd_per_kg_per_1000km: NonNegative = 0.01
     inventory_target_quarters: NonNegative = 0.5
     inventory_price_multiple: Positive = 1.0
+    # Convenience yield (theory of storage): routine restocking is bid up to this share above the
+    # routine price as stock after use falls below its routine cover, in slices (engine/convenience_yield.py).
+    convenience_yield: NonNegative = 0.1
+    convenience_yield_blocks: Annotated[int, msgspec.Meta(ge=1, le=20)] = 4
     price_expectation_weight: Annotated[float, msgspec.Meta(gt=0, le=1)] = 0.25
     demand_price_multiples: tuple[Positive, ...] = (
         0.4, 0.5, 0.63, 0.8, 1.0, 1.25, 1.6, 2.0, 2.5, 3.2, 4.0, 5.0, 6.3, 8.0, 10.0, 12.5, 16.0, 20.0,
@@ -66,6 +70,8 @@ class MarketSettings(Record, kw_only=True):
     # Producers store rather than sell below what they expect (docs/mechanisms.md).
     producer_storage_quarters: NonNegative = 0.5
     producer_storage_price_share: Share = 0.8
+    # ... and this share under their own country's export licence or ban (engine/controlled_storage.py).
+    controlled_storage_price_share: Share = 1.0
     producer_storage_trend_quarters: NonNegative = 4.0  # a falling trend, extrapolated this far, lowers it
     # Procurement: buyers doubt a supplier whose controls reached them and pay this share of the
     # reference price more for its goods (hedging, dual sourcing); doubt fades by
