@@ -150,6 +150,9 @@ class Rows:
     trust: np.ndarray  # (R, O) how far each country trusts each origin
     lobbying: np.ndarray  # (R, L) how hard its manufacturers lobbied, 0..1
     capacity_share: np.ndarray  # (R, L) its share of world capacity (0 unless a listed producer)
+    treasury: np.ndarray  # (R,) USD m in its treasury
+    budget_per_turn: np.ndarray  # (R,) USD m of budget it receives a turn
+    committed: np.ndarray  # (R, T) its scheduled outlays of the coming turns, this one first
     own: Mapping[str, Own]
 
 
@@ -283,6 +286,9 @@ def of_observation(obs: Observation) -> WorldReading:
         trust=np.array([[obs.trust.get(code, 0.0) for code in axis]]),
         lobbying=observed_lobbying(obs, seen)[None],
         capacity_share=np.array([shares]),
+        treasury=np.array([obs.treasury_usd_m], dtype=float),
+        budget_per_turn=np.array([obs.budget_per_turn_usd_m], dtype=float),
+        committed=np.array([obs.committed_usd_m], dtype=float).reshape(1, len(obs.committed_usd_m)),
         own={obs.country: own_part(obs)},
     )
     return WorldReading(**public, seen=seen, rows=rows)
