@@ -220,6 +220,10 @@ class LineViews(Mapping):
     def __contains__(self, line: object) -> bool:
         return line in self.seen.at
 
+    def get(self, line: Line, default=None):
+        """The line's figures, or `default` if the row has no such line (without raising inside)."""
+        return self[line] if line in self.seen.at else default
+
     def __iter__(self) -> Iterator[Line]:
         return iter(self.seen.order)
 

@@ -59,6 +59,13 @@ class Risks(Mapping):
         k = self.reading.seen.at.get(line)  # type: ignore[arg-type]
         return k is not None and bool(self.active[k])
 
+    def get(self, line: Line, default=None):
+        """The line's risk, or `default` where the country neither imports nor went short."""
+        k = self.reading.seen.at.get(line)
+        if k is None or not self.active[k]:
+            return default
+        return self[line]
+
     def __iter__(self) -> Iterator[Line]:
         order = self.reading.seen.order
         return (order[k] for k in np.flatnonzero(self.active).tolist())
