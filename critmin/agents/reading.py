@@ -129,14 +129,23 @@ class Imports:
         return received
 
     def restrict(self, controls: dict, seen: Lines, codes: list[str], axis: dict[str, int]) -> None:
-        """Mark the entries whose origin's export control on the line restricts the row's country."""
+        """Mark the entries whose origin's export control on the line restricts the row's country.
+
+        Every entry at once: a (line, origin) table names the control on each route, if any, and
+        each control's verdict per row is read at the entry's row.
+        """
+        control_at = np.full((len(seen.order), len(axis)), -1, dtype=np.int64)
+        verdicts: list[list[bool]] = []
         for (exporter, mineral, stage), control in controls.items():
             k, o = seen.at.get((mineral, stage)), axis.get(exporter)
-            if k is None or o is None:
-                continue
-            at = np.flatnonzero((self.line == k) & (self.origin == o))
-            if len(at):
-                self.restricted[at] = np.array(control.restricted_among(codes))[self.row[at]]
+            if k is not None and o is not None:
+                control_at[k, o] = len(verdicts)
+                verdicts.append(control.restricted_among(codes))
+        if not verdicts or not len(self.line):
+            return
+        which = control_at[self.line, self.origin]
+        at = np.flatnonzero(which >= 0)
+        self.restricted[at] = np.array(verdicts, dtype=bool)[which[at], self.row[at]]
 
 
 @dataclass(frozen=True, eq=False)
