@@ -8,6 +8,9 @@ Each run is a fresh process on one tree: 4 untimed turns, then `--turns` timed o
 which a shared machine's load disturbs less than wall time). A speed-up keeps the per-turn state
 hashes, so every tree plays the same turns: per turn, the least time over the runs is the least
 disturbed measure, and their mean is printed beside the median of the runs' medians.
+
+`--phases` also times, inside each turn, the decide phase (`WorldModel.decide`: countries, firms
+and the turn view they read) and the manufacturers' decisions (`consumption.manufacturers_decide`).
 """
 
 from __future__ import annotations
@@ -21,21 +24,37 @@ from pathlib import Path
 
 RUN = """
 import json, time
+from critmin.engine import consumption
 from critmin.engine.model import WorldModel
 model = WorldModel({scenario!r}, seed=0)
 model.run(4)
-times = []
+times = {{"turn": [], "decide": [], "manufacturers": []}}
+
+def timed(work, key):
+    def wrapper(*args):
+        start = time.process_time()
+        try:
+            return work(*args)
+        finally:
+            times[key][-1] += (time.process_time() - start) * 1000
+    return wrapper
+
+if {phases}:
+    model.decide = timed(model.decide, "decide")
+    consumption.manufacturers_decide = timed(consumption.manufacturers_decide, "manufacturers")
 for _ in range({turns}):
+    for key in times:
+        times[key].append(0.0)
     start = time.process_time()
     model.step()
-    times.append((time.process_time() - start) * 1000)
-print(json.dumps(times))
+    times["turn"][-1] = (time.process_time() - start) * 1000
+print(json.dumps(times if {phases} else {{"turn": times["turn"]}}))
 """
 
 
-def run_once(tree: Path, scenario: str, turns: int) -> list[float]:
-    """CPU ms of each timed turn of one run on `tree`."""
-    code = RUN.format(scenario=scenario, turns=turns)
+def run_once(tree: Path, scenario: str, turns: int, phases: bool) -> dict[str, list[float]]:
+    """CPU ms of each timed turn of one run on `tree` (and of its phases, with `phases`)."""
+    code = RUN.format(scenario=scenario, turns=turns, phases=phases)
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=tree, env={"PYTHONPATH": str(tree)}, capture_output=True, text=True
     )
@@ -50,21 +69,28 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--turns", type=int, default=25)
     parser.add_argument("--scenario", default="world-2024")
+    parser.add_argument("--phases", action="store_true", help="also time deciding and the manufacturers")
     args = parser.parse_args()
     missing = [str(tree) for tree in args.trees if not (tree / "critmin").is_dir()]
     if missing:
         sys.exit(f"not a critmin source tree: {', '.join(missing)}")
-    runs: dict[Path, list[list[float]]] = {tree: [] for tree in args.trees}
+    runs: dict[Path, list[dict[str, list[float]]]] = {tree: [] for tree in args.trees}
     for _ in range(args.runs):
         for tree in args.trees:
-            runs[tree].append(run_once(tree.resolve(), args.scenario, args.turns))
-    for tree, times in runs.items():
-        best = [min(column) for column in zip(*times, strict=True)]
-        medians = [statistics.median(run) for run in times]
-        print(
-            f"{tree}: mean of per-turn least {statistics.fmean(best):.2f} ms, "
-            f"median of run medians {statistics.median(medians):.2f} ms (CPU)"
-        )
+            runs[tree].append(run_once(tree.resolve(), args.scenario, args.turns, args.phases))
+    for tree, measured in runs.items():
+        for key in measured[0]:
+            print(f"{tree}: {key} {summary([run[key] for run in measured])}")
+
+
+def summary(times: list[list[float]]) -> str:
+    """The mean over turns of each turn's least time over the runs, and the median of the runs' medians."""
+    best = [min(column) for column in zip(*times, strict=True)]
+    medians = [statistics.median(run) for run in times]
+    return (
+        f"mean of per-turn least {statistics.fmean(best):.2f} ms, "
+        f"median of run medians {statistics.median(medians):.2f} ms (CPU)"
+    )
 
 
 if __name__ == "__main__":

@@ -492,6 +492,14 @@ def price_ratio(view) -> float:
     return view.price_usd_per_kg / reference if reference > 0 else 1.0
 
 
+def price_ratios(reading: WorldReading) -> np.ndarray:
+    """(R, L) `price_ratio` of every row and line at once."""
+    figures = reading.rows.figures
+    reference = figures[..., FIGURE["reference_price_usd_per_kg"]]
+    ratio = np.ones_like(reference)
+    return np.divide(figures[..., FIGURE["price_usd_per_kg"]], reference, out=ratio, where=reference > 0)
+
+
 def price_support(situation: Situation, memory: Memory) -> list[ActionBase]:
     """A big producer caps exports when its price has stayed low, and lifts the cap once it has recovered.
 
@@ -499,23 +507,23 @@ def price_support(situation: Situation, memory: Memory) -> list[ActionBase]:
     `price_support_turns` turns in a row: a slump, not a quarter's wobble.
     """
     params, me, actions = situation.params, situation.obs.country, []
-    watched, exports = memory.price_support, situation.column("exports")
+    watched, exports, seen = memory.price_support, situation.column("exports"), situation.reading.seen
     exporting = exports > 0
     for line in watched:
-        k = situation.reading.seen.at.get(line)
+        k = seen.at.get(line)
         if k is not None:
             exporting[k] = True
-    leads = (exports > 0) & (situation.capacity_shares >= params.price_support_share)
+    ratios = situation.rows_of(price_ratios)
+    low = (ratios < params.price_support_ratio).tolist()
+    leads = ((exports > 0) & (situation.capacity_shares >= params.price_support_share)).tolist()
     for line in sorted_lines(situation, exporting):  # lines neither watched nor exported call for nothing
-        ratio = price_ratio(situation.views[line])
+        k = seen.at[line]
+        ratio = float(ratios[k])
         if line in watched:
             actions += lift_price_support(situation, memory, line, ratio)
             continue
-        turns = memory.low_price_turns[line] = (
-            memory.low_price_turns.get(line, 0) + 1 if ratio < params.price_support_ratio else 0
-        )
-        leading = leads[situation.reading.seen.at[line]]
-        if leading and turns >= params.price_support_turns and situation.control_on(me, line) is None:
+        turns = memory.low_price_turns[line] = memory.low_price_turns.get(line, 0) + 1 if low[k] else 0
+        if leads[k] and turns >= params.price_support_turns and situation.control_on(me, line) is None:
             reason = (
                 f"price {ratio:.2f}x reference, below {params.price_support_ratio:g}x for {turns} turns: "
                 "exports capped to defend it"

@@ -74,10 +74,13 @@ def doubt_suppliers(view: MakersView) -> np.ndarray:
     (engine/trade.py), so a control moves their procurement to other suppliers, their own plants
     and contracts.
     """
-    route = view.route_severity.transpose(3, 2, 0, 1)  # (C_importer, C_exporter, M, S)
-    cut = np.where(route >= view.control_risk_binding, route, 0.0)  # controls that cut supply
-    memory = np.where(route > 0, 1.0, view.supplier_doubt_memory_per_turn)  # kept while one stands
-    return np.maximum(cut, view.supplier_doubt * memory)
+    doubt = view.supplier_doubt * view.supplier_doubt_memory_per_turn  # fading where no control stands
+    routes = np.flatnonzero(view.route_severity > 0)  # the few routes under control
+    m, s, exporter, importer = np.unravel_index(routes, view.route_severity.shape)
+    severity = view.route_severity.ravel()[routes]
+    cut = np.where(severity >= view.control_risk_binding, severity, 0.0)  # controls that cut supply
+    doubt[importer, exporter, m, s] = np.maximum(cut, view.supplier_doubt[importer, exporter, m, s])
+    return doubt
 
 
 def read_turn(view: MakersView) -> ManufacturerTurn:
@@ -100,10 +103,20 @@ def read_turn(view: MakersView) -> ManufacturerTurn:
 def doubted_share(view: MakersView) -> np.ndarray:
     """(C, M, S) share of each buyer's supply this turn that came from suppliers it doubts."""
     flows = view.flows  # (M, S, C_exporter, C_importer)
-    doubted = view.supplier_doubt.transpose(2, 3, 1, 0) > 0  # (M, S, C_exporter, C_importer)
-    total = flows.sum(axis=2)
-    share = np.divide((flows * doubted).sum(axis=2), total, out=np.zeros_like(total), where=total > 0)
+    doubt = view.supplier_doubt.transpose(2, 3, 1, 0)  # (M, S, C_exporter, C_importer)
+    m, s = doubted_lines(view.supplier_doubt)
+    lines = flows[m, s]  # only the lines with a doubted supplier: the others' share is 0
+    total = lines.sum(axis=1)
+    part = (lines * (doubt[m, s] > 0)).sum(axis=1)
+    share = np.zeros((*flows.shape[:2], flows.shape[3]))
+    share[m, s] = np.divide(part, total, out=np.zeros_like(total), where=total > 0)
     return share.transpose(2, 0, 1)
+
+
+def doubted_lines(doubt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (mineral, stage) positions of the lines where some buyer doubts some supplier, in order."""
+    doubted = (doubt.reshape(-1, doubt.shape[2] * doubt.shape[3]) > 0).any(axis=0)
+    return np.unravel_index(np.flatnonzero(doubted), doubt.shape[2:])
 
 
 def main_sector(view: MakersView, c: int, m: int) -> str:

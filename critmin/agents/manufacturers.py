@@ -232,5 +232,7 @@ class Pressure:
     def pressed(self, act: float, rank: np.ndarray) -> list[tuple[Line, float]]:
         """Lines where the pressure reaches `act`, most pressed first (ties by `rank`, (L,))."""
         at = np.flatnonzero(self.held & (self.level >= act))
+        if len(at) < 2:  # nothing to sort
+            return [(self.lines[k], float(self.level[k])) for k in at.tolist()]
         order = at[np.lexsort((rank[at], -self.level[at]))].tolist()
         return [(self.lines[k], level) for k, level in zip(order, self.level[order].tolist(), strict=True)]

@@ -129,14 +129,23 @@ class Imports:
         return received
 
     def restrict(self, controls: dict, seen: Lines, codes: list[str], axis: dict[str, int]) -> None:
-        """Mark the entries whose origin's export control on the line restricts the row's country."""
+        """Mark the entries whose origin's export control on the line restricts the row's country.
+
+        Every entry at once: a (line, origin) table names the control on each route, if any, and
+        each control's verdict per row is read at the entry's row.
+        """
+        control_at = np.full((len(seen.order), len(axis)), -1, dtype=np.int64)
+        verdicts: list[list[bool]] = []
         for (exporter, mineral, stage), control in controls.items():
             k, o = seen.at.get((mineral, stage)), axis.get(exporter)
-            if k is None or o is None:
-                continue
-            at = np.flatnonzero((self.line == k) & (self.origin == o))
-            if len(at):
-                self.restricted[at] = np.array(control.restricted_among(codes))[self.row[at]]
+            if k is not None and o is not None:
+                control_at[k, o] = len(verdicts)
+                verdicts.append(control.restricted_among(codes))
+        if not verdicts or not len(self.line):
+            return
+        which = control_at[self.line, self.origin]
+        at = np.flatnonzero(which >= 0)
+        self.restricted[at] = np.array(verdicts, dtype=bool)[which[at], self.row[at]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -150,6 +159,9 @@ class Rows:
     trust: np.ndarray  # (R, O) how far each country trusts each origin
     lobbying: np.ndarray  # (R, L) how hard its manufacturers lobbied, 0..1
     capacity_share: np.ndarray  # (R, L) its share of world capacity (0 unless a listed producer)
+    treasury: np.ndarray  # (R,) USD m in its treasury
+    budget_per_turn: np.ndarray  # (R,) USD m of budget it receives a turn
+    committed: np.ndarray  # (R, T) its scheduled outlays of the coming turns, this one first
     own: Mapping[str, Own]
 
 
@@ -217,6 +229,10 @@ class LineViews(Mapping):
     def __contains__(self, line: object) -> bool:
         return line in self.seen.at
 
+    def get(self, line: Line, default=None):
+        """The line's figures, or `default` if the row has no such line (without raising inside)."""
+        return self[line] if line in self.seen.at else default
+
     def __iter__(self) -> Iterator[Line]:
         return iter(self.seen.order)
 
@@ -283,6 +299,9 @@ def of_observation(obs: Observation) -> WorldReading:
         trust=np.array([[obs.trust.get(code, 0.0) for code in axis]]),
         lobbying=observed_lobbying(obs, seen)[None],
         capacity_share=np.array([shares]),
+        treasury=np.array([obs.treasury_usd_m], dtype=float),
+        budget_per_turn=np.array([obs.budget_per_turn_usd_m], dtype=float),
+        committed=np.array([obs.committed_usd_m], dtype=float).reshape(1, len(obs.committed_usd_m)),
         own={obs.country: own_part(obs)},
     )
     return WorldReading(**public, seen=seen, rows=rows)

@@ -19,7 +19,7 @@ import numpy as np
 from critmin.agents.doctrine_params import DoctrineParams
 from critmin.agents.manufacturers import Line, RiskBoard, SupplyRisk
 from critmin.agents.reading import FIGURE, LineViews, Own, WorldReading
-from critmin.agents.reserve import discretionary_usd_m
+from critmin.agents.reserve import discretionary_usd_m, uncommitted_usd_m
 from critmin.core.actions import ProposeDeal
 from critmin.core.export_control import ExportControl
 from critmin.core.observation import Observation, WorldLine
@@ -58,6 +58,13 @@ class Risks(Mapping):
     def __contains__(self, line: object) -> bool:
         k = self.reading.seen.at.get(line)  # type: ignore[arg-type]
         return k is not None and bool(self.active[k])
+
+    def get(self, line: Line, default=None):
+        """The line's risk, or `default` where the country neither imports nor went short."""
+        k = self.reading.seen.at.get(line)
+        if k is None or not self.active[k]:
+            return default
+        return self[line]
 
     def __iter__(self) -> Iterator[Line]:
         order = self.reading.seen.order
@@ -111,7 +118,7 @@ class Situation:
             controls=reading.controls,
             chains=reading.seen.chains,
             bans=reading.bans,
-            budget_usd_m=discretionary_usd_m(own, params),
+            budget_usd_m=discretionary_usd_m(own, params, float(reading.once(uncommitted_usd_m)[row])),
         )
         situation.read_deals()
         return situation

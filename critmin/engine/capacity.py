@@ -70,7 +70,7 @@ def own_capacity(world: World, firm_id: str, line: tuple[int, int, int], tonnes_
     at = (world.firm_index[firm_id], *line)
     capacity = float(world.state.capacity[line]) * TURNS_PER_YEAR
     owned = world.firm_shares[at] * capacity + tonnes_per_year
-    world.firm_shares[at] = min(owned / (capacity + tonnes_per_year), 1.0)
+    world.set_firm_share(at, min(owned / (capacity + tonnes_per_year), 1.0))
 
 
 def build(

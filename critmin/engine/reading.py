@@ -44,6 +44,9 @@ def ai_reading(book) -> WorldReading:
         trust=view.trust,
         lobbying=book.lobbying,
         capacity_share=book.capacity_share,
+        treasury=view.treasury,
+        budget_per_turn=view.budget_per_turn,
+        committed=view.committed,
         own=OwnParts(lambda country: own_part(book, country)),
     )
     return WorldReading(**public, seen=seen, rows=rows)

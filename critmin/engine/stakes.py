@@ -81,7 +81,8 @@ def sign_stake(world: World, firm_id: str, host: str, mineral: str, stage: str, 
     """Put a firm's stake in force: an equity deal, and the firm's share of the line's output."""
     owner = world.firms[firm_id].country
     world.deals.sign(equity_deal(world.deals.new_id("E"), owner, host, mineral, stage, share, firm=firm_id))
-    world.firm_shares[(world.firm_index[firm_id], *world.position(host, mineral, stage))] += share
+    at = (world.firm_index[firm_id], *world.position(host, mineral, stage))
+    world.set_firm_share(at, world.firm_shares[at] + share)
 
 
 def equity_deal(

@@ -157,6 +157,7 @@ def firm_arrays(world: World) -> FirmArrays:
     received = imported + domestic
     price = state.long_run_price
     margin = unit_margin(price, state, constants)
+    contracted_out, contracted_in = contracted_tonnes(world)
     return FirmArrays(
         ids=tuple(firm.id for firm in firms),
         names=tuple(firm.name for firm in firms),
@@ -164,15 +165,15 @@ def firm_arrays(world: World) -> FirmArrays:
         kinds=tuple(firm.kind for firm in firms),
         mandates=tuple(firm.goal for firm in firms),
         cash=state.firm_cash.copy(),
-        shares=world.firm_shares.copy(),
+        shares=world.firm_shares,  # replaced, never written in place (World.set_firm_share): no copy
         import_share=np.divide(imported, received, out=np.zeros_like(received), where=received > 0),
         need_value=usd_m(final_need(state) + feed_need(state, constants), constants.reference_price[None]),
         margin=margin,
         margin_share=np.divide(margin, price, out=np.zeros_like(margin), where=price > 0),
         free=np.clip(1.0 - held_shares(world), 0.0, 1.0),
         restricted=restrictions(world),
-        contracted=contracted_tonnes(world, "seller"),
-        contracted_in=contracted_tonnes(world, "buyer"),
+        contracted=contracted_out,
+        contracted_in=contracted_in,
         index=dict(world.firm_index),
     )
 
@@ -200,21 +201,25 @@ def no_firms(world: World) -> FirmArrays:
     )
 
 
-def contracted_tonnes(world: World, party: str) -> np.ndarray:
-    """(C, M, S) tonnes a turn each country sells (`party` "seller") or buys ("buyer") under contract."""
-    tonnes = np.zeros_like(world.state.capacity)
+def contracted_tonnes(world: World) -> tuple[np.ndarray, np.ndarray]:
+    """(C, M, S) tonnes a turn each country sells, and buys, under contracts delivering this turn."""
+    sold, bought = np.zeros_like(world.state.capacity), np.zeros_like(world.state.capacity)
+    country, mineral, stage = world.index.country, world.index.mineral, world.index.stage
     for deal in world.deals.active(world.turn):
         if deal.kind != "equity":
-            tonnes[world.position(getattr(deal, party), deal.mineral, deal.stage)] += deal.tonnes_per_turn
-    return tonnes
+            m, s = mineral[deal.mineral], stage[deal.stage]
+            sold[country[deal.seller], m, s] += deal.tonnes_per_turn
+            bought[country[deal.buyer], m, s] += deal.tonnes_per_turn
+    return sold, bought
 
 
 def held_shares(world: World) -> np.ndarray:
     """(C, M, S) share of each line held through stakes (equity deals)."""
     held = np.zeros_like(world.state.capacity)
+    country, mineral, stage = world.index.country, world.index.mineral, world.index.stage
     for deal in world.deals.deals.values():
         if deal.kind == "equity":
-            held[world.position(deal.seller, deal.mineral, deal.stage)] += deal.share
+            held[country[deal.seller], mineral[deal.mineral], stage[deal.stage]] += deal.share
     return held
 
 
@@ -232,10 +237,7 @@ def restrictions(world: World) -> np.ndarray:
 def makers_view(world: World, need: np.ndarray, shortage: np.ndarray) -> MakersView:
     """What manufacturers read after consumption: their need, shortage, stock, contracts, prices."""
     state, constants, settings = world.state, world.constants, world.settings
-    contracted = np.zeros_like(need)
-    for deal in world.deals.active(world.turn):
-        if deal.kind != "equity":
-            contracted[world.position(deal.buyer, deal.mineral, deal.stage)] += deal.tonnes_per_turn
+    _, contracted = contracted_tonnes(world)
     substitutes = constants.substitutes
     return MakersView(
         turn=world.turn,

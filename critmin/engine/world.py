@@ -42,7 +42,7 @@ class World:
     state: WorldState
     rng: np.random.Generator  # the model's generator: every random draw of the world comes from it
     firms: dict[str, FirmSpec]  # the firm registry, by id, in scenario order
-    firm_shares: np.ndarray = field(init=False)  # (F, C, M, S) share of each line's output each firm owns
+    firm_shares: np.ndarray = field(init=False)  # (F, C, M, S) each firm's share of each line's output
     firm_index: dict[str, int] = field(init=False)  # each firm's position in the firm arrays
     policies: PolicyBook = field(default_factory=PolicyBook)
     deals: DealBook = field(default_factory=DealBook)
@@ -110,6 +110,16 @@ class World:
         """Count money a country put into a programme (exploration, recycling, ...), for the records."""
         key = (country, programme)
         self.programme_spend[key] = self.programme_spend.get(key, 0.0) + float(usd_m)
+
+    def set_firm_share(self, at: tuple[int, int, int, int], share: float) -> None:
+        """A firm's share of a line's output, at (firm, country, mineral, stage).
+
+        `firm_shares` is replaced, never written in place, so that a turn view may hold it
+        without a copy (engine/views.py).
+        """
+        shares = self.firm_shares.copy()
+        shares[at] = share
+        self.firm_shares = shares
 
     def position(self, country: str, mineral: str, stage: str) -> tuple[int, int, int]:
         """Array position of a (country, mineral, stage) line."""

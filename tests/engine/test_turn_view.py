@@ -6,7 +6,9 @@ import copy
 
 import numpy as np
 
+from critmin.engine.capacity import own_capacity
 from critmin.engine.model import WorldModel
+from critmin.engine.stakes import sign_stake
 from critmin.engine.views import TurnViews
 
 TURNS = 6
@@ -54,6 +56,21 @@ def test_a_view_shows_the_world_as_it_was_when_built():
     model.begin_turn()
     after = model.observe("CHN")
     assert [v.price_usd_per_kg for v in after.minerals] == [2 * v.price_usd_per_kg for v in before.minerals]
+
+
+def test_a_views_firm_shares_stay_as_built_after_a_stake_and_an_expansion():
+    """The view holds the world's firm shares without a copy: the world replaces them when they change."""
+    model = WorldModel("india-central-asia-2025", seed=1)
+    model.run(1)
+    view = model.turn_view()
+    shares = view.firms.shares.copy()
+    kabil, india = model.firm_index["kabil"], model.index.country["IND"]
+    host, m, s = model.world.position("AUS", "lithium", "mine")
+    sign_stake(model.world, "kabil", "AUS", "lithium", "mine", 0.05)
+    own_capacity(model.world, "kabil", model.world.position("IND", "lithium", "refined"), 1000.0)
+    assert np.array_equal(view.firms.shares, shares)  # the view does not change...
+    assert model.firm_shares[kabil, host, m, s] == shares[kabil, host, m, s] + 0.05  # ...the world does
+    assert model.firm_shares[kabil, india].sum() > shares[kabil, india].sum()
 
 
 def test_countries_and_firms_decide_on_one_view_per_turn():
