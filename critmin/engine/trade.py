@@ -13,7 +13,7 @@ from itertools import pairwise
 import numpy as np
 
 from critmin.core.units import USD_M_PER_TONNE_USD_PER_KG, freight_usd_per_kg
-from critmin.engine import leakage
+from critmin.engine import leakage, overhang
 from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
 from critmin.engine.market import MarketClearing, MarketProblem, clear_markets
 from critmin.engine.policies import RouteRules, read_only
@@ -131,6 +131,7 @@ class BidBook:
     prices: np.ndarray  # (C, M, S, P) USD/kg
     owner: np.ndarray  # (P,) BUYER_* per block
     reservation: np.ndarray  # (C, M, S) producers' reservation prices, USD/kg
+    squeezed: np.ndarray  # (C, M, S) processors whose scarce feed sits at their break-even (overhang.py)
 
 
 def pose_bids(state: WorldState, constants: Constants, settings) -> BidBook:
@@ -148,7 +149,9 @@ def pose_bids(state: WorldState, constants: Constants, settings) -> BidBook:
     tonnes = np.concatenate([np.broadcast_to(t, (*shape, t.shape[-1])) for t, _, _ in parts], axis=-1)
     prices = np.concatenate([np.broadcast_to(p, (*shape, p.shape[-1])) for _, p, _ in parts], axis=-1)
     owner = np.concatenate([np.full(t.shape[-1], o) for t, _, o in parts])
-    return BidBook(tonnes, prices, owner, offer_prices(state, constants))
+    cap = break_even_feed_price(state, constants, settings)
+    squeeze = overhang.squeezed(state, constants.reference_price, cap)
+    return BidBook(tonnes, prices, owner, offer_prices(state, constants), squeeze)
 
 
 def final_bids(state: WorldState, constants: Constants, settings) -> list[tuple]:
@@ -315,22 +318,25 @@ def producer_storage(state: WorldState, settings, reservation: np.ndarray) -> tu
 
 
 def all_offers(
-    state: WorldState, orders: Orders, reservation: np.ndarray, settings, subsidy: np.ndarray | None = None
+    state: WorldState, orders: Orders, book: BidBook, settings, subsidy: np.ndarray | None = None
 ) -> list[tuple[np.ndarray, ...]]:
     """(country, tonnes, reservation price, owner) of every market's positive offers, by market id.
 
-    Producers' stocks: what they cannot store at their reservation price, what they can store
-    at the price they hold out for (`producer_storage`); then stockpile releases at any price.
+    Producers' stocks: what they cannot store at their reservation price (a squeezed processor
+    at its overhang price, engine/overhang.py), what they can store at the price they hold out
+    for (`producer_storage`); then stockpile releases at any price.
     A subsidised producer, paid `subsidy` of its sales value on top, asks that much less.
     """
     release = np.zeros_like(state.stockpile)
     for (c, m, s), tonnes in orders.release.items():
         release[c, m, s] += min(tonnes, state.stockpile[c, m, s])
+    reservation = book.reservation
     if subsidy is not None:
         reservation = reservation / (1 + subsidy)  # the treasury pays `subsidy` of the sales value
     storable, held_price = producer_storage(state, settings, reservation)
+    unstored = overhang.overhang_price(state, settings, reservation, storable, book.squeezed)
     tonnes = np.stack([state.producer_stock - storable, storable, release]).transpose(2, 3, 0, 1)
-    prices = np.stack([reservation, held_price, np.zeros_like(reservation)]).transpose(2, 3, 0, 1)
+    prices = np.stack([unstored, held_price, np.zeros_like(reservation)]).transpose(2, 3, 0, 1)
     keep = tonnes > 1e-9
     m, s, block, country = np.nonzero(keep)
     owner = np.where(block == 2, SELLER_STOCKPILE, SELLER_PRODUCER)
@@ -409,7 +415,7 @@ def pose_markets(
     Subsidised producers (`subsidy`, (C, M, S) shares of sales value) sell for that much less.
     """
     book = pose_bids(state, constants, settings)
-    bids, offers = all_bids(book, orders), all_offers(state, orders, book.reservation, settings, subsidy)
+    bids, offers = all_bids(book, orders), all_offers(state, orders, book, settings, subsidy)
     freight = freight_usd_per_kg(settings.freight_usd_per_kg_per_1000km, constants.distance_km)
     ruled = policy_book.market_rules(index.country)
     free = read_only(RouteRules.unrestricted(len(freight)))
