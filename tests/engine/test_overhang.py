@@ -8,6 +8,7 @@ import pytest
 from critmin.engine.model import WorldModel
 from critmin.engine.overhang import overhang_price, squeezed
 from critmin.engine.trade import break_even_feed_price, offer_prices, producer_storage
+from critmin.scenarios.loader import load_scenario
 
 
 @pytest.fixture
@@ -69,3 +70,61 @@ def test_feed_below_break_even_keeps_the_reservation_price(refiners):
     squeeze, reservation, ask = asks(model)
     assert not squeeze[at]
     assert ask[at] == reservation[at]
+
+
+DRC_BAN = """
+[scenario]
+extends = "world-2024"
+id = "drc-cobalt-ban"
+title = "DRC cobalt export ban (Feb 2025), quota of 96,600 t/yr from turn 3"
+start = "2025Q1"
+turns = 9
+
+[[events]]
+turn = 0
+kind = "action"
+title = "DRC suspends cobalt exports"
+country = "COD"
+source = "ARECOMS, 22 Feb 2025 (Africanews, 11 Mar 2025)"
+[events.action]
+type = "impose_export_control"
+country = "COD"
+mineral = "cobalt"
+stages = ["mine"]
+regime = "ban"
+destinations = []
+
+[[events]]
+turn = 3
+kind = "action"
+title = "DRC replaces the ban with quotas"
+country = "COD"
+source = "Reuters, 9 Dec 2025"
+[events.action]
+type = "impose_export_control"
+country = "COD"
+mineral = "cobalt"
+stages = ["mine"]
+regime = "quota"
+destinations = []
+quota_tonnes_per_year = 96600
+"""
+
+
+@pytest.mark.slow
+def test_a_ban_on_most_cobalt_feed_gives_a_high_price_that_leaves_the_ceiling(tmp_path):
+    """Before the overhang rule refined cobalt sat at the ceiling from turn 3 for good (seeds 1-2)
+    while China's refiners piled up unsold metal."""
+    scenario_file = tmp_path / "drc-cobalt-ban.toml"
+    scenario_file.write_text(DRC_BAN)
+    model = WorldModel(load_scenario(scenario_file), seed=1)
+    usa, m, s = model.position("USA", "cobalt", "refined")
+    china = model.index.country["CHN"]
+    ceiling = max(model.settings.demand_price_multiples) * model.constants.reference_price[m, s]
+    path = []
+    for _ in range(9):
+        model.step()
+        path.append(model.state.price[usa, m, s] / ceiling)
+    assert max(path) > 0.5  # a 70% cut of refined supply: a very high price
+    assert path[-1] < 0.4  # ... that falls once the quota's feed comes: 20x stays no more
+    assert model.state.producer_stock[china, m, s] < 2 * model.last.production[china, m, s]
