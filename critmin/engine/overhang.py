@@ -7,7 +7,8 @@ any price level sustains itself while unsold output piles up. Output already mad
 squeezed processor (its feed at break-even and above the feed's reference price) offers what it
 cannot store at `overhang_price_share` of the expected price, lower by that share again for each
 quarter of running output it holds beyond the store (the supply of storage: holding more costs
-more, Working 1949, Brennan 1958), never above its reservation price.
+more, Working 1949, Brennan 1958), never above its reservation price; that ask is also the
+floor of the price it holds its store out for (`trade.producer_storage`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def squeezed(state: WorldState, reference: np.ndarray, feed_cap: np.ndarray) -> 
 def overhang_price(
     state: WorldState, settings, reservation: np.ndarray, storable: np.ndarray, squeeze: np.ndarray
 ) -> np.ndarray:
-    """(C, M, S) the price producers ask for what they cannot store.
+    """(C, M, S) producers' reservation prices with squeezed processors' overhang price.
 
     The reservation price, except for `squeeze`d processors: `overhang_price_share` of the
     expected price to the power 1 + the quarters of running output held beyond the store.

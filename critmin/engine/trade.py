@@ -322,9 +322,9 @@ def all_offers(
 ) -> list[tuple[np.ndarray, ...]]:
     """(country, tonnes, reservation price, owner) of every market's positive offers, by market id.
 
-    Producers' stocks: what they cannot store at their reservation price (a squeezed processor
-    at its overhang price, engine/overhang.py), what they can store at the price they hold out
-    for (`producer_storage`); then stockpile releases at any price.
+    Producers' stocks: what they cannot store at their reservation price, what they can store
+    at the price they hold out for (`producer_storage`); then stockpile releases at any price.
+    A squeezed processor's reservation price is its overhang price (engine/overhang.py).
     A subsidised producer, paid `subsidy` of its sales value on top, asks that much less.
     """
     release = np.zeros_like(state.stockpile)
@@ -334,9 +334,11 @@ def all_offers(
     if subsidy is not None:
         reservation = reservation / (1 + subsidy)  # the treasury pays `subsidy` of the sales value
     storable, held_price = producer_storage(state, settings, reservation)
-    unstored = overhang.overhang_price(state, settings, reservation, storable, book.squeezed)
+    if book.squeezed.any():
+        reservation = overhang.overhang_price(state, settings, reservation, storable, book.squeezed)
+        held_price = producer_storage(state, settings, reservation)[1]
     tonnes = np.stack([state.producer_stock - storable, storable, release]).transpose(2, 3, 0, 1)
-    prices = np.stack([unstored, held_price, np.zeros_like(reservation)]).transpose(2, 3, 0, 1)
+    prices = np.stack([reservation, held_price, np.zeros_like(reservation)]).transpose(2, 3, 0, 1)
     keep = tonnes > 1e-9
     m, s, block, country = np.nonzero(keep)
     owner = np.where(block == 2, SELLER_STOCKPILE, SELLER_PRODUCER)
