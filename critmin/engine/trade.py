@@ -13,7 +13,7 @@ from itertools import pairwise
 import numpy as np
 
 from critmin.core.units import USD_M_PER_TONNE_USD_PER_KG, freight_usd_per_kg
-from critmin.engine import leakage
+from critmin.engine import leakage, overhang
 from critmin.engine.controlled_storage import storage_price_shares
 from critmin.engine.convenience_yield import restocking_bids
 from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
@@ -133,6 +133,7 @@ class BidBook:
     prices: np.ndarray  # (C, M, S, P) USD/kg
     owner: np.ndarray  # (P,) BUYER_* per block
     reservation: np.ndarray  # (C, M, S) producers' reservation prices, USD/kg
+    squeezed: np.ndarray  # (C, M, S) processors whose scarce feed sits at their break-even (overhang.py)
 
 
 def pose_bids(state: WorldState, constants: Constants, settings) -> BidBook:
@@ -150,7 +151,9 @@ def pose_bids(state: WorldState, constants: Constants, settings) -> BidBook:
     tonnes = np.concatenate([np.broadcast_to(t, (*shape, t.shape[-1])) for t, _, _ in parts], axis=-1)
     prices = np.concatenate([np.broadcast_to(p, (*shape, p.shape[-1])) for _, p, _ in parts], axis=-1)
     owner = np.concatenate([np.full(t.shape[-1], o) for t, _, o in parts])
-    return BidBook(tonnes, prices, owner, offer_prices(state, constants))
+    cap = break_even_feed_price(state, constants, settings)
+    squeeze = overhang.squeezed(state, constants.reference_price, cap)
+    return BidBook(tonnes, prices, owner, offer_prices(state, constants), squeeze)
 
 
 def final_bids(state: WorldState, constants: Constants, settings) -> list[tuple]:
@@ -327,7 +330,7 @@ def producer_storage(
 def all_offers(
     state: WorldState,
     orders: Orders,
-    reservation: np.ndarray,
+    book: BidBook,
     settings,
     subsidy: np.ndarray | None = None,
     storage_share: np.ndarray | None = None,
@@ -336,14 +339,19 @@ def all_offers(
 
     Producers' stocks: what they cannot store at their reservation price, what they can store
     at the price they hold out for (`producer_storage`); then stockpile releases at any price.
+    A squeezed processor's reservation price is its overhang price (engine/overhang.py).
     A subsidised producer, paid `subsidy` of its sales value on top, asks that much less.
     """
     release = np.zeros_like(state.stockpile)
     for (c, m, s), tonnes in orders.release.items():
         release[c, m, s] += min(tonnes, state.stockpile[c, m, s])
+    reservation = book.reservation
     if subsidy is not None:
         reservation = reservation / (1 + subsidy)  # the treasury pays `subsidy` of the sales value
     storable, held_price = producer_storage(state, settings, reservation, storage_share)
+    if book.squeezed.any():
+        reservation = overhang.overhang_price(state, settings, reservation, storable, book.squeezed)
+        held_price = producer_storage(state, settings, reservation, storage_share)[1]
     tonnes = np.stack([state.producer_stock - storable, storable, release]).transpose(2, 3, 0, 1)
     prices = np.stack([reservation, held_price, np.zeros_like(reservation)]).transpose(2, 3, 0, 1)
     keep = tonnes > 1e-9
@@ -427,7 +435,7 @@ def pose_markets(
     ruled = policy_book.market_rules(index.country)
     held = storage_price_shares(ruled, index, state.price.shape, settings)
     bids = all_bids(book, orders)
-    offers = all_offers(state, orders, book.reservation, settings, subsidy, held)
+    offers = all_offers(state, orders, book, settings, subsidy, held)
     freight = freight_usd_per_kg(settings.freight_usd_per_kg_per_1000km, constants.distance_km)
     free = read_only(RouteRules.unrestricted(len(freight)))
     no_tariff = np.zeros_like(freight)

@@ -85,6 +85,9 @@ class MarketSettings(Record, kw_only=True):
     announcement_exposure: NonNegative = 1.0
     # Processors run at a small loss rather than stand idle (restarts, contracts).
     processor_idle_cost_share: Share = 0.2
+    # Squeezed processors (feed at break-even) ask this share of the expected price, to the power
+    # 1 + quarters of output held, for what they cannot store (engine/overhang.py).
+    overhang_price_share: Share = 0.8
     feed_elasticity: Annotated[float, msgspec.Meta(le=0, ge=-5)] = -0.5
     lead_time_turns: dict[Stage, Annotated[int, msgspec.Meta(ge=0, le=60)]] = msgspec.field(
         default_factory=lambda: {Stage.MINE: 24, Stage.REFINED: 10, Stage.MAGNET: 6}

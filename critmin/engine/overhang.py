@@ -1,0 +1,46 @@
+"""Squeezed processors sell their overhang: output beyond the store fetches what buyers pay.
+
+A processor's reservation price is its conversion cost plus its feed at today's price
+(`trade.offer_prices`). When feed is scarce its own bids set that feed price, at break-even on its
+output price (`trade.break_even_feed_price`), so the reservation is the output price itself and
+any price level sustains itself while unsold output piles up. Output already made is sunk: a
+squeezed processor (its feed at break-even and above the feed's reference price) offers what it
+cannot store at `overhang_price_share` of the expected price, lower by that share again for each
+quarter of running output it holds beyond the store (the supply of storage: holding more costs
+more, Working 1949, Brennan 1958), never above its reservation price; that ask is also the
+floor of the price it holds its store out for (`trade.producer_storage`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from critmin.engine.state import WorldState
+
+AT_BREAK_EVEN = 0.99  # a feed price within 1% of processors' break-even counts as set by their bids
+
+
+def squeezed(state: WorldState, reference: np.ndarray, feed_cap: np.ndarray) -> np.ndarray:
+    """(C, M, S) processors whose scarce feed is priced at their break-even (False at the mine).
+
+    `feed_cap` is (C, M, S) the most processors of stage s+1 pay for stage-s feed.
+    """
+    feed = state.price[:, :, :-1]
+    out = np.zeros(state.price.shape, dtype=bool)
+    out[:, :, 1:] = (feed >= AT_BREAK_EVEN * feed_cap[:, :, :-1]) & (feed > reference[None, :, :-1])
+    return out
+
+
+def overhang_price(
+    state: WorldState, settings, reservation: np.ndarray, storable: np.ndarray, squeeze: np.ndarray
+) -> np.ndarray:
+    """(C, M, S) producers' reservation prices with squeezed processors' overhang price.
+
+    The reservation price, except for `squeeze`d processors: `overhang_price_share` of the
+    expected price to the power 1 + the quarters of running output held beyond the store.
+    """
+    running = state.capacity * state.utilisation * (1 - state.disruption)
+    overhang = np.maximum(state.producer_stock - storable, 0.0)
+    quarters = np.divide(overhang, running, out=np.zeros_like(overhang), where=running > 0)
+    ask = state.expected_price * settings.overhang_price_share ** (1.0 + quarters)
+    return np.where(squeeze, np.minimum(reservation, ask), reservation)
