@@ -49,7 +49,7 @@ class MarketBatch:
     route_open: np.ndarray  # (K, C, C) bool
     kernel: tuple  # the arguments of flow.clear_batch
     plain: np.ndarray  # (P,) the markets without hubs, in kernel order
-    pairs: tuple[np.ndarray, np.ndarray, np.ndarray]  # (market, i, j) of the plain markets' routes
+    routes: np.ndarray  # (K, C, C) bool: the plain markets' routes among their members
     hubbed: list  # (k, trade.Market) of the markets with hubs, in kernel order
     offers: tuple[np.ndarray, np.ndarray, np.ndarray]  # (market, country, owner) per offer, kernel order
     bids: tuple[np.ndarray, np.ndarray, np.ndarray]  # (market, country, owner) per bid, kernel order
@@ -108,23 +108,9 @@ def with_hubs(rules: list[RouteRules], offer_market: np.ndarray, offer_country: 
     return hubbed
 
 
-def route_pairs(active: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row, i, j) of every member x member route of each row of `active`, row by row, i-major."""
-    rows, countries = np.nonzero(active)
-    counts = np.bincount(rows, minlength=len(active))
-    sizes = counts * counts
-    row = np.repeat(np.arange(len(active)), sizes)
-    start = np.repeat(np.cumsum(counts) - counts, sizes)
-    place = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    width = counts[row]
-    return row, countries[start + place // width], countries[start + place % width]
-
-
 def offsets(group: np.ndarray, n_groups: int) -> np.ndarray:
     """(n + 1,) where each group's entries start, for entries sorted by group."""
-    at = np.zeros(n_groups + 1, dtype=np.int64)
-    np.cumsum(np.bincount(group, minlength=n_groups), out=at[1:])
-    return at
+    return running_total(np.bincount(group, minlength=n_groups))
 
 
 @dataclass
@@ -136,12 +122,17 @@ class Posing:
     freight: np.ndarray  # (C, C)
     tariffs: np.ndarray  # (K, C, C)
     risk: np.ndarray  # (K, C, C)
+    route_open: np.ndarray  # (K, C, C) bool
     rules: list[RouteRules]  # (K,) spot rules
     ruled: list[int]  # the markets with rules other than the unrestricted ones
 
 
-def plain_kernel(posing: Posing, active: np.ndarray, plain: np.ndarray) -> tuple[tuple, tuple]:
-    """The kernel's arguments for the markets `plain` (no hubs), and their route pairs (market, i, j)."""
+def plain_kernel(posing: Posing, active: np.ndarray, plain: np.ndarray) -> tuple[tuple, np.ndarray]:
+    """The kernel's arguments for the markets `plain` (no hubs), and (K, C, C) where their routes are.
+
+    Each market's routes are its members' rows and columns of the (K, C, C) arrays, read in
+    order (market, exporter, importer) by one boolean mask.
+    """
     local = np.cumsum(active, axis=1) - 1
     rank = np.full(len(active), -1)
     rank[plain] = np.arange(len(plain))
@@ -152,24 +143,26 @@ def plain_kernel(posing: Posing, active: np.ndarray, plain: np.ndarray) -> tuple
             [offsets(rank[market[keep]], len(plain)), local[market, country][keep], tonnes[keep], price[keep]]
         )
     groups[1].append(np.zeros(len(groups[1][1]), dtype=bool))
-    row, i, j = route_pairs(active[plain])
-    k = plain[row]
-    cost = posing.freight[i, j] + posing.tariffs[k, i, j] + posing.risk[k, i, j]
-    opened, licensed = np.ones(len(k), dtype=bool), np.zeros(len(k), dtype=bool)
+    member = np.zeros_like(active)
+    member[plain] = active[plain]
+    routes = member[:, :, None] & member[:, None, :]
+    licensed = np.zeros(routes.shape, dtype=bool)
     export_cap, licence_cap = np.full(active.shape, np.inf), np.full(active.shape, np.inf)
     for q in posing.ruled:
-        rules, here = posing.rules[q], k == q
-        opened[here], licensed[here] = rules.route_open[i[here], j[here]], rules.licensed[i[here], j[here]]
-        export_cap[q], licence_cap[q] = rules.export_cap, rules.licence_cap
-    n = active[plain].sum(axis=1)
-    routes = (offsets(row, len(plain)), cost, opened, licensed)
-    member = active[plain]
-    countries = (
-        offsets(np.nonzero(member)[0], len(plain)),
-        export_cap[plain][member],
-        licence_cap[plain][member],
-    )
-    return (n.astype(np.int64), tuple(groups[0]), tuple(groups[1]), routes, countries), (k, i, j)
+        rules = posing.rules[q]
+        licensed[q], export_cap[q], licence_cap[q] = rules.licensed, rules.export_cap, rules.licence_cap
+    cost = (posing.freight + posing.tariffs + posing.risk)[routes]
+    n = member.sum(axis=1)[plain].astype(np.int64)
+    kernel_routes = (running_total(n * n), cost, posing.route_open[routes], licensed[routes])
+    countries = (running_total(n), export_cap[member], licence_cap[member])
+    return (n, tuple(groups[0]), tuple(groups[1]), kernel_routes, countries), routes
+
+
+def running_total(sizes: np.ndarray) -> np.ndarray:
+    """(n + 1,) where each of n consecutive parts of these sizes starts, and the end."""
+    at = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=at[1:])
+    return at
 
 
 def joined(first: tuple, second: tuple) -> tuple:
@@ -188,13 +181,10 @@ def pose_batch(posing: Posing, lines: tuple, full_rules: list, pose_one) -> Mark
     active = members(n_markets, n_countries, posing.offers[:2], posing.bids[:2])
     has_hubs = with_hubs(posing.rules, *posing.offers[:2])
     plain = np.flatnonzero(~has_hubs)
-    kernel, pairs = plain_kernel(posing, active, plain)
+    kernel, routes = plain_kernel(posing, active, plain)
     hubbed = [(int(k), pose_one(int(k))) for k in np.flatnonzero(has_hubs)]
     if hubbed:
         kernel = joined(kernel, clearing.flat_batch([market.problem for _, market in hubbed])[0])
-    route_open = np.ones((n_markets, n_countries, n_countries), dtype=bool)
-    for k in posing.ruled:
-        route_open[k] = posing.rules[k].route_open
     return MarketBatch(
         *lines,
         posing.rules,
@@ -203,10 +193,10 @@ def pose_batch(posing: Posing, lines: tuple, full_rules: list, pose_one) -> Mark
         posing.freight,
         posing.tariffs,
         posing.risk,
-        route_open,
+        posing.route_open,
         kernel,
         plain,
-        pairs,
+        routes,
         hubbed,
         kernel_entries(posing.offers, has_hubs, [(k, m.offer_country, m.offer_owner) for k, m in hubbed]),
         kernel_entries(posing.bids, has_hubs, [(k, m.bid_country, m.bid_owner) for k, m in hubbed]),

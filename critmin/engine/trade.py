@@ -424,7 +424,10 @@ def pose_markets(
             full_rules[k], rules[k] = rules[k], after_contracts(rules[k], committed[lines[0][k], lines[1][k]])
     risk = supplier_risk_costs(state, constants, settings)[lines]
     ruled_markets = [k for k, market_rules in enumerate(rules) if market_rules is not free]
-    posing = market_batch.Posing(*flat, freight, tariffs, risk, rules, ruled_markets)
+    route_open = np.ones(tariffs.shape, dtype=bool)
+    for k in ruled_markets:
+        route_open[k] = rules[k].route_open
+    posing = market_batch.Posing(*flat, freight, tariffs, risk, route_open, rules, ruled_markets)
 
     def pose_one(k: int) -> Market:
         m, s = lines[0][k], lines[1][k]
@@ -487,8 +490,9 @@ def settle_markets(
 
 def write_flows(batch: MarketBatch, cleared_flows: np.ndarray, flows: np.ndarray, leaked: np.ndarray) -> None:
     """Each market's flows among its members written over all countries, hubs folded into exporters."""
-    k, i, j = batch.pairs
-    flows[batch.mineral[k], batch.stage[k], i, j] = cleared_flows[: len(k)] + 0.0  # -0.0 reads 0.0
+    plain = np.zeros(batch.routes.shape)
+    plain[batch.routes] = cleared_flows[: batch.kernel[3][0][len(batch.plain)]] + 0.0  # -0.0 reads 0.0
+    flows[batch.mineral, batch.stage] = plain
     at = batch.kernel[3][0]
     for q, (_, market) in enumerate(batch.hubbed, start=len(batch.plain)):
         size = len(market.problem.route_cost)
