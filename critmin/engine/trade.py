@@ -469,18 +469,16 @@ def settle_markets(
         return SpotOutcome(flows, 0.0, 0.0, 0.0, severity, np.zeros_like(state.consumer_stock), leaked)
     write_flows(batch, cleared[0], flows, leaked)
     traded = (batch.mineral, batch.stage)
-    tariffs, risks = batch.tariffs, batch.risk
-    local = batch.local_prices(cleared[1])
-    state.price[:, *traded] = widened_prices(local, batch.freight, tariffs + risks, batch.route_open).T
+    routes = RouteCosts(batch.freight, batch.tariffs, batch.risk)
+    state.price[:, *traded] = widened_prices(batch.local_prices(cleared[1]), routes, batch.route_open).T
     controlled = [(k, rules) for k, rules in enumerate(batch.full_rules) if rules is not None]
     if controlled:
         k, rules = zip(*controlled, strict=True)
         m, s = batch.mineral[list(k)], batch.stage[list(k)]
         severity[m, s] = control_severity(RouteRules.stack(rules), flows[m, s] + committed[m, s], settings)
     sales, purchases = batch.entries(cleared[2], "offer"), batch.entries(cleared[3], "bid")
-    stock_bought = receive_goods(state, batch.delayed(), purchases, flows - leaked)
+    stock_bought = receive_goods(state, batch.delayed(), purchases, (flows, leaked))
     hand_over_goods(state, sales)
-    routes = RouteCosts(batch.freight, tariffs, risks)
     transport, hedging = pay_for_goods(state, sales, purchases, traded, flows, routes)
     re_export = pay_for_leakage(state, [market for _, market in batch.hubbed], leaked)
     if subsidy is not None and subsidy.any():
@@ -521,18 +519,22 @@ def clear_among_active(batch: MarketBatch) -> tuple[np.ndarray, ...]:
     return clear_flat(batch.kernel)
 
 
-def widened_prices(
-    local: np.ndarray, freight: np.ndarray, tariffs: np.ndarray, route_open: np.ndarray
-) -> np.ndarray:
+def widened_prices(local: np.ndarray, routes: RouteCosts, route_open: np.ndarray) -> np.ndarray:
     """(K, C) prices of each market's clearing among its members (`local`, inf elsewhere), over all countries.
 
     A country outside a market gets the cheapest landed price from its members over an open
     route (what it would pay to import); one no member can reach gets the members' highest
-    price. A market without members has price 0 everywhere.
+    price. A market without members has price 0 everywhere. `routes` hold (K, C, C) tariffs
+    and risks; only the members' rows are read.
     """
-    route_cost = freight + tariffs
-    landed = np.where(route_open, local[:, :, None] + route_cost, np.inf).min(axis=1)
     member = np.isfinite(local)
+    market, exporter = np.nonzero(member)
+    route_cost = routes.freight[exporter] + (routes.tariffs[market, exporter] + routes.risk[market, exporter])
+    offered = np.where(route_open[market, exporter], local[market, exporter][:, None] + route_cost, np.inf)
+    landed = np.full(local.shape, np.inf)
+    if len(market):
+        first = np.flatnonzero(np.diff(market, prepend=-1))
+        landed[market[first]] = np.minimum.reduceat(offered, first, axis=0)  # exact: a minimum has no order
     highest = np.where(member, local, -np.inf).max(axis=1, keepdims=True)
     prices = np.where(member, local, landed)
     return np.where(np.isfinite(prices), prices, np.where(np.isfinite(highest), highest, 0.0))
@@ -565,17 +567,19 @@ def hand_over_goods(state: WorldState, sales: tuple[np.ndarray, ...]) -> None:
 
 
 def receive_goods(
-    state: WorldState, delayed: list[Line], purchases: tuple[np.ndarray, ...], flows: np.ndarray
+    state: WorldState, delayed: list[Line], purchases: tuple[np.ndarray, ...], flows: tuple[np.ndarray, ...]
 ) -> np.ndarray:
     """Buyers receive what they bought; licensed imports of the `delayed` markets arrive late.
 
+    `flows` are the (M, S, C, C) spot flows and the part of them that leaked (not held up).
     Returns (C, M, S) the tonnes manufacturers bought for stock and received now.
     """
     late_share = np.zeros(state.price.shape)
     for market in delayed:
         if market.rules.delay.any():
             strategic = strategic_share(purchases, market)
-            late_share[:, market.mineral, market.stage] = hold_up(state, market, flows, strategic)
+            direct = flows[0][market.mineral, market.stage] - flows[1][market.mineral, market.stage]
+            late_share[:, market.mineral, market.stage] = hold_up(state, market, direct, strategic)
     country, m, s, owner, bought = purchases
     received = bought * (1 - late_share[country, m, s])
     at = np.ravel_multi_index((country, m, s), late_share.shape)
@@ -605,15 +609,16 @@ def strategic_share(purchases: tuple[np.ndarray, ...], market: Line) -> np.ndarr
 def hold_up(state: WorldState, market: Line, flows: np.ndarray, strategic: np.ndarray) -> np.ndarray:
     """Put licensed exports under a delay in transit; (C,) each importer's share held up.
 
-    The part of each importer's held tonnes its government bought (`strategic`, a share of its
-    purchases) is kept apart, so that it reaches the stockpile the treasury paid for.
+    `flows` are the market's (C, C) direct flows. The part of each importer's held tonnes its
+    government bought (`strategic`, a share of its purchases) is kept apart, so that it
+    reaches the stockpile the treasury paid for.
     """
     m, s, rules = market.mineral, market.stage, market.rules
-    held = flows[m, s] * rules.licensed * (rules.delay[:, None] > 0)
+    held = flows * rules.licensed * (rules.delay[:, None] > 0)
     for exporter in np.flatnonzero(rules.delay > 0):
         state.in_transit[rules.delay[exporter] - 1, :, m, s] += held[exporter]
         state.stockpile_in_transit[rules.delay[exporter] - 1, :, m, s] += held[exporter] * strategic
-    total = flows[m, s].sum(axis=0)
+    total = flows.sum(axis=0)
     return np.divide(held.sum(axis=0), total, out=np.zeros_like(total), where=total > 0)
 
 
