@@ -146,15 +146,20 @@ def plain_kernel(posing: Posing, active: np.ndarray, plain: np.ndarray) -> tuple
     member = np.zeros_like(active)
     member[plain] = active[plain]
     routes = member[:, :, None] & member[:, None, :]
-    licensed = np.zeros(routes.shape, dtype=bool)
+    n = member.sum(axis=1)[plain].astype(np.int64)
+    at = running_total(n * n)
+    cost = (posing.freight + posing.tariffs + posing.risk)[routes]
+    opened, licensed = np.ones(len(cost), dtype=bool), np.zeros(len(cost), dtype=bool)
     export_cap, licence_cap = np.full(active.shape, np.inf), np.full(active.shape, np.inf)
     for q in posing.ruled:
-        rules = posing.rules[q]
-        licensed[q], export_cap[q], licence_cap[q] = rules.licensed, rules.export_cap, rules.licence_cap
-    cost = (posing.freight + posing.tariffs + posing.risk)[routes]
-    n = member.sum(axis=1)[plain].astype(np.int64)
-    kernel_routes = (running_total(n * n), cost, posing.route_open[routes], licensed[routes])
+        rules, among = posing.rules[q], np.flatnonzero(member[q])
+        export_cap[q], licence_cap[q] = rules.export_cap, rules.licence_cap
+        if len(among):
+            here = slice(at[rank[q]], at[rank[q] + 1])
+            opened[here] = rules.route_open[among[:, None], among].ravel()
+            licensed[here] = rules.licensed[among[:, None], among].ravel()
     countries = (running_total(n), export_cap[member], licence_cap[member])
+    kernel_routes = (at, cost, opened, licensed)
     return (n, tuple(groups[0]), tuple(groups[1]), kernel_routes, countries), routes
 
 

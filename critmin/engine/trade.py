@@ -422,7 +422,7 @@ def pose_markets(
         tariffs[k] = rules[k].tariff * state.price[:, lines[0][k], lines[1][k]][:, None]
         if rules[k].controlled:
             full_rules[k], rules[k] = rules[k], after_contracts(rules[k], committed[lines[0][k], lines[1][k]])
-    risk = supplier_risk_costs(state, constants, settings)[lines]
+    risk = supplier_risk_costs(state, constants, settings, lines)
     ruled_markets = [k for k, market_rules in enumerate(rules) if market_rules is not free]
     route_open = np.ones(tariffs.shape, dtype=bool)
     for k in ruled_markets:
@@ -448,10 +448,16 @@ def supplier_risk_cost(state: WorldState, constants: Constants, settings, m: int
     return supplier_risk_costs(state, constants, settings)[m, s]
 
 
-def supplier_risk_costs(state: WorldState, constants: Constants, settings) -> np.ndarray:
-    """(M, S, C_exporter, C_importer) `supplier_risk_cost` of every market at once."""
+def supplier_risk_costs(state: WorldState, constants: Constants, settings, lines=None) -> np.ndarray:
+    """(M, S, C_exporter, C_importer) `supplier_risk_cost` of every market at once.
+
+    With `lines` ((K,) minerals, (K,) stages), (K, C_exporter, C_importer) of those markets only.
+    """
     premium = settings.supplier_risk_premium * constants.reference_price
-    return premium[:, :, None, None] * state.supplier_doubt.transpose(2, 3, 1, 0)
+    if lines is None:
+        return premium[:, :, None, None] * state.supplier_doubt.transpose(2, 3, 1, 0)
+    doubt = np.ascontiguousarray(state.supplier_doubt[:, :, lines[0], lines[1]].transpose(2, 1, 0))
+    return premium[lines][:, None, None] * doubt
 
 
 def settle_markets(
@@ -660,9 +666,12 @@ def pay_for_goods(
     state.industry -= np.bincount(country[~public], cost[~public], minlength=n)
     state.treasury -= np.bincount(country[public], cost[public], minlength=n)
     exports = flows[traded] * (1 - np.eye(n))  # (K, C, C)
-    price = state.price[:, *traded].T[:, None, :]  # (K, 1, C)
-    margin = price - price.swapaxes(1, 2) - freight - tariffs - routes.risk
-    tariff_revenue = (exports * tariffs).sum(axis=(0, 1))
-    rent = (exports * margin).sum(axis=(0, 2))
+    market, exporter = np.nonzero(exports.any(axis=2))  # the rows that export, in order
+    shipped, price = exports[market, exporter], state.price[:, *traded].T  # (R, C), (K, C)
+    route_tariffs = tariffs[market, exporter]
+    margin = price[market] - price[market, exporter][:, None] - freight[exporter] - route_tariffs
+    margin -= routes.risk[market, exporter]
+    tariff_revenue = (shipped * route_tariffs).sum(axis=0)  # row after row, as over (K, C, C)
+    rent = np.bincount(exporter, (shipped * margin).sum(axis=1), minlength=n)  # each row's own sum
     state.treasury += (tariff_revenue + rent) * money
     return float((exports * freight).sum()) * money, float((exports * routes.risk).sum()) * money

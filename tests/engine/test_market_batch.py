@@ -119,3 +119,28 @@ def test_the_batch_poses_every_market_as_one_by_one(tiny):
     problems = problems_of(batch.kernel)
     assert all(same_problem(problems[q], expected[k].problem) for q, k in enumerate(order))
     assert len(order) == len(expected) == int(model.constants.chain.sum())
+
+
+def test_rent_and_tariffs_from_the_exporting_rows_are_the_dense_sums_bit_for_bit():
+    """pay_for_goods reads only the rows that export: the treasuries are those of the dense (K, C, C) sums."""
+    from types import SimpleNamespace
+
+    rng = np.random.default_rng(7)
+    k, n, money = 9, 40, trade.USD_M_PER_TONNE_USD_PER_KG
+    flows = np.where(rng.random((3, 3, n, n)) < 0.5, rng.lognormal(3, 2, (3, 3, n, n)), 0.0)
+    traded = (np.repeat(np.arange(3), 3), np.tile(np.arange(3), 3))
+    freight = rng.random((n, n))
+    tariffs = np.where(rng.random((k, n, n)) < 0.2, rng.random((k, n, n)), 0.0)
+    risk = np.where(rng.random((k, n, n)) < 0.1, rng.random((k, n, n)), 0.0)
+    price = rng.lognormal(2, 1, (n, 3, 3))
+    state = SimpleNamespace(price=price, treasury=rng.normal(0, 100, n), industry=np.zeros(n))
+    none = (np.zeros(0, dtype=int),) * 4 + (np.zeros(0),)
+    flows[0, 1, 5] = 0.0  # an exporter that ships nothing on one market
+    exports = flows[traded] * (1 - np.eye(n))
+    p = price[:, *traded].T[:, None, :]
+    margin = p - p.swapaxes(1, 2) - freight - tariffs - risk
+    expected = (
+        state.treasury + ((exports * tariffs).sum(axis=(0, 1)) + (exports * margin).sum(axis=(0, 2))) * money
+    )
+    trade.pay_for_goods(state, none, none, traded, flows, trade.RouteCosts(freight, tariffs, risk))
+    assert state.treasury.tobytes() == expected.tobytes()
