@@ -42,10 +42,12 @@ class RouteCosts:
 
 @dataclass
 class Market:
-    """One market as posed: its offers and bids, and the problem handed to the clearing.
+    """One market posed on its own: its offers and bids, and the problem handed to the clearing.
 
     Countries are global positions except in `problem`, which is posed among the market's
-    active countries (those that offer or bid), `members`.
+    active countries (those that offer or bid), `members`. The engine poses markets this way
+    only where an exporter leaks through a hub; the others go straight into the kernel's
+    batch (engine/market_batch.py), value for value as `pose_market` would pose them.
     """
 
     mineral: int
