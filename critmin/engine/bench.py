@@ -113,21 +113,22 @@ def interleaved_turns(
 def captured_markets(problems: list | None):
     """Collect the market problems the engine clears while the block runs (None: collect nothing)."""
     from critmin.engine import trade
+    from critmin.engine.market import problems_of
 
     if problems is None:
         yield
         return
-    original = trade.clear_markets
+    original = trade.clear_flat
 
     def recording(batch):
-        problems.extend(batch)
+        problems.extend(problems_of(batch))
         return original(batch)
 
-    trade.clear_markets = recording
+    trade.clear_flat = recording
     try:
         yield
     finally:
-        trade.clear_markets = original
+        trade.clear_flat = original
 
 
 def recorded_bytes(recorder) -> int:

@@ -42,10 +42,9 @@ def committed_outlays(world: World) -> np.ndarray:
     """(C, H) USD m each treasury must pay in each of the scenario's remaining turns, this one first."""
     turns = max(world.scenario.spec.scenario.turns - world.turn, 1)
     committed = np.zeros((len(world.index.countries), turns))
-    for event in world.scenario.spec.events:
-        ahead = event.turn - world.turn
-        if event.kind == "action" and 0 <= ahead < turns:
-            action = scripted_action(event.country, event.action, event.title)
+    for turn, action in scripted_actions(world):
+        ahead = turn - world.turn
+        if 0 <= ahead < turns:
             committed[world.index.country[action.country]] += scheduled(world, action, ahead, turns)
     for subsidy in world.policies.subsidies.values():
         at = world.position(subsidy.country, subsidy.mineral, subsidy.stage)
@@ -54,6 +53,24 @@ def committed_outlays(world: World) -> np.ndarray:
     for scheme in world.cell_schemes:
         committed[world.index.country[scheme.country]] += cell_payments(world, scheme, turns)
     return committed
+
+
+def scripted_actions(world: World) -> list[tuple[int, object]]:
+    """(turn, action) of every scripted action of the scenario, read once per run.
+
+    Kept on the World with the event list it was read from: a World whose scenario has other
+    events (an injection, a classroom inject, a rebuilt or replayed run) reads them anew.
+    """
+    events = world.scenario.spec.events
+    read = world.scripted_actions
+    if read is None or read[0] is not events:
+        actions = [
+            (event.turn, scripted_action(event.country, event.action, event.title))
+            for event in events
+            if event.kind == "action"
+        ]
+        world.scripted_actions = read = (events, actions)
+    return read[1]
 
 
 def scheduled(world: World, action, ahead: int, turns: int) -> np.ndarray:

@@ -78,8 +78,11 @@ from critmin.engine import flow
 __all__ = [
     "MarketClearing",
     "MarketProblem",
+    "clear_flat",
     "clear_market",
     "clear_markets",
+    "flat_batch",
+    "problems_of",
     "random_problem",
     "reachable",
     "solve_lp",
@@ -297,7 +300,7 @@ _PER_ROUTE = (("route_cost", np.float64), ("route_open", np.bool_), ("licensed",
 _PER_COUNTRY = (("export_cap", np.float64), ("licence_cap", np.float64))
 
 
-def _flat_batch(problems: Sequence[MarketProblem]) -> tuple[tuple, list[list[int]]]:
+def flat_batch(problems: Sequence[MarketProblem]) -> tuple[tuple, list[list[int]]]:
     """The arguments of :func:`flow.clear_batch`, and each group's offsets as lists.
 
     Groups: offers, bids, route matrices (n x n), countries; each is a tuple of its offsets
@@ -346,12 +349,8 @@ def clear_markets(problems: Sequence[MarketProblem]) -> list[MarketClearing]:
     """
     if not problems:
         return []
-    args, (off_at, bid_at, sq_at, c_at) = _flat_batch(problems)
-    flows, prices, sold, bought, welfare, feasible, status = flow.clear_batch(*args)
-    failed = np.flatnonzero(status)
-    if failed.size:
-        k = int(failed[0])
-        raise RuntimeError(f"market {k} failed to clear: {_FAILURES[int(status[k])]}")
+    args, (off_at, bid_at, sq_at, c_at) = flat_batch(problems)
+    flows, prices, sold, bought, welfare, feasible = clear_flat(args)
     return [
         MarketClearing(
             flows=flows[sq_at[k] : sq_at[k + 1]].reshape(n, n),
@@ -363,6 +362,40 @@ def clear_markets(problems: Sequence[MarketProblem]) -> list[MarketClearing]:
         )
         for k, (n, w, f) in enumerate(zip(args[0].tolist(), welfare.tolist(), feasible.tolist(), strict=True))
     ]
+
+
+def clear_flat(args: tuple) -> tuple[np.ndarray, ...]:
+    """Clear a flat batch (the arguments of :func:`flow.clear_batch`, as :func:`flat_batch` makes).
+
+    Returns flows (each market's n x n, flat), prices, sold, bought, welfare (K,), feasible (K,).
+
+    Raises:
+        RuntimeError: if the solver fails (a bug, or data too extreme for int64 scaling).
+
+    """
+    *results, status = flow.clear_batch(*args)
+    failed = np.flatnonzero(status)
+    if failed.size:
+        k = int(failed[0])
+        raise RuntimeError(f"market {k} failed to clear: {_FAILURES[int(status[k])]}")
+    return tuple(results)
+
+
+def problems_of(args: tuple) -> list[MarketProblem]:
+    """The markets of a flat batch as problems (the inverse of :func:`flat_batch`)."""
+    n, *groups = args
+    names = [[name for name, _ in fields] for fields in (_PER_OFFER, _PER_BID, _PER_ROUTE, _PER_COUNTRY)]
+    problems = []
+    for k, size in enumerate(n.tolist()):
+        fields = {}
+        for (at, *columns), group in zip(groups, names, strict=True):
+            for name, column in zip(group, columns, strict=True):
+                part = column[at[k] : at[k + 1]]
+                fields[name] = (
+                    part.reshape(size, size) if name in ("route_cost", "route_open", "licensed") else part
+                )
+        problems.append(MarketProblem.trusted(**fields))
+    return problems
 
 
 def _fallback_price(p: MarketProblem, bought: np.ndarray) -> np.ndarray:

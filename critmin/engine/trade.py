@@ -8,16 +8,16 @@ three declared sinks: transport, and (elsewhere) production costs and policy spe
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from itertools import pairwise
 
 import numpy as np
 
 from critmin.core.units import USD_M_PER_TONNE_USD_PER_KG, freight_usd_per_kg
-from critmin.engine import leakage, overhang
+from critmin.engine import leakage, market_batch, overhang
 from critmin.engine.controlled_storage import storage_price_shares
 from critmin.engine.convenience_yield import restocking_bids
 from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
-from critmin.engine.market import MarketClearing, MarketProblem, clear_markets
+from critmin.engine.market import MarketProblem, clear_flat
+from critmin.engine.market_batch import Line, MarketBatch
 from critmin.engine.policies import RouteRules, read_only
 from critmin.engine.state import Constants, WorldState
 
@@ -44,10 +44,12 @@ class RouteCosts:
 
 @dataclass
 class Market:
-    """One market as posed: its offers and bids, and the problem handed to the clearing.
+    """One market posed on its own: its offers and bids, and the problem handed to the clearing.
 
     Countries are global positions except in `problem`, which is posed among the market's
-    active countries (those that offer or bid), `members`.
+    active countries (those that offer or bid), `members`. The engine poses markets this way
+    only where an exporter leaks through a hub; the others go straight into the kernel's
+    batch (engine/market_batch.py), value for value as `pose_market` would pose them.
     """
 
     mineral: int
@@ -280,31 +282,28 @@ def submatrix(matrix: np.ndarray, members: np.ndarray) -> np.ndarray:
     return matrix[members[:, None], members]
 
 
-def by_market(market: np.ndarray, n_markets: int, *columns: np.ndarray) -> list[tuple[np.ndarray, ...]]:
-    """Columns of entries sorted by market id, cut into one tuple of slices per market."""
-    bounds = np.searchsorted(market, np.arange(n_markets + 1))
-    return [tuple(c[lo:hi] for c in columns) for lo, hi in pairwise(bounds)]
+def all_bids(book: BidBook, orders: Orders) -> tuple[np.ndarray, ...]:
+    """(market id m * S + s, country, tonnes, price, owner) of every positive bid, sorted by market.
 
-
-def all_bids(book: BidBook, orders: Orders) -> list[tuple[np.ndarray, ...]]:
-    """(country, tonnes, price, owner) of every market's positive bids, by market id m * S + s.
-
-    Government stockpile orders come last in their market.
+    Government stockpile orders come last in their market, in the order they were given.
     """
     tonnes = book.tonnes.transpose(1, 2, 0, 3)
     keep = tonnes > 1e-9
     m, s, country, block = np.nonzero(keep)
-    n_m, n_s = tonnes.shape[:2]
+    n_s = tonnes.shape[1]
     prices = book.prices.transpose(1, 2, 0, 3)[keep]
-    bids = by_market(m * n_s + s, n_m * n_s, country, tonnes[keep], prices, book.owner[block])
-    strategic: dict[int, list] = {}
-    for (c, mm, ss), (t, cap) in orders.buy.items():
-        if t > 1e-9:
-            strategic.setdefault(mm * n_s + ss, []).append((c, t, cap, BUYER_STRATEGIC))
-    for key, extra in strategic.items():
-        columns = (np.array(column) for column in zip(*extra, strict=True))
-        bids[key] = tuple(np.concatenate([a, b]) for a, b in zip(bids[key], columns, strict=True))
-    return bids
+    bids = (m * n_s + s, country, tonnes[keep], prices, book.owner[block])
+    strategic = [
+        (mm * n_s + ss, c, t, cap, BUYER_STRATEGIC)
+        for (c, mm, ss), (t, cap) in orders.buy.items()
+        if t > 1e-9
+    ]
+    if not strategic:
+        return bids
+    extra = (np.array(column) for column in zip(*strategic, strict=True))
+    bids = tuple(np.concatenate([a, b.astype(a.dtype)]) for a, b in zip(bids, extra, strict=True))
+    order = np.argsort(bids[0], kind="stable")
+    return tuple(column[order] for column in bids)
 
 
 def producer_storage(
@@ -334,8 +333,8 @@ def all_offers(
     settings,
     subsidy: np.ndarray | None = None,
     storage_share: np.ndarray | None = None,
-) -> list[tuple[np.ndarray, ...]]:
-    """(country, tonnes, reservation price, owner) of every market's positive offers, by market id.
+) -> tuple[np.ndarray, ...]:
+    """(market id m * S + s, country, tonnes, reservation price, owner) of every positive offer, by market.
 
     Producers' stocks: what they cannot store at their reservation price, what they can store
     at the price they hold out for (`producer_storage`); then stockpile releases at any price.
@@ -357,8 +356,7 @@ def all_offers(
     keep = tonnes > 1e-9
     m, s, block, country = np.nonzero(keep)
     owner = np.where(block == 2, SELLER_STOCKPILE, SELLER_PRODUCER)
-    n_m, n_s = tonnes.shape[:2]
-    return by_market(m * n_s + s, n_m * n_s, country, tonnes[keep], prices[keep], owner)
+    return m * tonnes.shape[1] + s, country, tonnes[keep], prices[keep], owner
 
 
 def feed_reference(state: WorldState, constants: Constants) -> np.ndarray:
@@ -418,41 +416,52 @@ def run_spot_markets(
     licence room first, and count towards how far each control binds.
     """
     subsidy = policy_book.subsidy_rates(index)
-    posed = pose_markets(state, constants, settings, policy_book, index, orders, committed, subsidy)
-    clearings = clear_among_active([market for market, _ in posed])
-    return settle_markets(state, constants, settings, posed, clearings, committed, subsidy)
+    batch = pose_markets(state, constants, settings, policy_book, index, orders, committed, subsidy)
+    return settle_markets(state, constants, settings, batch, clear_among_active(batch), committed, subsidy)
 
 
 def pose_markets(
     state, constants, settings, policy_book, index, orders: Orders, committed: np.ndarray, subsidy=None
-):
-    """Every market as posed, each with its full route rules (None where no control applies).
+) -> MarketBatch:
+    """Every market posed into the clearing kernel's batch, with its full route rules.
 
-    The full rules are the controls' caps before contract deliveries used part of them.
-    Subsidised producers (`subsidy`, (C, M, S) shares of sales value) sell for that much less.
+    The full rules (None where no control applies) are the controls' caps before contract
+    deliveries used part of them. Subsidised producers (`subsidy`, (C, M, S) shares of sales
+    value) sell for that much less.
     """
     book = pose_bids(state, constants, settings)
+    lines = np.nonzero(constants.chain)
+    n_s = constants.chain.shape[1]
     ruled = policy_book.market_rules(index.country)
     held = storage_price_shares(ruled, index, state.price.shape, settings)
-    bids = all_bids(book, orders)
-    offers = all_offers(state, orders, book, settings, subsidy, held)
+    flat = [all_offers(state, orders, book, settings, subsidy, held), all_bids(book, orders)]
+    for side, columns in enumerate(flat):
+        market = market_batch.market_ids(columns[0], lines, n_s)
+        keep = market >= 0
+        flat[side] = (market[keep], *(column[keep] for column in columns[1:]))
     freight = freight_usd_per_kg(settings.freight_usd_per_kg_per_1000km, constants.distance_km)
     free = read_only(RouteRules.unrestricted(len(freight)))
-    no_tariff = np.zeros_like(freight)
-    risk = supplier_risk_costs(state, constants, settings)
-    n_s = constants.chain.shape[1]
-    posed = []
-    for m, s in zip(*np.nonzero(constants.chain), strict=True):
-        rules = ruled.get((index.minerals[m], index.stages[s]), free)
-        tariff = rules.tariff * state.price[:, m, s][:, None] if rules is not free else no_tariff
-        full_rules = None
-        if rules.controlled:
-            full_rules, rules = rules, after_contracts(rules, committed[m, s])
-        key = m * n_s + s
-        costs = RouteCosts(freight, tariff, risk[m, s])
+    rules = [ruled.get((index.minerals[m], index.stages[s]), free) for m, s in zip(*lines, strict=True)]
+    tariffs = np.zeros((len(rules), *freight.shape))
+    full_rules: list[RouteRules | None] = [None] * len(rules)
+    for k in (k for k, market_rules in enumerate(rules) if market_rules is not free):
+        tariffs[k] = rules[k].tariff * state.price[:, lines[0][k], lines[1][k]][:, None]
+        if rules[k].controlled:
+            full_rules[k], rules[k] = rules[k], after_contracts(rules[k], committed[lines[0][k], lines[1][k]])
+    risk = supplier_risk_costs(state, constants, settings, lines)
+    ruled_markets = [k for k, market_rules in enumerate(rules) if market_rules is not free]
+    route_open = np.ones(tariffs.shape, dtype=bool)
+    for k in ruled_markets:
+        route_open[k] = rules[k].route_open
+    posing = market_batch.Posing(*flat, freight, tariffs, risk, route_open, rules, ruled_markets)
+
+    def pose_one(k: int) -> Market:
+        m, s = lines[0][k], lines[1][k]
+        offers, bids = (tuple(c[side[0] == k] for c in side[1:]) for side in flat)
         leak = settings.leakage_cost_share * constants.reference_price[m, s]
-        posed.append((pose_market(m, s, offers[key], bids[key], rules, costs, leak), full_rules))
-    return posed
+        return pose_market(m, s, offers, bids, rules[k], RouteCosts(freight, tariffs[k], risk[k]), leak)
+
+    return market_batch.pose_batch(posing, lines, full_rules, pose_one)
 
 
 def supplier_risk_cost(state: WorldState, constants: Constants, settings, m: int, s: int) -> np.ndarray:
@@ -465,56 +474,68 @@ def supplier_risk_cost(state: WorldState, constants: Constants, settings, m: int
     return supplier_risk_costs(state, constants, settings)[m, s]
 
 
-def supplier_risk_costs(state: WorldState, constants: Constants, settings) -> np.ndarray:
-    """(M, S, C_exporter, C_importer) `supplier_risk_cost` of every market at once."""
+def supplier_risk_costs(state: WorldState, constants: Constants, settings, lines=None) -> np.ndarray:
+    """(M, S, C_exporter, C_importer) `supplier_risk_cost` of every market at once.
+
+    With `lines` ((K,) minerals, (K,) stages), (K, C_exporter, C_importer) of those markets only.
+    """
     premium = settings.supplier_risk_premium * constants.reference_price
-    return premium[:, :, None, None] * state.supplier_doubt.transpose(2, 3, 1, 0)
+    if lines is None:
+        return premium[:, :, None, None] * state.supplier_doubt.transpose(2, 3, 1, 0)
+    doubt = np.ascontiguousarray(state.supplier_doubt[:, :, lines[0], lines[1]].transpose(2, 1, 0))
+    return premium[lines][:, None, None] * doubt
 
 
 def settle_markets(
-    state, constants, settings, posed, clearings, committed: np.ndarray, subsidy=None
+    state, constants, settings, batch: MarketBatch, cleared: tuple, committed: np.ndarray, subsidy=None
 ) -> SpotOutcome:
     """Write every clearing over all countries, set prices, then move goods and money at once.
 
-    Also measures how far each control binds.
+    `cleared` is the kernel's flat (flows, prices, sold, bought, ...). Also measures how far
+    each control binds.
     """
     n = state.capacity.shape[0]
     flows = np.zeros((*constants.chain.shape, n, n))
     severity, leaked = np.zeros_like(flows), np.zeros_like(flows)
-    markets = [market for market, _ in posed]
-    if not markets:
+    if not len(batch):
         return SpotOutcome(flows, 0.0, 0.0, 0.0, severity, np.zeros_like(state.consumer_stock), leaked)
-    for market, answer in zip(markets, clearings, strict=True):
-        at = market.mineral, market.stage
-        rows, columns = market.members[:, None], market.members
-        if market.hubs.size:
-            flows[at][rows, columns], leaked[at][rows, columns] = leakage.fold(answer.flows, market.hubs)
-        else:
-            flows[at][rows, columns] = answer.flows + 0.0  # as folded with no hub: -0.0 reads 0.0
-    traded = tuple(np.array([(market.mineral, market.stage) for market in markets]).T)
-    tariffs = np.array([market.costs.tariffs for market in markets])
-    risks = np.array([market.costs.risk for market in markets])
-    state.price[:, *traded] = widened_prices(markets, clearings, tariffs + risks).T
-    controlled = [(market.mineral, market.stage, rules) for market, rules in posed if rules is not None]
+    write_flows(batch, cleared[0], flows, leaked)
+    traded = (batch.mineral, batch.stage)
+    routes = RouteCosts(batch.freight, batch.tariffs, batch.risk)
+    state.price[:, *traded] = widened_prices(batch.local_prices(cleared[1]), routes, batch.route_open).T
+    controlled = [(k, rules) for k, rules in enumerate(batch.full_rules) if rules is not None]
     if controlled:
-        m, s, rules = zip(*controlled, strict=True)
+        k, rules = zip(*controlled, strict=True)
+        m, s = batch.mineral[list(k)], batch.stage[list(k)]
         severity[m, s] = control_severity(RouteRules.stack(rules), flows[m, s] + committed[m, s], settings)
-    sales = entries(markets, [a.sold for a in clearings], "offer")
-    purchases = entries(markets, [a.bought for a in clearings], "bid")
-    stock_bought = receive_goods(state, markets, purchases, flows - leaked)
+    sales, purchases = batch.entries(cleared[2], "offer"), batch.entries(cleared[3], "bid")
+    stock_bought = receive_goods(state, batch.delayed(), purchases, (flows, leaked))
     hand_over_goods(state, sales)
-    routes = RouteCosts(markets[0].costs.freight, tariffs, risks)
     transport, hedging = pay_for_goods(state, sales, purchases, traded, flows, routes)
-    re_export = pay_for_leakage(state, markets, leaked)
+    re_export = pay_for_leakage(state, [market for _, market in batch.hubbed], leaked)
     if subsidy is not None and subsidy.any():
         pay_subsidies(state, sales, subsidy)
     return SpotOutcome(flows, transport, hedging, re_export, severity, stock_bought, leaked)
+
+
+def write_flows(batch: MarketBatch, cleared_flows: np.ndarray, flows: np.ndarray, leaked: np.ndarray) -> None:
+    """Each market's flows among its members written over all countries, hubs folded into exporters."""
+    plain = np.zeros(batch.routes.shape)
+    plain[batch.routes] = cleared_flows[: batch.kernel[3][0][len(batch.plain)]] + 0.0  # -0.0 reads 0.0
+    flows[batch.mineral, batch.stage] = plain
+    at = batch.kernel[3][0]
+    for q, (_, market) in enumerate(batch.hubbed, start=len(batch.plain)):
+        size = len(market.problem.route_cost)
+        answer = cleared_flows[at[q] : at[q + 1]].reshape(size, size)
+        line, rows, columns = (market.mineral, market.stage), market.members[:, None], market.members
+        flows[line][rows, columns], leaked[line][rows, columns] = leakage.fold(answer, market.hubs)
 
 
 def pay_for_leakage(state: WorldState, markets: list[Market], leaked: np.ndarray) -> float:
     """Exporters' governments give up the leak premium on what left through hubs; USD m (a sink).
 
     The price gap on those routes covers it (so it is not rent), paid to whoever runs the hub.
+    `markets` are the markets posed with hubs.
     """
     paid = np.zeros(len(state.treasury))
     for market in markets:
@@ -525,25 +546,27 @@ def pay_for_leakage(state: WorldState, markets: list[Market], leaked: np.ndarray
     return float(paid.sum())
 
 
-def clear_among_active(markets: list[Market]) -> list[MarketClearing]:
-    """Clear every market among its active countries in one call."""
-    return clear_markets([market.problem for market in markets])
+def clear_among_active(batch: MarketBatch) -> tuple[np.ndarray, ...]:
+    """Clear every market among its active countries in one call: the kernel's flat results."""
+    return clear_flat(batch.kernel)
 
 
-def widened_prices(markets: list[Market], answers: list[MarketClearing], tariffs: np.ndarray) -> np.ndarray:
-    """(K, C) prices of each market's clearing among its members, written over all countries.
+def widened_prices(local: np.ndarray, routes: RouteCosts, route_open: np.ndarray) -> np.ndarray:
+    """(K, C) prices of each market's clearing among its members (`local`, inf elsewhere), over all countries.
 
     A country outside a market gets the cheapest landed price from its members over an open
     route (what it would pay to import); one no member can reach gets the members' highest
-    price. A market without members has price 0 everywhere.
+    price. A market without members has price 0 everywhere. `routes` hold (K, C, C) tariffs
+    and risks; only the members' rows are read.
     """
-    local = np.full((len(markets), len(markets[0].costs.freight)), np.inf)
-    for k, (market, answer) in enumerate(zip(markets, answers, strict=True)):
-        local[k, market.members] = answer.prices[: len(market.members)]
-    route_cost = markets[0].costs.freight + tariffs
-    route_open = np.array([market.rules.route_open for market in markets])
-    landed = np.where(route_open, local[:, :, None] + route_cost, np.inf).min(axis=1)
     member = np.isfinite(local)
+    market, exporter = np.nonzero(member)
+    route_cost = routes.freight[exporter] + (routes.tariffs[market, exporter] + routes.risk[market, exporter])
+    offered = np.where(route_open[market, exporter], local[market, exporter][:, None] + route_cost, np.inf)
+    landed = np.full(local.shape, np.inf)
+    if len(market):
+        first = np.flatnonzero(np.diff(market, prepend=-1))
+        landed[market[first]] = np.minimum.reduceat(offered, first, axis=0)  # exact: a minimum has no order
     highest = np.where(member, local, -np.inf).max(axis=1, keepdims=True)
     prices = np.where(member, local, landed)
     return np.where(np.isfinite(prices), prices, np.where(np.isfinite(highest), highest, 0.0))
@@ -566,19 +589,6 @@ def after_contracts(rules: RouteRules, committed: np.ndarray) -> RouteRules:
     )
 
 
-def entries(markets: list[Market], values: list[np.ndarray], side: str) -> tuple[np.ndarray, ...]:
-    """(country, mineral, stage, owner, value) of every offer (side "offer") or bid ("bid")."""
-    country = [getattr(market, f"{side}_country") for market in markets]
-    counts = [len(c) for c in country]
-    return (
-        np.concatenate(country).astype(int),
-        np.repeat([market.mineral for market in markets], counts).astype(int),
-        np.repeat([market.stage for market in markets], counts).astype(int),
-        np.concatenate([getattr(market, f"{side}_owner") for market in markets]).astype(int),
-        np.concatenate(values),
-    )
-
-
 def hand_over_goods(state: WorldState, sales: tuple[np.ndarray, ...]) -> None:
     """Sellers give up what they sold: producers from their stock, governments from stockpiles."""
     country, m, s, owner, sold = sales
@@ -589,17 +599,19 @@ def hand_over_goods(state: WorldState, sales: tuple[np.ndarray, ...]) -> None:
 
 
 def receive_goods(
-    state: WorldState, markets: list[Market], purchases: tuple[np.ndarray, ...], flows: np.ndarray
+    state: WorldState, delayed: list[Line], purchases: tuple[np.ndarray, ...], flows: tuple[np.ndarray, ...]
 ) -> np.ndarray:
-    """Buyers receive what they bought; licensed imports arrive `delay` turns late.
+    """Buyers receive what they bought; licensed imports of the `delayed` markets arrive late.
 
+    `flows` are the (M, S, C, C) spot flows and the part of them that leaked (not held up).
     Returns (C, M, S) the tonnes manufacturers bought for stock and received now.
     """
     late_share = np.zeros(state.price.shape)
-    for market in markets:
+    for market in delayed:
         if market.rules.delay.any():
             strategic = strategic_share(purchases, market)
-            late_share[:, market.mineral, market.stage] = hold_up(state, market, flows, strategic)
+            direct = flows[0][market.mineral, market.stage] - flows[1][market.mineral, market.stage]
+            late_share[:, market.mineral, market.stage] = hold_up(state, market, direct, strategic)
     country, m, s, owner, bought = purchases
     received = bought * (1 - late_share[country, m, s])
     at = np.ravel_multi_index((country, m, s), late_share.shape)
@@ -616,7 +628,7 @@ def receive_goods(
     return got[BUYER_STOCK]
 
 
-def strategic_share(purchases: tuple[np.ndarray, ...], market: Market) -> np.ndarray:
+def strategic_share(purchases: tuple[np.ndarray, ...], market: Line) -> np.ndarray:
     """(C,) the share of each country's purchases on a market bought for its strategic stockpile."""
     country, m, s, owner, bought = purchases
     mine = (m == market.mineral) & (s == market.stage)
@@ -626,18 +638,19 @@ def strategic_share(purchases: tuple[np.ndarray, ...], market: Market) -> np.nda
     return np.divide(strategic, total, out=np.zeros(len(total)), where=total > 0)  # bincount of none is int
 
 
-def hold_up(state: WorldState, market: Market, flows: np.ndarray, strategic: np.ndarray) -> np.ndarray:
+def hold_up(state: WorldState, market: Line, flows: np.ndarray, strategic: np.ndarray) -> np.ndarray:
     """Put licensed exports under a delay in transit; (C,) each importer's share held up.
 
-    The part of each importer's held tonnes its government bought (`strategic`, a share of its
-    purchases) is kept apart, so that it reaches the stockpile the treasury paid for.
+    `flows` are the market's (C, C) direct flows. The part of each importer's held tonnes its
+    government bought (`strategic`, a share of its purchases) is kept apart, so that it
+    reaches the stockpile the treasury paid for.
     """
     m, s, rules = market.mineral, market.stage, market.rules
-    held = flows[m, s] * rules.licensed * (rules.delay[:, None] > 0)
+    held = flows * rules.licensed * (rules.delay[:, None] > 0)
     for exporter in np.flatnonzero(rules.delay > 0):
         state.in_transit[rules.delay[exporter] - 1, :, m, s] += held[exporter]
         state.stockpile_in_transit[rules.delay[exporter] - 1, :, m, s] += held[exporter] * strategic
-    total = flows[m, s].sum(axis=0)
+    total = flows.sum(axis=0)
     return np.divide(held.sum(axis=0), total, out=np.zeros_like(total), where=total > 0)
 
 
@@ -679,9 +692,12 @@ def pay_for_goods(
     state.industry -= np.bincount(country[~public], cost[~public], minlength=n)
     state.treasury -= np.bincount(country[public], cost[public], minlength=n)
     exports = flows[traded] * (1 - np.eye(n))  # (K, C, C)
-    price = state.price[:, *traded].T[:, None, :]  # (K, 1, C)
-    margin = price - price.swapaxes(1, 2) - freight - tariffs - routes.risk
-    tariff_revenue = (exports * tariffs).sum(axis=(0, 1))
-    rent = (exports * margin).sum(axis=(0, 2))
+    market, exporter = np.nonzero(exports.any(axis=2))  # the rows that export, in order
+    shipped, price = exports[market, exporter], state.price[:, *traded].T  # (R, C), (K, C)
+    route_tariffs = tariffs[market, exporter]
+    margin = price[market] - price[market, exporter][:, None] - freight[exporter] - route_tariffs
+    margin -= routes.risk[market, exporter]
+    tariff_revenue = (shipped * route_tariffs).sum(axis=0)  # row after row, as over (K, C, C)
+    rent = np.bincount(exporter, (shipped * margin).sum(axis=1), minlength=n)  # each row's own sum
     state.treasury += (tariff_revenue + rent) * money
     return float((exports * freight).sum()) * money, float((exports * routes.risk).sum()) * money

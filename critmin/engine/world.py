@@ -58,6 +58,7 @@ class World:
     ledger: dict[str, float] = field(default_factory=dict)  # USD m into declared sinks (< 0: from sources)
     export_history: list[np.ndarray] = field(default_factory=list)  # (C, M, S, C) recent turns, newest first
     recent_supply: tuple[np.ndarray, np.ndarray] = field(init=False)  # (C, M, S, C) exports, (C, M, S) home
+    scripted_actions: tuple | None = field(default=None, repr=False)  # (events, parsed): commitments.py
     price_before: np.ndarray = field(init=False)  # (C, M, S) prices when the turn began
     stock_bought: np.ndarray = field(init=False)  # (C, M, S) manufacturers' purchases for stock this turn
     route_severity: np.ndarray = field(init=False)  # (M, S, C, C) how far each route was under control

@@ -667,3 +667,14 @@ def test_the_ai_keeps_the_money_of_a_tranche_its_scenario_schedules(tiny):
     paid = [a for a in scheduled.action_log[-1] if a["country"] == "IND" and a["type"] == "fund_program"]
     assert [(a["usd_m"], a.get("_scripted")) for a in paid] == [(1900.0, True)]  # the AI adds nothing
     assert not [e for e in scheduled.events if e.kind == "action_rejected" and e.actor == "IND"]
+
+
+def test_committed_outlays_are_read_anew_when_the_scripted_events_change(tiny):
+    from critmin.engine.commitments import committed_outlays
+
+    model = WorldModel(with_tranche(tiny, 0.0), seed=3)
+    india = model.index.country["IND"]
+    assert committed_outlays(model.world)[india].sum() == 0.0  # read and kept on the World
+    model.world.scenario = with_tranche(tiny, 1900.0)  # other events: an inject, a rebuilt run
+    assert committed_outlays(model.world)[india, 3] == pytest.approx(1900.0)
+    assert committed_outlays(model.world)[india, 3] == pytest.approx(1900.0)  # kept, the same

@@ -1,0 +1,217 @@
+"""A turn's markets posed straight into the clearing kernel's flat batch (engine/flow.py).
+
+The offers and bids of every market come as flat columns sorted by market. One pass finds each
+market's members (the countries that offer or bid there, in order), their local positions and
+the member x member route entries; each array of the kernel is then one gather over all markets,
+with no object per market. A market where an exporter has leak room gets hub members of its own
+(engine/leakage.py): those few are posed one by one (`trade.pose_market`) and come after the
+others in the batch (a market's clearing does not depend on the rest of its batch). Every
+value is computed as the per-market posing computes it, element by element, so the clearing is
+bit-identical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from critmin.engine import market as clearing
+from critmin.engine.policies import RouteRules
+
+
+class Line(NamedTuple):
+    """One market's mineral, stage and route rules (for the rules that read one market)."""
+
+    mineral: int
+    stage: int
+    rules: RouteRules
+
+
+@dataclass
+class MarketBatch:
+    """Every market of a turn, posed: the kernel's arrays and what settling reads.
+
+    Markets k = 0..K-1 are the lines of `constants.chain` in order. In the kernel batch the
+    markets without hubs (`plain`) come first, in that order, then the markets with hubs
+    (`hubbed`); offers and bids are listed in kernel order with their global country and owner.
+    """
+
+    mineral: np.ndarray  # (K,)
+    stage: np.ndarray  # (K,)
+    rules: list[RouteRules]  # (K,) the spot market's rules (after contract deliveries)
+    full_rules: list[RouteRules | None]  # (K,) before contract deliveries; None where uncontrolled
+    active: np.ndarray  # (K, C) bool: the members of each market
+    freight: np.ndarray  # (C, C) USD/kg
+    tariffs: np.ndarray  # (K, C, C) USD/kg, to the importer's treasury
+    risk: np.ndarray  # (K, C, C) USD/kg, buyers' hedging of doubted suppliers
+    route_open: np.ndarray  # (K, C, C) bool
+    kernel: tuple  # the arguments of flow.clear_batch
+    plain: np.ndarray  # (P,) the markets without hubs, in kernel order
+    routes: np.ndarray  # (K, C, C) bool: the plain markets' routes among their members
+    hubbed: list  # (k, trade.Market) of the markets with hubs, in kernel order
+    offers: tuple[np.ndarray, np.ndarray, np.ndarray]  # (market, country, owner) per offer, kernel order
+    bids: tuple[np.ndarray, np.ndarray, np.ndarray]  # (market, country, owner) per bid, kernel order
+
+    def __len__(self) -> int:
+        return len(self.mineral)
+
+    def entries(self, values: np.ndarray, side: str) -> tuple[np.ndarray, ...]:
+        """(country, mineral, stage, owner, value) of every offer or bid, market by market."""
+        market, country, owner = self.offers if side == "offer" else self.bids
+        if self.hubbed:
+            order = np.argsort(market, kind="stable")
+            market, country, owner, values = market[order], country[order], owner[order], values[order]
+        return country, self.mineral[market], self.stage[market], owner, values
+
+    def local_prices(self, prices: np.ndarray) -> np.ndarray:
+        """(K, C) each market's clearing prices at its members, inf elsewhere."""
+        local = np.full(self.active.shape, np.inf)
+        rows, columns = np.nonzero(self.active[self.plain])
+        local[self.plain[rows], columns] = prices[: len(rows)]
+        at = self.kernel[4][0]
+        for q, (k, market) in enumerate(self.hubbed, start=len(self.plain)):
+            local[k, market.members] = prices[at[q] : at[q] + len(market.members)]
+        return local
+
+    def delayed(self) -> list[Line]:
+        """The markets whose rules hold licensed exports in transit."""
+        return [
+            Line(int(self.mineral[k]), int(self.stage[k]), rules)
+            for k, rules in enumerate(self.rules)
+            if rules.delay.any()
+        ]
+
+
+def market_ids(key: np.ndarray, lines: tuple[np.ndarray, np.ndarray], n_stages: int) -> np.ndarray:
+    """The market k of each entry with market key m * S + s (-1 where no market is posed)."""
+    position = np.full((lines[0].max(initial=0) + 1) * n_stages, -1)
+    position[lines[0] * n_stages + lines[1]] = np.arange(len(lines[0]))
+    return np.where(key < len(position), position[np.minimum(key, len(position) - 1)], -1)
+
+
+def members(n_markets: int, n_countries: int, *entries: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """(K, C) bool: the countries with an entry (market, country) in each market."""
+    active = np.zeros((n_markets, n_countries), dtype=bool)
+    for market, country in entries:
+        active[market, country] = True
+    return active
+
+
+def with_hubs(rules: list[RouteRules], offer_market: np.ndarray, offer_country: np.ndarray) -> np.ndarray:
+    """(K,) bool: markets where an exporter with offers has leak room (`leakage.leaking_exporters`)."""
+    hubbed = np.zeros(len(rules), dtype=bool)
+    for k, market_rules in enumerate(rules):
+        if market_rules.leak_cap.any():
+            hubbed[k] = (market_rules.leak_cap[offer_country[offer_market == k]] > 0).any()
+    return hubbed
+
+
+def offsets(group: np.ndarray, n_groups: int) -> np.ndarray:
+    """(n + 1,) where each group's entries start, for entries sorted by group."""
+    return running_total(np.bincount(group, minlength=n_groups))
+
+
+@dataclass
+class Posing:
+    """What every market is posed from: flat offers and bids, and the route arrays by market."""
+
+    offers: tuple[np.ndarray, ...]  # (market, country, tonnes, price, owner), sorted by market
+    bids: tuple[np.ndarray, ...]  # the same
+    freight: np.ndarray  # (C, C)
+    tariffs: np.ndarray  # (K, C, C)
+    risk: np.ndarray  # (K, C, C)
+    route_open: np.ndarray  # (K, C, C) bool
+    rules: list[RouteRules]  # (K,) spot rules
+    ruled: list[int]  # the markets with rules other than the unrestricted ones
+
+
+def plain_kernel(posing: Posing, active: np.ndarray, plain: np.ndarray) -> tuple[tuple, np.ndarray]:
+    """The kernel's arguments for the markets `plain` (no hubs), and (K, C, C) where their routes are.
+
+    Each market's routes are its members' rows and columns of the (K, C, C) arrays, read in
+    order (market, exporter, importer) by one boolean mask.
+    """
+    local = np.cumsum(active, axis=1) - 1
+    rank = np.full(len(active), -1)
+    rank[plain] = np.arange(len(plain))
+    groups = []
+    for market, country, tonnes, price, *_ in (posing.offers, posing.bids):
+        keep = rank[market] >= 0
+        groups.append(
+            [offsets(rank[market[keep]], len(plain)), local[market, country][keep], tonnes[keep], price[keep]]
+        )
+    groups[1].append(np.zeros(len(groups[1][1]), dtype=bool))
+    member = np.zeros_like(active)
+    member[plain] = active[plain]
+    routes = member[:, :, None] & member[:, None, :]
+    n = member.sum(axis=1)[plain].astype(np.int64)
+    at = running_total(n * n)
+    cost = (posing.freight + posing.tariffs + posing.risk)[routes]
+    opened, licensed = np.ones(len(cost), dtype=bool), np.zeros(len(cost), dtype=bool)
+    export_cap, licence_cap = np.full(active.shape, np.inf), np.full(active.shape, np.inf)
+    for q in posing.ruled:
+        rules, among = posing.rules[q], np.flatnonzero(member[q])
+        export_cap[q], licence_cap[q] = rules.export_cap, rules.licence_cap
+        if len(among):
+            here = slice(at[rank[q]], at[rank[q] + 1])
+            opened[here] = rules.route_open[among[:, None], among].ravel()
+            licensed[here] = rules.licensed[among[:, None], among].ravel()
+    countries = (running_total(n), export_cap[member], licence_cap[member])
+    kernel_routes = (at, cost, opened, licensed)
+    return (n, tuple(groups[0]), tuple(groups[1]), kernel_routes, countries), routes
+
+
+def running_total(sizes: np.ndarray) -> np.ndarray:
+    """(n + 1,) where each of n consecutive parts of these sizes starts, and the end."""
+    at = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=at[1:])
+    return at
+
+
+def joined(first: tuple, second: tuple) -> tuple:
+    """Two kernel batches as one: the first's markets, then the second's."""
+    n = np.concatenate([first[0], second[0]])
+    groups = []
+    for a, b in zip(first[1:], second[1:], strict=True):
+        at = np.concatenate([a[0], b[0][1:] + a[0][-1]])
+        groups.append((at, *(np.concatenate([x, y]) for x, y in zip(a[1:], b[1:], strict=True))))
+    return (n, *groups)
+
+
+def pose_batch(posing: Posing, lines: tuple, full_rules: list, pose_one) -> MarketBatch:
+    """Every market posed into one kernel batch; `pose_one(k)` poses a market with hubs on its own."""
+    n_markets, n_countries = len(posing.rules), len(posing.freight)
+    active = members(n_markets, n_countries, posing.offers[:2], posing.bids[:2])
+    has_hubs = with_hubs(posing.rules, *posing.offers[:2])
+    plain = np.flatnonzero(~has_hubs)
+    kernel, routes = plain_kernel(posing, active, plain)
+    hubbed = [(int(k), pose_one(int(k))) for k in np.flatnonzero(has_hubs)]
+    if hubbed:
+        kernel = joined(kernel, clearing.flat_batch([market.problem for _, market in hubbed])[0])
+    return MarketBatch(
+        *lines,
+        posing.rules,
+        full_rules,
+        active,
+        posing.freight,
+        posing.tariffs,
+        posing.risk,
+        posing.route_open,
+        kernel,
+        plain,
+        routes,
+        hubbed,
+        kernel_entries(posing.offers, has_hubs, [(k, m.offer_country, m.offer_owner) for k, m in hubbed]),
+        kernel_entries(posing.bids, has_hubs, [(k, m.bid_country, m.bid_owner) for k, m in hubbed]),
+    )
+
+
+def kernel_entries(entries: tuple, has_hubs: np.ndarray, hubbed: list) -> tuple[np.ndarray, ...]:
+    """(market, country, owner) of the offers or bids in kernel order: plain markets, then hubbed."""
+    market, country, *_, owner = entries
+    keep = ~has_hubs[market]
+    parts = [(market[keep], country[keep], owner[keep])]
+    parts += [(np.full(len(c), k), c, o) for k, c, o in hubbed]
+    return tuple(np.concatenate(column).astype(np.int64) for column in zip(*parts, strict=True))

@@ -1,0 +1,148 @@
+"""The markets posed straight into the kernel's flat batch (engine/market_batch.py) are the markets
+posed one by one (trade.pose_market on each market's own offers and bids), bit for bit."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from critmin.agents.controllers import ScriptedController
+from critmin.core.actions import ImposeExportControl, SetTariff
+from critmin.core.units import freight_usd_per_kg
+from critmin.core.vocabulary import Mineral, Stage
+from critmin.engine import trade
+from critmin.engine.controlled_storage import storage_price_shares
+from critmin.engine.market import flat_batch, problems_of, random_problem
+from critmin.engine.model import WorldModel
+from critmin.engine.policies import RouteRules, read_only
+
+FIELDS = (
+    "supply_country",
+    "supply_tonnes",
+    "supply_price",
+    "demand_country",
+    "demand_tonnes",
+    "demand_price",
+    "demand_required",
+    "route_cost",
+    "route_open",
+    "export_cap",
+    "licensed",
+    "licence_cap",
+)
+
+
+def same_problem(a, b) -> bool:
+    """Every field of two problems has the same dtype, shape and bytes."""
+    return all(
+        getattr(a, f).dtype == getattr(b, f).dtype
+        and getattr(a, f).shape == getattr(b, f).shape
+        and getattr(a, f).tobytes() == getattr(b, f).tobytes()
+        for f in FIELDS
+    )
+
+
+def test_a_flat_batch_reads_back_as_its_problems():
+    rng = np.random.default_rng(4)
+    problems = [random_problem(rng, n) for n in (1, 5, 12)]
+    assert all(
+        same_problem(a, b) for a, b in zip(problems, problems_of(flat_batch(problems)[0]), strict=True)
+    )
+
+
+def one_by_one(model: WorldModel, committed: np.ndarray) -> list:
+    """Every market of this turn posed one at a time, as the engine posed them before the batch."""
+    state, constants, settings, index = model.state, model.constants, model.settings, model.index
+    subsidy = model.policies.subsidy_rates(index)
+    book = trade.pose_bids(state, constants, settings)
+    freight = freight_usd_per_kg(settings.freight_usd_per_kg_per_1000km, constants.distance_km)
+    ruled, free = model.policies.market_rules(index.country), read_only(RouteRules.unrestricted(len(freight)))
+    held = storage_price_shares(ruled, index, state.price.shape, settings)
+    bids, offers = (
+        trade.all_bids(book, model.world.orders),
+        trade.all_offers(state, model.world.orders, book, settings, subsidy, held),
+    )
+    risk = trade.supplier_risk_costs(state, constants, settings)
+    posed = []
+    for m, s in zip(*np.nonzero(constants.chain), strict=True):
+        rules = ruled.get((index.minerals[m], index.stages[s]), free)
+        tariff = rules.tariff * state.price[:, m, s][:, None] if rules is not free else np.zeros_like(freight)
+        if rules.controlled:
+            rules = trade.after_contracts(rules, committed[m, s])
+        mine = [side[0] == m * constants.chain.shape[1] + s for side in (offers, bids)]
+        own_offers, own_bids = (
+            tuple(c[k] for c in side[1:]) for side, k in zip((offers, bids), mine, strict=True)
+        )
+        costs = trade.RouteCosts(freight, tariff, risk[m, s])
+        leak = settings.leakage_cost_share * constants.reference_price[m, s]
+        posed.append(trade.pose_market(m, s, own_offers, own_bids, rules, costs, leak))
+    return posed
+
+
+def test_the_batch_poses_every_market_as_one_by_one(tiny):
+    """With a quota that leaks through a hub, a licence and a tariff in force."""
+    controls = [
+        ImposeExportControl(
+            country="CHN",
+            mineral=Mineral.REE_HEAVY,
+            stages=(Stage.MAGNET,),
+            regime="quota",
+            quota_tonnes_per_year=40.0,
+            leakage=0.2,
+        ),
+        ImposeExportControl(
+            country="CHN",
+            mineral=Mineral.REE_HEAVY,
+            stages=(Stage.REFINED,),
+            regime="licence",
+            approval_share=0.4,
+        ),
+    ]
+    tariff = SetTariff(country="IND", mineral=Mineral.REE_HEAVY, stages=(Stage.MINE,), rate=0.1)
+    scripts = {"CHN": ScriptedController({0: controls}), "IND": ScriptedController({0: [tariff]})}
+    model = WorldModel(tiny, seed=0, controllers=scripts)
+    model.step()
+    posed = {}
+    original = trade.pose_markets
+
+    def kept(*args, **kwargs):
+        posed["committed"], posed["batch"] = args[6], original(*args, **kwargs)
+        posed["expected"] = one_by_one(model, args[6])
+        return posed["batch"]
+
+    trade.pose_markets = kept
+    try:
+        model.step()
+    finally:
+        trade.pose_markets = original
+    batch, expected = posed["batch"], posed["expected"]
+    assert batch.hubbed and any(rules is not None for rules in batch.full_rules)
+    assert any(rules is None for rules in batch.full_rules) and batch.tariffs.any()  # a tariff alone
+    order = [*batch.plain.tolist(), *(k for k, _ in batch.hubbed)]
+    problems = problems_of(batch.kernel)
+    assert all(same_problem(problems[q], expected[k].problem) for q, k in enumerate(order))
+    assert len(order) == len(expected) == int(model.constants.chain.sum())
+
+
+def test_rent_and_tariffs_from_the_exporting_rows_are_the_dense_sums_bit_for_bit():
+    """pay_for_goods reads only the rows that export: the treasuries are those of the dense (K, C, C) sums."""
+    from types import SimpleNamespace
+
+    rng = np.random.default_rng(7)
+    k, n, money = 9, 40, trade.USD_M_PER_TONNE_USD_PER_KG
+    flows = np.where(rng.random((3, 3, n, n)) < 0.5, rng.lognormal(3, 2, (3, 3, n, n)), 0.0)
+    traded = (np.repeat(np.arange(3), 3), np.tile(np.arange(3), 3))
+    freight = rng.random((n, n))
+    tariffs = np.where(rng.random((k, n, n)) < 0.2, rng.random((k, n, n)), 0.0)
+    risk = np.where(rng.random((k, n, n)) < 0.1, rng.random((k, n, n)), 0.0)
+    price = rng.lognormal(2, 1, (n, 3, 3))
+    state = SimpleNamespace(price=price, treasury=rng.normal(0, 100, n), industry=np.zeros(n))
+    none = (np.zeros(0, dtype=int),) * 4 + (np.zeros(0),)
+    flows[0, 1, 5] = 0.0  # an exporter that ships nothing on one market
+    exports = flows[traded] * (1 - np.eye(n))
+    p = price[:, *traded].T[:, None, :]
+    margin = p - p.swapaxes(1, 2) - freight - tariffs - risk
+    expected = (
+        state.treasury + ((exports * tariffs).sum(axis=(0, 1)) + (exports * margin).sum(axis=(0, 2))) * money
+    )
+    trade.pay_for_goods(state, none, none, traded, flows, trade.RouteCosts(freight, tariffs, risk))
+    assert state.treasury.tobytes() == expected.tobytes()
