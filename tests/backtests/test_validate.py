@@ -15,6 +15,7 @@ from critmin.research.backtests import (
     ANTIMONY,
     CHECKS,
     COBALT,
+    DRC_COBALT,
     GALLIUM_GERMANIUM,
     LITHIUM,
     REE,
@@ -32,7 +33,7 @@ from critmin.research.backtests import (
 
 CI_SEEDS = 20  # the seeds `critmin validate` uses: CI guards the figures docs/mechanisms.md reports
 PUBLIC = (REE, LITHIUM)
-NEW = (COBALT, TIN, TUNGSTEN, GALLIUM_GERMANIUM, ANTIMONY)
+NEW = (COBALT, TIN, TUNGSTEN, GALLIUM_GERMANIUM, ANTIMONY, DRC_COBALT)
 CALIBRATING = (
     "the shared [market] mechanism (demand side, announcements) is being recalibrated in issue 12; "
     "this episode's band is fixed and recorded, not yet required to hold"
@@ -56,7 +57,7 @@ def records(report, scenarios) -> dict[str, dict]:
     return {c["name"]: c for c in report[1]["checks"] if c["scenario"] in scenarios}
 
 
-def test_validate_covers_seven_episodes_and_exits_1_while_a_check_fails(report):
+def test_validate_covers_eight_episodes_and_exits_1_while_a_check_fails(report):
     code, data, _ = report
     assert len(data["seeds"]) == CI_SEEDS
     assert {c["scenario"] for c in data["checks"]} == {*PUBLIC, *NEW} == set(backtest_scenarios())
@@ -145,7 +146,7 @@ def test_the_new_scenarios_set_no_market_parameters():
 def test_validate_prints_the_table_and_the_ceilings(cli):
     code, out, _ = cli("validate", "--seeds", "1")
     assert "median must lie in the band" in out and "top of their demand curve" in out
-    assert code in (0, 1)  # which one: test_validate_covers_seven_episodes_and_exits_1_while_a_check_fails
+    assert code in (0, 1)  # which one: test_validate_covers_eight_episodes_and_exits_1_while_a_check_fails
 
 
 def test_a_failing_check_makes_validate_exit_1(monkeypatch, cli):
