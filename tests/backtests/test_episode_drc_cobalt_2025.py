@@ -1,11 +1,9 @@
 """The backtest of the DRC's 2025 cobalt export suspension and quotas (drc-cobalt-2025): the scenario
-loads as the checks assume, tools/build_episodes.py rebuilds it from world-2024, and each check
-measures what it says on a small synthetic trajectory."""
+loads as the checks assume and each check measures what it says on a small synthetic trajectory
+(tools/build_episodes.py rebuilds it: test_episodes_2023_24.py)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import tomllib
 from pathlib import Path
 
@@ -83,17 +81,6 @@ def test_the_drc_mine_output_the_check_divides_by_is_world_2024s():
     key = ("COD", "cobalt", "mine")
     cod = next(r for r in world["capacity"] if (r["country"], r["mineral"], r["stage"]) == key)
     assert cod["tonnes_per_year"] * cod["utilisation"] == pytest.approx(DRC_MINE_2024, rel=1e-4)
-
-
-def test_the_builder_rebuilds_the_committed_episode(tmp_path, monkeypatch):
-    monkeypatch.syspath_prepend(str(REPO / "tools"))
-    spec = importlib.util.spec_from_file_location("build_episodes", REPO / "tools" / "build_episodes.py")
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, "build_episodes", module)
-    spec.loader.exec_module(module)
-    assert module.main(["--out", str(tmp_path)]) == 0
-    built = (tmp_path / f"{DRC_COBALT}.toml").read_text(encoding="utf-8")
-    assert built == (DATA / f"{DRC_COBALT}.toml").read_text(encoding="utf-8")
 
 
 # --- the checks on a synthetic trajectory ------------------------------------------------------
