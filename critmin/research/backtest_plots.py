@@ -15,6 +15,7 @@ from critmin.research.backtests import (
     ANTIMONY,
     BASE_TURNS,
     COBALT,
+    DRC_COBALT,
     GA_GE_BASE,
     GALLIUM_GERMANIUM,
     LITHIUM,
@@ -131,6 +132,27 @@ OBSERVED_PATHS: dict[str, dict[str, tuple[tuple[float, float], ...]]] = {
         ),
         "Sb ingot, China domestic": ((2024.62, 21.0), (2024.71, 25.25), (2024.88, 19.48)),
     },
+    DRC_COBALT: {  # USD/lb; the first point is the 2024 mean (world-2024's reference)
+        "Co metal, Rotterdam / CME": (
+            (2024.5, 12.0),
+            (2025.15, 9.95),
+            (2025.19, 14.25),
+            (2025.37, 16.0),
+            (2025.53, 15.7),
+            (2025.78, 19.4),
+            (2025.92, 26.0),
+            (2025.94, 24.0),
+            (2026.15, 25.0),
+        ),
+        "Co hydroxide, cif China": (
+            (2024.5, 6.6),
+            (2025.13, 6.0),
+            (2025.47, 12.0),
+            (2025.53, 12.5),
+            (2025.64, 13.2),
+            (2025.92, 23.0),
+        ),
+    },
 }
 OBSERVED_SOURCES = {
     REE: "NOTES 3a: Lynas data via mining.com, Japan Metal Bulletin, USGS MCS 2016 year-end prices; "
@@ -146,6 +168,8 @@ OBSERVED_SOURCES = {
     "Ge annual means USGS MCS 2025 [H]; China Ge by its Aug 2023 level",
     ANTIMONY: "USGS MCS 2025 annual means [H] (scaled by the 2023 mean); Rotterdam (Reuters, Argus) [M]; "
     "China ingot (SMM via Reuters) [M] by its 15 Aug 2024 level",
+    DRC_COBALT: "Fastmarkets, CME via Reuters, Ecofin [M] (scaled by the 2024 mean, USGS MCS 2025 [H]); "
+    "hydroxide Fastmarkets via Reuters [M] by 55% of it",
 }
 SIMULATED_PATHS: dict[str, dict[str, Callable[[Trajectory], np.ndarray]]] = {
     REE: {
@@ -180,11 +204,20 @@ SIMULATED_PATHS: dict[str, dict[str, Callable[[Trajectory], np.ndarray]]] = {
         "Sb metal, Rotterdam": lambda t: t.outside_price("antimony"),
         "Sb ingot, China domestic": lambda t: t.china_price("antimony"),
     },
+    DRC_COBALT: {  # each as a multiple of its stage's 2024 mean (the reference)
+        "Co metal, Rotterdam / CME": lambda t: (
+            t.outside_price("cobalt") / t.reference[t.at("cobalt", "refined")]
+        ),
+        "Co hydroxide, cif China": lambda t: (
+            t.china_price("cobalt", "mine") / t.reference[t.at("cobalt", "mine")]
+        ),
+    },
 }
 # What a simulated path is scaled by: the first year's mean unless the episode says otherwise.
 PLOT_BASES: dict[str, Callable[[Trajectory, np.ndarray], float]] = {
     GALLIUM_GERMANIUM: lambda t, series: float(series[GA_GE_BASE]),  # 2023Q2, before the licences
     ANTIMONY: lambda t, series: float(t.reference[t.at("antimony", "refined")]),  # the 2023 mean
+    DRC_COBALT: lambda t, series: 1.0,  # the paths are already multiples of the 2024 mean
 }
 
 

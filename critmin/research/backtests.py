@@ -13,7 +13,9 @@ move only through the market behaviour of the engine (docs/mechanisms.md), with 
 - `germanium-gallium-2023`: China's export licences on gallium and germanium (announced 3 Jul
   2023, in force 1 Aug 2023), 2023-2024;
 - `antimony-2024`: China's export licences on antimony (announced 15 Aug 2024, in force 15 Sep
-  2024) and its ban on shipments to the US (3 Dec 2024), 2024-2025Q2.
+  2024) and its ban on shipments to the US (3 Dec 2024), 2024-2025Q2;
+- `drc-cobalt-2025`: the DRC's suspension of cobalt exports (22 Feb 2025, extended 21 Jun) and
+  the export quotas that replaced it from 16 Oct 2025, 2025-2026Q1.
 
 Each `Check` measures one figure of a simulated trajectory (a price peak, its timing, the
 export/domestic wedge, leakage, the fall after the peak, supply through the episode) and holds
@@ -21,7 +23,7 @@ if the median over the seeds lies in its band. Observed figures come from
 ../shared/data/calibration/NOTES.md (sections 3a and 3f) and BEHAVIOUR.md (section 6) with
 their sources and flags, and for the 2023-24 controls from the press figures named on each
 check (Fastmarkets, Argus and SMM via Reuters; China customs) and USGS MCS 2025 [H]; the bands of
-the last five episodes were fixed before their first simulated run. `critmin validate` runs
+the last six episodes were fixed before their first simulated run. `critmin validate` runs
 them all; seeds are drawn from one SeedSequence.
 """
 
@@ -38,6 +40,7 @@ VALIDATION_ROOT_SEED = 20100921  # the day China's customs stopped rare-earth sh
 REE, LITHIUM = "ree-crisis-2010", "lithium-cycle-2021"
 COBALT, TIN, TUNGSTEN = "cobalt-spike-2017", "tin-wa-2023", "tungsten-quotas-2007"
 GALLIUM_GERMANIUM, ANTIMONY = "germanium-gallium-2023", "antimony-2024"
+DRC_COBALT = "drc-cobalt-2025"
 CUT_TURN = 4  # 2010Q1: the 2010 quota (30,258 t) replaces the 2009 one (50,145 t)
 QUOTA_2010_TONNES = 30258.0
 BASE_TURNS = 4  # the first year is the base level: 2009 for rare earths, 2020 for lithium
@@ -61,6 +64,7 @@ class Trajectory:
     demand: np.ndarray
     reference: np.ndarray  # (M, S) reference prices
     ceiling_multiples: tuple[float, float]  # (top demand block, essential multiple) × reference
+    imports: np.ndarray | None = None  # tonnes received from abroad (T, C, M, S), where recorded
 
     def at(self, mineral: str, stage: str) -> tuple[int, int]:
         """(mineral, stage) positions."""
@@ -100,11 +104,12 @@ def simulate(scenario: str, seed: int) -> Trajectory:
     from critmin.engine.model import WorldModel
 
     model = WorldModel(scenario, seed=seed, record_hashes=False)  # nothing to save or replay
-    prices, exports, production, demand = [], [], [], []
+    prices, exports, imports, production, demand = [], [], [], [], []
     for _ in range(model.world_scenario.spec.scenario.turns):
         model.step()
         prices.append(model.state.price.copy())
         exports.append(model.last.exports())
+        imports.append(model.last.imports())
         production.append(model.last.production.copy())
         demand.append(model.last.demand.copy())
     year, quarter = model.world_scenario.spec.scenario.start.split("Q")
@@ -122,6 +127,7 @@ def simulate(scenario: str, seed: int) -> Trajectory:
         reference=model.constants.reference_price.copy(),
         # the essential share bids at the top block too: one ceiling (docs/mechanisms.md)
         ceiling_multiples=(max(model.settings.demand_price_multiples),) * 2,
+        imports=np.array(imports),
     )
 
 
@@ -394,6 +400,57 @@ def antimony_2024_over_2023(t: Trajectory) -> float:
     """Antimony's 2024 mean price (median over consumers) over the 2023 average (the reference)."""
     m, s = t.at("antimony", "refined")
     return annual_mean(t, t.world_price("antimony"), 2024) / float(t.reference[m, s])
+
+
+# drc-cobalt-2025: starts 2025Q1, the quarter of the suspension (22 Feb); extended 21 Jun (2025Q2);
+# quotas announced 21 Sep (2025Q3), in force 16 Oct (2025Q4), 96,600 t/yr from 2026Q1.
+CO25_Q1, CO25_Q2, CO25_Q3, CO25_Q4, CO25_2026Q1 = 0, 1, 2, 3, 4
+DRC_MINE_2024 = 220_000.0  # t Co, DRC mine output in 2024 (USGS MCS 2025) [H], as world-2024 has it
+
+
+def outside_over_reference(mineral: str, turn: int) -> Callable[[Trajectory], float]:
+    """Outside-China price at `turn` over the mineral's reference price (the start year's mean)."""
+
+    def measure(t: Trajectory) -> float:
+        m, s = t.at(mineral, "refined")
+        return float(t.outside_price(mineral)[turn] / t.reference[m, s])
+
+    return measure
+
+
+def china_payable(turn: int) -> Callable[[Trajectory], float]:
+    """China's cobalt mine-stage price (hydroxide, cif China) over its refined price at `turn`."""
+    return lambda t: float(t.china_price("cobalt", "mine")[turn] / t.china_price("cobalt")[turn])
+
+
+def china_hydroxide_over_reference(turn: int) -> Callable[[Trajectory], float]:
+    """China's cobalt mine-stage price at `turn` over the mine stage's reference (2024 mean)."""
+
+    def measure(t: Trajectory) -> float:
+        m, s = t.at("cobalt", "mine")
+        return float(t.china_price("cobalt", "mine")[turn] / t.reference[m, s])
+
+    return measure
+
+
+def china_cobalt_imports(t: Trajectory) -> np.ndarray:
+    """(T,) China's imports of mine-stage cobalt (hydroxide, MHP), tonnes Co a turn."""
+    if t.imports is None:
+        raise ValueError(f"{t.scenario}: the trajectory recorded no imports")
+    m, s = t.at("cobalt", "mine")
+    return t.imports[:, t.countries.index("CHN"), m, s]
+
+
+def china_imports_ratio(turn: int, base: int) -> Callable[[Trajectory], float]:
+    """China's mine-stage cobalt imports at `turn` over those at `base`."""
+    return lambda t: float(china_cobalt_imports(t)[turn] / china_cobalt_imports(t)[base])
+
+
+def drc_mine_output_2025(t: Trajectory) -> float:
+    """The DRC's cobalt mine output in 2025 over 2024's 220,000 t."""
+    m, s = t.at("cobalt", "mine")
+    output = t.production[:, t.countries.index("COD"), m, s]
+    return float(output[quarters_of(t, 2025, 2025)].sum() / DRC_MINE_2024)
 
 
 def quarters_of(t: Trajectory, first: int, last: int) -> np.ndarray:
@@ -868,6 +925,108 @@ CHECKS: tuple[Check, ...] = (
         "from Oct 2024 to Mar 2025 (China customs via Reuters) [M]; quarter means [L]",
         (1.0, 2.5),
         outside_ratio("antimony", SB_2025Q2, SB_BITES),
+    ),
+    Check(
+        DRC_COBALT,
+        "co25_outside_2025q1_over_2024",
+        "outside-China cobalt metal price, 2025Q1 (suspended from 22 Feb) / 2024 mean",
+        0.99,
+        "Fastmarkets standard grade Rotterdam USD 9.95/lb on 24 Feb 2025, a nine-year low of ~10/lb "
+        "(~22,000/t) before the ban (Fastmarkets via Reuters) [M], +43.2% in the 12 sessions to 11 Mar "
+        "(Fastmarkets) [M]: a Q1 mean of ~11.9/lb (derived) [L] over the 2024 mean 12.0/lb (world-2024's "
+        "reference, USGS MCS 2025) [H]",
+        (0.85, 1.35),
+        outside_over_reference("cobalt", CO25_Q1),
+    ),
+    Check(
+        DRC_COBALT,
+        "co25_outside_2025q2_over_2024",
+        "outside-China cobalt metal price, 2025Q2 / 2024 mean (the first full quarter of the ban)",
+        1.31,
+        "~USD 16/lb in mid-May 2025 (Reuters, 14 May) [M], standard grade Rotterdam 15.35-16.10 on "
+        "11 Jul (Fastmarkets) [M]: Q2 mean ~15.7/lb [L] over 12.0 (USGS MCS 2025) [H]",
+        (1.1, 1.8),
+        outside_over_reference("cobalt", CO25_Q2),
+    ),
+    Check(
+        DRC_COBALT,
+        "co25_outside_2025q3_over_q2",
+        "outside-China cobalt metal price, 2025Q3 / 2025Q2 (the extension of 21 Jun was expected)",
+        1.05,
+        "standard grade +0.2% in the 12 sessions after the extension against +43.2% after the ban "
+        "(Fastmarkets, Jul 2025) [M]: 'no one thought the ban was going away'; stocks outside the DRC "
+        "8-10 months of consumption in Q2 (BMI via Reuters, Andy Home, 27 Jun 2025) [M]; Q3 mean from "
+        "15.7 (11 Jul) toward 19.4 (42,725/t, 12 Oct, Ecofin) [L]",
+        (0.9, 1.35),
+        outside_ratio("cobalt", CO25_Q3, CO25_Q2),
+    ),
+    Check(
+        DRC_COBALT,
+        "co25_outside_2025q4_over_2024",
+        "outside-China cobalt metal price, 2025Q4 (quotas, no shipments) / 2024 mean",
+        1.85,
+        "USD 42,725/t (19.4/lb) on 12 Oct (Ecofin) [M], CME spot 26/lb on 3 Dec from 10 in Feb "
+        "(Reuters, Andy Home) [M], ~24/lb (52,900/t) on 9 Dec (Reuters) [M]: Q4 mean ~22/lb [L] over "
+        "12.0 (USGS MCS 2025) [H]; no ceiling: the ban took ~70% of mine supply but stocks were 8-10 months",
+        (1.4, 2.8),
+        outside_over_reference("cobalt", CO25_Q4),
+    ),
+    Check(
+        DRC_COBALT,
+        "co25_outside_2026q1_over_2024",
+        "outside-China cobalt metal price, 2026Q1 (96,600 t/yr quota) / 2024 mean",
+        2.1,
+        "CME refined cobalt USD 25/lb in late Feb 2026 against 10 in early 2025 (Reuters, Andy Home, "
+        "26 Feb 2026) [M] over 12.0 (USGS MCS 2025) [H]; the first truck under the quotas left in "
+        "January 2026 (BMI for the Cobalt Institute, via Reuters) [M]",
+        (1.4, 3.0),
+        outside_over_reference("cobalt", CO25_2026Q1),
+    ),
+    Check(
+        DRC_COBALT,
+        "co25_china_payable_2025q4",
+        "China's cobalt hydroxide price / its metal price, 2025Q4 (the payable)",
+        0.97,
+        "payables for Congolese hydroxide in China 100% of the metal price on 9 Dec 2025 (Reuters) [M], "
+        "from ~55% before the ban (Reuters, Andy Home, Feb 2026; world-2024's mine price) [M]; "
+        "hydroxide 23/lb against metal 26 on 3 Dec (Reuters, Andy Home) [M]",
+        (0.75, 1.2),
+        china_payable(CO25_Q4),
+    ),
+    Check(
+        DRC_COBALT,
+        "co25_hydroxide_2025q4_over_2024",
+        "China's cobalt hydroxide price, 2025Q4 / 2024 mean",
+        3.2,
+        "hydroxide USD 6/lb in Feb 2025 -> 23/lb on 3 Dec (Reuters, Andy Home) [M]; 'more than tripled' "
+        "by 12 Oct (Bloomberg via GMT Eight) [M]; Q4 mean ~21/lb [L] over the 2024 mean ~6.6/lb (55% "
+        "payable of 12.0, world-2024's mine price) [M]",
+        (2.0, 5.0),
+        china_hydroxide_over_reference(CO25_Q4),
+    ),
+    Check(
+        DRC_COBALT,
+        "co25_china_imports_q4_over_q2",
+        "China's imports of cobalt intermediates, 2025Q4 / 2025Q2",
+        0.23,
+        "China customs (Co content) via Fastmarkets and Reuters [M]: >50,000 t gross from the DRC in "
+        "each of March and April (Reuters, Andy Home, Jun 2025), June 5,697 t after a >60% fall on May, "
+        "July 4,143 t (-72% y/y): Q2 ~35,000 t (derived) [L]; Q4 shipments from the DRC 'ground to a "
+        "near standstill' (Reuters, Andy Home, Feb 2026) [M], leaving MHP, ~2,000 t a month in 2024 "
+        "(China customs via SunSirs) [M]: Q4 ~8,000 t [L]",
+        (None, 0.5),
+        china_imports_ratio(CO25_Q4, CO25_Q2),
+    ),
+    Check(
+        DRC_COBALT,
+        "co25_drc_mine_output_2025_over_2024",
+        "the DRC's cobalt mine output in 2025 / 2024 (mining went on, stock piled up at home)",
+        1.08,
+        "DRC ~72% of 330 kt in 2025 = ~238 kt (GlobalData via Yahoo Finance, Jan 2026) [M] over "
+        "220,000 t in 2024 (USGS MCS 2025) [H]; CMOC produced 61,073 t in the DRC in H1 2025 under the "
+        "ban (Ecofin) [M]: cobalt is a by-product of copper, which went on being exported",
+        (0.85, 1.25),
+        drc_mine_output_2025,
     ),
 )
 

@@ -15,6 +15,7 @@ from critmin.research.backtests import (
     ANTIMONY,
     CHECKS,
     COBALT,
+    DRC_COBALT,
     GALLIUM_GERMANIUM,
     LITHIUM,
     REE,
@@ -32,7 +33,7 @@ from critmin.research.backtests import (
 
 CI_SEEDS = 20  # the seeds `critmin validate` uses: CI guards the figures docs/mechanisms.md reports
 PUBLIC = (REE, LITHIUM)
-NEW = (COBALT, TIN, TUNGSTEN, GALLIUM_GERMANIUM, ANTIMONY)
+NEW = (COBALT, TIN, TUNGSTEN, GALLIUM_GERMANIUM, ANTIMONY, DRC_COBALT)
 CALIBRATING = (
     "the shared [market] mechanism (demand side, announcements) is being recalibrated in issue 12; "
     "this episode's band is fixed and recorded, not yet required to hold"
@@ -56,7 +57,7 @@ def records(report, scenarios) -> dict[str, dict]:
     return {c["name"]: c for c in report[1]["checks"] if c["scenario"] in scenarios}
 
 
-def test_validate_covers_seven_episodes_and_exits_1_while_a_check_fails(report):
+def test_validate_covers_eight_episodes_and_exits_1_while_a_check_fails(report):
     code, data, _ = report
     assert len(data["seeds"]) == CI_SEEDS
     assert {c["scenario"] for c in data["checks"]} == {*PUBLIC, *NEW} == set(backtest_scenarios())
@@ -86,6 +87,12 @@ STILL_CALIBRATING = {  # new-episode checks out of band over 20 seeds: median (b
     "ga_outside_2023q3_over_q2": "median 1.05 (band 1.1-2.0): buyers' stocks absorb the first quarter",
     "ga_outside_2024q1_over_2023q2": "median 20.4 (band 1.4-3.5): the top of the demand curve, 18/20 seeds",
     "sb_outside_2025q2_over_2024q4": "median 2.52 (band 1.0-2.5): no supply answers outside China in 2025",
+    "co25_outside_2025q2_over_2024": "median 6.3 (band 1.1-1.8): no trade stocks, no cargoes at sea",
+    "co25_outside_2025q3_over_q2": "median 3.17 (band 0.9-1.35): the price climbs to the top block in Q3",
+    "co25_outside_2025q4_over_2024": "median 20 (band 1.4-2.8): the top of the demand curve, 20/20 seeds",
+    "co25_outside_2026q1_over_2024": "median 20 (band 1.4-3.0): the top of the demand curve, 20/20 seeds",
+    "co25_hydroxide_2025q4_over_2024": "median 36.1 (band 2-5): hydroxide follows metal to its ceiling",
+    "co25_china_imports_q4_over_q2": "median 2.04 (band <= 0.5): quotas ship as written, no 3-month voyage",
 }
 
 
@@ -143,7 +150,7 @@ def test_the_new_scenarios_set_no_market_parameters():
 def test_validate_prints_the_table_and_the_ceilings(cli):
     code, out, _ = cli("validate", "--seeds", "1")
     assert "median must lie in the band" in out and "top of their demand curve" in out
-    assert code in (0, 1)  # which one: test_validate_covers_seven_episodes_and_exits_1_while_a_check_fails
+    assert code in (0, 1)  # which one: test_validate_covers_eight_episodes_and_exits_1_while_a_check_fails
 
 
 def test_a_failing_check_makes_validate_exit_1(monkeypatch, cli):
