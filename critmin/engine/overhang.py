@@ -39,7 +39,7 @@ def overhang_price(
     The reservation price, except for `squeeze`d processors: `overhang_price_share` of the
     expected price to the power 1 + the quarters of running output held beyond the store.
     """
-    running = state.capacity * state.utilisation * (1 - state.disruption)
+    running = state.running()
     overhang = np.maximum(state.producer_stock - storable, 0.0)
     quarters = np.divide(overhang, running, out=np.zeros_like(overhang), where=running > 0)
     ask = state.expected_price * settings.overhang_price_share ** (1.0 + quarters)

@@ -35,7 +35,7 @@ def produce(world: World) -> None:
 def run_lines(world: World) -> np.ndarray:
     """(C, M, S) output: mines at running capacity, processors within their feed."""
     state, constants = world.state, world.constants
-    running = state.capacity * state.utilisation * (1 - state.disruption)
+    running = state.running()
     output = running.copy()
     for s in range(1, output.shape[2]):
         feed = state.feed_stock[:, :, s - 1] * constants.yield_share[None, :, s]

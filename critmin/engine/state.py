@@ -90,6 +90,10 @@ class WorldState:
         np.ndarray
     )  # (F,) each firm's own money, USD m (spent on stakes and capacity, earned on its assets)
 
+    def running(self) -> np.ndarray:
+        """(C, M, S) tonnes a turn the lines run: capacity x utilisation, less what shocks disrupt."""
+        return self.capacity * self.utilisation * (1 - self.disruption)
+
     def copy(self) -> WorldState:
         """A deep copy (arrays copied)."""
         return WorldState(**{f.name: getattr(self, f.name).copy() for f in fields(self)})

@@ -115,7 +115,7 @@ def essential_share(state: WorldState) -> np.ndarray:
 
 def feed_need(state: WorldState, constants: Constants) -> np.ndarray:
     """Input processors of stage s+1 want to hold, in stage-s tonnes, (C, M, S)."""
-    running = state.capacity * state.utilisation * (1 - state.disruption)
+    running = state.running()
     need = np.zeros_like(running)
     need[:, :, :-1] = running[:, :, 1:] / constants.yield_share[None, :, 1:]
     need[:, :, :-1] *= constants.chain[None, :, 1:]
@@ -146,14 +146,12 @@ def pose_bids(state: WorldState, constants: Constants, settings) -> BidBook:
     for the precautionary or speculative stock above it at `stock_bid_price`. Processors bid for
     feed along their own curve up to break-even, and for a routine feed inventory.
     """
-    final = final_bids(state, constants, settings)
-    feed = feed_bids(state, constants, settings)
-    parts = final + feed
+    cap = break_even_feed_price(state, constants, settings)
+    parts = final_bids(state, constants, settings) + feed_bids(state, constants, settings, cap)
     shape = state.capacity.shape
     tonnes = np.concatenate([np.broadcast_to(t, (*shape, t.shape[-1])) for t, _, _ in parts], axis=-1)
     prices = np.concatenate([np.broadcast_to(p, (*shape, p.shape[-1])) for _, p, _ in parts], axis=-1)
     owner = np.concatenate([np.full(t.shape[-1], o) for t, _, o in parts])
-    cap = break_even_feed_price(state, constants, settings)
     squeeze = overhang.squeezed(state, constants.reference_price, cap)
     return BidBook(tonnes, prices, owner, offer_prices(state, constants), squeeze)
 
@@ -185,11 +183,12 @@ def final_bids(state: WorldState, constants: Constants, settings) -> list[tuple]
     ]
 
 
-def feed_bids(state: WorldState, constants: Constants, settings) -> list[tuple]:
+def feed_bids(state: WorldState, constants: Constants, settings, cap: np.ndarray) -> list[tuple]:
     """Processors' blocks for feed (tonnes, prices, owner), each (C, M, S, k).
 
     Like manufacturers, processors want more feed in stock when their supply is at risk (the
-    same inventory target), bid at `stock_bid_price` but never above break-even.
+    same inventory target), bid at `stock_bid_price` but never above break-even, `cap`
+    (`break_even_feed_price`).
     """
     base = settings.inventory_target_quarters
     use, routine, extra = stock_gaps(
@@ -197,7 +196,6 @@ def feed_bids(state: WorldState, constants: Constants, settings) -> list[tuple]:
     )
     multiples = np.asarray(settings.demand_price_multiples)
     reference = feed_reference(state, constants)
-    cap = break_even_feed_price(state, constants, settings)
     curve = use[..., None] * demand_fractions(multiples, settings.feed_elasticity)
     curve_prices = np.minimum(reference[..., None] * multiples, cap[..., None])
     routine_price = np.minimum(reference * settings.inventory_price_multiple, cap)
@@ -318,12 +316,21 @@ def producer_storage(
     storage keeps prices near what sellers expect until the store is full (Deaton & Laroque;
     Chinese smelters' stocks before the 2023 Wa tin halt, BEHAVIOUR.md section 3).
     """
-    running = state.capacity * state.utilisation * (1 - state.disruption)
-    storable = np.minimum(state.producer_stock, settings.producer_storage_quarters * running)
+    return storable_output(state, settings), held_price(state, settings, reservation, share)
+
+
+def storable_output(state: WorldState, settings) -> np.ndarray:
+    """(C, M, S) tonnes of their stock producers can hold: `producer_storage_quarters` of running output."""
+    return np.minimum(state.producer_stock, settings.producer_storage_quarters * state.running())
+
+
+def held_price(
+    state: WorldState, settings, reservation: np.ndarray, share: np.ndarray | None = None
+) -> np.ndarray:
+    """(C, M, S) the price producers hold their store out for (`producer_storage`)."""
     falling = np.exp(settings.producer_storage_trend_quarters * np.minimum(state.price_trend, 0.0))
     share = settings.producer_storage_price_share if share is None else share
-    held_price = np.maximum(reservation, share * state.expected_price * falling)
-    return storable, held_price
+    return np.maximum(reservation, share * state.expected_price * falling)
 
 
 def all_offers(
@@ -347,12 +354,12 @@ def all_offers(
     reservation = book.reservation
     if subsidy is not None:
         reservation = reservation / (1 + subsidy)  # the treasury pays `subsidy` of the sales value
-    storable, held_price = producer_storage(state, settings, reservation, storage_share)
+    storable = storable_output(state, settings)
     if book.squeezed.any():
         reservation = overhang.overhang_price(state, settings, reservation, storable, book.squeezed)
-        held_price = producer_storage(state, settings, reservation, storage_share)[1]
+    held = held_price(state, settings, reservation, storage_share)
     tonnes = np.stack([state.producer_stock - storable, storable, release]).transpose(2, 3, 0, 1)
-    prices = np.stack([reservation, held_price, np.zeros_like(reservation)]).transpose(2, 3, 0, 1)
+    prices = np.stack([reservation, held, np.zeros_like(reservation)]).transpose(2, 3, 0, 1)
     keep = tonnes > 1e-9
     m, s, block, country = np.nonzero(keep)
     owner = np.where(block == 2, SELLER_STOCKPILE, SELLER_PRODUCER)
@@ -442,17 +449,16 @@ def pose_markets(
     freight = freight_usd_per_kg(settings.freight_usd_per_kg_per_1000km, constants.distance_km)
     free = read_only(RouteRules.unrestricted(len(freight)))
     rules = [ruled.get((index.minerals[m], index.stages[s]), free) for m, s in zip(*lines, strict=True)]
+    ruled_markets = [k for k, market_rules in enumerate(rules) if market_rules is not free]
     tariffs = np.zeros((len(rules), *freight.shape))
+    route_open = np.ones(tariffs.shape, dtype=bool)
     full_rules: list[RouteRules | None] = [None] * len(rules)
-    for k in (k for k, market_rules in enumerate(rules) if market_rules is not free):
+    for k in ruled_markets:
         tariffs[k] = rules[k].tariff * state.price[:, lines[0][k], lines[1][k]][:, None]
         if rules[k].controlled:
             full_rules[k], rules[k] = rules[k], after_contracts(rules[k], committed[lines[0][k], lines[1][k]])
-    risk = supplier_risk_costs(state, constants, settings, lines)
-    ruled_markets = [k for k, market_rules in enumerate(rules) if market_rules is not free]
-    route_open = np.ones(tariffs.shape, dtype=bool)
-    for k in ruled_markets:
         route_open[k] = rules[k].route_open
+    risk = supplier_risk_costs(state, constants, settings, lines)
     posing = market_batch.Posing(*flat, freight, tariffs, risk, route_open, rules, ruled_markets)
 
     def pose_one(k: int) -> Market:
