@@ -29,7 +29,7 @@ from critmin.core.actions import (
     SetTariff,
     SubsidiseCells,
 )
-from critmin.core.event_words import EventWords, mineral_name, short_firm_name
+from critmin.core.event_words import STAGE_WORDS, EventWords, mineral_name, short_firm_name
 from critmin.core.outline import WorldOutline
 from critmin.core.snapshot import WorldSnapshot
 
@@ -127,9 +127,7 @@ class Wording:
             return " and ".join(self.line(mineral, s) for s in stages) or self.mineral(mineral)
         stage = getattr(stages, "value", stages)
         name = self.mineral(mineral)
-        return {"mine": f"mined {name}", "refined": f"refined {name}", "magnet": f"{name} magnets"}.get(
-            stage, f"{name} ({stage})"
-        )
+        return STAGE_WORDS[stage].format(name) if stage in STAGE_WORDS else f"{name} ({stage})"
 
     def places(self, codes, everyone: str = "all countries") -> str:
         """'China and Japan', or `everyone` when the list is empty."""
