@@ -168,10 +168,18 @@ def control_exposure(recent_exports: np.ndarray, domestic: np.ndarray, severity:
 # --- producers -------------------------------------------------------------------------------
 
 
-def margin_ratio(prices: np.ndarray, state: WorldState, constants: Constants) -> np.ndarray:
-    """(C, M, S) output value over cash cost (own cost plus feed at `prices`) per line."""
+def margin_ratio(
+    prices: np.ndarray, state: WorldState, constants: Constants, feed_at_break_even: bool = False
+) -> np.ndarray:
+    """(C, M, S) output value over cash cost (own cost plus feed at `prices`) per line.
+
+    With `feed_at_break_even`, a processor's feed counts at no more than its output pays for it
+    after the conversion cost (`run_cover`).
+    """
     feed = np.zeros_like(prices)
     feed[:, :, 1:] = prices[:, :, :-1] / constants.yield_share[None, :, 1:] * constants.chain[None, :, :-1]
+    if feed_at_break_even:
+        feed = np.minimum(feed, np.maximum(prices - state.unit_cost, 0.0))
     cost = state.unit_cost + feed
     return np.divide(prices, cost, out=price_ratio(prices, constants), where=cost > 0)
 
@@ -184,15 +192,27 @@ def relative_margin(prices: np.ndarray, state: WorldState, constants: Constants)
     return np.divide(ratio, at_reference, out=np.ones_like(prices), where=at_reference > 0)
 
 
-def cost_cover(prices: np.ndarray, state: WorldState, constants: Constants) -> np.ndarray:
+def cost_cover(
+    prices: np.ndarray, state: WorldState, constants: Constants, feed_at_break_even: bool = False
+) -> np.ndarray:
     """(C, M, S) how far output value covers cash cost: below 1 a line loses money on each tonne.
 
     Lines calibrated to run at reference prices count as covering their cost there.
     """
     reference = np.broadcast_to(constants.reference_price[None], prices.shape)
     at_reference = np.minimum(margin_ratio(reference, state, constants), 1.0)
-    ratio = margin_ratio(prices, state, constants)
+    ratio = margin_ratio(prices, state, constants, feed_at_break_even)
     return np.divide(ratio, at_reference, out=np.ones_like(prices), where=at_reference > 0)
+
+
+def run_cover(prices: np.ndarray, state: WorldState, constants: Constants) -> np.ndarray:
+    """(C, M, S) cost cover of running a line: a processor stops when output no longer pays conversion.
+
+    Feed is priced as a payable share of the metal it makes, so a processor's feed costs it at
+    most its output price less conversion (its break-even bid for feed): feed dearer than that
+    is not bought, and the line then runs short of feed, not of margin (docs/mechanisms.md).
+    """
+    return cost_cover(prices, state, constants, feed_at_break_even=True)
 
 
 def target_utilisation(state: WorldState, constants: Constants, settings) -> np.ndarray:
@@ -200,12 +220,12 @@ def target_utilisation(state: WorldState, constants: Constants, settings) -> np.
 
     Above reference margins, the normal utilisation rises with the relative margin to the
     power of the short-run supply elasticity (idle capacity restarts), up to `utilisation_max`;
-    below them, lines keep their normal rate while output still covers cash cost, and cut it
-    towards zero as output value falls to `utilisation_floor_margin` of that cost (the line's
+    below them, lines keep their normal rate while output still covers cash cost (`run_cover`),
+    and cut it towards zero as output value falls to `utilisation_floor_margin` of that cost (the line's
     dearer mines stop first).
     """
     margin = relative_margin(state.expected_price, state, constants)
-    cover = cost_cover(state.expected_price, state, constants)
+    cover = run_cover(state.expected_price, state, constants)
     ceiling = np.maximum(settings.utilisation_max, state.normal_utilisation)
     floor = settings.utilisation_floor_margin
     shutting = np.clip((cover - floor) / max(1.0 - floor, 1e-9), 0.0, 1.0)

@@ -101,6 +101,18 @@ def test_utilisation_rises_with_margins_and_stops_below_cash_cost(world):
     assert dynamics.target_utilisation(state, constants, settings)[at] == 0.0
 
 
+def test_a_processor_keeps_running_when_feed_outruns_its_output_until_output_stops_paying_conversion(world):
+    state, constants, settings = world.state, world.constants, world.settings
+    refined, mine = line(world, stage="refined"), line(world, stage="mine")
+    normal = state.normal_utilisation[refined]
+    state.expected_price[mine] = 4 * constants.reference_price[mine[1:]]  # feed dearer than the output pays
+    full_cover = dynamics.cost_cover(state.expected_price, state, constants)
+    assert full_cover[refined] < settings.utilisation_floor_margin
+    assert dynamics.target_utilisation(state, constants, settings)[refined] == pytest.approx(normal)
+    state.expected_price[refined] = settings.utilisation_floor_margin * state.unit_cost[refined]
+    assert dynamics.target_utilisation(state, constants, settings)[refined] == 0.0
+
+
 def test_capacity_losing_money_closes(world):
     state, constants, settings = world.state, world.constants, world.settings
     at = line(world)

@@ -85,7 +85,7 @@ STILL_CALIBRATING = {  # new-episode checks out of band over 20 seeds: median (b
     "co_2018_over_2016": "median 1.06 (band 1.8-4)",
     "co_fall_within_6_quarters": "median 0 (band 0.5-0.9)",
     "ga_outside_2023q3_over_q2": "median 1.05 (band 1.1-2.0): buyers' stocks absorb the first quarter",
-    "ga_outside_2024q1_over_2023q2": "median 20.4 (band 1.4-3.5): the top of the demand curve, 18/20 seeds",
+    "ga_outside_2024q1_over_2023q2": "median 15.9 (band 1.4-3.5): the top of the demand curve, 12/20 seeds",
     "sb_outside_2025q2_over_2024q4": "median 2.52 (band 1.0-2.5): no supply answers outside China in 2025",
     "co25_outside_2025q2_over_2024": "median 6.3 (band 1.1-1.8): no trade stocks, no cargoes at sea",
     "co25_outside_2025q3_over_q2": "median 3.17 (band 0.9-1.35): the price climbs to the top block in Q3",
