@@ -5,8 +5,8 @@ inventory inside the engine's market clearing. What they *want* — secure suppl
 or price spikes hit, or when they depend on a supplier that restricts exports or is not trusted
 — reaches the game through their country's decisions: the doctrines read their supply risks
 (`risk_board`, every country and line at once) and act (stockpile purchases, offtakes,
-programmes, investment) when the manufacturers' `Pressure` on a line passes the doctrine's
-threshold.
+programmes, investment) when the manufacturers' pressure on a line (agents/pressures.py)
+passes the doctrine's threshold.
 """
 
 from __future__ import annotations
@@ -187,52 +187,3 @@ def _origin_shares(starts, tonnes, hostile, origin, concentration, adversary, ma
                 main[p] = origin[e]
         concentration[p] = herfindahl
         adversary[p] = hostile_share
-
-
-class Pressure:
-    """Manufacturers' pressure on their government, per line: it jumps with risk and fades slowly.
-
-    Deterministic memory kept by a controller between turns, (L,) arrays over the lines of the
-    reading it last heard (carried over by name if the lines change).
-    """
-
-    def __init__(self, memory: float) -> None:
-        self.memory = memory
-        self.lines: list[Line] = []
-        self.level = np.zeros(0)
-        self.held = np.zeros(0, dtype=bool)  # lines with a level at all
-
-    def update(self, lines: list[Line], at_risk: np.ndarray, score: np.ndarray) -> np.ndarray:
-        """Pressure now: the higher of today's risk and what is kept of yesterday's, on (L,) lines."""
-        self.align(lines)
-        kept = self.memory * self.level  # a line without a level holds 0 (and keeps it)
-        self.level = np.where(at_risk & ~(kept > score), score, kept)
-        self.held |= at_risk
-        return self.level
-
-    def hear(self, lobbying: np.ndarray) -> None:
-        """Manufacturers' lobbying ((L,) 0..1) raises the pressure on those lines."""
-        louder = lobbying > self.level
-        self.level = np.where(louder, lobbying, self.level)
-        self.held |= louder
-
-    def align(self, lines: list[Line]) -> None:
-        """Carry the levels over to the reading's lines, by name, if they are not the same lines."""
-        if self.lines is lines:
-            return
-        if self.lines == lines:
-            self.lines = lines
-            return
-        levels = zip(self.lines, self.level.tolist(), self.held.tolist(), strict=True)
-        kept = {line: level for line, level, held in levels if held}
-        self.lines = lines
-        self.level = np.array([kept.get(line, 0.0) for line in self.lines])
-        self.held = np.array([line in kept for line in self.lines], dtype=bool)
-
-    def pressed(self, act: float, rank: np.ndarray) -> list[tuple[Line, float]]:
-        """Lines where the pressure reaches `act`, most pressed first (ties by `rank`, (L,))."""
-        at = np.flatnonzero(self.held & (self.level >= act))
-        if len(at) < 2:  # nothing to sort
-            return [(self.lines[k], float(self.level[k])) for k in at.tolist()]
-        order = at[np.lexsort((rank[at], -self.level[at]))].tolist()
-        return [(self.lines[k], level) for k, level in zip(order, self.level[order].tolist(), strict=True)]
