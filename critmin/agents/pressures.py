@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from critmin.agents.doctrine_params import DoctrineParams, RiskWeights
 from critmin.agents.manufacturers import Line
 from critmin.agents.reading import WorldReading
 
@@ -26,8 +27,8 @@ class Member:
     row: int  # its row of the book's arrays
     memory: float  # share of last turn's pressure kept
     act: float  # the pressure at which its government acts
-    adversary_trust: float  # the parameters of its risk board
-    weights: object
+    adversary_trust: float  # the parameters of its risk board...
+    weights: RiskWeights
 
 
 @dataclass
@@ -55,7 +56,7 @@ class Pressures:
         self.grouped: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.acts = np.zeros((0, 1))
 
-    def join(self, country: str, params) -> None:
+    def join(self, country: str, params: DoctrineParams) -> None:
         """Hold the pressure of `country` (a doctrine's parameters), from nothing."""
         row = len(self.members)
         self.members[country] = Member(
