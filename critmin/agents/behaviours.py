@@ -19,7 +19,6 @@ import numpy as np
 
 from critmin.agents.diplomacy import choose_buyer, choose_supplier, make_offer
 from critmin.agents.firms import invest_at_home, stake_abroad
-from critmin.agents.manufacturers import Pressure
 from critmin.agents.reading import FIGURE, WorldReading
 from critmin.agents.situation import MINERAL_NAMED, STAGE_NAMED, Situation, offer_line
 from critmin.core.actions import (
@@ -86,11 +85,6 @@ def remember_proposals(actions: list[ActionBase], turn: int, memory: Memory) -> 
     for action in actions:
         if isinstance(action, ProposeDeal):
             memory.proposed[(offer_line(action), action.counterparty)] = turn
-
-
-def pressed_lines(situation: Situation, pressure: Pressure) -> list[tuple[Line, float]]:
-    """Lines where manufacturers' pressure passes the doctrine's threshold, most pressed first."""
-    return pressure.pressed(situation.params.act_on_pressure, situation.reading.seen.rank)
 
 
 # --- importing -----------------------------------------------------------------------------

@@ -4,7 +4,8 @@ Every doctrine is a `Controller` like any other: it sees only its country's Obse
 returns Actions, which the engine checks like anyone's. A decision runs in four steps:
 
 1. read the observation (`Situation.read`) — lines, controls, deals, manufacturers' risks;
-2. let manufacturers press (`Pressure`): pressure jumps with supply risk and fades slowly;
+2. let manufacturers press (`Pressures`, every AI country's row at once): pressure jumps with
+   supply risk and fades slowly;
 3. answer the inbox (`diplomacy.answer_inbox`): accept only what the country's own valuation
    scores non-negative, never deliver to a country it embargoes, counter where it helps;
 4. play the doctrine (`play`): the moves of `behaviours` its character calls for.
@@ -41,7 +42,7 @@ from critmin.agents import behaviours as moves
 from critmin.agents.controllers import Controller, DefaultController, QueuedController
 from critmin.agents.diplomacy import answer_inbox
 from critmin.agents.doctrine_params import DoctrineParams, params_for
-from critmin.agents.manufacturers import Pressure
+from critmin.agents.pressures import Pressures
 from critmin.agents.reading import WorldReading
 from critmin.agents.situation import Situation
 from critmin.agents.valuation import DealValue, value_offer
@@ -64,12 +65,14 @@ class DoctrineController:
         params: DoctrineParams,
         rng: np.random.Generator,
         shared_reading: SharedReading | None = None,
+        pressures: Pressures | None = None,
     ) -> None:
         self.country = country
         self.params = params
         self.rng = rng
         self.shared_reading = shared_reading
-        self.pressure = Pressure(params.pressure_memory)
+        self.pressures = pressures if pressures is not None else Pressures()  # the model's, or its own
+        self.pressures.join(country, params)
         self.memory = moves.Memory()
 
     def decide(self, observation: Observation, legal: Sequence[ActionBase]) -> list[ActionBase]:
@@ -85,11 +88,9 @@ class DoctrineController:
     def decide_on(self, situation: Situation) -> list[ActionBase]:
         """The actions of this turn on the situation read."""
         moves.recall_proposals(situation, self.memory)
-        risks, seen = situation.risks, situation.reading.seen
-        self.pressure.update(seen.order, risks.active, risks.board.score[situation.row])
-        self.pressure.hear(situation.reading.rows.lobbying[situation.row])
+        pressed = self.pressures.pressed(situation.reading, self.country)
         actions = answer_inbox(situation)
-        actions += self.play(situation, moves.pressed_lines(situation, self.pressure))
+        actions += self.play(situation, pressed)
         moves.remember_proposals(actions, situation.obs.turn, self.memory)
         return actions
 
@@ -192,16 +193,18 @@ def doctrine_controller(
     rng: np.random.Generator,
     tables: Sequence = (),
     shared_reading: SharedReading | None = None,
+    pressures: Pressures | None = None,
 ) -> Controller:
     """The AI controller of a doctrine for a country (the default controller for 'passive').
 
     `tables` are the scenario's `DoctrineTable`s over the doctrine's parameters, in order (None
-    for none): its `[doctrines.NAME]` table, the country's own `doctrine_params`.
+    for none): its `[doctrines.NAME]` table, the country's own `doctrine_params`. `pressures`
+    is the model's book of its AI countries' pressure (the controller keeps its own without).
     """
     cls = DOCTRINE_CONTROLLERS.get(doctrine)
     if cls is None:
         return DefaultController()
-    return cls(country, params_for(doctrine, country, *tables), rng, shared_reading)
+    return cls(country, params_for(doctrine, country, *tables), rng, shared_reading, pressures)
 
 
 def make_controller(
@@ -209,6 +212,7 @@ def make_controller(
     rng: np.random.Generator,
     doctrines: DoctrineTables | None = None,
     shared_reading: SharedReading | None = None,
+    pressures: Pressures | None = None,
 ) -> Controller:
     """The controller for a scenario's country record (`controller`, `doctrine` fields).
 
@@ -222,5 +226,5 @@ def make_controller(
     if country.controller == "ai":
         table = doctrines.table(country.doctrine) if doctrines is not None else None
         tables = (table, country.doctrine_params)
-        return doctrine_controller(country.doctrine, country.iso3, rng, tables, shared_reading)
+        return doctrine_controller(country.doctrine, country.iso3, rng, tables, shared_reading, pressures)
     return DefaultController()

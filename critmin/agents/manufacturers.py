@@ -5,8 +5,8 @@ inventory inside the engine's market clearing. What they *want* — secure suppl
 or price spikes hit, or when they depend on a supplier that restricts exports or is not trusted
 — reaches the game through their country's decisions: the doctrines read their supply risks
 (`risk_board`, every country and line at once) and act (stockpile purchases, offtakes,
-programmes, investment) when the manufacturers' `Pressure` on a line passes the doctrine's
-threshold.
+programmes, investment) when the manufacturers' pressure on a line (agents/pressures.py)
+passes the doctrine's threshold.
 """
 
 from __future__ import annotations
@@ -87,29 +87,24 @@ def risk_board(rows, adversary_trust: float, weights) -> RiskBoard:
     """Every row's supply risk on every line, from last turn's figures and who restricts or is distrusted.
 
     `rows` are a reading's rows (agents/reading.py: `figures`, `imports`, `trust`). Element by
-    element the arithmetic of the risk as first written for one line: `min` and `max` are
-    comparisons that keep what they keep, NaN included, and the import origins are summed as
-    Python's `sum` does (`_origin_shares`).
+    element the arithmetic of the risk as first written for one line (`_line_risks`): `min` and
+    `max` are comparisons that keep what they keep, NaN included, and the import origins are
+    summed as Python's `sum` does (`_origin_shares`).
     """
-    figures = rows.figures
-    imports, shortage = figures[..., IMPORTS], figures[..., SHORTAGE]
-    demand, price, reference = figures[..., DEMAND], figures[..., PRICE], figures[..., REFERENCE]
-    need = np.where(demand > 0, demand, imports)
-    with np.errstate(over="ignore"):  # a quotient too large is infinite, as Python's
-        shortage_share = np.divide(shortage, need, out=np.zeros_like(need), where=need > 0)
-        ratio = np.divide(price, reference, out=np.zeros_like(price), where=reference > 0)
-    spike = np.where(reference > 0, ratio - 1.0, 0.0)
-    spike = np.where(spike < 0.0, 0.0, spike)
     concentration, adversary, main = origin_shares(rows, adversary_trust)
-    signal = weights.shortage_gain * shortage_share
-    score = (
-        weights.shortage * np.where(signal > 1.0, 1.0, signal)
-        + weights.price_spike * np.where(spike > weights.spike_cap, weights.spike_cap, spike)
-        + weights.concentration * concentration
-        + weights.adversary * adversary
+    shape = concentration.shape
+    shortage_share, spike, score, exposure = (np.empty(shape) for _ in range(4))
+    signals = np.array(
+        [
+            weights.shortage,
+            weights.price_spike,
+            weights.concentration,
+            weights.adversary,
+            weights.shortage_gain,
+            weights.spike_cap,
+        ]
     )
-    score = np.where(score < 0.0, 0.0, score)
-    exposure = imports + shortage
+    _line_risks(rows.figures, concentration, adversary, signals, shortage_share, spike, score, exposure)
     return RiskBoard(
         active=exposure > 1e-9,
         exposure=exposure,
@@ -118,8 +113,40 @@ def risk_board(rows, adversary_trust: float, weights) -> RiskBoard:
         concentration=concentration,
         adversary_share=adversary,
         main_origin=main,
-        score=np.where(score > 1.0, 1.0, score),
+        score=score,
     )
+
+
+@nb.njit(cache=True, nogil=True)
+def _line_risks(
+    figures, concentration, adversary, weights, shortage_share, spike, score, exposure
+):  # pragma: no cover
+    """Per row and line: the share of need unmet, the price spike, the 0..1 score and the exposure.
+
+    Need is demand where there is demand, else imports; the score weighs the shortage signal
+    (`shortage_gain` times the share, at most 1), the spike (at most `spike_cap`), the import
+    concentration and the adversaries' share, in that order, and is held within 0..1.
+    """
+    w_shortage, w_spike, w_concentration, w_adversary, gain, cap = weights
+    for r in range(concentration.shape[0]):
+        for k in range(concentration.shape[1]):
+            imports, shortage = figures[r, k, IMPORTS], figures[r, k, SHORTAGE]
+            demand, price, reference = figures[r, k, DEMAND], figures[r, k, PRICE], figures[r, k, REFERENCE]
+            need = demand if demand > 0 else imports
+            share = shortage / need if need > 0 else 0.0
+            rise = price / reference - 1.0 if reference > 0 else 0.0
+            rise = 0.0 if rise < 0.0 else rise
+            signal = gain * share
+            total = (
+                w_shortage * (1.0 if signal > 1.0 else signal)
+                + w_spike * (cap if rise > cap else rise)
+                + w_concentration * concentration[r, k]
+                + w_adversary * adversary[r, k]
+            )
+            total = 0.0 if total < 0.0 else total
+            shortage_share[r, k], spike[r, k] = share, rise
+            score[r, k] = 1.0 if total > 1.0 else total
+            exposure[r, k] = imports + shortage
 
 
 def origin_shares(rows, adversary_trust: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -187,52 +214,3 @@ def _origin_shares(starts, tonnes, hostile, origin, concentration, adversary, ma
                 main[p] = origin[e]
         concentration[p] = herfindahl
         adversary[p] = hostile_share
-
-
-class Pressure:
-    """Manufacturers' pressure on their government, per line: it jumps with risk and fades slowly.
-
-    Deterministic memory kept by a controller between turns, (L,) arrays over the lines of the
-    reading it last heard (carried over by name if the lines change).
-    """
-
-    def __init__(self, memory: float) -> None:
-        self.memory = memory
-        self.lines: list[Line] = []
-        self.level = np.zeros(0)
-        self.held = np.zeros(0, dtype=bool)  # lines with a level at all
-
-    def update(self, lines: list[Line], at_risk: np.ndarray, score: np.ndarray) -> np.ndarray:
-        """Pressure now: the higher of today's risk and what is kept of yesterday's, on (L,) lines."""
-        self.align(lines)
-        kept = self.memory * self.level  # a line without a level holds 0 (and keeps it)
-        self.level = np.where(at_risk & ~(kept > score), score, kept)
-        self.held |= at_risk
-        return self.level
-
-    def hear(self, lobbying: np.ndarray) -> None:
-        """Manufacturers' lobbying ((L,) 0..1) raises the pressure on those lines."""
-        louder = lobbying > self.level
-        self.level = np.where(louder, lobbying, self.level)
-        self.held |= louder
-
-    def align(self, lines: list[Line]) -> None:
-        """Carry the levels over to the reading's lines, by name, if they are not the same lines."""
-        if self.lines is lines:
-            return
-        if self.lines == lines:
-            self.lines = lines
-            return
-        levels = zip(self.lines, self.level.tolist(), self.held.tolist(), strict=True)
-        kept = {line: level for line, level, held in levels if held}
-        self.lines = lines
-        self.level = np.array([kept.get(line, 0.0) for line in self.lines])
-        self.held = np.array([line in kept for line in self.lines], dtype=bool)
-
-    def pressed(self, act: float, rank: np.ndarray) -> list[tuple[Line, float]]:
-        """Lines where the pressure reaches `act`, most pressed first (ties by `rank`, (L,))."""
-        at = np.flatnonzero(self.held & (self.level >= act))
-        if len(at) < 2:  # nothing to sort
-            return [(self.lines[k], float(self.level[k])) for k in at.tolist()]
-        order = at[np.lexsort((rank[at], -self.level[at]))].tolist()
-        return [(self.lines[k], level) for k, level in zip(order, self.level[order].tolist(), strict=True)]

@@ -202,14 +202,20 @@ def no_firms(world: World) -> FirmArrays:
 
 
 def contracted_tonnes(world: World) -> tuple[np.ndarray, np.ndarray]:
-    """(C, M, S) tonnes a turn each country sells, and buys, under contracts delivering this turn."""
+    """(C, M, S) tonnes a turn each country sells, and buys, under contracts delivering this turn.
+
+    Added deal by deal in the order of the active deals (`np.add.at` adds repeated cells in turn).
+    """
     sold, bought = np.zeros_like(world.state.capacity), np.zeros_like(world.state.capacity)
+    deals = [deal for deal in world.deals.active(world.turn) if deal.kind != "equity"]
+    if not deals:
+        return sold, bought
     country, mineral, stage = world.index.country, world.index.mineral, world.index.stage
-    for deal in world.deals.active(world.turn):
-        if deal.kind != "equity":
-            m, s = mineral[deal.mineral], stage[deal.stage]
-            sold[country[deal.seller], m, s] += deal.tonnes_per_turn
-            bought[country[deal.buyer], m, s] += deal.tonnes_per_turn
+    m = np.array([mineral[deal.mineral] for deal in deals])
+    s = np.array([stage[deal.stage] for deal in deals])
+    tonnes = np.array([deal.tonnes_per_turn for deal in deals], dtype=float)
+    np.add.at(sold, (np.array([country[deal.seller] for deal in deals]), m, s), tonnes)
+    np.add.at(bought, (np.array([country[deal.buyer] for deal in deals]), m, s), tonnes)
     return sold, bought
 
 
