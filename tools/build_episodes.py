@@ -334,7 +334,9 @@ FIVE_METALS_HEADER = """\
 #
 # The announcement and the control fell on the same day (no grace period: Fastmarkets, 5 Feb 2025
 # [M]), in 2025Q1 (turn 0). The approval shares are China's exports under licence over its exports
-# before it (China customs via SMM, Fastmarkets and others, named on each event) [M]/[L].
+# before it (China customs via SMM, Fastmarkets and others, named on each event) [M]/[L], restated
+# as shares of China's output: a licence on the first turn refers to the line's output, having no
+# exports before it (engine/exports.py), so share x exports / output (world-2024, derived).
 # Left out: tellurium and indium, which world-2024 has, because no quarterly 2025 price outside and
 # inside China nor monthly export figure could be found and cited for them in this session; their
 # licences would be scripted on guessed approval shares and checked against nothing.
@@ -348,32 +350,48 @@ NO_10_2025 = (
 MO_POWDER_2024_TONNES = 287.0  # controlled Mo powders exported by China in 2024 (customs via Reuters) [M]
 
 
-def china_surplus(world: dict, mineral: str, stage: str) -> float:
-    """China's 2024 output at a stage less its own final demand there: what it exported, t/yr."""
-    output = sum(
-        r["tonnes_per_year"] * r["utilisation"]
-        for r in world["capacity"]
-        if (r["country"], r["mineral"], r["stage"]) == ("CHN", mineral, stage)
+def china_line(world: dict, mineral: str, stage: str) -> tuple[float, float]:
+    """China's 2024 output at a stage and what it exported (output less its own final demand), t/yr."""
+    key = ("CHN", mineral, stage)
+    output = sum(r["tonnes_per_year"] * r["utilisation"] for r in world["capacity"] if _line(r) == key)
+    use = sum(r["tonnes_per_year"] for r in world["demand"] if _line(r) == key)
+    return output, output - use
+
+
+def _line(record: dict) -> tuple[str, str, str]:
+    """A capacity or demand record's (country, mineral, stage)."""
+    return record["country"], record["mineral"], record["stage"]
+
+
+def on_output(world: dict, event: dict) -> dict:
+    """A licence event whose share of China's exports is restated as a share of China's output.
+
+    A licence imposed on the first turn refers to what the line produces, having no exports
+    before it to refer to (engine/exports.py: recent_exports); a later revision of it keeps that
+    reference (engine/controls.py: impose). So the approved tonnes, the share of the exports,
+    become a share of the output: share x exports / output, from world-2024's figures.
+    """
+    action = event["action"]
+    output, exported = china_line(world, action["mineral"], action["stages"][0])
+    of_output = round(action["approval_share"] * exported / output, 3)
+    note = (
+        f"; {action['approval_share']} of China's exports = {of_output} of its output (world-2024: "
+        f"{exported:,.0f} of {output:,.0f} t/yr exported, derived), the engine's reference on turn 0"
     )
-    use = sum(
-        r["tonnes_per_year"]
-        for r in world["demand"]
-        if (r["country"], r["mineral"], r["stage"]) == ("CHN", mineral, stage)
-    )
-    return output - use
+    return event | {"action": action | {"approval_share": of_output}, "source": event["source"] + note}
 
 
 def molybdenum_licence(world: dict) -> dict:
     """The molybdenum licence: only the powders it names are held back, out of China's exports."""
-    share = 1 - MO_POWDER_2024_TONNES / china_surplus(world, "molybdenum", "refined")
+    _, exported = china_line(world, "molybdenum", "refined")
+    share = round(1 - MO_POWDER_2024_TONNES / exported, 3)
     return control_event(
         0,
         "China licenses exports of certain molybdenum powders (4 February 2025)",
-        licence("CHN", "molybdenum", ["refined"], round(share, 3)),
+        licence("CHN", "molybdenum", ["refined"], share),
         f"{NO_10_2025}; it names certain molybdenum powders used in missile parts, of which China shipped "
         "287 t in 2024, about half to Japan (China customs via Reuters, 4 Feb 2025) [M]: all of them held "
-        "back out of China's refined surplus in world-2024 (output less its own demand, derived) = "
-        f"{share:.3f}",
+        f"back out of China's refined exports in world-2024 (output less its own demand, derived) = {share}",
     )
 
 
@@ -430,8 +448,9 @@ FIVE_METALS_EVENTS = (
 
 
 def five_metals_events(world: dict) -> tuple[dict, ...]:
-    """The tungsten quota cut, the tungsten and bismuth licences, and the molybdenum licence."""
-    return (*FIVE_METALS_EVENTS, molybdenum_licence(world))
+    """The tungsten quota cut and the three licences, their shares restated on China's output."""
+    events = (*FIVE_METALS_EVENTS, molybdenum_licence(world))
+    return tuple(on_output(world, e) if e["kind"] == "action" else e for e in events)
 
 
 EPISODES = (

@@ -46,31 +46,42 @@ def test_the_episode_loads_on_default_controllers_and_the_shared_market():
     assert {m.id for m in spec.minerals} == {"tungsten", "bismuth", "molybdenum"}  # Te, In left out
 
 
-def test_the_licences_bite_in_the_quarter_they_were_announced_with_the_customs_shares():
-    licences = china_licences(load_scenario(FIVE_METALS).spec)
-    assert licences["tungsten"] == [(FM25_Q1, None, ("refined",), 0.87)]
-    assert licences["bismuth"] == [
-        (0, None, ("mine",), 0.62),
-        (1, None, ("mine",), 0.43),
-        (3, None, ("mine",), 0.6),
-    ]
-    assert [row[:3] for row in licences["molybdenum"]] == [(FM25_Q1, None, ("refined",))]
-
-
-def test_the_molybdenum_licence_holds_back_only_the_listed_powders():
+def china_line(mineral: str, stage: str) -> tuple[float, float]:
+    """China's output at a stage in world-2024 and what it exports (output less its demand), t/yr."""
     world = tomllib.loads((DATA / "world-2024.toml").read_text(encoding="utf-8"))
+    key = ("CHN", mineral, stage)
     output = sum(
         r["tonnes_per_year"] * r["utilisation"]
         for r in world["capacity"]
-        if (r["country"], r["mineral"], r["stage"]) == ("CHN", "molybdenum", "refined")
+        if (r["country"], r["mineral"], r["stage"]) == key
     )
     use = sum(
-        r["tonnes_per_year"]
-        for r in world["demand"]
-        if (r["country"], r["mineral"], r["stage"]) == ("CHN", "molybdenum", "refined")
+        r["tonnes_per_year"] for r in world["demand"] if (r["country"], r["mineral"], r["stage"]) == key
     )
-    (_, _, _, share), *_ = china_licences(load_scenario(FIVE_METALS).spec)["molybdenum"]
-    assert share == pytest.approx(1 - MO_POWDER_2024_TONNES / (output - use), abs=1e-3)
+    return output, output - use
+
+
+def on_output(share_of_exports: float, mineral: str, stage: str) -> float:
+    """A share of China's exports as a share of its output (the engine's reference on turn 0)."""
+    output, exported = china_line(mineral, stage)
+    return pytest.approx(share_of_exports * exported / output, abs=1e-3)
+
+
+def test_the_licences_bite_in_the_quarter_announced_with_the_customs_shares_of_exports():
+    licences = china_licences(load_scenario(FIVE_METALS).spec)
+    assert licences["tungsten"] == [(FM25_Q1, None, ("refined",), on_output(0.87, "tungsten", "refined"))]
+    assert licences["bismuth"] == [
+        (turn, None, ("mine",), on_output(share, "bismuth", "mine"))
+        for turn, share in ((0, 0.62), (1, 0.43), (3, 0.6))
+    ]
+
+
+def test_the_molybdenum_licence_holds_back_only_the_listed_powders():
+    _, exported = china_line("molybdenum", "refined")
+    share = 1 - MO_POWDER_2024_TONNES / exported
+    assert china_licences(load_scenario(FIVE_METALS).spec)["molybdenum"] == [
+        (FM25_Q1, None, ("refined",), on_output(share, "molybdenum", "refined"))
+    ]
 
 
 def test_chinas_tungsten_mine_quota_cut_runs_through_2025():
