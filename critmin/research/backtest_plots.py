@@ -16,6 +16,7 @@ from critmin.research.backtests import (
     BASE_TURNS,
     COBALT,
     DRC_COBALT,
+    FIVE_METALS,
     GA_GE_BASE,
     GALLIUM_GERMANIUM,
     LITHIUM,
@@ -153,6 +154,33 @@ OBSERVED_PATHS: dict[str, dict[str, tuple[tuple[float, float], ...]]] = {
             (2025.92, 23.0),
         ),
     },
+    FIVE_METALS: {  # the first point is the 2024 mean (world-2024's reference)
+        "APT, Europe (USD/mtu)": (
+            (2024.5, 330.0),
+            (2025.05, 333.0),
+            (2025.37, 400.0),
+            (2025.55, 400.0),
+            (2025.75, 615.0),
+            (2025.93, 800.0),
+            (2025.95, 850.0),
+        ),
+        "APT, China domestic (USD/mtu)": ((2024.5, 330.0), (2025.6, 455.0), (2025.95, 880.0)),
+        "Bi metal, Rotterdam (USD/lb)": (
+            (2024.5, 6.0),
+            (2025.07, 6.0),
+            (2025.14, 15.0),
+            (2025.21, 40.0),
+            (2025.22, 33.0),
+            (2025.33, 28.5),
+        ),
+        "Bi metal, China domestic (USD/kg)": (
+            (2024.5, 13.0),
+            (2025.0, 11.0),
+            (2025.16, 12.7),
+            (2025.21, 21.4),
+        ),
+        "Mo oxide, dealer (USD/lb)": ((2024.5, 21.3), (2025.37, 19.6), (2025.42, 21.975), (2025.9, 23.5)),
+    },
 }
 OBSERVED_SOURCES = {
     REE: "NOTES 3a: Lynas data via mining.com, Japan Metal Bulletin, USGS MCS 2016 year-end prices; "
@@ -170,7 +198,21 @@ OBSERVED_SOURCES = {
     "China ingot (SMM via Reuters) [M] by its 15 Aug 2024 level",
     DRC_COBALT: "Fastmarkets, CME via Reuters, Ecofin [M] (scaled by the 2024 mean, USGS MCS 2025 [H]); "
     "hydroxide Fastmarkets via Reuters [M] by 55% of it",
+    FIVE_METALS: "APT: Reuters, Metalnomist, CTIA, SMM [M], China's from yuan at 88.5 mtu/t [L]; "
+    "Bi: Reuters, Fastmarkets [M]; Mo: Platts via S&P Global [M], late 2025 [L]; each by its 2024 mean [L]",
 }
+
+
+def over_reference(mineral: str, stage: str, outside: bool) -> Callable[[Trajectory], np.ndarray]:
+    """The price outside China (or China's) as a multiple of its stage's reference (start year's mean)."""
+
+    def path(t: Trajectory) -> np.ndarray:
+        series = t.outside_price(mineral, stage) if outside else t.china_price(mineral, stage)
+        return series / t.reference[t.at(mineral, stage)]
+
+    return path
+
+
 SIMULATED_PATHS: dict[str, dict[str, Callable[[Trajectory], np.ndarray]]] = {
     REE: {
         "Nd oxide, export (FOB China)": lambda t: t.outside_price("ree_light"),
@@ -212,12 +254,20 @@ SIMULATED_PATHS: dict[str, dict[str, Callable[[Trajectory], np.ndarray]]] = {
             t.china_price("cobalt", "mine") / t.reference[t.at("cobalt", "mine")]
         ),
     },
+    FIVE_METALS: {  # each as a multiple of its stage's 2024 mean (the reference)
+        "APT, Europe (USD/mtu)": over_reference("tungsten", "refined", outside=True),
+        "APT, China domestic (USD/mtu)": over_reference("tungsten", "refined", outside=False),
+        "Bi metal, Rotterdam (USD/lb)": over_reference("bismuth", "mine", outside=True),
+        "Bi metal, China domestic (USD/kg)": over_reference("bismuth", "mine", outside=False),
+        "Mo oxide, dealer (USD/lb)": over_reference("molybdenum", "refined", outside=True),
+    },
 }
 # What a simulated path is scaled by: the first year's mean unless the episode says otherwise.
 PLOT_BASES: dict[str, Callable[[Trajectory, np.ndarray], float]] = {
     GALLIUM_GERMANIUM: lambda t, series: float(series[GA_GE_BASE]),  # 2023Q2, before the licences
     ANTIMONY: lambda t, series: float(t.reference[t.at("antimony", "refined")]),  # the 2023 mean
     DRC_COBALT: lambda t, series: 1.0,  # the paths are already multiples of the 2024 mean
+    FIVE_METALS: lambda t, series: 1.0,
 }
 
 

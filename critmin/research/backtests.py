@@ -15,7 +15,9 @@ move only through the market behaviour of the engine (docs/mechanisms.md), with 
 - `antimony-2024`: China's export licences on antimony (announced 15 Aug 2024, in force 15 Sep
   2024) and its ban on shipments to the US (3 Dec 2024), 2024-2025Q2;
 - `drc-cobalt-2025`: the DRC's suspension of cobalt exports (22 Feb 2025, extended 21 Jun) and
-  the export quotas that replaced it from 16 Oct 2025, 2025-2026Q1.
+  the export quotas that replaced it from 16 Oct 2025, 2025-2026Q1;
+- `china-five-metals-2025`: China's export licences on tungsten, tellurium, bismuth, molybdenum
+  and indium products (4 Feb 2025, in force the same day), 2025, on the first three.
 
 Each `Check` measures one figure of a simulated trajectory (a price peak, its timing, the
 export/domestic wedge, leakage, the fall after the peak, supply through the episode) and holds
@@ -23,7 +25,7 @@ if the median over the seeds lies in its band. Observed figures come from
 ../shared/data/calibration/NOTES.md (sections 3a and 3f) and BEHAVIOUR.md (section 6) with
 their sources and flags, and for the 2023-24 controls from the press figures named on each
 check (Fastmarkets, Argus and SMM via Reuters; China customs) and USGS MCS 2025 [H]; the bands of
-the last six episodes were fixed before their first simulated run. `critmin validate` runs
+the last seven episodes were fixed before their first simulated run. `critmin validate` runs
 them all; seeds are drawn from one SeedSequence.
 """
 
@@ -40,7 +42,7 @@ VALIDATION_ROOT_SEED = 20100921  # the day China's customs stopped rare-earth sh
 REE, LITHIUM = "ree-crisis-2010", "lithium-cycle-2021"
 COBALT, TIN, TUNGSTEN = "cobalt-spike-2017", "tin-wa-2023", "tungsten-quotas-2007"
 GALLIUM_GERMANIUM, ANTIMONY = "germanium-gallium-2023", "antimony-2024"
-DRC_COBALT = "drc-cobalt-2025"
+DRC_COBALT, FIVE_METALS = "drc-cobalt-2025", "china-five-metals-2025"
 CUT_TURN = 4  # 2010Q1: the 2010 quota (30,258 t) replaces the 2009 one (50,145 t)
 QUOTA_2010_TONNES = 30258.0
 BASE_TURNS = 4  # the first year is the base level: 2009 for rare earths, 2020 for lithium
@@ -369,9 +371,9 @@ def china_ratio(mineral: str, turn: int, base: int) -> Callable[[Trajectory], fl
     return lambda t: float(t.china_price(mineral)[turn] / t.china_price(mineral)[base])
 
 
-def wedge_at(mineral: str, turn: int) -> Callable[[Trajectory], float]:
+def wedge_at(mineral: str, turn: int, stage: str = "refined") -> Callable[[Trajectory], float]:
     """Outside-China price over China's domestic price at `turn`."""
-    return lambda t: float(t.outside_price(mineral)[turn] / t.china_price(mineral)[turn])
+    return lambda t: float(t.outside_price(mineral, stage)[turn] / t.china_price(mineral, stage)[turn])
 
 
 def outside_year_over_year(mineral: str, year: int, base: int) -> Callable[[Trajectory], float]:
@@ -408,14 +410,14 @@ CO25_Q1, CO25_Q2, CO25_Q3, CO25_Q4, CO25_2026Q1 = 0, 1, 2, 3, 4
 DRC_MINE_2024 = 220_000.0  # t Co, DRC mine output in 2024 (USGS MCS 2025) [H], as world-2024 has it
 
 
-def outside_over_reference(mineral: str, turn: int) -> Callable[[Trajectory], float]:
-    """Outside-China price at `turn` over the mineral's reference price (the start year's mean)."""
+def outside_over_reference(mineral: str, turn: int, stage: str = "refined") -> Callable[[Trajectory], float]:
+    """Outside-China price at `turn` over the stage's reference price (the start year's mean)."""
+    return lambda t: float(t.outside_price(mineral, stage)[turn] / t.reference[t.at(mineral, stage)])
 
-    def measure(t: Trajectory) -> float:
-        m, s = t.at(mineral, "refined")
-        return float(t.outside_price(mineral)[turn] / t.reference[m, s])
 
-    return measure
+def china_over_reference(mineral: str, turn: int, stage: str = "refined") -> Callable[[Trajectory], float]:
+    """China's domestic price at `turn` over the stage's reference price (the start year's mean)."""
+    return lambda t: float(t.china_price(mineral, stage)[turn] / t.reference[t.at(mineral, stage)])
 
 
 def china_payable(turn: int) -> Callable[[Trajectory], float]:
@@ -425,12 +427,7 @@ def china_payable(turn: int) -> Callable[[Trajectory], float]:
 
 def china_hydroxide_over_reference(turn: int) -> Callable[[Trajectory], float]:
     """China's cobalt mine-stage price at `turn` over the mine stage's reference (2024 mean)."""
-
-    def measure(t: Trajectory) -> float:
-        m, s = t.at("cobalt", "mine")
-        return float(t.china_price("cobalt", "mine")[turn] / t.reference[m, s])
-
-    return measure
+    return china_over_reference("cobalt", turn, "mine")
 
 
 def china_cobalt_imports(t: Trajectory) -> np.ndarray:
@@ -451,6 +448,10 @@ def drc_mine_output_2025(t: Trajectory) -> float:
     m, s = t.at("cobalt", "mine")
     output = t.production[:, t.countries.index("COD"), m, s]
     return float(output[quarters_of(t, 2025, 2025)].sum() / DRC_MINE_2024)
+
+
+# china-five-metals-2025: starts 2025Q1, the quarter of the licences (4 Feb, in force the same day).
+FM25_Q1, FM25_Q2, FM25_Q4 = 0, 1, 3
 
 
 def quarters_of(t: Trajectory, first: int, last: int) -> np.ndarray:
@@ -1027,6 +1028,113 @@ CHECKS: tuple[Check, ...] = (
         "ban (Ecofin) [M]: cobalt is a by-product of copper, which went on being exported",
         (0.85, 1.25),
         drc_mine_output_2025,
+    ),
+    Check(
+        FIVE_METALS,
+        "w25_outside_2025q2_over_2024",
+        "outside-China APT price, 2025Q2 (licences from 4 Feb) / 2024 mean",
+        1.21,
+        "APT Europe USD 400/mtu in mid-May 2025, +18% since February, highest since 2013 (Reuters via "
+        "mining.com, 15 May 2025) [M]; 395-405, +20% since January (Metalnomist, Jul 2025) [M]: Q2 mean "
+        "~400 [L] over ~330 in 2024 (world-2024's reference, trade press) [L]",
+        (1.0, 1.6),
+        outside_over_reference("tungsten", FM25_Q2),
+    ),
+    Check(
+        FIVE_METALS,
+        "w25_outside_2025q4_over_2024",
+        "outside-China APT price, 2025Q4 / 2024 mean (the rise goes on all year)",
+        2.2,
+        "APT Europe USD 580-650/mtu on 30 Sep 2025, +86.4% year to date (CTIA, Oct 2025) [M]; CIF "
+        "Rotterdam 780-820 on 5 Dec and 830-870 on 12 Dec (SMM) [M]: Q4 mean ~730 [L] over ~330 in 2024 [L]",
+        (1.6, 3.2),
+        outside_over_reference("tungsten", FM25_Q4),
+    ),
+    Check(
+        FIVE_METALS,
+        "w25_china_2025q4_over_2024",
+        "China's domestic APT price, 2025Q4 / 2024 mean (China's price rose too)",
+        2.3,
+        "Chinese tungsten concentrate, APT and ferro-tungsten prices +200% and more in 2025 (Fastmarkets, "
+        "Dec 2025) [M]; domestic APT 555,000 yuan/t on 12 Dec 2025, depleted mining quotas (SMM) [M] "
+        "= ~USD 880/mtu at 88.5 mtu/t and 7.1 yuan/USD (derived); Q4 mean ~2.3x the 2024 level [L]",
+        (1.5, 3.5),
+        china_over_reference("tungsten", FM25_Q4),
+    ),
+    Check(
+        FIVE_METALS,
+        "w25_wedge_2025q4",
+        "APT price outside / inside China, 2025Q4 (no wedge: China's own supply tightened)",
+        1.0,
+        "12 Dec 2025: CIF Rotterdam USD 850/mtu over China's 555,000 yuan/t = ~880/mtu (SMM, derived) "
+        "= 0.97; mid-2025 Europe > USD 500/mtu (320,000 yuan/t) against 288,000 inside China (customs and "
+        "spot via OKX news digest) [L] = 1.1",
+        (0.8, 1.3),
+        wedge_at("tungsten", FM25_Q4),
+    ),
+    Check(
+        FIVE_METALS,
+        "bi25_outside_2025q1_over_2024",
+        "outside-China bismuth price, 2025Q1 (licences from 4 Feb) / 2024 mean",
+        3.0,
+        "bismuth 99.99% Rotterdam USD 6/lb in late Jan 2025, 12-18 in the week of 21 Feb, 40 on 19 Mar "
+        "(Reuters) [M], 30-36 on 21 Mar (Fastmarkets) [M]: Q1 mean ~18/lb [L] over ~6/lb in 2024 "
+        "(world-2024's reference, USGS MCS 2025) [M]",
+        (1.8, 5.0),
+        outside_over_reference("bismuth", FM25_Q1, "mine"),
+    ),
+    Check(
+        FIVE_METALS,
+        "bi25_outside_2025q2_over_2024",
+        "outside-China bismuth price, 2025Q2 / 2024 mean (several-fold within months)",
+        4.7,
+        "bismuth 99.99% in-whs Rotterdam USD 25-32/lb on 30 Apr 2025 (Fastmarkets correction notice) [M], "
+        "after 30-36 on 21 Mar (Fastmarkets) [M]: Q2 mean ~28/lb [L] over ~6/lb in 2024 [M]",
+        (2.5, 8.0),
+        outside_over_reference("bismuth", FM25_Q2, "mine"),
+    ),
+    Check(
+        FIVE_METALS,
+        "bi25_china_2025q1_over_2024",
+        "China's domestic bismuth price, 2025Q1 / 2024 mean (it rose, far less than outside)",
+        1.15,
+        "Wuxi exchange 163,800 yuan/t on 19 Mar 2025, +105% since the start of the year (Reuters) [M]; "
+        "spot 90-94,000 yuan/t on 28 Feb (Huaxi via GMT Eight) [M], in-whs China 150-160,000 on 21 Mar "
+        "(Fastmarkets) [M]: Q1 mean ~108,000 yuan/t = ~USD 15/kg [L] over ~13/kg in 2024 [M]",
+        (0.85, 1.8),
+        china_over_reference("bismuth", FM25_Q1, "mine"),
+    ),
+    Check(
+        FIVE_METALS,
+        "bi25_wedge_2025q1",
+        "bismuth price outside / inside China, 2025Q1",
+        2.6,
+        "21 Mar 2025: Rotterdam USD 30-36/lb = ~73/kg over China's 150-160,000 yuan/t = ~21.4/kg "
+        "(Fastmarkets) [M] = 3.4; Q1 means ~18/lb = 40/kg over ~15/kg [L] = 2.6",
+        (1.8, 5.0),
+        wedge_at("bismuth", FM25_Q1, "mine"),
+    ),
+    Check(
+        FIVE_METALS,
+        "mo25_outside_2025q2_over_2024",
+        "outside-China molybdenum oxide price, 2025Q2 / 2024 mean (hardly moved)",
+        0.95,
+        "Platts dealer oxide -5.2% from 2 Jan to 31 Mar 2025, softer in April, +12% from 14 May to "
+        "21.975/lb Mo on 3 Jun, the H1 high (S&P Global, Aug 2025) [M]: Q2 mean ~20.3/lb [L] over "
+        "21.3/lb in 2024 (USD 47/kg, USGS MCS 2025) [H]; only a few Mo powders are licensed",
+        (0.8, 1.2),
+        outside_over_reference("molybdenum", FM25_Q2),
+    ),
+    Check(
+        FIVE_METALS,
+        "mo25_outside_2025q4_over_2024",
+        "outside-China molybdenum price, 2025Q4 / 2024 mean (still near its 2024 level)",
+        1.05,
+        "ferro-molybdenum CFR US averaged USD 48,470/t in 2025Q4, -3.1% on Q3 (ChemAnalyst) [L]; oxide "
+        "assessed at ~23-24/lb late in 2025 (Platts/Fastmarkets as quoted by biologyinsights) [L] over "
+        "21.3/lb in 2024 (USGS MCS 2025) [H]",
+        (0.8, 1.35),
+        outside_over_reference("molybdenum", FM25_Q4),
     ),
 )
 

@@ -16,6 +16,7 @@ from critmin.research.backtests import (
     CHECKS,
     COBALT,
     DRC_COBALT,
+    FIVE_METALS,
     GALLIUM_GERMANIUM,
     LITHIUM,
     REE,
@@ -33,7 +34,7 @@ from critmin.research.backtests import (
 
 CI_SEEDS = 20  # the seeds `critmin validate` uses: CI guards the figures docs/mechanisms.md reports
 PUBLIC = (REE, LITHIUM)
-NEW = (COBALT, TIN, TUNGSTEN, GALLIUM_GERMANIUM, ANTIMONY, DRC_COBALT)
+NEW = (COBALT, TIN, TUNGSTEN, GALLIUM_GERMANIUM, ANTIMONY, DRC_COBALT, FIVE_METALS)
 CALIBRATING = (
     "the shared [market] mechanism (demand side, announcements) is being recalibrated in issue 12; "
     "this episode's band is fixed and recorded, not yet required to hold"
@@ -57,7 +58,7 @@ def records(report, scenarios) -> dict[str, dict]:
     return {c["name"]: c for c in report[1]["checks"] if c["scenario"] in scenarios}
 
 
-def test_validate_covers_eight_episodes_and_exits_1_while_a_check_fails(report):
+def test_validate_covers_nine_episodes_and_exits_1_while_a_check_fails(report):
     code, data, _ = report
     assert len(data["seeds"]) == CI_SEEDS
     assert {c["scenario"] for c in data["checks"]} == {*PUBLIC, *NEW} == set(backtest_scenarios())
@@ -93,6 +94,11 @@ STILL_CALIBRATING = {  # new-episode checks out of band over 20 seeds: median (b
     "co25_outside_2026q1_over_2024": "median 20 (band 1.4-3.0): the top of the demand curve, 20/20 seeds",
     "co25_hydroxide_2025q4_over_2024": "median 36.1 (band 2-5): hydroxide follows metal to its ceiling",
     "co25_china_imports_q4_over_q2": "median 2.04 (band <= 0.5): quotas ship as written, no 3-month voyage",
+    "w25_china_2025q4_over_2024": "median 1.0 (band 1.5-3.5): China's APT stays at its reference",
+    "w25_wedge_2025q4": "median 1.71 (band 0.8-1.3): a wedge where China rose with Europe",
+    "bi25_outside_2025q1_over_2024": "median 1.04 (band 1.8-5.0): buyers' stocks absorb the first quarter",
+    "bi25_outside_2025q2_over_2024": "median 1.7 (band 2.5-8.0): the rise comes late (4.4 in Q4)",
+    "bi25_wedge_2025q1": "median 1.04 (band 1.8-5.0): buyers' stocks absorb the first quarter",
 }
 
 
@@ -150,7 +156,7 @@ def test_the_new_scenarios_set_no_market_parameters():
 def test_validate_prints_the_table_and_the_ceilings(cli):
     code, out, _ = cli("validate", "--seeds", "1")
     assert "median must lie in the band" in out and "top of their demand curve" in out
-    assert code in (0, 1)  # which one: test_validate_covers_eight_episodes_and_exits_1_while_a_check_fails
+    assert code in (0, 1)  # which one: test_validate_covers_nine_episodes_and_exits_1_while_a_check_fails
 
 
 def test_a_failing_check_makes_validate_exit_1(monkeypatch, cli):
