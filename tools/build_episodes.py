@@ -334,9 +334,9 @@ FIVE_METALS_HEADER = """\
 #
 # The announcement and the control fell on the same day (no grace period: Fastmarkets, 5 Feb 2025
 # [M]), in 2025Q1 (turn 0). The approval shares are China's exports under licence over its exports
-# before it (China customs via SMM, Fastmarkets and others, named on each event) [M]/[L], restated
-# as shares of China's output: a licence on the first turn refers to the line's output, having no
-# exports before it (engine/exports.py), so share x exports / output (world-2024, derived).
+# before it (China customs via SMM, Fastmarkets and others, named on each event) [M]/[L]: a licence
+# on the first turn refers to what the line has to export, its output less China's own use
+# (engine/exports.py: exportable), as a licence in force at the start does.
 # Left out: tellurium and indium, which world-2024 has, because no quarterly 2025 price outside and
 # inside China nor monthly export figure could be found and cited for them in this session; their
 # licences would be scripted on guessed approval shares and checked against nothing.
@@ -361,24 +361,6 @@ def china_line(world: dict, mineral: str, stage: str) -> tuple[float, float]:
 def _line(record: dict) -> tuple[str, str, str]:
     """A capacity or demand record's (country, mineral, stage)."""
     return record["country"], record["mineral"], record["stage"]
-
-
-def on_output(world: dict, event: dict) -> dict:
-    """A licence event whose share of China's exports is restated as a share of China's output.
-
-    A licence imposed on the first turn refers to what the line produces, having no exports
-    before it to refer to (engine/exports.py: recent_exports); a later revision of it keeps that
-    reference (engine/controls.py: impose). So the approved tonnes, the share of the exports,
-    become a share of the output: share x exports / output, from world-2024's figures.
-    """
-    action = event["action"]
-    output, exported = china_line(world, action["mineral"], action["stages"][0])
-    of_output = round(action["approval_share"] * exported / output, 3)
-    note = (
-        f"; {action['approval_share']} of China's exports = {of_output} of its output (world-2024: "
-        f"{exported:,.0f} of {output:,.0f} t/yr exported, derived), the engine's reference on turn 0"
-    )
-    return event | {"action": action | {"approval_share": of_output}, "source": event["source"] + note}
 
 
 def molybdenum_licence(world: dict) -> dict:
@@ -448,9 +430,8 @@ FIVE_METALS_EVENTS = (
 
 
 def five_metals_events(world: dict) -> tuple[dict, ...]:
-    """The tungsten quota cut and the three licences, their shares restated on China's output."""
-    events = (*FIVE_METALS_EVENTS, molybdenum_licence(world))
-    return tuple(on_output(world, e) if e["kind"] == "action" else e for e in events)
+    """The tungsten quota cut and the three licences, their shares of China's exports."""
+    return (*FIVE_METALS_EVENTS, molybdenum_licence(world))
 
 
 EPISODES = (

@@ -16,9 +16,9 @@ import numpy as np
 from critmin.core.actions import ImposeExportControl, LiftExportControl
 from critmin.core.events import with_reason
 from critmin.core.export_control import LICENCE, QUOTA
-from critmin.engine.exports import recent_exports
+from critmin.engine.exports import exportable, recent_exports
 from critmin.engine.policies import ExportControl, quota_per_turn
-from critmin.engine.trade import feed_need, final_need
+from critmin.engine.trade import final_need
 from critmin.engine.trust import lose_trust
 from critmin.engine.world import World
 
@@ -129,11 +129,8 @@ def starting_control(world: World, policy, stage: str) -> ExportControl:
     A licence refers to what the line has to export: its output less what the country's own
     processors and manufacturers use.
     """
-    at = world.position(policy.country, policy.mineral.value, stage)
-    state = world.state
-    home_use = final_need(state)[at] + feed_need(state, world.constants)[at]
-    reference = max(state.capacity[at] * state.utilisation[at] - home_use, 0.0)
-    return control_on(policy, stage, float(reference))
+    reference = exportable(world, world.position(policy.country, policy.mineral.value, stage))
+    return control_on(policy, stage, reference)
 
 
 def arrive_in_transit(world: World) -> None:

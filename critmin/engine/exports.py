@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from critmin.engine import dynamics
+from critmin.engine.trade import feed_need, final_need
 from critmin.engine.world import World
 
 
@@ -39,10 +40,21 @@ def recent_exports(
 ) -> float:
     """Average tonnes per turn exported recently to `destinations` (all if empty).
 
-    Before the first turn, what the line produces.
+    Before the first turn, what the line has to export (`exportable`), to any destination.
     """
     c, m, s = world.position(country, mineral, stage)
     if world.turn == 0:
-        return float(world.state.capacity[c, m, s] * world.state.utilisation[c, m, s])
+        return exportable(world, (c, m, s))
     to = [world.index.country[d] for d in destinations] if destinations else slice(None)
     return float(np.mean([turn[c, m, s, to].sum() for turn in world.export_history]))
+
+
+def exportable(world: World, at: tuple[int, int, int]) -> float:
+    """Tonnes per turn a line has to export: its output less its own country's use.
+
+    Its own country's use is what its processors and manufacturers need. It is the reference of a
+    licence before any exports are on record.
+    """
+    state = world.state
+    home_use = final_need(state)[at] + feed_need(state, world.constants)[at]
+    return float(max(state.capacity[at] * state.utilisation[at] - home_use, 0.0))

@@ -111,6 +111,7 @@ from critmin.core.actions import (
 )
 from critmin.core.vocabulary import Mineral, Stage
 from critmin.engine.model import WorldModel
+from critmin.engine.trade import feed_need, final_need
 from critmin.scenarios.loader import scenario_from_content
 
 OFFTAKE = {
@@ -201,6 +202,21 @@ def test_tariff_raises_the_importers_price(tiny):
     taxed.run(2)
     india, m, s = free.position("IND", "lithium", "refined")
     assert taxed.state.price[india, m, s] > free.state.price[india, m, s] * 1.2
+
+
+def test_a_licence_on_the_first_turn_refers_to_what_the_line_exports_not_its_output(tiny):
+    """With no exports on record yet, a licence refers to output less home use, as a starting policy."""
+    licence = ImposeExportControl(
+        country="CHN", mineral=Mineral.REE_HEAVY, stages=(Stage.MAGNET,), regime="licence", approval_share=0.5
+    )
+    model = WorldModel(tiny, seed=0, controllers={"CHN": ScriptedController({0: [licence]})})
+    at = model.position("CHN", "ree_heavy", "magnet")
+    output = model.state.capacity[at] * model.state.utilisation[at]
+    home_use = final_need(model.state)[at] + feed_need(model.state, model.world.constants)[at]
+    model.step()
+    reference = model.policies.controls[("CHN", "ree_heavy", "magnet")].reference_tonnes
+    assert 0 < home_use < output
+    assert reference == pytest.approx(output - home_use, rel=0.1)  # this turn's demand moved a little
 
 
 def test_licence_delays_and_cuts_exports(tiny):
