@@ -358,9 +358,10 @@ def print_frame(frame, title: str) -> None:
 
 
 VALIDATE_HELP = (
-    "Backtest the model against eight episodes: rare earths 2010, lithium 2021-24, cobalt 2017-19, "
+    "Backtest the model against nine episodes: rare earths 2010, lithium 2021-24, cobalt 2017-19, "
     "the Wa tin halt 2023, China's tungsten quotas 2007-15, its gallium and germanium licences "
-    "2023-24, its antimony licences 2024-25 and the DRC's cobalt export ban and quotas 2025-26."
+    "2023-24, its antimony licences 2024-25, the DRC's cobalt export ban and quotas 2025-26, and "
+    "China's 2025 licences on tungsten, bismuth and molybdenum."
 )
 
 
