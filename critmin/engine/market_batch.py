@@ -75,6 +75,13 @@ class MarketBatch:
             local[k, market.members] = prices[at[q] : at[q] + len(market.members)]
         return local
 
+    def route_positions(self, shape: tuple[int, ...]) -> np.ndarray:
+        """Flat positions in an (M, S, C, C) array of the plain markets' routes, in kernel order."""
+        routes = np.flatnonzero(self.routes)
+        cells = shape[2] * shape[3]
+        line = np.ravel_multi_index((self.mineral, self.stage), shape[:2])
+        return line[routes // cells] * cells + routes % cells
+
     def delayed(self) -> list[Line]:
         """The markets whose rules hold licensed exports in transit."""
         return [

@@ -501,8 +501,8 @@ def settle_markets(
     each control binds.
     """
     n = state.capacity.shape[0]
-    flows = np.zeros((*constants.chain.shape, n, n))
-    severity, leaked = np.zeros_like(flows), np.zeros_like(flows)
+    flows = np.zeros((*constants.chain.shape, n, n))  # np.zeros: pages are touched only where written
+    severity, leaked = np.zeros(flows.shape), np.zeros(flows.shape)
     if not len(batch):
         return SpotOutcome(flows, 0.0, 0.0, 0.0, severity, np.zeros_like(state.consumer_stock), leaked)
     write_flows(batch, cleared[0], flows, leaked)
@@ -525,10 +525,13 @@ def settle_markets(
 
 
 def write_flows(batch: MarketBatch, cleared_flows: np.ndarray, flows: np.ndarray, leaked: np.ndarray) -> None:
-    """Each market's flows among its members written over all countries, hubs folded into exporters."""
-    plain = np.zeros(batch.routes.shape)
-    plain[batch.routes] = cleared_flows[: batch.kernel[3][0][len(batch.plain)]] + 0.0  # -0.0 reads 0.0
-    flows[batch.mineral, batch.stage] = plain
+    """Each market's flows among its members written over all countries, hubs folded into exporters.
+
+    `flows` is all zeros on entry; the plain markets' flows go straight to their (M, S, C, C)
+    positions (`MarketBatch.route_positions`), with no dense (K, C, C) copy.
+    """
+    plain = cleared_flows[: batch.kernel[3][0][len(batch.plain)]] + 0.0  # -0.0 reads 0.0
+    flows.reshape(-1)[batch.route_positions(flows.shape)] = plain
     at = batch.kernel[3][0]
     for q, (_, market) in enumerate(batch.hubbed, start=len(batch.plain)):
         size = len(market.problem.route_cost)
