@@ -13,6 +13,7 @@ bit-identical.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -75,12 +76,22 @@ class MarketBatch:
             local[k, market.members] = prices[at[q] : at[q] + len(market.members)]
         return local
 
-    def route_positions(self, shape: tuple[int, ...]) -> np.ndarray:
-        """Flat positions in an (M, S, C, C) array of the plain markets' routes, in kernel order."""
-        routes = np.flatnonzero(self.routes)
-        cells = shape[2] * shape[3]
+    @cached_property
+    def route_cells(self) -> np.ndarray:
+        """Flat (K, C, C) positions of the plain markets' routes, ascending (their kernel order)."""
+        return np.flatnonzero(self.routes)
+
+    def member_cells(self) -> np.ndarray:
+        """Flat (K, C, C) positions of every market's member routes (hubbed ones too), ascending."""
+        n = len(self.freight)
+        grids = [k * n * n + market.members[:, None] * n + market.members for k, market in self.hubbed]
+        return np.sort(np.concatenate([self.route_cells, *(grid.ravel() for grid in grids)]))
+
+    def line_positions(self, cells: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        """Flat positions in an (M, S, C, C) array of flat (K, C, C) positions `cells`."""
+        size = shape[2] * shape[3]
         line = np.ravel_multi_index((self.mineral, self.stage), shape[:2])
-        return line[routes // cells] * cells + routes % cells
+        return line[cells // size] * size + cells % size
 
     def delayed(self) -> list[Line]:
         """The markets whose rules hold licensed exports in transit."""

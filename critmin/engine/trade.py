@@ -18,6 +18,7 @@ from critmin.engine.convenience_yield import restocking_bids
 from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
 from critmin.engine.market import MarketProblem, clear_flat
 from critmin.engine.market_batch import Line, MarketBatch
+from critmin.engine.pairwise_sum import sparse_sum
 from critmin.engine.policies import RouteRules, read_only
 from critmin.engine.state import Constants, WorldState
 
@@ -517,7 +518,9 @@ def settle_markets(
     sales, purchases = batch.entries(cleared[2], "offer"), batch.entries(cleared[3], "bid")
     stock_bought = receive_goods(state, batch.delayed(), purchases, (flows, leaked))
     hand_over_goods(state, sales)
-    transport, hedging = pay_for_goods(state, sales, purchases, traded, flows, routes)
+    cells = batch.member_cells()
+    exports = spot_exports(flows, batch.line_positions(cells, flows.shape), cells)
+    transport, hedging = pay_for_goods(state, sales, purchases, traded, exports, routes)
     re_export = pay_for_leakage(state, [market for _, market in batch.hubbed], leaked)
     if subsidy is not None and subsidy.any():
         pay_subsidies(state, sales, subsidy)
@@ -531,7 +534,7 @@ def write_flows(batch: MarketBatch, cleared_flows: np.ndarray, flows: np.ndarray
     positions (`MarketBatch.route_positions`), with no dense (K, C, C) copy.
     """
     plain = cleared_flows[: batch.kernel[3][0][len(batch.plain)]] + 0.0  # -0.0 reads 0.0
-    flows.reshape(-1)[batch.route_positions(flows.shape)] = plain
+    flows.reshape(-1)[batch.line_positions(batch.route_cells, flows.shape)] = plain
     at = batch.kernel[3][0]
     for q, (_, market) in enumerate(batch.hubbed, start=len(batch.plain)):
         size = len(market.problem.route_cost)
@@ -673,22 +676,53 @@ def pay_subsidies(state: WorldState, sales: tuple[np.ndarray, ...], subsidy: np.
     state.industry += paid
 
 
+def spot_exports(flows: np.ndarray, at: np.ndarray, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(cells, tonnes) of the non-zero exports among flat (M, S, C, C) positions `at` of `flows`.
+
+    `cells` are those positions' flat (K, C, C) places, ascending; the diagonal (domestic) is left out.
+    """
+    n = flows.shape[-1]
+    tonnes = flows.reshape(-1)[at]
+    keep = (tonnes != 0) & (cells // n % n != cells % n)
+    return cells[keep], tonnes[keep]
+
+
 def pay_for_goods(
     state: WorldState,
     sales: tuple[np.ndarray, ...],
     purchases: tuple[np.ndarray, ...],
     traded: tuple[np.ndarray, np.ndarray],
-    flows: np.ndarray,
+    exports: tuple[np.ndarray, np.ndarray],
     routes: RouteCosts,
 ) -> tuple[float, float]:
     """Money for every market: buyers pay sellers at local prices; importers collect tariffs.
 
     Exporters' governments keep the rent between local prices net of route costs. Sellers'
     revenue goes to industry (stockpile sales to the treasury), buyers pay from industry
-    (stockpile purchases from the treasury). `traded` are the markets' (mineral, stage) indices.
+    (stockpile purchases from the treasury). `traded` are the markets' (mineral, stage) indices,
+    `exports` the non-zero exports (`spot_exports`).
     Returns the transport and the hedging of doubted suppliers paid, USD m (declared sinks).
     """
-    freight, tariffs = routes.freight, routes.tariffs
+    money = USD_M_PER_TONNE_USD_PER_KG
+    pay_at_local_prices(state, sales, purchases)
+    rows, shipped = exporting_rows(exports, len(state.industry))
+    market, exporter = rows
+    freight, tariffs, price = routes.freight, routes.tariffs, state.price[:, *traded].T  # (K, C)
+    route_tariffs = tariffs[market, exporter]
+    margin = price[market] - price[market, exporter][:, None] - freight[exporter] - route_tariffs
+    margin -= routes.risk[market, exporter]
+    tariff_revenue = (shipped * route_tariffs).sum(axis=0)  # row after row, as over (K, C, C)
+    rent = np.bincount(exporter, (shipped * margin).sum(axis=1), minlength=len(state.industry))
+    state.treasury += (tariff_revenue + rent) * money  # rent: each row's own sum
+    cells, tonnes = exports
+    n = len(freight)
+    transport = sparse_sum(cells, tonnes * freight.reshape(-1)[cells % (n * n)], routes.tariffs.size)
+    hedging = sparse_sum(cells, tonnes * routes.risk.reshape(-1)[cells], routes.risk.size)
+    return transport * money, hedging * money  # numpy's dense (K, C, C) sums, bit for bit
+
+
+def pay_at_local_prices(state: WorldState, sales: tuple, purchases: tuple) -> None:
+    """Buyers pay sellers at local prices: industry, or the treasury for stockpile sales and purchases."""
     money, n = USD_M_PER_TONNE_USD_PER_KG, len(state.industry)
     country, m, s, owner, sold = sales
     revenue = sold * state.price[country, m, s] * money
@@ -700,13 +734,12 @@ def pay_for_goods(
     public = owner == BUYER_STRATEGIC
     state.industry -= np.bincount(country[~public], cost[~public], minlength=n)
     state.treasury -= np.bincount(country[public], cost[public], minlength=n)
-    exports = flows[traded] * (1 - np.eye(n))  # (K, C, C)
-    market, exporter = np.nonzero(exports.any(axis=2))  # the rows that export, in order
-    shipped, price = exports[market, exporter], state.price[:, *traded].T  # (R, C), (K, C)
-    route_tariffs = tariffs[market, exporter]
-    margin = price[market] - price[market, exporter][:, None] - freight[exporter] - route_tariffs
-    margin -= routes.risk[market, exporter]
-    tariff_revenue = (shipped * route_tariffs).sum(axis=0)  # row after row, as over (K, C, C)
-    rent = np.bincount(exporter, (shipped * margin).sum(axis=1), minlength=n)  # each row's own sum
-    state.treasury += (tariff_revenue + rent) * money
-    return float((exports * freight).sum()) * money, float((exports * routes.risk).sum()) * money
+
+
+def exporting_rows(exports: tuple[np.ndarray, np.ndarray], n: int) -> tuple[tuple, np.ndarray]:
+    """(market, exporter) of the rows that export, in order, and (R, C) what each shipped to each importer."""
+    cells, tonnes = exports
+    rows, row_of = np.unique(cells // n, return_inverse=True)
+    shipped = np.zeros((len(rows), n))
+    shipped[row_of, cells % n] = tonnes
+    return (rows // n, rows % n), shipped
