@@ -20,6 +20,7 @@ import numpy as np
 
 from critmin.engine import market as clearing
 from critmin.engine.policies import RouteRules
+from critmin.engine.supplier_risk import SupplierRisk
 
 
 class Line(NamedTuple):
@@ -46,7 +47,7 @@ class MarketBatch:
     active: np.ndarray  # (K, C) bool: the members of each market
     freight: np.ndarray  # (C, C) USD/kg
     tariffs: np.ndarray  # (K, C, C) USD/kg, to the importer's treasury
-    risk: np.ndarray  # (K, C, C) USD/kg, buyers' hedging of doubted suppliers
+    risk: SupplierRisk  # (K, C, C) USD/kg, buyers' hedging of doubted suppliers
     route_open: np.ndarray  # (K, C, C) bool
     kernel: tuple  # the arguments of flow.clear_batch
     plain: np.ndarray  # (P,) the markets without hubs, in kernel order
@@ -139,7 +140,7 @@ class Posing:
     bids: tuple[np.ndarray, ...]  # the same
     freight: np.ndarray  # (C, C)
     tariffs: np.ndarray  # (K, C, C)
-    risk: np.ndarray  # (K, C, C)
+    risk: SupplierRisk  # (K, C, C)
     route_open: np.ndarray  # (K, C, C) bool
     rules: list[RouteRules]  # (K,) spot rules
     ruled: list[int]  # the markets with rules other than the unrestricted ones
@@ -166,7 +167,9 @@ def plain_kernel(posing: Posing, active: np.ndarray, plain: np.ndarray) -> tuple
     routes = member[:, :, None] & member[:, None, :]
     n = member.sum(axis=1)[plain].astype(np.int64)
     at = running_total(n * n)
-    cost = (posing.freight + posing.tariffs + posing.risk)[routes]
+    cells = np.flatnonzero(routes)
+    cost = posing.freight.reshape(-1)[cells % posing.freight.size] + posing.tariffs.reshape(-1)[cells]
+    cost += posing.risk.at(cells)  # (freight + tariff) + risk, as the dense sum adds them
     opened, licensed = np.ones(len(cost), dtype=bool), np.zeros(len(cost), dtype=bool)
     export_cap, licence_cap = np.full(active.shape, np.inf), np.full(active.shape, np.inf)
     for q in posing.ruled:

@@ -21,6 +21,7 @@ from critmin.engine.market_batch import Line, MarketBatch
 from critmin.engine.pairwise_sum import sparse_sum
 from critmin.engine.policies import RouteRules, read_only
 from critmin.engine.state import Constants, WorldState
+from critmin.engine.supplier_risk import SupplierRisk
 
 BUYER_FINAL, BUYER_FEED, BUYER_STRATEGIC, BUYER_STOCK = 0, 1, 2, 3
 SELLER_PRODUCER, SELLER_STOCKPILE = 0, 1
@@ -40,7 +41,7 @@ class RouteCosts:
 
     freight: np.ndarray  # (C, C)
     tariffs: np.ndarray  # (C, C) or (K, C, C) over K markets, to the importer's treasury
-    risk: np.ndarray  # (C, C) or (K, C, C), buyers' hedging of suppliers they doubt (a sink)
+    risk: np.ndarray | SupplierRisk  # (C, C) or (K, C, C), buyers' hedging of suppliers they doubt (a sink)
 
 
 @dataclass
@@ -459,7 +460,7 @@ def pose_markets(
         if rules[k].controlled:
             full_rules[k], rules[k] = rules[k], after_contracts(rules[k], committed[lines[0][k], lines[1][k]])
         route_open[k] = rules[k].route_open
-    risk = supplier_risk_costs(state, constants, settings, lines)
+    risk = SupplierRisk.of(state, constants, settings, lines)
     posing = market_batch.Posing(*flat, freight, tariffs, risk, route_open, rules, ruled_markets)
 
     def pose_one(k: int) -> Market:
@@ -717,7 +718,7 @@ def pay_for_goods(
     cells, tonnes = exports
     n = len(freight)
     transport = sparse_sum(cells, tonnes * freight.reshape(-1)[cells % (n * n)], routes.tariffs.size)
-    hedging = sparse_sum(cells, tonnes * routes.risk.reshape(-1)[cells], routes.risk.size)
+    hedging = sparse_sum(cells, tonnes * routes.risk[np.unravel_index(cells, tariffs.shape)], tariffs.size)
     return transport * money, hedging * money  # numpy's dense (K, C, C) sums, bit for bit
 
 
