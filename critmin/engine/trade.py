@@ -78,7 +78,7 @@ class SpotOutcome:
     re_export_usd_m: float  # what leaked goods paid to get round controls through third countries
     severity: np.ndarray  # (M, S, C, C) how far each route is under control (see dynamics)
     stock_bought: np.ndarray  # (C, M, S) manufacturers' purchases for stock, received this turn
-    leaked: np.ndarray  # (M, S, C, C) spot tonnes that left through third countries (in `flows` too)
+    leaked: dict  # (mineral, stage) -> (C, C) spot tonnes that left through third countries (in `flows` too)
 
 
 def demand_fractions(
@@ -504,7 +504,7 @@ def settle_markets(
     """
     n = state.capacity.shape[0]
     flows = np.zeros((*constants.chain.shape, n, n))  # np.zeros: pages are touched only where written
-    severity, leaked = np.zeros(flows.shape), np.zeros(flows.shape)
+    severity, leaked = np.zeros(flows.shape), {}
     if not len(batch):
         return SpotOutcome(flows, 0.0, 0.0, 0.0, severity, np.zeros_like(state.consumer_stock), leaked)
     write_flows(batch, cleared[0], flows, leaked)
@@ -528,11 +528,12 @@ def settle_markets(
     return SpotOutcome(flows, transport, hedging, re_export, severity, stock_bought, leaked)
 
 
-def write_flows(batch: MarketBatch, cleared_flows: np.ndarray, flows: np.ndarray, leaked: np.ndarray) -> None:
+def write_flows(batch: MarketBatch, cleared_flows: np.ndarray, flows: np.ndarray, leaked: dict) -> None:
     """Each market's flows among its members written over all countries, hubs folded into exporters.
 
     `flows` is all zeros on entry; the plain markets' flows go straight to their (M, S, C, C)
-    positions (`MarketBatch.route_positions`), with no dense (K, C, C) copy.
+    positions (`MarketBatch.line_positions`), with no dense (K, C, C) copy. What leaked through
+    hubs is kept by market in `leaked` ((C, C) each).
     """
     plain = cleared_flows[: batch.kernel[3][0][len(batch.plain)]] + 0.0  # -0.0 reads 0.0
     flows.reshape(-1)[batch.line_positions(batch.route_cells, flows.shape)] = plain
@@ -541,10 +542,11 @@ def write_flows(batch: MarketBatch, cleared_flows: np.ndarray, flows: np.ndarray
         size = len(market.problem.route_cost)
         answer = cleared_flows[at[q] : at[q + 1]].reshape(size, size)
         line, rows, columns = (market.mineral, market.stage), market.members[:, None], market.members
+        leaked[line] = np.zeros(flows.shape[2:])
         flows[line][rows, columns], leaked[line][rows, columns] = leakage.fold(answer, market.hubs)
 
 
-def pay_for_leakage(state: WorldState, markets: list[Market], leaked: np.ndarray) -> float:
+def pay_for_leakage(state: WorldState, markets: list[Market], leaked: dict) -> float:
     """Exporters' governments give up the leak premium on what left through hubs; USD m (a sink).
 
     The price gap on those routes covers it (so it is not rent), paid to whoever runs the hub.
@@ -612,18 +614,19 @@ def hand_over_goods(state: WorldState, sales: tuple[np.ndarray, ...]) -> None:
 
 
 def receive_goods(
-    state: WorldState, delayed: list[Line], purchases: tuple[np.ndarray, ...], flows: tuple[np.ndarray, ...]
+    state: WorldState, delayed: list[Line], purchases: tuple[np.ndarray, ...], flows: tuple[np.ndarray, dict]
 ) -> np.ndarray:
     """Buyers receive what they bought; licensed imports of the `delayed` markets arrive late.
 
-    `flows` are the (M, S, C, C) spot flows and the part of them that leaked (not held up).
+    `flows` are the (M, S, C, C) spot flows and, by market, the part of them that leaked (not held up).
     Returns (C, M, S) the tonnes manufacturers bought for stock and received now.
     """
     late_share = np.zeros(state.price.shape)
     for market in delayed:
         if market.rules.delay.any():
             strategic = strategic_share(purchases, market)
-            direct = flows[0][market.mineral, market.stage] - flows[1][market.mineral, market.stage]
+            line = (market.mineral, market.stage)
+            direct = flows[0][line] - flows[1].get(line, 0.0)
             late_share[:, market.mineral, market.stage] = hold_up(state, market, direct, strategic)
     country, m, s, owner, bought = purchases
     received = bought * (1 - late_share[country, m, s])
