@@ -29,9 +29,20 @@ def remember(world: World, flows: np.ndarray, severity: np.ndarray) -> None:
     older = world.export_history[: world.settings.export_history_turns - 1]
     world.export_history = [exports.transpose(2, 0, 1, 3), *older]
     domestic = np.diagonal(flows, axis1=2, axis2=3).transpose(2, 0, 1)
-    recent = sum(world.export_history[1:], world.export_history[0]) / len(world.export_history)
+    recent = mean_of(world.export_history)
     world.state.control_exposure = dynamics.control_exposure(recent, domestic, severity)
     world.recent_supply = (recent, domestic)
+
+
+def mean_of(arrays: list[np.ndarray]) -> np.ndarray:
+    """The arrays' mean, added first to last in one new array (the values of `sum(arrays) / len`)."""
+    if len(arrays) == 1:
+        return arrays[0] / 1
+    total = arrays[0] + arrays[1]
+    for later in arrays[2:]:
+        total += later
+    total /= len(arrays)
+    return total
 
 
 def recent_exports(
