@@ -1,4 +1,4 @@
-"""The recent exports' mean (engine/exports.py) is `sum(history) / len`, value for value and laid out alike."""
+"""The recent exports' mean (engine/exports.py) is `sum(history) / len`, value for value, laid out alike."""
 
 from __future__ import annotations
 
