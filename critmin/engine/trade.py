@@ -7,6 +7,7 @@ three declared sinks: transport, and (elsewhere) production costs and policy spe
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -98,6 +99,16 @@ def demand_fractions(
     return at_multiple - np.append(at_multiple[1:], 0.0)
 
 
+@functools.lru_cache(maxsize=16)
+def fraction_table(
+    multiples: tuple[float, ...], elasticities: tuple[float, ...], kink: float, destruction: float | None
+) -> np.ndarray:
+    """(E, K) `demand_fractions` for each elasticity, worked out once per parameter set (read-only)."""
+    table = np.stack([demand_fractions(np.asarray(multiples), e, kink, destruction) for e in elasticities])
+    table.flags.writeable = False
+    return table
+
+
 def final_need(state: WorldState) -> np.ndarray:
     """Final demand this turn at the reference price, (C, M, S).
 
@@ -167,9 +178,8 @@ def final_bids(state: WorldState, constants: Constants, settings) -> list[tuple]
     )
     multiples = np.asarray(settings.demand_price_multiples)
     kink, destruction = settings.demand_destruction_multiple, settings.destruction_elasticity
-    fractions = np.stack(
-        [demand_fractions(multiples, e, kink, destruction) for e in constants.demand_elasticity]
-    )  # (M, K)
+    elasticity = tuple(constants.demand_elasticity)
+    fractions = fraction_table(tuple(multiples), elasticity, kink, destruction)  # (M, K)
     flexible = (use * (1 - essential))[..., None] * fractions[None, :, None, :]
     curve = np.concatenate([flexible, (use * essential)[..., None]], axis=-1)
     levels = np.append(multiples, multiples.max())
@@ -198,7 +208,7 @@ def feed_bids(state: WorldState, constants: Constants, settings, cap: np.ndarray
     )
     multiples = np.asarray(settings.demand_price_multiples)
     reference = feed_reference(state, constants)
-    curve = use[..., None] * demand_fractions(multiples, settings.feed_elasticity)
+    curve = use[..., None] * fraction_table(tuple(multiples), (settings.feed_elasticity,), np.inf, None)[0]
     curve_prices = np.minimum(reference[..., None] * multiples, cap[..., None])
     routine_price = np.minimum(reference * settings.inventory_price_multiple, cap)
     extra_price = np.minimum(stock_bid_price(state, constants, settings), cap)
