@@ -28,6 +28,27 @@ def sparse_sum(positions: np.ndarray, values: np.ndarray, size: int) -> float:
     return float(0.0 + _pairwise(at, values, 0, size, 0, len(at)))
 
 
+def row_sums(positions: np.ndarray, values: np.ndarray, rows: int, length: int) -> np.ndarray:
+    """`dense.reshape(rows, length).sum(axis=1)` from the non-zero `values` at ascending flat `positions`."""
+    totals = np.zeros(rows)
+    if len(positions):
+        _row_sums(positions.astype(np.int64), values.astype(np.float64), length, totals)
+    return totals
+
+
+@nb.njit(cache=True, nogil=True)
+def _row_sums(positions, values, length, totals):
+    """Each row's pairwise sum into `totals`, row by row over the entries."""
+    first = 0
+    while first < len(positions):
+        row = positions[first] // length
+        last = first
+        while last < len(positions) and positions[last] // length == row:
+            last += 1
+        totals[row] = 0.0 + _pairwise(positions, values, row * length, row * length + length, first, last)
+        first = last
+
+
 @nb.njit(cache=True, nogil=True)
 def _pairwise(positions, values, lo, hi, first, last):
     """The pairwise sum of [lo, hi), whose non-zero entries are first..last-1."""

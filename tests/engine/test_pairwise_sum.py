@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from critmin.engine.pairwise_sum import sparse_sum
+from critmin.engine.pairwise_sum import row_sums, sparse_sum
 
 
 def sparse_and_dense(rng: np.random.Generator, size: int, entries: int) -> tuple[np.ndarray, np.ndarray]:
@@ -32,3 +32,10 @@ def test_sparse_sum_of_a_full_array_is_numpys_sum(size):
 
 def test_sparse_sum_of_nothing_is_zero():
     assert sparse_sum(np.zeros(0, dtype=np.int64), np.zeros(0), 1000) == 0.0
+
+
+@pytest.mark.parametrize("length", [5, 37, 128, 148, 300])
+def test_row_sums_are_numpys_sums_along_the_rows(length):
+    rng = np.random.default_rng(length)
+    at, dense = sparse_and_dense(rng, 60 * length, 20 * length)
+    assert row_sums(at, dense[at], 60, length).tobytes() == dense.reshape(60, length).sum(axis=1).tobytes()
