@@ -30,7 +30,7 @@ def remember(world: World, flows: np.ndarray, severity: np.ndarray) -> None:
     exports = np.multiply(flows, 1 - np.eye(flows.shape[-1]), out=reusable(leaving, flows.shape))
     world.export_history = [exports.transpose(2, 0, 1, 3), *older]
     domestic = np.diagonal(flows, axis1=2, axis2=3).transpose(2, 0, 1)
-    recent = mean_of(world.export_history)
+    recent = mean_of(world.export_history, out=world.recent_supply[0])
     world.state.control_exposure = dynamics.control_exposure(recent, domestic, severity)
     world.recent_supply = (recent, domestic)
 
@@ -47,11 +47,18 @@ def reusable(leaving: list[np.ndarray], shape: tuple[int, ...]) -> np.ndarray | 
     return base if base.shape == shape and base.flags.c_contiguous and base.flags.writeable else None
 
 
-def mean_of(arrays: list[np.ndarray]) -> np.ndarray:
-    """The arrays' mean, added first to last in one new array (the values of `sum(arrays) / len`)."""
+def mean_of(arrays: list[np.ndarray], out: np.ndarray | None = None) -> np.ndarray:
+    """The arrays' mean, added first to last (the values of `sum(arrays) / len`), laid out as they are.
+
+    Written into `out` (last turn's mean, which nothing else holds) where it is laid out alike,
+    else into one new array.
+    """
+    first = arrays[0]
+    if out is None or out.shape != first.shape or out.strides != first.strides or not out.flags.writeable:
+        out = None
     if len(arrays) == 1:
-        return arrays[0] / 1
-    total = arrays[0] + arrays[1]
+        return np.divide(first, 1, out=out)
+    total = np.add(first, arrays[1], out=out)
     for later in arrays[2:]:
         total += later
     total /= len(arrays)

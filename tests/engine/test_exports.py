@@ -39,3 +39,17 @@ def test_only_a_writable_array_of_the_same_shape_is_reused():
     assert reusable([old], (3, 2, 5, 5)) is None and reusable([], (3, 2, 4, 4)) is None
     old.flags.writeable = False
     assert reusable([old], (3, 2, 4, 4)) is None
+
+
+@pytest.mark.parametrize("turns", [1, 3])
+def test_mean_of_the_history_into_last_turns_mean_only_where_laid_out_alike(turns):
+    rng = np.random.default_rng(turns)
+    history = [rng.lognormal(2, 3, (3, 2, 5, 5)).transpose(2, 0, 1, 3) for _ in range(turns)]
+    expected = sum(history[1:], history[0]) / len(history)
+    last = np.zeros((3, 2, 5, 5)).transpose(2, 0, 1, 3)
+    assert np.shares_memory(mean_of(history, out=last), last)
+    assert last.tobytes() == expected.tobytes()
+    other_layout = np.zeros(expected.shape)
+    mean = mean_of(history, out=other_layout)
+    assert not np.shares_memory(mean, other_layout) and mean.strides == expected.strides
+    assert mean.tobytes() == expected.tobytes()
