@@ -26,3 +26,5 @@ def test_every_way_of_reading_supplier_risk_gives_the_dense_arrays_values():
     assert risk[market, exporter].tobytes() == dense[market, exporter].tobytes()
     cells = np.sort(rng.choice(dense.size, 500, replace=False))
     assert risk.at(cells).tobytes() == dense.reshape(-1)[cells].tobytes()
+    routes = np.unravel_index(cells, dense.shape)
+    assert risk[routes].tobytes() == dense[routes].tobytes()
