@@ -108,7 +108,7 @@ class Sparse:
     @classmethod
     def of(cls, array: np.ndarray) -> Sparse:
         """The non-zero entries of `array` (values copied)."""
-        at = np.flatnonzero(array)
+        at = np.flatnonzero(array != 0)  # the same entries as flatnonzero(array), found faster
         return cls(array.shape, at.astype(np.int32), array.ravel()[at])
 
     def dense(self) -> np.ndarray:

@@ -33,7 +33,7 @@ class SupplierRisk:
         n = doubt.shape[0]
         market_of = np.full(doubt.shape[2:], -1)
         market_of[lines] = np.arange(len(lines[0]))
-        importer, exporter, m, s = np.unravel_index(np.flatnonzero(doubt), doubt.shape)
+        importer, exporter, m, s = np.unravel_index(np.flatnonzero(doubt != 0), doubt.shape)  # != 0: faster
         market = market_of[m, s]
         traded = market >= 0
         shape = (len(lines[0]), n, n)
