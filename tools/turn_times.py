@@ -4,11 +4,13 @@
     git archive HEAD | tar -x -C /tmp/b      # the new one
     python tools/turn_times.py /tmp/a /tmp/b --runs 5
 
-Each run is a fresh process on one tree: 4 untimed turns, then `--turns` timed ones (CPU time,
-which a shared machine's load disturbs less than wall time). A speed-up keeps the per-turn state
-hashes, so every tree plays the same turns: per turn, the least time over the runs is the least
-disturbed measure, and their mean is printed beside the median of the runs' medians.
+Each run is a fresh process on one tree: 4 untimed turns (2 with `--copies`), then `--turns`
+timed ones (CPU time, which a shared machine's load disturbs less than wall time). A speed-up
+keeps the per-turn state hashes, so every tree plays the same turns: per turn, the least time
+over the runs is the least disturbed measure, and their mean is printed beside the median of the
+runs' medians.
 
+`--copies 4` times the scenario with four times its countries (engine/bench_worlds.py).
 `--phases` also times, inside each turn, the decide phase (`WorldModel.decide`: countries, firms
 and the turn view they read) and the manufacturers' decisions (`consumption.manufacturers_decide`).
 """
@@ -25,9 +27,11 @@ from pathlib import Path
 RUN = """
 import json, time
 from critmin.engine import consumption
+from critmin.engine.bench_worlds import copies_of_the_countries
 from critmin.engine.model import WorldModel
-model = WorldModel({scenario!r}, seed=0)
-model.run(4)
+world = {scenario!r} if {copies} == 1 else copies_of_the_countries({scenario!r}, {copies})
+model = WorldModel(world, seed=0)
+model.run({warmup})
 times = {{"turn": [], "decide": [], "manufacturers": []}}
 
 def timed(work, key):
@@ -52,9 +56,12 @@ print(json.dumps(times if {phases} else {{"turn": times["turn"]}}))
 """
 
 
-def run_once(tree: Path, scenario: str, turns: int, phases: bool) -> dict[str, list[float]]:
-    """CPU ms of each timed turn of one run on `tree` (and of its phases, with `phases`)."""
-    code = RUN.format(scenario=scenario, turns=turns, phases=phases)
+def run_once(tree: Path, args: argparse.Namespace) -> dict[str, list[float]]:
+    """CPU ms of each timed turn of one run on `tree` (and of its phases, with `args.phases`)."""
+    warmup = 4 if args.copies == 1 else 2
+    code = RUN.format(
+        scenario=args.scenario, copies=args.copies, warmup=warmup, turns=args.turns, phases=args.phases
+    )
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=tree, env={"PYTHONPATH": str(tree)}, capture_output=True, text=True
     )
@@ -70,14 +77,17 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=25)
     parser.add_argument("--scenario", default="world-2024")
     parser.add_argument("--phases", action="store_true", help="also time deciding and the manufacturers")
+    parser.add_argument("--copies", type=int, default=1, help="this many times the scenario's countries")
     args = parser.parse_args()
+    if args.copies < 1:
+        sys.exit(f"--copies must be 1 or more, not {args.copies}")
     missing = [str(tree) for tree in args.trees if not (tree / "critmin").is_dir()]
     if missing:
         sys.exit(f"not a critmin source tree: {', '.join(missing)}")
     runs: dict[Path, list[dict[str, list[float]]]] = {tree: [] for tree in args.trees}
     for _ in range(args.runs):
         for tree in args.trees:
-            runs[tree].append(run_once(tree.resolve(), args.scenario, args.turns, args.phases))
+            runs[tree].append(run_once(tree.resolve(), args))
     for tree, measured in runs.items():
         for key in measured[0]:
             print(f"{tree}: {key} {summary([run[key] for run in measured])}")

@@ -26,13 +26,44 @@ def remember(world: World, flows: np.ndarray, severity: np.ndarray) -> None:
         severity: (M, S, C, C) how far each route is under control (dynamics.control_severity).
 
     """
-    exports = flows * (1 - np.eye(flows.shape[-1]))
-    older = world.export_history[: world.settings.export_history_turns - 1]
+    keep = world.settings.export_history_turns
+    older, leaving = world.export_history[: keep - 1], world.export_history[keep - 1 :]
+    exports = np.multiply(flows, 1 - np.eye(flows.shape[-1]), out=reusable(leaving, flows.shape))
     world.export_history = [exports.transpose(2, 0, 1, 3), *older]
     domestic = np.diagonal(flows, axis1=2, axis2=3).transpose(2, 0, 1)
-    recent = sum(world.export_history[1:], world.export_history[0]) / len(world.export_history)
+    recent = mean_of(world.export_history, out=world.recent_supply[0])
     world.state.control_exposure = dynamics.control_exposure(recent, domestic, severity)
     world.recent_supply = (recent, domestic)
+
+
+def reusable(leaving: list[np.ndarray], shape: tuple[int, ...]) -> np.ndarray | None:
+    """The (M, S, C, C) array under the turn that leaves the history, to hold the new one (None if none).
+
+    Nothing else holds the history's arrays, so the oldest turn's memory can take this turn's
+    exports instead of a new array (a fresh array's pages cost more than the writing).
+    """
+    if not leaving:
+        return None
+    base = leaving[0].transpose(1, 2, 0, 3)
+    return base if base.shape == shape and base.flags.c_contiguous and base.flags.writeable else None
+
+
+def mean_of(arrays: list[np.ndarray], out: np.ndarray | None = None) -> np.ndarray:
+    """The arrays' mean, added first to last (the values of `sum(arrays) / len`), laid out as they are.
+
+    Written into `out` (last turn's mean, which nothing else holds) where it is laid out alike,
+    else into one new array.
+    """
+    first = arrays[0]
+    if out is None or out.shape != first.shape or out.strides != first.strides or not out.flags.writeable:
+        out = None
+    if len(arrays) == 1:
+        return np.divide(first, 1, out=out)
+    total = np.add(first, arrays[1], out=out)
+    for later in arrays[2:]:
+        total += later
+    total /= len(arrays)
+    return total
 
 
 def recent_exports(

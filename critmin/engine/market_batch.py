@@ -13,12 +13,14 @@ bit-identical.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
 
 from critmin.engine import market as clearing
 from critmin.engine.policies import RouteRules
+from critmin.engine.supplier_risk import SupplierRisk
 
 
 class Line(NamedTuple):
@@ -45,7 +47,7 @@ class MarketBatch:
     active: np.ndarray  # (K, C) bool: the members of each market
     freight: np.ndarray  # (C, C) USD/kg
     tariffs: np.ndarray  # (K, C, C) USD/kg, to the importer's treasury
-    risk: np.ndarray  # (K, C, C) USD/kg, buyers' hedging of doubted suppliers
+    risk: SupplierRisk  # (K, C, C) USD/kg, buyers' hedging of doubted suppliers
     route_open: np.ndarray  # (K, C, C) bool
     kernel: tuple  # the arguments of flow.clear_batch
     plain: np.ndarray  # (P,) the markets without hubs, in kernel order
@@ -74,6 +76,25 @@ class MarketBatch:
         for q, (k, market) in enumerate(self.hubbed, start=len(self.plain)):
             local[k, market.members] = prices[at[q] : at[q] + len(market.members)]
         return local
+
+    @cached_property
+    def route_cells(self) -> np.ndarray:
+        """Flat (K, C, C) positions of the plain markets' routes, ascending (their kernel order)."""
+        return np.flatnonzero(self.routes)
+
+    def member_cells(self) -> np.ndarray:
+        """Flat (K, C, C) positions of every market's member routes (hubbed ones too), ascending."""
+        n = len(self.freight)
+        grids = [k * n * n + market.members[:, None] * n + market.members for k, market in self.hubbed]
+        if not grids:
+            return self.route_cells
+        return np.sort(np.concatenate([self.route_cells, *(grid.ravel() for grid in grids)]), kind="stable")
+
+    def line_positions(self, cells: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        """Flat positions in an (M, S, C, C) array of flat (K, C, C) positions `cells`."""
+        size = shape[2] * shape[3]
+        line = np.ravel_multi_index((self.mineral, self.stage), shape[:2])
+        return line[cells // size] * size + cells % size
 
     def delayed(self) -> list[Line]:
         """The markets whose rules hold licensed exports in transit."""
@@ -121,7 +142,7 @@ class Posing:
     bids: tuple[np.ndarray, ...]  # the same
     freight: np.ndarray  # (C, C)
     tariffs: np.ndarray  # (K, C, C)
-    risk: np.ndarray  # (K, C, C)
+    risk: SupplierRisk  # (K, C, C)
     route_open: np.ndarray  # (K, C, C) bool
     rules: list[RouteRules]  # (K,) spot rules
     ruled: list[int]  # the markets with rules other than the unrestricted ones
@@ -148,7 +169,9 @@ def plain_kernel(posing: Posing, active: np.ndarray, plain: np.ndarray) -> tuple
     routes = member[:, :, None] & member[:, None, :]
     n = member.sum(axis=1)[plain].astype(np.int64)
     at = running_total(n * n)
-    cost = (posing.freight + posing.tariffs + posing.risk)[routes]
+    cells = np.flatnonzero(routes)
+    cost = posing.freight.reshape(-1)[cells % posing.freight.size] + posing.tariffs.reshape(-1)[cells]
+    cost += posing.risk.at(cells)  # (freight + tariff) + risk, as the dense sum adds them
     opened, licensed = np.ones(len(cost), dtype=bool), np.zeros(len(cost), dtype=bool)
     export_cap, licence_cap = np.full(active.shape, np.inf), np.full(active.shape, np.inf)
     for q in posing.ruled:

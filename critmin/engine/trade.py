@@ -7,6 +7,7 @@ three declared sinks: transport, and (elsewhere) production costs and policy spe
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -18,8 +19,10 @@ from critmin.engine.convenience_yield import restocking_bids
 from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
 from critmin.engine.market import MarketProblem, clear_flat
 from critmin.engine.market_batch import Line, MarketBatch
+from critmin.engine.pairwise_sum import sparse_sum
 from critmin.engine.policies import RouteRules, read_only
 from critmin.engine.state import Constants, WorldState
+from critmin.engine.supplier_risk import SupplierRisk
 
 BUYER_FINAL, BUYER_FEED, BUYER_STRATEGIC, BUYER_STOCK = 0, 1, 2, 3
 SELLER_PRODUCER, SELLER_STOCKPILE = 0, 1
@@ -39,7 +42,7 @@ class RouteCosts:
 
     freight: np.ndarray  # (C, C)
     tariffs: np.ndarray  # (C, C) or (K, C, C) over K markets, to the importer's treasury
-    risk: np.ndarray  # (C, C) or (K, C, C), buyers' hedging of suppliers they doubt (a sink)
+    risk: np.ndarray | SupplierRisk  # (C, C) or (K, C, C), buyers' hedging of suppliers they doubt (a sink)
 
 
 @dataclass
@@ -76,7 +79,7 @@ class SpotOutcome:
     re_export_usd_m: float  # what leaked goods paid to get round controls through third countries
     severity: np.ndarray  # (M, S, C, C) how far each route is under control (see dynamics)
     stock_bought: np.ndarray  # (C, M, S) manufacturers' purchases for stock, received this turn
-    leaked: np.ndarray  # (M, S, C, C) spot tonnes that left through third countries (in `flows` too)
+    leaked: dict  # (mineral, stage) -> (C, C) spot tonnes that left through third countries (in `flows` too)
 
 
 def demand_fractions(
@@ -94,6 +97,16 @@ def demand_fractions(
     above = kink**elasticity * (multiples / kink) ** steep if np.isfinite(kink) else below
     at_multiple = np.where(multiples <= kink, below, above)
     return at_multiple - np.append(at_multiple[1:], 0.0)
+
+
+@functools.lru_cache(maxsize=16)
+def fraction_table(
+    multiples: tuple[float, ...], elasticities: tuple[float, ...], kink: float, destruction: float | None
+) -> np.ndarray:
+    """(E, K) `demand_fractions` for each elasticity, worked out once per parameter set (read-only)."""
+    table = np.stack([demand_fractions(np.asarray(multiples), e, kink, destruction) for e in elasticities])
+    table.flags.writeable = False
+    return table
 
 
 def final_need(state: WorldState) -> np.ndarray:
@@ -165,9 +178,8 @@ def final_bids(state: WorldState, constants: Constants, settings) -> list[tuple]
     )
     multiples = np.asarray(settings.demand_price_multiples)
     kink, destruction = settings.demand_destruction_multiple, settings.destruction_elasticity
-    fractions = np.stack(
-        [demand_fractions(multiples, e, kink, destruction) for e in constants.demand_elasticity]
-    )  # (M, K)
+    elasticity = tuple(constants.demand_elasticity)
+    fractions = fraction_table(tuple(multiples), elasticity, kink, destruction)  # (M, K)
     flexible = (use * (1 - essential))[..., None] * fractions[None, :, None, :]
     curve = np.concatenate([flexible, (use * essential)[..., None]], axis=-1)
     levels = np.append(multiples, multiples.max())
@@ -196,7 +208,7 @@ def feed_bids(state: WorldState, constants: Constants, settings, cap: np.ndarray
     )
     multiples = np.asarray(settings.demand_price_multiples)
     reference = feed_reference(state, constants)
-    curve = use[..., None] * demand_fractions(multiples, settings.feed_elasticity)
+    curve = use[..., None] * fraction_table(tuple(multiples), (settings.feed_elasticity,), np.inf, None)[0]
     curve_prices = np.minimum(reference[..., None] * multiples, cap[..., None])
     routine_price = np.minimum(reference * settings.inventory_price_multiple, cap)
     extra_price = np.minimum(stock_bid_price(state, constants, settings), cap)
@@ -458,7 +470,7 @@ def pose_markets(
         if rules[k].controlled:
             full_rules[k], rules[k] = rules[k], after_contracts(rules[k], committed[lines[0][k], lines[1][k]])
         route_open[k] = rules[k].route_open
-    risk = supplier_risk_costs(state, constants, settings, lines)
+    risk = SupplierRisk.of(state, constants, settings, lines)
     posing = market_batch.Posing(*flat, freight, tariffs, risk, route_open, rules, ruled_markets)
 
     def pose_one(k: int) -> Market:
@@ -501,8 +513,8 @@ def settle_markets(
     each control binds.
     """
     n = state.capacity.shape[0]
-    flows = np.zeros((*constants.chain.shape, n, n))
-    severity, leaked = np.zeros_like(flows), np.zeros_like(flows)
+    flows = np.zeros((*constants.chain.shape, n, n))  # np.zeros: pages are touched only where written
+    severity, leaked = np.zeros(flows.shape), {}
     if not len(batch):
         return SpotOutcome(flows, 0.0, 0.0, 0.0, severity, np.zeros_like(state.consumer_stock), leaked)
     write_flows(batch, cleared[0], flows, leaked)
@@ -517,27 +529,34 @@ def settle_markets(
     sales, purchases = batch.entries(cleared[2], "offer"), batch.entries(cleared[3], "bid")
     stock_bought = receive_goods(state, batch.delayed(), purchases, (flows, leaked))
     hand_over_goods(state, sales)
-    transport, hedging = pay_for_goods(state, sales, purchases, traded, flows, routes)
+    cells = batch.member_cells()
+    exports = spot_exports(flows, batch.line_positions(cells, flows.shape), cells)
+    transport, hedging = pay_for_goods(state, sales, purchases, traded, exports, routes)
     re_export = pay_for_leakage(state, [market for _, market in batch.hubbed], leaked)
     if subsidy is not None and subsidy.any():
         pay_subsidies(state, sales, subsidy)
     return SpotOutcome(flows, transport, hedging, re_export, severity, stock_bought, leaked)
 
 
-def write_flows(batch: MarketBatch, cleared_flows: np.ndarray, flows: np.ndarray, leaked: np.ndarray) -> None:
-    """Each market's flows among its members written over all countries, hubs folded into exporters."""
-    plain = np.zeros(batch.routes.shape)
-    plain[batch.routes] = cleared_flows[: batch.kernel[3][0][len(batch.plain)]] + 0.0  # -0.0 reads 0.0
-    flows[batch.mineral, batch.stage] = plain
+def write_flows(batch: MarketBatch, cleared_flows: np.ndarray, flows: np.ndarray, leaked: dict) -> None:
+    """Each market's flows among its members written over all countries, hubs folded into exporters.
+
+    `flows` is all zeros on entry; the plain markets' flows go straight to their (M, S, C, C)
+    positions (`MarketBatch.line_positions`), with no dense (K, C, C) copy. What leaked through
+    hubs is kept by market in `leaked` ((C, C) each).
+    """
+    plain = cleared_flows[: batch.kernel[3][0][len(batch.plain)]] + 0.0  # -0.0 reads 0.0
+    flows.reshape(-1)[batch.line_positions(batch.route_cells, flows.shape)] = plain
     at = batch.kernel[3][0]
     for q, (_, market) in enumerate(batch.hubbed, start=len(batch.plain)):
         size = len(market.problem.route_cost)
         answer = cleared_flows[at[q] : at[q + 1]].reshape(size, size)
         line, rows, columns = (market.mineral, market.stage), market.members[:, None], market.members
+        leaked[line] = np.zeros(flows.shape[2:])
         flows[line][rows, columns], leaked[line][rows, columns] = leakage.fold(answer, market.hubs)
 
 
-def pay_for_leakage(state: WorldState, markets: list[Market], leaked: np.ndarray) -> float:
+def pay_for_leakage(state: WorldState, markets: list[Market], leaked: dict) -> float:
     """Exporters' governments give up the leak premium on what left through hubs; USD m (a sink).
 
     The price gap on those routes covers it (so it is not rent), paid to whoever runs the hub.
@@ -605,18 +624,19 @@ def hand_over_goods(state: WorldState, sales: tuple[np.ndarray, ...]) -> None:
 
 
 def receive_goods(
-    state: WorldState, delayed: list[Line], purchases: tuple[np.ndarray, ...], flows: tuple[np.ndarray, ...]
+    state: WorldState, delayed: list[Line], purchases: tuple[np.ndarray, ...], flows: tuple[np.ndarray, dict]
 ) -> np.ndarray:
     """Buyers receive what they bought; licensed imports of the `delayed` markets arrive late.
 
-    `flows` are the (M, S, C, C) spot flows and the part of them that leaked (not held up).
+    `flows` are the (M, S, C, C) spot flows and, by market, the part of them that leaked (not held up).
     Returns (C, M, S) the tonnes manufacturers bought for stock and received now.
     """
     late_share = np.zeros(state.price.shape)
     for market in delayed:
         if market.rules.delay.any():
             strategic = strategic_share(purchases, market)
-            direct = flows[0][market.mineral, market.stage] - flows[1][market.mineral, market.stage]
+            line = (market.mineral, market.stage)
+            direct = flows[0][line] - flows[1].get(line, 0.0)
             late_share[:, market.mineral, market.stage] = hold_up(state, market, direct, strategic)
     country, m, s, owner, bought = purchases
     received = bought * (1 - late_share[country, m, s])
@@ -670,22 +690,53 @@ def pay_subsidies(state: WorldState, sales: tuple[np.ndarray, ...], subsidy: np.
     state.industry += paid
 
 
+def spot_exports(flows: np.ndarray, at: np.ndarray, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(cells, tonnes) of the non-zero exports among flat (M, S, C, C) positions `at` of `flows`.
+
+    `cells` are those positions' flat (K, C, C) places, ascending; the diagonal (domestic) is left out.
+    """
+    n = flows.shape[-1]
+    tonnes = flows.reshape(-1)[at]
+    keep = (tonnes != 0) & (cells // n % n != cells % n)
+    return cells[keep], tonnes[keep]
+
+
 def pay_for_goods(
     state: WorldState,
     sales: tuple[np.ndarray, ...],
     purchases: tuple[np.ndarray, ...],
     traded: tuple[np.ndarray, np.ndarray],
-    flows: np.ndarray,
+    exports: tuple[np.ndarray, np.ndarray],
     routes: RouteCosts,
 ) -> tuple[float, float]:
     """Money for every market: buyers pay sellers at local prices; importers collect tariffs.
 
     Exporters' governments keep the rent between local prices net of route costs. Sellers'
     revenue goes to industry (stockpile sales to the treasury), buyers pay from industry
-    (stockpile purchases from the treasury). `traded` are the markets' (mineral, stage) indices.
+    (stockpile purchases from the treasury). `traded` are the markets' (mineral, stage) indices,
+    `exports` the non-zero exports (`spot_exports`).
     Returns the transport and the hedging of doubted suppliers paid, USD m (declared sinks).
     """
-    freight, tariffs = routes.freight, routes.tariffs
+    money = USD_M_PER_TONNE_USD_PER_KG
+    pay_at_local_prices(state, sales, purchases)
+    rows, shipped = exporting_rows(exports, len(state.industry))
+    market, exporter = rows
+    freight, tariffs, price = routes.freight, routes.tariffs, state.price[:, *traded].T  # (K, C)
+    route_tariffs = tariffs[market, exporter]
+    margin = price[market] - price[market, exporter][:, None] - freight[exporter] - route_tariffs
+    margin -= routes.risk[market, exporter]
+    tariff_revenue = (shipped * route_tariffs).sum(axis=0)  # row after row, as over (K, C, C)
+    rent = np.bincount(exporter, (shipped * margin).sum(axis=1), minlength=len(state.industry))
+    state.treasury += (tariff_revenue + rent) * money  # rent: each row's own sum
+    cells, tonnes = exports
+    n = len(freight)
+    transport = sparse_sum(cells, tonnes * freight.reshape(-1)[cells % (n * n)], routes.tariffs.size)
+    hedging = sparse_sum(cells, tonnes * routes.risk[np.unravel_index(cells, tariffs.shape)], tariffs.size)
+    return transport * money, hedging * money  # numpy's dense (K, C, C) sums, bit for bit
+
+
+def pay_at_local_prices(state: WorldState, sales: tuple, purchases: tuple) -> None:
+    """Buyers pay sellers at local prices: industry, or the treasury for stockpile sales and purchases."""
     money, n = USD_M_PER_TONNE_USD_PER_KG, len(state.industry)
     country, m, s, owner, sold = sales
     revenue = sold * state.price[country, m, s] * money
@@ -697,13 +748,12 @@ def pay_for_goods(
     public = owner == BUYER_STRATEGIC
     state.industry -= np.bincount(country[~public], cost[~public], minlength=n)
     state.treasury -= np.bincount(country[public], cost[public], minlength=n)
-    exports = flows[traded] * (1 - np.eye(n))  # (K, C, C)
-    market, exporter = np.nonzero(exports.any(axis=2))  # the rows that export, in order
-    shipped, price = exports[market, exporter], state.price[:, *traded].T  # (R, C), (K, C)
-    route_tariffs = tariffs[market, exporter]
-    margin = price[market] - price[market, exporter][:, None] - freight[exporter] - route_tariffs
-    margin -= routes.risk[market, exporter]
-    tariff_revenue = (shipped * route_tariffs).sum(axis=0)  # row after row, as over (K, C, C)
-    rent = np.bincount(exporter, (shipped * margin).sum(axis=1), minlength=n)  # each row's own sum
-    state.treasury += (tariff_revenue + rent) * money
-    return float((exports * freight).sum()) * money, float((exports * routes.risk).sum()) * money
+
+
+def exporting_rows(exports: tuple[np.ndarray, np.ndarray], n: int) -> tuple[tuple, np.ndarray]:
+    """(market, exporter) of the rows that export, in order, and (R, C) what each shipped to each importer."""
+    cells, tonnes = exports
+    rows, row_of = np.unique(cells // n, return_inverse=True)
+    shipped = np.zeros((len(rows), n))
+    shipped[row_of, cells % n] = tonnes
+    return (rows // n, rows % n), shipped

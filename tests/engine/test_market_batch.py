@@ -123,8 +123,8 @@ def test_the_batch_poses_every_market_as_one_by_one(tiny):
     assert len(order) == len(expected) == int(model.constants.chain.sum())
 
 
-def test_rent_and_tariffs_from_the_exporting_rows_are_the_dense_sums_bit_for_bit():
-    """pay_for_goods reads only the rows that export: the treasuries are those of the dense (K, C, C) sums."""
+def test_rent_tariffs_transport_and_hedging_from_the_exports_are_the_dense_sums_bit_for_bit():
+    """pay_for_goods reads only the non-zero exports: treasuries and sinks are the dense (K, C, C) sums'."""
     from types import SimpleNamespace
 
     rng = np.random.default_rng(7)
@@ -144,5 +144,8 @@ def test_rent_and_tariffs_from_the_exporting_rows_are_the_dense_sums_bit_for_bit
     expected = (
         state.treasury + ((exports * tariffs).sum(axis=(0, 1)) + (exports * margin).sum(axis=(0, 2))) * money
     )
-    trade.pay_for_goods(state, none, none, traded, flows, trade.RouteCosts(freight, tariffs, risk))
+    cells = np.arange(exports.size)  # the traded lines are all lines, in order
+    spot = trade.spot_exports(flows, cells, cells)
+    paid = trade.pay_for_goods(state, none, none, traded, spot, trade.RouteCosts(freight, tariffs, risk))
     assert state.treasury.tobytes() == expected.tobytes()
+    assert paid == ((exports * freight).sum() * money, (exports * risk).sum() * money)

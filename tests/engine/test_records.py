@@ -13,7 +13,7 @@ import pytest
 from critmin.engine.bench import recorded_bytes
 from critmin.engine.dependence import embedded_dependence, top_foreign_supplier, top_foreign_suppliers
 from critmin.engine.model import WorldModel
-from critmin.engine.records import Sparse, off_diagonal
+from critmin.engine.records import Sparse, foreign_exports, foreign_imports, off_diagonal
 
 TURNS = 5
 
@@ -109,3 +109,16 @@ def test_nothing_recorded_reads_as_empty(tiny):
         model.recorder.flows[-1]
     share, supplier = model.recorder.last_embedded()
     assert not share.any() and not supplier.any()
+
+
+@pytest.mark.parametrize("countries", [9, 37, 148])
+def test_imports_and_exports_from_the_non_zero_flows_are_the_dense_sums_bit_for_bit(countries):
+    rng = np.random.default_rng(countries)
+    shape = (4, 3, countries, countries)
+    flows = np.where(rng.random(shape) < 0.2, rng.lognormal(2, 4, shape), 0.0)
+    sparse = Sparse.of(flows)
+    imports, exports = foreign_imports(sparse), foreign_exports(sparse)
+    dense_imports = off_diagonal(flows).sum(axis=2).transpose(2, 0, 1)
+    dense_exports = off_diagonal(flows).sum(axis=3).transpose(2, 0, 1)
+    assert imports.strides == dense_imports.strides and exports.strides == dense_exports.strides
+    assert imports.tobytes() == dense_imports.tobytes() and exports.tobytes() == dense_exports.tobytes()

@@ -1,0 +1,73 @@
+"""Buyers' hedging of doubted suppliers on the traded markets, kept as its few non-zero routes.
+
+The same values as `trade.supplier_risk_costs(..., lines)`, a (K, C_exporter, C_importer) array,
+without building it: each is the line's premium times `state.supplier_doubt` of the route. Few
+routes are doubted (hundreds of the 10^5-10^6 cells), so they are found once a turn in one pass
+over the doubt array and every read (member routes, exporting rows, one market) looks them up;
+elsewhere the value is 0.0, as premium times a zero doubt is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class SupplierRisk:
+    """(K, C_exporter, C_importer) USD/kg of the markets `lines`, indexed like the dense array.
+
+    `risk[k]` is one market's (C, C); `risk[market, exporter]` the (R, C) rows of R
+    (market, exporter) pairs; `risk[market, exporter, importer]` single routes.
+    """
+
+    shape: tuple[int, int, int]  # (K, C, C)
+    cells: np.ndarray  # ascending flat (K, C, C) positions of the doubted routes
+    values: np.ndarray  # their USD/kg
+
+    @classmethod
+    def of(cls, state, constants, settings, lines: tuple[np.ndarray, np.ndarray]) -> SupplierRisk:
+        """The hedging costs of the markets `lines` in this state."""
+        doubt = state.supplier_doubt  # (C_importer, C_exporter, M, S)
+        n = doubt.shape[0]
+        market_of = np.full(doubt.shape[2:], -1)
+        market_of[lines] = np.arange(len(lines[0]))
+        importer, exporter, m, s = np.unravel_index(np.flatnonzero(doubt != 0), doubt.shape)  # != 0: faster
+        market = market_of[m, s]
+        traded = market >= 0
+        shape = (len(lines[0]), n, n)
+        cells = np.ravel_multi_index((market[traded], exporter[traded], importer[traded]), shape)
+        order = np.argsort(cells)
+        premium = settings.supplier_risk_premium * constants.reference_price[lines]
+        doubted = doubt[importer, exporter, m, s][traded]
+        return cls(shape, cells[order], (premium[market[traded]] * doubted)[order])
+
+    def __getitem__(self, key) -> np.ndarray:
+        if not isinstance(key, tuple):
+            return self.rows(np.array([key]), np.arange(self.shape[1])).reshape(self.shape[1:])
+        if len(key) == 3:
+            return self.at(np.ravel_multi_index(key, self.shape))
+        return self.rows(*key)
+
+    def at(self, cells: np.ndarray) -> np.ndarray:
+        """The values at flat (K, C, C) positions `cells`."""
+        out = np.zeros(np.shape(cells))
+        if len(self.cells):
+            found = np.minimum(np.searchsorted(self.cells, cells), len(self.cells) - 1)
+            hit = self.cells[found] == cells
+            out[hit] = self.values[found[hit]]
+        return out
+
+    def rows(self, market: np.ndarray, exporter: np.ndarray) -> np.ndarray:
+        """(R, C) the rows of the (market, exporter) pairs."""
+        market, exporter = np.broadcast_arrays(market, exporter)
+        n = self.shape[2]
+        wanted, row_of = np.unique((market * n + exporter).ravel(), return_inverse=True)
+        table = np.zeros((len(wanted), n))
+        if len(self.cells) and len(wanted):
+            row_of_cell = self.cells // n
+            found = np.minimum(np.searchsorted(wanted, row_of_cell), len(wanted) - 1)
+            hit = wanted[found] == row_of_cell
+            table[found[hit], self.cells[hit] % n] = self.values[hit]
+        return table[row_of].reshape((*market.shape, n))
