@@ -65,8 +65,7 @@ def test_the_licences_bite_in_the_quarter_announced_with_the_customs_shares_of_e
     licences = china_licences(load_scenario(FIVE_METALS).spec)
     assert licences["tungsten"] == [(FM25_Q1, None, ("refined",), pytest.approx(0.87))]
     assert licences["bismuth"] == [
-        (turn, None, ("mine",), pytest.approx(share))
-        for turn, share in ((0, 0.62), (1, 0.43), (3, 0.6))
+        (turn, None, ("mine",), pytest.approx(share)) for turn, share in ((0, 0.62), (1, 0.43), (3, 0.6))
     ]
 
 
