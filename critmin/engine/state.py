@@ -6,11 +6,12 @@ Quantities are tonnes per turn (one quarter) or tonnes held; prices USD/kg; mone
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
 from critmin.core.vocabulary import SECTORS, STAGES, TURNS_PER_YEAR, Stage
+from critmin.engine import chain_stocks
 from critmin.engine.substitution import Substitutes
 from critmin.scenarios.loader import Scenario
 
@@ -128,13 +129,18 @@ class Constants:
     budget_per_turn: np.ndarray  # (C,) USD m
     demand_elasticity: np.ndarray  # (M,)
     substitutes: Substitutes  # the substitution options for the scenario's minerals
+    working_cover: np.ndarray | float = 0.0  # (C, M, S) quarters of use the chain holds beyond routine
 
 
 def build(scenario: Scenario) -> tuple[Index, Constants, WorldState]:
     """Index, constants and the starting state of a scenario."""
     index = Index.of(scenario)
     constants = build_constants(scenario, index)
-    return index, constants, build_state(scenario, index, constants)
+    state = build_state(scenario, index, constants)
+    working = [line for line in scenario.spec.stocks if not line.strategic]
+    cover = chain_stocks.hold_working_stocks(state, constants, working, index)
+    state.inventory_target += cover
+    return index, replace(constants, working_cover=cover), state
 
 
 def build_constants(scenario: Scenario, index: Index) -> Constants:
@@ -257,11 +263,10 @@ def fill_demand(state: WorldState, lines, index: Index) -> None:
 
 
 def fill_stocks(state: WorldState, lines, index: Index) -> None:
-    """Strategic stockpiles and commercial inventories at the start."""
+    """Strategic stockpiles at the start (commercial stocks: `chain_stocks.hold_working_stocks`)."""
     for line in lines:
-        at = position(index, line.country, line.mineral, line.stage)
-        target = state.stockpile if line.strategic else state.consumer_stock
-        target[at] += line.tonnes
+        if line.strategic:
+            state.stockpile[position(index, line.country, line.mineral, line.stage)] += line.tonnes
 
 
 def position(index: Index, country: str, mineral, stage: Stage | str) -> tuple[int, int, int]:
