@@ -765,6 +765,34 @@ STOCKPILES = [
 ]  # fmt: skip
 
 # --------------------------------------------------------------------------------------------
+# Working stocks along the chain (mineral, stage, months of use, source): traders', refiners' and
+# users' inventories and cargoes at sea beyond the routine half-quarter every buyer keeps
+# (`inventory_target_quarters`). Every country that uses the line at that stage (final use or
+# processors' feed) holds them in proportion to its use (commercial [[stocks]], strategic = false;
+# engine/chain_stocks.py). A (mineral, stage) not listed holds its stage's default.
+# --------------------------------------------------------------------------------------------
+
+CO_STOCKS_DEC_2024 = (
+    "global cobalt stocks ~4 months of demand at the end of December 2024 (Cobalt Institute via "
+    "Africanews, 7 May 2025) [M]; large Chinese users ~6 months, traders ~12 months of metal in "
+    "2025 (Cobalt Congress 2025, via starfeu.com) [M]; less the routine 1.5 months"
+)
+CO_HYDROXIDE_AT_SEA = (
+    "hydroxide takes ~90 days from the DRC to China: cargoes shipped before a ban keep arriving "
+    "for ~3 months; stocks outside the DRC 8-10 months of consumption in 2025Q2 (BMI via Reuters, "
+    "Andy Home, Jun 2025) [M]"
+)
+CHAIN_STOCKS = {
+    ("cobalt", "refined"): (2.5, CO_STOCKS_DEC_2024),
+    ("cobalt", "mine"): (3.0, CO_HYDROXIDE_AT_SEA),
+}
+CHAIN_STOCK_DEFAULTS = {
+    "mine": (0.0, "no figure: the routine half-quarter only [L]"),
+    "refined": (0.0, "no figure: the routine half-quarter only [L]"),
+    "magnet": (0.0, "no figure: the routine half-quarter only [L]"),
+}
+
+# --------------------------------------------------------------------------------------------
 # Firms and their stakes in capacity lines (share of the line's output).
 # --------------------------------------------------------------------------------------------
 
@@ -1500,8 +1528,8 @@ def build_demand(lines: list[Line], year: int) -> tuple[list[dict], dict[str, tu
     return records, totals
 
 
-def build_stocks(lines: list[Line], demand: list[dict], stockpiles: list) -> list[dict]:
-    """Strategic stockpiles: fixed tonnes, or days of the holder's use at that stage."""
+def stage_use(lines: list[Line], demand: list[dict]) -> dict[tuple[str, str, str], float]:
+    """Tonnes a year each (country, mineral, stage) uses: final demand and processors' feed."""
     use: dict[tuple[str, str, str], float] = defaultdict(float)
     for record in demand:
         use[(record["country"], record["mineral"], record["stage"])] += record["tonnes_per_year"]
@@ -1509,6 +1537,12 @@ def build_stocks(lines: list[Line], demand: list[dict], stockpiles: list) -> lis
         if line.stage != "mine":
             previous = STAGES[STAGES.index(line.stage) - 1]
             use[(line.country, line.mineral, previous)] += line.production
+    return use
+
+
+def build_stocks(lines: list[Line], demand: list[dict], stockpiles: list) -> list[dict]:
+    """Strategic stockpiles (fixed tonnes, or days of the holder's use), then working stocks."""
+    use = stage_use(lines, demand)
     stocks = []
     for country, mineral, stage, tonnes, days, source in stockpiles:
         if tonnes is None:
@@ -1516,6 +1550,19 @@ def build_stocks(lines: list[Line], demand: list[dict], stockpiles: list) -> lis
             source = f"{source}; {days} days of the scenario's {stage} use (final or processors' feed)"
         stocks.append({"country": country, "mineral": mineral, "stage": stage, "tonnes": tonnes,
                        "strategic": True, "source": source})  # fmt: skip
+    return stocks + working_stocks(use)
+
+
+def working_stocks(use: dict[tuple[str, str, str], float]) -> list[dict]:
+    """Commercial stocks along the chain: months of each user's use (CHAIN_STOCKS, else the default)."""
+    stocks = []
+    for (country, mineral, stage), tonnes_per_year in sorted(use.items()):
+        months, source = CHAIN_STOCKS.get((mineral, stage), CHAIN_STOCK_DEFAULTS[stage])
+        tonnes = significant(tonnes_per_year * months / 12, 3)
+        if tonnes > 0:
+            stocks.append({"country": country, "mineral": mineral, "stage": stage, "tonnes": tonnes,
+                           "strategic": False,
+                           "source": f"working stocks: {months:g} months of use; {source}"})  # fmt: skip
     return stocks
 
 
