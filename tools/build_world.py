@@ -787,7 +787,7 @@ CHAIN_STOCKS = {
     ("cobalt", "mine"): (3.0, CO_HYDROXIDE_AT_SEA),
 }
 CHAIN_STOCK_DEFAULTS = {
-    "mine": (0.0, "no figure: the routine half-quarter only [L]"),
+    "mine": (1.0, "no figure: concentrate at sea and at the smelter, ~4-6 weeks of voyage (bulk carriers from Australia, Africa or South America to China) [L]"),
     "refined": (0.0, "no figure: the routine half-quarter only [L]"),
     "magnet": (0.0, "no figure: the routine half-quarter only [L]"),
 }
