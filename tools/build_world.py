@@ -782,12 +782,16 @@ CO_HYDROXIDE_AT_SEA = (
     "for ~3 months; stocks outside the DRC 8-10 months of consumption in 2025Q2 (BMI via Reuters, "
     "Andy Home, Jun 2025) [M]"
 )
+MINE_STAGE_IN_TRANSIT = (
+    "no figure: concentrate at sea and at the smelter, ~4-6 weeks of voyage (bulk carriers from "
+    "Australia, Africa or South America to China) [L]"
+)
 CHAIN_STOCKS = {
     ("cobalt", "refined"): (2.5, CO_STOCKS_DEC_2024),
     ("cobalt", "mine"): (3.0, CO_HYDROXIDE_AT_SEA),
 }
 CHAIN_STOCK_DEFAULTS = {
-    "mine": (1.0, "no figure: concentrate at sea and at the smelter, ~4-6 weeks of voyage (bulk carriers from Australia, Africa or South America to China) [L]"),
+    "mine": (1.0, MINE_STAGE_IN_TRANSIT),
     "refined": (0.0, "no figure: the routine half-quarter only [L]"),
     "magnet": (0.0, "no figure: the routine half-quarter only [L]"),
 }

@@ -13,8 +13,8 @@ import numpy as np
 
 from critmin.core.units import USD_M_PER_TONNE_USD_PER_KG, freight_usd_per_kg
 from critmin.engine import leakage, market_batch, overhang
-from critmin.engine.controlled_storage import storage_price_shares
 from critmin.engine.chain_stocks import routine_cover
+from critmin.engine.controlled_storage import storage_price_shares
 from critmin.engine.convenience_yield import restocking_bids
 from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
 from critmin.engine.market import MarketProblem, clear_flat
@@ -196,9 +196,8 @@ def feed_bids(state: WorldState, constants: Constants, settings, cap: np.ndarray
     same inventory target), bid at `stock_bid_price` but never above break-even, `cap`
     (`break_even_feed_price`).
     """
-    use, routine, extra = stock_gaps(
-        feed_need(state, constants), state.feed_stock, state.inventory_target, routine_cover(constants, settings)
-    )
+    need, cover = feed_need(state, constants), routine_cover(constants, settings)
+    use, routine, extra = stock_gaps(need, state.feed_stock, state.inventory_target, cover)
     multiples = np.asarray(settings.demand_price_multiples)
     reference = feed_reference(state, constants)
     curve = use[..., None] * demand_fractions(multiples, settings.feed_elasticity)
