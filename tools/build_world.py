@@ -730,8 +730,8 @@ CAPACITY_GROWTH_SOURCE = (
 
 # --------------------------------------------------------------------------------------------
 # Strategic stockpiles (country, mineral, stage, tonnes or None, days of use if None, source).
-# No commercial inventories: the engine seeds each manufacturer at the market's inventory
-# target (state.fill_pipeline), which USGS salient US industry stocks (~0.5 quarter) support.
+# Every buyer also holds the market's routine cover (state.fill_pipeline: ~0.5 quarter, USGS
+# salient US industry stocks); the chain's working stocks above it are CHAIN_STOCKS below.
 # --------------------------------------------------------------------------------------------
 
 JOGMEC_42 = "JOGMEC national stockpile: 42 days (+18 private) of Ni, Cr, W, Co, Mo, Mn, V (Argus 2020) [M]"
@@ -1198,7 +1198,8 @@ CARRIED_2023 = """
 # Carried over from 2024 [L] where no 2023 figure is stored: payable shares (mine/refined),
 # processed graphite and APT prices, the magnet mark-up, refining and magnet shares (but US NdPr
 # separation: 2023), demand splits and growth, firms' stakes, Almalyk's copper, strategic
-# stockpiles held in days of use, gallium capacity (USGS gives 2024 only). Policies, stockpiles
+# stockpiles held in days of use, working stocks along the chain in months of use (cobalt's are
+# end-2024 figures), gallium capacity (USGS gives 2024 only). Policies, stockpiles
 # and contracts are those in force at the start of 2024.
 #"""
 
@@ -1242,7 +1243,8 @@ class Year:
 DESCRIPTION = (
     "Reference scenario: 36 countries and the EU as one bloc, with the rest of the world as "
     "ROW; {minerals} critical minerals; mine, refining and magnet capacity calibrated on {year} output "
-    "(USGS MCS 2025, IEA refining shares); final demand; strategic stockpiles; state firms; "
+    "(USGS MCS 2025, IEA refining shares); final demand; strategic stockpiles and working stocks "
+    "along the chain; state firms; "
     "the export controls, tariffs and contracts in force at the start of {next}. No events."
 )
 YEARS = {
