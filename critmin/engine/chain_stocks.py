@@ -21,10 +21,10 @@ if TYPE_CHECKING:
 
 def start_use(state: WorldState, constants: Constants) -> tuple[np.ndarray, np.ndarray]:
     """(C, M, S) final use and processors' feed per turn at the start."""
-    running = state.capacity * state.utilisation
+    running = state.running()
     feed = np.zeros_like(running)
     feed[:, :, :-1] = running[:, :, 1:] / constants.yield_share[None, :, 1:]
-    feed *= constants.chain[None]
+    feed[:, :, :-1] *= constants.chain[None, :, 1:]
     return state.final_demand.sum(axis=0), feed
 
 

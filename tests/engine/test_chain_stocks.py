@@ -12,13 +12,13 @@ from critmin.engine.model import WorldModel
 from critmin.scenarios.loader import load_scenario, scenario_from_content
 
 
-def without_working_stocks(name: str):
+def without_working_stocks(name_or_path):
     """The same scenario with its commercial (working) stocks taken out."""
-    scenario = load_scenario(name)
+    scenario = load_scenario(name_or_path)
     content = copy.deepcopy(scenario.content)
     content["stocks"] = [stock for stock in content["stocks"] if stock.get("strategic", True)]
     assert len(content["stocks"]) < len(scenario.content["stocks"])
-    return scenario_from_content(content, origin=f"{name} without working stocks")
+    return scenario_from_content(content, origin=f"{name_or_path} without working stocks")
 
 
 def cobalt_working_tonnes(name: str, country: str, stage: str) -> float:
