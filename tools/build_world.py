@@ -789,7 +789,16 @@ MINE_STAGE_IN_TRANSIT = (
 CHAIN_STOCKS = {
     ("cobalt", "refined"): (2.5, CO_STOCKS_DEC_2024),
     ("cobalt", "mine"): (3.0, CO_HYDROXIDE_AT_SEA),
-}
+    ("nickel", "refined"): (0.5, "LME on-warrant nickel 148,674 t at the end of 2024 (LME via Metalnomist, "
+                           "Feb 2025) [M], ~230 kt on and off warrant in Nov 2024 (metals-wire) [M]: 0.5 "
+                           "months of world-2024's 3.51 Mt/yr"),
+    ("copper", "refined"): (0.25, "LME + SHFE + COMEX copper stocks above 500 kt in June 2024, the first "
+                           "time since Aug 2021 (Reuters, Andy Home, via newsformal) [M]: 0.27 months of "
+                           "world-2024's 22.3 Mt/yr"),
+    ("tin", "refined"): (0.5, "LME tin 4-5 kt in H2 2024 (Reuters, Andy Home, Jan 2025) [M]; SHFE a record "
+                        "17,818 t in May 2024 (BEHAVIOUR.md 3) [M], its end-2024 level not found [L]: "
+                        "~12 kt, 0.5 months of world-2024's 291 kt/yr"),
+}  # fmt: skip
 CHAIN_STOCK_DEFAULTS = {
     "mine": (1.0, MINE_STAGE_IN_TRANSIT),
     "refined": (0.0, "no figure: the routine half-quarter only [L]"),
