@@ -11,12 +11,11 @@ routine price once supply returns (docs/mechanisms.md, "Working stocks along the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import replace
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from critmin.engine.state import Constants, Index, WorldState
+from critmin.engine.state import Constants, Index, WorldState, position
 
 
 def start_use(state: WorldState, constants: Constants) -> tuple[np.ndarray, np.ndarray]:
@@ -28,23 +27,26 @@ def start_use(state: WorldState, constants: Constants) -> tuple[np.ndarray, np.n
     return state.final_demand.sum(axis=0), feed
 
 
-def hold_working_stocks(state: WorldState, constants: Constants, lines, index: Index) -> np.ndarray:
-    """Place the commercial stocks of `lines` with their holders; returns (C, M, S) working cover.
+def hold_working_stocks(state: WorldState, constants: Constants, stocks, index: Index) -> Constants:
+    """Place the commercial ones of `stocks` with their holders; returns constants with the cover.
 
-    A line's tonnes go to its manufacturers and processors in proportion to their use; a stock
-    where nothing is used at the start is kept by manufacturers as before, with no cover.
+    A line's tonnes go to its manufacturers and processors in proportion to their use, and their
+    inventory target rises by the working cover; a stock where nothing is used at the start is
+    kept by manufacturers, with no cover.
     """
     tonnes = np.zeros_like(state.consumer_stock)
-    for line in lines:
-        at = index.country[line.country], index.mineral[line.mineral.value], index.stage[line.stage.value]
-        tonnes[at] += line.tonnes
+    for line in stocks:
+        if not line.strategic:
+            tonnes[position(index, line.country, line.mineral, line.stage)] += line.tonnes
     final, feed = start_use(state, constants)
     use = final + feed
     used = use > 0
     final_share = np.divide(final, use, out=np.ones_like(use), where=used)
     state.consumer_stock += tonnes * final_share
     state.feed_stock += tonnes * (1 - final_share)
-    return np.divide(tonnes, use, out=np.zeros_like(use), where=used)
+    cover = np.divide(tonnes, use, out=np.zeros_like(use), where=used)
+    state.inventory_target += cover
+    return replace(constants, working_cover=cover)
 
 
 def routine_cover(constants: Constants, settings) -> np.ndarray | float:

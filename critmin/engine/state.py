@@ -6,12 +6,11 @@ Quantities are tonnes per turn (one quarter) or tonnes held; prices USD/kg; mone
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
 from critmin.core.vocabulary import SECTORS, STAGES, TURNS_PER_YEAR, Stage
-from critmin.engine import chain_stocks
 from critmin.engine.substitution import Substitutes
 from critmin.scenarios.loader import Scenario
 
@@ -136,11 +135,7 @@ def build(scenario: Scenario) -> tuple[Index, Constants, WorldState]:
     """Index, constants and the starting state of a scenario."""
     index = Index.of(scenario)
     constants = build_constants(scenario, index)
-    state = build_state(scenario, index, constants)
-    working = [line for line in scenario.spec.stocks if not line.strategic]
-    cover = chain_stocks.hold_working_stocks(state, constants, working, index)
-    state.inventory_target += cover
-    return index, replace(constants, working_cover=cover), state
+    return index, constants, build_state(scenario, index, constants)
 
 
 def build_constants(scenario: Scenario, index: Index) -> Constants:
@@ -263,7 +258,7 @@ def fill_demand(state: WorldState, lines, index: Index) -> None:
 
 
 def fill_stocks(state: WorldState, lines, index: Index) -> None:
-    """Strategic stockpiles at the start (commercial stocks: `chain_stocks.hold_working_stocks`)."""
+    """Strategic stockpiles at the start (commercial stocks: `engine/chain_stocks.py`, in start.build)."""
     for line in lines:
         if line.strategic:
             state.stockpile[position(index, line.country, line.mineral, line.stage)] += line.tonnes
