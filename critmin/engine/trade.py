@@ -13,6 +13,7 @@ import numpy as np
 
 from critmin.core.units import USD_M_PER_TONNE_USD_PER_KG, freight_usd_per_kg
 from critmin.engine import leakage, market_batch, overhang
+from critmin.engine.chain_stocks import routine_cover
 from critmin.engine.controlled_storage import storage_price_shares
 from critmin.engine.convenience_yield import restocking_bids
 from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
@@ -161,7 +162,7 @@ def final_bids(state: WorldState, constants: Constants, settings) -> list[tuple]
     need, essential = final_need(state), essential_share(state)
     ref = constants.reference_price[None]
     use, routine, extra = stock_gaps(
-        need, state.consumer_stock, state.inventory_target, settings.inventory_target_quarters
+        need, state.consumer_stock, state.inventory_target, routine_cover(constants, settings)
     )
     multiples = np.asarray(settings.demand_price_multiples)
     kink, destruction = settings.demand_destruction_multiple, settings.destruction_elasticity
@@ -175,7 +176,12 @@ def final_bids(state: WorldState, constants: Constants, settings) -> list[tuple]
         (curve, ref[..., None] * levels, BUYER_FINAL),
         (
             *restocking_bids(
-                need, state.consumer_stock, routine, ref * settings.inventory_price_multiple, settings
+                need,
+                state.consumer_stock,
+                routine,
+                ref * settings.inventory_price_multiple,
+                settings,
+                constants.working_cover,
             ),
             BUYER_STOCK,
         ),
@@ -190,10 +196,8 @@ def feed_bids(state: WorldState, constants: Constants, settings, cap: np.ndarray
     same inventory target), bid at `stock_bid_price` but never above break-even, `cap`
     (`break_even_feed_price`).
     """
-    base = settings.inventory_target_quarters
-    use, routine, extra = stock_gaps(
-        feed_need(state, constants), state.feed_stock, state.inventory_target, base
-    )
+    need, cover = feed_need(state, constants), routine_cover(constants, settings)
+    use, routine, extra = stock_gaps(need, state.feed_stock, state.inventory_target, cover)
     multiples = np.asarray(settings.demand_price_multiples)
     reference = feed_reference(state, constants)
     curve = use[..., None] * demand_fractions(multiples, settings.feed_elasticity)
