@@ -73,9 +73,6 @@ class MarketSettings(Record, kw_only=True):
     # ... and this share under their own country's export licence or ban (engine/controlled_storage.py).
     controlled_storage_price_share: Share = 1.0
     producer_storage_trend_quarters: NonNegative = 4.0  # a falling trend, extrapolated this far, lowers it
-    # Storage arbitrage: buyers draw the stock that covers this turn's use only at this share less
-    # than the price they expect; below it they buy the use and keep the stock (engine/storage_arbitrage.py).
-    storage_carrying_cost: Share = 0.02
     # Procurement: buyers doubt a supplier whose controls reached them and pay this share of the
     # reference price more for its goods (hedging, dual sourcing); doubt fades by
     # `supplier_doubt_memory_per_turn` a turn once the control no longer binds (docs/mechanisms.md).
