@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from critmin.engine import dynamics
+from critmin.engine.exports import known_supply
 from critmin.engine.world import World
 
 
@@ -21,7 +22,7 @@ def hear_announcements(world: World) -> None:
     """At the start of a turn: the exposure of every buyer to the cuts announced and not yet in force."""
     pending = pending_controls(world.scenario.spec.events, world.turn)
     state = world.state
-    state.news_exposure, state.news_market = news_exposure(pending, world.index, *world.recent_supply)
+    state.news_exposure, state.news_market = news_exposure(pending, world.index, *known_supply(world))
 
 
 def react_to_news(world: World, imposed: list[dict]) -> None:
@@ -31,7 +32,7 @@ def react_to_news(world: World, imposed: list[dict]) -> None:
     """
     state = world.state
     news = [*imposed, *breaking_disruptions(world.scenario.spec.events, world.turn)]
-    exposure, market = news_exposure(news, world.index, *world.recent_supply)
+    exposure, market = news_exposure(news, world.index, *known_supply(world))
     state.news_exposure = np.maximum(state.news_exposure, exposure)
     state.news_market = np.maximum(state.news_market, market)
     if state.news_market.any():
