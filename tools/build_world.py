@@ -730,8 +730,8 @@ CAPACITY_GROWTH_SOURCE = (
 
 # --------------------------------------------------------------------------------------------
 # Strategic stockpiles (country, mineral, stage, tonnes or None, days of use if None, source).
-# No commercial inventories: the engine seeds each manufacturer at the market's inventory
-# target (state.fill_pipeline), which USGS salient US industry stocks (~0.5 quarter) support.
+# Every buyer also holds the market's routine cover (state.fill_pipeline: ~0.5 quarter, USGS
+# salient US industry stocks); the chain's working stocks above it are CHAIN_STOCKS below.
 # --------------------------------------------------------------------------------------------
 
 JOGMEC_42 = "JOGMEC national stockpile: 42 days (+18 private) of Ni, Cr, W, Co, Mo, Mn, V (Argus 2020) [M]"
@@ -763,6 +763,47 @@ STOCKPILES = [
     ("IND", "ree_light", "magnet", 0.0, 0,
      "India's national stockpile (NCMM, approved 29 Jan 2025) incl. magnets: planned, empty (NOTES 4a) [M]"),
 ]  # fmt: skip
+
+# --------------------------------------------------------------------------------------------
+# Working stocks along the chain (mineral, stage, months of use, source): traders', refiners' and
+# users' inventories and cargoes at sea beyond the routine half-quarter every buyer keeps
+# (`inventory_target_quarters`). Every country that uses the line at that stage (final use or
+# processors' feed) holds them in proportion to its use (commercial [[stocks]], strategic = false;
+# engine/chain_stocks.py). A (mineral, stage) not listed holds its stage's default.
+# --------------------------------------------------------------------------------------------
+
+CO_STOCKS_DEC_2024 = (
+    "global cobalt stocks ~4 months of demand at the end of December 2024 (Cobalt Institute via "
+    "Africanews, 7 May 2025) [M]; large Chinese users ~6 months, traders ~12 months of metal in "
+    "2025 (Cobalt Congress 2025, via starfeu.com) [M]; less the routine 1.5 months"
+)
+CO_HYDROXIDE_AT_SEA = (
+    "hydroxide takes ~90 days from the DRC to China: cargoes shipped before a ban keep arriving "
+    "for ~3 months; stocks outside the DRC 8-10 months of consumption in 2025Q2 (BMI via Reuters, "
+    "Andy Home, Jun 2025) [M]"
+)
+MINE_STAGE_IN_TRANSIT = (
+    "no figure: concentrate at sea and at the smelter, ~4-6 weeks of voyage (bulk carriers from "
+    "Australia, Africa or South America to China) [L]"
+)
+CHAIN_STOCKS = {
+    ("cobalt", "refined"): (2.5, CO_STOCKS_DEC_2024),
+    ("cobalt", "mine"): (3.0, CO_HYDROXIDE_AT_SEA),
+    ("nickel", "refined"): (0.5, "LME on-warrant nickel 148,674 t at the end of 2024 (LME via Metalnomist, "
+                           "Feb 2025) [M], ~230 kt on and off warrant in Nov 2024 (metals-wire) [M]: 0.5 "
+                           "months of world-2024's 3.51 Mt/yr"),
+    ("copper", "refined"): (0.25, "LME + SHFE + COMEX copper stocks above 500 kt in June 2024, the first "
+                           "time since Aug 2021 (Reuters, Andy Home, via newsformal) [M]: 0.27 months of "
+                           "world-2024's 22.3 Mt/yr"),
+    ("tin", "refined"): (0.5, "LME tin 4-5 kt in H2 2024 (Reuters, Andy Home, Jan 2025) [M]; SHFE a record "
+                        "17,818 t in May 2024 (BEHAVIOUR.md 3) [M], its end-2024 level not found [L]: "
+                        "~12 kt, 0.5 months of world-2024's 291 kt/yr"),
+}  # fmt: skip
+CHAIN_STOCK_DEFAULTS = {
+    "mine": (1.0, MINE_STAGE_IN_TRANSIT),
+    "refined": (0.0, "no figure: the routine half-quarter only [L]"),
+    "magnet": (0.0, "no figure: the routine half-quarter only [L]"),
+}
 
 # --------------------------------------------------------------------------------------------
 # Firms and their stakes in capacity lines (share of the line's output).
@@ -1166,7 +1207,8 @@ CARRIED_2023 = """
 # Carried over from 2024 [L] where no 2023 figure is stored: payable shares (mine/refined),
 # processed graphite and APT prices, the magnet mark-up, refining and magnet shares (but US NdPr
 # separation: 2023), demand splits and growth, firms' stakes, Almalyk's copper, strategic
-# stockpiles held in days of use, gallium capacity (USGS gives 2024 only). Policies, stockpiles
+# stockpiles held in days of use, working stocks along the chain in months of use (cobalt's are
+# end-2024 figures), gallium capacity (USGS gives 2024 only). Policies, stockpiles
 # and contracts are those in force at the start of 2024.
 #"""
 
@@ -1210,7 +1252,8 @@ class Year:
 DESCRIPTION = (
     "Reference scenario: 36 countries and the EU as one bloc, with the rest of the world as "
     "ROW; {minerals} critical minerals; mine, refining and magnet capacity calibrated on {year} output "
-    "(USGS MCS 2025, IEA refining shares); final demand; strategic stockpiles; state firms; "
+    "(USGS MCS 2025, IEA refining shares); final demand; strategic stockpiles and working stocks "
+    "along the chain; state firms; "
     "the export controls, tariffs and contracts in force at the start of {next}. No events."
 )
 YEARS = {
@@ -1500,8 +1543,8 @@ def build_demand(lines: list[Line], year: int) -> tuple[list[dict], dict[str, tu
     return records, totals
 
 
-def build_stocks(lines: list[Line], demand: list[dict], stockpiles: list) -> list[dict]:
-    """Strategic stockpiles: fixed tonnes, or days of the holder's use at that stage."""
+def stage_use(lines: list[Line], demand: list[dict]) -> dict[tuple[str, str, str], float]:
+    """Tonnes a year each (country, mineral, stage) uses: final demand and processors' feed."""
     use: dict[tuple[str, str, str], float] = defaultdict(float)
     for record in demand:
         use[(record["country"], record["mineral"], record["stage"])] += record["tonnes_per_year"]
@@ -1509,6 +1552,12 @@ def build_stocks(lines: list[Line], demand: list[dict], stockpiles: list) -> lis
         if line.stage != "mine":
             previous = STAGES[STAGES.index(line.stage) - 1]
             use[(line.country, line.mineral, previous)] += line.production
+    return use
+
+
+def build_stocks(lines: list[Line], demand: list[dict], stockpiles: list) -> list[dict]:
+    """Strategic stockpiles (fixed tonnes, or days of the holder's use), then working stocks."""
+    use = stage_use(lines, demand)
     stocks = []
     for country, mineral, stage, tonnes, days, source in stockpiles:
         if tonnes is None:
@@ -1516,6 +1565,19 @@ def build_stocks(lines: list[Line], demand: list[dict], stockpiles: list) -> lis
             source = f"{source}; {days} days of the scenario's {stage} use (final or processors' feed)"
         stocks.append({"country": country, "mineral": mineral, "stage": stage, "tonnes": tonnes,
                        "strategic": True, "source": source})  # fmt: skip
+    return stocks + working_stocks(use)
+
+
+def working_stocks(use: dict[tuple[str, str, str], float]) -> list[dict]:
+    """Commercial stocks along the chain: months of each user's use (CHAIN_STOCKS, else the default)."""
+    stocks = []
+    for (country, mineral, stage), tonnes_per_year in sorted(use.items()):
+        months, source = CHAIN_STOCKS.get((mineral, stage), CHAIN_STOCK_DEFAULTS[stage])
+        tonnes = significant(tonnes_per_year * months / 12, 3)
+        if tonnes > 0:
+            stocks.append({"country": country, "mineral": mineral, "stage": stage, "tonnes": tonnes,
+                           "strategic": False,
+                           "source": f"working stocks: {months:g} months of use; {source}"})  # fmt: skip
     return stocks
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from critmin.engine import dynamics
+from critmin.engine.exports import known_supply
 from critmin.engine.world import World
 
 
@@ -21,7 +22,7 @@ def hear_announcements(world: World) -> None:
     """At the start of a turn: the exposure of every buyer to the cuts announced and not yet in force."""
     pending = pending_controls(world.scenario.spec.events, world.turn)
     state = world.state
-    state.news_exposure, state.news_market = news_exposure(pending, world.index, *world.recent_supply)
+    state.news_exposure, state.news_market = news_exposure(pending, world.index, *known_supply(world))
 
 
 def react_to_news(world: World, imposed: list[dict]) -> None:
@@ -31,7 +32,7 @@ def react_to_news(world: World, imposed: list[dict]) -> None:
     """
     state = world.state
     news = [*imposed, *breaking_disruptions(world.scenario.spec.events, world.turn)]
-    exposure, market = news_exposure(news, world.index, *world.recent_supply)
+    exposure, market = news_exposure(news, world.index, *known_supply(world))
     state.news_exposure = np.maximum(state.news_exposure, exposure)
     state.news_market = np.maximum(state.news_market, market)
     if state.news_market.any():
@@ -95,7 +96,33 @@ def news_exposure(
             total = supply[reached, m, s].sum()
             if total > 0:
                 market[reached, m, s] = np.maximum(market[reached, m, s], cut * shipped.sum() / total)
-    return np.clip(exposure, 0.0, 1.0), np.clip(market, 0.0, 1.0)
+    exposure = np.clip(exposure, 0.0, 1.0)
+    return exposure, down_the_chain(exposure, np.clip(market, 0.0, 1.0), recent_exports, domestic)
+
+
+def down_the_chain(exposure, market, recent_exports, domestic) -> np.ndarray:
+    """News of a cut in processors' feed is news of a cut in what they make, stage by stage.
+
+    The market of stage s + 1 learns the cut tonnes of the feed exposure of its processors,
+    weighted by what each supplies, over the line's whole supply (and passes it on to the next
+    stage): a ban on the DRC's cobalt
+    hydroxide moves expectations of cobalt metal, as it did in 2025 (metal +43% in the first weeks,
+    hydroxide +84%: metals-wire, March 2025) [M]. A buyer's own exposure stays that of its own
+    routes: its suppliers still hold feed (counting it too sent 2025Q1's metal to 1.6x, band
+    0.85-1.35).
+    """
+    supply = recent_exports.sum(axis=0).transpose(2, 0, 1) + domestic  # (C, M, S)
+    feed_cut = exposure.copy()  # share of each processor's feed cut, passed on stage by stage
+    for s in range(exposure.shape[2] - 1):
+        from_feed = np.einsum("pmj,pm->jm", recent_exports[:, :, s + 1], feed_cut[:, :, s])
+        cut = from_feed + domestic[:, :, s + 1] * feed_cut[:, :, s]  # (C, M) tonnes
+        line = supply[:, :, s + 1]
+        share = np.divide(cut, line, out=np.zeros_like(cut), where=line > 0)
+        feed_cut[:, :, s + 1] = np.maximum(feed_cut[:, :, s + 1], np.clip(share, 0.0, 1.0))
+        total = line.sum(axis=0)
+        whole = np.divide(cut.sum(axis=0), total, out=np.zeros_like(total), where=total > 0)
+        market[:, :, s + 1] = np.maximum(market[:, :, s + 1], np.clip(whole, 0.0, 1.0)[None])
+    return market
 
 
 def pending_controls(events, turn: int) -> list[dict]:

@@ -12,14 +12,15 @@ from __future__ import annotations
 import numpy as np
 
 
-def restocking_bids(need, stock, routine, price, settings) -> tuple[np.ndarray, np.ndarray]:
+def restocking_bids(need, stock, routine, price, settings, working=0.0) -> tuple[np.ndarray, np.ndarray]:
     """Routine restocking as (..., blocks) tonnes and prices, dearer the emptier the stock.
 
     `need` is this turn's use, `stock` the stock before it, `routine` the tonnes that restore
-    routine cover (`inventory_target_quarters` of use), `price` the routine price.
+    routine cover (`inventory_target_quarters` of use, plus the chain's `working` cover in
+    quarters), `price` the routine price.
     """
     blocks = settings.convenience_yield_blocks
-    cover = (need * settings.inventory_target_quarters)[..., None]
+    cover = (need * (settings.inventory_target_quarters + working))[..., None]
     left = np.maximum(stock - need, 0.0)[..., None]
     midpoint = left + routine[..., None] * (np.arange(blocks) + 0.5) / blocks
     filled = np.divide(midpoint, cover, out=np.ones_like(midpoint), where=cover > 0)

@@ -61,26 +61,28 @@ def supply_risk(state: WorldState, constants: Constants, settings, shortage_shar
     )
 
 
-def desired_inventory(state: WorldState, settings, risk: np.ndarray) -> np.ndarray:
+def desired_inventory(state: WorldState, settings, risk: np.ndarray, working=0.0) -> np.ndarray:
     """(C, M, S) quarters of use buyers want in stock.
 
     Precautionary stock grows with supply risk, less so while the price stands far above what
     buyers expect in the long run (`inventory_affordability_exponent`: carrying dear stock
-    costs); speculative stock follows the price trend, up or down.
+    costs); speculative stock follows the price trend, up or down. The chain's `working` cover
+    (quarters, `Constants.working_cover`) lies under all of it: the range moves up by it.
     """
     base = settings.inventory_target_quarters
     affordable = np.divide(
         state.long_run_price, state.price, out=np.ones_like(state.price), where=state.price > 0
     )
     precaution = risk * np.minimum(affordable, 1.0) ** settings.inventory_affordability_exponent
-    desired = base * (1 + precaution) + settings.inventory_gain_trend * state.price_trend
-    return np.clip(desired, settings.inventory_target_min_quarters, settings.inventory_target_max_quarters)
+    desired = base * (1 + precaution) + settings.inventory_gain_trend * state.price_trend + working
+    low, high = settings.inventory_target_min_quarters, settings.inventory_target_max_quarters
+    return np.clip(desired, low + working, high + working)
 
 
 def update_inventory_targets(state: WorldState, constants: Constants, settings, shortage_share) -> None:
     """Move buyers' inventory targets part of the way towards what they now want."""
     state.supply_risk = supply_risk(state, constants, settings, shortage_share)
-    desired = desired_inventory(state, settings, state.supply_risk)
+    desired = desired_inventory(state, settings, state.supply_risk, constants.working_cover)
     state.inventory_target += settings.inventory_adjustment_per_turn * (desired - state.inventory_target)
 
 
@@ -103,7 +105,8 @@ def react_to_news(state: WorldState, constants: Constants, settings) -> None:
     risk = state.supply_risk + settings.inventory_gain_controls * np.maximum(
         exposure - state.control_exposure, 0.0
     )
-    state.inventory_target = np.maximum(state.inventory_target, desired_inventory(state, settings, risk))
+    desired = desired_inventory(state, settings, risk, constants.working_cover)
+    state.inventory_target = np.maximum(state.inventory_target, desired)
 
 
 def stock_bid_price(state: WorldState, constants: Constants, settings) -> np.ndarray:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from critmin.engine import dynamics
+from critmin.engine.chain_stocks import start_use
 from critmin.engine.trade import feed_need, final_need
 from critmin.engine.world import World
 
@@ -89,3 +90,27 @@ def exportable(world: World, at: tuple[int, int, int]) -> float:
     state = world.state
     home_use = final_need(state)[at] + feed_need(state, world.constants)[at]
     return float(max(state.capacity[at] * state.utilisation[at] - home_use, 0.0))
+
+
+def known_supply(world: World) -> tuple[np.ndarray, np.ndarray]:
+    """The recent supply news is measured against: recent trade, or before any, the start's.
+
+    Returns (C_exporter, M, S, C_importer) exports per turn and (C, M, S) bought at home.
+    """
+    return world.recent_supply if world.export_history else start_supply(world.state, world.constants)
+
+
+def start_supply(state, constants) -> tuple[np.ndarray, np.ndarray]:
+    """Who supplies whom before any turn has traded: each line's surplus shared over its importers.
+
+    Each country uses its own output first; what it lacks it imports from the countries with a
+    surplus, in proportion to their surpluses (every importer buys the same mix), so a control
+    imposed on the first turn is news to its buyers (announcements.py).
+    """
+    final, feed = start_use(state, constants)
+    use, output = final + feed, state.running()
+    surplus, deficit = np.maximum(output - use, 0.0), np.maximum(use - output, 0.0)
+    total = surplus.sum(axis=0)  # (M, S)
+    shares = np.divide(surplus, total, out=np.zeros_like(surplus), where=total > 0)
+    exports = shares[..., None] * deficit.transpose(1, 2, 0)[None]  # (C_exp, M, S, C_imp)
+    return exports, np.minimum(output, use)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from critmin.engine import agreements, firm_accounts, state
+from critmin.engine import agreements, chain_stocks, firm_accounts, state
 from critmin.engine.controls import starting_control
 from critmin.engine.deals import deal_from_terms
 from critmin.engine.stakes import sign_stake
@@ -17,6 +17,7 @@ def build(scenario: Scenario, rng: np.random.Generator) -> World:
     """The World of a scenario's first turn, drawing from `rng`."""
     index, constants, arrays = state.build(scenario)
     spec = scenario.spec
+    constants = chain_stocks.hold_working_stocks(arrays, constants, spec.stocks, index)
     world = World(scenario, index, constants, arrays, rng, firms={f.id: f for f in spec.firms})
     start_policies(world)
     for record in spec.agreements:

@@ -128,6 +128,7 @@ class Constants:
     budget_per_turn: np.ndarray  # (C,) USD m
     demand_elasticity: np.ndarray  # (M,)
     substitutes: Substitutes  # the substitution options for the scenario's minerals
+    working_cover: np.ndarray | float = 0.0  # (C, M, S) quarters of use the chain holds beyond routine
 
 
 def build(scenario: Scenario) -> tuple[Index, Constants, WorldState]:
@@ -257,11 +258,10 @@ def fill_demand(state: WorldState, lines, index: Index) -> None:
 
 
 def fill_stocks(state: WorldState, lines, index: Index) -> None:
-    """Strategic stockpiles and commercial inventories at the start."""
+    """Strategic stockpiles at the start (commercial stocks: `engine/chain_stocks.py`, in start.build)."""
     for line in lines:
-        at = position(index, line.country, line.mineral, line.stage)
-        target = state.stockpile if line.strategic else state.consumer_stock
-        target[at] += line.tonnes
+        if line.strategic:
+            state.stockpile[position(index, line.country, line.mineral, line.stage)] += line.tonnes
 
 
 def position(index: Index, country: str, mineral, stage: Stage | str) -> tuple[int, int, int]:

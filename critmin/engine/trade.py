@@ -14,6 +14,7 @@ import numpy as np
 
 from critmin.core.units import USD_M_PER_TONNE_USD_PER_KG, freight_usd_per_kg
 from critmin.engine import leakage, market_batch, overhang
+from critmin.engine.chain_stocks import routine_cover
 from critmin.engine.controlled_storage import storage_price_shares
 from critmin.engine.convenience_yield import restocking_bids
 from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
@@ -22,6 +23,7 @@ from critmin.engine.market_batch import Line, MarketBatch
 from critmin.engine.pairwise_sum import sparse_sum
 from critmin.engine.policies import RouteRules, read_only
 from critmin.engine.state import Constants, WorldState
+from critmin.engine.storage_arbitrage import holding_price
 from critmin.engine.supplier_risk import SupplierRisk
 
 BUYER_FINAL, BUYER_FEED, BUYER_STRATEGIC, BUYER_STOCK = 0, 1, 2, 3
@@ -174,7 +176,7 @@ def final_bids(state: WorldState, constants: Constants, settings) -> list[tuple]
     need, essential = final_need(state), essential_share(state)
     ref = constants.reference_price[None]
     use, routine, extra = stock_gaps(
-        need, state.consumer_stock, state.inventory_target, settings.inventory_target_quarters
+        need, state.consumer_stock, state.inventory_target, routine_cover(constants, settings)
     )
     multiples = np.asarray(settings.demand_price_multiples)
     kink, destruction = settings.demand_destruction_multiple, settings.destruction_elasticity
@@ -187,7 +189,12 @@ def final_bids(state: WorldState, constants: Constants, settings) -> list[tuple]
         (curve, ref[..., None] * levels, BUYER_FINAL),
         (
             *restocking_bids(
-                need, state.consumer_stock, routine, ref * settings.inventory_price_multiple, settings
+                need,
+                state.consumer_stock,
+                routine,
+                ref * settings.inventory_price_multiple,
+                settings,
+                constants.working_cover,
             ),
             BUYER_STOCK,
         ),
@@ -202,10 +209,8 @@ def feed_bids(state: WorldState, constants: Constants, settings, cap: np.ndarray
     same inventory target), bid at `stock_bid_price` but never above break-even, `cap`
     (`break_even_feed_price`).
     """
-    base = settings.inventory_target_quarters
-    use, routine, extra = stock_gaps(
-        feed_need(state, constants), state.feed_stock, state.inventory_target, base
-    )
+    need, cover = feed_need(state, constants), routine_cover(constants, settings)
+    use, routine, extra = stock_gaps(need, state.feed_stock, state.inventory_target, cover)
     multiples = np.asarray(settings.demand_price_multiples)
     reference = feed_reference(state, constants)
     curve = use[..., None] * fraction_table(tuple(multiples), (settings.feed_elasticity,), np.inf, None)[0]
@@ -340,9 +345,8 @@ def held_price(
     state: WorldState, settings, reservation: np.ndarray, share: np.ndarray | None = None
 ) -> np.ndarray:
     """(C, M, S) the price producers hold their store out for (`producer_storage`)."""
-    falling = np.exp(settings.producer_storage_trend_quarters * np.minimum(state.price_trend, 0.0))
     share = settings.producer_storage_price_share if share is None else share
-    return np.maximum(reservation, share * state.expected_price * falling)
+    return np.maximum(reservation, holding_price(state, settings, share))
 
 
 def all_offers(

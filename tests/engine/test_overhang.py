@@ -8,7 +8,7 @@ import pytest
 from critmin.engine.model import WorldModel
 from critmin.engine.overhang import overhang_price, squeezed
 from critmin.engine.trade import break_even_feed_price, offer_prices, producer_storage
-from critmin.scenarios.loader import load_scenario
+from tests.engine.test_chain_stocks import without_working_stocks
 
 
 @pytest.fixture
@@ -114,10 +114,11 @@ quota_tonnes_per_year = 96600
 @pytest.mark.slow
 def test_a_ban_on_most_cobalt_feed_gives_a_high_price_that_leaves_the_ceiling(tmp_path):
     """Before the overhang rule refined cobalt sat at the ceiling from turn 3 for good (seeds 1-2)
-    while China's refiners piled up unsold metal."""
+    while China's refiners piled up unsold metal. Without the chain's working stocks, which keep
+    this cut off the ceiling (tests/engine/test_chain_stocks.py)."""
     scenario_file = tmp_path / "drc-cobalt-ban.toml"
     scenario_file.write_text(DRC_BAN)
-    model = WorldModel(load_scenario(scenario_file), seed=1)
+    model = WorldModel(without_working_stocks(scenario_file), seed=1)
     usa, m, s = model.position("USA", "cobalt", "refined")
     china = model.index.country["CHN"]
     ceiling = max(model.settings.demand_price_multiples) * model.constants.reference_price[m, s]
