@@ -91,12 +91,12 @@ STILL_CALIBRATING = {  # new-episode checks out of band over 20 seeds: median (b
     "co25_outside_2025q4_over_2024": "median 1.09 (band 1.4-2.8): the quota's news moves metal little",
     "co25_outside_2026q1_over_2024": "median 1.10 (band 1.4-3.0): the news fades, stocks last",
     "co25_hydroxide_2025q4_over_2024": "median 1.70 (band 2-5): refiners bid no more than break-even",
-    "co25_outside_2025q3_over_q2": "median 3.17 (band 0.9-1.35): the price climbs to the top block in Q3",
     "co25_china_imports_q4_over_q2": "median 1.99 (band <= 0.5): quotas ship as written, no 3-month voyage",
-    "w25_china_2025q4_over_2024": "median 1.0 (band 1.5-3.5): China's APT stays at its reference",
-    "w25_wedge_2025q4": "median 1.65 (band 0.8-1.3): a wedge where China rose with Europe",
-    "bi25_outside_2025q1_over_2024": "median 1.59 (band 1.8-5.0): the first quarter rises, not enough",
-    "bi25_wedge_2025q1": "median 1.59 (band 1.8-5.0): the first quarter rises, not enough",
+    "w25_china_2025q4_over_2024": "median 0.93 (band 1.5-3.5): China's APT stays near its reference",
+    "w25_wedge_2025q4": "median 1.86 (band 0.8-1.3): a wedge where China rose with Europe",
+    "bi25_outside_2025q1_over_2024": "median 1.06 (band 1.8-5.0): buyers' stocks absorb the first quarter",
+    "bi25_outside_2025q2_over_2024": "median 2.02 (band 2.5-8.0): the rise comes late",
+    "bi25_wedge_2025q1": "median 1.06 (band 1.8-5.0): buyers' stocks absorb the first quarter",
 }
 
 
