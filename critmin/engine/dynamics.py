@@ -151,16 +151,25 @@ def control_severity(rules, flows: np.ndarray, settings) -> np.ndarray:
     return np.where(domestic, 0.0, severity)
 
 
-def control_exposure(recent_exports: np.ndarray, domestic: np.ndarray, severity: np.ndarray) -> np.ndarray:
+def control_exposure(recent_exports: np.ndarray, domestic: np.ndarray, severity) -> np.ndarray:
     """(C, M, S) share of each buyer's recent supply that comes over controlled routes.
+
+    The controlled supply adds, exporter after exporter, recent exports times severity over the
+    routes under control only (a route of severity 0 adds 0.0, which changes no sum): the values
+    of `einsum("imsj,msij->jms")` over the dense arrays, bit for bit (tests/engine/test_route_severity.py).
 
     Args:
         recent_exports: (C_exporter, M, S, C_importer) average tonnes per turn of late.
         domestic: (C, M, S) tonnes bought at home this turn.
-        severity: (M, S, C_exporter, C_importer) from `control_severity`.
+        severity: the routes under control (engine/route_severity.py `RouteSeverity`).
 
     """
-    controlled = np.einsum("imsj,msij->jms", recent_exports, severity)
+    n, lines = domestic.shape[0], domestic.shape[1:]
+    m, s, exporter, importer = np.unravel_index(severity.at, (*lines, n, n))
+    products = recent_exports[exporter, m, s, importer] * severity.values
+    at = np.ravel_multi_index((importer, m, s), domestic.shape)  # routes ascend by exporter in each line
+    controlled = np.bincount(at, products, minlength=domestic.size).astype(float)  # of none: int
+    controlled = controlled.reshape(domestic.shape)
     supply = recent_exports.sum(axis=0).transpose(2, 0, 1) + domestic
     return np.divide(controlled, supply, out=np.zeros_like(supply), where=supply > 0)
 

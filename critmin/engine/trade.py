@@ -21,6 +21,7 @@ from critmin.engine.market import MarketProblem, clear_flat
 from critmin.engine.market_batch import Line, MarketBatch
 from critmin.engine.pairwise_sum import sparse_sum
 from critmin.engine.policies import RouteRules, read_only
+from critmin.engine.route_severity import RouteSeverity
 from critmin.engine.state import Constants, WorldState
 from critmin.engine.supplier_risk import SupplierRisk
 
@@ -77,7 +78,7 @@ class SpotOutcome:
     transport_usd_m: float
     supplier_risk_usd_m: float  # paid by buyers to hedge suppliers they doubt (a declared sink)
     re_export_usd_m: float  # what leaked goods paid to get round controls through third countries
-    severity: np.ndarray  # (M, S, C, C) how far each route is under control (see dynamics)
+    severity: RouteSeverity  # the routes under control and how far (engine/route_severity.py)
     stock_bought: np.ndarray  # (C, M, S) manufacturers' purchases for stock, received this turn
     leaked: dict  # (mineral, stage) -> (C, C) spot tonnes that left through third countries (in `flows` too)
 
@@ -514,7 +515,7 @@ def settle_markets(
     """
     n = state.capacity.shape[0]
     flows = np.zeros((*constants.chain.shape, n, n))  # np.zeros: pages are touched only where written
-    severity, leaked = np.zeros(flows.shape), {}
+    severity, leaked = RouteSeverity.none(), {}
     if not len(batch):
         return SpotOutcome(flows, 0.0, 0.0, 0.0, severity, np.zeros_like(state.consumer_stock), leaked)
     write_flows(batch, cleared[0], flows, leaked)
@@ -525,7 +526,8 @@ def settle_markets(
     if controlled:
         k, rules = zip(*controlled, strict=True)
         m, s = batch.mineral[list(k)], batch.stage[list(k)]
-        severity[m, s] = control_severity(RouteRules.stack(rules), flows[m, s] + committed[m, s], settings)
+        stack = control_severity(RouteRules.stack(rules), flows[m, s] + committed[m, s], settings)
+        severity = RouteSeverity.of_markets((m, s), stack, flows.shape[1])
     sales, purchases = batch.entries(cleared[2], "offer"), batch.entries(cleared[3], "bid")
     stock_bought = receive_goods(state, batch.delayed(), purchases, (flows, leaked))
     hand_over_goods(state, sales)
