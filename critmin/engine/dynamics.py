@@ -151,7 +151,7 @@ def control_severity(rules, flows: np.ndarray, settings) -> np.ndarray:
     return np.where(domestic, 0.0, severity)
 
 
-def control_exposure(recent_exports: np.ndarray, domestic: np.ndarray, severity) -> np.ndarray:
+def control_exposure(recent, domestic: np.ndarray, severity) -> np.ndarray:
     """(C, M, S) share of each buyer's recent supply that comes over controlled routes.
 
     The controlled supply adds, exporter after exporter, recent exports times severity over the
@@ -159,18 +159,17 @@ def control_exposure(recent_exports: np.ndarray, domestic: np.ndarray, severity)
     of `einsum("imsj,msij->jms")` over the dense arrays, bit for bit (tests/engine/test_route_severity.py).
 
     Args:
-        recent_exports: (C_exporter, M, S, C_importer) average tonnes per turn of late.
+        recent: average tonnes per turn of late over routes (engine/exports.py `RouteExports`).
         domestic: (C, M, S) tonnes bought at home this turn.
         severity: the routes under control (engine/route_severity.py `RouteSeverity`).
 
     """
-    n, lines = domestic.shape[0], domestic.shape[1:]
-    m, s, exporter, importer = np.unravel_index(severity.at, (*lines, n, n))
-    products = recent_exports[exporter, m, s, importer] * severity.values
+    m, s, _, importer = np.unravel_index(severity.at, recent.shape)
+    products = recent.at_routes(severity.at) * severity.values
     at = np.ravel_multi_index((importer, m, s), domestic.shape)  # routes ascend by exporter in each line
     controlled = np.bincount(at, products, minlength=domestic.size).astype(float)  # of none: int
     controlled = controlled.reshape(domestic.shape)
-    supply = recent_exports.sum(axis=0).transpose(2, 0, 1) + domestic
+    supply = recent.imports() + domestic
     return np.divide(controlled, supply, out=np.zeros_like(supply), where=supply > 0)
 
 

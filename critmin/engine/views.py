@@ -152,8 +152,8 @@ def firm_arrays(world: World) -> FirmArrays:
     """The firms, and what each reads alike: import shares, need, margins, free shares, restrictions."""
     state, constants = world.state, world.constants
     firms = list(world.firms.values())
-    recent_exports, domestic = world.recent_supply  # (C, M, S, C) and (C, M, S), recent turns
-    imported = recent_exports.sum(axis=0).transpose(2, 0, 1)
+    recent_exports, domestic = world.recent_supply  # over routes (exports.RouteExports) and (C, M, S)
+    imported = recent_exports.imports()
     received = imported + domestic
     price = state.long_run_price
     margin = unit_margin(price, state, constants)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from critmin.engine.dynamics import control_exposure
+from critmin.engine.route_exports import RouteExports
 from critmin.engine.route_severity import RouteSeverity
 
 
@@ -30,7 +31,9 @@ def test_exposure_over_the_controlled_routes_equals_the_dense_einsum_bit_for_bit
     recent = history.transpose(2, 0, 1, 3)  # laid out as the export history's mean is
     severity = random_severity(rng, shape)
     domestic = rng.lognormal(3, 2, (countries, minerals, stages))
-    exposure = control_exposure(recent, domestic, RouteSeverity.of_dense(severity))
+    routes = np.flatnonzero(history)  # the routes shipped on, as the export history keeps them
+    shipped = RouteExports(routes, history.reshape(-1)[routes], shape)
+    exposure = control_exposure(shipped, domestic, RouteSeverity.of_dense(severity))
     controlled = np.einsum("imsj,msij->jms", recent, severity)  # the dense rule it replaces
     supply = recent.sum(axis=0).transpose(2, 0, 1) + domestic
     expected = np.divide(controlled, supply, out=np.zeros_like(supply), where=supply > 0)
@@ -39,8 +42,8 @@ def test_exposure_over_the_controlled_routes_equals_the_dense_einsum_bit_for_bit
 
 
 def test_no_route_under_control_exposes_no_one():
-    recent, domestic = np.ones((3, 2, 1, 3)), np.ones((3, 2, 1))
-    exposure = control_exposure(recent, domestic, RouteSeverity.none())
+    recent = RouteExports.of_flows(np.ones((2, 1, 3, 3)))
+    exposure = control_exposure(recent, np.ones((3, 2, 1)), RouteSeverity.none())
     assert exposure.dtype == np.float64 and not exposure.any()
 
 
