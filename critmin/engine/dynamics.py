@@ -130,15 +130,16 @@ def stock_gaps(need, stock, target, base) -> tuple[np.ndarray, np.ndarray, np.nd
     return use, routine_total - use, np.maximum(wanted_total - routine_total, 0.0)
 
 
-def control_severity(rules, flows: np.ndarray, settings) -> np.ndarray:
+def control_severity(rules, flows: np.ndarray, settings, exporters: np.ndarray | None = None) -> np.ndarray:
     """(..., C, C) how far each route is under an exporter's control.
 
     A banned route counts 1; a quota or licence counts `control_risk_binding` when exports
     reach it, `control_risk_standing` otherwise. `rules` and `flows` may carry leading market
-    axes (rules stacked with `RouteRules.stack`).
+    axes (each field stacked), or be (R, C) rows of `exporters` ((R,) positions:
+    `RouteRules.rows`), each row worked out as in its market.
     """
     n = flows.shape[-1]
-    domestic = np.eye(n, dtype=bool)
+    domestic = np.eye(n, dtype=bool) if exporters is None else np.arange(n) == exporters[:, None]
     exports = np.where(domestic, 0.0, flows).sum(axis=-1)
     licensed = (flows * rules.licensed).sum(axis=-1)
     quota_hit = exports >= AT_CAP * rules.export_cap

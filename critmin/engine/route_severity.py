@@ -25,15 +25,11 @@ class RouteSeverity(NamedTuple):
         return cls(np.zeros(0, dtype=np.int64), np.zeros(0))
 
     @classmethod
-    def of_markets(cls, lines: tuple[np.ndarray, ...], stack: np.ndarray, stages: int) -> RouteSeverity:
-        """The non-zero routes of (K, C, C) severities `stack` of markets `lines` ((K,) minerals, stages).
-
-        `lines` ascend by mineral, then stage; `stages` is S of the (M, S, C, C) layout.
-        """
-        cells = np.flatnonzero(stack)
-        size = stack.shape[1] * stack.shape[2]
-        market = (lines[0] * stages + lines[1]).astype(np.int64)
-        return cls(market[cells // size] * size + cells % size, stack.reshape(-1)[cells])
+    def of_rows(cls, rows: np.ndarray, severity: np.ndarray) -> RouteSeverity:
+        """The non-zero routes of (R, C) `severity` on ascending flat (M, S, C_exporter) `rows`."""
+        cells = np.flatnonzero(severity)
+        n = severity.shape[1]
+        return cls(rows[cells // n] * n + cells % n, severity.reshape(-1)[cells])
 
     @classmethod
     def of_dense(cls, severity: np.ndarray) -> RouteSeverity:

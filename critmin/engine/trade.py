@@ -545,14 +545,19 @@ def settle_markets(
 
 
 def controls_severity(batch: MarketBatch, flows: np.ndarray, settings) -> RouteSeverity:
-    """How far each control binds on this turn's (M, S, C, C) `flows` (contracts and spot), route by route."""
-    controlled = [(k, rules) for k, rules in enumerate(batch.full_rules) if rules is not None]
+    """How far each control binds on this turn's (M, S, C, C) `flows` (contracts and spot), route by route.
+
+    Worked out on the rows of the exporters with a control only (no other route can be under one).
+    """
+    ruled = [(k, rules) for k, rules in enumerate(batch.full_rules) if rules is not None]
+    controlled = [(k, rules, rules.controlled_exporters()) for k, rules in ruled]
     if not controlled:
         return RouteSeverity.none()
-    k, rules = zip(*controlled, strict=True)
-    m, s = batch.mineral[list(k)], batch.stage[list(k)]
-    stack = control_severity(RouteRules.stack(rules), flows[m, s], settings)
-    return RouteSeverity.of_markets((m, s), stack, flows.shape[1])
+    k, rules, exporters = zip(*controlled, strict=True)
+    market = np.repeat(k, [len(e) for e in exporters])
+    m, s, exporter = batch.mineral[market], batch.stage[market], np.concatenate(exporters).astype(np.int64)
+    rows = control_severity(RouteRules.rows(rules, exporters), flows[m, s, exporter], settings, exporter)
+    return RouteSeverity.of_rows(np.ravel_multi_index((m, s, exporter), flows.shape[:3]), rows)
 
 
 def pay_for_leakage(state: WorldState, markets: list[Market], leaked: dict) -> float:

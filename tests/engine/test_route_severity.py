@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import numpy as np
 import pytest
 
-from critmin.engine.dynamics import control_exposure
+from critmin.engine.dynamics import control_exposure, control_severity
+from critmin.engine.policies import RouteRules
 from critmin.engine.route_exports import RouteExports
 from critmin.engine.route_severity import RouteSeverity
+from critmin.scenarios.schema import MarketSettings
 
 
 def random_severity(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
@@ -47,12 +51,41 @@ def test_no_route_under_control_exposes_no_one():
     assert exposure.dtype == np.float64 and not exposure.any()
 
 
-def test_the_markets_severities_keep_their_non_zero_routes_in_the_dense_layout():
+def test_the_rows_severities_keep_their_non_zero_routes_in_the_dense_layout():
     rng = np.random.default_rng(5)
     shape = (4, 3, 6, 6)
     dense = random_severity(rng, shape)
-    lines = np.nonzero(dense.any(axis=(2, 3)))  # ascending by mineral, then stage
-    kept = RouteSeverity.of_markets(lines, dense[lines], shape[1])
+    rows = np.flatnonzero(dense.any(axis=3))  # flat (M, S, C_exporter), ascending
+    kept = RouteSeverity.of_rows(rows, dense.reshape(-1, shape[3])[rows])
     assert np.array_equal(kept.at, np.flatnonzero(dense))
     assert kept.dense(shape).tobytes() == dense.tobytes()
     assert (kept.values > 0).all()
+
+
+def random_rules(rng: np.random.Generator, n: int) -> RouteRules:
+    """One market's rules: a few exporters under a quota, a licence or a ban on some routes."""
+    rules = RouteRules.unrestricted(n)
+    quota, licence, ban = rng.choice(n, 3, replace=False)
+    rules.export_cap[quota] = rng.uniform(0, 50)
+    rules.licensed[licence, rng.random(n) < 0.5] = True
+    rules.licence_cap[licence] = rng.uniform(0, 50)
+    rules.route_open[ban, rng.random(n) < 0.3] = False
+    return rules
+
+
+def test_severity_on_the_controlled_exporters_rows_equals_the_markets_stack():
+    rng = np.random.default_rng(11)
+    n, settings = 30, MarketSettings()
+    rules = [random_rules(rng, n) for _ in range(4)]
+    flows = np.where(rng.random((4, n, n)) < 0.4, rng.lognormal(2, 2, (4, n, n)), 0.0)
+    stack = RouteRules(
+        **{item.name: np.array([getattr(r, item.name) for r in rules]) for item in fields(RouteRules)}
+    )
+    stacked = control_severity(stack, flows, settings)  # the markets' (K, C, C) rule, as settling used it
+    exporters = [market.controlled_exporters() for market in rules]
+    market = np.repeat(np.arange(4), [len(e) for e in exporters])
+    exporter = np.concatenate(exporters)
+    rows = control_severity(RouteRules.rows(rules, exporters), flows[market, exporter], settings, exporter)
+    kept = RouteSeverity.of_rows(market * n + exporter, rows)
+    assert kept.dense((1, 4, n, n)).tobytes() == stacked[None].tobytes()
+    assert 0 < len(kept.at) < stacked.size
