@@ -64,9 +64,10 @@ def shortage_share(view: MakersView) -> np.ndarray:
 def doubt_suppliers(view: MakersView) -> np.ndarray:
     """(C_importer, C_exporter, M, S) whom buyers doubt after this turn, and how far, 0..1.
 
-    `view.route_severity` (M, S, C_exporter, C_importer) is how far each route was under control
-    this turn (a ban or a binding quota or licence 1, a standing one `control_risk_standing`). A
-    buyer's doubt of a supplier of a mineral at a stage jumps to the severity of a control that
+    `view.route_severity` (flat (M, S, C_exporter, C_importer) positions of the routes under some
+    control, ascending, and their severity) is how far each route was under control this turn (a
+    ban or a binding quota or licence 1, a standing one `control_risk_standing`). A buyer's doubt
+    of a supplier of a mineral at a stage jumps to the severity of a control that
     cuts it, stays while a control stands on the route (a licence once withheld can be withheld
     again) and, once the control is lifted, keeps `supplier_doubt_memory_per_turn` of itself a
     turn: buyers remember (Japan's users diversified away from China for years after 2010,
@@ -75,9 +76,9 @@ def doubt_suppliers(view: MakersView) -> np.ndarray:
     and contracts.
     """
     doubt = view.supplier_doubt * view.supplier_doubt_memory_per_turn  # fading where no control stands
-    routes = np.flatnonzero(view.route_severity > 0)  # the few routes under control
-    m, s, exporter, importer = np.unravel_index(routes, view.route_severity.shape)
-    severity = view.route_severity.ravel()[routes]
+    routes, severity = view.route_severity  # the few routes under control
+    importers, exporters, minerals, stages = view.supplier_doubt.shape
+    m, s, exporter, importer = np.unravel_index(routes, (minerals, stages, exporters, importers))
     cut = np.where(severity >= view.control_risk_binding, severity, 0.0)  # controls that cut supply
     doubt[importer, exporter, m, s] = np.maximum(cut, view.supplier_doubt[importer, exporter, m, s])
     return doubt

@@ -142,7 +142,7 @@ class MakersView:
     output_value_multiple: np.ndarray  # (K,) USD of final output lost per USD of mineral missing
     inventory_target: np.ndarray  # turns of need they aim to hold
     flows: np.ndarray  # (M, S, C_exporter, C_importer) tonnes received this turn
-    route_severity: np.ndarray  # (M, S, C_exporter, C_importer) how far each route was under control
+    route_severity: tuple[np.ndarray, np.ndarray]  # flat (M, S, C_exp, C_imp) routes under control, severity
     supplier_doubt: np.ndarray  # (C_importer, C_exporter, M, S) their doubt of each supplier so far, 0..1
     control_risk_binding: float  # severity of a control that cuts supply
     supplier_doubt_memory_per_turn: float  # share of doubt kept a turn once no control stands

@@ -56,7 +56,7 @@ def cut_share(control: dict, recent_exports: float) -> float:
 
 
 def news_exposure(
-    controls: list[dict], index, recent_exports: np.ndarray, domestic: np.ndarray
+    controls: list[dict], index, recent_exports, domestic: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """(C, M, S) share of each buyer's supply that announced or new controls will cut, and of its market's.
 
@@ -67,24 +67,24 @@ def news_exposure(
     Args:
         controls: impose_export_control actions as dicts (country, mineral, stages, regime, ...).
         index: the model's Index.
-        recent_exports: (C_exporter, M, S, C_importer) average tonnes per turn of late.
+        recent_exports: average tonnes per turn of late over routes (engine/exports.py `RouteExports`).
         domestic: (C, M, S) tonnes bought at home last turn.
 
     """
     exposure, market = np.zeros(domestic.shape), np.zeros(domestic.shape)
-    supply = recent_exports.sum(axis=0).transpose(2, 0, 1) + domestic  # (C, M, S)
+    supply = recent_exports.imports() + domestic  # (C, M, S)
     for control in controls:
         exporter, m = index.country[control["country"]], index.mineral[control["mineral"]]
         targets = [index.country[d] for d in control.get("destinations", ()) if d in index.country]
         for stage in control["stages"]:
             s = index.stage[stage]
-            shipped = recent_exports[exporter, m, s].copy()
+            shipped = recent_exports.row(m, s, exporter)
             if targets:
                 mask = np.zeros_like(shipped, dtype=bool)
                 mask[targets] = True
                 shipped = np.where(mask, shipped, 0.0)
             shipped[exporter] = 0.0
-            cut = cut_share(control, float(recent_exports[exporter, m, s].sum()))
+            cut = cut_share(control, float(recent_exports.row(m, s, exporter).sum()))
             share = np.divide(shipped, supply[:, m, s], out=np.zeros_like(shipped), where=supply[:, m, s] > 0)
             exposure[:, m, s] = np.maximum(exposure[:, m, s], cut * share)
             reached = (
@@ -111,6 +111,9 @@ def down_the_chain(exposure, market, recent_exports, domestic) -> np.ndarray:
     routes: its suppliers still hold feed (counting it too sent 2025Q1's metal to 1.6x, band
     0.85-1.35).
     """
+    if not exposure.any():
+        return market  # no cut to pass on
+    recent_exports = recent_exports.by_exporter()  # (C_exporter, M, S, C_importer)
     supply = recent_exports.sum(axis=0).transpose(2, 0, 1) + domestic  # (C, M, S)
     feed_cut = exposure.copy()  # share of each processor's feed cut, passed on stage by stage
     for s in range(exposure.shape[2] - 1):

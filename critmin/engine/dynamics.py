@@ -133,15 +133,16 @@ def stock_gaps(need, stock, target, base) -> tuple[np.ndarray, np.ndarray, np.nd
     return use, routine_total - use, np.maximum(wanted_total - routine_total, 0.0)
 
 
-def control_severity(rules, flows: np.ndarray, settings) -> np.ndarray:
+def control_severity(rules, flows: np.ndarray, settings, exporters: np.ndarray | None = None) -> np.ndarray:
     """(..., C, C) how far each route is under an exporter's control.
 
     A banned route counts 1; a quota or licence counts `control_risk_binding` when exports
     reach it, `control_risk_standing` otherwise. `rules` and `flows` may carry leading market
-    axes (rules stacked with `RouteRules.stack`).
+    axes (each field stacked), or be (R, C) rows of `exporters` ((R,) positions:
+    `RouteRules.rows`), each row worked out as in its market.
     """
     n = flows.shape[-1]
-    domestic = np.eye(n, dtype=bool)
+    domestic = np.eye(n, dtype=bool) if exporters is None else np.arange(n) == exporters[:, None]
     exports = np.where(domestic, 0.0, flows).sum(axis=-1)
     licensed = (flows * rules.licensed).sum(axis=-1)
     quota_hit = exports >= AT_CAP * rules.export_cap
@@ -154,17 +155,25 @@ def control_severity(rules, flows: np.ndarray, settings) -> np.ndarray:
     return np.where(domestic, 0.0, severity)
 
 
-def control_exposure(recent_exports: np.ndarray, domestic: np.ndarray, severity: np.ndarray) -> np.ndarray:
+def control_exposure(recent, domestic: np.ndarray, severity) -> np.ndarray:
     """(C, M, S) share of each buyer's recent supply that comes over controlled routes.
 
+    The controlled supply adds, exporter after exporter, recent exports times severity over the
+    routes under control only (a route of severity 0 adds 0.0, which changes no sum): the values
+    of `einsum("imsj,msij->jms")` over the dense arrays, bit for bit (tests/engine/test_route_severity.py).
+
     Args:
-        recent_exports: (C_exporter, M, S, C_importer) average tonnes per turn of late.
+        recent: average tonnes per turn of late over routes (engine/exports.py `RouteExports`).
         domestic: (C, M, S) tonnes bought at home this turn.
-        severity: (M, S, C_exporter, C_importer) from `control_severity`.
+        severity: the routes under control (engine/route_severity.py `RouteSeverity`).
 
     """
-    controlled = np.einsum("imsj,msij->jms", recent_exports, severity)
-    supply = recent_exports.sum(axis=0).transpose(2, 0, 1) + domestic
+    m, s, _, importer = np.unravel_index(severity.at, recent.shape)
+    products = recent.at_routes(severity.at) * severity.values
+    at = np.ravel_multi_index((importer, m, s), domestic.shape)  # routes ascend by exporter in each line
+    controlled = np.bincount(at, products, minlength=domestic.size).astype(float)  # of none: int
+    controlled = controlled.reshape(domestic.shape)
+    supply = recent.imports() + domestic
     return np.divide(controlled, supply, out=np.zeros_like(supply), where=supply > 0)
 
 

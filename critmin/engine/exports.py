@@ -12,11 +12,12 @@ import numpy as np
 
 from critmin.engine import dynamics
 from critmin.engine.chain_stocks import start_use
+from critmin.engine.route_exports import RouteExports
 from critmin.engine.trade import feed_need, final_need
 from critmin.engine.world import World
 
 
-def remember(world: World, flows: np.ndarray, severity: np.ndarray) -> None:
+def remember(world: World, flows: np.ndarray, severity) -> None:
     """Keep this turn's exports among the last `export_history_turns`; recent supply follows.
 
     So does buyers' exposure to controls.
@@ -24,47 +25,23 @@ def remember(world: World, flows: np.ndarray, severity: np.ndarray) -> None:
     Args:
         world: the world.
         flows: (M, S, C, C) tonnes shipped this turn, domestic on the diagonal.
-        severity: (M, S, C, C) how far each route is under control (dynamics.control_severity).
+        severity: the routes under control (engine/route_severity.py).
 
     """
     keep = world.settings.export_history_turns
-    older, leaving = world.export_history[: keep - 1], world.export_history[keep - 1 :]
-    exports = np.multiply(flows, 1 - np.eye(flows.shape[-1]), out=reusable(leaving, flows.shape))
-    world.export_history = [exports.transpose(2, 0, 1, 3), *older]
+    world.export_history = [RouteExports.of_flows(flows), *world.export_history[: keep - 1]]
     domestic = np.diagonal(flows, axis1=2, axis2=3).transpose(2, 0, 1)
-    recent = mean_of(world.export_history, out=world.recent_supply[0])
+    recent = mean_of(world.export_history)
     world.state.control_exposure = dynamics.control_exposure(recent, domestic, severity)
     world.recent_supply = (recent, domestic)
 
 
-def reusable(leaving: list[np.ndarray], shape: tuple[int, ...]) -> np.ndarray | None:
-    """The (M, S, C, C) array under the turn that leaves the history, to hold the new one (None if none).
-
-    Nothing else holds the history's arrays, so the oldest turn's memory can take this turn's
-    exports instead of a new array (a fresh array's pages cost more than the writing).
-    """
-    if not leaving:
-        return None
-    base = leaving[0].transpose(1, 2, 0, 3)
-    return base if base.shape == shape and base.flags.c_contiguous and base.flags.writeable else None
-
-
-def mean_of(arrays: list[np.ndarray], out: np.ndarray | None = None) -> np.ndarray:
-    """The arrays' mean, added first to last (the values of `sum(arrays) / len`), laid out as they are.
-
-    Written into `out` (last turn's mean, which nothing else holds) where it is laid out alike,
-    else into one new array.
-    """
-    first = arrays[0]
-    if out is None or out.shape != first.shape or out.strides != first.strides or not out.flags.writeable:
-        out = None
-    if len(arrays) == 1:
-        return np.divide(first, 1, out=out)
-    total = np.add(first, arrays[1], out=out)
-    for later in arrays[2:]:
-        total += later
-    total /= len(arrays)
-    return total
+def mean_of(turns: list[RouteExports]) -> RouteExports:
+    """The turns' mean over the routes shipped on: added first to last, the values of `sum(dense) / len`."""
+    at = np.concatenate([turn.at for turn in turns])
+    routes, route = np.unique(at, return_inverse=True)
+    total = np.bincount(route, np.concatenate([turn.tonnes for turn in turns]), minlength=len(routes))
+    return RouteExports(routes, total.astype(float) / len(turns), turns[0].shape)
 
 
 def recent_exports(
@@ -78,7 +55,7 @@ def recent_exports(
     if world.turn == 0:
         return exportable(world, (c, m, s))
     to = [world.index.country[d] for d in destinations] if destinations else slice(None)
-    return float(np.mean([turn[c, m, s, to].sum() for turn in world.export_history]))
+    return float(np.mean([turn.row(m, s, c)[to].sum() for turn in world.export_history]))
 
 
 def exportable(world: World, at: tuple[int, int, int]) -> float:
@@ -92,12 +69,15 @@ def exportable(world: World, at: tuple[int, int, int]) -> float:
     return float(max(state.capacity[at] * state.utilisation[at] - home_use, 0.0))
 
 
-def known_supply(world: World) -> tuple[np.ndarray, np.ndarray]:
+def known_supply(world: World) -> tuple[RouteExports, np.ndarray]:
     """The recent supply news is measured against: recent trade, or before any, the start's.
 
-    Returns (C_exporter, M, S, C_importer) exports per turn and (C, M, S) bought at home.
+    Returns the exports per turn over routes (`RouteExports`) and (C, M, S) bought at home.
     """
-    return world.recent_supply if world.export_history else start_supply(world.state, world.constants)
+    if world.export_history:
+        return world.recent_supply
+    exports, domestic = start_supply(world.state, world.constants)
+    return RouteExports.of_flows(exports.transpose(1, 2, 0, 3)), domestic
 
 
 def start_supply(state, constants) -> tuple[np.ndarray, np.ndarray]:

@@ -82,14 +82,6 @@ class MarketBatch:
         """Flat (K, C, C) positions of the plain markets' routes, ascending (their kernel order)."""
         return np.flatnonzero(self.routes)
 
-    def member_cells(self) -> np.ndarray:
-        """Flat (K, C, C) positions of every market's member routes (hubbed ones too), ascending."""
-        n = len(self.freight)
-        grids = [k * n * n + market.members[:, None] * n + market.members for k, market in self.hubbed]
-        if not grids:
-            return self.route_cells
-        return np.sort(np.concatenate([self.route_cells, *(grid.ravel() for grid in grids)]), kind="stable")
-
     def line_positions(self, cells: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         """Flat positions in an (M, S, C, C) array of flat (K, C, C) positions `cells`."""
         size = shape[2] * shape[3]

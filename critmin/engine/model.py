@@ -302,7 +302,7 @@ class WorldModel(WorldHolder, mesa.Model):
         treasury.book(world, "re_export", spot.re_export_usd_m)
         world.stock_bought = spot.stock_bought
         world.route_severity = spot.severity
-        world.last.flows = spot.flows + contract_flows
+        world.last.flows = spot.flows  # contract deliveries, with the spot tonnes added in place
         world.last.sold_spot = stock_before - world.state.producer_stock
         exports.remember(world, world.last.flows, spot.severity)
 

@@ -54,9 +54,20 @@ class RouteRules:
         return bool(self.licensed.any() or np.isfinite(self.export_cap).any() or not self.route_open.all())
 
     @classmethod
-    def stack(cls, rules: list[RouteRules]) -> RouteRules:
-        """Several markets' rules stacked along a leading axis."""
-        return cls(**{item.name: np.array([getattr(r, item.name) for r in rules]) for item in fields(cls)})
+    def rows(cls, rules: list[RouteRules], exporters: list[np.ndarray]) -> RouteRules:
+        """The rows `exporters[q]` of each market's rules `rules[q]`, one after the other."""
+        pairs = list(zip(rules, exporters, strict=True))
+        return cls(
+            **{
+                item.name: np.concatenate([getattr(r, item.name)[e] for r, e in pairs])
+                for item in fields(cls)
+            }
+        )
+
+    def controlled_exporters(self) -> np.ndarray:
+        """The exporters with a control (a quota, a licence, a closed route): no other row is under one."""
+        closed = ~self.route_open.all(axis=1)
+        return np.flatnonzero(np.isfinite(self.export_cap) | self.licensed.any(axis=1) | closed)
 
     @classmethod
     def unrestricted(cls, n: int) -> RouteRules:

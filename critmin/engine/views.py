@@ -152,8 +152,8 @@ def firm_arrays(world: World) -> FirmArrays:
     """The firms, and what each reads alike: import shares, need, margins, free shares, restrictions."""
     state, constants = world.state, world.constants
     firms = list(world.firms.values())
-    recent_exports, domestic = world.recent_supply  # (C, M, S, C) and (C, M, S), recent turns
-    imported = recent_exports.sum(axis=0).transpose(2, 0, 1)
+    recent_exports, domestic = world.recent_supply  # over routes (exports.RouteExports) and (C, M, S)
+    imported = recent_exports.imports()
     received = imported + domestic
     price = state.long_run_price
     margin = unit_margin(price, state, constants)
@@ -240,6 +240,13 @@ def restrictions(world: World) -> np.ndarray:
     return restricted
 
 
+def unwritable(array: np.ndarray) -> np.ndarray:
+    """A read-only view of `array` (no copy: for a state array the engine replaces, never writes in place)."""
+    view = array.view()
+    view.flags.writeable = False
+    return view
+
+
 def makers_view(world: World, need: np.ndarray, shortage: np.ndarray) -> MakersView:
     """What manufacturers read after consumption: their need, shortage, stock, contracts, prices."""
     state, constants, settings = world.state, world.constants, world.settings
@@ -266,7 +273,7 @@ def makers_view(world: World, need: np.ndarray, shortage: np.ndarray) -> MakersV
         inventory_target=state.inventory_target.copy(),
         flows=world.last.flows,
         route_severity=world.route_severity,
-        supplier_doubt=state.supplier_doubt.copy(),
+        supplier_doubt=unwritable(state.supplier_doubt),  # consume replaces it, never writes it: no copy
         control_risk_binding=settings.control_risk_binding,
         supplier_doubt_memory_per_turn=settings.supplier_doubt_memory_per_turn,
     )

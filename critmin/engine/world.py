@@ -26,6 +26,8 @@ from critmin.engine.cell_book import CellScheme
 from critmin.engine.deals import DealBook
 from critmin.engine.policies import PolicyBook
 from critmin.engine.records import TurnFigures
+from critmin.engine.route_exports import RouteExports
+from critmin.engine.route_severity import RouteSeverity
 from critmin.engine.state import Constants, Index, WorldState, position
 from critmin.engine.trade import Orders
 from critmin.scenarios.loader import Scenario
@@ -56,12 +58,12 @@ class World:
     version: int = 0
     events: list[Event] = field(default_factory=list)
     ledger: dict[str, float] = field(default_factory=dict)  # USD m into declared sinks (< 0: from sources)
-    export_history: list[np.ndarray] = field(default_factory=list)  # (C, M, S, C) recent turns, newest first
-    recent_supply: tuple[np.ndarray, np.ndarray] = field(init=False)  # (C, M, S, C) exports, (C, M, S) home
+    export_history: list[RouteExports] = field(default_factory=list)  # exports of recent turns, newest first
+    recent_supply: tuple[RouteExports, np.ndarray] = field(init=False)  # mean exports, (C, M, S) home
     scripted_actions: tuple | None = field(default=None, repr=False)  # (events, parsed): commitments.py
     price_before: np.ndarray = field(init=False)  # (C, M, S) prices when the turn began
     stock_bought: np.ndarray = field(init=False)  # (C, M, S) manufacturers' purchases for stock this turn
-    route_severity: np.ndarray = field(init=False)  # (M, S, C, C) how far each route was under control
+    route_severity: RouteSeverity = field(init=False)  # the routes under control this turn, and how far
     refused: set[str] = field(default_factory=set)  # contracts whose buyer refuses this turn's tonnes
     delivered: dict[str, float] = field(default_factory=dict)  # tonnes delivered so far, by deal id
     lost_output: list[np.ndarray] = field(default_factory=list)  # per turn, (K, C) USD m of output lost
@@ -72,10 +74,10 @@ class World:
         self.firm_index = {firm_id: f for f, firm_id in enumerate(self.firms)}
         self.firm_shares = np.zeros((len(self.firms), *shape))
         self.last = TurnFigures.empty(self.state)
-        self.recent_supply = (np.zeros((shape[0], *shape[1:], shape[0])), np.zeros(shape))
+        self.recent_supply = (RouteExports.none((*shape[1:], shape[0], shape[0])), np.zeros(shape))
         self.price_before = self.state.price.copy()
         self.stock_bought = np.zeros_like(self.state.consumer_stock)
-        self.route_severity = np.zeros((*shape[1:], shape[0], shape[0]))  # set by trade
+        self.route_severity = RouteSeverity.none()  # set by trade
         self.lobbying = np.zeros(shape)
 
     @property

@@ -118,24 +118,29 @@ def test_buyers_doubt_a_supplier_whose_control_cut_them_while_it_stands_and_then
     from types import SimpleNamespace
 
     from critmin.agents.manufacturer_doctrine import doubt_suppliers
+    from critmin.engine.route_severity import RouteSeverity
     from critmin.scenarios.schema import MarketSettings
 
     settings = MarketSettings()
     severity = np.zeros((1, 1, 2, 2))  # (M, S, exporter, importer)
     view = SimpleNamespace(
-        route_severity=severity,
         supplier_doubt=np.zeros((2, 2, 1, 1)),  # (importer, exporter, M, S)
         control_risk_binding=settings.control_risk_binding,
         supplier_doubt_memory_per_turn=settings.supplier_doubt_memory_per_turn,
     )
+
+    def doubt_after(severity: np.ndarray) -> np.ndarray:
+        view.route_severity = RouteSeverity.of_dense(severity)  # as trade keeps it
+        return doubt_suppliers(view)
+
     severity[0, 0, 0, 1] = settings.control_risk_binding  # 0's licence binds on its sales to 1
-    view.supplier_doubt = doubt_suppliers(view)
+    view.supplier_doubt = doubt_after(severity)
     assert view.supplier_doubt[1, 0, 0, 0] == 1.0 and view.supplier_doubt[0, 1, 0, 0] == 0.0
     severity[0, 0, 0, 1] = settings.control_risk_standing  # the licence stands, no longer binding
-    view.supplier_doubt = doubt_suppliers(view)
+    view.supplier_doubt = doubt_after(severity)
     assert view.supplier_doubt[1, 0, 0, 0] == 1.0
     severity[:] = 0.0  # lifted
-    view.supplier_doubt = doubt_suppliers(view)
+    view.supplier_doubt = doubt_after(severity)
     assert view.supplier_doubt[1, 0, 0, 0] == pytest.approx(settings.supplier_doubt_memory_per_turn)
 
 

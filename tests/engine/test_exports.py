@@ -1,26 +1,56 @@
-"""The recent exports' mean (engine/exports.py) is `sum(history) / len`, value for value, laid out alike."""
+"""Exports kept over the routes shipped on (engine/route_exports.py) read as the dense arrays did."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from critmin.engine.exports import mean_of, reusable
+from critmin.engine.exports import mean_of
 from critmin.engine.model import WorldModel
+from critmin.engine.route_exports import RouteExports
+
+
+def dense(exports: RouteExports) -> np.ndarray:
+    """The (M, S, C, C) array the routes stand for."""
+    out = np.zeros(exports.shape)
+    out.reshape(-1)[exports.at] = exports.tonnes
+    return out
+
+
+def random_flows(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """(M, S, C, C) flows, most routes empty, some domestic."""
+    return np.where(rng.random(shape) < 0.2, rng.lognormal(2, 3, shape), 0.0)
 
 
 @pytest.mark.parametrize("turns", [1, 2, 4])
-def test_mean_of_the_history_is_the_sum_over_its_length_with_the_same_layout(turns):
+def test_mean_of_the_history_is_the_dense_sum_over_its_length_bit_for_bit(turns):
     rng = np.random.default_rng(turns)
-    history = [rng.lognormal(2, 3, (3, 2, 5, 5)).transpose(2, 0, 1, 3) for _ in range(turns)]
-    expected = sum(history[1:], history[0]) / len(history)
-    mean = mean_of(history)
-    assert mean.strides == expected.strides
-    assert mean.tobytes(order="A") == expected.tobytes(order="A")
-    assert all(not np.shares_memory(mean, turn) for turn in history)
+    shape = (3, 2, 9, 9)
+    flows = [random_flows(rng, shape) for _ in range(turns)]
+    foreign = [turn * (1 - np.eye(shape[-1])) for turn in flows]
+    expected = sum(foreign[1:], foreign[0]) / len(foreign)  # the dense mean, added first to last
+    mean = mean_of([RouteExports.of_flows(turn) for turn in flows])
+    assert dense(mean).tobytes() == expected.tobytes()
+    assert (np.diff(mean.at) > 0).all() and (mean.tonnes != 0).all()
 
 
-def test_the_history_keeps_each_turns_exports_when_the_oldest_turns_memory_is_reused():
+@pytest.mark.parametrize("countries", [5, 37, 148])
+def test_imports_rows_and_routes_read_as_the_dense_recent_exports(countries):
+    rng = np.random.default_rng(countries)
+    shape = (4, 3, countries, countries)
+    exports = mean_of([RouteExports.of_flows(random_flows(rng, shape)) for _ in range(4)])
+    recent = dense(exports).transpose(2, 0, 1, 3)  # (C_exporter, M, S, C_importer), as the history's mean was
+    assert exports.imports().tobytes() == recent.sum(axis=0).transpose(2, 0, 1).tobytes()
+    for m, s, exporter in [(0, 0, 0), (3, 2, countries - 1), (1, 1, countries // 2)]:
+        row = exports.row(m, s, exporter)
+        assert row.tobytes() == recent[exporter, m, s].tobytes() and row.sum() == recent[exporter, m, s].sum()
+    routes = rng.choice(np.prod(shape), 50, replace=False)
+    routes.sort()
+    assert exports.at_routes(routes).tobytes() == dense(exports).reshape(-1)[routes].tobytes()
+    assert not RouteExports.none(shape).at_routes(routes).any()
+
+
+def test_the_history_keeps_each_turns_foreign_exports():
     model = WorldModel("world-2024", seed=0)
     flows = []
     for _ in range(model.world.settings.export_history_turns + 2):
@@ -29,27 +59,4 @@ def test_the_history_keeps_each_turns_exports_when_the_oldest_turns_memory_is_re
     history = model.world.export_history
     assert len(history) == model.world.settings.export_history_turns
     for turn, kept in zip(reversed(flows), history, strict=False):
-        foreign = turn * (1 - np.eye(turn.shape[-1]))
-        assert kept.tobytes() == foreign.transpose(2, 0, 1, 3).tobytes()
-
-
-def test_only_a_writable_array_of_the_same_shape_is_reused():
-    old = np.zeros((3, 2, 4, 4)).transpose(2, 0, 1, 3)
-    assert np.shares_memory(reusable([old], (3, 2, 4, 4)), old)
-    assert reusable([old], (3, 2, 5, 5)) is None and reusable([], (3, 2, 4, 4)) is None
-    old.flags.writeable = False
-    assert reusable([old], (3, 2, 4, 4)) is None
-
-
-@pytest.mark.parametrize("turns", [1, 3])
-def test_mean_of_the_history_into_last_turns_mean_only_where_laid_out_alike(turns):
-    rng = np.random.default_rng(turns)
-    history = [rng.lognormal(2, 3, (3, 2, 5, 5)).transpose(2, 0, 1, 3) for _ in range(turns)]
-    expected = sum(history[1:], history[0]) / len(history)
-    last = np.zeros((3, 2, 5, 5)).transpose(2, 0, 1, 3)
-    assert np.shares_memory(mean_of(history, out=last), last)
-    assert last.tobytes() == expected.tobytes()
-    other_layout = np.zeros(expected.shape)
-    mean = mean_of(history, out=other_layout)
-    assert not np.shares_memory(mean, other_layout) and mean.strides == expected.strides
-    assert mean.tobytes() == expected.tobytes()
+        assert dense(kept).tobytes() == (turn * (1 - np.eye(turn.shape[-1]))).tobytes()

@@ -14,6 +14,7 @@ from critmin.engine.controlled_storage import storage_price_shares
 from critmin.engine.market import flat_batch, problems_of, random_problem
 from critmin.engine.model import WorldModel
 from critmin.engine.policies import RouteRules, read_only
+from critmin.engine.spot_flows import SpotFlows
 
 FIELDS = (
     "supply_country",
@@ -145,7 +146,7 @@ def test_rent_tariffs_transport_and_hedging_from_the_exports_are_the_dense_sums_
         state.treasury + ((exports * tariffs).sum(axis=(0, 1)) + (exports * margin).sum(axis=(0, 2))) * money
     )
     cells = np.arange(exports.size)  # the traded lines are all lines, in order
-    spot = trade.spot_exports(flows, cells, cells)
+    spot = trade.spot_exports(SpotFlows(cells, cells, flows.ravel(), flows.shape), n)
     paid = trade.pay_for_goods(state, none, none, traded, spot, trade.RouteCosts(freight, tariffs, risk))
     assert state.treasury.tobytes() == expected.tobytes()
     assert paid == ((exports * freight).sum() * money, (exports * risk).sum() * money)
