@@ -3,24 +3,34 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from critmin.engine.announcements import down_the_chain
-from critmin.engine.exports import start_supply
+from critmin.engine.exports import known_supply, start_supply
 from critmin.engine.model import WorldModel
+from critmin.engine.route_exports import RouteExports
 from critmin.engine.trade import feed_need, final_need
 
 
 def test_a_control_on_the_first_turn_is_news_to_its_buyers():
-    """China's bismuth licences strike on turn 0: buyers abroad learn it before the market clears."""
+    """China's bismuth licence strikes on turn 0: buyers abroad learn it before the market clears.
+
+    Its news is the refused share of China's exports (1 - 0.62) times China's share of the supply
+    outside China, as the start's trade has it (`exports.start_supply`).
+    """
     model = WorldModel("china-five-metals-2025", seed=1, record_hashes=False)
     world = model.world
     usa, china = world.index.country["USA"], world.index.country["CHN"]
     m = world.index.mineral["bismuth"]
+    routes, home = known_supply(world)
+    outside = np.arange(len(world.index.countries)) != china
+    supply = routes.imports()[:, m, 0] + home[:, m, 0]
+    chinas_share = routes.row(m, 0, china)[outside].sum() / supply[outside].sum()
     model.step()
-    assert world.state.news_market[usa, m, 0] > 0.3
+    assert 0.5 < chinas_share < 0.8
+    assert world.state.news_market[usa, m, 0] == pytest.approx((1 - 0.62) * chinas_share, rel=0.01)
     assert world.state.news_market[china, m, 0] == 0.0  # the exporter's own market is not cut
-    price = world.state.price[usa, m, 0] / world.constants.reference_price[m, 0]
-    assert price > 1.3
+    assert world.state.price[usa, m, 0] > world.constants.reference_price[m, 0]
 
 
 def test_the_start_supply_balances_each_line():
@@ -47,7 +57,8 @@ def test_a_cut_of_processors_feed_moves_the_market_of_what_they_make():
     domestic = np.zeros((3, 1, 3))
     domestic[0, 0, 1] = 30.0  # and uses 30 t at home
     domestic[2, 0, 1] = 20.0  # country 2 refines 20 t from its own feed, not cut
-    market = down_the_chain(exposure, np.zeros_like(exposure), recent, domestic)
+    routes = RouteExports.of_flows(recent.transpose(1, 2, 0, 3))  # (M, S, C_exporter, C_importer)
+    market = down_the_chain(exposure, np.zeros_like(exposure), routes, domestic)
     assert np.allclose(market[:, 0, 1], 0.75 * 80 / 100)
     assert np.all(market[:, 0, 0] == 0.0)  # the feed's own market is the control's to move
     assert np.all(exposure[1:, 0, 1] == 0.0)  # buyers' own exposure is not touched
