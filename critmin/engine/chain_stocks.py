@@ -15,16 +15,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from critmin.engine.state import Constants, Index, WorldState, position
+from critmin.engine.state import Constants, Index, WorldState, feed_need, position
 
 
 def start_use(state: WorldState, constants: Constants) -> tuple[np.ndarray, np.ndarray]:
     """(C, M, S) final use and processors' feed per turn at the start."""
-    running = state.running()
-    feed = np.zeros_like(running)
-    feed[:, :, :-1] = running[:, :, 1:] / constants.yield_share[None, :, 1:]
-    feed[:, :, :-1] *= constants.chain[None, :, 1:]
-    return state.final_demand.sum(axis=0), feed
+    return state.final_demand.sum(axis=0), feed_need(state, constants)
 
 
 def hold_working_stocks(state: WorldState, constants: Constants, stocks, index: Index) -> Constants:

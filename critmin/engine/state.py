@@ -221,6 +221,15 @@ def build_state(scenario: Scenario, index: Index, constants: Constants) -> World
     return state
 
 
+def feed_need(state: WorldState, constants: Constants) -> np.ndarray:
+    """Input processors of stage s+1 want to hold, in stage-s tonnes, (C, M, S)."""
+    running = state.running()
+    need = np.zeros_like(running)
+    need[:, :, :-1] = running[:, :, 1:] / constants.yield_share[None, :, 1:]
+    need[:, :, :-1] *= constants.chain[None, :, 1:]
+    return need
+
+
 def fill_pipeline(state: WorldState, constants: Constants, inventory_quarters: float) -> None:
     """A running start: processors hold one turn of feed, manufacturers their inventory target."""
     running = state.capacity * state.utilisation

@@ -24,7 +24,7 @@ from critmin.engine.pairwise_sum import sparse_sum
 from critmin.engine.policies import RouteRules, read_only
 from critmin.engine.route_severity import RouteSeverity
 from critmin.engine.spot_flows import SpotFlows, cleared_spot
-from critmin.engine.state import Constants, WorldState
+from critmin.engine.state import Constants, WorldState, feed_need
 from critmin.engine.storage_arbitrage import holding_price
 from critmin.engine.supplier_risk import SupplierRisk
 
@@ -128,15 +128,6 @@ def essential_share(state: WorldState) -> np.ndarray:
     total = state.final_demand.sum(axis=0)
     weighted = (state.final_demand * state.essential_share).sum(axis=0)
     return np.divide(weighted, total, out=np.zeros_like(total), where=total > 0)
-
-
-def feed_need(state: WorldState, constants: Constants) -> np.ndarray:
-    """Input processors of stage s+1 want to hold, in stage-s tonnes, (C, M, S)."""
-    running = state.running()
-    need = np.zeros_like(running)
-    need[:, :, :-1] = running[:, :, 1:] / constants.yield_share[None, :, 1:]
-    need[:, :, :-1] *= constants.chain[None, :, 1:]
-    return need
 
 
 @dataclass
