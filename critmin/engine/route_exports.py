@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from critmin.engine.sorted_positions import block, values_at
+
 
 class RouteExports(NamedTuple):
     """Tonnes shipped abroad over routes: flat (M, S, C_exporter, C_importer) positions, ascending.
@@ -40,18 +42,11 @@ class RouteExports(NamedTuple):
     def row(self, mineral: int, stage: int, exporter: int) -> np.ndarray:
         """(C_importer,) what `exporter` shipped to each country on one line."""
         n = self.shape[-1]
-        start = ((mineral * self.shape[1] + stage) * n + exporter) * n
-        first, end = np.searchsorted(self.at, [start, start + n])
-        out = np.zeros(n)
-        out[self.at[first:end] - start] = self.tonnes[first:end]
-        return out
+        return block(self.at, self.tonnes, ((mineral * self.shape[1] + stage) * n + exporter) * n, n)
 
     def at_routes(self, routes: np.ndarray) -> np.ndarray:
         """The tonnes on flat positions `routes` (0 where nothing was shipped)."""
-        if not len(self.at):
-            return np.zeros(len(routes))
-        found = np.minimum(np.searchsorted(self.at, routes), len(self.at) - 1)
-        return np.where(self.at[found] == routes, self.tonnes[found], 0.0)
+        return values_at(self.at, self.tonnes, routes)
 
     def imports(self) -> np.ndarray:
         """(C, M, S) each country's imports, added exporter after exporter (the dense sum over exporters)."""

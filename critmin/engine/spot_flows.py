@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from critmin.engine import leakage
+from critmin.engine.sorted_positions import block
 
 
 @dataclass(frozen=True)
@@ -32,11 +33,7 @@ class SpotFlows:
         """(C, C) spot tonnes of one market, zero off its members' routes."""
         shape = self.shape
         size = shape[2] * shape[3]
-        start = (mineral * shape[1] + stage) * size
-        first, end = np.searchsorted(self.at, [start, start + size])
-        out = np.zeros(size)
-        out[self.at[first:end] - start] = self.tonnes[first:end]
-        return out.reshape(shape[2:])
+        return block(self.at, self.tonnes, (mineral * shape[1] + stage) * size, size).reshape(shape[2:])
 
 
 def cleared_spot(batch, cleared_flows: np.ndarray, shape: tuple[int, ...]) -> tuple[SpotFlows, dict]:

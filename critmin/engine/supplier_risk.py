@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from critmin.engine.sorted_positions import values_at
+
 
 @dataclass(frozen=True)
 class SupplierRisk:
@@ -52,12 +54,7 @@ class SupplierRisk:
 
     def at(self, cells: np.ndarray) -> np.ndarray:
         """The values at flat (K, C, C) positions `cells`."""
-        out = np.zeros(np.shape(cells))
-        if len(self.cells):
-            found = np.minimum(np.searchsorted(self.cells, cells), len(self.cells) - 1)
-            hit = self.cells[found] == cells
-            out[hit] = self.values[found[hit]]
-        return out
+        return values_at(self.cells, self.values, cells)
 
     def rows(self, market: np.ndarray, exporter: np.ndarray) -> np.ndarray:
         """(R, C) the rows of the (market, exporter) pairs."""
