@@ -33,6 +33,19 @@ SODIUM_ION = (
     "(BEHAVIOUR.md), quicker where Li-ion lines are converted: 20 quarters [L]"
 )
 
+ANTIMONY_SYNERGISTS = (
+    "USGS MCS Substitutes: other flame-retardant synergists and compounds for antimony trioxide, "
+    "calcium-lead alloys in lead-acid batteries (the trend to low-maintenance batteries tilted use "
+    "toward calcium, USGS MCS 2011) [H]. Share: flame retardants ~half of use (USGS T4) [H]/[L]; zinc "
+    "borate and stannate, tin and cerium dioxides, magnesium hydroxide replace part of the trioxide, "
+    "a full shift is unlikely, Sb-Br systems irreplaceable in some uses (Metalnomist, Feb 2025) [M]: "
+    "0.2 of all use [L]. Price: flame-retardant buyers call Yn90,000/t the viable level (Metalnomist, "
+    "Feb 2025) [M], ~1.1x China's Yn81,000-82,000/t of 2022 (Argus, Apr 2022) [M]; non-halogen "
+    "systems need higher loadings [L]: 1.5x [L]. Speed: a reformulation within existing compounds, "
+    "process thrifting 2-6 quarters (BEHAVIOUR.md) [L]; China's trioxide output fell 4.8% in 2024 on "
+    "weaker flame-retardant demand (CNMIA via Metalnomist, Apr 2025) [M]: 4 quarters [L]"
+)
+
 
 class SubstituteSpec(Record, kw_only=True):
     """A named alternative to a mineral at a stage of final use (docs/mechanisms.md).
@@ -180,5 +193,14 @@ SUBSTITUTES: tuple[SubstituteSpec, ...] = (
         adoption_quarters=16,
         source=f"{BEHAVIOUR}: conductivity and volume penalty; marginal, over years (Pindyck & "
         "Rubinfeld) [M]",
+    ),
+    SubstituteSpec(
+        name="other flame-retardant synergists for antimony trioxide; calcium-lead battery alloys",
+        mineral=Mineral.ANTIMONY,
+        stages=(Stage.REFINED,),
+        max_share=0.2,
+        price_multiple=1.5,
+        adoption_quarters=4,
+        source=ANTIMONY_SYNERGISTS,
     ),
 )

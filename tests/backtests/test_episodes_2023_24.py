@@ -139,3 +139,20 @@ def test_every_new_check_has_a_source_and_a_band_around_a_direction():
         low, high = c.band
         assert c.source and (low is None or high is None or low < high), c.name
         assert c.holds(c.observed), f"{c.name}: the observed figure lies outside its own band"
+
+
+def test_antimony_users_outside_china_switch_part_of_their_use_once_the_licences_bite():
+    """The named substitute (critmin/scenarios/substitutes.py): outside China, where the licences
+    lift the price above 1.5x the 2023 mean, users switch part of their antimony by 2025Q2, and
+    no more than the option's share; China's users, whose price falls, switch nothing."""
+    from critmin.engine.model import WorldModel
+
+    model = WorldModel(ANTIMONY, seed=1, record_hashes=False)
+    model.run(6)
+    state, index = model.world.state, model.world.index
+    antimony, refined = index.mineral["antimony"], index.stage["refined"]
+    switched = state.substitution[:, antimony, refined]
+    outside = [index.country[c] for c in ("USA", "EUU", "JPN", "KOR", "IND")]
+    assert np.all(switched[outside] > 0.05)
+    assert np.all(switched <= 0.2 + 1e-9)
+    assert switched[index.country["CHN"]] == 0.0
