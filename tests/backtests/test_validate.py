@@ -86,7 +86,6 @@ STILL_CALIBRATING = {  # new-episode checks out of band over 20 seeds: median (b
     "co_2018_over_2016": "median 1.06 (band 1.8-4)",
     "co_fall_within_6_quarters": "median 0 (band 0.5-0.9)",
     "ga_outside_2023q3_over_q2": "median 1.09 (band 1.1-2.0): just below the band",
-    "ga_outside_2024q1_over_2023q2": "median 4.08 (band 1.4-3.5): refiners outside China short of feed",
     "sb_outside_2025q2_over_2024q4": "median 2.71 (band 1.0-2.5): no supply answers outside China in 2025",
     "co25_outside_2025q4_over_2024": "median 1.09 (band 1.4-2.8): the quota's news moves metal little",
     "co25_outside_2026q1_over_2024": "median 1.10 (band 1.4-3.0): the news fades, stocks last",
