@@ -1,11 +1,11 @@
 """New scrap: the share of users' own use their wafer and part makers' scrap returns as metal.
 
 Making GaAs wafers (and other parts) leaves much of the metal as new scrap, which recyclers turn
-back into refined metal within the year: a loop inside the users' use that China's exports never
-carry (Japan 2002: 45 t of 108 t of gallium use came from scrap, USGS MCS 2003). A scenario's
-`[[demand]]` lines carry it as `new_scrap_share`; each turn a country's new scrap returns that share
-of its final need (after thrift, substitution and noise) as refined supply: it follows the
-fabricators' throughput, not the price (docs/mechanisms.md, "Recycling").
+back into refined metal: a loop inside the users' use that China's exports never carry (Japan
+2002: 45 t of 108 t of gallium use came from scrap, USGS MCS 2003). A scenario's `[[demand]]`
+lines carry it as `new_scrap_share`; each turn a country's new scrap returns that share of its
+final need (after thrift, substitution and noise) as refined supply within the turn: it follows
+the fabricators' throughput, not the price (docs/mechanisms.md, "New scrap: the users' own loop").
 """
 
 from __future__ import annotations

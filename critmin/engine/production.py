@@ -63,6 +63,5 @@ def recycled_supply(world: World) -> tuple[np.ndarray, np.ndarray]:
     collected = np.minimum(private + state.recycling, scrap) * constants.chain[None, :, refined]
     returned = new_scrap(constants.new_scrap_share, need) * constants.chain[None, :, refined]
     recycled[:, :, refined] = collected + returned
-    paid = np.minimum(private, collected) + returned
-    private_cost = paid * state.expected_price[:, :, refined]
-    return recycled, thousand_usd_in_usd_m(private_cost.sum(axis=1) * settings.recycling_cost_share)
+    paid = (np.minimum(private, collected) + returned) * state.expected_price[:, :, refined]
+    return recycled, thousand_usd_in_usd_m(paid.sum(axis=1) * settings.recycling_cost_share)
