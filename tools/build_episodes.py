@@ -75,7 +75,7 @@ GA_GE_HEADER = """\
 # MOFCOM/GAC Announcement No. 23 of 2023 was published on 3 Jul 2023 and in force on 1 Aug 2023:
 # both in 2023Q3 (turn 2), so the announcement is news in the quarter the control is imposed and
 # the events carry no earlier `announced` turn. The approval shares are the quarter's exports
-# from China over a normal quarter (China customs via Reuters and rawmaterials.net) [M], so
+# from China over a normal quarter (China customs via Reuters, SCMP, RFI and rawmaterials.net) [M], so
 # licences have no further delay. Not modelled: China's state purchase of ~100 t of germanium
 # reported from mid-2024 (Project Blue, Oct 2024) [M]: market talk, no figure of what was bought
 # when; world-2023's stock of it is left out of this 2023 start.
@@ -87,6 +87,13 @@ CUSTOMS_2023 = (
     "Jan-Aug 2023, of which 5.15 t and 8.63 t in July (the rush before the rule) and none in Aug-Sep, "
     "so ~2.9 t Ga and ~4.6 t Ge a month in H1 (derived)"
 )
+GALLIUM_CUSTOMS = (
+    "One customs series of gallium exports for every quarter: ~44 t in 2023 (customs via SCMP, Feb "
+    "2024) [M], of which 15.3 t in Q1 (8.8 t in Jan-Feb, RFI; 6.48 t in March, rawmaterials.net) and "
+    "7.58 t in July (GAC via Global Times, Sep 2023) [M], none in Aug-Sep, ~0.25 t, 1.53 t and 7.3 t in "
+    "Oct-Dec: so ~12.1 t in Q2 and ~13.7 t a normal quarter (the H1 2023 mean, derived); Reuters' "
+    "wrought-gallium series (5.15 t in July, 22.72 t in Jan-Aug) gives Q3 alike (~0.6) and has no Q4"
+)
 US_BAN_2024 = (
     "MOFCOM Announcement No. 46 of 2024 (3 Dec 2024): exports of gallium, germanium and antimony to "
     "the US banned (Reuters, Jan 2025; Metalnomist, Sep 2025) [M]"
@@ -95,10 +102,10 @@ GA_GE_EVENTS = (
     control_event(
         2,
         "China requires export licences for gallium (from 1 August 2023, announced 3 July)",
-        licence("CHN", "gallium", ["mine", "refined"], 0.6),
+        licence("CHN", "gallium", ["mine", "refined"], 0.55),
         "MOFCOM/GAC Announcement No. 23 of 2023 (3 Jul 2023): gallium metal, oxide, nitride, "
-        "arsenide and other compounds [H]; 2023Q3 exports 5.15 t against ~8.8 t a normal quarter: "
-        f"~0.6. {CUSTOMS_2023}",
+        "arsenide and other compounds [H]; 2023Q3 exports 7.58 t (July; none in Aug-Sep) against "
+        f"~13.7 t a normal quarter: ~0.55. {GALLIUM_CUSTOMS}",
     ),
     control_event(
         2,
@@ -111,9 +118,11 @@ GA_GE_EVENTS = (
     control_event(
         3,
         "Few gallium licences in 2023Q4: first approvals in September, exports recover from November",
-        licence("CHN", "gallium", ["mine", "refined"], 0.35),
+        licence("CHN", "gallium", ["mine", "refined"], 0.66),
         "China customs via rawmaterials.net [M]: 1,530 kg of gallium in Nov 2023, +512% on Oct (~250 kg), "
-        "against 5,611 kg in Nov 2022; December taken as November [L]: (0.25 + 1.53 + 1.53) / 8.8 t = ~0.35",
+        "against 5,611 kg in Nov 2022; 7.3 t in December, near the 2022 monthly mean of 7.9 t (customs via "
+        "SCMP, Feb 2024) [M]: (0.25 + 1.53 + 7.3) / 13.7 t = ~0.66 (December was taken as November, "
+        f"~0.35, before its figure was found). {GALLIUM_CUSTOMS}",
     ),
     control_event(
         3,
@@ -128,9 +137,10 @@ GA_GE_EVENTS = (
     control_event(
         4,
         "Gallium licences still scarce in early 2024",
-        licence("CHN", "gallium", ["mine", "refined"], 0.3),
+        licence("CHN", "gallium", ["mine", "refined"], 0.29),
         "China's gallium exports 2.7 t in Jan-Feb 2024 against 8.8 t a year before (customs via RFI, "
-        "Apr 2024) [M]: 0.31",
+        "Apr 2024) [M] and 1,214 kg in March against 6,480 kg (customs via rawmaterials.net, Apr 2024) [M]: "
+        f"3.9 t / 13.7 t = ~0.29. {GALLIUM_CUSTOMS}",
     ),
     control_event(
         5,

@@ -531,6 +531,19 @@ DEMAND_RATIO = {"lithium": 0.96, "cobalt": 0.95, "nickel": 0.95, "graphite": 0.9
                 "beryllium": 0.98, "gallium": 0.98}  # fmt: skip
 DEFAULT_DEMAND_RATIO = 0.97
 
+# New scrap: the share of a country's use its wafer and part makers' scrap returns as refined metal
+# within the year (engine/new_scrap.py). World use is then primary supply plus that loop. Only
+# minerals with a sourced figure: (share, countries without it, source).
+NEW_SCRAP = {
+    "gallium": (0.42, ("CHN",),
+                "Japan 2002: 45 t of 108 t of high-purity gallium use from scrap, 55 t imports, 8 t own "
+                "output (USGS MCS 2003) [H]; the share taken for every user outside China [L], where "
+                "recycling is done (Japan, Europe, North America) and US users are 'heavily reliant on "
+                "recycling' (Argus, 2022) [M]; so outside use less its new scrap and own output is "
+                "~100 t/yr from China, as China's 94 t of gallium exports in 2022 (customs via Reuters, Jul "
+                "2023) [M]; none in China (no recycling system: Jia et al., Front. Energy Res. 2022) [L]"),
+}  # fmt: skip
+
 SECTOR_SHARES = {
     "lithium": ({"ev": 0.70, "storage": 0.13, "electronics": 0.04, "industry": 0.13},
                 "USGS MCS 2024/25: batteries ~87%, ceramics/glass ~4%, greases ~2%, other ~7% [M]"),
@@ -1513,7 +1526,7 @@ def assign_growth(lines: list[Line]) -> None:
 
 
 def build_demand(lines: list[Line], year: int) -> tuple[list[dict], dict[str, tuple[float, float]]]:
-    """Final demand records and, per mineral, (final-stage supply, demand) in t/yr."""
+    """Final demand records and, per mineral, (final-stage supply with new scrap, demand) in t/yr."""
     supply: dict[tuple[str, str], float] = defaultdict(float)
     for line in lines:
         supply[(line.mineral, line.stage)] += line.production
@@ -1523,24 +1536,60 @@ def build_demand(lines: list[Line], year: int) -> tuple[list[dict], dict[str, tu
         ratio = DEMAND_RATIO.get(mineral, DEFAULT_DEMAND_RATIO)
         sectors, sectors_source = SECTOR_SHARES[mineral]
         assert abs(sum(sectors.values()) - 1) < 1e-9, mineral
-        total = 0.0
-        for sector in (s for s in SECTORS if s in sectors):
-            shares, shares_source = DEFENCE_SHARES if sector == "defence" else COUNTRY_SHARES[mineral]
-            growth = GROWTH_OVERRIDE.get((mineral, sector), GROWTH[sector])
-            tonnes_of_sector = ratio * supply[(mineral, stage)] * sectors[sector]
-            for country, tonnes in shares_to_tonnes(shares, tonnes_of_sector).items():
-                tonnes = significant(tonnes)
-                total += tonnes
-                records.append({
-                    "country": country, "sector": sector, "mineral": mineral, "stage": stage,
-                    "tonnes_per_year": tonnes, "growth_per_year": growth,
-                    "essential_share": ESSENTIAL[sector],
-                    "source": (f"final demand {year}: world = {ratio:.0%} of world {stage} supply (a slight "
-                               f"surplus) [L]; sectors: {sectors_source}; countries: {shares_source}; "
-                               f"growth: {GROWTH_SOURCE}; essential share [L]"),
-                })  # fmt: skip
-        totals[mineral] = (supply[(mineral, stage)], total)
+        primary_use = ratio * supply[(mineral, stage)]
+        split = [
+            record
+            for sector in (s for s in SECTORS if s in sectors)
+            for record in sector_demand(mineral, stage, sector, primary_use * sectors[sector])
+        ]
+        gross = new_scrap_gross_up(mineral, split, ratio)
+        for record in split:
+            record["tonnes_per_year"] = significant(record["tonnes_per_year"] * gross)
+            shares_source = DEFENCE_SHARES[1] if record["sector"] == "defence" else COUNTRY_SHARES[mineral][1]
+            record["source"] = (f"final demand {year}: world = {ratio:.0%} of world {stage} supply (a slight "
+                                f"surplus) [L]; sectors: {sectors_source}; countries: {shares_source}; "
+                                f"growth: {GROWTH_SOURCE}; essential share [L]")  # fmt: skip
+            add_new_scrap(record, gross)
+        records += split
+        returned = sum(r["tonnes_per_year"] * r.get("new_scrap_share", 0.0) for r in split)
+        totals[mineral] = (supply[(mineral, stage)] + returned, sum(r["tonnes_per_year"] for r in split))
     return records, totals
+
+
+def sector_demand(mineral: str, stage: str, sector: str, tonnes_of_sector: float) -> list[dict]:
+    """One sector's demand records by country, in tonnes of primary use (sources added after)."""
+    shares = DEFENCE_SHARES[0] if sector == "defence" else COUNTRY_SHARES[mineral][0]
+    growth = GROWTH_OVERRIDE.get((mineral, sector), GROWTH[sector])
+    return [
+        {"country": country, "sector": sector, "mineral": mineral, "stage": stage, "tonnes_per_year": tonnes,
+         "growth_per_year": growth, "essential_share": ESSENTIAL[sector]}
+        for country, tonnes in shares_to_tonnes(shares, tonnes_of_sector).items()
+    ]  # fmt: skip
+
+
+def new_scrap_share(mineral: str, country: str) -> float:
+    """The share of a country's use of a mineral its users' own new scrap returns (NEW_SCRAP)."""
+    if mineral not in NEW_SCRAP:
+        return 0.0
+    share, without, _ = NEW_SCRAP[mineral]
+    return 0.0 if country in without else share
+
+
+def new_scrap_gross_up(mineral: str, split: list[dict], ratio: float) -> float:
+    """Factor on primary use so that use = ratio x (primary supply + the new scrap it returns)."""
+    total = sum(record["tonnes_per_year"] for record in split)
+    returned = sum(r["tonnes_per_year"] * new_scrap_share(mineral, r["country"]) for r in split)
+    return 1.0 / (1.0 - ratio * returned / total) if total > 0 else 1.0
+
+
+def add_new_scrap(record: dict, gross: float) -> None:
+    """Give a demand record its new-scrap share and source, where NEW_SCRAP has one."""
+    share = new_scrap_share(record["mineral"], record["country"])
+    if share > 0:
+        source = record.pop("source")
+        record["new_scrap_share"] = share
+        record["source"] = (f"{source}; new scrap: {share:.0%} of use, world use {gross:.3f} x primary "
+                            f"({NEW_SCRAP[record['mineral']][2]})")  # fmt: skip
 
 
 def stage_use(lines: list[Line], demand: list[dict]) -> dict[tuple[str, str, str], float]:

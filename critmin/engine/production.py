@@ -11,6 +11,7 @@ import numpy as np
 
 from critmin.core.units import thousand_usd_in_usd_m
 from critmin.engine import capacity, dynamics
+from critmin.engine.new_scrap import new_scrap
 from critmin.engine.trade import final_need
 from critmin.engine.treasury import book
 from critmin.engine.world import World
@@ -50,14 +51,17 @@ def recycled_supply(world: World) -> tuple[np.ndarray, np.ndarray]:
     """Secondary supply at the refined stage, and its cost per country (USD m).
 
     Scrap (a share of final use) is collected by private recyclers, more at higher prices,
-    and by funded recycling capacity; what is collected cannot exceed the scrap.
+    and by funded recycling capacity; what is collected cannot exceed the scrap. Users' own new
+    scrap (engine/new_scrap.py) comes back on top, at the same cost share as private collection.
     """
     state, settings, constants = world.state, world.settings, world.constants
     recycled = np.zeros_like(state.capacity)
     refined = world.index.stage["refined"]
-    scrap = final_need(state).sum(axis=2) * settings.recycling_scrap_share
+    need = final_need(state).sum(axis=2)
+    scrap = need * settings.recycling_scrap_share
     private = scrap * dynamics.collection_share(state, constants, settings, refined)
     collected = np.minimum(private + state.recycling, scrap) * constants.chain[None, :, refined]
-    recycled[:, :, refined] = collected
-    private_cost = np.minimum(private, collected) * state.expected_price[:, :, refined]
-    return recycled, thousand_usd_in_usd_m(private_cost.sum(axis=1) * settings.recycling_cost_share)
+    returned = new_scrap(constants.new_scrap_share, need) * constants.chain[None, :, refined]
+    recycled[:, :, refined] = collected + returned
+    paid = (np.minimum(private, collected) + returned) * state.expected_price[:, :, refined]
+    return recycled, thousand_usd_in_usd_m(paid.sum(axis=1) * settings.recycling_cost_share)

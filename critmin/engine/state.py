@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from critmin.core.vocabulary import SECTORS, STAGES, TURNS_PER_YEAR, Stage
+from critmin.engine.new_scrap import new_scrap_shares
 from critmin.engine.substitution import Substitutes
 from critmin.scenarios.loader import Scenario
 
@@ -129,6 +130,7 @@ class Constants:
     demand_elasticity: np.ndarray  # (M,)
     substitutes: Substitutes  # the substitution options for the scenario's minerals
     working_cover: np.ndarray | float = 0.0  # (C, M, S) quarters of use the chain holds beyond routine
+    new_scrap_share: np.ndarray | float = 0.0  # (C, M) share of use met by the users' own new scrap
 
 
 def build(scenario: Scenario) -> tuple[Index, Constants, WorldState]:
@@ -162,6 +164,7 @@ def build_constants(scenario: Scenario, index: Index) -> Constants:
         budget_per_turn=np.array([c.budget_usd_m for c in spec.countries]) / TURNS_PER_YEAR,
         demand_elasticity=np.array([m.demand_elasticity for m in spec.minerals]),
         substitutes=Substitutes.of(spec.market.substitutes, index.mineral, index.stage, start_year(spec)),
+        new_scrap_share=new_scrap_shares(spec.demand, index),
     )
 
 

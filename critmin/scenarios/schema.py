@@ -296,7 +296,8 @@ class DemandSpec(Record, kw_only=True):
     """What one sector of one country consumes of a mineral at a stage.
 
     Demand grows by `growth_per_year`; that rate itself shrinks by `growth_decay_per_year` of
-    itself each year (an adoption curve flattening), 0 keeping it constant.
+    itself each year (an adoption curve flattening), 0 keeping it constant. `new_scrap_share` of
+    the use comes back as refined metal from the users' own new scrap (engine/new_scrap.py).
     """
 
     country: Iso3
@@ -307,6 +308,7 @@ class DemandSpec(Record, kw_only=True):
     growth_per_year: Annotated[float, msgspec.Meta(ge=-0.5, le=2)] = 0.0
     growth_decay_per_year: Share = 0.0
     essential_share: Share = 0.0
+    new_scrap_share: Share = 0.0
     source: Source
 
 

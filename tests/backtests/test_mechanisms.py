@@ -11,7 +11,7 @@ from critmin.engine import capacity, dynamics
 from critmin.engine.model import WorldModel
 from critmin.engine.trade import final_need
 from critmin.scenarios.loader import scenario_from_content
-from tests.engine.test_invariants import check_turn, goods, money
+from tests.engine.test_invariants import recycled_over_checked_turns
 
 
 def with_market(tiny, **settings):
@@ -235,13 +235,7 @@ def test_scrap_collection_rises_with_price_up_to_its_ceiling(tiny):
 
 def test_recycling_keeps_mass_and_money_balanced(tiny):
     model = WorldModel(with_market(tiny, recycling_collection_share=0.1, demand_noise_sd=0.05), seed=2)
-    recycled = 0.0
-    for _ in range(5):
-        before = (goods(model), money(model), sum(model.ledger.values()))
-        model.step()
-        check_turn(model, *before)
-        recycled += model.last.recycled.sum()
-    assert recycled > 0
+    assert recycled_over_checked_turns(model, 5) > 0
 
 
 # --- control exposure ----------------------------------------------------------------------

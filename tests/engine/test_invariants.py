@@ -77,6 +77,17 @@ def check_turn(model: WorldModel, goods_before, money_before, ledger_before) -> 
         assert exports.sum() <= control.cap() + TOLERANCE  # a quota, leakage included (inf otherwise)
 
 
+def recycled_over_checked_turns(model: WorldModel, turns: int) -> float:
+    """Play `turns` turns, checking mass and money each turn; the tonnes recycled over them."""
+    recycled = 0.0
+    for _ in range(turns):
+        before = (goods(model), money(model), sum(model.ledger.values()))
+        model.step()
+        check_turn(model, *before)
+        recycled += model.last.recycled.sum()
+    return recycled
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), seed=st.integers(0, 2**16))
 def test_invariants_hold_under_random_legal_play(tiny, data, seed):
