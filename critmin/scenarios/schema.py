@@ -83,6 +83,10 @@ class MarketSettings(Record, kw_only=True):
     leakage_cost_share: NonNegative = 0.25
     # Announced controls: buyers exposed to a control announced for a later turn stock up now.
     announcement_exposure: NonNegative = 1.0
+    # Traders' forecast while a control is known (engine/forecast.py): a price away from what the
+    # control holds it at is expected to keep this share of its deviation a quarter, over a horizon.
+    forecast_persistence: Share = 0.95
+    forecast_horizon_quarters: Annotated[int, msgspec.Meta(ge=1, le=20)] = 4
     # Processors run at a small loss rather than stand idle (restarts, contracts).
     processor_idle_cost_share: Share = 0.2
     # Squeezed processors (feed at break-even) ask this share of the expected price, to the power
