@@ -73,6 +73,9 @@ class MarketSettings(Record, kw_only=True):
     # ... and this share under their own country's export licence or ban (engine/controlled_storage.py).
     controlled_storage_price_share: Share = 1.0
     producer_storage_trend_quarters: NonNegative = 4.0  # a falling trend, extrapolated this far, lowers it
+    # Storage arbitrage while a control is known: buyers draw the stock covering this turn's use
+    # only at this share less than the price they forecast (engine/storage_arbitrage.py).
+    storage_carrying_cost: Share = 0.02
     # Procurement: buyers doubt a supplier whose controls reached them and pay this share of the
     # reference price more for its goods (hedging, dual sourcing); doubt fades by
     # `supplier_doubt_memory_per_turn` a turn once the control no longer binds (docs/mechanisms.md).

@@ -9,6 +9,7 @@ import pytest
 
 from critmin.engine import forecast
 from critmin.engine.model import WorldModel
+from critmin.engine.storage_arbitrage import held_use_bid
 from critmin.scenarios.schema import MarketSettings
 
 SETTINGS = MarketSettings(supply_elasticity=0.5, forecast_persistence=0.9, forecast_horizon_quarters=2)
@@ -22,6 +23,7 @@ def state(price: float, expected: float) -> SimpleNamespace:
         expected_price=np.full((1, 1, 1), expected),
         known_cut=np.zeros((1, 1, 1)),
         cut_anchor=np.zeros((1, 1, 1)),
+        price_trend=np.zeros((1, 1, 1)),
     )
 
 
@@ -59,6 +61,18 @@ def test_a_cut_is_forgotten_when_no_control_on_its_mineral_stands():
     forecast.forget_cuts(market, np.array([True, False]))
     assert market.known_cut[0, :, 0].tolist() == [0.5, 0.0]
     assert market.cut_anchor[0, :, 0].tolist() == [10.0, 0.0]
+
+
+def test_buyers_hold_the_stock_covering_their_use_only_while_a_cut_is_known():
+    market = state(price=10.0, expected=20.0)
+    settings = MarketSettings(storage_carrying_cost=0.02, producer_storage_trend_quarters=4.0)
+    need, stock = np.full((1, 1, 1), 5.0), np.full((1, 1, 1), 3.0)
+    tonnes, price = held_use_bid(need, stock, market, settings)
+    assert tonnes[0, 0, 0] == 0.0
+    market.known_cut[:] = 0.4
+    tonnes, price = held_use_bid(need, stock, market, settings)
+    assert tonnes[0, 0, 0] == 3.0  # what the stock covers, bought instead of drawn
+    assert price[0, 0, 0] == pytest.approx(0.98 * 20.0)
 
 
 def test_the_drc_ban_is_known_for_as_long_as_a_control_on_cobalt_stands():
