@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from critmin.engine import dynamics, forecast
+from critmin.engine import dynamics
 from critmin.engine.exports import known_supply
 from critmin.engine.world import World
 
@@ -23,15 +23,6 @@ def hear_announcements(world: World) -> None:
     pending = pending_controls(world.scenario.spec.events, world.turn)
     state = world.state
     state.news_exposure, state.news_market = news_exposure(pending, world.index, *known_supply(world))
-    forecast.forget_cuts(state, controlled_minerals(world, pending))
-
-
-def controlled_minerals(world: World, pending: list[dict]) -> np.ndarray:
-    """(M,) True for each mineral on which a control stands or is announced."""
-    named = {key[1] for key in world.policies.controls} | {control["mineral"] for control in pending}
-    controlled = np.zeros(len(world.index.minerals), dtype=bool)
-    controlled[[world.index.mineral[m] for m in named if m in world.index.mineral]] = True
-    return controlled
 
 
 def react_to_news(world: World, imposed: list[dict]) -> None:

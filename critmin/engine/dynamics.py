@@ -3,9 +3,8 @@
 Pure functions over the state arrays (country x mineral x stage), vectorised, called by the
 model's phases (docs/mechanisms.md names each parameter and its source):
 
-- expectations: traders' expected price (a moving average, or their forecast while a control
-  is known: engine/forecast.py), a slower long-run price for investors, and the price trend
-  (a smoothed log change per turn);
+- expectations: traders' expected price (a moving average), a slower long-run price for
+  investors, and the price trend (a smoothed log change per turn);
 - inventories: manufacturers' inventory target rises with supply risk (controls on their
   imports, shortages, prices above reference) and with a rising price trend, and falls when
   prices fall;
@@ -24,7 +23,6 @@ import numpy as np
 from scipy import special
 
 from critmin.core.vocabulary import STAGES, TURNS_PER_YEAR
-from critmin.engine import forecast
 from critmin.engine.state import Constants, WorldState
 from critmin.engine.substitution import adopt, remaining_use
 
@@ -35,11 +33,9 @@ AT_CAP = 0.99  # exports at 99% of a quota or licence count as a binding control
 # --- expectations ----------------------------------------------------------------------------
 
 
-def update_expectations(state: WorldState, constants: Constants, settings, previous_price) -> None:
-    """Expected price (traders' forecast), long-run price and price trend after this turn's clearing."""
-    weight = settings.price_expectation_weight
-    moving_average = state.expected_price + weight * (state.price - state.expected_price)
-    state.expected_price = forecast.forecast(state, constants, settings, moving_average)
+def update_expectations(state: WorldState, settings, previous_price: np.ndarray) -> None:
+    """Expected price, long-run price and price trend after this turn's clearing."""
+    state.expected_price += settings.price_expectation_weight * (state.price - state.expected_price)
     state.long_run_price += settings.long_run_price_weight * (state.price - state.long_run_price)
     change = np.log(np.maximum(state.price, TINY_PRICE) / np.maximum(previous_price, TINY_PRICE))
     state.price_trend += settings.price_trend_weight * (change - state.price_trend)
@@ -102,7 +98,9 @@ def react_to_news(state: WorldState, constants: Constants, settings) -> None:
     """
     news = settings.announcement_exposure * state.news_exposure
     market = settings.announcement_exposure * state.news_market
-    state.expected_price = forecast.hear_cut(state, constants, settings, market)
+    elasticity = np.abs(constants.demand_elasticity)[None, :, None] + settings.supply_elasticity
+    jump = np.maximum(state.price, state.expected_price) * (1 + market / elasticity)
+    state.expected_price = np.where(market > 0, np.maximum(state.expected_price, jump), state.expected_price)
     exposure = np.maximum(state.control_exposure, news)
     risk = state.supply_risk + settings.inventory_gain_controls * np.maximum(
         exposure - state.control_exposure, 0.0

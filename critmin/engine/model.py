@@ -321,7 +321,7 @@ class WorldModel(WorldHolder, mesa.Model):
         world, state, settings = self.world, self.world.state, self.world.settings
         treasury.allocate_budgets(world)
         self.firm_earnings = firm_accounts.earn(world)  # (F,) USD m kept by each firm this turn
-        dynamics.update_expectations(state, world.constants, settings, world.price_before)
+        dynamics.update_expectations(state, settings, world.price_before)
         need, short = world.last.demand, world.last.shortage
         shortage_share = np.divide(short, need, out=np.zeros_like(short), where=need > 0)
         dynamics.update_inventory_targets(state, world.constants, settings, shortage_share)

@@ -66,7 +66,7 @@ class WorldState:
     demand_shock: np.ndarray  # (C, M) multiplier on final demand
     demand_shock_turns: np.ndarray  # (C, M)
     price: np.ndarray  # (C, M, S) last clearing price, USD/kg
-    expected_price: np.ndarray  # (C, M, S) what traders expect (engine/forecast.py)
+    expected_price: np.ndarray  # (C, M, S) what traders expect: a moving average of the price
     long_run_price: np.ndarray  # (C, M, S) what investors expect: a slower moving average
     price_trend: np.ndarray  # (C, M, S) smoothed log change of the price per turn
     normal_utilisation: np.ndarray  # (C, M, S) utilisation at reference prices
@@ -78,8 +78,6 @@ class WorldState:
     substitution: np.ndarray  # (C, M, S) share of use switched to alternatives, all options together
     news_exposure: np.ndarray  # (C, M, S) share of supply cut by controls announced or imposed this turn
     news_market: np.ndarray  # (C, M, S) share of the supply of each country's market such news cuts
-    known_cut: np.ndarray  # (C, M, S) market share cut by controls traders know stand (engine/forecast.py)
-    cut_anchor: np.ndarray  # (C, M, S) price expected before the first news of those controls
     demand_noise: np.ndarray  # (C, M) random demand multiplier (1 at start)
     recycling: np.ndarray  # (C, M) secondary supply capacity, tonnes per turn (refined stage)
     exploration: np.ndarray  # (C, M) exploration money not yet spent, USD m
@@ -205,7 +203,6 @@ def build_state(scenario: Scenario, index: Index, constants: Constants) -> World
         supply_risk=zeros(), control_exposure=zeros(), intensity=np.ones(shape),
         adoption=np.zeros((len(constants.substitutes.names), shape[0], shape[2])),
         substitution=zeros(), news_exposure=zeros(), news_market=zeros(),
-        known_cut=zeros(), cut_anchor=zeros(),
         demand_noise=np.ones(shape[:2]),
         recycling=np.zeros(shape[:2]), exploration=np.zeros(shape[:2]), reserves=np.zeros(shape[:2]),
         treasury=constants.budget_per_turn * TURNS_PER_YEAR,

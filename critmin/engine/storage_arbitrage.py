@@ -8,10 +8,9 @@ near the top is sold into the fall. Producers hold back what they can store belo
 `producer_storage_price_share` of it (trade.producer_storage; `controlled_storage_price_share`
 under their own country's controls, engine/controlled_storage.py).
 
-Buyers and processors follow it while a control is known (engine/forecast.py): they draw the
-stock that covers this turn's use only at 1 - `storage_carrying_cost` of the price they expect,
-and below it buy the use and keep the stock. Without a known control they draw it whatever the
-price (holding it against a moving average held plateaus up: docs/mechanisms.md, "News").
+Buyers' and processors' stocks do not follow this rule: they draw what covers this turn's use
+whatever the price. Holding that stock at 0.98 x the expected price was tried and not kept
+(docs/mechanisms.md, "News: controls announced, and the first quarter").
 """
 
 from __future__ import annotations
@@ -23,13 +22,3 @@ def holding_price(state, settings, share) -> np.ndarray:
     """(C, M, S) the price below which holders keep their stock: `share` of the price they expect later."""
     falling = np.exp(settings.producer_storage_trend_quarters * np.minimum(state.price_trend, 0.0))
     return share * state.expected_price * falling
-
-
-def held_use_bid(need: np.ndarray, stock: np.ndarray, state, settings) -> tuple[np.ndarray, np.ndarray]:
-    """(C, M, S) tonnes of this turn's use a holder's stock covers while a cut is known, and their bid.
-
-    The holder buys that use in the market rather than draw its stock while the price stays
-    below 1 - `storage_carrying_cost` of the price it forecasts (none where no cut is known).
-    """
-    covered = np.where(state.known_cut > 0, np.minimum(need, np.maximum(stock, 0.0)), 0.0)
-    return covered, holding_price(state, settings, 1.0 - settings.storage_carrying_cost)

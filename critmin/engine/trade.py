@@ -25,7 +25,7 @@ from critmin.engine.policies import RouteRules, read_only
 from critmin.engine.route_severity import RouteSeverity
 from critmin.engine.spot_flows import SpotFlows, cleared_spot
 from critmin.engine.state import Constants, WorldState, feed_need
-from critmin.engine.storage_arbitrage import held_use_bid, holding_price
+from critmin.engine.storage_arbitrage import holding_price
 from critmin.engine.supplier_risk import SupplierRisk
 
 BUYER_FINAL, BUYER_FEED, BUYER_STRATEGIC, BUYER_STOCK = 0, 1, 2, 3
@@ -202,7 +202,6 @@ def final_bids(state: WorldState, constants: Constants, settings) -> list[tuple]
             BUYER_STOCK,
         ),
         (extra[..., None], stock_bid_price(state, constants, settings)[..., None], BUYER_STOCK),
-        (*(a[..., None] for a in held_use_bid(need, state.consumer_stock, state, settings)), BUYER_FINAL),
     ]
 
 
@@ -221,12 +220,10 @@ def feed_bids(state: WorldState, constants: Constants, settings, cap: np.ndarray
     curve_prices = np.minimum(reference[..., None] * multiples, cap[..., None])
     routine_price = np.minimum(reference * settings.inventory_price_multiple, cap)
     extra_price = np.minimum(stock_bid_price(state, constants, settings), cap)
-    held, held_at = held_use_bid(need, state.feed_stock, state, settings)
     return [
         (curve, curve_prices, BUYER_FEED),
         (routine[..., None], routine_price[..., None], BUYER_FEED),
         (extra[..., None], extra_price[..., None], BUYER_FEED),
-        (held[..., None], np.minimum(held_at, cap)[..., None], BUYER_FEED),
     ]
 
 

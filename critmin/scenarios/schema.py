@@ -73,9 +73,6 @@ class MarketSettings(Record, kw_only=True):
     # ... and this share under their own country's export licence or ban (engine/controlled_storage.py).
     controlled_storage_price_share: Share = 1.0
     producer_storage_trend_quarters: NonNegative = 4.0  # a falling trend, extrapolated this far, lowers it
-    # Storage arbitrage while a control is known: buyers draw the stock covering this turn's use
-    # only at this share less than the price they forecast (engine/storage_arbitrage.py).
-    storage_carrying_cost: Share = 0.02
     # Procurement: buyers doubt a supplier whose controls reached them and pay this share of the
     # reference price more for its goods (hedging, dual sourcing); doubt fades by
     # `supplier_doubt_memory_per_turn` a turn once the control no longer binds (docs/mechanisms.md).
@@ -86,10 +83,6 @@ class MarketSettings(Record, kw_only=True):
     leakage_cost_share: NonNegative = 0.25
     # Announced controls: buyers exposed to a control announced for a later turn stock up now.
     announcement_exposure: NonNegative = 1.0
-    # Traders' forecast while a control is known (engine/forecast.py): a price away from what the
-    # control holds it at is expected to keep this share of its deviation a quarter, over a horizon.
-    forecast_persistence: Share = 0.95
-    forecast_horizon_quarters: Annotated[int, msgspec.Meta(ge=1, le=20)] = 4
     # Processors run at a small loss rather than stand idle (restarts, contracts).
     processor_idle_cost_share: Share = 0.2
     # Squeezed processors (feed at break-even) ask this share of the expected price, to the power
