@@ -1,11 +1,14 @@
-"""The foreign state firm a lead firm offers an offtake to (firm_offers.best_partner), every firm at
-once, is the one the per-firm rule as first written picks, on every home and line."""
+"""Firm rules worked out for every firm at once choose what the rules as first written, firm by
+firm, chose: the foreign state firm a lead firm offers an offtake to (firm_offers.best_partner)
+and the home line a profit-seeking firm expands (firm_doctrine.profit_move)."""
 
 from __future__ import annotations
 
+import msgspec
 import numpy as np
 import pytest
 
+from critmin.agents.firm_doctrine import FirmObservation, expansion, profit_move
 from critmin.agents.firm_offers import best_partner
 from critmin.engine.bench_worlds import ten_times_the_firms
 from critmin.engine.model import WorldModel
@@ -35,13 +38,44 @@ def partner_firm_by_firm(view, home: int, m: int, s: int, params: FirmParams, as
     return best
 
 
+def profit_move_of_one_firm(observation, params):
+    """The rule as first written: one firm's owned home lines, the best margin kept."""
+    view, firms = observation.view, observation.view.firms
+    home = view.names.country[observation.country]
+    owned = firms.shares[firms.index[observation.firm], home] > 0
+    margins = np.where(owned & (view.capacity[home] > 0), firms.margin_share[home], -np.inf)
+    m, s = np.unravel_index(int(np.argmax(margins)), margins.shape)
+    if margins[m, s] < params.hurdle_margin:
+        return None
+    return expansion(observation, params, int(m), int(s), "profit", float(margins[m, s]))
+
+
+def played(tenfold: bool) -> WorldModel:
+    """World-2024 (or its 10x-firms world) after two turns."""
+    scenario = ten_times_the_firms("world-2024") if tenfold else "world-2024"
+    model = WorldModel(scenario, seed=3, record_hashes=False)
+    model.run(2)
+    return model
+
+
+@pytest.mark.parametrize("tenfold", [False, True])
+def test_profit_move_is_the_one_firm_rules_choice(tenfold):
+    model = played(tenfold)
+    view = model.turn_view()
+    expansions = 0
+    for firm in model.firms.values():
+        for hurdle in (-1.0, 0.0, 0.1, 0.3):
+            params = msgspec.structs.replace(FirmParams(), hurdle_margin=hurdle)
+            observation = FirmObservation(view.turn, firm.firm_id, firm.country, "profit", 500.0, view)
+            expected = profit_move_of_one_firm(observation, params)
+            assert profit_move(observation, params, set()) == expected
+            expansions += expected is not None
+    assert expansions > len(model.firms)  # firms expand under low hurdles, not only None
+
+
 @pytest.mark.parametrize("tenfold", [False, True])
 def test_best_partner_is_the_per_firm_rules_choice(tenfold):
-    model = WorldModel(
-        ten_times_the_firms("world-2024") if tenfold else "world-2024", seed=3, record_hashes=False
-    )
-    model.run(2)
-    view, params = model.turn_view(), FirmParams()
+    view, params = played(tenfold).turn_view(), FirmParams()
     rng = np.random.default_rng(0)
     asked_recently = dict.fromkeys(
         [str(f) for f in rng.choice(view.firms.ids, 8, replace=False)], view.turn - 1
