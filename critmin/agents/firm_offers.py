@@ -28,6 +28,8 @@ mineral (as a share of its price) times `bid_margin_share` plus its mandate's lo
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from critmin.core.actions import AnswerDeal, BidForBlock, ProposeDeal
@@ -217,7 +219,7 @@ def partner_offer(view: TurnView, firm: str, params: FirmParams, asked: dict[str
     """
     names, firms = view.names, view.firms
     home = names.country[firms.countries[firms.index[firm]]]
-    if lead_firm(view, home) != firm:
+    if lead_firms(view).get(home, "") != firm:
         return None
     reference = np.maximum(view.reference_price, 1e-9)
     imported = tonnes_for_usd_m(firms.import_share[home] * firms.need_value[home], reference)  # (M, S)
@@ -246,15 +248,16 @@ def partner_offer(view: TurnView, firm: str, params: FirmParams, asked: dict[str
     return None
 
 
-def lead_firm(view: TurnView, home: int) -> str:
-    """The first supply-security firm of a country, in scenario order ('' if none)."""
-    firms = view.firms
-    leads = (
-        firm_id
-        for firm_id, country, mandate in zip(firms.ids, firms.countries, firms.mandates, strict=True)
-        if view.names.country[country] == home and mandate == "supply_security"
-    )
-    return next(leads, "")
+@lru_cache(maxsize=1)
+def lead_firms(view: TurnView) -> dict[int, str]:
+    """Each country's first supply-security firm, in scenario order, by country position (once a view)."""
+    leads: dict[int, str] = {}
+    for firm_id, country, mandate in zip(
+        view.firms.ids, view.firms.countries, view.firms.mandates, strict=True
+    ):
+        if mandate == "supply_security":
+            leads.setdefault(view.names.country[country], firm_id)
+    return leads
 
 
 def best_partner(view: TurnView, home: int, m: int, s: int, params: FirmParams, asked: dict[str, int]):

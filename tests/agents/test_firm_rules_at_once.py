@@ -1,6 +1,7 @@
 """Firm rules worked out for every firm at once choose what the rules as first written, firm by
-firm, chose: the foreign state firm a lead firm offers an offtake to (firm_offers.best_partner)
-and the home line a profit-seeking firm expands (firm_doctrine.profit_move)."""
+firm, chose: each country's lead supply-security firm (firm_offers.lead_firms), the foreign state
+firm a lead firm offers an offtake to (firm_offers.best_partner) and the home line a
+profit-seeking firm expands (firm_doctrine.profit_move)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 
 from critmin.agents.firm_doctrine import FirmObservation, expansion, profit_move
-from critmin.agents.firm_offers import best_partner
+from critmin.agents.firm_offers import best_partner, lead_firms
 from critmin.engine.bench_worlds import ten_times_the_firms
 from critmin.engine.model import WorldModel
 from critmin.scenarios.doctrine_table import FirmParams
@@ -89,3 +90,17 @@ def test_best_partner_is_the_per_firm_rules_choice(tenfold):
                 assert best_partner(view, home, int(m), int(s), params, asked) == expected
                 chosen += expected is not None
     assert chosen > 20  # the rule picks partners on many lines, not only None
+
+
+@pytest.mark.parametrize("tenfold", [False, True])
+def test_lead_firms_are_each_homes_first_supply_security_firm(tenfold):
+    view = played(tenfold).turn_view()
+    firms = view.firms
+    for home in range(len(view.names.countries)):
+        first = (
+            firm_id
+            for firm_id, country, mandate in zip(firms.ids, firms.countries, firms.mandates, strict=True)
+            if view.names.country[country] == home and mandate == "supply_security"
+        )
+        assert lead_firms(view).get(home, "") == next(first, "")
+    assert len(lead_firms(view)) >= 3  # several countries have a lead firm
