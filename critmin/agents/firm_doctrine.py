@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -151,14 +152,29 @@ def profit_move(observation: FirmObservation, params: FirmParams, vetoed) -> Act
     A profit-seeking firm does not buy abroad here: a stake's output ships home, and a firm
     after margins has no home use for it.
     """
-    view, firms = observation.view, observation.view.firms
-    home = view.names.country[observation.country]
-    owned = firms.shares[firms.index[observation.firm], home] > 0
-    margins = np.where(owned & (view.capacity[home] > 0), firms.margin_share[home], -np.inf)
-    m, s = np.unravel_index(int(np.argmax(margins)), margins.shape)
-    if margins[m, s] < params.hurdle_margin:
+    view = observation.view
+    f = view.firms.index[observation.firm]
+    best_line, best_margin = best_home_margins(view)
+    m, s = np.unravel_index(int(best_line[f]), view.chain.shape)
+    if best_margin[f] < params.hurdle_margin:
         return None
-    return expansion(observation, params, int(m), int(s), "profit", float(margins[m, s]))
+    return expansion(observation, params, int(m), int(s), "profit", float(best_margin[f]))
+
+
+@lru_cache(maxsize=1)
+def best_home_margins(view: TurnView) -> tuple[np.ndarray, np.ndarray]:
+    """Every firm's home line with the best margin share among those it owns with capacity, once a view.
+
+    (F,) its flat (M, S) position (the first of equal margins) and that margin (-inf if none).
+    """
+    firms = view.firms
+    count = len(firms.ids)
+    homes = np.array([view.names.country[country] for country in firms.countries], dtype=np.int64)
+    owned = firms.shares[np.arange(count), homes] > 0  # (F, M, S)
+    margins = np.where(owned & (view.capacity[homes] > 0), firms.margin_share[homes], -np.inf)
+    margins = margins.reshape(count, -1)
+    best = np.argmax(margins, axis=1)
+    return best, margins[np.arange(count), best]
 
 
 def champion_move(observation: FirmObservation, params: FirmParams, vetoed) -> ActionBase | None:

@@ -28,6 +28,8 @@ mineral (as a share of its price) times `bid_margin_share` plus its mandate's lo
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from critmin.core.actions import AnswerDeal, BidForBlock, ProposeDeal
@@ -217,7 +219,7 @@ def partner_offer(view: TurnView, firm: str, params: FirmParams, asked: dict[str
     """
     names, firms = view.names, view.firms
     home = names.country[firms.countries[firms.index[firm]]]
-    if lead_firm(view, home) != firm:
+    if lead_firms(view).get(home, "") != firm:
         return None
     reference = np.maximum(view.reference_price, 1e-9)
     imported = tonnes_for_usd_m(firms.import_share[home] * firms.need_value[home], reference)  # (M, S)
@@ -246,35 +248,35 @@ def partner_offer(view: TurnView, firm: str, params: FirmParams, asked: dict[str
     return None
 
 
-def lead_firm(view: TurnView, home: int) -> str:
-    """The first supply-security firm of a country, in scenario order ('' if none)."""
-    firms = view.firms
-    leads = (
-        firm_id
-        for firm_id, country, mandate in zip(firms.ids, firms.countries, firms.mandates, strict=True)
-        if view.names.country[country] == home and mandate == "supply_security"
-    )
-    return next(leads, "")
+@lru_cache(maxsize=1)
+def lead_firms(view: TurnView) -> dict[int, str]:
+    """Each country's first supply-security firm, in scenario order, by country position (once a view)."""
+    leads: dict[int, str] = {}
+    for firm_id, country, mandate in zip(
+        view.firms.ids, view.firms.countries, view.firms.mandates, strict=True
+    ):
+        if mandate == "supply_security":
+            leads.setdefault(view.names.country[country], firm_id)
+    return leads
 
 
 def best_partner(view: TurnView, home: int, m: int, s: int, params: FirmParams, asked: dict[str, int]):
-    """(firm position, its country) of the foreign state firm owning most output of a line, or None."""
-    firms, best, most = view.firms, None, 0.0
-    for f, (firm_id, kind, country) in enumerate(zip(firms.ids, firms.kinds, firms.countries, strict=True)):
-        host = view.names.country[country]
-        recent = view.turn - asked.get(firm_id, -(10**6)) < params.partner_memory_turns
-        processes = (
-            s + 1 < view.chain.shape[1] and view.chain[m, s + 1] and firms.shares[f, host, m, s + 1] > 0
-        )
-        if (
-            kind != "state_firm"
-            or host == home
-            or recent
-            or processes
-            or view.trust[host, home] < params.veto_trust
-        ):
-            continue
-        output = float(firms.shares[f, host, m, s] * view.capacity[host, m, s])
-        if output > most:
-            best, most = (f, host), output
-    return best
+    """(firm position, its country) of the foreign state firm owning most output of a line, or None.
+
+    Every firm at once; among equal outputs the first firm in scenario order.
+    """
+    firms = view.firms
+    hosts = np.array([view.names.country[country] for country in firms.countries], dtype=np.int64)
+    open_to = np.array([kind == "state_firm" for kind in firms.kinds], dtype=bool) & (hosts != home)
+    open_to &= view.trust[hosts, home] >= params.veto_trust
+    for firm_id, turn in asked.items():
+        if view.turn - turn < params.partner_memory_turns and firm_id in firms.index:
+            open_to[firms.index[firm_id]] = False
+    held = firms.shares[np.arange(len(hosts)), hosts, m]  # (F, S) each firm's share at home
+    if s + 1 < view.chain.shape[1] and view.chain[m, s + 1]:
+        open_to &= ~(held[:, s + 1] > 0)  # it processes the line's output itself
+    output = np.where(open_to, held[:, s] * view.capacity[hosts, m, s], 0.0)
+    if not len(output) or not output.max() > 0.0:
+        return None
+    f = int(np.argmax(output))
+    return f, int(hosts[f])

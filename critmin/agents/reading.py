@@ -54,7 +54,7 @@ class Own:
     turn: int
     treasury_usd_m: float
     budget_per_turn_usd_m: float
-    trust: dict[str, float]
+    trust: Mapping[str, float]  # how far it trusts each country (a dict, or its row: `TrustRow`)
     deals: list[dict]
     inbox: list[dict]
     outbox: list[dict]
@@ -65,6 +65,31 @@ class Own:
     policies: list[dict]
     terms: Terms
     committed_usd_m: tuple[float, ...] = ()  # scheduled outlays of the coming turns, this one first
+
+
+class TrustRow(Mapping):
+    """A country's trust in every country by code, read from its row of the trust array.
+
+    What `dict(zip(codes, row))` holds, without building the dict: a row has as many entries as
+    the world has countries, and a doctrine asks for a few of them.
+    """
+
+    def __init__(self, at: Mapping[str, int], row: list[float]) -> None:
+        self.at, self.row = at, row
+
+    def __getitem__(self, code: str) -> float:
+        return self.row[self.at[code]]
+
+    def get(self, code: str, default=None):
+        """The trust in `code`, or `default` for a code outside the row."""
+        o = self.at.get(code)
+        return default if o is None else self.row[o]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.at)
+
+    def __len__(self) -> int:
+        return len(self.at)
 
 
 @dataclass(frozen=True, eq=False)

@@ -21,7 +21,9 @@ import numpy as np
 from critmin.agents.reading import Imports, WorldReading
 from critmin.core.observation import LINE_FIGURES, MineralView, Observation, WorldLine
 from critmin.core.turn_view import TurnView
+from critmin.engine.line_flows import LineFlows
 from critmin.engine.reading import ai_reading
+from critmin.engine.records import Sparse
 from critmin.engine.world import World
 
 NEWS_TURNS = 2
@@ -179,22 +181,21 @@ def lobbying(view: TurnView, c: int) -> dict[str, float]:
     }
 
 
-def observation_book(world: World, view: TurnView, events: EventRecords) -> ObservationBook:
+def observation_book(world: World, view: TurnView, events: EventRecords, flows: Sparse) -> ObservationBook:
     """The observations of `view`: what everyone sees alike, and every country's own figures.
 
-    `events` are the model's event records, brought up to date (`read_events`).
+    `events` are the model's event records, brought up to date (`read_events`); `flows` are the
+    view's last flows as their non-zero entries.
     """
     m_at, s_at = np.nonzero(view.chain)
-    flows = view.last.flows[m_at, s_at]  # (lines, origins, destinations)
-    inflow = np.ascontiguousarray(flows.transpose(2, 0, 1))  # (destinations, lines, origins)
-    imports = foreign_imports(inflow)
+    line_flows = LineFlows.of(flows, view.chain)
     names = view.names
     lines, producers = world_lines(view, (m_at, s_at))
     return ObservationBook(
         view=view,
         lines=[(names.minerals[m], names.stages[s]) for m, s in zip(m_at, s_at, strict=True)],
-        figures=line_figures(view, (m_at, s_at), flows, inflow),
-        imports=imports,
+        figures=line_figures(view, (m_at, s_at), line_flows),
+        imports=line_flows.foreign_imports(),
         capacity_share=producers,
         lobbying=view.lobbying[:, m_at, s_at],
         policies=world.policies.records(),
@@ -210,32 +211,20 @@ def observation_book(world: World, view: TurnView, events: EventRecords) -> Obse
     )
 
 
-def foreign_imports(inflow: np.ndarray) -> Imports:
-    """The entries of (C, lines, origins) tonnes received from foreign origins, where more than 1e-9."""
-    at = np.flatnonzero(inflow > 1e-9)  # one flat pass: np.nonzero is slow on three axes
-    countries, lines, origins = np.unravel_index(at, inflow.shape)
-    foreign = countries != origins
-    at, countries, lines, origins = at[foreign], countries[foreign], lines[foreign], origins[foreign]
-    return Imports.of(countries, lines, origins, inflow.ravel()[at], inflow.shape[1])
-
-
-def line_figures(
-    view: TurnView, chain: tuple[np.ndarray, np.ndarray], flows: np.ndarray, inflow: np.ndarray
-) -> np.ndarray:
+def line_figures(view: TurnView, chain: tuple[np.ndarray, np.ndarray], flows: LineFlows) -> np.ndarray:
     """(C, lines, LINE_FIGURES): every country's own figures on every line of the chain.
 
-    Imports and exports are sums over a contiguous last axis, as numpy sums one country's row.
+    Imports and exports are the sums of each country's row of the dense flows (engine/line_flows.py).
     """
     last = view.last
     count = len(view.names.countries)
-    domestic = np.arange(count)
     own = (view.price, view.capacity, last.production, last.consumption, last.demand, view.stock)
     columns = np.empty((len(LINE_FIGURES), count, len(chain[0])))  # (LINE_FIGURES, C, lines)
     columns[:8] = np.stack([*own, view.stockpile, last.shortage])[:, :, chain[0], chain[1]]
     columns[8] = column_median(columns[0])  # the world price: the median local price
     columns[9] = view.reference_price[chain]
-    columns[10] = inflow.sum(axis=2) - inflow[domestic, :, domestic]
-    columns[11] = flows.sum(axis=2).T - flows[:, domestic, domestic].T
+    columns[10] = flows.imports()
+    columns[11] = flows.exports()
     return np.ascontiguousarray(columns.transpose(1, 2, 0))
 
 

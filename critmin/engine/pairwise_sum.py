@@ -38,15 +38,57 @@ def row_sums(positions: np.ndarray, values: np.ndarray, rows: int, length: int) 
 
 @nb.njit(cache=True, nogil=True)
 def _row_sums(positions, values, length, totals):
-    """Each row's pairwise sum into `totals`, row by row over the entries."""
+    """Each row's pairwise sum into `totals`: its entries laid into one dense row, summed, cleared."""
+    row_values = np.zeros(length)
+    frames = np.zeros((64, 3), dtype=np.int64)  # the halves' stack: 64 levels, more than any row needs
+    lefts = np.zeros(64)
     first = 0
     while first < len(positions):
         row = positions[first] // length
         last = first
         while last < len(positions) and positions[last] // length == row:
+            row_values[positions[last] - row * length] = values[last]
             last += 1
-        totals[row] = 0.0 + _pairwise(positions, values, row * length, row * length + length, first, last)
+        totals[row] = 0.0 + _dense_pairwise(row_values, length, frames, lefts)
+        for q in range(first, last):
+            row_values[positions[q] - row * length] = 0.0
         first = last
+
+
+@nb.njit(cache=True, nogil=True)
+def _dense_pairwise(values, n, frames, lefts):
+    """The pairwise sum of values[:n] as numpy adds it, with its halves on a stack, not recursion.
+
+    (numba's cache does not hold recursive functions reliably: numba issue 6061.) A frame is
+    (start, length, left half summed); `lefts` holds each frame's left sum.
+    """
+    top = 0
+    frames[0, 0], frames[0, 1], frames[0, 2] = 0, n, 0
+    while True:
+        start, count = frames[top, 0], frames[top, 1]
+        if count > BLOCK:  # split: the left half first
+            top += 1
+            frames[top, 0], frames[top, 1], frames[top, 2] = start, _half(count), 0
+            continue
+        total = _block_sum(values[start : start + count], count)
+        while top > 0 and frames[top - 1, 2] == 1:  # right halves done: add them to their lefts
+            top -= 1
+            total = lefts[top] + total
+        if top == 0:
+            return total
+        top -= 1  # a left half done: keep it, the right half next
+        lefts[top], frames[top, 2] = total, 1
+        half = _half(frames[top, 1])
+        frames[top + 1, 0], frames[top + 1, 1] = frames[top, 0] + half, frames[top, 1] - half
+        frames[top + 1, 2] = 0
+        top += 1
+
+
+@nb.njit(cache=True, nogil=True)
+def _half(n):
+    """Where numpy splits n values: half of them, down to a multiple of UNROLL."""
+    half = n // 2
+    return half - half % UNROLL
 
 
 @nb.njit(cache=True, nogil=True)
@@ -75,15 +117,28 @@ def _block_sum(block, n):
         for i in range(n):
             total += block[i]
         return total
-    running = block[:UNROLL].copy()
+    r0, r1, r2, r3, r4, r5, r6, r7 = (
+        block[0],
+        block[1],
+        block[2],
+        block[3],
+        block[4],
+        block[5],
+        block[6],
+        block[7],
+    )
     i = UNROLL
     while i < n - n % UNROLL:
-        for j in range(UNROLL):
-            running[j] += block[i + j]
+        r0 += block[i]
+        r1 += block[i + 1]
+        r2 += block[i + 2]
+        r3 += block[i + 3]
+        r4 += block[i + 4]
+        r5 += block[i + 5]
+        r6 += block[i + 6]
+        r7 += block[i + 7]
         i += UNROLL
-    total = ((running[0] + running[1]) + (running[2] + running[3])) + (
-        (running[4] + running[5]) + (running[6] + running[7])
-    )
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
     while i < n:
         total += block[i]
         i += 1

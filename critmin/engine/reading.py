@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from critmin.agents.reading import Lines, Own, Rows, WorldReading, public_part
+from critmin.agents.reading import Lines, Own, Rows, TrustRow, WorldReading, public_part
 
 
 class OwnParts(dict):
@@ -61,7 +61,7 @@ def own_part(book, country: str) -> Own:
         turn=view.turn,
         treasury_usd_m=float(view.treasury[c]),
         budget_per_turn_usd_m=float(view.budget_per_turn[c]),
-        trust=dict(zip(view.names.countries, view.trust[c].tolist(), strict=True)),
+        trust=TrustRow(view.names.country, view.trust[c].tolist()),
         deals=book.deals.get(country, []),
         inbox=book.inbox.get(country, []),
         outbox=book.outbox.get(country, []),

@@ -19,7 +19,7 @@ from critmin.engine import auctions
 from critmin.engine.commitments import committed_outlays
 from critmin.engine.firm_accounts import unit_margin
 from critmin.engine.observe import EventRecords, ObservationBook, observation_book, read_events
-from critmin.engine.records import Recorder
+from critmin.engine.records import Recorder, Sparse
 from critmin.engine.trade import feed_need, final_need
 from critmin.engine.world import World
 
@@ -49,8 +49,15 @@ class TurnViews:
         view = self.turn_view()
         if self.book is None or self.book.view is not view:
             self.events = read_events(self.events, self.world)
-            self.book = observation_book(self.world, view, self.events)
+            self.book = observation_book(self.world, view, self.events, self.last_flows(view))
         return self.book
+
+    def last_flows(self, view: TurnView) -> Sparse:
+        """The view's last flows as their non-zero entries: the records' own when it shows the records."""
+        latest = self.recorder.latest
+        if latest is not None and latest[1] is view.last.flows:
+            return self.recorder.flow_rows[-1]
+        return Sparse.of(view.last.flows)
 
     def shared_reading(self, observation: Observation) -> WorldReading | None:
         """The reading of what every country sees alike, if `observation` was picked from the book."""

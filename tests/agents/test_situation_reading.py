@@ -35,6 +35,7 @@ def readout(situation: Situation) -> bytes:
             situation.budget_usd_m,
             situation.capacity_shares.tolist(),
             situation.reading.rows.lobbying[situation.row].tolist(),
+            list(situation.obs.trust.items()),
         ]
     )
 

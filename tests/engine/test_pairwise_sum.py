@@ -34,7 +34,7 @@ def test_sparse_sum_of_nothing_is_zero():
     assert sparse_sum(np.zeros(0, dtype=np.int64), np.zeros(0), 1000) == 0.0
 
 
-@pytest.mark.parametrize("length", [5, 37, 128, 148, 300])
+@pytest.mark.parametrize("length", [5, 8, 37, 128, 129, 148, 300, 1000])
 def test_row_sums_are_numpys_sums_along_the_rows(length):
     rng = np.random.default_rng(length)
     at, dense = sparse_and_dense(rng, 60 * length, 20 * length)

@@ -1,0 +1,57 @@
+"""Last turn's flows on the chain's lines from their non-zero entries (engine/line_flows.py) equal
+the dense sums and entries they replace, bit for bit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from critmin.engine.line_flows import LineFlows
+from critmin.engine.records import Sparse
+
+
+def dense_figures(flows: np.ndarray, chain: np.ndarray):
+    """Imports, exports and foreign import entries as the observation book summed them densely."""
+    m_at, s_at = np.nonzero(chain)
+    lines = flows[m_at, s_at]  # (lines, origins, destinations)
+    inflow = np.ascontiguousarray(lines.transpose(2, 0, 1))  # (destinations, lines, origins)
+    domestic = np.arange(flows.shape[-1])
+    imports = inflow.sum(axis=2) - inflow[domestic, :, domestic]
+    exports = lines.sum(axis=2).T - lines[:, domestic, domestic].T
+    at = np.flatnonzero(inflow > 1e-9)
+    countries, line, origins = np.unravel_index(at, inflow.shape)
+    foreign = countries != origins
+    entries = (countries[foreign], line[foreign], origins[foreign], inflow.ravel()[at[foreign]])
+    return imports, exports, entries
+
+
+def random_flows(seed: int, countries: int) -> tuple[np.ndarray, np.ndarray]:
+    """(M, S, C, C) flows of mixed scale, a few hundred non-zero, tiny and domestic ones among them."""
+    rng = np.random.default_rng(seed)
+    minerals, stages = 9, 3
+    chain = rng.random((minerals, stages)) < 0.7
+    flows = np.zeros((minerals, stages, countries, countries))
+    at = rng.integers(0, flows.size, 40 * countries)
+    flows.ravel()[at] = rng.random(len(at)) * 10 ** rng.uniform(-12, 6, len(at))
+    for c in range(0, countries, 3):
+        flows[:, :, c, c] = rng.random((minerals, stages)) * 1e3
+    return flows, chain
+
+
+@pytest.mark.parametrize(("seed", "countries"), [(0, 5), (1, 37), (2, 40), (3, 148)])
+def test_line_flows_are_the_dense_sums_and_entries_bit_for_bit(seed, countries):
+    flows, chain = random_flows(seed, countries)
+    imports, exports, entries = dense_figures(flows, chain)
+    line_flows = LineFlows.of(Sparse.of(flows), chain)
+    assert line_flows.imports().tobytes() == imports.tobytes()
+    assert line_flows.exports().tobytes() == exports.tobytes()
+    listed = line_flows.foreign_imports()
+    for got, expected in zip((listed.row, listed.line, listed.origin, listed.tonnes), entries, strict=True):
+        assert got.tobytes() == expected.tobytes()
+
+
+def test_a_world_without_flows_has_no_imports_or_exports():
+    flows, chain = np.zeros((4, 3, 6, 6)), np.ones((4, 3), dtype=bool)
+    line_flows = LineFlows.of(Sparse.of(flows), chain)
+    assert not line_flows.imports().any() and not line_flows.exports().any()
+    assert len(line_flows.foreign_imports().row) == 0
