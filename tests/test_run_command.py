@@ -84,6 +84,7 @@ def test_bench_reports_turn_times_growth_memory_clearing_and_rl_steps(cli):
     )
     assert figures["growth_4x_countries"] > 1, "four times the countries cost more than one"
     assert figures["recorded_bytes_per_turn"] > 1000
+    assert figures["state_hash_ms_median"] > 0, "a world that keeps hashes pays for them, timed beside"
     assert figures["clearing_speedup_vs_lp"] > 1
     assert figures["markets_per_turn"] >= 30
     assert figures["rl_steps_per_s"] > 0

@@ -7,7 +7,10 @@ country on its AI doctrine and every firm and manufacturer deciding (`turn_ms_me
 that world with ten times its firms (each firm copied ten times with a tenth of its assets);
 and with four times its countries (each country repeated under new codes, with its lines,
 demand, firms, policies and deals). `growth_10x_firms` and `growth_4x_countries` are the
-medians of the larger worlds' AI turns over world-2024's. `recorded_bytes_per_turn` is what
+medians of the larger worlds' AI turns over world-2024's. The worlds keep no per-turn state
+hashes, as batch runs and the RL environments do (issue 19: hash only where needed: saves,
+replays, the classroom); what a world that keeps them pays on top is timed beside, on the AI
+world's state after each of its turns (`state_hash_ms_median`). `recorded_bytes_per_turn` is what
 the AI world's recorder keeps per turn (bytes of its arrays and containers, growth over the
 timed turns).
 
@@ -56,6 +59,7 @@ def run_benchmarks(
         "turn_ms_median_ai_4x_countries": ms["ai_4x_countries"],
         "growth_10x_firms": ms["ai_10x_firms"] / ms["ai"],
         "growth_4x_countries": ms["ai_4x_countries"] / ms["ai"],
+        "state_hash_ms_median": ms["ai_state_hash"],
         "recorded_bytes_per_turn": recorded,
     }
     progress(f"clearing: {len(problems)} markets of one turn")
@@ -70,17 +74,17 @@ def run_benchmarks(
 
 
 def bench_worlds(scenario: str) -> dict:
-    """The four worlds whose turns are timed, by arm name."""
+    """The four worlds whose turns are timed, by arm name; none keeps per-turn state hashes."""
     from critmin.agents.controllers import DefaultController
     from critmin.engine.model import WorldModel
 
     world = scenario_of(scenario)
     defaults = {c.iso3: DefaultController() for c in world.spec.countries}
     return {
-        "default": WorldModel(world, seed=0, controllers=defaults),
-        "ai": WorldModel(world, seed=0),
-        "ai_10x_firms": WorldModel(ten_times_the_firms(world), seed=0),
-        "ai_4x_countries": WorldModel(copies_of_the_countries(world, 4), seed=0),
+        "default": WorldModel(world, seed=0, controllers=defaults, record_hashes=False),
+        "ai": WorldModel(world, seed=0, record_hashes=False),
+        "ai_10x_firms": WorldModel(ten_times_the_firms(world), seed=0, record_hashes=False),
+        "ai_4x_countries": WorldModel(copies_of_the_countries(world, 4), seed=0, record_hashes=False),
     }
 
 
@@ -89,13 +93,14 @@ def interleaved_turns(
 ) -> tuple[dict[str, list[float]], list, float]:
     """Seconds of each world's turns, stepped in turn; the AI world's last markets; its bytes per turn.
 
-    Every world first plays `WARMUP_TURNS` untimed turns.
+    Every world first plays `WARMUP_TURNS` untimed turns. After each AI turn its state hash is
+    timed on its own (`ai_state_hash`), not counted in the turn.
     """
     for model in worlds.values():
         model.run(WARMUP_TURNS)
     ai = worlds["ai"]
     recorded_before = recorded_bytes(ai.recorder)
-    times: dict[str, list[float]] = {name: [] for name in worlds}
+    times: dict[str, list[float]] = {name: [] for name in [*worlds, "ai_state_hash"]}
     problems: list = []
     for turn in range(turns):
         for name, model in worlds.items():
@@ -103,6 +108,9 @@ def interleaved_turns(
                 start = time.perf_counter()
                 model.step()
                 times[name].append(time.perf_counter() - start)
+        start = time.perf_counter()
+        ai.state_hash()
+        times["ai_state_hash"].append(time.perf_counter() - start)
         progress(
             f"turn {turn + 1}/{turns}: " + ", ".join(f"{n} {t[-1] * 1000:.1f} ms" for n, t in times.items())
         )
