@@ -51,6 +51,19 @@ RewardFunction = Callable[[Observation, Observation], float]
 SEED_LIMIT = 2**32
 
 
+class Seat(QueuedController):
+    """An agent's seat: it plays the queued choice and reads nothing of the turn.
+
+    Deciding "on the reading" (the AI's row of the turn's arrays, built for the AIs anyway), it
+    spares the engine an Observation per agent and turn that nobody would read.
+    """
+
+    def decide_on_reading(self, reading: Any, country: str, legal: Sequence[ActionBase]) -> list[ActionBase]:
+        """The queued actions, emptying the queue."""
+        actions, self.pending = self.pending, []
+        return actions
+
+
 class CritminParallelEnv(ParallelEnv):
     """A PettingZoo ParallelEnv: one agent per chosen country, one step per turn.
 
@@ -130,7 +143,7 @@ class CritminParallelEnv(ParallelEnv):
         the next world seed from a generator seeded by `s` (from entropy if never seeded).
         """
         self.world_seed = self.next_world_seed(seed)
-        controllers = {agent: QueuedController() for agent in self.possible_agents}
+        controllers = {agent: Seat() for agent in self.possible_agents}
         self.world = WorldModel(
             self.scenario, seed=self.world_seed, controllers=controllers, record_hashes=False
         )
