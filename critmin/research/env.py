@@ -113,7 +113,9 @@ class CritminParallelEnv(ParallelEnv):
         self.rows: Rows | None = None  # what the agents see now, a row per agent
         self.observations: dict[str, Observation] = {}  # kept only for a custom reward function
         self.pending: dict[str, list[ActionBase | None]] = {}  # each firm's actions now
-        self.catalogues_now: dict[str, Catalogue] = {}  # each country's standing actions, for its masks
+        # each country's standing actions as the engine reads them, for its masks: what they read
+        # is the scenario's (names, constants, settings), the same in every world of the env
+        self.catalogues_now: dict[str, Catalogue] = {}
         self.masks: dict[str, np.ndarray] = {}
 
     # --- spaces --------------------------------------------------------------------------
@@ -148,7 +150,6 @@ class CritminParallelEnv(ParallelEnv):
         self.world = WorldModel(
             self.scenario, seed=self.world_seed, controllers=controllers, record_hashes=False
         )
-        self.catalogues_now = {}
         self.agents = list(self.possible_agents)
         self.seen = {a: self.world.firms[a].country if a in self.firms else a for a in self.agents}
         self.observe_all()
