@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -46,11 +47,16 @@ class Rows:
         """(A, N) one figure of every seen line."""
         return self.figures[:, :, FIGURE[name]]
 
+    @cached_property
+    def lines_table(self) -> np.ndarray:
+        """(A, L, LINE_FIGURES) the figures on the asked lines (0 where a line is not seen)."""
+        table = self.figures[:, np.maximum(self.at, 0)]
+        table[:, self.at < 0] = 0.0
+        return table
+
     def on_lines(self, name: str) -> np.ndarray:
         """(A, L) one figure on the asked lines (0 where a line is not seen)."""
-        values = self.figure(name)[:, np.maximum(self.at, 0)]
-        values[:, self.at < 0] = 0.0
-        return values
+        return self.lines_table[:, :, FIGURE[name]]
 
     def seen(self) -> np.ndarray:
         """(L,) True where the asked line is seen."""
