@@ -108,14 +108,16 @@ class CritminParallelEnv(ParallelEnv):
         self.world: WorldModel | None = None
         self.world_seed: int | None = None
         self.np_random: np.random.Generator | None = None
-        self.menus = {a: Menu.of(self.catalogues[a], a, self.lines) for a in self.possible_agents}
+        self.menus = {
+            a: Menu.of(self.catalogues[a], a, self.lines) for a in self.possible_agents if a not in self.firms
+        }
         self.seen: dict[str, str] = {}  # the country whose lines each agent sees (a firm's: its home)
         self.rows: Rows | None = None  # what the agents see now, a row per agent
         self.observations: dict[str, Observation] = {}  # kept only for a custom reward function
         self.pending: dict[str, list[ActionBase | None]] = {}  # each firm's actions now
         # each country's standing actions as the engine reads them, for its masks: what they read
         # is the scenario's (names, constants, settings), the same in every world of the env
-        self.catalogues_now: dict[str, Catalogue] = {}
+        self.engine_catalogues: dict[str, Catalogue] = {}
         self.masks: dict[str, np.ndarray] = {}
 
     # --- spaces --------------------------------------------------------------------------
@@ -237,9 +239,9 @@ class CritminParallelEnv(ParallelEnv):
         few array operations; the others (releases, answers) are checked one by one.
         """
         menu = self.menus[agent]
-        catalogue = self.catalogues_now.get(agent)
+        catalogue = self.engine_catalogues.get(agent)
         if catalogue is None:
-            catalogue = self.catalogues_now[agent] = Catalogue(self.world.world, menu.standing)
+            catalogue = self.engine_catalogues[agent] = Catalogue(self.world.world, menu.standing)
         built = menu.built(self.rows, r)
         legal = catalogue.legal(self.world.world, built)
         for k in np.flatnonzero(built & (menu.release | menu.answer)).tolist():
