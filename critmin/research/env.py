@@ -31,24 +31,36 @@ from critmin.core.actions import ActionBase
 from critmin.core.observation import Observation
 from critmin.engine.masks import Catalogue
 from critmin.engine.model import WorldModel
+from critmin.research.env_rows import Rows, rows_of_world
 from critmin.research.env_spaces import (
-    STANDING_KINDS,
+    Menu,
     ScenarioScore,
     Template,
     catalogue,
     default_countries,
-    encode,
+    encode_rows,
     feature_bounds,
     feature_names,
-    instantiate_all,
     scenario_lines,
-    standing_action,
 )
 from critmin.research.firm_seat import firm_action, firm_cash, firm_catalogue, firm_ids, firm_reward
 from critmin.scenarios.loader import Scenario, load_scenario
 
 RewardFunction = Callable[[Observation, Observation], float]
 SEED_LIMIT = 2**32
+
+
+class Seat(QueuedController):
+    """An agent's seat: it plays the queued choice and reads nothing of the turn.
+
+    Deciding "on the reading" (the AI's row of the turn's arrays, built for the AIs anyway), it
+    spares the engine an Observation per agent and turn that nobody would read.
+    """
+
+    def decide_on_reading(self, reading: Any, country: str, legal: Sequence[ActionBase]) -> list[ActionBase]:
+        """The queued actions, emptying the queue."""
+        actions, self.pending = self.pending, []
+        return actions
 
 
 class CritminParallelEnv(ParallelEnv):
@@ -96,10 +108,16 @@ class CritminParallelEnv(ParallelEnv):
         self.world: WorldModel | None = None
         self.world_seed: int | None = None
         self.np_random: np.random.Generator | None = None
-        self.observations: dict[str, Observation] = {}
-        self.pending: dict[str, list[ActionBase | None]] = {}
-        self.fixed: dict[str, list[ActionBase | None]] = {}  # each country's standing actions
-        self.catalogues_now: dict[str, Catalogue] = {}  # each country's standing actions, for its masks
+        self.menus = {
+            a: Menu.of(self.catalogues[a], a, self.lines) for a in self.possible_agents if a not in self.firms
+        }
+        self.seen: dict[str, str] = {}  # the country whose lines each agent sees (a firm's: its home)
+        self.rows: Rows | None = None  # what the agents see now, a row per agent
+        self.observations: dict[str, Observation] = {}  # kept only for a custom reward function
+        self.pending: dict[str, list[ActionBase | None]] = {}  # each firm's actions now
+        # each country's standing actions as the engine reads them, for its masks: what they read
+        # is the scenario's (names, constants, settings), the same in every world of the env
+        self.engine_catalogues: dict[str, Catalogue] = {}
         self.masks: dict[str, np.ndarray] = {}
 
     # --- spaces --------------------------------------------------------------------------
@@ -130,12 +148,12 @@ class CritminParallelEnv(ParallelEnv):
         the next world seed from a generator seeded by `s` (from entropy if never seeded).
         """
         self.world_seed = self.next_world_seed(seed)
-        controllers = {agent: QueuedController() for agent in self.possible_agents}
+        controllers = {agent: Seat() for agent in self.possible_agents}
         self.world = WorldModel(
             self.scenario, seed=self.world_seed, controllers=controllers, record_hashes=False
         )
-        self.catalogues_now = {}
         self.agents = list(self.possible_agents)
+        self.seen = {a: self.world.firms[a].country if a in self.firms else a for a in self.agents}
         self.observe_all()
         return self.agent_observations(), {a: self.info(a, "", False) for a in self.agents}
 
@@ -153,16 +171,11 @@ class CritminParallelEnv(ParallelEnv):
         if self.world is None or not self.agents:
             raise RuntimeError("the episode is over (or never started): call reset()")
         applied = {agent: self.submit(agent, actions.get(agent)) for agent in self.agents}
-        before = dict(self.observations)
+        before, observed = self.rows, dict(self.observations)
         cash = {a: firm_cash(self.world, a) for a in self.firms}
         self.world.step()
         self.observe_all()
-        rewards = {
-            a: firm_reward(self.world, a, cash[a])
-            if a in self.firms
-            else float(self.reward_function(before[a], self.observations[a]))
-            for a in self.agents
-        }
+        rewards = self.rewards(before, observed, cash)
         truncated = self.world.turn >= self.turns
         terminations = dict.fromkeys(self.agents, False)
         truncations = dict.fromkeys(self.agents, truncated)
@@ -178,53 +191,61 @@ class CritminParallelEnv(ParallelEnv):
             return self.catalogues[agent][0].label, False
         index = int(choice)
         template = self.catalogues[agent][index]
-        action = self.pending[agent][index]
-        if action is None or not self.masks[agent][index]:
+        if not self.masks[agent][index]:
+            return template.label, False
+        action = self.action(agent, index)
+        if action is None:
             return template.label, False
         verdicts = self.world.submit(agent, [action])
         return template.label, verdicts[0] is None
 
+    def action(self, agent: str, index: int) -> ActionBase | None:
+        """The action the agent's template `index` stands for now (None if none)."""
+        if agent in self.firms:
+            return self.pending[agent][index]
+        return self.menus[agent].action(index, self.rows, self.possible_agents.index(agent))
+
     def observe_all(self) -> None:
-        """Each agent's Observation, the actions its templates stand for and its mask."""
-        for agent in self.agents:
+        """What every agent sees (one row each), and each agent's mask.
+
+        The engine Observations are made only for a custom reward function, which reads them.
+        """
+        self.rows = rows_of_world(self.world, [self.seen[a] for a in self.possible_agents], self.lines)
+        if not isinstance(self.reward_function, ScenarioScore):
+            self.observations = {a: self.world.observe(self.seen[a]) for a in self.agents}
+        for r, agent in enumerate(self.agents):
             if agent in self.firms:  # a firm sees its country's lines and acts as the firm
-                observation = self.world.observe(self.world.firms[agent].country)
-                pending = [firm_action(self.world, agent, t) for t in self.catalogues[agent]]
-                mask = self.compute_mask(pending)
+                self.pending[agent] = [firm_action(self.world, agent, t) for t in self.catalogues[agent]]
+                self.masks[agent] = self.compute_mask(self.pending[agent])
             else:
-                observation = self.world.observe(agent)
-                pending = instantiate_all(
-                    self.catalogues[agent], observation, self.standing_actions(agent, observation)
-                )
-                mask = self.country_mask(agent, observation, pending)
-            self.observations[agent] = observation
-            self.pending[agent] = pending
-            self.masks[agent] = mask
+                self.masks[agent] = self.country_mask(agent, r)
 
-    def standing_actions(self, agent: str, observation: Observation) -> list[ActionBase | None]:
-        """The agent's `standing_action` of every template, built on its first observation."""
-        if agent not in self.fixed:
-            self.fixed[agent] = [standing_action(t, observation) for t in self.catalogues[agent]]
-        return self.fixed[agent]
+    def rewards(
+        self, before: Rows, observed: dict[str, Observation], cash: dict[str, float]
+    ) -> dict[str, float]:
+        """Each agent's reward for the turn just played (firms: `firm_reward`)."""
+        if isinstance(self.reward_function, ScenarioScore):
+            scores = self.reward_function.of_rows(before, self.rows).tolist()
+            scored = dict(zip(self.possible_agents, scores, strict=True))
+        else:
+            scored = {a: float(self.reward_function(observed[a], self.observations[a])) for a in self.agents}
+        return {a: firm_reward(self.world, a, cash[a]) if a in self.firms else scored[a] for a in self.agents}
 
-    def country_mask(
-        self, agent: str, observation: Observation, actions: list[ActionBase | None]
-    ) -> np.ndarray:
-        """`compute_mask` of a country's actions: its standing actions judged on the state's arrays.
+    def country_mask(self, agent: str, r: int) -> np.ndarray:
+        """`compute_mask` of a country's actions now: its standing actions judged on the state's arrays.
 
         A STANDING_KINDS template stands for the same action whenever it stands for one, so the
         engine reads the catalogue of those once per world (engine/masks.py) and judges it in a
         few array operations; the others (releases, answers) are checked one by one.
         """
-        catalogue = self.catalogues_now.get(agent)
+        menu = self.menus[agent]
+        catalogue = self.engine_catalogues.get(agent)
         if catalogue is None:
-            standing = self.standing_actions(agent, observation)
-            catalogue = self.catalogues_now[agent] = Catalogue(self.world.world, standing)
-        built = np.array([action is not None for action in actions])
+            catalogue = self.engine_catalogues[agent] = Catalogue(self.world.world, menu.standing)
+        built = menu.built(self.rows, r)
         legal = catalogue.legal(self.world.world, built)
-        for k, template in enumerate(self.catalogues[agent]):
-            if template.kind not in STANDING_KINDS and built[k]:
-                legal[k] = self.world.check(actions[k]) is None
+        for k in np.flatnonzero(built & (menu.release | menu.answer)).tolist():
+            legal[k] = self.world.check(menu.action(k, self.rows, r)) is None
         mask = (built & legal).astype(np.int8)
         mask[0] = 1
         return mask
@@ -236,16 +257,14 @@ class CritminParallelEnv(ParallelEnv):
         return mask
 
     def agent_observations(self) -> dict[str, Any]:
-        """Fresh observation objects for every live agent."""
-        return {agent: self.encoded(agent) for agent in self.agents}
-
-    def encoded(self, agent: str) -> Any:
-        """The agent's observation as its space's element."""
-        progress = min(self.world.turn / self.turns, 1.0)
-        vector = encode(self.observations[agent], self.lines, progress)
+        """Fresh observation objects for every live agent, as their spaces' elements."""
+        vectors = encode_rows(self.rows, min(self.world.turn / self.turns, 1.0))
         if self.mask_in_observation:
-            return {"observation": vector, "action_mask": self.masks[agent].copy()}
-        return vector
+            return {
+                a: {"observation": vectors[r], "action_mask": self.masks[a].copy()}
+                for r, a in enumerate(self.agents)
+            }
+        return {a: vectors[r] for r, a in enumerate(self.agents)}
 
     def info(self, agent: str, label: str, applied: bool) -> dict[str, Any]:
         """The action mask and what became of the last choice."""
@@ -265,8 +284,8 @@ class CritminParallelEnv(ParallelEnv):
         return self.masks[agent].copy()
 
     def observation(self, agent: str) -> Observation:
-        """The agent's current engine Observation (for hand-written policies)."""
-        return self.observations[agent]
+        """The agent's current engine Observation (for hand-written policies; a firm sees its home's)."""
+        return self.world.observe(self.seen[agent])
 
     def catalogue(self, agent: str) -> list[Template]:
         """The agent's fixed action catalogue."""

@@ -25,8 +25,9 @@ from critmin.core.actions import (
     ReleaseStockpile,
     SetTariff,
 )
-from critmin.core.observation import MineralView, Observation
+from critmin.core.observation import Observation
 from critmin.core.vocabulary import STAGES, TURNS_PER_YEAR, Mineral, Stage
+from critmin.research.env_rows import OwnPolicies, Rows, policies_of, rows_of_observation
 from critmin.scenarios.loader import Scenario
 
 # --- observation features ----------------------------------------------------------------
@@ -72,47 +73,56 @@ def feature_bounds(n_lines: int) -> tuple[np.ndarray, np.ndarray]:
     return low.copy(), high.copy()
 
 
+def shares(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """Part / whole, 0 where the whole is empty."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(whole > 0, part / whole, 0.0)
+
+
 def share(part: float, whole: float) -> float:
-    """Part / whole, 0 when the whole is empty."""
-    return part / whole if whole > 0 else 0.0
+    """Part / whole, 0 when the whole is empty (`shares` of one value)."""
+    return float(shares(np.float64(part), np.float64(whole)))
 
 
-def stock_cover(view: MineralView) -> float:
-    """Turns of need held in stock and stockpile (need: final demand, else throughput)."""
-    held = view.stock + view.stockpile
-    need = view.demand if view.demand > 0 else view.production + view.imports
-    if need <= 0:
-        return MAX_COVER_TURNS if held > 0 else 0.0
-    return held / need
+def stock_cover(rows: Rows) -> np.ndarray:
+    """(A, L) turns of need held in stock and stockpile (need: final demand, else throughput)."""
+    held = rows.on_lines("stock") + rows.on_lines("stockpile")
+    demand = rows.on_lines("demand")
+    need = np.where(demand > 0, demand, rows.on_lines("production") + rows.on_lines("imports"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cover = held / need
+    return np.where(need <= 0, np.where(held > 0, MAX_COVER_TURNS, 0.0), cover)
 
 
-def line_features(view: MineralView | None, controlled: bool, tariff: float) -> list[float]:
-    """The LINE_FEATURES of one mineral stage, unclipped (market figures 0 if the line is not seen)."""
-    return [*market_features(view), float(controlled), tariff]
-
-
-def market_features(view: MineralView | None) -> list[float]:
-    """Prices, trade shares, stock cover and shortage of one line."""
-    if view is None:
-        return [0.0] * (len(LINE_FEATURES) - 2)
-    reference = view.reference_price_usd_per_kg
-    supply = view.production + view.imports
-    return [
-        share(view.price_usd_per_kg, reference),
-        share(view.world_price_usd_per_kg, reference),
-        share(view.imports, supply),
-        share(view.exports, supply + view.stock),
-        stock_cover(view),
-        share(view.shortage, view.demand),
+def market_features(rows: Rows) -> list[np.ndarray]:
+    """(A, L) prices, trade shares, stock cover and shortage of every line (0 where not seen)."""
+    reference, supply = rows.on_lines("reference_price_usd_per_kg"), rows.on_lines("production")
+    supply = supply + rows.on_lines("imports")
+    features = [
+        shares(rows.on_lines("price_usd_per_kg"), reference),
+        shares(rows.on_lines("world_price_usd_per_kg"), reference),
+        shares(rows.on_lines("imports"), supply),
+        shares(rows.on_lines("exports"), supply + rows.on_lines("stock")),
+        stock_cover(rows),
+        shares(rows.on_lines("shortage"), rows.on_lines("demand")),
     ]
+    return [np.where(rows.seen(), feature, 0.0) for feature in features]
 
 
-def own_policies(observation: Observation) -> tuple[set[tuple[str, str]], dict[tuple[str, str], float]]:
+def own_policies(observation: Observation) -> OwnPolicies:
     """The observing country's export controls and tariff rates, by (mineral, stage)."""
-    mine = [p for p in observation.policies if p["country"] == observation.country]
-    controls = {(p["mineral"], p["stage"]) for p in mine if p["kind"] == "export_control"}
-    tariffs = {(p["mineral"], p["stage"]): float(p["rate"]) for p in mine if p["kind"] == "tariff"}
-    return controls, tariffs
+    return policies_of(observation.policies, observation.country)
+
+
+def encode_rows(rows: Rows, progress: float) -> np.ndarray:
+    """(A, features) every row as the fixed-length float32 vector `encode` describes."""
+    per_line = np.stack([*market_features(rows), rows.controlled.astype(float), rows.tariff], axis=2)
+    budget_year = rows.budget * TURNS_PER_YEAR
+    globals_ = [shares(rows.treasury, budget_year), np.full(len(rows.budget), progress)]
+    globals_ += [np.array([float(len(inbox)) for inbox in rows.inbox]), rows.deals]
+    values = np.concatenate([per_line.reshape(len(per_line), -1), np.stack(globals_, axis=1)], axis=1)
+    low, high = feature_bounds(len(rows.at))
+    return np.clip(values.astype(np.float32), low, high)
 
 
 def encode(observation: Observation, lines: list[tuple[str, str]], progress: float) -> np.ndarray:
@@ -125,20 +135,7 @@ def encode(observation: Observation, lines: list[tuple[str, str]], progress: flo
         progress: share of the episode played (turns played / episode turns).
 
     """
-    controls, tariffs = own_policies(observation)
-    views = {(view.mineral, view.stage): view for view in observation.minerals}
-    values: list[float] = []
-    for key in lines:
-        values += line_features(views.get(key), key in controls, tariffs.get(key, 0.0))
-    budget_year = observation.budget_per_turn_usd_m * TURNS_PER_YEAR
-    values += [
-        share(observation.treasury_usd_m, budget_year),
-        progress,
-        float(len(observation.inbox)),
-        float(len(observation.deals)),
-    ]
-    low, high = feature_bounds(len(lines))
-    return np.clip(np.array(values, dtype=np.float32), low, high)
+    return encode_rows(rows_of_observation(observation, lines), progress)[0]
 
 
 # --- the action catalogue ----------------------------------------------------------------
@@ -300,8 +297,7 @@ def catalogue(scenario: Scenario, country: str) -> list[Template]:
     return templates
 
 
-OwnPolicies = tuple[set[tuple[str, str]], dict[tuple[str, str], float]]
-"""The observing country's export controls and tariff rates (`own_policies`)."""
+Builder = Callable[[Template, Observation, OwnPolicies], ActionBase | None]
 
 
 def instantiate(template: Template, observation: Observation) -> ActionBase | None:
@@ -315,42 +311,16 @@ STANDING_KINDS = frozenset({*FIXED_KINDS, "lift", "tariff", "untariff"})
 """Templates that stand for the same action all episode whenever they stand for one (`standing_action`)."""
 
 
-def instantiate_all(
-    templates: list[Template], observation: Observation, standing: list[ActionBase | None]
-) -> list[ActionBase | None]:
-    """Every template's action now, as `instantiate` builds it.
-
-    `standing` holds each template's `standing_action`, built once for the same country: a
-    STANDING_KINDS template stands for it now when its condition holds (`STANDS`).
-    """
-    policies = own_policies(observation)
-    views = {(view.mineral, view.stage): view for view in observation.minerals}
-    actions: list[ActionBase | None] = []
-    for k, template in enumerate(templates):
-        kind = template.kind
-        if kind in FIXED_KINDS:
-            actions.append(standing[k])
-        elif kind in STANDS:
-            actions.append(standing[k] if STANDS[kind](template, policies) else None)
-        elif kind == "release":
-            actions.append(
-                release_action(template, observation.country, views.get((template.mineral, template.stage)))
-            )
-        else:
-            actions.append(BUILDERS[kind](template, observation, policies))
-    return actions
-
-
-def build_noop(template: Template, observation: Observation, policies: OwnPolicies) -> None:
+def build_noop(template: Template, country: str) -> None:
     """Nothing."""
     return None
 
 
-def build_control(template: Template, observation: Observation, policies: OwnPolicies) -> ActionBase:
+def build_control(template: Template, country: str) -> ActionBase:
     """A ban or a licence regime on all destinations."""
     licence = template.kind == "licence"
     return ImposeExportControl(
-        country=observation.country,
+        country=country,
         mineral=Mineral(template.mineral),
         stages=(Stage(template.stage),),
         regime="licence" if licence else "ban",
@@ -403,21 +373,24 @@ def tariff_action(template: Template, country: str) -> ActionBase:
     )
 
 
-def standing_action(template: Template, observation: Observation) -> ActionBase | None:
-    """The action a STANDING_KINDS template stands for whenever it stands for one (None for others)."""
+def standing_action(template: Template, country: str) -> ActionBase | None:
+    """The action a STANDING_KINDS template of `country` stands for whenever it stands for one.
+
+    None for the other kinds.
+    """
     if template.kind == "lift":
-        return lift_action(template, observation.country)
+        return lift_action(template, country)
     if template.kind in ("tariff", "untariff"):
-        return tariff_action(template, observation.country)
-    if template.kind in FIXED_KINDS:
-        return instantiate(template, observation)
+        return tariff_action(template, country)
+    if template.kind in FIXED_BUILDERS:
+        return FIXED_BUILDERS[template.kind](template, country)
     return None
 
 
-def build_buy(template: Template, observation: Observation, policies: OwnPolicies) -> ActionBase:
+def build_buy(template: Template, country: str) -> ActionBase:
     """Buy a quarter's need for the stockpile (price cap: the engine's default)."""
     return BuyStockpile(
-        country=observation.country,
+        country=country,
         mineral=Mineral(template.mineral),
         stage=Stage(template.stage),
         tonnes=template.tonnes,
@@ -426,28 +399,29 @@ def build_buy(template: Template, observation: Observation, policies: OwnPolicie
 
 def build_release(template: Template, observation: Observation, policies: OwnPolicies) -> ActionBase | None:
     """Release half the stockpile, if any."""
-    return release_action(template, observation.country, observation.view(template.mineral, template.stage))
+    view = observation.view(template.mineral, template.stage)
+    return release_action(template, observation.country, view.stockpile if view is not None else 0.0)
 
 
-def release_action(template: Template, country: str, view: MineralView | None) -> ActionBase | None:
-    """Release half the stockpile `view` shows on the template's line, if any."""
-    if view is None or view.stockpile <= 0:
+def release_action(template: Template, country: str, stockpile: float) -> ActionBase | None:
+    """Release half the `stockpile` held on the template's line, if any."""
+    if stockpile <= 0:
         return None
     return ReleaseStockpile(
         country=country,
         mineral=Mineral(template.mineral),
         stage=Stage(template.stage),
-        tonnes=view.stockpile / 2,
+        tonnes=stockpile / 2,
     )
 
 
-def build_propose(template: Template, observation: Observation, policies: OwnPolicies) -> ActionBase:
+def build_propose(template: Template, country: str) -> ActionBase:
     """An index-priced offtake from the line's main producer, as buyer."""
     return ProposeDeal(
-        country=observation.country,
+        country=country,
         counterparty=template.counterparty,
         seller=template.counterparty,
-        buyer=observation.country,
+        buyer=country,
         mineral=Mineral(template.mineral),
         stage=Stage(template.stage),
         tonnes_per_year=template.tonnes,
@@ -455,20 +429,20 @@ def build_propose(template: Template, observation: Observation, policies: OwnPol
     )
 
 
-def build_invest(template: Template, observation: Observation, policies: OwnPolicies) -> ActionBase:
+def build_invest(template: Template, country: str) -> ActionBase:
     """New capacity at home."""
     return Invest(
-        country=observation.country,
+        country=country,
         mineral=Mineral(template.mineral),
         stage=Stage(template.stage),
         tonnes_per_year=template.tonnes,
     )
 
 
-def build_program(template: Template, observation: Observation, policies: OwnPolicies) -> ActionBase:
+def build_program(template: Template, country: str) -> ActionBase:
     """Fund a program for a mineral."""
     return FundProgram(
-        country=observation.country,
+        country=country,
         program=template.program,
         mineral=Mineral(template.mineral),
         usd_m=template.usd_m,
@@ -485,55 +459,153 @@ STANDS: dict[str, Callable[[Template, OwnPolicies], bool]] = {
 
 def build_answer(template: Template, observation: Observation, policies: OwnPolicies) -> ActionBase | None:
     """Answer the oldest proposal in the inbox, if any."""
-    if not observation.inbox:
+    return answer_action(template, observation.country, observation.inbox)
+
+
+def answer_action(template: Template, country: str, inbox: list[dict]) -> ActionBase | None:
+    """Answer the oldest proposal of `inbox`, if any."""
+    if not inbox:
         return None
-    return AnswerDeal(
-        country=observation.country, proposal_id=observation.inbox[0]["id"], accept=template.kind == "accept"
-    )
+    return AnswerDeal(country=country, proposal_id=inbox[0]["id"], accept=template.kind == "accept")
 
 
-BUILDERS: dict[str, Callable[[Template, Observation, OwnPolicies], ActionBase | None]] = {
+FIXED_BUILDERS: dict[str, Callable[[Template, str], ActionBase | None]] = {
     "noop": build_noop,
     "ban": build_control,
     "licence": build_control,
-    "lift": build_lift,
-    "tariff": build_tariff,
-    "untariff": build_tariff,
     "buy": build_buy,
-    "release": build_release,
     "propose": build_propose,
     "invest": build_invest,
     "program": build_program,
+}
+"""The builders of FIXED_KINDS templates: they read nothing but the template and the country."""
+
+
+def on_country(build: Callable[[Template, str], ActionBase | None]) -> Builder:
+    """A FIXED_BUILDERS builder read as a builder of the observation's country."""
+    return lambda template, observation, policies: build(template, observation.country)
+
+
+BUILDERS: dict[str, Builder] = {
+    **{kind: on_country(build) for kind, build in FIXED_BUILDERS.items()},
+    "lift": build_lift,
+    "tariff": build_tariff,
+    "untariff": build_tariff,
+    "release": build_release,
     "accept": build_answer,
     "reject": build_answer,
 }
 
 
+@dataclass(frozen=True)
+class Menu:
+    """A country's catalogue read on the agents' rows: what each template stands for now.
+
+    `instantiate` of every template, as arrays: a STANDING_KINDS template stands for its
+    `standing_action` (built once) when its condition holds; a release for half the stockpile
+    held, an answer for the oldest proposal.
+    """
+
+    templates: list[Template]
+    standing: list[ActionBase | None]  # each template's standing_action
+    country: str
+    line: np.ndarray  # (T,) each template's line among the rows' lines (0 for none)
+    fixed: np.ndarray  # (T,) True for FIXED_KINDS templates standing for an action
+    lift: np.ndarray  # (T,) True for lift templates
+    tariff: np.ndarray  # (T,) True for tariff and untariff templates
+    rate: np.ndarray  # (T,) the rate a tariff template sets
+    release: np.ndarray  # (T,) True for release templates
+    answer: np.ndarray  # (T,) True for accept and reject templates
+
+    @classmethod
+    def of(cls, templates: list[Template], country: str, lines: list[tuple[str, str]]) -> Menu:
+        """The menu of a country's catalogue on `lines` (the scenario's lines)."""
+        where = {line: k for k, line in enumerate(lines)}
+        standing = [standing_action(t, country) for t in templates]
+        kinds = [t.kind for t in templates]
+        fixed = [k in FIXED_KINDS and action is not None for k, action in zip(kinds, standing, strict=True)]
+        return cls(
+            templates=templates,
+            standing=standing,
+            country=country,
+            line=np.array([where.get((t.mineral, t.stage), 0) for t in templates], dtype=np.int64),
+            fixed=np.array(fixed, dtype=bool),
+            lift=np.array([k == "lift" for k in kinds]),
+            tariff=np.array([k in ("tariff", "untariff") for k in kinds]),
+            rate=np.array([tariff_rate(t) for t in templates]),
+            release=np.array([k == "release" for k in kinds]),
+            answer=np.array([k in ("accept", "reject") for k in kinds]),
+        )
+
+    def built(self, rows: Rows, r: int) -> np.ndarray:
+        """(T,) True where the template stands for an action in row `r` now."""
+        stockpile = rows.on_lines("stockpile")[r]
+        return (
+            self.fixed
+            | (self.lift & rows.controlled[r, self.line])
+            | (self.tariff & (rows.tariff[r, self.line] != self.rate))
+            | (self.release & (stockpile[self.line] > 0))
+            | (self.answer & bool(rows.inbox[r]))
+        )
+
+    def action(self, k: int, rows: Rows, r: int) -> ActionBase | None:
+        """The action template `k` stands for in row `r` now (None if none)."""
+        template = self.templates[k]
+        if self.release[k]:
+            return release_action(template, self.country, float(rows.on_lines("stockpile")[r, self.line[k]]))
+        if self.answer[k]:
+            return answer_action(template, self.country, rows.inbox[r])
+        return self.standing[k] if self.built(rows, r)[k] else None
+
+
 # --- scoring -----------------------------------------------------------------------------
 
 
-def supply_security(observation: Observation) -> float:
-    """1 - the share of final needs unmet last turn, valued at reference prices (1 if none)."""
-    need = sum(v.demand * v.reference_price_usd_per_kg for v in observation.minerals)
-    short = sum(v.shortage * v.reference_price_usd_per_kg for v in observation.minerals)
-    return 1.0 - share(short, need)
+def row_sums(values: np.ndarray) -> np.ndarray:
+    """(A,) each row's sum, added up in order as Python's `sum` does."""
+    return np.array([sum(row) for row in values.tolist()], dtype=float).reshape(len(values))
 
 
-def budget_balance(before: Observation, after: Observation) -> float:
-    """Change of the treasury over the turn beyond the turn's allocation, in turn budgets.
+def valued(rows: Rows, tonnes: str, price: str) -> np.ndarray:
+    """(A,) the rows' tonnes of one figure valued at one price, over every line they see."""
+    return row_sums(rows.figure(tonnes) * rows.figure(price))
+
+
+def supply_security_rows(rows: Rows) -> np.ndarray:
+    """(A,) 1 - the share of final needs unmet last turn, valued at reference prices (1 if none)."""
+    need = valued(rows, "demand", "reference_price_usd_per_kg")
+    return 1.0 - shares(valued(rows, "shortage", "reference_price_usd_per_kg"), need)
+
+
+def budget_balance_rows(before: Rows, after: Rows) -> np.ndarray:
+    """(A,) change of the treasury over the turn beyond the turn's allocation, in turn budgets.
 
     0 when nothing was spent; -1 when a whole turn's budget was spent; positive when money came
     in (a breach penalty received, a stake sold).
     """
-    budget = before.budget_per_turn_usd_m
-    return share(after.treasury_usd_m - before.treasury_usd_m - budget, budget)
+    return shares(after.treasury - before.treasury - before.budget, before.budget)
+
+
+def trade_balance_rows(rows: Rows) -> np.ndarray:
+    """(A,) (exports - imports) / (exports + imports), valued at local prices; 0 without trade."""
+    exports = valued(rows, "exports", "price_usd_per_kg")
+    imports = valued(rows, "imports", "price_usd_per_kg")
+    return shares(exports - imports, exports + imports)
+
+
+def supply_security(observation: Observation) -> float:
+    """`supply_security_rows` of one observation."""
+    return float(supply_security_rows(rows_of_observation(observation))[0])
+
+
+def budget_balance(before: Observation, after: Observation) -> float:
+    """`budget_balance_rows` of one country's turn."""
+    return float(budget_balance_rows(rows_of_observation(before), rows_of_observation(after))[0])
 
 
 def trade_balance(observation: Observation) -> float:
-    """(exports - imports) / (exports + imports), valued at local prices; 0 without trade."""
-    exports = sum(v.exports * v.price_usd_per_kg for v in observation.minerals)
-    imports = sum(v.imports * v.price_usd_per_kg for v in observation.minerals)
-    return share(exports - imports, exports + imports)
+    """`trade_balance_rows` of one observation."""
+    return float(trade_balance_rows(rows_of_observation(observation))[0])
 
 
 @dataclass(frozen=True)
@@ -550,23 +622,34 @@ class ScenarioScore:
         scoring = scenario.spec.scoring
         return cls(scoring.supply_security, scoring.budget, scoring.trade_balance)
 
-    def components(self, before: Observation, after: Observation) -> dict[str, float]:
-        """The unweighted components of the turn that led from `before` to `after`."""
+    def parts(self, before: Rows, after: Rows) -> dict[str, np.ndarray]:
+        """(A,) each unweighted component of the turn that led from `before` to `after`."""
         return {
-            "supply_security": supply_security(after),
-            "budget": budget_balance(before, after),
-            "trade_balance": trade_balance(after),
+            "supply_security": supply_security_rows(after),
+            "budget": budget_balance_rows(before, after),
+            "trade_balance": trade_balance_rows(after),
         }
 
-    def __call__(self, before: Observation, after: Observation) -> float:
-        """The weighted sum of the components."""
-        parts = self.components(before, after)
+    def of_rows(self, before: Rows, after: Rows) -> np.ndarray:
+        """(A,) the weighted sum of the components, added in their order."""
         weights = {
             "supply_security": self.supply_security,
             "budget": self.budget,
             "trade_balance": self.trade_balance,
         }
-        return float(sum(weights[name] * value for name, value in parts.items()))
+        total = np.zeros(len(after.treasury))
+        for name, value in self.parts(before, after).items():
+            total = total + weights[name] * value
+        return total
+
+    def components(self, before: Observation, after: Observation) -> dict[str, float]:
+        """The unweighted components of the turn that led from `before` to `after`."""
+        parts = self.parts(rows_of_observation(before), rows_of_observation(after))
+        return {name: float(value[0]) for name, value in parts.items()}
+
+    def __call__(self, before: Observation, after: Observation) -> float:
+        """The weighted sum of the components."""
+        return float(self.of_rows(rows_of_observation(before), rows_of_observation(after))[0])
 
 
 # --- default agents ----------------------------------------------------------------------

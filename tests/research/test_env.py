@@ -119,19 +119,28 @@ def test_observations_stay_inside_their_space(name, scenarios):
 
 @pytest.mark.parametrize("name", [SCENARIOS[0], SCENARIOS[1]])
 def test_mask_allows_exactly_what_the_engine_accepts(name, scenarios):
-    """Every template instantiated afresh each turn: the env's fixed actions are the same ones."""
+    """Every template instantiated afresh each turn: the env's fixed actions are the same ones.
+
+    In a second episode too (another world seed): what the masks read once is read per env.
+    """
     env = parallel_env(scenarios(name), turns=4)
-    _, infos = env.reset(seed=2)
-    for _ in range(3):
-        for agent in env.agents:
-            mask, observation = infos[agent]["action_mask"], env.observation(agent)
-            assert mask[0] == 1, "the no-op is always allowed"
-            for index, template in enumerate(env.catalogue(agent)[1:], start=1):
-                action = instantiate(template, observation)
-                legal = action is not None and env.world.check(action) is None
-                assert bool(mask[index]) == legal, f"{agent}: {template.label}"
-        actions = {a: env.action_space(a).sample(mask=infos[a]["action_mask"]) for a in env.agents}
-        *_, infos = env.step(actions)
+    for seed in (2, 7):
+        _, infos = env.reset(seed=seed)
+        for _ in range(3):
+            for agent in env.agents:
+                assert_mask_is_the_engines(env, agent, infos[agent]["action_mask"])
+            actions = {a: env.action_space(a).sample(mask=infos[a]["action_mask"]) for a in env.agents}
+            *_, infos = env.step(actions)
+
+
+def assert_mask_is_the_engines(env, agent: str, mask: np.ndarray) -> None:
+    """The mask allows the no-op and exactly the templates whose action the engine accepts now."""
+    observation = env.observation(agent)
+    assert mask[0] == 1, "the no-op is always allowed"
+    for index, template in enumerate(env.catalogue(agent)[1:], start=1):
+        action = instantiate(template, observation)
+        legal = action is not None and env.world.check(action) is None
+        assert bool(mask[index]) == legal, f"{agent}: {template.label}"
 
 
 def test_lift_is_allowed_exactly_where_the_engine_menu_offers_it(scenarios):
@@ -260,7 +269,34 @@ def test_default_reward_is_the_scenario_scoring(scenarios):
     _, rewards, *_ = env.step({})
     score = ScenarioScore.of(scenario)
     for agent in env.possible_agents:
-        assert rewards[agent] == pytest.approx(score(before[agent], env.observation(agent)))
+        assert rewards[agent] == score(before[agent], env.observation(agent)), "read from rows, bit for bit"
+
+
+@pytest.mark.parametrize("name", [SCENARIOS[0], SCENARIOS[1]])
+def test_each_vector_encodes_the_agents_observation(name, scenarios):
+    """The rows read from the turn view show what each agent's engine Observation shows."""
+    env = parallel_env(scenarios(name), turns=3)
+    observations, infos = env.reset(seed=4)
+    rng = np.random.default_rng(4)
+    while env.agents:
+        progress = min(env.world.turn / env.turns, 1.0)
+        for agent, vector in observations.items():
+            assert np.array_equal(vector, encode(env.observation(agent), env.lines, progress)), agent
+        actions = {a: int(rng.choice(np.flatnonzero(infos[a]["action_mask"]))) for a in env.agents}
+        observations, _, _, _, infos = env.step(actions)
+
+
+def test_a_step_builds_no_observation_with_the_default_reward(scenarios):
+    """Neither the engine (for the agents' seats) nor the environment makes an Observation."""
+    env = parallel_env(scenarios(str(TINY)), turns=2)
+    env.reset(seed=0)
+    asked = []
+    observe = env.world.observe
+    env.world.observe = lambda country: asked.append(country) or observe(country)
+    env.step({})
+    assert asked == []
+    env.observation("IND")
+    assert asked == ["IND"], "an Observation is still there when asked for"
 
 
 def view(**figures) -> MineralView:
