@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from critmin.core.observation import LINE_FIGURES, Observation
+from critmin.engine.line_flows import LineFlows
 from critmin.engine.observe import deals_by_country, line_figures, pending_proposals
 
 if TYPE_CHECKING:
@@ -88,8 +89,7 @@ def rows_of_world(model: WorldModel, countries: Sequence[str], lines: Sequence[L
     """What each of `countries` sees now, as its Observation would show it, on `lines`."""
     view = model.turn_view()
     chain = np.nonzero(view.chain)
-    flows = view.last.flows[chain]  # (lines, origins, destinations)
-    inflow = np.ascontiguousarray(flows.transpose(2, 0, 1))
+    flows = LineFlows.of(model.views.last_flows(view), view.chain)
     at = [view.names.country[c] for c in countries]
     names = view.names
     seen = [(names.minerals[m], names.stages[s]) for m, s in zip(*chain, strict=True)]
@@ -97,7 +97,7 @@ def rows_of_world(model: WorldModel, countries: Sequence[str], lines: Sequence[L
     controlled, tariff = policy_arrays([policies_of(records, c) for c in countries], lines)
     inbox, deals = pending_proposals(model.world)["inbox"], deals_by_country(model.world)
     return Rows(
-        figures=line_figures(view, chain, flows, inflow)[at],
+        figures=line_figures(view, chain, flows)[at],
         at=positions(seen, lines),
         controlled=controlled,
         tariff=tariff,

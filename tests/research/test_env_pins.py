@@ -2,7 +2,9 @@
 
 tests/research/data/env_pins.json holds, per configuration and step, digests of every agent's
 observation and mask, its reward, termination, truncation and info, and the world's state
-hash, as the environment of main 27c5f0e produced them (masked random play from fixed seeds).
+hash, as the environment before its speed-ups produced them (masked random play from fixed seeds;
+re-pinned on the world data of the antimony substitute and gallium's new scrap, from the tree
+before the speed-ups, 743dcd9: byte-identical to what the sped-up environment gives).
 Regenerate only for a deliberate change of the environment's behaviour:
 `PYTHONPATH=. python tests/research/test_env_pins.py > tests/research/data/env_pins.json`.
 """
