@@ -20,6 +20,7 @@ from critmin.engine.convenience_yield import restocking_bids
 from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
 from critmin.engine.market import MarketProblem, clear_flat
 from critmin.engine.market_batch import Line, MarketBatch
+from critmin.engine.market_routes import ByMarket
 from critmin.engine.pairwise_sum import sparse_sum
 from critmin.engine.policies import RouteRules, read_only
 from critmin.engine.route_severity import RouteSeverity
@@ -45,7 +46,7 @@ class RouteCosts:
     """What moving goods between countries costs beyond the prices: (C, C) and (K, C, C) USD/kg."""
 
     freight: np.ndarray  # (C, C)
-    tariffs: np.ndarray  # (C, C) or (K, C, C) over K markets, to the importer's treasury
+    tariffs: np.ndarray | ByMarket  # (C, C) or (K, C, C) over K markets, to the importer's treasury
     risk: np.ndarray | SupplierRisk  # (C, C) or (K, C, C), buyers' hedging of suppliers they doubt (a sink)
 
 
@@ -467,14 +468,14 @@ def pose_markets(
     free = read_only(RouteRules.unrestricted(len(freight)))
     rules = [ruled.get((index.minerals[m], index.stages[s]), free) for m, s in zip(*lines, strict=True)]
     ruled_markets = [k for k, market_rules in enumerate(rules) if market_rules is not free]
-    tariffs = np.zeros((len(rules), *freight.shape))
-    route_open = np.ones(tariffs.shape, dtype=bool)
+    shape = (len(rules), *freight.shape)
+    tariffs, route_open = ByMarket(shape, 0.0, {}), ByMarket(shape, True, {})
     full_rules: list[RouteRules | None] = [None] * len(rules)
     for k in ruled_markets:
-        tariffs[k] = rules[k].tariff * state.price[:, lines[0][k], lines[1][k]][:, None]
+        tariffs.tables[k] = rules[k].tariff * state.price[:, lines[0][k], lines[1][k]][:, None]
         if rules[k].controlled:
             full_rules[k], rules[k] = rules[k], after_contracts(rules[k], committed[lines[0][k], lines[1][k]])
-        route_open[k] = rules[k].route_open
+        route_open.tables[k] = rules[k].route_open
     risk = SupplierRisk.of(state, constants, settings, lines)
     posing = market_batch.Posing(*flat, freight, tariffs, risk, route_open, rules, ruled_markets)
 
