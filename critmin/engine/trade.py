@@ -135,16 +135,35 @@ def essential_share(state: WorldState) -> np.ndarray:
 class BidBook:
     """Every buyer's bid blocks in every market, posed at once.
 
-    Blocks along the last axis: manufacturers' use along their demand curve (and its essential
-    share), their routine and extra stock, processors' feed along their curve and their routine
-    feed stock. Laid out line by line, then country (the order markets read them in).
+    Blocks, numbered across the parts: manufacturers' use along their demand curve (and its
+    essential share), their routine and extra stock, processors' feed along their curve and
+    their routine feed stock. Read line by line, then country (the order markets read them in).
     """
 
-    tonnes: np.ndarray  # (M, S, C, P)
-    prices: np.ndarray  # (M, S, C, P) USD/kg
-    owner: np.ndarray  # (P,) BUYER_* per block
+    parts: list[tuple[np.ndarray, np.ndarray]]  # (tonnes, prices USD/kg), each (C, M, S, k) (broadcast views)
+    owner: np.ndarray  # (P,) BUYER_* per block, P the parts' k together
     reservation: np.ndarray  # (C, M, S) producers' reservation prices, USD/kg
     squeezed: np.ndarray  # (C, M, S) processors whose scarce feed sits at their break-even (overhang.py)
+
+    def entries(self) -> tuple[np.ndarray, ...]:
+        """(mineral, stage, country, tonnes, price, block) of every block above 1e-9 t, in (M, S, C, P) order.
+
+        Only an (M, S, C, P) bool mask is laid out line by line; tonnes and prices are read at
+        its entries from the parts (the values an (M, S, C, P) copy of them would hold).
+        """
+        shape = self.parts[0][0].shape[:3]
+        starts = market_batch.running_total(np.array([tonnes.shape[-1] for tonnes, _ in self.parts]))
+        keep = np.empty((*shape[1:], shape[0], starts[-1]), dtype=bool)
+        for (tonnes, _), start, end in zip(self.parts, starts[:-1], starts[1:], strict=True):
+            keep[..., start:end] = (tonnes > 1e-9).transpose(1, 2, 0, 3)
+        m, s, country, block = np.unravel_index(np.flatnonzero(keep), keep.shape)  # np.nonzero's, 3x faster
+        part = np.searchsorted(starts, block, side="right") - 1
+        tonnes, prices = np.empty(len(block)), np.empty(len(block))
+        for q, (part_tonnes, part_prices) in enumerate(self.parts):
+            mine = part == q
+            at = (country[mine], m[mine], s[mine], block[mine] - starts[q])
+            tonnes[mine], prices[mine] = part_tonnes[at], part_prices[at]
+        return m, s, country, tonnes, prices, block
 
 
 def pose_bids(state: WorldState, constants: Constants, settings) -> BidBook:
@@ -158,21 +177,10 @@ def pose_bids(state: WorldState, constants: Constants, settings) -> BidBook:
     cap = break_even_feed_price(state, constants, settings)
     parts = final_bids(state, constants, settings) + feed_bids(state, constants, settings, cap)
     shape = state.capacity.shape
-    tonnes, prices = (by_line([part[side] for part in parts], shape) for side in (0, 1))
     owner = np.concatenate([np.full(t.shape[-1], o) for t, _, o in parts])
+    views = [tuple(np.broadcast_to(side, (*shape, t.shape[-1])) for side in (t, p)) for t, p, _ in parts]
     squeeze = overhang.squeezed(state, constants.reference_price, cap)
-    return BidBook(tonnes, prices, owner, offer_prices(state, constants), squeeze)
-
-
-def by_line(blocks: list[np.ndarray], shape: tuple[int, int, int]) -> np.ndarray:
-    """(M, S, C, P): (C, M, S, k) `blocks` (broadcast to `shape`) side by side, posed line by line."""
-    out = np.empty((*shape[1:], shape[0], sum(block.shape[-1] for block in blocks)))
-    at = 0
-    for block in blocks:
-        width = block.shape[-1]
-        out[..., at : at + width] = np.broadcast_to(block, (*shape, width)).transpose(1, 2, 0, 3)
-        at += width
-    return out
+    return BidBook(views, owner, offer_prices(state, constants), squeeze)
 
 
 def final_bids(state: WorldState, constants: Constants, settings) -> list[tuple]:
@@ -306,10 +314,9 @@ def all_bids(book: BidBook, orders: Orders) -> tuple[np.ndarray, ...]:
 
     Government stockpile orders come last in their market, in the order they were given.
     """
-    keep = book.tonnes > 1e-9
-    m, s, country, block = np.unravel_index(np.flatnonzero(keep), keep.shape)  # np.nonzero's, 3x faster
-    n_s = book.tonnes.shape[1]
-    bids = (m * n_s + s, country, book.tonnes[keep], book.prices[keep], book.owner[block])
+    m, s, country, tonnes, prices, block = book.entries()
+    n_s = book.reservation.shape[2]
+    bids = (m * n_s + s, country, tonnes, prices, book.owner[block])
     strategic = [
         (mm * n_s + ss, c, t, cap, BUYER_STRATEGIC)
         for (c, mm, ss), (t, cap) in orders.buy.items()
