@@ -583,7 +583,7 @@ def clear_among_active(batch: MarketBatch) -> tuple[np.ndarray, ...]:
     return clear_flat(batch.kernel)
 
 
-def widened_prices(local: np.ndarray, routes: RouteCosts, route_open: np.ndarray) -> np.ndarray:
+def widened_prices(local: np.ndarray, routes: RouteCosts, route_open: ByMarket) -> np.ndarray:
     """(K, C) prices of each market's clearing among its members (`local`, inf elsewhere), over all countries.
 
     A country outside a market gets the cheapest landed price from its members over an open
@@ -593,8 +593,9 @@ def widened_prices(local: np.ndarray, routes: RouteCosts, route_open: np.ndarray
     """
     member = np.isfinite(local)
     market, exporter = np.nonzero(member)
-    route_cost = routes.freight[exporter] + (routes.tariffs[market, exporter] + routes.risk[market, exporter])
-    offered = np.where(route_open[market, exporter], local[market, exporter][:, None] + route_cost, np.inf)
+    offered = local[market, exporter][:, None] + landed_route_costs(market, exporter, routes)
+    closable = np.flatnonzero(np.isin(market, list(route_open.tables)))
+    offered[closable] = np.where(route_open[market[closable], exporter[closable]], offered[closable], np.inf)
     landed = np.full(local.shape, np.inf)
     if len(market):
         first = np.flatnonzero(np.diff(market, prepend=-1))
@@ -602,6 +603,23 @@ def widened_prices(local: np.ndarray, routes: RouteCosts, route_open: np.ndarray
     highest = np.where(member, local, -np.inf).max(axis=1, keepdims=True)
     prices = np.where(member, local, landed)
     return np.where(np.isfinite(prices), prices, np.where(np.isfinite(highest), highest, 0.0))
+
+
+def landed_route_costs(market: np.ndarray, exporter: np.ndarray, routes: RouteCosts) -> np.ndarray:
+    """(R, C) freight + (tariff + risk) on the rows of the (market, exporter) pairs.
+
+    Tariff and risk are summed only on rows of a market with tariffs or of an exporter someone
+    doubts; elsewhere both are 0.0, and freight + (0.0 + 0.0) is freight + 0.0.
+    """
+    n = len(routes.freight)
+    route_cost = routes.freight[exporter]
+    route_cost += 0.0
+    charged = np.isin(market, list(routes.tariffs.tables)) | np.isin(
+        market * n + exporter, routes.risk.cells // n
+    )
+    rows = (market[charged], exporter[charged])
+    route_cost[charged] = routes.freight[rows[1]] + (routes.tariffs[rows] + routes.risk[rows])
+    return route_cost
 
 
 def after_contracts(rules: RouteRules, committed: np.ndarray) -> RouteRules:
