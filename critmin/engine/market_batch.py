@@ -19,6 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from critmin.engine import market as clearing
+from critmin.engine.market_routes import ByMarket
 from critmin.engine.policies import RouteRules
 from critmin.engine.supplier_risk import SupplierRisk
 
@@ -46,9 +47,9 @@ class MarketBatch:
     full_rules: list[RouteRules | None]  # (K,) before contract deliveries; None where uncontrolled
     active: np.ndarray  # (K, C) bool: the members of each market
     freight: np.ndarray  # (C, C) USD/kg
-    tariffs: np.ndarray  # (K, C, C) USD/kg, to the importer's treasury
+    tariffs: ByMarket  # (K, C, C) USD/kg, to the importer's treasury
     risk: SupplierRisk  # (K, C, C) USD/kg, buyers' hedging of doubted suppliers
-    route_open: np.ndarray  # (K, C, C) bool
+    route_open: ByMarket  # (K, C, C) bool
     kernel: tuple  # the arguments of flow.clear_batch
     plain: np.ndarray  # (P,) the markets without hubs, in kernel order
     routes: np.ndarray  # (K, C, C) bool: the plain markets' routes among their members
@@ -133,9 +134,9 @@ class Posing:
     offers: tuple[np.ndarray, ...]  # (market, country, tonnes, price, owner), sorted by market
     bids: tuple[np.ndarray, ...]  # the same
     freight: np.ndarray  # (C, C)
-    tariffs: np.ndarray  # (K, C, C)
+    tariffs: ByMarket  # (K, C, C)
     risk: SupplierRisk  # (K, C, C)
-    route_open: np.ndarray  # (K, C, C) bool
+    route_open: ByMarket  # (K, C, C) bool
     rules: list[RouteRules]  # (K,) spot rules
     ruled: list[int]  # the markets with rules other than the unrestricted ones
 
@@ -162,7 +163,7 @@ def plain_kernel(posing: Posing, active: np.ndarray, plain: np.ndarray) -> tuple
     n = member.sum(axis=1)[plain].astype(np.int64)
     at = running_total(n * n)
     cells = np.flatnonzero(routes)
-    cost = posing.freight.reshape(-1)[cells % posing.freight.size] + posing.tariffs.reshape(-1)[cells]
+    cost = posing.freight.reshape(-1)[cells % posing.freight.size] + posing.tariffs.at(cells)
     cost += posing.risk.at(cells)  # (freight + tariff) + risk, as the dense sum adds them
     opened, licensed = np.ones(len(cost), dtype=bool), np.zeros(len(cost), dtype=bool)
     export_cap, licence_cap = np.full(active.shape, np.inf), np.full(active.shape, np.inf)

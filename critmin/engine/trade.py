@@ -20,6 +20,7 @@ from critmin.engine.convenience_yield import restocking_bids
 from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
 from critmin.engine.market import MarketProblem, clear_flat
 from critmin.engine.market_batch import Line, MarketBatch
+from critmin.engine.market_routes import ByMarket
 from critmin.engine.pairwise_sum import sparse_sum
 from critmin.engine.policies import RouteRules, read_only
 from critmin.engine.route_severity import RouteSeverity
@@ -45,7 +46,7 @@ class RouteCosts:
     """What moving goods between countries costs beyond the prices: (C, C) and (K, C, C) USD/kg."""
 
     freight: np.ndarray  # (C, C)
-    tariffs: np.ndarray  # (C, C) or (K, C, C) over K markets, to the importer's treasury
+    tariffs: np.ndarray | ByMarket  # (C, C) or (K, C, C) over K markets, to the importer's treasury
     risk: np.ndarray | SupplierRisk  # (C, C) or (K, C, C), buyers' hedging of suppliers they doubt (a sink)
 
 
@@ -134,16 +135,35 @@ def essential_share(state: WorldState) -> np.ndarray:
 class BidBook:
     """Every buyer's bid blocks in every market, posed at once.
 
-    Blocks along the last axis: manufacturers' use along their demand curve (and its essential
-    share), their routine and extra stock, processors' feed along their curve and their routine
-    feed stock. Laid out line by line, then country (the order markets read them in).
+    Blocks, numbered across the parts: manufacturers' use along their demand curve (and its
+    essential share), their routine and extra stock, processors' feed along their curve and
+    their routine feed stock. Read line by line, then country (the order markets read them in).
     """
 
-    tonnes: np.ndarray  # (M, S, C, P)
-    prices: np.ndarray  # (M, S, C, P) USD/kg
-    owner: np.ndarray  # (P,) BUYER_* per block
+    parts: list[tuple[np.ndarray, np.ndarray]]  # (tonnes, prices USD/kg), each (C, M, S, k) (broadcast views)
+    owner: np.ndarray  # (P,) BUYER_* per block, P the parts' k together
     reservation: np.ndarray  # (C, M, S) producers' reservation prices, USD/kg
     squeezed: np.ndarray  # (C, M, S) processors whose scarce feed sits at their break-even (overhang.py)
+
+    def entries(self) -> tuple[np.ndarray, ...]:
+        """(mineral, stage, country, tonnes, price, block) of every block above 1e-9 t, in (M, S, C, P) order.
+
+        Only an (M, S, C, P) bool mask is laid out line by line; tonnes and prices are read at
+        its entries from the parts (the values an (M, S, C, P) copy of them would hold).
+        """
+        shape = self.parts[0][0].shape[:3]
+        starts = market_batch.running_total(np.array([tonnes.shape[-1] for tonnes, _ in self.parts]))
+        keep = np.empty((*shape[1:], shape[0], starts[-1]), dtype=bool)
+        for (tonnes, _), start, end in zip(self.parts, starts[:-1], starts[1:], strict=True):
+            keep[..., start:end] = (tonnes > 1e-9).transpose(1, 2, 0, 3)
+        m, s, country, block = np.unravel_index(np.flatnonzero(keep), keep.shape)  # np.nonzero's, 3x faster
+        part = np.searchsorted(starts, block, side="right") - 1
+        tonnes, prices = np.empty(len(block)), np.empty(len(block))
+        for q, (part_tonnes, part_prices) in enumerate(self.parts):
+            mine = part == q
+            at = (country[mine], m[mine], s[mine], block[mine] - starts[q])
+            tonnes[mine], prices[mine] = part_tonnes[at], part_prices[at]
+        return m, s, country, tonnes, prices, block
 
 
 def pose_bids(state: WorldState, constants: Constants, settings) -> BidBook:
@@ -157,21 +177,10 @@ def pose_bids(state: WorldState, constants: Constants, settings) -> BidBook:
     cap = break_even_feed_price(state, constants, settings)
     parts = final_bids(state, constants, settings) + feed_bids(state, constants, settings, cap)
     shape = state.capacity.shape
-    tonnes, prices = (by_line([part[side] for part in parts], shape) for side in (0, 1))
     owner = np.concatenate([np.full(t.shape[-1], o) for t, _, o in parts])
+    views = [tuple(np.broadcast_to(side, (*shape, t.shape[-1])) for side in (t, p)) for t, p, _ in parts]
     squeeze = overhang.squeezed(state, constants.reference_price, cap)
-    return BidBook(tonnes, prices, owner, offer_prices(state, constants), squeeze)
-
-
-def by_line(blocks: list[np.ndarray], shape: tuple[int, int, int]) -> np.ndarray:
-    """(M, S, C, P): (C, M, S, k) `blocks` (broadcast to `shape`) side by side, posed line by line."""
-    out = np.empty((*shape[1:], shape[0], sum(block.shape[-1] for block in blocks)))
-    at = 0
-    for block in blocks:
-        width = block.shape[-1]
-        out[..., at : at + width] = np.broadcast_to(block, (*shape, width)).transpose(1, 2, 0, 3)
-        at += width
-    return out
+    return BidBook(views, owner, offer_prices(state, constants), squeeze)
 
 
 def final_bids(state: WorldState, constants: Constants, settings) -> list[tuple]:
@@ -305,10 +314,9 @@ def all_bids(book: BidBook, orders: Orders) -> tuple[np.ndarray, ...]:
 
     Government stockpile orders come last in their market, in the order they were given.
     """
-    keep = book.tonnes > 1e-9
-    m, s, country, block = np.unravel_index(np.flatnonzero(keep), keep.shape)  # np.nonzero's, 3x faster
-    n_s = book.tonnes.shape[1]
-    bids = (m * n_s + s, country, book.tonnes[keep], book.prices[keep], book.owner[block])
+    m, s, country, tonnes, prices, block = book.entries()
+    n_s = book.reservation.shape[2]
+    bids = (m * n_s + s, country, tonnes, prices, book.owner[block])
     strategic = [
         (mm * n_s + ss, c, t, cap, BUYER_STRATEGIC)
         for (c, mm, ss), (t, cap) in orders.buy.items()
@@ -467,14 +475,14 @@ def pose_markets(
     free = read_only(RouteRules.unrestricted(len(freight)))
     rules = [ruled.get((index.minerals[m], index.stages[s]), free) for m, s in zip(*lines, strict=True)]
     ruled_markets = [k for k, market_rules in enumerate(rules) if market_rules is not free]
-    tariffs = np.zeros((len(rules), *freight.shape))
-    route_open = np.ones(tariffs.shape, dtype=bool)
+    shape = (len(rules), *freight.shape)
+    tariffs, route_open = ByMarket(shape, 0.0, {}), ByMarket(shape, True, {})
     full_rules: list[RouteRules | None] = [None] * len(rules)
     for k in ruled_markets:
-        tariffs[k] = rules[k].tariff * state.price[:, lines[0][k], lines[1][k]][:, None]
+        tariffs.tables[k] = rules[k].tariff * state.price[:, lines[0][k], lines[1][k]][:, None]
         if rules[k].controlled:
             full_rules[k], rules[k] = rules[k], after_contracts(rules[k], committed[lines[0][k], lines[1][k]])
-        route_open[k] = rules[k].route_open
+        route_open.tables[k] = rules[k].route_open
     risk = SupplierRisk.of(state, constants, settings, lines)
     posing = market_batch.Posing(*flat, freight, tariffs, risk, route_open, rules, ruled_markets)
 
@@ -575,7 +583,7 @@ def clear_among_active(batch: MarketBatch) -> tuple[np.ndarray, ...]:
     return clear_flat(batch.kernel)
 
 
-def widened_prices(local: np.ndarray, routes: RouteCosts, route_open: np.ndarray) -> np.ndarray:
+def widened_prices(local: np.ndarray, routes: RouteCosts, route_open: ByMarket) -> np.ndarray:
     """(K, C) prices of each market's clearing among its members (`local`, inf elsewhere), over all countries.
 
     A country outside a market gets the cheapest landed price from its members over an open
@@ -585,8 +593,9 @@ def widened_prices(local: np.ndarray, routes: RouteCosts, route_open: np.ndarray
     """
     member = np.isfinite(local)
     market, exporter = np.nonzero(member)
-    route_cost = routes.freight[exporter] + (routes.tariffs[market, exporter] + routes.risk[market, exporter])
-    offered = np.where(route_open[market, exporter], local[market, exporter][:, None] + route_cost, np.inf)
+    offered = local[market, exporter][:, None] + landed_route_costs(market, exporter, routes)
+    closable = np.flatnonzero(np.isin(market, list(route_open.tables)))
+    offered[closable] = np.where(route_open[market[closable], exporter[closable]], offered[closable], np.inf)
     landed = np.full(local.shape, np.inf)
     if len(market):
         first = np.flatnonzero(np.diff(market, prepend=-1))
@@ -594,6 +603,23 @@ def widened_prices(local: np.ndarray, routes: RouteCosts, route_open: np.ndarray
     highest = np.where(member, local, -np.inf).max(axis=1, keepdims=True)
     prices = np.where(member, local, landed)
     return np.where(np.isfinite(prices), prices, np.where(np.isfinite(highest), highest, 0.0))
+
+
+def landed_route_costs(market: np.ndarray, exporter: np.ndarray, routes: RouteCosts) -> np.ndarray:
+    """(R, C) freight + (tariff + risk) on the rows of the (market, exporter) pairs.
+
+    Tariff and risk are summed only on rows of a market with tariffs or of an exporter someone
+    doubts; elsewhere both are 0.0, and freight + (0.0 + 0.0) is freight + 0.0.
+    """
+    n = len(routes.freight)
+    route_cost = routes.freight[exporter]
+    route_cost += 0.0
+    charged = np.isin(market, list(routes.tariffs.tables)) | np.isin(
+        market * n + exporter, routes.risk.cells // n
+    )
+    rows = (market[charged], exporter[charged])
+    route_cost[charged] = routes.freight[rows[1]] + (routes.tariffs[rows] + routes.risk[rows])
+    return route_cost
 
 
 def after_contracts(rules: RouteRules, committed: np.ndarray) -> RouteRules:

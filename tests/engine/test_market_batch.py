@@ -117,7 +117,8 @@ def test_the_batch_poses_every_market_as_one_by_one(tiny):
         trade.pose_markets = original
     batch, expected = posed["batch"], posed["expected"]
     assert batch.hubbed and any(rules is not None for rules in batch.full_rules)
-    assert any(rules is None for rules in batch.full_rules) and batch.tariffs.any()  # a tariff alone
+    tariffed = any(table.any() for table in batch.tariffs.tables.values())
+    assert any(rules is None for rules in batch.full_rules) and tariffed  # a tariff alone
     order = [*batch.plain.tolist(), *(k for k, _ in batch.hubbed)]
     problems = problems_of(batch.kernel)
     assert all(same_problem(problems[q], expected[k].problem) for q, k in enumerate(order))
@@ -150,3 +151,19 @@ def test_rent_tariffs_transport_and_hedging_from_the_exports_are_the_dense_sums_
     paid = trade.pay_for_goods(state, none, none, traded, spot, trade.RouteCosts(freight, tariffs, risk))
     assert state.treasury.tobytes() == expected.tobytes()
     assert paid == ((exports * freight).sum() * money, (exports * risk).sum() * money)
+
+
+def test_the_bid_entries_are_those_of_the_bids_laid_out_line_by_line(tiny):
+    """`BidBook.entries` reads, in order, the blocks above 1e-9 t of an (M, S, C, P) copy of the parts."""
+    model = WorldModel(tiny, seed=0)
+    model.run(2)
+    book = trade.pose_bids(model.state, model.constants, model.settings)
+    tonnes, prices = (
+        np.concatenate(side, axis=-1).transpose(1, 2, 0, 3) for side in zip(*book.parts, strict=True)
+    )
+    keep = tonnes > 1e-9
+    expected = (*np.nonzero(keep), tonnes[keep], prices[keep])
+    m, s, country, got_tonnes, got_prices, block = book.entries()
+    assert len(block) > 100 and prices.shape[-1] == len(book.owner) > 10
+    got = (m, s, country, block, got_tonnes, got_prices)
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(got, expected, strict=True))

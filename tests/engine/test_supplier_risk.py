@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from critmin.engine import trade
+from critmin.engine.sorted_positions import values_at
 from critmin.engine.supplier_risk import SupplierRisk
 
 
@@ -28,3 +29,16 @@ def test_every_way_of_reading_supplier_risk_gives_the_dense_arrays_values():
     assert risk.at(cells).tobytes() == dense.reshape(-1)[cells].tobytes()
     routes = np.unravel_index(cells, dense.shape)
     assert risk[routes].tobytes() == dense[routes].tobytes()
+
+
+def test_values_at_many_ascending_positions_equal_the_lookup_one_by_one():
+    """Few kept positions read at many ascending ones (`sorted_positions.scattered`) as by `searchsorted`."""
+    rng = np.random.default_rng(5)
+    at = np.sort(rng.choice(10_000, 40, replace=False))
+    values = rng.random(40)
+    wanted = np.sort(rng.choice(10_000, 3_000, replace=False))
+    dense = np.zeros(10_000)
+    dense[at] = values
+    assert (wanted[np.isin(wanted, at)]).size > 5
+    assert values_at(at, values, wanted).tobytes() == dense[wanted].tobytes()
+    assert values_at(at, values, wanted[::-1]).tobytes() == dense[wanted[::-1]].tobytes()
