@@ -70,6 +70,16 @@ def test_the_public_backtests_hold_on_the_median(report):
     assert not failing, f"public backtest checks out of their band: {failing}"
 
 
+def test_at_least_five_episodes_hold_every_check_with_one_parameter_set(report):
+    """Issue 12's first acceptance point: `critmin validate --json` passes on >= 5 episodes (the
+    backtest scenarios carry no [market] table: test_the_new_scenarios_set_no_market_parameters)."""
+    episodes: dict[str, bool] = {}
+    for check in report[1]["checks"]:
+        episodes[check["scenario"]] = episodes.get(check["scenario"], True) and check["passed"]
+    whole = sorted(name for name, passed in episodes.items() if passed)
+    assert len(whole) >= 5, f"episodes holding every check: {whole}"
+
+
 def test_the_new_episodes_run_and_give_finite_figures(report):
     new = records(report, NEW)
     assert {c["scenario"] for c in new.values()} == set(NEW)
