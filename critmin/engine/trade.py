@@ -717,8 +717,9 @@ def pay_subsidies(state: WorldState, sales: tuple[np.ndarray, ...], subsidy: np.
 
 def spot_exports(spot: SpotFlows, n: int) -> tuple[np.ndarray, np.ndarray]:
     """(cells, tonnes) of the non-zero spot exports: flat (K, C, C) places, ascending; domestic left out."""
-    cells, tonnes = spot.cells, spot.tonnes
-    keep = (tonnes != 0) & (cells // n % n != cells % n)
+    moved = np.flatnonzero(spot.tonnes)
+    cells, tonnes = spot.cells[moved], spot.tonnes[moved]
+    keep = cells // n % n != cells % n
     return cells[keep], tonnes[keep]
 
 
