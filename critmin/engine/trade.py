@@ -593,7 +593,8 @@ def widened_prices(local: np.ndarray, routes: RouteCosts, route_open: ByMarket) 
     """
     member = np.isfinite(local)
     market, exporter = np.nonzero(member)
-    offered = local[market, exporter][:, None] + landed_route_costs(market, exporter, routes)
+    offered = landed_route_costs(market, exporter, routes)
+    offered += local[market, exporter][:, None]  # local + landed, in place: the sum commutes
     closable = np.flatnonzero(np.isin(market, list(route_open.tables)))
     offered[closable] = np.where(route_open[market[closable], exporter[closable]], offered[closable], np.inf)
     landed = np.full(local.shape, np.inf)
