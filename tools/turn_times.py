@@ -12,7 +12,8 @@ runs' medians.
 
 `--copies 4` times the scenario with four times its countries (engine/bench_worlds.py).
 `--phases` also times, inside each turn, the decide phase (`WorldModel.decide`: countries, firms
-and the turn view they read) and the manufacturers' decisions (`consumption.manufacturers_decide`).
+and the turn view they read), the manufacturers' decisions (`consumption.manufacturers_decide`),
+`WorldModel.apply_policies` and the spot markets' settling (`trade.settle_markets`).
 """
 
 from __future__ import annotations
@@ -26,19 +27,19 @@ from pathlib import Path
 
 RUN = """
 import json, time
-from critmin.engine import consumption
+from critmin.engine import consumption, trade
 from critmin.engine.bench_worlds import copies_of_the_countries
 from critmin.engine.model import WorldModel
 world = {scenario!r} if {copies} == 1 else copies_of_the_countries({scenario!r}, {copies})
 model = WorldModel(world, seed=0)
 model.run({warmup})
-times = {{"turn": [], "decide": [], "manufacturers": []}}
+times = {{"turn": [], "decide": [], "manufacturers": [], "apply_policies": [], "settle": []}}
 
 def timed(work, key):
-    def wrapper(*args):
+    def wrapper(*args, **kwargs):
         start = time.process_time()
         try:
-            return work(*args)
+            return work(*args, **kwargs)
         finally:
             times[key][-1] += (time.process_time() - start) * 1000
     return wrapper
@@ -46,6 +47,8 @@ def timed(work, key):
 if {phases}:
     model.decide = timed(model.decide, "decide")
     consumption.manufacturers_decide = timed(consumption.manufacturers_decide, "manufacturers")
+    model.apply_policies = timed(model.apply_policies, "apply_policies")
+    trade.settle_markets = timed(trade.settle_markets, "settle")
 for _ in range({turns}):
     for key in times:
         times[key].append(0.0)
@@ -76,7 +79,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--turns", type=int, default=25)
     parser.add_argument("--scenario", default="world-2024")
-    parser.add_argument("--phases", action="store_true", help="also time deciding and the manufacturers")
+    parser.add_argument(
+        "--phases", action="store_true", help="also time decide, manufacturers, apply_policies, settle"
+    )
     parser.add_argument("--copies", type=int, default=1, help="this many times the scenario's countries")
     args = parser.parse_args()
     if args.copies < 1:

@@ -91,24 +91,35 @@ def build(
     if lead_turns == 0:
         world.state.capacity[at] += tonnes_per_year / TURNS_PER_YEAR
         return
-    order = np.zeros_like(world.state.capacity)
-    order[at] = tonnes_per_year / TURNS_PER_YEAR
-    queue_construction(world, order, lead_turns)
+    queue_line(world, at, tonnes_per_year / TURNS_PER_YEAR, lead_turns)
 
 
 def queue_construction(world: World, tonnes_per_turn: np.ndarray, lead_turns: int | None = None) -> None:
     """Add (C, M, S) capacity to the pipeline, spread over each stage's lead time."""
-    settings, pipeline = world.settings, world.state.construction
+    pipeline = world.state.construction
     for s, stage in enumerate(world.index.stages):
         c, m = np.nonzero(tonnes_per_turn[:, :, s])
-        if not len(c):
-            continue
-        if lead_turns is None:
-            lead = settings.lead_time_turns.get(stage, 8)
-            weights = dynamics.arrival_weights(lead, settings.lead_time_spread_turns.get(stage, 0))
-        else:
-            weights = dynamics.arrival_weights(lead_turns, 0)
-        pipeline[: len(weights), c, m, s] += weights[:, None] * tonnes_per_turn[c, m, s][None, :]
+        if len(c):
+            weights = stage_arrival_weights(world, stage, lead_turns)
+            pipeline[: len(weights), c, m, s] += weights[:, None] * tonnes_per_turn[c, m, s][None, :]
+
+
+def queue_line(
+    world: World, at: tuple[int, int, int], tonnes_per_turn: float, lead_turns: int | None
+) -> None:
+    """Add one line's capacity to the pipeline, as `queue_construction` of an order holding it alone."""
+    if tonnes_per_turn != 0:
+        weights = stage_arrival_weights(world, world.index.stages[at[2]], lead_turns)
+        world.state.construction[: len(weights), *at] += weights * np.float64(tonnes_per_turn)
+
+
+def stage_arrival_weights(world: World, stage: str, lead_turns: int | None) -> np.ndarray:
+    """Each turn's share of new capacity at `stage`: its lead time and spread, or exactly `lead_turns`."""
+    settings = world.settings
+    if lead_turns is None:
+        lead = settings.lead_time_turns.get(stage, 8)
+        return dynamics.arrival_weights(lead, settings.lead_time_spread_turns.get(stage, 0))
+    return dynamics.arrival_weights(lead_turns, 0)
 
 
 def open_line(world: World, at: tuple[int, int, int], unit_cost: float | None = None) -> None:

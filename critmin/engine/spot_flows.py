@@ -18,7 +18,7 @@ from critmin.engine.sorted_positions import block
 
 @dataclass(frozen=True)
 class SpotFlows:
-    """Spot tonnes on every market's member routes: flat (K, C, C) and (M, S, C, C) places, ascending."""
+    """Spot tonnes on the member routes that moved any: flat (K, C, C) and (M, S, C, C) places, ascending."""
 
     cells: np.ndarray  # (R,) flat (K, C, C) positions over the markets of the batch, ascending
     at: np.ndarray  # (R,) the same routes' flat (M, S, C, C) positions, ascending
@@ -37,7 +37,7 @@ class SpotFlows:
 
 
 def cleared_spot(batch, cleared_flows: np.ndarray, shape: tuple[int, ...]) -> tuple[SpotFlows, dict]:
-    """The kernel's flat flows as `SpotFlows`, and by market the (C, C) tonnes that leaked through hubs.
+    """The kernel's non-zero flat flows as `SpotFlows`, and by market the (C, C) tonnes leaked through hubs.
 
     The plain markets' routes are `batch.route_cells` in kernel order; a market with hubs has its
     members' grid, hubs folded into their exporters.
@@ -58,4 +58,6 @@ def cleared_spot(batch, cleared_flows: np.ndarray, shape: tuple[int, ...]) -> tu
     if batch.hubbed:
         order = np.argsort(cells, kind="stable")
         cells, tonnes = cells[order], tonnes[order]
+    moved = np.flatnonzero(tonnes)  # a route that moved nothing adds nothing to the flows
+    cells, tonnes = cells[moved], tonnes[moved]
     return SpotFlows(cells, batch.line_positions(cells, shape), tonnes, shape), leaked

@@ -21,7 +21,7 @@ from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gap
 from critmin.engine.market import MarketProblem, clear_flat
 from critmin.engine.market_batch import Line, MarketBatch
 from critmin.engine.market_routes import ByMarket
-from critmin.engine.pairwise_sum import sparse_sum
+from critmin.engine.pairwise_sum import row_sums, sparse_sum
 from critmin.engine.policies import RouteRules, read_only
 from critmin.engine.route_severity import RouteSeverity
 from critmin.engine.spot_flows import SpotFlows, cleared_spot
@@ -593,7 +593,8 @@ def widened_prices(local: np.ndarray, routes: RouteCosts, route_open: ByMarket) 
     """
     member = np.isfinite(local)
     market, exporter = np.nonzero(member)
-    offered = local[market, exporter][:, None] + landed_route_costs(market, exporter, routes)
+    offered = landed_route_costs(market, exporter, routes)
+    offered += local[market, exporter][:, None]  # local + landed, in place: the sum commutes
     closable = np.flatnonzero(np.isin(market, list(route_open.tables)))
     offered[closable] = np.where(route_open[market[closable], exporter[closable]], offered[closable], np.inf)
     landed = np.full(local.shape, np.inf)
@@ -717,8 +718,9 @@ def pay_subsidies(state: WorldState, sales: tuple[np.ndarray, ...], subsidy: np.
 
 def spot_exports(spot: SpotFlows, n: int) -> tuple[np.ndarray, np.ndarray]:
     """(cells, tonnes) of the non-zero spot exports: flat (K, C, C) places, ascending; domestic left out."""
-    cells, tonnes = spot.cells, spot.tonnes
-    keep = (tonnes != 0) & (cells // n % n != cells % n)
+    moved = np.flatnonzero(spot.tonnes)
+    cells, tonnes = spot.cells[moved], spot.tonnes[moved]
+    keep = cells // n % n != cells % n
     return cells[keep], tonnes[keep]
 
 
@@ -735,25 +737,36 @@ def pay_for_goods(
     Exporters' governments keep the rent between local prices net of route costs. Sellers'
     revenue goes to industry (stockpile sales to the treasury), buyers pay from industry
     (stockpile purchases from the treasury). `traded` are the markets' (mineral, stage) indices,
-    `exports` the non-zero exports (`spot_exports`).
+    `exports` the non-zero exports (`spot_exports`). Every sum is read from those exports alone,
+    in the order numpy sums the dense (K, C, C) arrays (zeros add nothing), bit for bit.
     Returns the transport and the hedging of doubted suppliers paid, USD m (declared sinks).
     """
-    money = USD_M_PER_TONNE_USD_PER_KG
+    money, n = USD_M_PER_TONNE_USD_PER_KG, len(state.industry)
     pay_at_local_prices(state, sales, purchases)
-    rows, shipped = exporting_rows(exports, len(state.industry))
-    market, exporter = rows
-    freight, tariffs, price = routes.freight, routes.tariffs, state.price[:, *traded].T  # (K, C)
-    route_tariffs = tariffs[market, exporter]
-    margin = price[market] - price[market, exporter][:, None] - freight[exporter] - route_tariffs
-    margin -= routes.risk[market, exporter]
-    tariff_revenue = (shipped * route_tariffs).sum(axis=0)  # row after row, as over (K, C, C)
-    rent = np.bincount(exporter, (shipped * margin).sum(axis=1), minlength=len(state.industry))
-    state.treasury += (tariff_revenue + rent) * money  # rent: each row's own sum
     cells, tonnes = exports
-    n = len(freight)
-    transport = sparse_sum(cells, tonnes * freight.reshape(-1)[cells % (n * n)], routes.tariffs.size)
-    hedging = sparse_sum(cells, tonnes * routes.risk[np.unravel_index(cells, tariffs.shape)], tariffs.size)
-    return transport * money, hedging * money  # numpy's dense (K, C, C) sums, bit for bit
+    market, exporter, importer = np.unravel_index(cells, routes.tariffs.shape)
+    price = state.price[:, *traded].T  # (K, C)
+    route_tariffs, route_risk = routes.tariffs.at(cells), routes.risk.at(cells)
+    route_freight = routes.freight[exporter, importer]
+    margin = price[market, importer] - price[market, exporter] - route_freight - route_tariffs
+    margin -= route_risk
+    tariff_revenue = np.bincount(importer, tonnes * route_tariffs, minlength=n)  # row after row
+    state.treasury += (tariff_revenue + exporters_rent(cells, tonnes * margin, n)) * money
+    transport = sparse_sum(cells, tonnes * route_freight, routes.tariffs.size)
+    hedging = sparse_sum(cells, tonnes * route_risk, routes.tariffs.size)
+    return transport * money, hedging * money
+
+
+def exporters_rent(cells: np.ndarray, rent: np.ndarray, n: int) -> np.ndarray:
+    """(C,) each exporter's rent: the pairwise sum of each exporting (market, exporter) row, row after row.
+
+    `rent` is at ascending flat (K, C, C) `cells`; a row is one (market, exporter) pair's n importers.
+    """
+    row = cells // n
+    first = np.flatnonzero(np.diff(row, prepend=-1))
+    row_of = np.cumsum(np.diff(row, prepend=-1) != 0) - 1
+    totals = row_sums(row_of * n + cells % n, rent, len(first), n)
+    return np.bincount(row[first] % n, totals, minlength=n)
 
 
 def pay_at_local_prices(state: WorldState, sales: tuple, purchases: tuple) -> None:
@@ -769,12 +782,3 @@ def pay_at_local_prices(state: WorldState, sales: tuple, purchases: tuple) -> No
     public = owner == BUYER_STRATEGIC
     state.industry -= np.bincount(country[~public], cost[~public], minlength=n)
     state.treasury -= np.bincount(country[public], cost[public], minlength=n)
-
-
-def exporting_rows(exports: tuple[np.ndarray, np.ndarray], n: int) -> tuple[tuple, np.ndarray]:
-    """(market, exporter) of the rows that export, in order, and (R, C) what each shipped to each importer."""
-    cells, tonnes = exports
-    rows, row_of = np.unique(cells // n, return_inverse=True)
-    shipped = np.zeros((len(rows), n))
-    shipped[row_of, cells % n] = tonnes
-    return (rows // n, rows % n), shipped

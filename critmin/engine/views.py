@@ -172,7 +172,7 @@ def firm_arrays(world: World) -> FirmArrays:
         kinds=tuple(firm.kind for firm in firms),
         mandates=tuple(firm.goal for firm in firms),
         cash=state.firm_cash.copy(),
-        shares=world.firm_shares,  # replaced, never written in place (World.set_firm_share): no copy
+        shares=world.lent_firm_shares(),  # replaced at the next change, never written in place: no copy
         import_share=np.divide(imported, received, out=np.zeros_like(received), where=received > 0),
         need_value=usd_m(final_need(state) + feed_need(state, constants), constants.reference_price[None]),
         margin=margin,

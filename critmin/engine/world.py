@@ -117,12 +117,18 @@ class World:
     def set_firm_share(self, at: tuple[int, int, int, int], share: float) -> None:
         """A firm's share of a line's output, at (firm, country, mineral, stage).
 
-        `firm_shares` is replaced, never written in place, so that a turn view may hold it
-        without a copy (engine/views.py).
+        A `firm_shares` lent to a turn view (`lent_firm_shares`, read-only from then on) is
+        replaced by a copy at the next change, never written in place; later changes write
+        into that copy, so a turn's many changes copy the (F, C, M, S) array once.
         """
-        shares = self.firm_shares.copy()
-        shares[at] = share
-        self.firm_shares = shares
+        if not self.firm_shares.flags.writeable:
+            self.firm_shares = self.firm_shares.copy()
+        self.firm_shares[at] = share
+
+    def lent_firm_shares(self) -> np.ndarray:
+        """`firm_shares` for a reader that keeps it without a copy: read-only, replaced at the next change."""
+        self.firm_shares.flags.writeable = False
+        return self.firm_shares
 
     def position(self, country: str, mineral: str, stage: str) -> tuple[int, int, int]:
         """Array position of a (country, mineral, stage) line."""

@@ -12,9 +12,11 @@ from critmin.core.vocabulary import Mineral, Stage
 from critmin.engine import trade
 from critmin.engine.controlled_storage import storage_price_shares
 from critmin.engine.market import flat_batch, problems_of, random_problem
+from critmin.engine.market_routes import ByMarket
 from critmin.engine.model import WorldModel
 from critmin.engine.policies import RouteRules, read_only
 from critmin.engine.spot_flows import SpotFlows
+from critmin.engine.supplier_risk import SupplierRisk
 
 FIELDS = (
     "supply_country",
@@ -148,7 +150,10 @@ def test_rent_tariffs_transport_and_hedging_from_the_exports_are_the_dense_sums_
     )
     cells = np.arange(exports.size)  # the traded lines are all lines, in order
     spot = trade.spot_exports(SpotFlows(cells, cells, flows.ravel(), flows.shape), n)
-    paid = trade.pay_for_goods(state, none, none, traded, spot, trade.RouteCosts(freight, tariffs, risk))
+    by_market = ByMarket(tariffs.shape, 0.0, {q: tariffs[q] for q in range(k) if tariffs[q].any()})
+    doubted = np.flatnonzero(risk)
+    routes = trade.RouteCosts(freight, by_market, SupplierRisk(risk.shape, doubted, risk.ravel()[doubted]))
+    paid = trade.pay_for_goods(state, none, none, traded, spot, routes)
     assert state.treasury.tobytes() == expected.tobytes()
     assert paid == ((exports * freight).sum() * money, (exports * risk).sum() * money)
 

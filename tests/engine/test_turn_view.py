@@ -73,6 +73,19 @@ def test_a_views_firm_shares_stay_as_built_after_a_stake_and_an_expansion():
     assert model.firm_shares[kabil, india].sum() > shares[kabil, india].sum()
 
 
+def test_firm_shares_are_copied_once_after_a_view_then_changed_in_place():
+    """A lent array is read-only and replaced at the next change; the later changes write into that copy."""
+    model = WorldModel("india-central-asia-2025", seed=1)
+    model.run(1)
+    lent = model.turn_view().firms.shares
+    assert not lent.flags.writeable
+    sign_stake(model.world, "kabil", "AUS", "lithium", "mine", 0.05)
+    copied = model.firm_shares
+    assert copied is not lent and copied.flags.writeable
+    own_capacity(model.world, "kabil", model.world.position("IND", "lithium", "refined"), 1000.0)
+    assert model.firm_shares is copied
+
+
 def test_countries_and_firms_decide_on_one_view_per_turn():
     model = WorldModel("india-central-asia-2025", seed=1)
     model.run(1)
