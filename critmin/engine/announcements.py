@@ -72,6 +72,7 @@ def news_exposure(
 
     """
     exposure, market = np.zeros(domestic.shape), np.zeros(domestic.shape)
+    reached_by = np.zeros(domestic.shape[:2], dtype=bool)  # (C, M) markets some control reaches
     supply = recent_exports.imports() + domestic  # (C, M, S)
     for control in controls:
         exporter, m = index.country[control["country"]], index.mineral[control["mineral"]]
@@ -93,19 +94,22 @@ def news_exposure(
                 else np.isin(np.arange(len(shipped)), targets)
             )
             reached[exporter] = False
+            reached_by[:, m] |= reached
             total = supply[reached, m, s].sum()
             if total > 0:
                 market[reached, m, s] = np.maximum(market[reached, m, s], cut * shipped.sum() / total)
     exposure = np.clip(exposure, 0.0, 1.0)
-    return exposure, down_the_chain(exposure, np.clip(market, 0.0, 1.0), recent_exports, domestic)
+    market = np.clip(market, 0.0, 1.0)
+    return exposure, down_the_chain(exposure, market, reached_by, recent_exports, domestic)
 
 
-def down_the_chain(exposure, market, recent_exports, domestic) -> np.ndarray:
+def down_the_chain(exposure, market, reached_by, recent_exports, domestic) -> np.ndarray:
     """News of a cut in processors' feed is news of a cut in what they make, stage by stage.
 
     The market of stage s + 1 learns the cut tonnes of the feed exposure of its processors,
-    weighted by what each supplies, over the line's whole supply (and passes it on to the next
-    stage): a ban on the DRC's cobalt
+    weighted by what each supplies, over the line's supply in the markets the controls reach
+    (`reached_by`, (C, M): the exporter's own market excluded, as for the cut itself), and
+    passes it on to the next stage: a ban on the DRC's cobalt
     hydroxide moves expectations of cobalt metal, as it did in 2025 (metal +43% in the first weeks,
     hydroxide +84%: metals-wire, March 2025) [M]. A buyer's own exposure stays that of its own
     routes: its suppliers still hold feed (counting it too sent 2025Q1's metal to 1.6x, band
@@ -122,9 +126,10 @@ def down_the_chain(exposure, market, recent_exports, domestic) -> np.ndarray:
         line = supply[:, :, s + 1]
         share = np.divide(cut, line, out=np.zeros_like(cut), where=line > 0)
         feed_cut[:, :, s + 1] = np.maximum(feed_cut[:, :, s + 1], np.clip(share, 0.0, 1.0))
-        total = line.sum(axis=0)
-        whole = np.divide(cut.sum(axis=0), total, out=np.zeros_like(total), where=total > 0)
-        market[:, :, s + 1] = np.maximum(market[:, :, s + 1], np.clip(whole, 0.0, 1.0)[None])
+        total = (line * reached_by).sum(axis=0)
+        whole = np.divide((cut * reached_by).sum(axis=0), total, out=np.zeros_like(total), where=total > 0)
+        heard = np.where(reached_by, np.clip(whole, 0.0, 1.0)[None], 0.0)
+        market[:, :, s + 1] = np.maximum(market[:, :, s + 1], heard)
     return market
 
 

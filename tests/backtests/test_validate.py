@@ -95,7 +95,7 @@ STILL_CALIBRATING = {  # new-episode checks out of band over 20 seeds: median (b
     "co_peak_date": "median 2019.75 (band 2017.5-2018.75)",
     "co_2018_over_2016": "median 1.06 (band 1.8-4)",
     "co_fall_within_6_quarters": "median 0 (band 0.5-0.9)",
-    "ga_outside_2023q3_over_q2": "median 1.09 (band 1.1-2.0): just below the band",
+    "ga_outside_2023q3_over_q2": "median 1.05 (band 1.1-2.0): the quarter is not short, stocks sell",
     "co25_outside_2025q4_over_2024": "median 1.09 (band 1.4-2.8): the quota's news moves metal little",
     "co25_outside_2026q1_over_2024": "median 1.10 (band 1.4-3.0): the news fades, stocks last",
     "co25_hydroxide_2025q4_over_2024": "median 1.70 (band 2-5): refiners bid no more than break-even",

@@ -48,7 +48,7 @@ def test_the_start_supply_balances_each_line():
     assert np.all(np.diagonal(exports, axis1=0, axis2=3) == 0.0)
 
 
-def test_a_cut_of_processors_feed_moves_the_market_of_what_they_make():
+def feed_cut_line():
     """Country 0 refines with feed cut by 75%; it makes 80 of the 100 t of refined the world buys."""
     exposure = np.zeros((3, 1, 3))
     exposure[0, 0, 0] = 0.75
@@ -58,7 +58,27 @@ def test_a_cut_of_processors_feed_moves_the_market_of_what_they_make():
     domestic[0, 0, 1] = 30.0  # and uses 30 t at home
     domestic[2, 0, 1] = 20.0  # country 2 refines 20 t from its own feed, not cut
     routes = RouteExports.of_flows(recent.transpose(1, 2, 0, 3))  # (M, S, C_exporter, C_importer)
-    market = down_the_chain(exposure, np.zeros_like(exposure), routes, domestic)
+    return exposure, routes, domestic
+
+
+def test_a_cut_of_processors_feed_moves_the_market_of_what_they_make():
+    """Country 0's refining (80 of the 100 t) loses 75% of its feed: every market hears 0.6."""
+    exposure, routes, domestic = feed_cut_line()
+    everyone = np.ones((3, 1), dtype=bool)
+    market = down_the_chain(exposure, np.zeros_like(exposure), everyone, routes, domestic)
     assert np.allclose(market[:, 0, 1], 0.75 * 80 / 100)
     assert np.all(market[:, 0, 0] == 0.0)  # the feed's own market is the control's to move
     assert np.all(exposure[1:, 0, 1] == 0.0)  # buyers' own exposure is not touched
+
+
+def test_the_exporters_own_market_hears_no_cut_down_the_chain():
+    """The same line, country 2 the exporter: the cut counts over the 80 t the control reaches.
+
+    As for the cut itself (`news_exposure`): China's refined gallium market does not hear the cut
+    of the crude gallium its own licence keeps from refiners abroad, nor dilute it.
+    """
+    exposure, routes, domestic = feed_cut_line()
+    reached = np.array([[True], [True], [False]])
+    market = down_the_chain(exposure, np.zeros_like(exposure), reached, routes, domestic)
+    assert np.allclose(market[:2, 0, 1], 0.75 * 80 / 80)
+    assert market[2, 0, 1] == 0.0

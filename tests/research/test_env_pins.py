@@ -4,7 +4,9 @@ tests/research/data/env_pins.json holds, per configuration and step, digests of 
 observation and mask, its reward, termination, truncation and info, and the world's state
 hash, as the environment before its speed-ups produced them (masked random play from fixed seeds;
 re-pinned on the world data of the antimony substitute and gallium's new scrap, from the tree
-before the speed-ups, 743dcd9: byte-identical to what the sped-up environment gives).
+before the speed-ups, 743dcd9: byte-identical to what the sped-up environment gives; re-pinned
+for news down the chain counted in the markets a control reaches, from 743dcd9 with that change
+to engine/announcements.py: byte-identical again).
 Regenerate only for a deliberate change of the environment's behaviour:
 `PYTHONPATH=. python tests/research/test_env_pins.py > tests/research/data/env_pins.json`.
 """
