@@ -1,7 +1,7 @@
 """What the RL agents see, a row per agent: the arrays features, rewards and masks are read from.
 
-`rows_of_world` reads them once a step from the turn view (the lines' figures as the
-observation book computes them, engine/observe.py), for every agent at once, without building
+`rows_of_world` reads them once a step from the model's observation book of the current view
+(engine/observe.py: the book the AI countries read), for every agent at once, without building
 an Observation per agent; `rows_of_observation` reads the same from one Observation, so that
 features and scores have one definition (critmin/research/env_spaces.py) whatever they are read
 from.
@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from critmin.core.observation import LINE_FIGURES, Observation
-from critmin.engine.line_flows import LineFlows
-from critmin.engine.observe import deals_by_country, line_figures, pending_proposals
 
 if TYPE_CHECKING:
     from critmin.engine.model import WorldModel
@@ -86,25 +84,23 @@ def positions(seen: Sequence[Line], lines: Sequence[Line]) -> np.ndarray:
 
 
 def rows_of_world(model: WorldModel, countries: Sequence[str], lines: Sequence[Line]) -> Rows:
-    """What each of `countries` sees now, as its Observation would show it, on `lines`."""
-    view = model.turn_view()
-    chain = np.nonzero(view.chain)
-    flows = LineFlows.of(model.views.last_flows(view), view.chain)
-    at = [view.names.country[c] for c in countries]
-    names = view.names
-    seen = [(names.minerals[m], names.stages[s]) for m, s in zip(*chain, strict=True)]
-    records = model.world.policies.records()
-    controlled, tariff = policy_arrays([policies_of(records, c) for c in countries], lines)
-    inbox, deals = pending_proposals(model.world)["inbox"], deals_by_country(model.world)
+    """What each of `countries` sees now, as its Observation would show it, on `lines`.
+
+    Read from the model's observation book of the current view, the one the AI countries read
+    in the next turn's decisions, so the lines' figures are worked out once a view.
+    """
+    book = model.observation_book()
+    at = [book.view.names.country[c] for c in countries]
+    controlled, tariff = policy_arrays([policies_of(book.policies, c) for c in countries], lines)
     return Rows(
-        figures=line_figures(view, chain, flows)[at],
-        at=positions(seen, lines),
+        figures=book.figures[at],
+        at=positions(book.lines, lines),
         controlled=controlled,
         tariff=tariff,
-        treasury=view.treasury[at],
-        budget=view.budget_per_turn[at],
-        inbox=[list(inbox.get(c, ())) for c in countries],
-        deals=np.array([len(deals.get(c, ())) for c in countries], dtype=float),
+        treasury=book.view.treasury[at],
+        budget=book.view.budget_per_turn[at],
+        inbox=[list(book.inbox.get(c, ())) for c in countries],
+        deals=np.array([len(book.deals.get(c, ())) for c in countries], dtype=float),
     )
 
 
