@@ -131,43 +131,35 @@ def essential_share(state: WorldState) -> np.ndarray:
     return np.divide(weighted, total, out=np.zeros_like(total), where=total > 0)
 
 
+def on_lines(values, lines: tuple[np.ndarray, np.ndarray]):
+    """(L, C) a (C, M, S) array's values on the traded `lines`, line by line (a scalar as it is)."""
+    return values[:, lines[0], lines[1]].T if np.ndim(values) == 3 else values
+
+
 @dataclass
 class BidBook:
-    """Every buyer's bid blocks in every market, posed at once.
+    """Every buyer's bid blocks in every traded market, posed at once.
 
     Blocks, numbered across the parts: manufacturers' use along their demand curve (and its
     essential share), their routine and extra stock, processors' feed along their curve and
-    their routine feed stock. Read line by line, then country (the order markets read them in).
+    their routine feed stock. Laid out (line, country, block), the order markets read them in.
     """
 
-    parts: list[tuple[np.ndarray, np.ndarray]]  # (tonnes, prices USD/kg), each (C, M, S, k) (broadcast views)
-    owner: np.ndarray  # (P,) BUYER_* per block, P the parts' k together
+    tonnes: np.ndarray  # (L, C, P) over the traded lines L and the parts' P blocks
+    prices: np.ndarray  # (L, C, P) USD/kg
+    owner: np.ndarray  # (P,) BUYER_* per block
     reservation: np.ndarray  # (C, M, S) producers' reservation prices, USD/kg
     squeezed: np.ndarray  # (C, M, S) processors whose scarce feed sits at their break-even (overhang.py)
 
     def entries(self) -> tuple[np.ndarray, ...]:
-        """(mineral, stage, country, tonnes, price, block) of every block above 1e-9 t, in (M, S, C, P) order.
-
-        Only an (M, S, C, P) bool mask is laid out line by line; tonnes and prices are read at
-        its entries from the parts (the values an (M, S, C, P) copy of them would hold).
-        """
-        shape = self.parts[0][0].shape[:3]
-        starts = market_batch.running_total(np.array([tonnes.shape[-1] for tonnes, _ in self.parts]))
-        keep = np.empty((*shape[1:], shape[0], starts[-1]), dtype=bool)
-        for (tonnes, _), start, end in zip(self.parts, starts[:-1], starts[1:], strict=True):
-            keep[..., start:end] = (tonnes > 1e-9).transpose(1, 2, 0, 3)
-        m, s, country, block = np.unravel_index(np.flatnonzero(keep), keep.shape)  # np.nonzero's, 3x faster
-        part = np.searchsorted(starts, block, side="right") - 1
-        tonnes, prices = np.empty(len(block)), np.empty(len(block))
-        for q, (part_tonnes, part_prices) in enumerate(self.parts):
-            mine = part == q
-            at = (country[mine], m[mine], s[mine], block[mine] - starts[q])
-            tonnes[mine], prices[mine] = part_tonnes[at], part_prices[at]
-        return m, s, country, tonnes, prices, block
+        """(line, country, tonnes, price, block) of every block above 1e-9 t, in (L, C, P) order."""
+        keep = self.tonnes > 1e-9
+        line, country, block = np.unravel_index(np.flatnonzero(keep), keep.shape)  # np.nonzero's, faster
+        return line, country, self.tonnes[keep], self.prices[keep], block
 
 
-def pose_bids(state: WorldState, constants: Constants, settings) -> BidBook:
-    """The bid blocks of every country in every market, and producers' reservation prices.
+def pose_bids(state: WorldState, constants: Constants, settings, lines: tuple) -> BidBook:
+    """The bid blocks of every country in the markets `lines`, and producers' reservation prices.
 
     Manufacturers bid for what this turn's use lacks along their demand curve, for their
     routine inventory at no more than `inventory_price_multiple` times the reference price, and
@@ -175,60 +167,69 @@ def pose_bids(state: WorldState, constants: Constants, settings) -> BidBook:
     feed along their own curve up to break-even, and for a routine feed inventory.
     """
     cap = break_even_feed_price(state, constants, settings)
-    parts = final_bids(state, constants, settings) + feed_bids(state, constants, settings, cap)
-    shape = state.capacity.shape
+    stock_price = on_lines(stock_bid_price(state, constants, settings), lines)
+    parts = final_bids(state, constants, settings, lines, stock_price)
+    parts += feed_bids(state, constants, settings, lines, (on_lines(cap, lines), stock_price))
     owner = np.concatenate([np.full(t.shape[-1], o) for t, _, o in parts])
-    views = [tuple(np.broadcast_to(side, (*shape, t.shape[-1])) for side in (t, p)) for t, p, _ in parts]
+    shape = (len(lines[0]), len(state.price), len(owner))
+    tonnes, prices = (side_by_side([part[side] for part in parts], shape) for side in (0, 1))
     squeeze = overhang.squeezed(state, constants.reference_price, cap)
-    return BidBook(views, owner, offer_prices(state, constants), squeeze)
+    return BidBook(tonnes, prices, owner, offer_prices(state, constants), squeeze)
 
 
-def final_bids(state: WorldState, constants: Constants, settings) -> list[tuple]:
-    """Manufacturers' blocks (tonnes, prices, owner), each (C, M, S, k)."""
-    need, essential = final_need(state), essential_share(state)
-    ref = constants.reference_price[None]
-    use, routine, extra = stock_gaps(
-        need, state.consumer_stock, state.inventory_target, routine_cover(constants, settings)
-    )
+def side_by_side(blocks: list[np.ndarray], shape: tuple[int, int, int]) -> np.ndarray:
+    """(L, C, P) the (L or 1, C or 1, k) `blocks` broadcast and laid side by side along the last axis."""
+    out = np.empty(shape)
+    start = 0
+    for block in blocks:
+        out[..., start : start + block.shape[-1]] = block
+        start += block.shape[-1]
+    return out
+
+
+def final_bids(state: WorldState, constants: Constants, settings, lines, stock_price) -> list[tuple]:
+    """Manufacturers' blocks (tonnes, prices, owner) on the traded `lines`, each (L, C, k).
+
+    `stock_price` is (L, C) `stock_bid_price` on those lines.
+    """
+    need, essential = on_lines(final_need(state), lines), on_lines(essential_share(state), lines)
+    stock, ref = on_lines(state.consumer_stock, lines), constants.reference_price[lines][:, None]
+    cover = on_lines(routine_cover(constants, settings), lines)
+    use, routine, extra = stock_gaps(need, stock, on_lines(state.inventory_target, lines), cover)
     multiples = np.asarray(settings.demand_price_multiples)
     kink, destruction = settings.demand_destruction_multiple, settings.destruction_elasticity
     elasticity = tuple(constants.demand_elasticity)
     fractions = fraction_table(tuple(multiples), elasticity, kink, destruction)  # (M, K)
-    flexible = (use * (1 - essential))[..., None] * fractions[None, :, None, :]
+    flexible = (use * (1 - essential))[..., None] * fractions[lines[0]][:, None, :]
     curve = np.concatenate([flexible, (use * essential)[..., None]], axis=-1)
     levels = np.append(multiples, multiples.max())
+    working = on_lines(constants.working_cover, lines)
+    restock = ref * settings.inventory_price_multiple
     return [
         (curve, ref[..., None] * levels, BUYER_FINAL),
-        (
-            *restocking_bids(
-                need,
-                state.consumer_stock,
-                routine,
-                ref * settings.inventory_price_multiple,
-                settings,
-                constants.working_cover,
-            ),
-            BUYER_STOCK,
-        ),
-        (extra[..., None], stock_bid_price(state, constants, settings)[..., None], BUYER_STOCK),
+        (*restocking_bids(need, stock, routine, restock, settings, working), BUYER_STOCK),
+        (extra[..., None], stock_price[..., None], BUYER_STOCK),
     ]
 
 
-def feed_bids(state: WorldState, constants: Constants, settings, cap: np.ndarray) -> list[tuple]:
-    """Processors' blocks for feed (tonnes, prices, owner), each (C, M, S, k).
+def feed_bids(state: WorldState, constants: Constants, settings, lines, caps: tuple) -> list[tuple]:
+    """Processors' blocks for feed (tonnes, prices, owner) on the traded `lines`, each (L, C, k).
 
     Like manufacturers, processors want more feed in stock when their supply is at risk (the
-    same inventory target), bid at `stock_bid_price` but never above break-even, `cap`
-    (`break_even_feed_price`).
+    same inventory target), bid at `stock_bid_price` but never above break-even
+    (`break_even_feed_price`): `caps` are those two, (L, C) each.
     """
-    need, cover = feed_need(state, constants), routine_cover(constants, settings)
-    use, routine, extra = stock_gaps(need, state.feed_stock, state.inventory_target, cover)
+    cap, stock_price = caps
+    need = on_lines(feed_need(state, constants), lines)
+    cover = on_lines(routine_cover(constants, settings), lines)
+    stock, target = on_lines(state.feed_stock, lines), on_lines(state.inventory_target, lines)
+    use, routine, extra = stock_gaps(need, stock, target, cover)
     multiples = np.asarray(settings.demand_price_multiples)
-    reference = feed_reference(state, constants)
+    reference = on_lines(feed_reference(state, constants), lines)
     curve = use[..., None] * fraction_table(tuple(multiples), (settings.feed_elasticity,), np.inf, None)[0]
     curve_prices = np.minimum(reference[..., None] * multiples, cap[..., None])
     routine_price = np.minimum(reference * settings.inventory_price_multiple, cap)
-    extra_price = np.minimum(stock_bid_price(state, constants, settings), cap)
+    extra_price = np.minimum(stock_price, cap)
     return [
         (curve, curve_prices, BUYER_FEED),
         (routine[..., None], routine_price[..., None], BUYER_FEED),
@@ -309,23 +310,23 @@ def submatrix(matrix: np.ndarray, members: np.ndarray) -> np.ndarray:
     return matrix[members[:, None], members]
 
 
-def all_bids(book: BidBook, orders: Orders) -> tuple[np.ndarray, ...]:
-    """(market id m * S + s, country, tonnes, price, owner) of every positive bid, sorted by market.
+def all_bids(book: BidBook, orders: Orders, lines: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, ...]:
+    """(market k, country, tonnes, price, owner) of every positive bid, sorted by market.
 
-    Government stockpile orders come last in their market, in the order they were given.
+    Markets are the traded `lines` in order. Government stockpile orders come last in their
+    market, in the order they were given (an order on a line not traded is dropped).
     """
-    m, s, country, tonnes, prices, block = book.entries()
-    n_s = book.reservation.shape[2]
-    bids = (m * n_s + s, country, tonnes, prices, book.owner[block])
-    strategic = [
-        (mm * n_s + ss, c, t, cap, BUYER_STRATEGIC)
-        for (c, mm, ss), (t, cap) in orders.buy.items()
-        if t > 1e-9
-    ]
+    line, country, tonnes, prices, block = book.entries()
+    bids = (line, country, tonnes, prices, book.owner[block])
+    strategic = [(mm, ss, c, t, cap) for (c, mm, ss), (t, cap) in orders.buy.items() if t > 1e-9]
     if not strategic:
         return bids
-    extra = (np.array(column) for column in zip(*strategic, strict=True))
-    bids = tuple(np.concatenate([a, b.astype(a.dtype)]) for a, b in zip(bids, extra, strict=True))
+    mm, ss, *extra = (np.array(column) for column in zip(*strategic, strict=True))
+    n_s = book.reservation.shape[2]
+    market = market_batch.market_ids(mm * n_s + ss, lines, n_s)
+    traded = market >= 0
+    extra = (market, *extra, np.full(len(market), BUYER_STRATEGIC))
+    bids = tuple(np.concatenate([a, b[traded].astype(a.dtype)]) for a, b in zip(bids, extra, strict=True))
     order = np.argsort(bids[0], kind="stable")
     return tuple(column[order] for column in bids)
 
@@ -461,16 +462,14 @@ def pose_markets(
     deliveries used part of them. Subsidised producers (`subsidy`, (C, M, S) shares of sales
     value) sell for that much less.
     """
-    book = pose_bids(state, constants, settings)
     lines = np.nonzero(constants.chain)
-    n_s = constants.chain.shape[1]
+    book = pose_bids(state, constants, settings, lines)
     ruled = policy_book.market_rules(index.country)
     held = storage_price_shares(ruled, index, state.price.shape, settings)
-    flat = [all_offers(state, orders, book, settings, subsidy, held), all_bids(book, orders)]
-    for side, columns in enumerate(flat):
-        market = market_batch.market_ids(columns[0], lines, n_s)
-        keep = market >= 0
-        flat[side] = (market[keep], *(column[keep] for column in columns[1:]))
+    offers = all_offers(state, orders, book, settings, subsidy, held)
+    market = market_batch.market_ids(offers[0], lines, constants.chain.shape[1])
+    keep = market >= 0
+    flat = [(market[keep], *(column[keep] for column in offers[1:])), all_bids(book, orders, lines)]
     freight = freight_usd_per_kg(settings.freight_usd_per_kg_per_1000km, constants.distance_km)
     free = read_only(RouteRules.unrestricted(len(freight)))
     rules = [ruled.get((index.minerals[m], index.stages[s]), free) for m, s in zip(*lines, strict=True)]

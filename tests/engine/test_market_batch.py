@@ -56,22 +56,23 @@ def one_by_one(model: WorldModel, committed: np.ndarray) -> list:
     """Every market of this turn posed one at a time, as the engine posed them before the batch."""
     state, constants, settings, index = model.state, model.constants, model.settings, model.index
     subsidy = model.policies.subsidy_rates(index)
-    book = trade.pose_bids(state, constants, settings)
+    lines = np.nonzero(constants.chain)
+    book = trade.pose_bids(state, constants, settings, lines)
     freight = freight_usd_per_kg(settings.freight_usd_per_kg_per_1000km, constants.distance_km)
     ruled, free = model.policies.market_rules(index.country), read_only(RouteRules.unrestricted(len(freight)))
     held = storage_price_shares(ruled, index, state.price.shape, settings)
     bids, offers = (
-        trade.all_bids(book, model.world.orders),
+        trade.all_bids(book, model.world.orders, lines),
         trade.all_offers(state, model.world.orders, book, settings, subsidy, held),
     )
     risk = trade.supplier_risk_costs(state, constants, settings)
     posed = []
-    for m, s in zip(*np.nonzero(constants.chain), strict=True):
+    for k, (m, s) in enumerate(zip(*lines, strict=True)):
         rules = ruled.get((index.minerals[m], index.stages[s]), free)
         tariff = rules.tariff * state.price[:, m, s][:, None] if rules is not free else np.zeros_like(freight)
         if rules.controlled:
             rules = trade.after_contracts(rules, committed[m, s])
-        mine = [side[0] == m * constants.chain.shape[1] + s for side in (offers, bids)]
+        mine = [offers[0] == m * constants.chain.shape[1] + s, bids[0] == k]
         own_offers, own_bids = (
             tuple(c[k] for c in side[1:]) for side, k in zip((offers, bids), mine, strict=True)
         )
@@ -158,17 +159,25 @@ def test_rent_tariffs_transport_and_hedging_from_the_exports_are_the_dense_sums_
     assert paid == ((exports * freight).sum() * money, (exports * risk).sum() * money)
 
 
-def test_the_bid_entries_are_those_of_the_bids_laid_out_line_by_line(tiny):
-    """`BidBook.entries` reads, in order, the blocks above 1e-9 t of an (M, S, C, P) copy of the parts."""
+def test_the_bid_entries_are_the_traded_lines_blocks_of_the_parts_laid_out_line_by_line(tiny):
+    """`BidBook.entries` reads, in order, the blocks above 1e-9 t of the bids on the traded lines.
+
+    Against the parts posed over every (C, M, S) line as before (`final_bids` and `feed_bids`
+    on all lines), laid out (M, S, C, P) and read at the traded lines.
+    """
     model = WorldModel(tiny, seed=0)
     model.run(2)
-    book = trade.pose_bids(model.state, model.constants, model.settings)
-    tonnes, prices = (
-        np.concatenate(side, axis=-1).transpose(1, 2, 0, 3) for side in zip(*book.parts, strict=True)
-    )
+    state, constants, settings = model.state, model.constants, model.settings
+    lines = np.nonzero(constants.chain)
+    every = tuple(axis.ravel() for axis in np.indices(constants.chain.shape))
+    book = trade.pose_bids(state, constants, settings, lines)
+    whole = trade.pose_bids(state, constants, settings, every)  # (M * S, C, P)
+    shape = (*constants.chain.shape, *whole.tonnes.shape[1:])
+    tonnes, prices = (side.reshape(shape)[lines] for side in (whole.tonnes, whole.prices))
     keep = tonnes > 1e-9
     expected = (*np.nonzero(keep), tonnes[keep], prices[keep])
-    m, s, country, got_tonnes, got_prices, block = book.entries()
-    assert len(block) > 100 and prices.shape[-1] == len(book.owner) > 10
-    got = (m, s, country, block, got_tonnes, got_prices)
+    line, country, got_tonnes, got_prices, block = book.entries()
+    assert len(block) > 100 and len(set(line.tolist())) > 1 and len(lines[0]) < constants.chain.size
+    assert prices.shape[-1] == len(book.owner) > 10
+    got = (line, country, block, got_tonnes, got_prices)
     assert all(a.tobytes() == b.tobytes() for a, b in zip(got, expected, strict=True))
