@@ -364,13 +364,15 @@ def all_offers(
     orders: Orders,
     book: BidBook,
     settings,
+    lines: tuple,
     subsidy: np.ndarray | None = None,
     storage_share: np.ndarray | None = None,
 ) -> tuple[np.ndarray, ...]:
-    """(market id m * S + s, country, tonnes, reservation price, owner) of every positive offer, by market.
+    """(market k, country, tonnes, reservation price, owner) of every positive offer, by market.
 
-    Producers' stocks: what they cannot store at their reservation price, what they can store
-    at the price they hold out for (`producer_storage`); then stockpile releases at any price.
+    Markets are the traded `lines` in order. Producers' stocks: what they cannot store at their
+    reservation price, what they can store at the price they hold out for (`producer_storage`);
+    then stockpile releases at any price.
     A squeezed processor's reservation price is its overhang price (engine/overhang.py).
     A subsidised producer, paid `subsidy` of its sales value on top, asks that much less.
     """
@@ -384,12 +386,14 @@ def all_offers(
     if book.squeezed.any():
         reservation = overhang.overhang_price(state, settings, reservation, storable, book.squeezed)
     held = held_price(state, settings, reservation, storage_share)
-    tonnes = np.stack([state.producer_stock - storable, storable, release]).transpose(2, 3, 0, 1)
-    prices = np.stack([reservation, held, np.zeros_like(reservation)]).transpose(2, 3, 0, 1)
+    blocks = (state.producer_stock - storable, storable, release)
+    tonnes = np.stack([on_lines(block, lines) for block in blocks], axis=1)  # (L, 3, C)
+    prices = np.zeros_like(tonnes)  # stockpile releases at any price
+    prices[:, 0], prices[:, 1] = on_lines(reservation, lines), on_lines(held, lines)
     keep = tonnes > 1e-9
-    m, s, block, country = np.unravel_index(np.flatnonzero(keep), keep.shape)
+    market, block, country = np.unravel_index(np.flatnonzero(keep), keep.shape)
     owner = np.where(block == 2, SELLER_STOCKPILE, SELLER_PRODUCER)
-    return m * tonnes.shape[1] + s, country, tonnes[keep], prices[keep], owner
+    return market, country, tonnes[keep], prices[keep], owner
 
 
 def feed_reference(state: WorldState, constants: Constants) -> np.ndarray:
@@ -466,10 +470,7 @@ def pose_markets(
     book = pose_bids(state, constants, settings, lines)
     ruled = policy_book.market_rules(index.country)
     held = storage_price_shares(ruled, index, state.price.shape, settings)
-    offers = all_offers(state, orders, book, settings, subsidy, held)
-    market = market_batch.market_ids(offers[0], lines, constants.chain.shape[1])
-    keep = market >= 0
-    flat = [(market[keep], *(column[keep] for column in offers[1:])), all_bids(book, orders, lines)]
+    flat = [all_offers(state, orders, book, settings, lines, subsidy, held), all_bids(book, orders, lines)]
     freight = freight_usd_per_kg(settings.freight_usd_per_kg_per_1000km, constants.distance_km)
     free = read_only(RouteRules.unrestricted(len(freight)))
     rules = [ruled.get((index.minerals[m], index.stages[s]), free) for m, s in zip(*lines, strict=True)]

@@ -63,7 +63,7 @@ def one_by_one(model: WorldModel, committed: np.ndarray) -> list:
     held = storage_price_shares(ruled, index, state.price.shape, settings)
     bids, offers = (
         trade.all_bids(book, model.world.orders, lines),
-        trade.all_offers(state, model.world.orders, book, settings, subsidy, held),
+        trade.all_offers(state, model.world.orders, book, settings, lines, subsidy, held),
     )
     risk = trade.supplier_risk_costs(state, constants, settings)
     posed = []
@@ -72,7 +72,7 @@ def one_by_one(model: WorldModel, committed: np.ndarray) -> list:
         tariff = rules.tariff * state.price[:, m, s][:, None] if rules is not free else np.zeros_like(freight)
         if rules.controlled:
             rules = trade.after_contracts(rules, committed[m, s])
-        mine = [offers[0] == m * constants.chain.shape[1] + s, bids[0] == k]
+        mine = [offers[0] == k, bids[0] == k]
         own_offers, own_bids = (
             tuple(c[k] for c in side[1:]) for side, k in zip((offers, bids), mine, strict=True)
         )
