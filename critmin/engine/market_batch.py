@@ -13,7 +13,6 @@ bit-identical.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -52,7 +51,7 @@ class MarketBatch:
     route_open: ByMarket  # (K, C, C) bool
     kernel: tuple  # the arguments of flow.clear_batch
     plain: np.ndarray  # (P,) the markets without hubs, in kernel order
-    routes: np.ndarray  # (K, C, C) bool: the plain markets' routes among their members
+    route_cells: np.ndarray  # flat (K, C, C) positions of the plain markets' routes, ascending (kernel order)
     hubbed: list  # (k, trade.Market) of the markets with hubs, in kernel order
     offers: tuple[np.ndarray, np.ndarray, np.ndarray]  # (market, country, owner) per offer, kernel order
     bids: tuple[np.ndarray, np.ndarray, np.ndarray]  # (market, country, owner) per bid, kernel order
@@ -77,11 +76,6 @@ class MarketBatch:
         for q, (k, market) in enumerate(self.hubbed, start=len(self.plain)):
             local[k, market.members] = prices[at[q] : at[q] + len(market.members)]
         return local
-
-    @cached_property
-    def route_cells(self) -> np.ndarray:
-        """Flat (K, C, C) positions of the plain markets' routes, ascending (their kernel order)."""
-        return np.flatnonzero(self.routes)
 
     def line_positions(self, cells: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         """Flat positions in an (M, S, C, C) array of flat (K, C, C) positions `cells`."""
@@ -142,41 +136,46 @@ class Posing:
 
 
 def plain_kernel(posing: Posing, active: np.ndarray, plain: np.ndarray) -> tuple[tuple, np.ndarray]:
-    """The kernel's arguments for the markets `plain` (no hubs), and (K, C, C) where their routes are.
+    """The kernel's arguments for the markets `plain` (no hubs), and their routes' flat (K, C, C) places.
 
     Each market's routes are its members' rows and columns of the (K, C, C) arrays, read in
-    order (market, exporter, importer) by one boolean mask.
+    order (market, exporter, importer) by one boolean mask; their positions come ascending.
     """
     local = np.cumsum(active, axis=1) - 1
     rank = np.full(len(active), -1)
     rank[plain] = np.arange(len(plain))
-    groups = []
-    for market, country, tonnes, price, *_ in (posing.offers, posing.bids):
-        keep = rank[market] >= 0
-        groups.append(
-            [offsets(rank[market[keep]], len(plain)), local[market, country][keep], tonnes[keep], price[keep]]
-        )
-    groups[1].append(np.zeros(len(groups[1][1]), dtype=bool))
+    offers, bids = (plain_entries(side, local, rank, len(plain)) for side in (posing.offers, posing.bids))
+    bids.append(np.zeros(len(bids[1]), dtype=bool))
     member = np.zeros_like(active)
     member[plain] = active[plain]
     routes = member[:, :, None] & member[:, None, :]
     n = member.sum(axis=1)[plain].astype(np.int64)
     at = running_total(n * n)
     cells = np.flatnonzero(routes)
-    cost = posing.freight.reshape(-1)[cells % posing.freight.size] + posing.tariffs.at(cells)
+    cost = np.broadcast_to(posing.freight, routes.shape)[routes] + posing.tariffs.at(cells)
     cost += posing.risk.at(cells)  # (freight + tariff) + risk, as the dense sum adds them
     opened, licensed = np.ones(len(cost), dtype=bool), np.zeros(len(cost), dtype=bool)
     export_cap, licence_cap = np.full(active.shape, np.inf), np.full(active.shape, np.inf)
     for q in posing.ruled:
         rules, among = posing.rules[q], np.flatnonzero(member[q])
         export_cap[q], licence_cap[q] = rules.export_cap, rules.licence_cap
-        if len(among):
-            here = slice(at[rank[q]], at[rank[q] + 1])
+        here = slice(at[rank[q]], at[rank[q] + 1])
+        if len(among) and not rules.route_open.all():
             opened[here] = rules.route_open[among[:, None], among].ravel()
+        if len(among) and rules.licensed.any():
             licensed[here] = rules.licensed[among[:, None], among].ravel()
     countries = (running_total(n), export_cap[member], licence_cap[member])
     kernel_routes = (at, cost, opened, licensed)
-    return (n, tuple(groups[0]), tuple(groups[1]), kernel_routes, countries), routes
+    return (n, tuple(offers), tuple(bids), kernel_routes, countries), cells
+
+
+def plain_entries(entries: tuple, local: np.ndarray, rank: np.ndarray, n_plain: int) -> list[np.ndarray]:
+    """(starts, local country, tonnes, price) of the offers or bids of the plain markets (`rank` >= 0)."""
+    market, country, tonnes, price, *_ = entries
+    if n_plain == len(rank):  # every market plain, in order: nothing to leave out
+        return [offsets(market, n_plain), local[market, country], tonnes, price]
+    keep = rank[market] >= 0
+    return [offsets(rank[market[keep]], n_plain), local[market, country][keep], tonnes[keep], price[keep]]
 
 
 def running_total(sizes: np.ndarray) -> np.ndarray:
@@ -202,7 +201,7 @@ def pose_batch(posing: Posing, lines: tuple, full_rules: list, pose_one) -> Mark
     active = members(n_markets, n_countries, posing.offers[:2], posing.bids[:2])
     has_hubs = with_hubs(posing.rules, *posing.offers[:2])
     plain = np.flatnonzero(~has_hubs)
-    kernel, routes = plain_kernel(posing, active, plain)
+    kernel, route_cells = plain_kernel(posing, active, plain)
     hubbed = [(int(k), pose_one(int(k))) for k in np.flatnonzero(has_hubs)]
     if hubbed:
         kernel = joined(kernel, clearing.flat_batch([market.problem for _, market in hubbed])[0])
@@ -217,7 +216,7 @@ def pose_batch(posing: Posing, lines: tuple, full_rules: list, pose_one) -> Mark
         posing.route_open,
         kernel,
         plain,
-        routes,
+        route_cells,
         hubbed,
         kernel_entries(posing.offers, has_hubs, [(k, m.offer_country, m.offer_owner) for k, m in hubbed]),
         kernel_entries(posing.bids, has_hubs, [(k, m.bid_country, m.bid_owner) for k, m in hubbed]),
