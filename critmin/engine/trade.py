@@ -201,12 +201,11 @@ def final_bids(state: WorldState, constants: Constants, settings, lines, stock_p
     elasticity = tuple(constants.demand_elasticity)
     fractions = fraction_table(tuple(multiples), elasticity, kink, destruction)  # (M, K)
     flexible = (use * (1 - essential))[..., None] * fractions[lines[0]][:, None, :]
-    curve = np.concatenate([flexible, (use * essential)[..., None]], axis=-1)
-    levels = np.append(multiples, multiples.max())
     working = on_lines(constants.working_cover, lines)
     restock = ref * settings.inventory_price_multiple
     return [
-        (curve, ref[..., None] * levels, BUYER_FINAL),
+        (flexible, ref[..., None] * multiples, BUYER_FINAL),
+        ((use * essential)[..., None], ref[..., None] * multiples.max(), BUYER_FINAL),
         (*restocking_bids(need, stock, routine, restock, settings, working), BUYER_STOCK),
         (extra[..., None], stock_price[..., None], BUYER_STOCK),
     ]
@@ -629,9 +628,10 @@ def after_contracts(rules: RouteRules, committed: np.ndarray) -> RouteRules:
     Contracts may take a quota's leakage too (contracts.py reads `ExportControl.cap()`): what
     they deliver beyond the direct quota comes out of the leak room.
     """
-    foreign = committed * (1 - np.eye(len(committed)))
+    foreign = committed.copy()
+    np.fill_diagonal(foreign, 0.0)  # the bits of committed * (1 - eye): tonnes are never negative
     exported = foreign.sum(axis=1)
-    licensed = (foreign * rules.licensed).sum(axis=1)
+    licensed = (foreign * rules.licensed).sum(axis=1) if rules.licensed.any() else np.zeros(len(foreign))
     return replace(
         rules,
         export_cap=np.maximum(rules.export_cap - exported, 0.0),
