@@ -107,12 +107,17 @@ def members(n_markets: int, n_countries: int, *entries: tuple[np.ndarray, np.nda
     return active
 
 
-def with_hubs(rules: list[RouteRules], offer_market: np.ndarray, offer_country: np.ndarray) -> np.ndarray:
-    """(K,) bool: markets where an exporter with offers has leak room (`leakage.leaking_exporters`)."""
-    hubbed = np.zeros(len(rules), dtype=bool)
-    for k, market_rules in enumerate(rules):
-        if market_rules.leak_cap.any():
-            hubbed[k] = (market_rules.leak_cap[offer_country[offer_market == k]] > 0).any()
+def with_hubs(posing: Posing) -> np.ndarray:
+    """(K,) bool: markets where an exporter with offers has leak room (`leakage.leaking_exporters`).
+
+    Only ruled markets have leak room; a market's offers are its slice of the sorted offers.
+    """
+    market, country = posing.offers[:2]
+    hubbed = np.zeros(len(posing.rules), dtype=bool)
+    starts = offsets(market, len(posing.rules))
+    for k in posing.ruled:
+        if posing.rules[k].leak_cap.any():
+            hubbed[k] = (posing.rules[k].leak_cap[country[starts[k] : starts[k + 1]]] > 0).any()
     return hubbed
 
 
@@ -199,7 +204,7 @@ def pose_batch(posing: Posing, lines: tuple, full_rules: list, pose_one) -> Mark
     """Every market posed into one kernel batch; `pose_one(k)` poses a market with hubs on its own."""
     n_markets, n_countries = len(posing.rules), len(posing.freight)
     active = members(n_markets, n_countries, posing.offers[:2], posing.bids[:2])
-    has_hubs = with_hubs(posing.rules, *posing.offers[:2])
+    has_hubs = with_hubs(posing)
     plain = np.flatnonzero(~has_hubs)
     kernel, route_cells = plain_kernel(posing, active, plain)
     hubbed = [(int(k), pose_one(int(k))) for k in np.flatnonzero(has_hubs)]
