@@ -477,11 +477,13 @@ def pose_markets(
     shape = (len(rules), *freight.shape)
     tariffs, route_open = ByMarket(shape, 0.0, {}), ByMarket(shape, True, {})
     full_rules: list[RouteRules | None] = [None] * len(rules)
-    for k in ruled_markets:
-        tariffs.tables[k] = rules[k].tariff * state.price[:, lines[0][k], lines[1][k]][:, None]
+    for k in ruled_markets:  # a table only where a tariff or a closed route stands: elsewhere 0.0 and True
+        if rules[k].tariff.any():
+            tariffs.tables[k] = rules[k].tariff * state.price[:, lines[0][k], lines[1][k]][:, None]
         if rules[k].controlled:
             full_rules[k], rules[k] = rules[k], after_contracts(rules[k], committed[lines[0][k], lines[1][k]])
-        route_open.tables[k] = rules[k].route_open
+        if not rules[k].route_open.all():
+            route_open.tables[k] = rules[k].route_open
     risk = SupplierRisk.of(state, constants, settings, lines)
     posing = market_batch.Posing(*flat, freight, tariffs, risk, route_open, rules, ruled_markets)
 
