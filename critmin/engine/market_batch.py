@@ -231,6 +231,8 @@ def pose_batch(posing: Posing, lines: tuple, full_rules: list, pose_one) -> Mark
 def kernel_entries(entries: tuple, has_hubs: np.ndarray, hubbed: list) -> tuple[np.ndarray, ...]:
     """(market, country, owner) of the offers or bids in kernel order: plain markets, then hubbed."""
     market, country, *_, owner = entries
+    if not hubbed:  # every market plain: the columns as they are
+        return tuple(column.astype(np.int64, copy=False) for column in (market, country, owner))
     keep = ~has_hubs[market]
     parts = [(market[keep], country[keep], owner[keep])]
     parts += [(np.full(len(c), k), c, o) for k, c, o in hubbed]

@@ -456,6 +456,12 @@ def run_spot_markets(
     return settle_markets(state, constants, settings, batch, clear_among_active(batch), committed, subsidy)
 
 
+@functools.lru_cache(maxsize=4)
+def unrestricted_rules(n: int) -> RouteRules:
+    """The (read-only) rules of a market without any policy among n countries, made once."""
+    return read_only(RouteRules.unrestricted(n))
+
+
 def pose_markets(
     state, constants, settings, policy_book, index, orders: Orders, committed: np.ndarray, subsidy=None
 ) -> MarketBatch:
@@ -471,7 +477,7 @@ def pose_markets(
     held = storage_price_shares(ruled, index, state.price.shape, settings)
     flat = [all_offers(state, orders, book, settings, lines, subsidy, held), all_bids(book, orders, lines)]
     freight = freight_usd_per_kg(settings.freight_usd_per_kg_per_1000km, constants.distance_km)
-    free = read_only(RouteRules.unrestricted(len(freight)))
+    free = unrestricted_rules(len(freight))
     rules = [ruled.get((index.minerals[m], index.stages[s]), free) for m, s in zip(*lines, strict=True)]
     ruled_markets = [k for k, market_rules in enumerate(rules) if market_rules is not free]
     shape = (len(rules), *freight.shape)
