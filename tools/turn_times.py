@@ -65,12 +65,24 @@ def run_once(tree: Path, args: argparse.Namespace) -> dict[str, list[float]]:
     code = RUN.format(
         scenario=args.scenario, copies=args.copies, warmup=warmup, turns=args.turns, phases=args.phases
     )
+    return run_in(tree, code)
+
+
+def run_in(tree: Path, code: str):
+    """What `code` prints as JSON, run in a fresh process on the source tree `tree`."""
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=tree, env={"PYTHONPATH": str(tree)}, capture_output=True, text=True
     )
     if done.returncode:
         sys.exit(f"{tree}: the run failed:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout)
+
+
+def check_trees(trees: list[Path]) -> None:
+    """Exit with a message naming any of `trees` that is not a critmin source tree."""
+    missing = [str(tree) for tree in trees if not (tree / "critmin").is_dir()]
+    if missing:
+        sys.exit(f"not a critmin source tree: {', '.join(missing)}")
 
 
 def main() -> None:
@@ -86,9 +98,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.copies < 1:
         sys.exit(f"--copies must be 1 or more, not {args.copies}")
-    missing = [str(tree) for tree in args.trees if not (tree / "critmin").is_dir()]
-    if missing:
-        sys.exit(f"not a critmin source tree: {', '.join(missing)}")
+    check_trees(args.trees)
     runs: dict[Path, list[dict[str, list[float]]]] = {tree: [] for tree in args.trees}
     for _ in range(args.runs):
         for tree in args.trees:
