@@ -45,8 +45,9 @@ served, is optimal for the problem with that demand fixed; the market is infeasi
 required bid is still short by more than ``flow.FEAS_RTOL`` of the market's largest quantity.
 
 Prices are node potentials of the residual graph of the optimal flow in the full graph (every
-country and open route; no negative cycle at optimality), computed per market by Bellman-Ford
-with S and T merged into one root of potential 0 (the LP has neither node). The price of
+country and open route; no negative cycle at optimality), computed per market as exact
+shortest distances (label-correcting rounds over each supplier's dense row of routes, as for
+the flow) with S and T merged into one root of potential 0 (the LP has neither node). The price of
 country j is the shortest distance from the root to ``in[j]``: the cost of one more tonne of demand at j,
 i.e. the LP dual of its demand balance (the largest one, the right derivative, when the dual
 is not unique). Where that is impossible (j can get nothing at all, or only by cutting
