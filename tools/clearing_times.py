@@ -20,9 +20,10 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 from pathlib import Path
+
+from turn_times import run_in  # tools/ is the script's own folder, first on the path
 
 RUN = """
 import hashlib, json, time
@@ -59,12 +60,7 @@ print(json.dumps(out))
 def run_once(tree: Path, args: argparse.Namespace) -> dict[str, list]:
     """Each batch's least CPU ms over `args.calls` calls, and its digest, in one run on `tree`."""
     code = RUN.format(scenario=args.scenario, copies=args.copies, turns=args.turns, calls=args.calls)
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=tree, env={"PYTHONPATH": str(tree)}, capture_output=True, text=True
-    )
-    if done.returncode:
-        sys.exit(f"{tree}: the run failed:\n{done.stderr[-2000:]}")
-    return json.loads(done.stdout)
+    return run_in(tree, code)
 
 
 def main() -> None:
