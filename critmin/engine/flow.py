@@ -574,7 +574,7 @@ def _to_root(e, suppliers, rc, graph):
     """
     links, routes, _ = graph
     n, ns = rc.shape[0], suppliers.size
-    changed = np.empty(ns, np.bool_)
+    marked = np.empty(ns, np.bool_)  # suppliers whose nodes a backward arc improved: not needed here
     for _ in range(e.size + 2):
         for s in range(ns):
             i = suppliers[s]
@@ -585,7 +585,7 @@ def _to_root(e, suppliers, rc, graph):
                 e[(plane + 1) * n + i] = best
             e[i] = min(e[i], rc[i, i] + e[3 * n + i])
             _close_links(e, links, s, i, n, True)
-        if not _back_arcs(e, suppliers, rc, graph, True, changed):
+        if not _back_arcs(e, suppliers, rc, graph, True, marked):
             return True
     return False
 
@@ -603,11 +603,11 @@ def _prices(cs, big_m, has_sup, network, offers, bids, prices):
     """Write the prices (USD/kg) into ``prices``; False if the distances do not converge.
 
     ``network``: (suppliers, integer route costs, price graph); ``offers`` and ``bids``:
-    (country, integer cost, capacity, flow) each. Where one more
-    tonne of demand at in[j] can be met without cutting required demand, the price is its
-    cost: the distance from the root to in[j]. Elsewhere it is the value of one more tonne
-    there: minus the distance from in[j] to the root, or, if j's buyers have no use for it
-    and j has supply, from out[j]; 0 if neither has a use.
+    (country, integer cost, capacity, flow) each. Where one more tonne of demand at in[j] can
+    be met without cutting required demand, the price is its cost: the distance from the root
+    to in[j]. Elsewhere it is the value of one more tonne there: minus the distance from in[j]
+    to the root, or, if j's buyers have no use for it and j has supply, from out[j]; 0 if
+    neither has a use.
     """
     n = prices.size
     suppliers, rc, graph = network
