@@ -68,8 +68,8 @@ def run_once(tree: Path, args: argparse.Namespace) -> dict[str, list[float]]:
     return run_in(tree, code)
 
 
-def run_in(tree: Path, code: str):
-    """What `code` prints as JSON, run in a fresh process on the source tree `tree`."""
+def run_in(tree: Path, code: str) -> dict:
+    """What `code` prints as JSON, run in a fresh process on `tree`; exits with its error if it fails."""
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=tree, env={"PYTHONPATH": str(tree)}, capture_output=True, text=True
     )

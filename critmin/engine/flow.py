@@ -3,9 +3,10 @@
 :func:`clear_batch` clears a batch of markets given as flat arrays (each market's offers,
 bids, n x n route matrices and per-country caps one after another, located by offset
 arrays), each market on its own: integer scaling, min-cost flow by successive shortest paths
-on a dense supplier x bidder network, prices by Bellman-Ford on the residual graph, and the
-result in tonnes and USD/kg. Plain loops throughout: they compile faster than numpy array
-expressions and make no temporaries. Compiled code is cached on disk (``cache=True``): the
+on a dense supplier x bidder network, prices by label-correcting shortest paths on the
+residual graph (dense supplier x country route rows), and the result in tonnes and USD/kg.
+Plain loops throughout: they compile faster than numpy array expressions and make no
+temporaries. Compiled code is cached on disk (``cache=True``): the
 first call after a fresh checkout compiles for about 10 s, later processes load the cache.
 """
 
@@ -433,82 +434,158 @@ def _ssp(total, sup, pair, o_mem, o_grp, b_mem, b_grp):
 # Prices: shortest paths between the root (S = T) and every node of the full residual graph
 # --------------------------------------------------------------------------------------------
 # Nodes of a market with n countries: out[i] = i, gate[i] = n + i, lic[i] = 2n + i,
-# in[j] = 3n + j. Distances are float (+inf: no path); they are sums of integers, so exact.
+# in[j] = 3n + j. Distances are float (+inf: no path); they are sums of integers, so exact,
+# and unique: any method that finds shortest distances finds these, bit for bit. A method
+# that stops only once a whole round changes nothing detects a negative cycle (the flow is
+# not optimal) as Bellman-Ford does: by not converging within a round per node.
 
 
 @nb.njit(**_JIT)
-def _group_min(dist, offset, country, cost, sign, keep):
-    """``dist[offset + c]`` = min(itself, sign x cost) over the kept members in country c."""
-    for k in range(country.size):
-        if keep[k]:
-            v = offset + country[k]
-            dist[v] = min(dist[v], float(sign * cost[k]))
+def _member_arcs(dist, offset, members, forward):
+    """``dist[offset + c]`` = min(itself, cost) over the residual arcs of the members in country c.
 
-
-@nb.njit(**_JIT)
-def _price_arcs(rc, fwd, lic, f_dom, f_exp, f_lic, f_route, caps):
-    """Residual arcs (tail, head, cost) of the full graph, flows below the tolerance ignored.
-
-    ``caps``: (export cap, licence cap, export cap free, licence cap free). Ordered for a fast
-    Bellman-Ford from the root: backward arcs first, then forward layers.
+    ``members``: (country, integer cost, capacity, flow) of the offers (arcs S -> out) or the
+    bids (arcs in -> T); ``forward``: their arcs with room, else their reverse arcs.
     """
-    n, tol = rc.shape[0], PRICE_TOL_UNITS
-    exp_cap, lic_cap, exp_free, lic_free = caps
-    tail = np.empty(2 * n * n + 6 * n, np.int64)
-    head = np.empty(tail.size, np.int64)
-    cost = np.empty(tail.size, np.float64)
-    e = 0
-    for j in range(n):
-        for i in range(n):
-            if (fwd[i, j] or lic[i, j]) and f_route[i, j] > tol:
-                tail[e], head[e], cost[e] = 3 * n + j, (2 * n if lic[i, j] else n) + i, -float(rc[i, j])
-                e += 1
-    for i in range(n):
-        for u, v, c, ok in (
-            (2 * n + i, n + i, 0.0, f_lic[i] > tol),
-            (3 * n + i, i, -float(rc[i, i]), f_dom[i] > tol),
-            (n + i, i, 0.0, f_exp[i] > tol),
-        ):
-            if ok:
-                tail[e], head[e], cost[e] = u, v, c
-                e += 1
-    for i in range(n):
+    country, cost, cap, flow = members
+    for k in range(country.size):
+        if flow[k] < cap[k] - PRICE_TOL_UNITS if forward else flow[k] > PRICE_TOL_UNITS:
+            v = offset + country[k]
+            dist[v] = min(dist[v], float(cost[k] if forward else -cost[k]))
+
+
+OUT_GATE, GATE_OUT, GATE_LIC, LIC_GATE, IN_OUT = range(5)
+"""Rows of a price graph's ``links``: whether a supplier's own arc of each kind is residual."""
+BACK_IN, BACK_SUP, BACK_HEAD, BACK_COST = range(4)
+"""Rows of a price graph's ``back``: a route's backward arc in[j] -> gate or lic of supplier s."""
+
+
+@nb.njit(**_JIT)
+def _price_graph(rc, fwd, lic, suppliers, flows, caps):
+    """(links, routes, back) of the full residual graph, flows below the tolerance ignored.
+
+    Only suppliers' out, gate and lic nodes can matter: other countries' have no arc in from
+    the root's side, and no price reads their distance to the root. ``links`` (5, S): the
+    supplier's arcs among its out, gate and lic nodes, and in -> out back along its domestic
+    flow; ``routes`` (2, S, n): the forward route costs out of its gate and lic nodes to every
+    in[j] (+inf where there is none); ``back`` (4, m): the routes' backward arcs.
+    ``flows``: (domestic, export, licence, routes); ``caps``: (export cap, licence cap, export
+    cap free, licence cap free).
+    """
+    n, ns, tol = rc.shape[0], suppliers.size, PRICE_TOL_UNITS
+    (f_dom, f_exp, f_lic, f_route), (exp_cap, lic_cap, exp_free, lic_free) = flows, caps
+    links = np.empty((5, ns), np.bool_)
+    routes = np.full((2, ns, n), np.inf)
+    back = np.empty((4, ns * n), np.int64)
+    m = 0
+    for s in range(ns):
+        i = suppliers[s]
         has_lic = False
         for j in range(n):
-            has_lic |= lic[i, j]
-        for u, v, ok in (
-            (i, n + i, f_exp[i] < exp_cap[i] - tol or exp_free[i]),
-            (n + i, 2 * n + i, has_lic and (f_lic[i] < lic_cap[i] - tol or lic_free[i])),
-        ):
-            if ok:
-                tail[e], head[e], cost[e] = u, v, 0.0
-                e += 1
-    for i in range(n):
-        for j in range(n):
             if fwd[i, j] or lic[i, j]:
-                tail[e], head[e], cost[e] = (2 * n if lic[i, j] else n) + i, 3 * n + j, float(rc[i, j])
-                e += 1
-    for i in range(n):
-        tail[e], head[e], cost[e] = i, 3 * n + i, float(rc[i, i])
-        e += 1
-    return tail[:e], head[:e], cost[:e]
+                routes[1 if lic[i, j] else 0, s, j] = float(rc[i, j])
+                has_lic |= lic[i, j]
+                if f_route[i, j] > tol:
+                    back[BACK_IN, m], back[BACK_SUP, m] = 3 * n + j, s
+                    back[BACK_HEAD, m], back[BACK_COST, m] = (2 * n if lic[i, j] else n) + i, -rc[i, j]
+                    m += 1
+        links[OUT_GATE, s] = f_exp[i] < exp_cap[i] - tol or exp_free[i]
+        links[GATE_OUT, s] = f_exp[i] > tol
+        links[GATE_LIC, s] = has_lic and (f_lic[i] < lic_cap[i] - tol or lic_free[i])
+        links[LIC_GATE, s] = f_lic[i] > tol
+        links[IN_OUT, s] = f_dom[i] > tol
+    return links, routes, back[:, :m]
 
 
 @nb.njit(**_JIT)
-def _bellman_ford(dist, tail, head, cost, backward):
-    """Shortest distances from the root (initial ``dist``: its arcs), or to it if ``backward``.
+def _close_links(d, links, s, i, n, backward):
+    """Close supplier s's (country i's) zero-cost links in ``d``: one pass in this order suffices.
 
-    Returns False if they do not converge (a negative cycle: the flow is not optimal).
+    From the root, out -> gate and lic -> gate first; to the root, the reverse arcs.
     """
-    for _ in range(dist.size + 2):
-        changed = False
-        for k in range(tail.size):
-            e = tail.size - 1 - k if backward else k
-            u, v = (head[e], tail[e]) if backward else (tail[e], head[e])
-            if dist[u] + cost[e] < dist[v]:
-                dist[v] = dist[u] + cost[e]
-                changed = True
-        if not changed:
+    out, gate, lic = i, n + i, 2 * n + i
+    if links[GATE_OUT if backward else OUT_GATE, s]:
+        d[gate] = min(d[gate], d[out])
+    if links[GATE_LIC if backward else LIC_GATE, s]:
+        d[gate] = min(d[gate], d[lic])
+    if links[OUT_GATE if backward else GATE_OUT, s]:
+        d[out] = min(d[out], d[gate])
+    if links[LIC_GATE if backward else GATE_LIC, s]:
+        d[lic] = min(d[lic], d[gate])
+
+
+@nb.njit(**_JIT)
+def _back_arcs(d, suppliers, rc, graph, backward, dirty):
+    """Relax the backward arcs (routes', and in -> out of domestic flow) once; True if one improved.
+
+    From the root an arc improves its head (a supplier's node: ``dirty`` marks it), to the root
+    its tail (an in node).
+    """
+    links, _, back = graph
+    n, changed = rc.shape[0], False
+    for k in range(back.shape[1]):
+        u, v, c = back[BACK_IN, k], back[BACK_HEAD, k], back[BACK_COST, k]
+        if backward:
+            u, v = v, u
+        if d[u] + c < d[v]:
+            d[v], dirty[back[BACK_SUP, k]], changed = d[u] + c, True, True
+    for s in range(suppliers.size):
+        i = suppliers[s]
+        u, v = (i, 3 * n + i) if backward else (3 * n + i, i)
+        if links[IN_OUT, s] and d[u] - rc[i, i] < d[v]:
+            d[v], dirty[s], changed = d[u] - rc[i, i], True, True
+    return changed
+
+
+@nb.njit(**_JIT)
+def _from_root(d, suppliers, rc, graph):
+    """Shortest distances from the root (initial ``d``: its arcs); False if they do not converge.
+
+    Rounds of: each dirty supplier's links and its arcs into the in nodes (branch-free rows,
+    so that they vectorise); then the backward arcs, which make suppliers dirty again.
+    """
+    links, routes, _ = graph
+    n, ns = rc.shape[0], suppliers.size
+    dirty = np.ones(ns, np.bool_)
+    for _ in range(d.size + 2):
+        for s in range(ns):
+            if not dirty[s]:
+                continue
+            dirty[s] = False
+            i = suppliers[s]
+            _close_links(d, links, s, i, n, False)
+            d[3 * n + i] = min(d[3 * n + i], d[i] + rc[i, i])
+            for plane in range(2):
+                du = d[(plane + 1) * n + i]
+                if du < np.inf:
+                    for j in range(n):
+                        d[3 * n + j] = min(d[3 * n + j], du + routes[plane, s, j])
+        if not _back_arcs(d, suppliers, rc, graph, False, dirty):
+            return True
+    return False
+
+
+@nb.njit(**_JIT)
+def _to_root(e, suppliers, rc, graph):
+    """Shortest distances to the root (initial ``e``: the arcs into it); False if they do not converge.
+
+    Rounds of: each supplier's arcs into the in nodes and its links; then the backward arcs,
+    which change in nodes and so every supplier's next round.
+    """
+    links, routes, _ = graph
+    n, ns = rc.shape[0], suppliers.size
+    marked = np.empty(ns, np.bool_)  # suppliers whose nodes a backward arc improved: not needed here
+    for _ in range(e.size + 2):
+        for s in range(ns):
+            i = suppliers[s]
+            for plane in range(2):
+                best = e[(plane + 1) * n + i]
+                for j in range(n):
+                    best = min(best, routes[plane, s, j] + e[3 * n + j])
+                e[(plane + 1) * n + i] = best
+            e[i] = min(e[i], rc[i, i] + e[3 * n + i])
+            _close_links(e, links, s, i, n, True)
+        if not _back_arcs(e, suppliers, rc, graph, True, marked):
             return True
     return False
 
@@ -522,34 +599,34 @@ def _decode(x, big_m):
 
 
 @nb.njit(**_JIT)
-def _prices(cs, big_m, has_sup, arcs, offers, bids, prices):
-    """Write the prices (USD/kg) into ``prices``; False if Bellman-Ford does not converge.
+def _prices(cs, big_m, has_sup, network, offers, bids, prices):
+    """Write the prices (USD/kg) into ``prices``; False if the distances do not converge.
 
-    ``offers`` and ``bids``: (country, integer cost, capacity, flow) each. Where one more
-    tonne of demand at in[j] can be met without cutting required demand, the price is its
-    cost: the distance from the root to in[j]. Elsewhere it is the value of one more tonne
-    there: minus the distance from in[j] to the root, or, if j's buyers have no use for it
-    and j has supply, from out[j]; 0 if neither has a use.
+    ``network``: (suppliers, integer route costs, price graph); ``offers`` and ``bids``:
+    (country, integer cost, capacity, flow) each. Where one more tonne of demand at in[j] can
+    be met without cutting required demand, the price is its cost: the distance from the root
+    to in[j]. Elsewhere it is the value of one more tonne there: minus the distance from in[j]
+    to the root, or, if j's buyers have no use for it and j has supply, from out[j]; 0 if
+    neither has a use.
     """
-    n, tol = prices.size, PRICE_TOL_UNITS
-    tail, head, cost = arcs
-    (o_c, o_cost, o_cap, o_f), (b_c, b_cost, b_cap, b_f) = offers, bids
+    n = prices.size
+    suppliers, rc, graph = network
     d = np.full(4 * n, np.inf)
-    _group_min(d, 0, o_c, o_cost, 1, o_f < o_cap - tol)
-    _group_min(d, 3 * n, b_c, b_cost, -1, b_f > tol)
-    if not _bellman_ford(d, tail, head, cost, False):
+    _member_arcs(d, 0, offers, True)
+    _member_arcs(d, 3 * n, bids, False)
+    if not _from_root(d, suppliers, rc, graph):
         return False
     half_m = big_m / 2.0 if big_m > 0 else np.inf
-    e = np.full(4 * n, np.inf)
-    _group_min(e, 0, o_c, o_cost, -1, o_f > tol)
-    _group_min(e, 3 * n, b_c, b_cost, 1, b_f < b_cap - tol)
-    backward_done = False
+    e = np.empty(0)
     for j in range(n):
         price = d[3 * n + j]
         if not price < half_m:
-            if not backward_done and not _bellman_ford(e, tail, head, cost, True):
-                return False
-            backward_done = True
+            if e.size == 0:
+                e = np.full(4 * n, np.inf)
+                _member_arcs(e, 0, offers, False)
+                _member_arcs(e, 3 * n, bids, True)
+                if not _to_root(e, suppliers, rc, graph):
+                    return False
             price = -_decode(e[3 * n + j], big_m)
             if not np.isfinite(price):
                 price = -_decode(e[j], big_m) if has_sup[j] else np.inf
@@ -647,9 +724,9 @@ def _clear_one(offers, bids, routes, caps, out):
     f_off, f_bid = _used(o_mem, off_cap), _used(b_mem, bid_cap)
     f_dom, f_exp, f_lic, f_route = _flows_of(sup, pair, suppliers, bidders, n)
     free = (exp_cap, lic_cap, exp_free, lic_free)
-    arcs = _price_arcs(rci, fwd, lic, f_dom, f_exp, f_lic, f_route, free)
+    graph = _price_graph(rci, fwd, lic, suppliers, (f_dom, f_exp, f_lic, f_route), free)
     priced = (off_c, off_cost, off_cap, f_off), (bid_c, bid_cost, bid_cap, f_bid)
-    if not _prices(cs, big_m, has_sup, arcs, priced[0], priced[1], out[1]):
+    if not _prices(cs, big_m, has_sup, (suppliers, rci, graph), priced[0], priced[1], out[1]):
         return NO_CONVERGENCE, 0.0, False
     _write_result(qs, f_dom, f_route, f_off, f_bid, out)
     flows, _, sold, bought = out

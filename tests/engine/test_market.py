@@ -523,6 +523,15 @@ def test_inputs_are_copied_and_frozen() -> None:
         p.supply_tonnes[0] = 1.0
 
 
+def test_a_cleared_market_is_a_frozen_record_equal_to_one_built_field_by_field() -> None:
+    p = make_problem(2, offers=[(0, 100, 10)], bids=[(1, 60, 20)], route_cost=1)
+    r = clear_market(p)
+    assert r == MarketClearing(**{name: getattr(r, name) for name in MarketClearing.__dataclass_fields__})
+    assert r.welfare == pytest.approx(60 * (20 - 10 - 1))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.welfare = 0.0  # type: ignore[misc]
+
+
 def leak_gate_lp(supply, demand, route_cost, exporter, quota, leak, premium) -> float:
     """Optimal welfare of a market where `exporter` sells abroad through a quota gate (`quota`)
     and a leak gate of its own (`leak` tonnes at `premium` USD/kg more), as a linear program.
