@@ -14,7 +14,9 @@ was built on, so its owner knows when to build a new one.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -56,7 +58,12 @@ class LastTurn:
 
 @dataclass(frozen=True, eq=False)
 class FirmArrays:
-    """The firms and what every firm reads alike, F firms in scenario order."""
+    """The firms and what every firm reads alike, F firms in scenario order.
+
+    `free`, `restricted`, `contracted` and `contracted_in` are worked out when first read (most
+    turns few firms read them), each by its `deferred` work on what the engine held when it
+    built the view, so they show the world as it was then.
+    """
 
     ids: tuple[str, ...]
     names: tuple[str, ...]
@@ -69,11 +76,28 @@ class FirmArrays:
     need_value: np.ndarray  # (C, M, S) USD m a turn of final and feed need at reference prices
     margin: np.ndarray  # (C, M, S) USD/kg cash margin at long-run prices
     margin_share: np.ndarray  # (C, M, S) that margin over the long-run price
-    free: np.ndarray  # (C, M, S) share of each line not yet held through stakes
-    restricted: np.ndarray  # (C_exporter, C_importer, M) bool: the exporter restricts the mineral
-    contracted: np.ndarray  # (C, M, S) tonnes per turn each line sells under contracts in force
-    contracted_in: np.ndarray  # (C, M, S) tonnes per turn each country buys under contracts in force
     index: dict[str, int]  # each firm's position along the firm axis
+    deferred: Mapping[str, Callable[[], np.ndarray]]  # the work of each array made when first read
+
+    @cached_property
+    def free(self) -> np.ndarray:
+        """(C, M, S) share of each line not yet held through stakes."""
+        return self.deferred["free"]()
+
+    @cached_property
+    def restricted(self) -> np.ndarray:
+        """(C_exporter, C_importer, M) bool: the exporter restricts the mineral."""
+        return self.deferred["restricted"]()
+
+    @cached_property
+    def contracted(self) -> np.ndarray:
+        """(C, M, S) tonnes per turn each line sells under contracts in force."""
+        return self.deferred["contracted"]()
+
+    @cached_property
+    def contracted_in(self) -> np.ndarray:
+        """(C, M, S) tonnes per turn each country buys under contracts in force."""
+        return self.deferred["contracted_in"]()
 
 
 @dataclass(frozen=True)
