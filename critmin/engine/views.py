@@ -12,7 +12,7 @@ from functools import partial
 
 import numpy as np
 
-from critmin.agents.reading import WorldReading
+from critmin.agents.reading import WorldReading, restricted_among
 from critmin.core.actions import ProposeDeal
 from critmin.core.observation import Observation, Terms
 from critmin.core.turn_view import BlockOnOffer, FirmArrays, LastTurn, MakersView, Names, TurnView
@@ -266,8 +266,8 @@ def restrictions(controls: dict, index: Index, pairs: tuple[int, int]) -> np.nda
     """(C_exporter, C_importer, M) True where an export control restricts a mineral to an importer."""
     restricted = np.zeros((*pairs, len(index.minerals)), dtype=bool)
     for (country, mineral, _), control in controls.items():
-        restricted[index.country[country], :, index.mineral[mineral]] |= control.restricted_among(
-            index.countries
+        restricted[index.country[country], :, index.mineral[mineral]] |= restricted_among(
+            control, index.countries
         )
     return restricted
 
