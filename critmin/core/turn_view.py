@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 
@@ -56,6 +55,19 @@ class LastTurn:
     embedded_supplier: np.ndarray  # that supplier's position
 
 
+class Deferred:
+    """An array of a frozen record worked out when first read, by the record's `deferred[name]`."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, record, owner: type | None = None) -> np.ndarray | Deferred:
+        if record is None:
+            return self
+        array = record.__dict__[self.name] = record.deferred[self.name]()  # read from there on
+        return array
+
+
 @dataclass(frozen=True, eq=False)
 class FirmArrays:
     """The firms and what every firm reads alike, F firms in scenario order.
@@ -79,25 +91,10 @@ class FirmArrays:
     index: dict[str, int]  # each firm's position along the firm axis
     deferred: Mapping[str, Callable[[], np.ndarray]]  # the work of each array made when first read
 
-    @cached_property
-    def free(self) -> np.ndarray:
-        """(C, M, S) share of each line not yet held through stakes."""
-        return self.deferred["free"]()
-
-    @cached_property
-    def restricted(self) -> np.ndarray:
-        """(C_exporter, C_importer, M) bool: the exporter restricts the mineral."""
-        return self.deferred["restricted"]()
-
-    @cached_property
-    def contracted(self) -> np.ndarray:
-        """(C, M, S) tonnes per turn each line sells under contracts in force."""
-        return self.deferred["contracted"]()
-
-    @cached_property
-    def contracted_in(self) -> np.ndarray:
-        """(C, M, S) tonnes per turn each country buys under contracts in force."""
-        return self.deferred["contracted_in"]()
+    free = Deferred()  # (C, M, S) share of each line not yet held through stakes
+    restricted = Deferred()  # (C_exporter, C_importer, M) bool: the exporter restricts the mineral
+    contracted = Deferred()  # (C, M, S) tonnes per turn each line sells under contracts in force
+    contracted_in = Deferred()  # (C, M, S) tonnes per turn each country buys under contracts in force
 
 
 @dataclass(frozen=True)
