@@ -120,8 +120,8 @@ def security_move(observation: FirmObservation, params: FirmParams, vetoed) -> A
     """A stake upstream of what home imports most, in the largest producer that does not restrict it."""
     view, names, firms = observation.view, observation.view.names, observation.view.firms
     home = names.country[observation.country]
-    imported = (firms.import_share[home] * firms.need_value[home]).sum(axis=1)  # (M,)
-    for m in np.argsort(-imported, kind="stable"):
+    imported, order = home_imports(view).of(home)
+    for m in order:
         if imported[m] <= 0:
             break
         s = int(np.flatnonzero(view.chain[m])[0])
@@ -144,6 +144,32 @@ def security_move(observation: FirmObservation, params: FirmParams, vetoed) -> A
         if action is not None:
             return action
     return None
+
+
+@dataclass
+class HomeImports:
+    """What each home imports, worked out for a home when a firm of it first asks (once a view)."""
+
+    view: TurnView
+    homes: dict[int, tuple[list[float], list[int]]] = field(default_factory=dict)
+
+    def of(self, home: int) -> tuple[list[float], list[int]]:
+        """The home's imports per mineral, and its minerals from the most imported (ties in order).
+
+        Imports are USD m a turn of its need at reference prices, by import share.
+        """
+        known = self.homes.get(home)
+        if known is None:
+            firms = self.view.firms
+            imported = (firms.import_share[home] * firms.need_value[home]).sum(axis=1)  # (M,)
+            known = self.homes[home] = imported.tolist(), np.argsort(-imported, kind="stable").tolist()
+        return known
+
+
+@lru_cache(maxsize=1)
+def home_imports(view: TurnView) -> HomeImports:
+    """The view's `HomeImports` (firms of one home read the same figures)."""
+    return HomeImports(view)
 
 
 def profit_move(observation: FirmObservation, params: FirmParams, vetoed) -> ActionBase | None:

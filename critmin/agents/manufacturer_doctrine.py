@@ -102,22 +102,29 @@ def read_turn(view: MakersView) -> ManufacturerTurn:
 
 
 def doubted_share(view: MakersView) -> np.ndarray:
-    """(C, M, S) share of each buyer's supply this turn that came from suppliers it doubts."""
+    """(C, M, S) share of each buyer's supply this turn that came from suppliers it doubts.
+
+    Only the lines with a doubted supplier are read (the others' share is 0), and their doubted
+    routes are marked from the few doubts above 0, not gathered from the dense doubt array.
+    """
     flows = view.flows  # (M, S, C_exporter, C_importer)
-    doubt = view.supplier_doubt.transpose(2, 3, 1, 0)  # (M, S, C_exporter, C_importer)
-    m, s = doubted_lines(view.supplier_doubt)
-    lines = flows[m, s]  # only the lines with a doubted supplier: the others' share is 0
-    total = lines.sum(axis=1)
-    part = (lines * (doubt[m, s] > 0)).sum(axis=1)
     share = np.zeros((*flows.shape[:2], flows.shape[3]))
+    importer, exporter, line = doubted_routes(view.supplier_doubt)
+    doubted = np.unique(line)  # the positions of the lines with a doubted supplier, in order
+    m, s = np.unravel_index(doubted, flows.shape[:2])
+    lines = flows[m, s]
+    total = lines.sum(axis=1)
+    marked = np.zeros(lines.shape, dtype=bool)  # (lines, C_exporter, C_importer)
+    marked[np.searchsorted(doubted, line), exporter, importer] = True
+    part = (lines * marked).sum(axis=1)
     share[m, s] = np.divide(part, total, out=np.zeros_like(total), where=total > 0)
     return share.transpose(2, 0, 1)
 
 
-def doubted_lines(doubt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The (mineral, stage) positions of the lines where some buyer doubts some supplier, in order."""
-    doubted = (doubt.reshape(-1, doubt.shape[2] * doubt.shape[3]) > 0).any(axis=0)
-    return np.unravel_index(np.flatnonzero(doubted), doubt.shape[2:])
+def doubted_routes(doubt: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(importer, exporter, flat (mineral, stage) line) of every doubt above 0, in array order."""
+    importer, exporter, m, s = np.unravel_index(np.flatnonzero(doubt.ravel() > 0), doubt.shape)
+    return importer, exporter, m * doubt.shape[3] + s
 
 
 def main_sector(view: MakersView, c: int, m: int) -> str:

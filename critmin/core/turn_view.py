@@ -14,6 +14,7 @@ was built on, so its owner knows when to build a new one.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,9 +55,27 @@ class LastTurn:
     embedded_supplier: np.ndarray  # that supplier's position
 
 
+class Deferred:
+    """An array of a frozen record worked out when first read, by the record's `deferred[name]`."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, record, owner: type | None = None) -> np.ndarray | Deferred:
+        if record is None:
+            return self
+        array = record.__dict__[self.name] = record.deferred[self.name]()  # read from there on
+        return array
+
+
 @dataclass(frozen=True, eq=False)
 class FirmArrays:
-    """The firms and what every firm reads alike, F firms in scenario order."""
+    """The firms and what every firm reads alike, F firms in scenario order.
+
+    `free`, `restricted`, `contracted` and `contracted_in` are worked out when first read (most
+    turns few firms read them), each by its `deferred` work on what the engine held when it
+    built the view, so they show the world as it was then.
+    """
 
     ids: tuple[str, ...]
     names: tuple[str, ...]
@@ -69,11 +88,13 @@ class FirmArrays:
     need_value: np.ndarray  # (C, M, S) USD m a turn of final and feed need at reference prices
     margin: np.ndarray  # (C, M, S) USD/kg cash margin at long-run prices
     margin_share: np.ndarray  # (C, M, S) that margin over the long-run price
-    free: np.ndarray  # (C, M, S) share of each line not yet held through stakes
-    restricted: np.ndarray  # (C_exporter, C_importer, M) bool: the exporter restricts the mineral
-    contracted: np.ndarray  # (C, M, S) tonnes per turn each line sells under contracts in force
-    contracted_in: np.ndarray  # (C, M, S) tonnes per turn each country buys under contracts in force
     index: dict[str, int]  # each firm's position along the firm axis
+    deferred: Mapping[str, Callable[[], np.ndarray]]  # the work of each array made when first read
+
+    free = Deferred()  # (C, M, S) share of each line not yet held through stakes
+    restricted = Deferred()  # (C_exporter, C_importer, M) bool: the exporter restricts the mineral
+    contracted = Deferred()  # (C, M, S) tonnes per turn each line sells under contracts in force
+    contracted_in = Deferred()  # (C, M, S) tonnes per turn each country buys under contracts in force
 
 
 @dataclass(frozen=True)

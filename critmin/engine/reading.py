@@ -32,10 +32,10 @@ def ai_reading(book) -> WorldReading:
     """The turn's reading from an observation book (engine/observe.ObservationBook), a row per country."""
     view = book.view
     countries = view.names.countries
-    public = public_part(book.world, book.policies)
+    public = public_part(book.world, book.policies, dict(sorted(view.controls.items())))
     seen = Lines.of(book.lines)
     imports = replace(book.imports, restricted=np.zeros_like(book.imports.restricted))
-    imports.restrict(public["controls"], seen, list(countries), view.names.country)
+    imports.restrict(public["controls"], seen, countries, view.names.country)
     rows = Rows(
         at=view.names.country,
         countries=countries,

@@ -7,9 +7,12 @@ next. Last turn's figures come from the run's records, so a view built during th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
+
 import numpy as np
 
-from critmin.agents.reading import WorldReading
+from critmin.agents.reading import WorldReading, restricted_among
 from critmin.core.actions import ProposeDeal
 from critmin.core.observation import Observation, Terms
 from critmin.core.turn_view import BlockOnOffer, FirmArrays, LastTurn, MakersView, Names, TurnView
@@ -17,12 +20,15 @@ from critmin.core.units import usd_m
 from critmin.core.vocabulary import SECTORS
 from critmin.engine import auctions
 from critmin.engine.commitments import committed_outlays
+from critmin.engine.deals import DealBook
 from critmin.engine.firm_accounts import unit_margin
 from critmin.engine.observe import EventRecords, ObservationBook, observation_book, read_events
 from critmin.engine.records import Recorder, Sparse
+from critmin.engine.state import Index
 from critmin.engine.trade import feed_need, final_need
 from critmin.engine.world import World
 
+CONTRACTED = ("contracted", "contracted_in")
 LAST_TURN_FIGURES = ("production", "consumption", "demand", "shortage", "imports", "exports")
 
 
@@ -164,7 +170,6 @@ def firm_arrays(world: World) -> FirmArrays:
     received = imported + domestic
     price = state.long_run_price
     margin = unit_margin(price, state, constants)
-    contracted_out, contracted_in = contracted_tonnes(world)
     return FirmArrays(
         ids=tuple(firm.id for firm in firms),
         names=tuple(firm.name for firm in firms),
@@ -177,17 +182,31 @@ def firm_arrays(world: World) -> FirmArrays:
         need_value=usd_m(final_need(state) + feed_need(state, constants), constants.reference_price[None]),
         margin=margin,
         margin_share=np.divide(margin, price, out=np.zeros_like(margin), where=price > 0),
-        free=np.clip(1.0 - held_shares(world), 0.0, 1.0),
-        restricted=restrictions(world),
-        contracted=contracted_out,
-        contracted_in=contracted_in,
         index=dict(world.firm_index),
+        deferred=deferred_firm_arrays(world),
     )
+
+
+def deferred_firm_arrays(world: World) -> dict[str, partial]:
+    """The work of the firm arrays made when first read, on the deals and controls as they are now.
+
+    Deals and controls are frozen: copies of the books that hold them keep what they are now.
+    """
+    deals = DealBook(deals=dict(world.deals.deals))
+    at = Deals(deals, world.turn, world.index, world.state.capacity.shape)
+    controls = dict(world.policies.controls)
+    return {
+        "free": partial(free_shares, at),
+        "restricted": partial(restrictions, controls, world.index, world.state.trust.shape),
+        "contracted": partial(contracted_tonnes, at, "seller"),
+        "contracted_in": partial(contracted_tonnes, at, "buyer"),
+    }
 
 
 def no_firms(world: World) -> FirmArrays:
     """The firm part of a world without firms: nothing to read."""
     zeros = np.zeros_like(world.state.capacity)
+    restricted = np.zeros((*world.state.trust.shape, zeros.shape[1]), dtype=bool)
     return FirmArrays(
         ids=(),
         names=(),
@@ -200,49 +219,55 @@ def no_firms(world: World) -> FirmArrays:
         need_value=zeros,
         margin=zeros,
         margin_share=zeros,
-        free=zeros,
-        restricted=np.zeros((*world.state.trust.shape, zeros.shape[1]), dtype=bool),
-        contracted=zeros,
-        contracted_in=zeros,
         index={},
+        deferred={"free": zeros.copy, "restricted": restricted.copy} | dict.fromkeys(CONTRACTED, zeros.copy),
     )
 
 
-def contracted_tonnes(world: World) -> tuple[np.ndarray, np.ndarray]:
-    """(C, M, S) tonnes a turn each country sells, and buys, under contracts delivering this turn.
+@dataclass(frozen=True)
+class Deals:
+    """The deals of a turn, with the index and shape of the arrays they are added into."""
 
-    Added deal by deal in the order of the active deals (`np.add.at` adds repeated cells in turn).
+    book: DealBook
+    turn: int
+    index: Index
+    shape: tuple[int, int, int]  # (C, M, S)
+
+
+def contracted_tonnes(deals: Deals, party: str) -> np.ndarray:
+    """(C, M, S) tonnes a turn each country sells (`party` "seller") or buys ("buyer") by contract.
+
+    The contracts delivering this turn, added deal by deal in the order of the active deals
+    (`np.add.at` adds repeated cells in turn).
     """
-    sold, bought = np.zeros_like(world.state.capacity), np.zeros_like(world.state.capacity)
-    deals = [deal for deal in world.deals.active(world.turn) if deal.kind != "equity"]
-    if not deals:
-        return sold, bought
-    country, mineral, stage = world.index.country, world.index.mineral, world.index.stage
-    m = np.array([mineral[deal.mineral] for deal in deals])
-    s = np.array([stage[deal.stage] for deal in deals])
-    tonnes = np.array([deal.tonnes_per_turn for deal in deals], dtype=float)
-    np.add.at(sold, (np.array([country[deal.seller] for deal in deals]), m, s), tonnes)
-    np.add.at(bought, (np.array([country[deal.buyer] for deal in deals]), m, s), tonnes)
-    return sold, bought
+    tonnes = np.zeros(deals.shape)
+    active = [deal for deal in deals.book.active(deals.turn) if deal.kind != "equity"]
+    if not active:
+        return tonnes
+    country, mineral, stage = deals.index.country, deals.index.mineral, deals.index.stage
+    c = np.array([country[getattr(deal, party)] for deal in active])
+    m = np.array([mineral[deal.mineral] for deal in active])
+    s = np.array([stage[deal.stage] for deal in active])
+    np.add.at(tonnes, (c, m, s), np.array([deal.tonnes_per_turn for deal in active], dtype=float))
+    return tonnes
 
 
-def held_shares(world: World) -> np.ndarray:
-    """(C, M, S) share of each line held through stakes (equity deals)."""
-    held = np.zeros_like(world.state.capacity)
-    country, mineral, stage = world.index.country, world.index.mineral, world.index.stage
-    for deal in world.deals.deals.values():
+def free_shares(deals: Deals) -> np.ndarray:
+    """(C, M, S) share of each line not yet held through stakes (equity deals)."""
+    held = np.zeros(deals.shape)
+    country, mineral, stage = deals.index.country, deals.index.mineral, deals.index.stage
+    for deal in deals.book.deals.values():
         if deal.kind == "equity":
             held[country[deal.seller], mineral[deal.mineral], stage[deal.stage]] += deal.share
-    return held
+    return np.clip(1.0 - held, 0.0, 1.0)
 
 
-def restrictions(world: World) -> np.ndarray:
+def restrictions(controls: dict, index: Index, pairs: tuple[int, int]) -> np.ndarray:
     """(C_exporter, C_importer, M) True where an export control restricts a mineral to an importer."""
-    index = world.index
-    restricted = np.zeros((*world.state.trust.shape, len(index.minerals)), dtype=bool)
-    for (country, mineral, _), control in world.policies.controls.items():
-        restricted[index.country[country], :, index.mineral[mineral]] |= control.restricted_among(
-            index.countries
+    restricted = np.zeros((*pairs, len(index.minerals)), dtype=bool)
+    for (country, mineral, _), control in controls.items():
+        restricted[index.country[country], :, index.mineral[mineral]] |= restricted_among(
+            control, index.countries
         )
     return restricted
 
@@ -257,7 +282,7 @@ def unwritable(array: np.ndarray) -> np.ndarray:
 def makers_view(world: World, need: np.ndarray, shortage: np.ndarray) -> MakersView:
     """What manufacturers read after consumption: their need, shortage, stock, contracts, prices."""
     state, constants, settings = world.state, world.constants, world.settings
-    _, contracted = contracted_tonnes(world)
+    contracted = contracted_tonnes(Deals(world.deals, world.turn, world.index, state.capacity.shape), "buyer")
     substitutes = constants.substitutes
     return MakersView(
         turn=world.turn,

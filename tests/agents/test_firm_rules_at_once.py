@@ -1,7 +1,8 @@
 """Firm rules worked out for every firm at once choose what the rules as first written, firm by
 firm, chose: each country's lead supply-security firm (firm_offers.lead_firms), the foreign state
 firm a lead firm offers an offtake to (firm_offers.best_partner) and the home line a
-profit-seeking firm expands (firm_doctrine.profit_move)."""
+profit-seeking firm expands (firm_doctrine.profit_move), and the stake a supply-security firm
+buys (firm_doctrine.security_move, each home.s imports worked out once a view)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import msgspec
 import numpy as np
 import pytest
 
-from critmin.agents.firm_doctrine import FirmObservation, expansion, profit_move
+from critmin.agents.firm_doctrine import FirmObservation, expansion, profit_move, security_move, stake
 from critmin.agents.firm_offers import best_partner, lead_firms
 from critmin.engine.bench_worlds import ten_times_the_firms
 from critmin.engine.model import WorldModel
@@ -49,6 +50,34 @@ def profit_move_of_one_firm(observation, params):
     if margins[m, s] < params.hurdle_margin:
         return None
     return expansion(observation, params, int(m), int(s), "profit", float(margins[m, s]))
+
+
+def security_move_of_one_firm(observation, params, vetoed):
+    """The rule as first written: the home's imports summed and sorted for the firm that asks."""
+    view, names, firms = observation.view, observation.view.names, observation.view.firms
+    home = names.country[observation.country]
+    imported = (firms.import_share[home] * firms.need_value[home]).sum(axis=1)
+    for m in np.argsort(-imported, kind="stable"):
+        if imported[m] <= 0:
+            break
+        s = int(np.flatnonzero(view.chain[m])[0])
+        capacity = view.capacity[:, m, s] * (firms.free[:, m, s] >= params.min_stake)
+        capacity = capacity * ~firms.restricted[:, home, m]
+        capacity[home] = 0.0
+        for code, _ in vetoed:
+            if (code, names.minerals[m]) in vetoed:
+                capacity[names.country[code]] = 0.0
+        if capacity.max() > 0:
+            share = float(firms.import_share[home, m].max())
+            host = int(np.argmax(capacity))
+            reason = (
+                f"home supply security: {observation.country} imports {share:.0%} of its "
+                f"{names.minerals[m]}; {names.countries[host]} is the largest producer open to it"
+            )
+            action = stake(observation, params, host, int(m), s, reason)
+            if action is not None:
+                return action
+    return None
 
 
 def played(tenfold: bool) -> WorldModel:
@@ -104,3 +133,19 @@ def test_lead_firms_are_each_homes_first_supply_security_firm(tenfold):
         )
         assert lead_firms(view).get(home, "") == next(first, "")
     assert len(lead_firms(view)) >= 3  # several countries have a lead firm
+
+
+@pytest.mark.parametrize("tenfold", [False, True])
+def test_security_move_is_the_one_firm_rules_choice(tenfold):
+    model = played(tenfold)
+    view, stakes = model.turn_view(), 0
+    for firm in model.firms.values():
+        for min_stake, vetoed in ((0.01, set()), (0.05, {("AUS", "lithium"), ("CHL", "copper")})):
+            params = msgspec.structs.replace(FirmParams(), min_stake=min_stake)
+            observation = FirmObservation(
+                view.turn, firm.firm_id, firm.country, "supply_security", 500.0, view
+            )
+            expected = security_move_of_one_firm(observation, params, vetoed)
+            assert security_move(observation, params, vetoed) == expected
+            stakes += expected is not None
+    assert stakes > 0  # firms find stakes, not only None

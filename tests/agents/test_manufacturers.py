@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+from types import SimpleNamespace
 
 import msgspec
 import numpy as np
 import pytest
 
 from critmin.agents.doctrine_params import BASE
+from critmin.agents.manufacturer_doctrine import doubted_share
 from critmin.agents.pressures import Pressures
 from critmin.engine.model import WorldModel
 from critmin.scenarios import load_scenario
@@ -180,3 +182,21 @@ def test_under_chinas_licences_buyers_doubt_china_and_report_what_they_still_buy
     assert share == pytest.approx(flows[doubted].sum() / flows.sum())
     wanted = controlled.manufacturer_turn.cover_target_weeks[japan, m, s]
     assert wanted > trusting.manufacturer_turn.cover_target_weeks[japan, m, s]  # more cover against the risk
+
+
+def test_the_doubted_share_is_the_share_of_supply_from_doubted_suppliers_on_every_line():
+    """Read from the few doubts above 0, it equals the dense rule on every buyer and line."""
+    rng = np.random.default_rng(3)
+    importers, minerals, stages = 7, 4, 3
+    flows = rng.random((minerals, stages, importers, importers)) * (
+        rng.random((1, 1, importers, importers)) < 0.6
+    )
+    doubt = rng.random((importers, importers, minerals, stages)) * (
+        rng.random((importers, importers, 1, 1)) < 0.1
+    )
+    view = SimpleNamespace(flows=flows, supplier_doubt=doubt)
+    doubted = doubt.transpose(2, 3, 1, 0) > 0  # (M, S, C_exporter, C_importer)
+    total = flows.sum(axis=2)
+    expected = np.divide((flows * doubted).sum(axis=2), total, out=np.zeros_like(total), where=total > 0)
+    assert doubted.any() and not doubted.all()
+    assert np.array_equal(doubted_share(view), expected.transpose(2, 0, 1))

@@ -9,8 +9,9 @@ import numpy as np
 from critmin.engine.capacity import own_capacity
 from critmin.engine.model import WorldModel
 from critmin.engine.stakes import sign_stake
-from critmin.engine.views import TurnViews
+from critmin.engine.views import TurnViews, build
 
+DEFERRED = ("free", "restricted", "contracted", "contracted_in")
 TURNS = 6
 
 
@@ -108,3 +109,18 @@ def test_two_models_played_in_turn_play_as_each_alone():
         for model in together:
             model.step()
     assert [m.hashes for m in together] == [m.hashes for m in alone]
+
+
+def test_firm_arrays_read_late_show_the_world_as_it_was_when_the_view_was_built():
+    """Free shares, restrictions and contracted tonnes are worked out when first read, on the deals
+    and controls the world held when the view was built."""
+    model = WorldModel("china-ree-controls-2025", seed=1)
+    model.run(2)
+    late, soon = model.turn_view().firms, build(model.world, model.recorder).firms
+    at_once = {name: getattr(soon, name).copy() for name in DEFERRED}
+    sign_stake(model.world, "kabil", "AUS", "lithium", "mine", 0.05)
+    model.run(3)  # deals are signed, controls imposed
+    now = model.turn_view().firms
+    for name in DEFERRED:
+        assert np.array_equal(getattr(late, name), at_once[name])
+    assert any(not np.array_equal(getattr(now, name), at_once[name]) for name in DEFERRED)
