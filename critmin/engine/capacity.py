@@ -157,9 +157,10 @@ def respond_to_margins(world: World) -> None:
     Investors pay from their country's industry account (a declared `investment` sink).
     """
     state, constants, settings = world.state, world.constants, world.settings
-    dynamics.adjust_utilisation(state, constants, settings)
-    dynamics.close_capacity(state, constants, settings)
-    orders = dynamics.investment_orders(state, constants, settings)
+    margins = dynamics.Margins(state, constants)  # prices and unit costs stay as they are below
+    dynamics.adjust_utilisation(state, constants, settings, margins)
+    dynamics.close_capacity(state, constants, settings, margins)
+    orders = dynamics.investment_orders(state, constants, settings, margins)
     if not orders.any():
         return
     revenue = (orders * constants.reference_price[None]).sum(axis=(1, 2))
