@@ -147,8 +147,18 @@ def grow(world: World) -> None:
     state = world.state
     state.capacity *= 1 + state.capacity_growth
     state.capacity += state.construction[0]
-    state.construction[:-1] = state.construction[1:]
-    state.construction[-1] = 0.0
+    move_on(state.construction)
+
+
+def move_on(pipeline: np.ndarray) -> None:
+    """Every row of a pipeline one turn nearer: row k + 1 becomes row k, and the last row empty.
+
+    Row by row: numpy copies an overlapping slice assignment (`pipeline[:-1] = pipeline[1:]`)
+    through a temporary as large as the pipeline (7.5 MB at four times world-2024's countries).
+    """
+    for k in range(len(pipeline) - 1):
+        pipeline[k] = pipeline[k + 1]
+    pipeline[-1] = 0.0
 
 
 def respond_to_margins(world: World) -> None:
