@@ -38,10 +38,14 @@ from critmin.engine.trust import gain_trust, lose_trust
 from critmin.engine.world import World
 
 
-def deliver(world: World) -> np.ndarray:
-    """Deliver all active deals; returns their flows (M, S, C, C) in tonnes."""
+def deliver(world: World) -> tuple[np.ndarray, np.ndarray]:
+    """Deliver all active deals; returns their flows (M, S, C, C) in tonnes, and the routes delivered on.
+
+    The routes are flat (M, S, C, C) positions, ascending: every other entry of the flows is 0.
+    """
     n = len(world.index.countries)
     flows = np.zeros((*world.constants.chain.shape, n, n))
+    routes = []
     for deal in world.deals.active(world.turn):
         control = world.policies.controls.get((deal.seller, deal.mineral, deal.stage))
         if blocks(control, deal.buyer):
@@ -58,8 +62,8 @@ def deliver(world: World) -> np.ndarray:
             control = None  # preferential access: a partner's deliveries pass the licence regime
         tonnes = deliverable(world, deal, control, flows)
         if tonnes > 0:
-            hand_over(world, deal, tonnes, control, flows)
-    return flows
+            routes.append(hand_over(world, deal, tonnes, control, flows))
+    return flows, np.unique(np.array(routes, dtype=np.int64))
 
 
 def blocks(control: ExportControl | None, buyer: str) -> bool:
@@ -170,8 +174,11 @@ def fund_exploration(world: World, deal: Deal) -> None:
     world.state.exploration[world.index.country[deal.seller], m] += funding
 
 
-def hand_over(world: World, deal: Deal, tonnes: float, control, flows: np.ndarray) -> None:
-    """Move the goods (late under a licence delay) and the money, and build trust."""
+def hand_over(world: World, deal: Deal, tonnes: float, control, flows: np.ndarray) -> int:
+    """Move the goods (late under a licence delay) and the money, and build trust.
+
+    Returns the route's flat position in `flows`.
+    """
     state = world.state
     seller, m, s = world.position(deal.seller, deal.mineral, deal.stage)
     buyer = world.index.country[deal.buyer]
@@ -188,6 +195,7 @@ def hand_over(world: World, deal: Deal, tonnes: float, control, flows: np.ndarra
     pay(world, deal, tonnes, seller, buyer, m, s)
     if deal.kind != "equity":
         gain_trust(world, buyer, seller)
+    return ((m * flows.shape[1] + s) * flows.shape[2] + seller) * flows.shape[3] + buyer
 
 
 def pay(world: World, deal: Deal, tonnes: float, seller: int, buyer: int, m: int, s: int) -> None:

@@ -36,6 +36,9 @@ class TurnFigures:
     shortage: np.ndarray
     flows: np.ndarray  # (M, S, C, C)
     sold_spot: np.ndarray
+    found_flows: tuple[np.ndarray, Sparse] | None = (
+        None  # (flows, their non-zero entries) as trade found them
+    )
 
     @classmethod
     def empty(cls, state: WorldState) -> TurnFigures:
@@ -60,11 +63,21 @@ class TurnFigures:
 
     def imports(self) -> np.ndarray:
         """(C, M, S) tonnes received from abroad."""
-        return foreign_imports(Sparse.of(self.flows))
+        return foreign_imports(self.flow_entries())
 
     def exports(self) -> np.ndarray:
         """(C, M, S) tonnes sent abroad."""
-        return foreign_exports(Sparse.of(self.flows))
+        return foreign_exports(self.flow_entries())
+
+    def set_flows(self, flows: np.ndarray, routes: np.ndarray) -> None:
+        """Set the turn's (M, S, C, C) `flows`, which are 0 off `routes` (flat positions, ascending)."""
+        self.flows = flows
+        self.found_flows = (flows, Sparse.among(flows, routes))
+
+    def flow_entries(self) -> Sparse:
+        """The flows' non-zero entries: as trade found them (`set_flows`), else by a scan of the flows."""
+        found = self.found_flows
+        return found[1] if found is not None and found[0] is self.flows else Sparse.of(self.flows)
 
 
 def off_diagonal(flows: np.ndarray) -> np.ndarray:
@@ -111,6 +124,13 @@ class Sparse:
         at = np.flatnonzero(array != 0)  # the same entries as flatnonzero(array), found faster
         return cls(array.shape, at.astype(np.int32), array.ravel()[at])
 
+    @classmethod
+    def among(cls, array: np.ndarray, routes: np.ndarray) -> Sparse:
+        """`Sparse.of(array)`, where `array` is 0 off the flat positions `routes` (ascending, unique)."""
+        values = array.reshape(-1)[routes]
+        kept = values != 0
+        return cls(array.shape, routes[kept].astype(np.int32), values[kept])
+
     def dense(self) -> np.ndarray:
         """The array again (a new one)."""
         out = np.zeros(self.shape, self.values.dtype)
@@ -155,7 +175,7 @@ class Recorder:
 
     def record_turn(self, turn: int, figures: TurnFigures, state: WorldState) -> None:
         """Keep this turn's figures."""
-        flows = Sparse.of(figures.flows)
+        flows = figures.flow_entries()
         stock = state.producer_stock + state.feed_stock + state.consumer_stock
         row = {
             "production": figures.production + figures.recycled,

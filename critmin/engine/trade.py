@@ -85,6 +85,7 @@ class SpotOutcome:
     severity: RouteSeverity  # the routes under control and how far (engine/route_severity.py)
     stock_bought: np.ndarray  # (C, M, S) manufacturers' purchases for stock, received this turn
     leaked: dict  # (mineral, stage) -> (C, C) spot tonnes that left through third countries (in `flows` too)
+    routes: np.ndarray  # (R,) flat (M, S, C, C) positions of the routes spot tonnes moved over, ascending
 
 
 def demand_fractions(
@@ -528,9 +529,8 @@ def settle_markets(
     """
     flows, n = committed, state.capacity.shape[0]
     if not len(batch):
-        return SpotOutcome(
-            flows, 0.0, 0.0, 0.0, RouteSeverity.none(), np.zeros_like(state.consumer_stock), {}
-        )
+        stock_bought, routes = np.zeros_like(state.consumer_stock), np.zeros(0, dtype=np.int64)
+        return SpotOutcome(flows, 0.0, 0.0, 0.0, RouteSeverity.none(), stock_bought, {}, routes)
     spot, leaked = cleared_spot(batch, cleared[0], (*constants.chain.shape, n, n))
     spot.add_to(flows)
     traded = (batch.mineral, batch.stage)
@@ -544,7 +544,7 @@ def settle_markets(
     re_export = pay_for_leakage(state, [market for _, market in batch.hubbed], leaked)
     if subsidy is not None and subsidy.any():
         pay_subsidies(state, sales, subsidy)
-    return SpotOutcome(flows, transport, hedging, re_export, severity, stock_bought, leaked)
+    return SpotOutcome(flows, transport, hedging, re_export, severity, stock_bought, leaked, spot.at)
 
 
 def controls_severity(batch: MarketBatch, flows: np.ndarray, settings) -> RouteSeverity:

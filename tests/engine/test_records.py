@@ -122,3 +122,25 @@ def test_imports_and_exports_from_the_non_zero_flows_are_the_dense_sums_bit_for_
     dense_exports = off_diagonal(flows).sum(axis=3).transpose(2, 0, 1)
     assert imports.strides == dense_imports.strides and exports.strides == dense_exports.strides
     assert imports.tobytes() == dense_imports.tobytes() and exports.tobytes() == dense_exports.tobytes()
+
+
+def test_the_flows_trade_found_are_the_non_zero_entries_of_the_turns_flows():
+    model = WorldModel("world-2024", seed=1, record_hashes=False)
+    for _ in range(3):
+        model.step()
+        found, scanned = model.last.flow_entries(), Sparse.of(model.last.flows)
+        assert model.last.found_flows is not None and found is model.last.found_flows[1]
+        assert (
+            found.at.tobytes() == scanned.at.tobytes() and found.values.tobytes() == scanned.values.tobytes()
+        )
+        assert len(found.at) > 0
+    model.last.flows = model.last.flows.copy()  # flows set anew: the entries are scanned again
+    assert model.last.flow_entries() is not model.last.found_flows[1]
+
+
+def test_sparse_among_routes_drops_the_zeros_among_them():
+    array = np.zeros((2, 3, 4))
+    array.ravel()[[3, 7, 20]] = [1.5, -2.0, 4.0]
+    among = Sparse.among(array, np.array([3, 5, 7, 20, 21]))
+    assert among.at.tolist() == [3, 7, 20] and among.values.tolist() == [1.5, -2.0, 4.0]
+    assert among.at.dtype == Sparse.of(array).at.dtype
