@@ -144,3 +144,19 @@ def test_sparse_among_routes_drops_the_zeros_among_them():
     among = Sparse.among(array, np.array([3, 5, 7, 20, 21]))
     assert among.at.tolist() == [3, 7, 20] and among.values.tolist() == [1.5, -2.0, 4.0]
     assert among.at.dtype == Sparse.of(array).at.dtype
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_sparse_dependence_reuses_its_work_arrays_line_after_line_as_fresh_ones(seed):
+    rng = np.random.default_rng(seed)
+    shape = (4, 3, 9, 9)  # buyers differ from line to line; one chain skips its middle stage
+    flows = np.where(rng.random(shape) < 0.25, rng.lognormal(1, 2, shape), 0.0)
+    chain = np.ones(shape[:2], dtype=bool)
+    chain[2, 1] = False
+    at = np.flatnonzero(flows)
+    share, supplier = top_foreign_suppliers(at, flows.ravel()[at], shape, chain)
+    dense_share, dense_supplier = top_foreign_supplier(embedded_dependence(flows, chain), flows)
+    on_chain = np.broadcast_to(chain, share.shape)
+    assert share[on_chain].tobytes() == dense_share[on_chain].tobytes()
+    assert supplier[on_chain].tobytes() == dense_supplier[on_chain].tobytes()
+    assert share[on_chain].any()
