@@ -60,9 +60,10 @@ def deliver(world: World) -> tuple[np.ndarray, np.ndarray]:
                 continue  # exploring, or the find is not yet on stream: nothing to share
         if deal.kind == "partnership" and control is not None and control.licenses(deal.buyer):
             control = None  # preferential access: a partner's deliveries pass the licence regime
-        tonnes = deliverable(world, deal, control, flows)
+        line = world.position(deal.seller, deal.mineral, deal.stage)
+        tonnes = deliverable(world, deal, line, control, flows)
         if tonnes > 0:
-            routes.append(hand_over(world, deal, tonnes, control, flows))
+            routes.append(hand_over(world, deal, line, tonnes, control, flows))
     return flows, np.unique(np.array(routes, dtype=np.int64))
 
 
@@ -128,9 +129,11 @@ def take_or_pay(world: World, deal: Deal) -> None:
     )
 
 
-def deliverable(world: World, deal: Deal, control: ExportControl | None, flows: np.ndarray) -> float:
-    """Tonnes the seller can deliver this turn: stock on hand, licence approval, quota room."""
-    seller, m, s = world.position(deal.seller, deal.mineral, deal.stage)
+def deliverable(
+    world: World, deal: Deal, line: tuple[int, int, int], control: ExportControl | None, flows: np.ndarray
+) -> float:
+    """Tonnes the seller can deliver from its `line`: stock on hand, licence approval, quota room."""
+    seller, m, s = line
     if deal.kind == "equity":
         wanted = deal.share * world.last.production[seller, m, s]
     else:
@@ -174,13 +177,15 @@ def fund_exploration(world: World, deal: Deal) -> None:
     world.state.exploration[world.index.country[deal.seller], m] += funding
 
 
-def hand_over(world: World, deal: Deal, tonnes: float, control, flows: np.ndarray) -> int:
-    """Move the goods (late under a licence delay) and the money, and build trust.
+def hand_over(
+    world: World, deal: Deal, line: tuple[int, int, int], tonnes: float, control, flows: np.ndarray
+) -> int:
+    """Move the goods from the seller's `line` (late under a licence delay) and the money, and build trust.
 
     Returns the route's flat position in `flows`.
     """
     state = world.state
-    seller, m, s = world.position(deal.seller, deal.mineral, deal.stage)
+    seller, m, s = line
     buyer = world.index.country[deal.buyer]
     source_stock(world, deal)[seller, m, s] -= tonnes
     delay = control.delay(deal.buyer) if control is not None else 0
