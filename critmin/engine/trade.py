@@ -629,15 +629,29 @@ def after_contracts(rules: RouteRules, committed: np.ndarray) -> RouteRules:
     Contracts may take a quota's leakage too (contracts.py reads `ExportControl.cap()`): what
     they deliver beyond the direct quota comes out of the leak room.
     """
-    foreign = committed * (1 - np.eye(len(committed)))
-    exported = foreign.sum(axis=1)
-    licensed = (foreign * rules.licensed).sum(axis=1)
+    exported, licensed = contract_exports(committed, rules.licensed)
     return replace(
         rules,
         export_cap=np.maximum(rules.export_cap - exported, 0.0),
         licence_cap=np.maximum(rules.licence_cap - licensed, 0.0),
         leak_cap=np.maximum(rules.leak_cap - np.maximum(exported - rules.export_cap, 0.0), 0.0),
     )
+
+
+def contract_exports(committed: np.ndarray, licensed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(C,) each exporter's foreign contract deliveries on a market, and those over `licensed` routes.
+
+    The row sums of `committed * (1 - eye)` and of that times `licensed`, summed only on the rows
+    with deliveries: a row's sum does not depend on the other rows, and those are 0.
+    """
+    exported, licensed_out = np.zeros(len(committed)), np.zeros(len(committed))
+    rows = np.flatnonzero(committed.any(axis=1))
+    if len(rows):
+        foreign = committed[rows]
+        foreign[np.arange(len(rows)), rows] = 0.0  # the domestic entry, as (1 - eye) zeroes it
+        exported[rows] = foreign.sum(axis=1)
+        licensed_out[rows] = (foreign * licensed[rows]).sum(axis=1)
+    return exported, licensed_out
 
 
 def hand_over_goods(state: WorldState, sales: tuple[np.ndarray, ...]) -> None:

@@ -172,3 +172,16 @@ def test_the_bid_entries_are_those_of_the_bids_laid_out_line_by_line(tiny):
     assert len(block) > 100 and prices.shape[-1] == len(book.owner) > 10
     got = (m, s, country, block, got_tonnes, got_prices)
     assert all(a.tobytes() == b.tobytes() for a, b in zip(got, expected, strict=True))
+
+
+def test_contract_exports_are_the_dense_row_sums_off_the_diagonal_bit_for_bit():
+    rng = np.random.default_rng(8)
+    for n in (5, 37, 148):
+        committed = np.where(rng.random((n, n)) < 3 / n, rng.lognormal(3, 2, (n, n)), 0.0)
+        committed[1], committed[1, 1] = 0.0, 7.0  # a row with domestic deliveries only
+        licensed = rng.random((n, n)) < 0.5
+        foreign = committed * (1 - np.eye(n))
+        exported, licensed_out = trade.contract_exports(committed, licensed)
+        assert exported.tobytes() == foreign.sum(axis=1).tobytes()
+        assert licensed_out.tobytes() == (foreign * licensed).sum(axis=1).tobytes()
+        assert exported[1] == 0.0 and exported.any()
