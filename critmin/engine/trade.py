@@ -595,7 +595,7 @@ def widened_prices(local: np.ndarray, routes: RouteCosts, route_open: ByMarket) 
     market, exporter = np.nonzero(member)
     offered = landed_route_costs(market, exporter, routes)
     offered += local[market, exporter][:, None]  # local + landed, in place: the sum commutes
-    closable = np.flatnonzero(np.isin(market, list(route_open.tables)))
+    closable = np.flatnonzero(among(market, list(route_open.tables), len(local)))
     offered[closable] = np.where(route_open[market[closable], exporter[closable]], offered[closable], np.inf)
     landed = np.full(local.shape, np.inf)
     if len(market):
@@ -615,12 +615,20 @@ def landed_route_costs(market: np.ndarray, exporter: np.ndarray, routes: RouteCo
     n = len(routes.freight)
     route_cost = routes.freight[exporter]
     route_cost += 0.0
-    charged = np.isin(market, list(routes.tariffs.tables)) | np.isin(
-        market * n + exporter, routes.risk.cells // n
+    k = routes.tariffs.shape[0]
+    charged = among(market, list(routes.tariffs.tables), k) | among(
+        market * n + exporter, routes.risk.cells // n, k * n
     )
     rows = (market[charged], exporter[charged])
     route_cost[charged] = routes.freight[rows[1]] + (routes.tariffs[rows] + routes.risk[rows])
     return route_cost
+
+
+def among(values: np.ndarray, members, size: int) -> np.ndarray:
+    """`np.isin(values, members)` for values and members in range(size), by a look-up table."""
+    table = np.zeros(size, dtype=bool)
+    table[members] = True
+    return table[values]
 
 
 def after_contracts(rules: RouteRules, committed: np.ndarray) -> RouteRules:
