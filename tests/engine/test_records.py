@@ -160,3 +160,15 @@ def test_the_sparse_dependence_reuses_its_work_arrays_line_after_line_as_fresh_o
     assert share[on_chain].tobytes() == dense_share[on_chain].tobytes()
     assert supplier[on_chain].tobytes() == dense_supplier[on_chain].tobytes()
     assert share[on_chain].any()
+
+
+def test_a_turn_before_it_trades_reads_shared_read_only_zero_flows():
+    model = WorldModel("world-2024", seed=1, record_hashes=False)
+    model.step()
+    traded = model.last.flows
+    model.begin_turn()
+    before = model.last.flows
+    assert not before.any() and before.shape == traded.shape and not before.flags.writeable
+    assert traded.any() and traded.flags.writeable
+    model.begin_turn()
+    assert model.last.flows is before
