@@ -147,8 +147,18 @@ def grow(world: World) -> None:
     state = world.state
     state.capacity *= 1 + state.capacity_growth
     state.capacity += state.construction[0]
-    state.construction[:-1] = state.construction[1:]
-    state.construction[-1] = 0.0
+    move_on(state.construction)
+
+
+def move_on(pipeline: np.ndarray) -> None:
+    """Every row of a pipeline one turn nearer: row k + 1 becomes row k, and the last row empty.
+
+    Row by row: numpy copies an overlapping slice assignment (`pipeline[:-1] = pipeline[1:]`)
+    through a temporary as large as the pipeline (7.5 MB at four times world-2024's countries).
+    """
+    for k in range(len(pipeline) - 1):
+        pipeline[k] = pipeline[k + 1]
+    pipeline[-1] = 0.0
 
 
 def respond_to_margins(world: World) -> None:
@@ -157,9 +167,10 @@ def respond_to_margins(world: World) -> None:
     Investors pay from their country's industry account (a declared `investment` sink).
     """
     state, constants, settings = world.state, world.constants, world.settings
-    dynamics.adjust_utilisation(state, constants, settings)
-    dynamics.close_capacity(state, constants, settings)
-    orders = dynamics.investment_orders(state, constants, settings)
+    margins = dynamics.Margins(state, constants)  # prices and unit costs stay as they are below
+    dynamics.adjust_utilisation(state, constants, settings, margins)
+    dynamics.close_capacity(state, constants, settings, margins)
+    orders = dynamics.investment_orders(state, constants, settings, margins)
     if not orders.any():
         return
     revenue = (orders * constants.reference_price[None]).sum(axis=(1, 2))

@@ -38,10 +38,14 @@ from critmin.engine.trust import gain_trust, lose_trust
 from critmin.engine.world import World
 
 
-def deliver(world: World) -> np.ndarray:
-    """Deliver all active deals; returns their flows (M, S, C, C) in tonnes."""
+def deliver(world: World) -> tuple[np.ndarray, np.ndarray]:
+    """Deliver all active deals; returns their flows (M, S, C, C) in tonnes, and the routes delivered on.
+
+    The routes are flat (M, S, C, C) positions, ascending: every other entry of the flows is 0.
+    """
     n = len(world.index.countries)
     flows = np.zeros((*world.constants.chain.shape, n, n))
+    routes = []
     for deal in world.deals.active(world.turn):
         control = world.policies.controls.get((deal.seller, deal.mineral, deal.stage))
         if blocks(control, deal.buyer):
@@ -56,10 +60,11 @@ def deliver(world: World) -> np.ndarray:
                 continue  # exploring, or the find is not yet on stream: nothing to share
         if deal.kind == "partnership" and control is not None and control.licenses(deal.buyer):
             control = None  # preferential access: a partner's deliveries pass the licence regime
-        tonnes = deliverable(world, deal, control, flows)
+        line = world.position(deal.seller, deal.mineral, deal.stage)
+        tonnes = deliverable(world, deal, line, control, flows)
         if tonnes > 0:
-            hand_over(world, deal, tonnes, control, flows)
-    return flows
+            routes.append(hand_over(world, deal, line, tonnes, control, flows))
+    return flows, np.unique(np.array(routes, dtype=np.int64))
 
 
 def blocks(control: ExportControl | None, buyer: str) -> bool:
@@ -124,9 +129,11 @@ def take_or_pay(world: World, deal: Deal) -> None:
     )
 
 
-def deliverable(world: World, deal: Deal, control: ExportControl | None, flows: np.ndarray) -> float:
-    """Tonnes the seller can deliver this turn: stock on hand, licence approval, quota room."""
-    seller, m, s = world.position(deal.seller, deal.mineral, deal.stage)
+def deliverable(
+    world: World, deal: Deal, line: tuple[int, int, int], control: ExportControl | None, flows: np.ndarray
+) -> float:
+    """Tonnes the seller can deliver from its `line`: stock on hand, licence approval, quota room."""
+    seller, m, s = line
     if deal.kind == "equity":
         wanted = deal.share * world.last.production[seller, m, s]
     else:
@@ -170,10 +177,15 @@ def fund_exploration(world: World, deal: Deal) -> None:
     world.state.exploration[world.index.country[deal.seller], m] += funding
 
 
-def hand_over(world: World, deal: Deal, tonnes: float, control, flows: np.ndarray) -> None:
-    """Move the goods (late under a licence delay) and the money, and build trust."""
+def hand_over(
+    world: World, deal: Deal, line: tuple[int, int, int], tonnes: float, control, flows: np.ndarray
+) -> int:
+    """Move the goods from the seller's `line` (late under a licence delay) and the money, and build trust.
+
+    Returns the route's flat position in `flows`.
+    """
     state = world.state
-    seller, m, s = world.position(deal.seller, deal.mineral, deal.stage)
+    seller, m, s = line
     buyer = world.index.country[deal.buyer]
     source_stock(world, deal)[seller, m, s] -= tonnes
     delay = control.delay(deal.buyer) if control is not None else 0
@@ -188,6 +200,7 @@ def hand_over(world: World, deal: Deal, tonnes: float, control, flows: np.ndarra
     pay(world, deal, tonnes, seller, buyer, m, s)
     if deal.kind != "equity":
         gain_trust(world, buyer, seller)
+    return ((m * flows.shape[1] + s) * flows.shape[2] + seller) * flows.shape[3] + buyer
 
 
 def pay(world: World, deal: Deal, tonnes: float, seller: int, buyer: int, m: int, s: int) -> None:

@@ -105,56 +105,90 @@ def _fused_multiply_add(typingctx, a, b, c):
 
 @nb.njit(cache=True, nogil=True)
 def _top_suppliers(starts, seller, buyer, tonnes, chain, n):
-    """(C, M, S) shares and suppliers; line k's flows are entries ``starts[k]:starts[k + 1]``."""
+    """(C, M, S) shares and suppliers; line k's flows are entries ``starts[k]:starts[k + 1]``.
+
+    The (C, C) work arrays are made once; what a line wrote in them is set back to 0 (its
+    buyers' rows, its entries), not the whole array made anew (175 kB each at 148 countries).
+    """
     n_m, n_s = chain.shape
     share = np.zeros((n, n_m, n_s))
     supplier = np.zeros((n, n_m, n_s), np.int64)
+    total, direct = np.zeros(n), np.zeros((n, n))
+    grids = np.zeros((2, n, n))  # D of the stage before and of this stage, in turn
+    written = np.zeros((2, n), np.bool_)  # the rows of each grid a line wrote
     for m in range(n_m):
-        previous = np.zeros((n, n))
+        before = 0
+        _clear_rows(grids[before], written[before])
         for s in range(n_s):
             if chain[m, s]:
                 lo, hi = starts[m * n_s + s], starts[m * n_s + s + 1]
-                direct = _direct_shares(seller[lo:hi], buyer[lo:hi], tonnes[lo:hi], n)
-                previous = _line(seller[lo:hi], buyer[lo:hi], direct, previous)
-                _rank(previous, direct, share[:, m, s], supplier[:, m, s])
+                _direct_shares(seller[lo:hi], buyer[lo:hi], tonnes[lo:hi], total, direct)
+                now = 1 - before
+                _clear_rows(grids[now], written[now])
+                _line(seller[lo:hi], buyer[lo:hi], direct, grids[before], grids[now], written[now])
+                _rank(grids[now], direct, written[now], share[:, m, s], supplier[:, m, s])
+                _clear_direct(seller[lo:hi], buyer[lo:hi], total, direct)
+                before = now
     return share, supplier
 
 
 @nb.njit(cache=True, nogil=True)
-def _direct_shares(seller, buyer, tonnes, n):
-    """(buyer, seller) share of each buyer's purchases (summed over sellers in ascending order)."""
-    total = np.zeros(n)
+def _direct_shares(seller, buyer, tonnes, total, direct):
+    """(buyer, seller) share of each buyer's purchases (summed over sellers in ascending order).
+
+    Into `total` and `direct`, which are 0 on the line's buyers and entries.
+    """
     for e in range(tonnes.size):
         total[buyer[e]] += tonnes[e]
-    direct = np.zeros((n, n))
     for e in range(tonnes.size):
         direct[buyer[e], seller[e]] = tonnes[e] / total[buyer[e]]
-    return direct
 
 
 @nb.njit(cache=True, nogil=True)
-def _line(seller, buyer, direct, previous):
-    """D of one line: each buyer's shares by seller times what each seller's output carries."""
+def _clear_direct(seller, buyer, total, direct):
+    """`total` and `direct` back to 0 where `_direct_shares` wrote."""
+    for e in range(seller.size):
+        total[buyer[e]] = 0.0
+        direct[buyer[e], seller[e]] = 0.0
+
+
+@nb.njit(cache=True, nogil=True)
+def _clear_rows(grid, written):
+    """The rows of `grid` marked `written` back to 0, and unmarked."""
+    for j in range(written.size):
+        if written[j]:
+            grid[j, :] = 0.0
+            written[j] = False
+
+
+@nb.njit(cache=True, nogil=True)
+def _line(seller, buyer, direct, previous, current, written):
+    """D of one line into `current` (0): buyers' shares by seller times what each seller's output carries.
+
+    Marks the buyers' rows `written`; no other row of `current` is.
+    """
     n = previous.shape[0]
-    current = np.zeros((n, n))
     for e in range(seller.size):
         i, j = seller[e], buyer[e]
+        written[j] = True
         weight = direct[j, i]
         for x in range(n):
             carried = max(1.0 if x == i else 0.0, previous[i, x])
             if carried != 0.0:
                 current[j, x] = _fused_multiply_add(weight, carried, current[j, x])
-    return current
 
 
 @nb.njit(cache=True, nogil=True)
-def _rank(current, direct, share, supplier):
+def _rank(current, direct, written, share, supplier):
     """Each buyer's largest foreign share and who (a tie goes to its larger direct seller).
 
-    Countries that bought nothing keep share 0 and supplier 0, as `top_foreign_supplier` gives.
+    Countries that bought nothing (rows not `written`: 0 in `current` and `direct`) keep share 0
+    and supplier 0, as `top_foreign_supplier` gives.
     """
     n = current.shape[0]
     for j in range(n):
+        if not written[j]:
+            continue
         best, top, pick = 0.0, 0.0, 0
         for x in range(n):
             foreign = 0.0 if x == j else min(max(current[j, x], 0.0), 1.0)

@@ -293,7 +293,7 @@ class WorldModel(WorldHolder, mesa.Model):
         imposed = [a for a in self.turn_actions if a.get("type") == "impose_export_control"]
         announcements.react_to_news(world, imposed)
         controls.arrive_in_transit(world)
-        contract_flows = contracts.deliver(world)
+        contract_flows, contract_routes = contracts.deliver(world)
         stock_before = world.state.producer_stock.copy()
         books = (world.state, world.constants, world.settings, world.policies, world.index, world.orders)
         spot = run_spot_markets(*books, contract_flows)
@@ -302,9 +302,10 @@ class WorldModel(WorldHolder, mesa.Model):
         treasury.book(world, "re_export", spot.re_export_usd_m)
         world.stock_bought = spot.stock_bought
         world.route_severity = spot.severity
-        world.last.flows = spot.flows  # contract deliveries, with the spot tonnes added in place
+        # contract deliveries, with the spot tonnes added in place: nothing off their routes
+        world.last.set_flows(spot.flows, np.union1d(contract_routes, spot.routes))
         world.last.sold_spot = stock_before - world.state.producer_stock
-        exports.remember(world, world.last.flows, spot.severity)
+        exports.remember(world, world.last.flows, spot.severity, world.last.flow_entries())
 
     def consume(self) -> None:
         """7. Manufacturers use what they hold; what is missing is a shortage; they decide; demand grows."""

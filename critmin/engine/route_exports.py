@@ -39,6 +39,14 @@ class RouteExports(NamedTuple):
         at = at[at // n % n != at % n]
         return cls(at, flows.reshape(-1)[at], flows.shape)
 
+    @classmethod
+    def of_entries(cls, flows) -> RouteExports:
+        """`of_flows` from the non-zero entries of (M, S, C, C) flows (`records.Sparse`), not the array."""
+        n = flows.shape[-1]
+        at = flows.at.astype(np.int64)
+        foreign = at // n % n != at % n
+        return cls(at[foreign], flows.values[foreign], flows.shape)
+
     def row(self, mineral: int, stage: int, exporter: int) -> np.ndarray:
         """(C_importer,) what `exporter` shipped to each country on one line."""
         n = self.shape[-1]

@@ -85,6 +85,7 @@ class SpotOutcome:
     severity: RouteSeverity  # the routes under control and how far (engine/route_severity.py)
     stock_bought: np.ndarray  # (C, M, S) manufacturers' purchases for stock, received this turn
     leaked: dict  # (mineral, stage) -> (C, C) spot tonnes that left through third countries (in `flows` too)
+    routes: np.ndarray  # (R,) flat (M, S, C, C) positions of the routes spot tonnes moved over, ascending
 
 
 def demand_fractions(
@@ -535,9 +536,8 @@ def settle_markets(
     """
     flows, n = committed, state.capacity.shape[0]
     if not len(batch):
-        return SpotOutcome(
-            flows, 0.0, 0.0, 0.0, RouteSeverity.none(), np.zeros_like(state.consumer_stock), {}
-        )
+        stock_bought, routes = np.zeros_like(state.consumer_stock), np.zeros(0, dtype=np.int64)
+        return SpotOutcome(flows, 0.0, 0.0, 0.0, RouteSeverity.none(), stock_bought, {}, routes)
     spot, leaked = cleared_spot(batch, cleared[0], (*constants.chain.shape, n, n))
     spot.add_to(flows)
     traded = (batch.mineral, batch.stage)
@@ -551,7 +551,7 @@ def settle_markets(
     re_export = pay_for_leakage(state, [market for _, market in batch.hubbed], leaked)
     if subsidy is not None and subsidy.any():
         pay_subsidies(state, sales, subsidy)
-    return SpotOutcome(flows, transport, hedging, re_export, severity, stock_bought, leaked)
+    return SpotOutcome(flows, transport, hedging, re_export, severity, stock_bought, leaked, spot.at)
 
 
 def controls_severity(batch: MarketBatch, flows: np.ndarray, settings) -> RouteSeverity:
@@ -602,7 +602,7 @@ def widened_prices(local: np.ndarray, routes: RouteCosts, route_open: ByMarket) 
     market, exporter = np.nonzero(member)
     offered = landed_route_costs(market, exporter, routes)
     offered += local[market, exporter][:, None]  # local + landed, in place: the sum commutes
-    closable = np.flatnonzero(np.isin(market, list(route_open.tables)))
+    closable = np.flatnonzero(among(market, list(route_open.tables), len(local)))
     offered[closable] = np.where(route_open[market[closable], exporter[closable]], offered[closable], np.inf)
     landed = np.full(local.shape, np.inf)
     if len(market):
@@ -622,12 +622,20 @@ def landed_route_costs(market: np.ndarray, exporter: np.ndarray, routes: RouteCo
     n = len(routes.freight)
     route_cost = routes.freight[exporter]
     route_cost += 0.0
-    charged = np.isin(market, list(routes.tariffs.tables)) | np.isin(
-        market * n + exporter, routes.risk.cells // n
+    k = routes.tariffs.shape[0]
+    charged = among(market, list(routes.tariffs.tables), k) | among(
+        market * n + exporter, routes.risk.cells // n, k * n
     )
     rows = (market[charged], exporter[charged])
     route_cost[charged] = routes.freight[rows[1]] + (routes.tariffs[rows] + routes.risk[rows])
     return route_cost
+
+
+def among(values: np.ndarray, members, size: int) -> np.ndarray:
+    """`np.isin(values, members)` for values and members in range(size), by a look-up table."""
+    table = np.zeros(size, dtype=bool)
+    table[members] = True
+    return table[values]
 
 
 def after_contracts(rules: RouteRules, committed: np.ndarray) -> RouteRules:
@@ -636,16 +644,29 @@ def after_contracts(rules: RouteRules, committed: np.ndarray) -> RouteRules:
     Contracts may take a quota's leakage too (contracts.py reads `ExportControl.cap()`): what
     they deliver beyond the direct quota comes out of the leak room.
     """
-    foreign = committed.copy()
-    np.fill_diagonal(foreign, 0.0)  # the bits of committed * (1 - eye): tonnes are never negative
-    exported = foreign.sum(axis=1)
-    licensed = (foreign * rules.licensed).sum(axis=1) if rules.licensed.any() else np.zeros(len(foreign))
+    exported, licensed = contract_exports(committed, rules.licensed)
     return replace(
         rules,
         export_cap=np.maximum(rules.export_cap - exported, 0.0),
         licence_cap=np.maximum(rules.licence_cap - licensed, 0.0),
         leak_cap=np.maximum(rules.leak_cap - np.maximum(exported - rules.export_cap, 0.0), 0.0),
     )
+
+
+def contract_exports(committed: np.ndarray, licensed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(C,) each exporter's foreign contract deliveries on a market, and those over `licensed` routes.
+
+    The row sums of `committed * (1 - eye)` and of that times `licensed`, summed only on the rows
+    with deliveries: a row's sum does not depend on the other rows, and those are 0.
+    """
+    exported, licensed_out = np.zeros(len(committed)), np.zeros(len(committed))
+    rows = np.flatnonzero(committed.any(axis=1))
+    if len(rows):
+        foreign = committed[rows]
+        foreign[np.arange(len(rows)), rows] = 0.0  # the domestic entry, as (1 - eye) zeroes it
+        exported[rows] = foreign.sum(axis=1)
+        licensed_out[rows] = (foreign * licensed[rows]).sum(axis=1)
+    return exported, licensed_out
 
 
 def hand_over_goods(state: WorldState, sales: tuple[np.ndarray, ...]) -> None:

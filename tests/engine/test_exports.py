@@ -7,6 +7,7 @@ import pytest
 
 from critmin.engine.exports import mean_of
 from critmin.engine.model import WorldModel
+from critmin.engine.records import Sparse
 from critmin.engine.route_exports import RouteExports
 
 
@@ -60,3 +61,10 @@ def test_the_history_keeps_each_turns_foreign_exports():
     assert len(history) == model.world.settings.export_history_turns
     for turn, kept in zip(reversed(flows), history, strict=False):
         assert dense(kept).tobytes() == (turn * (1 - np.eye(turn.shape[-1]))).tobytes()
+
+
+def test_exports_of_the_non_zero_entries_are_those_of_the_dense_flows():
+    flows = random_flows(np.random.default_rng(4), (3, 2, 6, 6))
+    of_entries, of_flows = RouteExports.of_entries(Sparse.of(flows)), RouteExports.of_flows(flows)
+    assert of_entries.at.tobytes() == of_flows.at.tobytes()
+    assert of_entries.tonnes.tobytes() == of_flows.tonnes.tobytes() and of_entries.shape == of_flows.shape

@@ -181,3 +181,24 @@ def test_the_bid_entries_are_the_traded_lines_blocks_of_the_parts_laid_out_line_
     assert prices.shape[-1] == len(book.owner) > 10
     got = (line, country, block, got_tonnes, got_prices)
     assert all(a.tobytes() == b.tobytes() for a, b in zip(got, expected, strict=True))
+
+
+def test_contract_exports_are_the_dense_row_sums_off_the_diagonal_bit_for_bit():
+    rng = np.random.default_rng(8)
+    for n in (5, 37, 148):
+        committed = np.where(rng.random((n, n)) < 3 / n, rng.lognormal(3, 2, (n, n)), 0.0)
+        committed[1], committed[1, 1] = 0.0, 7.0  # a row with domestic deliveries only
+        licensed = rng.random((n, n)) < 0.5
+        foreign = committed * (1 - np.eye(n))
+        exported, licensed_out = trade.contract_exports(committed, licensed)
+        assert exported.tobytes() == foreign.sum(axis=1).tobytes()
+        assert licensed_out.tobytes() == (foreign * licensed).sum(axis=1).tobytes()
+        assert exported[1] == 0.0 and exported.any()
+
+
+def test_among_is_numpys_isin_on_values_in_range():
+    rng = np.random.default_rng(9)
+    values = rng.integers(0, 40, 300)
+    for members in ([], [3], list(rng.integers(0, 40, 12)), np.array([0, 39])):
+        assert (trade.among(values, members, 40) == np.isin(values, members)).all()
+    assert trade.among(values, [int(values[0])], 40).any()

@@ -122,3 +122,53 @@ def test_imports_and_exports_from_the_non_zero_flows_are_the_dense_sums_bit_for_
     dense_exports = off_diagonal(flows).sum(axis=3).transpose(2, 0, 1)
     assert imports.strides == dense_imports.strides and exports.strides == dense_exports.strides
     assert imports.tobytes() == dense_imports.tobytes() and exports.tobytes() == dense_exports.tobytes()
+
+
+def test_the_flows_trade_found_are_the_non_zero_entries_of_the_turns_flows():
+    model = WorldModel("world-2024", seed=1, record_hashes=False)
+    for _ in range(3):
+        model.step()
+        found, scanned = model.last.flow_entries(), Sparse.of(model.last.flows)
+        assert model.last.found_flows is not None and found is model.last.found_flows[1]
+        assert (
+            found.at.tobytes() == scanned.at.tobytes() and found.values.tobytes() == scanned.values.tobytes()
+        )
+        assert len(found.at) > 0
+    model.last.flows = model.last.flows.copy()  # flows set anew: the entries are scanned again
+    assert model.last.flow_entries() is not model.last.found_flows[1]
+
+
+def test_sparse_among_routes_drops_the_zeros_among_them():
+    array = np.zeros((2, 3, 4))
+    array.ravel()[[3, 7, 20]] = [1.5, -2.0, 4.0]
+    among = Sparse.among(array, np.array([3, 5, 7, 20, 21]))
+    assert among.at.tolist() == [3, 7, 20] and among.values.tolist() == [1.5, -2.0, 4.0]
+    assert among.at.dtype == Sparse.of(array).at.dtype
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_sparse_dependence_reuses_its_work_arrays_line_after_line_as_fresh_ones(seed):
+    rng = np.random.default_rng(seed)
+    shape = (4, 3, 9, 9)  # buyers differ from line to line; one chain skips its middle stage
+    flows = np.where(rng.random(shape) < 0.25, rng.lognormal(1, 2, shape), 0.0)
+    chain = np.ones(shape[:2], dtype=bool)
+    chain[2, 1] = False
+    at = np.flatnonzero(flows)
+    share, supplier = top_foreign_suppliers(at, flows.ravel()[at], shape, chain)
+    dense_share, dense_supplier = top_foreign_supplier(embedded_dependence(flows, chain), flows)
+    on_chain = np.broadcast_to(chain, share.shape)
+    assert share[on_chain].tobytes() == dense_share[on_chain].tobytes()
+    assert supplier[on_chain].tobytes() == dense_supplier[on_chain].tobytes()
+    assert share[on_chain].any()
+
+
+def test_a_turn_before_it_trades_reads_shared_read_only_zero_flows():
+    model = WorldModel("world-2024", seed=1, record_hashes=False)
+    model.step()
+    traded = model.last.flows
+    model.begin_turn()
+    before = model.last.flows
+    assert not before.any() and before.shape == traded.shape and not before.flags.writeable
+    assert traded.any() and traded.flags.writeable
+    model.begin_turn()
+    assert model.last.flows is before

@@ -1,0 +1,55 @@
+"""Producers' margins worked out once a turn are the per-call rules' values, bit for bit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from critmin.engine import dynamics
+from critmin.engine.model import WorldModel
+
+
+@pytest.fixture(scope="module")
+def played():
+    model = WorldModel("world-2024", seed=0, record_hashes=False)
+    model.run(3)
+    return model.world
+
+
+def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+def test_the_quotient_is_numpys_masked_division_bit_for_bit():
+    rng = np.random.default_rng(3)
+    numerator = rng.normal(size=(5, 4, 3))
+    denominator = np.where(rng.random((5, 4, 3)) < 0.3, 0.0, rng.normal(size=(5, 4, 3)))
+    denominator[0, 0, 0] = np.nan
+    otherwise = rng.normal(size=(5, 4, 3))
+    masked = np.divide(numerator, denominator, out=otherwise.copy(), where=denominator > 0)
+    assert same_bits(dynamics.quotient_or(numerator, denominator, otherwise), masked)
+    ones = np.divide(numerator, denominator[:1], out=np.ones_like(numerator), where=denominator[:1] > 0)
+    assert same_bits(dynamics.quotient_or(numerator, denominator[:1], 1.0), ones)
+
+
+def test_the_feed_cost_is_the_stage_before_over_the_yield(played):
+    constants = played.constants
+    for prices in (played.state.price, played.state.expected_price * 1.7):
+        sliced = np.zeros_like(prices)
+        sliced[:, :, 1:] = (
+            prices[:, :, :-1] / constants.yield_share[None, :, 1:] * constants.chain[None, :, :-1]
+        )
+        assert same_bits(dynamics.feed_cost(prices, constants), sliced)
+
+
+def test_margins_kept_for_a_state_are_the_ones_worked_out_afresh(played):
+    state, constants, settings = played.state, played.constants, played.settings
+    margins = dynamics.Margins(state, constants)
+    for prices in (state.expected_price, state.long_run_price, state.price):
+        assert same_bits(margins.relative(prices), dynamics.relative_margin(prices, state, constants))
+        for break_even in (False, True):
+            afresh = dynamics.cost_cover(prices, state, constants, break_even)
+            assert same_bits(margins.cover(prices, break_even), afresh)
+    target = dynamics.target_utilisation(state, constants, settings)
+    assert same_bits(dynamics.target_utilisation(state, constants, settings, margins), target)
+    assert np.isfinite(target).all() and (target >= 0).all()
