@@ -275,10 +275,10 @@ def _distances(total, sup, pair, used, o_mem, o_grp, d, pred, dirty):
             for plane, u in ((ROOM_FWD, gate), (ROOM_LIC, lic)):
                 du = d[u]
                 if du < BIG:
-                    for b in range(nbid):  # branch-free, so that it vectorises
-                        old, new = d[first + b], du + pair[plane, s, b]
-                        d[first + b] = min(old, new)
-                        pred[first + b] = u if new < old else pred[first + b]
+                    for b in range(nbid):  # vectorises, with masked stores
+                        new = du + pair[plane, s, b]
+                        if new < d[first + b]:
+                            d[first + b], pred[first + b] = new, u
         changed = False
         for s in range(ns):
             gate, lic = ns + s, 2 * ns + s
