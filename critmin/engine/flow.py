@@ -239,22 +239,29 @@ def _better(du, cost, dv):
 
 
 @nb.njit(**_JIT)
-def _distances(total, sup, pair, used, o_mem, o_grp, d, pred, dirty):
-    """Exact shortest distances from S (BIG if unreachable); False if they do not converge.
+def _start(o_mem, o_grp, d, pred, dirty, seen):
+    """Distances before the first round: out nodes at their cheapest offer left, others BIG.
 
-    Rounds of: each dirty supplier's own zero-cost arcs (out <-> gate <-> lic, one pass in
-    this order suffices) and its arcs into the bidders; then the reverse arcs back from the
-    bidders (per supplier, gate and lic each keep the first least candidate in list order, by
-    branch-free selects, as relaxing the arcs one at a time does), which make suppliers dirty.
+    Every supplier is dirty; each bidder's distance last seen by the reverse arcs is BIG.
     """
-    ns, nbid = pair.shape[1], pair.shape[2]
-    first = 3 * ns
-    for v in range(d.size):
-        d[v] = BIG
-    for s in range(ns):
+    d[:], seen[:] = BIG, BIG
+    for s in range(dirty.size):
         k = o_grp[PTR, s]
         d[s] = o_mem[UNIT_COST, k] if k < o_grp[END, s] else BIG
         pred[s], dirty[s] = -1, True
+
+
+@nb.njit(**_JIT)
+def _distances(total, sup, pair, used, o_mem, o_grp, d, pred, dirty, seen):
+    """Exact shortest distances from S (BIG if unreachable); False if they do not converge.
+
+    Rounds of: each dirty supplier's own zero-cost arcs (out <-> gate <-> lic, one pass in
+    this order suffices) and its arcs into the bidders; then, if a bidder's distance fell, the
+    reverse arcs back (gate and lic keep their first least candidate in list order, as one arc
+    at a time does; branch-free selects), which make suppliers dirty again.
+    """
+    ns, nbid, first = pair.shape[1], pair.shape[2], 3 * pair.shape[1]
+    _start(o_mem, o_grp, d, pred, dirty, seen)
     for _ in range(2 * d.size + 2):
         for s in range(ns):
             if not dirty[s]:
@@ -279,6 +286,12 @@ def _distances(total, sup, pair, used, o_mem, o_grp, d, pred, dirty):
                         new = du + pair[plane, s, b]
                         if new < d[first + b]:
                             d[first + b], pred[first + b] = new, u
+        fresh = False  # a bidder's distance fell since the reverse arcs last saw it
+        for b in range(nbid):  # branch-free, so that it vectorises
+            fresh |= d[first + b] != seen[b]
+            seen[b] = d[first + b]
+        if not fresh:
+            return True
         changed = False
         for s in range(ns):
             gate, lic = ns + s, 2 * ns + s
@@ -420,7 +433,8 @@ def _ssp(total, sup, pair, o_mem, o_grp, b_mem, b_grp):
     pred = np.full(d.size, -2, np.int64)
     dirty = np.empty(ns, np.bool_)
     used = np.empty((3, ns, pair.shape[2]), np.int64)
-    if not _distances(total, sup, pair, used, o_mem, o_grp, d, pred, dirty):
+    seen = np.empty(pair.shape[2], np.int64)
+    if not _distances(total, sup, pair, used, o_mem, o_grp, d, pred, dirty, seen):
         return False
     for _ in range(10 * (pair.size + o_mem.size + b_mem.size) + 100):
         b = _next_bidder(d, first, b_mem, b_grp)
@@ -438,7 +452,7 @@ def _ssp(total, sup, pair, o_mem, o_grp, b_mem, b_grp):
         b_mem[REM, bid] -= delta
         if b_mem[REM, bid] == 0:
             b_grp[PTR, b] += 1
-        if stale and not _distances(total, sup, pair, used, o_mem, o_grp, d, pred, dirty):
+        if stale and not _distances(total, sup, pair, used, o_mem, o_grp, d, pred, dirty, seen):
             return False
     return False
 
