@@ -238,7 +238,7 @@ def _better(du, cost, dv):
     return du < BIG and du + cost < dv
 
 
-@nb.njit(**_JIT)
+@nb.njit(**_INLINE)
 def _start(o_mem, o_grp, d, pred, dirty, seen):
     """Distances before the first round: out nodes at their cheapest offer left, others BIG.
 
