@@ -251,7 +251,7 @@ def _start(o_mem, o_grp, d, pred, dirty, seen):
         pred[s], dirty[s] = -1, True
 
 
-@nb.njit(**_JIT)
+@nb.njit(**_INLINE)
 def _distances(total, sup, pair, used, o_mem, o_grp, d, pred, dirty, seen):
     """Exact shortest distances from S (BIG if unreachable); False if they do not converge.
 
