@@ -30,6 +30,7 @@ OK, NO_CONVERGENCE, TOO_MANY_PATHS = 0, 1, 2
 """Status of a market: cleared; prices did not converge; the min-cost flow did not finish."""
 
 _JIT = {"cache": True, "nogil": True, "boundscheck": False}
+_INLINE = {**_JIT, "inline": "always"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -136,10 +137,13 @@ def _present(country, cap, n):
 EXP_CAP, LIC_CAP, DOM, DOM_COST, HAS_LIC, F_DOM, F_EXP, F_LIC, N_USED = range(9)
 """Rows of ``sup``: caps, own bidder index (-1 if none), domestic cost, has licensed routes,
 the flows on its domestic, export and licence arcs, and its number of routes with flow."""
-COST, LICENSED, FLOW, ROOM_FWD, ROOM_LIC, USED = range(6)
-"""Planes of ``pair``: route cost (BIG if closed), licensed, flow, the cost of the forward arc
-out of gate (unlicensed) or lic (licensed) while it has room (BIG otherwise), and, first
-``sup[N_USED, s]`` entries of row s, the bidders its routes with flow go to."""
+COST, LICENSED, FLOW, ROOM_FWD, ROOM_LIC = range(5)
+"""Planes of ``pair``: route cost (BIG if closed), licensed, flow, and the cost of the forward
+arc out of gate (unlicensed) or lic (licensed) while it has room (BIG otherwise)."""
+USED_BIDDER, USED_COST, USED_LICENSED = range(3)
+"""Planes of ``used``: row s lists supplier s's routes with flow (its first ``sup[N_USED, s]``
+entries), each with its bidder, cost and whether it is licensed, so that the reverse arcs are
+read in one pass over contiguous rows."""
 MEMBER, REM, UNIT_COST = range(3)
 """Rows of a queue's ``mem``."""
 PTR, END = range(2)
@@ -167,7 +171,7 @@ def _tables(rc, fwd, lic, suppliers, bidders, bid_index, exp_cap, lic_cap):
     """(sup, pair) of a market with no flow yet (``bid_index``: each country's bidder index)."""
     ns, nbid = suppliers.size, bidders.size
     sup = np.zeros((9, ns), np.int64)
-    pair = np.zeros((6, ns, nbid), np.int64)
+    pair = np.zeros((5, ns, nbid), np.int64)
     for s in range(ns):
         i = suppliers[s]
         sup[EXP_CAP, s], sup[LIC_CAP, s] = exp_cap[i], lic_cap[i]
@@ -229,29 +233,36 @@ def _used(mem, cap):
 # counting on every array it takes.
 
 
-@nb.njit(**_JIT)
+@nb.njit(**_INLINE)
 def _better(du, cost, dv):
     """True if arc u -> v of this cost improves v's distance."""
     return du < BIG and du + cost < dv
 
 
-@nb.njit(**_JIT)
-def _distances(total, sup, pair, o_mem, o_grp, d, pred, dirty):
+@nb.njit(**_INLINE)
+def _start(o_mem, o_grp, d, pred, dirty, seen):
+    """Distances before the first round: out nodes at their cheapest offer left, others BIG.
+
+    Every supplier is dirty; each bidder's distance last seen by the reverse arcs is BIG.
+    """
+    d[:], seen[:] = BIG, BIG
+    for s in range(dirty.size):
+        k = o_grp[PTR, s]
+        d[s] = o_mem[UNIT_COST, k] if k < o_grp[END, s] else BIG
+        pred[s], dirty[s] = -1, True
+
+
+@nb.njit(**_INLINE)
+def _distances(total, sup, pair, used, o_mem, o_grp, d, pred, dirty, seen):
     """Exact shortest distances from S (BIG if unreachable); False if they do not converge.
 
     Rounds of: each dirty supplier's own zero-cost arcs (out <-> gate <-> lic, one pass in
-    this order suffices) and its arcs into the bidders; then the reverse arcs back from the
-    bidders, which make suppliers dirty again.
+    this order suffices) and its arcs into the bidders; then, if a bidder's distance fell, the
+    reverse arcs back (gate and lic keep their first least candidate in list order, as one arc
+    at a time does; branch-free selects), which make suppliers dirty again.
     """
-    ns, nbid = pair.shape[1], pair.shape[2]
-    first = 3 * ns
-    for v in range(d.size):
-        d[v] = BIG
-    for s in range(ns):
-        k = o_grp[PTR, s]
-        d[s] = o_mem[UNIT_COST, k] if k < o_grp[END, s] else BIG
-        pred[s] = -1
-        dirty[s] = True
+    ns, nbid, first = pair.shape[1], pair.shape[2], 3 * pair.shape[1]
+    _start(o_mem, o_grp, d, pred, dirty, seen)
     for _ in range(2 * d.size + 2):
         for s in range(ns):
             if not dirty[s]:
@@ -272,17 +283,30 @@ def _distances(total, sup, pair, o_mem, o_grp, d, pred, dirty):
             for plane, u in ((ROOM_FWD, gate), (ROOM_LIC, lic)):
                 du = d[u]
                 if du < BIG:
-                    for b in range(nbid):  # branch-free, so that it vectorises
-                        old, new = d[first + b], du + pair[plane, s, b]
-                        d[first + b] = min(old, new)
-                        pred[first + b] = u if new < old else pred[first + b]
+                    for b in range(nbid):  # vectorises, with masked stores
+                        new = du + pair[plane, s, b]
+                        if new < d[first + b]:
+                            d[first + b], pred[first + b] = new, u
+        fresh = False  # a bidder's distance fell since the reverse arcs last saw it
+        for b in range(nbid):  # branch-free, so that it vectorises
+            fresh |= d[first + b] != seen[b]
+            seen[b] = d[first + b]
+        if not fresh:
+            return True
         changed = False
         for s in range(ns):
-            for k in range(sup[N_USED, s]):
-                b = pair[USED, s, k]
-                u, v = first + b, (2 * ns if pair[LICENSED, s, b] else ns) + s
-                if _better(d[u], -pair[COST, s, b], d[v]):
-                    d[v], pred[v], dirty[s], changed = d[u] - pair[COST, s, b], u, True, True
+            gate, lic = ns + s, 2 * ns + s
+            d_gate, p_gate, d_lic, p_lic = d[gate], pred[gate], d[lic], pred[lic]
+            for k in range(sup[N_USED, s]):  # branch-free: the least candidate, first on ties
+                u = first + used[USED_BIDDER, s, k]
+                new = d[u] - used[USED_COST, s, k] if d[u] < BIG else BIG
+                licensed = used[USED_LICENSED, s, k] != 0
+                to_gate, to_lic = not licensed and new < d_gate, licensed and new < d_lic
+                d_gate, p_gate = (new, u) if to_gate else (d_gate, p_gate)
+                d_lic, p_lic = (new, u) if to_lic else (d_lic, p_lic)
+            if d_gate < d[gate] or d_lic < d[lic]:
+                d[gate], pred[gate], d[lic], pred[lic] = d_gate, p_gate, d_lic, p_lic
+                dirty[s], changed = True, True
             u = first + sup[DOM, s]
             if sup[F_DOM, s] > 0 and _better(d[u], -sup[DOM_COST, s], d[s]):
                 d[s], pred[s], dirty[s], changed = d[u] - sup[DOM_COST, s], u, True, True
@@ -296,14 +320,14 @@ def _distances(total, sup, pair, o_mem, o_grp, d, pred, dirty):
 # --------------------------------------------------------------------------------------------
 
 
-@nb.njit(**_JIT)
+@nb.njit(**_INLINE)
 def _kind(ns, v):
     """(kind, index) of node v: kind 0 out, 1 gate, 2 lic, 3 in."""
     k = 3 if ns == 0 else min(v // ns, 3)
     return k, v - k * ns
 
 
-@nb.njit(**_JIT)
+@nb.njit(**_INLINE)
 def _flow_slot(ns, u, v):
     """Where the flow of arc u -> v (or of its forward arc) lives: (in_pair, row, s, b, sign).
 
@@ -320,7 +344,7 @@ def _flow_slot(ns, u, v):
     return False, F_LIC, iu, 0, 1 if ku == 1 else -1
 
 
-@nb.njit(**_JIT)
+@nb.njit(**_INLINE)
 def _cap(total, sup, in_pair, row, s):
     """Capacity of a forward arc whose flow is in ``sup[row, s]`` (or in ``pair``)."""
     if in_pair or row == F_DOM:
@@ -328,7 +352,7 @@ def _cap(total, sup, in_pair, row, s):
     return sup[EXP_CAP if row == F_EXP else LIC_CAP, s]
 
 
-@nb.njit(**_JIT)
+@nb.njit(**_INLINE)
 def _path_room(total, sup, pair, pred, v, delta):
     """(bottleneck, capped at delta, of the tree path from S to node v; its first supplier)."""
     ns = sup.shape[1]
@@ -340,8 +364,8 @@ def _path_room(total, sup, pair, pred, v, delta):
     return delta, v
 
 
-@nb.njit(**_JIT)
-def _path_push(total, sup, pair, pred, v, delta):
+@nb.njit(**_INLINE)
+def _path_push(total, sup, pair, used, pred, v, delta):
     """Send delta along the tree path from S to node v; True if one of its arcs saturated."""
     ns = sup.shape[1]
     saturated = False
@@ -353,7 +377,7 @@ def _path_push(total, sup, pair, pred, v, delta):
             room = pair[COST, s, b] if flow < total else BIG
             pair[ROOM_LIC if pair[LICENSED, s, b] else ROOM_FWD, s, b] = room
             if flow == sign * delta or flow == 0:
-                _list_route(sup, pair, s, b, flow > 0)
+                _list_route(sup, pair, used, s, b, flow > 0)
         else:
             flow = sup[row, s] + sign * delta
             sup[row, s] = flow
@@ -362,22 +386,24 @@ def _path_push(total, sup, pair, pred, v, delta):
     return saturated
 
 
-@nb.njit(**_JIT)
-def _list_route(sup, pair, s, b, add):
+@nb.njit(**_INLINE)
+def _list_route(sup, pair, used, s, b, add):
     """Add route s -> b to, or remove it from, supplier s's list of routes with flow."""
     count = sup[N_USED, s]
     if add:
-        pair[USED, s, count] = b
+        used[USED_BIDDER, s, count] = b
+        used[USED_COST, s, count], used[USED_LICENSED, s, count] = pair[COST, s, b], pair[LICENSED, s, b]
         sup[N_USED, s] = count + 1
         return
     for k in range(count):
-        if pair[USED, s, k] == b:
-            pair[USED, s, k] = pair[USED, s, count - 1]
+        if used[USED_BIDDER, s, k] == b:
+            for plane in range(3):
+                used[plane, s, k] = used[plane, s, count - 1]
             sup[N_USED, s] = count - 1
             return
 
 
-@nb.njit(**_JIT)
+@nb.njit(**_INLINE)
 def _next_bidder(d, first, b_mem, b_grp):
     """Bidder whose next bid closes the cheapest S -> T path, -1 if none costs less than 0.
 
@@ -407,7 +433,9 @@ def _ssp(total, sup, pair, o_mem, o_grp, b_mem, b_grp):
     d = np.empty(first + pair.shape[2], np.int64)
     pred = np.full(d.size, -2, np.int64)
     dirty = np.empty(ns, np.bool_)
-    if not _distances(total, sup, pair, o_mem, o_grp, d, pred, dirty):
+    used = np.empty((3, ns, pair.shape[2]), np.int64)
+    seen = np.empty(pair.shape[2], np.int64)
+    if not _distances(total, sup, pair, used, o_mem, o_grp, d, pred, dirty, seen):
         return False
     for _ in range(10 * (pair.size + o_mem.size + b_mem.size) + 100):
         b = _next_bidder(d, first, b_mem, b_grp)
@@ -417,7 +445,7 @@ def _ssp(total, sup, pair, o_mem, o_grp, b_mem, b_grp):
         delta, s = _path_room(total, sup, pair, pred, first + b, b_mem[REM, bid])
         offer = o_grp[PTR, s]
         delta = min(delta, o_mem[REM, offer])
-        stale = _path_push(total, sup, pair, pred, first + b, delta)
+        stale = _path_push(total, sup, pair, used, pred, first + b, delta)
         o_mem[REM, offer] -= delta
         if o_mem[REM, offer] == 0:
             o_grp[PTR, s] += 1
@@ -425,7 +453,7 @@ def _ssp(total, sup, pair, o_mem, o_grp, b_mem, b_grp):
         b_mem[REM, bid] -= delta
         if b_mem[REM, bid] == 0:
             b_grp[PTR, b] += 1
-        if stale and not _distances(total, sup, pair, o_mem, o_grp, d, pred, dirty):
+        if stale and not _distances(total, sup, pair, used, o_mem, o_grp, d, pred, dirty, seen):
             return False
     return False
 

@@ -450,6 +450,28 @@ def test_equally_cheap_bids_go_to_the_highest_willingness_to_pay() -> None:
     assert r.welfare == pytest.approx(solve_lp(p).welfare)
 
 
+TIED_FLOWS_SHA256 = "e2ea326e0be72a91eeb4eef51e4084a7ad8ea0224f0311d128234d8e47a40213"
+"""Flows, sold and bought of the tied markets below as main 89d815e's kernel cleared them."""
+
+
+def test_ties_are_broken_as_recorded() -> None:
+    # Whole-dollar prices and route costs make many paths equally cheap; the kernel picks among
+    # them by its order of relaxations. A faster kernel must pick the same ones (the per-turn
+    # state hashes depend on it): picking another of the equal optima changes this digest.
+    rng = np.random.default_rng(11)
+    problems = []
+    for n in (4, 12, 30, 60):
+        p = random_problem(rng, n)
+        names = ("supply_price", "demand_price", "route_cost")
+        rounded = {name: np.round(getattr(p, name)) for name in names}
+        problems.append(dataclasses.replace(p, **rounded))
+    sha = hashlib.sha256()
+    for r in clear_markets(problems):
+        for values in (r.flows, r.sold, r.bought):
+            sha.update(np.ascontiguousarray(values).tobytes())
+    assert sha.hexdigest() == TIED_FLOWS_SHA256
+
+
 def digest(results: list[MarketClearing]) -> str:
     """SHA-256 of every field of every result (the subprocess below computes the same)."""
     return hashlib.sha256(pickle.dumps([dataclasses.astuple(r) for r in results])).hexdigest()
