@@ -7,7 +7,8 @@ check of a rule that reads nothing but the action (`rules.Rule.reads_state`). `l
 then judges the rest in the state of the moment, a rule at a time: what stockpile orders,
 investments and programmes cost against each treasury in a few array operations
 (stockpiles.order_costs, treasury.affordable_each), any other rule one action at a time
-through its own check. Each verdict is `WorldModel.check(action) is None`
+through its own rule's check. `Releases` judges stockpile releases of any tonnes on the
+stockpile's array. Each verdict is `WorldModel.check(action) is None`
 (tests/research/test_env.py::test_mask_allows_exactly_what_the_engine_accepts).
 """
 
@@ -17,7 +18,17 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from critmin.core.actions import ActionBase, ActionFormatError, BuyStockpile, FundProgram, Invest, validated
+from critmin.core.actions import (
+    MAX_FIGURE,
+    ActionBase,
+    ActionFormatError,
+    BuyStockpile,
+    FundProgram,
+    Invest,
+    ReleaseStockpile,
+    validated,
+)
+from critmin.core.vocabulary import Mineral, Stage
 from critmin.engine import rules, stockpiles, treasury
 from critmin.engine.world import World
 
@@ -60,8 +71,42 @@ class Catalogue:
         legal[self.order_at] &= treasury.affordable_each(world, self.orders.payers, order_costs)
         legal[self.cost_at] &= treasury.affordable_each(world, self.payers, self.costs)
         for k, action in self.others:
-            legal[k] = (asked is None or bool(asked[k])) and rules.check(world, action) is None
+            legal[k] = (asked is None or bool(asked[k])) and rule_allows(world, action)
         return legal
+
+
+class Releases:
+    """Releases from the stockpile on fixed (country, mineral, stage) lines, judged for any tonnes.
+
+    A release's names are fixed in a run and judged once; its tonnes against the bounds of the
+    action's form (`validated`: > 0, <= MAX_FIGURE, finite) and `stockpiles.check_release` (no
+    more than the stockpile holds) on the stockpile's array. Each verdict is
+    `WorldModel.check(ReleaseStockpile(...)) is None` (tests/engine/test_masks.py).
+    """
+
+    def __init__(self, world: World, lines: Sequence[tuple[str, str, str]]) -> None:
+        probes = [
+            ReleaseStockpile(country=c, mineral=Mineral(m), stage=Stage(s), tonnes=1.0) for c, m, s in lines
+        ]
+        self.named = np.array([standing(world, probe) is not None for probe in probes], dtype=bool)
+        shape = world.state.stockpile.shape
+        self.at = np.array(
+            [
+                np.ravel_multi_index(world.position(*line), shape) if named else 0
+                for line, named in zip(lines, self.named, strict=True)
+            ],
+            dtype=np.int64,
+        ).reshape(len(lines))
+
+    def legal(self, world: World, tonnes: np.ndarray) -> np.ndarray:
+        """(lines,) True where releasing `tonnes` ((lines,)) from the line's stockpile is legal now."""
+        held = world.state.stockpile.flat[self.at]
+        return self.named & (tonnes > 0) & (tonnes <= MAX_FIGURE) & (tonnes <= held + 1e-9)
+
+
+def rule_allows(world: World, action: ActionBase) -> bool:
+    """True if the action's own rule allows it now (its names judged already: `standing`)."""
+    return next(iter(rules.RULES[type(action)].check(world, action)), None) is None
 
 
 def treasury_cost(world: World, action: ActionBase) -> float | None:

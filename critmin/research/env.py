@@ -29,7 +29,7 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
 from critmin.agents.controllers import QueuedController
 from critmin.core.actions import ActionBase
 from critmin.core.observation import Observation
-from critmin.engine.masks import Catalogue
+from critmin.engine.masks import Catalogue, Releases
 from critmin.engine.model import WorldModel
 from critmin.research.env_rows import Rows, rows_of_world
 from critmin.research.env_spaces import (
@@ -117,7 +117,7 @@ class CritminParallelEnv(ParallelEnv):
         self.pending: dict[str, list[ActionBase | None]] = {}  # each firm's actions now
         # each country's standing actions as the engine reads them, for its masks: what they read
         # is the scenario's (names, constants, settings), the same in every world of the env
-        self.engine_catalogues: dict[str, Catalogue] = {}
+        self.engine_catalogues: dict[str, tuple[Catalogue, Releases]] = {}
         self.masks: dict[str, np.ndarray] = {}
 
     # --- spaces --------------------------------------------------------------------------
@@ -236,19 +236,32 @@ class CritminParallelEnv(ParallelEnv):
 
         A STANDING_KINDS template stands for the same action whenever it stands for one, so the
         engine reads the catalogue of those once per world (engine/masks.py) and judges it in a
-        few array operations; the others (releases, answers) are checked one by one.
+        few array operations; releases (half the stockpile held) on the stockpile's array too;
+        answers one by one.
         """
         menu = self.menus[agent]
-        catalogue = self.engine_catalogues.get(agent)
-        if catalogue is None:
-            catalogue = self.engine_catalogues[agent] = Catalogue(self.world.world, menu.standing)
+        catalogue, releases = self.engine_catalogue(agent)
         built = menu.built(self.rows, r)
         legal = catalogue.legal(self.world.world, built)
-        for k in np.flatnonzero(built & (menu.release | menu.answer)).tolist():
+        release_at = np.flatnonzero(menu.release)
+        tonnes = self.rows.on_lines("stockpile")[r, menu.line[release_at]] / 2
+        legal[release_at] = releases.legal(self.world.world, tonnes)
+        for k in np.flatnonzero(built & menu.answer).tolist():
             legal[k] = self.world.check(menu.action(k, self.rows, r)) is None
         mask = (built & legal).astype(np.int8)
         mask[0] = 1
         return mask
+
+    def engine_catalogue(self, agent: str) -> tuple[Catalogue, Releases]:
+        """A country's standing actions and releases as the engine reads them, read once per env."""
+        if agent not in self.engine_catalogues:
+            menu, world = self.menus[agent], self.world.world
+            lines = [
+                (agent, menu.templates[k].mineral, menu.templates[k].stage)
+                for k in np.flatnonzero(menu.release)
+            ]
+            self.engine_catalogues[agent] = Catalogue(world, menu.standing), Releases(world, lines)
+        return self.engine_catalogues[agent]
 
     def compute_mask(self, actions: list[ActionBase | None]) -> np.ndarray:
         """1 where the template is the no-op or its action passes the engine's check."""

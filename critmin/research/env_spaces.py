@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -68,9 +69,18 @@ def feature_names(lines: list[tuple[str, str]]) -> list[str]:
 
 def feature_bounds(n_lines: int) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper bounds of the vector (float32), matching `feature_names`."""
+    low, high = read_only_bounds(n_lines)
+    return low.copy(), high.copy()
+
+
+@cache
+def read_only_bounds(n_lines: int) -> tuple[np.ndarray, np.ndarray]:
+    """`feature_bounds`, made once per line count and read-only (the encoding reads them every step)."""
     bounds = [*LINE_FEATURES.values()] * n_lines + [*GLOBAL_FEATURES.values()]
     low, high = np.array(bounds, dtype=np.float32).T
-    return low.copy(), high.copy()
+    low, high = low.copy(), high.copy()
+    low.flags.writeable = high.flags.writeable = False
+    return low, high
 
 
 def shares(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
@@ -121,7 +131,7 @@ def encode_rows(rows: Rows, progress: float) -> np.ndarray:
     globals_ = [shares(rows.treasury, budget_year), np.full(len(rows.budget), progress)]
     globals_ += [np.array([float(len(inbox)) for inbox in rows.inbox]), rows.deals]
     values = np.concatenate([per_line.reshape(len(per_line), -1), np.stack(globals_, axis=1)], axis=1)
-    low, high = feature_bounds(len(rows.at))
+    low, high = read_only_bounds(len(rows.at))
     return np.clip(values.astype(np.float32), low, high)
 
 
