@@ -9,7 +9,7 @@ from critmin.agents.controllers import ScriptedController
 from critmin.core.actions import ImposeExportControl, SetTariff
 from critmin.core.units import freight_usd_per_kg
 from critmin.core.vocabulary import Mineral, Stage
-from critmin.engine import trade
+from critmin.engine import market_batch, trade
 from critmin.engine.controlled_storage import storage_price_shares
 from critmin.engine.market import flat_batch, problems_of, random_problem
 from critmin.engine.market_routes import ByMarket
@@ -181,3 +181,16 @@ def test_the_bid_entries_are_the_traded_lines_blocks_of_the_parts_laid_out_line_
     assert prices.shape[-1] == len(book.owner) > 10
     got = (line, country, block, got_tonnes, got_prices)
     assert all(a.tobytes() == b.tobytes() for a, b in zip(got, expected, strict=True))
+
+
+def test_member_routes_are_the_flat_places_of_the_member_by_member_mask():
+    rng = np.random.default_rng(3)
+    member = rng.random((7, 9)) < 0.4
+    member[2] = False  # a market without members
+    member[5] = True  # a market of every country
+    cells, within = market_batch.member_routes(member)
+    routes = member[:, :, None] & member[:, None, :]
+    assert np.array_equal(cells, np.flatnonzero(routes))
+    assert np.array_equal(within, np.flatnonzero(routes) % 81)
+    empty = market_batch.member_routes(np.zeros((3, 4), dtype=bool))
+    assert [len(column) for column in empty] == [0, 0]
