@@ -241,7 +241,7 @@ def feed_bids(state: WorldState, constants: Constants, settings, lines, into: tu
     stock, target = on_lines(state.feed_stock, lines), on_lines(state.inventory_target, lines)
     use, routine, extra = stock_gaps(need, stock, target, cover)
     multiples = np.asarray(settings.demand_price_multiples)
-    reference = on_lines(feed_reference(state, constants), lines)
+    reference = feed_reference(state, constants, lines)
     tonnes, prices = blocks.next(len(multiples), BUYER_FEED)
     fractions = fraction_table(tuple(multiples), (settings.feed_elasticity,), np.inf, None)[0]
     np.multiply(use[..., None], fractions, out=tonnes)
@@ -411,24 +411,21 @@ def all_offers(
     return market, country, tonnes[keep], prices[keep], owner
 
 
-def feed_reference(state: WorldState, constants: Constants) -> np.ndarray:
-    """(C, M, S) what processors will pay for input: its reference price scaled by theirs.
+def feed_reference(state: WorldState, constants: Constants, lines: tuple) -> np.ndarray:
+    """(L, C) what processors will pay for input on the `lines`: its reference price scaled by theirs.
 
-    The scale is the price of their output over its reference (1 where no stage follows).
+    The scale is the price of their output (the next stage) over its reference (1 where no
+    stage follows).
     """
-    reference = np.broadcast_to(constants.reference_price[None], state.price.shape)
-    scaled = reference.copy()
-    ratio = np.divide(
-        state.price[:, :, 1:],
-        reference[:, :, 1:],
-        out=np.ones_like(scaled[:, :, 1:]),
-        where=reference[:, :, 1:] > 0,
-    )
-    follows = constants.chain[None, :, 1:]
-    scaled[:, :, :-1] = np.where(
-        follows, reference[:, :, :-1] * np.clip(ratio, 0.05, 50.0), reference[:, :, :-1]
-    )
-    return scaled
+    mineral, stage = lines
+    n_stages = constants.chain.shape[1]
+    output = np.minimum(stage + 1, n_stages - 1)
+    follows = (stage + 1 < n_stages) & constants.chain[mineral, output]
+    reference = constants.reference_price[mineral, stage][:, None]
+    output_reference = constants.reference_price[mineral, output][:, None]
+    price = state.price[:, mineral, output].T
+    ratio = np.divide(price, output_reference, out=np.ones_like(price), where=output_reference > 0)
+    return np.where(follows[:, None], reference * np.clip(ratio, 0.05, 50.0), reference)
 
 
 def break_even_feed_price(state: WorldState, constants: Constants, settings) -> np.ndarray:
