@@ -153,9 +153,9 @@ class BidBook:
 
     def entries(self) -> tuple[np.ndarray, ...]:
         """(line, country, tonnes, price, block) of every block above 1e-9 t, in (L, C, P) order."""
-        keep = self.tonnes > 1e-9
-        line, country, block = np.unravel_index(np.flatnonzero(keep), keep.shape)  # np.nonzero's, faster
-        return line, country, self.tonnes[keep], self.prices[keep], block
+        kept = np.flatnonzero(self.tonnes > 1e-9)  # gathered at these places: faster than by the mask
+        line, country, block = np.unravel_index(kept, self.tonnes.shape)  # np.nonzero's, faster
+        return line, country, self.tonnes.ravel()[kept], self.prices.ravel()[kept], block
 
 
 def pose_bids(state: WorldState, constants: Constants, settings, lines: tuple) -> BidBook:
