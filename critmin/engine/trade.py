@@ -168,45 +168,30 @@ def pose_bids(state: WorldState, constants: Constants, settings, lines: tuple) -
     """
     cap = break_even_feed_price(state, constants, settings)
     stock_price = on_lines(stock_bid_price(state, constants, settings), lines)
-    blocks = BlockWriter((len(lines[0]), len(state.price), bid_block_count(settings)))
-    final_bids(state, constants, settings, lines, (stock_price, blocks))
-    feed_bids(state, constants, settings, lines, (on_lines(cap, lines), stock_price, blocks))
+    parts = final_bids(state, constants, settings, lines, stock_price)
+    parts += feed_bids(state, constants, settings, lines, (on_lines(cap, lines), stock_price))
+    owner = np.concatenate([np.full(t.shape[-1], o) for t, _, o in parts])
+    shape = (len(lines[0]), len(state.price), len(owner))
+    tonnes, prices = (side_by_side([part[side] for part in parts], shape) for side in (0, 1))
     squeeze = overhang.squeezed(state, constants.reference_price, cap)
-    return BidBook(*blocks.filled(), offer_prices(state, constants), squeeze)
+    return BidBook(tonnes, prices, owner, offer_prices(state, constants), squeeze)
 
 
-def bid_block_count(settings) -> int:
-    """P, the blocks `final_bids` and `feed_bids` write: two curves, the restocking blocks, four more."""
-    return 2 * len(settings.demand_price_multiples) + settings.convenience_yield_blocks + 4
+def side_by_side(blocks: list[np.ndarray], shape: tuple[int, int, int]) -> np.ndarray:
+    """(L, C, P) the (L or 1, C or 1, k) `blocks` broadcast and laid side by side along the last axis."""
+    out = np.empty(shape)
+    start = 0
+    for block in blocks:
+        out[..., start : start + block.shape[-1]] = block
+        start += block.shape[-1]
+    return out
 
 
-class BlockWriter:
-    """The bid book's (L, C, P) tonnes and prices, written block after block straight into place."""
+def final_bids(state: WorldState, constants: Constants, settings, lines, stock_price) -> list[tuple]:
+    """Manufacturers' blocks (tonnes, prices, owner) on the traded `lines`, each (L, C, k).
 
-    def __init__(self, shape: tuple[int, int, int]):
-        self.tonnes, self.prices = np.empty(shape), np.empty(shape)
-        self.owner: list[int] = []
-
-    def next(self, width: int, owner: int) -> tuple[np.ndarray, np.ndarray]:
-        """(L, C, width) tonnes and prices of the next `width` blocks, owned by `owner` (views to write)."""
-        start = len(self.owner)
-        self.owner += [owner] * width
-        here = slice(start, start + width)
-        return self.tonnes[..., here], self.prices[..., here]
-
-    def filled(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(tonnes, prices, owner) once every block is written; an error if some are not."""
-        if len(self.owner) != self.tonnes.shape[-1]:
-            raise ValueError(f"{len(self.owner)} bid blocks written, {self.tonnes.shape[-1]} laid out")
-        return self.tonnes, self.prices, np.array(self.owner)
-
-
-def final_bids(state: WorldState, constants: Constants, settings, lines, into: tuple) -> None:
-    """Manufacturers' blocks on the traded `lines`, each (L, C, k), written into the book.
-
-    `into` is (L, C) `stock_bid_price` on those lines and the book's `BlockWriter`.
+    `stock_price` is (L, C) `stock_bid_price` on those lines.
     """
-    stock_price, blocks = into
     need, essential = on_lines(final_need(state), lines), on_lines(essential_share(state), lines)
     stock, ref = on_lines(state.consumer_stock, lines), constants.reference_price[lines][:, None]
     cover = on_lines(routine_cover(constants, settings), lines)
@@ -215,41 +200,40 @@ def final_bids(state: WorldState, constants: Constants, settings, lines, into: t
     kink, destruction = settings.demand_destruction_multiple, settings.destruction_elasticity
     elasticity = tuple(constants.demand_elasticity)
     fractions = fraction_table(tuple(multiples), elasticity, kink, destruction)  # (M, K)
-    tonnes, prices = blocks.next(len(multiples), BUYER_FINAL)
-    np.multiply((use * (1 - essential))[..., None], fractions[lines[0]][:, None, :], out=tonnes)
-    np.multiply(ref[..., None], multiples, out=prices)
-    tonnes, prices = blocks.next(1, BUYER_FINAL)
-    tonnes[..., 0], prices[...] = use * essential, ref[..., None] * multiples.max()
-    working, restock = on_lines(constants.working_cover, lines), ref * settings.inventory_price_multiple
-    restock = restocking_bids(need, stock, routine, restock, settings, working)
-    tonnes, prices = blocks.next(settings.convenience_yield_blocks, BUYER_STOCK)
-    tonnes[...], prices[...] = restock
-    tonnes, prices = blocks.next(1, BUYER_STOCK)
-    tonnes[..., 0], prices[..., 0] = extra, stock_price
+    flexible = (use * (1 - essential))[..., None] * fractions[lines[0]][:, None, :]
+    working = on_lines(constants.working_cover, lines)
+    restock = ref * settings.inventory_price_multiple
+    return [
+        (flexible, ref[..., None] * multiples, BUYER_FINAL),
+        ((use * essential)[..., None], ref[..., None] * multiples.max(), BUYER_FINAL),
+        (*restocking_bids(need, stock, routine, restock, settings, working), BUYER_STOCK),
+        (extra[..., None], stock_price[..., None], BUYER_STOCK),
+    ]
 
 
-def feed_bids(state: WorldState, constants: Constants, settings, lines, into: tuple) -> None:
-    """Processors' blocks for feed on the traded `lines`, each (L, C, k), written into the book.
+def feed_bids(state: WorldState, constants: Constants, settings, lines, caps: tuple) -> list[tuple]:
+    """Processors' blocks for feed (tonnes, prices, owner) on the traded `lines`, each (L, C, k).
 
     Like manufacturers, processors want more feed in stock when their supply is at risk (the
     same inventory target), bid at `stock_bid_price` but never above break-even
-    (`break_even_feed_price`): `into` holds those two, (L, C) each, and the book's `BlockWriter`.
+    (`break_even_feed_price`): `caps` are those two, (L, C) each.
     """
-    cap, stock_price, blocks = into
+    cap, stock_price = caps
     need = on_lines(feed_need(state, constants), lines)
     cover = on_lines(routine_cover(constants, settings), lines)
     stock, target = on_lines(state.feed_stock, lines), on_lines(state.inventory_target, lines)
     use, routine, extra = stock_gaps(need, stock, target, cover)
     multiples = np.asarray(settings.demand_price_multiples)
     reference = feed_reference(state, constants, lines)
-    tonnes, prices = blocks.next(len(multiples), BUYER_FEED)
-    fractions = fraction_table(tuple(multiples), (settings.feed_elasticity,), np.inf, None)[0]
-    np.multiply(use[..., None], fractions, out=tonnes)
-    np.minimum(reference[..., None] * multiples, cap[..., None], out=prices)
-    tonnes, prices = blocks.next(1, BUYER_FEED)
-    tonnes[..., 0], prices[..., 0] = routine, np.minimum(reference * settings.inventory_price_multiple, cap)
-    tonnes, prices = blocks.next(1, BUYER_FEED)
-    tonnes[..., 0], prices[..., 0] = extra, np.minimum(stock_price, cap)
+    curve = use[..., None] * fraction_table(tuple(multiples), (settings.feed_elasticity,), np.inf, None)[0]
+    curve_prices = np.minimum(reference[..., None] * multiples, cap[..., None])
+    routine_price = np.minimum(reference * settings.inventory_price_multiple, cap)
+    extra_price = np.minimum(stock_price, cap)
+    return [
+        (curve, curve_prices, BUYER_FEED),
+        (routine[..., None], routine_price[..., None], BUYER_FEED),
+        (extra[..., None], extra_price[..., None], BUYER_FEED),
+    ]
 
 
 def pose_market(
