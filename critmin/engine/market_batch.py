@@ -144,7 +144,7 @@ def plain_kernel(posing: Posing, active: np.ndarray, plain: np.ndarray) -> tuple
     """The kernel's arguments for the markets `plain` (no hubs), and their routes' flat (K, C, C) places.
 
     Each market's routes are its members' rows and columns of the (K, C, C) arrays, read in
-    order (market, exporter, importer) by one boolean mask; their positions come ascending.
+    order (market, exporter, importer) at their flat places (`member_routes`), ascending.
     """
     local = np.cumsum(active, axis=1) - 1
     rank = np.full(len(active), -1)
@@ -153,11 +153,10 @@ def plain_kernel(posing: Posing, active: np.ndarray, plain: np.ndarray) -> tuple
     bids.append(np.zeros(len(bids[1]), dtype=bool))
     member = np.zeros_like(active)
     member[plain] = active[plain]
-    routes = member[:, :, None] & member[:, None, :]
     n = member.sum(axis=1)[plain].astype(np.int64)
     at = running_total(n * n)
-    cells = np.flatnonzero(routes)
-    cost = np.broadcast_to(posing.freight, routes.shape)[routes] + posing.tariffs.at(cells)
+    cells, within = member_routes(member)
+    cost = posing.freight.ravel()[within] + posing.tariffs.at(cells)
     cost += posing.risk.at(cells)  # (freight + tariff) + risk, as the dense sum adds them
     opened, licensed = np.ones(len(cost), dtype=bool), np.zeros(len(cost), dtype=bool)
     export_cap, licence_cap = np.full(active.shape, np.inf), np.full(active.shape, np.inf)
@@ -172,6 +171,24 @@ def plain_kernel(posing: Posing, active: np.ndarray, plain: np.ndarray) -> tuple
     countries = (running_total(n), export_cap[member], licence_cap[member])
     kernel_routes = (at, cost, opened, licensed)
     return (n, tuple(offers), tuple(bids), kernel_routes, countries), cells
+
+
+def member_routes(member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Flat (K, C, C) and (C, C) places of every member x member route of the (K, C) `member` mask.
+
+    In (market, exporter, importer) order, ascending: what `np.flatnonzero` of the (K, C, C)
+    mask `member[:, :, None] & member[:, None, :]` gives, without building or scanning it.
+    """
+    n_countries = member.shape[1]
+    rows = np.flatnonzero(member)  # (market, exporter) pairs, each a row of its market's routes
+    market, exporter = np.divmod(rows, n_countries)
+    size = np.bincount(market, minlength=len(member))  # each market's members
+    row_length, market_start = size[market], running_total(size)[market]
+    row_start = running_total(row_length)
+    place = np.repeat(market_start - row_start[:-1], row_length) + np.arange(row_start[-1])
+    importer = exporter[place]  # each row's importers: its market's members, in order
+    within = np.repeat(exporter * n_countries, row_length) + importer
+    return np.repeat(rows * n_countries, row_length) + importer, within
 
 
 def plain_entries(entries: tuple, local: np.ndarray, rank: np.ndarray, n_plain: int) -> list[np.ndarray]:

@@ -154,9 +154,9 @@ class BidBook:
 
     def entries(self) -> tuple[np.ndarray, ...]:
         """(line, country, tonnes, price, block) of every block above 1e-9 t, in (L, C, P) order."""
-        keep = self.tonnes > 1e-9
-        line, country, block = np.unravel_index(np.flatnonzero(keep), keep.shape)  # np.nonzero's, faster
-        return line, country, self.tonnes[keep], self.prices[keep], block
+        kept = np.flatnonzero(self.tonnes > 1e-9)  # gathered at these places: faster than by the mask
+        line, country, block = np.unravel_index(kept, self.tonnes.shape)  # np.nonzero's, faster
+        return line, country, self.tonnes.ravel()[kept], self.prices.ravel()[kept], block
 
 
 def pose_bids(state: WorldState, constants: Constants, settings, lines: tuple) -> BidBook:
@@ -225,7 +225,7 @@ def feed_bids(state: WorldState, constants: Constants, settings, lines, caps: tu
     stock, target = on_lines(state.feed_stock, lines), on_lines(state.inventory_target, lines)
     use, routine, extra = stock_gaps(need, stock, target, cover)
     multiples = np.asarray(settings.demand_price_multiples)
-    reference = on_lines(feed_reference(state, constants), lines)
+    reference = feed_reference(state, constants, lines)
     curve = use[..., None] * fraction_table(tuple(multiples), (settings.feed_elasticity,), np.inf, None)[0]
     curve_prices = np.minimum(reference[..., None] * multiples, cap[..., None])
     routine_price = np.minimum(reference * settings.inventory_price_multiple, cap)
@@ -396,24 +396,21 @@ def all_offers(
     return market, country, tonnes[keep], prices[keep], owner
 
 
-def feed_reference(state: WorldState, constants: Constants) -> np.ndarray:
-    """(C, M, S) what processors will pay for input: its reference price scaled by theirs.
+def feed_reference(state: WorldState, constants: Constants, lines: tuple) -> np.ndarray:
+    """(L, C) what processors will pay for input on the `lines`: its reference price scaled by theirs.
 
-    The scale is the price of their output over its reference (1 where no stage follows).
+    The scale is the price of their output (the next stage) over its reference (1 where no
+    stage follows).
     """
-    reference = np.broadcast_to(constants.reference_price[None], state.price.shape)
-    scaled = reference.copy()
-    ratio = np.divide(
-        state.price[:, :, 1:],
-        reference[:, :, 1:],
-        out=np.ones_like(scaled[:, :, 1:]),
-        where=reference[:, :, 1:] > 0,
-    )
-    follows = constants.chain[None, :, 1:]
-    scaled[:, :, :-1] = np.where(
-        follows, reference[:, :, :-1] * np.clip(ratio, 0.05, 50.0), reference[:, :, :-1]
-    )
-    return scaled
+    mineral, stage = lines
+    n_stages = constants.chain.shape[1]
+    output = np.minimum(stage + 1, n_stages - 1)
+    follows = (stage + 1 < n_stages) & constants.chain[mineral, output]
+    reference = constants.reference_price[mineral, stage][:, None]
+    output_reference = constants.reference_price[mineral, output][:, None]
+    price = state.price[:, mineral, output].T
+    ratio = np.divide(price, output_reference, out=np.ones_like(price), where=output_reference > 0)
+    return np.where(follows[:, None], reference * np.clip(ratio, 0.05, 50.0), reference)
 
 
 def break_even_feed_price(state: WorldState, constants: Constants, settings) -> np.ndarray:

@@ -9,7 +9,7 @@ from critmin.agents.controllers import ScriptedController
 from critmin.core.actions import ImposeExportControl, SetTariff
 from critmin.core.units import freight_usd_per_kg
 from critmin.core.vocabulary import Mineral, Stage
-from critmin.engine import trade
+from critmin.engine import market_batch, trade
 from critmin.engine.controlled_storage import storage_price_shares
 from critmin.engine.market import flat_batch, problems_of, random_problem
 from critmin.engine.market_routes import ByMarket
@@ -202,3 +202,35 @@ def test_among_is_numpys_isin_on_values_in_range():
     for members in ([], [3], list(rng.integers(0, 40, 12)), np.array([0, 39])):
         assert (trade.among(values, members, 40) == np.isin(values, members)).all()
     assert trade.among(values, [int(values[0])], 40).any()
+
+def test_member_routes_are_the_flat_places_of_the_member_by_member_mask():
+    rng = np.random.default_rng(3)
+    member = rng.random((7, 9)) < 0.4
+    member[2] = False  # a market without members
+    member[5] = True  # a market of every country
+    cells, within = market_batch.member_routes(member)
+    routes = member[:, :, None] & member[:, None, :]
+    assert np.array_equal(cells, np.flatnonzero(routes))
+    assert np.array_equal(within, np.flatnonzero(routes) % 81)
+    empty = market_batch.member_routes(np.zeros((3, 4), dtype=bool))
+    assert [len(column) for column in empty] == [0, 0]
+
+
+def test_feed_reference_scales_each_lines_reference_by_its_output_price(tiny):
+    """On every line: the reference price times the next stage's price over its reference, clipped
+    to [0.05, 50], where the chain goes on; the reference price itself at a chain's end."""
+    model = WorldModel(tiny, seed=0)
+    model.run(2)
+    state, constants = model.state, model.constants
+    state.price[0] *= 200.0  # the first country's ratios above the clip
+    lines = tuple(axis.ravel() for axis in np.indices(constants.chain.shape))
+    got = trade.feed_reference(state, constants, lines)
+    n_stages = constants.chain.shape[1]
+    for k, (m, s) in enumerate(zip(*lines, strict=True)):
+        reference = constants.reference_price[m, s]
+        if s + 1 < n_stages and constants.chain[m, s + 1]:
+            ratio = state.price[:, m, s + 1] / constants.reference_price[m, s + 1]
+            assert np.array_equal(got[k], reference * np.clip(ratio, 0.05, 50.0))
+        else:
+            assert np.array_equal(got[k], np.full(len(state.price), reference))
+    assert (got[:, 0] == 50.0 * constants.reference_price[lines]).any()
