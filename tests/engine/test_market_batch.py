@@ -203,6 +203,7 @@ def test_among_is_numpys_isin_on_values_in_range():
         assert (trade.among(values, members, 40) == np.isin(values, members)).all()
     assert trade.among(values, [int(values[0])], 40).any()
 
+
 def test_member_routes_are_the_flat_places_of_the_member_by_member_mask():
     rng = np.random.default_rng(3)
     member = rng.random((7, 9)) < 0.4
