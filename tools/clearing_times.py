@@ -20,10 +20,9 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 from pathlib import Path
 
-from turn_times import run_in  # tools/ is the script's own folder, first on the path
+from turn_times import alternated, run_in  # tools/ is the script's own folder, first on the path
 
 RUN = """
 import hashlib, json, time
@@ -72,16 +71,7 @@ def main() -> None:
     parser.add_argument("--scenario", default="world-2024")
     parser.add_argument("--copies", type=int, default=1, help="this many times the scenario's countries")
     args = parser.parse_args()
-    for name in ("runs", "turns", "calls", "copies"):
-        if getattr(args, name) < 1:
-            sys.exit(f"--{name} must be 1 or more, not {getattr(args, name)}")
-    missing = [str(tree) for tree in args.trees if not (tree / "critmin").is_dir()]
-    if missing:
-        sys.exit(f"not a critmin source tree: {', '.join(missing)}")
-    runs: dict[Path, list[dict[str, list]]] = {tree: [] for tree in args.trees}
-    for _ in range(args.runs):
-        for tree in args.trees:
-            runs[tree].append(run_once(tree.resolve(), args))
+    runs = alternated(args, ("runs", "turns", "calls", "copies"), run_once, args.runs)
     for tree, measured in runs.items():
         least = {key: min(run[key][0] for run in measured) for key in measured[0]}
         turns = [ms for key, ms in least.items() if key != "random"]

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 from pathlib import Path
 
-from turn_times import check_trees, run_in  # tools/, beside this script
+from turn_times import alternated, run_in  # tools/, beside this script
 
 RUN = """
 import copy, json, time
@@ -57,14 +56,7 @@ def main() -> None:
     parser.add_argument("--scenario", default="world-2024")
     parser.add_argument("--copies", type=int, default=1, help="this many times the scenario's countries")
     args = parser.parse_args()
-    for name in ("rounds", "calls", "turn", "copies"):
-        if getattr(args, name) < 1:
-            sys.exit(f"--{name} must be 1 or more, not {getattr(args, name)}")
-    check_trees(args.trees)
-    runs: dict[Path, list[list[float]]] = {tree: [] for tree in args.trees}
-    for _ in range(args.rounds):
-        for tree in args.trees:
-            runs[tree].append(run_once(tree.resolve(), args))
+    runs = alternated(args, ("rounds", "calls", "turn", "copies"), run_once, args.rounds)
     for tree, measured in runs.items():
         least = min(min(run) for run in measured)
         medians = [statistics.median(run) for run in measured]

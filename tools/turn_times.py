@@ -85,6 +85,22 @@ def check_trees(trees: list[Path]) -> None:
         sys.exit(f"not a critmin source tree: {', '.join(missing)}")
 
 
+def alternated(args: argparse.Namespace, counts: tuple[str, ...], run_once, runs: int) -> dict[Path, list]:
+    """Each tree's results of `runs` runs of `run_once(tree, args)`, trees alternated A B A B.
+
+    Exits with a message if a count named in `counts` is below 1 or a tree is not a source tree.
+    """
+    for name in counts:
+        if getattr(args, name) < 1:
+            sys.exit(f"--{name} must be 1 or more, not {getattr(args, name)}")
+    check_trees(args.trees)
+    results: dict[Path, list] = {tree: [] for tree in args.trees}
+    for _ in range(runs):
+        for tree in args.trees:
+            results[tree].append(run_once(tree.resolve(), args))
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("trees", nargs="+", type=Path, help="source trees (each with critmin/ inside)")
@@ -96,13 +112,7 @@ def main() -> None:
     )
     parser.add_argument("--copies", type=int, default=1, help="this many times the scenario's countries")
     args = parser.parse_args()
-    if args.copies < 1:
-        sys.exit(f"--copies must be 1 or more, not {args.copies}")
-    check_trees(args.trees)
-    runs: dict[Path, list[dict[str, list[float]]]] = {tree: [] for tree in args.trees}
-    for _ in range(args.runs):
-        for tree in args.trees:
-            runs[tree].append(run_once(tree.resolve(), args))
+    runs = alternated(args, ("runs", "turns", "copies"), run_once, args.runs)
     for tree, measured in runs.items():
         for key in measured[0]:
             print(f"{tree}: {key} {summary([run[key] for run in measured])}")
