@@ -789,8 +789,8 @@ def exporters_rent(cells: np.ndarray, rent: np.ndarray, n: int) -> np.ndarray:
     `rent` is at ascending flat (K, C, C) `cells`; a row is one (market, exporter) pair's n importers.
     """
     row = cells // n
-    first = np.flatnonzero(np.diff(row, prepend=-1))
-    row_of = np.cumsum(np.diff(row, prepend=-1) != 0) - 1
+    starts = np.diff(row, prepend=-1) != 0  # where each row's run of cells begins
+    first, row_of = np.flatnonzero(starts), np.cumsum(starts) - 1
     totals = row_sums(row_of * n + cells % n, rent, len(first), n)
     return np.bincount(row[first] % n, totals, minlength=n)
 
