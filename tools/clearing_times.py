@@ -22,7 +22,11 @@ import json
 import statistics
 from pathlib import Path
 
-from turn_times import alternated, run_in  # tools/ is the script's own folder, first on the path
+from turn_times import (  # tools/ is the script's own folder, first on the path
+    alternated,
+    run_in,
+    timing_parser,
+)
 
 RUN = """
 import hashlib, json, time
@@ -63,13 +67,10 @@ def run_once(tree: Path, args: argparse.Namespace) -> dict[str, list]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("trees", nargs="+", type=Path, help="source trees (each with critmin/ inside)")
+    parser = timing_parser(__doc__)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--turns", type=int, default=5)
     parser.add_argument("--calls", type=int, default=9, help="calls of the kernel per batch and run")
-    parser.add_argument("--scenario", default="world-2024")
-    parser.add_argument("--copies", type=int, default=1, help="this many times the scenario's countries")
     args = parser.parse_args()
     runs = alternated(args, ("runs", "turns", "calls", "copies"), run_once, args.runs)
     for tree, measured in runs.items():

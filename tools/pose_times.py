@@ -18,7 +18,7 @@ import argparse
 import statistics
 from pathlib import Path
 
-from turn_times import alternated, run_in  # tools/, beside this script
+from turn_times import alternated, run_in, timing_parser  # tools/, beside this script
 
 RUN = """
 import copy, json, time
@@ -48,13 +48,10 @@ def run_once(tree: Path, args: argparse.Namespace) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("trees", nargs="+", type=Path, help="source trees (each with critmin/ inside)")
+    parser = timing_parser(__doc__)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--calls", type=int, default=40)
     parser.add_argument("--turn", type=int, default=4, help="the AI turn whose markets are posed")
-    parser.add_argument("--scenario", default="world-2024")
-    parser.add_argument("--copies", type=int, default=1, help="this many times the scenario's countries")
     args = parser.parse_args()
     runs = alternated(args, ("rounds", "calls", "turn", "copies"), run_once, args.rounds)
     for tree, measured in runs.items():

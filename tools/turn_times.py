@@ -85,6 +85,15 @@ def check_trees(trees: list[Path]) -> None:
         sys.exit(f"not a critmin source tree: {', '.join(missing)}")
 
 
+def timing_parser(doc: str) -> argparse.ArgumentParser:
+    """A timing tool's parser (described by `doc`) with the options all share: trees, --scenario, --copies."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("trees", nargs="+", type=Path, help="source trees (each with critmin/ inside)")
+    parser.add_argument("--scenario", default="world-2024")
+    parser.add_argument("--copies", type=int, default=1, help="this many times the scenario's countries")
+    return parser
+
+
 def alternated(args: argparse.Namespace, counts: tuple[str, ...], run_once, runs: int) -> dict[Path, list]:
     """Each tree's results of `runs` runs of `run_once(tree, args)`, trees alternated A B A B.
 
@@ -102,15 +111,12 @@ def alternated(args: argparse.Namespace, counts: tuple[str, ...], run_once, runs
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("trees", nargs="+", type=Path, help="source trees (each with critmin/ inside)")
+    parser = timing_parser(__doc__)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--turns", type=int, default=25)
-    parser.add_argument("--scenario", default="world-2024")
     parser.add_argument(
         "--phases", action="store_true", help="also time decide, manufacturers, apply_policies, settle"
     )
-    parser.add_argument("--copies", type=int, default=1, help="this many times the scenario's countries")
     args = parser.parse_args()
     runs = alternated(args, ("runs", "turns", "copies"), run_once, args.runs)
     for tree, measured in runs.items():
