@@ -101,7 +101,7 @@ class Releases:
     def legal(self, world: World, tonnes: np.ndarray) -> np.ndarray:
         """(lines,) True where releasing `tonnes` ((lines,)) from the line's stockpile is legal now."""
         held = world.state.stockpile.flat[self.at]
-        return self.named & (tonnes > 0) & (tonnes <= MAX_FIGURE) & (tonnes <= held + 1e-9)
+        return self.named & (tonnes > 0) & (tonnes <= MAX_FIGURE) & stockpiles.releasable(tonnes, held)
 
 
 def rule_allows(world: World, action: ActionBase) -> bool:

@@ -61,8 +61,13 @@ def check_buy(world: World, action: BuyStockpile) -> Iterator[str]:
 def check_release(world: World, action: ReleaseStockpile) -> Iterator[str]:
     """Only what the stockpile holds can be released."""
     held = world.state.stockpile[world.position(action.country, action.mineral.value, action.stage.value)]
-    if action.tonnes > held + 1e-9:
+    if not releasable(action.tonnes, held):
         yield f"the stockpile holds {held:,.1f} t, less than {action.tonnes:,.1f} t"
+
+
+def releasable(tonnes, held):
+    """True where `tonnes` are no more than the `held` stock (to 1e-9 t); numbers or arrays alike."""
+    return tonnes <= held + 1e-9
 
 
 def buy(world: World, action: BuyStockpile) -> None:
