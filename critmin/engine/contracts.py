@@ -18,24 +18,45 @@ Deal kinds differ in what they add to a delivery:
 
 A buyer that refuses a turn's tonnes (`RefuseDelivery`) pays the seller its take-or-pay share
 of their contract value; the seller keeps the goods.
+
+The deals deliver in id order, each from the stocks the ones before it left, in one pass over
+a table of their terms (`delivery_terms`, a row a deal) by a numba loop (`_deliver_all`) that
+does the float operations of a deal-by-deal delivery in the same order: stocks, flows, industry
+money, trust and the transport sink come out bit for bit as they did. What a deal does outside
+those arrays (a breach's penalty and event, a refusal's event, a joint exploration's funding) is
+done before the pass, in deal order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
+import numba as nb
 import numpy as np
 
 from critmin.core.actions import RefuseDelivery
 from critmin.core.export_control import QUOTA
-from critmin.core.units import freight_usd_per_kg, usd_m
+from critmin.core.units import THOUSAND_USD_PER_USD_M, freight_usd_per_kg, usd_m
 from critmin.engine.deals import Deal
 from critmin.engine.exploration import partner_tonnes_per_turn
+from critmin.engine.pairwise_sum import numpy_sum
 from critmin.engine.policies import ExportControl
-from critmin.engine.treasury import book, spend, transfer
-from critmin.engine.trust import gain_trust, lose_trust
+from critmin.engine.treasury import spend, transfer
+from critmin.engine.trust import lose_trust
 from critmin.engine.world import World
+
+NOTHING, DELIVER, TAKE_OR_PAY, BREACH = 0, 1, 2, 3
+"""What a deal does in the turn's pass."""
+INDEX, FIXED, FLOOR, CEILING = 0, 1, 2, 3
+"""A deal's price rule in the pass: the seller's index price (also any rule without a price), or its bound."""
+PRICE_RULES = {"fixed": FIXED, "floor": FLOOR, "ceiling": CEILING}
+DOES, SELLER, BUYER, MINERAL, STAGE, WANTED, FROM_STOCKPILE, SHARE, QUOTA_CAP, CAP, DELAY = range(11)
+GAINS_TRUST, OWED, RULE, BOUND = range(11, 15)
+"""The columns of the terms table: what the deal does, its line and buyer, the tonnes it wants, whether
+they come from the strategic stockpile, the share a licence approves, whether a quota caps it and at
+what, the licence delay, whether a delivery builds trust, what a refusal owes, its price rule and bound."""
+COLUMNS = 15
+PLAIN_KINDS = frozenset({"offtake", "partnership", "stock_swap"})
 
 
 def deliver(world: World) -> tuple[np.ndarray, np.ndarray]:
@@ -43,49 +64,166 @@ def deliver(world: World) -> tuple[np.ndarray, np.ndarray]:
 
     The routes are flat (M, S, C, C) positions, ascending: every other entry of the flows is 0.
     """
-    n = len(world.index.countries)
+    n, state, settings = len(world.index.countries), world.state, world.settings
     flows = np.zeros((*world.constants.chain.shape, n, n))
-    routes = []
-    for deal in world.deals.active(world.turn):
-        control = world.policies.controls.get((deal.seller, deal.mineral, deal.stage))
-        if blocks(control, deal.buyer):
-            block(world, deal)
-            continue
-        if deal.id in world.refused:
-            take_or_pay(world, deal)
-            continue
-        if deal.kind == "joint_exploration":
-            deal = joint_exploration_share(world, deal)
-            if deal is None:
-                continue  # exploring, or the find is not yet on stream: nothing to share
-        if deal.kind == "partnership" and control is not None and control.licenses(deal.buyer):
-            control = None  # preferential access: a partner's deliveries pass the licence regime
-        line = world.position(deal.seller, deal.mineral, deal.stage)
-        tonnes = deliverable(world, deal, line, control, flows)
-        if tonnes > 0:
-            routes.append(hand_over(world, deal, line, tonnes, control, flows))
-    return flows, np.unique(np.array(routes, dtype=np.int64))
+    deals = world.deals.active(world.turn)
+    if not deals:
+        return flows, np.zeros(0, dtype=np.int64)
+    terms, effects = delivery_terms(world, deals)
+    lines = terms[:, SELLER : STAGE + 1].astype(np.int64)
+    sellers, buyers, minerals, stages = lines.T
+    prices = contract_prices(state.price[sellers, minerals, stages], terms[:, RULE], terms[:, BOUND])
+    own_effects(world, deals, effects, terms, prices)
+    freights = freight_usd_per_kg(
+        settings.freight_usd_per_kg_per_1000km, world.constants.distance_km[sellers, buyers]
+    )
+    tonnes = np.zeros(len(deals))
+    stocks = (state.producer_stock, state.stockpile, state.in_transit, state.consumer_stock, state.feed_stock)
+    trust_steps = np.array([settings.trust_gain_per_kept_turn, settings.trust_loss_on_breach])
+    transport = _deliver_all(
+        terms,
+        lines,
+        prices,
+        freights,
+        *stocks,
+        state.industry,
+        state.trust,
+        world.last.demand,
+        trust_steps,
+        flows,
+        tonnes,
+        world.ledger.get("transport", 0.0),
+    )
+    return flows, record_deliveries(world, deals, tonnes, transport, lines, flows.shape)
 
 
-def blocks(control: ExportControl | None, buyer: str) -> bool:
-    """True if the control bans exports to `buyer` (its regime or a ban beside it)."""
-    return control is not None and control.bans(buyer)
+def delivery_terms(world: World, deals: list[Deal]) -> tuple[np.ndarray, list[tuple[int, str]]]:
+    """The terms table (a row a deal, the columns above), and the deals' own effects, (row, effect) in order.
+
+    An effect is "block" (a ban breaks the deal), "refuse" (the buyer pays take-or-pay) or "fund"
+    (a joint exploration funds the host's exploration); `own_effects` carries them out.
+    """
+    index, controls, refused = world.index, world.policies.controls, world.refused
+    country, mineral, stage = index.country, index.mineral, index.stage
+    rows, effects = [], []
+    for k, deal in enumerate(deals):
+        line = (country[deal.seller], country[deal.buyer], mineral[deal.mineral], stage[deal.stage])
+        price = (PRICE_RULES.get(deal.price_rule, INDEX), deal.price_usd_per_kg)
+        price = price if price[1] is not None else (INDEX, 0.0)
+        control = controls.get((deal.seller, deal.mineral, deal.stage))
+        if control is None and deal.kind in PLAIN_KINDS and deal.id not in refused:
+            stockpile = deal.kind == "stock_swap"
+            rows.append((DELIVER, *line, deal.tonnes_per_turn, stockpile, 1.0, 0, 0.0, 0, 1, 0.0, *price))
+            continue
+        does, wanted, effect = what_it_does(world, deal, control)
+        if effect:
+            effects.append((k, effect))
+        share, quota, cap, delay = control_terms(control, deal)
+        gains, stockpile = deal.kind != "equity", deal.kind == "stock_swap"
+        rows.append((does, *line, wanted, stockpile, share, quota, cap, delay, gains, 0.0, *price))
+    return np.array(rows, dtype=np.float64).reshape(len(deals), COLUMNS), effects
+
+
+def what_it_does(world: World, deal: Deal, control: ExportControl | None) -> tuple[int, float, str]:
+    """A deal with a control, a refusal or an uncommon kind: what it does, the tonnes it wants, its effect."""
+    if control is not None and control.bans(deal.buyer):
+        return (NOTHING, 0.0, "") if deal.kind == "equity" else (BREACH, 0.0, "block")
+    if deal.id in world.refused:
+        return TAKE_OR_PAY, 0.0, "refuse"
+    if deal.kind == "equity":
+        seller, m, s = world.position(deal.seller, deal.mineral, deal.stage)
+        return DELIVER, deal.share * world.last.production[seller, m, s], ""
+    if deal.kind == "joint_exploration":
+        return joint_exploration_share(world, deal)
+    return DELIVER, deal.tonnes_per_turn, ""
+
+
+def control_terms(control: ExportControl | None, deal: Deal) -> tuple[float, bool, float, int]:
+    """The share a licence approves, whether a quota caps the delivery and at what, and the licence delay.
+
+    A partner's deliveries pass the licence regime (preferential access); a quota counts
+    contracts and spot together.
+    """
+    if control is None or (deal.kind == "partnership" and control.licenses(deal.buyer)):
+        return 1.0, False, 0.0, 0
+    quota = control.regime_for(deal.buyer) == QUOTA
+    return (
+        control.licence_share(deal.buyer),
+        quota,
+        control.cap() if quota else 0.0,
+        control.delay(deal.buyer),
+    )
+
+
+def joint_exploration_share(world: World, deal: Deal) -> tuple[int, float, str]:
+    """A joint exploration this turn: the partner's share of a find on stream, or nothing.
+
+    Until a find is made under the deal, the partner funds the host's exploration instead.
+    """
+    finds = world.deals.finds.get((deal.seller, deal.mineral), [])
+    find = next((f for f in finds if f.turn >= deal.start_turn), None)
+    if find is None:
+        return NOTHING, 0.0, "fund"
+    if world.turn < find.on_stream_turn:
+        return NOTHING, 0.0, ""
+    return DELIVER, partner_tonnes_per_turn(find, deal.tonnes_per_turn, world.settings), ""
+
+
+def contract_prices(index_prices: np.ndarray, rules: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """USD/kg each buyer owes: the fixed price, or the seller's index price within its floor or ceiling."""
+    fixed = rules == FIXED
+    floor = (rules == FLOOR) & (bounds > index_prices)
+    ceiling = (rules == CEILING) & (bounds < index_prices)
+    return np.where(fixed | floor | ceiling, bounds, index_prices)
+
+
+def own_effects(
+    world: World, deals: list[Deal], effects: list[tuple[int, str]], terms: np.ndarray, prices: np.ndarray
+) -> None:
+    """The deals' effects outside the pass's arrays, in deal order; a refusal's debt into its row (OWED)."""
+    for k, effect in effects:
+        if effect == "block":
+            block(world, deals[k])
+        elif effect == "refuse":
+            terms[k, OWED] = take_or_pay(world, deals[k], float(prices[k]))
+        else:
+            fund_exploration(world, deals[k])
+
+
+def record_deliveries(
+    world: World, deals: list[Deal], tonnes: np.ndarray, transport: float, lines: np.ndarray, shape: tuple
+) -> np.ndarray:
+    """Count each deal's tonnes and the freight paid; returns the routes delivered on (flat, ascending)."""
+    moved = np.flatnonzero(tonnes > 0)
+    if not len(moved):
+        return np.zeros(0, dtype=np.int64)
+    world.ledger["transport"] = transport
+    delivered = world.delivered
+    for k, amount in zip(moved.tolist(), tonnes[moved].tolist(), strict=True):
+        deal_id = deals[k].id
+        delivered[deal_id] = delivered.get(deal_id, 0.0) + amount
+    sellers, buyers, minerals, stages = lines[moved].T
+    return np.unique(np.ravel_multi_index((minerals, stages, sellers, buyers), shape))
 
 
 def block(world: World, deal: Deal) -> None:
-    """A banned delivery: an ordinary contract is breached and ends; a stake's output stays home."""
-    if deal.kind == "equity":
-        return
+    """A banned delivery breaches the contract, which ends (the pass takes the trust it costs)."""
     world.deals.end(deal.id)
-    breach(world, deal, breaker=deal.seller, reason="export ban")
+    penalise(world, deal, breaker=deal.seller, reason="export ban")
 
 
 def breach(world: World, deal: Deal, breaker: str, reason: str) -> None:
     """A deal broken: the breaker pays the penalty to the other party and loses its trust."""
+    penalise(world, deal, breaker, reason)
+    other = deal.buyer if breaker == deal.seller else deal.seller
+    lose_trust(world, breaker, [other], world.settings.trust_loss_on_breach)
+
+
+def penalise(world: World, deal: Deal, breaker: str, reason: str) -> None:
+    """The breaker of a deal pays the penalty to the other party (an event says so)."""
     other = deal.buyer if breaker == deal.seller else deal.seller
     if deal.breach_penalty_usd_m > 0:
         transfer(world, breaker, other, deal.breach_penalty_usd_m)
-    lose_trust(world, breaker, [other], world.settings.trust_loss_on_breach)
     world.emit(
         "deal_breached",
         breaker,
@@ -112,13 +250,12 @@ def refuse_delivery(world: World, action: RefuseDelivery) -> None:
     world.refused.add(action.deal_id)
 
 
-def take_or_pay(world: World, deal: Deal) -> None:
-    """The buyer declined this turn's tonnes: it pays the agreed share of their value all the same."""
-    seller, m, s = world.position(deal.seller, deal.mineral, deal.stage)
-    buyer = world.index.country[deal.buyer]
-    owed = usd_m(deal.take_or_pay * deal.tonnes_per_turn, contract_price(world, deal, seller, m, s))
-    world.state.industry[buyer] -= owed
-    world.state.industry[seller] += owed
+def take_or_pay(world: World, deal: Deal, price_usd_per_kg: float) -> float:
+    """What a buyer that declined this turn's tonnes owes all the same: the agreed share of their value.
+
+    An event says so; the delivery pass moves the money.
+    """
+    owed = usd_m(deal.take_or_pay * deal.tonnes_per_turn, price_usd_per_kg)
     world.emit(
         "take_or_pay",
         deal.buyer,
@@ -127,44 +264,7 @@ def take_or_pay(world: World, deal: Deal) -> None:
         target=deal.id,
         mineral=deal.mineral,
     )
-
-
-def deliverable(
-    world: World, deal: Deal, line: tuple[int, int, int], control: ExportControl | None, flows: np.ndarray
-) -> float:
-    """Tonnes the seller can deliver from its `line`: stock on hand, licence approval, quota room."""
-    seller, m, s = line
-    if deal.kind == "equity":
-        wanted = deal.share * world.last.production[seller, m, s]
-    else:
-        wanted = deal.tonnes_per_turn
-    tonnes = min(wanted, source_stock(world, deal)[seller, m, s])
-    if control is not None:
-        tonnes *= control.licence_share(deal.buyer)
-        if control.regime_for(deal.buyer) == QUOTA:  # a quota counts contracts and spot together
-            exported = flows[m, s, seller].sum() - flows[m, s, seller, seller]
-            tonnes = min(tonnes, max(control.cap() - exported, 0.0))
-    return max(float(tonnes), 0.0)
-
-
-def source_stock(world: World, deal: Deal) -> np.ndarray:
-    """Where a deal's tonnes come from: the strategic stockpile for a stock swap, else producers."""
-    return world.state.stockpile if deal.kind == "stock_swap" else world.state.producer_stock
-
-
-def joint_exploration_share(world: World, deal: Deal) -> Deal | None:
-    """A joint exploration's delivery this turn: the partner's share of a find on stream, or none.
-
-    Until a find is made under the deal, the partner funds the host's exploration instead.
-    """
-    finds = world.deals.finds.get((deal.seller, deal.mineral), [])
-    find = next((f for f in finds if f.turn >= deal.start_turn), None)
-    if find is None:
-        fund_exploration(world, deal)
-        return None
-    if world.turn < find.on_stream_turn:
-        return None
-    return replace(deal, tonnes_per_turn=partner_tonnes_per_turn(find, deal.tonnes_per_turn, world.settings))
+    return owed
 
 
 def fund_exploration(world: World, deal: Deal) -> None:
@@ -177,57 +277,56 @@ def fund_exploration(world: World, deal: Deal) -> None:
     world.state.exploration[world.index.country[deal.seller], m] += funding
 
 
-def hand_over(
-    world: World, deal: Deal, line: tuple[int, int, int], tonnes: float, control, flows: np.ndarray
-) -> int:
-    """Move the goods from the seller's `line` (late under a licence delay) and the money, and build trust.
+@nb.njit(cache=True)
+def _deliver_all(
+    terms, lines, prices, freights, producer_stock, stockpile, in_transit, consumer_stock, feed_stock,
+    industry, trust, demand, trust_steps, flows, tonnes, transport,
+):  # fmt: skip
+    """Each deal in turn: a take-or-pay debt, a breach's trust loss, or a delivery (its tonnes into `tonnes`).
 
-    Returns the route's flat position in `flows`.
+    Returns the transport sink's total after the deliveries' freight, added one by one to `transport`.
     """
-    state = world.state
-    seller, m, s = line
-    buyer = world.index.country[deal.buyer]
-    source_stock(world, deal)[seller, m, s] -= tonnes
-    delay = control.delay(deal.buyer) if control is not None else 0
-    if delay > 0:
-        state.in_transit[delay - 1, buyer, m, s] += tonnes
-    elif world.last.demand_at(buyer, m, s) > 0:
-        state.consumer_stock[buyer, m, s] += tonnes
-    else:
-        state.feed_stock[buyer, m, s] += tonnes
-    flows[m, s, seller, buyer] += tonnes
-    world.delivered[deal.id] = world.delivered.get(deal.id, 0.0) + tonnes
-    pay(world, deal, tonnes, seller, buyer, m, s)
-    if deal.kind != "equity":
-        gain_trust(world, buyer, seller)
-    return ((m * flows.shape[1] + s) * flows.shape[2] + seller) * flows.shape[3] + buyer
+    gain, loss = trust_steps[0], trust_steps[1]
+    for k in range(len(terms)):
+        does, seller, buyer, m, s = terms[k, DOES], lines[k, 0], lines[k, 1], lines[k, 2], lines[k, 3]
+        if does == TAKE_OR_PAY:
+            industry[buyer] -= terms[k, OWED]
+            industry[seller] += terms[k, OWED]
+        elif does == BREACH:  # numpy's clip: max with 0, then min with 1
+            held = trust[buyer, seller] - loss
+            held = held if held > 0.0 else 0.0
+            trust[buyer, seller] = held if held < 1.0 else 1.0
+        elif does == DELIVER:
+            source = stockpile if terms[k, FROM_STOCKPILE] else producer_stock
+            moved = _deliverable(terms[k], source[seller, m, s], flows[m, s, seller], seller)
+            if moved > 0:
+                tonnes[k] = moved
+                source[seller, m, s] -= moved
+                delay = int(terms[k, DELAY])
+                if delay > 0:
+                    in_transit[delay - 1, buyer, m, s] += moved
+                elif demand[buyer, m, s] > 0:
+                    consumer_stock[buyer, m, s] += moved
+                else:
+                    feed_stock[buyer, m, s] += moved
+                flows[m, s, seller, buyer] += moved
+                industry[buyer] -= moved * (prices[k] + freights[k]) / THOUSAND_USD_PER_USD_M
+                industry[seller] += moved * prices[k] / THOUSAND_USD_PER_USD_M
+                transport = transport + moved * freights[k] / THOUSAND_USD_PER_USD_M
+                if terms[k, GAINS_TRUST]:
+                    kept = trust[buyer, seller] + gain
+                    trust[buyer, seller] = kept if kept < 1.0 else 1.0
+    return transport
 
 
-def pay(world: World, deal: Deal, tonnes: float, seller: int, buyer: int, m: int, s: int) -> None:
-    """Buyer pays the contract price to the seller, and the freight."""
-    state = world.state
-    price = contract_price(world, deal, seller, m, s)
-    freight = freight_usd_per_kg(
-        world.settings.freight_usd_per_kg_per_1000km, world.constants.distance_km[seller, buyer]
-    )
-    state.industry[buyer] -= usd_m(tonnes, price + freight)
-    state.industry[seller] += usd_m(tonnes, price)
-    book(world, "transport", usd_m(tonnes, freight))
-
-
-def contract_price(world: World, deal: Deal, seller: int, m: int, s: int) -> float:
-    """USD/kg the buyer owes: the fixed price, or the seller's index price within the deal's bounds."""
-    if deal.price_rule == "fixed" and deal.price_usd_per_kg is not None:
-        return deal.price_usd_per_kg
-    return clamp(world.state.price[seller, m, s], deal)
-
-
-def clamp(index_price: float, deal: Deal) -> float:
-    """An index price, held above a floor or below a ceiling when the deal says so."""
-    if deal.price_usd_per_kg is None:
-        return float(index_price)
-    if deal.price_rule == "floor":
-        return max(float(index_price), deal.price_usd_per_kg)
-    if deal.price_rule == "ceiling":
-        return min(float(index_price), deal.price_usd_per_kg)
-    return float(index_price)
+@nb.njit(cache=True)
+def _deliverable(row, stock, exports, seller):
+    """Tonnes a deal's seller can deliver: stock on hand, licence approval, quota room (Python's min, max)."""
+    wanted = row[WANTED]
+    moved = stock if stock < wanted else wanted
+    moved *= row[SHARE]
+    if row[QUOTA_CAP]:  # a quota counts what the seller's contracts exported before
+        room = row[CAP] - (numpy_sum(exports) - exports[seller])
+        room = 0.0 if room < 0.0 else room
+        moved = room if room < moved else moved
+    return 0.0 if moved < 0.0 else moved

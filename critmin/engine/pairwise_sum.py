@@ -143,3 +143,10 @@ def _block_sum(block, n):
         total += block[i]
         i += 1
     return total
+
+
+@nb.njit(cache=True, nogil=True)
+def numpy_sum(values):
+    """`values.sum()` of a contiguous float64 array as numpy adds it, from numba code."""
+    frames = np.zeros((64, 3), dtype=np.int64)
+    return 0.0 + _dense_pairwise(values, len(values), frames, np.zeros(64))

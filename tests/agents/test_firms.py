@@ -10,8 +10,8 @@ from critmin.agents.controllers import QueuedController
 from critmin.core.actions import AcquireStake, FundProgram, RefuseDelivery
 from critmin.core.events import REASON_MARK
 from critmin.core.vocabulary import Mineral, Stage
-from critmin.engine.contracts import take_or_pay
-from critmin.engine.deals import Deal
+from critmin.engine.contracts import deliver
+from critmin.engine.deals import Deal, DealBook
 from critmin.engine.firm_legal import FIRM_MOVES
 from critmin.engine.model import WorldModel
 from critmin.engine.save import replay, save_data
@@ -139,13 +139,16 @@ def offtake(tiny_model: WorldModel, take_or_pay_share: float) -> Deal:
 
 def test_take_or_pay_the_buyer_refusing_its_tonnes_pays_the_agreed_share(tiny):
     model = WorldModel(tiny, seed=0)
+    model.world.deals = DealBook()  # this contract alone
     deal = offtake(model, 0.6)
+    model.world.refused.add(deal.id)
     china, india = model.index.country["CHN"], model.index.country["IND"]
     before = model.state.industry.copy()
-    take_or_pay(model, deal)
+    flows, routes = deliver(model.world)
     owed = 0.6 * 50.0 * 400.0 / 1000  # USD m
     assert model.state.industry[india] == pytest.approx(before[india] - owed)
     assert model.state.industry[china] == pytest.approx(before[china] + owed)
+    assert not flows.any() and not len(routes) and deal.id not in model.delivered
 
 
 def test_a_refused_delivery_stays_with_the_seller_and_the_buyer_is_charged(tiny):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from critmin.engine.pairwise_sum import row_sums, sparse_sum
+from critmin.engine.pairwise_sum import numpy_sum, row_sums, sparse_sum
 
 
 def sparse_and_dense(rng: np.random.Generator, size: int, entries: int) -> tuple[np.ndarray, np.ndarray]:
@@ -39,3 +39,10 @@ def test_row_sums_are_numpys_sums_along_the_rows(length):
     rng = np.random.default_rng(length)
     at, dense = sparse_and_dense(rng, 60 * length, 20 * length)
     assert row_sums(at, dense[at], 60, length).tobytes() == dense.reshape(60, length).sum(axis=1).tobytes()
+
+
+@pytest.mark.parametrize("length", [1, 5, 8, 37, 128, 129, 148, 1000])
+def test_numpy_sum_from_numba_is_numpys_sum(length):
+    rng = np.random.default_rng(length)
+    _, dense = sparse_and_dense(rng, length, max(length // 3, 1))
+    assert numpy_sum(dense) == dense.sum() and numpy_sum(np.zeros(length)) == 0.0
