@@ -30,6 +30,7 @@ done before the pass, in deal order.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
 
 import numba as nb
 import numpy as np
@@ -50,13 +51,14 @@ NOTHING, DELIVER, TAKE_OR_PAY, BREACH = 0, 1, 2, 3
 INDEX, FIXED, FLOOR, CEILING = 0, 1, 2, 3
 """A deal's price rule in the pass: the seller's index price (also any rule without a price), or its bound."""
 PRICE_RULES = {"fixed": FIXED, "floor": FLOOR, "ceiling": CEILING}
-DOES, SELLER, BUYER, MINERAL, STAGE, WANTED, FROM_STOCKPILE, SHARE, QUOTA_CAP, CAP, DELAY = range(11)
-GAINS_TRUST, OWED, RULE, BOUND = range(11, 15)
-"""The columns of the terms table: what the deal does, its line and buyer, the tonnes it wants, whether
-they come from the strategic stockpile, the share a licence approves, whether a quota caps it and at
-what, the licence delay, whether a delivery builds trust, what a refusal owes, its price rule and bound."""
-COLUMNS = 15
-PLAIN_KINDS = frozenset({"offtake", "partnership", "stock_swap"})
+KINDS = {"offtake": 0, "partnership": 1, "stock_swap": 2, "equity": 3, "joint_exploration": 4}
+STOCK_SWAP, EQUITY, JOINT_EXPLORATION = KINDS["stock_swap"], KINDS["equity"], KINDS["joint_exploration"]
+SELLER, BUYER, MINERAL, STAGE, TONNES, EQUITY_SHARE, KIND, RULE, BOUND = range(9)
+DOES, WANTED, SHARE, QUOTA_CAP, CAP, DELAY, OWED = range(9, 16)
+"""The columns of the terms table. From the deal: its line and buyer, its tonnes a turn, a stake's
+share of output, its kind, price rule and bound. This turn's: what it does, the tonnes it wants, the
+share a licence approves, whether a quota caps it and at what, the licence delay, what a refusal owes."""
+COLUMNS = 16
 
 
 def deliver(world: World) -> tuple[np.ndarray, np.ndarray]:
@@ -70,7 +72,7 @@ def deliver(world: World) -> tuple[np.ndarray, np.ndarray]:
     if not deals:
         return flows, np.zeros(0, dtype=np.int64)
     terms, effects = delivery_terms(world, deals)
-    lines = terms[:, SELLER : STAGE + 1].astype(np.int64)
+    lines = terms[:, : STAGE + 1].astype(np.int64)
     sellers, buyers, minerals, stages = lines.T
     prices = contract_prices(state.price[sellers, minerals, stages], terms[:, RULE], terms[:, BOUND])
     own_effects(world, deals, effects, terms, prices)
@@ -103,39 +105,60 @@ def delivery_terms(world: World, deals: list[Deal]) -> tuple[np.ndarray, list[tu
     An effect is "block" (a ban breaks the deal), "refuse" (the buyer pays take-or-pay) or "fund"
     (a joint exploration funds the host's exploration); `own_effects` carries them out.
     """
-    index, controls, refused = world.index, world.policies.controls, world.refused
-    country, mineral, stage = index.country, index.mineral, index.stage
-    rows, effects = [], []
-    for k, deal in enumerate(deals):
-        line = (country[deal.seller], country[deal.buyer], mineral[deal.mineral], stage[deal.stage])
-        price = (PRICE_RULES.get(deal.price_rule, INDEX), deal.price_usd_per_kg)
-        price = price if price[1] is not None else (INDEX, 0.0)
-        control = controls.get((deal.seller, deal.mineral, deal.stage))
-        if control is None and deal.kind in PLAIN_KINDS and deal.id not in refused:
-            stockpile = deal.kind == "stock_swap"
-            rows.append((DELIVER, *line, deal.tonnes_per_turn, stockpile, 1.0, 0, 0.0, 0, 1, 0.0, *price))
-            continue
-        does, wanted, effect = what_it_does(world, deal, control)
+    country, mineral, stage = world.index.country, world.index.mineral, world.index.stage
+    rows = [
+        (
+            country[d.seller],
+            country[d.buyer],
+            mineral[d.mineral],
+            stage[d.stage],
+            d.tonnes_per_turn,
+            d.share,
+            KINDS[d.kind],
+            PRICE_RULES.get(d.price_rule, INDEX) if d.price_usd_per_kg is not None else INDEX,
+            d.price_usd_per_kg or 0.0,
+        )
+        for d in deals
+    ]
+    terms = np.zeros((len(deals), COLUMNS))
+    terms[:, :DOES] = np.fromiter(chain.from_iterable(rows), np.float64, len(deals) * DOES).reshape(-1, DOES)
+    terms[:, DOES], terms[:, SHARE], terms[:, WANTED] = DELIVER, 1.0, terms[:, TONNES]
+    stakes = terms[:, KIND] == EQUITY  # a stake ships its share of the line's output
+    seller, _, m, s = terms[stakes, : STAGE + 1].astype(np.int64).T
+    terms[stakes, WANTED] = terms[stakes, EQUITY_SHARE] * world.last.production[seller, m, s]
+    effects = []
+    for k in unusual(world, deals, terms):
+        effect = this_turns_terms(world, deals[k], terms[k])
         if effect:
             effects.append((k, effect))
-        share, quota, cap, delay = control_terms(control, deal)
-        gains, stockpile = deal.kind != "equity", deal.kind == "stock_swap"
-        rows.append((does, *line, wanted, stockpile, share, quota, cap, delay, gains, 0.0, *price))
-    return np.array(rows, dtype=np.float64).reshape(len(deals), COLUMNS), effects
+    return terms, effects
 
 
-def what_it_does(world: World, deal: Deal, control: ExportControl | None) -> tuple[int, float, str]:
-    """A deal with a control, a refusal or an uncommon kind: what it does, the tonnes it wants, its effect."""
+def unusual(world: World, deals: list[Deal], terms: np.ndarray) -> list[int]:
+    """The rows of deals under a control or refused this turn, and of joint explorations, in order."""
+    controls, refused = world.policies.controls, world.refused
+    rows = set(np.flatnonzero(terms[:, KIND] == JOINT_EXPLORATION).tolist())
+    if controls or refused:
+        rows.update(
+            k for k, d in enumerate(deals) if d.id in refused or (d.seller, d.mineral, d.stage) in controls
+        )
+    return sorted(rows)
+
+
+def this_turns_terms(world: World, deal: Deal, row: np.ndarray) -> str:
+    """A deal's row under a control, a refusal or a joint exploration's progress; returns its own effect."""
+    control = world.policies.controls.get((deal.seller, deal.mineral, deal.stage))
     if control is not None and control.bans(deal.buyer):
-        return (NOTHING, 0.0, "") if deal.kind == "equity" else (BREACH, 0.0, "block")
+        row[DOES] = NOTHING if deal.kind == "equity" else BREACH
+        return "" if deal.kind == "equity" else "block"
     if deal.id in world.refused:
-        return TAKE_OR_PAY, 0.0, "refuse"
-    if deal.kind == "equity":
-        seller, m, s = world.position(deal.seller, deal.mineral, deal.stage)
-        return DELIVER, deal.share * world.last.production[seller, m, s], ""
+        row[DOES] = TAKE_OR_PAY
+        return "refuse"
+    effect = ""
     if deal.kind == "joint_exploration":
-        return joint_exploration_share(world, deal)
-    return DELIVER, deal.tonnes_per_turn, ""
+        row[DOES], row[WANTED], effect = joint_exploration_share(world, deal)
+    row[SHARE], row[QUOTA_CAP], row[CAP], row[DELAY] = control_terms(control, deal)
+    return effect
 
 
 def control_terms(control: ExportControl | None, deal: Deal) -> tuple[float, bool, float, int]:
@@ -297,7 +320,7 @@ def _deliver_all(
             held = held if held > 0.0 else 0.0
             trust[buyer, seller] = held if held < 1.0 else 1.0
         elif does == DELIVER:
-            source = stockpile if terms[k, FROM_STOCKPILE] else producer_stock
+            source = stockpile if terms[k, KIND] == STOCK_SWAP else producer_stock
             moved = _deliverable(terms[k], source[seller, m, s], flows[m, s, seller], seller)
             if moved > 0:
                 tonnes[k] = moved
@@ -313,7 +336,7 @@ def _deliver_all(
                 industry[buyer] -= moved * (prices[k] + freights[k]) / THOUSAND_USD_PER_USD_M
                 industry[seller] += moved * prices[k] / THOUSAND_USD_PER_USD_M
                 transport = transport + moved * freights[k] / THOUSAND_USD_PER_USD_M
-                if terms[k, GAINS_TRUST]:
+                if terms[k, KIND] != EQUITY:
                     kept = trust[buyer, seller] + gain
                     trust[buyer, seller] = kept if kept < 1.0 else 1.0
     return transport
