@@ -96,7 +96,7 @@ def carry_out(
     Returns the actions carried out as records (a save's), marked `_scripted` when the scenario
     scripted them (`scripted`) and `_firm` when a firm took them (`firm_of`: by the action's id).
     """
-    done = []
+    done, scripted_ids = [], {id(action) for action in scripted}
     for proposed in actions:
         firm = firm_of.get(id(proposed))
         try:
@@ -108,13 +108,7 @@ def carry_out(
         if reason is None:
             apply(world, action)
             world.version += 1
-            mark = (
-                {"_scripted": True}
-                if any(proposed is a for a in scripted)
-                else {"_firm": firm}
-                if firm
-                else {}
-            )
+            mark = {"_scripted": True} if id(proposed) in scripted_ids else {"_firm": firm} if firm else {}
             done.append(action_to_dict(action) | mark)
         else:
             world.emit(
@@ -164,34 +158,63 @@ def problems(world: World, action: ActionBase) -> Iterator[str]:
 
 def name_problems(world: World, action: ActionBase) -> Iterator[str]:
     """What is wrong with the action's names: countries, mineral and stages (fixed for a run)."""
-    if action.country not in world.index.country:
+    countries = world.index.country
+    if action.country not in countries:
         yield f"unknown country {action.country!r}"
         return
-    for key in ("counterparty", "seller", "buyer", "host"):
-        code = getattr(action, key, None)
-        if code is not None and code not in world.index.country:
+    names = NAME_FIELDS[type(action)]
+    for key in names.countries:
+        code = getattr(action, key)
+        if code is not None and code not in countries:
             yield f"unknown country {code!r} in {key}"
             return
-    for code in (*getattr(action, "destinations", ()), *getattr(action, "origins", ())):
-        if code not in world.index.country:
-            yield f"unknown country {code!r}"
-        elif code == action.country:
-            yield "a country cannot target itself"
-    yield from mineral_problems(world, action)
+    for key in names.country_lists:
+        for code in getattr(action, key):
+            if code not in countries:
+                yield f"unknown country {code!r}"
+            elif code == action.country:
+                yield "a country cannot target itself"
+    if names.mineral:
+        yield from mineral_problems(world, action, names.stages)
 
 
-def mineral_problems(world: World, action: ActionBase) -> Iterator[str]:
-    """The mineral must be in the scenario and the stages in its chain."""
-    mineral = getattr(action, "mineral", None)
+def mineral_problems(world: World, action: ActionBase, stages_field: str) -> Iterator[str]:
+    """The mineral must be in the scenario, the stages (the field `stages_field` names) in its chain."""
+    mineral = action.mineral  # type: ignore[attr-defined]
     if mineral is None:
         return
-    if mineral.value not in world.index.mineral:
+    m = world.index.mineral.get(mineral)  # a Mineral hashes as its value
+    if m is None:
         yield f"mineral {mineral.value!r} is not in this scenario"
         return
-    m = world.index.mineral[mineral.value]
-    stages = getattr(action, "stages", None) or [getattr(action, "stage", None)]
-    for stage in stages:
-        if stage is not None and not world.constants.chain[m, world.index.stage[stage.value]]:
+    stages = getattr(action, stages_field) if stages_field else None
+    if stages_field == "stage":
+        stages = () if stages is None else (stages,)
+    for stage in stages or ():
+        if stage is not None and not world.constants.chain[m, world.index.stage[stage]]:
             yield f"{mineral.value} has no {stage.value} stage in this scenario"
-    if getattr(action, "stages", None) == ():
+    if stages_field == "stages" and stages == ():
         yield "name at least one stage"
+
+
+class NameFields(NamedTuple):
+    """The fields of an action type that name countries, lists of countries, a mineral and its stages."""
+
+    countries: tuple[str, ...]
+    country_lists: tuple[str, ...]
+    mineral: bool
+    stages: str  # "stages", "stage" or ""
+
+
+def name_fields(kind: type[ActionBase]) -> NameFields:
+    """Which of `kind`'s fields `name_problems` checks."""
+    fields = kind.__struct_fields__
+    return NameFields(
+        countries=tuple(key for key in ("counterparty", "seller", "buyer", "host") if key in fields),
+        country_lists=tuple(key for key in ("destinations", "origins") if key in fields),
+        mineral="mineral" in fields,
+        stages=next((key for key in ("stages", "stage") if key in fields), ""),
+    )
+
+
+NAME_FIELDS = {kind: name_fields(kind) for kind in RULES}
