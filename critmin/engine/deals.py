@@ -56,13 +56,18 @@ class Proposal:
 
 @dataclass
 class DealBook:
-    """Deals in force and proposals pending, with deterministic ids."""
+    """Deals in force and proposals pending, with deterministic ids.
+
+    `deals` changes through `sign` and `end` only: they drop the deals' id order kept for the
+    readers (`in_id_order`), which is sorted again when next read.
+    """
 
     deals: dict[str, Deal] = field(default_factory=dict)
     proposals: dict[str, Proposal] = field(default_factory=dict)
     next_number: int = 1
     parties: dict[str, tuple[str, str]] = field(default_factory=dict)  # every id ever used -> its two parties
     finds: dict[tuple[str, str], list[Find]] = field(default_factory=dict)  # (country, mineral) -> finds
+    _in_id_order: list[Deal] | None = field(default=None, init=False, repr=False, compare=False)
 
     def new_id(self, prefix: str) -> str:
         """A fresh id such as 'P0007'."""
@@ -73,6 +78,7 @@ class DealBook:
         """Put a deal in force."""
         self.deals[deal.id] = deal
         self.parties[deal.id] = (deal.seller, deal.buyer)
+        self._in_id_order = None
 
     def propose(self, action: ProposeDeal, turn: int) -> Proposal:
         """Record a proposal for the counterparty's next decision."""
@@ -94,15 +100,22 @@ class DealBook:
 
     def end(self, deal_id: str) -> Deal:
         """Remove a deal from force (broken or expired)."""
+        self._in_id_order = None
         return self.deals.pop(deal_id)
+
+    def in_id_order(self) -> list[Deal]:
+        """The deals in force in id order (sorted once after each change; not to be changed)."""
+        if self._in_id_order is None:
+            self._in_id_order = [d for _, d in sorted(self.deals.items())]
+        return self._in_id_order
 
     def active(self, turn: int) -> list[Deal]:
         """Deals delivering this turn, in id order."""
-        return [d for _, d in sorted(self.deals.items()) if d.start_turn <= turn < d.end_turn]
+        return [d for d in self.in_id_order() if d.start_turn <= turn < d.end_turn]
 
     def expired(self, turn: int) -> list[Deal]:
         """Deals whose term is over."""
-        return [d for _, d in sorted(self.deals.items()) if d.end_turn <= turn]
+        return [d for d in self.in_id_order() if d.end_turn <= turn]
 
     def stale_proposals(self, turn: int, patience: int = 2) -> list[Proposal]:
         """Proposals left unanswered for `patience` turns."""
@@ -110,7 +123,7 @@ class DealBook:
 
     def involving(self, country: str) -> list[Deal]:
         """Deals in force to which `country` is a party, in id order."""
-        return [d for _, d in sorted(self.deals.items()) if country in (d.seller, d.buyer)]
+        return [d for d in self.in_id_order() if country in (d.seller, d.buyer)]
 
     def records(self) -> dict:
         """Canonical plain data (for hashing, saving and observations).
@@ -118,7 +131,7 @@ class DealBook:
         `parties` and `finds` are rebuilt when a save is replayed and are left out.
         """
         return {
-            "deals": [dict(vars(d)) for _, d in sorted(self.deals.items())],
+            "deals": [dict(vars(d)) for d in self.in_id_order()],
             "proposals": [
                 {"id": p.id, "turn": p.turn, "offer": action_to_dict(p.action)}
                 for _, p in sorted(self.proposals.items())

@@ -1,0 +1,36 @@
+"""The deal book keeps its deals in id order for its readers, sorted again after every change."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from critmin.engine.deals import Deal, DealBook
+
+
+def deal(deal_id: str, start: int = 0, end: int = 4) -> Deal:
+    return Deal(deal_id, "offtake", "CHN", "IND", "lithium", "mine", 10.0, start_turn=start, end_turn=end)
+
+
+def ids(deals: list[Deal]) -> list[str]:
+    return [d.id for d in deals]
+
+
+def test_the_deals_in_id_order_follow_each_signing_and_ending():
+    book = DealBook()
+    for deal_id in ("D0002", "CHN-IND", "E0001"):
+        book.sign(deal(deal_id))
+    assert ids(book.in_id_order()) == ["CHN-IND", "D0002", "E0001"]
+    book.sign(deal("D0001", start=2))
+    assert ids(book.active(1)) == ["CHN-IND", "D0002", "E0001"]
+    assert ids(book.active(2)) == ["CHN-IND", "D0001", "D0002", "E0001"]
+    book.end("D0002")
+    assert ids(book.in_id_order()) == ["CHN-IND", "D0001", "E0001"]
+    assert [d["id"] for d in book.records()["deals"]] == ["CHN-IND", "D0001", "E0001"]
+
+
+def test_a_deal_signed_again_under_its_id_is_read_with_its_new_terms():
+    book = DealBook()
+    book.sign(deal("D0001"))
+    assert ids(book.expired(4)) == ["D0001"]
+    book.sign(replace(deal("D0001"), end_turn=9))  # a joint exploration's term runs on from its find
+    assert book.expired(4) == [] and book.active(8)[0].end_turn == 9
