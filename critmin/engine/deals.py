@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 
 from critmin.core.actions import ProposeAgreement, ProposeDeal, action_to_dict
@@ -58,8 +59,8 @@ class Proposal:
 class DealBook:
     """Deals in force and proposals pending, with deterministic ids.
 
-    `deals` changes through `sign` and `end` only: they drop the deals' id order kept for the
-    readers (`in_id_order`), which is sorted again when next read.
+    `deals` changes through `sign` and `end` only: they keep its ids sorted (`_ids`), from which
+    the readers' deals in id order (`in_id_order`) are listed again after a change.
     """
 
     deals: dict[str, Deal] = field(default_factory=dict)
@@ -67,7 +68,11 @@ class DealBook:
     next_number: int = 1
     parties: dict[str, tuple[str, str]] = field(default_factory=dict)  # every id ever used -> its two parties
     finds: dict[tuple[str, str], list[Find]] = field(default_factory=dict)  # (country, mineral) -> finds
+    _ids: list[str] = field(init=False, repr=False, compare=False)
     _in_id_order: list[Deal] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._ids = sorted(self.deals)
 
     def new_id(self, prefix: str) -> str:
         """A fresh id such as 'P0007'."""
@@ -75,7 +80,9 @@ class DealBook:
         return f"{prefix}{number:04d}"
 
     def sign(self, deal: Deal) -> None:
-        """Put a deal in force."""
+        """Put a deal in force (a deal signed again under its id takes its place)."""
+        if deal.id not in self.deals:
+            insort(self._ids, deal.id)
         self.deals[deal.id] = deal
         self.parties[deal.id] = (deal.seller, deal.buyer)
         self._in_id_order = None
@@ -100,13 +107,15 @@ class DealBook:
 
     def end(self, deal_id: str) -> Deal:
         """Remove a deal from force (broken or expired)."""
+        deal = self.deals.pop(deal_id)
+        del self._ids[bisect_left(self._ids, deal_id)]
         self._in_id_order = None
-        return self.deals.pop(deal_id)
+        return deal
 
     def in_id_order(self) -> list[Deal]:
-        """The deals in force in id order (sorted once after each change; not to be changed)."""
+        """The deals in force in id order (listed once after each change; not to be changed)."""
         if self._in_id_order is None:
-            self._in_id_order = [d for _, d in sorted(self.deals.items())]
+            self._in_id_order = [self.deals[deal_id] for deal_id in self._ids]
         return self._in_id_order
 
     def active(self, turn: int) -> list[Deal]:

@@ -34,3 +34,10 @@ def test_a_deal_signed_again_under_its_id_is_read_with_its_new_terms():
     assert ids(book.expired(4)) == ["D0001"]
     book.sign(replace(deal("D0001"), end_turn=9))  # a joint exploration's term runs on from its find
     assert book.expired(4) == [] and book.active(8)[0].end_turn == 9
+
+
+def test_a_book_made_from_deals_reads_them_in_id_order():
+    book = DealBook(deals={d.id: d for d in (deal("E0001"), deal("D0003"), deal("CHN-IND"))})
+    assert ids(book.active(0)) == ["CHN-IND", "D0003", "E0001"]
+    book.end("D0003")
+    assert ids(book.in_id_order()) == ["CHN-IND", "E0001"]
