@@ -153,7 +153,7 @@ def control_severity(rules, flows: np.ndarray, settings, exporters: np.ndarray |
     A banned route counts 1; a quota or licence counts `control_risk_binding` when exports
     reach it, `control_risk_standing` otherwise. `rules` and `flows` may carry leading market
     axes (each field stacked), or be (R, C) rows of `exporters` ((R,) positions:
-    `RouteRules.rows`), each row worked out as in its market.
+    `trade.ControlRules`), each row worked out as in its market.
     """
     n = flows.shape[-1]
     domestic = np.eye(n, dtype=bool) if exporters is None else np.arange(n) == exporters[:, None]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -22,7 +23,7 @@ from critmin.engine.market import MarketProblem, clear_flat
 from critmin.engine.market_batch import Line, MarketBatch
 from critmin.engine.market_routes import ByMarket
 from critmin.engine.pairwise_sum import row_sums, sparse_sum
-from critmin.engine.policies import RouteRules, read_only
+from critmin.engine.policies import RouteRules, read_only, under_control
 from critmin.engine.route_severity import RouteSeverity
 from critmin.engine.spot_flows import SpotFlows, cleared_spot
 from critmin.engine.state import Constants, WorldState, feed_need
@@ -554,17 +555,29 @@ def settle_markets(
 def controls_severity(batch: MarketBatch, flows: np.ndarray, settings) -> RouteSeverity:
     """How far each control binds on this turn's (M, S, C, C) `flows` (contracts and spot), route by route.
 
-    Worked out on the rows of the exporters with a control only (no other route can be under one).
+    Worked out on the rows of the exporters with a control only (no other route can be under one):
+    the ruled markets' rules stacked, their controlled exporters found in one pass, in market order.
     """
     ruled = [(k, rules) for k, rules in enumerate(batch.full_rules) if rules is not None]
-    controlled = [(k, rules, rules.controlled_exporters()) for k, rules in ruled]
-    if not controlled:
+    if not ruled:
         return RouteSeverity.none()
-    k, rules, exporters = zip(*controlled, strict=True)
-    market = np.repeat(k, [len(e) for e in exporters])
-    m, s, exporter = batch.mineral[market], batch.stage[market], np.concatenate(exporters).astype(np.int64)
-    rows = control_severity(RouteRules.rows(rules, exporters), flows[m, s, exporter], settings, exporter)
+    k, rules = zip(*ruled, strict=True)
+    stacked = ControlRules(*(np.stack([getattr(r, name) for r in rules]) for name in ControlRules._fields))
+    q, exporter = np.nonzero(under_control(stacked))
+    market = np.asarray(k)[q]
+    m, s = batch.mineral[market], batch.stage[market]
+    rows = ControlRules(*(field[q, exporter] for field in stacked))
+    rows = control_severity(rows, flows[m, s, exporter], settings, exporter)
     return RouteSeverity.of_rows(np.ravel_multi_index((m, s, exporter), flows.shape[:3]), rows)
+
+
+class ControlRules(NamedTuple):
+    """The fields of route rules that `dynamics.control_severity` reads, of one or more markets or rows."""
+
+    licensed: np.ndarray
+    export_cap: np.ndarray
+    licence_cap: np.ndarray
+    route_open: np.ndarray
 
 
 def pay_for_leakage(state: WorldState, markets: list[Market], leaked: dict) -> float:
@@ -599,11 +612,13 @@ def widened_prices(local: np.ndarray, routes: RouteCosts, route_open: ByMarket) 
     market, exporter = np.nonzero(member)
     offered = landed_route_costs(market, exporter, routes)
     offered += local[market, exporter][:, None]  # local + landed, in place: the sum commutes
-    closable = np.flatnonzero(among(market, list(route_open.tables), len(local)))
-    offered[closable] = np.where(route_open[market[closable], exporter[closable]], offered[closable], np.inf)
+    for k, table in route_open.tables.items():  # each market's rows are one run of the ascending pairs
+        first, end = np.searchsorted(market, (k, k + 1))
+        offered[first:end][~table[exporter[first:end]]] = np.inf
     landed = np.full(local.shape, np.inf)
     if len(market):
-        first = np.flatnonzero(np.diff(market, prepend=-1))
+        sizes = member.sum(axis=1)
+        first = (np.cumsum(sizes) - sizes)[sizes > 0]  # where each market's run of pairs begins
         landed[market[first]] = np.minimum.reduceat(offered, first, axis=0)  # exact: a minimum has no order
     highest = np.where(member, local, -np.inf).max(axis=1, keepdims=True)
     prices = np.where(member, local, landed)
@@ -623,8 +638,8 @@ def landed_route_costs(market: np.ndarray, exporter: np.ndarray, routes: RouteCo
     charged = among(market, list(routes.tariffs.tables), k) | among(
         market * n + exporter, routes.risk.cells // n, k * n
     )
-    rows = (market[charged], exporter[charged])
-    route_cost[charged] = routes.freight[rows[1]] + (routes.tariffs[rows] + routes.risk[rows])
+    rows = (market[charged], exporter[charged])  # ascending, unique pairs
+    route_cost[charged] = routes.freight[rows[1]] + (routes.tariffs.rows(*rows) + routes.risk.rows(*rows))
     return route_cost
 
 
@@ -691,18 +706,14 @@ def receive_goods(
             direct = flows[0].line(*line) - flows[1].get(line, 0.0)
             late_share[:, market.mineral, market.stage] = hold_up(state, market, direct, strategic)
     country, m, s, owner, bought = purchases
-    received = bought * (1 - late_share[country, m, s])
+    received = bought * (1 - late_share[country, m, s]) if delayed else bought  # x (1 - 0.0): itself
     at = np.ravel_multi_index((country, m, s), late_share.shape)
-    got = {}
-    for buyer, target in (
-        (BUYER_FINAL, state.consumer_stock),
-        (BUYER_STOCK, state.consumer_stock),
-        (BUYER_FEED, state.feed_stock),
-        (BUYER_STRATEGIC, state.stockpile),
-    ):
-        mask = owner == buyer
-        got[buyer] = np.bincount(at[mask], received[mask], minlength=late_share.size).reshape(target.shape)
-        target += got[buyer]
+    size = late_share.size  # one bincount: each (buyer, position)'s sum in the purchases' order
+    got = np.bincount(owner * size + at, received, minlength=4 * size).reshape(4, *late_share.shape)
+    state.consumer_stock += got[BUYER_FINAL]
+    state.consumer_stock += got[BUYER_STOCK]
+    state.feed_stock += got[BUYER_FEED]
+    state.stockpile += got[BUYER_STRATEGIC]
     return got[BUYER_STOCK]
 
 
@@ -800,11 +811,12 @@ def pay_at_local_prices(state: WorldState, sales: tuple, purchases: tuple) -> No
     money, n = USD_M_PER_TONNE_USD_PER_KG, len(state.industry)
     country, m, s, owner, sold = sales
     revenue = sold * state.price[country, m, s] * money
-    private = owner == SELLER_PRODUCER
-    state.industry += np.bincount(country[private], revenue[private], minlength=n)
-    state.treasury += np.bincount(country[~private], revenue[~private], minlength=n)
+    # industry's, then the treasury's, each country's sum in the entries' order
+    paid = np.bincount(country + n * (owner != SELLER_PRODUCER), revenue, minlength=2 * n)
+    state.industry += paid[:n]
+    state.treasury += paid[n:]
     country, m, s, owner, bought = purchases
     cost = bought * state.price[country, m, s] * money
-    public = owner == BUYER_STRATEGIC
-    state.industry -= np.bincount(country[~public], cost[~public], minlength=n)
-    state.treasury -= np.bincount(country[public], cost[public], minlength=n)
+    paid = np.bincount(country + n * (owner == BUYER_STRATEGIC), cost, minlength=2 * n)
+    state.industry -= paid[:n]
+    state.treasury -= paid[n:]

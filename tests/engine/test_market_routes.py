@@ -23,6 +23,8 @@ def test_every_read_equals_the_dense_arrays(fill):
     market, exporter = rng.integers(0, shape[0], 40), rng.integers(0, shape[1], 40)
     assert routes.at(cells).tobytes() == dense.reshape(-1)[cells].tobytes()
     assert routes[market, exporter].tobytes() == dense[market, exporter].tobytes()
+    market, exporter = np.nonzero(rng.random(shape[:2]) < 0.5)  # ascending markets: read by runs
+    assert routes.rows(market, exporter).tobytes() == dense[market, exporter].tobytes()
     assert all(routes[k].tobytes() == dense[k].tobytes() for k in range(shape[0]))
     assert routes.size == dense.size and routes.at(cells).dtype == dense.dtype
 
