@@ -19,6 +19,7 @@ from critmin.engine.chain_stocks import routine_cover
 from critmin.engine.controlled_storage import storage_price_shares
 from critmin.engine.convenience_yield import restocking_bids
 from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
+from critmin.engine.landed_minimum import landed_minimum, open_tables
 from critmin.engine.market import MarketProblem, clear_flat
 from critmin.engine.market_batch import Line, MarketBatch
 from critmin.engine.market_routes import ByMarket
@@ -609,38 +610,33 @@ def widened_prices(local: np.ndarray, routes: RouteCosts, route_open: ByMarket) 
     and risks; only the members' rows are read.
     """
     member = np.isfinite(local)
-    market, exporter = np.nonzero(member)
-    offered = landed_route_costs(market, exporter, routes)
-    offered += local[market, exporter][:, None]  # local + landed, in place: the sum commutes
-    for k, table in route_open.tables.items():  # each market's rows are one run of the ascending pairs
-        first, end = np.searchsorted(market, (k, k + 1))
-        offered[first:end][~table[exporter[first:end]]] = np.inf
-    landed = np.full(local.shape, np.inf)
-    if len(market):
-        sizes = member.sum(axis=1)
-        first = (np.cumsum(sizes) - sizes)[sizes > 0]  # where each market's run of pairs begins
-        landed[market[first]] = np.minimum.reduceat(offered, first, axis=0)  # exact: a minimum has no order
+    landed = cheapest_landed(*np.nonzero(member), local, routes, route_open)
     highest = np.where(member, local, -np.inf).max(axis=1, keepdims=True)
     prices = np.where(member, local, landed)
     return np.where(np.isfinite(prices), prices, np.where(np.isfinite(highest), highest, 0.0))
 
 
-def landed_route_costs(market: np.ndarray, exporter: np.ndarray, routes: RouteCosts) -> np.ndarray:
-    """(R, C) freight + (tariff + risk) on the rows of the (market, exporter) pairs.
+def cheapest_landed(
+    market: np.ndarray, exporter: np.ndarray, local: np.ndarray, routes: RouteCosts, route_open: ByMarket
+) -> np.ndarray:
+    """(K, C) the least landed price over open routes from the (market, exporter) pairs (ascending), or inf.
 
-    Tariff and risk are summed only on rows of a market with tariffs or of an exporter someone
-    doubts; elsewhere both are 0.0, and freight + (0.0 + 0.0) is freight + 0.0.
+    A member's landed price is its local price plus freight + (tariff + risk); tariff and risk
+    are summed only on rows of a market with tariffs or of an exporter someone doubts: elsewhere
+    both are 0.0, and freight + (0.0 + 0.0) is freight + 0.0 (engine/landed_minimum.py).
     """
-    n = len(routes.freight)
-    route_cost = routes.freight[exporter]
-    route_cost += 0.0
-    k = routes.tariffs.shape[0]
+    n, k = len(routes.freight), len(local)
     charged = among(market, list(routes.tariffs.tables), k) | among(
         market * n + exporter, routes.risk.cells // n, k * n
     )
     rows = (market[charged], exporter[charged])  # ascending, unique pairs
-    route_cost[charged] = routes.freight[rows[1]] + (routes.tariffs.rows(*rows) + routes.risk.rows(*rows))
-    return route_cost
+    charges = routes.tariffs.rows(*rows) + routes.risk.rows(*rows)
+    charge_row = np.full(len(market), -1)
+    charge_row[charged] = np.arange(len(charges))
+    landed = np.full(local.shape, np.inf)
+    tables = open_tables(route_open.tables, k, n)
+    landed_minimum(market, exporter, local, routes.freight, charge_row, charges, *tables, landed)
+    return landed
 
 
 def among(values: np.ndarray, members, size: int) -> np.ndarray:
