@@ -53,6 +53,11 @@ class RouteRules:
         """True if any export control (ban, quota or licence) applies."""
         return bool(self.licensed.any() or np.isfinite(self.export_cap).any() or not self.route_open.all())
 
+    @cached_property
+    def delays(self) -> bool:
+        """True if some exporter's licensed exports take turns to arrive (`delay`)."""
+        return bool(self.delay.any())
+
     def controlled_exporters(self) -> np.ndarray:
         """The exporters with a control (a quota, a licence, a closed route): no other row is under one."""
         return np.flatnonzero(under_control(self))

@@ -21,11 +21,12 @@ from critmin.engine.convenience_yield import restocking_bids
 from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
 from critmin.engine.landed_minimum import landed_minimum, open_tables
 from critmin.engine.market import MarketProblem, clear_flat
-from critmin.engine.market_batch import Line, MarketBatch
+from critmin.engine.market_batch import Entries, Line, MarketBatch
 from critmin.engine.market_routes import ByMarket
 from critmin.engine.pairwise_sum import row_sums, sparse_sum
 from critmin.engine.policies import RouteRules, read_only, under_control
 from critmin.engine.route_severity import RouteSeverity
+from critmin.engine.sold_goods import subtract_at
 from critmin.engine.spot_flows import SpotFlows, cleared_spot
 from critmin.engine.state import Constants, WorldState, feed_need
 from critmin.engine.storage_arbitrage import holding_price
@@ -543,7 +544,8 @@ def settle_markets(
     routes = RouteCosts(batch.freight, batch.tariffs, batch.risk)
     state.price[:, *traded] = widened_prices(batch.local_prices(cleared[1]), routes, batch.route_open).T
     severity = controls_severity(batch, flows, settings)
-    sales, purchases = batch.entries(cleared[2], "offer"), batch.entries(cleared[3], "bid")
+    lines = constants.chain.shape
+    sales, purchases = batch.entries(cleared[2], "offer", lines), batch.entries(cleared[3], "bid", lines)
     stock_bought = receive_goods(state, batch.delayed(), purchases, (spot, leaked))
     hand_over_goods(state, sales)
     transport, hedging = pay_for_goods(state, sales, purchases, traded, spot_exports(spot, n), routes)
@@ -677,17 +679,18 @@ def contract_exports(committed: np.ndarray, licensed: np.ndarray) -> tuple[np.nd
     return exported, licensed_out
 
 
-def hand_over_goods(state: WorldState, sales: tuple[np.ndarray, ...]) -> None:
+def hand_over_goods(state: WorldState, sales: Entries) -> None:
     """Sellers give up what they sold: producers from their stock, governments from stockpiles."""
-    country, m, s, owner, sold = sales
     for seller, target in ((SELLER_PRODUCER, state.producer_stock), (SELLER_STOCKPILE, state.stockpile)):
-        mask = owner == seller
-        np.subtract.at(target, (country[mask], m[mask], s[mask]), sold[mask])
+        mask = sales.owner == seller
+        subtract_at(
+            target, *(column[mask] for column in (sales.country, sales.mineral, sales.stage, sales.tonnes))
+        )
         np.maximum(target, 0.0, out=target)
 
 
 def receive_goods(
-    state: WorldState, delayed: list[Line], purchases: tuple[np.ndarray, ...], flows: tuple[SpotFlows, dict]
+    state: WorldState, delayed: list[Line], purchases: Entries, flows: tuple[SpotFlows, dict]
 ) -> np.ndarray:
     """Buyers receive what they bought; licensed imports of the `delayed` markets arrive late.
 
@@ -701,11 +704,10 @@ def receive_goods(
             line = (market.mineral, market.stage)
             direct = flows[0].line(*line) - flows[1].get(line, 0.0)
             late_share[:, market.mineral, market.stage] = hold_up(state, market, direct, strategic)
-    country, m, s, owner, bought = purchases
-    received = bought * (1 - late_share[country, m, s]) if delayed else bought  # x (1 - 0.0): itself
-    at = np.ravel_multi_index((country, m, s), late_share.shape)
+    at, bought = purchases.at, purchases.tonnes
+    received = bought * (1 - late_share.take(at)) if delayed else bought  # x (1 - 0.0): itself
     size = late_share.size  # one bincount: each (buyer, position)'s sum in the purchases' order
-    got = np.bincount(owner * size + at, received, minlength=4 * size).reshape(4, *late_share.shape)
+    got = np.bincount(purchases.owner * size + at, received, minlength=4 * size).reshape(4, *late_share.shape)
     state.consumer_stock += got[BUYER_FINAL]
     state.consumer_stock += got[BUYER_STOCK]
     state.feed_stock += got[BUYER_FEED]
@@ -713,9 +715,9 @@ def receive_goods(
     return got[BUYER_STOCK]
 
 
-def strategic_share(purchases: tuple[np.ndarray, ...], market: Line) -> np.ndarray:
+def strategic_share(purchases: Entries, market: Line) -> np.ndarray:
     """(C,) the share of each country's purchases on a market bought for its strategic stockpile."""
-    country, m, s, owner, bought = purchases
+    country, m, s, owner, bought, _ = purchases
     mine = (m == market.mineral) & (s == market.stage)
     total = np.bincount(country[mine], bought[mine], minlength=len(market.rules.delay))
     public = mine & (owner == BUYER_STRATEGIC)
@@ -739,11 +741,11 @@ def hold_up(state: WorldState, market: Line, flows: np.ndarray, strategic: np.nd
     return np.divide(held.sum(axis=0), total, out=np.zeros_like(total), where=total > 0)
 
 
-def pay_subsidies(state: WorldState, sales: tuple[np.ndarray, ...], subsidy: np.ndarray) -> None:
+def pay_subsidies(state: WorldState, sales: Entries, subsidy: np.ndarray) -> None:
     """Treasuries pay their subsidised producers `subsidy` of the value they sold (a transfer)."""
-    country, m, s, owner, sold = sales
+    country, owner, sold, at = sales.country, sales.owner, sales.tonnes, sales.at
     private = owner == SELLER_PRODUCER
-    paid = sold * state.price[country, m, s] * subsidy[country, m, s] * USD_M_PER_TONNE_USD_PER_KG
+    paid = sold * state.price.take(at) * subsidy.take(at) * USD_M_PER_TONNE_USD_PER_KG
     paid = np.bincount(country[private], paid[private], minlength=len(state.treasury))
     state.treasury -= paid
     state.industry += paid
@@ -759,8 +761,8 @@ def spot_exports(spot: SpotFlows, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def pay_for_goods(
     state: WorldState,
-    sales: tuple[np.ndarray, ...],
-    purchases: tuple[np.ndarray, ...],
+    sales: Entries,
+    purchases: Entries,
     traded: tuple[np.ndarray, np.ndarray],
     exports: tuple[np.ndarray, np.ndarray],
     routes: RouteCosts,
@@ -802,17 +804,17 @@ def exporters_rent(cells: np.ndarray, rent: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(row[first] % n, totals, minlength=n)
 
 
-def pay_at_local_prices(state: WorldState, sales: tuple, purchases: tuple) -> None:
+def pay_at_local_prices(state: WorldState, sales: Entries, purchases: Entries) -> None:
     """Buyers pay sellers at local prices: industry, or the treasury for stockpile sales and purchases."""
     money, n = USD_M_PER_TONNE_USD_PER_KG, len(state.industry)
-    country, m, s, owner, sold = sales
-    revenue = sold * state.price[country, m, s] * money
+    country, owner = sales.country, sales.owner
+    revenue = sales.tonnes * state.price.take(sales.at) * money
     # industry's, then the treasury's, each country's sum in the entries' order
     paid = np.bincount(country + n * (owner != SELLER_PRODUCER), revenue, minlength=2 * n)
     state.industry += paid[:n]
     state.treasury += paid[n:]
-    country, m, s, owner, bought = purchases
-    cost = bought * state.price[country, m, s] * money
+    country, owner = purchases.country, purchases.owner
+    cost = purchases.tonnes * state.price.take(purchases.at) * money
     paid = np.bincount(country + n * (owner == BUYER_STRATEGIC), cost, minlength=2 * n)
     state.industry -= paid[:n]
     state.treasury -= paid[n:]
