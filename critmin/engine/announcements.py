@@ -72,6 +72,8 @@ def news_exposure(
 
     """
     exposure, market = np.zeros(domestic.shape), np.zeros(domestic.shape)
+    if not controls:
+        return exposure, market  # no news: nobody's supply is cut
     reached_by = np.zeros(domestic.shape[:2], dtype=bool)  # (C, M) markets some control reaches
     supply = recent_exports.imports() + domestic  # (C, M, S)
     for control in controls:

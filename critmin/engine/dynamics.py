@@ -25,6 +25,7 @@ import numpy as np
 from scipy import special
 
 from critmin.core.vocabulary import STAGES, TURNS_PER_YEAR
+from critmin.engine.margin_ratios import margin_ratios
 from critmin.engine.state import Constants, WorldState
 from critmin.engine.substitution import adopt, remaining_use
 
@@ -153,7 +154,7 @@ def control_severity(rules, flows: np.ndarray, settings, exporters: np.ndarray |
     A banned route counts 1; a quota or licence counts `control_risk_binding` when exports
     reach it, `control_risk_standing` otherwise. `rules` and `flows` may carry leading market
     axes (each field stacked), or be (R, C) rows of `exporters` ((R,) positions:
-    `RouteRules.rows`), each row worked out as in its market.
+    `trade.ControlRules`), each row worked out as in its market.
     """
     n = flows.shape[-1]
     domestic = np.eye(n, dtype=bool) if exporters is None else np.arange(n) == exporters[:, None]
@@ -199,32 +200,24 @@ def margin_ratio(
 ) -> np.ndarray:
     """(C, M, S) output value over cash cost (own cost plus feed at `prices`) per line.
 
-    With `feed_at_break_even`, a processor's feed counts at no more than its output pays for it
-    after the conversion cost (`run_cover`).
+    The feed cost of a tonne is the stage before's price over the yield (0 at mines and where
+    the stage before is off the chain). With `feed_at_break_even`, a processor's feed counts at
+    no more than its output pays for it after the conversion cost (`run_cover`). Where the cost
+    is not > 0, the price over the reference price (`price_ratio`). Line by line in one compiled
+    loop (engine/margin_ratios.py), the same operations as array code.
     """
-    feed = feed_cost(prices, constants)
-    if feed_at_break_even:
-        feed = np.minimum(feed, np.maximum(prices - state.unit_cost, 0.0))
-    cost = state.unit_cost + feed
-    return quotient_or(prices, cost, price_ratio(prices, constants))
-
-
-def feed_cost(prices: np.ndarray, constants: Constants) -> np.ndarray:
-    """(C, M, S) the feed cost of a tonne of each line's output at `prices`: the price before over the yield.
-
-    0 at mines and where the stage before is off the chain. Worked out on each country's lines
-    laid end to end (the stage before is the entry before; mines are then set to 0), which
-    divides and multiplies the same numbers as the per-stage slices do.
-    """
-    n_c, n_m, n_s = prices.shape
-    lines = prices.reshape(n_c, n_m * n_s)
-    feed = np.empty((n_c, n_m * n_s))
-    with np.errstate(divide="ignore", invalid="ignore"):  # mines' yields may be 0: set to 0 below
-        np.divide(lines[:, :-1], constants.yield_share.reshape(-1)[1:], out=feed[:, 1:])
-    feed[:, 1:] *= constants.chain.reshape(-1)[:-1]
-    feed = feed.reshape(prices.shape)
-    feed[:, :, 0] = 0.0
-    return feed
+    ratio = np.empty(prices.shape)
+    on_chain = constants.chain.astype(float)
+    margin_ratios(
+        np.ascontiguousarray(prices),
+        state.unit_cost,
+        constants.yield_share,
+        on_chain,
+        constants.reference_price,
+        feed_at_break_even,
+        ratio,
+    )
+    return ratio
 
 
 class Margins:

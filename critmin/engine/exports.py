@@ -13,6 +13,7 @@ import numpy as np
 from critmin.engine import dynamics
 from critmin.engine.chain_stocks import start_use
 from critmin.engine.route_exports import RouteExports
+from critmin.engine.route_sums import merged_sums
 from critmin.engine.trade import feed_need, final_need
 from critmin.engine.world import World
 
@@ -41,20 +42,10 @@ def remember(world: World, flows: np.ndarray, severity, entries=None) -> None:
 def mean_of(turns: list[RouteExports]) -> RouteExports:
     """The turns' mean over the routes shipped on: added first to last, the values of `sum(dense) / len`.
 
-    Each turn's routes ascend, so a stable sort of them all merges sorted runs (numpy's timsort),
-    much faster than `np.unique(..., return_inverse=True)`, which gives the same routes and inverse.
+    Each turn's routes ascend, so one pass merges them (engine/route_sums.py).
     """
-    at = np.concatenate([turn.at for turn in turns])
-    order = np.argsort(at, kind="stable")
-    ranked = at[order]
-    first = np.empty(len(at), dtype=bool)
-    first[:1] = True
-    np.not_equal(ranked[1:], ranked[:-1], out=first[1:])
-    route = np.empty(len(at), dtype=np.int64)
-    route[order] = np.cumsum(first) - 1  # each entry's place among the routes
-    routes = ranked[first]
-    total = np.bincount(route, np.concatenate([turn.tonnes for turn in turns]), minlength=len(routes))
-    return RouteExports(routes, total.astype(float) / len(turns), turns[0].shape)
+    routes, total = merged_sums([(turn.at, turn.tonnes) for turn in turns])
+    return RouteExports(routes, total / len(turns), turns[0].shape)
 
 
 def recent_exports(

@@ -23,6 +23,17 @@ from critmin.engine.policies import RouteRules
 from critmin.engine.supplier_risk import SupplierRisk
 
 
+class Entries(NamedTuple):
+    """The offers or bids of a batch, market by market: who, on which line, for whom, how many tonnes."""
+
+    country: np.ndarray
+    mineral: np.ndarray
+    stage: np.ndarray
+    owner: np.ndarray  # trade.SELLER_* or trade.BUYER_*
+    tonnes: np.ndarray  # sold or bought
+    at: np.ndarray  # flat (C, M, S) position of (country, mineral, stage)
+
+
 class Line(NamedTuple):
     """One market's mineral, stage and route rules (for the rules that read one market)."""
 
@@ -59,13 +70,19 @@ class MarketBatch:
     def __len__(self) -> int:
         return len(self.mineral)
 
-    def entries(self, values: np.ndarray, side: str) -> tuple[np.ndarray, ...]:
-        """(country, mineral, stage, owner, value) of every offer or bid, market by market."""
+    def entries(self, values: np.ndarray, side: str, lines: tuple[int, int]) -> Entries:
+        """Every offer or bid with its `values` (tonnes sold or bought), market by market.
+
+        `lines` is (M, S), the state's minerals and stages: `Entries.at` are flat (C, M, S) places.
+        """
         market, country, owner = self.offers if side == "offer" else self.bids
         if self.hubbed:
             order = np.argsort(market, kind="stable")
             market, country, owner, values = market[order], country[order], owner[order], values[order]
-        return country, self.mineral[market], self.stage[market], owner, values
+        line = (self.mineral * lines[1] + self.stage)[market]
+        return Entries(
+            country, self.mineral[market], self.stage[market], owner, values, country * np.prod(lines) + line
+        )
 
     def local_prices(self, prices: np.ndarray) -> np.ndarray:
         """(K, C) each market's clearing prices at its members, inf elsewhere."""
@@ -88,7 +105,7 @@ class MarketBatch:
         return [
             Line(int(self.mineral[k]), int(self.stage[k]), rules)
             for k, rules in enumerate(self.rules)
-            if rules.delay.any()
+            if rules.delays  # worked out once per rules: the unrestricted markets share theirs
         ]
 
 

@@ -39,8 +39,9 @@ class ByMarket:
     def rows(self, market: np.ndarray, exporter: np.ndarray) -> np.ndarray:
         """(R, C) the rows of the (market, exporter) pairs."""
         out = np.full((len(market), self.shape[2]), self.fill)
+        ascending = bool((market[1:] >= market[:-1]).all())
         for k, table in self.tables.items():
-            here = market == k
+            here = slice(*np.searchsorted(market, (k, k + 1))) if ascending else market == k
             out[here] = table[exporter[here]]
         return out
 

@@ -53,21 +53,14 @@ class RouteRules:
         """True if any export control (ban, quota or licence) applies."""
         return bool(self.licensed.any() or np.isfinite(self.export_cap).any() or not self.route_open.all())
 
-    @classmethod
-    def rows(cls, rules: list[RouteRules], exporters: list[np.ndarray]) -> RouteRules:
-        """The rows `exporters[q]` of each market's rules `rules[q]`, one after the other."""
-        pairs = list(zip(rules, exporters, strict=True))
-        return cls(
-            **{
-                item.name: np.concatenate([getattr(r, item.name)[e] for r, e in pairs])
-                for item in fields(cls)
-            }
-        )
+    @cached_property
+    def delays(self) -> bool:
+        """True if some exporter's licensed exports take turns to arrive (`delay`)."""
+        return bool(self.delay.any())
 
     def controlled_exporters(self) -> np.ndarray:
         """The exporters with a control (a quota, a licence, a closed route): no other row is under one."""
-        closed = ~self.route_open.all(axis=1)
-        return np.flatnonzero(np.isfinite(self.export_cap) | self.licensed.any(axis=1) | closed)
+        return np.flatnonzero(under_control(self))
 
     @classmethod
     def unrestricted(cls, n: int) -> RouteRules:
@@ -82,6 +75,12 @@ class RouteRules:
             leak_cap=np.zeros(n),
             leak_open=np.ones((n, n), dtype=bool),
         )
+
+
+def under_control(rules) -> np.ndarray:
+    """(..., C) bool: the exporters with a control, in `rules` of one market or stacked by market."""
+    closed = ~rules.route_open.all(axis=-1)
+    return np.isfinite(rules.export_cap) | rules.licensed.any(axis=-1) | closed
 
 
 def read_only(rules: RouteRules) -> RouteRules:

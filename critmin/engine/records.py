@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from critmin.engine import route_sums
 from critmin.engine.atomic import atomic_path
 from critmin.engine.dependence import top_foreign_suppliers
 from critmin.engine.pairwise_sum import row_sums
@@ -102,14 +103,9 @@ def foreign_imports(flows: Sparse) -> np.ndarray:
     """(C, M, S) tonnes received from abroad, from the (M, S, C, C) flows' non-zero entries.
 
     Each importer's sum runs over exporters in order, as `off_diagonal(flows).sum(axis=2)` does
-    (bit for bit, laid out alike).
+    (bit for bit, laid out alike; engine/route_sums.py).
     """
-    m, s, exporter, importer = np.unravel_index(flows.at, flows.shape)
-    foreign = exporter != importer
-    key = np.ravel_multi_index((m[foreign], s[foreign], importer[foreign]), flows.shape[:3])
-    size = int(np.prod(flows.shape[:3]))
-    totals = np.bincount(key, flows.values[foreign], minlength=size).reshape(flows.shape[:3])
-    return totals.transpose(2, 0, 1)
+    return route_sums.imports(flows.at, flows.values, flows.shape, foreign_only=True)
 
 
 def foreign_exports(flows: Sparse) -> np.ndarray:

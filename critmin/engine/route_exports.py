@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from critmin.engine import route_sums
 from critmin.engine.sorted_positions import block, values_at
 
 
@@ -58,10 +59,7 @@ class RouteExports(NamedTuple):
 
     def imports(self) -> np.ndarray:
         """(C, M, S) each country's imports, added exporter after exporter (the dense sum over exporters)."""
-        m, s, _, importer = np.unravel_index(self.at, self.shape)
-        shape = (self.shape[3], *self.shape[:2])
-        into = np.ravel_multi_index((importer, m, s), shape)  # exporters ascend within each line
-        return np.bincount(into, self.tonnes, minlength=int(np.prod(shape))).astype(float).reshape(shape)
+        return route_sums.imports(self.at, self.tonnes, self.shape, foreign_only=False)
 
     def by_exporter(self) -> np.ndarray:
         """(C_exporter, M, S, C_importer) the dense array, for readers that need every route."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -18,12 +19,14 @@ from critmin.engine.chain_stocks import routine_cover
 from critmin.engine.controlled_storage import storage_price_shares
 from critmin.engine.convenience_yield import restocking_bids
 from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
+from critmin.engine.landed_minimum import landed_minimum, open_tables
 from critmin.engine.market import MarketProblem, clear_flat
-from critmin.engine.market_batch import Line, MarketBatch
+from critmin.engine.market_batch import Entries, Line, MarketBatch
 from critmin.engine.market_routes import ByMarket
 from critmin.engine.pairwise_sum import row_sums, sparse_sum
-from critmin.engine.policies import RouteRules, read_only
+from critmin.engine.policies import RouteRules, read_only, under_control
 from critmin.engine.route_severity import RouteSeverity
+from critmin.engine.sold_goods import subtract_at
 from critmin.engine.spot_flows import SpotFlows, cleared_spot
 from critmin.engine.state import Constants, WorldState, feed_need
 from critmin.engine.storage_arbitrage import holding_price
@@ -541,7 +544,8 @@ def settle_markets(
     routes = RouteCosts(batch.freight, batch.tariffs, batch.risk)
     state.price[:, *traded] = widened_prices(batch.local_prices(cleared[1]), routes, batch.route_open).T
     severity = controls_severity(batch, flows, settings)
-    sales, purchases = batch.entries(cleared[2], "offer"), batch.entries(cleared[3], "bid")
+    lines = constants.chain.shape
+    sales, purchases = batch.entries(cleared[2], "offer", lines), batch.entries(cleared[3], "bid", lines)
     stock_bought = receive_goods(state, batch.delayed(), purchases, (spot, leaked))
     hand_over_goods(state, sales)
     transport, hedging = pay_for_goods(state, sales, purchases, traded, spot_exports(spot, n), routes)
@@ -554,17 +558,29 @@ def settle_markets(
 def controls_severity(batch: MarketBatch, flows: np.ndarray, settings) -> RouteSeverity:
     """How far each control binds on this turn's (M, S, C, C) `flows` (contracts and spot), route by route.
 
-    Worked out on the rows of the exporters with a control only (no other route can be under one).
+    Worked out on the rows of the exporters with a control only (no other route can be under one):
+    the ruled markets' rules stacked, their controlled exporters found in one pass, in market order.
     """
     ruled = [(k, rules) for k, rules in enumerate(batch.full_rules) if rules is not None]
-    controlled = [(k, rules, rules.controlled_exporters()) for k, rules in ruled]
-    if not controlled:
+    if not ruled:
         return RouteSeverity.none()
-    k, rules, exporters = zip(*controlled, strict=True)
-    market = np.repeat(k, [len(e) for e in exporters])
-    m, s, exporter = batch.mineral[market], batch.stage[market], np.concatenate(exporters).astype(np.int64)
-    rows = control_severity(RouteRules.rows(rules, exporters), flows[m, s, exporter], settings, exporter)
+    k, rules = zip(*ruled, strict=True)
+    stacked = ControlRules(*(np.stack([getattr(r, name) for r in rules]) for name in ControlRules._fields))
+    q, exporter = np.nonzero(under_control(stacked))
+    market = np.asarray(k)[q]
+    m, s = batch.mineral[market], batch.stage[market]
+    rows = ControlRules(*(field[q, exporter] for field in stacked))
+    rows = control_severity(rows, flows[m, s, exporter], settings, exporter)
     return RouteSeverity.of_rows(np.ravel_multi_index((m, s, exporter), flows.shape[:3]), rows)
+
+
+class ControlRules(NamedTuple):
+    """The fields of route rules that `dynamics.control_severity` reads, of one or more markets or rows."""
+
+    licensed: np.ndarray
+    export_cap: np.ndarray
+    licence_cap: np.ndarray
+    route_open: np.ndarray
 
 
 def pay_for_leakage(state: WorldState, markets: list[Market], leaked: dict) -> float:
@@ -596,36 +612,33 @@ def widened_prices(local: np.ndarray, routes: RouteCosts, route_open: ByMarket) 
     and risks; only the members' rows are read.
     """
     member = np.isfinite(local)
-    market, exporter = np.nonzero(member)
-    offered = landed_route_costs(market, exporter, routes)
-    offered += local[market, exporter][:, None]  # local + landed, in place: the sum commutes
-    closable = np.flatnonzero(among(market, list(route_open.tables), len(local)))
-    offered[closable] = np.where(route_open[market[closable], exporter[closable]], offered[closable], np.inf)
-    landed = np.full(local.shape, np.inf)
-    if len(market):
-        first = np.flatnonzero(np.diff(market, prepend=-1))
-        landed[market[first]] = np.minimum.reduceat(offered, first, axis=0)  # exact: a minimum has no order
+    landed = cheapest_landed(*np.nonzero(member), local, routes, route_open)
     highest = np.where(member, local, -np.inf).max(axis=1, keepdims=True)
     prices = np.where(member, local, landed)
     return np.where(np.isfinite(prices), prices, np.where(np.isfinite(highest), highest, 0.0))
 
 
-def landed_route_costs(market: np.ndarray, exporter: np.ndarray, routes: RouteCosts) -> np.ndarray:
-    """(R, C) freight + (tariff + risk) on the rows of the (market, exporter) pairs.
+def cheapest_landed(
+    market: np.ndarray, exporter: np.ndarray, local: np.ndarray, routes: RouteCosts, route_open: ByMarket
+) -> np.ndarray:
+    """(K, C) the least landed price over open routes from the (market, exporter) pairs (ascending), or inf.
 
-    Tariff and risk are summed only on rows of a market with tariffs or of an exporter someone
-    doubts; elsewhere both are 0.0, and freight + (0.0 + 0.0) is freight + 0.0.
+    A member's landed price is its local price plus freight + (tariff + risk); tariff and risk
+    are summed only on rows of a market with tariffs or of an exporter someone doubts: elsewhere
+    both are 0.0, and freight + (0.0 + 0.0) is freight + 0.0 (engine/landed_minimum.py).
     """
-    n = len(routes.freight)
-    route_cost = routes.freight[exporter]
-    route_cost += 0.0
-    k = routes.tariffs.shape[0]
+    n, k = len(routes.freight), len(local)
     charged = among(market, list(routes.tariffs.tables), k) | among(
         market * n + exporter, routes.risk.cells // n, k * n
     )
-    rows = (market[charged], exporter[charged])
-    route_cost[charged] = routes.freight[rows[1]] + (routes.tariffs[rows] + routes.risk[rows])
-    return route_cost
+    rows = (market[charged], exporter[charged])  # ascending, unique pairs
+    charges = routes.tariffs.rows(*rows) + routes.risk.rows(*rows)
+    charge_row = np.full(len(market), -1)
+    charge_row[charged] = np.arange(len(charges))
+    landed = np.full(local.shape, np.inf)
+    tables = open_tables(route_open.tables, k, n)
+    landed_minimum(market, exporter, local, routes.freight, charge_row, charges, *tables, landed)
+    return landed
 
 
 def among(values: np.ndarray, members, size: int) -> np.ndarray:
@@ -666,17 +679,18 @@ def contract_exports(committed: np.ndarray, licensed: np.ndarray) -> tuple[np.nd
     return exported, licensed_out
 
 
-def hand_over_goods(state: WorldState, sales: tuple[np.ndarray, ...]) -> None:
+def hand_over_goods(state: WorldState, sales: Entries) -> None:
     """Sellers give up what they sold: producers from their stock, governments from stockpiles."""
-    country, m, s, owner, sold = sales
     for seller, target in ((SELLER_PRODUCER, state.producer_stock), (SELLER_STOCKPILE, state.stockpile)):
-        mask = owner == seller
-        np.subtract.at(target, (country[mask], m[mask], s[mask]), sold[mask])
+        mask = sales.owner == seller
+        subtract_at(
+            target, *(column[mask] for column in (sales.country, sales.mineral, sales.stage, sales.tonnes))
+        )
         np.maximum(target, 0.0, out=target)
 
 
 def receive_goods(
-    state: WorldState, delayed: list[Line], purchases: tuple[np.ndarray, ...], flows: tuple[SpotFlows, dict]
+    state: WorldState, delayed: list[Line], purchases: Entries, flows: tuple[SpotFlows, dict]
 ) -> np.ndarray:
     """Buyers receive what they bought; licensed imports of the `delayed` markets arrive late.
 
@@ -690,25 +704,20 @@ def receive_goods(
             line = (market.mineral, market.stage)
             direct = flows[0].line(*line) - flows[1].get(line, 0.0)
             late_share[:, market.mineral, market.stage] = hold_up(state, market, direct, strategic)
-    country, m, s, owner, bought = purchases
-    received = bought * (1 - late_share[country, m, s])
-    at = np.ravel_multi_index((country, m, s), late_share.shape)
-    got = {}
-    for buyer, target in (
-        (BUYER_FINAL, state.consumer_stock),
-        (BUYER_STOCK, state.consumer_stock),
-        (BUYER_FEED, state.feed_stock),
-        (BUYER_STRATEGIC, state.stockpile),
-    ):
-        mask = owner == buyer
-        got[buyer] = np.bincount(at[mask], received[mask], minlength=late_share.size).reshape(target.shape)
-        target += got[buyer]
+    at, bought = purchases.at, purchases.tonnes
+    received = bought * (1 - late_share.take(at)) if delayed else bought  # x (1 - 0.0): itself
+    size = late_share.size  # one bincount: each (buyer, position)'s sum in the purchases' order
+    got = np.bincount(purchases.owner * size + at, received, minlength=4 * size).reshape(4, *late_share.shape)
+    state.consumer_stock += got[BUYER_FINAL]
+    state.consumer_stock += got[BUYER_STOCK]
+    state.feed_stock += got[BUYER_FEED]
+    state.stockpile += got[BUYER_STRATEGIC]
     return got[BUYER_STOCK]
 
 
-def strategic_share(purchases: tuple[np.ndarray, ...], market: Line) -> np.ndarray:
+def strategic_share(purchases: Entries, market: Line) -> np.ndarray:
     """(C,) the share of each country's purchases on a market bought for its strategic stockpile."""
-    country, m, s, owner, bought = purchases
+    country, m, s, owner, bought, _ = purchases
     mine = (m == market.mineral) & (s == market.stage)
     total = np.bincount(country[mine], bought[mine], minlength=len(market.rules.delay))
     public = mine & (owner == BUYER_STRATEGIC)
@@ -732,11 +741,11 @@ def hold_up(state: WorldState, market: Line, flows: np.ndarray, strategic: np.nd
     return np.divide(held.sum(axis=0), total, out=np.zeros_like(total), where=total > 0)
 
 
-def pay_subsidies(state: WorldState, sales: tuple[np.ndarray, ...], subsidy: np.ndarray) -> None:
+def pay_subsidies(state: WorldState, sales: Entries, subsidy: np.ndarray) -> None:
     """Treasuries pay their subsidised producers `subsidy` of the value they sold (a transfer)."""
-    country, m, s, owner, sold = sales
+    country, owner, sold, at = sales.country, sales.owner, sales.tonnes, sales.at
     private = owner == SELLER_PRODUCER
-    paid = sold * state.price[country, m, s] * subsidy[country, m, s] * USD_M_PER_TONNE_USD_PER_KG
+    paid = sold * state.price.take(at) * subsidy.take(at) * USD_M_PER_TONNE_USD_PER_KG
     paid = np.bincount(country[private], paid[private], minlength=len(state.treasury))
     state.treasury -= paid
     state.industry += paid
@@ -752,8 +761,8 @@ def spot_exports(spot: SpotFlows, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def pay_for_goods(
     state: WorldState,
-    sales: tuple[np.ndarray, ...],
-    purchases: tuple[np.ndarray, ...],
+    sales: Entries,
+    purchases: Entries,
     traded: tuple[np.ndarray, np.ndarray],
     exports: tuple[np.ndarray, np.ndarray],
     routes: RouteCosts,
@@ -795,16 +804,17 @@ def exporters_rent(cells: np.ndarray, rent: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(row[first] % n, totals, minlength=n)
 
 
-def pay_at_local_prices(state: WorldState, sales: tuple, purchases: tuple) -> None:
+def pay_at_local_prices(state: WorldState, sales: Entries, purchases: Entries) -> None:
     """Buyers pay sellers at local prices: industry, or the treasury for stockpile sales and purchases."""
     money, n = USD_M_PER_TONNE_USD_PER_KG, len(state.industry)
-    country, m, s, owner, sold = sales
-    revenue = sold * state.price[country, m, s] * money
-    private = owner == SELLER_PRODUCER
-    state.industry += np.bincount(country[private], revenue[private], minlength=n)
-    state.treasury += np.bincount(country[~private], revenue[~private], minlength=n)
-    country, m, s, owner, bought = purchases
-    cost = bought * state.price[country, m, s] * money
-    public = owner == BUYER_STRATEGIC
-    state.industry -= np.bincount(country[~public], cost[~public], minlength=n)
-    state.treasury -= np.bincount(country[public], cost[public], minlength=n)
+    country, owner = sales.country, sales.owner
+    revenue = sales.tonnes * state.price.take(sales.at) * money
+    # industry's, then the treasury's, each country's sum in the entries' order
+    paid = np.bincount(country + n * (owner != SELLER_PRODUCER), revenue, minlength=2 * n)
+    state.industry += paid[:n]
+    state.treasury += paid[n:]
+    country, owner = purchases.country, purchases.owner
+    cost = purchases.tonnes * state.price.take(purchases.at) * money
+    paid = np.bincount(country + n * (owner == BUYER_STRATEGIC), cost, minlength=2 * n)
+    state.industry -= paid[:n]
+    state.treasury -= paid[n:]

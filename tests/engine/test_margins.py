@@ -32,14 +32,32 @@ def test_the_quotient_is_numpys_masked_division_bit_for_bit():
     assert same_bits(dynamics.quotient_or(numerator, denominator[:1], 1.0), ones)
 
 
-def test_the_feed_cost_is_the_stage_before_over_the_yield(played):
-    constants = played.constants
-    for prices in (played.state.price, played.state.expected_price * 1.7):
-        sliced = np.zeros_like(prices)
-        sliced[:, :, 1:] = (
+def array_margin_ratio(prices, unit_cost, constants, break_even):
+    """The margin ratio as array code: feed cost by stage slices, masked divisions."""
+    feed = np.zeros_like(prices)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        feed[:, :, 1:] = (
             prices[:, :, :-1] / constants.yield_share[None, :, 1:] * constants.chain[None, :, :-1]
         )
-        assert same_bits(dynamics.feed_cost(prices, constants), sliced)
+    if break_even:
+        feed = np.minimum(feed, np.maximum(prices - unit_cost, 0.0))
+    cost = unit_cost + feed
+    reference = constants.reference_price[None]
+    ratio = np.divide(prices, reference, out=np.ones_like(prices), where=reference > 0)
+    return np.divide(prices, cost, out=ratio, where=cost > 0)
+
+
+def test_the_margin_ratio_is_the_array_rules_bit_for_bit(played):
+    state, constants = played.state, played.constants
+    rng = np.random.default_rng(4)
+    odd = state.expected_price * rng.lognormal(0, 1, state.price.shape)
+    odd[rng.random(odd.shape) < 0.1] = 0.0
+    odd[0, 0, 1], odd[1, 1, 0] = np.nan, np.inf
+    for prices in (state.price, state.expected_price * 1.7, odd):
+        for break_even in (False, True):
+            expected = array_margin_ratio(prices, state.unit_cost, constants, break_even)
+            assert same_bits(dynamics.margin_ratio(prices, state, constants, break_even), expected)
+    assert np.isnan(expected).any() and (expected == 1.0).any()  # NaN kept, reference ratios where no cost
 
 
 def test_margins_kept_for_a_state_are_the_ones_worked_out_afresh(played):

@@ -126,6 +126,10 @@ def test_the_batch_poses_every_market_as_one_by_one(tiny):
     problems = problems_of(batch.kernel)
     assert all(same_problem(problems[q], expected[k].problem) for q, k in enumerate(order))
     assert len(order) == len(expected) == int(model.constants.chain.sum())
+    shape = model.state.price.shape
+    for side, entries in (("offer", batch.offers), ("bid", batch.bids)):
+        read = batch.entries(np.arange(len(entries[0]), dtype=float), side, shape[1:])  # hubs: re-sorted
+        assert np.array_equal(read.at, np.ravel_multi_index(read[:3], shape))
 
 
 def test_rent_tariffs_transport_and_hedging_from_the_exports_are_the_dense_sums_bit_for_bit():
@@ -141,7 +145,7 @@ def test_rent_tariffs_transport_and_hedging_from_the_exports_are_the_dense_sums_
     risk = np.where(rng.random((k, n, n)) < 0.1, rng.random((k, n, n)), 0.0)
     price = rng.lognormal(2, 1, (n, 3, 3))
     state = SimpleNamespace(price=price, treasury=rng.normal(0, 100, n), industry=np.zeros(n))
-    none = (np.zeros(0, dtype=int),) * 4 + (np.zeros(0),)
+    none = market_batch.Entries(*(np.zeros(0, dtype=int),) * 4, np.zeros(0), np.zeros(0, dtype=int))
     flows[0, 1, 5] = 0.0  # an exporter that ships nothing on one market
     exports = flows[traded] * (1 - np.eye(n))
     p = price[:, *traded].T[:, None, :]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from critmin.engine.dynamics import control_exposure, control_severity
 from critmin.engine.policies import RouteRules
 from critmin.engine.route_exports import RouteExports
 from critmin.engine.route_severity import RouteSeverity
+from critmin.engine.trade import controls_severity
 from critmin.scenarios.schema import MarketSettings
 
 
@@ -82,10 +84,14 @@ def test_severity_on_the_controlled_exporters_rows_equals_the_markets_stack():
         **{item.name: np.array([getattr(r, item.name) for r in rules]) for item in fields(RouteRules)}
     )
     stacked = control_severity(stack, flows, settings)  # the markets' (K, C, C) rule, as settling used it
-    exporters = [market.controlled_exporters() for market in rules]
-    market = np.repeat(np.arange(4), [len(e) for e in exporters])
-    exporter = np.concatenate(exporters)
-    rows = control_severity(RouteRules.rows(rules, exporters), flows[market, exporter], settings, exporter)
-    kept = RouteSeverity.of_rows(market * n + exporter, rows)
-    assert kept.dense((1, 4, n, n)).tobytes() == stacked[None].tobytes()
+    batch = SimpleNamespace(
+        full_rules=[*rules, None], mineral=np.array([0, 1, 1, 2, 2]), stage=np.array([1, 0, 2, 0, 1])
+    )
+    turn_flows = np.zeros((3, 3, n, n))
+    turn_flows[batch.mineral[:4], batch.stage[:4]] = flows
+    kept = controls_severity(batch, turn_flows, settings)
+    dense = np.zeros(turn_flows.shape)
+    dense[batch.mineral[:4], batch.stage[:4]] = stacked
+    assert kept.dense(turn_flows.shape).tobytes() == dense.tobytes()
     assert 0 < len(kept.at) < stacked.size
+    assert np.array_equal(np.unique(kept.at // n), np.sort(np.flatnonzero(dense.any(axis=3))))

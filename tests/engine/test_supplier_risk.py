@@ -25,6 +25,8 @@ def test_every_way_of_reading_supplier_risk_gives_the_dense_arrays_values():
     assert all(risk[k].tobytes() == dense[k].tobytes() for k in range(len(dense)))
     market, exporter = rng.integers(0, len(dense), 40), rng.integers(0, n, 40)
     assert risk[market, exporter].tobytes() == dense[market, exporter].tobytes()
+    market, exporter = np.nonzero(rng.random((len(dense), n)) < 0.5)  # distinct pairs, ascending
+    assert risk[market, exporter].tobytes() == dense[market, exporter].tobytes()
     cells = np.sort(rng.choice(dense.size, 500, replace=False))
     assert risk.at(cells).tobytes() == dense.reshape(-1)[cells].tobytes()
     routes = np.unravel_index(cells, dense.shape)
