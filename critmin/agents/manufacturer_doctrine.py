@@ -105,20 +105,31 @@ def doubted_share(view: MakersView) -> np.ndarray:
     """(C, M, S) share of each buyer's supply this turn that came from suppliers it doubts.
 
     Only the lines with a doubted supplier are read (the others' share is 0), and their doubted
-    routes are marked from the few doubts above 0, not gathered from the dense doubt array.
+    flows are added up from the few doubts above 0 (`doubted_flows`), not marked on dense copies.
     """
     flows = view.flows  # (M, S, C_exporter, C_importer)
     share = np.zeros((*flows.shape[:2], flows.shape[3]))
     importer, exporter, line = doubted_routes(view.supplier_doubt)
-    doubted = np.unique(line)  # the positions of the lines with a doubted supplier, in order
+    present = np.bincount(line, minlength=flows.shape[0] * flows.shape[1]) > 0
+    doubted = np.flatnonzero(present)  # the positions of the lines with a doubted supplier, in order
+    at = (np.cumsum(present) - 1)[line]  # each doubted route's line among them
     m, s = np.unravel_index(doubted, flows.shape[:2])
-    lines = flows[m, s]
-    total = lines.sum(axis=1)
-    marked = np.zeros(lines.shape, dtype=bool)  # (lines, C_exporter, C_importer)
-    marked[np.searchsorted(doubted, line), exporter, importer] = True
-    part = (lines * marked).sum(axis=1)
+    total = flows[m, s].sum(axis=1)
+    part = doubted_flows(flows, m[at], s[at], exporter, importer, at, len(doubted))
     share[m, s] = np.divide(part, total, out=np.zeros_like(total), where=total > 0)
     return share.transpose(2, 0, 1)
+
+
+def doubted_flows(flows, m, s, exporter, importer, at, lines: int) -> np.ndarray:
+    """(lines, C_importer) the flows of the doubted routes added up per line `at` and importer.
+
+    The routes come in the doubt's order (importer, then exporter), so each buyer's doubted
+    suppliers are added from 0 in exporter order, as a sum over the exporter axis adds them.
+    """
+    importers = flows.shape[3]
+    tonnes = flows[m, s, exporter, importer]
+    added = np.bincount(at * importers + importer, weights=tonnes, minlength=lines * importers)
+    return added.reshape(lines, importers)
 
 
 def doubted_routes(doubt: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
