@@ -92,9 +92,8 @@ def remember_proposals(actions: list[ActionBase], turn: int, memory: Memory) -> 
 
 def release_in_shortage(situation: Situation) -> list[ActionBase]:
     """Release strategic stock on lines where manufacturers went short."""
-    short = situation.rows_of(short_with_stock, situation.params.release_at_shortage)
     actions: list[ActionBase] = []
-    for k in np.flatnonzero(short).tolist():
+    for k in situation.rows_of(lines_to_release, situation.params.release_at_shortage):
         mineral, stage = line = situation.line_order[k]
         view = situation.views[line]
         actions.append(
@@ -106,6 +105,20 @@ def release_in_shortage(situation: Situation) -> list[ActionBase]:
             )
         )
     return actions
+
+
+def lines_to_release(reading: WorldReading, release_at_shortage: float) -> list[list[int]]:
+    """Per row, the positions of its lines `short_with_stock`, in order (every row at once)."""
+    return positions_by_row(short_with_stock(reading, release_at_shortage))
+
+
+def positions_by_row(chosen: np.ndarray) -> list[list[int]]:
+    """Per row of a (R, L) bool array, the positions where it is True, in order."""
+    rows, ks = np.nonzero(chosen)
+    by_row: list[list[int]] = [[] for _ in range(len(chosen))]
+    for r, k in zip(rows.tolist(), ks.tolist(), strict=True):
+        by_row[r].append(k)
+    return by_row
 
 
 def short_with_stock(reading: WorldReading, release_at_shortage: float) -> np.ndarray:

@@ -10,6 +10,7 @@ import pytest
 from ai_worlds import AUS_REFINERY, TINY_DOCTRINES, ai_controllers, control_event, tiny_with
 from msgspec.structs import fields, replace
 
+from critmin.agents.behaviours import positions_by_row
 from critmin.agents.controllers import DefaultController, QueuedController
 from critmin.agents.doctrine_params import COUNTRY_OVERRIDES, DOCTRINES, params_for
 from critmin.agents.doctrines import (
@@ -219,3 +220,12 @@ def test_a_diversifying_importer_with_no_other_supplier_funds_programmes_and_bui
     acted = {a["type"] for turn in model.action_log for a in turn if a["country"] == "IND"}
     assert "fund_program" in acted
     assert acted & {"buy_stockpile", "acquire_stake", "invest"}
+
+
+def test_positions_by_row_are_each_rows_true_positions_in_order():
+    """Worked out for every row at once, each row's list equals its own `flatnonzero`."""
+    chosen = np.random.default_rng(5).random((6, 11)) < 0.3
+    chosen[2] = False  # a row with nothing chosen
+    by_row = positions_by_row(chosen)
+    assert by_row[2] == [] and any(by_row)
+    assert by_row == [np.flatnonzero(row).tolist() for row in chosen]
