@@ -92,9 +92,8 @@ def remember_proposals(actions: list[ActionBase], turn: int, memory: Memory) -> 
 
 def release_in_shortage(situation: Situation) -> list[ActionBase]:
     """Release strategic stock on lines where manufacturers went short."""
-    short = situation.rows_of(short_with_stock, situation.params.release_at_shortage)
     actions: list[ActionBase] = []
-    for k in np.flatnonzero(short).tolist():
+    for k in situation.rows_of(lines_to_release, situation.params.release_at_shortage):
         mineral, stage = line = situation.line_order[k]
         view = situation.views[line]
         actions.append(
@@ -106,6 +105,20 @@ def release_in_shortage(situation: Situation) -> list[ActionBase]:
             )
         )
     return actions
+
+
+def lines_to_release(reading: WorldReading, release_at_shortage: float) -> list[list[int]]:
+    """Per row, the positions of its lines `short_with_stock`, in order (every row at once)."""
+    return positions_by_row(short_with_stock(reading, release_at_shortage))
+
+
+def positions_by_row(chosen: np.ndarray) -> list[list[int]]:
+    """Per row of a (R, L) bool array, the positions where it is True, in order."""
+    rows, ks = np.nonzero(chosen)
+    by_row: list[list[int]] = [[] for _ in range(len(chosen))]
+    for r, k in zip(rows.tolist(), ks.tolist(), strict=True):
+        by_row[r].append(k)
+    return by_row
 
 
 def short_with_stock(reading: WorldReading, release_at_shortage: float) -> np.ndarray:
@@ -574,10 +587,7 @@ def downstream(situation: Situation, memory: Memory, rng: np.random.Generator) -
     """
     params, me, new = situation.params, situation.obs.country, new_controls(situation, memory)
     seen = situation.reading.seen
-    exports, capacity = situation.column("exports")[seen.ores], situation.column("capacity")
-    leveraged = (exports > 0) & (situation.capacity_shares[seen.ores] >= params.downstream_min_share)
-    room = capacity[seen.processed] < 0.5 * capacity[seen.ores]  # processing at home below half the ore
-    for p in np.flatnonzero(leveraged & room).tolist():
+    for p in situation.rows_of(leveraged_ores, params.downstream_min_share):
         mineral = seen.chained[p]
         ore, processed = (mineral, seen.chains[mineral][0]), (mineral, seen.chains[mineral][1])
         if situation.control_on(me, ore) is not None:
@@ -592,6 +602,19 @@ def downstream(situation: Situation, memory: Memory, rng: np.random.Generator) -
         reason = f"{trigger}: raw exports capped to move processing home"
         return [raw_quota(situation, ore, reason)] + ([build] if build is not None else [])
     return []
+
+
+def leveraged_ores(reading: WorldReading, min_share: float) -> list[list[int]]:
+    """Per row, the chained minerals (positions along `seen.chained`) it has leverage in.
+
+    It exports the ore with at least `min_share` of world capacity and processes at home less
+    than half of the ore.
+    """
+    seen, figures = reading.seen, reading.rows.figures
+    exports, capacity = figures[:, seen.ores, FIGURE["exports"]], figures[..., FIGURE["capacity"]]
+    leveraged = (exports > 0) & (reading.rows.capacity_share[:, seen.ores] >= min_share)
+    room = capacity[:, seen.processed] < 0.5 * capacity[:, seen.ores]
+    return positions_by_row(leveraged & room)
 
 
 # --- aligned supplier ----------------------------------------------------------------------
@@ -628,9 +651,7 @@ def seek_offtakes(situation: Situation, rng: np.random.Generator) -> list[Action
 def seek_investors(situation: Situation, memory: Memory) -> list[ActionBase]:
     """Offer a partnership in processing on a mineral mined here but hardly processed here."""
     turn, seen = situation.obs.turn, situation.reading.seen
-    capacity = situation.column("capacity")
-    unprocessed = (capacity[seen.ores] > 0) & (capacity[seen.processed] < 0.25 * capacity[seen.ores])
-    for p in np.flatnonzero(unprocessed).tolist():
+    for p in situation.rows_of(unprocessed_ores):
         mineral = seen.chained[p]
         if turn - memory.last_investor_offer.get(mineral, -(10**6)) < situation.params.investor_every_turns:
             continue
@@ -640,6 +661,13 @@ def seek_investors(situation: Situation, memory: Memory) -> list[ActionBase]:
         if offer is not None:
             return [offer]
     return []
+
+
+def unprocessed_ores(reading: WorldReading) -> list[list[int]]:
+    """Per row, the chained minerals it mines but processes less than a quarter of at home."""
+    seen, capacity = reading.seen, reading.rows.figures[..., FIGURE["capacity"]]
+    ores = capacity[:, seen.ores]
+    return positions_by_row((ores > 0) & (capacity[:, seen.processed] < 0.25 * ores))
 
 
 def investor_offer(situation: Situation, line: Line, tonnes_per_turn: float):

@@ -175,15 +175,18 @@ def choose_supplier(situation: Situation, line: Line) -> tuple[str, float] | Non
     world = situation.lines.get(line)
     if world is None:
         return None
-    me, params = situation.obs.country, situation.params
+    me, params, pending = situation.obs.country, situation.params, situation.pending[line]
     best = None
-    for code in situation.sellers(line):
-        if code == me or code in situation.pending[line] or situation.is_adversary(code, line):
+    for code in situation.sellers(line):  # the cheapest tests first: each only rules a seller out
+        if code == me or code in pending:
             continue
-        if situation.trust(code) < params.partner_trust or situation.embargoes(code, me, line[0]):
+        trust = situation.trust(code)
+        if trust < params.partner_trust or situation.is_adversary(code, line):
+            continue
+        if situation.embargoes(code, me, line[0]):
             continue
         sellable = 0.5 * world.exporters.get(code, 0.0) + 0.1 * world.producers.get(code, 0.0)
-        score = situation.trust(code) * sellable
+        score = trust * sellable
         if sellable > 0 and (best is None or score > best[0]):
             best = (score, code, sellable)
     return None if best is None else (best[1], best[2])
@@ -194,18 +197,19 @@ def choose_buyer(situation: Situation, line: Line) -> tuple[str, float] | None:
     world = situation.lines.get(line)
     if world is None:
         return None
-    me, params = situation.obs.country, situation.params
+    me, params, pending = situation.obs.country, situation.params, situation.pending[line]
     total_sold = sum(situation.sold.values()) or 0.0
     best = None
     for code, imports in sorted(world.importers.items()):
-        if code == me or code in situation.pending[line] or situation.trust(code) < params.partner_trust:
+        if code == me or code in pending:
             continue
-        if situation.embargoes(me, code, line[0]):
+        trust = situation.trust(code)
+        if trust < params.partner_trust or situation.embargoes(me, code, line[0]):
             continue
-        share = situation.sold_to[(line, code)] / total_sold if total_sold > 0 else 0.0
+        share = situation.sold_to.get((line, code), 0.0) / total_sold if total_sold > 0 else 0.0
         if share >= params.max_share_to_one_buyer:
             continue
-        score = imports * situation.trust(code)
+        score = imports * trust
         if best is None or score > best[0]:
             best = (score, code, imports)
     return None if best is None else (best[1], best[2])

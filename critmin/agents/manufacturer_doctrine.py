@@ -24,6 +24,7 @@ supplier and their inventory targets; the rest of these decisions sit beside the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
 
 import numpy as np
 
@@ -45,14 +46,18 @@ class ManufacturerTurn:
     cover_target_weeks: np.ndarray  # (C, M, S) the cover they aim for (their inventory target)
     doubted_share: np.ndarray  # (C, M, S) share of this turn's supply from suppliers they doubt
     lobbying: np.ndarray  # (C, M, S) 0..1: how hard they press their government
+    shortage_share: np.ndarray  # (C, M, S) share of need left unmet (`shortage_share`)
 
 
-def pressed_to_substitute(view: MakersView) -> np.ndarray | None:
-    """(O, C, S) True where makers are short enough to switch to each option (None: price alone)."""
+def pressed_to_substitute(view: MakersView, shortage: np.ndarray) -> np.ndarray | None:
+    """(O, C, S) True where makers are short enough to switch to each option (None: price alone).
+
+    `shortage` is the turn's (C, M, S) `shortage_share`.
+    """
     threshold = view.substitute_on_shortage
     if threshold is None:
         return None
-    return shortage_share(view)[:, view.substitute_mineral, :].transpose(1, 0, 2) > threshold
+    return shortage[:, view.substitute_mineral, :].transpose(1, 0, 2) > threshold
 
 
 def shortage_share(view: MakersView) -> np.ndarray:
@@ -94,31 +99,42 @@ def read_turn(view: MakersView) -> ManufacturerTurn:
     contracted = view.contracted
     contract_share = np.minimum(np.divide(contracted, need, out=np.zeros_like(need), where=need > 0), 1.0)
     cover = np.divide(view.stock, need, out=np.zeros_like(need), where=need > 0) * WEEKS_PER_TURN
-    short = np.divide(view.shortage, need, out=np.zeros_like(need), where=need > 0)
+    short = shortage_share(view)
     pressing = np.clip(short / view.lobby_shortage_share, 0.0, 1.0)
     lobbying = np.where(cover < view.lobby_cover_weeks, pressing, 0.0)
     target = view.inventory_target * WEEKS_PER_TURN
-    return ManufacturerTurn(lost, contract_share, cover, target, doubted_share(view), lobbying)
+    return ManufacturerTurn(lost, contract_share, cover, target, doubted_share(view), lobbying, short)
 
 
 def doubted_share(view: MakersView) -> np.ndarray:
     """(C, M, S) share of each buyer's supply this turn that came from suppliers it doubts.
 
     Only the lines with a doubted supplier are read (the others' share is 0), and their doubted
-    routes are marked from the few doubts above 0, not gathered from the dense doubt array.
+    flows are added up from the few doubts above 0 (`doubted_flows`), not marked on dense copies.
     """
     flows = view.flows  # (M, S, C_exporter, C_importer)
     share = np.zeros((*flows.shape[:2], flows.shape[3]))
     importer, exporter, line = doubted_routes(view.supplier_doubt)
-    doubted = np.unique(line)  # the positions of the lines with a doubted supplier, in order
+    present = np.bincount(line, minlength=flows.shape[0] * flows.shape[1]) > 0
+    doubted = np.flatnonzero(present)  # the positions of the lines with a doubted supplier, in order
+    at = (np.cumsum(present) - 1)[line]  # each doubted route's line among them
     m, s = np.unravel_index(doubted, flows.shape[:2])
-    lines = flows[m, s]
-    total = lines.sum(axis=1)
-    marked = np.zeros(lines.shape, dtype=bool)  # (lines, C_exporter, C_importer)
-    marked[np.searchsorted(doubted, line), exporter, importer] = True
-    part = (lines * marked).sum(axis=1)
+    total = flows[m, s].sum(axis=1)
+    part = doubted_flows(flows, m[at], s[at], exporter, importer, at, len(doubted))
     share[m, s] = np.divide(part, total, out=np.zeros_like(total), where=total > 0)
     return share.transpose(2, 0, 1)
+
+
+def doubted_flows(flows, m, s, exporter, importer, at, lines: int) -> np.ndarray:
+    """(lines, C_importer) the flows of the doubted routes added up per line `at` and importer.
+
+    The routes come in the doubt's order (importer, then exporter), so each buyer's doubted
+    suppliers are added from 0 in exporter order, as a sum over the exporter axis adds them.
+    """
+    importers = flows.shape[3]
+    tonnes = flows[m, s, exporter, importer]
+    added = np.bincount(at * importers + importer, weights=tonnes, minlength=lines * importers)
+    return added.reshape(lines, importers)
 
 
 def doubted_routes(doubt: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -138,15 +154,20 @@ def report(view: MakersView, before: np.ndarray, after: np.ndarray, turn: Manufa
 
     `before` and `after` are the (O, C, S) adoption of every substitution option.
     """
-    return [*substitutions_begun(view, before, after), *lobbying_begun(view, turn)]
+    return [*substitutions_begun(view, before, after, turn.shortage_share), *lobbying_begun(view, turn)]
 
 
-def substitutions_begun(view: MakersView, before: np.ndarray, after: np.ndarray) -> list[Event]:
-    """An event for each country whose users of a mineral began switching to an option."""
+def substitutions_begun(
+    view: MakersView, before: np.ndarray, after: np.ndarray, shortage: np.ndarray
+) -> list[Event]:
+    """An event for each country whose users of a mineral began switching to an option.
+
+    `shortage` is the turn's (C, M, S) `shortage_share`.
+    """
     names, events = view.names, []
     began = (before.sum(axis=2) == 0) & (after.sum(axis=2) > 0)  # (O, C)
     ratio = view.expected_price / np.maximum(view.reference_price[None], 1e-12)
-    shortage, threshold = shortage_share(view), view.substitute_on_shortage
+    threshold = view.substitute_on_shortage
     for o, c in zip(*np.nonzero(began), strict=True):
         m = int(view.substitute_mineral[o])
         short, dear, multiple = (
@@ -175,8 +196,8 @@ def substitutions_begun(view: MakersView, before: np.ndarray, after: np.ndarray)
 
 def lobbying_begun(view: MakersView, turn: ManufacturerTurn) -> list[Event]:
     """An event for each country whose users of a mineral began lobbying their government."""
-    names, events, shortage = view.names, [], shortage_share(view)
-    lobbying = turn.lobbying.max(axis=2)
+    names, events, shortage = view.names, [], turn.shortage_share
+    lobbying = stage_max(turn.lobbying)
     for c, m in zip(*np.nonzero((lobbying >= 1.0) & (view.lobbying_before < 1.0)), strict=True):
         events.append(
             Event(
@@ -193,3 +214,11 @@ def lobbying_begun(view: MakersView, turn: ManufacturerTurn) -> list[Event]:
             )
         )
     return events
+
+
+def stage_max(figures: np.ndarray) -> np.ndarray:
+    """The largest of a (C, M, S) array's figures over its few stages, as `max(axis=2)` finds.
+
+    One `np.maximum` per stage: numpy's reduction over a last axis of 3 costs ~10x as much.
+    """
+    return reduce(np.maximum, (figures[..., s] for s in range(figures.shape[2])))

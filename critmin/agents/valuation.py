@@ -104,7 +104,7 @@ def buyer_value(situation: Situation, offer: ProposeDeal, line) -> DealValue:
     uncovered = max((risk.exposure if risk else 0.0) - situation.bought[line], 0.0)
     arriving = tonnes * reliability(situation, offer, line)
     covered = min(arriving, uncovered)
-    security = params.security_value * situation.reference(line) * (risk.score if risk else 0.0)
+    security = params.security_value * view.reference_price_usd_per_kg * (risk.score if risk else 0.0)
     price = contract_price(situation, offer, line)
     premium = (price - view.price_usd_per_kg) * arriving
     excess = max(arriving - uncovered, 0.0) * price * params.excess_loss
@@ -148,13 +148,12 @@ def seller_value(situation: Situation, offer: ProposeDeal, line) -> DealValue:
     turns = horizon(situation, offer)
     tonnes = situation.per_turn(offer.tonnes_per_year)
     price = max(view.price_usd_per_kg, 1e-9)
-    available = available_to_sell(situation, offer, line)
-    displaced = max(tonnes - available, 0.0)
+    displaced = max(tonnes - available_to_sell(situation, offer, line, view, tonnes), 0.0)
     home_risk = situation.risks.get(line)
     home_security = price * params.security_value * (home_risk.score if home_risk else 0.0)
     committed = 0.0 if new_supply(offer) else tonnes  # tonnes our own users may miss
     premium = (contract_price(situation, offer, line) - price) * (tonnes - displaced)
-    glut = max(1.0 - price / max(situation.reference(line), 1e-9), 0.0)
+    glut = max(1.0 - price / max(view.reference_price_usd_per_kg, 1e-9), 0.0)
     trust = situation.trust(offer.buyer)
     outlet = params.outlet_value * tonnes * price * (1 + params.glut_gain * glut) * (0.5 + trust)
     leverage = 0.0
@@ -176,11 +175,13 @@ def new_supply(offer: ProposeDeal) -> bool:
     return offer.kind in ("partnership", "joint_exploration")
 
 
-def available_to_sell(situation: Situation, offer: ProposeDeal, line) -> float:
-    """Tonnes per turn the seller can put into a new deal without starving its own users."""
-    view = situation.views[line]
+def available_to_sell(situation: Situation, offer: ProposeDeal, line, view, tonnes: float) -> float:
+    """Tonnes per turn the seller can put into a new deal without starving its own users.
+
+    `view` is the seller's figures on the line, `tonnes` the offer's tonnes per turn.
+    """
     if new_supply(offer):
-        return situation.per_turn(offer.tonnes_per_year)
+        return tonnes
     free_exports = max(view.exports - situation.sold[line], 0.0)
     surplus_stock = max(view.stock - 2 * view.demand, 0.0) * situation.params.stock_draw
     if offer.kind == "stock_swap":

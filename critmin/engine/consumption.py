@@ -41,7 +41,9 @@ def manufacturers_decide(world: World, need: np.ndarray, shortage: np.ndarray) -
     world.lost_output.append(turn.lost_output_usd_m)
     world.state.supplier_doubt = makers.doubt_suppliers(view)
     before = world.state.adoption.copy()
-    dynamics.substitute(world.state, world.constants, world.turn, makers.pressed_to_substitute(view))
+    dynamics.substitute(
+        world.state, world.constants, world.turn, makers.pressed_to_substitute(view, turn.shortage_share)
+    )
     for event in makers.report(view, before, world.state.adoption, turn):
         world.emit(event.kind, event.actor, event.detail, target=event.target, mineral=event.mineral)
     world.lobbying = turn.lobbying

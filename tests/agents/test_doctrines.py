@@ -10,6 +10,7 @@ import pytest
 from ai_worlds import AUS_REFINERY, TINY_DOCTRINES, ai_controllers, control_event, tiny_with
 from msgspec.structs import fields, replace
 
+from critmin.agents.behaviours import leveraged_ores, positions_by_row, unprocessed_ores
 from critmin.agents.controllers import DefaultController, QueuedController
 from critmin.agents.doctrine_params import COUNTRY_OVERRIDES, DOCTRINES, params_for
 from critmin.agents.doctrines import (
@@ -19,6 +20,7 @@ from critmin.agents.doctrines import (
     ResourceNationalist,
     make_controller,
 )
+from critmin.agents.reading import FIGURE
 from critmin.core.events import REASON_MARK
 from critmin.engine.model import WorldModel
 from critmin.engine.save import replay, save_data
@@ -219,3 +221,29 @@ def test_a_diversifying_importer_with_no_other_supplier_funds_programmes_and_bui
     acted = {a["type"] for turn in model.action_log for a in turn if a["country"] == "IND"}
     assert "fund_program" in acted
     assert acted & {"buy_stockpile", "acquire_stake", "invest"}
+
+
+def test_positions_by_row_are_each_rows_true_positions_in_order():
+    """Worked out for every row at once, each row's list equals its own `flatnonzero`."""
+    chosen = np.random.default_rng(5).random((6, 11)) < 0.3
+    chosen[2] = False  # a row with nothing chosen
+    by_row = positions_by_row(chosen)
+    assert by_row[2] == [] and any(by_row)
+    assert by_row == [np.flatnonzero(row).tolist() for row in chosen]
+
+
+def test_ores_read_for_every_row_at_once_are_each_rows_own():
+    """`leveraged_ores` and `unprocessed_ores` equal the rules as first written, one row at a time."""
+    model = WorldModel("world-2024", seed=1)
+    model.run(2)
+    reading = model.reading()
+    seen, figures = reading.seen, reading.rows.figures
+    leveraged, unprocessed = leveraged_ores(reading, 0.3), unprocessed_ores(reading)
+    for row in range(len(figures)):
+        exports, capacity = figures[row, seen.ores, FIGURE["exports"]], figures[row, :, FIGURE["capacity"]]
+        shares = reading.rows.capacity_share[row, seen.ores]
+        room = capacity[seen.processed] < 0.5 * capacity[seen.ores]
+        assert leveraged[row] == np.flatnonzero((exports > 0) & (shares >= 0.3) & room).tolist()
+        mined, processed = capacity[seen.ores], capacity[seen.processed]
+        assert unprocessed[row] == np.flatnonzero((mined > 0) & (processed < 0.25 * mined)).tolist()
+    assert any(leveraged) and any(unprocessed)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from critmin.agents.doctrine_params import BASE
-from critmin.agents.manufacturer_doctrine import doubted_share
+from critmin.agents.manufacturer_doctrine import doubted_share, stage_max
 from critmin.agents.pressures import Pressures
 from critmin.engine.model import WorldModel
 from critmin.scenarios import load_scenario
@@ -200,3 +200,11 @@ def test_the_doubted_share_is_the_share_of_supply_from_doubted_suppliers_on_ever
     expected = np.divide((flows * doubted).sum(axis=2), total, out=np.zeros_like(total), where=total > 0)
     assert doubted.any() and not doubted.all()
     assert np.array_equal(doubted_share(view), expected.transpose(2, 0, 1))
+
+
+def test_stage_max_is_the_largest_figure_over_the_stages():
+    """One np.maximum per stage finds what max(axis=2) finds, NaN included."""
+    figures = np.random.default_rng(4).random((5, 4, 3)) - 0.5
+    figures[1, 2, 1] = np.nan
+    assert np.array_equal(stage_max(figures), figures.max(axis=2), equal_nan=True)
+    assert np.isnan(stage_max(figures)[1, 2])
