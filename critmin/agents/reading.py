@@ -164,7 +164,7 @@ class Imports:
         each control's verdict per row is read at the entry's row.
         """
         control_at = np.full((len(seen.order), len(axis)), -1, dtype=np.int64)
-        verdicts: list[list[bool]] = []
+        verdicts: list[np.ndarray] = []
         for (exporter, mineral, stage), control in controls.items():
             k, o = seen.at.get((mineral, stage)), axis.get(exporter)
             if k is not None and o is not None:
@@ -174,7 +174,7 @@ class Imports:
             return
         which = control_at[self.line, self.origin]
         at = np.flatnonzero(which >= 0)
-        self.restricted[at] = np.array(verdicts, dtype=bool)[which[at], self.row[at]]
+        self.restricted[at] = np.stack(verdicts)[which[at], self.row[at]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -269,9 +269,15 @@ class LineViews(Mapping):
 
 
 @lru_cache(maxsize=1024)
-def restricted_among(control: ExportControl, codes: tuple[str, ...]) -> tuple[bool, ...]:
-    """`control.restricted_among(codes)`, once per control and list of codes (controls stand for turns)."""
-    return tuple(control.restricted_among(codes))
+def restricted_among(control: ExportControl, codes: tuple[str, ...]) -> np.ndarray:
+    """`control.restricted_among(codes)` as a read-only bool array, once per control and list of codes.
+
+    Controls stand for many turns; an array, not a tuple, so that a reading stacks the verdicts
+    of its controls without converting each again.
+    """
+    verdicts = np.array(control.restricted_among(codes), dtype=bool)
+    verdicts.flags.writeable = False
+    return verdicts
 
 
 @lru_cache(maxsize=16)
