@@ -164,7 +164,7 @@ class Imports:
         each control's verdict per row is read at the entry's row.
         """
         control_at = np.full((len(seen.order), len(axis)), -1, dtype=np.int64)
-        verdicts: list[list[bool]] = []
+        verdicts: list[np.ndarray] = []
         for (exporter, mineral, stage), control in controls.items():
             k, o = seen.at.get((mineral, stage)), axis.get(exporter)
             if k is not None and o is not None:
@@ -174,7 +174,7 @@ class Imports:
             return
         which = control_at[self.line, self.origin]
         at = np.flatnonzero(which >= 0)
-        self.restricted[at] = np.array(verdicts, dtype=bool)[which[at], self.row[at]]
+        self.restricted[at] = np.stack(verdicts)[which[at], self.row[at]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -198,9 +198,8 @@ class Rows:
 class WorldReading:
     """What countries read alike, and each one's own rows; risk boards are worked out once a turn."""
 
-    world: list[WorldLine]  # the objects read (held, so that no other object takes their identity)
     policies: list[dict]
-    lines: dict[Line, WorldLine]
+    lines: Mapping[Line, WorldLine]  # the world lines read, each by its (mineral, stage)
     controls: dict[tuple[str, str, str], ExportControl]  # in force, by (exporter, mineral, stage)
     bans: dict[tuple[str, str], list[ExportControl]]  # (exporter, mineral) -> controls that ban someone
     seen: Lines  # the lines countries see their own figures on
@@ -217,7 +216,7 @@ class WorldReading:
         """True if this reading was made with the observation's world lines and policies, and has its row."""
         return (
             obs.country in self.rows.at
-            and same_objects(self.world, obs.world)
+            and same_objects(list(self.lines.values()), obs.world)
             and same_objects(self.policies, obs.policies)
         )
 
@@ -270,9 +269,15 @@ class LineViews(Mapping):
 
 
 @lru_cache(maxsize=1024)
-def restricted_among(control: ExportControl, codes: tuple[str, ...]) -> tuple[bool, ...]:
-    """`control.restricted_among(codes)`, once per control and list of codes (controls stand for turns)."""
-    return tuple(control.restricted_among(codes))
+def restricted_among(control: ExportControl, codes: tuple[str, ...]) -> np.ndarray:
+    """`control.restricted_among(codes)` as a read-only bool array, once per control and list of codes.
+
+    Controls stand for many turns; an array, not a tuple, so that a reading stacks the verdicts
+    of its controls without converting each again.
+    """
+    verdicts = np.array(control.restricted_among(codes), dtype=bool)
+    verdicts.flags.writeable = False
+    return verdicts
 
 
 @lru_cache(maxsize=16)
@@ -300,11 +305,11 @@ def chains_of(lines) -> dict[str, list[str]]:
 
 
 def public_part(
-    world: list[WorldLine],
+    lines: Mapping[Line, WorldLine],
     policies: list[dict],
     controls: dict[tuple[str, str, str], ExportControl] | None = None,
 ) -> dict:
-    """What every country reads alike from world lines and policy records: lines, controls, bans.
+    """What every country reads alike from world lines (by line) and policy records: controls, bans.
 
     `controls` are the export controls the records describe, in record order, where the caller
     holds them already (the engine's own); otherwise they are read from the records.
@@ -319,15 +324,12 @@ def public_part(
     for (country, mineral, _), control in controls.items():
         if control.bans_anyone():
             bans.setdefault((country, mineral), []).append(control)
-    lines = {(line.mineral, line.stage): line for line in world}
-    return {"world": list(world), "policies": list(policies), "lines": lines, "controls": controls} | {
-        "bans": bans
-    }
+    return {"policies": list(policies), "lines": lines, "controls": controls, "bans": bans}
 
 
 def of_observation(obs: Observation) -> WorldReading:
     """A reading with one row: the observation's country, from the observation's own figures."""
-    public = public_part(obs.world, obs.policies)
+    public = public_part({(line.mineral, line.stage): line for line in obs.world}, obs.policies)
     seen = Lines.of([(view.mineral, view.stage) for view in obs.minerals])
     codes = dict.fromkeys([*obs.trust, *(code for v in obs.minerals for code in v.imports_by_origin)])
     axis = {code: o for o, code in enumerate(codes)}

@@ -85,7 +85,7 @@ class Situation:
     views: LineViews  # its figures by line, read as asked
     risks: Risks
     figures: np.ndarray  # (L, LINE_FIGURES) its row of figures
-    lines: dict[Line, WorldLine] = field(default_factory=dict)  # lines, controls, chains, bans: shared
+    lines: Mapping[Line, WorldLine] = field(default_factory=dict)  # lines, controls, chains, bans: shared
     controls: dict[tuple[str, str, str], ExportControl] = field(default_factory=dict)
     bought: dict[Line, float] = field(default_factory=lambda: defaultdict(float))
     sold: dict[Line, float] = field(default_factory=lambda: defaultdict(float))
@@ -181,7 +181,13 @@ class Situation:
         return self.reading.sellers_of(line)
 
     def capacity_share(self, country: str, line: Line) -> float:
-        """The country's share of world capacity on a line (from the world picture)."""
+        """The country's share of world capacity on a line (from the world picture).
+
+        Its own share is read from its row (the same quotient), without making the world line.
+        """
+        k = self.reading.seen.at.get(line)
+        if country == self.obs.country and k is not None:
+            return float(self.reading.rows.capacity_share[self.row, k])
         world = self.lines.get(line)
         if world is None or world.world_capacity <= 0:
             return 0.0

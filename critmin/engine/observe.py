@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import islice
 
 import msgspec
 import numpy as np
 
-from critmin.agents.reading import Imports, WorldReading
+from critmin.agents.reading import Imports, Line, WorldReading
 from critmin.core.observation import LINE_FIGURES, MineralView, Observation, WorldLine
-from critmin.core.turn_view import TurnView
+from critmin.core.turn_view import Names, TurnView
 from critmin.engine.line_flows import LineFlows
 from critmin.engine.reading import ai_reading
 from critmin.engine.records import Sparse
@@ -61,7 +61,7 @@ class ObservationBook:
     policies: list[dict]
     news: list[dict]
     diplomacy: dict[str, list[dict]]
-    world: list[WorldLine]
+    lines_of_world: WorldLines  # the world lines by (mineral, stage), each made when first read
     firms: dict[str, list[dict]]
     deals: dict[str, list[dict]]
     inbox: dict[str, list[dict]]
@@ -75,6 +75,11 @@ class ObservationBook:
     def reading(self) -> WorldReading:
         """The AI's reading of the book, a row per country (agents/reading.py), made when first asked."""
         return ai_reading(self)
+
+    @cached_property
+    def world(self) -> list[WorldLine]:
+        """Every world line in chain order, for observations (the objects the reading's lines hold)."""
+        return list(self.lines_of_world.values())
 
     @cached_property
     def origins(self) -> ImportOrigins:
@@ -190,10 +195,11 @@ def observation_book(world: World, view: TurnView, events: EventRecords, flows: 
     m_at, s_at = np.nonzero(view.chain)
     line_flows = LineFlows.of(flows, view.chain)
     names = view.names
-    lines, producers = world_lines(view, (m_at, s_at))
+    lines = [(names.minerals[m], names.stages[s]) for m, s in zip(m_at.tolist(), s_at.tolist(), strict=True)]
+    public_lines, producers = world_lines(view, (m_at, s_at), lines)
     return ObservationBook(
         view=view,
-        lines=[(names.minerals[m], names.stages[s]) for m, s in zip(m_at, s_at, strict=True)],
+        lines=lines,
         figures=line_figures(view, (m_at, s_at), line_flows),
         imports=line_flows.foreign_imports(),
         capacity_share=producers,
@@ -201,7 +207,7 @@ def observation_book(world: World, view: TurnView, events: EventRecords, flows: 
         policies=world.policies.records(),
         news=events.since(recent_start(world, NEWS_TURNS)),
         diplomacy=diplomatic_log(world, events),
-        world=lines,
+        lines_of_world=public_lines,
         firms=firms_by_country(view),
         deals=deals_by_country(world),
         **pending_proposals(world),
@@ -275,34 +281,77 @@ def concerned(world: World, event, everyone: tuple[str, ...]) -> set[str] | tupl
     return {event.actor, *event.target.split(",")}
 
 
-def world_lines(view: TurnView, chain: tuple[np.ndarray, np.ndarray]) -> tuple[list[WorldLine], np.ndarray]:
+def world_lines(
+    view: TurnView, chain: tuple[np.ndarray, np.ndarray], lines: list[Line]
+) -> tuple[WorldLines, np.ndarray]:
     """The world's main producers, exporters and importers per line, with their prices.
 
     Also (C, lines) each country's share of world capacity as the lines show it: its listed
     capacity over the world's (0 where it is not listed).
     """
-    index, last = view.names, view.last
+    last = view.last
     # (capacity, exports, imports) x lines x C, rows contiguous: a row sums as one line's column does
     figures = np.stack([view.capacity, last.exports, last.imports])[:, :, chain[0], chain[1]]
     figures = np.ascontiguousarray(figures.transpose(0, 2, 1))
     top = Largest.of(figures)
-    producers, exporters, importers = top.ranked(index.countries)
     capacity = figures[0].sum(axis=1)
-    world_capacity = capacity.tolist()
-    prices = listed_prices(view.price, chain, top.listed(), index.countries)
-    lines = [
-        WorldLine(
-            mineral=index.minerals[m],
-            stage=index.stages[s],
-            world_capacity=world_capacity[k],
-            producers=producers[k],
-            exporters=exporters[k],
-            importers=importers[k],
-            prices=prices[k],
+    prices = view.price[:, chain[0], chain[1]].T  # (lines, C) local prices
+    return WorldLines(lines, top, capacity.tolist(), prices, view.names), top.shares(0, capacity)
+
+
+class WorldLines(Mapping):
+    """The world lines of a view by (mineral, stage), each made when first read.
+
+    A turn's doctrines read a third of the lines or fewer. The largest countries of every line
+    are ranked at once (`Largest`); a line's listings are made from its ranks when it is read.
+    """
+
+    def __init__(
+        self, lines: list[Line], top: Largest, capacity: list[float], prices: np.ndarray, names: Names
+    ) -> None:
+        self.at = {line: k for k, line in enumerate(lines)}
+        # per figure: each line's countries and values, largest first, and how many are listed
+        counts = top.positive.sum(axis=-1).tolist()
+        listed = np.array(names.countries, dtype=object)[top.columns].tolist()
+        self.ranked = list(zip(listed, top.values.tolist(), counts, strict=True))
+        self.capacity, self.prices, self.names = capacity, prices, names
+        self.made: dict[Line, WorldLine] = {}
+
+    def __getitem__(self, line: Line) -> WorldLine:
+        made = self.made.get(line)
+        if made is None:
+            made = self.made[line] = self.make(line, self.at[line])
+        return made
+
+    def get(self, line: Line, default=None):
+        """The line, or `default` if the world has no such line."""
+        return self[line] if line in self.at else default
+
+    def __contains__(self, line: object) -> bool:
+        return line in self.at
+
+    def __iter__(self) -> Iterator[Line]:
+        return iter(self.at)
+
+    def __len__(self) -> int:
+        return len(self.at)
+
+    def make(self, line: Line, k: int) -> WorldLine:
+        """Line `k`: its listed producers, exporters and importers, and their local prices in code order."""
+        producers, exporters, importers = (
+            dict(zip(listed[k][: counts[k]], values[k][: counts[k]], strict=True))
+            for listed, values, counts in self.ranked
         )
-        for k, (m, s) in enumerate(zip(*chain, strict=True))
-    ]
-    return lines, top.shares(0, capacity)
+        price, at = self.prices[k].tolist(), self.names.country
+        return WorldLine(
+            mineral=line[0],
+            stage=line[1],
+            world_capacity=self.capacity[k],
+            producers=producers,
+            exporters=exporters,
+            importers=importers,
+            prices={code: price[at[code]] for code in sorted({*producers, *exporters, *importers})},
+        )
 
 
 @dataclass(frozen=True)
@@ -322,42 +371,12 @@ class Largest:
         top = values.reshape(-1)[columns + starts]  # np.take_along_axis, without its overhead
         return cls(columns, top, top > 1e-9, values.shape[-1])
 
-    def ranked(self, countries: tuple[str, ...]) -> list[list[dict[str, float]]]:
-        """Per figure and line, the positive values by country, largest first."""
-        names = np.array(countries, dtype=object)[self.columns[self.positive]].tolist()
-        entries = zip(names, self.values[self.positive].tolist(), strict=True)  # row after row
-        counts = self.positive.sum(axis=-1).tolist()
-        return [[dict(islice(entries, count)) for count in row] for row in counts]
-
     def shares(self, figure: int, totals: np.ndarray) -> np.ndarray:
         """(C, lines) each listed value of a figure over its line's total (0 unlisted, or no total)."""
         shares = np.zeros((self.countries, self.positive.shape[1]))
         k, j = np.nonzero(self.positive[figure] & (totals[:, None] > 0))
         shares[self.columns[figure][k, j], k] = self.values[figure][k, j] / totals[k]
         return shares
-
-    def listed(self) -> np.ndarray:
-        """(lines, C): True for the countries listed on a line under any figure."""
-        listed = np.zeros((self.positive.shape[1], self.countries), dtype=bool)
-        listed[np.nonzero(self.positive)[1], self.columns[self.positive]] = True
-        return listed
-
-
-def listed_prices(
-    price: np.ndarray, chain: tuple[np.ndarray, np.ndarray], listed: np.ndarray, countries: tuple[str, ...]
-) -> list[dict[str, float]]:
-    """Per line, the local prices of the countries listed on it, in code order."""
-    by_code = code_order(countries)
-    at_line, at = np.nonzero(listed[:, by_code])
-    chosen = by_code[at]
-    names = np.array(countries, dtype=object)[chosen].tolist()
-    entries = zip(names, price[chosen, chain[0][at_line], chain[1][at_line]].tolist(), strict=True)
-    return [dict(islice(entries, count)) for count in listed.sum(axis=1).tolist()]
-
-
-def code_order(countries: tuple[str, ...]) -> np.ndarray:
-    """Country indices in the order of their codes."""
-    return np.array(sorted(range(len(countries)), key=countries.__getitem__))
 
 
 def firms_by_country(view: TurnView) -> dict[str, list[dict]]:

@@ -32,7 +32,7 @@ def ai_reading(book) -> WorldReading:
     """The turn's reading from an observation book (engine/observe.ObservationBook), a row per country."""
     view = book.view
     countries = view.names.countries
-    public = public_part(book.world, book.policies, dict(sorted(view.controls.items())))
+    public = public_part(book.lines_of_world, book.policies, dict(sorted(view.controls.items())))
     seen = Lines.of(book.lines)
     imports = replace(book.imports, restricted=np.zeros_like(book.imports.restricted))
     imports.restrict(public["controls"], seen, countries, view.names.country)

@@ -65,6 +65,20 @@ def test_every_ai_decides_on_the_turns_arrays_as_on_its_observation_alone():
             assert on_arrays == on_observation
 
 
+def test_a_countrys_own_capacity_share_from_its_row_is_the_world_lines_quotient():
+    model = WorldModel("world-2024", seed=1)
+    model.run(3)
+    reading = model.reading()
+    for code in ("CHN", "AUS", "IND", "USA"):
+        situation = Situation.of_row(reading, code, PARAMS)
+        for line in situation.line_order:
+            world = reading.lines[line]
+            listed = (
+                world.producers.get(code, 0.0) / world.world_capacity if world.world_capacity > 0 else 0.0
+            )
+            assert situation.capacity_share(code, line) == listed
+
+
 def test_a_reading_serves_only_the_observations_of_its_turn():
     model = WorldModel("china-ree-controls-2025", seed=1)
     model.run(2)

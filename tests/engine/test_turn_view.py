@@ -124,3 +124,36 @@ def test_firm_arrays_read_late_show_the_world_as_it_was_when_the_view_was_built(
     for name in DEFERRED:
         assert np.array_equal(getattr(late, name), at_once[name])
     assert any(not np.array_equal(getattr(now, name), at_once[name]) for name in DEFERRED)
+
+
+def test_a_world_line_is_made_when_first_read_and_observations_hold_the_same_lines():
+    model = WorldModel("china-ree-controls-2025", seed=1)
+    model.run(3)
+    book = model.observation_book()
+    lines = book.lines_of_world
+    first = lines[book.lines[3]]
+    assert list(lines.made) == [book.lines[3]] and lines[book.lines[3]] is first
+    assert lines.get(("unobtainium", "mine")) is None and ("unobtainium", "mine") not in lines
+    world = model.observe("IND").world
+    assert [(line.mineral, line.stage) for line in world] == book.lines == list(lines)
+    assert world[3] is first and all(line is lines[key] for line, key in zip(world, book.lines, strict=True))
+    fresh = copy.deepcopy(model)
+    fresh.views = TurnViews(fresh.world, fresh.recorder)
+    assert fresh.observe("IND").world == world  # the same listings, whichever line was read first
+
+
+def test_world_lines_list_the_largest_countries_and_their_prices_in_code_order():
+    model = WorldModel("china-ree-controls-2025", seed=1)
+    model.run(3)
+    view = model.turn_view()
+    index, last = view.names, view.last
+    for line in model.observe("CHN").world:
+        c, m, s = slice(None), index.mineral[line.mineral], index.stage[line.stage]
+        for listed, figure in ((line.producers, view.capacity), (line.exporters, last.exports)):
+            values = figure[c, m, s]
+            largest = sorted(range(len(values)), key=lambda i: -values[i])[:6]
+            assert listed == {index.countries[i]: float(values[i]) for i in largest if values[i] > 1e-9}
+        codes = sorted({*line.producers, *line.exporters, *line.importers})
+        assert list(line.prices) == codes
+        assert line.prices == {code: float(view.price[index.country[code], m, s]) for code in codes}
+        assert line.world_capacity == float(view.capacity[c, m, s].sum())
