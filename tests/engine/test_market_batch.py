@@ -202,16 +202,17 @@ def test_among_is_numpys_isin_on_values_in_range():
     assert trade.among(values, [int(values[0])], 40).any()
 
 
-def test_member_routes_are_the_flat_places_of_the_member_by_member_mask():
+def test_member_routes_are_the_flat_places_of_the_member_by_member_mask_with_their_freight():
     rng = np.random.default_rng(3)
     member = rng.random((7, 9)) < 0.4
     member[2] = False  # a market without members
     member[5] = True  # a market of every country
-    cells, within = market_batch.member_routes(member)
-    routes = member[:, :, None] & member[:, None, :]
-    assert np.array_equal(cells, np.flatnonzero(routes))
-    assert np.array_equal(within, np.flatnonzero(routes) % 81)
-    empty = market_batch.member_routes(np.zeros((3, 4), dtype=bool))
+    freight = rng.random((9, 9))
+    cells, route_freight = market_batch.member_routes(member, freight)
+    routes = np.flatnonzero(member[:, :, None] & member[:, None, :])
+    assert np.array_equal(cells, routes) and cells.dtype == np.int64
+    assert route_freight.tobytes() == freight.ravel()[routes % 81].tobytes()
+    empty = market_batch.member_routes(np.zeros((3, 4), dtype=bool), freight[:4, :4])
     assert [len(column) for column in empty] == [0, 0]
 
 
