@@ -139,6 +139,7 @@ class Posing:
     route_open: ByMarket  # (K, C, C) bool
     rules: list[RouteRules]  # (K,) spot rules
     ruled: list[int]  # the markets with rules other than the unrestricted ones
+    controlled: set[int]  # those of them with an export control (elsewhere no route is closed or licensed)
 
 
 def plain_kernel(posing: Posing, active: np.ndarray, plain: np.ndarray) -> tuple[tuple, np.ndarray]:
@@ -165,9 +166,9 @@ def plain_kernel(posing: Posing, active: np.ndarray, plain: np.ndarray) -> tuple
         rules, among = posing.rules[q], np.flatnonzero(member[q])
         export_cap[q], licence_cap[q] = rules.export_cap, rules.licence_cap
         here = slice(at[rank[q]], at[rank[q] + 1])
-        if len(among) and not rules.route_open.all():
+        if len(among) and q in posing.route_open.tables:  # a table only where a route is closed
             opened[here] = rules.route_open[among[:, None], among].ravel()
-        if len(among) and rules.licensed.any():
+        if len(among) and q in posing.controlled and rules.licensed.any():
             licensed[here] = rules.licensed[among[:, None], among].ravel()
     countries = (running_total(n), export_cap[member], licence_cap[member])
     kernel_routes = (at, cost, opened, licensed)

@@ -460,12 +460,13 @@ def pose_markets(
     for k in ruled_markets:  # a table only where a tariff or a closed route stands: elsewhere 0.0 and True
         if rules[k].tariff.any():
             tariffs.tables[k] = rules[k].tariff * state.price[:, lines[0][k], lines[1][k]][:, None]
-        if rules[k].controlled:
+        if rules[k].controlled:  # without a control no route is closed or licensed
             full_rules[k], rules[k] = rules[k], after_contracts(rules[k], committed[lines[0][k], lines[1][k]])
-        if not rules[k].route_open.all():
-            route_open.tables[k] = rules[k].route_open
+            if not rules[k].route_open.all():
+                route_open.tables[k] = rules[k].route_open
     risk = SupplierRisk.of(state, constants, settings, lines)
-    posing = market_batch.Posing(*flat, freight, tariffs, risk, route_open, rules, ruled_markets)
+    controlled = {k for k in ruled_markets if full_rules[k] is not None}
+    posing = market_batch.Posing(*flat, freight, tariffs, risk, route_open, rules, ruled_markets, controlled)
 
     def pose_one(k: int) -> Market:
         m, s = lines[0][k], lines[1][k]
@@ -617,6 +618,8 @@ def after_contracts(rules: RouteRules, committed: np.ndarray) -> RouteRules:
     Contracts may take a quota's leakage too (contracts.py reads `ExportControl.cap()`): what
     they deliver beyond the direct quota comes out of the leak room.
     """
+    if not committed.any():  # nothing used up: max(cap - 0, 0) is the cap itself
+        return rules
     exported, licensed = contract_exports(committed, rules.licensed)
     return replace(
         rules,
