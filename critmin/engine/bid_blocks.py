@@ -51,34 +51,60 @@ class FeedLines(NamedTuple):
     cap: np.ndarray
 
 
-def n_blocks(curves: Curves) -> int:
-    """P: the K blocks of each curve, the restocking slices, essential, extra, routine feed and extra feed."""
-    return 2 * len(curves.multiples) + curves.numbers[3] + 4
+USE, ESSENTIAL, NEED, STOCK, ROUTINE, EXTRA, WORKING, STOCK_PRICE = range(8)
+FEED_USE, FEED_ROUTINE, FEED_EXTRA, FEED_REFERENCE, FEED_CAP = range(8, 13)
+"""Rows of the (13, L, C) inputs: `FinalLines`' (L, C) fields, the stock bid price, `FeedLines`'."""
 
 
 def kept_blocks(final: FinalLines, feed: FeedLines, stock_price: np.ndarray, curves: Curves) -> tuple:
     """(line, country, tonnes, price, block) of every block above 1e-9 t, in (L, C, P) order.
 
-    Blocks: final curve, essential, restocking, extra; feed curve, routine, extra.
+    Blocks: final curve, essential, restocking, extra; feed curve, routine, extra. The inputs
+    go in as plain arrays and numbers (numba types a tuple of arrays slowly).
     """
-    return _kept_blocks(final, feed, stock_price, curves, n_blocks(curves))
+    columns = np.stack([*final[:7], stock_price, *feed])
+    quarters, price_multiple, yield_, blocks = curves.numbers
+    curve_arrays = (final.reference, curves.multiples, curves.final, curves.feed)
+    return _kept_blocks(columns, *curve_arrays, quarters, price_multiple, yield_, blocks)
 
 
 @nb.njit(cache=True, nogil=True)
-def _kept_blocks(final, feed, stock_price, curves, n_blocks):
-    """Each (line, country)'s blocks worked out in a row, the ones above 1e-9 t kept in order."""
-    n_lines, n_countries = stock_price.shape
+def _kept_blocks(
+    columns, reference, multiples, final_shares, feed_shares, quarters, price_multiple, yield_, blocks
+):
+    """Each (line, country)'s blocks worked out in a row, the ones above 1e-9 t kept in order.
+
+    Use, routine and extra gaps are >= 0, as are the curves' shares: a buyer or a part of its
+    blocks on gaps of 0 t has no block above 0 t, and is not worked out.
+    """
+    n_lines, n_countries = columns.shape[1:]
+    k = len(multiples)
+    first_feed = k + blocks + 2
+    n_blocks = first_feed + k + 2
     room = n_lines * n_countries * n_blocks  # pages are touched only where written
     line, country = np.empty(room, dtype=np.int64), np.empty(room, dtype=np.int64)
     block = np.empty(room, dtype=np.int64)
     tonnes, prices = np.empty(room), np.empty(room)
     row_tonnes, row_prices = np.empty(n_blocks), np.empty(n_blocks)
-    first_feed, n = n_blocks - len(curves.multiples) - 2, 0
+    numbers = (quarters, price_multiple, yield_, blocks)
+    n = 0
     for q in range(n_lines):
         for c in range(n_countries):
-            _final_row(row_tonnes, row_prices, q, c, final, stock_price, curves)
-            _feed_row(row_tonnes[first_feed:], row_prices[first_feed:], q, c, feed, stock_price, curves)
-            for j in range(n_blocks):
+            gaps = columns[:, q, c]
+            buying = gaps[USE] > 0 or gaps[ROUTINE] > 0 or gaps[EXTRA] > 0  # else no block above 0 t
+            if buying:
+                _final_row(row_tonnes, row_prices, gaps, reference[q], multiples, final_shares[q], numbers)
+            feeding = gaps[FEED_USE] > 0 or gaps[FEED_ROUTINE] > 0 or gaps[FEED_EXTRA] > 0
+            if feeding:
+                _feed_row(
+                    row_tonnes[first_feed:],
+                    row_prices[first_feed:],
+                    gaps,
+                    multiples,
+                    feed_shares,
+                    price_multiple,
+                )
+            for j in range(0 if buying else first_feed, n_blocks if feeding else first_feed):
                 if row_tonnes[j] > 1e-9:
                     line[n], country[n], block[n] = q, c, j
                     tonnes[n], prices[n] = row_tonnes[j], row_prices[j]
@@ -87,34 +113,44 @@ def _kept_blocks(final, feed, stock_price, curves, n_blocks):
 
 
 @nb.njit(cache=True, nogil=True)
-def _final_row(tonnes, prices, line, country, final, stock_price, curves):
-    """A manufacturer's blocks on one line: its curve, the essential share, restocking slices, extra stock."""
-    use, essential, need, stock, routine, extra, working, reference = final
-    multiples, fractions = curves.multiples, curves.final
-    quarters, price_multiple, yield_, blocks = curves.numbers
-    k, ref = len(multiples), reference[line]
-    u, e = use[line, country], essential[line, country]
-    flexible = u * (1 - e)
-    for j in range(k):
-        tonnes[j], prices[j] = flexible * fractions[line, j], ref * multiples[j]
-    tonnes[k], prices[k] = u * e, ref * multiples.max()
-    gaps = (need[line, country], stock[line, country], routine[line, country])
-    restock, cover = ref * price_multiple, working[line, country]
+def _final_row(tonnes, prices, gaps, ref, multiples, shares, numbers):
+    """A manufacturer's blocks on one line: its curve, the essential share, restocking slices, extra stock.
+
+    Without use or routine restocking those blocks are 0 t (their prices left unworked).
+    """
+    quarters, price_multiple, yield_, blocks = numbers
+    k, u, e = len(multiples), gaps[USE], gaps[ESSENTIAL]
+    if u > 0:
+        flexible = u * (1 - e)
+        for j in range(k):
+            tonnes[j], prices[j] = flexible * shares[j], ref * multiples[j]
+        tonnes[k], prices[k] = u * e, ref * multiples.max()
+    else:
+        for j in range(k + 1):
+            tonnes[j] = 0.0
+    restock = ref * price_multiple
     for j in range(blocks):
-        tonnes[k + 1 + j], prices[k + 1 + j] = restocking_slice(
-            *gaps, restock, cover, j, blocks, quarters, yield_
-        )
-    tonnes[k + 1 + blocks], prices[k + 1 + blocks] = extra[line, country], stock_price[line, country]
+        if gaps[ROUTINE] > 0:
+            tonnes[k + 1 + j], prices[k + 1 + j] = restocking_slice(
+                gaps[NEED], gaps[STOCK], gaps[ROUTINE], restock, gaps[WORKING], j, blocks, quarters, yield_
+            )
+        else:
+            tonnes[k + 1 + j] = 0.0
+    tonnes[k + 1 + blocks], prices[k + 1 + blocks] = gaps[EXTRA], gaps[STOCK_PRICE]
 
 
 @nb.njit(cache=True, nogil=True)
-def _feed_row(tonnes, prices, line, country, feed, stock_price, curves):
-    """A processor's blocks on one line: its feed curve, routine and extra feed, each capped at break-even."""
-    use, routine, extra, reference, cap = feed
-    multiples, fractions = curves.multiples, curves.feed
-    price_multiple, k = curves.numbers[1], len(multiples)
-    ref, most, u = reference[line, country], cap[line, country], use[line, country]
+def _feed_row(tonnes, prices, gaps, multiples, shares, price_multiple):
+    """A processor's blocks on one line: its feed curve, routine and extra feed, each capped at break-even.
+
+    Without use its curve's blocks are 0 t (their prices left unworked).
+    """
+    k, u = len(multiples), gaps[FEED_USE]
+    ref, most = gaps[FEED_REFERENCE], gaps[FEED_CAP]
     for j in range(k):
-        tonnes[j], prices[j] = u * fractions[j], np.minimum(ref * multiples[j], most)
-    tonnes[k], prices[k] = routine[line, country], np.minimum(ref * price_multiple, most)
-    tonnes[k + 1], prices[k + 1] = extra[line, country], np.minimum(stock_price[line, country], most)
+        if u > 0:
+            tonnes[j], prices[j] = u * shares[j], np.minimum(ref * multiples[j], most)
+        else:
+            tonnes[j] = 0.0
+    tonnes[k], prices[k] = gaps[FEED_ROUTINE], np.minimum(ref * price_multiple, most)
+    tonnes[k + 1], prices[k + 1] = gaps[FEED_EXTRA], np.minimum(gaps[STOCK_PRICE], most)
