@@ -159,7 +159,7 @@ def plain_kernel(posing: Posing, active: np.ndarray, plain: np.ndarray) -> tuple
     at = running_total(n * n)
     cells, freight = member_routes(member, posing.freight)
     cost = freight + posing.tariffs.at(cells)
-    cost += posing.risk.at(cells)  # (freight + tariff) + risk, as the dense sum adds them
+    cost += posing.risk.at_routes(cells)  # (freight + tariff) + risk, as the dense sum adds them
     opened, licensed = np.ones(len(cost), dtype=bool), np.zeros(len(cost), dtype=bool)
     export_cap, licence_cap = np.full(active.shape, np.inf), np.full(active.shape, np.inf)
     for q in posing.ruled:
