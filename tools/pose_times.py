@@ -9,7 +9,9 @@ Each run is a fresh process on one tree: `--turn` - 1 untimed AI turns, then the
 `pose_markets` arguments are captured (a deep copy) and the call is repeated `--calls` times on
 them (pose only reads the state). Runs alternate tree by tree, `--rounds` times; printed per
 tree: the least CPU ms over all calls and the median of the runs' medians. A speed-up keeps the
-per-turn state hashes, so every tree poses the same markets.
+per-turn state hashes, so every tree poses the same markets: each run also hashes the batch it
+posed (the kernel's arrays, offers, bids and route places, dtypes and shapes included), and the
+tool says whether every tree's batch is byte for byte the same.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from pathlib import Path
 from turn_times import alternated, run_in, timing_parser  # tools/, beside this script
 
 RUN = """
-import copy, json, time
+import copy, hashlib, json, time
+import numpy as np
 from critmin.engine import trade
 from critmin.engine.bench_worlds import copies_of_the_countries
 from critmin.engine.model import WorldModel
@@ -34,14 +37,21 @@ model.step()
 times = []
 for _ in range({calls}):
     start = time.process_time()
-    pose(*captured[0])
+    batch = pose(*captured[0])
     times.append((time.process_time() - start) * 1000)
-print(json.dumps(times))
+digest = hashlib.sha1()
+def add(value):
+    if isinstance(value, (tuple, list)):
+        return [add(item) for item in value]
+    value = np.asarray(value)
+    digest.update(f"{{value.dtype}}{{value.shape}}".encode() + np.ascontiguousarray(value).tobytes())
+add([batch.kernel, batch.offers, batch.bids, getattr(batch, "route_cells", ())])
+print(json.dumps({{"times": times, "batch": digest.hexdigest()}}))
 """
 
 
-def run_once(tree: Path, args: argparse.Namespace) -> list[float]:
-    """CPU ms of each timed `pose_markets` call of one run on `tree`."""
+def run_once(tree: Path, args: argparse.Namespace) -> dict:
+    """CPU ms of each timed `pose_markets` call of one run on `tree` ("times"), and its batch's hash."""
     return run_in(
         tree, RUN.format(scenario=args.scenario, copies=args.copies, turn=args.turn, calls=args.calls)
     )
@@ -55,10 +65,15 @@ def main() -> None:
     args = parser.parse_args()
     runs = alternated(args, ("rounds", "calls", "turn", "copies"), run_once, args.rounds)
     for tree, measured in runs.items():
-        least = min(min(run) for run in measured)
-        medians = [statistics.median(run) for run in measured]
-        median = statistics.median(medians)
+        least = min(min(run["times"]) for run in measured)
+        median = statistics.median(statistics.median(run["times"]) for run in measured)
         print(f"{tree}: pose_markets least {least:.2f} ms, median of run medians {median:.2f} ms (CPU)")
+    batches = {tree: {run["batch"] for run in measured} for tree, measured in runs.items()}
+    if len(set().union(*batches.values())) == 1:
+        print("the batch is byte for byte the same in every tree and run")
+    else:
+        differ = "; ".join(f"{tree}: {' '.join(sorted(hashes))}" for tree, hashes in batches.items())
+        print(f"the batches differ: {differ}")
 
 
 if __name__ == "__main__":

@@ -9,21 +9,21 @@ buyers' stocks moves the price before the stock runs out, and a full stock adds 
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 
 
-def restocking_bids(need, stock, routine, price, settings, working=0.0) -> tuple[np.ndarray, np.ndarray]:
-    """Routine restocking as (..., blocks) tonnes and prices, dearer the emptier the stock.
+@nb.njit(cache=True, nogil=True)
+def restocking_slice(need, stock, routine, price, working, block, blocks, quarters, yield_) -> tuple:
+    """(tonnes, price) of routine restocking slice `block` of `blocks`, dearer the emptier the stock.
 
     `need` is this turn's use, `stock` the stock before it, `routine` the tonnes that restore
-    routine cover (`inventory_target_quarters` of use, plus the chain's `working` cover in
-    quarters), `price` the routine price.
+    routine cover (`quarters`, the market's `inventory_target_quarters` of use, plus the chain's
+    `working` cover in quarters), `price` the routine price, `yield_` the convenience yield.
     """
-    blocks = settings.convenience_yield_blocks
-    cover = (need * (settings.inventory_target_quarters + working))[..., None]
-    left = np.maximum(stock - need, 0.0)[..., None]
-    midpoint = left + routine[..., None] * (np.arange(blocks) + 0.5) / blocks
-    filled = np.divide(midpoint, cover, out=np.ones_like(midpoint), where=cover > 0)
-    shortfall = np.clip(1.0 - filled, 0.0, 1.0)
-    tonnes = np.broadcast_to(routine[..., None] / blocks, midpoint.shape)
-    return tonnes, price[..., None] * (1.0 + settings.convenience_yield * shortfall)
+    cover = need * (quarters + working)
+    left = np.maximum(stock - need, 0.0)
+    midpoint = left + routine * (block + 0.5) / blocks
+    filled = midpoint / cover if cover > 0 else 1.0
+    shortfall = np.minimum(np.maximum(1.0 - filled, 0.0), 1.0)
+    return routine / blocks, price * (1.0 + yield_ * shortfall)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numba as nb
 import numpy as np
 
 from critmin.engine import market as clearing
@@ -155,6 +156,7 @@ class Posing:
     route_open: ByMarket  # (K, C, C) bool
     rules: list[RouteRules]  # (K,) spot rules
     ruled: list[int]  # the markets with rules other than the unrestricted ones
+    controlled: set[int]  # those of them with an export control (elsewhere no route is closed or licensed)
 
 
 def plain_kernel(posing: Posing, active: np.ndarray, plain: np.ndarray) -> tuple[tuple, np.ndarray]:
@@ -172,40 +174,53 @@ def plain_kernel(posing: Posing, active: np.ndarray, plain: np.ndarray) -> tuple
     member[plain] = active[plain]
     n = member.sum(axis=1)[plain].astype(np.int64)
     at = running_total(n * n)
-    cells, within = member_routes(member)
-    cost = posing.freight.ravel()[within] + posing.tariffs.at(cells)
-    cost += posing.risk.at(cells)  # (freight + tariff) + risk, as the dense sum adds them
+    cells, freight = member_routes(member, posing.freight)
+    cost = freight + posing.tariffs.at(cells)
+    cost += posing.risk.at_routes(cells)  # (freight + tariff) + risk, as the dense sum adds them
     opened, licensed = np.ones(len(cost), dtype=bool), np.zeros(len(cost), dtype=bool)
     export_cap, licence_cap = np.full(active.shape, np.inf), np.full(active.shape, np.inf)
     for q in posing.ruled:
         rules, among = posing.rules[q], np.flatnonzero(member[q])
         export_cap[q], licence_cap[q] = rules.export_cap, rules.licence_cap
         here = slice(at[rank[q]], at[rank[q] + 1])
-        if len(among) and not rules.route_open.all():
+        if len(among) and q in posing.route_open.tables:  # a table only where a route is closed
             opened[here] = rules.route_open[among[:, None], among].ravel()
-        if len(among) and rules.licensed.any():
+        if len(among) and q in posing.controlled and rules.licensed.any():
             licensed[here] = rules.licensed[among[:, None], among].ravel()
     countries = (running_total(n), export_cap[member], licence_cap[member])
     kernel_routes = (at, cost, opened, licensed)
     return (n, tuple(offers), tuple(bids), kernel_routes, countries), cells
 
 
-def member_routes(member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Flat (K, C, C) and (C, C) places of every member x member route of the (K, C) `member` mask.
+@nb.njit(cache=True, nogil=True)
+def member_routes(member: np.ndarray, freight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Flat (K, C, C) places of every member x member route of the (K, C) `member` mask, and their freight.
 
     In (market, exporter, importer) order, ascending: what `np.flatnonzero` of the (K, C, C)
-    mask `member[:, :, None] & member[:, None, :]` gives, without building or scanning it.
+    mask `member[:, :, None] & member[:, None, :]` gives, without building or scanning it;
+    the (C, C) `freight` read at each route's exporter and importer.
     """
-    n_countries = member.shape[1]
-    rows = np.flatnonzero(member)  # (market, exporter) pairs, each a row of its market's routes
-    market, exporter = np.divmod(rows, n_countries)
-    size = np.bincount(market, minlength=len(member))  # each market's members
-    row_length, market_start = size[market], running_total(size)[market]
-    row_start = running_total(row_length)
-    place = np.repeat(market_start - row_start[:-1], row_length) + np.arange(row_start[-1])
-    importer = exporter[place]  # each row's importers: its market's members, in order
-    within = np.repeat(exporter * n_countries, row_length) + importer
-    return np.repeat(rows * n_countries, row_length) + importer, within
+    n_markets, n_countries = member.shape
+    total = 0
+    for k in range(n_markets):
+        size = 0
+        for c in range(n_countries):
+            size += member[k, c]
+        total += size * size
+    cells, route_freight = np.empty(total, dtype=np.int64), np.empty(total)
+    among, n = np.empty(n_countries, dtype=np.int64), 0
+    for k in range(n_markets):
+        size = 0
+        for c in range(n_countries):
+            if member[k, c]:
+                among[size] = c
+                size += 1
+        for a in range(size):
+            row = (k * n_countries + among[a]) * n_countries
+            for b in range(size):
+                cells[n], route_freight[n] = row + among[b], freight[among[a], among[b]]
+                n += 1
+    return cells, route_freight
 
 
 def plain_entries(entries: tuple, local: np.ndarray, rank: np.ndarray, n_plain: int) -> list[np.ndarray]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from critmin.engine.sorted_positions import values_at
+from critmin.engine.sorted_positions import scattered, values_at
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,13 @@ class SupplierRisk:
     def at(self, cells: np.ndarray) -> np.ndarray:
         """The values at flat (K, C, C) positions `cells`."""
         return values_at(self.cells, self.values, cells)
+
+    def at_routes(self, cells: np.ndarray) -> np.ndarray:
+        """`at` for strictly ascending `cells` (a batch's route places): doubted routes looked up among them.
+
+        Saves `values_at` checking the order of every cell (149,000 at 4x the countries).
+        """
+        return scattered(self.cells, self.values, cells) if len(self.cells) else np.zeros(len(cells))
 
     def rows(self, market: np.ndarray, exporter: np.ndarray) -> np.ndarray:
         """(R, C) the rows of the (market, exporter) pairs."""

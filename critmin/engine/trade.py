@@ -14,10 +14,9 @@ from typing import NamedTuple
 import numpy as np
 
 from critmin.core.units import USD_M_PER_TONNE_USD_PER_KG, freight_usd_per_kg
-from critmin.engine import leakage, market_batch, overhang
+from critmin.engine import bid_blocks, leakage, market_batch, overhang
 from critmin.engine.chain_stocks import routine_cover
 from critmin.engine.controlled_storage import storage_price_shares
-from critmin.engine.convenience_yield import restocking_bids
 from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
 from critmin.engine.landed_minimum import landed_minimum, open_tables
 from critmin.engine.market import MarketProblem, clear_flat
@@ -146,20 +145,13 @@ class BidBook:
 
     Blocks, numbered across the parts: manufacturers' use along their demand curve (and its
     essential share), their routine and extra stock, processors' feed along their curve and
-    their routine feed stock. Laid out (line, country, block), the order markets read them in.
+    their routine feed stock. Kept in (line, country, block) order, the order markets read them in.
     """
 
-    tonnes: np.ndarray  # (L, C, P) over the traded lines L and the parts' P blocks
-    prices: np.ndarray  # (L, C, P) USD/kg
+    entries: tuple  # (line, country, tonnes, price, block) of every block above 1e-9 t, (L, C, P) order
     owner: np.ndarray  # (P,) BUYER_* per block
     reservation: np.ndarray  # (C, M, S) producers' reservation prices, USD/kg
     squeezed: np.ndarray  # (C, M, S) processors whose scarce feed sits at their break-even (overhang.py)
-
-    def entries(self) -> tuple[np.ndarray, ...]:
-        """(line, country, tonnes, price, block) of every block above 1e-9 t, in (L, C, P) order."""
-        kept = np.flatnonzero(self.tonnes > 1e-9)  # gathered at these places: faster than by the mask
-        line, country, block = np.unravel_index(kept, self.tonnes.shape)  # np.nonzero's, faster
-        return line, country, self.tonnes.ravel()[kept], self.prices.ravel()[kept], block
 
 
 def pose_bids(state: WorldState, constants: Constants, settings, lines: tuple) -> BidBook:
@@ -168,76 +160,60 @@ def pose_bids(state: WorldState, constants: Constants, settings, lines: tuple) -
     Manufacturers bid for what this turn's use lacks along their demand curve, for their
     routine inventory at no more than `inventory_price_multiple` times the reference price, and
     for the precautionary or speculative stock above it at `stock_bid_price`. Processors bid for
-    feed along their own curve up to break-even, and for a routine feed inventory.
+    feed along their own curve up to break-even, and for a routine feed inventory
+    (engine/bid_blocks.py lays the blocks out).
     """
     cap = break_even_feed_price(state, constants, settings)
     stock_price = on_lines(stock_bid_price(state, constants, settings), lines)
-    parts = final_bids(state, constants, settings, lines, stock_price)
-    parts += feed_bids(state, constants, settings, lines, (on_lines(cap, lines), stock_price))
-    owner = np.concatenate([np.full(t.shape[-1], o) for t, _, o in parts])
-    shape = (len(lines[0]), len(state.price), len(owner))
-    tonnes, prices = (side_by_side([part[side] for part in parts], shape) for side in (0, 1))
+    curves = bid_curves(constants, settings, lines)
+    final = final_lines(state, constants, settings, lines)
+    feed = feed_lines(state, constants, settings, lines, cap)
+    entries = bid_blocks.kept_blocks(final, feed, stock_price, curves)
+    k, restocking = len(curves.multiples), settings.convenience_yield_blocks
+    owner = np.repeat([BUYER_FINAL, BUYER_STOCK, BUYER_FEED], [k + 1, restocking + 1, k + 2])
     squeeze = overhang.squeezed(state, constants.reference_price, cap)
-    return BidBook(tonnes, prices, owner, offer_prices(state, constants), squeeze)
+    return BidBook(entries, owner, offer_prices(state, constants), squeeze)
 
 
-def side_by_side(blocks: list[np.ndarray], shape: tuple[int, int, int]) -> np.ndarray:
-    """(L, C, P) the (L or 1, C or 1, k) `blocks` broadcast and laid side by side along the last axis."""
-    out = np.empty(shape)
-    start = 0
-    for block in blocks:
-        out[..., start : start + block.shape[-1]] = block
-        start += block.shape[-1]
-    return out
+def bid_curves(constants: Constants, settings, lines) -> bid_blocks.Curves:
+    """The demand curves' multiples and shares (manufacturers' by line) and the restocking numbers."""
+    multiples = np.asarray(settings.demand_price_multiples, dtype=float)
+    kink, destruction = settings.demand_destruction_multiple, settings.destruction_elasticity
+    fractions = fraction_table(tuple(multiples), tuple(constants.demand_elasticity), kink, destruction)
+    feed = fraction_table(tuple(multiples), (settings.feed_elasticity,), np.inf, None)[0]
+    numbers = (
+        float(settings.inventory_target_quarters),
+        float(settings.inventory_price_multiple),
+        float(settings.convenience_yield),
+        int(settings.convenience_yield_blocks),
+    )
+    return bid_blocks.Curves(multiples, fractions[lines[0]], feed, numbers)
 
 
-def final_bids(state: WorldState, constants: Constants, settings, lines, stock_price) -> list[tuple]:
-    """Manufacturers' blocks (tonnes, prices, owner) on the traded `lines`, each (L, C, k).
-
-    `stock_price` is (L, C) `stock_bid_price` on those lines.
-    """
+def final_lines(state: WorldState, constants: Constants, settings, lines) -> bid_blocks.FinalLines:
+    """Manufacturers' (L, C) gaps on the traded `lines`: use, routine and extra stock (`stock_gaps`)."""
     need, essential = on_lines(final_need(state), lines), on_lines(essential_share(state), lines)
-    stock, ref = on_lines(state.consumer_stock, lines), constants.reference_price[lines][:, None]
+    stock = on_lines(state.consumer_stock, lines)
     cover = on_lines(routine_cover(constants, settings), lines)
     use, routine, extra = stock_gaps(need, stock, on_lines(state.inventory_target, lines), cover)
-    multiples = np.asarray(settings.demand_price_multiples)
-    kink, destruction = settings.demand_destruction_multiple, settings.destruction_elasticity
-    elasticity = tuple(constants.demand_elasticity)
-    fractions = fraction_table(tuple(multiples), elasticity, kink, destruction)  # (M, K)
-    flexible = (use * (1 - essential))[..., None] * fractions[lines[0]][:, None, :]
-    working = on_lines(constants.working_cover, lines)
-    restock = ref * settings.inventory_price_multiple
-    return [
-        (flexible, ref[..., None] * multiples, BUYER_FINAL),
-        ((use * essential)[..., None], ref[..., None] * multiples.max(), BUYER_FINAL),
-        (*restocking_bids(need, stock, routine, restock, settings, working), BUYER_STOCK),
-        (extra[..., None], stock_price[..., None], BUYER_STOCK),
-    ]
+    working = np.broadcast_to(on_lines(constants.working_cover, lines), need.shape)
+    reference = constants.reference_price[lines]
+    return bid_blocks.FinalLines(use, essential, need, stock, routine, extra, working, reference)
 
 
-def feed_bids(state: WorldState, constants: Constants, settings, lines, caps: tuple) -> list[tuple]:
-    """Processors' blocks for feed (tonnes, prices, owner) on the traded `lines`, each (L, C, k).
+def feed_lines(state: WorldState, constants: Constants, settings, lines, cap) -> bid_blocks.FeedLines:
+    """Processors' (L, C) gaps on the traded `lines`, their reference price and (C, M, S) break-even `cap`.
 
     Like manufacturers, processors want more feed in stock when their supply is at risk (the
     same inventory target), bid at `stock_bid_price` but never above break-even
-    (`break_even_feed_price`): `caps` are those two, (L, C) each.
+    (`break_even_feed_price`).
     """
-    cap, stock_price = caps
     need = on_lines(feed_need(state, constants), lines)
     cover = on_lines(routine_cover(constants, settings), lines)
     stock, target = on_lines(state.feed_stock, lines), on_lines(state.inventory_target, lines)
     use, routine, extra = stock_gaps(need, stock, target, cover)
-    multiples = np.asarray(settings.demand_price_multiples)
     reference = feed_reference(state, constants, lines)
-    curve = use[..., None] * fraction_table(tuple(multiples), (settings.feed_elasticity,), np.inf, None)[0]
-    curve_prices = np.minimum(reference[..., None] * multiples, cap[..., None])
-    routine_price = np.minimum(reference * settings.inventory_price_multiple, cap)
-    extra_price = np.minimum(stock_price, cap)
-    return [
-        (curve, curve_prices, BUYER_FEED),
-        (routine[..., None], routine_price[..., None], BUYER_FEED),
-        (extra[..., None], extra_price[..., None], BUYER_FEED),
-    ]
+    return bid_blocks.FeedLines(use, routine, extra, reference, on_lines(cap, lines))
 
 
 def pose_market(
@@ -319,7 +295,7 @@ def all_bids(book: BidBook, orders: Orders, lines: tuple[np.ndarray, np.ndarray]
     Markets are the traded `lines` in order. Government stockpile orders come last in their
     market, in the order they were given (an order on a line not traded is dropped).
     """
-    line, country, tonnes, prices, block = book.entries()
+    line, country, tonnes, prices, block = book.entries
     bids = (line, country, tonnes, prices, book.owner[block])
     strategic = [(mm, ss, c, t, cap) for (c, mm, ss), (t, cap) in orders.buy.items() if t > 1e-9]
     if not strategic:
@@ -487,12 +463,13 @@ def pose_markets(
     for k in ruled_markets:  # a table only where a tariff or a closed route stands: elsewhere 0.0 and True
         if rules[k].tariff.any():
             tariffs.tables[k] = rules[k].tariff * state.price[:, lines[0][k], lines[1][k]][:, None]
-        if rules[k].controlled:
+        if rules[k].controlled:  # without a control no route is closed or licensed
             full_rules[k], rules[k] = rules[k], after_contracts(rules[k], committed[lines[0][k], lines[1][k]])
-        if not rules[k].route_open.all():
-            route_open.tables[k] = rules[k].route_open
+            if not rules[k].route_open.all():
+                route_open.tables[k] = rules[k].route_open
     risk = SupplierRisk.of(state, constants, settings, lines)
-    posing = market_batch.Posing(*flat, freight, tariffs, risk, route_open, rules, ruled_markets)
+    controlled = {k for k in ruled_markets if full_rules[k] is not None}
+    posing = market_batch.Posing(*flat, freight, tariffs, risk, route_open, rules, ruled_markets, controlled)
 
     def pose_one(k: int) -> Market:
         m, s = lines[0][k], lines[1][k]
@@ -654,6 +631,8 @@ def after_contracts(rules: RouteRules, committed: np.ndarray) -> RouteRules:
     Contracts may take a quota's leakage too (contracts.py reads `ExportControl.cap()`): what
     they deliver beyond the direct quota comes out of the leak room.
     """
+    if not committed.any():  # nothing used up: max(cap - 0, 0) is the cap itself
+        return rules
     exported, licensed = contract_exports(committed, rules.licensed)
     return replace(
         rules,

@@ -5,18 +5,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from critmin.engine.convenience_yield import restocking_bids
+from critmin.engine.convenience_yield import restocking_slice
 from critmin.scenarios.schema import MarketSettings
 
 SETTINGS = MarketSettings(convenience_yield=0.1, convenience_yield_blocks=4, inventory_target_quarters=0.5)
 
 
 def bids(stock: float, routine: float, need: float = 100.0) -> tuple[np.ndarray, np.ndarray]:
-    """The restocking bids of one buyer that uses `need` tonnes a quarter, routine price 10."""
-    tonnes, prices = restocking_bids(
-        np.array([need]), np.array([stock]), np.array([routine]), np.array([10.0]), SETTINGS
-    )
-    return tonnes[0], prices[0]
+    """The restocking slices (tonnes, prices) of a buyer using `need` tonnes a quarter, routine price 10."""
+    blocks, quarters = SETTINGS.convenience_yield_blocks, SETTINGS.inventory_target_quarters
+    slices = [
+        restocking_slice(need, stock, routine, 10.0, 0.0, j, blocks, quarters, SETTINGS.convenience_yield)
+        for j in range(blocks)
+    ]
+    return tuple(np.array(side) for side in zip(*slices, strict=True))
 
 
 def test_an_empty_stock_pays_up_to_the_yield_for_its_first_tonnes_and_less_for_its_last():

@@ -163,11 +163,10 @@ def test_rent_tariffs_transport_and_hedging_from_the_exports_are_the_dense_sums_
     assert paid == ((exports * freight).sum() * money, (exports * risk).sum() * money)
 
 
-def test_the_bid_entries_are_the_traded_lines_blocks_of_the_parts_laid_out_line_by_line(tiny):
-    """`BidBook.entries` reads, in order, the blocks above 1e-9 t of the bids on the traded lines.
+def test_the_bid_entries_are_the_traded_lines_blocks_of_the_book_on_every_line(tiny):
+    """`BidBook.entries` holds, in order, the blocks above 1e-9 t of the bids on the traded lines.
 
-    Against the parts posed over every (C, M, S) line as before (`final_bids` and `feed_bids`
-    on all lines), laid out (M, S, C, P) and read at the traded lines.
+    Against the book posed over every (M, S) line, read at the traded lines.
     """
     model = WorldModel(tiny, seed=0)
     model.run(2)
@@ -175,16 +174,15 @@ def test_the_bid_entries_are_the_traded_lines_blocks_of_the_parts_laid_out_line_
     lines = np.nonzero(constants.chain)
     every = tuple(axis.ravel() for axis in np.indices(constants.chain.shape))
     book = trade.pose_bids(state, constants, settings, lines)
-    whole = trade.pose_bids(state, constants, settings, every)  # (M * S, C, P)
-    shape = (*constants.chain.shape, *whole.tonnes.shape[1:])
-    tonnes, prices = (side.reshape(shape)[lines] for side in (whole.tonnes, whole.prices))
-    keep = tonnes > 1e-9
-    expected = (*np.nonzero(keep), tonnes[keep], prices[keep])
-    line, country, got_tonnes, got_prices, block = book.entries()
-    assert len(block) > 100 and len(set(line.tolist())) > 1 and len(lines[0]) < constants.chain.size
-    assert prices.shape[-1] == len(book.owner) > 10
-    got = (line, country, block, got_tonnes, got_prices)
-    assert all(a.tobytes() == b.tobytes() for a, b in zip(got, expected, strict=True))
+    whole = trade.pose_bids(state, constants, settings, every)  # line = m * S + s
+    position = np.full(constants.chain.size, -1)
+    position[np.ravel_multi_index(lines, constants.chain.shape)] = np.arange(len(lines[0]))
+    line, *rest = whole.entries
+    traded = position[line] >= 0
+    expected = (position[line][traded], *(column[traded] for column in rest))
+    assert len(book.entries[0]) > 100 and len(set(book.entries[0].tolist())) > 1
+    assert len(lines[0]) < constants.chain.size and len(book.owner) > 10
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(book.entries, expected, strict=True))
 
 
 def test_contract_exports_are_the_dense_row_sums_off_the_diagonal_bit_for_bit():
@@ -208,16 +206,17 @@ def test_among_is_numpys_isin_on_values_in_range():
     assert trade.among(values, [int(values[0])], 40).any()
 
 
-def test_member_routes_are_the_flat_places_of_the_member_by_member_mask():
+def test_member_routes_are_the_flat_places_of_the_member_by_member_mask_with_their_freight():
     rng = np.random.default_rng(3)
     member = rng.random((7, 9)) < 0.4
     member[2] = False  # a market without members
     member[5] = True  # a market of every country
-    cells, within = market_batch.member_routes(member)
-    routes = member[:, :, None] & member[:, None, :]
-    assert np.array_equal(cells, np.flatnonzero(routes))
-    assert np.array_equal(within, np.flatnonzero(routes) % 81)
-    empty = market_batch.member_routes(np.zeros((3, 4), dtype=bool))
+    freight = rng.random((9, 9))
+    cells, route_freight = market_batch.member_routes(member, freight)
+    routes = np.flatnonzero(member[:, :, None] & member[:, None, :])
+    assert np.array_equal(cells, routes) and cells.dtype == np.int64
+    assert route_freight.tobytes() == freight.ravel()[routes % 81].tobytes()
+    empty = market_batch.member_routes(np.zeros((3, 4), dtype=bool), freight[:4, :4])
     assert [len(column) for column in empty] == [0, 0]
 
 

@@ -29,6 +29,9 @@ def test_every_way_of_reading_supplier_risk_gives_the_dense_arrays_values():
     assert risk[market, exporter].tobytes() == dense[market, exporter].tobytes()
     cells = np.sort(rng.choice(dense.size, 500, replace=False))
     assert risk.at(cells).tobytes() == dense.reshape(-1)[cells].tobytes()
+    assert risk.at_routes(cells).tobytes() == dense.reshape(-1)[cells].tobytes()
+    none = SupplierRisk(risk.shape, np.zeros(0, dtype=np.int64), np.zeros(0))
+    assert none.at_routes(cells).tobytes() == np.zeros(len(cells)).tobytes()
     routes = np.unravel_index(cells, dense.shape)
     assert risk[routes].tobytes() == dense[routes].tobytes()
 
