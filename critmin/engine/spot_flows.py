@@ -40,10 +40,12 @@ def cleared_spot(batch, cleared_flows: np.ndarray, shape: tuple[int, ...]) -> tu
     """The kernel's non-zero flat flows as `SpotFlows`, and by market the (C, C) tonnes leaked through hubs.
 
     The plain markets' routes are `batch.route_cells` in kernel order; a market with hubs has its
-    members' grid, hubs folded into their exporters.
+    members' grid, hubs folded into their exporters. Routes that moved nothing are left out of
+    each part before the parts are joined and sorted.
     """
     plain = cleared_flows[: batch.kernel[3][0][len(batch.plain)]] + 0.0  # -0.0 reads 0.0
-    cells, tonnes = [batch.route_cells], [plain]
+    moved = np.flatnonzero(plain)  # a route that moved nothing adds nothing to the flows
+    cells, tonnes = [batch.route_cells[moved]], [plain[moved]]
     n, at, leaked = shape[-1], batch.kernel[3][0], {}
     for q, (k, market) in enumerate(batch.hubbed, start=len(batch.plain)):
         size = len(market.problem.route_cost)
@@ -52,12 +54,11 @@ def cleared_spot(batch, cleared_flows: np.ndarray, shape: tuple[int, ...]) -> tu
         rows, columns = market.members[:, None], market.members
         leaked[market.mineral, market.stage] = np.zeros(shape[2:])
         leaked[market.mineral, market.stage][rows, columns] = leaked_part
-        cells.append((k * n * n + rows * n + columns).ravel())
-        tonnes.append(folded.ravel())
+        moved = np.flatnonzero(folded)
+        cells.append((k * n * n + rows * n + columns).ravel()[moved])
+        tonnes.append(folded.ravel()[moved])
     cells, tonnes = np.concatenate(cells), np.concatenate(tonnes)
     if batch.hubbed:
-        order = np.argsort(cells, kind="stable")
+        order = np.argsort(cells, kind="stable")  # each market's cells are its own: no ties
         cells, tonnes = cells[order], tonnes[order]
-    moved = np.flatnonzero(tonnes)  # a route that moved nothing adds nothing to the flows
-    cells, tonnes = cells[moved], tonnes[moved]
     return SpotFlows(cells, batch.line_positions(cells, shape), tonnes, shape), leaked

@@ -767,7 +767,8 @@ def pay_for_goods(
     tariff_revenue = np.bincount(importer, tonnes * route_tariffs, minlength=n)  # row after row
     state.treasury += (tariff_revenue + exporters_rent(cells, tonnes * margin, n)) * money
     transport = sparse_sum(cells, tonnes * route_freight, routes.tariffs.size)
-    hedging = sparse_sum(cells, tonnes * route_risk, routes.tariffs.size)
+    doubted = np.flatnonzero(route_risk)  # elsewhere 0.0, which adds nothing to any of numpy's partial sums
+    hedging = sparse_sum(cells[doubted], tonnes[doubted] * route_risk[doubted], routes.tariffs.size)
     return transport * money, hedging * money
 
 

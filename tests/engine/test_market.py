@@ -634,9 +634,10 @@ def test_a_market_nobody_bought_on_has_no_strategic_share():
     """No purchase on the market (numpy counts none as integers): every country's share is 0.0."""
     from types import SimpleNamespace
 
+    from critmin.engine.market_batch import Entries
     from critmin.engine.trade import strategic_share
 
     none = np.zeros(0, dtype=int)
     market = SimpleNamespace(mineral=1, stage=0, rules=SimpleNamespace(delay=np.zeros(3, dtype=int)))
-    share = strategic_share((none, none, none, none, np.zeros(0)), market)
+    share = strategic_share(Entries(none, none, none, none, np.zeros(0), none), market)
     assert share.dtype == float and share.tolist() == [0.0, 0.0, 0.0]
