@@ -127,13 +127,16 @@ def test_buyers_doubt_a_supplier_whose_control_cut_them_while_it_stands_and_then
     severity = np.zeros((1, 1, 2, 2))  # (M, S, exporter, importer)
     view = SimpleNamespace(
         supplier_doubt=np.zeros((2, 2, 1, 1)),  # (importer, exporter, M, S)
+        supplier_doubt_cells=np.zeros(0, dtype=np.int64),
         control_risk_binding=settings.control_risk_binding,
         supplier_doubt_memory_per_turn=settings.supplier_doubt_memory_per_turn,
     )
 
     def doubt_after(severity: np.ndarray) -> np.ndarray:
         view.route_severity = RouteSeverity.of_dense(severity)  # as trade keeps it
-        return doubt_suppliers(view)
+        doubt, view.supplier_doubt_cells = doubt_suppliers(view)
+        assert view.supplier_doubt_cells.tobytes() == np.flatnonzero(doubt.reshape(-1)).tobytes()
+        return doubt
 
     severity[0, 0, 0, 1] = settings.control_risk_binding  # 0's licence binds on its sales to 1
     view.supplier_doubt = doubt_after(severity)
@@ -152,7 +155,9 @@ def test_a_doubted_supplier_costs_its_buyers_a_premium_in_the_market_and_in_mone
     trusting, doubting = WorldModel("world-2024", seed=1), WorldModel("world-2024", seed=1)
     china, m, s = doubting.position("CHN", "ree_heavy", "magnet")
     india = doubting.index.country["IND"]
-    doubting.state.supplier_doubt[india, china, m, s] = 1.0
+    doubt = doubting.state.supplier_doubt.copy()
+    doubt[india, china, m, s] = 1.0
+    doubting.state.set_supplier_doubt(doubt)  # its non-zero cells found by a scan
     cost = supplier_risk_cost(doubting.state, doubting.constants, doubting.settings, m, s)
     premium = doubting.settings.supplier_risk_premium * doubting.constants.reference_price[m, s]
     assert cost[china, india] == pytest.approx(premium) and cost[india, china] == 0.0
@@ -194,7 +199,7 @@ def test_the_doubted_share_is_the_share_of_supply_from_doubted_suppliers_on_ever
     doubt = rng.random((importers, importers, minerals, stages)) * (
         rng.random((importers, importers, 1, 1)) < 0.1
     )
-    view = SimpleNamespace(flows=flows, supplier_doubt=doubt)
+    view = SimpleNamespace(flows=flows, supplier_doubt=doubt, supplier_doubt_cells=np.flatnonzero(doubt))
     doubted = doubt.transpose(2, 3, 1, 0) > 0  # (M, S, C_exporter, C_importer)
     total = flows.sum(axis=2)
     expected = np.divide((flows * doubted).sum(axis=2), total, out=np.zeros_like(total), where=total > 0)
