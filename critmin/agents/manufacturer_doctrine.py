@@ -82,7 +82,7 @@ def doubt_suppliers(view: MakersView) -> tuple[np.ndarray, np.ndarray]:
     (engine/trade.py), so a control moves their procurement to other suppliers, their own plants
     and contracts. Only last turn's non-zero cells and the controlled routes can be non-zero.
     """
-    doubt = view.supplier_doubt * view.supplier_doubt_memory_per_turn  # fading where no control stands
+    doubt = fading_doubt(view.supplier_doubt, view.supplier_doubt_cells, view.supplier_doubt_memory_per_turn)
     routes, severity = view.route_severity  # the few routes under control
     importers, exporters, minerals, stages = view.supplier_doubt.shape
     m, s, exporter, importer = np.unravel_index(routes, (minerals, stages, exporters, importers))
@@ -91,6 +91,16 @@ def doubt_suppliers(view: MakersView) -> tuple[np.ndarray, np.ndarray]:
     controlled = np.ravel_multi_index((importer, exporter, m, s), doubt.shape)
     candidates = np.union1d(view.supplier_doubt_cells, controlled)  # no other cell can be non-zero
     return doubt, candidates[doubt.reshape(-1)[candidates] != 0]
+
+
+def fading_doubt(before: np.ndarray, cells: np.ndarray, memory: float) -> np.ndarray:
+    """`before` * `memory`, multiplied only at `before`'s non-zero `cells` (flat positions).
+
+    Zero times the memory is zero, so the other cells are a fresh array's zeros, bit for bit.
+    """
+    doubt = np.zeros(before.shape)
+    doubt.reshape(-1)[cells] = before.reshape(-1)[cells] * memory
+    return doubt
 
 
 def read_turn(view: MakersView) -> ManufacturerTurn:

@@ -213,3 +213,13 @@ def test_stage_max_is_the_largest_figure_over_the_stages():
     figures[1, 2, 1] = np.nan
     assert np.array_equal(stage_max(figures), figures.max(axis=2), equal_nan=True)
     assert np.isnan(stage_max(figures)[1, 2])
+
+
+def test_the_fading_doubt_multiplied_at_its_non_zero_cells_is_the_whole_multiply_bit_for_bit():
+    from critmin.agents.manufacturer_doctrine import fading_doubt
+
+    rng = np.random.default_rng(6)
+    doubt = rng.random((9, 9, 4, 3)) * (rng.random((9, 9, 4, 3)) < 0.05)
+    assert doubt.any()
+    faded = fading_doubt(doubt, np.flatnonzero(doubt), 0.6)
+    assert faded.tobytes() == (doubt * 0.6).tobytes()
