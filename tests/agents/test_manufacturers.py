@@ -223,3 +223,11 @@ def test_the_fading_doubt_multiplied_at_its_non_zero_cells_is_the_whole_multiply
     assert doubt.any()
     faded = fading_doubt(doubt, np.flatnonzero(doubt), 0.6)
     assert faded.tobytes() == (doubt * 0.6).tobytes()
+
+
+def test_sorted_unique_gives_np_uniques_values():
+    from critmin.agents.manufacturer_doctrine import sorted_unique
+
+    values = np.random.default_rng(2).integers(0, 500, 2_000)
+    assert sorted_unique(values).tobytes() == np.unique(values).tobytes()
+    assert sorted_unique(values[:0]).tobytes() == np.unique(values[:0]).tobytes()
