@@ -67,9 +67,10 @@ def shortage_share(view: MakersView) -> np.ndarray:
 
 
 def doubt_suppliers(view: MakersView) -> tuple[np.ndarray, np.ndarray]:
-    """(C_importer, C_exporter, M, S) whom buyers doubt after this turn, 0..1, and its non-zero cells.
+    """Whom buyers doubt after this turn, and how far, 0..1: the doubt's non-zero cells and values.
 
-    The cells are the ascending flat positions `WorldState.supplier_doubt_cells` keeps.
+    The cells are ascending flat positions of the (C_importer, C_exporter, M, S) doubt; every other
+    cell is 0.
 
     `view.route_severity` (flat (M, S, C_exporter, C_importer) positions of the routes under some
     control, ascending, and their severity) is how far each route was under control this turn (a
@@ -80,27 +81,20 @@ def doubt_suppliers(view: MakersView) -> tuple[np.ndarray, np.ndarray]:
     turn: buyers remember (Japan's users diversified away from China for years after 2010,
     BEHAVIOUR.md 1c). The market reads it as the premium buyers pay to hedge that supplier
     (engine/trade.py), so a control moves their procurement to other suppliers, their own plants
-    and contracts. Only last turn's non-zero cells and the controlled routes can be non-zero.
+    and contracts. Only last turn's non-zero cells (`view.supplier_doubt_cells`) and the
+    controlled routes can be non-zero, so only they are worked out (zero times the memory is zero).
     """
-    doubt = fading_doubt(view.supplier_doubt, view.supplier_doubt_cells, view.supplier_doubt_memory_per_turn)
+    before = view.supplier_doubt.reshape(-1)
     routes, severity = view.route_severity  # the few routes under control
     importers, exporters, minerals, stages = view.supplier_doubt.shape
     m, s, exporter, importer = np.unravel_index(routes, (minerals, stages, exporters, importers))
+    controlled = np.ravel_multi_index((importer, exporter, m, s), view.supplier_doubt.shape)
+    cells = sorted_unique(np.concatenate((view.supplier_doubt_cells, controlled)))
+    doubt = before[cells] * view.supplier_doubt_memory_per_turn  # fading where no control stands
     cut = np.where(severity >= view.control_risk_binding, severity, 0.0)  # controls that cut supply
-    doubt[importer, exporter, m, s] = np.maximum(cut, view.supplier_doubt[importer, exporter, m, s])
-    controlled = np.ravel_multi_index((importer, exporter, m, s), doubt.shape)
-    candidates = sorted_unique(np.concatenate((view.supplier_doubt_cells, controlled)))  # no other non-zero
-    return doubt, candidates[doubt.reshape(-1)[candidates] != 0]
-
-
-def fading_doubt(before: np.ndarray, cells: np.ndarray, memory: float) -> np.ndarray:
-    """`before` * `memory`, multiplied only at `before`'s non-zero `cells` (flat positions).
-
-    Zero times the memory is zero, so the other cells are a fresh array's zeros, bit for bit.
-    """
-    doubt = np.zeros(before.shape)
-    doubt.reshape(-1)[cells] = before.reshape(-1)[cells] * memory
-    return doubt
+    doubt[np.searchsorted(cells, controlled)] = np.maximum(cut, before[controlled])
+    kept = doubt != 0
+    return cells[kept], doubt[kept]
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:

@@ -98,14 +98,22 @@ class WorldState:
         for array in (self.supplier_doubt, self.supplier_doubt_cells):  # set whole: the cells never go stale
             array.flags.writeable = False
 
-    def set_supplier_doubt(self, doubt: np.ndarray, cells: np.ndarray | None = None) -> None:
-        """Set the doubt, read-only, with the ascending flat positions of its non-zero cells.
+    def set_supplier_doubt(self, doubt: np.ndarray) -> None:
+        """Set the doubt to a copy of a (C, C, M, S) array; its non-zero cells are found by a scan."""
+        self.supplier_doubt = np.array(doubt, dtype=float, order="C")  # the state's own, written in place
+        self.supplier_doubt_cells = np.flatnonzero(self.supplier_doubt.reshape(-1) != 0)
+        self.__post_init__()
 
-        `cells` as the caller knows them (the manufacturers do, where they set it), else found by a
-        scan of the dense array.
+    def write_supplier_doubt(self, cells: np.ndarray, values: np.ndarray) -> None:
+        """The doubt's `values` at ascending flat positions `cells`, every other cell 0, in place.
+
+        Only last turn's non-zero cells are set back to 0: no fresh 16 MB array (at 4x) a turn.
         """
-        self.supplier_doubt = doubt
-        self.supplier_doubt_cells = np.flatnonzero(doubt.reshape(-1) != 0) if cells is None else cells
+        self.supplier_doubt.flags.writeable = True
+        doubt = self.supplier_doubt.reshape(-1)
+        doubt[self.supplier_doubt_cells] = 0.0
+        doubt[cells] = values
+        self.supplier_doubt_cells = cells
         self.__post_init__()
 
     def running(self) -> np.ndarray:
@@ -113,7 +121,7 @@ class WorldState:
         return self.capacity * self.utilisation * (1 - self.disruption)
 
     def copy(self) -> WorldState:
-        """A deep copy (arrays copied; the doubt stays read-only)."""
+        """A deep copy (arrays copied; the doubt read-only outside `write_supplier_doubt`)."""
         return WorldState(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
 
     def digest(self) -> hashlib._Hash:

@@ -298,7 +298,7 @@ def makers_view(world: World, need: np.ndarray, shortage: np.ndarray) -> MakersV
         inventory_target=state.inventory_target.copy(),
         flows=world.last.flows,
         route_severity=world.route_severity,
-        supplier_doubt=state.supplier_doubt,  # read-only: consume replaces it, never writes it
+        supplier_doubt=state.supplier_doubt,  # read-only; the state writes it once the makers have read it
         supplier_doubt_cells=state.supplier_doubt_cells,
         control_risk_binding=settings.control_risk_binding,
         supplier_doubt_memory_per_turn=settings.supplier_doubt_memory_per_turn,

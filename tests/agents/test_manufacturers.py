@@ -134,8 +134,10 @@ def test_buyers_doubt_a_supplier_whose_control_cut_them_while_it_stands_and_then
 
     def doubt_after(severity: np.ndarray) -> np.ndarray:
         view.route_severity = RouteSeverity.of_dense(severity)  # as trade keeps it
-        doubt, view.supplier_doubt_cells = doubt_suppliers(view)
-        assert view.supplier_doubt_cells.tobytes() == np.flatnonzero(doubt.reshape(-1)).tobytes()
+        view.supplier_doubt_cells, values = doubt_suppliers(view)
+        doubt = np.zeros(view.supplier_doubt.shape)
+        doubt.reshape(-1)[view.supplier_doubt_cells] = values
+        assert values.all()  # only the non-zero cells
         return doubt
 
     severity[0, 0, 0, 1] = settings.control_risk_binding  # 0's licence binds on its sales to 1
@@ -215,14 +217,32 @@ def test_stage_max_is_the_largest_figure_over_the_stages():
     assert np.isnan(stage_max(figures)[1, 2])
 
 
-def test_the_fading_doubt_multiplied_at_its_non_zero_cells_is_the_whole_multiply_bit_for_bit():
-    from critmin.agents.manufacturer_doctrine import fading_doubt
+def test_the_doubts_non_zero_cells_worked_out_alone_are_the_dense_rules_bit_for_bit():
+    """Last turn's cells faded and the controlled routes set, every other cell 0, as over the dense array."""
+    from critmin.agents.manufacturer_doctrine import doubt_suppliers
+    from critmin.engine.route_severity import RouteSeverity
 
     rng = np.random.default_rng(6)
-    doubt = rng.random((9, 9, 4, 3)) * (rng.random((9, 9, 4, 3)) < 0.05)
-    assert doubt.any()
-    faded = fading_doubt(doubt, np.flatnonzero(doubt), 0.6)
-    assert faded.tobytes() == (doubt * 0.6).tobytes()
+    shape = (9, 9, 4, 3)  # (importer, exporter, M, S)
+    before = rng.random(shape) * (rng.random(shape) < 0.05)
+    before[0, 1, 0, 0] = 5e-324  # fades to 0 (the least subnormal times 0.4): dropped
+    severity = rng.choice([0.0, 0.3, 0.5, 1.0], (4, 3, 9, 9), p=[0.9, 0.04, 0.03, 0.03])
+    severity[0, 0, 1, 0] = 0.0  # (M, S, exporter, importer): no control on the fading cell
+    view = SimpleNamespace(
+        supplier_doubt=before,
+        supplier_doubt_cells=np.flatnonzero(before),
+        route_severity=RouteSeverity.of_dense(severity),
+        control_risk_binding=0.5,
+        supplier_doubt_memory_per_turn=0.4,
+    )
+    dense = before * 0.4
+    routes = np.nonzero(severity.transpose(3, 2, 0, 1))
+    dense[routes] = np.maximum(np.where(severity >= 0.5, severity, 0.0).transpose(3, 2, 0, 1), before)[routes]
+    cells, values = doubt_suppliers(view)
+    assert cells.tobytes() == np.flatnonzero(dense).tobytes()
+    assert values.tobytes() == dense.reshape(-1)[cells].tobytes()
+    assert (severity >= 0.5).any() and ((severity > 0) & (severity < 0.5)).any()  # cut and standing
+    assert dense[0, 1, 0, 0] == 0.0 and np.ravel_multi_index((0, 1, 0, 0), shape) not in cells
 
 
 def test_sorted_unique_gives_np_uniques_values():
