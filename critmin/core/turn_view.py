@@ -165,5 +165,6 @@ class MakersView:
     flows: np.ndarray  # (M, S, C_exporter, C_importer) tonnes received this turn
     route_severity: tuple[np.ndarray, np.ndarray]  # flat (M, S, C_exp, C_imp) routes under control, severity
     supplier_doubt: np.ndarray  # (C_importer, C_exporter, M, S) their doubt of each supplier so far, 0..1
+    supplier_doubt_cells: np.ndarray  # ascending flat positions of supplier_doubt's non-zero cells
     control_risk_binding: float  # severity of a control that cuts supply
     supplier_doubt_memory_per_turn: float  # share of doubt kept a turn once no control stands

@@ -39,7 +39,7 @@ def manufacturers_decide(world: World, need: np.ndarray, shortage: np.ndarray) -
     view = makers_view(world, need, shortage)
     turn = makers.read_turn(view)
     world.lost_output.append(turn.lost_output_usd_m)
-    world.state.supplier_doubt = makers.doubt_suppliers(view)
+    world.state.write_supplier_doubt(*makers.doubt_suppliers(view))
     before = world.state.adoption.copy()
     dynamics.substitute(
         world.state, world.constants, world.turn, makers.pressed_to_substitute(view, turn.shortage_share)

@@ -90,23 +90,49 @@ class WorldState:
     firm_cash: (
         np.ndarray
     )  # (F,) each firm's own money, USD m (spent on stakes and capacity, earned on its assets)
+    supplier_doubt_cells: np.ndarray = field(  # ascending flat positions of supplier_doubt's non-zero cells
+        default_factory=lambda: np.zeros(0, dtype=np.int64), metadata={"derived_from": "supplier_doubt"}
+    )
+
+    def __post_init__(self) -> None:
+        for array in (self.supplier_doubt, self.supplier_doubt_cells):  # set whole: the cells never go stale
+            array.flags.writeable = False
+
+    def set_supplier_doubt(self, doubt: np.ndarray) -> None:
+        """Set the doubt to a copy of a (C, C, M, S) array; its non-zero cells are found by a scan."""
+        self.supplier_doubt = np.array(doubt, dtype=float, order="C")  # the state's own, written in place
+        self.supplier_doubt_cells = np.flatnonzero(self.supplier_doubt.reshape(-1) != 0)
+        self.__post_init__()
+
+    def write_supplier_doubt(self, cells: np.ndarray, values: np.ndarray) -> None:
+        """The doubt's `values` at ascending flat positions `cells`, every other cell 0, in place.
+
+        Only last turn's non-zero cells are set back to 0: no fresh 16 MB array (at 4x) a turn.
+        """
+        self.supplier_doubt.flags.writeable = True
+        doubt = self.supplier_doubt.reshape(-1)
+        doubt[self.supplier_doubt_cells] = 0.0
+        doubt[cells] = values
+        self.supplier_doubt_cells = cells
+        self.__post_init__()
 
     def running(self) -> np.ndarray:
         """(C, M, S) tonnes a turn the lines run: capacity x utilisation, less what shocks disrupt."""
         return self.capacity * self.utilisation * (1 - self.disruption)
 
     def copy(self) -> WorldState:
-        """A deep copy (arrays copied)."""
+        """A deep copy (arrays copied; the doubt read-only outside `write_supplier_doubt`)."""
         return WorldState(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
 
     def digest(self) -> hashlib._Hash:
         """A running sha256 over every array's bytes, in field order.
 
         The pipelines (construction, goods in transit) are long and mostly empty: only their
-        non-empty turns are hashed, each with its position.
+        non-empty turns are hashed, each with its position. Fields derived from another
+        (`supplier_doubt_cells`) add nothing and are left out.
         """
         digest = hashlib.sha256()
-        for item in fields(self):
+        for item in HASHED_FIELDS:
             array = getattr(self, item.name)
             if item.name in ("construction", "in_transit", "stockpile_in_transit"):
                 busy = np.flatnonzero(array.reshape(len(array), -1).any(axis=1))
@@ -114,6 +140,9 @@ class WorldState:
                 array = array[busy]
             digest.update(np.ascontiguousarray(array).data)
         return digest
+
+
+HASHED_FIELDS = tuple(item for item in fields(WorldState) if "derived_from" not in item.metadata)
 
 
 @dataclass(frozen=True)

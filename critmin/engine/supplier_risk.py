@@ -2,8 +2,9 @@
 
 The same values as `trade.supplier_risk_costs(..., lines)`, a (K, C_exporter, C_importer) array,
 without building it: each is the line's premium times `state.supplier_doubt` of the route. Few
-routes are doubted (hundreds of the 10^5-10^6 cells), so they are found once a turn in one pass
-over the doubt array and every read (member routes, exporting rows, one market) looks them up;
+routes are doubted (hundreds of the 10^5-10^6 cells), so they are read from the state's positions
+of the doubt's non-zero cells (`supplier_doubt_cells`, kept where the doubt is set, no pass over
+the dense array) and every read (member routes, exporting rows, one market) looks them up;
 elsewhere the value is 0.0, as premium times a zero doubt is.
 """
 
@@ -35,7 +36,8 @@ class SupplierRisk:
         n = doubt.shape[0]
         market_of = np.full(doubt.shape[2:], -1)
         market_of[lines] = np.arange(len(lines[0]))
-        importer, exporter, m, s = np.unravel_index(np.flatnonzero(doubt != 0), doubt.shape)  # != 0: faster
+        cells = state.supplier_doubt_cells  # its non-zero cells, kept: no scan of the dense array
+        importer, exporter, m, s = np.unravel_index(cells, doubt.shape)
         market = market_of[m, s]
         traded = market >= 0
         shape = (len(lines[0]), n, n)

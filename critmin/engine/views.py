@@ -272,13 +272,6 @@ def restrictions(controls: dict, index: Index, pairs: tuple[int, int]) -> np.nda
     return restricted
 
 
-def unwritable(array: np.ndarray) -> np.ndarray:
-    """A read-only view of `array` (no copy: for a state array the engine replaces, never writes in place)."""
-    view = array.view()
-    view.flags.writeable = False
-    return view
-
-
 def makers_view(world: World, need: np.ndarray, shortage: np.ndarray) -> MakersView:
     """What manufacturers read after consumption: their need, shortage, stock, contracts, prices."""
     state, constants, settings = world.state, world.constants, world.settings
@@ -305,7 +298,8 @@ def makers_view(world: World, need: np.ndarray, shortage: np.ndarray) -> MakersV
         inventory_target=state.inventory_target.copy(),
         flows=world.last.flows,
         route_severity=world.route_severity,
-        supplier_doubt=unwritable(state.supplier_doubt),  # consume replaces it, never writes it: no copy
+        supplier_doubt=state.supplier_doubt,  # read-only; the state writes it once the makers have read it
+        supplier_doubt_cells=state.supplier_doubt_cells,
         control_risk_binding=settings.control_risk_binding,
         supplier_doubt_memory_per_turn=settings.supplier_doubt_memory_per_turn,
     )

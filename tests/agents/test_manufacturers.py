@@ -127,13 +127,18 @@ def test_buyers_doubt_a_supplier_whose_control_cut_them_while_it_stands_and_then
     severity = np.zeros((1, 1, 2, 2))  # (M, S, exporter, importer)
     view = SimpleNamespace(
         supplier_doubt=np.zeros((2, 2, 1, 1)),  # (importer, exporter, M, S)
+        supplier_doubt_cells=np.zeros(0, dtype=np.int64),
         control_risk_binding=settings.control_risk_binding,
         supplier_doubt_memory_per_turn=settings.supplier_doubt_memory_per_turn,
     )
 
     def doubt_after(severity: np.ndarray) -> np.ndarray:
         view.route_severity = RouteSeverity.of_dense(severity)  # as trade keeps it
-        return doubt_suppliers(view)
+        view.supplier_doubt_cells, values = doubt_suppliers(view)
+        doubt = np.zeros(view.supplier_doubt.shape)
+        doubt.reshape(-1)[view.supplier_doubt_cells] = values
+        assert values.all()  # only the non-zero cells
+        return doubt
 
     severity[0, 0, 0, 1] = settings.control_risk_binding  # 0's licence binds on its sales to 1
     view.supplier_doubt = doubt_after(severity)
@@ -152,7 +157,9 @@ def test_a_doubted_supplier_costs_its_buyers_a_premium_in_the_market_and_in_mone
     trusting, doubting = WorldModel("world-2024", seed=1), WorldModel("world-2024", seed=1)
     china, m, s = doubting.position("CHN", "ree_heavy", "magnet")
     india = doubting.index.country["IND"]
-    doubting.state.supplier_doubt[india, china, m, s] = 1.0
+    doubt = doubting.state.supplier_doubt.copy()
+    doubt[india, china, m, s] = 1.0
+    doubting.state.set_supplier_doubt(doubt)  # its non-zero cells found by a scan
     cost = supplier_risk_cost(doubting.state, doubting.constants, doubting.settings, m, s)
     premium = doubting.settings.supplier_risk_premium * doubting.constants.reference_price[m, s]
     assert cost[china, india] == pytest.approx(premium) and cost[india, china] == 0.0
@@ -194,7 +201,7 @@ def test_the_doubted_share_is_the_share_of_supply_from_doubted_suppliers_on_ever
     doubt = rng.random((importers, importers, minerals, stages)) * (
         rng.random((importers, importers, 1, 1)) < 0.1
     )
-    view = SimpleNamespace(flows=flows, supplier_doubt=doubt)
+    view = SimpleNamespace(flows=flows, supplier_doubt=doubt, supplier_doubt_cells=np.flatnonzero(doubt))
     doubted = doubt.transpose(2, 3, 1, 0) > 0  # (M, S, C_exporter, C_importer)
     total = flows.sum(axis=2)
     expected = np.divide((flows * doubted).sum(axis=2), total, out=np.zeros_like(total), where=total > 0)
@@ -208,3 +215,39 @@ def test_stage_max_is_the_largest_figure_over_the_stages():
     figures[1, 2, 1] = np.nan
     assert np.array_equal(stage_max(figures), figures.max(axis=2), equal_nan=True)
     assert np.isnan(stage_max(figures)[1, 2])
+
+
+def test_the_doubts_non_zero_cells_worked_out_alone_are_the_dense_rules_bit_for_bit():
+    """Last turn's cells faded and the controlled routes set, every other cell 0, as over the dense array."""
+    from critmin.agents.manufacturer_doctrine import doubt_suppliers
+    from critmin.engine.route_severity import RouteSeverity
+
+    rng = np.random.default_rng(6)
+    shape = (9, 9, 4, 3)  # (importer, exporter, M, S)
+    before = rng.random(shape) * (rng.random(shape) < 0.05)
+    before[0, 1, 0, 0] = 5e-324  # fades to 0 (the least subnormal times 0.4): dropped
+    severity = rng.choice([0.0, 0.3, 0.5, 1.0], (4, 3, 9, 9), p=[0.9, 0.04, 0.03, 0.03])
+    severity[0, 0, 1, 0] = 0.0  # (M, S, exporter, importer): no control on the fading cell
+    view = SimpleNamespace(
+        supplier_doubt=before,
+        supplier_doubt_cells=np.flatnonzero(before),
+        route_severity=RouteSeverity.of_dense(severity),
+        control_risk_binding=0.5,
+        supplier_doubt_memory_per_turn=0.4,
+    )
+    dense = before * 0.4
+    routes = np.nonzero(severity.transpose(3, 2, 0, 1))
+    dense[routes] = np.maximum(np.where(severity >= 0.5, severity, 0.0).transpose(3, 2, 0, 1), before)[routes]
+    cells, values = doubt_suppliers(view)
+    assert cells.tobytes() == np.flatnonzero(dense).tobytes()
+    assert values.tobytes() == dense.reshape(-1)[cells].tobytes()
+    assert (severity >= 0.5).any() and ((severity > 0) & (severity < 0.5)).any()  # cut and standing
+    assert dense[0, 1, 0, 0] == 0.0 and np.ravel_multi_index((0, 1, 0, 0), shape) not in cells
+
+
+def test_sorted_unique_gives_np_uniques_values():
+    from critmin.agents.manufacturer_doctrine import sorted_unique
+
+    values = np.random.default_rng(2).integers(0, 500, 2_000)
+    assert sorted_unique(values).tobytes() == np.unique(values).tobytes()
+    assert sorted_unique(values[:0]).tobytes() == np.unique(values[:0]).tobytes()

@@ -15,7 +15,7 @@ def test_every_way_of_reading_supplier_risk_gives_the_dense_arrays_values():
     rng = np.random.default_rng(3)
     n, n_m, n_s = 23, 4, 3
     doubt = np.where(rng.random((n, n, n_m, n_s)) < 0.3, rng.random((n, n, n_m, n_s)), 0.0)
-    state = SimpleNamespace(supplier_doubt=doubt)
+    state = SimpleNamespace(supplier_doubt=doubt, supplier_doubt_cells=np.flatnonzero(doubt))
     constants = SimpleNamespace(reference_price=rng.lognormal(2, 1, (n_m, n_s)))
     settings = SimpleNamespace(supplier_risk_premium=0.15)
     lines = (np.array([0, 0, 1, 3, 3]), np.array([0, 2, 1, 0, 2]))
