@@ -185,7 +185,7 @@ class Recorder:
     def record_turn(self, turn: int, figures: TurnFigures, state: WorldState) -> None:
         """Keep this turn's figures."""
         flows = figures.flow_entries()
-        stock = state.producer_stock + state.feed_stock + state.consumer_stock
+        stock = state.commercial_stock()
         row = {
             "production": figures.production + figures.recycled,
             "consumption": figures.consumption,

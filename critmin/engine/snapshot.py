@@ -63,7 +63,7 @@ def country_totals(world: World) -> dict[str, dict[str, float]]:
 def country_figures(world: World, recorder: Recorder, chain_positions) -> list[CountryFigures]:
     """Figures of every country with any activity in a mineral stage (by country, then market)."""
     index, state, last = world.index, world.state, world.last
-    stock = state.producer_stock + state.feed_stock + state.consumer_stock
+    stock = state.commercial_stock()
     columns = {
         "price": state.price,
         "capacity": state.capacity,

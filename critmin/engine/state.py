@@ -120,6 +120,10 @@ class WorldState:
         """(C, M, S) tonnes a turn the lines run: capacity x utilisation, less what shocks disrupt."""
         return self.capacity * self.utilisation * (1 - self.disruption)
 
+    def commercial_stock(self) -> np.ndarray:
+        """(C, M, S) tonnes held along the chain: producers', processors', manufacturers' (no stockpile)."""
+        return self.producer_stock + self.feed_stock + self.consumer_stock
+
     def copy(self) -> WorldState:
         """A deep copy (arrays copied; the doubt read-only outside `write_supplier_doubt`)."""
         return WorldState(**{f.name: getattr(self, f.name).copy() for f in fields(self)})

@@ -86,7 +86,7 @@ def build(world: World, recorder: Recorder) -> TurnView:
         long_run_price=state.long_run_price.copy(),
         capacity=state.capacity.copy(),
         utilisation=state.utilisation.copy(),
-        stock=state.producer_stock + state.feed_stock + state.consumer_stock,
+        stock=state.commercial_stock(),
         stockpile=state.stockpile.copy(),
         final_demand=state.final_demand.copy(),
         treasury=state.treasury.copy(),

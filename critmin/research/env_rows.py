@@ -117,7 +117,7 @@ class LineInputs:
             reference_price=constants.reference_price,
             price=state.price,
             capacity=state.capacity,
-            stock=state.producer_stock + state.feed_stock + state.consumer_stock,
+            stock=state.commercial_stock(),
             stockpile=state.stockpile,
             treasury=state.treasury,
             budget_per_turn=constants.budget_per_turn,
