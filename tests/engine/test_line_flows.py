@@ -6,7 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from critmin.engine.bench_worlds import copies_of_the_countries
 from critmin.engine.line_flows import LineFlows
+from critmin.engine.model import WorldModel
 from critmin.engine.records import Sparse
 
 
@@ -55,3 +57,21 @@ def test_a_world_without_flows_has_no_imports_or_exports():
     line_flows = LineFlows.of(Sparse.of(flows), chain)
     assert not line_flows.imports().any() and not line_flows.exports().any()
     assert len(line_flows.foreign_imports().row) == 0
+
+
+@pytest.mark.parametrize(("copies", "turns"), [(1, 5), (4, 2)])
+def test_a_played_worlds_line_flows_are_the_dense_sums_every_turn(copies, turns):
+    world = "world-2024" if copies == 1 else copies_of_the_countries("world-2024", copies)
+    model = WorldModel(world, seed=0)
+    for _ in range(turns):
+        model.step()
+        view = model.views.turn_view()
+        flows = model.views.last_flows(view)
+        imports, exports, entries = dense_figures(flows.dense(), view.chain)
+        line_flows = LineFlows.of(flows, view.chain)
+        assert line_flows.imports().tobytes() == imports.tobytes()
+        assert line_flows.exports().tobytes() == exports.tobytes()
+        listed = line_flows.foreign_imports()
+        assert len(listed.row) > 0
+        for got, expected in zip((listed.row, listed.line, listed.origin, listed.tonnes), entries, strict=True):
+            assert got.tobytes() == expected.tobytes()
