@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 
 from critmin.agents.reading import Imports
-from critmin.engine.pairwise_sum import row_sums
+from critmin.engine.line_flow_pass import flow_totals
 from critmin.engine.records import Sparse
 
 IMPORT_FLOOR = 1e-9
@@ -54,42 +54,26 @@ class LineFlows:
         )
 
     @cached_property
-    def domestic(self) -> np.ndarray:
-        """(lines, C) each country's purchases from itself."""
-        domestic = np.zeros((self.lines, self.countries))
-        at = np.flatnonzero(self.origin == self.destination)
-        domestic[self.line[at], self.origin[at]] = self.tonnes[at]
-        return domestic
+    def totals(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(C, lines) imports and exports net of domestic purchases; the foreign entries listed."""
+        return flow_totals(
+            self.line, self.origin, self.destination, self.tonnes, self.lines, self.countries, IMPORT_FLOOR
+        )
 
     def exports(self) -> np.ndarray:
         """(C, lines) tonnes sent abroad: `flows.sum(axis=2).T - flows[:, c, c].T` of the dense flows."""
-        n = self.countries
-        at = (self.line * n + self.origin) * n + self.destination  # ascending: the entries' order
-        sent = row_sums(at, self.tonnes, self.lines * n, n).reshape(self.lines, n)
-        return sent.T - self.domestic.T
-
-    @cached_property
-    def received(self) -> tuple[np.ndarray, np.ndarray]:
-        """Positions (destination, line, origin) of the entries, flat, and their order along it."""
-        n = self.countries
-        at = (self.destination * self.lines + self.line) * n + self.origin
-        order = np.argsort(at, kind="stable")
-        return at[order], order
+        return self.totals[1]
 
     def imports(self) -> np.ndarray:
         """(C, lines) tonnes received from abroad: `inflow.sum(axis=2) - inflow[c, :, c]`.
 
         `inflow` is the dense flows laid out (destinations, lines, origins).
         """
-        at, order = self.received
-        n = self.countries
-        received = row_sums(at, self.tonnes[order], n * self.lines, n).reshape(n, self.lines)
-        return received - self.domestic.T
+        return self.totals[0]
 
     def foreign_imports(self) -> Imports:
         """The entries above IMPORT_FLOOR received from a foreign origin, in (country, line, origin) order."""
-        _, order = self.received
-        order = order[(self.tonnes[order] > IMPORT_FLOOR) & (self.origin[order] != self.destination[order])]
+        order = self.totals[2]
         return Imports.of(
             self.destination[order], self.line[order], self.origin[order], self.tonnes[order], self.lines
         )

@@ -21,6 +21,7 @@ import numpy as np
 from critmin.agents.reading import Imports, Line, WorldReading
 from critmin.core.observation import LINE_FIGURES, MineralView, Observation, WorldLine
 from critmin.core.turn_view import Names, TurnView
+from critmin.engine.line_columns import gather_lines
 from critmin.engine.line_flows import LineFlows
 from critmin.engine.reading import ai_reading
 from critmin.engine.records import Sparse
@@ -223,15 +224,14 @@ def line_figures(view: TurnView, chain: tuple[np.ndarray, np.ndarray], flows: Li
     Imports and exports are the sums of each country's row of the dense flows (engine/line_flows.py).
     """
     last = view.last
-    count = len(view.names.countries)
+    figures = np.empty((len(view.names.countries), len(chain[0]), len(LINE_FIGURES)))
     own = (view.price, view.capacity, last.production, last.consumption, last.demand, view.stock)
-    columns = np.empty((len(LINE_FIGURES), count, len(chain[0])))  # (LINE_FIGURES, C, lines)
-    columns[:8] = np.stack([*own, view.stockpile, last.shortage])[:, :, chain[0], chain[1]]
-    columns[8] = column_median(columns[0])  # the world price: the median local price
-    columns[9] = view.reference_price[chain]
-    columns[10] = flows.imports()
-    columns[11] = flows.exports()
-    return np.ascontiguousarray(columns.transpose(1, 2, 0))
+    gather_lines(figures, *chain, *own, view.stockpile, last.shortage)
+    figures[:, :, 8] = column_median(figures[:, :, 0])  # the world price: the median local price
+    figures[:, :, 9] = view.reference_price[chain]
+    figures[:, :, 10] = flows.imports()
+    figures[:, :, 11] = flows.exports()
+    return figures
 
 
 def read_events(records: EventRecords | None, world: World) -> EventRecords:

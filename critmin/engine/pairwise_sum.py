@@ -49,14 +49,14 @@ def _row_sums(positions, values, length, totals):
         while last < len(positions) and positions[last] // length == row:
             row_values[positions[last] - row * length] = values[last]
             last += 1
-        totals[row] = 0.0 + _dense_pairwise(row_values, length, frames, lefts)
+        totals[row] = 0.0 + dense_pairwise(row_values, length, frames, lefts)
         for q in range(first, last):
             row_values[positions[q] - row * length] = 0.0
         first = last
 
 
 @nb.njit(cache=True, nogil=True)
-def _dense_pairwise(values, n, frames, lefts):
+def dense_pairwise(values, n, frames, lefts):
     """The pairwise sum of values[:n] as numpy adds it, with its halves on a stack, not recursion.
 
     (numba's cache does not hold recursive functions reliably: numba issue 6061.) A frame is
@@ -149,4 +149,4 @@ def _block_sum(block, n):
 def numpy_sum(values):
     """`values.sum()` of a contiguous float64 array as numpy adds it, from numba code."""
     frames = np.zeros((64, 3), dtype=np.int64)
-    return 0.0 + _dense_pairwise(values, len(values), frames, np.zeros(64))
+    return 0.0 + dense_pairwise(values, len(values), frames, np.zeros(64))

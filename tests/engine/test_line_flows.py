@@ -1,12 +1,16 @@
 """Last turn's flows on the chain's lines from their non-zero entries (engine/line_flows.py) equal
-the dense sums and entries they replace, bit for bit."""
+the dense sums and entries they replace, bit for bit; so are the observation book's line figures."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from critmin.core.observation import LINE_FIGURES
+from critmin.engine.bench_worlds import copies_of_the_countries
 from critmin.engine.line_flows import LineFlows
+from critmin.engine.model import WorldModel
+from critmin.engine.observe import line_figures
 from critmin.engine.records import Sparse
 
 
@@ -38,6 +42,12 @@ def random_flows(seed: int, countries: int) -> tuple[np.ndarray, np.ndarray]:
     return flows, chain
 
 
+def assert_listed_as(listed, entries) -> None:
+    """The listed foreign imports are `entries` (countries, lines, origins, tonnes) bit for bit."""
+    for got, expected in zip((listed.row, listed.line, listed.origin, listed.tonnes), entries, strict=True):
+        assert got.tobytes() == expected.tobytes()
+
+
 @pytest.mark.parametrize(("seed", "countries"), [(0, 5), (1, 37), (2, 40), (3, 148)])
 def test_line_flows_are_the_dense_sums_and_entries_bit_for_bit(seed, countries):
     flows, chain = random_flows(seed, countries)
@@ -45,9 +55,7 @@ def test_line_flows_are_the_dense_sums_and_entries_bit_for_bit(seed, countries):
     line_flows = LineFlows.of(Sparse.of(flows), chain)
     assert line_flows.imports().tobytes() == imports.tobytes()
     assert line_flows.exports().tobytes() == exports.tobytes()
-    listed = line_flows.foreign_imports()
-    for got, expected in zip((listed.row, listed.line, listed.origin, listed.tonnes), entries, strict=True):
-        assert got.tobytes() == expected.tobytes()
+    assert_listed_as(line_flows.foreign_imports(), entries)
 
 
 def test_a_world_without_flows_has_no_imports_or_exports():
@@ -55,3 +63,31 @@ def test_a_world_without_flows_has_no_imports_or_exports():
     line_flows = LineFlows.of(Sparse.of(flows), chain)
     assert not line_flows.imports().any() and not line_flows.exports().any()
     assert len(line_flows.foreign_imports().row) == 0
+
+
+def stacked_line_figures(view, imports: np.ndarray, exports: np.ndarray) -> np.ndarray:
+    """observe.line_figures as it was: the (C, M, S) arrays stacked, indexed, copied transposed."""
+    chain, last = np.nonzero(view.chain), view.last
+    own = (view.price, view.capacity, last.production, last.consumption, last.demand, view.stock)
+    columns = np.empty((len(LINE_FIGURES), len(view.names.countries), len(chain[0])))
+    columns[:8] = np.stack([*own, view.stockpile, last.shortage])[:, :, chain[0], chain[1]]
+    columns[8] = np.median(columns[0], axis=0)
+    columns[9] = view.reference_price[chain]
+    columns[10], columns[11] = imports, exports
+    return np.ascontiguousarray(columns.transpose(1, 2, 0))
+
+
+@pytest.mark.parametrize(("copies", "turns"), [(1, 5), (4, 2)])
+def test_a_played_worlds_line_figures_are_the_dense_ones_every_turn(copies, turns):
+    world = "world-2024" if copies == 1 else copies_of_the_countries("world-2024", copies)
+    model = WorldModel(world, seed=0)
+    for _ in range(turns):
+        model.step()
+        view = model.views.turn_view()
+        flows = model.views.last_flows(view)
+        imports, exports, entries = dense_figures(flows.dense(), view.chain)
+        line_flows = LineFlows.of(flows, view.chain)
+        figures = line_figures(view, np.nonzero(view.chain), line_flows)
+        assert figures.tobytes() == stacked_line_figures(view, imports, exports).tobytes()
+        assert len(entries[0]) > 0
+        assert_listed_as(line_flows.foreign_imports(), entries)
