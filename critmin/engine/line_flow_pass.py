@@ -12,7 +12,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from critmin.engine.pairwise_sum import dense_pairwise
+from critmin.engine.pairwise_sum import row_sums_into
 
 
 @nb.njit(cache=True, nogil=True)
@@ -41,19 +41,9 @@ def flow_totals(line, origin, destination, tonnes, lines, countries, floor):
 @nb.njit(cache=True, nogil=True)
 def _sent(line, origin, destination, tonnes, lines, countries):
     """(C, lines) each (line, origin)'s row of tonnes by destination, summed as numpy sums it."""
-    totals = np.zeros((countries, lines))
-    row, frames, lefts = np.zeros(countries), np.zeros((64, 3), dtype=np.int64), np.zeros(64)
-    first = 0
-    while first < len(tonnes):
-        last = first
-        while last < len(tonnes) and line[last] == line[first] and origin[last] == origin[first]:
-            row[destination[last]] = tonnes[last]
-            last += 1
-        totals[origin[first], line[first]] = 0.0 + dense_pairwise(row, countries, frames, lefts)
-        for q in range(first, last):
-            row[destination[q]] = 0.0
-        first = last
-    return totals
+    totals = np.zeros(countries * lines)
+    row_sums_into((origin * lines + line) * countries + destination, tonnes, countries, totals)
+    return totals.reshape(countries, lines)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -75,17 +65,7 @@ def _by_destination(line, destination, lines, countries):
 @nb.njit(cache=True, nogil=True)
 def _received(line, origin, destination, tonnes, order, lines, countries):
     """(C, lines) each (destination, line)'s row of tonnes by origin, summed as numpy sums it."""
-    totals = np.zeros((countries, lines))
-    row, frames, lefts = np.zeros(countries), np.zeros((64, 3), dtype=np.int64), np.zeros(64)
-    first = 0
-    while first < len(order):
-        c, k = destination[order[first]], line[order[first]]
-        last = first
-        while last < len(order) and destination[order[last]] == c and line[order[last]] == k:
-            row[origin[order[last]]] = tonnes[order[last]]
-            last += 1
-        totals[c, k] = 0.0 + dense_pairwise(row, countries, frames, lefts)
-        for q in range(first, last):
-            row[origin[order[q]]] = 0.0
-        first = last
-    return totals
+    totals = np.zeros(countries * lines)
+    at = (destination[order] * lines + line[order]) * countries + origin[order]
+    row_sums_into(at, tonnes[order], countries, totals)
+    return totals.reshape(countries, lines)

@@ -32,13 +32,16 @@ def row_sums(positions: np.ndarray, values: np.ndarray, rows: int, length: int) 
     """`dense.reshape(rows, length).sum(axis=1)` from the non-zero `values` at ascending flat `positions`."""
     totals = np.zeros(rows)
     if len(positions):
-        _row_sums(positions.astype(np.int64), values.astype(np.float64), length, totals)
+        row_sums_into(positions.astype(np.int64), values.astype(np.float64), length, totals)
     return totals
 
 
 @nb.njit(cache=True, nogil=True)
-def _row_sums(positions, values, length, totals):
-    """Each row's pairwise sum into `totals`: its entries laid into one dense row, summed, cleared."""
+def row_sums_into(positions, values, length, totals):
+    """Each row's pairwise sum into `totals`: its entries laid into one dense row, summed, cleared.
+
+    A row's entries come one after the other (rows need not ascend); other rows' totals are left.
+    """
     row_values = np.zeros(length)
     frames = np.zeros((64, 3), dtype=np.int64)  # the halves' stack: 64 levels, more than any row needs
     lefts = np.zeros(64)
