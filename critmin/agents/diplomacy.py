@@ -11,6 +11,8 @@ A proposed trade agreement is signed with a partner trusted at least `partner_tr
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import msgspec
 
 from critmin.agents.situation import MINERAL_NAMED, STAGE_NAMED, Situation, offer_line
@@ -28,6 +30,8 @@ def answer_inbox(situation: Situation) -> list[ActionBase]:
     Proposed trade agreements are answered too (`answer_agreement`).
     """
     me = situation.obs.country
+    if not situation.obs.inbox and not situation.obs.agreement_inbox:
+        return []
     offers = [(item["id"], msgspec.convert(item["offer"], ProposeDeal)) for item in situation.obs.inbox]
     values = {pid: value_offer(situation, offer) for pid, offer in offers}
     chosen = best_per_line(situation, offers, values)
@@ -84,18 +88,25 @@ def commit(situation: Situation, offer: ProposeDeal) -> bool:
 
 
 def counter_offer(situation: Situation, offer: ProposeDeal) -> ProposeDeal | None:
-    """Terms this country would accept instead: a smaller volume, or an index price."""
-    variants = [scaled(offer, share) for share in situation.params.counter_scales]
-    if offer.price_rule != "index":
-        variants.insert(0, with_terms(offer, price_rule="index", price_usd_per_kg=None))
-    for variant in variants:
-        if (
-            variant.tonnes_per_year >= situation.params.min_offer_tonnes_per_year
-            and value_offer(situation, variant).acceptable
-        ):
+    """Terms this country would accept instead: an index price, or a smaller volume."""
+    for variant in counter_terms(situation, offer):
+        if value_offer(situation, variant).acceptable:
             situation.pending[offer_line(offer)].add(offer.country)
             return variant
     return None
+
+
+def counter_terms(situation: Situation, offer: ProposeDeal) -> Iterator[ProposeDeal]:
+    """The counter-offers tried, in turn: the offer at an index price, then at each `counter_scales`.
+
+    Each is made only when the one before is refused; volumes below `min_offer_tonnes_per_year`
+    are skipped.
+    """
+    if offer.price_rule != "index" and offer.tonnes_per_year >= situation.params.min_offer_tonnes_per_year:
+        yield with_terms(offer, price_rule="index", price_usd_per_kg=None)
+    for share in situation.params.counter_scales:
+        if offer.tonnes_per_year * share >= situation.params.min_offer_tonnes_per_year:
+            yield scaled(offer, share)
 
 
 def scaled(offer: ProposeDeal, share: float) -> ProposeDeal:
