@@ -98,35 +98,20 @@ def stake(
     observation: FirmObservation, params: FirmParams, host: int, m: int, s: int, reason: str
 ) -> AcquireStake | None:
     """A stake in a foreign line, as large as the budget and the free share allow."""
-    share = stake_share(observation, params, host, m, s)
-    return None if share is None else stake_of(observation, host, m, s, share, reason)
-
-
-def stake_share(observation: FirmObservation, params: FirmParams, host: int, m: int, s: int) -> float | None:
-    """The share of a foreign line the firm can buy (budget, free share, `max_stake`), or None.
-
-    None when it is below `min_stake`.
-    """
-    view = observation.view
+    view, names = observation.view, observation.view.names
     line_cost = line_capex_usd_m(view, m, s, view.capacity[host, m, s] * TURNS_PER_YEAR)
     if line_cost <= 0:
         return None
     share = min(params.max_stake, view.firms.free[host, m, s], budget(observation, params) / line_cost)
-    return None if share < params.min_stake else float(share)
-
-
-def stake_of(
-    observation: FirmObservation, host: int, m: int, s: int, share: float, reason: str
-) -> AcquireStake:
-    """The firm's action buying `share` of a foreign line, with its reason."""
-    names = observation.view.names
+    if share < params.min_stake:
+        return None
     return AcquireStake(
         country=observation.country,
         firm=observation.firm,
         host=names.countries[host],
         mineral=Mineral(names.minerals[m]),
         stage=Stage(names.stages[s]),
-        share=round(share, 6),
+        share=round(float(share), 6),
         reason=reason[:300],
     )
 
@@ -136,56 +121,29 @@ def security_move(observation: FirmObservation, params: FirmParams, vetoed) -> A
     view, names, firms = observation.view, observation.view.names, observation.view.firms
     home = names.country[observation.country]
     imported, order = home_imports(view).of(home)
-    open_capacity = None
     for m in order:
         if imported[m] <= 0:
             break
-        if open_capacity is None:
-            open_capacity = capacity_open_to(view, params.min_stake, home, vetoed)
-        if open_capacity[:, m].max() <= 0:
+        s = int(np.flatnonzero(view.chain[m])[0])
+        mineral = names.minerals[m]
+        capacity = view.capacity[:, m, s] * (firms.free[:, m, s] >= params.min_stake)
+        capacity = capacity * ~firms.restricted[:, home, m]
+        capacity[home] = 0.0
+        for code, _ in vetoed:
+            if (code, mineral) in vetoed:
+                capacity[names.country[code]] = 0.0
+        if capacity.max() <= 0:
             continue
-        host, s = int(np.argmax(open_capacity[:, m])), first_stages(view)[m]
-        share = stake_share(observation, params, host, m, s)
-        if share is not None:
-            imports = float(firms.import_share[home, m].max())
-            reason = (
-                f"home supply security: {observation.country} imports {imports:.0%} of its "
-                f"{names.minerals[m]}; {names.countries[host]} is the largest producer open to it"
-            )
-            return stake_of(observation, host, m, s, share, reason)
+        host = int(np.argmax(capacity))
+        share = float(firms.import_share[home, m].max())
+        reason = (
+            f"home supply security: {observation.country} imports {share:.0%} of its {mineral}; "
+            f"{names.countries[host]} is the largest producer open to it"
+        )
+        action = stake(observation, params, host, m, s, reason)
+        if action is not None:
+            return action
     return None
-
-
-def capacity_open_to(view: TurnView, min_stake: float, home: int, vetoed) -> np.ndarray:
-    """(C, M) each foreign mine's capacity a firm of `home` may buy into (0 where it may not).
-
-    A stake of `min_stake` must be free, the mine's country must not restrict the mineral to home,
-    and its government must not have vetoed the host for the mineral.
-    """
-    names = view.names
-    capacity = stakeable_capacity(view, min_stake) * ~view.firms.restricted[:, home, :]
-    capacity[home] = 0.0
-    for code, mineral in vetoed:
-        if mineral in names.mineral:
-            capacity[names.country[code], names.mineral[mineral]] = 0.0
-    return capacity
-
-
-@lru_cache(maxsize=2)
-def stakeable_capacity(view: TurnView, min_stake: float) -> np.ndarray:
-    """(C, M) each country's capacity at each mineral's first stage where `min_stake` is free.
-
-    Worked out once a view (and minimum stake).
-    """
-    minerals, stages = np.arange(view.chain.shape[0]), first_stages(view)
-    free = view.firms.free[:, minerals, stages] >= min_stake
-    return view.capacity[:, minerals, stages] * free
-
-
-@lru_cache(maxsize=1)
-def first_stages(view: TurnView) -> list[int]:
-    """Each mineral's first stage in its chain (its ore), by mineral position (once a view)."""
-    return np.argmax(view.chain, axis=1).tolist()
 
 
 @dataclass

@@ -29,7 +29,6 @@ mineral (as a share of its price) times `bid_margin_share` plus its mandate's lo
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import NamedTuple
 
 import numpy as np
 
@@ -225,14 +224,13 @@ def partner_offer(view: TurnView, firm: str, params: FirmParams, asked: dict[str
     reference = np.maximum(view.reference_price, 1e-9)
     imported = tonnes_for_usd_m(firms.import_share[home] * firms.need_value[home], reference)  # (M, S)
     uncovered = np.maximum(imported - firms.contracted_in[home], 0.0)
-    partner, most = best_partners(view, home, params, asked)
-    for flat in np.argsort(-uncovered * reference, axis=None, kind="stable").tolist():
-        m, s = divmod(flat, uncovered.shape[1])
+    for flat in np.argsort(-uncovered * reference, axis=None, kind="stable"):
+        m, s = np.unravel_index(int(flat), uncovered.shape)
         if uncovered[m, s] <= 0:
             return None
-        if most[m, s] > 0.0:
-            f = int(partner[m, s])
-            host = int(state_firm_homes(view).hosts[f])
+        partner = best_partner(view, home, int(m), int(s), params, asked)
+        if partner is not None:
+            f, host = partner
             asked[firms.ids[f]] = view.turn
             output = firms.shares[f, host, m, s] * view.capacity[host, m, s] * view.utilisation[host, m, s]
             tonnes = params.partner_offtake_share * min(float(output), float(uncovered[m, s]))
@@ -262,48 +260,23 @@ def lead_firms(view: TurnView) -> dict[int, str]:
     return leads
 
 
-class FirmHomes(NamedTuple):
-    """What every firm offers as a partner, alike for every home that asks (once a view)."""
+def best_partner(view: TurnView, home: int, m: int, s: int, params: FirmParams, asked: dict[str, int]):
+    """(firm position, its country) of the foreign state firm owning most output of a line, or None.
 
-    hosts: np.ndarray  # (F,) each firm's home
-    state_firm: np.ndarray  # (F,) bool: a state firm
-    output: np.ndarray  # (F, M, S) tonnes a turn of its share of its home's capacity on each line
-    processes: np.ndarray  # (F, M, S) bool: it owns part of the line's next stage at home
-
-
-@lru_cache(maxsize=1)
-def state_firm_homes(view: TurnView) -> FirmHomes:
-    """The view's `FirmHomes`."""
+    Every firm at once; among equal outputs the first firm in scenario order.
+    """
     firms = view.firms
     hosts = np.array([view.names.country[country] for country in firms.countries], dtype=np.int64)
-    held = firms.shares[np.arange(len(hosts)), hosts]  # (F, M, S) each firm's share at home
-    processes = np.zeros(held.shape, dtype=bool)
-    processes[:, :, :-1] = view.chain[None, :, 1:] & (held[:, :, 1:] > 0)
-    return FirmHomes(
-        hosts=hosts,
-        state_firm=np.array([kind == "state_firm" for kind in firms.kinds], dtype=bool),
-        output=held * view.capacity[hosts],
-        processes=processes,
-    )
-
-
-def best_partners(
-    view: TurnView, home: int, params: FirmParams, asked: dict[str, int]
-) -> tuple[np.ndarray, np.ndarray]:
-    """For every line, the foreign state firm owning most of its output, and that output (0: none).
-
-    (M, S) firm positions and tonnes; among equal outputs the first firm in scenario order. A firm
-    is open to `home` if its country trusts it at least `veto_trust`, it was not asked within
-    `partner_memory_turns` and it does not process the line's output itself at home.
-    """
-    firms, homes = view.firms, state_firm_homes(view)
-    open_to = homes.state_firm & (homes.hosts != home)
-    open_to &= view.trust[homes.hosts, home] >= params.veto_trust
+    open_to = np.array([kind == "state_firm" for kind in firms.kinds], dtype=bool) & (hosts != home)
+    open_to &= view.trust[hosts, home] >= params.veto_trust
     for firm_id, turn in asked.items():
         if view.turn - turn < params.partner_memory_turns and firm_id in firms.index:
             open_to[firms.index[firm_id]] = False
-    output = np.where(open_to[:, None, None] & ~homes.processes, homes.output, 0.0)
-    if not len(output):
-        return np.zeros(view.chain.shape, dtype=np.int64), np.zeros(view.chain.shape)
-    partner = np.argmax(output, axis=0)
-    return partner, np.take_along_axis(output, partner[None], axis=0)[0]
+    held = firms.shares[np.arange(len(hosts)), hosts, m]  # (F, S) each firm's share at home
+    if s + 1 < view.chain.shape[1] and view.chain[m, s + 1]:
+        open_to &= ~(held[:, s + 1] > 0)  # it processes the line's output itself
+    output = np.where(open_to, held[:, s] * view.capacity[hosts, m, s], 0.0)
+    if not len(output) or not output.max() > 0.0:
+        return None
+    f = int(np.argmax(output))
+    return f, int(hosts[f])

@@ -1,6 +1,6 @@
 """Firm rules worked out for every firm at once choose what the rules as first written, firm by
 firm, chose: each country's lead supply-security firm (firm_offers.lead_firms), the foreign state
-firm a lead firm offers an offtake to (firm_offers.best_partners, every line at once) and the home line a
+firm a lead firm offers an offtake to (firm_offers.best_partner) and the home line a
 profit-seeking firm expands (firm_doctrine.profit_move), and the stake a supply-security firm
 buys (firm_doctrine.security_move, each home.s imports worked out once a view)."""
 
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from critmin.agents.firm_doctrine import FirmObservation, expansion, profit_move, security_move, stake
-from critmin.agents.firm_offers import best_partners, lead_firms
+from critmin.agents.firm_offers import best_partner, lead_firms
 from critmin.engine.bench_worlds import ten_times_the_firms
 from critmin.engine.model import WorldModel
 from critmin.scenarios.doctrine_table import FirmParams
@@ -104,7 +104,7 @@ def test_profit_move_is_the_one_firm_rules_choice(tenfold):
 
 
 @pytest.mark.parametrize("tenfold", [False, True])
-def test_best_partners_are_the_per_firm_rules_choice(tenfold):
+def test_best_partner_is_the_per_firm_rules_choice(tenfold):
     view, params = played(tenfold).turn_view(), FirmParams()
     rng = np.random.default_rng(0)
     asked_recently = dict.fromkeys(
@@ -116,9 +116,7 @@ def test_best_partners_are_the_per_firm_rules_choice(tenfold):
         for m, s in zip(*np.nonzero(view.chain), strict=True):
             for asked in ({}, asked_recently):
                 expected = partner_firm_by_firm(view, home, int(m), int(s), params, asked)
-                partner, most = best_partners(view, home, params, asked)
-                found = (int(partner[m, s]), view.names.country[view.firms.countries[partner[m, s]]])
-                assert (found if most[m, s] > 0 else None) == expected
+                assert best_partner(view, home, int(m), int(s), params, asked) == expected
                 chosen += expected is not None
     assert chosen > 20  # the rule picks partners on many lines, not only None
 
