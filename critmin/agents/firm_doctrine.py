@@ -98,20 +98,35 @@ def stake(
     observation: FirmObservation, params: FirmParams, host: int, m: int, s: int, reason: str
 ) -> AcquireStake | None:
     """A stake in a foreign line, as large as the budget and the free share allow."""
-    view, names = observation.view, observation.view.names
+    share = stake_share(observation, params, host, m, s)
+    return None if share is None else stake_of(observation, host, m, s, share, reason)
+
+
+def stake_share(observation: FirmObservation, params: FirmParams, host: int, m: int, s: int) -> float | None:
+    """The share of a foreign line the firm can buy (budget, free share, `max_stake`), or None.
+
+    None when it is below `min_stake`.
+    """
+    view = observation.view
     line_cost = line_capex_usd_m(view, m, s, view.capacity[host, m, s] * TURNS_PER_YEAR)
     if line_cost <= 0:
         return None
     share = min(params.max_stake, view.firms.free[host, m, s], budget(observation, params) / line_cost)
-    if share < params.min_stake:
-        return None
+    return None if share < params.min_stake else float(share)
+
+
+def stake_of(
+    observation: FirmObservation, host: int, m: int, s: int, share: float, reason: str
+) -> AcquireStake:
+    """The firm's action buying `share` of a foreign line, with its reason."""
+    names = observation.view.names
     return AcquireStake(
         country=observation.country,
         firm=observation.firm,
         host=names.countries[host],
         mineral=Mineral(names.minerals[m]),
         stage=Stage(names.stages[s]),
-        share=round(float(share), 6),
+        share=round(share, 6),
         reason=reason[:300],
     )
 
@@ -124,7 +139,7 @@ def security_move(observation: FirmObservation, params: FirmParams, vetoed) -> A
     for m in order:
         if imported[m] <= 0:
             break
-        s = int(np.flatnonzero(view.chain[m])[0])
+        s = int(view.chain[m].argmax())  # the first stage of its chain
         mineral = names.minerals[m]
         capacity = view.capacity[:, m, s] * (firms.free[:, m, s] >= params.min_stake)
         capacity = capacity * ~firms.restricted[:, home, m]
@@ -135,14 +150,14 @@ def security_move(observation: FirmObservation, params: FirmParams, vetoed) -> A
         if capacity.max() <= 0:
             continue
         host = int(np.argmax(capacity))
-        share = float(firms.import_share[home, m].max())
-        reason = (
-            f"home supply security: {observation.country} imports {share:.0%} of its {mineral}; "
-            f"{names.countries[host]} is the largest producer open to it"
-        )
-        action = stake(observation, params, host, m, s, reason)
-        if action is not None:
-            return action
+        share = stake_share(observation, params, host, m, s)
+        if share is not None:  # the reason written only for the stake taken
+            imports = float(firms.import_share[home, m].max())
+            reason = (
+                f"home supply security: {observation.country} imports {imports:.0%} of its {mineral}; "
+                f"{names.countries[host]} is the largest producer open to it"
+            )
+            return stake_of(observation, host, m, s, share, reason)
     return None
 
 
