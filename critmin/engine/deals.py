@@ -60,7 +60,8 @@ class DealBook:
     """Deals in force and proposals pending, with deterministic ids.
 
     `deals` changes through `sign` and `end` only: they keep its ids sorted (`_ids`), from which
-    the readers' deals in id order (`in_id_order`) are listed again after a change.
+    the readers' deals in id order (`in_id_order`) are listed again after a change, and the
+    equity deals by line (`_equity`, listed when first read) up to date.
     """
 
     deals: dict[str, Deal] = field(default_factory=dict)
@@ -70,6 +71,9 @@ class DealBook:
     finds: dict[tuple[str, str], list[Find]] = field(default_factory=dict)  # (country, mineral) -> finds
     _ids: list[str] = field(init=False, repr=False, compare=False)
     _in_id_order: list[Deal] | None = field(default=None, init=False, repr=False, compare=False)
+    _equity: dict[tuple[str, str, str], list[Deal]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         self._ids = sorted(self.deals)
@@ -81,11 +85,16 @@ class DealBook:
 
     def sign(self, deal: Deal) -> None:
         """Put a deal in force (a deal signed again under its id takes its place)."""
-        if deal.id not in self.deals:
+        new = deal.id not in self.deals
+        if new:
             insort(self._ids, deal.id)
         self.deals[deal.id] = deal
         self.parties[deal.id] = (deal.seller, deal.buyer)
         self._in_id_order = None
+        if not new:
+            self._equity = None  # signed again under its id: listed afresh when next read
+        elif self._equity is not None and deal.kind == "equity":
+            self._equity.setdefault((deal.seller, deal.mineral, deal.stage), []).append(deal)
 
     def propose(self, action: ProposeDeal, turn: int) -> Proposal:
         """Record a proposal for the counterparty's next decision."""
@@ -110,7 +119,18 @@ class DealBook:
         deal = self.deals.pop(deal_id)
         del self._ids[bisect_left(self._ids, deal_id)]
         self._in_id_order = None
+        if self._equity is not None and deal.kind == "equity":
+            self._equity[(deal.seller, deal.mineral, deal.stage)].remove(deal)
         return deal
+
+    def equity_on(self, seller: str, mineral: str, stage: str) -> list[Deal]:
+        """The equity deals on a line, in the book's order (not to be changed)."""
+        if self._equity is None:
+            self._equity = {}
+            for deal in self.deals.values():
+                if deal.kind == "equity":
+                    self._equity.setdefault((deal.seller, deal.mineral, deal.stage), []).append(deal)
+        return self._equity.get((seller, mineral, stage), [])
 
     def in_id_order(self) -> list[Deal]:
         """The deals in force in id order (listed once after each change; not to be changed)."""

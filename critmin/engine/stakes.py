@@ -70,11 +70,7 @@ def firms_part_usd_m(world: World, action: AcquireStake) -> float:
 
 def stakes_in(world: World, host: str, mineral: str, stage: str) -> float:
     """Share of a capacity line already held through equity deals."""
-    return sum(
-        d.share
-        for d in world.deals.deals.values()
-        if d.kind == "equity" and (d.seller, d.mineral, d.stage) == (host, mineral, stage)
-    )
+    return sum(deal.share for deal in world.deals.equity_on(host, mineral, stage))
 
 
 def sign_stake(world: World, firm_id: str, host: str, mineral: str, stage: str, share: float) -> None:

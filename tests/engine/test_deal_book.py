@@ -1,4 +1,5 @@
-"""The deal book keeps its deals in id order for its readers, sorted again after every change."""
+"""The deal book keeps its deals in id order for its readers, sorted again after every change, and its
+equity deals by line in its own order."""
 
 from __future__ import annotations
 
@@ -41,3 +42,37 @@ def test_a_book_made_from_deals_reads_them_in_id_order():
     assert ids(book.active(0)) == ["CHN-IND", "D0003", "E0001"]
     book.end("D0003")
     assert ids(book.in_id_order()) == ["CHN-IND", "E0001"]
+
+
+def stake(deal_id: str, host: str, mineral: str, share: float) -> Deal:
+    return Deal(deal_id, "equity", host, "IND", mineral, "mine", 0.0, share=share, firm="kabil")
+
+
+def equity_by_scan(book: DealBook, host: str, mineral: str) -> list[Deal]:
+    """The equity deals on a line, found by reading every deal in the book's order."""
+    return [
+        d
+        for d in book.deals.values()
+        if d.kind == "equity" and (d.seller, d.mineral, d.stage) == (host, mineral, "mine")
+    ]
+
+
+def test_the_equity_deals_on_a_line_follow_each_signing_and_ending():
+    book = DealBook(deals={d.id: d for d in (stake("E0003", "AUS", "lithium", 0.1), deal("D0001"))})
+    lines = [("AUS", "lithium"), ("CHL", "lithium"), ("AUS", "nickel")]
+    changes = [
+        lambda: book.sign(stake("E0001", "AUS", "lithium", 0.2)),
+        lambda: book.sign(stake("E0002", "CHL", "lithium", 0.3)),
+        lambda: book.sign(deal("D0002")),
+        lambda: book.end("E0003"),
+        lambda: book.sign(stake("E0004", "AUS", "lithium", 0.05)),
+        lambda: book.sign(stake("E0001", "AUS", "nickel", 0.2)),  # signed again under its id, on another line
+        lambda: book.end("E0002"),
+    ]
+    assert [d.id for d in book.equity_on("AUS", "lithium", "mine")] == ["E0003"]
+    for change in changes:
+        change()
+        for host, mineral in lines:
+            assert book.equity_on(host, mineral, "mine") == equity_by_scan(book, host, mineral)
+    assert [d.id for d in book.equity_on("AUS", "lithium", "mine")] == ["E0004"]
+    assert [d.id for d in book.equity_on("AUS", "nickel", "mine")] == ["E0001"]
