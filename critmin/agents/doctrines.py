@@ -43,6 +43,7 @@ from critmin.agents.controllers import Controller, DefaultController, QueuedCont
 from critmin.agents.diplomacy import answer_inbox
 from critmin.agents.doctrine_params import DoctrineParams, params_for
 from critmin.agents.pressures import Pressures
+from critmin.agents.price_support import PriceSupports
 from critmin.agents.reading import WorldReading
 from critmin.agents.situation import Situation
 from critmin.agents.valuation import DealValue, value_offer
@@ -66,6 +67,7 @@ class DoctrineController:
         rng: np.random.Generator,
         shared_reading: SharedReading | None = None,
         pressures: Pressures | None = None,
+        price_supports: PriceSupports | None = None,
     ) -> None:
         self.country = country
         self.params = params
@@ -73,6 +75,7 @@ class DoctrineController:
         self.shared_reading = shared_reading
         self.pressures = pressures if pressures is not None else Pressures()  # the model's, or its own
         self.pressures.join(country, params)
+        self.price_supports = price_supports if price_supports is not None else PriceSupports()
         self.memory = moves.Memory()
 
     def decide(self, observation: Observation, legal: Sequence[ActionBase]) -> list[ActionBase]:
@@ -154,11 +157,15 @@ class ResourceNationalist(DoctrineController):
 
     doctrine = "resource_nationalist"
 
+    def __init__(self, country: str, params: DoctrineParams, *args, **kwargs) -> None:
+        super().__init__(country, params, *args, **kwargs)
+        self.price_supports.join(country, params)
+
     def play(self, situation: Situation, pressed) -> list[ActionBase]:
         """Defend prices, push processing home, and cover its own imports."""
         return [
             *moves.release_in_shortage(situation),
-            *moves.price_support(situation, self.memory),
+            *moves.price_support(situation, self.price_supports),
             *moves.downstream(situation, self.memory, self.rng),
             *moves.secure_supply(situation, pressed),
             *moves.fund_programme(situation, pressed),
@@ -194,17 +201,20 @@ def doctrine_controller(
     tables: Sequence = (),
     shared_reading: SharedReading | None = None,
     pressures: Pressures | None = None,
+    price_supports: PriceSupports | None = None,
 ) -> Controller:
     """The AI controller of a doctrine for a country (the default controller for 'passive').
 
     `tables` are the scenario's `DoctrineTable`s over the doctrine's parameters, in order (None
     for none): its `[doctrines.NAME]` table, the country's own `doctrine_params`. `pressures`
-    is the model's book of its AI countries' pressure (the controller keeps its own without).
+    and `price_supports` are the model's books of its AI countries' pressure and price support
+    (the controller keeps its own without).
     """
     cls = DOCTRINE_CONTROLLERS.get(doctrine)
     if cls is None:
         return DefaultController()
-    return cls(country, params_for(doctrine, country, *tables), rng, shared_reading, pressures)
+    params = params_for(doctrine, country, *tables)
+    return cls(country, params, rng, shared_reading, pressures, price_supports)
 
 
 def make_controller(
@@ -213,6 +223,7 @@ def make_controller(
     doctrines: DoctrineTables | None = None,
     shared_reading: SharedReading | None = None,
     pressures: Pressures | None = None,
+    price_supports: PriceSupports | None = None,
 ) -> Controller:
     """The controller for a scenario's country record (`controller`, `doctrine` fields).
 
@@ -226,5 +237,6 @@ def make_controller(
     if country.controller == "ai":
         table = doctrines.table(country.doctrine) if doctrines is not None else None
         tables = (table, country.doctrine_params)
-        return doctrine_controller(country.doctrine, country.iso3, rng, tables, shared_reading, pressures)
+        books = (shared_reading, pressures, price_supports)
+        return doctrine_controller(country.doctrine, country.iso3, rng, tables, *books)
     return DefaultController()
