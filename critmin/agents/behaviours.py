@@ -611,13 +611,13 @@ def seek_offtakes(situation: Situation, rng: np.random.Generator) -> list[Action
     params, actions, seen = situation.params, [], situation.reading.seen
     exports = situation.column("exports")
     export_values = -exports * situation.column("price_usd_per_kg")
+    exported = exports.tolist()  # the line's figure as its view holds it, without making the view
     for k in np.lexsort((seen.rank, export_values)).tolist():  # by value, ties in line order
-        if len(actions) >= params.max_proposals_per_turn or exports[k] <= 0:
+        if len(actions) >= params.max_proposals_per_turn or exported[k] <= 0:
             break
         line = seen.order[k]
-        view = situation.views[line]
-        free = params.offtake_cover * view.exports - situation.sold[line]
-        if free <= 0.01 * view.exports or rng.random() >= params.seek_offtake_probability:
+        free = params.offtake_cover * exported[k] - situation.sold[line]
+        if free <= 0.01 * exported[k] or rng.random() >= params.seek_offtake_probability:
             continue
         buyer = choose_buyer(situation, line)
         if buyer is not None:
