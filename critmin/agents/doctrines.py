@@ -35,6 +35,7 @@ instead of reading every observation's public part again.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -55,6 +56,18 @@ SharedReading = Callable[[Observation], WorldReading | None]
 """The turn's shared reading of an observation's public part, if the engine has one for it."""
 
 
+@dataclass(eq=False)
+class DoctrineBooks:
+    """What a model's AI controllers share, a row per country: the pressure, the price support.
+
+    The first controller to decide on a reading moves every member's row in a few array
+    operations; each keeps its own row (agents/pressures.py, agents/price_support.py).
+    """
+
+    pressures: Pressures = field(default_factory=Pressures)
+    price_supports: PriceSupports = field(default_factory=PriceSupports)
+
+
 class DoctrineController:
     """An AI government: reads, lets its manufacturers press, answers its inbox, plays its doctrine."""
 
@@ -66,16 +79,15 @@ class DoctrineController:
         params: DoctrineParams,
         rng: np.random.Generator,
         shared_reading: SharedReading | None = None,
-        pressures: Pressures | None = None,
-        price_supports: PriceSupports | None = None,
+        books: DoctrineBooks | None = None,
     ) -> None:
         self.country = country
         self.params = params
         self.rng = rng
         self.shared_reading = shared_reading
-        self.pressures = pressures if pressures is not None else Pressures()  # the model's, or its own
+        books = books if books is not None else DoctrineBooks()  # the model's, or its own
+        self.pressures, self.price_supports = books.pressures, books.price_supports
         self.pressures.join(country, params)
-        self.price_supports = price_supports if price_supports is not None else PriceSupports()
         self.memory = moves.Memory()
 
     def decide(self, observation: Observation, legal: Sequence[ActionBase]) -> list[ActionBase]:
@@ -200,21 +212,19 @@ def doctrine_controller(
     rng: np.random.Generator,
     tables: Sequence = (),
     shared_reading: SharedReading | None = None,
-    pressures: Pressures | None = None,
-    price_supports: PriceSupports | None = None,
+    books: DoctrineBooks | None = None,
 ) -> Controller:
     """The AI controller of a doctrine for a country (the default controller for 'passive').
 
     `tables` are the scenario's `DoctrineTable`s over the doctrine's parameters, in order (None
-    for none): its `[doctrines.NAME]` table, the country's own `doctrine_params`. `pressures`
-    and `price_supports` are the model's books of its AI countries' pressure and price support
-    (the controller keeps its own without).
+    for none): its `[doctrines.NAME]` table, the country's own `doctrine_params`. `books` are
+    the model's books of its AI countries' pressure and price support (the controller keeps its
+    own without).
     """
     cls = DOCTRINE_CONTROLLERS.get(doctrine)
     if cls is None:
         return DefaultController()
-    params = params_for(doctrine, country, *tables)
-    return cls(country, params, rng, shared_reading, pressures, price_supports)
+    return cls(country, params_for(doctrine, country, *tables), rng, shared_reading, books)
 
 
 def make_controller(
@@ -222,8 +232,7 @@ def make_controller(
     rng: np.random.Generator,
     doctrines: DoctrineTables | None = None,
     shared_reading: SharedReading | None = None,
-    pressures: Pressures | None = None,
-    price_supports: PriceSupports | None = None,
+    books: DoctrineBooks | None = None,
 ) -> Controller:
     """The controller for a scenario's country record (`controller`, `doctrine` fields).
 
@@ -237,6 +246,5 @@ def make_controller(
     if country.controller == "ai":
         table = doctrines.table(country.doctrine) if doctrines is not None else None
         tables = (table, country.doctrine_params)
-        books = (shared_reading, pressures, price_supports)
-        return doctrine_controller(country.doctrine, country.iso3, rng, tables, *books)
+        return doctrine_controller(country.doctrine, country.iso3, rng, tables, shared_reading, books)
     return DefaultController()
