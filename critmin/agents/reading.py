@@ -74,20 +74,24 @@ class Own(msgspec.Struct, frozen=True, kw_only=True, eq=False):
 class TrustRow(Mapping):
     """A country's trust in every country by code, read from its row of the trust array.
 
-    What `dict(zip(codes, row))` holds, without building the dict: a row has as many entries as
-    the world has countries, and a doctrine asks for a few of them.
+    What `dict(zip(codes, row.tolist()))` holds, without building the dict or converting the row:
+    a row has as many entries as the world has countries (148 at 4x), and a doctrine asks for a few.
     """
 
-    def __init__(self, at: Mapping[str, int], row: list[float]) -> None:
+    def __init__(self, at: Mapping[str, int], row: np.ndarray) -> None:
         self.at, self.row = at, row
 
     def __getitem__(self, code: str) -> float:
-        return self.row[self.at[code]]
+        return float(self.row[self.at[code]])
 
     def get(self, code: str, default=None):
         """The trust in `code`, or `default` for a code outside the row."""
         o = self.at.get(code)
-        return default if o is None else self.row[o]
+        return default if o is None else float(self.row[o])
+
+    def items(self):
+        """(code, trust) of every country, in the row's order, converted at once."""
+        return dict(zip(self.at, self.row.tolist(), strict=True)).items()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.at)

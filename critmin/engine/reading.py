@@ -61,7 +61,7 @@ def own_part(book, country: str) -> Own:
         turn=view.turn,
         treasury_usd_m=float(view.treasury[c]),
         budget_per_turn_usd_m=float(view.budget_per_turn[c]),
-        trust=TrustRow(view.names.country, view.trust[c].tolist()),
+        trust=TrustRow(view.names.country, view.trust[c]),
         deals=book.deals.get(country, []),
         inbox=book.inbox.get(country, []),
         outbox=book.outbox.get(country, []),

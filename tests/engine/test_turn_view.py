@@ -149,7 +149,12 @@ def test_world_lines_list_the_largest_countries_and_their_prices_in_code_order()
     index, last = view.names, view.last
     for line in model.observe("CHN").world:
         c, m, s = slice(None), index.mineral[line.mineral], index.stage[line.stage]
-        for listed, figure in ((line.producers, view.capacity), (line.exporters, last.exports)):
+        listings = (
+            (line.producers, view.capacity),
+            (line.exporters, last.exports),
+            (line.importers, last.imports),
+        )
+        for listed, figure in listings:
             values = figure[c, m, s]
             largest = sorted(range(len(values)), key=lambda i: -values[i])[:6]
             assert listed == {index.countries[i]: float(values[i]) for i in largest if values[i] > 1e-9}
