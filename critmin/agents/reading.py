@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import is_
 from typing import NamedTuple
 
@@ -45,6 +45,10 @@ class LineFigures(NamedTuple):
     reference_price_usd_per_kg: float
     imports: float
     exports: float
+
+
+new_figures = partial(tuple.__new__, LineFigures)
+"""`LineFigures._make` of a row's LINE_FIGURES values, without its Python-level call and length check."""
 
 
 class Own(msgspec.Struct, frozen=True, kw_only=True, eq=False):
@@ -254,16 +258,23 @@ class LineViews(Mapping):
 
     def __getitem__(self, line: Line) -> LineFigures:
         view = self.read.get(line)
-        if view is None:
-            view = self.read[line] = LineFigures._make(self.figures[self.seen.at[line]].tolist())
-        return view
+        return view if view is not None else self.first_read(line, self.seen.at[line])
 
     def __contains__(self, line: object) -> bool:
         return line in self.seen.at
 
     def get(self, line: Line, default=None):
         """The line's figures, or `default` if the row has no such line (without raising inside)."""
-        return self[line] if line in self.seen.at else default
+        view = self.read.get(line)
+        if view is None:
+            k = self.seen.at.get(line)
+            return default if k is None else self.first_read(line, k)
+        return view
+
+    def first_read(self, line: Line, k: int) -> LineFigures:
+        """Line `k`'s figures, read from the row and kept."""
+        view = self.read[line] = new_figures(self.figures[k].tolist())
+        return view
 
     def __iter__(self) -> Iterator[Line]:
         return iter(self.seen.order)

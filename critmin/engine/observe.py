@@ -325,7 +325,13 @@ class WorldLines(Mapping):
 
     def get(self, line: Line, default=None):
         """The line, or `default` if the world has no such line."""
-        return self[line] if line in self.at else default
+        made = self.made.get(line)
+        if made is None:
+            k = self.at.get(line)
+            if k is None:
+                return default
+            made = self.made[line] = self.make(line, k)
+        return made
 
     def __contains__(self, line: object) -> bool:
         return line in self.at
