@@ -165,12 +165,33 @@ class Imports:
         received[self.line[at]] = self.tonnes[at]
         return received
 
-    def restrict(self, controls: dict, seen: Lines, codes: tuple[str, ...], axis: dict[str, int]) -> None:
+    def restrict(self, routes: RouteControls) -> None:
         """Mark the entries whose origin's export control on the line restricts the row's country.
 
-        Every entry at once: a (line, origin) table names the control on each route, if any, and
-        each control's verdict per row is read at the entry's row.
+        Every entry at once: the routes' table names the control on each (line, origin), if any,
+        and each control's verdict per row is read at the entry's row.
         """
+        if not len(routes.verdicts) or not len(self.line):
+            return
+        which = routes.at[self.line, self.origin]
+        at = np.flatnonzero(which >= 0)
+        self.restricted[at] = routes.verdicts[which[at], self.row[at]]
+
+
+@dataclass(frozen=True, eq=False)
+class RouteControls:
+    """The export control on each (line, origin) route of a reading, and each control's verdict per row."""
+
+    controls: list[ExportControl]  # the controls read, in order...
+    keys: list[tuple[str, str, str]]  # ...under their (exporter, mineral, stage)
+    seen: Lines
+    codes: tuple[str, ...]  # the rows' countries
+    at: np.ndarray  # (L, O) position in `verdicts` of the control on each route, -1 where none
+    verdicts: np.ndarray  # (V, R) bool: the control restricts the row's country
+
+    @classmethod
+    def of(cls, controls: dict, seen: Lines, codes: tuple[str, ...], axis: dict[str, int]) -> RouteControls:
+        """The table of `controls` on the routes of `seen` lines from the origins of `axis`."""
         control_at = np.full((len(seen.order), len(axis)), -1, dtype=np.int64)
         verdicts: list[np.ndarray] = []
         for (exporter, mineral, stage), control in controls.items():
@@ -178,11 +199,35 @@ class Imports:
             if k is not None and o is not None:
                 control_at[k, o] = len(verdicts)
                 verdicts.append(restricted_among(control, codes))
-        if not verdicts or not len(self.line):
-            return
-        which = control_at[self.line, self.origin]
-        at = np.flatnonzero(which >= 0)
-        self.restricted[at] = np.stack(verdicts)[which[at], self.row[at]]
+        stacked = np.stack(verdicts) if verdicts else np.zeros((0, len(codes)), dtype=bool)
+        control_at.flags.writeable = stacked.flags.writeable = False  # shared by the readings that follow
+        return cls(list(controls.values()), list(controls), seen, codes, control_at, stacked)
+
+    def holds(self, controls: dict, seen: Lines, codes: tuple[str, ...]) -> bool:
+        """True if made of these very controls under the same keys, on the same lines and rows."""
+        return (
+            self.seen is seen
+            and self.codes is codes
+            and same_objects(self.controls, list(controls.values()))
+            and self.keys == list(controls)
+        )
+
+
+class KeptRouteControls:
+    """The route controls of the last reading, made again only when the controls, lines or rows change.
+
+    Controls stand for many turns: a model's views keep one of these for every turn's reading.
+    """
+
+    def __init__(self) -> None:
+        self.routes: RouteControls | None = None
+
+    def of(self, controls: dict, seen: Lines, codes: tuple[str, ...], axis: dict[str, int]) -> RouteControls:
+        """`RouteControls.of(controls, seen, codes, axis)`, the last one's if it holds the same."""
+        routes = self.routes
+        if routes is None or not routes.holds(controls, seen, codes):
+            routes = self.routes = RouteControls.of(controls, seen, codes, axis)
+        return routes
 
 
 @dataclass(frozen=True, eq=False)
@@ -349,7 +394,7 @@ def of_observation(obs: Observation) -> WorldReading:
     codes = dict.fromkeys([*obs.trust, *(code for v in obs.minerals for code in v.imports_by_origin)])
     axis = {code: o for o, code in enumerate(codes)}
     imports = observed_imports(obs, seen, axis)
-    imports.restrict(public["controls"], seen, (obs.country,), axis)
+    imports.restrict(RouteControls.of(public["controls"], seen, (obs.country,), axis))
     figures = [[getattr(view, name) for name in LINE_FIGURES] for view in obs.minerals]
     shares = [capacity_share(public["lines"].get(line), obs.country) for line in seen.order]
     rows = Rows(

@@ -35,7 +35,7 @@ def ai_reading(book) -> WorldReading:
     public = public_part(book.lines_of_world, book.policies, dict(sorted(view.controls.items())))
     seen = Lines.of(book.lines)
     imports = replace(book.imports, restricted=np.zeros_like(book.imports.restricted))
-    imports.restrict(public["controls"], seen, countries, view.names.country)
+    imports.restrict(book.route_controls.of(public["controls"], seen, countries, view.names.country))
     rows = Rows(
         at=view.names.country,
         countries=countries,
