@@ -176,7 +176,7 @@ def origin_shares(rows, adversary_trust: float) -> tuple[np.ndarray, np.ndarray,
 def scattered(values: np.ndarray, at: np.ndarray, shape: tuple[int, int], empty=0.0) -> np.ndarray:
     """A (R, L) array holding `values` at the flat positions `at`, `empty` elsewhere."""
     full = np.full(shape, empty, dtype=values.dtype)
-    full.flat[at] = values
+    full.reshape(-1)[at] = values  # a view of the new array: `full.flat[at]` costs twice as much
     return full
 
 

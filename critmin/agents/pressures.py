@@ -6,7 +6,8 @@ on the lines where it reaches `act_on_pressure`, most pressed first (ties in lin
 model's AI controllers share one `Pressures` (a controller made elsewhere keeps its own): the
 first of them to decide on a reading moves every member's row in a few array operations and
 sorts every row's pressed lines in one pass; each controller then keeps its own row (a
-country's pressure moves only when it decides, as before).
+country's pressure moves only when it decides, as before), written into the levels for all the
+members that kept theirs at once, when the pressure moves next.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class Pressures:
 
     def join(self, country: str, params: DoctrineParams) -> None:
         """Hold the pressure of `country` (a doctrine's parameters), from nothing."""
+        self.commit()
         row = len(self.members)
         self.members[country] = Member(
             row, params.pressure_memory, params.act_on_pressure, params.adversary_trust, params.risk
@@ -72,13 +74,19 @@ class Pressures:
         moved = self.moved
         if moved is None or moved.reading is not reading or row in self.kept:
             moved = self.moved = self.move(reading)
-            self.kept = set()
-        self.level[row], self.held[row] = moved.level[row], moved.held[row]
-        self.kept.add(row)
+        self.kept.add(row)  # its row of `moved` is written into the levels at the next move
         return moved.pressed[row]
+
+    def commit(self) -> None:
+        """Write the rows members kept of the last move into the levels, all in one assignment."""
+        if self.kept:
+            rows = sorted(self.kept)
+            self.level[rows], self.held[rows] = self.moved.level[rows], self.moved.held[rows]
+            self.kept = set()
 
     def move(self, reading: WorldReading) -> Moved:
         """Every member's pressure after today's risk and lobbying on `reading` (members it reads)."""
+        self.commit()
         self.align(reading.seen.order)
         level, held = self.level.copy(), self.held.copy()
         for board_key, (rows, at, memory) in self.groups(reading.rows.at).items():

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import is_
 from typing import NamedTuple
 
@@ -47,6 +47,10 @@ class LineFigures(NamedTuple):
     exports: float
 
 
+new_figures = partial(tuple.__new__, LineFigures)
+"""`LineFigures._make` of a row's LINE_FIGURES values, without its Python-level call and length check."""
+
+
 class Own(msgspec.Struct, frozen=True, kw_only=True, eq=False):
     """What a country sees of its own besides its figures (an Observation's other fields).
 
@@ -74,20 +78,24 @@ class Own(msgspec.Struct, frozen=True, kw_only=True, eq=False):
 class TrustRow(Mapping):
     """A country's trust in every country by code, read from its row of the trust array.
 
-    What `dict(zip(codes, row))` holds, without building the dict: a row has as many entries as
-    the world has countries, and a doctrine asks for a few of them.
+    What `dict(zip(codes, row.tolist()))` holds, without building the dict or converting the row:
+    a row has as many entries as the world has countries (148 at 4x), and a doctrine asks for a few.
     """
 
-    def __init__(self, at: Mapping[str, int], row: list[float]) -> None:
+    def __init__(self, at: Mapping[str, int], row: np.ndarray) -> None:
         self.at, self.row = at, row
 
     def __getitem__(self, code: str) -> float:
-        return self.row[self.at[code]]
+        return float(self.row[self.at[code]])
 
     def get(self, code: str, default=None):
         """The trust in `code`, or `default` for a code outside the row."""
         o = self.at.get(code)
-        return default if o is None else self.row[o]
+        return default if o is None else float(self.row[o])
+
+    def items(self):
+        """(code, trust) of every country, in the row's order, converted at once."""
+        return dict(zip(self.at, self.row.tolist(), strict=True)).items()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.at)
@@ -157,12 +165,33 @@ class Imports:
         received[self.line[at]] = self.tonnes[at]
         return received
 
-    def restrict(self, controls: dict, seen: Lines, codes: tuple[str, ...], axis: dict[str, int]) -> None:
+    def restrict(self, routes: RouteControls) -> None:
         """Mark the entries whose origin's export control on the line restricts the row's country.
 
-        Every entry at once: a (line, origin) table names the control on each route, if any, and
-        each control's verdict per row is read at the entry's row.
+        Every entry at once: the routes' table names the control on each (line, origin), if any,
+        and each control's verdict per row is read at the entry's row.
         """
+        if not len(routes.verdicts) or not len(self.line):
+            return
+        which = routes.at[self.line, self.origin]
+        at = np.flatnonzero(which >= 0)
+        self.restricted[at] = routes.verdicts[which[at], self.row[at]]
+
+
+@dataclass(frozen=True, eq=False)
+class RouteControls:
+    """The export control on each (line, origin) route of a reading, and each control's verdict per row."""
+
+    controls: list[ExportControl]  # the controls read, in order...
+    keys: list[tuple[str, str, str]]  # ...under their (exporter, mineral, stage)
+    seen: Lines
+    codes: tuple[str, ...]  # the rows' countries
+    at: np.ndarray  # (L, O) position in `verdicts` of the control on each route, -1 where none
+    verdicts: np.ndarray  # (V, R) bool: the control restricts the row's country
+
+    @classmethod
+    def of(cls, controls: dict, seen: Lines, codes: tuple[str, ...], axis: dict[str, int]) -> RouteControls:
+        """The table of `controls` on the routes of `seen` lines from the origins of `axis`."""
         control_at = np.full((len(seen.order), len(axis)), -1, dtype=np.int64)
         verdicts: list[np.ndarray] = []
         for (exporter, mineral, stage), control in controls.items():
@@ -170,11 +199,35 @@ class Imports:
             if k is not None and o is not None:
                 control_at[k, o] = len(verdicts)
                 verdicts.append(restricted_among(control, codes))
-        if not verdicts or not len(self.line):
-            return
-        which = control_at[self.line, self.origin]
-        at = np.flatnonzero(which >= 0)
-        self.restricted[at] = np.stack(verdicts)[which[at], self.row[at]]
+        stacked = np.stack(verdicts) if verdicts else np.zeros((0, len(codes)), dtype=bool)
+        control_at.flags.writeable = stacked.flags.writeable = False  # shared by the readings that follow
+        return cls(list(controls.values()), list(controls), seen, codes, control_at, stacked)
+
+    def holds(self, controls: dict, seen: Lines, codes: tuple[str, ...]) -> bool:
+        """True if made of these very controls under the same keys, on the same lines and rows."""
+        return (
+            self.seen is seen
+            and self.codes is codes
+            and same_objects(self.controls, list(controls.values()))
+            and self.keys == list(controls)
+        )
+
+
+class KeptRouteControls:
+    """The route controls of the last reading, made again only when the controls, lines or rows change.
+
+    Controls stand for many turns: a model's views keep one of these for every turn's reading.
+    """
+
+    def __init__(self) -> None:
+        self.routes: RouteControls | None = None
+
+    def of(self, controls: dict, seen: Lines, codes: tuple[str, ...], axis: dict[str, int]) -> RouteControls:
+        """`RouteControls.of(controls, seen, codes, axis)`, the last one's if it holds the same."""
+        routes = self.routes
+        if routes is None or not routes.holds(controls, seen, codes):
+            routes = self.routes = RouteControls.of(controls, seen, codes, axis)
+        return routes
 
 
 @dataclass(frozen=True, eq=False)
@@ -250,16 +303,23 @@ class LineViews(Mapping):
 
     def __getitem__(self, line: Line) -> LineFigures:
         view = self.read.get(line)
-        if view is None:
-            view = self.read[line] = LineFigures._make(self.figures[self.seen.at[line]].tolist())
-        return view
+        return view if view is not None else self.first_read(line, self.seen.at[line])
 
     def __contains__(self, line: object) -> bool:
         return line in self.seen.at
 
     def get(self, line: Line, default=None):
         """The line's figures, or `default` if the row has no such line (without raising inside)."""
-        return self[line] if line in self.seen.at else default
+        view = self.read.get(line)
+        if view is None:
+            k = self.seen.at.get(line)
+            return default if k is None else self.first_read(line, k)
+        return view
+
+    def first_read(self, line: Line, k: int) -> LineFigures:
+        """Line `k`'s figures, read from the row and kept."""
+        view = self.read[line] = new_figures(self.figures[k].tolist())
+        return view
 
     def __iter__(self) -> Iterator[Line]:
         return iter(self.seen.order)
@@ -334,7 +394,7 @@ def of_observation(obs: Observation) -> WorldReading:
     codes = dict.fromkeys([*obs.trust, *(code for v in obs.minerals for code in v.imports_by_origin)])
     axis = {code: o for o, code in enumerate(codes)}
     imports = observed_imports(obs, seen, axis)
-    imports.restrict(public["controls"], seen, (obs.country,), axis)
+    imports.restrict(RouteControls.of(public["controls"], seen, (obs.country,), axis))
     figures = [[getattr(view, name) for name in LINE_FIGURES] for view in obs.minerals]
     shares = [capacity_share(public["lines"].get(line), obs.country) for line in seen.order]
     rows = Rows(

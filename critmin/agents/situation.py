@@ -47,12 +47,9 @@ class Risks(Mapping):
         self.read: dict[Line, SupplyRisk] = {}
 
     def __getitem__(self, line: Line) -> SupplyRisk:
-        risk = self.read.get(line)
+        risk = self.get(line)
         if risk is None:
-            k = self.reading.seen.at.get(line)
-            if k is None or not self.active[k]:
-                raise KeyError(line)
-            risk = self.read[line] = self.board.risk(self.row, k, line, self.reading.rows.countries)
+            raise KeyError(line)
         return risk
 
     def __contains__(self, line: object) -> bool:
@@ -61,10 +58,13 @@ class Risks(Mapping):
 
     def get(self, line: Line, default=None):
         """The line's risk, or `default` where the country neither imports nor went short."""
-        k = self.reading.seen.at.get(line)
-        if k is None or not self.active[k]:
-            return default
-        return self[line]
+        risk = self.read.get(line)
+        if risk is None:
+            k = self.reading.seen.at.get(line)
+            if k is None or not self.active[k]:
+                return default
+            risk = self.read[line] = self.board.risk(self.row, k, line, self.reading.rows.countries)
+        return risk
 
     def __iter__(self) -> Iterator[Line]:
         order = self.reading.seen.order

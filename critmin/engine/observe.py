@@ -18,7 +18,7 @@ from functools import cached_property
 import msgspec
 import numpy as np
 
-from critmin.agents.reading import Imports, Line, WorldReading
+from critmin.agents.reading import Imports, KeptRouteControls, Line, WorldReading
 from critmin.core.observation import LINE_FIGURES, MineralView, Observation, WorldLine
 from critmin.core.turn_view import Names, TurnView
 from critmin.engine.line_columns import gather_lines
@@ -71,6 +71,7 @@ class ObservationBook:
     agreement_inbox: dict[str, list[dict]]  # agreement proposals awaiting each country's answer
     embedded: np.ndarray  # (C, lines) embedded dependence on the largest foreign supplier
     embedded_supplier: np.ndarray  # (C, lines) that supplier's position
+    route_controls: KeptRouteControls  # the controls on the routes, kept from the last reading's
 
     @cached_property
     def reading(self) -> WorldReading:
@@ -187,11 +188,13 @@ def lobbying(view: TurnView, c: int) -> dict[str, float]:
     }
 
 
-def observation_book(world: World, view: TurnView, events: EventRecords, flows: Sparse) -> ObservationBook:
+def observation_book(
+    world: World, view: TurnView, events: EventRecords, flows: Sparse, routes: KeptRouteControls | None = None
+) -> ObservationBook:
     """The observations of `view`: what everyone sees alike, and every country's own figures.
 
     `events` are the model's event records, brought up to date (`read_events`); `flows` are the
-    view's last flows as their non-zero entries.
+    view's last flows as their non-zero entries; `routes` the model's kept route controls.
     """
     m_at, s_at = np.nonzero(view.chain)
     line_flows = LineFlows.of(flows, view.chain)
@@ -215,6 +218,7 @@ def observation_book(world: World, view: TurnView, events: EventRecords, flows: 
         **agreements_by_country(world),
         embedded=view.last.embedded[:, m_at, s_at],
         embedded_supplier=view.last.embedded_supplier[:, m_at, s_at],
+        route_controls=routes if routes is not None else KeptRouteControls(),
     )
 
 
@@ -325,7 +329,13 @@ class WorldLines(Mapping):
 
     def get(self, line: Line, default=None):
         """The line, or `default` if the world has no such line."""
-        return self[line] if line in self.at else default
+        made = self.made.get(line)
+        if made is None:
+            k = self.at.get(line)
+            if k is None:
+                return default
+            made = self.made[line] = self.make(line, k)
+        return made
 
     def __contains__(self, line: object) -> bool:
         return line in self.at

@@ -35,7 +35,7 @@ def ai_reading(book) -> WorldReading:
     public = public_part(book.lines_of_world, book.policies, dict(sorted(view.controls.items())))
     seen = Lines.of(book.lines)
     imports = replace(book.imports, restricted=np.zeros_like(book.imports.restricted))
-    imports.restrict(public["controls"], seen, countries, view.names.country)
+    imports.restrict(book.route_controls.of(public["controls"], seen, countries, view.names.country))
     rows = Rows(
         at=view.names.country,
         countries=countries,
@@ -61,7 +61,7 @@ def own_part(book, country: str) -> Own:
         turn=view.turn,
         treasury_usd_m=float(view.treasury[c]),
         budget_per_turn_usd_m=float(view.budget_per_turn[c]),
-        trust=TrustRow(view.names.country, view.trust[c].tolist()),
+        trust=TrustRow(view.names.country, view.trust[c]),
         deals=book.deals.get(country, []),
         inbox=book.inbox.get(country, []),
         outbox=book.outbox.get(country, []),

@@ -12,7 +12,7 @@ from functools import partial
 
 import numpy as np
 
-from critmin.agents.reading import WorldReading, restricted_among
+from critmin.agents.reading import KeptRouteControls, WorldReading, restricted_among
 from critmin.core.actions import ProposeDeal
 from critmin.core.observation import Observation, Terms
 from critmin.core.turn_view import BlockOnOffer, FirmArrays, LastTurn, MakersView, Names, TurnView
@@ -35,7 +35,8 @@ LAST_TURN_FIGURES = ("production", "consumption", "demand", "shortage", "imports
 class TurnViews:
     """A model's views of its world, each built again once the world has changed (its `version`).
 
-    The turn view, the book observations are picked from, and the event records they read.
+    The turn view, the book observations are picked from, the event records they read and the
+    controls on the readings' routes.
     """
 
     def __init__(self, world: World, recorder: Recorder) -> None:
@@ -43,6 +44,7 @@ class TurnViews:
         self.view: TurnView | None = None
         self.book: ObservationBook | None = None
         self.events: EventRecords | None = None
+        self.routes = KeptRouteControls()  # the controls on the readings' routes, while they stand
 
     def turn_view(self) -> TurnView:
         """The world as controllers see it now."""
@@ -55,7 +57,7 @@ class TurnViews:
         view = self.turn_view()
         if self.book is None or self.book.view is not view:
             self.events = read_events(self.events, self.world)
-            self.book = observation_book(self.world, view, self.events, self.last_flows(view))
+            self.book = observation_book(self.world, view, self.events, self.last_flows(view), self.routes)
         return self.book
 
     def last_flows(self, view: TurnView) -> Sparse:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 
 import numpy as np
 
+from critmin.agents.reading import KeptRouteControls, Lines, RouteControls
 from critmin.engine.capacity import own_capacity
 from critmin.engine.model import WorldModel
 from critmin.engine.stakes import sign_stake
@@ -149,7 +151,12 @@ def test_world_lines_list_the_largest_countries_and_their_prices_in_code_order()
     index, last = view.names, view.last
     for line in model.observe("CHN").world:
         c, m, s = slice(None), index.mineral[line.mineral], index.stage[line.stage]
-        for listed, figure in ((line.producers, view.capacity), (line.exporters, last.exports)):
+        listings = (
+            (line.producers, view.capacity),
+            (line.exporters, last.exports),
+            (line.importers, last.imports),
+        )
+        for listed, figure in listings:
             values = figure[c, m, s]
             largest = sorted(range(len(values)), key=lambda i: -values[i])[:6]
             assert listed == {index.countries[i]: float(values[i]) for i in largest if values[i] > 1e-9}
@@ -157,3 +164,37 @@ def test_world_lines_list_the_largest_countries_and_their_prices_in_code_order()
         assert list(line.prices) == codes
         assert line.prices == {code: float(view.price[index.country[code], m, s]) for code in codes}
         assert line.world_capacity == float(view.capacity[c, m, s].sum())
+
+
+def test_route_controls_are_kept_while_the_same_controls_stand_and_made_again_when_one_changes():
+    model = WorldModel("china-ree-controls-2025", seed=1)
+    model.run(3)
+    book = model.observation_book()
+    names, seen = book.view.names, Lines.of(book.lines)
+    controls = dict(sorted(book.view.controls.items()))
+    assert controls
+    kept = KeptRouteControls()
+    routes = kept.of(controls, seen, names.countries, names.country)
+    assert kept.of(dict(controls), seen, names.countries, names.country) is routes
+    fresh = RouteControls.of(controls, seen, names.countries, names.country)
+    assert np.array_equal(routes.at, fresh.at) and np.array_equal(routes.verdicts, fresh.verdicts)
+    key = next(iter(controls))
+    eased = controls | {key: replace(controls[key], leakage=controls[key].leakage + 0.1)}
+    assert kept.of(eased, seen, names.countries, names.country) is not routes
+    lifted = dict(list(controls.items())[1:])
+    remade = kept.of(lifted, seen, names.countries, names.country)
+    assert np.array_equal(
+        remade.verdicts, RouteControls.of(lifted, seen, names.countries, names.country).verdicts
+    )
+
+
+def test_a_reading_on_kept_route_controls_marks_the_imports_a_fresh_table_marks():
+    model = WorldModel("china-ree-controls-2025", seed=1)
+    for _ in range(4):
+        model.step()
+        book = model.observation_book()
+        reading, names = book.reading, book.view.names
+        fresh = replace(book.imports, restricted=np.zeros_like(book.imports.restricted))
+        fresh.restrict(RouteControls.of(reading.controls, reading.seen, names.countries, names.country))
+        assert np.array_equal(reading.rows.imports.restricted, fresh.restricted)
+    assert reading.rows.imports.restricted.any()
