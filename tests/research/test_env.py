@@ -18,7 +18,9 @@ from critmin.core.actions import LiftExportControl
 from critmin.core.observation import MineralView, Observation
 from critmin.engine import start
 from critmin.engine.model import WorldModel
+from critmin.engine.policies import ExportControl, PolicyBook, Subsidy, Tariff
 from critmin.research.env import Seat, benchmark, parallel_env, single_agent_env
+from critmin.research.env_rows import book_policies, policies_of
 from critmin.research.env_spaces import (
     ScenarioScore,
     budget_balance,
@@ -342,6 +344,19 @@ def observation(treasury: float, *views: MineralView) -> Observation:
         news=[],
         trust={},
     )
+
+
+def test_the_rows_read_each_countrys_policies_from_the_book_as_from_its_records():
+    book = PolicyBook()
+    book.impose(ExportControl("CHN", "ree_heavy", "refined", "licence", approval_share=0.5))
+    book.impose(ExportControl("CHN", "gallium", "refined", "ban", destinations=("USA",)))
+    book.impose(ExportControl("IND", "graphite", "refined", "quota", quota_tonnes_per_turn=10.0))
+    book.set_tariff(Tariff("USA", "gallium", "refined", 0.25, ("CHN",)))
+    book.set_tariff(Tariff("CHN", "lithium", "refined", 0.1))
+    book.set_subsidy(Subsidy("USA", "gallium", "refined", 0.2, until_turn=5))
+    countries = ["USA", "CHN", "JPN", "IND"]
+    records = book.records()
+    assert book_policies(book, countries) == [policies_of(records, c) for c in countries]
 
 
 def test_score_components_on_hand_made_observations():
