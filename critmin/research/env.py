@@ -67,7 +67,7 @@ class Seat(QueuedController):
 
 
 class EpisodeModel(WorldModel):
-    """A WorldModel whose first World is a copy of `start_world`, a World its scenario's first turn.
+    """A WorldModel whose first World is a copy of `start_world`, the World of its scenario's first turn.
 
     `start.build` draws nothing from the model's generator, so a copy given this model's
     generator is the World it would build (tests/research/test_env.py), for less than a fifth
