@@ -28,12 +28,11 @@ from functools import reduce
 
 import numpy as np
 
+from critmin.agents.maker_figures import line_figures, sector_shares
 from critmin.core.events import Event
 from critmin.core.turn_view import MakersView
 from critmin.core.units import usd_m
 from critmin.core.vocabulary import SECTORS
-
-WEEKS_PER_TURN = 13.0
 
 
 @dataclass
@@ -58,12 +57,6 @@ def pressed_to_substitute(view: MakersView, shortage: np.ndarray) -> np.ndarray 
     if threshold is None:
         return None
     return shortage[:, view.substitute_mineral, :].transpose(1, 0, 2) > threshold
-
-
-def shortage_share(view: MakersView) -> np.ndarray:
-    """(C, M, S) share of need left unmet this turn."""
-    need = view.need
-    return np.divide(view.shortage, need, out=np.zeros_like(need), where=need > 0)
 
 
 def doubt_suppliers(view: MakersView) -> tuple[np.ndarray, np.ndarray]:
@@ -105,19 +98,12 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
 
 def read_turn(view: MakersView) -> ManufacturerTurn:
     """Lost output, contract share, cover and lobbying of every country and sector, at once."""
-    need, demand = view.need, view.final_demand  # (K, C, M, S)
-    total = demand.sum(axis=0)
-    sector_share = np.divide(demand, total[None], out=np.zeros_like(demand), where=total[None] > 0)
+    sector_share = sector_shares(view.final_demand)  # (K, C, M, S)
     missing_value = usd_m(view.shortage, view.reference_price[None])
     lost = np.einsum("kcms,cms->kc", sector_share, missing_value) * view.output_value_multiple[:, None]
-    contracted = view.contracted
-    contract_share = np.minimum(np.divide(contracted, need, out=np.zeros_like(need), where=need > 0), 1.0)
-    cover = np.divide(view.stock, need, out=np.zeros_like(need), where=need > 0) * WEEKS_PER_TURN
-    short = shortage_share(view)
-    pressing = np.clip(short / view.lobby_shortage_share, 0.0, 1.0)
-    lobbying = np.where(cover < view.lobby_cover_weeks, pressing, 0.0)
-    target = view.inventory_target * WEEKS_PER_TURN
-    return ManufacturerTurn(lost, contract_share, cover, target, doubted_share(view), lobbying, short)
+    line = line_figures(view)  # one compiled pass (agents/maker_figures.py)
+    doubted, short = doubted_share(view), line.shortage_share
+    return ManufacturerTurn(lost, line.contract_share, line.cover, line.target, doubted, line.lobbying, short)
 
 
 def doubted_share(view: MakersView) -> np.ndarray:

@@ -7,6 +7,7 @@ events, decide, diplomacy, policy, produce, trade, consume, account.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 import mesa
@@ -72,6 +73,8 @@ class WorldModel(WorldHolder, mesa.Model):
 
     """
 
+    first_world = staticmethod(start.build)  # (scenario, rng) -> its first World (RL resets copy one)
+
     def __init__(
         self,
         scenario: Scenario | str | Path,
@@ -84,7 +87,7 @@ class WorldModel(WorldHolder, mesa.Model):
         spec = self.world_scenario.spec
         self.seed = spec.scenario.seed if seed is None else int(seed)
         super().__init__(rng=np.random.default_rng(np.random.SeedSequence(self.seed)))
-        self.world = start.build(self.world_scenario, self.rng)
+        self.world = self.first_world(self.world_scenario, self.rng)
         self.action_log: list[list[dict]] = []
         self.hashes: list[str] = []
         self.record_hashes = record_hashes
@@ -182,9 +185,7 @@ class WorldModel(WorldHolder, mesa.Model):
         controller = seat.controller
         if not isinstance(controller, QueuedController):
             raise ValueError(f"{country} is not played through submissions (its controller decides)")
-        verdicts, accepted = rules.verdicts(
-            self.world, actions, lambda action: self.seat_problem(country, action)
-        )
+        verdicts, accepted = rules.verdicts(self.world, actions, partial(self.seat_problem, country))
         controller.submit(accepted)
         return verdicts
 

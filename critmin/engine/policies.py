@@ -7,7 +7,7 @@ from functools import cached_property
 
 import numpy as np
 
-from critmin.core.export_control import ExportControl
+from critmin.core.export_control import BAN, LICENCE, ExportControl
 from critmin.core.vocabulary import TURNS_PER_YEAR
 
 __all__ = ["ExportControl", "PolicyBook", "RouteRules", "Subsidy", "Tariff", "quota_per_turn", "read_only"]
@@ -98,6 +98,7 @@ class PolicyBook:
     tariffs: dict[tuple[str, str, str], Tariff] = field(default_factory=dict)
     subsidies: dict[tuple[str, str, str], Subsidy] = field(default_factory=dict)
     _rules: dict | None = field(default=None, init=False, repr=False, compare=False)
+    _stale: set = field(default_factory=set, init=False, repr=False, compare=False)
 
     def impose(self, control: ExportControl) -> None:
         """Put a control in force on its line.
@@ -107,17 +108,17 @@ class PolicyBook:
         """
         key = (control.country, control.mineral, control.stage)
         self.controls[key] = merged(self.controls.get(key), control)
-        self._rules = None
+        self._stale.add(key[1:])
 
     def lift(self, country: str, mineral: str, stage: str) -> bool:
         """Remove a control; False if there was none."""
-        self._rules = None
+        self._stale.add((mineral, stage))
         return self.controls.pop((country, mineral, stage), None) is not None
 
     def set_tariff(self, tariff: Tariff) -> None:
         """Set (or with rate 0, remove) a tariff."""
         key = (tariff.country, tariff.mineral, tariff.stage)
-        self._rules = None
+        self._stale.add(key[1:])
         if tariff.rate > 0:
             self.tariffs[key] = tariff
         else:
@@ -150,12 +151,21 @@ class PolicyBook:
     def market_rules(self, countries: dict[str, int]) -> dict[tuple[str, str], RouteRules]:
         """Route rules (read-only) of every market (mineral, stage) that has a policy in force.
 
-        Kept until a policy changes.
+        Kept between calls: a market's rules are made again only after one of its policies changed.
         """
         if self._rules is None:
-            markets = {key[1:] for key in self.controls} | {key[1:] for key in self.tariffs}
-            self._rules = {market: read_only(self.rules(countries, *market)) for market in markets}
+            self._rules, self._stale = {}, self.markets()
+        if self._stale:
+            kept = self._rules.items()
+            self._rules = {market: rules for market, rules in kept if market not in self._stale}
+            for market in self._stale & self.markets():
+                self._rules[market] = read_only(self.rules(countries, *market))
+            self._stale = set()
         return self._rules
+
+    def markets(self) -> set[tuple[str, str]]:
+        """The markets (mineral, stage) with a control or a tariff in force."""
+        return {key[1:] for key in self.controls} | {key[1:] for key in self.tariffs}
 
     def rules(self, countries: dict[str, int], mineral: str, stage: str) -> RouteRules:
         """Route rules of one market under the policies in force."""
@@ -196,16 +206,36 @@ def merged(old: ExportControl | None, new: ExportControl) -> ExportControl:
 
 
 def apply_control(rules: RouteRules, control: ExportControl, countries: dict[str, int]) -> None:
-    """Write one control into a market's route rules, destination by destination."""
+    """Write one control into its exporter's row of a market's route rules (`destination_rows`)."""
     exporter = countries[control.country]
-    for destination, j in countries.items():
-        rules.route_open[exporter, j] = not control.bans(destination)
-        rules.licensed[exporter, j] = control.licenses(destination)
-        rules.leak_open[exporter, j] = control.leaks_to(destination)
+    banned, licensed, leaks = destination_rows(control, countries)
+    rules.route_open[exporter] = ~banned
+    rules.licensed[exporter] = licensed
+    rules.leak_open[exporter] = leaks
     rules.export_cap[exporter] = control.direct_cap()
     rules.licence_cap[exporter] = control.licence_cap()
-    rules.delay[exporter] = max(control.delay(destination) for destination in countries)
+    rules.delay[exporter] = max(control.delay_turns, 0) if licensed.any() else 0
     rules.leak_cap[exporter] = control.leak_cap()
+
+
+def destination_rows(control: ExportControl, countries: dict[str, int]) -> tuple[np.ndarray, ...]:
+    """(C,) bool rows of `control.bans`, `licenses` and `leaks_to` over `countries`, in one array pass.
+
+    Names not among `countries` are left out; the exporter's own entry is never banned or
+    licensed. The delay of a licensed destination is `delay_turns`, of any other 0. The same
+    answers as `ExportControl.regime_for` (tests/engine/test_policies.py holds them to it).
+    """
+    n = len(countries)
+    also_banned = np.zeros(n, dtype=bool)
+    also_banned[[countries[d] for d in control.also_banned if d in countries]] = True
+    covered = np.zeros(n, dtype=bool) if control.destinations else np.ones(n, dtype=bool)
+    covered[[countries[d] for d in control.destinations if d in countries]] = True
+    own = countries[control.country]
+    covered[own] = False
+    banned = also_banned | covered if control.regime == BAN else also_banned.copy()
+    licensed = covered & ~also_banned if control.regime == LICENCE else np.zeros(n, dtype=bool)
+    banned[own] = False
+    return banned, licensed, ~also_banned
 
 
 def quota_per_turn(tonnes_per_year: float | None) -> float:

@@ -51,10 +51,13 @@ class Substitutes:
 
 
 def remaining_use(adoption: np.ndarray, substitutes: Substitutes, shape: tuple[int, ...]) -> np.ndarray:
-    """(C, M, S) share of each line's use still needing the mineral after substitution."""
+    """(C, M, S) share of each line's use still needing the mineral after substitution.
+
+    Each option's `1 - adoption` multiplied in, option by option in table order (`np.multiply.at`
+    applies them in that order, as a loop over the options would).
+    """
     remaining = np.ones(shape)
-    for k, m in enumerate(substitutes.mineral):
-        remaining[:, m, :] *= 1 - adoption[k]
+    np.multiply.at(remaining.transpose(1, 0, 2), substitutes.mineral, 1 - adoption)
     return remaining
 
 

@@ -12,6 +12,7 @@ from functools import partial
 
 import numpy as np
 
+from critmin.agents.manufacturer_doctrine import stage_max
 from critmin.agents.reading import KeptRouteControls, WorldReading, restricted_among
 from critmin.core.actions import ProposeDeal
 from critmin.core.observation import Observation, Terms
@@ -289,7 +290,7 @@ def makers_view(world: World, need: np.ndarray, shortage: np.ndarray) -> MakersV
         stock=state.consumer_stock.copy(),
         contracted=contracted,
         expected_price=state.expected_price.copy(),
-        lobbying_before=world.lobbying.max(axis=2),
+        lobbying_before=stage_max(world.lobbying),
         substitute_mineral=substitutes.mineral,
         substitute_price_multiple=substitutes.price_multiple,
         substitute_names=substitutes.names,

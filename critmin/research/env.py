@@ -9,6 +9,7 @@ Spaces, features, catalogue and rewards are documented in docs/rl-environments.m
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -29,8 +30,10 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
 from critmin.agents.controllers import QueuedController
 from critmin.core.actions import ActionBase
 from critmin.core.observation import Observation
+from critmin.engine import start
 from critmin.engine.masks import Catalogue, Releases
 from critmin.engine.model import WorldModel
+from critmin.engine.world import World
 from critmin.research.env_rows import Rows, rows_of_world
 from critmin.research.env_spaces import (
     Menu,
@@ -61,6 +64,25 @@ class Seat(QueuedController):
         """The queued actions, emptying the queue."""
         actions, self.pending = self.pending, []
         return actions
+
+
+class EpisodeModel(WorldModel):
+    """A WorldModel whose first World is a copy of `start_world`, the World of its scenario's first turn.
+
+    `start.build` draws nothing from the model's generator, so a copy given this model's
+    generator is the World it would build (tests/research/test_env.py), for less than a fifth
+    of the work.
+    """
+
+    def __init__(self, start_world: World, **options: Any) -> None:
+        self.start_world = start_world
+        super().__init__(start_world.scenario, **options)
+
+    def first_world(self, scenario: Scenario, rng: np.random.Generator) -> World:
+        """A copy of `start_world` (of `scenario`, shared) drawing from `rng`, this model's generator."""
+        start_world = self.start_world
+        shared = {id(start_world.scenario): scenario, id(start_world.rng): rng}
+        return copy.deepcopy(start_world, shared)
 
 
 class CritminParallelEnv(ParallelEnv):
@@ -106,6 +128,7 @@ class CritminParallelEnv(ParallelEnv):
         self.action_spaces = {a: spaces.Discrete(len(self.catalogues[a])) for a in self.possible_agents}
         self.agents: list[str] = []
         self.world: WorldModel | None = None
+        self.start_world: World | None = None  # the scenario's first World, copied by each reset
         self.world_seed: int | None = None
         self.np_random: np.random.Generator | None = None
         self.menus = {
@@ -149,8 +172,10 @@ class CritminParallelEnv(ParallelEnv):
         """
         self.world_seed = self.next_world_seed(seed)
         controllers = {agent: Seat() for agent in self.possible_agents}
-        self.world = WorldModel(
-            self.scenario, seed=self.world_seed, controllers=controllers, record_hashes=False
+        if self.start_world is None:
+            self.start_world = start.build(self.scenario, np.random.default_rng())
+        self.world = EpisodeModel(
+            self.start_world, seed=self.world_seed, controllers=controllers, record_hashes=False
         )
         self.agents = list(self.possible_agents)
         self.seen = {a: self.world.firms[a].country if a in self.firms else a for a in self.agents}

@@ -20,6 +20,7 @@ from critmin.core.observation import LINE_FIGURES, Observation
 from critmin.core.turn_view import LastTurn, Names
 from critmin.engine.line_flows import LineFlows
 from critmin.engine.observe import deals_by_country, line_figures, pending_proposals
+from critmin.engine.policies import PolicyBook
 from critmin.engine.views import last_turn, names
 
 if TYPE_CHECKING:
@@ -72,6 +73,19 @@ def policies_of(records: list[dict], country: str) -> OwnPolicies:
     controls = {(p["mineral"], p["stage"]) for p in mine if p["kind"] == "export_control"}
     tariffs = {(p["mineral"], p["stage"]): float(p["rate"]) for p in mine if p["kind"] == "tariff"}
     return controls, tariffs
+
+
+def book_policies(book: PolicyBook, countries: Sequence[str]) -> list[OwnPolicies]:
+    """`policies_of` each of `countries`, read from the policy book's keys instead of its records."""
+    controls: dict[str, set[Line]] = {c: set() for c in countries}
+    tariffs: dict[str, dict[Line, float]] = {c: {} for c in countries}
+    for country, mineral, stage in book.controls:
+        if country in controls:
+            controls[country].add((mineral, stage))
+    for (country, mineral, stage), tariff in book.tariffs.items():
+        if country in tariffs:
+            tariffs[country][(mineral, stage)] = float(tariff.rate)
+    return [(controls[c], tariffs[c]) for c in countries]
 
 
 def policy_arrays(policies: Sequence[OwnPolicies], lines: Sequence[Line]) -> tuple[np.ndarray, np.ndarray]:
@@ -136,8 +150,7 @@ def rows_of_world(model: WorldModel, countries: Sequence[str], lines: Sequence[L
     chain = np.nonzero(view.chain)
     figures = line_figures(view, chain, LineFlows.of(model.views.last_flows(view), view.chain))
     at = [view.names.country[c] for c in countries]
-    records = world.policies.records()
-    controlled, tariff = policy_arrays([policies_of(records, c) for c in countries], lines)
+    controlled, tariff = policy_arrays(book_policies(world.policies, countries), lines)
     inbox, deals = pending_proposals(world)["inbox"], deals_by_country(world)
     seen = [(view.names.minerals[m], view.names.stages[s]) for m, s in zip(*chain, strict=True)]
     return Rows(

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from critmin.agents.doctrine_params import BASE
+from critmin.agents.maker_figures import line_figures, sector_shares
 from critmin.agents.manufacturer_doctrine import doubted_share, stage_max
 from critmin.agents.pressures import Pressures
 from critmin.engine.model import WorldModel
@@ -251,3 +252,46 @@ def test_sorted_unique_gives_np_uniques_values():
     values = np.random.default_rng(2).integers(0, 500, 2_000)
     assert sorted_unique(values).tobytes() == np.unique(values).tobytes()
     assert sorted_unique(values[:0]).tobytes() == np.unique(values[:0]).tobytes()
+
+
+def numpy_line_figures(view) -> tuple[np.ndarray, ...]:
+    """The figures `line_figures` compiles, as the numpy operations read_turn used to run."""
+    need = view.need
+    contract_share = np.minimum(
+        np.divide(view.contracted, need, out=np.zeros_like(need), where=need > 0), 1.0
+    )
+    cover = np.divide(view.stock, need, out=np.zeros_like(need), where=need > 0) * 13.0
+    short = np.divide(view.shortage, need, out=np.zeros_like(need), where=need > 0)
+    pressing = np.clip(short / view.lobby_shortage_share, 0.0, 1.0)
+    lobbying = np.where(cover < view.lobby_cover_weeks, pressing, 0.0)
+    return contract_share, cover, short, lobbying, view.inventory_target * 13.0
+
+
+def edgy(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """Random figures with zeros of both signs, exact ones and huge values among them."""
+    return rng.choice([0.0, -0.0, 1.0, 1.0, 1e300, -1.0], size=shape) * rng.choice(
+        [1.0, 0.5, 3.0], size=shape
+    )
+
+
+def test_the_makers_compiled_figures_are_the_numpy_operations_bit_for_bit():
+    rng = np.random.default_rng(7)
+    for shape in [(9, 6, 3), (37, 30, 3), (5, 7, 3)] * 6:  # world-2024's size, and odd ones
+        view = SimpleNamespace(
+            need=np.where(rng.uniform(size=shape) < 0.5, edgy(rng, shape), rng.uniform(0, 50, size=shape)),
+            contracted=edgy(rng, shape) * rng.uniform(0, 3, size=shape),
+            stock=edgy(rng, shape) * rng.uniform(0, 3, size=shape),
+            shortage=edgy(rng, shape) * rng.uniform(0, 3, size=shape),
+            inventory_target=rng.uniform(0, 2, size=shape),
+            lobby_shortage_share=float(rng.choice([0.2, 0.5, 1.0])),
+            lobby_cover_weeks=float(rng.choice([0.0, 6.0, 26.0])),
+        )
+        compiled = line_figures(view)
+        with np.errstate(over="ignore"):
+            by_numpy = numpy_line_figures(view)
+        for name, ours, theirs in zip(compiled._fields, compiled, by_numpy, strict=True):
+            assert ours.tobytes() == theirs.tobytes(), name
+        demand = edgy(rng, (6, *shape)) * rng.uniform(0, 3, size=(6, *shape))
+        total = demand.sum(axis=0)
+        expected = np.divide(demand, total[None], out=np.zeros_like(demand), where=total[None] > 0)
+        assert sector_shares(demand).tobytes() == expected.tobytes()

@@ -16,7 +16,11 @@ from pettingzoo.test import parallel_api_test, parallel_seed_test
 
 from critmin.core.actions import LiftExportControl
 from critmin.core.observation import MineralView, Observation
-from critmin.research.env import benchmark, parallel_env, single_agent_env
+from critmin.engine import start
+from critmin.engine.model import WorldModel
+from critmin.engine.policies import ExportControl, PolicyBook, Subsidy, Tariff
+from critmin.research.env import Seat, benchmark, parallel_env, single_agent_env
+from critmin.research.env_rows import book_policies, policies_of
 from critmin.research.env_spaces import (
     ScenarioScore,
     budget_balance,
@@ -227,6 +231,25 @@ def test_reset_seed_is_the_world_seed_and_unseeded_resets_follow_it(scenarios):
     assert env.world.seed == following
 
 
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_a_reset_plays_the_world_its_scenario_builds(name, scenarios):
+    scenario = scenarios(name)
+    state = np.random.default_rng(3).bit_generator.state
+    drawn = np.random.default_rng(3)
+    start.build(scenario, drawn)
+    assert drawn.bit_generator.state == state, "start.build draws nothing: a copy of its World is the World"
+    env = parallel_env(scenario, turns=2)
+    play_episode(env, seed=4, action_seed=1)  # an episode on the first copy of the start World
+    env.reset(seed=7)
+    seats = {agent: Seat() for agent in env.possible_agents}
+    fresh = WorldModel(scenario, seed=7, controllers=seats, record_hashes=False)
+    for _ in range(3):
+        assert env.world.state_hash() == fresh.state_hash()
+        assert env.world.events == fresh.events and env.world.ledger == fresh.ledger
+        env.world.step()
+        fresh.step()
+
+
 @pytest.mark.skipif("world-2024" not in packaged_names(), reason="world-2024 is not packaged yet")
 def test_different_seeds_give_different_worlds(scenarios):
     env = parallel_env(scenarios("world-2024"), turns=4)
@@ -321,6 +344,19 @@ def observation(treasury: float, *views: MineralView) -> Observation:
         news=[],
         trust={},
     )
+
+
+def test_the_rows_read_each_countrys_policies_from_the_book_as_from_its_records():
+    book = PolicyBook()
+    book.impose(ExportControl("CHN", "ree_heavy", "refined", "licence", approval_share=0.5))
+    book.impose(ExportControl("CHN", "gallium", "refined", "ban", destinations=("USA",)))
+    book.impose(ExportControl("IND", "graphite", "refined", "quota", quota_tonnes_per_turn=10.0))
+    book.set_tariff(Tariff("USA", "gallium", "refined", 0.25, ("CHN",)))
+    book.set_tariff(Tariff("CHN", "lithium", "refined", 0.1))
+    book.set_subsidy(Subsidy("USA", "gallium", "refined", 0.2, until_turn=5))
+    countries = ["USA", "CHN", "JPN", "IND"]
+    records = book.records()
+    assert book_policies(book, countries) == [policies_of(records, c) for c in countries]
 
 
 def test_score_components_on_hand_made_observations():
