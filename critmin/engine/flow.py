@@ -323,7 +323,7 @@ def _distances(total, sup, pair, used, o_mem, o_grp, d, pred, dirty, seen):
 @nb.njit(**_INLINE)
 def _kind(ns, v):
     """(kind, index) of node v: kind 0 out, 1 gate, 2 lic, 3 in."""
-    k = 3 if ns == 0 else min(v // ns, 3)
+    k = (v >= ns) + (v >= 2 * ns) + (v >= 3 * ns)  # no division (two per path arc and walk)
     return k, v - k * ns
 
 
