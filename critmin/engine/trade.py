@@ -17,7 +17,7 @@ from critmin.core.units import USD_M_PER_TONNE_USD_PER_KG, freight_usd_per_kg
 from critmin.engine import bid_blocks, leakage, market_batch, overhang
 from critmin.engine.chain_stocks import routine_cover
 from critmin.engine.controlled_storage import storage_price_shares
-from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
+from critmin.engine.dynamics import AT_CAP, stock_bid_price, stock_gaps
 from critmin.engine.landed_minimum import landed_minimum, open_tables
 from critmin.engine.market import MarketProblem, clear_flat
 from critmin.engine.market_batch import Entries, Line, MarketBatch
@@ -25,6 +25,7 @@ from critmin.engine.market_routes import ByMarket
 from critmin.engine.pairwise_sum import row_sums, sparse_sum
 from critmin.engine.policies import RouteRules, read_only, under_control
 from critmin.engine.route_severity import RouteSeverity
+from critmin.engine.severity_rows import severity_rows
 from critmin.engine.sold_goods import subtract_at
 from critmin.engine.spot_flows import SpotFlows, cleared_spot
 from critmin.engine.state import Constants, WorldState, feed_need
@@ -536,19 +537,32 @@ def controls_severity(batch: MarketBatch, flows: np.ndarray, settings) -> RouteS
     """How far each control binds on this turn's (M, S, C, C) `flows` (contracts and spot), route by route.
 
     Worked out on the rows of the exporters with a control only (no other route can be under one):
-    the ruled markets' rules stacked, their controlled exporters found in one pass, in market order.
+    the ruled markets' rules stacked, their controlled exporters found in one pass, in market order,
+    and `dynamics.control_severity` of those rows in one compiled pass (engine/severity_rows.py).
     """
     ruled = [(k, rules) for k, rules in enumerate(batch.full_rules) if rules is not None]
     if not ruled:
         return RouteSeverity.none()
     k, rules = zip(*ruled, strict=True)
-    stacked = ControlRules(*(np.stack([getattr(r, name) for r in rules]) for name in ControlRules._fields))
-    q, exporter = np.nonzero(under_control(stacked))
-    market = np.asarray(k)[q]
-    m, s = batch.mineral[market], batch.stage[market]
-    rows = ControlRules(*(field[q, exporter] for field in stacked))
-    rows = control_severity(rows, flows[m, s, exporter], settings, exporter)
-    return RouteSeverity.of_rows(np.ravel_multi_index((m, s, exporter), flows.shape[:3]), rows)
+    routes = np.array([[r.route_open for r in rules], [r.licensed for r in rules]])  # (2, Q, C, C)
+    caps = np.array([[r.export_cap for r in rules], [r.licence_cap for r in rules]])  # (2, Q, C)
+    rows = np.array(np.nonzero(under_control(ControlRules(routes[1], caps[0], caps[1], routes[0]))))
+    n = flows.shape[-1]
+    at, values = np.empty(rows.shape[1] * n, dtype=np.int64), np.empty(rows.shape[1] * n)
+    lines = np.ravel_multi_index((batch.mineral[list(k)], batch.stage[list(k)]), flows.shape[:2])
+    count = severity_rows(
+        rows,
+        lines,
+        flows.reshape(-1, n, n),
+        routes,
+        caps,
+        AT_CAP,
+        settings.control_risk_binding,
+        settings.control_risk_standing,
+        at,
+        values,
+    )
+    return RouteSeverity(at[:count], values[:count])
 
 
 class ControlRules(NamedTuple):
