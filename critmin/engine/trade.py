@@ -22,8 +22,9 @@ from critmin.engine.landed_minimum import landed_minimum, open_tables
 from critmin.engine.market import MarketProblem, clear_flat
 from critmin.engine.market_batch import Entries, Line, MarketBatch
 from critmin.engine.market_routes import ByMarket
-from critmin.engine.pairwise_sum import row_sums, sparse_sum
+from critmin.engine.pairwise_sum import sparse_sum
 from critmin.engine.policies import RouteRules, read_only, under_control
+from critmin.engine.route_money import route_money
 from critmin.engine.route_severity import RouteSeverity
 from critmin.engine.severity_rows import severity_rows
 from critmin.engine.sold_goods import subtract_at
@@ -772,30 +773,17 @@ def pay_for_goods(
     money, n = USD_M_PER_TONNE_USD_PER_KG, len(state.industry)
     pay_at_local_prices(state, sales, purchases)
     cells, tonnes = exports
-    market, exporter, importer = np.unravel_index(cells, routes.tariffs.shape)
     price = state.price[:, *traded].T  # (K, C)
     route_tariffs, route_risk = routes.tariffs.at(cells), routes.risk.at(cells)
-    route_freight = routes.freight[exporter, importer]
-    margin = price[market, importer] - price[market, exporter] - route_freight - route_tariffs
-    margin -= route_risk
-    tariff_revenue = np.bincount(importer, tonnes * route_tariffs, minlength=n)  # row after row
-    state.treasury += (tariff_revenue + exporters_rent(cells, tonnes * margin, n)) * money
-    transport = sparse_sum(cells, tonnes * route_freight, routes.tariffs.size)
+    revenue, rent, carried, hedged = np.zeros(n), np.zeros(n), np.empty(len(cells)), np.empty(len(cells))
+    route_money(
+        cells, tonnes, route_tariffs, route_risk, price, routes.freight, revenue, rent, carried, hedged
+    )
+    state.treasury += (revenue + rent) * money
+    transport = sparse_sum(cells, carried, routes.tariffs.size)
     doubted = np.flatnonzero(route_risk)  # elsewhere 0.0, which adds nothing to any of numpy's partial sums
-    hedging = sparse_sum(cells[doubted], tonnes[doubted] * route_risk[doubted], routes.tariffs.size)
+    hedging = sparse_sum(cells[doubted], hedged[doubted], routes.tariffs.size)
     return transport * money, hedging * money
-
-
-def exporters_rent(cells: np.ndarray, rent: np.ndarray, n: int) -> np.ndarray:
-    """(C,) each exporter's rent: the pairwise sum of each exporting (market, exporter) row, row after row.
-
-    `rent` is at ascending flat (K, C, C) `cells`; a row is one (market, exporter) pair's n importers.
-    """
-    row = cells // n
-    starts = np.diff(row, prepend=-1) != 0  # where each row's run of cells begins
-    first, row_of = np.flatnonzero(starts), np.cumsum(starts) - 1
-    totals = row_sums(row_of * n + cells % n, rent, len(first), n)
-    return np.bincount(row[first] % n, totals, minlength=n)
 
 
 def pay_at_local_prices(state: WorldState, sales: Entries, purchases: Entries) -> None:
