@@ -19,6 +19,7 @@ from critmin.engine.chain_stocks import routine_cover
 from critmin.engine.controlled_storage import storage_price_shares
 from critmin.engine.dynamics import AT_CAP, stock_bid_price, stock_gaps
 from critmin.engine.landed_minimum import landed_minimum, open_tables
+from critmin.engine.local_payments import local_payments
 from critmin.engine.market import MarketProblem, clear_flat
 from critmin.engine.market_batch import Entries, Line, MarketBatch
 from critmin.engine.market_routes import ByMarket
@@ -27,7 +28,7 @@ from critmin.engine.policies import RouteRules, read_only, under_control
 from critmin.engine.route_money import route_money
 from critmin.engine.route_severity import RouteSeverity
 from critmin.engine.severity_rows import severity_rows
-from critmin.engine.sold_goods import subtract_at
+from critmin.engine.sold_goods import subtract_by_owner
 from critmin.engine.spot_flows import SpotFlows, cleared_spot
 from critmin.engine.state import Constants, WorldState, feed_need
 from critmin.engine.storage_arbitrage import holding_price
@@ -35,6 +36,8 @@ from critmin.engine.supplier_risk import SupplierRisk
 
 BUYER_FINAL, BUYER_FEED, BUYER_STRATEGIC, BUYER_STOCK = 0, 1, 2, 3
 SELLER_PRODUCER, SELLER_STOCKPILE = 0, 1
+PUBLIC_SELLERS = np.array([False, True])  # by seller: sells from the treasury's stockpile
+PUBLIC_BUYERS = np.array([False, False, True, False])  # by buyer: buys for the strategic stockpile
 
 
 @dataclass
@@ -675,11 +678,9 @@ def contract_exports(committed: np.ndarray, licensed: np.ndarray) -> tuple[np.nd
 
 def hand_over_goods(state: WorldState, sales: Entries) -> None:
     """Sellers give up what they sold: producers from their stock, governments from stockpiles."""
-    for seller, target in ((SELLER_PRODUCER, state.producer_stock), (SELLER_STOCKPILE, state.stockpile)):
-        mask = sales.owner == seller
-        subtract_at(
-            target, *(column[mask] for column in (sales.country, sales.mineral, sales.stage, sales.tonnes))
-        )
+    stocks = (state.producer_stock, state.stockpile)  # by seller: SELLER_PRODUCER, SELLER_STOCKPILE
+    subtract_by_owner(stocks, *sales[:4], sales.tonnes)
+    for target in stocks:
         np.maximum(target, 0.0, out=target)
 
 
@@ -788,15 +789,15 @@ def pay_for_goods(
 
 def pay_at_local_prices(state: WorldState, sales: Entries, purchases: Entries) -> None:
     """Buyers pay sellers at local prices: industry, or the treasury for stockpile sales and purchases."""
-    money, n = USD_M_PER_TONNE_USD_PER_KG, len(state.industry)
-    country, owner = sales.country, sales.owner
-    revenue = sales.tonnes * state.price.take(sales.at) * money
+    money, n, prices = USD_M_PER_TONNE_USD_PER_KG, len(state.industry), state.price.reshape(-1)
     # industry's, then the treasury's, each country's sum in the entries' order
-    paid = np.bincount(country + n * (owner != SELLER_PRODUCER), revenue, minlength=2 * n)
+    paid = np.zeros(2 * n)
+    local_payments(sales.country, sales.owner, sales.tonnes, sales.at, prices, money, PUBLIC_SELLERS, paid)
     state.industry += paid[:n]
     state.treasury += paid[n:]
-    country, owner = purchases.country, purchases.owner
-    cost = purchases.tonnes * state.price.take(purchases.at) * money
-    paid = np.bincount(country + n * (owner == BUYER_STRATEGIC), cost, minlength=2 * n)
+    paid = np.zeros(2 * n)
+    local_payments(
+        purchases.country, purchases.owner, purchases.tonnes, purchases.at, prices, money, PUBLIC_BUYERS, paid
+    )
     state.industry -= paid[:n]
     state.treasury -= paid[n:]
