@@ -620,27 +620,16 @@ def cheapest_landed(
 
     A member's landed price is its local price plus freight + (tariff + risk); tariff and risk
     are summed only on rows of a market with tariffs or of an exporter someone doubts: elsewhere
-    both are 0.0, and freight + (0.0 + 0.0) is freight + 0.0 (engine/landed_minimum.py).
+    both are 0.0, and freight + (0.0 + 0.0) is freight + 0.0 (engine/landed_minimum.py, which
+    reads the tariff tables and the doubted routes itself).
     """
     n, k = len(routes.freight), len(local)
-    charged = among(market, list(routes.tariffs.tables), k) | among(
-        market * n + exporter, routes.risk.cells // n, k * n
-    )
-    rows = (market[charged], exporter[charged])  # ascending, unique pairs
-    charges = routes.tariffs.rows(*rows) + routes.risk.rows(*rows)
-    charge_row = np.full(len(market), -1)
-    charge_row[charged] = np.arange(len(charges))
+    charges = (*open_tables(routes.tariffs.tables, k, n, np.float64), routes.risk.cells, routes.risk.values)
     landed = np.full(local.shape, np.inf)
-    tables = open_tables(route_open.tables, k, n)
-    landed_minimum(market, exporter, local, routes.freight, charge_row, charges, *tables, landed)
+    landed_minimum(
+        market, exporter, local, routes.freight, charges, open_tables(route_open.tables, k, n), landed
+    )
     return landed
-
-
-def among(values: np.ndarray, members, size: int) -> np.ndarray:
-    """`np.isin(values, members)` for values and members in range(size), by a look-up table."""
-    table = np.zeros(size, dtype=bool)
-    table[members] = True
-    return table[values]
 
 
 def after_contracts(rules: RouteRules, committed: np.ndarray) -> RouteRules:

@@ -200,14 +200,6 @@ def test_contract_exports_are_the_dense_row_sums_off_the_diagonal_bit_for_bit():
         assert exported[1] == 0.0 and exported.any()
 
 
-def test_among_is_numpys_isin_on_values_in_range():
-    rng = np.random.default_rng(9)
-    values = rng.integers(0, 40, 300)
-    for members in ([], [3], list(rng.integers(0, 40, 12)), np.array([0, 39])):
-        assert (trade.among(values, members, 40) == np.isin(values, members)).all()
-    assert trade.among(values, [int(values[0])], 40).any()
-
-
 def test_member_routes_are_the_flat_places_of_the_member_by_member_mask_with_their_freight():
     rng = np.random.default_rng(3)
     member = rng.random((7, 9)) < 0.4
