@@ -139,6 +139,15 @@ def arrive_in_transit(world: World) -> None:
     What governments bought goes to their stockpiles; the rest to manufacturers, else processors.
     """
     state = world.state
+    if busy(state.in_transit) or busy(state.stockpile_in_transit):
+        arrive_held(world)
+    else:
+        arrive_nothing(world)
+
+
+def arrive_held(world: World) -> None:
+    """`arrive_in_transit` worked out on the pipelines: the first turn's goods arrive, the rest move on."""
+    state = world.state
     arriving = state.in_transit[0]
     strategic = np.minimum(state.stockpile_in_transit[0], arriving)
     private = arriving - strategic
@@ -151,3 +160,20 @@ def arrive_in_transit(world: World) -> None:
         moved = np.roll(getattr(state, pipeline), -1, axis=0)
         moved[-1] = 0.0
         setattr(state, pipeline, moved)
+
+
+def busy(pipeline: np.ndarray) -> bool:
+    """Whether any entry of `pipeline` is other than +0.0 (its bits; -0.0 counts as busy)."""
+    return bool(pipeline.view(np.uint64).any())
+
+
+def arrive_nothing(world: World) -> None:
+    """`arrive_in_transit` with both pipelines all +0.0: the stocks add +0.0, the pipelines stay zeros.
+
+    Adding +0.0 keeps every stock's bits but a -0.0's (made +0.0), as adding the zero arrivals did;
+    rolled zeros with a zero last row are the same zeros, so the pipelines are left as they are.
+    """
+    state = world.state
+    for stock in (state.stockpile, state.consumer_stock, state.feed_stock):
+        stock += 0.0
+    world.last.arrived = np.zeros_like(state.in_transit[0])

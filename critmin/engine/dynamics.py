@@ -148,16 +148,16 @@ def stock_gaps(need, stock, target, base) -> tuple[np.ndarray, np.ndarray, np.nd
     return use, routine_total - use, np.maximum(wanted_total - routine_total, 0.0)
 
 
-def control_severity(rules, flows: np.ndarray, settings, exporters: np.ndarray | None = None) -> np.ndarray:
+def control_severity(rules, flows: np.ndarray, settings) -> np.ndarray:
     """(..., C, C) how far each route is under an exporter's control.
 
     A banned route counts 1; a quota or licence counts `control_risk_binding` when exports
     reach it, `control_risk_standing` otherwise. `rules` and `flows` may carry leading market
-    axes (each field stacked), or be (R, C) rows of `exporters` ((R,) positions:
-    `trade.ControlRules`), each row worked out as in its market.
+    axes (each field stacked). The turn works it out on the controlled exporters' rows only, in
+    one compiled pass (engine/severity_rows.py, held to this rule by tests/engine/test_route_severity.py).
     """
     n = flows.shape[-1]
-    domestic = np.eye(n, dtype=bool) if exporters is None else np.arange(n) == exporters[:, None]
+    domestic = np.eye(n, dtype=bool)
     exports = np.where(domestic, 0.0, flows).sum(axis=-1)
     licensed = (flows * rules.licensed).sum(axis=-1)
     quota_hit = exports >= AT_CAP * rules.export_cap

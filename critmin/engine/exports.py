@@ -33,10 +33,27 @@ def remember(world: World, flows: np.ndarray, severity, entries=None) -> None:
     keep = world.settings.export_history_turns
     shipped = RouteExports.of_flows(flows) if entries is None else RouteExports.of_entries(entries)
     world.export_history = [shipped, *world.export_history[: keep - 1]]
-    domestic = np.diagonal(flows, axis1=2, axis2=3).transpose(2, 0, 1)
+    domestic = np.diagonal(flows, axis1=2, axis2=3) if entries is None else home_tonnes(entries)
+    domestic = domestic.transpose(2, 0, 1)
     recent = mean_of(world.export_history)
     world.state.control_exposure = dynamics.control_exposure(recent, domestic, severity)
     world.recent_supply = (recent, domestic)
+
+
+def home_tonnes(entries) -> np.ndarray:
+    """(M, S, C) the domestic diagonal of the (M, S, C, C) flows, from their non-zero entries (`Sparse`).
+
+    The values of `np.diagonal(flows, axis1=2, axis2=3)` (the flows hold no -0.0: they start at
+    +0.0 and only tonnes are added) in a small array laid out as that view: the countries' axis
+    apart from the (M, S) ones (each line's row padded by one), so that numpy walks it, and what
+    is added to it, in the same order as the view into the dense flows, whose scattered reads it saves.
+    """
+    lines, n = entries.shape[:2], entries.shape[-1]
+    at = entries.at.astype(np.int64)
+    home = at // n % n == at % n
+    padded = np.zeros((*lines, n + 1))
+    padded.reshape(-1, n + 1)[at[home] // (n * n), at[home] % n] = entries.values[home]
+    return padded[..., :n]
 
 
 def mean_of(turns: list[RouteExports]) -> RouteExports:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba as nb
 import numpy as np
 
 from critmin.engine import leakage
@@ -43,9 +44,10 @@ def cleared_spot(batch, cleared_flows: np.ndarray, shape: tuple[int, ...]) -> tu
     members' grid, hubs folded into their exporters. Routes that moved nothing are left out of
     each part before the parts are joined and sorted.
     """
-    plain = cleared_flows[: batch.kernel[3][0][len(batch.plain)]] + 0.0  # -0.0 reads 0.0
-    moved = np.flatnonzero(plain)  # a route that moved nothing adds nothing to the flows
-    cells, tonnes = [batch.route_cells[moved]], [plain[moved]]
+    plain = batch.kernel[3][0][len(batch.plain)]  # the plain markets' routes come first
+    cells, tonnes = np.empty(plain, dtype=batch.route_cells.dtype), np.empty(plain)
+    count = moved_routes(cleared_flows, batch.route_cells, cells, tonnes)
+    cells, tonnes = [cells[:count]], [tonnes[:count]]
     n, at, leaked = shape[-1], batch.kernel[3][0], {}
     for q, (k, market) in enumerate(batch.hubbed, start=len(batch.plain)):
         size = len(market.problem.route_cost)
@@ -62,3 +64,19 @@ def cleared_spot(batch, cleared_flows: np.ndarray, shape: tuple[int, ...]) -> tu
         order = np.argsort(cells, kind="stable")  # each market's cells are its own: no ties
         cells, tonnes = cells[order], tonnes[order]
     return SpotFlows(cells, batch.line_positions(cells, shape), tonnes, shape), leaked
+
+
+@nb.njit(cache=True, nogil=True)
+def moved_routes(flows, route_cells, cells, tonnes):
+    """Write the routes of the first len(cells) `flows` that moved anything into `cells`, `tonnes`: how many.
+
+    In order; a -0.0 reads 0.0 (and is left out), as `flows + 0.0` then `np.flatnonzero` had it;
+    NaN is kept.
+    """
+    count = 0
+    for i in range(len(cells)):
+        moved = flows[i] + 0.0
+        if moved != 0.0:
+            cells[count], tonnes[count] = route_cells[i], moved
+            count += 1
+    return count

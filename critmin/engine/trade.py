@@ -17,15 +17,18 @@ from critmin.core.units import USD_M_PER_TONNE_USD_PER_KG, freight_usd_per_kg
 from critmin.engine import bid_blocks, leakage, market_batch, overhang
 from critmin.engine.chain_stocks import routine_cover
 from critmin.engine.controlled_storage import storage_price_shares
-from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
+from critmin.engine.dynamics import AT_CAP, stock_bid_price, stock_gaps
 from critmin.engine.landed_minimum import landed_minimum, open_tables
+from critmin.engine.local_payments import local_payments
 from critmin.engine.market import MarketProblem, clear_flat
 from critmin.engine.market_batch import Entries, Line, MarketBatch
 from critmin.engine.market_routes import ByMarket
-from critmin.engine.pairwise_sum import row_sums, sparse_sum
+from critmin.engine.pairwise_sum import sparse_sum
 from critmin.engine.policies import RouteRules, read_only, under_control
+from critmin.engine.route_money import route_money
 from critmin.engine.route_severity import RouteSeverity
-from critmin.engine.sold_goods import subtract_at
+from critmin.engine.severity_rows import severity_rows
+from critmin.engine.sold_goods import subtract_by_owner
 from critmin.engine.spot_flows import SpotFlows, cleared_spot
 from critmin.engine.state import Constants, WorldState, feed_need
 from critmin.engine.storage_arbitrage import holding_price
@@ -33,6 +36,8 @@ from critmin.engine.supplier_risk import SupplierRisk
 
 BUYER_FINAL, BUYER_FEED, BUYER_STRATEGIC, BUYER_STOCK = 0, 1, 2, 3
 SELLER_PRODUCER, SELLER_STOCKPILE = 0, 1
+PUBLIC_SELLERS = np.array([False, True])  # by seller: sells from the treasury's stockpile
+PUBLIC_BUYERS = np.array([False, False, True, False])  # by buyer: buys for the strategic stockpile
 
 
 @dataclass
@@ -536,19 +541,32 @@ def controls_severity(batch: MarketBatch, flows: np.ndarray, settings) -> RouteS
     """How far each control binds on this turn's (M, S, C, C) `flows` (contracts and spot), route by route.
 
     Worked out on the rows of the exporters with a control only (no other route can be under one):
-    the ruled markets' rules stacked, their controlled exporters found in one pass, in market order.
+    the ruled markets' rules stacked, their controlled exporters found in one pass, in market order,
+    and `dynamics.control_severity` of those rows in one compiled pass (engine/severity_rows.py).
     """
     ruled = [(k, rules) for k, rules in enumerate(batch.full_rules) if rules is not None]
     if not ruled:
         return RouteSeverity.none()
     k, rules = zip(*ruled, strict=True)
-    stacked = ControlRules(*(np.stack([getattr(r, name) for r in rules]) for name in ControlRules._fields))
-    q, exporter = np.nonzero(under_control(stacked))
-    market = np.asarray(k)[q]
-    m, s = batch.mineral[market], batch.stage[market]
-    rows = ControlRules(*(field[q, exporter] for field in stacked))
-    rows = control_severity(rows, flows[m, s, exporter], settings, exporter)
-    return RouteSeverity.of_rows(np.ravel_multi_index((m, s, exporter), flows.shape[:3]), rows)
+    routes = np.array([[r.route_open for r in rules], [r.licensed for r in rules]])  # (2, Q, C, C)
+    caps = np.array([[r.export_cap for r in rules], [r.licence_cap for r in rules]])  # (2, Q, C)
+    rows = np.array(np.nonzero(under_control(ControlRules(routes[1], caps[0], caps[1], routes[0]))))
+    n = flows.shape[-1]
+    at, values = np.empty(rows.shape[1] * n, dtype=np.int64), np.empty(rows.shape[1] * n)
+    lines = np.ravel_multi_index((batch.mineral[list(k)], batch.stage[list(k)]), flows.shape[:2])
+    count = severity_rows(
+        rows,
+        lines,
+        flows.reshape(-1, n, n),
+        routes,
+        caps,
+        AT_CAP,
+        settings.control_risk_binding,
+        settings.control_risk_standing,
+        at,
+        values,
+    )
+    return RouteSeverity(at[:count], values[:count])
 
 
 class ControlRules(NamedTuple):
@@ -602,27 +620,16 @@ def cheapest_landed(
 
     A member's landed price is its local price plus freight + (tariff + risk); tariff and risk
     are summed only on rows of a market with tariffs or of an exporter someone doubts: elsewhere
-    both are 0.0, and freight + (0.0 + 0.0) is freight + 0.0 (engine/landed_minimum.py).
+    both are 0.0, and freight + (0.0 + 0.0) is freight + 0.0 (engine/landed_minimum.py, which
+    reads the tariff tables and the doubted routes itself).
     """
     n, k = len(routes.freight), len(local)
-    charged = among(market, list(routes.tariffs.tables), k) | among(
-        market * n + exporter, routes.risk.cells // n, k * n
-    )
-    rows = (market[charged], exporter[charged])  # ascending, unique pairs
-    charges = routes.tariffs.rows(*rows) + routes.risk.rows(*rows)
-    charge_row = np.full(len(market), -1)
-    charge_row[charged] = np.arange(len(charges))
+    charges = (*open_tables(routes.tariffs.tables, k, n, np.float64), routes.risk.cells, routes.risk.values)
     landed = np.full(local.shape, np.inf)
-    tables = open_tables(route_open.tables, k, n)
-    landed_minimum(market, exporter, local, routes.freight, charge_row, charges, *tables, landed)
+    landed_minimum(
+        market, exporter, local, routes.freight, charges, open_tables(route_open.tables, k, n), landed
+    )
     return landed
-
-
-def among(values: np.ndarray, members, size: int) -> np.ndarray:
-    """`np.isin(values, members)` for values and members in range(size), by a look-up table."""
-    table = np.zeros(size, dtype=bool)
-    table[members] = True
-    return table[values]
 
 
 def after_contracts(rules: RouteRules, committed: np.ndarray) -> RouteRules:
@@ -660,11 +667,9 @@ def contract_exports(committed: np.ndarray, licensed: np.ndarray) -> tuple[np.nd
 
 def hand_over_goods(state: WorldState, sales: Entries) -> None:
     """Sellers give up what they sold: producers from their stock, governments from stockpiles."""
-    for seller, target in ((SELLER_PRODUCER, state.producer_stock), (SELLER_STOCKPILE, state.stockpile)):
-        mask = sales.owner == seller
-        subtract_at(
-            target, *(column[mask] for column in (sales.country, sales.mineral, sales.stage, sales.tonnes))
-        )
+    stocks = (state.producer_stock, state.stockpile)  # by seller: SELLER_PRODUCER, SELLER_STOCKPILE
+    subtract_by_owner(stocks, *sales[:4], sales.tonnes)
+    for target in stocks:
         np.maximum(target, 0.0, out=target)
 
 
@@ -758,43 +763,30 @@ def pay_for_goods(
     money, n = USD_M_PER_TONNE_USD_PER_KG, len(state.industry)
     pay_at_local_prices(state, sales, purchases)
     cells, tonnes = exports
-    market, exporter, importer = np.unravel_index(cells, routes.tariffs.shape)
     price = state.price[:, *traded].T  # (K, C)
     route_tariffs, route_risk = routes.tariffs.at(cells), routes.risk.at(cells)
-    route_freight = routes.freight[exporter, importer]
-    margin = price[market, importer] - price[market, exporter] - route_freight - route_tariffs
-    margin -= route_risk
-    tariff_revenue = np.bincount(importer, tonnes * route_tariffs, minlength=n)  # row after row
-    state.treasury += (tariff_revenue + exporters_rent(cells, tonnes * margin, n)) * money
-    transport = sparse_sum(cells, tonnes * route_freight, routes.tariffs.size)
+    revenue, rent, carried, hedged = np.zeros(n), np.zeros(n), np.empty(len(cells)), np.empty(len(cells))
+    route_money(
+        cells, tonnes, route_tariffs, route_risk, price, routes.freight, revenue, rent, carried, hedged
+    )
+    state.treasury += (revenue + rent) * money
+    transport = sparse_sum(cells, carried, routes.tariffs.size)
     doubted = np.flatnonzero(route_risk)  # elsewhere 0.0, which adds nothing to any of numpy's partial sums
-    hedging = sparse_sum(cells[doubted], tonnes[doubted] * route_risk[doubted], routes.tariffs.size)
+    hedging = sparse_sum(cells[doubted], hedged[doubted], routes.tariffs.size)
     return transport * money, hedging * money
-
-
-def exporters_rent(cells: np.ndarray, rent: np.ndarray, n: int) -> np.ndarray:
-    """(C,) each exporter's rent: the pairwise sum of each exporting (market, exporter) row, row after row.
-
-    `rent` is at ascending flat (K, C, C) `cells`; a row is one (market, exporter) pair's n importers.
-    """
-    row = cells // n
-    starts = np.diff(row, prepend=-1) != 0  # where each row's run of cells begins
-    first, row_of = np.flatnonzero(starts), np.cumsum(starts) - 1
-    totals = row_sums(row_of * n + cells % n, rent, len(first), n)
-    return np.bincount(row[first] % n, totals, minlength=n)
 
 
 def pay_at_local_prices(state: WorldState, sales: Entries, purchases: Entries) -> None:
     """Buyers pay sellers at local prices: industry, or the treasury for stockpile sales and purchases."""
-    money, n = USD_M_PER_TONNE_USD_PER_KG, len(state.industry)
-    country, owner = sales.country, sales.owner
-    revenue = sales.tonnes * state.price.take(sales.at) * money
+    money, n, prices = USD_M_PER_TONNE_USD_PER_KG, len(state.industry), state.price.reshape(-1)
     # industry's, then the treasury's, each country's sum in the entries' order
-    paid = np.bincount(country + n * (owner != SELLER_PRODUCER), revenue, minlength=2 * n)
+    paid = np.zeros(2 * n)
+    local_payments(sales.country, sales.owner, sales.tonnes, sales.at, prices, money, PUBLIC_SELLERS, paid)
     state.industry += paid[:n]
     state.treasury += paid[n:]
-    country, owner = purchases.country, purchases.owner
-    cost = purchases.tonnes * state.price.take(purchases.at) * money
-    paid = np.bincount(country + n * (owner == BUYER_STRATEGIC), cost, minlength=2 * n)
+    paid = np.zeros(2 * n)
+    local_payments(
+        purchases.country, purchases.owner, purchases.tonnes, purchases.at, prices, money, PUBLIC_BUYERS, paid
+    )
     state.industry -= paid[:n]
     state.treasury -= paid[n:]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from critmin.engine.exports import mean_of
+from critmin.engine.exports import home_tonnes, mean_of
 from critmin.engine.model import WorldModel
 from critmin.engine.records import Sparse
 from critmin.engine.route_exports import RouteExports
@@ -68,3 +68,17 @@ def test_exports_of_the_non_zero_entries_are_those_of_the_dense_flows():
     of_entries, of_flows = RouteExports.of_entries(Sparse.of(flows)), RouteExports.of_flows(flows)
     assert of_entries.at.tobytes() == of_flows.at.tobytes()
     assert of_entries.tonnes.tobytes() == of_flows.tonnes.tobytes() and of_entries.shape == of_flows.shape
+
+
+@pytest.mark.parametrize("countries", [5, 37, 148])
+def test_home_tonnes_are_the_flows_diagonal_laid_out_as_numpy_walks_it(countries):
+    rng = np.random.default_rng(countries)
+    shape = (4, 3, countries, countries)
+    flows = np.where(rng.random(shape) < 0.2, rng.lognormal(2, 2, shape), 0.0)
+    view = np.diagonal(flows, axis1=2, axis2=3).transpose(2, 0, 1)
+    home = home_tonnes(Sparse.of(flows)).transpose(2, 0, 1)
+    assert home.tobytes() == view.tobytes() and view.any()
+    assert np.argsort(home.strides).tolist() == np.argsort(view.strides).tolist()  # the same axis order
+    other = rng.lognormal(1, 1, view.shape)
+    for total in (lambda d: d.sum(), lambda d: d.sum(axis=0), lambda d: (other + d).sum(axis=(1, 2))):
+        assert total(home).tobytes() == total(view).tobytes()

@@ -75,9 +75,10 @@ def random_rules(rng: np.random.Generator, n: int) -> RouteRules:
     return rules
 
 
-def test_severity_on_the_controlled_exporters_rows_equals_the_markets_stack():
+@pytest.mark.parametrize("n", [6, 30, 148])  # 148 > 128: numpy's row sums split in halves
+def test_severity_on_the_controlled_exporters_rows_equals_the_markets_stack(n):
     rng = np.random.default_rng(11)
-    n, settings = 30, MarketSettings()
+    settings = MarketSettings()
     rules = [random_rules(rng, n) for _ in range(4)]
     flows = np.where(rng.random((4, n, n)) < 0.4, rng.lognormal(2, 2, (4, n, n)), 0.0)
     stack = RouteRules(
