@@ -15,9 +15,8 @@ import numpy as np
 
 from critmin.core.units import USD_M_PER_TONNE_USD_PER_KG, freight_usd_per_kg
 from critmin.engine import bid_blocks, leakage, market_batch, overhang
-from critmin.engine.chain_stocks import routine_cover
 from critmin.engine.controlled_storage import storage_price_shares
-from critmin.engine.dynamics import control_severity, stock_bid_price, stock_gaps
+from critmin.engine.dynamics import control_severity
 from critmin.engine.landed_minimum import landed_minimum, open_tables
 from critmin.engine.market import MarketProblem, clear_flat
 from critmin.engine.market_batch import Entries, Line, MarketBatch
@@ -27,7 +26,7 @@ from critmin.engine.policies import RouteRules, read_only, under_control
 from critmin.engine.route_severity import RouteSeverity
 from critmin.engine.sold_goods import subtract_at
 from critmin.engine.spot_flows import SpotFlows, cleared_spot
-from critmin.engine.state import Constants, WorldState, feed_need
+from critmin.engine.state import Constants, WorldState
 from critmin.engine.storage_arbitrage import holding_price
 from critmin.engine.supplier_risk import SupplierRisk
 
@@ -164,11 +163,8 @@ def pose_bids(state: WorldState, constants: Constants, settings, lines: tuple) -
     (engine/bid_blocks.py lays the blocks out).
     """
     cap = break_even_feed_price(state, constants, settings)
-    stock_price = on_lines(stock_bid_price(state, constants, settings), lines)
     curves = bid_curves(constants, settings, lines)
-    final = final_lines(state, constants, settings, lines)
-    feed = feed_lines(state, constants, settings, lines, cap)
-    entries = bid_blocks.kept_blocks(final, feed, stock_price, curves)
+    entries = bid_blocks.kept_blocks(state, constants, settings, lines, cap, curves)
     k, restocking = len(curves.multiples), settings.convenience_yield_blocks
     owner = np.repeat([BUYER_FINAL, BUYER_STOCK, BUYER_FEED], [k + 1, restocking + 1, k + 2])
     squeeze = overhang.squeezed(state, constants.reference_price, cap)
@@ -188,32 +184,6 @@ def bid_curves(constants: Constants, settings, lines) -> bid_blocks.Curves:
         int(settings.convenience_yield_blocks),
     )
     return bid_blocks.Curves(multiples, fractions[lines[0]], feed, numbers)
-
-
-def final_lines(state: WorldState, constants: Constants, settings, lines) -> bid_blocks.FinalLines:
-    """Manufacturers' (L, C) gaps on the traded `lines`: use, routine and extra stock (`stock_gaps`)."""
-    need, essential = on_lines(final_need(state), lines), on_lines(essential_share(state), lines)
-    stock = on_lines(state.consumer_stock, lines)
-    cover = on_lines(routine_cover(constants, settings), lines)
-    use, routine, extra = stock_gaps(need, stock, on_lines(state.inventory_target, lines), cover)
-    working = np.broadcast_to(on_lines(constants.working_cover, lines), need.shape)
-    reference = constants.reference_price[lines]
-    return bid_blocks.FinalLines(use, essential, need, stock, routine, extra, working, reference)
-
-
-def feed_lines(state: WorldState, constants: Constants, settings, lines, cap) -> bid_blocks.FeedLines:
-    """Processors' (L, C) gaps on the traded `lines`, their reference price and (C, M, S) break-even `cap`.
-
-    Like manufacturers, processors want more feed in stock when their supply is at risk (the
-    same inventory target), bid at `stock_bid_price` but never above break-even
-    (`break_even_feed_price`).
-    """
-    need = on_lines(feed_need(state, constants), lines)
-    cover = on_lines(routine_cover(constants, settings), lines)
-    stock, target = on_lines(state.feed_stock, lines), on_lines(state.inventory_target, lines)
-    use, routine, extra = stock_gaps(need, stock, target, cover)
-    reference = feed_reference(state, constants, lines)
-    return bid_blocks.FeedLines(use, routine, extra, reference, on_lines(cap, lines))
 
 
 def pose_market(
@@ -373,23 +343,6 @@ def all_offers(
     market, block, country = np.unravel_index(np.flatnonzero(keep), keep.shape)
     owner = np.where(block == 2, SELLER_STOCKPILE, SELLER_PRODUCER)
     return market, country, tonnes[keep], prices[keep], owner
-
-
-def feed_reference(state: WorldState, constants: Constants, lines: tuple) -> np.ndarray:
-    """(L, C) what processors will pay for input on the `lines`: its reference price scaled by theirs.
-
-    The scale is the price of their output (the next stage) over its reference (1 where no
-    stage follows).
-    """
-    mineral, stage = lines
-    n_stages = constants.chain.shape[1]
-    output = np.minimum(stage + 1, n_stages - 1)
-    follows = (stage + 1 < n_stages) & constants.chain[mineral, output]
-    reference = constants.reference_price[mineral, stage][:, None]
-    output_reference = constants.reference_price[mineral, output][:, None]
-    price = state.price[:, mineral, output].T
-    ratio = np.divide(price, output_reference, out=np.ones_like(price), where=output_reference > 0)
-    return np.where(follows[:, None], reference * np.clip(ratio, 0.05, 50.0), reference)
 
 
 def break_even_feed_price(state: WorldState, constants: Constants, settings) -> np.ndarray:

@@ -218,23 +218,3 @@ def test_member_routes_are_the_flat_places_of_the_member_by_member_mask_with_the
     assert route_freight.tobytes() == freight.ravel()[routes % 81].tobytes()
     empty = market_batch.member_routes(np.zeros((3, 4), dtype=bool), freight[:4, :4])
     assert [len(column) for column in empty] == [0, 0]
-
-
-def test_feed_reference_scales_each_lines_reference_by_its_output_price(tiny):
-    """On every line: the reference price times the next stage's price over its reference, clipped
-    to [0.05, 50], where the chain goes on; the reference price itself at a chain's end."""
-    model = WorldModel(tiny, seed=0)
-    model.run(2)
-    state, constants = model.state, model.constants
-    state.price[0] *= 200.0  # the first country's ratios above the clip
-    lines = tuple(axis.ravel() for axis in np.indices(constants.chain.shape))
-    got = trade.feed_reference(state, constants, lines)
-    n_stages = constants.chain.shape[1]
-    for k, (m, s) in enumerate(zip(*lines, strict=True)):
-        reference = constants.reference_price[m, s]
-        if s + 1 < n_stages and constants.chain[m, s + 1]:
-            ratio = state.price[:, m, s + 1] / constants.reference_price[m, s + 1]
-            assert np.array_equal(got[k], reference * np.clip(ratio, 0.05, 50.0))
-        else:
-            assert np.array_equal(got[k], np.full(len(state.price), reference))
-    assert (got[:, 0] == 50.0 * constants.reference_price[lines]).any()
