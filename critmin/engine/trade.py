@@ -414,11 +414,11 @@ def pose_markets(
     tariffs, route_open = ByMarket(shape, 0.0, {}), ByMarket(shape, True, {})
     full_rules: list[RouteRules | None] = [None] * len(rules)
     for k in ruled_markets:  # a table only where a tariff or a closed route stands: elsewhere 0.0 and True
-        if rules[k].tariff.any():
+        if rules[k].tariffed:
             tariffs.tables[k] = rules[k].tariff * state.price[:, lines[0][k], lines[1][k]][:, None]
         if rules[k].controlled:  # without a control no route is closed or licensed
             full_rules[k], rules[k] = rules[k], after_contracts(rules[k], committed[lines[0][k], lines[1][k]])
-            if not rules[k].route_open.all():
+            if not rules[k].all_open:
                 route_open.tables[k] = rules[k].route_open
     risk = SupplierRisk.of(state, constants, settings, lines)
     controlled = {k for k in ruled_markets if full_rules[k] is not None}

@@ -218,3 +218,27 @@ def test_member_routes_are_the_flat_places_of_the_member_by_member_mask_with_the
     assert route_freight.tobytes() == freight.ravel()[routes % 81].tobytes()
     empty = market_batch.member_routes(np.zeros((3, 4), dtype=bool), freight[:4, :4])
     assert [len(column) for column in empty] == [0, 0]
+
+
+def test_the_rules_flags_are_their_arrays_reductions():
+    """`RouteRules`' kept flags (read once per rules, which are read-only) against the arrays."""
+    changes = {
+        "licensed": lambda r: r.licensed.__setitem__((0, 1), True),
+        "closed": lambda r: r.route_open.__setitem__((2, 3), False),
+        "tariff": lambda r: r.tariff.__setitem__((1, 0), 0.1),
+        "leak": lambda r: r.leak_cap.__setitem__(2, 5.0),
+        "none": lambda r: None,
+    }
+    for name, change in changes.items():
+        rules = RouteRules.unrestricted(4)
+        change(rules)
+        read_only(rules)
+        assert rules.licensing == rules.licensed.any() == (name == "licensed")
+        assert rules.all_open == rules.route_open.all() == (name != "closed")
+        assert rules.tariffed == rules.tariff.any() == (name == "tariff")
+        assert rules.leaking == rules.leak_cap.any() == (name == "leak")
+        rows = rules.licensed.any(axis=1) | ~rules.route_open.all(axis=1)
+        assert np.array_equal(rules.licensing_or_banning, rows) and rows.any() == (
+            name in ("licensed", "closed")
+        )
+        assert rules.controlled == (name in ("licensed", "closed"))
