@@ -38,9 +38,14 @@ def overhang_price(
 
     The reservation price, except for `squeeze`d processors: `overhang_price_share` of the
     expected price to the power 1 + the quarters of running output held beyond the store.
+    Worked out at the squeezed cells only (a few), each as on the whole array.
     """
-    running = state.running()
-    overhang = np.maximum(state.producer_stock - storable, 0.0)
+    cells = np.flatnonzero(squeeze)
+    at = lambda values: values.reshape(-1)[cells]  # noqa: E731
+    running = at(state.capacity) * at(state.utilisation) * (1 - at(state.disruption))  # `state.running()`
+    overhang = np.maximum(at(state.producer_stock) - at(storable), 0.0)
     quarters = np.divide(overhang, running, out=np.zeros_like(overhang), where=running > 0)
-    ask = state.expected_price * settings.overhang_price_share ** (1.0 + quarters)
-    return np.where(squeeze, np.minimum(reservation, ask), reservation)
+    ask = at(state.expected_price) * settings.overhang_price_share ** (1.0 + quarters)
+    prices = reservation.copy()
+    prices.reshape(-1)[cells] = np.minimum(at(reservation), ask)
+    return prices

@@ -3,6 +3,7 @@ processor whose scarce feed sits at its break-even is offered below its cost-plu
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from critmin.engine.model import WorldModel
@@ -70,6 +71,27 @@ def test_feed_below_break_even_keeps_the_reservation_price(refiners):
     squeeze, reservation, ask = asks(model)
     assert not squeeze[at]
     assert ask[at] == reservation[at]
+
+
+def test_the_overhang_price_at_the_squeezed_cells_is_the_whole_arrays_rule_bit_for_bit(refiners):
+    """Worked out at the squeezed cells only, as the rule on every cell, then kept where squeezed."""
+    model, at = refiners
+    state, settings = model.state, model.settings
+    rng = np.random.default_rng(5)
+    state.expected_price = state.price * rng.uniform(0.5, 2.0, state.price.shape)
+    state.producer_stock = state.producer_stock + rng.uniform(0, 3, state.price.shape) * state.running()
+    squeeze = rng.random(state.price.shape) < 0.3
+    squeeze[at], squeeze[1, 1, 1] = True, True
+    state.capacity[1, 1, 1] = 0.0  # a squeezed cell without running output: no quarters held
+    reservation = offer_prices(state, model.constants)
+    storable, _ = producer_storage(state, settings, reservation)
+    running = state.running()
+    overhang = np.maximum(state.producer_stock - storable, 0.0)
+    quarters = np.divide(overhang, running, out=np.zeros_like(overhang), where=running > 0)
+    ask = state.expected_price * settings.overhang_price_share ** (1.0 + quarters)
+    expected = np.where(squeeze, np.minimum(reservation, ask), reservation)
+    got = overhang_price(state, settings, reservation, storable, squeeze)
+    assert got.tobytes() == expected.tobytes() and (got != reservation).any()
 
 
 DRC_BAN = """
