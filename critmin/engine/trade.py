@@ -127,7 +127,10 @@ def final_need(state: WorldState) -> np.ndarray:
 
 
 def essential_share(state: WorldState) -> np.ndarray:
-    """Demand-weighted essential share per (C, M, S)."""
+    """Demand-weighted essential share per (C, M, S).
+
+    The bid pass (engine/bid_blocks.py) works it out cell by cell; its test holds it to this.
+    """
     total = state.final_demand.sum(axis=0)
     weighted = (state.final_demand * state.essential_share).sum(axis=0)
     return np.divide(weighted, total, out=np.zeros_like(total), where=total > 0)
@@ -159,8 +162,11 @@ def pose_bids(state: WorldState, constants: Constants, settings, lines: tuple) -
     Manufacturers bid for what this turn's use lacks along their demand curve, for their
     routine inventory at no more than `inventory_price_multiple` times the reference price, and
     for the precautionary or speculative stock above it at `stock_bid_price`. Processors bid for
-    feed along their own curve up to break-even, and for a routine feed inventory
-    (engine/bid_blocks.py lays the blocks out).
+    feed along their own curve, at its reference price scaled by their output's price over that
+    output's reference (1 where no stage follows), for a routine feed inventory and, like
+    manufacturers (the same inventory target), for extra feed at `stock_bid_price`; never above
+    break-even (`break_even_feed_price`). engine/bid_blocks.py works the gaps out and lays the
+    blocks out.
     """
     cap = break_even_feed_price(state, constants, settings)
     curves = bid_curves(constants, settings, lines)
