@@ -11,6 +11,7 @@ import functools
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
+import numba as nb
 import numpy as np
 
 from critmin.core.units import USD_M_PER_TONNE_USD_PER_KG, freight_usd_per_kg
@@ -359,12 +360,29 @@ def break_even_feed_price(state: WorldState, constants: Constants, settings) -> 
     where no stage follows). A chain sitting at cost therefore keeps trading instead of stopping
     dead on a tie. On news of controls on their output they price it at what they now expect.
     """
-    cap = np.full(state.price.shape, np.inf)
-    output = np.where(state.news_market > 0, np.maximum(state.price, state.expected_price), state.price)
     saved = 1.0 - settings.processor_idle_cost_share
-    margin = output[:, :, 1:] - saved * state.unit_cost[:, :, 1:]
-    paid = np.maximum(margin * constants.yield_share[None, :, 1:], 0.0)
-    cap[:, :, :-1] = np.where(constants.chain[None, :, 1:], paid, np.inf)
+    arrays = (state.price, state.expected_price, state.news_market, state.unit_cost)
+    return _break_even(*arrays, constants.yield_share, constants.chain, saved)
+
+
+@nb.njit(cache=True, nogil=True)
+def _break_even(price, expected, news, unit_cost, yield_share, chain, saved) -> np.ndarray:
+    """`break_even_feed_price` cell by cell, as its array form: inf where no stage follows.
+
+    The array form was max((output - saved x cost) x yield, 0) with output the price, or
+    np.maximum(price, expected) on news: the same operations, NaN kept as numpy keeps it.
+    """
+    n_countries, n_minerals, n_stages = price.shape
+    cap = np.full(price.shape, np.inf)
+    for c in range(n_countries):
+        for m in range(n_minerals):
+            for s in range(n_stages - 1):
+                if chain[m, s + 1]:
+                    output, later = price[c, m, s + 1], expected[c, m, s + 1]
+                    if news[c, m, s + 1] > 0 and not output > later and output == output:
+                        output = later  # np.maximum: the second unless the first is more or NaN
+                    paid = (output - saved * unit_cost[c, m, s + 1]) * yield_share[m, s + 1]
+                    cap[c, m, s] = paid if paid > 0.0 or paid != paid else 0.0  # np.maximum(paid, 0.0)
     return cap
 
 

@@ -141,3 +141,25 @@ def test_the_feed_reference_scales_each_lines_reference_by_its_output_price(tiny
         else:
             assert np.array_equal(got[k], np.full(len(state.price), reference))
     assert (got[:, 0] == 50.0 * constants.reference_price[lines]).any()
+
+
+def test_the_break_even_feed_price_is_its_array_form_bit_for_bit(tiny):
+    """Cell by cell as the whole-array rule: news, equal prices, margins below 0, the chain's end."""
+    model = WorldModel(tiny, seed=0)
+    model.run(2)
+    state, constants, settings = model.state, model.constants, model.settings
+    rng = np.random.default_rng(6)
+    shape = state.price.shape
+    state.news_market = np.where(rng.random(shape) < 0.5, rng.random(shape), 0.0)
+    state.expected_price = np.where(
+        rng.random(shape) < 0.3, state.price, state.price * rng.uniform(0.5, 2, shape)
+    )
+    state.unit_cost = state.unit_cost * np.where(rng.random(shape) < 0.4, 1000.0, 1.0)  # margins below 0
+    output = np.where(state.news_market > 0, np.maximum(state.price, state.expected_price), state.price)
+    margin = output[:, :, 1:] - (1.0 - settings.processor_idle_cost_share) * state.unit_cost[:, :, 1:]
+    expected = np.full(shape, np.inf)
+    paid = np.maximum(margin * constants.yield_share[None, :, 1:], 0.0)
+    expected[:, :, :-1] = np.where(constants.chain[None, :, 1:], paid, np.inf)
+    got = trade.break_even_feed_price(state, constants, settings)
+    assert got.tobytes() == expected.tobytes()
+    assert (got == 0.0).any() and (np.isfinite(got) & (got > 0)).any() and np.isinf(got).any()
