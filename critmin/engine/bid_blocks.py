@@ -7,7 +7,9 @@ then its P blocks in a row, and keeps those above 1e-9 t, in (line, country, blo
 order the markets read them in: no (L, C) or (L, C, k) temporaries, no book scanned.
 The inputs restate, on one cell, the array rules the rest of the engine reads on the full
 shape: `trade.final_need` and `trade.essential_share`, `dynamics.stock_gaps` (manufacturers'
-and processors' gaps), `dynamics.stock_bid_price`, `state.feed_need` and `trade.feed_reference`.
+and processors' gaps), `dynamics.stock_bid_price` and `state.feed_need`; and they work out
+processors' reference price for feed: the feed's reference price scaled by their output's
+price over its reference, clipped to [0.05, 50] (the feed's own reference where no stage follows).
 Each value is the same float operations in the same order as those rules (a sum over sectors
 from 0, sector by sector, as numpy's sum over the first axis), so the bids are bit for bit the
 same; tests/engine/test_bid_blocks.py holds the inputs to the array rules.
