@@ -13,6 +13,7 @@ floor of the price it holds its store out for (`trade.producer_storage`).
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 
 from critmin.engine.state import WorldState
@@ -25,9 +26,19 @@ def squeezed(state: WorldState, reference: np.ndarray, feed_cap: np.ndarray) -> 
 
     `feed_cap` is (C, M, S) the most processors of stage s+1 pay for stage-s feed.
     """
-    feed = state.price[:, :, :-1]
-    out = np.zeros(state.price.shape, dtype=bool)
-    out[:, :, 1:] = (feed >= AT_BREAK_EVEN * feed_cap[:, :, :-1]) & (feed > reference[None, :, :-1])
+    return _squeezed(state.price, reference, feed_cap)
+
+
+@nb.njit(cache=True, nogil=True)
+def _squeezed(price, reference, feed_cap) -> np.ndarray:
+    """`squeezed` cell by cell: the feed (stage s-1) at break-even and above its reference."""
+    out = np.zeros(price.shape, dtype=np.bool_)
+    n_countries, n_minerals, n_stages = price.shape
+    for c in range(n_countries):
+        for m in range(n_minerals):
+            for s in range(1, n_stages):
+                feed = price[c, m, s - 1]
+                out[c, m, s] = feed >= AT_BREAK_EVEN * feed_cap[c, m, s - 1] and feed > reference[m, s - 1]
     return out
 
 

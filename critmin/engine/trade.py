@@ -391,9 +391,18 @@ def offer_prices(state: WorldState, constants: Constants) -> np.ndarray:
 
     A mine's cash cost; a processor's conversion cost plus its feed at today's local price.
     """
-    reservation = state.unit_cost.copy()
-    feed = state.price[:, :, :-1] / constants.yield_share[None, :, 1:]
-    reservation[:, :, 1:] += np.where(constants.chain[None, :, :-1], feed, 0.0)
+    return _offer_prices(state.unit_cost, state.price, constants.yield_share, constants.chain)
+
+
+@nb.njit(cache=True, nogil=True)
+def _offer_prices(unit_cost, price, yield_share, chain) -> np.ndarray:
+    """`offer_prices` cell by cell: the cost, plus the feed price over the yield (plus 0.0 off the chain)."""
+    reservation = unit_cost.copy()
+    n_countries, n_minerals, n_stages = price.shape
+    for c in range(n_countries):
+        for m in range(n_minerals):
+            for s in range(1, n_stages):
+                reservation[c, m, s] += price[c, m, s - 1] / yield_share[m, s] if chain[m, s - 1] else 0.0
     return reservation
 
 

@@ -151,3 +151,20 @@ def test_a_ban_on_most_cobalt_feed_gives_a_high_price_that_leaves_the_ceiling(tm
     assert max(path) > 0.5  # a 70% cut of refined supply: a very high price
     assert path[-1] < 0.4  # ... that falls once the quota's feed comes: 20x stays no more
     assert model.state.producer_stock[china, m, s] < 2 * model.last.production[china, m, s]
+
+
+def test_the_squeeze_and_the_reservation_prices_are_their_array_forms_bit_for_bit(refiners):
+    """Worked out cell by cell as the whole-array rules: a squeeze, caps of inf, and off-chain lines."""
+    model, at = refiners
+    squeeze_feed(model, at, 5.0)
+    state, constants, settings = model.state, model.constants, model.settings
+    cap = break_even_feed_price(state, constants, settings)
+    feed = state.price[:, :, :-1]
+    expected = np.zeros(state.price.shape, dtype=bool)
+    expected[:, :, 1:] = (feed >= 0.99 * cap[:, :, :-1]) & (feed > constants.reference_price[None, :, :-1])
+    got = squeezed(state, constants.reference_price, cap)
+    assert got.tobytes() == expected.tobytes() and got.any() and got.dtype == bool
+    reservation = state.unit_cost.copy()
+    on_feed = np.where(constants.chain[None, :, :-1], feed / constants.yield_share[None, :, 1:], 0.0)
+    reservation[:, :, 1:] += on_feed
+    assert offer_prices(state, constants).tobytes() == reservation.tobytes()
