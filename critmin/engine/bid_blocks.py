@@ -1,12 +1,18 @@
 """Every buyer's bid blocks on the traded lines, laid out (line, country, block) in one compiled pass.
 
 What each block bids is `trade.pose_bids`' to say (manufacturers' demand curve, its essential
-share, routine restocking, extra stock; processors' feed curve, routine feed and extra feed);
-its inputs come in as (L, C) arrays of the traded lines. Each (line, country)'s P blocks are
-worked out in a row and those above 1e-9 t kept, in (line, country, block) order, the order the
-markets read them in: no (L, C, k) temporaries, no (L, C, P) book laid side by side and scanned.
-Each value is the same float operations in the same order as the array code before it, so the
-bids are bit for bit the same.
+share, routine restocking, extra stock; processors' feed curve, routine feed and extra feed).
+The pass works out each (line, country)'s inputs from the state's (C, M, S) arrays on the spot,
+then its P blocks in a row, and keeps those above 1e-9 t, in (line, country, block) order, the
+order the markets read them in: no (L, C) or (L, C, k) temporaries, no book scanned.
+The inputs restate, on one cell, the array rules the rest of the engine reads on the full
+shape: `trade.final_need` and `trade.essential_share`, `dynamics.stock_gaps` (manufacturers'
+and processors' gaps), `dynamics.stock_bid_price` and `state.feed_need`; and they work out
+processors' reference price for feed: the feed's reference price scaled by their output's
+price over its reference, clipped to [0.05, 50] (the feed's own reference where no stage follows).
+Each value is the same float operations in the same order as those rules (a sum over sectors
+from 0, sector by sector, as numpy's sum over the first axis), so the bids are bit for bit the
+same; tests/engine/test_bid_blocks.py holds the inputs to the array rules.
 """
 
 from __future__ import annotations
@@ -28,44 +34,90 @@ class Curves(NamedTuple):
     numbers: tuple  # (inventory_target_quarters, inventory_price_multiple, convenience_yield, blocks)
 
 
-class FinalLines(NamedTuple):
-    """Manufacturers' (L, C) gaps and what prices them (`stock_gaps`, `restocking_slice`)."""
-
-    use: np.ndarray
-    essential: np.ndarray  # share of use that is essential
-    need: np.ndarray
-    stock: np.ndarray
-    routine: np.ndarray
-    extra: np.ndarray
-    working: np.ndarray  # the chain's working cover, quarters
-    reference: np.ndarray  # (L,) reference price, USD/kg
-
-
-class FeedLines(NamedTuple):
-    """Processors' (L, C) gaps, their reference price for feed and their break-even cap."""
-
-    use: np.ndarray
-    routine: np.ndarray
-    extra: np.ndarray
-    reference: np.ndarray
-    cap: np.ndarray
-
-
 USE, ESSENTIAL, NEED, STOCK, ROUTINE, EXTRA, WORKING, STOCK_PRICE = range(8)
 FEED_USE, FEED_ROUTINE, FEED_EXTRA, FEED_REFERENCE, FEED_CAP = range(8, 13)
-"""Rows of the (13, L, C) inputs: `FinalLines`' (L, C) fields, the stock bid price, `FeedLines`'."""
+N_INPUTS = 13
+"""A (line, country)'s inputs: manufacturers' gaps and prices, the stock bid price, processors'."""
 
 
-def kept_blocks(final: FinalLines, feed: FeedLines, stock_price: np.ndarray, curves: Curves) -> tuple:
+def kept_blocks(state, constants, settings, lines: tuple, cap: np.ndarray, curves: Curves) -> tuple:
     """(line, country, tonnes, price, block) of every block above 1e-9 t, in (L, C, P) order.
 
-    Blocks: final curve, essential, restocking, extra; feed curve, routine, extra. The inputs
-    go in as plain arrays and numbers (numba types a tuple of arrays slowly).
+    Blocks: final curve, essential, restocking, extra; feed curve, routine, extra. `cap` is the
+    (C, M, S) break-even feed price. The inputs go in as plain arrays and numbers (numba types
+    a tuple of arrays slowly).
     """
-    columns = np.stack([*final[:7], stock_price, *feed])
+    columns = bid_inputs(state, constants, settings, lines, cap)
     quarters, price_multiple, yield_, blocks = curves.numbers
-    curve_arrays = (final.reference, curves.multiples, curves.final, curves.feed)
+    curve_arrays = (constants.reference_price[lines], curves.multiples, curves.final, curves.feed)
     return _kept_blocks(columns, *curve_arrays, quarters, price_multiple, yield_, blocks)
+
+
+def bid_inputs(state, constants, settings, lines: tuple, cap: np.ndarray) -> np.ndarray:
+    """(13, L, C) each (line, country)'s inputs to its blocks, worked out in one compiled pass."""
+    quarters, price_multiple = (
+        float(settings.inventory_target_quarters),
+        float(settings.inventory_price_multiple),
+    )
+    numbers = (quarters, price_multiple, float(settings.inventory_bid_premium))
+    return _bid_inputs(
+        *lines, *numbers, float(max(settings.demand_price_multiples)), *state_arrays(state, constants, cap)
+    )
+
+
+def state_arrays(state, constants, cap: np.ndarray) -> tuple:
+    """The arrays the inputs are worked out from, in `_bid_inputs`' order (working cover as (C, M, S))."""
+    working = np.broadcast_to(constants.working_cover, state.price.shape)
+    return (
+        *(state.final_demand, state.essential_share, state.demand_shock, state.demand_noise),
+        *(state.intensity, state.substitution, state.consumer_stock, state.feed_stock),
+        *(state.inventory_target, working, state.capacity, state.utilisation, state.disruption),
+        *(state.price, state.expected_price, state.news_market, state.price_trend, cap),
+        *(constants.reference_price, constants.yield_share, constants.chain),
+    )
+
+
+@nb.njit(cache=True, nogil=True)
+def _bid_inputs(line_mineral, line_stage, quarters, price_multiple, premium, top, *world):
+    """(13, L, C) the rules of the module docstring on each (line, country)."""
+    final_demand, essential, shock, noise, intensity, substitution = world[:6]
+    consumer_stock, feed_stock, target, working, capacity, utilisation, disruption = world[6:13]
+    price, expected, news, trend, cap, reference, yield_share, chain = world[13:]
+    n_stages = chain.shape[1]
+    out = np.empty((N_INPUTS, len(line_mineral), shock.shape[0]))
+    for q in range(len(line_mineral)):
+        m, s = line_mineral[q], line_stage[q]
+        follows = s + 1 < n_stages and chain[m, s + 1]  # processors of the next stage buy feed here
+        for c in range(shock.shape[0]):
+            fd_total, weighted = 0.0, 0.0  # numpy's sum over axis 0: from 0, sector by sector
+            for sector in range(final_demand.shape[0]):
+                fd_total += final_demand[sector, c, m, s]
+                weighted += final_demand[sector, c, m, s] * essential[sector, c, m, s]
+            need = fd_total * (shock[c, m] * noise[c, m]) * intensity[c, m, s] * (1 - substitution[c, m, s])
+            cover = quarters + working[c, m, s]
+            gaps = _stock_gaps(need, consumer_stock[c, m, s], target[c, m, s], cover)
+            out[USE, q, c], out[ROUTINE, q, c], out[EXTRA, q, c] = gaps
+            out[ESSENTIAL, q, c] = weighted / fd_total if fd_total > 0 else 0.0
+            out[NEED, q, c], out[STOCK, q, c], out[WORKING, q, c] = (
+                need,
+                consumer_stock[c, m, s],
+                working[c, m, s],
+            )
+            anchor = (price[c, m, s], expected[c, m, s], news[c, m, s], trend[c, m, s], reference[m, s])
+            out[STOCK_PRICE, q, c] = _stock_price(*anchor, price_multiple, premium, top)
+            feed, ratio = 0.0, 1.0  # no stage follows: no feed need, the reference price
+            if s + 1 < n_stages:
+                running = capacity[c, m, s + 1] * utilisation[c, m, s + 1] * (1 - disruption[c, m, s + 1])
+                feed = running / yield_share[m, s + 1] * (1.0 if chain[m, s + 1] else 0.0)
+                ratio = price[c, m, s + 1] / reference[m, s + 1] if reference[m, s + 1] > 0 else 1.0
+            gaps = _stock_gaps(feed, feed_stock[c, m, s], target[c, m, s], cover)
+            out[FEED_USE, q, c], out[FEED_ROUTINE, q, c], out[FEED_EXTRA, q, c] = gaps
+            scaled = reference[m, s] * _minimum(_maximum(ratio, 0.05), 50.0)
+            out[FEED_REFERENCE, q, c], out[FEED_CAP, q, c] = (
+                scaled if follows else reference[m, s],
+                cap[c, m, s],
+            )
+    return out
 
 
 @nb.njit(cache=True, nogil=True)
@@ -82,12 +134,15 @@ def _kept_blocks(
     first_feed = k + blocks + 2
     n_blocks = first_feed + k + 2
     room = n_lines * n_countries * n_blocks  # pages are touched only where written
-    line, country = np.empty(room, dtype=np.int64), np.empty(room, dtype=np.int64)
-    block = np.empty(room, dtype=np.int64)
+    line, country, block = (
+        np.empty(room, dtype=np.int64),
+        np.empty(room, dtype=np.int64),
+        np.empty(room, dtype=np.int64),
+    )
     tonnes, prices = np.empty(room), np.empty(room)
+    n = 0
     row_tonnes, row_prices = np.empty(n_blocks), np.empty(n_blocks)
     numbers = (quarters, price_multiple, yield_, blocks)
-    n = 0
     for q in range(n_lines):
         for c in range(n_countries):
             gaps = columns[:, q, c]
@@ -96,20 +151,44 @@ def _kept_blocks(
                 _final_row(row_tonnes, row_prices, gaps, reference[q], multiples, final_shares[q], numbers)
             feeding = gaps[FEED_USE] > 0 or gaps[FEED_ROUTINE] > 0 or gaps[FEED_EXTRA] > 0
             if feeding:
-                _feed_row(
-                    row_tonnes[first_feed:],
-                    row_prices[first_feed:],
-                    gaps,
-                    multiples,
-                    feed_shares,
-                    price_multiple,
-                )
+                feed_row = (row_tonnes[first_feed:], row_prices[first_feed:])
+                _feed_row(*feed_row, gaps, multiples, feed_shares, price_multiple)
             for j in range(0 if buying else first_feed, n_blocks if feeding else first_feed):
                 if row_tonnes[j] > 1e-9:
                     line[n], country[n], block[n] = q, c, j
                     tonnes[n], prices[n] = row_tonnes[j], row_prices[j]
                     n += 1
-    return line[:n].copy(), country[:n].copy(), tonnes[:n].copy(), prices[:n].copy(), block[:n].copy()
+    return line[:n], country[:n], tonnes[:n], prices[:n], block[:n]
+
+
+@nb.njit(cache=True, nogil=True)
+def _stock_gaps(need, stock, target, base) -> tuple:
+    """`dynamics.stock_gaps` of one cell: use lacking, routine restocking, extra stock."""
+    use = _maximum(need - stock, 0.0)
+    routine_total = _maximum(need * (1 + _minimum(target, base)) - stock, 0.0)
+    wanted_total = _maximum(need * (1 + target) - stock, 0.0)
+    return use, routine_total - use, _maximum(wanted_total - routine_total, 0.0)
+
+
+@nb.njit(cache=True, nogil=True)
+def _stock_price(price, expected, news, trend, reference, price_multiple, premium, top) -> float:
+    """`dynamics.stock_bid_price` of one cell."""
+    anchor = _maximum(price, reference * price_multiple)
+    if news > 0:
+        anchor = _maximum(anchor, expected)
+    return _minimum(anchor * (1 + premium * _maximum(trend, 0.0)), reference * top)
+
+
+@nb.njit(cache=True, nogil=True)
+def _maximum(a: float, b: float) -> float:
+    """`np.maximum` of two floats (NaN if either is; the second of two equal ones, as numpy's vector loop)."""
+    return a if a > b or a != a else b
+
+
+@nb.njit(cache=True, nogil=True)
+def _minimum(a: float, b: float) -> float:
+    """`np.minimum` of two floats (NaN if either is; the second of two equal ones)."""
+    return a if a < b or a != a else b
 
 
 @nb.njit(cache=True, nogil=True)

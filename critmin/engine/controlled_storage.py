@@ -25,7 +25,7 @@ def storage_price_shares(ruled: dict, index, shape: tuple[int, ...], settings) -
     for (mineral, stage), rules in ruled.items():
         if not rules.controlled:  # a tariff alone: every route open, none licensed
             continue
-        own_control = rules.licensed.any(axis=1) | ~rules.route_open.all(axis=1)
+        own_control = rules.licensing_or_banning
         shares[own_control, index.mineral[mineral], index.stage[stage]] = (
             settings.controlled_storage_price_share
         )

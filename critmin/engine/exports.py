@@ -14,7 +14,8 @@ from critmin.engine import dynamics
 from critmin.engine.chain_stocks import start_use
 from critmin.engine.route_exports import RouteExports
 from critmin.engine.route_sums import merged_sums
-from critmin.engine.trade import feed_need, final_need
+from critmin.engine.state import feed_need
+from critmin.engine.trade import final_need
 from critmin.engine.world import World
 
 

@@ -134,7 +134,7 @@ def with_hubs(posing: Posing) -> np.ndarray:
     hubbed = np.zeros(len(posing.rules), dtype=bool)
     starts = offsets(market, len(posing.rules))
     for k in posing.ruled:
-        if posing.rules[k].leak_cap.any():
+        if posing.rules[k].leaking:
             hubbed[k] = (posing.rules[k].leak_cap[country[starts[k] : starts[k + 1]]] > 0).any()
     return hubbed
 
@@ -185,7 +185,7 @@ def plain_kernel(posing: Posing, active: np.ndarray, plain: np.ndarray) -> tuple
         here = slice(at[rank[q]], at[rank[q] + 1])
         if len(among) and q in posing.route_open.tables:  # a table only where a route is closed
             opened[here] = rules.route_open[among[:, None], among].ravel()
-        if len(among) and q in posing.controlled and rules.licensed.any():
+        if len(among) and q in posing.controlled and rules.licensing:
             licensed[here] = rules.licensed[among[:, None], among].ravel()
     countries = (running_total(n), export_cap[member], licence_cap[member])
     kernel_routes = (at, cost, opened, licensed)

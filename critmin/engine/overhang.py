@@ -13,6 +13,7 @@ floor of the price it holds its store out for (`trade.producer_storage`).
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 
 from critmin.engine.state import WorldState
@@ -25,9 +26,19 @@ def squeezed(state: WorldState, reference: np.ndarray, feed_cap: np.ndarray) -> 
 
     `feed_cap` is (C, M, S) the most processors of stage s+1 pay for stage-s feed.
     """
-    feed = state.price[:, :, :-1]
-    out = np.zeros(state.price.shape, dtype=bool)
-    out[:, :, 1:] = (feed >= AT_BREAK_EVEN * feed_cap[:, :, :-1]) & (feed > reference[None, :, :-1])
+    return _squeezed(state.price, reference, feed_cap)
+
+
+@nb.njit(cache=True, nogil=True)
+def _squeezed(price, reference, feed_cap) -> np.ndarray:
+    """`squeezed` cell by cell: the feed (stage s-1) at break-even and above its reference."""
+    out = np.zeros(price.shape, dtype=np.bool_)
+    n_countries, n_minerals, n_stages = price.shape
+    for c in range(n_countries):
+        for m in range(n_minerals):
+            for s in range(1, n_stages):
+                feed = price[c, m, s - 1]
+                out[c, m, s] = feed >= AT_BREAK_EVEN * feed_cap[c, m, s - 1] and feed > reference[m, s - 1]
     return out
 
 
@@ -38,9 +49,14 @@ def overhang_price(
 
     The reservation price, except for `squeeze`d processors: `overhang_price_share` of the
     expected price to the power 1 + the quarters of running output held beyond the store.
+    Worked out at the squeezed cells only (a few), each as on the whole array.
     """
-    running = state.running()
-    overhang = np.maximum(state.producer_stock - storable, 0.0)
+    cells = np.flatnonzero(squeeze)
+    at = lambda values: values.reshape(-1)[cells]  # noqa: E731
+    running = at(state.capacity) * at(state.utilisation) * (1 - at(state.disruption))  # `state.running()`
+    overhang = np.maximum(at(state.producer_stock) - at(storable), 0.0)
     quarters = np.divide(overhang, running, out=np.zeros_like(overhang), where=running > 0)
-    ask = state.expected_price * settings.overhang_price_share ** (1.0 + quarters)
-    return np.where(squeeze, np.minimum(reservation, ask), reservation)
+    ask = at(state.expected_price) * settings.overhang_price_share ** (1.0 + quarters)
+    prices = reservation.copy()
+    prices.reshape(-1)[cells] = np.minimum(at(reservation), ask)
+    return prices

@@ -51,7 +51,34 @@ class RouteRules:
     @cached_property
     def controlled(self) -> bool:
         """True if any export control (ban, quota or licence) applies."""
-        return bool(self.licensed.any() or np.isfinite(self.export_cap).any() or not self.route_open.all())
+        return bool(self.licensing or np.isfinite(self.export_cap).any() or not self.all_open)
+
+    @cached_property
+    def licensing(self) -> bool:
+        """True if some route is licensed."""
+        return bool(self.licensed.any())
+
+    @cached_property
+    def all_open(self) -> bool:
+        """True if no route is closed."""
+        return bool(self.route_open.all())
+
+    @cached_property
+    def tariffed(self) -> bool:
+        """True if some route pays a tariff."""
+        return bool(self.tariff.any())
+
+    @cached_property
+    def leaking(self) -> bool:
+        """True if some exporter's goods get round its control (`leak_cap`)."""
+        return bool(self.leak_cap.any())
+
+    @cached_property
+    def licensing_or_banning(self) -> np.ndarray:
+        """(C,) bool, read-only: the exporters with a licensed or a closed route."""
+        rows = self.licensed.any(axis=1) | ~self.route_open.all(axis=1)
+        rows.flags.writeable = False
+        return rows
 
     @cached_property
     def delays(self) -> bool:

@@ -11,13 +11,13 @@ import functools
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
+import numba as nb
 import numpy as np
 
 from critmin.core.units import USD_M_PER_TONNE_USD_PER_KG, freight_usd_per_kg
 from critmin.engine import bid_blocks, leakage, market_batch, overhang
-from critmin.engine.chain_stocks import routine_cover
 from critmin.engine.controlled_storage import storage_price_shares
-from critmin.engine.dynamics import AT_CAP, stock_bid_price, stock_gaps
+from critmin.engine.dynamics import AT_CAP
 from critmin.engine.landed_minimum import landed_minimum, open_tables
 from critmin.engine.local_payments import local_payments
 from critmin.engine.market import MarketProblem, clear_flat
@@ -30,7 +30,7 @@ from critmin.engine.route_severity import RouteSeverity
 from critmin.engine.severity_rows import severity_rows
 from critmin.engine.sold_goods import subtract_by_owner
 from critmin.engine.spot_flows import SpotFlows, cleared_spot
-from critmin.engine.state import Constants, WorldState, feed_need
+from critmin.engine.state import Constants, WorldState
 from critmin.engine.storage_arbitrage import holding_price
 from critmin.engine.supplier_risk import SupplierRisk
 
@@ -133,7 +133,10 @@ def final_need(state: WorldState) -> np.ndarray:
 
 
 def essential_share(state: WorldState) -> np.ndarray:
-    """Demand-weighted essential share per (C, M, S)."""
+    """Demand-weighted essential share per (C, M, S).
+
+    The bid pass (engine/bid_blocks.py) works it out cell by cell; its test holds it to this.
+    """
     total = state.final_demand.sum(axis=0)
     weighted = (state.final_demand * state.essential_share).sum(axis=0)
     return np.divide(weighted, total, out=np.zeros_like(total), where=total > 0)
@@ -165,15 +168,15 @@ def pose_bids(state: WorldState, constants: Constants, settings, lines: tuple) -
     Manufacturers bid for what this turn's use lacks along their demand curve, for their
     routine inventory at no more than `inventory_price_multiple` times the reference price, and
     for the precautionary or speculative stock above it at `stock_bid_price`. Processors bid for
-    feed along their own curve up to break-even, and for a routine feed inventory
-    (engine/bid_blocks.py lays the blocks out).
+    feed along their own curve, at its reference price scaled by their output's price over that
+    output's reference (1 where no stage follows), for a routine feed inventory and, like
+    manufacturers (the same inventory target), for extra feed at `stock_bid_price`; never above
+    break-even (`break_even_feed_price`). engine/bid_blocks.py works the gaps out and lays the
+    blocks out.
     """
     cap = break_even_feed_price(state, constants, settings)
-    stock_price = on_lines(stock_bid_price(state, constants, settings), lines)
     curves = bid_curves(constants, settings, lines)
-    final = final_lines(state, constants, settings, lines)
-    feed = feed_lines(state, constants, settings, lines, cap)
-    entries = bid_blocks.kept_blocks(final, feed, stock_price, curves)
+    entries = bid_blocks.kept_blocks(state, constants, settings, lines, cap, curves)
     k, restocking = len(curves.multiples), settings.convenience_yield_blocks
     owner = np.repeat([BUYER_FINAL, BUYER_STOCK, BUYER_FEED], [k + 1, restocking + 1, k + 2])
     squeeze = overhang.squeezed(state, constants.reference_price, cap)
@@ -193,32 +196,6 @@ def bid_curves(constants: Constants, settings, lines) -> bid_blocks.Curves:
         int(settings.convenience_yield_blocks),
     )
     return bid_blocks.Curves(multiples, fractions[lines[0]], feed, numbers)
-
-
-def final_lines(state: WorldState, constants: Constants, settings, lines) -> bid_blocks.FinalLines:
-    """Manufacturers' (L, C) gaps on the traded `lines`: use, routine and extra stock (`stock_gaps`)."""
-    need, essential = on_lines(final_need(state), lines), on_lines(essential_share(state), lines)
-    stock = on_lines(state.consumer_stock, lines)
-    cover = on_lines(routine_cover(constants, settings), lines)
-    use, routine, extra = stock_gaps(need, stock, on_lines(state.inventory_target, lines), cover)
-    working = np.broadcast_to(on_lines(constants.working_cover, lines), need.shape)
-    reference = constants.reference_price[lines]
-    return bid_blocks.FinalLines(use, essential, need, stock, routine, extra, working, reference)
-
-
-def feed_lines(state: WorldState, constants: Constants, settings, lines, cap) -> bid_blocks.FeedLines:
-    """Processors' (L, C) gaps on the traded `lines`, their reference price and (C, M, S) break-even `cap`.
-
-    Like manufacturers, processors want more feed in stock when their supply is at risk (the
-    same inventory target), bid at `stock_bid_price` but never above break-even
-    (`break_even_feed_price`).
-    """
-    need = on_lines(feed_need(state, constants), lines)
-    cover = on_lines(routine_cover(constants, settings), lines)
-    stock, target = on_lines(state.feed_stock, lines), on_lines(state.inventory_target, lines)
-    use, routine, extra = stock_gaps(need, stock, target, cover)
-    reference = feed_reference(state, constants, lines)
-    return bid_blocks.FeedLines(use, routine, extra, reference, on_lines(cap, lines))
 
 
 def pose_market(
@@ -380,23 +357,6 @@ def all_offers(
     return market, country, tonnes[keep], prices[keep], owner
 
 
-def feed_reference(state: WorldState, constants: Constants, lines: tuple) -> np.ndarray:
-    """(L, C) what processors will pay for input on the `lines`: its reference price scaled by theirs.
-
-    The scale is the price of their output (the next stage) over its reference (1 where no
-    stage follows).
-    """
-    mineral, stage = lines
-    n_stages = constants.chain.shape[1]
-    output = np.minimum(stage + 1, n_stages - 1)
-    follows = (stage + 1 < n_stages) & constants.chain[mineral, output]
-    reference = constants.reference_price[mineral, stage][:, None]
-    output_reference = constants.reference_price[mineral, output][:, None]
-    price = state.price[:, mineral, output].T
-    ratio = np.divide(price, output_reference, out=np.ones_like(price), where=output_reference > 0)
-    return np.where(follows[:, None], reference * np.clip(ratio, 0.05, 50.0), reference)
-
-
 def break_even_feed_price(state: WorldState, constants: Constants, settings) -> np.ndarray:
     """(C, M, S) the most processors of stage s+1 can pay for stage-s feed.
 
@@ -405,12 +365,29 @@ def break_even_feed_price(state: WorldState, constants: Constants, settings) -> 
     where no stage follows). A chain sitting at cost therefore keeps trading instead of stopping
     dead on a tie. On news of controls on their output they price it at what they now expect.
     """
-    cap = np.full(state.price.shape, np.inf)
-    output = np.where(state.news_market > 0, np.maximum(state.price, state.expected_price), state.price)
     saved = 1.0 - settings.processor_idle_cost_share
-    margin = output[:, :, 1:] - saved * state.unit_cost[:, :, 1:]
-    paid = np.maximum(margin * constants.yield_share[None, :, 1:], 0.0)
-    cap[:, :, :-1] = np.where(constants.chain[None, :, 1:], paid, np.inf)
+    arrays = (state.price, state.expected_price, state.news_market, state.unit_cost)
+    return _break_even(*arrays, constants.yield_share, constants.chain, saved)
+
+
+@nb.njit(cache=True, nogil=True)
+def _break_even(price, expected, news, unit_cost, yield_share, chain, saved) -> np.ndarray:
+    """`break_even_feed_price` cell by cell, as its array form: inf where no stage follows.
+
+    The array form was max((output - saved x cost) x yield, 0) with output the price, or
+    np.maximum(price, expected) on news: the same operations, NaN kept as numpy keeps it.
+    """
+    n_countries, n_minerals, n_stages = price.shape
+    cap = np.full(price.shape, np.inf)
+    for c in range(n_countries):
+        for m in range(n_minerals):
+            for s in range(n_stages - 1):
+                if chain[m, s + 1]:
+                    output, later = price[c, m, s + 1], expected[c, m, s + 1]
+                    if news[c, m, s + 1] > 0 and not output > later and output == output:
+                        output = later  # np.maximum: the second unless the first is more or NaN
+                    paid = (output - saved * unit_cost[c, m, s + 1]) * yield_share[m, s + 1]
+                    cap[c, m, s] = paid if paid > 0.0 or paid != paid else 0.0  # np.maximum(paid, 0.0)
     return cap
 
 
@@ -419,9 +396,18 @@ def offer_prices(state: WorldState, constants: Constants) -> np.ndarray:
 
     A mine's cash cost; a processor's conversion cost plus its feed at today's local price.
     """
-    reservation = state.unit_cost.copy()
-    feed = state.price[:, :, :-1] / constants.yield_share[None, :, 1:]
-    reservation[:, :, 1:] += np.where(constants.chain[None, :, :-1], feed, 0.0)
+    return _offer_prices(state.unit_cost, state.price, constants.yield_share, constants.chain)
+
+
+@nb.njit(cache=True, nogil=True)
+def _offer_prices(unit_cost, price, yield_share, chain) -> np.ndarray:
+    """`offer_prices` cell by cell: the cost, plus the feed price over the yield (plus 0.0 off the chain)."""
+    reservation = unit_cost.copy()
+    n_countries, n_minerals, n_stages = price.shape
+    for c in range(n_countries):
+        for m in range(n_minerals):
+            for s in range(1, n_stages):
+                reservation[c, m, s] += price[c, m, s - 1] / yield_share[m, s] if chain[m, s - 1] else 0.0
     return reservation
 
 
@@ -466,11 +452,11 @@ def pose_markets(
     tariffs, route_open = ByMarket(shape, 0.0, {}), ByMarket(shape, True, {})
     full_rules: list[RouteRules | None] = [None] * len(rules)
     for k in ruled_markets:  # a table only where a tariff or a closed route stands: elsewhere 0.0 and True
-        if rules[k].tariff.any():
+        if rules[k].tariffed:
             tariffs.tables[k] = rules[k].tariff * state.price[:, lines[0][k], lines[1][k]][:, None]
         if rules[k].controlled:  # without a control no route is closed or licensed
             full_rules[k], rules[k] = rules[k], after_contracts(rules[k], committed[lines[0][k], lines[1][k]])
-            if not rules[k].route_open.all():
+            if not rules[k].all_open:
                 route_open.tables[k] = rules[k].route_open
     risk = SupplierRisk.of(state, constants, settings, lines)
     controlled = {k for k in ruled_markets if full_rules[k] is not None}

@@ -25,8 +25,8 @@ from critmin.engine.deals import DealBook
 from critmin.engine.firm_accounts import unit_margin
 from critmin.engine.observe import EventRecords, ObservationBook, observation_book, read_events
 from critmin.engine.records import Recorder, Sparse
-from critmin.engine.state import Index
-from critmin.engine.trade import feed_need, final_need
+from critmin.engine.state import Index, feed_need
+from critmin.engine.trade import final_need
 from critmin.engine.world import World
 
 CONTRACTED = ("contracted", "contracted_in")

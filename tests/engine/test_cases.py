@@ -111,7 +111,8 @@ from critmin.core.actions import (
 )
 from critmin.core.vocabulary import Mineral, Stage
 from critmin.engine.model import WorldModel
-from critmin.engine.trade import feed_need, final_need
+from critmin.engine.state import feed_need
+from critmin.engine.trade import final_need
 from critmin.scenarios.loader import scenario_from_content
 
 OFFTAKE = {

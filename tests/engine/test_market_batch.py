@@ -214,21 +214,25 @@ def test_member_routes_are_the_flat_places_of_the_member_by_member_mask_with_the
     assert [len(column) for column in empty] == [0, 0]
 
 
-def test_feed_reference_scales_each_lines_reference_by_its_output_price(tiny):
-    """On every line: the reference price times the next stage's price over its reference, clipped
-    to [0.05, 50], where the chain goes on; the reference price itself at a chain's end."""
-    model = WorldModel(tiny, seed=0)
-    model.run(2)
-    state, constants = model.state, model.constants
-    state.price[0] *= 200.0  # the first country's ratios above the clip
-    lines = tuple(axis.ravel() for axis in np.indices(constants.chain.shape))
-    got = trade.feed_reference(state, constants, lines)
-    n_stages = constants.chain.shape[1]
-    for k, (m, s) in enumerate(zip(*lines, strict=True)):
-        reference = constants.reference_price[m, s]
-        if s + 1 < n_stages and constants.chain[m, s + 1]:
-            ratio = state.price[:, m, s + 1] / constants.reference_price[m, s + 1]
-            assert np.array_equal(got[k], reference * np.clip(ratio, 0.05, 50.0))
-        else:
-            assert np.array_equal(got[k], np.full(len(state.price), reference))
-    assert (got[:, 0] == 50.0 * constants.reference_price[lines]).any()
+def test_the_rules_flags_are_their_arrays_reductions():
+    """`RouteRules`' kept flags (read once per rules, which are read-only) against the arrays."""
+    changes = {
+        "licensed": lambda r: r.licensed.__setitem__((0, 1), True),
+        "closed": lambda r: r.route_open.__setitem__((2, 3), False),
+        "tariff": lambda r: r.tariff.__setitem__((1, 0), 0.1),
+        "leak": lambda r: r.leak_cap.__setitem__(2, 5.0),
+        "none": lambda r: None,
+    }
+    for name, change in changes.items():
+        rules = RouteRules.unrestricted(4)
+        change(rules)
+        read_only(rules)
+        assert rules.licensing == rules.licensed.any() == (name == "licensed")
+        assert rules.all_open == rules.route_open.all() == (name != "closed")
+        assert rules.tariffed == rules.tariff.any() == (name == "tariff")
+        assert rules.leaking == rules.leak_cap.any() == (name == "leak")
+        rows = rules.licensed.any(axis=1) | ~rules.route_open.all(axis=1)
+        assert np.array_equal(rules.licensing_or_banning, rows) and rows.any() == (
+            name in ("licensed", "closed")
+        )
+        assert rules.controlled == (name in ("licensed", "closed"))

@@ -9,7 +9,8 @@ from critmin.engine.announcements import down_the_chain
 from critmin.engine.exports import known_supply, start_supply
 from critmin.engine.model import WorldModel
 from critmin.engine.route_exports import RouteExports
-from critmin.engine.trade import feed_need, final_need
+from critmin.engine.state import feed_need
+from critmin.engine.trade import final_need
 
 
 def test_a_control_on_the_first_turn_is_news_to_its_buyers():

@@ -3,6 +3,7 @@ processor whose scarce feed sits at its break-even is offered below its cost-plu
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from critmin.engine.model import WorldModel
@@ -72,6 +73,27 @@ def test_feed_below_break_even_keeps_the_reservation_price(refiners):
     assert ask[at] == reservation[at]
 
 
+def test_the_overhang_price_at_the_squeezed_cells_is_the_whole_arrays_rule_bit_for_bit(refiners):
+    """Worked out at the squeezed cells only, as the rule on every cell, then kept where squeezed."""
+    model, at = refiners
+    state, settings = model.state, model.settings
+    rng = np.random.default_rng(5)
+    state.expected_price = state.price * rng.uniform(0.5, 2.0, state.price.shape)
+    state.producer_stock = state.producer_stock + rng.uniform(0, 3, state.price.shape) * state.running()
+    squeeze = rng.random(state.price.shape) < 0.3
+    squeeze[at], squeeze[1, 1, 1] = True, True
+    state.capacity[1, 1, 1] = 0.0  # a squeezed cell without running output: no quarters held
+    reservation = offer_prices(state, model.constants)
+    storable, _ = producer_storage(state, settings, reservation)
+    running = state.running()
+    overhang = np.maximum(state.producer_stock - storable, 0.0)
+    quarters = np.divide(overhang, running, out=np.zeros_like(overhang), where=running > 0)
+    ask = state.expected_price * settings.overhang_price_share ** (1.0 + quarters)
+    expected = np.where(squeeze, np.minimum(reservation, ask), reservation)
+    got = overhang_price(state, settings, reservation, storable, squeeze)
+    assert got.tobytes() == expected.tobytes() and (got != reservation).any()
+
+
 DRC_BAN = """
 [scenario]
 extends = "world-2024"
@@ -129,3 +151,20 @@ def test_a_ban_on_most_cobalt_feed_gives_a_high_price_that_leaves_the_ceiling(tm
     assert max(path) > 0.5  # a 70% cut of refined supply: a very high price
     assert path[-1] < 0.4  # ... that falls once the quota's feed comes: 20x stays no more
     assert model.state.producer_stock[china, m, s] < 2 * model.last.production[china, m, s]
+
+
+def test_the_squeeze_and_the_reservation_prices_are_their_array_forms_bit_for_bit(refiners):
+    """Worked out cell by cell as the whole-array rules: a squeeze, caps of inf, and off-chain lines."""
+    model, at = refiners
+    squeeze_feed(model, at, 5.0)
+    state, constants, settings = model.state, model.constants, model.settings
+    cap = break_even_feed_price(state, constants, settings)
+    feed = state.price[:, :, :-1]
+    expected = np.zeros(state.price.shape, dtype=bool)
+    expected[:, :, 1:] = (feed >= 0.99 * cap[:, :, :-1]) & (feed > constants.reference_price[None, :, :-1])
+    got = squeezed(state, constants.reference_price, cap)
+    assert got.tobytes() == expected.tobytes() and got.any() and got.dtype == bool
+    reservation = state.unit_cost.copy()
+    on_feed = np.where(constants.chain[None, :, :-1], feed / constants.yield_share[None, :, 1:], 0.0)
+    reservation[:, :, 1:] += on_feed
+    assert offer_prices(state, constants).tobytes() == reservation.tobytes()
