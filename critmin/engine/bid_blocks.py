@@ -23,6 +23,7 @@ import numba as nb
 import numpy as np
 
 from critmin.engine.convenience_yield import restocking_slice
+from critmin.engine.numpy_scalars import maximum, minimum
 
 
 class Curves(NamedTuple):
@@ -112,7 +113,7 @@ def _bid_inputs(line_mineral, line_stage, quarters, price_multiple, premium, top
                 ratio = price[c, m, s + 1] / reference[m, s + 1] if reference[m, s + 1] > 0 else 1.0
             gaps = _stock_gaps(feed, feed_stock[c, m, s], target[c, m, s], cover)
             out[FEED_USE, q, c], out[FEED_ROUTINE, q, c], out[FEED_EXTRA, q, c] = gaps
-            scaled = reference[m, s] * _minimum(_maximum(ratio, 0.05), 50.0)
+            scaled = reference[m, s] * minimum(maximum(ratio, 0.05), 50.0)
             out[FEED_REFERENCE, q, c], out[FEED_CAP, q, c] = (
                 scaled if follows else reference[m, s],
                 cap[c, m, s],
@@ -164,31 +165,19 @@ def _kept_blocks(
 @nb.njit(cache=True, nogil=True)
 def _stock_gaps(need, stock, target, base) -> tuple:
     """`dynamics.stock_gaps` of one cell: use lacking, routine restocking, extra stock."""
-    use = _maximum(need - stock, 0.0)
-    routine_total = _maximum(need * (1 + _minimum(target, base)) - stock, 0.0)
-    wanted_total = _maximum(need * (1 + target) - stock, 0.0)
-    return use, routine_total - use, _maximum(wanted_total - routine_total, 0.0)
+    use = maximum(need - stock, 0.0)
+    routine_total = maximum(need * (1 + minimum(target, base)) - stock, 0.0)
+    wanted_total = maximum(need * (1 + target) - stock, 0.0)
+    return use, routine_total - use, maximum(wanted_total - routine_total, 0.0)
 
 
 @nb.njit(cache=True, nogil=True)
 def _stock_price(price, expected, news, trend, reference, price_multiple, premium, top) -> float:
     """`dynamics.stock_bid_price` of one cell."""
-    anchor = _maximum(price, reference * price_multiple)
+    anchor = maximum(price, reference * price_multiple)
     if news > 0:
-        anchor = _maximum(anchor, expected)
-    return _minimum(anchor * (1 + premium * _maximum(trend, 0.0)), reference * top)
-
-
-@nb.njit(cache=True, nogil=True)
-def _maximum(a: float, b: float) -> float:
-    """`np.maximum` of two floats (NaN if either is; the second of two equal ones, as numpy's vector loop)."""
-    return a if a > b or a != a else b
-
-
-@nb.njit(cache=True, nogil=True)
-def _minimum(a: float, b: float) -> float:
-    """`np.minimum` of two floats (NaN if either is; the second of two equal ones)."""
-    return a if a < b or a != a else b
+        anchor = maximum(anchor, expected)
+    return minimum(anchor * (1 + premium * maximum(trend, 0.0)), reference * top)
 
 
 @nb.njit(cache=True, nogil=True)

@@ -11,17 +11,7 @@ from __future__ import annotations
 
 import numba as nb
 
-
-@nb.njit(cache=True, nogil=True)
-def least(a, b):
-    """np.minimum of two floats: the first if not larger (or NaN), else the second."""
-    return a if (a <= b or a != a) else b
-
-
-@nb.njit(cache=True, nogil=True)
-def most(a, b):
-    """np.maximum of two floats: the first if not smaller (or NaN), else the second."""
-    return a if (a >= b or a != a) else b
+from critmin.engine.numpy_scalars import maximum, minimum
 
 
 @nb.njit(cache=True, nogil=True, error_model="numpy")
@@ -34,7 +24,7 @@ def margin_ratios(prices, unit_cost, yields, on_chain, reference, break_even, ou
                 price = prices[c, m, s]
                 feed = prices[c, m, s - 1] / yields[m, s] * on_chain[m, s - 1] if s > 0 else 0.0
                 if break_even:
-                    feed = least(feed, most(price - unit_cost[c, m, s], 0.0))
+                    feed = minimum(feed, maximum(price - unit_cost[c, m, s], 0.0))
                 cost = unit_cost[c, m, s] + feed
                 if cost > 0:
                     out[c, m, s] = price / cost

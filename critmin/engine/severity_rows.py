@@ -12,6 +12,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from critmin.engine.numpy_scalars import maximum
 from critmin.engine.pairwise_sum import dense_pairwise
 
 
@@ -42,7 +43,7 @@ def severity_rows(rows, lines, flows, rules, caps, at_cap, binding, standing, at
             quota = binding if exports >= at_cap * export_cap else standing
         licence = binding if licensed >= at_cap * caps[1, q, e] else standing
         for j in range(n):
-            severity = max_of(quota, licence * (1.0 if rules[1, q, e, j] else 0.0))
+            severity = maximum(quota, licence * (1.0 if rules[1, q, e, j] else 0.0))
             if not rules[0, q, e, j]:
                 severity = 1.0
             if j != e and severity != 0.0:
@@ -50,11 +51,3 @@ def severity_rows(rows, lines, flows, rules, caps, at_cap, binding, standing, at
                 values[count] = severity
                 count += 1
     return count
-
-
-@nb.njit(cache=True, nogil=True)
-def max_of(a, b):
-    """`np.maximum(a, b)`: NaN if either is."""
-    if a != a or b != b:
-        return a + b
-    return a if a >= b else b
