@@ -23,6 +23,7 @@ from critmin.engine.local_payments import local_payments
 from critmin.engine.market import MarketProblem, clear_flat
 from critmin.engine.market_batch import Entries, Line, MarketBatch
 from critmin.engine.market_routes import ByMarket
+from critmin.engine.numpy_scalars import maximum
 from critmin.engine.pairwise_sum import sparse_sum
 from critmin.engine.policies import RouteRules, read_only, under_control
 from critmin.engine.route_money import route_money
@@ -384,10 +385,10 @@ def _break_even(price, expected, news, unit_cost, yield_share, chain, saved) -> 
             for s in range(n_stages - 1):
                 if chain[m, s + 1]:
                     output, later = price[c, m, s + 1], expected[c, m, s + 1]
-                    if news[c, m, s + 1] > 0 and not output > later and output == output:
-                        output = later  # np.maximum: the second unless the first is more or NaN
+                    if news[c, m, s + 1] > 0:
+                        output = maximum(output, later)
                     paid = (output - saved * unit_cost[c, m, s + 1]) * yield_share[m, s + 1]
-                    cap[c, m, s] = paid if paid > 0.0 or paid != paid else 0.0  # np.maximum(paid, 0.0)
+                    cap[c, m, s] = maximum(paid, 0.0)
     return cap
 
 
