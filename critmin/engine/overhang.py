@@ -52,8 +52,11 @@ def overhang_price(
     Worked out at the squeezed cells only (a few), each as on the whole array.
     """
     cells = np.flatnonzero(squeeze)
-    at = lambda values: values.reshape(-1)[cells]  # noqa: E731
-    running = at(state.capacity) * at(state.utilisation) * (1 - at(state.disruption))  # `state.running()`
+
+    def at(values: np.ndarray) -> np.ndarray:
+        return values.reshape(-1)[cells]
+
+    running = state.running(cells)
     overhang = np.maximum(at(state.producer_stock) - at(storable), 0.0)
     quarters = np.divide(overhang, running, out=np.zeros_like(overhang), where=running > 0)
     ask = at(state.expected_price) * settings.overhang_price_share ** (1.0 + quarters)

@@ -116,9 +116,14 @@ class WorldState:
         self.supplier_doubt_cells = cells
         self.__post_init__()
 
-    def running(self) -> np.ndarray:
-        """(C, M, S) tonnes a turn the lines run: capacity x utilisation, less what shocks disrupt."""
-        return self.capacity * self.utilisation * (1 - self.disruption)
+    def running(self, cells: np.ndarray | None = None) -> np.ndarray:
+        """(C, M, S) tonnes a turn the lines run: capacity x utilisation, less what shocks disrupt.
+
+        Only at the flat (C, M, S) positions `cells`, when given.
+        """
+        lines = (self.capacity, self.utilisation, self.disruption)
+        capacity, utilisation, disruption = lines if cells is None else (a.reshape(-1)[cells] for a in lines)
+        return capacity * utilisation * (1 - disruption)
 
     def commercial_stock(self) -> np.ndarray:
         """(C, M, S) tonnes held along the chain: producers', processors', manufacturers' (no stockpile)."""
