@@ -19,7 +19,6 @@ import numpy as np
 
 from critmin.agents.diplomacy import choose_buyer, choose_supplier, make_offer
 from critmin.agents.firms import invest_at_home, stake_abroad
-from critmin.agents.price_support import PriceSupports
 from critmin.agents.reading import FIGURE, WorldReading
 from critmin.agents.situation import MINERAL_NAMED, STAGE_NAMED, Situation, offer_line
 from critmin.core.actions import (
@@ -60,6 +59,8 @@ class Memory:
     last_investor_offer: dict[str, int] = field(default_factory=dict)
     offences_seen: set[tuple] = field(default_factory=set)
     baseline_taken: bool = False
+    price_support: set[Line] = field(default_factory=set)
+    low_price_turns: dict[Line, int] = field(default_factory=dict)  # turns in a row below the support price
     standing_controls: frozenset[tuple[str, str, str]] | None = None  # in force at the first decision
     proposed: dict[tuple[Line, str], int] = field(default_factory=dict)  # (line, counterparty) -> turn
 
@@ -498,43 +499,56 @@ def price_ratio(view) -> float:
     return view.price_usd_per_kg / reference if reference > 0 else 1.0
 
 
-def price_support(situation: Situation, supports: PriceSupports) -> list[ActionBase]:
+def price_ratios(reading: WorldReading) -> np.ndarray:
+    """(R, L) `price_ratio` of every row and line at once."""
+    figures = reading.rows.figures
+    reference = figures[..., FIGURE["reference_price_usd_per_kg"]]
+    ratio = np.ones_like(reference)
+    return np.divide(figures[..., FIGURE["price_usd_per_kg"]], reference, out=ratio, where=reference > 0)
+
+
+def price_support(situation: Situation, memory: Memory) -> list[ActionBase]:
     """A big producer caps exports when its price has stayed low, and lifts the cap once it has recovered.
 
     The trigger is the local price below `price_support_ratio` x reference for
-    `price_support_turns` turns in a row: a slump, not a quarter's wobble. The turns are counted
-    for every member of `supports` at once; this country reviews the lines it caps and those due
-    a cap, in (mineral, stage) order.
+    `price_support_turns` turns in a row: a slump, not a quarter's wobble.
     """
-    me, order = situation.obs.country, situation.line_order
-    review, counts = supports.review(situation.reading, me, situation.params)
-    actions: list[ActionBase] = []
-    for k in review:
-        line = order[k]
-        ratio = price_ratio(situation.views[line])
-        if supports.caps(me, k):
-            actions += lift_price_support(situation, supports, k, ratio)
-        elif situation.control_on(me, line) is None:
+    params, me, actions = situation.params, situation.obs.country, []
+    watched, exports, seen = memory.price_support, situation.column("exports"), situation.reading.seen
+    exporting = exports > 0
+    for line in watched:
+        k = seen.at.get(line)
+        if k is not None:
+            exporting[k] = True
+    ratios = situation.rows_of(price_ratios)
+    low = (ratios < params.price_support_ratio).tolist()
+    leads = ((exports > 0) & (situation.capacity_shares >= params.price_support_share)).tolist()
+    for line in sorted_lines(situation, exporting):  # lines neither watched nor exported call for nothing
+        k = seen.at[line]
+        ratio = float(ratios[k])
+        if line in watched:
+            actions += lift_price_support(situation, memory, line, ratio)
+            continue
+        turns = memory.low_price_turns[line] = memory.low_price_turns.get(line, 0) + 1 if low[k] else 0
+        if leads[k] and turns >= params.price_support_turns and situation.control_on(me, line) is None:
             reason = (
-                f"price {ratio:.2f}x reference, below {situation.params.price_support_ratio:g}x for "
-                f"{int(counts[k])} turns: exports capped to defend it"
+                f"price {ratio:.2f}x reference, below {params.price_support_ratio:g}x for {turns} turns: "
+                "exports capped to defend it"
             )
             actions.append(raw_quota(situation, line, reason))
-            supports.cap(me, k, True)
+            watched.add(line)
     return actions
 
 
-def lift_price_support(
-    situation: Situation, supports: PriceSupports, k: int, ratio: float
-) -> list[ActionBase]:
-    """Lift the price-support cap on line `k` once the price is back at its reference (forget it if gone)."""
-    me, line = situation.obs.country, situation.line_order[k]
+def lift_price_support(situation: Situation, memory: Memory, line: Line, ratio: float) -> list[ActionBase]:
+    """Lift a price-support cap once the price is back at its reference (forget it if gone)."""
+    me = situation.obs.country
     if situation.control_on(me, line) is None:
-        supports.cap(me, k, False)
+        memory.price_support.discard(line)
         return []
     if ratio < 1.0:
         return []
-    supports.cap(me, k, False)
+    memory.price_support.discard(line)
     reason = f"price recovered to {ratio:.2f}x reference: export cap lifted"
     return [LiftExportControl(country=me, mineral=Mineral(line[0]), stages=(Stage(line[1]),), reason=reason)]
 

@@ -35,7 +35,6 @@ instead of reading every observation's public part again.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -44,7 +43,6 @@ from critmin.agents.controllers import Controller, DefaultController, QueuedCont
 from critmin.agents.diplomacy import answer_inbox
 from critmin.agents.doctrine_params import DoctrineParams, params_for
 from critmin.agents.pressures import Pressures
-from critmin.agents.price_support import PriceSupports
 from critmin.agents.reading import WorldReading
 from critmin.agents.situation import Situation
 from critmin.agents.valuation import DealValue, value_offer
@@ -54,18 +52,6 @@ from critmin.scenarios.doctrine_table import DoctrineTables
 
 SharedReading = Callable[[Observation], WorldReading | None]
 """The turn's shared reading of an observation's public part, if the engine has one for it."""
-
-
-@dataclass(eq=False)
-class DoctrineBooks:
-    """What a model's AI controllers share, a row per country: the pressure, the price support.
-
-    The first controller to decide on a reading moves every member's row in a few array
-    operations; each keeps its own row (agents/pressures.py, agents/price_support.py).
-    """
-
-    pressures: Pressures = field(default_factory=Pressures)
-    price_supports: PriceSupports = field(default_factory=PriceSupports)
 
 
 class DoctrineController:
@@ -79,14 +65,13 @@ class DoctrineController:
         params: DoctrineParams,
         rng: np.random.Generator,
         shared_reading: SharedReading | None = None,
-        books: DoctrineBooks | None = None,
+        pressures: Pressures | None = None,
     ) -> None:
         self.country = country
         self.params = params
         self.rng = rng
         self.shared_reading = shared_reading
-        books = books if books is not None else DoctrineBooks()  # the model's, or its own
-        self.pressures, self.price_supports = books.pressures, books.price_supports
+        self.pressures = pressures if pressures is not None else Pressures()  # the model's, or its own
         self.pressures.join(country, params)
         self.memory = moves.Memory()
 
@@ -169,15 +154,11 @@ class ResourceNationalist(DoctrineController):
 
     doctrine = "resource_nationalist"
 
-    def __init__(self, country: str, params: DoctrineParams, *args, **kwargs) -> None:
-        super().__init__(country, params, *args, **kwargs)
-        self.price_supports.join(country, params)
-
     def play(self, situation: Situation, pressed) -> list[ActionBase]:
         """Defend prices, push processing home, and cover its own imports."""
         return [
             *moves.release_in_shortage(situation),
-            *moves.price_support(situation, self.price_supports),
+            *moves.price_support(situation, self.memory),
             *moves.downstream(situation, self.memory, self.rng),
             *moves.secure_supply(situation, pressed),
             *moves.fund_programme(situation, pressed),
@@ -212,19 +193,18 @@ def doctrine_controller(
     rng: np.random.Generator,
     tables: Sequence = (),
     shared_reading: SharedReading | None = None,
-    books: DoctrineBooks | None = None,
+    pressures: Pressures | None = None,
 ) -> Controller:
     """The AI controller of a doctrine for a country (the default controller for 'passive').
 
     `tables` are the scenario's `DoctrineTable`s over the doctrine's parameters, in order (None
-    for none): its `[doctrines.NAME]` table, the country's own `doctrine_params`. `books` are
-    the model's books of its AI countries' pressure and price support (the controller keeps its
-    own without).
+    for none): its `[doctrines.NAME]` table, the country's own `doctrine_params`. `pressures`
+    is the model's book of its AI countries' pressure (the controller keeps its own without).
     """
     cls = DOCTRINE_CONTROLLERS.get(doctrine)
     if cls is None:
         return DefaultController()
-    return cls(country, params_for(doctrine, country, *tables), rng, shared_reading, books)
+    return cls(country, params_for(doctrine, country, *tables), rng, shared_reading, pressures)
 
 
 def make_controller(
@@ -232,7 +212,7 @@ def make_controller(
     rng: np.random.Generator,
     doctrines: DoctrineTables | None = None,
     shared_reading: SharedReading | None = None,
-    books: DoctrineBooks | None = None,
+    pressures: Pressures | None = None,
 ) -> Controller:
     """The controller for a scenario's country record (`controller`, `doctrine` fields).
 
@@ -246,5 +226,5 @@ def make_controller(
     if country.controller == "ai":
         table = doctrines.table(country.doctrine) if doctrines is not None else None
         tables = (table, country.doctrine_params)
-        return doctrine_controller(country.doctrine, country.iso3, rng, tables, shared_reading, books)
+        return doctrine_controller(country.doctrine, country.iso3, rng, tables, shared_reading, pressures)
     return DefaultController()

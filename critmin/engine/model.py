@@ -16,7 +16,8 @@ import numpy as np
 
 from critmin.agents.actors import StateFirm, add_manufacturers, populate
 from critmin.agents.controllers import Controller, QueuedController
-from critmin.agents.doctrines import DoctrineBooks, make_controller
+from critmin.agents.doctrines import make_controller
+from critmin.agents.pressures import Pressures
 from critmin.agents.reading import WorldReading
 from critmin.core.actions import ActionBase, ActionFormatError, validated
 from critmin.core.observation import Observation
@@ -94,7 +95,7 @@ class WorldModel(WorldHolder, mesa.Model):
         self.firm_actions: dict[int, str] = {}  # id of an action a firm decided -> the firm
         self.recorder = Recorder(self.index, self.constants)
         self.views = views.TurnViews(self.world, self.recorder)  # what controllers read this turn
-        self.books = DoctrineBooks()  # the AI countries' pressure and price support, a row each
+        self.pressures = Pressures()  # the AI countries' manufacturers' pressure, a row each
         self.countries, self.firms = populate(self, spec, controllers or {}, self.scenario_controller)
         add_manufacturers(self, self.state.final_demand.sum(axis=(2, 3)), self.index.countries)
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
@@ -104,7 +105,7 @@ class WorldModel(WorldHolder, mesa.Model):
     def scenario_controller(self, country) -> Controller:
         """The controller a scenario names for a country: its AI doctrine, or the default."""
         rng, doctrines = self.decision_rng(country.iso3), self.world_scenario.spec.doctrines
-        return make_controller(country, rng, doctrines, self.shared_reading, self.books)
+        return make_controller(country, rng, doctrines, self.shared_reading, self.pressures)
 
     def decision_rng(self, country: str) -> np.random.Generator:
         """A country's own random stream for decisions, apart from the world's draws.
