@@ -5,8 +5,9 @@ default), numpy advises huge pages for every array of 4 MB or more. At four time
 countries the turn makes such arrays afresh (the turn's (M, S, C, C) flows, 15.7 MB; the bid
 mask's and the doubt array's temporaries) and writes a few entries of each: every 2 MB region
 first written is then a huge-page fault that zeroes (and may first compact) 2 MB. Without the
-advice a turn of that world spent 9-12 ms of system time instead of 20-58 ms (docs/mechanisms.md,
-Performance, fifth wave). numpy reads NUMPY_MADVISE_HUGEPAGE at import ("madvise hugepage on
+advice a turn of that world spent 9-12 ms of system time instead of 20-58 ms
+(docs/performance-log.md, "Figures (issue 19, fifth wave: the 4x world's fresh arrays and the
+pose's dense route arrays)"). numpy reads NUMPY_MADVISE_HUGEPAGE at import ("madvise hugepage on
 Linux", numpy.org/devdocs/reference/global_state.html); where it is set, it is left as it says.
 """
 
