@@ -63,18 +63,18 @@ def anchors(page: Path) -> set[str]:
 
 def problems(page: Path) -> list[str]:
     """Each relative link of `page` whose file or heading is missing."""
-    found = []
-    for number, line in enumerate(prose(page.read_text()).splitlines(), start=1):
-        for target in LINK.findall(line):
-            if re.match(r"[a-z]+:", target):
-                continue  # http(s), mailto: not checked here
-            path, _, fragment = target.partition("#")
-            linked = (page.parent / path).resolve() if path else page
-            where = f"{page.relative_to(ROOT)}:{number}: {target}"
-            if not linked.exists():
-                found.append(f"{where}: no such file")
-            elif fragment and linked.suffix == ".md" and fragment not in anchors(linked):
-                found.append(f"{where}: no such heading")
+    found, text = [], prose(page.read_text())
+    for link in LINK.finditer(text):  # a link's text may run over lines
+        target = link.group(1)
+        if re.match(r"[a-z]+:", target):
+            continue  # http(s), mailto: not checked here
+        path, _, fragment = target.partition("#")
+        linked = (page.parent / path).resolve() if path else page
+        where = f"{page.relative_to(ROOT)}:{text.count(chr(10), 0, link.start()) + 1}: {target}"
+        if not linked.exists():
+            found.append(f"{where}: no such file")
+        elif fragment and linked.suffix == ".md" and fragment not in anchors(linked):
+            found.append(f"{where}: no such heading")
     return found
 
 
