@@ -407,15 +407,23 @@ def firms_by_country(view: TurnView) -> dict[str, list[dict]]:
 
 
 def deals_by_country(world: World) -> dict[str, list[dict]]:
-    """Each country's deals in force as plain data, in id order."""
-    deals: dict[str, list[dict]] = defaultdict(list)
-    book = world.deals.deals
-    for deal_id in sorted(book):
-        deal = book[deal_id]
+    """Each country's deals in force as plain data, in id order.
+
+    Read from the book's kept id order (no sort), into a plain dict (no default factory to call).
+    """
+    deals: dict[str, list[dict]] = {}
+    for deal in world.deals.in_id_order():
         record = deal.__dict__.copy()
-        deals[deal.seller].append(record)
-        if deal.buyer != deal.seller:
-            deals[deal.buyer].append(record)
+        seller, buyer = deal.seller, deal.buyer
+        if seller in deals:
+            deals[seller].append(record)
+        else:
+            deals[seller] = [record]
+        if buyer != seller:
+            if buyer in deals:
+                deals[buyer].append(record)
+            else:
+                deals[buyer] = [record]
     return deals
 
 
