@@ -21,6 +21,7 @@ import numpy as np
 from critmin.agents.reading import Imports, KeptRouteControls, Line, WorldReading
 from critmin.core.observation import LINE_FIGURES, MineralView, Observation, WorldLine
 from critmin.core.turn_view import Names, TurnView
+from critmin.engine.largest import largest_columns
 from critmin.engine.line_columns import gather_lines
 from critmin.engine.line_flows import LineFlows
 from critmin.engine.reading import ai_reading
@@ -375,10 +376,10 @@ class Largest:
 
     @classmethod
     def of(cls, values: np.ndarray) -> Largest:
-        """The largest values of every row."""
-        columns = np.argsort(-values, axis=-1, kind="stable")[..., :WORLD_LINE_COUNTRIES]
-        starts = np.arange(0, values.size, values.shape[-1]).reshape(*values.shape[:-1], 1)
-        top = values.reshape(-1)[columns + starts]  # np.take_along_axis, without its overhead
+        """The largest values of every row, in a stable descending sort's order (engine/largest.py)."""
+        columns, top = largest_columns(values.reshape(-1, values.shape[-1]), WORLD_LINE_COUNTRIES)
+        shape = (*values.shape[:-1], columns.shape[1])
+        columns, top = columns.reshape(shape), top.reshape(shape)
         return cls(columns, top, top > 1e-9, values.shape[-1])
 
     def shares(self, figure: int, totals: np.ndarray) -> np.ndarray:
