@@ -133,12 +133,13 @@ def deal_row(index: Index, d: Deal) -> tuple[float, ...]:
 def unusual(world: World, deals: list[Deal], terms: np.ndarray) -> list[int]:
     """The rows of deals under a control or refused this turn, and of joint explorations, in order."""
     controls, refused = world.policies.controls, world.refused
-    rows = set(np.flatnonzero(terms[:, KIND] == JOINT_EXPLORATION).tolist())
-    if controls or refused:
-        rows.update(
-            k for k, d in enumerate(deals) if d.id in refused or (d.seller, d.mineral, d.stage) in controls
-        )
-    return sorted(rows)
+    rows = terms[:, KIND] == JOINT_EXPLORATION
+    if controls:
+        seller, m, s = terms[:, [SELLER, MINERAL, STAGE]].astype(np.int64).T
+        rows |= world.policies.controlled_lines(world.index, world.state.capacity.shape)[seller, m, s]
+    if refused:
+        rows |= np.fromiter((d.id in refused for d in deals), bool, len(deals))
+    return np.flatnonzero(rows).tolist()
 
 
 def this_turns_terms(world: World, deal: Deal, row: np.ndarray) -> str:

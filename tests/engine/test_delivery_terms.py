@@ -59,3 +59,34 @@ def test_a_deal_signed_again_under_its_id_is_read_with_its_new_terms():
     deals = world.deals.active(world.turn)
     terms, _ = delivery_terms(world, deals)
     assert terms[:, :DOES].tobytes() == rows_afresh(world, deals).tobytes()
+
+
+def unusual_by_scan(world, deals, terms) -> list[int]:
+    """The former form: a set of the joint explorations' rows, then every deal tried by its keys."""
+    controls, refused = world.policies.controls, world.refused
+    rows = set(np.flatnonzero(terms[:, contracts.KIND] == contracts.JOINT_EXPLORATION).tolist())
+    rows.update(
+        k for k, d in enumerate(deals) if d.id in refused or (d.seller, d.mineral, d.stage) in controls
+    )
+    return sorted(rows)
+
+
+def test_the_unusual_deals_are_those_a_scan_of_every_deal_finds():
+    model = WorldModel("world-2024", seed=0, record_hashes=False)
+    seen = []
+    for turn in range(12):
+        model.step()
+        world = model.world
+        deals = world.deals.active(world.turn)
+        if turn == 6:  # a refused delivery, and a control on a stage the world has no line of
+            world.refused = {deals[3].id, deals[10].id}
+            control = next(iter(world.policies.controls.values()))
+            world.policies.controls[("CHN", "lithium", "no-such-stage")] = control
+        terms, _ = delivery_terms(world, deals)
+        found = contracts.unusual(world, deals, terms)
+        assert found == unusual_by_scan(world, deals, terms)
+        seen.append((len(world.policies.controls), len(found)))
+        if turn == 6:
+            del world.policies.controls[("CHN", "lithium", "no-such-stage")]
+            world.refused = set()
+    assert any(controls and found for controls, found in seen)
