@@ -30,6 +30,7 @@ done before the pass, in deal order.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from itertools import chain
 
 import numba as nb
@@ -42,6 +43,7 @@ from critmin.engine.deals import Deal
 from critmin.engine.exploration import partner_tonnes_per_turn
 from critmin.engine.pairwise_sum import numpy_sum
 from critmin.engine.policies import ExportControl
+from critmin.engine.state import Index
 from critmin.engine.treasury import spend, transfer
 from critmin.engine.trust import lose_trust
 from critmin.engine.world import World
@@ -105,21 +107,7 @@ def delivery_terms(world: World, deals: list[Deal]) -> tuple[np.ndarray, list[tu
     An effect is "block" (a ban breaks the deal), "refuse" (the buyer pays take-or-pay) or "fund"
     (a joint exploration funds the host's exploration); `own_effects` carries them out.
     """
-    country, mineral, stage = world.index.country, world.index.mineral, world.index.stage
-    rows = [
-        (
-            country[d.seller],
-            country[d.buyer],
-            mineral[d.mineral],
-            stage[d.stage],
-            d.tonnes_per_turn,
-            d.share,
-            KINDS[d.kind],
-            PRICE_RULES.get(d.price_rule, INDEX) if d.price_usd_per_kg is not None else INDEX,
-            d.price_usd_per_kg or 0.0,
-        )
-        for d in deals
-    ]
+    rows = world.deals.rows_of(deals, partial(deal_row, world.index))
     terms = np.zeros((len(deals), COLUMNS))
     terms[:, :DOES] = np.fromiter(chain.from_iterable(rows), np.float64, len(deals) * DOES).reshape(-1, DOES)
     terms[:, DOES], terms[:, SHARE], terms[:, WANTED] = DELIVER, 1.0, terms[:, TONNES]
@@ -134,15 +122,24 @@ def delivery_terms(world: World, deals: list[Deal]) -> tuple[np.ndarray, list[tu
     return terms, effects
 
 
+def deal_row(index: Index, d: Deal) -> tuple[float, ...]:
+    """A deal's own columns of the terms table (SELLER to BOUND), as floats."""
+    rule = PRICE_RULES.get(d.price_rule, INDEX) if d.price_usd_per_kg is not None else INDEX
+    line = (index.country[d.seller], index.country[d.buyer], index.mineral[d.mineral], index.stage[d.stage])
+    own = (d.tonnes_per_turn, d.share, KINDS[d.kind], rule, d.price_usd_per_kg or 0.0)
+    return tuple(map(float, (*line, *own)))
+
+
 def unusual(world: World, deals: list[Deal], terms: np.ndarray) -> list[int]:
     """The rows of deals under a control or refused this turn, and of joint explorations, in order."""
     controls, refused = world.policies.controls, world.refused
-    rows = set(np.flatnonzero(terms[:, KIND] == JOINT_EXPLORATION).tolist())
-    if controls or refused:
-        rows.update(
-            k for k, d in enumerate(deals) if d.id in refused or (d.seller, d.mineral, d.stage) in controls
-        )
-    return sorted(rows)
+    rows = terms[:, KIND] == JOINT_EXPLORATION
+    if controls:
+        seller, m, s = terms[:, [SELLER, MINERAL, STAGE]].astype(np.int64).T
+        rows |= world.policies.controlled_lines(world.index, world.state.capacity.shape)[seller, m, s]
+    if refused:
+        rows |= np.fromiter((d.id in refused for d in deals), bool, len(deals))
+    return np.flatnonzero(rows).tolist()
 
 
 def this_turns_terms(world: World, deal: Deal, row: np.ndarray) -> str:

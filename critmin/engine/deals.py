@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left, insort
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from critmin.core.actions import ProposeAgreement, ProposeDeal, action_to_dict
@@ -61,7 +62,8 @@ class DealBook:
 
     `deals` changes through `sign` and `end` only: they keep its ids sorted (`_ids`), from which
     the readers' deals in id order (`in_id_order`) are listed again after a change, and the
-    equity deals by line (`_equity`, listed when first read) up to date.
+    equity deals by line (`_equity`, listed when first read) up to date; `end` drops a deal's
+    kept row (`rows_of`).
     """
 
     deals: dict[str, Deal] = field(default_factory=dict)
@@ -74,6 +76,7 @@ class DealBook:
     _equity: dict[tuple[str, str, str], list[Deal]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    _rows: dict[str, tuple[Deal, tuple]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._ids = sorted(self.deals)
@@ -118,6 +121,7 @@ class DealBook:
         """Remove a deal from force (broken or expired)."""
         deal = self.deals.pop(deal_id)
         del self._ids[bisect_left(self._ids, deal_id)]
+        self._rows.pop(deal_id, None)
         self._in_id_order = None
         if self._equity is not None and deal.kind == "equity":
             self._equity[(deal.seller, deal.mineral, deal.stage)].remove(deal)
@@ -131,6 +135,20 @@ class DealBook:
                 if deal.kind == "equity":
                     self._equity.setdefault((deal.seller, deal.mineral, deal.stage), []).append(deal)
         return self._equity.get((seller, mineral, stage), [])
+
+    def rows_of(self, deals: list[Deal], make: Callable[[Deal], tuple]) -> list[tuple]:
+        """`make(deal)` for each deal, made once for the deal in force (anew for a deal signed again).
+
+        A deal's row is its own, unchanging data (it is frozen): one kind of row per book, the
+        contracts' terms (engine/contracts.py); ending the deal drops it.
+        """
+        kept, rows = self._rows, []
+        for deal in deals:
+            entry = kept.get(deal.id)
+            if entry is None or entry[0] is not deal:
+                entry = kept[deal.id] = (deal, make(deal))
+            rows.append(entry[1])
+        return rows
 
     def in_id_order(self) -> list[Deal]:
         """The deals in force in id order (listed once after each change; not to be changed)."""

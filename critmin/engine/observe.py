@@ -21,6 +21,7 @@ import numpy as np
 from critmin.agents.reading import Imports, KeptRouteControls, Line, WorldReading
 from critmin.core.observation import LINE_FIGURES, MineralView, Observation, WorldLine
 from critmin.core.turn_view import Names, TurnView
+from critmin.engine.largest import largest_columns
 from critmin.engine.line_columns import gather_lines
 from critmin.engine.line_flows import LineFlows
 from critmin.engine.reading import ai_reading
@@ -375,10 +376,10 @@ class Largest:
 
     @classmethod
     def of(cls, values: np.ndarray) -> Largest:
-        """The largest values of every row."""
-        columns = np.argsort(-values, axis=-1, kind="stable")[..., :WORLD_LINE_COUNTRIES]
-        starts = np.arange(0, values.size, values.shape[-1]).reshape(*values.shape[:-1], 1)
-        top = values.reshape(-1)[columns + starts]  # np.take_along_axis, without its overhead
+        """The largest values of every row, in a stable descending sort's order (engine/largest.py)."""
+        columns, top = largest_columns(values.reshape(-1, values.shape[-1]), WORLD_LINE_COUNTRIES)
+        shape = (*values.shape[:-1], columns.shape[1])
+        columns, top = columns.reshape(shape), top.reshape(shape)
         return cls(columns, top, top > 1e-9, values.shape[-1])
 
     def shares(self, figure: int, totals: np.ndarray) -> np.ndarray:
@@ -407,15 +408,23 @@ def firms_by_country(view: TurnView) -> dict[str, list[dict]]:
 
 
 def deals_by_country(world: World) -> dict[str, list[dict]]:
-    """Each country's deals in force as plain data, in id order."""
-    deals: dict[str, list[dict]] = defaultdict(list)
-    book = world.deals.deals
-    for deal_id in sorted(book):
-        deal = book[deal_id]
+    """Each country's deals in force as plain data, in id order.
+
+    Read from the book's kept id order (no sort), into a plain dict (no default factory to call).
+    """
+    deals: dict[str, list[dict]] = {}
+    for deal in world.deals.in_id_order():
         record = deal.__dict__.copy()
-        deals[deal.seller].append(record)
-        if deal.buyer != deal.seller:
-            deals[deal.buyer].append(record)
+        seller, buyer = deal.seller, deal.buyer
+        if seller in deals:
+            deals[seller].append(record)
+        else:
+            deals[seller] = [record]
+        if buyer != seller:
+            if buyer in deals:
+                deals[buyer].append(record)
+            else:
+                deals[buyer] = [record]
     return deals
 
 

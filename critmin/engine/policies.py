@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from critmin.core.export_control import BAN, LICENCE, ExportControl
 from critmin.core.vocabulary import TURNS_PER_YEAR
+
+if TYPE_CHECKING:
+    from critmin.engine.state import Index
 
 __all__ = ["ExportControl", "PolicyBook", "RouteRules", "Subsidy", "Tariff", "quota_per_turn", "read_only"]
 
@@ -189,6 +193,15 @@ class PolicyBook:
                 self._rules[market] = read_only(self.rules(countries, *market))
             self._stale = set()
         return self._rules
+
+    def controlled_lines(self, index: Index, shape: tuple[int, int, int]) -> np.ndarray:
+        """(C, M, S) True at the lines under an export control (one naming what `index` lacks is on none)."""
+        lines = np.zeros(shape, dtype=bool)
+        for country, mineral, stage in self.controls:
+            at = (index.country.get(country), index.mineral.get(mineral), index.stage.get(stage))
+            if None not in at:
+                lines[at] = True
+        return lines
 
     def markets(self) -> set[tuple[str, str]]:
         """The markets (mineral, stage) with a control or a tariff in force."""

@@ -141,8 +141,15 @@ def verdicts(
 
 
 def check(world: World, action: ActionBase) -> str | None:
-    """Why `action` is illegal now, or None if it is legal."""
-    return next(iter(problems(world, action)), None)
+    """Why `action` is illegal now, or None if it is legal: the first of its `problems`.
+
+    Read from the name checks and the rule's own check in turn (not through `problems`' chain).
+    """
+    for reason in name_problems(world, action):
+        return reason
+    for reason in RULES[type(action)].check(world, action):
+        return reason
+    return None
 
 
 def apply(world: World, action: ActionBase) -> None:

@@ -76,3 +76,22 @@ def test_the_equity_deals_on_a_line_follow_each_signing_and_ending():
             assert book.equity_on(host, mineral, "mine") == equity_by_scan(book, host, mineral)
     assert [d.id for d in book.equity_on("AUS", "lithium", "mine")] == ["E0004"]
     assert [d.id for d in book.equity_on("AUS", "nickel", "mine")] == ["E0001"]
+
+
+def test_a_deals_row_is_made_once_while_in_force_and_anew_when_signed_again():
+    book = DealBook()
+    made: list[str] = []
+
+    def row(d: Deal) -> tuple:
+        made.append(d.id)
+        return (d.id, d.end_turn)
+
+    book.sign(deal("D0001"))
+    book.sign(deal("D0002"))
+    assert book.rows_of(book.active(0), row) == [("D0001", 4), ("D0002", 4)]
+    assert book.rows_of(book.active(0), row) == [("D0001", 4), ("D0002", 4)] and made == ["D0001", "D0002"]
+    book.sign(replace(deal("D0001"), end_turn=9))  # signed again under its id: a new row
+    book.end("D0002")
+    book.sign(deal("D0002", end=6))  # ended, then a new deal under the old id
+    assert book.rows_of(book.active(0), row) == [("D0001", 9), ("D0002", 6)]
+    assert made == ["D0001", "D0002", "D0001", "D0002"]
