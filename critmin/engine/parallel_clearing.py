@@ -44,6 +44,7 @@ PARALLEL_WORK = 1_000_000
 large_batches: Counter[int] = Counter()
 """Large batches cleared in this process, by the threads they were cleared on (for the bench)."""
 _pool: ThreadPoolExecutor | None = None
+_pool_size = 0
 _pool_lock = threading.Lock()
 
 
@@ -169,10 +170,11 @@ class Claims:
 
 def thread_pool(helpers: int) -> ThreadPoolExecutor:
     """The persistent pool, with at least ``helpers`` threads (made again, larger, when asked)."""
-    global _pool
+    global _pool, _pool_size
     with _pool_lock:
-        if _pool is None or _pool._max_workers < helpers:
+        if _pool is None or _pool_size < helpers:
             old, _pool = _pool, ThreadPoolExecutor(max_workers=helpers, thread_name_prefix="clearing")
+            _pool_size = helpers
             if old is not None:
                 old.shutdown(wait=False)
         return _pool

@@ -146,6 +146,12 @@ def test_an_error_on_a_pool_thread_is_raised_in_the_caller(batch_4x, monkeypatch
 
 
 def test_batch_workers_clear_in_one_thread(monkeypatch):
-    monkeypatch.setenv(parallel_clearing.SETTING, "auto")
-    executors.single_threaded()
+    """The process pool's initializer and what Dask workers run both set the setting to 1 first."""
+    monkeypatch.setattr(executors, "die_with_parent", lambda pid: None)
+    monkeypatch.setattr(executors, "install", lambda context: None)
+    monkeypatch.setattr(executors, "simulate_and_free", lambda _, run: parallel_clearing.clear_threads())
+    monkeypatch.setenv(parallel_clearing.SETTING, "2")
+    executors.install_worker(None, 0)
     assert parallel_clearing.clear_threads() == 1
+    monkeypatch.setenv(parallel_clearing.SETTING, "2")
+    assert executors.simulate_single_threaded(None, None) == 1
