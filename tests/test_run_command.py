@@ -87,6 +87,7 @@ def test_bench_reports_turn_times_growth_memory_clearing_and_rl_steps(cli):
     assert figures["state_hash_ms_median"] > 0, "a world that keeps hashes pays for them, timed beside"
     assert figures["clearing_speedup_vs_lp"] > 1
     assert figures["markets_per_turn"] >= 30
+    assert figures["clear_threads"] >= 1, "the threads a large batch is cleared on"
     assert figures["rl_steps_per_s"] > 0
     if figures["clearing_speedup_vs_ortools"] is not None:  # the bench extra is installed
         assert figures["clearing_speedup_vs_ortools"] > 0 and figures["ortools_ms"] > 0

@@ -12,7 +12,9 @@ hashes, as batch runs and the RL environments do (issue 19: hash only where need
 replays, the classroom); what a world that keeps them pays on top is timed beside, on the AI
 world's state after each of its turns (`state_hash_ms_median`). `recorded_bytes_per_turn` is what
 the AI world's recorder keeps per turn (bytes of its arrays and containers, growth over the
-timed turns).
+timed turns). `clear_threads` is the threads the timed turns' large batches of markets (the 4x
+world's; world-2024's stay serial) were cleared on, most often (`CRITMIN_CLEAR_THREADS` and the
+machine's load: :mod:`critmin.engine.parallel_clearing`).
 
 Clearing: the markets world-2024 poses in one AI turn (the problems the engine solves) and 40
 random 30-country markets are each cleared by `clear_markets` (one call), by
@@ -49,8 +51,14 @@ def run_benchmarks(
     turns: int = 40, scenario: str = "world-2024", rounds: int = CLEARING_ROUNDS, progress: Progress = silent
 ) -> dict[str, float | None]:
     """Every figure of `critmin bench` (see the module docstring); None where not measurable."""
+    from critmin.engine import parallel_clearing
+
+    parallel_clearing.clear_threads()  # a bad CRITMIN_CLEAR_THREADS stops the bench before it starts
     worlds = bench_worlds(scenario)
+    parallel_clearing.large_batches.clear()
     times, problems, recorded = interleaved_turns(worlds, turns, progress)
+    split = parallel_clearing.large_batches
+    threads = max(split, key=split.__getitem__, default=1)
     ms = {name: float(np.median(values) * 1000) for name, values in times.items()}
     figures: dict[str, float | None] = {
         "turn_ms_median": ms["default"],
@@ -67,6 +75,7 @@ def run_benchmarks(
     progress(f"clearing: {MARKETS} random {COUNTRIES}-country markets")
     figures |= clearing_figures(random_problems(), rounds, "random_")
     figures["markets_per_turn"] = float(len(problems))
+    figures["clear_threads"] = float(threads)
     return figures
 
 

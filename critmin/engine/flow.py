@@ -5,6 +5,8 @@ bids, n x n route matrices and per-country caps one after another, located by of
 arrays), each market on its own: integer scaling, min-cost flow by successive shortest paths
 on a dense supplier x bidder network, prices by label-correcting shortest paths on the
 residual graph (dense supplier x country route rows), and the result in tonnes and USD/kg.
+:func:`clear_range` clears a range of a batch's markets into outputs made beforehand
+(:func:`empty_results`), so that threads can share a batch.
 Plain loops throughout: they compile faster than numpy array expressions and make no
 temporaries. Compiled code is cached on disk (``cache=True``): the
 first call after a fresh checkout compiles for about 10 s, later processes load the cache.
@@ -762,6 +764,39 @@ def _clear_one(offers, bids, routes, caps, out):
 
 
 @nb.njit(**_JIT)
+def empty_results(n, offers, bids, routes, countries):
+    """Zeroed outputs of a flat batch, as :func:`clear_batch` returns them (see there)."""
+    o_at, b_at, r_at, c_at = offers[0], bids[0], routes[0], countries[0]
+    flows, prices = np.zeros(r_at[n.size]), np.zeros(c_at[n.size])
+    sold, bought = np.zeros(o_at[n.size]), np.zeros(b_at[n.size])
+    welfare, feasible, status = np.zeros(n.size), np.zeros(n.size, np.bool_), np.zeros(n.size, np.int64)
+    return flows, prices, sold, bought, welfare, feasible, status
+
+
+@nb.njit(**_JIT)
+def clear_range(n, offers, bids, routes, countries, first, stop, results):
+    """Clear markets ``first..stop - 1`` of a flat batch into ``results`` (from :func:`empty_results`).
+
+    Writes only those markets' parts of the outputs, so threads may clear disjoint ranges
+    into the same arrays.
+    """
+    (o_at, o_c, o_t, o_p), (b_at, b_c, b_t, b_p, b_req) = offers, bids
+    (r_at, r_cost, r_open, r_lic), (c_at, c_exp, c_lic) = routes, countries
+    flows, prices, sold, bought, welfare, feasible, status = results
+    for k in range(first, stop):
+        o, b = slice(o_at[k], o_at[k + 1]), slice(b_at[k], b_at[k + 1])
+        r, c, shape = slice(r_at[k], r_at[k + 1]), slice(c_at[k], c_at[k + 1]), (n[k], n[k])
+        out = (flows[r].reshape(shape), prices[c], sold[o], bought[b])
+        status[k], welfare[k], feasible[k] = _clear_one(
+            (o_c[o], o_t[o], o_p[o]),
+            (b_c[b], b_t[b], b_p[b], b_req[b]),
+            (r_cost[r].reshape(shape), r_open[r].reshape(shape), r_lic[r].reshape(shape)),
+            (c_exp[c], c_lic[c]),
+            out,
+        )
+
+
+@nb.njit(**_JIT)
 def clear_batch(n, offers, bids, routes, countries):
     """Clear every market of a flat batch.
 
@@ -777,20 +812,6 @@ def clear_batch(n, offers, bids, routes, countries):
         status (K,): ``OK``, ``NO_CONVERGENCE`` or ``TOO_MANY_PATHS``.
 
     """
-    (o_at, o_c, o_t, o_p), (b_at, b_c, b_t, b_p, b_req) = offers, bids
-    (r_at, r_cost, r_open, r_lic), (c_at, c_exp, c_lic) = routes, countries
-    flows, prices = np.zeros(r_at[n.size]), np.zeros(c_at[n.size])
-    sold, bought = np.zeros(o_at[n.size]), np.zeros(b_at[n.size])
-    welfare, feasible, status = np.zeros(n.size), np.zeros(n.size, np.bool_), np.zeros(n.size, np.int64)
-    for k in range(n.size):
-        o, b = slice(o_at[k], o_at[k + 1]), slice(b_at[k], b_at[k + 1])
-        r, c, shape = slice(r_at[k], r_at[k + 1]), slice(c_at[k], c_at[k + 1]), (n[k], n[k])
-        out = (flows[r].reshape(shape), prices[c], sold[o], bought[b])
-        status[k], welfare[k], feasible[k] = _clear_one(
-            (o_c[o], o_t[o], o_p[o]),
-            (b_c[b], b_t[b], b_p[b], b_req[b]),
-            (r_cost[r].reshape(shape), r_open[r].reshape(shape), r_lic[r].reshape(shape)),
-            (c_exp[c], c_lic[c]),
-            out,
-        )
-    return flows, prices, sold, bought, welfare, feasible, status
+    results = empty_results(n, offers, bids, routes, countries)
+    clear_range(n, offers, bids, routes, countries, 0, n.size, results)
+    return results

@@ -10,8 +10,9 @@ Units: quantities in tonnes, prices and costs in USD/kg, so tonnes x USD/kg = th
 welfare is in thousand USD.
 
 Method (``clear_markets``): one compiled call (numba, :mod:`critmin.engine.flow`) clears every
-market of the batch, each on its own, as an exact min-cost flow on integers. Per market, with
-source S and sink T::
+market of the batch, each on its own, as an exact min-cost flow on integers (a large batch on
+two threads, each clearing the markets it claims: :mod:`critmin.engine.parallel_clearing`). Per
+market, with source S and sink T::
 
     S -> out[i]                 one arc per offer, capacity tonnes, cost reservation price
     out[i] -> in[i]             domestic sales, cost route_cost[i, i]
@@ -75,7 +76,7 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
 
-from critmin.engine import flow
+from critmin.engine import flow, parallel_clearing
 
 __all__ = [
     "MarketClearing",
@@ -381,7 +382,7 @@ def clear_flat(args: tuple) -> tuple[np.ndarray, ...]:
         RuntimeError: if the solver fails (a bug, or data too extreme for int64 scaling).
 
     """
-    *results, status = flow.clear_batch(*args)
+    *results, status = parallel_clearing.clear_batch(args)
     failed = np.flatnonzero(status)
     if failed.size:
         k = int(failed[0])

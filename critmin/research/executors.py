@@ -5,6 +5,9 @@
 - `DaskExecutor`: a Dask distributed cluster, from a scheduler address or `local` (a
   `LocalCluster` on 127.0.0.1). The run context is scattered once to every worker.
 
+Workers of both clear their markets in one thread (`CRITMIN_CLEAR_THREADS=1`, set in the
+worker before it plays): N workers never start 2N threads.
+
 Both hand out results as runs finish, keeping at most a few runs per worker in flight so that
 memory stays flat however many runs there are. A run that raises is reported as a failure;
 a broken pool or a lost cluster stops the batch.
@@ -23,6 +26,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from critmin.engine.parallel_clearing import SETTING as CLEAR_THREADS
 from critmin.research.design import Run
 from critmin.research.parent_death import die_with_parent
 from critmin.research.simulate import RunContext, install, simulate, simulate_and_free, simulate_installed
@@ -30,10 +34,22 @@ from critmin.research.simulate import RunContext, install, simulate, simulate_an
 IN_FLIGHT_PER_SLOT = 2
 
 
+def single_threaded() -> None:
+    """Set this worker to clear its markets in its own thread (the batch already uses every core)."""
+    os.environ[CLEAR_THREADS] = "1"
+
+
 def install_worker(context: RunContext, parent_pid: int) -> None:
-    """A local worker's set-up: it dies with the batch process, then keeps the context."""
+    """A local worker's set-up: it dies with the batch process, clears in one thread, keeps the context."""
     die_with_parent(parent_pid)
+    single_threaded()
     install(context)
+
+
+def simulate_single_threaded(context: RunContext, run: Run) -> pa.Table:
+    """`simulate_and_free` on a Dask worker, set to clear in one thread first."""
+    single_threaded()
+    return simulate_and_free(context, run)
 
 
 class ExecutorError(RuntimeError):
@@ -249,7 +265,7 @@ class DaskExecutor(Executor):
 
     def submit(self, run: Run) -> Any:
         """Submit one run (not pure: every run is played even if asked twice)."""
-        return self.client.submit(simulate_and_free, self.context_future, run, pure=False)
+        return self.client.submit(simulate_single_threaded, self.context_future, run, pure=False)
 
     def wait_any(self, pending: set[Any]) -> tuple[set[Any], set[Any]]:
         """distributed.wait for the first to finish."""
