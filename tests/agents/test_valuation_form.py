@@ -1,8 +1,11 @@
-"""The deal values the AI works out are, bit for bit, those of the valuation as first written.
+"""The deal values and offers the AI works out are, bit for bit, those of the forms first written.
 
 `value_offer` reads each figure once and passes the party's line figures on (agents/valuation.py);
 the reference below is the form it replaces, and both are asked every valuation of a few played
-turns of world-2024 (answers, counter-offers and proposals), at the moment it is asked.
+turns of world-2024 (answers, counter-offers and proposals), at the moment it is asked. Inbox
+offers are built back from their plain form without msgspec's checks, and counter-offers by
+`msgspec.structs.replace` (agents/diplomacy.py): the same structs as `msgspec.convert` and the
+counter-offer's fields written out gave.
 """
 
 from __future__ import annotations
@@ -10,7 +13,10 @@ from __future__ import annotations
 import msgspec
 
 from critmin.agents import diplomacy
+from critmin.agents.diplomacy import inbox_offer as diplomacy_inbox_offer
+from critmin.agents.diplomacy import with_terms as diplomacy_with_terms
 from critmin.agents.valuation import DealValue, exploration_partner_value, value_offer
+from critmin.core.actions import ProposeDeal
 from critmin.core.units import thousand_usd_in_usd_m, usd_m
 from critmin.engine.bench_worlds import scenario_of
 from critmin.engine.model import WorldModel
@@ -122,6 +128,34 @@ def reference_finance(situation, offer, line) -> float:
         funding = usd_m(terms.joint_exploration_funding_share * tonnes, situation.reference(line))
         return funding * min(offer.duration_turns, params.horizon_turns)
     return 0.0
+
+
+def reference_counter(offer: ProposeDeal, **terms) -> ProposeDeal:
+    """`diplomacy.with_terms` as first written: the deal's fields copied, no firm named."""
+    names = ("kind", "seller", "buyer", "mineral", "stage", "tonnes_per_year", "price_rule")
+    names += ("price_usd_per_kg", "duration_turns", "take_or_pay", "breach_penalty_usd_m")
+    fields = {name: getattr(offer, name) for name in names} | terms
+    return ProposeDeal(country=offer.counterparty, counterparty=offer.country, **fields)
+
+
+def test_inbox_offers_and_counter_offers_are_the_first_forms(monkeypatch):
+    built, countered = [], []
+
+    def inbox_offer(offer):
+        built.append((diplomacy_inbox_offer(offer), msgspec.convert(offer, ProposeDeal)))
+        return built[-1][0]
+
+    def with_terms(offer, **terms):
+        countered.append((diplomacy_with_terms(offer, **terms), reference_counter(offer, **terms)))
+        return countered[-1][0]
+
+    monkeypatch.setattr(diplomacy, "inbox_offer", inbox_offer)
+    monkeypatch.setattr(diplomacy, "with_terms", with_terms)
+    WorldModel(scenario_of("world-2024"), seed=0, record_hashes=False).run(12)
+    assert len(built) > 100 and len(countered) > 50
+    for new, old in built + countered:
+        assert type(new) is ProposeDeal and msgspec.structs.astuple(new) == msgspec.structs.astuple(old)
+        assert repr(new) == repr(old)
 
 
 def test_deal_values_are_the_first_forms_bit_for_bit(monkeypatch):
