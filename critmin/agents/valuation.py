@@ -120,7 +120,7 @@ def buyer_value(situation: Situation, offer: ProposeDeal, line, view=None) -> De
     tonnes = offer.tonnes_per_year / TURNS_PER_YEAR
     risk = situation.risks.get(line)
     exposure, score = (risk.exposure, risk.score) if risk is not None else (0.0, 0.0)
-    uncovered = max(exposure - situation.bought.get(line, 0.0), 0.0)
+    uncovered = max(exposure - situation.bought[line], 0.0)
     arriving = tonnes * reliability(situation, offer, line)
     covered = min(arriving, uncovered)
     security = params.security_value * view.reference_price_usd_per_kg * score
@@ -214,7 +214,7 @@ def available_to_sell(situation: Situation, offer: ProposeDeal, line, view, tonn
     """
     if offer.kind in NEW_SUPPLY:
         return tonnes
-    free_exports = max(view.exports - situation.sold.get(line, 0.0), 0.0)
+    free_exports = max(view.exports - situation.sold[line], 0.0)
     surplus_stock = max(view.stock - 2 * view.demand, 0.0) * situation.params.stock_draw
     if offer.kind == "stock_swap":
         return view.stockpile * situation.params.stock_draw

@@ -10,6 +10,9 @@ counter-offer's fields written out gave.
 
 from __future__ import annotations
 
+import copy
+from dataclasses import replace
+
 import msgspec
 
 from critmin.agents import diplomacy
@@ -20,6 +23,9 @@ from critmin.core.actions import ProposeDeal
 from critmin.core.units import thousand_usd_in_usd_m, usd_m
 from critmin.engine.bench_worlds import scenario_of
 from critmin.engine.model import WorldModel
+
+BOOKED = ("bought", "sold", "sold_to")
+"""A situation's contracted tonnes, which valuing a deal reads and must leave as the first form did."""
 
 
 def reference_value(situation, offer) -> DealValue:
@@ -162,11 +168,17 @@ def test_deal_values_are_the_first_forms_bit_for_bit(monkeypatch):
     asked: list[tuple] = []
 
     def both(situation, offer):
+        twin = replace(situation, **{name: copy.copy(getattr(situation, name)) for name in BOOKED})
         value = value_offer(situation, offer)
-        asked.append((repr(msgspec.structs.astuple(value)), reference_value(situation, offer), offer.kind))
+        reference = reference_value(twin, offer)
+        booked = all(
+            list(getattr(situation, name).items()) == list(getattr(twin, name).items()) for name in BOOKED
+        )
+        asked.append((repr(msgspec.structs.astuple(value)), reference, offer.kind, booked))
         return value
 
     monkeypatch.setattr(diplomacy, "value_offer", both)
     WorldModel(scenario_of("world-2024"), seed=0, record_hashes=False).run(12)
-    assert len(asked) > 300 and {kind for *_, kind in asked} >= {"offtake", "partnership"}
-    assert [value for value, *_ in asked] == [repr(msgspec.structs.astuple(ref)) for _, ref, _ in asked]
+    assert len(asked) > 300 and {kind for _, _, kind, _ in asked} >= {"offtake", "partnership"}
+    assert [value for value, *_ in asked] == [repr(msgspec.structs.astuple(ref)) for _, ref, *_ in asked]
+    assert all(booked for *_, booked in asked)  # the same lines in the same order (their sums' order)
