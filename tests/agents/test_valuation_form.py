@@ -182,3 +182,20 @@ def test_deal_values_are_the_first_forms_bit_for_bit(monkeypatch):
     assert len(asked) > 300 and {kind for _, _, kind, _ in asked} >= {"offtake", "partnership"}
     assert [value for value, *_ in asked] == [repr(msgspec.structs.astuple(ref)) for _, ref, *_ in asked]
     assert all(booked for *_, booked in asked)  # the same lines in the same order (their sums' order)
+
+
+def test_a_lines_exposure_and_score_are_its_risk_records():
+    from critmin.agents.doctrines import DoctrineController
+    from critmin.agents.situation import Situation
+
+    model = WorldModel(scenario_of("world-2024"), seed=0, record_hashes=False)
+    model.run(6)
+    reading = model.reading()
+    for country in model.countries.values():
+        if isinstance(country.controller, DoctrineController):
+            risks = Situation.of_row(reading, country.iso3, country.controller.params).risks
+            for line in [*reading.seen.order, ("no", "line")]:
+                figures = risks.exposure_and_score(line)  # before any record is made, then after
+                risk = risks.get(line)
+                assert figures == risks.exposure_and_score(line)
+                assert figures == ((risk.exposure, risk.score) if risk is not None else (0.0, 0.0))
