@@ -459,9 +459,8 @@ def buy_the_dip(situation: Situation) -> list[ActionBase]:
 
 def sorted_lines(situation: Situation, chosen: np.ndarray) -> list[Line]:
     """The lines where `chosen` ((L,) bool) is True, in (mineral, stage) order."""
-    at = np.flatnonzero(chosen)
-    order = situation.line_order
-    return [order[k] for k in at[np.argsort(situation.reading.seen.rank[at])].tolist()]
+    by_rank, order = situation.reading.seen.by_rank, situation.line_order
+    return [order[k] for k in by_rank[chosen[by_rank]].tolist()]
 
 
 def stockpile_order(situation, line: tuple[str, str], tonnes: float, cap: float) -> BuyStockpile:
@@ -626,7 +625,8 @@ def seek_offtakes(situation: Situation, rng: np.random.Generator) -> list[Action
     exports = situation.column("exports")
     export_values = -exports * situation.column("price_usd_per_kg")
     exported = exports.tolist()  # the line's figure as its view holds it, without making the view
-    for k in np.lexsort((seen.rank, export_values)).tolist():  # by value, ties in line order
+    by_rank = seen.by_rank  # a stable sort of the values in line order: ties in line order
+    for k in by_rank[np.argsort(export_values[by_rank], kind="stable")].tolist():
         if len(actions) >= params.max_proposals_per_turn or exported[k] <= 0:
             break
         line = seen.order[k]

@@ -32,7 +32,7 @@ def answer_inbox(situation: Situation) -> list[ActionBase]:
     me = situation.obs.country
     if not situation.obs.inbox and not situation.obs.agreement_inbox:
         return []
-    offers = [(item["id"], msgspec.convert(item["offer"], ProposeDeal)) for item in situation.obs.inbox]
+    offers = [(item["id"], inbox_offer(item["offer"])) for item in situation.obs.inbox]
     values = {pid: value_offer(situation, offer) for pid, offer in offers}
     chosen = best_per_line(situation, offers, values)
     actions: list[ActionBase] = [answer_agreement(situation, item) for item in situation.obs.agreement_inbox]
@@ -44,6 +44,19 @@ def answer_inbox(situation: Situation) -> list[ActionBase]:
             if counter is not None:
                 actions.append(counter)
     return actions
+
+
+def inbox_offer(offer: dict) -> ProposeDeal:
+    """The `ProposeDeal` of an inbox offer's plain form.
+
+    The engine validated the proposal before it took it (rules.validated), so its plain form holds
+    the types the struct's fields want: it is built back without msgspec's checks, the struct
+    `msgspec.convert` would give.
+    """
+    fields = offer.copy()
+    del fields["type"]
+    fields["mineral"], fields["stage"] = MINERAL_NAMED[fields["mineral"]], STAGE_NAMED[fields["stage"]]
+    return ProposeDeal(**fields)
 
 
 def answer_agreement(situation: Situation, item: dict) -> AnswerAgreement:
@@ -119,21 +132,10 @@ def scaled(offer: ProposeDeal, share: float) -> ProposeDeal:
 
 
 def with_terms(offer: ProposeDeal, **terms) -> ProposeDeal:
-    """The offer sent back by its counterparty with changed terms."""
-    fields = {
-        "kind": offer.kind,
-        "seller": offer.seller,
-        "buyer": offer.buyer,
-        "mineral": offer.mineral,
-        "stage": offer.stage,
-        "tonnes_per_year": offer.tonnes_per_year,
-        "price_rule": offer.price_rule,
-        "price_usd_per_kg": offer.price_usd_per_kg,
-        "duration_turns": offer.duration_turns,
-        "take_or_pay": offer.take_or_pay,
-        "breach_penalty_usd_m": offer.breach_penalty_usd_m,
-    }
-    return ProposeDeal(country=offer.counterparty, counterparty=offer.country, **(fields | terms))
+    """The offer sent back by its counterparty with changed terms (no firm named on either side)."""
+    return msgspec.structs.replace(
+        offer, country=offer.counterparty, counterparty=offer.country, firm="", with_firm="", **terms
+    )
 
 
 # --- offers a government makes -------------------------------------------------------------

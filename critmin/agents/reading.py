@@ -111,6 +111,7 @@ class Lines:
     order: list[Line]
     at: dict[Line, int]  # each line's position
     rank: np.ndarray  # (L,) each line's rank in (mineral, stage) order, for ties
+    by_rank: np.ndarray  # (L,) the lines' positions in (mineral, stage) order (`rank`'s inverse)
     chains: dict[str, list[str]]  # mineral -> its stages, in the order of the lines
     chained: list[str]  # the minerals with two stages or more, in name order
     ores: np.ndarray  # the position of each chained mineral's first line...
@@ -124,14 +125,15 @@ class Lines:
     @classmethod
     def make(cls, lines: tuple[Line, ...]) -> Lines:
         """The lines, positions, ranks and chains of (mineral, stage) lines."""
+        by_rank = np.array(sorted(range(len(lines)), key=lines.__getitem__), dtype=np.int64)
         rank = np.empty(len(lines), dtype=np.int64)
-        rank[sorted(range(len(lines)), key=lines.__getitem__)] = np.arange(len(lines))
+        rank[by_rank] = np.arange(len(lines))
         at = {line: k for k, line in enumerate(lines)}
         chains = chains_of(lines)
         chained = sorted(mineral for mineral, stages in chains.items() if len(stages) > 1)
         ores = np.array([at[(mineral, chains[mineral][0])] for mineral in chained], dtype=np.int64)
         processed = np.array([at[(mineral, chains[mineral][1])] for mineral in chained], dtype=np.int64)
-        return cls(list(lines), at, rank, chains, chained, ores, processed)
+        return cls(list(lines), at, rank, by_rank, chains, chained, ores, processed)
 
 
 @dataclass(frozen=True, eq=False)

@@ -66,6 +66,16 @@ class Risks(Mapping):
             risk = self.read[line] = self.board.risk(self.row, k, line, self.reading.rows.countries)
         return risk
 
+    def exposure_and_score(self, line: Line) -> tuple[float, float]:
+        """The line's exposure and score, (0, 0) where it is not at risk, without making its record."""
+        risk = self.read.get(line)
+        if risk is not None:
+            return risk.exposure, risk.score
+        k = self.reading.seen.at.get(line)
+        if k is None or not self.active[k]:
+            return 0.0, 0.0
+        return float(self.board.exposure[self.row, k]), float(self.board.score[self.row, k])
+
     def __iter__(self) -> Iterator[Line]:
         order = self.reading.seen.order
         return (order[k] for k in np.flatnonzero(self.active).tolist())

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import msgspec
 
-from critmin.agents.situation import Situation, offer_line
+from critmin.agents.situation import Situation
 from critmin.core.actions import ProposeDeal
-from critmin.core.units import thousand_usd_in_usd_m, usd_m
+from critmin.core.units import THOUSAND_USD_PER_USD_M, thousand_usd_in_usd_m, usd_m
+from critmin.core.vocabulary import TURNS_PER_YEAR
 
 
 class DealValue(msgspec.Struct, frozen=True, kw_only=True):
@@ -51,17 +52,18 @@ class DealValue(msgspec.Struct, frozen=True, kw_only=True):
 
 def value_offer(situation: Situation, offer: ProposeDeal) -> DealValue:
     """What `offer` is worth to the observing country, as buyer or as seller."""
-    me = situation.obs.country
-    line = offer_line(offer)
-    if me not in (offer.seller, offer.buyer):
+    me, seller, buyer = situation.obs.country, offer.seller, offer.buyer
+    line = offer.mineral._value_, offer.stage._value_
+    if me != seller and me != buyer:
         return DealValue(blocked=f"{me} is not a party")
-    if line not in situation.views:
+    view = situation.views.get(line)
+    if view is None:
         return DealValue(blocked=f"{line[0]} has no {line[1]} stage here")
-    if situation.embargoes(offer.seller, offer.buyer, line[0]):
-        return DealValue(blocked=f"{offer.seller} embargoes {offer.buyer} on {line[0]}")
-    if me == offer.buyer:
-        return buyer_value(situation, offer, line)
-    return seller_value(situation, offer, line)
+    if situation.embargoes(seller, buyer, line[0]):
+        return DealValue(blocked=f"{seller} embargoes {buyer} on {line[0]}")
+    if me == buyer:
+        return buyer_value(situation, offer, line, view)
+    return seller_value(situation, offer, line, view)
 
 
 def horizon(situation: Situation, offer: ProposeDeal) -> int:
@@ -69,23 +71,35 @@ def horizon(situation: Situation, offer: ProposeDeal) -> int:
     return min(offer.duration_turns, situation.params.horizon_turns)
 
 
-def contract_price(situation: Situation, offer: ProposeDeal, line) -> float:
-    """The price the deal will likely settle at, USD/kg (the seller's local price under an index)."""
-    index = situation.price_of(offer.seller, line)
-    if offer.price_rule == "index" or offer.price_usd_per_kg is None:
+def contract_price(situation: Situation, offer: ProposeDeal, line, view=None) -> float:
+    """The price the deal will likely settle at, USD/kg (the seller's local price under an index).
+
+    `view` is the party's own figures on the line, whose world price stands in for a seller the
+    world line does not list (read here if not given).
+    """
+    if view is None:
+        index = situation.price_of(offer.seller, line)
+    else:
+        world = situation.lines.get(line)
+        fallback = view.world_price_usd_per_kg
+        index = fallback if world is None else world.prices.get(offer.seller, fallback)
+    rule, bound = offer.price_rule, offer.price_usd_per_kg
+    if rule == "index" or bound is None:
         return index
-    if offer.price_rule == "fixed":
-        return offer.price_usd_per_kg
-    if offer.price_rule == "floor":
-        return max(index, offer.price_usd_per_kg)
-    return min(index, offer.price_usd_per_kg)
+    if rule == "fixed":
+        return bound
+    if rule == "floor":
+        return max(index, bound)
+    return min(index, bound)
 
 
 def reliability(situation: Situation, offer: ProposeDeal, line) -> float:
     """Share of the contracted tonnes the buyer expects to arrive: trust, cut by the seller's controls."""
-    share = situation.trust(offer.seller)
-    control = situation.control_on(offer.seller, line)
-    regime = None if control is None else control.regime_for(offer.buyer)
+    share = situation.obs.trust.get(offer.seller, 0.0)
+    control = situation.controls.get((offer.seller, *line))
+    if control is None:
+        return share
+    regime = control.regime_for(offer.buyer)
     if regime == "ban":
         return 0.0
     if regime == "licence" and offer.kind != "partnership":
@@ -93,29 +107,36 @@ def reliability(situation: Situation, offer: ProposeDeal, line) -> float:
     return share
 
 
-def buyer_value(situation: Situation, offer: ProposeDeal, line) -> DealValue:
-    """The buyer's side: supply risk removed against the price, excess tonnes and financing."""
-    params, view = situation.params, situation.views[line]
-    turns = horizon(situation, offer)
-    tonnes = situation.per_turn(offer.tonnes_per_year)
+def buyer_value(situation: Situation, offer: ProposeDeal, line, view=None) -> DealValue:
+    """The buyer's side: supply risk removed against the price, excess tonnes and financing.
+
+    `view` is the buyer's figures on the line (read here if not given).
+    """
     if offer.kind == "joint_exploration":
         return exploration_partner_value(situation, offer, line)
-    risk = situation.risks.get(line)
-    uncovered = max((risk.exposure if risk else 0.0) - situation.bought[line], 0.0)
+    params = situation.params
+    view = situation.views[line] if view is None else view
+    turns = min(offer.duration_turns, params.horizon_turns)
+    tonnes = offer.tonnes_per_year / TURNS_PER_YEAR
+    exposure, score = situation.risks.exposure_and_score(line)
+    uncovered = max(exposure - situation.bought[line], 0.0)
     arriving = tonnes * reliability(situation, offer, line)
     covered = min(arriving, uncovered)
-    security = params.security_value * view.reference_price_usd_per_kg * (risk.score if risk else 0.0)
-    price = contract_price(situation, offer, line)
+    security = params.security_value * view.reference_price_usd_per_kg * score
+    price = contract_price(situation, offer, line, view)
     premium = (price - view.price_usd_per_kg) * arriving
     excess = max(arriving - uncovered, 0.0) * price * params.excess_loss
-    financing = situation.obs.terms.partner_capex_share * situation.capex_usd_m(line, offer.tonnes_per_year)
-    financing = financing if offer.kind == "partnership" else 0.0
+    financing = 0.0
+    if offer.kind == "partnership":
+        financing = situation.obs.terms.partner_capex_share * situation.capex_usd_m(
+            line, offer.tonnes_per_year
+        )
     if financing > situation.budget_usd_m:
         return DealValue(blocked=f"cannot finance USD {financing:,.0f} m")
     return DealValue(
-        risk_removed_usd_m=thousand_usd_in_usd_m(covered * security * turns),
-        gains_usd_m=thousand_usd_in_usd_m(max(-premium, 0.0) * turns),
-        costs_usd_m=thousand_usd_in_usd_m((max(premium, 0.0) + excess) * turns) + financing,
+        risk_removed_usd_m=covered * security * turns / THOUSAND_USD_PER_USD_M,
+        gains_usd_m=max(-premium, 0.0) * turns / THOUSAND_USD_PER_USD_M,
+        costs_usd_m=(max(premium, 0.0) + excess) * turns / THOUSAND_USD_PER_USD_M + financing,
     )
 
 
@@ -142,37 +163,46 @@ def exploration_partner_value(situation: Situation, offer: ProposeDeal, line) ->
     )
 
 
-def seller_value(situation: Situation, offer: ProposeDeal, line) -> DealValue:
-    """The seller's side: outlet, premium and finance gained against supply and leverage given up."""
-    params, view = situation.params, situation.views[line]
-    turns = horizon(situation, offer)
-    tonnes = situation.per_turn(offer.tonnes_per_year)
+def seller_value(situation: Situation, offer: ProposeDeal, line, view=None) -> DealValue:
+    """The seller's side: outlet, premium and finance gained against supply and leverage given up.
+
+    `view` is the seller's figures on the line (read here if not given).
+    """
+    params, kind = situation.params, offer.kind
+    view = situation.views[line] if view is None else view
+    turns = min(offer.duration_turns, params.horizon_turns)
+    tonnes = offer.tonnes_per_year / TURNS_PER_YEAR
     price = max(view.price_usd_per_kg, 1e-9)
     displaced = max(tonnes - available_to_sell(situation, offer, line, view, tonnes), 0.0)
-    home_risk = situation.risks.get(line)
-    home_security = price * params.security_value * (home_risk.score if home_risk else 0.0)
-    committed = 0.0 if new_supply(offer) else tonnes  # tonnes our own users may miss
-    premium = (contract_price(situation, offer, line) - price) * (tonnes - displaced)
+    home_security = price * params.security_value * situation.risks.exposure_and_score(line)[1]
+    committed = 0.0 if kind in NEW_SUPPLY else tonnes  # tonnes our own users may miss
+    premium = (contract_price(situation, offer, line, view) - price) * (tonnes - displaced)
     glut = max(1.0 - price / max(view.reference_price_usd_per_kg, 1e-9), 0.0)
-    trust = situation.trust(offer.buyer)
+    trust = situation.obs.trust.get(offer.buyer, 0.0)
     outlet = params.outlet_value * tonnes * price * (1 + params.glut_gain * glut) * (0.5 + trust)
     leverage = 0.0
-    if situation.capacity_share(situation.obs.country, line) >= params.dominance_share:
+    if situation.capacity_shares[situation.views.seen.at[line]] >= params.dominance_share:
         leverage = params.leverage_value * (1 - trust) * tonnes * price
     raw = 0.0
-    if line[1] == situation.first_stage(line[0]) and offer.kind in ("offtake", "stock_swap"):
+    if kind in RAW_KINDS and line[1] == situation.first_stage(line[0]):
         raw = params.raw_export_aversion * tonnes * price
     per_turn_gain = outlet + max(premium, 0.0)
     per_turn_cost = displaced * price + committed * home_security + max(-premium, 0.0) + leverage + raw
     return DealValue(
-        gains_usd_m=thousand_usd_in_usd_m(per_turn_gain * turns) + finance_gained(situation, offer, line),
-        costs_usd_m=thousand_usd_in_usd_m(per_turn_cost * turns),
+        gains_usd_m=per_turn_gain * turns / THOUSAND_USD_PER_USD_M + finance_gained(situation, offer, line),
+        costs_usd_m=per_turn_cost * turns / THOUSAND_USD_PER_USD_M,
     )
+
+
+NEW_SUPPLY = frozenset(("partnership", "joint_exploration"))
+"""The kinds of deal whose tonnes come from new capacity or a future find."""
+RAW_KINDS = frozenset(("offtake", "stock_swap"))
+"""The kinds of deal that send today's ore abroad as it is (`raw_export_aversion`)."""
 
 
 def new_supply(offer: ProposeDeal) -> bool:
     """True if the deal's tonnes come from new capacity or a future find, not today's output."""
-    return offer.kind in ("partnership", "joint_exploration")
+    return offer.kind in NEW_SUPPLY
 
 
 def available_to_sell(situation: Situation, offer: ProposeDeal, line, view, tonnes: float) -> float:
@@ -180,7 +210,7 @@ def available_to_sell(situation: Situation, offer: ProposeDeal, line, view, tonn
 
     `view` is the seller's figures on the line, `tonnes` the offer's tonnes per turn.
     """
-    if new_supply(offer):
+    if offer.kind in NEW_SUPPLY:
         return tonnes
     free_exports = max(view.exports - situation.sold[line], 0.0)
     surplus_stock = max(view.stock - 2 * view.demand, 0.0) * situation.params.stock_draw
