@@ -11,6 +11,7 @@ handed out again. Its contents carry nothing from one turn to the next: it is al
 from __future__ import annotations
 
 import sys
+import threading
 import weakref
 
 import numpy as np
@@ -24,26 +25,30 @@ _kept: list[tuple[np.ndarray, np.ndarray]] = []
 """(flows, the flat routes off which they are 0), oldest first."""
 _FREE = 3
 """`sys.getrefcount` of a kept array in `zeros`' loop that only the list holds (list, name, argument)."""
+_lock = threading.Lock()
+"""Models stepped in threads take and keep arrays one at a time."""
 
 
 def zeros(shape: tuple[int, ...]) -> np.ndarray:
     """A float array of zeros shaped `shape`: a kept one nobody else holds, cleared, else a new one."""
-    for i, (flows, routes) in enumerate(_kept):
-        if flows.shape == shape and flows.flags.writeable and sys.getrefcount(flows) == _FREE:
-            del _kept[i]
-            flows.reshape(-1)[routes] = 0.0
-            return _hand_out(flows)
-    return _hand_out(np.zeros(shape))
+    with _lock:
+        for i, (flows, routes) in enumerate(_kept):
+            if flows.shape == shape and flows.flags.writeable and sys.getrefcount(flows) == _FREE:
+                del _kept[i]
+                flows.reshape(-1)[routes] = 0.0
+                return _hand_out(flows)
+        return _hand_out(np.zeros(shape))
 
 
 def keep(flows: np.ndarray, routes: np.ndarray) -> None:
     """Keep `flows` for reuse if `zeros` handed it out: it is 0 off `routes` (flat positions)."""
-    found = _handed_out.pop(id(flows), None)
-    if found is None or found() is not flows:
-        return
-    _kept.append((flows, routes))
-    if len(_kept) > KEPT:
-        del _kept[0]
+    with _lock:
+        found = _handed_out.pop(id(flows), None)
+        if found is None or found() is not flows:
+            return
+        _kept.append((flows, routes))
+        if len(_kept) > KEPT:
+            del _kept[0]
 
 
 def _hand_out(flows: np.ndarray) -> np.ndarray:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from critmin.engine import flow_buffers
@@ -55,3 +57,25 @@ def test_a_read_only_array_is_not_reused():
     del flows
     fresh = flow_buffers.zeros(SHAPE)
     assert fresh.ctypes.data != address and fresh.flags.writeable and not fresh.any()
+
+
+def test_threads_taking_and_keeping_arrays_get_zeros_never_shared():
+    routes = np.array([2, 9, 77])
+    failures = []
+
+    def turns() -> None:
+        held = []
+        for _ in range(300):
+            flows = flow_buffers.zeros(SHAPE)
+            if flows.any() or any(np.shares_memory(flows, other) for other in held):
+                failures.append(flows.copy())
+            flows.reshape(-1)[routes] = 1.0
+            flow_buffers.keep(flows, routes)
+            held = [*held[-1:], flows]  # a turn's flows read on while the next is made
+
+    workers = [threading.Thread(target=turns) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert failures == []
