@@ -48,10 +48,23 @@ def earn(world: World) -> np.ndarray:
         return np.zeros(0)
     state = world.state
     margin = usd_m(world.last.production, unit_margin(state.price, state, world.constants))
-    by_country = np.einsum("fcms,cms->fc", world.firm_shares, margin) * world.settings.firm_retained_share
+    by_country = owned_margin(world.firm_shares, world.firm_share_rows(), margin)
+    by_country *= world.settings.firm_retained_share
     state.firm_cash += by_country.sum(axis=1)
     state.industry -= by_country.sum(axis=0)
     return by_country.sum(axis=1)
+
+
+def owned_margin(shares: np.ndarray, rows: np.ndarray, margin: np.ndarray) -> np.ndarray:
+    """(F, C) `np.einsum("fcms,cms->fc", shares, margin)` worked out only at the flat (F, C) `rows`.
+
+    The other rows of `shares` are zeros, whose sums are +0.0; each row's sum is einsum's own
+    (the same inner loop over the row's (M, S) values), so the values are the full einsum's.
+    """
+    firms, countries = np.divmod(rows, shares.shape[1])
+    owned = np.zeros(shares.shape[:2])
+    owned[firms, countries] = np.einsum("rms,rms->r", shares[firms, countries], margin[countries])
+    return owned
 
 
 def affordable(world: World, firm_id: str, cost_usd_m: float) -> Iterator[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
@@ -47,7 +48,7 @@ def ai_reading(book) -> WorldReading:
         treasury=view.treasury,
         budget_per_turn=view.budget_per_turn,
         committed=view.committed,
-        own=OwnParts(lambda country: own_part(book, country)),
+        own=OwnParts(partial(own_part, replace(book))),  # a copy without the reading: no cycle
     )
     return WorldReading(**public, seen=seen, rows=rows)
 

@@ -68,6 +68,7 @@ class World:
     delivered: dict[str, float] = field(default_factory=dict)  # tonnes delivered so far, by deal id
     lost_output: list[np.ndarray] = field(default_factory=list)  # per turn, (K, C) USD m of output lost
     lobbying: np.ndarray = field(init=False)  # (C, M, S) how hard manufacturers lobbied last turn, 0..1
+    share_rows: tuple | None = field(default=None, init=False, repr=False)  # see firm_share_rows
 
     def __post_init__(self) -> None:
         shape = self.state.capacity.shape
@@ -121,9 +122,26 @@ class World:
         replaced by a copy at the next change, never written in place; later changes write
         into that copy, so a turn's many changes copy the (F, C, M, S) array once.
         """
+        rows = self.firm_share_rows()
         if not self.firm_shares.flags.writeable:
             self.firm_shares = self.firm_shares.copy()
         self.firm_shares[at] = share
+        row = at[0] * self.firm_shares.shape[1] + at[1]
+        if share != 0 and row not in rows:
+            rows = np.union1d(rows, [row])
+        self.share_rows = (self.firm_shares, rows)
+
+    def firm_share_rows(self) -> np.ndarray:
+        """Flat (F, C) positions, ascending, of the (firm, country) rows of `firm_shares` with a share.
+
+        Every other row is all zeros. Found by a scan when `firm_shares` was set, then kept up to
+        date by `set_firm_share` (the one writer of its values).
+        """
+        shares = self.firm_shares
+        if self.share_rows is None or self.share_rows[0] is not shares:
+            flat = shares.reshape(shares.shape[0] * shares.shape[1], -1)
+            self.share_rows = (shares, np.flatnonzero(flat.any(axis=1)))
+        return self.share_rows[1]
 
     def lent_firm_shares(self) -> np.ndarray:
         """`firm_shares` for a reader that keeps it without a copy: read-only, replaced at the next change."""
