@@ -39,7 +39,6 @@ import numpy as np
 from critmin.core.actions import RefuseDelivery
 from critmin.core.export_control import QUOTA
 from critmin.core.units import THOUSAND_USD_PER_USD_M, freight_usd_per_kg, usd_m
-from critmin.engine import flow_buffers
 from critmin.engine.deals import Deal
 from critmin.engine.exploration import partner_tonnes_per_turn
 from critmin.engine.pairwise_sum import numpy_sum
@@ -70,7 +69,7 @@ def deliver(world: World) -> tuple[np.ndarray, np.ndarray]:
     The routes are flat (M, S, C, C) positions, ascending: every other entry of the flows is 0.
     """
     n, state, settings = len(world.index.countries), world.state, world.settings
-    flows = flow_buffers.zeros((*world.constants.chain.shape, n, n))
+    flows = np.zeros((*world.constants.chain.shape, n, n))
     deals = world.deals.active(world.turn)
     if not deals:
         return flows, np.zeros(0, dtype=np.int64)

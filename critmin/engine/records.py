@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from critmin.engine import flow_buffers, route_sums
+from critmin.engine import route_sums
 from critmin.engine.atomic import atomic_path
 from critmin.engine.dependence import top_foreign_suppliers
 from critmin.engine.pairwise_sum import row_sums
@@ -75,7 +75,6 @@ class TurnFigures:
         """Set the turn's (M, S, C, C) `flows`, which are 0 off `routes` (flat positions, ascending)."""
         self.flows = flows
         self.found_flows = (flows, Sparse.among(flows, routes))
-        flow_buffers.keep(flows, routes)
 
     def flow_entries(self) -> Sparse:
         """The flows' non-zero entries: as trade found them (`set_flows`), else by a scan of the flows."""
