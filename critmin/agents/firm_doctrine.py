@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
@@ -135,7 +134,7 @@ def security_move(observation: FirmObservation, params: FirmParams, vetoed) -> A
     """A stake upstream of what home imports most, in the largest producer that does not restrict it."""
     view, names, firms = observation.view, observation.view.names, observation.view.firms
     home = names.country[observation.country]
-    imported, order = home_imports(view).of(home)
+    imported, order = view.once(home_imports).of(home)
     for m in order:
         if imported[m] <= 0:
             break
@@ -181,7 +180,6 @@ class HomeImports:
         return known
 
 
-@lru_cache(maxsize=1)
 def home_imports(view: TurnView) -> HomeImports:
     """The view's `HomeImports` (firms of one home read the same figures)."""
     return HomeImports(view)
@@ -195,14 +193,13 @@ def profit_move(observation: FirmObservation, params: FirmParams, vetoed) -> Act
     """
     view = observation.view
     f = view.firms.index[observation.firm]
-    best_line, best_margin = best_home_margins(view)
+    best_line, best_margin = view.once(best_home_margins)
     m, s = np.unravel_index(int(best_line[f]), view.chain.shape)
     if best_margin[f] < params.hurdle_margin:
         return None
     return expansion(observation, params, int(m), int(s), "profit", float(best_margin[f]))
 
 
-@lru_cache(maxsize=1)
 def best_home_margins(view: TurnView) -> tuple[np.ndarray, np.ndarray]:
     """Every firm's home line with the best margin share among those it owns with capacity, once a view.
 

@@ -28,8 +28,6 @@ mineral (as a share of its price) times `bid_margin_share` plus its mandate's lo
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
 from critmin.core.actions import AnswerDeal, BidForBlock, ProposeDeal
@@ -219,7 +217,7 @@ def partner_offer(view: TurnView, firm: str, params: FirmParams, asked: dict[str
     """
     names, firms = view.names, view.firms
     home = names.country[firms.countries[firms.index[firm]]]
-    if lead_firms(view).get(home, "") != firm:
+    if view.once(lead_firms).get(home, "") != firm:
         return None
     reference = np.maximum(view.reference_price, 1e-9)
     imported = tonnes_for_usd_m(firms.import_share[home] * firms.need_value[home], reference)  # (M, S)
@@ -248,9 +246,8 @@ def partner_offer(view: TurnView, firm: str, params: FirmParams, asked: dict[str
     return None
 
 
-@lru_cache(maxsize=1)
 def lead_firms(view: TurnView) -> dict[int, str]:
-    """Each country's first supply-security firm, in scenario order, by country position (once a view)."""
+    """Each country's first supply-security firm, in scenario order, by country position (`view.once`)."""
     leads: dict[int, str] = {}
     for firm_id, country, mandate in zip(
         view.firms.ids, view.firms.countries, view.firms.mandates, strict=True

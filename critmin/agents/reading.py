@@ -12,7 +12,7 @@ could conclude from the same observation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from operator import is_
@@ -24,6 +24,7 @@ import numpy as np
 from critmin.agents.manufacturers import RiskBoard, risk_board
 from critmin.core.export_control import ExportControl
 from critmin.core.observation import LINE_FIGURES, Observation, Terms, WorldLine
+from critmin.core.worked_out import WorkedOnce
 
 Line = tuple[str, str]
 FIGURE = {name: k for k, name in enumerate(LINE_FIGURES)}
@@ -250,7 +251,7 @@ class Rows:
 
 
 @dataclass(frozen=True, eq=False)
-class WorldReading:
+class WorldReading(WorkedOnce):
     """What countries read alike, and each one's own rows; risk boards are worked out once a turn."""
 
     policies: list[dict]
@@ -260,7 +261,7 @@ class WorldReading:
     seen: Lines  # the lines countries see their own figures on
     rows: Rows
     sellers: dict[Line, list[str]] = field(default_factory=dict)  # filled as asked: see `sellers_of`
-    worked_out: dict[tuple, object] = field(default_factory=dict)  # `once`'s results, by key
+    worked_out: dict[tuple, object] = field(default_factory=dict, repr=False)  # `once`'s results, by key
 
     @classmethod
     def of(cls, obs: Observation) -> WorldReading:
@@ -274,14 +275,6 @@ class WorldReading:
             and same_objects(list(self.lines.values()), obs.world)
             and same_objects(self.policies, obs.policies)
         )
-
-    def once(self, work: Callable, *args):
-        """`work(self, *args)`, worked out once per reading for every row (by `work` and `args`)."""
-        key = (work, *args)
-        result = self.worked_out.get(key, self)
-        if result is self:
-            result = self.worked_out[key] = work(self, *args)
-        return result
 
     def risk_board(self, adversary_trust: float, weights) -> RiskBoard:
         """Every row's supply risk per line under these parameters (worked out once per reading)."""

@@ -22,6 +22,7 @@ import numpy as np
 from critmin.core.actions import ProposeDeal
 from critmin.core.export_control import ExportControl
 from critmin.core.observation import Terms
+from critmin.core.worked_out import WorkedOnce
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,7 +112,7 @@ class BlockOnOffer:
 
 
 @dataclass(frozen=True, eq=False)
-class TurnView:
+class TurnView(WorkedOnce):
     """The world at the start of a turn, as every country's and firm's controller may see it."""
 
     turn: int
@@ -138,6 +139,7 @@ class TurnView:
     firms: FirmArrays
     blocks: tuple[BlockOnOffer, ...] = ()  # mineral blocks on offer at auction
     firm_offers: dict[str, tuple[tuple[str, ProposeDeal], ...]] = field(default_factory=dict)  # firm -> inbox
+    worked_out: dict[tuple, object] = field(default_factory=dict, repr=False)  # `once`'s results, by key
 
 
 @dataclass(frozen=True, eq=False)
