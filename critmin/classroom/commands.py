@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 from rich.table import Table
 
+from critmin.classroom.listen import NewState, check_listen, port_number
 from critmin.core.console import EXIT_FAILED, EXIT_OK, UserError, command, err, out, positive_int, user_errors
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def add_serve(commands) -> None:
         default="127.0.0.1",
         help="address to listen on (default 127.0.0.1; 0.0.0.0 for the classroom network)",
     )
-    sub.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    sub.add_argument("--port", type=port_number, default=8765, help="port (default 8765; 0 picks a free one)")
     sub.add_argument(
         "--codes-file", type=Path, help="where to write the join codes (default STATE/codes.json)"
     )
@@ -116,7 +117,11 @@ def add_serve(commands) -> None:
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    """Create or resume a session and serve it until interrupted."""
+    """Create or resume a session and serve it until interrupted.
+
+    The address is checked before the session is made; a new session that cannot be made or
+    served leaves nothing in --state.
+    """
     need_websockets()
     from critmin.classroom.server import ClassroomServer
     from critmin.classroom.session import SessionError
@@ -125,22 +130,30 @@ def serve_command(args: argparse.Namespace) -> int:
     configure_logging(args.quiet)
     if args.turn_seconds is not None and args.turn_seconds <= 0:
         raise UserError("--turn-seconds must be positive")
+    check_listen(args.host, args.port)
+    made = None if args.resume else NewState(args.state, args.codes_file)
     store = Store.in_directory(args.state, create=True)
+    server = None
     try:
-        session = resume_session(store, args) if args.resume else new_session(store, args)
-    except SessionError as error:
-        raise UserError(str(error)) from None
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        err.print(f"[yellow]listening on {args.host}: reachable from the network; share the codes only "
-                  "with the class[/]")  # fmt: skip
-    server = ClassroomServer(session, host=args.host, port=args.port, state_dir=args.state,
-                             compress_states=not args.no_compression)  # fmt: skip
-    try:
-        asyncio.run(server.run())
-    except OSError as error:
-        raise UserError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
-    finally:
+        try:
+            session = resume_session(store, args) if args.resume else new_session(store, args)
+        except SessionError as error:
+            raise UserError(str(error)) from None
+        if args.host not in ("127.0.0.1", "localhost", "::1"):
+            err.print(f"[yellow]listening on {args.host}: reachable from the network; share the codes only "
+                      "with the class[/]")  # fmt: skip
+        server = ClassroomServer(session, host=args.host, port=args.port, state_dir=args.state,
+                                 compress_states=not args.no_compression)  # fmt: skip
+        try:
+            asyncio.run(server.run())
+        except OSError as error:
+            raise UserError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
+    except BaseException:
         store.close()
+        if made is not None and not (server is not None and server.bound_port):
+            made.undo()
+        raise
+    store.close()
     return EXIT_OK
 
 
