@@ -120,7 +120,9 @@ def check_outputs(args: argparse.Namespace) -> None:
     from critmin.engine.writable import WritableError, check_file_target, check_folder_target
 
     try:
-        if args.save is not None:
+        if args.save is not None and made_with_out(args.save, args.out):
+            check_folder_target(args.save.parent, "--save")
+        elif args.save is not None:
             check_file_target(args.save, "--save")
         if args.out is not None:
             check_run_folder(args.out, args.force)
@@ -129,6 +131,11 @@ def check_outputs(args: argparse.Namespace) -> None:
             raise UserError(f"--save: {args.save} is in the run folder {args.out}; keep the save beside it")
     except (RunFolderError, WritableError) as error:
         raise UserError(str(error)) from None
+
+
+def made_with_out(save: Path, run_folder: Path | None) -> bool:
+    """The save's missing folder is one `--out` creates anyway (`--out runs/w1 --save runs/w1.json`)."""
+    return run_folder is not None and not save.parent.is_dir() and inside(run_folder, save.parent)
 
 
 def inside(path: Path, folder: Path) -> bool:
@@ -147,6 +154,7 @@ def write_outputs(model, args: argparse.Namespace) -> None:
     rerun = "the run is reproducible: run the same command again once the problem is fixed"
     if args.save:
         try:
+            args.save.parent.mkdir(parents=True, exist_ok=True)  # only when --out makes it too
             write_save(model, args.save, status="finished")
         except OSError as error:
             raise UserError(
