@@ -88,7 +88,9 @@ def add_run(commands) -> None:
     sub.add_argument("--out", type=Path, help="directory for tidy tables and manifest.json (one run each)")
     sub.add_argument("--force", action="store_true", help="replace the run already in --out")
     sub.add_argument("--save", type=Path, help="write a replayable save file (JSON)")
-    sub.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="table format")
+    sub.add_argument(
+        "--format", choices=("parquet", "csv"), default="parquet", help="table format (default: parquet)"
+    )
     sub.add_argument("--quiet", action="store_true", help="no progress bar")
     sub.add_argument(
         "--focus",
@@ -211,11 +213,11 @@ def add_scenarios(commands) -> None:
     listing.add_argument("--json", action="store_true", help="a JSON list, one object per scenario")
     listing.set_defaults(handler=scenarios_list)
     show = actions.add_parser("show", help="a scenario's contents in brief")
-    show.add_argument("name")
+    show.add_argument("name", help="packaged scenario name (see `critmin scenarios list`) or TOML path")
     show.add_argument("--json", action="store_true", help="the resolved content as JSON")
     show.set_defaults(handler=scenarios_show)
     check = actions.add_parser("validate", help="check a scenario file; exit 2 with the problem if bad")
-    check.add_argument("file")
+    check.add_argument("file", help="the scenario TOML file to check")
     check.set_defaults(handler=scenarios_validate)
 
 
@@ -282,7 +284,7 @@ def add_replay(commands) -> None:
     sub = command(
         commands, "replay", replay_command, "Replay a save and check every turn's actions and state hash."
     )
-    sub.add_argument("file", type=Path)
+    sub.add_argument("file", type=Path, help="a save written by `critmin run --save` or the game (JSON)")
 
 
 def replay_command(args: argparse.Namespace) -> int:
