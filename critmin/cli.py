@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,6 +35,8 @@ from critmin.launcher import PygameWindows
 from critmin.research import commands as research_commands
 from critmin.ui import commands as ui_commands
 
+EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE, as a command killed by the closed pipe would exit
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `critmin` command."""
@@ -50,6 +53,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("interrupted")
         return 130
+    except BrokenPipeError:  # `critmin pack NAME | head`: the reader has what it wanted
+        quiet_stdout()
+        return EXIT_PIPE_CLOSED
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's last flush does not fail on the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 
-from critmin.cli import build_parser
+import pytest
+
+from critmin.cli import EXIT_PIPE_CLOSED, build_parser
 
 
 def parsers(parser: argparse.ArgumentParser, path: str = "critmin"):
@@ -24,3 +28,14 @@ def test_every_argument_of_every_command_has_a_help_text():
         if not isinstance(action, argparse._SubParsersAction) and not action.help
     ]
     assert silent == []
+
+
+@pytest.mark.parametrize("args", [("scenarios", "list"), ("pack", "china-ree-controls-2025")])
+def test_output_piped_into_a_reader_that_stops_early_ends_without_a_traceback(args):
+    """`critmin pack NAME | head -5`: the reader has gone before critmin writes; no traceback."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "critmin", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    process.stdout.close()  # the reader is gone before critmin writes
+    _, errors = process.communicate(timeout=120)
+    assert b"Traceback" not in errors and process.returncode == EXIT_PIPE_CLOSED, errors.decode()
