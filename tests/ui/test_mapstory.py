@@ -32,7 +32,8 @@ def test_the_default_view_is_your_trade_with_the_rest_faded(driver, world_after_
     assert len(game.flows.arcs) < len(game.snapshot.flows) / 4, "far fewer lines than the world's"
     rows = legend_rows("role", ["player"], sorted({f.mineral for f in shown}), game.story)
     legend = [text for _, _, label in rows for text in ((label,) if isinstance(label, str) else label)]
-    assert {f.mineral for f in shown} <= set(legend), "every mineral drawn is in the legend"
+    assert {f.mineral.replace("_", " ") for f in shown} <= set(legend), "every mineral drawn is in the legend"
+    assert not [label for label in legend if "_" in label], "words in the legend, not identifiers"
     assert any("width" in label for label in legend) and any("direction" in label for label in legend)
 
 
