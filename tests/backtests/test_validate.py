@@ -197,7 +197,9 @@ def test_a_check_holds_on_the_median_of_its_seeds():
 
 
 def test_run_backtests_measures_every_check_on_every_seed():
-    results, runs = run_backtests([11, 12], CHECKS[:2])
+    told = []
+    results, runs = run_backtests([11, 12], CHECKS[:2], ran=lambda *run: told.append(run))
+    assert told == [(REE, 11, 2), (REE, 12, 2)], "the progress bar hears of every run"
     assert set(runs) == {REE}
     assert all(len(result.values) == 2 for result in results)
     assert all(len(result.ceilings) == 2 for result in results)
