@@ -376,6 +376,12 @@ def add_join(commands) -> argparse.ArgumentParser:
         "--text", action="store_true", help="use the terminal client even if the pygame UI can play"
     )
     sub.add_argument("--name", default="", help="your name, recorded on your orders and messages")
+    sub.add_argument(
+        "--retry-for",
+        type=float,
+        default=60.0,
+        help="seconds to keep trying to reach the server (default 60: it may still be starting)",
+    )
     return sub
 
 
@@ -388,6 +394,11 @@ def join_command(args: argparse.Namespace) -> int:
     try:
         if len(args.name) > 40:
             raise UserError(f"--name is {len(args.name)} characters long; at most 40")
+        if not args.retry_for >= 0:
+            raise UserError("--retry-for must be 0 or more seconds")
+        err.print(
+            f"connecting to {escape(args.address)} (trying for up to {args.retry_for:g} s; Ctrl-C stops)"
+        )
         return run_join(
             args.address,
             require_code(args),
@@ -395,6 +406,7 @@ def join_command(args: argparse.Namespace) -> int:
             console=out,
             name=args.name.strip(),
             windows=args.windows,
+            retry_for=args.retry_for,
         )
     except (JoinError, ConnectionLostError, ValueError) as error:
         raise UserError(str(error)) from None

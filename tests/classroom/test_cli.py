@@ -198,3 +198,10 @@ async def joined_as(server: ServerProcess, seat: str) -> str | None:
     client = await joined(server, seat)
     await client.close()
     return client.team
+
+
+def test_join_says_where_it_connects_and_gives_up_after_retry_for(cli):
+    with socket.create_server(("127.0.0.1", 0)) as free:
+        port = free.getsockname()[1]  # closed again below: nobody listens there
+    code, _, err = cli("join", f"127.0.0.1:{port}", "--code", "X", "--text", "--retry-for", "1")
+    assert code == 2 and f"connecting to 127.0.0.1:{port}" in err and "cannot reach" in err
