@@ -87,3 +87,18 @@ def test_the_prices_panel_charts_the_focused_countrys_dependence_and_cover(world
     assert all(0 <= e <= 100 for e in embedded)
     magnets = line_trends(tables, "IND", "ree_heavy", "magnet")[3]
     assert magnets[-1] > 50, "India's heavy-REE magnets pass through China, feed counted"
+
+
+def test_the_names_stay_readable_over_the_selections_outline(driver, world_after_two_turns):
+    """India is selected from the start: its white outline used to cross its own name."""
+    game = driver.app.start_game(world_after_two_turns, PlayOptions())
+    driver.frames(2)
+    assert game.selected == "IND" and game.label_sprites
+    screen = driver.app.screen
+    left, top = game.mapview.rect.topleft
+    for sprite, (x, y) in game.label_sprites:
+        for px in range(sprite.get_width()):
+            for py in range(sprite.get_height()):
+                colour = sprite.get_at((px, py))
+                if colour.a == 255:  # an opaque pixel of the name or its halo is on the screen as drawn
+                    assert screen.get_at((x + left + px, y + top + py))[:3] == colour[:3]
