@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Column, Table
 
 from critmin.core.console import (
     EXIT_FAILED,
@@ -411,7 +411,8 @@ def progress_bar(title: str):
 def validation_table(results, n_seeds: int) -> Table:
     """The backtest table: check, observed, simulated median and range, band, holds?"""
     title = f"critmin validate: {n_seeds} seeds, median must lie in the band"
-    table = Table("check", "observed", "median", "range", "band", "holds?", title=title)
+    headers = ("check", "observed", "median", "range", "band", "holds?")
+    table = Table(*(Column(h, overflow="fold") for h in headers), title=title)  # wrapped, never cut
     scenario = None
     for result in results:
         check = result.check

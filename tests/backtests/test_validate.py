@@ -203,3 +203,19 @@ def test_run_backtests_measures_every_check_on_every_seed():
     assert set(runs) == {REE}
     assert all(len(result.values) == 2 for result in results)
     assert all(len(result.ceilings) == 2 for result in results)
+
+
+def test_the_validate_table_in_80_columns_wraps_check_names_and_never_cuts_them():
+    """`critmin validate > log.txt` prints 80 columns: a long check name is folded, not cut with '…'."""
+    from rich.console import Console
+
+    from critmin.research.commands import validation_table
+
+    console = Console(width=80, record=True, file=io.StringIO())
+    console.print(validation_table([CheckResult(check, (1.0,)) for check in CHECKS], 1))
+    first_cells = [
+        line.split("│")[1].strip() for line in console.export_text().splitlines() if line.startswith("│")
+    ]
+    column = "".join(first_cells)
+    assert "…" not in column
+    assert all(check.name in column for check in CHECKS)
