@@ -236,9 +236,14 @@ def print_codes(session, join_codes: dict[str, str], path: Path, args: argparse.
     out.print(table)
     host = "ADDRESS" if args.host in ("0.0.0.0", "::") else args.host
     port = args.port or "PORT"
+    placeholders = [
+        *(["ADDRESS: this computer's address on the classroom network"] if host == "ADDRESS" else []),
+        *(["PORT: the one the 'serving ... on' line below gives"] if port == "PORT" else []),
+    ]
     out.print(
         f"codes written to {path}\nstudents: open http://{host}:{port} in a browser (or critmin join "
         f"{host}:{port} --code CODE)   instructor: http://{host}:{port}/instructor"
+        + (f"\n({'; '.join(placeholders)})" if placeholders else "")
     )
 
 

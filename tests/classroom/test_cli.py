@@ -205,3 +205,22 @@ def test_join_says_where_it_connects_and_gives_up_after_retry_for(cli):
         port = free.getsockname()[1]  # closed again below: nobody listens there
     code, _, err = cli("join", f"127.0.0.1:{port}", "--code", "X", "--text", "--retry-for", "1")
     assert code == 2 and f"connecting to 127.0.0.1:{port}" in err and "cannot reach" in err
+
+
+def test_the_printed_address_explains_its_placeholders(capsys, tmp_path):
+    from argparse import Namespace
+    from types import SimpleNamespace
+
+    from critmin.classroom.commands import print_codes
+
+    session = SimpleNamespace(
+        info=lambda: SimpleNamespace(team_names={"IND": "India"}), meta={"scenario_id": "x"}
+    )
+    print_codes(session, {"IND": "K7QX2"}, tmp_path / "codes.json", Namespace(host="0.0.0.0", port=0))
+    out = capsys.readouterr().out
+    assert (
+        "http://ADDRESS:PORT" in out and "ADDRESS: this computer's address" in out and "PORT: the one" in out
+    )
+    print_codes(session, {"IND": "K7QX2"}, tmp_path / "codes.json", Namespace(host="127.0.0.1", port=8765))
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:8765" in out and "ADDRESS:" not in out and "PORT:" not in out
