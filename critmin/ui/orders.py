@@ -426,9 +426,8 @@ def scheduled_note(observation) -> str:
     The scenario's programmes are carried out with the player's orders: an order that needs more
     than is left is refused when the turn is played, although the treasury holds it when drafted.
     """
-    committed = (
-        observation.committed_usd_m[0] if observation is not None and observation.committed_usd_m else 0.0
-    )
+    scheduled = getattr(observation, "committed_usd_m", None)  # a firm's observation has none
+    committed = scheduled[0] if scheduled else 0.0
     if committed < 0.5:
         return ""
     left = observation.treasury_usd_m - committed

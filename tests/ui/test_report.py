@@ -73,6 +73,8 @@ def test_the_orders_panel_says_what_the_scenario_spends_of_the_treasury_this_qua
     texts = [getattr(e, "html_text", "") for e in panel.window.get_container().elements]
     assert any("left for your orders" in text for text in texts)
     assert scheduled_note(Session.start(TINY, ["IND"]).model.observe("IND")) == ""
+    firm = Session.start("india-central-asia-2025", ["kabil"])
+    assert scheduled_note(firm.model.observe("kabil")) == "", "a firm's seat pays nothing scheduled"
 
 
 def test_news_labels_the_scenarios_own_orders_and_words_yours_exactly(driver, licences):
