@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,6 +35,8 @@ from critmin.launcher import PygameWindows
 from critmin.research import commands as research_commands
 from critmin.ui import commands as ui_commands
 
+EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE, as a command killed by the closed pipe would exit
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `critmin` command."""
@@ -50,6 +53,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("interrupted")
         return 130
+    except BrokenPipeError:  # `critmin pack NAME | head`: the reader has what it wanted
+        quiet_stdout()
+        return EXIT_PIPE_CLOSED
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's last flush does not fail on the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,7 +101,9 @@ def add_run(commands) -> None:
     sub.add_argument("--out", type=Path, help="directory for tidy tables and manifest.json (one run each)")
     sub.add_argument("--force", action="store_true", help="replace the run already in --out")
     sub.add_argument("--save", type=Path, help="write a replayable save file (JSON)")
-    sub.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="table format")
+    sub.add_argument(
+        "--format", choices=("parquet", "csv"), default="parquet", help="table format (default: parquet)"
+    )
     sub.add_argument("--quiet", action="store_true", help="no progress bar")
     sub.add_argument(
         "--focus",
@@ -120,7 +135,9 @@ def check_outputs(args: argparse.Namespace) -> None:
     from critmin.engine.writable import WritableError, check_file_target, check_folder_target
 
     try:
-        if args.save is not None:
+        if args.save is not None and made_with_out(args.save, args.out):
+            check_folder_target(args.save.parent, "--save")
+        elif args.save is not None:
             check_file_target(args.save, "--save")
         if args.out is not None:
             check_run_folder(args.out, args.force)
@@ -129,6 +146,11 @@ def check_outputs(args: argparse.Namespace) -> None:
             raise UserError(f"--save: {args.save} is in the run folder {args.out}; keep the save beside it")
     except (RunFolderError, WritableError) as error:
         raise UserError(str(error)) from None
+
+
+def made_with_out(save: Path, run_folder: Path | None) -> bool:
+    """The save's missing folder is one `--out` creates anyway (`--out runs/w1 --save runs/w1.json`)."""
+    return run_folder is not None and not save.parent.is_dir() and inside(run_folder, save.parent)
 
 
 def inside(path: Path, folder: Path) -> bool:
@@ -147,6 +169,7 @@ def write_outputs(model, args: argparse.Namespace) -> None:
     rerun = "the run is reproducible: run the same command again once the problem is fixed"
     if args.save:
         try:
+            args.save.parent.mkdir(parents=True, exist_ok=True)  # only when --out makes it too
             write_save(model, args.save, status="finished")
         except OSError as error:
             raise UserError(
@@ -203,11 +226,11 @@ def add_scenarios(commands) -> None:
     listing.add_argument("--json", action="store_true", help="a JSON list, one object per scenario")
     listing.set_defaults(handler=scenarios_list)
     show = actions.add_parser("show", help="a scenario's contents in brief")
-    show.add_argument("name")
+    show.add_argument("name", help="packaged scenario name (see `critmin scenarios list`) or TOML path")
     show.add_argument("--json", action="store_true", help="the resolved content as JSON")
     show.set_defaults(handler=scenarios_show)
     check = actions.add_parser("validate", help="check a scenario file; exit 2 with the problem if bad")
-    check.add_argument("file")
+    check.add_argument("file", help="the scenario TOML file to check")
     check.set_defaults(handler=scenarios_validate)
 
 
@@ -274,7 +297,7 @@ def add_replay(commands) -> None:
     sub = command(
         commands, "replay", replay_command, "Replay a save and check every turn's actions and state hash."
     )
-    sub.add_argument("file", type=Path)
+    sub.add_argument("file", type=Path, help="a save written by `critmin run --save` or the game (JSON)")
 
 
 def replay_command(args: argparse.Namespace) -> int:

@@ -41,6 +41,22 @@ def test_save_into_a_missing_folder_is_refused_before_playing(cli, tmp_path):
     assert "--save: no folder" in err and "(create it first)" in err and not files_under(tmp_path)
 
 
+def test_the_readmes_save_beside_a_new_run_folder_makes_the_folder_for_both(cli, tmp_path):
+    runs = tmp_path / "runs"
+    code, _, err = cli(
+        "run", TINY, "--quiet", "--turns", "2", "--out", runs / "w1", "--save", runs / "w1.json"
+    )
+    assert code == 0, err
+    assert (runs / "w1.json").is_file() and (runs / "w1" / "manifest.json").is_file()
+
+
+def test_a_save_into_a_missing_folder_that_out_does_not_make_is_refused(cli, tmp_path):
+    err = refused(
+        cli, "run", TINY, "--quiet", "--out", tmp_path / "a" / "w1", "--save", tmp_path / "b" / "w1.json"
+    )
+    assert "--save: no folder" in err and not files_under(tmp_path)
+
+
 def test_out_on_a_file_is_refused(cli, tmp_path):
     (tmp_path / "taken").write_text("x")
     err = refused(cli, "run", TINY, "--quiet", "--out", tmp_path / "taken")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 from rich.table import Table
 
+from critmin.classroom.listen import NewState, check_listen, port_number
 from critmin.core.console import EXIT_FAILED, EXIT_OK, UserError, command, err, out, positive_int, user_errors
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def add_serve(commands) -> None:
         default="127.0.0.1",
         help="address to listen on (default 127.0.0.1; 0.0.0.0 for the classroom network)",
     )
-    sub.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    sub.add_argument("--port", type=port_number, default=8765, help="port (default 8765; 0 picks a free one)")
     sub.add_argument(
         "--codes-file", type=Path, help="where to write the join codes (default STATE/codes.json)"
     )
@@ -116,7 +117,11 @@ def add_serve(commands) -> None:
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    """Create or resume a session and serve it until interrupted."""
+    """Create or resume a session and serve it until interrupted.
+
+    The address is checked before the session is made; a new session that cannot be made or
+    served leaves nothing in --state.
+    """
     need_websockets()
     from critmin.classroom.server import ClassroomServer
     from critmin.classroom.session import SessionError
@@ -125,22 +130,30 @@ def serve_command(args: argparse.Namespace) -> int:
     configure_logging(args.quiet)
     if args.turn_seconds is not None and args.turn_seconds <= 0:
         raise UserError("--turn-seconds must be positive")
+    check_listen(args.host, args.port)
+    made = None if args.resume else NewState(args.state, args.codes_file)
     store = Store.in_directory(args.state, create=True)
+    server = None
     try:
-        session = resume_session(store, args) if args.resume else new_session(store, args)
-    except SessionError as error:
-        raise UserError(str(error)) from None
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        err.print(f"[yellow]listening on {args.host}: reachable from the network; share the codes only "
-                  "with the class[/]")  # fmt: skip
-    server = ClassroomServer(session, host=args.host, port=args.port, state_dir=args.state,
-                             compress_states=not args.no_compression)  # fmt: skip
-    try:
-        asyncio.run(server.run())
-    except OSError as error:
-        raise UserError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
-    finally:
+        try:
+            session = resume_session(store, args) if args.resume else new_session(store, args)
+        except SessionError as error:
+            raise UserError(str(error)) from None
+        if args.host not in ("127.0.0.1", "localhost", "::1"):
+            err.print(f"[yellow]listening on {args.host}: reachable from the network; share the codes only "
+                      "with the class[/]")  # fmt: skip
+        server = ClassroomServer(session, host=args.host, port=args.port, state_dir=args.state,
+                                 compress_states=not args.no_compression)  # fmt: skip
+        try:
+            asyncio.run(server.run())
+        except OSError as error:
+            raise UserError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
+    except BaseException:
         store.close()
+        if made is not None and not (server is not None and server.bound_port):
+            made.undo()
+        raise
+    store.close()
     return EXIT_OK
 
 
@@ -223,9 +236,14 @@ def print_codes(session, join_codes: dict[str, str], path: Path, args: argparse.
     out.print(table)
     host = "ADDRESS" if args.host in ("0.0.0.0", "::") else args.host
     port = args.port or "PORT"
+    placeholders = [
+        *(["ADDRESS: this computer's address on the classroom network"] if host == "ADDRESS" else []),
+        *(["PORT: the one the 'serving ... on' line below gives"] if port == "PORT" else []),
+    ]
     out.print(
         f"codes written to {path}\nstudents: open http://{host}:{port} in a browser (or critmin join "
         f"{host}:{port} --code CODE)   instructor: http://{host}:{port}/instructor"
+        + (f"\n({'; '.join(placeholders)})" if placeholders else "")
     )
 
 
@@ -363,6 +381,12 @@ def add_join(commands) -> argparse.ArgumentParser:
         "--text", action="store_true", help="use the terminal client even if the pygame UI can play"
     )
     sub.add_argument("--name", default="", help="your name, recorded on your orders and messages")
+    sub.add_argument(
+        "--retry-for",
+        type=float,
+        default=60.0,
+        help="seconds to keep trying to reach the server (default 60: it may still be starting)",
+    )
     return sub
 
 
@@ -375,6 +399,11 @@ def join_command(args: argparse.Namespace) -> int:
     try:
         if len(args.name) > 40:
             raise UserError(f"--name is {len(args.name)} characters long; at most 40")
+        if not args.retry_for >= 0:
+            raise UserError("--retry-for must be 0 or more seconds")
+        err.print(
+            f"connecting to {escape(args.address)} (trying for up to {args.retry_for:g} s; Ctrl-C stops)"
+        )
         return run_join(
             args.address,
             require_code(args),
@@ -382,6 +411,7 @@ def join_command(args: argparse.Namespace) -> int:
             console=out,
             name=args.name.strip(),
             windows=args.windows,
+            retry_for=args.retry_for,
         )
     except (JoinError, ConnectionLostError, ValueError) as error:
         raise UserError(str(error)) from None

@@ -247,11 +247,15 @@ def run_join(
     console: Console,
     name: str = "",
     windows: SeatWindows | None = None,
+    retry_for: float = 60.0,
 ) -> int:
-    """Open a game window on a remote seat if it can, else the text client (`name`: the player's)."""
+    """Open a game window on a remote seat if it can, else the text client (`name`: the player's).
+
+    `retry_for`: seconds to keep trying to reach the server (it may still be starting).
+    """
     missing = "no game window was given" if windows is None else windows.missing()
     if not text and missing is None:
-        world = RemoteWorld(address, code, name=name).connect()
+        world = RemoteWorld(address, code, name=name, retry_for=retry_for).connect()
         if world.is_instructor:
             world.close()
             console.print("this code is the instructor's: use `critmin instructor ADDRESS --code C view`")
@@ -259,7 +263,7 @@ def run_join(
         if world.welcome.firm is not None:
             world.close()
             console.print(f"[yellow]{FIRM_IN_TEXT}[/]")
-            return asyncio.run(TextClient(text_client(address, code, name), console).run())
+            return asyncio.run(TextClient(text_client(address, code, name, retry_for), console).run())
         outcome = windows.team(world)
         if outcome is not None:
             return int(outcome)
@@ -267,9 +271,9 @@ def run_join(
         console.print(f"[yellow]{NO_WINDOW}[/]")
     elif not text:
         console.print(f"[yellow]The game window cannot open: {escape(missing)}; starting the text client.[/]")
-    return asyncio.run(TextClient(text_client(address, code, name), console).run())
+    return asyncio.run(TextClient(text_client(address, code, name, retry_for), console).run())
 
 
-def text_client(address: str, code: str, name: str) -> SessionClient:
+def text_client(address: str, code: str, name: str, retry_for: float = 60.0) -> SessionClient:
     """The text client's connection (no snapshot: it prints the team's own view)."""
-    return SessionClient(address, code, snapshot=False, label="join-text", name=name)
+    return SessionClient(address, code, snapshot=False, label="join-text", name=name, retry_for=retry_for)

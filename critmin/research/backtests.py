@@ -1194,12 +1194,22 @@ def backtest_scenarios() -> tuple[str, ...]:
 
 
 def run_backtests(
-    seeds: Sequence[int], checks: Sequence[Check] | None = None
+    seeds: Sequence[int], checks: Sequence[Check] | None = None, ran=None
 ) -> tuple[list[CheckResult], dict]:
-    """Every check (all of `CHECKS` by default) over every seed, and the runs by scenario."""
+    """Every check (all of `CHECKS` by default) over every seed, and the runs by scenario.
+
+    `ran(scenario, seed, total)`, if given, is told after each simulation (a progress bar).
+    """
     checks = CHECKS if checks is None else checks
     scenarios = tuple(dict.fromkeys(check.scenario for check in checks))
-    runs = {name: [simulate(name, seed) for seed in seeds] for name in scenarios}
+    total = len(scenarios) * len(seeds)
+    runs = {}
+    for name in scenarios:
+        runs[name] = []
+        for seed in seeds:
+            runs[name].append(simulate(name, seed))
+            if ran is not None:
+                ran(name, seed, total)
     ceilings = {name: tuple(t.ceilings() for t in trajectories) for name, trajectories in runs.items()}
     results = [
         CheckResult(c, tuple(c.measure(t) for t in runs[c.scenario]), ceilings[c.scenario]) for c in checks

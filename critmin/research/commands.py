@@ -6,13 +6,14 @@ Heavy dependencies (dask, SALib, matplotlib, tqdm) are imported only when a comm
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from importlib import resources
 from pathlib import Path
 
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Column, Table
 
 from critmin.core.console import (
     EXIT_FAILED,
@@ -379,7 +380,8 @@ def validate_command(args: argparse.Namespace) -> int:
     from critmin.research.backtests import run_backtests, validation_seeds
 
     seeds = validation_seeds(args.seeds)
-    results, runs = run_backtests(seeds)
+    with progress_bar("backtests") as ran:
+        results, runs = run_backtests(seeds, ran=ran)
     plots = write_plots(runs, args.plots) if args.plots else []
     if args.json:
         print(json.dumps({"seeds": seeds, "checks": [r.to_dict() for r in results]}, indent=1))
@@ -391,10 +393,26 @@ def validate_command(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.passed for r in results) else EXIT_FAILED
 
 
+@contextlib.contextmanager
+def progress_bar(title: str):
+    """A transient progress bar on stderr for the backtests' runs; yields the function to tell it."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task(title, total=None)
+
+        def ran(scenario: str, seed: int, total: int) -> None:
+            progress.update(task, total=total, advance=1, description=f"{title}: {scenario} seed {seed}")
+
+        yield ran
+
+
 def validation_table(results, n_seeds: int) -> Table:
     """The backtest table: check, observed, simulated median and range, band, holds?"""
     title = f"critmin validate: {n_seeds} seeds, median must lie in the band"
-    table = Table("check", "observed", "median", "range", "band", "holds?", title=title)
+    headers = ("check", "observed", "median", "range", "band", "holds?")
+    table = Table(*(Column(h, overflow="fold") for h in headers), title=title)  # wrapped, never cut
     scenario = None
     for result in results:
         check = result.check

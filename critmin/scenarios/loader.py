@@ -229,7 +229,19 @@ def convert(content: dict[str, Any], filename: str, origins: Origins | None = No
         unknown = UNKNOWN_FIELD.match(problem)
         if unknown:  # an unknown top-level table: name the file that has it
             problem = f"{unknown.group(1)}: unknown table (not part of the scenario schema)"
+        elif problem.startswith("scenario: object missing required field") and extends_another(origins):
+            problem += (
+                " (with `extends`, this file's [scenario] replaces the base's: give every required field)"
+            )
         raise ScenarioError(locate(problem, origins or {}, filename)) from None
+
+
+def extends_another(origins: Origins | None) -> bool:
+    """The content was merged from more than one file."""
+    files = set()
+    for origin in (origins or {}).values():
+        files |= {origin} if isinstance(origin, str) else {name for name, _ in origin}
+    return len(files) > 1
 
 
 def describe_validation_error(filename: str, message: str) -> str:

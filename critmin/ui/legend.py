@@ -91,7 +91,7 @@ def legend_rows(mode: str, roles: list[str], minerals: list[str], story=None, ro
     shown = minerals if len(minerals) <= capacity else minerals[: max(capacity - 2, 0)]
     if by_value and shown:
         rows.append(("note", MUTED_TEXT, "colour: the route's main mineral"))
-    dots = [(mineral_colour(m), m) for m in shown]
+    dots = [(mineral_colour(m), m.replace("_", " ")) for m in shown]  # "ree light", as the menus say
     if len(dots) > PAIR_FROM:
         rows += [("pair", *zip(*dots[k : k + 2], strict=True)) for k in range(0, len(dots) - 1, 2)]
         rows += [("dot", *dots[-1])] if len(dots) % 2 else []

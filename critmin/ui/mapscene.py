@@ -66,6 +66,7 @@ class MapScene(Scene):
         self.outline_cache: tuple[WorldView, WorldOutline] | None = None
         self.chart_value: str | None = None
         self.story = None
+        self.label_sprites: list[tuple[pygame.Surface, tuple[int, int]]] = []  # drawn over outlines too
 
     # --- what the scene shows -------------------------------------------------------------
 
@@ -283,6 +284,7 @@ class MapScene(Scene):
         involved &= mapped_countries(self.snapshot)
         crowded = len(involved) > LABELS_BY_NAME or self.mapview.rect.width < 1000
         taken: list[pygame.Rect] = []
+        self.label_sprites = []
         for code in sorted(involved, key=lambda c: c != self.player):  # yours first, never hidden
             name = code if crowded and code != self.player else self.names.get(code, code)
             x, y = (int(v) for v in anchors[code])
@@ -299,9 +301,9 @@ class MapScene(Scene):
             if spot is None:
                 continue  # no room: the status bar names it on hover
             taken.append(spot)
-            for dx, dy in ((1, 1), (-1, -1), (1, -1), (-1, 1)):
-                draw_text(self.flows.background, name, (spot.x + dx, spot.y + dy), 12, (0, 0, 0), bold=True)
-            draw_text(self.flows.background, name, spot.topleft, 12, TEXT, bold=True)
+            sprite = label_sprite(name)
+            self.flows.background.blit(sprite, (spot.x - 1, spot.y - 1))
+            self.label_sprites.append((sprite, (spot.x - 1, spot.y - 1)))
 
     def country_colours(self) -> dict[str, tuple[int, int, int]]:
         """Map colour of every scenario country for the colouring chosen."""
@@ -535,9 +537,16 @@ class MapScene(Scene):
         width, height = surface.get_size()
         surface.fill(BAR_COLOUR, (0, 0, width, self.bar_h))
         self.flows.draw(surface, self.mapview.rect.topleft)
+        outlined = False
         for code, colour in ((self.hovered, MUTED_TEXT), (self.selected, (250, 250, 250))):
             if code:
                 self.mapview.outline(surface, code, colour)
+                outlined = True
+        if outlined:  # the names stay readable over the selection's outline
+            left, top = self.mapview.rect.topleft
+            surface.blits(
+                [(sprite, (x + left, y + top)) for sprite, (x, y) in self.label_sprites], doreturn=False
+            )
         surface.fill(BAR_COLOUR, (0, height - STATUS_H, width, STATUS_H))
         draw_text(surface, self.status_text(), (8, height - STATUS_H + 3), 13, TEXT)
 
@@ -556,3 +565,13 @@ class MapScene(Scene):
         if self.colour_mode != "role":
             text += f" · {self.colour_mode}: {self.indicator_labels.get(code, 'no data')}"
         return text
+
+
+def label_sprite(name: str) -> pygame.Surface:
+    """A country's name in bold white with a black halo, on a transparent patch."""
+    width, height = font(12, bold=True).size(name)
+    sprite = pygame.Surface((width + 2, height + 2), pygame.SRCALPHA)
+    for dx, dy in ((2, 2), (0, 0), (2, 0), (0, 2)):
+        draw_text(sprite, name, (dx, dy), 12, (0, 0, 0), bold=True)
+    draw_text(sprite, name, (1, 1), 12, TEXT, bold=True)
+    return sprite

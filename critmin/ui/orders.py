@@ -33,7 +33,7 @@ from critmin.ui.forms import (
 from critmin.ui.indicators import quantity
 from critmin.ui.news import plain_detail
 from critmin.ui.panels import PAD, ROW, Panel, draft_buttons, fitted_height
-from critmin.ui.widgets import ReasonButton, escape, fit, reason_button
+from critmin.ui.widgets import ReasonButton, escape, fit, font, reason_button
 
 SHOWN_ORDERS = 6
 SHOWN_SUGGESTIONS = 5
@@ -132,8 +132,18 @@ class OrdersPanel(ActingPanel):
         if self.form is None:
             self.form = self.start_form(player)
         self.form_rows(player)
+        self.scheduled(player)
         self.order_rows()
         self.suggestions(player)
+
+    def scheduled(self, player: str) -> None:
+        """What the scenario spends of the treasury this quarter, when it spends any."""
+        note = scheduled_note(self.scene.model.observe(player))
+        if note:
+            lines = -(-font(14).size(note)[0] // (self.width - 40))  # wrapped lines, rounded up
+            height = 25 * lines + 24
+            UITextBox(escape(note), self.row(height), self.scene.ui, container=self.window)
+            self.next_row(height)
 
     def form_rows(self, player: str) -> None:
         """Kind, mineral, stage; option, partner, amount; the Add button."""
@@ -407,4 +417,22 @@ def offer_text(offer: dict, words=None) -> str:
         f"{offer['country']}: {offer['kind']} {offer['seller']} to {offer['buyer']} {offer['mineral']} "
         f"{offer['stage']} {quantity(offer['tonnes_per_year'])} t/yr, {price}, "
         f"{offer['duration_turns']} turns"
+    )
+
+
+def scheduled_note(observation) -> str:
+    """The treasury less what the scenario schedules the country to pay this quarter, or "".
+
+    The scenario's programmes are carried out with the player's orders: an order that needs more
+    than is left is refused when the turn is played, although the treasury holds it when drafted.
+    """
+    scheduled = getattr(observation, "committed_usd_m", None)  # a firm's observation has none
+    committed = scheduled[0] if scheduled else 0.0
+    if committed < 0.5:
+        return ""
+    left = observation.treasury_usd_m - committed
+    return (
+        f"The scenario pays USD {committed:,.0f} m of the treasury this quarter (its scheduled "
+        f"programmes): USD {left:,.0f} m is left for your orders; an order needing more is refused "
+        "when the turn is played."
     )

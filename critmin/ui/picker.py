@@ -113,7 +113,7 @@ class PickerScene(Scene):
         return (
             f"<b>{escape(info.title)}</b><br>{info.start}, {info.turns} quarterly turns, "
             f"{len(self.scenario.spec.countries)} countries, "
-            f"{len(self.scenario.spec.minerals)} minerals<br><br>"
+            f"{counted(len(self.scenario.spec.minerals), 'mineral')}<br><br>"
             f"{escape(info.description)}<br><br>Click one country to play it; click several for hot-seat "
             "(one player after another on this computer). The computer plays everyone else."
         )
@@ -289,7 +289,7 @@ def world_producers(spec) -> dict[tuple[str, str], dict[str, float]]:
 
 
 def player_brief(spec, code: str, producers) -> str:
-    """One player's position: budget, biggest needs with the leading producer, controls aimed at them."""
+    """One player: budget, biggest needs by value with the leading producer, controls aimed at them."""
     country = next(c for c in spec.countries if c.iso3 == code)
     needs: dict[tuple[str, str], float] = defaultdict(float)
     for line in spec.demand:
@@ -299,13 +299,20 @@ def player_brief(spec, code: str, producers) -> str:
         f"<b>You play {escape(country.name)} ({code})</b> — budget USD {country.budget_usd_m:,.0f} m a year"
         + (f", blocs {', '.join(country.blocs)}" if country.blocs else "")
     ]
-    for (mineral, stage), tonnes in sorted(needs.items(), key=lambda kv: -kv[1])[:BRIEFING_NEEDS]:
+    prices = {(m.id.value, s.stage.value): s.price_usd_per_kg for m in spec.minerals for s in m.stages}
+    worth = {key: tonnes * prices.get(key, 0.0) / 1000 for key, tonnes in needs.items()}  # USD m a year
+    for mineral, stage in sorted(needs, key=lambda key: -worth[key])[:BRIEFING_NEEDS]:
+        tonnes = needs[(mineral, stage)]
         makers = producers.get((mineral, stage), {})
         total = sum(makers.values()) or 1.0
         own = makers.get(code, 0.0)
         leader = max(makers, key=makers.get) if makers else None
         lead = f"; {leader} makes {makers[leader] / total:.0%} of the world's" if leader else ""
-        rows.append(f"· {mineral} {stage}: you need {quantity(tonnes)} t/yr, you make {quantity(own)}{lead}")
+        rows.append(
+            f"· {mineral.replace('_', ' ')} {stage}: you need {quantity(tonnes)} t/yr "
+            f"(USD {quantity(worth[(mineral, stage)])} m a year at starting prices), "
+            f"you make {quantity(own)}{lead}"
+        )
     controls = [
         p
         for p in spec.policies
@@ -315,8 +322,14 @@ def player_brief(spec, code: str, producers) -> str:
     ]
     for policy in controls[:BRIEFING_NEEDS]:
         stages = ", ".join(s.value for s in policy.stages)
+        mineral = policy.mineral.value.replace("_", " ")
         rows.append(
-            f"· <font color='#FF8080'>{policy.country} controls {policy.mineral.value} ({stages}) "
+            f"· <font color='#FF8080'>{policy.country} controls {mineral} ({stages}) "
             f"exports: {policy.regime}</font>"
         )
     return "<br>".join(rows)
+
+
+def counted(n: int, noun: str) -> str:
+    """'1 mineral', '30 minerals'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

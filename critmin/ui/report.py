@@ -7,6 +7,7 @@ that touch you, price moves on your lines, and your shortages with their likely 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from critmin.core.actions import action_from_dict
@@ -19,6 +20,8 @@ PRICE_MOVE = 0.02  # price changes smaller than this are not news
 SHOWN_PRICES = 6
 CONTROLS = frozenset({"control_imposed", "control_eased", "control_lifted", "tariff_set"})
 REGIME_VERBS = {"ban": "bans", "licence": "licenses", "quota": "caps"}
+REJECTED = re.compile(r"rejected (\w+): (.*)", re.DOTALL)  # the engine's action_rejected detail
+YOURS = REWORDED | {"action_rejected"}
 
 
 def your_lines(snapshot: WorldSnapshot, player: str) -> dict[tuple[str, str], object]:
@@ -44,8 +47,17 @@ def orders_section(model, player: str, words: Wording, refused: list) -> list[st
     rejected = [
         e for e in model.events if e.turn == turn and e.kind == "action_rejected" and e.actor == player
     ]
-    lines += [f"refused when carried out: {plain_reason(e.detail.split(': ', 1)[-1])}" for e in rejected]
+    lines += [refused_when_carried_out(e.detail) for e in rejected]
     return lines or ["you gave no orders"]
+
+
+def refused_when_carried_out(detail: str) -> str:
+    """An order the engine refused when the turn carried it out, named by its kind, with the reason."""
+    match = REJECTED.match(detail)
+    if match is None:
+        return f"refused when carried out: {plain_reason(detail.split(': ', 1)[-1])}"
+    kind = re.sub(r"(?<!^)(?=[A-Z])", " ", match[1]).lower()  # BuyStockpile -> buy stockpile
+    return f"refused when carried out, your {kind} order: {plain_reason(match[2])}"
 
 
 def world_section(
@@ -55,8 +67,8 @@ def world_section(
     minerals = {m for m, _ in lines}
     rows = []
     for item in news_items(model, words, since_turn=model.turn - 1, script=script):
-        if item.countries[:1] == (player,) and item.kind in REWORDED and not item.scripted:
-            continue  # your own orders: told above
+        if item.countries[:1] == (player,) and item.kind in YOURS and not item.scripted:
+            continue  # your own orders and their refusals: told above
         yours = player in item.countries and item.kind != "shortage"  # your shortages: told below
         on_your_lines = item.kind in CONTROLS and item.mineral in minerals
         if item.scripted or yours or on_your_lines:

@@ -197,7 +197,25 @@ def test_a_check_holds_on_the_median_of_its_seeds():
 
 
 def test_run_backtests_measures_every_check_on_every_seed():
-    results, runs = run_backtests([11, 12], CHECKS[:2])
+    told = []
+    results, runs = run_backtests([11, 12], CHECKS[:2], ran=lambda *run: told.append(run))
+    assert told == [(REE, 11, 2), (REE, 12, 2)], "the progress bar hears of every run"
     assert set(runs) == {REE}
     assert all(len(result.values) == 2 for result in results)
     assert all(len(result.ceilings) == 2 for result in results)
+
+
+def test_the_validate_table_in_80_columns_wraps_check_names_and_never_cuts_them():
+    """`critmin validate > log.txt` prints 80 columns: a long check name is folded, not cut with '…'."""
+    from rich.console import Console
+
+    from critmin.research.commands import validation_table
+
+    console = Console(width=80, record=True, file=io.StringIO())
+    console.print(validation_table([CheckResult(check, (1.0,)) for check in CHECKS], 1))
+    first_cells = [
+        line.split("│")[1].strip() for line in console.export_text().splitlines() if line.startswith("│")
+    ]
+    column = "".join(first_cells)
+    assert "…" not in column
+    assert all(check.name in column for check in CHECKS)

@@ -147,6 +147,27 @@ def test_two_teams_play_two_turns_in_browsers(server, pages):
     assert all(not p.errors() for p in (asha, ben, chen, instructor))
 
 
+def dashboard_cells(page: Page, column: int) -> list[str]:
+    """The dashboard table's cells of one column (0: the line)."""
+    return [
+        row.find_elements("css selector", "td")[column].text
+        for row in page.all("#tab-dashboard table.lines tbody tr")
+    ]
+
+
+def test_before_the_first_turn_the_dashboard_says_so_instead_of_zero_demand(server, pages):
+    instructor = pages(join_instructor(url(server), server.codes["instructor"]))
+    asha = pages(join_student(url(server), server.codes["IND"], "Asha"))
+    asha.until(lambda: asha.all("#tab-dashboard table.lines tbody tr"), "the dashboard's lines")
+    assert "No quarter played yet" in asha.text("#lines-note")
+    assert set(dashboard_cells(asha, 3)) == {"—"}, "no quarter's demand before the first turn, not 0"
+    command(instructor, "#start", "session started")
+    command(instructor, "#advance", "turn 0")
+    asha.until(lambda: not asha.all("#lines-note"), "the first quarter's figures")
+    demand = dashboard_cells(asha, 3)
+    assert "—" not in demand and any(cell != "0" for cell in demand)
+
+
 def test_a_malformed_order_is_explained_in_plain_language(server, pages):
     instructor = pages(join_instructor(url(server), server.codes["instructor"]))
     command(instructor, "#start", "session started")

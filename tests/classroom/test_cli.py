@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import stat
 import subprocess
 import time
@@ -17,6 +18,38 @@ from tests.conftest import TINY
 def test_serve_refuses_unknown_teams(cli, tmp_path):
     code, _, err = cli("serve", TINY, "--teams", "IND,FRA", "--state", tmp_path / "s", "--port", "0")
     assert code == 2 and "FRA" in err and "Traceback" not in err
+    assert not (tmp_path / "s").exists(), "a refused session leaves no state behind"
+
+
+def test_a_refused_session_in_an_existing_folder_removes_only_its_own_files(cli, tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    code, _, err = cli("serve", TINY, "--teams", "IND,FRA", "--state", tmp_path, "--port", "0")
+    assert code == 2 and "FRA" in err
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_serve_on_a_port_in_use_says_so_and_leaves_no_session(cli, tmp_path):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        code, out, err = cli("serve", TINY, "--teams", "CHN,IND", "--state", tmp_path / "s", "--port", port)
+    assert code == 2 and f"cannot listen on 127.0.0.1:{port}" in err and "--port" in err
+    assert "join code" not in out and not (tmp_path / "s").exists()
+
+
+def test_serve_on_an_unknown_host_leaves_no_session(cli, tmp_path):
+    code, out, err = cli(
+        "serve", TINY, "--teams", "CHN,IND", "--state", tmp_path / "s", "--host", "no.such.host.invalid"
+    )
+    assert code == 2 and "cannot listen on no.such.host.invalid" in err and "Traceback" not in err
+    assert "join code" not in out and not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_serve_refuses_a_port_out_of_range_as_a_usage_error(cli, capsys, tmp_path, port):
+    with pytest.raises(SystemExit) as stop:
+        cli("serve", TINY, "--teams", "CHN,IND", "--state", tmp_path / "s", "--port", port)
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and "--port: expected a port" in err and not (tmp_path / "s").exists()
 
 
 def test_serve_refuses_to_overwrite_a_session_and_to_resume_another_scenario(tmp_path):
@@ -165,3 +198,29 @@ async def joined_as(server: ServerProcess, seat: str) -> str | None:
     client = await joined(server, seat)
     await client.close()
     return client.team
+
+
+def test_join_says_where_it_connects_and_gives_up_after_retry_for(cli):
+    with socket.create_server(("127.0.0.1", 0)) as free:
+        port = free.getsockname()[1]  # closed again below: nobody listens there
+    code, _, err = cli("join", f"127.0.0.1:{port}", "--code", "X", "--text", "--retry-for", "1")
+    assert code == 2 and f"connecting to 127.0.0.1:{port}" in err and "cannot reach" in err
+
+
+def test_the_printed_address_explains_its_placeholders(capsys, tmp_path):
+    from argparse import Namespace
+    from types import SimpleNamespace
+
+    from critmin.classroom.commands import print_codes
+
+    session = SimpleNamespace(
+        info=lambda: SimpleNamespace(team_names={"IND": "India"}), meta={"scenario_id": "x"}
+    )
+    print_codes(session, {"IND": "K7QX2"}, tmp_path / "codes.json", Namespace(host="0.0.0.0", port=0))
+    out = capsys.readouterr().out
+    assert (
+        "http://ADDRESS:PORT" in out and "ADDRESS: this computer's address" in out and "PORT: the one" in out
+    )
+    print_codes(session, {"IND": "K7QX2"}, tmp_path / "codes.json", Namespace(host="127.0.0.1", port=8765))
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:8765" in out and "ADDRESS:" not in out and "PORT:" not in out

@@ -118,3 +118,14 @@ def test_missing_file_is_a_clear_error(cli):
     code, _, err = cli("run", "no-such-scenario")
     assert code == 2
     assert "no-such-scenario: no such scenario" in err
+
+
+def test_an_extending_file_without_start_is_told_that_its_scenario_table_replaces_the_base(tmp_path, cli):
+    path = tmp_path / "mine.toml"
+    path.write_text('[scenario]\nid = "mine"\ntitle = "Mine"\nextends = "world-2024"\n')
+    code, _, err = cli("scenarios", "validate", path)
+    assert code == 2 and "mine.toml: scenario: object missing required field `start`" in err
+    assert "replaces the base's" in err
+    path.write_text('[scenario]\nid = "mine"\ntitle = "Mine"\n')
+    code, _, err = cli("scenarios", "validate", path)
+    assert code == 2 and "`start`" in err and "extends" not in err, "no hint without extends"

@@ -32,7 +32,8 @@ def test_the_default_view_is_your_trade_with_the_rest_faded(driver, world_after_
     assert len(game.flows.arcs) < len(game.snapshot.flows) / 4, "far fewer lines than the world's"
     rows = legend_rows("role", ["player"], sorted({f.mineral for f in shown}), game.story)
     legend = [text for _, _, label in rows for text in ((label,) if isinstance(label, str) else label)]
-    assert {f.mineral for f in shown} <= set(legend), "every mineral drawn is in the legend"
+    assert {f.mineral.replace("_", " ") for f in shown} <= set(legend), "every mineral drawn is in the legend"
+    assert not [label for label in legend if "_" in label], "words in the legend, not identifiers"
     assert any("width" in label for label in legend) and any("direction" in label for label in legend)
 
 
@@ -86,3 +87,18 @@ def test_the_prices_panel_charts_the_focused_countrys_dependence_and_cover(world
     assert all(0 <= e <= 100 for e in embedded)
     magnets = line_trends(tables, "IND", "ree_heavy", "magnet")[3]
     assert magnets[-1] > 50, "India's heavy-REE magnets pass through China, feed counted"
+
+
+def test_the_names_stay_readable_over_the_selections_outline(driver, world_after_two_turns):
+    """India is selected from the start: its white outline used to cross its own name."""
+    game = driver.app.start_game(world_after_two_turns, PlayOptions())
+    driver.frames(2)
+    assert game.selected == "IND" and game.label_sprites
+    screen = driver.app.screen
+    left, top = game.mapview.rect.topleft
+    for sprite, (x, y) in game.label_sprites:
+        for px in range(sprite.get_width()):
+            for py in range(sprite.get_height()):
+                colour = sprite.get_at((px, py))
+                if colour.a == 255:  # an opaque pixel of the name or its halo is on the screen as drawn
+                    assert screen.get_at((x + left + px, y + top + py))[:3] == colour[:3]

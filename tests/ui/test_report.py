@@ -7,9 +7,11 @@ from pathlib import Path
 import pygame
 import pytest
 
+from critmin.core.actions import Invest
 from critmin.ui.forms import as_action
 from critmin.ui.news import news_items
 from critmin.ui.options import PlayOptions
+from critmin.ui.orders import OrdersPanel, scheduled_note
 from critmin.ui.panels import ReportPanel, news_html, report_html
 from critmin.ui.scenes import HandOverScene
 from critmin.ui.session import Session
@@ -37,6 +39,42 @@ def test_the_turn_report_opens_after_the_turn_and_says_what_your_orders_did(driv
     world = html.split("Around the world, for you")[1].split("Prices on your lines")[0]
     assert "25% tariff" not in world, "your own orders are told once, under Your orders"
     assert "e-0" not in html and "_" not in html.replace("<br>", ""), "no solver dust, no engine identifiers"
+
+
+def test_an_order_refused_when_carried_out_is_named_once_with_its_kind(driver):
+    """The flagship pays its scheduled programmes first: an investment India could afford when it
+    drafted it is refused when the turn carries it out; the report says which order, once."""
+    game = driver.app.start_game(Session.start("india-central-asia-2025", ["IND"]), PlayOptions())
+    treasury = game.model.observe("IND").treasury_usd_m
+    invest = next(
+        a for a in game.model.legal_actions("IND") if isinstance(a, Invest) and a.mineral == "lithium"
+    )
+    assert game.session.add_order(invest) is None
+    driver.key(pygame.K_RETURN)
+    html = report_html(game)
+    orders = html.split("Your orders")[1].split("Around the world, for you")[0]
+    world = html.split("Around the world, for you")[1].split("Prices on your lines")[0]
+    assert "refused when carried out, your invest order: costs USD" in orders
+    assert f"treasury holds USD {treasury:,.1f} m" not in orders, (
+        "refused on the treasury left after the script"
+    )
+    assert "rejected" not in world and "costs USD" not in world, "the refusal is told once, under Your orders"
+
+
+def test_the_orders_panel_says_what_the_scenario_spends_of_the_treasury_this_quarter(driver):
+    game = driver.app.start_game(Session.start("india-central-asia-2025", ["IND"]), PlayOptions())
+    observation = game.model.observe("IND")
+    committed = observation.committed_usd_m[0]
+    note = scheduled_note(observation)
+    assert f"pays USD {committed:,.0f} m" in note
+    assert f"USD {observation.treasury_usd_m - committed:,.0f} m is left for your orders" in note
+    driver.key(pygame.K_o)
+    panel = game.panel(OrdersPanel)
+    texts = [getattr(e, "html_text", "") for e in panel.window.get_container().elements]
+    assert any("left for your orders" in text for text in texts)
+    assert scheduled_note(Session.start(TINY, ["IND"]).model.observe("IND")) == ""
+    firm = Session.start("india-central-asia-2025", ["kabil"])
+    assert scheduled_note(firm.model.observe("kabil")) == "", "a firm's seat pays nothing scheduled"
 
 
 def test_news_labels_the_scenarios_own_orders_and_words_yours_exactly(driver, licences):

@@ -165,21 +165,26 @@ function drawDashboard(o) {
       el("div", { class: "figure" }, el("b", { id: "treasury", text: `USD ${number(o.treasury_usd_m)} m` }), el("span", { text: "treasury" + change })),
       el("div", { class: "figure" }, el("b", { text: `USD ${number(o.budget_per_turn_usd_m)} m` }), el("span", { text: "budget per turn" })),
       el("div", { class: "figure" }, el("b", { text: String(o.deals.length) }), el("span", { text: "deals" }))),
-    linesTable(o.minerals),
+    linesTable(o.minerals, o.turn),
     o.inbox.length ? el("h3", { text: "Proposals to you" }) : null,
     o.inbox.length ? el("ul", {}, ...o.inbox.map((item) => el("li", { text: item.detail || describe(item.action || item) }))) : null);
   page.lastTreasury = o.treasury_usd_m;
 }
 
-// A country's lines (a firm's: its country's), those it uses, makes, imports or stocks.
-function linesTable(minerals) {
+// A country's lines (a firm's: its country's), those it uses, makes, imports or stocks. Before the
+// first quarter is played there is no quarter's demand, use, shortage or imports yet: a dash, not 0.
+function linesTable(minerals, turn) {
+  const played = turn > 0;
+  const quarter = (value) => (played ? number(value, 0) : "—");
   const rows = minerals.filter((m) => m.demand > 0 || m.capacity > 0 || m.imports > 0 || m.stockpile > 0);
-  return el("table", { class: "lines" },
-    el("thead", {}, el("tr", {}, ...["line", "price $/kg", "world $/kg", "demand t", "used t", "shortage t", "imports t", "stockpile t"].map((h) => el("th", { text: h })))),
-    el("tbody", {}, ...rows.map((m) => el("tr", { class: m.shortage >= 0.5 ? "short" : "" },
-      el("td", { text: `${words(m.mineral)} ${m.stage}` }), el("td", { text: number(m.price_usd_per_kg) }), el("td", { text: number(m.world_price_usd_per_kg) }),
-      el("td", { text: number(m.demand, 0) }), el("td", { text: number(m.consumption, 0) }), el("td", { text: number(m.shortage, 0) }),
-      el("td", { text: number(m.imports, 0) }), el("td", { text: number(m.stockpile, 0) })))));
+  return el("div", {},
+    played ? null : el("p", { class: "hint", id: "lines-note", text: "No quarter played yet: demand, use, shortages and imports appear once the first turn is played." }),
+    el("table", { class: "lines" },
+      el("thead", {}, el("tr", {}, ...["line", "price $/kg", "world $/kg", "demand t", "used t", "shortage t", "imports t", "stockpile t"].map((h) => el("th", { text: h })))),
+      el("tbody", {}, ...rows.map((m) => el("tr", { class: m.shortage >= 0.5 ? "short" : "" },
+        el("td", { text: `${words(m.mineral)} ${m.stage}` }), el("td", { text: number(m.price_usd_per_kg) }), el("td", { text: number(m.world_price_usd_per_kg) }),
+        el("td", { text: quarter(m.demand) }), el("td", { text: quarter(m.consumption) }), el("td", { text: quarter(m.shortage) }),
+        el("td", { text: quarter(m.imports) }), el("td", { text: number(m.stockpile, 0) }))))));
 }
 
 // A firm seat's dashboard: its cash and mandate, what it holds, its analysts' advice, its country's lines, its record.
@@ -201,7 +206,7 @@ function drawFirmDashboard(o) {
     el("h3", { text: "The firm's analysts advise" }),
     o.advice.length ? el("ul", { class: "advice" }, ...o.advice.map((a) => el("li", { text: describe(a) }))) : el("p", { text: "Nothing this turn." }),
     el("h3", { text: `${o.country}'s lines` }),
-    linesTable(o.home_lines),
+    linesTable(o.home_lines, o.turn),
     o.record.length ? el("h3", { text: "The firm's record" }) : null,
     o.record.length ? el("ul", { class: "record" }, ...o.record.slice(-8).map((e) => el("li", { text: e.detail }))) : null);
 }
