@@ -325,7 +325,9 @@ BENCH_HELP = (
     "its firms and 4x its countries, stepped in turn A B C D), what the recorder keeps per turn, the "
     "clearing against the LP and OR-Tools on the same markets (welfare checked equal), and the RL "
     "environment's steps per second. Progress goes to stderr. Timings drift with the machine's load: "
-    "compare figures of one run, and ratios."
+    "compare figures of one run, and ratios. A large batch of markets (the 4x world's) is cleared on two "
+    "threads when a core is free (CRITMIN_CLEAR_THREADS: auto, the default, or a number; "
+    "clear_threads in the figures)."
 )
 
 
