@@ -25,8 +25,7 @@ import msgspec
 
 from critmin.agents.situation import Situation
 from critmin.core.actions import ProposeDeal
-from critmin.core.units import THOUSAND_USD_PER_USD_M, thousand_usd_in_usd_m, usd_m
-from critmin.core.vocabulary import TURNS_PER_YEAR
+from critmin.core.units import thousand_usd_in_usd_m, usd_m
 
 
 class DealValue(msgspec.Struct, frozen=True, kw_only=True):
@@ -71,18 +70,9 @@ def horizon(situation: Situation, offer: ProposeDeal) -> int:
     return min(offer.duration_turns, situation.params.horizon_turns)
 
 
-def contract_price(situation: Situation, offer: ProposeDeal, line, view=None) -> float:
-    """The price the deal will likely settle at, USD/kg (the seller's local price under an index).
-
-    `view` is the party's own figures on the line, whose world price stands in for a seller the
-    world line does not list (read here if not given).
-    """
-    if view is None:
-        index = situation.price_of(offer.seller, line)
-    else:
-        world = situation.lines.get(line)
-        fallback = view.world_price_usd_per_kg
-        index = fallback if world is None else world.prices.get(offer.seller, fallback)
+def contract_price(situation: Situation, offer: ProposeDeal, line) -> float:
+    """The price the deal will likely settle at, USD/kg (the seller's local price under an index)."""
+    index = situation.price_of(offer.seller, line)
     rule, bound = offer.price_rule, offer.price_usd_per_kg
     if rule == "index" or bound is None:
         return index
@@ -95,8 +85,8 @@ def contract_price(situation: Situation, offer: ProposeDeal, line, view=None) ->
 
 def reliability(situation: Situation, offer: ProposeDeal, line) -> float:
     """Share of the contracted tonnes the buyer expects to arrive: trust, cut by the seller's controls."""
-    share = situation.obs.trust.get(offer.seller, 0.0)
-    control = situation.controls.get((offer.seller, *line))
+    share = situation.trust(offer.seller)
+    control = situation.control_on(offer.seller, line)
     if control is None:
         return share
     regime = control.regime_for(offer.buyer)
@@ -116,14 +106,14 @@ def buyer_value(situation: Situation, offer: ProposeDeal, line, view=None) -> De
         return exploration_partner_value(situation, offer, line)
     params = situation.params
     view = situation.views[line] if view is None else view
-    turns = min(offer.duration_turns, params.horizon_turns)
-    tonnes = offer.tonnes_per_year / TURNS_PER_YEAR
+    turns = horizon(situation, offer)
+    tonnes = situation.per_turn(offer.tonnes_per_year)
     exposure, score = situation.risks.exposure_and_score(line)
     uncovered = max(exposure - situation.bought[line], 0.0)
     arriving = tonnes * reliability(situation, offer, line)
     covered = min(arriving, uncovered)
     security = params.security_value * view.reference_price_usd_per_kg * score
-    price = contract_price(situation, offer, line, view)
+    price = contract_price(situation, offer, line)
     premium = (price - view.price_usd_per_kg) * arriving
     excess = max(arriving - uncovered, 0.0) * price * params.excess_loss
     financing = 0.0
@@ -134,9 +124,9 @@ def buyer_value(situation: Situation, offer: ProposeDeal, line, view=None) -> De
     if financing > situation.budget_usd_m:
         return DealValue(blocked=f"cannot finance USD {financing:,.0f} m")
     return DealValue(
-        risk_removed_usd_m=covered * security * turns / THOUSAND_USD_PER_USD_M,
-        gains_usd_m=max(-premium, 0.0) * turns / THOUSAND_USD_PER_USD_M,
-        costs_usd_m=(max(premium, 0.0) + excess) * turns / THOUSAND_USD_PER_USD_M + financing,
+        risk_removed_usd_m=thousand_usd_in_usd_m(covered * security * turns),
+        gains_usd_m=thousand_usd_in_usd_m(max(-premium, 0.0) * turns),
+        costs_usd_m=thousand_usd_in_usd_m((max(premium, 0.0) + excess) * turns) + financing,
     )
 
 
@@ -170,18 +160,18 @@ def seller_value(situation: Situation, offer: ProposeDeal, line, view=None) -> D
     """
     params, kind = situation.params, offer.kind
     view = situation.views[line] if view is None else view
-    turns = min(offer.duration_turns, params.horizon_turns)
-    tonnes = offer.tonnes_per_year / TURNS_PER_YEAR
+    turns = horizon(situation, offer)
+    tonnes = situation.per_turn(offer.tonnes_per_year)
     price = max(view.price_usd_per_kg, 1e-9)
     displaced = max(tonnes - available_to_sell(situation, offer, line, view, tonnes), 0.0)
     home_security = price * params.security_value * situation.risks.exposure_and_score(line)[1]
-    committed = 0.0 if kind in NEW_SUPPLY else tonnes  # tonnes our own users may miss
-    premium = (contract_price(situation, offer, line, view) - price) * (tonnes - displaced)
+    committed = 0.0 if new_supply(offer) else tonnes  # tonnes our own users may miss
+    premium = (contract_price(situation, offer, line) - price) * (tonnes - displaced)
     glut = max(1.0 - price / max(view.reference_price_usd_per_kg, 1e-9), 0.0)
-    trust = situation.obs.trust.get(offer.buyer, 0.0)
+    trust = situation.trust(offer.buyer)
     outlet = params.outlet_value * tonnes * price * (1 + params.glut_gain * glut) * (0.5 + trust)
     leverage = 0.0
-    if situation.capacity_shares[situation.views.seen.at[line]] >= params.dominance_share:
+    if situation.capacity_share(situation.obs.country, line) >= params.dominance_share:
         leverage = params.leverage_value * (1 - trust) * tonnes * price
     raw = 0.0
     if kind in RAW_KINDS and line[1] == situation.first_stage(line[0]):
@@ -189,8 +179,8 @@ def seller_value(situation: Situation, offer: ProposeDeal, line, view=None) -> D
     per_turn_gain = outlet + max(premium, 0.0)
     per_turn_cost = displaced * price + committed * home_security + max(-premium, 0.0) + leverage + raw
     return DealValue(
-        gains_usd_m=per_turn_gain * turns / THOUSAND_USD_PER_USD_M + finance_gained(situation, offer, line),
-        costs_usd_m=per_turn_cost * turns / THOUSAND_USD_PER_USD_M,
+        gains_usd_m=thousand_usd_in_usd_m(per_turn_gain * turns) + finance_gained(situation, offer, line),
+        costs_usd_m=thousand_usd_in_usd_m(per_turn_cost * turns),
     )
 
 
@@ -210,7 +200,7 @@ def available_to_sell(situation: Situation, offer: ProposeDeal, line, view, tonn
 
     `view` is the seller's figures on the line, `tonnes` the offer's tonnes per turn.
     """
-    if offer.kind in NEW_SUPPLY:
+    if new_supply(offer):
         return tonnes
     free_exports = max(view.exports - situation.sold[line], 0.0)
     surplus_stock = max(view.stock - 2 * view.demand, 0.0) * situation.params.stock_draw
