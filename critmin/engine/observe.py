@@ -415,16 +415,12 @@ def deals_by_country(world: World) -> dict[str, list[dict]]:
     deals: dict[str, list[dict]] = {}
     for deal in world.deals.in_id_order():
         record = deal.__dict__.copy()
-        seller, buyer = deal.seller, deal.buyer
-        if seller in deals:
-            deals[seller].append(record)
-        else:
-            deals[seller] = [record]
-        if buyer != seller:
-            if buyer in deals:
-                deals[buyer].append(record)
+        for party in (deal.seller,) if deal.buyer == deal.seller else (deal.seller, deal.buyer):
+            held = deals.get(party)
+            if held is None:
+                deals[party] = [record]
             else:
-                deals[buyer] = [record]
+                held.append(record)
     return deals
 
 
