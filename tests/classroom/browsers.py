@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Callable
 
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -74,10 +74,15 @@ class Page:
         element.send_keys(text)
 
     def click(self, css: str) -> None:
-        """Click an element (after scrolling it into view)."""
-        element = self.find(css)
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-        element.click()
+        """Click an element (after scrolling it into view), finding it again if an update redrew it."""
+
+        def clicked() -> bool:
+            element = self.find(css)
+            self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+            element.click()
+            return True
+
+        WebDriverWait(self.driver, WAIT_S, 0.1, (StaleElementReferenceException,)).until(lambda _: clicked())
 
     def choose(self, css: str, value: str) -> None:
         """Pick an option of a select by value."""

@@ -16,6 +16,8 @@ import pytest
 pytest.importorskip("selenium")
 pytest.importorskip("websockets")
 
+from selenium.common.exceptions import StaleElementReferenceException
+
 from critmin.classroom.store import Store
 from tests.classroom.browsers import Page, join_instructor, join_student
 from tests.classroom.conftest import ServerProcess
@@ -66,6 +68,12 @@ def command(page: Page, button: str, expect: str) -> str:
     page.click(button)
     page.until(lambda: page.text("#result") != before and expect in page.text("#result"), f"'{expect}'")
     return page.text("#result")
+
+
+def in_the_room(instructor: Page, team: str, name: str) -> None:
+    """Wait until the instructor's table lists `name` among `team`'s people."""
+    people = f"#teams tr[data-team={team}] .people"
+    instructor.until(lambda: name in instructor.text(people), f"{name} in {team}'s row")
 
 
 def add_order(page: Page, kind: str) -> None:
@@ -324,6 +332,7 @@ def test_revoke_and_reissue_a_code(server, pages):
     instructor = pages(join_instructor(url(server), server.codes["instructor"]))
     old = server.codes["IND"]
     student = pages(join_student(url(server), old, "Asha"))
+    in_the_room(instructor, "IND", "Asha")
     instructor.click("#teams tr[data-team=IND] button.revoke")
     instructor.driver.switch_to.alert.accept()
     instructor.until(lambda: "new code for IND" in instructor.text("#result"), "the new code")
@@ -338,6 +347,18 @@ def test_revoke_and_reissue_a_code(server, pages):
     stale.type("#name", "Mallory")
     stale.click("#join-button")
     stale.until(lambda: "unknown join code" in stale.text("#join-error"), "the old code refused")
+
+
+def test_a_room_update_keeps_the_team_rows_that_did_not_change(server, pages):
+    """A click that lands while an update redraws the table is not lost to a fresh copy of the row."""
+    instructor = pages(join_instructor(url(server), server.codes["instructor"]))
+    india = instructor.find("#teams tr[data-team=IND] button.revoke")
+    command(instructor, "#mute", "chat muted")
+    assert india.is_displayed()
+    pages(join_student(url(server), server.codes["IND"], "Asha"))
+    in_the_room(instructor, "IND", "Asha")
+    with pytest.raises(StaleElementReferenceException):
+        india.is_displayed()
 
 
 def test_mute_chat_and_leaderboard_show_hide(server, pages):

@@ -1,7 +1,7 @@
 // The instructor's page: the room at a glance and every control of the session.
 "use strict";
 
-import { $, Countdown, Room, el, fill, remember, remembered } from "./room.js";
+import { $, Countdown, Room, el, fill, fillKeyed, remember, remembered } from "./room.js";
 
 export const KEY = "critmin-instructor";
 const page = { room: null, status: null, asking: false };
@@ -134,7 +134,7 @@ function draw(status) {
   $("injected").textContent = status.injected.length ? status.injected.join("; ") : "none";
   fill($("withdraw-pick"), ...status.injected.map((title) => el("option", { value: title, text: title })));
   $("withdraw").disabled = !status.injected.length;
-  fill($("teams"), ...status.teams.map(teamRow));
+  fillKeyed($("teams"), status.teams, teamRow);
   const board = page.room.progress && page.room.progress.leaderboard;
   fill($("leaderboard-view"), ...(board ? [el("h2", { text: "Leaderboard (shown to the class)" }), el("ol", {}, ...board.map((r) => el("li", { text: `${r.name}: ${r.goals_met}/${r.goals} goals, supply ${r.security === null ? "–" : Math.round(r.security * 100) + "%"}` })))] : []));
 }

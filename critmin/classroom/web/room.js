@@ -217,6 +217,19 @@ export function fill(node, ...children) {
   return node;
 }
 
+// Fill a list with one child per item, keeping the children whose item has not changed, so a
+// click that lands while an update redraws the list is not lost to a fresh copy of its button.
+export function fillKeyed(node, items, make) {
+  const kept = new Map(Array.from(node.children, (child) => [child.dataset.key, child]));
+  return fill(node, ...items.map((item) => {
+    const key = JSON.stringify(item);
+    if (kept.has(key)) return kept.get(key);
+    const made = make(item);
+    made.dataset.key = key;
+    return made;
+  }));
+}
+
 export function number(value, digits = 1) {
   if (value === null || value === undefined || Number.isNaN(value)) return "–";
   return Number(value).toLocaleString("en", { maximumFractionDigits: digits });
