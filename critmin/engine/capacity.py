@@ -17,7 +17,7 @@ from critmin.core.actions import Invest
 from critmin.core.events import with_reason
 from critmin.core.units import capex_of_revenue_usd_m
 from critmin.core.vocabulary import TURNS_PER_YEAR
-from critmin.engine import dynamics, firm_accounts
+from critmin.engine import capacity_response, dynamics, firm_accounts
 from critmin.engine.treasury import affordable, book, capex_usd_m, spend
 from critmin.engine.world import World
 
@@ -167,10 +167,8 @@ def respond_to_margins(world: World) -> None:
     Investors pay from their country's industry account (a declared `investment` sink).
     """
     state, constants, settings = world.state, world.constants, world.settings
-    margins = dynamics.Margins(state, constants)  # prices and unit costs stay as they are below
-    dynamics.adjust_utilisation(state, constants, settings, margins)
-    dynamics.close_capacity(state, constants, settings, margins)
-    orders = dynamics.investment_orders(state, constants, settings, margins)
+    # adjust_utilisation, close_capacity, investment_orders on one Margins, in two compiled passes
+    orders = capacity_response.respond(state, constants, settings)
     if not orders.any():
         return
     revenue = (orders * constants.reference_price[None]).sum(axis=(1, 2))

@@ -1,0 +1,71 @@
+"""Producers' compiled response to margins is the array rules', bit for bit (engine/capacity_response.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from critmin.engine import capacity_response, dynamics
+from critmin.engine.model import WorldModel
+
+
+@pytest.fixture(scope="module")
+def played():
+    model = WorldModel("world-2024", seed=0, record_hashes=False)
+    model.run(5)
+    return model.world
+
+
+def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+def by_the_array_rules(state, constants, settings) -> np.ndarray:
+    """What `capacity.respond_to_margins` did before the compiled passes: three rules on one Margins."""
+    margins = dynamics.Margins(state, constants)
+    dynamics.adjust_utilisation(state, constants, settings, margins)
+    dynamics.close_capacity(state, constants, settings, margins)
+    return dynamics.investment_orders(state, constants, settings, margins)
+
+
+def assert_the_same_response(state, constants, settings) -> None:
+    arrays, compiled = state.copy(), state.copy()
+    orders = by_the_array_rules(arrays, constants, settings)
+    with np.errstate(invalid="ignore"):
+        assert same_bits(capacity_response.respond(compiled, constants, settings), orders)
+    assert same_bits(compiled.utilisation, arrays.utilisation)
+    assert same_bits(compiled.capacity, arrays.capacity)
+    assert compiled.utilisation is not state.utilisation  # a new array, as np.where made
+
+
+def test_a_played_worlds_response_is_the_array_rules(played):
+    assert_the_same_response(played.state, played.constants, played.settings)
+
+
+def test_dear_prices_order_capacity_and_cheap_ones_close_it(played):
+    state, constants, settings = played.state.copy(), played.constants, played.settings
+    state.long_run_price *= 3.0
+    state.utilisation = np.maximum(state.utilisation, state.normal_utilisation)
+    assert by_the_array_rules(state.copy(), constants, settings).any()
+    assert_the_same_response(state, constants, settings)
+    state.expected_price *= 0.2
+    closing = state.copy()
+    dynamics.close_capacity(closing, constants, settings)
+    assert (closing.capacity < state.capacity).any()
+    assert_the_same_response(state, constants, settings)
+
+
+def test_odd_values_keep_numpys_rules(played):
+    state, constants, settings = played.state.copy(), played.constants, played.settings
+    rng = np.random.default_rng(7)
+    shape = state.price.shape
+    for name in ("expected_price", "long_run_price", "unit_cost", "utilisation", "capacity"):
+        values = getattr(state, name) * rng.lognormal(0, 1, shape)
+        values[rng.random(shape) < 0.1] = 0.0
+        values[rng.random(shape) < 0.02] = -0.0
+        values[rng.random(shape) < 0.01] = np.nan
+        values[rng.random(shape) < 0.01] = np.inf
+        setattr(state, name, values)
+    state.construction[rng.random(state.construction.shape) < 0.01] = -0.0
+    state.construction[3, 0, 0, 0] = np.nan
+    assert_the_same_response(state, constants, settings)
