@@ -102,23 +102,25 @@ def capacity_moves(
     at_break_even, at_long_run = ratios[2].reshape(-1), ratios[3].reshape(-1)
     normal, utilisation, restarted = normal.reshape(-1), utilisation.reshape(-1), restarted.reshape(-1)
     capacity, new_utilisation, orders = capacity.reshape(-1), new_utilisation.reshape(-1), orders.reshape(-1)
-    for i in range(capacity.size):
-        cover_reference = minimum(at_reference[i], 1.0)
-        has_cover = cover_reference > 0
-        cover = at_break_even[i] / cover_reference if has_cover else 1.0  # run_cover at expected prices
-        ceiling = maximum(ceiling_max, normal[i])
-        shutting = minimum(maximum((cover - floor) / floor_span, 0.0), 1.0)
-        target = (normal[i] + (ceiling - normal[i]) * restarted[i]) * shutting
-        step = adjustment * (target - utilisation[i])
-        new_utilisation[i] = utilisation[i] + step if capacity[i] > 0 else utilisation[i]
-        cover = at_expected[i] / cover_reference if has_cover else 1.0  # cost_cover at expected prices
-        if cover < closure_margin and capacity[i] > 0:
-            capacity[i] -= capacity[i] * closure_rate
-        else:
-            capacity[i] -= 0.0
-        margin = at_long_run[i] / at_reference[i] if at_reference[i] > 0 else 1.0
-        rate = minimum(maximum(invest_rate * (margin - threshold), 0.0), max_share)
-        room = max_share * leads[i % n_stages] * capacity[i] * turns_per_year
-        room = maximum(room - ordered[i] * turns_per_year, 0.0)
-        full = new_utilisation[i] >= normal[i]
-        orders[i] = minimum(rate * capacity[i], room) if full else 0.0
+    for cell in range(capacity.size // n_stages):
+        for s in range(n_stages):
+            i = cell * n_stages + s
+            cover_reference = minimum(at_reference[i], 1.0)
+            has_cover = cover_reference > 0
+            cover = at_break_even[i] / cover_reference if has_cover else 1.0  # run_cover at expected prices
+            ceiling = maximum(ceiling_max, normal[i])
+            shutting = minimum(maximum((cover - floor) / floor_span, 0.0), 1.0)
+            target = (normal[i] + (ceiling - normal[i]) * restarted[i]) * shutting
+            step = adjustment * (target - utilisation[i])
+            new_utilisation[i] = utilisation[i] + step if capacity[i] > 0 else utilisation[i]
+            cover = at_expected[i] / cover_reference if has_cover else 1.0  # cost_cover at expected prices
+            if cover < closure_margin and capacity[i] > 0:
+                capacity[i] -= capacity[i] * closure_rate
+            else:
+                capacity[i] -= 0.0
+            margin = at_long_run[i] / at_reference[i] if at_reference[i] > 0 else 1.0
+            rate = minimum(maximum(invest_rate * (margin - threshold), 0.0), max_share)
+            room = max_share * leads[s] * capacity[i] * turns_per_year
+            room = maximum(room - ordered[i] * turns_per_year, 0.0)
+            full = new_utilisation[i] >= normal[i]
+            orders[i] = minimum(rate * capacity[i], room) if full else 0.0

@@ -32,6 +32,7 @@ from critmin.engine import (
     controls,
     diplomacy,
     dynamics,
+    expectation_passes,
     exploration,
     exports,
     firm_accounts,
@@ -320,13 +321,10 @@ class WorldModel(WorldHolder, mesa.Model):
 
     def account(self) -> None:
         """8. Budgets, firms' earnings, expectations, records and the state hash of the turn."""
-        world, state, settings = self.world, self.world.state, self.world.settings
+        world, state = self.world, self.world.state
         treasury.allocate_budgets(world)
         self.firm_earnings = firm_accounts.earn(world)  # (F,) USD m kept by each firm this turn
-        dynamics.update_expectations(state, settings, world.price_before)
-        need, short = world.last.demand, world.last.shortage
-        shortage_share = np.divide(short, need, out=np.zeros_like(short), where=need > 0)
-        dynamics.update_inventory_targets(state, world.constants, settings, shortage_share)
+        expectation_passes.update_world(world)  # dynamics.update_expectations, update_inventory_targets
         self.recorder.record_turn(world.turn, world.last, state)
         self.action_log.append(self.turn_actions)
         world.turn += 1
