@@ -28,6 +28,7 @@ from critmin.core.vocabulary import STAGES, TURNS_PER_YEAR
 from critmin.engine.margin_ratios import margin_ratios
 from critmin.engine.state import Constants, WorldState
 from critmin.engine.substitution import adopt, remaining_use
+from critmin.engine.thrift_pass import thrifted
 
 TINY_PRICE = 1e-9  # USD/kg: below this a price counts as none (log guards)
 AT_CAP = 0.99  # exports at 99% of a quota or licence count as a binding control
@@ -383,14 +384,16 @@ def arrival_weights(lead: int, spread: int) -> np.ndarray:
 
 
 def thrift(state: WorldState, constants: Constants, settings) -> None:
-    """Demand intensity falls under high expected prices and recovers slowly when they ease."""
-    ratio = price_ratio(state.expected_price, constants)
+    """Demand intensity falls under high expected prices and recovers slowly when they ease (compiled)."""
     span = max(settings.thrifting_full_price_multiple - settings.thrifting_price_threshold, 1e-9)
-    pressure = np.clip((ratio - settings.thrifting_price_threshold) / span, 0.0, 1.0)
-    cut = settings.thrifting_max_per_year / TURNS_PER_YEAR * pressure
-    recovery = np.where(pressure > 0, 0.0, settings.thrifting_recovery_per_year / TURNS_PER_YEAR)
-    state.intensity = state.intensity * (1 - cut) + recovery * (1 - state.intensity)
-    np.clip(state.intensity, settings.thrifting_floor, 1.0, out=state.intensity)
+    cut, recovery = (
+        settings.thrifting_max_per_year / TURNS_PER_YEAR,
+        settings.thrifting_recovery_per_year / TURNS_PER_YEAR,
+    )
+    numbers = np.array(
+        [settings.thrifting_price_threshold, span, cut, recovery, settings.thrifting_floor], dtype=float
+    )
+    state.intensity = thrifted(state.intensity, state.expected_price, constants.reference_price, numbers)
 
 
 def substitute(state: WorldState, constants: Constants, turn: int, pressed: np.ndarray | None = None) -> None:
