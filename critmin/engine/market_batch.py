@@ -18,7 +18,9 @@ from typing import NamedTuple
 import numba as nb
 import numpy as np
 
+from critmin.engine import batch_passes
 from critmin.engine import market as clearing
+from critmin.engine.batch_passes import ruled_routes
 from critmin.engine.market_routes import ByMarket
 from critmin.engine.policies import RouteRules
 from critmin.engine.supplier_risk import SupplierRisk
@@ -165,10 +167,9 @@ def plain_kernel(posing: Posing, active: np.ndarray, plain: np.ndarray) -> tuple
     Each market's routes are its members' rows and columns of the (K, C, C) arrays, read in
     order (market, exporter, importer) at their flat places (`member_routes`), ascending.
     """
-    local = np.cumsum(active, axis=1) - 1
     rank = np.full(len(active), -1)
     rank[plain] = np.arange(len(plain))
-    offers, bids = (plain_entries(side, local, rank, len(plain)) for side in (posing.offers, posing.bids))
+    offers, bids = (plain_entries(side, active, rank, len(plain)) for side in (posing.offers, posing.bids))
     bids.append(np.zeros(len(bids[1]), dtype=bool))
     member = np.zeros_like(active)
     member[plain] = active[plain]
@@ -179,17 +180,30 @@ def plain_kernel(posing: Posing, active: np.ndarray, plain: np.ndarray) -> tuple
     cost += posing.risk.at_routes(cells)  # (freight + tariff) + risk, as the dense sum adds them
     opened, licensed = np.ones(len(cost), dtype=bool), np.zeros(len(cost), dtype=bool)
     export_cap, licence_cap = np.full(active.shape, np.inf), np.full(active.shape, np.inf)
-    for q in posing.ruled:
-        rules, among = posing.rules[q], np.flatnonzero(member[q])
-        export_cap[q], licence_cap[q] = rules.export_cap, rules.licence_cap
-        here = slice(at[rank[q]], at[rank[q] + 1])
-        if len(among) and q in posing.route_open.tables:  # a table only where a route is closed
-            opened[here] = rules.route_open[among[:, None], among].ravel()
-        if len(among) and q in posing.controlled and rules.licensing:
-            licensed[here] = rules.licensed[among[:, None], among].ravel()
+    if posing.ruled:
+        rules = [posing.rules[q] for q in posing.ruled]
+        export_cap[posing.ruled] = [r.export_cap for r in rules]
+        licence_cap[posing.ruled] = [r.licence_cap for r in rules]
+        ruled_tables(posing, member, at[rank[posing.ruled]], opened, licensed)
     countries = (running_total(n), export_cap[member], licence_cap[member])
     kernel_routes = (at, cost, opened, licensed)
     return (n, tuple(offers), tuple(bids), kernel_routes, countries), cells
+
+
+def ruled_tables(posing: Posing, member: np.ndarray, starts: np.ndarray, opened, licensed) -> None:
+    """The ruled markets' open routes (where one is closed) and licensed routes into the batch's columns.
+
+    `starts` are where each ruled market's routes begin (a market with hubs has no member in
+    `member`: nothing is written for it). Without a control no route is licensed.
+    """
+    markets, rules = np.array(posing.ruled, dtype=np.int64), [posing.rules[q] for q in posing.ruled]
+    closing = [q in posing.route_open.tables for q in posing.ruled]  # a table only where a route is closed
+    licensing = [q in posing.controlled and r.licensing for q, r in zip(posing.ruled, rules, strict=True)]
+    for out, name, read in ((opened, "route_open", closing), (licensed, "licensed", licensing)):
+        if any(read):
+            which = np.where(read, np.cumsum(read) - 1, -1)
+            tables = np.array([getattr(r, name) for r, kept in zip(rules, read, strict=True) if kept])
+            ruled_routes(member, markets, starts, tables, which, out)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -223,13 +237,14 @@ def member_routes(member: np.ndarray, freight: np.ndarray) -> tuple[np.ndarray, 
     return cells, route_freight
 
 
-def plain_entries(entries: tuple, local: np.ndarray, rank: np.ndarray, n_plain: int) -> list[np.ndarray]:
+def plain_entries(entries: tuple, active: np.ndarray, rank: np.ndarray, n_plain: int) -> list[np.ndarray]:
     """(starts, local country, tonnes, price) of the offers or bids of the plain markets (`rank` >= 0)."""
     market, country, tonnes, price, *_ = entries
+    starts, local = batch_passes.plain_entries(market, country, active, rank, n_plain)
     if n_plain == len(rank):  # every market plain, in order: nothing to leave out
-        return [offsets(market, n_plain), local[market, country], tonnes, price]
+        return [starts, local, tonnes, price]
     keep = rank[market] >= 0
-    return [offsets(rank[market[keep]], n_plain), local[market, country][keep], tonnes[keep], price[keep]]
+    return [starts, local, tonnes[keep], price[keep]]
 
 
 def running_total(sizes: np.ndarray) -> np.ndarray:

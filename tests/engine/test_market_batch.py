@@ -10,7 +10,7 @@ from critmin.agents.controllers import ScriptedController
 from critmin.core.actions import ImposeExportControl, SetTariff
 from critmin.core.units import freight_usd_per_kg
 from critmin.core.vocabulary import Mineral, Stage
-from critmin.engine import market_batch, trade
+from critmin.engine import batch_passes, market_batch, trade
 from critmin.engine.controlled_storage import storage_price_shares
 from critmin.engine.market import flat_batch, problems_of, random_problem
 from critmin.engine.market_routes import ByMarket
@@ -236,3 +236,39 @@ def test_the_rules_flags_are_their_arrays_reductions():
             name in ("licensed", "closed")
         )
         assert rules.controlled == (name in ("licensed", "closed"))
+
+
+def test_the_plain_entries_are_the_running_member_counts_of_the_kept_markets():
+    rng = np.random.default_rng(9)
+    active = rng.random((9, 7)) < 0.5
+    market = np.sort(rng.integers(0, 9, 60))
+    country = rng.integers(0, 7, 60)
+    for rank in (np.arange(9), np.where(rng.random(9) < 0.3, -1, 0)):
+        plain = np.flatnonzero(rank >= 0)
+        rank = np.full(9, -1)
+        rank[plain] = np.arange(len(plain))
+        keep = rank[market] >= 0
+        starts, local = batch_passes.plain_entries(market, country, active, rank, len(plain))
+        expected = (np.cumsum(active, axis=1) - 1)[market, country][keep]
+        assert local.dtype == expected.dtype and local.tobytes() == expected.tobytes()
+        assert starts.tobytes() == market_batch.offsets(rank[market[keep]], len(plain)).tobytes()
+
+
+def test_the_ruled_routes_are_the_tables_member_by_member_submatrices():
+    rng = np.random.default_rng(10)
+    member = rng.random((6, 8)) < 0.6
+    member[2] = False  # a market with hubs: no member in the plain batch
+    n = member.sum(axis=1)
+    at = market_batch.running_total(n * n)
+    markets = np.array([1, 2, 4, 5])
+    tables = rng.random((3, 8, 8)) < 0.5
+    which = np.array([0, 1, -1, 2])
+    out = np.ones(at[-1], dtype=bool)
+    batch_passes.ruled_routes(member, markets, at[markets], tables, which, out)
+    expected = np.ones(at[-1], dtype=bool)
+    for q, w in zip(markets, which, strict=True):
+        among = np.flatnonzero(member[q])
+        if w >= 0 and len(among):
+            expected[at[q] : at[q + 1]] = tables[w][among[:, None], among].ravel()
+    assert out.tobytes() == expected.tobytes()
+    assert out[at[4] : at[5]].all() and not out.all()  # -1: market 4's routes are left as they were
