@@ -24,6 +24,7 @@ from critmin.engine.market import MarketProblem, clear_flat
 from critmin.engine.market_batch import Entries, Line, MarketBatch
 from critmin.engine.market_routes import ByMarket
 from critmin.engine.numpy_scalars import maximum
+from critmin.engine.offer_entries import offer_entries
 from critmin.engine.pairwise_sum import sparse_sum
 from critmin.engine.policies import RouteRules, read_only, under_control
 from critmin.engine.route_money import route_money
@@ -348,14 +349,8 @@ def all_offers(
     if book.squeezed.any():
         reservation = overhang.overhang_price(state, settings, reservation, storable, book.squeezed)
     held = held_price(state, settings, reservation, storage_share)
-    blocks = (state.producer_stock - storable, storable, release)
-    tonnes = np.stack([on_lines(block, lines) for block in blocks], axis=1)  # (L, 3, C)
-    prices = np.zeros_like(tonnes)  # stockpile releases at any price
-    prices[:, 0], prices[:, 1] = on_lines(reservation, lines), on_lines(held, lines)
-    keep = tonnes > 1e-9
-    market, block, country = np.unravel_index(np.flatnonzero(keep), keep.shape)
-    owner = np.where(block == 2, SELLER_STOCKPILE, SELLER_PRODUCER)
-    return market, country, tonnes[keep], prices[keep], owner
+    arrays = (state.producer_stock, storable, release, reservation, held)  # stockpile releases at any price
+    return offer_entries(*lines, *arrays, np.array([SELLER_PRODUCER, SELLER_STOCKPILE]))
 
 
 def break_even_feed_price(state: WorldState, constants: Constants, settings) -> np.ndarray:
