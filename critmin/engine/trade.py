@@ -15,7 +15,7 @@ import numba as nb
 import numpy as np
 
 from critmin.core.units import USD_M_PER_TONNE_USD_PER_KG, freight_usd_per_kg
-from critmin.engine import bid_blocks, leakage, market_batch, overhang
+from critmin.engine import bid_blocks, leakage, market_batch, overhang, strategic_bids
 from critmin.engine.controlled_storage import storage_price_shares
 from critmin.engine.dynamics import AT_CAP
 from critmin.engine.landed_minimum import landed_minimum, open_tables
@@ -289,9 +289,9 @@ def all_bids(book: BidBook, orders: Orders, lines: tuple[np.ndarray, np.ndarray]
     market = market_batch.market_ids(mm * n_s + ss, lines, n_s)
     traded = market >= 0
     extra = (market, *extra, np.full(len(market), BUYER_STRATEGIC))
-    bids = tuple(np.concatenate([a, b[traded].astype(a.dtype)]) for a, b in zip(bids, extra, strict=True))
-    order = np.argsort(bids[0], kind="stable")
-    return tuple(column[order] for column in bids)
+    return strategic_bids.merged(
+        bids, tuple(b[traded].astype(a.dtype) for a, b in zip(bids, extra, strict=True))
+    )
 
 
 def producer_storage(
