@@ -26,6 +26,12 @@ def respond(state: WorldState, constants: Constants, settings) -> np.ndarray:
     The values of `adjust_utilisation`, `close_capacity` and `investment_orders` called in turn:
     a new utilisation array, capacity closed in place, (C, M, S) tonnes per year ordered.
     """
+    read_flat = (state.capacity, state.utilisation, state.normal_utilisation, state.construction)
+    if not all(array.flags.c_contiguous for array in read_flat):  # the second pass reads them flat
+        margins = dynamics.Margins(state, constants)
+        dynamics.adjust_utilisation(state, constants, settings, margins)
+        dynamics.close_capacity(state, constants, settings, margins)
+        return dynamics.investment_orders(state, constants, settings, margins)
     shape = state.capacity.shape
     reference = np.ascontiguousarray(np.broadcast_to(constants.reference_price[None], shape))
     prices = (

@@ -69,3 +69,12 @@ def test_odd_values_keep_numpys_rules(played):
     state.construction[rng.random(state.construction.shape) < 0.01] = -0.0
     state.construction[3, 0, 0, 0] = np.nan
     assert_the_same_response(state, constants, settings)
+
+
+def test_a_state_read_through_views_responds_by_the_array_rules(played):
+    arrays, compiled = played.state.copy(), played.state.copy()
+    compiled.capacity = np.asfortranarray(compiled.capacity)  # not C-contiguous: the array rules
+    orders = by_the_array_rules(arrays, played.constants, played.settings)
+    assert same_bits(capacity_response.respond(compiled, played.constants, played.settings), orders)
+    assert same_bits(np.ascontiguousarray(compiled.capacity), arrays.capacity)
+    assert same_bits(compiled.utilisation, arrays.utilisation)
