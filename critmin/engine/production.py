@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from critmin.core.units import thousand_usd_in_usd_m
-from critmin.engine import capacity, dynamics
+from critmin.engine import capacity, dynamics, line_runs
 from critmin.engine.new_scrap import new_scrap
 from critmin.engine.trade import final_need
 from critmin.engine.treasury import book
@@ -35,16 +35,10 @@ def produce(world: World) -> None:
 
 def run_lines(world: World) -> np.ndarray:
     """(C, M, S) output: mines at running capacity, processors within their feed."""
-    state, constants = world.state, world.constants
-    running = state.running()
-    output = running.copy()
-    for s in range(1, output.shape[2]):
-        feed = state.feed_stock[:, :, s - 1] * constants.yield_share[None, :, s]
-        output[:, :, s] = np.minimum(running[:, :, s], feed)
-        used = np.divide(output[:, :, s], constants.yield_share[None, :, s])
-        state.feed_stock[:, :, s - 1] -= used
-        world.last.feed_used[:, :, s - 1] = used
-    return output * constants.chain[None]
+    state, constants = world.state, world.constants  # one compiled pass (engine/line_runs.py)
+    return line_runs.run_lines(
+        state.running(), state.feed_stock, constants.yield_share, constants.chain, world.last.feed_used
+    )
 
 
 def recycled_supply(world: World) -> tuple[np.ndarray, np.ndarray]:
