@@ -17,6 +17,30 @@ from critmin.engine.pairwise_sum import BLOCK, UNROLL, half_at
 
 
 @nb.njit(cache=True, nogil=True)
+def chain_entries(at, values, line_at, countries):
+    """(line, origin, destination, tonnes) of the (M, S, C, C) flows' entries that lie on a line.
+
+    `at` are the entries' ascending flat positions, `line_at` each flat (mineral, stage)'s line
+    or -1; the entries keep their order, (line, origin, destination), and tonnes become float64.
+    """
+    pairs = countries * countries
+    line = np.empty(len(at), dtype=np.int64)
+    origin = np.empty(len(at), dtype=np.int64)
+    destination = np.empty(len(at), dtype=np.int64)
+    tonnes = np.empty(len(at))
+    kept = 0
+    for q in range(len(at)):
+        cell = np.int64(at[q]) // pairs
+        if line_at[cell] < 0:
+            continue
+        rest = np.int64(at[q]) - cell * pairs
+        line[kept], origin[kept], destination[kept] = line_at[cell], rest // countries, rest % countries
+        tonnes[kept] = values[q]
+        kept += 1
+    return line[:kept], origin[:kept], destination[:kept], tonnes[:kept]
+
+
+@nb.njit(cache=True, nogil=True)
 def flow_totals(line, origin, destination, tonnes, lines, countries, floor):
     """(C, lines) imports and exports net of domestic purchases, and the foreign entries above `floor`.
 

@@ -108,3 +108,25 @@ def test_row_sums_from_entries_are_numpys_sums_of_the_dense_rows(length):
     _row_sums(rows, columns, dense[rows, columns], order, length, totals)
     filled = np.unique(rows)
     assert totals[filled].tobytes() == dense.sum(axis=1)[filled].tobytes()
+
+
+def unravelled_entries(flows: Sparse, chain: np.ndarray) -> tuple[np.ndarray, ...]:
+    """LineFlows.of's entries as it first found them: np.unravel_index, then the chain's lines kept."""
+    line_at = np.full(chain.shape, -1, dtype=np.int64)
+    line_at[chain] = np.arange(int(chain.sum()))
+    mineral, stage, origin, destination = np.unravel_index(flows.at, flows.shape)
+    line = line_at[mineral, stage]
+    on = line >= 0
+    return line[on], origin[on], destination[on], flows.values[on].astype(np.float64)
+
+
+@pytest.mark.parametrize(
+    ("seed", "countries", "dtype"), [(4, 5, np.float64), (5, 37, np.float32), (6, 148, np.float64)]
+)
+def test_the_chain_entries_are_the_unravelled_ones(seed, countries, dtype):
+    flows, chain = random_flows(seed, countries)
+    sparse = Sparse.of(flows.astype(dtype))
+    line_flows = LineFlows.of(sparse, chain)
+    found = (line_flows.line, line_flows.origin, line_flows.destination, line_flows.tonnes)
+    for got, expected in zip(found, unravelled_entries(sparse, chain), strict=True):
+        assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes()
