@@ -315,10 +315,12 @@ class WorldLines(Mapping):
         self, lines: list[Line], top: Largest, capacity: list[float], prices: np.ndarray, names: Names
     ) -> None:
         self.at = {line: k for k, line in enumerate(lines)}
-        # per figure: each line's countries and values, largest first, and how many are listed
+        # per figure: every line's countries and values, largest first, line after line in one flat
+        # list (`width` a line: a few lists a turn, not one per line), and how many are listed
+        figures, self.width = len(top.columns), top.columns.shape[-1]
         counts = top.positive.sum(axis=-1).tolist()
-        listed = np.array(names.countries, dtype=object)[top.columns].tolist()
-        self.ranked = list(zip(listed, top.values.tolist(), counts, strict=True))
+        listed = np.array(names.countries, dtype=object)[top.columns.reshape(figures, -1)].tolist()
+        self.ranked = list(zip(listed, top.values.reshape(figures, -1).tolist(), counts, strict=True))
         self.capacity, self.prices, self.names = capacity, prices, names
         self.made: dict[Line, WorldLine] = {}
 
@@ -349,8 +351,9 @@ class WorldLines(Mapping):
 
     def make(self, line: Line, k: int) -> WorldLine:
         """Line `k`: its listed producers, exporters and importers, and their local prices in code order."""
+        start = k * self.width
         producers, exporters, importers = (
-            dict(zip(listed[k][: counts[k]], values[k][: counts[k]], strict=True))
+            dict(zip(listed[start : start + counts[k]], values[start : start + counts[k]], strict=True))
             for listed, values, counts in self.ranked
         )
         price, at = self.prices[k].tolist(), self.names.country
