@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba as nb
 import numpy as np
 
 from critmin.agents.doctrine_params import DoctrineParams, RiskWeights
@@ -91,13 +92,7 @@ class Pressures:
         level, held = self.level.copy(), self.held.copy()
         for board_key, (rows, at, memory) in self.groups(reading.rows.at).items():
             board = reading.risk_board(*board_key)
-            at_risk, score = board.active[at], board.score[at]
-            kept = memory * level[rows]  # a line without a level holds 0 (and keeps it)
-            raised = np.where(at_risk & ~(kept > score), score, kept)
-            lobbying = reading.rows.lobbying[at]
-            louder = lobbying > raised
-            level[rows] = np.where(louder, lobbying, raised)
-            held[rows] |= at_risk | louder
+            move_rows(level, held, rows, at, memory, board.active, board.score, reading.rows.lobbying)
         act = self.acts if len(self.acts) == len(level) else self.member_acts()
         return Moved(reading, level, held, pressed_lines(level, held, act, self.lines, reading.seen.rank))
 
@@ -144,6 +139,24 @@ class Pressures:
         held[:, found] = self.held[:, at[found]]
         level[:, found] = np.where(held[:, found], self.level[:, at[found]], 0.0)
         self.lines, self.level, self.held = lines, level, held
+
+
+@nb.njit(cache=True, nogil=True)
+def move_rows(level, held, rows, at, memory, active, score, lobbying):  # pragma: no cover
+    """Book rows `rows` (reading rows `at`, (n, 1) `memory`) moved by risk and lobbying, in place.
+
+    Element by element what the array rule did: the level kept is `memory` of the last; it jumps
+    to the risk's score where the line is at risk and the score is not below it (a NaN level
+    jumps); louder lobbying raises it; a line is held once at risk or lobbied for.
+    """
+    for i in range(len(rows)):
+        r, a = rows[i], at[i]
+        for k in range(level.shape[1]):
+            kept = memory[i, 0] * level[r, k]  # a line without a level holds 0 (and keeps it)
+            raised = score[a, k] if active[a, k] and not kept > score[a, k] else kept
+            louder = lobbying[a, k] > raised
+            level[r, k] = lobbying[a, k] if louder else raised
+            held[r, k] = held[r, k] or active[a, k] or louder
 
 
 def pressed_lines(

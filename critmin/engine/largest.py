@@ -48,3 +48,16 @@ def select_largest(rows, columns, values):
 def above(value, other):
     """True when `value` ranks above `other`: larger, or a number where `other` is NaN (NaN ranks last)."""
     return value > other or (np.isnan(other) and not np.isnan(value))
+
+
+@nb.njit(cache=True, nogil=True)
+def scatter_shares(columns, values, positive, totals, shares):
+    """shares[columns[k, j], k] = values[k, j] / totals[k] where positive[k, j] and totals[k] > 0.
+
+    A row's listed columns are distinct, so no share is written twice.
+    """
+    for k in range(columns.shape[0]):
+        if totals[k] > 0:
+            for j in range(columns.shape[1]):
+                if positive[k, j]:
+                    shares[columns[k, j], k] = values[k, j] / totals[k]

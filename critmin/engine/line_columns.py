@@ -28,3 +28,17 @@ def gather_lines(out, mineral, stage, a0, a1, a2, a3, a4, a5, a6, a7):
             out[c, k, 5] = a5[c, m, s]
             out[c, k, 6] = a6[c, m, s]
             out[c, k, 7] = a7[c, m, s]
+
+
+@nb.njit(cache=True, nogil=True)
+def gather_rows(out, mineral, stage, a0, a1, a2):
+    """out[f, k, c] = (a0, a1, a2)[f][c, mineral[k], stage[k]]: three (C, M, S) arrays as rows by line.
+
+    What `np.stack([a0, a1, a2])[:, :, mineral, stage]` holds, laid out (3, lines, C) contiguous.
+    """
+    for k in range(len(mineral)):
+        m, s = mineral[k], stage[k]
+        for c in range(out.shape[2]):
+            out[0, k, c] = a0[c, m, s]
+            out[1, k, c] = a1[c, m, s]
+            out[2, k, c] = a2[c, m, s]

@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 
 from critmin.agents.reading import Imports
-from critmin.engine.line_flow_pass import flow_totals
+from critmin.engine.line_flow_pass import chain_entries, flow_totals
 from critmin.engine.records import Sparse
 
 IMPORT_FLOOR = 1e-9
@@ -39,19 +39,10 @@ class LineFlows:
     @classmethod
     def of(cls, flows: Sparse, chain: np.ndarray) -> LineFlows:
         """The entries of (M, S, C, C) flows that lie on a line of `chain` ((M, S) bool)."""
-        line_at = np.full(chain.shape, -1, dtype=np.int64)
-        line_at[chain] = np.arange(int(chain.sum()))
-        mineral, stage, origin, destination = np.unravel_index(flows.at, flows.shape)
-        line = line_at[mineral, stage]
-        on_chain = line >= 0
-        return cls(
-            line[on_chain],
-            origin[on_chain],
-            destination[on_chain],
-            flows.values[on_chain].astype(np.float64),
-            len(np.flatnonzero(chain)),
-            flows.shape[-1],
-        )
+        lines, countries = int(chain.sum()), flows.shape[-1]
+        line_at = np.full(chain.size, -1, dtype=np.int64)  # each (mineral, stage)'s line, -1 off the chain
+        line_at[chain.ravel()] = np.arange(lines)
+        return cls(*chain_entries(flows.at, flows.values, line_at, countries), lines, countries)
 
     @cached_property
     def totals(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -21,8 +21,8 @@ import numpy as np
 from critmin.agents.reading import Imports, KeptRouteControls, Line, WorldReading
 from critmin.core.observation import LINE_FIGURES, MineralView, Observation, WorldLine
 from critmin.core.turn_view import Names, TurnView
-from critmin.engine.largest import largest_columns
-from critmin.engine.line_columns import gather_lines
+from critmin.engine.largest import largest_columns, scatter_shares
+from critmin.engine.line_columns import gather_lines, gather_rows
 from critmin.engine.line_flows import LineFlows
 from critmin.engine.reading import ai_reading
 from critmin.engine.records import Sparse
@@ -296,8 +296,8 @@ def world_lines(
     """
     last = view.last
     # (capacity, exports, imports) x lines x C, rows contiguous: a row sums as one line's column does
-    figures = np.stack([view.capacity, last.exports, last.imports])[:, :, chain[0], chain[1]]
-    figures = np.ascontiguousarray(figures.transpose(0, 2, 1))
+    figures = np.empty((3, len(chain[0]), len(view.names.countries)))
+    gather_rows(figures, *chain, view.capacity, last.exports, last.imports)
     top = Largest.of(figures)
     capacity = figures[0].sum(axis=1)
     prices = view.price[:, chain[0], chain[1]].T  # (lines, C) local prices
@@ -315,10 +315,12 @@ class WorldLines(Mapping):
         self, lines: list[Line], top: Largest, capacity: list[float], prices: np.ndarray, names: Names
     ) -> None:
         self.at = {line: k for k, line in enumerate(lines)}
-        # per figure: each line's countries and values, largest first, and how many are listed
+        # per figure: every line's countries and values, largest first, line after line in one flat
+        # list (`width` a line: a few lists a turn, not one per line), and how many are listed
+        figures, self.width = len(top.columns), top.columns.shape[-1]
         counts = top.positive.sum(axis=-1).tolist()
-        listed = np.array(names.countries, dtype=object)[top.columns].tolist()
-        self.ranked = list(zip(listed, top.values.tolist(), counts, strict=True))
+        listed = np.array(names.countries, dtype=object)[top.columns.reshape(figures, -1)].tolist()
+        self.ranked = list(zip(listed, top.values.reshape(figures, -1).tolist(), counts, strict=True))
         self.capacity, self.prices, self.names = capacity, prices, names
         self.made: dict[Line, WorldLine] = {}
 
@@ -349,8 +351,9 @@ class WorldLines(Mapping):
 
     def make(self, line: Line, k: int) -> WorldLine:
         """Line `k`: its listed producers, exporters and importers, and their local prices in code order."""
+        start = k * self.width
         producers, exporters, importers = (
-            dict(zip(listed[k][: counts[k]], values[k][: counts[k]], strict=True))
+            dict(zip(listed[start : start + counts[k]], values[start : start + counts[k]], strict=True))
             for listed, values, counts in self.ranked
         )
         price, at = self.prices[k].tolist(), self.names.country
@@ -385,8 +388,7 @@ class Largest:
     def shares(self, figure: int, totals: np.ndarray) -> np.ndarray:
         """(C, lines) each listed value of a figure over its line's total (0 unlisted, or no total)."""
         shares = np.zeros((self.countries, self.positive.shape[1]))
-        k, j = np.nonzero(self.positive[figure] & (totals[:, None] > 0))
-        shares[self.columns[figure][k, j], k] = self.values[figure][k, j] / totals[k]
+        scatter_shares(self.columns[figure], self.values[figure], self.positive[figure], totals, shares)
         return shares
 
 

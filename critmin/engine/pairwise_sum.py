@@ -71,7 +71,7 @@ def dense_pairwise(values, n, frames, lefts):
         start, count = frames[top, 0], frames[top, 1]
         if count > BLOCK:  # split: the left half first
             top += 1
-            frames[top, 0], frames[top, 1], frames[top, 2] = start, _half(count), 0
+            frames[top, 0], frames[top, 1], frames[top, 2] = start, half_at(count), 0
             continue
         total = _block_sum(values[start : start + count], count)
         while top > 0 and frames[top - 1, 2] == 1:  # right halves done: add them to their lefts
@@ -81,14 +81,14 @@ def dense_pairwise(values, n, frames, lefts):
             return total
         top -= 1  # a left half done: keep it, the right half next
         lefts[top], frames[top, 2] = total, 1
-        half = _half(frames[top, 1])
+        half = half_at(frames[top, 1])
         frames[top + 1, 0], frames[top + 1, 1] = frames[top, 0] + half, frames[top, 1] - half
         frames[top + 1, 2] = 0
         top += 1
 
 
 @nb.njit(cache=True, nogil=True)
-def _half(n):
+def half_at(n):
     """Where numpy splits n values: half of them, down to a multiple of UNROLL."""
     half = n // 2
     return half - half % UNROLL

@@ -17,16 +17,14 @@ from critmin.agents.reading import KeptRouteControls, WorldReading, restricted_a
 from critmin.core.actions import ProposeDeal
 from critmin.core.observation import Observation, Terms
 from critmin.core.turn_view import BlockOnOffer, FirmArrays, LastTurn, MakersView, Names, TurnView
-from critmin.core.units import usd_m
 from critmin.core.vocabulary import SECTORS
 from critmin.engine import auctions
 from critmin.engine.commitments import committed_outlays
 from critmin.engine.deals import DealBook
-from critmin.engine.firm_accounts import unit_margin
+from critmin.engine.firm_figures import firm_figures
 from critmin.engine.observe import EventRecords, ObservationBook, observation_book, read_events
 from critmin.engine.records import Recorder, Sparse
-from critmin.engine.state import Index, feed_need
-from critmin.engine.trade import final_need
+from critmin.engine.state import Index
 from critmin.engine.world import World
 
 CONTRACTED = ("contracted", "contracted_in")
@@ -166,13 +164,10 @@ def last_turn(world: World, recorder: Recorder) -> LastTurn:
 
 def firm_arrays(world: World) -> FirmArrays:
     """The firms, and what each reads alike: import shares, need, margins, free shares, restrictions."""
-    state, constants = world.state, world.constants
-    firms = list(world.firms.values())
+    state, firms = world.state, list(world.firms.values())
     recent_exports, domestic = world.recent_supply  # over routes (exports.RouteExports) and (C, M, S)
-    imported = recent_exports.imports()
-    received = imported + domestic
-    price = state.long_run_price
-    margin = unit_margin(price, state, constants)
+    figures = firm_figures(state, world.constants, recent_exports.imports(), domestic)
+    margin, margin_share, import_share, need_value = figures
     return FirmArrays(
         ids=tuple(firm.id for firm in firms),
         names=tuple(firm.name for firm in firms),
@@ -181,10 +176,10 @@ def firm_arrays(world: World) -> FirmArrays:
         mandates=tuple(firm.goal for firm in firms),
         cash=state.firm_cash.copy(),
         shares=world.lent_firm_shares(),  # replaced at the next change, never written in place: no copy
-        import_share=np.divide(imported, received, out=np.zeros_like(received), where=received > 0),
-        need_value=usd_m(final_need(state) + feed_need(state, constants), constants.reference_price[None]),
+        import_share=import_share,
+        need_value=need_value,
         margin=margin,
-        margin_share=np.divide(margin, price, out=np.zeros_like(margin), where=price > 0),
+        margin_share=margin_share,
         index=dict(world.firm_index),
         deferred=deferred_firm_arrays(world),
     )

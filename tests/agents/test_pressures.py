@@ -8,7 +8,7 @@ import msgspec
 import numpy as np
 
 from critmin.agents.doctrine_params import BASE
-from critmin.agents.pressures import Pressures
+from critmin.agents.pressures import Pressures, move_rows
 
 LINES = [("cobalt", "mine"), ("cobalt", "refined"), ("lithium", "refined")]
 
@@ -58,3 +58,30 @@ def test_levels_follow_their_lines_by_name_when_the_lines_change():
     moved = [LINES[2], ("nickel", "mine"), LINES[0]]
     calm = reading(np.zeros((2, 3)), np.zeros((2, 3)), np.zeros((2, 3)), lines=moved)
     assert pressures.pressed(calm, "A") == [(LINES[0], 0.3), (LINES[2], 0.25)]
+
+
+def moved_as_arrays(level, held, rows, at, memory, active, score, lobbying):
+    """`Pressures.move`'s array rule for one group of members, as it was written."""
+    level, held = level.copy(), held.copy()
+    at_risk, score = active[at], score[at]
+    kept = memory * level[rows]
+    raised = np.where(at_risk & ~(kept > score), score, kept)
+    louder = lobbying[at] > raised
+    level[rows] = np.where(louder, lobbying[at], raised)
+    held[rows] |= at_risk | louder
+    return level, held
+
+
+def test_the_compiled_move_is_the_array_rule_bit_for_bit():
+    rng = np.random.default_rng(7)
+    members, readers, lines = 9, 12, 40
+    level = rng.choice([0.0, -0.0, 0.2, 0.5, 0.9, np.nan], (members, lines))
+    held = rng.random((members, lines)) < 0.3
+    active = rng.random((readers, lines)) < 0.5
+    score = rng.choice([0.0, 0.1, 0.45, 0.5, 1.0, np.nan], (readers, lines))
+    lobbying = rng.choice([0.0, 0.25, 0.45, 0.9, np.nan], (readers, lines))
+    rows, at = np.array([0, 2, 3, 7, 8]), np.array([11, 0, 4, 4, 6])
+    memory = rng.random((len(rows), 1))
+    expected = moved_as_arrays(level, held, rows, at, memory, active, score, lobbying)
+    move_rows(level, held, rows, at, memory, active, score, lobbying)
+    assert level.tobytes() == expected[0].tobytes() and held.tobytes() == expected[1].tobytes()

@@ -8,6 +8,7 @@ import pytest
 
 from critmin.core.observation import LINE_FIGURES
 from critmin.engine.bench_worlds import copies_of_the_countries
+from critmin.engine.line_flow_pass import _row_sums
 from critmin.engine.line_flows import LineFlows
 from critmin.engine.model import WorldModel
 from critmin.engine.observe import line_figures
@@ -91,3 +92,41 @@ def test_a_played_worlds_line_figures_are_the_dense_ones_every_turn(copies, turn
         assert figures.tobytes() == stacked_line_figures(view, imports, exports).tobytes()
         assert len(entries[0]) > 0
         assert_listed_as(line_flows.foreign_imports(), entries)
+
+
+@pytest.mark.parametrize("length", [3, 8, 37, 128, 129, 148, 300, 1000])
+def test_row_sums_from_entries_are_numpys_sums_of_the_dense_rows(length):
+    rng = np.random.default_rng(length)
+    dense = np.zeros((40, length))
+    at = rng.integers(0, dense.size, 6 * length)
+    signs = rng.choice([-1, 1], len(at))
+    dense.ravel()[at] = signs * rng.random(len(at)) * 10 ** rng.uniform(-12, 6, len(at))
+    dense[7] = rng.random(length)  # a full row
+    rows, columns = np.nonzero(dense)
+    order = rng.permutation(40)[rows].argsort(kind="stable")  # rows in a shuffled order, columns ascending
+    totals = np.full(40, np.nan)
+    _row_sums(rows, columns, dense[rows, columns], order, length, totals)
+    filled = np.unique(rows)
+    assert totals[filled].tobytes() == dense.sum(axis=1)[filled].tobytes()
+
+
+def unravelled_entries(flows: Sparse, chain: np.ndarray) -> tuple[np.ndarray, ...]:
+    """LineFlows.of's entries as it first found them: np.unravel_index, then the chain's lines kept."""
+    line_at = np.full(chain.shape, -1, dtype=np.int64)
+    line_at[chain] = np.arange(int(chain.sum()))
+    mineral, stage, origin, destination = np.unravel_index(flows.at, flows.shape)
+    line = line_at[mineral, stage]
+    on = line >= 0
+    return line[on], origin[on], destination[on], flows.values[on].astype(np.float64)
+
+
+@pytest.mark.parametrize(
+    ("seed", "countries", "dtype"), [(4, 5, np.float64), (5, 37, np.float32), (6, 148, np.float64)]
+)
+def test_the_chain_entries_are_the_unravelled_ones(seed, countries, dtype):
+    flows, chain = random_flows(seed, countries)
+    sparse = Sparse.of(flows.astype(dtype))
+    line_flows = LineFlows.of(sparse, chain)
+    found = (line_flows.line, line_flows.origin, line_flows.destination, line_flows.tonnes)
+    for got, expected in zip(found, unravelled_entries(sparse, chain), strict=True):
+        assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes()
