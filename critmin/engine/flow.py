@@ -193,28 +193,39 @@ def _tables(rc, fwd, lic, suppliers, bidders, bid_index, exp_cap, lic_cap):
 def _queue(country, cap, cost, index, n_groups):
     """(mem, grp) of the members with capacity, grouped by ``index[country]``, sorted by cost.
 
-    A counting sort by group, then an insertion sort by cost within each (short) group:
-    stable, so equal costs keep their list order.
+    A counting sort by group, then a stable insertion sort by cost within each (short) group
+    into a run that grows at both ends: a member cheaper than the run's first goes first, one
+    not cheaper than its last goes last (a demand curve or an offer ladder comes in without
+    shifts), any other is shifted in from the back. Equal costs keep their list order.
     """
     grp = np.zeros((2, n_groups), np.int64)
     for k in range(country.size):
         if cap[k] > 0:
             grp[END, index[country[k]]] += 1
-    start = 0
-    for g in range(n_groups):
-        grp[PTR, g], start = start, start + grp[END, g]
+    run_at, start = np.empty((2, n_groups), np.int64), 0  # rows: each group's run's first, end
+    for g in range(n_groups):  # group g's run grows from the middle of run[:, 2 PTR : 2 END]
+        grp[PTR, g], run_at[0, g], run_at[1, g] = start, 2 * start + grp[END, g], 2 * start + grp[END, g]
+        start += grp[END, g]
         grp[END, g] = grp[PTR, g]
-    mem = np.empty((3, start), np.int64)
+    run = np.empty((2, 2 * start), np.int64)  # rows: cost, member
     for k in range(country.size):
         if cap[k] > 0:
-            g = index[country[k]]
-            pos = grp[END, g]
-            while pos > grp[PTR, g] and mem[UNIT_COST, pos - 1] > cost[k]:
-                for row in range(3):
-                    mem[row, pos] = mem[row, pos - 1]
+            g, c = index[country[k]], cost[k]
+            lo, hi = run_at[0, g], run_at[1, g]
+            if hi > lo and c < run[0, lo]:
+                run[0, lo - 1], run[1, lo - 1], run_at[0, g] = c, k, lo - 1
+                continue
+            pos = hi
+            while pos > lo and run[0, pos - 1] > c:
+                run[0, pos], run[1, pos] = run[0, pos - 1], run[1, pos - 1]
                 pos -= 1
-            mem[MEMBER, pos], mem[REM, pos], mem[UNIT_COST, pos] = k, cap[k], cost[k]
-            grp[END, g] += 1
+            run[0, pos], run[1, pos], run_at[1, g] = c, k, hi + 1
+    mem = np.empty((3, start), np.int64)
+    for g in range(n_groups):
+        for r in range(run_at[0, g], run_at[1, g]):
+            pos, k = grp[END, g], run[1, r]
+            mem[MEMBER, pos], mem[REM, pos], mem[UNIT_COST, pos] = k, cap[k], run[0, r]
+            grp[END, g] = pos + 1
     return mem, grp
 
 
