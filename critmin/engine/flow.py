@@ -33,6 +33,8 @@ OK, NO_CONVERGENCE, TOO_MANY_PATHS = 0, 1, 2
 
 _JIT = {"cache": True, "nogil": True, "boundscheck": False}
 _INLINE = {**_JIT, "inline": "always"}
+ROW_LANES = 8
+"""Bidder rows of ``pair`` are padded to a whole multiple of this many entries (closed routes)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -131,7 +133,9 @@ def _present(country, cap, n):
 # --------------------------------------------------------------------------------------------
 # S suppliers (countries with supply), B bidders (countries with bids). Arcs without a cap of
 # their own have the market's total supply as capacity. Tables (int64): ``sup`` (9, S) rows
-# and ``pair`` (6, S, B) planes below; a queue of offers (per supplier) or bids (per bidder):
+# and ``pair`` (5, S, B') planes below (B' >= B: each row padded with closed routes to a whole
+# multiple of ``ROW_LANES``, so that a row's relaxation runs in vector lanes, with no scalar
+# remainder); a queue of offers (per supplier) or bids (per bidder):
 # ``mem`` (3, members with capacity) rows MEMBER, REM (capacity left), UNIT_COST, sorted by
 # cost within each group (ties in list order), and ``grp`` (2, groups) rows PTR, END: the
 # group's members left are ``mem[:, PTR:END]``.
@@ -173,7 +177,9 @@ def _tables(rc, fwd, lic, suppliers, bidders, bid_index, exp_cap, lic_cap):
     """(sup, pair) of a market with no flow yet (``bid_index``: each country's bidder index)."""
     ns, nbid = suppliers.size, bidders.size
     sup = np.zeros((9, ns), np.int64)
-    pair = np.zeros((5, ns, nbid), np.int64)
+    pair = np.full((5, ns, -(-nbid // ROW_LANES) * ROW_LANES), BIG, np.int64)
+    pair[LICENSED] = 0
+    pair[FLOW] = 0
     for s in range(ns):
         i = suppliers[s]
         sup[EXP_CAP, s], sup[LIC_CAP, s] = exp_cap[i], lic_cap[i]
@@ -182,7 +188,6 @@ def _tables(rc, fwd, lic, suppliers, bidders, bid_index, exp_cap, lic_cap):
             sup[HAS_LIC, s] |= lic[i, j]
         for b in range(nbid):
             j = bidders[b]
-            pair[COST, s, b], pair[ROOM_FWD, s, b], pair[ROOM_LIC, s, b] = BIG, BIG, BIG
             if fwd[i, j] or lic[i, j]:
                 pair[COST, s, b], pair[LICENSED, s, b] = rc[i, j], lic[i, j]
                 pair[ROOM_LIC if lic[i, j] else ROOM_FWD, s, b] = rc[i, j]
@@ -274,9 +279,9 @@ def _distances(total, sup, pair, used, o_mem, o_grp, d, pred, dirty, seen):
     reverse arcs back (gate and lic keep their first least candidate in list order, as one arc
     at a time does; branch-free selects), which make suppliers dirty again.
     """
-    ns, nbid, first = pair.shape[1], pair.shape[2], 3 * pair.shape[1]
+    ns, nbid, first = pair.shape[1], seen.size, 3 * pair.shape[1]
     _start(o_mem, o_grp, d, pred, dirty, seen)
-    for _ in range(2 * d.size + 2):
+    for _ in range(2 * (first + nbid) + 2):
         for s in range(ns):
             if not dirty[s]:
                 continue
@@ -296,7 +301,7 @@ def _distances(total, sup, pair, used, o_mem, o_grp, d, pred, dirty, seen):
             for plane, u in ((ROOM_FWD, gate), (ROOM_LIC, lic)):
                 du = d[u]
                 if du < BIG:
-                    for b in range(nbid):  # vectorises, with masked stores
+                    for b in range(pair.shape[2]):  # vectorises, with masked stores; padded
                         new = du + pair[plane, s, b]
                         if new < d[first + b]:
                             d[first + b], pred[first + b] = new, u
@@ -446,11 +451,11 @@ def _ssp(total, sup, pair, o_mem, o_grp, b_mem, b_grp):
     d = np.empty(first + pair.shape[2], np.int64)
     pred = np.full(d.size, -2, np.int64)
     dirty = np.empty(ns, np.bool_)
-    used = np.empty((3, ns, pair.shape[2]), np.int64)
-    seen = np.empty(pair.shape[2], np.int64)
+    used = np.empty((3, ns, b_grp.shape[1]), np.int64)
+    seen = np.empty(b_grp.shape[1], np.int64)
     if not _distances(total, sup, pair, used, o_mem, o_grp, d, pred, dirty, seen):
         return False
-    for _ in range(10 * (pair.size + o_mem.size + b_mem.size) + 100):
+    for _ in range(10 * (5 * ns * b_grp.shape[1] + o_mem.size + b_mem.size) + 100):
         b = _next_bidder(d, first, b_mem, b_grp)
         if b < 0:
             return True

@@ -1,4 +1,7 @@
-"""The clearing kernel's queues of offers and bids (flow._queue) are those of the insertion sort it replaced.
+"""The clearing kernel's tables: the supplier x bidder planes padded with closed routes, and the queues.
+
+The planes' rows (flow._tables) are padded to whole ``ROW_LANES`` with closed routes (cost and
+room BIG, no flow), which no relaxation can take: the real part is the former table.
 
 Members with capacity are grouped by their country's index and sorted by unit cost within
 each group, equal costs in list order: the flow serves them in that order, so the state hashes
@@ -13,6 +16,34 @@ import numpy as np
 import pytest
 
 from critmin.engine import flow
+
+BIG = flow.BIG
+"""A closed route's cost and room."""
+
+
+@pytest.mark.parametrize("bidders", [1, 3, 8, 9, 17])
+def test_bidder_rows_are_padded_with_closed_routes(bidders: int):
+    rng = np.random.default_rng(bidders)
+    n = bidders + 2
+    rc = rng.integers(0, 50, (n, n)).astype(np.int64)
+    fwd, lic = rng.random((n, n)) < 0.5, rng.random((n, n)) < 0.2
+    fwd &= ~lic
+    suppliers, who = np.array([0, 1]), np.arange(2, n)
+    index = np.full(n, -1, np.int64)
+    index[who] = np.arange(bidders)
+    caps = rng.integers(1, 99, n).astype(np.int64)
+    _, pair = flow._tables(rc, fwd, lic, suppliers, who, index, caps, caps)
+    assert pair.shape == (5, 2, -(-bidders // flow.ROW_LANES) * flow.ROW_LANES)
+    for s, i in enumerate(suppliers):
+        for b, j in enumerate(who):
+            open_ = fwd[i, j] or lic[i, j]
+            assert pair[flow.COST, s, b] == (rc[i, j] if open_ else BIG)
+            assert pair[flow.LICENSED, s, b] == lic[i, j]
+            assert pair[flow.ROOM_FWD, s, b] == (rc[i, j] if fwd[i, j] else BIG)
+            assert pair[flow.ROOM_LIC, s, b] == (rc[i, j] if lic[i, j] else BIG)
+    pad = pair[:, :, bidders:]
+    assert (pad[[flow.COST, flow.ROOM_FWD, flow.ROOM_LIC]] == BIG).all()
+    assert (pad[[flow.LICENSED, flow.FLOW]] == 0).all() and (pair[flow.FLOW] == 0).all()
 
 
 def former_queue(country, cap, cost, index, n_groups):
