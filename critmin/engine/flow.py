@@ -33,6 +33,8 @@ OK, NO_CONVERGENCE, TOO_MANY_PATHS = 0, 1, 2
 
 _JIT = {"cache": True, "nogil": True, "boundscheck": False}
 _INLINE = {**_JIT, "inline": "always"}
+ROW_LANES = 8
+"""Bidder rows of ``pair`` are padded to a whole multiple of this many entries (closed routes)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -131,7 +133,9 @@ def _present(country, cap, n):
 # --------------------------------------------------------------------------------------------
 # S suppliers (countries with supply), B bidders (countries with bids). Arcs without a cap of
 # their own have the market's total supply as capacity. Tables (int64): ``sup`` (9, S) rows
-# and ``pair`` (6, S, B) planes below; a queue of offers (per supplier) or bids (per bidder):
+# and ``pair`` (5, S, B') planes below (B' >= B: each row padded with closed routes to a whole
+# multiple of ``ROW_LANES``, so that a row's relaxation runs in vector lanes, with no scalar
+# remainder); a queue of offers (per supplier) or bids (per bidder):
 # ``mem`` (3, members with capacity) rows MEMBER, REM (capacity left), UNIT_COST, sorted by
 # cost within each group (ties in list order), and ``grp`` (2, groups) rows PTR, END: the
 # group's members left are ``mem[:, PTR:END]``.
@@ -173,7 +177,9 @@ def _tables(rc, fwd, lic, suppliers, bidders, bid_index, exp_cap, lic_cap):
     """(sup, pair) of a market with no flow yet (``bid_index``: each country's bidder index)."""
     ns, nbid = suppliers.size, bidders.size
     sup = np.zeros((9, ns), np.int64)
-    pair = np.zeros((5, ns, nbid), np.int64)
+    pair = np.full((5, ns, -(-nbid // ROW_LANES) * ROW_LANES), BIG, np.int64)
+    pair[LICENSED] = 0
+    pair[FLOW] = 0
     for s in range(ns):
         i = suppliers[s]
         sup[EXP_CAP, s], sup[LIC_CAP, s] = exp_cap[i], lic_cap[i]
@@ -182,7 +188,6 @@ def _tables(rc, fwd, lic, suppliers, bidders, bid_index, exp_cap, lic_cap):
             sup[HAS_LIC, s] |= lic[i, j]
         for b in range(nbid):
             j = bidders[b]
-            pair[COST, s, b], pair[ROOM_FWD, s, b], pair[ROOM_LIC, s, b] = BIG, BIG, BIG
             if fwd[i, j] or lic[i, j]:
                 pair[COST, s, b], pair[LICENSED, s, b] = rc[i, j], lic[i, j]
                 pair[ROOM_LIC if lic[i, j] else ROOM_FWD, s, b] = rc[i, j]
@@ -193,28 +198,39 @@ def _tables(rc, fwd, lic, suppliers, bidders, bid_index, exp_cap, lic_cap):
 def _queue(country, cap, cost, index, n_groups):
     """(mem, grp) of the members with capacity, grouped by ``index[country]``, sorted by cost.
 
-    A counting sort by group, then an insertion sort by cost within each (short) group:
-    stable, so equal costs keep their list order.
+    A counting sort by group, then a stable insertion sort by cost within each (short) group
+    into a run that grows at both ends: a member cheaper than the run's first goes first, one
+    not cheaper than its last goes last (a demand curve or an offer ladder comes in without
+    shifts), any other is shifted in from the back. Equal costs keep their list order.
     """
     grp = np.zeros((2, n_groups), np.int64)
     for k in range(country.size):
         if cap[k] > 0:
             grp[END, index[country[k]]] += 1
-    start = 0
-    for g in range(n_groups):
-        grp[PTR, g], start = start, start + grp[END, g]
+    run_at, start = np.empty((2, n_groups), np.int64), 0  # rows: each group's run's first, end
+    for g in range(n_groups):  # group g's run grows from the middle of run[:, 2 PTR : 2 END]
+        grp[PTR, g], run_at[0, g], run_at[1, g] = start, 2 * start + grp[END, g], 2 * start + grp[END, g]
+        start += grp[END, g]
         grp[END, g] = grp[PTR, g]
-    mem = np.empty((3, start), np.int64)
+    run = np.empty((2, 2 * start), np.int64)  # rows: cost, member
     for k in range(country.size):
         if cap[k] > 0:
-            g = index[country[k]]
-            pos = grp[END, g]
-            while pos > grp[PTR, g] and mem[UNIT_COST, pos - 1] > cost[k]:
-                for row in range(3):
-                    mem[row, pos] = mem[row, pos - 1]
+            g, c = index[country[k]], cost[k]
+            lo, hi = run_at[0, g], run_at[1, g]
+            if hi > lo and c < run[0, lo]:
+                run[0, lo - 1], run[1, lo - 1], run_at[0, g] = c, k, lo - 1
+                continue
+            pos = hi
+            while pos > lo and run[0, pos - 1] > c:
+                run[0, pos], run[1, pos] = run[0, pos - 1], run[1, pos - 1]
                 pos -= 1
-            mem[MEMBER, pos], mem[REM, pos], mem[UNIT_COST, pos] = k, cap[k], cost[k]
-            grp[END, g] += 1
+            run[0, pos], run[1, pos], run_at[1, g] = c, k, hi + 1
+    mem = np.empty((3, start), np.int64)
+    for g in range(n_groups):
+        for r in range(run_at[0, g], run_at[1, g]):
+            pos, k = grp[END, g], run[1, r]
+            mem[MEMBER, pos], mem[REM, pos], mem[UNIT_COST, pos] = k, cap[k], run[0, r]
+            grp[END, g] = pos + 1
     return mem, grp
 
 
@@ -263,9 +279,9 @@ def _distances(total, sup, pair, used, o_mem, o_grp, d, pred, dirty, seen):
     reverse arcs back (gate and lic keep their first least candidate in list order, as one arc
     at a time does; branch-free selects), which make suppliers dirty again.
     """
-    ns, nbid, first = pair.shape[1], pair.shape[2], 3 * pair.shape[1]
+    ns, nbid, first = pair.shape[1], seen.size, 3 * pair.shape[1]
     _start(o_mem, o_grp, d, pred, dirty, seen)
-    for _ in range(2 * d.size + 2):
+    for _ in range(2 * (first + nbid) + 2):
         for s in range(ns):
             if not dirty[s]:
                 continue
@@ -285,7 +301,7 @@ def _distances(total, sup, pair, used, o_mem, o_grp, d, pred, dirty, seen):
             for plane, u in ((ROOM_FWD, gate), (ROOM_LIC, lic)):
                 du = d[u]
                 if du < BIG:
-                    for b in range(nbid):  # vectorises, with masked stores
+                    for b in range(pair.shape[2]):  # vectorises, with masked stores; padded
                         new = du + pair[plane, s, b]
                         if new < d[first + b]:
                             d[first + b], pred[first + b] = new, u
@@ -435,11 +451,11 @@ def _ssp(total, sup, pair, o_mem, o_grp, b_mem, b_grp):
     d = np.empty(first + pair.shape[2], np.int64)
     pred = np.full(d.size, -2, np.int64)
     dirty = np.empty(ns, np.bool_)
-    used = np.empty((3, ns, pair.shape[2]), np.int64)
-    seen = np.empty(pair.shape[2], np.int64)
+    used = np.empty((3, ns, b_grp.shape[1]), np.int64)
+    seen = np.empty(b_grp.shape[1], np.int64)
     if not _distances(total, sup, pair, used, o_mem, o_grp, d, pred, dirty, seen):
         return False
-    for _ in range(10 * (pair.size + o_mem.size + b_mem.size) + 100):
+    for _ in range(10 * (5 * ns * b_grp.shape[1] + o_mem.size + b_mem.size) + 100):
         b = _next_bidder(d, first, b_mem, b_grp)
         if b < 0:
             return True

@@ -12,7 +12,14 @@ from critmin.core.units import freight_usd_per_kg
 from critmin.core.vocabulary import Mineral, Stage
 from critmin.engine import batch_passes, market_batch, trade
 from critmin.engine.controlled_storage import storage_price_shares
-from critmin.engine.market import flat_batch, problems_of, random_problem
+from critmin.engine.market import (
+    MarketClearing,
+    clear_flat,
+    clear_markets,
+    flat_batch,
+    problems_of,
+    random_problem,
+)
 from critmin.engine.market_routes import ByMarket
 from critmin.engine.model import WorldModel
 from critmin.engine.policies import RouteRules, read_only
@@ -51,6 +58,28 @@ def test_a_flat_batch_reads_back_as_its_problems():
     assert all(
         same_problem(a, b) for a, b in zip(problems, problems_of(flat_batch(problems)[0]), strict=True)
     )
+
+
+def test_each_clearing_is_its_market_s_part_of_the_batch_results():
+    # clear_markets builds its results in one loop over the offsets; the former form sliced
+    # each market's parts by index and set them through MarketClearing.trusted.
+    rng = np.random.default_rng(9)
+    problems = [random_problem(rng, n) for n in (1, 4, 9, 20)]
+    args, (off_at, bid_at, sq_at, c_at) = flat_batch(problems)
+    flows, prices, sold, bought, welfare, feasible = clear_flat(args)
+    for k, (n, got) in enumerate(zip(args[0].tolist(), clear_markets(problems), strict=True)):
+        former = MarketClearing.trusted(
+            flows=flows[sq_at[k] : sq_at[k + 1]].reshape(n, n),
+            prices=prices[c_at[k] : c_at[k + 1]],
+            sold=sold[off_at[k] : off_at[k + 1]],
+            bought=bought[bid_at[k] : bid_at[k + 1]],
+            welfare=float(welfare[k]),
+            feasible=bool(feasible[k]),
+        )
+        assert type(got) is MarketClearing and list(vars(got)) == list(vars(former))
+        for name, value in vars(former).items():
+            assert type(getattr(got, name)) is type(value)
+            assert np.array_equal(getattr(got, name), value)
 
 
 def one_by_one(model: WorldModel, committed: np.ndarray) -> list:
