@@ -46,8 +46,11 @@ def country_label(scene, code: str) -> str:
 
 
 def verdict(scene, action: ActionBase | str) -> str | None:
-    """Why an action (or a form that is not one yet) cannot be ordered now, or None."""
-    return action if isinstance(action, str) else scene.model.check(action)
+    """Why an action (or a form that is not one yet) cannot be ordered now, or None.
+
+    Asked of the session: the engine's check as the turn will carry the order out (ui/carried.py).
+    """
+    return action if isinstance(action, str) else scene.session.check(action)
 
 
 class ActingPanel(Panel):
@@ -208,9 +211,13 @@ class OrdersPanel(ActingPanel):
         if self.height_left < 2 * ROW:
             return
         self.header("Suggested moves (legal now)")
-        for action in self.scene.model.legal_actions(player)[:SHOWN_SUGGESTIONS]:
-            if self.height_left < ROW:
+        shown = 0
+        for action in self.scene.model.legal_actions(player):
+            if shown == SHOWN_SUGGESTIONS or self.height_left < ROW:
                 break
+            if self.scene.session.check(action) is not None:
+                continue  # legal now, but refused once the scenario's payments of the quarter are made
+            shown += 1
             button = reason_button(
                 self.row(ROW),
                 fit(f"+ {self.scene.words.order(action)}", self.width - 16),

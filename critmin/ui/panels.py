@@ -463,7 +463,7 @@ class DealsPanel(Panel):
         UITextBox(escape(text), self.row(height, width), self.scene.ui, container=self.window)
         if player and deal["kind"] != "equity":
             action = as_action({"type": "break_deal", "country": player, "deal_id": deal["id"]})
-            reason = action if isinstance(action, str) else self.scene.model.check(action)
+            reason = action if isinstance(action, str) else self.scene.session.check(action)
             button = reason_button(
                 self.row(ROW, 84, x=PAD + width + 6),
                 "Break",

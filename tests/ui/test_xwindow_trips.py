@@ -1,0 +1,56 @@
+"""What a player trips on, in a real window under Xvfb with real clicks (users9's walk-through, left over).
+
+Each test drives `critmin play` through xdotool at the widgets' own rectangles (tests/ui/xwindow.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+from xwindow import XWindow, start_xvfb
+
+pytestmark = pytest.mark.xwindow
+
+FLAGSHIP = "india-central-asia-2025"
+
+
+@pytest.fixture(scope="module")
+def display():
+    """An X server of our own on a free display."""
+    server, name = start_xvfb()
+    yield name
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture
+def india(display, tmp_path):
+    """The flagship as India in a real 1280x720 window, the Orders panel open."""
+    args = [FLAGSHIP, "--as", "IND", "--autoplay", "0", "--open", "orders", "--size", "1280x720"]
+    window = XWindow(display, args, tmp_path)
+    yield window
+    window.close()
+
+
+def state_is(key: str, value):
+    """A layout condition: the scene's state `key` equals `value`."""
+    return lambda layout: layout["state"][key] == value
+
+
+def suggestions(layout: dict) -> list[str]:
+    """The Orders panel's suggested moves, by widget name, top first."""
+    names = [n for n in layout["widgets"] if n.startswith("Orders.actions[")]
+    return sorted(names, key=lambda n: layout["widgets"][n]["rect"][1])
+
+
+def test_a_suggested_investment_is_one_the_turn_accepts_after_the_scenarios_payments(india):
+    # the scenario's programmes pay USD 29 m this quarter before India's orders are carried out:
+    # the 5,688 t/yr lithium mine (USD 267 m of USD 280 m) is legal now but refused then
+    layout = india.last
+    offered = [layout["widgets"][n]["tooltip"] for n in suggestions(layout)]
+    assert offered and not any("lithium" in text and text.startswith("invest") for text in offered), offered
+
+    first = suggestions(layout)[0]
+    assert layout["widgets"][first]["text"].startswith("+ invest"), first
+    india.click(first, until=lambda layout: len(layout["state"]["orders"]) == 1)
+    layout = india.click("end_button", until=state_is("turn", 1))
+    assert not layout["state"]["message"].startswith("refused"), layout["state"]["message"]
