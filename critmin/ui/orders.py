@@ -195,11 +195,14 @@ class OrdersPanel(ActingPanel):
         """The orders drafted this turn, each with a Remove button."""
         orders = self.scene.session.orders()
         self.header(f"Orders this turn ({len(orders)}), carried out when you end the turn")
-        self.removes = {}
+        self.removes, self.order_boxes = {}, []
         for index, action in enumerate(orders[:SHOWN_ORDERS]):
             text = self.scene.words.order(action)
             height = fitted_height(text, self.width - 90)
-            UITextBox(escape(text), self.row(height, self.width - 90), self.scene.ui, container=self.window)
+            box = UITextBox(
+                escape(text), self.row(height, self.width - 90), self.scene.ui, container=self.window
+            )
+            self.order_boxes.append(box)
             button = reason_button(
                 self.row(ROW, 84, PAD + self.width - 84), "Remove", self.scene.ui, self.window
             )

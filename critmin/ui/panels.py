@@ -493,8 +493,13 @@ def deal_text(deal: dict, words=None) -> str:
 
 
 def fitted_height(text: str, width: int, size: int = 14) -> int:
-    """A text box's height for `text` in `width` pixels: one row, or two when it wraps."""
-    return ROW if font(size).size(text)[0] <= width - 14 else 2 * ROW - 2
+    """A text box's height for `text` in `width` pixels: one line, or two when it wraps.
+
+    The theme's text box takes 9 px above and below its text (shadow, border, padding) and sets
+    a line 20 px tall, the next 25 px below: a line less would cut descenders or add a scroll bar.
+    """
+    lines = 1 if font(size).size(text)[0] <= width - 14 else 2
+    return 2 * 9 + 20 + 25 * (lines - 1)
 
 
 def draft_buttons(panel: Panel, actions: dict[ReasonButton, ActionBase], event: pygame.event.Event) -> bool:

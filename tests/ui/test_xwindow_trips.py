@@ -54,3 +54,11 @@ def test_a_suggested_investment_is_one_the_turn_accepts_after_the_scenarios_paym
     india.click(first, until=lambda layout: len(layout["state"]["orders"]) == 1)
     layout = india.click("end_button", until=state_is("turn", 1))
     assert not layout["state"]["message"].startswith("refused"), layout["state"]["message"]
+
+
+def test_a_drafted_order_shows_its_whole_line(india, tmp_path):
+    first = suggestions(india.last)[0]
+    layout = india.click(first, until=lambda layout: "Orders.order_boxes[0]" in layout["widgets"])
+    box = layout["widgets"]["Orders.order_boxes[0]"]
+    india.screenshot(tmp_path / "order-row.png")
+    assert box["clipped"] is False, box
