@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 from xwindow import XWindow, start_xvfb
 
+from critmin.engine.model import WorldModel
+
 pytestmark = pytest.mark.xwindow
 
 FLAGSHIP = "india-central-asia-2025"
@@ -62,3 +64,18 @@ def test_a_drafted_order_shows_its_whole_line(india, tmp_path):
     box = layout["widgets"]["Orders.order_boxes[0]"]
     india.screenshot(tmp_path / "order-row.png")
     assert box["clipped"] is False, box
+
+
+def test_the_prices_panel_opens_on_the_players_largest_import_and_says_so(india):
+    # before the first quarter nothing is imported yet: India's largest need at starting prices
+    model = WorldModel(FLAGSHIP, seed=0)
+    snapshot = model.snapshot()
+    needs = [d for d in model.outline().demand if d.country == "IND"]
+    top = max(needs, key=lambda d: d.tonnes * snapshot.figure("IND", d.mineral, d.stage).price)
+    assert (top.mineral, top.stage) == ("copper", "refined")  # not the scenario's last line (strontium)
+
+    opened = india.click(
+        "panel_buttons[Prices (P)]", until=lambda layout: "Prices.picker" in layout["widgets"]
+    )
+    assert opened["widgets"]["Prices.picker"]["text"] == "copper refined"
+    assert opened["widgets"]["Prices.why_label"]["text"].startswith("Shown: India's largest need by value")
