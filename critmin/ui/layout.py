@@ -90,6 +90,7 @@ def scene_widgets(scene) -> dict[str, UIElement]:
     for panel in getattr(scene, "panels", ()):
         if panel.window is not None:
             widgets |= named_widgets(panel, f"{panel.title}.")
+            widgets[f"{panel.title}.close"] = panel.window.close_window_button
     dialog = getattr(scene, "dialog", None)
     if alive(dialog):
         widgets |= {"dialog.ok": dialog.ok_button, "dialog.cancel": dialog.cancel_button}

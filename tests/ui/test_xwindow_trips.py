@@ -5,6 +5,8 @@ Each test drives `critmin play` through xdotool at the widgets' own rectangles (
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from xwindow import XWindow, start_xvfb
 
@@ -79,3 +81,12 @@ def test_the_prices_panel_opens_on_the_players_largest_import_and_says_so(india)
     )
     assert opened["widgets"]["Prices.picker"]["text"] == "copper refined"
     assert opened["widgets"]["Prices.why_label"]["text"].startswith("Shown: India's largest need by value")
+
+
+def test_the_end_turn_tooltip_leaves_the_orders_close_button_clickable(india):
+    x, y, w, h = india.widget("end_button")["rect"]
+    india.move(x + w // 2, y + h // 2)
+    time.sleep(1.0)  # long enough for any tooltip to show
+    india.settled()
+    layout = india.click("Orders.close", until=lambda layout: "Orders" not in layout["state"]["open_panels"])
+    assert "Orders" not in layout["state"]["open_panels"]
