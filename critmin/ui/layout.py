@@ -142,6 +142,8 @@ def scene_state(scene) -> dict:
         "bar_h": getattr(scene, "bar_h", None),
         "dialog": getattr(scene, "dialog_purpose", "") if alive(getattr(scene, "dialog", None)) else "",
         "message": getattr(scene, "message", ""),
+        "status": scene.status_text() if hasattr(scene, "status_text") else "",
+        "legend": getattr(scene, "legend_line", ""),
         "firm": scene.firm_state() if hasattr(scene, "firm_state") else None,
     }
 

@@ -67,6 +67,7 @@ class MapScene(Scene):
         self.chart_value: str | None = None
         self.story = None
         self.label_sprites: list[tuple[pygame.Surface, tuple[int, int]]] = []  # drawn over outlines too
+        self.legend_line = ""  # the legend's flows line: whose flows and the filter
 
     # --- what the scene shows -------------------------------------------------------------
 
@@ -268,11 +269,12 @@ class MapScene(Scene):
             key=lambda m: -sum(x.tonnes for x in told.shown if x.mineral == m),
         )
         self.indicator_labels = indicator_labels(self.snapshot, self.colour_mode, self.chosen)
+        self.legend_line = self.flows_text()
         legend = legend_surface(
             self.colour_mode,
             roles,
             minerals,
-            f"{self.view}: {self.filter_text()}",
+            self.legend_line,
             told,
             self.mapview.rect.height - 16,
         )
@@ -312,6 +314,11 @@ class MapScene(Scene):
             return {c: ROLE_COLOURS[self.role(c)] for c in countries}
         shares = indicator_shares(self.snapshot, self.colour_mode, self.chosen)
         return {c: scale_colour(shares[c]) if c in shares else NO_DATA for c in countries}
+
+    def flows_text(self) -> str:
+        """Whose flows the map shows and the filter: 'yours · copper, refined' (the legend's line)."""
+        whose = "yours" if self.view == YOUR_TRADE else "everyone's"
+        return f"{whose} · {self.filter_text()}"
 
     def filter_text(self) -> str:
         """The filter in words."""
@@ -560,7 +567,8 @@ class MapScene(Scene):
         if not code:
             hint = " (flows appear once a turn has been played)" if self.model.turn == 0 else ""
             shown = self.story.note if self.story is not None else f"{len(self.flows.arcs)} flows"
-            return f"{self.view}: {shown} ({self.filter_text()}){hint} · A: your trade / all flows · F1 help"
+            toggle = " · A: your trade / all flows" if self.player else ""  # an observer has no trade
+            return f"{self.view}: {shown} ({self.filter_text()}){hint}{toggle} · F1 help"
         text = f"{self.names.get(code, code)} ({code})"
         if self.colour_mode != "role":
             text += f" · {self.colour_mode}: {self.indicator_labels.get(code, 'no data')}"

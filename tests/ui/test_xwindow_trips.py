@@ -5,10 +5,12 @@ Each test drives `critmin play` through xdotool at the widgets' own rectangles (
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import pytest
-from xwindow import XWindow, start_xvfb
+from xwindow import ROOT, XWindow, start_xvfb
 
 from critmin.engine.model import WorldModel
 
@@ -90,3 +92,25 @@ def test_the_end_turn_tooltip_leaves_the_orders_close_button_clickable(india):
     india.settled()
     layout = india.click("Orders.close", until=lambda layout: "Orders" not in layout["state"]["open_panels"])
     assert "Orders" not in layout["state"]["open_panels"]
+
+
+def test_the_replay_viewer_speaks_to_an_observer(display, tmp_path):
+    save = tmp_path / "run.json"
+    subprocess.run(
+        [
+            *(sys.executable, "-m", "critmin", "run", "antimony-2024", "--turns", "1", "--seed", "1"),
+            *("--save", str(save), "--out", str(tmp_path / "run")),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    window = XWindow(display, ["--replay", str(save), "--size", "1280x720"], tmp_path, scene="ReplayScene")
+    try:
+        layout = window.settled()
+        state = layout["state"]
+        assert state["legend"] == "everyone's · all minerals, all stages", state["legend"]
+        assert "your trade" not in state["status"], state["status"]
+        window.screenshot(tmp_path / "replay.png")
+    finally:
+        window.close()
