@@ -34,7 +34,7 @@ def widget_entry(element: UIElement, scene) -> dict:
     if isinstance(element, UILabel):
         entry["text"] = element.text
     if isinstance(element, UITextBox):
-        entry["clipped"] = clipped(element)
+        entry |= {"text": element.html_text, "clipped": clipped(element)}
     if isinstance(element, UIDropDownMenu):
         entry |= {
             "text": element.selected_option[0],

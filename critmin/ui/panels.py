@@ -436,7 +436,7 @@ class ReportPanel(Panel):
 
     def fill(self) -> None:
         """The report's sections, or the starting position before the first turn."""
-        self.text(report_html(self.scene))
+        self.body = self.text(report_html(self.scene))
 
 
 def report_html(scene: GameHost) -> str:

@@ -114,3 +114,15 @@ def test_the_replay_viewer_speaks_to_an_observer(display, tmp_path):
         window.screenshot(tmp_path / "replay.png")
     finally:
         window.close()
+
+
+def test_the_report_keeps_your_orders_apart_from_your_firms_own_moves(india):
+    # three quarters in, India's state firms bid for blocks and answer offers on their own
+    for turn in (1, 2, 3):
+        layout = india.click("end_button", until=state_is("turn", turn))
+    report = layout["widgets"]["Report.body"]["text"]
+    orders = report.split("Your orders")[1].split("Around the world")[0]
+    assert "you gave no orders" in orders, orders
+    assert "carried out" not in orders, "a firm's own move listed as one of your orders"
+    assert "not your orders: " in orders and "moves of their own (told below)" in orders, orders
+    assert "bids for block" in report.split("Around the world")[1], "the firms' moves are told there"
