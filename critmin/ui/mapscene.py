@@ -33,10 +33,11 @@ from critmin.ui.panels import DashboardPanel, DealsPanel, NewsPanel, Panel, Pric
 from critmin.ui.routing import lift_above_windows
 from critmin.ui.scenes import HelpOverlay, Scene
 from critmin.ui.toolbar import Flow
-from critmin.ui.widgets import draw_text, font, typing_in
+from critmin.ui.widgets import draw_text, fit, font, typing_in
 from critmin.ui.wording import Wording, wording_for
 
 STATUS_H = 24
+TITLE_FONT = 15  # the theme's #title: Noto Sans bold
 BAR_COLOUR = (28, 34, 46)
 ALL_MINERALS, ALL_STAGES = "all minerals", "all stages"
 MESSAGE_SECONDS = 6.0
@@ -241,9 +242,13 @@ class MapScene(Scene):
         """A new turn, a load or another player: new snapshot, map, flows, panels, title."""
         self.snapshot = self.model.snapshot()
         self.repaint()
-        self.title.set_text(self.title_text())
+        self.show_title()
         for panel in self.panels:
             panel.refresh()
+
+    def show_title(self) -> None:
+        """The title, shortened with an ellipsis where it would run under the buttons on its right."""
+        self.title.set_text(fit(self.title_text(), self.title.rect.width - 8, TITLE_FONT, bold=True))
 
     def repaint(self) -> None:
         """Paint the countries and rebuild the flows for the current filter, view and colouring."""
@@ -339,7 +344,7 @@ class MapScene(Scene):
         self.view = view or self.view
         self.clear()  # the dropdowns show the new choice: the bar is built again
         self.build()
-        self.title.set_text(self.title_text())
+        self.show_title()
         self.filters_changed()
 
     def filters_changed(self) -> None:

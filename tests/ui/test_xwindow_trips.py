@@ -9,10 +9,12 @@ import subprocess
 import sys
 import time
 
+import pygame
 import pytest
 from xwindow import ROOT, XWindow, start_xvfb
 
 from critmin.engine.model import WorldModel
+from critmin.ui.widgets import font
 
 pytestmark = pytest.mark.xwindow
 
@@ -126,3 +128,21 @@ def test_the_report_keeps_your_orders_apart_from_your_firms_own_moves(india):
     assert "carried out" not in orders, "a firm's own move listed as one of your orders"
     assert "not your orders: " in orders and "moves of their own (told below)" in orders, orders
     assert "bids for block" in report.split("Around the world")[1], "the firms' moves are told there"
+
+
+@pytest.fixture
+def kabil(display, tmp_path):
+    """The flagship as KABIL, India's state firm, in a real 1280x720 window."""
+    args = [FLAGSHIP, "--as", "kabil", "--autoplay", "0", "--open", "firm,bids", "--size", "1280x720"]
+    window = XWindow(display, args, tmp_path, scene="FirmScene")
+    yield window
+    window.close()
+
+
+def test_a_long_title_ends_in_an_ellipsis_before_the_buttons_instead_of_under_them(kabil):
+    pygame.font.init()
+    title = kabil.widget("title")
+    assert title["text"].startswith("KABIL (IND) to play") and title["text"].endswith("…"), title["text"]
+    assert font(15, bold=True).size(title["text"])[0] <= title["rect"][2], "the title runs past its label"
+    save = kabil.widget("action_buttons[Save]")["rect"]
+    assert title["rect"][0] + title["rect"][2] <= save[0], "the title's label reaches under Save"
