@@ -214,12 +214,12 @@ class OrdersPanel(ActingPanel):
         if self.height_left < 2 * ROW:
             return
         self.header("Suggested moves (legal now)")
-        shown = 0
+        shown, drafted = 0, self.scene.session.orders()
         for action in self.scene.model.legal_actions(player):
             if shown == SHOWN_SUGGESTIONS or self.height_left < ROW:
                 break
-            if self.scene.session.check(action) is not None:
-                continue  # legal now, but refused once the scenario's payments of the quarter are made
+            if action in drafted or self.scene.session.check(action) is not None:
+                continue  # drafted already, or refused once the scenario's payments of the quarter are made
             shown += 1
             button = reason_button(
                 self.row(ROW),

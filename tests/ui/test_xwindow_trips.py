@@ -146,3 +146,13 @@ def test_a_long_title_ends_in_an_ellipsis_before_the_buttons_instead_of_under_th
     assert font(15, bold=True).size(title["text"])[0] <= title["rect"][2], "the title runs past its label"
     save = kabil.widget("action_buttons[Save]")["rect"]
     assert title["rect"][0] + title["rect"][2] <= save[0], "the title's label reaches under Save"
+
+
+def test_a_drafted_suggestion_leaves_the_suggested_moves(india):
+    first = suggestions(india.last)[0]
+    move = india.widget(first)["tooltip"]
+    layout = india.click(first, until=lambda layout: len(layout["state"]["orders"]) == 1)
+    layout = india.settled(until=lambda layout: "Orders.order_boxes[0]" in layout["widgets"])
+    offered = [layout["widgets"][n]["tooltip"] for n in suggestions(layout)]
+    assert move not in offered, "a move already among this turn's orders is suggested again"
+    assert len(offered) == 5, offered  # the next one takes its place
