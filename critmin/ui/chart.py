@@ -14,6 +14,7 @@ from critmin.ui.widgets import draw_text, font
 CHINA_COLOUR = (230, 80, 70)
 OUTSIDE_COLOUR = (90, 160, 240)
 TREND_COLOUR = (120, 210, 150)
+TICK_LABEL_H = 13  # px a tick label (11 px text) needs: labels closer than this overlap
 BACKGROUND = (30, 36, 48)
 GRID = (55, 62, 78)
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 58, 12, 28, 26
@@ -142,17 +143,34 @@ def draw_axes(
     surface: pygame.Surface, plot: pygame.Rect, low: float, high: float, turns: list[int], start_label: str
 ) -> None:
     """Grid lines at round prices with labels of one format, and the first and last quarter played."""
-    ticks = nice_ticks(low, high)
-    for value, label in zip(ticks, tick_labels(ticks), strict=True):
-        y = plot.bottom - (value - low) / (high - low) * plot.height
+    for y, label in tick_rows(plot, low, high):
         pygame.draw.line(surface, GRID, (plot.left, y), (plot.right, y))
-        draw_text(surface, label, (4, int(y) - 8), 11, MUTED_TEXT)
+        if label:
+            draw_text(surface, label, (4, int(y) - 8), 11, MUTED_TEXT)
     pygame.draw.rect(surface, GRID, plot, 1)
     first, last = (quarter(start_label, t) for t in (turns[0], turns[-1]))
     draw_text(surface, first, (plot.left, plot.bottom + 4), 11, MUTED_TEXT)
     if turns[-1] != turns[0]:
         width = font(11).size(last)[0]
         draw_text(surface, last, (plot.right - width, plot.bottom + 4), 11, MUTED_TEXT)
+
+
+def tick_rows(plot: pygame.Rect, low: float, high: float) -> list[tuple[float, str]]:
+    """(y, label) of each grid line, labelled so that no two labels overlap.
+
+    A short plot labels fewer of them, the lowest and the highest kept.
+    """
+    ticks = nice_ticks(low, high)
+    rows = [plot.bottom - (value - low) / (high - low) * plot.height for value in ticks]
+    last = len(rows) - 1
+    spacing = abs(rows[0] - rows[-1]) / max(last, 1)
+    every = max(math.ceil(TICK_LABEL_H / spacing), 1) if spacing > 0 else len(rows)
+    shown = list(range(0, len(rows), every))
+    if shown[-1] != last:  # the top line is labelled, in place of the one below it if too close
+        shown = shown if (last - shown[-1]) * spacing >= TICK_LABEL_H else shown[:-1] or [0]
+        shown += [last] if (last - shown[-1]) * spacing >= TICK_LABEL_H else []
+    labels = tick_labels(ticks)
+    return [(y, labels[k] if k in shown else "") for k, y in enumerate(rows)]
 
 
 def quarter(start_label: str, turn: int) -> str:

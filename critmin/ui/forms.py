@@ -102,12 +102,27 @@ def as_action(data: dict) -> ActionBase | str:
 
 def top_import(snapshot: WorldSnapshot, country: str) -> tuple[str, str]:
     """The (mineral, stage) a country spent most on importing last turn (else the first line)."""
-    imports = [f for f in snapshot.figures if f.country == country and f.imports > 0]
-    if imports:
-        top = max(imports, key=lambda f: f.imports * f.price)
-        return top.mineral, top.stage
+    top = largest_import(snapshot, country)
+    if top is not None:
+        return top
     first = snapshot.minerals[0]
     return first, snapshot.chains[first][-1]
+
+
+def largest_import(snapshot: WorldSnapshot, country: str | None, among=None) -> tuple[str, str] | None:
+    """The (mineral, stage) a country spent most on importing last turn, of the lines `among`.
+
+    All lines if `among` is None; None if it imported none of them.
+    """
+    imports = [
+        f
+        for f in snapshot.figures
+        if f.country == country and f.imports > 0 and (among is None or (f.mineral, f.stage) in among)
+    ]
+    if not imports:
+        return None
+    top = max(imports, key=lambda f: f.imports * f.price)
+    return top.mineral, top.stage
 
 
 def main_supplier(snapshot: WorldSnapshot, country: str, mineral: str, stage: str) -> str | None:

@@ -107,7 +107,7 @@ class GameScene(MapScene):
     def update_end_button(self) -> None:
         """End turn, greyed out once the scenario is over; 'next player' in hot-seat."""
         reason = "the scenario's last turn has been played" if self.session.finished else None
-        self.end_button.explain(reason, "submit your orders (Enter)")
+        self.end_button.explain(reason)  # its label says it all: a tooltip would cover the panels' ×
         humans = self.session.humans
         last = self.session.player_index == len(humans) - 1
         label = "End turn (Enter)" if len(humans) <= 1 or last else "Done: next player (Enter)"

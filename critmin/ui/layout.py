@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pygame
 from pygame_gui.core import UIElement
-from pygame_gui.elements import UIButton, UIDropDownMenu
+from pygame_gui.elements import UIButton, UIDropDownMenu, UILabel, UITextBox
 
 LAYOUT_ENV = "CRITMIN_LAYOUT_FILE"
 
@@ -31,6 +31,10 @@ def widget_entry(element: UIElement, scene) -> dict:
     }
     if isinstance(element, UIButton):
         entry |= {"text": element.text, "enabled": bool(element.is_enabled), "tooltip": element.tool_tip_text}
+    if isinstance(element, UILabel):
+        entry["text"] = element.text
+    if isinstance(element, UITextBox):
+        entry |= {"text": element.html_text, "clipped": clipped(element)}
     if isinstance(element, UIDropDownMenu):
         entry |= {
             "text": element.selected_option[0],
@@ -39,17 +43,28 @@ def widget_entry(element: UIElement, scene) -> dict:
     return entry
 
 
+def clipped(box: UITextBox) -> bool:
+    """True when a text box cannot show all of its text at once (a line cut, or a scroll bar)."""
+    layout = box.text_box_layout
+    if layout is None or box.text_wrap_rect is None:
+        return False
+    bottom = max((row.top + row.text_chunk_height for row in layout.layout_rows), default=0)
+    return box.scroll_bar is not None or bottom > box.text_wrap_rect[3]
+
+
 def alive(element) -> bool:
     """A widget still in its manager and visible."""
     return isinstance(element, UIElement) and element.alive() and bool(element.visible)
 
 
 def named_widgets(owner, prefix: str) -> dict[str, UIElement]:
-    """An object's widget attributes (and buttons in its dict attributes), by name."""
+    """An object's widget attributes (and buttons in its dict attributes, widgets in its lists), by name."""
     found: dict[str, UIElement] = {}
     for name, value in vars(owner).items():
         if alive(value):
             found[f"{prefix}{name}"] = value
+        elif isinstance(value, list):
+            found |= {f"{prefix}{name}[{k}]": item for k, item in enumerate(value) if alive(item)}
         elif isinstance(value, dict):
             for key in value:
                 if alive(key) and isinstance(key, UIButton):
@@ -75,6 +90,7 @@ def scene_widgets(scene) -> dict[str, UIElement]:
     for panel in getattr(scene, "panels", ()):
         if panel.window is not None:
             widgets |= named_widgets(panel, f"{panel.title}.")
+            widgets[f"{panel.title}.close"] = panel.window.close_window_button
     dialog = getattr(scene, "dialog", None)
     if alive(dialog):
         widgets |= {"dialog.ok": dialog.ok_button, "dialog.cancel": dialog.cancel_button}
@@ -126,6 +142,8 @@ def scene_state(scene) -> dict:
         "bar_h": getattr(scene, "bar_h", None),
         "dialog": getattr(scene, "dialog_purpose", "") if alive(getattr(scene, "dialog", None)) else "",
         "message": getattr(scene, "message", ""),
+        "status": scene.status_text() if hasattr(scene, "status_text") else "",
+        "legend": getattr(scene, "legend_line", ""),
         "firm": scene.firm_state() if hasattr(scene, "firm_state") else None,
     }
 

@@ -14,7 +14,7 @@ from critmin.ui.palette import (
     route_colour,
     scale_colour,
 )
-from critmin.ui.widgets import draw_text
+from critmin.ui.widgets import draw_text, fit
 
 SCALE_ENDS = {
     "import dependence": ("0% imported", "100% imported"),
@@ -34,7 +34,7 @@ def legend_surface(
     surface = pygame.Surface((270, height), pygame.SRCALPHA)
     surface.fill((10, 14, 22, 200))
     draw_text(surface, f"countries: {mode}", (8, 4), 13, bold=True)
-    draw_text(surface, f"flows: {filter_text}"[:44], (8, 21), 12, colour=MUTED_TEXT)
+    draw_text(surface, fit(f"flows: {filter_text}", 256, 12), (8, 21), 12, colour=MUTED_TEXT)
     y = 40
     for kind, colour, label in rows:
         if kind == "box":

@@ -33,10 +33,11 @@ from critmin.ui.panels import DashboardPanel, DealsPanel, NewsPanel, Panel, Pric
 from critmin.ui.routing import lift_above_windows
 from critmin.ui.scenes import HelpOverlay, Scene
 from critmin.ui.toolbar import Flow
-from critmin.ui.widgets import draw_text, font, typing_in
+from critmin.ui.widgets import draw_text, fit, font, typing_in
 from critmin.ui.wording import Wording, wording_for
 
 STATUS_H = 24
+TITLE_FONT = 15  # the theme's #title: Noto Sans bold
 BAR_COLOUR = (28, 34, 46)
 ALL_MINERALS, ALL_STAGES = "all minerals", "all stages"
 MESSAGE_SECONDS = 6.0
@@ -67,6 +68,7 @@ class MapScene(Scene):
         self.chart_value: str | None = None
         self.story = None
         self.label_sprites: list[tuple[pygame.Surface, tuple[int, int]]] = []  # drawn over outlines too
+        self.legend_line = ""  # the legend's flows line: whose flows and the filter
 
     # --- what the scene shows -------------------------------------------------------------
 
@@ -240,9 +242,13 @@ class MapScene(Scene):
         """A new turn, a load or another player: new snapshot, map, flows, panels, title."""
         self.snapshot = self.model.snapshot()
         self.repaint()
-        self.title.set_text(self.title_text())
+        self.show_title()
         for panel in self.panels:
             panel.refresh()
+
+    def show_title(self) -> None:
+        """The title, shortened with an ellipsis where it would run under the buttons on its right."""
+        self.title.set_text(fit(self.title_text(), self.title.rect.width - 8, TITLE_FONT, bold=True))
 
     def repaint(self) -> None:
         """Paint the countries and rebuild the flows for the current filter, view and colouring."""
@@ -268,11 +274,12 @@ class MapScene(Scene):
             key=lambda m: -sum(x.tonnes for x in told.shown if x.mineral == m),
         )
         self.indicator_labels = indicator_labels(self.snapshot, self.colour_mode, self.chosen)
+        self.legend_line = self.flows_text()
         legend = legend_surface(
             self.colour_mode,
             roles,
             minerals,
-            f"{self.view}: {self.filter_text()}",
+            self.legend_line,
             told,
             self.mapview.rect.height - 16,
         )
@@ -313,6 +320,11 @@ class MapScene(Scene):
         shares = indicator_shares(self.snapshot, self.colour_mode, self.chosen)
         return {c: scale_colour(shares[c]) if c in shares else NO_DATA for c in countries}
 
+    def flows_text(self) -> str:
+        """Whose flows the map shows and the filter: 'yours · copper, refined' (the legend's line)."""
+        whose = "yours" if self.view == YOUR_TRADE else "everyone's"
+        return f"{whose} · {self.filter_text()}"
+
     def filter_text(self) -> str:
         """The filter in words."""
         mineral = ALL_MINERALS if self.chosen.mineral == ALL else self.chosen.mineral
@@ -332,7 +344,7 @@ class MapScene(Scene):
         self.view = view or self.view
         self.clear()  # the dropdowns show the new choice: the bar is built again
         self.build()
-        self.title.set_text(self.title_text())
+        self.show_title()
         self.filters_changed()
 
     def filters_changed(self) -> None:
@@ -560,7 +572,8 @@ class MapScene(Scene):
         if not code:
             hint = " (flows appear once a turn has been played)" if self.model.turn == 0 else ""
             shown = self.story.note if self.story is not None else f"{len(self.flows.arcs)} flows"
-            return f"{self.view}: {shown} ({self.filter_text()}){hint} · A: your trade / all flows · F1 help"
+            toggle = " · A: your trade / all flows" if self.player else ""  # an observer has no trade
+            return f"{self.view}: {shown} ({self.filter_text()}){hint}{toggle} · F1 help"
         text = f"{self.names.get(code, code)} ({code})"
         if self.colour_mode != "role":
             text += f" · {self.colour_mode}: {self.indicator_labels.get(code, 'no data')}"

@@ -46,8 +46,11 @@ def country_label(scene, code: str) -> str:
 
 
 def verdict(scene, action: ActionBase | str) -> str | None:
-    """Why an action (or a form that is not one yet) cannot be ordered now, or None."""
-    return action if isinstance(action, str) else scene.model.check(action)
+    """Why an action (or a form that is not one yet) cannot be ordered now, or None.
+
+    Asked of the session: the engine's check as the turn will carry the order out (ui/carried.py).
+    """
+    return action if isinstance(action, str) else scene.session.check(action)
 
 
 class ActingPanel(Panel):
@@ -192,11 +195,14 @@ class OrdersPanel(ActingPanel):
         """The orders drafted this turn, each with a Remove button."""
         orders = self.scene.session.orders()
         self.header(f"Orders this turn ({len(orders)}), carried out when you end the turn")
-        self.removes = {}
+        self.removes, self.order_boxes = {}, []
         for index, action in enumerate(orders[:SHOWN_ORDERS]):
             text = self.scene.words.order(action)
             height = fitted_height(text, self.width - 90)
-            UITextBox(escape(text), self.row(height, self.width - 90), self.scene.ui, container=self.window)
+            box = UITextBox(
+                escape(text), self.row(height, self.width - 90), self.scene.ui, container=self.window
+            )
+            self.order_boxes.append(box)
             button = reason_button(
                 self.row(ROW, 84, PAD + self.width - 84), "Remove", self.scene.ui, self.window
             )
@@ -208,9 +214,13 @@ class OrdersPanel(ActingPanel):
         if self.height_left < 2 * ROW:
             return
         self.header("Suggested moves (legal now)")
-        for action in self.scene.model.legal_actions(player)[:SHOWN_SUGGESTIONS]:
-            if self.height_left < ROW:
+        shown, drafted = 0, self.scene.session.orders()
+        for action in self.scene.model.legal_actions(player):
+            if shown == SHOWN_SUGGESTIONS or self.height_left < ROW:
                 break
+            if action in drafted or self.scene.session.check(action) is not None:
+                continue  # drafted already, or refused once the scenario's payments of the quarter are made
+            shown += 1
             button = reason_button(
                 self.row(ROW),
                 fit(f"+ {self.scene.words.order(action)}", self.width - 16),

@@ -15,7 +15,7 @@ from pygame_gui.elements import UIDropDownMenu, UIImage, UILabel, UITextBox, UIW
 from critmin.core.actions import ActionBase
 from critmin.core.vocabulary import quarter_label
 from critmin.ui.chart import point_at, price_chart, trend_chart
-from critmin.ui.forms import as_action
+from critmin.ui.forms import as_action, largest_import
 from critmin.ui.host import GameHost, MapHost
 from critmin.ui.indicators import WEEKS_PER_TURN, reference_price
 from critmin.ui.palette import ROLE_LABELS
@@ -266,6 +266,7 @@ class PricesPanel(Panel):
     def __init__(self, scene: MapHost) -> None:
         super().__init__(scene)
         self.line: tuple[str, str] | None = None
+        self.why = ""  # why the panel opened on its line, until the player picks another
 
     def lines(self) -> list[tuple[str, str]]:
         """Every (mineral, stage) of the scenario."""
@@ -275,10 +276,8 @@ class PricesPanel(Panel):
     def fill(self) -> None:
         """A line picker and the chart."""
         lines = self.lines()
-        chosen = self.scene.chosen
         if self.line not in lines:
-            matching = [ln for ln in lines if chosen.accepts(*ln)]
-            self.line = (matching or lines)[-1 if chosen.stage == "all" and matching else 0]
+            self.line, self.why = opening_line(self.scene, lines)
         labels = [f"{m} {s}" for m, s in lines]
         self.picker = UIDropDownMenu(
             labels,
@@ -289,6 +288,10 @@ class PricesPanel(Panel):
             expansion_height_limit=220,
         )
         self.next_row(28)
+        if self.why:
+            text = f"Shown: {self.why} (pick another line above)"
+            self.why_label = UILabel(self.row(18), text, self.scene.ui, container=self.window)
+            self.next_row(18)
         price_height = max(self.height_left // 2, 120)
         size = (self.width, price_height)
         series = self.scene.history().get(self.line)
@@ -339,10 +342,36 @@ class PricesPanel(Panel):
         """A new line picked: redraw."""
         if event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED and event.ui_element is self.picker:
             mineral, stage = event.text.rsplit(" ", 1)
-            self.line = (mineral, stage)
+            self.line, self.why = (mineral, stage), ""
             self.refresh()
             return True
         return False
+
+
+def opening_line(scene: MapHost, lines: list[tuple[str, str]]) -> tuple[tuple[str, str], str]:
+    """The line the Prices panel opens on, and why, among the lines the map's filter shows.
+
+    The focused country's largest import by value last quarter; before any quarter is played, its
+    largest need by value at starting prices; else the filter's first line.
+    """
+    matching = [ln for ln in lines if scene.chosen.accepts(*ln)] or lines
+    country = scene.focus
+    name = scene.names.get(country, country)
+    top = largest_import(scene.snapshot, country, set(matching))
+    if top is not None:
+        return top, f"{name}'s largest import by value"
+    needs = [d for d in scene.outline.demand if d.country == country and (d.mineral, d.stage) in matching]
+    if needs:
+        need = max(needs, key=lambda d: d.tonnes * line_price(scene.snapshot, d))
+        return (need.mineral, need.stage), f"{name}'s largest need by value"
+    filtered = scene.chosen.mineral != "all" or scene.chosen.stage != "all"
+    return matching[0], "the first line of the map's filter" if filtered else "the scenario's first line"
+
+
+def line_price(snapshot, line) -> float:
+    """A country's price on a line now (USD/kg; 0 where the snapshot has none)."""
+    figure = snapshot.figure(line.country, line.mineral, line.stage)
+    return figure.price if figure is not None else 0.0
 
 
 def line_trends(tables: dict, country: str, mineral: str, stage: str) -> tuple[list, list, list, list]:
@@ -407,7 +436,7 @@ class ReportPanel(Panel):
 
     def fill(self) -> None:
         """The report's sections, or the starting position before the first turn."""
-        self.text(report_html(self.scene))
+        self.body = self.text(report_html(self.scene))
 
 
 def report_html(scene: GameHost) -> str:
@@ -463,7 +492,7 @@ class DealsPanel(Panel):
         UITextBox(escape(text), self.row(height, width), self.scene.ui, container=self.window)
         if player and deal["kind"] != "equity":
             action = as_action({"type": "break_deal", "country": player, "deal_id": deal["id"]})
-            reason = action if isinstance(action, str) else self.scene.model.check(action)
+            reason = action if isinstance(action, str) else self.scene.session.check(action)
             button = reason_button(
                 self.row(ROW, 84, x=PAD + width + 6),
                 "Break",
@@ -493,8 +522,13 @@ def deal_text(deal: dict, words=None) -> str:
 
 
 def fitted_height(text: str, width: int, size: int = 14) -> int:
-    """A text box's height for `text` in `width` pixels: one row, or two when it wraps."""
-    return ROW if font(size).size(text)[0] <= width - 14 else 2 * ROW - 2
+    """A text box's height for `text` in `width` pixels: one line, or two when it wraps.
+
+    The theme's text box takes 9 px above and below its text (shadow, border, padding) and sets
+    a line 20 px tall, the next 25 px below: a line less would cut descenders or add a scroll bar.
+    """
+    lines = 1 if font(size).size(text)[0] <= width - 14 else 2
+    return 2 * 9 + 20 + 25 * (lines - 1)
 
 
 def draft_buttons(panel: Panel, actions: dict[ReasonButton, ActionBase], event: pygame.event.Event) -> bool:

@@ -104,7 +104,7 @@ class RoomMixin:
         self.title_age += step_s
         if self.title_age >= TITLE_REFRESH_S:
             self.title_age = 0.0
-            self.title.set_text(self.title_text())
+            self.show_title()
 
     def room_text(self) -> str:
         """Phase, clock and whose orders are in."""

@@ -8,6 +8,7 @@ that touch you, price moves on your lines, and your shortages with their likely 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from critmin.core.actions import action_from_dict
@@ -40,7 +41,7 @@ def orders_section(model, player: str, words: Wording, refused: list) -> list[st
     done = [
         words.order(action_from_dict({k: v for k, v in d.items() if not k.startswith("_")}))
         for d in logged
-        if d.get("country") == player and not d.get("_scripted")
+        if d.get("country") == player and not d.get("_scripted") and not d.get("_firm")
     ]
     lines = [f"carried out: {text}" for text in done]
     lines += [f"refused: {words.order(a)} ({plain_reason(r)})" for a, r in refused]
@@ -48,7 +49,16 @@ def orders_section(model, player: str, words: Wording, refused: list) -> list[st
         e for e in model.events if e.turn == turn and e.kind == "action_rejected" and e.actor == player
     ]
     lines += [refused_when_carried_out(e.detail) for e in rejected]
-    return lines or ["you gave no orders"]
+    return (lines or ["you gave no orders"]) + firms_line(player, logged, words)
+
+
+def firms_line(player: str, logged: list[dict], words: Wording) -> list[str]:
+    """One line for the moves the player's firms made on their own (not the player's orders), or none."""
+    moves = Counter(d["_firm"] for d in logged if d.get("country") == player and d.get("_firm"))
+    if not moves:
+        return []
+    firms = f"{len(moves)} of your firms" if len(moves) > 1 else words.firm(next(iter(moves)))
+    return [f"not your orders: {firms} made {sum(moves.values())} moves of their own (told below)"]
 
 
 def refused_when_carried_out(detail: str) -> str:

@@ -22,6 +22,7 @@ from critmin.engine.atomic import write_atomic
 from critmin.engine.model import WorldModel
 from critmin.engine.save import SaveError, read_save, save_data, scenario_countries, scenario_of
 from critmin.scenarios.loader import Scenario
+from critmin.ui.carried import check_as_carried_out
 from critmin.ui.indicators import quantity
 
 
@@ -129,12 +130,16 @@ class Session:
             return "no human country is playing"
         if action.country != self.acting_country:
             return f"it is {self.player}'s turn to decide"
-        reason = self.model.check(action)
+        reason = self.check(action)
         if reason is None and action in self.drafts[self.player]:
             reason = "already among this turn's orders"
         if reason is None:
             self.drafts[self.player].append(action)
         return reason
+
+    def check(self, action: ActionBase) -> str | None:
+        """Why the engine refuses `action` now, or when the turn carries it out (ui/carried.py)."""
+        return check_as_carried_out(self.model, action)
 
     def remove_order(self, index: int) -> None:
         """Drop one of the current player's draft orders."""

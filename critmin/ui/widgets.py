@@ -77,9 +77,9 @@ def draw_text(
     return surface.blit(image, pos)
 
 
-def fit(text: str, width: int, size: int = 14) -> str:
+def fit(text: str, width: int, size: int = 14, bold: bool = False) -> str:
     """`text` shortened with an ellipsis to fit `width` pixels (a button's label)."""
-    face = font(size)
+    face = font(size, bold)
     if face.size(text)[0] <= width:
         return text
     while text and face.size(text + "…")[0] > width:

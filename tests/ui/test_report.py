@@ -49,7 +49,9 @@ def test_an_order_refused_when_carried_out_is_named_once_with_its_kind(driver):
     invest = next(
         a for a in game.model.legal_actions("IND") if isinstance(a, Invest) and a.mineral == "lithium"
     )
-    assert game.session.add_order(invest) is None
+    refused = game.session.add_order(invest)  # the session now asks the check as carried out
+    assert refused is not None and "scheduled programmes have paid USD 29 m" in refused, refused
+    game.session.drafts["IND"].append(invest)  # drafted anyway (as a save or a script could)
     driver.key(pygame.K_RETURN)
     html = report_html(game)
     orders = html.split("Your orders")[1].split("Around the world, for you")[0]
