@@ -85,8 +85,13 @@ class Page:
         WebDriverWait(self.driver, WAIT_S, 0.1, (StaleElementReferenceException,)).until(lambda _: clicked())
 
     def choose(self, css: str, value: str) -> None:
-        """Pick an option of a select by value."""
-        Select(self.find(css)).select_by_value(value)
+        """Pick an option of a select by value, finding the select again if an update redrew it."""
+
+        def chosen() -> bool:
+            Select(self.find(css)).select_by_value(value)
+            return True
+
+        WebDriverWait(self.driver, WAIT_S, 0.1, (StaleElementReferenceException,)).until(lambda _: chosen())
 
     def until(self, predicate: Callable[[], object], what: str, timeout: float = WAIT_S):
         """Wait until `predicate()` is truthy; fail with the page's text otherwise."""
