@@ -347,6 +347,9 @@ def test_bots_follow_undo_and_play_the_turn_after_it_again(tmp_path):
         status = server.status()
         return status.turn == turn and any(t.submitted for t in status.teams if t.team == "IND")
 
+    def acked_turns() -> list[int]:
+        return [a["turn"] for a in read_acks([tmp_path / "ind.jsonl"])]
+
     try:
         assert server.instructor("start").ok
         for turn in (0, 1):
@@ -356,9 +359,12 @@ def test_bots_follow_undo_and_play_the_turn_after_it_again(tmp_path):
         assert server.instructor("undo").ok  # back to turn 1; the orders sent for turn 2 are void
         assert server.instructor("resume").ok
         assert server.instructor("advance", turn=1).ok
-        wait_for(lambda: ind_submitted(2), timeout=60, what="the bot's orders for turn 2 after the undo")
+        # the bot's log, not the server's status: stopped before it reads its acknowledgement, the
+        # bot would not have logged it
+        again = "the bot's orders for turn 2 after the undo"
+        wait_for(lambda: acked_turns().count(2) >= 2, timeout=60, what=again)
     finally:
         stop([bot])
         server.kill(signal.SIGTERM)
-    turns = [a["turn"] for a in read_acks([tmp_path / "ind.jsonl"])]
+    turns = acked_turns()
     assert turns.count(2) == 2 and turns.count(1) == 1
