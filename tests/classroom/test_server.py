@@ -268,12 +268,22 @@ def test_one_team_code_cannot_open_300_connections(tiny_server):
         await ws.send(p.encode(p.Hello(code=code, snapshot=False)), text=True)
         return ws, p.decode_server(await ws.recv())
 
+    def aus_connections(count: int):
+        """Wait (in a thread) until the server counts `count` open AUS connections: it counts a
+        closed one off once it has handled the close, not when the client has sent it."""
+
+        def counted() -> bool:
+            return next(t.connected for t in tiny_server.status().teams if t.team == "AUS") == count
+
+        return asyncio.to_thread(wait_for, counted, what=f"{count} AUS connections")
+
     async def attempt():
         code = tiny_server.codes["AUS"]
+        await aus_connections(0)  # the earlier tests' AUS clients are gone
         opened = await asyncio.gather(*(hello(code) for _ in range(MAX_CONNECTIONS_PER_SEAT + 4)))
         firsts = [first for _, first in opened]
         await opened[0][0].close()
-        await asyncio.sleep(0.3)
+        await aus_connections(MAX_CONNECTIONS_PER_SEAT - 1)
         ws, again = await hello(code)  # a freed place can be taken again
         for socket, _ in [*opened, (ws, None)]:
             await socket.close()
