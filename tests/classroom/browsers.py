@@ -30,7 +30,7 @@ FLAGS = (
     "--disable-dev-shm-usage",
     "--window-size=1400,900",
 )
-WAIT_S = 20.0
+WAIT_S = 60.0  # every wait is on a state of the page: the bound only matters when it fails
 
 
 class Page:
@@ -85,8 +85,13 @@ class Page:
         WebDriverWait(self.driver, WAIT_S, 0.1, (StaleElementReferenceException,)).until(lambda _: clicked())
 
     def choose(self, css: str, value: str) -> None:
-        """Pick an option of a select by value."""
-        Select(self.find(css)).select_by_value(value)
+        """Pick an option of a select by value, finding the select again if an update redrew it."""
+
+        def chosen() -> bool:
+            Select(self.find(css)).select_by_value(value)
+            return True
+
+        WebDriverWait(self.driver, WAIT_S, 0.1, (StaleElementReferenceException,)).until(lambda _: chosen())
 
     def until(self, predicate: Callable[[], object], what: str, timeout: float = WAIT_S):
         """Wait until `predicate()` is truthy; fail with the page's text otherwise."""
@@ -119,7 +124,13 @@ def join_student(url: str, code: str, name: str) -> Page:
     page.type("#code", code)
     page.type("#name", name)
     page.click("#join-button")
-    page.until(lambda: page.find("#game").is_displayed() and page.text("#link") == "connected", "the game")
+
+    def playing() -> bool:
+        """The Welcome shows the game; the State (the next message, inflated later) fills the turn."""
+        shown = page.find("#game").is_displayed() and page.text("#link") == "connected"
+        return shown and bool(page.text("#turn"))
+
+    page.until(playing, "the game and its first state")
     return page
 
 

@@ -19,7 +19,7 @@ from critmin.classroom.instructor import send_command
 from tests.conftest import TINY
 
 HOST = "127.0.0.1"
-START_TIMEOUT_S = 30.0
+START_TIMEOUT_S = 120.0  # a server dying is seen at once; a cold numba cache on a loaded machine took 100 s
 CRITMIN = [sys.executable, "-c", "import sys; from critmin.cli import main; sys.exit(main())"]
 
 
@@ -86,7 +86,11 @@ class ServerProcess:
         self.process = subprocess.Popen(
             args, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent
         )
-        info = wait_for(lambda: self.ready_info(ready), START_TIMEOUT_S, what="the server to listen")
+        try:
+            info = wait_for(lambda: self.ready_info(ready), START_TIMEOUT_S, what="the server to listen")
+        except BaseException:
+            self.kill()  # a server that did not come up in time is not left running
+            raise
         self.port = info["port"]
         return self
 
@@ -149,12 +153,18 @@ def stop(processes: list[subprocess.Popen]) -> None:
 
 
 def read_acks(paths: list[Path]) -> list[dict]:
-    """Every acknowledgement the bots logged."""
+    """Every acknowledgement the bots logged (whole lines only: a bot may be writing the next one)."""
     rows = []
     for path in paths:
         if path.is_file():
-            rows += [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+            lines = path.read_text().splitlines(keepends=True)
+            rows += [json.loads(line) for line in lines if line.endswith("\n") and line.strip()]
     return rows
+
+
+def acked_teams(paths: list[Path], turn: int) -> set[str]:
+    """The teams whose bots logged an acknowledgement for `turn`."""
+    return {ack["team"] for ack in read_acks(paths) if ack["turn"] == turn}
 
 
 async def joined(server: ServerProcess, seat: str, **kwargs) -> SessionClient:
@@ -219,7 +229,9 @@ def submitted_bots(server: ServerProcess, turn: int) -> set[str]:
 def crash_and_resume(played: PlayedSession, turn: int) -> None:
     """SIGKILL the server once some orders of the turn are in, then restart it with --resume."""
     server = played.server
-    wait_for(lambda: len(submitted_bots(server, turn)) >= 2, what="orders before the crash")
+    # the bots' logs, not the server's status: an order stored but not yet acknowledged to its bot
+    # when the server dies is acknowledged only after the resume
+    wait_for(lambda: len(acked_teams(played.ack_logs, turn)) >= 2, what="acks before the crash")
     server.kill(signal.SIGKILL)
     played.acked_before_kill = played.acks()
     server.start(resume=True)

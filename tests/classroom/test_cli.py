@@ -201,9 +201,10 @@ async def joined_as(server: ServerProcess, seat: str) -> str | None:
 
 
 def test_join_says_where_it_connects_and_gives_up_after_retry_for(cli):
-    with socket.create_server(("127.0.0.1", 0)) as free:
-        port = free.getsockname()[1]  # closed again below: nobody listens there
-    code, _, err = cli("join", f"127.0.0.1:{port}", "--code", "X", "--text", "--retry-for", "1")
+    with socket.socket() as held:  # bound, never listening: connections are refused, and no other
+        held.bind(("127.0.0.1", 0))  # process (another test's server) can take the port meanwhile
+        port = held.getsockname()[1]
+        code, _, err = cli("join", f"127.0.0.1:{port}", "--code", "X", "--text", "--retry-for", "1")
     assert code == 2 and f"connecting to 127.0.0.1:{port}" in err and "cannot reach" in err
 
 

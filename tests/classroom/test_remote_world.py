@@ -42,13 +42,14 @@ def test_a_remote_world_moves_on_when_polled_and_says_what_arrived(tiny_server):
         world.say("all", "hello")
         assert tiny_server.instructor("advance", turn=turn).ok
         notices: list[RoomNotice] = []
+        hello = RoomNotice("chat", "AUS to all: hello")
 
-        def heard_the_turn():
+        def heard_the_turn_and_the_chat():  # two connections' messages: the protocol orders neither
             notices.extend(world.poll())
-            return any(n.kind == "turn" for n in notices)
+            return any(n.kind == "turn" for n in notices) and hello in notices
 
-        wait_for(heard_the_turn, what="the next turn's state")
-        assert world.turn == turn + 1 and RoomNotice("chat", "AUS to all: hello") in notices
+        wait_for(heard_the_turn_and_the_chat, what="the next turn's state and the chat message")
+        assert world.turn == turn + 1
         played = [msgspec.to_builtins(e) for e in world.events if e.turn == turn]
         assert played == world.snapshot().events  # the news of the turn played, kept
         prices = world.tables()["prices"].to_pylist()

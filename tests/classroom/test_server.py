@@ -268,12 +268,22 @@ def test_one_team_code_cannot_open_300_connections(tiny_server):
         await ws.send(p.encode(p.Hello(code=code, snapshot=False)), text=True)
         return ws, p.decode_server(await ws.recv())
 
+    def aus_connections(count: int):
+        """Wait (in a thread) until the server counts `count` open AUS connections: it counts a
+        closed one off once it has handled the close, not when the client has sent it."""
+
+        def counted() -> bool:
+            return next(t.connected for t in tiny_server.status().teams if t.team == "AUS") == count
+
+        return asyncio.to_thread(wait_for, counted, what=f"{count} AUS connections")
+
     async def attempt():
         code = tiny_server.codes["AUS"]
+        await aus_connections(0)  # the earlier tests' AUS clients are gone
         opened = await asyncio.gather(*(hello(code) for _ in range(MAX_CONNECTIONS_PER_SEAT + 4)))
         firsts = [first for _, first in opened]
         await opened[0][0].close()
-        await asyncio.sleep(0.3)
+        await aus_connections(MAX_CONNECTIONS_PER_SEAT - 1)
         ws, again = await hello(code)  # a freed place can be taken again
         for socket, _ in [*opened, (ws, None)]:
             await socket.close()
@@ -347,6 +357,9 @@ def test_bots_follow_undo_and_play_the_turn_after_it_again(tmp_path):
         status = server.status()
         return status.turn == turn and any(t.submitted for t in status.teams if t.team == "IND")
 
+    def acked_turns() -> list[int]:
+        return [a["turn"] for a in read_acks([tmp_path / "ind.jsonl"])]
+
     try:
         assert server.instructor("start").ok
         for turn in (0, 1):
@@ -356,9 +369,12 @@ def test_bots_follow_undo_and_play_the_turn_after_it_again(tmp_path):
         assert server.instructor("undo").ok  # back to turn 1; the orders sent for turn 2 are void
         assert server.instructor("resume").ok
         assert server.instructor("advance", turn=1).ok
-        wait_for(lambda: ind_submitted(2), timeout=60, what="the bot's orders for turn 2 after the undo")
+        # the bot's log, not the server's status: stopped before it reads its acknowledgement, the
+        # bot would not have logged it
+        again = "the bot's orders for turn 2 after the undo"
+        wait_for(lambda: acked_turns().count(2) >= 2, timeout=60, what=again)
     finally:
         stop([bot])
         server.kill(signal.SIGTERM)
-    turns = [a["turn"] for a in read_acks([tmp_path / "ind.jsonl"])]
+    turns = acked_turns()
     assert turns.count(2) == 2 and turns.count(1) == 1

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from research_helpers import FACTORIAL
+from research_helpers import FACTORIAL, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = FACTORIAL.read_text().replace('"../../data/tiny.toml"', f'"{ROOT / "tests" / "data" / "tiny.toml"}"')
@@ -89,9 +89,8 @@ def test_batch_workers_die_when_the_batch_is_killed(tmp_path):
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and not (tmp_path / "out" / "results").exists():
-            time.sleep(0.5)  # results appear once the workers run
+        # results appear once the workers run
+        wait_for(lambda: (tmp_path / "out" / "results").exists(), 180, "the batch's first results", 0.5)
         workers = children(batch.pid)
         assert len(workers) >= 2, "the batch started its workers"
         batch.send_signal(signal.SIGKILL)

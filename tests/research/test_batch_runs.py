@@ -8,12 +8,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from research_helpers import FACTORIAL, ORDER, results_frame
+from research_helpers import FACTORIAL, ORDER, results_frame, wait_for
 
 from critmin.engine.model import WorldModel
 from critmin.research.design import plan_runs
@@ -106,6 +105,20 @@ def test_an_interrupted_batch_reruns_only_the_missing_runs(tmp_path, factorial, 
     pd.testing.assert_frame_equal(frame, reference_frame)
 
 
+BATCH_START_S = 180  # a waited-for state: a batch process starting on a loaded machine can take a while
+
+
+def commits(out) -> int:
+    """How many commits a batch has made in `out`."""
+    return len(list((out / "_commits").glob("part-*.json")))
+
+
+def running(process: subprocess.Popen) -> bool:
+    """True while the batch runs; fails with its stderr if it ended."""
+    assert process.poll() is None, process.stderr.read().decode()
+    return True
+
+
 def test_a_killed_batch_process_resumes_where_it_stopped(tmp_path, cli):
     slow = tmp_path / "slow.toml"
     slow.write_text(
@@ -134,10 +147,7 @@ def test_a_killed_batch_process_resumes_where_it_stopped(tmp_path, cli):
         command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     try:
-        deadline = time.monotonic() + 60
-        while len(list((out / "_commits").glob("part-*.json"))) < 3 and time.monotonic() < deadline:
-            assert process.poll() is None, process.stderr.read().decode()
-            time.sleep(0.02)
+        wait_for(lambda: running(process) and commits(out) >= 3, BATCH_START_S, "three runs committed", 0.02)
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
@@ -167,10 +177,7 @@ def test_sigterm_stops_a_batch_as_ctrl_c_does_and_marks_it_interrupted(tmp_path)
         [*command, "--flush-runs", "1", "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     try:
-        deadline = time.monotonic() + 60
-        while not list((out / "_commits").glob("part-*.json")) and time.monotonic() < deadline:
-            assert process.poll() is None, process.stderr.read().decode()
-            time.sleep(0.02)
+        wait_for(lambda: running(process) and commits(out) >= 1, BATCH_START_S, "a run committed", 0.02)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 130
     finally:

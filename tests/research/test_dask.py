@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from research_helpers import FACTORIAL, results_frame
+from research_helpers import FACTORIAL, results_frame, wait_for
 
 from critmin.research.executors import DaskExecutor, ExecutorError
 from critmin.research.runner import BatchOptions, run_batch
@@ -43,6 +43,15 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+def written_address(scheduler_file: Path) -> str | None:
+    """The scheduler's address once its file is whole: the scheduler writes it in place, so the
+    file exists, empty or cut short, before it holds the address."""
+    try:
+        return json.loads(scheduler_file.read_text())["address"]
+    except (FileNotFoundError, json.JSONDecodeError, KeyError):
+        return None
+
+
 @pytest.fixture(scope="module")
 def scheduler_address(tmp_path_factory):
     """A `dask scheduler` and two `dask worker` processes on 127.0.0.1; yields the address."""
@@ -51,10 +60,7 @@ def scheduler_address(tmp_path_factory):
     scheduler = dask_command("scheduler", *LOOPBACK, "--port", "0", "--scheduler-file", str(scheduler_file))
     processes = [start(scheduler, folder / "scheduler.log")]
     try:
-        deadline = time.monotonic() + STARTUP_S
-        while not scheduler_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        address = json.loads(scheduler_file.read_text())["address"]
+        address = wait_for(lambda: written_address(scheduler_file), STARTUP_S, "the scheduler file")
         assert address.startswith("tcp://127.0.0.1:")
         for number in range(2):
             worker = dask_command("worker", address, *LOOPBACK, "--nthreads", "1", "--name", f"w{number}")

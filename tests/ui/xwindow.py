@@ -75,7 +75,8 @@ class XWindow:
                     self.last = layout
                     return layout
             time.sleep(0.05)
-        raise AssertionError(f"timed out waiting; last layout state: {self.read().get('state')}")
+        last = self.read().get("state") if self.layout_file.exists() else "none written yet"
+        raise AssertionError(f"timed out after {WAIT_S:.0f} s waiting; last layout state: {last}")
 
     def settled(self, until=None) -> dict:
         """A layout written once the events sent so far were handled (a few frames on), meeting `until`."""

@@ -1,7 +1,7 @@
 // The instructor's page: the room at a glance and every control of the session.
 "use strict";
 
-import { $, Countdown, Room, el, fill, fillKeyed, remember, remembered } from "./room.js";
+import { $, Countdown, Room, el, fill, fillKeyed, fillOptions, remember, remembered } from "./room.js";
 
 export const KEY = "critmin-instructor";
 const page = { room: null, status: null, asking: false };
@@ -72,9 +72,9 @@ function onWelcome(welcome) {
   $("room").hidden = false;
   $("title").textContent = welcome.session.title;
   const names = welcome.session.team_names;
-  fill($("chat-to"), el("option", { value: "all", text: "everyone" }), ...welcome.session.teams.map((t) => el("option", { value: t, text: `${names[t]} (${t})` })));
+  fillOptions($("chat-to"), [{ value: "all", text: "everyone" }, ...welcome.session.teams.map((t) => ({ value: t, text: `${names[t]} (${t})` }))]);
   const pack = welcome.pack;
-  fill($("inject-pick"), ...(pack ? pack.injects : []).map((i) => el("option", { value: i.id, text: i.title })));
+  fillOptions($("inject-pick"), (pack ? pack.injects : []).map((i) => ({ value: i.id, text: i.title })));
   $("inject").disabled = !pack || !pack.injects.length;
   drawAgenda(pack);
   fill($("messages"));
@@ -129,10 +129,10 @@ function draw(status) {
   $("advance").disabled = !["open", "paused"].includes(status.phase);
   $("mute").textContent = status.muted ? "Unmute chat" : "Mute chat";
   $("leaderboard").textContent = status.leaderboard ? "Hide leaderboard" : "Show leaderboard";
-  fill($("rollback-turn"), ...Array.from({ length: status.resolved_turns }, (_, t) => el("option", { value: String(t), text: `to turn ${t + 1}` })));
+  fillOptions($("rollback-turn"), Array.from({ length: status.resolved_turns }, (_, t) => ({ value: String(t), text: `to turn ${t + 1}` })));
   $("rollback").disabled = !status.resolved_turns;
   $("injected").textContent = status.injected.length ? status.injected.join("; ") : "none";
-  fill($("withdraw-pick"), ...status.injected.map((title) => el("option", { value: title, text: title })));
+  fillOptions($("withdraw-pick"), status.injected.map((title) => ({ value: title, text: title })));
   $("withdraw").disabled = !status.injected.length;
   fillKeyed($("teams"), status.teams, teamRow);
   const board = page.room.progress && page.room.progress.leaderboard;

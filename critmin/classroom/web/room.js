@@ -125,8 +125,13 @@ export class Room {
     }
   }
 
+  // Whether a message sent now goes out (not while a reconnect is still connecting).
+  get open() {
+    return this.ws !== null && this.ws.readyState === WebSocket.OPEN;
+  }
+
   send(message) {
-    if (this.ws && this.ws.readyState === WebSocket.OPEN) {
+    if (this.open) {
       this.ws.send(JSON.stringify(message));
       return true;
     }
@@ -219,15 +224,27 @@ export function fill(node, ...children) {
 
 // Fill a list with one child per item, keeping the children whose item has not changed, so a
 // click that lands while an update redraws the list is not lost to a fresh copy of its button.
+// A list that has not changed at all is left alone.
 export function fillKeyed(node, items, make) {
   const kept = new Map(Array.from(node.children, (child) => [child.dataset.key, child]));
-  return fill(node, ...items.map((item) => {
+  const children = items.map((item) => {
     const key = JSON.stringify(item);
     if (kept.has(key)) return kept.get(key);
     const made = make(item);
     made.dataset.key = key;
     return made;
-  }));
+  });
+  if (children.length === node.children.length && children.every((child, i) => child === node.children[i])) return node;
+  return fill(node, ...children);
+}
+
+// Fill a select with options ({value, text}), keeping the person's choice while it is still
+// offered: an update that lands while they choose must not change what their next click sends.
+export function fillOptions(select, options) {
+  const chosen = select.value;
+  fillKeyed(select, options, (option) => el("option", option));
+  if (options.some((option) => option.value === chosen)) select.value = chosen;
+  return select;
 }
 
 export function number(value, digits = 1) {

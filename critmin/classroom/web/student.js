@@ -1,7 +1,7 @@
 // The student's page: join with the team code and a name, then play the team's country.
 "use strict";
 
-import { $, Countdown, Room, describe, el, fill, number, remember, remembered, words } from "./room.js";
+import { $, Countdown, Room, describe, el, fill, fillOptions, number, remember, remembered, words } from "./room.js";
 import { WorldMap } from "./map.js";
 
 const KEY = "critmin-student";
@@ -83,14 +83,13 @@ function onWelcome(welcome) {
   $("country").textContent = firm ? `${firm.name}, a state firm of ${firm.country}` : `${welcome.session.team_names[welcome.team]} (${welcome.team})`;
   $("who").textContent = welcome.name;
   if (!page.map) page.map = new WorldMap($("map"), welcome.world, firm ? firm.country : welcome.team);
-  const to = $("chat-to");
-  fill(to, el("option", { value: "all", text: "everyone" }), el("option", { value: "instructor", text: "the instructor" }),
-    ...welcome.session.teams.filter((t) => t !== welcome.team).map((t) => el("option", { value: t, text: `${welcome.session.team_names[t]} (${t})` })));
+  fillOptions($("chat-to"), [{ value: "all", text: "everyone" }, { value: "instructor", text: "the instructor" },
+    ...welcome.session.teams.filter((t) => t !== welcome.team).map((t) => ({ value: t, text: `${welcome.session.team_names[t]} (${t})` }))]);
   fill($("messages"));
   for (const message of welcome.chat) addMessage(message, false);
   $("deals-tab").hidden = Boolean(firm); // a firm seat's orders are stakes and investments
-  fill($("deal-partner"), ...welcome.world.countries.filter((c) => c.iso3 !== welcome.team && c.iso3 !== "ROW")
-    .map((c) => el("option", { value: c.iso3, text: `${c.name} (${c.iso3})` })));
+  fillOptions($("deal-partner"), welcome.world.countries.filter((c) => c.iso3 !== welcome.team && c.iso3 !== "ROW")
+    .map((c) => ({ value: c.iso3, text: `${c.name} (${c.iso3})` })));
   drawRole(welcome);
 }
 
@@ -308,7 +307,7 @@ function onVerdicts(message) {
 function send() {
   const id = page.room.submit(page.draft, $("reasoning").value.trim());
   page.sent = id;
-  $("orders-result").textContent = page.room.ws ? "Sending…" : "Not connected: your orders will be sent when the connection is back.";
+  $("orders-result").textContent = page.room.open ? "Sending…" : "Not connected: your orders will be sent when the connection is back.";
 }
 
 function onAck(ack) {
@@ -344,10 +343,7 @@ function drawDeals(o) {
   if (!o) return;
   const team = page.room.welcome.team;
   $("proposals").textContent = o.inbox.length ? `(${o.inbox.length})` : "";
-  const lines = $("deal-line");
-  const chosen = lines.value;
-  fill(lines, ...o.minerals.map((m) => el("option", { value: `${m.mineral}/${m.stage}`, text: `${words(m.mineral)} ${m.stage}` })));
-  if (chosen) lines.value = chosen;
+  fillOptions($("deal-line"), o.minerals.map((m) => ({ value: `${m.mineral}/${m.stage}`, text: `${words(m.mineral)} ${m.stage}` })));
   fill($("deal-inbox"), el("h3", { text: "Proposals to you" }),
     o.inbox.length ? el("ul", { class: "proposals inbox" }, ...o.inbox.map((p) => el("li", { "data-proposal": p.id },
       el("span", { text: `${p.id}: ${offerWords(p.offer, team)}` }),
