@@ -11,6 +11,7 @@ The live world is never touched. A classroom seat asks its server's check, as be
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 
 from critmin.core.actions import ActionBase, ActionFormatError, validated
 from critmin.core.world_view import WorldView
@@ -18,6 +19,7 @@ from critmin.engine import rules
 from critmin.engine.model import WorldModel
 
 SCHEDULED_FLOOR_USD_M = 0.5  # less is left out (the Orders panel's note says nothing of it either)
+CARRIED: dict = {}  # the last deep copy `carried` made, by its key
 
 
 def scheduled_usd_m(model: WorldView, country: str) -> float:
@@ -26,8 +28,13 @@ def scheduled_usd_m(model: WorldView, country: str) -> float:
     return float(scheduled[0]) if scheduled else 0.0
 
 
-def check_as_carried_out(model: WorldView, action: ActionBase) -> str | None:
-    """Why the engine refuses `action` now or when the turn carries it out, or None."""
+def check_as_carried_out(
+    model: WorldView, action: ActionBase, drafted: Sequence[ActionBase] = ()
+) -> str | None:
+    """Why the engine refuses `action` now or when the turn carries it out, or None.
+
+    `drafted`: the seat's orders of this turn drafted before it, carried out first.
+    """
     reason = model.check(action)
     if reason is not None or not isinstance(model, WorldModel):
         return reason
@@ -36,18 +43,39 @@ def check_as_carried_out(model: WorldView, action: ActionBase) -> str | None:
     except ActionFormatError as error:
         return str(error)
     scheduled = scheduled_usd_m(model, action.country)
-    if scheduled < SCHEDULED_FLOOR_USD_M:
+    scheduled = scheduled if scheduled >= SCHEDULED_FLOOR_USD_M else 0.0
+    if not scheduled and not drafted:
         return None
-    reason = rules.check(paid(model, action.country, scheduled), action)
+    reason = rules.check(carried(model, action.country, scheduled, tuple(drafted)), action)
     if reason is None:
         return None
-    return f"{reason} once the scenario's scheduled programmes have paid USD {scheduled:,.0f} m this quarter"
+    paid = (
+        f"the scenario's scheduled programmes have paid USD {scheduled:,.0f} m this quarter"
+        if scheduled
+        else ""
+    )
+    done = "your orders drafted before it are carried out" if drafted else ""
+    return f"{reason} once {' and '.join(part for part in (paid, done) if part)}"
 
 
-def paid(model: WorldModel, country: str, usd_m: float):
-    """A shallow copy of the model's world whose `country` treasury has paid `usd_m` (the rest shared)."""
-    world = copy.copy(model.world)
-    world.state = copy.copy(world.state)
-    world.state.treasury = world.state.treasury.copy()
-    world.state.treasury[world.index.country[country]] -= usd_m
-    return world
+def carried(model: WorldModel, country: str, scheduled: float, drafted: tuple[ActionBase, ...]):
+    """The model's world as the turn leaves it for the next order, as a copy (the live one untouched).
+
+    `country`'s treasury less `scheduled`, then the `drafted` orders the rules accept applied. A
+    shallow copy when only the treasury changes, else a deep one (kept for the same turn and drafts).
+    """
+    if not drafted:
+        world = copy.copy(model.world)
+        world.state = copy.copy(world.state)
+        world.state.treasury = world.state.treasury.copy()
+        world.state.treasury[world.index.country[country]] -= scheduled
+        return world
+    key = (id(model.world), model.world.version, model.turn, country, scheduled, drafted)
+    if CARRIED.get("key") != key:
+        world = copy.deepcopy(model.world)
+        world.state.treasury[world.index.country[country]] -= scheduled
+        for order in drafted:
+            if rules.check(world, order) is None:
+                rules.apply(world, order)
+        CARRIED.update(key=key, world=world)
+    return CARRIED["world"]

@@ -138,8 +138,12 @@ class Session:
         return reason
 
     def check(self, action: ActionBase) -> str | None:
-        """Why the engine refuses `action` now, or when the turn carries it out (ui/carried.py)."""
-        return check_as_carried_out(self.model, action)
+        """Why the engine refuses `action` now, or when the turn carries it out (ui/carried.py).
+
+        Carried out after the scenario's payments of the quarter and the player's other drafts.
+        """
+        drafted = [order for order in self.orders() if order != action]
+        return check_as_carried_out(self.model, action, drafted)
 
     def remove_order(self, index: int) -> None:
         """Drop one of the current player's draft orders."""

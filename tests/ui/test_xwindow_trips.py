@@ -156,3 +156,22 @@ def test_a_drafted_suggestion_leaves_the_suggested_moves(india):
     offered = [layout["widgets"][n]["tooltip"] for n in suggestions(layout)]
     assert move not in offered, "a move already among this turn's orders is suggested again"
     assert len(offered) == 5, offered  # the next one takes its place
+
+
+def test_an_investment_the_orders_drafted_before_it_leave_unpaid_is_greyed_out(india):
+    # USD 251 m is left after the scenario's payments; the suggested cobalt mine takes USD 149 m,
+    # so 38,369 t/yr of refined graphite (USD 127 m, affordable alone) would be refused at End turn
+    invest = next(n for n in suggestions(india.last) if n.startswith("Orders.actions[+ invest"))
+    india.click(invest, until=lambda layout: len(layout["state"]["orders"]) == 1)
+    for field, value in (("kind", "invest"), ("mineral", "graphite"), ("stage", "refined")):
+        name = f"Orders.{field}"
+        india.click(name, until=lambda layout, name=name: layout["widgets"][name]["expanded"])
+        india.click(
+            f"{name}.option[{value}]",
+            until=lambda layout, field=field, value=value: layout["state"]["forms"]["Orders"][field] == value,
+        )
+    india.click("Orders.amount")
+    india.type_text("38369")
+    layout = india.settled(until=lambda layout: not layout["widgets"]["Orders.add"]["enabled"])
+    tooltip = layout["widgets"]["Orders.add"]["tooltip"]
+    assert "your orders drafted before it are carried out" in tooltip, tooltip
