@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from critmin.agents import row_masks
 from critmin.agents.diplomacy import choose_buyer, choose_supplier, make_offer
 from critmin.agents.firms import invest_at_home, stake_abroad
 from critmin.agents.reading import FIGURE, WorldReading
@@ -123,12 +124,7 @@ def positions_by_row(chosen: np.ndarray) -> list[list[int]]:
 
 def short_with_stock(reading: WorldReading, release_at_shortage: float) -> np.ndarray:
     """(R, L) lines with strategic stock where users went short of more than that share of their need."""
-    figures = reading.rows.figures
-    stockpile, shortage = figures[..., FIGURE["stockpile"]], figures[..., FIGURE["shortage"]]
-    demand, imports = figures[..., FIGURE["demand"]], figures[..., FIGURE["imports"]]
-    need = np.where(demand > 0, demand, imports)
-    short = (stockpile > 1e-6) & (shortage > 0) & (need > 0)  # something to release, and someone short
-    return short & (shortage > release_at_shortage * need)
+    return row_masks.short_with_stock(reading.rows.figures, release_at_shortage)  # one compiled pass
 
 
 def secure_supply(situation: Situation, pressed: list[tuple[Line, float]]) -> list[ActionBase]:
@@ -609,11 +605,9 @@ def leveraged_ores(reading: WorldReading, min_share: float) -> list[list[int]]:
     It exports the ore with at least `min_share` of world capacity and processes at home less
     than half of the ore.
     """
-    seen, figures = reading.seen, reading.rows.figures
-    exports, capacity = figures[:, seen.ores, FIGURE["exports"]], figures[..., FIGURE["capacity"]]
-    leveraged = (exports > 0) & (reading.rows.capacity_share[:, seen.ores] >= min_share)
-    room = capacity[:, seen.processed] < 0.5 * capacity[:, seen.ores]
-    return positions_by_row(leveraged & room)
+    seen, rows = reading.seen, reading.rows
+    mask = row_masks.leveraged(rows.figures, rows.capacity_share, seen.ores, seen.processed, min_share)
+    return positions_by_row(mask)
 
 
 # --- aligned supplier ----------------------------------------------------------------------
@@ -665,9 +659,8 @@ def seek_investors(situation: Situation, memory: Memory) -> list[ActionBase]:
 
 def unprocessed_ores(reading: WorldReading) -> list[list[int]]:
     """Per row, the chained minerals it mines but processes less than a quarter of at home."""
-    seen, capacity = reading.seen, reading.rows.figures[..., FIGURE["capacity"]]
-    ores = capacity[:, seen.ores]
-    return positions_by_row((ores > 0) & (capacity[:, seen.processed] < 0.25 * ores))
+    seen = reading.seen
+    return positions_by_row(row_masks.unprocessed(reading.rows.figures, seen.ores, seen.processed))
 
 
 def investor_offer(situation: Situation, line: Line, tonnes_per_turn: float):

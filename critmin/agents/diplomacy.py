@@ -32,7 +32,7 @@ def answer_inbox(situation: Situation) -> list[ActionBase]:
     me = situation.obs.country
     if not situation.obs.inbox and not situation.obs.agreement_inbox:
         return []
-    offers = [(item["id"], inbox_offer(item["offer"])) for item in situation.obs.inbox]
+    offers = inbox_offers(situation)
     values = {pid: value_offer(situation, offer) for pid, offer in offers}
     chosen = best_per_line(situation, offers, values)
     actions: list[ActionBase] = [answer_agreement(situation, item) for item in situation.obs.agreement_inbox]
@@ -44,6 +44,12 @@ def answer_inbox(situation: Situation) -> list[ActionBase]:
             if counter is not None:
                 actions.append(counter)
     return actions
+
+
+def inbox_offers(situation: Situation) -> list[tuple[str, ProposeDeal]]:
+    """(proposal id, offer) of every inbox record: the engine's own offer where it lends it, else rebuilt."""
+    held = situation.obs.offers or {}
+    return [(item["id"], held.get(item["id"]) or inbox_offer(item["offer"])) for item in situation.obs.inbox]
 
 
 def inbox_offer(offer: dict) -> ProposeDeal:

@@ -22,6 +22,7 @@ import msgspec
 import numpy as np
 
 from critmin.agents.manufacturers import RiskBoard, risk_board
+from critmin.core.actions import ProposeDeal
 from critmin.core.export_control import ExportControl
 from critmin.core.observation import LINE_FIGURES, Observation, Terms, WorldLine
 from critmin.core.worked_out import WorkedOnce
@@ -74,6 +75,7 @@ class Own(msgspec.Struct, frozen=True, kw_only=True, eq=False):
     policies: list[dict]
     terms: Terms
     committed_usd_m: tuple[float, ...] = ()  # scheduled outlays of the coming turns, this one first
+    offers: Mapping[str, ProposeDeal] | None = None  # the inbox's offers by id, where the engine lends them
 
 
 class TrustRow(Mapping):

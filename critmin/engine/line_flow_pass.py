@@ -4,8 +4,8 @@ One walk over the non-zero entries gives each country's tonnes sent and received
 purchases from itself and the order of the entries by (destination, line, origin). Each total
 is numpy's pairwise sum of the dense row it stands for (engine/pairwise_sum.py), walked over the
 row's entries alone (the zeros between them add nothing), so the figures are the dense sums' bit
-for bit; the order is a counting sort by (destination, line), which keeps
-the entries' (line, origin) order within a bucket: `np.argsort(key, kind="stable")`'s.
+for bit; the order is a counting sort by (destination, line), which keeps the entries' (line,
+origin) order within a bucket: `np.argsort(key, kind="stable")`'s.
 """
 
 from __future__ import annotations
@@ -99,8 +99,8 @@ def _received(line, origin, destination, tonnes, order, lines, countries):
 def _row_sums(row, column, values, order, length, totals):
     """totals[r] = numpy's sum of row r of a dense (rows, length) array holding `values` at (row, column).
 
-    Entries are taken in `order`: a row's one after the other, its columns ascending. A row longer
-    than BLOCK is laid into a dense buffer and summed pairwise (engine/pairwise_sum.py).
+    Entries are taken in `order`: a row's one after the other, its columns ascending. A row of at
+    most BLOCK values is one block; a longer one is split into numpy's halves (`_halves_sum`).
     """
     if length > BLOCK:
         _long_row_sums(row, column, values, order, length, totals)

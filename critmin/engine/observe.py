@@ -19,6 +19,7 @@ import msgspec
 import numpy as np
 
 from critmin.agents.reading import Imports, KeptRouteControls, Line, WorldReading
+from critmin.core.actions import ProposeDeal
 from critmin.core.observation import LINE_FIGURES, MineralView, Observation, WorldLine
 from critmin.core.turn_view import Names, TurnView
 from critmin.engine.largest import largest_columns, scatter_shares
@@ -67,6 +68,7 @@ class ObservationBook:
     firms: dict[str, list[dict]]
     deals: dict[str, list[dict]]
     inbox: dict[str, list[dict]]
+    offers: dict[str, ProposeDeal]  # the offer of each inbox record, by proposal id, as the engine holds it
     outbox: dict[str, list[dict]]
     agreements: dict[str, list[dict]]  # each country's agreements in force
     agreement_inbox: dict[str, list[dict]]  # agreement proposals awaiting each country's answer
@@ -426,18 +428,23 @@ def deals_by_country(world: World) -> dict[str, list[dict]]:
     return deals
 
 
-def pending_proposals(world: World) -> dict[str, dict[str, list[dict]]]:
-    """Pending proposals as plain data, in id order: each country's inbox (to answer) and outbox (made)."""
+def pending_proposals(world: World) -> dict[str, dict]:
+    """Pending proposals as plain data, in id order: each country's inbox (to answer) and outbox (made).
+
+    Also the offers of the inbox records as the engine holds them (`offers`, by proposal id).
+    """
     inbox: dict[str, list[dict]] = defaultdict(list)
     outbox: dict[str, list[dict]] = defaultdict(list)
+    held: dict[str, ProposeDeal] = {}
     proposals = [proposal for _, proposal in sorted(world.deals.proposals.items())]
     offers = msgspec.to_builtins([proposal.action for proposal in proposals])
     for proposal, offer in zip(proposals, offers, strict=True):
         record = {"id": proposal.id, "turn": proposal.turn, "offer": offer}
         if not proposal.action.with_firm:  # an offer to a firm is the firm's to answer
             inbox[proposal.action.counterparty].append(record)
+            held[proposal.id] = proposal.action
         outbox[proposal.action.country].append(record)
-    return {"inbox": inbox, "outbox": outbox}
+    return {"inbox": inbox, "offers": held, "outbox": outbox}
 
 
 def agreements_by_country(world: World) -> dict[str, dict[str, list[dict]]]:

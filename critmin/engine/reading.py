@@ -65,6 +65,7 @@ def own_part(book, country: str) -> Own:
         trust=TrustRow(view.names.country, view.trust[c]),
         deals=book.deals.get(country, []),
         inbox=book.inbox.get(country, []),
+        offers=book.offers,
         outbox=book.outbox.get(country, []),
         agreements=book.agreements.get(country, []),
         agreement_inbox=book.agreement_inbox.get(country, []),

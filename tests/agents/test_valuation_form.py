@@ -17,6 +17,7 @@ import msgspec
 
 from critmin.agents import diplomacy
 from critmin.agents.diplomacy import inbox_offer as diplomacy_inbox_offer
+from critmin.agents.diplomacy import inbox_offers as diplomacy_inbox_offers
 from critmin.agents.diplomacy import with_terms as diplomacy_with_terms
 from critmin.agents.valuation import DealValue, exploration_partner_value, value_offer
 from critmin.core.actions import ProposeDeal
@@ -147,15 +148,19 @@ def reference_counter(offer: ProposeDeal, **terms) -> ProposeDeal:
 def test_inbox_offers_and_counter_offers_are_the_first_forms(monkeypatch):
     built, countered = [], []
 
-    def inbox_offer(offer):
-        built.append((diplomacy_inbox_offer(offer), msgspec.convert(offer, ProposeDeal)))
-        return built[-1][0]
+    def inbox_offers(situation):
+        offers = diplomacy_inbox_offers(situation)  # the engine's own offers, lent by the book
+        for item, (pid, offer) in zip(situation.obs.inbox, offers, strict=True):
+            first = msgspec.convert(item["offer"], ProposeDeal)
+            assert pid == item["id"]
+            built.extend([(offer, first), (diplomacy_inbox_offer(item["offer"]), first)])  # and rebuilt
+        return offers
 
     def with_terms(offer, **terms):
         countered.append((diplomacy_with_terms(offer, **terms), reference_counter(offer, **terms)))
         return countered[-1][0]
 
-    monkeypatch.setattr(diplomacy, "inbox_offer", inbox_offer)
+    monkeypatch.setattr(diplomacy, "inbox_offers", inbox_offers)
     monkeypatch.setattr(diplomacy, "with_terms", with_terms)
     WorldModel(scenario_of("world-2024"), seed=0, record_hashes=False).run(12)
     assert len(built) > 100 and len(countered) > 50
