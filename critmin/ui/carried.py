@@ -19,7 +19,6 @@ from critmin.engine import rules
 from critmin.engine.model import WorldModel
 
 SCHEDULED_FLOOR_USD_M = 0.5  # less is left out (the Orders panel's note says nothing of it either)
-CARRIED: dict = {}  # the last deep copy `carried` made, by its key
 
 
 def scheduled_usd_m(model: WorldView, country: str) -> float:
@@ -29,11 +28,12 @@ def scheduled_usd_m(model: WorldView, country: str) -> float:
 
 
 def check_as_carried_out(
-    model: WorldView, action: ActionBase, drafted: Sequence[ActionBase] = ()
+    model: WorldView, action: ActionBase, drafted: Sequence[ActionBase] = (), kept: dict | None = None
 ) -> str | None:
     """Why the engine refuses `action` now or when the turn carries it out, or None.
 
-    `drafted`: the seat's orders of this turn drafted before it, carried out first.
+    `drafted`: the seat's orders of this turn drafted before it, carried out first. `kept`: where
+    the caller keeps the last copy of the world made for drafts (a session's own dict).
     """
     reason = model.check(action)
     if reason is not None or not isinstance(model, WorldModel):
@@ -46,7 +46,8 @@ def check_as_carried_out(
     scheduled = scheduled if scheduled >= SCHEDULED_FLOOR_USD_M else 0.0
     if not scheduled and not drafted:
         return None
-    reason = rules.check(carried(model, action.country, scheduled, tuple(drafted)), action)
+    world = carried(model, action.country, scheduled, tuple(drafted), {} if kept is None else kept)
+    reason = rules.check(world, action)
     if reason is None:
         return None
     paid = (
@@ -58,11 +59,12 @@ def check_as_carried_out(
     return f"{reason} once {' and '.join(part for part in (paid, done) if part)}"
 
 
-def carried(model: WorldModel, country: str, scheduled: float, drafted: tuple[ActionBase, ...]):
+def carried(model: WorldModel, country: str, scheduled: float, drafted: tuple[ActionBase, ...], kept: dict):
     """The model's world as the turn leaves it for the next order, as a copy (the live one untouched).
 
     `country`'s treasury less `scheduled`, then the `drafted` orders the rules accept applied. A
-    shallow copy when only the treasury changes, else a deep one (kept for the same turn and drafts).
+    shallow copy when only the treasury changes, else a deep one, kept in `kept` for the same
+    turn and drafts.
     """
     if not drafted:
         world = copy.copy(model.world)
@@ -71,11 +73,11 @@ def carried(model: WorldModel, country: str, scheduled: float, drafted: tuple[Ac
         world.state.treasury[world.index.country[country]] -= scheduled
         return world
     key = (id(model.world), model.world.version, model.turn, country, scheduled, drafted)
-    if CARRIED.get("key") != key:
+    if kept.get("key") != key:
         world = copy.deepcopy(model.world)
         world.state.treasury[world.index.country[country]] -= scheduled
         for order in drafted:
             if rules.check(world, order) is None:
                 rules.apply(world, order)
-        CARRIED.update(key=key, world=world)
-    return CARRIED["world"]
+        kept.update(key=key, world=world)
+    return kept["world"]

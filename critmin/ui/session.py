@@ -84,6 +84,7 @@ class Session:
         self.humans = list(humans)
         self.player_index = 0
         self.drafts: dict[str, list[ActionBase]] = {h: [] for h in self.humans}
+        self.carried: dict = {}  # the last world copy made to check an order after the drafts
 
     @classmethod
     def start(
@@ -143,7 +144,7 @@ class Session:
         Carried out after the scenario's payments of the quarter and the player's other drafts.
         """
         drafted = [order for order in self.orders() if order != action]
-        return check_as_carried_out(self.model, action, drafted)
+        return check_as_carried_out(self.model, action, drafted, self.carried)
 
     def remove_order(self, index: int) -> None:
         """Drop one of the current player's draft orders."""
