@@ -3,21 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from critmin.engine import capacity_response, dynamics
-from critmin.engine.model import WorldModel
-
-
-@pytest.fixture(scope="module")
-def played():
-    model = WorldModel("world-2024", seed=0, record_hashes=False)
-    model.run(5)
-    return model.world
-
-
-def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+from tests.engine.bits import same_bits
 
 
 def by_the_array_rules(state, constants, settings) -> np.ndarray:
@@ -38,12 +26,12 @@ def assert_the_same_response(state, constants, settings) -> None:
     assert compiled.utilisation is not state.utilisation  # a new array, as np.where made
 
 
-def test_a_played_worlds_response_is_the_array_rules(played):
-    assert_the_same_response(played.state, played.constants, played.settings)
+def test_a_played_worlds_response_is_the_array_rules(world_2024):
+    assert_the_same_response(world_2024.state, world_2024.constants, world_2024.settings)
 
 
-def test_dear_prices_order_capacity_and_cheap_ones_close_it(played):
-    state, constants, settings = played.state.copy(), played.constants, played.settings
+def test_dear_prices_order_capacity_and_cheap_ones_close_it(world_2024):
+    state, constants, settings = world_2024.state.copy(), world_2024.constants, world_2024.settings
     state.long_run_price *= 3.0
     state.utilisation = np.maximum(state.utilisation, state.normal_utilisation)
     assert by_the_array_rules(state.copy(), constants, settings).any()
@@ -55,8 +43,8 @@ def test_dear_prices_order_capacity_and_cheap_ones_close_it(played):
     assert_the_same_response(state, constants, settings)
 
 
-def test_odd_values_keep_numpys_rules(played):
-    state, constants, settings = played.state.copy(), played.constants, played.settings
+def test_odd_values_keep_numpys_rules(world_2024):
+    state, constants, settings = world_2024.state.copy(), world_2024.constants, world_2024.settings
     rng = np.random.default_rng(7)
     shape = state.price.shape
     for name in ("expected_price", "long_run_price", "unit_cost", "utilisation", "capacity"):
@@ -71,10 +59,10 @@ def test_odd_values_keep_numpys_rules(played):
     assert_the_same_response(state, constants, settings)
 
 
-def test_a_state_read_through_views_responds_by_the_array_rules(played):
-    arrays, compiled = played.state.copy(), played.state.copy()
+def test_a_state_read_through_views_responds_by_the_array_rules(world_2024):
+    arrays, compiled = world_2024.state.copy(), world_2024.state.copy()
     compiled.capacity = np.asfortranarray(compiled.capacity)  # not C-contiguous: the array rules
-    orders = by_the_array_rules(arrays, played.constants, played.settings)
-    assert same_bits(capacity_response.respond(compiled, played.constants, played.settings), orders)
+    orders = by_the_array_rules(arrays, world_2024.constants, world_2024.settings)
+    assert same_bits(capacity_response.respond(compiled, world_2024.constants, world_2024.settings), orders)
     assert same_bits(np.ascontiguousarray(compiled.capacity), arrays.capacity)
     assert same_bits(compiled.utilisation, arrays.utilisation)

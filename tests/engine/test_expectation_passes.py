@@ -3,26 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from critmin.engine import dynamics, expectation_passes
-from critmin.engine.model import WorldModel
+from tests.engine.bits import same_bits_but_nan as same_bits
 
 MOVED = ("expected_price", "long_run_price", "price_trend", "inventory_target", "supply_risk")
-
-
-@pytest.fixture(scope="module")
-def played():
-    model = WorldModel("world-2024", seed=0, record_hashes=False)
-    model.run(5)
-    return model.world
-
-
-def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
-    """The same bits, but for NaN's sign and payload (which the compiler may take from either operand)."""
-    if a.shape != b.shape or a.dtype != b.dtype or not (np.isnan(a) == np.isnan(b)).all():
-        return False
-    return a[~np.isnan(a)].tobytes() == b[~np.isnan(b)].tobytes()
 
 
 def by_the_array_rules(state, constants, settings, previous, short, need) -> None:
@@ -41,17 +26,18 @@ def assert_the_same_update(state, constants, settings, previous, short, need) ->
     assert compiled.supply_risk is not state.supply_risk  # a new array, as the rule made
 
 
-def test_a_played_worlds_update_is_the_array_rules(played):
-    last = played.last
+def test_a_played_worlds_update_is_the_array_rules(world_2024):
+    last = world_2024.last
     assert (last.shortage > 0).any()
+    world = world_2024
     assert_the_same_update(
-        played.state, played.constants, played.settings, played.price_before, last.shortage, last.demand
+        world.state, world.constants, world.settings, world.price_before, last.shortage, last.demand
     )
 
 
-def test_a_working_cover_of_zero_and_odd_values_keep_numpys_rules(played):
-    state, settings = played.state.copy(), played.settings
-    constants = type(played.constants)(**{**vars(played.constants), "working_cover": 0.0})
+def test_a_working_cover_of_zero_and_odd_values_keep_numpys_rules(world_2024):
+    state, settings = world_2024.state.copy(), world_2024.settings
+    constants = type(world_2024.constants)(**{**vars(world_2024.constants), "working_cover": 0.0})
     rng = np.random.default_rng(11)
     shape = state.price.shape
     odd = {}
@@ -72,24 +58,25 @@ def test_a_working_cover_of_zero_and_odd_values_keep_numpys_rules(played):
         values[rng.random(shape) < 0.01] = np.inf
         setattr(state, name, values)
         odd[name] = values
-    previous = played.price_before * rng.lognormal(0, 1, shape)
+    previous = world_2024.price_before * rng.lognormal(0, 1, shape)
     previous[0, 0, 0], previous[1, 1, 1] = 0.0, np.nan
-    need = played.last.demand.copy()
+    need = world_2024.last.demand.copy()
     need[rng.random(shape) < 0.1] = 0.0
     short = need * rng.random(shape)
     short[2, 2, 0] = np.nan
     with np.errstate(all="ignore"):
         assert_the_same_update(state, constants, settings, previous, short, need)
-        assert_the_same_update(state, played.constants, settings, previous, short, need)
+        assert_the_same_update(state, world_2024.constants, settings, previous, short, need)
 
 
-def test_a_state_written_through_views_is_updated_by_the_array_rules(played):
-    constants, settings, last = played.constants, played.settings, played.last
-    arrays, compiled = played.state.copy(), played.state.copy()
+def test_a_state_written_through_views_is_updated_by_the_array_rules(world_2024):
+    constants, settings, last = world_2024.constants, world_2024.settings, world_2024.last
+    arrays, compiled = world_2024.state.copy(), world_2024.state.copy()
     compiled.inventory_target = np.asfortranarray(
         compiled.inventory_target
     )  # not C-contiguous: the array rules
-    by_the_array_rules(arrays, constants, settings, played.price_before, last.shortage, last.demand)
-    expectation_passes.update(compiled, constants, settings, played.price_before, last.shortage, last.demand)
+    before = world_2024.price_before
+    by_the_array_rules(arrays, constants, settings, before, last.shortage, last.demand)
+    expectation_passes.update(compiled, constants, settings, before, last.shortage, last.demand)
     for name in MOVED:
         assert same_bits(np.ascontiguousarray(getattr(compiled, name)), getattr(arrays, name)), name

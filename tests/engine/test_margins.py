@@ -7,6 +7,7 @@ import pytest
 
 from critmin.engine import dynamics
 from critmin.engine.model import WorldModel
+from tests.engine.bits import same_bits
 
 
 @pytest.fixture(scope="module")
@@ -14,10 +15,6 @@ def played():
     model = WorldModel("world-2024", seed=0, record_hashes=False)
     model.run(3)
     return model.world
-
-
-def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and a.tobytes() == b.tobytes()
 
 
 def test_the_quotient_is_numpys_masked_division_bit_for_bit():

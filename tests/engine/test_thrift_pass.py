@@ -3,25 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from critmin.core.vocabulary import TURNS_PER_YEAR
 from critmin.engine import dynamics
-from critmin.engine.model import WorldModel
-
-
-@pytest.fixture(scope="module")
-def played():
-    model = WorldModel("world-2024", seed=0, record_hashes=False)
-    model.run(5)
-    return model.world
-
-
-def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
-    """The same bits, but for NaN's sign and payload: of two NaN operands the compiler may keep either."""
-    if a.shape != b.shape or a.dtype != b.dtype or not (np.isnan(a) == np.isnan(b)).all():
-        return False
-    return a[~np.isnan(a)].tobytes() == b[~np.isnan(b)].tobytes()
+from tests.engine.bits import same_bits_but_nan as same_bits
 
 
 def odd(values: np.ndarray, rng) -> np.ndarray:
@@ -32,9 +17,9 @@ def odd(values: np.ndarray, rng) -> np.ndarray:
     return values
 
 
-def states(played):
-    state, rng = played.state.copy(), np.random.default_rng(5)
-    yield played.state
+def states(world_2024):
+    state, rng = world_2024.state.copy(), np.random.default_rng(5)
+    yield world_2024.state
     for name in (
         "final_demand",
         "demand_growth",
@@ -60,13 +45,13 @@ def array_thrift(state, constants, settings) -> np.ndarray:
     return intensity
 
 
-def test_thrift_is_the_array_rule(played):
-    for state in states(played):
+def test_thrift_is_the_array_rule(world_2024):
+    for state in states(world_2024):
         for prices in (1.0, 3.0):  # at today's prices, and dear enough to thrift
             state = state.copy()
             state.expected_price = state.expected_price * prices
             with np.errstate(all="ignore"):
-                intensity = array_thrift(state, played.constants, played.settings)
-                dynamics.thrift(state, played.constants, played.settings)
+                intensity = array_thrift(state, world_2024.constants, world_2024.settings)
+                dynamics.thrift(state, world_2024.constants, world_2024.settings)
             assert same_bits(state.intensity, intensity)
     assert (intensity < 1.0).any()
