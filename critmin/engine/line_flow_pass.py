@@ -13,7 +13,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from critmin.engine.pairwise_sum import BLOCK, UNROLL, half_at
+from critmin.engine.pairwise_sum import BLOCK, UNROLL, folded, half_at
 
 
 @nb.njit(cache=True, nogil=True)
@@ -170,14 +170,6 @@ def _halves_sum(column, values, order, first, last, n, frames, lefts, running):
         while q < last and column[order[q]] < stop:
             total += values[order[q]]
             q += 1
-        while top > 0 and frames[top - 1, 2] == 1:  # right halves done: add them to their lefts
-            top -= 1
-            total = lefts[top] + total
-        if top == 0:
+        top, total = folded(frames, lefts, top, total)
+        if top < 0:
             return total
-        top -= 1  # a left half done: keep it, the right half next
-        lefts[top], frames[top, 2] = total, 1
-        half = half_at(frames[top, 1])
-        frames[top + 1, 0], frames[top + 1, 1] = frames[top, 0] + half, frames[top, 1] - half
-        frames[top + 1, 2] = 0
-        top += 1

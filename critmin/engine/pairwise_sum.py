@@ -74,17 +74,28 @@ def dense_pairwise(values, n, frames, lefts):
             frames[top, 0], frames[top, 1], frames[top, 2] = start, half_at(count), 0
             continue
         total = _block_sum(values[start : start + count], count)
-        while top > 0 and frames[top - 1, 2] == 1:  # right halves done: add them to their lefts
-            top -= 1
-            total = lefts[top] + total
-        if top == 0:
+        top, total = folded(frames, lefts, top, total)
+        if top < 0:
             return total
-        top -= 1  # a left half done: keep it, the right half next
-        lefts[top], frames[top, 2] = total, 1
-        half = half_at(frames[top, 1])
-        frames[top + 1, 0], frames[top + 1, 1] = frames[top, 0] + half, frames[top, 1] - half
-        frames[top + 1, 2] = 0
-        top += 1
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def folded(frames, lefts, top, total):
+    """A block's `total` added to the left halves done before it, and the next frame set up.
+
+    Returns (top, total): the next frame's level, or -1 when `total` is the whole sum.
+    """
+    while top > 0 and frames[top - 1, 2] == 1:  # right halves done: add them to their lefts
+        top -= 1
+        total = lefts[top] + total
+    if top == 0:
+        return -1, total
+    top -= 1  # a left half done: keep it, the right half next
+    lefts[top], frames[top, 2] = total, 1
+    half = half_at(frames[top, 1])
+    frames[top + 1, 0], frames[top + 1, 1] = frames[top, 0] + half, frames[top, 1] - half
+    frames[top + 1, 2] = 0
+    return top + 1, total
 
 
 @nb.njit(cache=True, nogil=True)
