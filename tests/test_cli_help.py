@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 
@@ -33,9 +34,10 @@ def test_every_argument_of_every_command_has_a_help_text():
 @pytest.mark.parametrize("args", [("scenarios", "list"), ("pack", "china-ree-controls-2025")])
 def test_output_piped_into_a_reader_that_stops_early_ends_without_a_traceback(args):
     """`critmin pack NAME | head -5`: the reader has gone before critmin writes; no traceback."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "critmin", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    process.stdout.close()  # the reader is gone before critmin writes
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before critmin starts, so its first write finds no reader
+    command = [sys.executable, "-m", "critmin", *args]
+    process = subprocess.Popen(command, stdout=write_end, stderr=subprocess.PIPE)
+    os.close(write_end)
     _, errors = process.communicate(timeout=120)
     assert b"Traceback" not in errors and process.returncode == EXIT_PIPE_CLOSED, errors.decode()

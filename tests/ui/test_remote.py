@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pygame
 import pytest
@@ -126,10 +125,8 @@ def test_the_instructor_hands_a_team_to_the_ai_and_projects(server, seat, app, d
 
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_v, mod=0, unicode="v"))
     driver.frames(3)
-    assert scene.projector and not scene.replace_button.visible
-    before = time.monotonic()
     driver.frames(5)  # the big timer and the team chips draw
-    assert time.monotonic() - before < 5
+    assert scene.projector and not scene.replace_button.visible
 
 
 class FakeWindows:
