@@ -8,8 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ import pytest
 from critmin.classroom.client import SessionClient
 from critmin.classroom.instructor import send_command
 from tests.conftest import TINY
+from tests.waiting import wait_for
 
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 120.0  # a server dying is seen at once; a cold numba cache on a loaded machine took 100 s
@@ -29,17 +28,6 @@ def die_with_parent() -> None:
         import ctypes
 
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-def wait_for(predicate: Callable[[], object], timeout: float = 20.0, interval: float = 0.05, what: str = ""):
-    """Poll until `predicate()` is truthy; fail the test after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what or predicate}")
 
 
 def run(coroutine, timeout: float = 30.0):

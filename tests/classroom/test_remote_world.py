@@ -9,7 +9,7 @@ from critmin.classroom.remote import RemoteWorld
 from critmin.core.actions import SetTariff
 from critmin.core.outline import WorldOutline
 from critmin.core.world_view import RoomNotice
-from tests.classroom.conftest import wait_for
+from tests.waiting import wait_for
 
 
 def test_a_remote_world_offers_the_models_calls_to_a_front_end(tiny_server):

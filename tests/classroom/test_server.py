@@ -15,8 +15,9 @@ from critmin.classroom import protocol as p
 from critmin.classroom.client import JoinError, SessionClient
 from critmin.classroom.server import CHAT_BURST, MAX_CONNECTIONS_PER_SEAT, SEND_TIMEOUT_S
 from critmin.classroom.store import Store
-from tests.classroom.conftest import ServerProcess, joined, next_of, read_acks, run, start_bot, stop, wait_for
+from tests.classroom.conftest import ServerProcess, joined, next_of, read_acks, run, start_bot, stop
 from tests.conftest import TINY
+from tests.waiting import wait_for
 
 
 async def raw_join(server: ServerProcess, seat: str):

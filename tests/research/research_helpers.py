@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -23,14 +21,3 @@ def results_frame(directory: Path) -> pd.DataFrame:
     for column in ("metric", "country", "mineral", "stage"):
         frame[column] = frame[column].astype(object)
     return frame.sort_values(ORDER, na_position="first").reset_index(drop=True)
-
-
-def wait_for(predicate: Callable[[], object], timeout: float, what: str, interval: float = 0.05):
-    """Poll until `predicate()` is truthy and return it; fail the test after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")

@@ -11,7 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from research_helpers import FACTORIAL, wait_for
+from research_helpers import FACTORIAL
+
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = FACTORIAL.read_text().replace('"../../data/tiny.toml"', f'"{ROOT / "tests" / "data" / "tiny.toml"}"')

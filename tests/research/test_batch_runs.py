@@ -12,13 +12,14 @@ import sys
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from research_helpers import FACTORIAL, ORDER, results_frame, wait_for
+from research_helpers import FACTORIAL, ORDER, results_frame
 
 from critmin.engine.model import WorldModel
 from critmin.research.design import plan_runs
 from critmin.research.executors import InlineExecutor, RunFailure
 from critmin.research.runner import BatchOptions, run_batch
 from critmin.research.simulate import RunContext, simulate
+from tests.waiting import wait_for
 
 
 class CountingExecutor(InlineExecutor):

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from research_helpers import FACTORIAL, results_frame, wait_for
+from research_helpers import FACTORIAL, results_frame
 
 from critmin.research.executors import DaskExecutor, ExecutorError
 from critmin.research.runner import BatchOptions, run_batch
+from tests.waiting import wait_for
 
 STARTUP_S = 60
 LOOPBACK = ("--host", "127.0.0.1", "--dashboard-address", "127.0.0.1:0")  # nothing listens beyond loopback

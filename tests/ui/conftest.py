@@ -10,6 +10,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pytest
 from uidriver import Driver
+from xwindow import start_xvfb
 
 from critmin.ui.app import App
 
@@ -28,3 +29,12 @@ def app():
 def driver(app):
     """A Driver on the app."""
     return Driver(app)
+
+
+@pytest.fixture(scope="module")
+def display():
+    """An X server of our own on a free display (the real-window tests' own, one per module)."""
+    server, name = start_xvfb()
+    yield name
+    server.terminate()
+    server.wait(timeout=10)

@@ -20,8 +20,9 @@ pytest.importorskip("websockets")
 from critmin.classroom import join
 from critmin.classroom.remote import RemoteWorld
 from critmin.ui.remote import InstructorScene, RemoteGameScene, RemoteSession, countdown, option_text
-from tests.classroom.conftest import CRITMIN, ServerProcess, wait_for
+from tests.classroom.conftest import CRITMIN, ServerProcess
 from tests.conftest import TINY
+from tests.waiting import wait_for
 
 TIMEOUT_S = 15.0
 

@@ -24,8 +24,9 @@ from critmin.ui.orders import OrdersPanel
 from critmin.ui.panels import PricesPanel, dashboard_html, news_html, report_html
 from critmin.ui.remote import RemoteGameScene, RemoteSession
 from critmin.ui.session import Session
-from tests.classroom.conftest import ServerProcess, wait_for
+from tests.classroom.conftest import ServerProcess
 from tests.conftest import TINY
+from tests.waiting import wait_for
 
 TEAMS = ("CHN", "IND", "AUS")
 TIMEOUT_S = 20.0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from xwindow import XWindow, start_xvfb
+from xwindow import XWindow
 
 pytestmark = pytest.mark.xwindow
 
@@ -16,15 +16,6 @@ TOOLBAR = (
     "panel_buttons[",
     "action_buttons[",
 )
-
-
-@pytest.fixture(scope="module")
-def display():
-    """An X server of our own on a free display."""
-    server, name = start_xvfb()
-    yield name
-    server.terminate()
-    server.wait(timeout=10)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import time
 
 import pygame
 import pytest
-from xwindow import ROOT, XWindow, start_xvfb
+from xwindow import ROOT, XWindow
 
 from critmin.engine.model import WorldModel
 from critmin.ui.widgets import font
@@ -19,15 +19,6 @@ from critmin.ui.widgets import font
 pytestmark = pytest.mark.xwindow
 
 FLAGSHIP = "india-central-asia-2025"
-
-
-@pytest.fixture(scope="module")
-def display():
-    """An X server of our own on a free display."""
-    server, name = start_xvfb()
-    yield name
-    server.terminate()
-    server.wait(timeout=10)
 
 
 @pytest.fixture
