@@ -290,8 +290,8 @@ class PricesPanel(Panel):
         self.next_row(28)
         if self.why:
             text = f"Shown: {self.why} (pick another line above)"
-            self.why_label = UILabel(self.row(18), text, self.scene.ui, container=self.window)
-            self.next_row(18)
+            self.why_label = UILabel(self.row(22), text, self.scene.ui, container=self.window)
+            self.next_row(22)  # the label's font is 20 px high: 18 cut its descenders
         price_height = max(self.height_left // 2, 120)
         size = (self.width, price_height)
         series = self.scene.history().get(self.line)
