@@ -13,7 +13,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from critmin.engine.pairwise_sum import BLOCK, UNROLL, folded, half_at
+from critmin.engine.pairwise_sum import entry_row_sums
 
 
 @nb.njit(cache=True, nogil=True)
@@ -67,7 +67,7 @@ def flow_totals(line, origin, destination, tonnes, lines, countries, floor):
 def _sent(line, origin, destination, tonnes, lines, countries):
     """(C, lines) each (line, origin)'s row of tonnes by destination, summed as numpy sums it."""
     totals = np.zeros(countries * lines)
-    _row_sums(origin * lines + line, destination, tonnes, np.arange(len(tonnes)), countries, totals)
+    entry_row_sums(origin * lines + line, destination, tonnes, np.arange(len(tonnes)), countries, totals)
     return totals.reshape(countries, lines)
 
 
@@ -91,85 +91,5 @@ def _by_destination(line, destination, lines, countries):
 def _received(line, origin, destination, tonnes, order, lines, countries):
     """(C, lines) each (destination, line)'s row of tonnes by origin, summed as numpy sums it."""
     totals = np.zeros(countries * lines)
-    _row_sums(destination * lines + line, origin, tonnes, order, countries, totals)
+    entry_row_sums(destination * lines + line, origin, tonnes, order, countries, totals)
     return totals.reshape(countries, lines)
-
-
-@nb.njit(cache=True, nogil=True)
-def _row_sums(row, column, values, order, length, totals):
-    """totals[r] = numpy's sum of row r of a dense (rows, length) array holding `values` at (row, column).
-
-    Entries are taken in `order`: a row's one after the other, its columns ascending. A row of at
-    most BLOCK values is one block; a longer one is split into numpy's halves (`_halves_sum`).
-    """
-    if length > BLOCK:
-        _long_row_sums(row, column, values, order, length, totals)
-        return
-    running = np.zeros(UNROLL)
-    end = length - length % UNROLL  # the block's running sums take the columns before `end`, the tail after
-    first = 0
-    while first < len(order):
-        r = row[order[first]]
-        for j in range(UNROLL):
-            running[j] = 0.0
-        q = first
-        while q < len(order) and row[order[q]] == r and column[order[q]] < end:
-            running[column[order[q]] % UNROLL] += values[order[q]]  # the zeros between add nothing
-            q += 1
-        total = ((running[0] + running[1]) + (running[2] + running[3])) + (
-            (running[4] + running[5]) + (running[6] + running[7])
-        )
-        while q < len(order) and row[order[q]] == r:
-            total += values[order[q]]
-            q += 1
-        totals[r] = 0.0 + total
-        first = q
-
-
-@nb.njit(cache=True, nogil=True)
-def _long_row_sums(row, column, values, order, length, totals):
-    """`_row_sums` of rows longer than BLOCK: numpy's halves walked over each row's entries."""
-    running = np.zeros(UNROLL)
-    frames = np.zeros((64, 3), dtype=np.int64)  # the halves' stack, as `dense_pairwise`'s
-    lefts = np.zeros(64)
-    first = 0
-    while first < len(order):
-        r = row[order[first]]
-        last = first + 1
-        while last < len(order) and row[order[last]] == r:
-            last += 1
-        totals[r] = 0.0 + _halves_sum(column, values, order, first, last, length, frames, lefts, running)
-        first = last
-
-
-@nb.njit(cache=True, nogil=True)
-def _halves_sum(column, values, order, first, last, n, frames, lefts, running):
-    """`dense_pairwise` of a row of n values, zero but entries first..last-1 (in `order`, columns ascending).
-
-    The same halves in the same order; each block's running sums add its entries alone (a block
-    starts at a multiple of UNROLL, so an entry's running sum is its column's).
-    """
-    q = first
-    top = 0
-    frames[0, 0], frames[0, 1], frames[0, 2] = 0, n, 0
-    while True:
-        start, count = frames[top, 0], frames[top, 1]
-        if count > BLOCK:  # split: the left half first
-            top += 1
-            frames[top, 0], frames[top, 1], frames[top, 2] = start, half_at(count), 0
-            continue
-        for j in range(UNROLL):
-            running[j] = 0.0
-        end, stop = start + count - count % UNROLL, start + count
-        while q < last and column[order[q]] < end:
-            running[column[order[q]] % UNROLL] += values[order[q]]
-            q += 1
-        total = ((running[0] + running[1]) + (running[2] + running[3])) + (
-            (running[4] + running[5]) + (running[6] + running[7])
-        )
-        while q < last and column[order[q]] < stop:
-            total += values[order[q]]
-            q += 1
-        top, total = folded(frames, lefts, top, total)
-        if top < 0:
-            return total

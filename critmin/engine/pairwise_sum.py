@@ -38,24 +38,92 @@ def row_sums(positions: np.ndarray, values: np.ndarray, rows: int, length: int) 
 
 @nb.njit(cache=True, nogil=True)
 def row_sums_into(positions, values, length, totals):
-    """Each row's pairwise sum into `totals`: its entries laid into one dense row, summed, cleared.
+    """Each row's pairwise sum into `totals`, from its entries at flat `positions` (ascending in a row).
 
     A row's entries come one after the other (rows need not ascend); other rows' totals are left.
     """
-    row_values = np.zeros(length)
-    frames = np.zeros((64, 3), dtype=np.int64)  # the halves' stack: 64 levels, more than any row needs
+    rows, columns = positions // length, positions % length
+    entry_row_sums(rows, columns, values, np.arange(len(positions)), length, totals)
+
+
+@nb.njit(cache=True, nogil=True)
+def entry_row_sums(row, column, values, order, length, totals):
+    """totals[r] = numpy's sum of row r of a dense (rows, length) array holding `values` at (row, column).
+
+    Entries are taken in `order`: a row's one after the other, its columns ascending. A row of at
+    most BLOCK values is one block; a longer one is split into numpy's halves (`_halves_sum`).
+    """
+    if length > BLOCK:
+        _long_row_sums(row, column, values, order, length, totals)
+        return
+    running = np.zeros(UNROLL)
+    end = length - length % UNROLL  # the block's running sums take the columns before `end`, the tail after
+    first = 0
+    while first < len(order):
+        r = row[order[first]]
+        for j in range(UNROLL):
+            running[j] = 0.0
+        q = first
+        while q < len(order) and row[order[q]] == r and column[order[q]] < end:
+            running[column[order[q]] % UNROLL] += values[order[q]]  # the zeros between add nothing
+            q += 1
+        total = ((running[0] + running[1]) + (running[2] + running[3])) + (
+            (running[4] + running[5]) + (running[6] + running[7])
+        )
+        while q < len(order) and row[order[q]] == r:
+            total += values[order[q]]
+            q += 1
+        totals[r] = 0.0 + total
+        first = q
+
+
+@nb.njit(cache=True, nogil=True)
+def _long_row_sums(row, column, values, order, length, totals):
+    """`entry_row_sums` of rows longer than BLOCK: numpy's halves walked over each row's entries."""
+    running = np.zeros(UNROLL)
+    frames = np.zeros((64, 3), dtype=np.int64)  # the halves' stack, as `dense_pairwise`'s
     lefts = np.zeros(64)
     first = 0
-    while first < len(positions):
-        row = positions[first] // length
-        last = first
-        while last < len(positions) and positions[last] // length == row:
-            row_values[positions[last] - row * length] = values[last]
+    while first < len(order):
+        r = row[order[first]]
+        last = first + 1
+        while last < len(order) and row[order[last]] == r:
             last += 1
-        totals[row] = 0.0 + dense_pairwise(row_values, length, frames, lefts)
-        for q in range(first, last):
-            row_values[positions[q] - row * length] = 0.0
+        totals[r] = 0.0 + _halves_sum(column, values, order, first, last, length, frames, lefts, running)
         first = last
+
+
+@nb.njit(cache=True, nogil=True)
+def _halves_sum(column, values, order, first, last, n, frames, lefts, running):
+    """`dense_pairwise` of a row of n values, zero but entries first..last-1 (in `order`, columns ascending).
+
+    The same halves in the same order; each block's running sums add its entries alone (a block
+    starts at a multiple of UNROLL, so an entry's running sum is its column's).
+    """
+    q = first
+    top = 0
+    frames[0, 0], frames[0, 1], frames[0, 2] = 0, n, 0
+    while True:
+        start, count = frames[top, 0], frames[top, 1]
+        if count > BLOCK:  # split: the left half first
+            top += 1
+            frames[top, 0], frames[top, 1], frames[top, 2] = start, half_at(count), 0
+            continue
+        for j in range(UNROLL):
+            running[j] = 0.0
+        end, stop = start + count - count % UNROLL, start + count
+        while q < last and column[order[q]] < end:
+            running[column[order[q]] % UNROLL] += values[order[q]]
+            q += 1
+        total = ((running[0] + running[1]) + (running[2] + running[3])) + (
+            (running[4] + running[5]) + (running[6] + running[7])
+        )
+        while q < last and column[order[q]] < stop:
+            total += values[order[q]]
+            q += 1
+        top, total = folded(frames, lefts, top, total)
+        if top < 0:
+            return total
 
 
 @nb.njit(cache=True, nogil=True)

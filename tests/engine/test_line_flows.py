@@ -8,10 +8,10 @@ import pytest
 
 from critmin.core.observation import LINE_FIGURES
 from critmin.engine.bench_worlds import copies_of_the_countries
-from critmin.engine.line_flow_pass import _row_sums
 from critmin.engine.line_flows import LineFlows
 from critmin.engine.model import WorldModel
 from critmin.engine.observe import line_figures
+from critmin.engine.pairwise_sum import entry_row_sums
 from critmin.engine.records import Sparse
 
 
@@ -105,7 +105,7 @@ def test_row_sums_from_entries_are_numpys_sums_of_the_dense_rows(length):
     rows, columns = np.nonzero(dense)
     order = rng.permutation(40)[rows].argsort(kind="stable")  # rows in a shuffled order, columns ascending
     totals = np.full(40, np.nan)
-    _row_sums(rows, columns, dense[rows, columns], order, length, totals)
+    entry_row_sums(rows, columns, dense[rows, columns], order, length, totals)
     filled = np.unique(rows)
     assert totals[filled].tobytes() == dense.sum(axis=1)[filled].tobytes()
 
